@@ -1,0 +1,39 @@
+# kaohe - the two commands that do everything on a fresh Debian 12 machine:
+#   make demo    install what is missing, build, run the main job
+#   make check   install what is missing, build with sanitizers, run every test
+# Other targets: build (plain build in ./build), clean, bench.
+
+BUILD      ?= build
+CHECKBUILD ?= build-check
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all deps build demo check bench clean
+
+all: build
+
+deps:
+	@sh scripts/deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	./$(BUILD)/kaohe score --rubric rubrics/ideology-2020.yaml \
+	    --input examples/college-2025.yaml --format table
+
+# The check build uses clang so that the same tree also builds the
+# libFuzzer targets; everything runs under ASan and UBSan.
+check: deps
+	CC=clang cmake -S . -B $(CHECKBUILD) -DCMAKE_BUILD_TYPE=Debug \
+	    -DKH_SANITIZE=ON -DKH_FUZZ=ON -DKH_WERROR=ON >/dev/null
+	cmake --build $(CHECKBUILD) -j $(JOBS)
+	cd $(CHECKBUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	sh bench/score/run.sh
+
+clean:
+	rm -rf $(BUILD) $(CHECKBUILD)

@@ -1,0 +1,189 @@
+/*
+ * error.c - the error object: a growable list of located messages.
+ */
+#include "kaohe/error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct kh_err {
+    kh_msg *msgs;
+    size_t n, alloc;
+    size_t nerrors;
+    char *file;          /* current file name, copied */
+    char **files;        /* every file name ever set, freed at the end */
+    size_t nfiles;
+};
+
+kh_err *kh_err_new(void)
+{
+    return calloc(1, sizeof(kh_err));
+}
+
+static void free_msgs(kh_err *e)
+{
+    for (size_t i = 0; i < e->n; i++) {
+        free((char *)e->msgs[i].path);
+        free((char *)e->msgs[i].text);
+    }
+    e->n = 0;
+    e->nerrors = 0;
+}
+
+void kh_err_free(kh_err *e)
+{
+    if (!e)
+        return;
+    free_msgs(e);
+    free(e->msgs);
+    for (size_t i = 0; i < e->nfiles; i++)
+        free(e->files[i]);
+    free(e->files);
+    free(e);
+}
+
+void kh_err_clear(kh_err *e)
+{
+    if (e)
+        free_msgs(e);
+}
+
+void kh_err_set_file(kh_err *e, const char *file)
+{
+    if (!e)
+        return;
+    if (!file) {
+        e->file = NULL;
+        return;
+    }
+    /* Messages keep pointing at old names, so names are never freed early. */
+    char **nf = realloc(e->files, (e->nfiles + 1) * sizeof(*nf));
+    if (!nf)
+        return;
+    e->files = nf;
+    char *copy = strdup(file);
+    if (!copy)
+        return;
+    e->files[e->nfiles++] = copy;
+    e->file = copy;
+}
+
+const char *kh_err_file(const kh_err *e)
+{
+    return e ? e->file : NULL;
+}
+
+static void add(kh_err *e, kh_severity sev, unsigned line, unsigned col,
+                const char *path, const char *fmt, va_list ap)
+{
+    if (!e)
+        return;
+    if (e->n == e->alloc) {
+        size_t na = e->alloc ? e->alloc * 2 : 16;
+        kh_msg *nm = realloc(e->msgs, na * sizeof(*nm));
+        if (!nm)
+            return;
+        e->msgs = nm;
+        e->alloc = na;
+    }
+    char *text = NULL;
+    if (vasprintf(&text, fmt, ap) < 0)
+        return;
+    kh_msg *m = &e->msgs[e->n++];
+    m->severity = sev;
+    m->file = e->file;
+    m->line = line;
+    m->col = col;
+    m->path = path ? strdup(path) : NULL;
+    m->text = text;
+    if (sev == KH_SEV_ERROR)
+        e->nerrors++;
+}
+
+kh_status kh_err_vat(kh_err *e, kh_severity sev, unsigned line, unsigned col,
+                     const char *path, const char *fmt, va_list ap)
+{
+    add(e, sev, line, col, path, fmt, ap);
+    return KH_EINVAL;
+}
+
+kh_status kh_err_at(kh_err *e, unsigned line, unsigned col, const char *path,
+                    const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add(e, KH_SEV_ERROR, line, col, path, fmt, ap);
+    va_end(ap);
+    return KH_EINVAL;
+}
+
+void kh_err_warn(kh_err *e, unsigned line, unsigned col, const char *path,
+                 const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add(e, KH_SEV_WARNING, line, col, path, fmt, ap);
+    va_end(ap);
+}
+
+kh_status kh_err_fail(kh_err *e, kh_status st, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add(e, KH_SEV_ERROR, 0, 0, NULL, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+size_t kh_err_count(const kh_err *e)
+{
+    return e ? e->n : 0;
+}
+
+size_t kh_err_errors(const kh_err *e)
+{
+    return e ? e->nerrors : 0;
+}
+
+const kh_msg *kh_err_get(const kh_err *e, size_t i)
+{
+    return (e && i < e->n) ? &e->msgs[i] : NULL;
+}
+
+char *kh_err_format(const kh_err *e, size_t i)
+{
+    const kh_msg *m = kh_err_get(e, i);
+    if (!m)
+        return NULL;
+    char loc[64] = "";
+    if (m->line && m->col)
+        snprintf(loc, sizeof loc, ":%u:%u", m->line, m->col);
+    else if (m->line)
+        snprintf(loc, sizeof loc, ":%u", m->line);
+    char *s = NULL;
+    int r = asprintf(&s, "%s%s%s%s%s%s%s",
+                     m->file ? m->file : "", loc, m->file ? ": " : "",
+                     m->path ? m->path : "", m->path ? ": " : "",
+                     m->severity == KH_SEV_WARNING ? "warning: " : "",
+                     m->text);
+    return r < 0 ? NULL : s;
+}
+
+const char *kh_status_str(kh_status st)
+{
+    switch (st) {
+    case KH_OK: return "ok";
+    case KH_EINVAL: return "invalid input";
+    case KH_ENOMEM: return "out of memory";
+    case KH_EIO: return "input/output error";
+    case KH_ELIMIT: return "size limit reached";
+    case KH_ENOTFOUND: return "not found";
+    case KH_ESTATE: return "not allowed in the current state";
+    case KH_ECONFLICT: return "conflicting change";
+    case KH_EDB: return "database error";
+    case KH_EPERM: return "not permitted";
+    case KH_DONE: return "done";
+    }
+    return "unknown status";
+}

@@ -1,0 +1,42 @@
+#!/bin/sh
+# Runs one golden CLI case.  A case is a directory holding:
+#   cmd           the kaohe arguments, one line, shell words; run from the
+#                 repository root, so paths are repository-relative
+#   expected.out  exact standard output (optional; default: must be empty)
+#   expected.err  exact standard error (optional; default: must be empty)
+#   expected.rc   exit status (optional; default 0)
+#   stdin         standard input (optional)
+# Set KH_GOLDEN_UPDATE=1 to rewrite the expected files from the run.
+set -u
+kaohe=$1
+dir=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+args=$(cat "$dir/cmd")
+if [ -f "$dir/stdin" ]; then in="$dir/stdin"; else in=/dev/null; fi
+eval "set -- $args"
+"$kaohe" "$@" <"$in" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+want_rc=0
+[ -f "$dir/expected.rc" ] && want_rc=$(cat "$dir/expected.rc")
+if [ "${KH_GOLDEN_UPDATE:-}" = 1 ]; then
+  cp "$tmp/out" "$dir/expected.out"; [ -s "$dir/expected.out" ] || rm -f "$dir/expected.out"
+  cp "$tmp/err" "$dir/expected.err"; [ -s "$dir/expected.err" ] || rm -f "$dir/expected.err"
+  if [ "$rc" != 0 ]; then echo "$rc" >"$dir/expected.rc"; else rm -f "$dir/expected.rc"; fi
+  echo "updated $dir"
+  exit 0
+fi
+fail=0
+if [ "$rc" != "$want_rc" ]; then
+  echo "exit status $rc, expected $want_rc"; fail=1
+fi
+for s in out err; do
+  if [ -f "$dir/expected.$s" ]; then
+    if ! cmp -s "$dir/expected.$s" "$tmp/$s"; then
+      echo "std$s differs:"; diff -u "$dir/expected.$s" "$tmp/$s" | head -40; fail=1
+    fi
+  elif [ -s "$tmp/$s" ]; then
+    echo "unexpected std$s:"; head -20 "$tmp/$s"; fail=1
+  fi
+done
+exit $fail
