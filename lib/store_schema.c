@@ -1,0 +1,118 @@
+/*
+ * store_schema.c - the schema of the store as numbered migrations.
+ *
+ * Migration N is applied once and then PRAGMA user_version = N.  SQL is
+ * kept portable (TEXT/INTEGER/BLOB columns, no AUTOINCREMENT, no SQLite
+ * functions) so a PostgreSQL backend can take the same statements.
+ * Scores are INTEGER centipoints.  Migration 2 is reserved for users,
+ * evidence and follow-up (see kaohe/store.h).
+ */
+#include <stddef.h>
+
+#include "store_impl.h"
+
+/* 1: the core. */
+static const char mig1[] =
+    "CREATE TABLE meta ("
+    "  key TEXT PRIMARY KEY,"
+    "  value TEXT NOT NULL);"
+    /* A rubric version: id + SHA-256 of its file text, kept byte for byte. */
+    "CREATE TABLE rubric ("
+    "  id INTEGER PRIMARY KEY,"
+    "  rubric_id TEXT NOT NULL,"
+    "  sha256 TEXT NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  source BLOB NOT NULL,"
+    "  file_name TEXT,"
+    "  imported_at TEXT NOT NULL,"
+    "  imported_by TEXT NOT NULL,"
+    "  UNIQUE (rubric_id, sha256));"
+    "CREATE TABLE year ("
+    "  year INTEGER PRIMARY KEY,"
+    "  rubric INTEGER NOT NULL REFERENCES rubric(id),"
+    "  state TEXT NOT NULL CHECK (state IN ('draft','self_check',"
+    "    'inspection','review','published','closed')),"
+    "  opened_at TEXT NOT NULL,"
+    "  opened_by TEXT NOT NULL);"
+    /* Results frozen when a year is published. */
+    "CREATE TABLE snapshot ("
+    "  year INTEGER NOT NULL REFERENCES year(year),"
+    "  format TEXT NOT NULL CHECK (format IN ('json','table','csv')),"
+    "  body BLOB NOT NULL,"
+    "  sha256 TEXT NOT NULL,"
+    "  made_at TEXT NOT NULL,"
+    "  PRIMARY KEY (year, format));"
+    /* Branch names given explicitly (others are derived, DESIGN.md). */
+    "CREATE TABLE branch ("
+    "  year INTEGER NOT NULL REFERENCES year(year),"
+    "  id TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  PRIMARY KEY (year, id));"
+    "CREATE TABLE unit ("
+    "  year INTEGER NOT NULL REFERENCES year(year),"
+    "  id TEXT NOT NULL,"
+    "  pos INTEGER NOT NULL,"          /* input order */
+    "  name TEXT NOT NULL,"
+    "  kind TEXT NOT NULL,"            /* rubric kind id */
+    "  branch TEXT NOT NULL,"          /* = id when its own branch */
+    "  PRIMARY KEY (year, id));"
+    "CREATE TABLE entry ("
+    "  id INTEGER PRIMARY KEY,"
+    "  year INTEGER NOT NULL,"
+    "  unit TEXT NOT NULL,"
+    "  item TEXT NOT NULL,"
+    "  phase TEXT NOT NULL CHECK (phase IN ('self','inspection')),"
+    "  inputs TEXT NOT NULL,"          /* JSON object: input -> value */
+    "  note TEXT,"
+    "  version INTEGER NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  updated_by TEXT NOT NULL,"
+    "  UNIQUE (year, unit, item, phase),"
+    "  FOREIGN KEY (year, unit) REFERENCES unit(year, id) ON DELETE CASCADE);"
+    "CREATE TABLE roster ("
+    "  year INTEGER NOT NULL,"
+    "  unit TEXT NOT NULL,"
+    "  roster TEXT NOT NULL,"
+    "  pos INTEGER NOT NULL,"
+    "  person TEXT NOT NULL,"
+    "  value INTEGER NOT NULL,"        /* centipoints */
+    "  PRIMARY KEY (year, unit, roster, pos),"
+    "  FOREIGN KEY (year, unit) REFERENCES unit(year, id) ON DELETE CASCADE);"
+    "CREATE TABLE bonus ("
+    "  id INTEGER PRIMARY KEY,"
+    "  year INTEGER NOT NULL,"
+    "  unit TEXT NOT NULL,"
+    "  points INTEGER NOT NULL CHECK (points > 0),"
+    "  reason TEXT,"
+    "  FOREIGN KEY (year, unit) REFERENCES unit(year, id) ON DELETE CASCADE);"
+    "CREATE INDEX bonus_unit ON bonus (year, unit);"
+    "CREATE TABLE negative ("
+    "  id INTEGER PRIMARY KEY,"
+    "  year INTEGER NOT NULL,"
+    "  unit TEXT NOT NULL,"
+    "  points INTEGER NOT NULL CHECK (points > 0),"
+    "  reason TEXT,"
+    "  FOREIGN KEY (year, unit) REFERENCES unit(year, id) ON DELETE CASCADE);"
+    "CREATE INDEX negative_unit ON negative (year, unit);"
+    /* The audit log; no foreign keys so it outlives what it describes. */
+    "CREATE TABLE audit ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  at TEXT NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  year INTEGER,"
+    "  unit TEXT,"
+    "  object TEXT,"
+    "  old_value TEXT,"
+    "  new_value TEXT,"
+    "  reason TEXT,"
+    "  prev TEXT NOT NULL,"
+    "  hash TEXT NOT NULL);"
+    "CREATE INDEX audit_year_unit ON audit (year, unit);"
+    /* The chain's head, to notice records removed from the end. */
+    "INSERT INTO meta (key, value) VALUES ('audit_head',"
+    "  '0 0000000000000000000000000000000000000000000000000000000000000000');";
+
+const char *const kh_store_migrations[] = {mig1};
+const size_t kh_store_migration_count =
+    sizeof kh_store_migrations / sizeof kh_store_migrations[0];
