@@ -960,6 +960,20 @@ static void test_examples(void **state)
     assert_int_equal(kh_table_find_col(t, id), 0);
     assert_int_equal(kh_table_find_col(t, bn), 4);
     assert_true(kh_table_rows(t) >= 5);
+    /* the XLSX made from it by scripts/csv2xlsx.c holds the same cells */
+    kh_table *x = NULL;
+    assert_int_equal(kh_table_read("examples/units-2025.xlsx", 1000, e, &x),
+                     KH_OK);
+    assert_int_equal(kh_table_get_format(x), KH_TABLE_XLSX);
+    assert_int_equal(kh_table_rows(x), kh_table_rows(t));
+    for (size_t r = 0; r < kh_table_rows(t); r++) {
+        assert_int_equal(kh_table_line(x, r), kh_table_line(t, r));
+        assert_int_equal(kh_table_cols(x, r), kh_table_cols(t, r));
+        for (size_t c = 0; c < kh_table_cols(t, r); c++)
+            assert_string_equal(kh_table_cell(x, r, c),
+                                kh_table_cell(t, r, c));
+    }
+    kh_table_free(x);
     kh_table_free(t);
     assert_int_equal(kh_table_read("examples/xuexi-2025.csv", 1000, e, &t),
                      KH_OK);
