@@ -508,8 +508,11 @@ static void csv_quoted(csv_rd *r)
         while (r->i < n && s[r->i] != '"' && s[r->i] != '\r' &&
                s[r->i] != '\n')
             r->i++;
-        if (r->cell.len <= KH_TABLE_MAX_CELL)
-            kh_buf_add(&r->cell, s + run, r->i - run);
+        /* Past the cap the text is not kept, only its length matters. */
+        size_t room = r->cell.len <= KH_TABLE_MAX_CELL
+                          ? KH_TABLE_MAX_CELL + 1 - r->cell.len : 0;
+        size_t take = r->i - run < room ? r->i - run : room;
+        kh_buf_add(&r->cell, s + run, take);
         if (r->i >= n) {
             csv_error(r, KH_EINVAL, oline, ols, oi,
                       "unterminated quoted field (the quote opens here)");
@@ -518,7 +521,8 @@ static void csv_quoted(csv_rd *r)
         }
         if (s[r->i] == '"') {
             if (r->i + 1 < n && s[r->i + 1] == '"') {
-                kh_buf_putc(&r->cell, '"');
+                if (r->cell.len <= KH_TABLE_MAX_CELL)
+                    kh_buf_putc(&r->cell, '"');
                 r->i += 2;
                 continue;
             }
@@ -531,7 +535,8 @@ static void csv_quoted(csv_rd *r)
         r->i++;
         r->line++;
         r->lstart = r->i;
-        kh_buf_putc(&r->cell, '\n');
+        if (r->cell.len <= KH_TABLE_MAX_CELL)
+            kh_buf_putc(&r->cell, '\n');
     }
     /* Blanks may follow the closing quote; anything else is an error. */
     while (r->i < n && (s[r->i] == ' ' || s[r->i] == '\t'))

@@ -356,6 +356,8 @@ static void XMLCALL xr_rels_start(void *ud, const XML_Char *name,
                                   const XML_Char **atts)
 {
     xr *x = ud;
+    if (x->fatal)   /* expat may still call after a stop */
+        return;
     if (strcmp(xr_local(name), "Relationship") != 0)
         return;
     const char *id = xr_attr(atts, "Id", false);
@@ -455,6 +457,8 @@ static void XMLCALL xr_wb_start(void *ud, const XML_Char *name,
                                 const XML_Char **atts)
 {
     xr *x = ud;
+    if (x->fatal)   /* expat may still call after a stop */
+        return;
     const char *local = xr_local(name);
     if (strcmp(local, "sheets") == 0) {
         x->in_sheets = true;
@@ -486,6 +490,8 @@ static void XMLCALL xr_ss_start(void *ud, const XML_Char *name,
 {
     (void)atts;
     xr *x = ud;
+    if (x->fatal)   /* expat may still call after a stop */
+        return;
     const char *local = xr_local(name);
     if (strcmp(local, "si") == 0) {
         x->in_si = true;
@@ -501,6 +507,8 @@ static void XMLCALL xr_ss_start(void *ud, const XML_Char *name,
 static void XMLCALL xr_ss_end(void *ud, const XML_Char *name)
 {
     xr *x = ud;
+    if (x->fatal)   /* expat may still call after a stop */
+        return;
     const char *local = xr_local(name);
     if (strcmp(local, "t") == 0) {
         x->in_t = false;
@@ -599,6 +607,8 @@ static void XMLCALL xr_sheet_start(void *ud, const XML_Char *name,
                                    const XML_Char **atts)
 {
     xr *x = ud;
+    if (x->fatal)   /* expat may still call after a stop */
+        return;
     const char *local = xr_local(name);
     char ref[32];
     if (!x->in_data) {
@@ -631,7 +641,8 @@ static void XMLCALL xr_sheet_start(void *ud, const XML_Char *name,
     }
     if (strcmp(local, "c") == 0) {
         if (!x->in_row || x->in_c) {
-            xr_fatal(x, KH_EINVAL, x->part, "a cell outside a row");
+            xr_fatal(x, KH_EINVAL, x->part, "a cell %s",
+                     x->in_c ? "inside a cell" : "outside a row");
             return;
         }
         if (++x->ncells > KH_TABLE_MAX_CELLS) {
@@ -756,6 +767,8 @@ static void xr_cell_end(xr *x)
 static void XMLCALL xr_sheet_end(void *ud, const XML_Char *name)
 {
     xr *x = ud;
+    if (x->fatal)   /* expat may still call after a stop */
+        return;
     const char *local = xr_local(name);
     if (!x->in_data)
         return;
@@ -885,7 +898,10 @@ kh_status kh_table_xlsx_read(const void *data, size_t len, size_t max_rows,
         zip_error_fini(&ze);
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
     }
-    zip_t *za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+    /* No ZIP_CHECKCONS: it rejects workbooks Excel opens (PhpSpreadsheet
+     * dropped it for that); CRCs and sizes are still checked as each part
+     * is read to its end. */
+    zip_t *za = zip_open_from_source(src, ZIP_RDONLY, &ze);
     if (!za) {
         zip_source_free(src);
         kh_status st = kh_err_at(e, 0, 0, NULL, "not a readable XLSX file "
