@@ -337,3 +337,18 @@ bool kh_store_in_tx(const kh_store *s)
 {
     return s->depth > 0;
 }
+
+/* ---- progress ------------------------------------------------------ */
+
+void kh_store_set_progress(kh_store *s, kh_progress_fn fn, void *ctx)
+{
+    s->progress = fn;
+    s->progress_ctx = ctx;
+}
+
+void kh_store_progress(kh_store *s, const char *stage, size_t done,
+                       size_t total)
+{
+    if (s->progress)
+        s->progress(s->progress_ctx, stage, done, total);
+}

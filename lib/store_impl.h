@@ -24,6 +24,8 @@ struct kh_store {
     int64_t fixed_time;    /* 0 = use the clock */
     kh_store_cached *cache;/* owned; statements finalized on close */
     size_t ncache, acache;
+    kh_progress_fn progress;
+    void *progress_ctx;
 };
 
 /* The migrations, oldest first: migration i+1 is kh_store_migrations[i]
@@ -61,5 +63,59 @@ kh_status kh_store_year_require(kh_store *s, int year, unsigned allowed,
                                 const char *doing, kh_year_state *state,
                                 kh_err *e);
 #define KH_YEAR_BIT(st) (1u << (st))
+
+/* Resolves "ID" / "ID@HASHPREFIX" to its row of table rubric, its full
+ * hash and optionally its text (malloc'd, NUL added; may be NULL). */
+kh_status kh_store_rubric_resolve(kh_store *s, const char *ref,
+                                  int64_t *row_id, char hash[KH_STORE_HEX_SZ],
+                                  char **text, size_t *len, kh_err *e);
+/* Loads the rubric stored in row `row` of table rubric; caller owns *out
+ * and *version ("ID@HASH", may be NULL). */
+kh_status kh_store_rubric_by_row(kh_store *s, int64_t row, kh_err *e,
+                                 kh_rubric **out, char **version);
+/* Loads the rubric the year is bound to (KH_ENOTFOUND for no year). */
+kh_status kh_store_year_rubric(kh_store *s, int year, kh_err *e,
+                               kh_rubric **out, char **version);
+/* Computes the results of a year from the stored data (not the
+ * snapshot) in format fmt, appended to out. */
+kh_status kh_store_compute_results(kh_store *s, int year,
+                                   kh_result_format fmt, unsigned flags,
+                                   kh_buf *out, kh_err *e);
+
+/* Calls the progress callback when one is set. */
+void kh_store_progress(kh_store *s, const char *stage, size_t done,
+                       size_t total);
+
+/* ---- entries (lib/store_entry.c) ---- */
+
+/* Appends the inputs the entry gives, as a JSON object in slot order:
+ * check true/false, count/deduct integers, choice the option id,
+ * judgement a number. */
+void kh_store_inputs_json(const kh_rubric *r, size_t item,
+                          const kh_entry *en, kh_buf *out);
+/* Parses stored inputs JSON into a mapping node in arena ar.  name is
+ * used in messages. */
+kh_status kh_store_parse_inputs(const char *name, const char *json,
+                                size_t len, kh_arena *ar,
+                                const kh_node **out, kh_err *e);
+/* "jd/1.3/inspection" into buf. */
+void kh_store_entry_name(char *buf, size_t sz, const char *unit,
+                         const char *item, kh_phase phase);
+
+/* A stored unit of a year. */
+typedef struct kh_store_unit {
+    char *name, *kind, *branch;   /* owned */
+} kh_store_unit;
+/* Reads one unit; KH_ENOTFOUND (no message) when absent. */
+kh_status kh_store_unit_get(kh_store *s, int year, const char *id,
+                            kh_store_unit *out, kh_err *e);
+void kh_store_unit_clear(kh_store_unit *u);
+
+/* ---- assessments (lib/store_assess.c) ---- */
+
+/* Adds the year's stored rosters (all units, or only unit when not NULL)
+ * to a. */
+kh_status kh_store_add_rosters(kh_store *s, int year, const char *unit,
+                               kh_assess *a, kh_err *e);
 
 #endif

@@ -3,7 +3,8 @@
 # Called by the Makefile; safe to run again (does nothing when all present).
 set -eu
 PKGS="gcc make cmake pkg-config clang libclang-rt-14-dev
-      libfyaml-dev libutf8proc-dev libcmocka-dev libsqlite3-dev libsodium-dev libzip-dev"
+      libfyaml-dev libutf8proc-dev libcmocka-dev libzip-dev libexpat1-dev
+      libsqlite3-dev libsodium-dev sqlite3"
 missing=""
 for p in $PKGS; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -23,6 +23,21 @@ typedef int (*kh_cmd_fn)(int argc, char **argv);
 int kh_cmd_score(int argc, char **argv);
 int kh_cmd_explain(int argc, char **argv);
 int kh_cmd_rubric(int argc, char **argv);
+/* The store (src/cmd_store.c, cmd_year.c, cmd_entry.c, cmd_units.c). */
+int kh_cmd_init(int argc, char **argv);
+int kh_cmd_check(int argc, char **argv);
+int kh_cmd_audit(int argc, char **argv);
+int kh_cmd_results(int argc, char **argv);
+int kh_cmd_import(int argc, char **argv);
+int kh_cmd_export(int argc, char **argv);
+int kh_cmd_year(int argc, char **argv);
+int kh_cmd_units(int argc, char **argv);
+int kh_cmd_roster(int argc, char **argv);
+int kh_cmd_entry(int argc, char **argv);
+int kh_cmd_record(int argc, char **argv);
+/* `kaohe rubric import|export|diff|list` (src/cmd_rubric_store.c):
+ * argv[0] is the subcommand. */
+int kh_cmd_rubric_store(int argc, char **argv);
 
 /* Prints every message of e to stderr, one per line ("FILE:L:C: ...").
  * Returns the number of errors (not warnings). */

@@ -13,7 +13,18 @@ static const struct {
 } commands[] = {
     {"score", kh_cmd_score, "score an assessment file against a rubric"},
     {"explain", kh_cmd_explain, "show how one unit's score was reached"},
-    {"rubric", kh_cmd_rubric, "check or show a rubric file"},
+    {"rubric", kh_cmd_rubric, "check, show, import, export or diff rubrics"},
+    {"init", kh_cmd_init, "create the store (kaohe.db)"},
+    {"year", kh_cmd_year, "open a year, move it through its states"},
+    {"units", kh_cmd_units, "import or list a year's units and branches"},
+    {"import", kh_cmd_import, "import an assessment file into the store"},
+    {"export", kh_cmd_export, "export a year as an assessment file"},
+    {"entry", kh_cmd_entry, "set or list single entries"},
+    {"roster", kh_cmd_roster, "import a roster (e.g. 学习强国 points)"},
+    {"record", kh_cmd_record, "add, remove or list bonus/negative records"},
+    {"results", kh_cmd_results, "a year's results from the store"},
+    {"audit", kh_cmd_audit, "show or verify the audit log"},
+    {"check", kh_cmd_check, "check the store's integrity"},
 };
 
 static void usage(FILE *f)
@@ -30,6 +41,12 @@ static void usage(FILE *f)
     fprintf(f,
             "\n"
             "Run 'kaohe COMMAND --help' for a command's options.\n"
+            "\n"
+            "The store commands (init, year, units, import, export, entry,\n"
+            "roster, record, results, audit, check, rubric import/export/\n"
+            "list) take --db FILE (default: $KAOHE_DB, else ./kaohe.db);\n"
+            "those that change it take --as NAME, the person recorded in\n"
+            "the audit log (default: $KAOHE_USER, else the login name).\n"
             "\n"
             "Exit status:\n"
             "  0  success\n"

@@ -79,6 +79,12 @@ const char *kh_store_path(const kh_store *s);
  * first writer that needs it. */
 const char *kh_store_data_dir(const kh_store *s);
 
+/* Progress of long operations (imports): called now and then with the
+ * stage ("entries") and how many of total rows are done.  NULL: none. */
+typedef void (*kh_progress_fn)(void *ctx, const char *stage, size_t done,
+                               size_t total);
+void kh_store_set_progress(kh_store *s, kh_progress_fn fn, void *ctx);
+
 /* ---- time ---------------------------------------------------------- */
 
 #define KH_STORE_TIME_SZ 21   /* "2025-12-31T23:59:59Z" + NUL */
@@ -282,6 +288,16 @@ kh_status kh_store_units_import(kh_store *s, const char *actor, int year,
                                 const char *name, const char *data,
                                 size_t len, kh_err *e, kh_import_stats *st);
 
+typedef struct kh_unit_row {
+    const char *id, *name, *kind;  /* kind: the rubric's kind id */
+    const char *branch;            /* branch id (= id when its own) */
+    const char *branch_name;       /* given name, or NULL */
+} kh_unit_row;
+typedef kh_status (*kh_unit_fn)(void *ctx, const kh_unit_row *row);
+/* The year's units in order. */
+kh_status kh_store_unit_each(kh_store *s, int year, kh_unit_fn fn, void *ctx,
+                             kh_err *e);
+
 /* A whole assessment file (SCORING.md section 4) into its year (the
  * file's `year`; when year != 0 they must agree).  In draft it replaces
  * everything of the year.  In a later state only what the state allows is
@@ -360,6 +376,18 @@ kh_status kh_store_entry_each(kh_store *s, int year, const char *unit,
 kh_status kh_store_record_add(kh_store *s, const char *actor, int year,
                               const char *unit, bool negative, kh_cp points,
                               const char *reason, int64_t *id, kh_err *e);
+typedef struct kh_record_row {
+    int64_t id;
+    const char *unit;
+    bool negative;
+    kh_cp points;
+    const char *reason;
+} kh_record_row;
+typedef kh_status (*kh_record_fn)(void *ctx, const kh_record_row *row);
+/* Bonus records then negative ones, each by unit order then id; unit
+ * (NULL: all) filters. */
+kh_status kh_store_record_each(kh_store *s, int year, const char *unit,
+                               kh_record_fn fn, void *ctx, kh_err *e);
 /* Removes record id of the year; reason required. */
 kh_status kh_store_record_remove(kh_store *s, const char *actor, int year,
                                  bool negative, int64_t id,

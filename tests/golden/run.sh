@@ -6,17 +6,39 @@
 #   expected.err  exact standard error (optional; default: must be empty)
 #   expected.rc   exit status (optional; default 0)
 #   stdin         standard input (optional)
+#   setup         commands run first, one per line (optional): kaohe
+#                 arguments, or a shell command after "! "; each must
+#                 succeed; their output is not compared
+# Every case gets a fresh store: KAOHE_DB is $TMP/kaohe.db (a new
+# temporary directory), KAOHE_USER is "tester" and KAOHE_NOW fixes the
+# time stamps; the directory's name is shown as $TMP in the output.
 # Set KH_GOLDEN_UPDATE=1 to rewrite the expected files from the run.
 set -u
 kaohe=$1
 dir=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+KAOHE_DB="$tmp/kaohe.db"
+KAOHE_USER=tester
+KAOHE_NOW=1767225600
+export KAOHE_DB KAOHE_USER KAOHE_NOW
+if [ -f "$dir/setup" ]; then
+  while IFS= read -r line || [ -n "$line" ]; do
+    case $line in ''|'#'*) continue ;; esac
+    case $line in
+      '! '*) sh -c "${line#! }" >"$tmp/setup.out" 2>&1 </dev/null ;;
+      *) (eval "set -- $line"; "$kaohe" "$@") >"$tmp/setup.out" 2>&1 </dev/null ;;
+    esac || { echo "setup failed: $line"; cat "$tmp/setup.out"; exit 1; }
+  done <"$dir/setup"
+fi
 args=$(cat "$dir/cmd")
 if [ -f "$dir/stdin" ]; then in="$dir/stdin"; else in=/dev/null; fi
 eval "set -- $args"
-"$kaohe" "$@" <"$in" >"$tmp/out" 2>"$tmp/err"
+"$kaohe" "$@" <"$in" >"$tmp/out.raw" 2>"$tmp/err.raw"
 rc=$?
+for s in out err; do
+  sed "s|$tmp|\$TMP|g" "$tmp/$s.raw" >"$tmp/$s"
+done
 want_rc=0
 [ -f "$dir/expected.rc" ] && want_rc=$(cat "$dir/expected.rc")
 if [ "${KH_GOLDEN_UPDATE:-}" = 1 ]; then

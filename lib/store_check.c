@@ -1,0 +1,106 @@
+/*
+ * store_check.c - `kaohe check`: SQLite's integrity and foreign key
+ * checks, the audit chain and the hashes of frozen results.
+ */
+#include "store_impl.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static kh_status integrity(kh_store *s, kh_buf *report, kh_err *e)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &st, NULL) !=
+        SQLITE_OK)
+        return kh_store_db_fail(s, e, "checking integrity");
+    kh_status rc = KH_OK;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *msg = kh_store_col_str(st, 0);
+        if (msg && strcmp(msg, "ok") == 0)
+            continue;
+        rc = kh_err_fail(e, KH_EDB, "integrity check: %s", msg ? msg : "?");
+    }
+    if (step != SQLITE_DONE && rc == KH_OK)
+        rc = kh_store_db_fail(s, e, "checking integrity");
+    sqlite3_finalize(st);
+    if (rc == KH_OK)
+        kh_buf_puts(report, "数据库完整性（integrity_check）：正常\n");
+    return rc;
+}
+
+static kh_status foreign_keys(kh_store *s, kh_buf *report, kh_err *e)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &st,
+                           NULL) != SQLITE_OK)
+        return kh_store_db_fail(s, e, "checking foreign keys");
+    kh_status rc = KH_OK;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW)
+        rc = kh_err_fail(e, KH_EDB,
+                         "foreign key check: table %s row %" PRId64
+                         " refers to a missing row of %s",
+                         kh_store_col_str(st, 0),
+                         (int64_t)sqlite3_column_int64(st, 1),
+                         kh_store_col_str(st, 2));
+    if (step != SQLITE_DONE && rc == KH_OK)
+        rc = kh_store_db_fail(s, e, "checking foreign keys");
+    sqlite3_finalize(st);
+    if (rc == KH_OK)
+        kh_buf_puts(report, "外键引用：正常\n");
+    return rc;
+}
+
+static kh_status snapshots(kh_store *s, kh_buf *report, kh_err *e)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT year, format, body, sha256 FROM snapshot"
+                           " ORDER BY year, format",
+                           -1, &st, NULL) != SQLITE_OK)
+        return kh_store_db_fail(s, e, "checking snapshots");
+    kh_status rc = KH_OK;
+    int step, n = 0;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const void *b = sqlite3_column_blob(st, 2);
+        size_t len = (size_t)sqlite3_column_bytes(st, 2);
+        char hash[KH_STORE_HEX_SZ];
+        kh_store_sha256_hex(b ? b : "", len, hash);
+        const char *want = kh_store_col_str(st, 3);
+        if (!want || strcmp(hash, want) != 0)
+            rc = kh_err_fail(e, KH_EINVAL,
+                             "year %d: frozen %s results altered (SHA-256 "
+                             "mismatch)",
+                             sqlite3_column_int(st, 0),
+                             kh_store_col_str(st, 1));
+        n++;
+    }
+    if (step != SQLITE_DONE && rc == KH_OK)
+        rc = kh_store_db_fail(s, e, "checking snapshots");
+    sqlite3_finalize(st);
+    if (rc == KH_OK)
+        kh_buf_printf(report, "已公布结果快照：%d 份，SHA-256 一致\n", n);
+    return rc;
+}
+
+kh_status kh_store_check(kh_store *s, kh_buf *report, kh_err *e)
+{
+    kh_status worst = KH_OK, rc;
+    if ((rc = integrity(s, report, e)) != KH_OK)
+        worst = rc;
+    if ((rc = foreign_keys(s, report, e)) != KH_OK && worst == KH_OK)
+        worst = rc;
+    int64_t n = 0;
+    if ((rc = kh_store_audit_verify(s, &n, e)) != KH_OK) {
+        if (worst == KH_OK)
+            worst = rc;
+    } else {
+        kh_buf_printf(report, "审计日志：%" PRId64 " 条记录，哈希链完整\n", n);
+    }
+    if ((rc = snapshots(s, report, e)) != KH_OK && worst == KH_OK)
+        worst = rc;
+    return worst;
+}

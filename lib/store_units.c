@@ -1,0 +1,936 @@
+/*
+ * store_units.c - importing a year's units and branches (CSV/XLSX through
+ * kh_table, YAML/JSON through kh_doc) and rosters (CSV/XLSX), each in one
+ * transaction, every bad row reported with its row and column.
+ */
+#include "store_impl.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "kaohe/report.h"
+#include "kaohe/table.h"
+
+#define MAX_ROWS 1000000
+
+/* One unit read from a file, before it is written. */
+typedef struct urow {
+    const char *id, *name, *kind, *branch; /* borrowed from table/arena */
+} urow;
+
+typedef struct ulist {
+    urow *u;
+    size_t n, alloc;
+    /* Branch names given in the file, (id, name) pairs. */
+    const char **bid, **bname;
+    size_t nb, ab;
+} ulist;
+
+static void ulist_free(ulist *l)
+{
+    free(l->u);
+    free(l->bid);
+    free(l->bname);
+    memset(l, 0, sizeof *l);
+}
+
+static bool ulist_add(ulist *l, urow r)
+{
+    if (l->n == l->alloc) {
+        size_t na = l->alloc ? l->alloc * 2 : 32;
+        urow *nu = realloc(l->u, na * sizeof *nu);
+        if (!nu)
+            return false;
+        l->u = nu;
+        l->alloc = na;
+    }
+    l->u[l->n++] = r;
+    return true;
+}
+
+/* Records a branch name; a second, different name for the same branch is
+ * an error at loc. */
+static kh_status branch_name(ulist *l, const char *id, const char *name,
+                             const kh_loc *loc, kh_err *e)
+{
+    for (size_t i = 0; i < l->nb; i++) {
+        if (strcmp(l->bid[i], id) != 0)
+            continue;
+        if (strcmp(l->bname[i], name) == 0)
+            return KH_OK;
+        return kh_err_at(e, loc->line, loc->col, loc->path,
+                         "branch \"%s\" is named \"%s\" here but \"%s\" "
+                         "before",
+                         id, name, l->bname[i]);
+    }
+    if (l->nb == l->ab) {
+        size_t na = l->ab ? l->ab * 2 : 16;
+        const char **ni = realloc(l->bid, na * sizeof *ni);
+        if (!ni)
+            return KH_ENOMEM;
+        l->bid = ni;
+        const char **nn = realloc(l->bname, na * sizeof *nn);
+        if (!nn)
+            return KH_ENOMEM;
+        l->bname = nn;
+        l->ab = na;
+    }
+    l->bid[l->nb] = id;
+    l->bname[l->nb++] = name;
+    return KH_OK;
+}
+
+/* Maps 类别 (a kind name such as 系, or a kind id) to the kind id. */
+static const char *kind_id(const kh_rubric *r, const char *v)
+{
+    int k = kh_rubric_kind_find(r, v);
+    if (k >= 0)
+        return kh_rubric_kind_id(r, (size_t)k);
+    for (size_t i = 0; i < kh_rubric_kind_count(r); i++)
+        if (strcmp(kh_rubric_kind_name(r, i), v) == 0)
+            return kh_rubric_kind_id(r, i);
+    return NULL;
+}
+
+static void kinds_text(const kh_rubric *r, kh_buf *b)
+{
+    for (size_t i = 0; i < kh_rubric_kind_count(r); i++)
+        kh_buf_printf(b, "%s%s, %s", i ? ", " : "", kh_rubric_kind_name(r, i),
+                      kh_rubric_kind_id(r, i));
+}
+
+static kh_status bad_kind(const kh_rubric *r, const kh_loc *loc,
+                          const char *v, kh_err *e)
+{
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    kinds_text(r, &b);
+    kh_status rc = kh_err_at(e, loc->line, loc->col, loc->path,
+                             "unknown kind \"%s\" (expected one of %s)", v,
+                             kh_buf_str(&b));
+    kh_buf_free(&b);
+    return rc;
+}
+
+/* Where a table cell is, for messages: CSV line:col, XLSX the cell. */
+static kh_loc cell_loc(const kh_table *t, size_t row, int col, char *buf)
+{
+    kh_loc loc = {0, 0, NULL};
+    if (kh_table_get_format(t) == KH_TABLE_XLSX) {
+        loc.path = kh_table_ref(t, row, col < 0 ? 0 : (size_t)col, buf);
+    } else {
+        loc.line = kh_table_line(t, row);
+        loc.col = col < 0 ? 0 : (unsigned)col + 1;
+    }
+    return loc;
+}
+
+/* Finds a header column; a missing required one is an error. */
+static int need_col(const kh_table *t, const char *const *names,
+                    bool required, kh_err *e, kh_status *bad)
+{
+    int c = kh_table_find_col(t, names);
+    if (c < 0 && required) {
+        char ref[32];
+        kh_loc loc = cell_loc(t, 0, -1, ref);
+        if (kh_table_get_format(t) == KH_TABLE_XLSX)
+            loc.path = "row 1";
+        *bad = kh_err_at(e, loc.line, loc.col, loc.path,
+                         "missing column %s (or %s)", names[0],
+                         names[2] ? names[2] : names[1]);
+    }
+    return c;
+}
+
+static bool row_empty(const kh_table *t, size_t row)
+{
+    for (size_t c = 0; c < kh_table_cols(t, row); c++)
+        if (*kh_table_cell(t, row, c))
+            return false;
+    return true;
+}
+
+static const char *const COL_ID[] = {"编号", "单位编号", "id", NULL};
+static const char *const COL_NAME[] = {"名称", "单位名称", "name", NULL};
+static const char *const COL_KIND[] = {"类别", "kind", NULL, NULL};
+static const char *const COL_BRANCH[] = {"支部编号", "branch", NULL, NULL};
+static const char *const COL_BNAME[] = {"支部名称", "branch_name", NULL, NULL};
+
+static kh_status units_from_table(const kh_table *t, const kh_rubric *r,
+                                  kh_assess *a, ulist *l, kh_err *e)
+{
+    kh_status bad = KH_OK;
+    if (kh_table_rows(t) == 0)
+        return kh_err_at(e, 1, 0, NULL, "the table is empty (no header row)");
+    int ci = need_col(t, COL_ID, true, e, &bad);
+    int cn = need_col(t, COL_NAME, true, e, &bad);
+    int ck = need_col(t, COL_KIND, true, e, &bad);
+    int cb = need_col(t, COL_BRANCH, false, e, &bad);
+    int cbn = need_col(t, COL_BNAME, false, e, &bad);
+    if (bad != KH_OK)
+        return bad;
+    char ref[32];
+    for (size_t row = 1; row < kh_table_rows(t); row++) {
+        if (row_empty(t, row))
+            continue;
+        const char *id = kh_table_cell(t, row, (size_t)ci);
+        const char *name = kh_table_cell(t, row, (size_t)cn);
+        const char *kind = kh_table_cell(t, row, (size_t)ck);
+        const char *br = cb >= 0 ? kh_table_cell(t, row, (size_t)cb) : "";
+        const char *bn = cbn >= 0 ? kh_table_cell(t, row, (size_t)cbn) : "";
+        kh_loc loc;
+        bool ok = true;
+        if (!*id) {
+            loc = cell_loc(t, row, ci, ref);
+            bad = kh_err_at(e, loc.line, loc.col, loc.path, "empty unit id");
+            ok = false;
+        }
+        if (!*name) {
+            loc = cell_loc(t, row, cn, ref);
+            bad = kh_err_at(e, loc.line, loc.col, loc.path,
+                            "empty unit name");
+            ok = false;
+        }
+        const char *kid = kind_id(r, kind);
+        if (!kid) {
+            loc = cell_loc(t, row, ck, ref);
+            bad = bad_kind(r, &loc, kind, e);
+            ok = false;
+        }
+        if (*bn && !*br) {
+            loc = cell_loc(t, row, cbn, ref);
+            bad = kh_err_at(e, loc.line, loc.col, loc.path,
+                            "a branch name needs a branch id");
+            ok = false;
+        }
+        if (!ok)
+            continue;
+        if (*bn) {
+            loc = cell_loc(t, row, cbn, ref);
+            kh_status rc = branch_name(l, br, bn, &loc, e);
+            if (rc == KH_ENOMEM)
+                return kh_err_fail(e, rc, "out of memory");
+            if (rc != KH_OK)
+                bad = rc;
+        }
+        loc = cell_loc(t, row, cb >= 0 && *br ? cb : ci, ref);
+        kh_status rc = kh_assess_add_unit(a, id, name, kid, *br ? br : NULL,
+                                          &loc, e, NULL);
+        if (rc == KH_ENOMEM)
+            return kh_err_fail(e, rc, "out of memory");
+        if (rc != KH_OK) {
+            bad = rc;
+            continue;
+        }
+        if (!ulist_add(l, (urow){id, name, kid, *br ? br : id}))
+            return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    }
+    return bad;
+}
+
+/* A YAML/JSON units file: a list of units, or a mapping with `units` and
+ * optional `branches` (and `year`). */
+static kh_status units_from_doc(const kh_node *top, const kh_rubric *r,
+                                int year, kh_assess *a, ulist *l, kh_err *e)
+{
+    kh_status bad = KH_OK;
+    const kh_node *units = NULL, *branches = NULL;
+    if (top->type == KH_NODE_SEQ) {
+        units = top;
+    } else if (top->type == KH_NODE_MAP) {
+        for (uint32_t k = 0; k < top->n; k++) {
+            const kh_node *key = &top->u.kids[2 * k];
+            const kh_node *v = &top->u.kids[2 * k + 1];
+            if (kh_node_eq(key, "units")) {
+                units = v;
+            } else if (kh_node_eq(key, "branches")) {
+                branches = v;
+            } else if (kh_node_eq(key, "year")) {
+                int64_t y;
+                if (kh_node_int(v, e, "year", &y) != KH_OK)
+                    bad = KH_EINVAL;
+                else if (y != year)
+                    bad = kh_err_at(e, v->line, v->col, "year",
+                                    "the file is for year %" PRId64
+                                    ", not %d",
+                                    y, year);
+            } else {
+                bad = kh_err_at(e, key->line, key->col,
+                                key->type == KH_NODE_SCALAR ? key->u.text
+                                                            : NULL,
+                                "unexpected key in a units file (expected "
+                                "units, branches, year)");
+            }
+        }
+        if (!units)
+            return kh_err_at(e, top->line, top->col, "units",
+                             "missing key units");
+    } else {
+        return kh_err_at(e, top->line, top->col, NULL,
+                         "expected a list of units or a mapping with units, "
+                         "got a %s",
+                         kh_node_kind(top));
+    }
+    if (units->type != KH_NODE_SEQ)
+        return kh_err_at(e, units->line, units->col, "units",
+                         "expected a sequence, got a %s", kh_node_kind(units));
+    if (branches && branches->type != KH_NODE_SEQ)
+        return kh_err_at(e, branches->line, branches->col, "branches",
+                         "expected a sequence, got a %s",
+                         kh_node_kind(branches));
+    char path[64];
+    for (uint32_t i = 0; branches && i < branches->n; i++) {
+        const kh_node *b = &branches->u.kids[i];
+        const char *id = NULL, *name = NULL;
+        snprintf(path, sizeof path, "branches[%u]", i);
+        if (b->type != KH_NODE_MAP) {
+            bad = kh_err_at(e, b->line, b->col, path,
+                            "expected a mapping, got a %s", kh_node_kind(b));
+            continue;
+        }
+        char p2[80];
+        snprintf(p2, sizeof p2, "%s.id", path);
+        if (kh_node_str(kh_node_get(b, "id"), e, p2, &id) != KH_OK)
+            bad = KH_EINVAL;
+        snprintf(p2, sizeof p2, "%s.name", path);
+        if (kh_node_str(kh_node_get(b, "name"), e, p2, &name) != KH_OK)
+            bad = KH_EINVAL;
+        if (id && name) {
+            kh_loc loc = {b->line, b->col, path};
+            kh_status rc = branch_name(l, id, name, &loc, e);
+            if (rc == KH_ENOMEM)
+                return kh_err_fail(e, rc, "out of memory");
+            if (rc != KH_OK)
+                bad = rc;
+        }
+    }
+    for (uint32_t i = 0; i < units->n; i++) {
+        const kh_node *u = &units->u.kids[i];
+        snprintf(path, sizeof path, "units[%u]", i);
+        if (u->type != KH_NODE_MAP) {
+            bad = kh_err_at(e, u->line, u->col, path,
+                            "expected a mapping, got a %s", kh_node_kind(u));
+            continue;
+        }
+        const char *id = NULL, *name = NULL, *kind = NULL, *br = NULL,
+                   *bn = NULL;
+        bool ok = true;
+        for (uint32_t k = 0; k < u->n; k++) {
+            const kh_node *key = &u->u.kids[2 * k];
+            const kh_node *v = &u->u.kids[2 * k + 1];
+            const char **dst = kh_node_eq(key, "id")       ? &id
+                               : kh_node_eq(key, "name")   ? &name
+                               : kh_node_eq(key, "kind")   ? &kind
+                               : kh_node_eq(key, "branch") ? &br
+                               : kh_node_eq(key, "branch_name") ? &bn
+                                                                : NULL;
+            char p2[96];
+            snprintf(p2, sizeof p2, "%s.%s", path,
+                     key->type == KH_NODE_SCALAR ? key->u.text : "?");
+            if (!dst) {
+                bad = kh_err_at(e, key->line, key->col, p2,
+                                "unknown key (expected id, name, kind, "
+                                "branch, branch_name)");
+                ok = false;
+                continue;
+            }
+            if (kh_node_str(v, e, p2, dst) != KH_OK) {
+                bad = KH_EINVAL;
+                ok = false;
+            }
+        }
+        const char *const req[] = {"id", "name", "kind"};
+        const char *vals[] = {id, name, kind};
+        for (int k = 0; k < 3; k++) {
+            if (!vals[k] && ok) {
+                char p2[96];
+                snprintf(p2, sizeof p2, "%s.%s", path, req[k]);
+                bad = kh_err_at(e, u->line, u->col, p2, "missing key %s",
+                                req[k]);
+                ok = false;
+            }
+        }
+        if (!ok)
+            continue;
+        const kh_node *kn = kh_node_get(u, "kind");
+        char p2[96];
+        snprintf(p2, sizeof p2, "%s.kind", path);
+        kh_loc kloc = {kn->line, kn->col, p2};
+        const char *kid = kind_id(r, kind);
+        if (!kid) {
+            bad = bad_kind(r, &kloc, kind, e);
+            continue;
+        }
+        kh_loc loc = {u->line, u->col, path};
+        if (bn) {
+            if (!br) {
+                bad = kh_err_at(e, u->line, u->col, path,
+                                "a branch_name needs a branch");
+                continue;
+            }
+            kh_status rc = branch_name(l, br, bn, &loc, e);
+            if (rc == KH_ENOMEM)
+                return kh_err_fail(e, rc, "out of memory");
+            if (rc != KH_OK)
+                bad = rc;
+        }
+        kh_status rc = kh_assess_add_unit(a, id, name, kid, br, &loc, e, NULL);
+        if (rc == KH_ENOMEM)
+            return kh_err_fail(e, rc, "out of memory");
+        if (rc != KH_OK) {
+            bad = rc;
+            continue;
+        }
+        if (!ulist_add(l, (urow){id, name, kid, br ? br : id}))
+            return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    }
+    return bad;
+}
+
+/* "{"name": ..., "kind": ..., "branch": ...}" for the audit log. */
+static char *unit_json(const char *name, const char *kind, const char *branch)
+{
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    kh_buf_puts(&b, "{\"name\": ");
+    kh_json_str(&b, name);
+    kh_buf_puts(&b, ", \"kind\": ");
+    kh_json_str(&b, kind);
+    kh_buf_puts(&b, ", \"branch\": ");
+    kh_json_str(&b, branch);
+    kh_buf_puts(&b, "}");
+    return kh_buf_take(&b, NULL);
+}
+
+static kh_status audit_unit(kh_store *s, const char *actor, int year,
+                            const char *action, const char *id,
+                            const char *oldv, const char *newv, kh_err *e)
+{
+    kh_audit_rec a = {.actor = actor, .action = action, .year = year,
+                      .unit = id, .object = id, .old_value = oldv,
+                      .new_value = newv};
+    return kh_store_audit(s, &a, e);
+}
+
+/* Writes the list: updates, inserts, removes (with their entries). */
+static kh_status write_units(kh_store *s, const char *actor, int year,
+                             const ulist *l, kh_import_stats *st, kh_err *e)
+{
+    kh_status rc = KH_OK;
+    sqlite3_stmt *q;
+    for (size_t i = 0; i < l->n && rc == KH_OK; i++) {
+        const urow *u = &l->u[i];
+        kh_store_unit su;
+        rc = kh_store_unit_get(s, year, u->id, &su, e);
+        char *newv = unit_json(u->name, u->kind, u->branch);
+        if (!newv && rc != KH_ENOTFOUND && rc == KH_OK)
+            kh_store_unit_clear(&su);
+        if (!newv) {
+            rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
+            break;
+        }
+        if (rc == KH_ENOTFOUND) {
+            rc = kh_store_stmt(s,
+                               "INSERT INTO unit (year, id, pos, name, kind,"
+                               " branch) VALUES (?, ?, ?, ?, ?, ?)",
+                               &q, e);
+            if (rc == KH_OK) {
+                sqlite3_bind_int(q, 1, year);
+                kh_store_bind_str(q, 2, u->id);
+                sqlite3_bind_int64(q, 3, (int64_t)i);
+                kh_store_bind_str(q, 4, u->name);
+                kh_store_bind_str(q, 5, u->kind);
+                kh_store_bind_str(q, 6, u->branch);
+                rc = kh_store_exec(s, q, e, "adding a unit");
+            }
+            if (rc == KH_OK)
+                rc = audit_unit(s, actor, year, "unit.add", u->id, NULL, newv,
+                                e);
+            st->changed++;
+        } else if (rc == KH_OK) {
+            bool same = strcmp(su.name, u->name) == 0 &&
+                        strcmp(su.kind, u->kind) == 0 &&
+                        strcmp(su.branch, u->branch) == 0;
+            char *oldv = same ? NULL : unit_json(su.name, su.kind, su.branch);
+            kh_store_unit_clear(&su);
+            rc = kh_store_stmt(s,
+                               "UPDATE unit SET pos = ?, name = ?, kind = ?,"
+                               " branch = ? WHERE year = ? AND id = ?",
+                               &q, e);
+            if (rc == KH_OK) {
+                sqlite3_bind_int64(q, 1, (int64_t)i);
+                kh_store_bind_str(q, 2, u->name);
+                kh_store_bind_str(q, 3, u->kind);
+                kh_store_bind_str(q, 4, u->branch);
+                sqlite3_bind_int(q, 5, year);
+                kh_store_bind_str(q, 6, u->id);
+                rc = kh_store_exec(s, q, e, "updating a unit");
+            }
+            if (rc == KH_OK && !same) {
+                rc = oldv ? audit_unit(s, actor, year, "unit.change", u->id,
+                                       oldv, newv, e)
+                          : kh_err_fail(e, KH_ENOMEM, "out of memory");
+                st->changed++;
+            }
+            free(oldv);
+        }
+        free(newv);
+        st->units++;
+    }
+    if (rc != KH_OK)
+        return rc;
+
+    /* Units no longer listed go, with what was stored for them. */
+    sqlite3_stmt *sel = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT id, name, kind, branch, (SELECT count(*)"
+                           " FROM entry n WHERE n.year = u.year AND"
+                           " n.unit = u.id) FROM unit u WHERE year = ?"
+                           " ORDER BY pos",
+                           -1, &sel, NULL) != SQLITE_OK)
+        return kh_store_db_fail(s, e, "updating units");
+    sqlite3_bind_int(sel, 1, year);
+    char **gone = NULL;
+    size_t ngone = 0;
+    int step;
+    while (rc == KH_OK && (step = sqlite3_step(sel)) == SQLITE_ROW) {
+        const char *id = kh_store_col_str(sel, 0);
+        bool listed = false;
+        for (size_t i = 0; i < l->n && !listed; i++)
+            listed = strcmp(l->u[i].id, id) == 0;
+        if (listed)
+            continue;
+        char *oldv = unit_json(kh_store_col_str(sel, 1),
+                               kh_store_col_str(sel, 2),
+                               kh_store_col_str(sel, 3));
+        char reason[64];
+        snprintf(reason, sizeof reason, "not in the imported file; %" PRId64
+                 " entries removed", (int64_t)sqlite3_column_int64(sel, 4));
+        char **ng = realloc(gone, (ngone + 1) * sizeof *ng);
+        if (!oldv || !ng || !(ng[ngone] = strdup(id))) {
+            free(oldv);
+            if (ng)
+                gone = ng;
+            rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
+            break;
+        }
+        gone = ng;
+        ngone++;
+        kh_audit_rec a = {.actor = actor, .action = "unit.remove",
+                          .year = year, .unit = id, .object = id,
+                          .old_value = oldv, .reason = reason};
+        rc = kh_store_audit(s, &a, e);
+        free(oldv);
+        st->changed++;
+    }
+    sqlite3_finalize(sel);
+    for (size_t i = 0; i < ngone; i++) {
+        if (rc == KH_OK) {
+            rc = kh_store_stmt(s, "DELETE FROM unit WHERE year = ? AND id = ?",
+                               &q, e);
+            if (rc == KH_OK) {
+                sqlite3_bind_int(q, 1, year);
+                kh_store_bind_str(q, 2, gone[i]);
+                rc = kh_store_exec(s, q, e, "removing a unit");
+            }
+        }
+        free(gone[i]);
+    }
+    free(gone);
+    if (rc != KH_OK)
+        return rc;
+
+    /* Branch names: replaced by the file's. */
+    kh_buf oldb, newb;
+    kh_buf_init(&oldb, 0);
+    kh_buf_init(&newb, 0);
+    kh_buf_puts(&oldb, "");
+    kh_buf_puts(&newb, "");
+    rc = kh_store_stmt(s, "SELECT id, name FROM branch WHERE year = ?"
+                          " ORDER BY id", &q, e);
+    if (rc == KH_OK) {
+        sqlite3_bind_int(q, 1, year);
+        while (sqlite3_step(q) == SQLITE_ROW)
+            kh_buf_printf(&oldb, "%s\t%s\n", kh_store_col_str(q, 0),
+                          kh_store_col_str(q, 1));
+        sqlite3_reset(q);
+    }
+    /* The file's names sorted by id, like the stored ones. */
+    size_t *ord = malloc((l->nb ? l->nb : 1) * sizeof *ord);
+    if (!ord)
+        rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
+    for (size_t i = 0; ord && i < l->nb; i++) {
+        size_t j = i;
+        while (j > 0 && strcmp(l->bid[ord[j - 1]], l->bid[i]) > 0) {
+            ord[j] = ord[j - 1];
+            j--;
+        }
+        ord[j] = i;
+    }
+    for (size_t i = 0; ord && i < l->nb; i++)
+        kh_buf_printf(&newb, "%s\t%s\n", l->bid[ord[i]], l->bname[ord[i]]);
+    if (rc == KH_OK && strcmp(kh_buf_str(&oldb), kh_buf_str(&newb)) != 0) {
+        rc = kh_store_stmt(s, "DELETE FROM branch WHERE year = ?", &q, e);
+        if (rc == KH_OK) {
+            sqlite3_bind_int(q, 1, year);
+            rc = kh_store_exec(s, q, e, "replacing branch names");
+        }
+        if (rc == KH_OK)
+            rc = kh_store_stmt(s,
+                               "INSERT INTO branch (year, id, name)"
+                               " VALUES (?, ?, ?)",
+                               &q, e);
+        for (size_t i = 0; i < l->nb && rc == KH_OK; i++) {
+            sqlite3_reset(q);
+            sqlite3_bind_int(q, 1, year);
+            kh_store_bind_str(q, 2, l->bid[i]);
+            kh_store_bind_str(q, 3, l->bname[i]);
+            rc = kh_store_exec(s, q, e, "storing a branch name");
+        }
+        kh_audit_rec a = {.actor = actor, .action = "branches.set",
+                          .year = year, .object = "branches",
+                          .old_value = oldb.len ? kh_buf_str(&oldb) : NULL,
+                          .new_value = newb.len ? kh_buf_str(&newb) : NULL};
+        if (rc == KH_OK)
+            rc = kh_store_audit(s, &a, e);
+        st->changed++;
+    }
+    st->branches = l->nb;
+    free(ord);
+    kh_buf_free(&oldb);
+    kh_buf_free(&newb);
+    return rc;
+}
+
+/* CSV/XLSX or YAML/JSON?  The name's extension decides when it is one of
+ * the known ones; otherwise the content (a ZIP is XLSX, `{`/`[` JSON, a
+ * first line without a comma but with `:` or starting "- " YAML). */
+static bool is_table(const char *name, const char *data, size_t len)
+{
+    const char *dot = strrchr(name, '.');
+    if (dot) {
+        if (!strcasecmp(dot, ".csv") || !strcasecmp(dot, ".xlsx"))
+            return true;
+        if (!strcasecmp(dot, ".yaml") || !strcasecmp(dot, ".yml") ||
+            !strcasecmp(dot, ".json"))
+            return false;
+    }
+    if (len >= 4 && memcmp(data, "PK\3\4", 4) == 0)
+        return true;
+    size_t i = 0;
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+        return true;
+    while (i < len && (data[i] == ' ' || data[i] == '\n' || data[i] == '\r' ||
+                       data[i] == '\t'))
+        i++;
+    if (i < len && (data[i] == '{' || data[i] == '[' || data[i] == '-' ||
+                    data[i] == '#'))
+        return false;
+    for (; i < len && data[i] != '\n'; i++) {
+        if (data[i] == ',')
+            return true;
+        if (data[i] == ':')
+            return false;
+    }
+    return true;
+}
+
+kh_status kh_store_units_import(kh_store *s, const char *actor, int year,
+                                const char *name, const char *data,
+                                size_t len, kh_err *e, kh_import_stats *st)
+{
+    kh_import_stats dummy;
+    if (!st)
+        st = &dummy;
+    memset(st, 0, sizeof *st);
+    kh_rubric *r = NULL;
+    kh_assess *a = NULL;
+    kh_table *t = NULL;
+    kh_doc *d = NULL;
+    kh_arena *ar = NULL;
+    ulist l = {0};
+    kh_status rc = kh_store_begin(s, e);
+    if (rc != KH_OK)
+        return rc;
+    if ((rc = kh_store_year_require(s, year, KH_YEAR_BIT(KH_YEAR_DRAFT),
+                                    "importing units", NULL, e)) != KH_OK ||
+        (rc = kh_store_year_rubric(s, year, e, &r, NULL)) != KH_OK)
+        goto fail;
+    a = kh_assess_new(r);
+    if (!a) {
+        rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
+        goto fail;
+    }
+    kh_assess_set_year(a, year);
+    kh_err_set_file(e, name);
+    if (is_table(name, data, len)) {
+        if ((rc = kh_table_read_mem(name, data, len, MAX_ROWS, e, &t)) !=
+            KH_OK)
+            goto fail;
+        kh_err_set_file(e, name);
+        rc = units_from_table(t, r, a, &l, e);
+    } else {
+        const kh_node *top;
+        ar = kh_arena_new();
+        if (!ar) {
+            rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
+            goto fail;
+        }
+        if ((rc = kh_doc_open_mem(name, data, len, 0, e, &d)) != KH_OK ||
+            (rc = kh_doc_read(d, ar, &top)) != KH_OK ||
+            (rc = kh_doc_finish(d)) != KH_OK)
+            goto fail;
+        kh_err_set_file(e, name);
+        rc = units_from_doc(top, r, year, a, &l, e);
+    }
+    /* Branch names go through the builder as well (after the units, so
+     * the builder knows every branch). */
+    for (size_t i = 0; rc == KH_OK && i < l.nb; i++) {
+        kh_loc loc = {0, 0, "branches"};
+        rc = kh_assess_add_branch(a, l.bid[i], l.bname[i], &loc, e);
+    }
+    if (rc == KH_OK)
+        rc = kh_assess_finish(a, e);
+    if (rc == KH_OK && l.n == 0)
+        rc = kh_err_at(e, 0, 0, NULL, "the file lists no units");
+    if (rc != KH_OK)
+        goto fail;
+    if ((rc = write_units(s, actor, year, &l, st, e)) != KH_OK)
+        goto fail;
+    rc = kh_store_commit(s, e);
+    goto out;
+fail:
+    kh_store_rollback(s);
+out:
+    ulist_free(&l);
+    kh_table_free(t);
+    kh_doc_free(d);
+    kh_arena_free(ar);
+    kh_assess_free(a);
+    kh_rubric_free(r);
+    return rc;
+}
+
+/* ---- rosters ------------------------------------------------------- */
+
+static const char *const COL_RUNIT[] = {"单位编号", "编号", "unit", NULL};
+static const char *const COL_PERSON[] = {"姓名", "name", NULL, NULL};
+static const char *const COL_VALUE[] = {"积分", "value", NULL, NULL};
+
+kh_status kh_store_roster_import(kh_store *s, const char *actor, int year,
+                                 const char *roster, const char *name,
+                                 const char *data, size_t len, kh_err *e,
+                                 kh_import_stats *st)
+{
+    kh_import_stats dummy;
+    if (!st)
+        st = &dummy;
+    memset(st, 0, sizeof *st);
+    kh_rubric *r = NULL;
+    kh_table *t = NULL;
+    kh_status rc = kh_store_begin(s, e), bad = KH_OK;
+    if (rc != KH_OK)
+        return rc;
+    rc = kh_store_year_require(s, year,
+                               KH_YEAR_BIT(KH_YEAR_DRAFT) |
+                                   KH_YEAR_BIT(KH_YEAR_SELF_CHECK) |
+                                   KH_YEAR_BIT(KH_YEAR_INSPECTION) |
+                                   KH_YEAR_BIT(KH_YEAR_REVIEW),
+                               "importing a roster", NULL, e);
+    if (rc != KH_OK || (rc = kh_store_year_rubric(s, year, e, &r, NULL)) != KH_OK)
+        goto fail;
+    bool used = false;
+    for (size_t i = 0; i < kh_rubric_item_count(r) && !used; i++)
+        for (size_t k = 0; k < kh_rubric_item_slots(r, i) && !used; k++) {
+            const char *rn = kh_term_roster(kh_rubric_item_slot(r, i, k));
+            used = rn && strcmp(rn, roster) == 0;
+        }
+    if (!used) {
+        rc = kh_err_fail(e, KH_EINVAL,
+                         "no item of rubric \"%s\" reads a roster named "
+                         "\"%s\"",
+                         kh_rubric_id(r), roster);
+        goto fail;
+    }
+    kh_err_set_file(e, name);
+    if ((rc = kh_table_read_mem(name, data, len, MAX_ROWS, e, &t)) != KH_OK)
+        goto fail;
+    kh_err_set_file(e, name);
+    if (kh_table_rows(t) == 0) {
+        rc = kh_err_at(e, 1, 0, NULL, "the table is empty (no header row)");
+        goto fail;
+    }
+    int cu = need_col(t, COL_RUNIT, true, e, &bad);
+    int cn = need_col(t, COL_PERSON, true, e, &bad);
+    int cv = need_col(t, COL_VALUE, true, e, &bad);
+    if (bad != KH_OK) {
+        rc = bad;
+        goto fail;
+    }
+    char ref[32];
+    /* Check every row first; nothing is written while any is bad. */
+    for (size_t row = 1; row < kh_table_rows(t); row++) {
+        if (row_empty(t, row))
+            continue;
+        const char *u = kh_table_cell(t, row, (size_t)cu);
+        const char *p = kh_table_cell(t, row, (size_t)cn);
+        const char *v = kh_table_cell(t, row, (size_t)cv);
+        kh_loc loc;
+        kh_store_unit su;
+        kh_status r2 = *u ? kh_store_unit_get(s, year, u, &su, e)
+                          : KH_ENOTFOUND;
+        if (r2 == KH_OK) {
+            kh_store_unit_clear(&su);
+        } else if (r2 == KH_ENOTFOUND) {
+            loc = cell_loc(t, row, cu, ref);
+            bad = *u ? kh_err_at(e, loc.line, loc.col, loc.path,
+                                 "unknown unit \"%s\" in year %d", u, year)
+                     : kh_err_at(e, loc.line, loc.col, loc.path,
+                                 "empty unit id");
+        } else {
+            rc = r2;
+            goto fail;
+        }
+        if (!*p) {
+            loc = cell_loc(t, row, cn, ref);
+            bad = kh_err_at(e, loc.line, loc.col, loc.path, "empty name");
+        }
+        kh_cp val;
+        kh_num_err ne = kh_num_parse(v, strlen(v), &val);
+        if (ne != KH_NUM_OK) {
+            loc = cell_loc(t, row, cv, ref);
+            bad = kh_err_at(e, loc.line, loc.col, loc.path,
+                            "value \"%s\" %s", v,
+                            *v ? kh_num_err_str(ne) : "is empty");
+        }
+    }
+    if (bad != KH_OK) {
+        rc = bad;
+        goto fail;
+    }
+    char oldv[96] = "";
+    sqlite3_stmt *q;
+    rc = kh_store_stmt(s,
+                       "SELECT count(DISTINCT unit), count(*) FROM roster"
+                       " WHERE year = ? AND roster = ?",
+                       &q, e);
+    if (rc != KH_OK)
+        goto fail;
+    sqlite3_bind_int(q, 1, year);
+    kh_store_bind_str(q, 2, roster);
+    if (sqlite3_step(q) == SQLITE_ROW)
+        snprintf(oldv, sizeof oldv, "units=%" PRId64 " people=%" PRId64,
+                 (int64_t)sqlite3_column_int64(q, 0),
+                 (int64_t)sqlite3_column_int64(q, 1));
+    sqlite3_reset(q);
+    rc = kh_store_stmt(s, "DELETE FROM roster WHERE year = ? AND roster = ?",
+                       &q, e);
+    if (rc != KH_OK)
+        goto fail;
+    sqlite3_bind_int(q, 1, year);
+    kh_store_bind_str(q, 2, roster);
+    if ((rc = kh_store_exec(s, q, e, "replacing a roster")) != KH_OK)
+        goto fail;
+    /* Positions count per unit, in file order. */
+    rc = kh_store_stmt(s,
+                       "INSERT INTO roster (year, unit, roster, pos, person,"
+                       " value) VALUES (?, ?, ?, (SELECT count(*) FROM roster"
+                       " WHERE year = ? AND unit = ? AND roster = ?), ?, ?)",
+                       &q, e);
+    for (size_t row = 1; rc == KH_OK && row < kh_table_rows(t); row++) {
+        if (row_empty(t, row))
+            continue;
+        const char *u = kh_table_cell(t, row, (size_t)cu);
+        const char *v = kh_table_cell(t, row, (size_t)cv);
+        kh_cp val = 0;
+        kh_num_parse(v, strlen(v), &val);
+        sqlite3_reset(q);
+        sqlite3_bind_int(q, 1, year);
+        kh_store_bind_str(q, 2, u);
+        kh_store_bind_str(q, 3, roster);
+        sqlite3_bind_int(q, 4, year);
+        kh_store_bind_str(q, 5, u);
+        kh_store_bind_str(q, 6, roster);
+        kh_store_bind_str(q, 7, kh_table_cell(t, row, (size_t)cn));
+        sqlite3_bind_int64(q, 8, val);
+        rc = kh_store_exec(s, q, e, "storing a roster");
+        st->people++;
+    }
+    if (rc != KH_OK)
+        goto fail;
+    rc = kh_store_stmt(s,
+                       "SELECT count(DISTINCT unit) FROM roster WHERE year = ?"
+                       " AND roster = ?",
+                       &q, e);
+    if (rc != KH_OK)
+        goto fail;
+    sqlite3_bind_int(q, 1, year);
+    kh_store_bind_str(q, 2, roster);
+    if (sqlite3_step(q) == SQLITE_ROW)
+        st->rosters = (size_t)sqlite3_column_int64(q, 0);
+    sqlite3_reset(q);
+    /* Checks across stored data: an entry must not give an input that
+     * the roster now supplies. */
+    kh_rubric *r2 = NULL;
+    kh_assess *a2 = NULL;
+    rc = kh_store_load_assess(s, year, e, &r2, &a2);
+    kh_assess_free(a2);
+    kh_rubric_free(r2);
+    if (rc != KH_OK)
+        goto fail;
+    char hash[KH_STORE_HEX_SZ], newv[200];
+    kh_store_sha256_hex(data ? data : "", len, hash);
+    snprintf(newv, sizeof newv, "sha256:%s units=%zu people=%zu", hash,
+             st->rosters, st->people);
+    kh_audit_rec au = {.actor = actor, .action = "roster.import",
+                       .year = year, .object = roster, .old_value = oldv,
+                       .new_value = newv, .reason = name};
+    if ((rc = kh_store_audit(s, &au, e)) != KH_OK)
+        goto fail;
+    st->changed = st->people;
+    rc = kh_store_commit(s, e);
+    goto out;
+fail:
+    kh_store_rollback(s);
+out:
+    kh_table_free(t);
+    kh_rubric_free(r);
+    return rc;
+}
+
+kh_status kh_store_unit_each(kh_store *s, int year, kh_unit_fn fn, void *ctx,
+                             kh_err *e)
+{
+    kh_year_state state;
+    kh_status rc = kh_store_year_state(s, year, &state, e);
+    if (rc != KH_OK)
+        return rc;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT u.id, u.name, u.kind, u.branch, b.name"
+                           " FROM unit u LEFT JOIN branch b ON b.year = u.year"
+                           " AND b.id = u.branch WHERE u.year = ?"
+                           " ORDER BY u.pos",
+                           -1, &st, NULL) != SQLITE_OK)
+        return kh_store_db_fail(s, e, "listing units");
+    sqlite3_bind_int(st, 1, year);
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        kh_unit_row row = {
+            .id = kh_store_col_str(st, 0),
+            .name = kh_store_col_str(st, 1),
+            .kind = kh_store_col_str(st, 2),
+            .branch = kh_store_col_str(st, 3),
+            .branch_name = kh_store_col_str(st, 4),
+        };
+        if ((rc = fn(ctx, &row)) != KH_OK)
+            break;
+    }
+    if (rc == KH_OK && step != SQLITE_DONE)
+        rc = kh_store_db_fail(s, e, "listing units");
+    sqlite3_finalize(st);
+    return rc;
+}

@@ -1,0 +1,208 @@
+/*
+ * cmd_rubric_store.c - `kaohe rubric import|export|diff|list`: rubric
+ * versions in the store (id + SHA-256 of the file text) and the
+ * item-by-item comparison of two rubrics.  `kaohe rubric` (cmd_rubric.c)
+ * hands these subcommands to kh_cmd_rubric_store().
+ */
+#include "store_cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "kaohe/rubric_diff.h"
+
+static void help(void)
+{
+    printf(
+        "Usage: kaohe rubric import FILE\n"
+        "       kaohe rubric export ID[@HASH] [-o FILE]\n"
+        "       kaohe rubric diff A B\n"
+        "       kaohe rubric list\n"
+        "\n"
+        "Rubric versions in the store: a version is the rubric's id plus\n"
+        "the SHA-256 of its file text (ID@HASH; a prefix of 4 or more hex\n"
+        "digits of HASH is enough; ID alone is its latest import).\n"
+        "\n"
+        "Commands:\n"
+        "  import   check FILE and store it; the same text again changes\n"
+        "           nothing\n"
+        "  export   write a stored version back, byte for byte\n"
+        "  diff     list what changed from A to B: items added, removed and\n"
+        "           changed (max, terms, kinds, texts), kinds, rankings,\n"
+        "           categories.  A and B are files, or stored versions when\n"
+        "           no such file exists\n"
+        "  list     show the stored versions\n"
+        "\n"
+        "Options:\n"
+        "  -o, --output FILE   export to FILE (atomically)\n"
+        KH_STORE_OPTS_HELP
+        "  -h, --help          show this help\n"
+        "\n"
+        "Exit status: 0 success, 1 invalid rubric or unknown version,\n"
+        "2 usage error, 3 other failure.\n");
+}
+
+static kh_status list_row(void *ctx, const kh_rubric_row *r)
+{
+    kh_buf *b = ctx;
+    kh_buf_printf(b, "%s@%.*s  %s  %s %s\n", r->id, KH_STORE_HASH_SHOW,
+                  r->hash, r->title, r->imported_at, r->imported_by);
+    return kh_buf_status(b);
+}
+
+static bool is_file(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+/* Loads one side of a diff: a file, else a stored version (opening the
+ * store on first need).  *name gets what to call it (caller frees). */
+static kh_status diff_side(kh_cli_ctx *c, const char *arg, kh_rubric **r,
+                           char **name, int *exit_code)
+{
+    *r = NULL;
+    *name = NULL;
+    if (is_file(arg)) {
+        *name = strdup(arg);
+        return kh_rubric_load(arg, c->e, r);
+    }
+    if (!c->store) {
+        int rc = kh_cli_open(c, 0);
+        if (rc != KH_EXIT_OK) {
+            *exit_code = rc;
+            return KH_EDB;
+        }
+    }
+    char *ver = NULL;
+    kh_status st = kh_store_rubric_load(c->store, arg, c->e, r, &ver);
+    if (st == KH_OK) {
+        /* Show the short form, ID@ plus 12 hex digits. */
+        char *at = strchr(ver, '@');
+        at[1 + KH_STORE_HASH_SHOW] = '\0';
+        *name = ver;
+    }
+    return st;
+}
+
+int kh_cmd_rubric_store(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, KH_OPT_DB},
+        {"as", required_argument, NULL, KH_OPT_AS},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    int which = !strcmp(argv[0], "import")   ? 0
+                : !strcmp(argv[0], "export") ? 1
+                : !strcmp(argv[0], "diff")   ? 2
+                : !strcmp(argv[0], "list")   ? 3
+                                             : -1;
+    if (which < 0)
+        return kh_cli_usage_error("rubric", "unknown command '%s'", argv[0]);
+    static const int npos[] = {1, 1, 2, 0};
+    char cmd[32];
+    snprintf(cmd, sizeof cmd, "rubric %s", argv[0]);
+    kh_cli_ctx c;
+    if (!kh_cli_ctx_init(&c, cmd))
+        return KH_EXIT_FAILURE;
+    int o, rc = -1;
+    const char *output = NULL;
+    optind = 1;
+    opterr = 0;
+    while (rc < 0 && (o = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+        if (kh_cli_common_opt(&c, o, optarg))
+            continue;
+        if (o == 'o' && which == 1) {
+            output = optarg;
+        } else if (o == 'h') {
+            help();
+            rc = KH_EXIT_OK;
+        } else {
+            rc = kh_cli_bad_option(cmd, o, argv);
+        }
+    }
+    if (rc < 0 && argc - optind != npos[which]) {
+        if (argc - optind > npos[which])
+            rc = kh_cli_usage_error(cmd, "unexpected argument '%s'",
+                                    argv[optind + npos[which]]);
+        else
+            rc = kh_cli_usage_error(cmd, which == 0   ? "missing FILE"
+                                         : which == 1 ? "missing ID"
+                                                      : "needs two rubrics, "
+                                                        "A and B");
+    }
+    if (rc < 0 && which != 2)
+        rc = kh_cli_open(&c, 0);
+    else if (rc < 0)
+        rc = KH_EXIT_OK;
+    if (rc != KH_EXIT_OK) {
+        kh_cli_finish(&c, KH_OK);
+        return rc;
+    }
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    kh_status st = KH_OK;
+    int code = KH_EXIT_OK;
+    switch (which) {
+    case 0: {
+        kh_buf in;
+        kh_buf_init(&in, 0);
+        char *ver = NULL;
+        bool created = false;
+        const char *file = argv[optind];
+        st = kh_cli_read(file, &in, c.e);
+        if (st == KH_OK)
+            st = kh_store_rubric_import(c.store, kh_cli_actor(&c), file,
+                                        kh_buf_str(&in), in.len, c.e, &ver,
+                                        &created);
+        if (st == KH_OK) {
+            char *at = strchr(ver, '@');
+            kh_buf_printf(&b, created ? "已导入 %.*s\n"
+                                      : "未改变：%.*s 已在库中\n",
+                          (int)(at - ver) + 1 + KH_STORE_HASH_SHOW, ver);
+        }
+        free(ver);
+        kh_buf_free(&in);
+        break;
+    }
+    case 1: {
+        char *text = NULL;
+        size_t len = 0;
+        st = kh_store_rubric_get(c.store, argv[optind], c.e, &text, &len,
+                                 NULL);
+        if (st == KH_OK)
+            kh_buf_add(&b, text, len);
+        free(text);
+        break;
+    }
+    case 2: {
+        kh_rubric *ra = NULL, *rb = NULL;
+        char *na = NULL, *nb = NULL;
+        st = diff_side(&c, argv[optind], &ra, &na, &code);
+        if (st == KH_OK)
+            st = diff_side(&c, argv[optind + 1], &rb, &nb, &code);
+        if (st == KH_OK)
+            st = kh_rubric_diff(ra, na, rb, nb, &b, NULL);
+        kh_rubric_free(ra);
+        kh_rubric_free(rb);
+        free(na);
+        free(nb);
+        break;
+    }
+    default:
+        st = kh_store_rubric_each(c.store, list_row, &b, c.e);
+        break;
+    }
+    if (code != KH_EXIT_OK) {
+        kh_buf_free(&b);
+        kh_cli_finish(&c, KH_OK);
+        return code;
+    }
+    rc = st == KH_OK ? kh_cli_write(output, &b) : KH_EXIT_OK;
+    kh_buf_free(&b);
+    int rc2 = kh_cli_finish(&c, st);
+    return rc2 != KH_EXIT_OK ? rc2 : rc;
+}

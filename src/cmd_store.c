@@ -1,0 +1,676 @@
+/*
+ * cmd_store.c - helpers shared by the store's subcommands, and the
+ * commands `kaohe init`, `kaohe check`, `kaohe audit log|verify`,
+ * `kaohe results`, `kaohe import assessment`, `kaohe export assessment`.
+ */
+#include "store_cli.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kaohe/report.h"
+
+/* ---- shared helpers ------------------------------------------------ */
+
+bool kh_cli_ctx_init(kh_cli_ctx *c, const char *cmd)
+{
+    memset(c, 0, sizeof *c);
+    c->cmd = cmd;
+    c->e = kh_err_new();
+    if (!c->e) {
+        fprintf(stderr, "kaohe: out of memory\n");
+        return false;
+    }
+    return true;
+}
+
+bool kh_cli_common_opt(kh_cli_ctx *c, int opt, const char *arg)
+{
+    if (opt == KH_OPT_DB) {
+        c->db = arg;
+        return true;
+    }
+    if (opt == KH_OPT_AS) {
+        c->actor = arg;
+        return true;
+    }
+    return false;
+}
+
+int kh_cli_bad_option(const char *cmd, int c, char **argv)
+{
+    const char *arg = argv[optind - 1];
+    if (c == ':')
+        return kh_cli_usage_error(cmd, "option '%s' needs a value", arg);
+    if (optopt && optopt != '?' && optopt < 256)
+        return kh_cli_usage_error(cmd, "unknown option '-%c'", optopt);
+    return kh_cli_usage_error(cmd, "unknown option '%s'", arg);
+}
+
+int kh_cli_open(kh_cli_ctx *c, unsigned flags)
+{
+    if (!c->db) {
+        const char *env = getenv("KAOHE_DB");
+        c->db = env && *env ? env : "kaohe.db";
+    }
+    kh_status st = kh_store_open(c->db, flags, c->e, &c->store);
+    if (st != KH_OK) {
+        kh_cli_print_errors(c->e);
+        kh_err_clear(c->e);
+        return kh_cli_exit(st);
+    }
+    const char *now = getenv("KAOHE_NOW");
+    if (now && *now) {
+        char *end;
+        long long t = strtoll(now, &end, 10);
+        if (*end == '\0' && t > 0)
+            kh_store_set_time(c->store, (int64_t)t);
+    }
+    return KH_EXIT_OK;
+}
+
+const char *kh_cli_actor(kh_cli_ctx *c)
+{
+    if (c->actor && *c->actor)
+        return c->actor;
+    const char *env = getenv("KAOHE_USER");
+    if (env && *env)
+        return c->actor = env;
+    struct passwd *pw = getpwuid(getuid());
+    if (pw && pw->pw_name && *pw->pw_name)
+        return c->actor = pw->pw_name;
+    return c->actor = "unknown";
+}
+
+int kh_cli_finish(kh_cli_ctx *c, kh_status st)
+{
+    kh_cli_print_errors(c->e);
+    kh_err_free(c->e);
+    kh_store_close(c->store);
+    c->e = NULL;
+    c->store = NULL;
+    return kh_cli_exit(st);
+}
+
+bool kh_cli_year(const char *cmd, const char *s, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || *end || end == s || v < 1900 || v > 9999) {
+        kh_cli_usage_error(cmd, "'%s' is not a year (1900 to 9999)", s);
+        return false;
+    }
+    *out = (int)v;
+    return true;
+}
+
+kh_status kh_cli_read(const char *path, kh_buf *b, kh_err *e)
+{
+    if (strcmp(path, "-") != 0)
+        return kh_buf_read_file(b, path, e);
+    char tmp[65536];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, stdin)) > 0)
+        kh_buf_add(b, tmp, n);
+    if (ferror(stdin))
+        return kh_err_fail(e, KH_EIO, "cannot read standard input");
+    if (kh_buf_status(b) != KH_OK)
+        return kh_err_fail(e, kh_buf_status(b), "standard input: %s",
+                           kh_status_str(kh_buf_status(b)));
+    return KH_OK;
+}
+
+static const char exit_help[] =
+    "\n"
+    "Exit status: 0 success, 1 invalid input or refused (every error\n"
+    "printed), 2 usage error, 3 other failure (database, memory, output).\n";
+
+/* ---- kaohe init ---------------------------------------------------- */
+
+int kh_cmd_init(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, KH_OPT_DB},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    kh_cli_ctx c;
+    if (!kh_cli_ctx_init(&c, "init"))
+        return KH_EXIT_FAILURE;
+    int o;
+    optind = 1;
+    opterr = 0;
+    while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        if (kh_cli_common_opt(&c, o, optarg))
+            continue;
+        if (o == 'h') {
+            printf("Usage: kaohe init [--db FILE]\n"
+                   "\n"
+                   "Creates the store (an SQLite file) or brings an existing "
+                   "one up to\n"
+                   "the newest schema.  Running it again changes nothing.\n"
+                   "\n"
+                   "Options:\n" KH_STORE_DB_HELP
+                   "  -h, --help        show this help\n%s",
+                   exit_help);
+            kh_cli_finish(&c, KH_OK);
+            return KH_EXIT_OK;
+        }
+        kh_cli_finish(&c, KH_OK);
+        return kh_cli_bad_option("init", o, argv);
+    }
+    if (optind < argc) {
+        kh_cli_finish(&c, KH_OK);
+        return kh_cli_usage_error("init", "unexpected argument '%s'",
+                                  argv[optind]);
+    }
+    int rc = kh_cli_open(&c, KH_STORE_CREATE);
+    if (rc != KH_EXIT_OK) {
+        kh_cli_finish(&c, KH_OK);
+        return rc;
+    }
+    printf("数据库 %s 就绪（架构版本 %d）\n", c.db, kh_store_version(c.store));
+    return kh_cli_finish(&c, KH_OK);
+}
+
+/* ---- kaohe check --------------------------------------------------- */
+
+int kh_cmd_check(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, KH_OPT_DB},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    kh_cli_ctx c;
+    if (!kh_cli_ctx_init(&c, "check"))
+        return KH_EXIT_FAILURE;
+    int o;
+    optind = 1;
+    opterr = 0;
+    while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        if (kh_cli_common_opt(&c, o, optarg))
+            continue;
+        kh_cli_finish(&c, KH_OK);
+        if (o == 'h') {
+            printf("Usage: kaohe check [--db FILE]\n"
+                   "\n"
+                   "Checks the store: SQLite's integrity and foreign key "
+                   "checks, the\n"
+                   "audit log's hash chain (naming the first altered, "
+                   "removed or\n"
+                   "reordered record) and the SHA-256 of published "
+                   "results.\n"
+                   "\n"
+                   "Options:\n" KH_STORE_DB_HELP
+                   "  -h, --help        show this help\n%s",
+                   exit_help);
+            return KH_EXIT_OK;
+        }
+        return kh_cli_bad_option("check", o, argv);
+    }
+    if (optind < argc) {
+        kh_cli_finish(&c, KH_OK);
+        return kh_cli_usage_error("check", "unexpected argument '%s'",
+                                  argv[optind]);
+    }
+    int rc = kh_cli_open(&c, 0);
+    if (rc != KH_EXIT_OK) {
+        kh_cli_finish(&c, KH_OK);
+        return rc;
+    }
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    kh_status st = kh_store_check(c.store, &b, c.e);
+    if (st == KH_OK)
+        kh_buf_puts(&b, "检查通过\n");
+    rc = kh_cli_write(NULL, &b);
+    kh_buf_free(&b);
+    int rc2 = kh_cli_finish(&c, st);
+    return rc2 != KH_EXIT_OK ? rc2 : rc;
+}
+
+/* ---- kaohe audit --------------------------------------------------- */
+
+static kh_status print_audit(void *ctx, const kh_audit_row *r)
+{
+    kh_buf *b = ctx;
+    kh_buf_printf(b, "#%" PRId64 " %s %s %s", r->seq, r->at, r->rec.actor,
+                  r->rec.action);
+    if (r->rec.year)
+        kh_buf_printf(b, " %d", r->rec.year);
+    if (r->rec.unit)
+        kh_buf_printf(b, " 单位 %s", r->rec.unit);
+    if (r->rec.object)
+        kh_buf_printf(b, " %s", r->rec.object);
+    kh_buf_putc(b, '\n');
+    const char *labels[] = {"原值 old", "新值 new", "原因 reason"};
+    const char *vals[] = {r->rec.old_value, r->rec.new_value, r->rec.reason};
+    for (int i = 0; i < 3; i++) {
+        if (!vals[i])
+            continue;
+        kh_buf_printf(b, "    %s: ", labels[i]);
+        /* Multi-line values stay indented. */
+        for (const char *p = vals[i]; *p; p++) {
+            kh_buf_putc(b, *p);
+            if (*p == '\n' && p[1])
+                kh_buf_puts(b, "      ");
+        }
+        if (vals[i][0] == '\0' || vals[i][strlen(vals[i]) - 1] != '\n')
+            kh_buf_putc(b, '\n');
+    }
+    return kh_buf_status(b);
+}
+
+static void audit_help(void)
+{
+    printf("Usage: kaohe audit log [--year YEAR] [--unit ID] [--db FILE]\n"
+           "       kaohe audit verify [--db FILE]\n"
+           "\n"
+           "The audit log records every change: who, when (UTC), what, the "
+           "old\n"
+           "and new value and the reason, each record chained to the "
+           "previous\n"
+           "one by SHA-256.\n"
+           "\n"
+           "Commands:\n"
+           "  log      print the records, oldest first, optionally only "
+           "those of\n"
+           "           one year and/or one unit\n"
+           "  verify   recompute the chain; names the first record that was\n"
+           "           altered, removed or reordered\n"
+           "\n"
+           "Options:\n"
+           "  -y, --year YEAR   only records of this year\n"
+           "  -u, --unit ID     only records of this unit\n" KH_STORE_DB_HELP
+           "  -h, --help        show this help\n%s",
+           exit_help);
+}
+
+int kh_cmd_audit(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, KH_OPT_DB},
+        {"year", required_argument, NULL, 'y'},
+        {"unit", required_argument, NULL, 'u'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    if (argc < 2)
+        return kh_cli_usage_error("audit", "missing command (log or verify)");
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        audit_help();
+        return KH_EXIT_OK;
+    }
+    bool verify = strcmp(argv[1], "verify") == 0;
+    if (!verify && strcmp(argv[1], "log") != 0)
+        return kh_cli_usage_error("audit", "unknown command '%s' (expected "
+                                  "log or verify)", argv[1]);
+    const char *cmd = verify ? "audit verify" : "audit log";
+    kh_cli_ctx c;
+    if (!kh_cli_ctx_init(&c, cmd))
+        return KH_EXIT_FAILURE;
+    int year = 0, o;
+    const char *unit = NULL;
+    argc--;
+    argv++;
+    optind = 1;
+    opterr = 0;
+    while ((o = getopt_long(argc, argv, ":y:u:h", opts, NULL)) != -1) {
+        if (kh_cli_common_opt(&c, o, optarg))
+            continue;
+        if (o == 'y' && !verify) {
+            if (!kh_cli_year(cmd, optarg, &year)) {
+                kh_cli_finish(&c, KH_OK);
+                return KH_EXIT_USAGE;
+            }
+            continue;
+        }
+        if (o == 'u' && !verify) {
+            unit = optarg;
+            continue;
+        }
+        kh_cli_finish(&c, KH_OK);
+        if (o == 'h') {
+            audit_help();
+            return KH_EXIT_OK;
+        }
+        return kh_cli_bad_option(cmd, o, argv);
+    }
+    if (optind < argc) {
+        kh_cli_finish(&c, KH_OK);
+        return kh_cli_usage_error(cmd, "unexpected argument '%s'",
+                                  argv[optind]);
+    }
+    int rc = kh_cli_open(&c, 0);
+    if (rc != KH_EXIT_OK) {
+        kh_cli_finish(&c, KH_OK);
+        return rc;
+    }
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    kh_status st;
+    if (verify) {
+        int64_t n = 0;
+        st = kh_store_audit_verify(c.store, &n, c.e);
+        if (st == KH_OK)
+            kh_buf_printf(&b, "审计日志：%" PRId64 " 条记录，哈希链完整\n", n);
+    } else {
+        st = kh_store_audit_each(c.store, year, unit, print_audit, &b, c.e);
+    }
+    rc = kh_cli_write(NULL, &b);
+    kh_buf_free(&b);
+    int rc2 = kh_cli_finish(&c, st);
+    return rc2 != KH_EXIT_OK ? rc2 : rc;
+}
+
+/* ---- kaohe results ------------------------------------------------- */
+
+enum { OPT_ALLOW_MISSING = KH_OPT_FIRST_FREE };
+
+static void results_help(void)
+{
+    printf("Usage: kaohe results --year YEAR [--format table|json|csv]\n"
+           "                     [--allow-missing] [-o FILE] [--db FILE]\n"
+           "\n"
+           "The results of a year, exactly as 'kaohe score' writes them: "
+           "computed\n"
+           "from the store, or once the year is published the frozen "
+           "snapshot\n"
+           "(then --allow-missing has no effect).\n"
+           "\n"
+           "Options:\n"
+           "  -y, --year YEAR       the year (required)\n"
+           "  -f, --format FORMAT   table (default), json or csv\n"
+           "      --allow-missing   score an applicable item with no "
+           "inspection\n"
+           "                        entry as 0 and list it, instead of "
+           "failing\n"
+           "  -o, --output FILE     write to FILE (atomically); '-' is "
+           "standard output\n" KH_STORE_DB_HELP
+           "  -h, --help            show this help\n%s",
+           exit_help);
+}
+
+int kh_cmd_results(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, KH_OPT_DB},
+        {"year", required_argument, NULL, 'y'},
+        {"format", required_argument, NULL, 'f'},
+        {"allow-missing", no_argument, NULL, OPT_ALLOW_MISSING},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    kh_cli_ctx c;
+    if (!kh_cli_ctx_init(&c, "results"))
+        return KH_EXIT_FAILURE;
+    int year = 0, o;
+    const char *output = NULL;
+    kh_result_format fmt = KH_RESULT_TABLE;
+    unsigned flags = 0;
+    optind = 1;
+    opterr = 0;
+    while ((o = getopt_long(argc, argv, ":y:f:o:h", opts, NULL)) != -1) {
+        if (kh_cli_common_opt(&c, o, optarg))
+            continue;
+        switch (o) {
+        case 'y':
+            if (kh_cli_year("results", optarg, &year))
+                continue;
+            kh_cli_finish(&c, KH_OK);
+            return KH_EXIT_USAGE;
+        case 'f':
+            if (!strcmp(optarg, "table"))
+                fmt = KH_RESULT_TABLE;
+            else if (!strcmp(optarg, "json"))
+                fmt = KH_RESULT_JSON;
+            else if (!strcmp(optarg, "csv"))
+                fmt = KH_RESULT_CSV;
+            else {
+                kh_cli_finish(&c, KH_OK);
+                return kh_cli_usage_error("results", "unknown format '%s' "
+                                          "(expected table, json or csv)",
+                                          optarg);
+            }
+            continue;
+        case 'o':
+            output = optarg;
+            continue;
+        case OPT_ALLOW_MISSING:
+            flags |= KH_SCORE_ALLOW_MISSING;
+            continue;
+        case 'h':
+            kh_cli_finish(&c, KH_OK);
+            results_help();
+            return KH_EXIT_OK;
+        default:
+            kh_cli_finish(&c, KH_OK);
+            return kh_cli_bad_option("results", o, argv);
+        }
+    }
+    if (optind < argc || !year) {
+        kh_cli_finish(&c, KH_OK);
+        return optind < argc
+                   ? kh_cli_usage_error("results", "unexpected argument '%s'",
+                                        argv[optind])
+                   : kh_cli_usage_error("results", "--year YEAR is required");
+    }
+    int rc = kh_cli_open(&c, 0);
+    if (rc != KH_EXIT_OK) {
+        kh_cli_finish(&c, KH_OK);
+        return rc;
+    }
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    kh_status st = kh_store_results(c.store, year, fmt, flags, &b, c.e);
+    rc = st == KH_OK ? kh_cli_write(output, &b) : KH_EXIT_OK;
+    kh_buf_free(&b);
+    int rc2 = kh_cli_finish(&c, st);
+    return rc2 != KH_EXIT_OK ? rc2 : rc;
+}
+
+/* ---- kaohe import assessment / export assessment ------------------- */
+
+enum { OPT_PROGRESS = KH_OPT_FIRST_FREE + 1 };
+
+static void progress(void *ctx, const char *stage, size_t done, size_t total)
+{
+    (void)ctx;
+    fprintf(stderr, "kaohe import: %s %zu/%zu\n", stage, done, total);
+}
+
+static void import_help(void)
+{
+    printf("Usage: kaohe import assessment FILE [--year YEAR] [--progress]\n"
+           "                                  [--db FILE] [--as NAME]\n"
+           "\n"
+           "Loads a whole assessment file (YAML or JSON: units, branches, "
+           "entries,\n"
+           "rosters, bonus, negative) into its year, checked exactly as "
+           "'kaohe\n"
+           "score' checks it, in one transaction: all of it lands or none.\n"
+           "In draft the file replaces the year's data.  Later only what the\n"
+           "state allows is accepted: self entries in self_check; inspection\n"
+           "entries and bonus/negative records in inspection and review; "
+           "rosters\n"
+           "until review.  The units must then be the registered ones.\n"
+           "\n"
+           "Options:\n"
+           "  -y, --year YEAR   the year (default: the file's `year`)\n"
+           "      --progress    report progress on standard error\n"
+           KH_STORE_OPTS_HELP
+           "  -h, --help        show this help\n%s",
+           exit_help);
+}
+
+int kh_cmd_import(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, KH_OPT_DB},
+        {"as", required_argument, NULL, KH_OPT_AS},
+        {"year", required_argument, NULL, 'y'},
+        {"progress", no_argument, NULL, OPT_PROGRESS},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    if (argc < 2)
+        return kh_cli_usage_error("import", "missing what to import "
+                                  "(assessment)");
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        import_help();
+        return KH_EXIT_OK;
+    }
+    if (strcmp(argv[1], "assessment") != 0)
+        return kh_cli_usage_error("import", "unknown kind '%s' (expected "
+                                  "assessment; units and rosters: 'kaohe "
+                                  "units import', 'kaohe roster import')",
+                                  argv[1]);
+    const char *cmd = "import assessment";
+    kh_cli_ctx c;
+    if (!kh_cli_ctx_init(&c, cmd))
+        return KH_EXIT_FAILURE;
+    int year = 0, o;
+    bool prog = false;
+    argc--;
+    argv++;
+    optind = 1;
+    opterr = 0;
+    while ((o = getopt_long(argc, argv, ":y:h", opts, NULL)) != -1) {
+        if (kh_cli_common_opt(&c, o, optarg))
+            continue;
+        if (o == 'y') {
+            if (kh_cli_year(cmd, optarg, &year))
+                continue;
+            kh_cli_finish(&c, KH_OK);
+            return KH_EXIT_USAGE;
+        }
+        if (o == OPT_PROGRESS) {
+            prog = true;
+            continue;
+        }
+        kh_cli_finish(&c, KH_OK);
+        if (o == 'h') {
+            import_help();
+            return KH_EXIT_OK;
+        }
+        return kh_cli_bad_option(cmd, o, argv);
+    }
+    if (optind + 1 != argc) {
+        kh_cli_finish(&c, KH_OK);
+        return optind >= argc ? kh_cli_usage_error(cmd, "missing FILE")
+                              : kh_cli_usage_error(cmd,
+                                                   "unexpected argument '%s'",
+                                                   argv[optind + 1]);
+    }
+    const char *file = argv[optind];
+    int rc = kh_cli_open(&c, 0);
+    if (rc != KH_EXIT_OK) {
+        kh_cli_finish(&c, KH_OK);
+        return rc;
+    }
+    if (prog)
+        kh_store_set_progress(c.store, progress, NULL);
+    kh_buf in;
+    kh_buf_init(&in, 0);
+    kh_import_stats s;
+    kh_status st = kh_cli_read(file, &in, c.e);
+    if (st == KH_OK)
+        st = kh_store_import_assessment(c.store, kh_cli_actor(&c), year, file,
+                                        kh_buf_str(&in), in.len, c.e, &s);
+    kh_buf_free(&in);
+    if (st == KH_OK)
+        printf("已导入 %s：单位 %zu，条目 %zu，名册 %zu（%zu 人），加分 %zu，"
+               "扣分 %zu；变更 %zu 项\n",
+               file, s.units, s.entries, s.rosters, s.people, s.bonus,
+               s.negative, s.changed);
+    return kh_cli_finish(&c, st);
+}
+
+static void export_help(void)
+{
+    printf("Usage: kaohe export assessment --year YEAR [-o FILE] [--db "
+           "FILE]\n"
+           "\n"
+           "Writes the year as an assessment file (YAML) that 'kaohe score' "
+           "scores\n"
+           "exactly as the store does.\n"
+           "\n"
+           "Options:\n"
+           "  -y, --year YEAR     the year (required)\n"
+           "  -o, --output FILE   write to FILE (atomically); '-' is "
+           "standard output\n" KH_STORE_DB_HELP
+           "  -h, --help          show this help\n%s",
+           exit_help);
+}
+
+int kh_cmd_export(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, KH_OPT_DB},
+        {"year", required_argument, NULL, 'y'},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    if (argc < 2)
+        return kh_cli_usage_error("export", "missing what to export "
+                                  "(assessment)");
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        export_help();
+        return KH_EXIT_OK;
+    }
+    if (strcmp(argv[1], "assessment") != 0)
+        return kh_cli_usage_error("export", "unknown kind '%s' (expected "
+                                  "assessment)", argv[1]);
+    const char *cmd = "export assessment";
+    kh_cli_ctx c;
+    if (!kh_cli_ctx_init(&c, cmd))
+        return KH_EXIT_FAILURE;
+    int year = 0, o;
+    const char *output = NULL;
+    argc--;
+    argv++;
+    optind = 1;
+    opterr = 0;
+    while ((o = getopt_long(argc, argv, ":y:o:h", opts, NULL)) != -1) {
+        if (kh_cli_common_opt(&c, o, optarg))
+            continue;
+        if (o == 'y') {
+            if (kh_cli_year(cmd, optarg, &year))
+                continue;
+            kh_cli_finish(&c, KH_OK);
+            return KH_EXIT_USAGE;
+        }
+        if (o == 'o') {
+            output = optarg;
+            continue;
+        }
+        kh_cli_finish(&c, KH_OK);
+        if (o == 'h') {
+            export_help();
+            return KH_EXIT_OK;
+        }
+        return kh_cli_bad_option(cmd, o, argv);
+    }
+    if (optind < argc || !year) {
+        kh_cli_finish(&c, KH_OK);
+        return optind < argc
+                   ? kh_cli_usage_error(cmd, "unexpected argument '%s'",
+                                        argv[optind])
+                   : kh_cli_usage_error(cmd, "--year YEAR is required");
+    }
+    int rc = kh_cli_open(&c, 0);
+    if (rc != KH_EXIT_OK) {
+        kh_cli_finish(&c, KH_OK);
+        return rc;
+    }
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    kh_status st = kh_store_export_assessment(c.store, year, &b, c.e);
+    rc = st == KH_OK ? kh_cli_write(output, &b) : KH_EXIT_OK;
+    kh_buf_free(&b);
+    int rc2 = kh_cli_finish(&c, st);
+    return rc2 != KH_EXIT_OK ? rc2 : rc;
+}

@@ -1,0 +1,196 @@
+/*
+ * cmd_units.c - `kaohe units import|list` (a year's units and branches)
+ * and `kaohe roster import` (per-person data such as 学习强国 points).
+ */
+#include "store_cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kaohe/report.h"
+
+enum { OPT_ROSTER = KH_OPT_FIRST_FREE };
+
+static void units_help(void)
+{
+    printf(
+        "Usage: kaohe units import FILE --year YEAR\n"
+        "       kaohe units list --year YEAR\n"
+        "\n"
+        "The units (处室系) and branches (支部) of a year.  Units are\n"
+        "imported while the year is in draft; the file replaces the year's\n"
+        "list (entries of units no longer listed are removed, and the\n"
+        "audit log says so).\n"
+        "\n"
+        "FILE is CSV or XLSX with a header row\n"
+        "  编号,名称,类别,支部编号,支部名称\n"
+        "(or id,name,kind,branch,branch_name; 支部编号 and 支部名称 may be\n"
+        "left out or empty: a unit without a branch is its own branch).\n"
+        "类别 takes the rubric's kind names (系, 处室) or ids.  CSV may be\n"
+        "UTF-8 with or without BOM, or GB18030 as Excel saves it.  FILE may\n"
+        "also be YAML or JSON: a list of units {id, name, kind, branch,\n"
+        "branch_name}, or a mapping with `units` and `branches` as in an\n"
+        "assessment file.\n"
+        "\n"
+        "Options:\n"
+        "  -y, --year YEAR   the year (required)\n"
+        KH_STORE_OPTS_HELP
+        "  -h, --help        show this help\n"
+        "\n"
+        "Exit status: 0 success, 1 invalid input (every bad row printed\n"
+        "with its row and column; nothing is stored), 2 usage error,\n"
+        "3 other failure.\n");
+}
+
+static void roster_help(void)
+{
+    printf(
+        "Usage: kaohe roster import FILE --year YEAR --roster NAME\n"
+        "\n"
+        "Imports a roster (per-person data, e.g. 学习强国 annual points) for\n"
+        "the year's units from CSV or XLSX with a header row\n"
+        "  单位编号,姓名,积分   (or unit,name,value)\n"
+        "The file replaces the year's roster of that NAME (e.g. xuexi, the\n"
+        "name the rubric's terms use).  Allowed from draft to review.\n"
+        "\n"
+        "Options:\n"
+        "  -y, --year YEAR     the year (required)\n"
+        "  -r, --roster NAME   the roster (required)\n"
+        KH_STORE_OPTS_HELP
+        "  -h, --help          show this help\n"
+        "\n"
+        "Exit status: 0 success, 1 invalid input (every bad row printed;\n"
+        "nothing is stored), 2 usage error, 3 other failure.\n");
+}
+
+static kh_status list_unit(void *ctx, const kh_unit_row *u)
+{
+    kh_buf *b = ctx;
+    kh_text_pad(b, u->id, 12, false);
+    kh_text_pad(b, u->name, 24, false);
+    kh_text_pad(b, u->kind, 10, false);
+    kh_buf_puts(b, u->branch);
+    if (u->branch_name)
+        kh_buf_printf(b, " %s", u->branch_name);
+    kh_buf_putc(b, '\n');
+    return kh_buf_status(b);
+}
+
+/* `units import|list` and `roster import` share their parsing. */
+static int run(int argc, char **argv, const char *cmd, int which)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, KH_OPT_DB},
+        {"as", required_argument, NULL, KH_OPT_AS},
+        {"year", required_argument, NULL, 'y'},
+        {"roster", required_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    kh_cli_ctx c;
+    if (!kh_cli_ctx_init(&c, cmd))
+        return KH_EXIT_FAILURE;
+    int year = 0, o, rc = -1;
+    const char *roster = NULL;
+    optind = 1;
+    opterr = 0;
+    while (rc < 0 && (o = getopt_long(argc, argv, ":y:r:h", opts, NULL)) != -1) {
+        if (kh_cli_common_opt(&c, o, optarg))
+            continue;
+        if (o == 'y') {
+            if (!kh_cli_year(cmd, optarg, &year))
+                rc = KH_EXIT_USAGE;
+        } else if (o == 'r' && which == 2) {
+            roster = optarg;
+        } else if (o == 'h') {
+            if (which == 2)
+                roster_help();
+            else
+                units_help();
+            rc = KH_EXIT_OK;
+        } else {
+            rc = kh_cli_bad_option(cmd, o, argv);
+        }
+    }
+    const char *file = NULL;
+    if (rc < 0 && which != 1) {
+        if (optind >= argc)
+            rc = kh_cli_usage_error(cmd, "missing FILE");
+        else
+            file = argv[optind++];
+    }
+    if (rc < 0 && optind < argc)
+        rc = kh_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+    if (rc < 0 && !year)
+        rc = kh_cli_usage_error(cmd, "--year YEAR is required");
+    if (rc < 0 && which == 2 && !roster)
+        rc = kh_cli_usage_error(cmd, "--roster NAME is required");
+    if (rc < 0)
+        rc = kh_cli_open(&c, 0);
+    if (rc != KH_EXIT_OK) {
+        kh_cli_finish(&c, KH_OK);
+        return rc;
+    }
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    kh_status st = KH_OK;
+    if (which == 1) {
+        st = kh_store_unit_each(c.store, year, list_unit, &b, c.e);
+    } else {
+        kh_buf in;
+        kh_buf_init(&in, 0);
+        kh_import_stats s;
+        st = kh_cli_read(file, &in, c.e);
+        if (st == KH_OK && which == 0) {
+            st = kh_store_units_import(c.store, kh_cli_actor(&c), year, file,
+                                       kh_buf_str(&in), in.len, c.e, &s);
+            if (st == KH_OK)
+                kh_buf_printf(&b, "%d 年度单位：%zu 个，支部名称 %zu 个；"
+                              "变更 %zu 项\n",
+                              year, s.units, s.branches, s.changed);
+        } else if (st == KH_OK) {
+            st = kh_store_roster_import(c.store, kh_cli_actor(&c), year,
+                                        roster, file, kh_buf_str(&in), in.len,
+                                        c.e, &s);
+            if (st == KH_OK)
+                kh_buf_printf(&b, "%d 年度名册 %s：%zu 个单位，%zu 人\n", year,
+                              roster, s.rosters, s.people);
+        }
+        kh_buf_free(&in);
+    }
+    rc = st == KH_OK ? kh_cli_write(NULL, &b) : KH_EXIT_OK;
+    kh_buf_free(&b);
+    int rc2 = kh_cli_finish(&c, st);
+    return rc2 != KH_EXIT_OK ? rc2 : rc;
+}
+
+int kh_cmd_units(int argc, char **argv)
+{
+    if (argc < 2)
+        return kh_cli_usage_error("units", "missing command (import or "
+                                  "list)");
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        units_help();
+        return KH_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "import"))
+        return run(argc - 1, argv + 1, "units import", 0);
+    if (!strcmp(argv[1], "list"))
+        return run(argc - 1, argv + 1, "units list", 1);
+    return kh_cli_usage_error("units", "unknown command '%s' (expected "
+                              "import or list)", argv[1]);
+}
+
+int kh_cmd_roster(int argc, char **argv)
+{
+    if (argc < 2)
+        return kh_cli_usage_error("roster", "missing command (import)");
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        roster_help();
+        return KH_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "import"))
+        return run(argc - 1, argv + 1, "roster import", 2);
+    return kh_cli_usage_error("roster", "unknown command '%s' (expected "
+                              "import)", argv[1]);
+}

@@ -1,0 +1,59 @@
+/*
+ * store_cli.h - what the store's subcommands share: the --db and --as
+ * options, opening the store, reading input files, printing errors.
+ */
+#ifndef KAOHE_STORE_CLI_H
+#define KAOHE_STORE_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "cli.h"
+#include "kaohe/store.h"
+
+/* getopt_long codes of the options every store command takes. */
+enum {
+    KH_OPT_DB = 1000,
+    KH_OPT_AS,
+    KH_OPT_FIRST_FREE   /* commands number their own long options from here */
+};
+
+/* The help text of --db and --as. */
+#define KH_STORE_OPTS_HELP                                                   \
+    "      --db FILE     the store (default: $KAOHE_DB, else ./kaohe.db)\n"   \
+    "      --as NAME     who makes the change, for the audit log (default:\n" \
+    "                    $KAOHE_USER, else the login name)\n"
+#define KH_STORE_DB_HELP                                                     \
+    "      --db FILE     the store (default: $KAOHE_DB, else ./kaohe.db)\n"
+
+/* One run of a store command. */
+typedef struct kh_cli_ctx {
+    const char *cmd;     /* "year open", for messages */
+    const char *db;      /* --db, NULL until resolved */
+    const char *actor;   /* --as, NULL until resolved */
+    kh_store *store;     /* open store (kh_cli_open) */
+    kh_err *e;
+} kh_cli_ctx;
+
+/* Sets up ctx; returns false (after printing) when out of memory. */
+bool kh_cli_ctx_init(kh_cli_ctx *c, const char *cmd);
+/* Handles KH_OPT_DB / KH_OPT_AS; returns true when c was one of them. */
+bool kh_cli_common_opt(kh_cli_ctx *c, int opt, const char *arg);
+/* getopt failure message (opterr off); returns KH_EXIT_USAGE. */
+int kh_cli_bad_option(const char *cmd, int c, char **argv);
+/* Opens the store (flags: KH_STORE_CREATE); on failure prints and returns
+ * an exit code, else KH_EXIT_OK.  $KAOHE_NOW (seconds since the epoch)
+ * fixes the time stamps, for reproducible tests. */
+int kh_cli_open(kh_cli_ctx *c, unsigned flags);
+/* The actor: --as, else $KAOHE_USER, else the OS user name. */
+const char *kh_cli_actor(kh_cli_ctx *c);
+/* Prints every message on c->e, closes the store, frees ctx; returns the
+ * exit code for st. */
+int kh_cli_finish(kh_cli_ctx *c, kh_status st);
+/* Parses a year argument; prints a usage error and returns false when it
+ * is not one. */
+bool kh_cli_year(const char *cmd, const char *s, int *out);
+/* Reads a whole file ("-" is standard input) into b; messages on e. */
+kh_status kh_cli_read(const char *path, kh_buf *b, kh_err *e);
+
+#endif
