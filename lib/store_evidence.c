@@ -956,7 +956,7 @@ kh_status kh_store_evidence_each(kh_store *s, int year, const char *unit,
         " ) l JOIN evidence v ON v.sha256 = l.sha256"
         " JOIN unit u ON u.year = l.year AND u.id = l.unit"
         " WHERE (? IS NULL OR l.unit = ?)"
-        " ORDER BY u.pos, l.fid, l.item, l.phase, l.added_at, l.sha256",
+        " ORDER BY u.pos, l.fid, l.item, l.phase, l.added_at, l.name",
         &st, e);
     if (rc != KH_OK)
         return rc;
