@@ -352,7 +352,8 @@ static bool str_eq(const char *a, const char *b)
 static kh_status merge_entry(kh_store *s, const char *actor, int year,
                              const char *unit, const char *item,
                              kh_phase phase, const char *json,
-                             const char *note, bool *changed, kh_err *e)
+                             const char *note, const char *why,
+                             bool *changed, kh_err *e)
 {
     *changed = false;
     char ename[600];
@@ -446,7 +447,7 @@ static kh_status merge_entry(kh_store *s, const char *actor, int year,
         rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
     kh_audit_rec ar = {.actor = actor, .action = "entry.set", .year = year,
                        .unit = unit, .object = ename, .old_value = old,
-                       .new_value = newv, .reason = "import"};
+                       .new_value = newv, .reason = why};
     if (rc == KH_OK)
         rc = kh_store_audit(s, &ar, e);
     free(old);
@@ -486,7 +487,7 @@ static char *stored_list(kh_store *s, const char *sql, int year,
 static kh_status merge_roster(kh_store *s, const char *actor, int year,
                               const char *unit, const char *roster, size_t n,
                               const char *const *names, const kh_cp *values,
-                              bool *changed, kh_err *e)
+                              const char *why, bool *changed, kh_err *e)
 {
     *changed = false;
     char *old = stored_list(s,
@@ -526,7 +527,7 @@ static kh_status merge_roster(kh_store *s, const char *actor, int year,
         kh_audit_rec ar = {.actor = actor, .action = "roster.set",
                            .year = year, .unit = unit, .object = obj,
                            .old_value = *old ? old : NULL, .new_value = newv,
-                           .reason = "import"};
+                           .reason = why};
         if (rc == KH_OK)
             rc = kh_store_audit(s, &ar, e);
         *changed = rc == KH_OK;
@@ -538,7 +539,7 @@ static kh_status merge_roster(kh_store *s, const char *actor, int year,
 
 static kh_status merge_records(kh_store *s, const char *actor, int year,
                                const kh_assess *a, size_t u, bool negative,
-                               bool *changed, kh_err *e)
+                               const char *why, bool *changed, kh_err *e)
 {
     *changed = false;
     const char *unit = kh_assess_unit_id(a, u);
@@ -559,9 +560,9 @@ static kh_status merge_records(kh_store *s, const char *actor, int year,
         kh_num_format(negative ? kh_assess_negative_points(a, u, k)
                                : kh_assess_bonus_points(a, u, k),
                       num);
-        const char *why = negative ? kh_assess_negative_reason(a, u, k)
-                                   : kh_assess_bonus_reason(a, u, k);
-        kh_buf_printf(&b, "%s\t%s\n", num, why ? why : "");
+        const char *reason = negative ? kh_assess_negative_reason(a, u, k)
+                                      : kh_assess_bonus_reason(a, u, k);
+        kh_buf_printf(&b, "%s\t%s\n", num, reason ? reason : "");
     }
     char *newv = kh_buf_take(&b, NULL);
     if (!newv)
@@ -596,7 +597,7 @@ static kh_status merge_records(kh_store *s, const char *actor, int year,
                            .year = year, .unit = unit,
                            .object = negative ? "negative" : "bonus",
                            .old_value = *old ? old : NULL, .new_value = newv,
-                           .reason = "import"};
+                           .reason = why};
         if (rc == KH_OK)
             rc = kh_store_audit(s, &ar, e);
         *changed = rc == KH_OK;
@@ -671,6 +672,8 @@ static kh_status merge(kh_store *s, const char *actor, int year,
     if (bad != KH_OK)
         return bad;
 
+    char why[600];
+    snprintf(why, sizeof why, "import %s", name);
     kh_buf jb;
     kh_buf_init(&jb, 0);
     for (size_t u = 0; u < nu && rc == KH_OK; u++) {
@@ -685,7 +688,7 @@ static kh_status merge(kh_store *s, const char *actor, int year,
                 bool ch;
                 rc = merge_entry(s, actor, year, uid, kh_rubric_item_id(r, i),
                                  (kh_phase)p, kh_buf_str(&jb),
-                                 kh_entry_note(en), &ch, e);
+                                 kh_entry_note(en), why, &ch, e);
                 stats->entries++;
                 stats->changed += ch;
             }
@@ -708,7 +711,7 @@ static kh_status merge(kh_store *s, const char *actor, int year,
             size_t n = kh_assess_roster_people(a, u, rname, &names, &values);
             bool ch;
             rc = merge_roster(s, actor, year, kh_assess_unit_id(a, u), rname,
-                              n, names, values, &ch, e);
+                              n, names, values, why, &ch, e);
             stats->rosters++;
             stats->people += n;
             stats->changed += ch;
@@ -718,18 +721,17 @@ static kh_status merge(kh_store *s, const char *actor, int year,
     for (size_t u = 0; u < nu && rc == KH_OK && insp_ok; u++) {
         bool ch;
         if (kh_assess_bonus_count(a, u)) {
-            rc = merge_records(s, actor, year, a, u, false, &ch, e);
+            rc = merge_records(s, actor, year, a, u, false, why, &ch, e);
             stats->bonus += kh_assess_bonus_count(a, u);
             stats->changed += ch;
         }
         if (rc == KH_OK && kh_assess_negative_count(a, u)) {
-            rc = merge_records(s, actor, year, a, u, true, &ch, e);
+            rc = merge_records(s, actor, year, a, u, true, why, &ch, e);
             stats->negative += kh_assess_negative_count(a, u);
             stats->changed += ch;
         }
     }
     stats->units = nu;
-    (void)name;
     return rc;
 }
 

@@ -519,9 +519,13 @@ static void test_write_permissions(void **state)
 
 /* ---- entries and versions ------------------------------------------ */
 
+/* Copies the inspection entry of the listed ones into ctx. */
 static kh_status get_entry(void *ctx, const kh_entry_row *r)
 {
     kh_entry_row *out = ctx;
+    if (r->phase != KH_PHASE_INSPECTION)
+        return KH_OK;
+    assert_null(out->inputs);
     out->version = r->version;
     out->inputs = strdup(r->inputs);
     out->note = r->note ? strdup(r->note) : NULL;
@@ -1080,7 +1084,7 @@ static void test_audit_records(void **state)
     import_file(s, ASSESS);
     advance_to(s, 2025, KH_YEAR_INSPECTION);
     kh_err *e = kh_err_new();
-    kh_input_kv kv[] = {{"meetings", "1"}};
+    kh_input_kv kv[] = {{"meetings", "2"}};   /* stored: 1 */
     int64_t v;
     expect_ok(kh_store_entry_set(s, "张检查", 2025, "zzb", "1.3",
                                  KH_PHASE_INSPECTION, 1, kv, NULL,
