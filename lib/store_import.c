@@ -55,6 +55,80 @@ static kh_status file_year(const char *name, const char *data, size_t len,
     return rc;
 }
 
+/* In a state after draft: finds, with their places, the records of the
+ * file that the state does not allow (entries of the wrong phase, bonus
+ * or negative records).  Syntax errors are left to the loader. */
+static kh_status scan_phases(const char *name, const char *data, size_t len,
+                             int year, kh_year_state state, kh_err *e)
+{
+    bool self_ok = state == KH_YEAR_SELF_CHECK;
+    bool insp_ok = state == KH_YEAR_INSPECTION || state == KH_YEAR_REVIEW;
+    const char *sname = kh_year_state_name(state);
+    kh_err *quiet = kh_err_new();
+    kh_arena *ar = kh_arena_new();
+    kh_doc *d = NULL;
+    kh_status bad = KH_OK, rc;
+    if (!quiet || !ar) {
+        kh_err_free(quiet);
+        kh_arena_free(ar);
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    }
+    rc = kh_doc_open_mem(name, data, len, 0, quiet, &d);
+    if (rc == KH_OK)
+        rc = kh_doc_enter(d, KH_NODE_MAP, NULL, NULL);
+    while (rc == KH_OK && kh_doc_more(d, &rc)) {
+        const kh_node *k, *v;
+        if ((rc = kh_doc_read(d, ar, &k)) != KH_OK)
+            break;
+        if (kh_node_eq(k, "entries")) {
+            if ((rc = kh_doc_enter(d, KH_NODE_SEQ, NULL, NULL)) != KH_OK)
+                break;
+            for (size_t i = 0; rc == KH_OK && kh_doc_more(d, &rc); i++) {
+                if ((rc = kh_doc_read(d, ar, &v)) != KH_OK)
+                    break;
+                const kh_node *ph = v->type == KH_NODE_MAP
+                                        ? kh_node_get(v, "phase")
+                                        : NULL;
+                const kh_node *un = v->type == KH_NODE_MAP
+                                        ? kh_node_get(v, "unit")
+                                        : NULL;
+                const kh_node *it = v->type == KH_NODE_MAP
+                                        ? kh_node_get(v, "item")
+                                        : NULL;
+                kh_phase p;
+                if (ph && ph->type == KH_NODE_SCALAR &&
+                    kh_phase_parse(ph->u.text, &p) &&
+                    !(p == KH_PHASE_SELF ? self_ok : insp_ok)) {
+                    char path[64];
+                    snprintf(path, sizeof path, "entries[%zu].phase", i);
+                    bad = kh_err_at(
+                        e, ph->line, ph->col, path,
+                        "unit \"%s\" item \"%s\": %s entries cannot be "
+                        "written while year %d is in state %s",
+                        un && un->type == KH_NODE_SCALAR ? un->u.text : "?",
+                        it && it->type == KH_NODE_SCALAR ? it->u.text : "?",
+                        ph->u.text, year, sname);
+                }
+                kh_arena_reset(ar);
+            }
+            continue;
+        }
+        if ((rc = kh_doc_read(d, ar, &v)) != KH_OK)
+            break;
+        if ((kh_node_eq(k, "bonus") || kh_node_eq(k, "negative")) &&
+            !insp_ok && v->type == KH_NODE_SEQ && v->n > 0)
+            bad = kh_err_at(e, v->line, v->col, k->u.text,
+                            "%s records cannot be written while year %d is "
+                            "in state %s",
+                            k->u.text, year, sname);
+        kh_arena_reset(ar);
+    }
+    kh_doc_free(d);
+    kh_arena_free(ar);
+    kh_err_free(quiet);
+    return bad;
+}
+
 /* The terms of the rubric that read a roster, one per roster name. */
 typedef struct roster_terms {
     const kh_term **t;
@@ -763,7 +837,18 @@ kh_status kh_store_import_assessment(kh_store *s, const char *actor,
     if (rc != KH_OK || (rc = kh_store_year_rubric(s, fy, e, &r, NULL)) != KH_OK)
         goto fail;
     kh_err_set_file(e, name);
-    if ((rc = kh_assess_load_mem(r, name, data, len, e, &a)) != KH_OK)
+    kh_status scan = state == KH_YEAR_DRAFT
+                         ? KH_OK
+                         : scan_phases(name, data, len, fy, state, e);
+    if (scan == KH_ENOMEM) {
+        rc = scan;
+        goto fail;
+    }
+    kh_err_set_file(e, name);
+    rc = kh_assess_load_mem(r, name, data, len, e, &a);
+    if (rc == KH_OK)
+        rc = scan;
+    if (rc != KH_OK)
         goto fail;
     kh_err_set_file(e, name);
     if (kh_assess_year(a) != 0 && kh_assess_year(a) != fy) {

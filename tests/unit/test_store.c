@@ -748,8 +748,10 @@ static void test_import_later_state(void **state)
                      KH_EINVAL);
     expect_msg(e, "unit \"jd\" item \"1.3\": inspection entries cannot be "
                   "written while year 2025 is in state self_check", NULL);
-    expect_msg(e, "unit \"jd\": bonus records cannot be written", NULL);
-    expect_msg(e, "unit \"dbgs\": negative records", NULL);
+    expect_msg(e, "mini-2025.yaml:17:36: entries[6].phase: unit \"jd\"",
+               NULL);
+    expect_msg(e, "bonus: bonus records cannot be written", NULL);
+    expect_msg(e, "negative: negative records cannot be written", NULL);
     kh_err_clear(e);
     char *after = year_state_text(s, 2025);
     assert_string_equal(before, after);
