@@ -245,7 +245,8 @@ kh_status kh_store_load_assess(kh_store *s, int year, kh_err *e,
         kh_phase ph = KH_PHASE_INSPECTION;
         kh_phase_parse(kh_store_col_str(st, 2), &ph);
         char path[600];
-        kh_store_entry_name(path, sizeof path, u, item, ph);
+        memcpy(path, "entry ", 6);
+        kh_store_entry_name(path + 6, sizeof path - 6, u, item, ph);
         const kh_node *m;
         const char *json = kh_store_col_str(st, 3);
         kh_loc loc = {0, 0, path};

@@ -60,18 +60,35 @@ void kh_store_inputs_json(const kh_rubric *r, size_t item,
     kh_buf_putc(out, '}');
 }
 
+/* Positions inside stored JSON mean nothing to a reader: messages about
+ * stored values name the record instead. */
+static void unlocate(kh_node *n)
+{
+    n->line = n->col = 0;
+    if (n->type == KH_NODE_MAP || n->type == KH_NODE_SEQ) {
+        size_t k = n->type == KH_NODE_MAP ? 2 * (size_t)n->n : n->n;
+        for (size_t i = 0; i < k; i++)
+            unlocate(&n->u.kids[i]);
+    }
+}
+
 kh_status kh_store_parse_inputs(const char *name, const char *json,
                                 size_t len, kh_arena *ar,
                                 const kh_node **out, kh_err *e)
 {
     kh_doc *d = NULL;
+    const char *old_file = kh_err_file(e);
     kh_status rc = kh_doc_open_mem(name, json, len, 'j', e, &d);
-    if (rc != KH_OK)
-        return rc;
-    rc = kh_doc_read(d, ar, out);
+    if (rc == KH_OK)
+        rc = kh_doc_read(d, ar, out);
     if (rc == KH_OK)
         rc = kh_doc_finish(d);
     kh_doc_free(d);
+    kh_err_set_file(e, old_file);
+    if (rc != KH_OK)
+        return rc;
+    /* The nodes live in the caller's arena, which is writable. */
+    unlocate((kh_node *)*out);
     if (rc == KH_OK && (*out)->type != KH_NODE_MAP)
         rc = kh_err_fail(e, KH_EDB, "%s: stored inputs are not a JSON object",
                          name);
@@ -441,7 +458,9 @@ kh_status kh_store_entry_set(kh_store *s, const char *actor, int year,
     }
     kh_assess_set_year(a, year);
     const kh_node *m;
-    kh_loc loc = {0, 0, ename};
+    char lpath[600];
+    snprintf(lpath, sizeof lpath, "entry %s", ename);
+    kh_loc loc = {0, 0, lpath};
     if ((rc = kh_assess_add_unit(a, unit, su.name, su.kind, su.branch, &loc,
                                  e, NULL)) != KH_OK ||
         (rc = kh_store_add_rosters(s, year, unit, a, e)) != KH_OK ||

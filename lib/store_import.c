@@ -55,6 +55,80 @@ static kh_status file_year(const char *name, const char *data, size_t len,
     return rc;
 }
 
+/* In a state after draft: finds, with their places, the records of the
+ * file that the state does not allow (entries of the wrong phase, bonus
+ * or negative records).  Syntax errors are left to the loader. */
+static kh_status scan_phases(const char *name, const char *data, size_t len,
+                             int year, kh_year_state state, kh_err *e)
+{
+    bool self_ok = state == KH_YEAR_SELF_CHECK;
+    bool insp_ok = state == KH_YEAR_INSPECTION || state == KH_YEAR_REVIEW;
+    const char *sname = kh_year_state_name(state);
+    kh_err *quiet = kh_err_new();
+    kh_arena *ar = kh_arena_new();
+    kh_doc *d = NULL;
+    kh_status bad = KH_OK, rc;
+    if (!quiet || !ar) {
+        kh_err_free(quiet);
+        kh_arena_free(ar);
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    }
+    rc = kh_doc_open_mem(name, data, len, 0, quiet, &d);
+    if (rc == KH_OK)
+        rc = kh_doc_enter(d, KH_NODE_MAP, NULL, NULL);
+    while (rc == KH_OK && kh_doc_more(d, &rc)) {
+        const kh_node *k, *v;
+        if ((rc = kh_doc_read(d, ar, &k)) != KH_OK)
+            break;
+        if (kh_node_eq(k, "entries")) {
+            if ((rc = kh_doc_enter(d, KH_NODE_SEQ, NULL, NULL)) != KH_OK)
+                break;
+            for (size_t i = 0; rc == KH_OK && kh_doc_more(d, &rc); i++) {
+                if ((rc = kh_doc_read(d, ar, &v)) != KH_OK)
+                    break;
+                const kh_node *ph = v->type == KH_NODE_MAP
+                                        ? kh_node_get(v, "phase")
+                                        : NULL;
+                const kh_node *un = v->type == KH_NODE_MAP
+                                        ? kh_node_get(v, "unit")
+                                        : NULL;
+                const kh_node *it = v->type == KH_NODE_MAP
+                                        ? kh_node_get(v, "item")
+                                        : NULL;
+                kh_phase p;
+                if (ph && ph->type == KH_NODE_SCALAR &&
+                    kh_phase_parse(ph->u.text, &p) &&
+                    !(p == KH_PHASE_SELF ? self_ok : insp_ok)) {
+                    char path[64];
+                    snprintf(path, sizeof path, "entries[%zu].phase", i);
+                    bad = kh_err_at(
+                        e, ph->line, ph->col, path,
+                        "unit \"%s\" item \"%s\": %s entries cannot be "
+                        "written while year %d is in state %s",
+                        un && un->type == KH_NODE_SCALAR ? un->u.text : "?",
+                        it && it->type == KH_NODE_SCALAR ? it->u.text : "?",
+                        ph->u.text, year, sname);
+                }
+                kh_arena_reset(ar);
+            }
+            continue;
+        }
+        if ((rc = kh_doc_read(d, ar, &v)) != KH_OK)
+            break;
+        if ((kh_node_eq(k, "bonus") || kh_node_eq(k, "negative")) &&
+            !insp_ok && v->type == KH_NODE_SEQ && v->n > 0)
+            bad = kh_err_at(e, v->line, v->col, k->u.text,
+                            "%s records cannot be written while year %d is "
+                            "in state %s",
+                            k->u.text, year, sname);
+        kh_arena_reset(ar);
+    }
+    kh_doc_free(d);
+    kh_arena_free(ar);
+    kh_err_free(quiet);
+    return bad;
+}
+
 /* The terms of the rubric that read a roster, one per roster name. */
 typedef struct roster_terms {
     const kh_term **t;
@@ -352,7 +426,8 @@ static bool str_eq(const char *a, const char *b)
 static kh_status merge_entry(kh_store *s, const char *actor, int year,
                              const char *unit, const char *item,
                              kh_phase phase, const char *json,
-                             const char *note, bool *changed, kh_err *e)
+                             const char *note, const char *why,
+                             bool *changed, kh_err *e)
 {
     *changed = false;
     char ename[600];
@@ -446,7 +521,7 @@ static kh_status merge_entry(kh_store *s, const char *actor, int year,
         rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
     kh_audit_rec ar = {.actor = actor, .action = "entry.set", .year = year,
                        .unit = unit, .object = ename, .old_value = old,
-                       .new_value = newv, .reason = "import"};
+                       .new_value = newv, .reason = why};
     if (rc == KH_OK)
         rc = kh_store_audit(s, &ar, e);
     free(old);
@@ -486,7 +561,7 @@ static char *stored_list(kh_store *s, const char *sql, int year,
 static kh_status merge_roster(kh_store *s, const char *actor, int year,
                               const char *unit, const char *roster, size_t n,
                               const char *const *names, const kh_cp *values,
-                              bool *changed, kh_err *e)
+                              const char *why, bool *changed, kh_err *e)
 {
     *changed = false;
     char *old = stored_list(s,
@@ -526,7 +601,7 @@ static kh_status merge_roster(kh_store *s, const char *actor, int year,
         kh_audit_rec ar = {.actor = actor, .action = "roster.set",
                            .year = year, .unit = unit, .object = obj,
                            .old_value = *old ? old : NULL, .new_value = newv,
-                           .reason = "import"};
+                           .reason = why};
         if (rc == KH_OK)
             rc = kh_store_audit(s, &ar, e);
         *changed = rc == KH_OK;
@@ -538,7 +613,7 @@ static kh_status merge_roster(kh_store *s, const char *actor, int year,
 
 static kh_status merge_records(kh_store *s, const char *actor, int year,
                                const kh_assess *a, size_t u, bool negative,
-                               bool *changed, kh_err *e)
+                               const char *why, bool *changed, kh_err *e)
 {
     *changed = false;
     const char *unit = kh_assess_unit_id(a, u);
@@ -559,9 +634,9 @@ static kh_status merge_records(kh_store *s, const char *actor, int year,
         kh_num_format(negative ? kh_assess_negative_points(a, u, k)
                                : kh_assess_bonus_points(a, u, k),
                       num);
-        const char *why = negative ? kh_assess_negative_reason(a, u, k)
-                                   : kh_assess_bonus_reason(a, u, k);
-        kh_buf_printf(&b, "%s\t%s\n", num, why ? why : "");
+        const char *reason = negative ? kh_assess_negative_reason(a, u, k)
+                                      : kh_assess_bonus_reason(a, u, k);
+        kh_buf_printf(&b, "%s\t%s\n", num, reason ? reason : "");
     }
     char *newv = kh_buf_take(&b, NULL);
     if (!newv)
@@ -596,7 +671,7 @@ static kh_status merge_records(kh_store *s, const char *actor, int year,
                            .year = year, .unit = unit,
                            .object = negative ? "negative" : "bonus",
                            .old_value = *old ? old : NULL, .new_value = newv,
-                           .reason = "import"};
+                           .reason = why};
         if (rc == KH_OK)
             rc = kh_store_audit(s, &ar, e);
         *changed = rc == KH_OK;
@@ -671,6 +746,8 @@ static kh_status merge(kh_store *s, const char *actor, int year,
     if (bad != KH_OK)
         return bad;
 
+    char why[600];
+    snprintf(why, sizeof why, "import %s", name);
     kh_buf jb;
     kh_buf_init(&jb, 0);
     for (size_t u = 0; u < nu && rc == KH_OK; u++) {
@@ -685,7 +762,7 @@ static kh_status merge(kh_store *s, const char *actor, int year,
                 bool ch;
                 rc = merge_entry(s, actor, year, uid, kh_rubric_item_id(r, i),
                                  (kh_phase)p, kh_buf_str(&jb),
-                                 kh_entry_note(en), &ch, e);
+                                 kh_entry_note(en), why, &ch, e);
                 stats->entries++;
                 stats->changed += ch;
             }
@@ -708,7 +785,7 @@ static kh_status merge(kh_store *s, const char *actor, int year,
             size_t n = kh_assess_roster_people(a, u, rname, &names, &values);
             bool ch;
             rc = merge_roster(s, actor, year, kh_assess_unit_id(a, u), rname,
-                              n, names, values, &ch, e);
+                              n, names, values, why, &ch, e);
             stats->rosters++;
             stats->people += n;
             stats->changed += ch;
@@ -718,18 +795,17 @@ static kh_status merge(kh_store *s, const char *actor, int year,
     for (size_t u = 0; u < nu && rc == KH_OK && insp_ok; u++) {
         bool ch;
         if (kh_assess_bonus_count(a, u)) {
-            rc = merge_records(s, actor, year, a, u, false, &ch, e);
+            rc = merge_records(s, actor, year, a, u, false, why, &ch, e);
             stats->bonus += kh_assess_bonus_count(a, u);
             stats->changed += ch;
         }
         if (rc == KH_OK && kh_assess_negative_count(a, u)) {
-            rc = merge_records(s, actor, year, a, u, true, &ch, e);
+            rc = merge_records(s, actor, year, a, u, true, why, &ch, e);
             stats->negative += kh_assess_negative_count(a, u);
             stats->changed += ch;
         }
     }
     stats->units = nu;
-    (void)name;
     return rc;
 }
 
@@ -761,7 +837,18 @@ kh_status kh_store_import_assessment(kh_store *s, const char *actor,
     if (rc != KH_OK || (rc = kh_store_year_rubric(s, fy, e, &r, NULL)) != KH_OK)
         goto fail;
     kh_err_set_file(e, name);
-    if ((rc = kh_assess_load_mem(r, name, data, len, e, &a)) != KH_OK)
+    kh_status scan = state == KH_YEAR_DRAFT
+                         ? KH_OK
+                         : scan_phases(name, data, len, fy, state, e);
+    if (scan == KH_ENOMEM) {
+        rc = scan;
+        goto fail;
+    }
+    kh_err_set_file(e, name);
+    rc = kh_assess_load_mem(r, name, data, len, e, &a);
+    if (rc == KH_OK)
+        rc = scan;
+    if (rc != KH_OK)
         goto fail;
     kh_err_set_file(e, name);
     if (kh_assess_year(a) != 0 && kh_assess_year(a) != fy) {

@@ -232,7 +232,9 @@ kh_status kh_store_rubric_load(kh_store *s, const char *ref, kh_err *e,
     char name[300];
     snprintf(name, sizeof name, "%.*s", (int)(strchr(ver, '@') - ver) + 1 +
                                             KH_STORE_HASH_SHOW, ver);
+    const char *old_file = kh_err_file(e);
     rc = kh_rubric_load_mem(name, text, len, e, out);
+    kh_err_set_file(e, old_file);
     free(text);
     if (rc == KH_OK && version)
         *version = ver;
@@ -271,8 +273,11 @@ kh_status kh_store_rubric_by_row(kh_store *s, int64_t row, kh_err *e,
         free(name);
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
     }
+    /* The rubric names itself in its own messages only. */
+    const char *old_file = kh_err_file(e);
     rc = kh_rubric_load_mem(name, sqlite3_column_blob(st, 2),
                             (size_t)sqlite3_column_bytes(st, 2), e, out);
+    kh_err_set_file(e, old_file);
     sqlite3_reset(st);
     free(name);
     if (rc == KH_OK && version)

@@ -687,13 +687,20 @@ kh_status kh_store_units_import(kh_store *s, const char *actor, int year,
         rc = units_from_doc(top, r, year, a, &l, e);
     }
     /* Branch names go through the builder as well (after the units, so
-     * the builder knows every branch). */
-    for (size_t i = 0; rc == KH_OK && i < l.nb; i++) {
-        kh_loc loc = {0, 0, "branches"};
-        rc = kh_assess_add_branch(a, l.bid[i], l.bname[i], &loc, e);
+     * the builder knows every branch); the whole-list checks (a branch
+     * mixing kinds) run even after row errors, so every error is listed:
+     * rows with errors were left out of the builder. */
+    if (rc == KH_OK || rc == KH_EINVAL) {
+        kh_status r2 = KH_OK;
+        for (size_t i = 0; r2 == KH_OK && i < l.nb; i++) {
+            kh_loc loc = {0, 0, "branches"};
+            r2 = kh_assess_add_branch(a, l.bid[i], l.bname[i], &loc, e);
+        }
+        if (r2 == KH_OK)
+            r2 = kh_assess_finish(a, e);
+        if (rc == KH_OK)
+            rc = r2;
     }
-    if (rc == KH_OK)
-        rc = kh_assess_finish(a, e);
     if (rc == KH_OK && l.n == 0)
         rc = kh_err_at(e, 0, 0, NULL, "the file lists no units");
     if (rc != KH_OK)

@@ -249,6 +249,13 @@ static kh_status freeze(kh_store *s, int year, unsigned flags,
         kh_buf b;
         kh_buf_init(&b, 0);
         rc = kh_store_compute_results(s, year, fmts[i].fmt, sflags, &b, e);
+        if (rc == KH_EINVAL)
+            kh_err_fail(e, rc,
+                        "year %d cannot be published with these errors%s",
+                        year,
+                        sflags ? ""
+                               : " (missing items: publish anyway with "
+                                 "--allow-missing, scoring them 0)");
         if (rc == KH_OK && kh_buf_status(&b) != KH_OK)
             rc = kh_err_fail(e, kh_buf_status(&b), "cannot freeze results");
         if (rc == KH_OK) {
