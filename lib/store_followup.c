@@ -90,7 +90,8 @@ static void today(const kh_store *s, char out[11])
 /* ---- the bottom list ----------------------------------------------- */
 
 typedef struct bottom {
-    char *unit, *name, *ranking, *ranking_name, *branch; /* owned */
+    char *unit, *name, *ranking, *ranking_name, *branch, *branch_name;
+                               /* owned */
     unsigned rank;
     kh_cp score;
 } bottom;
@@ -98,6 +99,7 @@ typedef struct bottom {
 typedef struct bottom_list {
     bottom *v;
     size_t n, a;
+    unsigned bottom_n;         /* the rubric's number of bottom places */
 } bottom_list;
 
 static void bottom_free(bottom_list *l)
@@ -108,6 +110,7 @@ static void bottom_free(bottom_list *l)
         free(l->v[i].ranking);
         free(l->v[i].ranking_name);
         free(l->v[i].branch);
+        free(l->v[i].branch_name);
     }
     free(l->v);
     memset(l, 0, sizeof *l);
@@ -147,11 +150,12 @@ static kh_status bottom_push(bottom_list *l, const kh_bottom_row *b,
     d->ranking = dup_or_null(b->ranking);
     d->ranking_name = dup_or_null(b->ranking_name);
     d->branch = dup_or_null(b->branch);
+    d->branch_name = dup_or_null(b->branch_name);
     d->rank = b->rank;
     d->score = b->score;
     l->n++;
     if (!d->unit || !d->name || !d->ranking || !d->ranking_name ||
-        (b->branch && !d->branch))
+        (b->branch && !d->branch) || (b->branch_name && !d->branch_name))
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
     return KH_OK;
 }
@@ -230,6 +234,8 @@ static kh_status bottom_ranking(const kh_rubric *r, size_t i,
         if (!bu || bu->type != KH_NODE_SEQ)
             return bad_snapshot(e, year, "a flagged branch is missing");
         b.branch = id;
+        const kh_node *bn = kh_node_get(br, "name");
+        b.branch_name = bn && bn->type == KH_NODE_SCALAR ? bn->u.text : NULL;
         for (size_t k = 0; k < bu->n && rc == KH_OK; k++) {
             const kh_node *u = kh_node_at(bu, k);
             if (!u || u->type != KH_NODE_SCALAR)
@@ -294,6 +300,7 @@ static kh_status bottom_load(kh_store *s, int year, const char *doing,
         rc = bad_snapshot(e, year, "not a JSON object");
         goto out;
     }
+    out->bottom_n = kh_rubric_bottom_n(r);
     for (size_t i = 0; i < kh_rubric_ranking_count(r) && rc == KH_OK; i++)
         rc = bottom_ranking(r, i, root, year, out, e);
 out:
@@ -318,6 +325,7 @@ kh_status kh_store_bottom_each(kh_store *s, int year, kh_bottom_fn fn,
                              .ranking = l.v[i].ranking,
                              .ranking_name = l.v[i].ranking_name,
                              .branch = l.v[i].branch,
+                             .branch_name = l.v[i].branch_name,
                              .rank = l.v[i].rank,
                              .score = l.v[i].score};
         rc = fn(ctx, &row);
@@ -646,6 +654,17 @@ fail:
 
 /* ---- listings ------------------------------------------------------ */
 
+/* "三" for 3: the number of bottom places as people write it. */
+static const char *places_text(unsigned n, char buf[16])
+{
+    static const char *const zh[] = {"", "一", "二", "三", "四", "五",
+                                     "六", "七", "八", "九", "十"};
+    if (n >= 1 && n <= 10)
+        return zh[n];
+    snprintf(buf, 16, " %u ", n);
+    return buf;
+}
+
 /* Appends a JSON string or null. */
 static void json_str_or_null(kh_buf *out, const char *s)
 {
@@ -781,7 +800,8 @@ static kh_status put_items(kh_store *s, int year, const char *unit,
 /* One unit of the report: b is its bottom entry, or NULL for a unit
  * with records that is no longer a bottom unit (then name given). */
 static kh_status put_unit(kh_store *s, int year, const char *unit,
-                          const char *name, const bottom *b, const char *day,
+                          const char *name, const bottom *b,
+                          unsigned bottom_n, const char *day,
                           kh_followup_format fmt, bool first, kh_buf *out,
                           item_totals *t, kh_err *e)
 {
@@ -795,6 +815,8 @@ static kh_status put_unit(kh_store *s, int year, const char *unit,
         json_str_or_null(out, b ? b->ranking : NULL);
         kh_buf_puts(out, ", \"branch\": ");
         json_str_or_null(out, b ? b->branch : NULL);
+        kh_buf_puts(out, ", \"branch_name\": ");
+        json_str_or_null(out, b ? b->branch_name : NULL);
         if (b) {
             kh_buf_printf(out, ", \"rank\": %u, \"score\": ", b->rank);
             kh_json_cp(out, b->score);
@@ -804,11 +826,18 @@ static kh_status put_unit(kh_store *s, int year, const char *unit,
         kh_buf_puts(out, ",\n     ");
     } else if (b) {
         char num[KH_NUM_BUFSZ];
-        kh_num_format(b->score, num);
-        kh_buf_printf(out, "\n%s（%s）：%s第 %u 名，得分 %s\n", name, unit,
-                      b->ranking_name, b->rank, num);
+        kh_num_format2(b->score, num);
+        kh_buf_printf(out, "\n%s（%s）：%s第 %u 名", name, unit,
+                      b->ranking_name, b->rank);
+        /* Ranked as part of a branch of several units: say which. */
+        if (b->branch && strcmp(b->branch, unit) != 0)
+            kh_buf_printf(out, "（%s）", b->branch_name ? b->branch_name
+                                                        : b->branch);
+        kh_buf_printf(out, "，得分 %s\n", num);
     } else {
-        kh_buf_printf(out, "\n%s（%s）：已不在后三位名单中\n", name, unit);
+        char places[16];
+        kh_buf_printf(out, "\n%s（%s）：已不在后%s位名单中\n", name, unit,
+                      places_text(bottom_n, places));
     }
     kh_status rc = put_talks(s, year, unit, fmt, out, e);
     if (rc != KH_OK)
@@ -876,23 +905,26 @@ kh_status kh_store_followup_report(kh_store *s, int year,
     char **others = NULL;
     size_t nothers = 0;
     item_totals t = {0};
+    char places[16];
     if ((rc = units_with_records(s, year, &others, &nothers, e)) != KH_OK)
         goto out;
     if (fmt == KH_FOLLOWUP_JSON)
-        kh_buf_printf(out, "{\"year\": %d, \"today\": \"%s\", \"units\": [",
-                      year, day);
+        kh_buf_printf(out,
+                      "{\"year\": %d, \"today\": \"%s\", \"bottom_n\": %u, "
+                      "\"units\": [",
+                      year, day, l.bottom_n);
     else
-        kh_buf_printf(out, "%d 年度考核排名后三位单位的提醒谈话与整改（截至 %s）\n",
-                      year, day);
+        kh_buf_printf(out, "%d 年度考核排名后%s位单位的提醒谈话与整改（截至 %s）\n",
+                      year, places_text(l.bottom_n, places), day);
     bool first = true;
     for (size_t i = 0; i < l.n && rc == KH_OK; i++, first = false)
-        rc = put_unit(s, year, l.v[i].unit, l.v[i].name, &l.v[i], day, fmt,
-                      first, out, &t, e);
+        rc = put_unit(s, year, l.v[i].unit, l.v[i].name, &l.v[i], l.bottom_n,
+                      day, fmt, first, out, &t, e);
     for (size_t i = 0; i + 1 < nothers && rc == KH_OK; i += 2) {
         if (bottom_find(&l, others[i]))
             continue;
-        rc = put_unit(s, year, others[i], others[i + 1], NULL, day, fmt,
-                      first, out, &t, e);
+        rc = put_unit(s, year, others[i], others[i + 1], NULL, l.bottom_n,
+                      day, fmt, first, out, &t, e);
         first = false;
     }
     if (rc != KH_OK)
@@ -904,7 +936,7 @@ kh_status kh_store_followup_report(kh_store *s, int year,
                       first ? "" : "\n", l.n, t.items, t.done, t.overdue);
     else
         kh_buf_printf(out,
-                      "\n合计：后三位单位 %zu 个；整改意见 %zu 条，已完成 %zu "
+                      "\n合计：单位 %zu 个；整改意见 %zu 条，已完成 %zu "
                       "条，逾期 %zu 条\n",
                       l.n, t.items, t.done, t.overdue);
 out:

@@ -46,6 +46,7 @@ typedef struct kh_bottom_row {
     const char *ranking;       /* ranking id */
     const char *ranking_name;
     const char *branch;        /* the flagged branch (level branch), or NULL */
+    const char *branch_name;   /* its name, or NULL */
     unsigned rank;             /* its place in the ranking */
     kh_cp score;               /* the score that was ranked */
 } kh_bottom_row;
