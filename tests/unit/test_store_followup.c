@@ -360,6 +360,12 @@ static void test_talks_items(void **state)
                                          "整改负面清单事项", "2025-12-01", &i3,
                                          f->e),
               f->e);
+    /* Due today: not overdue yet. */
+    int64_t i4 = 0;
+    expect_ok(kh_store_followup_item_add(f->s, "admin", 2025, "dbgs",
+                                         "报送整改报告", "2026-01-01", &i4,
+                                         f->e),
+              f->e);
     /* Close i3 with evidence stored first. */
     char hash[KH_EVIDENCE_HASH_SZ];
     expect_ok(kh_store_evidence_put(f->s, "admin", "整改报告.pdf", pdf,
@@ -415,7 +421,12 @@ static void test_talks_items(void **state)
     expect_in(r, "\"talks\": [{\"id\": 1, \"date\": \"2026-01-05\", \"by\": "
                  "\"党委副书记 王五\", \"summary\": \"指出体制机制方面的不足\"}]");
     expect_in(r, "\"today\": \"2026-01-01\"");
-    expect_in(r, "\"totals\": {\"bottom_units\": 2, \"items\": 3, \"done\": "
+    snprintf(want, sizeof want,
+             "{\"id\": %lld, \"text\": \"报送整改报告\", \"deadline\": "
+             "\"2026-01-01\", \"status\": \"open\", \"overdue\": false",
+             (long long)i4);
+    expect_in(r, want);
+    expect_in(r, "\"totals\": {\"bottom_units\": 2, \"items\": 4, \"done\": "
                  "1, \"overdue\": 1}");
     free(r);
     r = report(f, 2025, KH_FOLLOWUP_TABLE);
@@ -424,20 +435,20 @@ static void test_talks_items(void **state)
     expect_in(r, "期限 2025-12-31，未完成，已逾期");
     expect_in(r, "期限 2026-03-31，未完成\n");
     expect_in(r, "期限 2025-12-01，已完成（2025-11-28），证据 ");
-    expect_in(r, "合计：单位 2 个；整改意见 3 条，已完成 1 条，逾期 1 条");
+    expect_in(r, "合计：单位 2 个；整改意见 4 条，已完成 1 条，逾期 1 条");
     free(r);
 
     /* The clock moves on past i2's deadline. */
     kh_store_set_time(f->s, NEW_YEAR + 100 * 86400);   /* 2026-04-11 */
     r = report(f, 2025, KH_FOLLOWUP_JSON);
-    expect_in(r, "\"overdue\": 2}");
+    expect_in(r, "\"overdue\": 3}");
     free(r);
     /* Closing it late clears the mark. */
     expect_ok(kh_store_followup_item_close(f->s, "admin", i2, "2026-04-10",
                                            NULL, f->e),
               f->e);
     r = report(f, 2025, KH_FOLLOWUP_JSON);
-    expect_in(r, "\"done\": 2, \"overdue\": 1}");
+    expect_in(r, "\"done\": 2, \"overdue\": 2}");
     free(r);
 
 }
