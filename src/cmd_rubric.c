@@ -144,8 +144,11 @@ static int run(int argc, char **argv, bool show)
         else
             kh_rubric_show_table(r, &b);
     } else {
-        kh_buf_printf(&b, "%s: ok (%zu categories, %zu items)\n", file,
-                      kh_rubric_category_count(r), kh_rubric_item_count(r));
+        size_t nc = kh_rubric_category_count(r);
+        size_t ni = kh_rubric_item_count(r);
+        kh_buf_printf(&b, "%s: ok (%zu %s, %zu %s)\n", file, nc,
+                      nc == 1 ? "category" : "categories", ni,
+                      ni == 1 ? "item" : "items");
     }
     rc = kh_cli_write(NULL, &b);
     kh_buf_free(&b);
