@@ -41,17 +41,37 @@ static kh_cp sat_add(kh_cp a, kh_cp b)
     return s > UNBOUNDED ? UNBOUNDED : s < -UNBOUNDED ? -UNBOUNDED : s;
 }
 
-static void sub_key(char *out, const char *parent, const char *key)
+/* Appends s to the path out[0..*n), cutting at PATHSZ - 1 bytes. */
+static void path_add(char *out, size_t *n, const char *s)
 {
-    if (parent[0])
-        snprintf(out, PATHSZ, "%s.%s", parent, key);
-    else
-        snprintf(out, PATHSZ, "%s", key);
+    size_t k = strlen(s);
+    if (k > PATHSZ - 1 - *n)
+        k = PATHSZ - 1 - *n;
+    memmove(out + *n, s, k);   /* s may be out itself (parent == out) */
+    *n += k;
+    out[*n] = '\0';
 }
 
+/* out = parent.key (or key at the root); out may not alias parent. */
+static void sub_key(char *out, const char *parent, const char *key)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    path_add(out, &n, parent);
+    if (parent[0])
+        path_add(out, &n, ".");
+    path_add(out, &n, key);
+}
+
+/* out = parent[i]. */
 static void sub_idx(char *out, const char *parent, size_t i)
 {
-    snprintf(out, PATHSZ, "%s[%zu]", parent, i);
+    char num[32];
+    size_t n = 0;
+    snprintf(num, sizeof num, "[%zu]", i);
+    out[0] = '\0';
+    path_add(out, &n, parent);
+    path_add(out, &n, num);
 }
 
 static void err(ld *L, const kh_node *n, const char *path, const char *fmt,
@@ -85,7 +105,8 @@ static void *alloc(ld *L, size_t n, size_t size)
         L->oom = true;
         return NULL;
     }
-    void *p = kh_arena_alloc(L->a, n * size ? n * size : 1);
+    size_t bytes = n * size;
+    void *p = kh_arena_alloc(L->a, bytes ? bytes : 1);
     if (!p)
         L->oom = true;
     return p;
@@ -565,8 +586,9 @@ static void load_term(ld *L, itemctx *ic, kh_term *t, const kh_node *m,
             add_slot(L, ic, t, in);
         }
     }
+    /* On a group, `roster` is already an unknown key. */
     const kh_node *rn = kh_node_get(m, "roster");
-    if (rn)
+    if (rn && t->kind != KH_TERM_GROUP)
         load_roster(L, t, rn, path);
 
     switch (t->kind) {

@@ -596,7 +596,7 @@ static void test_judgement_step(void **state)
     expect_errors(HEAD ITEM3
                   "          - {input: a, kind: judgement, points: 3, step: "
                   "0}\n",
-                  "t.yaml:21:59: categories[0].items[0].terms[0].step: must be "
+                  "t.yaml:21:58: categories[0].items[0].terms[0].step: must be "
                   "greater than 0, not 0\n");
 }
 
