@@ -277,6 +277,34 @@ static void as_oom(kh_assess *a)
     a->oom = true;
 }
 
+/* A user value quoted for a message: "…", with control characters,
+ * quotes and backslashes escaped and long values cut at a character
+ * boundary, so a message stays one line.  Returns buf. */
+#define AS_QSZ 160
+static const char *as_q(char *buf, const char *s)
+{
+    size_t n = 0;
+    buf[n++] = '"';
+    for (const unsigned char *p = (const unsigned char *)(s ? s : "");
+         *p; p++) {
+        if (n > 120 && (*p & 0xC0) != 0x80) {
+            memcpy(buf + n, "...", 3);
+            n += 3;
+            break;
+        }
+        if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\')
+            n += (size_t)snprintf(buf + n, AS_QSZ - n,
+                                  *p == '"' || *p == '\\' ? "\\%c"
+                                                           : "\\x%02x",
+                                  *p);
+        else
+            buf[n++] = (char)*p;
+    }
+    buf[n++] = '"';
+    buf[n] = '\0';
+    return buf;
+}
+
 /* How a value looks in "expected X, got Y" messages.  Long text is cut
  * at a UTF-8 boundary. */
 static void as_got(const kh_node *v, char *buf, size_t size)
@@ -297,17 +325,10 @@ static void as_got(const kh_node *v, char *buf, size_t size)
         snprintf(buf, size, "null");
         return;
     }
-    size_t n = v->n, lim = 60;
-    const char *dots = "";
-    if (n > lim) {
-        n = lim;
-        while (n > 0 && ((unsigned char)v->u.text[n] & 0xC0) == 0x80)
-            n--;
-        dots = "…";
-    }
-    snprintf(buf, size, "%s\"%.*s%s\"",
-             v->style == KH_SCALAR_QUOTED ? "a string " : "", (int)n,
-             v->u.text, dots);
+    char q[AS_QSZ];
+    snprintf(buf, size, "%s%s",
+             v->style == KH_SCALAR_QUOTED ? "a string " : "",
+             as_q(q, v->u.text));
 }
 
 /* ---- phases --------------------------------------------------------- */
@@ -456,10 +477,10 @@ static kh_status as_add_branch(kh_assess *a, kh_err *e, const char *id,
     }
     kh_assess_branch_rec *br = &a->branches[b];
     if (br->given) {
-        char first[48];
+        char first[48], q[AS_QSZ];
         as_first_at(first, sizeof first, br->at.line);
-        as_err(a, e, at, ipos, "id", NULL, "duplicate branch id \"%s\"%s", id,
-               first);
+        as_err(a, e, at, ipos, "id", NULL, "duplicate branch id %s%s",
+               as_q(q, id), first);
         return KH_EINVAL;
     }
     br->given = as_strdup(a, name ? name : "");
@@ -497,10 +518,10 @@ static kh_status as_add_unit(kh_assess *a, kh_err *e, const as_unit_in *in,
     }
     long old = as_map_find(&a->unit_map, in->id);
     if (old >= 0) {
-        char first[48];
+        char first[48], q[AS_QSZ];
         as_first_at(first, sizeof first, a->units[old].at.line);
-        as_err(a, e, at, in->idpos, "id", NULL, "duplicate unit id \"%s\"%s",
-               in->id, first);
+        as_err(a, e, at, in->idpos, "id", NULL, "duplicate unit id %s%s",
+               as_q(q, in->id), first);
         return KH_EINVAL;
     }
     if (a->nunits >= KH_ASSESS_NONE - 1) {
@@ -509,14 +530,15 @@ static kh_status as_add_unit(kh_assess *a, kh_err *e, const as_unit_in *in,
     }
     kh_status st = KH_OK;
     uint32_t kind = KH_ASSESS_NONE;
+    char q[AS_QSZ];
     int k = in->kind ? kh_rubric_kind_find(r, in->kind) : -1;
     if (k >= 0) {
         kind = (uint32_t)k;
     } else if (!in->kind && in->reported) {
         st = KH_EINVAL;
     } else if (!in->kind) {
-        as_err(a, e, at, in->kindpos, "kind", NULL, "unit \"%s\" has no kind",
-               in->id);
+        as_err(a, e, at, in->kindpos, "kind", NULL, "unit %s has no kind",
+               as_q(q, in->id));
         st = KH_EINVAL;
     } else {
         /* The unit is still added, so entries naming it do not each
@@ -527,7 +549,7 @@ static kh_status as_add_unit(kh_assess *a, kh_err *e, const as_unit_in *in,
             kh_buf_printf(&h, "%s\"%s\"", i ? ", " : "",
                           kh_rubric_kind_id(r, i));
         as_err(a, e, at, in->kindpos, "kind", NULL,
-               "unknown kind \"%s\" (expected one of: %s)", in->kind,
+               "unknown kind %s (expected one of: %s)", as_q(q, in->kind),
                kh_buf_str(&h));
         kh_buf_free(&h);
         st = KH_EINVAL;
@@ -621,8 +643,9 @@ static void as_eerr(kh_assess *a, kh_err *e, const as_at *at, as_pos pos,
         as_oom(a);
         return;
     }
-    as_err(a, e, at, pos, f1, f2, "unit \"%s\" item \"%s\": %s", in->unit,
-           in->item, text);
+    char qu[AS_QSZ], qi[AS_QSZ];
+    as_err(a, e, at, pos, f1, f2, "unit %s item %s: %s", as_q(qu, in->unit),
+           as_q(qi, in->item), text);
     free(text);
 }
 
@@ -631,7 +654,7 @@ static bool as_input(kh_assess *a, kh_err *e, const as_at *at,
                      const as_entry_in *in, const char *name,
                      const kh_term *t, const kh_node *v, kh_cp *out)
 {
-    char got[96];
+    char got[AS_QSZ + 16];
     as_pos pos = as_node_pos(v);
     bool isnull = v->type == KH_NODE_SCALAR && v->style == KH_SCALAR_PLAIN &&
                   kh_node_is_null(v);
@@ -679,10 +702,12 @@ static bool as_input(kh_assess *a, kh_err *e, const as_at *at,
         for (size_t i = 0; i < kh_term_option_count(t); i++)
             kh_buf_printf(&h, "%s\"%s\"", i ? ", " : "",
                           kh_term_option_id(t, i));
-        if (v->type == KH_NODE_SCALAR && !isnull)
+        if (v->type == KH_NODE_SCALAR && !isnull) {
+            char q[AS_QSZ];
             as_eerr(a, e, at, pos, "inputs", name, in,
-                    "unknown option \"%s\" (expected one of: %s)", v->u.text,
-                    kh_buf_str(&h));
+                    "unknown option %s (expected one of: %s)",
+                    as_q(q, v->u.text), kh_buf_str(&h));
+        }
         else {
             as_got(v, got, sizeof got);
             as_eerr(a, e, at, pos, "inputs", name, in,
@@ -777,7 +802,7 @@ static void as_inputs(kh_assess *a, kh_err *e, const as_at *at,
     if (inp && inp->type == KH_NODE_SCALAR && kh_node_is_null(inp))
         inp = NULL;
     if (inp && inp->type != KH_NODE_MAP) {
-        char got[96];
+        char got[AS_QSZ + 16];
         as_got(inp, got, sizeof got);
         as_eerr(a, e, at, ipos, "inputs", NULL, in,
                 "expected a mapping of input names to values, got %s", got);
@@ -794,6 +819,7 @@ static void as_inputs(kh_assess *a, kh_err *e, const as_at *at,
             continue;
         }
         const char *name = key->u.text;
+        char q[AS_QSZ];
         int s = kh_rubric_item_slot_find(r, item, name);
         if (s < 0) {
             kh_buf h;
@@ -802,14 +828,14 @@ static void as_inputs(kh_assess *a, kh_err *e, const as_at *at,
                 kh_buf_printf(&h, "%s%s", j ? ", " : "",
                               kh_term_input(kh_rubric_item_slot(r, item, j)));
             as_eerr(a, e, at, as_node_pos(key), "inputs", name, in,
-                    "unknown input \"%s\" (expected one of: %s)", name,
+                    "unknown input %s (expected one of: %s)", as_q(q, name),
                     ns ? kh_buf_str(&h) : "none");
             kh_buf_free(&h);
             continue;
         }
         if (seen[s]) {
             as_eerr(a, e, at, as_node_pos(key), "inputs", name, in,
-                    "input \"%s\" given twice", name);
+                    "input %s given twice", as_q(q, name));
             continue;
         }
         seen[s] = 1;
@@ -850,18 +876,21 @@ static void as_place(kh_assess *a, kh_err *e, const as_at *at,
     const kh_assess_unit_rec *ur = &a->units[u];
     if (ur->kind != KH_ASSESS_NONE &&
         !kh_rubric_item_applies(a->r, item, ur->kind)) {
+        char q[AS_QSZ];
         as_err(a, e, at, in->ipos, "item", NULL,
-               "item \"%s\" does not apply to unit \"%s\" of kind \"%s\"",
-               in->item, ur->id, kh_rubric_kind_id(a->r, ur->kind));
+               "item \"%s\" does not apply to unit %s of kind \"%s\"",
+               kh_rubric_item_id(a->r, item), as_q(q, ur->id),
+               kh_rubric_kind_id(a->r, ur->kind));
         return;
     }
     kh_entry *en = &a->slots[((size_t)u * a->nitems + item) * 2 + in->phase];
     if (en->vals) {
-        char first[48];
+        char first[48], q[AS_QSZ];
         as_first_at(first, sizeof first, en->line);
         as_err(a, e, at, (as_pos){0, 0}, NULL, NULL,
-               "unit \"%s\" item \"%s\" phase \"%s\": duplicate entry%s",
-               ur->id, in->item, kh_phase_name(in->phase), first);
+               "unit %s item \"%s\" phase \"%s\": duplicate entry%s",
+               as_q(q, ur->id), kh_rubric_item_id(a->r, item),
+               kh_phase_name(in->phase), first);
         return;
     }
     en->vals = vals;
@@ -877,8 +906,9 @@ static kh_status as_add_entry(kh_assess *a, kh_err *e, const as_entry_in *in,
     size_t bad0 = a->nbad;
     long item = as_map_find(&a->item_map, in->item ? in->item : "");
     if (item < 0) {
-        as_err(a, e, at, in->ipos, "item", NULL, "unknown item \"%s\"",
-               in->item ? in->item : "");
+        char q[AS_QSZ];
+        as_err(a, e, at, in->ipos, "item", NULL, "unknown item %s",
+               as_q(q, in->item));
         return KH_EINVAL;
     }
     size_t ns = kh_rubric_item_slots(a->r, (size_t)item);
@@ -944,9 +974,10 @@ static kh_status as_add_roster(kh_assess *a, kh_err *e, const char *unit,
     while (ri < a->nrnames && strcmp(a->rnames[ri], roster ? roster : "") != 0)
         ri++;
     if (ri == a->nrnames) {
+        char q[AS_QSZ];
         as_err(a, e, at, rpos, "roster", NULL,
-               "unknown roster \"%s\" (no term of the rubric uses it)",
-               roster ? roster : "");
+               "unknown roster %s (no term of the rubric uses it)",
+               as_q(q, roster));
         return KH_EINVAL;
     }
     if (!as_grow((void **)&a->rosters, &a->arosters, a->nrosters + 1,
@@ -1059,8 +1090,9 @@ static uint32_t as_resolve(kh_assess *a, kh_err *e, const char *id,
         return (uint32_t)u;
     as_at at;
     as_at_where(&at, w);
-    as_err(a, e, &at, (as_pos){line, col}, "unit", NULL,
-           "unknown unit \"%s\"", id);
+    char q[AS_QSZ];
+    as_err(a, e, &at, (as_pos){line, col}, "unit", NULL, "unknown unit %s",
+           as_q(q, id));
     return KH_ASSESS_NONE;
 }
 
@@ -1125,10 +1157,12 @@ static bool as_finish_branches(kh_assess *a, kh_err *e)
             const kh_assess_unit_rec *f = &a->units[firstu[ur->branch]];
             as_at at;
             as_at_where(&at, &ur->at);
+            char qb[AS_QSZ], qu[AS_QSZ], qf[AS_QSZ];
             as_err(a, e, &at, (as_pos){ur->bline, ur->bcol}, "branch", NULL,
-                   "branch \"%s\" mixes kinds: unit \"%s\" is \"%s\" but "
-                   "unit \"%s\" is \"%s\"",
-                   br->id, ur->id, kh_rubric_kind_id(a->r, ur->kind), f->id,
+                   "branch %s mixes kinds: unit %s is \"%s\" but unit %s "
+                   "is \"%s\"",
+                   as_q(qb, br->id), as_q(qu, ur->id),
+                   kh_rubric_kind_id(a->r, ur->kind), as_q(qf, f->id),
                    kh_rubric_kind_id(a->r, f->kind));
         }
     }
@@ -1141,9 +1175,11 @@ static bool as_finish_branches(kh_assess *a, kh_err *e)
             br->name = a->units[a->branch_units[br->first]].name;
         else
             br->name = br->id;
-        if (br->given && br->nunits == 0)
+        if (br->given && br->nunits == 0) {
+            char q[AS_QSZ];
             kh_err_warn(e, br->at.line, br->at.col, br->at.path,
-                        "branch \"%s\" has no units", br->id);
+                        "branch %s has no units", as_q(q, br->id));
+        }
     }
     return true;
 }
@@ -1194,12 +1230,12 @@ kh_status kh_assess_finish(kh_assess *a, kh_err *e)
             continue;
         int32_t *slot = &a->unit_roster[(size_t)rr->unit * nr + rr->name];
         if (*slot >= 0) {
-            char first[48];
+            char first[48], q[AS_QSZ];
             as_first_at(first, sizeof first, a->rosters[*slot].at.line);
             as_at at;
             as_at_where(&at, &rr->at);
             as_err(a, e, &at, (as_pos){0, 0}, NULL, NULL,
-                   "unit \"%s\" has two rosters \"%s\"%s", rr->unit_id,
+                   "unit %s has two rosters \"%s\"%s", as_q(q, rr->unit_id),
                    a->rnames[rr->name], first);
             continue;
         }
@@ -1218,10 +1254,11 @@ kh_status kh_assess_finish(kh_assess *a, kh_err *e)
             continue;
         as_at at;
         as_at_where(&at, &ru->at);
+        char q[AS_QSZ];
         as_err(a, e, &at, (as_pos){0, 0}, NULL, NULL,
-               "unit \"%s\" item \"%s\": input \"%s\" is counted from the "
+               "unit %s item \"%s\": input \"%s\" is counted from the "
                "unit's roster \"%s\", so the entry must not give it",
-               ru->unit_id, kh_rubric_item_id(a->r, ru->item),
+               as_q(q, ru->unit_id), kh_rubric_item_id(a->r, ru->item),
                kh_term_input(t), kh_term_roster(t));
     }
     free(a->ruses);
@@ -1428,7 +1465,7 @@ static bool as_fields(as_loader *L, const kh_node *rec, const as_at *at,
     for (size_t i = 0; i < n; i++)
         vals[i] = NULL;
     if (rec->type != KH_NODE_MAP) {
-        char got[96];
+        char got[AS_QSZ + 16];
         as_got(rec, got, sizeof got);
         as_err(a, L->e, at, as_node_pos(rec), NULL, NULL,
                "expected a mapping, got %s", got);
@@ -1447,7 +1484,7 @@ static bool as_fields(as_loader *L, const kh_node *rec, const as_at *at,
             kh_buf_init(&h, 0);
             for (size_t j = 0; j < n; j++)
                 kh_buf_printf(&h, "%s%s", j ? ", " : "", names[j]);
-            char got[96];
+            char got[AS_QSZ + 16];
             as_got(key, got, sizeof got);
             as_err(a, L->e, at, as_node_pos(key), NULL, NULL,
                    "unknown key %s (expected one of: %s)", got,
@@ -1562,9 +1599,10 @@ static void as_load_entry(as_loader *L, const kh_node *rec, size_t k)
     in.ipos = as_node_pos(f[1]);
     bool ok = in.unit && in.item && ph && !(f[4] && !in.note);
     if (ph && !kh_phase_parse(ph, &in.phase)) {
+        char q[AS_QSZ];
         as_err(L->a, L->e, &at, as_node_pos(f[2]), "phase", NULL,
-               "unknown phase \"%s\" (expected \"self\" or \"inspection\")",
-               ph);
+               "unknown phase %s (expected \"self\" or \"inspection\")",
+               as_q(q, ph));
         ok = false;
     }
     if (ok)
@@ -1585,7 +1623,7 @@ static void as_load_roster(as_loader *L, const kh_node *rec, size_t k)
     if (!pp)
         return;
     if (pp->type != KH_NODE_SEQ) {
-        char got[96];
+        char got[AS_QSZ + 16];
         as_got(pp, got, sizeof got);
         as_err(L->a, L->e, &at, as_node_pos(pp), "people", NULL,
                "expected a sequence of people, got %s", got);
@@ -1666,20 +1704,32 @@ static void as_load_year(as_loader *L, const kh_node *v)
     kh_assess_set_year(L->a, (int)y);
 }
 
-/* Reads the whole document into L->a.  Returns false on a syntax error
- * (already reported by kh_doc), after which nothing else is checked. */
-static bool as_load_doc(as_loader *L, kh_doc *d)
+/* kh_doc reports two kinds of problems: soft ones (a duplicate key, an
+ * alias, a value of the wrong kind for kh_doc_enter), after which the
+ * value is consumed and reading goes on, and fatal ones (syntax), after
+ * which every call fails.  A soft error of kh_doc_read() or
+ * kh_doc_enter() just skips that value; the fatal ones surface from
+ * kh_doc_more() and end the load. */
+
+/* Reads the whole document into L->a.  Returns false on a fatal error
+ * (already reported), after which nothing else is checked; *soft is set
+ * when kh_doc reported soft errors. */
+static bool as_load_doc(as_loader *L, kh_doc *d, bool *soft)
 {
     kh_assess *a = L->a;
     unsigned tl = 0, tc = 0;
     if (kh_doc_enter(d, KH_NODE_MAP, &tl, &tc) != KH_OK)
         return false;
     unsigned seen = 0;
-    kh_status st = KH_OK;
+    kh_status st = KH_OK, rs;
     while (kh_doc_more(d, &st)) {
         const kh_node *key = NULL;
-        if (kh_doc_read(d, L->ar, &key) != KH_OK)
-            return false;
+        kh_arena_reset(L->ar);
+        if ((rs = kh_doc_read(d, L->ar, &key)) != KH_OK) {
+            if (rs != KH_EINVAL)
+                return false;
+            continue;   /* soft: kh_doc_more skips the value */
+        }
         int which = -1;
         if (key->type == KH_NODE_SCALAR)
             for (int i = 0; i < AS_K_N; i++)
@@ -1688,7 +1738,7 @@ static bool as_load_doc(as_loader *L, kh_doc *d)
         if (which < 0 || (seen >> which & 1u)) {
             as_at at = {key->line, key->col, NULL, NULL, 0};
             if (which < 0) {
-                char got[96];
+                char got[AS_QSZ + 16];
                 as_got(key, got, sizeof got);
                 as_err(a, L->e, &at, (as_pos){0, 0}, NULL, NULL,
                        "unknown key %s (expected one of: year, branches, "
@@ -1697,45 +1747,50 @@ static bool as_load_doc(as_loader *L, kh_doc *d)
                 as_err(a, L->e, &at, (as_pos){0, 0}, NULL, NULL,
                        "duplicate key \"%s\"", as_top_keys[which]);
             }
-            const kh_node *skip;
-            if (kh_doc_read(d, L->ar, &skip) != KH_OK)
-                return false;
-            kh_arena_reset(L->ar);
             continue;
         }
         seen |= 1u << which;
         kh_arena_reset(L->ar);
         if (which == AS_K_YEAR) {
             const kh_node *v;
-            if (kh_doc_read(d, L->ar, &v) != KH_OK)
+            if ((rs = kh_doc_read(d, L->ar, &v)) == KH_OK)
+                as_load_year(L, v);
+            else if (rs != KH_EINVAL)
                 return false;
-            as_load_year(L, v);
-            kh_arena_reset(L->ar);
             continue;
         }
-        if (kh_doc_enter(d, KH_NODE_SEQ, NULL, NULL) != KH_OK)
-            return false;
+        if ((rs = kh_doc_enter(d, KH_NODE_SEQ, NULL, NULL)) != KH_OK) {
+            if (rs != KH_EINVAL)
+                return false;
+            continue;
+        }
         size_t k = 0;
         while (kh_doc_more(d, &st)) {
             const kh_node *rec;
-            if (kh_doc_read(d, L->ar, &rec) != KH_OK)
-                return false;
-            switch (which) {
-            case AS_K_BRANCHES: as_load_branch(L, rec, k); break;
-            case AS_K_UNITS: as_load_unit(L, rec, k); break;
-            case AS_K_ENTRIES: as_load_entry(L, rec, k); break;
-            case AS_K_ROSTERS: as_load_roster(L, rec, k); break;
-            case AS_K_BONUS: as_load_points(L, rec, k, true); break;
-            case AS_K_NEGATIVE: as_load_points(L, rec, k, false); break;
-            }
             kh_arena_reset(L->ar);
+            rs = kh_doc_read(d, L->ar, &rec);
+            if (rs == KH_OK) {
+                switch (which) {
+                case AS_K_BRANCHES: as_load_branch(L, rec, k); break;
+                case AS_K_UNITS: as_load_unit(L, rec, k); break;
+                case AS_K_ENTRIES: as_load_entry(L, rec, k); break;
+                case AS_K_ROSTERS: as_load_roster(L, rec, k); break;
+                case AS_K_BONUS: as_load_points(L, rec, k, true); break;
+                case AS_K_NEGATIVE: as_load_points(L, rec, k, false); break;
+                }
+            } else if (rs != KH_EINVAL) {
+                return false;
+            }
             k++;
         }
         if (st != KH_OK)
             return false;
     }
-    if (st != KH_OK || kh_doc_finish(d) != KH_OK)
+    if (st != KH_OK)
         return false;
+    kh_arena_reset(L->ar);
+    if (kh_doc_finish(d) != KH_OK)
+        *soft = true;
     as_at top = {tl, tc, NULL, NULL, 0};
     if (!(seen >> AS_K_YEAR & 1u))
         as_err(a, L->e, &top, (as_pos){0, 0}, NULL, NULL,
@@ -1761,10 +1816,13 @@ static kh_status as_load(const kh_rubric *r, const char *name, kh_doc *d,
     }
     L.a->file = as_strdup(L.a, name);
     kh_status st;
-    if (!as_load_doc(&L, d)) {
+    bool soft = false;
+    if (!as_load_doc(&L, d, &soft)) {
         st = L.a->oom ? KH_ENOMEM : KH_EINVAL;
     } else {
         st = kh_assess_finish(L.a, e);
+        if (st == KH_OK && soft)
+            st = KH_EINVAL;
     }
     if (L.a->oom && st != KH_ENOMEM)
         st = kh_err_fail(e, KH_ENOMEM, "out of memory");
