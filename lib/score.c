@@ -316,9 +316,8 @@ kh_status kh_score(const kh_assess *a, unsigned flags, kh_err *e,
     res->a = a;
     res->nunits = a->nunits;
     res->nitems = a->nitems;
-    res->items = calloc(res->nunits * res->nitems ? res->nunits * res->nitems
-                                                  : 1,
-                        sizeof *res->items);
+    size_t nslots = res->nunits * res->nitems;
+    res->items = calloc(nslots > 0 ? nslots : 1, sizeof *res->items);
     res->units = calloc(res->nunits ? res->nunits : 1, sizeof *res->units);
     if (!res->items || !res->units) {
         kh_result_free(res);
