@@ -254,6 +254,20 @@ void web_errors_page(web_req *r, unsigned status, const char *title,
  * true when the path was one.  The session is logged in. */
 bool web_admin_route(web_req *r);
 
+/* Evidence (web_evidence.c).  The block of an item on a form: its
+ * files with download links and, when may_write, the upload form. */
+void web_evidence_block(web_req *r, int year, const char *unit,
+                        kh_phase phase, const char *item, bool may_write);
+/* POST .../PHASE/ITEM/evidence: stores and attaches the uploaded file. */
+void web_evidence_upload(web_req *r, int year, const char *unit,
+                         kh_phase phase, const char *item);
+/* GET /years/Y/units/U/evidence/HASH, with the entry's read rules. */
+void web_evidence_download(web_req *r, int year, const char *unit,
+                           const char *hash);
+/* Entry evidence per unit index of a (calloc'd, caller frees; NULL on
+ * OOM). */
+size_t *web_evidence_counts(web_req *r, int year, const kh_assess *a);
+
 /* Static files (web_static.c). */
 bool web_static_route(web_req *r);
 

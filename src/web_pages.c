@@ -278,8 +278,10 @@ static void page_year(web_req *r, web_year *y)
                          "考核结果</a>", y->year);
     kh_buf_puts(o, "</nav>\n<table id=\"progress\"><thead><tr><th>单位</th>"
                    "<th>类别</th><th>适用项</th><th>自查已填</th>"
-                   "<th>检查已评</th><th>操作</th></tr></thead><tbody>\n");
+                   "<th>检查已评</th><th>佐证材料</th><th>操作</th></tr>"
+                   "</thead><tbody>\n");
     size_t shown = 0;
+    size_t *evc = web_evidence_counts(r, y->year, a);
     for (size_t u = 0; u < kh_assess_unit_count(a); u++) {
         const char *id = kh_assess_unit_id(a, u);
         if (!sees_unit(r, y->year, id))
@@ -300,7 +302,9 @@ static void page_year(web_req *r, web_year *y)
         kh_buf_puts(o, "</td><td>");
         web_html_text(o, kh_rubric_kind_name(rb, k));
         kh_buf_printf(o, "</td><td class=\"num\">%zu</td><td class=\"num\">%zu"
-                         "</td><td class=\"num\">%zu</td><td>", n, ns, ni);
+                         "</td><td class=\"num\">%zu</td><td class=\"num "
+                         "evidence-count\">%zu</td><td>", n, ns, ni,
+                      evc ? evc[u] : 0);
         const char *links[2] = {"self", "inspection"};
         const char *labels[2] = {"自查表", "检查评分表"};
         for (int p = 0; p < 2; p++) {
@@ -318,6 +322,7 @@ static void page_year(web_req *r, web_year *y)
         }
         kh_buf_puts(o, "</td></tr>\n");
     }
+    free(evc);
     kh_buf_puts(o, "</tbody></table>\n");
     if (!shown)
         web_msg_box(o, "", "没有您可以查看的单位。");
@@ -661,6 +666,8 @@ static void page_form(web_req *r, web_year *y, const char *unit,
                                                 "saved");
     if (q)
         web_msg_box(o, "ok", "已保存。");
+    if (MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "evidence"))
+        web_msg_box(o, "ok", "佐证材料已上传。");
     if (!may_write)
         web_msg_box(o, "", "当前阶段或您的角色不能修改本表，仅供查看。");
     size_t k = kh_assess_unit_kind(a, (size_t)u);
@@ -730,6 +737,7 @@ static void page_form(web_req *r, web_year *y, const char *unit,
         if (may_write)
             kh_buf_puts(o, "<button type=\"submit\">保存本项</button>");
         kh_buf_puts(o, "</form>\n");
+        web_evidence_block(r, y->year, unit, phase, iid, may_write);
     }
     web_page_end(r);
 }
@@ -971,7 +979,7 @@ bool web_pages_route(web_req *r)
     long year = strtol(seg[1], &end, 10);
     if (*end || year < 1900 || year > 9999)
         return false;
-    if (!get && !(post && n == 6)) {
+    if (!get && !(post && (n == 6 || n == 7))) {
         web_error_page(r, 405, NULL);
         return true;
     }
@@ -999,6 +1007,12 @@ bool web_pages_route(web_req *r)
     } else if (n == 6 && post && strcmp(seg[2], "units") == 0 &&
                kh_phase_parse(seg[4], &phase))
         post_item(r, y, seg[3], phase, seg[5]);
+    else if (n == 6 && get && strcmp(seg[2], "units") == 0 &&
+             strcmp(seg[4], "evidence") == 0)
+        web_evidence_download(r, y->year, seg[3], seg[5]);
+    else if (n == 7 && post && strcmp(seg[2], "units") == 0 &&
+             kh_phase_parse(seg[4], &phase) && strcmp(seg[6], "evidence") == 0)
+        web_evidence_upload(r, y->year, seg[3], phase, seg[5]);
     else
         handled = false;
     web_year_put(r->app, y);
