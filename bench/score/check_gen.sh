@@ -23,7 +23,7 @@ grep -q 'entries=[1-9]' "$tmp/a.log" || fail "no entry count: $(cat "$tmp/a.log"
 "$measure" --stdout "$tmp/score.json" -- "$kaohe" score --rubric "$rubric" \
   --input "$tmp/a.json" --format json >"$tmp/m.out" 2>"$tmp/m.err" ||
   fail "kaohe score rejected the generated file: $(head -20 "$tmp/m.err")"
-grep -Eq '^wall=[0-9]+\.[0-9]{3}s maxrss=[0-9]+KiB$' "$tmp/m.out" ||
+grep -Eq '^wall=[0-9]+\.[0-9]{3}s maxrss=[0-9]+KiB user=[0-9.]+s sys=[0-9.]+s$' "$tmp/m.out" ||
   fail "bad measure line: $(cat "$tmp/m.out")"
 grep -q '"u000060"' "$tmp/score.json" || fail "unit u000060 not in the scores"
 grep -q '"people":\[{"name"' "$tmp/a.json" || fail "no roster was generated"

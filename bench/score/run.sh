@@ -19,13 +19,17 @@ RUBRIC=rubrics/ideology-2020.yaml
 OUT=bench/out
 
 echo "bench/score: building (Release, $BUILD/)" >&2
-cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
+# Warnings are the business of `make build` / `make check`, not of timing.
+cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DKH_WERROR=OFF \
     >/dev/null
 cmake --build "$BUILD" -j "$JOBS" --target kaohe gen_assess measure >/dev/null
 GEN=$BUILD/bench/gen_assess
 MEASURE=$BUILD/bench/measure
 KAOHE=$BUILD/kaohe
 mkdir -p "$OUT"
+
+median() { sort -n | awk '{ v[NR] = $1 }
+  END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 rows=""
 for n in $SIZES; do
@@ -34,7 +38,8 @@ for n in $SIZES; do
   stats=$("$GEN" --rubric "$RUBRIC" --units "$n" --seed "$SEED" -o "$f" 2>&1)
   entries=$(printf '%s\n' "$stats" | sed -n 's/.*entries=\([0-9]*\).*/\1/p')
   size=$(stat -c %s "$f")
-  walls="" rss_max=0
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  walls="" cpus="" rss_max=0
   r=1
   while [ "$r" -le "$RUNS" ]; do
     line=$("$MEASURE" --stdout /dev/null -- "$KAOHE" score --rubric "$RUBRIC" \
@@ -42,17 +47,18 @@ for n in $SIZES; do
       echo "bench/score: kaohe score failed on $f" >&2
       exit 1
     }
-    w=$(printf '%s\n' "$line" | sed -n 's/^wall=\([0-9.]*\)s.*/\1/p')
-    m=$(printf '%s\n' "$line" | sed -n 's/.*maxrss=\([0-9]*\)KiB.*/\1/p')
     echo "bench/score:   $n units run $r: $line" >&2
-    walls="$walls $w"
-    [ "$m" -gt "$rss_max" ] && rss_max=$m
+    set -- $(printf '%s\n' "$line" |
+             sed -n 's/^wall=\([0-9.]*\)s maxrss=\([0-9]*\)KiB user=\([0-9.]*\)s sys=\([0-9.]*\)s$/\1 \2 \3 \4/p')
+    [ $# = 4 ] || { echo "bench/score: bad measure line: $line" >&2; exit 1; }
+    walls="$walls $1"
+    cpus="$cpus $(awk -v u="$3" -v s="$4" 'BEGIN { print u + s }')"
+    [ "$2" -gt "$rss_max" ] && rss_max=$2
     r=$((r + 1))
   done
-  median=$(printf '%s\n' $walls | sort -n |
-           awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2]
-                                 : (v[NR / 2] + v[NR / 2 + 1]) / 2}')
-  rows="$rows$n $entries $size $median $rss_max
+  wall=$(printf '%s\n' $walls | median)
+  cpu=$(printf '%s\n' $cpus | median)
+  rows="$rows$n $entries $size $wall $cpu $rss_max $load
 "
 done
 
@@ -68,36 +74,40 @@ function grp(n,   s) {   # 50000 -> 50 000
     s = substr(s, 1, RSTART) " " substr(s, RSTART + 1)
   return s
 }
-{ n[NR] = $1; e[NR] = $2; sz[NR] = $3; w[NR] = $4; rss[NR] = $5 }
+function linear(name, col,   i, u, lo, hi, ok) {
+  lo = col[1] * 1e6 / n[1]; hi = lo
+  for (i = 2; i <= NR; i++) { u = col[i] * 1e6 / n[i]; if (u < lo) lo = u; if (u > hi) hi = u }
+  ok = hi / lo < 1.5
+  printf "- time linear in units, by %s (µs/unit within 1.5x across sizes): %s (%.1f to %.1f)\n", name, ok ? "met" : "MISSED", lo, hi
+  return ok
+}
+{ n[NR] = $1; e[NR] = $2; sz[NR] = $3; w[NR] = $4; c[NR] = $5; rss[NR] = $6; ld[NR] = $7 }
 END {
-  print "Measured " date " at commit " rev " on " ncpu " cores (" cpu "), " mem " RAM,"
-  print "Linux " kernel ", " cc "; Release build."
+  print "Measured " date " at commit " rev ": " ncpu " cores (" cpu "), " mem " RAM,"
+  print "Linux " kernel ", " cc ", Release build."
+  print "Wall and CPU (user + sys) are medians of " runs " runs, peak RSS the maximum;"
+  print "load is the 1-minute load average before the runs (the machine is shared)."
   print ""
-  print "| units | entries | input file | wall (median of " runs ") | µs / unit | peak RSS (max of " runs ") | RSS / file |"
-  print "|---:|---:|---:|---:|---:|---:|---:|"
+  print "| units | entries | input file | wall | µs / unit (wall) | CPU | µs / unit (CPU) | peak RSS | RSS / file | load |"
+  print "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   for (i = 1; i <= NR; i++)
-    printf "| %s | %s | %s | %.3f s | %.1f | %s | %.2f× |\n", grp(n[i]), grp(e[i]),
-           mb(sz[i]), w[i], w[i] * 1e6 / n[i], mb(rss[i] * 1024), rss[i] * 1024 / sz[i]
+    printf "| %s | %s | %s | %.3f s | %.1f | %.3f s | %.1f | %s | %.2f× | %.2f |\n", grp(n[i]), grp(e[i]),
+           mb(sz[i]), w[i], w[i] * 1e6 / n[i], c[i], c[i] * 1e6 / n[i], mb(rss[i] * 1024), rss[i] * 1024 / sz[i], ld[i]
   print ""
   # Targets from the bench/score issue.
   ok = 1
-  for (i = 1; i <= NR; i++) {
+  for (i = 1; i <= NR; i++)
     if (n[i] == 10000) {
-      t = (w[i] < 1.0) ? "met" : "MISSED"; if (w[i] >= 1.0) ok = 0
-      printf "- 10k units in under 1 s: %s (%.3f s)\n", t, w[i]
+      printf "- 10k units in under 1 s (wall): %s (%.3f s)\n", (w[i] < 1.0) ? "met" : "MISSED", w[i]
+      if (w[i] >= 1.0) ok = 0
     }
-    if (rss[i] * 1024 >= 3 * sz[i]) ok = 0
-  }
   worst = 0
   for (i = 1; i <= NR; i++) if (rss[i] * 1024 / sz[i] > worst) worst = rss[i] * 1024 / sz[i]
   printf "- peak memory under 3x the input size: %s (worst %.2fx)\n", (worst < 3) ? "met" : "MISSED", worst
+  if (worst >= 3) ok = 0
   if (NR >= 2) {
-    lo = w[1] * 1e6 / n[1]; hi = lo
-    for (i = 2; i <= NR; i++) { u = w[i] * 1e6 / n[i]; if (u < lo) lo = u; if (u > hi) hi = u }
-    # Linear: cost per unit stays within 1.5x across sizes.
-    lin = (hi / lo < 1.5)
-    if (!lin) ok = 0
-    printf "- time linear in units (µs/unit within 1.5x across sizes): %s (%.1f to %.1f)\n", lin ? "met" : "MISSED", lo, hi
+    if (!linear("wall", w)) ok = 0
+    if (!linear("CPU", c)) ok = 0
   }
-  if (!ok) print ""; if (!ok) print "Some targets were missed; see the profile notes."
+  if (!ok) { print ""; print "Some targets were missed." }
 }'
