@@ -3,7 +3,7 @@
 # Called by the Makefile; safe to run again (does nothing when all present).
 set -eu
 PKGS="gcc make cmake pkg-config clang libclang-rt-14-dev
-      libfyaml-dev libutf8proc-dev libcmocka-dev"
+      libfyaml-dev libutf8proc-dev libcmocka-dev libzip-dev libexpat1-dev"
 missing=""
 for p in $PKGS; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
