@@ -1,19 +1,22 @@
 // tests/e2e/year.js KAOHE SCREENS - the end-to-end year of issue 4 item 7:
 // playwright-core drives Debian's chromium through `kaohe serve` on a
 // store prepared here.  Steps (a screenshot of each under SCREENS):
-//   1. admin opens year 2025 and imports the example college's units;
+//   1. admin opens year 2025, uploads the example college's units, adds
+//      the unit's user, assigns the inspector and starts the self-check,
+//      all on the administration pages;
 //   2. the unit user of jd fills its self-check (checkbox, choice, counts,
-//      judgement below full marks with its reason) and attaches evidence;
-//      it cannot open another unit's form (403);
-//   3. the assigned inspector scores jd beside jd's self values;
-//   4. admin publishes; the results page marks the bottom three of each
-//      ranking, the same units as `kaohe results --format json`;
+//      judgement below full marks: refused without a reason, saved with
+//      one) and uploads evidence; it cannot open another unit's form (403);
+//   3. the assigned inspector scores jd beside jd's self values (gaps
+//      marked); an unassigned unit is refused;
+//   4. admin publishes on the year's page; the results page marks the
+//      bottom three of each ranking, the same units as `kaohe results`;
 //   5. the unit user reads its own published score sheet and gets 403 on
 //      another unit's sheet, form and on the whole results page.
-// Steps not yet offered by the pages (year open, units import, evidence
-// upload, publish) go through the CLI; see the ADMIN_UI flags below.
-// Run from the repository root (tests/e2e/run.sh does).  Exits 1 on the
-// first failed step, printing what was expected.
+// Only the bulk data of the other 27 units (their self-checks and the
+// inspection file) is imported with the CLI: the pages have no
+// whole-file import.  Run from the repository root (tests/e2e/run.sh
+// does).  Exits 1 on the first failed step, saying what was expected.
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -122,6 +125,16 @@ async function login(base, user) {
   return page;
 }
 
+// Submits an administration form and expects its "done" page.
+async function adminSubmit(page, form) {
+  await Promise.all([
+    page.waitForURL((u) => u.searchParams.get('ok') === '1'),
+    page.click(`${form} button[type=submit]`),
+  ]);
+  const msg = await page.textContent('#msg');
+  expect(msg.includes('已完成'), `${form}: not confirmed (${msg})`);
+}
+
 async function expectStatus(page, url, want, what) {
   const resp = await page.goto(url);
   expect(resp.status() === want, `${what}: expected ${want}, got ${resp.status()} for ${url}`);
@@ -163,24 +176,41 @@ async function main() {
     // (removed at close); each person below gets an isolated context.
   });
 
-  // ---- 1. admin opens the year and imports the units (CLI until the
-  // administration pages land), then starts the self-check
+  // ---- 1. admin opens the year, imports the units, adds the unit's
+  // user, assigns the inspector, starts the self-check
   console.log('1. admin opens the year and imports units');
   const admin = await login(base, 'admin1');
-  cli('admin1', 'year', 'open', String(YEAR), '--rubric', 'ideology-2020');
-  cli('admin1', 'units', 'import', path.join(tmp, 'units.yaml'), '--year', String(YEAR));
-  cli('admin1', 'user', 'add', 'jd1', '--role', 'unit', '--unit', 'jd');
-  cli('admin1', 'user', 'assign', 'insp1', '--year', String(YEAR), '--unit', 'jd');
-  await admin.goto(`${base}/years/${YEAR}`);
-  expect((await admin.textContent('#year-state')).includes('草稿'), 'year not in draft');
-  expect(await admin.locator('#progress tbody tr').count() === 28, 'progress should list 28 units');
-  await shot(admin, 'admin-year-draft-units');
-  cli('admin1', 'year', 'advance', String(YEAR));
+  await admin.goto(`${base}/admin/years`);
+  await admin.fill('#year-open input[name="year"]', String(YEAR));
+  await admin.selectOption('#year-open select[name="rubric"]', { index: 0 });
+  await adminSubmit(admin, '#year-open');
+  expect(await admin.locator(`#admin-year-${YEAR}`).count() === 1, 'year not listed after opening');
+  await admin.goto(`${base}/admin/years/${YEAR}`);
+  expect((await admin.textContent('#year-state')).includes('草稿'), 'new year not in draft');
+  await admin.setInputFiles('#units-import input[type="file"]', path.join(tmp, 'units.yaml'));
+  await adminSubmit(admin, '#units-import');
+  expect(await admin.locator('#units tbody tr').count() === 28, 'units page should list 28 units');
+  await shot(admin, 'admin-year-units-imported');
+  await admin.goto(`${base}/admin/users`);
+  await admin.fill('#user-add input[name="name"]', 'jd1');
+  await admin.selectOption('#user-add select[name="role"]', 'unit');
+  await admin.fill('#user-add input[name="unit"]', 'jd');
+  await admin.fill('#user-add input[name="password"]', PW);
+  await adminSubmit(admin, '#user-add');
+  expect(await admin.locator('#user-jd1').count() === 1, 'user jd1 not listed');
+  await admin.goto(`${base}/admin/years/${YEAR}`);
+  await admin.selectOption('#assign select[name="user"]', 'insp1');
+  await admin.check('#assign input[name="u_jd"]');
+  await adminSubmit(admin, '#assign');
+  expect((await admin.textContent('#assignments')).includes('insp1'), 'assignment not listed');
+  await adminSubmit(admin, '#year-advance');
+  expect((await admin.textContent('#year-state')).includes('自查'), 'year not in self_check');
+  await shot(admin, 'admin-year-self-check');
   // the other units' self-checks, as their files
   cli('admin1', 'import', 'assessment', path.join(tmp, 'self.yaml'));
   await admin.goto(`${base}/`);
   expect((await admin.textContent('#year-' + YEAR)).includes('自查'), 'dashboard: year not in self_check');
-  await shot(admin, 'admin-dashboard-self-check');
+  await shot(admin, 'admin-dashboard');
 
   // ---- 2. the unit fills its self-check
   console.log('2. unit jd fills its self-check');
@@ -214,12 +244,22 @@ async function main() {
   await unit.fill('form[id="item-2.2"] input[name="in_rating"]', '3.5');
   await unit.fill('form[id="item-2.2"] textarea[name="note"]', '支部书记履责报告对批评错误观点着墨不多');
   await saveItem(unit, '2.2');
-  // evidence (the CLI until evidence upload lands in the form)
-  const evidence = path.join(tmp, 'self-form.png');
+  // evidence: a picture of the form, uploaded on item 1.3
+  const evidence = path.join(tmp, 'meeting-minutes.png');
   await unit.screenshot({ path: evidence });
-  cli('jd1', 'evidence', 'add', '--year', String(YEAR), '--unit', 'jd', '--item', '1.3', '--phase', 'self', evidence);
+  await unit.setInputFiles('form[id="evidence-1.3"] input[type="file"]', evidence);
+  await Promise.all([
+    unit.waitForURL((u) => u.searchParams.get('evidence') === '1'),
+    unit.click('form[id="evidence-1.3"] button[type=submit]'),
+  ]);
+  expect((await unit.textContent('#msg')).includes('已上传'), 'evidence upload not confirmed');
+  const link = unit.locator('.evidence-block:has(form[id="evidence-1.3"]) a.evidence');
+  expect(await link.count() === 1, 'uploaded evidence not listed on item 1.3');
+  await unit.goto(`${base}/years/${YEAR}`);
+  expect((await unit.textContent('#unit-jd .evidence-count')).trim() === '1', 'progress does not count the evidence');
+  await unit.goto(`${base}/years/${YEAR}/units/jd/self`);
   const ev = JSON.parse(cli('admin1', 'evidence', 'list', '--year', String(YEAR), '--unit', 'jd', '--format', 'json'));
-  expect(JSON.stringify(ev).includes('1.3'), 'evidence of jd 1.3 not listed');
+  expect(JSON.stringify(ev).includes('1.3'), 'evidence of jd 1.3 not in the store');
   // the form shows what was saved
   expect(await unit.isChecked('form[id="item-1.1"] input[name="in_documents"]'), '1.1 not checked after save');
   expect(await unit.isChecked('form[id="item-1.2"] input[value="late"]'), '1.2 option not kept');
@@ -232,7 +272,10 @@ async function main() {
 
   // ---- 3. the inspector scores
   console.log('3. the inspector scores jd');
-  cli('admin1', 'year', 'advance', String(YEAR));
+  await admin.goto(`${base}/admin/years/${YEAR}`);
+  await adminSubmit(admin, '#year-advance');
+  expect((await admin.textContent('#year-state')).includes('实地检查'), 'year not in inspection');
+  // the inspection file of the other units, the rosters, bonus and negative
   cli('admin1', 'import', 'assessment', path.join(tmp, 'inspection.yaml'));
   const insp = await login(base, 'insp1');
   await insp.goto(`${base}/years/${YEAR}`);
@@ -259,10 +302,15 @@ async function main() {
 
   // ---- 4. admin publishes; the results page marks the bottom three
   console.log('4. admin publishes');
-  cli('admin1', 'year', 'advance', String(YEAR)); // -> review
+  await admin.goto(`${base}/admin/years/${YEAR}`);
+  await adminSubmit(admin, '#year-advance'); // -> review
+  expect((await admin.textContent('#year-state')).includes('复核'), 'year not in review');
   await admin.goto(`${base}/years/${YEAR}/results`);
   await shot(admin, 'admin-results-review');
-  cli('admin1', 'year', 'advance', String(YEAR)); // -> published
+  await admin.goto(`${base}/admin/years/${YEAR}`);
+  await admin.fill('#year-advance input[name="reason"]', '2025年度考核结果经党委会审定后公布');
+  await adminSubmit(admin, '#year-advance'); // -> published
+  await shot(admin, 'admin-year-published');
   await admin.goto(`${base}/years/${YEAR}`);
   expect((await admin.textContent('#year-state')).includes('已公布'), 'year not published');
   await Promise.all([admin.waitForURL(/\/results$/), admin.click('#nav-results')]);
