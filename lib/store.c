@@ -269,6 +269,9 @@ void kh_store_close(kh_store *s)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     for (size_t i = 0; i < s->ncache; i++)
         sqlite3_finalize(s->cache[i].st);
+    for (size_t i = 0; i < s->nrcache; i++)
+        kh_rubric_free(s->rcache[i].r);
+    free(s->rcache);
     free(s->cache);
     if (s->db)
         sqlite3_close_v2(s->db);
