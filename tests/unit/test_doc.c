@@ -258,6 +258,15 @@ static void test_yaml_scalars(void **state)
     assert_string_equal(kh_node_kind(kh_node_get(r, "e")), "string");
     assert_string_equal(kh_node_get(r, "f")->u.text, "q's");
     assert_string_equal(kh_node_get(r, "g")->u.text, "中\t");
+    /* '' in single quotes is decoded by kaohe: libfyaml 0.7.12 leaks and
+     * garbles runs of them */
+    r = parse_ok("a: 'it''s'\nb: 'x''''''''''y'\nc: 'p''q  \n  r\n \n\n  s '\n"
+                 "d: ''''''''''''''''\n", 0, e, a);
+    assert_string_equal(kh_node_get(r, "a")->u.text, "it's");
+    assert_string_equal(kh_node_get(r, "b")->u.text, "x'''''y");
+    assert_string_equal(kh_node_get(r, "c")->u.text, "p'q r\n\ns ");
+    assert_string_equal(kh_node_get(r, "d")->u.text, "'''''''");
+    assert_int_equal(kh_node_get(r, "d")->n, 7);
     /* an empty file is one null document */
     r = parse_ok("# nothing\n", 0, e, a);
     assert_true(kh_node_is_null(r));
