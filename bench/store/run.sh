@@ -76,6 +76,17 @@ while [ "$r" -le "$RUNS" ]; do
   [ "$m" -gt "$rss_max" ] && rss_max=$m
   r=$((r + 1))
 done
+# For comparison: the same figures computed from the file.
+swalls=""
+r=1
+while [ "$r" -le "$RUNS" ]; do
+  line=$("$MEASURE" --stdout /dev/null -- "$KAOHE" score --rubric "$RUBRIC" \
+         --input "$f" --format json)
+  echo "bench/store:   score run $r: $line" >&2
+  swalls="$swalls $(field "$line" wall)"
+  r=$((r + 1))
+done
+score_wall=$(median "$swalls")
 res_wall=$(median "$walls")
 res_cpu=$(median "$cpus")
 load=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -125,6 +136,7 @@ Data: \`bench/gen_assess --rubric $RUBRIC --units $UNITS --seed $SEED\`
 |---|---|
 | \`kaohe import assessment\` ($UNITS units, one transaction) | ${imp_wall} s wall, ${imp_cpu} s CPU, peak RSS ${imp_rss} KiB, store $dbsize bytes |
 | \`kaohe results --format json\` from the store (median of $RUNS) | ${res_wall} s wall, ${res_cpu} s CPU, peak RSS ${rss_max} KiB |
+| for comparison: \`kaohe score\` on the file (median of $RUNS) | ${score_wall} s wall |
 | single-entry updates, API (\`kh_store_entry_set\`, one process) | ${api_rate} updates/s |
 | single-entry updates, CLI (one \`kaohe entry set\` process each) | ${cli_rate} updates/s |
 
