@@ -220,6 +220,16 @@ kh_status kh_store_user_add(kh_store *s, const char *actor, const char *name,
                   "role %s",
                   role_names[role]);
     kh_password_check(password, e);
+    if (role == KH_ROLE_UNIT && unit && *unit) {
+        bool known = false;
+        kh_status urc = unit_known(s, 0, unit, &known, e);
+        if (urc != KH_OK)
+            return urc;
+        if (!known)
+            kh_err_at(e, 0, 0, "unit",
+                      "unknown unit \"%s\" (not registered in any year)",
+                      unit);
+    }
     if (kh_err_errors(e) > before)
         return KH_EINVAL;
 
@@ -237,17 +247,6 @@ kh_status kh_store_user_add(kh_store *s, const char *actor, const char *name,
     }
     if (rc != KH_ENOTFOUND)
         goto fail;
-    if (unit) {
-        bool known = false;
-        if ((rc = unit_known(s, 0, unit, &known, e)) != KH_OK)
-            goto fail;
-        if (!known) {
-            rc = kh_err_at(e, 0, 0, "unit",
-                           "unknown unit \"%s\" (not registered in any year)",
-                           unit);
-            goto fail;
-        }
-    }
     char at[KH_STORE_TIME_SZ];
     kh_store_now(s, at);
     sqlite3_stmt *st;
