@@ -17,7 +17,7 @@
 /* A crypto_pwhash_str of a random password, made once with the
  * interactive limits: an unknown user is checked against it so that a
  * login costs the same whether or not the name exists. */
-static const char dummy_hash[] =
+static const char dummy_hash[crypto_pwhash_STRBYTES] =
     "$argon2id$v=19$m=65536,t=2,p=1$tsAaaecAqeL8s2ntOnOy/w$"
     "5y2hoyP1CH28LuqI344dukaTSr3WwYfQ/Dq264rAmXA";
 
