@@ -248,6 +248,9 @@ kh_status kh_store_open(const char *path, unsigned flags, kh_err *e,
     if ((st = exec_sql(s, "PRAGMA foreign_keys = ON", e, "opening")) != KH_OK ||
         (st = exec_sql(s, "PRAGMA synchronous = NORMAL", e, "opening")) !=
             KH_OK ||
+        /* 32 MiB of page cache: a large import touches many pages. */
+        (st = exec_sql(s, "PRAGMA cache_size = -32768", e, "opening")) !=
+            KH_OK ||
         (!mem && (st = exec_sql(s, "PRAGMA journal_mode = WAL", e,
                                 "switching to WAL")) != KH_OK) ||
         (st = migrate(s, e)) != KH_OK) {

@@ -60,15 +60,13 @@ void kh_store_inputs_json(const kh_rubric *r, size_t item,
     kh_buf_putc(out, '}');
 }
 
-/* Positions inside stored JSON mean nothing to a reader: messages about
- * stored values name the record instead. */
-static void unlocate(kh_node *n)
+void kh_store_unlocate(kh_node *n)
 {
     n->line = n->col = 0;
     if (n->type == KH_NODE_MAP || n->type == KH_NODE_SEQ) {
         size_t k = n->type == KH_NODE_MAP ? 2 * (size_t)n->n : n->n;
         for (size_t i = 0; i < k; i++)
-            unlocate(&n->u.kids[i]);
+            kh_store_unlocate(&n->u.kids[i]);
     }
 }
 
@@ -88,7 +86,7 @@ kh_status kh_store_parse_inputs(const char *name, const char *json,
     if (rc != KH_OK)
         return rc;
     /* The nodes live in the caller's arena, which is writable. */
-    unlocate((kh_node *)*out);
+    kh_store_unlocate((kh_node *)*out);
     if (rc == KH_OK && (*out)->type != KH_NODE_MAP)
         rc = kh_err_fail(e, KH_EDB, "%s: stored inputs are not a JSON object",
                          name);

@@ -98,6 +98,10 @@ void kh_store_inputs_json(const kh_rubric *r, size_t item,
 kh_status kh_store_parse_inputs(const char *name, const char *json,
                                 size_t len, kh_arena *ar,
                                 const kh_node **out, kh_err *e);
+/* Clears the line/col of a node tree (in a writable arena): positions
+ * inside stored JSON mean nothing to a reader; messages about stored
+ * values name the record instead. */
+void kh_store_unlocate(kh_node *n);
 /* "jd/1.3/inspection" into buf. */
 void kh_store_entry_name(char *buf, size_t sz, const char *unit,
                          const char *item, kh_phase phase);

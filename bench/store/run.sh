@@ -11,7 +11,8 @@
 # Prints a Markdown section for docs/PERFORMANCE.md.
 #
 # Environment: UNITS (10000), RUNS (3), UPDATES (2000), CLI_UPDATES (200),
-# SEED, BUILD (build-bench), JOBS (2).
+# SEED, BUILD (build-bench), JOBS (2), BENCH_CMAKE_ARGS (extra cmake
+# arguments, e.g. -DKH_WERROR=OFF).
 set -eu
 cd "$(dirname "$0")/../.."
 
@@ -27,7 +28,7 @@ OUT=bench/out
 
 echo "bench/store: building (Release, $BUILD/)" >&2
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
-    >/dev/null
+    ${BENCH_CMAKE_ARGS:-} >/dev/null
 cmake --build "$BUILD" -j "$JOBS" --target kaohe gen_assess measure \
     entry_rate >/dev/null
 GEN=$BUILD/bench/gen_assess
@@ -50,9 +51,10 @@ export KAOHE_DB=$db KAOHE_USER=bench
 "$KAOHE" year open 2025 --rubric ideology-2020 >/dev/null
 
 field() { printf '%s\n' "$1" | sed -n "s/.*$2=\([0-9.]*\).*/\1/p"; }
-median() { printf '%s\n' $1 | sort -n |
-           awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2]
-                                 : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+median() {
+  printf '%s\n' $1 | sort -n |
+    awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 
 echo "bench/store: import" >&2
 line=$("$MEASURE" --stdout /dev/null -- "$KAOHE" import assessment "$f")
