@@ -14,6 +14,12 @@
  * knows what it expects (YAML 1.2 core: only true/false are booleans, so
  * `yes`/`no`/`on`/`off` are strings).  YAML anchors and aliases, tags and
  * merge keys are not supported and are reported as located errors.
+ *
+ * Errors: a syntax error (or nesting deeper than 64 levels, or a scalar
+ * over 1 MiB) stops the reader: every later call fails.  Other errors
+ * (duplicate keys, non-scalar keys, the YAML features above, a value of
+ * the wrong kind for kh_doc_enter) are reported, the bad value is
+ * consumed and reading can go on; kh_doc_finish() then returns KH_EINVAL.
  */
 #ifndef KAOHE_DOC_H
 #define KAOHE_DOC_H
@@ -100,7 +106,8 @@ kh_status kh_node_int(const kh_node *n, kh_err *e, const char *path,
 typedef struct kh_doc kh_doc;
 
 /* Opens a file (read whole into memory).  The file name is what error
- * messages show.  Caller frees with kh_doc_free(). */
+ * messages show: it becomes e's current file (kh_err_set_file).  e is
+ * borrowed and must outlive the doc.  Caller frees with kh_doc_free(). */
 kh_status kh_doc_open_file(const char *path, kh_err *e, kh_doc **out);
 /* Opens a memory buffer (borrowed: must outlive the doc); name is shown in
  * messages.  format: 0 = detect, 'j' = JSON, 'y' = YAML. */
@@ -110,7 +117,9 @@ void kh_doc_free(kh_doc *d);
 /* True when the document is read by the JSON tokenizer. */
 bool kh_doc_is_json(const kh_doc *d);
 
-/* Reads the next complete value into arena a. */
+/* Reads the next complete value into arena a (inside an entered mapping:
+ * the key, then its value).  On an error *out is NULL.  KH_DONE (no
+ * message) once the top-level value has been read. */
 kh_status kh_doc_read(kh_doc *d, kh_arena *a, const kh_node **out);
 /* Expects the start of a mapping (type KH_NODE_MAP) or sequence
  * (KH_NODE_SEQ) and consumes it; reports a located error otherwise.
@@ -119,9 +128,13 @@ kh_status kh_doc_enter(kh_doc *d, kh_node_type type, unsigned *line,
                        unsigned *col);
 /* After kh_doc_enter: returns true while the container has more values
  * (for a mapping: more keys), false after consuming its end. On a syntax
- * error returns false and *st (if not NULL) is set to the error. */
+ * error returns false and *st (if not NULL) is set to the error.  What
+ * the caller left unread since the last call (an item, or the value of
+ * the key it read) is skipped. */
 bool kh_doc_more(kh_doc *d, kh_status *st);
-/* Expects the end of input (after the top-level value). */
+/* Expects the end of input (after the top-level value); anything not
+ * read yet is skipped but still checked.  KH_EINVAL when any error was
+ * reported while reading the document. */
 kh_status kh_doc_finish(kh_doc *d);
 
 #ifdef __cplusplus

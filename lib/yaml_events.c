@@ -1,0 +1,336 @@
+/*
+ * yaml_events.c - YAML 1.2 through libfyaml's event parser, turned into
+ * the events of doc_impl.h.
+ *
+ * libfyaml's diagnostics are collected (never printed) and become located
+ * messages on the kh_err.  Anchors, aliases and explicit tags are
+ * reported here; merge keys are reported by doc.c, which knows where keys
+ * are.  A file holding more than one document is an error.
+ *
+ * The text is checked for valid UTF-8 and stray control characters before
+ * libfyaml sees it: the messages are clearer, and libfyaml 0.7.12 loops
+ * forever on some invalid UTF-8 (in a directive name, found by fuzzing).
+ */
+#include "doc_impl.h"
+#include "kaohe/doc.h"
+
+#include <libfyaml.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct kh_yev {
+    const unsigned char *data, *end;
+    bool checked;              /* the text passed check_text() */
+    struct fy_parser *fyp;
+    struct fy_diag *diag;
+    struct fy_event *cur;      /* the event whose text was handed out */
+    kh_err *e;
+    int docs;                  /* document starts seen */
+    bool ended;                /* stream end seen */
+    bool failed;
+    unsigned last_line, last_col; /* end of the last event with a mark */
+};
+
+/* Diagnostics are collected, so this is never meant to run; it keeps
+ * anything libfyaml might still print away from stderr. */
+static void yev_diag_sink(struct fy_diag *diag, void *user, const char *buf,
+                          size_t len)
+{
+    (void)diag;
+    (void)user;
+    (void)buf;
+    (void)len;
+}
+
+kh_status kh_yev_open(const char *data, size_t len, kh_err *e, kh_yev **out)
+{
+    *out = NULL;
+    kh_yev *y = calloc(1, sizeof *y);
+    if (!y)
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    y->e = e;
+    y->last_line = y->last_col = 1;
+    y->data = (const unsigned char *)(len ? data : "");
+    y->end = y->data + len;
+
+    struct fy_diag_cfg dc;
+    fy_diag_cfg_default(&dc);
+    dc.fp = NULL;
+    dc.output_fn = yev_diag_sink;
+    dc.colorize = false;
+    y->diag = fy_diag_create(&dc);
+    if (!y->diag)
+        goto nomem;
+    fy_diag_set_collect_errors(y->diag, true);
+
+    struct fy_parse_cfg cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_JSON_NONE;
+    cfg.diag = y->diag;
+    y->fyp = fy_parser_create(&cfg);
+    if (!y->fyp)
+        goto nomem;
+    /* libfyaml wants a non-NULL pointer even for empty input. */
+    if (fy_parser_set_string(y->fyp, len ? data : "", len) != 0)
+        goto nomem;
+    *out = y;
+    return KH_OK;
+nomem:
+    kh_yev_free(y);
+    return kh_err_fail(e, KH_ENOMEM, "out of memory creating the YAML parser");
+}
+
+void kh_yev_free(kh_yev *y)
+{
+    if (!y)
+        return;
+    if (y->fyp) {
+        if (y->cur)
+            fy_parser_event_free(y->fyp, y->cur);
+        fy_parser_destroy(y->fyp);
+    }
+    if (y->diag)
+        fy_diag_destroy(y->diag);
+    free(y);
+}
+
+/* Valid UTF-8 without control characters other than tab, CR and LF
+ * (YAML 1.2 section 5.1: the printable set).  Reports the first bad
+ * byte, located (columns count characters). */
+static kh_status check_text(kh_yev *y)
+{
+    const unsigned char *p = y->data, *end = y->end;
+    const unsigned char *ls = p;      /* line start */
+    size_t extra = 0;                 /* continuation bytes on the line */
+    unsigned line = 1;
+    while (p < end) {
+        unsigned c = *p;
+        if (c >= 0x20 && c < 0x7F) {
+            p++;
+            continue;
+        }
+        if (c == '\n') {
+            line++;
+            ls = ++p;
+            extra = 0;
+            continue;
+        }
+        if (c == '\t' || c == '\r') {
+            p++;
+            continue;
+        }
+        unsigned col = (unsigned)((size_t)(p - ls) - extra + 1);
+        if (c < 0x80) {
+            kh_err_at(y->e, line, col, NULL,
+                      "control character 0x%02X is not allowed in YAML", c);
+            y->failed = true;
+            return KH_EINVAL;
+        }
+        size_t n = kh_utf8_seq(p, end);
+        if (!n) {
+            kh_err_at(y->e, line, col, NULL, "invalid UTF-8");
+            y->failed = true;
+            return KH_EINVAL;
+        }
+        extra += n - 1;
+        p += n;
+    }
+    return KH_OK;
+}
+
+/* Turns the collected libfyaml errors into located messages. */
+static kh_status yev_parse_error(kh_yev *y)
+{
+    void *it = NULL;
+    struct fy_diag_error *de;
+    size_t n = 0;
+    const char *prev = NULL;
+    int pline = -1, pcol = -1;
+    while ((de = fy_diag_errors_iterate(y->diag, &it)) != NULL) {
+        if (de->type < FYET_ERROR)
+            continue;
+        /* libfyaml sometimes repeats itself */
+        if (prev && de->msg && strcmp(prev, de->msg) == 0 &&
+            pline == de->line && pcol == de->column)
+            continue;
+        prev = de->msg;
+        pline = de->line;
+        pcol = de->column;
+        kh_err_at(y->e, de->line > 0 ? (unsigned)de->line : 0,
+                  de->column > 0 ? (unsigned)de->column : 0, NULL, "%s",
+                  de->msg ? de->msg : "invalid YAML");
+        n++;
+    }
+    if (!n)
+        kh_err_at(y->e, y->last_line, y->last_col, NULL, "invalid YAML");
+    y->failed = true;
+    return KH_EINVAL;
+}
+
+/* An empty scalar has no mark: it is placed where the previous event
+ * ended (just after "key:"). */
+static void mark_pos(kh_yev *y, struct fy_event *fe, kh_ev *ev)
+{
+    const struct fy_mark *m = fe ? fy_event_start_mark(fe) : NULL;
+    if (m) {
+        ev->line = (unsigned)m->line + 1;
+        ev->col = (unsigned)m->column + 1;
+    } else {
+        ev->line = y->last_line;
+        ev->col = y->last_col;
+    }
+    m = fe ? fy_event_end_mark(fe) : NULL;
+    if (m) {
+        y->last_line = (unsigned)m->line + 1;
+        y->last_col = (unsigned)m->column + 1;
+    }
+}
+
+static void token_pos(const struct fy_token *t, unsigned *line, unsigned *col)
+{
+    const struct fy_mark *m = fy_token_start_mark((struct fy_token *)t);
+    if (m) {
+        *line = (unsigned)m->line + 1;
+        *col = (unsigned)m->column + 1;
+    }
+}
+
+/* Anchors and tags on a node: reported, the node itself is kept. */
+static void check_props(kh_yev *y, struct fy_event *fe, kh_ev *ev)
+{
+    struct fy_token *t = fy_event_get_anchor_token(fe);
+    unsigned line = ev->line, col = ev->col;
+    if (t) {
+        token_pos(t, &line, &col);
+        if (col > 1)
+            col--;     /* libfyaml marks the name, after the '&' */
+        kh_err_at(y->e, line, col, NULL, "anchors are not supported");
+        ev->bad = true;
+    }
+    t = fy_event_get_tag_token(fe);
+    if (t) {
+        line = ev->line;
+        col = ev->col;
+        token_pos(t, &line, &col);
+        kh_err_at(y->e, line, col, NULL, "tags are not supported");
+        ev->bad = true;
+    }
+}
+
+kh_status kh_yev_next(kh_yev *y, kh_ev *ev)
+{
+    if (y->cur) {
+        fy_parser_event_free(y->fyp, y->cur);
+        y->cur = NULL;
+    }
+    ev->bad = false;
+    ev->text = NULL;
+    ev->len = 0;
+    ev->style = KH_SCALAR_PLAIN;
+    if (y->failed)
+        return KH_EINVAL;
+    if (!y->checked) {
+        if (check_text(y) != KH_OK)
+            return KH_EINVAL;
+        y->checked = true;
+    }
+    for (;;) {
+        if (y->ended) {
+            ev->type = KH_EV_END;
+            mark_pos(y, NULL, ev);
+            return KH_OK;
+        }
+        struct fy_event *fe = fy_parser_parse(y->fyp);
+        if (!fe) {
+            if (fy_parser_get_stream_error(y->fyp) || fy_diag_got_error(y->diag))
+                return yev_parse_error(y);
+            y->ended = true;
+            continue;
+        }
+        y->cur = fe;
+        mark_pos(y, fe, ev);
+        switch (fe->type) {
+        case FYET_STREAM_START:
+        case FYET_DOCUMENT_END:
+            break;
+        case FYET_DOCUMENT_START:
+            if (y->docs++ > 0) {
+                kh_err_at(y->e, ev->line, ev->col, NULL,
+                          "more than one document in a file is not supported");
+                y->failed = true;
+                return KH_EINVAL;
+            }
+            break;
+        case FYET_STREAM_END:
+            y->ended = true;
+            if (y->docs == 0) {
+                /* An empty stream is one null document. */
+                y->docs = 1;
+                ev->type = KH_EV_SCALAR;
+                ev->text = "";
+                ev->line = ev->col = 1;
+                return KH_OK;
+            }
+            break;
+        case FYET_MAPPING_START:
+            ev->type = KH_EV_MAP;
+            check_props(y, fe, ev);
+            return KH_OK;
+        case FYET_MAPPING_END:
+            ev->type = KH_EV_MAP_END;
+            return KH_OK;
+        case FYET_SEQUENCE_START:
+            ev->type = KH_EV_SEQ;
+            check_props(y, fe, ev);
+            return KH_OK;
+        case FYET_SEQUENCE_END:
+            ev->type = KH_EV_SEQ_END;
+            return KH_OK;
+        case FYET_SCALAR: {
+            struct fy_token *t = fe->scalar.value;
+            size_t len = 0;
+            const char *text = t ? fy_token_get_text(t, &len) : NULL;
+            ev->type = KH_EV_SCALAR;
+            ev->text = text ? text : "";
+            ev->len = text ? len : 0;
+            switch (fy_token_scalar_style(t)) {
+            case FYSS_PLAIN:
+            case FYSS_ANY:
+            case FYSS_MAX:
+                ev->style = KH_SCALAR_PLAIN;
+                break;
+            case FYSS_SINGLE_QUOTED:
+            case FYSS_DOUBLE_QUOTED:
+                /* libfyaml marks the first character inside the quotes;
+                 * the value starts at the quote, as in JSON */
+                if (ev->col > 1)
+                    ev->col--;
+                ev->style = KH_SCALAR_QUOTED;
+                break;
+            default:
+                ev->style = KH_SCALAR_QUOTED;
+                break;
+            }
+            check_props(y, fe, ev);
+            if (text && memchr(text, '\0', len)) {
+                kh_err_at(y->e, ev->line, ev->col, NULL,
+                          "NUL characters are not allowed in strings");
+                ev->bad = true;
+            }
+            return KH_OK;
+        }
+        case FYET_ALIAS:
+            if (ev->col > 1)
+                ev->col--;     /* marked at the name, after the '*' */
+            kh_err_at(y->e, ev->line, ev->col, NULL, "aliases are not supported");
+            ev->type = KH_EV_SCALAR;
+            ev->text = "";
+            ev->bad = true;
+            return KH_OK;
+        default:
+            break;
+        }
+        fy_parser_event_free(y->fyp, fe);
+        y->cur = NULL;
+    }
+}
