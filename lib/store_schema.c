@@ -115,6 +115,86 @@ static const char mig1[] =
     "INSERT INTO meta (key, value) VALUES ('audit_head',"
     "  '0 0000000000000000000000000000000000000000000000000000000000000000');";
 
-const char *const kh_store_migrations[] = {mig1};
+/* 2: users and roles, evidence files, follow-up of the bottom units
+ * (lib/store_users.c, lib/store_evidence.c, lib/store_followup.c). */
+static const char mig2[] =
+    /* Passwords only as crypto_pwhash_str strings (argon2id). */
+    "CREATE TABLE app_user ("
+    "  name TEXT PRIMARY KEY,"
+    "  role TEXT NOT NULL CHECK (role IN ('admin','inspector','unit',"
+    "    'auditor')),"
+    "  unit TEXT,"                     /* unit id, for role unit only */
+    "  pwhash TEXT NOT NULL,"
+    "  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),"
+    "  created_at TEXT NOT NULL,"
+    "  created_by TEXT NOT NULL,"
+    "  CHECK ((role = 'unit') = (unit IS NOT NULL)));"
+    /* Inspectors per year and unit.  No key to unit: a units import in
+     * draft replaces the year's unit rows, which must not silently drop
+     * the assignments of units that stay. */
+    "CREATE TABLE user_assign ("
+    "  user_name TEXT NOT NULL REFERENCES app_user(name),"
+    "  year INTEGER NOT NULL REFERENCES year(year),"
+    "  unit TEXT NOT NULL,"
+    "  PRIMARY KEY (user_name, year, unit));"
+    /* Content-addressed files under <db>.data/evidence/ab/<sha256>. */
+    "CREATE TABLE evidence ("
+    "  sha256 TEXT PRIMARY KEY,"
+    "  size INTEGER NOT NULL CHECK (size >= 0),"
+    "  type TEXT NOT NULL CHECK (type IN ('pdf','jpg','png','docx','xlsx',"
+    "    'doc','xls')),"
+    "  name TEXT NOT NULL,"            /* file name at first upload */
+    "  added_at TEXT NOT NULL,"
+    "  added_by TEXT NOT NULL);"
+    "CREATE TABLE entry_evidence ("
+    "  entry INTEGER NOT NULL REFERENCES entry(id) ON DELETE CASCADE,"
+    "  sha256 TEXT NOT NULL REFERENCES evidence(sha256),"
+    "  name TEXT NOT NULL,"            /* file name as attached */
+    "  added_at TEXT NOT NULL,"
+    "  added_by TEXT NOT NULL,"
+    "  PRIMARY KEY (entry, sha256));"
+    "CREATE INDEX entry_evidence_hash ON entry_evidence (sha256);"
+    /* 提醒谈话 with a bottom unit of a published year. */
+    "CREATE TABLE followup_talk ("
+    "  id INTEGER PRIMARY KEY,"
+    "  year INTEGER NOT NULL,"
+    "  unit TEXT NOT NULL,"
+    "  talk_date TEXT NOT NULL,"       /* YYYY-MM-DD */
+    "  talked_by TEXT NOT NULL,"
+    "  summary TEXT NOT NULL,"
+    "  added_at TEXT NOT NULL,"
+    "  added_by TEXT NOT NULL,"
+    "  FOREIGN KEY (year, unit) REFERENCES unit(year, id));"
+    "CREATE INDEX followup_talk_unit ON followup_talk (year, unit);"
+    /* 整改意见: open until closed on a date, with optional evidence. */
+    "CREATE TABLE followup_item ("
+    "  id INTEGER PRIMARY KEY,"
+    "  year INTEGER NOT NULL,"
+    "  unit TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  deadline TEXT NOT NULL,"        /* YYYY-MM-DD */
+    "  status TEXT NOT NULL CHECK (status IN ('open','done')),"
+    "  evidence TEXT REFERENCES evidence(sha256),"
+    "  closed_date TEXT,"              /* YYYY-MM-DD when done */
+    "  added_at TEXT NOT NULL,"
+    "  added_by TEXT NOT NULL,"
+    "  closed_at TEXT,"                /* when the closing was recorded */
+    "  closed_by TEXT,"
+    "  CHECK ((status = 'done') = (closed_date IS NOT NULL)),"
+    "  FOREIGN KEY (year, unit) REFERENCES unit(year, id));"
+    "CREATE INDEX followup_item_unit ON followup_item (year, unit);"
+    /* 有效做法和特色经验, any unit of a year. */
+    "CREATE TABLE practice ("
+    "  id INTEGER PRIMARY KEY,"
+    "  year INTEGER NOT NULL,"
+    "  unit TEXT NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  added_at TEXT NOT NULL,"
+    "  added_by TEXT NOT NULL,"
+    "  FOREIGN KEY (year, unit) REFERENCES unit(year, id));"
+    "CREATE INDEX practice_unit ON practice (year, unit);";
+
+const char *const kh_store_migrations[] = {mig1, mig2};
 const size_t kh_store_migration_count =
     sizeof kh_store_migrations / sizeof kh_store_migrations[0];

@@ -38,6 +38,12 @@ int kh_cmd_record(int argc, char **argv);
 /* `kaohe rubric import|export|diff|list` (src/cmd_rubric_store.c):
  * argv[0] is the subcommand. */
 int kh_cmd_rubric_store(int argc, char **argv);
+/* Users, evidence, follow-up (src/cmd_user.c, cmd_evidence.c,
+ * cmd_followup.c). */
+int kh_cmd_user(int argc, char **argv);
+int kh_cmd_evidence(int argc, char **argv);
+int kh_cmd_followup(int argc, char **argv);
+int kh_cmd_practice(int argc, char **argv);
 
 /* Prints every message of e to stderr, one per line ("FILE:L:C: ...").
  * Returns the number of errors (not warnings). */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "kaohe/report.h"
+#include "kaohe/store_evidence.h"
 
 enum {
     OPT_UNIT = KH_OPT_FIRST_FREE,
@@ -23,7 +24,8 @@ enum {
     OPT_TYPE,
     OPT_POINTS,
     OPT_REASON,
-    OPT_ID
+    OPT_ID,
+    OPT_EVIDENCE
 };
 
 static void entry_help(void)
@@ -31,7 +33,7 @@ static void entry_help(void)
     printf(
         "Usage: kaohe entry set --year Y --unit U --item I --phase P\n"
         "                       --input NAME=VALUE... [--note TEXT]\n"
-        "                       [--version N]\n"
+        "                       [--version N] [--evidence FILE...]\n"
         "       kaohe entry list --year Y [--unit U] [--item I]\n"
         "\n"
         "An entry holds one unit's inputs for one item in one phase (self\n"
@@ -55,6 +57,9 @@ static void entry_help(void)
         "      --version N        the version you edited: refused when the\n"
         "                         stored entry has changed since (0: the\n"
         "                         entry must not exist yet)\n"
+        "      --evidence FILE    attach an evidence file (PDF, JPEG, PNG,\n"
+        "                         Word, Excel; repeatable; see 'kaohe\n"
+        "                         evidence --help')\n"
         KH_STORE_OPTS_HELP
         "  -h, --help             show this help\n"
         "\n"
@@ -98,6 +103,7 @@ int kh_cmd_entry(int argc, char **argv)
         {"input", required_argument, NULL, OPT_INPUT},
         {"note", required_argument, NULL, OPT_NOTE},
         {"version", required_argument, NULL, OPT_VERSION},
+        {"evidence", required_argument, NULL, OPT_EVIDENCE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     if (argc < 2)
@@ -120,8 +126,11 @@ int kh_cmd_entry(int argc, char **argv)
     kh_phase phase = KH_PHASE_INSPECTION;
     int64_t version = KH_VERSION_ANY;
     kh_input_kv *kv = calloc((size_t)argc, sizeof *kv);
-    size_t nkv = 0;
-    if (!kv) {
+    const char **ev = calloc((size_t)argc, sizeof *ev);
+    size_t nkv = 0, nev = 0;
+    if (!kv || !ev) {
+        free(kv);
+        free(ev);
         kh_cli_finish(&c, KH_OK);
         fprintf(stderr, "kaohe: out of memory\n");
         return KH_EXIT_FAILURE;
@@ -177,6 +186,11 @@ int kh_cmd_entry(int argc, char **argv)
                                               ">= 0, not '%s'", optarg)
                          : kh_cli_bad_option(cmd, '?', argv);
             break;
+        case OPT_EVIDENCE:
+            ev[nev++] = optarg;
+            if (!set)
+                rc = kh_cli_bad_option(cmd, '?', argv);
+            break;
         case 'h':
             entry_help();
             rc = KH_EXIT_OK;
@@ -193,13 +207,14 @@ int kh_cmd_entry(int argc, char **argv)
     if (rc < 0 && set && (!unit || !item || !have_phase))
         rc = kh_cli_usage_error(cmd, "--unit, --item and --phase are "
                                 "required");
-    if (rc < 0 && set && nkv == 0 && !note)
+    if (rc < 0 && set && nkv == 0 && !note && nev == 0)
         rc = kh_cli_usage_error(cmd, "nothing to set: give --input "
-                                "NAME=VALUE or --note");
+                                "NAME=VALUE, --note or --evidence");
     if (rc < 0)
         rc = kh_cli_open(&c, 0);
     if (rc != KH_EXIT_OK) {
         free(kv);
+        free(ev);
         kh_cli_finish(&c, KH_OK);
         return rc;
     }
@@ -207,17 +222,32 @@ int kh_cmd_entry(int argc, char **argv)
     kh_buf_init(&b, 0);
     kh_status st;
     if (set) {
+        /* The entry and its evidence files land together or not at all. */
         int64_t v = 0;
-        st = kh_store_entry_set(c.store, kh_cli_actor(&c), year, unit, item,
-                                phase, nkv, kv, note, version, &v, c.e);
+        st = kh_store_begin(c.store, c.e);
+        if (st == KH_OK && (nkv > 0 || note))
+            st = kh_store_entry_set(c.store, kh_cli_actor(&c), year, unit,
+                                    item, phase, nkv, kv, note, version, &v,
+                                    c.e);
+        for (size_t i = 0; st == KH_OK && i < nev; i++)
+            st = kh_store_evidence_add(c.store, kh_cli_actor(&c), year, unit,
+                                       item, phase, ev[i], 0, NULL, c.e);
         if (st == KH_OK)
+            st = kh_store_commit(c.store, c.e);
+        else if (kh_store_in_tx(c.store))
+            kh_store_rollback(c.store);
+        if (st == KH_OK && (nkv > 0 || note))
             kh_buf_printf(&b, "%s/%s/%s：版本 %" PRId64 "\n", unit, item,
                           kh_phase_name(phase), v);
+        if (st == KH_OK && nev > 0)
+            kh_buf_printf(&b, "%s/%s/%s：已附证据 %zu 个\n", unit, item,
+                          kh_phase_name(phase), nev);
     } else {
         st = kh_store_entry_each(c.store, year, unit, item, list_entry, &b,
                                  c.e);
     }
     free(kv);
+    free(ev);
     rc = st == KH_OK ? kh_cli_write(NULL, &b) : KH_EXIT_OK;
     kh_buf_free(&b);
     int rc2 = kh_cli_finish(&c, st);

@@ -25,6 +25,10 @@ static const struct {
     {"results", kh_cmd_results, "a year's results from the store"},
     {"audit", kh_cmd_audit, "show or verify the audit log"},
     {"check", kh_cmd_check, "check the store's integrity"},
+    {"evidence", kh_cmd_evidence, "attach, list or get evidence files"},
+    {"followup", kh_cmd_followup, "reminder talks and rectification items"},
+    {"practice", kh_cmd_practice, "record or list good practices"},
+    {"user", kh_cmd_user, "users, roles, passwords, inspector assignments"},
 };
 
 static void usage(FILE *f)

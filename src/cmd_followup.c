@@ -1,0 +1,386 @@
+/*
+ * cmd_followup.c - `kaohe followup talk add|item add|item close|list`
+ * (考核结果运用: reminder talks and rectification items of a published
+ * year's bottom units) and `kaohe practice add|list` (有效做法和特色经验).
+ */
+#include "store_cli.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kaohe/store_evidence.h"
+#include "kaohe/store_followup.h"
+
+enum {
+    OPT_UNIT = KH_OPT_FIRST_FREE,
+    OPT_DATE,
+    OPT_BY,
+    OPT_SUMMARY,
+    OPT_TEXT,
+    OPT_DEADLINE,
+    OPT_EVIDENCE,
+    OPT_TITLE
+};
+
+static void followup_help(void)
+{
+    printf(
+        "Usage: kaohe followup talk add --year Y --unit U --date D --by NAME\n"
+        "                               --summary TEXT\n"
+        "       kaohe followup item add --year Y --unit U --text TEXT\n"
+        "                               --deadline D\n"
+        "       kaohe followup item close ID --date D [--evidence FILE]\n"
+        "       kaohe followup list --year Y [--format table|json]\n"
+        "\n"
+        "Using the results (考核结果运用): the units ranked in the bottom\n"
+        "places of a published year (from its frozen results) get a\n"
+        "reminder talk (提醒谈话) and rectification items (整改意见) with a\n"
+        "deadline, closed when done.  Records are written only while the\n"
+        "year is published; a unit outside the bottom list is refused.\n"
+        "Dates are written YYYY-MM-DD.\n"
+        "\n"
+        "Commands:\n"
+        "  talk add     record a reminder talk: when, who talked, summary\n"
+        "  item add     add a rectification item with its deadline\n"
+        "  item close   mark item ID done on a date, with optional evidence\n"
+        "  list         every bottom unit with its talks and items; items\n"
+        "               past their deadline and not done are overdue\n"
+        "\n"
+        "Options:\n"
+        "  -y, --year YEAR       the year\n"
+        "      --unit ID         the unit\n"
+        "      --date D          the day of the talk / of completion\n"
+        "      --by NAME         who talked (e.g. 党委副书记 张三)\n"
+        "      --summary TEXT    what was said\n"
+        "      --text TEXT       the rectification item\n"
+        "      --deadline D      its deadline\n"
+        "      --evidence FILE   proof of completion (PDF, JPEG, PNG, Word,\n"
+        "                        Excel; at most 20 MiB)\n"
+        "  -f, --format FORMAT   list: table (default) or json\n"
+        KH_STORE_OPTS_HELP
+        "  -h, --help            show this help\n"
+        "\n"
+        "Exit status: 0 success, 1 invalid input or refused (every error\n"
+        "printed), 2 usage error, 3 other failure.\n");
+}
+
+static void practice_help(void)
+{
+    printf(
+        "Usage: kaohe practice add --year Y --unit U --title TITLE --text TEXT\n"
+        "       kaohe practice list --year Y [--format table|json]\n"
+        "\n"
+        "Good practices and distinctive experience (有效做法和特色经验) of\n"
+        "a year's units, to be shared across the college.  They are\n"
+        "recorded from inspection until the year is published.\n"
+        "\n"
+        "Options:\n"
+        "  -y, --year YEAR       the year\n"
+        "      --unit ID         the unit\n"
+        "      --title TITLE     a short title\n"
+        "      --text TEXT       the practice\n"
+        "  -f, --format FORMAT   list: table (default) or json\n"
+        KH_STORE_OPTS_HELP
+        "  -h, --help            show this help\n"
+        "\n"
+        "Exit status: 0 success, 1 invalid input or refused (every error\n"
+        "printed), 2 usage error, 3 other failure.\n");
+}
+
+/* Everything the two commands' options can carry. */
+typedef struct fopts {
+    int year;
+    const char *unit, *date, *by, *summary, *text, *deadline, *evidence,
+        *title;
+    bool json;
+} fopts;
+
+static const struct option long_opts[] = {
+    {"db", required_argument, NULL, KH_OPT_DB},
+    {"as", required_argument, NULL, KH_OPT_AS},
+    {"year", required_argument, NULL, 'y'},
+    {"unit", required_argument, NULL, OPT_UNIT},
+    {"date", required_argument, NULL, OPT_DATE},
+    {"by", required_argument, NULL, OPT_BY},
+    {"summary", required_argument, NULL, OPT_SUMMARY},
+    {"text", required_argument, NULL, OPT_TEXT},
+    {"deadline", required_argument, NULL, OPT_DEADLINE},
+    {"evidence", required_argument, NULL, OPT_EVIDENCE},
+    {"title", required_argument, NULL, OPT_TITLE},
+    {"format", required_argument, NULL, 'f'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
+
+/* Parses options; `allowed` lists the option codes this subcommand takes
+ * (0-terminated).  Returns -1 to go on, else an exit code. */
+static int parse_opts(kh_cli_ctx *c, const char *cmd, int argc, char **argv,
+                      const int *allowed, void (*help)(void), fopts *f)
+{
+    int o;
+    optind = 1;
+    opterr = 0;
+    while ((o = getopt_long(argc, argv, ":y:f:h", long_opts, NULL)) != -1) {
+        if (kh_cli_common_opt(c, o, optarg))
+            continue;
+        if (o == 'h') {
+            help();
+            return KH_EXIT_OK;
+        }
+        if (o == ':' || o == '?')
+            return kh_cli_bad_option(cmd, o, argv);
+        bool ok = false;
+        for (const int *a = allowed; *a; a++)
+            ok = ok || *a == o;
+        if (!ok)
+            return kh_cli_usage_error(cmd, "option '%s' does not apply here",
+                                      argv[optind - 1]);
+        switch (o) {
+        case 'y':
+            if (!kh_cli_year(cmd, optarg, &f->year))
+                return KH_EXIT_USAGE;
+            break;
+        case 'f':
+            if (strcmp(optarg, "json") == 0)
+                f->json = true;
+            else if (strcmp(optarg, "table") != 0)
+                return kh_cli_usage_error(cmd, "unknown format '%s' "
+                                          "(expected table or json)", optarg);
+            break;
+        case OPT_UNIT: f->unit = optarg; break;
+        case OPT_DATE: f->date = optarg; break;
+        case OPT_BY: f->by = optarg; break;
+        case OPT_SUMMARY: f->summary = optarg; break;
+        case OPT_TEXT: f->text = optarg; break;
+        case OPT_DEADLINE: f->deadline = optarg; break;
+        case OPT_EVIDENCE: f->evidence = optarg; break;
+        case OPT_TITLE: f->title = optarg; break;
+        default: break;
+        }
+    }
+    return -1;
+}
+
+/* Names the first missing required option, or returns -1. */
+static int need(const char *cmd, const char *const *names,
+                const char *const *values, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!values[i])
+            return kh_cli_usage_error(cmd, "%s is required", names[i]);
+    return -1;
+}
+
+static bool parse_id(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || end == s || v <= 0)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* Opens the store and runs one subcommand (which: 0 talk add, 1 item
+ * add, 2 item close, 3 list, 4 practice add, 5 practice list). */
+static int run(kh_cli_ctx *c, int which, const fopts *f, int64_t id)
+{
+    int rc = kh_cli_open(c, 0);
+    if (rc != KH_EXIT_OK) {
+        kh_cli_finish(c, KH_OK);
+        return rc;
+    }
+    const char *actor = kh_cli_actor(c);
+    kh_followup_format fmt = f->json ? KH_FOLLOWUP_JSON : KH_FOLLOWUP_TABLE;
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    kh_status st = KH_OK;
+    int64_t nid = 0;
+    switch (which) {
+    case 0:
+        st = kh_store_followup_talk_add(c->store, actor, f->year, f->unit,
+                                        f->date, f->by, f->summary, &nid,
+                                        c->e);
+        if (st == KH_OK)
+            kh_buf_printf(&b, "已记录提醒谈话 #%" PRId64 "（%s，%s）\n", nid,
+                          f->unit, f->date);
+        break;
+    case 1:
+        st = kh_store_followup_item_add(c->store, actor, f->year, f->unit,
+                                        f->text, f->deadline, &nid, c->e);
+        if (st == KH_OK)
+            kh_buf_printf(&b, "已提出整改意见 #%" PRId64 "（%s，期限 %s）\n",
+                          nid, f->unit, f->deadline);
+        break;
+    case 2: {
+        /* The evidence and the closing land together or not at all. */
+        char hash[KH_EVIDENCE_HASH_SZ];
+        st = kh_date_check(f->date, "date", c->e);
+        if (st == KH_OK)
+            st = kh_store_begin(c->store, c->e);
+        if (st != KH_OK)
+            break;
+        if (f->evidence)
+            st = kh_store_evidence_put_file(c->store, actor, f->evidence, 0,
+                                            hash, c->e);
+        if (st == KH_OK)
+            st = kh_store_followup_item_close(c->store, actor, id, f->date,
+                                              f->evidence ? hash : NULL,
+                                              c->e);
+        if (st == KH_OK)
+            st = kh_store_commit(c->store, c->e);
+        else
+            kh_store_rollback(c->store);
+        if (st == KH_OK) {
+            kh_buf_printf(&b, "整改意见 #%" PRId64 " 已完成（%s）", id,
+                          f->date);
+            if (f->evidence)
+                kh_buf_printf(&b, "，证据 %.*s", KH_STORE_HASH_SHOW, hash);
+            kh_buf_putc(&b, '\n');
+        }
+        break;
+    }
+    case 3:
+        st = kh_store_followup_report(c->store, f->year, fmt, &b, c->e);
+        break;
+    case 4:
+        st = kh_store_practice_add(c->store, actor, f->year, f->unit,
+                                   f->title, f->text, &nid, c->e);
+        if (st == KH_OK)
+            kh_buf_printf(&b, "已记录有效做法 #%" PRId64 "（%s）\n", nid,
+                          f->unit);
+        break;
+    default:
+        st = kh_store_practice_report(c->store, f->year, fmt, &b, c->e);
+        break;
+    }
+    rc = st == KH_OK ? kh_cli_write(NULL, &b) : KH_EXIT_OK;
+    kh_buf_free(&b);
+    int rc2 = kh_cli_finish(c, st);
+    return rc2 != KH_EXIT_OK ? rc2 : rc;
+}
+
+int kh_cmd_followup(int argc, char **argv)
+{
+    if (argc < 2)
+        return kh_cli_usage_error("followup", "missing command (talk add, "
+                                  "item add, item close or list)");
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        followup_help();
+        return KH_EXIT_OK;
+    }
+    int which = -1, skip = 2;
+    if (!strcmp(argv[1], "list")) {
+        which = 3;
+        skip = 1;
+    } else if (argc >= 3 && !strcmp(argv[1], "talk") &&
+               !strcmp(argv[2], "add")) {
+        which = 0;
+    } else if (argc >= 3 && !strcmp(argv[1], "item") &&
+               !strcmp(argv[2], "add")) {
+        which = 1;
+    } else if (argc >= 3 && !strcmp(argv[1], "item") &&
+               !strcmp(argv[2], "close")) {
+        which = 2;
+    }
+    if (which < 0)
+        return kh_cli_usage_error("followup", "unknown command '%s%s%s' "
+                                  "(expected talk add, item add, item close "
+                                  "or list)", argv[1], argc >= 3 ? " " : "",
+                                  argc >= 3 ? argv[2] : "");
+    static const char *const names[] = {"followup talk add",
+                                        "followup item add",
+                                        "followup item close",
+                                        "followup list"};
+    static const int allowed[][8] = {
+        {'y', OPT_UNIT, OPT_DATE, OPT_BY, OPT_SUMMARY, 0},
+        {'y', OPT_UNIT, OPT_TEXT, OPT_DEADLINE, 0},
+        {OPT_DATE, OPT_EVIDENCE, 0},
+        {'y', 'f', 0}};
+    const char *cmd = names[which];
+    kh_cli_ctx c;
+    if (!kh_cli_ctx_init(&c, cmd))
+        return KH_EXIT_FAILURE;
+    fopts f = {0};
+    argc -= skip;
+    argv += skip;
+    int rc = parse_opts(&c, cmd, argc, argv, allowed[which], followup_help,
+                        &f);
+    int64_t id = 0;
+    int npos = argc - optind;
+    if (rc < 0 && which == 2) {
+        if (npos == 0)
+            rc = kh_cli_usage_error(cmd, "missing item ID");
+        else if (!parse_id(argv[optind], &id))
+            rc = kh_cli_usage_error(cmd, "'%s' is not an item ID (a number "
+                                    "as 'followup list' shows it)",
+                                    argv[optind]);
+        else
+            optind++, npos--;
+    }
+    if (rc < 0 && npos > 0)
+        rc = kh_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+    if (rc < 0 && which != 2 && !f.year)
+        rc = kh_cli_usage_error(cmd, "--year YEAR is required");
+    if (rc < 0 && which == 0) {
+        const char *n[] = {"--unit ID", "--date D", "--by NAME",
+                           "--summary TEXT"};
+        const char *v[] = {f.unit, f.date, f.by, f.summary};
+        rc = need(cmd, n, v, 4);
+    }
+    if (rc < 0 && which == 1) {
+        const char *n[] = {"--unit ID", "--text TEXT", "--deadline D"};
+        const char *v[] = {f.unit, f.text, f.deadline};
+        rc = need(cmd, n, v, 3);
+    }
+    if (rc < 0 && which == 2 && !f.date)
+        rc = kh_cli_usage_error(cmd, "--date D is required");
+    if (rc >= 0) {
+        kh_cli_finish(&c, KH_OK);
+        return rc;
+    }
+    return run(&c, which, &f, id);
+}
+
+int kh_cmd_practice(int argc, char **argv)
+{
+    if (argc < 2)
+        return kh_cli_usage_error("practice", "missing command (add or "
+                                  "list)");
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        practice_help();
+        return KH_EXIT_OK;
+    }
+    bool add = !strcmp(argv[1], "add");
+    if (!add && strcmp(argv[1], "list") != 0)
+        return kh_cli_usage_error("practice", "unknown command '%s' "
+                                  "(expected add or list)", argv[1]);
+    static const int allowed_add[] = {'y', OPT_UNIT, OPT_TITLE, OPT_TEXT, 0};
+    static const int allowed_list[] = {'y', 'f', 0};
+    const char *cmd = add ? "practice add" : "practice list";
+    kh_cli_ctx c;
+    if (!kh_cli_ctx_init(&c, cmd))
+        return KH_EXIT_FAILURE;
+    fopts f = {0};
+    argc--;
+    argv++;
+    int rc = parse_opts(&c, cmd, argc, argv, add ? allowed_add : allowed_list,
+                        practice_help, &f);
+    if (rc < 0 && optind < argc)
+        rc = kh_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+    if (rc < 0 && !f.year)
+        rc = kh_cli_usage_error(cmd, "--year YEAR is required");
+    if (rc < 0 && add) {
+        const char *n[] = {"--unit ID", "--title TITLE", "--text TEXT"};
+        const char *v[] = {f.unit, f.title, f.text};
+        rc = need(cmd, n, v, 3);
+    }
+    if (rc >= 0) {
+        kh_cli_finish(&c, KH_OK);
+        return rc;
+    }
+    return run(&c, add ? 4 : 5, &f, 0);
+}

@@ -1,0 +1,368 @@
+/*
+ * cmd_user.c - `kaohe user add|passwd|disable|enable|assign|list`: the
+ * users of the web server, their roles and the units assigned to
+ * inspectors.  Passwords are read from standard input (first line),
+ * without echo when it is a terminal, and never shown.
+ */
+#include "store_cli.h"
+
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "kaohe/report.h"
+#include "kaohe/store_users.h"
+
+enum {
+    OPT_ROLE = KH_OPT_FIRST_FREE,
+    OPT_UNIT,
+    OPT_REPLACE
+};
+
+static void user_help(void)
+{
+    printf(
+        "Usage: kaohe user add NAME --role ROLE [--unit ID]\n"
+        "       kaohe user passwd NAME\n"
+        "       kaohe user disable NAME\n"
+        "       kaohe user enable NAME\n"
+        "       kaohe user assign NAME --year YEAR --unit ID... [--replace]\n"
+        "       kaohe user list [--year YEAR]\n"
+        "\n"
+        "Users of the web server and their roles:\n"
+        "  admin      管理员: runs the assessment\n"
+        "  inspector  考核组成员: scores the units assigned to them\n"
+        "  unit       被考核单位: one unit's self-check (--unit ID)\n"
+        "  auditor    审计员: reads everything, the audit log included\n"
+        "\n"
+        "add and passwd read the password from standard input (its first\n"
+        "line); on a terminal they ask for it twice without echo.  It must\n"
+        "have at least 8 characters.  It is stored only as an argon2id hash\n"
+        "and is never shown or written to the audit log.\n"
+        "\n"
+        "Commands:\n"
+        "  add       add a user; a unit user names its unit\n"
+        "  passwd    set a new password\n"
+        "  disable   refuse the user's logins (enable: allow them again)\n"
+        "  assign    assign an inspector to units of a year (they must\n"
+        "            exist in that year); assigned units stay unless\n"
+        "            --replace, which makes the list exactly these\n"
+        "  list      show users and inspectors' assignments\n"
+        "\n"
+        "Options:\n"
+        "      --role ROLE     admin, inspector, unit or auditor\n"
+        "      --unit ID       the unit (add: of a unit user; assign:\n"
+        "                      repeatable, or several IDs after it)\n"
+        "  -y, --year YEAR     the year of the assignment\n"
+        "      --replace       assign: drop the year's other units\n"
+        KH_STORE_OPTS_HELP
+        "  -h, --help          show this help\n"
+        "\n"
+        "Exit status: 0 success, 1 invalid input or refused (every error\n"
+        "printed), 2 usage error, 3 other failure.\n");
+}
+
+/* ---- reading a password -------------------------------------------- */
+
+static struct termios saved_tio;
+static volatile sig_atomic_t tio_saved;
+
+/* Puts the echo back when interrupted at the prompt, then dies of the
+ * signal as usual. */
+static void restore_and_raise(int sig)
+{
+    if (tio_saved)
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tio);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* Reads one line from stdin into a malloc'd string without its line end;
+ * NULL at end of input.  On a terminal, prompt goes to stderr and the
+ * echo is off while typing. */
+static char *read_line(const char *prompt, bool tty)
+{
+    struct sigaction sa, old_int, old_term;
+    if (tty) {
+        if (tcgetattr(STDIN_FILENO, &saved_tio) != 0)
+            return NULL;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = restore_and_raise;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, &old_int);
+        sigaction(SIGTERM, &sa, &old_term);
+        struct termios quiet = saved_tio;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        quiet.c_lflag |= ECHONL;
+        tio_saved = 1;
+        fputs(prompt, stderr);
+        fflush(stderr);
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, stdin);
+    if (tty) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tio);
+        tio_saved = 0;
+        sigaction(SIGINT, &old_int, NULL);
+        sigaction(SIGTERM, &old_term, NULL);
+    }
+    if (n < 0) {
+        free(line);
+        return NULL;
+    }
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    return line;
+}
+
+static void wipe(char *s)
+{
+    if (s) {
+        sodium_memzero(s, strlen(s));
+        free(s);
+    }
+}
+
+/* The new password: the first line of stdin, or typed twice on a
+ * terminal.  NULL (after a message) when none was given. */
+static char *read_password(const char *cmd)
+{
+    bool tty = isatty(STDIN_FILENO);
+    char *pw = read_line("新密码 New password: ", tty);
+    if (!pw) {
+        fprintf(stderr, "kaohe %s: no password on standard input\n", cmd);
+        return NULL;
+    }
+    if (tty) {
+        char *again = read_line("再次输入 Again: ", tty);
+        bool same = again && strcmp(pw, again) == 0;
+        wipe(again);
+        if (!same) {
+            fprintf(stderr, "kaohe %s: the two passwords differ\n", cmd);
+            wipe(pw);
+            return NULL;
+        }
+    }
+    return pw;
+}
+
+/* ---- listing ------------------------------------------------------- */
+
+static kh_status list_user(void *ctx, const kh_user_row *r)
+{
+    kh_buf *b = ctx;
+    char role[64];
+    snprintf(role, sizeof role, "%s %s", kh_role_label(r->role),
+             kh_role_name(r->role));
+    kh_text_pad(b, r->name, 16, false);
+    kh_text_pad(b, role, 24, false);
+    kh_text_pad(b, r->unit ? r->unit : "-", 10, false);
+    kh_text_pad(b, r->disabled ? "停用" : "正常", 6, false);
+    kh_buf_printf(b, "%s  %s\n", r->created_at, r->created_by);
+    return kh_buf_status(b);
+}
+
+typedef struct assign_ctx {
+    kh_buf *b;
+    char user[KH_USER_NAME_MAX + 1];
+    int year;
+} assign_ctx;
+
+/* One line per inspector and year: "li  2025：jd, xx". */
+static kh_status list_assign(void *ctx, const kh_assign_row *r)
+{
+    assign_ctx *a = ctx;
+    if (strcmp(a->user, r->user) != 0 || a->year != r->year) {
+        if (a->user[0])
+            kh_buf_putc(a->b, '\n');
+        kh_text_pad(a->b, r->user, 16, false);
+        kh_buf_printf(a->b, "%d：%s", r->year, r->unit);
+        snprintf(a->user, sizeof a->user, "%s", r->user);
+        a->year = r->year;
+    } else {
+        kh_buf_printf(a->b, ", %s", r->unit);
+    }
+    return kh_buf_status(a->b);
+}
+
+/* ---- the command --------------------------------------------------- */
+
+int kh_cmd_user(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, KH_OPT_DB},
+        {"as", required_argument, NULL, KH_OPT_AS},
+        {"role", required_argument, NULL, OPT_ROLE},
+        {"unit", required_argument, NULL, OPT_UNIT},
+        {"year", required_argument, NULL, 'y'},
+        {"replace", no_argument, NULL, OPT_REPLACE},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    static const char *const subs[] = {"add",    "passwd", "disable",
+                                       "enable", "assign", "list"};
+    enum { ADD, PASSWD, DISABLE, ENABLE, ASSIGN, LIST };
+    if (argc < 2)
+        return kh_cli_usage_error("user", "missing command (add, passwd, "
+                                  "disable, enable, assign or list)");
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        user_help();
+        return KH_EXIT_OK;
+    }
+    int which = -1;
+    for (int i = 0; i < 6; i++)
+        if (!strcmp(argv[1], subs[i]))
+            which = i;
+    if (which < 0)
+        return kh_cli_usage_error("user", "unknown command '%s' (expected "
+                                  "add, passwd, disable, enable, assign or "
+                                  "list)", argv[1]);
+    char cmd[32];
+    snprintf(cmd, sizeof cmd, "user %s", argv[1]);
+    kh_cli_ctx c;
+    if (!kh_cli_ctx_init(&c, cmd))
+        return KH_EXIT_FAILURE;
+    const char **units = calloc((size_t)argc, sizeof *units);
+    if (!units) {
+        kh_cli_finish(&c, KH_OK);
+        fprintf(stderr, "kaohe: out of memory\n");
+        return KH_EXIT_FAILURE;
+    }
+    size_t nunits = 0;
+    const char *role_s = NULL;
+    bool replace = false;
+    int year = 0, o, rc = -1;
+    argc--;
+    argv++;
+    optind = 1;
+    opterr = 0;
+    while (rc < 0 && (o = getopt_long(argc, argv, ":y:h", opts, NULL)) != -1) {
+        if (kh_cli_common_opt(&c, o, optarg))
+            continue;
+        if (o == 'h') {
+            user_help();
+            rc = KH_EXIT_OK;
+        } else if (o == OPT_ROLE && which == ADD) {
+            role_s = optarg;
+        } else if (o == OPT_UNIT && (which == ADD || which == ASSIGN)) {
+            units[nunits++] = optarg;
+        } else if (o == 'y' && (which == ASSIGN || which == LIST)) {
+            if (!kh_cli_year(cmd, optarg, &year))
+                rc = KH_EXIT_USAGE;
+        } else if (o == OPT_REPLACE && which == ASSIGN) {
+            replace = true;
+        } else if (o == OPT_ROLE || o == OPT_UNIT || o == 'y' ||
+                   o == OPT_REPLACE) {
+            rc = kh_cli_usage_error(cmd, "option '%s' does not apply here",
+                                    argv[optind - 1]);
+        } else {
+            rc = kh_cli_bad_option(cmd, o, argv);
+        }
+    }
+    const char *name = NULL;
+    kh_role role = KH_ROLE_ADMIN;
+    if (rc < 0 && which != LIST) {
+        if (optind >= argc)
+            rc = kh_cli_usage_error(cmd, "missing user NAME");
+        else
+            name = argv[optind++];
+    }
+    /* assign: "--unit jd xx dbgs" leaves xx and dbgs as arguments. */
+    while (rc < 0 && which == ASSIGN && nunits > 0 && optind < argc)
+        units[nunits++] = argv[optind++];
+    if (rc < 0 && optind < argc)
+        rc = kh_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+    if (rc < 0 && which == ADD) {
+        if (!role_s)
+            rc = kh_cli_usage_error(cmd, "--role ROLE is required (admin, "
+                                    "inspector, unit or auditor)");
+        else if (!kh_role_parse(role_s, &role))
+            rc = kh_cli_usage_error(cmd, "unknown role '%s' (expected admin, "
+                                    "inspector, unit or auditor)", role_s);
+        else if (nunits > 1)
+            rc = kh_cli_usage_error(cmd, "a unit user belongs to one unit");
+    }
+    if (rc < 0 && which == ASSIGN && !year)
+        rc = kh_cli_usage_error(cmd, "--year YEAR is required");
+    if (rc < 0 && which == ASSIGN && nunits == 0 && !replace)
+        rc = kh_cli_usage_error(cmd, "--unit ID is required");
+    char *pw = NULL;
+    if (rc < 0 && (which == ADD || which == PASSWD) &&
+        !(pw = read_password(cmd)))
+        rc = KH_EXIT_INVALID;
+    if (rc < 0)
+        rc = kh_cli_open(&c, 0);
+    if (rc != KH_EXIT_OK) {
+        wipe(pw);
+        free(units);
+        kh_cli_finish(&c, KH_OK);
+        return rc;
+    }
+    const char *actor = kh_cli_actor(&c);
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    kh_status st = KH_OK;
+    switch (which) {
+    case ADD:
+        st = kh_store_user_add(c.store, actor, name, role,
+                               nunits ? units[0] : NULL, pw, c.e);
+        if (st == KH_OK)
+            kh_buf_printf(&b, "已添加用户 %s（%s %s%s%s）\n", name,
+                          kh_role_label(role), kh_role_name(role),
+                          nunits ? "，单位 " : "", nunits ? units[0] : "");
+        break;
+    case PASSWD:
+        st = kh_store_user_passwd(c.store, actor, name, pw, c.e);
+        if (st == KH_OK)
+            kh_buf_printf(&b, "用户 %s 的密码已更改\n", name);
+        break;
+    case DISABLE:
+    case ENABLE:
+        st = kh_store_user_set_disabled(c.store, actor, name,
+                                        which == DISABLE, c.e);
+        if (st == KH_OK)
+            kh_buf_printf(&b, "用户 %s 已%s\n", name,
+                          which == DISABLE ? "停用" : "启用");
+        break;
+    case ASSIGN:
+        st = kh_store_user_assign(c.store, actor, name, year, nunits, units,
+                                  replace, c.e);
+        if (st == KH_OK) {
+            assign_ctx a = {.b = &b};
+            st = kh_store_assign_each(c.store, name, year, list_assign, &a,
+                                      c.e);
+            if (!a.user[0])
+                kh_buf_printf(&b, "%s  %d：（无）", name, year);
+            kh_buf_putc(&b, '\n');
+        }
+        break;
+    default: {
+        kh_text_pad(&b, "用户", 16, false);
+        kh_text_pad(&b, "角色", 24, false);
+        kh_text_pad(&b, "单位", 10, false);
+        kh_text_pad(&b, "状态", 6, false);
+        kh_text_pad(&b, "创建时间", 22, false);
+        kh_buf_puts(&b, "创建人\n");
+        st = kh_store_user_each(c.store, NULL, list_user, &b, c.e);
+        assign_ctx a = {.b = &b};
+        if (st == KH_OK) {
+            kh_buf_puts(&b, "\n考核组分工：\n");
+            st = kh_store_assign_each(c.store, NULL, year, list_assign, &a,
+                                      c.e);
+            kh_buf_puts(&b, a.user[0] ? "\n" : "（无）\n");
+        }
+        break;
+    }
+    }
+    wipe(pw);
+    free(units);
+    rc = st == KH_OK ? kh_cli_write(NULL, &b) : KH_EXIT_OK;
+    kh_buf_free(&b);
+    int rc2 = kh_cli_finish(&c, st);
+    return rc2 != KH_EXIT_OK ? rc2 : rc;
+}
