@@ -44,6 +44,8 @@ int kh_cmd_user(int argc, char **argv);
 int kh_cmd_evidence(int argc, char **argv);
 int kh_cmd_followup(int argc, char **argv);
 int kh_cmd_practice(int argc, char **argv);
+/* `kaohe serve` (src/serve.c, src/web_*.c). */
+int kh_cmd_serve(int argc, char **argv);
 
 /* Prints every message of e to stderr, one per line ("FILE:L:C: ...").
  * Returns the number of errors (not warnings). */
