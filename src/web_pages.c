@@ -684,6 +684,15 @@ static void page_form(web_req *r, web_year *y, const char *unit,
         web_html_url(o, unit);
         kh_buf_printf(o, "/%s/", kh_phase_name(phase));
         web_html_url(o, iid);
+        if (may_write) {
+            /* the page script scores the item as it is filled in */
+            kh_buf_printf(o, "\" data-preview=\"/api/v1/years/%d/preview/",
+                          y->year);
+            web_html_url(o, unit);
+            kh_buf_putc(o, '/');
+            web_html_url(o, iid);
+            kh_buf_printf(o, "/%s", kh_phase_name(phase));
+        }
         kh_buf_puts(o, "\">");
         web_csrf_field(r);
         kh_buf_puts(o, "<h3>");
