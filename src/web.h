@@ -113,6 +113,16 @@ typedef struct kh_web {
     int64_t fixed_now;          /* $KAOHE_NOW, 0 = the clock */
 } kh_web;
 
+/* One field of a multipart/form-data body (uploads). */
+typedef struct web_field {
+    struct web_field *next;
+    char *name;                 /* owned */
+    char *filename;             /* owned; NULL for a plain field */
+    kh_buf data;                /* the value or the file's bytes */
+} web_field;
+
+struct MHD_PostProcessor;
+
 /* One request as the handlers see it. */
 typedef struct web_req {
     kh_web *app;
@@ -122,6 +132,12 @@ typedef struct web_req {
     char ip[64];
     kh_buf body;                /* the request body (capped) */
     bool too_big;
+    /* multipart/form-data bodies go through MHD's post processor into
+     * fields instead of body (web_http.c); bad_form: it was malformed. */
+    struct MHD_PostProcessor *pp;
+    web_field *fields, *fields_last;
+    size_t upload_total, upload_cap;
+    bool bad_form;
     kh_store *store;            /* this thread's connection */
     bool logged_in;
     web_session sess;           /* valid when logged_in */
@@ -132,6 +148,7 @@ typedef struct web_req {
     const char *ctype;          /* static string */
     kh_buf cookie;              /* Set-Cookie value, or empty */
     char *location;             /* redirect target (owned), or NULL */
+    char *disposition;          /* Content-Disposition (owned), or NULL */
 } web_req;
 
 /* Seconds since the epoch ($KAOHE_NOW when set). */
@@ -155,9 +172,16 @@ void web_redirect(web_req *r, const char *path);
 void web_error_page(web_req *r, unsigned status, const char *msg);
 void web_error_json(web_req *r, unsigned status, const char *code);
 
-/* The decoded value of a field of an urlencoded form body (malloc'd,
- * caller frees), or NULL when absent or malformed. */
+/* The decoded value of a field of an urlencoded form body, or of a
+ * plain field of a multipart one (malloc'd, caller frees), or NULL when
+ * absent or malformed. */
 char *web_form_get(web_req *r, const char *name);
+/* The first uploaded file field named name of a multipart body (NULL
+ * when absent or not multipart); borrowed from the request. */
+const web_field *web_form_file(web_req *r, const char *name);
+/* True when the URL takes uploads (the 20 MiB cap and multipart):
+ * evidence and the administration's imports. */
+bool web_upload_url(const char *url);
 /* Splits a path into at most max segments (decoded, NUL-terminated, in
  * buf); returns the count or -1 when it has more or is malformed. */
 int web_split_path(const char *url, char *buf, size_t bufsz,
@@ -207,6 +231,48 @@ bool web_may_results(web_req *r, kh_year_state st);
  * KH_ELIMIT (throttled). */
 kh_status web_login(web_req *r, const char *user, const char *password);
 void web_logout(web_req *r);
+
+/* The frame and pieces of every page (web_pages.c), shared by the
+ * other page modules: page_begin sets status 200 and writes the header
+ * and the <h1> title; page_end closes the page. */
+void web_page_begin(web_req *r, const char *title);
+void web_page_end(web_req *r);
+/* A message paragraph #msg of class cls ("", "ok", "error"). */
+void web_msg_box(kh_buf *o, const char *cls, const char *text);
+/* The hidden csrf field of a form. */
+void web_csrf_field(web_req *r);
+/* A centipoint value as people write it ("12.5"). */
+void web_cp_out(kh_buf *o, kh_cp v);
+/* Audits the refusal and answers with the generic 403 page. */
+void web_refuse_page(web_req *r, const char *why);
+
+/* A page listing located errors (in <ul id="errors">) with a link
+ * back; used after a refused form (web_admin.c). */
+void web_errors_page(web_req *r, unsigned status, const char *title,
+                     const kh_err *e, const char *back);
+/* The administration pages and the audit log viewer (web_admin.c);
+ * true when the path was one.  The session is logged in. */
+bool web_admin_route(web_req *r);
+
+/* Evidence (web_evidence.c).  The block of an item on a form: its
+ * files with download links and, when may_write, the upload form. */
+void web_evidence_block(web_req *r, int year, const char *unit,
+                        kh_phase phase, const char *item, bool may_write);
+/* POST .../PHASE/ITEM/evidence: stores and attaches the uploaded file. */
+void web_evidence_upload(web_req *r, int year, const char *unit,
+                         kh_phase phase, const char *item);
+/* GET /years/Y/units/U/evidence/HASH, with the entry's read rules. */
+void web_evidence_download(web_req *r, int year, const char *unit,
+                           const char *hash);
+/* Entry evidence per unit index of a (calloc'd, caller frees; NULL on
+ * OOM). */
+size_t *web_evidence_counts(web_req *r, int year, const kh_assess *a);
+
+/* The follow-up page of a year (web_followup.c) and its POSTs: what is
+ * "talks", "items", "close" (id: the item) or "practices". */
+void web_followup_page(web_req *r, int year, kh_year_state state);
+void web_followup_post(web_req *r, int year, const char *what,
+                       const char *id);
 
 /* Static files (web_static.c). */
 bool web_static_route(web_req *r);

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -250,8 +251,32 @@ int web_split_path(const char *url, char *buf, size_t bufsz,
     return n;
 }
 
+const web_field *web_form_file(web_req *r, const char *name)
+{
+    for (const web_field *f = r->fields; f; f = f->next)
+        if (f->filename && strcmp(f->name, name) == 0)
+            return f;
+    return NULL;
+}
+
+bool web_upload_url(const char *url)
+{
+    return strstr(url, "/evidence") != NULL || strstr(url, "/import") != NULL;
+}
+
 char *web_form_get(web_req *r, const char *name)
 {
+    if (r->pp) {
+        for (const web_field *f = r->fields; f; f = f->next)
+            if (!f->filename && strcmp(f->name, name) == 0) {
+                if (memchr(f->data.data ? f->data.data : "", '\0',
+                           f->data.len))
+                    return NULL;
+                return strdup(f->data.len ? kh_buf_str((kh_buf *)&f->data)
+                                          : "");
+            }
+        return NULL;
+    }
     const char *p = kh_buf_str(&r->body);
     size_t nl = strlen(name);
     while (*p) {
@@ -318,6 +343,10 @@ static void dispatch(web_req *r)
     if (sid && web_session_find(app->sessions, sid, r->now, &r->sess))
         r->logged_in = true;
 
+    if (r->bad_form) {
+        web_error_page(r, 400, NULL);
+        return;
+    }
     if (r->too_big) {
         if (is_api(r))
             web_error_json(r, 413, "too_large");
@@ -372,6 +401,17 @@ static void dispatch(web_req *r)
 
 static void req_free(web_req *r)
 {
+    if (r->pp)
+        MHD_destroy_post_processor(r->pp);
+    while (r->fields) {
+        web_field *f = r->fields;
+        r->fields = f->next;
+        free(f->name);
+        free(f->filename);
+        kh_buf_free(&f->data);
+        free(f);
+    }
+    free(r->disposition);
     kh_buf_free(&r->body);
     kh_buf_free(&r->out);
     kh_buf_free(&r->cookie);
@@ -405,10 +445,55 @@ static enum MHD_Result send_response(web_req *r)
         MHD_add_response_header(resp, "Set-Cookie", kh_buf_str(&r->cookie));
     if (r->location)
         MHD_add_response_header(resp, "Location", r->location);
+    if (r->disposition)
+        MHD_add_response_header(resp, "Content-Disposition", r->disposition);
     enum MHD_Result ret =
         MHD_queue_response(r->conn, r->status ? r->status : 200, resp);
     MHD_destroy_response(resp);
     return ret;
+}
+
+/* MHD's post processor calls this for each piece of a multipart field;
+ * off 0 starts a new field.  Everything is kept under the upload cap. */
+static enum MHD_Result on_post_data(void *cls, enum MHD_ValueKind kind,
+                                    const char *key, const char *filename,
+                                    const char *content_type,
+                                    const char *transfer_encoding,
+                                    const char *data, uint64_t off,
+                                    size_t size)
+{
+    (void)kind;
+    (void)content_type;
+    (void)transfer_encoding;
+    web_req *r = cls;
+    web_field *f = r->fields_last;
+    if (off == 0 || !f) {
+        f = calloc(1, sizeof *f);
+        if (!f)
+            return MHD_NO;
+        f->name = strdup(key ? key : "");
+        f->filename = filename ? strdup(filename) : NULL;
+        kh_buf_init(&f->data, r->upload_cap);
+        if (!f->name || (filename && !f->filename)) {
+            free(f->name);
+            free(f->filename);
+            free(f);
+            return MHD_NO;
+        }
+        if (r->fields_last)
+            r->fields_last->next = f;
+        else
+            r->fields = f;
+        r->fields_last = f;
+    }
+    r->upload_total += size;
+    if (r->upload_total > r->upload_cap) {
+        r->too_big = true;
+        return MHD_NO;
+    }
+    if (size)
+        kh_buf_add(&f->data, data, size);
+    return kh_buf_status(&f->data) == KH_OK ? MHD_YES : MHD_NO;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
@@ -427,7 +512,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         r->conn = conn;
         r->method = method;
         r->url = url;
-        size_t cap = strstr(url, "/evidence") ? WEB_UPLOAD_CAP : WEB_BODY_CAP;
+        size_t cap = web_upload_url(url) ? WEB_UPLOAD_CAP : WEB_BODY_CAP;
         kh_buf_init(&r->body, cap);
         kh_buf_init(&r->out, 0);
         kh_buf_init(&r->cookie, 1024);
@@ -448,11 +533,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                                                      "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > cap)
             r->too_big = true;
+        const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                     "Content-Type");
+        r->upload_cap = cap;
+        if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0 &&
+            !r->too_big) {
+            r->pp = MHD_create_post_processor(conn, 64 * 1024, on_post_data,
+                                              r);
+            if (!r->pp)
+                r->bad_form = true;
+        }
         *con_cls = r;
         return MHD_YES;
     }
     if (*upload_size) {
-        if (!r->too_big) {
+        if (r->pp) {
+            if (!r->too_big && !r->bad_form &&
+                MHD_post_process(r->pp, upload, *upload_size) != MHD_YES &&
+                !r->too_big)
+                r->bad_form = true;
+        } else if (!r->too_big) {
             kh_buf_add(&r->body, upload, *upload_size);
             if (kh_buf_status(&r->body) != KH_OK)
                 r->too_big = true;

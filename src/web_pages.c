@@ -23,7 +23,7 @@
 
 /* ---- the frame of every page --------------------------------------- */
 
-static void page_begin(web_req *r, const char *title)
+void web_page_begin(web_req *r, const char *title)
 {
     kh_buf *o = &r->out;
     r->status = 200;
@@ -53,12 +53,12 @@ static void page_begin(web_req *r, const char *title)
     kh_buf_puts(o, "</h1>\n");
 }
 
-static void page_end(web_req *r)
+void web_page_end(web_req *r)
 {
     kh_buf_puts(&r->out, "</main>\n</body></html>\n");
 }
 
-static void msg_box(kh_buf *o, const char *cls, const char *text)
+void web_msg_box(kh_buf *o, const char *cls, const char *text)
 {
     kh_buf_puts(o, "<p class=\"msg ");
     kh_buf_puts(o, cls);
@@ -67,21 +67,21 @@ static void msg_box(kh_buf *o, const char *cls, const char *text)
     kh_buf_puts(o, "</p>\n");
 }
 
-static void csrf_field(web_req *r)
+void web_csrf_field(web_req *r)
 {
     kh_buf_puts(&r->out, "<input type=\"hidden\" name=\"csrf\" value=\"");
     web_html_attr(&r->out, r->sess.csrf);
     kh_buf_puts(&r->out, "\">");
 }
 
-static void cp_out(kh_buf *o, kh_cp v)
+void web_cp_out(kh_buf *o, kh_cp v)
 {
     char num[KH_NUM_BUFSZ];
     kh_num_format(v, num);
     kh_buf_puts(o, num);
 }
 
-static void refuse_page(web_req *r, const char *why)
+void web_refuse_page(web_req *r, const char *why)
 {
     web_audit_refusal(r, why);
     web_error_page(r, 403, NULL);
@@ -91,9 +91,9 @@ static void refuse_page(web_req *r, const char *why)
 
 static void login_form(web_req *r, const char *error)
 {
-    page_begin(r, "登录");
+    web_page_begin(r, "登录");
     if (error)
-        msg_box(&r->out, "error", error);
+        web_msg_box(&r->out, "error", error);
     kh_buf_puts(&r->out,
                 "<form method=\"post\" action=\"/login\" class=\"login\" "
                 "id=\"login\"><label>用户名 <input type=\"text\" name=\"user\" "
@@ -102,7 +102,7 @@ static void login_form(web_req *r, const char *error)
                 "id=\"password\" autocomplete=\"current-password\" required>"
                 "</label><button type=\"submit\" id=\"login-submit\">登录"
                 "</button></form>\n");
-    page_end(r);
+    web_page_end(r);
 }
 
 static void page_login(web_req *r)
@@ -160,16 +160,16 @@ static void page_password(web_req *r)
         free(pw);
         free(pw2);
     }
-    page_begin(r, "修改密码");
+    web_page_begin(r, "修改密码");
     if (error) {
-        msg_box(&r->out, "error", error);
+        web_msg_box(&r->out, "error", error);
         r->status = 422;
     }
     if (done)
-        msg_box(&r->out, "ok", done);
+        web_msg_box(&r->out, "ok", done);
     kh_buf_puts(&r->out, "<form method=\"post\" action=\"/password\" "
                          "class=\"login\" id=\"password-form\">");
-    csrf_field(r);
+    web_csrf_field(r);
     kh_buf_puts(&r->out,
                 "<label>原密码 <input type=\"password\" name=\"old\" "
                 "autocomplete=\"current-password\" required></label>"
@@ -179,7 +179,7 @@ static void page_password(web_req *r)
                 "name=\"new2\" autocomplete=\"new-password\" minlength=\"8\" "
                 "required></label><button type=\"submit\">保存</button>"
                 "</form>\n");
-    page_end(r);
+    web_page_end(r);
 }
 
 /* ---- dashboard ----------------------------------------------------- */
@@ -230,7 +230,16 @@ static kh_status dash_year(void *ctx, const kh_year_info *y)
 
 static void page_home(web_req *r)
 {
-    page_begin(r, "首页");
+    web_page_begin(r, "首页");
+    if (r->sess.role == KH_ROLE_ADMIN)
+        kh_buf_puts(&r->out, "<nav class=\"noprint\" id=\"home-nav\"><a "
+                             "href=\"/admin/years\" id=\"nav-admin\">管理"
+                             "</a> · <a href=\"/audit\" id=\"nav-audit\">"
+                             "审计日志</a></nav>\n");
+    else if (r->sess.role == KH_ROLE_AUDITOR)
+        kh_buf_puts(&r->out, "<nav class=\"noprint\" id=\"home-nav\"><a "
+                             "href=\"/audit\" id=\"nav-audit\">审计日志"
+                             "</a></nav>\n");
     kh_buf_puts(&r->out, "<table id=\"years\"><thead><tr><th>年度</th>"
                          "<th>状态</th><th>单位数</th><th>下一步</th></tr>"
                          "</thead><tbody>\n");
@@ -240,7 +249,7 @@ static void page_home(web_req *r)
         kh_store_year_each(r->store, 0, dash_year, &c, e);
     kh_err_free(e);
     kh_buf_puts(&r->out, "</tbody></table>\n");
-    page_end(r);
+    web_page_end(r);
 }
 
 /* Is the session allowed to see unit u of the year at all? */
@@ -256,7 +265,7 @@ static void page_year(web_req *r, web_year *y)
     const kh_rubric *rb = y->rubric;
     char title[64];
     snprintf(title, sizeof title, "%d 年度考核", y->year);
-    page_begin(r, title);
+    web_page_begin(r, title);
     kh_buf *o = &r->out;
     kh_buf_puts(o, "<p>状态：<strong id=\"year-state\">");
     web_html_text(o, kh_year_state_label(y->state));
@@ -266,11 +275,14 @@ static void page_year(web_req *r, web_year *y)
                      "评分标准</a>", y->year);
     if (web_may_results(r, y->state))
         kh_buf_printf(o, " · <a href=\"/years/%d/results\" id=\"nav-results\">"
-                         "考核结果</a>", y->year);
+                         "考核结果</a> · <a href=\"/years/%d/followup\" "
+                         "id=\"nav-followup\">结果运用</a>", y->year, y->year);
     kh_buf_puts(o, "</nav>\n<table id=\"progress\"><thead><tr><th>单位</th>"
                    "<th>类别</th><th>适用项</th><th>自查已填</th>"
-                   "<th>检查已评</th><th>操作</th></tr></thead><tbody>\n");
+                   "<th>检查已评</th><th>佐证材料</th><th>操作</th></tr>"
+                   "</thead><tbody>\n");
     size_t shown = 0;
+    size_t *evc = web_evidence_counts(r, y->year, a);
     for (size_t u = 0; u < kh_assess_unit_count(a); u++) {
         const char *id = kh_assess_unit_id(a, u);
         if (!sees_unit(r, y->year, id))
@@ -291,7 +303,9 @@ static void page_year(web_req *r, web_year *y)
         kh_buf_puts(o, "</td><td>");
         web_html_text(o, kh_rubric_kind_name(rb, k));
         kh_buf_printf(o, "</td><td class=\"num\">%zu</td><td class=\"num\">%zu"
-                         "</td><td class=\"num\">%zu</td><td>", n, ns, ni);
+                         "</td><td class=\"num\">%zu</td><td class=\"num "
+                         "evidence-count\">%zu</td><td>", n, ns, ni,
+                      evc ? evc[u] : 0);
         const char *links[2] = {"self", "inspection"};
         const char *labels[2] = {"自查表", "检查评分表"};
         for (int p = 0; p < 2; p++) {
@@ -309,10 +323,11 @@ static void page_year(web_req *r, web_year *y)
         }
         kh_buf_puts(o, "</td></tr>\n");
     }
+    free(evc);
     kh_buf_puts(o, "</tbody></table>\n");
     if (!shown)
-        msg_box(o, "", "没有您可以查看的单位。");
-    page_end(r);
+        web_msg_box(o, "", "没有您可以查看的单位。");
+    web_page_end(r);
 }
 
 /* ---- the rubric ---------------------------------------------------- */
@@ -322,7 +337,7 @@ static void page_rubric(web_req *r, web_year *y)
     const kh_rubric *rb = y->rubric;
     char title[64];
     snprintf(title, sizeof title, "%d 年度评分标准", y->year);
-    page_begin(r, title);
+    web_page_begin(r, title);
     kh_buf *o = &r->out;
     kh_buf_puts(o, "<p>");
     web_html_text(o, kh_rubric_title(rb));
@@ -341,7 +356,7 @@ static void page_rubric(web_req *r, web_year *y)
                 kh_buf_printf(o, "<td rowspan=\"%zu\">", n);
                 web_html_text(o, kh_rubric_category_name(rb, c));
                 kh_buf_puts(o, "（");
-                cp_out(o, kh_rubric_category_max(rb, c));
+                web_cp_out(o, kh_rubric_category_max(rb, c));
                 kh_buf_puts(o, "分）</td>");
             }
             kh_buf_puts(o, "<td>");
@@ -351,7 +366,7 @@ static void page_rubric(web_req *r, web_year *y)
             kh_buf_puts(o, "</td><td class=\"std\">");
             web_html_text(o, kh_rubric_item_standard(rb, i));
             kh_buf_puts(o, "</td><td class=\"num\">");
-            cp_out(o, kh_rubric_item_max(rb, i));
+            web_cp_out(o, kh_rubric_item_max(rb, i));
             kh_buf_puts(o, "</td><td>");
             for (size_t s = 0; s < kh_rubric_item_slots(rb, i); s++) {
                 kh_buf d;
@@ -365,7 +380,7 @@ static void page_rubric(web_req *r, web_year *y)
         }
     }
     kh_buf_puts(o, "</tbody></table>\n");
-    page_end(r);
+    web_page_end(r);
 }
 
 /* ---- results ------------------------------------------------------- */
@@ -394,7 +409,7 @@ static void bar_chart(const web_year *y, kh_buf *o)
                          "height=\"16\" fill=\"#b0151e\"></rect><text x=\"%ld\""
                          " y=\"%u\" font-size=\"12\">",
                       label, yy + 2, w, (long)label + w + 4, yy + 15);
-        cp_out(o, t);
+        web_cp_out(o, t);
         kh_buf_puts(o, "</text>");
     }
     kh_buf_puts(o, "</svg>\n");
@@ -425,7 +440,7 @@ void web_pages_results_body(const web_year *y, kh_buf *o)
                           row->bottom ? " class=\"bottom\"" : "", row->rank);
             web_html_text(o, row->name);
             kh_buf_puts(o, "</td><td class=\"num\">");
-            cp_out(o, row->score);
+            web_cp_out(o, row->score);
             kh_buf_printf(o, "</td><td class=\"mark\">%s</td></tr>\n",
                           row->bottom ? "后三位（约谈）" : "");
         }
@@ -439,7 +454,7 @@ void web_pages_results_body(const web_year *y, kh_buf *o)
         web_html_text(o, kh_assess_branch_name(a, kh_result_branch(y->result, k)));
         kh_buf_printf(o, "</td><td class=\"num\">%zu</td><td class=\"num\">",
                       kh_result_branch_unit_count(y->result, k));
-        cp_out(o, kh_result_branch_score(y->result, k));
+        web_cp_out(o, kh_result_branch_score(y->result, k));
         kh_buf_puts(o, "</td></tr>\n");
     }
     kh_buf_puts(o, "</tbody></table>\n<h2>各单位总分</h2>\n");
@@ -458,14 +473,14 @@ void web_pages_results_body(const web_year *y, kh_buf *o)
 static void page_results(web_req *r, web_year *y)
 {
     if (!web_may_results(r, y->state)) {
-        refuse_page(r, "results page: role");
+        web_refuse_page(r, "results page: role");
         return;
     }
     char title[64];
     snprintf(title, sizeof title, "%d 年度考核结果", y->year);
-    page_begin(r, title);
+    web_page_begin(r, title);
     kh_buf_add(&r->out, y->results_html, y->results_html_len);
-    page_end(r);
+    web_page_end(r);
 }
 
 static void page_sheet(web_req *r, web_year *y, const char *unit)
@@ -474,7 +489,7 @@ static void page_sheet(web_req *r, web_year *y, const char *unit)
                strcmp(unit, r->sess.unit) == 0 &&
                y->state >= KH_YEAR_PUBLISHED;
     if (!web_may_results(r, y->state) && !own) {
-        refuse_page(r, "score sheet: role or unit");
+        web_refuse_page(r, "score sheet: role or unit");
         return;
     }
     long u = kh_assess_unit_find(y->assess, unit);
@@ -488,7 +503,7 @@ static void page_sheet(web_req *r, web_year *y, const char *unit)
     kh_buf_init(&title, 0);
     kh_buf_printf(&title, "%d 年度得分表：%s", y->year,
                   kh_assess_unit_name(a, (size_t)u));
-    page_begin(r, kh_buf_str(&title));
+    web_page_begin(r, kh_buf_str(&title));
     kh_buf_free(&title);
     kh_buf *o = &r->out;
     kh_buf_puts(o, "<section class=\"sheet\" id=\"sheet\"><table><thead><tr>"
@@ -501,9 +516,9 @@ static void page_sheet(web_req *r, web_year *y, const char *unit)
         kh_buf_puts(o, "<tr><td>");
         web_html_text(o, kh_rubric_category_name(rb, c));
         kh_buf_puts(o, "</td><td class=\"num\">");
-        cp_out(o, kh_rubric_category_max(rb, c));
+        web_cp_out(o, kh_rubric_category_max(rb, c));
         kh_buf_puts(o, "</td><td class=\"num\">");
-        cp_out(o, v);
+        web_cp_out(o, v);
         kh_buf_puts(o, "</td></tr>\n");
     }
     struct { const char *label; kh_cp v; } rows[] = {
@@ -515,13 +530,13 @@ static void page_sheet(web_req *r, web_year *y, const char *unit)
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         kh_buf_printf(o, "<tr><th colspan=\"2\">%s</th><td class=\"num "
                          "score\">", rows[i].label);
-        cp_out(o, rows[i].v);
+        web_cp_out(o, rows[i].v);
         kh_buf_puts(o, "</td></tr>\n");
     }
     kh_cp sb;
     if (kh_result_self_base(y->result, (size_t)u, &sb)) {
         kh_buf_puts(o, "<tr><th colspan=\"2\">自查基础分</th><td class=\"num\">");
-        cp_out(o, sb);
+        web_cp_out(o, sb);
         kh_buf_puts(o, "</td></tr>\n");
     }
     kh_buf_puts(o, "</tbody></table>\n<h2>计分过程</h2><pre class=\"explain\" "
@@ -532,7 +547,7 @@ static void page_sheet(web_req *r, web_year *y, const char *unit)
     web_html_text(o, kh_buf_str(&ex));
     kh_buf_free(&ex);
     kh_buf_puts(o, "</pre></section>\n");
-    page_end(r);
+    web_page_end(r);
 }
 
 /* ---- the self-check and inspection forms --------------------------- */
@@ -558,7 +573,7 @@ static void value_text(const kh_term *t, const kh_entry *en, size_t s,
         kh_buf_printf(o, "%" PRId64, v / 100);
         break;
     default:
-        cp_out(o, v);
+        web_cp_out(o, v);
         break;
     }
 }
@@ -599,7 +614,7 @@ static void widget(kh_buf *o, const kh_term *t, const kh_entry *en, size_t s,
             web_html_text(o, kh_term_option_label(t, k) ? kh_term_option_label(t, k)
                                                         : kh_term_option_id(t, k));
             kh_buf_puts(o, "（");
-            cp_out(o, kh_term_option_points(t, k));
+            web_cp_out(o, kh_term_option_points(t, k));
             kh_buf_puts(o, "分）</label> ");
         }
         break;
@@ -612,7 +627,7 @@ static void widget(kh_buf *o, const kh_term *t, const kh_entry *en, size_t s,
         web_html_attr(o, name);
         kh_buf_puts(o, "\" value=\"");
         if (present)
-            cp_out(o, v);
+            web_cp_out(o, v);
         kh_buf_printf(o, "\"%s> <span class=\"std\">满分 %s，步长 %s；"
                          "低于满分须在备注中说明理由</span>", dis, max, step);
         break;
@@ -626,7 +641,7 @@ static void page_form(web_req *r, web_year *y, const char *unit,
                       kh_phase phase)
 {
     if (!web_may_entry(r, y->year, unit, phase, WEB_READ)) {
-        refuse_page(r, "entry form: role or unit");
+        web_refuse_page(r, "entry form: role or unit");
         return;
     }
     long u = kh_assess_unit_find(y->assess, unit);
@@ -645,15 +660,17 @@ static void page_form(web_req *r, web_year *y, const char *unit,
     kh_buf_init(&title, 0);
     kh_buf_printf(&title, "%s：%s", insp ? "实地检查评分表" : "自查表",
                   kh_assess_unit_name(a, (size_t)u));
-    page_begin(r, kh_buf_str(&title));
+    web_page_begin(r, kh_buf_str(&title));
     kh_buf_free(&title);
     kh_buf *o = &r->out;
     const char *q = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
                                                 "saved");
     if (q)
-        msg_box(o, "ok", "已保存。");
+        web_msg_box(o, "ok", "已保存。");
+    if (MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "evidence"))
+        web_msg_box(o, "ok", "佐证材料已上传。");
     if (!may_write)
-        msg_box(o, "", "当前阶段或您的角色不能修改本表，仅供查看。");
+        web_msg_box(o, "", "当前阶段或您的角色不能修改本表，仅供查看。");
     size_t k = kh_assess_unit_kind(a, (size_t)u);
     for (size_t i = 0; i < kh_rubric_item_count(rb); i++) {
         if (!kh_rubric_item_applies(rb, i, k))
@@ -667,16 +684,25 @@ static void page_form(web_req *r, web_year *y, const char *unit,
         web_html_url(o, unit);
         kh_buf_printf(o, "/%s/", kh_phase_name(phase));
         web_html_url(o, iid);
+        if (may_write) {
+            /* the page script scores the item as it is filled in */
+            kh_buf_printf(o, "\" data-preview=\"/api/v1/years/%d/preview/",
+                          y->year);
+            web_html_url(o, unit);
+            kh_buf_putc(o, '/');
+            web_html_url(o, iid);
+            kh_buf_printf(o, "/%s", kh_phase_name(phase));
+        }
         kh_buf_puts(o, "\">");
-        csrf_field(r);
+        web_csrf_field(r);
         kh_buf_puts(o, "<h3>");
         web_html_text(o, iid);
         kh_buf_puts(o, " ");
         web_html_text(o, kh_rubric_item_text(rb, i));
         kh_buf_puts(o, "（满分 ");
-        cp_out(o, kh_rubric_item_max(rb, i));
+        web_cp_out(o, kh_rubric_item_max(rb, i));
         kh_buf_puts(o, "，当前得分 <span class=\"score\">");
-        cp_out(o, kh_score_item(a, (size_t)u, i, phase));
+        web_cp_out(o, kh_score_item(a, (size_t)u, i, phase));
         kh_buf_puts(o, "</span>）</h3><p class=\"std\">");
         web_html_text(o, kh_rubric_item_standard(rb, i));
         kh_buf_puts(o, "</p>");
@@ -721,8 +747,9 @@ static void page_form(web_req *r, web_year *y, const char *unit,
         if (may_write)
             kh_buf_puts(o, "<button type=\"submit\">保存本项</button>");
         kh_buf_puts(o, "</form>\n");
+        web_evidence_block(r, y->year, unit, phase, iid, may_write);
     }
-    page_end(r);
+    web_page_end(r);
 }
 
 /* The stored version of an entry (0 when none), for the form's hidden
@@ -818,7 +845,7 @@ static void post_item(web_req *r, web_year *y, const char *unit,
                       kh_phase phase, const char *item)
 {
     if (!web_may_entry(r, y->year, unit, phase, WEB_WRITE)) {
-        refuse_page(r, "entry save: role or unit");
+        web_refuse_page(r, "entry save: role or unit");
         return;
     }
     int i = kh_rubric_item_find(y->rubric, item);
@@ -883,9 +910,9 @@ static void post_item(web_req *r, web_year *y, const char *unit,
         web_error_page(r, 409, "此项已被他人修改，您的修改未保存。请刷新页面，"
                                "核对最新内容后重新填写。");
     } else if (st == KH_ESTATE) {
-        refuse_page(r, "entry save: the year's state does not allow it");
+        web_refuse_page(r, "entry save: the year's state does not allow it");
     } else if (st == KH_EINVAL) {
-        page_begin(r, "填写的内容有误");
+        web_page_begin(r, "填写的内容有误");
         r->status = 422;
         kh_buf_puts(&r->out, "<p>以下内容未通过检查，未保存：</p><ul id=\"errors\">");
         for (size_t m = 0; m < kh_err_count(e); m++) {
@@ -901,7 +928,7 @@ static void post_item(web_req *r, web_year *y, const char *unit,
         kh_buf_puts(&r->out, "</ul><p><a href=\"");
         web_html_attr(&r->out, kh_buf_str(&back));
         kh_buf_puts(&r->out, "\">返回表单</a></p>");
-        page_end(r);
+        web_page_end(r);
     } else {
         web_error_page(r, 500, NULL);
     }
@@ -951,6 +978,8 @@ bool web_pages_route(web_req *r)
         page_home(r);
         return true;
     }
+    if (web_admin_route(r))
+        return true;
     char buf[2048];
     const char *seg[8];
     int n = web_split_path(r->url, buf, sizeof buf, seg, 8);
@@ -960,7 +989,7 @@ bool web_pages_route(web_req *r)
     long year = strtol(seg[1], &end, 10);
     if (*end || year < 1900 || year > 9999)
         return false;
-    if (!get && !(post && n == 6)) {
+    if (!get && !(post && n >= 3)) {
         web_error_page(r, 405, NULL);
         return true;
     }
@@ -972,15 +1001,25 @@ bool web_pages_route(web_req *r)
     }
     kh_phase phase;
     bool handled = true;
-    if (n == 2)
+    if (n == 2 && get)
         page_year(r, y);
-    else if (n == 3 && strcmp(seg[2], "rubric") == 0)
+    else if (n == 3 && get && strcmp(seg[2], "rubric") == 0)
         page_rubric(r, y);
-    else if (n == 3 && strcmp(seg[2], "results") == 0)
+    else if (n == 3 && get && strcmp(seg[2], "results") == 0)
         page_results(r, y);
-    else if (n == 4 && strcmp(seg[2], "results") == 0)
+    else if (n == 3 && get && strcmp(seg[2], "followup") == 0)
+        web_followup_page(r, y->year, y->state);
+    else if (n == 4 && post && strcmp(seg[2], "followup") == 0 &&
+             (strcmp(seg[3], "talks") == 0 || strcmp(seg[3], "items") == 0))
+        web_followup_post(r, y->year, seg[3], NULL);
+    else if (n == 6 && post && strcmp(seg[2], "followup") == 0 &&
+             strcmp(seg[3], "items") == 0 && strcmp(seg[5], "close") == 0)
+        web_followup_post(r, y->year, "close", seg[4]);
+    else if (n == 3 && post && strcmp(seg[2], "practices") == 0)
+        web_followup_post(r, y->year, "practices", NULL);
+    else if (n == 4 && get && strcmp(seg[2], "results") == 0)
         page_sheet(r, y, seg[3]);
-    else if (n == 5 && strcmp(seg[2], "units") == 0 &&
+    else if (n == 5 && get && strcmp(seg[2], "units") == 0 &&
              kh_phase_parse(seg[4], &phase)) {
         page_form(r, y, seg[3], phase);
         if (r->status == 200)
@@ -988,6 +1027,12 @@ bool web_pages_route(web_req *r)
     } else if (n == 6 && post && strcmp(seg[2], "units") == 0 &&
                kh_phase_parse(seg[4], &phase))
         post_item(r, y, seg[3], phase, seg[5]);
+    else if (n == 6 && get && strcmp(seg[2], "units") == 0 &&
+             strcmp(seg[4], "evidence") == 0)
+        web_evidence_download(r, y->year, seg[3], seg[5]);
+    else if (n == 7 && post && strcmp(seg[2], "units") == 0 &&
+             kh_phase_parse(seg[4], &phase) && strcmp(seg[6], "evidence") == 0)
+        web_evidence_upload(r, y->year, seg[3], phase, seg[5]);
     else
         handled = false;
     web_year_put(r->app, y);
