@@ -74,9 +74,8 @@ kh_status kh_store_add_rosters(kh_store *s, int year, const char *unit,
                                kh_assess *a, kh_err *e)
 {
     sqlite3_stmt *st;
-    /* Two statements, not "(? IS NULL OR unit = ?)": SQLite plans that
-     * one at prepare time as a scan of the whole year, which made every
-     * single-entry write read all rosters of the year (bench/web). */
+    /* Two statements, so one unit's rosters are an index range (a single
+     * entry's check must not scan the whole year). */
     kh_status rc = kh_store_stmt(
         s,
         unit ? "SELECT unit, roster, person, value FROM roster WHERE year = ?"
@@ -169,6 +168,177 @@ static kh_status add_records(kh_store *s, int year, kh_assess *a,
     return rc != KH_OK ? rc : bad;
 }
 
+/* ---- entries, in batches ---- */
+
+/* Entries are parsed many at a time: their inputs objects joined into one
+ * JSON array read by one kh_doc, which costs far less than a reader per
+ * entry when a year has hundreds of thousands of them. */
+#define BATCH 4096
+
+typedef struct batch {
+    kh_buf json;          /* "[{...},{...}]" */
+    kh_buf strs;          /* unit, item, note (NUL-separated) */
+    size_t unit[BATCH], item[BATCH], note[BATCH]; /* offsets; note SIZE_MAX: none */
+    kh_phase phase[BATCH];
+    size_t n;
+} batch;
+
+static size_t batch_str(batch *b, const char *s)
+{
+    size_t off = b->strs.len;
+    kh_buf_add(&b->strs, s, strlen(s) + 1);
+    return off;
+}
+
+/* "entry UNIT/ITEM/PHASE" into buf (sz > 0), for messages. */
+static void entry_path(char *buf, size_t sz, const char *unit,
+                       const char *item, kh_phase ph)
+{
+    const char *parts[] = {"entry ", unit, "/", item, "/", kh_phase_name(ph)};
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        size_t l = strlen(parts[i]);
+        if (l > sz - 1 - n)
+            l = sz - 1 - n;
+        memcpy(buf + n, parts[i], l);
+        n += l;
+    }
+    buf[n] = '\0';
+}
+
+/* Adds the batch's entries to a; KH_EINVAL when some were bad. */
+static kh_status batch_flush(batch *b, const char *name, kh_assess *a,
+                             kh_arena *ar, kh_err *e)
+{
+    if (b->n == 0)
+        return KH_OK;
+    kh_buf_putc(&b->json, ']');
+    if (kh_buf_status(&b->json) != KH_OK || kh_buf_status(&b->strs) != KH_OK)
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    kh_doc *d = NULL;
+    kh_status bad = KH_OK;
+    const char *old_file = kh_err_file(e);
+    kh_status rc = kh_doc_open_mem(name, b->json.data, b->json.len, 'j', e,
+                                   &d);
+    if (rc == KH_OK)
+        rc = kh_doc_enter(d, KH_NODE_SEQ, NULL, NULL);
+    kh_err_set_file(e, old_file);
+    const char *strs = b->strs.data;
+    for (size_t i = 0; rc == KH_OK && i < b->n; i++) {
+        const kh_node *m = NULL;
+        kh_arena_reset(ar);
+        if (!kh_doc_more(d, &rc) || rc != KH_OK ||
+            (rc = kh_doc_read(d, ar, &m)) != KH_OK)
+            break;
+        const char *unit = strs + b->unit[i], *item = strs + b->item[i];
+        const char *note = b->note[i] == SIZE_MAX ? NULL : strs + b->note[i];
+        char path[600];
+        entry_path(path, sizeof path, unit, item, b->phase[i]);
+        kh_loc loc = {0, 0, path};
+        kh_status r2;
+        if (m->type != KH_NODE_MAP) {
+            r2 = kh_err_at(e, 0, 0, path, "stored inputs are not a JSON "
+                                          "object");
+        } else {
+            kh_store_unlocate((kh_node *)m);
+            r2 = kh_assess_add_entry(a, unit, item, b->phase[i], m, note,
+                                     &loc, e);
+        }
+        if (r2 == KH_ENOMEM) {
+            rc = r2;
+            break;
+        }
+        if (r2 != KH_OK)
+            bad = KH_EINVAL;
+    }
+    kh_doc_free(d);
+    kh_err_set_file(e, old_file);
+    kh_buf_reset(&b->json);
+    kh_buf_reset(&b->strs);
+    b->n = 0;
+    if (rc == KH_EINVAL)
+        return kh_err_fail(e, KH_EDB, "%s: stored inputs are not valid JSON",
+                           name);
+    return rc != KH_OK ? rc : bad;
+}
+
+static kh_status add_entries(kh_store *s, int year, kh_assess *a,
+                             kh_arena *ar, kh_err *e)
+{
+    /* A year's entries are mostly one run of row ids (imported at once):
+     * scan that range of the table rather than look every row up through
+     * the (year, unit, item, phase) index; `+year` keeps the planner on
+     * the row id. */
+    sqlite3_stmt *st;
+    kh_status rc = kh_store_stmt(
+        s, "SELECT min(id), max(id) FROM entry WHERE year = ?", &st, e);
+    if (rc != KH_OK)
+        return rc;
+    sqlite3_bind_int(st, 1, year);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return kh_store_db_fail(s, e, "reading entries");
+    }
+    int64_t lo = sqlite3_column_int64(st, 0), hi = sqlite3_column_int64(st, 1);
+    bool none = sqlite3_column_type(st, 0) == SQLITE_NULL;
+    sqlite3_reset(st);
+    if (none)
+        return KH_OK;
+    rc = kh_store_stmt(s,
+                       "SELECT unit, item, phase, inputs, note FROM entry"
+                       " WHERE id BETWEEN ? AND ? AND +year = ?",
+                       &st, e);
+    if (rc != KH_OK)
+        return rc;
+    sqlite3_bind_int64(st, 1, lo);
+    sqlite3_bind_int64(st, 2, hi);
+    sqlite3_bind_int(st, 3, year);
+    batch *b = calloc(1, sizeof *b);
+    if (!b)
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    kh_buf_init(&b->json, 0);
+    kh_buf_init(&b->strs, 0);
+    char name[64];
+    snprintf(name, sizeof name, "stored entries of year %d", year);
+    kh_status bad = KH_OK;
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        size_t i = b->n;
+        kh_buf_putc(&b->json, i ? ',' : '[');
+        kh_buf_add(&b->json, sqlite3_column_text(st, 3),
+                   (size_t)sqlite3_column_bytes(st, 3));
+        b->unit[i] = batch_str(b, kh_store_col_str(st, 0));
+        b->item[i] = batch_str(b, kh_store_col_str(st, 1));
+        const char *note = kh_store_col_str(st, 4);
+        b->note[i] = note ? batch_str(b, note) : SIZE_MAX;
+        b->phase[i] = KH_PHASE_INSPECTION;
+        kh_phase_parse(kh_store_col_str(st, 2), &b->phase[i]);
+        if (++b->n == BATCH) {
+            kh_status r2 = batch_flush(b, name, a, ar, e);
+            if (r2 == KH_EINVAL)
+                bad = r2;
+            else if (r2 != KH_OK) {
+                rc = r2;
+                break;
+            }
+        }
+    }
+    sqlite3_reset(st);
+    if (rc == KH_OK && step != SQLITE_DONE)
+        rc = kh_store_db_fail(s, e, "reading entries");
+    if (rc == KH_OK) {
+        kh_status r2 = batch_flush(b, name, a, ar, e);
+        if (r2 == KH_EINVAL)
+            bad = r2;
+        else
+            rc = r2;
+    }
+    kh_buf_free(&b->json);
+    kh_buf_free(&b->strs);
+    free(b);
+    return rc != KH_OK ? rc : bad;
+}
+
 kh_status kh_store_load_assess(kh_store *s, int year, kh_err *e,
                                kh_rubric **rubric, kh_assess **out)
 {
@@ -237,42 +407,14 @@ kh_status kh_store_load_assess(kh_store *s, int year, kh_err *e,
         goto out;
     }
 
-    rc = kh_store_stmt(s,
-                       "SELECT unit, item, phase, inputs, note FROM entry"
-                       " WHERE year = ?",
-                       &st, e);
-    if (rc != KH_OK)
-        goto out;
-    sqlite3_bind_int(st, 1, year);
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *u = kh_store_col_str(st, 0);
-        const char *item = kh_store_col_str(st, 1);
-        kh_phase ph = KH_PHASE_INSPECTION;
-        kh_phase_parse(kh_store_col_str(st, 2), &ph);
-        char path[600];
-        memcpy(path, "entry ", 6);
-        kh_store_entry_name(path + 6, sizeof path - 6, u, item, ph);
-        const kh_node *m;
-        const char *json = kh_store_col_str(st, 3);
-        kh_loc loc = {0, 0, path};
-        kh_arena_reset(ar);
-        kh_status r2 = kh_store_parse_inputs(path, json, strlen(json), ar, &m,
-                                             e);
-        if (r2 == KH_OK)
-            r2 = kh_assess_add_entry(a, u, item, ph, m,
-                                     kh_store_col_str(st, 4), &loc, e);
-        if (r2 == KH_ENOMEM) {
+    {
+        kh_status r2 = add_entries(s, year, a, ar, e);
+        if (r2 != KH_OK && r2 != KH_EINVAL) {
             rc = r2;
-            sqlite3_reset(st);
             goto out;
         }
         if (r2 != KH_OK)
             bad = KH_EINVAL;
-    }
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE) {
-        rc = kh_store_db_fail(s, e, "reading entries");
-        goto out;
     }
     kh_err_set_file(e, s->path);
     kh_status r2;

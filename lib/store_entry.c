@@ -60,15 +60,13 @@ void kh_store_inputs_json(const kh_rubric *r, size_t item,
     kh_buf_putc(out, '}');
 }
 
-/* Positions inside stored JSON mean nothing to a reader: messages about
- * stored values name the record instead. */
-static void unlocate(kh_node *n)
+void kh_store_unlocate(kh_node *n)
 {
     n->line = n->col = 0;
     if (n->type == KH_NODE_MAP || n->type == KH_NODE_SEQ) {
         size_t k = n->type == KH_NODE_MAP ? 2 * (size_t)n->n : n->n;
         for (size_t i = 0; i < k; i++)
-            unlocate(&n->u.kids[i]);
+            kh_store_unlocate(&n->u.kids[i]);
     }
 }
 
@@ -88,7 +86,7 @@ kh_status kh_store_parse_inputs(const char *name, const char *json,
     if (rc != KH_OK)
         return rc;
     /* The nodes live in the caller's arena, which is writable. */
-    unlocate((kh_node *)*out);
+    kh_store_unlocate((kh_node *)*out);
     if (rc == KH_OK && (*out)->type != KH_NODE_MAP)
         rc = kh_err_fail(e, KH_EDB, "%s: stored inputs are not a JSON object",
                          name);
@@ -305,7 +303,7 @@ kh_status kh_store_entry_set(kh_store *s, const char *actor, int year,
     snprintf(doing, sizeof doing, "writing %s entries", kh_phase_name(phase));
     kh_store_entry_name(ename, sizeof ename, unit, item, phase);
 
-    kh_rubric *r = NULL;
+    const kh_rubric *r = NULL;
     kh_assess *a = NULL;
     kh_arena *ar = NULL;
     pair *pairs = NULL;
@@ -322,7 +320,7 @@ kh_status kh_store_entry_set(kh_store *s, const char *actor, int year,
         return rc;
     if ((rc = kh_store_year_require(s, year, allowed, doing, NULL, e)) !=
             KH_OK ||
-        (rc = kh_store_year_rubric(s, year, e, &r, NULL)) != KH_OK)
+        (rc = kh_store_year_rubric_shared(s, year, e, &r)) != KH_OK)
         goto fail;
     int ii = kh_rubric_item_find(r, item);
     if (ii < 0) {
@@ -542,7 +540,6 @@ fail:
     kh_store_rollback(s);
 done:
     kh_assess_free(a);
-    kh_rubric_free(r);
     kh_arena_free(ar);
     pairs_free(pairs, np);
     kh_store_unit_clear(&su);

@@ -523,9 +523,10 @@ static bool hash_file(const char *path, char hex[KH_EVIDENCE_HASH_SZ],
 
 /* ---- storing ------------------------------------------------------- */
 
+/* Refused input like a disguised file, hence KH_EINVAL. */
 static kh_status bad_size(kh_err *e, const char *name, size_t max)
 {
-    return kh_err_fail(e, KH_ELIMIT,
+    return kh_err_fail(e, KH_EINVAL,
                        "%s: too large for evidence: the limit is %zu MiB "
                        "(%zu bytes)",
                        name, max >> 20, max);

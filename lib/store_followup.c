@@ -266,6 +266,8 @@ static kh_status bottom_load(kh_store *s, int year, const char *doing,
     kh_arena *a = NULL;
     sqlite3_stmt *st;
     char *ref = NULL;
+    /* Reading the snapshot names it on e; the caller's file comes back. */
+    const char *old_file = kh_err_file(e);
     /* The year's rubric version, "ID@HASH". */
     if ((rc = kh_store_stmt(s,
                             "SELECT r.rubric_id, r.sha256 FROM year y JOIN"
@@ -308,6 +310,7 @@ out:
         bottom_free(out);
     kh_arena_free(a);
     kh_doc_free(d);
+    kh_err_set_file(e, old_file);
     kh_buf_free(&snap);
     kh_rubric_free(r);
     free(ref);
@@ -374,14 +377,18 @@ kh_status kh_store_followup_talk_add(kh_store *s, const char *actor,
     kh_date_check(date, "date", e);
     check_text(by, "by", TEXT_SHORT_MAX, e);
     check_text(summary, "summary", TEXT_LONG_MAX, e);
-    if (kh_err_errors(e) > before)
-        return KH_EINVAL;
+    bool bad = kh_err_errors(e) > before;
     kh_status rc = kh_store_begin(s, e);
     if (rc != KH_OK)
         return rc;
+    /* The unit is checked even after a bad value: every error is told. */
     if ((rc = require_bottom(s, year, unit, "recording a reminder talk",
                              e)) != KH_OK)
         goto fail;
+    if (bad) {
+        rc = KH_EINVAL;
+        goto fail;
+    }
     char at[KH_STORE_TIME_SZ];
     kh_store_now(s, at);
     sqlite3_stmt *st;
@@ -430,14 +437,17 @@ kh_status kh_store_followup_item_add(kh_store *s, const char *actor,
     size_t before = kh_err_errors(e);
     check_text(text, "text", TEXT_LONG_MAX, e);
     kh_date_check(deadline, "deadline", e);
-    if (kh_err_errors(e) > before)
-        return KH_EINVAL;
+    bool bad = kh_err_errors(e) > before;
     kh_status rc = kh_store_begin(s, e);
     if (rc != KH_OK)
         return rc;
     if ((rc = require_bottom(s, year, unit, "adding a rectification item",
                              e)) != KH_OK)
         goto fail;
+    if (bad) {
+        rc = KH_EINVAL;
+        goto fail;
+    }
     char at[KH_STORE_TIME_SZ];
     kh_store_now(s, at);
     sqlite3_stmt *st;
@@ -589,8 +599,7 @@ kh_status kh_store_practice_add(kh_store *s, const char *actor, int year,
     size_t before = kh_err_errors(e);
     check_text(title, "title", TEXT_SHORT_MAX, e);
     check_text(text, "text", TEXT_LONG_MAX, e);
-    if (kh_err_errors(e) > before)
-        return KH_EINVAL;
+    bool bad = kh_err_errors(e) > before;
     kh_status rc = kh_store_begin(s, e);
     if (rc != KH_OK)
         return rc;
@@ -614,6 +623,10 @@ kh_status kh_store_practice_add(kh_store *s, const char *actor, int year,
                  ? kh_err_at(e, 0, 0, "unit", "unknown unit \"%s\" in year %d",
                              unit, year)
                  : kh_store_db_fail(s, e, "reading units");
+        goto fail;
+    }
+    if (bad) {
+        rc = KH_EINVAL;
         goto fail;
     }
     char at[KH_STORE_TIME_SZ];

@@ -69,6 +69,8 @@ static const char mig1[] =
     "  updated_by TEXT NOT NULL,"
     "  UNIQUE (year, unit, item, phase),"
     "  FOREIGN KEY (year, unit) REFERENCES unit(year, id) ON DELETE CASCADE);"
+    /* A year's range of row ids, for reading its entries in one scan. */
+    "CREATE INDEX entry_year_id ON entry (year, id);"
     "CREATE TABLE roster ("
     "  year INTEGER NOT NULL,"
     "  unit TEXT NOT NULL,"

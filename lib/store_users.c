@@ -17,7 +17,7 @@
 /* A crypto_pwhash_str of a random password, made once with the
  * interactive limits: an unknown user is checked against it so that a
  * login costs the same whether or not the name exists. */
-static const char dummy_hash[] =
+static const char dummy_hash[crypto_pwhash_STRBYTES] =
     "$argon2id$v=19$m=65536,t=2,p=1$tsAaaecAqeL8s2ntOnOy/w$"
     "5y2hoyP1CH28LuqI344dukaTSr3WwYfQ/Dq264rAmXA";
 
@@ -220,6 +220,16 @@ kh_status kh_store_user_add(kh_store *s, const char *actor, const char *name,
                   "role %s",
                   role_names[role]);
     kh_password_check(password, e);
+    if (role == KH_ROLE_UNIT && unit && *unit) {
+        bool known = false;
+        kh_status urc = unit_known(s, 0, unit, &known, e);
+        if (urc != KH_OK)
+            return urc;
+        if (!known)
+            kh_err_at(e, 0, 0, "unit",
+                      "unknown unit \"%s\" (not registered in any year)",
+                      unit);
+    }
     if (kh_err_errors(e) > before)
         return KH_EINVAL;
 
@@ -237,17 +247,6 @@ kh_status kh_store_user_add(kh_store *s, const char *actor, const char *name,
     }
     if (rc != KH_ENOTFOUND)
         goto fail;
-    if (unit) {
-        bool known = false;
-        if ((rc = unit_known(s, 0, unit, &known, e)) != KH_OK)
-            goto fail;
-        if (!known) {
-            rc = kh_err_at(e, 0, 0, "unit",
-                           "unknown unit \"%s\" (not registered in any year)",
-                           unit);
-            goto fail;
-        }
-    }
     char at[KH_STORE_TIME_SZ];
     kh_store_now(s, at);
     sqlite3_stmt *st;

@@ -103,9 +103,10 @@ static kh_status list_row(void *ctx, const kh_evidence_row *r)
         kh_text_pad(b, hash, 14, false);
         kh_text_pad(b, r->type, 6, false);
         kh_text_pad(b, size, 10, true);
-        kh_buf_printf(b, "  %s  %s  %s\n", r->name,
-                      r->added_at ? r->added_at : "",
-                      r->added_by ? r->added_by : "");
+        kh_buf_puts(b, "  ");
+        kh_text_pad(b, r->added_at ? r->added_at : "", 22, false);
+        kh_text_pad(b, r->added_by ? r->added_by : "", 12, false);
+        kh_buf_printf(b, "%s\n", r->name);
     }
     l->n++;
     return kh_buf_status(b);
@@ -300,7 +301,10 @@ int kh_cmd_evidence(int argc, char **argv)
             kh_text_pad(&b, "SHA-256", 14, false);
             kh_text_pad(&b, "类型", 6, false);
             kh_text_pad(&b, "字节", 10, true);
-            kh_buf_puts(&b, "  文件名  添加时间  添加人\n");
+            kh_buf_puts(&b, "  ");
+            kh_text_pad(&b, "添加时间", 22, false);
+            kh_text_pad(&b, "添加人", 12, false);
+            kh_buf_puts(&b, "文件名\n");
         }
         kh_year_state ys;
         st = kh_store_year_state(c.store, year, &ys, c.e);

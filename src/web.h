@@ -268,6 +268,12 @@ void web_evidence_download(web_req *r, int year, const char *unit,
  * OOM). */
 size_t *web_evidence_counts(web_req *r, int year, const kh_assess *a);
 
+/* The follow-up page of a year (web_followup.c) and its POSTs: what is
+ * "talks", "items", "close" (id: the item) or "practices". */
+void web_followup_page(web_req *r, int year, kh_year_state state);
+void web_followup_post(web_req *r, int year, const char *what,
+                       const char *id);
+
 /* Static files (web_static.c). */
 bool web_static_route(web_req *r);
 

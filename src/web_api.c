@@ -452,6 +452,142 @@ out:
     kh_err_free(e);
 }
 
+/* ---- score preview: the item's score for inputs not saved ------------- */
+
+static bool numeric(const char *v)
+{
+    const char *p = v;
+    if (*p == '-')
+        p++;
+    if (!(*p >= '0' && *p <= '9'))
+        return false;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (*p == '.') {
+        p++;
+        if (!(*p >= '0' && *p <= '9'))
+            return false;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    return *p == '\0';
+}
+
+/* POST /api/v1/years/Y/preview/UNIT/ITEM/PHASE {"inputs": {NAME: TEXT}}:
+ * scores the item for these inputs through the same builder as a save
+ * (a one-unit assessment with the unit's rosters), without saving;
+ * 200 {"score": N} or 422 with located errors.  Values are what a
+ * person typed; they are typed by the term that reads them, as a save
+ * does. */
+static void api_preview(web_req *r, int year, const char *unit,
+                        const char *item, kh_phase phase)
+{
+    web_year *y = NULL;
+    kh_err *e = kh_err_new();
+    json_body jb = {0};
+    kh_arena *ar = kh_arena_new();
+    kh_assess *mini = NULL;
+    kh_buf js;
+    kh_buf_init(&js, 0);
+    if (!e || !ar) {
+        web_error_json(r, 500, "internal");
+        goto out;
+    }
+    kh_status st = web_year_get(r, year, &y);
+    if (st != KH_OK) {
+        web_error_json(r, st == KH_ENOTFOUND ? 404 : 500,
+                       st == KH_ENOTFOUND ? "not_found" : "internal");
+        y = NULL;
+        goto out;
+    }
+    long u = kh_assess_unit_find(y->assess, unit);
+    int it = kh_rubric_item_find(y->rubric, item);
+    if (u < 0 || it < 0) {
+        web_error_json(r, 404, "not_found");
+        goto out;
+    }
+    if (body_parse(r, &jb, e) != KH_OK) {
+        errors_json(r, e);
+        goto out;
+    }
+    const kh_node *inputs = kh_node_get(jb.root, "inputs");
+    kh_buf_putc(&js, '{');
+    size_t k = 0;
+    for (size_t s = 0; s < kh_rubric_item_slots(y->rubric, (size_t)it); s++) {
+        const kh_term *t = kh_rubric_item_slot(y->rubric, (size_t)it, s);
+        if (kh_term_roster(t) || !inputs || inputs->type != KH_NODE_MAP)
+            continue;
+        const kh_node *v = kh_node_get(inputs, kh_term_input(t));
+        if (!v || v->type != KH_NODE_SCALAR || !*v->u.text)
+            continue;
+        if (k++)
+            kh_buf_putc(&js, ',');
+        web_json_str(&js, kh_term_input(t));
+        kh_buf_putc(&js, ':');
+        bool bare = kh_term_get_kind(t) == KH_TERM_CHECK
+                        ? strcmp(v->u.text, "true") == 0 ||
+                              strcmp(v->u.text, "false") == 0
+                        : kh_term_get_kind(t) != KH_TERM_CHOICE &&
+                              numeric(v->u.text);
+        if (bare)
+            kh_buf_puts(&js, v->u.text);
+        else
+            web_json_str(&js, v->u.text);
+    }
+    kh_buf_putc(&js, '}');
+    kh_doc *d = NULL;
+    const kh_node *in = NULL;
+    if (kh_doc_open_mem("inputs", kh_buf_str(&js), js.len, 'j', e, &d) !=
+            KH_OK ||
+        kh_doc_read(d, ar, &in) != KH_OK || kh_doc_finish(d) != KH_OK) {
+        kh_doc_free(d);
+        errors_json(r, e);
+        goto out;
+    }
+    kh_doc_free(d);
+    const kh_rubric *rb = y->rubric;
+    const kh_assess *a = y->assess;
+    mini = kh_assess_new(rb);
+    if (!mini) {
+        web_error_json(r, 500, "internal");
+        goto out;
+    }
+    kh_assess_add_unit(mini, unit, kh_assess_unit_name(a, (size_t)u),
+                       kh_rubric_kind_id(rb, kh_assess_unit_kind(a, (size_t)u)),
+                       NULL, NULL, e, NULL);
+    for (size_t s = 0; s < kh_rubric_item_slots(rb, (size_t)it); s++) {
+        const char *ros = kh_term_roster(kh_rubric_item_slot(rb, (size_t)it, s));
+        const char *const *names;
+        const kh_cp *vals;
+        size_t np = ros ? kh_assess_roster_people(a, (size_t)u, ros, &names,
+                                                  &vals)
+                        : 0;
+        if (np)
+            kh_assess_add_roster(mini, unit, ros, np, names, vals, NULL, e);
+    }
+    /* A judgement below full marks wants a reason: the preview scores
+     * the values whatever the note says. */
+    kh_loc loc = {0, 0, "entry"};
+    kh_assess_add_entry(mini, unit, item, phase, in, "-", &loc, e);
+    if (kh_err_errors(e) || kh_assess_finish(mini, e) != KH_OK) {
+        errors_json(r, e);
+        goto out;
+    }
+    char num[KH_NUM_BUFSZ];
+    kh_num_format(kh_score_item(mini, 0, (size_t)it, phase), num);
+    r->status = 200;
+    r->ctype = "application/json";
+    kh_buf_printf(&r->out, "{\"score\":%s}\n", num);
+out:
+    kh_assess_free(mini);
+    kh_buf_free(&js);
+    kh_arena_free(jb.arena);
+    kh_arena_free(ar);
+    kh_err_free(e);
+    if (y)
+        web_year_put(r->app, y);
+}
+
 bool web_api_route(web_req *r)
 {
     char buf[2048];
@@ -497,6 +633,23 @@ bool web_api_route(web_req *r)
             web_error_json(r, 405, "method");
         else
             api_results(r, year);
+        return true;
+    }
+    if (n == 8 && strcmp(seg[4], "preview") == 0) {
+        kh_phase phase;
+        if (!kh_phase_parse(seg[7], &phase)) {
+            web_error_json(r, 404, "not_found");
+            return true;
+        }
+        if (!post) {
+            web_error_json(r, 405, "method");
+            return true;
+        }
+        if (!web_may_entry(r, year, seg[5], phase, WEB_READ)) {
+            refuse(r, "preview: role or unit");
+            return true;
+        }
+        api_preview(r, year, seg[5], seg[6], phase);
         return true;
     }
     if (n == 8 && strcmp(seg[4], "entries") == 0) {

@@ -275,7 +275,8 @@ static void page_year(web_req *r, web_year *y)
                      "评分标准</a>", y->year);
     if (web_may_results(r, y->state))
         kh_buf_printf(o, " · <a href=\"/years/%d/results\" id=\"nav-results\">"
-                         "考核结果</a>", y->year);
+                         "考核结果</a> · <a href=\"/years/%d/followup\" "
+                         "id=\"nav-followup\">结果运用</a>", y->year, y->year);
     kh_buf_puts(o, "</nav>\n<table id=\"progress\"><thead><tr><th>单位</th>"
                    "<th>类别</th><th>适用项</th><th>自查已填</th>"
                    "<th>检查已评</th><th>佐证材料</th><th>操作</th></tr>"
@@ -683,6 +684,15 @@ static void page_form(web_req *r, web_year *y, const char *unit,
         web_html_url(o, unit);
         kh_buf_printf(o, "/%s/", kh_phase_name(phase));
         web_html_url(o, iid);
+        if (may_write) {
+            /* the page script scores the item as it is filled in */
+            kh_buf_printf(o, "\" data-preview=\"/api/v1/years/%d/preview/",
+                          y->year);
+            web_html_url(o, unit);
+            kh_buf_putc(o, '/');
+            web_html_url(o, iid);
+            kh_buf_printf(o, "/%s", kh_phase_name(phase));
+        }
         kh_buf_puts(o, "\">");
         web_csrf_field(r);
         kh_buf_puts(o, "<h3>");
@@ -979,7 +989,7 @@ bool web_pages_route(web_req *r)
     long year = strtol(seg[1], &end, 10);
     if (*end || year < 1900 || year > 9999)
         return false;
-    if (!get && !(post && (n == 6 || n == 7))) {
+    if (!get && !(post && n >= 3)) {
         web_error_page(r, 405, NULL);
         return true;
     }
@@ -991,15 +1001,25 @@ bool web_pages_route(web_req *r)
     }
     kh_phase phase;
     bool handled = true;
-    if (n == 2)
+    if (n == 2 && get)
         page_year(r, y);
-    else if (n == 3 && strcmp(seg[2], "rubric") == 0)
+    else if (n == 3 && get && strcmp(seg[2], "rubric") == 0)
         page_rubric(r, y);
-    else if (n == 3 && strcmp(seg[2], "results") == 0)
+    else if (n == 3 && get && strcmp(seg[2], "results") == 0)
         page_results(r, y);
-    else if (n == 4 && strcmp(seg[2], "results") == 0)
+    else if (n == 3 && get && strcmp(seg[2], "followup") == 0)
+        web_followup_page(r, y->year, y->state);
+    else if (n == 4 && post && strcmp(seg[2], "followup") == 0 &&
+             (strcmp(seg[3], "talks") == 0 || strcmp(seg[3], "items") == 0))
+        web_followup_post(r, y->year, seg[3], NULL);
+    else if (n == 6 && post && strcmp(seg[2], "followup") == 0 &&
+             strcmp(seg[3], "items") == 0 && strcmp(seg[5], "close") == 0)
+        web_followup_post(r, y->year, "close", seg[4]);
+    else if (n == 3 && post && strcmp(seg[2], "practices") == 0)
+        web_followup_post(r, y->year, "practices", NULL);
+    else if (n == 4 && get && strcmp(seg[2], "results") == 0)
         page_sheet(r, y, seg[3]);
-    else if (n == 5 && strcmp(seg[2], "units") == 0 &&
+    else if (n == 5 && get && strcmp(seg[2], "units") == 0 &&
              kh_phase_parse(seg[4], &phase)) {
         page_form(r, y, seg[3], phase);
         if (r->status == 200)

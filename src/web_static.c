@@ -39,7 +39,8 @@ static const char CSS[] =
     "form.item{background:#fff;border:1px solid var(--line);padding:.8em 1em;margin:0 0 1em}\n"
     "form.item h3{margin:.2em 0;font-size:1em}\n"
     ".std{color:var(--muted);font-size:.9em}\n"
-    ".score{font-weight:700}\n"
+    ".score{font-weight:700}.score.invalid{color:var(--red)}\n"
+    "tr.overdue td{background:#fde8e8}tr.overdue td.mark{color:var(--red);font-weight:700}\n"
     "pre.explain{white-space:pre-wrap;background:#fff;border:1px solid var(--line);padding:.8em}\n"
     "svg.chart{max-width:100%;height:auto;background:#fff;border:1px solid var(--line)}\n"
     "@media (max-width:700px){main{padding:.5em}th,td{padding:.2em}"
@@ -51,7 +52,8 @@ static const char CSS[] =
     "section.sheet{page-break-before:always}"
     "tr.bottom td{background:#eee!important}}\n";
 
-/* Only improves: warns before leaving a changed, unsaved item form. */
+/* Only improves: warns before leaving a changed, unsaved item form, and
+ * shows the item's score as it is filled in (POST /api/v1/.../preview). */
 static const char JS[] =
     "(function(){'use strict';\n"
     "var dirty=null;\n"
@@ -61,6 +63,27 @@ static const char JS[] =
     "});\n"
     "window.addEventListener('beforeunload',function(e){if(dirty){e.preventDefault();"
     "e.returnValue='';}});\n"
+    /* The item's score as it is filled in: POST the inputs to the
+     * preview endpoint (scores without saving), show the answer. */
+    "function preview(f){\n"
+    " var inputs={},els=f.elements;\n"
+    " for(var i=0;i<els.length;i++){var el=els[i];\n"
+    "  if(!el.name||el.name.indexOf('in_')!==0)continue;\n"
+    "  var k=el.name.substring(3);\n"
+    "  if(el.type==='checkbox')inputs[k]=el.checked?'true':'false';\n"
+    "  else if(el.type==='radio'){if(el.checked)inputs[k]=el.value;}\n"
+    "  else if(el.value!=='')inputs[k]=el.value;}\n"
+    " var s=f.querySelector('.score');if(!s)return;\n"
+    " fetch(f.getAttribute('data-preview'),{method:'POST',credentials:'same-origin',\n"
+    "  headers:{'Content-Type':'application/json','X-CSRF-Token':f.elements.csrf.value},\n"
+    "  body:JSON.stringify({inputs:inputs})}).then(function(r){\n"
+    "  return r.json().then(function(j){\n"
+    "   if(r.ok){s.textContent=j.score;s.classList.remove('invalid');s.title='';}\n"
+    "   else{s.classList.add('invalid');s.title=(j.errors||[]).map(function(x){return x.message;}).join('; ');}});\n"
+    " }).catch(function(){});}\n"
+    "document.querySelectorAll('form.item[data-preview]').forEach(function(f){\n"
+    " f.addEventListener('input',function(){preview(f);});\n"
+    " f.addEventListener('change',function(){preview(f);});});\n"
     "})();\n";
 
 bool web_static_route(web_req *r)

@@ -53,7 +53,7 @@ const char *kh_evidence_type_name(kh_evidence_type t);
 kh_status kh_evidence_sniff(const char *name, const void *data, size_t len,
                             kh_evidence_type *out, kh_err *e);
 
-/* Stores data (max_size 0: KH_EVIDENCE_MAX_DEFAULT; larger is KH_ELIMIT)
+/* Stores data (max_size 0: KH_EVIDENCE_MAX_DEFAULT; larger is KH_EINVAL)
  * as evidence named `name` (shown in messages; its last path component
  * is kept).  Content stored already is not written again.  hash (may be
  * NULL) gets the hex SHA-256.  Needs a file-backed store. */

@@ -7,7 +7,8 @@
 #   expected.rc   exit status (optional; default 0)
 #   stdin         standard input (optional)
 #   setup         commands run first, one per line (optional): kaohe
-#                 arguments, or a shell command after "! "; each must
+#                 arguments, or a shell command after "! " (which finds
+#                 the kaohe under test in $KAOHE_BIN); each must
 #                 succeed; their output is not compared
 # Every case gets a fresh store: KAOHE_DB is $TMP/kaohe.db (a new
 # temporary directory), KAOHE_USER is "tester" and KAOHE_NOW fixes the
@@ -21,7 +22,8 @@ trap 'rm -rf "$tmp"' EXIT
 KAOHE_DB="$tmp/kaohe.db"
 KAOHE_USER=tester
 KAOHE_NOW=1767225600
-export KAOHE_DB KAOHE_USER KAOHE_NOW
+KAOHE_BIN=$kaohe
+export KAOHE_DB KAOHE_USER KAOHE_NOW KAOHE_BIN
 if [ -f "$dir/setup" ]; then
   while IFS= read -r line || [ -n "$line" ]; do
     case $line in ''|'#'*) continue ;; esac

@@ -1109,6 +1109,80 @@ static void test_audit_records(void **state)
     kh_store_close(s);
 }
 
+/* Stored values go through the builder again: a value altered behind
+ * kaohe's back is caught and named; years interleaved in the table are
+ * read apart. */
+static void test_stored_values_checked(void **state)
+{
+    (void)state;
+    kh_store *s = setup_year();
+    import_file(s, ASSESS);
+    kh_err *e = kh_err_new();
+    char *r2025 = results_json(s, 2025);
+    /* A second year imported after the first, then a change to the
+     * first: its rows are no longer one run of ids. */
+    size_t len;
+    char *text = slurp(ASSESS, &len);
+    char *p = strstr(text, "year: 2025");
+    assert_non_null(p);
+    p[9] = '6';
+    expect_ok(kh_store_year_open(s, "tester", 2026, "mini-2025", e), e);
+    expect_ok(import_text(s, 0, "2026.yaml", text, e), e);
+    char *again = results_json(s, 2025);
+    assert_string_equal(r2025, again);
+    free(again);
+    advance_to(s, 2025, KH_YEAR_INSPECTION);
+    kh_input_kv kv[] = {{"meetings", "0"}};
+    int64_t v;
+    expect_ok(kh_store_entry_set(s, "u", 2025, "zzb", "1.3",
+                                 KH_PHASE_INSPECTION, 1, kv, NULL,
+                                 KH_VERSION_ANY, &v, e),
+              e);
+    again = results_json(s, 2025);
+    assert_non_null(strstr(again, "\"id\": \"zzb\", \"name\": \"组织部\", "
+                                  "\"kind\": \"office\", \"branch\": "
+                                  "\"admin\", \"items\": {\"1.1\": 3, "
+                                  "\"1.2\": 2, \"1.3\": 0,"));
+    free(again);
+    /* Altered behind kaohe's back. */
+    sqlite3_stmt *st;
+    expect_ok(kh_store_begin(s, e), e);
+    expect_ok(kh_store_stmt(s, "UPDATE entry SET inputs = '{\"meetings\": -1}'"
+                               " WHERE year = 2025 AND unit = 'jd' AND"
+                               " item = '1.3' AND phase = 'inspection'",
+                            &st, e),
+              e);
+    expect_ok(kh_store_exec(s, st, e, "test"), e);
+    expect_ok(kh_store_commit(s, e), e);
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    assert_int_equal(kh_store_results(s, 2025, KH_RESULT_JSON, 0, &b, e),
+                     KH_EINVAL);
+    expect_msg(e, ":memory:: entry jd/1.3/inspection.inputs.meetings", NULL);
+    kh_err_clear(e);
+    expect_ok(kh_store_begin(s, e), e);
+    expect_ok(kh_store_stmt(s, "UPDATE entry SET inputs = '{\"meetings\": '"
+                               " WHERE year = 2025 AND unit = 'jd' AND"
+                               " item = '1.3' AND phase = 'inspection'",
+                            &st, e),
+              e);
+    expect_ok(kh_store_exec(s, st, e, "test"), e);
+    expect_ok(kh_store_commit(s, e), e);
+    assert_int_equal(kh_store_results(s, 2025, KH_RESULT_JSON, 0, &b, e),
+                     KH_EDB);
+    expect_msg(e, "stored inputs are not valid JSON", NULL);
+    kh_err_clear(e);
+    /* The other year is untouched. */
+    again = results_json(s, 2026);
+    assert_non_null(strstr(again, "\"year\": 2026"));
+    free(again);
+    kh_buf_free(&b);
+    free(r2025);
+    free(text);
+    kh_err_free(e);
+    kh_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1126,6 +1200,7 @@ int main(void)
         cmocka_unit_test(test_snapshot),
         cmocka_unit_test(test_publish_needs_complete),
         cmocka_unit_test(test_audit_records),
+        cmocka_unit_test(test_stored_values_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

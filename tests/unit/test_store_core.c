@@ -289,6 +289,33 @@ static void test_audit_tamper(void **state)
                 "audit record 6: altered");
 }
 
+/* WAL: a reader is not blocked by an open write transaction and sees
+ * only what was committed. */
+static void test_wal_readers(void **state)
+{
+    (void)state;
+    char *p = tmp_db();
+    kh_err *e = kh_err_new();
+    kh_store *w = NULL, *r = NULL;
+    assert_int_equal(kh_store_open(p, KH_STORE_CREATE, e, &w), KH_OK);
+    assert_int_equal(kh_store_open(p, 0, e, &r), KH_OK);
+    audit_one(w, "first", 0, NULL);
+    kh_audit_rec rec = {.actor = "w", .action = "test.change"};
+    assert_int_equal(kh_store_begin(w, e), KH_OK);
+    assert_int_equal(kh_store_audit(w, &rec, e), KH_OK);
+    int64_t n = 0;
+    /* The reader sees the committed state only. */
+    assert_int_equal(kh_store_audit_verify(r, &n, e), KH_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(kh_store_commit(w, e), KH_OK);
+    assert_int_equal(kh_store_audit_verify(r, &n, e), KH_OK);
+    assert_int_equal(n, 2);
+    kh_store_close(w);
+    kh_store_close(r);
+    kh_err_free(e);
+    rm_db(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -299,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_tx_nesting),
         cmocka_unit_test(test_audit_filter),
         cmocka_unit_test(test_audit_tamper),
+        cmocka_unit_test(test_wal_readers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

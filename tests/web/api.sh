@@ -152,6 +152,26 @@ expect 403 "$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/insp1.jar" -X POST -
 expect 303 "$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/insp1.jar" -X POST --data "csrf=$I&version=$((V + 1))&in_meetings=2&in_proofs=2&note=ok" "$B/years/2025/units/jd/inspection/1.3")" "form POST"
 expect 409 "$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/insp1.jar" -X POST --data "csrf=$I&version=$((V + 1))&in_meetings=2" "$B/years/2025/units/jd/inspection/1.3")" "form POST stale"
 
+# -- score preview: the item's score for inputs not saved
+P=/api/v1/years/2025/preview/jd/1.3/inspection
+expect 200 "$(req insp1 GET $E)" "entry after form POST"
+SAVED=$(sed -n 's/.*"score":\([0-9.]*\).*/\1/p' "$T/body")
+VS=$(sed -n 's/.*"version":\([0-9]*\).*/\1/p' "$T/body")
+expect 200 "$(req insp1 POST $P '{"inputs":{"meetings":"2","proofs":"2"}}' "$I")" "preview"
+grep -q "\"score\":$SAVED}" "$T/body" || fail "preview score differs from the saved one ($SAVED): $(cat "$T/body")"
+expect 200 "$(req insp1 POST $P '{"inputs":{"meetings":"0","proofs":"0"}}' "$I")" "preview zero"
+grep -q "\"score\":$SAVED}" "$T/body" && fail "preview ignores its inputs"
+expect 422 "$(req insp1 POST $P '{"inputs":{"meetings":"many"}}' "$I")" "preview bad value"
+grep -q 'meetings' "$T/body" || fail "preview 422 does not name the input"
+expect 403 "$(req insp1 POST $P '{"inputs":{}}')" "preview without CSRF"
+expect 403 "$(req jd1 POST $P '{"inputs":{}}' "$J")" "unit previews inspection"
+expect 403 "$(req insp1 POST /api/v1/years/2025/preview/xx/1.3/inspection '{"inputs":{}}' "$I")" "preview other unit"
+expect 200 "$(req insp1 GET $E)" "entry after preview"
+grep -q "\"version\":$VS," "$T/body" || fail "preview changed the entry"
+expect 200 "$(req insp1 GET /years/2025/units/jd/inspection)" "form with preview"
+grep -q 'data-preview="/api/v1/years/2025/preview/jd/1.3/inspection"' "$T/body" || fail "form has no data-preview"
+curl -s "$B/static/kaohe.js" | grep -q "data-preview" || fail "script does not preview"
+
 # -- headers
 curl -s -D "$T/h" -o /dev/null -b "$T/admin1.jar" "$B/"
 for h in "Content-Security-Policy: default-src 'self'; script-src 'self'" \
