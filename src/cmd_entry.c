@@ -210,9 +210,8 @@ int kh_cmd_entry(int argc, char **argv)
     if (rc < 0 && set && nkv == 0 && !note && nev == 0)
         rc = kh_cli_usage_error(cmd, "nothing to set: give --input "
                                 "NAME=VALUE, --note or --evidence");
-    if (rc < 0)
-        rc = kh_cli_open(&c, 0);
-    if (rc != KH_EXIT_OK) {
+    /* rc >= 0: --help was shown or the command line was bad. */
+    if (rc >= 0 || (rc = kh_cli_open(&c, 0)) != KH_EXIT_OK) {
         free(kv);
         free(ev);
         kh_cli_finish(&c, KH_OK);
@@ -389,9 +388,8 @@ int kh_cmd_record(int argc, char **argv)
     if (rc < 0 && which == 1 && (type < 0 || id < 0 || !reason))
         rc = kh_cli_usage_error(cmd, "--type, --id and --reason are "
                                 "required");
-    if (rc < 0)
-        rc = kh_cli_open(&c, 0);
-    if (rc != KH_EXIT_OK) {
+    /* rc >= 0: --help was shown or the command line was bad. */
+    if (rc >= 0 || (rc = kh_cli_open(&c, 0)) != KH_EXIT_OK) {
         kh_cli_finish(&c, KH_OK);
         return rc;
     }

@@ -238,9 +238,8 @@ int kh_cmd_evidence(int argc, char **argv)
     if (rc < 0 && which == ADD && (!unit || !item || !have_phase))
         rc = kh_cli_usage_error(cmd, "--unit, --item and --phase are "
                                 "required");
-    if (rc < 0)
-        rc = kh_cli_open(&c, 0);
-    if (rc != KH_EXIT_OK) {
+    /* rc >= 0: --help was shown or the command line was bad. */
+    if (rc >= 0 || (rc = kh_cli_open(&c, 0)) != KH_EXIT_OK) {
         kh_cli_finish(&c, KH_OK);
         return rc;
     }

@@ -134,11 +134,9 @@ int kh_cmd_rubric_store(int argc, char **argv)
                                                       : "needs two rubrics, "
                                                         "A and B");
     }
-    if (rc < 0 && which != 2)
-        rc = kh_cli_open(&c, 0);
-    else if (rc < 0)
-        rc = KH_EXIT_OK;
-    if (rc != KH_EXIT_OK) {
+    /* rc >= 0: --help was shown or the command line was bad.  diff needs
+     * no store when both rubrics are files. */
+    if (rc >= 0 || (which != 2 && (rc = kh_cli_open(&c, 0)) != KH_EXIT_OK)) {
         kh_cli_finish(&c, KH_OK);
         return rc;
     }

@@ -125,9 +125,8 @@ static int run(int argc, char **argv, const char *cmd, int which)
         rc = kh_cli_usage_error(cmd, "--year YEAR is required");
     if (rc < 0 && which == 2 && !roster)
         rc = kh_cli_usage_error(cmd, "--roster NAME is required");
-    if (rc < 0)
-        rc = kh_cli_open(&c, 0);
-    if (rc != KH_EXIT_OK) {
+    /* rc >= 0: --help was shown or the command line was bad. */
+    if (rc >= 0 || (rc = kh_cli_open(&c, 0)) != KH_EXIT_OK) {
         kh_cli_finish(&c, KH_OK);
         return rc;
     }

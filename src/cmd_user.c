@@ -295,9 +295,8 @@ int kh_cmd_user(int argc, char **argv)
     if (rc < 0 && (which == ADD || which == PASSWD) &&
         !(pw = read_password(cmd)))
         rc = KH_EXIT_INVALID;
-    if (rc < 0)
-        rc = kh_cli_open(&c, 0);
-    if (rc != KH_EXIT_OK) {
+    /* rc >= 0: --help was shown or the command line was bad. */
+    if (rc >= 0 || (rc = kh_cli_open(&c, 0)) != KH_EXIT_OK) {
         wipe(pw);
         free(units);
         kh_cli_finish(&c, KH_OK);
