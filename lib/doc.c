@@ -485,7 +485,7 @@ static kh_status fatal_nomem(kh_doc *d)
 }
 
 /* Gets the next event from the reader and applies the caps. */
-static kh_status fetch(kh_doc *d, kh_ev *ev)
+static inline kh_status fetch(kh_doc *d, kh_ev *ev)
 {
     kh_status st = d->json ? kh_jlex_next(&d->jl, ev) : kh_yev_next(d->y, ev);
     if (st != KH_OK) {
@@ -534,7 +534,7 @@ static kh_status peek(kh_doc *d, const kh_ev **ev)
     return KH_OK;
 }
 
-static kh_status next(kh_doc *d, kh_ev *ev)
+static inline kh_status next(kh_doc *d, kh_ev *ev)
 {
     if (d->failed)
         return KH_EINVAL;
@@ -679,12 +679,26 @@ static void value_done(kh_doc *d)
 static kh_status make_scalar(kh_doc *d, kh_arena *a, const kh_ev *ev,
                              kh_node *n)
 {
-    char *t = arena_raw(a, ev->len + 1);
+    size_t len = ev->len;
+    const char *src = ev->text;
+    char *t = arena_raw(a, len + 1);
     if (!t)
         return fatal_nomem(d);
-    if (ev->len)
-        memcpy(t, ev->text, ev->len);
-    t[ev->len] = '\0';
+    /* Most scalars are short: fixed-size overlapping copies beat a call
+     * to memcpy, and never read outside the source. */
+    if (len >= 8 && len <= 16) {
+        memcpy(t, src, 8);
+        memcpy(t + len - 8, src + len - 8, 8);
+    } else if (len >= 4 && len < 8) {
+        memcpy(t, src, 4);
+        memcpy(t + len - 4, src + len - 4, 4);
+    } else if (len < 4) {
+        for (size_t i = 0; i < len; i++)
+            t[i] = src[i];
+    } else {
+        memcpy(t, src, len);
+    }
+    t[len] = '\0';
     n->type = KH_NODE_SCALAR;
     n->style = ev->style;
     n->line = ev->line;

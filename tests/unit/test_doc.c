@@ -258,6 +258,15 @@ static void test_yaml_scalars(void **state)
     assert_string_equal(kh_node_kind(kh_node_get(r, "e")), "string");
     assert_string_equal(kh_node_get(r, "f")->u.text, "q's");
     assert_string_equal(kh_node_get(r, "g")->u.text, "中\t");
+    /* '' in single quotes is decoded by kaohe: libfyaml 0.7.12 leaks and
+     * garbles runs of them */
+    r = parse_ok("a: 'it''s'\nb: 'x''''''''''y'\nc: 'p''q  \n  r\n \n\n  s '\n"
+                 "d: ''''''''''''''''\n", 0, e, a);
+    assert_string_equal(kh_node_get(r, "a")->u.text, "it's");
+    assert_string_equal(kh_node_get(r, "b")->u.text, "x'''''y");
+    assert_string_equal(kh_node_get(r, "c")->u.text, "p'q r\n\ns ");
+    assert_string_equal(kh_node_get(r, "d")->u.text, "'''''''");
+    assert_int_equal(kh_node_get(r, "d")->n, 7);
     /* an empty file is one null document */
     r = parse_ok("# nothing\n", 0, e, a);
     assert_true(kh_node_is_null(r));
@@ -302,6 +311,29 @@ static void test_escapes(void **state)
     r = parse_ok("[\"中\\u6587\", \"x\", 7]", 'j', e, a);
     assert_int_equal(kh_node_at(r, 1)->col, 13);
     assert_int_equal(kh_node_at(r, 2)->col, 18);
+    /* every short length (the copy into the arena has size classes) */
+    char buf[2048];
+    size_t w = 0;
+    buf[w++] = '[';
+    for (int len = 0; len <= 40; len++) {
+        if (len)
+            buf[w++] = ',';
+        buf[w++] = '"';
+        for (int k = 0; k < len; k++)
+            buf[w++] = (char)('a' + k % 26);
+        buf[w++] = '"';
+    }
+    buf[w++] = ']';
+    buf[w] = '\0';
+    r = parse_ok(buf, 'j', e, a);
+    assert_int_equal(r->n, 41);
+    for (int len = 0; len <= 40; len++) {
+        const kh_node *s = kh_node_at(r, (size_t)len);
+        assert_int_equal(s->n, len);
+        assert_int_equal(strlen(s->u.text), len);
+        for (int k = 0; k < len; k++)
+            assert_int_equal(s->u.text[k], 'a' + k % 26);
+    }
     assert_int_equal(kh_err_count(e), 0);
     kh_arena_free(a);
     kh_err_free(e);
