@@ -44,6 +44,11 @@ int kh_cmd_user(int argc, char **argv);
 int kh_cmd_evidence(int argc, char **argv);
 int kh_cmd_followup(int argc, char **argv);
 int kh_cmd_practice(int argc, char **argv);
+/* Official documents (src/cmd_export.c): `kaohe export xlsx|html`
+ * (argv[0] is "xlsx" or "html", called by kh_cmd_export) and
+ * `kaohe compare`. */
+int kh_cmd_export_doc(int argc, char **argv);
+
 
 /* Prints every message of e to stderr, one per line ("FILE:L:C: ...").
  * Returns the number of errors (not warnings). */
