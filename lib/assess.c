@@ -1475,7 +1475,8 @@ static bool as_fields(as_loader *L, const kh_node *rec, const as_at *at,
         const kh_node *key = &rec->u.kids[2 * k];
         size_t i = 0;
         if (key->type == KH_NODE_SCALAR)
-            while (i < n && strcmp(names[i], key->u.text) != 0)
+            while (i < n && (names[i][0] != key->u.text[0] ||
+                             strcmp(names[i], key->u.text) != 0))
                 i++;
         else
             i = n;

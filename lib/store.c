@@ -52,10 +52,9 @@ int kh_store_bind_str(sqlite3_stmt *st, int col, const char *s)
 
 const char *kh_store_col_str(sqlite3_stmt *st, int col)
 {
-    if (sqlite3_column_type(st, col) == SQLITE_NULL)
-        return NULL;
-    const char *t = (const char *)sqlite3_column_text(st, col);
-    return t ? t : "";
+    /* NULL for SQL NULL; text (even empty) is never NULL short of running
+     * out of memory. */
+    return (const char *)sqlite3_column_text(st, col);
 }
 
 kh_status kh_store_stmt(kh_store *s, const char *sql, sqlite3_stmt **out,
@@ -269,6 +268,9 @@ void kh_store_close(kh_store *s)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     for (size_t i = 0; i < s->ncache; i++)
         sqlite3_finalize(s->cache[i].st);
+    for (size_t i = 0; i < s->nrcache; i++)
+        kh_rubric_free(s->rcache[i].r);
+    free(s->rcache);
     free(s->cache);
     if (s->db)
         sqlite3_close_v2(s->db);

@@ -74,16 +74,20 @@ kh_status kh_store_add_rosters(kh_store *s, int year, const char *unit,
                                kh_assess *a, kh_err *e)
 {
     sqlite3_stmt *st;
+    /* Two statements, so one unit's rosters are an index range (a single
+     * entry's check must not scan the whole year). */
     kh_status rc = kh_store_stmt(
         s,
-        "SELECT unit, roster, person, value FROM roster WHERE year = ?"
-        " AND (? IS NULL OR unit = ?) ORDER BY unit, roster, pos",
+        unit ? "SELECT unit, roster, person, value FROM roster WHERE year = ?"
+               " AND unit = ? ORDER BY unit, roster, pos"
+             : "SELECT unit, roster, person, value FROM roster WHERE year = ?"
+               " ORDER BY unit, roster, pos",
         &st, e);
     if (rc != KH_OK)
         return rc;
     sqlite3_bind_int(st, 1, year);
-    kh_store_bind_str(st, 2, unit);
-    kh_store_bind_str(st, 3, unit);
+    if (unit)
+        kh_store_bind_str(st, 2, unit);
     people p = {0};
     char *cur_unit = NULL, *cur_roster = NULL;
     kh_status bad = KH_OK;

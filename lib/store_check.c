@@ -2,6 +2,7 @@
  * store_check.c - `kaohe check`: SQLite's integrity and foreign key
  * checks, the audit chain and the hashes of frozen results.
  */
+#include "kaohe/store_evidence.h"
 #include "store_impl.h"
 
 #include <inttypes.h>
@@ -101,6 +102,9 @@ kh_status kh_store_check(kh_store *s, kh_buf *report, kh_err *e)
         kh_buf_printf(report, "审计日志：%" PRId64 " 条记录，哈希链完整\n", n);
     }
     if ((rc = snapshots(s, report, e)) != KH_OK && worst == KH_OK)
+        worst = rc;
+    if ((rc = kh_store_evidence_verify(s, report, NULL, e)) != KH_OK &&
+        worst == KH_OK)
         worst = rc;
     return worst;
 }

@@ -303,7 +303,7 @@ kh_status kh_store_entry_set(kh_store *s, const char *actor, int year,
     snprintf(doing, sizeof doing, "writing %s entries", kh_phase_name(phase));
     kh_store_entry_name(ename, sizeof ename, unit, item, phase);
 
-    kh_rubric *r = NULL;
+    const kh_rubric *r = NULL;
     kh_assess *a = NULL;
     kh_arena *ar = NULL;
     pair *pairs = NULL;
@@ -320,7 +320,7 @@ kh_status kh_store_entry_set(kh_store *s, const char *actor, int year,
         return rc;
     if ((rc = kh_store_year_require(s, year, allowed, doing, NULL, e)) !=
             KH_OK ||
-        (rc = kh_store_year_rubric(s, year, e, &r, NULL)) != KH_OK)
+        (rc = kh_store_year_rubric_shared(s, year, e, &r)) != KH_OK)
         goto fail;
     int ii = kh_rubric_item_find(r, item);
     if (ii < 0) {
@@ -540,7 +540,6 @@ fail:
     kh_store_rollback(s);
 done:
     kh_assess_free(a);
-    kh_rubric_free(r);
     kh_arena_free(ar);
     pairs_free(pairs, np);
     kh_store_unit_clear(&su);

@@ -26,6 +26,12 @@ struct kh_store {
     size_t ncache, acache;
     kh_progress_fn progress;
     void *progress_ctx;
+    /* Loaded rubrics by row of table rubric (versions never change). */
+    struct kh_store_rcache {
+        int64_t row;
+        kh_rubric *r;      /* owned */
+    } *rcache;
+    size_t nrcache;
 };
 
 /* The migrations, oldest first: migration i+1 is kh_store_migrations[i]
@@ -73,6 +79,11 @@ kh_status kh_store_rubric_resolve(kh_store *s, const char *ref,
  * and *version ("ID@HASH", may be NULL). */
 kh_status kh_store_rubric_by_row(kh_store *s, int64_t row, kh_err *e,
                                  kh_rubric **out, char **version);
+/* The rubric the year is bound to, loaded once per store handle and
+ * owned by it (valid until kh_store_close): for hot paths such as a
+ * single entry's update. */
+kh_status kh_store_year_rubric_shared(kh_store *s, int year, kh_err *e,
+                                      const kh_rubric **out);
 /* Loads the rubric the year is bound to (KH_ENOTFOUND for no year). */
 kh_status kh_store_year_rubric(kh_store *s, int year, kh_err *e,
                                kh_rubric **out, char **version);

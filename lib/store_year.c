@@ -108,10 +108,10 @@ kh_status kh_store_year_state(kh_store *s, int year, kh_year_state *out,
                        year, year);
 }
 
-kh_status kh_store_year_rubric(kh_store *s, int year, kh_err *e,
-                               kh_rubric **out, char **version)
+/* The rubric row a year is bound to. */
+static kh_status year_rubric_row(kh_store *s, int year, int64_t *row,
+                                 kh_err *e)
 {
-    *out = NULL;
     sqlite3_stmt *st;
     kh_status rc = kh_store_stmt(s, "SELECT rubric FROM year WHERE year = ?",
                                  &st, e);
@@ -119,7 +119,7 @@ kh_status kh_store_year_rubric(kh_store *s, int year, kh_err *e,
         return rc;
     sqlite3_bind_int(st, 1, year);
     int step = sqlite3_step(st);
-    int64_t row = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    *row = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_reset(st);
     if (step == SQLITE_DONE)
         return kh_err_fail(e, KH_ENOTFOUND,
@@ -128,6 +128,46 @@ kh_status kh_store_year_rubric(kh_store *s, int year, kh_err *e,
                            year, year);
     if (step != SQLITE_ROW)
         return kh_store_db_fail(s, e, "reading a year");
+    return KH_OK;
+}
+
+kh_status kh_store_year_rubric_shared(kh_store *s, int year, kh_err *e,
+                                      const kh_rubric **out)
+{
+    *out = NULL;
+    int64_t row;
+    kh_status rc = year_rubric_row(s, year, &row, e);
+    if (rc != KH_OK)
+        return rc;
+    for (size_t i = 0; i < s->nrcache; i++) {
+        if (s->rcache[i].row == row) {
+            *out = s->rcache[i].r;
+            return KH_OK;
+        }
+    }
+    struct kh_store_rcache *nc =
+        realloc(s->rcache, (s->nrcache + 1) * sizeof *nc);
+    if (!nc)
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    s->rcache = nc;
+    kh_rubric *r = NULL;
+    if ((rc = kh_store_rubric_by_row(s, row, e, &r, NULL)) != KH_OK)
+        return rc;
+    s->rcache[s->nrcache].row = row;
+    s->rcache[s->nrcache].r = r;
+    s->nrcache++;
+    *out = r;
+    return KH_OK;
+}
+
+kh_status kh_store_year_rubric(kh_store *s, int year, kh_err *e,
+                               kh_rubric **out, char **version)
+{
+    *out = NULL;
+    int64_t row;
+    kh_status rc = year_rubric_row(s, year, &row, e);
+    if (rc != KH_OK)
+        return rc;
     return kh_store_rubric_by_row(s, row, e, out, version);
 }
 

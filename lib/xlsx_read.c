@@ -397,7 +397,8 @@ static const xr_rel *xr_rel_find(const xr *x, const char *suffix,
 {
     for (size_t i = 0; i < x->nrels; i++) {
         const xr_rel *r = &x->rels[i];
-        if (id ? strcmp(r->id, id) == 0 : xr_ends_with(r->type, suffix))
+        if (id ? strcmp(r->id, id) == 0
+               : (suffix && xr_ends_with(r->type, suffix)))
             return r;
     }
     return NULL;

@@ -329,6 +329,7 @@ int kh_cmd_record(int argc, char **argv)
     int year = 0, o, rc = -1, type = -1;
     const char *unit = NULL, *reason = NULL;
     kh_cp points = 0;
+    bool have_points = false;
     int64_t id = -1;
     argc--;
     argv++;
@@ -355,6 +356,7 @@ int kh_cmd_record(int argc, char **argv)
             break;
         case OPT_POINTS: {
             kh_num_err ne = kh_num_parse(optarg, strlen(optarg), &points);
+            have_points = true;
             if (ne != KH_NUM_OK)
                 rc = kh_cli_usage_error(cmd, "--points '%s' %s", optarg,
                                         kh_num_err_str(ne));
@@ -381,7 +383,7 @@ int kh_cmd_record(int argc, char **argv)
         rc = kh_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     if (rc < 0 && !year)
         rc = kh_cli_usage_error(cmd, "--year YEAR is required");
-    if (rc < 0 && which == 0 && (!unit || type < 0 || !points || !reason))
+    if (rc < 0 && which == 0 && (!unit || type < 0 || !have_points || !reason))
         rc = kh_cli_usage_error(cmd, "--unit, --type, --points and --reason "
                                 "are required");
     if (rc < 0 && which == 1 && (type < 0 || id < 0 || !reason))

@@ -1,6 +1,7 @@
 /*
  * cmd_rubric.c - `kaohe rubric check|show`: validate a rubric file, or
- * print it as a table or JSON.
+ * print it as a table or JSON.  `import|export|diff|list` (versions in
+ * the store) are handed to src/cmd_rubric_store.c.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -14,14 +15,24 @@ static void usage_main(FILE *f)
     fprintf(f,
             "Usage: kaohe rubric check FILE\n"
             "       kaohe rubric show FILE [--format table|json]\n"
+            "       kaohe rubric import FILE\n"
+            "       kaohe rubric export ID[@HASH] [-o FILE]\n"
+            "       kaohe rubric diff A B\n"
+            "       kaohe rubric list\n"
             "\n"
-            "Checks a rubric file (评分体系, YAML or JSON) or shows it.\n"
+            "Checks a rubric file (评分体系, YAML or JSON) or shows it; keeps\n"
+            "rubric versions in the store.\n"
             "\n"
             "Commands:\n"
             "  check   report every error and warning of FILE, each with its\n"
             "          place; prints \"FILE: ok (N categories, M items)\" when\n"
             "          it has no errors\n"
             "  show    print the rubric as a table (default) or as JSON\n"
+            "  import  store FILE as a version (its id + SHA-256 of its text)\n"
+            "  export  write a stored version back, byte for byte\n"
+            "  diff    items added, removed and changed between two rubrics\n"
+            "          (files, or stored versions)\n"
+            "  list    the stored versions\n"
             "\n"
             "Run 'kaohe rubric COMMAND --help' for a command's options.\n");
 }
@@ -159,17 +170,22 @@ static int run(int argc, char **argv, bool show)
 int kh_cmd_rubric(int argc, char **argv)
 {
     if (argc < 2)
-        return kh_cli_usage_error("rubric", "missing command (check or "
-                                  "show)");
+        return kh_cli_usage_error("rubric", "missing command (check, show, "
+                                  "import, export, diff or list)");
     const char *sub = argv[1];
     if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
         usage_main(stdout);
         return KH_EXIT_OK;
     }
+    /* Versions in the store: src/cmd_rubric_store.c. */
+    if (!strcmp(sub, "import") || !strcmp(sub, "export") ||
+        !strcmp(sub, "diff") || !strcmp(sub, "list"))
+        return kh_cmd_rubric_store(argc - 1, argv + 1);
     if (strcmp(sub, "check") == 0)
         return run(argc - 1, argv + 1, false);
     if (strcmp(sub, "show") == 0)
         return run(argc - 1, argv + 1, true);
     return kh_cli_usage_error("rubric", "unknown command '%s' (expected "
-                              "check or show)", sub);
+                              "check, show, import, export, diff or list)",
+                              sub);
 }

@@ -5,7 +5,9 @@
  *
  * All SQL of kaohe lives in lib/store*.c behind this interface, so that a
  * PostgreSQL backend can follow: the SQL is kept portable (no SQLite-only
- * functions in queries, `?` parameters, TEXT/INTEGER columns only).
+ * functions in queries, `?` parameters, TEXT/INTEGER/BLOB columns).
+ * A kh_store handle is used by one thread at a time; open one per thread
+ * (or per request) instead.
  *
  * Concurrency: the file is opened in WAL mode with synchronous=NORMAL,
  * foreign keys on and a busy timeout; every write runs inside
@@ -22,7 +24,8 @@
  * lib/store_followup.c), appended to the list in lib/store_schema.c by
  * their owner: tables app_user, user_assign, evidence, entry_evidence,
  * followup_talk, followup_item, practice.  They reference the core as
- * unit(year, id), entry(id) and year(year).  Until the first release a
+ * unit(year, id), entry(id) and year(year); their owner also adds the
+ * evidence-hash check to kh_store_check().  Until the first release a
  * migration may still be edited in place.
  *
  * The actor: every write call takes `actor`, the name of the person doing
