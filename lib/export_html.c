@@ -36,6 +36,11 @@ static const char xh_css[] =
     "tr.cat td{background:#f2f2f2;font-weight:bold}\n"
     "tr.sum td{font-weight:bold}\n"
     "td.small,span.small{font-size:9pt}\n"
+    "table.rank{font-size:9.5pt}\n"
+    "table.rank td.name{min-width:6.5em;overflow-wrap:anywhere}\n"
+    "table.sheet{table-layout:fixed;font-size:9pt;line-height:1.35}\n"
+    "table.sheet td{padding:0.6mm 1.2mm}\n"
+    "table.sheet td.small{font-size:8.5pt}\n"
     ".overdue{color:#c00000;font-weight:bold}\n"
     ".sign{margin-top:10mm;display:flex;justify-content:space-between}\n"
     ".foot{margin-top:6mm;font-size:8.5pt;color:#555;text-indent:0}\n"
@@ -100,7 +105,8 @@ static void xh_ranking(const kh_export *x, size_t i, kh_buf *out)
 {
     const kh_rubric *r = x->rubric;
     size_t nc = kh_rubric_category_count(r);
-    kh_buf_puts(out, "<table>\n<thead><tr><th>名次</th><th>名称</th>");
+    kh_buf_puts(out, "<table class=\"rank\">\n<thead><tr><th>名次</th>"
+                     "<th>名称</th>");
     for (size_t c = 0; c < nc; c++) {
         kh_buf_puts(out, "<th>");
         kh_html_text(out, kh_rubric_category_name(r, c));
@@ -113,7 +119,7 @@ static void xh_ranking(const kh_export *x, size_t i, kh_buf *out)
         size_t u = kh_xp_row_unit(x, i, rr);
         kh_buf_printf(out, "<tr%s><td class=\"c\">%u</td>",
                       rr->bottom ? " class=\"bottom\"" : "", rr->rank);
-        xh_td(out, NULL, rr->name);
+        xh_td(out, "name", rr->name);
         for (size_t c = 0; c < nc; c++) {
             kh_cp v;
             if (u != SIZE_MAX && kh_result_category(x->res, u, c, &v))
@@ -275,7 +281,12 @@ kh_status kh_export_html_sheet(const kh_export *x, size_t u, kh_buf *out)
     kh_html_text(out, kh_rubric_kind_name(r, kh_assess_unit_kind(a, u)));
     kh_buf_puts(out, "　所在支部：");
     kh_html_text(out, kh_assess_branch_name(a, kh_assess_unit_branch(a, u)));
-    kh_buf_puts(out, "</p>\n<table>\n<thead><tr><th>考核项目</th>"
+    kh_buf_puts(out, "</p>\n<table class=\"sheet\">\n<colgroup>"
+                     "<col style=\"width:11%\"><col style=\"width:5%\">"
+                     "<col style=\"width:34%\"><col style=\"width:7%\">"
+                     "<col style=\"width:20%\"><col style=\"width:7%\">"
+                     "<col style=\"width:16%\"></colgroup>\n"
+                     "<thead><tr><th>考核项目</th>"
                      "<th>序号</th><th>考核要点</th><th>分值</th>"
                      "<th>检查情况</th><th>得分</th><th>说明</th></tr>"
                      "</thead>\n<tbody>\n");

@@ -48,6 +48,7 @@ int kh_cmd_practice(int argc, char **argv);
  * (argv[0] is "xlsx" or "html", called by kh_cmd_export) and
  * `kaohe compare`. */
 int kh_cmd_export_doc(int argc, char **argv);
+int kh_cmd_compare(int argc, char **argv);
 
 
 /* Prints every message of e to stderr, one per line ("FILE:L:C: ...").

@@ -219,3 +219,139 @@ int kh_cmd_export_doc(int argc, char **argv)
     int rc2 = kh_cli_finish(&c, st);
     return rc2 != KH_EXIT_OK ? rc2 : rc;
 }
+
+/* ---- kaohe compare ------------------------------------------------- */
+
+#include "kaohe/compare.h"
+
+static void compare_help(void)
+{
+    printf("Usage: kaohe compare --years FROM,TO [--format table|json|csv] "
+           "[-o FILE]\n"
+           "       kaohe compare --chart UNIT [-o FILE]\n"
+           "\n"
+           "Compares two years: each unit's total and rank in each year "
+           "with the\n"
+           "change, category changes, units new (新增) or gone (撤销); when "
+           "the years\n"
+           "used different rubric versions, the rubric diff too.  --chart "
+           "writes an\n"
+           "SVG line chart of one unit's totals over every year in the "
+           "store.\n"
+           "\n"
+           "Options:\n"
+           "      --years FROM,TO     the two years (e.g. 2024,2025)\n"
+           "  -f, --format FORMAT     table (default), json or csv\n"
+           "      --chart UNIT        the SVG chart of UNIT instead\n"
+           "  -o, --output FILE       write to FILE (atomically); '-' is "
+           "standard output\n" KH_STORE_DB_HELP
+           "  -h, --help              show this help\n%s",
+           exit_help);
+}
+
+enum { OPT_YEARS = KH_OPT_FIRST_FREE + 10, OPT_CHART };
+
+int kh_cmd_compare(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, KH_OPT_DB},
+        {"years", required_argument, NULL, OPT_YEARS},
+        {"format", required_argument, NULL, 'f'},
+        {"chart", required_argument, NULL, OPT_CHART},
+        {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    const char *cmd = "compare";
+    kh_cli_ctx c;
+    if (!kh_cli_ctx_init(&c, cmd))
+        return KH_EXIT_FAILURE;
+    int years[2] = {0, 0}, o;
+    const char *output = NULL, *chart = NULL, *years_arg = NULL;
+    kh_compare_format fmt = KH_COMPARE_TABLE;
+    optind = 1;
+    opterr = 0;
+    while ((o = getopt_long(argc, argv, ":f:o:h", opts, NULL)) != -1) {
+        if (kh_cli_common_opt(&c, o, optarg))
+            continue;
+        if (o == OPT_YEARS) {
+            years_arg = optarg;
+            continue;
+        }
+        if (o == OPT_CHART) {
+            chart = optarg;
+            continue;
+        }
+        if (o == 'o') {
+            output = optarg;
+            continue;
+        }
+        if (o == 'f') {
+            if (!strcmp(optarg, "table"))
+                fmt = KH_COMPARE_TABLE;
+            else if (!strcmp(optarg, "json"))
+                fmt = KH_COMPARE_JSON;
+            else if (!strcmp(optarg, "csv"))
+                fmt = KH_COMPARE_CSV;
+            else {
+                kh_cli_finish(&c, KH_OK);
+                return kh_cli_usage_error(cmd, "unknown format '%s' "
+                                          "(expected table, json or csv)",
+                                          optarg);
+            }
+            continue;
+        }
+        kh_cli_finish(&c, KH_OK);
+        if (o == 'h') {
+            compare_help();
+            return KH_EXIT_OK;
+        }
+        return kh_cli_bad_option(cmd, o, argv);
+    }
+    if (optind < argc) {
+        kh_cli_finish(&c, KH_OK);
+        return kh_cli_usage_error(cmd, "unexpected argument '%s'",
+                                  argv[optind]);
+    }
+    if (!chart == !years_arg) {
+        kh_cli_finish(&c, KH_OK);
+        return kh_cli_usage_error(cmd, "give either --years FROM,TO or "
+                                  "--chart UNIT");
+    }
+    if (years_arg) {
+        const char *comma = strchr(years_arg, ',');
+        char first[16];
+        size_t l = comma ? (size_t)(comma - years_arg) : 0;
+        if (!comma || l >= sizeof first || strchr(comma + 1, ',')) {
+            kh_cli_finish(&c, KH_OK);
+            return kh_cli_usage_error(cmd, "--years takes two years "
+                                      "FROM,TO, not '%s'", years_arg);
+        }
+        memcpy(first, years_arg, l);
+        first[l] = '\0';
+        if (!kh_cli_year(cmd, first, &years[0]) ||
+            !kh_cli_year(cmd, comma + 1, &years[1])) {
+            kh_cli_finish(&c, KH_OK);
+            return KH_EXIT_USAGE;
+        }
+        if (years[0] == years[1]) {
+            kh_cli_finish(&c, KH_OK);
+            return kh_cli_usage_error(cmd, "--years names %d twice",
+                                      years[0]);
+        }
+    }
+    int rc = kh_cli_open(&c, 0);
+    if (rc != KH_EXIT_OK) {
+        kh_cli_finish(&c, KH_OK);
+        return rc;
+    }
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    kh_status st = chart ? kh_compare_unit_svg(c.store, chart, &b, c.e)
+                         : kh_compare(c.store, years[0], years[1], fmt, &b,
+                                      c.e);
+    if (st == KH_OK)
+        rc = kh_cli_write(output, &b);
+    kh_buf_free(&b);
+    int rc2 = kh_cli_finish(&c, st);
+    return rc2 != KH_EXIT_OK ? rc2 : rc;
+}
