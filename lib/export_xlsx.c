@@ -13,10 +13,14 @@
  * style).  Control characters other than tab and newline are dropped
  * and invalid UTF-8 becomes U+FFFD, as XML requires.
  *
- * Constant-memory mode streams each sheet's rows to a temporary file, so
- * every sheet writes its rows strictly in order here.  It keeps one open
- * file per sheet until the workbook is closed, hence KH_XLSX_AUTO_MEMORY
- * uses it only when the sheets fit well within the open-file limit.
+ * Constant-memory mode (KH_XLSX_CONSTANT_MEMORY) streams each sheet's
+ * rows to a temporary file, so every sheet writes its rows strictly in
+ * order here.  It is not the default: it keeps one open file and its
+ * buffers per sheet until the workbook is closed and writes strings
+ * inline, and for a year's workbook (many short unit sheets) that costs
+ * more memory, not less (bench/export: 3,000 units, 437 MB against
+ * 185 MB in memory; docs/PERFORMANCE.md).  It is refused when the sheets
+ * would not fit well within the open-file limit.
  */
 #include "export_impl.h"
 
@@ -818,10 +822,15 @@ kh_status kh_export_xlsx(const kh_export *x, const char *path,
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
     }
     lxw_workbook_options opt = {0};
-    opt.constant_memory =
-        (flags & KH_XLSX_CONSTANT_MEMORY) ||
-        ((flags & KH_XLSX_AUTO_MEMORY) && xs_constant_fits(nu + 6));
+    opt.constant_memory = (flags & KH_XLSX_CONSTANT_MEMORY) != 0;
     opt.use_zip64 = LXW_TRUE;
+    if (opt.constant_memory && !xs_constant_fits(nu + 6)) {
+        free(w.rank_first);
+        free(w.rank_last);
+        return kh_err_fail(e, KH_ELIMIT, "constant-memory mode keeps one "
+                           "open file per sheet (%zu sheets): over the "
+                           "open-file limit; export without it", nu + 6);
+    }
     w.wb = workbook_new_opt(path, &opt);
     kh_status rc = KH_OK;
     if (!w.wb) {

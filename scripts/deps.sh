@@ -5,7 +5,7 @@ set -eu
 PKGS="gcc make cmake pkg-config clang libclang-rt-14-dev
       libfyaml-dev libutf8proc-dev libcmocka-dev libzip-dev libexpat1-dev
       libsqlite3-dev libsodium-dev sqlite3
-      libxlsxwriter-dev chromium poppler-utils unzip"
+      libxlsxwriter-dev chromium poppler-utils fonts-wqy-microhei python3"
 missing=""
 for p in $PKGS; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -33,9 +33,9 @@ static void xlsx_help(void)
            "  -o, --output FILE      the workbook to write (required)\n"
            "      --constant-memory  stream rows to temporary files (one "
            "open file per\n"
-           "                         sheet); default: when the open-file "
-           "limit allows\n"
-           "      --in-memory        keep the sheets in memory\n"
+           "                         sheet; it saves memory only for few "
+           "long sheets)\n"
+           "      --in-memory        keep the sheets in memory (default)\n"
            KH_STORE_DB_HELP
            "  -h, --help             show this help\n%s",
            exit_help);
@@ -118,7 +118,7 @@ int kh_cmd_export_doc(int argc, char **argv)
         return KH_EXIT_FAILURE;
     int year = 0, o;
     const char *output = NULL, *what = NULL, *unit = NULL;
-    unsigned flags = KH_XLSX_AUTO_MEMORY;
+    unsigned flags = 0;
     optind = 1;
     opterr = 0;
     while ((o = getopt_long(argc, argv, ":y:o:w:u:h", opts, NULL)) != -1) {

@@ -47,10 +47,9 @@ kh_status kh_export_unit(const kh_export *x, const char *id, kh_err *e,
                          size_t *u);
 
 /* kh_export_xlsx() flags. */
-#define KH_XLSX_CONSTANT_MEMORY 1u  /* rows streamed to temporary files
-                                       (one open file per sheet) */
-#define KH_XLSX_AUTO_MEMORY 2u      /* constant memory when the sheets fit
-                                       in the open-file limit */
+#define KH_XLSX_CONSTANT_MEMORY 1u  /* rows streamed to temporary files,
+                                       one open file per sheet (KH_ELIMIT
+                                       when over the open-file limit) */
 
 /* Writes the workbook to path (libxlsxwriter writes files, not buffers:
  * the caller writes to a temporary name and renames).  Sheets: 汇总,

@@ -73,10 +73,12 @@ grep -q 'year 2025 is not published' "$tmp/err" || fail "follow-up draft message
 "$kaohe" results --year 2025 --format json >"$tmp/pub.json"
 python3 $here/check.py xlsx "$tmp/pub.xlsx" "$tmp/pub.json" published ||
   fail "published workbook"
-# the same workbook without constant-memory mode
-"$kaohe" export xlsx --year 2025 --in-memory -o "$tmp/mem.xlsx"
-python3 $here/check.py xlsx "$tmp/mem.xlsx" "$tmp/pub.json" published ||
-  fail "published workbook (in memory)"
+# the same workbook in constant-memory mode (strings written inline)
+"$kaohe" export xlsx --year 2025 --constant-memory -o "$tmp/cm.xlsx"
+unzip -p "$tmp/cm.xlsx" xl/worksheets/sheet1.xml | grep -q 't="inlineStr"' ||
+  fail "--constant-memory did not stream"
+python3 $here/check.py xlsx "$tmp/cm.xlsx" "$tmp/pub.json" published ||
+  fail "published workbook (constant memory)"
 
 # ---- bad input: located errors, exit 1, no file ----
 set +e
