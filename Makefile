@@ -18,9 +18,9 @@ build: deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
+# The web application on a demo store (created when absent, demo.db).
 demo: build
-	./$(BUILD)/kaohe score --rubric rubrics/ideology-2020.yaml \
-	    --input examples/college-2025.yaml --format table
+	sh scripts/demo.sh ./$(BUILD)/kaohe demo.db
 
 # The check build uses clang so that the same tree also builds the
 # libFuzzer targets; everything runs under ASan and UBSan.

@@ -92,6 +92,12 @@ static kh_status read_head(kh_store *s, int64_t *seq,
     return KH_OK;
 }
 
+kh_status kh_store_change_seq(kh_store *s, int64_t *seq, kh_err *e)
+{
+    char head[KH_STORE_HEX_SZ];
+    return read_head(s, seq, head, e);
+}
+
 kh_status kh_store_audit(kh_store *s, const kh_audit_rec *r, kh_err *e)
 {
     kh_status rc = kh_store_need_tx(s, e);

@@ -1,11 +1,23 @@
 #!/bin/sh
 # Installs the Debian packages kaohe needs to build and test, when missing.
 # Called by the Makefile; safe to run again (does nothing when all present).
+#   sh scripts/deps.sh         build and `make check` (incl. the browser test)
+#   sh scripts/deps.sh bench   also wrk and nginx for bench/web
 set -eu
 PKGS="gcc make cmake pkg-config clang libclang-rt-14-dev
       libfyaml-dev libutf8proc-dev libcmocka-dev libzip-dev libexpat1-dev
-      libsqlite3-dev libsodium-dev sqlite3
-      libxlsxwriter-dev chromium poppler-utils fonts-wqy-microhei python3"
+      libsqlite3-dev libsodium-dev sqlite3 libmicrohttpd-dev curl
+      chromium fonts-wqy-microhei
+      libxlsxwriter-dev poppler-utils python3"
+# Node for the end-to-end test (playwright-core): Debian's nodejs and npm,
+# unless a node is already there (e.g. another distribution's package,
+# which brings its own npm and would conflict with Debian's).
+if ! command -v node >/dev/null 2>&1; then
+  PKGS="$PKGS nodejs npm"
+fi
+if [ "${1-}" = bench ]; then
+  PKGS="$PKGS wrk nginx"
+fi
 missing=""
 for p in $PKGS; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

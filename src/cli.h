@@ -50,6 +50,8 @@ int kh_cmd_practice(int argc, char **argv);
 int kh_cmd_export_doc(int argc, char **argv);
 int kh_cmd_compare(int argc, char **argv);
 
+/* `kaohe serve` (src/serve.c, src/web_*.c). */
+int kh_cmd_serve(int argc, char **argv);
 
 /* Prints every message of e to stderr, one per line ("FILE:L:C: ...").
  * Returns the number of errors (not warnings). */

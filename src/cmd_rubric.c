@@ -185,6 +185,10 @@ int kh_cmd_rubric(int argc, char **argv)
         return run(argc - 1, argv + 1, false);
     if (strcmp(sub, "show") == 0)
         return run(argc - 1, argv + 1, true);
+    /* The store's rubric versions (src/cmd_rubric_store.c). */
+    if (strcmp(sub, "import") == 0 || strcmp(sub, "export") == 0 ||
+        strcmp(sub, "diff") == 0 || strcmp(sub, "list") == 0)
+        return kh_cmd_rubric_store(argc - 1, argv + 1);
     return kh_cli_usage_error("rubric", "unknown command '%s' (expected "
                               "check, show, import, export, diff or list)",
                               sub);

@@ -30,6 +30,7 @@ static const struct {
     {"followup", kh_cmd_followup, "reminder talks and rectification items"},
     {"practice", kh_cmd_practice, "record or list good practices"},
     {"user", kh_cmd_user, "users, roles, passwords, inspector assignments"},
+    {"serve", kh_cmd_serve, "serve the web pages and the JSON API"},
 };
 
 static void usage(FILE *f)

@@ -145,6 +145,11 @@ typedef kh_status (*kh_audit_fn)(void *ctx, const kh_audit_row *row);
  * that status. */
 kh_status kh_store_audit_each(kh_store *s, int year, const char *unit,
                               kh_audit_fn fn, void *ctx, kh_err *e);
+/* The sequence number of the last audit record: it rises with every
+ * change to the store (every change appends a record), so a reader can
+ * tell cheaply whether anything it cached is stale (the web server's
+ * rendered results).  One indexed read, no transaction needed. */
+kh_status kh_store_change_seq(kh_store *s, int64_t *seq, kh_err *e);
 /* Recomputes the chain.  KH_OK when intact (*count gets the number of
  * records); otherwise KH_EINVAL with one message naming the first record
  * that was altered, removed or reordered ("audit record 17: ..."). */

@@ -1,0 +1,115 @@
+#!/bin/sh
+# Scoring benchmark (bench/score): builds kaohe in Release (build-bench/),
+# generates synthetic assessments of 1k, 10k and 50k units (every item,
+# both phases) under bench/out/, and measures `kaohe score --format json`
+# on each: median wall time and maximum peak RSS over RUNS runs.  Prints a
+# Markdown section ready for docs/PERFORMANCE.md, then checks the targets.
+#
+# Environment: SIZES (default "1000 10000 50000"), RUNS (3), SEED,
+# BUILD (build-bench), JOBS (2).
+set -eu
+cd "$(dirname "$0")/../.."
+
+SIZES=${SIZES:-"1000 10000 50000"}
+RUNS=${RUNS:-3}
+SEED=${SEED:-20250101}
+BUILD=${BUILD:-build-bench}
+JOBS=${JOBS:-2}
+RUBRIC=rubrics/ideology-2020.yaml
+OUT=bench/out
+
+echo "bench/score: building (Release, $BUILD/)" >&2
+# Warnings are the business of `make build` / `make check`, not of timing.
+cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DKH_WERROR=OFF \
+    >/dev/null
+cmake --build "$BUILD" -j "$JOBS" --target kaohe gen_assess measure >/dev/null
+GEN=$BUILD/bench/gen_assess
+MEASURE=$BUILD/bench/measure
+KAOHE=$BUILD/kaohe
+mkdir -p "$OUT"
+
+median() { sort -n | awk '{ v[NR] = $1 }
+  END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+rows=""
+for n in $SIZES; do
+  f=$OUT/assess-$n.json
+  echo "bench/score: generating $n units -> $f" >&2
+  stats=$("$GEN" --rubric "$RUBRIC" --units "$n" --seed "$SEED" -o "$f" 2>&1)
+  entries=$(printf '%s\n' "$stats" | sed -n 's/.*entries=\([0-9]*\).*/\1/p')
+  size=$(stat -c %s "$f")
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  walls="" cpus="" rss_max=0
+  r=1
+  while [ "$r" -le "$RUNS" ]; do
+    line=$("$MEASURE" --stdout /dev/null -- "$KAOHE" score --rubric "$RUBRIC" \
+           --input "$f" --format json) || {
+      echo "bench/score: kaohe score failed on $f" >&2
+      exit 1
+    }
+    echo "bench/score:   $n units run $r: $line" >&2
+    set -- $(printf '%s\n' "$line" |
+             sed -n 's/^wall=\([0-9.]*\)s maxrss=\([0-9]*\)KiB user=\([0-9.]*\)s sys=\([0-9.]*\)s$/\1 \2 \3 \4/p')
+    [ $# = 4 ] || { echo "bench/score: bad measure line: $line" >&2; exit 1; }
+    walls="$walls $1"
+    cpus="$cpus $(awk -v u="$3" -v s="$4" 'BEGIN { print u + s }')"
+    [ "$2" -gt "$rss_max" ] && rss_max=$2
+    r=$((r + 1))
+  done
+  wall=$(printf '%s\n' $walls | median)
+  best=$(printf '%s\n' $walls | sort -n | head -1)
+  cpu=$(printf '%s\n' $cpus | median)
+  rows="$rows$n $entries $size $wall $cpu $rss_max $load $best
+"
+done
+
+cpu=$(sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo | head -1)
+mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
+printf '%s' "$rows" | awk -v runs="$RUNS" -v cpu="$cpu" -v ncpu="$(nproc)" \
+    -v mem="$mem" -v kernel="$(uname -r)" -v cc="$(cc --version | head -1)" \
+    -v date="$(date +%Y-%m-%d)" -v rev="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" '
+function mb(b) { return sprintf("%.1f MB", b / 1e6) }
+function grp(n,   s) {   # 50000 -> 50 000
+  s = sprintf("%d", n)
+  while (match(s, /[0-9][0-9][0-9][0-9]([^0-9]|$)/))
+    s = substr(s, 1, RSTART) " " substr(s, RSTART + 1)
+  return s
+}
+function linear(name, col,   i, u, lo, hi, ok) {
+  lo = col[1] * 1e6 / n[1]; hi = lo
+  for (i = 2; i <= NR; i++) { u = col[i] * 1e6 / n[i]; if (u < lo) lo = u; if (u > hi) hi = u }
+  ok = hi / lo < 1.5
+  printf "- time linear in units, by %s (µs/unit within 1.5x across sizes): %s (%.1f to %.1f)\n", name, ok ? "met" : "MISSED", lo, hi
+  return ok
+}
+{ n[NR] = $1; e[NR] = $2; sz[NR] = $3; w[NR] = $4; c[NR] = $5; rss[NR] = $6; ld[NR] = $7; b[NR] = $8 }
+END {
+  print "Measured " date " at commit " rev ": " ncpu " cores (" cpu "), " mem " RAM,"
+  print "Linux " kernel ", " cc ", Release build."
+  print "Wall and CPU (user + sys) are medians of " runs " runs (best wall in brackets),"
+  print "peak RSS the maximum; load is the 1-minute load average before the runs"
+  print "(the machine is shared: under load, wall time exceeds CPU time)."
+  print ""
+  print "| units | entries | input file | wall | CPU | µs / unit (wall / CPU) | peak RSS | RSS / file | load |"
+  print "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for (i = 1; i <= NR; i++)
+    printf "| %s | %s | %s | %.3f s (%.3f) | %.3f s | %.1f / %.1f | %s | %.2f× | %.2f |\n", grp(n[i]), grp(e[i]),
+           mb(sz[i]), w[i], b[i], c[i], w[i] * 1e6 / n[i], c[i] * 1e6 / n[i], mb(rss[i] * 1024), rss[i] * 1024 / sz[i], ld[i]
+  print ""
+  # Targets from the bench/score issue.
+  ok = 1
+  for (i = 1; i <= NR; i++)
+    if (n[i] == 10000) {
+      printf "- 10k units in under 1 s (wall): %s (%.3f s)\n", (w[i] < 1.0) ? "met" : "MISSED", w[i]
+      if (w[i] >= 1.0) ok = 0
+    }
+  worst = 0
+  for (i = 1; i <= NR; i++) if (rss[i] * 1024 / sz[i] > worst) worst = rss[i] * 1024 / sz[i]
+  printf "- peak memory under 3x the input size: %s (worst %.2fx)\n", (worst < 3) ? "met" : "MISSED", worst
+  if (worst >= 3) ok = 0
+  if (NR >= 2) {
+    if (!linear("wall", w)) ok = 0
+    if (!linear("CPU", c)) ok = 0
+  }
+  if (!ok) { print ""; print "Some targets were missed." }
+}'

@@ -1,0 +1,247 @@
+#!/bin/sh
+# Web benchmark (bench/web, issue 4 item 8): `kaohe serve` (Release build,
+# build-bench/) against nginx serving the same bytes as static files, in
+# the same run, both on loopback, measured with wrk at 64 connections:
+#   - the results page and GET /api/v1/years/Y/results of the example
+#     college (28 units) and of a generated 3,000-unit year (both published);
+#   - PUT entry updates per second (wrk + bench/web/put.lua: CSRF header,
+#     each request a different entry at its known version);
+#   - the server's resident memory with 3,000 units (VmHWM, VmRSS).
+# Prints a Markdown section for docs/PERFORMANCE.md (also written to
+# bench/out/web.md) and then checks the targets of the issue: results page
+# >= 30% of nginx's throughput with p99 < 20 ms, >= 1,000 updates/s,
+# < 50 MB resident.  Exit status 1 when a target is missed.
+#
+# Environment: DURATION (10s), CONNS (64), THREADS (2), UNITS (3000),
+# SEED, BUILD (build-bench), JOBS (2).
+set -eu
+cd "$(dirname "$0")/../.."
+
+DURATION=${DURATION:-10s}
+CONNS=${CONNS:-64}
+THREADS=${THREADS:-2}
+UNITS=${UNITS:-3000}
+SEED=${SEED:-20250101}
+BUILD=${BUILD:-build-bench}
+JOBS=${JOBS:-2}
+RUBRIC=rubrics/ideology-2020.yaml
+OUT=bench/out
+PW=bench-password-2025
+export KAOHE_USER=bench
+
+for tool in wrk nginx curl; do
+    command -v $tool >/dev/null 2>&1 || [ -x /usr/sbin/$tool ] ||
+        { echo "bench/web: $tool is missing (sh scripts/deps.sh bench)" >&2; exit 1; }
+done
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+echo "bench/web: building (Release, $BUILD/)" >&2
+cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DKH_WERROR=OFF \
+    >/dev/null
+cmake --build "$BUILD" -j "$JOBS" --target kaohe gen_assess >/dev/null
+K=$BUILD/kaohe
+GEN=$BUILD/bench/gen_assess
+mkdir -p "$OUT"
+
+T=$(mktemp -d)
+chmod 755 "$T"      # nginx's workers run as nobody
+PIDS=""
+cleanup() {
+    for p in $PIDS; do kill "$p" 2>/dev/null || true; done
+    for p in $PIDS; do wait "$p" 2>/dev/null || true; done
+    rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+
+# ---- the two stores, prepared through the CLI
+mkstore() { # mkstore DB FILE -> year 2025 in inspection, admin user
+    $K init --db "$1" >/dev/null
+    $K rubric import "$RUBRIC" --db "$1" >/dev/null
+    $K year open 2025 --rubric ideology-2020 --db "$1" >/dev/null
+    $K import assessment "$2" --db "$1" >/dev/null
+    $K year advance 2025 --db "$1" >/dev/null
+    $K year advance 2025 --db "$1" >/dev/null
+    echo "$PW" | $K user add admin1 --role admin --db "$1" >/dev/null
+}
+publish() {
+    $K year advance 2025 --db "$1" >/dev/null
+    $K year advance 2025 --db "$1" >/dev/null
+}
+echo "bench/web: preparing the example college and $UNITS units" >&2
+mkstore "$T/college.db" examples/college-2025.yaml
+publish "$T/college.db"
+"$GEN" --rubric "$RUBRIC" --units "$UNITS" --seed "$SEED" -o "$T/big.json" >/dev/null 2>&1
+mkstore "$T/big.db" "$T/big.json"
+# one PUT target per inspection entry: path and the entry's inputs
+sed -n 's|^{"unit":"\([^"]*\)","item":"\([^"]*\)","phase":"inspection","inputs":\({[^}]*}\).*|/api/v1/years/2025/entries/\1/\2/inspection\t\3|p' \
+    "$T/big.json" >"$T/targets"
+
+# ---- servers
+serve() { # serve DB NAME -> $NAME_PORT, $NAME_PID
+    $K serve --db "$1" --listen 127.0.0.1:0 >"$T/$2.log" 2>"$T/$2.err" &
+    eval "$2_PID=$!"
+    PIDS="$PIDS $!"
+    i=0
+    while ! grep -q listening "$T/$2.log" 2>/dev/null; do
+        i=$((i + 1))
+        [ $i -gt 100 ] && { cat "$T/$2.err" >&2; echo "bench/web: server did not start" >&2; exit 1; }
+        sleep 0.1
+    done
+    eval "$2_PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/$2.log")"
+}
+login() { # login PORT NAME -> $NAME_SID, $NAME_CSRF
+    curl -s -c "$T/$2.jar" -H 'Content-Type: application/json' \
+        --data-binary "{\"user\":\"admin1\",\"password\":\"$PW\"}" \
+        "http://127.0.0.1:$1/api/v1/login" >"$T/$2.login"
+    eval "$2_SID=$(awk '/kh_session/{print $7}' "$T/$2.jar")"
+    eval "$2_CSRF=$(sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p' "$T/$2.login")"
+}
+serve "$T/college.db" small
+serve "$T/big.db" big
+login "$small_PORT" small
+login "$big_PORT" big
+# A login hashes the password with argon2id (libsodium's interactive
+# limits: 64 MiB), which sets VmHWM by itself; record it, then reset the
+# peak (clear_refs 5) so that VmHWM below is the peak while serving.
+LOGIN_HWM=$(awk '/^VmHWM/{print $2}' "/proc/$big_PID/status")
+echo 5 >"/proc/$big_PID/clear_refs" 2>/dev/null || true
+
+# ---- PUT updates on the 3,000-unit year (in inspection)
+echo "bench/web: PUT entry updates" >&2
+KH_TARGETS=$T/targets KH_COOKIE="kh_session=$big_SID" KH_CSRF=$big_CSRF KH_THREADS=$THREADS \
+    wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/web/put.lua \
+    "http://127.0.0.1:$big_PORT" >"$T/put.wrk"
+publish "$T/big.db"
+
+# ---- the same bytes for nginx
+mkdir -p "$T/www"
+fetch() { # fetch PORT SID PATH FILE
+    code=$(curl -s -o "$4" -w '%{http_code}' -b "kh_session=$2" "http://127.0.0.1:$1$3")
+    [ "$code" = 200 ] || { echo "bench/web: GET $3 -> $code" >&2; exit 1; }
+}
+fetch "$small_PORT" "$small_SID" /years/2025/results "$T/www/small.html"
+fetch "$small_PORT" "$small_SID" /api/v1/years/2025/results "$T/www/small.json"
+fetch "$big_PORT" "$big_SID" /years/2025/results "$T/www/big.html"
+fetch "$big_PORT" "$big_SID" /api/v1/years/2025/results "$T/www/big.json"
+chmod 644 "$T"/www/*
+for t in body proxy fastcgi uwsgi scgi; do mkdir -p "$T/ngx-$t"; done
+NPORT=""
+for p in 18931 28931 38931 48931; do
+    cat >"$T/nginx.conf" <<CONF
+worker_processes auto;
+daemon off;
+pid $T/nginx.pid;
+error_log $T/nginx-error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    client_body_temp_path $T/ngx-body;
+    proxy_temp_path $T/ngx-proxy;
+    fastcgi_temp_path $T/ngx-fastcgi;
+    uwsgi_temp_path $T/ngx-uwsgi;
+    scgi_temp_path $T/ngx-scgi;
+    types { text/html html; application/json json; }
+    server {
+        listen 127.0.0.1:$p;
+        root $T/www;
+    }
+}
+CONF
+    "$NGINX" -c "$T/nginx.conf" -p "$T" >/dev/null 2>&1 &
+    npid=$!
+    sleep 0.5
+    if kill -0 "$npid" 2>/dev/null &&
+       curl -s -o /dev/null "http://127.0.0.1:$p/small.json"; then
+        NPORT=$p
+        PIDS="$PIDS $npid"
+        break
+    fi
+    kill "$npid" 2>/dev/null || true
+    wait "$npid" 2>/dev/null || true
+done
+[ -n "$NPORT" ] || { echo "bench/web: nginx did not start" >&2; cat "$T/nginx-error.log" >&2; exit 1; }
+
+# ---- wrk runs: NAME URL [COOKIE]
+run() {
+    name=$1 url=$2 cookie=${3-}
+    echo "bench/web: $name" >&2
+    if [ -n "$cookie" ]; then
+        wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -H "Cookie: kh_session=$cookie" "$url" >"$T/$name.wrk"
+    else
+        wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$url" >"$T/$name.wrk"
+    fi
+}
+for set in small big; do
+    eval port=\$${set}_PORT sid=\$${set}_SID
+    run "$set-page" "http://127.0.0.1:$port/years/2025/results" "$sid"
+    run "$set-page-nginx" "http://127.0.0.1:$NPORT/$set.html"
+    run "$set-api" "http://127.0.0.1:$port/api/v1/years/2025/results" "$sid"
+    run "$set-api-nginx" "http://127.0.0.1:$NPORT/$set.json"
+done
+
+# ---- parse: requests/s, p50, p99 (ms), non-2xx, errors
+rps() { awk '/^Requests\/sec:/{print $2}' "$T/$1.wrk"; }
+pct() { # pct NAME 50% -> ms
+    awk -v p="$2" '$1 == p {
+        v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+        if (u == "us") v /= 1000; else if (u == "s") v *= 1000; else if (u == "m") v *= 60000;
+        printf "%.2f", v }' "$T/$1.wrk"
+}
+bad() { # non-2xx responses and socket errors
+    n=$(awk '/Non-2xx/{print $NF}' "$T/$1.wrk"); e=$(awk '/Socket errors/{print $0}' "$T/$1.wrk")
+    echo "${n:-0}${e:+ ($e)}"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", 100 * a / b }'; }
+
+HWM=$(awk '/^VmHWM/{print $2}' "/proc/$big_PID/status")
+RSS=$(awk '/^VmRSS/{print $2}' "/proc/$big_PID/status")
+SHWM=$(awk '/^VmHWM/{print $2}' "/proc/$small_PID/status")
+PUTRPS=$(rps put)
+PUTLINE=$(grep '^put:' "$T/put.wrk" || echo "put: ?")
+
+{
+echo "### Run of $(date -u +%Y-%m-%d) ($(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg) at the end)"
+echo
+echo "\`sh bench/web/run.sh\` — wrk $(wrk -v 2>&1 | awk 'NR==1{print $2}'), \`wrk -t$THREADS -c$CONNS -d$DURATION --latency\`"
+echo "(with \`-H 'Cookie: kh_session=…'\` for kaohe), nginx $("$NGINX" -v 2>&1 | sed 's|.*nginx/||')"
+echo "(\`worker_processes auto\`, sendfile) serving the same bytes as static files;"
+echo "wrk, kaohe and nginx share the machine's cores. Release build, \`kaohe serve\`"
+echo "with its default thread pool ($(sed -n 's/.*(\([0-9]*\) threads).*/\1/p' "$T/big.log") threads)."
+echo
+echo "| what | bytes | kaohe req/s | p50 ms | p99 ms | nginx req/s | nginx p50 / p99 ms | kaohe / nginx | non-2xx |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+for set in small big; do
+    label=$([ $set = small ] && echo "example college (28 units)" || echo "$UNITS units")
+    for kind in page api; do
+        what=$([ $kind = page ] && echo "results page" || echo "GET …/results")
+        f=$([ $kind = page ] && echo "$set.html" || echo "$set.json")
+        echo "| $what, $label | $(stat -c %s "$T/www/$f") | $(rps $set-$kind) | $(pct $set-$kind 50%) | $(pct $set-$kind 99%) | $(rps $set-$kind-nginx) | $(pct $set-$kind-nginx 50%) / $(pct $set-$kind-nginx 99%) | $(ratio "$(rps $set-$kind)" "$(rps $set-$kind-nginx)") | $(bad $set-$kind) |"
+    done
+done
+echo
+echo "PUT entry updates ($UNITS-unit year in inspection, wrk + \`bench/web/put.lua\`,"
+echo "each request a different entry at its version, so each is a real write"
+echo "with its audit record): **$PUTRPS updates/s**, p50 $(pct put 50%) ms, p99 $(pct put 99%) ms"
+echo "($PUTLINE)."
+echo
+echo "Resident memory of \`kaohe serve\` with $UNITS units after all of the above:"
+echo "peak while serving (VmHWM, reset after the login) $((HWM / 1024)) MiB, VmRSS at the end $((RSS / 1024)) MiB;"
+echo "the peak including the login's argon2id hash was $((LOGIN_HWM / 1024)) MiB (example college server: $((SHWM / 1024)) MiB, login included)."
+} | tee "$OUT/web.md"
+
+# ---- targets
+miss=0
+for set in small big; do
+    r=$(awk -v a="$(rps $set-page)" -v b="$(rps $set-page-nginx)" 'BEGIN { print (a >= 0.3 * b) }')
+    [ "$r" = 1 ] || { echo "bench/web: MISSED: $set results page below 30% of nginx" >&2; miss=1; }
+    r=$(awk -v a="$(pct $set-page 99%)" 'BEGIN { print (a < 20) }')
+    [ "$r" = 1 ] || { echo "bench/web: MISSED: $set results page p99 >= 20 ms" >&2; miss=1; }
+done
+r=$(awk -v a="$PUTRPS" 'BEGIN { print (a >= 1000) }')
+[ "$r" = 1 ] || { echo "bench/web: MISSED: PUT below 1,000 updates/s" >&2; miss=1; }
+[ "$HWM" -lt $((50 * 1024)) ] || { echo "bench/web: MISSED: resident memory >= 50 MB" >&2; miss=1; }
+[ $miss = 0 ] && echo "bench/web: all targets met" >&2
+exit $miss

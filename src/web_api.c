@@ -1,0 +1,676 @@
+/*
+ * web_api.c - the JSON API under /api/v1 and the permission rules the
+ * pages share.  Every request is checked on the server against the
+ * session's role and the object it names:
+ *
+ *   admin      everything;
+ *   inspector  inspection entries of the units assigned to them for that
+ *              year (read and write), and the self entries of those units
+ *              (read only: the inspection form shows them);
+ *   unit       its own unit's self entries only;
+ *   auditor    reads everything, writes nothing.
+ *
+ * The whole year's results (rankings of every unit) are for admin and
+ * auditor; a unit user sees its own published score sheet on the pages.
+ * The year's state is enforced by the store (KH_ESTATE -> 403).
+ */
+#include "web.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kaohe/doc.h"
+#include "kaohe/report.h"
+#include "kaohe/score.h"
+
+/* ---- permissions --------------------------------------------------- */
+
+typedef struct assign_ctx {
+    const char *unit;
+    bool found;
+} assign_ctx;
+
+static kh_status assign_cb(void *ctx, const kh_assign_row *row)
+{
+    assign_ctx *a = ctx;
+    if (strcmp(row->unit, a->unit) == 0) {
+        a->found = true;
+        return KH_DONE;
+    }
+    return KH_OK;
+}
+
+static bool assigned(web_req *r, int year, const char *unit)
+{
+    kh_err *e = kh_err_new();
+    if (!e)
+        return false;
+    assign_ctx a = {unit, false};
+    kh_store_assign_each(r->store, r->sess.user, year, assign_cb, &a, e);
+    kh_err_free(e);
+    return a.found;
+}
+
+bool web_may_entry(web_req *r, int year, const char *unit, kh_phase phase,
+                   web_access acc)
+{
+    if (!r->logged_in)
+        return false;
+    switch (r->sess.role) {
+    case KH_ROLE_ADMIN:
+        return true;
+    case KH_ROLE_AUDITOR:
+        return acc == WEB_READ;
+    case KH_ROLE_UNIT:
+        return phase == KH_PHASE_SELF && strcmp(unit, r->sess.unit) == 0;
+    case KH_ROLE_INSPECTOR:
+        return (phase == KH_PHASE_INSPECTION || acc == WEB_READ) &&
+               assigned(r, year, unit);
+    }
+    return false;
+}
+
+bool web_may_results(web_req *r, kh_year_state st)
+{
+    (void)st;
+    return r->logged_in && (r->sess.role == KH_ROLE_ADMIN ||
+                            r->sess.role == KH_ROLE_AUDITOR);
+}
+
+/* ---- login and logout ---------------------------------------------- */
+
+kh_status web_login(web_req *r, const char *user, const char *password)
+{
+    kh_web *app = r->app;
+    char ukey[KH_USER_NAME_MAX + 8], ikey[80];
+    snprintf(ukey, sizeof ukey, "u:%.64s", user);
+    snprintf(ikey, sizeof ikey, "ip:%s", r->ip);
+    char actor[KH_USER_NAME_MAX + 1];
+    snprintf(actor, sizeof actor, "%s", user);
+    kh_buf v;
+    kh_buf_init(&v, 1024);
+    kh_buf_puts(&v, "{\"ip\":");
+    web_json_str(&v, r->ip);
+    kh_buf_putc(&v, '}');
+    if (!web_throttle_allowed(app->sessions, ukey, r->now) ||
+        !web_throttle_allowed(app->sessions, ikey, r->now)) {
+        web_audit(r, actor, "web.login_throttled", NULL, kh_buf_str(&v));
+        kh_buf_free(&v);
+        return KH_ELIMIT;
+    }
+    kh_err *e = kh_err_new();
+    kh_role role = KH_ROLE_AUDITOR;
+    char *unit = NULL;
+    kh_status st = e ? kh_store_user_verify(r->store, user, password, &role,
+                                            &unit, e)
+                     : KH_ENOMEM;
+    kh_err_free(e);
+    if (st != KH_OK) {
+        web_throttle_fail(app->sessions, ukey, r->now);
+        web_throttle_fail(app->sessions, ikey, r->now);
+        web_audit(r, actor, "web.login_failed", NULL, kh_buf_str(&v));
+        kh_buf_free(&v);
+        free(unit);
+        return KH_EPERM;
+    }
+    web_throttle_clear(app->sessions, ukey);
+    if (r->logged_in)   /* a new id at every login */
+        web_session_destroy(app->sessions, r->sess.id);
+    web_session_create(app->sessions, user, role, unit, r->now, &r->sess);
+    r->logged_in = true;
+    free(unit);
+    kh_buf_reset(&r->cookie);
+    web_session_cookie(&r->cookie, r->sess.id, app->secure_cookie);
+    web_audit(r, r->sess.user, "web.login", NULL, kh_buf_str(&v));
+    kh_buf_free(&v);
+    return KH_OK;
+}
+
+void web_logout(web_req *r)
+{
+    if (r->logged_in) {
+        web_audit(r, r->sess.user, "web.logout", NULL, NULL);
+        web_session_destroy(r->app->sessions, r->sess.id);
+        r->logged_in = false;
+    }
+    kh_buf_reset(&r->cookie);
+    web_session_cookie(&r->cookie, NULL, r->app->secure_cookie);
+}
+
+/* ---- JSON bodies ----------------------------------------------------- */
+
+typedef struct json_body {
+    kh_arena *arena;
+    const kh_node *root;
+} json_body;
+
+static kh_status body_parse(web_req *r, json_body *jb, kh_err *e)
+{
+    jb->arena = kh_arena_new();
+    jb->root = NULL;
+    if (!jb->arena)
+        return KH_ENOMEM;
+    kh_doc *d = NULL;
+    kh_status st = kh_doc_open_mem("body", r->body.data ? r->body.data : "",
+                                   r->body.len, 'j', e, &d);
+    if (st == KH_OK)
+        st = kh_doc_read(d, jb->arena, &jb->root);
+    if (st == KH_OK)
+        st = kh_doc_finish(d);
+    kh_doc_free(d);
+    if (st == KH_OK && jb->root->type != KH_NODE_MAP)
+        st = kh_err_at(e, jb->root->line, jb->root->col, NULL,
+                       "the body must be a JSON object");
+    return st;
+}
+
+static void errors_json(web_req *r, const kh_err *e)
+{
+    r->status = 422;
+    r->ctype = "application/json";
+    kh_buf_reset(&r->out);
+    kh_buf_puts(&r->out, "{\"error\":\"invalid\",\"errors\":[");
+    size_t k = 0;
+    for (size_t i = 0; i < kh_err_count(e); i++) {
+        const kh_msg *m = kh_err_get(e, i);
+        if (m->severity != KH_SEV_ERROR)
+            continue;
+        if (k++)
+            kh_buf_putc(&r->out, ',');
+        kh_buf_puts(&r->out, "{\"path\":");
+        if (m->path)
+            web_json_str(&r->out, m->path);
+        else
+            kh_buf_puts(&r->out, "null");
+        if (m->line)
+            kh_buf_printf(&r->out, ",\"line\":%u,\"col\":%u", m->line, m->col);
+        kh_buf_puts(&r->out, ",\"message\":");
+        web_json_str(&r->out, m->text);
+        kh_buf_putc(&r->out, '}');
+    }
+    kh_buf_puts(&r->out, "]}\n");
+}
+
+static void refuse(web_req *r, const char *why)
+{
+    web_audit_refusal(r, why);
+    web_error_json(r, 403, "forbidden");
+}
+
+/* ---- routes ---------------------------------------------------------- */
+
+static void api_login(web_req *r)
+{
+    kh_err *e = kh_err_new();
+    json_body jb;
+    if (!e || body_parse(r, &jb, e) != KH_OK) {
+        if (e)
+            errors_json(r, e);
+        kh_err_free(e);
+        kh_arena_free(jb.arena);
+        return;
+    }
+    const kh_node *u = kh_node_get(jb.root, "user");
+    const kh_node *p = kh_node_get(jb.root, "password");
+    const char *user = NULL, *pw = NULL;
+    if (!u || kh_node_str(u, e, "user", &user) != KH_OK)
+        kh_err_at(e, 0, 0, "user", "a user name is required");
+    if (!p || kh_node_str(p, e, "password", &pw) != KH_OK)
+        kh_err_at(e, 0, 0, "password", "a password is required");
+    if (kh_err_errors(e)) {
+        errors_json(r, e);
+    } else {
+        kh_status st = web_login(r, user, pw);
+        if (st == KH_OK) {
+            r->status = 200;
+            r->ctype = "application/json";
+            kh_buf_puts(&r->out, "{\"csrf\":");
+            web_json_str(&r->out, r->sess.csrf);
+            kh_buf_puts(&r->out, ",\"user\":");
+            web_json_str(&r->out, r->sess.user);
+            kh_buf_printf(&r->out, ",\"role\":\"%s\"}\n",
+                          kh_role_name(r->sess.role));
+        } else if (st == KH_ELIMIT) {
+            web_error_json(r, 429, "throttled");
+        } else {
+            web_error_json(r, 401, "login_failed");
+        }
+    }
+    kh_err_free(e);
+    kh_arena_free(jb.arena);
+}
+
+static void api_me(web_req *r)
+{
+    r->status = 200;
+    r->ctype = "application/json";
+    kh_buf_puts(&r->out, "{\"user\":");
+    web_json_str(&r->out, r->sess.user);
+    kh_buf_printf(&r->out, ",\"role\":\"%s\",\"unit\":",
+                  kh_role_name(r->sess.role));
+    if (r->sess.unit[0])
+        web_json_str(&r->out, r->sess.unit);
+    else
+        kh_buf_puts(&r->out, "null");
+    kh_buf_puts(&r->out, ",\"csrf\":");
+    web_json_str(&r->out, r->sess.csrf);
+    kh_buf_puts(&r->out, "}\n");
+}
+
+static bool parse_year(const char *s, int *out)
+{
+    char *end;
+    long y = strtol(s, &end, 10);
+    if (*end || y < 1900 || y > 9999 || s[0] < '0' || s[0] > '9')
+        return false;
+    *out = (int)y;
+    return true;
+}
+
+static void api_results(web_req *r, int year)
+{
+    web_year *y;
+    kh_status st = web_year_get(r, year, &y);
+    if (st == KH_ENOTFOUND) {
+        web_error_json(r, 404, "not_found");
+        return;
+    }
+    if (st != KH_OK) {
+        web_error_json(r, 500, "internal");
+        return;
+    }
+    if (!web_may_results(r, y->state)) {
+        web_year_put(r->app, y);
+        refuse(r, "results: role");
+        return;
+    }
+    if (!y->json) {
+        web_year_put(r->app, y);
+        web_error_json(r, 500, "internal");
+        return;
+    }
+    r->status = 200;
+    r->ctype = "application/json";
+    kh_buf_add(&r->out, y->json, y->json_len);
+    web_year_put(r->app, y);
+}
+
+typedef struct entry_find {
+    kh_phase phase;
+    bool found;
+    kh_buf *out;
+    int64_t version;
+} entry_find;
+
+static kh_status entry_cb(void *ctx, const kh_entry_row *row)
+{
+    entry_find *f = ctx;
+    if (row->phase != f->phase)
+        return KH_OK;
+    f->found = true;
+    f->version = row->version;
+    kh_buf_puts(f->out, "{\"inputs\":");
+    kh_buf_puts(f->out, row->inputs);
+    kh_buf_puts(f->out, ",\"note\":");
+    if (row->note)
+        web_json_str(f->out, row->note);
+    else
+        kh_buf_puts(f->out, "null");
+    kh_buf_printf(f->out, ",\"version\":%" PRId64, row->version);
+    return KH_DONE;
+}
+
+static void api_entry_get(web_req *r, int year, const char *unit,
+                          const char *item, kh_phase phase)
+{
+    web_year *y;
+    kh_status st = web_year_get(r, year, &y);
+    if (st != KH_OK) {
+        web_error_json(r, st == KH_ENOTFOUND ? 404 : 500,
+                       st == KH_ENOTFOUND ? "not_found" : "internal");
+        return;
+    }
+    long u = kh_assess_unit_find(y->assess, unit);
+    int it = kh_rubric_item_find(y->rubric, item);
+    if (u < 0 || it < 0) {
+        web_year_put(r->app, y);
+        web_error_json(r, 404, "not_found");
+        return;
+    }
+    kh_err *e = kh_err_new();
+    entry_find f = {phase, false, &r->out, 0};
+    st = e ? kh_store_entry_each(r->store, year, unit, item, entry_cb, &f, e)
+           : KH_ENOMEM;
+    kh_err_free(e);
+    if (st != KH_OK && st != KH_DONE) {
+        web_year_put(r->app, y);
+        web_error_json(r, 500, "internal");
+        return;
+    }
+    if (!f.found)
+        kh_buf_puts(&r->out, "{\"inputs\":{},\"note\":null,\"version\":0");
+    char num[KH_NUM_BUFSZ];
+    kh_num_format(kh_score_item(y->assess, (size_t)u, (size_t)it, phase), num);
+    kh_buf_printf(&r->out, ",\"score\":%s}\n", num);
+    web_year_put(r->app, y);
+    r->status = 200;
+    r->ctype = "application/json";
+}
+
+static void api_entry_put(web_req *r, int year, const char *unit,
+                          const char *item, kh_phase phase)
+{
+    kh_err *e = kh_err_new();
+    json_body jb = {0};
+    kh_input_kv *kv = NULL;
+    if (!e) {
+        web_error_json(r, 500, "internal");
+        return;
+    }
+    if (body_parse(r, &jb, e) != KH_OK) {
+        errors_json(r, e);
+        goto out;
+    }
+    const kh_node *inputs = kh_node_get(jb.root, "inputs");
+    const kh_node *note = kh_node_get(jb.root, "note");
+    const kh_node *ver = kh_node_get(jb.root, "version");
+    int64_t version = 0;
+    const char *note_s = NULL;
+    if (!ver)
+        kh_err_at(e, jb.root->line, jb.root->col, "version",
+                  "the version you edited is required (0 for a new entry)");
+    else if (kh_node_int(ver, e, "version", &version) == KH_OK && version < 0)
+        kh_err_at(e, ver->line, ver->col, "version", "must be 0 or more");
+    if (note && !kh_node_is_null(note))
+        kh_node_str(note, e, "note", &note_s);
+    size_t n = 0;
+    if (inputs && !kh_node_is_null(inputs)) {
+        if (inputs->type != KH_NODE_MAP) {
+            kh_err_at(e, inputs->line, inputs->col, "inputs",
+                      "must be an object of input names and values");
+        } else {
+            kv = calloc(inputs->n + 1, sizeof *kv);
+            if (!kv) {
+                web_error_json(r, 500, "internal");
+                goto out;
+            }
+            for (size_t i = 0; i < inputs->n; i++) {
+                const kh_node *k = &inputs->u.kids[2 * i];
+                const kh_node *v = &inputs->u.kids[2 * i + 1];
+                if (k->type != KH_NODE_SCALAR)
+                    continue;
+                kv[n].name = k->u.text;
+                if (kh_node_is_null(v)) {
+                    kv[n].value = NULL;
+                } else if (v->type != KH_NODE_SCALAR) {
+                    char path[KH_USER_NAME_MAX + 80];
+                    snprintf(path, sizeof path, "inputs.%.64s", k->u.text);
+                    kh_err_at(e, v->line, v->col, path,
+                              "must be a number, true/false or a text");
+                    continue;
+                } else {
+                    kv[n].value = v->u.text;
+                }
+                n++;
+            }
+        }
+    }
+    if (kh_err_errors(e)) {
+        errors_json(r, e);
+        goto out;
+    }
+    int64_t newv = 0;
+    kh_status st = kh_store_entry_set(r->store, r->sess.user, year, unit, item,
+                                      phase, n, kv, note_s, version, &newv, e);
+    switch (st) {
+    case KH_OK:
+        r->status = 200;
+        r->ctype = "application/json";
+        kh_buf_printf(&r->out, "{\"version\":%" PRId64 "}\n", newv);
+        break;
+    case KH_ECONFLICT:
+        web_error_json(r, 409, "stale");
+        break;
+    case KH_ESTATE:
+        refuse(r, "entry: the year's state does not allow it");
+        break;
+    case KH_EINVAL:
+        errors_json(r, e);
+        break;
+    case KH_ENOTFOUND:
+        web_error_json(r, 404, "not_found");
+        break;
+    default:
+        web_error_json(r, 500, "internal");
+        break;
+    }
+out:
+    free(kv);
+    kh_arena_free(jb.arena);
+    kh_err_free(e);
+}
+
+/* ---- score preview: the item's score for inputs not saved ------------- */
+
+static bool numeric(const char *v)
+{
+    const char *p = v;
+    if (*p == '-')
+        p++;
+    if (!(*p >= '0' && *p <= '9'))
+        return false;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (*p == '.') {
+        p++;
+        if (!(*p >= '0' && *p <= '9'))
+            return false;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    return *p == '\0';
+}
+
+/* POST /api/v1/years/Y/preview/UNIT/ITEM/PHASE {"inputs": {NAME: TEXT}}:
+ * scores the item for these inputs through the same builder as a save
+ * (a one-unit assessment with the unit's rosters), without saving;
+ * 200 {"score": N} or 422 with located errors.  Values are what a
+ * person typed; they are typed by the term that reads them, as a save
+ * does. */
+static void api_preview(web_req *r, int year, const char *unit,
+                        const char *item, kh_phase phase)
+{
+    web_year *y = NULL;
+    kh_err *e = kh_err_new();
+    json_body jb = {0};
+    kh_arena *ar = kh_arena_new();
+    kh_assess *mini = NULL;
+    kh_buf js;
+    kh_buf_init(&js, 0);
+    if (!e || !ar) {
+        web_error_json(r, 500, "internal");
+        goto out;
+    }
+    kh_status st = web_year_get(r, year, &y);
+    if (st != KH_OK) {
+        web_error_json(r, st == KH_ENOTFOUND ? 404 : 500,
+                       st == KH_ENOTFOUND ? "not_found" : "internal");
+        y = NULL;
+        goto out;
+    }
+    long u = kh_assess_unit_find(y->assess, unit);
+    int it = kh_rubric_item_find(y->rubric, item);
+    if (u < 0 || it < 0) {
+        web_error_json(r, 404, "not_found");
+        goto out;
+    }
+    if (body_parse(r, &jb, e) != KH_OK) {
+        errors_json(r, e);
+        goto out;
+    }
+    const kh_node *inputs = kh_node_get(jb.root, "inputs");
+    kh_buf_putc(&js, '{');
+    size_t k = 0;
+    for (size_t s = 0; s < kh_rubric_item_slots(y->rubric, (size_t)it); s++) {
+        const kh_term *t = kh_rubric_item_slot(y->rubric, (size_t)it, s);
+        if (kh_term_roster(t) || !inputs || inputs->type != KH_NODE_MAP)
+            continue;
+        const kh_node *v = kh_node_get(inputs, kh_term_input(t));
+        if (!v || v->type != KH_NODE_SCALAR || !*v->u.text)
+            continue;
+        if (k++)
+            kh_buf_putc(&js, ',');
+        web_json_str(&js, kh_term_input(t));
+        kh_buf_putc(&js, ':');
+        bool bare = kh_term_get_kind(t) == KH_TERM_CHECK
+                        ? strcmp(v->u.text, "true") == 0 ||
+                              strcmp(v->u.text, "false") == 0
+                        : kh_term_get_kind(t) != KH_TERM_CHOICE &&
+                              numeric(v->u.text);
+        if (bare)
+            kh_buf_puts(&js, v->u.text);
+        else
+            web_json_str(&js, v->u.text);
+    }
+    kh_buf_putc(&js, '}');
+    kh_doc *d = NULL;
+    const kh_node *in = NULL;
+    if (kh_doc_open_mem("inputs", kh_buf_str(&js), js.len, 'j', e, &d) !=
+            KH_OK ||
+        kh_doc_read(d, ar, &in) != KH_OK || kh_doc_finish(d) != KH_OK) {
+        kh_doc_free(d);
+        errors_json(r, e);
+        goto out;
+    }
+    kh_doc_free(d);
+    const kh_rubric *rb = y->rubric;
+    const kh_assess *a = y->assess;
+    mini = kh_assess_new(rb);
+    if (!mini) {
+        web_error_json(r, 500, "internal");
+        goto out;
+    }
+    kh_assess_add_unit(mini, unit, kh_assess_unit_name(a, (size_t)u),
+                       kh_rubric_kind_id(rb, kh_assess_unit_kind(a, (size_t)u)),
+                       NULL, NULL, e, NULL);
+    for (size_t s = 0; s < kh_rubric_item_slots(rb, (size_t)it); s++) {
+        const char *ros = kh_term_roster(kh_rubric_item_slot(rb, (size_t)it, s));
+        const char *const *names;
+        const kh_cp *vals;
+        size_t np = ros ? kh_assess_roster_people(a, (size_t)u, ros, &names,
+                                                  &vals)
+                        : 0;
+        if (np)
+            kh_assess_add_roster(mini, unit, ros, np, names, vals, NULL, e);
+    }
+    /* A judgement below full marks wants a reason: the preview scores
+     * the values whatever the note says. */
+    kh_loc loc = {0, 0, "entry"};
+    kh_assess_add_entry(mini, unit, item, phase, in, "-", &loc, e);
+    if (kh_err_errors(e) || kh_assess_finish(mini, e) != KH_OK) {
+        errors_json(r, e);
+        goto out;
+    }
+    char num[KH_NUM_BUFSZ];
+    kh_num_format(kh_score_item(mini, 0, (size_t)it, phase), num);
+    r->status = 200;
+    r->ctype = "application/json";
+    kh_buf_printf(&r->out, "{\"score\":%s}\n", num);
+out:
+    kh_assess_free(mini);
+    kh_buf_free(&js);
+    kh_arena_free(jb.arena);
+    kh_arena_free(ar);
+    kh_err_free(e);
+    if (y)
+        web_year_put(r->app, y);
+}
+
+bool web_api_route(web_req *r)
+{
+    char buf[2048];
+    const char *seg[8];
+    int n = web_split_path(r->url, buf, sizeof buf, seg, 8);
+    if (n < 2 || strcmp(seg[0], "api") != 0 || strcmp(seg[1], "v1") != 0)
+        return false;
+    bool get = strcmp(r->method, "GET") == 0;
+    bool post = strcmp(r->method, "POST") == 0;
+    bool put = strcmp(r->method, "PUT") == 0;
+
+    if (n == 3 && strcmp(seg[2], "login") == 0) {
+        if (!post)
+            web_error_json(r, 405, "method");
+        else
+            api_login(r);
+        return true;
+    }
+    if (!r->logged_in) {
+        web_error_json(r, 401, "login_required");
+        return true;
+    }
+    if (n == 3 && strcmp(seg[2], "logout") == 0) {
+        if (!post) {
+            web_error_json(r, 405, "method");
+            return true;
+        }
+        web_logout(r);
+        r->status = 200;
+        r->ctype = "application/json";
+        kh_buf_puts(&r->out, "{}\n");
+        return true;
+    }
+    if (n == 3 && strcmp(seg[2], "me") == 0 && get) {
+        api_me(r);
+        return true;
+    }
+    int year;
+    if (n < 4 || strcmp(seg[2], "years") != 0 || !parse_year(seg[3], &year))
+        return false;
+    if (n == 5 && strcmp(seg[4], "results") == 0) {
+        if (!get)
+            web_error_json(r, 405, "method");
+        else
+            api_results(r, year);
+        return true;
+    }
+    if (n == 8 && strcmp(seg[4], "preview") == 0) {
+        kh_phase phase;
+        if (!kh_phase_parse(seg[7], &phase)) {
+            web_error_json(r, 404, "not_found");
+            return true;
+        }
+        if (!post) {
+            web_error_json(r, 405, "method");
+            return true;
+        }
+        if (!web_may_entry(r, year, seg[5], phase, WEB_READ)) {
+            refuse(r, "preview: role or unit");
+            return true;
+        }
+        api_preview(r, year, seg[5], seg[6], phase);
+        return true;
+    }
+    if (n == 8 && strcmp(seg[4], "entries") == 0) {
+        kh_phase phase;
+        if (!kh_phase_parse(seg[7], &phase)) {
+            web_error_json(r, 404, "not_found");
+            return true;
+        }
+        if (!get && !put) {
+            web_error_json(r, 405, "method");
+            return true;
+        }
+        if (!web_may_entry(r, year, seg[5], phase, get ? WEB_READ : WEB_WRITE)) {
+            refuse(r, "entry: role or unit");
+            return true;
+        }
+        if (get)
+            api_entry_get(r, year, seg[5], seg[6], phase);
+        else
+            api_entry_put(r, year, seg[5], seg[6], phase);
+        return true;
+    }
+    return false;
+}

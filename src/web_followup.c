@@ -1,0 +1,307 @@
+/*
+ * web_followup.c - the follow-up page of a published year (考核结果运用):
+ * each bottom unit with its reminder talks and rectification items,
+ * overdue items marked, and the good practices of the year; forms for
+ * admin to add a talk, an item or a practice and to close an item.
+ * Admin and auditor read it; only admin writes (the store allows writes
+ * only while the year is published).
+ *
+ * The page is built from the store's JSON reports
+ * (kh_store_followup_report / kh_store_practice_report), so it shows
+ * exactly what `kaohe followup` lists.
+ *
+ * Forms:
+ *   #talk-add        POST /years/Y/followup/talks          unit, date, by,
+ *                                                          summary
+ *   #item-add        POST /years/Y/followup/items          unit, text,
+ *                                                          deadline
+ *   #item-close-ID   POST /years/Y/followup/items/ID/close date
+ *   #practice-add    POST /years/Y/practices               unit, title, text
+ */
+#include "web.h"
+
+#include <inttypes.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kaohe/doc.h"
+#include "kaohe/store_followup.h"
+
+static const char *sget(const kh_node *map, const char *key)
+{
+    const kh_node *n = map ? kh_node_get(map, key) : NULL;
+    if (!n || kh_node_is_null(n) || n->type != KH_NODE_SCALAR)
+        return NULL;
+    return n->u.text;
+}
+
+static const kh_node *parse(kh_arena *ar, const kh_buf *b, kh_err *e)
+{
+    kh_doc *d = NULL;
+    const kh_node *root = NULL;
+    if (kh_doc_open_mem("report", b->data ? b->data : "", b->len, 'j', e,
+                        &d) == KH_OK &&
+        kh_doc_read(d, ar, &root) == KH_OK && kh_doc_finish(d) == KH_OK) {
+        kh_doc_free(d);
+        return root;
+    }
+    kh_doc_free(d);
+    return NULL;
+}
+
+static void unit_options(kh_buf *o, const kh_node *units)
+{
+    kh_buf_puts(o, "<select name=\"unit\" required>");
+    for (size_t i = 0; units && i < units->n; i++) {
+        const kh_node *u = &units->u.kids[i];
+        kh_buf_puts(o, "<option value=\"");
+        web_html_attr(o, sget(u, "unit"));
+        kh_buf_puts(o, "\">");
+        web_html_text(o, sget(u, "name"));
+        kh_buf_puts(o, "</option>");
+    }
+    kh_buf_puts(o, "</select>");
+}
+
+void web_followup_page(web_req *r, int year, kh_year_state state)
+{
+    if (r->sess.role != KH_ROLE_ADMIN && r->sess.role != KH_ROLE_AUDITOR) {
+        web_refuse_page(r, "follow-up page: role");
+        return;
+    }
+    bool admin = r->sess.role == KH_ROLE_ADMIN &&
+                 state == KH_YEAR_PUBLISHED;
+    char title[64];
+    snprintf(title, sizeof title, "%d 年度考核结果运用", year);
+    kh_err *e = kh_err_new();
+    kh_arena *ar = kh_arena_new();
+    kh_buf fb, pb;
+    kh_buf_init(&fb, 0);
+    kh_buf_init(&pb, 0);
+    if (!e || !ar) {
+        web_error_page(r, 500, NULL);
+        goto out;
+    }
+    web_page_begin(r, title);
+    kh_buf *o = &r->out;
+    if (MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "ok"))
+        web_msg_box(o, "ok", "已完成。");
+    if (state < KH_YEAR_PUBLISHED) {
+        web_msg_box(o, "", "结果公布后才能开展约谈和整改。");
+        web_page_end(r);
+        goto out;
+    }
+    const kh_node *rep = NULL, *prac = NULL;
+    if (kh_store_followup_report(r->store, year, KH_FOLLOWUP_JSON, &fb, e) ==
+        KH_OK)
+        rep = parse(ar, &fb, e);
+    if (kh_store_practice_report(r->store, year, KH_FOLLOWUP_JSON, &pb, e) ==
+        KH_OK)
+        prac = parse(ar, &pb, e);
+    const kh_node *units = rep ? kh_node_get(rep, "units") : NULL;
+    const kh_node *tot = rep ? kh_node_get(rep, "totals") : NULL;
+    kh_buf_puts(o, "<p id=\"followup-totals\">截至 ");
+    web_html_text(o, sget(rep, "today"));
+    kh_buf_puts(o, "：整改意见 ");
+    web_html_text(o, sget(tot, "items"));
+    kh_buf_puts(o, " 条，已完成 ");
+    web_html_text(o, sget(tot, "done"));
+    kh_buf_puts(o, " 条，逾期 <strong>");
+    web_html_text(o, sget(tot, "overdue"));
+    kh_buf_puts(o, "</strong> 条。</p>\n");
+    for (size_t i = 0; units && i < units->n; i++) {
+        const kh_node *u = &units->u.kids[i];
+        kh_buf_puts(o, "<section class=\"followup\" id=\"followup-");
+        web_html_attr(o, sget(u, "unit"));
+        kh_buf_puts(o, "\"><h2>");
+        web_html_text(o, sget(u, "name"));
+        const kh_node *bottom = kh_node_get(u, "bottom");
+        if (bottom && bottom->type == KH_NODE_SCALAR &&
+            strcmp(bottom->u.text, "true") == 0) {
+            kh_buf_puts(o, "（第 ");
+            web_html_text(o, sget(u, "rank"));
+            kh_buf_puts(o, " 名，得分 ");
+            web_html_text(o, sget(u, "score"));
+            kh_buf_puts(o, "）");
+        } else {
+            kh_buf_puts(o, "（已不在后三位名单中）");
+        }
+        kh_buf_puts(o, "</h2><h3>提醒谈话</h3><ul class=\"talks\">");
+        const kh_node *talks = kh_node_get(u, "talks");
+        for (size_t k = 0; talks && k < talks->n; k++) {
+            const kh_node *t = &talks->u.kids[k];
+            kh_buf_puts(o, "<li>");
+            web_html_text(o, sget(t, "date"));
+            kh_buf_puts(o, " 谈话人：");
+            web_html_text(o, sget(t, "by"));
+            kh_buf_puts(o, "<br>");
+            web_html_text(o, sget(t, "summary"));
+            kh_buf_puts(o, "</li>");
+        }
+        if (!talks || !talks->n)
+            kh_buf_puts(o, "<li class=\"std\">尚未记录</li>");
+        kh_buf_puts(o, "</ul><h3>整改意见</h3><table class=\"items\"><thead>"
+                       "<tr><th>整改意见</th><th>期限</th><th>状态</th>"
+                       "<th>操作</th></tr></thead><tbody>");
+        const kh_node *items = kh_node_get(u, "items");
+        for (size_t k = 0; items && k < items->n; k++) {
+            const kh_node *it = &items->u.kids[k];
+            const char *id = sget(it, "id");
+            bool done = sget(it, "status") && strcmp(sget(it, "status"),
+                                                     "done") == 0;
+            const char *od = sget(it, "overdue");
+            bool overdue = od && strcmp(od, "true") == 0;
+            kh_buf_puts(o, "<tr id=\"item-");
+            web_html_attr(o, id);
+            kh_buf_printf(o, "\"%s><td>", overdue ? " class=\"overdue\"" : "");
+            web_html_text(o, sget(it, "text"));
+            kh_buf_puts(o, "</td><td>");
+            web_html_text(o, sget(it, "deadline"));
+            kh_buf_puts(o, "</td><td class=\"mark\">");
+            if (done) {
+                kh_buf_puts(o, "已完成（");
+                web_html_text(o, sget(it, "closed_date"));
+                kh_buf_puts(o, "）");
+            } else {
+                kh_buf_puts(o, overdue ? "未完成，已逾期" : "未完成");
+            }
+            kh_buf_puts(o, "</td><td>");
+            if (!done && admin) {
+                kh_buf_printf(o, "<form method=\"post\" action=\"/years/%d/"
+                                 "followup/items/", year);
+                web_html_url(o, id);
+                kh_buf_puts(o, "/close\" id=\"item-close-");
+                web_html_attr(o, id);
+                kh_buf_puts(o, "\">");
+                web_csrf_field(r);
+                kh_buf_puts(o, "<input type=\"date\" name=\"date\" required> "
+                               "<button type=\"submit\">完成</button></form>");
+            }
+            kh_buf_puts(o, "</td></tr>");
+        }
+        kh_buf_puts(o, "</tbody></table></section>\n");
+    }
+    if (!units || !units->n)
+        web_msg_box(o, "", "本年度没有排名后三位的单位。");
+    if (admin && units && units->n) {
+        kh_buf_printf(o, "<h2>记录提醒谈话</h2><form method=\"post\" action=\""
+                         "/years/%d/followup/talks\" id=\"talk-add\">", year);
+        web_csrf_field(r);
+        kh_buf_puts(o, "<label>单位 ");
+        unit_options(o, units);
+        kh_buf_puts(o, "</label> <label>日期 <input type=\"date\" name=\"date\" "
+                       "required></label> <label>谈话人 <input type=\"text\" "
+                       "name=\"by\" required></label><label>谈话要点 <textarea "
+                       "name=\"summary\" rows=\"2\" cols=\"60\" required>"
+                       "</textarea></label><button type=\"submit\">保存</button>"
+                       "</form>\n");
+        kh_buf_printf(o, "<h2>提出整改意见</h2><form method=\"post\" action=\""
+                         "/years/%d/followup/items\" id=\"item-add\">", year);
+        web_csrf_field(r);
+        kh_buf_puts(o, "<label>单位 ");
+        unit_options(o, units);
+        kh_buf_puts(o, "</label> <label>整改期限 <input type=\"date\" name=\""
+                       "deadline\" required></label><label>整改意见 <textarea "
+                       "name=\"text\" rows=\"2\" cols=\"60\" required>"
+                       "</textarea></label><button type=\"submit\">保存</button>"
+                       "</form>\n");
+    }
+    kh_buf_puts(o, "<h2>有效做法和特色经验</h2><ul id=\"practices\">");
+    const kh_node *ps = prac ? kh_node_get(prac, "practices") : NULL;
+    for (size_t k = 0; ps && k < ps->n; k++) {
+        const kh_node *p = &ps->u.kids[k];
+        kh_buf_puts(o, "<li><strong>");
+        web_html_text(o, sget(p, "title"));
+        kh_buf_puts(o, "</strong>（");
+        web_html_text(o, sget(p, "name"));
+        kh_buf_puts(o, "）<br>");
+        web_html_text(o, sget(p, "text"));
+        kh_buf_puts(o, "</li>");
+    }
+    if (!ps || !ps->n)
+        kh_buf_puts(o, "<li class=\"std\">尚未记录</li>");
+    kh_buf_puts(o, "</ul>\n");
+    if (admin) {
+        kh_buf_printf(o, "<form method=\"post\" action=\"/years/%d/practices\" "
+                         "id=\"practice-add\">", year);
+        web_csrf_field(r);
+        kh_buf_puts(o, "<label>单位编号 <input type=\"text\" name=\"unit\" "
+                       "required></label> <label>标题 <input type=\"text\" "
+                       "name=\"title\" required></label><label>内容 <textarea "
+                       "name=\"text\" rows=\"3\" cols=\"60\" required></textarea>"
+                       "</label><button type=\"submit\">保存</button></form>\n");
+    }
+    web_page_end(r);
+out:
+    kh_buf_free(&fb);
+    kh_buf_free(&pb);
+    kh_arena_free(ar);
+    kh_err_free(e);
+}
+
+void web_followup_post(web_req *r, int year, const char *what,
+                       const char *id)
+{
+    if (r->sess.role != KH_ROLE_ADMIN) {
+        web_refuse_page(r, "follow-up change: role");
+        return;
+    }
+    const char *names[4] = {"unit", "date", "by", "summary"};
+    if (strcmp(what, "items") == 0) {
+        names[1] = "text";
+        names[2] = "deadline";
+        names[3] = NULL;
+    } else if (strcmp(what, "close") == 0) {
+        names[0] = "date";
+        names[1] = names[2] = names[3] = NULL;
+    } else if (strcmp(what, "practices") == 0) {
+        names[1] = "title";
+        names[2] = "text";
+        names[3] = NULL;
+    }
+    char *v[4] = {NULL, NULL, NULL, NULL};
+    kh_err *e = kh_err_new();
+    kh_status st = e ? KH_OK : KH_ENOMEM;
+    for (int i = 0; i < 4 && names[i] && st == KH_OK; i++) {
+        v[i] = web_form_get(r, names[i]);
+        if (!v[i] || !*v[i])
+            kh_err_at(e, 0, 0, names[i], "is required");
+    }
+    if (e && kh_err_errors(e))
+        st = KH_EINVAL;
+    if (st == KH_OK) {
+        if (strcmp(what, "talks") == 0) {
+            st = kh_store_followup_talk_add(r->store, r->sess.user, year, v[0],
+                                            v[1], v[2], v[3], NULL, e);
+        } else if (strcmp(what, "items") == 0) {
+            st = kh_store_followup_item_add(r->store, r->sess.user, year, v[0],
+                                            v[1], v[2], NULL, e);
+        } else if (strcmp(what, "close") == 0) {
+            char *end;
+            long long n = id ? strtoll(id, &end, 10) : 0;
+            st = !id || *end || n <= 0
+                     ? kh_err_at(e, 0, 0, "id", "no such item")
+                     : kh_store_followup_item_close(r->store, r->sess.user,
+                                                    (int64_t)n, v[0], NULL, e);
+        } else {
+            st = kh_store_practice_add(r->store, r->sess.user, year, v[0],
+                                       v[1], v[2], NULL, e);
+        }
+    }
+    char back[64];
+    snprintf(back, sizeof back, "/years/%d/followup", year);
+    if (st == KH_OK) {
+        char ok[80];
+        snprintf(ok, sizeof ok, "%s?ok=1", back);
+        web_redirect(r, ok);
+    } else if (st == KH_ENOMEM || st == KH_EDB || st == KH_EIO) {
+        web_error_page(r, 500, NULL);
+    } else {
+        web_errors_page(r, 422, "操作未完成", e, back);
+    }
+    for (int i = 0; i < 4; i++)
+        free(v[i]);
+    kh_err_free(e);
+}

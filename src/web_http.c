@@ -1,0 +1,688 @@
+/*
+ * web_http.c - the HTTP side of `kaohe serve`: the libmicrohttpd daemon
+ * (internal polling thread with a thread pool over epoll, connection and
+ * per-IP limits, timeouts), request bodies under a cap, the session and
+ * CSRF gate in front of every handler, security headers on every
+ * response, generic error pages, and signal handling for a graceful stop.
+ *
+ * Store connections: one kh_store per worker thread, opened on the
+ * thread's first request (pthread key) and closed after the daemon has
+ * stopped.  SQLite connections must not be used by two threads at once;
+ * a private connection per thread needs no lock of ours, and in WAL mode
+ * readers run concurrently with each other and with the one writer
+ * (writes serialise on BEGIN IMMEDIATE with the store's busy timeout).
+ */
+#include "web.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char CSP[] =
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'";
+
+int64_t web_now(const kh_web *app)
+{
+    return app->fixed_now ? app->fixed_now : (int64_t)time(NULL);
+}
+
+/* ---- store connections, one per worker thread ---------------------- */
+
+static kh_store *thread_store(kh_web *app)
+{
+    kh_store *s = pthread_getspecific(app->store_key);
+    if (s)
+        return s;
+    kh_err *e = kh_err_new();
+    if (!e)
+        return NULL;
+    kh_status st = kh_store_open(app->db_path, 0, e, &s);
+    if (st != KH_OK) {
+        /* Logged for the operator, never shown to the user. */
+        for (size_t i = 0; i < kh_err_count(e); i++) {
+            char *m = kh_err_format(e, i);
+            fprintf(stderr, "kaohe serve: %s\n", m ? m : "cannot open store");
+            free(m);
+        }
+        kh_err_free(e);
+        return NULL;
+    }
+    kh_err_free(e);
+    if (app->fixed_now)
+        kh_store_set_time(s, app->fixed_now);
+    pthread_mutex_lock(&app->stores_mu);
+    if (app->nstores == app->astores) {
+        size_t na = app->astores ? app->astores * 2 : 8;
+        kh_store **p = realloc(app->stores, na * sizeof *p);
+        if (!p) {
+            pthread_mutex_unlock(&app->stores_mu);
+            kh_store_close(s);
+            return NULL;
+        }
+        app->stores = p;
+        app->astores = na;
+    }
+    app->stores[app->nstores++] = s;
+    pthread_mutex_unlock(&app->stores_mu);
+    pthread_setspecific(app->store_key, s);
+    return s;
+}
+
+/* ---- request helpers ----------------------------------------------- */
+
+const char *web_header(web_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+void web_audit(web_req *r, const char *actor, const char *action,
+               const char *object, const char *new_value)
+{
+    if (!r->store)
+        return;
+    kh_err *e = kh_err_new();
+    if (!e)
+        return;
+    kh_audit_rec rec = {.actor = actor && *actor ? actor : "-",
+                        .action = action,
+                        .object = object,
+                        .new_value = new_value};
+    if (kh_store_begin(r->store, e) == KH_OK) {
+        if (kh_store_audit(r->store, &rec, e) == KH_OK)
+            kh_store_commit(r->store, e);
+        else
+            kh_store_rollback(r->store);
+    }
+    kh_err_free(e);
+}
+
+void web_audit_refusal(web_req *r, const char *why)
+{
+    kh_buf v;
+    kh_buf_init(&v, 4096);
+    kh_buf_printf(&v, "{\"method\":");
+    web_json_str(&v, r->method);
+    kh_buf_puts(&v, ",\"ip\":");
+    web_json_str(&v, r->ip);
+    kh_buf_puts(&v, ",\"why\":");
+    web_json_str(&v, why);
+    kh_buf_putc(&v, '}');
+    web_audit(r, r->logged_in ? r->sess.user : "-", "web.refused", r->url,
+              kh_buf_str(&v));
+    kh_buf_free(&v);
+}
+
+void web_redirect(web_req *r, const char *path)
+{
+    free(r->location);
+    r->location = strdup(path);
+    r->status = MHD_HTTP_SEE_OTHER;
+    kh_buf_reset(&r->out);
+    r->ctype = "text/plain; charset=utf-8";
+}
+
+static const char *status_title(unsigned status)
+{
+    switch (status) {
+    case 400: return "请求有误";
+    case 401: return "请先登录";
+    case 403: return "无权访问";
+    case 404: return "页面不存在";
+    case 405: return "不支持的请求方法";
+    case 409: return "数据已被他人修改";
+    case 413: return "提交的内容过大";
+    case 422: return "填写的内容有误";
+    case 429: return "尝试次数过多，请稍后再试";
+    default: return "服务器内部错误";
+    }
+}
+
+void web_error_page(web_req *r, unsigned status, const char *msg)
+{
+    r->status = status;
+    r->ctype = "text/html; charset=utf-8";
+    kh_buf_reset(&r->out);
+    kh_buf_puts(&r->out,
+                "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta "
+                "charset=\"utf-8\"><meta name=\"viewport\" "
+                "content=\"width=device-width, initial-scale=1\"><title>");
+    web_html_text(&r->out, status_title(status));
+    kh_buf_puts(&r->out, "</title><link rel=\"stylesheet\" "
+                         "href=\"/static/kaohe.css\"></head><body><main "
+                         "class=\"error\" id=\"error\"><h1>");
+    web_html_text(&r->out, status_title(status));
+    kh_buf_puts(&r->out, "</h1><p>");
+    web_html_text(&r->out, msg ? msg : "请返回上一页重试，或联系管理员。");
+    kh_buf_puts(&r->out, "</p><p><a href=\"/\">返回首页</a></p></main>"
+                         "</body></html>\n");
+}
+
+void web_error_json(web_req *r, unsigned status, const char *code)
+{
+    r->status = status;
+    r->ctype = "application/json";
+    kh_buf_reset(&r->out);
+    kh_buf_puts(&r->out, "{\"error\":");
+    web_json_str(&r->out, code);
+    kh_buf_puts(&r->out, ",\"message\":");
+    web_json_str(&r->out, status_title(status));
+    kh_buf_puts(&r->out, "}\n");
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Percent-decodes n bytes of s into out (plus as space when form);
+ * false on a bad escape or an embedded NUL. */
+static bool decode(const char *s, size_t n, bool form, char *out)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '%') {
+            if (i + 2 >= n)
+                return false;
+            int h = hexval(s[i + 1]);
+            int l = hexval(s[i + 2]);
+            if (h < 0 || l < 0 || (h == 0 && l == 0))
+                return false;
+            out[j++] = (char)(h * 16 + l);
+            i += 2;
+        } else if (c == '+' && form) {
+            out[j++] = ' ';
+        } else {
+            out[j++] = c;
+        }
+    }
+    out[j] = '\0';
+    return true;
+}
+
+int web_split_path(const char *url, char *buf, size_t bufsz,
+                   const char **seg, int max)
+{
+    if (url[0] != '/')
+        return -1;
+    size_t len = strlen(url);
+    if (len >= bufsz)
+        return -1;
+    int n = 0;
+    const char *p = url + 1;
+    char *w = buf;
+    while (*p) {
+        const char *end = strchr(p, '/');
+        size_t sl = end ? (size_t)(end - p) : strlen(p);
+        if (sl == 0) {
+            if (!end)
+                break;
+            return -1;   /* "//" */
+        }
+        if (n == max)
+            return -1;
+        if (!decode(p, sl, false, w))
+            return -1;
+        if (strcmp(w, ".") == 0 || strcmp(w, "..") == 0)
+            return -1;
+        seg[n++] = w;
+        w += strlen(w) + 1;
+        p += sl;
+        if (*p == '/')
+            p++;
+    }
+    return n;
+}
+
+const web_field *web_form_file(web_req *r, const char *name)
+{
+    for (const web_field *f = r->fields; f; f = f->next)
+        if (f->filename && strcmp(f->name, name) == 0)
+            return f;
+    return NULL;
+}
+
+bool web_upload_url(const char *url)
+{
+    return strstr(url, "/evidence") != NULL || strstr(url, "/import") != NULL;
+}
+
+char *web_form_get(web_req *r, const char *name)
+{
+    if (r->pp) {
+        for (const web_field *f = r->fields; f; f = f->next)
+            if (!f->filename && strcmp(f->name, name) == 0) {
+                if (memchr(f->data.data ? f->data.data : "", '\0',
+                           f->data.len))
+                    return NULL;
+                return strdup(f->data.len ? kh_buf_str((kh_buf *)&f->data)
+                                          : "");
+            }
+        return NULL;
+    }
+    const char *p = kh_buf_str(&r->body);
+    size_t nl = strlen(name);
+    while (*p) {
+        const char *amp = strchr(p, '&');
+        size_t len = amp ? (size_t)(amp - p) : strlen(p);
+        const char *eq = memchr(p, '=', len);
+        if (eq && (size_t)(eq - p) == nl && memcmp(p, name, nl) == 0) {
+            size_t vl = len - nl - 1;
+            char *v = malloc(vl + 1);
+            if (v && !decode(eq + 1, vl, true, v)) {
+                free(v);
+                return NULL;
+            }
+            return v;
+        }
+        p += len;
+        if (*p == '&')
+            p++;
+    }
+    return NULL;
+}
+
+/* ---- the gate in front of every handler ---------------------------- */
+
+static bool unsafe_method(const char *m)
+{
+    return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0;
+}
+
+static bool is_api(const web_req *r)
+{
+    return strncmp(r->url, "/api/", 5) == 0;
+}
+
+/* A cross-site request: an Origin header that names another host. */
+static bool foreign_origin(web_req *r)
+{
+    const char *origin = web_header(r, "Origin");
+    const char *host = web_header(r, "Host");
+    if (!origin)
+        return false;
+    if (!host)
+        return true;
+    const char *o = strstr(origin, "://");
+    return !o || strcmp(o + 3, host) != 0;
+}
+
+static void dispatch(web_req *r)
+{
+    kh_web *app = r->app;
+    r->now = web_now(app);
+    r->store = thread_store(app);
+    if (!r->store) {
+        if (is_api(r))
+            web_error_json(r, 500, "internal");
+        else
+            web_error_page(r, 500, NULL);
+        return;
+    }
+    if (web_static_route(r))
+        return;
+    const char *sid = MHD_lookup_connection_value(
+        r->conn, MHD_COOKIE_KIND, web_session_cookie_name(app->secure_cookie));
+    if (sid && web_session_find(app->sessions, sid, r->now, &r->sess))
+        r->logged_in = true;
+
+    if (r->bad_form) {
+        web_error_page(r, 400, NULL);
+        return;
+    }
+    if (r->too_big) {
+        if (is_api(r))
+            web_error_json(r, 413, "too_large");
+        else
+            web_error_page(r, 413, NULL);
+        return;
+    }
+    if (unsafe_method(r->method)) {
+        bool login = strcmp(r->url, "/api/v1/login") == 0 ||
+                     strcmp(r->url, "/login") == 0;
+        if (foreign_origin(r)) {
+            web_audit_refusal(r, "cross-site request");
+            if (is_api(r))
+                web_error_json(r, 403, "forbidden");
+            else
+                web_error_page(r, 403, NULL);
+            return;
+        }
+        if (!login) {
+            if (!r->logged_in) {
+                if (is_api(r))
+                    web_error_json(r, 401, "login_required");
+                else
+                    web_redirect(r, "/login");
+                return;
+            }
+            const char *tok = web_header(r, "X-CSRF-Token");
+            char *form_tok = NULL;
+            if (!tok && !is_api(r))
+                tok = form_tok = web_form_get(r, "csrf");
+            bool ok = web_csrf_ok(&r->sess, tok);
+            free(form_tok);
+            if (!ok) {
+                web_audit_refusal(r, "missing or wrong CSRF token");
+                if (is_api(r))
+                    web_error_json(r, 403, "csrf");
+                else
+                    web_error_page(r, 403, "页面已过期，请刷新后重新提交。");
+                return;
+            }
+        }
+    }
+    if (is_api(r)) {
+        if (!web_api_route(r))
+            web_error_json(r, 404, "not_found");
+    } else if (!web_pages_route(r)) {
+        web_error_page(r, 404, NULL);
+    }
+}
+
+/* ---- libmicrohttpd callbacks --------------------------------------- */
+
+static void req_free(web_req *r)
+{
+    if (r->pp)
+        MHD_destroy_post_processor(r->pp);
+    while (r->fields) {
+        web_field *f = r->fields;
+        r->fields = f->next;
+        free(f->name);
+        free(f->filename);
+        kh_buf_free(&f->data);
+        free(f);
+    }
+    free(r->disposition);
+    kh_buf_free(&r->body);
+    kh_buf_free(&r->out);
+    kh_buf_free(&r->cookie);
+    free(r->location);
+    free(r);
+}
+
+static enum MHD_Result send_response(web_req *r)
+{
+    size_t len = r->out.len;
+    char *data = kh_buf_take(&r->out, &len);
+    struct MHD_Response *resp =
+        data ? MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE)
+             : MHD_create_response_from_buffer(0, (void *)"",
+                                               MHD_RESPMEM_PERSISTENT);
+    if (!resp) {
+        free(data);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, "Content-Type",
+                            r->ctype ? r->ctype : "text/plain; charset=utf-8");
+    MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "Cache-Control",
+                            strncmp(r->url, "/static/", 8) == 0
+                                ? "public, max-age=3600"
+                                : "no-store");
+    if (r->cookie.len)
+        MHD_add_response_header(resp, "Set-Cookie", kh_buf_str(&r->cookie));
+    if (r->location)
+        MHD_add_response_header(resp, "Location", r->location);
+    if (r->disposition)
+        MHD_add_response_header(resp, "Content-Disposition", r->disposition);
+    enum MHD_Result ret =
+        MHD_queue_response(r->conn, r->status ? r->status : 200, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+/* MHD's post processor calls this for each piece of a multipart field;
+ * off 0 starts a new field.  Everything is kept under the upload cap. */
+static enum MHD_Result on_post_data(void *cls, enum MHD_ValueKind kind,
+                                    const char *key, const char *filename,
+                                    const char *content_type,
+                                    const char *transfer_encoding,
+                                    const char *data, uint64_t off,
+                                    size_t size)
+{
+    (void)kind;
+    (void)content_type;
+    (void)transfer_encoding;
+    web_req *r = cls;
+    web_field *f = r->fields_last;
+    if (off == 0 || !f) {
+        f = calloc(1, sizeof *f);
+        if (!f)
+            return MHD_NO;
+        f->name = strdup(key ? key : "");
+        f->filename = filename ? strdup(filename) : NULL;
+        kh_buf_init(&f->data, r->upload_cap);
+        if (!f->name || (filename && !f->filename)) {
+            free(f->name);
+            free(f->filename);
+            free(f);
+            return MHD_NO;
+        }
+        if (r->fields_last)
+            r->fields_last->next = f;
+        else
+            r->fields = f;
+        r->fields_last = f;
+    }
+    r->upload_total += size;
+    if (r->upload_total > r->upload_cap) {
+        r->too_big = true;
+        return MHD_NO;
+    }
+    if (size)
+        kh_buf_add(&f->data, data, size);
+    return kh_buf_status(&f->data) == KH_OK ? MHD_YES : MHD_NO;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+                                  const char *url, const char *method,
+                                  const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
+{
+    (void)version;
+    kh_web *app = cls;
+    web_req *r = *con_cls;
+    if (!r) {
+        r = calloc(1, sizeof *r);
+        if (!r)
+            return MHD_NO;
+        r->app = app;
+        r->conn = conn;
+        r->method = method;
+        r->url = url;
+        size_t cap = web_upload_url(url) ? WEB_UPLOAD_CAP : WEB_BODY_CAP;
+        kh_buf_init(&r->body, cap);
+        kh_buf_init(&r->out, 0);
+        kh_buf_init(&r->cookie, 1024);
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        snprintf(r->ip, sizeof r->ip, "?");
+        if (ci && ci->client_addr) {
+            const struct sockaddr *sa = ci->client_addr;
+            if (sa->sa_family == AF_INET)
+                inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+                          r->ip, sizeof r->ip);
+            else if (sa->sa_family == AF_INET6)
+                inet_ntop(AF_INET6,
+                          &((const struct sockaddr_in6 *)sa)->sin6_addr, r->ip,
+                          sizeof r->ip);
+        }
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                     "Content-Length");
+        if (cl && strtoull(cl, NULL, 10) > cap)
+            r->too_big = true;
+        const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                     "Content-Type");
+        r->upload_cap = cap;
+        if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0 &&
+            !r->too_big) {
+            r->pp = MHD_create_post_processor(conn, 64 * 1024, on_post_data,
+                                              r);
+            if (!r->pp)
+                r->bad_form = true;
+        }
+        *con_cls = r;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (r->pp) {
+            if (!r->too_big && !r->bad_form &&
+                MHD_post_process(r->pp, upload, *upload_size) != MHD_YES &&
+                !r->too_big)
+                r->bad_form = true;
+        } else if (!r->too_big) {
+            kh_buf_add(&r->body, upload, *upload_size);
+            if (kh_buf_status(&r->body) != KH_OK)
+                r->too_big = true;
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    dispatch(r);
+    return send_response(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn,
+                         void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)conn;
+    (void)toe;
+    if (*con_cls)
+        req_free(*con_cls);
+    *con_cls = NULL;
+}
+
+/* ---- signals and the main loop ------------------------------------- */
+
+static int stop_pipe[2] = {-1, -1};
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    int saved = errno;
+    char c = 1;
+    if (write(stop_pipe[1], &c, 1) < 0) {
+        /* nothing to do: the pipe is full, a stop is pending anyway */
+    }
+    errno = saved;
+}
+
+static bool parse_listen(const char *s, struct sockaddr_storage *ss,
+                         socklen_t *len)
+{
+    memset(ss, 0, sizeof *ss);
+    const char *colon = strrchr(s, ':');
+    if (!colon || colon == s)
+        return false;
+    char host[64];
+    size_t hl = (size_t)(colon - s);
+    if (hl >= sizeof host)
+        return false;
+    memcpy(host, s, hl);
+    host[hl] = '\0';
+    char *end;
+    unsigned long port = strtoul(colon + 1, &end, 10);
+    if (*end || colon[1] == '\0' || port > 65535)
+        return false;
+    if (host[0] == '[' && host[hl - 1] == ']') {
+        host[hl - 1] = '\0';
+        struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+        a->sin6_family = AF_INET6;
+        a->sin6_port = htons((uint16_t)port);
+        *len = sizeof *a;
+        return inet_pton(AF_INET6, host + 1, &a->sin6_addr) == 1;
+    }
+    struct sockaddr_in *a = (struct sockaddr_in *)ss;
+    a->sin_family = AF_INET;
+    a->sin_port = htons((uint16_t)port);
+    *len = sizeof *a;
+    return inet_pton(AF_INET, host, &a->sin_addr) == 1;
+}
+
+int web_run(kh_web *app, const char *listen)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl;
+    if (!parse_listen(listen, &ss, &sl)) {
+        fprintf(stderr, "kaohe serve: --listen wants ADDR:PORT, e.g. "
+                        "127.0.0.1:8080 (got \"%s\")\n", listen);
+        return 2;
+    }
+    if (pipe(stop_pipe) != 0) {
+        perror("kaohe serve: pipe");
+        return 3;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+    sa.sa_handler = on_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned threads = ncpu > 0 ? (unsigned)ncpu : 2;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
+    if (ss.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    struct MHD_Daemon *d = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, app,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)64,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+        MHD_OPTION_END);
+    if (!d) {
+        fprintf(stderr, "kaohe serve: cannot listen on %s\n", listen);
+        return 3;
+    }
+    const union MHD_DaemonInfo *di =
+        MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+    char host[64];
+    snprintf(host, sizeof host, "%.*s", (int)(strrchr(listen, ':') - listen),
+             listen);
+    printf("kaohe serve: listening on http://%s:%u/ (%u threads)\n", host,
+           di ? di->port : 0, threads);
+    fflush(stdout);
+
+    for (;;) {
+        struct pollfd p = {.fd = stop_pipe[0], .events = POLLIN};
+        int n = poll(&p, 1, -1);
+        if (n > 0)
+            break;
+        if (n < 0 && errno != EINTR)
+            break;
+    }
+    printf("kaohe serve: stopping\n");
+    fflush(stdout);
+    MHD_stop_daemon(d);
+    close(stop_pipe[0]);
+    close(stop_pipe[1]);
+    return 0;
+}

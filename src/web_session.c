@@ -1,0 +1,244 @@
+/*
+ * web_session.c - the web server's sessions and login throttling, kept
+ * in memory (a restart logs everyone out, which is the safe direction).
+ *
+ * Session ids and CSRF tokens are 128 random bits from libsodium
+ * (randombytes_buf) written as hex; ids are compared in constant time.
+ * A session ends on logout (server side), after WEB_SESSION_IDLE seconds
+ * without a request, or WEB_SESSION_ABSOLUTE seconds after login.  The
+ * tables are small arrays under one mutex: a college has dozens of users,
+ * and a linear scan of a few thousand entries costs microseconds.
+ */
+#include "web.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct throttle {
+    char key[KH_USER_NAME_MAX + 8];
+    int fails;
+    int64_t first;      /* start of the current window */
+} throttle;
+
+struct web_sessions {
+    pthread_mutex_t mu;
+    web_session *s;
+    size_t n, max;
+    throttle *t;
+    size_t nt, maxt;
+};
+
+web_sessions *web_sessions_new(size_t max)
+{
+    if (sodium_init() < 0)
+        return NULL;
+    web_sessions *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->max = max ? max : 1;
+    t->maxt = t->max;
+    t->s = calloc(t->max, sizeof *t->s);
+    t->t = calloc(t->maxt, sizeof *t->t);
+    if (!t->s || !t->t || pthread_mutex_init(&t->mu, NULL) != 0) {
+        free(t->s);
+        free(t->t);
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void web_sessions_free(web_sessions *t)
+{
+    if (!t)
+        return;
+    sodium_memzero(t->s, t->max * sizeof *t->s);
+    free(t->s);
+    free(t->t);
+    pthread_mutex_destroy(&t->mu);
+    free(t);
+}
+
+static void random_hex(char out[WEB_ID_HEX])
+{
+    unsigned char raw[16];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(out, WEB_ID_HEX, raw, sizeof raw);
+    sodium_memzero(raw, sizeof raw);
+}
+
+static void drop(web_sessions *t, size_t i)
+{
+    t->s[i] = t->s[--t->n];
+    sodium_memzero(&t->s[t->n], sizeof t->s[t->n]);
+}
+
+static bool expired(const web_session *s, int64_t now)
+{
+    return now - s->seen >= WEB_SESSION_IDLE ||
+           now - s->created >= WEB_SESSION_ABSOLUTE || now < s->created;
+}
+
+void web_session_create(web_sessions *t, const char *user, kh_role role,
+                        const char *unit, int64_t now, web_session *out)
+{
+    web_session s;
+    memset(&s, 0, sizeof s);
+    random_hex(s.id);
+    random_hex(s.csrf);
+    snprintf(s.user, sizeof s.user, "%s", user);
+    snprintf(s.unit, sizeof s.unit, "%s", unit ? unit : "");
+    s.role = role;
+    s.created = s.seen = now;
+    pthread_mutex_lock(&t->mu);
+    /* Sweep expired ones; when still full drop the oldest. */
+    for (size_t i = 0; i < t->n;)
+        if (expired(&t->s[i], now))
+            drop(t, i);
+        else
+            i++;
+    if (t->n == t->max) {
+        size_t old = 0;
+        for (size_t i = 1; i < t->n; i++)
+            if (t->s[i].created < t->s[old].created)
+                old = i;
+        drop(t, old);
+    }
+    t->s[t->n++] = s;
+    pthread_mutex_unlock(&t->mu);
+    *out = s;
+}
+
+static bool id_eq(const char *a, const char *b)
+{
+    return strlen(b) == WEB_ID_HEX - 1 &&
+           sodium_memcmp(a, b, WEB_ID_HEX - 1) == 0;
+}
+
+bool web_session_find(web_sessions *t, const char *id, int64_t now,
+                      web_session *out)
+{
+    if (!id || strlen(id) != WEB_ID_HEX - 1)
+        return false;
+    bool found = false;
+    pthread_mutex_lock(&t->mu);
+    for (size_t i = 0; i < t->n; i++) {
+        if (!id_eq(t->s[i].id, id))
+            continue;
+        if (expired(&t->s[i], now)) {
+            drop(t, i);
+        } else {
+            t->s[i].seen = now;
+            *out = t->s[i];
+            found = true;
+        }
+        break;
+    }
+    pthread_mutex_unlock(&t->mu);
+    return found;
+}
+
+void web_session_destroy(web_sessions *t, const char *id)
+{
+    if (!id || strlen(id) != WEB_ID_HEX - 1)
+        return;
+    pthread_mutex_lock(&t->mu);
+    for (size_t i = 0; i < t->n; i++)
+        if (id_eq(t->s[i].id, id)) {
+            drop(t, i);
+            break;
+        }
+    pthread_mutex_unlock(&t->mu);
+}
+
+void web_session_destroy_user(web_sessions *t, const char *user,
+                              const char *keep)
+{
+    pthread_mutex_lock(&t->mu);
+    for (size_t i = 0; i < t->n;)
+        if (strcmp(t->s[i].user, user) == 0 &&
+            !(keep && id_eq(t->s[i].id, keep)))
+            drop(t, i);
+        else
+            i++;
+    pthread_mutex_unlock(&t->mu);
+}
+
+bool web_csrf_ok(const web_session *s, const char *token)
+{
+    return token && s->csrf[0] && id_eq(s->csrf, token);
+}
+
+const char *web_session_cookie_name(bool secure)
+{
+    return secure ? "__Host-kh_session" : "kh_session";
+}
+
+void web_session_cookie(kh_buf *out, const char *id, bool secure)
+{
+    kh_buf_printf(out, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s",
+                  web_session_cookie_name(secure), id ? id : "",
+                  secure ? "; Secure" : "", id ? "" : "; Max-Age=0");
+}
+
+/* ---- throttling ---------------------------------------------------- */
+
+static throttle *throttle_find(web_sessions *t, const char *key)
+{
+    for (size_t i = 0; i < t->nt; i++)
+        if (strcmp(t->t[i].key, key) == 0)
+            return &t->t[i];
+    return NULL;
+}
+
+bool web_throttle_allowed(web_sessions *t, const char *key, int64_t now)
+{
+    pthread_mutex_lock(&t->mu);
+    throttle *th = throttle_find(t, key);
+    bool ok = !th || th->fails < WEB_THROTTLE_FAILS ||
+              now - th->first >= WEB_THROTTLE_WINDOW;
+    pthread_mutex_unlock(&t->mu);
+    return ok;
+}
+
+void web_throttle_fail(web_sessions *t, const char *key, int64_t now)
+{
+    pthread_mutex_lock(&t->mu);
+    throttle *th = throttle_find(t, key);
+    if (!th) {
+        /* Forget records whose window has passed; when still full, the
+         * oldest goes (an attacker filling the table only frees keys). */
+        for (size_t i = 0; i < t->nt;)
+            if (now - t->t[i].first >= WEB_THROTTLE_WINDOW)
+                t->t[i] = t->t[--t->nt];
+            else
+                i++;
+        if (t->nt == t->maxt) {
+            size_t old = 0;
+            for (size_t i = 1; i < t->nt; i++)
+                if (t->t[i].first < t->t[old].first)
+                    old = i;
+            t->t[old] = t->t[--t->nt];
+        }
+        th = &t->t[t->nt++];
+        memset(th, 0, sizeof *th);
+        snprintf(th->key, sizeof th->key, "%s", key);
+        th->first = now;
+    } else if (now - th->first >= WEB_THROTTLE_WINDOW) {
+        th->fails = 0;
+        th->first = now;
+    }
+    th->fails++;
+    pthread_mutex_unlock(&t->mu);
+}
+
+void web_throttle_clear(web_sessions *t, const char *key)
+{
+    pthread_mutex_lock(&t->mu);
+    throttle *th = throttle_find(t, key);
+    if (th)
+        *th = t->t[--t->nt];
+    pthread_mutex_unlock(&t->mu);
+}

@@ -1,0 +1,24 @@
+#!/bin/sh
+# tests/e2e/run.sh KAOHE SCREENS - the end-to-end year in a browser
+# (issue 4 item 7): playwright-core from tests/e2e/package-lock.json
+# driving Debian's chromium.  Fails, never skips, when node, npm or
+# chromium is missing (scripts/deps.sh installs them).  Run from the
+# repository root.
+set -u
+K=$1
+SCREENS=$2
+D=tests/e2e
+for tool in node npm; do
+    command -v $tool >/dev/null 2>&1 ||
+        { echo "FAIL: $tool is missing (make deps installs Debian's nodejs and npm)"; exit 1; }
+done
+[ -x "${KH_CHROMIUM:-/usr/bin/chromium}" ] ||
+    { echo "FAIL: ${KH_CHROMIUM:-/usr/bin/chromium} is missing (apt-get install chromium)"; exit 1; }
+if [ ! -f $D/node_modules/playwright-core/package.json ]; then
+    # offline first: a machine that ran this before has the package cached
+    (cd $D && { npm ci --offline --no-audit --no-fund >/dev/null 2>&1 ||
+                npm ci --no-audit --no-fund; }) ||
+        { echo "FAIL: npm ci in $D"; exit 1; }
+fi
+# The server under test may be the ASan build: leaks are checked at its exit.
+exec node $D/year.js "$K" "$SCREENS"

@@ -1,0 +1,386 @@
+// tests/e2e/year.js KAOHE SCREENS - the end-to-end year of issue 4 item 7:
+// playwright-core drives Debian's chromium through `kaohe serve` on a
+// store prepared here.  Steps (a screenshot of each under SCREENS):
+//   1. admin opens year 2025, uploads the example college's units, adds
+//      the unit's user, assigns the inspector and starts the self-check,
+//      all on the administration pages;
+//   2. the unit user of jd fills its self-check (checkbox, choice, counts,
+//      judgement below full marks: refused without a reason, saved with
+//      one) and uploads evidence; it cannot open another unit's form (403);
+//   3. the assigned inspector scores jd beside jd's self values (gaps
+//      marked); an unassigned unit is refused;
+//   4. admin publishes on the year's page; the results page marks the
+//      bottom three of each ranking, the same units as `kaohe results`;
+//   5. the unit user reads its own published score sheet and gets 403 on
+//      another unit's sheet, form and on the whole results page.
+// Only the bulk data of the other 27 units (their self-checks and the
+// inspection file) is imported with the CLI: the pages have no
+// whole-file import.  Run from the repository root (tests/e2e/run.sh
+// does).  Exits 1 on the first failed step, saying what was expected.
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { spawn, execFileSync } = require('child_process');
+const { chromium } = require('playwright-core');
+
+const KAOHE = path.resolve(process.argv[2] || '');
+const SCREENS = path.resolve(process.argv[3] || 'e2e-screens');
+const CHROMIUM = process.env.KH_CHROMIUM || '/usr/bin/chromium';
+const PW = 'e2e-password-2025';
+const YEAR = 2025;
+// The items the people fill in the browser; the rest of the year comes
+// from the example college's file, so that the year can be published.
+const BROWSER_ITEMS = ['1.1', '1.2', '1.3', '2.2'];
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kaohe-e2e-'));
+const DB = path.join(tmp, 'e2e.db');
+let server = null;
+let browser = null;
+let step = 0;
+
+function fail(msg) {
+  throw new Error(msg);
+}
+function expect(cond, msg) {
+  if (!cond) fail(msg);
+}
+
+// The CLI as the named person (recorded in the audit log).
+function cli(who, ...args) {
+  try {
+    return execFileSync(KAOHE, [...args, '--db', DB], {
+      env: { ...process.env, KAOHE_USER: who },
+      encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'pipe'],
+      input: args[0] === 'user' && args[1] === 'add' ? PW + '\n' : '',
+    });
+  } catch (e) {
+    fail(`kaohe ${args.join(' ')}: exit ${e.status}\n${e.stderr}${e.stdout}`);
+  }
+}
+
+// Parts of examples/college-2025.yaml: its header (branches and units)
+// and the entries of one phase, minus the ones filled in the browser.
+function collegeParts() {
+  const lines = fs.readFileSync('examples/college-2025.yaml', 'utf8').split('\n');
+  const at = (key) => lines.findIndex((l) => l.startsWith(key + ':'));
+  const head = lines.slice(0, at('entries'));
+  const units = lines.slice(at('branches'), at('entries'));
+  const tail = lines.slice(at('rosters'));
+  const inBrowser = (l) => BROWSER_ITEMS.some((i) => l.includes(`{unit: jd, item: "${i}",`));
+  const entries = (phase) =>
+    lines.filter((l) => /^  - \{unit: /.test(l) && l.includes(`phase: ${phase}`) && !inBrowser(l));
+  return {
+    units: units.join('\n') + '\n',
+    self: [...head, 'entries:', ...entries('self')].join('\n') + '\n',
+    inspection: [...head, 'entries:', ...entries('inspection'), ...tail].join('\n') + '\n',
+  };
+}
+
+function startServer() {
+  return new Promise((resolve, reject) => {
+    server = spawn(KAOHE, ['serve', '--db', DB, '--listen', '127.0.0.1:0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error('server did not start:\n' + err)), 30000);
+    server.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    server.stderr.on('data', (d) => {
+      err += d;
+      process.stderr.write(d);
+    });
+    server.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}) before listening:\n${err}`));
+    });
+  });
+}
+
+async function shot(page, name) {
+  step++;
+  const file = path.join(SCREENS, `${String(step).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  console.log(`  screenshot ${path.relative(process.cwd(), file)}`);
+}
+
+async function login(base, user) {
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+  const page = await ctx.newPage();
+  await page.goto(base + '/');
+  expect(page.url().endsWith('/login'), `anonymous / should lead to /login, got ${page.url()}`);
+  await page.fill('#user', user);
+  await page.fill('#password', PW);
+  await Promise.all([page.waitForURL(base + '/'), page.click('#login-submit')]);
+  const who = await page.textContent('#who');
+  expect(who.includes(user), `header should name ${user}, says ${who}`);
+  return page;
+}
+
+// Submits an administration form and expects its "done" page.
+async function adminSubmit(page, form) {
+  await Promise.all([
+    page.waitForURL((u) => u.searchParams.get('ok') === '1'),
+    page.click(`${form} button[type=submit]`),
+  ]);
+  const msg = await page.textContent('#msg');
+  expect(msg.includes('已完成'), `${form}: not confirmed (${msg})`);
+}
+
+async function expectStatus(page, url, want, what) {
+  const resp = await page.goto(url);
+  expect(resp.status() === want, `${what}: expected ${want}, got ${resp.status()} for ${url}`);
+}
+
+// Saves one item's form and waits for the page it redirects to.
+async function saveItem(page, item) {
+  const form = page.locator(`form[id="item-${item}"]`);
+  await Promise.all([
+    page.waitForURL((u) => u.searchParams.get('saved') === item),
+    form.locator('button[type=submit]').click(),
+  ]);
+  const msg = await page.textContent('#msg');
+  expect(msg.includes('已保存'), `saving ${item}: no confirmation (${msg})`);
+}
+
+async function main() {
+  expect(fs.existsSync(KAOHE), `no kaohe binary at ${KAOHE}`);
+  expect(fs.existsSync(CHROMIUM), `no chromium at ${CHROMIUM} (apt-get install chromium)`);
+  fs.mkdirSync(SCREENS, { recursive: true });
+  for (const f of fs.readdirSync(SCREENS)) if (f.endsWith('.png')) fs.unlinkSync(path.join(SCREENS, f));
+
+  // ---- the store, people and their roles
+  cli('setup', 'init');
+  cli('setup', 'rubric', 'import', 'rubrics/ideology-2020.yaml');
+  cli('setup', 'user', 'add', 'admin1', '--role', 'admin');
+  cli('setup', 'user', 'add', 'insp1', '--role', 'inspector');
+  const parts = collegeParts();
+  for (const [k, v] of Object.entries(parts)) fs.writeFileSync(path.join(tmp, `${k}.yaml`), v);
+
+  const base = await startServer();
+  console.log(`server at ${base}`);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    // launch() gives chromium a fresh temporary user-data-dir of its own
+    // (removed at close); each person below gets an isolated context.
+  });
+
+  // ---- 1. admin opens the year, imports the units, adds the unit's
+  // user, assigns the inspector, starts the self-check
+  console.log('1. admin opens the year and imports units');
+  const admin = await login(base, 'admin1');
+  await admin.goto(`${base}/admin/years`);
+  await admin.fill('#year-open input[name="year"]', String(YEAR));
+  await admin.selectOption('#year-open select[name="rubric"]', { index: 0 });
+  await adminSubmit(admin, '#year-open');
+  expect(await admin.locator(`#admin-year-${YEAR}`).count() === 1, 'year not listed after opening');
+  await admin.goto(`${base}/admin/years/${YEAR}`);
+  expect((await admin.textContent('#year-state')).includes('草稿'), 'new year not in draft');
+  await admin.setInputFiles('#units-import input[type="file"]', path.join(tmp, 'units.yaml'));
+  await adminSubmit(admin, '#units-import');
+  expect(await admin.locator('#units tbody tr').count() === 28, 'units page should list 28 units');
+  await shot(admin, 'admin-year-units-imported');
+  await admin.goto(`${base}/admin/users`);
+  await admin.fill('#user-add input[name="name"]', 'jd1');
+  await admin.selectOption('#user-add select[name="role"]', 'unit');
+  await admin.fill('#user-add input[name="unit"]', 'jd');
+  await admin.fill('#user-add input[name="password"]', PW);
+  await adminSubmit(admin, '#user-add');
+  expect(await admin.locator('#user-jd1').count() === 1, 'user jd1 not listed');
+  await admin.goto(`${base}/admin/years/${YEAR}`);
+  await admin.selectOption('#assign select[name="user"]', 'insp1');
+  await admin.check('#assign input[name="u_jd"]');
+  await adminSubmit(admin, '#assign');
+  expect((await admin.textContent('#assignments')).includes('insp1'), 'assignment not listed');
+  await adminSubmit(admin, '#year-advance');
+  expect((await admin.textContent('#year-state')).includes('自查'), 'year not in self_check');
+  await shot(admin, 'admin-year-self-check');
+  // the other units' self-checks, as their files
+  cli('admin1', 'import', 'assessment', path.join(tmp, 'self.yaml'));
+  await admin.goto(`${base}/`);
+  expect((await admin.textContent('#year-' + YEAR)).includes('自查'), 'dashboard: year not in self_check');
+  await shot(admin, 'admin-dashboard');
+
+  // ---- 2. the unit fills its self-check
+  console.log('2. unit jd fills its self-check');
+  const unit = await login(base, 'jd1');
+  await unit.goto(`${base}/years/${YEAR}`);
+  expect(await unit.locator('#progress tbody tr').count() === 1, 'unit sees other units in progress');
+  await Promise.all([unit.waitForURL(/\/units\/jd\/self$/), unit.click('#unit-jd a[href$="/self"]')]);
+  await shot(unit, 'unit-self-form-empty');
+  // checkbox
+  await unit.check('form[id="item-1.1"] input[name="in_documents"]');
+  await saveItem(unit, '1.1');
+  // option buttons
+  await unit.check('form[id="item-1.2"] input[name="in_report"][value="late"]');
+  await unit.fill('form[id="item-1.2"] textarea[name="note"]', '上半年书面汇报迟报');
+  await saveItem(unit, '1.2');
+  // counts
+  await unit.fill('form[id="item-1.3"] input[name="in_meetings"]', '3');
+  await unit.fill('form[id="item-1.3"] input[name="in_proofs"]', '2');
+  await saveItem(unit, '1.3');
+  // judgement below full marks: refused without a reason, saved with one
+  await unit.fill('form[id="item-2.2"] input[name="in_rating"]', '3.5');
+  await unit.fill('form[id="item-2.2"] textarea[name="note"]', '');
+  const bad = await Promise.all([
+    unit.waitForNavigation(),
+    unit.click('form[id="item-2.2"] button[type=submit]'),
+  ]);
+  expect(bad[0].status() === 422, `judgement below full marks without a reason: expected 422, got ${bad[0].status()}`);
+  expect(await unit.locator('#errors li').count() >= 1, 'the 422 page lists no error');
+  await shot(unit, 'unit-judgement-without-reason-refused');
+  await unit.goto(`${base}/years/${YEAR}/units/jd/self`);
+  await unit.fill('form[id="item-2.2"] input[name="in_rating"]', '3.5');
+  await unit.fill('form[id="item-2.2"] textarea[name="note"]', '支部书记履责报告对批评错误观点着墨不多');
+  await saveItem(unit, '2.2');
+  // evidence: a picture of the form, uploaded on item 1.3
+  const evidence = path.join(tmp, 'meeting-minutes.png');
+  await unit.screenshot({ path: evidence });
+  await unit.setInputFiles('form[id="evidence-1.3"] input[type="file"]', evidence);
+  await Promise.all([
+    unit.waitForURL((u) => u.searchParams.get('evidence') === '1'),
+    unit.click('form[id="evidence-1.3"] button[type=submit]'),
+  ]);
+  expect((await unit.textContent('#msg')).includes('已上传'), 'evidence upload not confirmed');
+  const link = unit.locator('.evidence-block:has(form[id="evidence-1.3"]) a.evidence');
+  expect(await link.count() === 1, 'uploaded evidence not listed on item 1.3');
+  await unit.goto(`${base}/years/${YEAR}`);
+  expect((await unit.textContent('#unit-jd .evidence-count')).trim() === '1', 'progress does not count the evidence');
+  await unit.goto(`${base}/years/${YEAR}/units/jd/self`);
+  const ev = JSON.parse(cli('admin1', 'evidence', 'list', '--year', String(YEAR), '--unit', 'jd', '--format', 'json'));
+  expect(JSON.stringify(ev).includes('1.3'), 'evidence of jd 1.3 not in the store');
+  // the form shows what was saved
+  expect(await unit.isChecked('form[id="item-1.1"] input[name="in_documents"]'), '1.1 not checked after save');
+  expect(await unit.isChecked('form[id="item-1.2"] input[value="late"]'), '1.2 option not kept');
+  expect(await unit.inputValue('form[id="item-1.3"] input[name="in_meetings"]') === '3', '1.3 count not kept');
+  expect(await unit.inputValue('form[id="item-2.2"] input[name="in_rating"]') === '3.5', '2.2 rating not kept');
+  await shot(unit, 'unit-self-form-filled');
+  // another unit's form: refused
+  await expectStatus(unit, `${base}/years/${YEAR}/units/xx/self`, 403, 'unit opens another unit\'s self-check');
+  await shot(unit, 'unit-other-unit-403');
+
+  // ---- 3. the inspector scores
+  console.log('3. the inspector scores jd');
+  await admin.goto(`${base}/admin/years/${YEAR}`);
+  await adminSubmit(admin, '#year-advance');
+  expect((await admin.textContent('#year-state')).includes('实地检查'), 'year not in inspection');
+  // the inspection file of the other units, the rosters, bonus and negative
+  cli('admin1', 'import', 'assessment', path.join(tmp, 'inspection.yaml'));
+  const insp = await login(base, 'insp1');
+  await insp.goto(`${base}/years/${YEAR}`);
+  await Promise.all([insp.waitForURL(/\/units\/jd\/inspection$/), insp.click('#unit-jd a[href$="/inspection"]')]);
+  const selfShown = await insp.textContent('form[id="item-1.3"] .self');
+  expect(selfShown.includes('3'), `inspection form does not show jd's self value for 1.3 (${selfShown})`);
+  await insp.check('form[id="item-1.1"] input[name="in_documents"]');
+  await saveItem(insp, '1.1');
+  await insp.check('form[id="item-1.2"] input[name="in_report"][value="late"]');
+  await insp.fill('form[id="item-1.2"] textarea[name="note"]', '上半年书面汇报6月下旬才报送，迟报');
+  await saveItem(insp, '1.2');
+  await insp.fill('form[id="item-1.3"] input[name="in_meetings"]', '2');
+  await insp.fill('form[id="item-1.3"] input[name="in_proofs"]', '2');
+  await insp.fill('form[id="item-1.3"] textarea[name="note"]', '专题会议记录2份，印证材料2份');
+  await saveItem(insp, '1.3');
+  await insp.fill('form[id="item-2.2"] input[name="in_rating"]', '3.5');
+  await insp.fill('form[id="item-2.2"] textarea[name="note"]', '支部书记履责报告对批评错误观点着墨不多');
+  await saveItem(insp, '2.2');
+  // the gap between jd's 3 meetings and the inspector's 2 is highlighted
+  expect(await insp.locator('form[id="item-1.3"] label.gap').count() >= 1, 'no gap marked on 1.3');
+  await insp.locator('form[id="item-1.3"]').scrollIntoViewIfNeeded();
+  await shot(insp, 'inspector-form-gap');
+  await expectStatus(insp, `${base}/years/${YEAR}/units/xx/inspection`, 403, 'inspector opens an unassigned unit');
+
+  // ---- 4. admin publishes; the results page marks the bottom three
+  console.log('4. admin publishes');
+  await admin.goto(`${base}/admin/years/${YEAR}`);
+  await adminSubmit(admin, '#year-advance'); // -> review
+  expect((await admin.textContent('#year-state')).includes('复核'), 'year not in review');
+  await admin.goto(`${base}/years/${YEAR}/results`);
+  await shot(admin, 'admin-results-review');
+  await admin.goto(`${base}/admin/years/${YEAR}`);
+  await admin.fill('#year-advance input[name="reason"]', '2025年度考核结果经党委会审定后公布');
+  await adminSubmit(admin, '#year-advance'); // -> published
+  await shot(admin, 'admin-year-published');
+  await admin.goto(`${base}/years/${YEAR}`);
+  expect((await admin.textContent('#year-state')).includes('已公布'), 'year not published');
+  await Promise.all([admin.waitForURL(/\/results$/), admin.click('#nav-results')]);
+  const json = JSON.parse(cli('admin1', 'results', '--year', String(YEAR), '--format', 'json'));
+  const ids = Object.keys(json.rankings || {});
+  expect(ids.length === 2, `results JSON should have two rankings, has ${ids.length}`);
+  for (const id of ids) {
+    const want = json.rankings[id].filter((r) => r.bottom).map((r) => r.name);
+    // three, or more when the third place is shared (SCORING.md)
+    expect(want.length >= 3, `ranking ${id}: JSON marks ${want.length} bottom units`);
+    const table = admin.locator(`table[id="ranking-${id}"]`);
+    expect(await table.locator('tbody tr').count() === json.rankings[id].length,
+      `ranking ${id}: page and JSON list different numbers of rows`);
+    const got = await table.locator('tr.bottom td:nth-child(2)').allTextContents();
+    expect(JSON.stringify(got) === JSON.stringify(want),
+      `ranking ${id}: page marks ${JSON.stringify(got)} as bottom three, JSON ${JSON.stringify(want)}`);
+    const marks = await table.locator('tr.bottom td.mark').allTextContents();
+    expect(marks.length === want.length && marks.every((m) => m.includes('后三位')), `ranking ${id}: bottom rows not labelled`);
+  }
+  expect(await admin.locator('svg#chart-totals rect').count() === 28, 'chart should have 28 bars');
+  await shot(admin, 'admin-results-published-bottom-three');
+
+  // ---- 5. the unit reads its own published sheet, nothing else
+  console.log('5. unit jd after publication');
+  await expectStatus(unit, `${base}/years/${YEAR}/results/jd`, 200, 'unit opens its own published sheet');
+  const jd = json.units.find((u) => u.id === 'jd');
+  const shown = (await unit.textContent('#sheet tr:has(th:text-is("总分")) td.score')).trim();
+  expect(Number(shown) === jd.total, `own sheet shows total ${shown}, the results ${jd.total}`);
+  expect((await unit.textContent('#explain')).includes('1.3'), 'own sheet has no derivation of 1.3');
+  await shot(unit, 'unit-own-sheet');
+  await expectStatus(unit, `${base}/years/${YEAR}/results/xx`, 403, 'unit opens another unit\'s sheet');
+  await shot(unit, 'unit-other-sheet-403');
+  await expectStatus(unit, `${base}/years/${YEAR}/units/xx/self`, 403, 'unit opens another unit\'s form');
+  await expectStatus(unit, `${base}/years/${YEAR}/results`, 403, 'unit opens the whole results page');
+
+  // every refusal above is in the audit log
+  const audit = cli('admin1', 'audit', 'log');
+  expect((audit.match(/web\.refused/g) || []).length >= 5, 'refusals missing from the audit log');
+}
+
+async function stop() {
+  if (browser) await browser.close().catch(() => {});
+  if (server && server.exitCode === null) {
+    server.removeAllListeners('exit');
+    const done = new Promise((r) => server.once('exit', (code, sig) => r([code, sig])));
+    server.kill('SIGTERM');
+    const [code, sig] = await done;
+    if (code !== 0) {
+      console.error(`server ended with ${code ?? sig} after SIGTERM`);
+      return false;
+    }
+  }
+  return true;
+}
+
+// Failing unless the journey reaches its end: node exiting early on an
+// empty event loop must not pass.
+process.exitCode = 1;
+main().then(
+  async () => {
+    const ok = await stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+    if (!ok) process.exit(1);
+    process.exitCode = 0;
+    console.log(`ok: e2e year (${step} screenshots in ${SCREENS})`);
+  },
+  async (e) => {
+    console.error('FAIL: ' + (e && e.message ? e.message : e));
+    await stop();
+    console.error(`(store and logs kept in ${tmp})`);
+    process.exit(1);
+  },
+);

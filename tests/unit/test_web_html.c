@@ -1,0 +1,212 @@
+/*
+ * test_web_html.c - the web server's escapers, sessions, CSRF tokens and
+ * login throttling (src/web_html.c, src/web_session.c).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "web.h"
+
+static char *esc(void (*fn)(kh_buf *, const char *), const char *s)
+{
+    static char out[4096];
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    fn(&b, s);
+    snprintf(out, sizeof out, "%s", kh_buf_str(&b));
+    kh_buf_free(&b);
+    return out;
+}
+
+static void test_text_xss(void **state)
+{
+    (void)state;
+    const char *note = "<script>alert(1)</script>\"><img src=x onerror=alert(2)>";
+    char *t = esc(web_html_text, note);
+    assert_null(strchr(t, '<'));
+    assert_null(strchr(t, '>'));
+    assert_null(strchr(t, '"'));
+    assert_string_equal(t, "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;"
+                           "&lt;img src=x onerror=alert(2)&gt;");
+    assert_string_equal(esc(web_html_text, "a & b 'c'"), "a &amp; b &#39;c&#39;");
+    assert_string_equal(esc(web_html_text, NULL), "");
+    assert_string_equal(esc(web_html_text, "中文\n备注"), "中文\n备注");
+}
+
+static void test_attr(void **state)
+{
+    (void)state;
+    char *t = esc(web_html_attr, "\" onmouseover=`x` '");
+    assert_string_equal(t, "&quot; onmouseover&#61;&#96;x&#96; &#39;");
+}
+
+static void test_controls_and_bad_utf8(void **state)
+{
+    (void)state;
+    assert_string_equal(esc(web_html_text, "a\x01\x1b" "b\x7f"), "ab");
+    /* a lone continuation byte and an overlong '<' become U+FFFD */
+    assert_string_equal(esc(web_html_text, "x\x80y"), "x\xEF\xBF\xBDy");
+    char *t = esc(web_html_text, "\xC0\xBC");
+    assert_null(strchr(t, '<'));
+    assert_string_equal(t, "\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+static void test_url(void **state)
+{
+    (void)state;
+    assert_string_equal(esc(web_html_url, "jd/../x y?\"<"),
+                        "jd%2F..%2Fx%20y%3F%22%3C");
+    assert_string_equal(esc(web_html_url, "1.3"), "1.3");
+    assert_string_equal(esc(web_html_url, "机"), "%E6%9C%BA");
+}
+
+static void test_json_str(void **state)
+{
+    (void)state;
+    assert_string_equal(esc(web_json_str, "</script>\"\\\n"),
+                        "\"\\u003c/script\\u003e\\\"\\\\\\u000a\"");
+}
+
+static void test_split_path(void **state)
+{
+    (void)state;
+    char buf[256];
+    const char *seg[8];
+    assert_int_equal(web_split_path("/api/v1/years/2025/entries/jd/1.3/self",
+                                    buf, sizeof buf, seg, 8), 8);
+    assert_string_equal(seg[6], "1.3");
+    assert_int_equal(web_split_path("/a/%2e%2e/b", buf, sizeof buf, seg, 8), -1);
+    assert_int_equal(web_split_path("/a/../b", buf, sizeof buf, seg, 8), -1);
+    assert_int_equal(web_split_path("/a//b", buf, sizeof buf, seg, 8), -1);
+    assert_int_equal(web_split_path("/a/%00b", buf, sizeof buf, seg, 8), -1);
+    assert_int_equal(web_split_path("/a/%4", buf, sizeof buf, seg, 8), -1);
+    assert_int_equal(web_split_path("/x%20y/", buf, sizeof buf, seg, 8), 1);
+    assert_string_equal(seg[0], "x y");
+    assert_int_equal(web_split_path("/1/2/3", buf, sizeof buf, seg, 2), -1);
+}
+
+static void test_sessions(void **state)
+{
+    (void)state;
+    web_sessions *t = web_sessions_new(4);
+    assert_non_null(t);
+    web_session a, b, f;
+    web_session_create(t, "alice", KH_ROLE_UNIT, "jd", 1000, &a);
+    web_session_create(t, "alice", KH_ROLE_UNIT, "jd", 1000, &b);
+    assert_int_equal(strlen(a.id), 32);
+    assert_string_not_equal(a.id, b.id);      /* new id at every login */
+    assert_string_not_equal(a.id, a.csrf);
+    assert_true(web_session_find(t, a.id, 1001, &f));
+    assert_string_equal(f.user, "alice");
+    assert_string_equal(f.unit, "jd");
+    assert_int_equal(f.role, KH_ROLE_UNIT);
+    /* unknown, truncated and empty ids */
+    assert_false(web_session_find(t, "00000000000000000000000000000000", 1001, &f));
+    char shorter[32];
+    memcpy(shorter, a.id, 31);
+    shorter[31] = '\0';
+    assert_false(web_session_find(t, shorter, 1001, &f));
+    assert_false(web_session_find(t, "", 1001, &f));
+    assert_false(web_session_find(t, NULL, 1001, &f));
+    /* idle timeout: seen at 1001, gone after 30 minutes without requests */
+    assert_true(web_session_find(t, a.id, 1001 + WEB_SESSION_IDLE - 1, &f));
+    assert_false(web_session_find(t, b.id, 1001 + WEB_SESSION_IDLE, &f));
+    /* absolute timeout: kept alive every 10 minutes, still ends at 8 h */
+    int64_t now = 1001 + WEB_SESSION_IDLE - 1;
+    while (now + 600 < 1000 + WEB_SESSION_ABSOLUTE) {
+        now += 600;
+        assert_true(web_session_find(t, a.id, now, &f));
+    }
+    assert_false(web_session_find(t, a.id, 1000 + WEB_SESSION_ABSOLUTE, &f));
+    /* server-side logout */
+    web_session_create(t, "bob", KH_ROLE_ADMIN, NULL, 5000, &a);
+    web_session_destroy(t, a.id);
+    assert_false(web_session_find(t, a.id, 5001, &f));
+    /* a full table drops the oldest */
+    web_session s[5];
+    for (int i = 0; i < 5; i++)
+        web_session_create(t, "c", KH_ROLE_AUDITOR, NULL, 6000 + i, &s[i]);
+    assert_false(web_session_find(t, s[0].id, 6010, &f));
+    assert_true(web_session_find(t, s[4].id, 6010, &f));
+    /* password change ends the user's other sessions */
+    web_session_destroy_user(t, "c", s[4].id);
+    assert_false(web_session_find(t, s[3].id, 6011, &f));
+    assert_true(web_session_find(t, s[4].id, 6011, &f));
+    web_sessions_free(t);
+}
+
+static void test_csrf(void **state)
+{
+    (void)state;
+    web_sessions *t = web_sessions_new(8);
+    web_session a, b;
+    web_session_create(t, "alice", KH_ROLE_ADMIN, NULL, 1, &a);
+    web_session_create(t, "bob", KH_ROLE_ADMIN, NULL, 1, &b);
+    assert_true(web_csrf_ok(&a, a.csrf));
+    assert_false(web_csrf_ok(&a, b.csrf));     /* another session's token */
+    assert_false(web_csrf_ok(&a, NULL));
+    assert_false(web_csrf_ok(&a, ""));
+    assert_false(web_csrf_ok(&a, a.id));
+    char longer[40];
+    snprintf(longer, sizeof longer, "%sx", a.csrf);
+    assert_false(web_csrf_ok(&a, longer));
+    web_sessions_free(t);
+}
+
+static void test_cookie(void **state)
+{
+    (void)state;
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    web_session_cookie(&b, "abc", false);
+    assert_string_equal(kh_buf_str(&b),
+                        "kh_session=abc; Path=/; HttpOnly; SameSite=Strict");
+    kh_buf_reset(&b);
+    web_session_cookie(&b, "abc", true);
+    assert_string_equal(kh_buf_str(&b), "__Host-kh_session=abc; Path=/; "
+                                        "HttpOnly; SameSite=Strict; Secure");
+    kh_buf_reset(&b);
+    web_session_cookie(&b, NULL, false);
+    assert_non_null(strstr(kh_buf_str(&b), "Max-Age=0"));
+    kh_buf_free(&b);
+}
+
+static void test_throttle(void **state)
+{
+    (void)state;
+    web_sessions *t = web_sessions_new(8);
+    for (int i = 0; i < WEB_THROTTLE_FAILS - 1; i++) {
+        web_throttle_fail(t, "u:alice", 100 + i);
+        assert_true(web_throttle_allowed(t, "u:alice", 100 + i));
+    }
+    web_throttle_fail(t, "u:alice", 110);
+    assert_false(web_throttle_allowed(t, "u:alice", 111));
+    assert_true(web_throttle_allowed(t, "u:bob", 111));
+    assert_true(web_throttle_allowed(t, "u:alice", 100 + WEB_THROTTLE_WINDOW));
+    web_throttle_clear(t, "u:alice");
+    assert_true(web_throttle_allowed(t, "u:alice", 112));
+    web_sessions_free(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_text_xss),
+        cmocka_unit_test(test_attr),
+        cmocka_unit_test(test_controls_and_bad_utf8),
+        cmocka_unit_test(test_url),
+        cmocka_unit_test(test_json_str),
+        cmocka_unit_test(test_split_path),
+        cmocka_unit_test(test_sessions),
+        cmocka_unit_test(test_csrf),
+        cmocka_unit_test(test_cookie),
+        cmocka_unit_test(test_throttle),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

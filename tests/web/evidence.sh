@@ -1,0 +1,113 @@
+#!/bin/sh
+# tests/web/evidence.sh KAOHE - evidence on the self-check form of
+# `kaohe serve`: upload (multipart, CSRF), listed on the form, download
+# byte for byte with the entry's read rules (own unit, assigned
+# inspector, auditor; not another unit), a refused type answered with a
+# Chinese message and the reason, upload before the item is saved,
+# counts on the progress table.  Run from the repository root.
+set -u
+K=$1
+T=$(mktemp -d)
+PID=
+cleanup() {
+    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+export KAOHE_USER=setup
+DB=$T/t.db
+{
+    $K init --db "$DB" &&
+    $K rubric import rubrics/ideology-2020.yaml --db "$DB" &&
+    $K year open 2025 --rubric ideology-2020 --db "$DB" &&
+    $K units import examples/units-2025.csv --year 2025 --db "$DB" &&
+    $K year advance 2025 --db "$DB" &&
+    echo password123 | $K user add admin1 --role admin --db "$DB" &&
+    echo password123 | $K user add insp1 --role inspector --db "$DB" &&
+    echo password123 | $K user add insp2 --role inspector --db "$DB" &&
+    echo password123 | $K user add aud1 --role auditor --db "$DB" &&
+    echo password123 | $K user add jd1 --role unit --unit jd --db "$DB" &&
+    echo password123 | $K user add xx1 --role unit --unit xx --db "$DB" &&
+    $K user assign insp1 --year 2025 --unit jd --db "$DB" &&
+    $K user assign insp2 --year 2025 --unit xx --db "$DB"
+} >"$T/setup.log" 2>&1 || { cat "$T/setup.log"; echo "FAIL: setup"; exit 1; }
+
+$K serve --db "$DB" --listen 127.0.0.1:0 >"$T/serve.log" 2>"$T/serve.err" &
+PID=$!
+i=0
+while ! grep -q listening "$T/serve.log" 2>/dev/null; do
+    i=$((i + 1))
+    [ $i -gt 100 ] && { cat "$T/serve.err"; echo "FAIL: server did not start"; exit 1; }
+    sleep 0.1
+done
+PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/serve.log")
+B=http://127.0.0.1:$PORT
+
+get() { curl -s -o "$T/body" -w '%{http_code}' -b "$T/$1.jar" "$B$2"; }
+post() {
+    jar=$1 p=$2
+    shift 2
+    curl -s -o "$T/body" -w '%{http_code}' -b "$T/$jar.jar" "$@" "$B$p"
+}
+expect() {
+    [ "$1" = "$2" ] || fail "$3: expected $1, got $2 ($(head -c 300 "$T/body" | tr '\n' ' '))"
+}
+has() { grep -q "$1" "$T/body" || fail "$2: page has no $1"; }
+login() {
+    s=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/$1.jar" -H 'Content-Type: application/json' \
+        --data-binary "{\"user\":\"$1\",\"password\":\"password123\"}" "$B/api/v1/login")
+    expect 200 "$s" "login $1"
+    sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p' "$T/body" >"$T/$1.csrf"
+}
+for u in admin1 insp1 insp2 aud1 jd1 xx1; do login $u; done
+J=$(cat "$T/jd1.csrf") X=$(cat "$T/xx1.csrf")
+
+printf '%%PDF-1.4\n%% minutes of the meeting 会议记录\n%%%%EOF\n' >"$T/会议记录.pdf"
+printf 'MZ\220\000\003\000\000\000' >"$T/tool.exe"
+U=/years/2025/units/jd/self/1.3/evidence
+
+# upload before the entry exists: told to save first
+expect 422 "$(post jd1 $U -F "csrf=$J" -F "file=@$T/会议记录.pdf")" "upload before save"
+has '请先保存本项' "upload before save"
+# save the item, then upload
+expect 303 "$(post jd1 /years/2025/units/jd/self/1.3 -d "csrf=$J&version=0&in_meetings=2&in_proofs=2&note=x")" "save item"
+expect 403 "$(post jd1 $U -F "file=@$T/会议记录.pdf")" "upload without CSRF"
+expect 403 "$(post xx1 $U -F "csrf=$X" -F "file=@$T/会议记录.pdf")" "another unit uploads"
+expect 403 "$(post insp1 $U -F "csrf=$(cat "$T/insp1.csrf")" -F "file=@$T/会议记录.pdf")" "inspector uploads self evidence"
+expect 422 "$(post jd1 $U -F "csrf=$J" -F "file=@$T/tool.exe")" "exe refused"
+has '文件类型不符合要求' "exe refused"
+has 'id="reason"' "exe refused: no reason"
+grep -q 'Windows\|exe' "$T/body" || fail "exe refused: the reason does not say what the file is"
+expect 303 "$(post jd1 $U -F "csrf=$J" -F "file=@$T/会议记录.pdf")" "upload pdf"
+expect 200 "$(get jd1 /years/2025/units/jd/self)" "form after upload"
+has 'id="evidence-1.3"' "form"
+has '会议记录.pdf' "form lists the file"
+H=$(sha256sum "$T/会议记录.pdf" | cut -c1-64)
+D=/years/2025/units/jd/evidence/$H
+grep -q "$D" "$T/body" || fail "form has no download link"
+
+# download: byte for byte, the entry's read rules
+for who in jd1 insp1 aud1 admin1; do
+    expect 200 "$(curl -s -o "$T/got" -D "$T/h" -w '%{http_code}' -b "$T/$who.jar" "$B$D")" "$who downloads"
+    cmp -s "$T/got" "$T/会议记录.pdf" || fail "$who: downloaded bytes differ"
+done
+grep -qi '^Content-Type: application/pdf' "$T/h" || fail "download content type"
+grep -qi "^Content-Disposition: attachment; filename=\"evidence.pdf\"; filename\*=UTF-8''%E4%BC%9A" "$T/h" || fail "download disposition"
+expect 403 "$(get xx1 $D)" "another unit downloads"
+expect 403 "$(get insp2 $D)" "unassigned inspector downloads"
+expect 404 "$(get xx1 /years/2025/units/xx/evidence/$H)" "hash under another unit"
+expect 404 "$(get jd1 /years/2025/units/jd/evidence/0000)" "unknown hash"
+
+# counts on the progress table
+expect 200 "$(get admin1 /years/2025)" "progress"
+grep -q 'id="unit-jd">.*<td class="num evidence-count">1</td>' "$T/body" || fail "progress: jd evidence count"
+grep -q 'id="unit-xx">.*<td class="num evidence-count">0</td>' "$T/body" || fail "progress: xx evidence count"
+
+$K audit log --db "$DB" | grep -q evidence || fail "upload not audited"
+
+[ $fails -eq 0 ] && echo "ok: web evidence" && exit 0
+echo "$fails failure(s)"
+exit 1

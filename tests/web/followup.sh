@@ -1,0 +1,104 @@
+#!/bin/sh
+# tests/web/followup.sh KAOHE - the follow-up page of a published year in
+# `kaohe serve`: bottom units listed, talks and rectification items added
+# by admin (CSRF, located errors), an overdue item marked, an item
+# closed, a good practice recorded; auditor reads, inspector and unit
+# users are refused (and audited); text shown escaped.  Run from the
+# repository root.
+set -u
+K=$1
+T=$(mktemp -d)
+PID=
+cleanup() {
+    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+export KAOHE_USER=setup
+# a fixed clock: 2026-03-01, so a deadline in February is overdue
+export KAOHE_NOW=1772323200
+DB=$T/t.db
+{
+    $K init --db "$DB" &&
+    $K rubric import rubrics/ideology-2020.yaml --db "$DB" &&
+    $K year open 2025 --rubric ideology-2020 --db "$DB" &&
+    $K import assessment examples/college-2025.yaml --db "$DB" &&
+    $K year advance 2025 --db "$DB" &&
+    $K year advance 2025 --db "$DB" &&
+    $K year advance 2025 --db "$DB" &&
+    $K year advance 2025 --allow-missing --db "$DB" &&
+    echo password123 | $K user add admin1 --role admin --db "$DB" &&
+    echo password123 | $K user add insp1 --role inspector --db "$DB" &&
+    echo password123 | $K user add aud1 --role auditor --db "$DB" &&
+    echo password123 | $K user add yx1 --role unit --unit yx --db "$DB"
+} >"$T/setup.log" 2>&1 || { cat "$T/setup.log"; echo "FAIL: setup"; exit 1; }
+
+$K serve --db "$DB" --listen 127.0.0.1:0 >"$T/serve.log" 2>"$T/serve.err" &
+PID=$!
+i=0
+while ! grep -q listening "$T/serve.log" 2>/dev/null; do
+    i=$((i + 1))
+    [ $i -gt 100 ] && { cat "$T/serve.err"; echo "FAIL: server did not start"; exit 1; }
+    sleep 0.1
+done
+PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/serve.log")
+B=http://127.0.0.1:$PORT
+
+get() { curl -s -o "$T/body" -w '%{http_code}' -b "$T/$1.jar" "$B$2"; }
+post() {
+    jar=$1 p=$2
+    shift 2
+    curl -s -o "$T/body" -w '%{http_code}' -b "$T/$jar.jar" "$@" "$B$p"
+}
+expect() {
+    [ "$1" = "$2" ] || fail "$3: expected $1, got $2 ($(head -c 300 "$T/body" | tr '\n' ' '))"
+}
+has() { grep -q "$1" "$T/body" || fail "$2: page has no $1"; }
+login() {
+    s=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/$1.jar" -H 'Content-Type: application/json' \
+        --data-binary "{\"user\":\"$1\",\"password\":\"password123\"}" "$B/api/v1/login")
+    expect 200 "$s" "login $1"
+    sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p' "$T/body" >"$T/$1.csrf"
+}
+for u in admin1 insp1 aud1 yx1; do login $u; done
+A=$(cat "$T/admin1.csrf")
+F=/years/2025/followup
+
+expect 200 "$(get admin1 $F)" "admin follow-up page"
+for id in followup-yx followup-jz talk-add item-add practice-add; do has "id=\"$id\"" "follow-up page"; done
+expect 403 "$(get insp1 $F)" "inspector follow-up page"
+expect 403 "$(get yx1 $F)" "unit follow-up page"
+expect 403 "$(post yx1 $F/talks -d "csrf=$(cat "$T/yx1.csrf")&unit=yx&date=2026-02-01&by=x&summary=x")" "unit adds a talk"
+expect 403 "$(post aud1 $F/items -d "csrf=$(cat "$T/aud1.csrf")&unit=yx&text=x&deadline=2026-02-01")" "auditor adds an item"
+expect 403 "$(post admin1 $F/talks -d "unit=yx&date=2026-02-01&by=x&summary=x")" "talk without CSRF"
+
+expect 303 "$(post admin1 $F/talks -d "csrf=$A&unit=yx&date=2026-02-01&by=%E5%AE%A3%E4%BC%A0%E9%83%A8&summary=%3Cscript%3Ealert(1)%3C%2Fscript%3E")" "add talk"
+expect 422 "$(post admin1 $F/talks -d "csrf=$A&unit=yx&date=2026-02-30&by=x&summary=x")" "talk on a bad date"
+has 'id="errors"' "bad date"
+expect 422 "$(post admin1 $F/talks -d "csrf=$A&unit=jd&date=2026-02-01&by=x&summary=x")" "talk with a unit not in the bottom list"
+expect 422 "$(post admin1 $F/items -d "csrf=$A&unit=yx&text=&deadline=2026-02-01")" "item without text"
+expect 303 "$(post admin1 $F/items -d "csrf=$A&unit=yx&text=overdue-item&deadline=2026-02-01")" "add overdue item"
+expect 303 "$(post admin1 $F/items -d "csrf=$A&unit=jz&text=later-item&deadline=2026-12-31")" "add later item"
+expect 200 "$(get aud1 $F)" "auditor follow-up page"
+grep -q 'class="overdue"><td>overdue-item' "$T/body" || fail "overdue item not marked"
+grep -q 'class="overdue"><td>later-item' "$T/body" && fail "item not yet due marked overdue"
+grep -q '<script>alert' "$T/body" && fail "XSS: talk summary not escaped"
+has '&lt;script&gt;alert(1)' "talk summary"
+grep -q 'id="item-close-' "$T/body" && fail "auditor sees close forms"
+expect 200 "$(get admin1 $F)" "admin follow-up page"
+ID=$(sed -n 's/.*id="item-close-\([0-9]*\)".*/\1/p' "$T/body" | head -1)
+[ -n "$ID" ] || fail "no close form"
+expect 303 "$(post admin1 $F/items/$ID/close -d "csrf=$A&date=2026-02-20")" "close item"
+expect 422 "$(post admin1 $F/items/$ID/close -d "csrf=$A&date=2026-02-21")" "close a closed item"
+expect 303 "$(post admin1 /years/2025/practices -d "csrf=$A&unit=jd&title=good-practice&text=details")" "add practice"
+expect 200 "$(get admin1 $F)" "page after changes"
+has '已完成（2026-02-20）' "closed item"
+has 'good-practice' "practice"
+$K followup list --year 2025 --db "$DB" | grep -q 'overdue-item' || fail "item not in the store"
+
+[ $fails -eq 0 ] && echo "ok: web followup" && exit 0
+echo "$fails failure(s)"
+exit 1
