@@ -44,6 +44,12 @@ int kh_cmd_user(int argc, char **argv);
 int kh_cmd_evidence(int argc, char **argv);
 int kh_cmd_followup(int argc, char **argv);
 int kh_cmd_practice(int argc, char **argv);
+/* Official documents (src/cmd_export.c): `kaohe export xlsx|html`
+ * (argv[0] is "xlsx" or "html", called by kh_cmd_export) and
+ * `kaohe compare`. */
+int kh_cmd_export_doc(int argc, char **argv);
+int kh_cmd_compare(int argc, char **argv);
+
 /* `kaohe serve` (src/serve.c, src/web_*.c). */
 int kh_cmd_serve(int argc, char **argv);
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kaohe/export.h"
 #include "kaohe/store_evidence.h"
 #include "kaohe/store_followup.h"
 
@@ -33,7 +34,7 @@ static void followup_help(void)
         "       kaohe followup item add --year Y --unit U --text TEXT\n"
         "                               --deadline D\n"
         "       kaohe followup item close ID --date D [--evidence FILE]\n"
-        "       kaohe followup list --year Y [--format table|json]\n"
+        "       kaohe followup list --year Y [--format table|json|csv|html]\n"
         "\n"
         "Using the results (考核结果运用): the units ranked in the bottom\n"
         "places of a published year (from its frozen results) get a\n"
@@ -59,7 +60,8 @@ static void followup_help(void)
         "      --deadline D      its deadline\n"
         "      --evidence FILE   proof of completion (PDF, JPEG, PNG, Word,\n"
         "                        Excel; at most 20 MiB)\n"
-        "  -f, --format FORMAT   list: table (default) or json\n"
+        "  -f, --format FORMAT   list: table (default), json, csv or html (a\n"
+        "                        printable page)\n"
         KH_STORE_OPTS_HELP
         "  -h, --help            show this help\n"
         "\n"
@@ -96,6 +98,7 @@ typedef struct fopts {
     const char *unit, *date, *by, *summary, *text, *deadline, *evidence,
         *title;
     bool json;
+    const char *doc;    /* "csv" or "html" (followup list), else NULL */
 } fopts;
 
 static const struct option long_opts[] = {
@@ -145,6 +148,9 @@ static int parse_opts(kh_cli_ctx *c, const char *cmd, int argc, char **argv,
         case 'f':
             if (strcmp(optarg, "json") == 0)
                 f->json = true;
+            else if (help == followup_help && (!strcmp(optarg, "csv") ||
+                                               !strcmp(optarg, "html")))
+                f->doc = optarg;
             else if (strcmp(optarg, "table") != 0)
                 return kh_cli_usage_error(cmd, "unknown format '%s' "
                                           "(expected table or json)", optarg);
@@ -244,6 +250,17 @@ static int run(kh_cli_ctx *c, int which, const fopts *f, int64_t id)
         break;
     }
     case 3:
+        if (f->doc) {
+            /* The report documents (lib/export_followup.c). */
+            kh_export *x = NULL;
+            st = kh_export_open(c->store, f->year, c->e, &x);
+            if (st == KH_OK)
+                st = !strcmp(f->doc, "csv")
+                         ? kh_export_followup_csv(x, &b, c->e)
+                         : kh_export_followup_html(x, &b, c->e);
+            kh_export_free(x);
+            break;
+        }
         st = kh_store_followup_report(c->store, f->year, fmt, &b, c->e);
         break;
     case 4:

@@ -593,6 +593,8 @@ static void export_help(void)
 {
     printf("Usage: kaohe export assessment --year YEAR [-o FILE] [--db "
            "FILE]\n"
+           "       kaohe export xlsx|html ... (see 'kaohe export xlsx "
+           "--help')\n"
            "\n"
            "Writes the year as an assessment file (YAML) that 'kaohe score' "
            "scores\n"
@@ -621,9 +623,12 @@ int kh_cmd_export(int argc, char **argv)
         export_help();
         return KH_EXIT_OK;
     }
+    /* The official documents (src/cmd_export.c). */
+    if (!strcmp(argv[1], "xlsx") || !strcmp(argv[1], "html"))
+        return kh_cmd_export_doc(argc - 1, argv + 1);
     if (strcmp(argv[1], "assessment") != 0)
         return kh_cli_usage_error("export", "unknown kind '%s' (expected "
-                                  "assessment)", argv[1]);
+                                  "assessment, xlsx or html)", argv[1]);
     const char *cmd = "export assessment";
     kh_cli_ctx c;
     if (!kh_cli_ctx_init(&c, cmd))

@@ -1,0 +1,187 @@
+/*
+ * export_followup.c - the follow-up report of a published year (考核结果
+ * 运用: each bottom unit's reminder talks and rectification items with
+ * status and overdue marks) as CSV and as a printable page.  The records
+ * come from kh_store_followup_report (read by lib/export.c); the table
+ * listing stays `kaohe followup list`.
+ *
+ * CSV layout: UTF-8 with BOM, CRLF; one row per talk or item, a unit
+ * without records gets one row; columns 单位编号,单位名称,排名类别,名次,
+ * 得分,事项,编号,日期或期限,谈话人,内容,状态,完成日期,逾期,证据.
+ */
+#include "export_impl.h"
+
+#include <string.h>
+
+#include "kaohe/html.h"
+#include "kaohe/report.h"
+
+static kh_status xf_require(const kh_export *x, kh_err *e)
+{
+    if (kh_export_is_draft(x))
+        return kh_err_fail(e, KH_ESTATE, "year %d is not published (state "
+                           "%s): it has no follow-up", x->year,
+                           kh_year_state_name(x->state));
+    return KH_OK;
+}
+
+static const char *xf_ranking_name(const kh_export *x, const kh_node *un)
+{
+    const char *id = kh_xp_fu_str(un, "ranking");
+    for (size_t k = 0; k < kh_rubric_ranking_count(x->rubric); k++)
+        if (!strcmp(kh_rubric_ranking_id(x->rubric, k), id))
+            return kh_rubric_ranking_name(x->rubric, k);
+    return "";
+}
+
+static size_t xf_len(const kh_node *n)
+{
+    return n && n->type == KH_NODE_SEQ ? n->n : 0;
+}
+
+static void xf_csv_row(kh_buf *out, const char *const *cells, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            kh_buf_putc(out, ',');
+        kh_csv_cell(out, cells[i]);
+    }
+    kh_buf_puts(out, "\r\n");
+}
+
+kh_status kh_export_followup_csv(const kh_export *x, kh_buf *out, kh_err *e)
+{
+    kh_status rc = xf_require(x, e);
+    if (rc != KH_OK)
+        return rc;
+    static const char *const head[] = {
+        "单位编号", "单位名称", "排名类别", "名次", "得分", "事项", "编号",
+        "日期或期限", "谈话人", "内容", "状态", "完成日期", "逾期", "证据"};
+    kh_buf_puts(out, "\xEF\xBB\xBF");
+    xf_csv_row(out, head, 14);
+    for (size_t i = 0; i < kh_xp_fu_count(x); i++) {
+        const kh_node *un = kh_xp_fu_unit(x, i);
+        const kh_node *talks = kh_node_get(un, "talks");
+        const kh_node *items = kh_node_get(un, "items");
+        size_t nt = xf_len(talks), ni = xf_len(items);
+        for (size_t l = 0; l < (nt + ni ? nt + ni : 1); l++) {
+            const char *c[14] = {
+                kh_xp_fu_str(un, "unit"), kh_xp_fu_str(un, "name"),
+                xf_ranking_name(x, un), kh_xp_fu_str(un, "rank"),
+                kh_xp_fu_str(un, "score"), "", "", "", "", "", "", "", "",
+                ""};
+            if (l < nt) {
+                const kh_node *t = kh_node_at(talks, l);
+                c[5] = "提醒谈话";
+                c[6] = kh_xp_fu_str(t, "id");
+                c[7] = kh_xp_fu_str(t, "date");
+                c[8] = kh_xp_fu_str(t, "by");
+                c[9] = kh_xp_fu_str(t, "summary");
+            } else if (l - nt < ni) {
+                const kh_node *it = kh_node_at(items, l - nt);
+                bool done = !strcmp(kh_xp_fu_str(it, "status"), "done");
+                c[5] = "整改意见";
+                c[6] = kh_xp_fu_str(it, "id");
+                c[7] = kh_xp_fu_str(it, "deadline");
+                c[9] = kh_xp_fu_str(it, "text");
+                c[10] = done ? "已完成" : "未完成";
+                c[11] = kh_xp_fu_str(it, "closed_date");
+                c[12] = kh_xp_fu_true(it, "overdue") ? "是" : "否";
+                c[13] = kh_xp_fu_str(it, "evidence");
+            } else {
+                c[9] = "尚未记录";
+            }
+            xf_csv_row(out, c, 14);
+        }
+    }
+    return kh_buf_status(out);
+}
+
+kh_status kh_export_followup_html(const kh_export *x, kh_buf *out, kh_err *e)
+{
+    kh_status rc = xf_require(x, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_buf t;
+    kh_buf_init(&t, 0);
+    kh_buf_printf(&t, "%d 年度考核排名后%u位单位提醒谈话与整改情况", x->year,
+                  kh_rubric_bottom_n(x->rubric));
+    kh_xp_html_head(x, out, kh_buf_str(&t), true);
+    kh_buf_puts(out, "<h1>");
+    kh_html_text(out, kh_buf_str(&t));
+    kh_buf_puts(out, "</h1>\n");
+    kh_buf_free(&t);
+    kh_buf_printf(out, "<p class=\"meta\">截至 %s</p>\n", x->today);
+    size_t nitems = 0, ndone = 0, noverdue = 0;
+    kh_buf_puts(out, "<table>\n<thead><tr><th>单位</th><th>排名类别</th>"
+                     "<th>名次</th><th>得分</th><th>事项</th>"
+                     "<th>日期或期限</th><th>内容</th><th>状态</th></tr>"
+                     "</thead>\n<tbody>\n");
+    for (size_t i = 0; i < kh_xp_fu_count(x); i++) {
+        const kh_node *un = kh_xp_fu_unit(x, i);
+        const kh_node *talks = kh_node_get(un, "talks");
+        const kh_node *items = kh_node_get(un, "items");
+        size_t nt = xf_len(talks), ni = xf_len(items);
+        size_t lines = nt + ni ? nt + ni : 1;
+        for (size_t l = 0; l < lines; l++) {
+            kh_buf_puts(out, "<tr>");
+            if (l == 0) {
+                kh_buf_printf(out, "<td rowspan=\"%zu\">", lines);
+                kh_html_text(out, kh_xp_fu_str(un, "name"));
+                kh_buf_puts(out, "<br><span class=\"small\">");
+                kh_html_text(out, kh_xp_fu_str(un, "unit"));
+                kh_buf_puts(out, "</span></td>");
+                kh_buf_printf(out, "<td rowspan=\"%zu\">", lines);
+                kh_html_text(out, xf_ranking_name(x, un));
+                kh_buf_printf(out, "</td><td class=\"c\" rowspan=\"%zu\">",
+                              lines);
+                kh_html_text(out, kh_xp_fu_str(un, "rank"));
+                kh_buf_printf(out, "</td><td class=\"n\" rowspan=\"%zu\">",
+                              lines);
+                kh_html_text(out, kh_xp_fu_str(un, "score"));
+                kh_buf_puts(out, "</td>");
+            }
+            if (l < nt) {
+                const kh_node *tk = kh_node_at(talks, l);
+                kh_buf_puts(out, "<td class=\"c\">提醒谈话</td><td class=\"c\">");
+                kh_html_text(out, kh_xp_fu_str(tk, "date"));
+                kh_buf_puts(out, "</td><td>谈话人：");
+                kh_html_text(out, kh_xp_fu_str(tk, "by"));
+                kh_buf_puts(out, "<br>");
+                kh_html_text(out, kh_xp_fu_str(tk, "summary"));
+                kh_buf_puts(out, "</td><td class=\"c\">已谈话</td>");
+            } else if (l - nt < ni) {
+                const kh_node *it = kh_node_at(items, l - nt);
+                bool done = !strcmp(kh_xp_fu_str(it, "status"), "done");
+                bool overdue = kh_xp_fu_true(it, "overdue");
+                nitems++;
+                ndone += done;
+                noverdue += overdue;
+                kh_buf_puts(out, "<td class=\"c\">整改意见</td><td class=\"c\">");
+                kh_html_text(out, kh_xp_fu_str(it, "deadline"));
+                kh_buf_puts(out, "</td><td>");
+                kh_html_text(out, kh_xp_fu_str(it, "text"));
+                if (done) {
+                    kh_buf_puts(out, "</td><td class=\"c\">已完成（");
+                    kh_html_text(out, kh_xp_fu_str(it, "closed_date"));
+                    kh_buf_puts(out, "）</td>");
+                } else if (overdue) {
+                    kh_buf_puts(out, "</td><td class=\"c overdue\">未完成，"
+                                     "已逾期</td>");
+                } else {
+                    kh_buf_puts(out, "</td><td class=\"c\">未完成</td>");
+                }
+            } else {
+                kh_buf_puts(out, "<td></td><td></td><td>尚未记录提醒谈话"
+                                 "和整改意见</td><td></td>");
+            }
+            kh_buf_puts(out, "</tr>\n");
+        }
+    }
+    kh_buf_puts(out, "</tbody>\n</table>\n");
+    kh_buf_printf(out, "<p>合计：单位 %zu 个；整改意见 %zu 条，已完成 %zu "
+                       "条，逾期 %zu 条。</p>\n",
+                  kh_xp_fu_count(x), nitems, ndone, noverdue);
+    kh_xp_html_foot(x, out);
+    return kh_buf_status(out);
+}
