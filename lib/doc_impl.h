@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include "kaohe/error.h"
+#include "kaohe/utf8.h"
 
 /* Fuzz safety limits (shared so both readers report them identically). */
 #define KH_DOC_MAX_DEPTH 64
@@ -53,10 +54,6 @@ typedef struct kh_jlex {
     kh_err *e;
 } kh_jlex;
 
-/* Length of the valid UTF-8 sequence at p (2..4, p[0] >= 0x80), or 0
- * when invalid: overlong forms, surrogates and values above U+10FFFF are
- * invalid.  Never reads at or past end. */
-size_t kh_utf8_seq(const unsigned char *p, const unsigned char *end);
 
 /* data[0..len) is borrowed and must outlive the tokenizer.  A leading
  * UTF-8 byte order mark is skipped. */

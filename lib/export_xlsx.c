@@ -29,6 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "kaohe/utf8.h"
 #include <sys/resource.h>
 #include <xlsxwriter.h>
 
@@ -60,25 +62,6 @@ static void xs_check(xs *w, lxw_error err)
         w->err = err;
 }
 
-/* Valid UTF-8 length at p (1..4), 0 when invalid. */
-static size_t xs_utf8_len(const unsigned char *p)
-{
-    unsigned c = p[0];
-    size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2
-                        : (c & 0xF0) == 0xE0 ? 3
-                        : (c & 0xF8) == 0xF0 ? 4 : 0;
-    if (n == 0 || (n == 2 && c < 0xC2) || (n == 4 && c > 0xF4))
-        return 0;
-    for (size_t i = 1; i < n; i++)
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-    if (n == 3 && ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] >= 0xA0)))
-        return 0;
-    if (n == 4 && ((c == 0xF0 && p[1] < 0x90) || (c == 0xF4 && p[1] >= 0x90)))
-        return 0;
-    return n;
-}
-
 /* s cleaned for XML (see the file comment), in w->tmp (borrowed until the
  * next call). */
 static const char *xs_clean(xs *w, const char *s)
@@ -91,7 +74,7 @@ static const char *xs_clean(xs *w, const char *s)
             p++;
             continue;
         }
-        size_t n = xs_utf8_len(p);
+        size_t n = kh_utf8_len(p);
         if (n == 0) {
             kh_buf_puts(&w->tmp, "\xEF\xBF\xBD");
             p++;
@@ -152,7 +135,7 @@ static void xs_hf_text(kh_buf *out, const char *s)
 {
     size_t n = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p && n < 200;) {
-        size_t k = xs_utf8_len(p);
+        size_t k = kh_utf8_len(p);
         if (k == 0 || *p < 0x20) {
             p++;
             continue;
@@ -204,7 +187,7 @@ static void xs_name_clean(const char *base, size_t max, char *out)
 {
     size_t o = 0, units = 0;
     for (const unsigned char *p = (const unsigned char *)base; *p;) {
-        size_t n = xs_utf8_len(p);
+        size_t n = kh_utf8_len(p);
         size_t u = n == 4 ? 2 : 1;
         if (units + u > max)
             break;

@@ -7,38 +7,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when invalid. */
-static size_t html_utf8_len(const unsigned char *s)
-{
-    unsigned c = s[0];
-    if (c < 0x80)
-        return 1;
-    size_t n;
-    unsigned min;
-    if ((c & 0xE0) == 0xC0) {
-        n = 2;
-        min = 0x80;
-        c &= 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-        n = 3;
-        min = 0x800;
-        c &= 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-        n = 4;
-        min = 0x10000;
-        c &= 0x07;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    return n;
-}
+#include "kaohe/utf8.h"
 
 static void html_escape(kh_buf *out, const char *s, bool attr)
 {
@@ -71,7 +40,7 @@ static void html_escape(kh_buf *out, const char *s, bool attr)
             p++;   /* other control characters are dropped */
             continue;
         }
-        size_t n = html_utf8_len(p);
+        size_t n = kh_utf8_len(p);
         if (n == 0) {
             kh_buf_puts(out, "\xEF\xBF\xBD");   /* U+FFFD */
             p++;

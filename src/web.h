@@ -16,6 +16,7 @@
 
 #include "kaohe/buf.h"
 #include "kaohe/error.h"
+#include "kaohe/html.h"
 #include "kaohe/store.h"
 #include "kaohe/store_users.h"
 
@@ -31,16 +32,7 @@
 
 /* ---- HTML escapers (web_html.c): one per context ------------------- */
 
-/* Element text: & < > " ' escaped; control characters other than tab
- * and newline dropped; invalid UTF-8 replaced by U+FFFD. NULL = "". */
-void web_html_text(kh_buf *out, const char *s);
-/* A quoted attribute value (always written between double quotes by the
- * caller): as web_html_text, plus ` and = escaped. */
-void web_html_attr(kh_buf *out, const char *s);
-/* One URL path segment or query value: everything but the unreserved
- * characters (A-Z a-z 0-9 - . _ ~) percent-encoded, so the result is
- * also safe inside an attribute. */
-void web_html_url(kh_buf *out, const char *s);
+/* The escapers are kh_html_text/attr/url (kaohe/html.h). */
 /* A JSON string literal safe inside HTML too (< > & escaped as \u). */
 void web_json_str(kh_buf *out, const char *s);
 

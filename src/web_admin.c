@@ -61,14 +61,14 @@ void web_errors_page(web_req *r, unsigned status, const char *title,
             kh_buf_puts(o, "：");
         }
         if (msg->path) {
-            web_html_text(o, msg->path);
+            kh_html_text(o, msg->path);
             kh_buf_puts(o, "：");
         }
-        web_html_text(o, msg->text);
+        kh_html_text(o, msg->text);
         kh_buf_puts(o, "</li>");
     }
     kh_buf_puts(o, "</ul><p><a id=\"back\" href=\"");
-    web_html_attr(o, back);
+    kh_html_attr(o, back);
     kh_buf_puts(o, "\">返回</a></p>");
     web_page_end(r);
 }
@@ -111,13 +111,13 @@ static kh_status rubric_option(void *ctx, const kh_rubric_row *row)
 {
     kh_buf *o = ctx;
     kh_buf_puts(o, "<option value=\"");
-    web_html_attr(o, row->id);
+    kh_html_attr(o, row->id);
     kh_buf_putc(o, '@');
-    web_html_attr(o, row->hash);
+    kh_html_attr(o, row->hash);
     kh_buf_puts(o, "\">");
-    web_html_text(o, row->id);
+    kh_html_text(o, row->id);
     kh_buf_printf(o, "@%.*s ", KH_STORE_HASH_SHOW, row->hash);
-    web_html_text(o, row->title);
+    kh_html_text(o, row->title);
     kh_buf_puts(o, "</option>");
     return KH_OK;
 }
@@ -127,9 +127,9 @@ static kh_status year_row(void *ctx, const kh_year_info *y)
     kh_buf *o = ctx;
     kh_buf_printf(o, "<tr id=\"admin-year-%d\"><td><a href=\"/admin/years/%d"
                      "\">%d</a></td><td>", y->year, y->year, y->year);
-    web_html_text(o, kh_year_state_label(y->state));
+    kh_html_text(o, kh_year_state_label(y->state));
     kh_buf_puts(o, "</td><td>");
-    web_html_text(o, y->rubric);
+    kh_html_text(o, y->rubric);
     kh_buf_printf(o, "</td><td class=\"num\">%zu</td><td class=\"num\">%zu"
                      "</td></tr>\n", y->units, y->entries);
     return KH_OK;
@@ -200,9 +200,9 @@ static kh_status year_info_cb(void *ctx, const kh_year_info *y)
     c->found = true;
     c->state = y->state;
     kh_buf_puts(o, "<p>状态：<strong id=\"year-state\">");
-    web_html_text(o, kh_year_state_label(y->state));
+    kh_html_text(o, kh_year_state_label(y->state));
     kh_buf_puts(o, "</strong>；评分标准：<code id=\"year-rubric\">");
-    web_html_text(o, y->rubric);
+    kh_html_text(o, y->rubric);
     kh_buf_printf(o, "</code>；单位 %zu 个，记录 %zu 条。</p>\n", y->units,
                   y->entries);
     return KH_OK;
@@ -212,13 +212,13 @@ static kh_status unit_row(void *ctx, const kh_unit_row *u)
 {
     kh_buf *o = ctx;
     kh_buf_puts(o, "<tr><td>");
-    web_html_text(o, u->id);
+    kh_html_text(o, u->id);
     kh_buf_puts(o, "</td><td>");
-    web_html_text(o, u->name);
+    kh_html_text(o, u->name);
     kh_buf_puts(o, "</td><td>");
-    web_html_text(o, u->kind);
+    kh_html_text(o, u->kind);
     kh_buf_puts(o, "</td><td>");
-    web_html_text(o, u->branch_name ? u->branch_name : u->branch);
+    kh_html_text(o, u->branch_name ? u->branch_name : u->branch);
     kh_buf_puts(o, "</td></tr>\n");
     return KH_OK;
 }
@@ -231,9 +231,9 @@ static kh_status assign_row(void *ctx, const kh_assign_row *a)
 {
     kh_buf *o = ctx;
     kh_buf_puts(o, "<tr><td>");
-    web_html_text(o, a->user);
+    kh_html_text(o, a->user);
     kh_buf_puts(o, "</td><td>");
-    web_html_text(o, a->unit);
+    kh_html_text(o, a->unit);
     kh_buf_puts(o, "</td></tr>\n");
     return KH_OK;
 }
@@ -244,9 +244,9 @@ static kh_status inspector_option(void *ctx, const kh_user_row *u)
     if (u->role != KH_ROLE_INSPECTOR || u->disabled)
         return KH_OK;
     kh_buf_puts(o, "<option value=\"");
-    web_html_attr(o, u->name);
+    kh_html_attr(o, u->name);
     kh_buf_puts(o, "\">");
-    web_html_text(o, u->name);
+    kh_html_text(o, u->name);
     kh_buf_puts(o, "</option>");
     return KH_OK;
 }
@@ -255,9 +255,9 @@ static kh_status unit_check(void *ctx, const kh_unit_row *u)
 {
     kh_buf *o = ctx;
     kh_buf_puts(o, "<label class=\"inline\"><input type=\"checkbox\" name=\"u_");
-    web_html_attr(o, u->id);
+    kh_html_attr(o, u->id);
     kh_buf_puts(o, "\" value=\"1\"> ");
-    web_html_text(o, u->name);
+    kh_html_text(o, u->name);
     kh_buf_puts(o, "</label> ");
     return KH_OK;
 }
@@ -457,13 +457,13 @@ static kh_status rubric_row(void *ctx, const kh_rubric_row *row)
 {
     kh_buf *o = ctx;
     kh_buf_puts(o, "<tr><td><code>");
-    web_html_text(o, row->id);
+    kh_html_text(o, row->id);
     kh_buf_printf(o, "@%.*s</code></td><td>", KH_STORE_HASH_SHOW, row->hash);
-    web_html_text(o, row->title);
+    kh_html_text(o, row->title);
     kh_buf_puts(o, "</td><td>");
-    web_html_text(o, row->imported_at);
+    kh_html_text(o, row->imported_at);
     kh_buf_puts(o, "</td><td>");
-    web_html_text(o, row->imported_by);
+    kh_html_text(o, row->imported_by);
     kh_buf_puts(o, "</td></tr>\n");
     return KH_OK;
 }
@@ -546,7 +546,7 @@ static void page_rubric_diff(web_req *r)
         kh_buf_printf(&r->out, "<p id=\"rubric-diff-count\">共 %zu 处差异。"
                                "</p><pre class=\"explain\" id=\"rubric-diff-"
                                "out\">", n);
-        web_html_text(&r->out, kh_buf_str(&d));
+        kh_html_text(&r->out, kh_buf_str(&d));
         kh_buf_puts(&r->out, "</pre>\n");
         kh_buf_free(&d);
         web_page_end(r);
@@ -565,18 +565,18 @@ static kh_status user_row(void *ctx, const kh_user_row *u)
     web_req *r = ctx;
     kh_buf *o = &r->out;
     kh_buf_puts(o, "<tr id=\"user-");
-    web_html_attr(o, u->name);
+    kh_html_attr(o, u->name);
     kh_buf_puts(o, "\"><td>");
-    web_html_text(o, u->name);
+    kh_html_text(o, u->name);
     kh_buf_puts(o, "</td><td>");
-    web_html_text(o, kh_role_label(u->role));
+    kh_html_text(o, kh_role_label(u->role));
     kh_buf_puts(o, "</td><td>");
-    web_html_text(o, u->unit);
+    kh_html_text(o, u->unit);
     kh_buf_printf(o, "</td><td>%s</td><td><form method=\"post\" action=\""
                      "/admin/users/", u->disabled ? "已停用" : "正常");
-    web_html_url(o, u->name);
+    kh_html_url(o, u->name);
     kh_buf_puts(o, "/disable\" id=\"user-toggle-");
-    web_html_attr(o, u->name);
+    kh_html_attr(o, u->name);
     kh_buf_puts(o, "\">");
     web_csrf_field(r);
     kh_buf_printf(o, "<input type=\"hidden\" name=\"disabled\" value=\"%s\">"
@@ -702,30 +702,30 @@ static kh_status audit_cb(void *ctx, const kh_audit_row *row)
     kh_buf_init(&b, 0);
     kh_buf_printf(&b, "<tr id=\"audit-%" PRId64 "\"><td class=\"num\">%" PRId64
                       "</td><td>", row->seq, row->seq);
-    web_html_text(&b, row->at);
+    kh_html_text(&b, row->at);
     kh_buf_puts(&b, "</td><td>");
-    web_html_text(&b, row->rec.actor);
+    kh_html_text(&b, row->rec.actor);
     kh_buf_puts(&b, "</td><td>");
-    web_html_text(&b, row->rec.action);
+    kh_html_text(&b, row->rec.action);
     kh_buf_puts(&b, "</td><td>");
     if (row->rec.year)
         kh_buf_printf(&b, "%d", row->rec.year);
     kh_buf_puts(&b, "</td><td>");
-    web_html_text(&b, row->rec.unit);
+    kh_html_text(&b, row->rec.unit);
     kh_buf_puts(&b, "</td><td class=\"wrap\">");
-    web_html_text(&b, row->rec.object);
+    kh_html_text(&b, row->rec.object);
     kh_buf_puts(&b, "</td><td class=\"wrap\">");
     if (row->rec.old_value) {
         kh_buf_puts(&b, "原：");
-        web_html_text(&b, row->rec.old_value);
+        kh_html_text(&b, row->rec.old_value);
         kh_buf_puts(&b, "<br>");
     }
     if (row->rec.new_value) {
         kh_buf_puts(&b, "新：");
-        web_html_text(&b, row->rec.new_value);
+        kh_html_text(&b, row->rec.new_value);
     }
     kh_buf_puts(&b, "</td><td>");
-    web_html_text(&b, row->rec.reason);
+    kh_html_text(&b, row->rec.reason);
     kh_buf_puts(&b, "</td></tr>\n");
     c->rows[c->nrows++] = kh_buf_take(&b, NULL);
     kh_buf_free(&b);
@@ -745,7 +745,7 @@ static void audit_link(kh_buf *o, int year, const char *unit,
         if (!q[i].v)
             continue;
         kh_buf_printf(o, "&amp;%s=", q[i].k);
-        web_html_url(o, q[i].v);
+        kh_html_url(o, q[i].v);
     }
 }
 
@@ -754,7 +754,7 @@ static void filter_input(kh_buf *o, const char *label, const char *name,
 {
     kh_buf_printf(o, "<label>%s <input type=\"text\" name=\"%s\" value=\"",
                   label, name);
-    web_html_attr(o, value);
+    kh_html_attr(o, value);
     kh_buf_puts(o, "\" size=\"12\"></label> ");
 }
 
@@ -811,7 +811,7 @@ static void page_audit(web_req *r)
         kh_buf_puts(o, "<p class=\"msg error\" id=\"audit-verify\">审计日志校验"
                        "未通过：");
         for (size_t i = 0; i < kh_err_count(e); i++)
-            web_html_text(o, kh_err_get(e, i)->text);
+            kh_html_text(o, kh_err_get(e, i)->text);
         kh_buf_puts(o, "</p>\n");
     }
     kh_buf_puts(o, "<form method=\"get\" action=\"/audit\" id=\"audit-filter\" "

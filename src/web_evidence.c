@@ -43,16 +43,16 @@ static kh_status list_cb(void *ctx, const kh_evidence_row *row)
         kh_buf_puts(o, "<ul class=\"evidence\">");
     kh_buf_printf(o, "<li><a class=\"evidence\" href=\"/years/%d/units/",
                   c->year);
-    web_html_url(o, row->unit);
+    kh_html_url(o, row->unit);
     kh_buf_puts(o, "/evidence/");
-    web_html_url(o, row->sha256);
+    kh_html_url(o, row->sha256);
     kh_buf_puts(o, "\">");
-    web_html_text(o, row->name);
+    kh_html_text(o, row->name);
     kh_buf_printf(o, "</a> <span class=\"std\">（%s，%" PRId64 " 字节，",
                   row->type, row->size);
-    web_html_text(o, row->added_by);
+    kh_html_text(o, row->added_by);
     kh_buf_puts(o, " ");
-    web_html_text(o, row->added_at);
+    kh_html_text(o, row->added_at);
     kh_buf_puts(o, "）</span></li>");
     return KH_OK;
 }
@@ -74,11 +74,11 @@ void web_evidence_block(web_req *r, int year, const char *unit,
     if (may_write) {
         kh_buf_puts(o, "<form method=\"post\" enctype=\"multipart/form-data\" "
                        "class=\"evidence\" id=\"evidence-");
-        web_html_attr(o, item);
+        kh_html_attr(o, item);
         kh_buf_printf(o, "\" action=\"/years/%d/units/", year);
-        web_html_url(o, unit);
+        kh_html_url(o, unit);
         kh_buf_printf(o, "/%s/", kh_phase_name(phase));
-        web_html_url(o, item);
+        kh_html_url(o, item);
         kh_buf_puts(o, "/evidence\">");
         web_csrf_field(r);
         kh_buf_puts(o, "<input type=\"file\" name=\"file\" accept=\".pdf,.jpg,"
@@ -93,7 +93,7 @@ void web_evidence_block(web_req *r, int year, const char *unit,
 static void back_url(kh_buf *b, int year, const char *unit, kh_phase phase)
 {
     kh_buf_printf(b, "/years/%d/units/", year);
-    web_html_url(b, unit);
+    kh_html_url(b, unit);
     kh_buf_printf(b, "/%s", kh_phase_name(phase));
 }
 
@@ -142,7 +142,7 @@ void web_evidence_upload(web_req *r, int year, const char *unit,
 out:
     if (st == KH_OK) {
         kh_buf_puts(&back, "?evidence=1#item-");
-        web_html_url(&back, item);
+        kh_html_url(&back, item);
         web_redirect(r, kh_buf_str(&back));
     } else if (st == KH_ESTATE) {
         web_refuse_page(r, "evidence upload: the year's state does not allow it");
@@ -153,11 +153,11 @@ out:
         if (e && kh_err_count(e)) {
             kh_buf_puts(&r->out, "<p class=\"std\" id=\"reason\">原因：");
             for (size_t i = 0; i < kh_err_count(e); i++)
-                web_html_text(&r->out, kh_err_get(e, i)->text);
+                kh_html_text(&r->out, kh_err_get(e, i)->text);
             kh_buf_puts(&r->out, "</p>");
         }
         kh_buf_puts(&r->out, "<p><a id=\"back\" href=\"");
-        web_html_attr(&r->out, kh_buf_str(&back));
+        kh_html_attr(&r->out, kh_buf_str(&back));
         kh_buf_puts(&r->out, "\">返回表单</a></p>");
         web_page_end(r);
     } else {
@@ -249,7 +249,7 @@ void web_evidence_download(web_req *r, int year, const char *unit,
     /* RFC 6266/5987: an ASCII fallback and the UTF-8 name, encoded. */
     kh_buf_printf(&d, "attachment; filename=\"evidence.%s\"; filename*=UTF-8''",
                   c.type);
-    web_html_url(&d, name ? name : "evidence");
+    kh_html_url(&d, name ? name : "evidence");
     r->disposition = kh_buf_take(&d, NULL);
     kh_buf_free(&d);
     free(name);

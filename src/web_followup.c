@@ -57,9 +57,9 @@ static void unit_options(kh_buf *o, const kh_node *units)
     for (size_t i = 0; units && i < units->n; i++) {
         const kh_node *u = &units->u.kids[i];
         kh_buf_puts(o, "<option value=\"");
-        web_html_attr(o, sget(u, "unit"));
+        kh_html_attr(o, sget(u, "unit"));
         kh_buf_puts(o, "\">");
-        web_html_text(o, sget(u, "name"));
+        kh_html_text(o, sget(u, "name"));
         kh_buf_puts(o, "</option>");
     }
     kh_buf_puts(o, "</select>");
@@ -103,27 +103,27 @@ void web_followup_page(web_req *r, int year, kh_year_state state)
     const kh_node *units = rep ? kh_node_get(rep, "units") : NULL;
     const kh_node *tot = rep ? kh_node_get(rep, "totals") : NULL;
     kh_buf_puts(o, "<p id=\"followup-totals\">截至 ");
-    web_html_text(o, sget(rep, "today"));
+    kh_html_text(o, sget(rep, "today"));
     kh_buf_puts(o, "：整改意见 ");
-    web_html_text(o, sget(tot, "items"));
+    kh_html_text(o, sget(tot, "items"));
     kh_buf_puts(o, " 条，已完成 ");
-    web_html_text(o, sget(tot, "done"));
+    kh_html_text(o, sget(tot, "done"));
     kh_buf_puts(o, " 条，逾期 <strong>");
-    web_html_text(o, sget(tot, "overdue"));
+    kh_html_text(o, sget(tot, "overdue"));
     kh_buf_puts(o, "</strong> 条。</p>\n");
     for (size_t i = 0; units && i < units->n; i++) {
         const kh_node *u = &units->u.kids[i];
         kh_buf_puts(o, "<section class=\"followup\" id=\"followup-");
-        web_html_attr(o, sget(u, "unit"));
+        kh_html_attr(o, sget(u, "unit"));
         kh_buf_puts(o, "\"><h2>");
-        web_html_text(o, sget(u, "name"));
+        kh_html_text(o, sget(u, "name"));
         const kh_node *bottom = kh_node_get(u, "bottom");
         if (bottom && bottom->type == KH_NODE_SCALAR &&
             strcmp(bottom->u.text, "true") == 0) {
             kh_buf_puts(o, "（第 ");
-            web_html_text(o, sget(u, "rank"));
+            kh_html_text(o, sget(u, "rank"));
             kh_buf_puts(o, " 名，得分 ");
-            web_html_text(o, sget(u, "score"));
+            kh_html_text(o, sget(u, "score"));
             kh_buf_puts(o, "）");
         } else {
             kh_buf_puts(o, "（已不在后三位名单中）");
@@ -133,11 +133,11 @@ void web_followup_page(web_req *r, int year, kh_year_state state)
         for (size_t k = 0; talks && k < talks->n; k++) {
             const kh_node *t = &talks->u.kids[k];
             kh_buf_puts(o, "<li>");
-            web_html_text(o, sget(t, "date"));
+            kh_html_text(o, sget(t, "date"));
             kh_buf_puts(o, " 谈话人：");
-            web_html_text(o, sget(t, "by"));
+            kh_html_text(o, sget(t, "by"));
             kh_buf_puts(o, "<br>");
-            web_html_text(o, sget(t, "summary"));
+            kh_html_text(o, sget(t, "summary"));
             kh_buf_puts(o, "</li>");
         }
         if (!talks || !talks->n)
@@ -154,15 +154,15 @@ void web_followup_page(web_req *r, int year, kh_year_state state)
             const char *od = sget(it, "overdue");
             bool overdue = od && strcmp(od, "true") == 0;
             kh_buf_puts(o, "<tr id=\"item-");
-            web_html_attr(o, id);
+            kh_html_attr(o, id);
             kh_buf_printf(o, "\"%s><td>", overdue ? " class=\"overdue\"" : "");
-            web_html_text(o, sget(it, "text"));
+            kh_html_text(o, sget(it, "text"));
             kh_buf_puts(o, "</td><td>");
-            web_html_text(o, sget(it, "deadline"));
+            kh_html_text(o, sget(it, "deadline"));
             kh_buf_puts(o, "</td><td class=\"mark\">");
             if (done) {
                 kh_buf_puts(o, "已完成（");
-                web_html_text(o, sget(it, "closed_date"));
+                kh_html_text(o, sget(it, "closed_date"));
                 kh_buf_puts(o, "）");
             } else {
                 kh_buf_puts(o, overdue ? "未完成，已逾期" : "未完成");
@@ -171,9 +171,9 @@ void web_followup_page(web_req *r, int year, kh_year_state state)
             if (!done && admin) {
                 kh_buf_printf(o, "<form method=\"post\" action=\"/years/%d/"
                                  "followup/items/", year);
-                web_html_url(o, id);
+                kh_html_url(o, id);
                 kh_buf_puts(o, "/close\" id=\"item-close-");
-                web_html_attr(o, id);
+                kh_html_attr(o, id);
                 kh_buf_puts(o, "\">");
                 web_csrf_field(r);
                 kh_buf_puts(o, "<input type=\"date\" name=\"date\" required> "
@@ -213,11 +213,11 @@ void web_followup_page(web_req *r, int year, kh_year_state state)
     for (size_t k = 0; ps && k < ps->n; k++) {
         const kh_node *p = &ps->u.kids[k];
         kh_buf_puts(o, "<li><strong>");
-        web_html_text(o, sget(p, "title"));
+        kh_html_text(o, sget(p, "title"));
         kh_buf_puts(o, "</strong>（");
-        web_html_text(o, sget(p, "name"));
+        kh_html_text(o, sget(p, "name"));
         kh_buf_puts(o, "）<br>");
-        web_html_text(o, sget(p, "text"));
+        kh_html_text(o, sget(p, "text"));
         kh_buf_puts(o, "</li>");
     }
     if (!ps || !ps->n)

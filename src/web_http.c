@@ -157,13 +157,13 @@ void web_error_page(web_req *r, unsigned status, const char *msg)
                 "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta "
                 "charset=\"utf-8\"><meta name=\"viewport\" "
                 "content=\"width=device-width, initial-scale=1\"><title>");
-    web_html_text(&r->out, status_title(status));
+    kh_html_text(&r->out, status_title(status));
     kh_buf_puts(&r->out, "</title><link rel=\"stylesheet\" "
                          "href=\"/static/kaohe.css\"></head><body><main "
                          "class=\"error\" id=\"error\"><h1>");
-    web_html_text(&r->out, status_title(status));
+    kh_html_text(&r->out, status_title(status));
     kh_buf_puts(&r->out, "</h1><p>");
-    web_html_text(&r->out, msg ? msg : "请返回上一页重试，或联系管理员。");
+    kh_html_text(&r->out, msg ? msg : "请返回上一页重试，或联系管理员。");
     kh_buf_puts(&r->out, "</p><p><a href=\"/\">返回首页</a></p></main>"
                          "</body></html>\n");
 }

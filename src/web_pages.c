@@ -31,25 +31,25 @@ void web_page_begin(web_req *r, const char *title)
     kh_buf_puts(o, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta "
                    "charset=\"utf-8\"><meta name=\"viewport\" content=\""
                    "width=device-width, initial-scale=1\"><title>");
-    web_html_text(o, title);
+    kh_html_text(o, title);
     kh_buf_puts(o, " - 意识形态工作责任制考核</title><link rel=\"stylesheet\" "
                    "href=\"/static/kaohe.css\"><script src=\"/static/kaohe.js\" "
                    "defer></script></head><body>\n<header class=\"top\">"
                    "<a href=\"/\" id=\"home\">意识形态工作责任制考核</a>");
     if (r->logged_in) {
         kh_buf_puts(o, "<span class=\"who\" id=\"who\">");
-        web_html_text(o, r->sess.user);
+        kh_html_text(o, r->sess.user);
         kh_buf_puts(o, "（");
-        web_html_text(o, kh_role_label(r->sess.role));
+        kh_html_text(o, kh_role_label(r->sess.role));
         kh_buf_puts(o, "）</span><a href=\"/password\" id=\"nav-password\">"
                        "修改密码</a><form method=\"post\" action=\"/logout\" "
                        "id=\"logout\"><input type=\"hidden\" name=\"csrf\" "
                        "value=\"");
-        web_html_attr(o, r->sess.csrf);
+        kh_html_attr(o, r->sess.csrf);
         kh_buf_puts(o, "\"><button type=\"submit\">退出</button></form>");
     }
     kh_buf_puts(o, "</header>\n<main>\n<h1>");
-    web_html_text(o, title);
+    kh_html_text(o, title);
     kh_buf_puts(o, "</h1>\n");
 }
 
@@ -63,14 +63,14 @@ void web_msg_box(kh_buf *o, const char *cls, const char *text)
     kh_buf_puts(o, "<p class=\"msg ");
     kh_buf_puts(o, cls);
     kh_buf_puts(o, "\" id=\"msg\">");
-    web_html_text(o, text);
+    kh_html_text(o, text);
     kh_buf_puts(o, "</p>\n");
 }
 
 void web_csrf_field(web_req *r)
 {
     kh_buf_puts(&r->out, "<input type=\"hidden\" name=\"csrf\" value=\"");
-    web_html_attr(&r->out, r->sess.csrf);
+    kh_html_attr(&r->out, r->sess.csrf);
     kh_buf_puts(&r->out, "\">");
 }
 
@@ -221,9 +221,9 @@ static kh_status dash_year(void *ctx, const kh_year_info *y)
     kh_buf *o = &r->out;
     kh_buf_printf(o, "<tr id=\"year-%d\"><td><a href=\"/years/%d\">%d 年度"
                      "</a></td><td>", y->year, y->year, y->year);
-    web_html_text(o, kh_year_state_label(y->state));
+    kh_html_text(o, kh_year_state_label(y->state));
     kh_buf_printf(o, "</td><td class=\"num\">%zu</td><td>", y->units);
-    web_html_text(o, next_step(r->sess.role, y->state));
+    kh_html_text(o, next_step(r->sess.role, y->state));
     kh_buf_puts(o, "</td></tr>\n");
     return KH_OK;
 }
@@ -268,9 +268,9 @@ static void page_year(web_req *r, web_year *y)
     web_page_begin(r, title);
     kh_buf *o = &r->out;
     kh_buf_puts(o, "<p>状态：<strong id=\"year-state\">");
-    web_html_text(o, kh_year_state_label(y->state));
+    kh_html_text(o, kh_year_state_label(y->state));
     kh_buf_puts(o, "</strong>。");
-    web_html_text(o, next_step(r->sess.role, y->state));
+    kh_html_text(o, next_step(r->sess.role, y->state));
     kh_buf_printf(o, "</p><nav class=\"noprint\"><a href=\"/years/%d/rubric\">"
                      "评分标准</a>", y->year);
     if (web_may_results(r, y->state))
@@ -297,11 +297,11 @@ static void page_year(web_req *r, web_year *y)
             ni += kh_assess_entry(a, u, i, KH_PHASE_INSPECTION) != NULL;
         }
         kh_buf_puts(o, "<tr id=\"unit-");
-        web_html_attr(o, id);
+        kh_html_attr(o, id);
         kh_buf_puts(o, "\"><td>");
-        web_html_text(o, kh_assess_unit_name(a, u));
+        kh_html_text(o, kh_assess_unit_name(a, u));
         kh_buf_puts(o, "</td><td>");
-        web_html_text(o, kh_rubric_kind_name(rb, k));
+        kh_html_text(o, kh_rubric_kind_name(rb, k));
         kh_buf_printf(o, "</td><td class=\"num\">%zu</td><td class=\"num\">%zu"
                          "</td><td class=\"num\">%zu</td><td class=\"num "
                          "evidence-count\">%zu</td><td>", n, ns, ni,
@@ -312,13 +312,13 @@ static void page_year(web_req *r, web_year *y)
             if (!web_may_entry(r, y->year, id, (kh_phase)p, WEB_READ))
                 continue;
             kh_buf_printf(o, "<a href=\"/years/%d/units/", y->year);
-            web_html_url(o, id);
+            kh_html_url(o, id);
             kh_buf_printf(o, "/%s\">%s</a> ", links[p], labels[p]);
         }
         if (web_may_results(r, y->state) ||
             (r->sess.role == KH_ROLE_UNIT && y->state >= KH_YEAR_PUBLISHED)) {
             kh_buf_printf(o, "<a href=\"/years/%d/results/", y->year);
-            web_html_url(o, id);
+            kh_html_url(o, id);
             kh_buf_puts(o, "\">得分</a>");
         }
         kh_buf_puts(o, "</td></tr>\n");
@@ -340,7 +340,7 @@ static void page_rubric(web_req *r, web_year *y)
     web_page_begin(r, title);
     kh_buf *o = &r->out;
     kh_buf_puts(o, "<p>");
-    web_html_text(o, kh_rubric_title(rb));
+    kh_html_text(o, kh_rubric_title(rb));
     kh_buf_puts(o, "</p>\n<table id=\"rubric\"><thead><tr><th>考核内容</th>"
                    "<th>序号</th><th>考核要点</th><th>考核标准</th>"
                    "<th>分值</th><th>评分方法</th></tr></thead><tbody>\n");
@@ -350,21 +350,21 @@ static void page_rubric(web_req *r, web_year *y)
         for (size_t j = 0; j < n; j++) {
             size_t i = first + j;
             kh_buf_puts(o, "<tr id=\"item-");
-            web_html_attr(o, kh_rubric_item_id(rb, i));
+            kh_html_attr(o, kh_rubric_item_id(rb, i));
             kh_buf_puts(o, "\">");
             if (j == 0) {
                 kh_buf_printf(o, "<td rowspan=\"%zu\">", n);
-                web_html_text(o, kh_rubric_category_name(rb, c));
+                kh_html_text(o, kh_rubric_category_name(rb, c));
                 kh_buf_puts(o, "（");
                 web_cp_out(o, kh_rubric_category_max(rb, c));
                 kh_buf_puts(o, "分）</td>");
             }
             kh_buf_puts(o, "<td>");
-            web_html_text(o, kh_rubric_item_id(rb, i));
+            kh_html_text(o, kh_rubric_item_id(rb, i));
             kh_buf_puts(o, "</td><td>");
-            web_html_text(o, kh_rubric_item_text(rb, i));
+            kh_html_text(o, kh_rubric_item_text(rb, i));
             kh_buf_puts(o, "</td><td class=\"std\">");
-            web_html_text(o, kh_rubric_item_standard(rb, i));
+            kh_html_text(o, kh_rubric_item_standard(rb, i));
             kh_buf_puts(o, "</td><td class=\"num\">");
             web_cp_out(o, kh_rubric_item_max(rb, i));
             kh_buf_puts(o, "</td><td>");
@@ -372,7 +372,7 @@ static void page_rubric(web_req *r, web_year *y)
                 kh_buf d;
                 kh_buf_init(&d, 0);
                 kh_term_describe(kh_rubric_item_slot(rb, i, s), &d);
-                web_html_text(o, kh_buf_str(&d));
+                kh_html_text(o, kh_buf_str(&d));
                 kh_buf_free(&d);
                 kh_buf_puts(o, "<br>");
             }
@@ -404,7 +404,7 @@ static void bar_chart(const web_year *y, kh_buf *o)
         unsigned yy = (unsigned)(u * row + 5);
         kh_buf_printf(o, "<text x=\"%u\" y=\"%u\" text-anchor=\"end\" "
                          "font-size=\"13\">", label - 6, yy + 15);
-        web_html_text(o, kh_assess_unit_name(a, u));
+        kh_html_text(o, kh_assess_unit_name(a, u));
         kh_buf_printf(o, "</text><rect x=\"%u\" y=\"%u\" width=\"%ld\" "
                          "height=\"16\" fill=\"#b0151e\"></rect><text x=\"%ld\""
                          " y=\"%u\" font-size=\"12\">",
@@ -429,16 +429,16 @@ void web_pages_results_body(const web_year *y, kh_buf *o)
                        "的临时结果（未评项按0分计）。</p>\n");
     for (size_t k = 0; k < kh_rubric_ranking_count(rb); k++) {
         kh_buf_puts(o, "<h2>");
-        web_html_text(o, kh_rubric_ranking_name(rb, k));
+        kh_html_text(o, kh_rubric_ranking_name(rb, k));
         kh_buf_puts(o, "</h2><table id=\"ranking-");
-        web_html_attr(o, kh_rubric_ranking_id(rb, k));
+        kh_html_attr(o, kh_rubric_ranking_id(rb, k));
         kh_buf_puts(o, "\" class=\"ranking\"><thead><tr><th>名次</th><th>名称"
                        "</th><th>得分</th><th>备注</th></tr></thead><tbody>\n");
         for (size_t j = 0; j < kh_result_ranking_rows(y->result, k); j++) {
             const kh_rank_row *row = kh_result_ranking_row(y->result, k, j);
             kh_buf_printf(o, "<tr%s><td class=\"num\">%u</td><td>",
                           row->bottom ? " class=\"bottom\"" : "", row->rank);
-            web_html_text(o, row->name);
+            kh_html_text(o, row->name);
             kh_buf_puts(o, "</td><td class=\"num\">");
             web_cp_out(o, row->score);
             kh_buf_printf(o, "</td><td class=\"mark\">%s</td></tr>\n",
@@ -451,7 +451,7 @@ void web_pages_results_body(const web_year *y, kh_buf *o)
                    "<tbody>\n");
     for (size_t k = 0; k < kh_result_branch_count(y->result); k++) {
         kh_buf_puts(o, "<tr><td>");
-        web_html_text(o, kh_assess_branch_name(a, kh_result_branch(y->result, k)));
+        kh_html_text(o, kh_assess_branch_name(a, kh_result_branch(y->result, k)));
         kh_buf_printf(o, "</td><td class=\"num\">%zu</td><td class=\"num\">",
                       kh_result_branch_unit_count(y->result, k));
         web_cp_out(o, kh_result_branch_score(y->result, k));
@@ -462,9 +462,9 @@ void web_pages_results_body(const web_year *y, kh_buf *o)
     kh_buf_puts(o, "<h2>各单位得分表</h2><ul id=\"sheets\">\n");
     for (size_t u = 0; u < kh_assess_unit_count(a); u++) {
         kh_buf_printf(o, "<li><a href=\"/years/%d/results/", y->year);
-        web_html_url(o, kh_assess_unit_id(a, u));
+        kh_html_url(o, kh_assess_unit_id(a, u));
         kh_buf_puts(o, "\">");
-        web_html_text(o, kh_assess_unit_name(a, u));
+        kh_html_text(o, kh_assess_unit_name(a, u));
         kh_buf_puts(o, "</a></li>\n");
     }
     kh_buf_puts(o, "</ul>\n");
@@ -514,7 +514,7 @@ static void page_sheet(web_req *r, web_year *y, const char *unit)
         if (!kh_result_category(y->result, (size_t)u, c, &v))
             continue;
         kh_buf_puts(o, "<tr><td>");
-        web_html_text(o, kh_rubric_category_name(rb, c));
+        kh_html_text(o, kh_rubric_category_name(rb, c));
         kh_buf_puts(o, "</td><td class=\"num\">");
         web_cp_out(o, kh_rubric_category_max(rb, c));
         kh_buf_puts(o, "</td><td class=\"num\">");
@@ -544,7 +544,7 @@ static void page_sheet(web_req *r, web_year *y, const char *unit)
     kh_buf ex;
     kh_buf_init(&ex, 0);
     kh_explain(a, (size_t)u, KH_PHASE_INSPECTION, &ex);
-    web_html_text(o, kh_buf_str(&ex));
+    kh_html_text(o, kh_buf_str(&ex));
     kh_buf_free(&ex);
     kh_buf_puts(o, "</pre></section>\n");
     web_page_end(r);
@@ -588,16 +588,16 @@ static void widget(kh_buf *o, const kh_term *t, const kh_entry *en, size_t s,
     switch (kh_term_get_kind(t)) {
     case KH_TERM_CHECK:
         kh_buf_puts(o, "<input type=\"hidden\" name=\"has_");
-        web_html_attr(o, name);
+        kh_html_attr(o, name);
         kh_buf_puts(o, "\" value=\"1\"><input type=\"checkbox\" name=\"in_");
-        web_html_attr(o, name);
+        kh_html_attr(o, name);
         kh_buf_printf(o, "\" value=\"true\"%s%s>", present && v ? " checked" : "",
                       dis);
         break;
     case KH_TERM_COUNT:
     case KH_TERM_DEDUCT:
         kh_buf_puts(o, "<input type=\"number\" min=\"0\" step=\"1\" name=\"in_");
-        web_html_attr(o, name);
+        kh_html_attr(o, name);
         kh_buf_puts(o, "\" value=\"");
         if (present)
             kh_buf_printf(o, "%" PRId64, v / 100);
@@ -606,12 +606,12 @@ static void widget(kh_buf *o, const kh_term *t, const kh_entry *en, size_t s,
     case KH_TERM_CHOICE:
         for (size_t k = 0; k < kh_term_option_count(t); k++) {
             kh_buf_puts(o, "<label><input type=\"radio\" name=\"in_");
-            web_html_attr(o, name);
+            kh_html_attr(o, name);
             kh_buf_puts(o, "\" value=\"");
-            web_html_attr(o, kh_term_option_id(t, k));
+            kh_html_attr(o, kh_term_option_id(t, k));
             kh_buf_printf(o, "\"%s%s> ", present && (size_t)v == k ? " checked" : "",
                           dis);
-            web_html_text(o, kh_term_option_label(t, k) ? kh_term_option_label(t, k)
+            kh_html_text(o, kh_term_option_label(t, k) ? kh_term_option_label(t, k)
                                                         : kh_term_option_id(t, k));
             kh_buf_puts(o, "（");
             web_cp_out(o, kh_term_option_points(t, k));
@@ -624,7 +624,7 @@ static void widget(kh_buf *o, const kh_term *t, const kh_entry *en, size_t s,
         kh_num_format(kh_term_points(t), max);
         kh_buf_printf(o, "<input type=\"number\" min=\"0\" max=\"%s\" step=\"%s\" "
                          "name=\"in_", max, step);
-        web_html_attr(o, name);
+        kh_html_attr(o, name);
         kh_buf_puts(o, "\" value=\"");
         if (present)
             web_cp_out(o, v);
@@ -679,32 +679,32 @@ static void page_form(web_req *r, web_year *y, const char *unit,
         const kh_entry *en = kh_assess_entry(a, (size_t)u, i, phase);
         const kh_entry *self = kh_assess_entry(a, (size_t)u, i, KH_PHASE_SELF);
         kh_buf_puts(o, "<form method=\"post\" class=\"item\" id=\"item-");
-        web_html_attr(o, iid);
+        kh_html_attr(o, iid);
         kh_buf_printf(o, "\" action=\"/years/%d/units/", y->year);
-        web_html_url(o, unit);
+        kh_html_url(o, unit);
         kh_buf_printf(o, "/%s/", kh_phase_name(phase));
-        web_html_url(o, iid);
+        kh_html_url(o, iid);
         if (may_write) {
             /* the page script scores the item as it is filled in */
             kh_buf_printf(o, "\" data-preview=\"/api/v1/years/%d/preview/",
                           y->year);
-            web_html_url(o, unit);
+            kh_html_url(o, unit);
             kh_buf_putc(o, '/');
-            web_html_url(o, iid);
+            kh_html_url(o, iid);
             kh_buf_printf(o, "/%s", kh_phase_name(phase));
         }
         kh_buf_puts(o, "\">");
         web_csrf_field(r);
         kh_buf_puts(o, "<h3>");
-        web_html_text(o, iid);
+        kh_html_text(o, iid);
         kh_buf_puts(o, " ");
-        web_html_text(o, kh_rubric_item_text(rb, i));
+        kh_html_text(o, kh_rubric_item_text(rb, i));
         kh_buf_puts(o, "（满分 ");
         web_cp_out(o, kh_rubric_item_max(rb, i));
         kh_buf_puts(o, "，当前得分 <span class=\"score\">");
         web_cp_out(o, kh_score_item(a, (size_t)u, i, phase));
         kh_buf_puts(o, "</span>）</h3><p class=\"std\">");
-        web_html_text(o, kh_rubric_item_standard(rb, i));
+        kh_html_text(o, kh_rubric_item_standard(rb, i));
         kh_buf_puts(o, "</p>");
         for (size_t s = 0; s < kh_rubric_item_slots(rb, i); s++) {
             const kh_term *t = kh_rubric_item_slot(rb, i, s);
@@ -720,13 +720,13 @@ static void page_form(web_req *r, web_year *y, const char *unit,
             kh_buf d;
             kh_buf_init(&d, 0);
             kh_term_describe(t, &d);
-            web_html_text(o, kh_buf_str(&d));
+            kh_html_text(o, kh_buf_str(&d));
             kh_buf_free(&d);
             kh_buf_puts(o, " ");
             widget(o, t, en, s, !may_write);
             if (insp) {
                 kh_buf_puts(o, " <span class=\"self\">自查：");
-                web_html_text(o, theirs.len ? kh_buf_str(&theirs) : "未填");
+                kh_html_text(o, theirs.len ? kh_buf_str(&theirs) : "未填");
                 kh_buf_puts(o, "</span>");
             }
             kh_buf_puts(o, "</label>");
@@ -735,11 +735,11 @@ static void page_form(web_req *r, web_year *y, const char *unit,
         }
         kh_buf_puts(o, "<label>备注 <textarea name=\"note\" rows=\"2\" cols=\"60\"");
         kh_buf_puts(o, may_write ? ">" : " disabled>");
-        web_html_text(o, en ? kh_entry_note(en) : NULL);
+        kh_html_text(o, en ? kh_entry_note(en) : NULL);
         kh_buf_puts(o, "</textarea></label>");
         if (insp && self && kh_entry_note(self)) {
             kh_buf_puts(o, "<p class=\"std\">自查备注：");
-            web_html_text(o, kh_entry_note(self));
+            kh_html_text(o, kh_entry_note(self));
             kh_buf_puts(o, "</p>");
         }
         kh_buf_printf(o, "<input type=\"hidden\" name=\"version\" value=\"%s\">",
@@ -813,7 +813,7 @@ static void fill_versions(web_req *r, int year, const char *unit,
             for (size_t i = 0; i < v.n; i++) {
                 kh_buf esc;
                 kh_buf_init(&esc, 0);
-                web_html_attr(&esc, v.items[i]);
+                kh_html_attr(&esc, v.items[i]);
                 if (end && esc.len == (size_t)(end - s) &&
                     memcmp(kh_buf_str(&esc), s, esc.len) == 0)
                     cur = v.versions[i];
@@ -898,13 +898,13 @@ static void post_item(web_req *r, web_year *y, const char *unit,
     kh_buf back;
     kh_buf_init(&back, 0);
     kh_buf_printf(&back, "/years/%d/units/", y->year);
-    web_html_url(&back, unit);
+    kh_html_url(&back, unit);
     kh_buf_printf(&back, "/%s", kh_phase_name(phase));
     if (st == KH_OK) {
         kh_buf_puts(&back, "?saved=");
-        web_html_url(&back, item);
+        kh_html_url(&back, item);
         kh_buf_puts(&back, "#item-");
-        web_html_url(&back, item);
+        kh_html_url(&back, item);
         web_redirect(r, kh_buf_str(&back));
     } else if (st == KH_ECONFLICT) {
         web_error_page(r, 409, "此项已被他人修改，您的修改未保存。请刷新页面，"
@@ -919,14 +919,14 @@ static void post_item(web_req *r, web_year *y, const char *unit,
             const kh_msg *msg = kh_err_get(e, m);
             kh_buf_puts(&r->out, "<li>");
             if (msg->path) {
-                web_html_text(&r->out, msg->path);
+                kh_html_text(&r->out, msg->path);
                 kh_buf_puts(&r->out, "：");
             }
-            web_html_text(&r->out, msg->text);
+            kh_html_text(&r->out, msg->text);
             kh_buf_puts(&r->out, "</li>");
         }
         kh_buf_puts(&r->out, "</ul><p><a href=\"");
-        web_html_attr(&r->out, kh_buf_str(&back));
+        kh_html_attr(&r->out, kh_buf_str(&back));
         kh_buf_puts(&r->out, "\">返回表单</a></p>");
         web_page_end(r);
     } else {

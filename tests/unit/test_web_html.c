@@ -28,31 +28,31 @@ static void test_text_xss(void **state)
 {
     (void)state;
     const char *note = "<script>alert(1)</script>\"><img src=x onerror=alert(2)>";
-    char *t = esc(web_html_text, note);
+    char *t = esc(kh_html_text, note);
     assert_null(strchr(t, '<'));
     assert_null(strchr(t, '>'));
     assert_null(strchr(t, '"'));
     assert_string_equal(t, "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;"
                            "&lt;img src=x onerror=alert(2)&gt;");
-    assert_string_equal(esc(web_html_text, "a & b 'c'"), "a &amp; b &#39;c&#39;");
-    assert_string_equal(esc(web_html_text, NULL), "");
-    assert_string_equal(esc(web_html_text, "中文\n备注"), "中文\n备注");
+    assert_string_equal(esc(kh_html_text, "a & b 'c'"), "a &amp; b &#39;c&#39;");
+    assert_string_equal(esc(kh_html_text, NULL), "");
+    assert_string_equal(esc(kh_html_text, "中文\n备注"), "中文\n备注");
 }
 
 static void test_attr(void **state)
 {
     (void)state;
-    char *t = esc(web_html_attr, "\" onmouseover=`x` '");
+    char *t = esc(kh_html_attr, "\" onmouseover=`x` '");
     assert_string_equal(t, "&quot; onmouseover&#61;&#96;x&#96; &#39;");
 }
 
 static void test_controls_and_bad_utf8(void **state)
 {
     (void)state;
-    assert_string_equal(esc(web_html_text, "a\x01\x1b" "b\x7f"), "ab");
+    assert_string_equal(esc(kh_html_text, "a\x01\x1b" "b\x7f"), "ab");
     /* a lone continuation byte and an overlong '<' become U+FFFD */
-    assert_string_equal(esc(web_html_text, "x\x80y"), "x\xEF\xBF\xBDy");
-    char *t = esc(web_html_text, "\xC0\xBC");
+    assert_string_equal(esc(kh_html_text, "x\x80y"), "x\xEF\xBF\xBDy");
+    char *t = esc(kh_html_text, "\xC0\xBC");
     assert_null(strchr(t, '<'));
     assert_string_equal(t, "\xEF\xBF\xBD\xEF\xBF\xBD");
 }
@@ -60,10 +60,10 @@ static void test_controls_and_bad_utf8(void **state)
 static void test_url(void **state)
 {
     (void)state;
-    assert_string_equal(esc(web_html_url, "jd/../x y?\"<"),
+    assert_string_equal(esc(kh_html_url, "jd/../x y?\"<"),
                         "jd%2F..%2Fx%20y%3F%22%3C");
-    assert_string_equal(esc(web_html_url, "1.3"), "1.3");
-    assert_string_equal(esc(web_html_url, "机"), "%E6%9C%BA");
+    assert_string_equal(esc(kh_html_url, "1.3"), "1.3");
+    assert_string_equal(esc(kh_html_url, "机"), "%E6%9C%BA");
 }
 
 static void test_json_str(void **state)
