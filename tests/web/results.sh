@@ -104,7 +104,35 @@ has 'id="gaps"' "auditor results page"
 expect 403 "$(get insp1 /years/2025/results)" "inspector results page"
 expect 403 "$(get jd1 /years/2025/results)" "unit results page"
 
-# @RESULT_API@
+# -- a unit's own result: GET /api/v1/years/Y/units/U/result
+R=/api/v1/years/2025/units
+expect 200 "$(get admin1 $R/jd/result)" "admin unit result before publication"
+grep -q '"unit":{"id":"jd","name":"机电工程系"' "$T/body" || fail "unit result has no unit object"
+expect 200 "$(get aud1 $R/zzb/result)" "auditor unit result before publication"
+expect 403 "$(get jd1 $R/jd/result)" "unit user, own result before publication"
+expect 403 "$(get insp1 $R/jd/result)" "inspector unit result (assigned unit)"
+expect 404 "$(get admin1 $R/nosuch/result)" "unknown unit"
+expect 404 "$(get admin1 /api/v1/years/2031/units/jd/result)" "unknown year"
+$K year advance 2025 --db "$DB" >"$T/adv.log" 2>&1 || { cat "$T/adv.log"; fail "publish"; }
+expect 200 "$(get jd1 $R/jd/result)" "unit user, own published result"
+cp "$T/body" "$T/jd.json"
+# the unit object is the one of the frozen results JSON, figure for figure
+$K results --year 2025 --format json --db "$DB" >"$T/all.json"
+want=$(grep '"id": "jd", "name"' "$T/all.json" | sed 's/^ *//; s/,$//; s/": /":/g; s/, "/,"/g; s/ *}$/}/')
+[ -n "$want" ] && grep -qF "\"unit\":$want,\"ranks\":" "$T/jd.json" ||
+    fail "unit object differs from kaohe results: want $want in $(cat "$T/jd.json")"
+grep -q '"state":"published"' "$T/jd.json" || fail "unit result: state"
+grep -q '"ranks":\[{"ranking":"faculty","name":"各系（按支部）","level":"branch","row":{"id":"jd",[^}]*"rank":4' "$T/jd.json" ||
+    fail "unit result: faculty rank row of jd: $(cat "$T/jd.json")"
+expect 403 "$(get jd1 $R/zzb/result)" "unit user, another unit's published result"
+expect 403 "$(get zzb1 $R/jd/result)" "unit user, another unit's published result (2)"
+expect 200 "$(get zzb1 $R/zzb/result)" "office unit, own published result"
+grep -q '"level":"unit","row":{"id":"zzb","name":"组织部","score":95.74,"rank":2,"bottom":false}' "$T/body" ||
+    fail "unit result: office rank row of zzb: $(cat "$T/body")"
+expect 403 "$(get insp1 $R/jd/result)" "inspector unit result after publication"
+expect 200 "$(get aud1 $R/jd/result)" "auditor unit result after publication"
+$K audit log --year 0 --db "$DB" 2>/dev/null | grep -q 'unit result' ||
+    $K audit log --db "$DB" | grep -q 'unit result' || fail "refusals of unit results not audited"
 
 [ $fails -eq 0 ] && echo "ok: web results" && exit 0
 echo "$fails failure(s)"
