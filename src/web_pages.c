@@ -277,7 +277,9 @@ static void page_year(web_req *r, web_year *y)
     if (web_may_results(r, y->state))
         kh_buf_printf(o, " · <a href=\"/years/%d/results\" id=\"nav-results\">"
                          "考核结果</a> · <a href=\"/years/%d/followup\" "
-                         "id=\"nav-followup\">结果运用</a>", y->year, y->year);
+                         "id=\"nav-followup\">结果运用</a> · <a href=\""
+                         "/years/%d/dept-items\" id=\"nav-dept-items\">"
+                         "党委宣传部提供项</a>", y->year, y->year, y->year);
     kh_buf_puts(o, "</nav>\n<table id=\"progress\"><thead><tr><th>单位</th>"
                    "<th>类别</th><th>适用项</th><th>自查已填</th>"
                    "<th>检查已评</th><th>佐证材料</th><th>操作</th></tr>"
@@ -846,7 +848,10 @@ static void page_form(web_req *r, web_year *y, const char *unit,
         web_cp_out(o, kh_rubric_item_max(rb, i));
         kh_buf_puts(o, "，当前得分 <span class=\"score\">");
         web_cp_out(o, kh_score_item(a, (size_t)u, i, phase));
-        kh_buf_puts(o, "</span>）</h3><p class=\"std\">");
+        kh_buf_puts(o, "</span>）");
+        if (web_dept_item(rb, i))
+            kh_buf_puts(o, " <span class=\"dept\">由党委宣传部提供</span>");
+        kh_buf_puts(o, "</h3><p class=\"std\">");
         web_html_text(o, kh_rubric_item_standard(rb, i));
         kh_buf_puts(o, "</p>");
         for (size_t s = 0; s < kh_rubric_item_slots(rb, i); s++) {
@@ -892,6 +897,8 @@ static void page_form(web_req *r, web_year *y, const char *unit,
         kh_buf_puts(o, "</form>\n");
         web_evidence_block(r, y->year, unit, phase, iid, may_write);
     }
+    if (insp)
+        web_records_block(r, y->year, unit, y->state);
     web_page_end(r);
 }
 
@@ -1150,6 +1157,14 @@ bool web_pages_route(web_req *r)
         page_rubric(r, y);
     else if (n == 3 && get && strcmp(seg[2], "results") == 0)
         page_results(r, y);
+    else if (n == 3 && get && strcmp(seg[2], "dept-items") == 0)
+        web_dept_items_page(r, y);
+    else if (n == 5 && post && strcmp(seg[2], "units") == 0 &&
+             strcmp(seg[4], "records") == 0)
+        web_records_post(r, y, seg[3], NULL);
+    else if (n == 7 && post && strcmp(seg[2], "units") == 0 &&
+             strcmp(seg[4], "records") == 0 && strcmp(seg[6], "remove") == 0)
+        web_records_post(r, y, seg[3], seg[5]);
     else if (n == 3 && get && strcmp(seg[2], "followup") == 0)
         web_followup_page(r, y->year, y->state);
     else if (n == 4 && post && strcmp(seg[2], "followup") == 0 &&
