@@ -266,6 +266,23 @@ void web_followup_page(web_req *r, int year, kh_year_state state);
 void web_followup_post(web_req *r, int year, const char *what,
                        const char *id);
 
+/* The inspection pages' extras (web_inspect.c).  True when item i's
+ * standard says the propaganda department supplies it (由党委宣传部提供). */
+bool web_dept_item(const kh_rubric *rb, size_t i);
+/* The #records section of a unit's inspection form: its bonus and
+ * negative records and, for admin in the inspection and review states,
+ * the forms that add and remove them. */
+void web_records_block(web_req *r, int year, const char *unit,
+                       kh_year_state state);
+/* POST /years/Y/units/U/records (ref NULL: add) and
+ * .../records/KIND-ID/remove (ref "bonus-3", "negative-7"): admin only;
+ * 422 with located errors on bad fields; the store audits. */
+void web_records_post(web_req *r, const web_year *y, const char *unit,
+                      const char *ref);
+/* GET /years/Y/dept-items: every unit by the department's items (admin
+ * with edit links; auditor reads). */
+void web_dept_items_page(web_req *r, const web_year *y);
+
 /* Static files (web_static.c). */
 bool web_static_route(web_req *r);
 

@@ -11,7 +11,8 @@
  *   auditor    reads everything, writes nothing.
  *
  * The whole year's results (rankings of every unit) are for admin and
- * auditor; a unit user sees its own published score sheet on the pages.
+ * auditor; a unit user sees its own published score sheet on the pages
+ * and its own published result through GET .../units/U/result.
  * The year's state is enforced by the store (KH_ESTATE -> 403).
  */
 #include "web.h"
@@ -294,6 +295,125 @@ static void api_results(web_req *r, int year)
     r->status = 200;
     r->ctype = "application/json";
     kh_buf_add(&r->out, y->json, y->json_len);
+    web_year_put(r->app, y);
+}
+
+/* Writes a parsed JSON value back as JSON (strings re-escaped, numbers
+ * and literals as they were), for pieces of the results JSON. */
+static void node_json(kh_buf *o, const kh_node *n)
+{
+    switch (n->type) {
+    case KH_NODE_SCALAR:
+        if (n->style == KH_SCALAR_QUOTED)
+            web_json_str(o, n->u.text);
+        else
+            kh_buf_puts(o, n->u.text);
+        break;
+    case KH_NODE_SEQ:
+        kh_buf_putc(o, '[');
+        for (size_t i = 0; i < n->n; i++) {
+            if (i)
+                kh_buf_putc(o, ',');
+            node_json(o, &n->u.kids[i]);
+        }
+        kh_buf_putc(o, ']');
+        break;
+    case KH_NODE_MAP:
+        kh_buf_putc(o, '{');
+        for (size_t i = 0; i < n->n; i++) {
+            if (i)
+                kh_buf_putc(o, ',');
+            web_json_str(o, n->u.kids[2 * i].u.text);
+            kh_buf_putc(o, ':');
+            node_json(o, &n->u.kids[2 * i + 1]);
+        }
+        kh_buf_putc(o, '}');
+        break;
+    }
+}
+
+/* GET /api/v1/years/Y/units/U/result: one unit's object of the results
+ * JSON (SCORING.md section 8; the frozen snapshot once published) and
+ * its rows of the ranking lists (its own row in a unit-level list, its
+ * branch's row in a branch-level one):
+ *   {"year": Y, "state": "...", "unit": {...},
+ *    "ranks": [{"ranking": ID, "name": ..., "level": "unit"|"branch",
+ *               "row": {...}}]}
+ * Admin and auditor always; a unit user for its own unit once the year
+ * is published; everyone else 403. */
+static void api_unit_result(web_req *r, int year, const char *unit)
+{
+    web_year *y;
+    kh_status st = web_year_get(r, year, &y);
+    if (st != KH_OK) {
+        web_error_json(r, st == KH_ENOTFOUND ? 404 : 500,
+                       st == KH_ENOTFOUND ? "not_found" : "internal");
+        return;
+    }
+    bool own = r->sess.role == KH_ROLE_UNIT &&
+               strcmp(unit, r->sess.unit) == 0 &&
+               y->state >= KH_YEAR_PUBLISHED;
+    if (!web_may_results(r, y->state) && !own) {
+        web_year_put(r->app, y);
+        refuse(r, "unit result: role, unit or not yet published");
+        return;
+    }
+    kh_err *e = kh_err_new();
+    kh_arena *ar = kh_arena_new();
+    kh_doc *d = NULL;
+    const kh_node *root = NULL;
+    if (!e || !ar || !y->json ||
+        kh_doc_open_mem("results", y->json, y->json_len, 'j', e, &d) != KH_OK ||
+        kh_doc_read(d, ar, &root) != KH_OK || kh_doc_finish(d) != KH_OK ||
+        root->type != KH_NODE_MAP) {
+        web_error_json(r, 500, "internal");
+        goto out;
+    }
+    const kh_node *units = kh_node_get(root, "units"), *me = NULL;
+    for (size_t i = 0; units && units->type == KH_NODE_SEQ && i < units->n; i++)
+        if (kh_node_eq(kh_node_get(&units->u.kids[i], "id"), unit))
+            me = &units->u.kids[i];
+    if (!me) {
+        web_error_json(r, 404, "not_found");
+        goto out;
+    }
+    const kh_node *branch = kh_node_get(me, "branch");
+    r->status = 200;
+    r->ctype = "application/json";
+    kh_buf *o = &r->out;
+    kh_buf_printf(o, "{\"year\":%d,\"state\":\"%s\",\"unit\":", year,
+                  kh_year_state_name(y->state));
+    node_json(o, me);
+    kh_buf_puts(o, ",\"ranks\":[");
+    const kh_node *rk = kh_node_get(root, "rankings");
+    size_t nr = 0;
+    for (size_t k = 0; k < kh_rubric_ranking_count(y->rubric); k++) {
+        const char *rid = kh_rubric_ranking_id(y->rubric, k);
+        bool by_branch = kh_rubric_ranking_level(y->rubric, k) == KH_LEVEL_BRANCH;
+        const char *want = by_branch ? (branch ? branch->u.text : NULL) : unit;
+        const kh_node *rows = rk ? kh_node_get(rk, rid) : NULL;
+        for (size_t j = 0; want && rows && rows->type == KH_NODE_SEQ &&
+                           j < rows->n; j++) {
+            const kh_node *row = &rows->u.kids[j];
+            if (!kh_node_eq(kh_node_get(row, "id"), want))
+                continue;
+            if (nr++)
+                kh_buf_putc(o, ',');
+            kh_buf_puts(o, "{\"ranking\":");
+            web_json_str(o, rid);
+            kh_buf_puts(o, ",\"name\":");
+            web_json_str(o, kh_rubric_ranking_name(y->rubric, k));
+            kh_buf_printf(o, ",\"level\":\"%s\",\"row\":",
+                          by_branch ? "branch" : "unit");
+            node_json(o, row);
+            kh_buf_putc(o, '}');
+        }
+    }
+    kh_buf_puts(o, "]}\n");
+out:
+    kh_doc_free(d);
+    kh_arena_free(ar);
+    kh_err_free(e);
     web_year_put(r->app, y);
 }
 
@@ -633,6 +753,14 @@ bool web_api_route(web_req *r)
             web_error_json(r, 405, "method");
         else
             api_results(r, year);
+        return true;
+    }
+    if (n == 7 && strcmp(seg[4], "units") == 0 &&
+        strcmp(seg[6], "result") == 0) {
+        if (!get)
+            web_error_json(r, 405, "method");
+        else
+            api_unit_result(r, year, seg[5]);
         return true;
     }
     if (n == 8 && strcmp(seg[4], "preview") == 0) {

@@ -2,7 +2,8 @@
  * web_pages.c - the server-rendered HTML pages, in Simplified Chinese,
  * usable without JavaScript: login, logout, change password, dashboard,
  * a year's progress, the rubric, results (rankings, branch means, a bar
- * chart in inline SVG, each unit's score sheet with its derivation) and
+ * chart of totals and a per-category chart in inline SVG, the
+ * self-check vs inspection gaps, each unit's score sheet with its derivation) and
  * the self-check and inspection forms, saved item by item.
  *
  * Every value from the store or the request goes through the escaper of
@@ -276,7 +277,9 @@ static void page_year(web_req *r, web_year *y)
     if (web_may_results(r, y->state))
         kh_buf_printf(o, " · <a href=\"/years/%d/results\" id=\"nav-results\">"
                          "考核结果</a> · <a href=\"/years/%d/followup\" "
-                         "id=\"nav-followup\">结果运用</a>", y->year, y->year);
+                         "id=\"nav-followup\">结果运用</a> · <a href=\""
+                         "/years/%d/dept-items\" id=\"nav-dept-items\">"
+                         "党委宣传部提供项</a>", y->year, y->year, y->year);
     kh_buf_puts(o, "</nav>\n<table id=\"progress\"><thead><tr><th>单位</th>"
                    "<th>类别</th><th>适用项</th><th>自查已填</th>"
                    "<th>检查已评</th><th>佐证材料</th><th>操作</th></tr>"
@@ -415,6 +418,137 @@ static void bar_chart(const web_year *y, kh_buf *o)
     kh_buf_puts(o, "</svg>\n");
 }
 
+/* The max of category c over the items that apply to kind (an office
+ * has no 1.7: its 体制机制 is out of 19, not 25). */
+static kh_cp kind_category_max(const kh_rubric *rb, size_t c, size_t kind)
+{
+    kh_cp m = 0;
+    size_t first = kh_rubric_category_first(rb, c);
+    for (size_t j = 0; j < kh_rubric_category_items(rb, c); j++)
+        if (kh_rubric_item_applies(rb, first + j, kind))
+            m += kh_rubric_item_max(rb, first + j);
+    return m;
+}
+
+/* Per ranking list, the category scores of each of its units as a
+ * percentage of the category's max for their kind: small multiples, one column per
+ * category, one row per unit (a unit-level list charts its units, a
+ * branch-level one the units of its kind).  No script: plain SVG with
+ * <title> tooltips, every text escaped. */
+static void category_chart(const web_year *y, size_t k, kh_buf *o)
+{
+    const kh_rubric *rb = y->rubric;
+    const kh_assess *a = y->assess;
+    size_t kind = kh_rubric_ranking_kind(rb, k);
+    size_t nu = 0, nc = kh_rubric_category_count(rb);
+    for (size_t u = 0; u < kh_assess_unit_count(a); u++)
+        nu += kh_assess_unit_kind(a, u) == kind;
+    if (!nu || !nc)
+        return;
+    const unsigned label = 170, col = 130, bar = 84, row = 20, head = 40;
+    unsigned width = label + col * (unsigned)nc + 10;
+    kh_buf_puts(o, "<svg class=\"chart catchart\" id=\"chart-categories-");
+    kh_html_attr(o, kh_rubric_ranking_id(rb, k));
+    kh_buf_printf(o, "\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %u "
+                     "%zu\" role=\"img\" aria-label=\"", width,
+                  (size_t)head + nu * row + 8);
+    kh_html_attr(o, kh_rubric_ranking_name(rb, k));
+    kh_buf_puts(o, "：各类别得分率\">");
+    for (size_t c = 0; c < nc; c++) {
+        unsigned x = label + col * (unsigned)c;
+        kh_buf_printf(o, "<text x=\"%u\" y=\"16\" font-size=\"13\" "
+                         "font-weight=\"bold\">", x);
+        kh_html_text(o, kh_rubric_category_name(rb, c));
+        kh_buf_printf(o, "</text><text x=\"%u\" y=\"32\" font-size=\"11\" "
+                         "fill=\"#666\">满分 ", x);
+        web_cp_out(o, kind_category_max(rb, c, kind));
+        kh_buf_printf(o, "</text><line x1=\"%u\" y1=\"%u\" x2=\"%u\" y2=\"%zu\""
+                         " stroke=\"#ccc\"></line>", x + bar, head,
+                      x + bar, (size_t)head + nu * row);
+    }
+    size_t j = 0;
+    for (size_t u = 0; u < kh_assess_unit_count(a); u++) {
+        if (kh_assess_unit_kind(a, u) != kind)
+            continue;
+        unsigned yy = head + (unsigned)j++ * row;
+        kh_buf_printf(o, "<text x=\"%u\" y=\"%u\" text-anchor=\"end\" "
+                         "font-size=\"12\">", label - 8, yy + 14);
+        kh_html_text(o, kh_assess_unit_name(a, u));
+        kh_buf_puts(o, "</text>");
+        for (size_t c = 0; c < nc; c++) {
+            unsigned x = label + col * (unsigned)c;
+            kh_cp v, max = kind_category_max(rb, c, kind);
+            if (!kh_result_category(y->result, u, c, &v) || max <= 0) {
+                kh_buf_printf(o, "<text x=\"%u\" y=\"%u\" font-size=\"11\" "
+                                 "fill=\"#666\">不适用</text>", x, yy + 14);
+                continue;
+            }
+            kh_cp cl = v < 0 ? 0 : v > max ? max : v;
+            long w = (long)((int64_t)bar * cl / max);
+            long pct = (long)((v * 1000 / max + 5) / 10);
+            kh_buf_printf(o, "<rect x=\"%u\" y=\"%u\" width=\"%ld\" "
+                             "height=\"14\" fill=\"%s\"><title>", x, yy + 3, w,
+                          pct < 60 ? "#d9822b" : "#b0151e");
+            kh_html_text(o, kh_assess_unit_name(a, u));
+            kh_buf_puts(o, " ");
+            kh_html_text(o, kh_rubric_category_name(rb, c));
+            kh_buf_puts(o, " ");
+            web_cp_out(o, v);
+            kh_buf_puts(o, "/");
+            web_cp_out(o, max);
+            kh_buf_printf(o, "</title></rect><text x=\"%u\" y=\"%u\" "
+                             "font-size=\"11\">%ld%%</text>",
+                          x + bar + 4, yy + 14, pct);
+        }
+    }
+    kh_buf_puts(o, "</svg>\n");
+}
+
+/* A gap between the self-check and the inspection base this large or
+ * more is highlighted (5 points). */
+#define GAP_LARGE 500
+
+/* Self-check base beside the inspection base, per unit: where the units
+ * judged themselves differently from the inspectors. */
+static void gap_table(const web_year *y, kh_buf *o)
+{
+    const kh_assess *a = y->assess;
+    kh_buf_puts(o, "<table id=\"gaps\" class=\"gaps\"><thead><tr><th>单位</th>"
+                   "<th>类别</th><th>自查基础分</th><th>考核基础分</th>"
+                   "<th>差值（自查−考核）</th></tr></thead><tbody>\n");
+    for (size_t u = 0; u < kh_assess_unit_count(a); u++) {
+        kh_cp sb, b = kh_result_base(y->result, u);
+        bool has = kh_result_self_base(y->result, u, &sb);
+        kh_cp d = has ? sb - b : 0;
+        bool large = has && (d >= GAP_LARGE || d <= -GAP_LARGE);
+        kh_buf_puts(o, "<tr id=\"gap-");
+        kh_html_attr(o, kh_assess_unit_id(a, u));
+        kh_buf_printf(o, "\"%s><td>", large ? " class=\"gap-large\"" : "");
+        kh_html_text(o, kh_assess_unit_name(a, u));
+        kh_buf_puts(o, "</td><td>");
+        kh_html_text(o, kh_rubric_kind_name(y->rubric,
+                                             kh_assess_unit_kind(a, u)));
+        kh_buf_puts(o, "</td><td class=\"num\">");
+        if (has)
+            web_cp_out(o, sb);
+        else
+            kh_buf_puts(o, "未完成自查");
+        kh_buf_puts(o, "</td><td class=\"num\">");
+        web_cp_out(o, b);
+        kh_buf_puts(o, "</td><td class=\"num diff\">");
+        if (has) {
+            if (d > 0)
+                kh_buf_putc(o, '+');
+            web_cp_out(o, d);
+        } else {
+            kh_buf_puts(o, "—");
+        }
+        kh_buf_puts(o, "</td></tr>\n");
+    }
+    kh_buf_puts(o, "</tbody></table>\n<p class=\"std\">差值的绝对值不小于5分"
+                   "的单位以底色标出。</p>\n");
+}
+
 void web_pages_results_body(const web_year *y, kh_buf *o)
 {
     if (!y->result) {
@@ -459,6 +593,17 @@ void web_pages_results_body(const web_year *y, kh_buf *o)
     }
     kh_buf_puts(o, "</tbody></table>\n<h2>各单位总分</h2>\n");
     bar_chart(y, o);
+    kh_buf_puts(o, "<h2>各类别得分率</h2>\n");
+    for (size_t k = 0; k < kh_rubric_ranking_count(rb); k++) {
+        kh_buf_puts(o, "<h3>");
+        kh_html_text(o, kh_rubric_ranking_name(rb, k));
+        kh_buf_puts(o, "</h3>\n");
+        category_chart(y, k, o);
+    }
+    kh_buf_puts(o, "<p class=\"std\">得分率 = 类别得分 ÷ 该类单位适用项的满分；"
+                   "橙色表示低于60%。</p>\n");
+    kh_buf_puts(o, "<h2 id=\"gaps-title\">自查与考核差异</h2>\n");
+    gap_table(y, o);
     kh_buf_puts(o, "<h2>各单位得分表</h2><ul id=\"sheets\">\n");
     for (size_t u = 0; u < kh_assess_unit_count(a); u++) {
         kh_buf_printf(o, "<li><a href=\"/years/%d/results/", y->year);
@@ -703,7 +848,10 @@ static void page_form(web_req *r, web_year *y, const char *unit,
         web_cp_out(o, kh_rubric_item_max(rb, i));
         kh_buf_puts(o, "，当前得分 <span class=\"score\">");
         web_cp_out(o, kh_score_item(a, (size_t)u, i, phase));
-        kh_buf_puts(o, "</span>）</h3><p class=\"std\">");
+        kh_buf_puts(o, "</span>）");
+        if (web_dept_item(rb, i))
+            kh_buf_puts(o, " <span class=\"dept\">由党委宣传部提供</span>");
+        kh_buf_puts(o, "</h3><p class=\"std\">");
         kh_html_text(o, kh_rubric_item_standard(rb, i));
         kh_buf_puts(o, "</p>");
         for (size_t s = 0; s < kh_rubric_item_slots(rb, i); s++) {
@@ -749,6 +897,8 @@ static void page_form(web_req *r, web_year *y, const char *unit,
         kh_buf_puts(o, "</form>\n");
         web_evidence_block(r, y->year, unit, phase, iid, may_write);
     }
+    if (insp)
+        web_records_block(r, y->year, unit, y->state);
     web_page_end(r);
 }
 
@@ -1007,6 +1157,14 @@ bool web_pages_route(web_req *r)
         page_rubric(r, y);
     else if (n == 3 && get && strcmp(seg[2], "results") == 0)
         page_results(r, y);
+    else if (n == 3 && get && strcmp(seg[2], "dept-items") == 0)
+        web_dept_items_page(r, y);
+    else if (n == 5 && post && strcmp(seg[2], "units") == 0 &&
+             strcmp(seg[4], "records") == 0)
+        web_records_post(r, y, seg[3], NULL);
+    else if (n == 7 && post && strcmp(seg[2], "units") == 0 &&
+             strcmp(seg[4], "records") == 0 && strcmp(seg[6], "remove") == 0)
+        web_records_post(r, y, seg[3], seg[5]);
     else if (n == 3 && get && strcmp(seg[2], "followup") == 0)
         web_followup_page(r, y->year, y->state);
     else if (n == 4 && post && strcmp(seg[2], "followup") == 0 &&

@@ -43,6 +43,11 @@ static const char CSS[] =
     "tr.overdue td{background:#fde8e8}tr.overdue td.mark{color:var(--red);font-weight:700}\n"
     "pre.explain{white-space:pre-wrap;background:#fff;border:1px solid var(--line);padding:.8em}\n"
     "svg.chart{max-width:100%;height:auto;background:#fff;border:1px solid var(--line)}\n"
+    "svg.chart{display:block;margin:.5em 0 1em}\n"
+    ".dept{display:inline-block;margin-left:.5em;padding:0 .4em;font-size:.85em;"
+    "font-weight:400;color:#fff;background:#2a5d9f;border-radius:3px}\n"
+    "td.todo{color:var(--red)}form.inline{display:inline;margin:0}\n"
+    "tr.gap-large td{background:#fff3cd}tr.gap-large td.diff{color:var(--red);font-weight:700}\n"
     "@media (max-width:700px){main{padding:.5em}th,td{padding:.2em}"
     "header.top .who{margin-left:0}}\n"
     "@media print{@page{size:A4;margin:15mm}body{background:#fff;font-size:11pt}"
@@ -50,7 +55,9 @@ static const char CSS[] =
     "main{max-width:none;padding:0}table{page-break-inside:auto}"
     "tr{page-break-inside:avoid}h2{page-break-after:avoid}"
     "section.sheet{page-break-before:always}"
-    "tr.bottom td{background:#eee!important}}\n";
+    "tr.bottom td{background:#eee!important}"
+    "svg.chart{border:0;page-break-inside:avoid;max-height:250mm}"
+    "tr.gap-large td{background:#eee!important}tr.gap-large td.diff{font-weight:700}}\n";
 
 /* Only improves: warns before leaving a changed, unsaved item form, and
  * shows the item's score as it is filled in (POST /api/v1/.../preview). */

@@ -1,0 +1,327 @@
+/*
+ * web_inspect.c - what the inspection pages hold besides the entries:
+ * a unit's bonus (特色加分) and negative (负面清单) records, listed on its
+ * inspection form and added or removed there by admin (the store allows
+ * it in the inspection and review states and audits every change), and
+ * the propaganda department's own items (those whose standard says
+ * 由党委宣传部提供) gathered on one page, /years/Y/dept-items.
+ *
+ * Stable element ids: #records (the section), #record-add (the add form),
+ * #record-KIND-ID (a row) and #record-remove-KIND-ID (its remove form),
+ * KIND being bonus or negative; #dept-items (the table), #dept-U (a row),
+ * #dept-edit-U (its link to the inspection form).
+ */
+#include "web.h"
+
+#include <inttypes.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kaohe/score.h"
+
+#define DEPT_MARK "由党委宣传部提供"
+
+bool web_dept_item(const kh_rubric *rb, size_t i)
+{
+    const char *std = kh_rubric_item_standard(rb, i);
+    return std && strstr(std, DEPT_MARK) != NULL;
+}
+
+/* ---- bonus and negative records ------------------------------------ */
+
+typedef struct rec_ctx {
+    web_req *r;
+    int year;
+    const char *unit;
+    bool may_write;
+    size_t n;
+    /* for a removal: the record looked for, and whether it is the unit's */
+    bool negative;
+    int64_t id;
+    bool found;
+} rec_ctx;
+
+static kh_status rec_row(void *ctx, const kh_record_row *row)
+{
+    rec_ctx *c = ctx;
+    kh_buf *o = &c->r->out;
+    const char *kind = row->negative ? "negative" : "bonus";
+    c->n++;
+    kh_buf_printf(o, "<tr id=\"record-%s-%" PRId64 "\"><td>%s</td>"
+                     "<td class=\"num\">%s", kind, row->id,
+                  row->negative ? "负面清单扣分" : "特色加分",
+                  row->negative ? "−" : "+");
+    web_cp_out(o, row->points);
+    kh_buf_puts(o, "</td><td>");
+    kh_html_text(o, row->reason);
+    kh_buf_puts(o, "</td>");
+    if (c->may_write) {
+        kh_buf_printf(o, "<td><form method=\"post\" class=\"inline\" "
+                         "id=\"record-remove-%s-%" PRId64 "\" action=\"/years/"
+                         "%d/units/", kind, row->id, c->year);
+        kh_html_url(o, c->unit);
+        kh_buf_printf(o, "/records/%s-%" PRId64 "/remove\">", kind, row->id);
+        web_csrf_field(c->r);
+        kh_buf_puts(o, "<input type=\"text\" name=\"reason\" required "
+                       "placeholder=\"删除理由\" aria-label=\"删除理由\"> "
+                       "<button type=\"submit\">删除</button></form></td>");
+    }
+    kh_buf_puts(o, "</tr>\n");
+    return KH_OK;
+}
+
+void web_records_block(web_req *r, int year, const char *unit,
+                       kh_year_state state)
+{
+    kh_buf *o = &r->out;
+    rec_ctx c = {.r = r, .year = year, .unit = unit};
+    c.may_write = r->sess.role == KH_ROLE_ADMIN &&
+                  (state == KH_YEAR_INSPECTION || state == KH_YEAR_REVIEW);
+    kh_buf_puts(o, "<section class=\"records\" id=\"records\"><h2>特色加分与"
+                   "负面清单</h2>\n");
+    if (MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "record"))
+        kh_buf_puts(o, "<p class=\"msg ok\" id=\"record-msg\">记录已更新。</p>\n");
+    kh_buf_puts(o, "<table id=\"records-table\"><thead><tr><th>类型</th>"
+                   "<th>分值</th><th>理由</th>");
+    if (c.may_write)
+        kh_buf_puts(o, "<th class=\"noprint\">操作</th>");
+    kh_buf_puts(o, "</tr></thead><tbody>\n");
+    kh_err *e = kh_err_new();
+    kh_status st = e ? kh_store_record_each(r->store, year, unit, rec_row, &c, e)
+                     : KH_ENOMEM;
+    kh_err_free(e);
+    kh_buf_puts(o, "</tbody></table>\n");
+    if (st != KH_OK)
+        kh_buf_puts(o, "<p class=\"msg error\">记录未能读取。</p>\n");
+    else if (!c.n)
+        kh_buf_puts(o, "<p class=\"std\" id=\"records-none\">暂无记录。</p>\n");
+    if (c.may_write) {
+        kh_buf_printf(o, "<form method=\"post\" class=\"item\" id=\"record-add\""
+                         " action=\"/years/%d/units/", year);
+        kh_html_url(o, unit);
+        kh_buf_puts(o, "/records\">");
+        web_csrf_field(r);
+        kh_buf_puts(o, "<label>类型 <select name=\"type\"><option value=\"bonus\">"
+                       "特色加分</option><option value=\"negative\">负面清单扣分"
+                       "</option></select></label><label>分值 <input "
+                       "type=\"text\" name=\"points\" inputmode=\"decimal\" "
+                       "required placeholder=\"如 1.5\"> <span class=\"std\">"
+                       "正数，最多两位小数；特色加分合计上限按评分标准</span>"
+                       "</label><label>理由 <input type=\"text\" name=\"reason\""
+                       " required size=\"60\"></label><button type=\"submit\">"
+                       "添加记录</button></form>\n");
+    } else if (r->sess.role == KH_ROLE_ADMIN) {
+        kh_buf_puts(o, "<p class=\"std\">仅在实地检查和复核阶段可以添加或删除"
+                       "记录。</p>\n");
+    }
+    kh_buf_puts(o, "</section>\n");
+}
+
+static kh_status rec_find(void *ctx, const kh_record_row *row)
+{
+    rec_ctx *c = ctx;
+    if (row->negative == c->negative && row->id == c->id) {
+        c->found = true;
+        return KH_DONE;
+    }
+    return KH_OK;
+}
+
+/* "bonus-12" / "negative-3" -> kind and id. */
+static bool parse_record_ref(const char *s, bool *negative, int64_t *id)
+{
+    const char *p;
+    if (strncmp(s, "bonus-", 6) == 0) {
+        *negative = false;
+        p = s + 6;
+    } else if (strncmp(s, "negative-", 9) == 0) {
+        *negative = true;
+        p = s + 9;
+    } else {
+        return false;
+    }
+    if (*p < '1' || *p > '9')
+        return false;
+    char *end;
+    long long n = strtoll(p, &end, 10);
+    if (*end || n <= 0)
+        return false;
+    *id = n;
+    return true;
+}
+
+void web_records_post(web_req *r, const web_year *y, const char *unit,
+                      const char *ref)
+{
+    if (r->sess.role != KH_ROLE_ADMIN) {
+        web_refuse_page(r, "records: only admin changes bonus and negative "
+                           "records");
+        return;
+    }
+    if (kh_assess_unit_find(y->assess, unit) < 0) {
+        web_error_page(r, 404, NULL);
+        return;
+    }
+    int year = y->year;
+    kh_buf back;
+    kh_buf_init(&back, 0);
+    kh_buf_printf(&back, "/years/%d/units/", year);
+    kh_html_url(&back, unit);
+    kh_buf_puts(&back, "/inspection");
+    char *type = NULL, *points = NULL;
+    char *reason = web_form_get(r, "reason");
+    kh_err *e = kh_err_new();
+    kh_status st = e ? KH_OK : KH_ENOMEM;
+    if (st == KH_OK && !ref) {
+        type = web_form_get(r, "type");
+        points = web_form_get(r, "points");
+        bool negative = false;
+        kh_cp cp = 0;
+        if (!type || (strcmp(type, "bonus") != 0 &&
+                      strcmp(type, "negative") != 0))
+            kh_err_at(e, 0, 0, "type", "must be bonus or negative");
+        else
+            negative = strcmp(type, "negative") == 0;
+        kh_num_err ne;
+        if (!points || !*points)
+            kh_err_at(e, 0, 0, "points", "is required");
+        else if ((ne = kh_num_parse(points, strlen(points), &cp)) != KH_NUM_OK)
+            kh_err_at(e, 0, 0, "points", "\"%.32s\" %s", points,
+                      kh_num_err_str(ne));
+        else if (cp <= 0)
+            kh_err_at(e, 0, 0, "points", "must be positive, not %.32s", points);
+        if (!reason || !*reason)
+            kh_err_at(e, 0, 0, "reason", "is required");
+        if (kh_err_errors(e))
+            st = KH_EINVAL;
+        else
+            st = kh_store_record_add(r->store, r->sess.user, year, unit,
+                                     negative, cp, reason, NULL, e);
+    } else if (st == KH_OK) {
+        rec_ctx c = {.r = r};
+        if (!parse_record_ref(ref, &c.negative, &c.id)) {
+            st = KH_ENOTFOUND;
+        } else {
+            kh_store_record_each(r->store, year, unit, rec_find, &c, e);
+            if (!c.found) {
+                st = KH_ENOTFOUND;
+            } else {
+                if (!reason || !*reason)
+                    st = kh_err_at(e, 0, 0, "reason", "is required");
+                else
+                    st = kh_store_record_remove(r->store, r->sess.user, year,
+                                                c.negative, c.id, reason, e);
+            }
+        }
+    }
+    if (st == KH_OK) {
+        kh_buf_puts(&back, "?record=1#records");
+        web_redirect(r, kh_buf_str(&back));
+    } else if (st == KH_ESTATE) {
+        web_refuse_page(r, "records: the year's state does not allow it");
+    } else if (st == KH_ENOTFOUND) {
+        web_error_page(r, 404, NULL);
+    } else if (st == KH_EINVAL) {
+        kh_buf_puts(&back, "#records");
+        web_errors_page(r, 422, "记录未保存", e, kh_buf_str(&back));
+    } else {
+        web_error_page(r, 500, NULL);
+    }
+    kh_buf_free(&back);
+    free(type);
+    free(points);
+    free(reason);
+    kh_err_free(e);
+}
+
+/* ---- the propaganda department's items ------------------------------ */
+
+void web_dept_items_page(web_req *r, const web_year *y)
+{
+    if (r->sess.role != KH_ROLE_ADMIN && r->sess.role != KH_ROLE_AUDITOR) {
+        web_refuse_page(r, "department items: role");
+        return;
+    }
+    const kh_rubric *rb = y->rubric;
+    const kh_assess *a = y->assess;
+    bool admin = r->sess.role == KH_ROLE_ADMIN;
+    bool open = y->state == KH_YEAR_INSPECTION || y->state == KH_YEAR_REVIEW;
+    char title[96];
+    snprintf(title, sizeof title, "%d 年度党委宣传部提供的考核项", y->year);
+    web_page_begin(r, title);
+    kh_buf *o = &r->out;
+    kh_buf_puts(o, "<p>下列考核项的评分标准注明“" DEPT_MARK "”，由党委宣传部"
+                   "在实地检查评分表中为各单位统一填写。");
+    if (admin && !open)
+        kh_buf_puts(o, "当前阶段不能填写，仅供查看。");
+    kh_buf_puts(o, "</p>\n<table id=\"dept-items\"><thead><tr><th>单位</th>"
+                   "<th>类别</th>");
+    size_t nd = 0;
+    for (size_t i = 0; i < kh_rubric_item_count(rb); i++) {
+        if (!web_dept_item(rb, i))
+            continue;
+        nd++;
+        kh_buf_puts(o, "<th>");
+        kh_html_text(o, kh_rubric_item_id(rb, i));
+        kh_buf_puts(o, " ");
+        kh_html_text(o, kh_rubric_item_text(rb, i));
+        kh_buf_puts(o, "（满分 ");
+        web_cp_out(o, kh_rubric_item_max(rb, i));
+        kh_buf_puts(o, "）</th>");
+    }
+    kh_buf_puts(o, admin ? "<th class=\"noprint\">操作</th>" : "");
+    kh_buf_puts(o, "</tr></thead><tbody>\n");
+    for (size_t u = 0; u < kh_assess_unit_count(a); u++) {
+        const char *id = kh_assess_unit_id(a, u);
+        size_t k = kh_assess_unit_kind(a, u);
+        kh_buf_puts(o, "<tr id=\"dept-");
+        kh_html_attr(o, id);
+        kh_buf_puts(o, "\"><td>");
+        kh_html_text(o, kh_assess_unit_name(a, u));
+        kh_buf_puts(o, "</td><td>");
+        kh_html_text(o, kh_rubric_kind_name(rb, k));
+        kh_buf_puts(o, "</td>");
+        const char *first = NULL;
+        for (size_t i = 0; i < kh_rubric_item_count(rb); i++) {
+            if (!web_dept_item(rb, i))
+                continue;
+            if (!kh_rubric_item_applies(rb, i, k)) {
+                kh_buf_puts(o, "<td class=\"std\">不适用</td>");
+                continue;
+            }
+            bool done = kh_assess_entry(a, u, i, KH_PHASE_INSPECTION) != NULL;
+            if (!done && !first)
+                first = kh_rubric_item_id(rb, i);
+            kh_buf_printf(o, "<td class=\"num%s\">", done ? "" : " todo");
+            if (done)
+                web_cp_out(o, kh_score_item(a, u, i, KH_PHASE_INSPECTION));
+            else
+                kh_buf_puts(o, "未评");
+            kh_buf_puts(o, "</td>");
+        }
+        if (admin) {
+            /* to the first item not filled in yet, else the first one */
+            if (!first)
+                for (size_t i = 0; i < kh_rubric_item_count(rb) && !first; i++)
+                    if (web_dept_item(rb, i) && kh_rubric_item_applies(rb, i, k))
+                        first = kh_rubric_item_id(rb, i);
+            kh_buf_puts(o, "<td class=\"noprint\"><a id=\"dept-edit-");
+            kh_html_attr(o, id);
+            kh_buf_printf(o, "\" href=\"/years/%d/units/", y->year);
+            kh_html_url(o, id);
+            kh_buf_puts(o, "/inspection");
+            if (first) {
+                kh_buf_puts(o, "#item-");
+                kh_html_url(o, first);
+            }
+            kh_buf_printf(o, "\">%s</a></td>", open ? "填写" : "查看");
+        }
+        kh_buf_puts(o, "</tr>\n");
+    }
+    kh_buf_puts(o, "</tbody></table>\n");
+    if (!nd)
+        web_msg_box(o, "", "本年度评分标准中没有注明由党委宣传部提供的考核项。");
+    web_page_end(r);
+}
