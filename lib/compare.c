@@ -450,6 +450,63 @@ done:
     return rc;
 }
 
+/* The web page's fragment: the same cells as the table, as HTML. */
+static kh_status cmp_html(const cmp *c, kh_buf *out)
+{
+    size_t ncol = CMP_FIXED + c->ncat;
+    size_t *off = calloc(ncol, sizeof *off);
+    kh_buf cell;
+    kh_buf_init(&cell, 0);
+    if (!off)
+        return KH_ENOMEM;
+    for (int y = 0; y < 2; y++)
+        if (kh_export_is_draft(c->x[y]))
+            kh_buf_printf(out, "<p class=\"msg\" id=\"draft-%d\">%d 年度"
+                               "结果尚未公布（草稿）。</p>\n",
+                          c->x[y]->year, c->x[y]->year);
+    if (c->rubric_changed)
+        kh_buf_puts(out, "<p class=\"msg\" id=\"rubric-changed\">注意：两个"
+                         "年度使用了不同的评分体系，分数变化可能来自规则调整"
+                         "而非工作本身（见下方评分体系变化）。</p>\n");
+    kh_buf_puts(out, "<table id=\"compare\" class=\"compare\"><thead><tr>");
+    cmp_head_cells(c, &cell, off);
+    for (size_t k = 0; k < ncol; k++) {
+        kh_buf_puts(out, "<th>");
+        kh_html_text(out, cell.data ? cell.data + off[k] : "");
+        kh_buf_puts(out, "</th>");
+    }
+    kh_buf_puts(out, "</tr></thead><tbody>\n");
+    for (size_t i = 0; i < c->n; i++) {
+        const cmp_unit *cu = &c->units[i];
+        kh_buf_reset(&cell);
+        cmp_row_cells(c, cu, &cell, ncol, off);
+        if (kh_buf_status(&cell) != KH_OK)
+            break;
+        kh_buf_puts(out, "<tr id=\"cmp-");
+        kh_html_attr(out, cu->id);
+        const char *st = cmp_status(cu);
+        kh_buf_puts(out, "\" class=\"");
+        kh_html_attr(out, st);
+        kh_buf_puts(out, "\">");
+        for (size_t k = 0; k < ncol; k++) {
+            kh_buf_puts(out, k >= 3 ? "<td class=\"num\">" : "<td>");
+            kh_html_text(out, cell.data + off[k]);
+            kh_buf_puts(out, "</td>");
+        }
+        kh_buf_puts(out, "</tr>\n");
+    }
+    kh_buf_puts(out, "</tbody></table>\n");
+    if (c->rubric_changed) {
+        kh_buf_puts(out, "<h2>评分体系变化</h2>\n<pre id=\"rubric-diff\">");
+        kh_html_text(out, kh_buf_str(&c->diff));
+        kh_buf_puts(out, "</pre>\n");
+    }
+    kh_status rc = kh_buf_status(&cell);
+    kh_buf_free(&cell);
+    free(off);
+    return rc;
+}
+
 kh_status kh_compare(kh_store *s, int from, int to, kh_compare_format fmt,
                      kh_buf *out, kh_err *e)
 {
@@ -481,6 +538,8 @@ kh_status kh_compare(kh_store *s, int from, int to, kh_compare_format fmt,
     if (rc == KH_OK) {
         if (fmt == KH_COMPARE_JSON)
             cmp_json(&c, out);
+        else if (fmt == KH_COMPARE_HTML)
+            rc = cmp_html(&c, out);
         else
             rc = cmp_text(&c, out, fmt == KH_COMPARE_CSV);
         if (rc == KH_OK)
@@ -637,9 +696,11 @@ kh_status kh_compare_unit_svg(kh_store *s, const char *unit, kh_buf *out,
         }
         kh_export_free(x);
     }
-    if (rc == KH_OK && !found)
-        rc = kh_err_at(e, 0, 0, "--unit", "unit \"%s\" is in no year of the "
-                       "store", unit);
+    if (rc == KH_OK && !found) {
+        kh_err_at(e, 0, 0, "--unit", "unit \"%s\" is in no year of the "
+                  "store", unit);
+        rc = KH_ENOTFOUND;   /* as the header says */
+    }
     if (rc == KH_OK) {
         kh_buf t;
         kh_buf_init(&t, 0);

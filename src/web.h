@@ -283,6 +283,19 @@ void web_records_post(web_req *r, const web_year *y, const char *unit,
  * with edit links; auditor reads). */
 void web_dept_items_page(web_req *r, const web_year *y);
 
+/* The official documents of issue 5 (web_reports.c).  May the session
+ * see unit's printable score sheet?  Admin and auditor always, a unit
+ * user its own once published, an inspector its assigned units. */
+bool web_may_sheet(web_req *r, int year, kh_year_state st, const char *unit);
+/* GET /years/Y/export.xlsx, /years/Y/notice, /years/Y/followup/report
+ * and /years/Y/units/U/sheet (seg: the n decoded path segments); true
+ * when the path was one. */
+bool web_reports_year_route(web_req *r, const web_year *y, int n,
+                            const char *const *seg);
+/* GET /compare?years=A,B and /units/U/history; true when the path was
+ * one. */
+bool web_reports_route(web_req *r, int n, const char *const *seg);
+
 /* Static files (web_static.c). */
 bool web_static_route(web_req *r);
 

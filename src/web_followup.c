@@ -93,6 +93,10 @@ void web_followup_page(web_req *r, int year, kh_year_state state)
         web_page_end(r);
         goto out;
     }
+    if (web_may_results(r, state))
+        kh_buf_printf(o, "<nav class=\"noprint\"><a href=\"/years/%d/followup/"
+                         "report\" id=\"link-followup-report\">整改跟踪报告"
+                         "（打印）</a></nav>\n", year);
     const kh_node *rep = NULL, *prac = NULL;
     if (kh_store_followup_report(r->store, year, KH_FOLLOWUP_JSON, &fb, e) ==
         KH_OK)

@@ -236,11 +236,13 @@ static void page_home(web_req *r)
         kh_buf_puts(&r->out, "<nav class=\"noprint\" id=\"home-nav\"><a "
                              "href=\"/admin/years\" id=\"nav-admin\">管理"
                              "</a> · <a href=\"/audit\" id=\"nav-audit\">"
-                             "审计日志</a></nav>\n");
+                             "审计日志</a> · <a href=\"/compare\" id=\""
+                             "nav-compare\">年度对比</a></nav>\n");
     else if (r->sess.role == KH_ROLE_AUDITOR)
         kh_buf_puts(&r->out, "<nav class=\"noprint\" id=\"home-nav\"><a "
                              "href=\"/audit\" id=\"nav-audit\">审计日志"
-                             "</a></nav>\n");
+                             "</a> · <a href=\"/compare\" id=\"nav-compare\">"
+                             "年度对比</a></nav>\n");
     kh_buf_puts(&r->out, "<table id=\"years\"><thead><tr><th>年度</th>"
                          "<th>状态</th><th>单位数</th><th>下一步</th></tr>"
                          "</thead><tbody>\n");
@@ -323,6 +325,11 @@ static void page_year(web_req *r, web_year *y)
             kh_buf_printf(o, "<a href=\"/years/%d/results/", y->year);
             kh_html_url(o, id);
             kh_buf_puts(o, "\">得分</a>");
+        }
+        if (web_may_sheet(r, y->year, y->state, id)) {
+            kh_buf_printf(o, " <a href=\"/years/%d/units/", y->year);
+            kh_html_url(o, id);
+            kh_buf_puts(o, "/sheet\">评分表（打印）</a>");
         }
         kh_buf_puts(o, "</td></tr>\n");
     }
@@ -561,6 +568,15 @@ void web_pages_results_body(const web_year *y, kh_buf *o)
     if (y->state < KH_YEAR_PUBLISHED)
         kh_buf_puts(o, "<p class=\"msg\">结果尚未公布，以下为按已录入数据计算"
                        "的临时结果（未评项按0分计）。</p>\n");
+    kh_buf_printf(o, "<nav class=\"noprint\" id=\"documents\"><a href=\""
+                     "/years/%d/export.xlsx\" id=\"download-xlsx\">下载 Excel "
+                     "工作簿</a> · <a href=\"/years/%d/notice\" id=\""
+                     "link-notice\">考核结果通报（打印）</a>", y->year, y->year);
+    if (y->state >= KH_YEAR_PUBLISHED)
+        kh_buf_printf(o, " · <a href=\"/years/%d/followup/report\" id=\""
+                         "link-followup-report\">整改跟踪报告（打印）</a>",
+                      y->year);
+    kh_buf_puts(o, "</nav>\n");
     for (size_t k = 0; k < kh_rubric_ranking_count(rb); k++) {
         kh_buf_puts(o, "<h2>");
         kh_html_text(o, kh_rubric_ranking_name(rb, k));
@@ -610,7 +626,15 @@ void web_pages_results_body(const web_year *y, kh_buf *o)
         kh_html_url(o, kh_assess_unit_id(a, u));
         kh_buf_puts(o, "\">");
         kh_html_text(o, kh_assess_unit_name(a, u));
-        kh_buf_puts(o, "</a></li>\n");
+        kh_buf_printf(o, "</a> <a href=\"/years/%d/units/", y->year);
+        kh_html_url(o, kh_assess_unit_id(a, u));
+        kh_buf_puts(o, "/sheet\" id=\"link-sheet-");
+        kh_html_attr(o, kh_assess_unit_id(a, u));
+        kh_buf_puts(o, "\">评分表（打印）</a> <a href=\"/units/");
+        kh_html_url(o, kh_assess_unit_id(a, u));
+        kh_buf_puts(o, "/history\" id=\"link-history-");
+        kh_html_attr(o, kh_assess_unit_id(a, u));
+        kh_buf_puts(o, "\">历年走势</a></li>\n");
     }
     kh_buf_puts(o, "</ul>\n");
 }
@@ -1133,6 +1157,8 @@ bool web_pages_route(web_req *r)
     char buf[2048];
     const char *seg[8];
     int n = web_split_path(r->url, buf, sizeof buf, seg, 8);
+    if (n > 0 && web_reports_route(r, n, seg))
+        return true;
     if (n < 2 || strcmp(seg[0], "years") != 0)
         return false;
     char *end;
@@ -1177,6 +1203,8 @@ bool web_pages_route(web_req *r)
         web_followup_post(r, y->year, "practices", NULL);
     else if (n == 4 && get && strcmp(seg[2], "results") == 0)
         page_sheet(r, y, seg[3]);
+    else if (get && web_reports_year_route(r, y, n, seg))
+        ;
     else if (n == 5 && get && strcmp(seg[2], "units") == 0 &&
              kh_phase_parse(seg[4], &phase)) {
         page_form(r, y, seg[3], phase);

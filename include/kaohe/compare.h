@@ -26,7 +26,11 @@ extern "C" {
 typedef enum kh_compare_format {
     KH_COMPARE_TABLE = 0,   /* aligned text for people (Chinese) */
     KH_COMPARE_JSON,
-    KH_COMPARE_CSV          /* UTF-8 with BOM, CRLF, formula-escaped */
+    KH_COMPARE_CSV,         /* UTF-8 with BOM, CRLF, formula-escaped */
+    KH_COMPARE_HTML         /* an HTML fragment for the web page: table
+                               #compare (rows #cmp-ID, class new/gone) and,
+                               when the rubrics differ, #rubric-diff;
+                               every value through kh_html_text */
 } kh_compare_format;
 
 /* Compares year `from` with year `to` (either order is allowed; the

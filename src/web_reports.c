@@ -1,0 +1,363 @@
+/*
+ * web_reports.c - the official documents of issue 5 in the web app: the
+ * year's workbook download (GET /years/Y/export.xlsx), the printable
+ * pages (GET /years/Y/notice, /years/Y/units/U/sheet,
+ * /years/Y/followup/report) and year over year (GET /compare?years=A,B
+ * and /units/U/history with the SVG line chart).
+ *
+ * Every document is produced by the library (lib/export*.c,
+ * lib/compare.c), so the bytes served are those `kaohe export` and
+ * `kaohe compare` write; this file only decides who may see what.
+ * Rules: admin and auditor everything; a unit user only its own score
+ * sheet and only once the year is published; an inspector the score
+ * sheets of the units assigned to it.  Refusals are audited.
+ */
+#include "web.h"
+
+#include <errno.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kaohe/assess.h"
+#include "kaohe/compare.h"
+#include "kaohe/export.h"
+
+bool web_may_sheet(web_req *r, int year, kh_year_state st, const char *unit)
+{
+    if (!r->logged_in)
+        return false;
+    switch (r->sess.role) {
+    case KH_ROLE_ADMIN:
+    case KH_ROLE_AUDITOR:
+        return true;
+    case KH_ROLE_UNIT:
+        return st >= KH_YEAR_PUBLISHED && strcmp(unit, r->sess.unit) == 0;
+    case KH_ROLE_INSPECTOR:
+        return web_may_entry(r, year, unit, KH_PHASE_INSPECTION, WEB_READ);
+    }
+    return false;
+}
+
+static bool may_all(web_req *r)
+{
+    return r->logged_in && (r->sess.role == KH_ROLE_ADMIN ||
+                            r->sess.role == KH_ROLE_AUDITOR);
+}
+
+/* Opens the year's export; on failure answers the request and returns
+ * NULL (a published year whose figures no longer match its snapshot is
+ * a 409: no official document may carry other figures). */
+static kh_export *open_export(web_req *r, int year)
+{
+    kh_err *e = kh_err_new();
+    kh_export *x = NULL;
+    kh_status st = e ? kh_export_open(r->store, year, e, &x) : KH_ENOMEM;
+    kh_err_free(e);
+    if (st == KH_OK)
+        return x;
+    web_error_page(r, st == KH_ENOTFOUND ? 404 : st == KH_ESTATE ? 409 : 500,
+                   st == KH_ESTATE ? "本年度数据与公布结果不一致，不能生成正式文件。"
+                                   : NULL);
+    return NULL;
+}
+
+/* Serves a whole page the library wrote into b. */
+static void serve_html(web_req *r, kh_buf *b)
+{
+    kh_buf_reset(&r->out);
+    kh_buf_add(&r->out, b->data ? b->data : "", b->len);
+    r->status = 200;
+    r->ctype = "text/html; charset=utf-8";
+}
+
+/* ---- the workbook -------------------------------------------------- */
+
+/* Reads the whole file into out. */
+static kh_status slurp(const char *path, kh_buf *out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return KH_EIO;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        kh_buf_add(out, chunk, n);
+    bool bad = ferror(f);
+    fclose(f);
+    return bad ? KH_EIO : kh_buf_status(out);
+}
+
+static void export_xlsx(web_req *r, const web_year *y)
+{
+    if (!may_all(r)) {
+        web_refuse_page(r, "xlsx export: role");
+        return;
+    }
+    kh_export *x = open_export(r, y->year);
+    if (!x)
+        return;
+    /* libxlsxwriter writes files only: a private temporary directory. */
+    const char *tmp = getenv("TMPDIR");
+    char dir[512], path[600];
+    snprintf(dir, sizeof dir, "%s/kaohe-xlsx-XXXXXX",
+             tmp && *tmp ? tmp : "/tmp");
+    kh_status st = KH_EIO;
+    kh_err *e = kh_err_new();
+    if (e && mkdtemp(dir)) {
+        snprintf(path, sizeof path, "%s/book.xlsx", dir);
+        st = kh_export_xlsx(x, path, 0, e);
+        kh_buf_reset(&r->out);
+        if (st == KH_OK)
+            st = slurp(path, &r->out);
+        unlink(path);
+        rmdir(dir);
+    }
+    kh_err_free(e);
+    kh_export_free(x);
+    if (st != KH_OK) {
+        kh_buf_reset(&r->out);
+        web_error_page(r, 500, NULL);
+        return;
+    }
+    r->status = 200;
+    r->ctype = "application/vnd.openxmlformats-officedocument."
+               "spreadsheetml.sheet";
+    kh_buf d, name;
+    kh_buf_init(&d, 0);
+    kh_buf_init(&name, 0);
+    /* RFC 6266/5987: an ASCII fallback and the UTF-8 name, encoded. */
+    kh_buf_printf(&name, "%d年度意识形态工作责任制考核结果.xlsx", y->year);
+    kh_buf_printf(&d, "attachment; filename=\"kaohe-%d.xlsx\"; "
+                      "filename*=UTF-8''", y->year);
+    kh_html_url(&d, kh_buf_str(&name));
+    r->disposition = kh_buf_take(&d, NULL);
+    kh_buf_free(&d);
+    kh_buf_free(&name);
+}
+
+/* ---- printable pages ----------------------------------------------- */
+
+static void page_notice(web_req *r, const web_year *y)
+{
+    if (!may_all(r)) {
+        web_refuse_page(r, "result notice: role");
+        return;
+    }
+    kh_export *x = open_export(r, y->year);
+    if (!x)
+        return;
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    if (kh_export_html_notice(x, &b) == KH_OK)
+        serve_html(r, &b);
+    else
+        web_error_page(r, 500, NULL);
+    kh_buf_free(&b);
+    kh_export_free(x);
+}
+
+static void page_print_sheet(web_req *r, const web_year *y, const char *unit)
+{
+    if (!web_may_sheet(r, y->year, y->state, unit)) {
+        web_refuse_page(r, "printable score sheet: role or unit");
+        return;
+    }
+    if (kh_assess_unit_find(y->assess, unit) < 0) {
+        web_error_page(r, 404, NULL);
+        return;
+    }
+    kh_export *x = open_export(r, y->year);
+    if (!x)
+        return;
+    kh_err *e = kh_err_new();
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    size_t u;
+    if (e && kh_export_unit(x, unit, e, &u) == KH_OK &&
+        kh_export_html_sheet(x, u, &b) == KH_OK)
+        serve_html(r, &b);
+    else
+        web_error_page(r, 500, NULL);
+    kh_buf_free(&b);
+    kh_err_free(e);
+    kh_export_free(x);
+}
+
+static void page_followup_report(web_req *r, const web_year *y)
+{
+    if (!may_all(r)) {
+        web_refuse_page(r, "follow-up report: role");
+        return;
+    }
+    if (y->state < KH_YEAR_PUBLISHED) {
+        web_error_page(r, 409, "结果公布后才有整改跟踪报告。");
+        return;
+    }
+    kh_export *x = open_export(r, y->year);
+    if (!x)
+        return;
+    kh_err *e = kh_err_new();
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    if (e && kh_export_followup_html(x, &b, e) == KH_OK)
+        serve_html(r, &b);
+    else
+        web_error_page(r, 500, NULL);
+    kh_buf_free(&b);
+    kh_err_free(e);
+    kh_export_free(x);
+}
+
+bool web_reports_year_route(web_req *r, const web_year *y, int n,
+                            const char *const *seg)
+{
+    if (n == 3 && strcmp(seg[2], "export.xlsx") == 0)
+        export_xlsx(r, y);
+    else if (n == 3 && strcmp(seg[2], "notice") == 0)
+        page_notice(r, y);
+    else if (n == 4 && strcmp(seg[2], "followup") == 0 &&
+             strcmp(seg[3], "report") == 0)
+        page_followup_report(r, y);
+    else if (n == 5 && strcmp(seg[2], "units") == 0 &&
+             strcmp(seg[4], "sheet") == 0)
+        page_print_sheet(r, y, seg[3]);
+    else
+        return false;
+    return true;
+}
+
+/* ---- year over year ------------------------------------------------ */
+
+static kh_status list_year(void *ctx, const kh_year_info *y)
+{
+    kh_buf *o = ctx;
+    kh_buf_printf(o, "<li>%d 年度（", y->year);
+    kh_html_text(o, kh_year_state_label(y->state));
+    kh_buf_puts(o, "）</li>");
+    return KH_OK;
+}
+
+/* "2024,2025" -> from, to; false when it is not two years. */
+static bool parse_years(const char *s, int *from, int *to)
+{
+    char *end;
+    errno = 0;
+    long a = strtol(s, &end, 10);
+    if (end == s || *end != ',')
+        return false;
+    const char *p = end + 1;
+    long b = strtol(p, &end, 10);
+    if (end == p || *end || errno || a < 1900 || a > 9999 || b < 1900 ||
+        b > 9999 || a == b)
+        return false;
+    *from = (int)a;
+    *to = (int)b;
+    return true;
+}
+
+static void page_compare(web_req *r)
+{
+    if (!may_all(r)) {
+        web_refuse_page(r, "year comparison: role");
+        return;
+    }
+    const char *ys = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
+                                                 "years");
+    kh_err *e = kh_err_new();
+    if (!e) {
+        web_error_page(r, 500, NULL);
+        return;
+    }
+    int from = 0, to = 0;
+    if (ys && *ys && !parse_years(ys, &from, &to)) {
+        kh_err_at(e, 0, 0, "years", "expected two different years as "
+                  "FROM,TO (e.g. 2024,2025)");
+        web_errors_page(r, 400, "年度对比", e, "/compare");
+        kh_err_free(e);
+        return;
+    }
+    kh_buf frag;
+    kh_buf_init(&frag, 0);
+    kh_status st = KH_OK;
+    if (from)
+        st = kh_compare(r->store, from, to, KH_COMPARE_HTML, &frag, e);
+    if (st != KH_OK) {
+        web_errors_page(r, st == KH_ENOTFOUND ? 404 : st == KH_ESTATE ? 409
+                                                                      : 500,
+                        "年度对比", e, "/compare");
+        kh_buf_free(&frag);
+        kh_err_free(e);
+        return;
+    }
+    char title[64];
+    if (from)
+        snprintf(title, sizeof title, "%d → %d 年度考核对比", from, to);
+    else
+        snprintf(title, sizeof title, "年度对比");
+    web_page_begin(r, title);
+    kh_buf *o = &r->out;
+    kh_buf_puts(o, "<form method=\"get\" action=\"/compare\" id=\"compare-form\" "
+                   "class=\"noprint\"><label>年度（起,止）<input name=\"years\" "
+                   "value=\"");
+    kh_html_attr(o, ys ? ys : "");
+    kh_buf_puts(o, "\" placeholder=\"2024,2025\" required></label><button "
+                   "type=\"submit\">对比</button></form>\n<ul id=\"year-list\">");
+    kh_err_clear(e);
+    kh_store_year_each(r->store, 0, list_year, o, e);
+    kh_buf_puts(o, "</ul>\n");
+    kh_buf_add(o, frag.data ? frag.data : "", frag.len);
+    if (from)
+        kh_buf_puts(o, "<p class=\"std\">单位的历年总分见各单位的“历年走势”"
+                       "（/units/编号/history）。</p>\n");
+    web_page_end(r);
+    kh_buf_free(&frag);
+    kh_err_free(e);
+}
+
+static void page_history(web_req *r, const char *unit)
+{
+    if (!may_all(r)) {
+        web_refuse_page(r, "unit history: role");
+        return;
+    }
+    kh_err *e = kh_err_new();
+    kh_buf svg;
+    kh_buf_init(&svg, 0);
+    kh_status st = e ? kh_compare_unit_svg(r->store, unit, &svg, e) : KH_ENOMEM;
+    if (st != KH_OK) {
+        web_error_page(r, st == KH_ENOTFOUND ? 404 : st == KH_ESTATE ? 409 : 500,
+                       NULL);
+    } else {
+        kh_buf title;
+        kh_buf_init(&title, 0);
+        kh_buf_printf(&title, "历年走势：%s", unit);
+        web_page_begin(r, kh_buf_str(&title));
+        kh_buf_free(&title);
+        kh_buf_puts(&r->out, "<figure id=\"history\">");
+        kh_buf_add(&r->out, svg.data ? svg.data : "", svg.len);
+        kh_buf_puts(&r->out, "</figure>\n");
+        web_page_end(r);
+    }
+    kh_buf_free(&svg);
+    kh_err_free(e);
+}
+
+bool web_reports_route(web_req *r, int n, const char *const *seg)
+{
+    bool get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+    bool compare = n == 1 && strcmp(seg[0], "compare") == 0;
+    bool history = n == 3 && strcmp(seg[0], "units") == 0 &&
+                   strcmp(seg[2], "history") == 0;
+    if (!compare && !history)
+        return false;
+    if (!get)
+        web_error_page(r, 405, NULL);
+    else if (compare)
+        page_compare(r);
+    else
+        page_history(r, seg[1]);
+    return true;
+}

@@ -1,0 +1,194 @@
+#!/bin/sh
+# tests/web/reports.sh KAOHE - issue 5's documents in `kaohe serve`: the
+# workbook download (GET /years/Y/export.xlsx), the printable result
+# notice, score sheet and follow-up report (the bytes `kaohe export
+# html` writes), year over year (/compare?years=A,B with the rubric diff)
+# and a unit's history chart (/units/U/history), with their role rules
+# and the escaping of a unit named with <script>.  Two years as in
+# tests/reports/reports.sh: 2024 under a rubric variant, 2025 with gh
+# new (named "工会<script>...") and zcc gone.
+# Run from the repository root.
+set -u
+K=$1
+T=$(mktemp -d)
+PID=
+cleanup() {
+    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+command -v unzip >/dev/null || { echo "FAIL: unzip is missing (scripts/deps.sh installs it)"; exit 1; }
+
+export KAOHE_USER=setup
+export KAOHE_NOW=1767225600          # 2026-01-01: server and CLI agree on today
+DB=$T/t.db
+A=examples/college-2025.yaml
+sed -e 's/name: 工会, kind/name: "工会<script>alert(1)<\/script>", kind/' \
+    -e '/unit: zcc[,}]/d' -e '/{id: zcc,/d' "$A" >"$T/y2025.yaml"
+grep -q 'script' "$T/y2025.yaml" || { echo "FAIL: the example has no unit 工会 to rename"; exit 1; }
+sed -e 's/^year: 2025/year: 2024/' \
+    -e 's/item: "1.6", phase: \([a-z]*\), inputs: {[^}]*}/item: "1.8", phase: \1, inputs: {ledger: true}/' \
+    -e '/unit: gh[,}]/d' -e '/{id: gh,/d' -e '/{id: admin-7,/d' "$A" >"$T/y2024.yaml"
+{
+    $K init --db "$DB" &&
+    $K rubric import rubrics/ideology-2020.yaml --db "$DB" &&
+    $K rubric import tests/reports/data/ideology-2024.yaml --db "$DB" &&
+    $K year open 2024 --rubric ideology-2024 --db "$DB" &&
+    $K import assessment "$T/y2024.yaml" --db "$DB" &&
+    $K year open 2025 --rubric ideology-2020 --db "$DB" &&
+    $K import assessment "$T/y2025.yaml" --db "$DB" &&
+    for i in 1 2 3; do
+        $K year advance 2024 --db "$DB" && $K year advance 2025 --db "$DB" || exit 1
+    done &&
+    $K year advance 2024 --db "$DB" &&
+    echo password123 | $K user add admin1 --role admin --db "$DB" &&
+    echo password123 | $K user add insp1 --role inspector --db "$DB" &&
+    echo password123 | $K user add aud1 --role auditor --db "$DB" &&
+    echo password123 | $K user add jd1 --role unit --unit jd --db "$DB" &&
+    $K user assign insp1 --year 2025 --unit jd --db "$DB"
+} >"$T/setup.log" 2>&1 || { cat "$T/setup.log"; echo "FAIL: setup"; exit 1; }
+
+$K serve --db "$DB" --listen 127.0.0.1:0 >"$T/serve.log" 2>"$T/serve.err" &
+PID=$!
+i=0
+while ! grep -q listening "$T/serve.log" 2>/dev/null; do
+    i=$((i + 1))
+    [ $i -gt 100 ] && { cat "$T/serve.err"; echo "FAIL: server did not start"; exit 1; }
+    sleep 0.1
+done
+PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/serve.log")
+B=http://127.0.0.1:$PORT
+
+get() { curl -s -o "$T/body" -D "$T/head" -w '%{http_code}' -b "$T/$1.jar" "$B$2"; }
+expect() {
+    [ "$1" = "$2" ] || fail "$3: expected $1, got $2 ($(head -c 300 "$T/body" | tr '\n' ' '))"
+}
+has() { grep -q "$1" "$T/body" || fail "$2: page has no $1"; }
+hasnt() { grep -q "$1" "$T/body" && fail "$2: page has $1"; }
+login() {
+    s=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/$1.jar" -H 'Content-Type: application/json' \
+        --data-binary "{\"user\":\"$1\",\"password\":\"password123\"}" "$B/api/v1/login")
+    expect 200 "$s" "login $1"
+}
+for u in admin1 insp1 aud1 jd1; do login $u; done
+noxss() {
+    grep -q '<script>alert' "$T/body" && fail "XSS: unit name not escaped on $1"
+    grep -q '工会&lt;script&gt;alert(1)&lt;/script&gt;' "$T/body" || fail "$1: escaped unit name missing"
+}
+sheets() { unzip -p "$1" xl/workbook.xml | grep -o '<sheet name="[^"]*"'; }
+
+# -- links: dashboard, results page, follow-up page
+expect 200 "$(get admin1 /)" "admin dashboard"
+has 'id="nav-compare"' "admin dashboard"
+expect 200 "$(get aud1 /)" "auditor dashboard"
+has 'id="nav-compare"' "auditor dashboard"
+expect 200 "$(get jd1 /)" "unit dashboard"
+hasnt 'nav-compare' "unit dashboard"
+expect 200 "$(get admin1 /years/2025/results)" "results page"
+has 'id="download-xlsx" href=\|href="/years/2025/export.xlsx" id="download-xlsx"' "results page"
+has 'href="/years/2025/notice" id="link-notice"' "results page"
+has 'href="/years/2025/units/jd/sheet" id="link-sheet-jd"' "results page"
+has 'href="/units/jd/history" id="link-history-jd"' "results page"
+
+# -- the workbook (a draft: 2025 is in review)
+expect 200 "$(get admin1 /years/2025/export.xlsx)" "admin workbook"
+cp "$T/body" "$T/web.xlsx"
+grep -qi '^content-type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' "$T/head" ||
+    fail "workbook content type: $(grep -i content-type "$T/head")"
+grep -qi "^content-disposition: attachment; filename=\"kaohe-2025.xlsx\"; filename\*=UTF-8''2025%E5%B9%B4" "$T/head" ||
+    fail "workbook disposition: $(grep -i content-disposition "$T/head")"
+unzip -l "$T/web.xlsx" >"$T/list" 2>&1 || fail "the download is not a zip: $(head -c 200 "$T/list")"
+grep -q 'xl/workbook.xml' "$T/list" || fail "no xl/workbook.xml in the download"
+$K export xlsx --year 2025 -o "$T/cli.xlsx" --db "$DB" 2>/dev/null || fail "kaohe export xlsx"
+sheets "$T/cli.xlsx" >"$T/cli.sheets"
+sheets "$T/web.xlsx" >"$T/web.sheets"
+[ -s "$T/cli.sheets" ] && cmp -s "$T/cli.sheets" "$T/web.sheets" ||
+    fail "workbook sheets differ from kaohe export xlsx: $(diff "$T/cli.sheets" "$T/web.sheets" | head -5)"
+grep -q '<sheet name="汇总"' "$T/web.sheets" || fail "no sheet 汇总"
+expect 200 "$(get aud1 /years/2025/export.xlsx)" "auditor workbook"
+expect 403 "$(get jd1 /years/2025/export.xlsx)" "unit workbook"
+expect 403 "$(get insp1 /years/2025/export.xlsx)" "inspector workbook"
+expect 404 "$(get admin1 /years/2031/export.xlsx)" "unknown year workbook"
+
+# -- the printable pages
+expect 200 "$(get admin1 /years/2025/notice)" "admin notice"
+$K export html --year 2025 --what notice -o "$T/notice.html" --db "$DB" 2>/dev/null
+cmp -s "$T/body" "$T/notice.html" || fail "notice page differs from kaohe export html --what notice"
+grep -q '（草稿）' "$T/body" || fail "draft notice without （草稿）"
+noxss "notice"
+expect 200 "$(get aud1 /years/2025/notice)" "auditor notice"
+expect 403 "$(get jd1 /years/2025/notice)" "unit notice"
+expect 403 "$(get insp1 /years/2025/notice)" "inspector notice"
+expect 200 "$(get admin1 /years/2025/units/gh/sheet)" "admin sheet of gh"
+$K export html --year 2025 --what sheet --unit gh -o "$T/gh.html" --db "$DB" 2>/dev/null
+cmp -s "$T/body" "$T/gh.html" || fail "sheet page differs from kaohe export html --what sheet"
+noxss "score sheet"
+expect 404 "$(get admin1 /years/2025/units/nosuch/sheet)" "unknown unit sheet"
+expect 200 "$(get insp1 /years/2025/units/jd/sheet)" "inspector, assigned unit's sheet"
+expect 403 "$(get insp1 /years/2025/units/zzb/sheet)" "inspector, another unit's sheet"
+expect 403 "$(get jd1 /years/2025/units/jd/sheet)" "unit user, own sheet before publication"
+expect 409 "$(get admin1 /years/2025/followup/report)" "follow-up report of a draft year"
+
+$K year advance 2025 --db "$DB" >"$T/adv.log" 2>&1 || { cat "$T/adv.log"; fail "publish"; }
+expect 200 "$(get jd1 /years/2025/units/jd/sheet)" "unit user, own published sheet"
+$K export html --year 2025 --what sheet --unit jd -o "$T/jd.html" --db "$DB" 2>/dev/null
+cmp -s "$T/body" "$T/jd.html" || fail "published sheet differs from kaohe export html"
+grep -q '（草稿）' "$T/body" && fail "published sheet marked draft"
+expect 403 "$(get jd1 /years/2025/units/zzb/sheet)" "unit user, another unit's published sheet"
+expect 200 "$(get jd1 /years/2025)" "unit year page"
+has 'href="/years/2025/units/jd/sheet"' "unit year page (own printable sheet)"
+expect 200 "$(get admin1 /years/2025/followup)" "follow-up page"
+has 'href="/years/2025/followup/report" id="link-followup-report"' "follow-up page"
+expect 200 "$(get admin1 /years/2025/followup/report)" "follow-up report"
+$K export html --year 2025 --what followup -o "$T/fu.html" --db "$DB" 2>/dev/null
+cmp -s "$T/body" "$T/fu.html" || fail "follow-up report differs from kaohe export html --what followup"
+expect 403 "$(get jd1 /years/2025/followup/report)" "unit follow-up report"
+
+# -- year over year
+expect 200 "$(get admin1 '/compare?years=2024,2025')" "admin compare"
+cp "$T/body" "$T/compare.html"
+has 'id="compare"' "compare page"
+has 'id="rubric-changed"' "compare page"
+has 'id="rubric-diff"' "compare page"
+grep -A3 'id="rubric-diff"' "$T/body" | grep -q '1\.8' || fail "rubric diff does not name item 1.8"
+has '<tr id="cmp-gh" class="new">' "compare page (new unit)"
+has '<tr id="cmp-zcc" class="gone">' "compare page (gone unit)"
+noxss "compare page"
+# the change of each unit as `kaohe compare` computes it
+$K compare --years 2024,2025 --format csv --db "$DB" >"$T/cmp.csv" 2>/dev/null
+for u in jd zzb mks; do
+    ch=$(grep "^$u," "$T/cmp.csv" | cut -d, -f8 | sed "s/^'//")
+    [ -n "$ch" ] || { fail "no change for $u in kaohe compare"; continue; }
+    grep -o "<tr id=\"cmp-$u\" class=\"both\">.*" "$T/body" |
+        grep -q "<td class=\"num\">$ch</td><td class=\"num\">[^<]*</td>" ||
+        fail "compare row $u lacks change $ch: $(grep -o "<tr id=\"cmp-$u\".*" "$T/body" | head -c 400)"
+done
+grep -q '<td class="num">[+-][0-9]' "$T/body" || fail "compare page shows no change"
+expect 200 "$(get aud1 '/compare?years=2024,2025')" "auditor compare"
+expect 200 "$(get admin1 /compare)" "compare form"
+has 'id="compare-form"' "compare form"
+expect 403 "$(get jd1 '/compare?years=2024,2025')" "unit compare"
+expect 403 "$(get insp1 '/compare?years=2024,2025')" "inspector compare"
+expect 400 "$(get admin1 '/compare?years=2024')" "compare, one year"
+has 'id="errors"' "compare, one year"
+expect 404 "$(get admin1 '/compare?years=2024,2031')" "compare, unknown year"
+has '2031' "compare, unknown year"
+expect 200 "$(get admin1 /units/jd/history)" "history"
+has '<svg' "history page"
+has 'id="history"' "history page"
+expect 200 "$(get aud1 /units/gh/history)" "auditor history of gh"
+noxss "history chart"
+expect 403 "$(get jd1 /units/jd/history)" "unit history"
+expect 404 "$(get admin1 /units/nosuch/history)" "unknown unit history"
+
+# refusals are audited
+$K audit log --db "$DB" >"$T/audit" 2>&1
+for why in 'xlsx export: role' 'printable score sheet' 'year comparison: role'; do
+    grep -q "$why" "$T/audit" || fail "refusal not audited: $why"
+done
+
+[ $fails -eq 0 ] && echo "ok: web reports" && exit 0
+echo "$fails failure(s)"
+exit 1
