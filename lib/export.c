@@ -96,10 +96,7 @@ kh_status kh_export_open(kh_store *s, int year, kh_err *e, kh_export **out)
     }
     x->state = yc.info.state;
     x->rubric_version = yc.rubric;
-    char now[KH_STORE_TIME_SZ];
-    kh_store_now(s, now);
-    memcpy(x->today, now, 10);
-    x->today[10] = '\0';
+    kh_store_today(s, x->today);
 
     rc = kh_store_load_assess(s, year, e, &x->rubric, &x->assess);
     /* Missing items score 0 and are marked; a published year was scored

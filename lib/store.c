@@ -145,6 +145,18 @@ void kh_store_now(const kh_store *s, char buf[KH_STORE_TIME_SZ])
         snprintf(buf, KH_STORE_TIME_SZ, "1970-01-01T00:00:00Z");
 }
 
+void kh_store_today(const kh_store *s, char buf[KH_STORE_DATE_SZ])
+{
+    /* Deadlines and report dates are the college's calendar days: China
+     * Standard Time, UTC+8 all year (no daylight saving). */
+    time_t t = s && s->fixed_time ? (time_t)s->fixed_time : time(NULL);
+    t += 8 * 3600;
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) ||
+        strftime(buf, KH_STORE_DATE_SZ, "%Y-%m-%d", &tm) == 0)
+        snprintf(buf, KH_STORE_DATE_SZ, "1970-01-01");
+}
+
 /* ---- opening ------------------------------------------------------- */
 
 static kh_status migrate(kh_store *s, kh_err *e)

@@ -78,15 +78,6 @@ static kh_status check_text(const char *s, const char *path, size_t max,
     return KH_OK;
 }
 
-/* Today's date (YYYY-MM-DD) by the store's clock. */
-static void today(const kh_store *s, char out[11])
-{
-    char now[KH_STORE_TIME_SZ];
-    kh_store_now(s, now);
-    memcpy(out, now, 10);
-    out[10] = '\0';
-}
-
 /* ---- the bottom list ----------------------------------------------- */
 
 typedef struct bottom {
@@ -913,8 +904,8 @@ kh_status kh_store_followup_report(kh_store *s, int year,
     kh_status rc = bottom_load(s, year, "listing the follow-up", &l, e);
     if (rc != KH_OK)
         return rc;
-    char day[11];
-    today(s, day);
+    char day[KH_STORE_DATE_SZ];
+    kh_store_today(s, day);
     char **others = NULL;
     size_t nothers = 0;
     item_totals t = {0};

@@ -96,6 +96,10 @@ void kh_store_set_progress(kh_store *s, kh_progress_fn fn, void *ctx);
 void kh_store_set_time(kh_store *s, int64_t unix_seconds);
 /* Writes the current UTC time stamp "YYYY-MM-DDTHH:MM:SSZ" into buf. */
 void kh_store_now(const kh_store *s, char buf[KH_STORE_TIME_SZ]);
+#define KH_STORE_DATE_SZ 11   /* "2025-12-31" + NUL */
+/* Writes today's date "YYYY-MM-DD" by the store's clock in China Standard
+ * Time (UTC+8), the calendar of deadlines and report dates. */
+void kh_store_today(const kh_store *s, char buf[KH_STORE_DATE_SZ]);
 
 /* ---- transactions -------------------------------------------------- */
 

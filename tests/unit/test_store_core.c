@@ -77,6 +77,27 @@ static void test_open_missing(void **state)
     kh_err_free(e);
 }
 
+/* Deadlines are China calendar days (UTC+8): 16:00Z is already the next
+ * day in Jincheng, and the audit time stamps stay UTC. */
+static void test_today_china(void **state)
+{
+    (void)state;
+    kh_err *e = kh_err_new();
+    kh_store *s = NULL;
+    assert_int_equal(kh_store_open(":memory:", KH_STORE_CREATE, e, &s), KH_OK);
+    char day[KH_STORE_DATE_SZ], now[KH_STORE_TIME_SZ];
+    kh_store_set_time(s, 1767283199);   /* 2026-01-01T15:59:59Z */
+    kh_store_today(s, day);
+    assert_string_equal(day, "2026-01-01");
+    kh_store_set_time(s, 1767283200);   /* 2026-01-01T16:00:00Z */
+    kh_store_today(s, day);
+    assert_string_equal(day, "2026-01-02");
+    kh_store_now(s, now);
+    assert_string_equal(now, "2026-01-01T16:00:00Z");
+    kh_store_close(s);
+    kh_err_free(e);
+}
+
 static void test_create_and_reopen(void **state)
 {
     (void)state;
@@ -320,6 +341,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_open_missing),
+        cmocka_unit_test(test_today_china),
         cmocka_unit_test(test_create_and_reopen),
         cmocka_unit_test(test_not_kaohe),
         cmocka_unit_test(test_newer_schema),
