@@ -24,6 +24,8 @@ if [ ! -f "$DB" ]; then
     $K user assign inspector --year 2025 --unit jd xx jg --db "$DB" 2>/dev/null ||
         $K user assign inspector --year 2025 --unit jd --unit xx --unit jg --db "$DB"
 fi
+# The year's standings as the store computes them, before serving.
+$K results --year 2025 --db "$DB" --format table
 cat <<MSG
 
   kaohe demo: http://127.0.0.1:8080/
