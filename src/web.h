@@ -223,12 +223,11 @@ void web_cache_free(kh_web *app);
  * accepts it (web_http.c). */
 void web_out_cached(web_req *r, web_year *y, web_cached what);
 /* Raw deflate (no header) of in[0..n) into *out (malloc'd, caller
- * frees).  Not final: the stream ends with a sync flush on a byte
- * boundary, so that another raw stream may follow it; final: it ends
- * the deflate data.  small: a small window for a few KiB of input.
- * False on failure. */
-bool web_deflate(const void *in, size_t n, bool final, bool small,
-                 unsigned char **out, size_t *outlen);
+ * frees), not final: the stream ends with a sync flush on a byte
+ * boundary, so that more deflate blocks may follow it.  False on
+ * failure. */
+bool web_deflate(const void *in, size_t n, unsigned char **out,
+                 size_t *outlen);
 /* Does an Accept-Encoding header value (NULL: absent) allow gzip?
  * "gzip", "x-gzip" or "*" with a q-value above 0 (web_http.c). */
 bool web_accepts_gzip(const char *accept_encoding);

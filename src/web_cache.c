@@ -53,17 +53,14 @@ void web_cache_free(kh_web *app)
     app->nyears = 0;
 }
 
-bool web_deflate(const void *in, size_t n, bool final, bool small,
-                 unsigned char **out, size_t *outlen)
+bool web_deflate(const void *in, size_t n, unsigned char **out,
+                 size_t *outlen)
 {
     *out = NULL;
     *outlen = 0;
     z_stream z;
     memset(&z, 0, sizeof z);
-    /* A page's head or tail is a few KiB: a 4 KiB window and a small
-     * hash keep deflateInit cheap per request. */
-    if (deflateInit2(&z, 6, Z_DEFLATED, small ? -12 : -15,
-                     small ? 2 : 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    if (deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
         return false;
     size_t cap = deflateBound(&z, (uLong)n) + 16;
     unsigned char *buf = malloc(cap);
@@ -76,9 +73,8 @@ bool web_deflate(const void *in, size_t n, bool final, bool small,
     z.avail_in = (uInt)n;
     z.next_out = buf;
     z.avail_out = (uInt)cap;
-    int rc = deflate(&z, final ? Z_FINISH : Z_SYNC_FLUSH);
-    bool ok = final ? rc == Z_STREAM_END
-                    : rc == Z_OK && z.avail_in == 0 && z.avail_out > 0;
+    int rc = deflate(&z, Z_SYNC_FLUSH);
+    bool ok = rc == Z_OK && z.avail_in == 0 && z.avail_out > 0;
     size_t len = cap - z.avail_out;
     deflateEnd(&z);
     if (!ok) {
@@ -86,7 +82,7 @@ bool web_deflate(const void *in, size_t n, bool final, bool small,
         return false;
     }
     /* Cached bodies live long: give back deflateBound's slack. */
-    unsigned char *fit = small ? NULL : realloc(buf, len ? len : 1);
+    unsigned char *fit = realloc(buf, len ? len : 1);
     *out = fit ? fit : buf;
     *outlen = len;
     return true;
@@ -100,7 +96,7 @@ static void compress_body(const char *data, size_t len, unsigned char **z,
     if (!data)
         return;
     *crc = (uint32_t)crc32_z(0L, (const Bytef *)data, len);
-    if (!web_deflate(data, len, false, false, z, zlen)) {
+    if (!web_deflate(data, len, z, zlen)) {
         *z = NULL;
         *zlen = 0;
     }

@@ -517,42 +517,53 @@ static void put_le32(unsigned char *p, uint32_t v)
         p[i] = (unsigned char)(v >> (8 * i));
 }
 
-/* One gzip member: header, the head's deflate blocks (sync flushed),
- * the cached body's blocks, the tail's final blocks, then CRC-32 and
- * length of the whole (crc32_combine): every piece is a fresh deflate
- * stream, so none refers back into another. */
-static bool gzip_pieces(spliced *sp, const char *head, size_t hlen,
-                        uint32_t crc, size_t blen, const char *tail, size_t tlen,
-                        size_t *zhlen, size_t *ztlen)
+/* Appends n bytes as deflate stored blocks (at most 65,535 bytes each;
+ * final: the last ends the deflate data).  The cached body's stream
+ * ends on a byte boundary, so stored blocks may follow it directly. */
+static void stored_blocks(kh_buf *o, const char *p, size_t n, bool final)
 {
-    unsigned char *dh = NULL, *dt = NULL;
-    size_t dhl = 0, dtl = 0;
-    if (!web_deflate(head, hlen, false, true, &dh, &dhl) ||
-        !web_deflate(tail, tlen, true, true, &dt, &dtl)) {
-        free(dh);
-        return false;
-    }
-    sp->zhead = malloc(10 + dhl);
-    sp->ztail = malloc(dtl + 8);
-    if (!sp->zhead || !sp->ztail) {
-        free(dh);
-        free(dt);
-        return false;
-    }
+    do {
+        size_t k = n < 65535 ? n : 65535;
+        unsigned char h[5] = {final && k == n ? 1 : 0, (unsigned char)k,
+                              (unsigned char)(k >> 8), (unsigned char)~k,
+                              (unsigned char)(~k >> 8)};
+        kh_buf_add(o, h, 5);
+        kh_buf_add(o, p, k);
+        p += k;
+        n -= k;
+    } while (n);
+}
+
+/* One gzip member: header, the head as stored blocks, the cached body's
+ * deflate blocks (compressed once, sync flushed), the tail as final
+ * stored blocks, then CRC-32 (crc32_combine) and length of the whole.
+ * The head and tail are a few KiB of per-request HTML: storing them
+ * costs a copy where compressing them cost more time than sending the
+ * body. */
+static bool gzip_pieces(spliced *sp, const char *head, size_t hlen,
+                        uint32_t crc, size_t blen, const char *tail,
+                        size_t tlen, size_t *zhlen, size_t *ztlen)
+{
     static const unsigned char hdr[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
-    memcpy(sp->zhead, hdr, 10);
-    memcpy(sp->zhead + 10, dh, dhl);
-    memcpy(sp->ztail, dt, dtl);
+    kh_buf h, t;
+    kh_buf_init(&h, hlen + 32);
+    kh_buf_init(&t, tlen + 32);
+    kh_buf_add(&h, hdr, 10);
+    if (hlen)
+        stored_blocks(&h, head, hlen, false);
+    stored_blocks(&t, tail, tlen, true);
     uLong c = crc32_z(0L, (const Bytef *)head, hlen);
     c = crc32_combine(c, crc, (z_off_t)blen);
     c = crc32_combine(c, crc32_z(0L, (const Bytef *)tail, tlen), (z_off_t)tlen);
-    put_le32(sp->ztail + dtl, (uint32_t)c);
-    put_le32(sp->ztail + dtl + 4, (uint32_t)(hlen + blen + tlen));
-    *zhlen = 10 + dhl;
-    *ztlen = dtl + 8;
-    free(dh);
-    free(dt);
-    return true;
+    unsigned char trailer[8];
+    put_le32(trailer, (uint32_t)c);
+    put_le32(trailer + 4, (uint32_t)(hlen + blen + tlen));
+    kh_buf_add(&t, trailer, 8);
+    sp->zhead = (unsigned char *)kh_buf_take(&h, zhlen);
+    sp->ztail = (unsigned char *)kh_buf_take(&t, ztlen);
+    kh_buf_free(&h);
+    kh_buf_free(&t);
+    return sp->zhead && sp->ztail;
 }
 
 /* The response for a request whose handler placed a cached body
