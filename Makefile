@@ -32,8 +32,13 @@ check: deps
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    ctest --output-on-failure -j $(JOBS)
 
+# Each script also runs alone; bench/web needs wrk and nginx (deps bench).
 bench: build
+	sh scripts/deps.sh bench
 	sh bench/score/run.sh
+	sh bench/store/run.sh
+	sh bench/export/run.sh
+	sh bench/web/run.sh
 
 clean:
 	rm -rf $(BUILD) $(CHECKBUILD)

@@ -272,6 +272,13 @@ kh_status kh_store_open(const char *path, unsigned flags, kh_err *e,
     return KH_OK;
 }
 
+kh_status kh_store_set_cache_kib(kh_store *s, int kib, kh_err *e)
+{
+    char sql[48];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", kib > 0 ? kib : 1);
+    return exec_sql(s, sql, e, "setting the page cache");
+}
+
 void kh_store_close(kh_store *s)
 {
     if (!s)

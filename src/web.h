@@ -29,6 +29,7 @@
 #define WEB_THROTTLE_FAILS 5                  /* failures per window ... */
 #define WEB_THROTTLE_WINDOW (15 * 60)         /* ... lock for this long */
 #define WEB_SESSIONS_MAX 4096
+#define WEB_STORE_CACHE_KIB 2048              /* SQLite page cache per thread */
 
 /* ---- HTML escapers (web_html.c): one per context ------------------- */
 
@@ -139,6 +140,12 @@ typedef struct web_req {
     kh_buf out;
     const char *ctype;          /* static string */
     kh_buf cookie;              /* Set-Cookie value, or empty */
+    /* A cached body placed at out[cached_at] without a copy
+     * (web_out_cached): the request holds a reference to cached until
+     * the response is freed. */
+    web_year *cached;
+    int cached_what;            /* web_cached */
+    size_t cached_at;
     char *location;             /* redirect target (owned), or NULL */
     char *disposition;          /* Content-Disposition (owned), or NULL */
 } web_req;
@@ -193,7 +200,16 @@ struct web_year {
     size_t json_len;
     char *results_html;         /* the results page body, rendered once */
     size_t results_html_len;
+    /* Both bodies compressed once (web_deflate, not final; NULL when
+     * compression failed) with the CRC-32 of the identity bytes, so
+     * that a response can wrap them in one gzip member. */
+    unsigned char *json_z, *results_html_z;
+    size_t json_zlen, results_html_zlen;
+    uint32_t json_crc, results_html_crc;
 };
+
+/* Which cached body web_out_cached places. */
+typedef enum web_cached { WEB_CACHED_JSON, WEB_CACHED_RESULTS_HTML } web_cached;
 
 /* The year's cached data, rebuilt when the store changed since; caller
  * releases it with web_year_put.  KH_ENOTFOUND when there is no such
@@ -201,6 +217,20 @@ struct web_year {
 kh_status web_year_get(web_req *r, int year, web_year **out);
 void web_year_put(kh_web *app, web_year *y);
 void web_cache_free(kh_web *app);
+/* Places y's cached body what at the end of r->out without copying it
+ * (the request takes its own reference to y); whatever the handler
+ * writes after it follows it.  The response is gzip when the client
+ * accepts it (web_http.c). */
+void web_out_cached(web_req *r, web_year *y, web_cached what);
+/* Raw deflate (no header) of in[0..n) into *out (malloc'd, caller
+ * frees), not final: the stream ends with a sync flush on a byte
+ * boundary, so that more deflate blocks may follow it.  False on
+ * failure. */
+bool web_deflate(const void *in, size_t n, unsigned char **out,
+                 size_t *outlen);
+/* Does an Accept-Encoding header value (NULL: absent) allow gzip?
+ * "gzip", "x-gzip" or "*" with a q-value above 0 (web_http.c). */
+bool web_accepts_gzip(const char *accept_encoding);
 
 /* ---- handlers ------------------------------------------------------ */
 

@@ -294,7 +294,7 @@ static void api_results(web_req *r, int year)
     }
     r->status = 200;
     r->ctype = "application/json";
-    kh_buf_add(&r->out, y->json, y->json_len);
+    web_out_cached(r, y, WEB_CACHED_JSON);
     web_year_put(r->app, y);
 }
 

@@ -27,6 +27,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 static const char CSP[] =
     "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -56,6 +57,14 @@ static kh_store *thread_store(kh_web *app)
             free(m);
         }
         kh_err_free(e);
+        return NULL;
+    }
+    /* The store's 32 MiB page cache is for the CLI's large imports; one
+     * connection per worker thread with the year's data cached above it
+     * (web_cache.c) needs little: a rebuild reads the store once. */
+    if (kh_store_set_cache_kib(s, WEB_STORE_CACHE_KIB, e) != KH_OK) {
+        kh_err_free(e);
+        kh_store_close(s);
         return NULL;
     }
     kh_err_free(e);
@@ -412,6 +421,7 @@ static void req_free(web_req *r)
         free(f);
     }
     free(r->disposition);
+    web_year_put(r->app, r->cached);
     kh_buf_free(&r->body);
     kh_buf_free(&r->out);
     kh_buf_free(&r->cookie);
@@ -419,18 +429,213 @@ static void req_free(web_req *r)
     free(r);
 }
 
+/* ---- responses ----------------------------------------------------- */
+
+/* Skips optional whitespace (RFC 9110 OWS). */
+static const char *ows(const char *p)
+{
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return p;
+}
+
+/* The q-value at p ("q=0.5"), 1000 when absent, -1 when malformed; in
+ * thousandths (RFC 9110: "0" ["." 0*3DIGIT] / "1" ["." 0*3"0"]). */
+static int qvalue(const char *p, const char *end)
+{
+    p = ows(p);
+    if (p >= end)
+        return 1000;
+    if (*p != ';')
+        return -1;
+    p = ows(p + 1);
+    if (end - p < 3 || (p[0] != 'q' && p[0] != 'Q') || p[1] != '=')
+        return -1;
+    p += 2;
+    if (*p != '0' && *p != '1')
+        return -1;
+    int q = (*p++ - '0') * 1000, scale = 100;
+    if (p < end && *p == '.') {
+        p++;
+        for (int i = 0; i < 3 && p < end && *p >= '0' && *p <= '9'; i++) {
+            q += (*p++ - '0') * scale;
+            scale /= 10;
+        }
+    }
+    p = ows(p);
+    return p == end && q <= 1000 ? q : -1;
+}
+
+bool web_accepts_gzip(const char *ae)
+{
+    if (!ae)
+        return false;
+    int gzip = -1, star = -1;   /* q of each, -1 when not listed */
+    for (const char *p = ae; *p;) {
+        const char *end = strchr(p, ',');
+        if (!end)
+            end = p + strlen(p);
+        p = ows(p);
+        const char *tok = p;
+        while (p < end && *p != ';' && *p != ' ' && *p != '\t')
+            p++;
+        size_t n = (size_t)(p - tok);
+        int q = qvalue(p, end);
+        if (q < 0)
+            q = 0;   /* a malformed member allows nothing */
+        if ((n == 4 && strncasecmp(tok, "gzip", 4) == 0) ||
+            (n == 6 && strncasecmp(tok, "x-gzip", 6) == 0))
+            gzip = q > gzip ? q : gzip;
+        else if (n == 1 && *tok == '*')
+            star = q;
+        p = *end ? end + 1 : end;
+    }
+    return gzip >= 0 ? gzip > 0 : star > 0;
+}
+
+/* What an iovec response owns until MHD has sent it. */
+typedef struct spliced {
+    kh_web *app;
+    web_year *y;            /* a reference */
+    char *out;              /* the handler's head and tail */
+    unsigned char *zhead, *ztail;
+} spliced;
+
+static void spliced_free(void *cls)
+{
+    spliced *sp = cls;
+    web_year_put(sp->app, sp->y);
+    free(sp->out);
+    free(sp->zhead);
+    free(sp->ztail);
+    free(sp);
+}
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* Appends n bytes as deflate stored blocks (at most 65,535 bytes each;
+ * final: the last ends the deflate data).  The cached body's stream
+ * ends on a byte boundary, so stored blocks may follow it directly. */
+static void stored_blocks(kh_buf *o, const char *p, size_t n, bool final)
+{
+    do {
+        size_t k = n < 65535 ? n : 65535;
+        unsigned char h[5] = {final && k == n ? 1 : 0, (unsigned char)k,
+                              (unsigned char)(k >> 8), (unsigned char)~k,
+                              (unsigned char)(~k >> 8)};
+        kh_buf_add(o, h, 5);
+        kh_buf_add(o, p, k);
+        p += k;
+        n -= k;
+    } while (n);
+}
+
+/* One gzip member: header, the head as stored blocks, the cached body's
+ * deflate blocks (compressed once, sync flushed), the tail as final
+ * stored blocks, then CRC-32 (crc32_combine) and length of the whole.
+ * The head and tail are a few KiB of per-request HTML: storing them
+ * costs a copy where compressing them cost more time than sending the
+ * body. */
+static bool gzip_pieces(spliced *sp, const char *head, size_t hlen,
+                        uint32_t crc, size_t blen, const char *tail,
+                        size_t tlen, size_t *zhlen, size_t *ztlen)
+{
+    static const unsigned char hdr[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
+    kh_buf h, t;
+    kh_buf_init(&h, hlen + 32);
+    kh_buf_init(&t, tlen + 32);
+    kh_buf_add(&h, hdr, 10);
+    if (hlen)
+        stored_blocks(&h, head, hlen, false);
+    stored_blocks(&t, tail, tlen, true);
+    uLong c = crc32_z(0L, (const Bytef *)head, hlen);
+    c = crc32_combine(c, crc, (z_off_t)blen);
+    c = crc32_combine(c, crc32_z(0L, (const Bytef *)tail, tlen), (z_off_t)tlen);
+    unsigned char trailer[8];
+    put_le32(trailer, (uint32_t)c);
+    put_le32(trailer + 4, (uint32_t)(hlen + blen + tlen));
+    kh_buf_add(&t, trailer, 8);
+    sp->zhead = (unsigned char *)kh_buf_take(&h, zhlen);
+    sp->ztail = (unsigned char *)kh_buf_take(&t, ztlen);
+    kh_buf_free(&h);
+    kh_buf_free(&t);
+    return sp->zhead && sp->ztail;
+}
+
+/* The response for a request whose handler placed a cached body
+ * (web_out_cached): head, body and tail as three pieces without a copy
+ * of the body, gzip when the client accepts it and the body was
+ * compressed.  NULL on failure. */
+static struct MHD_Response *spliced_response(web_req *r, bool *gzipped)
+{
+    web_year *y = r->cached;
+    bool json = r->cached_what == WEB_CACHED_JSON;
+    const char *body = json ? y->json : y->results_html;
+    size_t blen = json ? y->json_len : y->results_html_len;
+    const unsigned char *z = json ? y->json_z : y->results_html_z;
+    size_t zlen = json ? y->json_zlen : y->results_html_zlen;
+    uint32_t crc = json ? y->json_crc : y->results_html_crc;
+    spliced *sp = calloc(1, sizeof *sp);
+    if (!sp)
+        return NULL;
+    sp->app = r->app;
+    size_t len = r->out.len, at = r->cached_at;
+    sp->out = kh_buf_take(&r->out, &len);
+    const char *head = sp->out ? sp->out : "";
+    struct MHD_IoVec iov[3];
+    size_t zhl = 0, ztl = 0;
+    *gzipped = z && web_accepts_gzip(web_header(r, "Accept-Encoding")) &&
+               gzip_pieces(sp, head, at, crc, blen, head + at,
+                           len - at, &zhl, &ztl);
+    if (*gzipped) {
+        iov[0] = (struct MHD_IoVec){sp->zhead, zhl};
+        iov[1] = (struct MHD_IoVec){z, zlen};
+        iov[2] = (struct MHD_IoVec){sp->ztail, ztl};
+    } else {
+        iov[0] = (struct MHD_IoVec){head, at};
+        iov[1] = (struct MHD_IoVec){body, blen};
+        iov[2] = (struct MHD_IoVec){head + at, len - at};
+    }
+    struct MHD_Response *resp =
+        MHD_create_response_from_iovec(iov, 3, spliced_free, sp);
+    if (!resp) {
+        spliced_free(sp);
+        return NULL;
+    }
+    sp->y = y;   /* the response owns the request's reference now */
+    r->cached = NULL;
+    return resp;
+}
+
 static enum MHD_Result send_response(web_req *r)
 {
-    size_t len = r->out.len;
-    char *data = kh_buf_take(&r->out, &len);
-    struct MHD_Response *resp =
-        data ? MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE)
-             : MHD_create_response_from_buffer(0, (void *)"",
-                                               MHD_RESPMEM_PERSISTENT);
-    if (!resp) {
-        free(data);
-        return MHD_NO;
+    struct MHD_Response *resp;
+    bool spliced = false, gzipped = false;
+    if (r->cached && (r->status == 200 || r->status == 0) &&
+        r->cached_at <= r->out.len) {
+        if (!(resp = spliced_response(r, &gzipped)))
+            return MHD_NO;
+        spliced = true;
+    } else {
+        size_t len = r->out.len;
+        char *data = kh_buf_take(&r->out, &len);
+        resp = data ? MHD_create_response_from_buffer(len, data,
+                                                      MHD_RESPMEM_MUST_FREE)
+                    : MHD_create_response_from_buffer(0, (void *)"",
+                                                      MHD_RESPMEM_PERSISTENT);
+        if (!resp) {
+            free(data);
+            return MHD_NO;
+        }
     }
+    if (spliced)
+        MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+    if (gzipped)
+        MHD_add_response_header(resp, "Content-Encoding", "gzip");
     MHD_add_response_header(resp, "Content-Type",
                             r->ctype ? r->ctype : "text/plain; charset=utf-8");
     MHD_add_response_header(resp, "Content-Security-Policy", CSP);

@@ -648,7 +648,7 @@ static void page_results(web_req *r, web_year *y)
     char title[64];
     snprintf(title, sizeof title, "%d 年度考核结果", y->year);
     web_page_begin(r, title);
-    kh_buf_add(&r->out, y->results_html, y->results_html_len);
+    web_out_cached(r, y, WEB_CACHED_RESULTS_HTML);
     web_page_end(r);
 }
 

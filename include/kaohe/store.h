@@ -73,6 +73,10 @@ kh_status kh_store_open(const char *path, unsigned flags, kh_err *e,
                         kh_store **out);
 /* Closes the store; an open transaction is rolled back. */
 void kh_store_close(kh_store *s);
+/* Sets SQLite's page cache of this connection to kib KiB (kh_store_open
+ * sets 32 MiB, for large imports; a server with one connection per
+ * thread wants less).  KH_EDB on failure. */
+kh_status kh_store_set_cache_kib(kh_store *s, int kib, kh_err *e);
 /* Schema version of the open store (PRAGMA user_version). */
 int kh_store_version(const kh_store *s);
 /* The path it was opened with (borrowed). */
