@@ -74,11 +74,12 @@ for n in $SIZES; do
 "
 done
 
+compiler=$(sed -n 's/^CMAKE_C_COMPILER:[A-Z]*=//p' "$BUILD/CMakeCache.txt")
 cpu=$(sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo | head -1)
 mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
 printf '%s' "$rows" | awk -v runs="$RUNS" -v cpu="$cpu" -v ncpu="$(nproc)" \
     -v base_wall="$base_wall" -v base_rss="$base_rss" \
-    -v mem="$mem" -v kernel="$(uname -r)" -v cc="$(cc --version | head -1)" \
+    -v mem="$mem" -v kernel="$(uname -r)" -v cc="$("${compiler:-cc}" --version | head -1)" \
     -v date="$(date +%Y-%m-%d)" -v rev="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" '
 function mb(b) { return sprintf("%.1f MB", b / 1e6) }
 function grp(n,   s) {   # 50000 -> 50 000
