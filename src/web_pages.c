@@ -517,9 +517,22 @@ static void category_chart(const web_year *y, size_t k, kh_buf *o)
 
 /* Self-check base beside the inspection base, per unit: where the units
  * judged themselves differently from the inspectors. */
+/* Above this many units the results page stays a summary: per-unit charts
+ * would be unreadable (the workbook's native charts serve then), the gap
+ * table lists only large gaps, and the ranking rows link to the score
+ * sheets instead of a second list of every unit.  It keeps the cached
+ * page small enough to serve fast (bench/web). */
+#define RESULTS_FULL_MAX 300
+
+static bool results_compact(const web_year *y)
+{
+    return kh_assess_unit_count(y->assess) > RESULTS_FULL_MAX;
+}
+
 static void gap_table(const web_year *y, kh_buf *o)
 {
     const kh_assess *a = y->assess;
+    bool compact = results_compact(y);
     kh_buf_puts(o, "<table id=\"gaps\" class=\"gaps\"><thead><tr><th>单位</th>"
                    "<th>类别</th><th>自查基础分</th><th>考核基础分</th>"
                    "<th>差值（自查−考核）</th></tr></thead><tbody>\n");
@@ -528,6 +541,8 @@ static void gap_table(const web_year *y, kh_buf *o)
         bool has = kh_result_self_base(y->result, u, &sb);
         kh_cp d = has ? sb - b : 0;
         bool large = has && (d >= GAP_LARGE || d <= -GAP_LARGE);
+        if (compact && !large)
+            continue;
         kh_buf_puts(o, "<tr id=\"gap-");
         kh_html_attr(o, kh_assess_unit_id(a, u));
         kh_buf_printf(o, "\"%s><td>", large ? " class=\"gap-large\"" : "");
@@ -552,8 +567,11 @@ static void gap_table(const web_year *y, kh_buf *o)
         }
         kh_buf_puts(o, "</td></tr>\n");
     }
-    kh_buf_puts(o, "</tbody></table>\n<p class=\"std\">差值的绝对值不小于5分"
-                   "的单位以底色标出。</p>\n");
+    kh_buf_puts(o, compact ? "</tbody></table>\n<p class=\"std\">单位较多，"
+                             "仅列出差值的绝对值不小于5分的单位；全部单位见 "
+                             "Excel 工作簿的“自查对比”表。</p>\n"
+                           : "</tbody></table>\n<p class=\"std\">差值的绝对值"
+                             "不小于5分的单位以底色标出。</p>\n");
 }
 
 void web_pages_results_body(const web_year *y, kh_buf *o)
@@ -588,7 +606,15 @@ void web_pages_results_body(const web_year *y, kh_buf *o)
             const kh_rank_row *row = kh_result_ranking_row(y->result, k, j);
             kh_buf_printf(o, "<tr%s><td class=\"num\">%u</td><td>",
                           row->bottom ? " class=\"bottom\"" : "", row->rank);
-            kh_html_text(o, row->name);
+            if (kh_rubric_ranking_level(rb, k) == KH_LEVEL_UNIT) {
+                kh_buf_printf(o, "<a href=\"/years/%d/results/", y->year);
+                kh_html_url(o, row->id);
+                kh_buf_puts(o, "\">");
+                kh_html_text(o, row->name);
+                kh_buf_puts(o, "</a>");
+            } else {
+                kh_html_text(o, row->name);
+            }
             kh_buf_puts(o, "</td><td class=\"num\">");
             web_cp_out(o, row->score);
             kh_buf_printf(o, "</td><td class=\"mark\">%s</td></tr>\n",
@@ -607,19 +633,31 @@ void web_pages_results_body(const web_year *y, kh_buf *o)
         web_cp_out(o, kh_result_branch_score(y->result, k));
         kh_buf_puts(o, "</td></tr>\n");
     }
-    kh_buf_puts(o, "</tbody></table>\n<h2>各单位总分</h2>\n");
-    bar_chart(y, o);
-    kh_buf_puts(o, "<h2>各类别得分率</h2>\n");
-    for (size_t k = 0; k < kh_rubric_ranking_count(rb); k++) {
-        kh_buf_puts(o, "<h3>");
-        kh_html_text(o, kh_rubric_ranking_name(rb, k));
-        kh_buf_puts(o, "</h3>\n");
-        category_chart(y, k, o);
+    kh_buf_puts(o, "</tbody></table>\n");
+    bool compact = results_compact(y);
+    if (compact) {
+        kh_buf_printf(o, "<p class=\"std\" id=\"results-compact\">本年度共 %zu "
+                         "个单位，页面只列排名、支部平均分和差异较大的单位；"
+                         "各单位总分与类别得分的图表见 Excel 工作簿，"
+                         "各单位得分表由排名表中的名称进入。</p>\n",
+                      kh_assess_unit_count(a));
+    } else {
+        kh_buf_puts(o, "<h2>各单位总分</h2>\n");
+        bar_chart(y, o);
+        kh_buf_puts(o, "<h2>各类别得分率</h2>\n");
+        for (size_t k = 0; k < kh_rubric_ranking_count(rb); k++) {
+            kh_buf_puts(o, "<h3>");
+            kh_html_text(o, kh_rubric_ranking_name(rb, k));
+            kh_buf_puts(o, "</h3>\n");
+            category_chart(y, k, o);
+        }
+        kh_buf_puts(o, "<p class=\"std\">得分率 = 类别得分 ÷ 该类单位适用项的"
+                       "满分；橙色表示低于60%。</p>\n");
     }
-    kh_buf_puts(o, "<p class=\"std\">得分率 = 类别得分 ÷ 该类单位适用项的满分；"
-                   "橙色表示低于60%。</p>\n");
     kh_buf_puts(o, "<h2 id=\"gaps-title\">自查与考核差异</h2>\n");
     gap_table(y, o);
+    if (compact)
+        return;
     kh_buf_puts(o, "<h2>各单位得分表</h2><ul id=\"sheets\">\n");
     for (size_t u = 0; u < kh_assess_unit_count(a); u++) {
         kh_buf_printf(o, "<li><a href=\"/years/%d/results/", y->year);
