@@ -35,16 +35,8 @@ DB=$T/t.db
     $K user assign insp1 --year 2025 --unit jd --db "$DB"
 } >"$T/setup.log" 2>&1 || { cat "$T/setup.log"; echo "FAIL: setup"; exit 1; }
 
-$K serve --db "$DB" --listen 127.0.0.1:0 >"$T/serve.log" 2>"$T/serve.err" &
-PID=$!
-i=0
-while ! grep -q listening "$T/serve.log" 2>/dev/null; do
-    i=$((i + 1))
-    [ $i -gt 100 ] && { cat "$T/serve.err"; echo "FAIL: server did not start"; exit 1; }
-    sleep 0.1
-done
-PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/serve.log")
-B=http://127.0.0.1:$PORT
+. tests/web/serve.inc
+start_server "$DB"
 
 get() { curl -s -o "$T/body" -w '%{http_code}' -b "$T/$1.jar" "$B$2"; }
 post() {
