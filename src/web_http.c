@@ -614,12 +614,12 @@ static struct MHD_Response *spliced_response(web_req *r, bool *gzipped)
 static enum MHD_Result send_response(web_req *r)
 {
     struct MHD_Response *resp;
-    bool spliced = false, gzipped = false;
+    bool by_ref = false, gzipped = false;
     if (r->cached && (r->status == 200 || r->status == 0) &&
         r->cached_at <= r->out.len) {
         if (!(resp = spliced_response(r, &gzipped)))
             return MHD_NO;
-        spliced = true;
+        by_ref = true;
     } else {
         size_t len = r->out.len;
         char *data = kh_buf_take(&r->out, &len);
@@ -632,7 +632,7 @@ static enum MHD_Result send_response(web_req *r)
             return MHD_NO;
         }
     }
-    if (spliced)
+    if (by_ref)
         MHD_add_response_header(resp, "Vary", "Accept-Encoding");
     if (gzipped)
         MHD_add_response_header(resp, "Content-Encoding", "gzip");
