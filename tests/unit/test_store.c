@@ -16,6 +16,7 @@
 #include "kaohe/report.h"
 #include "kaohe/rubric_diff.h"
 #include "store_impl.h"
+#include "store_test_util.h"
 
 #define RUBRIC "tests/store/data/mini-rubric.yaml"
 #define ASSESS "tests/store/data/mini-2025.yaml"
@@ -30,44 +31,6 @@ static char *slurp(const char *path, size_t *len)
     kh_err_free(e);
     char *d = kh_buf_take(&b, len);
     return d ? d : strdup("");
-}
-
-/* Fails the test showing every message of e. */
-static void expect_ok(kh_status st, kh_err *e)
-{
-    if (st == KH_OK)
-        return;
-    for (size_t i = 0; i < kh_err_count(e); i++) {
-        char *m = kh_err_format(e, i);
-        print_error("%s\n", m);
-        free(m);
-    }
-    fail_msg("status %s", kh_status_str(st));
-}
-
-/* True when some message of e contains every one of the strings. */
-static bool has_msg(const kh_err *e, const char *a, const char *b)
-{
-    for (size_t i = 0; i < kh_err_count(e); i++) {
-        char *m = kh_err_format(e, i);
-        bool ok = m && strstr(m, a) && (!b || strstr(m, b));
-        free(m);
-        if (ok)
-            return true;
-    }
-    return false;
-}
-
-static void expect_msg(const kh_err *e, const char *a, const char *b)
-{
-    if (has_msg(e, a, b))
-        return;
-    for (size_t i = 0; i < kh_err_count(e); i++) {
-        char *m = kh_err_format(e, i);
-        print_error("  got: %s\n", m);
-        free(m);
-    }
-    fail_msg("no message with \"%s\"%s%s", a, b ? " and " : "", b ? b : "");
 }
 
 static kh_store *open_mem(void)

@@ -19,58 +19,10 @@
 #include "kaohe/store.h"
 #include "kaohe/store_evidence.h"
 #include "store_impl.h"
+#include "store_test_util.h"
 
 /* ---- helpers ------------------------------------------------------- */
 
-typedef struct fx {
-    char dir[64];
-    char db[96];
-    kh_store *s;
-    kh_err *e;
-} fx;
-
-static int rm_one(const char *p, const struct stat *sb, int flag,
-                  struct FTW *f)
-{
-    (void)sb, (void)flag, (void)f;
-    return remove(p);
-}
-
-static void expect_ok(kh_status st, kh_err *e)
-{
-    if (st == KH_OK)
-        return;
-    for (size_t i = 0; i < kh_err_count(e); i++) {
-        char *m = kh_err_format(e, i);
-        print_error("%s\n", m);
-        free(m);
-    }
-    fail_msg("status %s", kh_status_str(st));
-}
-
-static bool has_msg(const kh_err *e, const char *a, const char *b)
-{
-    for (size_t i = 0; i < kh_err_count(e); i++) {
-        char *m = kh_err_format(e, i);
-        bool ok = m && strstr(m, a) && (!b || strstr(m, b));
-        free(m);
-        if (ok)
-            return true;
-    }
-    return false;
-}
-
-static void expect_msg(const kh_err *e, const char *a, const char *b)
-{
-    if (has_msg(e, a, b))
-        return;
-    for (size_t i = 0; i < kh_err_count(e); i++) {
-        char *m = kh_err_format(e, i);
-        print_error("  got: %s\n", m);
-        free(m);
-    }
-    fail_msg("no message with \"%s\"%s%s", a, b ? " and " : "", b ? b : "");
-}
 
 static void sql(kh_store *s, const char *q)
 {

@@ -19,6 +19,7 @@
 #include "kaohe/store.h"
 #include "kaohe/store_evidence.h"
 #include "kaohe/store_followup.h"
+#include "store_test_util.h"
 
 #define RUBRIC "tests/store/data/mini-rubric.yaml"
 #define ASSESS "tests/store/data/mini-2025.yaml"
@@ -29,55 +30,6 @@
 
 /* ---- helpers ------------------------------------------------------- */
 
-typedef struct fx {
-    char dir[64];
-    char db[96];
-    kh_store *s;
-    kh_err *e;
-} fx;
-
-static int rm_one(const char *p, const struct stat *sb, int flag,
-                  struct FTW *f)
-{
-    (void)sb, (void)flag, (void)f;
-    return remove(p);
-}
-
-static void expect_ok(kh_status st, kh_err *e)
-{
-    if (st == KH_OK)
-        return;
-    for (size_t i = 0; i < kh_err_count(e); i++) {
-        char *m = kh_err_format(e, i);
-        print_error("%s\n", m);
-        free(m);
-    }
-    fail_msg("status %s", kh_status_str(st));
-}
-
-static bool has_msg(const kh_err *e, const char *a, const char *b)
-{
-    for (size_t i = 0; i < kh_err_count(e); i++) {
-        char *m = kh_err_format(e, i);
-        bool ok = m && strstr(m, a) && (!b || strstr(m, b));
-        free(m);
-        if (ok)
-            return true;
-    }
-    return false;
-}
-
-static void expect_msg(const kh_err *e, const char *a, const char *b)
-{
-    if (has_msg(e, a, b))
-        return;
-    for (size_t i = 0; i < kh_err_count(e); i++) {
-        char *m = kh_err_format(e, i);
-        print_error("  got: %s\n", m);
-        free(m);
-    }
-    fail_msg("no message with \"%s\"%s%s", a, b ? " and " : "", b ? b : "");
-}
 
 static char *slurp(const char *path, size_t *len)
 {
