@@ -1,8 +1,8 @@
 /*
  * kaohe/html.h - the one set of HTML escapers, one per output context
  * (as in cgit's html.c).  Every value written into an HTML page or an
- * SVG drawing - the printable reports of lib/export_html.c, the charts
- * of lib/compare.c, and the web server's pages - goes through one of
+ * SVG drawing - the printable reports of lib/docs/export_html.c, the charts
+ * of lib/docs/compare.c, and the web server's pages - goes through one of
  * these; nothing user-supplied is written any other way.
  *
  * Invalid UTF-8 is written as U+FFFD; control characters other than tab

@@ -3,7 +3,7 @@
  * state machine, units, entries, rosters, bonus/negative records, frozen
  * results and a hash-chained audit log, in one SQLite file.
  *
- * All SQL of kaohe lives in lib/store*.c behind this interface, so that a
+ * All SQL of kaohe lives in lib/store/store*.c behind this interface, so that a
  * PostgreSQL backend can follow: the SQL is kept portable (no SQLite-only
  * functions in queries, `?` parameters, TEXT/INTEGER/BLOB columns).
  * A kh_store handle is used by one thread at a time; open one per thread
@@ -17,11 +17,11 @@
  *
  * Schema and migrations: PRAGMA user_version holds the number of the last
  * migration applied; opening a store applies the missing ones in one
- * transaction.  Migration 1 (lib/store_schema.c) is the core: meta,
+ * transaction.  Migration 1 (lib/store/store_schema.c) is the core: meta,
  * rubric, year, snapshot, branch, unit, entry, roster, bonus, negative,
  * audit.  Migration 2 belongs to users, evidence and follow-up (issue
- * items 8-10: lib/store_users.c, lib/store_evidence.c,
- * lib/store_followup.c), appended to the list in lib/store_schema.c by
+ * items 8-10: lib/store/store_users.c, lib/store/store_evidence.c,
+ * lib/store/store_followup.c), appended to the list in lib/store/store_schema.c by
  * their owner: tables app_user, user_assign, evidence, entry_evidence,
  * followup_talk, followup_item, practice.  They reference the core as
  * unit(year, id), entry(id) and year(year); their owner also adds the

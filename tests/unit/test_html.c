@@ -1,5 +1,5 @@
-/* Unit tests: the HTML escapers (lib/html.c) and the SVG line chart
- * (lib/compare.c). */
+/* Unit tests: the HTML escapers (lib/base/html.c) and the SVG line chart
+ * (lib/docs/compare.c). */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* Unit tests: the JSON, table and CSV writers (lib/report_*.c) on a small
+/* Unit tests: the JSON, table and CSV writers (lib/report/report_*.c) on a small
  * assessment scored against the shipped 2020 rubric. */
 #include <stdarg.h>
 #include <stddef.h>

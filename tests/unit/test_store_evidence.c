@@ -280,7 +280,7 @@ static void test_sniff_refused(void **state)
     expect_msg(e, "empty.pdf: ", "the file is empty");
 
     /* A ZIP that is no Office document, and one that is PowerPoint. */
-    const char *other[] = {"readme.txt", "src/main.c"};
+    const char *other[] = {"readme.txt", "src/cli/main.c"};
     const char *pptx[] = {"[Content_Types].xml", "ppt/presentation.xml"};
     size_t len;
     char *z = make_zip(other, 2, &len);

@@ -1,4 +1,4 @@
-/* Unit tests: display width, padding, JSON and CSV escaping (lib/text.c). */
+/* Unit tests: display width, padding, JSON and CSV escaping (lib/base/text.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /*
  * test_web_html.c - the web server's escapers, sessions, CSRF tokens and
- * login throttling (src/web_html.c, src/web_session.c).
+ * login throttling (src/web/web_html.c, src/web/web_session.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>

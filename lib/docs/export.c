@@ -2,7 +2,7 @@
  * export.c - loading a year for the official documents (kaohe/export.h):
  * data from the store, scored, checked against the published snapshot;
  * the follow-up records of a published year; helpers shared by the
- * writers (lib/export_xlsx.c, export_html.c, export_followup.c).
+ * writers (lib/docs/export_xlsx.c, export_html.c, export_followup.c).
  */
 #include "export_impl.h"
 

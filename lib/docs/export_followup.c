@@ -2,7 +2,7 @@
  * export_followup.c - the follow-up report of a published year (考核结果
  * 运用: each bottom unit's reminder talks and rectification items with
  * status and overdue marks) as CSV and as a printable page.  The records
- * come from kh_store_followup_report (read by lib/export.c); the table
+ * come from kh_store_followup_report (read by lib/docs/export.c); the table
  * listing stays `kaohe followup list`.
  *
  * CSV layout: UTF-8 with BOM, CRLF; one row per talk or item, a unit

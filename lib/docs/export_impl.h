@@ -1,5 +1,5 @@
 /*
- * export_impl.h - what the export writers (lib/export*.c) share: the
+ * export_impl.h - what the export writers (lib/docs/export*.c) share: the
  * loaded year and helpers that describe its figures the same way in the
  * workbook and in the printable pages.  Private to lib/.
  */
@@ -49,7 +49,7 @@ const char *kh_xp_fu_str(const kh_node *n, const char *key);
 /* True when the field is the JSON literal true. */
 bool kh_xp_fu_true(const kh_node *n, const char *key);
 
-/* The printable pages' frame (lib/export_html.c): doctype, A4 print
+/* The printable pages' frame (lib/docs/export_html.c): doctype, A4 print
  * stylesheet (landscape when wide), the draft watermark; and the closing
  * line with the date and rubric version. */
 void kh_xp_html_head(const kh_export *x, kh_buf *out, const char *title,

@@ -1,5 +1,5 @@
 /*
- * store_impl.h - private declarations shared by lib/store*.c: the store
+ * store_impl.h - private declarations shared by lib/store/store*.c: the store
  * struct, the prepared-statement cache, error helpers.  Not installed.
  */
 #ifndef KAOHE_STORE_IMPL_H
@@ -35,7 +35,7 @@ struct kh_store {
 };
 
 /* The migrations, oldest first: migration i+1 is kh_store_migrations[i]
- * (lib/store_schema.c). */
+ * (lib/store/store_schema.c). */
 extern const char *const kh_store_migrations[];
 extern const size_t kh_store_migration_count;
 
@@ -97,7 +97,7 @@ kh_status kh_store_compute_results(kh_store *s, int year,
 void kh_store_progress(kh_store *s, const char *stage, size_t done,
                        size_t total);
 
-/* ---- entries (lib/store_entry.c) ---- */
+/* ---- entries (lib/store/store_entry.c) ---- */
 
 /* Appends the inputs the entry gives, as a JSON object in slot order:
  * check true/false, count/deduct integers, choice the option id,
@@ -126,7 +126,7 @@ kh_status kh_store_unit_get(kh_store *s, int year, const char *id,
                             kh_store_unit *out, kh_err *e);
 void kh_store_unit_clear(kh_store_unit *u);
 
-/* ---- assessments (lib/store_assess.c) ---- */
+/* ---- assessments (lib/store/store_assess.c) ---- */
 
 /* Adds the year's stored rosters (all units, or only unit when not NULL)
  * to a. */

@@ -1,7 +1,7 @@
 /*
  * cmd_rubric.c - `kaohe rubric check|show`: validate a rubric file, or
  * print it as a table or JSON.  `import|export|diff|list` (versions in
- * the store) are handed to src/cmd_rubric_store.c.
+ * the store) are handed to src/cli/cmd_rubric_store.c.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -177,7 +177,7 @@ int kh_cmd_rubric(int argc, char **argv)
         usage_main(stdout);
         return KH_EXIT_OK;
     }
-    /* Versions in the store: src/cmd_rubric_store.c. */
+    /* Versions in the store: src/cli/cmd_rubric_store.c. */
     if (!strcmp(sub, "import") || !strcmp(sub, "export") ||
         !strcmp(sub, "diff") || !strcmp(sub, "list"))
         return kh_cmd_rubric_store(argc - 1, argv + 1);
@@ -185,7 +185,7 @@ int kh_cmd_rubric(int argc, char **argv)
         return run(argc - 1, argv + 1, false);
     if (strcmp(sub, "show") == 0)
         return run(argc - 1, argv + 1, true);
-    /* The store's rubric versions (src/cmd_rubric_store.c). */
+    /* The store's rubric versions (src/cli/cmd_rubric_store.c). */
     if (strcmp(sub, "import") == 0 || strcmp(sub, "export") == 0 ||
         strcmp(sub, "diff") == 0 || strcmp(sub, "list") == 0)
         return kh_cmd_rubric_store(argc - 1, argv + 1);

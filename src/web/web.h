@@ -1,6 +1,6 @@
 /*
- * web.h - what the parts of `kaohe serve` share (private to src/serve.c
- * and src/web_*.c): the server object, one request, the escapers, the
+ * web.h - what the parts of `kaohe serve` share (private to src/cli/cmd_serve.c
+ * and src/web/web_*.c): the server object, one request, the escapers, the
  * session table, the per-year cache and the route handlers.
  *
  * Memory: strings passed in are borrowed for the call unless a comment

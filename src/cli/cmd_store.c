@@ -623,7 +623,7 @@ int kh_cmd_export(int argc, char **argv)
         export_help();
         return KH_EXIT_OK;
     }
-    /* The official documents (src/cmd_export.c). */
+    /* The official documents (src/cli/cmd_export.c). */
     if (!strcmp(argv[1], "xlsx") || !strcmp(argv[1], "html"))
         return kh_cmd_export_doc(argc - 1, argv + 1);
     if (strcmp(argv[1], "assessment") != 0)

@@ -116,7 +116,7 @@ static const char mig1[] =
     "  '0 0000000000000000000000000000000000000000000000000000000000000000');";
 
 /* 2: users and roles, evidence files, follow-up of the bottom units
- * (lib/store_users.c, lib/store_evidence.c, lib/store_followup.c). */
+ * (lib/store/store_users.c, lib/store/store_evidence.c, lib/store/store_followup.c). */
 static const char mig2[] =
     /* Passwords only as crypto_pwhash_str strings (argon2id). */
     "CREATE TABLE app_user ("

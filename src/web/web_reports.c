@@ -5,8 +5,8 @@
  * /years/Y/followup/report) and year over year (GET /compare?years=A,B
  * and /units/U/history with the SVG line chart).
  *
- * Every document is produced by the library (lib/export*.c,
- * lib/compare.c), so the bytes served are those `kaohe export` and
+ * Every document is produced by the library (lib/docs/export*.c,
+ * lib/docs/compare.c), so the bytes served are those `kaohe export` and
  * `kaohe compare` write; this file only decides who may see what.
  * Rules: admin and auditor everything; a unit user only its own score
  * sheet and only once the year is published; an inspector the score

@@ -251,7 +251,7 @@ static int run(kh_cli_ctx *c, int which, const fopts *f, int64_t id)
     }
     case 3:
         if (f->doc) {
-            /* The report documents (lib/export_followup.c). */
+            /* The report documents (lib/docs/export_followup.c). */
             kh_export *x = NULL;
             st = kh_export_open(c->store, f->year, c->e, &x);
             if (st == KH_OK)

@@ -23,7 +23,7 @@ typedef int (*kh_cmd_fn)(int argc, char **argv);
 int kh_cmd_score(int argc, char **argv);
 int kh_cmd_explain(int argc, char **argv);
 int kh_cmd_rubric(int argc, char **argv);
-/* The store (src/cmd_store.c, cmd_year.c, cmd_entry.c, cmd_units.c). */
+/* The store (src/cli/cmd_store.c, cmd_year.c, cmd_entry.c, cmd_units.c). */
 int kh_cmd_init(int argc, char **argv);
 int kh_cmd_check(int argc, char **argv);
 int kh_cmd_audit(int argc, char **argv);
@@ -35,22 +35,22 @@ int kh_cmd_units(int argc, char **argv);
 int kh_cmd_roster(int argc, char **argv);
 int kh_cmd_entry(int argc, char **argv);
 int kh_cmd_record(int argc, char **argv);
-/* `kaohe rubric import|export|diff|list` (src/cmd_rubric_store.c):
+/* `kaohe rubric import|export|diff|list` (src/cli/cmd_rubric_store.c):
  * argv[0] is the subcommand. */
 int kh_cmd_rubric_store(int argc, char **argv);
-/* Users, evidence, follow-up (src/cmd_user.c, cmd_evidence.c,
+/* Users, evidence, follow-up (src/cli/cmd_user.c, cmd_evidence.c,
  * cmd_followup.c). */
 int kh_cmd_user(int argc, char **argv);
 int kh_cmd_evidence(int argc, char **argv);
 int kh_cmd_followup(int argc, char **argv);
 int kh_cmd_practice(int argc, char **argv);
-/* Official documents (src/cmd_export.c): `kaohe export xlsx|html`
+/* Official documents (src/cli/cmd_export.c): `kaohe export xlsx|html`
  * (argv[0] is "xlsx" or "html", called by kh_cmd_export) and
  * `kaohe compare`. */
 int kh_cmd_export_doc(int argc, char **argv);
 int kh_cmd_compare(int argc, char **argv);
 
-/* `kaohe serve` (src/serve.c, src/web_*.c). */
+/* `kaohe serve` (src/cli/cmd_serve.c, src/web/web_*.c). */
 int kh_cmd_serve(int argc, char **argv);
 
 /* Prints every message of e to stderr, one per line ("FILE:L:C: ...").

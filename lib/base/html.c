@@ -1,6 +1,6 @@
 /*
  * html.c - the HTML escapers of kaohe/html.h (moved here from the web
- * server's src/web_html.c so the printable reports share them).
+ * server's src/web/web_html.c so the printable reports share them).
  */
 #include "kaohe/html.h"
 

@@ -1,7 +1,7 @@
 /*
  * compare.c - year over year (kaohe/compare.h): two years' units matched
  * by id, totals, ranks and category scores with their changes, units new
- * or gone, the rubric diff (lib/rubric_diff.c) when the years used
+ * or gone, the rubric diff (lib/model/rubric_diff.c) when the years used
  * different rubric versions; and the SVG line chart of a unit's totals.
  *
  * A unit's rank is its place in the ranking list of its kind: its own

@@ -1,6 +1,6 @@
 /*
  * cmd_export.c - `kaohe export xlsx` and `kaohe export html`: the
- * official documents of a year (lib/export*.c).
+ * official documents of a year (lib/docs/export*.c).
  */
 #include "store_cli.h"
 

@@ -1,7 +1,7 @@
 /*
- * serve.c - `kaohe serve`: the web application for the propaganda
+ * cmd_serve.c - `kaohe serve`: the web application for the propaganda
  * department, inspectors, units and the discipline committee, on the
- * store (the HTTP side is src/web_http.c and the other src/web_*.c).
+ * store (the HTTP side is src/web/web_http.c and the other src/web/web_*.c).
  */
 #include <getopt.h>
 #include <stdio.h>
