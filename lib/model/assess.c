@@ -1706,7 +1706,7 @@ static void as_load_year(as_loader *L, const kh_node *v)
 }
 
 /* kh_doc reports two kinds of problems: soft ones (a duplicate key, an
- * alias, a value of the wrong kind for kh_doc_enter), after which the
+ * undefined alias, a value of the wrong kind for kh_doc_enter), after which the
  * value is consumed and reading goes on, and fatal ones (syntax), after
  * which every call fails.  A soft error of kh_doc_read() or
  * kh_doc_enter() just skips that value; the fatal ones surface from

@@ -5,10 +5,11 @@
  *
  * Errors come in two kinds.  Syntax errors (and the depth and size caps)
  * are fatal: the reader stops and every later call fails.  Errors about
- * well-formed input (duplicate keys, non-scalar keys, YAML anchors, tags,
- * aliases and merge keys, a value of the wrong kind for kh_doc_enter) are
+ * well-formed input (duplicate keys, non-scalar keys, YAML tags, bad
+ * aliases and merge values, a value of the wrong kind for kh_doc_enter) are
  * reported, the offending value is consumed, and reading can go on, so a
  * loader can report every error in one run; kh_doc_finish() then fails.
+ * YAML merge keys (<<) are applied here, when a mapping is built.
  */
 #include "kaohe/doc.h"
 #include "kaohe/buf.h"
