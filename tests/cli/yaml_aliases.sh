@@ -2,10 +2,11 @@
 # YAML aliases (issue 8, item 7): the example college written by PyYAML
 # with every repeated mapping or list shared, so that yaml.dump emits
 # anchors and aliases (&id001 / *id001), scores byte for byte like the
-# file without them.  The test fails if PyYAML wrote no alias at all.
+# file without them, and gives README's hand-worked figures.  The test fails if PyYAML wrote no alias at all.
 # Usage: yaml_aliases.sh KAOHE   (run from the repository root)
 set -eu
 kaohe=$1
+. tests/store/readme_figures.inc
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 R=rubrics/ideology-2020.yaml
@@ -44,6 +45,7 @@ for f in json table csv; do
     exit 1
   }
 done
+readme_figures "$tmp/aliased.json"
 # The same file through the store's import.
 KAOHE_DB=$tmp/kaohe.db KAOHE_USER=tester
 export KAOHE_DB KAOHE_USER
