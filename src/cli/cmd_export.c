@@ -271,7 +271,15 @@ static void compare_help(void)
 
 enum { OPT_YEARS = KH_OPT_FIRST_FREE + 10, OPT_CHART };
 
-int kh_cmd_compare(int argc, char **argv)
+/* The command line of `kaohe compare`. */
+typedef struct cmp_args {
+    int years[2];
+    const char *output, *chart, *years_arg;
+    kh_compare_format fmt;
+} cmp_args;
+
+/* Reads the options; an exit code when the run ends here, else -1. */
+static int cmp_options(kh_cli_ctx *c, int argc, char **argv, cmp_args *a)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
@@ -281,96 +289,83 @@ int kh_cmd_compare(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    const char *cmd = "compare";
-    kh_cli_ctx c;
-    if (!kh_cli_ctx_init(&c, cmd))
-        return KH_EXIT_FAILURE;
-    int years[2] = {0, 0}, o;
-    const char *output = NULL, *chart = NULL, *years_arg = NULL;
-    kh_compare_format fmt = KH_COMPARE_TABLE;
+    int o;
     optind = 1;
     opterr = 0;
     while ((o = getopt_long(argc, argv, ":f:o:h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(&c, o, optarg))
+        if (kh_cli_common_opt(c, o, optarg))
             continue;
         if (o == OPT_YEARS) {
-            years_arg = optarg;
-            continue;
-        }
-        if (o == OPT_CHART) {
-            chart = optarg;
-            continue;
-        }
-        if (o == 'o') {
-            output = optarg;
-            continue;
-        }
-        if (o == 'f') {
+            a->years_arg = optarg;
+        } else if (o == OPT_CHART) {
+            a->chart = optarg;
+        } else if (o == 'o') {
+            a->output = optarg;
+        } else if (o == 'f') {
             if (!strcmp(optarg, "table"))
-                fmt = KH_COMPARE_TABLE;
+                a->fmt = KH_COMPARE_TABLE;
             else if (!strcmp(optarg, "json"))
-                fmt = KH_COMPARE_JSON;
+                a->fmt = KH_COMPARE_JSON;
             else if (!strcmp(optarg, "csv"))
-                fmt = KH_COMPARE_CSV;
-            else {
-                kh_cli_finish(&c, KH_OK);
-                return kh_cli_usage_error(cmd, "unknown format '%s' "
-                                          "(expected table, json or csv)",
-                                          optarg);
-            }
-            continue;
-        }
-        kh_cli_finish(&c, KH_OK);
-        if (o == 'h') {
+                a->fmt = KH_COMPARE_CSV;
+            else
+                return kh_cli_usage_error("compare", "unknown format '%s' "
+                                          "(expected table, json or csv)", optarg);
+        } else if (o == 'h') {
             compare_help();
             return KH_EXIT_OK;
-        }
-        return kh_cli_bad_option(cmd, o, argv);
-    }
-    if (optind < argc) {
-        kh_cli_finish(&c, KH_OK);
-        return kh_cli_usage_error(cmd, "unexpected argument '%s'",
-                                  argv[optind]);
-    }
-    if (!chart == !years_arg) {
-        kh_cli_finish(&c, KH_OK);
-        return kh_cli_usage_error(cmd, "give either --years FROM,TO or "
-                                  "--chart UNIT");
-    }
-    if (years_arg) {
-        const char *comma = strchr(years_arg, ',');
-        char first[16];
-        size_t l = comma ? (size_t)(comma - years_arg) : 0;
-        if (!comma || l >= sizeof first || strchr(comma + 1, ',')) {
-            kh_cli_finish(&c, KH_OK);
-            return kh_cli_usage_error(cmd, "--years takes two years "
-                                      "FROM,TO, not '%s'", years_arg);
-        }
-        memcpy(first, years_arg, l);
-        first[l] = '\0';
-        if (!kh_cli_year(cmd, first, &years[0]) ||
-            !kh_cli_year(cmd, comma + 1, &years[1])) {
-            kh_cli_finish(&c, KH_OK);
-            return KH_EXIT_USAGE;
-        }
-        if (years[0] == years[1]) {
-            kh_cli_finish(&c, KH_OK);
-            return kh_cli_usage_error(cmd, "--years names %d twice",
-                                      years[0]);
+        } else {
+            return kh_cli_bad_option("compare", o, argv);
         }
     }
-    int rc = kh_cli_open(&c, 0);
-    if (rc != KH_EXIT_OK) {
+    return -1;
+}
+
+/* --years FROM,TO: two different years; an exit code, or -1. */
+static int cmp_years(cmp_args *a)
+{
+    const char *arg = a->years_arg, *comma = strchr(arg, ',');
+    char first[16];
+    size_t l = comma ? (size_t)(comma - arg) : 0;
+    if (!comma || l >= sizeof first || strchr(comma + 1, ','))
+        return kh_cli_usage_error("compare", "--years takes two years "
+                                  "FROM,TO, not '%s'", arg);
+    memcpy(first, arg, l);
+    first[l] = '\0';
+    if (!kh_cli_year("compare", first, &a->years[0]) ||
+        !kh_cli_year("compare", comma + 1, &a->years[1]))
+        return KH_EXIT_USAGE;
+    if (a->years[0] == a->years[1])
+        return kh_cli_usage_error("compare", "--years names %d twice", a->years[0]);
+    return -1;
+}
+
+int kh_cmd_compare(int argc, char **argv)
+{
+    kh_cli_ctx c;
+    if (!kh_cli_ctx_init(&c, "compare"))
+        return KH_EXIT_FAILURE;
+    cmp_args a = {.fmt = KH_COMPARE_TABLE};
+    int rc = cmp_options(&c, argc, argv, &a);
+    if (rc < 0 && optind < argc)
+        rc = kh_cli_usage_error("compare", "unexpected argument '%s'", argv[optind]);
+    if (rc < 0 && !a.chart == !a.years_arg)
+        rc = kh_cli_usage_error("compare", "give either --years FROM,TO or "
+                                "--chart UNIT");
+    if (rc < 0 && a.years_arg)
+        rc = cmp_years(&a);
+    /* rc >= 0: --help was shown or the command line was bad. */
+    if (rc >= 0 || (rc = kh_cli_open(&c, 0)) != KH_EXIT_OK) {
         kh_cli_finish(&c, KH_OK);
         return rc;
     }
     kh_buf b;
     kh_buf_init(&b, 0);
-    kh_status st = chart ? kh_compare_unit_svg(c.store, chart, &b, c.e)
-                         : kh_compare(c.store, years[0], years[1], fmt, &b,
-                                      c.e);
+    kh_status st = a.chart ? kh_compare_unit_svg(c.store, a.chart, &b, c.e)
+                           : kh_compare(c.store, a.years[0], a.years[1], a.fmt,
+                                        &b, c.e);
     if (st == KH_OK)
-        rc = kh_cli_write(output, &b);
+        rc = kh_cli_write(a.output, &b);
     kh_buf_free(&b);
     int rc2 = kh_cli_finish(&c, st);
     return rc2 != KH_EXIT_OK ? rc2 : rc;
