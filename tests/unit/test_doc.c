@@ -1,6 +1,7 @@
 /* Unit tests: the document reader (kaohe/doc.h) over JSON and YAML:
  * trees, positions, escapes, every syntax error with its place, YAML
- * features that are refused, streaming, typed getters and the caps. */
+ * features that are refused, anchors, aliases and merge keys (with the
+ * alias-bomb bound), streaming, typed getters and the caps. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
