@@ -24,6 +24,16 @@ extern "C" {
 
 typedef struct kh_assess kh_assess;
 
+/* Unit ids are restricted to a safe alphabet at every import (they end up
+ * in URLs, file names and sheet names): 1 to KH_UNIT_ID_MAX bytes of
+ * [A-Za-z0-9_.-], the first a letter or digit. */
+#define KH_UNIT_ID_MAX 64
+/* The rule in words, for messages. */
+#define KH_UNIT_ID_RULE "1 to 64 letters A-Z or a-z, digits, \"_\", \".\" or " \
+                        "\"-\", starting with a letter or digit"
+/* True when id (NUL-terminated, may be NULL) follows the rule. */
+bool kh_unit_id_ok(const char *id);
+
 typedef enum kh_phase {
     KH_PHASE_SELF = 0,
     KH_PHASE_INSPECTION = 1

@@ -12,14 +12,17 @@
  *
  * Scalars keep their source text; types are decided by the loader that
  * knows what it expects (YAML 1.2 core: only true/false are booleans, so
- * `yes`/`no`/`on`/`off` are strings).  YAML anchors and aliases, tags and
- * merge keys are not supported and are reported as located errors.
+ * `yes`/`no`/`on`/`off` are strings).  YAML anchors, aliases and merge
+ * keys are resolved (a value that came through an alias is placed at the
+ * alias; an alias bomb stops the reader); tags are reported as located
+ * errors.
  *
  * Errors: a syntax error (or nesting deeper than 64 levels, or a scalar
  * over 1 MiB) stops the reader: every later call fails.  Other errors
- * (duplicate keys, non-scalar keys, the YAML features above, a value of
- * the wrong kind for kh_doc_enter) are reported, the bad value is
- * consumed and reading can go on; kh_doc_finish() then returns KH_EINVAL.
+ * (duplicate keys, non-scalar keys, tags, undefined or recursive aliases,
+ * a bad merge value, a value of the wrong kind for kh_doc_enter) are
+ * reported, the bad value is consumed and reading can go on;
+ * kh_doc_finish() then returns KH_EINVAL.
  */
 #ifndef KAOHE_DOC_H
 #define KAOHE_DOC_H

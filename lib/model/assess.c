@@ -502,6 +502,23 @@ kh_status kh_assess_add_branch(kh_assess *a, const char *id, const char *name,
 
 /* ---- units ---------------------------------------------------------- */
 
+static bool id_char(char c, bool first)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+           (c >= '0' && c <= '9') || (!first && (c == '_' || c == '.' || c == '-'));
+}
+
+bool kh_unit_id_ok(const char *id)
+{
+    if (!id || !id_char(id[0], true))
+        return false;
+    size_t n = 1;
+    for (; id[n]; n++)
+        if (n >= KH_UNIT_ID_MAX || !id_char(id[n], false))
+            return false;
+    return true;
+}
+
 typedef struct as_unit_in {
     const char *id, *name, *kind, *branch;
     as_pos idpos, kindpos, branchpos;
@@ -516,9 +533,18 @@ static kh_status as_add_unit(kh_assess *a, kh_err *e, const as_unit_in *in,
         as_err(a, e, at, in->idpos, "id", NULL, "unit id must not be empty");
         return KH_EINVAL;
     }
+    kh_status st = KH_OK;
+    char q[AS_QSZ];
+    if (!kh_unit_id_ok(in->id)) {
+        /* Still added (as with a bad kind), so its entries do not each
+         * report an unknown unit. */
+        as_err(a, e, at, in->idpos, "id", NULL,
+               "invalid unit id %s (use " KH_UNIT_ID_RULE ")", as_q(q, in->id));
+        st = KH_EINVAL;
+    }
     long old = as_map_find(&a->unit_map, in->id);
     if (old >= 0) {
-        char first[48], q[AS_QSZ];
+        char first[48];
         as_first_at(first, sizeof first, a->units[old].at.line);
         as_err(a, e, at, in->idpos, "id", NULL, "duplicate unit id %s%s",
                as_q(q, in->id), first);
@@ -528,9 +554,7 @@ static kh_status as_add_unit(kh_assess *a, kh_err *e, const as_unit_in *in,
         as_err(a, e, at, in->idpos, "id", NULL, "too many units");
         return KH_EINVAL;
     }
-    kh_status st = KH_OK;
     uint32_t kind = KH_ASSESS_NONE;
-    char q[AS_QSZ];
     int k = in->kind ? kh_rubric_kind_find(r, in->kind) : -1;
     if (k >= 0) {
         kind = (uint32_t)k;
@@ -1091,8 +1115,12 @@ static uint32_t as_resolve(kh_assess *a, kh_err *e, const char *id,
     as_at at;
     as_at_where(&at, w);
     char q[AS_QSZ];
-    as_err(a, e, &at, (as_pos){line, col}, "unit", NULL, "unknown unit %s",
-           as_q(q, id));
+    if (!kh_unit_id_ok(id))
+        as_err(a, e, &at, (as_pos){line, col}, "unit", NULL,
+               "invalid unit id %s (use " KH_UNIT_ID_RULE ")", as_q(q, id));
+    else
+        as_err(a, e, &at, (as_pos){line, col}, "unit", NULL, "unknown unit %s",
+               as_q(q, id));
     return KH_ASSESS_NONE;
 }
 
@@ -1706,7 +1734,7 @@ static void as_load_year(as_loader *L, const kh_node *v)
 }
 
 /* kh_doc reports two kinds of problems: soft ones (a duplicate key, an
- * alias, a value of the wrong kind for kh_doc_enter), after which the
+ * undefined alias, a value of the wrong kind for kh_doc_enter), after which the
  * value is consumed and reading goes on, and fatal ones (syntax), after
  * which every call fails.  A soft error of kh_doc_read() or
  * kh_doc_enter() just skips that value; the fatal ones surface from

@@ -5,10 +5,11 @@
  *
  * Errors come in two kinds.  Syntax errors (and the depth and size caps)
  * are fatal: the reader stops and every later call fails.  Errors about
- * well-formed input (duplicate keys, non-scalar keys, YAML anchors, tags,
- * aliases and merge keys, a value of the wrong kind for kh_doc_enter) are
+ * well-formed input (duplicate keys, non-scalar keys, YAML tags, bad
+ * aliases and merge values, a value of the wrong kind for kh_doc_enter) are
  * reported, the offending value is consumed, and reading can go on, so a
  * loader can report every error in one run; kh_doc_finish() then fails.
+ * YAML merge keys (<<) are applied here, when a mapping is built.
  */
 #include "kaohe/doc.h"
 #include "kaohe/buf.h"
@@ -601,16 +602,19 @@ static bool is_merge_key(const kh_doc *d, const kh_ev *ev)
 }
 
 /* Checks an event in key position.  Returns false when it is not a
- * usable key (the error is reported). */
-static bool check_key(kh_doc *d, const kh_ev *ev)
+ * usable key (the error is reported).  A merge key is usable only where
+ * the whole mapping is built (merge_ok); a mapping streamed with
+ * kh_doc_enter cannot take pairs back. */
+static bool check_key(kh_doc *d, const kh_ev *ev, bool merge_ok)
 {
     if (ev->type != KH_EV_SCALAR) {
         soft_err(d, ev->line, ev->col, "mapping keys must be scalars, got %s",
                  with_article(ev_kind(ev)));
         return false;
     }
-    if (is_merge_key(d, ev)) {
-        soft_err(d, ev->line, ev->col, "merge keys (<<) are not supported");
+    if (!merge_ok && is_merge_key(d, ev)) {
+        soft_err(d, ev->line, ev->col,
+                 "merge keys (<<) are not supported in the top-level mapping");
         return false;
     }
     return true;
@@ -780,6 +784,110 @@ static bool map_dups(kh_doc *d, const kh_node *kids, uint32_t n)
     return dup;
 }
 
+/* A pair whose key is a YAML merge key (a plain <<, never in JSON). */
+static bool is_merge_pair(const kh_doc *d, const kh_node *k)
+{
+    return !d->json && k->type == KH_NODE_SCALAR && k->style == KH_SCALAR_PLAIN &&
+           k->n == 2 && memcmp(k->u.text, "<<", 2) == 0;
+}
+
+/* The mappings a merge key's value names (itself, or each item of a
+ * list); false after reporting a value that is not one of these. */
+static bool merge_sources(kh_doc *d, const kh_node *v, const kh_node **src,
+                          size_t *n)
+{
+    if (v->type == KH_NODE_MAP) {
+        *src = v;
+        *n = 1;
+        return true;
+    }
+    bool ok = v->type == KH_NODE_SEQ;
+    for (uint32_t i = 0; ok && i < v->n; i++)
+        ok = v->u.kids[i].type == KH_NODE_MAP;
+    if (!ok) {
+        soft_err(d, v->line, v->col,
+                 "the value of a merge key (<<) must be a mapping or a list "
+                 "of mappings, got %s", with_article(kh_node_kind(v)));
+        return false;
+    }
+    *src = v->u.kids;
+    *n = v->n;
+    return true;
+}
+
+/* Adds pair i of map m to out unless seen has its key (ENOMEM aside). */
+static kh_status merge_pair(doc_level *seen, const kh_node *m, uint32_t i,
+                            kh_node *out, uint32_t *w)
+{
+    const kh_node *k = &m->u.kids[2 * i];
+    if (k->type == KH_NODE_SCALAR) {
+        kh_status r = keyset_add(seen, k->u.text, k->n);
+        if (r == KH_ENOMEM)
+            return r;
+        if (r == KH_ECONFLICT)
+            return KH_OK;
+    }
+    out[2 * *w] = *k;
+    out[2 * *w + 1] = m->u.kids[2 * i + 1];
+    (*w)++;
+    return KH_OK;
+}
+
+/* Applies the merge keys of a built mapping (YAML's merge type): the
+ * pairs of the mapping, or of each mapping of the list, that a << names
+ * take its place, except keys the mapping has itself or that an earlier
+ * merged mapping gave.  Merged mappings were built with their own merges
+ * applied. */
+static kh_status merge_map(kh_doc *d, kh_arena *a, kh_node *map, bool *bad)
+{
+    doc_level seen = {0};
+    size_t cap = 0;
+    const kh_node *src;
+    size_t ns;
+    for (uint32_t i = 0; i < map->n; i++) {
+        const kh_node *k = &map->u.kids[2 * i], *v = k + 1;
+        if (!is_merge_pair(d, k)) {
+            cap++;
+            if (k->type == KH_NODE_SCALAR &&
+                keyset_add(&seen, k->u.text, k->n) == KH_ENOMEM)
+                goto nomem;
+        } else if (merge_sources(d, v, &src, &ns)) {
+            for (size_t j = 0; j < ns; j++)
+                cap += src[j].n;
+        } else {
+            *bad = true;
+        }
+    }
+    kh_node *out = arena_raw(a, (2 * cap + 1) * sizeof *out);
+    if (!out)
+        goto nomem;
+    uint32_t w = 0;
+    for (uint32_t i = 0; i < map->n; i++) {
+        const kh_node *k = &map->u.kids[2 * i];
+        if (!is_merge_pair(d, k)) {
+            out[2 * w] = *k;
+            out[2 * w + 1] = k[1];
+            w++;
+            continue;
+        }
+        if (!(k[1].type == KH_NODE_MAP || k[1].type == KH_NODE_SEQ))
+            continue;
+        size_t nsrc = k[1].type == KH_NODE_MAP ? 1 : k[1].n;
+        const kh_node *s0 = k[1].type == KH_NODE_MAP ? &k[1] : k[1].u.kids;
+        for (size_t j = 0; j < nsrc; j++)
+            for (uint32_t p = 0; s0[j].type == KH_NODE_MAP && p < s0[j].n; p++)
+                if (merge_pair(&seen, &s0[j], p, out, &w) != KH_OK)
+                    goto nomem;
+    }
+    free_keys(&seen);
+    map->u.kids = out;
+    map->n = w;
+    return KH_OK;
+nomem:
+    free_keys(&seen);
+    return fatal_nomem(d);
+}
+
 /* Builds the value whose first event is first.  *bad is set when a
  * non-fatal error was reported inside it. */
 static kh_status build(kh_doc *d, kh_arena *a, const kh_ev *first,
@@ -790,6 +898,7 @@ static kh_status build(kh_doc *d, kh_arena *a, const kh_ev *first,
     struct frame {
         kh_node hdr;
         size_t base;    /* its first kid in d->vs */
+        bool merge;     /* a map with a merge key */
     } fr[KH_DOC_MAX_DEPTH];
     int nf = 0;
     kh_status st;
@@ -801,14 +910,14 @@ static kh_status build(kh_doc *d, kh_arena *a, const kh_ev *first,
         case KH_EV_SEQ:
             if (nf > 0 && fr[nf - 1].hdr.type == KH_NODE_MAP &&
                 (d->nvs - fr[nf - 1].base) % 2 == 0) {
-                check_key(d, &ev);
+                check_key(d, &ev, true);
                 *bad = true;
             }
             if (nf == KH_DOC_MAX_DEPTH) {   /* fetch() caps depth first */
                 d->failed = true;
                 return KH_EINVAL;
             }
-            memset(&fr[nf].hdr, 0, sizeof fr[nf].hdr);
+            memset(&fr[nf], 0, sizeof fr[nf]);
             fr[nf].hdr.type = ev.type == KH_EV_MAP ? KH_NODE_MAP : KH_NODE_SEQ;
             fr[nf].hdr.line = ev.line;
             fr[nf].hdr.col = ev.col;
@@ -817,8 +926,12 @@ static kh_status build(kh_doc *d, kh_arena *a, const kh_ev *first,
             break;
         case KH_EV_SCALAR: {
             if (nf > 0 && fr[nf - 1].hdr.type == KH_NODE_MAP &&
-                (d->nvs - fr[nf - 1].base) % 2 == 0 && !check_key(d, &ev))
-                *bad = true;
+                (d->nvs - fr[nf - 1].base) % 2 == 0) {
+                if (!check_key(d, &ev, true))
+                    *bad = true;
+                else if (is_merge_key(d, &ev))
+                    fr[nf - 1].merge = true;
+            }
             kh_node n;
             if ((st = make_scalar(d, a, &ev, &n)) != KH_OK ||
                 (st = vs_push(d, &n)) != KH_OK)
@@ -840,6 +953,8 @@ static kh_status build(kh_doc *d, kh_arena *a, const kh_ev *first,
                 n.u.kids = kids;
             }
             n.n = (uint32_t)(n.type == KH_NODE_MAP ? cnt / 2 : cnt);
+            if (f->merge && (st = merge_map(d, a, &n, bad)) != KH_OK)
+                return st;
             if (n.type == KH_NODE_MAP && n.n > 1 && map_dups(d, n.u.kids, n.n))
                 *bad = true;
             d->nvs = f->base;
@@ -880,7 +995,7 @@ kh_status kh_doc_read(kh_doc *d, kh_arena *a, const kh_node **out)
     doc_level *lv = d->nlv ? &d->lv[d->nlv - 1] : NULL;
     if (lv && lv->type == KH_NODE_MAP && !lv->want_value) {
         /* a key of an entered mapping */
-        if (!check_key(d, &ev)) {
+        if (!check_key(d, &ev, false)) {
             bad = true;
         } else {
             kh_status r = keyset_add(lv, ev.text, ev.len);

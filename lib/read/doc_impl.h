@@ -16,6 +16,13 @@
 #define KH_DOC_MAX_DEPTH 64
 #define KH_DOC_MAX_SCALAR ((size_t)1 << 20)
 
+/* Alias bombs: the nodes (and scalar bytes) that YAML aliases add may not
+ * exceed KH_DOC_ALIAS_RATIO times the nodes (bytes) written in the text,
+ * plus KH_DOC_ALIAS_SLACK for small files, nor KH_DOC_MAX_ALIAS_NODES. */
+#define KH_DOC_ALIAS_RATIO 10
+#define KH_DOC_ALIAS_SLACK 1000
+#define KH_DOC_MAX_ALIAS_NODES ((size_t)1 << 20)
+
 typedef enum kh_ev_type {
     KH_EV_END = 0,      /* end of input, after the top-level value */
     KH_EV_SCALAR,
@@ -62,9 +69,11 @@ void kh_jlex_free(kh_jlex *l);
 kh_status kh_jlex_next(kh_jlex *l, kh_ev *ev);
 
 /* ---- YAML via libfyaml (yaml_events.c) --------------------------------
- * Parse errors are fatal and reported located; anchors, aliases and
- * tags are reported but do not stop the stream (the event is marked bad;
- * an alias becomes a null scalar). */
+ * Parse errors are fatal and reported located; tags are reported but do
+ * not stop the stream (the event is marked bad).  Aliases are replaced
+ * by the events of their anchored node, placed at the alias; an undefined
+ * or recursive alias is reported and reads as a bad null scalar; an alias
+ * bomb is fatal. */
 typedef struct kh_yev kh_yev;
 
 /* data[0..len) is borrowed.  *out is owned by the caller (kh_yev_free). */

@@ -3,9 +3,16 @@
  * the events of doc_impl.h.
  *
  * libfyaml's diagnostics are collected (never printed) and become located
- * messages on the kh_err.  Anchors, aliases and explicit tags are
- * reported here; merge keys are reported by doc.c, which knows where keys
- * are.  A file holding more than one document is an error.
+ * messages on the kh_err.  Explicit tags are reported here.  A file
+ * holding more than one document is an error.
+ *
+ * Anchors and aliases are resolved here: the events of an anchored node
+ * are recorded (texts copied into an arena) and an alias replays them,
+ * placed at the alias.  An alias to an undefined anchor or to a node
+ * that contains it is a located error; an alias that would make the
+ * document grow past KH_DOC_ALIAS_RATIO times what is written (an alias
+ * bomb) stops the reader.  Merge keys (<<) need whole mappings and are
+ * applied by doc.c.
  *
  * The text is checked for valid UTF-8 and stray control characters before
  * libfyaml sees it: the messages are clearer, and libfyaml 0.7.12 loops
@@ -17,6 +24,27 @@
 #include <libfyaml.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* An anchor: the events of its node are log[start, end). */
+typedef struct yev_anchor {
+    const char *name;          /* in the arena */
+    size_t len;
+    size_t start, end;
+    size_t nodes, bytes;       /* what one alias to it adds */
+    bool open;                 /* its node is still being read */
+} yev_anchor;
+
+/* An anchored container being recorded, closed at its depth. */
+typedef struct yev_open {
+    size_t anchor;
+    unsigned depth;
+} yev_open;
+
+/* The anchor and alias names of one event (borrowed from libfyaml). */
+typedef struct yev_props {
+    const char *anchor, *alias;
+    size_t anchor_len, alias_len;
+} yev_props;
 
 struct kh_yev {
     const unsigned char *data, *end;
@@ -31,6 +59,21 @@ struct kh_yev {
     bool ended;                /* stream end seen */
     bool failed;
     unsigned last_line, last_col; /* end of the last event with a mark */
+    /* anchors and aliases */
+    kh_arena *ar;              /* owned: anchor names, recorded texts */
+    kh_ev *log;                /* owned: recorded events */
+    size_t nlog, alog;
+    yev_anchor *anc;           /* owned */
+    size_t nanc, aanc;
+    size_t *tab;               /* owned: hash of names, anchor index + 1 */
+    size_t tabcap;
+    yev_open open[KH_DOC_MAX_DEPTH + 2];
+    unsigned nopen;
+    unsigned depth;            /* containers open in the events handed out */
+    size_t rp, rend;           /* replaying log[rp, rend) */
+    unsigned rline, rcol;      /* the alias being replayed */
+    size_t text_nodes;         /* nodes written in the text */
+    size_t alias_nodes, alias_bytes; /* nodes and text added by aliases */
 };
 
 /* Diagnostics are collected, so this is never meant to run; it keeps
@@ -61,7 +104,8 @@ kh_status kh_yev_open(const char *data, size_t len, kh_err *e, kh_yev **out)
     dc.output_fn = yev_diag_sink;
     dc.colorize = false;
     y->diag = fy_diag_create(&dc);
-    if (!y->diag)
+    y->ar = kh_arena_new();
+    if (!y->diag || !y->ar)
         goto nomem;
     fy_diag_set_collect_errors(y->diag, true);
 
@@ -94,6 +138,10 @@ void kh_yev_free(kh_yev *y)
     if (y->diag)
         fy_diag_destroy(y->diag);
     free(y->sq);
+    kh_arena_free(y->ar);
+    free(y->log);
+    free(y->anc);
+    free(y->tab);
     free(y);
 }
 
@@ -281,29 +329,28 @@ static void token_pos(const struct fy_token *t, unsigned *line, unsigned *col)
     }
 }
 
-/* Anchors and tags on a node: reported, the node itself is kept. */
-static void check_props(kh_yev *y, struct fy_event *fe, kh_ev *ev)
+/* The anchor of a node is noted for the resolver; a tag is reported
+ * and the node itself is kept. */
+static void check_props(kh_yev *y, struct fy_event *fe, kh_ev *ev,
+                        yev_props *p)
 {
     struct fy_token *t = fy_event_get_anchor_token(fe);
-    unsigned line = ev->line, col = ev->col;
     if (t) {
-        token_pos(t, &line, &col);
-        if (col > 1)
-            col--;     /* libfyaml marks the name, after the '&' */
-        kh_err_at(y->e, line, col, NULL, "anchors are not supported");
-        ev->bad = true;
+        p->anchor = fy_token_get_text(t, &p->anchor_len);
+        if (!p->anchor)
+            p->anchor_len = 0;
     }
     t = fy_event_get_tag_token(fe);
     if (t) {
-        line = ev->line;
-        col = ev->col;
+        unsigned line = ev->line, col = ev->col;
         token_pos(t, &line, &col);
         kh_err_at(y->e, line, col, NULL, "tags are not supported");
         ev->bad = true;
     }
 }
 
-kh_status kh_yev_next(kh_yev *y, kh_ev *ev)
+/* The next event from libfyaml, with the anchor or alias it names. */
+static kh_status raw_next(kh_yev *y, kh_ev *ev, yev_props *p)
 {
     if (y->cur) {
         fy_parser_event_free(y->fyp, y->cur);
@@ -360,14 +407,14 @@ kh_status kh_yev_next(kh_yev *y, kh_ev *ev)
             break;
         case FYET_MAPPING_START:
             ev->type = KH_EV_MAP;
-            check_props(y, fe, ev);
+            check_props(y, fe, ev, p);
             return KH_OK;
         case FYET_MAPPING_END:
             ev->type = KH_EV_MAP_END;
             return KH_OK;
         case FYET_SEQUENCE_START:
             ev->type = KH_EV_SEQ;
-            check_props(y, fe, ev);
+            check_props(y, fe, ev, p);
             return KH_OK;
         case FYET_SEQUENCE_END:
             ev->type = KH_EV_SEQ_END;
@@ -401,7 +448,7 @@ kh_status kh_yev_next(kh_yev *y, kh_ev *ev)
                 ev->style = KH_SCALAR_QUOTED;
                 break;
             }
-            check_props(y, fe, ev);
+            check_props(y, fe, ev, p);
             if (text && memchr(text, '\0', len)) {
                 kh_err_at(y->e, ev->line, ev->col, NULL,
                           "NUL characters are not allowed in strings");
@@ -412,10 +459,15 @@ kh_status kh_yev_next(kh_yev *y, kh_ev *ev)
         case FYET_ALIAS:
             if (ev->col > 1)
                 ev->col--;     /* marked at the name, after the '*' */
-            kh_err_at(y->e, ev->line, ev->col, NULL, "aliases are not supported");
             ev->type = KH_EV_SCALAR;
             ev->text = "";
-            ev->bad = true;
+            p->alias = fe->alias.anchor
+                           ? fy_token_get_text(fe->alias.anchor, &p->alias_len)
+                           : NULL;
+            if (!p->alias) {
+                p->alias = "";
+                p->alias_len = 0;
+            }
             return KH_OK;
         default:
             break;
@@ -423,4 +475,224 @@ kh_status kh_yev_next(kh_yev *y, kh_ev *ev)
         fy_parser_event_free(y->fyp, fe);
         y->cur = NULL;
     }
+}
+
+/* ---- anchors and aliases ------------------------------------------- */
+
+static uint64_t name_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static kh_status nomem(kh_yev *y)
+{
+    y->failed = true;
+    return kh_err_fail(y->e, KH_ENOMEM, "out of memory");
+}
+
+/* The slot of name in the hash table: its anchor's, or an empty one. */
+static size_t *anchor_slot(kh_yev *y, const char *name, size_t len)
+{
+    size_t mask = y->tabcap - 1;
+    size_t j = name_hash(name, len) & mask;
+    while (y->tab[j]) {
+        const yev_anchor *a = &y->anc[y->tab[j] - 1];
+        if (a->len == len && memcmp(a->name, name, len) == 0)
+            break;
+        j = (j + 1) & mask;
+    }
+    return &y->tab[j];
+}
+
+static const yev_anchor *anchor_find(const kh_yev *y, const char *name,
+                                     size_t len)
+{
+    if (!y->tabcap)
+        return NULL;
+    size_t i = *anchor_slot((kh_yev *)y, name, len);
+    return i ? &y->anc[i - 1] : NULL;
+}
+
+static kh_status tab_grow(kh_yev *y)
+{
+    size_t nc = y->tabcap ? y->tabcap * 2 : 64;
+    size_t *old = y->tab, oldcap = y->tabcap;
+    y->tab = calloc(nc, sizeof *y->tab);
+    if (!y->tab) {
+        y->tab = old;
+        return nomem(y);
+    }
+    y->tabcap = nc;
+    for (size_t i = 0; i < oldcap; i++)
+        if (old[i]) {
+            const yev_anchor *a = &y->anc[old[i] - 1];
+            *anchor_slot(y, a->name, a->len) = old[i];
+        }
+    free(old);
+    return KH_OK;
+}
+
+/* Defines (or redefines: the later one wins) an anchor whose node starts
+ * with the next recorded event. */
+static kh_status anchor_add(kh_yev *y, const char *name, size_t len,
+                            size_t *idx)
+{
+    if (y->nanc == y->aanc) {
+        size_t na = y->aanc ? y->aanc * 2 : 16;
+        yev_anchor *nv = realloc(y->anc, na * sizeof *nv);
+        if (!nv)
+            return nomem(y);
+        y->anc = nv;
+        y->aanc = na;
+    }
+    if ((y->nanc + 1) * 2 > y->tabcap && tab_grow(y) != KH_OK)
+        return KH_ENOMEM;
+    yev_anchor *a = &y->anc[y->nanc];
+    memset(a, 0, sizeof *a);
+    a->name = kh_arena_strndup(y->ar, name, len);
+    if (!a->name)
+        return nomem(y);
+    a->len = len;
+    a->start = y->nlog;
+    a->open = true;
+    *idx = y->nanc++;
+    *anchor_slot(y, name, len) = y->nanc;
+    return KH_OK;
+}
+
+/* Appends an event to the log; its text is copied unless it already
+ * lives in the arena (a replayed event). */
+static kh_status log_add(kh_yev *y, const kh_ev *ev, bool replayed)
+{
+    if (y->nlog == y->alog) {
+        size_t na = y->alog ? y->alog * 2 : 256;
+        kh_ev *nv = realloc(y->log, na * sizeof *nv);
+        if (!nv)
+            return nomem(y);
+        y->log = nv;
+        y->alog = na;
+    }
+    kh_ev *r = &y->log[y->nlog];
+    *r = *ev;
+    if (!replayed && ev->type == KH_EV_SCALAR) {
+        r->text = kh_arena_strndup(y->ar, ev->text ? ev->text : "", ev->len);
+        if (!r->text)
+            return nomem(y);
+    }
+    y->nlog++;
+    return KH_OK;
+}
+
+static void anchor_close(kh_yev *y, size_t idx)
+{
+    yev_anchor *a = &y->anc[idx];
+    a->end = y->nlog;
+    a->open = false;
+    for (size_t i = a->start; i < a->end; i++) {
+        const kh_ev *r = &y->log[i];
+        if (r->type == KH_EV_SCALAR || r->type == KH_EV_MAP || r->type == KH_EV_SEQ)
+            a->nodes++;
+        a->bytes += r->len;
+    }
+}
+
+/* Starts replaying the anchor an alias names, or reports why it cannot:
+ * undefined or recursive (soft: the alias reads as a null), or an alias
+ * bomb (fatal). */
+static kh_status alias_start(kh_yev *y, kh_ev *ev, const yev_props *p)
+{
+    const yev_anchor *a = anchor_find(y, p->alias, p->alias_len);
+    const char *why = !a ? "undefined alias \"*%.*s\""
+                      : a->open ? "alias \"*%.*s\" refers to a node that contains it"
+                                : NULL;
+    if (why) {
+        kh_err_at(y->e, ev->line, ev->col, NULL, why, (int)p->alias_len, p->alias);
+        ev->bad = true;
+        return KH_OK;
+    }
+    size_t in_bytes = (size_t)(y->end - y->data);
+    if (y->alias_nodes + a->nodes >
+            KH_DOC_ALIAS_RATIO * y->text_nodes + KH_DOC_ALIAS_SLACK ||
+        y->alias_nodes + a->nodes > KH_DOC_MAX_ALIAS_NODES ||
+        y->alias_bytes + a->bytes > KH_DOC_ALIAS_RATIO * in_bytes + KH_DOC_ALIAS_SLACK) {
+        kh_err_at(y->e, ev->line, ev->col, NULL,
+                  "alias \"*%.*s\" makes the document more than %d times as "
+                  "large as written", (int)p->alias_len, p->alias,
+                  KH_DOC_ALIAS_RATIO);
+        y->failed = true;
+        return KH_EINVAL;
+    }
+    y->alias_nodes += a->nodes;
+    y->alias_bytes += a->bytes;
+    y->rp = a->start;
+    y->rend = a->end;
+    y->rline = ev->line;
+    y->rcol = ev->col;
+    return KH_OK;
+}
+
+/* The next recorded event of the alias being replayed, at the alias. */
+static void replay_next(kh_yev *y, kh_ev *ev)
+{
+    *ev = y->log[y->rp++];
+    ev->line = y->rline;
+    ev->col = y->rcol;
+}
+
+/* Hands out ev: depth, anchors opened and closed, recording. */
+static kh_status deliver(kh_yev *y, const kh_ev *ev, const yev_props *p,
+                         bool replayed)
+{
+    size_t idx = 0;
+    bool container = ev->type == KH_EV_MAP || ev->type == KH_EV_SEQ;
+    if (container)
+        y->depth++;
+    if (p->anchor) {
+        if (anchor_add(y, p->anchor, p->anchor_len, &idx) != KH_OK)
+            return KH_ENOMEM;
+        if (container && y->nopen < sizeof y->open / sizeof y->open[0])
+            y->open[y->nopen++] = (yev_open){idx, y->depth};
+    }
+    if ((y->nopen > 0 || p->anchor) && log_add(y, ev, replayed) != KH_OK)
+        return KH_ENOMEM;
+    if (p->anchor && !container)
+        anchor_close(y, idx);
+    if (ev->type == KH_EV_MAP_END || ev->type == KH_EV_SEQ_END) {
+        if (y->nopen > 0 && y->open[y->nopen - 1].depth == y->depth)
+            anchor_close(y, y->open[--y->nopen].anchor);
+        y->depth--;
+    }
+    return KH_OK;
+}
+
+kh_status kh_yev_next(kh_yev *y, kh_ev *ev)
+{
+    yev_props p = {0};
+    bool replayed = y->rp < y->rend;
+    if (replayed) {
+        if (y->failed)
+            return KH_EINVAL;
+        replay_next(y, ev);
+    } else {
+        kh_status st = raw_next(y, ev, &p);
+        if (st != KH_OK)
+            return st;
+        if (ev->type != KH_EV_END && ev->type != KH_EV_MAP_END &&
+            ev->type != KH_EV_SEQ_END)
+            y->text_nodes++;
+        if (p.alias) {
+            if (alias_start(y, ev, &p) != KH_OK)
+                return KH_EINVAL;
+            if (y->rp < y->rend) {
+                replay_next(y, ev);
+                replayed = true;
+            }
+        }
+    }
+    return deliver(y, ev, &p, replayed);
 }

@@ -153,6 +153,21 @@ static bool row_empty(const kh_table *t, size_t row)
     return true;
 }
 
+/* A table cell that is not a valid unit id (kh_unit_id_ok). */
+static kh_status bad_unit_id(const kh_loc *loc, const char *id, kh_err *e)
+{
+    if (!*id)
+        return kh_err_at(e, loc->line, loc->col, loc->path, "empty unit id");
+    kh_buf q;
+    kh_buf_init(&q, 0);
+    kh_json_str(&q, id);
+    kh_status rc = kh_err_at(e, loc->line, loc->col, loc->path,
+                             "invalid unit id %s (use " KH_UNIT_ID_RULE ")",
+                             kh_buf_str(&q));
+    kh_buf_free(&q);
+    return rc;
+}
+
 static const char *const COL_ID[] = {"编号", "单位编号", "id", NULL};
 static const char *const COL_NAME[] = {"名称", "单位名称", "name", NULL};
 static const char *const COL_KIND[] = {"类别", "kind", NULL, NULL};
@@ -183,9 +198,9 @@ static kh_status units_from_table(const kh_table *t, const kh_rubric *r,
         const char *bn = cbn >= 0 ? kh_table_cell(t, row, (size_t)cbn) : "";
         kh_loc loc;
         bool ok = true;
-        if (!*id) {
+        if (!*id || !kh_unit_id_ok(id)) {
             loc = cell_loc(t, row, ci, ref);
-            bad = kh_err_at(e, loc.line, loc.col, loc.path, "empty unit id");
+            bad = bad_unit_id(&loc, id, e);
             ok = false;
         }
         if (!*name) {
@@ -787,16 +802,16 @@ kh_status kh_store_roster_import(kh_store *s, const char *actor, int year,
         const char *v = kh_table_cell(t, row, (size_t)cv);
         kh_loc loc;
         kh_store_unit su;
-        kh_status r2 = *u ? kh_store_unit_get(s, year, u, &su, e)
-                          : KH_ENOTFOUND;
+        kh_status r2 = kh_unit_id_ok(u) ? kh_store_unit_get(s, year, u, &su, e)
+                                         : KH_ENOTFOUND;
         if (r2 == KH_OK) {
             kh_store_unit_clear(&su);
         } else if (r2 == KH_ENOTFOUND) {
             loc = cell_loc(t, row, cu, ref);
-            bad = *u ? kh_err_at(e, loc.line, loc.col, loc.path,
-                                 "unknown unit \"%s\" in year %d", u, year)
-                     : kh_err_at(e, loc.line, loc.col, loc.path,
-                                 "empty unit id");
+            bad = kh_unit_id_ok(u)
+                      ? kh_err_at(e, loc.line, loc.col, loc.path,
+                                  "unknown unit \"%s\" in year %d", u, year)
+                      : bad_unit_id(&loc, u, e);
         } else {
             rc = r2;
             goto fail;

@@ -91,7 +91,81 @@ static bool parse_i64(const char *s, int64_t *out)
     return true;
 }
 
-int kh_cmd_entry(int argc, char **argv)
+/* The command line of one `entry set|list`. */
+typedef struct entry_args {
+    bool set;                  /* set, else list */
+    const char *cmd;
+    int year;
+    const char *unit, *item, *note;
+    bool have_phase;
+    kh_phase phase;
+    int64_t version;
+    kh_input_kv *kv;           /* owned: the --input pairs */
+    size_t nkv;
+    const char **ev;           /* owned: the --evidence files */
+    size_t nev;
+} entry_args;
+
+/* --input NAME=VALUE (the value may be empty: NULL clears it). */
+static int entry_input(entry_args *a, char *arg, char **argv)
+{
+    char *eq = strchr(arg, '=');
+    if (!a->set || !eq || eq == arg)
+        return a->set ? kh_cli_usage_error(a->cmd, "--input needs NAME=VALUE, "
+                                           "not '%s'", arg)
+                      : kh_cli_bad_option(a->cmd, '?', argv);
+    *eq = '\0';
+    a->kv[a->nkv].name = arg;
+    a->kv[a->nkv].value = eq[1] ? eq + 1 : NULL;
+    a->nkv++;
+    return -1;
+}
+
+/* Applies one option; an exit code when the run ends here, else -1.
+ * Options of `set` only are unknown options to `list`. */
+static int entry_option(entry_args *a, int o, char *arg, char **argv)
+{
+    switch (o) {
+    case 'y':
+        return kh_cli_year(a->cmd, arg, &a->year) ? -1 : KH_EXIT_USAGE;
+    case OPT_UNIT:
+        a->unit = arg;
+        return -1;
+    case OPT_ITEM:
+        a->item = arg;
+        return -1;
+    case OPT_PHASE:
+        a->have_phase = true;
+        if (!a->set || !kh_phase_parse(arg, &a->phase))
+            return a->set ? kh_cli_usage_error(a->cmd, "unknown phase '%s' "
+                                               "(expected self or inspection)", arg)
+                          : kh_cli_bad_option(a->cmd, '?', argv);
+        return -1;
+    case OPT_INPUT:
+        return entry_input(a, arg, argv);
+    case OPT_NOTE:
+        a->note = arg;
+        return a->set ? -1 : kh_cli_bad_option(a->cmd, '?', argv);
+    case OPT_VERSION:
+        if (!a->set || !parse_i64(arg, &a->version))
+            return a->set ? kh_cli_usage_error(a->cmd, "--version needs a number "
+                                               ">= 0, not '%s'", arg)
+                          : kh_cli_bad_option(a->cmd, '?', argv);
+        return -1;
+    case OPT_EVIDENCE:
+        a->ev[a->nev++] = arg;
+        return a->set ? -1 : kh_cli_bad_option(a->cmd, '?', argv);
+    case 'h':
+        entry_help();
+        return KH_EXIT_OK;
+    default:
+        return kh_cli_bad_option(a->cmd, o, argv);
+    }
+}
+
+/* Reads the command line (argv[0] is the subcommand) and checks what is
+ * required; an exit code when the run ends here, else -1. */
+static int entry_parse(kh_cli_ctx *c, int argc, char **argv, entry_args *a)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
@@ -106,154 +180,96 @@ int kh_cmd_entry(int argc, char **argv)
         {"evidence", required_argument, NULL, OPT_EVIDENCE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
+    int o, rc = -1;
+    optind = 1;
+    opterr = 0;
+    while (rc < 0 && (o = getopt_long(argc, argv, ":y:h", opts, NULL)) != -1)
+        if (!kh_cli_common_opt(c, o, optarg))
+            rc = entry_option(a, o, optarg, argv);
+    if (rc >= 0)
+        return rc;
+    if (optind < argc)
+        return kh_cli_usage_error(a->cmd, "unexpected argument '%s'", argv[optind]);
+    if (!a->year)
+        return kh_cli_usage_error(a->cmd, "--year YEAR is required");
+    if (a->set && (!a->unit || !a->item || !a->have_phase))
+        return kh_cli_usage_error(a->cmd, "--unit, --item and --phase are "
+                                  "required");
+    if (a->set && a->nkv == 0 && !a->note && a->nev == 0)
+        return kh_cli_usage_error(a->cmd, "nothing to set: give --input "
+                                  "NAME=VALUE, --note or --evidence");
+    return -1;
+}
+
+/* entry set: the entry and its evidence files land together or not at
+ * all; the new version and the files attached are reported in b. */
+static kh_status entry_set(kh_cli_ctx *c, const entry_args *a, kh_buf *b)
+{
+    int64_t v = 0;
+    bool values = a->nkv > 0 || a->note;
+    kh_status st = kh_store_begin(c->store, c->e);
+    if (st == KH_OK && values)
+        st = kh_store_entry_set(c->store, kh_cli_actor(c), a->year, a->unit,
+                                a->item, a->phase, a->nkv, a->kv, a->note,
+                                a->version, &v, c->e);
+    for (size_t i = 0; st == KH_OK && i < a->nev; i++)
+        st = kh_store_evidence_add(c->store, kh_cli_actor(c), a->year, a->unit,
+                                   a->item, a->phase, a->ev[i], 0, NULL, c->e);
+    if (st == KH_OK)
+        st = kh_store_commit(c->store, c->e);
+    else if (kh_store_in_tx(c->store))
+        kh_store_rollback(c->store);
+    const char *ph = kh_phase_name(a->phase);
+    if (st == KH_OK && values)
+        kh_buf_printf(b, "%s/%s/%s：版本 %" PRId64 "\n", a->unit, a->item, ph, v);
+    if (st == KH_OK && a->nev > 0)
+        kh_buf_printf(b, "%s/%s/%s：已附证据 %zu 个\n", a->unit, a->item, ph,
+                      a->nev);
+    return st;
+}
+
+int kh_cmd_entry(int argc, char **argv)
+{
     if (argc < 2)
         return kh_cli_usage_error("entry", "missing command (set or list)");
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         entry_help();
         return KH_EXIT_OK;
     }
-    bool set = !strcmp(argv[1], "set");
-    if (!set && strcmp(argv[1], "list") != 0)
+    entry_args a = {.set = !strcmp(argv[1], "set"),
+                    .phase = KH_PHASE_INSPECTION,
+                    .version = KH_VERSION_ANY};
+    if (!a.set && strcmp(argv[1], "list") != 0)
         return kh_cli_usage_error("entry", "unknown command '%s' (expected "
                                   "set or list)", argv[1]);
-    const char *cmd = set ? "entry set" : "entry list";
+    a.cmd = a.set ? "entry set" : "entry list";
     kh_cli_ctx c;
-    if (!kh_cli_ctx_init(&c, cmd))
+    if (!kh_cli_ctx_init(&c, a.cmd))
         return KH_EXIT_FAILURE;
-    int year = 0, o, rc = -1;
-    const char *unit = NULL, *item = NULL, *note = NULL;
-    bool have_phase = false;
-    kh_phase phase = KH_PHASE_INSPECTION;
-    int64_t version = KH_VERSION_ANY;
-    kh_input_kv *kv = calloc((size_t)argc, sizeof *kv);
-    const char **ev = calloc((size_t)argc, sizeof *ev);
-    size_t nkv = 0, nev = 0;
-    if (!kv || !ev) {
-        free(kv);
-        free(ev);
-        kh_cli_finish(&c, KH_OK);
+    a.kv = calloc((size_t)argc, sizeof *a.kv);
+    a.ev = calloc((size_t)argc, sizeof *a.ev);
+    int rc = a.kv && a.ev ? entry_parse(&c, argc - 1, argv + 1, &a) : KH_EXIT_FAILURE;
+    if (rc == KH_EXIT_FAILURE)
         fprintf(stderr, "kaohe: out of memory\n");
-        return KH_EXIT_FAILURE;
-    }
-    argc--;
-    argv++;
-    optind = 1;
-    opterr = 0;
-    while (rc < 0 && (o = getopt_long(argc, argv, ":y:h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(&c, o, optarg))
-            continue;
-        switch (o) {
-        case 'y':
-            if (!kh_cli_year(cmd, optarg, &year))
-                rc = KH_EXIT_USAGE;
-            break;
-        case OPT_UNIT:
-            unit = optarg;
-            break;
-        case OPT_ITEM:
-            item = optarg;
-            break;
-        case OPT_PHASE:
-            if (!set || !kh_phase_parse(optarg, &phase))
-                rc = set ? kh_cli_usage_error(cmd, "unknown phase '%s' "
-                                              "(expected self or inspection)",
-                                              optarg)
-                         : kh_cli_bad_option(cmd, '?', argv);
-            have_phase = true;
-            break;
-        case OPT_INPUT: {
-            char *eq = strchr(optarg, '=');
-            if (!set || !eq || eq == optarg) {
-                rc = set ? kh_cli_usage_error(cmd, "--input needs NAME=VALUE, "
-                                              "not '%s'", optarg)
-                         : kh_cli_bad_option(cmd, '?', argv);
-                break;
-            }
-            *eq = '\0';
-            kv[nkv].name = optarg;
-            kv[nkv].value = eq[1] ? eq + 1 : NULL;
-            nkv++;
-            break;
-        }
-        case OPT_NOTE:
-            note = optarg;
-            if (!set)
-                rc = kh_cli_bad_option(cmd, '?', argv);
-            break;
-        case OPT_VERSION:
-            if (!set || !parse_i64(optarg, &version))
-                rc = set ? kh_cli_usage_error(cmd, "--version needs a number "
-                                              ">= 0, not '%s'", optarg)
-                         : kh_cli_bad_option(cmd, '?', argv);
-            break;
-        case OPT_EVIDENCE:
-            ev[nev++] = optarg;
-            if (!set)
-                rc = kh_cli_bad_option(cmd, '?', argv);
-            break;
-        case 'h':
-            entry_help();
-            rc = KH_EXIT_OK;
-            break;
-        default:
-            rc = kh_cli_bad_option(cmd, o, argv);
-            break;
-        }
-    }
-    if (rc < 0 && optind < argc)
-        rc = kh_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-    if (rc < 0 && !year)
-        rc = kh_cli_usage_error(cmd, "--year YEAR is required");
-    if (rc < 0 && set && (!unit || !item || !have_phase))
-        rc = kh_cli_usage_error(cmd, "--unit, --item and --phase are "
-                                "required");
-    if (rc < 0 && set && nkv == 0 && !note && nev == 0)
-        rc = kh_cli_usage_error(cmd, "nothing to set: give --input "
-                                "NAME=VALUE, --note or --evidence");
     /* rc >= 0: --help was shown or the command line was bad. */
     if (rc >= 0 || (rc = kh_cli_open(&c, 0)) != KH_EXIT_OK) {
-        free(kv);
-        free(ev);
+        free(a.kv);
+        free(a.ev);
         kh_cli_finish(&c, KH_OK);
         return rc;
     }
     kh_buf b;
     kh_buf_init(&b, 0);
-    kh_status st;
-    if (set) {
-        /* The entry and its evidence files land together or not at all. */
-        int64_t v = 0;
-        st = kh_store_begin(c.store, c.e);
-        if (st == KH_OK && (nkv > 0 || note))
-            st = kh_store_entry_set(c.store, kh_cli_actor(&c), year, unit,
-                                    item, phase, nkv, kv, note, version, &v,
-                                    c.e);
-        for (size_t i = 0; st == KH_OK && i < nev; i++)
-            st = kh_store_evidence_add(c.store, kh_cli_actor(&c), year, unit,
-                                       item, phase, ev[i], 0, NULL, c.e);
-        if (st == KH_OK)
-            st = kh_store_commit(c.store, c.e);
-        else if (kh_store_in_tx(c.store))
-            kh_store_rollback(c.store);
-        if (st == KH_OK && (nkv > 0 || note))
-            kh_buf_printf(&b, "%s/%s/%s：版本 %" PRId64 "\n", unit, item,
-                          kh_phase_name(phase), v);
-        if (st == KH_OK && nev > 0)
-            kh_buf_printf(&b, "%s/%s/%s：已附证据 %zu 个\n", unit, item,
-                          kh_phase_name(phase), nev);
-    } else {
-        st = kh_store_entry_each(c.store, year, unit, item, list_entry, &b,
-                                 c.e);
-    }
-    free(kv);
-    free(ev);
+    kh_status st = a.set ? entry_set(&c, &a, &b)
+                         : kh_store_entry_each(c.store, a.year, a.unit, a.item,
+                                               list_entry, &b, c.e);
+    free(a.kv);
+    free(a.ev);
     rc = st == KH_OK ? kh_cli_write(NULL, &b) : KH_EXIT_OK;
     kh_buf_free(&b);
     int rc2 = kh_cli_finish(&c, st);
     return rc2 != KH_EXIT_OK ? rc2 : rc;
 }
-
-/* ---- kaohe record -------------------------------------------------- */
 
 static void record_help(void)
 {
@@ -293,7 +309,58 @@ static kh_status list_record(void *ctx, const kh_record_row *r)
     return kh_buf_status(b);
 }
 
-int kh_cmd_record(int argc, char **argv)
+enum { REC_ADD, REC_REMOVE, REC_LIST };
+
+/* The command line of one `record add|remove|list`. */
+typedef struct record_args {
+    int which;                 /* REC_ADD, REC_REMOVE or REC_LIST */
+    const char *cmd;
+    int year, type;            /* type: 0 bonus, 1 negative, -1 not given */
+    const char *unit, *reason;
+    kh_cp points;
+    bool have_points;
+    int64_t id;
+} record_args;
+
+/* Applies one option; an exit code when the run ends here, else -1. */
+static int record_option(record_args *a, int o, const char *arg, char **argv)
+{
+    switch (o) {
+    case 'y':
+        return kh_cli_year(a->cmd, arg, &a->year) ? -1 : KH_EXIT_USAGE;
+    case OPT_UNIT:
+        a->unit = arg;
+        return -1;
+    case OPT_TYPE:
+        a->type = !strcmp(arg, "bonus") ? 0 : !strcmp(arg, "negative") ? 1 : -2;
+        return a->type >= 0 ? -1
+                            : kh_cli_usage_error(a->cmd, "unknown type '%s' "
+                                                 "(expected bonus or negative)", arg);
+    case OPT_POINTS: {
+        kh_num_err ne = kh_num_parse(arg, strlen(arg), &a->points);
+        a->have_points = true;
+        return ne == KH_NUM_OK ? -1
+                               : kh_cli_usage_error(a->cmd, "--points '%s' %s", arg,
+                                                    kh_num_err_str(ne));
+    }
+    case OPT_ID:
+        return parse_i64(arg, &a->id) ? -1
+                                      : kh_cli_usage_error(a->cmd, "--id needs a "
+                                                           "record number, not '%s'", arg);
+    case OPT_REASON:
+        a->reason = arg;
+        return -1;
+    case 'h':
+        record_help();
+        return KH_EXIT_OK;
+    default:
+        return kh_cli_bad_option(a->cmd, o, argv);
+    }
+}
+
+/* Reads the command line (argv[0] is the subcommand) and checks what is
+ * required; an exit code when the run ends here, else -1. */
+static int record_parse(kh_cli_ctx *c, int argc, char **argv, record_args *a)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
@@ -306,6 +373,52 @@ int kh_cmd_record(int argc, char **argv)
         {"reason", required_argument, NULL, OPT_REASON},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
+    int o, rc = -1;
+    optind = 1;
+    opterr = 0;
+    while (rc < 0 && (o = getopt_long(argc, argv, ":y:h", opts, NULL)) != -1)
+        if (!kh_cli_common_opt(c, o, optarg))
+            rc = record_option(a, o, optarg, argv);
+    if (rc >= 0)
+        return rc;
+    if (optind < argc)
+        return kh_cli_usage_error(a->cmd, "unexpected argument '%s'", argv[optind]);
+    if (!a->year)
+        return kh_cli_usage_error(a->cmd, "--year YEAR is required");
+    if (a->which == REC_ADD &&
+        (!a->unit || a->type < 0 || !a->have_points || !a->reason))
+        return kh_cli_usage_error(a->cmd, "--unit, --type, --points and --reason "
+                                  "are required");
+    if (a->which == REC_REMOVE && (a->type < 0 || a->id < 0 || !a->reason))
+        return kh_cli_usage_error(a->cmd, "--type, --id and --reason are "
+                                  "required");
+    return -1;
+}
+
+/* Runs the subcommand; its report goes to b. */
+static kh_status record_run(kh_cli_ctx *c, const record_args *a, kh_buf *b)
+{
+    const char *what = a->type ? "扣分" : "加分";
+    kh_status st;
+    if (a->which == REC_ADD) {
+        int64_t nid = 0;
+        st = kh_store_record_add(c->store, kh_cli_actor(c), a->year, a->unit,
+                                 a->type, a->points, a->reason, &nid, c->e);
+        if (st == KH_OK)
+            kh_buf_printf(b, "已添加%s记录 #%" PRId64 "\n", what, nid);
+    } else if (a->which == REC_REMOVE) {
+        st = kh_store_record_remove(c->store, kh_cli_actor(c), a->year, a->type,
+                                    a->id, a->reason, c->e);
+        if (st == KH_OK)
+            kh_buf_printf(b, "已删除%s记录 #%" PRId64 "\n", what, a->id);
+    } else {
+        st = kh_store_record_each(c->store, a->year, a->unit, list_record, b, c->e);
+    }
+    return st;
+}
+
+int kh_cmd_record(int argc, char **argv)
+{
     if (argc < 2)
         return kh_cli_usage_error("record", "missing command (add, remove "
                                   "or list)");
@@ -313,81 +426,21 @@ int kh_cmd_record(int argc, char **argv)
         record_help();
         return KH_EXIT_OK;
     }
-    int which = !strcmp(argv[1], "add")      ? 0
-                : !strcmp(argv[1], "remove") ? 1
-                : !strcmp(argv[1], "list")   ? 2
-                                             : -1;
-    if (which < 0)
+    record_args a = {.type = -1, .id = -1};
+    a.which = !strcmp(argv[1], "add")      ? REC_ADD
+              : !strcmp(argv[1], "remove") ? REC_REMOVE
+              : !strcmp(argv[1], "list")   ? REC_LIST
+                                           : -1;
+    if (a.which < 0)
         return kh_cli_usage_error("record", "unknown command '%s' (expected "
                                   "add, remove or list)", argv[1]);
     char cmd[32];
     snprintf(cmd, sizeof cmd, "record %s", argv[1]);
+    a.cmd = cmd;
     kh_cli_ctx c;
     if (!kh_cli_ctx_init(&c, cmd))
         return KH_EXIT_FAILURE;
-    int year = 0, o, rc = -1, type = -1;
-    const char *unit = NULL, *reason = NULL;
-    kh_cp points = 0;
-    bool have_points = false;
-    int64_t id = -1;
-    argc--;
-    argv++;
-    optind = 1;
-    opterr = 0;
-    while (rc < 0 && (o = getopt_long(argc, argv, ":y:h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(&c, o, optarg))
-            continue;
-        switch (o) {
-        case 'y':
-            if (!kh_cli_year(cmd, optarg, &year))
-                rc = KH_EXIT_USAGE;
-            break;
-        case OPT_UNIT:
-            unit = optarg;
-            break;
-        case OPT_TYPE:
-            type = !strcmp(optarg, "bonus") ? 0 : !strcmp(optarg, "negative")
-                                                      ? 1
-                                                      : -2;
-            if (type < 0)
-                rc = kh_cli_usage_error(cmd, "unknown type '%s' (expected "
-                                        "bonus or negative)", optarg);
-            break;
-        case OPT_POINTS: {
-            kh_num_err ne = kh_num_parse(optarg, strlen(optarg), &points);
-            have_points = true;
-            if (ne != KH_NUM_OK)
-                rc = kh_cli_usage_error(cmd, "--points '%s' %s", optarg,
-                                        kh_num_err_str(ne));
-            break;
-        }
-        case OPT_ID:
-            if (!parse_i64(optarg, &id))
-                rc = kh_cli_usage_error(cmd, "--id needs a record number, "
-                                        "not '%s'", optarg);
-            break;
-        case OPT_REASON:
-            reason = optarg;
-            break;
-        case 'h':
-            record_help();
-            rc = KH_EXIT_OK;
-            break;
-        default:
-            rc = kh_cli_bad_option(cmd, o, argv);
-            break;
-        }
-    }
-    if (rc < 0 && optind < argc)
-        rc = kh_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-    if (rc < 0 && !year)
-        rc = kh_cli_usage_error(cmd, "--year YEAR is required");
-    if (rc < 0 && which == 0 && (!unit || type < 0 || !have_points || !reason))
-        rc = kh_cli_usage_error(cmd, "--unit, --type, --points and --reason "
-                                "are required");
-    if (rc < 0 && which == 1 && (type < 0 || id < 0 || !reason))
-        rc = kh_cli_usage_error(cmd, "--type, --id and --reason are "
-                                "required");
+    int rc = record_parse(&c, argc - 1, argv + 1, &a);
     /* rc >= 0: --help was shown or the command line was bad. */
     if (rc >= 0 || (rc = kh_cli_open(&c, 0)) != KH_EXIT_OK) {
         kh_cli_finish(&c, KH_OK);
@@ -395,23 +448,7 @@ int kh_cmd_record(int argc, char **argv)
     }
     kh_buf b;
     kh_buf_init(&b, 0);
-    kh_status st;
-    if (which == 0) {
-        int64_t nid = 0;
-        st = kh_store_record_add(c.store, kh_cli_actor(&c), year, unit, type,
-                                 points, reason, &nid, c.e);
-        if (st == KH_OK)
-            kh_buf_printf(&b, "已添加%s记录 #%" PRId64 "\n",
-                          type ? "扣分" : "加分", nid);
-    } else if (which == 1) {
-        st = kh_store_record_remove(c.store, kh_cli_actor(&c), year, type, id,
-                                    reason, c.e);
-        if (st == KH_OK)
-            kh_buf_printf(&b, "已删除%s记录 #%" PRId64 "\n",
-                          type ? "扣分" : "加分", id);
-    } else {
-        st = kh_store_record_each(c.store, year, unit, list_record, &b, c.e);
-    }
+    kh_status st = record_run(&c, &a, &b);
     rc = st == KH_OK ? kh_cli_write(NULL, &b) : KH_EXIT_OK;
     kh_buf_free(&b);
     int rc2 = kh_cli_finish(&c, st);

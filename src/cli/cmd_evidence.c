@@ -123,7 +123,73 @@ static bool parse_mib(const char *s, size_t *out)
     return true;
 }
 
-int kh_cmd_evidence(int argc, char **argv)
+enum { ADD, GET, LIST };
+
+/* The command line of one run. */
+typedef struct ev_args {
+    int which;                 /* ADD, GET or LIST */
+    const char *cmd;           /* "evidence add", for messages */
+    int year;
+    const char *unit, *item, *output;
+    bool have_phase, json;
+    kh_phase phase;
+    size_t max;                /* --max-mib in bytes, 0 for the default */
+    char **files;              /* the positional arguments */
+    int nfiles;
+} ev_args;
+
+/* Applies one option; returns an exit code when it ends the run (help
+ * shown, bad value), else -1.  *applies is false for an option the
+ * subcommand does not take. */
+static int ev_option(ev_args *a, int o, const char *arg, bool *applies)
+{
+    int w = a->which;
+    switch (o) {
+    case 'h':
+        evidence_help();
+        return KH_EXIT_OK;
+    case 'y':
+        *applies = w != GET;
+        return *applies && !kh_cli_year(a->cmd, arg, &a->year) ? KH_EXIT_USAGE : -1;
+    case OPT_UNIT:
+        *applies = w != GET;
+        a->unit = arg;
+        return -1;
+    case OPT_ITEM:
+        *applies = w == ADD;
+        a->item = arg;
+        return -1;
+    case OPT_PHASE:
+        *applies = w == ADD;
+        a->have_phase = true;
+        if (*applies && !kh_phase_parse(arg, &a->phase))
+            return kh_cli_usage_error(a->cmd, "unknown phase '%s' (expected "
+                                      "self or inspection)", arg);
+        return -1;
+    case OPT_MAX_MIB:
+        *applies = w == ADD;
+        if (*applies && !parse_mib(arg, &a->max))
+            return kh_cli_usage_error(a->cmd, "--max-mib needs a number of "
+                                      "MiB from 1 to 4096, not '%s'", arg);
+        return -1;
+    case 'o':
+        *applies = w == GET;
+        a->output = arg;
+        return -1;
+    default:   /* 'f' */
+        *applies = w == LIST;
+        if (*applies && strcmp(arg, "json") == 0)
+            a->json = true;
+        else if (*applies && strcmp(arg, "table") != 0)
+            return kh_cli_usage_error(a->cmd, "unknown format '%s' (expected "
+                                      "table or json)", arg);
+        return -1;
+    }
+}
+
+/* Reads the options; returns an exit code when the run ends here, else
+ * -1 (argv[0] is the subcommand). */
+static int ev_parse(kh_cli_ctx *c, int argc, char **argv, ev_args *a)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
@@ -137,107 +203,172 @@ int kh_cmd_evidence(int argc, char **argv)
         {"format", required_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    enum { ADD, GET, LIST };
-    static const char *const subs[] = {"add", "get", "list"};
-    if (argc < 2)
-        return kh_cli_usage_error("evidence", "missing command (add, get or "
-                                  "list)");
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        evidence_help();
-        return KH_EXIT_OK;
-    }
-    int which = -1;
-    for (int i = 0; i < 3; i++)
-        if (!strcmp(argv[1], subs[i]))
-            which = i;
-    if (which < 0)
-        return kh_cli_usage_error("evidence", "unknown command '%s' "
-                                  "(expected add, get or list)", argv[1]);
-    char cmd[32];
-    snprintf(cmd, sizeof cmd, "evidence %s", argv[1]);
-    kh_cli_ctx c;
-    if (!kh_cli_ctx_init(&c, cmd))
-        return KH_EXIT_FAILURE;
-    int year = 0, o, rc = -1;
-    const char *unit = NULL, *item = NULL, *output = NULL;
-    bool have_phase = false, json = false;
-    kh_phase phase = KH_PHASE_INSPECTION;
-    size_t max = 0;
-    argc--;
-    argv++;
+    int o, rc = -1;
     optind = 1;
     opterr = 0;
     while (rc < 0 &&
            (o = getopt_long(argc, argv, ":y:o:f:h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(&c, o, optarg))
+        if (kh_cli_common_opt(c, o, optarg))
             continue;
-        bool ok = true;
-        switch (o) {
-        case 'h':
-            evidence_help();
-            rc = KH_EXIT_OK;
-            break;
-        case 'y':
-            ok = which != GET;
-            if (ok && !kh_cli_year(cmd, optarg, &year))
-                rc = KH_EXIT_USAGE;
-            break;
-        case OPT_UNIT:
-            ok = which != GET;
-            unit = optarg;
-            break;
-        case OPT_ITEM:
-            ok = which == ADD;
-            item = optarg;
-            break;
-        case OPT_PHASE:
-            ok = which == ADD;
-            if (ok && !kh_phase_parse(optarg, &phase))
-                rc = kh_cli_usage_error(cmd, "unknown phase '%s' (expected "
-                                        "self or inspection)", optarg);
-            have_phase = true;
-            break;
-        case OPT_MAX_MIB:
-            ok = which == ADD;
-            if (ok && !parse_mib(optarg, &max))
-                rc = kh_cli_usage_error(cmd, "--max-mib needs a number of "
-                                        "MiB from 1 to 4096, not '%s'",
-                                        optarg);
-            break;
-        case 'o':
-            ok = which == GET;
-            output = optarg;
-            break;
-        case 'f':
-            ok = which == LIST;
-            if (ok && strcmp(optarg, "json") == 0)
-                json = true;
-            else if (ok && strcmp(optarg, "table") != 0)
-                rc = kh_cli_usage_error(cmd, "unknown format '%s' (expected "
-                                        "table or json)", optarg);
-            break;
-        default:
-            rc = kh_cli_bad_option(cmd, o, argv);
-            break;
-        }
-        if (!ok && rc < 0)
-            rc = kh_cli_usage_error(cmd, "option '%s' does not apply here",
+        bool applies = true;
+        if (o == 'h' || o == 'y' || o == 'o' || o == 'f' ||
+            (o >= OPT_UNIT && o <= OPT_MAX_MIB))
+            rc = ev_option(a, o, optarg, &applies);
+        else
+            rc = kh_cli_bad_option(a->cmd, o, argv);
+        if (!applies && rc < 0)
+            rc = kh_cli_usage_error(a->cmd, "option '%s' does not apply here",
                                     argv[optind - 1]);
     }
-    int npos = argc - optind;
-    if (rc < 0 && which == GET && npos != 1)
-        rc = npos ? kh_cli_usage_error(cmd, "unexpected argument '%s'",
-                                       argv[optind + 1])
-                  : kh_cli_usage_error(cmd, "missing HASH");
-    if (rc < 0 && which == LIST && npos > 0)
-        rc = kh_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-    if (rc < 0 && which == ADD && npos == 0)
-        rc = kh_cli_usage_error(cmd, "missing FILE");
-    if (rc < 0 && which != GET && !year)
-        rc = kh_cli_usage_error(cmd, "--year YEAR is required");
-    if (rc < 0 && which == ADD && (!unit || !item || !have_phase))
-        rc = kh_cli_usage_error(cmd, "--unit, --item and --phase are "
-                                "required");
+    a->files = argv + optind;
+    a->nfiles = argc - optind;
+    return rc;
+}
+
+/* The positional arguments and required options; an exit code, or -1. */
+static int ev_check(const ev_args *a)
+{
+    int w = a->which, n = a->nfiles;
+    if (w == GET && n != 1)
+        return n ? kh_cli_usage_error(a->cmd, "unexpected argument '%s'", a->files[1])
+                 : kh_cli_usage_error(a->cmd, "missing HASH");
+    if (w == LIST && n > 0)
+        return kh_cli_usage_error(a->cmd, "unexpected argument '%s'", a->files[0]);
+    if (w == ADD && n == 0)
+        return kh_cli_usage_error(a->cmd, "missing FILE");
+    if (w != GET && !a->year)
+        return kh_cli_usage_error(a->cmd, "--year YEAR is required");
+    if (w == ADD && (!a->unit || !a->item || !a->have_phase))
+        return kh_cli_usage_error(a->cmd, "--unit, --item and --phase are "
+                                  "required");
+    return -1;
+}
+
+/* Adds every file in one transaction, all or none; keeps going after a
+ * refused file to report every one.  The hashes go to b. */
+static kh_status ev_add(kh_cli_ctx *c, const ev_args *a, kh_buf *b)
+{
+    const char *actor = kh_cli_actor(c);
+    char (*hashes)[KH_EVIDENCE_HASH_SZ] = calloc((size_t)a->nfiles, sizeof *hashes);
+    if (!hashes)
+        return kh_err_fail(c->e, KH_ENOMEM, "out of memory");
+    kh_status st = kh_store_begin(c->store, c->e);
+    if (st != KH_OK) {
+        free(hashes);
+        return st;
+    }
+    kh_status first = KH_OK;
+    for (int i = 0; st == KH_OK && i < a->nfiles; i++) {
+        kh_status r = kh_store_evidence_add(c->store, actor, a->year, a->unit,
+                                            a->item, a->phase, a->files[i],
+                                            a->max, hashes[i], c->e);
+        if (r == KH_EINVAL || r == KH_ELIMIT || r == KH_EIO) {
+            if (first == KH_OK)
+                first = r;
+        } else if (r != KH_OK) {
+            st = r;
+        }
+    }
+    if (st == KH_OK)
+        st = first;
+    if (st == KH_OK)
+        st = kh_store_commit(c->store, c->e);
+    else
+        kh_store_rollback(c->store);
+    for (int i = 0; st == KH_OK && i < a->nfiles; i++)
+        kh_buf_printf(b, "%.*s  %s\n", KH_STORE_HASH_SHOW, hashes[i], a->files[i]);
+    free(hashes);
+    return st;
+}
+
+/* Writes one file back; *rc gets the exit code of the write. */
+static kh_status ev_get(kh_cli_ctx *c, const ev_args *a, int *rc)
+{
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    char *name = NULL;
+    kh_status st = kh_store_evidence_get(c->store, a->files[0], &b, &name, c->e);
+    if (st == KH_OK) {
+        *rc = kh_cli_write(a->output, &b);
+        if (*rc == KH_EXIT_OK && a->output && strcmp(a->output, "-") != 0)
+            printf("已写出 %s（%s，%zu 字节）\n", a->output, name, b.len);
+    }
+    free(name);
+    kh_buf_free(&b);
+    return st;
+}
+
+static void list_head(kh_buf *b, bool json, int year)
+{
+    if (json) {
+        kh_buf_printf(b, "{\"year\": %d, \"evidence\": [", year);
+        return;
+    }
+    kh_text_pad(b, "单位", 10, false);
+    kh_text_pad(b, "指标", 10, false);
+    kh_text_pad(b, "阶段", 12, false);
+    kh_text_pad(b, "SHA-256", 14, false);
+    kh_text_pad(b, "类型", 6, false);
+    kh_text_pad(b, "字节", 10, true);
+    kh_buf_puts(b, "  ");
+    kh_text_pad(b, "添加时间", 22, false);
+    kh_text_pad(b, "添加人", 12, false);
+    kh_buf_puts(b, "文件名\n");
+}
+
+/* The evidence of a year (of one unit with --unit), into b. */
+static kh_status ev_list(kh_cli_ctx *c, const ev_args *a, kh_buf *b)
+{
+    list_ctx l = {.b = b, .json = a->json};
+    list_head(b, a->json, a->year);
+    kh_year_state ys;
+    kh_status st = kh_store_year_state(c->store, a->year, &ys, c->e);
+    if (st == KH_OK)
+        st = kh_store_evidence_each(c->store, a->year, a->unit, list_row, &l, c->e);
+    if (a->json)
+        kh_buf_puts(b, l.n ? "\n]}\n" : "]}\n");
+    else if (l.n == 0)
+        kh_buf_puts(b, "（无）\n");
+    return st;
+}
+
+/* The subcommand argv[1] names, or a usage error / help (*rc >= 0). */
+static int ev_which(int argc, char **argv, int *rc)
+{
+    static const char *const subs[] = {"add", "get", "list"};
+    *rc = -1;
+    if (argc < 2) {
+        *rc = kh_cli_usage_error("evidence", "missing command (add, get or list)");
+        return -1;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        evidence_help();
+        *rc = KH_EXIT_OK;
+        return -1;
+    }
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(argv[1], subs[i]))
+            return i;
+    *rc = kh_cli_usage_error("evidence", "unknown command '%s' (expected add, "
+                             "get or list)", argv[1]);
+    return -1;
+}
+
+int kh_cmd_evidence(int argc, char **argv)
+{
+    int rc;
+    ev_args a = {.phase = KH_PHASE_INSPECTION};
+    if ((a.which = ev_which(argc, argv, &rc)) < 0)
+        return rc;
+    char cmd[32];
+    snprintf(cmd, sizeof cmd, "evidence %s", argv[1]);
+    a.cmd = cmd;
+    kh_cli_ctx c;
+    if (!kh_cli_ctx_init(&c, cmd))
+        return KH_EXIT_FAILURE;
+    rc = ev_parse(&c, argc - 1, argv + 1, &a);
+    if (rc < 0)
+        rc = ev_check(&a);
     /* rc >= 0: --help was shown or the command line was bad. */
     if (rc >= 0 || (rc = kh_cli_open(&c, 0)) != KH_EXIT_OK) {
         kh_cli_finish(&c, KH_OK);
@@ -245,77 +376,13 @@ int kh_cmd_evidence(int argc, char **argv)
     }
     kh_buf b;
     kh_buf_init(&b, 0);
-    kh_status st = KH_OK;
-    if (which == ADD) {
-        /* All the files or none. */
-        const char *actor = kh_cli_actor(&c);
-        char (*hashes)[KH_EVIDENCE_HASH_SZ] =
-            calloc((size_t)npos, sizeof *hashes);
-        if (!hashes)
-            st = kh_err_fail(c.e, KH_ENOMEM, "out of memory");
-        else
-            st = kh_store_begin(c.store, c.e);
-        bool began = st == KH_OK;
-        /* Keep going after a refused file, to report every one. */
-        kh_status first = KH_OK;
-        for (int i = 0; st == KH_OK && i < npos; i++) {
-            kh_status r = kh_store_evidence_add(
-                c.store, actor, year, unit, item, phase, argv[optind + i],
-                max, hashes[i], c.e);
-            if (r == KH_EINVAL || r == KH_ELIMIT || r == KH_EIO) {
-                if (first == KH_OK)
-                    first = r;
-            } else if (r != KH_OK) {
-                st = r;
-            }
-        }
-        if (st == KH_OK)
-            st = first;
-        if (began && st == KH_OK)
-            st = kh_store_commit(c.store, c.e);
-        else if (began)
-            kh_store_rollback(c.store);
-        for (int i = 0; st == KH_OK && i < npos; i++)
-            kh_buf_printf(&b, "%.*s  %s\n", KH_STORE_HASH_SHOW, hashes[i],
-                          argv[optind + i]);
-        free(hashes);
-    } else if (which == GET) {
-        char *name = NULL;
-        st = kh_store_evidence_get(c.store, argv[optind], &b, &name, c.e);
-        if (st == KH_OK) {
-            rc = kh_cli_write(output, &b);
-            if (rc == KH_EXIT_OK && output && strcmp(output, "-") != 0)
-                printf("已写出 %s（%s，%zu 字节）\n", output, name, b.len);
-        }
-        free(name);
-        kh_buf_reset(&b);
-    } else {
-        list_ctx l = {.b = &b, .json = json};
-        if (json) {
-            kh_buf_printf(&b, "{\"year\": %d, \"evidence\": [", year);
-        } else {
-            kh_text_pad(&b, "单位", 10, false);
-            kh_text_pad(&b, "指标", 10, false);
-            kh_text_pad(&b, "阶段", 12, false);
-            kh_text_pad(&b, "SHA-256", 14, false);
-            kh_text_pad(&b, "类型", 6, false);
-            kh_text_pad(&b, "字节", 10, true);
-            kh_buf_puts(&b, "  ");
-            kh_text_pad(&b, "添加时间", 22, false);
-            kh_text_pad(&b, "添加人", 12, false);
-            kh_buf_puts(&b, "文件名\n");
-        }
-        kh_year_state ys;
-        st = kh_store_year_state(c.store, year, &ys, c.e);
-        if (st == KH_OK)
-            st = kh_store_evidence_each(c.store, year, unit, list_row, &l,
-                                        c.e);
-        if (json)
-            kh_buf_puts(&b, l.n ? "\n]}\n" : "]}\n");
-        else if (l.n == 0)
-            kh_buf_puts(&b, "（无）\n");
-    }
-    if (which != GET)
+    kh_status st;
+    rc = -1;
+    if (a.which == GET)
+        st = ev_get(&c, &a, &rc);
+    else
+        st = a.which == ADD ? ev_add(&c, &a, &b) : ev_list(&c, &a, &b);
+    if (a.which != GET)
         rc = st == KH_OK ? kh_cli_write(NULL, &b) : KH_EXIT_OK;
     kh_buf_free(&b);
     int rc2 = kh_cli_finish(&c, st);

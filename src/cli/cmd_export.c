@@ -99,7 +99,40 @@ static int export_xlsx_file(kh_cli_ctx *c, const kh_export *x,
     return KH_EXIT_OK;
 }
 
-int kh_cmd_export_doc(int argc, char **argv)
+/* The command line of one `export xlsx|html`. */
+typedef struct doc_args {
+    bool xlsx;                 /* xlsx, else html */
+    const char *cmd;
+    int year;
+    const char *output, *what, *unit;
+    unsigned flags;            /* KH_XLSX_* */
+} doc_args;
+
+/* Applies one option; false when it does not belong to this kind of
+ * export. */
+static bool doc_option(doc_args *a, int o, const char *arg)
+{
+    switch (o) {
+    case 'o':
+        a->output = arg;
+        return true;
+    case 'w':
+        a->what = arg;
+        return !a->xlsx;
+    case 'u':
+        a->unit = arg;
+        return !a->xlsx;
+    case OPT_CONSTANT:
+    case OPT_IN_MEMORY:
+        a->flags = o == OPT_CONSTANT ? KH_XLSX_CONSTANT_MEMORY : 0;
+        return a->xlsx;
+    default:
+        return false;
+    }
+}
+
+/* Reads the options; an exit code when the run ends here, else -1. */
+static int doc_options(kh_cli_ctx *c, int argc, char **argv, doc_args *a)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
@@ -111,110 +144,97 @@ int kh_cmd_export_doc(int argc, char **argv)
         {"in-memory", no_argument, NULL, OPT_IN_MEMORY},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    bool xlsx = !strcmp(argv[0], "xlsx");
-    const char *cmd = xlsx ? "export xlsx" : "export html";
-    kh_cli_ctx c;
-    if (!kh_cli_ctx_init(&c, cmd))
-        return KH_EXIT_FAILURE;
-    int year = 0, o;
-    const char *output = NULL, *what = NULL, *unit = NULL;
-    unsigned flags = 0;
+    int o;
     optind = 1;
     opterr = 0;
     while ((o = getopt_long(argc, argv, ":y:o:w:u:h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(&c, o, optarg))
+        if (kh_cli_common_opt(c, o, optarg))
             continue;
-        switch (o) {
-        case 'y':
-            if (kh_cli_year(cmd, optarg, &year))
-                continue;
-            kh_cli_finish(&c, KH_OK);
-            return KH_EXIT_USAGE;
-        case 'o':
-            output = optarg;
-            continue;
-        case 'w':
-            if (!xlsx) {
-                what = optarg;
-                continue;
-            }
-            break;
-        case 'u':
-            if (!xlsx) {
-                unit = optarg;
-                continue;
-            }
-            break;
-        case OPT_CONSTANT:
-        case OPT_IN_MEMORY:
-            if (xlsx) {
-                flags = o == OPT_CONSTANT ? KH_XLSX_CONSTANT_MEMORY : 0;
-                continue;
-            }
-            break;
-        case 'h':
-            kh_cli_finish(&c, KH_OK);
-            if (xlsx)
+        if (o == 'y') {
+            if (!kh_cli_year(a->cmd, optarg, &a->year))
+                return KH_EXIT_USAGE;
+        } else if (o == 'h') {
+            if (a->xlsx)
                 xlsx_help();
             else
                 html_help();
             return KH_EXIT_OK;
-        default:
-            break;
+        } else if (!doc_option(a, o, optarg)) {
+            if (o == 'w' || o == 'u' || o == OPT_CONSTANT || o == OPT_IN_MEMORY)
+                return kh_cli_usage_error(a->cmd, "unknown option '%s'",
+                                          argv[optind - 1]);
+            return kh_cli_bad_option(a->cmd, o, argv);
         }
-        kh_cli_finish(&c, KH_OK);
-        if (o == 'w' || o == 'u' || o == OPT_CONSTANT || o == OPT_IN_MEMORY)
-            return kh_cli_usage_error(cmd, "unknown option '%s'",
-                                      argv[optind - 1]);
-        return kh_cli_bad_option(cmd, o, argv);
     }
-    const char *usage = NULL;
-    if (optind < argc)
-        usage = "unexpected argument";
-    else if (!year)
-        usage = "--year YEAR is required";
-    else if (xlsx && (!output || !strcmp(output, "-")))
-        usage = "-o FILE is required (a workbook is not written to standard "
-                "output)";
-    else if (!xlsx && !what)
-        usage = "--what notice|sheet|followup is required";
-    else if (!xlsx && strcmp(what, "notice") && strcmp(what, "sheet") &&
-             strcmp(what, "followup"))
-        usage = "--what must be notice, sheet or followup";
-    else if (!xlsx && !strcmp(what, "sheet") && !unit)
-        usage = "--what sheet needs --unit ID";
-    else if (!xlsx && strcmp(what, "sheet") && unit)
-        usage = "--unit goes with --what sheet only";
-    if (usage) {
-        kh_cli_finish(&c, KH_OK);
-        if (optind < argc)
-            return kh_cli_usage_error(cmd, "unexpected argument '%s'",
-                                      argv[optind]);
-        return kh_cli_usage_error(cmd, "%s", usage);
-    }
-    int rc = kh_cli_open(&c, 0);
-    if (rc != KH_EXIT_OK) {
+    return -1;
+}
+
+/* What is missing or does not fit on the command line, or NULL. */
+static const char *doc_usage(const doc_args *a)
+{
+    if (!a->year)
+        return "--year YEAR is required";
+    if (a->xlsx)
+        return !a->output || !strcmp(a->output, "-")
+                   ? "-o FILE is required (a workbook is not written to "
+                     "standard output)"
+                   : NULL;
+    if (!a->what)
+        return "--what notice|sheet|followup is required";
+    bool sheet = !strcmp(a->what, "sheet");
+    if (!sheet && strcmp(a->what, "notice") && strcmp(a->what, "followup"))
+        return "--what must be notice, sheet or followup";
+    if (sheet && !a->unit)
+        return "--what sheet needs --unit ID";
+    if (!sheet && a->unit)
+        return "--unit goes with --what sheet only";
+    return NULL;
+}
+
+/* The printable HTML document --what names; *st gets the engine status. */
+static int doc_html(kh_cli_ctx *c, kh_export *x, const doc_args *a,
+                    kh_status *st)
+{
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    size_t u = 0;
+    int rc = KH_EXIT_OK;
+    if (!strcmp(a->what, "notice"))
+        *st = kh_export_html_notice(x, &b);
+    else if (!strcmp(a->what, "followup"))
+        *st = kh_export_followup_html(x, &b, c->e);
+    else if ((*st = kh_export_unit(x, a->unit, c->e, &u)) == KH_OK)
+        *st = kh_export_html_sheet(x, u, &b);
+    if (*st == KH_OK)
+        rc = kh_cli_write(a->output, &b);
+    kh_buf_free(&b);
+    return rc;
+}
+
+int kh_cmd_export_doc(int argc, char **argv)
+{
+    doc_args a = {.xlsx = !strcmp(argv[0], "xlsx")};
+    a.cmd = a.xlsx ? "export xlsx" : "export html";
+    kh_cli_ctx c;
+    if (!kh_cli_ctx_init(&c, a.cmd))
+        return KH_EXIT_FAILURE;
+    int rc = doc_options(&c, argc, argv, &a);
+    if (rc < 0 && optind < argc)
+        rc = kh_cli_usage_error(a.cmd, "unexpected argument '%s'", argv[optind]);
+    const char *usage = rc < 0 ? doc_usage(&a) : NULL;
+    if (usage)
+        rc = kh_cli_usage_error(a.cmd, "%s", usage);
+    /* rc >= 0: --help was shown or the command line was bad. */
+    if (rc >= 0 || (rc = kh_cli_open(&c, 0)) != KH_EXIT_OK) {
         kh_cli_finish(&c, KH_OK);
         return rc;
     }
     kh_export *x = NULL;
-    kh_status st = kh_export_open(c.store, year, c.e, &x);
-    if (st == KH_OK && xlsx) {
-        rc = export_xlsx_file(&c, x, output, flags, &st);
-    } else if (st == KH_OK) {
-        kh_buf b;
-        kh_buf_init(&b, 0);
-        size_t u = 0;
-        if (!strcmp(what, "notice"))
-            st = kh_export_html_notice(x, &b);
-        else if (!strcmp(what, "followup"))
-            st = kh_export_followup_html(x, &b, c.e);
-        else if ((st = kh_export_unit(x, unit, c.e, &u)) == KH_OK)
-            st = kh_export_html_sheet(x, u, &b);
-        if (st == KH_OK)
-            rc = kh_cli_write(output, &b);
-        kh_buf_free(&b);
-    }
+    kh_status st = kh_export_open(c.store, a.year, c.e, &x);
+    if (st == KH_OK && a.xlsx)
+        rc = export_xlsx_file(&c, x, a.output, a.flags, &st);
+    else if (st == KH_OK)
+        rc = doc_html(&c, x, &a, &st);
     kh_export_free(x);
     int rc2 = kh_cli_finish(&c, st);
     return rc2 != KH_EXIT_OK ? rc2 : rc;
@@ -251,7 +271,15 @@ static void compare_help(void)
 
 enum { OPT_YEARS = KH_OPT_FIRST_FREE + 10, OPT_CHART };
 
-int kh_cmd_compare(int argc, char **argv)
+/* The command line of `kaohe compare`. */
+typedef struct cmp_args {
+    int years[2];
+    const char *output, *chart, *years_arg;
+    kh_compare_format fmt;
+} cmp_args;
+
+/* Reads the options; an exit code when the run ends here, else -1. */
+static int cmp_options(kh_cli_ctx *c, int argc, char **argv, cmp_args *a)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
@@ -261,96 +289,83 @@ int kh_cmd_compare(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    const char *cmd = "compare";
-    kh_cli_ctx c;
-    if (!kh_cli_ctx_init(&c, cmd))
-        return KH_EXIT_FAILURE;
-    int years[2] = {0, 0}, o;
-    const char *output = NULL, *chart = NULL, *years_arg = NULL;
-    kh_compare_format fmt = KH_COMPARE_TABLE;
+    int o;
     optind = 1;
     opterr = 0;
     while ((o = getopt_long(argc, argv, ":f:o:h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(&c, o, optarg))
+        if (kh_cli_common_opt(c, o, optarg))
             continue;
         if (o == OPT_YEARS) {
-            years_arg = optarg;
-            continue;
-        }
-        if (o == OPT_CHART) {
-            chart = optarg;
-            continue;
-        }
-        if (o == 'o') {
-            output = optarg;
-            continue;
-        }
-        if (o == 'f') {
+            a->years_arg = optarg;
+        } else if (o == OPT_CHART) {
+            a->chart = optarg;
+        } else if (o == 'o') {
+            a->output = optarg;
+        } else if (o == 'f') {
             if (!strcmp(optarg, "table"))
-                fmt = KH_COMPARE_TABLE;
+                a->fmt = KH_COMPARE_TABLE;
             else if (!strcmp(optarg, "json"))
-                fmt = KH_COMPARE_JSON;
+                a->fmt = KH_COMPARE_JSON;
             else if (!strcmp(optarg, "csv"))
-                fmt = KH_COMPARE_CSV;
-            else {
-                kh_cli_finish(&c, KH_OK);
-                return kh_cli_usage_error(cmd, "unknown format '%s' "
-                                          "(expected table, json or csv)",
-                                          optarg);
-            }
-            continue;
-        }
-        kh_cli_finish(&c, KH_OK);
-        if (o == 'h') {
+                a->fmt = KH_COMPARE_CSV;
+            else
+                return kh_cli_usage_error("compare", "unknown format '%s' "
+                                          "(expected table, json or csv)", optarg);
+        } else if (o == 'h') {
             compare_help();
             return KH_EXIT_OK;
-        }
-        return kh_cli_bad_option(cmd, o, argv);
-    }
-    if (optind < argc) {
-        kh_cli_finish(&c, KH_OK);
-        return kh_cli_usage_error(cmd, "unexpected argument '%s'",
-                                  argv[optind]);
-    }
-    if (!chart == !years_arg) {
-        kh_cli_finish(&c, KH_OK);
-        return kh_cli_usage_error(cmd, "give either --years FROM,TO or "
-                                  "--chart UNIT");
-    }
-    if (years_arg) {
-        const char *comma = strchr(years_arg, ',');
-        char first[16];
-        size_t l = comma ? (size_t)(comma - years_arg) : 0;
-        if (!comma || l >= sizeof first || strchr(comma + 1, ',')) {
-            kh_cli_finish(&c, KH_OK);
-            return kh_cli_usage_error(cmd, "--years takes two years "
-                                      "FROM,TO, not '%s'", years_arg);
-        }
-        memcpy(first, years_arg, l);
-        first[l] = '\0';
-        if (!kh_cli_year(cmd, first, &years[0]) ||
-            !kh_cli_year(cmd, comma + 1, &years[1])) {
-            kh_cli_finish(&c, KH_OK);
-            return KH_EXIT_USAGE;
-        }
-        if (years[0] == years[1]) {
-            kh_cli_finish(&c, KH_OK);
-            return kh_cli_usage_error(cmd, "--years names %d twice",
-                                      years[0]);
+        } else {
+            return kh_cli_bad_option("compare", o, argv);
         }
     }
-    int rc = kh_cli_open(&c, 0);
-    if (rc != KH_EXIT_OK) {
+    return -1;
+}
+
+/* --years FROM,TO: two different years; an exit code, or -1. */
+static int cmp_years(cmp_args *a)
+{
+    const char *arg = a->years_arg, *comma = strchr(arg, ',');
+    char first[16];
+    size_t l = comma ? (size_t)(comma - arg) : 0;
+    if (!comma || l >= sizeof first || strchr(comma + 1, ','))
+        return kh_cli_usage_error("compare", "--years takes two years "
+                                  "FROM,TO, not '%s'", arg);
+    memcpy(first, arg, l);
+    first[l] = '\0';
+    if (!kh_cli_year("compare", first, &a->years[0]) ||
+        !kh_cli_year("compare", comma + 1, &a->years[1]))
+        return KH_EXIT_USAGE;
+    if (a->years[0] == a->years[1])
+        return kh_cli_usage_error("compare", "--years names %d twice", a->years[0]);
+    return -1;
+}
+
+int kh_cmd_compare(int argc, char **argv)
+{
+    kh_cli_ctx c;
+    if (!kh_cli_ctx_init(&c, "compare"))
+        return KH_EXIT_FAILURE;
+    cmp_args a = {.fmt = KH_COMPARE_TABLE};
+    int rc = cmp_options(&c, argc, argv, &a);
+    if (rc < 0 && optind < argc)
+        rc = kh_cli_usage_error("compare", "unexpected argument '%s'", argv[optind]);
+    if (rc < 0 && !a.chart == !a.years_arg)
+        rc = kh_cli_usage_error("compare", "give either --years FROM,TO or "
+                                "--chart UNIT");
+    if (rc < 0 && a.years_arg)
+        rc = cmp_years(&a);
+    /* rc >= 0: --help was shown or the command line was bad. */
+    if (rc >= 0 || (rc = kh_cli_open(&c, 0)) != KH_EXIT_OK) {
         kh_cli_finish(&c, KH_OK);
         return rc;
     }
     kh_buf b;
     kh_buf_init(&b, 0);
-    kh_status st = chart ? kh_compare_unit_svg(c.store, chart, &b, c.e)
-                         : kh_compare(c.store, years[0], years[1], fmt, &b,
-                                      c.e);
+    kh_status st = a.chart ? kh_compare_unit_svg(c.store, a.chart, &b, c.e)
+                           : kh_compare(c.store, a.years[0], a.years[1], a.fmt,
+                                        &b, c.e);
     if (st == KH_OK)
-        rc = kh_cli_write(output, &b);
+        rc = kh_cli_write(a.output, &b);
     kh_buf_free(&b);
     int rc2 = kh_cli_finish(&c, st);
     return rc2 != KH_EXIT_OK ? rc2 : rc;

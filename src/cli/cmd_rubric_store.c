@@ -87,7 +87,12 @@ static kh_status diff_side(kh_cli_ctx *c, const char *arg, kh_rubric **r,
     return st;
 }
 
-int kh_cmd_rubric_store(int argc, char **argv)
+enum { IMPORT, EXPORT, DIFF, LIST };
+
+/* Reads the options and counts the arguments (argv[0] is the
+ * subcommand); an exit code when the run ends here, else -1. */
+static int rs_parse(kh_cli_ctx *c, int argc, char **argv, int which,
+                    const char **output)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
@@ -95,105 +100,114 @@ int kh_cmd_rubric_store(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    int which = !strcmp(argv[0], "import")   ? 0
-                : !strcmp(argv[0], "export") ? 1
-                : !strcmp(argv[0], "diff")   ? 2
-                : !strcmp(argv[0], "list")   ? 3
+    static const int npos[] = {1, 1, 2, 0};
+    int o, rc = -1;
+    optind = 1;
+    opterr = 0;
+    while (rc < 0 && (o = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+        if (kh_cli_common_opt(c, o, optarg))
+            continue;
+        if (o == 'o' && which == EXPORT) {
+            *output = optarg;
+        } else if (o == 'h') {
+            help();
+            rc = KH_EXIT_OK;
+        } else {
+            rc = kh_cli_bad_option(c->cmd, o, argv);
+        }
+    }
+    if (rc >= 0 || argc - optind == npos[which])
+        return rc;
+    if (argc - optind > npos[which])
+        return kh_cli_usage_error(c->cmd, "unexpected argument '%s'",
+                                  argv[optind + npos[which]]);
+    return kh_cli_usage_error(c->cmd, which == IMPORT   ? "missing FILE"
+                                      : which == EXPORT ? "missing ID"
+                                                        : "needs two rubrics, "
+                                                          "A and B");
+}
+
+/* import FILE: a new version, or the note that it is stored already. */
+static kh_status rs_import(kh_cli_ctx *c, const char *file, kh_buf *b)
+{
+    kh_buf in;
+    kh_buf_init(&in, 0);
+    char *ver = NULL;
+    bool created = false;
+    kh_status st = kh_cli_read(file, &in, c->e);
+    if (st == KH_OK)
+        st = kh_store_rubric_import(c->store, kh_cli_actor(c), file,
+                                    kh_buf_str(&in), in.len, c->e, &ver,
+                                    &created);
+    if (st == KH_OK) {
+        char *at = strchr(ver, '@');
+        kh_buf_printf(b, created ? "已导入 %.*s\n" : "未改变：%.*s 已在库中\n",
+                      (int)(at - ver) + 1 + KH_STORE_HASH_SHOW, ver);
+    }
+    free(ver);
+    kh_buf_free(&in);
+    return st;
+}
+
+/* export ID: the stored text, byte for byte. */
+static kh_status rs_export(kh_cli_ctx *c, const char *id, kh_buf *b)
+{
+    char *text = NULL;
+    size_t len = 0;
+    kh_status st = kh_store_rubric_get(c->store, id, c->e, &text, &len, NULL);
+    if (st == KH_OK)
+        kh_buf_add(b, text, len);
+    free(text);
+    return st;
+}
+
+/* diff A B: each a file or a stored version; *code is set when a side
+ * cannot be read. */
+static kh_status rs_diff(kh_cli_ctx *c, char **args, kh_buf *b, int *code)
+{
+    kh_rubric *ra = NULL, *rb = NULL;
+    char *na = NULL, *nb = NULL;
+    kh_status st = diff_side(c, args[0], &ra, &na, code);
+    if (st == KH_OK)
+        st = diff_side(c, args[1], &rb, &nb, code);
+    if (st == KH_OK)
+        st = kh_rubric_diff(ra, na, rb, nb, b, NULL);
+    kh_rubric_free(ra);
+    kh_rubric_free(rb);
+    free(na);
+    free(nb);
+    return st;
+}
+
+int kh_cmd_rubric_store(int argc, char **argv)
+{
+    int which = !strcmp(argv[0], "import")   ? IMPORT
+                : !strcmp(argv[0], "export") ? EXPORT
+                : !strcmp(argv[0], "diff")   ? DIFF
+                : !strcmp(argv[0], "list")   ? LIST
                                              : -1;
     if (which < 0)
         return kh_cli_usage_error("rubric", "unknown command '%s'", argv[0]);
-    static const int npos[] = {1, 1, 2, 0};
     char cmd[32];
     snprintf(cmd, sizeof cmd, "rubric %s", argv[0]);
     kh_cli_ctx c;
     if (!kh_cli_ctx_init(&c, cmd))
         return KH_EXIT_FAILURE;
-    int o, rc = -1;
     const char *output = NULL;
-    optind = 1;
-    opterr = 0;
-    while (rc < 0 && (o = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(&c, o, optarg))
-            continue;
-        if (o == 'o' && which == 1) {
-            output = optarg;
-        } else if (o == 'h') {
-            help();
-            rc = KH_EXIT_OK;
-        } else {
-            rc = kh_cli_bad_option(cmd, o, argv);
-        }
-    }
-    if (rc < 0 && argc - optind != npos[which]) {
-        if (argc - optind > npos[which])
-            rc = kh_cli_usage_error(cmd, "unexpected argument '%s'",
-                                    argv[optind + npos[which]]);
-        else
-            rc = kh_cli_usage_error(cmd, which == 0   ? "missing FILE"
-                                         : which == 1 ? "missing ID"
-                                                      : "needs two rubrics, "
-                                                        "A and B");
-    }
+    int rc = rs_parse(&c, argc, argv, which, &output);
     /* rc >= 0: --help was shown or the command line was bad.  diff needs
      * no store when both rubrics are files. */
-    if (rc >= 0 || (which != 2 && (rc = kh_cli_open(&c, 0)) != KH_EXIT_OK)) {
+    if (rc >= 0 || (which != DIFF && (rc = kh_cli_open(&c, 0)) != KH_EXIT_OK)) {
         kh_cli_finish(&c, KH_OK);
         return rc;
     }
     kh_buf b;
     kh_buf_init(&b, 0);
-    kh_status st = KH_OK;
     int code = KH_EXIT_OK;
-    switch (which) {
-    case 0: {
-        kh_buf in;
-        kh_buf_init(&in, 0);
-        char *ver = NULL;
-        bool created = false;
-        const char *file = argv[optind];
-        st = kh_cli_read(file, &in, c.e);
-        if (st == KH_OK)
-            st = kh_store_rubric_import(c.store, kh_cli_actor(&c), file,
-                                        kh_buf_str(&in), in.len, c.e, &ver,
-                                        &created);
-        if (st == KH_OK) {
-            char *at = strchr(ver, '@');
-            kh_buf_printf(&b, created ? "已导入 %.*s\n"
-                                      : "未改变：%.*s 已在库中\n",
-                          (int)(at - ver) + 1 + KH_STORE_HASH_SHOW, ver);
-        }
-        free(ver);
-        kh_buf_free(&in);
-        break;
-    }
-    case 1: {
-        char *text = NULL;
-        size_t len = 0;
-        st = kh_store_rubric_get(c.store, argv[optind], c.e, &text, &len,
-                                 NULL);
-        if (st == KH_OK)
-            kh_buf_add(&b, text, len);
-        free(text);
-        break;
-    }
-    case 2: {
-        kh_rubric *ra = NULL, *rb = NULL;
-        char *na = NULL, *nb = NULL;
-        st = diff_side(&c, argv[optind], &ra, &na, &code);
-        if (st == KH_OK)
-            st = diff_side(&c, argv[optind + 1], &rb, &nb, &code);
-        if (st == KH_OK)
-            st = kh_rubric_diff(ra, na, rb, nb, &b, NULL);
-        kh_rubric_free(ra);
-        kh_rubric_free(rb);
-        free(na);
-        free(nb);
-        break;
-    }
-    default:
-        st = kh_store_rubric_each(c.store, list_row, &b, c.e);
-        break;
-    }
+    kh_status st = which == IMPORT   ? rs_import(&c, argv[optind], &b)
+                   : which == EXPORT ? rs_export(&c, argv[optind], &b)
+                   : which == DIFF   ? rs_diff(&c, argv + optind, &b, &code)
+                                     : kh_store_rubric_each(c.store, list_row, &b, c.e);
     if (code != KH_EXIT_OK) {
         kh_buf_free(&b);
         kh_cli_finish(&c, KH_OK);

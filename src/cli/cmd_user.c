@@ -193,7 +193,49 @@ static kh_status list_assign(void *ctx, const kh_assign_row *r)
 
 /* ---- the command --------------------------------------------------- */
 
-int kh_cmd_user(int argc, char **argv)
+enum { ADD, PASSWD, DISABLE, ENABLE, ASSIGN, LIST };
+
+/* The command line of one run. */
+typedef struct user_args {
+    int which;                 /* ADD ... LIST */
+    const char *cmd;           /* "user add", for messages */
+    const char **units;        /* owned: --unit values and assign's extras */
+    size_t nunits;
+    const char *role_s, *name;
+    kh_role role;
+    bool replace;
+    int year;
+    char *pw;                  /* owned, wiped: add and passwd */
+} user_args;
+
+/* The subcommand argv[1] names, or -1 after help or a usage error (*rc). */
+static int user_which(int argc, char **argv, int *rc)
+{
+    static const char *const subs[] = {"add",    "passwd", "disable",
+                                       "enable", "assign", "list"};
+    *rc = -1;
+    if (argc < 2) {
+        *rc = kh_cli_usage_error("user", "missing command (add, passwd, "
+                                 "disable, enable, assign or list)");
+        return -1;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        user_help();
+        *rc = KH_EXIT_OK;
+        return -1;
+    }
+    for (int i = 0; i < 6; i++)
+        if (!strcmp(argv[1], subs[i]))
+            return i;
+    *rc = kh_cli_usage_error("user", "unknown command '%s' (expected "
+                             "add, passwd, disable, enable, assign or "
+                             "list)", argv[1]);
+    return -1;
+}
+
+/* Reads the options (argv[0] is the subcommand); an exit code when the
+ * run ends here, else -1. */
+static int user_parse(kh_cli_ctx *c, int argc, char **argv, user_args *a)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
@@ -204,162 +246,178 @@ int kh_cmd_user(int argc, char **argv)
         {"replace", no_argument, NULL, OPT_REPLACE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    static const char *const subs[] = {"add",    "passwd", "disable",
-                                       "enable", "assign", "list"};
-    enum { ADD, PASSWD, DISABLE, ENABLE, ASSIGN, LIST };
-    if (argc < 2)
-        return kh_cli_usage_error("user", "missing command (add, passwd, "
-                                  "disable, enable, assign or list)");
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        user_help();
-        return KH_EXIT_OK;
-    }
-    int which = -1;
-    for (int i = 0; i < 6; i++)
-        if (!strcmp(argv[1], subs[i]))
-            which = i;
-    if (which < 0)
-        return kh_cli_usage_error("user", "unknown command '%s' (expected "
-                                  "add, passwd, disable, enable, assign or "
-                                  "list)", argv[1]);
-    char cmd[32];
-    snprintf(cmd, sizeof cmd, "user %s", argv[1]);
-    kh_cli_ctx c;
-    if (!kh_cli_ctx_init(&c, cmd))
-        return KH_EXIT_FAILURE;
-    const char **units = calloc((size_t)argc, sizeof *units);
-    if (!units) {
-        kh_cli_finish(&c, KH_OK);
-        fprintf(stderr, "kaohe: out of memory\n");
-        return KH_EXIT_FAILURE;
-    }
-    size_t nunits = 0;
-    const char *role_s = NULL;
-    bool replace = false;
-    int year = 0, o, rc = -1;
-    argc--;
-    argv++;
+    int w = a->which, o, rc = -1;
     optind = 1;
     opterr = 0;
     while (rc < 0 && (o = getopt_long(argc, argv, ":y:h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(&c, o, optarg))
+        if (kh_cli_common_opt(c, o, optarg))
             continue;
         if (o == 'h') {
             user_help();
             rc = KH_EXIT_OK;
-        } else if (o == OPT_ROLE && which == ADD) {
-            role_s = optarg;
-        } else if (o == OPT_UNIT && (which == ADD || which == ASSIGN)) {
-            units[nunits++] = optarg;
-        } else if (o == 'y' && (which == ASSIGN || which == LIST)) {
-            if (!kh_cli_year(cmd, optarg, &year))
+        } else if (o == OPT_ROLE && w == ADD) {
+            a->role_s = optarg;
+        } else if (o == OPT_UNIT && (w == ADD || w == ASSIGN)) {
+            a->units[a->nunits++] = optarg;
+        } else if (o == 'y' && (w == ASSIGN || w == LIST)) {
+            if (!kh_cli_year(a->cmd, optarg, &a->year))
                 rc = KH_EXIT_USAGE;
-        } else if (o == OPT_REPLACE && which == ASSIGN) {
-            replace = true;
+        } else if (o == OPT_REPLACE && w == ASSIGN) {
+            a->replace = true;
         } else if (o == OPT_ROLE || o == OPT_UNIT || o == 'y' ||
                    o == OPT_REPLACE) {
-            rc = kh_cli_usage_error(cmd, "option '%s' does not apply here",
+            rc = kh_cli_usage_error(a->cmd, "option '%s' does not apply here",
                                     argv[optind - 1]);
         } else {
-            rc = kh_cli_bad_option(cmd, o, argv);
+            rc = kh_cli_bad_option(a->cmd, o, argv);
         }
     }
-    const char *name = NULL;
-    kh_role role = KH_ROLE_ADMIN;
-    if (rc < 0 && which != LIST) {
+    return rc;
+}
+
+/* The NAME argument, assign's extra units and nothing more; an exit code,
+ * or -1. */
+static int user_positional(int argc, char **argv, user_args *a)
+{
+    if (a->which != LIST) {
         if (optind >= argc)
-            rc = kh_cli_usage_error(cmd, "missing user NAME");
-        else
-            name = argv[optind++];
+            return kh_cli_usage_error(a->cmd, "missing user NAME");
+        a->name = argv[optind++];
     }
     /* assign: "--unit jd xx dbgs" leaves xx and dbgs as arguments. */
-    while (rc < 0 && which == ASSIGN && nunits > 0 && optind < argc)
-        units[nunits++] = argv[optind++];
-    if (rc < 0 && optind < argc)
-        rc = kh_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-    if (rc < 0 && which == ADD) {
-        if (!role_s)
-            rc = kh_cli_usage_error(cmd, "--role ROLE is required (admin, "
-                                    "inspector, unit or auditor)");
-        else if (!kh_role_parse(role_s, &role))
-            rc = kh_cli_usage_error(cmd, "unknown role '%s' (expected admin, "
-                                    "inspector, unit or auditor)", role_s);
-        else if (nunits > 1)
-            rc = kh_cli_usage_error(cmd, "a unit user belongs to one unit");
+    while (a->which == ASSIGN && a->nunits > 0 && optind < argc)
+        a->units[a->nunits++] = argv[optind++];
+    if (optind < argc)
+        return kh_cli_usage_error(a->cmd, "unexpected argument '%s'", argv[optind]);
+    return -1;
+}
+
+/* The options each subcommand requires; an exit code, or -1. */
+static int user_check(user_args *a)
+{
+    if (a->which == ADD) {
+        if (!a->role_s)
+            return kh_cli_usage_error(a->cmd, "--role ROLE is required (admin, "
+                                      "inspector, unit or auditor)");
+        if (!kh_role_parse(a->role_s, &a->role))
+            return kh_cli_usage_error(a->cmd, "unknown role '%s' (expected admin, "
+                                      "inspector, unit or auditor)", a->role_s);
+        if (a->nunits > 1)
+            return kh_cli_usage_error(a->cmd, "a unit user belongs to one unit");
     }
-    if (rc < 0 && which == ASSIGN && !year)
-        rc = kh_cli_usage_error(cmd, "--year YEAR is required");
-    if (rc < 0 && which == ASSIGN && nunits == 0 && !replace)
-        rc = kh_cli_usage_error(cmd, "--unit ID is required");
-    char *pw = NULL;
-    if (rc < 0 && (which == ADD || which == PASSWD) &&
-        !(pw = read_password(cmd)))
-        rc = KH_EXIT_INVALID;
+    if (a->which == ASSIGN && !a->year)
+        return kh_cli_usage_error(a->cmd, "--year YEAR is required");
+    if (a->which == ASSIGN && a->nunits == 0 && !a->replace)
+        return kh_cli_usage_error(a->cmd, "--unit ID is required");
+    if ((a->which == ADD || a->which == PASSWD) && !(a->pw = read_password(a->cmd)))
+        return KH_EXIT_INVALID;
+    return -1;
+}
+
+/* assign: the change, then the user's assignments that year. */
+static kh_status user_assign(kh_cli_ctx *c, const user_args *a, kh_buf *b)
+{
+    const char *actor = kh_cli_actor(c);
+    kh_status st = kh_store_user_assign(c->store, actor, a->name, a->year,
+                                        a->nunits, a->units, a->replace, c->e);
+    if (st != KH_OK)
+        return st;
+    assign_ctx ac = {.b = b};
+    st = kh_store_assign_each(c->store, a->name, a->year, list_assign, &ac, c->e);
+    if (!ac.user[0])
+        kh_buf_printf(b, "%s  %d：（无）", a->name, a->year);
+    kh_buf_putc(b, '\n');
+    return st;
+}
+
+/* list: every user, then the inspectors' assignments (of --year). */
+static kh_status user_list(kh_cli_ctx *c, int year, kh_buf *b)
+{
+    kh_text_pad(b, "用户", 16, false);
+    kh_text_pad(b, "角色", 24, false);
+    kh_text_pad(b, "单位", 10, false);
+    kh_text_pad(b, "状态", 6, false);
+    kh_text_pad(b, "创建时间", 22, false);
+    kh_buf_puts(b, "创建人\n");
+    kh_status st = kh_store_user_each(c->store, NULL, list_user, b, c->e);
+    assign_ctx ac = {.b = b};
+    if (st == KH_OK) {
+        kh_buf_puts(b, "\n考核组分工：\n");
+        st = kh_store_assign_each(c->store, NULL, year, list_assign, &ac, c->e);
+        kh_buf_puts(b, ac.user[0] ? "\n" : "（无）\n");
+    }
+    return st;
+}
+
+/* Runs the subcommand; its report goes to b. */
+static kh_status user_run(kh_cli_ctx *c, const user_args *a, kh_buf *b)
+{
+    const char *actor = kh_cli_actor(c);
+    const char *unit = a->nunits ? a->units[0] : NULL;
+    kh_status st;
+    switch (a->which) {
+    case ADD:
+        st = kh_store_user_add(c->store, actor, a->name, a->role, unit, a->pw, c->e);
+        if (st == KH_OK)
+            kh_buf_printf(b, "已添加用户 %s（%s %s%s%s）\n", a->name,
+                          kh_role_label(a->role), kh_role_name(a->role),
+                          unit ? "，单位 " : "", unit ? unit : "");
+        return st;
+    case PASSWD:
+        st = kh_store_user_passwd(c->store, actor, a->name, a->pw, c->e);
+        if (st == KH_OK)
+            kh_buf_printf(b, "用户 %s 的密码已更改\n", a->name);
+        return st;
+    case DISABLE:
+    case ENABLE:
+        st = kh_store_user_set_disabled(c->store, actor, a->name,
+                                        a->which == DISABLE, c->e);
+        if (st == KH_OK)
+            kh_buf_printf(b, "用户 %s 已%s\n", a->name,
+                          a->which == DISABLE ? "停用" : "启用");
+        return st;
+    case ASSIGN:
+        return user_assign(c, a, b);
+    default:
+        return user_list(c, a->year, b);
+    }
+}
+
+int kh_cmd_user(int argc, char **argv)
+{
+    int rc;
+    user_args a = {.role = KH_ROLE_ADMIN};
+    if ((a.which = user_which(argc, argv, &rc)) < 0)
+        return rc;
+    char cmd[32];
+    snprintf(cmd, sizeof cmd, "user %s", argv[1]);
+    a.cmd = cmd;
+    kh_cli_ctx c;
+    if (!kh_cli_ctx_init(&c, cmd))
+        return KH_EXIT_FAILURE;
+    a.units = calloc((size_t)argc, sizeof *a.units);
+    if (!a.units) {
+        kh_cli_finish(&c, KH_OK);
+        fprintf(stderr, "kaohe: out of memory\n");
+        return KH_EXIT_FAILURE;
+    }
+    rc = user_parse(&c, argc - 1, argv + 1, &a);
+    if (rc < 0)
+        rc = user_positional(argc - 1, argv + 1, &a);
+    if (rc < 0)
+        rc = user_check(&a);
     /* rc >= 0: --help was shown or the command line was bad. */
     if (rc >= 0 || (rc = kh_cli_open(&c, 0)) != KH_EXIT_OK) {
-        wipe(pw);
-        free(units);
+        wipe(a.pw);
+        free(a.units);
         kh_cli_finish(&c, KH_OK);
         return rc;
     }
-    const char *actor = kh_cli_actor(&c);
     kh_buf b;
     kh_buf_init(&b, 0);
-    kh_status st = KH_OK;
-    switch (which) {
-    case ADD:
-        st = kh_store_user_add(c.store, actor, name, role,
-                               nunits ? units[0] : NULL, pw, c.e);
-        if (st == KH_OK)
-            kh_buf_printf(&b, "已添加用户 %s（%s %s%s%s）\n", name,
-                          kh_role_label(role), kh_role_name(role),
-                          nunits ? "，单位 " : "", nunits ? units[0] : "");
-        break;
-    case PASSWD:
-        st = kh_store_user_passwd(c.store, actor, name, pw, c.e);
-        if (st == KH_OK)
-            kh_buf_printf(&b, "用户 %s 的密码已更改\n", name);
-        break;
-    case DISABLE:
-    case ENABLE:
-        st = kh_store_user_set_disabled(c.store, actor, name,
-                                        which == DISABLE, c.e);
-        if (st == KH_OK)
-            kh_buf_printf(&b, "用户 %s 已%s\n", name,
-                          which == DISABLE ? "停用" : "启用");
-        break;
-    case ASSIGN:
-        st = kh_store_user_assign(c.store, actor, name, year, nunits, units,
-                                  replace, c.e);
-        if (st == KH_OK) {
-            assign_ctx a = {.b = &b};
-            st = kh_store_assign_each(c.store, name, year, list_assign, &a,
-                                      c.e);
-            if (!a.user[0])
-                kh_buf_printf(&b, "%s  %d：（无）", name, year);
-            kh_buf_putc(&b, '\n');
-        }
-        break;
-    default: {
-        kh_text_pad(&b, "用户", 16, false);
-        kh_text_pad(&b, "角色", 24, false);
-        kh_text_pad(&b, "单位", 10, false);
-        kh_text_pad(&b, "状态", 6, false);
-        kh_text_pad(&b, "创建时间", 22, false);
-        kh_buf_puts(&b, "创建人\n");
-        st = kh_store_user_each(c.store, NULL, list_user, &b, c.e);
-        assign_ctx a = {.b = &b};
-        if (st == KH_OK) {
-            kh_buf_puts(&b, "\n考核组分工：\n");
-            st = kh_store_assign_each(c.store, NULL, year, list_assign, &a,
-                                      c.e);
-            kh_buf_puts(&b, a.user[0] ? "\n" : "（无）\n");
-        }
-        break;
-    }
-    }
-    wipe(pw);
-    free(units);
+    kh_status st = user_run(&c, &a, &b);
+    wipe(a.pw);
+    free(a.units);
     rc = st == KH_OK ? kh_cli_write(NULL, &b) : KH_EXIT_OK;
     kh_buf_free(&b);
     int rc2 = kh_cli_finish(&c, st);

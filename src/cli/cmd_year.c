@@ -81,7 +81,43 @@ static kh_status snapshot_hash(void *ctx, const kh_year_info *y)
     return KH_OK;
 }
 
-int kh_cmd_year(int argc, char **argv)
+enum { OPEN, ADVANCE, REOPEN, LIST };
+
+/* The command line of one `year open|advance|reopen|list`. */
+typedef struct year_args {
+    int which;                 /* OPEN ... LIST */
+    const char *cmd;
+    const char *rubric, *reason;
+    unsigned flags;            /* KH_ADVANCE_* */
+    int year;                  /* 0: list every year */
+} year_args;
+
+/* The subcommand argv[1] names, or -1 after help or a usage error (*rc). */
+static int year_which(int argc, char **argv, int *rc)
+{
+    static const char *const subs[] = {"open", "advance", "reopen", "list"};
+    *rc = -1;
+    if (argc < 2) {
+        *rc = kh_cli_usage_error("year", "missing command (open, advance, "
+                                 "reopen or list)");
+        return -1;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        year_help();
+        *rc = KH_EXIT_OK;
+        return -1;
+    }
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(argv[1], subs[i]))
+            return i;
+    *rc = kh_cli_usage_error("year", "unknown command '%s' (expected "
+                             "open, advance, reopen or list)", argv[1]);
+    return -1;
+}
+
+/* Reads the options (argv[0] is the subcommand); an exit code when the
+ * run ends here, else -1. */
+static int year_options(kh_cli_ctx *c, int argc, char **argv, year_args *a)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
@@ -91,122 +127,119 @@ int kh_cmd_year(int argc, char **argv)
         {"reason", required_argument, NULL, OPT_REASON},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    if (argc < 2)
-        return kh_cli_usage_error("year", "missing command (open, advance, "
-                                  "reopen or list)");
-    const char *sub = argv[1];
-    if (!strcmp(sub, "--help") || !strcmp(sub, "-h")) {
-        year_help();
-        return KH_EXIT_OK;
-    }
-    static const char *const subs[] = {"open", "advance", "reopen", "list"};
-    int which = -1;
-    for (int i = 0; i < 4; i++)
-        if (!strcmp(sub, subs[i]))
-            which = i;
-    if (which < 0)
-        return kh_cli_usage_error("year", "unknown command '%s' (expected "
-                                  "open, advance, reopen or list)", sub);
-    char cmd[32];
-    snprintf(cmd, sizeof cmd, "year %s", sub);
-    kh_cli_ctx c;
-    if (!kh_cli_ctx_init(&c, cmd))
-        return KH_EXIT_FAILURE;
-    const char *rubric = NULL, *reason = NULL;
-    unsigned flags = 0;
-    int o;
-    argc--;
-    argv++;
+    int o, w = a->which;
     optind = 1;
     opterr = 0;
     while ((o = getopt_long(argc, argv, ":r:h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(&c, o, optarg))
+        if (kh_cli_common_opt(c, o, optarg))
             continue;
-        if (o == 'r' && which == 0) {
-            rubric = optarg;
-            continue;
-        }
-        if (o == OPT_ALLOW_MISSING && which == 1) {
-            flags |= KH_ADVANCE_ALLOW_MISSING;
-            continue;
-        }
-        if (o == OPT_REASON && (which == 1 || which == 2)) {
-            reason = optarg;
-            continue;
-        }
-        kh_cli_finish(&c, KH_OK);
-        if (o == 'h') {
+        if (o == 'r' && w == OPEN)
+            a->rubric = optarg;
+        else if (o == OPT_ALLOW_MISSING && w == ADVANCE)
+            a->flags |= KH_ADVANCE_ALLOW_MISSING;
+        else if (o == OPT_REASON && (w == ADVANCE || w == REOPEN))
+            a->reason = optarg;
+        else if (o == 'h') {
             year_help();
             return KH_EXIT_OK;
-        }
-        if (o == 'r' || o == OPT_ALLOW_MISSING || o == OPT_REASON)
-            return kh_cli_usage_error(cmd, "option '%s' does not apply here",
+        } else if (o == 'r' || o == OPT_ALLOW_MISSING || o == OPT_REASON)
+            return kh_cli_usage_error(a->cmd, "option '%s' does not apply here",
                                       argv[optind - 1]);
-        return kh_cli_bad_option(cmd, o, argv);
+        else
+            return kh_cli_bad_option(a->cmd, o, argv);
     }
-    int year = 0;
+    return -1;
+}
+
+/* YEAR (optional for list) and the options each subcommand requires; an
+ * exit code, or -1. */
+static int year_check(int argc, char **argv, year_args *a)
+{
     int npos = argc - optind;
-    if (npos > 1 || (npos == 0 && which != 3)) {
-        kh_cli_finish(&c, KH_OK);
-        return npos ? kh_cli_usage_error(cmd, "unexpected argument '%s'",
+    if (npos > 1 || (npos == 0 && a->which != LIST))
+        return npos ? kh_cli_usage_error(a->cmd, "unexpected argument '%s'",
                                          argv[optind + 1])
-                    : kh_cli_usage_error(cmd, "missing YEAR");
-    }
-    if (npos == 1 && !kh_cli_year(cmd, argv[optind], &year)) {
-        kh_cli_finish(&c, KH_OK);
+                    : kh_cli_usage_error(a->cmd, "missing YEAR");
+    if (npos == 1 && !kh_cli_year(a->cmd, argv[optind], &a->year))
         return KH_EXIT_USAGE;
+    if (a->which == OPEN && !a->rubric)
+        return kh_cli_usage_error(a->cmd, "--rubric ID is required");
+    if (a->which == REOPEN && !a->reason)
+        return kh_cli_usage_error(a->cmd, "--reason TEXT is required");
+    return -1;
+}
+
+/* advance / reopen: the new state, and the snapshot's hash once
+ * published. */
+static kh_status year_move(kh_cli_ctx *c, const year_args *a, kh_buf *b)
+{
+    kh_year_state now;
+    const char *actor = kh_cli_actor(c);
+    kh_status st = a->which == ADVANCE
+                       ? kh_store_year_advance(c->store, actor, a->year, a->flags,
+                                               a->reason, &now, c->e)
+                       : kh_store_year_reopen(c->store, actor, a->year, a->reason,
+                                              &now, c->e);
+    if (st != KH_OK)
+        return st;
+    kh_buf_printf(b, "%d 年度状态：%s %s\n", a->year, kh_year_state_label(now),
+                  kh_year_state_name(now));
+    char hash[80] = "";
+    if (now == KH_YEAR_PUBLISHED &&
+        kh_store_year_each(c->store, a->year, snapshot_hash, hash, c->e) == KH_OK)
+        kh_buf_printf(b, "结果已冻结，SHA-256：%s\n", hash);
+    return KH_OK;
+}
+
+/* Runs the subcommand; its report goes to b. */
+static kh_status year_run(kh_cli_ctx *c, const year_args *a, kh_buf *b)
+{
+    kh_status st;
+    switch (a->which) {
+    case OPEN:
+        st = kh_store_year_open(c->store, kh_cli_actor(c), a->year, a->rubric, c->e);
+        if (st == KH_OK)
+            kh_buf_printf(b, "%d 年度已开启，状态：%s %s\n", a->year,
+                          kh_year_state_label(KH_YEAR_DRAFT),
+                          kh_year_state_name(KH_YEAR_DRAFT));
+        return st;
+    case ADVANCE:
+    case REOPEN:
+        return year_move(c, a, b);
+    default:
+        kh_text_pad(b, "年度", 6, false);
+        kh_text_pad(b, "状态", 22, false);
+        kh_text_pad(b, "评分体系", 34, false);
+        kh_text_pad(b, "单位", 6, true);
+        kh_text_pad(b, "条目", 8, true);
+        kh_buf_puts(b, "  结果快照\n");
+        return kh_store_year_each(c->store, a->year, list_row, b, c->e);
     }
-    if (which == 0 && !rubric) {
-        kh_cli_finish(&c, KH_OK);
-        return kh_cli_usage_error(cmd, "--rubric ID is required");
-    }
-    if (which == 2 && !reason) {
-        kh_cli_finish(&c, KH_OK);
-        return kh_cli_usage_error(cmd, "--reason TEXT is required");
-    }
-    int rc = kh_cli_open(&c, 0);
-    if (rc != KH_EXIT_OK) {
+}
+
+int kh_cmd_year(int argc, char **argv)
+{
+    int rc;
+    year_args a = {0};
+    if ((a.which = year_which(argc, argv, &rc)) < 0)
+        return rc;
+    char cmd[32];
+    snprintf(cmd, sizeof cmd, "year %s", argv[1]);
+    a.cmd = cmd;
+    kh_cli_ctx c;
+    if (!kh_cli_ctx_init(&c, cmd))
+        return KH_EXIT_FAILURE;
+    rc = year_options(&c, argc - 1, argv + 1, &a);
+    if (rc < 0)
+        rc = year_check(argc - 1, argv + 1, &a);
+    /* rc >= 0: --help was shown or the command line was bad. */
+    if (rc >= 0 || (rc = kh_cli_open(&c, 0)) != KH_EXIT_OK) {
         kh_cli_finish(&c, KH_OK);
         return rc;
     }
-    kh_status st = KH_OK;
-    kh_year_state now;
     kh_buf b;
     kh_buf_init(&b, 0);
-    switch (which) {
-    case 0:
-        st = kh_store_year_open(c.store, kh_cli_actor(&c), year, rubric, c.e);
-        if (st == KH_OK)
-            kh_buf_printf(&b, "%d 年度已开启，状态：%s %s\n", year,
-                          kh_year_state_label(KH_YEAR_DRAFT),
-                          kh_year_state_name(KH_YEAR_DRAFT));
-        break;
-    case 1:
-    case 2:
-        st = which == 1 ? kh_store_year_advance(c.store, kh_cli_actor(&c), year,
-                                                flags, reason, &now, c.e)
-                        : kh_store_year_reopen(c.store, kh_cli_actor(&c), year,
-                                               reason, &now, c.e);
-        if (st == KH_OK) {
-            kh_buf_printf(&b, "%d 年度状态：%s %s\n", year,
-                          kh_year_state_label(now), kh_year_state_name(now));
-            char hash[80] = "";
-            if (now == KH_YEAR_PUBLISHED &&
-                kh_store_year_each(c.store, year, snapshot_hash, hash, c.e) ==
-                    KH_OK)
-                kh_buf_printf(&b, "结果已冻结，SHA-256：%s\n", hash);
-        }
-        break;
-    default:
-        kh_text_pad(&b, "年度", 6, false);
-        kh_text_pad(&b, "状态", 22, false);
-        kh_text_pad(&b, "评分体系", 34, false);
-        kh_text_pad(&b, "单位", 6, true);
-        kh_text_pad(&b, "条目", 8, true);
-        kh_buf_puts(&b, "  结果快照\n");
-        st = kh_store_year_each(c.store, year, list_row, &b, c.e);
-        break;
-    }
+    kh_status st = year_run(&c, &a, &b);
     rc = st == KH_OK ? kh_cli_write(NULL, &b) : KH_EXIT_OK;
     kh_buf_free(&b);
     int rc2 = kh_cli_finish(&c, st);

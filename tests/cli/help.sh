@@ -1,7 +1,11 @@
 #!/bin/sh
 # Every command and subcommand answers --help on stdout with exit 0,
 # writes nothing to stderr and touches no store (a --help that went on to
-# run the command once crashed on a NULL file name).
+# run the command once crashed on a NULL file name).  The text is checked
+# too: standard output holds that subcommand's own usage line
+# ("Usage: kaohe year open ..." or an indented "kaohe year open ..." in a
+# group's text), so a --help answering with another text, or with the
+# usage on stderr, fails.
 set -u
 kaohe=$1
 tmp=$(mktemp -d)
@@ -15,6 +19,9 @@ while IFS= read -r c; do
   rc=$?
   if [ "$rc" != 0 ] || [ -s "$tmp/err" ] || [ ! -s "$tmp/out" ]; then
     echo "FAIL: kaohe $c --help: exit $rc"; head -3 "$tmp/err"; fail=1
+  elif ! grep -Eq "^(Usage: +| +)kaohe $c( |\$)" "$tmp/out"; then
+    echo "FAIL: kaohe $c --help: no usage line 'kaohe $c ...' on stdout"
+    head -3 "$tmp/out"; fail=1
   fi
 done <<'LIST'
 score
@@ -35,6 +42,9 @@ units list
 roster import
 import assessment
 export assessment
+export xlsx
+export html
+compare
 entry set
 entry list
 record add
@@ -60,6 +70,16 @@ practice add
 practice list
 serve
 LIST
+# The top level: its usage and every command it lists.
+"$kaohe" --help >"$tmp/out" 2>"$tmp/err"
+if [ $? != 0 ] || [ -s "$tmp/err" ] || ! grep -q '^Usage: kaohe COMMAND' "$tmp/out"; then
+  echo "FAIL: kaohe --help"; fail=1
+fi
+for c in score explain rubric init year units import export entry roster \
+         record results compare audit check evidence followup practice user \
+         serve; do
+  grep -Eq "^  $c " "$tmp/out" || { echo "FAIL: kaohe --help lists no $c"; fail=1; }
+done
 if [ -e "$KAOHE_DB" ]; then echo "FAIL: --help created a store"; fail=1; fi
 [ "$fail" = 0 ] && echo "all --help texts ok"
 exit $fail

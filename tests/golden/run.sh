@@ -10,6 +10,11 @@
 #                 arguments, or a shell command after "! " (which finds
 #                 the kaohe under test in $KAOHE_BIN); each must
 #                 succeed; their output is not compared
+#   after         commands run after cmd, same syntax as setup, to show
+#                 the state cmd left (optional): each must succeed; its
+#                 standard output is appended to cmd's after a line
+#                 "## after: LINE", so a change that did not happen, or
+#                 a refused one that did, fails the case
 # Every case gets a fresh store: KAOHE_DB is $TMP/kaohe.db (a new
 # temporary directory), KAOHE_USER is "tester" and KAOHE_NOW fixes the
 # time stamps; the directory's name is shown as $TMP in the output.
@@ -38,6 +43,16 @@ if [ -f "$dir/stdin" ]; then in="$dir/stdin"; else in=/dev/null; fi
 eval "set -- $args"
 "$kaohe" "$@" <"$in" >"$tmp/out.raw" 2>"$tmp/err.raw"
 rc=$?
+if [ -f "$dir/after" ]; then
+  while IFS= read -r line || [ -n "$line" ]; do
+    case $line in ''|'#'*) continue ;; esac
+    echo "## after: $line" >>"$tmp/out.raw"
+    case $line in
+      '! '*) sh -c "${line#! }" >>"$tmp/out.raw" 2>"$tmp/after.err" </dev/null ;;
+      *) (eval "set -- $line"; "$kaohe" "$@") >>"$tmp/out.raw" 2>"$tmp/after.err" </dev/null ;;
+    esac || { echo "after failed: $line"; cat "$tmp/after.err"; exit 1; }
+  done <"$dir/after"
+fi
 for s in out err; do
   sed "s|$tmp|\$TMP|g" "$tmp/$s.raw" >"$tmp/$s"
 done

@@ -3,10 +3,12 @@
 # file, `kaohe results` from the store after `kaohe import assessment`, and
 # `kaohe score` on `kaohe export assessment` give identical output (JSON,
 # and the table and CSV as well); once published, the frozen results are
-# the same too.
+# the same too.  The figures themselves are checked against README's
+# hand-worked walkthrough (readme_figures.inc).
 # Usage: roundtrip.sh KAOHE   (run from the repository root)
 set -eu
 kaohe=$1
+. tests/store/readme_figures.inc
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 KAOHE_DB=$tmp/kaohe.db
@@ -37,6 +39,7 @@ for f in json table csv; do
     exit 1
   }
 done
+readme_figures "$tmp/file.json"
 # The rubric comes back byte for byte.
 "$kaohe" rubric export ideology-2020 -o "$tmp/rubric.yaml"
 cmp "$R" "$tmp/rubric.yaml"
@@ -44,5 +47,6 @@ cmp "$R" "$tmp/rubric.yaml"
 for i in 1 2 3 4; do "$kaohe" year advance "$Y" >/dev/null; done
 "$kaohe" results --year "$Y" --format json >"$tmp/frozen.json"
 cmp "$tmp/file.json" "$tmp/frozen.json"
+readme_figures "$tmp/frozen.json"
 "$kaohe" check >/dev/null
 echo "roundtrip: score, results, export and snapshot agree"

@@ -753,10 +753,34 @@ static void test_missing_file(void **state)
     kh_rubric_free(r);
 }
 
+/* The unit id alphabet (kh_unit_id_ok): every import checks it. */
+static void test_unit_id_alphabet(void **state)
+{
+    (void)state;
+    static const char *const good[] = {"jd", "admin-1", "u000001", "a.b_c-d", "9",
+                                       "Z", "a..b"};
+    static const char *const bad[] = {"", "a/b", "../../etc", ".x", "-x", "_x",
+                                      "a b", "a%2F", "a\tb", "a\x01", "机电",
+                                      "a\\b", "a:b"};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        assert_true(kh_unit_id_ok(good[i]));
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_false(kh_unit_id_ok(bad[i]));
+    assert_false(kh_unit_id_ok(NULL));
+    char id[KH_UNIT_ID_MAX + 2];
+    memset(id, 'a', sizeof id);
+    id[KH_UNIT_ID_MAX] = '\0';
+    assert_true(kh_unit_id_ok(id));
+    id[KH_UNIT_ID_MAX] = 'a';
+    id[KH_UNIT_ID_MAX + 1] = '\0';
+    assert_false(kh_unit_id_ok(id));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load_values),
+        cmocka_unit_test(test_unit_id_alphabet),
         cmocka_unit_test(test_entries_before_units),
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_bad_unknown_input),

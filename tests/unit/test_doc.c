@@ -1,6 +1,7 @@
 /* Unit tests: the document reader (kaohe/doc.h) over JSON and YAML:
  * trees, positions, escapes, every syntax error with its place, YAML
- * features that are refused, streaming, typed getters and the caps. */
+ * features that are refused, anchors, aliases and merge keys (with the
+ * alias-bomb bound), streaming, typed getters and the caps. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -463,10 +464,6 @@ static void test_yaml_refused(void **state)
     (void)state;
     assert_string_equal(yaml_error("a: !!str 1\n"), "t.yaml:1:4: tags are not supported");
     assert_string_equal(yaml_error("a: !!map {x: 1}\n"), "t.yaml:1:4: tags are not supported");
-    assert_string_equal(yaml_error("a: &x [1]\n"), "t.yaml:1:4: anchors are not supported");
-    assert_string_equal(yaml_error("b: *x\n"), "t.yaml:1:4: aliases are not supported");
-    assert_string_equal(yaml_error("a: {<<: {x: 1}}\n"),
-                        "t.yaml:1:5: merge keys (<<) are not supported");
     assert_string_equal(yaml_error("? [a]\n: 1\n"),
                         "t.yaml:1:3: mapping keys must be scalars, got a sequence");
     assert_string_equal(yaml_error("a: \"x\\0y\"\n"),
@@ -476,20 +473,157 @@ static void test_yaml_refused(void **state)
     kh_err *e = kh_err_new();
     kh_arena *a = kh_arena_new();
     kh_status st;
-    const char *text = "a: &x 1\nb: *x\nc: !t 2\n<<: 3\nd: ok\n";
+    const char *text = "a: !t 1\nb: *x\nc: !t 2\n<<: 3\nd: ok\n";
     assert_null(parse("t.yaml", text, strlen(text), 0, e, a, &st));
     assert_int_equal(st, KH_EINVAL);
     assert_string_equal(all_errors(e),
-                        "t.yaml:1:4: anchors are not supported\n"
-                        "t.yaml:2:4: aliases are not supported\n"
+                        "t.yaml:1:4: tags are not supported\n"
+                        "t.yaml:2:4: undefined alias \"*x\"\n"
                         "t.yaml:3:4: tags are not supported\n"
-                        "t.yaml:4:1: merge keys (<<) are not supported");
+                        "t.yaml:4:5: the value of a merge key (<<) must be a "
+                        "mapping or a list of mappings, got a number");
     /* a quoted "<<" is an ordinary key, and in JSON it is always one */
     kh_err_clear(e);
     const kh_node *r = parse_ok("'<<': 1\n", 0, e, a);
     assert_non_null(kh_node_get(r, "<<"));
     r = parse_ok("{\"<<\": 1}", 'y', e, a);
     assert_non_null(kh_node_get(r, "<<"));
+    kh_arena_free(a);
+    kh_err_free(e);
+}
+
+/* ---- anchors, aliases and merge keys -------------------------------- */
+
+/* The node at a path of map keys, for short assertions. */
+static const char *text_at(const kh_node *r, const char *k1, const char *k2)
+{
+    const kh_node *n = kh_node_get(r, k1);
+    if (k2)
+        n = kh_node_get(n, k2);
+    assert_non_null(n);
+    assert_int_equal(n->type, KH_NODE_SCALAR);
+    return n->u.text;
+}
+
+static void test_yaml_aliases(void **state)
+{
+    (void)state;
+    kh_err *e = kh_err_new();
+    kh_arena *a = kh_arena_new();
+    /* a scalar, a mapping and a sequence reused; a redefined anchor: the
+     * later definition wins from there on */
+    const kh_node *r = parse_ok("s: &s 机电\n"
+                                "m: &m {a: 1, b: [x, y]}\n"
+                                "l: &l [1, *s]\n"
+                                "s2: *s\nm2: *m\nl2: *l\n"
+                                "s3: &s other\ns4: *s\n", 0, e, a);
+    assert_string_equal(text_at(r, "s2", NULL), "机电");
+    assert_string_equal(text_at(r, "m2", "a"), "1");
+    const kh_node *b = kh_node_get(kh_node_get(r, "m2"), "b");
+    assert_int_equal(b->n, 2);
+    assert_string_equal(kh_node_at(b, 1)->u.text, "y");
+    const kh_node *l2 = kh_node_get(r, "l2");
+    assert_int_equal(l2->n, 2);
+    assert_string_equal(kh_node_at(l2, 1)->u.text, "机电");
+    assert_string_equal(text_at(r, "s4", NULL), "other");
+    /* a value that came through an alias is placed at the alias */
+    assert_int_equal(kh_node_get(r, "m2")->line, 5);
+    assert_int_equal(kh_node_get(r, "m2")->col, 5);
+    assert_int_equal(kh_node_get(kh_node_get(r, "m2"), "b")->line, 5);
+    /* the same data without aliases builds the same tree (PyYAML style) */
+    r = parse_ok("units:\n- &id001\n  id: a\n  kind: office\n- *id001\n", 0, e, a);
+    const kh_node *u = kh_node_get(r, "units");
+    assert_int_equal(u->n, 2);
+    assert_string_equal(text_at(kh_node_at(u, 1), "kind", NULL), "office");
+    /* an error inside an aliased value is reported at the alias too */
+    kh_status st;
+    const char *t = "a: &x {k: 1, k: 2}\nb: *x\n";
+    assert_null(parse("t.yaml", t, strlen(t), 0, e, a, &st));
+    assert_string_equal(all_errors(e), "t.yaml:1:14: duplicate key \"k\"\n"
+                                       "t.yaml:2:4: duplicate key \"k\"");
+    kh_arena_free(a);
+    kh_err_free(e);
+}
+
+static void test_yaml_merge(void **state)
+{
+    (void)state;
+    kh_err *e = kh_err_new();
+    kh_arena *a = kh_arena_new();
+    /* YAML's merge type example: one merge, a list of merges (earlier
+     * ones win), and the mapping's own keys win wherever they stand */
+    const kh_node *r = parse_ok("- &CENTER {x: 1, y: 2}\n"
+                                "- &LEFT {x: 0, y: 2}\n"
+                                "- &BIG {r: 10}\n"
+                                "- &SMALL {r: 1}\n"
+                                "- x: 1\n  y: 2\n  r: 10\n  label: center/big\n"
+                                "- <<: *CENTER\n  r: 10\n  label: center/big\n"
+                                "- <<: [*CENTER, *BIG]\n  label: center/big\n"
+                                "- <<: [*BIG, *LEFT, *SMALL]\n  x: 1\n  label: center/big\n",
+                                0, e, a);
+    for (size_t i = 4; i < 8; i++) {
+        const kh_node *m = kh_node_at(r, i);
+        assert_int_equal(m->n, 4);
+        assert_string_equal(text_at(m, "x", NULL), "1");
+        assert_string_equal(text_at(m, "y", NULL), "2");
+        assert_string_equal(text_at(m, "r", NULL), "10");
+        assert_string_equal(text_at(m, "label", NULL), "center/big");
+        assert_null(kh_node_get(m, "<<"));
+    }
+    /* a key before the merge wins too; an inline mapping merges */
+    r = parse_ok("base: &b {u: 1, v: 2}\nm: {v: 9, <<: *b}\nn: {<<: {w: 3}, <<: *b}\n",
+                 0, e, a);
+    assert_string_equal(text_at(r, "m", "v"), "9");
+    assert_string_equal(text_at(r, "m", "u"), "1");
+    assert_int_equal(kh_node_get(r, "m")->n, 2);
+    assert_string_equal(text_at(r, "n", "w"), "3");
+    assert_string_equal(text_at(r, "n", "u"), "1");
+    /* a merged mapping's own merges are applied first */
+    r = parse_ok("a: &a {p: 1}\nb: &b {<<: *a, q: 2}\nc: {<<: *b}\n", 0, e, a);
+    assert_string_equal(text_at(r, "c", "p"), "1");
+    assert_string_equal(text_at(r, "c", "q"), "2");
+    /* duplicates among the mapping's own keys are still errors */
+    assert_string_equal(yaml_error("b: &b {u: 1}\nm: {<<: *b, v: 1, v: 2}\n"),
+                        "t.yaml:2:19: duplicate key \"v\"");
+    assert_string_equal(yaml_error("b: &b [1]\nm: {<<: [*b]}\n"),
+                        "t.yaml:2:9: the value of a merge key (<<) must be a "
+                        "mapping or a list of mappings, got a sequence");
+    kh_arena_free(a);
+    kh_err_free(e);
+}
+
+static void test_yaml_alias_errors(void **state)
+{
+    (void)state;
+    assert_string_equal(yaml_error("a: 1\nb: *nope\n"), "t.yaml:2:4: undefined alias \"*nope\"");
+    /* an alias used before its anchor is undefined there */
+    assert_string_equal(yaml_error("a: *x\nb: &x 1\n"), "t.yaml:1:4: undefined alias \"*x\"");
+    /* recursive: the anchored node contains the alias */
+    assert_string_equal(yaml_error("a: &x [1, *x]\n"),
+                        "t.yaml:1:11: alias \"*x\" refers to a node that contains it");
+    assert_string_equal(yaml_error("a: &x {b: {c: *x}}\n"),
+                        "t.yaml:1:15: alias \"*x\" refers to a node that contains it");
+    /* billion laughs: refused at the alias that crosses the bound */
+    char bomb[2048];
+    int w = snprintf(bomb, sizeof bomb, "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for (int i = 1; i < 10; i++)
+        w += snprintf(bomb + w, sizeof bomb - (size_t)w,
+                      "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, "
+                      "*a%d, *a%d, *a%d]\n", i, i, i - 1, i - 1, i - 1, i - 1,
+                      i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+    assert_string_equal(yaml_error(bomb),
+                        "t.yaml:4:10: alias \"*a2\" makes the document more than "
+                        "10 times as large as written");
+    /* many uses of a small anchor are fine up to the bound */
+    char ok[4096];
+    w = snprintf(ok, sizeof ok, "a: &a [1, 2]\nl: [");
+    for (int i = 0; i < 400; i++)
+        w += snprintf(ok + w, sizeof ok - (size_t)w, "%s*a", i ? ", " : "");
+    snprintf(ok + w, sizeof ok - (size_t)w, "]\n");
+    kh_err *e = kh_err_new();
+    kh_arena *a = kh_arena_new();
+    const kh_node *r = parse_ok(ok, 0, e, a);
+    assert_int_equal(kh_node_get(r, "l")->n, 400);
     kh_arena_free(a);
     kh_err_free(e);
 }
@@ -740,7 +874,8 @@ static void test_stream_errors(void **state)
             bad++;
     assert_int_equal(bad, 2);
     assert_int_equal(kh_doc_finish(d), KH_EINVAL);
-    assert_string_equal(all_errors(e), "s.yaml:2:1: merge keys (<<) are not supported\n"
+    assert_string_equal(all_errors(e), "s.yaml:2:1: merge keys (<<) are not supported "
+                                       "in the top-level mapping\n"
                                        "s.yaml:3:1: duplicate key \"a\"");
     kh_doc_free(d);
     kh_arena_free(a);
@@ -993,6 +1128,9 @@ int main(void)
         cmocka_unit_test(test_json_numbers_ok),
         cmocka_unit_test(test_yaml_errors),
         cmocka_unit_test(test_yaml_refused),
+        cmocka_unit_test(test_yaml_aliases),
+        cmocka_unit_test(test_yaml_merge),
+        cmocka_unit_test(test_yaml_alias_errors),
         cmocka_unit_test(test_duplicates),
         cmocka_unit_test(test_bom),
         cmocka_unit_test(test_stream),
