@@ -135,7 +135,7 @@ static kh_status year_row(void *ctx, const kh_year_info *y)
     return KH_OK;
 }
 
-static void page_years(web_req *r)
+void web_page_admin_years(web_req *r)
 {
     web_page_begin(r, "年度管理");
     kh_buf *o = &r->out;
@@ -163,7 +163,7 @@ static void page_years(web_req *r)
     web_page_end(r);
 }
 
-static void post_year_open(web_req *r)
+void web_post_year_open(web_req *r)
 {
     char *year = web_form_get(r, "year");
     char *rub = web_form_get(r, "rubric");
@@ -262,7 +262,7 @@ static kh_status unit_check(void *ctx, const kh_unit_row *u)
     return KH_OK;
 }
 
-static void page_admin_year(web_req *r, int year)
+void web_page_admin_year(web_req *r, int year)
 {
     char title[64];
     snprintf(title, sizeof title, "%d 年度管理", year);
@@ -340,7 +340,7 @@ static void page_admin_year(web_req *r, int year)
     web_page_end(r);
 }
 
-static void post_advance(web_req *r, int year, bool reopen)
+void web_post_advance(web_req *r, int year, bool reopen)
 {
     char *reason = web_form_get(r, "reason");
     char *allow = web_form_get(r, "allow_missing");
@@ -370,7 +370,7 @@ static void post_advance(web_req *r, int year, bool reopen)
     free(allow);
 }
 
-static void post_units_import(web_req *r, int year)
+void web_post_units_import(web_req *r, int year)
 {
     char back[64];
     snprintf(back, sizeof back, "/admin/years/%d", year);
@@ -427,7 +427,7 @@ static kh_status pick_cb(void *ctx, const kh_unit_row *u)
     return KH_OK;
 }
 
-static void post_assign(web_req *r, int year)
+void web_post_assign(web_req *r, int year)
 {
     char back[64];
     snprintf(back, sizeof back, "/admin/years/%d", year);
@@ -468,7 +468,7 @@ static kh_status rubric_row(void *ctx, const kh_rubric_row *row)
     return KH_OK;
 }
 
-static void page_rubrics(web_req *r)
+void web_page_rubrics(web_req *r)
 {
     web_page_begin(r, "评分标准版本");
     kh_buf *o = &r->out;
@@ -503,7 +503,7 @@ static void page_rubrics(web_req *r)
     web_page_end(r);
 }
 
-static void post_rubric_import(web_req *r)
+void web_post_rubric_import(web_req *r)
 {
     const web_field *f = web_form_file(r, "file");
     kh_err *e = kh_err_new();
@@ -520,7 +520,7 @@ static void post_rubric_import(web_req *r)
     kh_err_free(e);
 }
 
-static void page_rubric_diff(web_req *r)
+void web_page_rubric_diff(web_req *r)
 {
     const char *a = query(r, "a"), *b = query(r, "b");
     kh_err *e = kh_err_new();
@@ -585,7 +585,7 @@ static kh_status user_row(void *ctx, const kh_user_row *u)
     return KH_OK;
 }
 
-static void page_users(web_req *r)
+void web_page_users(web_req *r)
 {
     web_page_begin(r, "用户管理");
     kh_buf *o = &r->out;
@@ -614,7 +614,7 @@ static void page_users(web_req *r)
     web_page_end(r);
 }
 
-static void post_user_add(web_req *r)
+void web_post_user_add(web_req *r)
 {
     char *name = web_form_get(r, "name");
     char *role = web_form_get(r, "role");
@@ -645,7 +645,7 @@ static void post_user_add(web_req *r)
     }
 }
 
-static void post_user_disable(web_req *r, const char *name)
+void web_post_user_disable(web_req *r, const char *name)
 {
     char *d = web_form_get(r, "disabled");
     kh_err *e = kh_err_new();
@@ -758,9 +758,9 @@ static void filter_input(kh_buf *o, const char *label, const char *name,
     kh_buf_puts(o, "\" size=\"12\"></label> ");
 }
 
-static void page_audit(web_req *r)
+void web_page_audit(web_req *r)
 {
-    if (r->sess.role != KH_ROLE_ADMIN && r->sess.role != KH_ROLE_AUDITOR) {
+    if (!web_may(r, WEB_A_READ_ALL, 0, NULL)) {
         web_refuse_page(r, "audit log: role");
         return;
     }
@@ -848,80 +848,4 @@ static void page_audit(web_req *r)
     kh_buf_puts(o, "</nav>\n");
     kh_err_free(e);
     web_page_end(r);
-}
-
-/* ---- routing ----------------------------------------------------------- */
-
-bool web_admin_route(web_req *r)
-{
-    bool get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
-    bool post = strcmp(r->method, "POST") == 0;
-    char buf[2048];
-    const char *seg[8];
-    int n = web_split_path(r->url, buf, sizeof buf, seg, 8);
-    if (n < 1)
-        return false;
-    if (strcmp(seg[0], "audit") == 0 && n == 1) {
-        if (!get)
-            web_error_page(r, 405, NULL);
-        else
-            page_audit(r);
-        return true;
-    }
-    if (strcmp(seg[0], "admin") != 0)
-        return false;
-    if (r->sess.role != KH_ROLE_ADMIN) {
-        web_refuse_page(r, "administration: role");
-        return true;
-    }
-    if (!get && !post) {
-        web_error_page(r, 405, NULL);
-        return true;
-    }
-    if (n == 1) {
-        web_redirect(r, "/admin/years");
-        return true;
-    }
-    int year = 0;
-    if (n >= 3 && strcmp(seg[1], "years") == 0) {
-        char *end;
-        long y = strtol(seg[2], &end, 10);
-        if (*end || y < 1900 || y > 9999)
-            return false;
-        year = (int)y;
-    }
-    if (n == 2 && strcmp(seg[1], "years") == 0) {
-        get ? page_years(r) : post_year_open(r);
-    } else if (n == 3 && year && get) {
-        page_admin_year(r, year);
-    } else if (n == 4 && year && post && strcmp(seg[3], "advance") == 0) {
-        post_advance(r, year, false);
-    } else if (n == 4 && year && post && strcmp(seg[3], "reopen") == 0) {
-        post_advance(r, year, true);
-    } else if (n == 4 && year && post && strcmp(seg[3], "assign") == 0) {
-        post_assign(r, year);
-    } else if (n == 5 && year && post && strcmp(seg[3], "units") == 0 &&
-               strcmp(seg[4], "import") == 0) {
-        post_units_import(r, year);
-    } else if (n == 2 && strcmp(seg[1], "rubrics") == 0 && get) {
-        page_rubrics(r);
-    } else if (n == 3 && strcmp(seg[1], "rubrics") == 0 &&
-               strcmp(seg[2], "import") == 0 && post) {
-        post_rubric_import(r);
-    } else if (n == 3 && strcmp(seg[1], "rubrics") == 0 &&
-               strcmp(seg[2], "diff") == 0 && get) {
-        page_rubric_diff(r);
-    } else if (n == 2 && strcmp(seg[1], "users") == 0) {
-        get ? page_users(r) : post_user_add(r);
-    } else if (n == 4 && strcmp(seg[1], "users") == 0 &&
-               strcmp(seg[3], "disable") == 0 && post) {
-        post_user_disable(r, seg[2]);
-    } else {
-        /* a POST-only action asked for with GET, or an unknown path */
-        bool action = (n == 4 && year) || (n == 5 && year) ||
-                      (n == 3 && strcmp(seg[1], "rubrics") == 0) ||
-                      (n == 4 && strcmp(seg[1], "users") == 0);
-        web_error_page(r, action ? 405 : 404, NULL);
-    }
-    return true;
 }

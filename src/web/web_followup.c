@@ -67,7 +67,7 @@ static void unit_options(kh_buf *o, const kh_node *units)
 
 void web_followup_page(web_req *r, int year, kh_year_state state)
 {
-    if (r->sess.role != KH_ROLE_ADMIN && r->sess.role != KH_ROLE_AUDITOR) {
+    if (!web_may(r, WEB_A_READ_ALL, year, NULL)) {
         web_refuse_page(r, "follow-up page: role");
         return;
     }
@@ -93,7 +93,7 @@ void web_followup_page(web_req *r, int year, kh_year_state state)
         web_page_end(r);
         goto out;
     }
-    if (web_may_results(r, state))
+    if (web_may(r, WEB_A_READ_ALL, year, NULL))
         kh_buf_printf(o, "<nav class=\"noprint\"><a href=\"/years/%d/followup/"
                          "report\" id=\"link-followup-report\">整改跟踪报告"
                          "（打印）</a></nav>\n", year);
@@ -248,7 +248,7 @@ out:
 void web_followup_post(web_req *r, int year, const char *what,
                        const char *id)
 {
-    if (r->sess.role != KH_ROLE_ADMIN) {
+    if (!web_may(r, WEB_A_ADMIN, year, NULL)) {
         web_refuse_page(r, "follow-up change: role");
         return;
     }

@@ -155,7 +155,7 @@ static bool parse_record_ref(const char *s, bool *negative, int64_t *id)
 void web_records_post(web_req *r, const web_year *y, const char *unit,
                       const char *ref)
 {
-    if (r->sess.role != KH_ROLE_ADMIN) {
+    if (!web_may(r, WEB_A_ADMIN, y->year, unit)) {
         web_refuse_page(r, "records: only admin changes bonus and negative "
                            "records");
         return;
@@ -240,7 +240,7 @@ void web_records_post(web_req *r, const web_year *y, const char *unit,
 
 void web_dept_items_page(web_req *r, const web_year *y)
 {
-    if (r->sess.role != KH_ROLE_ADMIN && r->sess.role != KH_ROLE_AUDITOR) {
+    if (!web_may(r, WEB_A_READ_ALL, y->year, NULL)) {
         web_refuse_page(r, "department items: role");
         return;
     }

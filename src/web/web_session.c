@@ -203,35 +203,63 @@ bool web_throttle_allowed(web_sessions *t, const char *key, int64_t now)
     return ok;
 }
 
+/* The record of key, created (window starting now) when absent; the
+ * caller holds the mutex. */
+static throttle *throttle_get(web_sessions *t, const char *key, int64_t now)
+{
+    throttle *th = throttle_find(t, key);
+    if (th)
+        return th;
+    /* Forget records whose window has passed; when still full, the
+     * oldest goes (an attacker filling the table only frees keys). */
+    for (size_t i = 0; i < t->nt;)
+        if (now - t->t[i].first >= WEB_THROTTLE_WINDOW)
+            t->t[i] = t->t[--t->nt];
+        else
+            i++;
+    if (t->nt == t->maxt) {
+        size_t old = 0;
+        for (size_t i = 1; i < t->nt; i++)
+            if (t->t[i].first < t->t[old].first)
+                old = i;
+        t->t[old] = t->t[--t->nt];
+    }
+    th = &t->t[t->nt++];
+    memset(th, 0, sizeof *th);
+    snprintf(th->key, sizeof th->key, "%s", key);
+    th->first = now;
+    return th;
+}
+
 void web_throttle_fail(web_sessions *t, const char *key, int64_t now)
 {
     pthread_mutex_lock(&t->mu);
-    throttle *th = throttle_find(t, key);
-    if (!th) {
-        /* Forget records whose window has passed; when still full, the
-         * oldest goes (an attacker filling the table only frees keys). */
-        for (size_t i = 0; i < t->nt;)
-            if (now - t->t[i].first >= WEB_THROTTLE_WINDOW)
-                t->t[i] = t->t[--t->nt];
-            else
-                i++;
-        if (t->nt == t->maxt) {
-            size_t old = 0;
-            for (size_t i = 1; i < t->nt; i++)
-                if (t->t[i].first < t->t[old].first)
-                    old = i;
-            t->t[old] = t->t[--t->nt];
-        }
-        th = &t->t[t->nt++];
-        memset(th, 0, sizeof *th);
-        snprintf(th->key, sizeof th->key, "%s", key);
-        th->first = now;
-    } else if (now - th->first >= WEB_THROTTLE_WINDOW) {
+    throttle *th = throttle_get(t, key, now);
+    if (now - th->first >= WEB_THROTTLE_WINDOW) {
         th->fails = 0;
         th->first = now;
     }
     th->fails++;
     pthread_mutex_unlock(&t->mu);
+}
+
+bool web_refusal_count(web_sessions *t, const char *ip, int64_t now,
+                       int *prev)
+{
+    char key[80];
+    snprintf(key, sizeof key, "r:%.64s", ip);
+    pthread_mutex_lock(&t->mu);
+    throttle *th = throttle_get(t, key, now);
+    bool opens = th->fails == 0 || now - th->first >= WEB_REFUSAL_WINDOW;
+    *prev = 0;
+    if (opens && th->fails) {
+        *prev = th->fails;
+        th->fails = 0;
+        th->first = now;
+    }
+    th->fails++;
+    pthread_mutex_unlock(&t->mu);
+    return opens;
 }
 
 void web_throttle_clear(web_sessions *t, const char *key)

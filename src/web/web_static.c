@@ -93,24 +93,16 @@ static const char JS[] =
     " f.addEventListener('change',function(){preview(f);});});\n"
     "})();\n";
 
-bool web_static_route(web_req *r)
+void web_static_css(web_req *r)
 {
-    if (strncmp(r->url, "/static/", 8) != 0)
-        return false;
-    if (strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0) {
-        web_error_page(r, 405, NULL);
-        return true;
-    }
-    if (strcmp(r->url, "/static/kaohe.css") == 0) {
-        r->ctype = "text/css; charset=utf-8";
-        kh_buf_add(&r->out, CSS, sizeof CSS - 1);
-    } else if (strcmp(r->url, "/static/kaohe.js") == 0) {
-        r->ctype = "text/javascript; charset=utf-8";
-        kh_buf_add(&r->out, JS, sizeof JS - 1);
-    } else {
-        web_error_page(r, 404, NULL);
-        return true;
-    }
     r->status = 200;
-    return true;
+    r->ctype = "text/css; charset=utf-8";
+    kh_buf_add(&r->out, CSS, sizeof CSS - 1);
+}
+
+void web_static_js(web_req *r)
+{
+    r->status = 200;
+    r->ctype = "text/javascript; charset=utf-8";
+    kh_buf_add(&r->out, JS, sizeof JS - 1);
 }
