@@ -245,6 +245,35 @@ out:
     kh_err_free(e);
 }
 
+/* Is id one of the year's follow-up items?  The URL names the year;
+ * an item of another year is "no such item" here (scope check).  A
+ * store failure is returned as is. */
+static kh_status item_of_year(web_req *r, int year, const char *id,
+                              bool *found, kh_err *e)
+{
+    *found = false;
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    kh_arena *ar = kh_arena_new();
+    kh_status st = ar ? kh_store_followup_report(r->store, year,
+                                                 KH_FOLLOWUP_JSON, &b, e)
+                      : KH_ENOMEM;
+    const kh_node *rep = st == KH_OK ? parse(ar, &b, e) : NULL;
+    if (st == KH_OK && !rep)
+        st = KH_EDB;
+    const kh_node *units = rep ? kh_node_get(rep, "units") : NULL;
+    for (size_t i = 0; units && i < units->n && !*found; i++) {
+        const kh_node *items = kh_node_get(&units->u.kids[i], "items");
+        for (size_t k = 0; items && k < items->n && !*found; k++) {
+            const char *v = sget(&items->u.kids[k], "id");
+            *found = v && strcmp(v, id) == 0;
+        }
+    }
+    kh_arena_free(ar);
+    kh_buf_free(&b);
+    return st;
+}
+
 void web_followup_post(web_req *r, int year, const char *what,
                        const char *id)
 {
@@ -285,10 +314,14 @@ void web_followup_post(web_req *r, int year, const char *what,
         } else if (strcmp(what, "close") == 0) {
             char *end;
             long long n = id ? strtoll(id, &end, 10) : 0;
-            st = !id || *end || n <= 0
-                     ? kh_err_at(e, 0, 0, "id", "no such item")
-                     : kh_store_followup_item_close(r->store, r->sess.user,
-                                                    (int64_t)n, v[0], NULL, e);
+            bool found = false;
+            if (id && !*end && n > 0)
+                st = item_of_year(r, year, id, &found, e);
+            if (st == KH_OK)
+                st = !found ? kh_err_at(e, 0, 0, "id", "no such item")
+                            : kh_store_followup_item_close(
+                                  r->store, r->sess.user, (int64_t)n, v[0],
+                                  NULL, e);
         } else {
             st = kh_store_practice_add(r->store, r->sess.user, year, v[0],
                                        v[1], v[2], NULL, e);
@@ -301,7 +334,7 @@ void web_followup_post(web_req *r, int year, const char *what,
         snprintf(ok, sizeof ok, "%s?ok=1", back);
         web_redirect(r, ok);
     } else if (st == KH_ENOMEM || st == KH_EDB || st == KH_EIO) {
-        web_error_page(r, 500, NULL);
+        web_fail(r, st, e);
     } else {
         web_errors_page(r, 422, "操作未完成", e, back);
     }
