@@ -37,7 +37,7 @@ static kh_status assign_cb(void *ctx, const kh_assign_row *row)
 }
 
 /* Is the inspector assigned to (year, unit)?  A store failure refuses
- * (and is logged): never allow on an error. */
+ * and fails the request (web_store_check): never allow on an error. */
 static bool assigned(web_req *r, int year, const char *unit)
 {
     kh_err *e = kh_err_new();
@@ -46,10 +46,8 @@ static bool assigned(web_req *r, int year, const char *unit)
     assign_ctx a = {unit, false};
     kh_status st = kh_store_assign_each(r->store, r->sess.user, year,
                                         assign_cb, &a, e);
-    if (st != KH_OK && st != KH_DONE) {
-        web_log_failure(r, st, e);
+    if (!web_store_check(r, st, e))
         a.found = false;
-    }
     kh_err_free(e);
     return a.found;
 }
@@ -60,8 +58,8 @@ static bool published(web_req *r, int year)
     kh_err *e = kh_err_new();
     kh_year_state st = KH_YEAR_DRAFT;
     kh_status s = e ? kh_store_year_state(r->store, year, &st, e) : KH_ENOMEM;
-    if (s != KH_OK && s != KH_ENOTFOUND)
-        web_log_failure(r, s, e);
+    if (s != KH_ENOTFOUND)
+        web_store_check(r, s, e);
     kh_err_free(e);
     return s == KH_OK && st >= KH_YEAR_PUBLISHED;
 }

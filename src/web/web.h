@@ -145,6 +145,8 @@ typedef struct web_req {
     char allow[32];             /* Allow header of a 405, or "" */
     unsigned long long id;      /* request id, for the logs */
     const char *retry_after;    /* Retry-After header (static), or NULL */
+    kh_status fail_st;          /* first store failure (web_store_check) */
+    kh_err *fail_err;           /* its messages (owned), or NULL */
     struct MHD_Connection *conn;
     const char *method;
     const char *url;
@@ -188,6 +190,12 @@ const char *web_header(web_req *r, const char *name);
 /* Logs one line for a server-side failure to stderr: time, request
  * id, route, user and the messages on e (may be NULL). */
 void web_log_failure(web_req *r, kh_status st, const kh_err *e);
+/* Checks a store call's status: KH_OK and KH_DONE pass (true); any
+ * other is recorded (the first one) and false is returned.  After the
+ * handler the dispatcher answers a recorded failure with web_fail's
+ * page in place of whatever the handler wrote: a page never shows an
+ * empty table for a store error. */
+bool web_store_check(web_req *r, kh_status st, const kh_err *e);
 /* Answers a failed store call: logs it, then 503 with Retry-After when
  * the store is busy, 507 when the disk is full, else 500 (a Chinese
  * page, or JSON under /api/). */
@@ -197,10 +205,11 @@ void web_fail(web_req *r, kh_status st, const kh_err *e);
 void web_count_refusal(web_req *r, const char *why);
 /* Records a refused access in the audit log (who, what, why). */
 void web_audit_refusal(web_req *r, const char *why);
-/* Writes an audit record in its own transaction; failures are ignored
- * (the request's outcome does not depend on them). */
-void web_audit(web_req *r, const char *actor, const char *action,
-               const char *object, const char *new_value);
+/* Writes an audit record in its own transaction.  A failure is
+ * recorded on the request (web_store_check): the request it records
+ * fails with it. */
+kh_status web_audit(web_req *r, const char *actor, const char *action,
+                    const char *object, const char *new_value);
 /* Redirects (303) to a local path. */
 void web_redirect(web_req *r, const char *path);
 /* A generic error page (HTML) or JSON error for status, never echoing

@@ -84,7 +84,7 @@ static void done(web_req *r, kh_status st, const kh_err *e, const char *back)
         web_redirect(r, kh_buf_str(&b));
         kh_buf_free(&b);
     } else if (st == KH_ENOMEM || st == KH_EDB || st == KH_EIO) {
-        web_error_page(r, 500, NULL);
+        web_fail(r, st, e);
     } else {
         web_errors_page(r, st == KH_ECONFLICT ? 409 : 422, "操作未完成", e,
                         back);
@@ -146,7 +146,7 @@ void web_page_admin_years(web_req *r)
                    "</tr></thead><tbody>\n");
     kh_err *e = kh_err_new();
     if (e)
-        kh_store_year_each(r->store, 0, year_row, o, e);
+        web_store_check(r, kh_store_year_each(r->store, 0, year_row, o, e), e);
     kh_buf_puts(o, "</tbody></table>\n<h2>新建考核年度</h2><form method=\""
                    "post\" action=\"/admin/years\" id=\"year-open\">");
     web_csrf_field(r);
@@ -155,7 +155,8 @@ void web_page_admin_years(web_req *r)
                    "name=\"rubric\" required>");
     if (e) {
         kh_err_clear(e);
-        kh_store_rubric_each(r->store, rubric_option, o, e);
+        web_store_check(r,
+                        kh_store_rubric_each(r->store, rubric_option, o, e), e);
     }
     kh_err_free(e);
     kh_buf_puts(o, "</select></label> <button type=\"submit\">新建</button>"
@@ -317,23 +318,26 @@ void web_page_admin_year(web_req *r, int year)
     kh_buf_puts(o, "<table id=\"units\"><thead><tr><th>编号</th><th>名称</th>"
                    "<th>类别</th><th>支部</th></tr></thead><tbody>\n");
     kh_err_clear(e);
-    kh_store_unit_each(r->store, year, unit_row, o, e);
+    web_store_check(r, kh_store_unit_each(r->store, year, unit_row, o, e), e);
     kh_buf_puts(o, "</tbody></table>\n");
     /* assignments */
     kh_buf_puts(o, "<h2>考核组成员分工</h2><table id=\"assignments\"><thead>"
                    "<tr><th>考核组成员</th><th>单位</th></tr></thead><tbody>\n");
     kh_err_clear(e);
-    kh_store_assign_each(r->store, NULL, year, assign_row, o, e);
+    web_store_check(r,
+                    kh_store_assign_each(r->store, NULL, year, assign_row, o, e), e);
     kh_buf_printf(o, "</tbody></table>\n<form method=\"post\" action=\"/admin/"
                      "years/%d/assign\" id=\"assign\">", year);
     web_csrf_field(r);
     kh_buf_puts(o, "<label>考核组成员 <select name=\"user\" required>");
     kh_err_clear(e);
-    kh_store_user_each(r->store, NULL, inspector_option, o, e);
+    web_store_check(r,
+                    kh_store_user_each(r->store, NULL, inspector_option, o, e), e);
     kh_buf_puts(o, "</select></label><fieldset><legend>负责的单位（保存后即为"
                    "该成员本年度的全部单位）</legend>");
     kh_err_clear(e);
-    kh_store_unit_each(r->store, year, unit_check, o, e);
+    web_store_check(r,
+                    kh_store_unit_each(r->store, year, unit_check, o, e), e);
     kh_buf_puts(o, "</fieldset><button type=\"submit\">保存分工</button>"
                    "</form>\n");
     kh_err_free(e);
@@ -478,7 +482,8 @@ void web_page_rubrics(web_req *r)
                    "</th><th>导入时间</th><th>导入人</th></tr></thead><tbody>\n");
     kh_err *e = kh_err_new();
     if (e)
-        kh_store_rubric_each(r->store, rubric_row, o, e);
+        web_store_check(r,
+                        kh_store_rubric_each(r->store, rubric_row, o, e), e);
     kh_buf_puts(o, "</tbody></table>\n<h2>导入评分标准</h2><form method=\"post"
                    "\" action=\"/admin/rubrics/import\" enctype=\"multipart/"
                    "form-data\" id=\"rubric-import\">");
@@ -490,12 +495,14 @@ void web_page_rubrics(web_req *r)
                    " id=\"rubric-diff\"><label>原版本 <select name=\"a\">");
     if (e) {
         kh_err_clear(e);
-        kh_store_rubric_each(r->store, rubric_option, o, e);
+        web_store_check(r,
+                        kh_store_rubric_each(r->store, rubric_option, o, e), e);
     }
     kh_buf_puts(o, "</select></label> <label>新版本 <select name=\"b\">");
     if (e) {
         kh_err_clear(e);
-        kh_store_rubric_each(r->store, rubric_option, o, e);
+        web_store_check(r,
+                        kh_store_rubric_each(r->store, rubric_option, o, e), e);
     }
     kh_err_free(e);
     kh_buf_puts(o, "</select></label> <button type=\"submit\">比较</button>"
@@ -596,7 +603,8 @@ void web_page_users(web_req *r)
                    "\n");
     kh_err *e = kh_err_new();
     if (e)
-        kh_store_user_each(r->store, NULL, user_row, r, e);
+        web_store_check(r,
+                        kh_store_user_each(r->store, NULL, user_row, r, e), e);
     kh_err_free(e);
     kh_buf_puts(o, "</tbody></table>\n<h2>添加用户</h2><form method=\"post\" "
                    "action=\"/admin/users\" id=\"user-add\">");
@@ -779,7 +787,8 @@ void web_page_audit(web_req *r)
         web_error_page(r, 500, NULL);
         return;
     }
-    kh_store_audit_each(r->store, year, unit, audit_cb, &c, e);
+    web_store_check(r,
+                    kh_store_audit_each(r->store, year, unit, audit_cb, &c, e), e);
     /* Newest first: page 1 holds the last AUDIT_PAGE matches. */
     size_t pages = c.total ? (c.total + AUDIT_PAGE - 1) / AUDIT_PAGE : 1;
     if ((size_t)page > pages)
@@ -795,7 +804,8 @@ void web_page_audit(web_req *r)
     c.total = 0;
     kh_err_clear(e);
     if (c.rows)
-        kh_store_audit_each(r->store, year, unit, audit_cb, &c, e);
+        web_store_check(r,
+                        kh_store_audit_each(r->store, year, unit, audit_cb, &c, e), e);
 
     web_page_begin(r, "审计日志");
     kh_buf *o = &r->out;

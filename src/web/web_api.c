@@ -59,8 +59,15 @@ kh_status web_login(web_req *r, const char *user, const char *password)
     free(unit);
     kh_buf_reset(&r->cookie);
     web_session_cookie(&r->cookie, r->sess.id, app->secure_cookie);
-    web_audit(r, r->sess.user, "web.login", NULL, kh_buf_str(&v));
+    kh_status ast = web_audit(r, r->sess.user, "web.login", NULL,
+                              kh_buf_str(&v));
     kh_buf_free(&v);
+    if (ast != KH_OK) {   /* no session that the log does not record */
+        web_session_destroy(app->sessions, r->sess.id);
+        r->logged_in = false;
+        kh_buf_reset(&r->cookie);
+        return ast;
+    }
     return KH_OK;
 }
 
@@ -485,7 +492,7 @@ void web_api_entry_put(web_req *r, int year, const char *unit,
         web_error_json(r, 404, "not_found");
         break;
     default:
-        web_error_json(r, 500, "internal");
+        web_fail(r, st, e);
         break;
     }
 out:

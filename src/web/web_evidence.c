@@ -65,7 +65,8 @@ void web_evidence_block(web_req *r, int year, const char *unit,
     list_ctx c = {r, item, kh_phase_name(phase), year, 0};
     kh_err *e = kh_err_new();
     if (e)
-        kh_store_evidence_each(r->store, year, unit, list_cb, &c, e);
+        web_store_check(r,
+                        kh_store_evidence_each(r->store, year, unit, list_cb, &c, e), e);
     kh_err_free(e);
     if (c.n)
         kh_buf_puts(o, "</ul>");
@@ -161,7 +162,7 @@ out:
         kh_buf_puts(&r->out, "\">返回表单</a></p>");
         web_page_end(r);
     } else {
-        web_error_page(r, 500, NULL);
+        web_fail(r, st, e);
     }
     kh_buf_free(&back);
     kh_err_free(e);
@@ -220,7 +221,8 @@ void web_evidence_download(web_req *r, int year, const char *unit,
     }
     bool full = strlen(hash) == KH_EVIDENCE_HASH_SZ - 1;
     if (full)
-        kh_store_evidence_each(r->store, year, unit, find_cb, &c, e);
+        web_store_check(r,
+                        kh_store_evidence_each(r->store, year, unit, find_cb, &c, e), e);
     if (!c.found) {
         kh_err_free(e);
         web_error_page(r, 404, NULL);
@@ -276,7 +278,8 @@ size_t *web_evidence_counts(web_req *r, int year, const kh_assess *a)
     kh_err *e = kh_err_new();
     if (counts && e) {
         count_ctx c = {a, counts};
-        kh_store_evidence_each(r->store, year, NULL, count_cb, &c, e);
+        web_store_check(r,
+                        kh_store_evidence_each(r->store, year, NULL, count_cb, &c, e), e);
     }
     kh_err_free(e);
     return counts;

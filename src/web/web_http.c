@@ -95,25 +95,30 @@ const char *web_header(web_req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
-void web_audit(web_req *r, const char *actor, const char *action,
-               const char *object, const char *new_value)
+kh_status web_audit(web_req *r, const char *actor, const char *action,
+                    const char *object, const char *new_value)
 {
-    if (!r->store)
-        return;
-    kh_err *e = kh_err_new();
-    if (!e)
-        return;
+    kh_err *e = r->store ? kh_err_new() : NULL;
+    if (!e) {
+        kh_status st = r->store ? KH_ENOMEM : KH_EDB;
+        web_store_check(r, st, NULL);
+        return st;
+    }
     kh_audit_rec rec = {.actor = actor && *actor ? actor : "-",
                         .action = action,
                         .object = object,
                         .new_value = new_value};
-    if (kh_store_begin(r->store, e) == KH_OK) {
-        if (kh_store_audit(r->store, &rec, e) == KH_OK)
-            kh_store_commit(r->store, e);
+    kh_status st = kh_store_begin(r->store, e);
+    if (st == KH_OK) {
+        st = kh_store_audit(r->store, &rec, e);
+        if (st == KH_OK)
+            st = kh_store_commit(r->store, e);
         else
             kh_store_rollback(r->store);
     }
+    web_store_check(r, st, e);
     kh_err_free(e);
+    return st;
 }
 
 /* The request's path cut at WEB_AUDIT_URL_MAX bytes (a 30 KB URL must
@@ -364,6 +369,30 @@ void web_log_failure(web_req *r, kh_status st, const kh_err *e)
     kh_buf_free(&line);
 }
 
+bool web_store_check(web_req *r, kh_status st, const kh_err *e)
+{
+    if (st == KH_OK || st == KH_DONE)
+        return true;
+    if (r->fail_st != KH_OK)
+        return false;
+    r->fail_st = st;
+    r->fail_err = kh_err_new();
+    for (size_t k = 0; e && r->fail_err && k < kh_err_count(e); k++) {
+        const kh_msg *m = kh_err_get(e, k);
+        kh_err_at(r->fail_err, m->line, m->col, m->path, "%s", m->text);
+    }
+    return false;
+}
+
+/* Answers the recorded store failure, if any; true when there was one. */
+static bool answer_failure(web_req *r)
+{
+    if (r->fail_st == KH_OK)
+        return false;
+    web_fail(r, r->fail_st, r->fail_err);
+    return true;
+}
+
 /* Does any message on e contain needle? */
 static bool err_says(const kh_err *e, const char *needle)
 {
@@ -570,6 +599,7 @@ static void dispatch(web_req *r)
     if (!csrf_ok(r) || !load_scope(r))
         return;
     r->route->handler(r, r->m);
+    answer_failure(r);
     if (r->m->y)
         web_year_put(r->app, r->m->y);
     r->m->y = NULL;
@@ -620,6 +650,7 @@ static void req_free(web_req *r)
         web_year_put(r->app, r->m->y);
     free(r->m);
     free(r->raw_path);
+    kh_err_free(r->fail_err);
     web_year_put(r->app, r->cached);
     kh_buf_free(&r->body);
     kh_buf_free(&r->out);
@@ -983,7 +1014,8 @@ static bool start(web_req *r, struct MHD_Connection *conn, const char *url,
         web_fail(r, KH_EDB, NULL);
         return true;
     }
-    if (gate(r) || !policy_ok(r))
+    bool answered = gate(r) || !policy_ok(r);
+    if (answer_failure(r) || answered)
         return true;
     size_t cap = r->logged_in ? r->route->body_limit : WEB_ANON_BODY_CAP;
     if (r->route->action == WEB_A_ANYONE && cap > WEB_ANON_BODY_CAP)

@@ -204,7 +204,8 @@ void web_records_post(web_req *r, const web_year *y, const char *unit,
         if (!parse_record_ref(ref, &c.negative, &c.id)) {
             st = KH_ENOTFOUND;
         } else {
-            kh_store_record_each(r->store, year, unit, rec_find, &c, e);
+            web_store_check(r,
+                            kh_store_record_each(r->store, year, unit, rec_find, &c, e), e);
             if (!c.found) {
                 st = KH_ENOTFOUND;
             } else {
@@ -227,7 +228,7 @@ void web_records_post(web_req *r, const web_year *y, const char *unit,
         kh_buf_puts(&back, "#records");
         web_errors_page(r, 422, "记录未保存", e, kh_buf_str(&back));
     } else {
-        web_error_page(r, 500, NULL);
+        web_fail(r, st, e);
     }
     kh_buf_free(&back);
     free(type);

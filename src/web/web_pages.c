@@ -249,7 +249,8 @@ void web_page_home(web_req *r)
     kh_err *e = kh_err_new();
     dash_ctx c = {r};
     if (e)
-        kh_store_year_each(r->store, 0, dash_year, &c, e);
+        web_store_check(r,
+                        kh_store_year_each(r->store, 0, dash_year, &c, e), e);
     kh_err_free(e);
     kh_buf_puts(&r->out, "</tbody></table>\n");
     web_page_end(r);
@@ -1001,7 +1002,8 @@ static void fill_versions(web_req *r, int year, const char *unit,
     ver_ctx v = {phase, NULL, NULL, 0, 0};
     kh_err *e = kh_err_new();
     if (e)
-        kh_store_entry_each(r->store, year, unit, NULL, ver_cb, &v, e);
+        web_store_check(r,
+                        kh_store_entry_each(r->store, year, unit, NULL, ver_cb, &v, e), e);
     kh_err_free(e);
     kh_buf nb;
     kh_buf_init(&nb, 0);
@@ -1139,7 +1141,7 @@ void web_post_item(web_req *r, web_year *y, const char *unit,
         kh_buf_puts(&r->out, "\">返回表单</a></p>");
         web_page_end(r);
     } else {
-        web_error_page(r, 500, NULL);
+        web_fail(r, st, e);
     }
     kh_buf_free(&back);
 out:

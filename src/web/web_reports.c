@@ -266,7 +266,7 @@ void web_page_compare(web_req *r)
     kh_buf_puts(o, "\" placeholder=\"2024,2025\" required></label><button "
                    "type=\"submit\">对比</button></form>\n<ul id=\"year-list\">");
     kh_err_clear(e);
-    kh_store_year_each(r->store, 0, list_year, o, e);
+    web_store_check(r, kh_store_year_each(r->store, 0, list_year, o, e), e);
     kh_buf_puts(o, "</ul>\n");
     kh_buf_add(o, frag.data ? frag.data : "", frag.len);
     if (from)
