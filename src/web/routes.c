@@ -317,6 +317,7 @@ static void api_entry_put_fn(web_req *r, web_match *m)
 #define FORM WEB_BODY_CAP
 #define UPLOAD WEB_UPLOAD_CAP
 #define LOGIN WEB_ANON_BODY_CAP
+#define ENTRY WEB_ENTRY_BODY_CAP
 #define YEAR WEB_SCOPE_YEAR
 #define NOSCOPE WEB_SCOPE_NONE
 #define GP (WEB_GET | WEB_POST)
@@ -367,7 +368,7 @@ static const web_route ROUTES[] = {
     {WEB_GET, "/years/:year/units/:unit/sheet", print_sheet_fn, WEB_READERS | WEB_UNIT, ANY, 0, YEAR, WEB_A_SHEET},
     {WEB_GET, "/years/:year/units/:unit/evidence/:arg", evidence_get_fn, WEB_USERS, ANY, 0, NOSCOPE, WEB_A_EVIDENCE_READ},
     {WEB_GET, "/years/:year/units/:unit/:phase", form_fn, WEB_USERS, ANY, 0, YEAR, WEB_A_ENTRY_READ},
-    {WEB_POST, "/years/:year/units/:unit/:phase/:arg", item_post_fn, WEB_USERS, ANY, FORM, YEAR, WEB_A_ENTRY_WRITE},
+    {WEB_POST, "/years/:year/units/:unit/:phase/:arg", item_post_fn, WEB_USERS, ANY, ENTRY, YEAR, WEB_A_ENTRY_WRITE},
     {WEB_POST, "/years/:year/units/:unit/:phase/:arg/evidence", evidence_post_fn, WEB_USERS, ANY, UPLOAD, NOSCOPE, WEB_A_ENTRY_WRITE},
     /* the JSON API */
     {WEB_POST, "/api/v1/login", api_login_fn, WEB_ANON | WEB_USERS, ANY, LOGIN, NOSCOPE, WEB_A_ANYONE},
@@ -375,9 +376,9 @@ static const web_route ROUTES[] = {
     {WEB_GET, "/api/v1/me", api_me_fn, WEB_USERS, ANY, 0, NOSCOPE, WEB_A_SIGNED_IN},
     {WEB_GET, "/api/v1/years/:year/results", api_results_fn, WEB_READERS, ANY, 0, NOSCOPE, WEB_A_READ_ALL},
     {WEB_GET, "/api/v1/years/:year/units/:unit/result", api_unit_result_fn, WEB_READERS | WEB_UNIT, ANY, 0, NOSCOPE, WEB_A_SHEET},
-    {WEB_POST, "/api/v1/years/:year/preview/:unit/:arg/:phase", api_preview_fn, WEB_USERS, ANY, FORM, NOSCOPE, WEB_A_ENTRY_READ},
+    {WEB_POST, "/api/v1/years/:year/preview/:unit/:arg/:phase", api_preview_fn, WEB_USERS, ANY, ENTRY, NOSCOPE, WEB_A_ENTRY_READ},
     {WEB_GET, "/api/v1/years/:year/entries/:unit/:arg/:phase", api_entry_get_fn, WEB_USERS, ANY, 0, NOSCOPE, WEB_A_ENTRY_READ},
-    {WEB_PUT, "/api/v1/years/:year/entries/:unit/:arg/:phase", api_entry_put_fn, WEB_USERS, ANY, FORM, NOSCOPE, WEB_A_ENTRY_WRITE},
+    {WEB_PUT, "/api/v1/years/:year/entries/:unit/:arg/:phase", api_entry_put_fn, WEB_USERS, ANY, ENTRY, NOSCOPE, WEB_A_ENTRY_WRITE},
 };
 
 size_t web_route_count(void)

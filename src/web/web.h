@@ -25,6 +25,8 @@
 #define WEB_BODY_CAP ((size_t)1 << 20)        /* forms and JSON: 1 MiB */
 #define WEB_UPLOAD_CAP ((size_t)20 << 20)     /* evidence uploads: 20 MiB */
 #define WEB_ANON_BODY_CAP ((size_t)16 << 10)  /* any body without a session */
+#define WEB_ENTRY_BODY_CAP ((size_t)64 << 10) /* one entry's save or preview */
+#define WEB_INPUTS_MAX 64                     /* keys of an entry's inputs */
 #define WEB_INFLIGHT_CAP ((size_t)64 << 20)   /* body bytes held, all requests */
 #define WEB_SEG_MAX 8                         /* path segments of a route */
 #define WEB_PATH_MAX 2048                     /* bytes of a request path */
@@ -34,6 +36,9 @@
 #define WEB_SESSION_ABSOLUTE (8 * 3600)
 #define WEB_THROTTLE_FAILS 5                  /* failures per window ... */
 #define WEB_THROTTLE_WINDOW (15 * 60)         /* ... lock for this long */
+#define WEB_THROTTLE_ADDR_FAILS 20            /* one address, any accounts */
+#define WEB_THROTTLE_ACCOUNT_ADDRS 5          /* addresses that lock an account */
+#define WEB_SESSIONS_PER_USER 8               /* a user's oldest goes first */
 #define WEB_SESSIONS_MAX 4096
 #define WEB_REFUSAL_WINDOW 600                /* one audit record per address */
 #define WEB_AUDIT_URL_MAX 256                 /* bytes of a URL in the audit log */
@@ -65,9 +70,11 @@ typedef struct web_sessions web_sessions;
 web_sessions *web_sessions_new(size_t max);
 void web_sessions_free(web_sessions *t);
 /* Starts a new session with fresh random id and CSRF token (a login
- * always gets a new id: no fixation).  When the table is full the
- * oldest session is dropped.  *out gets a copy. */
-void web_session_create(web_sessions *t, const char *user, kh_role role,
+ * always gets a new id: no fixation).  A user holds at most
+ * WEB_SESSIONS_PER_USER: their own oldest goes first.  When the table
+ * is full of live sessions of other users, none of theirs is dropped:
+ * false (the login is refused).  *out gets a copy. */
+bool web_session_create(web_sessions *t, const char *user, kh_role role,
                         const char *unit, int64_t now, web_session *out);
 /* Finds a live session by id (constant-time compare) and marks it seen;
  * a session idle for WEB_SESSION_IDLE or older than WEB_SESSION_ABSOLUTE
@@ -88,16 +95,42 @@ void web_session_cookie(kh_buf *out, const char *id, bool secure);
 /* The cookie's name for the mode. */
 const char *web_session_cookie_name(bool secure);
 
-/* Login throttling: key is "u:NAME" or "ip:ADDR".  Allowed unless
- * WEB_THROTTLE_FAILS failures within WEB_THROTTLE_WINDOW seconds. */
+/* Login throttling (docs/DESIGN.md, "Login throttling").  Three
+ * counters per WEB_THROTTLE_WINDOW: the address (WEB_THROTTLE_ADDR_FAILS
+ * failures, any account), the (account, address) pair
+ * (WEB_THROTTLE_FAILS) and the account, which counts the distinct
+ * addresses that failed on it and locks at WEB_THROTTLE_ACCOUNT_ADDRS:
+ * a stranger at one address can lock the account only for that address.
+ * web_login_begin checks all three and counts the attempt as a failure
+ * in one step under the table's mutex (parallel tries cannot pass the
+ * limit); web_login_done undoes the count on success.  known: the
+ * request comes from a live session of that user (the account lock does
+ * not apply).  *lock_seq gets the audit seq at which the account lock
+ * started (0: none). */
+typedef enum web_login_gate {
+    WEB_LOGIN_OK,
+    WEB_LOGIN_ADDRESS,          /* this address (for this account) waits */
+    WEB_LOGIN_ACCOUNT,          /* the account is locked */
+} web_login_gate;
+web_login_gate web_login_begin(web_sessions *t, const char *user,
+                               const char *ip, bool known, int64_t now,
+                               bool *new_addr, int64_t *lock_seq);
+/* seq: the store's audit seq now (remembered when a lock starts). */
+void web_login_done(web_sessions *t, const char *user, const char *ip,
+                    bool ok, bool new_addr, int64_t seq, int64_t now);
+/* Ends the account lock (a password change or enable through the CLI
+ * since the lock started); seq: the audit seq checked up to. */
+void web_login_unlock(web_sessions *t, const char *user, int64_t seq);
+/* A plain counter: key allowed unless WEB_THROTTLE_FAILS failures
+ * within WEB_THROTTLE_WINDOW seconds (the unit tests' building block). */
 bool web_throttle_allowed(web_sessions *t, const char *key, int64_t now);
 void web_throttle_fail(web_sessions *t, const char *key, int64_t now);
 void web_throttle_clear(web_sessions *t, const char *key);
-/* Counts a refused anonymous request from ip.  True when it opens a new
- * window of WEB_REFUSAL_WINDOW seconds for that address (the caller
- * writes one audit record for the window); *prev gets the count of the
- * window that ended (0 when none). */
-bool web_refusal_count(web_sessions *t, const char *ip, int64_t now,
+/* Counts an event under key ("r:ADDR": refused anonymous requests of
+ * an address).  True when it opens a new window of WEB_REFUSAL_WINDOW
+ * seconds for the key (the caller writes one audit record for the
+ * window); *prev gets the count of the window that ended (0: none). */
+bool web_refusal_count(web_sessions *t, const char *key, int64_t now,
                        int *prev);
 
 /* ---- the server ---------------------------------------------------- */
@@ -203,6 +236,10 @@ void web_fail(web_req *r, kh_status st, const kh_err *e);
 /* Counts a refused anonymous request: one audit record per address and
  * WEB_REFUSAL_WINDOW with the previous window's count, not one each. */
 void web_count_refusal(web_req *r, const char *why);
+/* The same for any repeated event: one audit record (actor, action,
+ * why) per address, action and window. */
+void web_count_event(web_req *r, const char *actor, const char *action,
+                     const char *why);
 /* Records a refused access in the audit log (who, what, why). */
 void web_audit_refusal(web_req *r, const char *why);
 /* Writes an audit record in its own transaction.  A failure is
@@ -378,6 +415,13 @@ bool web_may_entry(web_req *r, int year, const char *unit, kh_phase phase,
  * the session and sets the cookie.  Returns KH_OK, KH_EPERM (wrong) or
  * KH_ELIMIT (throttled). */
 kh_status web_login(web_req *r, const char *user, const char *password);
+/* The throttled password check of a login and of /password's old
+ * password: KH_OK (role and unit set; *unit malloc'd, caller frees),
+ * KH_EPERM (wrong) or KH_ELIMIT (throttled, counted in the audit log
+ * once per address and window). */
+kh_status web_check_password(web_req *r, const char *user,
+                             const char *password, kh_role *role,
+                             char **unit);
 void web_logout(web_req *r);
 
 /* The JSON API (web_api.c). */

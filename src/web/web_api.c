@@ -17,12 +17,89 @@
 
 /* ---- login and logout ---------------------------------------------- */
 
+typedef struct unlock_ctx {
+    const char *user;
+    int64_t after;
+    bool found;
+} unlock_ctx;
+
+static kh_status unlock_cb(void *ctx, const kh_audit_row *row)
+{
+    unlock_ctx *c = ctx;
+    if (row->seq > c->after && row->rec.object &&
+        strcmp(row->rec.object, c->user) == 0 &&
+        (strcmp(row->rec.action, "user.passwd") == 0 ||
+         strcmp(row->rec.action, "user.enable") == 0)) {
+        c->found = true;
+        return KH_DONE;
+    }
+    return KH_OK;
+}
+
+/* An account lock ends when the password was changed or the user
+ * enabled (kaohe user passwd / enable) after it started: the audit log
+ * is the store's record of it, read only while the account is locked
+ * and the log grew since the last look. */
+static bool unlocked_by_cli(web_req *r, const char *user, int64_t lock_seq)
+{
+    kh_err *e = kh_err_new();
+    int64_t seq = 0;
+    unlock_ctx c = {user, lock_seq, false};
+    kh_status st = e ? kh_store_change_seq(r->store, &seq, e) : KH_ENOMEM;
+    if (st == KH_OK && seq > lock_seq)
+        st = kh_store_audit_each(r->store, 0, NULL, unlock_cb, &c, e);
+    web_store_check(r, st, e);
+    kh_err_free(e);
+    if (st == KH_OK || st == KH_DONE)
+        web_login_unlock(r->app->sessions, user, c.found ? 0 : seq);
+    return c.found;
+}
+
+static int64_t audit_seq(web_req *r)
+{
+    kh_err *e = kh_err_new();
+    int64_t seq = 0;
+    kh_status st = e ? kh_store_change_seq(r->store, &seq, e) : KH_ENOMEM;
+    web_store_check(r, st, e);
+    kh_err_free(e);
+    return seq;
+}
+
+kh_status web_check_password(web_req *r, const char *user,
+                             const char *password, kh_role *role,
+                             char **unit)
+{
+    web_sessions *t = r->app->sessions;
+    bool known = r->logged_in && strcmp(r->sess.user, user) == 0;
+    bool new_addr;
+    int64_t lock_seq;
+    web_login_gate g = web_login_begin(t, user, r->ip, known, r->now,
+                                       &new_addr, &lock_seq);
+    if (g == WEB_LOGIN_ACCOUNT && unlocked_by_cli(r, user, lock_seq))
+        g = web_login_begin(t, user, r->ip, known, r->now, &new_addr,
+                            &lock_seq);
+    if (g != WEB_LOGIN_OK) {
+        web_count_event(r, user, "web.login_throttled",
+                        g == WEB_LOGIN_ACCOUNT ? "account locked"
+                                               : "address throttled");
+        return KH_ELIMIT;
+    }
+    kh_err *e = kh_err_new();
+    kh_status st = e ? kh_store_user_verify(r->store, user, password, role,
+                                            unit, e)
+                     : KH_ENOMEM;
+    bool failed = st == KH_EDB || st == KH_ENOMEM || st == KH_EIO;
+    if (failed)   /* a store failure, not a wrong password */
+        web_store_check(r, st, e);
+    kh_err_free(e);
+    web_login_done(t, user, r->ip, st == KH_OK, new_addr,
+                   st == KH_OK ? 0 : audit_seq(r), r->now);
+    return st == KH_OK ? KH_OK : KH_EPERM;
+}
+
 kh_status web_login(web_req *r, const char *user, const char *password)
 {
     kh_web *app = r->app;
-    char ukey[KH_USER_NAME_MAX + 8], ikey[80];
-    snprintf(ukey, sizeof ukey, "u:%.64s", user);
-    snprintf(ikey, sizeof ikey, "ip:%s", r->ip);
     char actor[KH_USER_NAME_MAX + 1];
     snprintf(actor, sizeof actor, "%s", user);
     kh_buf v;
@@ -30,33 +107,25 @@ kh_status web_login(web_req *r, const char *user, const char *password)
     kh_buf_puts(&v, "{\"ip\":");
     web_json_str(&v, r->ip);
     kh_buf_putc(&v, '}');
-    if (!web_throttle_allowed(app->sessions, ukey, r->now) ||
-        !web_throttle_allowed(app->sessions, ikey, r->now)) {
-        web_audit(r, actor, "web.login_throttled", NULL, kh_buf_str(&v));
+    kh_role role = KH_ROLE_AUDITOR;
+    char *unit = NULL;
+    kh_status st = web_check_password(r, user, password, &role, &unit);
+    if (st != KH_OK) {
+        if (st == KH_EPERM)
+            web_audit(r, actor, "web.login_failed", NULL, kh_buf_str(&v));
+        kh_buf_free(&v);
+        free(unit);
+        return st;
+    }
+    if (r->logged_in)   /* a new id at every login */
+        web_session_destroy(app->sessions, r->sess.id);
+    r->logged_in = web_session_create(app->sessions, user, role, unit,
+                                      r->now, &r->sess);
+    free(unit);
+    if (!r->logged_in) {
         kh_buf_free(&v);
         return KH_ELIMIT;
     }
-    kh_err *e = kh_err_new();
-    kh_role role = KH_ROLE_AUDITOR;
-    char *unit = NULL;
-    kh_status st = e ? kh_store_user_verify(r->store, user, password, &role,
-                                            &unit, e)
-                     : KH_ENOMEM;
-    kh_err_free(e);
-    if (st != KH_OK) {
-        web_throttle_fail(app->sessions, ukey, r->now);
-        web_throttle_fail(app->sessions, ikey, r->now);
-        web_audit(r, actor, "web.login_failed", NULL, kh_buf_str(&v));
-        kh_buf_free(&v);
-        free(unit);
-        return KH_EPERM;
-    }
-    web_throttle_clear(app->sessions, ukey);
-    if (r->logged_in)   /* a new id at every login */
-        web_session_destroy(app->sessions, r->sess.id);
-    web_session_create(app->sessions, user, role, unit, r->now, &r->sess);
-    r->logged_in = true;
-    free(unit);
     kh_buf_reset(&r->cookie);
     web_session_cookie(&r->cookie, r->sess.id, app->secure_cookie);
     kh_status ast = web_audit(r, r->sess.user, "web.login", NULL,
@@ -439,6 +508,12 @@ void web_api_entry_put(web_req *r, int year, const char *unit,
         if (inputs->type != KH_NODE_MAP) {
             kh_err_at(e, inputs->line, inputs->col, "inputs",
                       "must be an object of input names and values");
+        } else if (inputs->n > WEB_INPUTS_MAX) {
+            /* An item has a handful of inputs; a wide object is refused
+             * before the store merges it. */
+            kh_err_at(e, inputs->line, inputs->col, "inputs",
+                      "has %u keys; an entry takes at most %d",
+                      (unsigned)inputs->n, WEB_INPUTS_MAX);
         } else {
             kv = calloc(inputs->n + 1, sizeof *kv);
             if (!kv) {

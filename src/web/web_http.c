@@ -159,17 +159,25 @@ void web_audit_refusal(web_req *r, const char *why)
     kh_buf_free(&v);
 }
 
-void web_count_refusal(web_req *r, const char *why)
+void web_count_event(web_req *r, const char *actor, const char *action,
+                     const char *why)
 {
+    char key[160];
+    snprintf(key, sizeof key, "%.16s:%.64s", action, r->ip);
     int prev = 0;
-    if (!web_refusal_count(r->app->sessions, r->ip, r->now, &prev))
+    if (!web_refusal_count(r->app->sessions, key, r->now, &prev))
         return;
     char url[WEB_AUDIT_URL_MAX + 1];
     kh_buf v;
     kh_buf_init(&v, 4096);
     refusal_json(r, why, prev, &v);
-    web_audit(r, "-", "web.refused", audit_url(r, url), kh_buf_str(&v));
+    web_audit(r, actor, action, audit_url(r, url), kh_buf_str(&v));
     kh_buf_free(&v);
+}
+
+void web_count_refusal(web_req *r, const char *why)
+{
+    web_count_event(r, "-", "web.refused", why);
 }
 
 void web_redirect(web_req *r, const char *path)

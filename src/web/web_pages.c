@@ -138,12 +138,16 @@ void web_page_password(web_req *r)
         char *pw2 = web_form_get(r, "new2");
         kh_err *e = kh_err_new();
         kh_role role;
+        kh_status vst = KH_OK;
         if (!old || !pw || !pw2 || !e) {
             error = "请填写全部字段。";
         } else if (strcmp(pw, pw2) != 0) {
             error = "两次输入的新密码不一致。";
-        } else if (kh_store_user_verify(r->store, r->sess.user, old, &role,
-                                        NULL, e) != KH_OK) {
+        } else if ((vst = web_check_password(r, r->sess.user, old, &role,
+                                              NULL)) == KH_ELIMIT) {
+            error = "尝试次数过多，请15分钟后再试。";
+            r->status = 429;
+        } else if (vst != KH_OK) {
             web_audit(r, r->sess.user, "web.password_failed", NULL, NULL);
             error = "原密码不正确。";
         } else if (kh_password_check(pw, e) != KH_OK) {
@@ -161,10 +165,11 @@ void web_page_password(web_req *r)
         free(pw);
         free(pw2);
     }
+    unsigned status = r->status == 429 ? 429 : 422;
     web_page_begin(r, "修改密码");
     if (error) {
         web_msg_box(&r->out, "error", error);
-        r->status = 422;
+        r->status = status;
     }
     if (done)
         web_msg_box(&r->out, "ok", done);

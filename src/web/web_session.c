@@ -17,9 +17,10 @@
 #include <string.h>
 
 typedef struct throttle {
-    char key[KH_USER_NAME_MAX + 8];
+    char key[KH_USER_NAME_MAX + 80];
     int fails;
     int64_t first;      /* start of the current window */
+    int64_t seq;        /* account locks: the store's audit seq at lock */
 } throttle;
 
 struct web_sessions {
@@ -81,7 +82,22 @@ static bool expired(const web_session *s, int64_t now)
            now - s->created >= WEB_SESSION_ABSOLUTE || now < s->created;
 }
 
-void web_session_create(web_sessions *t, const char *user, kh_role role,
+/* The index of user's oldest session and their count; -1 when none. */
+static long oldest_of(const web_sessions *t, const char *user, size_t *count)
+{
+    long old = -1;
+    *count = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        if (strcmp(t->s[i].user, user) != 0)
+            continue;
+        ++*count;
+        if (old < 0 || t->s[i].created < t->s[old].created)
+            old = (long)i;
+    }
+    return old;
+}
+
+bool web_session_create(web_sessions *t, const char *user, kh_role role,
                         const char *unit, int64_t now, web_session *out)
 {
     web_session s;
@@ -93,22 +109,22 @@ void web_session_create(web_sessions *t, const char *user, kh_role role,
     s.role = role;
     s.created = s.seen = now;
     pthread_mutex_lock(&t->mu);
-    /* Sweep expired ones; when still full drop the oldest. */
     for (size_t i = 0; i < t->n;)
         if (expired(&t->s[i], now))
             drop(t, i);
         else
             i++;
-    if (t->n == t->max) {
-        size_t old = 0;
-        for (size_t i = 1; i < t->n; i++)
-            if (t->s[i].created < t->s[old].created)
-                old = i;
-        drop(t, old);
-    }
-    t->s[t->n++] = s;
+    size_t mine;
+    long old = oldest_of(t, user, &mine);
+    if (old >= 0 && (mine >= WEB_SESSIONS_PER_USER || t->n == t->max))
+        drop(t, (size_t)old);
+    bool ok = t->n < t->max;
+    if (ok)
+        t->s[t->n++] = s;
     pthread_mutex_unlock(&t->mu);
     *out = s;
+    sodium_memzero(&s, sizeof s);
+    return ok;
 }
 
 static bool id_eq(const char *a, const char *b)
@@ -243,11 +259,9 @@ void web_throttle_fail(web_sessions *t, const char *key, int64_t now)
     pthread_mutex_unlock(&t->mu);
 }
 
-bool web_refusal_count(web_sessions *t, const char *ip, int64_t now,
+bool web_refusal_count(web_sessions *t, const char *key, int64_t now,
                        int *prev)
 {
-    char key[80];
-    snprintf(key, sizeof key, "r:%.64s", ip);
     pthread_mutex_lock(&t->mu);
     throttle *th = throttle_get(t, key, now);
     bool opens = th->fails == 0 || now - th->first >= WEB_REFUSAL_WINDOW;
@@ -260,6 +274,84 @@ bool web_refusal_count(web_sessions *t, const char *ip, int64_t now,
     th->fails++;
     pthread_mutex_unlock(&t->mu);
     return opens;
+}
+
+/* The record of key with its window restarted when it has passed. */
+static throttle *throttle_now(web_sessions *t, const char *key, int64_t now)
+{
+    throttle *th = throttle_get(t, key, now);
+    if (now - th->first >= WEB_THROTTLE_WINDOW) {
+        th->fails = 0;
+        th->first = now;
+        th->seq = 0;
+    }
+    return th;
+}
+
+static void login_keys(const char *user, const char *ip, char *a, char *p,
+                       char *u, size_t n)
+{
+    snprintf(a, n, "a:%.64s", ip);
+    snprintf(p, n, "p:%.64s@%.64s", user, ip);
+    snprintf(u, n, "u:%.64s", user);
+}
+
+web_login_gate web_login_begin(web_sessions *t, const char *user,
+                               const char *ip, bool known, int64_t now,
+                               bool *new_addr, int64_t *lock_seq)
+{
+    char a[160], p[160], u[160];
+    login_keys(user, ip, a, p, u, sizeof a);
+    pthread_mutex_lock(&t->mu);
+    throttle *ta = throttle_now(t, a, now);
+    throttle *tp = throttle_now(t, p, now);
+    throttle *tu = throttle_now(t, u, now);
+    web_login_gate g = WEB_LOGIN_OK;
+    if (ta->fails >= WEB_THROTTLE_ADDR_FAILS || tp->fails >= WEB_THROTTLE_FAILS)
+        g = WEB_LOGIN_ADDRESS;
+    else if (!known && tu->fails >= WEB_THROTTLE_ACCOUNT_ADDRS)
+        g = WEB_LOGIN_ACCOUNT;
+    *lock_seq = tu->seq;
+    *new_addr = false;
+    if (g == WEB_LOGIN_OK) {   /* counted now, undone on success */
+        ta->fails++;
+        *new_addr = tp->fails++ == 0;
+        tu->fails += *new_addr;
+    }
+    pthread_mutex_unlock(&t->mu);
+    return g;
+}
+
+void web_login_done(web_sessions *t, const char *user, const char *ip,
+                    bool ok, bool new_addr, int64_t seq, int64_t now)
+{
+    char a[160], p[160], u[160];
+    login_keys(user, ip, a, p, u, sizeof a);
+    pthread_mutex_lock(&t->mu);
+    throttle *ta = throttle_now(t, a, now);
+    throttle *tp = throttle_now(t, p, now);
+    throttle *tu = throttle_now(t, u, now);
+    if (ok) {
+        ta->fails -= ta->fails > 0;
+        tp->fails = 0;
+        tu->fails -= new_addr && tu->fails > 0;
+    } else if (tu->fails >= WEB_THROTTLE_ACCOUNT_ADDRS && !tu->seq) {
+        tu->seq = seq ? seq : 1;   /* the lock starts: remember where */
+    }
+    pthread_mutex_unlock(&t->mu);
+}
+
+void web_login_unlock(web_sessions *t, const char *user, int64_t seq)
+{
+    char u[160];
+    snprintf(u, sizeof u, "u:%.64s", user);
+    pthread_mutex_lock(&t->mu);
+    throttle *tu = throttle_find(t, u);
+    if (tu) {
+        tu->fails = 0;
+        tu->seq = seq;
+    }
+    pthread_mutex_unlock(&t->mu);
 }
 
 void web_throttle_clear(web_sessions *t, const char *key)
