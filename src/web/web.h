@@ -43,6 +43,9 @@
 #define WEB_REFUSAL_WINDOW 600                /* one audit record per address */
 #define WEB_AUDIT_URL_MAX 256                 /* bytes of a URL in the audit log */
 #define WEB_STORE_CACHE_KIB 2048              /* SQLite page cache per thread */
+#define WEB_CONN_MAX 1024                     /* connections at once */
+#define WEB_CONN_PER_ADDR 16                  /* per client address (direct) */
+#define WEB_CONN_TIMEOUT 15                   /* seconds without a byte */
 
 /* ---- HTML escapers (web_html.c): one per context ------------------- */
 

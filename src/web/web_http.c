@@ -983,7 +983,22 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     return r;
 }
 
+static void peer_ip(web_req *r);
+
+/* The client's address: the peer's, or behind the TLS proxy
+ * (--behind-tls-proxy) the proxy's X-Real-IP when the peer is the
+ * loopback proxy itself, so that the per-address counters count
+ * clients, not the proxy. */
 static void client_ip(web_req *r)
+{
+    peer_ip(r);
+    const char *real = web_header(r, "X-Real-IP");
+    if (r->app->secure_cookie && real && *real && strlen(real) < sizeof r->ip &&
+        (strcmp(r->ip, "127.0.0.1") == 0 || strcmp(r->ip, "::1") == 0))
+        snprintf(r->ip, sizeof r->ip, "%s", real);
+}
+
+static void peer_ip(web_req *r)
 {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
         r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -1180,9 +1195,11 @@ int web_run(kh_web *app, const char *listen)
         flags, 0, NULL, NULL, on_request, app,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)64,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_CONN_MAX,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        app->secure_cookie ? (unsigned)WEB_CONN_MAX
+                           : (unsigned)WEB_CONN_PER_ADDR,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_CONN_TIMEOUT,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, app,
