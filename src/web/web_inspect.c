@@ -239,6 +239,22 @@ void web_records_post(web_req *r, const web_year *y, const char *unit,
 
 /* ---- the propaganda department's items ------------------------------ */
 
+/* Has the entry any input?  An entry whose inputs were all cleared is
+ * not scored yet (未评), not a 0. */
+static bool entry_filled(const kh_rubric *rb, size_t item, const kh_entry *en)
+{
+    if (!en)
+        return false;
+    size_t n = kh_rubric_item_slots(rb, item);
+    for (size_t sl = 0; sl < n; sl++) {
+        bool present = false;
+        kh_entry_value(en, sl, &present);
+        if (present)
+            return true;
+    }
+    return n == 0;
+}
+
 void web_dept_items_page(web_req *r, const web_year *y)
 {
     if (!web_may(r, WEB_A_READ_ALL, y->year, NULL)) {
@@ -292,7 +308,9 @@ void web_dept_items_page(web_req *r, const web_year *y)
                 kh_buf_puts(o, "<td class=\"std\">不适用</td>");
                 continue;
             }
-            bool done = kh_assess_entry(a, u, i, KH_PHASE_INSPECTION) != NULL;
+            bool done = entry_filled(rb, i,
+                                     kh_assess_entry(a, u, i,
+                                                     KH_PHASE_INSPECTION));
             if (!done && !first)
                 first = kh_rubric_item_id(rb, i);
             kh_buf_printf(o, "<td class=\"num%s\">", done ? "" : " todo");
