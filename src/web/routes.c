@@ -16,7 +16,9 @@
  * Pattern segments: a literal, :year (1900..9999), :phase (self or
  * inspection), :unit, :arg (any one segment).  scope WEB_SCOPE_YEAR
  * loads the year's cached data into m->y (404 when the year does not
- * exist).  action is the policy rule (policy.c) the dispatcher applies
+ * exist) and then checks states (WEB_STATES_ANY, or bits 1 << state:
+ * another state is a 403); rows without that scope leave the state to
+ * the store (KH_ESTATE).  action is the policy rule (policy.c) the dispatcher applies
  * to (m->year, m->unit); WEB_A_NONE is refused, and the route matrix
  * test (tests/web/routes.sh, through `kaohe serve --dump-routes`) fails
  * for a row without a rule.  Order matters only between a literal and a

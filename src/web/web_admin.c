@@ -273,10 +273,13 @@ void web_page_admin_year(web_req *r, int year)
     admin_nav(o);
     kh_err *e = kh_err_new();
     year_ctx c = {r, year, KH_YEAR_DRAFT, false};
-    if (!e || kh_store_year_each(r->store, year, year_info_cb, &c, e) != KH_OK ||
-        !c.found) {
+    kh_status st = e ? kh_store_year_each(r->store, year, year_info_cb, &c, e)
+                     : KH_ENOMEM;
+    if (st != KH_ENOTFOUND)
+        web_store_check(r, st, e);
+    if ((st != KH_OK && st != KH_DONE) || !c.found) {
         kh_err_free(e);
-        web_error_page(r, 404, NULL);
+        web_error_page(r, 404, NULL);   /* replaced by web_fail on failure */
         return;
     }
     /* transitions */
@@ -813,7 +816,10 @@ void web_page_audit(web_req *r)
         admin_nav(o);
     int64_t count = 0;
     kh_err_clear(e);
-    if (kh_store_audit_verify(r->store, &count, e) == KH_OK) {
+    kh_status vst = kh_store_audit_verify(r->store, &count, e);
+    if (vst != KH_EINVAL)   /* a broken chain is shown; a failure fails */
+        web_store_check(r, vst, e);
+    if (vst == KH_OK) {
         kh_buf_printf(o, "<p class=\"msg ok\" id=\"audit-verify\">审计日志校验"
                          "通过：共 %" PRId64 " 条记录，哈希链完整。</p>\n",
                       count);

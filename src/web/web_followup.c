@@ -98,12 +98,19 @@ void web_followup_page(web_req *r, int year, kh_year_state state)
                          "report\" id=\"link-followup-report\">整改跟踪报告"
                          "（打印）</a></nav>\n", year);
     const kh_node *rep = NULL, *prac = NULL;
-    if (kh_store_followup_report(r->store, year, KH_FOLLOWUP_JSON, &fb, e) ==
-        KH_OK)
+    /* A year not published has no report (KH_ESTATE: nothing to list);
+     * a store failure (KH_EDB, KH_ENOMEM, KH_EIO) fails the page. */
+    kh_status st = kh_store_followup_report(r->store, year, KH_FOLLOWUP_JSON,
+                                            &fb, e);
+    if (st == KH_OK)
         rep = parse(ar, &fb, e);
-    if (kh_store_practice_report(r->store, year, KH_FOLLOWUP_JSON, &pb, e) ==
-        KH_OK)
+    else if (st == KH_EDB || st == KH_ENOMEM || st == KH_EIO)
+        web_store_check(r, st, e);
+    st = kh_store_practice_report(r->store, year, KH_FOLLOWUP_JSON, &pb, e);
+    if (st == KH_OK)
         prac = parse(ar, &pb, e);
+    else if (st == KH_EDB || st == KH_ENOMEM || st == KH_EIO)
+        web_store_check(r, st, e);
     const kh_node *units = rep ? kh_node_get(rep, "units") : NULL;
     const kh_node *tot = rep ? kh_node_get(rep, "totals") : NULL;
     kh_buf_puts(o, "<p id=\"followup-totals\">截至 ");

@@ -579,8 +579,12 @@ static bool load_scope(web_req *r)
     if (r->route->scope != WEB_SCOPE_YEAR)
         return true;
     kh_status st = web_year_get(r, r->m->year, &r->m->y);
-    if (st == KH_OK)
-        return true;
+    if (st == KH_OK) {
+        if (r->route->states & (1u << r->m->y->state))
+            return true;
+        refuse_route(r, "the year's state");
+        return false;
+    }
     r->m->y = NULL;
     if (st == KH_ENOTFOUND)
         answer(r, 404, "not_found");
