@@ -19,7 +19,9 @@
 #      account, and `kaohe user passwd` through the CLI unlocks it;
 #   6. a unit user's 20 logins (over the 8 a user may hold) do not end
 #      the admin's session;
-#   7. two Content-Length headers and %00, %2F, %252F paths: 400.
+#   7. two Content-Length headers and %00, %2F, %252F paths: 400;
+#   8. a logged-in admin's 4 parallel 20 MiB uploads: the one passing the
+#      64 MiB of body bytes in flight gets 503.
 # It prints the figures it measured (docs/PERFORMANCE.md, Security).
 # Run from the repository root.
 set -u
@@ -172,6 +174,30 @@ elif cmd == "flood":            # N: refused anonymous requests, 8 KiB URLs, kee
         if not line:
             s = conn("127.0.0.50"); f = s.makefile("rb")
     print("codes=" + ",".join("%s:%d" % kv for kv in sorted(codes.items())))
+elif cmd == "inflight":         # COOKIE: 4 logged-in 20 MiB uploads at once
+    head = (b"POST /admin/rubrics/import HTTP/1.1\r\nHost: x\r\nCookie: kh_session=" +
+            sys.argv[3].encode() + b"\r\nContent-Type: application/octet-stream\r\n"
+            b"Content-Length: 20971520\r\n\r\n")
+    mib = b"a" * (1 << 20)
+    held = []
+    for i in range(3):          # 3 x 18 MiB held: 54 MiB in flight
+        c = conn()
+        c.sendall(head)
+        for _ in range(18):
+            c.sendall(mib)
+        held.append(c)
+    c = conn()                  # the 4th passes 64 MiB: 503 once complete
+    c.sendall(head)
+    try:
+        for _ in range(20):
+            c.sendall(mib)
+        data = c.recv(4096)
+    except OSError:
+        data = b""
+    print(data.split(b"\r\n")[0].decode() if data else "no answer")
+    for h in held:
+        h.close()
+    c.close()
 elif cmd == "login":            # USER PW SRC -> status
     print(login(sys.argv[3], sys.argv[4], sys.argv[5]))
 elif cmd == "raw":              # a request with two Content-Length headers
@@ -252,6 +278,11 @@ for k in $(seq 20); do py login jd1 password123 127.0.0.70 >/dev/null; done
 [ "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/admin1.jar" "$B/api/v1/me")" = 200 ] ||
     fail "jd1's logins ended admin1's session"
 
+# 8. body bytes in flight are capped server-wide (64 MiB): 503
+SID=$(awk '/kh_session/{print $7}' "$T/admin1.jar")
+r=$(py inflight "$SID")
+echo "uploads past the in-flight cap: $r"
+case $r in *" 503 "*) ;; *) fail "the 4th 20 MiB upload beside 54 MiB in flight: $r, want 503" ;; esac
 # 7. request smuggling and path tricks
 [ "$(py raw)" = 400 ] || fail "two Content-Length headers not refused"
 for p in '/years/2025/units/jd%00/self' '/years/2025/units/j%2Fd/self' '/years/2025/units/j%252Fd/self'; do
