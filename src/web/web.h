@@ -1,7 +1,8 @@
 /*
  * web.h - what the parts of `kaohe serve` share (private to src/cli/cmd_serve.c
- * and src/web/web_*.c): the server object, one request, the escapers, the
- * session table, the per-year cache and the route handlers.
+ * and the files of src/web/): the limits, the server object, one request, the
+ * escapers, the session table and login throttling, the per-year cache,
+ * the route table (routes.c), the policy (policy.c) and the handlers.
  *
  * Memory: strings passed in are borrowed for the call unless a comment
  * says otherwise; a web_req owns its body and output buffers.
@@ -124,11 +125,6 @@ void web_login_done(web_sessions *t, const char *user, const char *ip,
 /* Ends the account lock (a password change or enable through the CLI
  * since the lock started); seq: the audit seq checked up to. */
 void web_login_unlock(web_sessions *t, const char *user, int64_t seq);
-/* A plain counter: key allowed unless WEB_THROTTLE_FAILS failures
- * within WEB_THROTTLE_WINDOW seconds (the unit tests' building block). */
-bool web_throttle_allowed(web_sessions *t, const char *key, int64_t now);
-void web_throttle_fail(web_sessions *t, const char *key, int64_t now);
-void web_throttle_clear(web_sessions *t, const char *key);
 /* Counts an event under key ("r:ADDR": refused anonymous requests of
  * an address).  True when it opens a new window of WEB_REFUSAL_WINDOW
  * seconds for the key (the caller writes one audit record for the

@@ -1,9 +1,12 @@
 /*
  * web_http.c - the HTTP side of `kaohe serve`: the libmicrohttpd daemon
  * (internal polling thread with a thread pool over epoll, connection and
- * per-IP limits, timeouts), request bodies under a cap, the session and
- * CSRF gate in front of every handler, security headers on every
- * response, generic error pages, and signal handling for a graceful stop.
+ * per-IP limits, timeouts), the request pipeline (docs/DESIGN.md: path,
+ * route table, session and role, policy - all on the headers, before the
+ * body - then the body under its caps, CSRF, scope, handler and the
+ * failure check), the failure log and error pages, security headers on
+ * every response, the access log, and signal handling for a graceful
+ * stop.
  *
  * Store connections: one kh_store per worker thread, opened on the
  * thread's first request (pthread key) and closed after the daemon has
@@ -987,21 +990,6 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     return r;
 }
 
-static void peer_ip(web_req *r);
-
-/* The client's address: the peer's, or behind the TLS proxy
- * (--behind-tls-proxy) the proxy's X-Real-IP when the peer is the
- * loopback proxy itself, so that the per-address counters count
- * clients, not the proxy. */
-static void client_ip(web_req *r)
-{
-    peer_ip(r);
-    const char *real = web_header(r, "X-Real-IP");
-    if (r->app->secure_cookie && real && *real && strlen(real) < sizeof r->ip &&
-        (strcmp(r->ip, "127.0.0.1") == 0 || strcmp(r->ip, "::1") == 0))
-        snprintf(r->ip, sizeof r->ip, "%s", real);
-}
-
 static void peer_ip(web_req *r)
 {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
@@ -1016,6 +1004,19 @@ static void peer_ip(web_req *r)
     else if (sa->sa_family == AF_INET6)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
                   r->ip, sizeof r->ip);
+}
+
+/* The client's address: the peer's, or behind the TLS proxy
+ * (--behind-tls-proxy) the proxy's X-Real-IP when the peer is the
+ * loopback proxy itself, so that the per-address counters count
+ * clients, not the proxy. */
+static void client_ip(web_req *r)
+{
+    peer_ip(r);
+    const char *real = web_header(r, "X-Real-IP");
+    if (r->app->secure_cookie && real && *real && strlen(real) < sizeof r->ip &&
+        (strcmp(r->ip, "127.0.0.1") == 0 || strcmp(r->ip, "::1") == 0))
+        snprintf(r->ip, sizeof r->ip, "%s", real);
 }
 
 /* The headers-only first call: route, session, role, policy, then the

@@ -1,5 +1,6 @@
 /*
- * web_session.c - the web server's sessions and login throttling, kept
+ * web_session.c - the web server's sessions (at most WEB_SESSIONS_PER_USER
+ * a user), login throttling and the per-address event counters, kept
  * in memory (a restart logs everyone out, which is the safe direction).
  *
  * Session ids and CSRF tokens are 128 random bits from libsodium
@@ -209,16 +210,6 @@ static throttle *throttle_find(web_sessions *t, const char *key)
     return NULL;
 }
 
-bool web_throttle_allowed(web_sessions *t, const char *key, int64_t now)
-{
-    pthread_mutex_lock(&t->mu);
-    throttle *th = throttle_find(t, key);
-    bool ok = !th || th->fails < WEB_THROTTLE_FAILS ||
-              now - th->first >= WEB_THROTTLE_WINDOW;
-    pthread_mutex_unlock(&t->mu);
-    return ok;
-}
-
 /* The record of key, created (window starting now) when absent; the
  * caller holds the mutex. */
 static throttle *throttle_get(web_sessions *t, const char *key, int64_t now)
@@ -245,18 +236,6 @@ static throttle *throttle_get(web_sessions *t, const char *key, int64_t now)
     snprintf(th->key, sizeof th->key, "%s", key);
     th->first = now;
     return th;
-}
-
-void web_throttle_fail(web_sessions *t, const char *key, int64_t now)
-{
-    pthread_mutex_lock(&t->mu);
-    throttle *th = throttle_get(t, key, now);
-    if (now - th->first >= WEB_THROTTLE_WINDOW) {
-        th->fails = 0;
-        th->first = now;
-    }
-    th->fails++;
-    pthread_mutex_unlock(&t->mu);
 }
 
 bool web_refusal_count(web_sessions *t, const char *key, int64_t now,
@@ -351,14 +330,5 @@ void web_login_unlock(web_sessions *t, const char *user, int64_t seq)
         tu->fails = 0;
         tu->seq = seq;
     }
-    pthread_mutex_unlock(&t->mu);
-}
-
-void web_throttle_clear(web_sessions *t, const char *key)
-{
-    pthread_mutex_lock(&t->mu);
-    throttle *th = throttle_find(t, key);
-    if (th)
-        *th = t->t[--t->nt];
     pthread_mutex_unlock(&t->mu);
 }

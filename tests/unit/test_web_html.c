@@ -183,23 +183,6 @@ static void test_cookie(void **state)
     kh_buf_free(&b);
 }
 
-static void test_throttle(void **state)
-{
-    (void)state;
-    web_sessions *t = web_sessions_new(8);
-    for (int i = 0; i < WEB_THROTTLE_FAILS - 1; i++) {
-        web_throttle_fail(t, "u:alice", 100 + i);
-        assert_true(web_throttle_allowed(t, "u:alice", 100 + i));
-    }
-    web_throttle_fail(t, "u:alice", 110);
-    assert_false(web_throttle_allowed(t, "u:alice", 111));
-    assert_true(web_throttle_allowed(t, "u:bob", 111));
-    assert_true(web_throttle_allowed(t, "u:alice", 100 + WEB_THROTTLE_WINDOW));
-    web_throttle_clear(t, "u:alice");
-    assert_true(web_throttle_allowed(t, "u:alice", 112));
-    web_sessions_free(t);
-}
-
 /* A stranger at one address cannot lock another user out; the check
  * and the count are one step (parallel tries cannot pass the limit). */
 static void test_login_throttle(void **state)
@@ -299,7 +282,6 @@ int main(void)
         cmocka_unit_test(test_sessions),
         cmocka_unit_test(test_csrf),
         cmocka_unit_test(test_cookie),
-        cmocka_unit_test(test_throttle),
         cmocka_unit_test(test_login_throttle),
         cmocka_unit_test(test_session_limits),
     };
