@@ -228,25 +228,13 @@ static void pairs_free(pair *p, size_t n)
     free(p);
 }
 
-/* Sets (or with json NULL removes) input name in the list. */
-static kh_status pairs_set(pair **p, size_t *n, size_t *alloc,
+/* Appends input name with its JSON (NULL: remove it) to the list; the
+ * duplicates are resolved once by pairs_merge (a scan per key here made
+ * a save of n keys take n^2 comparisons). */
+static kh_status pairs_add(pair **p, size_t *n, size_t *alloc,
                            const kh_rubric *r, size_t item, const char *name,
                            char *json, size_t *order)
 {
-    for (size_t i = 0; i < *n; i++) {
-        if (strcmp((*p)[i].name, name) == 0) {
-            free((*p)[i].json);
-            if (json) {
-                (*p)[i].json = json;
-                return KH_OK;
-            }
-            free((*p)[i].name);
-            (*p)[i] = (*p)[--*n];
-            return KH_OK;
-        }
-    }
-    if (!json)
-        return KH_OK;
     if (*n == *alloc) {
         size_t na = *alloc ? *alloc * 2 : 8;
         pair *np = realloc(*p, na * sizeof *np);
@@ -266,6 +254,40 @@ static kh_status pairs_set(pair **p, size_t *n, size_t *alloc,
     }
     (*n)++;
     return KH_OK;
+}
+
+static int pair_name_cmp(const void *a, const void *b)
+{
+    const pair *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->order < y->order ? -1 : x->order > y->order);
+}
+
+/* Resolves the duplicates of pairs_add in O(n log n): of the entries of
+ * one name the last value wins (NULL: the input is removed), kept at the
+ * place (order) of the first, as a stored input updated in place. */
+static void pairs_merge(pair *p, size_t *n)
+{
+    if (*n > 1)
+        qsort(p, *n, sizeof *p, pair_name_cmp);
+    size_t w = 0;
+    for (size_t i = 0; i < *n;) {
+        size_t k = i + 1;
+        while (k < *n && strcmp(p[k].name, p[i].name) == 0)
+            k++;
+        pair keep = p[i];
+        keep.json = p[k - 1].json;
+        for (size_t d = i; d < k - 1; d++)
+            free(p[d].json);
+        for (size_t d = i + 1; d < k; d++)
+            free(p[d].name);
+        if (keep.json)
+            p[w++] = keep;
+        else
+            free(keep.name);
+        i = k;
+    }
+    *n = w;
 }
 
 /* `{"inputs": ..., "note": ..., "version": N}` for the audit log. */
@@ -404,7 +426,7 @@ kh_status kh_store_entry_set(kh_store *s, const char *actor, int year,
             if (!j || key->type != KH_NODE_SCALAR)
                 rc = KH_ENOMEM;
             else
-                rc = pairs_set(&pairs, &np, &ap, r, (size_t)ii, key->u.text,
+                rc = pairs_add(&pairs, &np, &ap, r, (size_t)ii, key->u.text,
                                j, &order);
         }
     }
@@ -421,13 +443,14 @@ kh_status kh_store_entry_set(kh_store *s, const char *actor, int year,
                 break;
             }
         }
-        rc = pairs_set(&pairs, &np, &ap, r, (size_t)ii, inputs[k].name, j,
+        rc = pairs_add(&pairs, &np, &ap, r, (size_t)ii, inputs[k].name, j,
                        &order);
     }
     if (rc != KH_OK) {
         rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
         goto fail;
     }
+    pairs_merge(pairs, &np);
     if (np > 1)
         qsort(pairs, np, sizeof *pairs, pair_cmp);
     kh_buf jb;

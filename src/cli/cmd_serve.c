@@ -15,7 +15,7 @@ static void serve_help(void)
 {
     printf(
         "Usage: kaohe serve [--db FILE] [--listen ADDR:PORT]\n"
-        "                   [--behind-tls-proxy]\n"
+        "                   [--behind-tls-proxy] [--access-log]\n"
         "\n"
         "Serves the assessment over HTTP: pages in Chinese for admins,\n"
         "inspectors, units and auditors, and the JSON API under /api/v1.\n"
@@ -29,7 +29,35 @@ static void serve_help(void)
         "                          port 0 picks a free one, printed at start)\n"
         "      --behind-tls-proxy  served over HTTPS by a reverse proxy: the\n"
         "                          session cookie is __Host- and Secure\n"
+        "      --access-log        one line per request on stdout (time,\n"
+        "                          request id, address, user, request,\n"
+        "                          status); failures always go to stderr\n"
         "  -h, --help              show this help\n");
+}
+
+/* `kaohe serve --dump-routes` (not in the help: for the tests): one
+ * line a route of the table, "METHODS PATTERN ROLES ACTION BODY SCOPE",
+ * so that the route matrix test walks every route and fails on a route
+ * without a policy rule. */
+static int dump_routes(void)
+{
+    static const char *const roles[] = {"anon", "admin", "inspector",
+                                        "unit", "auditor"};
+    for (size_t i = 0; i < web_route_count(); i++) {
+        const web_route *rt = web_route_at(i);
+        printf("%s%s%s %s ", rt->methods & WEB_GET ? "G" : "",
+               rt->methods & WEB_POST ? "P" : "",
+               rt->methods & WEB_PUT ? "U" : "", rt->pattern);
+        const char *sep = "";
+        for (unsigned b = 0; b < 5; b++)
+            if (rt->roles & (1u << b)) {
+                printf("%s%s", sep, roles[b]);
+                sep = ",";
+            }
+        printf(" %s %zu %s\n", web_action_name(rt->action), rt->body_limit,
+               rt->scope == WEB_SCOPE_YEAR ? "year" : "-");
+    }
+    return fflush(stdout) == 0 ? KH_EXIT_OK : KH_EXIT_FAILURE;
 }
 
 int kh_cmd_serve(int argc, char **argv)
@@ -38,11 +66,13 @@ int kh_cmd_serve(int argc, char **argv)
         {"db", required_argument, NULL, 'd'},
         {"listen", required_argument, NULL, 'l'},
         {"behind-tls-proxy", no_argument, NULL, 't'},
+        {"access-log", no_argument, NULL, 'a'},
+        {"dump-routes", no_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     const char *db = getenv("KAOHE_DB");
     const char *listen = "127.0.0.1:8080";
-    bool tls = false;
+    bool tls = false, access_log = false;
     int c;
     opterr = 0;
     optind = 1;
@@ -51,6 +81,8 @@ int kh_cmd_serve(int argc, char **argv)
         case 'd': db = optarg; break;
         case 'l': listen = optarg; break;
         case 't': tls = true; break;
+        case 'a': access_log = true; break;
+        case 'R': return dump_routes();
         case 'h': serve_help(); return KH_EXIT_OK;
         default:
             return kh_cli_usage_error("serve", "unknown or incomplete option "
@@ -82,6 +114,7 @@ int kh_cmd_serve(int argc, char **argv)
     memset(&app, 0, sizeof app);
     app.db_path = strdup(db);
     app.secure_cookie = tls;
+    app.access_log = access_log;
     const char *now = getenv("KAOHE_NOW");
     if (now && *now)
         app.fixed_now = strtoll(now, NULL, 10);
@@ -95,6 +128,7 @@ int kh_cmd_serve(int argc, char **argv)
     }
     pthread_mutex_init(&app.stores_mu, NULL);
     pthread_mutex_init(&app.cache_mu, NULL);
+    pthread_mutex_init(&app.inflight_mu, NULL);
 
     int rc = web_run(&app, listen);
 
@@ -107,6 +141,7 @@ int kh_cmd_serve(int argc, char **argv)
     pthread_key_delete(app.store_key);
     pthread_mutex_destroy(&app.stores_mu);
     pthread_mutex_destroy(&app.cache_mu);
+    pthread_mutex_destroy(&app.inflight_mu);
     free(app.db_path);
     return rc;
 }

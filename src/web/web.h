@@ -1,7 +1,8 @@
 /*
  * web.h - what the parts of `kaohe serve` share (private to src/cli/cmd_serve.c
- * and src/web/web_*.c): the server object, one request, the escapers, the
- * session table, the per-year cache and the route handlers.
+ * and the files of src/web/): the limits, the server object, one request, the
+ * escapers, the session table and login throttling, the per-year cache,
+ * the route table (routes.c), the policy (policy.c) and the handlers.
  *
  * Memory: strings passed in are borrowed for the call unless a comment
  * says otherwise; a web_req owns its body and output buffers.
@@ -24,12 +25,28 @@
 
 #define WEB_BODY_CAP ((size_t)1 << 20)        /* forms and JSON: 1 MiB */
 #define WEB_UPLOAD_CAP ((size_t)20 << 20)     /* evidence uploads: 20 MiB */
+#define WEB_ANON_BODY_CAP ((size_t)16 << 10)  /* any body without a session */
+#define WEB_ENTRY_BODY_CAP ((size_t)64 << 10) /* one entry's save or preview */
+#define WEB_INPUTS_MAX 64                     /* keys of an entry's inputs */
+#define WEB_INFLIGHT_CAP ((size_t)64 << 20)   /* body bytes held, all requests */
+#define WEB_SEG_MAX 8                         /* path segments of a route */
+#define WEB_PATH_MAX 2048                     /* bytes of a request path */
+#define WEB_YEAR_MIN 1900                     /* years a URL or form names */
+#define WEB_YEAR_MAX 9999
 #define WEB_SESSION_IDLE (30 * 60)            /* seconds */
 #define WEB_SESSION_ABSOLUTE (8 * 3600)
 #define WEB_THROTTLE_FAILS 5                  /* failures per window ... */
 #define WEB_THROTTLE_WINDOW (15 * 60)         /* ... lock for this long */
+#define WEB_THROTTLE_ADDR_FAILS 20            /* one address, any accounts */
+#define WEB_THROTTLE_ACCOUNT_ADDRS 5          /* addresses that lock an account */
+#define WEB_SESSIONS_PER_USER 8               /* a user's oldest goes first */
 #define WEB_SESSIONS_MAX 4096
+#define WEB_REFUSAL_WINDOW 600                /* one audit record per address */
+#define WEB_AUDIT_URL_MAX 256                 /* bytes of a URL in the audit log */
 #define WEB_STORE_CACHE_KIB 2048              /* SQLite page cache per thread */
+#define WEB_CONN_MAX 1024                     /* connections at once */
+#define WEB_CONN_PER_ADDR 16                  /* per client address (direct) */
+#define WEB_CONN_TIMEOUT 15                   /* seconds without a byte */
 
 /* ---- HTML escapers (web_html.c): one per context ------------------- */
 
@@ -57,9 +74,11 @@ typedef struct web_sessions web_sessions;
 web_sessions *web_sessions_new(size_t max);
 void web_sessions_free(web_sessions *t);
 /* Starts a new session with fresh random id and CSRF token (a login
- * always gets a new id: no fixation).  When the table is full the
- * oldest session is dropped.  *out gets a copy. */
-void web_session_create(web_sessions *t, const char *user, kh_role role,
+ * always gets a new id: no fixation).  A user holds at most
+ * WEB_SESSIONS_PER_USER: their own oldest goes first.  When the table
+ * is full of live sessions of other users, none of theirs is dropped:
+ * false (the login is refused).  *out gets a copy. */
+bool web_session_create(web_sessions *t, const char *user, kh_role role,
                         const char *unit, int64_t now, web_session *out);
 /* Finds a live session by id (constant-time compare) and marks it seen;
  * a session idle for WEB_SESSION_IDLE or older than WEB_SESSION_ABSOLUTE
@@ -80,11 +99,38 @@ void web_session_cookie(kh_buf *out, const char *id, bool secure);
 /* The cookie's name for the mode. */
 const char *web_session_cookie_name(bool secure);
 
-/* Login throttling: key is "u:NAME" or "ip:ADDR".  Allowed unless
- * WEB_THROTTLE_FAILS failures within WEB_THROTTLE_WINDOW seconds. */
-bool web_throttle_allowed(web_sessions *t, const char *key, int64_t now);
-void web_throttle_fail(web_sessions *t, const char *key, int64_t now);
-void web_throttle_clear(web_sessions *t, const char *key);
+/* Login throttling (docs/DESIGN.md, "Login throttling").  Three
+ * counters per WEB_THROTTLE_WINDOW: the address (WEB_THROTTLE_ADDR_FAILS
+ * failures, any account), the (account, address) pair
+ * (WEB_THROTTLE_FAILS) and the account, which counts the distinct
+ * addresses that failed on it and locks at WEB_THROTTLE_ACCOUNT_ADDRS:
+ * a stranger at one address can lock the account only for that address.
+ * web_login_begin checks all three and counts the attempt as a failure
+ * in one step under the table's mutex (parallel tries cannot pass the
+ * limit); web_login_done undoes the count on success.  known: the
+ * request comes from a live session of that user (the account lock does
+ * not apply).  *lock_seq gets the audit seq at which the account lock
+ * started (0: none). */
+typedef enum web_login_gate {
+    WEB_LOGIN_OK,
+    WEB_LOGIN_ADDRESS,          /* this address (for this account) waits */
+    WEB_LOGIN_ACCOUNT,          /* the account is locked */
+} web_login_gate;
+web_login_gate web_login_begin(web_sessions *t, const char *user,
+                               const char *ip, bool known, int64_t now,
+                               bool *new_addr, int64_t *lock_seq);
+/* seq: the store's audit seq now (remembered when a lock starts). */
+void web_login_done(web_sessions *t, const char *user, const char *ip,
+                    bool ok, bool new_addr, int64_t seq, int64_t now);
+/* Ends the account lock (a password change or enable through the CLI
+ * since the lock started); seq: the audit seq checked up to. */
+void web_login_unlock(web_sessions *t, const char *user, int64_t seq);
+/* Counts an event under key ("r:ADDR": refused anonymous requests of
+ * an address).  True when it opens a new window of WEB_REFUSAL_WINDOW
+ * seconds for the key (the caller writes one audit record for the
+ * window); *prev gets the count of the window that ended (0: none). */
+bool web_refusal_count(web_sessions *t, const char *key, int64_t now,
+                       int *prev);
 
 /* ---- the server ---------------------------------------------------- */
 
@@ -93,6 +139,7 @@ typedef struct web_year web_year;
 typedef struct kh_web {
     char *db_path;              /* owned */
     bool secure_cookie;         /* --behind-tls-proxy */
+    bool access_log;            /* --access-log: one stdout line a request */
     web_sessions *sessions;
     /* One store connection per worker thread (see web_http.c). */
     pthread_key_t store_key;
@@ -104,6 +151,9 @@ typedef struct kh_web {
     web_year *years[16];
     size_t nyears;
     int64_t fixed_now;          /* $KAOHE_NOW, 0 = the clock */
+    /* Body bytes held by requests in flight (WEB_INFLIGHT_CAP). */
+    pthread_mutex_t inflight_mu;
+    size_t inflight;
 } kh_web;
 
 /* One field of a multipart/form-data body (uploads). */
@@ -119,6 +169,16 @@ struct MHD_PostProcessor;
 /* One request as the handlers see it. */
 typedef struct web_req {
     kh_web *app;
+    const struct web_route *route;  /* the row matched (routes.c) */
+    struct web_match *m;        /* its path values (owned) */
+    char *raw_path;             /* the path as sent, not decoded (owned) */
+    bool started;               /* the headers-only first call is done */
+    size_t inflight;            /* body bytes counted in app->inflight */
+    char allow[32];             /* Allow header of a 405, or "" */
+    unsigned long long id;      /* request id, for the logs */
+    const char *retry_after;    /* Retry-After header (static), or NULL */
+    kh_status fail_st;          /* first store failure (web_store_check) */
+    kh_err *fail_err;           /* its messages (owned), or NULL */
     struct MHD_Connection *conn;
     const char *method;
     const char *url;
@@ -131,6 +191,7 @@ typedef struct web_req {
     web_field *fields, *fields_last;
     size_t upload_total, upload_cap;
     bool bad_form;
+    bool inflight_full;         /* WEB_INFLIGHT_CAP reached: 503 */
     kh_store *store;            /* this thread's connection */
     bool logged_in;
     web_session sess;           /* valid when logged_in */
@@ -158,12 +219,33 @@ int web_run(kh_web *app, const char *listen);
 
 /* Request helpers (web_http.c). */
 const char *web_header(web_req *r, const char *name);
+/* Logs one line for a server-side failure to stderr: time, request
+ * id, route, user and the messages on e (may be NULL). */
+void web_log_failure(web_req *r, kh_status st, const kh_err *e);
+/* Checks a store call's status: KH_OK and KH_DONE pass (true); any
+ * other is recorded (the first one) and false is returned.  After the
+ * handler the dispatcher answers a recorded failure with web_fail's
+ * page in place of whatever the handler wrote: a page never shows an
+ * empty table for a store error. */
+bool web_store_check(web_req *r, kh_status st, const kh_err *e);
+/* Answers a failed store call: logs it, then 503 with Retry-After when
+ * the store is busy, 507 when the disk is full, else 500 (a Chinese
+ * page, or JSON under /api/). */
+void web_fail(web_req *r, kh_status st, const kh_err *e);
+/* Counts a refused anonymous request: one audit record per address and
+ * WEB_REFUSAL_WINDOW with the previous window's count, not one each. */
+void web_count_refusal(web_req *r, const char *why);
+/* The same for any repeated event: one audit record (actor, action,
+ * why) per address, action and window. */
+void web_count_event(web_req *r, const char *actor, const char *action,
+                     const char *why);
 /* Records a refused access in the audit log (who, what, why). */
 void web_audit_refusal(web_req *r, const char *why);
-/* Writes an audit record in its own transaction; failures are ignored
- * (the request's outcome does not depend on them). */
-void web_audit(web_req *r, const char *actor, const char *action,
-               const char *object, const char *new_value);
+/* Writes an audit record in its own transaction.  A failure is
+ * recorded on the request (web_store_check): the request it records
+ * fails with it. */
+kh_status web_audit(web_req *r, const char *actor, const char *action,
+                    const char *object, const char *new_value);
 /* Redirects (303) to a local path. */
 void web_redirect(web_req *r, const char *path);
 /* A generic error page (HTML) or JSON error for status, never echoing
@@ -178,11 +260,11 @@ char *web_form_get(web_req *r, const char *name);
 /* The first uploaded file field named name of a multipart body (NULL
  * when absent or not multipart); borrowed from the request. */
 const web_field *web_form_file(web_req *r, const char *name);
-/* True when the URL takes uploads (the 20 MiB cap and multipart):
- * evidence and the administration's imports. */
-bool web_upload_url(const char *url);
-/* Splits a path into at most max segments (decoded, NUL-terminated, in
- * buf); returns the count or -1 when it has more or is malformed. */
+/* Splits a path into at most max segments (decoded once, NUL-terminated,
+ * in buf); returns the count, -1 when it has more segments or is too
+ * long, -2 when it is malformed: a bad escape, "//", "." or "..", or a
+ * segment holding NUL, '/' or '\\' once decoded, or "%25" (a double
+ * encoding). */
 int web_split_path(const char *url, char *buf, size_t bufsz,
                    const char **seg, int max);
 
@@ -232,27 +314,169 @@ bool web_deflate(const void *in, size_t n, unsigned char **out,
  * "gzip", "x-gzip" or "*" with a q-value above 0 (web_http.c). */
 bool web_accepts_gzip(const char *accept_encoding);
 
-/* ---- handlers ------------------------------------------------------ */
+/* ---- the route table (routes.c) ------------------------------------ */
 
-/* The JSON API under /api/v1 (web_api.c); true when the path was one. */
-bool web_api_route(web_req *r);
-/* The HTML pages (web_pages.c); true when the path was one. */
-bool web_pages_route(web_req *r);
-/* Renders the results page body of a year (web_pages.c), for the cache. */
-void web_pages_results_body(const web_year *y, kh_buf *out);
+/* What a route asks the policy (policy.c): one rule per action. */
+typedef enum web_action {
+    WEB_A_NONE = 0,         /* no rule: a route must never have it */
+    WEB_A_ANYONE,           /* the login form, static files */
+    WEB_A_SIGNED_IN,        /* any logged-in user */
+    WEB_A_ADMIN,            /* administration and every admin-only change */
+    WEB_A_READ_ALL,         /* the whole year: results, documents, audit */
+    WEB_A_SHEET,            /* one unit's score sheet or result */
+    WEB_A_ENTRY_READ,       /* a unit's entries of the path's phase */
+    WEB_A_ENTRY_WRITE,
+    WEB_A_SELF_READ,        /* the same by phase (web_entry_action) */
+    WEB_A_SELF_WRITE,
+    WEB_A_INSPECTION_READ,
+    WEB_A_INSPECTION_WRITE,
+    WEB_A_EVIDENCE_READ,    /* a unit's evidence (either phase) */
+} web_action;
 
-/* Permissions (web_api.c), shared by the pages. */
+/* Methods of a route (GET also answers HEAD). */
+enum { WEB_GET = 1, WEB_POST = 2, WEB_PUT = 4 };
+/* Roles a route lets through before the body is read; ANON: no login. */
+enum {
+    WEB_ANON = 1,
+    WEB_ADMIN = 2 << KH_ROLE_ADMIN,
+    WEB_INSPECTOR = 2 << KH_ROLE_INSPECTOR,
+    WEB_UNIT = 2 << KH_ROLE_UNIT,
+    WEB_AUDITOR = 2 << KH_ROLE_AUDITOR,
+    WEB_USERS = WEB_ADMIN | WEB_INSPECTOR | WEB_UNIT | WEB_AUDITOR,
+    WEB_READERS = WEB_ADMIN | WEB_AUDITOR,
+};
+/* Year states a route serves (bits of 1 << kh_year_state). */
+#define WEB_STATES_ANY 0xffu
+/* What the dispatcher loads before the handler. */
+typedef enum web_scope {
+    WEB_SCOPE_NONE,         /* nothing */
+    WEB_SCOPE_YEAR,         /* the :year's cached data (404 when absent) */
+} web_scope;
+
+/* The values of a matched path.  Pattern segments: a literal, or
+ * :year (1900..9999), :phase (self|inspection), :unit, or :arg (any
+ * other value: an item, an id, a hash, a user name). */
+typedef struct web_match {
+    int n;
+    const char *seg[WEB_SEG_MAX];
+    char buf[WEB_PATH_MAX];
+    int year;               /* 0 when the pattern has no :year */
+    const char *unit;       /* NULL when none */
+    kh_phase phase;
+    const char *arg;        /* NULL when none */
+    web_year *y;            /* WEB_SCOPE_YEAR: a reference the dispatcher
+                               releases after the handler */
+} web_match;
+
+typedef void web_handler(web_req *r, web_match *m);
+
+typedef struct web_route {
+    unsigned methods;       /* WEB_GET | WEB_POST | WEB_PUT */
+    const char *pattern;    /* "/years/:year/units/:unit/:phase" */
+    web_handler *handler;
+    unsigned roles;         /* WEB_ANON, WEB_ADMIN, ... */
+    unsigned states;        /* WEB_STATES_ANY or bits of kh_year_state */
+    size_t body_limit;      /* for a logged-in user; 0: no body */
+    web_scope scope;
+    web_action action;      /* the policy rule (policy.c) */
+} web_route;
+
+/* Matches method and path (raw, percent-encoded) against the table.
+ * Returns the row, or NULL with *status 400 (malformed path), 404 (no
+ * row) or 405 (rows for the path, none for the method; allow gets the
+ * Allow header's value). */
+const web_route *web_route_find(const char *method, const char *path,
+                                web_match *m, unsigned *status,
+                                char *allow, size_t allowsz);
+/* The table, for the tests and `kaohe serve --dump-routes`. */
+size_t web_route_count(void);
+const web_route *web_route_at(size_t i);
+/* Names for the dump. */
+const char *web_action_name(web_action a);
+
+/* ---- the policy (policy.c) ----------------------------------------- */
+
+/* May the request's user do act on (year, unit)?  year 0 and unit NULL
+ * when the action names none.  Every page, API call, document and
+ * download asks this one function. */
+bool web_may(web_req *r, web_action act, int year, const char *unit);
+/* The entry action for a phase (WEB_A_SELF_READ, ...). */
+web_action web_entry_action(kh_phase phase, bool write);
+
 typedef enum web_access { WEB_READ, WEB_WRITE } web_access;
-/* May the session read/write entries of (year, unit, phase)? */
+/* Shorthand: web_may with web_entry_action(phase, acc == WEB_WRITE). */
 bool web_may_entry(web_req *r, int year, const char *unit, kh_phase phase,
                    web_access acc);
-/* May the session read the year's whole results? */
-bool web_may_results(web_req *r, kh_year_state st);
+
+/* ---- handlers (reached through routes.c) --------------------------- */
+
 /* Login: checks throttles and the password, audits the outcome, creates
  * the session and sets the cookie.  Returns KH_OK, KH_EPERM (wrong) or
  * KH_ELIMIT (throttled). */
 kh_status web_login(web_req *r, const char *user, const char *password);
+/* The throttled password check of a login and of /password's old
+ * password: KH_OK (role and unit set; *unit malloc'd, caller frees),
+ * KH_EPERM (wrong) or KH_ELIMIT (throttled, counted in the audit log
+ * once per address and window). */
+kh_status web_check_password(web_req *r, const char *user,
+                             const char *password, kh_role *role,
+                             char **unit);
 void web_logout(web_req *r);
+
+/* The JSON API (web_api.c). */
+void web_api_login(web_req *r);
+void web_api_me(web_req *r);
+void web_api_results(web_req *r, int year);
+void web_api_unit_result(web_req *r, int year, const char *unit);
+void web_api_preview(web_req *r, int year, const char *unit,
+                     const char *item, kh_phase phase);
+void web_api_entry_get(web_req *r, int year, const char *unit,
+                       const char *item, kh_phase phase);
+void web_api_entry_put(web_req *r, int year, const char *unit,
+                       const char *item, kh_phase phase);
+
+/* The pages (web_pages.c). */
+void web_page_login(web_req *r);
+void web_page_password(web_req *r);
+void web_page_home(web_req *r);
+void web_page_year(web_req *r, web_year *y);
+void web_page_rubric(web_req *r, web_year *y);
+void web_page_results(web_req *r, web_year *y);
+void web_page_sheet(web_req *r, web_year *y, const char *unit);
+void web_page_entry_form(web_req *r, web_year *y, const char *unit,
+                         kh_phase phase);
+void web_post_item(web_req *r, web_year *y, const char *unit,
+                   kh_phase phase, const char *item);
+/* Renders the results page body of a year (web_pages.c), for the cache. */
+void web_pages_results_body(const web_year *y, kh_buf *out);
+
+/* Administration and the audit log (web_admin.c); admin only except the
+ * audit log (admin and auditor). */
+void web_page_audit(web_req *r);
+void web_page_admin_years(web_req *r);
+void web_post_year_open(web_req *r);
+void web_page_admin_year(web_req *r, int year);
+void web_post_advance(web_req *r, int year, bool reopen);
+void web_post_assign(web_req *r, int year);
+void web_post_units_import(web_req *r, int year);
+void web_page_rubrics(web_req *r);
+void web_post_rubric_import(web_req *r);
+void web_page_rubric_diff(web_req *r);
+void web_page_users(web_req *r);
+void web_post_user_add(web_req *r);
+void web_post_user_disable(web_req *r, const char *name);
+
+/* The official documents of issue 5 (web_reports.c). */
+void web_export_xlsx(web_req *r, const web_year *y);
+void web_page_notice(web_req *r, const web_year *y);
+void web_page_followup_report(web_req *r, const web_year *y);
+void web_page_print_sheet(web_req *r, const web_year *y, const char *unit);
+void web_page_compare(web_req *r);
+void web_page_history(web_req *r, const char *unit);
+
+/* Static files (web_static.c). */
+void web_static_css(web_req *r);
+void web_static_js(web_req *r);
 
 /* The frame and pieces of every page (web_pages.c), shared by the
  * other page modules: page_begin sets status 200 and writes the header
@@ -272,9 +496,6 @@ void web_refuse_page(web_req *r, const char *why);
  * back; used after a refused form (web_admin.c). */
 void web_errors_page(web_req *r, unsigned status, const char *title,
                      const kh_err *e, const char *back);
-/* The administration pages and the audit log viewer (web_admin.c);
- * true when the path was one.  The session is logged in. */
-bool web_admin_route(web_req *r);
 
 /* Evidence (web_evidence.c).  The block of an item on a form: its
  * files with download links and, when may_write, the upload form. */
@@ -312,21 +533,5 @@ void web_records_post(web_req *r, const web_year *y, const char *unit,
 /* GET /years/Y/dept-items: every unit by the department's items (admin
  * with edit links; auditor reads). */
 void web_dept_items_page(web_req *r, const web_year *y);
-
-/* The official documents of issue 5 (web_reports.c).  May the session
- * see unit's printable score sheet?  Admin and auditor always, a unit
- * user its own once published, an inspector its assigned units. */
-bool web_may_sheet(web_req *r, int year, kh_year_state st, const char *unit);
-/* GET /years/Y/export.xlsx, /years/Y/notice, /years/Y/followup/report
- * and /years/Y/units/U/sheet (seg: the n decoded path segments); true
- * when the path was one. */
-bool web_reports_year_route(web_req *r, const web_year *y, int n,
-                            const char *const *seg);
-/* GET /compare?years=A,B and /units/U/history; true when the path was
- * one. */
-bool web_reports_route(web_req *r, int n, const char *const *seg);
-
-/* Static files (web_static.c). */
-bool web_static_route(web_req *r);
 
 #endif

@@ -84,7 +84,7 @@ static void done(web_req *r, kh_status st, const kh_err *e, const char *back)
         web_redirect(r, kh_buf_str(&b));
         kh_buf_free(&b);
     } else if (st == KH_ENOMEM || st == KH_EDB || st == KH_EIO) {
-        web_error_page(r, 500, NULL);
+        web_fail(r, st, e);
     } else {
         web_errors_page(r, st == KH_ECONFLICT ? 409 : 422, "操作未完成", e,
                         back);
@@ -135,7 +135,7 @@ static kh_status year_row(void *ctx, const kh_year_info *y)
     return KH_OK;
 }
 
-static void page_years(web_req *r)
+void web_page_admin_years(web_req *r)
 {
     web_page_begin(r, "年度管理");
     kh_buf *o = &r->out;
@@ -146,7 +146,7 @@ static void page_years(web_req *r)
                    "</tr></thead><tbody>\n");
     kh_err *e = kh_err_new();
     if (e)
-        kh_store_year_each(r->store, 0, year_row, o, e);
+        web_store_check(r, kh_store_year_each(r->store, 0, year_row, o, e), e);
     kh_buf_puts(o, "</tbody></table>\n<h2>新建考核年度</h2><form method=\""
                    "post\" action=\"/admin/years\" id=\"year-open\">");
     web_csrf_field(r);
@@ -155,7 +155,8 @@ static void page_years(web_req *r)
                    "name=\"rubric\" required>");
     if (e) {
         kh_err_clear(e);
-        kh_store_rubric_each(r->store, rubric_option, o, e);
+        web_store_check(r,
+                        kh_store_rubric_each(r->store, rubric_option, o, e), e);
     }
     kh_err_free(e);
     kh_buf_puts(o, "</select></label> <button type=\"submit\">新建</button>"
@@ -163,7 +164,7 @@ static void page_years(web_req *r)
     web_page_end(r);
 }
 
-static void post_year_open(web_req *r)
+void web_post_year_open(web_req *r)
 {
     char *year = web_form_get(r, "year");
     char *rub = web_form_get(r, "rubric");
@@ -262,7 +263,7 @@ static kh_status unit_check(void *ctx, const kh_unit_row *u)
     return KH_OK;
 }
 
-static void page_admin_year(web_req *r, int year)
+void web_page_admin_year(web_req *r, int year)
 {
     char title[64];
     snprintf(title, sizeof title, "%d 年度管理", year);
@@ -272,10 +273,13 @@ static void page_admin_year(web_req *r, int year)
     admin_nav(o);
     kh_err *e = kh_err_new();
     year_ctx c = {r, year, KH_YEAR_DRAFT, false};
-    if (!e || kh_store_year_each(r->store, year, year_info_cb, &c, e) != KH_OK ||
-        !c.found) {
+    kh_status st = e ? kh_store_year_each(r->store, year, year_info_cb, &c, e)
+                     : KH_ENOMEM;
+    if (st != KH_ENOTFOUND)
+        web_store_check(r, st, e);
+    if ((st != KH_OK && st != KH_DONE) || !c.found) {
         kh_err_free(e);
-        web_error_page(r, 404, NULL);
+        web_error_page(r, 404, NULL);   /* replaced by web_fail on failure */
         return;
     }
     /* transitions */
@@ -317,30 +321,33 @@ static void page_admin_year(web_req *r, int year)
     kh_buf_puts(o, "<table id=\"units\"><thead><tr><th>编号</th><th>名称</th>"
                    "<th>类别</th><th>支部</th></tr></thead><tbody>\n");
     kh_err_clear(e);
-    kh_store_unit_each(r->store, year, unit_row, o, e);
+    web_store_check(r, kh_store_unit_each(r->store, year, unit_row, o, e), e);
     kh_buf_puts(o, "</tbody></table>\n");
     /* assignments */
     kh_buf_puts(o, "<h2>考核组成员分工</h2><table id=\"assignments\"><thead>"
                    "<tr><th>考核组成员</th><th>单位</th></tr></thead><tbody>\n");
     kh_err_clear(e);
-    kh_store_assign_each(r->store, NULL, year, assign_row, o, e);
+    web_store_check(r,
+                    kh_store_assign_each(r->store, NULL, year, assign_row, o, e), e);
     kh_buf_printf(o, "</tbody></table>\n<form method=\"post\" action=\"/admin/"
                      "years/%d/assign\" id=\"assign\">", year);
     web_csrf_field(r);
     kh_buf_puts(o, "<label>考核组成员 <select name=\"user\" required>");
     kh_err_clear(e);
-    kh_store_user_each(r->store, NULL, inspector_option, o, e);
+    web_store_check(r,
+                    kh_store_user_each(r->store, NULL, inspector_option, o, e), e);
     kh_buf_puts(o, "</select></label><fieldset><legend>负责的单位（保存后即为"
                    "该成员本年度的全部单位）</legend>");
     kh_err_clear(e);
-    kh_store_unit_each(r->store, year, unit_check, o, e);
+    web_store_check(r,
+                    kh_store_unit_each(r->store, year, unit_check, o, e), e);
     kh_buf_puts(o, "</fieldset><button type=\"submit\">保存分工</button>"
                    "</form>\n");
     kh_err_free(e);
     web_page_end(r);
 }
 
-static void post_advance(web_req *r, int year, bool reopen)
+void web_post_advance(web_req *r, int year, bool reopen)
 {
     char *reason = web_form_get(r, "reason");
     char *allow = web_form_get(r, "allow_missing");
@@ -370,7 +377,7 @@ static void post_advance(web_req *r, int year, bool reopen)
     free(allow);
 }
 
-static void post_units_import(web_req *r, int year)
+void web_post_units_import(web_req *r, int year)
 {
     char back[64];
     snprintf(back, sizeof back, "/admin/years/%d", year);
@@ -427,7 +434,7 @@ static kh_status pick_cb(void *ctx, const kh_unit_row *u)
     return KH_OK;
 }
 
-static void post_assign(web_req *r, int year)
+void web_post_assign(web_req *r, int year)
 {
     char back[64];
     snprintf(back, sizeof back, "/admin/years/%d", year);
@@ -468,7 +475,7 @@ static kh_status rubric_row(void *ctx, const kh_rubric_row *row)
     return KH_OK;
 }
 
-static void page_rubrics(web_req *r)
+void web_page_rubrics(web_req *r)
 {
     web_page_begin(r, "评分标准版本");
     kh_buf *o = &r->out;
@@ -478,7 +485,8 @@ static void page_rubrics(web_req *r)
                    "</th><th>导入时间</th><th>导入人</th></tr></thead><tbody>\n");
     kh_err *e = kh_err_new();
     if (e)
-        kh_store_rubric_each(r->store, rubric_row, o, e);
+        web_store_check(r,
+                        kh_store_rubric_each(r->store, rubric_row, o, e), e);
     kh_buf_puts(o, "</tbody></table>\n<h2>导入评分标准</h2><form method=\"post"
                    "\" action=\"/admin/rubrics/import\" enctype=\"multipart/"
                    "form-data\" id=\"rubric-import\">");
@@ -490,12 +498,14 @@ static void page_rubrics(web_req *r)
                    " id=\"rubric-diff\"><label>原版本 <select name=\"a\">");
     if (e) {
         kh_err_clear(e);
-        kh_store_rubric_each(r->store, rubric_option, o, e);
+        web_store_check(r,
+                        kh_store_rubric_each(r->store, rubric_option, o, e), e);
     }
     kh_buf_puts(o, "</select></label> <label>新版本 <select name=\"b\">");
     if (e) {
         kh_err_clear(e);
-        kh_store_rubric_each(r->store, rubric_option, o, e);
+        web_store_check(r,
+                        kh_store_rubric_each(r->store, rubric_option, o, e), e);
     }
     kh_err_free(e);
     kh_buf_puts(o, "</select></label> <button type=\"submit\">比较</button>"
@@ -503,7 +513,7 @@ static void page_rubrics(web_req *r)
     web_page_end(r);
 }
 
-static void post_rubric_import(web_req *r)
+void web_post_rubric_import(web_req *r)
 {
     const web_field *f = web_form_file(r, "file");
     kh_err *e = kh_err_new();
@@ -520,7 +530,7 @@ static void post_rubric_import(web_req *r)
     kh_err_free(e);
 }
 
-static void page_rubric_diff(web_req *r)
+void web_page_rubric_diff(web_req *r)
 {
     const char *a = query(r, "a"), *b = query(r, "b");
     kh_err *e = kh_err_new();
@@ -585,7 +595,7 @@ static kh_status user_row(void *ctx, const kh_user_row *u)
     return KH_OK;
 }
 
-static void page_users(web_req *r)
+void web_page_users(web_req *r)
 {
     web_page_begin(r, "用户管理");
     kh_buf *o = &r->out;
@@ -596,7 +606,8 @@ static void page_users(web_req *r)
                    "\n");
     kh_err *e = kh_err_new();
     if (e)
-        kh_store_user_each(r->store, NULL, user_row, r, e);
+        web_store_check(r,
+                        kh_store_user_each(r->store, NULL, user_row, r, e), e);
     kh_err_free(e);
     kh_buf_puts(o, "</tbody></table>\n<h2>添加用户</h2><form method=\"post\" "
                    "action=\"/admin/users\" id=\"user-add\">");
@@ -614,7 +625,7 @@ static void page_users(web_req *r)
     web_page_end(r);
 }
 
-static void post_user_add(web_req *r)
+void web_post_user_add(web_req *r)
 {
     char *name = web_form_get(r, "name");
     char *role = web_form_get(r, "role");
@@ -645,7 +656,7 @@ static void post_user_add(web_req *r)
     }
 }
 
-static void post_user_disable(web_req *r, const char *name)
+void web_post_user_disable(web_req *r, const char *name)
 {
     char *d = web_form_get(r, "disabled");
     kh_err *e = kh_err_new();
@@ -758,9 +769,9 @@ static void filter_input(kh_buf *o, const char *label, const char *name,
     kh_buf_puts(o, "\" size=\"12\"></label> ");
 }
 
-static void page_audit(web_req *r)
+void web_page_audit(web_req *r)
 {
-    if (r->sess.role != KH_ROLE_ADMIN && r->sess.role != KH_ROLE_AUDITOR) {
+    if (!web_may(r, WEB_A_READ_ALL, 0, NULL)) {
         web_refuse_page(r, "audit log: role");
         return;
     }
@@ -779,7 +790,8 @@ static void page_audit(web_req *r)
         web_error_page(r, 500, NULL);
         return;
     }
-    kh_store_audit_each(r->store, year, unit, audit_cb, &c, e);
+    web_store_check(r,
+                    kh_store_audit_each(r->store, year, unit, audit_cb, &c, e), e);
     /* Newest first: page 1 holds the last AUDIT_PAGE matches. */
     size_t pages = c.total ? (c.total + AUDIT_PAGE - 1) / AUDIT_PAGE : 1;
     if ((size_t)page > pages)
@@ -795,7 +807,8 @@ static void page_audit(web_req *r)
     c.total = 0;
     kh_err_clear(e);
     if (c.rows)
-        kh_store_audit_each(r->store, year, unit, audit_cb, &c, e);
+        web_store_check(r,
+                        kh_store_audit_each(r->store, year, unit, audit_cb, &c, e), e);
 
     web_page_begin(r, "审计日志");
     kh_buf *o = &r->out;
@@ -803,7 +816,10 @@ static void page_audit(web_req *r)
         admin_nav(o);
     int64_t count = 0;
     kh_err_clear(e);
-    if (kh_store_audit_verify(r->store, &count, e) == KH_OK) {
+    kh_status vst = kh_store_audit_verify(r->store, &count, e);
+    if (vst != KH_EINVAL)   /* a broken chain is shown; a failure fails */
+        web_store_check(r, vst, e);
+    if (vst == KH_OK) {
         kh_buf_printf(o, "<p class=\"msg ok\" id=\"audit-verify\">审计日志校验"
                          "通过：共 %" PRId64 " 条记录，哈希链完整。</p>\n",
                       count);
@@ -848,80 +864,4 @@ static void page_audit(web_req *r)
     kh_buf_puts(o, "</nav>\n");
     kh_err_free(e);
     web_page_end(r);
-}
-
-/* ---- routing ----------------------------------------------------------- */
-
-bool web_admin_route(web_req *r)
-{
-    bool get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
-    bool post = strcmp(r->method, "POST") == 0;
-    char buf[2048];
-    const char *seg[8];
-    int n = web_split_path(r->url, buf, sizeof buf, seg, 8);
-    if (n < 1)
-        return false;
-    if (strcmp(seg[0], "audit") == 0 && n == 1) {
-        if (!get)
-            web_error_page(r, 405, NULL);
-        else
-            page_audit(r);
-        return true;
-    }
-    if (strcmp(seg[0], "admin") != 0)
-        return false;
-    if (r->sess.role != KH_ROLE_ADMIN) {
-        web_refuse_page(r, "administration: role");
-        return true;
-    }
-    if (!get && !post) {
-        web_error_page(r, 405, NULL);
-        return true;
-    }
-    if (n == 1) {
-        web_redirect(r, "/admin/years");
-        return true;
-    }
-    int year = 0;
-    if (n >= 3 && strcmp(seg[1], "years") == 0) {
-        char *end;
-        long y = strtol(seg[2], &end, 10);
-        if (*end || y < 1900 || y > 9999)
-            return false;
-        year = (int)y;
-    }
-    if (n == 2 && strcmp(seg[1], "years") == 0) {
-        get ? page_years(r) : post_year_open(r);
-    } else if (n == 3 && year && get) {
-        page_admin_year(r, year);
-    } else if (n == 4 && year && post && strcmp(seg[3], "advance") == 0) {
-        post_advance(r, year, false);
-    } else if (n == 4 && year && post && strcmp(seg[3], "reopen") == 0) {
-        post_advance(r, year, true);
-    } else if (n == 4 && year && post && strcmp(seg[3], "assign") == 0) {
-        post_assign(r, year);
-    } else if (n == 5 && year && post && strcmp(seg[3], "units") == 0 &&
-               strcmp(seg[4], "import") == 0) {
-        post_units_import(r, year);
-    } else if (n == 2 && strcmp(seg[1], "rubrics") == 0 && get) {
-        page_rubrics(r);
-    } else if (n == 3 && strcmp(seg[1], "rubrics") == 0 &&
-               strcmp(seg[2], "import") == 0 && post) {
-        post_rubric_import(r);
-    } else if (n == 3 && strcmp(seg[1], "rubrics") == 0 &&
-               strcmp(seg[2], "diff") == 0 && get) {
-        page_rubric_diff(r);
-    } else if (n == 2 && strcmp(seg[1], "users") == 0) {
-        get ? page_users(r) : post_user_add(r);
-    } else if (n == 4 && strcmp(seg[1], "users") == 0 &&
-               strcmp(seg[3], "disable") == 0 && post) {
-        post_user_disable(r, seg[2]);
-    } else {
-        /* a POST-only action asked for with GET, or an unknown path */
-        bool action = (n == 4 && year) || (n == 5 && year) ||
-                      (n == 3 && strcmp(seg[1], "rubrics") == 0) ||
-                      (n == 4 && strcmp(seg[1], "users") == 0);
-        web_error_page(r, action ? 405 : 404, NULL);
-    }
-    return true;
 }

@@ -1,19 +1,8 @@
 /*
- * web_api.c - the JSON API under /api/v1 and the permission rules the
- * pages share.  Every request is checked on the server against the
- * session's role and the object it names:
- *
- *   admin      everything;
- *   inspector  inspection entries of the units assigned to them for that
- *              year (read and write), and the self entries of those units
- *              (read only: the inspection form shows them);
- *   unit       its own unit's self entries only;
- *   auditor    reads everything, writes nothing.
- *
- * The whole year's results (rankings of every unit) are for admin and
- * auditor; a unit user sees its own published score sheet on the pages
- * and its own published result through GET .../units/U/result.
- * The year's state is enforced by the store (KH_ESTATE -> 403).
+ * web_api.c - the JSON API under /api/v1 (reached through routes.c).
+ * Every request is checked on the server against the session's role and
+ * the object it names by the one policy (policy.c); the year's state is
+ * enforced by the store (KH_ESTATE -> 403).
  */
 #include "web.h"
 
@@ -26,68 +15,91 @@
 #include "kaohe/report.h"
 #include "kaohe/score.h"
 
-/* ---- permissions --------------------------------------------------- */
+/* ---- login and logout ---------------------------------------------- */
 
-typedef struct assign_ctx {
-    const char *unit;
+typedef struct unlock_ctx {
+    const char *user;
+    int64_t after;
     bool found;
-} assign_ctx;
+} unlock_ctx;
 
-static kh_status assign_cb(void *ctx, const kh_assign_row *row)
+static kh_status unlock_cb(void *ctx, const kh_audit_row *row)
 {
-    assign_ctx *a = ctx;
-    if (strcmp(row->unit, a->unit) == 0) {
-        a->found = true;
+    unlock_ctx *c = ctx;
+    if (row->seq > c->after && row->rec.object &&
+        strcmp(row->rec.object, c->user) == 0 &&
+        (strcmp(row->rec.action, "user.passwd") == 0 ||
+         strcmp(row->rec.action, "user.enable") == 0)) {
+        c->found = true;
         return KH_DONE;
     }
     return KH_OK;
 }
 
-static bool assigned(web_req *r, int year, const char *unit)
+/* An account lock ends when the password was changed or the user
+ * enabled (kaohe user passwd / enable) after it started: the audit log
+ * is the store's record of it, read only while the account is locked
+ * and the log grew since the last look. */
+static bool unlocked_by_cli(web_req *r, const char *user, int64_t lock_seq)
 {
     kh_err *e = kh_err_new();
-    if (!e)
-        return false;
-    assign_ctx a = {unit, false};
-    kh_store_assign_each(r->store, r->sess.user, year, assign_cb, &a, e);
+    int64_t seq = 0;
+    unlock_ctx c = {user, lock_seq, false};
+    kh_status st = e ? kh_store_change_seq(r->store, &seq, e) : KH_ENOMEM;
+    if (st == KH_OK && seq > lock_seq)
+        st = kh_store_audit_each(r->store, 0, NULL, unlock_cb, &c, e);
+    web_store_check(r, st, e);
     kh_err_free(e);
-    return a.found;
+    if (st == KH_OK || st == KH_DONE)
+        web_login_unlock(r->app->sessions, user, c.found ? 0 : seq);
+    return c.found;
 }
 
-bool web_may_entry(web_req *r, int year, const char *unit, kh_phase phase,
-                   web_access acc)
+static int64_t audit_seq(web_req *r)
 {
-    if (!r->logged_in)
-        return false;
-    switch (r->sess.role) {
-    case KH_ROLE_ADMIN:
-        return true;
-    case KH_ROLE_AUDITOR:
-        return acc == WEB_READ;
-    case KH_ROLE_UNIT:
-        return phase == KH_PHASE_SELF && strcmp(unit, r->sess.unit) == 0;
-    case KH_ROLE_INSPECTOR:
-        return (phase == KH_PHASE_INSPECTION || acc == WEB_READ) &&
-               assigned(r, year, unit);
+    kh_err *e = kh_err_new();
+    int64_t seq = 0;
+    kh_status st = e ? kh_store_change_seq(r->store, &seq, e) : KH_ENOMEM;
+    web_store_check(r, st, e);
+    kh_err_free(e);
+    return seq;
+}
+
+kh_status web_check_password(web_req *r, const char *user,
+                             const char *password, kh_role *role,
+                             char **unit)
+{
+    web_sessions *t = r->app->sessions;
+    bool known = r->logged_in && strcmp(r->sess.user, user) == 0;
+    bool new_addr;
+    int64_t lock_seq;
+    web_login_gate g = web_login_begin(t, user, r->ip, known, r->now,
+                                       &new_addr, &lock_seq);
+    if (g == WEB_LOGIN_ACCOUNT && unlocked_by_cli(r, user, lock_seq))
+        g = web_login_begin(t, user, r->ip, known, r->now, &new_addr,
+                            &lock_seq);
+    if (g != WEB_LOGIN_OK) {
+        web_count_event(r, user, "web.login_throttled",
+                        g == WEB_LOGIN_ACCOUNT ? "account locked"
+                                               : "address throttled");
+        return KH_ELIMIT;
     }
-    return false;
+    kh_err *e = kh_err_new();
+    kh_status st = e ? kh_store_user_verify(r->store, user, password, role,
+                                            unit, e)
+                     : KH_ENOMEM;
+    bool failed = st == KH_EDB || st == KH_ENOMEM || st == KH_EIO;
+    if (failed)   /* a store failure, not a wrong password */
+        web_store_check(r, st, e);
+    kh_err_free(e);
+    web_login_done(t, user, r->ip, st == KH_OK, new_addr,
+                   st == KH_OK ? 0 : audit_seq(r), r->now);
+    return st == KH_OK ? KH_OK : KH_EPERM;
 }
-
-bool web_may_results(web_req *r, kh_year_state st)
-{
-    (void)st;
-    return r->logged_in && (r->sess.role == KH_ROLE_ADMIN ||
-                            r->sess.role == KH_ROLE_AUDITOR);
-}
-
-/* ---- login and logout ---------------------------------------------- */
 
 kh_status web_login(web_req *r, const char *user, const char *password)
 {
     kh_web *app = r->app;
-    char ukey[KH_USER_NAME_MAX + 8], ikey[80];
-    snprintf(ukey, sizeof ukey, "u:%.64s", user);
-    snprintf(ikey, sizeof ikey, "ip:%s", r->ip);
     char actor[KH_USER_NAME_MAX + 1];
     snprintf(actor, sizeof actor, "%s", user);
     kh_buf v;
@@ -95,37 +107,36 @@ kh_status web_login(web_req *r, const char *user, const char *password)
     kh_buf_puts(&v, "{\"ip\":");
     web_json_str(&v, r->ip);
     kh_buf_putc(&v, '}');
-    if (!web_throttle_allowed(app->sessions, ukey, r->now) ||
-        !web_throttle_allowed(app->sessions, ikey, r->now)) {
-        web_audit(r, actor, "web.login_throttled", NULL, kh_buf_str(&v));
+    kh_role role = KH_ROLE_AUDITOR;
+    char *unit = NULL;
+    kh_status st = web_check_password(r, user, password, &role, &unit);
+    if (st != KH_OK) {
+        if (st == KH_EPERM)
+            web_audit(r, actor, "web.login_failed", NULL, kh_buf_str(&v));
+        kh_buf_free(&v);
+        free(unit);
+        return st;
+    }
+    if (r->logged_in)   /* a new id at every login */
+        web_session_destroy(app->sessions, r->sess.id);
+    r->logged_in = web_session_create(app->sessions, user, role, unit,
+                                      r->now, &r->sess);
+    free(unit);
+    if (!r->logged_in) {
         kh_buf_free(&v);
         return KH_ELIMIT;
     }
-    kh_err *e = kh_err_new();
-    kh_role role = KH_ROLE_AUDITOR;
-    char *unit = NULL;
-    kh_status st = e ? kh_store_user_verify(r->store, user, password, &role,
-                                            &unit, e)
-                     : KH_ENOMEM;
-    kh_err_free(e);
-    if (st != KH_OK) {
-        web_throttle_fail(app->sessions, ukey, r->now);
-        web_throttle_fail(app->sessions, ikey, r->now);
-        web_audit(r, actor, "web.login_failed", NULL, kh_buf_str(&v));
-        kh_buf_free(&v);
-        free(unit);
-        return KH_EPERM;
-    }
-    web_throttle_clear(app->sessions, ukey);
-    if (r->logged_in)   /* a new id at every login */
-        web_session_destroy(app->sessions, r->sess.id);
-    web_session_create(app->sessions, user, role, unit, r->now, &r->sess);
-    r->logged_in = true;
-    free(unit);
     kh_buf_reset(&r->cookie);
     web_session_cookie(&r->cookie, r->sess.id, app->secure_cookie);
-    web_audit(r, r->sess.user, "web.login", NULL, kh_buf_str(&v));
+    kh_status ast = web_audit(r, r->sess.user, "web.login", NULL,
+                              kh_buf_str(&v));
     kh_buf_free(&v);
+    if (ast != KH_OK) {   /* no session that the log does not record */
+        web_session_destroy(app->sessions, r->sess.id);
+        r->logged_in = false;
+        kh_buf_reset(&r->cookie);
+        return ast;
+    }
     return KH_OK;
 }
 
@@ -202,7 +213,7 @@ static void refuse(web_req *r, const char *why)
 
 /* ---- routes ---------------------------------------------------------- */
 
-static void api_login(web_req *r)
+void web_api_login(web_req *r)
 {
     kh_err *e = kh_err_new();
     json_body jb;
@@ -243,7 +254,7 @@ static void api_login(web_req *r)
     kh_arena_free(jb.arena);
 }
 
-static void api_me(web_req *r)
+void web_api_me(web_req *r)
 {
     r->status = 200;
     r->ctype = "application/json";
@@ -260,17 +271,7 @@ static void api_me(web_req *r)
     kh_buf_puts(&r->out, "}\n");
 }
 
-static bool parse_year(const char *s, int *out)
-{
-    char *end;
-    long y = strtol(s, &end, 10);
-    if (*end || y < 1900 || y > 9999 || s[0] < '0' || s[0] > '9')
-        return false;
-    *out = (int)y;
-    return true;
-}
-
-static void api_results(web_req *r, int year)
+void web_api_results(web_req *r, int year)
 {
     web_year *y;
     kh_status st = web_year_get(r, year, &y);
@@ -282,7 +283,7 @@ static void api_results(web_req *r, int year)
         web_error_json(r, 500, "internal");
         return;
     }
-    if (!web_may_results(r, y->state)) {
+    if (!web_may(r, WEB_A_READ_ALL, year, NULL)) {
         web_year_put(r->app, y);
         refuse(r, "results: role");
         return;
@@ -341,7 +342,7 @@ static void node_json(kh_buf *o, const kh_node *n)
  *               "row": {...}}]}
  * Admin and auditor always; a unit user for its own unit once the year
  * is published; everyone else 403. */
-static void api_unit_result(web_req *r, int year, const char *unit)
+void web_api_unit_result(web_req *r, int year, const char *unit)
 {
     web_year *y;
     kh_status st = web_year_get(r, year, &y);
@@ -350,10 +351,7 @@ static void api_unit_result(web_req *r, int year, const char *unit)
                        st == KH_ENOTFOUND ? "not_found" : "internal");
         return;
     }
-    bool own = r->sess.role == KH_ROLE_UNIT &&
-               strcmp(unit, r->sess.unit) == 0 &&
-               y->state >= KH_YEAR_PUBLISHED;
-    if (!web_may_results(r, y->state) && !own) {
+    if (!web_may(r, WEB_A_SHEET, year, unit)) {
         web_year_put(r->app, y);
         refuse(r, "unit result: role, unit or not yet published");
         return;
@@ -442,7 +440,7 @@ static kh_status entry_cb(void *ctx, const kh_entry_row *row)
     return KH_DONE;
 }
 
-static void api_entry_get(web_req *r, int year, const char *unit,
+void web_api_entry_get(web_req *r, int year, const char *unit,
                           const char *item, kh_phase phase)
 {
     web_year *y;
@@ -479,7 +477,7 @@ static void api_entry_get(web_req *r, int year, const char *unit,
     r->ctype = "application/json";
 }
 
-static void api_entry_put(web_req *r, int year, const char *unit,
+void web_api_entry_put(web_req *r, int year, const char *unit,
                           const char *item, kh_phase phase)
 {
     kh_err *e = kh_err_new();
@@ -510,6 +508,12 @@ static void api_entry_put(web_req *r, int year, const char *unit,
         if (inputs->type != KH_NODE_MAP) {
             kh_err_at(e, inputs->line, inputs->col, "inputs",
                       "must be an object of input names and values");
+        } else if (inputs->n > WEB_INPUTS_MAX) {
+            /* An item has a handful of inputs; a wide object is refused
+             * before the store merges it. */
+            kh_err_at(e, inputs->line, inputs->col, "inputs",
+                      "has %u keys; an entry takes at most %d",
+                      (unsigned)inputs->n, WEB_INPUTS_MAX);
         } else {
             kv = calloc(inputs->n + 1, sizeof *kv);
             if (!kv) {
@@ -563,7 +567,7 @@ static void api_entry_put(web_req *r, int year, const char *unit,
         web_error_json(r, 404, "not_found");
         break;
     default:
-        web_error_json(r, 500, "internal");
+        web_fail(r, st, e);
         break;
     }
 out:
@@ -599,7 +603,7 @@ static bool numeric(const char *v)
  * 200 {"score": N} or 422 with located errors.  Values are what a
  * person typed; they are typed by the term that reads them, as a save
  * does. */
-static void api_preview(web_req *r, int year, const char *unit,
+void web_api_preview(web_req *r, int year, const char *unit,
                         const char *item, kh_phase phase)
 {
     web_year *y = NULL;
@@ -706,99 +710,4 @@ out:
     kh_err_free(e);
     if (y)
         web_year_put(r->app, y);
-}
-
-bool web_api_route(web_req *r)
-{
-    char buf[2048];
-    const char *seg[8];
-    int n = web_split_path(r->url, buf, sizeof buf, seg, 8);
-    if (n < 2 || strcmp(seg[0], "api") != 0 || strcmp(seg[1], "v1") != 0)
-        return false;
-    bool get = strcmp(r->method, "GET") == 0;
-    bool post = strcmp(r->method, "POST") == 0;
-    bool put = strcmp(r->method, "PUT") == 0;
-
-    if (n == 3 && strcmp(seg[2], "login") == 0) {
-        if (!post)
-            web_error_json(r, 405, "method");
-        else
-            api_login(r);
-        return true;
-    }
-    if (!r->logged_in) {
-        web_error_json(r, 401, "login_required");
-        return true;
-    }
-    if (n == 3 && strcmp(seg[2], "logout") == 0) {
-        if (!post) {
-            web_error_json(r, 405, "method");
-            return true;
-        }
-        web_logout(r);
-        r->status = 200;
-        r->ctype = "application/json";
-        kh_buf_puts(&r->out, "{}\n");
-        return true;
-    }
-    if (n == 3 && strcmp(seg[2], "me") == 0 && get) {
-        api_me(r);
-        return true;
-    }
-    int year;
-    if (n < 4 || strcmp(seg[2], "years") != 0 || !parse_year(seg[3], &year))
-        return false;
-    if (n == 5 && strcmp(seg[4], "results") == 0) {
-        if (!get)
-            web_error_json(r, 405, "method");
-        else
-            api_results(r, year);
-        return true;
-    }
-    if (n == 7 && strcmp(seg[4], "units") == 0 &&
-        strcmp(seg[6], "result") == 0) {
-        if (!get)
-            web_error_json(r, 405, "method");
-        else
-            api_unit_result(r, year, seg[5]);
-        return true;
-    }
-    if (n == 8 && strcmp(seg[4], "preview") == 0) {
-        kh_phase phase;
-        if (!kh_phase_parse(seg[7], &phase)) {
-            web_error_json(r, 404, "not_found");
-            return true;
-        }
-        if (!post) {
-            web_error_json(r, 405, "method");
-            return true;
-        }
-        if (!web_may_entry(r, year, seg[5], phase, WEB_READ)) {
-            refuse(r, "preview: role or unit");
-            return true;
-        }
-        api_preview(r, year, seg[5], seg[6], phase);
-        return true;
-    }
-    if (n == 8 && strcmp(seg[4], "entries") == 0) {
-        kh_phase phase;
-        if (!kh_phase_parse(seg[7], &phase)) {
-            web_error_json(r, 404, "not_found");
-            return true;
-        }
-        if (!get && !put) {
-            web_error_json(r, 405, "method");
-            return true;
-        }
-        if (!web_may_entry(r, year, seg[5], phase, get ? WEB_READ : WEB_WRITE)) {
-            refuse(r, "entry: role or unit");
-            return true;
-        }
-        if (get)
-            api_entry_get(r, year, seg[5], seg[6], phase);
-        else
-            api_entry_put(r, year, seg[5], seg[6], phase);
-        return true;
-    }
-    return false;
 }

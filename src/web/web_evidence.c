@@ -65,7 +65,8 @@ void web_evidence_block(web_req *r, int year, const char *unit,
     list_ctx c = {r, item, kh_phase_name(phase), year, 0};
     kh_err *e = kh_err_new();
     if (e)
-        kh_store_evidence_each(r->store, year, unit, list_cb, &c, e);
+        web_store_check(r,
+                        kh_store_evidence_each(r->store, year, unit, list_cb, &c, e), e);
     kh_err_free(e);
     if (c.n)
         kh_buf_puts(o, "</ul>");
@@ -97,6 +98,32 @@ static void back_url(kh_buf *b, int year, const char *unit, kh_phase phase)
     kh_buf_printf(b, "/%s", kh_phase_name(phase));
 }
 
+/* The name a file is stored under: the uploaded name when its
+ * extension matches the type detected from the content, else the name
+ * without its extension plus the type's ("poly.html" holding a PDF is
+ * stored as "poly.pdf"): a download never carries an extension that
+ * makes a browser or desktop treat the bytes as another type.  NULL on
+ * OOM (caller frees). */
+static char *stored_name(const char *name, kh_evidence_type type)
+{
+    const char *ext = kh_evidence_type_name(type);
+    const char *dot = name ? strrchr(name, '.') : NULL;
+    if (dot && (strcasecmp(dot + 1, ext) == 0 ||
+                (type == KH_EVIDENCE_JPG && strcasecmp(dot + 1, "jpeg") == 0)))
+        return strdup(name);
+    size_t base = name ? (dot ? (size_t)(dot - name) : strlen(name)) : 0;
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    if (base)
+        kh_buf_add(&b, name, base);
+    else
+        kh_buf_puts(&b, "evidence");
+    kh_buf_printf(&b, ".%s", ext);
+    char *out = kh_buf_take(&b, NULL);
+    kh_buf_free(&b);
+    return out;
+}
+
 void web_evidence_upload(web_req *r, int year, const char *unit,
                          kh_phase phase, const char *item)
 {
@@ -112,6 +139,7 @@ void web_evidence_upload(web_req *r, int year, const char *unit,
     kh_evidence_type type;
     char hash[KH_EVIDENCE_HASH_SZ];
     const char *why = NULL;
+    char *name = NULL;
     kh_status st = KH_ENOMEM;
     if (!e)
         goto out;
@@ -122,12 +150,14 @@ void web_evidence_upload(web_req *r, int year, const char *unit,
                                        &type, e)) != KH_OK) {
         why = "文件类型不符合要求，未上传。佐证材料只接受 PDF、JPG、PNG、"
               "Word（DOC/DOCX）和 Excel（XLS/XLSX）文件。";
+    } else if (!(name = stored_name(f->filename, type))) {
+        st = KH_ENOMEM;
     } else if ((st = kh_store_begin(r->store, e)) == KH_OK) {
-        st = kh_store_evidence_put(r->store, r->sess.user, f->filename,
+        st = kh_store_evidence_put(r->store, r->sess.user, name,
                                    f->data.data, f->data.len, 0, hash, e);
         if (st == KH_OK)
             st = kh_store_evidence_attach(r->store, r->sess.user, year, unit,
-                                          item, phase, hash, f->filename, e);
+                                          item, phase, hash, name, e);
         if (st == KH_OK)
             st = kh_store_commit(r->store, e);
         else
@@ -161,10 +191,11 @@ out:
         kh_buf_puts(&r->out, "\">返回表单</a></p>");
         web_page_end(r);
     } else {
-        web_error_page(r, 500, NULL);
+        web_fail(r, st, e);
     }
     kh_buf_free(&back);
     kh_err_free(e);
+    free(name);
 }
 
 typedef struct find_ctx {
@@ -172,6 +203,7 @@ typedef struct find_ctx {
     const char *hash;
     bool found, allowed;
     char type[8];
+    char *name;         /* the name attached to the allowed link (owned) */
 } find_ctx;
 
 static kh_status find_cb(void *ctx, const kh_evidence_row *row)
@@ -185,10 +217,11 @@ static kh_status find_cb(void *ctx, const kh_evidence_row *row)
     if (row->item && row->phase && kh_phase_parse(row->phase, &ph)) {
         if (web_may_entry(c->r, row->year, row->unit, ph, WEB_READ))
             c->allowed = true;
-    } else if (c->r->sess.role == KH_ROLE_ADMIN ||
-               c->r->sess.role == KH_ROLE_AUDITOR) {
+    } else if (web_may(c->r, WEB_A_READ_ALL, row->year, NULL)) {
         c->allowed = true;
     }
+    if (c->allowed && !c->name && !(c->name = strdup(row->name)))
+        return KH_ENOMEM;
     return c->allowed ? KH_DONE : KH_OK;
 }
 
@@ -213,7 +246,7 @@ static const char *mime(const char *type)
 void web_evidence_download(web_req *r, int year, const char *unit,
                            const char *hash)
 {
-    find_ctx c = {r, hash, false, false, ""};
+    find_ctx c = {r, hash, false, false, "", NULL};
     kh_err *e = kh_err_new();
     if (!e) {
         web_error_page(r, 500, NULL);
@@ -221,27 +254,35 @@ void web_evidence_download(web_req *r, int year, const char *unit,
     }
     bool full = strlen(hash) == KH_EVIDENCE_HASH_SZ - 1;
     if (full)
-        kh_store_evidence_each(r->store, year, unit, find_cb, &c, e);
-    if (!c.found) {
+        web_store_check(r,
+                        kh_store_evidence_each(r->store, year, unit, find_cb, &c, e), e);
+    if (!c.found || !c.allowed) {
         kh_err_free(e);
-        web_error_page(r, 404, NULL);
+        free(c.name);
+        if (!c.found)
+            web_error_page(r, 404, NULL);
+        else
+            web_refuse_page(r, "evidence download: role or unit");
         return;
     }
-    if (!c.allowed) {
-        kh_err_free(e);
-        web_refuse_page(r, "evidence download: role or unit");
-        return;
-    }
-    char *name = NULL;
+    /* The name served is the one attached to this unit's entry, not the
+     * first uploader's of the same bytes (evidence.name). */
+    char *first = NULL;
     kh_err_clear(e);
     kh_buf_reset(&r->out);
-    kh_status st = kh_store_evidence_get(r->store, hash, &r->out, &name, e);
-    kh_err_free(e);
+    kh_status st = kh_store_evidence_get(r->store, hash, &r->out, &first, e);
+    free(first);
     if (st != KH_OK) {
-        free(name);
-        web_error_page(r, st == KH_ENOTFOUND ? 404 : 500, NULL);
+        if (st == KH_ENOTFOUND)
+            web_error_page(r, 404, NULL);
+        else
+            web_fail(r, st, e);
+        kh_err_free(e);
+        free(c.name);
         return;
     }
+    kh_err_free(e);
+    char *name = c.name;
     r->status = 200;
     r->ctype = mime(c.type);
     kh_buf d;
@@ -277,7 +318,8 @@ size_t *web_evidence_counts(web_req *r, int year, const kh_assess *a)
     kh_err *e = kh_err_new();
     if (counts && e) {
         count_ctx c = {a, counts};
-        kh_store_evidence_each(r->store, year, NULL, count_cb, &c, e);
+        web_store_check(r,
+                        kh_store_evidence_each(r->store, year, NULL, count_cb, &c, e), e);
     }
     kh_err_free(e);
     return counts;

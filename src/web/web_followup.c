@@ -67,7 +67,7 @@ static void unit_options(kh_buf *o, const kh_node *units)
 
 void web_followup_page(web_req *r, int year, kh_year_state state)
 {
-    if (r->sess.role != KH_ROLE_ADMIN && r->sess.role != KH_ROLE_AUDITOR) {
+    if (!web_may(r, WEB_A_READ_ALL, year, NULL)) {
         web_refuse_page(r, "follow-up page: role");
         return;
     }
@@ -93,17 +93,24 @@ void web_followup_page(web_req *r, int year, kh_year_state state)
         web_page_end(r);
         goto out;
     }
-    if (web_may_results(r, state))
+    if (web_may(r, WEB_A_READ_ALL, year, NULL))
         kh_buf_printf(o, "<nav class=\"noprint\"><a href=\"/years/%d/followup/"
                          "report\" id=\"link-followup-report\">整改跟踪报告"
                          "（打印）</a></nav>\n", year);
     const kh_node *rep = NULL, *prac = NULL;
-    if (kh_store_followup_report(r->store, year, KH_FOLLOWUP_JSON, &fb, e) ==
-        KH_OK)
+    /* A year not published has no report (KH_ESTATE: nothing to list);
+     * a store failure (KH_EDB, KH_ENOMEM, KH_EIO) fails the page. */
+    kh_status st = kh_store_followup_report(r->store, year, KH_FOLLOWUP_JSON,
+                                            &fb, e);
+    if (st == KH_OK)
         rep = parse(ar, &fb, e);
-    if (kh_store_practice_report(r->store, year, KH_FOLLOWUP_JSON, &pb, e) ==
-        KH_OK)
+    else if (st == KH_EDB || st == KH_ENOMEM || st == KH_EIO)
+        web_store_check(r, st, e);
+    st = kh_store_practice_report(r->store, year, KH_FOLLOWUP_JSON, &pb, e);
+    if (st == KH_OK)
         prac = parse(ar, &pb, e);
+    else if (st == KH_EDB || st == KH_ENOMEM || st == KH_EIO)
+        web_store_check(r, st, e);
     const kh_node *units = rep ? kh_node_get(rep, "units") : NULL;
     const kh_node *tot = rep ? kh_node_get(rep, "totals") : NULL;
     kh_buf_puts(o, "<p id=\"followup-totals\">截至 ");
@@ -245,10 +252,39 @@ out:
     kh_err_free(e);
 }
 
+/* Is id one of the year's follow-up items?  The URL names the year;
+ * an item of another year is "no such item" here (scope check).  A
+ * store failure is returned as is. */
+static kh_status item_of_year(web_req *r, int year, const char *id,
+                              bool *found, kh_err *e)
+{
+    *found = false;
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    kh_arena *ar = kh_arena_new();
+    kh_status st = ar ? kh_store_followup_report(r->store, year,
+                                                 KH_FOLLOWUP_JSON, &b, e)
+                      : KH_ENOMEM;
+    const kh_node *rep = st == KH_OK ? parse(ar, &b, e) : NULL;
+    if (st == KH_OK && !rep)
+        st = KH_EDB;
+    const kh_node *units = rep ? kh_node_get(rep, "units") : NULL;
+    for (size_t i = 0; units && i < units->n && !*found; i++) {
+        const kh_node *items = kh_node_get(&units->u.kids[i], "items");
+        for (size_t k = 0; items && k < items->n && !*found; k++) {
+            const char *v = sget(&items->u.kids[k], "id");
+            *found = v && strcmp(v, id) == 0;
+        }
+    }
+    kh_arena_free(ar);
+    kh_buf_free(&b);
+    return st;
+}
+
 void web_followup_post(web_req *r, int year, const char *what,
                        const char *id)
 {
-    if (r->sess.role != KH_ROLE_ADMIN) {
+    if (!web_may(r, WEB_A_ADMIN, year, NULL)) {
         web_refuse_page(r, "follow-up change: role");
         return;
     }
@@ -285,10 +321,14 @@ void web_followup_post(web_req *r, int year, const char *what,
         } else if (strcmp(what, "close") == 0) {
             char *end;
             long long n = id ? strtoll(id, &end, 10) : 0;
-            st = !id || *end || n <= 0
-                     ? kh_err_at(e, 0, 0, "id", "no such item")
-                     : kh_store_followup_item_close(r->store, r->sess.user,
-                                                    (int64_t)n, v[0], NULL, e);
+            bool found = false;
+            if (id && !*end && n > 0)
+                st = item_of_year(r, year, id, &found, e);
+            if (st == KH_OK)
+                st = !found ? kh_err_at(e, 0, 0, "id", "no such item")
+                            : kh_store_followup_item_close(
+                                  r->store, r->sess.user, (int64_t)n, v[0],
+                                  NULL, e);
         } else {
             st = kh_store_practice_add(r->store, r->sess.user, year, v[0],
                                        v[1], v[2], NULL, e);
@@ -301,7 +341,7 @@ void web_followup_post(web_req *r, int year, const char *what,
         snprintf(ok, sizeof ok, "%s?ok=1", back);
         web_redirect(r, ok);
     } else if (st == KH_ENOMEM || st == KH_EDB || st == KH_EIO) {
-        web_error_page(r, 500, NULL);
+        web_fail(r, st, e);
     } else {
         web_errors_page(r, 422, "操作未完成", e, back);
     }

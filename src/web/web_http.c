@@ -1,9 +1,12 @@
 /*
  * web_http.c - the HTTP side of `kaohe serve`: the libmicrohttpd daemon
  * (internal polling thread with a thread pool over epoll, connection and
- * per-IP limits, timeouts), request bodies under a cap, the session and
- * CSRF gate in front of every handler, security headers on every
- * response, generic error pages, and signal handling for a graceful stop.
+ * per-IP limits, timeouts), the request pipeline (docs/DESIGN.md: path,
+ * route table, session and role, policy - all on the headers, before the
+ * body - then the body under its caps, CSRF, scope, handler and the
+ * failure check), the failure log and error pages, security headers on
+ * every response, the access log, and signal handling for a graceful
+ * stop.
  *
  * Store connections: one kh_store per worker thread, opened on the
  * thread's first request (pthread key) and closed after the daemon has
@@ -95,41 +98,89 @@ const char *web_header(web_req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
-void web_audit(web_req *r, const char *actor, const char *action,
-               const char *object, const char *new_value)
+kh_status web_audit(web_req *r, const char *actor, const char *action,
+                    const char *object, const char *new_value)
 {
-    if (!r->store)
-        return;
-    kh_err *e = kh_err_new();
-    if (!e)
-        return;
+    kh_err *e = r->store ? kh_err_new() : NULL;
+    if (!e) {
+        kh_status st = r->store ? KH_ENOMEM : KH_EDB;
+        web_store_check(r, st, NULL);
+        return st;
+    }
     kh_audit_rec rec = {.actor = actor && *actor ? actor : "-",
                         .action = action,
                         .object = object,
                         .new_value = new_value};
-    if (kh_store_begin(r->store, e) == KH_OK) {
-        if (kh_store_audit(r->store, &rec, e) == KH_OK)
-            kh_store_commit(r->store, e);
+    kh_status st = kh_store_begin(r->store, e);
+    if (st == KH_OK) {
+        st = kh_store_audit(r->store, &rec, e);
+        if (st == KH_OK)
+            st = kh_store_commit(r->store, e);
         else
             kh_store_rollback(r->store);
     }
+    web_store_check(r, st, e);
     kh_err_free(e);
+    return st;
+}
+
+/* The request's path cut at WEB_AUDIT_URL_MAX bytes (a 30 KB URL must
+ * not cost 30 KB of audit log); returns buf. */
+static const char *audit_url(const web_req *r, char *buf)
+{
+    snprintf(buf, WEB_AUDIT_URL_MAX + 1, "%s",
+             r->raw_path ? r->raw_path : r->url);
+    return buf;
+}
+
+/* The refusal's details as JSON. */
+static void refusal_json(web_req *r, const char *why, int count, kh_buf *v)
+{
+    kh_buf_printf(v, "{\"method\":");
+    web_json_str(v, r->method);
+    kh_buf_puts(v, ",\"ip\":");
+    web_json_str(v, r->ip);
+    kh_buf_puts(v, ",\"why\":");
+    web_json_str(v, why);
+    if (count >= 0)
+        kh_buf_printf(v, ",\"refused_in_previous_window\":%d", count);
+    kh_buf_putc(v, '}');
 }
 
 void web_audit_refusal(web_req *r, const char *why)
 {
+    if (!r->logged_in) {
+        web_count_refusal(r, why);
+        return;
+    }
+    char url[WEB_AUDIT_URL_MAX + 1];
     kh_buf v;
     kh_buf_init(&v, 4096);
-    kh_buf_printf(&v, "{\"method\":");
-    web_json_str(&v, r->method);
-    kh_buf_puts(&v, ",\"ip\":");
-    web_json_str(&v, r->ip);
-    kh_buf_puts(&v, ",\"why\":");
-    web_json_str(&v, why);
-    kh_buf_putc(&v, '}');
-    web_audit(r, r->logged_in ? r->sess.user : "-", "web.refused", r->url,
+    refusal_json(r, why, -1, &v);
+    web_audit(r, r->sess.user, "web.refused", audit_url(r, url),
               kh_buf_str(&v));
     kh_buf_free(&v);
+}
+
+void web_count_event(web_req *r, const char *actor, const char *action,
+                     const char *why)
+{
+    char key[160];
+    snprintf(key, sizeof key, "%.16s:%.64s", action, r->ip);
+    int prev = 0;
+    if (!web_refusal_count(r->app->sessions, key, r->now, &prev))
+        return;
+    char url[WEB_AUDIT_URL_MAX + 1];
+    kh_buf v;
+    kh_buf_init(&v, 4096);
+    refusal_json(r, why, prev, &v);
+    web_audit(r, actor, action, audit_url(r, url), kh_buf_str(&v));
+    kh_buf_free(&v);
+}
+
+void web_count_refusal(web_req *r, const char *why)
+{
+    web_count_event(r, "-", "web.refused", why);
 }
 
 void web_redirect(web_req *r, const char *path)
@@ -243,14 +294,14 @@ int web_split_path(const char *url, char *buf, size_t bufsz,
         if (sl == 0) {
             if (!end)
                 break;
-            return -1;   /* "//" */
+            return -2;   /* "//" */
         }
         if (n == max)
             return -1;
-        if (!decode(p, sl, false, w))
-            return -1;
-        if (strcmp(w, ".") == 0 || strcmp(w, "..") == 0)
-            return -1;
+        if (!decode(p, sl, false, w) || strcmp(w, ".") == 0 ||
+            strcmp(w, "..") == 0 || strpbrk(w, "/\\") ||
+            memmem(p, sl, "%25", 3))
+            return -2;
         seg[n++] = w;
         w += strlen(w) + 1;
         p += sl;
@@ -266,11 +317,6 @@ const web_field *web_form_file(web_req *r, const char *name)
         if (f->filename && strcmp(f->name, name) == 0)
             return f;
     return NULL;
-}
-
-bool web_upload_url(const char *url)
-{
-    return strstr(url, "/evidence") != NULL || strstr(url, "/import") != NULL;
 }
 
 char *web_form_get(web_req *r, const char *name)
@@ -308,16 +354,100 @@ char *web_form_get(web_req *r, const char *name)
     return NULL;
 }
 
-/* ---- the gate in front of every handler ---------------------------- */
+/* ---- failures: logged, answered ---------------------------------- */
 
-static bool unsafe_method(const char *m)
+void web_log_failure(web_req *r, kh_status st, const kh_err *e)
 {
-    return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0;
+    char when[32];
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    kh_buf line;
+    kh_buf_init(&line, 8192);
+    kh_buf_printf(&line, "kaohe serve: %s req=%llu route=\"%s %s\" user=%s "
+                  "status=%d:", when, r->id, r->method,
+                  r->route ? r->route->pattern : "-",
+                  r->logged_in ? r->sess.user : "-", (int)st);
+    for (size_t k = 0; e && k < kh_err_count(e); k++) {
+        char *m = kh_err_format(e, k);
+        kh_buf_printf(&line, " %s", m ? m : "?");
+        free(m);
+    }
+    if (!e || !kh_err_count(e))
+        kh_buf_puts(&line, " (no message)");
+    fprintf(stderr, "%s\n", kh_buf_str(&line));
+    kh_buf_free(&line);
+}
+
+bool web_store_check(web_req *r, kh_status st, const kh_err *e)
+{
+    if (st == KH_OK || st == KH_DONE)
+        return true;
+    if (r->fail_st != KH_OK)
+        return false;
+    r->fail_st = st;
+    r->fail_err = kh_err_new();
+    for (size_t k = 0; e && r->fail_err && k < kh_err_count(e); k++) {
+        const kh_msg *m = kh_err_get(e, k);
+        kh_err_at(r->fail_err, m->line, m->col, m->path, "%s", m->text);
+    }
+    return false;
+}
+
+/* Answers the recorded store failure, if any; true when there was one. */
+static bool answer_failure(web_req *r)
+{
+    if (r->fail_st == KH_OK)
+        return false;
+    web_fail(r, r->fail_st, r->fail_err);
+    return true;
+}
+
+/* Does any message on e contain needle? */
+static bool err_says(const kh_err *e, const char *needle)
+{
+    bool found = false;
+    for (size_t k = 0; e && k < kh_err_count(e) && !found; k++) {
+        char *m = kh_err_format(e, k);
+        found = m && strstr(m, needle);
+        free(m);
+    }
+    return found;
 }
 
 static bool is_api(const web_req *r)
 {
     return strncmp(r->url, "/api/", 5) == 0;
+}
+
+void web_fail(web_req *r, kh_status st, const kh_err *e)
+{
+    web_log_failure(r, st, e);
+    unsigned status = 500;
+    const char *msg = NULL, *code = "internal";
+    if (err_says(e, "database is locked") || err_says(e, "busy")) {
+        status = 503;
+        code = "busy";
+        msg = "系统繁忙，请稍后重试。";
+        r->retry_after = "2";
+    } else if (err_says(e, "database or disk is full") ||
+               err_says(e, "disk full")) {
+        status = 507;
+        code = "disk_full";
+        msg = "服务器存储空间已满，本次提交未保存。请联系管理员。";
+    }
+    if (is_api(r))
+        web_error_json(r, status, code);
+    else
+        web_error_page(r, status, msg);
+}
+
+/* ---- the gate in front of every handler ---------------------------- */
+
+static bool unsafe_method(const char *m)
+{
+    return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0;
 }
 
 /* A cross-site request: an Origin header that names another host. */
@@ -333,80 +463,189 @@ static bool foreign_origin(web_req *r)
     return !o || strcmp(o + 3, host) != 0;
 }
 
-static void dispatch(web_req *r)
+static void answer(web_req *r, unsigned status, const char *code)
+{
+    if (is_api(r))
+        web_error_json(r, status, code);
+    else
+        web_error_page(r, status, NULL);
+}
+
+static enum MHD_Result count_cl(void *cls, enum MHD_ValueKind kind,
+                                const char *key, const char *value)
+{
+    (void)kind;
+    (void)value;
+    if (strcasecmp(key, "Content-Length") == 0)
+        ++*(int *)cls;
+    return MHD_YES;
+}
+
+/* The route's action for this path (an entry action by the phase). */
+static web_action route_action(const web_req *r)
+{
+    web_action a = r->route->action;
+    if (a == WEB_A_ENTRY_READ || a == WEB_A_ENTRY_WRITE)
+        a = web_entry_action(r->m->phase, a == WEB_A_ENTRY_WRITE);
+    return a;
+}
+
+/* Audits a refusal naming the route ("GET /years/:year/results: role")
+ * and answers 403. */
+static void refuse_route(web_req *r, const char *why)
+{
+    char w[160];
+    snprintf(w, sizeof w, "%s %s: %s", r->method, r->route->pattern, why);
+    web_audit_refusal(r, w);
+    answer(r, 403, "forbidden");
+}
+
+/* The decision made on the headers alone, before any byte of the body:
+ * the route, the session, the role and the policy.  True when the
+ * request has been answered (its body is never read). */
+static bool gate(web_req *r)
 {
     kh_web *app = r->app;
-    r->now = web_now(app);
-    r->store = thread_store(app);
-    if (!r->store) {
-        if (is_api(r))
-            web_error_json(r, 500, "internal");
-        else
-            web_error_page(r, 500, NULL);
-        return;
+    int ncl = 0;
+    MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_cl, &ncl);
+    if (ncl > 1) {
+        answer(r, 400, "bad_request");
+        return true;
     }
-    if (web_static_route(r))
-        return;
+    unsigned status = 0;
+    r->route = web_route_find(r->method, r->raw_path ? r->raw_path : r->url,
+                              r->m, &status, r->allow, sizeof r->allow);
+    if (!r->route) {
+        answer(r, status, status == 405 ? "method" : status == 400
+                                              ? "bad_request" : "not_found");
+        return true;
+    }
     const char *sid = MHD_lookup_connection_value(
         r->conn, MHD_COOKIE_KIND, web_session_cookie_name(app->secure_cookie));
     if (sid && web_session_find(app->sessions, sid, r->now, &r->sess))
         r->logged_in = true;
+    if (!r->logged_in && !(r->route->roles & WEB_ANON)) {
+        web_count_refusal(r, "login required");
+        if (is_api(r))
+            web_error_json(r, 401, "login_required");
+        else
+            web_redirect(r, "/login");
+        return true;
+    }
+    if (r->logged_in && !(r->route->roles & (2u << r->sess.role))) {
+        refuse_route(r, "role");
+        return true;
+    }
+    if (unsafe_method(r->method) && foreign_origin(r)) {
+        web_count_refusal(r, "cross-site request");
+        answer(r, 403, "forbidden");
+        return true;
+    }
+    return false;
+}
 
+/* The policy on the route's object; WEB_A_SHEET needs the store, so it
+ * is asked after the store is open, still before the body for GETs. */
+static bool policy_ok(web_req *r)
+{
+    const web_match *m = r->m;
+    if (web_may(r, route_action(r), m->year, m->unit))
+        return true;
+    refuse_route(r, "role, unit or state");
+    return false;
+}
+
+static bool csrf_ok(web_req *r)
+{
+    if (!unsafe_method(r->method) || !r->logged_in ||
+        r->route->action == WEB_A_ANYONE)
+        return true;
+    const char *tok = web_header(r, "X-CSRF-Token");
+    char *form_tok = NULL;
+    if (!tok && !is_api(r))
+        tok = form_tok = web_form_get(r, "csrf");
+    bool ok = web_csrf_ok(&r->sess, tok);
+    free(form_tok);
+    if (!ok) {
+        web_audit_refusal(r, "missing or wrong CSRF token");
+        if (is_api(r))
+            web_error_json(r, 403, "csrf");
+        else
+            web_error_page(r, 403, "页面已过期，请刷新后重新提交。");
+    }
+    return ok;
+}
+
+/* Loads what the route's scope names; false when it answered. */
+static bool load_scope(web_req *r)
+{
+    if (r->route->scope != WEB_SCOPE_YEAR)
+        return true;
+    kh_status st = web_year_get(r, r->m->year, &r->m->y);
+    if (st == KH_OK) {
+        if (r->route->states & (1u << r->m->y->state))
+            return true;
+        refuse_route(r, "the year's state");
+        return false;
+    }
+    r->m->y = NULL;
+    if (st == KH_ENOTFOUND)
+        answer(r, 404, "not_found");
+    else
+        web_fail(r, st, NULL);
+    return false;
+}
+
+static void dispatch(web_req *r)
+{
     if (r->bad_form) {
-        web_error_page(r, 400, NULL);
+        answer(r, 400, "bad_request");
         return;
     }
     if (r->too_big) {
-        if (is_api(r))
-            web_error_json(r, 413, "too_large");
-        else
-            web_error_page(r, 413, NULL);
+        answer(r, 413, "too_large");
         return;
     }
-    if (unsafe_method(r->method)) {
-        bool login = strcmp(r->url, "/api/v1/login") == 0 ||
-                     strcmp(r->url, "/login") == 0;
-        if (foreign_origin(r)) {
-            web_audit_refusal(r, "cross-site request");
-            if (is_api(r))
-                web_error_json(r, 403, "forbidden");
-            else
-                web_error_page(r, 403, NULL);
-            return;
-        }
-        if (!login) {
-            if (!r->logged_in) {
-                if (is_api(r))
-                    web_error_json(r, 401, "login_required");
-                else
-                    web_redirect(r, "/login");
-                return;
-            }
-            const char *tok = web_header(r, "X-CSRF-Token");
-            char *form_tok = NULL;
-            if (!tok && !is_api(r))
-                tok = form_tok = web_form_get(r, "csrf");
-            bool ok = web_csrf_ok(&r->sess, tok);
-            free(form_tok);
-            if (!ok) {
-                web_audit_refusal(r, "missing or wrong CSRF token");
-                if (is_api(r))
-                    web_error_json(r, 403, "csrf");
-                else
-                    web_error_page(r, 403, "页面已过期，请刷新后重新提交。");
-                return;
-            }
-        }
+    if (r->inflight_full) {
+        r->retry_after = "5";
+        answer(r, 503, "busy");
+        return;
     }
-    if (is_api(r)) {
-        if (!web_api_route(r))
-            web_error_json(r, 404, "not_found");
-    } else if (!web_pages_route(r)) {
-        web_error_page(r, 404, NULL);
-    }
+    if (!csrf_ok(r) || !load_scope(r))
+        return;
+    r->route->handler(r, r->m);
+    answer_failure(r);
+    if (r->m->y)
+        web_year_put(r->app, r->m->y);
+    r->m->y = NULL;
 }
 
 /* ---- libmicrohttpd callbacks --------------------------------------- */
+
+/* Counts n more body bytes held by r against WEB_INFLIGHT_CAP; false
+ * (nothing counted) when the server-wide cap would be passed. */
+static bool inflight_take(web_req *r, size_t n)
+{
+    kh_web *app = r->app;
+    pthread_mutex_lock(&app->inflight_mu);
+    bool ok = app->inflight + n <= WEB_INFLIGHT_CAP;
+    if (ok) {
+        app->inflight += n;
+        r->inflight += n;
+    }
+    pthread_mutex_unlock(&app->inflight_mu);
+    return ok;
+}
+
+static void inflight_release(web_req *r)
+{
+    if (!r->inflight)
+        return;
+    pthread_mutex_lock(&r->app->inflight_mu);
+    r->app->inflight -= r->inflight;
+    pthread_mutex_unlock(&r->app->inflight_mu);
+    r->inflight = 0;
+}
 
 static void req_free(web_req *r)
 {
@@ -421,6 +660,12 @@ static void req_free(web_req *r)
         free(f);
     }
     free(r->disposition);
+    inflight_release(r);
+    if (r->m && r->m->y)
+        web_year_put(r->app, r->m->y);
+    free(r->m);
+    free(r->raw_path);
+    kh_err_free(r->fail_err);
     web_year_put(r->app, r->cached);
     kh_buf_free(&r->body);
     kh_buf_free(&r->out);
@@ -611,6 +856,21 @@ static struct MHD_Response *spliced_response(web_req *r, bool *gzipped)
     return resp;
 }
 
+/* One access-log line on stdout (--access-log): time, request id,
+ * address, user, method, path (cut), status. */
+static void access_line(const web_req *r)
+{
+    char when[32];
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    printf("%s req=%llu ip=%s user=%s \"%s %.256s\" %u\n", when, r->id,
+           r->ip, r->logged_in ? r->sess.user : "-", r->method,
+           r->raw_path ? r->raw_path : r->url, r->status ? r->status : 200);
+    fflush(stdout);
+}
+
 static enum MHD_Result send_response(web_req *r)
 {
     struct MHD_Response *resp;
@@ -652,6 +912,12 @@ static enum MHD_Result send_response(web_req *r)
         MHD_add_response_header(resp, "Location", r->location);
     if (r->disposition)
         MHD_add_response_header(resp, "Content-Disposition", r->disposition);
+    if (r->allow[0])
+        MHD_add_response_header(resp, "Allow", r->allow);
+    if (r->retry_after)
+        MHD_add_response_header(resp, "Retry-After", r->retry_after);
+    if (r->app->access_log)
+        access_line(r);
     enum MHD_Result ret =
         MHD_queue_response(r->conn, r->status ? r->status : 200, resp);
     MHD_destroy_response(resp);
@@ -696,9 +962,130 @@ static enum MHD_Result on_post_data(void *cls, enum MHD_ValueKind kind,
         r->too_big = true;
         return MHD_NO;
     }
+    if (!inflight_take(r, size)) {
+        r->inflight_full = true;
+        return MHD_NO;
+    }
     if (size)
         kh_buf_add(&f->data, data, size);
     return kh_buf_status(&f->data) == KH_OK ? MHD_YES : MHD_NO;
+}
+
+/* MHD's URI log callback: the first sight of a request, with its URI
+ * as sent.  The request object is created here so that routing reads
+ * the raw path, decoded exactly once by web_split_path (MHD's own
+ * decoding of url would make "%252F" a "/" after a second pass). */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)conn;
+    static unsigned long long next_id;
+    web_req *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->app = cls;
+    r->id = __atomic_add_fetch(&next_id, 1, __ATOMIC_RELAXED);
+    size_t n = strcspn(uri, "?");
+    r->raw_path = strndup(uri, n);
+    r->m = calloc(1, sizeof *r->m);
+    return r;
+}
+
+static void peer_ip(web_req *r)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+        r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(r->ip, sizeof r->ip, "?");
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+                  r->ip, sizeof r->ip);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+                  r->ip, sizeof r->ip);
+}
+
+/* The client's address: the peer's, or behind the TLS proxy
+ * (--behind-tls-proxy) the proxy's X-Real-IP when the peer is the
+ * loopback proxy itself, so that the per-address counters count
+ * clients, not the proxy. */
+static void client_ip(web_req *r)
+{
+    peer_ip(r);
+    const char *real = web_header(r, "X-Real-IP");
+    if (r->app->secure_cookie && real && *real && strlen(real) < sizeof r->ip &&
+        (strcmp(r->ip, "127.0.0.1") == 0 || strcmp(r->ip, "::1") == 0))
+        snprintf(r->ip, sizeof r->ip, "%s", real);
+}
+
+/* The headers-only first call: route, session, role, policy, then the
+ * body's cap.  True when the request was answered already. */
+static bool start(web_req *r, struct MHD_Connection *conn, const char *url,
+                  const char *method)
+{
+    r->started = true;
+    r->conn = conn;
+    r->method = method;
+    r->url = url;
+    r->now = web_now(r->app);
+    kh_buf_init(&r->out, 0);
+    kh_buf_init(&r->cookie, 1024);
+    client_ip(r);
+    kh_buf_init(&r->body, 0);
+    if (!r->raw_path || !r->m) {
+        web_error_page(r, 500, NULL);
+        return true;
+    }
+    r->store = thread_store(r->app);
+    if (!r->store) {
+        web_fail(r, KH_EDB, NULL);
+        return true;
+    }
+    bool answered = gate(r) || !policy_ok(r);
+    if (answer_failure(r) || answered)
+        return true;
+    size_t cap = r->logged_in ? r->route->body_limit : WEB_ANON_BODY_CAP;
+    if (r->route->action == WEB_A_ANYONE && cap > WEB_ANON_BODY_CAP)
+        cap = WEB_ANON_BODY_CAP;
+    kh_buf_init(&r->body, cap);
+    r->upload_cap = cap;
+    const char *cl = web_header(r, "Content-Length");
+    if (cl && strtoull(cl, NULL, 10) > cap) {
+        answer(r, 413, "too_large");
+        return true;
+    }
+    const char *ct = web_header(r, "Content-Type");
+    if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0) {
+        r->pp = MHD_create_post_processor(conn, 64 * 1024, on_post_data, r);
+        if (!r->pp)
+            r->bad_form = true;
+    }
+    return false;
+}
+
+/* A piece of the body, kept under the request's and the server's caps. */
+static void body_piece(web_req *r, const char *data, size_t size)
+{
+    if (r->too_big || r->bad_form || r->inflight_full)
+        return;
+    if (r->pp) {
+        if (MHD_post_process(r->pp, data, size) != MHD_YES && !r->too_big &&
+            !r->inflight_full)
+            r->bad_form = true;
+        return;
+    }
+    if (r->body.len + size > r->upload_cap) {
+        r->too_big = true;
+        return;
+    }
+    if (!inflight_take(r, size)) {
+        r->inflight_full = true;
+        return;
+    }
+    kh_buf_add(&r->body, data, size);
+    if (kh_buf_status(&r->body) != KH_OK)
+        r->too_big = true;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
@@ -707,61 +1094,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                                   size_t *upload_size, void **con_cls)
 {
     (void)version;
-    kh_web *app = cls;
+    (void)cls;
     web_req *r = *con_cls;
-    if (!r) {
-        r = calloc(1, sizeof *r);
-        if (!r)
-            return MHD_NO;
-        r->app = app;
-        r->conn = conn;
-        r->method = method;
-        r->url = url;
-        size_t cap = web_upload_url(url) ? WEB_UPLOAD_CAP : WEB_BODY_CAP;
-        kh_buf_init(&r->body, cap);
-        kh_buf_init(&r->out, 0);
-        kh_buf_init(&r->cookie, 1024);
-        const union MHD_ConnectionInfo *ci =
-            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-        snprintf(r->ip, sizeof r->ip, "?");
-        if (ci && ci->client_addr) {
-            const struct sockaddr *sa = ci->client_addr;
-            if (sa->sa_family == AF_INET)
-                inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
-                          r->ip, sizeof r->ip);
-            else if (sa->sa_family == AF_INET6)
-                inet_ntop(AF_INET6,
-                          &((const struct sockaddr_in6 *)sa)->sin6_addr, r->ip,
-                          sizeof r->ip);
-        }
-        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                     "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > cap)
-            r->too_big = true;
-        const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                     "Content-Type");
-        r->upload_cap = cap;
-        if (ct && strncasecmp(ct, "multipart/form-data", 19) == 0 &&
-            !r->too_big) {
-            r->pp = MHD_create_post_processor(conn, 64 * 1024, on_post_data,
-                                              r);
-            if (!r->pp)
-                r->bad_form = true;
-        }
-        *con_cls = r;
+    if (!r)
+        return MHD_NO;
+    if (!r->started) {
+        if (start(r, conn, url, method))
+            return send_response(r);
         return MHD_YES;
     }
     if (*upload_size) {
-        if (r->pp) {
-            if (!r->too_big && !r->bad_form &&
-                MHD_post_process(r->pp, upload, *upload_size) != MHD_YES &&
-                !r->too_big)
-                r->bad_form = true;
-        } else if (!r->too_big) {
-            kh_buf_add(&r->body, upload, *upload_size);
-            if (kh_buf_status(&r->body) != KH_OK)
-                r->too_big = true;
-        }
+        body_piece(r, upload, *upload_size);
         *upload_size = 0;
         return MHD_YES;
     }
@@ -857,11 +1200,14 @@ int web_run(kh_web *app, const char *listen)
         flags, 0, NULL, NULL, on_request, app,
         MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)64,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_CONN_MAX,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        app->secure_cookie ? (unsigned)WEB_CONN_MAX
+                           : (unsigned)WEB_CONN_PER_ADDR,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)WEB_CONN_TIMEOUT,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, app,
         MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "kaohe serve: cannot listen on %s\n", listen);

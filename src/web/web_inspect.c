@@ -155,7 +155,7 @@ static bool parse_record_ref(const char *s, bool *negative, int64_t *id)
 void web_records_post(web_req *r, const web_year *y, const char *unit,
                       const char *ref)
 {
-    if (r->sess.role != KH_ROLE_ADMIN) {
+    if (!web_may(r, WEB_A_ADMIN, y->year, unit)) {
         web_refuse_page(r, "records: only admin changes bonus and negative "
                            "records");
         return;
@@ -204,7 +204,8 @@ void web_records_post(web_req *r, const web_year *y, const char *unit,
         if (!parse_record_ref(ref, &c.negative, &c.id)) {
             st = KH_ENOTFOUND;
         } else {
-            kh_store_record_each(r->store, year, unit, rec_find, &c, e);
+            web_store_check(r,
+                            kh_store_record_each(r->store, year, unit, rec_find, &c, e), e);
             if (!c.found) {
                 st = KH_ENOTFOUND;
             } else {
@@ -227,7 +228,7 @@ void web_records_post(web_req *r, const web_year *y, const char *unit,
         kh_buf_puts(&back, "#records");
         web_errors_page(r, 422, "记录未保存", e, kh_buf_str(&back));
     } else {
-        web_error_page(r, 500, NULL);
+        web_fail(r, st, e);
     }
     kh_buf_free(&back);
     free(type);
@@ -238,9 +239,25 @@ void web_records_post(web_req *r, const web_year *y, const char *unit,
 
 /* ---- the propaganda department's items ------------------------------ */
 
+/* Has the entry any input?  An entry whose inputs were all cleared is
+ * not scored yet (未评), not a 0. */
+static bool entry_filled(const kh_rubric *rb, size_t item, const kh_entry *en)
+{
+    if (!en)
+        return false;
+    size_t n = kh_rubric_item_slots(rb, item);
+    for (size_t sl = 0; sl < n; sl++) {
+        bool present = false;
+        kh_entry_value(en, sl, &present);
+        if (present)
+            return true;
+    }
+    return n == 0;
+}
+
 void web_dept_items_page(web_req *r, const web_year *y)
 {
-    if (r->sess.role != KH_ROLE_ADMIN && r->sess.role != KH_ROLE_AUDITOR) {
+    if (!web_may(r, WEB_A_READ_ALL, y->year, NULL)) {
         web_refuse_page(r, "department items: role");
         return;
     }
@@ -291,7 +308,9 @@ void web_dept_items_page(web_req *r, const web_year *y)
                 kh_buf_puts(o, "<td class=\"std\">不适用</td>");
                 continue;
             }
-            bool done = kh_assess_entry(a, u, i, KH_PHASE_INSPECTION) != NULL;
+            bool done = entry_filled(rb, i,
+                                     kh_assess_entry(a, u, i,
+                                                     KH_PHASE_INSPECTION));
             if (!done && !first)
                 first = kh_rubric_item_id(rb, i);
             kh_buf_printf(o, "<td class=\"num%s\">", done ? "" : " todo");

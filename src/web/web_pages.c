@@ -106,7 +106,7 @@ static void login_form(web_req *r, const char *error)
     web_page_end(r);
 }
 
-static void page_login(web_req *r)
+void web_page_login(web_req *r)
 {
     if (strcmp(r->method, "POST") != 0) {
         login_form(r, NULL);
@@ -129,7 +129,7 @@ static void page_login(web_req *r)
     r->status = st == KH_ELIMIT ? 429 : 401;
 }
 
-static void page_password(web_req *r)
+void web_page_password(web_req *r)
 {
     const char *done = NULL, *error = NULL;
     if (strcmp(r->method, "POST") == 0) {
@@ -138,12 +138,16 @@ static void page_password(web_req *r)
         char *pw2 = web_form_get(r, "new2");
         kh_err *e = kh_err_new();
         kh_role role;
+        kh_status vst = KH_OK;
         if (!old || !pw || !pw2 || !e) {
             error = "请填写全部字段。";
         } else if (strcmp(pw, pw2) != 0) {
             error = "两次输入的新密码不一致。";
-        } else if (kh_store_user_verify(r->store, r->sess.user, old, &role,
-                                        NULL, e) != KH_OK) {
+        } else if ((vst = web_check_password(r, r->sess.user, old, &role,
+                                              NULL)) == KH_ELIMIT) {
+            error = "尝试次数过多，请15分钟后再试。";
+            r->status = 429;
+        } else if (vst != KH_OK) {
             web_audit(r, r->sess.user, "web.password_failed", NULL, NULL);
             error = "原密码不正确。";
         } else if (kh_password_check(pw, e) != KH_OK) {
@@ -161,10 +165,11 @@ static void page_password(web_req *r)
         free(pw);
         free(pw2);
     }
+    unsigned status = r->status == 429 ? 429 : 422;
     web_page_begin(r, "修改密码");
     if (error) {
         web_msg_box(&r->out, "error", error);
-        r->status = 422;
+        r->status = status;
     }
     if (done)
         web_msg_box(&r->out, "ok", done);
@@ -229,7 +234,7 @@ static kh_status dash_year(void *ctx, const kh_year_info *y)
     return KH_OK;
 }
 
-static void page_home(web_req *r)
+void web_page_home(web_req *r)
 {
     web_page_begin(r, "首页");
     if (r->sess.role == KH_ROLE_ADMIN)
@@ -249,7 +254,8 @@ static void page_home(web_req *r)
     kh_err *e = kh_err_new();
     dash_ctx c = {r};
     if (e)
-        kh_store_year_each(r->store, 0, dash_year, &c, e);
+        web_store_check(r,
+                        kh_store_year_each(r->store, 0, dash_year, &c, e), e);
     kh_err_free(e);
     kh_buf_puts(&r->out, "</tbody></table>\n");
     web_page_end(r);
@@ -262,7 +268,7 @@ static bool sees_unit(web_req *r, int year, const char *unit)
            web_may_entry(r, year, unit, KH_PHASE_INSPECTION, WEB_READ);
 }
 
-static void page_year(web_req *r, web_year *y)
+void web_page_year(web_req *r, web_year *y)
 {
     const kh_assess *a = y->assess;
     const kh_rubric *rb = y->rubric;
@@ -276,7 +282,7 @@ static void page_year(web_req *r, web_year *y)
     kh_html_text(o, next_step(r->sess.role, y->state));
     kh_buf_printf(o, "</p><nav class=\"noprint\"><a href=\"/years/%d/rubric\">"
                      "评分标准</a>", y->year);
-    if (web_may_results(r, y->state))
+    if (web_may(r, WEB_A_READ_ALL, y->year, NULL))
         kh_buf_printf(o, " · <a href=\"/years/%d/results\" id=\"nav-results\">"
                          "考核结果</a> · <a href=\"/years/%d/followup\" "
                          "id=\"nav-followup\">结果运用</a> · <a href=\""
@@ -320,13 +326,13 @@ static void page_year(web_req *r, web_year *y)
             kh_html_url(o, id);
             kh_buf_printf(o, "/%s\">%s</a> ", links[p], labels[p]);
         }
-        if (web_may_results(r, y->state) ||
-            (r->sess.role == KH_ROLE_UNIT && y->state >= KH_YEAR_PUBLISHED)) {
+        bool sheet = web_may(r, WEB_A_SHEET, y->year, id);
+        if (sheet) {
             kh_buf_printf(o, "<a href=\"/years/%d/results/", y->year);
             kh_html_url(o, id);
             kh_buf_puts(o, "\">得分</a>");
         }
-        if (web_may_sheet(r, y->year, y->state, id)) {
+        if (sheet) {
             kh_buf_printf(o, " <a href=\"/years/%d/units/", y->year);
             kh_html_url(o, id);
             kh_buf_puts(o, "/sheet\">评分表（打印）</a>");
@@ -342,7 +348,7 @@ static void page_year(web_req *r, web_year *y)
 
 /* ---- the rubric ---------------------------------------------------- */
 
-static void page_rubric(web_req *r, web_year *y)
+void web_page_rubric(web_req *r, web_year *y)
 {
     const kh_rubric *rb = y->rubric;
     char title[64];
@@ -677,9 +683,9 @@ void web_pages_results_body(const web_year *y, kh_buf *o)
     kh_buf_puts(o, "</ul>\n");
 }
 
-static void page_results(web_req *r, web_year *y)
+void web_page_results(web_req *r, web_year *y)
 {
-    if (!web_may_results(r, y->state)) {
+    if (!web_may(r, WEB_A_READ_ALL, y->year, NULL)) {
         web_refuse_page(r, "results page: role");
         return;
     }
@@ -690,12 +696,9 @@ static void page_results(web_req *r, web_year *y)
     web_page_end(r);
 }
 
-static void page_sheet(web_req *r, web_year *y, const char *unit)
+void web_page_sheet(web_req *r, web_year *y, const char *unit)
 {
-    bool own = r->sess.role == KH_ROLE_UNIT &&
-               strcmp(unit, r->sess.unit) == 0 &&
-               y->state >= KH_YEAR_PUBLISHED;
-    if (!web_may_results(r, y->state) && !own) {
+    if (!web_may(r, WEB_A_SHEET, y->year, unit)) {
         web_refuse_page(r, "score sheet: role or unit");
         return;
     }
@@ -1004,7 +1007,8 @@ static void fill_versions(web_req *r, int year, const char *unit,
     ver_ctx v = {phase, NULL, NULL, 0, 0};
     kh_err *e = kh_err_new();
     if (e)
-        kh_store_entry_each(r->store, year, unit, NULL, ver_cb, &v, e);
+        web_store_check(r,
+                        kh_store_entry_each(r->store, year, unit, NULL, ver_cb, &v, e), e);
     kh_err_free(e);
     kh_buf nb;
     kh_buf_init(&nb, 0);
@@ -1053,7 +1057,7 @@ static void fill_versions(web_req *r, int year, const char *unit,
     free(v.versions);
 }
 
-static void post_item(web_req *r, web_year *y, const char *unit,
+void web_post_item(web_req *r, web_year *y, const char *unit,
                       kh_phase phase, const char *item)
 {
     if (!web_may_entry(r, y->year, unit, phase, WEB_WRITE)) {
@@ -1142,7 +1146,7 @@ static void post_item(web_req *r, web_year *y, const char *unit,
         kh_buf_puts(&r->out, "\">返回表单</a></p>");
         web_page_end(r);
     } else {
-        web_error_page(r, 500, NULL);
+        web_fail(r, st, e);
     }
     kh_buf_free(&back);
 out:
@@ -1156,109 +1160,10 @@ out:
     kh_err_free(e);
 }
 
-/* ---- routing ------------------------------------------------------- */
-
-bool web_pages_route(web_req *r)
+void web_page_entry_form(web_req *r, web_year *y, const char *unit,
+                         kh_phase phase)
 {
-    bool get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
-    bool post = strcmp(r->method, "POST") == 0;
-    if (strcmp(r->url, "/login") == 0) {
-        if (r->logged_in && get)
-            web_redirect(r, "/");
-        else
-            page_login(r);
-        return true;
-    }
-    if (!r->logged_in) {
-        web_redirect(r, "/login");
-        return true;
-    }
-    if (strcmp(r->url, "/logout") == 0) {
-        if (!post) {
-            web_error_page(r, 405, NULL);
-            return true;
-        }
-        web_logout(r);
-        web_redirect(r, "/login");
-        return true;
-    }
-    if (strcmp(r->url, "/password") == 0) {
-        page_password(r);
-        return true;
-    }
-    if (strcmp(r->url, "/") == 0) {
-        page_home(r);
-        return true;
-    }
-    if (web_admin_route(r))
-        return true;
-    char buf[2048];
-    const char *seg[8];
-    int n = web_split_path(r->url, buf, sizeof buf, seg, 8);
-    if (n > 0 && web_reports_route(r, n, seg))
-        return true;
-    if (n < 2 || strcmp(seg[0], "years") != 0)
-        return false;
-    char *end;
-    long year = strtol(seg[1], &end, 10);
-    if (*end || year < 1900 || year > 9999)
-        return false;
-    if (!get && !(post && n >= 3)) {
-        web_error_page(r, 405, NULL);
-        return true;
-    }
-    web_year *y;
-    kh_status st = web_year_get(r, (int)year, &y);
-    if (st != KH_OK) {
-        web_error_page(r, st == KH_ENOTFOUND ? 404 : 500, NULL);
-        return true;
-    }
-    kh_phase phase;
-    bool handled = true;
-    if (n == 2 && get)
-        page_year(r, y);
-    else if (n == 3 && get && strcmp(seg[2], "rubric") == 0)
-        page_rubric(r, y);
-    else if (n == 3 && get && strcmp(seg[2], "results") == 0)
-        page_results(r, y);
-    else if (n == 3 && get && strcmp(seg[2], "dept-items") == 0)
-        web_dept_items_page(r, y);
-    else if (n == 5 && post && strcmp(seg[2], "units") == 0 &&
-             strcmp(seg[4], "records") == 0)
-        web_records_post(r, y, seg[3], NULL);
-    else if (n == 7 && post && strcmp(seg[2], "units") == 0 &&
-             strcmp(seg[4], "records") == 0 && strcmp(seg[6], "remove") == 0)
-        web_records_post(r, y, seg[3], seg[5]);
-    else if (n == 3 && get && strcmp(seg[2], "followup") == 0)
-        web_followup_page(r, y->year, y->state);
-    else if (n == 4 && post && strcmp(seg[2], "followup") == 0 &&
-             (strcmp(seg[3], "talks") == 0 || strcmp(seg[3], "items") == 0))
-        web_followup_post(r, y->year, seg[3], NULL);
-    else if (n == 6 && post && strcmp(seg[2], "followup") == 0 &&
-             strcmp(seg[3], "items") == 0 && strcmp(seg[5], "close") == 0)
-        web_followup_post(r, y->year, "close", seg[4]);
-    else if (n == 3 && post && strcmp(seg[2], "practices") == 0)
-        web_followup_post(r, y->year, "practices", NULL);
-    else if (n == 4 && get && strcmp(seg[2], "results") == 0)
-        page_sheet(r, y, seg[3]);
-    else if (get && web_reports_year_route(r, y, n, seg))
-        ;
-    else if (n == 5 && get && strcmp(seg[2], "units") == 0 &&
-             kh_phase_parse(seg[4], &phase)) {
-        page_form(r, y, seg[3], phase);
-        if (r->status == 200)
-            fill_versions(r, y->year, seg[3], phase);
-    } else if (n == 6 && post && strcmp(seg[2], "units") == 0 &&
-               kh_phase_parse(seg[4], &phase))
-        post_item(r, y, seg[3], phase, seg[5]);
-    else if (n == 6 && get && strcmp(seg[2], "units") == 0 &&
-             strcmp(seg[4], "evidence") == 0)
-        web_evidence_download(r, y->year, seg[3], seg[5]);
-    else if (n == 7 && post && strcmp(seg[2], "units") == 0 &&
-             kh_phase_parse(seg[4], &phase) && strcmp(seg[6], "evidence") == 0)
-        web_evidence_upload(r, y->year, seg[3], phase, seg[5]);
-    else
-        handled = false;
-    web_year_put(r->app, y);
-    return handled;
+    page_form(r, y, unit, phase);
+    if (r->status == 200)
+        fill_versions(r, y->year, unit, phase);
 }

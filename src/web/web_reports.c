@@ -25,28 +25,6 @@
 #include "kaohe/compare.h"
 #include "kaohe/export.h"
 
-bool web_may_sheet(web_req *r, int year, kh_year_state st, const char *unit)
-{
-    if (!r->logged_in)
-        return false;
-    switch (r->sess.role) {
-    case KH_ROLE_ADMIN:
-    case KH_ROLE_AUDITOR:
-        return true;
-    case KH_ROLE_UNIT:
-        return st >= KH_YEAR_PUBLISHED && strcmp(unit, r->sess.unit) == 0;
-    case KH_ROLE_INSPECTOR:
-        return web_may_entry(r, year, unit, KH_PHASE_INSPECTION, WEB_READ);
-    }
-    return false;
-}
-
-static bool may_all(web_req *r)
-{
-    return r->logged_in && (r->sess.role == KH_ROLE_ADMIN ||
-                            r->sess.role == KH_ROLE_AUDITOR);
-}
-
 /* Opens the year's export; on failure answers the request and returns
  * NULL (a published year whose figures no longer match its snapshot is
  * a 409: no official document may carry other figures). */
@@ -90,9 +68,9 @@ static kh_status slurp(const char *path, kh_buf *out)
     return bad ? KH_EIO : kh_buf_status(out);
 }
 
-static void export_xlsx(web_req *r, const web_year *y)
+void web_export_xlsx(web_req *r, const web_year *y)
 {
-    if (!may_all(r)) {
+    if (!web_may(r, WEB_A_READ_ALL, 0, NULL)) {
         web_refuse_page(r, "xlsx export: role");
         return;
     }
@@ -140,9 +118,9 @@ static void export_xlsx(web_req *r, const web_year *y)
 
 /* ---- printable pages ----------------------------------------------- */
 
-static void page_notice(web_req *r, const web_year *y)
+void web_page_notice(web_req *r, const web_year *y)
 {
-    if (!may_all(r)) {
+    if (!web_may(r, WEB_A_READ_ALL, 0, NULL)) {
         web_refuse_page(r, "result notice: role");
         return;
     }
@@ -159,9 +137,9 @@ static void page_notice(web_req *r, const web_year *y)
     kh_export_free(x);
 }
 
-static void page_print_sheet(web_req *r, const web_year *y, const char *unit)
+void web_page_print_sheet(web_req *r, const web_year *y, const char *unit)
 {
-    if (!web_may_sheet(r, y->year, y->state, unit)) {
+    if (!web_may(r, WEB_A_SHEET, y->year, unit)) {
         web_refuse_page(r, "printable score sheet: role or unit");
         return;
     }
@@ -186,9 +164,9 @@ static void page_print_sheet(web_req *r, const web_year *y, const char *unit)
     kh_export_free(x);
 }
 
-static void page_followup_report(web_req *r, const web_year *y)
+void web_page_followup_report(web_req *r, const web_year *y)
 {
-    if (!may_all(r)) {
+    if (!web_may(r, WEB_A_READ_ALL, 0, NULL)) {
         web_refuse_page(r, "follow-up report: role");
         return;
     }
@@ -209,24 +187,6 @@ static void page_followup_report(web_req *r, const web_year *y)
     kh_buf_free(&b);
     kh_err_free(e);
     kh_export_free(x);
-}
-
-bool web_reports_year_route(web_req *r, const web_year *y, int n,
-                            const char *const *seg)
-{
-    if (n == 3 && strcmp(seg[2], "export.xlsx") == 0)
-        export_xlsx(r, y);
-    else if (n == 3 && strcmp(seg[2], "notice") == 0)
-        page_notice(r, y);
-    else if (n == 4 && strcmp(seg[2], "followup") == 0 &&
-             strcmp(seg[3], "report") == 0)
-        page_followup_report(r, y);
-    else if (n == 5 && strcmp(seg[2], "units") == 0 &&
-             strcmp(seg[4], "sheet") == 0)
-        page_print_sheet(r, y, seg[3]);
-    else
-        return false;
-    return true;
 }
 
 /* ---- year over year ------------------------------------------------ */
@@ -258,9 +218,9 @@ static bool parse_years(const char *s, int *from, int *to)
     return true;
 }
 
-static void page_compare(web_req *r)
+void web_page_compare(web_req *r)
 {
-    if (!may_all(r)) {
+    if (!web_may(r, WEB_A_READ_ALL, 0, NULL)) {
         web_refuse_page(r, "year comparison: role");
         return;
     }
@@ -306,7 +266,7 @@ static void page_compare(web_req *r)
     kh_buf_puts(o, "\" placeholder=\"2024,2025\" required></label><button "
                    "type=\"submit\">对比</button></form>\n<ul id=\"year-list\">");
     kh_err_clear(e);
-    kh_store_year_each(r->store, 0, list_year, o, e);
+    web_store_check(r, kh_store_year_each(r->store, 0, list_year, o, e), e);
     kh_buf_puts(o, "</ul>\n");
     kh_buf_add(o, frag.data ? frag.data : "", frag.len);
     if (from)
@@ -317,9 +277,9 @@ static void page_compare(web_req *r)
     kh_err_free(e);
 }
 
-static void page_history(web_req *r, const char *unit)
+void web_page_history(web_req *r, const char *unit)
 {
-    if (!may_all(r)) {
+    if (!web_may(r, WEB_A_READ_ALL, 0, NULL)) {
         web_refuse_page(r, "unit history: role");
         return;
     }
@@ -343,21 +303,4 @@ static void page_history(web_req *r, const char *unit)
     }
     kh_buf_free(&svg);
     kh_err_free(e);
-}
-
-bool web_reports_route(web_req *r, int n, const char *const *seg)
-{
-    bool get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
-    bool compare = n == 1 && strcmp(seg[0], "compare") == 0;
-    bool history = n == 3 && strcmp(seg[0], "units") == 0 &&
-                   strcmp(seg[2], "history") == 0;
-    if (!compare && !history)
-        return false;
-    if (!get)
-        web_error_page(r, 405, NULL);
-    else if (compare)
-        page_compare(r);
-    else
-        page_history(r, seg[1]);
-    return true;
 }

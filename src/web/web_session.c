@@ -1,5 +1,6 @@
 /*
- * web_session.c - the web server's sessions and login throttling, kept
+ * web_session.c - the web server's sessions (at most WEB_SESSIONS_PER_USER
+ * a user), login throttling and the per-address event counters, kept
  * in memory (a restart logs everyone out, which is the safe direction).
  *
  * Session ids and CSRF tokens are 128 random bits from libsodium
@@ -17,9 +18,10 @@
 #include <string.h>
 
 typedef struct throttle {
-    char key[KH_USER_NAME_MAX + 8];
+    char key[KH_USER_NAME_MAX + 80];
     int fails;
     int64_t first;      /* start of the current window */
+    int64_t seq;        /* account locks: the store's audit seq at lock */
 } throttle;
 
 struct web_sessions {
@@ -81,7 +83,22 @@ static bool expired(const web_session *s, int64_t now)
            now - s->created >= WEB_SESSION_ABSOLUTE || now < s->created;
 }
 
-void web_session_create(web_sessions *t, const char *user, kh_role role,
+/* The index of user's oldest session and their count; -1 when none. */
+static long oldest_of(const web_sessions *t, const char *user, size_t *count)
+{
+    long old = -1;
+    *count = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        if (strcmp(t->s[i].user, user) != 0)
+            continue;
+        ++*count;
+        if (old < 0 || t->s[i].created < t->s[old].created)
+            old = (long)i;
+    }
+    return old;
+}
+
+bool web_session_create(web_sessions *t, const char *user, kh_role role,
                         const char *unit, int64_t now, web_session *out)
 {
     web_session s;
@@ -93,22 +110,22 @@ void web_session_create(web_sessions *t, const char *user, kh_role role,
     s.role = role;
     s.created = s.seen = now;
     pthread_mutex_lock(&t->mu);
-    /* Sweep expired ones; when still full drop the oldest. */
     for (size_t i = 0; i < t->n;)
         if (expired(&t->s[i], now))
             drop(t, i);
         else
             i++;
-    if (t->n == t->max) {
-        size_t old = 0;
-        for (size_t i = 1; i < t->n; i++)
-            if (t->s[i].created < t->s[old].created)
-                old = i;
-        drop(t, old);
-    }
-    t->s[t->n++] = s;
+    size_t mine;
+    long old = oldest_of(t, user, &mine);
+    if (old >= 0 && (mine >= WEB_SESSIONS_PER_USER || t->n == t->max))
+        drop(t, (size_t)old);
+    bool ok = t->n < t->max;
+    if (ok)
+        t->s[t->n++] = s;
     pthread_mutex_unlock(&t->mu);
     *out = s;
+    sodium_memzero(&s, sizeof s);
+    return ok;
 }
 
 static bool id_eq(const char *a, const char *b)
@@ -193,52 +210,125 @@ static throttle *throttle_find(web_sessions *t, const char *key)
     return NULL;
 }
 
-bool web_throttle_allowed(web_sessions *t, const char *key, int64_t now)
+/* The record of key, created (window starting now) when absent; the
+ * caller holds the mutex. */
+static throttle *throttle_get(web_sessions *t, const char *key, int64_t now)
 {
-    pthread_mutex_lock(&t->mu);
     throttle *th = throttle_find(t, key);
-    bool ok = !th || th->fails < WEB_THROTTLE_FAILS ||
-              now - th->first >= WEB_THROTTLE_WINDOW;
-    pthread_mutex_unlock(&t->mu);
-    return ok;
+    if (th)
+        return th;
+    /* Forget records whose window has passed; when still full, the
+     * oldest goes (an attacker filling the table only frees keys). */
+    for (size_t i = 0; i < t->nt;)
+        if (now - t->t[i].first >= WEB_THROTTLE_WINDOW)
+            t->t[i] = t->t[--t->nt];
+        else
+            i++;
+    if (t->nt == t->maxt) {
+        size_t old = 0;
+        for (size_t i = 1; i < t->nt; i++)
+            if (t->t[i].first < t->t[old].first)
+                old = i;
+        t->t[old] = t->t[--t->nt];
+    }
+    th = &t->t[t->nt++];
+    memset(th, 0, sizeof *th);
+    snprintf(th->key, sizeof th->key, "%s", key);
+    th->first = now;
+    return th;
 }
 
-void web_throttle_fail(web_sessions *t, const char *key, int64_t now)
+bool web_refusal_count(web_sessions *t, const char *key, int64_t now,
+                       int *prev)
 {
     pthread_mutex_lock(&t->mu);
-    throttle *th = throttle_find(t, key);
-    if (!th) {
-        /* Forget records whose window has passed; when still full, the
-         * oldest goes (an attacker filling the table only frees keys). */
-        for (size_t i = 0; i < t->nt;)
-            if (now - t->t[i].first >= WEB_THROTTLE_WINDOW)
-                t->t[i] = t->t[--t->nt];
-            else
-                i++;
-        if (t->nt == t->maxt) {
-            size_t old = 0;
-            for (size_t i = 1; i < t->nt; i++)
-                if (t->t[i].first < t->t[old].first)
-                    old = i;
-            t->t[old] = t->t[--t->nt];
-        }
-        th = &t->t[t->nt++];
-        memset(th, 0, sizeof *th);
-        snprintf(th->key, sizeof th->key, "%s", key);
-        th->first = now;
-    } else if (now - th->first >= WEB_THROTTLE_WINDOW) {
+    throttle *th = throttle_get(t, key, now);
+    bool opens = th->fails == 0 || now - th->first >= WEB_REFUSAL_WINDOW;
+    *prev = 0;
+    if (opens && th->fails) {
+        *prev = th->fails;
         th->fails = 0;
         th->first = now;
     }
     th->fails++;
     pthread_mutex_unlock(&t->mu);
+    return opens;
 }
 
-void web_throttle_clear(web_sessions *t, const char *key)
+/* The record of key with its window restarted when it has passed. */
+static throttle *throttle_now(web_sessions *t, const char *key, int64_t now)
 {
+    throttle *th = throttle_get(t, key, now);
+    if (now - th->first >= WEB_THROTTLE_WINDOW) {
+        th->fails = 0;
+        th->first = now;
+        th->seq = 0;
+    }
+    return th;
+}
+
+static void login_keys(const char *user, const char *ip, char *a, char *p,
+                       char *u, size_t n)
+{
+    snprintf(a, n, "a:%.64s", ip);
+    snprintf(p, n, "p:%.64s@%.64s", user, ip);
+    snprintf(u, n, "u:%.64s", user);
+}
+
+web_login_gate web_login_begin(web_sessions *t, const char *user,
+                               const char *ip, bool known, int64_t now,
+                               bool *new_addr, int64_t *lock_seq)
+{
+    char a[160], p[160], u[160];
+    login_keys(user, ip, a, p, u, sizeof a);
     pthread_mutex_lock(&t->mu);
-    throttle *th = throttle_find(t, key);
-    if (th)
-        *th = t->t[--t->nt];
+    throttle *ta = throttle_now(t, a, now);
+    throttle *tp = throttle_now(t, p, now);
+    throttle *tu = throttle_now(t, u, now);
+    web_login_gate g = WEB_LOGIN_OK;
+    if (ta->fails >= WEB_THROTTLE_ADDR_FAILS || tp->fails >= WEB_THROTTLE_FAILS)
+        g = WEB_LOGIN_ADDRESS;
+    else if (!known && tu->fails >= WEB_THROTTLE_ACCOUNT_ADDRS)
+        g = WEB_LOGIN_ACCOUNT;
+    *lock_seq = tu->seq;
+    *new_addr = false;
+    if (g == WEB_LOGIN_OK) {   /* counted now, undone on success */
+        ta->fails++;
+        *new_addr = tp->fails++ == 0;
+        tu->fails += *new_addr;
+    }
+    pthread_mutex_unlock(&t->mu);
+    return g;
+}
+
+void web_login_done(web_sessions *t, const char *user, const char *ip,
+                    bool ok, bool new_addr, int64_t seq, int64_t now)
+{
+    char a[160], p[160], u[160];
+    login_keys(user, ip, a, p, u, sizeof a);
+    pthread_mutex_lock(&t->mu);
+    throttle *ta = throttle_now(t, a, now);
+    throttle *tp = throttle_now(t, p, now);
+    throttle *tu = throttle_now(t, u, now);
+    if (ok) {
+        ta->fails -= ta->fails > 0;
+        tp->fails = 0;
+        tu->fails -= new_addr && tu->fails > 0;
+    } else if (tu->fails >= WEB_THROTTLE_ACCOUNT_ADDRS && !tu->seq) {
+        tu->seq = seq ? seq : 1;   /* the lock starts: remember where */
+    }
+    pthread_mutex_unlock(&t->mu);
+}
+
+void web_login_unlock(web_sessions *t, const char *user, int64_t seq)
+{
+    char u[160];
+    snprintf(u, sizeof u, "u:%.64s", user);
+    pthread_mutex_lock(&t->mu);
+    throttle *tu = throttle_find(t, u);
+    if (tu) {
+        tu->fails = 0;
+        tu->seq = seq;
+    }
     pthread_mutex_unlock(&t->mu);
 }

@@ -398,6 +398,44 @@ static void test_year_states(void **state)
     kh_store_close(s);
 }
 
+static kh_status self_inputs_cb(void *ctx, const kh_entry_row *row)
+{
+    if (row->phase == KH_PHASE_SELF && strcmp(row->item, "1.3") == 0)
+        snprintf(ctx, 256, "%s", row->inputs);
+    return KH_OK;
+}
+
+/* A save merges the new inputs into the stored ones: NULL removes one,
+ * the last of a repeated name wins, every other stored input stays
+ * (the merge sorts once instead of scanning the list per key). */
+static void test_entry_merge(void **state)
+{
+    (void)state;
+    kh_store *s = setup_year();
+    import_file(s, ASSESS);
+    advance_to(s, 2025, KH_YEAR_SELF_CHECK);
+    kh_err *e = kh_err_new();
+    int64_t v;
+    char got[256] = "";
+    kh_input_kv a[] = {{"meetings", "1"}};
+    expect_ok(kh_store_entry_set(s, "u", 2025, "jd", "1.3", KH_PHASE_SELF, 1,
+                                 a, NULL, KH_VERSION_ANY, &v, e), e);
+    kh_input_kv b[] = {{"meetings", "3"}, {"nosuch", NULL}, {"meetings", "2"}};
+    expect_ok(kh_store_entry_set(s, "u", 2025, "jd", "1.3", KH_PHASE_SELF, 3,
+                                 b, NULL, KH_VERSION_ANY, &v, e), e);
+    expect_ok(kh_store_entry_each(s, 2025, "jd", "1.3", self_inputs_cb, got,
+                                  e), e);
+    assert_string_equal(got, "{\"meetings\": 2}");
+    kh_input_kv c[] = {{"meetings", "4"}, {"meetings", NULL}};
+    expect_ok(kh_store_entry_set(s, "u", 2025, "jd", "1.3", KH_PHASE_SELF, 2,
+                                 c, NULL, KH_VERSION_ANY, &v, e), e);
+    expect_ok(kh_store_entry_each(s, 2025, "jd", "1.3", self_inputs_cb, got,
+                                  e), e);
+    assert_string_equal(got, "{}");
+    kh_err_free(e);
+    kh_store_close(s);
+}
+
 /* Writing in the wrong state: each write is refused, naming the state. */
 static void test_write_permissions(void **state)
 {
@@ -1153,6 +1191,7 @@ int main(void)
         cmocka_unit_test(test_rubric_diff),
         cmocka_unit_test(test_year_states),
         cmocka_unit_test(test_write_permissions),
+        cmocka_unit_test(test_entry_merge),
         cmocka_unit_test(test_entry_versions),
         cmocka_unit_test(test_entry_bad_values),
         cmocka_unit_test(test_import_all_or_nothing),

@@ -81,11 +81,17 @@ static void test_split_path(void **state)
     assert_int_equal(web_split_path("/api/v1/years/2025/entries/jd/1.3/self",
                                     buf, sizeof buf, seg, 8), 8);
     assert_string_equal(seg[6], "1.3");
-    assert_int_equal(web_split_path("/a/%2e%2e/b", buf, sizeof buf, seg, 8), -1);
-    assert_int_equal(web_split_path("/a/../b", buf, sizeof buf, seg, 8), -1);
-    assert_int_equal(web_split_path("/a//b", buf, sizeof buf, seg, 8), -1);
-    assert_int_equal(web_split_path("/a/%00b", buf, sizeof buf, seg, 8), -1);
-    assert_int_equal(web_split_path("/a/%4", buf, sizeof buf, seg, 8), -1);
+    assert_int_equal(web_split_path("/a/%2e%2e/b", buf, sizeof buf, seg, 8), -2);
+    assert_int_equal(web_split_path("/a/../b", buf, sizeof buf, seg, 8), -2);
+    assert_int_equal(web_split_path("/a//b", buf, sizeof buf, seg, 8), -2);
+    assert_int_equal(web_split_path("/a/%00b", buf, sizeof buf, seg, 8), -2);
+    assert_int_equal(web_split_path("/a/%4", buf, sizeof buf, seg, 8), -2);
+    /* encoded slashes and double encodings never reach a handler */
+    assert_int_equal(web_split_path("/a/b%2Fc", buf, sizeof buf, seg, 8), -2);
+    assert_int_equal(web_split_path("/a/b%2fc", buf, sizeof buf, seg, 8), -2);
+    assert_int_equal(web_split_path("/a/b%5Cc", buf, sizeof buf, seg, 8), -2);
+    assert_int_equal(web_split_path("/a/b%252Fc", buf, sizeof buf, seg, 8), -2);
+    assert_int_equal(web_split_path("/a/b%2541", buf, sizeof buf, seg, 8), -2);
     assert_int_equal(web_split_path("/x%20y/", buf, sizeof buf, seg, 8), 1);
     assert_string_equal(seg[0], "x y");
     assert_int_equal(web_split_path("/1/2/3", buf, sizeof buf, seg, 2), -1);
@@ -177,20 +183,90 @@ static void test_cookie(void **state)
     kh_buf_free(&b);
 }
 
-static void test_throttle(void **state)
+/* A stranger at one address cannot lock another user out; the check
+ * and the count are one step (parallel tries cannot pass the limit). */
+static void test_login_throttle(void **state)
 {
     (void)state;
-    web_sessions *t = web_sessions_new(8);
-    for (int i = 0; i < WEB_THROTTLE_FAILS - 1; i++) {
-        web_throttle_fail(t, "u:alice", 100 + i);
-        assert_true(web_throttle_allowed(t, "u:alice", 100 + i));
+    web_sessions *t = web_sessions_new(64);
+    bool na;
+    int64_t seq;
+    int passed = 0;
+    /* 10 parallel tries from one address: begin without done */
+    for (int i = 0; i < 10; i++)
+        passed += web_login_begin(t, "admin", "10.0.0.1", false, 100, &na,
+                                  &seq) == WEB_LOGIN_OK;
+    assert_int_equal(passed, WEB_THROTTLE_FAILS);
+    for (int i = 0; i < WEB_THROTTLE_FAILS; i++)
+        web_login_done(t, "admin", "10.0.0.1", false, i == 0, 7, 100);
+    assert_int_equal(web_login_begin(t, "admin", "10.0.0.1", false, 101, &na,
+                                     &seq), WEB_LOGIN_ADDRESS);
+    /* the admin at another address is not locked out */
+    assert_int_equal(web_login_begin(t, "admin", "10.0.0.2", false, 101, &na,
+                                     &seq), WEB_LOGIN_OK);
+    web_login_done(t, "admin", "10.0.0.2", true, na, 0, 101);
+    /* failures from many addresses lock the account ... */
+    char ip[32];
+    for (int k = 0; k < WEB_THROTTLE_ACCOUNT_ADDRS; k++) {
+        snprintf(ip, sizeof ip, "10.0.1.%d", k);
+        assert_int_equal(web_login_begin(t, "bob", ip, false, 200, &na, &seq),
+                         WEB_LOGIN_OK);
+        web_login_done(t, "bob", ip, false, na, 42, 200);
     }
-    web_throttle_fail(t, "u:alice", 110);
-    assert_false(web_throttle_allowed(t, "u:alice", 111));
-    assert_true(web_throttle_allowed(t, "u:bob", 111));
-    assert_true(web_throttle_allowed(t, "u:alice", 100 + WEB_THROTTLE_WINDOW));
-    web_throttle_clear(t, "u:alice");
-    assert_true(web_throttle_allowed(t, "u:alice", 112));
+    assert_int_equal(web_login_begin(t, "bob", "10.0.2.1", false, 201, &na,
+                                     &seq), WEB_LOGIN_ACCOUNT);
+    assert_int_equal(seq, 42);   /* where the lock started */
+    /* ... except for a live session of the user, and until unlocked */
+    assert_int_equal(web_login_begin(t, "bob", "10.0.2.1", true, 201, &na,
+                                     &seq), WEB_LOGIN_OK);
+    web_login_done(t, "bob", "10.0.2.1", true, na, 0, 201);
+    web_login_unlock(t, "bob", 50);
+    assert_int_equal(web_login_begin(t, "bob", "10.0.2.2", false, 202, &na,
+                                     &seq), WEB_LOGIN_OK);
+    /* one address, many accounts: the address limit */
+    web_sessions_free(t);
+    t = web_sessions_new(256);
+    int ok = 0;
+    for (int k = 0; k < 2 * WEB_THROTTLE_ADDR_FAILS; k++) {
+        char user[16];
+        snprintf(user, sizeof user, "u%d", k);
+        if (web_login_begin(t, user, "10.9.9.9", false, 300, &na, &seq) ==
+            WEB_LOGIN_OK) {
+            ok++;
+            web_login_done(t, user, "10.9.9.9", false, na, 1, 300);
+        }
+    }
+    assert_int_equal(ok, WEB_THROTTLE_ADDR_FAILS);
+    web_sessions_free(t);
+}
+
+/* A user's login storm evicts only that user's own oldest sessions. */
+static void test_session_limits(void **state)
+{
+    (void)state;
+    web_sessions *t = web_sessions_new(16);
+    web_session admin, f, s[40];
+    assert_true(web_session_create(t, "admin", KH_ROLE_ADMIN, NULL, 10,
+                                   &admin));
+    for (int i = 0; i < 40; i++)
+        assert_true(web_session_create(t, "u", KH_ROLE_UNIT, "jd", 11 + i,
+                                       &s[i]));
+    assert_true(web_session_find(t, admin.id, 60, &f));
+    int live = 0;
+    for (int i = 0; i < 40; i++)
+        live += web_session_find(t, s[i].id, 60, &f);
+    assert_int_equal(live, WEB_SESSIONS_PER_USER);
+    assert_true(web_session_find(t, s[39].id, 60, &f));
+    assert_false(web_session_find(t, s[0].id, 60, &f));
+    web_sessions_free(t);
+    /* a table full of other users' sessions refuses a new one */
+    t = web_sessions_new(2);
+    web_session a, b, c;
+    assert_true(web_session_create(t, "a", KH_ROLE_ADMIN, NULL, 1, &a));
+    assert_true(web_session_create(t, "b", KH_ROLE_ADMIN, NULL, 2, &b));
+    assert_false(web_session_create(t, "c", KH_ROLE_ADMIN, NULL, 3, &c));
+    assert_true(web_session_find(t, a.id, 4, &f));
+    assert_true(web_session_find(t, b.id, 4, &f));
     web_sessions_free(t);
 }
 
@@ -206,7 +282,8 @@ int main(void)
         cmocka_unit_test(test_sessions),
         cmocka_unit_test(test_csrf),
         cmocka_unit_test(test_cookie),
-        cmocka_unit_test(test_throttle),
+        cmocka_unit_test(test_login_throttle),
+        cmocka_unit_test(test_session_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -98,6 +98,28 @@ expect 200 "$(get admin1 /years/2025)" "progress"
 grep -q 'id="unit-jd">.*<td class="num evidence-count">1</td>' "$T/body" || fail "progress: jd evidence count"
 grep -q 'id="unit-xx">.*<td class="num evidence-count">0</td>' "$T/body" || fail "progress: xx evidence count"
 
+# the same bytes attached by another unit under its own name: each unit
+# downloads them under the name attached to its entry
+cp "$T/会议记录.pdf" "$T/xx-minutes.pdf"
+expect 303 "$(post xx1 /years/2025/units/xx/self/1.3 -d "csrf=$X&version=0&in_meetings=2&in_proofs=2&note=x")" "xx saves item"
+expect 303 "$(post xx1 /years/2025/units/xx/self/1.3/evidence -F "csrf=$X" -F "file=@$T/xx-minutes.pdf")" "xx uploads the same bytes"
+expect 200 "$(curl -s -o "$T/got" -D "$T/h" -w '%{http_code}' -b "$T/xx1.jar" "$B/years/2025/units/xx/evidence/$H")" "xx downloads"
+grep -qi "^Content-Disposition: .*filename\*=UTF-8''xx-minutes.pdf" "$T/h" ||
+    fail "xx gets another unit's file name: $(grep -i disposition "$T/h")"
+expect 200 "$(curl -s -o "$T/got" -D "$T/h" -w '%{http_code}' -b "$T/jd1.jar" "$B$D")" "jd downloads again"
+grep -qi "^Content-Disposition: .*filename\*=UTF-8''%E4%BC%9A" "$T/h" || fail "jd's own name lost"
+
+# a PDF-prefixed HTML polyglot named .html is stored as .pdf
+printf '%%PDF-1.4\n<html><script>alert(1)</script></html>\n%%%%EOF\n' >"$T/poly.html"
+expect 303 "$(post jd1 $U -F "csrf=$J" -F "file=@$T/poly.html")" "polyglot upload"
+expect 200 "$(get jd1 /years/2025/units/jd/self)" "form after polyglot"
+has 'poly.pdf' "polyglot renamed"
+grep -q 'poly\.html' "$T/body" && fail "polyglot kept its .html name"
+P=$(sha256sum "$T/poly.html" | cut -c1-64)
+curl -s -o /dev/null -D "$T/h" -b "$T/jd1.jar" "$B/years/2025/units/jd/evidence/$P"
+grep -qi "^Content-Disposition: .*filename\*=UTF-8''poly.pdf" "$T/h" || fail "polyglot download name: $(grep -i disposition "$T/h")"
+grep -qi '^Content-Type: application/pdf' "$T/h" || fail "polyglot content type"
+
 $K audit log --db "$DB" | grep -q evidence || fail "upload not audited"
 
 [ $fails -eq 0 ] && echo "ok: web evidence" && exit 0

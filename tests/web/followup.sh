@@ -30,6 +30,7 @@ DB=$T/t.db
     $K year advance 2025 --db "$DB" &&
     $K year advance 2025 --db "$DB" &&
     $K year advance 2025 --allow-missing --db "$DB" &&
+    $K year open 2024 --rubric ideology-2020 --db "$DB" &&
     echo password123 | $K user add admin1 --role admin --db "$DB" &&
     echo password123 | $K user add insp1 --role inspector --db "$DB" &&
     echo password123 | $K user add aud1 --role auditor --db "$DB" &&
@@ -83,7 +84,10 @@ grep -q 'id="item-close-' "$T/body" && fail "auditor sees close forms"
 expect 200 "$(get admin1 $F)" "admin follow-up page"
 ID=$(sed -n 's/.*id="item-close-\([0-9]*\)".*/\1/p' "$T/body" | head -1)
 [ -n "$ID" ] || fail "no close form"
-expect 303 "$(post admin1 $F/items/$ID/close -d "csrf=$A&date=2026-02-20")" "close item"
+# the year in the URL is checked: item $ID belongs to 2025, not 2024
+expect 422 "$(post admin1 /years/2024/followup/items/$ID/close -d "csrf=$A&date=2026-02-20")" "close an item under another year"
+has 'id="errors"' "close under another year"
+expect 303 "$(post admin1 $F/items/$ID/close -d "csrf=$A&date=2026-02-20")" "close item (still open after the wrong year)"
 expect 422 "$(post admin1 $F/items/$ID/close -d "csrf=$A&date=2026-02-21")" "close a closed item"
 expect 303 "$(post admin1 /years/2025/practices -d "csrf=$A&unit=jd&title=good-practice&text=details")" "add practice"
 expect 200 "$(get admin1 $F)" "page after changes"

@@ -90,6 +90,7 @@ curl -s -o /dev/null -b "$T/jar" -X POST -H "X-CSRF-Token: $CSRF" "$B/api/v1/log
 $K year advance 2025 --db "$DB" >/dev/null 2>&1 || fail "year advance"
 code=$(curl -s -o "$T/login" -w '%{http_code}' -c "$T/jar" -H 'Content-Type: application/json' \
     --data-binary '{"user":"admin1","password":"password123"}' "$B/api/v1/login")
+[ "$code" = 200 ] || fail "second login: $code"
 get json2-id /api/v1/years/2025/results
 get json2-gz /api/v1/years/2025/results "gzip, deflate"
 gzip -dc "$T/json2-gz" 2>/dev/null | cmp -s - "$T/json2-id" || fail "after a change: gzip differs from identity"

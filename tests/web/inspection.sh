@@ -157,6 +157,15 @@ grep -q '<a id="dept-edit-jd" href="/years/2025/units/jd/inspection#item-3.3">�
 # 3.3 of jd scored 4 in the example; after clearing it, the cell says 未评
 grep -q '<tr id="dept-jd"><td>机电工程系</td><td>[^<]*</td><td class="num">4</td>' "$T/body" ||
     fail "dept-items page: jd's 3.3 score: $(grep -o '<tr id="dept-jd".*' "$T/body" | head -c 400)"
+# clear it (the input removed through the API), then the cell says 未评
+EI=/api/v1/years/2025/entries/jd/3.3/inspection
+curl -s -o "$T/body" -b "$T/admin1.jar" "$B$EI"
+VI=$(sed -n 's/.*"version":\([0-9]*\).*/\1/p' "$T/body")
+expect 200 "$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/admin1.jar" -X PUT -H "X-CSRF-Token: $A" \
+    -H 'Content-Type: application/json' --data-binary "{\"inputs\":{\"reports\":null},\"version\":$VI}" "$B$EI")" "clear jd's 3.3"
+expect 200 "$(get admin1 /years/2025/dept-items)" "dept-items after clearing"
+grep -q '<tr id="dept-jd"><td>机电工程系</td><td>[^<]*</td><td class="num todo">未评</td>' "$T/body" ||
+    fail "dept-items page: jd's cleared 3.3 is not 未评: $(grep -o '<tr id="dept-jd".*' "$T/body" | head -c 400)"
 expect 200 "$(get aud1 /years/2025/dept-items)" "auditor dept-items page"
 hasnt 'id="dept-edit-' "auditor dept-items page"
 expect 403 "$(get insp1 /years/2025/dept-items)" "inspector dept-items page"

@@ -118,7 +118,9 @@ $K export html --year 2025 --what sheet --unit gh -o "$T/gh.html" --db "$DB" 2>/
 cmp -s "$T/body" "$T/gh.html" || fail "sheet page differs from kaohe export html --what sheet"
 noxss "score sheet"
 expect 404 "$(get admin1 /years/2025/units/nosuch/sheet)" "unknown unit sheet"
-expect 200 "$(get insp1 /years/2025/units/jd/sheet)" "inspector, assigned unit's sheet"
+# An inspector sees entries, never a score sheet (it carries the unit's
+# place among all): the page, the API and the printable sheet agree.
+expect 403 "$(get insp1 /years/2025/units/jd/sheet)" "inspector, assigned unit's sheet"
 expect 403 "$(get insp1 /years/2025/units/zzb/sheet)" "inspector, another unit's sheet"
 expect 403 "$(get jd1 /years/2025/units/jd/sheet)" "unit user, own sheet before publication"
 expect 409 "$(get admin1 /years/2025/followup/report)" "follow-up report of a draft year"
@@ -177,7 +179,8 @@ expect 404 "$(get admin1 /units/nosuch/history)" "unknown unit history"
 
 # refusals are audited
 $K audit log --db "$DB" >"$T/audit" 2>&1
-for why in 'xlsx export: role' 'printable score sheet' 'year comparison: role'; do
+for why in 'GET /years/:year/export.xlsx: role' \
+    'GET /years/:year/units/:unit/sheet: role' 'GET /compare: role'; do
     grep -q "$why" "$T/audit" || fail "refusal not audited: $why"
 done
 

@@ -1,0 +1,164 @@
+/*
+ * policy.c - the one authorization policy of `kaohe serve`: web_may
+ * decides, for the request's user, whether an action on (year, unit) is
+ * allowed.  Pages, the JSON API, documents and downloads all ask it; the
+ * route table (routes.c) names each route's action and the dispatcher
+ * asks before the body is read.
+ *
+ *   admin      everything;
+ *   auditor    reads everything, writes nothing;
+ *   inspector  inspection entries of the units assigned to them for that
+ *              year (read and write) and those units' self entries (read:
+ *              the inspection form shows them); no results, no score
+ *              sheets (a sheet carries every unit's place);
+ *   unit       its own unit's self entries; its own score sheet and
+ *              result once the year is published.
+ *
+ * The year's state for writes is enforced by the store (KH_ESTATE).
+ */
+#include "web.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct assign_ctx {
+    const char *unit;
+    bool found;
+} assign_ctx;
+
+static kh_status assign_cb(void *ctx, const kh_assign_row *row)
+{
+    assign_ctx *a = ctx;
+    if (strcmp(row->unit, a->unit) == 0) {
+        a->found = true;
+        return KH_DONE;
+    }
+    return KH_OK;
+}
+
+/* Is the inspector assigned to (year, unit)?  A store failure refuses
+ * and fails the request (web_store_check): never allow on an error. */
+static bool assigned(web_req *r, int year, const char *unit)
+{
+    kh_err *e = kh_err_new();
+    if (!e)
+        return false;
+    assign_ctx a = {unit, false};
+    kh_status st = kh_store_assign_each(r->store, r->sess.user, year,
+                                        assign_cb, &a, e);
+    if (!web_store_check(r, st, e))
+        a.found = false;
+    kh_err_free(e);
+    return a.found;
+}
+
+/* Is the year published (or later)?  False on any error. */
+static bool published(web_req *r, int year)
+{
+    kh_err *e = kh_err_new();
+    kh_year_state st = KH_YEAR_DRAFT;
+    kh_status s = e ? kh_store_year_state(r->store, year, &st, e) : KH_ENOMEM;
+    if (s != KH_ENOTFOUND)
+        web_store_check(r, s, e);
+    kh_err_free(e);
+    return s == KH_OK && st >= KH_YEAR_PUBLISHED;
+}
+
+static bool own_unit(const web_req *r, const char *unit)
+{
+    return r->sess.role == KH_ROLE_UNIT && unit &&
+           strcmp(unit, r->sess.unit) == 0;
+}
+
+/* Reads of a unit's entries of one phase. */
+static bool entry_read(web_req *r, bool inspection, int year,
+                       const char *unit)
+{
+    switch (r->sess.role) {
+    case KH_ROLE_ADMIN:
+    case KH_ROLE_AUDITOR:
+        return true;
+    case KH_ROLE_UNIT:
+        return !inspection && own_unit(r, unit);
+    case KH_ROLE_INSPECTOR:
+        return unit && assigned(r, year, unit);
+    }
+    return false;
+}
+
+static bool entry_write(web_req *r, bool inspection, int year,
+                        const char *unit)
+{
+    switch (r->sess.role) {
+    case KH_ROLE_ADMIN:
+        return true;
+    case KH_ROLE_AUDITOR:
+        return false;
+    case KH_ROLE_UNIT:
+        return !inspection && own_unit(r, unit);
+    case KH_ROLE_INSPECTOR:
+        return inspection && unit && assigned(r, year, unit);
+    }
+    return false;
+}
+
+bool web_may(web_req *r, web_action act, int year, const char *unit)
+{
+    if (act == WEB_A_ANYONE)
+        return true;
+    if (!r->logged_in)
+        return false;
+    bool reader = r->sess.role == KH_ROLE_ADMIN ||
+                  r->sess.role == KH_ROLE_AUDITOR;
+    switch (act) {
+    case WEB_A_NONE:
+        return false;
+    case WEB_A_ANYONE:
+    case WEB_A_SIGNED_IN:
+        return true;
+    case WEB_A_ADMIN:
+        return r->sess.role == KH_ROLE_ADMIN;
+    case WEB_A_READ_ALL:
+        return reader;
+    case WEB_A_SHEET:
+        return reader || (own_unit(r, unit) && published(r, year));
+    case WEB_A_ENTRY_READ:     /* either phase */
+    case WEB_A_EVIDENCE_READ:
+        return entry_read(r, false, year, unit) ||
+               entry_read(r, true, year, unit);
+    case WEB_A_ENTRY_WRITE:
+        return entry_write(r, false, year, unit) ||
+               entry_write(r, true, year, unit);
+    case WEB_A_SELF_READ:
+        return entry_read(r, false, year, unit);
+    case WEB_A_SELF_WRITE:
+        return entry_write(r, false, year, unit);
+    case WEB_A_INSPECTION_READ:
+        return entry_read(r, true, year, unit);
+    case WEB_A_INSPECTION_WRITE:
+        return entry_write(r, true, year, unit);
+    }
+    return false;
+}
+
+web_action web_entry_action(kh_phase phase, bool write)
+{
+    if (phase == KH_PHASE_INSPECTION)
+        return write ? WEB_A_INSPECTION_WRITE : WEB_A_INSPECTION_READ;
+    return write ? WEB_A_SELF_WRITE : WEB_A_SELF_READ;
+}
+
+bool web_may_entry(web_req *r, int year, const char *unit, kh_phase phase,
+                   web_access acc)
+{
+    return web_may(r, web_entry_action(phase, acc == WEB_WRITE), year, unit);
+}
+
+const char *web_action_name(web_action a)
+{
+    static const char *const names[] = {
+        "-", "anyone", "signed-in", "admin", "read-all", "sheet",
+        "entry-read", "entry-write", "self-read", "self-write",
+        "inspection-read", "inspection-write", "evidence-read"};
+    return (size_t)a < sizeof names / sizeof *names ? names[a] : "-";
+}

@@ -1,0 +1,91 @@
+#!/bin/sh
+# tests/web/errors.sh KAOHE - server-side failures are neither dropped
+# nor hidden: a store error while listing renders the Chinese error page
+# with 500 (not a 200 page with an empty table) and writes one line to
+# stderr (time, request id, route, user, the store's message); a busy
+# store answers 503 with Retry-After; --access-log writes one line per
+# request.  Run from the repository root.
+set -u
+K=$1
+T=$(mktemp -d)
+PID=
+LOCK=
+cleanup() {
+    [ -n "$LOCK" ] && kill "$LOCK" 2>/dev/null
+    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+export KAOHE_USER=setup
+DB=$T/t.db
+{
+    $K init --db "$DB" &&
+    $K rubric import rubrics/ideology-2020.yaml --db "$DB" &&
+    $K year open 2025 --rubric ideology-2020 --db "$DB" &&
+    $K import assessment examples/college-2025.yaml --db "$DB" &&
+    $K year advance 2025 --db "$DB" &&
+    $K year advance 2025 --db "$DB" &&
+    echo password123 | $K user add admin1 --role admin --db "$DB"
+} >"$T/setup.log" 2>&1 || { cat "$T/setup.log"; echo "FAIL: setup"; exit 1; }
+
+$K serve --db "$DB" --listen 127.0.0.1:0 --access-log >"$T/serve.log" 2>"$T/serve.err" &
+PID=$!
+i=0
+while ! grep -q listening "$T/serve.log" 2>/dev/null; do
+    i=$((i + 1)); [ $i -gt 100 ] && { echo "FAIL: server did not start"; exit 1; }
+    sleep 0.1
+done
+PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/serve.log")
+B=http://127.0.0.1:$PORT
+
+s=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/a.jar" -H 'Content-Type: application/json' \
+    --data-binary '{"user":"admin1","password":"password123"}' "$B/api/v1/login")
+[ "$s" = 200 ] || { echo "FAIL: login $s"; exit 1; }
+A=$(sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p' "$T/body")
+
+# -- access log: one line per request, with the status
+curl -s -o /dev/null -b "$T/a.jar" "$B/admin/users"
+grep -q 'req=[0-9]* ip=127.0.0.1 user=admin1 "GET /admin/users" 200' "$T/serve.log" ||
+    fail "no access log line: $(tail -3 "$T/serve.log")"
+
+# -- a store error while listing users: 500, the error page, one stderr line
+[ -s "$T/serve.err" ] && fail "stderr not empty before any failure: $(cat "$T/serve.err")"
+sqlite3 "$DB" 'ALTER TABLE app_user RENAME TO app_user_gone' || fail "sqlite3"
+s=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/a.jar" "$B/admin/users")
+[ "$s" = 500 ] || fail "listing users on a broken store: $s, want 500"
+grep -q 'id="error"' "$T/body" || fail "no error page"
+grep -q '服务器内部错误' "$T/body" || fail "error page not in Chinese"
+grep -q 'id="users"' "$T/body" && fail "the empty users table is shown"
+grep -q 'req=[0-9]* route="GET /admin/users" user=admin1 status=[0-9]*: .*app_user' "$T/serve.err" ||
+    fail "no failure line on stderr: $(cat "$T/serve.err")"
+sqlite3 "$DB" 'ALTER TABLE app_user_gone RENAME TO app_user' || fail "sqlite3 back"
+
+# -- a busy store (another writer holds the lock past the busy timeout)
+python3 - "$DB" >"$T/lock.out" 2>&1 <<'EOF' &
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=1)
+c.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+time.sleep(12)
+EOF
+LOCK=$!
+i=0
+while ! grep -q locked "$T/lock.out" 2>/dev/null; do
+    i=$((i + 1)); [ $i -gt 50 ] && { fail "lock holder did not start"; break; }
+    sleep 0.1
+done
+s=$(curl -s -o "$T/body" -D "$T/head" -w '%{http_code}' -b "$T/a.jar" -X PUT \
+    -H "X-CSRF-Token: $A" -H 'Content-Type: application/json' \
+    --data-binary '{"inputs":{"meetings":"1","proofs":"1"},"version":0}' \
+    "$B/api/v1/years/2025/entries/jd/1.3/inspection")
+[ "$s" = 503 ] || fail "write on a busy store: $s, want 503 ($(cat "$T/body"))"
+grep -qi '^Retry-After: [0-9]' "$T/head" || fail "503 without Retry-After"
+grep -q '"busy"' "$T/body" || fail "busy JSON code: $(cat "$T/body")"
+kill "$LOCK" 2>/dev/null; wait "$LOCK" 2>/dev/null; LOCK=
+
+[ $fails -eq 0 ] && echo "ok: web errors" && exit 0
+echo "$fails failure(s)"
+exit 1

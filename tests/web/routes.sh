@@ -1,0 +1,127 @@
+#!/bin/sh
+# tests/web/routes.sh KAOHE - the role x route matrix read from the route
+# table itself (`kaohe serve --dump-routes`), so that a route added
+# without a policy rule, or reachable by a role it does not list, fails
+# here.  For every route and every role (anonymous and the four roles):
+#   - a route without a rule (action "-") fails;
+#   - anonymous on a route that needs a login: 401 (API) or 303 (pages);
+#   - a logged-in role the route does not list: 403, refused before the
+#     CSRF check (the page is not the "expired" one);
+#   - a listed role on a POST/PUT with a wrong CSRF token gets past the
+#     gate to the CSRF refusal when the rule does not depend on the unit;
+#     on a GET never 401 or 405, and never 403 when the rule does not
+#     depend on the unit.
+# Then 404, 405 with Allow, and the path checks (%00, %2F, %252F).
+# Run from the repository root.
+set -u
+K=$1
+T=$(mktemp -d)
+PID=
+cleanup() {
+    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+export KAOHE_USER=setup
+DB=$T/t.db
+{
+    $K init --db "$DB" &&
+    $K rubric import rubrics/ideology-2020.yaml --db "$DB" &&
+    $K year open 2025 --rubric ideology-2020 --db "$DB" &&
+    $K import assessment examples/college-2025.yaml --db "$DB" &&
+    $K year advance 2025 --db "$DB" &&
+    $K year advance 2025 --db "$DB" &&
+    echo password123 | $K user add admin1 --role admin --db "$DB" &&
+    echo password123 | $K user add insp1 --role inspector --db "$DB" &&
+    echo password123 | $K user add aud1 --role auditor --db "$DB" &&
+    echo password123 | $K user add jd1 --role unit --unit jd --db "$DB" &&
+    $K user assign insp1 --year 2025 --unit jd --db "$DB"
+} >"$T/setup.log" 2>&1 || { cat "$T/setup.log"; echo "FAIL: setup"; exit 1; }
+
+$K serve --dump-routes >"$T/routes" || { echo "FAIL: --dump-routes"; exit 1; }
+n=$(wc -l <"$T/routes")
+[ "$n" -ge 40 ] || fail "the route table has $n rows"
+
+. tests/web/serve.inc
+start_server "$DB"
+
+for u in admin1 insp1 aud1 jd1; do
+    s=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/$u.jar" -X POST \
+        -H 'Content-Type: application/json' \
+        --data-binary "{\"user\":\"$u\",\"password\":\"password123\"}" "$B/api/v1/login")
+    [ "$s" = 200 ] || { echo "FAIL: login $u: $s"; exit 1; }
+done
+touch "$T/anon.jar"
+
+# req JAR METHOD PATH -> status; body in $T/body, headers in $T/head
+req() {
+    curl -s -o "$T/body" -D "$T/head" -w '%{http_code}' -b "$T/$1.jar" \
+        -X "$2" -H 'X-CSRF-Token: 00000000000000000000000000000000' \
+        --data-binary '' "$B$3"
+}
+req_get() {
+    curl -s -o "$T/body" -D "$T/head" -w '%{http_code}' -b "$T/$1.jar" "$B$2"
+}
+csrf_refusal() { grep -q '"csrf"\|页面已过期' "$T/body"; }
+
+cells=0
+while read -r methods pattern roles action body scope; do
+    [ "$action" = "-" ] && fail "route $pattern has no policy rule"
+    path=$(printf '%s' "$pattern" | sed 's/:year/2025/; s/:unit/jd/; s/:phase/self/; s/:arg/1.3/')
+    case $pattern in /api/*) api=1 ;; *) api=0 ;; esac
+    for m in G P U; do
+        case $methods in *$m*) ;; *) continue ;; esac
+        case $m in G) method=GET ;; P) method=POST ;; U) method=PUT ;; esac
+        for who in anon admin1 insp1 jd1 aud1; do
+            case $who in
+            anon) role=anon ;; admin1) role=admin ;; insp1) role=inspector ;;
+            jd1) role=unit ;; aud1) role=auditor ;;
+            esac
+            cells=$((cells + 1))
+            if [ $method = GET ]; then got=$(req_get $who "$path"); else got=$(req $who $method "$path"); fi
+            what="$who $method $pattern"
+            case ",$roles," in
+            *",$role,"*)
+                case $got:$action in 401:anyone) ;;  # a login with no password
+                401:*|405:*) fail "$what: listed role got $got" ;; esac
+                case $method:$action in
+                GET:anyone|GET:signed-in|GET:read-all|GET:admin)
+                    [ "$got" = 403 ] && fail "$what: refused by a rule that does not depend on the unit" ;;
+                GET:*|*:anyone) ;;
+                *:signed-in|*:read-all|*:admin)
+                    [ "$got" = 403 ] && csrf_refusal || fail "$what: expected the CSRF refusal, got $got" ;;
+                *)  # depends on the unit and phase: the policy or the CSRF check
+                    [ "$got" = 403 ] || fail "$what: expected 403 (policy or CSRF), got $got" ;;
+                esac ;;
+            *)
+                if [ "$role" = anon ]; then
+                    want=303; [ $api = 1 ] && want=401
+                    [ "$got" = "$want" ] || fail "$what: anonymous got $got, want $want"
+                else
+                    [ "$got" = 403 ] || fail "$what: role not listed got $got, want 403"
+                    csrf_refusal && fail "$what: the role check came after the CSRF check"
+                fi ;;
+            esac
+        done
+    done
+done <"$T/routes"
+[ "$cells" -ge 200 ] || fail "only $cells role x route cells tried"
+
+# 404, 405 with Allow, malformed paths
+[ "$(req_get admin1 /nosuch)" = 404 ] || fail "unknown path not 404"
+[ "$(req admin1 PUT /years/2025)" = 405 ] || fail "PUT on a page not 405"
+grep -qi '^Allow: GET, HEAD' "$T/head" || fail "405 without Allow: $(cat "$T/head")"
+[ "$(req admin1 DELETE /api/v1/years/2025/entries/jd/1.3/self)" = 405 ] || fail "DELETE entry not 405"
+grep -qi '^Allow: GET, HEAD, PUT' "$T/head" || fail "405 entry without Allow GET, HEAD, PUT"
+for p in /years/2025/units/jd%00/self /years/2025/units/j%2Fd/self \
+         /years/2025/units/j%5Cd/self /years/2025/units/j%252Fd/self; do
+    [ "$(req_get admin1 "$p")" = 400 ] || fail "$p not 400"
+done
+
+echo "$cells role x route cells"
+[ $fails -eq 0 ] && echo "ok: web routes" && exit 0
+echo "$fails failure(s)"
+exit 1
