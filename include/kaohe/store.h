@@ -95,6 +95,10 @@ void kh_store_set_progress(kh_store *s, kh_progress_fn fn, void *ctx);
 /* ---- time ---------------------------------------------------------- */
 
 #define KH_STORE_TIME_SZ 21   /* "2025-12-31T23:59:59Z" + NUL */
+/* The latest time the store can stamp: the last second of KH_YEAR_MAX
+ * in China Standard Time (9999-12-31T15:59:59Z), so both the UTC stamp
+ * and the UTC+8 calendar day stay four-digit years. */
+#define KH_STORE_TIME_MAX INT64_C(253402271999)
 /* Makes the store use a fixed time (seconds since the epoch, UTC) for
  * every time stamp, for reproducible tests; 0 returns to the clock. */
 void kh_store_set_time(kh_store *s, int64_t unix_seconds);

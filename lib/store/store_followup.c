@@ -43,7 +43,7 @@ kh_status kh_date_check(const char *s, const char *path, kh_err *e)
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     int max = m >= 1 && m <= 12 ? mdays[m - 1] + (m == 2 && leap) : 0;
-    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > max)
+    if (y < KH_YEAR_MIN || m < 1 || m > 12 || d < 1 || d > max)
         return kh_err_at(e, 0, 0, path, "\"%s\" is not a real date", s);
     return KH_OK;
 }

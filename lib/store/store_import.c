@@ -37,7 +37,7 @@ static kh_status file_year(const char *name, const char *data, size_t len,
         if (kh_node_eq(k, "year")) {
             int64_t y;
             rc = kh_node_int(v, e, "year", &y);
-            if (rc == KH_OK && (y < 1900 || y > 9999))
+            if (rc == KH_OK && (y < KH_YEAR_MIN || y > KH_YEAR_MAX))
                 rc = kh_err_at(e, v->line, v->col, "year",
                                "year %" PRId64 " is out of range", y);
             if (rc == KH_OK)

@@ -173,9 +173,10 @@ kh_status kh_store_year_rubric(kh_store *s, int year, kh_err *e,
 
 static kh_status check_year_number(int year, kh_err *e)
 {
-    if (year < 1900 || year > 9999)
+    if (year < KH_YEAR_MIN || year > KH_YEAR_MAX)
         return kh_err_fail(e, KH_EINVAL,
-                           "year %d is out of range (1900 to 9999)", year);
+                           "year %d is out of range (%d to %d)", year,
+                           KH_YEAR_MIN, KH_YEAR_MAX);
     return KH_OK;
 }
 

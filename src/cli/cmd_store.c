@@ -54,23 +54,19 @@ int kh_cli_bad_option(const char *cmd, int c, char **argv)
 
 int kh_cli_open(kh_cli_ctx *c, unsigned flags)
 {
-    if (!c->db) {
-        const char *env = getenv("KAOHE_DB");
-        c->db = env && *env ? env : "kaohe.db";
-    }
+    kh_cli_env env;
+    int x = kh_cli_env_get(&env);
+    if (x != KH_EXIT_OK)
+        return x;
+    if (!c->db)
+        c->db = env.db;
     kh_status st = kh_store_open(c->db, flags, c->e, &c->store);
     if (st != KH_OK) {
         kh_cli_print_errors(c->e);
         kh_err_clear(c->e);
         return kh_cli_exit(st);
     }
-    const char *now = getenv("KAOHE_NOW");
-    if (now && *now) {
-        char *end;
-        long long t = strtoll(now, &end, 10);
-        if (*end == '\0' && t > 0)
-            kh_store_set_time(c->store, (int64_t)t);
-    }
+    kh_store_set_time(c->store, env.now);
     return KH_EXIT_OK;
 }
 
@@ -102,8 +98,9 @@ bool kh_cli_year(const char *cmd, const char *s, int *out)
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
-    if (errno || *end || end == s || v < 1900 || v > 9999) {
-        kh_cli_usage_error(cmd, "'%s' is not a year (1900 to 9999)", s);
+    if (errno || *end || end == s || v < KH_YEAR_MIN || v > KH_YEAR_MAX) {
+        kh_cli_usage_error(cmd, "'%s' is not a year (%d to %d)", s,
+                           KH_YEAR_MIN, KH_YEAR_MAX);
         return false;
     }
     *out = (int)v;

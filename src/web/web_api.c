@@ -264,7 +264,7 @@ static bool parse_year(const char *s, int *out)
 {
     char *end;
     long y = strtol(s, &end, 10);
-    if (*end || y < 1900 || y > 9999 || s[0] < '0' || s[0] > '9')
+    if (*end || y < KH_YEAR_MIN || y > KH_YEAR_MAX || s[0] < '0' || s[0] > '9')
         return false;
     *out = (int)y;
     return true;

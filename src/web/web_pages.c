@@ -1201,7 +1201,7 @@ bool web_pages_route(web_req *r)
         return false;
     char *end;
     long year = strtol(seg[1], &end, 10);
-    if (*end || year < 1900 || year > 9999)
+    if (*end || year < KH_YEAR_MIN || year > KH_YEAR_MAX)
         return false;
     if (!get && !(post && n >= 3)) {
         web_error_page(r, 405, NULL);
