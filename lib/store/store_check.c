@@ -101,6 +101,9 @@ kh_status kh_store_check(kh_store *s, kh_buf *report, kh_err *e)
     } else {
         kh_buf_printf(report, "审计日志：%" PRId64 " 条记录，哈希链完整\n", n);
     }
+    if (rc == KH_OK && (rc = kh_store_audit_replay(s, report, e)) != KH_OK &&
+        worst == KH_OK)
+        worst = rc;
     if ((rc = snapshots(s, report, e)) != KH_OK && worst == KH_OK)
         worst = rc;
     if ((rc = kh_store_evidence_verify(s, report, NULL, e)) != KH_OK &&

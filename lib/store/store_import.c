@@ -411,7 +411,9 @@ static kh_status replace_all(kh_store *s, const char *actor, int year,
     kh_audit_rec ar = {.actor = actor, .action = "assessment.import",
                        .year = year, .object = name, .old_value = oldv,
                        .new_value = newv};
-    return kh_store_audit(s, &ar, e);
+    if ((rc = kh_store_audit(s, &ar, e)) != KH_OK)
+        return rc;
+    return kh_store_audit_import_units(s, actor, year, e);
 }
 
 /* ---- importing into a later state ---------------------------------- */
