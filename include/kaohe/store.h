@@ -167,6 +167,39 @@ kh_status kh_store_change_seq(kh_store *s, int64_t *seq, kh_err *e);
  * that was altered, removed or reordered ("audit record 17: ..."). */
 kh_status kh_store_audit_verify(kh_store *s, int64_t *count, kh_err *e);
 
+/* The chain head "SEQ:HASH": the last record's sequence number and hex
+ * SHA-256 ("0:000..." for an empty log).  Printed by `kaohe audit
+ * verify` and in every published document, so that a copy of the store
+ * whose tail was cut off is caught against any of them. */
+#define KH_AUDIT_HEAD_SZ 88   /* 20 digits, ':', 64 hex digits, NUL */
+kh_status kh_store_audit_head(kh_store *s, char head[KH_AUDIT_HEAD_SZ],
+                              kh_err *e);
+/* Checks that the head "SEQ:HASH" (from a published document) is a
+ * record of this store's log: KH_EINVAL naming the record when it is
+ * missing (records cut off the end) or has another hash (the log was
+ * rewritten); a malformed head is an error at `path`. */
+kh_status kh_store_audit_check_head(kh_store *s, const char *head,
+                                    const char *path, kh_err *e);
+
+/* Signing the head with a key kept outside the store (Ed25519,
+ * libsodium crypto_sign).  A key file is one line "kaohe-audit-secret
+ * HEX" or "kaohe-audit-public HEX".  kh_audit_keygen appends a new pair's
+ * two files' texts to secret and public. */
+kh_status kh_audit_keygen(kh_buf *secret, kh_buf *public_key, kh_err *e);
+/* Signs the current head with the secret key file's text (named path in
+ * messages) and keeps head and signature in the store (meta
+ * audit_signature); the signed head goes to head. */
+kh_status kh_store_audit_sign(kh_store *s, const char *key_text,
+                              const char *path, char head[KH_AUDIT_HEAD_SZ],
+                              kh_err *e);
+/* Checks the stored signature with the public key file's text and that
+ * the signed head is still in the log (kh_store_audit_check_head); the
+ * signed head goes to head.  No signature stored: KH_ENOTFOUND. */
+kh_status kh_store_audit_check_signature(kh_store *s, const char *key_text,
+                                         const char *path,
+                                         char head[KH_AUDIT_HEAD_SZ],
+                                         kh_err *e);
+
 /* ---- integrity ----------------------------------------------------- */
 
 /* PRAGMA integrity_check, foreign key check, the audit chain and the

@@ -642,9 +642,16 @@ static void compare(rp *r, rp_count *c, char kind, int year, const char *name,
         if (!want && year_proof(r, year) == BY_FILE)
             return;
         if (strcmp(want ? want : "", live) != 0) {
-            kh_err_fail(r->e, KH_EINVAL,
-                        "%s of unit %d %s: differ from the audit log%s",
-                        what, year, name, o->seq ? "" : " (never recorded)");
+            if (o->seq)
+                kh_err_fail(r->e, KH_EINVAL,
+                            "%s of unit %d %s: differ from the audit log "
+                            "(audit record %" PRId64 ")",
+                            what, year, name, o->seq);
+            else
+                kh_err_fail(r->e, KH_EINVAL,
+                            "%s of unit %d %s: not in the audit log (added "
+                            "outside kaohe)",
+                            what, year, name);
             c->bad++;
         }
         return;
