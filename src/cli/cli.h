@@ -36,6 +36,9 @@ int kh_cmd_units(int argc, char **argv);
 int kh_cmd_roster(int argc, char **argv);
 int kh_cmd_entry(int argc, char **argv);
 int kh_cmd_record(int argc, char **argv);
+/* Backup and restore (src/cli/cmd_backup.c, cmd_restore.c). */
+int kh_cmd_backup(int argc, char **argv);
+int kh_cmd_restore(int argc, char **argv);
 /* `kaohe rubric import|export|diff|list` (src/cli/cmd_rubric_store.c):
  * argv[0] is the subcommand. */
 int kh_cmd_rubric_store(int argc, char **argv);
