@@ -77,6 +77,11 @@ void kh_store_close(kh_store *s);
  * sets 32 MiB, for large imports; a server with one connection per
  * thread wants less).  KH_EDB on failure. */
 kh_status kh_store_set_cache_kib(kh_store *s, int kib, kh_err *e);
+/* Bounds the WAL file: once it reaches bytes, the commit that got it
+ * there runs a TRUNCATE checkpoint (waiting for the readers still using
+ * it).  kh_store_open sets 16 MiB; 0 leaves SQLite's passive
+ * checkpoints alone (the WAL then grows while readers always overlap). */
+kh_status kh_store_set_wal_limit(kh_store *s, int64_t bytes, kh_err *e);
 /* Schema version of the open store (PRAGMA user_version). */
 int kh_store_version(const kh_store *s);
 /* The path it was opened with (borrowed). */

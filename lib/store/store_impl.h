@@ -21,6 +21,8 @@ struct kh_store {
     char *path;            /* owned */
     char *data_dir;        /* owned; NULL for :memory: */
     int depth;             /* transaction nesting: 0 = none */
+    int page_size;         /* bytes, for the WAL hook */
+    int64_t wal_limit;     /* bytes; 0 = SQLite's checkpoints only */
     int64_t fixed_time;    /* 0 = use the clock */
     kh_store_cached *cache;/* owned; statements finalized on close */
     size_t ncache, acache;
