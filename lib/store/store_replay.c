@@ -53,10 +53,33 @@ static void digest_end(rp_digest *d, char out[RP_DIGEST_SZ])
     snprintf(out, RP_DIGEST_SZ, "entries %" PRId64 " %s", d->n, hex);
 }
 
+/* An entry's tag: the first hex digits of SHA-256("NAME\tSTATE").  The
+ * unit's digest proves the entries; the tags only say which one
+ * differs. */
+#define RP_TAG_HEX 12
+static void entry_tag(const char *ename, const char *state,
+                      char tag[RP_TAG_HEX + 1])
+{
+    crypto_hash_sha256_state h;
+    unsigned char bin[crypto_hash_sha256_BYTES];
+    char hex[KH_STORE_HEX_SZ];
+    crypto_hash_sha256_init(&h);
+    crypto_hash_sha256_update(&h, (const unsigned char *)ename,
+                              strlen(ename));
+    crypto_hash_sha256_update(&h, (const unsigned char *)"\t", 1);
+    crypto_hash_sha256_update(&h, (const unsigned char *)state,
+                              strlen(state));
+    crypto_hash_sha256_final(&h, bin);
+    sodium_bin2hex(hex, sizeof hex, bin, sizeof bin);
+    memcpy(tag, hex, RP_TAG_HEX);
+    tag[RP_TAG_HEX] = '\0';
+}
+
 /* The state of an entry row (item, phase, inputs, note, version in
- * columns c..c+4) and its name, fed to d.  KH_ENOMEM only. */
+ * columns c..c+4) and its name, fed to d; "ITEM/PHASE TAG" lines appended
+ * to tags.  KH_ENOMEM only. */
 static kh_status digest_row(rp_digest *d, const char *unit, sqlite3_stmt *st,
-                            int c, kh_err *e)
+                            int c, kh_buf *tags, kh_err *e)
 {
     char ename[300];
     snprintf(ename, sizeof ename, "%s/%s/%s", unit, kh_store_col_str(st, c),
@@ -67,6 +90,10 @@ static kh_status digest_row(rp_digest *d, const char *unit, sqlite3_stmt *st,
     if (!state)
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
     digest_add(d, ename, state);
+    char tag[RP_TAG_HEX + 1];
+    entry_tag(ename, state, tag);
+    kh_buf_printf(tags, "\n%s/%s %s", kh_store_col_str(st, c),
+                  kh_store_col_str(st, c + 1), tag);
     free(state);
     return KH_OK;
 }
@@ -105,7 +132,7 @@ static kh_status record_list(kh_store *s, bool negative, int year,
 
 /* The digest of the unit's stored entries. */
 static kh_status unit_digest(kh_store *s, int year, const char *unit,
-                             char out[RP_DIGEST_SZ], kh_err *e)
+                             char out[RP_DIGEST_SZ], kh_buf *tags, kh_err *e)
 {
     sqlite3_stmt *st;
     kh_status rc = kh_store_stmt(
@@ -121,7 +148,7 @@ static kh_status unit_digest(kh_store *s, int year, const char *unit,
     digest_init(&d);
     int step;
     while (rc == KH_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
-        rc = digest_row(&d, unit, st, 0, e);
+        rc = digest_row(&d, unit, st, 0, tags, e);
     sqlite3_reset(st);
     if (rc == KH_OK && step != SQLITE_DONE)
         return kh_store_db_fail(s, e, "reading entries");
@@ -192,12 +219,17 @@ static kh_status audit_one_unit(kh_store *s, const char *actor, int year,
                                 const rp_unit *u, kh_err *e)
 {
     char dg[RP_DIGEST_SZ];
-    kh_status rc = unit_digest(s, year, u->id, dg, e);
-    if (rc != KH_OK)
+    kh_buf tags;
+    kh_buf_init(&tags, 0);
+    kh_status rc = unit_digest(s, year, u->id, dg, &tags, e);
+    if (rc != KH_OK) {
+        kh_buf_free(&tags);
         return rc;
+    }
     kh_buf b;
     kh_buf_init(&b, 0);
-    kh_buf_printf(&b, "%s\n%s", u->json, dg);
+    kh_buf_printf(&b, "%s\n%s%s", u->json, dg, kh_buf_str(&tags));
+    kh_buf_free(&tags);
     kh_audit_rec a = {.actor = actor, .action = "import.unit", .year = year,
                       .unit = u->id, .object = u->id,
                       .new_value = kh_buf_str(&b)};
@@ -236,7 +268,8 @@ kh_status kh_store_audit_import_units(kh_store *s, const char *actor,
 
 enum {
     RP_FIRST = 1,     /* an entry.set was seen since the last import */
-    RP_SEEN = 2       /* matched by a live row */
+    RP_SEEN = 2,      /* matched by a live row */
+    RP_BAD = 4        /* a unit with an entry named already */
 };
 
 /* One object the log describes: key "KIND\tYEAR\tNAME". */
@@ -436,19 +469,34 @@ static void on_entry_set(rp *r, const kh_audit_row *w)
     o->seq = w->seq;
 }
 
-/* import.unit: "UNIT_JSON\nentries N HASH". */
+/* import.unit: "UNIT_JSON\nentries N HASH" then "ITEM/PHASE TAG" lines:
+ * the unit (U), its digest (D) and each entry's tag (T). */
 static void on_import_unit(rp *r, const kh_audit_row *w)
 {
-    const char *v = w->rec.new_value ? w->rec.new_value : "";
-    const char *nl = strchr(v, '\n');
-    char *json = strndup(v, nl ? (size_t)(nl - v) : strlen(v));
-    if (!json) {
+    char *v = strdup(w->rec.new_value ? w->rec.new_value : "");
+    if (!v) {
         r->nomem = true;
         return;
     }
-    put(r, 'U', w->rec.year, w->rec.unit, json, w->seq);
-    put(r, 'D', w->rec.year, w->rec.unit, nl ? nl + 1 : "", w->seq);
-    free(json);
+    int y = w->rec.year, i = 0;
+    for (char *save = NULL, *l = strtok_r(v, "\n", &save); l;
+         l = strtok_r(NULL, "\n", &save), i++) {
+        if (i == 0) {
+            put(r, 'U', y, w->rec.unit, l, w->seq);
+            continue;
+        }
+        if (i == 1) {
+            put(r, 'D', y, w->rec.unit, l, w->seq);
+            continue;
+        }
+        char *sp = strchr(l, ' '), name[300];
+        if (!sp)
+            continue;
+        *sp = '\0';
+        snprintf(name, sizeof name, "%s/%s", w->rec.unit, l);
+        put(r, 'T', y, name, sp + 1, w->seq);
+    }
+    free(v);
 }
 
 static kh_status on_record(void *ctx, const kh_audit_row *w)
@@ -518,7 +566,9 @@ typedef struct rp_live {
     bool open;
 } rp_live;
 
-static void unit_done(rp *r, rp_live *g, int *bad)
+/* Ends a unit's group: its digest is kept on its D object and judged
+ * at the end (digests_check), once every entry had its say. */
+static void unit_done(rp *r, rp_live *g)
 {
     if (!g->open)
         return;
@@ -529,19 +579,47 @@ static void unit_done(rp *r, rp_live *g, int *bad)
     if (!o)
         return;
     o->flags |= RP_SEEN;
-    if (o->val && strcmp(o->val, dg) != 0) {
+    if (!set_str(&o->first, dg))
+        r->nomem = true;
+}
+
+/* Marks the unit of entry ename as named already (its digest then
+ * differs too, which would only repeat it). */
+static void unit_bad(rp *r, int year, const char *ename)
+{
+    char key[400];
+    snprintf(key, sizeof key, "D\t%d\t%.*s", year, (int)strcspn(ename, "/"),
+             ename);
+    rp_obj *o = map_get(&r->m, key, false);   /* no insertion: callers
+                                                 may be iterating */
+    if (o)
+        o->flags |= RP_BAD;
+}
+
+/* An entry as imported (no record of its own): its tag must be the one
+ * its unit's import recorded. */
+static void check_tag(rp *r, int year, const char *ename, const char *state,
+                      int *bad)
+{
+    char key[400], tag[RP_TAG_HEX + 1];
+    snprintf(key, sizeof key, "T\t%d\t%s", year, ename);
+    rp_obj *t = map_get(&r->m, key, false);
+    if (t)
+        t->flags |= RP_SEEN;
+    entry_tag(ename, state, tag);
+    if (t && t->val && strcmp(t->val, tag) == 0)
+        return;
+    if (t && t->val)
         kh_err_fail(r->e, KH_EINVAL,
-                    "unit %d %s: entries differ from those imported (audit "
-                    "record %" PRId64 "): changed outside kaohe",
-                    g->year, g->unit, o->seq);
-        ++*bad;
-    } else if (!o->val && g->d.n > 0) {
+                    "entry %d %s: value differs from the audit log (imported "
+                    "in audit record %" PRId64 ")",
+                    year, ename, t->seq);
+    else
         kh_err_fail(r->e, KH_EINVAL,
-                    "unit %d %s: %" PRId64 " entries not in the audit log "
-                    "(added outside kaohe)",
-                    g->year, g->unit, g->d.n);
-        ++*bad;
-    }
+                    "entry %d %s: not in the audit log (added outside kaohe)",
+                    year, ename);
+    unit_bad(r, year, ename);
+    ++*bad;
 }
 
 /* One live entry row: year, unit, item, phase, inputs, note, version. */
@@ -551,7 +629,7 @@ static kh_status live_entry(rp *r, sqlite3_stmt *st, rp_live *g, int *bad,
     int year = sqlite3_column_int(st, 0);
     const char *unit = kh_store_col_str(st, 1);
     if (!g->open || g->year != year || strcmp(g->unit, unit) != 0) {
-        unit_done(r, g, bad);
+        unit_done(r, g);
         g->year = year;
         snprintf(g->unit, sizeof g->unit, "%s", unit);
         digest_init(&g->d);
@@ -569,20 +647,28 @@ static kh_status live_entry(rp *r, sqlite3_stmt *st, rp_live *g, int *bad,
         return kh_err_fail(r->e, KH_ENOMEM, "out of memory");
     }
     o->flags |= RP_SEEN;
-    if (o->flags & RP_FIRST && o->first)
+    if (o->flags & RP_FIRST && o->first) {
         digest_add(&g->d, ename, o->first);   /* its state when imported */
+        char key[400];
+        snprintf(key, sizeof key, "T\t%d\t%s", year, ename);
+        rp_obj *t = map_get(&r->m, key, false);
+        if (t)
+            t->flags |= RP_SEEN;
+    }
     if (o->val) {
         if (strcmp(o->val, state) != 0) {
             kh_err_fail(r->e, KH_EINVAL,
                         "entry %d %s: value differs from the audit log "
                         "(audit record %" PRId64 ")",
                         year, ename, o->seq);
+            unit_bad(r, year, ename);
             ++*bad;
         }
     } else {
         rp_proof p = year_proof(r, year);
         if (p == BY_UNITS) {
             digest_add(&g->d, ename, state);
+            check_tag(r, year, ename, state, bad);
         } else if (p == BY_FILE) {
             ++*unproved;   /* imported before per-unit digests existed */
         } else {
@@ -590,6 +676,7 @@ static kh_status live_entry(rp *r, sqlite3_stmt *st, rp_live *g, int *bad,
                         "entry %d %s: not in the audit log (added outside "
                         "kaohe)",
                         year, ename);
+            unit_bad(r, year, ename);
             ++*bad;
         }
     }
@@ -736,25 +823,51 @@ static void missing(rp *r, rp_count *c)
         char kind = o->key[0];
         const char *yr = o->key + 2, *name = strchr(yr, '\t') + 1;
         int y = atoi(yr);
-        if (kind == 'E')
+        if (kind == 'T') {
+            /* An entry with records of its own is judged by them. */
+            char ek[400];
+            snprintf(ek, sizeof ek, "E%s", o->key + 1);
+            rp_obj *en = map_get(&r->m, ek, false);
+            if (en && (en->flags & RP_FIRST))
+                continue;
+        }
+        if (kind == 'E' || kind == 'T') {
             kh_err_fail(r->e, KH_EINVAL,
                         "entry %d %s: missing (deleted outside kaohe; "
-                        "last written by audit record %" PRId64 ")",
-                        y, name, o->seq);
-        else if (kind == 'U')
+                        "%s audit record %" PRId64 ")",
+                        y, name, kind == 'E' ? "last written by" : "imported in",
+                        o->seq);
+            unit_bad(r, y, name);
+        } else if (kind == 'U')
             kh_err_fail(r->e, KH_EINVAL,
                         "unit %d %s: missing (deleted outside kaohe)", y,
                         name);
         else if (kind == 'Y')
             kh_err_fail(r->e, KH_EINVAL,
                         "year %d: missing (deleted outside kaohe)", y);
-        else if (kind == 'D' && strncmp(o->val, "entries 0 ", 10) != 0)
-            kh_err_fail(r->e, KH_EINVAL,
-                        "unit %d %s: the entries imported (audit record "
-                        "%" PRId64 ") are missing",
-                        y, name, o->seq);
         else
             continue;
+        c->bad++;
+    }
+}
+
+/* A unit whose digest differs with no entry named: the tags did not
+ * tell (a tag matching by chance, or an import record's lines altered
+ * consistently), the digest still does. */
+static void digests_check(rp *r, rp_count *c)
+{
+    for (size_t i = 0; i < r->m.cap; i++) {
+        rp_obj *o = &r->m.v[i];
+        if (!o->key || o->key[0] != 'D' || !o->val || (o->flags & RP_BAD))
+            continue;
+        bool none = strncmp(o->val, "entries 0 ", 10) == 0;
+        if (o->first ? strcmp(o->first, o->val) == 0 : none)
+            continue;
+        const char *yr = o->key + 2, *name = strchr(yr, '\t') + 1;
+        kh_err_fail(r->e, KH_EINVAL,
+                    "unit %d %s: entries differ from those imported (audit "
+                    "record %" PRId64 "): changed outside kaohe",
+                    atoi(yr), name, o->seq);
         c->bad++;
     }
 }
@@ -779,11 +892,13 @@ kh_status kh_store_audit_replay(kh_store *s, kh_buf *report, kh_err *e)
                       " FROM entry ORDER BY year, unit, item, phase",
                       "reading entries", row_entry, &c);
     if (rc == KH_OK)
-        unit_done(&r, &c.g, &c.bad);
+        unit_done(&r, &c.g);
     if (rc == KH_OK && (rc = unit_lists(&r, &c, false)) == KH_OK)
         rc = unit_lists(&r, &c, true);
-    if (rc == KH_OK)
+    if (rc == KH_OK) {
         missing(&r, &c);
+        digests_check(&r, &c);
+    }
     map_free(&r.m);
     if (rc != KH_OK)
         return rc;
