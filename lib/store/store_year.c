@@ -283,9 +283,10 @@ static kh_status freeze(kh_store *s, int year, unsigned flags,
     unsigned sflags = (flags & KH_ADVANCE_ALLOW_MISSING)
                           ? KH_SCORE_ALLOW_MISSING
                           : 0;
-    char now[KH_STORE_TIME_SZ];
+    char now[KH_STORE_TIME_SZ], head[KH_AUDIT_HEAD_SZ];
     kh_store_now(s, now);
-    kh_status rc = KH_OK;
+    /* The log as of the data frozen: the snapshot's anchor. */
+    kh_status rc = kh_store_audit_head(s, head, e);
     for (size_t i = 0; i < sizeof fmts / sizeof fmts[0] && rc == KH_OK; i++) {
         kh_buf b;
         kh_buf_init(&b, 0);
@@ -307,7 +308,8 @@ static kh_status freeze(kh_store *s, int year, unsigned flags,
             sqlite3_stmt *st;
             rc = kh_store_stmt(s,
                                "INSERT INTO snapshot (year, format, body,"
-                               " sha256, made_at) VALUES (?, ?, ?, ?, ?)",
+                               " sha256, made_at, audit_head)"
+                               " VALUES (?, ?, ?, ?, ?, ?)",
                                &st, e);
             if (rc == KH_OK) {
                 sqlite3_bind_int(st, 1, year);
@@ -316,6 +318,7 @@ static kh_status freeze(kh_store *s, int year, unsigned flags,
                                     SQLITE_TRANSIENT);
                 kh_store_bind_str(st, 4, hash);
                 kh_store_bind_str(st, 5, now);
+                kh_store_bind_str(st, 6, head);
                 rc = kh_store_exec(s, st, e, "freezing results");
             }
         }
