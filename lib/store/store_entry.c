@@ -519,7 +519,8 @@ kh_status kh_store_entry_set(kh_store *s, const char *actor, int year,
         rc = kh_err_fail(e, KH_ECONFLICT, "entry %s changed meanwhile", ename);
         goto fail;
     }
-    old_state = exists ? kh_store_entry_state_json(old_inputs, old_note, old_version)
+    old_state = exists ? kh_store_entry_state_json(old_inputs, old_note,
+                                                   old_version)
                        : NULL;
     new_state = kh_store_entry_state_json(new_inputs, new_note, new_version);
     if (!new_state || (exists && !old_state)) {

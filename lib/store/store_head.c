@@ -101,7 +101,8 @@ static kh_status read_key(const char *text, const char *tag,
 
 kh_status kh_audit_keygen(kh_buf *secret, kh_buf *public_key, kh_err *e)
 {
-    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+    unsigned char sk[crypto_sign_SECRETKEYBYTES];
     char hex[2 * crypto_sign_SECRETKEYBYTES + 1];
     if (sodium_init() < 0 || crypto_sign_keypair(pk, sk) != 0)
         return kh_err_fail(e, KH_EIO, "cannot make a key pair");

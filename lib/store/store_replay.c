@@ -835,7 +835,8 @@ static void missing(rp *r, rp_count *c)
             kh_err_fail(r->e, KH_EINVAL,
                         "entry %d %s: missing (deleted outside kaohe; "
                         "%s audit record %" PRId64 ")",
-                        y, name, kind == 'E' ? "last written by" : "imported in",
+                        y, name,
+                        kind == 'E' ? "last written by" : "imported in",
                         o->seq);
             unit_bad(r, y, name);
         } else if (kind == 'U')

@@ -455,7 +455,9 @@ static kh_status write_units(kh_store *s, const char *actor, int year,
             bool same = strcmp(su.name, u->name) == 0 &&
                         strcmp(su.kind, u->kind) == 0 &&
                         strcmp(su.branch, u->branch) == 0;
-            char *oldv = same ? NULL : kh_store_unit_json(su.name, su.kind, su.branch);
+            char *oldv = same ? NULL
+                              : kh_store_unit_json(su.name, su.kind,
+                                                   su.branch);
             kh_store_unit_clear(&su);
             rc = kh_store_stmt(s,
                                "UPDATE unit SET pos = ?, name = ?, kind = ?,"
@@ -505,8 +507,8 @@ static kh_status write_units(kh_store *s, const char *actor, int year,
         if (listed)
             continue;
         char *oldv = kh_store_unit_json(kh_store_col_str(sel, 1),
-                               kh_store_col_str(sel, 2),
-                               kh_store_col_str(sel, 3));
+                                        kh_store_col_str(sel, 2),
+                                        kh_store_col_str(sel, 3));
         char reason[64];
         snprintf(reason, sizeof reason, "not in the imported file; %" PRId64
                  " entries removed", (int64_t)sqlite3_column_int64(sel, 4));
