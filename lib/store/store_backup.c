@@ -26,6 +26,9 @@
 
 #define MANIFEST_MAGIC "kaohe-backup 1"
 #define COPY_CHUNK 65536
+/* A source busy (WAL recovery by another connection) is retried this
+ * many times, 50 ms apart. */
+#define BACKUP_BUSY_TRIES 100
 
 /* ---- files --------------------------------------------------------- */
 
@@ -155,12 +158,14 @@ static kh_status backup_db(kh_store *s, const char *path, kh_err *e)
     }
     sqlite3_backup *b = sqlite3_backup_init(dst, "main", s->db, "main");
     int step = SQLITE_ERROR;
-    if (b) {
-        while ((step = sqlite3_backup_step(b, -1)) == SQLITE_BUSY ||
-               step == SQLITE_LOCKED)
-            sqlite3_sleep(50);
-        sqlite3_backup_finish(b);
+    for (int i = 0; b && i < BACKUP_BUSY_TRIES; i++) {
+        step = sqlite3_backup_step(b, -1);
+        if (step != SQLITE_BUSY && step != SQLITE_LOCKED)
+            break;
+        sqlite3_sleep(50);
     }
+    if (b)
+        sqlite3_backup_finish(b);
     kh_status rc = KH_OK;
     if (step != SQLITE_DONE || sqlite3_errcode(dst) != SQLITE_OK)
         rc = kh_err_fail(e, KH_EDB, "%s: backup failed: %s", path,
