@@ -60,7 +60,8 @@ static void usage(FILE *f)
             "  0  success\n"
             "  1  invalid input (every error is printed, each with its place)\n"
             "  2  usage error (bad command line)\n"
-            "  3  other failure (out of memory, output cannot be written)\n");
+            "  3  other failure (out of memory, output cannot be written,\n"
+            "     the store's disk full or failing)\n");
 }
 
 int main(int argc, char **argv)
