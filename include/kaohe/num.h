@@ -24,6 +24,10 @@ typedef int64_t kh_cp;
 /* Largest magnitude accepted from input: 1e12 points. */
 #define KH_CP_LIMIT ((kh_cp)100000000000000LL)
 
+/* The years kaohe accepts anywhere (files, command line, forms, dates). */
+#define KH_YEAR_MIN 1900
+#define KH_YEAR_MAX 9999
+
 /* Why a number was rejected. */
 typedef enum kh_num_err {
     KH_NUM_OK = 0,

@@ -77,6 +77,11 @@ void kh_store_close(kh_store *s);
  * sets 32 MiB, for large imports; a server with one connection per
  * thread wants less).  KH_EDB on failure. */
 kh_status kh_store_set_cache_kib(kh_store *s, int kib, kh_err *e);
+/* Bounds the WAL file: once it reaches bytes, the commit that got it
+ * there runs a TRUNCATE checkpoint (waiting for the readers still using
+ * it).  kh_store_open sets 16 MiB; 0 leaves SQLite's passive
+ * checkpoints alone (the WAL then grows while readers always overlap). */
+kh_status kh_store_set_wal_limit(kh_store *s, int64_t bytes, kh_err *e);
 /* Schema version of the open store (PRAGMA user_version). */
 int kh_store_version(const kh_store *s);
 /* The path it was opened with (borrowed). */
@@ -95,6 +100,10 @@ void kh_store_set_progress(kh_store *s, kh_progress_fn fn, void *ctx);
 /* ---- time ---------------------------------------------------------- */
 
 #define KH_STORE_TIME_SZ 21   /* "2025-12-31T23:59:59Z" + NUL */
+/* The latest time the store can stamp: the last second of KH_YEAR_MAX
+ * in China Standard Time (9999-12-31T15:59:59Z), so both the UTC stamp
+ * and the UTC+8 calendar day stay four-digit years. */
+#define KH_STORE_TIME_MAX INT64_C(253402271999)
 /* Makes the store use a fixed time (seconds since the epoch, UTC) for
  * every time stamp, for reproducible tests; 0 returns to the clock. */
 void kh_store_set_time(kh_store *s, int64_t unix_seconds);
@@ -162,6 +171,59 @@ kh_status kh_store_change_seq(kh_store *s, int64_t *seq, kh_err *e);
  * records); otherwise KH_EINVAL with one message naming the first record
  * that was altered, removed or reordered ("audit record 17: ..."). */
 kh_status kh_store_audit_verify(kh_store *s, int64_t *count, kh_err *e);
+
+/* The chain head "SEQ:HASH": the last record's sequence number and hex
+ * SHA-256 ("0:000..." for an empty log).  Printed by `kaohe audit
+ * verify` and in every published document, so that a copy of the store
+ * whose tail was cut off is caught against any of them. */
+#define KH_AUDIT_HEAD_SZ 88   /* 20 digits, ':', 64 hex digits, NUL */
+kh_status kh_store_audit_head(kh_store *s, char head[KH_AUDIT_HEAD_SZ],
+                              kh_err *e);
+/* Checks that the head "SEQ:HASH" (from a published document) is a
+ * record of this store's log: KH_EINVAL naming the record when it is
+ * missing (records cut off the end) or has another hash (the log was
+ * rewritten); a malformed head is an error at `path`. */
+kh_status kh_store_audit_check_head(kh_store *s, const char *head,
+                                    const char *path, kh_err *e);
+
+/* Signing the head with a key kept outside the store (Ed25519,
+ * libsodium crypto_sign).  A key file is one line "kaohe-audit-secret
+ * HEX" or "kaohe-audit-public HEX".  kh_audit_keygen appends a new pair's
+ * two files' texts to secret and public. */
+kh_status kh_audit_keygen(kh_buf *secret, kh_buf *public_key, kh_err *e);
+/* Signs the current head with the secret key file's text (named path in
+ * messages) and keeps head and signature in the store (meta
+ * audit_signature); the signed head goes to head. */
+kh_status kh_store_audit_sign(kh_store *s, const char *key_text,
+                              const char *path, char head[KH_AUDIT_HEAD_SZ],
+                              kh_err *e);
+/* Checks the stored signature with the public key file's text and that
+ * the signed head is still in the log (kh_store_audit_check_head); the
+ * signed head goes to head.  No signature stored: KH_ENOTFOUND. */
+kh_status kh_store_audit_check_signature(kh_store *s, const char *key_text,
+                                         const char *path,
+                                         char head[KH_AUDIT_HEAD_SZ],
+                                         kh_err *e);
+
+/* ---- backup and restore (lib/store/store_backup.c) ------------------ */
+
+#define KH_BACKUP_DB "kaohe.db"        /* the database in a backup */
+#define KH_BACKUP_MANIFEST "MANIFEST"  /* its list of files */
+/* Backs the open store up into the new directory dir (refused when it
+ * exists): the database through SQLite's online backup, consistent as of
+ * one commit while other connections write; every evidence file the copy
+ * references, hash-verified; and MANIFEST with the audit head and each
+ * file's size and SHA-256.  Made under a temporary name and renamed, so
+ * dir is complete or absent.  Appends a line to report. */
+kh_status kh_store_backup_to(kh_store *s, const char *dir, kh_buf *report,
+                             kh_err *e);
+/* Restores the backup in dir to the store file db (and db.data/): every
+ * file is checked against the manifest before anything is written; an
+ * existing db is refused unless force (its -wal and -shm are removed).
+ * The caller should stop servers on db first and run kh_store_check
+ * after.  Appends a line to report. */
+kh_status kh_store_restore_from(const char *dir, const char *db, bool force,
+                                kh_buf *report, kh_err *e);
 
 /* ---- integrity ----------------------------------------------------- */
 

@@ -34,8 +34,8 @@
 extern "C" {
 #endif
 
-/* Checks that s is a real calendar date written YYYY-MM-DD (years 1900
- * to 9999); otherwise adds an error at data path `path` and returns
+/* Checks that s is a real calendar date written YYYY-MM-DD (years
+ * KH_YEAR_MIN to KH_YEAR_MAX); otherwise adds an error at data path `path` and returns
  * KH_EINVAL. */
 kh_status kh_date_check(const char *s, const char *path, kh_err *e);
 

@@ -97,8 +97,9 @@ kh_status kh_export_open(kh_store *s, int year, kh_err *e, kh_export **out)
     x->state = yc.info.state;
     x->rubric_version = yc.rubric;
     kh_store_today(s, x->today);
-
-    rc = kh_store_load_assess(s, year, e, &x->rubric, &x->assess);
+    rc = kh_store_audit_head(s, x->audit_head, e);
+    if (rc == KH_OK)
+        rc = kh_store_load_assess(s, year, e, &x->rubric, &x->assess);
     /* Missing items score 0 and are marked; a published year was scored
      * the same way when it was frozen with --allow-missing, and its JSON
      * is identical to a complete one's otherwise. */

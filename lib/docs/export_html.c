@@ -72,6 +72,8 @@ void kh_xp_html_foot(const kh_export *x, kh_buf *out)
     kh_html_text(out, x->rubric_version);
     kh_buf_puts(out, "；年度状态：");
     kh_html_text(out, kh_year_state_label(x->state));
+    kh_buf_puts(out, "；审计日志头 ");
+    kh_html_text(out, x->audit_head);
     kh_buf_puts(out, "</p>\n</body>\n</html>\n");
 }
 

@@ -17,6 +17,9 @@ struct kh_export {
     kh_year_state state;
     char *rubric_version;      /* "ID@HASH", owned */
     char today[11];            /* the store's date, YYYY-MM-DD */
+    /* The audit chain's head when the document was made, printed in
+     * every document so a cut-off log is caught against any copy. */
+    char audit_head[KH_AUDIT_HEAD_SZ];
     kh_rubric *rubric;         /* owned */
     kh_assess *assess;         /* owned */
     kh_result *res;            /* owned */

@@ -164,7 +164,11 @@ static void xs_page(xs *w, lxw_worksheet *ws, const char *what,
     xs_hf_text(&h, what);
     xs_hf_text(&h, kh_xp_draft_mark(w->x));
     xs_check(w, worksheet_set_header(ws, kh_buf_str(&h)));
-    xs_check(w, worksheet_set_footer(ws, "&C第 &P 页，共 &N 页"));
+    kh_buf_reset(&h);
+    kh_buf_puts(&h, "&L审计日志头 ");
+    xs_hf_text(&h, w->x->audit_head);
+    kh_buf_puts(&h, "&R第 &P 页，共 &N 页");
+    xs_check(w, worksheet_set_footer(ws, kh_buf_str(&h)));
     kh_buf_free(&h);
     if (repeat_last != (lxw_row_t)-1)
         xs_check(w, worksheet_repeat_rows(ws, 0, repeat_last));

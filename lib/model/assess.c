@@ -1724,10 +1724,11 @@ static void as_load_year(as_loader *L, const kh_node *v)
         L->a->nbad++;
         return;
     }
-    if (y < 1 || y > 9999) {
+    if (y < KH_YEAR_MIN || y > KH_YEAR_MAX) {
         as_at at = {v->line, v->col, "year", NULL, 0};
         as_err(L->a, L->e, &at, (as_pos){0, 0}, NULL, NULL,
-               "year must be between 1 and 9999, got %lld", (long long)y);
+               "year must be between %d and %d, got %lld", KH_YEAR_MIN,
+               KH_YEAR_MAX, (long long)y);
         return;
     }
     kh_assess_set_year(L->a, (int)y);

@@ -5,6 +5,7 @@
 #include "store_impl.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -16,6 +17,14 @@
 /* 'kaoh': marks the file as a kaohe store (PRAGMA application_id). */
 #define KH_STORE_APP_ID 0x6B616F68
 #define KH_STORE_BUSY_MS 5000
+/* The WAL's bound (docs/STORE.md): a passive checkpoint every
+ * KH_STORE_WAL_PASSIVE_PAGES pages written (SQLite's own default), and
+ * once the WAL holds KH_STORE_WAL_LIMIT bytes a TRUNCATE checkpoint,
+ * which waits (up to the busy timeout) for the readers still using the
+ * WAL and then empties it: under a storm of writes beside readers that
+ * always overlap, a passive checkpoint never gets to restart the WAL. */
+#define KH_STORE_WAL_PASSIVE_PAGES 1000
+#define KH_STORE_WAL_LIMIT (16 * 1024 * 1024)
 
 int kh_store_latest_version(void)
 {
@@ -157,6 +166,42 @@ void kh_store_today(const kh_store *s, char buf[KH_STORE_DATE_SZ])
         snprintf(buf, KH_STORE_DATE_SZ, "1970-01-01");
 }
 
+/* ---- the WAL's bound ----------------------------------------------- */
+
+/* sqlite3_wal_hook: called after each commit with the WAL's size in
+ * pages; replaces SQLite's autocheckpoint. */
+static int wal_hook(void *ctx, sqlite3 *db, const char *name, int pages)
+{
+    kh_store *s = ctx;
+    int64_t bytes = (int64_t)pages * s->page_size;
+    if (s->wal_limit > 0 && bytes >= s->wal_limit)
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_TRUNCATE, NULL,
+                                  NULL);
+    else if (pages >= KH_STORE_WAL_PASSIVE_PAGES)
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL,
+                                  NULL);
+    return SQLITE_OK;   /* a checkpoint that could not finish is retried */
+}
+
+kh_status kh_store_set_wal_limit(kh_store *s, int64_t bytes, kh_err *e)
+{
+    char sql[64];
+    s->wal_limit = bytes;
+    /* A WAL reset after a checkpoint is cut back to the limit too. */
+    snprintf(sql, sizeof sql, "PRAGMA journal_size_limit = %" PRId64,
+             bytes > 0 ? bytes : (int64_t)-1);
+    return exec_sql(s, sql, e, "setting the WAL limit");
+}
+
+static kh_status wal_bound(kh_store *s, kh_err *e)
+{
+    kh_status st = pragma_int(s, "PRAGMA page_size", &s->page_size, e);
+    if (st != KH_OK)
+        return st;
+    sqlite3_wal_hook(s->db, wal_hook, s);
+    return kh_store_set_wal_limit(s, KH_STORE_WAL_LIMIT, e);
+}
+
 /* ---- opening ------------------------------------------------------- */
 
 static kh_status migrate(kh_store *s, kh_err *e)
@@ -264,6 +309,7 @@ kh_status kh_store_open(const char *path, unsigned flags, kh_err *e,
             KH_OK ||
         (!mem && (st = exec_sql(s, "PRAGMA journal_mode = WAL", e,
                                 "switching to WAL")) != KH_OK) ||
+        (!mem && (st = wal_bound(s, e)) != KH_OK) ||
         (st = migrate(s, e)) != KH_OK) {
         kh_store_close(s);
         return st;

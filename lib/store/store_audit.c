@@ -98,6 +98,17 @@ kh_status kh_store_change_seq(kh_store *s, int64_t *seq, kh_err *e)
     return read_head(s, seq, head, e);
 }
 
+kh_status kh_store_audit_head(kh_store *s, char head[KH_AUDIT_HEAD_SZ],
+                              kh_err *e)
+{
+    int64_t seq = 0;
+    char hash[KH_STORE_HEX_SZ];
+    kh_status rc = read_head(s, &seq, hash, e);
+    if (rc == KH_OK)
+        snprintf(head, KH_AUDIT_HEAD_SZ, "%" PRId64 ":%s", seq, hash);
+    return rc;
+}
+
 kh_status kh_store_audit(kh_store *s, const kh_audit_rec *r, kh_err *e)
 {
     kh_status rc = kh_store_need_tx(s, e);

@@ -59,8 +59,8 @@ static kh_status snapshots(kh_store *s, kh_buf *report, kh_err *e)
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT year, format, body, sha256 FROM snapshot"
-                           " ORDER BY year, format",
+                           "SELECT year, format, body, sha256, audit_head"
+                           " FROM snapshot ORDER BY year, format",
                            -1, &st, NULL) != SQLITE_OK)
         return kh_store_db_fail(s, e, "checking snapshots");
     kh_status rc = KH_OK;
@@ -77,6 +77,14 @@ static kh_status snapshots(kh_store *s, kh_buf *report, kh_err *e)
                              "mismatch)",
                              sqlite3_column_int(st, 0),
                              kh_store_col_str(st, 1));
+        /* The log must still hold the head the year was frozen at. */
+        const char *head = kh_store_col_str(st, 4);
+        if (head && strcmp(kh_store_col_str(st, 1), "json") == 0 &&
+            kh_store_audit_check_head(s, head, "snapshot", e) != KH_OK)
+            rc = kh_err_fail(e, KH_EINVAL,
+                             "year %d: the audit head of its frozen results "
+                             "(%s) is not in the log",
+                             sqlite3_column_int(st, 0), head);
         n++;
     }
     if (step != SQLITE_DONE && rc == KH_OK)
@@ -101,6 +109,9 @@ kh_status kh_store_check(kh_store *s, kh_buf *report, kh_err *e)
     } else {
         kh_buf_printf(report, "审计日志：%" PRId64 " 条记录，哈希链完整\n", n);
     }
+    if (rc == KH_OK && (rc = kh_store_audit_replay(s, report, e)) != KH_OK &&
+        worst == KH_OK)
+        worst = rc;
     if ((rc = snapshots(s, report, e)) != KH_OK && worst == KH_OK)
         worst = rc;
     if ((rc = kh_store_evidence_verify(s, report, NULL, e)) != KH_OK &&

@@ -291,8 +291,8 @@ static void pairs_merge(pair *p, size_t *n)
 }
 
 /* `{"inputs": ..., "note": ..., "version": N}` for the audit log. */
-static char *entry_state_json(const char *inputs, const char *note,
-                              int64_t version)
+char *kh_store_entry_state_json(const char *inputs, const char *note,
+                                 int64_t version)
 {
     kh_buf b;
     kh_buf_init(&b, 0);
@@ -542,9 +542,10 @@ kh_status kh_store_entry_set(kh_store *s, const char *actor, int year,
         rc = kh_err_fail(e, KH_ECONFLICT, "entry %s changed meanwhile", ename);
         goto fail;
     }
-    old_state = exists ? entry_state_json(old_inputs, old_note, old_version)
+    old_state = exists ? kh_store_entry_state_json(old_inputs, old_note,
+                                                   old_version)
                        : NULL;
-    new_state = entry_state_json(new_inputs, new_note, new_version);
+    new_state = kh_store_entry_state_json(new_inputs, new_note, new_version);
     if (!new_state || (exists && !old_state)) {
         rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
         goto fail;

@@ -434,7 +434,7 @@ static kh_status make_dirs(const char *dir, kh_err *e)
                 *slash = '/';
             }
         } else if (errno != EEXIST) {
-            rc = kh_err_fail(e, KH_EIO, "%s: cannot make directory: %s", p,
+            rc = kh_err_fail(e, KH_EDB, "%s: cannot make directory: %s", p,
                              strerror(errno));
             break;
         }
@@ -447,7 +447,9 @@ static kh_status make_dirs(const char *dir, kh_err *e)
 }
 
 /* Writes data to file through a temporary file in dir: write, fsync,
- * rename, fsync the directory. */
+ * rename, fsync the directory.  Failing to write the store's own data
+ * (disk full, I/O error) is KH_EDB, a storage failure (exit 3), not
+ * invalid input. */
 static kh_status write_durable(const char *dir, const char *file,
                                const void *data, size_t len, kh_err *e)
 {
@@ -459,7 +461,7 @@ static kh_status write_durable(const char *dir, const char *file,
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        rc = kh_err_fail(e, KH_EIO, "%s: cannot create a file: %s", dir,
+        rc = kh_err_fail(e, KH_EDB, "%s: cannot create a file: %s", dir,
                          strerror(errno));
         free(tmp);
         return rc;
@@ -488,7 +490,7 @@ static kh_status write_durable(const char *dir, const char *file,
         err = errno;
     if (err) {
         unlink(tmp);
-        rc = kh_err_fail(e, KH_EIO, "%s: cannot write: %s", file,
+        rc = kh_err_fail(e, KH_EDB, "%s: cannot write: %s", file,
                          strerror(err ? err : EIO));
     }
     free(tmp);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <utf8proc.h>
 
 /* Longest free texts accepted (bytes). */
@@ -43,8 +44,40 @@ kh_status kh_date_check(const char *s, const char *path, kh_err *e)
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     int max = m >= 1 && m <= 12 ? mdays[m - 1] + (m == 2 && leap) : 0;
-    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > max)
+    if (y < KH_YEAR_MIN || m < 1 || m > 12 || d < 1 || d > max)
         return kh_err_at(e, 0, 0, path, "\"%s\" is not a real date", s);
+    return KH_OK;
+}
+
+/* The China calendar day (UTC+8, as kh_store_today) of a UTC time stamp
+ * "YYYY-MM-DDTHH:MM:SSZ"; "" when it is not one. */
+static void stamp_day(const char *at, char day[KH_STORE_DATE_SZ])
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    day[0] = '\0';
+    if (!at || sscanf(at, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon,
+                      &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+                      &tm.tm_sec) != 6)
+        return;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    time_t t = timegm(&tm) + 8 * 3600;
+    if (!gmtime_r(&t, &tm) ||
+        strftime(day, KH_STORE_DATE_SZ, "%Y-%m-%d", &tm) == 0)
+        day[0] = '\0';
+}
+
+/* A talk is recorded after it took place: not later than today. */
+static kh_status check_past(kh_store *s, const char *date, const char *path,
+                            kh_err *e)
+{
+    char today[KH_STORE_DATE_SZ];
+    kh_store_today(s, today);
+    if (strcmp(date, today) > 0)
+        return kh_err_at(e, 0, 0, path,
+                         "\"%s\" is in the future (today is %s)", date,
+                         today);
     return KH_OK;
 }
 
@@ -365,7 +398,8 @@ kh_status kh_store_followup_talk_add(kh_store *s, const char *actor,
                                      kh_err *e)
 {
     size_t before = kh_err_errors(e);
-    kh_date_check(date, "date", e);
+    if (kh_date_check(date, "date", e) == KH_OK)
+        check_past(s, date, "date", e);
     check_text(by, "by", TEXT_SHORT_MAX, e);
     check_text(summary, "summary", TEXT_LONG_MAX, e);
     bool bad = kh_err_errors(e) > before;
@@ -490,14 +524,14 @@ kh_status kh_store_followup_item_close(kh_store *s, const char *actor,
         return rc;
     sqlite3_stmt *st;
     if ((rc = kh_store_stmt(s,
-                            "SELECT year, unit, status, closed_date FROM"
-                            " followup_item WHERE id = ?",
+                            "SELECT year, unit, status, closed_date, added_at"
+                            " FROM followup_item WHERE id = ?",
                             &st, e)) != KH_OK)
         goto fail;
     sqlite3_bind_int64(st, 1, id);
     int step = sqlite3_step(st);
     int year = 0;
-    char *unit = NULL, closed[16] = "";
+    char *unit = NULL, closed[16] = "", added[KH_STORE_DATE_SZ] = "";
     bool done = false;
     if (step == SQLITE_ROW) {
         year = sqlite3_column_int(st, 0);
@@ -505,6 +539,7 @@ kh_status kh_store_followup_item_close(kh_store *s, const char *actor,
         done = strcmp(kh_store_col_str(st, 2), "done") == 0;
         const char *cd = kh_store_col_str(st, 3);
         snprintf(closed, sizeof closed, "%s", cd ? cd : "");
+        stamp_day(kh_store_col_str(st, 4), added);
     }
     sqlite3_reset(st);
     if (step != SQLITE_ROW) {
@@ -527,6 +562,13 @@ kh_status kh_store_followup_item_close(kh_store *s, const char *actor,
                          "rectification item %" PRId64
                          " was closed already on %s",
                          id, closed);
+        goto fail_unit;
+    }
+    if (added[0] && strcmp(date, added) < 0) {
+        rc = kh_err_at(e, 0, 0, "date",
+                       "\"%s\" is before rectification item %" PRId64
+                       " was recorded (%s)",
+                       date, id, added);
         goto fail_unit;
     }
     if (evidence) {

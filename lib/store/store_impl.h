@@ -21,6 +21,8 @@ struct kh_store {
     char *path;            /* owned */
     char *data_dir;        /* owned; NULL for :memory: */
     int depth;             /* transaction nesting: 0 = none */
+    int page_size;         /* bytes, for the WAL hook */
+    int64_t wal_limit;     /* bytes; 0 = SQLite's checkpoints only */
     int64_t fixed_time;    /* 0 = use the clock */
     kh_store_cached *cache;/* owned; statements finalized on close */
     size_t ncache, acache;
@@ -113,6 +115,25 @@ kh_status kh_store_parse_inputs(const char *name, const char *json,
  * inside stored JSON mean nothing to a reader; messages about stored
  * values name the record instead. */
 void kh_store_unlocate(kh_node *n);
+/* An entry's state as the audit log records it: {"inputs": INPUTS,
+ * "note": NOTE, "version": V}; malloc'd, caller frees (NULL: no memory). */
+char *kh_store_entry_state_json(const char *inputs, const char *note,
+                                int64_t version);
+/* A unit as the audit log records it: {"name": .., "kind": ..,
+ * "branch": ..}; malloc'd, caller frees (NULL: no memory). */
+char *kh_store_unit_json(const char *name, const char *kind,
+                         const char *branch);
+/* Appends one audit record per unit of the year just imported in draft
+ * ("import.unit": the unit and a digest of its entries; "import.bonus",
+ * "import.negative": its record lists), so that kh_store_audit_replay
+ * can prove them (lib/store/store_replay.c). */
+kh_status kh_store_audit_import_units(kh_store *s, const char *actor,
+                                      int year, kh_err *e);
+/* Replays the audit log and compares the result with the live years,
+ * units, entries and bonus/negative records; every difference is an
+ * error on e naming the object (lib/store/store_replay.c). */
+kh_status kh_store_audit_replay(kh_store *s, kh_buf *report, kh_err *e);
+
 /* "jd/1.3/inspection" into buf. */
 void kh_store_entry_name(char *buf, size_t sz, const char *unit,
                          const char *item, kh_phase phase);

@@ -37,7 +37,7 @@ static kh_status file_year(const char *name, const char *data, size_t len,
         if (kh_node_eq(k, "year")) {
             int64_t y;
             rc = kh_node_int(v, e, "year", &y);
-            if (rc == KH_OK && (y < 1900 || y > 9999))
+            if (rc == KH_OK && (y < KH_YEAR_MIN || y > KH_YEAR_MAX))
                 rc = kh_err_at(e, v->line, v->col, "year",
                                "year %" PRId64 " is out of range", y);
             if (rc == KH_OK)
@@ -411,7 +411,9 @@ static kh_status replace_all(kh_store *s, const char *actor, int year,
     kh_audit_rec ar = {.actor = actor, .action = "assessment.import",
                        .year = year, .object = name, .old_value = oldv,
                        .new_value = newv};
-    return kh_store_audit(s, &ar, e);
+    if ((rc = kh_store_audit(s, &ar, e)) != KH_OK)
+        return rc;
+    return kh_store_audit_import_units(s, actor, year, e);
 }
 
 /* ---- importing into a later state ---------------------------------- */

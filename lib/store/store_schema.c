@@ -195,6 +195,11 @@ static const char mig2[] =
     "  FOREIGN KEY (year, unit) REFERENCES unit(year, id));"
     "CREATE INDEX practice_unit ON practice (year, unit);";
 
-const char *const kh_store_migrations[] = {mig1, mig2};
+/* 3: the audit head when a year's results were frozen (the snapshot's
+ * metadata, checked by kaohe check; lib/store/store_year.c). */
+static const char mig3[] =
+    "ALTER TABLE snapshot ADD COLUMN audit_head TEXT;";
+
+const char *const kh_store_migrations[] = {mig1, mig2, mig3};
 const size_t kh_store_migration_count =
     sizeof kh_store_migrations / sizeof kh_store_migrations[0];

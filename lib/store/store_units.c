@@ -406,7 +406,8 @@ static kh_status units_from_doc(const kh_node *top, const kh_rubric *r,
 }
 
 /* "{"name": ..., "kind": ..., "branch": ...}" for the audit log. */
-static char *unit_json(const char *name, const char *kind, const char *branch)
+char *kh_store_unit_json(const char *name, const char *kind,
+                         const char *branch)
 {
     kh_buf b;
     kh_buf_init(&b, 0);
@@ -440,7 +441,7 @@ static kh_status write_units(kh_store *s, const char *actor, int year,
         const urow *u = &l->u[i];
         kh_store_unit su;
         rc = kh_store_unit_get(s, year, u->id, &su, e);
-        char *newv = unit_json(u->name, u->kind, u->branch);
+        char *newv = kh_store_unit_json(u->name, u->kind, u->branch);
         if (!newv && rc != KH_ENOTFOUND && rc == KH_OK)
             kh_store_unit_clear(&su);
         if (!newv) {
@@ -469,7 +470,9 @@ static kh_status write_units(kh_store *s, const char *actor, int year,
             bool same = strcmp(su.name, u->name) == 0 &&
                         strcmp(su.kind, u->kind) == 0 &&
                         strcmp(su.branch, u->branch) == 0;
-            char *oldv = same ? NULL : unit_json(su.name, su.kind, su.branch);
+            char *oldv = same ? NULL
+                              : kh_store_unit_json(su.name, su.kind,
+                                                   su.branch);
             kh_store_unit_clear(&su);
             rc = kh_store_stmt(s,
                                "UPDATE unit SET pos = ?, name = ?, kind = ?,"
@@ -518,9 +521,9 @@ static kh_status write_units(kh_store *s, const char *actor, int year,
             listed = strcmp(l->u[i].id, id) == 0;
         if (listed)
             continue;
-        char *oldv = unit_json(kh_store_col_str(sel, 1),
-                               kh_store_col_str(sel, 2),
-                               kh_store_col_str(sel, 3));
+        char *oldv = kh_store_unit_json(kh_store_col_str(sel, 1),
+                                        kh_store_col_str(sel, 2),
+                                        kh_store_col_str(sel, 3));
         char reason[64];
         snprintf(reason, sizeof reason, "not in the imported file; %" PRId64
                  " entries removed", (int64_t)sqlite3_column_int64(sel, 4));

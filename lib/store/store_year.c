@@ -173,9 +173,10 @@ kh_status kh_store_year_rubric(kh_store *s, int year, kh_err *e,
 
 static kh_status check_year_number(int year, kh_err *e)
 {
-    if (year < 1900 || year > 9999)
+    if (year < KH_YEAR_MIN || year > KH_YEAR_MAX)
         return kh_err_fail(e, KH_EINVAL,
-                           "year %d is out of range (1900 to 9999)", year);
+                           "year %d is out of range (%d to %d)", year,
+                           KH_YEAR_MIN, KH_YEAR_MAX);
     return KH_OK;
 }
 
@@ -282,9 +283,10 @@ static kh_status freeze(kh_store *s, int year, unsigned flags,
     unsigned sflags = (flags & KH_ADVANCE_ALLOW_MISSING)
                           ? KH_SCORE_ALLOW_MISSING
                           : 0;
-    char now[KH_STORE_TIME_SZ];
+    char now[KH_STORE_TIME_SZ], head[KH_AUDIT_HEAD_SZ];
     kh_store_now(s, now);
-    kh_status rc = KH_OK;
+    /* The log as of the data frozen: the snapshot's anchor. */
+    kh_status rc = kh_store_audit_head(s, head, e);
     for (size_t i = 0; i < sizeof fmts / sizeof fmts[0] && rc == KH_OK; i++) {
         kh_buf b;
         kh_buf_init(&b, 0);
@@ -306,7 +308,8 @@ static kh_status freeze(kh_store *s, int year, unsigned flags,
             sqlite3_stmt *st;
             rc = kh_store_stmt(s,
                                "INSERT INTO snapshot (year, format, body,"
-                               " sha256, made_at) VALUES (?, ?, ?, ?, ?)",
+                               " sha256, made_at, audit_head)"
+                               " VALUES (?, ?, ?, ?, ?, ?)",
                                &st, e);
             if (rc == KH_OK) {
                 sqlite3_bind_int(st, 1, year);
@@ -315,6 +318,7 @@ static kh_status freeze(kh_store *s, int year, unsigned flags,
                                     SQLITE_TRANSIENT);
                 kh_store_bind_str(st, 4, hash);
                 kh_store_bind_str(st, 5, now);
+                kh_store_bind_str(st, 6, head);
                 rc = kh_store_exec(s, st, e, "freezing results");
             }
         }

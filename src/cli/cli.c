@@ -3,12 +3,51 @@
  * atomic output files.
  */
 #include "cli.h"
+#include "kaohe/num.h"
+#include "kaohe/store.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* KAOHE_NOW: decimal seconds, 1 to KH_STORE_TIME_MAX (0 and the empty
+ * string mean the clock, as if unset). */
+static int parse_now(const char *s, int64_t *out)
+{
+    *out = 0;
+    if (!s || !*s)
+        return KH_EXIT_OK;
+    char *end;
+    errno = 0;
+    long long t = strtoll(s, &end, 10);
+    if (errno || *end || end == s || s[0] == '-' || s[0] == '+' ||
+        s[0] == ' ' || t < 0 || t > KH_STORE_TIME_MAX) {
+        fprintf(stderr,
+                "kaohe: KAOHE_NOW: \"%s\" is not a time: seconds since "
+                "1970-01-01 UTC, 0 to %" PRId64 " (%d-12-31)\n",
+                s, (int64_t)KH_STORE_TIME_MAX, KH_YEAR_MAX);
+        return KH_EXIT_USAGE;
+    }
+    *out = (int64_t)t;
+    return KH_EXIT_OK;
+}
+
+int kh_cli_env_get(kh_cli_env *out)
+{
+    static kh_cli_env env;
+    static int parsed, status;
+    if (!parsed) {
+        const char *db = getenv("KAOHE_DB");
+        env.db = db && *db ? db : "kaohe.db";
+        status = parse_now(getenv("KAOHE_NOW"), &env.now);
+        parsed = 1;
+    }
+    *out = env;
+    return status;
+}
 
 size_t kh_cli_print_errors(const kh_err *e)
 {

@@ -5,6 +5,7 @@
 #ifndef KAOHE_CLI_H
 #define KAOHE_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include "kaohe/error.h"
 #include "kaohe/buf.h"
@@ -35,6 +36,9 @@ int kh_cmd_units(int argc, char **argv);
 int kh_cmd_roster(int argc, char **argv);
 int kh_cmd_entry(int argc, char **argv);
 int kh_cmd_record(int argc, char **argv);
+/* Backup and restore (src/cli/cmd_backup.c, cmd_restore.c). */
+int kh_cmd_backup(int argc, char **argv);
+int kh_cmd_restore(int argc, char **argv);
 /* `kaohe rubric import|export|diff|list` (src/cli/cmd_rubric_store.c):
  * argv[0] is the subcommand. */
 int kh_cmd_rubric_store(int argc, char **argv);
@@ -52,6 +56,15 @@ int kh_cmd_compare(int argc, char **argv);
 
 /* `kaohe serve` (src/cli/cmd_serve.c, src/web/web_*.c). */
 int kh_cmd_serve(int argc, char **argv);
+
+/* The environment every command reads, parsed in one place. */
+typedef struct kh_cli_env {
+    const char *db;   /* $KAOHE_DB, else "kaohe.db" (borrowed) */
+    int64_t now;      /* $KAOHE_NOW in seconds since the epoch; 0 = clock */
+} kh_cli_env;
+/* Fills *out from the environment.  An unusable value is refused with a
+ * message naming the variable; returns an exit code (KH_EXIT_OK). */
+int kh_cli_env_get(kh_cli_env *out);
 
 /* Prints every message of e to stderr, one per line ("FILE:L:C: ...").
  * Returns the number of errors (not warnings). */

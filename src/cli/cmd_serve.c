@@ -70,7 +70,7 @@ int kh_cmd_serve(int argc, char **argv)
         {"dump-routes", no_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    const char *db = getenv("KAOHE_DB");
+    const char *db = NULL;
     const char *listen = "127.0.0.1:8080";
     bool tls = false, access_log = false;
     int c;
@@ -92,8 +92,12 @@ int kh_cmd_serve(int argc, char **argv)
     if (optind < argc)
         return kh_cli_usage_error("serve", "unexpected argument '%s'",
                                   argv[optind]);
-    if (!db || !*db)
-        db = "kaohe.db";
+    kh_cli_env env;
+    int x = kh_cli_env_get(&env);
+    if (x != KH_EXIT_OK)
+        return x;
+    if (!db)
+        db = env.db;
 
     /* Open once here so a wrong path or a non-store fails at start, not
      * at the first request. */
@@ -115,9 +119,7 @@ int kh_cmd_serve(int argc, char **argv)
     app.db_path = strdup(db);
     app.secure_cookie = tls;
     app.access_log = access_log;
-    const char *now = getenv("KAOHE_NOW");
-    if (now && *now)
-        app.fixed_now = strtoll(now, NULL, 10);
+    app.fixed_now = env.now;
     app.sessions = web_sessions_new(WEB_SESSIONS_MAX);
     if (!app.db_path || !app.sessions ||
         pthread_key_create(&app.store_key, NULL) != 0) {

@@ -1,6 +1,6 @@
 /*
  * cmd_store.c - helpers shared by the store's subcommands, and the
- * commands `kaohe init`, `kaohe check`, `kaohe audit log|verify`,
+ * commands `kaohe init`, `kaohe check`,
  * `kaohe results`, `kaohe import assessment`, `kaohe export assessment`.
  */
 #include "store_cli.h"
@@ -54,23 +54,19 @@ int kh_cli_bad_option(const char *cmd, int c, char **argv)
 
 int kh_cli_open(kh_cli_ctx *c, unsigned flags)
 {
-    if (!c->db) {
-        const char *env = getenv("KAOHE_DB");
-        c->db = env && *env ? env : "kaohe.db";
-    }
+    kh_cli_env env;
+    int x = kh_cli_env_get(&env);
+    if (x != KH_EXIT_OK)
+        return x;
+    if (!c->db)
+        c->db = env.db;
     kh_status st = kh_store_open(c->db, flags, c->e, &c->store);
     if (st != KH_OK) {
         kh_cli_print_errors(c->e);
         kh_err_clear(c->e);
         return kh_cli_exit(st);
     }
-    const char *now = getenv("KAOHE_NOW");
-    if (now && *now) {
-        char *end;
-        long long t = strtoll(now, &end, 10);
-        if (*end == '\0' && t > 0)
-            kh_store_set_time(c->store, (int64_t)t);
-    }
+    kh_store_set_time(c->store, env.now);
     return KH_EXIT_OK;
 }
 
@@ -102,8 +98,9 @@ bool kh_cli_year(const char *cmd, const char *s, int *out)
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
-    if (errno || *end || end == s || v < 1900 || v > 9999) {
-        kh_cli_usage_error(cmd, "'%s' is not a year (1900 to 9999)", s);
+    if (errno || *end || end == s || v < KH_YEAR_MIN || v > KH_YEAR_MAX) {
+        kh_cli_usage_error(cmd, "'%s' is not a year (%d to %d)", s,
+                           KH_YEAR_MIN, KH_YEAR_MAX);
         return false;
     }
     *out = (int)v;
@@ -228,139 +225,6 @@ int kh_cmd_check(int argc, char **argv)
     kh_status st = kh_store_check(c.store, &b, c.e);
     if (st == KH_OK)
         kh_buf_puts(&b, "检查通过\n");
-    rc = kh_cli_write(NULL, &b);
-    kh_buf_free(&b);
-    int rc2 = kh_cli_finish(&c, st);
-    return rc2 != KH_EXIT_OK ? rc2 : rc;
-}
-
-/* ---- kaohe audit --------------------------------------------------- */
-
-static kh_status print_audit(void *ctx, const kh_audit_row *r)
-{
-    kh_buf *b = ctx;
-    kh_buf_printf(b, "#%" PRId64 " %s %s %s", r->seq, r->at, r->rec.actor,
-                  r->rec.action);
-    if (r->rec.year)
-        kh_buf_printf(b, " %d", r->rec.year);
-    if (r->rec.unit)
-        kh_buf_printf(b, " 单位 %s", r->rec.unit);
-    if (r->rec.object)
-        kh_buf_printf(b, " %s", r->rec.object);
-    kh_buf_putc(b, '\n');
-    const char *labels[] = {"原值 old", "新值 new", "原因 reason"};
-    const char *vals[] = {r->rec.old_value, r->rec.new_value, r->rec.reason};
-    for (int i = 0; i < 3; i++) {
-        if (!vals[i])
-            continue;
-        kh_buf_printf(b, "    %s: ", labels[i]);
-        /* Multi-line values stay indented. */
-        for (const char *p = vals[i]; *p; p++) {
-            kh_buf_putc(b, *p);
-            if (*p == '\n' && p[1])
-                kh_buf_puts(b, "      ");
-        }
-        if (vals[i][0] == '\0' || vals[i][strlen(vals[i]) - 1] != '\n')
-            kh_buf_putc(b, '\n');
-    }
-    return kh_buf_status(b);
-}
-
-static void audit_help(void)
-{
-    printf("Usage: kaohe audit log [--year YEAR] [--unit ID] [--db FILE]\n"
-           "       kaohe audit verify [--db FILE]\n"
-           "\n"
-           "The audit log records every change: who, when (UTC), what, the "
-           "old\n"
-           "and new value and the reason, each record chained to the "
-           "previous\n"
-           "one by SHA-256.\n"
-           "\n"
-           "Commands:\n"
-           "  log      print the records, oldest first, optionally only "
-           "those of\n"
-           "           one year and/or one unit\n"
-           "  verify   recompute the chain; names the first record that was\n"
-           "           altered, removed or reordered\n"
-           "\n"
-           "Options:\n"
-           "  -y, --year YEAR   only records of this year\n"
-           "  -u, --unit ID     only records of this unit\n" KH_STORE_DB_HELP
-           "  -h, --help        show this help\n%s",
-           exit_help);
-}
-
-int kh_cmd_audit(int argc, char **argv)
-{
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, KH_OPT_DB},
-        {"year", required_argument, NULL, 'y'},
-        {"unit", required_argument, NULL, 'u'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    if (argc < 2)
-        return kh_cli_usage_error("audit", "missing command (log or verify)");
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        audit_help();
-        return KH_EXIT_OK;
-    }
-    bool verify = strcmp(argv[1], "verify") == 0;
-    if (!verify && strcmp(argv[1], "log") != 0)
-        return kh_cli_usage_error("audit", "unknown command '%s' (expected "
-                                  "log or verify)", argv[1]);
-    const char *cmd = verify ? "audit verify" : "audit log";
-    kh_cli_ctx c;
-    if (!kh_cli_ctx_init(&c, cmd))
-        return KH_EXIT_FAILURE;
-    int year = 0, o;
-    const char *unit = NULL;
-    argc--;
-    argv++;
-    optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, ":y:u:h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(&c, o, optarg))
-            continue;
-        if (o == 'y' && !verify) {
-            if (!kh_cli_year(cmd, optarg, &year)) {
-                kh_cli_finish(&c, KH_OK);
-                return KH_EXIT_USAGE;
-            }
-            continue;
-        }
-        if (o == 'u' && !verify) {
-            unit = optarg;
-            continue;
-        }
-        kh_cli_finish(&c, KH_OK);
-        if (o == 'h') {
-            audit_help();
-            return KH_EXIT_OK;
-        }
-        return kh_cli_bad_option(cmd, o, argv);
-    }
-    if (optind < argc) {
-        kh_cli_finish(&c, KH_OK);
-        return kh_cli_usage_error(cmd, "unexpected argument '%s'",
-                                  argv[optind]);
-    }
-    int rc = kh_cli_open(&c, 0);
-    if (rc != KH_EXIT_OK) {
-        kh_cli_finish(&c, KH_OK);
-        return rc;
-    }
-    kh_buf b;
-    kh_buf_init(&b, 0);
-    kh_status st;
-    if (verify) {
-        int64_t n = 0;
-        st = kh_store_audit_verify(c.store, &n, c.e);
-        if (st == KH_OK)
-            kh_buf_printf(&b, "审计日志：%" PRId64 " 条记录，哈希链完整\n", n);
-    } else {
-        st = kh_store_audit_each(c.store, year, unit, print_audit, &b, c.e);
-    }
     rc = kh_cli_write(NULL, &b);
     kh_buf_free(&b);
     int rc2 = kh_cli_finish(&c, st);

@@ -26,6 +26,8 @@ static const struct {
     {"compare", kh_cmd_compare, "compare two years; a unit's totals as SVG"},
     {"audit", kh_cmd_audit, "show or verify the audit log"},
     {"check", kh_cmd_check, "check the store's integrity"},
+    {"backup", kh_cmd_backup, "copy the store and its evidence while in use"},
+    {"restore", kh_cmd_restore, "restore a backup (checked) to a store file"},
     {"evidence", kh_cmd_evidence, "attach, list or get evidence files"},
     {"followup", kh_cmd_followup, "reminder talks and rectification items"},
     {"practice", kh_cmd_practice, "record or list good practices"},
@@ -49,8 +51,8 @@ static void usage(FILE *f)
             "Run 'kaohe COMMAND --help' for a command's options.\n"
             "\n"
             "The store commands (init, year, units, import, export, entry,\n"
-            "roster, record, results, audit, check, rubric import/export/\n"
-            "list) take --db FILE (default: $KAOHE_DB, else ./kaohe.db);\n"
+            "roster, record, results, audit, check, backup, rubric import/\n"
+            "export/list) take --db FILE (default: $KAOHE_DB, else ./kaohe.db);\n"
             "those that change it take --as NAME, the person recorded in\n"
             "the audit log (default: $KAOHE_USER, else the login name).\n"
             "\n"
@@ -58,7 +60,8 @@ static void usage(FILE *f)
             "  0  success\n"
             "  1  invalid input (every error is printed, each with its place)\n"
             "  2  usage error (bad command line)\n"
-            "  3  other failure (out of memory, output cannot be written)\n");
+            "  3  other failure (out of memory, output cannot be written,\n"
+            "     the store's disk full or failing)\n");
 }
 
 int main(int argc, char **argv)

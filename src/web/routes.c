@@ -13,7 +13,7 @@
  *   {methods, "/years/:year/thing/:arg", wrapper, roles, states,
  *    body_limit, scope, action}
  *
- * Pattern segments: a literal, :year (1900..9999), :phase (self or
+ * Pattern segments: a literal, :year (KH_YEAR_MIN..KH_YEAR_MAX), :phase (self or
  * inspection), :unit, :arg (any one segment).  scope WEB_SCOPE_YEAR
  * loads the year's cached data into m->y (404 when the year does not
  * exist) and then checks states (WEB_STATES_ANY, or bits 1 << state:
@@ -414,7 +414,7 @@ static bool parse_year(const char *s, int *out)
         if (s[i] < '0' || s[i] > '9')
             return false;
     int y = atoi(s);
-    if (y < WEB_YEAR_MIN || y > WEB_YEAR_MAX)
+    if (y < KH_YEAR_MIN || y > KH_YEAR_MAX)
         return false;
     *out = y;
     return true;

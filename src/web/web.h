@@ -31,8 +31,6 @@
 #define WEB_INFLIGHT_CAP ((size_t)64 << 20)   /* body bytes held, all requests */
 #define WEB_SEG_MAX 8                         /* path segments of a route */
 #define WEB_PATH_MAX 2048                     /* bytes of a request path */
-#define WEB_YEAR_MIN 1900                     /* years a URL or form names */
-#define WEB_YEAR_MAX 9999
 #define WEB_SESSION_IDLE (30 * 60)            /* seconds */
 #define WEB_SESSION_ABSOLUTE (8 * 3600)
 #define WEB_THROTTLE_FAILS 5                  /* failures per window ... */
@@ -354,7 +352,7 @@ typedef enum web_scope {
 } web_scope;
 
 /* The values of a matched path.  Pattern segments: a literal, or
- * :year (1900..9999), :phase (self|inspection), :unit, or :arg (any
+ * :year (KH_YEAR_MIN..KH_YEAR_MAX), :phase (self|inspection), :unit, or :arg (any
  * other value: an item, an id, a hash, a user name). */
 typedef struct web_match {
     int n;

@@ -150,9 +150,9 @@ void web_page_admin_years(web_req *r)
     kh_buf_puts(o, "</tbody></table>\n<h2>新建考核年度</h2><form method=\""
                    "post\" action=\"/admin/years\" id=\"year-open\">");
     web_csrf_field(r);
-    kh_buf_puts(o, "<label>年度 <input type=\"number\" name=\"year\" min=\"1900"
-                   "\" max=\"9999\" required></label> <label>评分标准 <select "
-                   "name=\"rubric\" required>");
+    kh_buf_printf(o, "<label>年度 <input type=\"number\" name=\"year\" min=\"%d"
+                     "\" max=\"%d\" required></label> <label>评分标准 <select "
+                     "name=\"rubric\" required>", KH_YEAR_MIN, KH_YEAR_MAX);
     if (e) {
         kh_err_clear(e);
         web_store_check(r,
@@ -173,9 +173,9 @@ void web_post_year_open(web_req *r)
     if (e) {
         char *end = NULL;
         long y = year ? strtol(year, &end, 10) : 0;
-        if (!year || *end || y < 1900 || y > 9999)
-            st = kh_err_at(e, 0, 0, "year", "a year from 1900 to 9999 is "
-                                            "required");
+        if (!year || *end || y < KH_YEAR_MIN || y > KH_YEAR_MAX)
+            st = kh_err_at(e, 0, 0, "year", "a year from %d to %d is required",
+                           KH_YEAR_MIN, KH_YEAR_MAX);
         else if (!rub || !*rub)
             st = kh_err_at(e, 0, 0, "rubric", "a rubric version is required");
         else
@@ -779,7 +779,7 @@ void web_page_audit(web_req *r)
     const char *actor = query(r, "actor"), *action = query(r, "action");
     const char *ps = query(r, "page");
     int year = ys ? atoi(ys) : 0;
-    if (year < 0 || year > 9999)
+    if (year < 0 || year > KH_YEAR_MAX)
         year = 0;
     long page = ps ? strtol(ps, NULL, 10) : 1;
     if (page < 1)
@@ -830,9 +830,10 @@ void web_page_audit(web_req *r)
             kh_html_text(o, kh_err_get(e, i)->text);
         kh_buf_puts(o, "</p>\n");
     }
-    kh_buf_puts(o, "<form method=\"get\" action=\"/audit\" id=\"audit-filter\" "
-                   "class=\"noprint\"><label>年度 <input type=\"number\" name=\""
-                   "year\" min=\"1900\" max=\"9999\" value=\"");
+    kh_buf_printf(o, "<form method=\"get\" action=\"/audit\" id=\"audit-filter\" "
+                     "class=\"noprint\"><label>年度 <input type=\"number\" name=\""
+                     "year\" min=\"%d\" max=\"%d\" value=\"", KH_YEAR_MIN,
+                     KH_YEAR_MAX);
     if (year)
         kh_buf_printf(o, "%d", year);
     kh_buf_puts(o, "\"></label> ");

@@ -210,8 +210,8 @@ static bool parse_years(const char *s, int *from, int *to)
         return false;
     const char *p = end + 1;
     long b = strtol(p, &end, 10);
-    if (end == p || *end || errno || a < 1900 || a > 9999 || b < 1900 ||
-        b > 9999 || a == b)
+    if (end == p || *end || errno || a < KH_YEAR_MIN || a > KH_YEAR_MAX ||
+        b < KH_YEAR_MIN || b > KH_YEAR_MAX || a == b)
         return false;
     *from = (int)a;
     *to = (int)b;

@@ -53,6 +53,10 @@ record list
 results
 audit log
 audit verify
+audit sign
+audit keygen
+backup
+restore
 check
 user add
 user assign

@@ -61,7 +61,7 @@ grep -q 'year 2025 is not published' "$tmp/err" || fail "follow-up draft message
 
 # ---- published, with follow-up records ----
 "$kaohe" year advance 2025 >/dev/null
-"$kaohe" followup talk add --year 2025 --unit ys --date 2026-01-05 \
+"$kaohe" followup talk add --year 2025 --unit ys --date 2025-12-29 \
     --by '党委副书记 王五' --summary '=HYPERLINK("http://x") 指出阵地管理不足' >/dev/null
 "$kaohe" followup item add --year 2025 --unit ys --text 健全阵地管理制度 \
     --deadline 2025-12-31 >/dev/null

@@ -582,7 +582,7 @@ static void test_bad_year(void **state)
 {
     (void)state;
     BAD("year: 0\nunits: []\n",
-        "a.yaml:1:7: year: year must be between 1 and 9999, got 0");
+        "a.yaml:1:7: year: year must be between 1900 and 9999, got 0");
 }
 
 static void test_bad_not_a_map(void **state)

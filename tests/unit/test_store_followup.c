@@ -207,7 +207,7 @@ static void test_bottom_units(void **state)
     assert_string_equal(b.rows[1],
                         "yy 应用技术系 faculty 2 1.5 lg 理工联合党支部");
     assert_string_equal(b.rows[2], "dbgs 党委办公室 office 1 3.53 - -");
-    expect_ok(talk(f, 2024, "yy", "2026-01-05"), f->e);
+    expect_ok(talk(f, 2024, "yy", "2025-12-29"), f->e);
 
     /* No such year. */
     kh_err_clear(f->e);
@@ -221,11 +221,11 @@ static void test_refused(void **state)
 {
     fx *f = *state;
     /* A unit not in the bottom list: named, with the ones that are. */
-    assert_int_equal(talk(f, 2025, "zzb", "2026-01-05"), KH_EINVAL);
+    assert_int_equal(talk(f, 2025, "zzb", "2025-12-29"), KH_EINVAL);
     expect_msg(f->e, "unit: unit \"zzb\" is not one of the bottom units of "
                      "year 2025 (xx, dbgs)",
                NULL);
-    assert_int_equal(talk(f, 2025, "nosuch", "2026-01-05"), KH_EINVAL);
+    assert_int_equal(talk(f, 2025, "nosuch", "2025-12-29"), KH_EINVAL);
     expect_msg(f->e, "unit \"nosuch\" is not one of the bottom units", NULL);
     kh_err_clear(f->e);
     assert_int_equal(kh_store_followup_item_add(f->s, "admin", 2025, "jd",
@@ -263,7 +263,7 @@ static void test_refused(void **state)
     expect_ok(kh_store_year_reopen(f->s, "admin", 2025, "复核发现计分错误",
                                    NULL, f->e),
               f->e);
-    assert_int_equal(talk(f, 2025, "xx", "2026-01-05"), KH_ESTATE);
+    assert_int_equal(talk(f, 2025, "xx", "2025-12-29"), KH_ESTATE);
     expect_msg(f->e, "year 2025 is in state review",
                "recording a reminder talk needs state published");
     kh_buf b;
@@ -275,7 +275,7 @@ static void test_refused(void **state)
     expect_msg(f->e, "listing the follow-up needs state published or closed",
                NULL);
     kh_buf_free(&b);
-    assert_int_equal(talk(f, 2030, "xx", "2026-01-05"), KH_ENOTFOUND);
+    assert_int_equal(talk(f, 2030, "xx", "2025-12-29"), KH_ENOTFOUND);
     expect_msg(f->e, "year 2030 does not exist", NULL);
 
     /* Nothing refused was recorded. */
@@ -296,7 +296,7 @@ static void test_talks_items(void **state)
     fx *f = *state;
     int64_t t1 = 0, i1 = 0, i2 = 0, i3 = 0;
     expect_ok(kh_store_followup_talk_add(f->s, "admin", 2025, "xx",
-                                         "2026-01-05", "党委副书记 王五",
+                                         "2025-12-29", "党委副书记 王五",
                                          "指出体制机制方面的不足", &t1, f->e),
               f->e);
     assert_true(t1 > 0);
@@ -323,18 +323,18 @@ static void test_talks_items(void **state)
     expect_ok(kh_store_evidence_put(f->s, "admin", "整改报告.pdf", pdf,
                                     sizeof pdf - 1, 0, hash, f->e),
               f->e);
-    expect_ok(kh_store_followup_item_close(f->s, "admin", i3, "2025-11-28",
+    expect_ok(kh_store_followup_item_close(f->s, "admin", i3, "2026-01-01",
                                            hash, f->e),
               f->e);
     /* Closing twice, an unknown item, unknown evidence, a bad date. */
     kh_err_clear(f->e);
     assert_int_equal(kh_store_followup_item_close(f->s, "admin", i3,
-                                                  "2025-11-29", NULL, f->e),
+                                                  "2026-01-01", NULL, f->e),
                      KH_ESTATE);
-    expect_msg(f->e, "was closed already on 2025-11-28", NULL);
+    expect_msg(f->e, "was closed already on 2026-01-01", NULL);
     kh_err_clear(f->e);
     assert_int_equal(kh_store_followup_item_close(f->s, "admin", 999,
-                                                  "2025-11-29", NULL, f->e),
+                                                  "2026-01-01", NULL, f->e),
                      KH_ENOTFOUND);
     expect_msg(f->e, "no rectification item 999", NULL);
     kh_err_clear(f->e);
@@ -367,10 +367,10 @@ static void test_talks_items(void **state)
     expect_in(r, want);
     snprintf(want, sizeof want,
              "\"status\": \"done\", \"overdue\": false, \"closed_date\": "
-             "\"2025-11-28\", \"evidence\": \"%s\"}",
+             "\"2026-01-01\", \"evidence\": \"%s\"}",
              hash);
     expect_in(r, want);
-    expect_in(r, "\"talks\": [{\"id\": 1, \"date\": \"2026-01-05\", \"by\": "
+    expect_in(r, "\"talks\": [{\"id\": 1, \"date\": \"2025-12-29\", \"by\": "
                  "\"党委副书记 王五\", \"summary\": \"指出体制机制方面的不足\"}]");
     expect_in(r, "\"today\": \"2026-01-01\"");
     snprintf(want, sizeof want,
@@ -386,7 +386,7 @@ static void test_talks_items(void **state)
     expect_in(r, "信息工程系（xx）：各系（按支部）第 2 名，得分 16.50");
     expect_in(r, "期限 2025-12-31，未完成，已逾期");
     expect_in(r, "期限 2026-03-31，未完成\n");
-    expect_in(r, "期限 2025-12-01，已完成（2025-11-28），证据 ");
+    expect_in(r, "期限 2025-12-01，已完成（2026-01-01），证据 ");
     expect_in(r, "合计：单位 2 个；整改意见 4 条，已完成 1 条，逾期 1 条");
     free(r);
 
@@ -447,7 +447,7 @@ static void test_closed_year_and_evidence(void **state)
     char *r = report(f, 2025, KH_FOLLOWUP_TABLE);
     expect_in(r, "已完成（2026-01-20）");
     free(r);
-    assert_int_equal(talk(f, 2025, "dbgs", "2026-01-25"), KH_ESTATE);
+    assert_int_equal(talk(f, 2025, "dbgs", "2025-12-25"), KH_ESTATE);
     expect_msg(f->e, "year 2025 is in state closed", NULL);
     kh_err_clear(f->e);
     assert_int_equal(kh_store_practice_add(f->s, "admin", 2025, "jd", "标题",
@@ -458,12 +458,46 @@ static void test_closed_year_and_evidence(void **state)
                NULL);
 }
 
+/* A talk later than today and a closing dated before the item was
+ * recorded are refused with the field named, and nothing is stored;
+ * today itself is accepted. */
+static void test_dates_against_today(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(talk(f, 2025, "xx", "2026-01-02"), KH_EINVAL);
+    expect_msg(f->e, "date: \"2026-01-02\" is in the future (today is "
+                     "2026-01-01)",
+               NULL);
+    char *r = report(f, 2025, KH_FOLLOWUP_JSON);
+    assert_null(strstr(r, "\"talks\": [{"));
+    free(r);
+    int64_t id = 0;
+    kh_err_clear(f->e);
+    expect_ok(kh_store_followup_item_add(f->s, "admin", 2025, "xx", "整改",
+                                         "2026-03-31", &id, f->e),
+              f->e);
+    assert_int_equal(kh_store_followup_item_close(f->s, "admin", id,
+                                                  "2025-12-31", NULL, f->e),
+                     KH_EINVAL);
+    expect_msg(f->e, "date: \"2025-12-31\" is before rectification item",
+               "was recorded (2026-01-01)");
+    r = report(f, 2025, KH_FOLLOWUP_JSON);
+    expect_in(r, "\"status\": \"open\"");
+    assert_null(strstr(r, "\"status\": \"done\""));
+    free(r);
+    expect_ok(talk(f, 2025, "xx", "2026-01-01"), f->e);
+    kh_err_clear(f->e);
+    expect_ok(kh_store_followup_item_close(f->s, "admin", id, "2026-01-01",
+                                           NULL, f->e),
+              f->e);
+}
+
 /* A year published again with another bottom unit keeps the records of
  * the old one, marked as no longer bottom. */
 static void test_republished(void **state)
 {
     fx *f = *state;
-    expect_ok(talk(f, 2025, "dbgs", "2026-01-05"), f->e);
+    expect_ok(talk(f, 2025, "dbgs", "2025-12-29"), f->e);
     kh_err_clear(f->e);
     expect_ok(kh_store_year_reopen(f->s, "admin", 2025, "复核", NULL, f->e),
               f->e);
@@ -490,7 +524,7 @@ static void test_republished(void **state)
     expect_in(r, "党委办公室（dbgs）：已不在后一位名单中");
     free(r);
     /* The old bottom unit takes no new records. */
-    assert_int_equal(talk(f, 2025, "dbgs", "2026-01-06"), KH_EINVAL);
+    assert_int_equal(talk(f, 2025, "dbgs", "2025-12-30"), KH_EINVAL);
 }
 
 /* ---- good practices ------------------------------------------------ */
@@ -574,7 +608,7 @@ static void test_audit(void **state)
 {
     fx *f = *state;
     int64_t id = 0;
-    expect_ok(talk(f, 2025, "xx", "2026-01-05"), f->e);
+    expect_ok(talk(f, 2025, "xx", "2025-12-29"), f->e);
     expect_ok(kh_store_followup_item_add(f->s, "admin", 2025, "xx", "整改",
                                          "2026-03-31", &id, f->e),
               f->e);
@@ -603,6 +637,8 @@ int main(void)
         cmocka_unit_test(test_dates),
         cmocka_unit_test_setup_teardown(test_bottom_units, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dates_against_today, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_talks_items, setup, teardown),
         cmocka_unit_test_setup_teardown(test_closed_year_and_evidence, setup,
                                         teardown),
