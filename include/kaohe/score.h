@@ -40,6 +40,10 @@ const kh_assess *kh_result_assess(const kh_result *res);
  * is unchanged.  Not thread-safe against readers of res. */
 kh_status kh_result_update_unit(kh_result *res, size_t u, kh_err *e);
 
+/* A copy of res that kh_result_update_unit on res does not change (it
+ * borrows the same assessment).  NULL on OOM; the caller owns it. */
+kh_result *kh_result_clone(const kh_result *res);
+
 /* Score of one item for one unit and phase (section 3) from its entry;
  * a missing entry scores 0. */
 kh_cp kh_score_item(const kh_assess *a, size_t u, size_t item, kh_phase p);

@@ -450,6 +450,54 @@ kh_status kh_result_update_unit(kh_result *res, size_t u, kh_err *e)
     return KH_OK;
 }
 
+static void *sc_dup(const void *p, size_t n)
+{
+    void *q = malloc(n ? n : 1);
+    if (q && n)
+        memcpy(q, p, n);
+    return q;
+}
+
+kh_result *kh_result_clone(const kh_result *res)
+{
+    kh_result *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    *c = *res;
+    size_t nslots = res->nunits * res->nitems;
+    size_t nab = res->a->nbranches;
+    c->items = sc_dup(res->items, nslots * sizeof *c->items);
+    c->units = sc_dup(res->units, res->nunits * sizeof *c->units);
+    c->missing = res->missing ? sc_dup(res->missing,
+                                       nslots * sizeof *c->missing)
+                              : NULL;
+    c->branches = sc_dup(res->branches, res->nbranches * sizeof *c->branches);
+    c->branch_k = sc_dup(res->branch_k, nab * sizeof *c->branch_k);
+    c->scratch = sc_dup(res->scratch, res->nitems * sizeof *c->scratch);
+    c->scratch_miss = sc_dup(res->scratch_miss,
+                             res->nitems * sizeof *c->scratch_miss);
+    c->rankings = calloc(res->nrankings ? res->nrankings : 1,
+                         sizeof *c->rankings);
+    bool ok = c->items && c->units && (c->missing || !res->missing) &&
+              c->branches && c->branch_k && c->scratch && c->scratch_miss &&
+              c->rankings;
+    for (size_t i = 0; ok && i < res->nrankings; i++) {
+        const sc_ranking *rk = &res->rankings[i];
+        size_t cap = rk->by_branch ? res->nbranches : res->nunits;
+        c->rankings[i] = *rk;
+        c->rankings[i].rows = sc_dup(rk->rows, rk->n * sizeof *rk->rows);
+        c->rankings[i].pos = sc_dup(rk->pos, cap * sizeof *rk->pos);
+        ok = c->rankings[i].rows && c->rankings[i].pos;
+    }
+    if (!ok) {
+        if (!c->rankings)
+            c->nrankings = 0;
+        kh_result_free(c);
+        return NULL;
+    }
+    return c;
+}
+
 const kh_assess *kh_result_assess(const kh_result *res)
 {
     return res->a;

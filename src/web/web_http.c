@@ -421,7 +421,7 @@ static void req_free(web_req *r)
         free(f);
     }
     free(r->disposition);
-    web_year_put(r->app, r->cached);
+    web_year_unref(r->app, r->cached);
     kh_buf_free(&r->body);
     kh_buf_free(&r->out);
     kh_buf_free(&r->cookie);
@@ -504,7 +504,7 @@ typedef struct spliced {
 static void spliced_free(void *cls)
 {
     spliced *sp = cls;
-    web_year_put(sp->app, sp->y);
+    web_year_unref(sp->app, sp->y);
     free(sp->out);
     free(sp->zhead);
     free(sp->ztail);
