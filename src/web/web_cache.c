@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zlib.h>
 
 #include "kaohe/doc.h"
@@ -234,15 +235,17 @@ static bool block_cut(const char *body, size_t len, web_block **out,
     web_block *b = malloc(cap * sizeof *b);
     if (!b)
         return false;
-    size_t start = 0, at = 0;
+    size_t start = 0, at = 0, lines = 0;
     while (at < len) {
         const char *nl = memchr(body + at, '\n', len - at);
         size_t next = nl ? (size_t)(nl - body) + 1 : len;
         bool edge = next == len || next - start >= WEB_BLOCK_BYTES ||
-                    block_edge(body + at, body + next);
+                    (++lines >= WEB_BLOCK_LINES_MIN &&
+                     block_edge(body + at, body + next));
         at = next;
         if (!edge)
             continue;
+        lines = 0;
         if (k == cap) {
             web_block *nb = realloc(b, 2 * cap * sizeof *b);
             if (!nb) {
@@ -603,7 +606,17 @@ static kh_status year_get(web_req *r, int year, bool fresh, web_year **out)
         pthread_mutex_unlock(&app->cache_mu);
         web_model *m = NULL;
         web_year *y = NULL;
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
         st = build(r, year, &m, &y);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        /* One line per full build: they should be rare (start, imports,
+         * state changes, changes by other processes). */
+        if (st == KH_OK)
+            fprintf(stderr, "kaohe serve: year %d: results built from the "
+                            "store in %ld ms\n", year,
+                    (long)((t1.tv_sec - t0.tv_sec) * 1000 +
+                           (t1.tv_nsec - t0.tv_nsec) / 1000000));
         pthread_mutex_lock(&app->cache_mu);
         s->building = false;
         pthread_cond_broadcast(&c->cv);
@@ -861,7 +874,6 @@ void web_cache_apply(web_req *r)
         return;
     kh_web *app = r->app;
     int year = r->wrote_year;
-    r->wrote_year = 0;
     pthread_mutex_lock(&app->cache_mu);
     web_cache *c = app->cache;
     web_slot *s = NULL;
@@ -873,6 +885,7 @@ void web_cache_apply(web_req *r)
     web_model *m = s && s->year == year ? s->m : NULL;
     if (!m) {   /* not cached: the next read builds it */
         pthread_mutex_unlock(&app->cache_mu);
+        r->wrote_year = 0;
         return;
     }
     m->refs++;
@@ -894,7 +907,15 @@ void web_cache_apply(web_req *r)
     uint64_t mver = m->mver;
     pthread_rwlock_unlock(&m->lock);
     pthread_mutex_unlock(&m->edit_mu);
+    if (st != KH_OK && st != KH_ENOTFOUND) {
+        char *msg = e && kh_err_count(e) ? kh_err_format(e, 0) : NULL;
+        fprintf(stderr, "kaohe serve: year %d unit %s: write not applied to "
+                        "the cached results (%s); rebuilding\n",
+                year, r->wrote_unit, msg ? msg : kh_status_str(st));
+        free(msg);
+    }
     kh_err_free(e);
+    r->wrote_year = 0;
     if (st == KH_OK) {
         refresh(r, s, m, mver);
     } else {

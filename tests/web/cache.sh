@@ -151,5 +151,12 @@ s=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/jar" \
 [ "$s" = 303 ] || fail "form save: $s"
 check "after a form save"
 
+# Writes through the server were applied, not rebuilt: the year was
+# built from the store twice (at the first read and after the CLI's
+# change), and no write failed to apply.
+builds=$(grep -c 'results built from the store' "$T/serve.err")
+[ "$builds" = 2 ] || fail "expected 2 full builds, got $builds: $(cat "$T/serve.err")"
+grep -q 'not applied' "$T/serve.err" && fail "a write was not applied: $(cat "$T/serve.err")"
+
 [ $fails = 0 ] && echo "ok: web cache"
 [ $fails = 0 ]
