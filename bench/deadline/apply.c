@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <zlib.h>
 
 #include "kaohe/assess.h"
 #include "kaohe/doc.h"
@@ -47,6 +48,28 @@ static size_t rnd(size_t n)
     rng ^= rng >> 7;
     rng ^= rng << 17;
     return (size_t)(rng % n);
+}
+
+/* Does the raw deflate z (not final) inflate to body with that CRC? */
+static int inflates_to(const unsigned char *z, size_t zlen, uint32_t crc,
+                       const char *body, size_t len)
+{
+    z_stream s;
+    memset(&s, 0, sizeof s);
+    if (inflateInit2(&s, -15) != Z_OK)
+        return 0;
+    unsigned char *out = malloc(len + 1);
+    s.next_in = (Bytef *)z;
+    s.avail_in = (uInt)zlen;
+    s.next_out = out;
+    s.avail_out = (uInt)len + 1;
+    int rc = inflate(&s, Z_SYNC_FLUSH);
+    int ok = out && (rc == Z_OK || rc == Z_BUF_ERROR) && s.avail_in == 0 &&
+             s.total_out == len && memcmp(out, body, len) == 0 &&
+             crc32_z(0L, (const Bytef *)body, len) == crc;
+    inflateEnd(&s);
+    free(out);
+    return ok;
 }
 
 static int cmp_d(const void *a, const void *b)
@@ -110,61 +133,18 @@ static void collect(const char *path, const kh_rubric *r, pool *pools)
     fclose(f);
 }
 
-typedef struct bodies {
-    char *json, *html;
-    size_t jlen, hlen;
-    unsigned char *jz, *hz;
-    size_t jzlen, hzlen;
-    web_block *jb, *hb;
-    size_t njb, nhb;
-    size_t recompressed;
-} bodies;
-
-static void bodies_free(bodies *b)
+/* A version of the year's bodies showing res after prev (NULL: from
+ * scratch) with the units marked in dirty rendered again. */
+static web_year *render(const kh_rubric *r, const kh_assess *a,
+                        kh_result *res, int year, const web_year *prev,
+                        const uint8_t *dirty)
 {
-    free(b->json);
-    free(b->html);
-    free(b->jz);
-    free(b->hz);
-    free(b->jb);
-    free(b->hb);
-    memset(b, 0, sizeof *b);
-}
-
-/* Renders and packs both bodies of res after old (NULL: from scratch). */
-static void render(const kh_rubric *r, const kh_assess *a, kh_result *res,
-                   int year, const bodies *old, bodies *out)
-{
-    web_year y;
-    memset(&y, 0, sizeof y);
-    y.year = year;
-    y.state = KH_YEAR_INSPECTION;
-    y.rubric = (kh_rubric *)r;
-    y.assess = (kh_assess *)a;
-    y.result = res;
-    kh_buf b;
-    kh_buf_init(&b, 0);
-    double t0 = now_ms();
-    if (kh_report_json(res, &b) != KH_OK)
+    web_version_in in = {year, KH_YEAR_INSPECTION, (kh_rubric *)r,
+                         (kh_assess *)a, res};
+    web_year *y = NULL;
+    if (web_version_render(NULL, &in, prev, dirty, &y) != KH_OK)
         exit(3);
-    out->json = kh_buf_take(&b, &out->jlen);
-    double t1 = now_ms();
-    kh_buf_init(&b, 0);
-    web_pages_results_body(&y, &b);
-    out->html = kh_buf_take(&b, &out->hlen);
-    double t2 = now_ms();
-    if (getenv("DBG")) fprintf(stderr, "json %.2f html %.2f\n", t1 - t0, t2 - t1);
-    uint32_t crc;
-    size_t r1 = 0, r2 = 0;
-    if (!web_body_pack(out->json, out->jlen, old ? old->jz : NULL,
-                       old ? old->jb : NULL, old ? old->njb : 0, &out->jz,
-                       &out->jzlen, &crc, &out->jb, &out->njb, &r1) ||
-        !web_body_pack(out->html, out->hlen, old ? old->hz : NULL,
-                       old ? old->hb : NULL, old ? old->nhb : 0, &out->hz,
-                       &out->hzlen, &crc, &out->hb, &out->nhb, &r2))
-        exit(3);
-    out->recompressed = r1 + r2;
-    if (getenv("DBG")) fprintf(stderr, "pack %.2f (%zu %zu)\n", now_ms() - t2, r1, r2);
+    return y;
 }
 
 int main(int argc, char **argv)
@@ -224,14 +204,14 @@ int main(int argc, char **argv)
     if (kh_score(a, KH_SCORE_ALLOW_MISSING, e, &res) != KH_OK)
         return 3;
     printf("rebuild_score_ms %.3f\n", now_ms() - t0);
-    bodies cur;
-    memset(&cur, 0, sizeof cur);
     t0 = now_ms();
-    render(r, a, res, year, NULL, &cur);
+    web_year *cur = render(r, a, res, year, NULL, NULL);
     printf("rebuild_render_compress_ms %.3f json_bytes=%zu json_gz=%zu "
            "html_bytes=%zu html_gz=%zu blocks=%zu\n",
-           now_ms() - t0, cur.jlen, cur.jzlen, cur.hlen, cur.hzlen,
-           cur.njb + cur.nhb);
+           now_ms() - t0, cur->json_len, cur->json_zlen,
+           cur->results_html_len, cur->results_html_zlen,
+           cur->njson_blocks + cur->nhtml_blocks);
+    uint8_t *dirty = calloc(nu + 1, 1);
 
     /* ---- writes applied one by one */
     pool *pools = calloc(ni, sizeof *pools);
@@ -239,7 +219,7 @@ int main(int argc, char **argv)
     double *edit = calloc(writes, sizeof *edit);
     double *fresh = calloc(writes, sizeof *fresh);
     kh_arena *ar = kh_arena_new();
-    size_t done = 0, refused = 0, recompressed = 0, moved = 0;
+    size_t done = 0, refused = 0, moved = 0;
     while (done < writes) {
         size_t u = rnd(nu), i = rnd(ni);
         if (!kh_rubric_item_applies(r, i, kh_assess_unit_kind(a, u)) ||
@@ -264,22 +244,21 @@ int main(int argc, char **argv)
             return 3;
         double a1 = now_ms();
         kh_result *snap = kh_result_clone(res);
-        bodies next;
-        memset(&next, 0, sizeof next);
-        render(r, a, snap, year, &cur, &next);
+        dirty[u] = 1;
+        web_year *next = render(r, a, snap, year, cur, dirty);
+        dirty[u] = 0;
         kh_result_free(snap);
         double a2 = now_ms();
-        bodies_free(&cur);
+        web_version_free(cur);
         cur = next;
         edit[done] = a1 - a0;
         fresh[done] = a2 - a1;
-        recompressed += cur.recompressed;
         moved += kh_result_total(res, u) != before;
         done++;
     }
-    printf("writes=%zu refused=%zu score_changed=%zu "
-           "blocks_recompressed_per_write=%.1f\n",
-           done, refused, moved, (double)recompressed / (double)done);
+    printf("writes=%zu refused=%zu score_changed=%zu json_gz=%zu "
+           "html_gz=%zu\n",
+           done, refused, moved, cur->json_zlen, cur->results_html_zlen);
     stats("edit", edit, done);
     stats("refresh", fresh, done);
     for (size_t k = 0; k < done; k++)
@@ -295,12 +274,21 @@ int main(int argc, char **argv)
     kh_buf_init(&y, 0);
     kh_report_json(full, &x);
     kh_report_json(res, &y);
-    int same = x.len == y.len && memcmp(x.data, y.data, x.len) == 0;
+    /* ... and so must the body built piece by piece, and its gzip. */
+    int same = x.len == y.len && memcmp(x.data, y.data, x.len) == 0 &&
+               cur->json_len == x.len &&
+               memcmp(cur->json, x.data, x.len) == 0 &&
+               inflates_to(cur->json_z, cur->json_zlen, cur->json_crc,
+                           cur->json, cur->json_len) &&
+               inflates_to(cur->results_html_z, cur->results_html_zlen,
+                           cur->results_html_crc, cur->results_html,
+                           cur->results_html_len);
     printf("incremental_equals_full=%s\n", same ? "yes" : "NO");
     kh_buf_free(&x);
     kh_buf_free(&y);
     kh_result_free(full);
-    bodies_free(&cur);
+    web_version_free(cur);
+    free(dirty);
     for (size_t i = 0; i < ni; i++) {
         for (size_t k = 0; k < pools[i].n; k++)
             free(pools[i].text[k]);

@@ -38,6 +38,7 @@
 #define WEB_BLOCK_BYTES (48 << 10)    /* a compressed block ends past this */
 #define WEB_BLOCK_LINES 32            /* ... or at a content-chosen line, */
 #define WEB_BLOCK_LINES_MIN 16        /* ... but not before this many */
+#define WEB_JSON_GROUP 32             /* units per block of the results JSON */
 
 /* ---- HTML escapers (web_html.c): one per context ------------------- */
 
@@ -229,6 +230,13 @@ struct web_year {
      * a refresh recompresses only the blocks whose bytes changed. */
     web_block *json_blocks, *html_blocks;
     size_t njson_blocks, nhtml_blocks;
+    /* The results JSON in pieces (kh_report_json_head/unit/tail):
+     * json_off[u] is where unit u's line starts, json_off[n] the tail,
+     * json_off[n + 1] the end; json_blocks are then the head, one block
+     * per WEB_JSON_GROUP units and the tail's blocks.  NULL for a
+     * published year's frozen JSON. */
+    size_t *json_off;
+    size_t json_units;
     char *json;                 /* the results JSON (snapshot once published) */
     size_t json_len;
     char *results_html;         /* the results page body, rendered once */
@@ -271,6 +279,26 @@ void web_cache_write_begin(web_req *r);
 void web_cache_wrote(web_req *r, kh_status st, int year, const char *unit,
                      const char *item, kh_phase phase);
 void web_cache_apply(web_req *r);
+
+/* What a version shows: the year's state, its model and a result that
+ * nobody edits while it renders. */
+typedef struct web_version_in {
+    int year;
+    kh_year_state state;
+    kh_rubric *rubric;
+    kh_assess *assess;
+    kh_result *result;          /* may be NULL (the year cannot be scored) */
+} web_version_in;
+/* Renders and compresses both bodies of a version after prev (NULL:
+ * from scratch): the JSON's unit lines not marked in dirty (n units;
+ * NULL: all) are copied from prev and only the changed blocks are
+ * compressed again (the refresh after a write; bench/deadline times
+ * it).  store: for a published year's frozen JSON.  The caller owns *out
+ * (web_version_free; it holds no model reference). */
+kh_status web_version_render(kh_store *store, const web_version_in *in,
+                             const web_year *prev, const uint8_t *dirty,
+                             web_year **out);
+void web_version_free(web_year *y);
 
 /* Splits body into blocks of whole lines (boundaries chosen by the lines'
  * content, so an edit moves no boundary but its own), compresses each

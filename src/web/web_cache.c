@@ -54,6 +54,10 @@ struct web_model {
     kh_year_state state;
     uint64_t mver;               /* edits applied */
     size_t edits;
+    /* Units edited since the published version (set under the write
+     * lock, taken by the refresh); all_dirty: render every unit. */
+    uint8_t *dirty;
+    bool all_dirty;
 };
 
 typedef struct web_slot {
@@ -82,6 +86,7 @@ typedef struct web_cache {
 
 static void model_free(web_model *m)
 {
+    free(m->dirty);
     kh_result_free(m->result);
     kh_assess_free(m->assess);
     kh_rubric_free(m->rubric);
@@ -104,14 +109,9 @@ static void model_unref(kh_web *app, web_model *m)
 
 static void year_free(kh_web *app, web_year *y)
 {
-    free(y->json);
-    free(y->results_html);
-    free(y->json_z);
-    free(y->results_html_z);
-    free(y->json_blocks);
-    free(y->html_blocks);
-    model_unref(app, y->model);
-    free(y);
+    web_model *m = y->model;
+    web_version_free(y);
+    model_unref(app, m);
 }
 
 void web_year_unref(kh_web *app, web_year *y)
@@ -360,34 +360,183 @@ void web_out_cached(web_req *r, web_year *y, web_cached what)
     r->cached_at = r->out.len;
 }
 
+/* ---- the results JSON in pieces ------------------------------------ */
+
+typedef struct piece {
+    const unsigned char *z;      /* compressed bytes (old or fresh) */
+    unsigned char *fresh;        /* owned when compressed here */
+    web_block b;
+} piece;
+
+/* Compresses body[off, off + len) into p unless old (may be NULL) has
+ * the same bytes: same length and CRC, or known to be copied from it
+ * (same: no CRC computed).  False on OOM. */
+static bool piece_make(piece *p, const char *body, size_t off, size_t len,
+                       const unsigned char *oldz, const web_block *old,
+                       bool same)
+{
+    p->b = (web_block){off, len, 0, 0, 0};
+    p->fresh = NULL;
+    if (same && old && oldz && old->len == len) {
+        p->z = oldz + old->zoff;
+        p->b.zlen = old->zlen;
+        p->b.crc = old->crc;
+        return true;
+    }
+    p->b.crc = (uint32_t)crc32_z(0L, (const Bytef *)body + off, len);
+    if (old && oldz && old->len == len && old->crc == p->b.crc) {
+        p->z = oldz + old->zoff;
+        p->b.zlen = old->zlen;
+        return true;
+    }
+    if (!web_deflate(body + off, len, &p->fresh, &p->b.zlen))
+        return false;
+    p->z = p->fresh;
+    return true;
+}
+
+/* Renders the JSON of res into y: unit lines not in dirty are copied
+ * from prev (dirty NULL or prev without pieces: all rendered), then
+ * compressed by pieces: only groups with a dirty unit, and the head and
+ * tail blocks whose bytes changed, are compressed again. */
+static bool json_pieces(const kh_result *res, const web_year *prev,
+                        const uint8_t *dirty, web_year *y)
+{
+    size_t n = kh_result_unit_count(res);
+    bool reuse = dirty && prev && prev->json_off && prev->json_units == n;
+    size_t *off = malloc((n + 2) * sizeof *off);
+    kh_buf b;
+    kh_buf_init(&b, reuse ? prev->json_len + 4096 : 0);
+    if (!off)
+        return false;
+    kh_report_json_head(res, &b);
+    for (size_t u = 0; u < n; u++) {
+        off[u] = b.len;
+        if (reuse && !dirty[u])
+            kh_buf_add(&b, prev->json + prev->json_off[u],
+                       prev->json_off[u + 1] - prev->json_off[u]);
+        else
+            kh_report_json_unit(res, u, &b);
+    }
+    off[n] = b.len;
+    kh_report_json_tail(res, &b);
+    off[n + 1] = b.len;
+    if (kh_buf_status(&b) != KH_OK) {
+        kh_buf_free(&b);
+        free(off);
+        return false;
+    }
+    y->json = take_fit(&b, &y->json_len);
+    kh_buf_free(&b);
+    y->json_off = off;
+    y->json_units = n;
+    if (!y->json)
+        return false;
+    size_t ngroups = (n + WEB_JSON_GROUP - 1) / WEB_JSON_GROUP;
+    /* The tail's blocks, cut by content like any body. */
+    const web_block *oldt = reuse ? prev->json_blocks + 1 + ngroups : NULL;
+    size_t noldt = reuse ? prev->njson_blocks - 1 - ngroups : 0;
+    unsigned char *tz = NULL;
+    web_block *tb = NULL;
+    size_t tzlen = 0, ntb = 0, rz;
+    uint32_t tcrc;
+    if (!web_body_pack(y->json + off[n], off[n + 1] - off[n],
+                       reuse ? prev->json_z : NULL, oldt, noldt, &tz, &tzlen,
+                       &tcrc, &tb, &ntb, &rz))
+        return false;
+    size_t np = 1 + ngroups;
+    piece *p = calloc(np, sizeof *p);
+    web_block *blocks = malloc((np + ntb) * sizeof *blocks);
+    bool ok = p && blocks &&
+              piece_make(&p[0], y->json, 0, off[0],
+                         reuse ? prev->json_z : NULL,
+                         reuse ? &prev->json_blocks[0] : NULL, false);
+    for (size_t g = 0; ok && g < ngroups; g++) {
+        size_t u0 = g * WEB_JSON_GROUP;
+        size_t u1 = u0 + WEB_JSON_GROUP < n ? u0 + WEB_JSON_GROUP : n;
+        bool same = reuse;
+        for (size_t u = u0; same && u < u1; u++)
+            same = !dirty[u];
+        ok = piece_make(&p[1 + g], y->json, off[u0], off[u1] - off[u0],
+                        same ? prev->json_z : NULL,
+                        same ? &prev->json_blocks[1 + g] : NULL, same);
+    }
+    size_t total = tzlen;
+    for (size_t i = 0; ok && i < np; i++)
+        total += p[i].b.zlen;
+    unsigned char *z = ok ? malloc(total ? total : 1) : NULL;
+    if (z) {
+        size_t at = 0;
+        uLong crc = crc32_z(0L, NULL, 0);
+        for (size_t i = 0; i < np; i++) {
+            memcpy(z + at, p[i].z, p[i].b.zlen);
+            blocks[i] = p[i].b;
+            blocks[i].zoff = at;
+            at += p[i].b.zlen;
+            crc = crc32_combine(crc, p[i].b.crc, (z_off_t)p[i].b.len);
+        }
+        memcpy(z + at, tz, tzlen);
+        for (size_t i = 0; i < ntb; i++) {
+            blocks[np + i] = tb[i];
+            blocks[np + i].off += off[n];
+            blocks[np + i].zoff += at;
+        }
+        crc = crc32_combine(crc, tcrc, (z_off_t)(off[n + 1] - off[n]));
+        y->json_z = z;
+        y->json_zlen = total;
+        y->json_crc = (uint32_t)crc;
+        y->json_blocks = blocks;
+        y->njson_blocks = np + ntb;
+        blocks = NULL;
+    }
+    for (size_t i = 0; p && i < np; i++)
+        free(p[i].fresh);
+    free(p);
+    free(blocks);
+    free(tz);
+    free(tb);
+    return z != NULL;
+}
+
 /* ---- building ------------------------------------------------------ */
 
-/* Renders and packs the bodies of a new version of m (shown through
- * res, a result nobody edits) after prev (may be NULL).  The JSON of a
- * published year is its frozen snapshot (read from the store). */
-static kh_status render(web_req *r, int year, web_model *m, kh_result *res,
-                        const web_year *prev, web_year **out)
+void web_version_free(web_year *y)
+{
+    free(y->json);
+    free(y->results_html);
+    free(y->json_z);
+    free(y->results_html_z);
+    free(y->json_blocks);
+    free(y->html_blocks);
+    free(y->json_off);
+    free(y);
+}
+
+kh_status web_version_render(kh_store *store, const web_version_in *in,
+                             const web_year *prev, const uint8_t *dirty,
+                             web_year **out)
 {
     web_year *y = calloc(1, sizeof *y);
     if (!y)
         return KH_ENOMEM;
     y->refs = 1;
-    y->year = year;
-    y->state = m->state;
-    y->rubric = m->rubric;
-    y->assess = m->assess;
-    y->result = res;
+    y->year = in->year;
+    y->state = in->state;
+    y->rubric = in->rubric;
+    y->assess = in->assess;
+    y->result = in->result;
+    kh_result *res = in->result;
     kh_buf b;
     kh_buf_init(&b, 0);
     kh_status st = KH_OK;
-    if (m->state >= KH_YEAR_PUBLISHED) {
+    if (in->state >= KH_YEAR_PUBLISHED) {
         kh_err *e = kh_err_new();
-        st = e ? kh_store_results(r->store, y->year, KH_RESULT_JSON,
+        st = e ? kh_store_results(store, y->year, KH_RESULT_JSON,
                                   KH_SCORE_ALLOW_MISSING, &b, e)
                : KH_ENOMEM;
         kh_err_free(e);
-    } else if (res) {
-        st = kh_report_json(res, &b);
+    } else if (res && !json_pieces(res, prev, dirty, y)) {
+        st = KH_ENOMEM;
     }
     if (st == KH_OK && b.len)
         y->json = take_fit(&b, &y->json_len);
@@ -398,7 +547,7 @@ static kh_status render(web_req *r, int year, web_model *m, kh_result *res,
     kh_buf_free(&b);
     y->result = NULL;   /* the model's own result is what handlers read */
     size_t rz;
-    if (y->json &&
+    if (y->json && !y->json_z &&
         !web_body_pack(y->json, y->json_len, prev ? prev->json_z : NULL,
                        prev ? prev->json_blocks : NULL,
                        prev ? prev->njson_blocks : 0, &y->json_z,
@@ -414,17 +563,19 @@ static kh_status render(web_req *r, int year, web_model *m, kh_result *res,
                        &y->html_blocks, &y->nhtml_blocks, &rz))
         y->results_html_z = NULL;
     if (st != KH_OK || !y->results_html) {
-        free(y->json);
-        free(y->results_html);
-        free(y->json_z);
-        free(y->results_html_z);
-        free(y->json_blocks);
-        free(y->html_blocks);
-        free(y);
+        web_version_free(y);
         return st != KH_OK ? st : KH_ENOMEM;
     }
     *out = y;
     return KH_OK;
+}
+
+static kh_status render(web_req *r, int year, web_model *m, kh_result *res,
+                        const web_year *prev, const uint8_t *dirty,
+                        web_year **out)
+{
+    web_version_in in = {year, m->state, m->rubric, m->assess, res};
+    return web_version_render(r->store, &in, prev, dirty, out);
 }
 
 /* Loads and scores the year from the store: a new model and its first
@@ -454,7 +605,10 @@ static kh_status build(web_req *r, int year, web_model **mout,
     kh_err_free(e);
     web_year *y = NULL;
     if (st == KH_OK)
-        st = render(r, year, m, m->result, NULL, &y);
+        st = render(r, year, m, m->result, NULL, NULL, &y);
+    if (st == KH_OK && m->result &&
+        !(m->dirty = calloc(kh_result_unit_count(m->result) + 1, 1)))
+        st = KH_ENOMEM;
     if (st != KH_OK) {
         model_free(m);
         return st;
@@ -765,6 +919,8 @@ static kh_status edit_entry(web_req *r, web_model *m, size_t u, int item,
             kh_assess_clear_entry(m->assess, u, (size_t)item, r->wrote_phase);
         if (st == KH_OK && m->result)
             st = kh_result_update_unit(m->result, u, e);
+        if (m->dirty)
+            m->dirty[u] = 1;
         m->mver++;
         pthread_rwlock_unlock(&m->lock);
     }
@@ -812,6 +968,8 @@ static kh_status edit_records(web_req *r, web_model *m, size_t u, kh_err *e)
                                       NULL, e);
         if (st == KH_OK && m->result)
             st = kh_result_update_unit(m->result, u, e);
+        if (m->dirty)
+            m->dirty[u] = 1;
         m->mver++;
         pthread_rwlock_unlock(&m->lock);
     }
@@ -835,15 +993,25 @@ static void refresh(web_req *r, web_slot *s, web_model *m, uint64_t mver)
         pthread_mutex_unlock(&m->refresh_mu);
         return;
     }
+    /* Only refreshes (one at a time) clear dirty; edits, which set it,
+     * are kept out by the read lock. */
+    size_t nu = m->result ? kh_result_unit_count(m->result) : 0;
+    uint8_t *dirty = m->dirty && !m->all_dirty ? malloc(nu + 1) : NULL;
     pthread_rwlock_rdlock(&m->lock);
     uint64_t v = m->mver;
     kh_result *snap = m->result ? kh_result_clone(m->result) : NULL;
+    if (dirty) {
+        memcpy(dirty, m->dirty, nu + 1);
+        memset(m->dirty, 0, nu + 1);
+    }
+    m->all_dirty = false;
     pthread_rwlock_unlock(&m->lock);
     web_year *y = NULL;
     kh_status st = m->result && !snap ? KH_ENOMEM
                                       : render(r, prev->year, m, snap, prev,
-                                               &y);
+                                               dirty, &y);
     kh_result_free(snap);
+    free(dirty);
     pthread_mutex_lock(&app->cache_mu);
     web_year *old = NULL;
     if (st == KH_OK && s->m == m && s->cur == prev) {
@@ -854,6 +1022,8 @@ static void refresh(web_req *r, web_slot *s, web_model *m, uint64_t mver)
         old = prev;
         s->cur = y;
         y = NULL;
+    } else if (st == KH_OK) {
+        m->all_dirty = true;   /* not published: the next one renders all */
     } else if (st != KH_OK && s->m == m) {
         /* Could not publish: the next read rebuilds the year. */
         web_model *dm;
