@@ -5,7 +5,8 @@
  * and removed, bonus and negative records replaced, refused edits), the
  * incrementally updated result must equal a full kh_score() of the same
  * assessment: every item, unit figure, missing list, branch mean,
- * ranking row, rank and bottom flag.
+ * ranking row, rank and bottom flag; a clone (kh_result_clone) keeps the
+ * figures of when it was taken.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -271,7 +272,20 @@ static void random_walk(unsigned steps, uint64_t seed)
     w.e = kh_err_new();
     kh_buf_init(&w.js, 0);
     size_t nu = kh_assess_unit_count(w.a);
+    /* A clone taken now is not changed by later updates (the server
+     * renders from one while writes go on). */
+    kh_result *clone = NULL, *at_clone = NULL;
     for (unsigned s = 0; s < steps; s++) {
+        if (s % 500 == 250) {
+            if (clone) {
+                same(clone, at_clone, kh_rubric_item_count(r));
+                kh_result_free(clone);
+                kh_result_free(at_clone);
+            }
+            clone = kh_result_clone(w.inc);
+            assert_non_null(clone);
+            at_clone = full(w.a, KH_SCORE_ALLOW_MISSING);
+        }
         size_t u = rnd((unsigned)nu);
         kh_err_clear(w.e);
         if (!edit(&w, u)) {
@@ -283,6 +297,11 @@ static void random_walk(unsigned steps, uint64_t seed)
         same(w.inc, want, kh_rubric_item_count(r));
         kh_result_free(want);
         count_edge_ties(&w);
+    }
+    if (clone) {
+        same(clone, at_clone, kh_rubric_item_count(r));
+        kh_result_free(clone);
+        kh_result_free(at_clone);
     }
     /* The walk did cover refusals and ties at the bottom edge. */
     assert_true(w.refused > steps / 50);
