@@ -218,6 +218,7 @@ int main(int argc, char **argv)
     collect(input, r, pools);
     double *edit = calloc(writes, sizeof *edit);
     double *fresh = calloc(writes, sizeof *fresh);
+    double *page = calloc(writes, sizeof *page);
     kh_arena *ar = kh_arena_new();
     size_t done = 0, refused = 0, moved = 0;
     while (done < writes) {
@@ -249,6 +250,30 @@ int main(int argc, char **argv)
         dirty[u] = 0;
         kh_result_free(snap);
         double a2 = now_ms();
+        /* The results page's share: rendered and packed again alone. */
+        web_year py;
+        memset(&py, 0, sizeof py);
+        py.year = year;
+        py.state = KH_YEAR_INSPECTION;
+        py.rubric = (kh_rubric *)r;
+        py.assess = a;
+        py.result = res;
+        kh_buf hb;
+        kh_buf_init(&hb, 0);
+        double h0 = now_ms();
+        web_pages_results_body(&py, &hb);
+        unsigned char *hz = NULL;
+        web_block *hbl = NULL;
+        size_t hzl = 0, nhb = 0, rz = 0;
+        uint32_t hcrc;
+        if (!web_body_pack(kh_buf_str(&hb), hb.len, next->results_html_z,
+                           next->html_blocks, next->nhtml_blocks, &hz, &hzl,
+                           &hcrc, &hbl, &nhb, &rz))
+            return 3;
+        page[done] = now_ms() - h0;
+        free(hz);
+        free(hbl);
+        kh_buf_free(&hb);
         web_version_free(cur);
         cur = next;
         edit[done] = a1 - a0;
@@ -261,6 +286,7 @@ int main(int argc, char **argv)
            done, refused, moved, cur->json_zlen, cur->results_html_zlen);
     stats("edit", edit, done);
     stats("refresh", fresh, done);
+    stats("refresh_page", page, done);
     for (size_t k = 0; k < done; k++)
         edit[k] += fresh[k];
     stats("apply", edit, done);
@@ -297,6 +323,7 @@ int main(int argc, char **argv)
     free(pools);
     free(edit);
     free(fresh);
+    free(page);
     kh_arena_free(ar);
     kh_result_free(res);
     kh_assess_free(a);

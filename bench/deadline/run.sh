@@ -183,11 +183,11 @@ echo
 echo "One write applied to the scored year (\`$APPLY\`, $WRITES writes of random"
 echo "entries, same process), against the full rebuild every write cost before:"
 echo
-echo "| units | edit + rescore + re-rank ms (p50 / p99) | refresh of both bodies ms (p50 / p99) | one write, total ms (p50 / p99) | blocks recompressed per write | rebuild: load + score + render & compress ms |"
+echo "| units | edit + rescore + re-rank ms (p50 / p99) | refresh of both bodies ms (p50 / p99) | of which the results page (p50) | one write, total ms (p50 / p99) | rebuild: load + score + render & compress ms |"
 echo "|---:|---:|---:|---:|---:|---:|"
 for n in "$UNITS" "$BIG"; do
     f=$T/apply.$n
-    echo "| $n | $(fig "$f" edit_ms p50) / $(fig "$f" edit_ms p99) | $(fig "$f" refresh_ms p50) / $(fig "$f" refresh_ms p99) | $(fig "$f" apply_ms p50) / $(fig "$f" apply_ms p99) | $(sed -n 's/.*blocks_recompressed_per_write=\([0-9.]*\).*/\1/p' "$f") | $(one "$f" rebuild_load_ms) + $(one "$f" rebuild_score_ms) + $(awk '$1 == "rebuild_render_compress_ms" {print $2}' "$f") |"
+    echo "| $n | $(fig "$f" edit_ms p50) / $(fig "$f" edit_ms p99) | $(fig "$f" refresh_ms p50) / $(fig "$f" refresh_ms p99) | $(fig "$f" refresh_page_ms p50) | $(fig "$f" apply_ms p50) / $(fig "$f" apply_ms p99) | $(one "$f" rebuild_load_ms) + $(one "$f" rebuild_score_ms) + $(awk '$1 == "rebuild_render_compress_ms" {print $2}' "$f") |"
 done
 echo
 echo "Bodies at $UNITS units: $(sed -n 's/^rebuild_render_compress_ms [0-9.]* //p' "$T/apply.$UNITS");"
