@@ -178,7 +178,8 @@ echo
 echo "Peak resident memory over all mixes (VmHWM, reset after the login): $((HWM / 1024)) MiB"
 echo "(with the login's argon2id hash: $((LOGIN_HWM / 1024)) MiB). Served results after the storm equal"
 echo "a full rescore by another process (\`kaohe results --allow-missing\`): **$SAME**."
-echo "Lines the server wrote to stderr: $ERRLINES."
+echo "Lines the server wrote to stderr: $ERRLINES (each full build of the year writes one;"
+echo "the first read builds it): $(head -3 "$T/serve.err" | sed 's/^kaohe serve: //' | tr '\n' ';')"
 echo
 echo "One write applied to the scored year (\`$APPLY\`, $WRITES writes of random"
 echo "entries, same process), against the full rebuild every write cost before:"

@@ -656,7 +656,6 @@ static bool writes_before(const web_cache *c, uint64_t snap)
 static kh_status check_fresh(web_req *r, web_cache *c)
 {
     kh_web *app = r->app;
-    uint64_t snap = c->tickets;
     pthread_mutex_unlock(&app->cache_mu);
     int64_t seq = 0;
     kh_err *e = kh_err_new();
@@ -665,7 +664,10 @@ static kh_status check_fresh(web_req *r, web_cache *c)
     pthread_mutex_lock(&app->cache_mu);
     if (st != KH_OK || c->seen >= seq)
         return st;
-    /* Own writes begun before the look may not have reported yet. */
+    /* A write of this server with a seq up to the one read began before
+     * now and may not have reported it yet: wait for every write begun
+     * so far (one begun later cannot have committed a seq read). */
+    uint64_t snap = c->tickets;
     while (writes_before(c, snap) && c->seen < seq)
         pthread_cond_wait(&c->cv, &app->cache_mu);
     if (c->seen >= seq)
