@@ -17,9 +17,9 @@
  * every audit record has a seq, this server's own writes report theirs
  * (kh_store_last_commit_seqs) and `seen` is the seq up to which every
  * change is reflected.  A reader that finds the store ahead of `seen`
- * first waits for this server's writes that were in flight when it
- * looked (they may not have reported their seqs yet); if the store is
- * still ahead, every cached year is dropped and rebuilt on demand.
+ * first waits for this server's writes in flight once it has read the
+ * seq (they may not have reported theirs yet); if the store is still
+ * ahead, every cached year is dropped and rebuilt on demand.
  * Exactly one request builds a year; the others wait for it.
  *
  * Locks: cache_mu (app) guards the slots, seqs and reference counts;
@@ -51,7 +51,7 @@ struct web_model {
     kh_result *result;           /* NULL when the year cannot be scored */
     kh_year_state state;
     uint64_t mver;               /* edits applied */
-    size_t edits;
+    size_t edits;                /* since the build: WEB_CACHE_EDITS_MAX */
     /* Units edited since the published version (set under the write
      * lock, taken by the refresh); all_dirty: render every unit. */
     uint8_t *dirty;
@@ -131,10 +131,9 @@ void web_year_put(kh_web *app, web_year *y)
     web_year_unref(app, y);
 }
 
-static void slot_drop(kh_web *app, web_slot *s, web_year **cur,
-                      web_model **m)
+/* Empties slot s, handing its references to the caller. */
+static void slot_drop(web_slot *s, web_year **cur, web_model **m)
 {
-    (void)app;
     *cur = s->cur;
     *m = s->m;
     s->cur = NULL;
@@ -149,7 +148,7 @@ void web_cache_free(kh_web *app)
     for (size_t i = 0; i < c->nslots; i++) {
         web_year *y;
         web_model *m;
-        slot_drop(app, &c->slots[i], &y, &m);
+        slot_drop(&c->slots[i], &y, &m);
         web_year_unref(app, y);
         model_unref(app, m);
     }
@@ -251,12 +250,12 @@ static kh_status build(web_req *r, int year, web_model **mout,
 
 /* Drops every cached year: the store changed in a way not applied here.
  * cache_mu held. */
-static void drop_all(kh_web *app, web_cache *c, int64_t seq,
-                     web_year **ys, web_model **ms, size_t *n)
+static void drop_all(web_cache *c, int64_t seq, web_year **ys,
+                     web_model **ms, size_t *n)
 {
     *n = 0;
     for (size_t i = 0; i < c->nslots; i++) {
-        slot_drop(app, &c->slots[i], &ys[*n], &ms[*n]);
+        slot_drop(&c->slots[i], &ys[*n], &ms[*n]);
         ++*n;
     }
     if (seq > c->seen)
@@ -301,7 +300,7 @@ static kh_status check_fresh(web_req *r, web_cache *c)
     web_year *ys[WEB_CACHE_YEARS];
     web_model *ms[WEB_CACHE_YEARS];
     size_t n;
-    drop_all(app, c, seq, ys, ms, &n);
+    drop_all(c, seq, ys, ms, &n);
     pthread_mutex_unlock(&app->cache_mu);
     for (size_t i = 0; i < n; i++) {
         web_year_unref(app, ys[i]);
@@ -335,7 +334,7 @@ static web_slot *slot_for(web_cache *c, int year, web_year **ey,
     if (!s)
         return NULL;   /* every slot is building: the caller waits */
     if (s->year != year) {
-        slot_drop(NULL, s, ey, em);
+        slot_drop(s, ey, em);
         s->year = year;
     }
     s->used = ++c->clock;
@@ -655,7 +654,7 @@ static void refresh(web_req *r, web_slot *s, web_model *m, uint64_t mver)
     } else if (st != KH_OK && s->m == m) {
         /* Could not publish: the next read rebuilds the year. */
         web_model *dm;
-        slot_drop(app, s, &old, &dm);
+        slot_drop(s, &old, &dm);
         m->refs--;   /* the slot's; m is still held by the caller */
     }
     pthread_mutex_unlock(&app->cache_mu);
@@ -722,7 +721,7 @@ void web_cache_apply(web_req *r)
         web_model *om = NULL;
         pthread_mutex_lock(&app->cache_mu);
         if (s->m == m)
-            slot_drop(app, s, &oy, &om);
+            slot_drop(s, &oy, &om);
         pthread_mutex_unlock(&app->cache_mu);
         web_year_unref(app, oy);
         model_unref(app, om);
