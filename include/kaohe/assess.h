@@ -101,6 +101,28 @@ kh_status kh_assess_add_negative(kh_assess *a, const char *unit, kh_cp points,
 /* Whole-data checks; call once after the last add. */
 kh_status kh_assess_finish(kh_assess *a, kh_err *e);
 
+/* ---- editing a finished, valid assessment (the server's cache) ----
+ * Each call checks like the builder and changes nothing when refused
+ * (errors go to e; the assessment stays valid).  Replaced values stay in
+ * the pool until kh_assess_free: a long-lived copy is rebuilt now and
+ * then to give the memory back.  Not thread-safe against readers. */
+
+/* Replaces (or creates) the entry of unit u, item, phase p. */
+kh_status kh_assess_set_entry(kh_assess *a, size_t u, size_t item,
+                              kh_phase p, const kh_node *inputs,
+                              const char *note, const kh_loc *loc, kh_err *e);
+/* Removes the entry (none left in that slot). */
+void kh_assess_clear_entry(kh_assess *a, size_t u, size_t item, kh_phase p);
+/* Replaces unit u's roster named roster (n == 0 removes it). */
+kh_status kh_assess_set_roster(kh_assess *a, size_t u, const char *roster,
+                               size_t n, const char *const *names,
+                               const kh_cp *values, kh_err *e);
+/* Replaces all of unit u's bonus (negative false) or negative records;
+ * reasons may be NULL. */
+kh_status kh_assess_set_points(kh_assess *a, size_t u, bool negative,
+                               size_t n, const kh_cp *points,
+                               const char *const *reasons, kh_err *e);
+
 /* ---- reading ---- */
 const kh_rubric *kh_assess_rubric(const kh_assess *a);
 int kh_assess_year(const kh_assess *a);  /* 0 when not set */

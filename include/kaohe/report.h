@@ -15,6 +15,13 @@ extern "C" {
 /* The JSON of SCORING.md section 8, one line per unit/branch/row,
  * ending in a newline.  Appends to out. */
 kh_status kh_report_json(const kh_result *res, kh_buf *out);
+/* The same JSON in pieces, for a cache that renders one unit again:
+ * head, then each unit's line (with its separator), then the tail
+ * (branches and rankings); in that order they are kh_report_json's
+ * output.  Each appends to out. */
+kh_status kh_report_json_head(const kh_result *res, kh_buf *out);
+kh_status kh_report_json_unit(const kh_result *res, size_t u, kh_buf *out);
+kh_status kh_report_json_tail(const kh_result *res, kh_buf *out);
 /* What a person reads in a terminal: each ranking list (rank, name,
  * score, a mark on the bottom ones), branch means, and per unit its
  * category scores, base, bonus, negative and total.  Columns are aligned

@@ -30,6 +30,20 @@ kh_status kh_score(const kh_assess *a, unsigned flags, kh_err *e,
 void kh_result_free(kh_result *res);
 const kh_assess *kh_result_assess(const kh_result *res);
 
+/* Incremental rescoring: after unit u's entries, rosters or records
+ * changed in the assessment (kh_assess_set_*), rescores u, its branch
+ * mean, moves its rows in the rankings it is in and marks ranks and the
+ * bottom rule again - the same result as kh_score() of the changed
+ * assessment, in O(items + branch size + rows moved + ranking size).
+ * Units, kinds and branches must not have changed.  Without
+ * KH_SCORE_ALLOW_MISSING a missing inspection entry is KH_EINVAL and res
+ * is unchanged.  Not thread-safe against readers of res. */
+kh_status kh_result_update_unit(kh_result *res, size_t u, kh_err *e);
+
+/* A copy of res that kh_result_update_unit on res does not change (it
+ * borrows the same assessment).  NULL on OOM; the caller owns it. */
+kh_result *kh_result_clone(const kh_result *res);
+
 /* Score of one item for one unit and phase (section 3) from its entry;
  * a missing entry scores 0. */
 kh_cp kh_score_item(const kh_assess *a, size_t u, size_t item, kh_phase p);

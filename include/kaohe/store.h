@@ -167,6 +167,12 @@ kh_status kh_store_audit_each(kh_store *s, int year, const char *unit,
  * tell cheaply whether anything it cached is stale (the web server's
  * rendered results).  One indexed read, no transaction needed. */
 kh_status kh_store_change_seq(kh_store *s, int64_t *seq, kh_err *e);
+/* The change seqs (audit records) written by the last transaction this
+ * connection committed: first..last, or 0, 0 when it wrote none (or
+ * when a transaction started since did not commit).  The web server
+ * tells its own writes from other processes' by them. */
+void kh_store_last_commit_seqs(const kh_store *s, int64_t *first,
+                               int64_t *last);
 /* Recomputes the chain.  KH_OK when intact (*count gets the number of
  * records); otherwise KH_EINVAL with one message naming the first record
  * that was altered, removed or reordered ("audit record 17: ..."). */

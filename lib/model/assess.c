@@ -1102,6 +1102,132 @@ kh_status kh_assess_add_negative(kh_assess *a, const char *unit, kh_cp points,
                          points, (as_pos){0, 0}, reason, &at);
 }
 
+/* ---- editing a finished assessment ---------------------------------- */
+
+/* A roster term of item whose input vals gives while unit u has that
+ * roster; -1 when none. */
+static long as_roster_clash(const kh_assess *a, size_t u, size_t item,
+                            const kh_cp *vals)
+{
+    for (size_t s = 0; s < kh_rubric_item_slots(a->r, item); s++) {
+        const kh_term *t = kh_rubric_item_slot(a->r, item, s);
+        size_t below;
+        if (vals[s] != KH_ASSESS_ABSENT && kh_term_roster(t) &&
+            kh_assess_roster_count(a, u, t, &below))
+            return (long)s;
+    }
+    return -1;
+}
+
+kh_status kh_assess_set_entry(kh_assess *a, size_t u, size_t item,
+                              kh_phase p, const kh_node *inputs,
+                              const char *note, const kh_loc *loc, kh_err *e)
+{
+    if (!a->finished || a->nbad || a->oom || u >= a->nunits ||
+        item >= a->nitems)
+        return kh_err_fail(e, KH_EINVAL, "internal: bad entry edit");
+    const kh_assess_unit_rec *ur = &a->units[u];
+    as_at at;
+    as_at_loc(&at, loc);
+    as_entry_in in = {ur->id, kh_rubric_item_id(a->r, item), p, inputs, note,
+                      {0, 0}, {0, 0}};
+    if (!kh_rubric_item_applies(a->r, item, ur->kind)) {
+        char q[AS_QSZ];
+        as_err(a, e, &at, in.ipos, "item", NULL,
+               "item \"%s\" does not apply to unit %s", in.item,
+               as_q(q, ur->id));
+        a->nbad = 0;   /* refused: the assessment is unchanged */
+        return KH_EINVAL;
+    }
+    size_t ns = kh_rubric_item_slots(a->r, item);
+    kh_cp *vals = ns ? as_alloc(a, ns * sizeof *vals) : NULL;
+    const char *kept = note && *note ? as_strdup(a, note) : NULL;
+    if ((ns && !vals) || (note && *note && !kept)) {
+        a->oom = false;   /* the pool is intact; only this edit failed */
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    }
+    as_inputs(a, e, &at, &in, item, vals);
+    a->nruses = 0;   /* checked right here instead of in finish */
+    long clash = a->nbad || a->oom ? -1 : as_roster_clash(a, u, item, vals);
+    if (clash >= 0) {
+        const kh_term *t = kh_rubric_item_slot(a->r, item, (size_t)clash);
+        as_eerr(a, e, &at, (as_pos){0, 0}, "inputs", kh_term_input(t), &in,
+                "input \"%s\" is counted from the unit's roster \"%s\", so "
+                "the entry must not give it",
+                kh_term_input(t), kh_term_roster(t));
+    }
+    kh_status rc = a->oom ? KH_ENOMEM : a->nbad ? KH_EINVAL : KH_OK;
+    a->nbad = 0;
+    a->oom = false;
+    if (rc != KH_OK)
+        return rc == KH_ENOMEM ? kh_err_fail(e, rc, "out of memory") : rc;
+    kh_entry *en = &a->slots[(u * a->nitems + item) * 2 + p];
+    en->vals = ns ? vals : as_novals;
+    en->note = kept;
+    en->line = at.line;
+    return KH_OK;
+}
+
+void kh_assess_clear_entry(kh_assess *a, size_t u, size_t item, kh_phase p)
+{
+    if (u < a->nunits && item < a->nitems)
+        memset(&a->slots[(u * a->nitems + item) * 2 + p], 0,
+               sizeof(kh_entry));
+}
+
+kh_status kh_assess_set_roster(kh_assess *a, size_t u, const char *roster,
+                               size_t n, const char *const *names,
+                               const kh_cp *values, kh_err *e)
+{
+    if (!a->finished || a->nbad || a->oom || u >= a->nunits)
+        return kh_err_fail(e, KH_EINVAL, "internal: bad roster edit");
+    size_t ri = 0;
+    while (ri < a->nrnames && strcmp(a->rnames[ri], roster) != 0)
+        ri++;
+    if (ri == a->nrnames || !a->unit_roster)
+        return kh_err_fail(e, KH_EINVAL,
+                           "unknown roster \"%s\" (no term of the rubric "
+                           "uses it)", roster);
+    int32_t *slot = &a->unit_roster[u * a->nrnames + ri];
+    if (n == 0) {
+        *slot = -1;
+        return KH_OK;
+    }
+    /* Entries of the unit must not give an input the roster supplies. */
+    for (size_t i = 0; i < a->nitems; i++) {
+        for (size_t s = 0; s < kh_rubric_item_slots(a->r, i); s++) {
+            const kh_term *t = kh_rubric_item_slot(a->r, i, s);
+            const char *tr = kh_term_roster(t);
+            for (int p = 0; tr && strcmp(tr, roster) == 0 && p < 2; p++) {
+                const kh_entry *en = &a->slots[(u * a->nitems + i) * 2 +
+                                               (size_t)p];
+                if (en->vals && en->vals[s] != KH_ASSESS_ABSENT)
+                    return kh_err_fail(
+                        e, KH_EINVAL,
+                        "unit \"%s\" item \"%s\": input \"%s\" is given by "
+                        "an entry, so the unit cannot have roster \"%s\"",
+                        a->units[u].id, kh_rubric_item_id(a->r, i),
+                        kh_term_input(t), roster);
+            }
+        }
+    }
+    size_t nr0 = a->nrosters;
+    as_at at;
+    as_at_loc(&at, NULL);
+    kh_status rc = as_add_roster(a, e, a->units[u].id, (as_pos){0, 0}, roster,
+                                 (as_pos){0, 0}, n, names, values, &at);
+    if (rc != KH_OK) {
+        a->nrosters = nr0;
+        a->nbad = 0;
+        a->oom = false;
+        return rc == KH_ENOMEM ? kh_err_fail(e, rc, "out of memory") : rc;
+    }
+    a->rosters[nr0].unit = (uint32_t)u;
+    /* rosters may have moved (realloc): the table holds indices. */
+    *slot = (int32_t)nr0;
+    return KH_OK;
+}
+
 /* ---- finish: whole-data checks -------------------------------------- */
 
 /* Resolves a record's unit id; reports an unknown unit at its value. */
@@ -1299,6 +1425,73 @@ kh_status kh_assess_finish(kh_assess *a, kh_err *e)
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
     }
     return a->nbad ? KH_EINVAL : KH_OK;
+}
+
+/* ---- editing records of a finished assessment ----------------------- */
+
+/* Groups the resolved records of s by unit again (after an edit). */
+static bool as_regroup(kh_assess *a, kh_assess_points_set *s)
+{
+    uint32_t *off = calloc(a->nunits + 1, sizeof *off);
+    uint32_t *idx = malloc((s->n ? s->n : 1) * sizeof *idx);
+    uint32_t *fill = calloc(a->nunits + 1, sizeof *fill);
+    if (!off || !idx || !fill) {
+        free(off);
+        free(idx);
+        free(fill);
+        return false;
+    }
+    for (size_t k = 0; k < s->n; k++)
+        if (s->recs[k].unit != KH_ASSESS_NONE)
+            off[s->recs[k].unit + 1]++;
+    for (size_t u = 0; u < a->nunits; u++)
+        off[u + 1] += off[u];
+    for (size_t k = 0; k < s->n; k++) {
+        uint32_t u = s->recs[k].unit;
+        if (u != KH_ASSESS_NONE)
+            idx[off[u] + fill[u]++] = (uint32_t)k;
+    }
+    free(fill);
+    free(s->off);
+    free(s->idx);
+    s->off = off;
+    s->idx = idx;
+    return true;
+}
+
+kh_status kh_assess_set_points(kh_assess *a, size_t u, bool negative,
+                               size_t n, const kh_cp *points,
+                               const char *const *reasons, kh_err *e)
+{
+    if (!a->finished || a->nbad || a->oom || u >= a->nunits)
+        return kh_err_fail(e, KH_EINVAL, "internal: bad record edit");
+    kh_assess_points_set *s = negative ? &a->negative : &a->bonus;
+    size_t n0 = s->n;
+    as_at at;
+    as_at_loc(&at, NULL);
+    kh_status rc = KH_OK;
+    for (size_t k = 0; k < n && rc == KH_OK; k++)
+        rc = as_add_points(a, e, s, negative ? "negative" : "bonus",
+                           a->units[u].id, (as_pos){0, 0}, points[k],
+                           (as_pos){0, 0}, reasons ? reasons[k] : NULL, &at);
+    if (rc != KH_OK) {
+        s->n = n0;
+        a->nbad = 0;
+        a->oom = false;
+        return rc == KH_ENOMEM ? kh_err_fail(e, rc, "out of memory") : rc;
+    }
+    for (size_t k = 0; k < n0; k++)
+        if (s->recs[k].unit == u)
+            s->recs[k].unit = KH_ASSESS_NONE;   /* replaced */
+    for (size_t k = n0; k < s->n; k++)
+        s->recs[k].unit = (uint32_t)u;
+    if (!as_regroup(a, s)) {
+        /* Leave the old grouping valid: the new records were never in it. */
+        for (size_t k = n0; k < s->n; k++)
+            s->recs[k].unit = KH_ASSESS_NONE;
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    }
+    return KH_OK;
 }
 
 /* ---- reading -------------------------------------------------------- */

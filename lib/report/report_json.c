@@ -117,7 +117,7 @@ static void row_line(const kh_rank_row *row, kh_buf *out)
                   row->bottom ? "true" : "false");
 }
 
-kh_status kh_report_json(const kh_result *res, kh_buf *out)
+kh_status kh_report_json_head(const kh_result *res, kh_buf *out)
 {
     const kh_assess *a = kh_result_assess(res);
     const kh_rubric *r = kh_assess_rubric(a);
@@ -128,13 +128,31 @@ kh_status kh_report_json(const kh_result *res, kh_buf *out)
         kh_buf_printf(out, ",\n  \"year\": %d", kh_assess_year(a));
     else
         kh_buf_puts(out, ",\n  \"year\": null");
+    kh_buf_puts(out, ",\n  \"units\": [");
+    return kh_buf_status(out);
+}
+
+kh_status kh_report_json_unit(const kh_result *res, size_t u, kh_buf *out)
+{
+    kh_buf_puts(out, u ? ",\n" : "\n");
+    unit_line(res, u, out);
+    return kh_buf_status(out);
+}
+
+kh_status kh_report_json(const kh_result *res, kh_buf *out)
+{
+    kh_report_json_head(res, out);
+    for (size_t u = 0; u < kh_result_unit_count(res); u++)
+        kh_report_json_unit(res, u, out);
+    return kh_report_json_tail(res, out);
+}
+
+kh_status kh_report_json_tail(const kh_result *res, kh_buf *out)
+{
+    const kh_assess *a = kh_result_assess(res);
+    const kh_rubric *r = kh_assess_rubric(a);
 
     size_t nu = kh_result_unit_count(res);
-    kh_buf_puts(out, ",\n  \"units\": [");
-    for (size_t u = 0; u < nu; u++) {
-        kh_buf_puts(out, u ? ",\n" : "\n");
-        unit_line(res, u, out);
-    }
     kh_buf_puts(out, nu ? "\n  ]" : "]");
 
     size_t nb = kh_result_branch_count(res);

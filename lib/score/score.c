@@ -24,7 +24,7 @@ typedef struct sc_unit {
     kh_cp raw_base, applicable_max, base, bonus, negative, total;
     kh_cp self_base;
     bool self_ok;
-    uint32_t miss_first, nmiss;    /* into kh_result.missing */
+    uint32_t nmiss;                /* in its row of kh_result.missing */
 } sc_unit;
 
 typedef struct sc_branch {
@@ -37,17 +37,25 @@ typedef struct sc_branch {
 typedef struct sc_ranking {
     kh_rank_row *rows;
     size_t n;
+    bool by_branch;
+    size_t kind;
+    uint32_t *pos;                 /* row of each ref (unit u or branch k) */
 } sc_ranking;
 
 struct kh_result {
     const kh_assess *a;
+    unsigned flags;
     size_t nunits, nitems;
     kh_cp *items;                  /* nunits * nitems */
     sc_unit *units;
-    uint32_t *missing;             /* item indices */
-    size_t nmissing, amissing;
+    /* Item indices, a row of nitems per unit (only with
+     * KH_SCORE_ALLOW_MISSING; else NULL). */
+    uint32_t *missing;
     sc_branch *branches;           /* ordered by id */
     size_t nbranches;
+    uint32_t *branch_k;            /* assessment branch -> k, or UINT32_MAX */
+    kh_cp *scratch;                /* nitems: a unit being rescored */
+    uint32_t *scratch_miss;        /* nitems */
     sc_ranking *rankings;          /* one per rubric ranking */
     size_t nrankings;
 };
@@ -120,66 +128,74 @@ static kh_cp sc_base(const kh_rubric *r, kh_cp raw, kh_cp applicable)
     return kh_num_muldiv_round(raw, kh_rubric_base_max(r), applicable);
 }
 
-static bool sc_units(kh_result *res, unsigned flags, kh_err *e)
+/* Scores unit u into *su, its item row and its missing row (nitems
+ * each; miss may be NULL without KH_SCORE_ALLOW_MISSING).  Without that
+ * flag every missing inspection entry is reported on e and false
+ * returned. */
+static bool sc_unit_score(const kh_result *res, size_t u, kh_err *e,
+                          sc_unit *su, kh_cp *items, uint32_t *miss)
 {
     const kh_assess *a = res->a;
     const kh_rubric *r = a->r;
-    bool complete = true;
-    for (size_t u = 0; u < res->nunits; u++) {
-        const kh_assess_unit_rec *ur = &a->units[u];
-        sc_unit *su = &res->units[u];
-        __int128 raw = 0, appl = 0, self = 0;
-        bool self_ok = true;
-        su->miss_first = (uint32_t)res->nmissing;
-        for (size_t i = 0; i < res->nitems; i++) {
-            if (!kh_rubric_item_applies(r, i, ur->kind))
-                continue;
-            kh_cp s = kh_score_item(a, u, i, KH_PHASE_INSPECTION);
-            res->items[u * res->nitems + i] = s;
-            raw += s;
-            appl += kh_rubric_item_max(r, i);
-            if (kh_assess_entry(a, u, i, KH_PHASE_SELF))
-                self += kh_score_item(a, u, i, KH_PHASE_SELF);
-            else
-                self_ok = false;
-            if (kh_assess_entry(a, u, i, KH_PHASE_INSPECTION))
-                continue;
-            if (!(flags & KH_SCORE_ALLOW_MISSING)) {
-                kh_err_at(e, ur->at.line, ur->at.col, ur->at.path,
-                          "unit \"%s\" has no inspection entry for item "
-                          "\"%s\"", ur->id, kh_rubric_item_id(r, i));
-                complete = false;
-                continue;
-            }
-            if (res->nmissing == res->amissing) {
-                size_t na = res->amissing ? res->amissing * 2 : 64;
-                uint32_t *nm = realloc(res->missing, na * sizeof *nm);
-                if (!nm)
-                    return false;
-                res->missing = nm;
-                res->amissing = na;
-            }
-            res->missing[res->nmissing++] = (uint32_t)i;
+    const kh_assess_unit_rec *ur = &a->units[u];
+    __int128 raw = 0, appl = 0, self = 0;
+    bool self_ok = true, complete = true;
+    uint32_t nmiss = 0;
+    for (size_t i = 0; i < res->nitems; i++) {
+        items[i] = 0;
+        if (!kh_rubric_item_applies(r, i, ur->kind))
+            continue;
+        kh_cp s = kh_score_item(a, u, i, KH_PHASE_INSPECTION);
+        items[i] = s;
+        raw += s;
+        appl += kh_rubric_item_max(r, i);
+        if (kh_assess_entry(a, u, i, KH_PHASE_SELF))
+            self += kh_score_item(a, u, i, KH_PHASE_SELF);
+        else
+            self_ok = false;
+        if (kh_assess_entry(a, u, i, KH_PHASE_INSPECTION))
+            continue;
+        if (!(res->flags & KH_SCORE_ALLOW_MISSING)) {
+            kh_err_at(e, ur->at.line, ur->at.col, ur->at.path,
+                      "unit \"%s\" has no inspection entry for item "
+                      "\"%s\"", ur->id, kh_rubric_item_id(r, i));
+            complete = false;
+            continue;
         }
-        su->nmiss = (uint32_t)(res->nmissing - su->miss_first);
-        su->raw_base = sc_sat(raw);
-        su->applicable_max = sc_sat(appl);
-        su->base = sc_base(r, su->raw_base, su->applicable_max);
-        su->self_ok = self_ok;
-        su->self_base = self_ok ? sc_base(r, sc_sat(self), su->applicable_max)
-                                : 0;
-        __int128 bonus = 0, neg = 0;
-        for (size_t k = 0; k < kh_assess_bonus_count(a, u); k++)
-            bonus += kh_assess_bonus_points(a, u, k);
-        for (size_t k = 0; k < kh_assess_negative_count(a, u); k++)
-            neg += kh_assess_negative_points(a, u, k);
-        if (bonus > kh_rubric_bonus_max(r))
-            bonus = kh_rubric_bonus_max(r);
-        su->bonus = sc_sat(bonus);
-        su->negative = sc_sat(neg);
-        __int128 total = (__int128)su->base + su->bonus - su->negative;
-        su->total = total < 0 ? 0 : sc_sat(total);
+        miss[nmiss++] = (uint32_t)i;
     }
+    su->nmiss = nmiss;
+    su->raw_base = sc_sat(raw);
+    su->applicable_max = sc_sat(appl);
+    su->base = sc_base(r, su->raw_base, su->applicable_max);
+    su->self_ok = self_ok;
+    su->self_base = self_ok ? sc_base(r, sc_sat(self), su->applicable_max) : 0;
+    __int128 bonus = 0, neg = 0;
+    for (size_t k = 0; k < kh_assess_bonus_count(a, u); k++)
+        bonus += kh_assess_bonus_points(a, u, k);
+    for (size_t k = 0; k < kh_assess_negative_count(a, u); k++)
+        neg += kh_assess_negative_points(a, u, k);
+    if (bonus > kh_rubric_bonus_max(r))
+        bonus = kh_rubric_bonus_max(r);
+    su->bonus = sc_sat(bonus);
+    su->negative = sc_sat(neg);
+    __int128 total = (__int128)su->base + su->bonus - su->negative;
+    su->total = total < 0 ? 0 : sc_sat(total);
+    return complete;
+}
+
+static uint32_t *sc_miss_row(const kh_result *res, size_t u)
+{
+    return res->missing ? res->missing + u * res->nitems : NULL;
+}
+
+static bool sc_units(kh_result *res, kh_err *e)
+{
+    bool complete = true;
+    for (size_t u = 0; u < res->nunits; u++)
+        if (!sc_unit_score(res, u, e, &res->units[u],
+                           res->items + u * res->nitems, sc_miss_row(res, u)))
+            complete = false;
     return complete;
 }
 
@@ -191,6 +207,17 @@ static int sc_branch_cmp(const void *x, const void *y)
     return strcmp(p->id, q->id);
 }
 
+/* The mean of branch b's unit totals (b has units). */
+static kh_cp sc_branch_mean(const kh_result *res, size_t b)
+{
+    const kh_assess *a = res->a;
+    const kh_assess_branch_rec *br = &a->branches[b];
+    __int128 sum = 0;
+    for (size_t j = 0; j < br->nunits; j++)
+        sum += res->units[a->branch_units[br->first + j]].total;
+    return kh_num_div_round(sc_sat(sum), (int64_t)br->nunits);
+}
+
 static bool sc_branches(kh_result *res)
 {
     const kh_assess *a = res->a;
@@ -198,22 +225,26 @@ static bool sc_branches(kh_result *res)
                            sizeof *res->branches);
     if (!res->branches)
         return false;
+    res->branch_k = malloc((a->nbranches ? a->nbranches : 1) *
+                           sizeof *res->branch_k);
+    if (!res->branch_k)
+        return false;
     size_t n = 0;
     for (size_t b = 0; b < a->nbranches; b++) {
         const kh_assess_branch_rec *br = &a->branches[b];
+        res->branch_k[b] = UINT32_MAX;
         if (br->nunits == 0)
             continue;
-        __int128 sum = 0;
-        for (size_t j = 0; j < br->nunits; j++)
-            sum += res->units[a->branch_units[br->first + j]].total;
         sc_branch *sb = &res->branches[n++];
         sb->id = br->id;
         sb->b = (uint32_t)b;
         sb->kind = br->kind;
-        sb->score = kh_num_div_round(sc_sat(sum), (int64_t)br->nunits);
+        sb->score = sc_branch_mean(res, b);
     }
     res->nbranches = n;
     qsort(res->branches, n, sizeof *res->branches, sc_branch_cmp);
+    for (size_t k = 0; k < n; k++)
+        res->branch_k[res->branches[k].b] = (uint32_t)k;
     return true;
 }
 
@@ -225,6 +256,24 @@ static int sc_row_cmp(const void *x, const void *y)
     if (p->score != q->score)
         return p->score > q->score ? -1 : 1;
     return strcmp(p->id, q->id);
+}
+
+/* Competition rank; bottom when fewer than bottom_n rows score strictly
+ * lower, so a tie at the edge is flagged whole. */
+static void sc_rank_marks(sc_ranking *rk, unsigned bottom_n)
+{
+    size_t n = rk->n;
+    for (size_t j = 0; j < n;) {
+        size_t end = j;
+        while (end < n && rk->rows[end].score == rk->rows[j].score)
+            end++;
+        size_t lower = n - end;
+        for (size_t t = j; t < end; t++) {
+            rk->rows[t].rank = (unsigned)(j + 1);
+            rk->rows[t].bottom = lower < bottom_n;
+        }
+        j = end;
+    }
 }
 
 static bool sc_rankings(kh_result *res)
@@ -242,8 +291,11 @@ static bool sc_rankings(kh_result *res)
         size_t kind = kh_rubric_ranking_kind(r, ri);
         bool by_branch = kh_rubric_ranking_level(r, ri) == KH_LEVEL_BRANCH;
         size_t cap = by_branch ? res->nbranches : res->nunits;
+        rk->by_branch = by_branch;
+        rk->kind = kind;
         rk->rows = calloc(cap ? cap : 1, sizeof *rk->rows);
-        if (!rk->rows)
+        rk->pos = malloc((cap ? cap : 1) * sizeof *rk->pos);
+        if (!rk->rows || !rk->pos)
             return false;
         size_t n = 0;
         if (by_branch) {
@@ -270,19 +322,9 @@ static bool sc_rankings(kh_result *res)
         }
         rk->n = n;
         qsort(rk->rows, n, sizeof *rk->rows, sc_row_cmp);
-        /* Competition rank; bottom when fewer than bottom_n rows score
-         * strictly lower, so a tie at the edge is flagged whole. */
-        for (size_t j = 0; j < n;) {
-            size_t end = j;
-            while (end < n && rk->rows[end].score == rk->rows[j].score)
-                end++;
-            size_t lower = n - end;
-            for (size_t t = j; t < end; t++) {
-                rk->rows[t].rank = (unsigned)(j + 1);
-                rk->rows[t].bottom = lower < bottom_n;
-            }
-            j = end;
-        }
+        for (size_t j = 0; j < n; j++)
+            rk->pos[rk->rows[j].ref] = (uint32_t)j;
+        sc_rank_marks(rk, bottom_n);
     }
     return true;
 }
@@ -297,8 +339,13 @@ void kh_result_free(kh_result *res)
     free(res->units);
     free(res->missing);
     free(res->branches);
-    for (size_t i = 0; res->rankings && i < res->nrankings; i++)
+    free(res->branch_k);
+    free(res->scratch);
+    free(res->scratch_miss);
+    for (size_t i = 0; res->rankings && i < res->nrankings; i++) {
         free(res->rankings[i].rows);
+        free(res->rankings[i].pos);
+    }
     free(res->rankings);
     free(res);
 }
@@ -314,19 +361,27 @@ kh_status kh_score(const kh_assess *a, unsigned flags, kh_err *e,
     if (!res)
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
     res->a = a;
+    res->flags = flags;
     res->nunits = a->nunits;
     res->nitems = a->nitems;
     size_t nslots = res->nunits * res->nitems;
     res->items = calloc(nslots > 0 ? nslots : 1, sizeof *res->items);
     res->units = calloc(res->nunits ? res->nunits : 1, sizeof *res->units);
-    if (!res->items || !res->units) {
+    if (flags & KH_SCORE_ALLOW_MISSING)
+        res->missing = malloc((nslots ? nslots : 1) * sizeof *res->missing);
+    res->scratch = malloc((res->nitems ? res->nitems : 1) *
+                          sizeof *res->scratch);
+    res->scratch_miss = malloc((res->nitems ? res->nitems : 1) *
+                               sizeof *res->scratch_miss);
+    if (!res->items || !res->units || !res->scratch || !res->scratch_miss ||
+        ((flags & KH_SCORE_ALLOW_MISSING) && !res->missing)) {
         kh_result_free(res);
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
     }
     /* Missing-item messages point at the unit's record in its file. */
     kh_err_set_file(e, a->file);
     size_t err0 = kh_err_errors(e);
-    bool complete = sc_units(res, flags, e);
+    bool complete = sc_units(res, e);
     if (!complete) {
         kh_result_free(res);
         return kh_err_errors(e) > err0 ? KH_EINVAL
@@ -339,6 +394,108 @@ kh_status kh_score(const kh_assess *a, unsigned flags, kh_err *e,
     }
     *out = res;
     return KH_OK;
+}
+
+/* ---- incremental: one unit changed ----------------------------------- */
+
+/* Moves the row of ref to the place its new score sorts to, shifting the
+ * rows between (O(distance)), and marks ranks again. */
+static void sc_rank_move(sc_ranking *rk, size_t ref, kh_cp score,
+                         unsigned bottom_n)
+{
+    size_t j = rk->pos[ref];
+    kh_rank_row row = rk->rows[j];
+    row.score = score;
+    while (j > 0 && sc_row_cmp(&row, &rk->rows[j - 1]) < 0) {
+        rk->rows[j] = rk->rows[j - 1];
+        rk->pos[rk->rows[j].ref] = (uint32_t)j;
+        j--;
+    }
+    while (j + 1 < rk->n && sc_row_cmp(&rk->rows[j + 1], &row) < 0) {
+        rk->rows[j] = rk->rows[j + 1];
+        rk->pos[rk->rows[j].ref] = (uint32_t)j;
+        j++;
+    }
+    rk->rows[j] = row;
+    rk->pos[ref] = (uint32_t)j;
+    sc_rank_marks(rk, bottom_n);
+}
+
+kh_status kh_result_update_unit(kh_result *res, size_t u, kh_err *e)
+{
+    const kh_assess *a = res->a;
+    if (u >= res->nunits || a->nunits != res->nunits)
+        return kh_err_fail(e, KH_EINVAL, "internal: unit %zu out of range", u);
+    sc_unit su;
+    kh_err_set_file(e, a->file);
+    if (!sc_unit_score(res, u, e, &su, res->scratch, res->scratch_miss))
+        return KH_EINVAL;   /* unchanged: a required entry is missing */
+    res->units[u] = su;
+    memcpy(res->items + u * res->nitems, res->scratch,
+           res->nitems * sizeof *res->scratch);
+    if (res->missing)
+        memcpy(sc_miss_row(res, u), res->scratch_miss,
+               su.nmiss * sizeof *res->scratch_miss);
+    size_t b = a->units[u].branch;
+    uint32_t k = res->branch_k[b];
+    res->branches[k].score = sc_branch_mean(res, b);
+    unsigned bottom_n = kh_rubric_bottom_n(a->r);
+    for (size_t ri = 0; ri < res->nrankings; ri++) {
+        sc_ranking *rk = &res->rankings[ri];
+        if (rk->by_branch && rk->kind == res->branches[k].kind)
+            sc_rank_move(rk, k, res->branches[k].score, bottom_n);
+        else if (!rk->by_branch && rk->kind == a->units[u].kind)
+            sc_rank_move(rk, u, su.total, bottom_n);
+    }
+    return KH_OK;
+}
+
+static void *sc_dup(const void *p, size_t n)
+{
+    void *q = malloc(n ? n : 1);
+    if (q && n)
+        memcpy(q, p, n);
+    return q;
+}
+
+kh_result *kh_result_clone(const kh_result *res)
+{
+    kh_result *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    *c = *res;
+    size_t nslots = res->nunits * res->nitems;
+    size_t nab = res->a->nbranches;
+    c->items = sc_dup(res->items, nslots * sizeof *c->items);
+    c->units = sc_dup(res->units, res->nunits * sizeof *c->units);
+    c->missing = res->missing ? sc_dup(res->missing,
+                                       nslots * sizeof *c->missing)
+                              : NULL;
+    c->branches = sc_dup(res->branches, res->nbranches * sizeof *c->branches);
+    c->branch_k = sc_dup(res->branch_k, nab * sizeof *c->branch_k);
+    c->scratch = sc_dup(res->scratch, res->nitems * sizeof *c->scratch);
+    c->scratch_miss = sc_dup(res->scratch_miss,
+                             res->nitems * sizeof *c->scratch_miss);
+    c->rankings = calloc(res->nrankings ? res->nrankings : 1,
+                         sizeof *c->rankings);
+    bool ok = c->items && c->units && (c->missing || !res->missing) &&
+              c->branches && c->branch_k && c->scratch && c->scratch_miss &&
+              c->rankings;
+    for (size_t i = 0; ok && i < res->nrankings; i++) {
+        const sc_ranking *rk = &res->rankings[i];
+        size_t cap = rk->by_branch ? res->nbranches : res->nunits;
+        c->rankings[i] = *rk;
+        c->rankings[i].rows = sc_dup(rk->rows, rk->n * sizeof *rk->rows);
+        c->rankings[i].pos = sc_dup(rk->pos, cap * sizeof *rk->pos);
+        ok = c->rankings[i].rows && c->rankings[i].pos;
+    }
+    if (!ok) {
+        if (!c->rankings)
+            c->nrankings = 0;
+        kh_result_free(c);
+        return NULL;
+    }
+    return c;
 }
 
 const kh_assess *kh_result_assess(const kh_result *res)
@@ -424,7 +581,7 @@ size_t kh_result_missing_count(const kh_result *res, size_t u)
 
 size_t kh_result_missing_item(const kh_result *res, size_t u, size_t k)
 {
-    return res->missing[res->units[u].miss_first + k];
+    return res->missing[u * res->nitems + k];
 }
 
 size_t kh_result_branch_count(const kh_result *res)

@@ -371,6 +371,8 @@ const char *kh_store_data_dir(const kh_store *s)
 kh_status kh_store_begin(kh_store *s, kh_err *e)
 {
     const char *sql = s->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT kh_sp";
+    if (s->depth == 0)
+        s->tx_first = s->tx_last = s->done_first = s->done_last = 0;
     if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
         return kh_store_db_fail(s, e, "starting a transaction");
     s->depth++;
@@ -388,7 +390,18 @@ kh_status kh_store_commit(kh_store *s, kh_err *e)
         return st;
     }
     s->depth--;
+    if (s->depth == 0) {
+        s->done_first = s->tx_first;
+        s->done_last = s->tx_last;
+    }
     return KH_OK;
+}
+
+void kh_store_last_commit_seqs(const kh_store *s, int64_t *first,
+                               int64_t *last)
+{
+    *first = s->done_first;
+    *last = s->done_last;
 }
 
 void kh_store_rollback(kh_store *s)

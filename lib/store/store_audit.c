@@ -123,6 +123,9 @@ kh_status kh_store_audit(kh_store *s, const kh_audit_rec *r, kh_err *e)
     if ((rc = read_head(s, &seq, prev, e)) != KH_OK)
         return rc;
     seq++;
+    if (!s->tx_first)
+        s->tx_first = seq;
+    s->tx_last = seq;
     kh_store_now(s, at);
     record_hash(seq, at, r, prev, hash);
 

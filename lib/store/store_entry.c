@@ -602,23 +602,30 @@ kh_status kh_store_entry_each(kh_store *s, int year, const char *unit,
     kh_status rc = kh_store_year_rubric(s, year, e, &r, NULL);
     if (rc != KH_OK)
         return rc;
+    /* "? IS NULL OR" defeats the (year, unit, item, phase) index: one
+     * entry read that way scanned the whole year (0.1 s at 3,000 units),
+     * so the filters given pick the statement. */
+#define ENTRY_SELECT                                                     \
+    "SELECT e.id, e.unit, e.item, e.phase, e.inputs, e.note,"            \
+    " e.version, e.updated_at, e.updated_by, u.pos"                      \
+    " FROM entry e JOIN unit u ON u.year = e.year AND u.id = e.unit"     \
+    " WHERE e.year = ?1"
+    const char *sql =
+        unit && item ? ENTRY_SELECT " AND e.unit = ?2 AND e.item = ?3"
+        : unit       ? ENTRY_SELECT " AND e.unit = ?2"
+        : item       ? ENTRY_SELECT " AND e.item = ?3"
+                     : ENTRY_SELECT;
+#undef ENTRY_SELECT
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(
-            s->db,
-            "SELECT e.id, e.unit, e.item, e.phase, e.inputs, e.note,"
-            " e.version, e.updated_at, e.updated_by, u.pos"
-            " FROM entry e JOIN unit u ON u.year = e.year AND u.id = e.unit"
-            " WHERE e.year = ? AND (? IS NULL OR e.unit = ?)"
-            " AND (? IS NULL OR e.item = ?)",
-            -1, &st, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
         kh_rubric_free(r);
         return kh_store_db_fail(s, e, "listing entries");
     }
     sqlite3_bind_int(st, 1, year);
-    kh_store_bind_str(st, 2, unit);
-    kh_store_bind_str(st, 3, unit);
-    kh_store_bind_str(st, 4, item);
-    kh_store_bind_str(st, 5, item);
+    if (unit)
+        kh_store_bind_str(st, 2, unit);
+    if (item)
+        kh_store_bind_str(st, 3, item);
     erow *rows = NULL;
     size_t n = 0, alloc = 0;
     int step;

@@ -34,6 +34,9 @@ struct kh_store {
         kh_rubric *r;      /* owned */
     } *rcache;
     size_t nrcache;
+    /* Audit seqs written by the open outermost transaction and by the
+     * last one committed (0, 0: none) - kh_store_last_commit_seqs. */
+    int64_t tx_first, tx_last, done_first, done_last;
 };
 
 /* The migrations, oldest first: migration i+1 is kh_store_migrations[i]

@@ -45,6 +45,15 @@
 #define WEB_CONN_MAX 1024                     /* connections at once */
 #define WEB_CONN_PER_ADDR 16                  /* per client address (direct) */
 #define WEB_CONN_TIMEOUT 15                   /* seconds without a byte */
+/* The results cache (web_cache.c). */
+#define WEB_CACHE_YEARS 16            /* years kept at once */
+#define WEB_CACHE_OWN_MAX 4096        /* own changes waiting behind a gap */
+#define WEB_CACHE_WRITERS_MAX 256     /* writes in flight tracked at once */
+#define WEB_CACHE_EDITS_MAX 20000     /* edits before a rebuild frees the pool */
+#define WEB_BLOCK_BYTES (48 << 10)    /* a compressed block ends past this */
+#define WEB_BLOCK_LINES 32            /* ... or at a content-chosen line, */
+#define WEB_BLOCK_LINES_MIN 16        /* ... but not before this many */
+#define WEB_JSON_GROUP 32             /* units per block of the results JSON */
 
 /* ---- HTML escapers (web_html.c): one per context ------------------- */
 
@@ -144,10 +153,10 @@ typedef struct kh_web {
     pthread_mutex_t stores_mu;
     kh_store **stores;          /* every connection opened, closed at end */
     size_t nstores, astores;
-    /* The per-year cache (web_cache.c). */
+    /* The per-year cache (web_cache.c): cache_mu guards it; the state
+     * is created on first use. */
     pthread_mutex_t cache_mu;
-    web_year *years[16];
-    size_t nyears;
+    struct web_cache *cache;
     int64_t fixed_now;          /* $KAOHE_NOW, 0 = the clock */
     /* Body bytes held by requests in flight (WEB_INFLIGHT_CAP). */
     pthread_mutex_t inflight_mu;
@@ -205,6 +214,14 @@ typedef struct web_req {
     web_year *cached;
     int cached_what;            /* web_cached */
     size_t cached_at;
+    /* A write this request made (web_cache_write_begin/wrote), applied
+     * to the cached year by web_cache_apply. */
+    uint64_t write_ticket;      /* 0: none in flight */
+    int wrote_year;             /* 0: nothing to apply */
+    char wrote_unit[KH_USER_NAME_MAX + 1];
+    char wrote_item[64];        /* "" with wrote_records: the records */
+    kh_phase wrote_phase;
+    bool wrote_records, wrote_unknown;
     char *location;             /* redirect target (owned), or NULL */
     char *disposition;          /* Content-Disposition (owned), or NULL */
 } web_req;
@@ -268,14 +285,38 @@ int web_split_path(const char *url, char *buf, size_t bufsz,
 
 /* ---- the per-year cache (web_cache.c) ------------------------------ */
 
+/* One published version of a year: the bodies as of one state of its
+ * model.  The model (rubric, assessment, result) is shared by the
+ * versions and edited in place by writes (web_cache_apply); a handler
+ * holds its read lock from web_year_get to web_year_put, so rubric,
+ * assess and result may be read there. */
+typedef struct web_model web_model;
+typedef struct web_block {
+    size_t off, len;            /* in the identity body */
+    size_t zoff, zlen;          /* in the compressed body */
+    uint32_t crc;
+} web_block;
+
 struct web_year {
     int refs;                   /* guarded by app->cache_mu */
     int year;
-    int64_t seq;                /* store change seq it was built at */
+    uint64_t mver;              /* edits of the model the bodies show */
     kh_year_state state;
-    kh_rubric *rubric;
+    web_model *model;           /* a reference */
+    kh_rubric *rubric;          /* the model's */
     kh_assess *assess;
     kh_result *result;          /* scored allowing missing items; may be NULL */
+    /* Line blocks of each body, compressed one by one (web_body_pack):
+     * a refresh recompresses only the blocks whose bytes changed. */
+    web_block *json_blocks, *html_blocks;
+    size_t njson_blocks, nhtml_blocks;
+    /* The results JSON in pieces (kh_report_json_head/unit/tail):
+     * json_off[u] is where unit u's line starts, json_off[n] the tail,
+     * json_off[n + 1] the end; json_blocks are then the head, one block
+     * per WEB_JSON_GROUP units and the tail's blocks.  NULL for a
+     * published year's frozen JSON. */
+    size_t *json_off;
+    size_t json_units;
     char *json;                 /* the results JSON (snapshot once published) */
     size_t json_len;
     char *results_html;         /* the results page body, rendered once */
@@ -291,12 +332,64 @@ struct web_year {
 /* Which cached body web_out_cached places. */
 typedef enum web_cached { WEB_CACHED_JSON, WEB_CACHED_RESULTS_HTML } web_cached;
 
-/* The year's cached data, rebuilt when the store changed since; caller
- * releases it with web_year_put.  KH_ENOTFOUND when there is no such
- * year. */
+/* The year's cached data, rebuilt when another process (or a change
+ * this server does not apply itself) changed the store since; exactly
+ * one request builds, the others wait for it.  Holds the model's read
+ * lock until web_year_put.  KH_ENOTFOUND when there is no such year. */
 kh_status web_year_get(web_req *r, int year, web_year **out);
+/* The same, but serves whatever version is cached, however old: built
+ * only when the year is not cached at all (one entry, the preview). */
+kh_status web_year_peek(web_req *r, int year, web_year **out);
 void web_year_put(kh_web *app, web_year *y);
+/* Drops a reference taken without the read lock (a cached body). */
+void web_year_unref(kh_web *app, web_year *y);
 void web_cache_free(kh_web *app);
+
+/* A write through this server, in three steps, so that it lands in the
+ * cached year instead of making it stale:
+ *   web_cache_write_begin(r)   before the store call;
+ *   web_cache_wrote(r, ...)    right after it, whatever its status
+ *                              (records the store's change seqs as this
+ *                              server's own when st is KH_OK);
+ *   web_cache_apply(r)         when the request holds no year: rescores
+ *                              the unit and refreshes the bodies, so the
+ *                              next read shows the write.
+ * item NULL: the unit's bonus and negative records changed. */
+void web_cache_write_begin(web_req *r);
+void web_cache_wrote(web_req *r, kh_status st, int year, const char *unit,
+                     const char *item, kh_phase phase);
+void web_cache_apply(web_req *r);
+
+/* What a version shows: the year's state, its model and a result that
+ * nobody edits while it renders. */
+typedef struct web_version_in {
+    int year;
+    kh_year_state state;
+    kh_rubric *rubric;
+    kh_assess *assess;
+    kh_result *result;          /* may be NULL (the year cannot be scored) */
+} web_version_in;
+/* Renders and compresses both bodies of a version after prev (NULL:
+ * from scratch): the JSON's unit lines not marked in dirty (n units;
+ * NULL: all) are copied from prev and only the changed blocks are
+ * compressed again (the refresh after a write; bench/deadline times
+ * it).  store: for a published year's frozen JSON.  The caller owns *out
+ * (web_version_free; it holds no model reference). */
+kh_status web_version_render(kh_store *store, const web_version_in *in,
+                             const web_year *prev, const uint8_t *dirty,
+                             web_year **out);
+void web_version_free(web_year *y);
+
+/* Splits body into blocks of whole lines (boundaries chosen by the lines'
+ * content, so an edit moves no boundary but its own), compresses each
+ * (web_deflate) unless old (the previous version's body and blocks, may
+ * be NULL) has a block of the same length and CRC, and joins them:
+ * *z (malloc'd) is one deflate stream, *crc the CRC-32 of body.  *blocks
+ * (malloc'd) describes the pieces for the next call.  False on OOM. */
+bool web_body_pack(const char *body, size_t len, const unsigned char *oldz,
+                   const web_block *old, size_t nold, unsigned char **z,
+                   size_t *zlen, uint32_t *crc, web_block **blocks,
+                   size_t *nblocks, size_t *recompressed);
 /* Places y's cached body what at the end of r->out without copying it
  * (the request takes its own reference to y); whatever the handler
  * writes after it follows it.  The response is gzip when the client

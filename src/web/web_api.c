@@ -444,7 +444,7 @@ void web_api_entry_get(web_req *r, int year, const char *unit,
                           const char *item, kh_phase phase)
 {
     web_year *y;
-    kh_status st = web_year_get(r, year, &y);
+    kh_status st = web_year_peek(r, year, &y);   /* never rebuilds */
     if (st != KH_OK) {
         web_error_json(r, st == KH_ENOTFOUND ? 404 : 500,
                        st == KH_ENOTFOUND ? "not_found" : "internal");
@@ -546,8 +546,11 @@ void web_api_entry_put(web_req *r, int year, const char *unit,
         goto out;
     }
     int64_t newv = 0;
+    web_cache_write_begin(r);
     kh_status st = kh_store_entry_set(r->store, r->sess.user, year, unit, item,
                                       phase, n, kv, note_s, version, &newv, e);
+    web_cache_wrote(r, st, year, unit, item, phase);
+    web_cache_apply(r);   /* the next read of the results shows it */
     switch (st) {
     case KH_OK:
         r->status = 200;
@@ -617,7 +620,7 @@ void web_api_preview(web_req *r, int year, const char *unit,
         web_error_json(r, 500, "internal");
         goto out;
     }
-    kh_status st = web_year_get(r, year, &y);
+    kh_status st = web_year_peek(r, year, &y);   /* never rebuilds */
     if (st != KH_OK) {
         web_error_json(r, st == KH_ENOTFOUND ? 404 : 500,
                        st == KH_ENOTFOUND ? "not_found" : "internal");

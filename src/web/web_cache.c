@@ -1,41 +1,118 @@
 /*
- * web_cache.c - "render once, serve many": per year, the loaded rubric and
- * assessment, the scored result, the results JSON and the results page
- * body, built once and shared by every request until the store changes.
+ * web_cache.c - per year, the loaded rubric and assessment and its scored
+ * result (the model), and the published versions of the results JSON and
+ * the results page built from it, compressed once.
  *
- * Staleness is one indexed read per request: the store's change sequence
- * (kh_store_change_seq, the last audit record's number, which every
- * change raises).  Entries are reference counted so a request can keep
- * using a year while another request replaces it.
+ * Writes through this server do not make the year stale: the handler
+ * tells the cache (web_cache_write_begin / wrote / apply), which reads
+ * the changed entry or records back from the store into the model,
+ * rescores that unit (kh_result_update_unit: its branch mean, the rows it
+ * moves, ranks and the bottom rule) and publishes new bodies, recompressing
+ * only the blocks whose bytes changed (web_body.c).  The write's
+ * response is sent after that, so the next read shows it.
  *
- * The results JSON and page are also compressed here, once per build:
- * a raw deflate stream of each with its CRC-32, which web_http.c wraps
- * with the request's own head and tail into one gzip response (for a
- * 3,000-unit year the page is 1.2 MB and compresses about 20 times).
+ * Anything else that changes the store (another process, an import, a
+ * state change, or a change of this server that is not applied here)
+ * raises the store's change sequence past what the cache accounted for:
+ * every audit record has a seq, this server's own writes report theirs
+ * (kh_store_last_commit_seqs) and `seen` is the seq up to which every
+ * change is reflected.  A reader that finds the store ahead of `seen`
+ * first waits for this server's writes in flight once it has read the
+ * seq (they may not have reported theirs yet); if the store is still
+ * ahead, every cached year is dropped and rebuilt on demand.
+ * Exactly one request builds a year; the others wait for it.
+ *
+ * Locks: cache_mu (app) guards the slots, seqs and reference counts;
+ * a model's rwlock guards its assessment and result (handlers read
+ * between web_year_get and web_year_put, an edit writes); edit_mu orders
+ * the edits of one model; refresh_mu makes one refresh at a time publish
+ * (a refresh covers every edit made before it started, so writers that
+ * queued behind it have nothing left to do).  Bodies are rendered from a
+ * clone of the result, outside the rwlock.
  */
 #include "web.h"
 
+#include <malloc.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
+#include <time.h>
 
+#include "kaohe/doc.h"
 #include "kaohe/score.h"
 
-static void year_free(web_year *y)
+struct web_model {
+    int refs;                    /* cache_mu: slot + versions + users */
+    pthread_rwlock_t lock;       /* assess, result, mver */
+    pthread_mutex_t edit_mu;
+    pthread_mutex_t refresh_mu;
+    kh_rubric *rubric;
+    kh_assess *assess;
+    kh_result *result;           /* NULL when the year cannot be scored */
+    kh_year_state state;
+    uint64_t mver;               /* edits applied */
+    size_t edits;                /* since the build: WEB_CACHE_EDITS_MAX */
+    /* Units edited since the published version (set under the write
+     * lock, taken by the refresh); all_dirty: render every unit. */
+    uint8_t *dirty;
+    bool all_dirty;
+};
+
+typedef struct web_slot {
+    int year;
+    web_model *m;                /* NULL: not built (or dropped) */
+    web_year *cur;               /* the published version of m */
+    bool building;
+    uint64_t used;               /* for eviction */
+} web_slot;
+
+typedef struct web_cache {
+    pthread_cond_t cv;           /* a build, a write or a refresh ended */
+    web_slot slots[WEB_CACHE_YEARS];
+    size_t nslots;
+    uint64_t clock;
+    int64_t seen;                /* changes up to this seq are reflected */
+    int64_t own[WEB_CACHE_OWN_MAX];   /* own seqs > seen, ascending */
+    size_t nown;
+    uint64_t epoch;              /* bumped when everything is dropped */
+    uint64_t tickets;            /* writes begun */
+    uint64_t active[WEB_CACHE_WRITERS_MAX];
+    size_t nactive;
+} web_cache;
+
+/* ---- models and versions ------------------------------------------- */
+
+static void model_free(web_model *m)
 {
-    if (!y)
-        return;
-    kh_result_free(y->result);
-    kh_assess_free(y->assess);
-    kh_rubric_free(y->rubric);
-    free(y->json);
-    free(y->results_html);
-    free(y->json_z);
-    free(y->results_html_z);
-    free(y);
+    free(m->dirty);
+    kh_result_free(m->result);
+    kh_assess_free(m->assess);
+    kh_rubric_free(m->rubric);
+    pthread_rwlock_destroy(&m->lock);
+    pthread_mutex_destroy(&m->edit_mu);
+    pthread_mutex_destroy(&m->refresh_mu);
+    free(m);
 }
 
-void web_year_put(kh_web *app, web_year *y)
+static void model_unref(kh_web *app, web_model *m)
+{
+    if (!m)
+        return;
+    pthread_mutex_lock(&app->cache_mu);
+    bool last = --m->refs == 0;
+    pthread_mutex_unlock(&app->cache_mu);
+    if (last)
+        model_free(m);
+}
+
+static void year_free(kh_web *app, web_year *y)
+{
+    web_model *m = y->model;
+    web_version_free(y);
+    model_unref(app, m);
+}
+
+void web_year_unref(kh_web *app, web_year *y)
 {
     if (!y)
         return;
@@ -43,73 +120,60 @@ void web_year_put(kh_web *app, web_year *y)
     bool last = --y->refs == 0;
     pthread_mutex_unlock(&app->cache_mu);
     if (last)
-        year_free(y);
+        year_free(app, y);
+}
+
+void web_year_put(kh_web *app, web_year *y)
+{
+    if (!y)
+        return;
+    pthread_rwlock_unlock(&y->model->lock);
+    web_year_unref(app, y);
+}
+
+/* Empties slot s, handing its references to the caller. */
+static void slot_drop(web_slot *s, web_year **cur, web_model **m)
+{
+    *cur = s->cur;
+    *m = s->m;
+    s->cur = NULL;
+    s->m = NULL;
 }
 
 void web_cache_free(kh_web *app)
 {
-    for (size_t i = 0; i < app->nyears; i++)
-        web_year_put(app, app->years[i]);
-    app->nyears = 0;
-}
-
-bool web_deflate(const void *in, size_t n, unsigned char **out,
-                 size_t *outlen)
-{
-    *out = NULL;
-    *outlen = 0;
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-        return false;
-    size_t cap = deflateBound(&z, (uLong)n) + 16;
-    unsigned char *buf = malloc(cap);
-    if (!buf || n > (uInt)-1) {
-        free(buf);
-        deflateEnd(&z);
-        return false;
-    }
-    z.next_in = (Bytef *)in;
-    z.avail_in = (uInt)n;
-    z.next_out = buf;
-    z.avail_out = (uInt)cap;
-    int rc = deflate(&z, Z_SYNC_FLUSH);
-    bool ok = rc == Z_OK && z.avail_in == 0 && z.avail_out > 0;
-    size_t len = cap - z.avail_out;
-    deflateEnd(&z);
-    if (!ok) {
-        free(buf);
-        return false;
-    }
-    /* Cached bodies live long: give back deflateBound's slack. */
-    unsigned char *fit = realloc(buf, len ? len : 1);
-    *out = fit ? fit : buf;
-    *outlen = len;
-    return true;
-}
-
-/* Compresses a cached body once; on failure z stays NULL and the body
- * is served as it is. */
-static void compress_body(const char *data, size_t len, unsigned char **z,
-                          size_t *zlen, uint32_t *crc)
-{
-    if (!data)
+    web_cache *c = app->cache;
+    if (!c)
         return;
-    *crc = (uint32_t)crc32_z(0L, (const Bytef *)data, len);
-    if (!web_deflate(data, len, z, zlen)) {
-        *z = NULL;
-        *zlen = 0;
+    for (size_t i = 0; i < c->nslots; i++) {
+        web_year *y;
+        web_model *m;
+        slot_drop(&c->slots[i], &y, &m);
+        web_year_unref(app, y);
+        model_unref(app, m);
     }
+    pthread_cond_destroy(&c->cv);
+    free(c);
+    app->cache = NULL;
 }
 
-/* kh_buf grows by doubling: the long-lived copy gets exactly its size. */
-static char *take_fit(kh_buf *b, size_t *len)
+/* The cache state, created on first use; cache_mu held. */
+static web_cache *cache_of(kh_web *app)
 {
-    char *d = kh_buf_take(b, len);
-    if (!d)
+    if (app->cache)
+        return app->cache;
+    web_cache *c = calloc(1, sizeof *c);
+    if (!c || pthread_cond_init(&c->cv, NULL) != 0) {
+        free(c);
         return NULL;
-    char *fit = realloc(d, *len + 1);
-    return fit ? fit : d;
+    }
+    /* Bodies of a large year are megabytes and replaced on every write:
+     * a fixed mmap threshold gives them back to the system when freed
+     * instead of letting the heap grow (glibc raises the threshold
+     * after each freed mapping otherwise). */
+    mallopt(M_MMAP_THRESHOLD, 256 << 10);
+    app->cache = c;
+    return c;
 }
 
 void web_out_cached(web_req *r, web_year *y, web_cached what)
@@ -129,104 +193,538 @@ void web_out_cached(web_req *r, web_year *y, web_cached what)
     r->cached_at = r->out.len;
 }
 
-static kh_status build(web_req *r, int year, int64_t seq, web_year **out)
+/* ---- building ------------------------------------------------------ */
+
+static kh_status render(web_req *r, int year, web_model *m, kh_result *res,
+                        const web_year *prev, const uint8_t *dirty,
+                        web_year **out)
+{
+    web_version_in in = {year, m->state, m->rubric, m->assess, res};
+    return web_version_render(r->store, &in, prev, dirty, out);
+}
+
+/* Loads and scores the year from the store: a new model and its first
+ * version (which holds a reference to it). */
+static kh_status build(web_req *r, int year, web_model **mout,
+                       web_year **yout)
 {
     kh_err *e = kh_err_new();
-    web_year *y = calloc(1, sizeof *y);
-    if (!e || !y) {
+    web_model *m = calloc(1, sizeof *m);
+    if (!e || !m) {
         kh_err_free(e);
-        free(y);
+        free(m);
         return KH_ENOMEM;
     }
-    y->refs = 1;
-    y->year = year;
-    y->seq = seq;
-    kh_status st = kh_store_year_state(r->store, year, &y->state, e);
+    pthread_rwlock_init(&m->lock, NULL);
+    pthread_mutex_init(&m->edit_mu, NULL);
+    pthread_mutex_init(&m->refresh_mu, NULL);
+    m->refs = 1;
+    kh_status st = kh_store_year_state(r->store, year, &m->state, e);
     if (st == KH_OK)
-        st = kh_store_load_assess(r->store, year, e, &y->rubric, &y->assess);
-    if (st == KH_OK) {
-        /* In progress some items have no inspection entry yet: score
-         * what is there (the page says the figures are provisional). */
-        if (kh_score(y->assess, KH_SCORE_ALLOW_MISSING, e, &y->result) != KH_OK)
-            y->result = NULL;
-        kh_buf b;
-        kh_buf_init(&b, 0);
-        kh_err_clear(e);
-        if (kh_store_results(r->store, year, KH_RESULT_JSON,
-                             KH_SCORE_ALLOW_MISSING, &b, e) == KH_OK)
-            y->json = take_fit(&b, &y->json_len);
-        kh_buf_free(&b);
-        kh_buf_init(&b, 0);
-        web_pages_results_body(y, &b);
-        y->results_html = take_fit(&b, &y->results_html_len);
-        kh_buf_free(&b);
-        compress_body(y->json, y->json_len, &y->json_z, &y->json_zlen,
-                      &y->json_crc);
-        compress_body(y->results_html, y->results_html_len,
-                      &y->results_html_z, &y->results_html_zlen,
-                      &y->results_html_crc);
-    }
+        st = kh_store_load_assess(r->store, year, e, &m->rubric, &m->assess);
+    /* In progress some items have no inspection entry yet: score what
+     * is there (the page says the figures are provisional). */
+    if (st == KH_OK &&
+        kh_score(m->assess, KH_SCORE_ALLOW_MISSING, e, &m->result) != KH_OK)
+        m->result = NULL;
     kh_err_free(e);
+    web_year *y = NULL;
+    if (st == KH_OK)
+        st = render(r, year, m, m->result, NULL, NULL, &y);
+    if (st == KH_OK && m->result &&
+        !(m->dirty = calloc(kh_result_unit_count(m->result) + 1, 1)))
+        st = KH_ENOMEM;
     if (st != KH_OK) {
-        year_free(y);
+        model_free(m);
         return st;
     }
-    *out = y;
+    y->model = m;
+    m->refs++;
+    y->result = m->result;
+    *mout = m;
+    *yout = y;
     return KH_OK;
+}
+
+/* ---- freshness ------------------------------------------------------ */
+
+/* Drops every cached year: the store changed in a way not applied here.
+ * cache_mu held. */
+static void drop_all(web_cache *c, int64_t seq, web_year **ys,
+                     web_model **ms, size_t *n)
+{
+    *n = 0;
+    for (size_t i = 0; i < c->nslots; i++) {
+        slot_drop(&c->slots[i], &ys[*n], &ms[*n]);
+        ++*n;
+    }
+    if (seq > c->seen)
+        c->seen = seq;
+    size_t k = 0;
+    for (size_t i = 0; i < c->nown; i++)
+        if (c->own[i] > c->seen)
+            c->own[k++] = c->own[i];
+    c->nown = k;
+    c->epoch++;
+}
+
+static bool writes_before(const web_cache *c, uint64_t snap)
+{
+    for (size_t i = 0; i < c->nactive; i++)
+        if (c->active[i] <= snap)
+            return true;
+    return false;
+}
+
+/* Makes sure the cache reflects every change up to the store's current
+ * seq; cache_mu held (released while reading the store). */
+static kh_status check_fresh(web_req *r, web_cache *c)
+{
+    kh_web *app = r->app;
+    pthread_mutex_unlock(&app->cache_mu);
+    int64_t seq = 0;
+    kh_err *e = kh_err_new();
+    kh_status st = e ? kh_store_change_seq(r->store, &seq, e) : KH_ENOMEM;
+    kh_err_free(e);
+    pthread_mutex_lock(&app->cache_mu);
+    if (st != KH_OK || c->seen >= seq)
+        return st;
+    /* A write of this server with a seq up to the one read began before
+     * now and may not have reported it yet: wait for every write begun
+     * so far (one begun later cannot have committed a seq read). */
+    uint64_t snap = c->tickets;
+    while (writes_before(c, snap) && c->seen < seq)
+        pthread_cond_wait(&c->cv, &app->cache_mu);
+    if (c->seen >= seq)
+        return KH_OK;
+    web_year *ys[WEB_CACHE_YEARS];
+    web_model *ms[WEB_CACHE_YEARS];
+    size_t n;
+    drop_all(c, seq, ys, ms, &n);
+    pthread_mutex_unlock(&app->cache_mu);
+    for (size_t i = 0; i < n; i++) {
+        web_year_unref(app, ys[i]);
+        model_unref(app, ms[i]);
+    }
+    pthread_mutex_lock(&app->cache_mu);
+    return KH_OK;
+}
+
+/* The slot of year (a free or the least recently used one when absent);
+ * cache_mu held.  *evict gets what the slot held before. */
+static web_slot *slot_for(web_cache *c, int year, web_year **ey,
+                          web_model **em)
+{
+    *ey = NULL;
+    *em = NULL;
+    web_slot *s = NULL;
+    for (size_t i = 0; i < c->nslots; i++)
+        if (c->slots[i].year == year)
+            s = &c->slots[i];
+    if (!s && c->nslots < WEB_CACHE_YEARS) {
+        s = &c->slots[c->nslots++];
+        memset(s, 0, sizeof *s);
+        s->year = year;
+    }
+    for (size_t i = 0; !s && i < c->nslots; i++) {
+        web_slot *t = &c->slots[i];
+        if (!t->building && (!s || t->used < s->used))
+            s = t;
+    }
+    if (!s)
+        return NULL;   /* every slot is building: the caller waits */
+    if (s->year != year) {
+        slot_drop(s, ey, em);
+        s->year = year;
+    }
+    s->used = ++c->clock;
+    return s;
+}
+
+static kh_status year_get(web_req *r, int year, bool fresh, web_year **out)
+{
+    kh_web *app = r->app;
+    kh_status st = KH_OK;
+    pthread_mutex_lock(&app->cache_mu);
+    web_cache *c = cache_of(app);
+    if (!c) {
+        pthread_mutex_unlock(&app->cache_mu);
+        return KH_ENOMEM;
+    }
+    bool cached = false;
+    for (size_t i = 0; !fresh && i < c->nslots; i++)
+        cached = cached || (c->slots[i].year == year && c->slots[i].cur);
+    if (!cached && (st = check_fresh(r, c)) != KH_OK) {
+        pthread_mutex_unlock(&app->cache_mu);
+        return st;
+    }
+    for (;;) {
+        web_year *ey;
+        web_model *em;
+        web_slot *s = slot_for(c, year, &ey, &em);
+        if (ey || em) {
+            pthread_mutex_unlock(&app->cache_mu);
+            web_year_unref(app, ey);
+            model_unref(app, em);
+            pthread_mutex_lock(&app->cache_mu);
+            continue;
+        }
+        if (!s || s->building) {
+            pthread_cond_wait(&c->cv, &app->cache_mu);
+            continue;
+        }
+        if (s->cur) {
+            web_year *y = s->cur;
+            y->refs++;
+            pthread_mutex_unlock(&app->cache_mu);
+            pthread_rwlock_rdlock(&y->model->lock);
+            *out = y;
+            return KH_OK;
+        }
+        /* This request builds; the others wait on cv. */
+        s->building = true;
+        uint64_t epoch = c->epoch;
+        pthread_mutex_unlock(&app->cache_mu);
+        web_model *m = NULL;
+        web_year *y = NULL;
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        st = build(r, year, &m, &y);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        /* One line per full build: they should be rare (start, imports,
+         * state changes, changes by other processes). */
+        if (st == KH_OK)
+            fprintf(stderr, "kaohe serve: year %d: results built from the "
+                            "store in %ld ms\n", year,
+                    (long)((t1.tv_sec - t0.tv_sec) * 1000 +
+                           (t1.tv_nsec - t0.tv_nsec) / 1000000));
+        pthread_mutex_lock(&app->cache_mu);
+        s->building = false;
+        pthread_cond_broadcast(&c->cv);
+        if (st != KH_OK) {
+            pthread_mutex_unlock(&app->cache_mu);
+            return st;
+        }
+        if (c->epoch != epoch || s->year != year) {
+            /* The store changed elsewhere while this loaded: again. */
+            pthread_mutex_unlock(&app->cache_mu);
+            year_free(app, y);
+            model_unref(app, m);
+            pthread_mutex_lock(&app->cache_mu);
+            continue;
+        }
+        s->m = m;       /* the slot keeps the build's model reference */
+        s->cur = y;     /* ... and the version's */
+    }
 }
 
 kh_status web_year_get(web_req *r, int year, web_year **out)
 {
+    return year_get(r, year, true, out);
+}
+
+kh_status web_year_peek(web_req *r, int year, web_year **out)
+{
+    return year_get(r, year, false, out);
+}
+
+/* ---- writes -------------------------------------------------------- */
+
+void web_cache_write_begin(web_req *r)
+{
     kh_web *app = r->app;
-    int64_t seq = 0;
-    kh_err *e = kh_err_new();
-    if (!e)
-        return KH_ENOMEM;
-    kh_status st = kh_store_change_seq(r->store, &seq, e);
-    kh_err_free(e);
-    if (st != KH_OK)
-        return st;
     pthread_mutex_lock(&app->cache_mu);
-    for (size_t i = 0; i < app->nyears; i++) {
-        web_year *y = app->years[i];
-        if (y->year == year && y->seq == seq) {
-            y->refs++;
-            *out = y;
-            pthread_mutex_unlock(&app->cache_mu);
-            return KH_OK;
+    web_cache *c = cache_of(app);
+    if (c && c->nactive < WEB_CACHE_WRITERS_MAX) {
+        r->write_ticket = ++c->tickets;
+        c->active[c->nactive++] = r->write_ticket;
+    }
+    pthread_mutex_unlock(&app->cache_mu);
+}
+
+/* Counts seq as this server's own; cache_mu held. */
+static void own_add(web_cache *c, int64_t seq)
+{
+    if (seq <= c->seen)
+        return;
+    size_t i = c->nown;
+    if (i == WEB_CACHE_OWN_MAX)
+        return;   /* left unaccounted: a later read rebuilds */
+    while (i > 0 && c->own[i - 1] > seq)
+        i--;
+    if (i > 0 && c->own[i - 1] == seq)
+        return;
+    memmove(&c->own[i + 1], &c->own[i], (c->nown - i) * sizeof *c->own);
+    c->own[i] = seq;
+    c->nown++;
+    size_t k = 0;
+    while (k < c->nown && c->own[k] == c->seen + 1) {
+        c->seen++;
+        k++;
+    }
+    memmove(c->own, c->own + k, (c->nown - k) * sizeof *c->own);
+    c->nown -= k;
+}
+
+void web_cache_wrote(web_req *r, kh_status st, int year, const char *unit,
+                     const char *item, kh_phase phase)
+{
+    kh_web *app = r->app;
+    int64_t first = 0, last = 0;
+    if (st == KH_OK)
+        kh_store_last_commit_seqs(r->store, &first, &last);
+    pthread_mutex_lock(&app->cache_mu);
+    web_cache *c = app->cache;
+    for (size_t i = 0; c && i < c->nactive; i++) {
+        if (c->active[i] == r->write_ticket) {
+            c->active[i] = c->active[--c->nactive];
+            break;
         }
     }
+    r->write_ticket = 0;
+    for (int64_t s = first; c && first > 0 && s <= last; s++)
+        own_add(c, s);
+    if (c)
+        pthread_cond_broadcast(&c->cv);
+    pthread_mutex_unlock(&app->cache_mu);
+    if (first <= 0)
+        return;   /* nothing changed */
+    r->wrote_year = year;
+    r->wrote_phase = phase;
+    r->wrote_records = item == NULL;
+    r->wrote_unknown = strlen(unit) >= sizeof r->wrote_unit ||
+                       (item && strlen(item) >= sizeof r->wrote_item);
+    snprintf(r->wrote_unit, sizeof r->wrote_unit, "%s", unit);
+    snprintf(r->wrote_item, sizeof r->wrote_item, "%s", item ? item : "");
+}
+
+typedef struct entry_read {
+    kh_phase phase;
+    bool found;
+    char *inputs, *note;         /* malloc'd */
+} entry_read;
+
+static kh_status entry_read_cb(void *ctx, const kh_entry_row *row)
+{
+    entry_read *er = ctx;
+    if (row->phase != er->phase)
+        return KH_OK;
+    er->found = true;
+    er->inputs = strdup(row->inputs ? row->inputs : "{}");
+    er->note = row->note ? strdup(row->note) : NULL;
+    return er->inputs && (er->note || !row->note) ? KH_DONE : KH_ENOMEM;
+}
+
+/* Sets the stored entry (or its absence) of unit u into the model;
+ * the model's write lock is taken here, around the edit alone. */
+static kh_status edit_entry(web_req *r, web_model *m, size_t u, int item,
+                            kh_err *e)
+{
+    entry_read er = {r->wrote_phase, false, NULL, NULL};
+    kh_status st = kh_store_entry_each(r->store, r->wrote_year, r->wrote_unit,
+                                       r->wrote_item, entry_read_cb, &er, e);
+    kh_arena *ar = kh_arena_new();
+    kh_doc *d = NULL;
+    const kh_node *in = NULL;
+    if ((st == KH_OK || st == KH_DONE) && er.found && ar)
+        st = kh_doc_open_mem("entry", er.inputs, strlen(er.inputs), 'j', e,
+                             &d);
+    if ((st == KH_OK || st == KH_DONE) && d &&
+        (st = kh_doc_read(d, ar, &in)) == KH_OK)
+        st = kh_doc_finish(d);
+    kh_doc_free(d);
+    if (st == KH_DONE)
+        st = KH_OK;
+    if (st == KH_OK && !ar)
+        st = KH_ENOMEM;
+    if (st == KH_OK) {
+        pthread_rwlock_wrlock(&m->lock);
+        if (er.found)
+            st = kh_assess_set_entry(m->assess, u, (size_t)item,
+                                     r->wrote_phase, in, er.note, NULL, e);
+        else
+            kh_assess_clear_entry(m->assess, u, (size_t)item, r->wrote_phase);
+        if (st == KH_OK && m->result)
+            st = kh_result_update_unit(m->result, u, e);
+        if (m->dirty)
+            m->dirty[u] = 1;
+        m->mver++;
+        pthread_rwlock_unlock(&m->lock);
+    }
+    kh_arena_free(ar);
+    free(er.inputs);
+    free(er.note);
+    return st;
+}
+
+typedef struct rec_read {
+    kh_cp *pts[2];
+    size_t n[2], cap[2];
+    bool oom;
+} rec_read;
+
+static kh_status rec_read_cb(void *ctx, const kh_record_row *row)
+{
+    rec_read *rr = ctx;
+    int k = row->negative ? 1 : 0;
+    if (rr->n[k] == rr->cap[k]) {
+        size_t nc = rr->cap[k] ? 2 * rr->cap[k] : 8;
+        kh_cp *np = realloc(rr->pts[k], nc * sizeof *np);
+        if (!np)
+            return KH_ENOMEM;
+        rr->pts[k] = np;
+        rr->cap[k] = nc;
+    }
+    rr->pts[k][rr->n[k]++] = row->points;
+    return KH_OK;
+}
+
+/* Sets the unit's stored bonus and negative records into the model. */
+static kh_status edit_records(web_req *r, web_model *m, size_t u, kh_err *e)
+{
+    rec_read rr;
+    memset(&rr, 0, sizeof rr);
+    kh_status st = kh_store_record_each(r->store, r->wrote_year,
+                                        r->wrote_unit, rec_read_cb, &rr, e);
+    if (st == KH_OK) {
+        pthread_rwlock_wrlock(&m->lock);
+        st = kh_assess_set_points(m->assess, u, false, rr.n[0], rr.pts[0],
+                                  NULL, e);
+        if (st == KH_OK)
+            st = kh_assess_set_points(m->assess, u, true, rr.n[1], rr.pts[1],
+                                      NULL, e);
+        if (st == KH_OK && m->result)
+            st = kh_result_update_unit(m->result, u, e);
+        if (m->dirty)
+            m->dirty[u] = 1;
+        m->mver++;
+        pthread_rwlock_unlock(&m->lock);
+    }
+    free(rr.pts[0]);
+    free(rr.pts[1]);
+    return st;
+}
+
+/* Publishes a version of m showing every edit up to mver or later. */
+static void refresh(web_req *r, web_slot *s, web_model *m, uint64_t mver)
+{
+    kh_web *app = r->app;
+    pthread_mutex_lock(&m->refresh_mu);
+    pthread_mutex_lock(&app->cache_mu);
+    web_year *prev = s->m == m ? s->cur : NULL;
+    bool done = !prev || prev->mver >= mver;
+    if (!done)
+        prev->refs++;
+    pthread_mutex_unlock(&app->cache_mu);
+    if (done) {
+        pthread_mutex_unlock(&m->refresh_mu);
+        return;
+    }
+    /* Only refreshes (one at a time) clear dirty; edits, which set it,
+     * are kept out by the read lock. */
+    size_t nu = m->result ? kh_result_unit_count(m->result) : 0;
+    uint8_t *dirty = m->dirty && !m->all_dirty ? malloc(nu + 1) : NULL;
+    pthread_rwlock_rdlock(&m->lock);
+    uint64_t v = m->mver;
+    kh_result *snap = m->result ? kh_result_clone(m->result) : NULL;
+    if (dirty) {
+        memcpy(dirty, m->dirty, nu + 1);
+        memset(m->dirty, 0, nu + 1);
+    }
+    m->all_dirty = false;
+    pthread_rwlock_unlock(&m->lock);
+    web_year *y = NULL;
+    kh_status st = m->result && !snap ? KH_ENOMEM
+                                      : render(r, prev->year, m, snap, prev,
+                                               dirty, &y);
+    kh_result_free(snap);
+    free(dirty);
+    pthread_mutex_lock(&app->cache_mu);
+    web_year *old = NULL;
+    if (st == KH_OK && s->m == m && s->cur == prev) {
+        y->model = m;
+        m->refs++;
+        y->mver = v;
+        y->result = m->result;
+        old = prev;
+        s->cur = y;
+        y = NULL;
+    } else if (st == KH_OK) {
+        m->all_dirty = true;   /* not published: the next one renders all */
+    } else if (st != KH_OK && s->m == m) {
+        /* Could not publish: the next read rebuilds the year. */
+        web_model *dm;
+        slot_drop(s, &old, &dm);
+        m->refs--;   /* the slot's; m is still held by the caller */
+    }
+    pthread_mutex_unlock(&app->cache_mu);
+    if (y)
+        year_free(app, y);
+    web_year_unref(app, old);
+    web_year_unref(app, prev);
+    pthread_mutex_unlock(&m->refresh_mu);
+}
+
+void web_cache_apply(web_req *r)
+{
+    if (!r->wrote_year)
+        return;
+    kh_web *app = r->app;
+    int year = r->wrote_year;
+    pthread_mutex_lock(&app->cache_mu);
+    web_cache *c = app->cache;
+    web_slot *s = NULL;
+    for (size_t i = 0; c && i < c->nslots; i++)
+        if (c->slots[i].year == year)
+            s = &c->slots[i];
+    while (s && s->building && s->year == year)
+        pthread_cond_wait(&c->cv, &app->cache_mu);
+    web_model *m = s && s->year == year ? s->m : NULL;
+    if (!m) {   /* not cached: the next read builds it */
+        pthread_mutex_unlock(&app->cache_mu);
+        r->wrote_year = 0;
+        return;
+    }
+    m->refs++;
     pthread_mutex_unlock(&app->cache_mu);
 
-    /* Built outside the lock: two requests may build the same year at
-     * once; the later one simply replaces the earlier. */
-    web_year *y;
-    if ((st = build(r, year, seq, &y)) != KH_OK)
-        return st;
-    web_year *old = NULL;
-    pthread_mutex_lock(&app->cache_mu);
-    size_t i;
-    for (i = 0; i < app->nyears; i++)
-        if (app->years[i]->year == year)
-            break;
-    if (i < app->nyears) {
-        old = app->years[i];
-    } else if (app->nyears == sizeof app->years / sizeof app->years[0]) {
-        old = app->years[0];   /* evict the first (oldest added) year */
-        i = 0;
+    pthread_mutex_lock(&m->edit_mu);
+    kh_err *e = kh_err_new();
+    long u = kh_assess_unit_find(m->assess, r->wrote_unit);
+    int item = r->wrote_records ? 0
+                                : kh_rubric_item_find(m->rubric, r->wrote_item);
+    kh_status st = !e ? KH_ENOMEM
+                   : r->wrote_unknown || u < 0 || item < 0 ||
+                           m->edits >= WEB_CACHE_EDITS_MAX
+                       ? KH_ENOTFOUND
+                   : r->wrote_records ? edit_records(r, m, (size_t)u, e)
+                                      : edit_entry(r, m, (size_t)u, item, e);
+    m->edits++;
+    pthread_rwlock_rdlock(&m->lock);
+    uint64_t mver = m->mver;
+    pthread_rwlock_unlock(&m->lock);
+    pthread_mutex_unlock(&m->edit_mu);
+    if (st != KH_OK && st != KH_ENOTFOUND) {
+        char *msg = e && kh_err_count(e) ? kh_err_format(e, 0) : NULL;
+        fprintf(stderr, "kaohe serve: year %d unit %s: write not applied to "
+                        "the cached results (%s); rebuilding\n",
+                year, r->wrote_unit, msg ? msg : kh_status_str(st));
+        free(msg);
+    }
+    kh_err_free(e);
+    r->wrote_year = 0;
+    if (st == KH_OK) {
+        refresh(r, s, m, mver);
     } else {
-        app->nyears++;
-    }
-    if (old && old->year == year && old->seq > seq) {
-        /* A newer build landed meanwhile: keep it, serve ours once. */
+        /* Not applied (or time to give the pool back): rebuild. */
+        web_year *oy = NULL;
+        web_model *om = NULL;
+        pthread_mutex_lock(&app->cache_mu);
+        if (s->m == m)
+            slot_drop(s, &oy, &om);
         pthread_mutex_unlock(&app->cache_mu);
-        *out = y;
-        return KH_OK;
+        web_year_unref(app, oy);
+        model_unref(app, om);
     }
-    app->years[i] = y;
-    y->refs++;   /* the cache's reference */
-    pthread_mutex_unlock(&app->cache_mu);
-    web_year_put(app, old);
-    *out = y;
-    return KH_OK;
+    model_unref(app, m);
 }

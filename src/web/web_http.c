@@ -618,6 +618,8 @@ static void dispatch(web_req *r)
     if (r->m->y)
         web_year_put(r->app, r->m->y);
     r->m->y = NULL;
+    web_cache_apply(r);   /* a write above lands in the cached year now
+                           * that the request holds none */
 }
 
 /* ---- libmicrohttpd callbacks --------------------------------------- */
@@ -666,7 +668,7 @@ static void req_free(web_req *r)
     free(r->m);
     free(r->raw_path);
     kh_err_free(r->fail_err);
-    web_year_put(r->app, r->cached);
+    web_year_unref(r->app, r->cached);
     kh_buf_free(&r->body);
     kh_buf_free(&r->out);
     kh_buf_free(&r->cookie);
@@ -749,7 +751,7 @@ typedef struct spliced {
 static void spliced_free(void *cls)
 {
     spliced *sp = cls;
-    web_year_put(sp->app, sp->y);
+    web_year_unref(sp->app, sp->y);
     free(sp->out);
     free(sp->zhead);
     free(sp->ztail);

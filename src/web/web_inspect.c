@@ -196,9 +196,12 @@ void web_records_post(web_req *r, const web_year *y, const char *unit,
             kh_err_at(e, 0, 0, "reason", "is required");
         if (kh_err_errors(e))
             st = KH_EINVAL;
-        else
+        else {
+            web_cache_write_begin(r);
             st = kh_store_record_add(r->store, r->sess.user, year, unit,
                                      negative, cp, reason, NULL, e);
+            web_cache_wrote(r, st, year, unit, NULL, KH_PHASE_INSPECTION);
+        }
     } else if (st == KH_OK) {
         rec_ctx c = {.r = r};
         if (!parse_record_ref(ref, &c.negative, &c.id)) {
@@ -211,9 +214,13 @@ void web_records_post(web_req *r, const web_year *y, const char *unit,
             } else {
                 if (!reason || !*reason)
                     st = kh_err_at(e, 0, 0, "reason", "is required");
-                else
+                else {
+                    web_cache_write_begin(r);
                     st = kh_store_record_remove(r->store, r->sess.user, year,
                                                 c.negative, c.id, reason, e);
+                    web_cache_wrote(r, st, year, unit, NULL,
+                                    KH_PHASE_INSPECTION);
+                }
             }
         }
     }

@@ -1,0 +1,209 @@
+#!/bin/sh
+# Deadline benchmark (bench/deadline, issue 9): a self-check deadline's
+# storm of saves against `kaohe serve` (Release build, build-bench/) on
+# the generated 3,000-unit year in inspection, in one run:
+#   - wrk, $CONNS connections, $DURATION each, mixes of 0%, 1%, 10% and
+#     50% real versioned PUTs of inspection entries (bench/deadline/
+#     mix.lua: each PUT a new version, odd rounds change a value) against
+#     GETs of the results page and GET /api/v1/years/Y/results, both
+#     with Accept-Encoding: gzip; req/s, p50, p99, non-2xx;
+#   - the server's resident memory: VmRSS sampled every 0.2 s during each
+#     mix (max), and VmHWM over all mixes (reset after the login);
+#   - after the storm, the served results JSON against a full rescore by
+#     another process (`kaohe results --allow-missing`): must be equal;
+#   - bench/deadline/apply.c: the time to apply one write to the scored
+#     year (edit + rescore + re-rank, then the refresh of both cached
+#     bodies) at 3,000 and 10,000 units, and the full rebuild every write
+#     cost before (load from the store, score, render, compress), in the
+#     same process.
+# The 0%-write mix and the rebuild are the references.  Prints a Markdown
+# section for docs/PERFORMANCE.md (also bench/out/deadline.md), then
+# checks the targets: 10% writes >= 50% of the read-only rate with p99 <
+# 50 ms, RSS < 50 MB, one write applied in < 5 ms (p50, 3,000 units).
+# Exit status 1 when a target is missed.
+#
+# Environment: DURATION (30s; shorter for a trial), CONNS (64), THREADS
+# (2), UNITS (3000), BIG (10000), WRITES (300: writes timed by apply.c),
+# SEED, BUILD (build-bench), JOBS (2).
+set -eu
+cd "$(dirname "$0")/../.."
+
+DURATION=${DURATION:-30s}
+CONNS=${CONNS:-64}
+THREADS=${THREADS:-2}
+UNITS=${UNITS:-3000}
+BIG=${BIG:-10000}
+WRITES=${WRITES:-300}
+SEED=${SEED:-20250101}
+BUILD=${BUILD:-build-bench}
+JOBS=${JOBS:-2}
+RUBRIC=rubrics/ideology-2020.yaml
+OUT=bench/out
+PW=bench-password-2025
+export KAOHE_USER=bench
+
+for tool in wrk curl; do
+    command -v $tool >/dev/null 2>&1 ||
+        { echo "bench/deadline: $tool is missing (sh scripts/deps.sh bench)" >&2; exit 1; }
+done
+
+echo "bench/deadline: building (Release, $BUILD/)" >&2
+cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DKH_WERROR=OFF \
+    >/dev/null
+cmake --build "$BUILD" -j "$JOBS" --target kaohe gen_assess deadline_apply >/dev/null
+K=$BUILD/kaohe
+GEN=$BUILD/bench/gen_assess
+APPLY=$BUILD/bench/deadline_apply
+mkdir -p "$OUT"
+
+T=$(mktemp -d)
+PIDS=""
+cleanup() {
+    for p in $PIDS; do kill "$p" 2>/dev/null || true; done
+    for p in $PIDS; do wait "$p" 2>/dev/null || true; done
+    rm -rf "$T"
+}
+trap cleanup EXIT INT TERM
+
+mkstore() { # mkstore DB FILE -> year 2025 in inspection, admin user
+    $K init --db "$1" >/dev/null
+    $K rubric import "$RUBRIC" --db "$1" >/dev/null
+    $K year open 2025 --rubric ideology-2020 --db "$1" >/dev/null
+    $K import assessment "$2" --db "$1" >/dev/null
+    $K year advance 2025 --db "$1" >/dev/null
+    $K year advance 2025 --db "$1" >/dev/null
+    echo "$PW" | $K user add admin1 --role admin --db "$1" >/dev/null
+}
+echo "bench/deadline: preparing $UNITS and $BIG units" >&2
+"$GEN" --rubric "$RUBRIC" --units "$UNITS" --seed "$SEED" -o "$T/big.json" >/dev/null 2>&1
+"$GEN" --rubric "$RUBRIC" --units "$BIG" --seed "$SEED" -o "$T/huge.json" >/dev/null 2>&1
+mkstore "$T/big.db" "$T/big.json"
+mkstore "$T/huge.db" "$T/huge.json"
+sed -n 's|^{"unit":"\([^"]*\)","item":"\([^"]*\)","phase":"inspection","inputs":\({[^}]*}\).*|/api/v1/years/2025/entries/\1/\2/inspection\t\3|p' \
+    "$T/big.json" >"$T/targets"
+
+# ---- the server
+$K serve --db "$T/big.db" --listen 127.0.0.1:0 >"$T/serve.log" 2>"$T/serve.err" &
+SPID=$!
+PIDS="$PIDS $SPID"
+i=0
+while ! grep -q listening "$T/serve.log" 2>/dev/null; do
+    i=$((i + 1))
+    [ $i -gt 100 ] && { cat "$T/serve.err" >&2; echo "bench/deadline: server did not start" >&2; exit 1; }
+    sleep 0.1
+done
+PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/serve.log")
+B=http://127.0.0.1:$PORT
+curl -s -c "$T/jar" -H 'Content-Type: application/json' \
+    --data-binary "{\"user\":\"admin1\",\"password\":\"$PW\"}" "$B/api/v1/login" >"$T/login"
+SID=$(awk '/kh_session/{print $7}' "$T/jar")
+CSRF=$(sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p' "$T/login")
+# warm the cache (the first build) before measuring
+curl -s -o /dev/null -b "kh_session=$SID" "$B/api/v1/years/2025/results"
+# The login's argon2id hash sets VmHWM by itself (64 MiB): reset the peak.
+LOGIN_HWM=$(awk '/^VmHWM/{print $2}' "/proc/$SPID/status")
+echo 5 >"/proc/$SPID/clear_refs" 2>/dev/null || true
+
+sample_rss() { # sample_rss FILE: max VmRSS (KiB) until killed
+    m=0
+    while :; do
+        v=$(awk '/^VmRSS/{print $2}' "/proc/$SPID/status" 2>/dev/null || echo 0)
+        [ "${v:-0}" -gt "$m" ] && m=$v && echo "$m" >"$1"
+        sleep 0.2
+    done
+}
+
+# ---- the mixes (each PUT part a disjoint set of entries)
+part=0
+for pct in 0 1 10 50; do
+    echo "bench/deadline: $pct% writes" >&2
+    echo 0 >"$T/rss.$pct"
+    sample_rss "$T/rss.$pct" &
+    RPID=$!
+    KH_TARGETS=$T/targets KH_COOKIE="kh_session=$SID" KH_CSRF=$CSRF \
+    KH_THREADS=$THREADS KH_WRITE_PCT=$pct KH_PART=$part KH_PARTS=3 \
+        wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/deadline/mix.lua "$B" \
+        >"$T/mix.$pct.wrk"
+    kill "$RPID" 2>/dev/null || true
+    wait "$RPID" 2>/dev/null || true
+    [ "$pct" = 0 ] || part=$((part + 1))
+done
+HWM=$(awk '/^VmHWM/{print $2}' "/proc/$SPID/status")
+
+# ---- no stale read: the served results equal a full rescore
+curl -s -o "$T/served.json" -b "kh_session=$SID" "$B/api/v1/years/2025/results"
+$K results --year 2025 --format json --allow-missing --db "$T/big.db" >"$T/full.json"
+if cmp -s "$T/served.json" "$T/full.json"; then SAME=yes; else SAME=NO; fi
+ERRLINES=$(wc -l <"$T/serve.err")
+
+# ---- one write applied, against the full rebuild
+echo "bench/deadline: apply.c, $UNITS units" >&2
+"$APPLY" --rubric "$RUBRIC" --input "$T/big.json" --db "$T/big.db" --writes "$WRITES" >"$T/apply.$UNITS"
+echo "bench/deadline: apply.c, $BIG units" >&2
+"$APPLY" --rubric "$RUBRIC" --input "$T/huge.json" --db "$T/huge.db" --writes "$WRITES" >"$T/apply.$BIG"
+
+# ---- parse
+rps() { awk '/^Requests\/sec:/{print $2}' "$T/mix.$1.wrk"; }
+pct() { # pct PCT 50% -> ms
+    awk -v p="$2" '$1 == p {
+        v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+        if (u == "us") v /= 1000; else if (u == "s") v *= 1000; else if (u == "m") v *= 60000;
+        printf "%.2f", v }' "$T/mix.$1.wrk"
+}
+mixline() { sed -n 's/^mix: //p' "$T/mix.$1.wrk"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", 100 * a / b }'; }
+fig() { # fig FILE KEY FIELD -> value of FIELD= on the line starting KEY
+    awk -v k="$2" -v f="$3" '$1 == k { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == f) print kv[2] } }' "$1"
+}
+one() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
+R0=$(rps 0)
+
+{
+echo "### Run of $(date -u +%Y-%m-%d) $(date -u +%H:%M) UTC ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) at the end)"
+echo
+echo "\`sh bench/deadline/run.sh\` (DURATION=$DURATION) — wrk $(wrk -v 2>&1 | awk 'NR==1{print $2}'),"
+echo "\`wrk -t$THREADS -c$CONNS -d$DURATION --latency -s bench/deadline/mix.lua\`, against \`kaohe serve\`"
+echo "(Release, $(sed -n 's/.*(\([0-9]*\) threads).*/\1/p' "$T/serve.log") threads) on the $UNITS-unit year in inspection"
+echo "(\`bench/gen_assess --units $UNITS --seed $SEED\`). Reads alternate the results page and"
+echo "\`GET …/results\`, both gzip; writes are versioned PUTs of inspection entries,"
+echo "every one a new version (half of them change a value). wrk, the server and"
+echo "the machine's other work share the cores."
+echo
+echo "| writes | req/s | of read-only | p50 ms | p99 ms | requests | max VmRSS MiB |"
+echo "|---:|---:|---:|---:|---:|---|---:|"
+for p in 0 1 10 50; do
+    echo "| $p% | $(rps $p) | $(ratio "$(rps $p)" "$R0") | $(pct $p 50%) | $(pct $p 99%) | $(mixline $p) | $(( $(cat "$T/rss.$p") / 1024 )) |"
+done
+echo
+echo "Peak resident memory over all mixes (VmHWM, reset after the login): $((HWM / 1024)) MiB"
+echo "(with the login's argon2id hash: $((LOGIN_HWM / 1024)) MiB). Served results after the storm equal"
+echo "a full rescore by another process (\`kaohe results --allow-missing\`): **$SAME**."
+echo "Lines the server wrote to stderr: $ERRLINES (each full build of the year writes one;"
+echo "the first read builds it): $(head -3 "$T/serve.err" | sed 's/^kaohe serve: //' | tr '\n' ';')"
+echo
+echo "One write applied to the scored year (\`$APPLY\`, $WRITES writes of random"
+echo "entries, same process), against the full rebuild every write cost before:"
+echo
+echo "| units | edit + rescore + re-rank ms (p50 / p99) | refresh of both bodies ms (p50 / p99) | of which the results page (p50) | one write, total ms (p50 / p99) | rebuild: load + score + render & compress ms |"
+echo "|---:|---:|---:|---:|---:|---:|"
+for n in "$UNITS" "$BIG"; do
+    f=$T/apply.$n
+    echo "| $n | $(fig "$f" edit_ms p50) / $(fig "$f" edit_ms p99) | $(fig "$f" refresh_ms p50) / $(fig "$f" refresh_ms p99) | $(fig "$f" refresh_page_ms p50) | $(fig "$f" apply_ms p50) / $(fig "$f" apply_ms p99) | $(one "$f" rebuild_load_ms) + $(one "$f" rebuild_score_ms) + $(awk '$1 == "rebuild_render_compress_ms" {print $2}' "$f") |"
+done
+echo
+echo "Bodies at $UNITS units: $(sed -n 's/^rebuild_render_compress_ms [0-9.]* //p' "$T/apply.$UNITS");"
+echo "incremental result equals a full rescore after the writes: $(sed -n 's/incremental_equals_full=//p' "$T/apply.$UNITS") ($UNITS), $(sed -n 's/incremental_equals_full=//p' "$T/apply.$BIG") ($BIG)."
+} | tee "$OUT/deadline.md"
+
+# ---- targets
+miss=0
+r=$(awk -v a="$(rps 10)" -v b="$R0" 'BEGIN { print (a >= 0.5 * b) }')
+[ "$r" = 1 ] || { echo "bench/deadline: MISSED: 10% writes below 50% of read-only" >&2; miss=1; }
+r=$(awk -v a="$(pct 10 99%)" 'BEGIN { print (a < 50) }')
+[ "$r" = 1 ] || { echo "bench/deadline: MISSED: 10% writes p99 >= 50 ms" >&2; miss=1; }
+[ "$HWM" -lt $((50 * 1024)) ] || { echo "bench/deadline: MISSED: resident memory >= 50 MB" >&2; miss=1; }
+r=$(awk -v a="$(fig "$T/apply.$UNITS" apply_ms p50)" 'BEGIN { print (a < 5) }')
+[ "$r" = 1 ] || { echo "bench/deadline: MISSED: one write applied in >= 5 ms ($UNITS units)" >&2; miss=1; }
+[ "$SAME" = yes ] || { echo "bench/deadline: MISSED: served results differ from a full rescore" >&2; miss=1; }
+[ $miss = 0 ] && echo "bench/deadline: all targets met" >&2
+exit $miss

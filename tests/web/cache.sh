@@ -1,0 +1,162 @@
+#!/bin/sh
+# tests/web/cache.sh KAOHE - the results cache of `kaohe serve` under
+# writes (web_cache.c): after every PUT of an entry through the server
+# (answered 200) the very next GET of the results JSON, identity and
+# gzip, equals `kaohe results --allow-missing` computed from the store by
+# another process (no stale read, the incremental result equals a full
+# rescore); the same after a change made by another process (the CLI:
+# the server must notice and rebuild), after records added and removed
+# through the inspection form, after a refused (stale) PUT and after an
+# entry removed by emptying its input; the results page shows the new
+# total; a unit's entry GET shows its new score.
+# Run from the repository root.
+set -u
+K=$1
+T=$(mktemp -d)
+PID=
+cleanup() {
+    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+export KAOHE_USER=setup
+DB=$T/t.db
+{
+    $K init --db "$DB" &&
+    $K rubric import rubrics/ideology-2020.yaml --db "$DB" &&
+    $K year open 2025 --rubric ideology-2020 --db "$DB" &&
+    $K import assessment examples/college-2025.yaml --db "$DB" &&
+    $K year advance 2025 --db "$DB" &&
+    $K year advance 2025 --db "$DB" &&
+    echo password123 | $K user add admin1 --role admin --db "$DB"
+} >"$T/setup.log" 2>&1 || { cat "$T/setup.log"; echo "FAIL: setup"; exit 1; }
+
+. tests/web/serve.inc
+start_server "$DB"
+
+curl -s -o "$T/body" -c "$T/jar" -H 'Content-Type: application/json' \
+    --data-binary '{"user":"admin1","password":"password123"}' "$B/api/v1/login"
+A=$(sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p' "$T/body")
+[ -n "$A" ] || { echo "FAIL: login"; exit 1; }
+
+# The served results (identity and gzip) against a full computation.
+check() { # check WHAT
+    curl -s -o "$T/got.json" -b "$T/jar" "$B/api/v1/years/2025/results"
+    curl -s -o "$T/got.gz" -b "$T/jar" -H 'Accept-Encoding: gzip' \
+        "$B/api/v1/years/2025/results"
+    $K results --year 2025 --format json --allow-missing --db "$DB" \
+        >"$T/want.json" 2>"$T/want.err" || { fail "$1: kaohe results: $(cat "$T/want.err")"; return; }
+    cmp -s "$T/got.json" "$T/want.json" ||
+        fail "$1: served results differ from a full rescore: $(diff "$T/want.json" "$T/got.json" | head -5 | tr '\n' ' ')"
+    gzip -dc "$T/got.gz" 2>/dev/null | cmp -s - "$T/want.json" ||
+        fail "$1: gzip results differ from a full rescore"
+}
+put() { # put UNIT ITEM INPUTS-JSON VERSION -> status
+    curl -s -o "$T/body" -w '%{http_code}' -b "$T/jar" -X PUT \
+        -H "X-CSRF-Token: $A" -H 'Content-Type: application/json' \
+        --data-binary "{\"inputs\":$3,\"note\":\"cache test\",\"version\":$4}" \
+        "$B/api/v1/years/2025/entries/$1/$2/inspection"
+}
+version() { # version UNIT ITEM -> the entry's version
+    curl -s -b "$T/jar" "$B/api/v1/years/2025/entries/$1/$2/inspection" |
+        sed -n 's/.*"version":\([0-9]*\).*/\1/p'
+}
+
+check "before any write"
+total_of() { # total_of UNIT (from the last served JSON)
+    grep "\"id\": \"$1\", \"name\"" "$T/got.json" | head -1 |
+        sed -n 's/.*"total": \([0-9.]*\).*/\1/p'
+}
+jd0=$(total_of jd)
+
+# Writes that move units across the ranking lists and the bottom edge:
+# counts, judgements, choices and checks of faculties and offices.
+n=0
+for w in 'jd 1.3 {"meetings":0,"proofs":0}' \
+         'jd 2.2 {"rating":0}' \
+         'zzb 1.2 {"report":"none"}' \
+         'zzb 1.1 {"documents":false}' \
+         'xx 1.3 {"meetings":9,"proofs":9}' \
+         'gh 1.2 {"report":"none"}' \
+         'jd 2.2 {"rating":4}' \
+         'tsg 1.1 {"documents":false}' \
+         'dzb 1.3 {"meetings":0,"proofs":0}' \
+         'zzb 1.2 {"report":"on_time"}'; do
+    set -- $w
+    n=$((n + 1))
+    v=$(version "$1" "$2")
+    s=$(put "$1" "$2" "$3" "$v")
+    [ "$s" = 200 ] || { fail "PUT $n ($1 $2): $s $(cat "$T/body")"; continue; }
+    check "after PUT $n ($1 $2 $3)"
+done
+jd1=$(total_of jd)
+[ "$jd0" != "$jd1" ] || fail "jd's total did not change ($jd0): the writes were not real"
+
+# The results page shows the new total too.
+curl -s -o "$T/page" -b "$T/jar" "$B/years/2025/results"
+grep -q "$jd1" "$T/page" || fail "results page does not show jd's new total $jd1"
+
+# An entry GET scores the stored inputs.
+curl -s -o "$T/body" -b "$T/jar" "$B/api/v1/years/2025/entries/jd/1.3/inspection"
+grep -q '"score":0[,}]' "$T/body" || fail "entry GET: jd 1.3 should score 0: $(cat "$T/body")"
+
+# A stale version is refused and changes nothing.
+s=$(put jd 1.3 '{"meetings":5}' 1)
+[ "$s" = 409 ] || fail "stale PUT: expected 409, got $s"
+check "after a refused PUT"
+
+# Another process changes the store: the server notices.
+$K entry set --year 2025 --unit jd --item 1.3 --phase inspection \
+    --input meetings=4 --input proofs=1 --note cli --db "$DB" >"$T/cli.log" 2>&1 ||
+    fail "kaohe entry set: $(cat "$T/cli.log")"
+check "after a change by another process"
+s=$(put jd 1.3 '{"meetings":1}' "$(version jd 1.3)")
+[ "$s" = 200 ] || fail "PUT after the CLI change: $s"
+check "a PUT after the rebuild"
+
+# Removing an input (null) through the API.
+s=$(put xx 1.3 '{"meetings":null}' "$(version xx 1.3)")
+[ "$s" = 200 ] || fail "PUT removing an input: $s $(cat "$T/body")"
+check "after removing an input"
+
+# Records through the inspection form: added, then removed.
+U=/years/2025/units/gh
+s=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/jar" \
+    -d "csrf=$A&type=negative&points=7&reason=cache" "$B$U/records")
+[ "$s" = 303 ] || fail "add a negative record: $s"
+check "after a negative record"
+s=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/jar" \
+    -d "csrf=$A&type=bonus&points=1.5&reason=cache" "$B$U/records")
+[ "$s" = 303 ] || fail "add a bonus record: $s"
+check "after a bonus record"
+ref=$(curl -s -b "$T/jar" "$B$U/inspection" |
+      sed -n 's/.*id="record-remove-negative-\([0-9]*\)".*/negative-\1/p' | head -1)
+if [ -n "$ref" ]; then
+    s=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/jar" \
+        -d "csrf=$A&reason=undo" "$B$U/records/$ref/remove")
+    [ "$s" = 303 ] || fail "remove the negative record: $s"
+    check "after removing a record"
+else
+    fail "no negative record to remove on the form"
+fi
+
+# An entry saved through the HTML form (POST, then the redirect).
+v=$(version zzb 1.3)
+s=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/jar" \
+    -d "csrf=$A&version=$v&in_meetings=1&in_proofs=0&note=form" \
+    "$B/years/2025/units/zzb/inspection/1.3")
+[ "$s" = 303 ] || fail "form save: $s"
+check "after a form save"
+
+# Writes through the server were applied, not rebuilt: the year was
+# built from the store twice (at the first read and after the CLI's
+# change), and no write failed to apply.
+builds=$(grep -c 'results built from the store' "$T/serve.err")
+[ "$builds" = 2 ] || fail "expected 2 full builds, got $builds: $(cat "$T/serve.err")"
+grep -q 'not applied' "$T/serve.err" && fail "a write was not applied: $(cat "$T/serve.err")"
+
+[ $fails = 0 ] && echo "ok: web cache"
+[ $fails = 0 ]
