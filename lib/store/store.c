@@ -26,14 +26,28 @@ int kh_store_latest_version(void)
 
 kh_status kh_store_db_fail(kh_store *s, kh_err *e, const char *what)
 {
-    int rc = s && s->db ? sqlite3_errcode(s->db) : SQLITE_ERROR;
-    const char *msg = s && s->db ? sqlite3_errmsg(s->db) : "no database";
-    if (rc == SQLITE_NOMEM)
+    int rc = s && s->db ? kh_db_errcode(s->db) : KH_DB_ERROR;
+    const char *msg = s && s->db ? kh_db_errmsg(s->db) : "no database";
+    switch (rc) {
+    case KH_DB_NOMEM:
         return kh_err_fail(e, KH_ENOMEM, "out of memory while %s", what);
-    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+    case KH_DB_BUSY:
+    case KH_DB_RETRY:
         return kh_err_fail(e, KH_EDB,
                            "database is busy (another writer) while %s", what);
-    return kh_err_fail(e, KH_EDB, "database error while %s: %s", what, msg);
+    case KH_DB_FULL:
+        return kh_err_fail(e, KH_EIO, "disk full while %s", what);
+    case KH_DB_IOERR:
+        return kh_err_fail(e, KH_EIO, "I/O error while %s: %s", what, msg);
+    case KH_DB_CORRUPT:
+        return kh_err_fail(e, KH_EDB, "database is damaged (%s) while %s",
+                           msg, what);
+    case KH_DB_NOTADB:
+        return kh_err_fail(e, KH_EDB, "not a database file while %s", what);
+    default:
+        return kh_err_fail(e, KH_EDB, "database error while %s: %s", what,
+                           msg);
+    }
 }
 
 kh_status kh_store_need_tx(kh_store *s, kh_err *e)
@@ -43,27 +57,27 @@ kh_status kh_store_need_tx(kh_store *s, kh_err *e)
     return kh_err_fail(e, KH_ESTATE, "internal: write outside a transaction");
 }
 
-int kh_store_bind_str(sqlite3_stmt *st, int col, const char *s)
+int kh_store_bind_str(kh_db_stmt *st, int col, const char *s)
 {
     if (!s)
-        return sqlite3_bind_null(st, col);
-    return sqlite3_bind_text(st, col, s, -1, SQLITE_TRANSIENT);
+        return kh_db_bind_null(st, col);
+    return kh_db_bind_text(st, col, s, -1);
 }
 
-const char *kh_store_col_str(sqlite3_stmt *st, int col)
+const char *kh_store_col_str(kh_db_stmt *st, int col)
 {
     /* NULL for SQL NULL; text (even empty) is never NULL short of running
      * out of memory. */
-    return (const char *)sqlite3_column_text(st, col);
+    return kh_db_column_text(st, col);
 }
 
-kh_status kh_store_stmt(kh_store *s, const char *sql, sqlite3_stmt **out,
+kh_status kh_store_stmt(kh_store *s, const char *sql, kh_db_stmt **out,
                         kh_err *e)
 {
     for (size_t i = 0; i < s->ncache; i++) {
         if (s->cache[i].sql == sql) {
-            sqlite3_reset(s->cache[i].st);
-            sqlite3_clear_bindings(s->cache[i].st);
+            kh_db_reset(s->cache[i].st);
+            kh_db_clear_bindings(s->cache[i].st);
             *out = s->cache[i].st;
             return KH_OK;
         }
@@ -76,9 +90,8 @@ kh_status kh_store_stmt(kh_store *s, const char *sql, sqlite3_stmt **out,
         s->cache = nc;
         s->acache = na;
     }
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
-                           NULL) != SQLITE_OK)
+    kh_db_stmt *st = NULL;
+    if (kh_db_prepare_persistent(s->db, sql, &st) != KH_DB_OK)
         return kh_store_db_fail(s, e, "preparing a statement");
     s->cache[s->ncache].sql = sql;
     s->cache[s->ncache].st = st;
@@ -87,12 +100,12 @@ kh_status kh_store_stmt(kh_store *s, const char *sql, sqlite3_stmt **out,
     return KH_OK;
 }
 
-kh_status kh_store_exec(kh_store *s, sqlite3_stmt *st, kh_err *e,
+kh_status kh_store_exec(kh_store *s, kh_db_stmt *st, kh_err *e,
                         const char *what)
 {
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+    int rc = kh_db_step(st);
+    kh_db_reset(st);
+    if (rc == KH_DB_DONE || rc == KH_DB_ROW)
         return KH_OK;
     return kh_store_db_fail(s, e, what);
 }
@@ -109,7 +122,7 @@ void kh_store_sha256_hex(const void *data, size_t len,
 static kh_status exec_sql(kh_store *s, const char *sql, kh_err *e,
                           const char *what)
 {
-    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    if (kh_db_exec(s->db, sql) != KH_DB_OK)
         return kh_store_db_fail(s, e, what);
     return KH_OK;
 }
@@ -117,14 +130,14 @@ static kh_status exec_sql(kh_store *s, const char *sql, kh_err *e,
 /* Reads one integer pragma. */
 static kh_status pragma_int(kh_store *s, const char *sql, int *out, kh_err *e)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    kh_db_stmt *st = NULL;
+    if (kh_db_prepare(s->db, sql, &st) != KH_DB_OK)
         return kh_store_db_fail(s, e, "reading the schema version");
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW)
+    int rc = kh_db_step(st);
+    if (rc == KH_DB_ROW)
+        *out = kh_db_column_int(st, 0);
+    kh_db_finalize(st);
+    if (rc != KH_DB_ROW)
         return kh_store_db_fail(s, e, "reading the schema version");
     return KH_OK;
 }
@@ -234,19 +247,16 @@ kh_status kh_store_open(const char *path, unsigned flags, kh_err *e,
         kh_store_close(s);
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
     }
-    int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-    if (flags & KH_STORE_CREATE)
-        oflags |= SQLITE_OPEN_CREATE;
-    if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
+    unsigned oflags = (flags & KH_STORE_CREATE) ? KH_DB_OPEN_CREATE : 0;
+    if (kh_db_open(path, oflags, &s->db) != KH_DB_OK) {
         kh_status st = s->db
             ? kh_err_fail(e, KH_EDB, "%s: cannot open database: %s", path,
-                          sqlite3_errmsg(s->db))
+                          kh_db_errmsg(s->db))
             : kh_err_fail(e, KH_ENOMEM, "out of memory");
         kh_store_close(s);
         return st;
     }
-    sqlite3_extended_result_codes(s->db, 0);
-    sqlite3_busy_timeout(s->db, KH_STORE_BUSY_MS);
+    kh_db_busy_timeout(s->db, KH_STORE_BUSY_MS);
     kh_status st;
     int app = 0, v = 0;
     /* Reading the header first tells a non-database file apart. */
@@ -283,16 +293,16 @@ void kh_store_close(kh_store *s)
 {
     if (!s)
         return;
+    /* Closing ends the transaction anyway; nothing to report to. */
     if (s->depth > 0 && s->db)
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        (void)kh_db_rollback(s->db);
     for (size_t i = 0; i < s->ncache; i++)
-        sqlite3_finalize(s->cache[i].st);
+        kh_db_finalize(s->cache[i].st);
     for (size_t i = 0; i < s->nrcache; i++)
         kh_rubric_free(s->rcache[i].r);
     free(s->rcache);
     free(s->cache);
-    if (s->db)
-        sqlite3_close_v2(s->db);
+    kh_db_close(s->db);
     free(s->path);
     free(s->data_dir);
     free(s);
@@ -301,12 +311,12 @@ void kh_store_close(kh_store *s)
 int kh_store_version(const kh_store *s)
 {
     int v = 0;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) ==
-            SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
+    kh_db_stmt *st = NULL;
+    if (kh_db_prepare(s->db, "PRAGMA user_version", &st) ==
+            KH_DB_OK &&
+        kh_db_step(st) == KH_DB_ROW)
+        v = kh_db_column_int(st, 0);
+    kh_db_finalize(st);
     return v;
 }
 
@@ -324,8 +334,8 @@ const char *kh_store_data_dir(const kh_store *s)
 
 kh_status kh_store_begin(kh_store *s, kh_err *e)
 {
-    const char *sql = s->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT kh_sp";
-    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    int rc = s->depth == 0 ? kh_db_begin(s->db) : kh_db_savepoint(s->db);
+    if (rc != KH_DB_OK)
         return kh_store_db_fail(s, e, "starting a transaction");
     s->depth++;
     return KH_OK;
@@ -335,8 +345,8 @@ kh_status kh_store_commit(kh_store *s, kh_err *e)
 {
     if (s->depth <= 0)
         return kh_err_fail(e, KH_ESTATE, "internal: commit without begin");
-    const char *sql = s->depth == 1 ? "COMMIT" : "RELEASE kh_sp";
-    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+    int rc = s->depth == 1 ? kh_db_commit(s->db) : kh_db_release(s->db);
+    if (rc != KH_DB_OK) {
         kh_status st = kh_store_db_fail(s, e, "committing");
         kh_store_rollback(s);
         return st;
@@ -349,11 +359,12 @@ void kh_store_rollback(kh_store *s)
 {
     if (s->depth <= 0)
         return;
+    /* A failed rollback leaves nothing better to do: the engine rolls
+     * the transaction back itself when it cannot. */
     if (s->depth == 1)
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        (void)kh_db_rollback(s->db);
     else
-        sqlite3_exec(s->db, "ROLLBACK TO kh_sp; RELEASE kh_sp", NULL, NULL,
-                     NULL);
+        (void)kh_db_rollback_to(s->db);
     s->depth--;
 }
 

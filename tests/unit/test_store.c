@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include <sqlite3.h>
+#include "db.h"
 #include "kaohe/store.h"
 #include "kaohe/report.h"
 #include "kaohe/rubric_diff.h"
@@ -953,7 +953,7 @@ static void test_snapshot(void **state)
     /* The stored data changing underneath (only possible behind kaohe's
      * back) does not change the published figures. */
     expect_ok(kh_store_begin(s, e), e);
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     expect_ok(kh_store_stmt(s, "UPDATE entry SET inputs = '{\"plan\": false}'"
                                " WHERE unit = 'jd' AND item = '1.1'",
                             &st, e),
@@ -1108,7 +1108,7 @@ static void test_stored_values_checked(void **state)
                                   "\"1.2\": 2, \"1.3\": 0,"));
     free(again);
     /* Altered behind kaohe's back. */
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     expect_ok(kh_store_begin(s, e), e);
     expect_ok(kh_store_stmt(s, "UPDATE entry SET inputs = '{\"meetings\": -1}'"
                                " WHERE year = 2025 AND unit = 'jd' AND"

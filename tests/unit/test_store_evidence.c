@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include <sqlite3.h>
+#include "db.h"
 #include <zip.h>
 #include "kaohe/store.h"
 #include "kaohe/store_evidence.h"
@@ -26,9 +26,8 @@
 
 static void sql(kh_store *s, const char *q)
 {
-    char *msg = NULL;
-    if (sqlite3_exec(s->db, q, NULL, NULL, &msg) != SQLITE_OK)
-        fail_msg("%s: %s", q, msg);
+    if (kh_db_exec(s->db, q) != KH_DB_OK)
+        fail_msg("%s: %s", q, kh_db_errmsg(s->db));
 }
 
 /* Year 2025 in inspection with units and three entries, written
@@ -339,16 +338,15 @@ static kh_status collect(void *ctx, const kh_evidence_row *r)
 
 static size_t audit_count(fx *f, const char *action)
 {
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(f->s->db,
+    kh_db_stmt *st;
+    assert_int_equal(kh_db_prepare(f->s->db,
                                         "SELECT count(*) FROM audit WHERE"
-                                        " action = ?",
-                                        -1, &st, NULL),
-                     SQLITE_OK);
-    sqlite3_bind_text(st, 1, action, -1, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    size_t n = (size_t)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+                                        " action = ?", &st),
+                     KH_DB_OK);
+    kh_db_bind_text(st, 1, action, -1);
+    assert_int_equal(kh_db_step(st), KH_DB_ROW);
+    size_t n = (size_t)kh_db_column_int64(st, 0);
+    kh_db_finalize(st);
     return n;
 }
 
