@@ -63,6 +63,19 @@ const char *kh_db_errmsg(const kh_db *db);
  * (DDL, pragmas, BEGIN/COMMIT). */
 int kh_db_exec(kh_db *db, const char *sql);
 
+/* Runs schema DDL written for SQLite (migrations); on PostgreSQL the
+ * column types are rewritten first (INTEGER PRIMARY KEY -> identity,
+ * INTEGER -> BIGINT, BLOB -> BYTEA). */
+int kh_db_exec_schema(kh_db *db, const char *sql);
+
+/* The store's schema version and application id (SQLite: PRAGMA
+ * user_version and application_id; PostgreSQL: table kaohe_schema, 0 and
+ * 0 when it does not exist). */
+int kh_db_get_version(kh_db *db, int *version, int *app_id);
+int kh_db_set_version(kh_db *db, int version, int app_id);
+/* Number of tables in the database (the current schema on PostgreSQL). */
+int kh_db_count_tables(kh_db *db, int64_t *n);
+
 /* Prepares one statement, written for SQLite with ? placeholders; the
  * caller owns *out (kh_db_finalize).  A persistent statement is kept for
  * the life of the connection (the store's cache). */

@@ -27,6 +27,8 @@ int kh_store_latest_version(void)
 kh_status kh_store_db_fail(kh_store *s, kh_err *e, const char *what)
 {
     int rc = s && s->db ? kh_db_errcode(s->db) : KH_DB_ERROR;
+    /* Busy, full, damaged and I/O are the machine's trouble, not the
+     * input's: KH_EDB (exit status 3). */
     const char *msg = s && s->db ? kh_db_errmsg(s->db) : "no database";
     switch (rc) {
     case KH_DB_NOMEM:
@@ -36,9 +38,9 @@ kh_status kh_store_db_fail(kh_store *s, kh_err *e, const char *what)
         return kh_err_fail(e, KH_EDB,
                            "database is busy (another writer) while %s", what);
     case KH_DB_FULL:
-        return kh_err_fail(e, KH_EIO, "disk full while %s", what);
+        return kh_err_fail(e, KH_EDB, "disk full while %s", what);
     case KH_DB_IOERR:
-        return kh_err_fail(e, KH_EIO, "I/O error while %s: %s", what, msg);
+        return kh_err_fail(e, KH_EDB, "I/O error while %s: %s", what, msg);
     case KH_DB_CORRUPT:
         return kh_err_fail(e, KH_EDB, "database is damaged (%s) while %s",
                            msg, what);
@@ -127,21 +129,6 @@ static kh_status exec_sql(kh_store *s, const char *sql, kh_err *e,
     return KH_OK;
 }
 
-/* Reads one integer pragma. */
-static kh_status pragma_int(kh_store *s, const char *sql, int *out, kh_err *e)
-{
-    kh_db_stmt *st = NULL;
-    if (kh_db_prepare(s->db, sql, &st) != KH_DB_OK)
-        return kh_store_db_fail(s, e, "reading the schema version");
-    int rc = kh_db_step(st);
-    if (rc == KH_DB_ROW)
-        *out = kh_db_column_int(st, 0);
-    kh_db_finalize(st);
-    if (rc != KH_DB_ROW)
-        return kh_store_db_fail(s, e, "reading the schema version");
-    return KH_OK;
-}
-
 /* ---- time ---------------------------------------------------------- */
 
 void kh_store_set_time(kh_store *s, int64_t unix_seconds)
@@ -172,54 +159,187 @@ void kh_store_today(const kh_store *s, char buf[KH_STORE_DATE_SZ])
 
 /* ---- opening ------------------------------------------------------- */
 
+/* Applies the migrations after version v, in one transaction. */
 static kh_status migrate(kh_store *s, kh_err *e)
 {
-    int v = 0;
-    kh_status st = pragma_int(s, "PRAGMA user_version", &v, e);
+    int latest = kh_store_latest_version(), v = 0, app = 0;
+    kh_status st = kh_store_begin(s, e);
     if (st != KH_OK)
         return st;
-    int latest = kh_store_latest_version();
-    if (v > latest)
-        return kh_err_fail(e, KH_EDB,
-                           "%s: database schema version %d is newer than "
-                           "this kaohe knows (%d)",
-                           s->path, v, latest);
-    if (v == latest)
-        return KH_OK;
-    if (v == 0) {
-        /* A fresh store must be an empty file, not someone else's. */
-        int tables = 0;
-        st = pragma_int(s, "SELECT count(*) FROM sqlite_master", &tables, e);
-        if (st != KH_OK)
-            return st;
-        if (tables > 0)
-            return kh_err_fail(e, KH_EDB, "%s: not a kaohe database",
-                               s->path);
-    }
-    if ((st = kh_store_begin(s, e)) != KH_OK)
-        return st;
     /* Another process may have migrated while we waited for the lock. */
-    if ((st = pragma_int(s, "PRAGMA user_version", &v, e)) != KH_OK)
+    if (kh_db_get_version(s->db, &v, &app) != KH_DB_OK) {
+        st = kh_store_db_fail(s, e, "reading the schema version");
         goto fail;
+    }
     for (int i = v; i < latest; i++) {
         char what[64];
         snprintf(what, sizeof what, "applying schema migration %d", i + 1);
-        if ((st = exec_sql(s, kh_store_migrations[i], e, what)) != KH_OK)
+        if (kh_db_exec_schema(s->db, kh_store_migrations[i]) != KH_DB_OK ||
+            kh_db_set_version(s->db, i + 1, KH_STORE_APP_ID) != KH_DB_OK) {
+            st = kh_store_db_fail(s, e, what);
             goto fail;
-        char sql[64];
-        /* Pragmas take no parameters; i + 1 is our own integer. */
-        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", i + 1);
-        if ((st = exec_sql(s, sql, e, what)) != KH_OK)
-            goto fail;
+        }
     }
-    char sql[64];
-    snprintf(sql, sizeof sql, "PRAGMA application_id = %d", KH_STORE_APP_ID);
-    if ((st = exec_sql(s, sql, e, "marking the database")) != KH_OK)
-        goto fail;
     return kh_store_commit(s, e);
 fail:
     kh_store_rollback(s);
     return st;
+}
+
+/* A message naming why the store at s->path cannot be used, for a driver
+ * failure while opening it. */
+static kh_status open_fail(kh_store *s, kh_err *e)
+{
+    const char *p = s->path, *m = kh_db_errmsg(s->db);
+    switch (kh_db_errcode(s->db)) {
+    case KH_DB_NOTADB:
+        return kh_err_fail(e, KH_EDB, "%s: not a kaohe database (not a "
+                           "database file at all)", p);
+    case KH_DB_CORRUPT:
+        return kh_err_fail(e, KH_EDB, "%s: the database is damaged (%s); "
+                           "restore it from a backup", p, m);
+    case KH_DB_BUSY:
+        return kh_err_fail(e, KH_EDB, "%s: the database is busy (another "
+                           "program holds a lock); try again", p);
+    case KH_DB_FULL:
+        return kh_err_fail(e, KH_EDB, "%s: disk full", p);
+    case KH_DB_IOERR:
+        return kh_err_fail(e, KH_EDB, "%s: I/O error: %s", p, m);
+    case KH_DB_AUTH:
+        return kh_err_fail(e, KH_EDB, "%s: access refused: %s", p, m);
+    case KH_DB_NOMEM:
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    default:
+        return kh_err_fail(e, KH_EDB, "%s: cannot open database: %s", p, m);
+    }
+}
+
+/* Reads the schema version and refuses what is not a kaohe store: a
+ * database of another program, one made by a newer kaohe, or (unless
+ * creating) an empty one. */
+static kh_status identify(kh_store *s, bool create, int *version, kh_err *e)
+{
+    int v = 0, app = 0;
+    int64_t tables = 0;
+    if (kh_db_get_version(s->db, &v, &app) != KH_DB_OK ||
+        (v == 0 && kh_db_count_tables(s->db, &tables) != KH_DB_OK))
+        return open_fail(s, e);
+    if ((v > 0 && app != KH_STORE_APP_ID) || (v == 0 && tables > 0))
+        return kh_err_fail(e, KH_EDB, "%s: not a kaohe database (a "
+                           "database of another program)", s->path);
+    if (v > kh_store_latest_version())
+        return kh_err_fail(e, KH_EDB,
+                           "%s: database schema version %d is newer than "
+                           "this kaohe knows (%d)",
+                           s->path, v, kh_store_latest_version());
+    if (v == 0 && !create)
+        return kh_err_fail(e, KH_EDB, "%s: not a kaohe database (an empty "
+                           "database; create a store with 'kaohe init')",
+                           s->path);
+    *version = v;
+    return KH_OK;
+}
+
+/* Whether path-wal exists and is not empty. */
+static bool wal_in_use(const char *path)
+{
+    char *wal = NULL;
+    struct stat sb;
+    if (asprintf(&wal, "%s-wal", path) < 0)
+        return true;   /* cannot tell: do not claim damage */
+    bool in_use = stat(wal, &sb) == 0 && sb.st_size > 0;
+    free(wal);
+    return in_use;
+}
+
+/* Refuses a missing or empty file before SQLite touches it: SQLite would
+ * silently treat either as a new database. */
+static kh_status check_file(const char *path, bool create, kh_err *e)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        if (create && errno == ENOENT)
+            return KH_OK;
+        return kh_err_fail(e, KH_ENOTFOUND,
+                           "%s: no such database (create it with "
+                           "'kaohe init')",
+                           path);
+    }
+    if (sb.st_size == 0 && !create)
+        return kh_err_fail(e, KH_EDB, "%s: not a kaohe database (an empty "
+                           "file; create a store with 'kaohe init')",
+                           path);
+    return KH_OK;
+}
+
+/* Reads one integer with a statement of no parameters. */
+static kh_status query_int(kh_store *s, const char *sql, int64_t *out,
+                           kh_err *e)
+{
+    kh_db_stmt *st = NULL;
+    if (kh_db_prepare(s->db, sql, &st) != KH_DB_OK)
+        return kh_store_db_fail(s, e, "opening");
+    int rc = kh_db_step(st);
+    *out = rc == KH_DB_ROW ? kh_db_column_int64(st, 0) : 0;
+    kh_db_finalize(st);
+    return rc == KH_DB_ROW ? KH_OK : kh_store_db_fail(s, e, "opening");
+}
+
+/* A file shorter than its header says lost pages.  Read through SQLite,
+ * not by opening the file: closing a second descriptor of it would drop
+ * the locks of this process's other connections.  While a WAL holds
+ * pages the count includes them, so only a file without one is judged. */
+static kh_status check_truncated(kh_store *s, const char *path, kh_err *e)
+{
+    struct stat sb;
+    int64_t pages = 0, psz = 0;
+    kh_status st;
+    if (wal_in_use(path) || stat(path, &sb) != 0)
+        return KH_OK;
+    if ((st = query_int(s, "PRAGMA page_count", &pages, e)) != KH_OK ||
+        (st = query_int(s, "PRAGMA page_size", &psz, e)) != KH_OK)
+        return st;
+    if ((int64_t)sb.st_size < pages * psz)
+        return kh_err_fail(e, KH_EDB, "%s: the database is damaged "
+                           "(truncated: %lld of %lld bytes)", s->path,
+                           (long long)sb.st_size, (long long)(pages * psz));
+    return KH_OK;
+}
+
+/* The connection target for messages: a URI without its password. */
+static char *shown_target(const char *path)
+{
+    char *t = strdup(path);
+    if (!t || !kh_db_is_uri(t))
+        return t;
+    char *auth = strstr(t, "://") + 3;
+    char *at = strchr(auth, '@'), *colon = strchr(auth, ':');
+    if (at && colon && colon < at)
+        memmove(colon, at, strlen(at) + 1);
+    char *pw = strstr(t, "password=");
+    if (pw) {
+        size_t keep = (size_t)(pw - t) + 9;
+        char *end = pw + 9 + strcspn(pw + 9, "&");
+        memmove(t + keep, "***", 3);
+        memmove(t + keep + 3, end, strlen(end) + 1);
+    }
+    return t;
+}
+
+/* SQLite's per-connection settings. */
+static kh_status lite_pragmas(kh_store *s, bool mem, kh_err *e)
+{
+    kh_status st;
+    if ((st = exec_sql(s, "PRAGMA foreign_keys = ON", e, "opening")) != KH_OK ||
+        (st = exec_sql(s, "PRAGMA synchronous = NORMAL", e, "opening")) !=
+            KH_OK ||
+        /* 32 MiB of page cache: a large import touches many pages. */
+        (st = exec_sql(s, "PRAGMA cache_size = -32768", e, "opening")) !=
+            KH_OK)
+        return st;
+    if (!mem)
+        return exec_sql(s, "PRAGMA journal_mode = WAL", e, "switching to WAL");
+    return KH_OK;
 }
 
 kh_status kh_store_open(const char *path, unsigned flags, kh_err *e,
@@ -228,53 +348,37 @@ kh_status kh_store_open(const char *path, unsigned flags, kh_err *e,
     *out = NULL;
     if (sodium_init() < 0)
         return kh_err_fail(e, KH_EDB, "cannot initialise libsodium");
-    bool mem = strcmp(path, ":memory:") == 0;
-    if (!mem && !(flags & KH_STORE_CREATE)) {
-        struct stat sb;
-        if (stat(path, &sb) != 0)
-            return kh_err_fail(e, KH_ENOTFOUND,
-                               "%s: no such database (create it with "
-                               "'kaohe init')",
-                               path);
-    }
+    bool pg = kh_db_is_uri(path);
+    bool mem = !pg && strcmp(path, ":memory:") == 0;
+    /* Only `kaohe init` creates a store (and tests, in memory). */
+    bool create = mem || (flags & KH_STORE_CREATE);
+    kh_status st;
+    if (!pg && !mem && (st = check_file(path, create, e)) != KH_OK)
+        return st;
     kh_store *s = calloc(1, sizeof *s);
     if (!s)
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
-    s->path = strdup(path);
-    if (!mem && s->path && asprintf(&s->data_dir, "%s.data", path) < 0)
+    s->path = shown_target(path);
+    if (!mem && !pg && s->path &&
+        asprintf(&s->data_dir, "%s.data", path) < 0)
         s->data_dir = NULL;
-    if (!s->path || (!mem && !s->data_dir)) {
+    if (!s->path || (!mem && !pg && !s->data_dir)) {
         kh_store_close(s);
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
     }
-    unsigned oflags = (flags & KH_STORE_CREATE) ? KH_DB_OPEN_CREATE : 0;
-    if (kh_db_open(path, oflags, &s->db) != KH_DB_OK) {
-        kh_status st = s->db
-            ? kh_err_fail(e, KH_EDB, "%s: cannot open database: %s", path,
-                          kh_db_errmsg(s->db))
-            : kh_err_fail(e, KH_ENOMEM, "out of memory");
+    int v = 0;
+    if (kh_db_open(path, create ? KH_DB_OPEN_CREATE : 0, &s->db) !=
+        KH_DB_OK) {
+        st = s->db ? open_fail(s, e)
+                   : kh_err_fail(e, KH_ENOMEM, "out of memory");
         kh_store_close(s);
         return st;
     }
     kh_db_busy_timeout(s->db, KH_STORE_BUSY_MS);
-    kh_status st;
-    int app = 0, v = 0;
-    /* Reading the header first tells a non-database file apart. */
-    if (pragma_int(s, "PRAGMA application_id", &app, NULL) != KH_OK ||
-        pragma_int(s, "PRAGMA user_version", &v, NULL) != KH_OK ||
-        (v > 0 && app != KH_STORE_APP_ID)) {
-        kh_store_close(s);
-        return kh_err_fail(e, KH_EDB, "%s: not a kaohe database", path);
-    }
-    if ((st = exec_sql(s, "PRAGMA foreign_keys = ON", e, "opening")) != KH_OK ||
-        (st = exec_sql(s, "PRAGMA synchronous = NORMAL", e, "opening")) !=
-            KH_OK ||
-        /* 32 MiB of page cache: a large import touches many pages. */
-        (st = exec_sql(s, "PRAGMA cache_size = -32768", e, "opening")) !=
-            KH_OK ||
-        (!mem && (st = exec_sql(s, "PRAGMA journal_mode = WAL", e,
-                                "switching to WAL")) != KH_OK) ||
-        (st = migrate(s, e)) != KH_OK) {
+    if ((st = identify(s, create, &v, e)) != KH_OK ||
+        (!pg && !mem && (st = check_truncated(s, path, e)) != KH_OK) ||
+        (!pg && (st = lite_pragmas(s, mem, e)) != KH_OK) ||
+        (v < kh_store_latest_version() && (st = migrate(s, e)) != KH_OK)) {
         kh_store_close(s);
         return st;
     }
@@ -282,8 +386,25 @@ kh_status kh_store_open(const char *path, unsigned flags, kh_err *e,
     return KH_OK;
 }
 
+kh_status kh_store_set_data_dir(kh_store *s, const char *dir, kh_err *e)
+{
+    char *d = strdup(dir);
+    if (!d)
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    free(s->data_dir);
+    s->data_dir = d;
+    return KH_OK;
+}
+
+bool kh_store_is_postgres(const kh_store *s)
+{
+    return kh_db_engine_of(s->db) == KH_DB_POSTGRES;
+}
+
 kh_status kh_store_set_cache_kib(kh_store *s, int kib, kh_err *e)
 {
+    if (kh_db_engine_of(s->db) != KH_DB_SQLITE)
+        return KH_OK;    /* the server's shared buffers */
     char sql[48];
     snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", kib > 0 ? kib : 1);
     return exec_sql(s, sql, e, "setting the page cache");
@@ -310,13 +431,9 @@ void kh_store_close(kh_store *s)
 
 int kh_store_version(const kh_store *s)
 {
-    int v = 0;
-    kh_db_stmt *st = NULL;
-    if (kh_db_prepare(s->db, "PRAGMA user_version", &st) ==
-            KH_DB_OK &&
-        kh_db_step(st) == KH_DB_ROW)
-        v = kh_db_column_int(st, 0);
-    kh_db_finalize(st);
+    int v = 0, app = 0;
+    if (kh_db_get_version(s->db, &v, &app) != KH_DB_OK)
+        return 0;
     return v;
 }
 
