@@ -103,6 +103,7 @@ int kh_cmd_export_doc(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"year", required_argument, NULL, 'y'},
         {"output", required_argument, NULL, 'o'},
         {"what", required_argument, NULL, 'w'},
@@ -255,6 +256,7 @@ int kh_cmd_compare(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"years", required_argument, NULL, OPT_YEARS},
         {"format", required_argument, NULL, 'f'},
         {"chart", required_argument, NULL, OPT_CHART},

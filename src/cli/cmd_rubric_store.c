@@ -91,6 +91,7 @@ int kh_cmd_rubric_store(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"as", required_argument, NULL, KH_OPT_AS},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},

@@ -14,7 +14,8 @@
 static void serve_help(void)
 {
     printf(
-        "Usage: kaohe serve [--db FILE] [--listen ADDR:PORT]\n"
+        "Usage: kaohe serve [--db FILE|URI] [--data-dir DIR]\n"
+        "                   [--listen ADDR:PORT]\n"
         "                   [--behind-tls-proxy]\n"
         "\n"
         "Serves the assessment over HTTP: pages in Chinese for admins,\n"
@@ -24,7 +25,10 @@ static void serve_help(void)
         "\n"
         "Options:\n"
         "      --db FILE           the store (default: $KAOHE_DB, else\n"
-        "                          ./kaohe.db)\n"
+        "                          ./kaohe.db), or a postgresql:// URI\n"
+        "      --data-dir DIR      evidence files (default: $KAOHE_DATA_DIR,\n"
+        "                          else FILE.data); with PostgreSQL a\n"
+        "                          directory every instance shares\n"
         "      --listen ADDR:PORT  where to listen (default 127.0.0.1:8080;\n"
         "                          port 0 picks a free one, printed at start)\n"
         "      --behind-tls-proxy  served over HTTPS by a reverse proxy: the\n"
@@ -36,11 +40,13 @@ int kh_cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, 'd'},
+        {"data-dir", required_argument, NULL, 'D'},
         {"listen", required_argument, NULL, 'l'},
         {"behind-tls-proxy", no_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     const char *db = getenv("KAOHE_DB");
+    const char *data_dir = getenv("KAOHE_DATA_DIR");
     const char *listen = "127.0.0.1:8080";
     bool tls = false;
     int c;
@@ -49,6 +55,7 @@ int kh_cmd_serve(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': db = optarg; break;
+        case 'D': data_dir = optarg; break;
         case 'l': listen = optarg; break;
         case 't': tls = true; break;
         case 'h': serve_help(); return KH_EXIT_OK;
@@ -81,15 +88,18 @@ int kh_cmd_serve(int argc, char **argv)
     kh_web app;
     memset(&app, 0, sizeof app);
     app.db_path = strdup(db);
+    app.data_dir = data_dir && *data_dir ? strdup(data_dir) : NULL;
     app.secure_cookie = tls;
     const char *now = getenv("KAOHE_NOW");
     if (now && *now)
         app.fixed_now = strtoll(now, NULL, 10);
     app.sessions = web_sessions_new(WEB_SESSIONS_MAX);
-    if (!app.db_path || !app.sessions ||
+    if (!app.db_path || (data_dir && *data_dir && !app.data_dir) ||
+        !app.sessions ||
         pthread_key_create(&app.store_key, NULL) != 0) {
         fprintf(stderr, "kaohe serve: out of memory\n");
         free(app.db_path);
+        free(app.data_dir);
         web_sessions_free(app.sessions);
         return KH_EXIT_FAILURE;
     }
@@ -108,5 +118,6 @@ int kh_cmd_serve(int argc, char **argv)
     pthread_mutex_destroy(&app.stores_mu);
     pthread_mutex_destroy(&app.cache_mu);
     free(app.db_path);
+    free(app.data_dir);
     return rc;
 }

@@ -39,6 +39,10 @@ bool kh_cli_common_opt(kh_cli_ctx *c, int opt, const char *arg)
         c->actor = arg;
         return true;
     }
+    if (opt == KH_OPT_DATA_DIR) {
+        c->data_dir = arg;
+        return true;
+    }
     return false;
 }
 
@@ -59,6 +63,12 @@ int kh_cli_open(kh_cli_ctx *c, unsigned flags)
         c->db = env && *env ? env : "kaohe.db";
     }
     kh_status st = kh_store_open(c->db, flags, c->e, &c->store);
+    if (!c->data_dir) {
+        const char *env = getenv("KAOHE_DATA_DIR");
+        c->data_dir = env && *env ? env : NULL;
+    }
+    if (st == KH_OK && c->data_dir)
+        st = kh_store_set_data_dir(c->store, c->data_dir, c->e);
     if (st != KH_OK) {
         kh_cli_print_errors(c->e);
         kh_err_clear(c->e);
@@ -137,6 +147,7 @@ int kh_cmd_init(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     kh_cli_ctx c;
@@ -184,6 +195,7 @@ int kh_cmd_check(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     kh_cli_ctx c;
@@ -295,6 +307,7 @@ int kh_cmd_audit(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"year", required_argument, NULL, 'y'},
         {"unit", required_argument, NULL, 'u'},
         {"help", no_argument, NULL, 'h'},
@@ -399,6 +412,7 @@ int kh_cmd_results(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"year", required_argument, NULL, 'y'},
         {"format", required_argument, NULL, 'f'},
         {"allow-missing", no_argument, NULL, OPT_ALLOW_MISSING},
@@ -511,6 +525,7 @@ int kh_cmd_import(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"as", required_argument, NULL, KH_OPT_AS},
         {"year", required_argument, NULL, 'y'},
         {"progress", no_argument, NULL, OPT_PROGRESS},
@@ -612,6 +627,7 @@ int kh_cmd_export(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"year", required_argument, NULL, 'y'},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},

@@ -197,6 +197,7 @@ int kh_cmd_user(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"as", required_argument, NULL, KH_OPT_AS},
         {"role", required_argument, NULL, OPT_ROLE},
         {"unit", required_argument, NULL, OPT_UNIT},

@@ -85,6 +85,7 @@ int kh_cmd_year(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"as", required_argument, NULL, KH_OPT_AS},
         {"rubric", required_argument, NULL, 'r'},
         {"allow-missing", no_argument, NULL, OPT_ALLOW_MISSING},

@@ -92,6 +92,7 @@ typedef struct web_year web_year;
 
 typedef struct kh_web {
     char *db_path;              /* owned */
+    char *data_dir;             /* owned; NULL: the store's own */
     bool secure_cookie;         /* --behind-tls-proxy */
     web_sessions *sessions;
     /* One store connection per worker thread (see web_http.c). */

@@ -49,6 +49,11 @@ static kh_store *thread_store(kh_web *app)
     if (!e)
         return NULL;
     kh_status st = kh_store_open(app->db_path, 0, e, &s);
+    if (st == KH_OK && app->data_dir &&
+        (st = kh_store_set_data_dir(s, app->data_dir, e)) != KH_OK) {
+        kh_store_close(s);
+        s = NULL;
+    }
     if (st != KH_OK) {
         /* Logged for the operator, never shown to the user. */
         for (size_t i = 0; i < kh_err_count(e); i++) {
