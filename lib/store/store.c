@@ -318,10 +318,12 @@ static char *shown_target(const char *path)
         memmove(colon, at, strlen(at) + 1);
     char *pw = strstr(t, "password=");
     if (pw) {
-        size_t keep = (size_t)(pw - t) + 9;
-        char *end = pw + 9 + strcspn(pw + 9, "&");
-        memmove(t + keep, "***", 3);
-        memmove(t + keep + 3, end, strlen(end) + 1);
+        char *shown = NULL;
+        const char *end = pw + 9 + strcspn(pw + 9, "&");
+        if (asprintf(&shown, "%.*s***%s", (int)(pw + 9 - t), t, end) < 0)
+            shown = NULL;
+        free(t);
+        t = shown;
     }
     return t;
 }

@@ -14,12 +14,27 @@
 # temporary directory), KAOHE_USER is "tester" and KAOHE_NOW fixes the
 # time stamps; the directory's name is shown as $TMP in the output.
 # Set KH_GOLDEN_UPDATE=1 to rewrite the expected files from the run.
+# With $KH_TEST_PG set (the golden.NAME.pg variants) the store is a fresh
+# PostgreSQL database instead, KAOHE_DATA_DIR is $TMP/kaohe.db.data, and
+# its URI is shown as $TMP/kaohe.db, so the same expected files serve both
+# engines.  A case whose output must differ on PostgreSQL keeps it in
+# expected.pg.out / expected.pg.err / expected.pg.rc; a case about the
+# SQLite file itself (a `sqlite-only` file says why) exits 77 (skipped).
 set -u
 kaohe=$1
 dir=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 KAOHE_DB="$tmp/kaohe.db"
+pg=
+if [ -n "${KH_TEST_PG-}" ]; then
+  if [ -f "$dir/sqlite-only" ]; then
+    echo "skipped on PostgreSQL: $(cat "$dir/sqlite-only")"; exit 77
+  fi
+  KAOHE_DATA_DIR="$tmp/kaohe.db.data"; export KAOHE_DATA_DIR
+  pg=$(sh tests/pg/newdb.sh) || { echo "no PostgreSQL database"; exit 1; }
+  KAOHE_DB=$pg
+fi
 KAOHE_USER=tester
 KAOHE_NOW=1767225600
 KAOHE_BIN=$kaohe
@@ -39,10 +54,17 @@ eval "set -- $args"
 "$kaohe" "$@" <"$in" >"$tmp/out.raw" 2>"$tmp/err.raw"
 rc=$?
 for s in out err; do
+  if [ -n "$pg" ]; then
+    sed -e "s|$pg|$tmp/kaohe.db|g" "$tmp/$s.raw" >"$tmp/$s.pg"
+    mv "$tmp/$s.pg" "$tmp/$s.raw"
+  fi
   sed "s|$tmp|\$TMP|g" "$tmp/$s.raw" >"$tmp/$s"
 done
 want_rc=0
 [ -f "$dir/expected.rc" ] && want_rc=$(cat "$dir/expected.rc")
+x=
+[ -n "$pg" ] && x=.pg
+[ -n "$pg" ] && [ -f "$dir/expected.pg.rc" ] && want_rc=$(cat "$dir/expected.pg.rc")
 if [ "${KH_GOLDEN_UPDATE:-}" = 1 ]; then
   cp "$tmp/out" "$dir/expected.out"; [ -s "$dir/expected.out" ] || rm -f "$dir/expected.out"
   cp "$tmp/err" "$dir/expected.err"; [ -s "$dir/expected.err" ] || rm -f "$dir/expected.err"
@@ -55,9 +77,11 @@ if [ "$rc" != "$want_rc" ]; then
   echo "exit status $rc, expected $want_rc"; fail=1
 fi
 for s in out err; do
-  if [ -f "$dir/expected.$s" ]; then
-    if ! cmp -s "$dir/expected.$s" "$tmp/$s"; then
-      echo "std$s differs:"; diff -u "$dir/expected.$s" "$tmp/$s" | head -40; fail=1
+  want="$dir/expected.$s"
+  [ -n "$x" ] && [ -f "$dir/expected$x.$s" ] && want="$dir/expected$x.$s"
+  if [ -f "$want" ]; then
+    if ! cmp -s "$want" "$tmp/$s"; then
+      echo "std$s differs:"; diff -u "$want" "$tmp/$s" | head -40; fail=1
     fi
   elif [ -s "$tmp/$s" ]; then
     echo "unexpected std$s:"; head -20 "$tmp/$s"; fail=1

@@ -9,7 +9,7 @@ set -eu
 kaohe=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-KAOHE_DB=$tmp/kaohe.db
+KAOHE_DB=$tmp/kaohe.db; . tests/pg/store.inc
 KAOHE_USER=tester
 export KAOHE_DB KAOHE_USER
 R=rubrics/ideology-2020.yaml
