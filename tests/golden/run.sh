@@ -12,7 +12,8 @@
 #                 succeed; their output is not compared
 # Every case gets a fresh store: KAOHE_DB is $TMP/kaohe.db (a new
 # temporary directory), KAOHE_USER is "tester" and KAOHE_NOW fixes the
-# time stamps; the directory's name is shown as $TMP in the output.
+# time stamps; the directory's name is shown as $TMP in the output (and is
+# $KH_TMP to the case's commands).
 # Set KH_GOLDEN_UPDATE=1 to rewrite the expected files from the run.
 # With $KH_TEST_PG set (the golden.NAME.pg variants) the store is a fresh
 # PostgreSQL database instead, KAOHE_DATA_DIR is $TMP/kaohe.db.data, and
@@ -38,7 +39,8 @@ fi
 KAOHE_USER=tester
 KAOHE_NOW=1767225600
 KAOHE_BIN=$kaohe
-export KAOHE_DB KAOHE_USER KAOHE_NOW KAOHE_BIN
+KH_TMP=$tmp
+export KAOHE_DB KAOHE_USER KAOHE_NOW KAOHE_BIN KH_TMP
 if [ -f "$dir/setup" ]; then
   while IFS= read -r line || [ -n "$line" ]; do
     case $line in ''|'#'*) continue ;; esac
