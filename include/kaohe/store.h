@@ -88,6 +88,13 @@ const char *kh_store_path(const kh_store *s);
 /* Sets the data directory (copied): on PostgreSQL there is no file to put
  * it beside, so every instance names the same shared directory. */
 kh_status kh_store_set_data_dir(kh_store *s, const char *dir, kh_err *e);
+/* A quick integrity check (SQLite's PRAGMA quick_check; nothing to do on
+ * PostgreSQL, whose server checks its pages): KH_EDB naming the damage.
+ * For `kaohe serve` at start. */
+kh_status kh_store_quick_check(kh_store *s, kh_err *e);
+/* True once the engine has reported damage on this connection (a corrupt
+ * page met by any statement): a server then refuses writes (503). */
+bool kh_store_damaged(const kh_store *s);
 /* True when the store is a PostgreSQL database (kh_store_open got a
  * postgres:// or postgresql:// URI). */
 bool kh_store_is_postgres(const kh_store *s);

@@ -31,6 +31,7 @@ struct kh_db {
     char msg[PG_MSG_MAX];  /* PostgreSQL: text of the last failure */
     int64_t changes;       /* PostgreSQL: rows of the last command */
     unsigned next_name;    /* PostgreSQL: names of prepared statements */
+    bool corrupt;          /* the engine has reported damage */
 };
 
 /* A bound PostgreSQL parameter: text form (binary for bytea). */
@@ -86,7 +87,10 @@ static int lite_map(int rc)
 static int lite_rc(kh_db *db, int rc)
 {
     /* Like sqlite3_errcode: the outcome of the most recent call. */
-    return db->err = lite_map(rc);
+    db->err = lite_map(rc);
+    if (db->err == KH_DB_CORRUPT)
+        db->corrupt = true;
+    return db->err;
 }
 
 /* Maps a SQLSTATE (PostgreSQL appendix A) to a KH_DB_ code. */
@@ -141,7 +145,10 @@ static int pg_check(kh_db *db, const PGresult *res)
     if (!res || PQstatus(db->pg) != CONNECTION_OK)
         return db->err = PQstatus(db->pg) == CONNECTION_OK ? KH_DB_NOMEM
                                                             : KH_DB_IOERR;
-    return db->err = pg_map(PQresultErrorField(res, PG_DIAG_SQLSTATE));
+    db->err = pg_map(PQresultErrorField(res, PG_DIAG_SQLSTATE));
+    if (db->err == KH_DB_CORRUPT)
+        db->corrupt = true;
+    return db->err;
 }
 
 int kh_db_errcode(const kh_db *db)
@@ -228,6 +235,11 @@ void kh_db_close(kh_db *db)
 kh_db_engine kh_db_engine_of(const kh_db *db)
 {
     return db->engine;
+}
+
+bool kh_db_corrupt(const kh_db *db)
+{
+    return db->corrupt;
 }
 
 int kh_db_exec(kh_db *db, const char *sql)

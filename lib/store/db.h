@@ -53,6 +53,8 @@ bool kh_db_is_uri(const char *target);
 int kh_db_open(const char *target, unsigned flags, kh_db **out);
 void kh_db_close(kh_db *db);
 kh_db_engine kh_db_engine_of(const kh_db *db);
+/* True once any call on db has failed with KH_DB_CORRUPT. */
+bool kh_db_corrupt(const kh_db *db);
 
 /* The code and text of the connection's last failure (text borrowed until
  * the next call on db; never contains a password). */

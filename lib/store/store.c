@@ -272,17 +272,20 @@ static kh_status check_file(const char *path, bool create, kh_err *e)
     return KH_OK;
 }
 
+static kh_status open_fail(kh_store *s, kh_err *e);
+
 /* Reads one integer with a statement of no parameters. */
 static kh_status query_int(kh_store *s, const char *sql, int64_t *out,
                            kh_err *e)
 {
     kh_db_stmt *st = NULL;
     if (kh_db_prepare(s->db, sql, &st) != KH_DB_OK)
-        return kh_store_db_fail(s, e, "opening");
+        return open_fail(s, e);
     int rc = kh_db_step(st);
     *out = rc == KH_DB_ROW ? kh_db_column_int64(st, 0) : 0;
+    kh_status ret = rc == KH_DB_ROW ? KH_OK : open_fail(s, e);
     kh_db_finalize(st);
-    return rc == KH_DB_ROW ? KH_OK : kh_store_db_fail(s, e, "opening");
+    return ret;
 }
 
 /* A file shorter than its header says lost pages.  Read through SQLite,
@@ -377,8 +380,8 @@ kh_status kh_store_open(const char *path, unsigned flags, kh_err *e,
         return st;
     }
     kh_db_busy_timeout(s->db, KH_STORE_BUSY_MS);
-    if ((st = identify(s, create, &v, e)) != KH_OK ||
-        (!pg && !mem && (st = check_truncated(s, path, e)) != KH_OK) ||
+    if ((!pg && !mem && (st = check_truncated(s, path, e)) != KH_OK) ||
+        (st = identify(s, create, &v, e)) != KH_OK ||
         (!pg && (st = lite_pragmas(s, mem, e)) != KH_OK) ||
         (v < kh_store_latest_version() && (st = migrate(s, e)) != KH_OK)) {
         kh_store_close(s);

@@ -117,3 +117,36 @@ kh_status kh_store_check(kh_store *s, kh_buf *report, kh_err *e)
         worst = rc;
     return worst;
 }
+
+kh_status kh_store_quick_check(kh_store *s, kh_err *e)
+{
+    if (kh_db_engine_of(s->db) == KH_DB_POSTGRES)
+        return KH_OK;   /* the server checks its own pages */
+    kh_db_stmt *st = NULL;
+    if (kh_db_prepare(s->db, "PRAGMA quick_check", &st) != KH_DB_OK)
+        return kh_store_db_fail(s, e, "checking the database");
+    kh_status rc = KH_OK;
+    int step;
+    while (rc == KH_OK && (step = kh_db_step(st)) == KH_DB_ROW) {
+        const char *msg = kh_store_col_str(st, 0);
+        if (msg && strcmp(msg, "ok") == 0)
+            continue;
+        /* One line: SQLite's report spans several. */
+        char line[256];
+        snprintf(line, sizeof line, "%s", msg ? msg : "?");
+        for (char *c = line; *c; c++)
+            if (*c == '\n')
+                *c = ' ';
+        rc = kh_err_fail(e, KH_EDB, "%s: the database is damaged (%s); "
+                         "restore it from a backup", s->path, line);
+    }
+    if (rc == KH_OK && step != KH_DB_DONE)
+        rc = kh_store_db_fail(s, e, "checking the database");
+    kh_db_finalize(st);
+    return rc;
+}
+
+bool kh_store_damaged(const kh_store *s)
+{
+    return kh_db_corrupt(s->db);
+}

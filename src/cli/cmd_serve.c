@@ -70,13 +70,16 @@ int kh_cmd_serve(int argc, char **argv)
     if (!db || !*db)
         db = "kaohe.db";
 
-    /* Open once here so a wrong path or a non-store fails at start, not
-     * at the first request. */
+    /* Open once here so a wrong path, a non-store or a damaged store fails
+     * at start, not at the first request. */
     kh_err *e = kh_err_new();
     kh_store *probe = NULL;
     if (!e)
         return KH_EXIT_FAILURE;
     kh_status st = kh_store_open(db, 0, e, &probe);
+    /* A damaged store is refused at start rather than written to. */
+    if (st == KH_OK && (st = kh_store_quick_check(probe, e)) != KH_OK)
+        kh_store_close(probe);
     if (st != KH_OK) {
         kh_cli_print_errors(e);
         kh_err_free(e);
