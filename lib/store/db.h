@@ -67,7 +67,7 @@ int kh_db_exec(kh_db *db, const char *sql);
 
 /* Runs schema DDL written for SQLite (migrations); on PostgreSQL the
  * column types are rewritten first (INTEGER PRIMARY KEY -> identity,
- * INTEGER -> BIGINT, BLOB -> BYTEA). */
+ * INTEGER -> BIGINT, BLOB -> BYTEA, TEXT -> TEXT COLLATE "C"). */
 int kh_db_exec_schema(kh_db *db, const char *sql);
 
 /* The store's schema version and application id (SQLite: PRAGMA
