@@ -88,6 +88,21 @@ const char *kh_store_path(const kh_store *s);
 /* Sets the data directory (copied): on PostgreSQL there is no file to put
  * it beside, so every instance names the same shared directory. */
 kh_status kh_store_set_data_dir(kh_store *s, const char *dir, kh_err *e);
+/* What kh_store_copy copied. */
+typedef struct kh_store_copy_counts {
+    int64_t tables, rows, files;
+} kh_store_copy_counts;
+/* Copies everything in `from` (a SQLite store) into `to`, a store just
+ * made by kh_store_open(KH_STORE_CREATE) on either engine: every row of
+ * every table as it is (so the audit chain, users, published snapshots
+ * and follow-up carry over unbroken and verifiable), then the evidence
+ * files, each checked against its hash, into to's data directory.  One
+ * transaction on `to`: all or nothing.  A target holding data already is
+ * KH_ESTATE; actor is recorded for nothing (the copy adds no audit
+ * record, so that the chain stays the source's). */
+kh_status kh_store_copy(kh_store *from, kh_store *to, const char *actor,
+                        kh_store_copy_counts *counts, kh_err *e);
+
 /* A quick integrity check (SQLite's PRAGMA quick_check; nothing to do on
  * PostgreSQL, whose server checks its pages): KH_EDB naming the damage.
  * For `kaohe serve` at start. */

@@ -846,6 +846,95 @@ bool kh_db_column_is_null(kh_db_stmt *st, int col)
     return !pg_has(st, col) || PQgetisnull(st->res, st->row, col);
 }
 
+int kh_db_column_count(kh_db_stmt *st)
+{
+    if (st->db->engine == KH_DB_SQLITE)
+        return sqlite3_column_count(st->lite);
+    return st->res ? PQnfields(st->res) : 0;
+}
+
+const char *kh_db_column_name(kh_db_stmt *st, int col)
+{
+    if (st->db->engine == KH_DB_SQLITE)
+        return sqlite3_column_name(st->lite, col);
+    return st->res ? PQfname(st->res, col) : NULL;
+}
+
+int kh_db_column_kind(kh_db_stmt *st, int col)
+{
+    if (st->db->engine == KH_DB_SQLITE) {
+        switch (sqlite3_column_type(st->lite, col)) {
+        case SQLITE_INTEGER: return KH_DB_T_INTEGER;
+        case SQLITE_BLOB: return KH_DB_T_BLOB;
+        case SQLITE_NULL: return KH_DB_T_NULL;
+        default: return KH_DB_T_TEXT;
+        }
+    }
+    if (kh_db_column_is_null(st, col))
+        return KH_DB_T_NULL;
+    switch (PQftype(st->res, col)) {
+    case PG_INT8:
+    case PG_INT4:
+    case 21: /* int2 */
+        return KH_DB_T_INTEGER;
+    case PG_BYTEA: return KH_DB_T_BLOB;
+    default: return KH_DB_T_TEXT;
+    }
+}
+
+/* Whether name is a plain lower-case SQL name (a-z, 0-9, _). */
+static bool plain_name(const char *name)
+{
+    if (!*name)
+        return false;
+    for (const char *c = name; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+              *c == '_'))
+            return false;
+    return true;
+}
+
+int kh_db_identity_resync(kh_db *db, const char *table)
+{
+    if (db->engine == KH_DB_SQLITE)
+        return db->err = KH_DB_OK;
+    if (!plain_name(table)) {
+        pg_set_msg(db, "not a table name");
+        return db->err = KH_DB_ERROR;
+    }
+    kh_db_stmt *cols;
+    int rc = kh_db_prepare(db, "SELECT column_name FROM"
+                               " information_schema.columns WHERE"
+                               " table_schema = current_schema() AND"
+                               " table_name = ? AND is_identity = 'YES'",
+                           &cols);
+    if (rc != KH_DB_OK)
+        return rc;
+    rc = kh_db_bind_text(cols, 1, table, -1);
+    char *col = NULL;
+    if (rc == KH_DB_OK && (rc = kh_db_step(cols)) == KH_DB_ROW)
+        col = strdup(kh_db_column_text(cols, 0));
+    kh_db_finalize(cols);
+    if (rc == KH_DB_DONE)
+        return db->err = KH_DB_OK;   /* no identity column */
+    if (rc != KH_DB_ROW || !col || !plain_name(col)) {
+        free(col);
+        return rc == KH_DB_ROW ? (db->err = KH_DB_ERROR) : rc;
+    }
+    /* Plain names (checked above): safe in the text of the statement. */
+    char *sql = NULL;
+    if (asprintf(&sql, "SELECT setval(pg_get_serial_sequence('%s', '%s'),"
+                       " coalesce(max(%s), 0) + 1, false) FROM %s",
+                 table, col, col, table) < 0)
+        sql = NULL;
+    free(col);
+    if (!sql)
+        return db->err = KH_DB_NOMEM;
+    rc = kh_db_exec(db, sql);
+    free(sql);
+    return rc;
+}
+
 /* ---- transactions -------------------------------------------------- */
 
 int kh_db_begin(kh_db *db)

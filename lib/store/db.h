@@ -110,6 +110,17 @@ const void *kh_db_column_blob(kh_db_stmt *st, int col);
 int kh_db_column_bytes(kh_db_stmt *st, int col);
 bool kh_db_column_is_null(kh_db_stmt *st, int col);
 
+/* The columns of a statement's result (kaohe store copy): how many,
+ * their names (borrowed like text) and the kind of value in the current
+ * row. */
+enum { KH_DB_T_INTEGER = 1, KH_DB_T_TEXT, KH_DB_T_BLOB, KH_DB_T_NULL };
+int kh_db_column_count(kh_db_stmt *st);
+const char *kh_db_column_name(kh_db_stmt *st, int col);
+int kh_db_column_kind(kh_db_stmt *st, int col);
+/* After rows with given ids were copied into table: moves its identity
+ * columns past them (PostgreSQL; nothing to do on SQLite). */
+int kh_db_identity_resync(kh_db *db, const char *table);
+
 /* Rows changed by the last INSERT/UPDATE/DELETE on db. */
 int64_t kh_db_changes(kh_db *db);
 /* The id given to the row of the last INSERT into a table with an

@@ -8,6 +8,10 @@
 #include "db.h"
 #include "kaohe/store.h"
 
+/* The largest evidence file kh_store_copy carries over: each was stored
+ * under its own limit (--max-mib); this only bounds a damaged source. */
+#define KH_STORE_COPY_FILE_MAX ((size_t)1 << 30)
+
 /* hex SHA-256: 64 digits + NUL */
 #define KH_STORE_HEX_SZ 65
 

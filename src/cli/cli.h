@@ -52,6 +52,8 @@ int kh_cmd_compare(int argc, char **argv);
 
 /* `kaohe serve` (src/cli/cmd_serve.c, src/web/web_*.c). */
 int kh_cmd_serve(int argc, char **argv);
+/* kaohe store copy (cmd_store_copy.c). */
+int kh_cmd_store(int argc, char **argv);
 
 /* Prints every message of e to stderr, one per line ("FILE:L:C: ...").
  * Returns the number of errors (not warnings). */

@@ -185,7 +185,9 @@ int kh_cmd_init(int argc, char **argv)
         kh_cli_finish(&c, KH_OK);
         return rc;
     }
-    printf("数据库 %s 就绪（架构版本 %d）\n", c.db, kh_store_version(c.store));
+    /* The path as the store shows it: a URI without its password. */
+    printf("数据库 %s 就绪（架构版本 %d）\n", kh_store_path(c.store),
+           kh_store_version(c.store));
     return kh_cli_finish(&c, KH_OK);
 }
 

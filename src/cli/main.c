@@ -26,6 +26,7 @@ static const struct {
     {"compare", kh_cmd_compare, "compare two years; a unit's totals as SVG"},
     {"audit", kh_cmd_audit, "show or verify the audit log"},
     {"check", kh_cmd_check, "check the store's integrity"},
+    {"store", kh_cmd_store, "copy a whole store (e.g. SQLite to PostgreSQL)"},
     {"evidence", kh_cmd_evidence, "attach, list or get evidence files"},
     {"followup", kh_cmd_followup, "reminder talks and rectification items"},
     {"practice", kh_cmd_practice, "record or list good practices"},
