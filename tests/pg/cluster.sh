@@ -5,7 +5,8 @@
 # no system service.  `start` prints the URI template of its databases
 # (%s is the database name) to DIR/uri; tests make one database each
 # (tests/pg/newdb.sh).  Role kaohe_pw has a password (secret-pw), for the
-# wrong-password test; everything else is trusted on the socket.
+# wrong-password test; everything else is trusted on the socket.  Tests
+# run with fsync off; KH_PG_FSYNC=on for benchmarks (bench/store/engines.sh).
 set -eu
 cmd=$1 dir=$2
 bin=${PGBIN:-/usr/lib/postgresql/15/bin}
@@ -30,7 +31,7 @@ local all kaohe_pw scram-sha-256
 local all all trust
 HBA
     as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-c listen_addresses='' -k $dir -c fsync=off \
+        -o "-c listen_addresses='' -k $dir -c fsync=${KH_PG_FSYNC:-off} \
             -c max_connections=200" start >/dev/null ||
         { cat "$dir/server.log"; exit 1; }
     psql -X -q -h "$dir" -U postgres -d postgres -v ON_ERROR_STOP=1 \
