@@ -41,14 +41,17 @@ KH_TEST_UNUSED static const char *test_target(const char *file, char *buf,
     if (!t || !*t)
         return file;
     static unsigned n;
-    char name[64], uri[512], sql[96];
+    char name[64], uri[512], sql[192];
     snprintf(name, sizeof name, "kh_u%ld_%ld_%u", (long)getpid(),
              (long)time(NULL), ++n);
     snprintf(uri, sizeof uri, t, "postgres");
     kh_db *db = NULL;
     if (kh_db_open(uri, 0, &db) != KH_DB_OK)
         fail_msg("%s: %s", uri, kh_db_errmsg(db));
-    snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
+    /* A Chinese collation, as a college's server may well have: kaohe
+     * must not depend on the database's text order (db.c's COLLATE "C"). */
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s LOCALE_PROVIDER icu"
+             " ICU_LOCALE 'zh' LOCALE 'C.UTF-8' TEMPLATE template0", name);
     if (kh_db_exec(db, sql) != KH_DB_OK)
         fail_msg("%s: %s", sql, kh_db_errmsg(db));
     kh_db_close(db);
