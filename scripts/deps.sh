@@ -6,7 +6,7 @@
 set -eu
 PKGS="gcc make cmake pkg-config clang libclang-rt-14-dev
       libfyaml-dev libutf8proc-dev libcmocka-dev libzip-dev libexpat1-dev
-      libsqlite3-dev libsodium-dev sqlite3 libmicrohttpd-dev zlib1g-dev curl
+      libsqlite3-dev libpq-dev postgresql-15 libsodium-dev sqlite3 libmicrohttpd-dev zlib1g-dev curl
       chromium fonts-wqy-microhei
       libxlsxwriter-dev poppler-utils python3 python3-yaml"
 # Node for the end-to-end test (playwright-core): Debian's nodejs and npm,

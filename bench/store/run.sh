@@ -12,7 +12,9 @@
 #
 # Environment: UNITS (10000), RUNS (3), UPDATES (2000), CLI_UPDATES (200),
 # SEED, BUILD (build-bench), JOBS (2), BENCH_CMAKE_ARGS (extra cmake
-# arguments, e.g. -DKH_WERROR=OFF).
+# arguments, e.g. -DKH_WERROR=OFF), BENCH_DB (the store: default a fresh
+# file in bench/out; a postgresql:// URI of an empty database measures
+# PostgreSQL, see bench/store/engines.sh).
 set -eu
 cd "$(dirname "$0")/../.."
 
@@ -38,13 +40,16 @@ KAOHE=$BUILD/kaohe
 mkdir -p "$OUT"
 
 f=$OUT/store-assess-$UNITS.json
-db=$OUT/store-$UNITS.db
+db=${BENCH_DB:-$OUT/store-$UNITS.db}
 echo "bench/store: generating $UNITS units -> $f" >&2
 stats=$("$GEN" --rubric "$RUBRIC" --units "$UNITS" --seed "$SEED" -o "$f" 2>&1)
 entries=$(printf '%s\n' "$stats" | sed -n 's/.*entries=\([0-9]*\).*/\1/p')
 size=$(stat -c %s "$f")
 
-rm -f "$db" "$db-wal" "$db-shm"
+case $db in
+  postgres://*|postgresql://*) engine="PostgreSQL $(psql -X -At -d "$db" -c 'SHOW server_version')" ;;
+  *) rm -f "$db" "$db-wal" "$db-shm"; engine="SQLite $(pkg-config --modversion sqlite3 2>/dev/null || echo '?')" ;;
+esac
 export KAOHE_DB=$db KAOHE_USER=bench
 "$KAOHE" init >/dev/null
 "$KAOHE" rubric import "$RUBRIC" >/dev/null
@@ -62,7 +67,8 @@ echo "bench/store:   $line" >&2
 imp_wall=$(field "$line" wall)
 imp_cpu=$(printf '%s\n' "$line" | awk '{ for (i = 1; i <= NF; i++) { split($i, kv, "="); sub("s$", "", kv[2]); if (kv[1] == "user" || kv[1] == "sys") c += kv[2] } } END { printf "%.2f", c }')
 imp_rss=$(field "$line" maxrss)
-dbsize=$(stat -c %s "$db")
+dbsize=$(stat -c %s "$db" 2>/dev/null ||
+         psql -X -At -d "$db" -c 'SELECT pg_database_size(current_database())')
 
 walls="" cpus="" rss_max=0
 r=1
@@ -121,12 +127,12 @@ cli_rate=$(awk -v n="$CLI_UPDATES" -v a="$t0" -v b="$t1" \
 
 cpu=$(sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo | head -1)
 mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
-sqlite=$(pkg-config --modversion sqlite3 2>/dev/null || echo "?")
 cat <<MD
 ## Store (bench/store)
 
-\`sh bench/store/run.sh\` on $cpu, $mem RAM, $(nproc) cores, SQLite $sqlite,
-Release build; store in WAL mode with synchronous=NORMAL on the local disk.
+\`sh bench/store/run.sh\` on $cpu, $mem RAM, $(nproc) cores, $engine,
+Release build; SQLite in WAL mode with synchronous=NORMAL on the local disk
+(PostgreSQL: bench/store/engines.sh's local cluster, fsync on).
 Load average when it ran: $load (the machine is shared: wall times include
 waiting for a core; CPU is user + system time of the process).
 Data: \`bench/gen_assess --rubric $RUBRIC --units $UNITS --seed $SEED\`

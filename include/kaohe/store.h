@@ -64,10 +64,14 @@ int kh_store_latest_version(void);
 /* kh_store_open() flags. */
 #define KH_STORE_CREATE 1u  /* create the file when missing (kaohe init) */
 
-/* Opens the store at path (":memory:" for a private in-memory store),
- * sets the pragmas and applies missing migrations.  Without
- * KH_STORE_CREATE a missing file is KH_ENOTFOUND.  A file that is not a
- * kaohe store, or one made by a newer kaohe, is KH_EDB.  On KH_OK the
+/* Opens the store at path: a SQLite file, ":memory:" for a private
+ * in-memory store, or a PostgreSQL URI (postgresql://... or postgres://...,
+ * given to libpq as it is).  Sets the pragmas and applies missing
+ * migrations.  Only KH_STORE_CREATE (kaohe init) makes a new store:
+ * without it a missing file is KH_ENOTFOUND, and an empty file or
+ * database is refused like one that is not a kaohe store, one that is
+ * damaged or truncated, or one made by a newer kaohe (KH_EDB, the message
+ * says which).  On KH_OK the
  * caller owns *out (kh_store_close). */
 kh_status kh_store_open(const char *path, unsigned flags, kh_err *e,
                         kh_store **out);
@@ -84,10 +88,38 @@ kh_status kh_store_set_cache_kib(kh_store *s, int kib, kh_err *e);
 kh_status kh_store_set_wal_limit(kh_store *s, int64_t bytes, kh_err *e);
 /* Schema version of the open store (PRAGMA user_version). */
 int kh_store_version(const kh_store *s);
-/* The path it was opened with (borrowed). */
+/* The path it was opened with, a URI without its password (borrowed). */
 const char *kh_store_path(const kh_store *s);
+/* Sets the data directory (copied): on PostgreSQL there is no file to put
+ * it beside, so every instance names the same shared directory. */
+kh_status kh_store_set_data_dir(kh_store *s, const char *dir, kh_err *e);
+/* What kh_store_copy copied. */
+typedef struct kh_store_copy_counts {
+    int64_t tables, rows, files;
+} kh_store_copy_counts;
+/* Copies everything in `from` (a SQLite store) into `to`, a store just
+ * made by kh_store_open(KH_STORE_CREATE) on either engine: every row of
+ * every table as it is (so the audit chain, users, published snapshots
+ * and follow-up carry over unbroken and verifiable), then the evidence
+ * files, each checked against its hash, into to's data directory.  One
+ * transaction on `to`: all or nothing.  A target holding data already is
+ * KH_ESTATE; actor is recorded for nothing (the copy adds no audit
+ * record, so that the chain stays the source's). */
+kh_status kh_store_copy(kh_store *from, kh_store *to, const char *actor,
+                        kh_store_copy_counts *counts, kh_err *e);
+
+/* A quick integrity check (SQLite's PRAGMA quick_check; nothing to do on
+ * PostgreSQL, whose server checks its pages): KH_EDB naming the damage.
+ * For `kaohe serve` at start. */
+kh_status kh_store_quick_check(kh_store *s, kh_err *e);
+/* True once the engine has reported damage on this connection (a corrupt
+ * page met by any statement): a server then refuses writes (503). */
+bool kh_store_damaged(const kh_store *s);
+/* True when the store is a PostgreSQL database (kh_store_open got a
+ * postgres:// or postgresql:// URI). */
+bool kh_store_is_postgres(const kh_store *s);
 /* The data directory beside the database, "<path>.data" (borrowed; NULL
- * for ":memory:").  Evidence files live under it; it is created by the
+ * for ":memory:" and for PostgreSQL until kh_store_set_data_dir).  Evidence files live under it; it is created by the
  * first writer that needs it. */
 const char *kh_store_data_dir(const kh_store *s);
 

@@ -35,14 +35,30 @@ int kh_store_latest_version(void)
 
 kh_status kh_store_db_fail(kh_store *s, kh_err *e, const char *what)
 {
-    int rc = s && s->db ? sqlite3_errcode(s->db) : SQLITE_ERROR;
-    const char *msg = s && s->db ? sqlite3_errmsg(s->db) : "no database";
-    if (rc == SQLITE_NOMEM)
+    int rc = s && s->db ? kh_db_errcode(s->db) : KH_DB_ERROR;
+    /* Busy, full, damaged and I/O are the machine's trouble, not the
+     * input's: KH_EDB (exit status 3). */
+    const char *msg = s && s->db ? kh_db_errmsg(s->db) : "no database";
+    switch (rc) {
+    case KH_DB_NOMEM:
         return kh_err_fail(e, KH_ENOMEM, "out of memory while %s", what);
-    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+    case KH_DB_BUSY:
+    case KH_DB_RETRY:
         return kh_err_fail(e, KH_EDB,
                            "database is busy (another writer) while %s", what);
-    return kh_err_fail(e, KH_EDB, "database error while %s: %s", what, msg);
+    case KH_DB_FULL:
+        return kh_err_fail(e, KH_EDB, "disk full while %s", what);
+    case KH_DB_IOERR:
+        return kh_err_fail(e, KH_EDB, "I/O error while %s: %s", what, msg);
+    case KH_DB_CORRUPT:
+        return kh_err_fail(e, KH_EDB, "database is damaged (%s) while %s",
+                           msg, what);
+    case KH_DB_NOTADB:
+        return kh_err_fail(e, KH_EDB, "not a database file while %s", what);
+    default:
+        return kh_err_fail(e, KH_EDB, "database error while %s: %s", what,
+                           msg);
+    }
 }
 
 kh_status kh_store_need_tx(kh_store *s, kh_err *e)
@@ -52,27 +68,27 @@ kh_status kh_store_need_tx(kh_store *s, kh_err *e)
     return kh_err_fail(e, KH_ESTATE, "internal: write outside a transaction");
 }
 
-int kh_store_bind_str(sqlite3_stmt *st, int col, const char *s)
+int kh_store_bind_str(kh_db_stmt *st, int col, const char *s)
 {
     if (!s)
-        return sqlite3_bind_null(st, col);
-    return sqlite3_bind_text(st, col, s, -1, SQLITE_TRANSIENT);
+        return kh_db_bind_null(st, col);
+    return kh_db_bind_text(st, col, s, -1);
 }
 
-const char *kh_store_col_str(sqlite3_stmt *st, int col)
+const char *kh_store_col_str(kh_db_stmt *st, int col)
 {
     /* NULL for SQL NULL; text (even empty) is never NULL short of running
      * out of memory. */
-    return (const char *)sqlite3_column_text(st, col);
+    return kh_db_column_text(st, col);
 }
 
-kh_status kh_store_stmt(kh_store *s, const char *sql, sqlite3_stmt **out,
+kh_status kh_store_stmt(kh_store *s, const char *sql, kh_db_stmt **out,
                         kh_err *e)
 {
     for (size_t i = 0; i < s->ncache; i++) {
         if (s->cache[i].sql == sql) {
-            sqlite3_reset(s->cache[i].st);
-            sqlite3_clear_bindings(s->cache[i].st);
+            kh_db_reset(s->cache[i].st);
+            kh_db_clear_bindings(s->cache[i].st);
             *out = s->cache[i].st;
             return KH_OK;
         }
@@ -85,9 +101,8 @@ kh_status kh_store_stmt(kh_store *s, const char *sql, sqlite3_stmt **out,
         s->cache = nc;
         s->acache = na;
     }
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
-                           NULL) != SQLITE_OK)
+    kh_db_stmt *st = NULL;
+    if (kh_db_prepare_persistent(s->db, sql, &st) != KH_DB_OK)
         return kh_store_db_fail(s, e, "preparing a statement");
     s->cache[s->ncache].sql = sql;
     s->cache[s->ncache].st = st;
@@ -96,12 +111,12 @@ kh_status kh_store_stmt(kh_store *s, const char *sql, sqlite3_stmt **out,
     return KH_OK;
 }
 
-kh_status kh_store_exec(kh_store *s, sqlite3_stmt *st, kh_err *e,
+kh_status kh_store_exec(kh_store *s, kh_db_stmt *st, kh_err *e,
                         const char *what)
 {
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+    int rc = kh_db_step(st);
+    kh_db_reset(st);
+    if (rc == KH_DB_DONE || rc == KH_DB_ROW)
         return KH_OK;
     return kh_store_db_fail(s, e, what);
 }
@@ -118,23 +133,8 @@ void kh_store_sha256_hex(const void *data, size_t len,
 static kh_status exec_sql(kh_store *s, const char *sql, kh_err *e,
                           const char *what)
 {
-    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    if (kh_db_exec(s->db, sql) != KH_DB_OK)
         return kh_store_db_fail(s, e, what);
-    return KH_OK;
-}
-
-/* Reads one integer pragma. */
-static kh_status pragma_int(kh_store *s, const char *sql, int *out, kh_err *e)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return kh_store_db_fail(s, e, "reading the schema version");
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW)
-        return kh_store_db_fail(s, e, "reading the schema version");
     return KH_OK;
 }
 
@@ -168,90 +168,204 @@ void kh_store_today(const kh_store *s, char buf[KH_STORE_DATE_SZ])
 
 /* ---- the WAL's bound ----------------------------------------------- */
 
-/* sqlite3_wal_hook: called after each commit with the WAL's size in
- * pages; replaces SQLite's autocheckpoint. */
-static int wal_hook(void *ctx, sqlite3 *db, const char *name, int pages)
-{
-    kh_store *s = ctx;
-    int64_t bytes = (int64_t)pages * s->page_size;
-    if (s->wal_limit > 0 && bytes >= s->wal_limit)
-        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_TRUNCATE, NULL,
-                                  NULL);
-    else if (pages >= KH_STORE_WAL_PASSIVE_PAGES)
-        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL,
-                                  NULL);
-    return SQLITE_OK;   /* a checkpoint that could not finish is retried */
-}
-
 kh_status kh_store_set_wal_limit(kh_store *s, int64_t bytes, kh_err *e)
 {
-    char sql[64];
-    s->wal_limit = bytes;
-    /* A WAL reset after a checkpoint is cut back to the limit too. */
-    snprintf(sql, sizeof sql, "PRAGMA journal_size_limit = %" PRId64,
-             bytes > 0 ? bytes : (int64_t)-1);
-    return exec_sql(s, sql, e, "setting the WAL limit");
-}
-
-static kh_status wal_bound(kh_store *s, kh_err *e)
-{
-    kh_status st = pragma_int(s, "PRAGMA page_size", &s->page_size, e);
-    if (st != KH_OK)
-        return st;
-    sqlite3_wal_hook(s->db, wal_hook, s);
-    return kh_store_set_wal_limit(s, KH_STORE_WAL_LIMIT, e);
+    if (kh_db_wal_bound(s->db, bytes, KH_STORE_WAL_PASSIVE_PAGES) != KH_DB_OK)
+        return kh_store_db_fail(s, e, "setting the WAL limit");
+    return KH_OK;
 }
 
 /* ---- opening ------------------------------------------------------- */
 
+/* Applies the migrations after version v, in one transaction. */
 static kh_status migrate(kh_store *s, kh_err *e)
 {
-    int v = 0;
-    kh_status st = pragma_int(s, "PRAGMA user_version", &v, e);
+    int latest = kh_store_latest_version(), v = 0, app = 0;
+    kh_status st = kh_store_begin(s, e);
     if (st != KH_OK)
         return st;
-    int latest = kh_store_latest_version();
-    if (v > latest)
-        return kh_err_fail(e, KH_EDB,
-                           "%s: database schema version %d is newer than "
-                           "this kaohe knows (%d)",
-                           s->path, v, latest);
-    if (v == latest)
-        return KH_OK;
-    if (v == 0) {
-        /* A fresh store must be an empty file, not someone else's. */
-        int tables = 0;
-        st = pragma_int(s, "SELECT count(*) FROM sqlite_master", &tables, e);
-        if (st != KH_OK)
-            return st;
-        if (tables > 0)
-            return kh_err_fail(e, KH_EDB, "%s: not a kaohe database",
-                               s->path);
-    }
-    if ((st = kh_store_begin(s, e)) != KH_OK)
-        return st;
     /* Another process may have migrated while we waited for the lock. */
-    if ((st = pragma_int(s, "PRAGMA user_version", &v, e)) != KH_OK)
+    if (kh_db_get_version(s->db, &v, &app) != KH_DB_OK) {
+        st = kh_store_db_fail(s, e, "reading the schema version");
         goto fail;
+    }
     for (int i = v; i < latest; i++) {
         char what[64];
         snprintf(what, sizeof what, "applying schema migration %d", i + 1);
-        if ((st = exec_sql(s, kh_store_migrations[i], e, what)) != KH_OK)
+        if (kh_db_exec_schema(s->db, kh_store_migrations[i]) != KH_DB_OK ||
+            kh_db_set_version(s->db, i + 1, KH_STORE_APP_ID) != KH_DB_OK) {
+            st = kh_store_db_fail(s, e, what);
             goto fail;
-        char sql[64];
-        /* Pragmas take no parameters; i + 1 is our own integer. */
-        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", i + 1);
-        if ((st = exec_sql(s, sql, e, what)) != KH_OK)
-            goto fail;
+        }
     }
-    char sql[64];
-    snprintf(sql, sizeof sql, "PRAGMA application_id = %d", KH_STORE_APP_ID);
-    if ((st = exec_sql(s, sql, e, "marking the database")) != KH_OK)
-        goto fail;
     return kh_store_commit(s, e);
 fail:
     kh_store_rollback(s);
     return st;
+}
+
+/* A message naming why the store at s->path cannot be used, for a driver
+ * failure while opening it. */
+static kh_status open_fail(kh_store *s, kh_err *e)
+{
+    const char *p = s->path, *m = kh_db_errmsg(s->db);
+    switch (kh_db_errcode(s->db)) {
+    case KH_DB_NOTADB:
+        return kh_err_fail(e, KH_EDB, "%s: not a kaohe database (not a "
+                           "database file at all)", p);
+    case KH_DB_CORRUPT:
+        return kh_err_fail(e, KH_EDB, "%s: the database is damaged (%s); "
+                           "restore it from a backup", p, m);
+    case KH_DB_BUSY:
+        return kh_err_fail(e, KH_EDB, "%s: the database is busy (another "
+                           "program holds a lock); try again", p);
+    case KH_DB_FULL:
+        return kh_err_fail(e, KH_EDB, "%s: disk full", p);
+    case KH_DB_IOERR:
+        return kh_err_fail(e, KH_EDB, "%s: I/O error: %s", p, m);
+    case KH_DB_AUTH:
+        return kh_err_fail(e, KH_EDB, "%s: access refused: %s", p, m);
+    case KH_DB_NOMEM:
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    default:
+        return kh_err_fail(e, KH_EDB, "%s: cannot open database: %s", p, m);
+    }
+}
+
+/* Reads the schema version and refuses what is not a kaohe store: a
+ * database of another program, one made by a newer kaohe, or (unless
+ * creating) an empty one. */
+static kh_status identify(kh_store *s, bool create, int *version, kh_err *e)
+{
+    int v = 0, app = 0;
+    int64_t tables = 0;
+    if (kh_db_get_version(s->db, &v, &app) != KH_DB_OK ||
+        (v == 0 && kh_db_count_tables(s->db, &tables) != KH_DB_OK))
+        return open_fail(s, e);
+    if ((v > 0 && app != KH_STORE_APP_ID) || (v == 0 && tables > 0))
+        return kh_err_fail(e, KH_EDB, "%s: not a kaohe database (a "
+                           "database of another program)", s->path);
+    if (v > kh_store_latest_version())
+        return kh_err_fail(e, KH_EDB,
+                           "%s: database schema version %d is newer than "
+                           "this kaohe knows (%d)",
+                           s->path, v, kh_store_latest_version());
+    if (v == 0 && !create)
+        return kh_err_fail(e, KH_EDB, "%s: not a kaohe database (an empty "
+                           "database; create a store with 'kaohe init')",
+                           s->path);
+    *version = v;
+    return KH_OK;
+}
+
+/* Whether path-wal exists and is not empty. */
+static bool wal_in_use(const char *path)
+{
+    char *wal = NULL;
+    struct stat sb;
+    if (asprintf(&wal, "%s-wal", path) < 0)
+        return true;   /* cannot tell: do not claim damage */
+    bool in_use = stat(wal, &sb) == 0 && sb.st_size > 0;
+    free(wal);
+    return in_use;
+}
+
+/* Refuses a missing or empty file before SQLite touches it: SQLite would
+ * silently treat either as a new database. */
+static kh_status check_file(const char *path, bool create, kh_err *e)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        if (create && errno == ENOENT)
+            return KH_OK;
+        return kh_err_fail(e, KH_ENOTFOUND,
+                           "%s: no such database (create it with "
+                           "'kaohe init')",
+                           path);
+    }
+    if (sb.st_size == 0 && !create)
+        return kh_err_fail(e, KH_EDB, "%s: not a kaohe database (an empty "
+                           "file; create a store with 'kaohe init')",
+                           path);
+    return KH_OK;
+}
+
+static kh_status open_fail(kh_store *s, kh_err *e);
+
+/* Reads one integer with a statement of no parameters. */
+static kh_status query_int(kh_store *s, const char *sql, int64_t *out,
+                           kh_err *e)
+{
+    kh_db_stmt *st = NULL;
+    if (kh_db_prepare(s->db, sql, &st) != KH_DB_OK)
+        return open_fail(s, e);
+    int rc = kh_db_step(st);
+    *out = rc == KH_DB_ROW ? kh_db_column_int64(st, 0) : 0;
+    kh_status ret = rc == KH_DB_ROW ? KH_OK : open_fail(s, e);
+    kh_db_finalize(st);
+    return ret;
+}
+
+/* A file shorter than its header says lost pages.  Read through SQLite,
+ * not by opening the file: closing a second descriptor of it would drop
+ * the locks of this process's other connections.  While a WAL holds
+ * pages the count includes them, so only a file without one is judged. */
+static kh_status check_truncated(kh_store *s, const char *path, kh_err *e)
+{
+    struct stat sb;
+    int64_t pages = 0, psz = 0;
+    kh_status st;
+    if (wal_in_use(path) || stat(path, &sb) != 0)
+        return KH_OK;
+    if ((st = query_int(s, "PRAGMA page_count", &pages, e)) != KH_OK ||
+        (st = query_int(s, "PRAGMA page_size", &psz, e)) != KH_OK)
+        return st;
+    if ((int64_t)sb.st_size < pages * psz)
+        return kh_err_fail(e, KH_EDB, "%s: the database is damaged "
+                           "(truncated: %lld of %lld bytes)", s->path,
+                           (long long)sb.st_size, (long long)(pages * psz));
+    return KH_OK;
+}
+
+/* The connection target for messages: a URI without its password. */
+static char *shown_target(const char *path)
+{
+    char *t = strdup(path);
+    if (!t || !kh_db_is_uri(t))
+        return t;
+    char *auth = strstr(t, "://") + 3;
+    char *at = strchr(auth, '@'), *colon = strchr(auth, ':');
+    if (at && colon && colon < at)
+        memmove(colon, at, strlen(at) + 1);
+    char *pw = strstr(t, "password=");
+    if (pw) {
+        char *shown = NULL;
+        const char *end = pw + 9 + strcspn(pw + 9, "&");
+        if (asprintf(&shown, "%.*s***%s", (int)(pw + 9 - t), t, end) < 0)
+            shown = NULL;
+        free(t);
+        t = shown;
+    }
+    return t;
+}
+
+/* SQLite's per-connection settings. */
+static kh_status lite_pragmas(kh_store *s, bool mem, kh_err *e)
+{
+    kh_status st;
+    if ((st = exec_sql(s, "PRAGMA foreign_keys = ON", e, "opening")) != KH_OK ||
+        (st = exec_sql(s, "PRAGMA synchronous = NORMAL", e, "opening")) !=
+            KH_OK ||
+        /* 32 MiB of page cache: a large import touches many pages. */
+        (st = exec_sql(s, "PRAGMA cache_size = -32768", e, "opening")) !=
+            KH_OK)
+        return st;
+    if (mem)
+        return KH_OK;
+    if ((st = exec_sql(s, "PRAGMA journal_mode = WAL", e,
+                       "switching to WAL")) != KH_OK)
+        return st;
+    return kh_store_set_wal_limit(s, KH_STORE_WAL_LIMIT, e);
 }
 
 kh_status kh_store_open(const char *path, unsigned flags, kh_err *e,
@@ -260,57 +374,37 @@ kh_status kh_store_open(const char *path, unsigned flags, kh_err *e,
     *out = NULL;
     if (sodium_init() < 0)
         return kh_err_fail(e, KH_EDB, "cannot initialise libsodium");
-    bool mem = strcmp(path, ":memory:") == 0;
-    if (!mem && !(flags & KH_STORE_CREATE)) {
-        struct stat sb;
-        if (stat(path, &sb) != 0)
-            return kh_err_fail(e, KH_ENOTFOUND,
-                               "%s: no such database (create it with "
-                               "'kaohe init')",
-                               path);
-    }
+    bool pg = kh_db_is_uri(path);
+    bool mem = !pg && strcmp(path, ":memory:") == 0;
+    /* Only `kaohe init` creates a store (and tests, in memory). */
+    bool create = mem || (flags & KH_STORE_CREATE);
+    kh_status st;
+    if (!pg && !mem && (st = check_file(path, create, e)) != KH_OK)
+        return st;
     kh_store *s = calloc(1, sizeof *s);
     if (!s)
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
-    s->path = strdup(path);
-    if (!mem && s->path && asprintf(&s->data_dir, "%s.data", path) < 0)
+    s->path = shown_target(path);
+    if (!mem && !pg && s->path &&
+        asprintf(&s->data_dir, "%s.data", path) < 0)
         s->data_dir = NULL;
-    if (!s->path || (!mem && !s->data_dir)) {
+    if (!s->path || (!mem && !pg && !s->data_dir)) {
         kh_store_close(s);
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
     }
-    int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-    if (flags & KH_STORE_CREATE)
-        oflags |= SQLITE_OPEN_CREATE;
-    if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
-        kh_status st = s->db
-            ? kh_err_fail(e, KH_EDB, "%s: cannot open database: %s", path,
-                          sqlite3_errmsg(s->db))
-            : kh_err_fail(e, KH_ENOMEM, "out of memory");
+    int v = 0;
+    if (kh_db_open(path, create ? KH_DB_OPEN_CREATE : 0, &s->db) !=
+        KH_DB_OK) {
+        st = s->db ? open_fail(s, e)
+                   : kh_err_fail(e, KH_ENOMEM, "out of memory");
         kh_store_close(s);
         return st;
     }
-    sqlite3_extended_result_codes(s->db, 0);
-    sqlite3_busy_timeout(s->db, KH_STORE_BUSY_MS);
-    kh_status st;
-    int app = 0, v = 0;
-    /* Reading the header first tells a non-database file apart. */
-    if (pragma_int(s, "PRAGMA application_id", &app, NULL) != KH_OK ||
-        pragma_int(s, "PRAGMA user_version", &v, NULL) != KH_OK ||
-        (v > 0 && app != KH_STORE_APP_ID)) {
-        kh_store_close(s);
-        return kh_err_fail(e, KH_EDB, "%s: not a kaohe database", path);
-    }
-    if ((st = exec_sql(s, "PRAGMA foreign_keys = ON", e, "opening")) != KH_OK ||
-        (st = exec_sql(s, "PRAGMA synchronous = NORMAL", e, "opening")) !=
-            KH_OK ||
-        /* 32 MiB of page cache: a large import touches many pages. */
-        (st = exec_sql(s, "PRAGMA cache_size = -32768", e, "opening")) !=
-            KH_OK ||
-        (!mem && (st = exec_sql(s, "PRAGMA journal_mode = WAL", e,
-                                "switching to WAL")) != KH_OK) ||
-        (!mem && (st = wal_bound(s, e)) != KH_OK) ||
-        (st = migrate(s, e)) != KH_OK) {
+    kh_db_busy_timeout(s->db, KH_STORE_BUSY_MS);
+    if ((!pg && !mem && (st = check_truncated(s, path, e)) != KH_OK) ||
+        (st = identify(s, create, &v, e)) != KH_OK ||
+        (!pg && (st = lite_pragmas(s, mem, e)) != KH_OK) ||
+        (v < kh_store_latest_version() && (st = migrate(s, e)) != KH_OK)) {
         kh_store_close(s);
         return st;
     }
@@ -318,8 +412,25 @@ kh_status kh_store_open(const char *path, unsigned flags, kh_err *e,
     return KH_OK;
 }
 
+kh_status kh_store_set_data_dir(kh_store *s, const char *dir, kh_err *e)
+{
+    char *d = strdup(dir);
+    if (!d)
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    free(s->data_dir);
+    s->data_dir = d;
+    return KH_OK;
+}
+
+bool kh_store_is_postgres(const kh_store *s)
+{
+    return kh_db_engine_of(s->db) == KH_DB_POSTGRES;
+}
+
 kh_status kh_store_set_cache_kib(kh_store *s, int kib, kh_err *e)
 {
+    if (kh_db_engine_of(s->db) != KH_DB_SQLITE)
+        return KH_OK;    /* the server's shared buffers */
     char sql[48];
     snprintf(sql, sizeof sql, "PRAGMA cache_size = -%d", kib > 0 ? kib : 1);
     return exec_sql(s, sql, e, "setting the page cache");
@@ -329,16 +440,16 @@ void kh_store_close(kh_store *s)
 {
     if (!s)
         return;
+    /* Closing ends the transaction anyway; nothing to report to. */
     if (s->depth > 0 && s->db)
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        (void)kh_db_rollback(s->db);
     for (size_t i = 0; i < s->ncache; i++)
-        sqlite3_finalize(s->cache[i].st);
+        kh_db_finalize(s->cache[i].st);
     for (size_t i = 0; i < s->nrcache; i++)
         kh_rubric_free(s->rcache[i].r);
     free(s->rcache);
     free(s->cache);
-    if (s->db)
-        sqlite3_close_v2(s->db);
+    kh_db_close(s->db);
     free(s->path);
     free(s->data_dir);
     free(s);
@@ -346,13 +457,9 @@ void kh_store_close(kh_store *s)
 
 int kh_store_version(const kh_store *s)
 {
-    int v = 0;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) ==
-            SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
+    int v = 0, app = 0;
+    if (kh_db_get_version(s->db, &v, &app) != KH_DB_OK)
+        return 0;
     return v;
 }
 
@@ -370,10 +477,10 @@ const char *kh_store_data_dir(const kh_store *s)
 
 kh_status kh_store_begin(kh_store *s, kh_err *e)
 {
-    const char *sql = s->depth == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT kh_sp";
     if (s->depth == 0)
         s->tx_first = s->tx_last = s->done_first = s->done_last = 0;
-    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    int rc = s->depth == 0 ? kh_db_begin(s->db) : kh_db_savepoint(s->db);
+    if (rc != KH_DB_OK)
         return kh_store_db_fail(s, e, "starting a transaction");
     s->depth++;
     return KH_OK;
@@ -383,8 +490,8 @@ kh_status kh_store_commit(kh_store *s, kh_err *e)
 {
     if (s->depth <= 0)
         return kh_err_fail(e, KH_ESTATE, "internal: commit without begin");
-    const char *sql = s->depth == 1 ? "COMMIT" : "RELEASE kh_sp";
-    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+    int rc = s->depth == 1 ? kh_db_commit(s->db) : kh_db_release(s->db);
+    if (rc != KH_DB_OK) {
         kh_status st = kh_store_db_fail(s, e, "committing");
         kh_store_rollback(s);
         return st;
@@ -408,11 +515,12 @@ void kh_store_rollback(kh_store *s)
 {
     if (s->depth <= 0)
         return;
+    /* A failed rollback leaves nothing better to do: the engine rolls
+     * the transaction back itself when it cannot. */
     if (s->depth == 1)
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        (void)kh_db_rollback(s->db);
     else
-        sqlite3_exec(s->db, "ROLLBACK TO kh_sp; RELEASE kh_sp", NULL, NULL,
-                     NULL);
+        (void)kh_db_rollback_to(s->db);
     s->depth--;
 }
 

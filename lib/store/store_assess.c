@@ -73,7 +73,7 @@ static kh_status flush_roster(kh_assess *a, const char *unit,
 kh_status kh_store_add_rosters(kh_store *s, int year, const char *unit,
                                kh_assess *a, kh_err *e)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     /* Two statements, so one unit's rosters are an index range (a single
      * entry's check must not scan the whole year). */
     kh_status rc = kh_store_stmt(
@@ -85,14 +85,14 @@ kh_status kh_store_add_rosters(kh_store *s, int year, const char *unit,
         &st, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_bind_int(st, 1, year);
+    kh_db_bind_int(st, 1, year);
     if (unit)
         kh_store_bind_str(st, 2, unit);
     people p = {0};
     char *cur_unit = NULL, *cur_roster = NULL;
     kh_status bad = KH_OK;
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
         const char *u = kh_store_col_str(st, 0);
         const char *r = kh_store_col_str(st, 1);
         if (!cur_unit || strcmp(u, cur_unit) != 0 ||
@@ -110,13 +110,13 @@ kh_status kh_store_add_rosters(kh_store *s, int year, const char *unit,
             }
         }
         if (!people_add(&p, kh_store_col_str(st, 2),
-                        sqlite3_column_int64(st, 3))) {
+                        kh_db_column_int64(st, 3))) {
             rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
             break;
         }
     }
-    sqlite3_reset(st);
-    if (rc == KH_OK && step != SQLITE_DONE)
+    kh_db_reset(st);
+    if (rc == KH_OK && step != KH_DB_DONE)
         rc = kh_store_db_fail(s, e, "reading rosters");
     if (rc == KH_OK && cur_unit &&
         flush_roster(a, cur_unit, cur_roster, &p, e) != KH_OK)
@@ -130,7 +130,7 @@ kh_status kh_store_add_rosters(kh_store *s, int year, const char *unit,
 static kh_status add_records(kh_store *s, int year, kh_assess *a,
                              bool negative, kh_err *e)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s,
         negative ? "SELECT id, unit, points, reason FROM negative"
@@ -140,17 +140,17 @@ static kh_status add_records(kh_store *s, int year, kh_assess *a,
         &st, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_bind_int(st, 1, year);
+    kh_db_bind_int(st, 1, year);
     kh_status bad = KH_OK;
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
         char path[64];
         snprintf(path, sizeof path, "%s#%" PRId64,
                  negative ? "negative" : "bonus",
-                 (int64_t)sqlite3_column_int64(st, 0));
+                 (int64_t)kh_db_column_int64(st, 0));
         kh_loc loc = {0, 0, path};
         const char *u = kh_store_col_str(st, 1);
-        kh_cp pts = sqlite3_column_int64(st, 2);
+        kh_cp pts = kh_db_column_int64(st, 2);
         const char *why = kh_store_col_str(st, 3);
         kh_status r2 = negative
                            ? kh_assess_add_negative(a, u, pts, why, &loc, e)
@@ -162,8 +162,8 @@ static kh_status add_records(kh_store *s, int year, kh_assess *a,
         if (r2 != KH_OK)
             bad = KH_EINVAL;
     }
-    sqlite3_reset(st);
-    if (rc == KH_OK && step != SQLITE_DONE)
+    kh_db_reset(st);
+    if (rc == KH_OK && step != KH_DB_DONE)
         rc = kh_store_db_fail(s, e, "reading records");
     return rc != KH_OK ? rc : bad;
 }
@@ -269,19 +269,19 @@ static kh_status add_entries(kh_store *s, int year, kh_assess *a,
      * scan that range of the table rather than look every row up through
      * the (year, unit, item, phase) index; `+year` keeps the planner on
      * the row id. */
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s, "SELECT min(id), max(id) FROM entry WHERE year = ?", &st, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_bind_int(st, 1, year);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_reset(st);
+    kh_db_bind_int(st, 1, year);
+    if (kh_db_step(st) != KH_DB_ROW) {
+        kh_db_reset(st);
         return kh_store_db_fail(s, e, "reading entries");
     }
-    int64_t lo = sqlite3_column_int64(st, 0), hi = sqlite3_column_int64(st, 1);
-    bool none = sqlite3_column_type(st, 0) == SQLITE_NULL;
-    sqlite3_reset(st);
+    int64_t lo = kh_db_column_int64(st, 0), hi = kh_db_column_int64(st, 1);
+    bool none = kh_db_column_is_null(st, 0);
+    kh_db_reset(st);
     if (none)
         return KH_OK;
     rc = kh_store_stmt(s,
@@ -290,9 +290,9 @@ static kh_status add_entries(kh_store *s, int year, kh_assess *a,
                        &st, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_bind_int64(st, 1, lo);
-    sqlite3_bind_int64(st, 2, hi);
-    sqlite3_bind_int(st, 3, year);
+    kh_db_bind_int64(st, 1, lo);
+    kh_db_bind_int64(st, 2, hi);
+    kh_db_bind_int(st, 3, year);
     batch *b = calloc(1, sizeof *b);
     if (!b)
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
@@ -302,11 +302,11 @@ static kh_status add_entries(kh_store *s, int year, kh_assess *a,
     snprintf(name, sizeof name, "stored entries of year %d", year);
     kh_status bad = KH_OK;
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
         size_t i = b->n;
         kh_buf_putc(&b->json, i ? ',' : '[');
-        kh_buf_add(&b->json, sqlite3_column_text(st, 3),
-                   (size_t)sqlite3_column_bytes(st, 3));
+        kh_buf_add(&b->json, kh_db_column_text(st, 3),
+                   (size_t)kh_db_column_bytes(st, 3));
         b->unit[i] = batch_str(b, kh_store_col_str(st, 0));
         b->item[i] = batch_str(b, kh_store_col_str(st, 1));
         const char *note = kh_store_col_str(st, 4);
@@ -323,8 +323,8 @@ static kh_status add_entries(kh_store *s, int year, kh_assess *a,
             }
         }
     }
-    sqlite3_reset(st);
-    if (rc == KH_OK && step != SQLITE_DONE)
+    kh_db_reset(st);
+    if (rc == KH_OK && step != KH_DB_DONE)
         rc = kh_store_db_fail(s, e, "reading entries");
     if (rc == KH_OK) {
         kh_status r2 = batch_flush(b, name, a, ar, e);
@@ -361,15 +361,15 @@ kh_status kh_store_load_assess(kh_store *s, int year, kh_err *e,
     const char *old_file = kh_err_file(e);
     kh_err_set_file(e, s->path);
     kh_status bad = KH_OK;
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     int step;
 
     rc = kh_store_stmt(s, "SELECT id, name FROM branch WHERE year = ?"
                           " ORDER BY id", &st, e);
     if (rc != KH_OK)
         goto out;
-    sqlite3_bind_int(st, 1, year);
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    kh_db_bind_int(st, 1, year);
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
         char path[300];
         snprintf(path, sizeof path, "branch %s", kh_store_col_str(st, 0));
         kh_loc loc = {0, 0, path};
@@ -377,8 +377,8 @@ kh_status kh_store_load_assess(kh_store *s, int year, kh_err *e,
                                  kh_store_col_str(st, 1), &loc, e) != KH_OK)
             bad = KH_EINVAL;
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE) {
+    kh_db_reset(st);
+    if (step != KH_DB_DONE) {
         rc = kh_store_db_fail(s, e, "reading branches");
         goto out;
     }
@@ -389,8 +389,8 @@ kh_status kh_store_load_assess(kh_store *s, int year, kh_err *e,
                        &st, e);
     if (rc != KH_OK)
         goto out;
-    sqlite3_bind_int(st, 1, year);
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    kh_db_bind_int(st, 1, year);
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
         char path[300];
         snprintf(path, sizeof path, "unit %s", kh_store_col_str(st, 0));
         kh_loc loc = {0, 0, path};
@@ -401,8 +401,8 @@ kh_status kh_store_load_assess(kh_store *s, int year, kh_err *e,
                                NULL) != KH_OK)
             bad = KH_EINVAL;
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE) {
+    kh_db_reset(st);
+    if (step != KH_DB_DONE) {
         rc = kh_store_db_fail(s, e, "reading units");
         goto out;
     }
@@ -502,35 +502,35 @@ kh_status kh_store_results(kh_store *s, int year, kh_result_format fmt,
         return rc;
     if (state < KH_YEAR_PUBLISHED)
         return kh_store_compute_results(s, year, fmt, flags, out, e);
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     rc = kh_store_stmt(s,
                        "SELECT body, sha256 FROM snapshot WHERE year = ? AND"
                        " format = ?",
                        &st, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_bind_int(st, 1, year);
+    kh_db_bind_int(st, 1, year);
     kh_store_bind_str(st, 2, format_name(fmt));
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_reset(st);
+    if (kh_db_step(st) != KH_DB_ROW) {
+        kh_db_reset(st);
         return kh_err_fail(e, KH_EDB,
                            "year %d is published but its %s snapshot is "
                            "missing",
                            year, format_name(fmt));
     }
-    const void *body = sqlite3_column_blob(st, 0);
-    size_t len = (size_t)sqlite3_column_bytes(st, 0);
+    const void *body = kh_db_column_blob(st, 0);
+    size_t len = (size_t)kh_db_column_bytes(st, 0);
     char hash[KH_STORE_HEX_SZ];
     kh_store_sha256_hex(body ? body : "", len, hash);
     if (strcmp(hash, kh_store_col_str(st, 1)) != 0) {
-        sqlite3_reset(st);
+        kh_db_reset(st);
         return kh_err_fail(e, KH_EDB,
                            "year %d: the frozen %s results do not match "
                            "their SHA-256 (altered)",
                            year, format_name(fmt));
     }
     kh_buf_add(out, body ? body : "", len);
-    sqlite3_reset(st);
+    kh_db_reset(st);
     return KH_OK;
 }
 
@@ -554,12 +554,11 @@ static kh_status export_entries(kh_store *s, int year, const kh_rubric *r,
                                 kh_buf *out, kh_err *e)
 {
     /* Units in order; each unit's entries sorted by rubric item order. */
-    sqlite3_stmt *us = NULL, *es;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT id FROM unit WHERE year = ? ORDER BY pos",
-                           -1, &us, NULL) != SQLITE_OK)
+    kh_db_stmt *us = NULL, *es;
+    if (kh_db_prepare(s->db,
+                           "SELECT id FROM unit WHERE year = ? ORDER BY pos", &us) != KH_DB_OK)
         return kh_store_db_fail(s, e, "exporting");
-    sqlite3_bind_int(us, 1, year);
+    kh_db_bind_int(us, 1, year);
     kh_status rc = kh_store_stmt(s,
                                  "SELECT item, phase, inputs, note FROM entry"
                                  " WHERE year = ? AND unit = ?",
@@ -568,14 +567,14 @@ static kh_status export_entries(kh_store *s, int year, const kh_rubric *r,
     size_t alloc = 0;
     bool any = false;
     int step;
-    while (rc == KH_OK && (step = sqlite3_step(us)) == SQLITE_ROW) {
+    while (rc == KH_OK && (step = kh_db_step(us)) == KH_DB_ROW) {
         const char *unit = kh_store_col_str(us, 0);
-        sqlite3_reset(es);
-        sqlite3_bind_int(es, 1, year);
+        kh_db_reset(es);
+        kh_db_bind_int(es, 1, year);
         kh_store_bind_str(es, 2, unit);
         size_t n = 0;
         int st2;
-        while ((st2 = sqlite3_step(es)) == SQLITE_ROW) {
+        while ((st2 = kh_db_step(es)) == KH_DB_ROW) {
             if (n == alloc) {
                 size_t na = alloc ? alloc * 2 : 64;
                 xrow *nr = realloc(rows, na * sizeof *nr);
@@ -600,7 +599,7 @@ static kh_status export_entries(kh_store *s, int year, const kh_rubric *r,
             if (rc != KH_OK)
                 break;
         }
-        if (rc == KH_OK && st2 != SQLITE_DONE)
+        if (rc == KH_OK && st2 != KH_DB_DONE)
             rc = kh_store_db_fail(s, e, "exporting entries");
         if (rc == KH_OK && n > 1)
             qsort(rows, n, sizeof *rows, xrow_cmp);
@@ -625,10 +624,10 @@ static kh_status export_entries(kh_store *s, int year, const kh_rubric *r,
             free(rows[i].note);
         }
     }
-    if (rc == KH_OK && step != SQLITE_DONE)
+    if (rc == KH_OK && step != KH_DB_DONE)
         rc = kh_store_db_fail(s, e, "exporting units");
-    sqlite3_reset(es);
-    sqlite3_finalize(us);
+    kh_db_reset(es);
+    kh_db_finalize(us);
     free(rows);
     if (rc == KH_OK && !any)
         kh_buf_puts(out, "entries: []\n");
@@ -638,7 +637,7 @@ static kh_status export_entries(kh_store *s, int year, const kh_rubric *r,
 static kh_status export_rosters(kh_store *s, int year, kh_buf *out,
                                 kh_err *e)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s,
         "SELECT r.unit, r.roster, r.person, r.value FROM roster r"
@@ -647,10 +646,10 @@ static kh_status export_rosters(kh_store *s, int year, kh_buf *out,
         &st, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_bind_int(st, 1, year);
+    kh_db_bind_int(st, 1, year);
     char *cu = NULL, *cr = NULL;
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
         const char *u = kh_store_col_str(st, 0), *r = kh_store_col_str(st, 1);
         if (!cu) {
             kh_buf_puts(out, "rosters:\n");
@@ -671,15 +670,15 @@ static kh_status export_rosters(kh_store *s, int year, kh_buf *out,
             kh_buf_puts(out, "\n    people:\n");
         }
         char num[KH_NUM_BUFSZ];
-        kh_num_format(sqlite3_column_int64(st, 3), num);
+        kh_num_format(kh_db_column_int64(st, 3), num);
         kh_buf_puts(out, "      - {name: ");
         kh_json_str(out, kh_store_col_str(st, 2));
         kh_buf_printf(out, ", value: %s}\n", num);
     }
-    sqlite3_reset(st);
+    kh_db_reset(st);
     free(cu);
     free(cr);
-    if (rc == KH_OK && step != SQLITE_DONE)
+    if (rc == KH_OK && step != KH_DB_DONE)
         rc = kh_store_db_fail(s, e, "exporting rosters");
     return rc;
 }
@@ -687,7 +686,7 @@ static kh_status export_rosters(kh_store *s, int year, kh_buf *out,
 static kh_status export_records(kh_store *s, int year, bool negative,
                                 kh_buf *out, kh_err *e)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s,
         negative ? "SELECT n.unit, n.points, n.reason FROM negative n"
@@ -699,15 +698,15 @@ static kh_status export_records(kh_store *s, int year, bool negative,
         &st, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_bind_int(st, 1, year);
+    kh_db_bind_int(st, 1, year);
     bool any = false;
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
         if (!any)
             kh_buf_puts(out, negative ? "negative:\n" : "bonus:\n");
         any = true;
         char num[KH_NUM_BUFSZ];
-        kh_num_format(sqlite3_column_int64(st, 1), num);
+        kh_num_format(kh_db_column_int64(st, 1), num);
         kh_buf_puts(out, "  - {unit: ");
         kh_json_str(out, kh_store_col_str(st, 0));
         kh_buf_printf(out, ", points: %s", num);
@@ -718,8 +717,8 @@ static kh_status export_records(kh_store *s, int year, bool negative,
         }
         kh_buf_puts(out, "}\n");
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE)
+    kh_db_reset(st);
+    if (step != KH_DB_DONE)
         return kh_store_db_fail(s, e, "exporting records");
     return KH_OK;
 }
@@ -739,15 +738,15 @@ kh_status kh_store_export_assessment(kh_store *s, int year, kh_buf *out,
                   "# kaohe export: year %d (%s), rubric %s\n"
                   "year: %d\n",
                   year, kh_year_state_name(state), ver, year);
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     if ((rc = kh_store_stmt(s,
                             "SELECT id, name FROM branch WHERE year = ?"
                             " ORDER BY id",
                             &st, e)) != KH_OK)
         goto out;
-    sqlite3_bind_int(st, 1, year);
+    kh_db_bind_int(st, 1, year);
     int step, n = 0;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
         if (n++ == 0)
             kh_buf_puts(out, "branches:\n");
         kh_buf_puts(out, "  - {id: ");
@@ -756,8 +755,8 @@ kh_status kh_store_export_assessment(kh_store *s, int year, kh_buf *out,
         kh_json_str(out, kh_store_col_str(st, 1));
         kh_buf_puts(out, "}\n");
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE) {
+    kh_db_reset(st);
+    if (step != KH_DB_DONE) {
         rc = kh_store_db_fail(s, e, "exporting branches");
         goto out;
     }
@@ -766,9 +765,9 @@ kh_status kh_store_export_assessment(kh_store *s, int year, kh_buf *out,
                             " WHERE year = ? ORDER BY pos",
                             &st, e)) != KH_OK)
         goto out;
-    sqlite3_bind_int(st, 1, year);
+    kh_db_bind_int(st, 1, year);
     n = 0;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
         if (n++ == 0)
             kh_buf_puts(out, "units:\n");
         const char *id = kh_store_col_str(st, 0);
@@ -785,8 +784,8 @@ kh_status kh_store_export_assessment(kh_store *s, int year, kh_buf *out,
         }
         kh_buf_puts(out, "}\n");
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE) {
+    kh_db_reset(st);
+    if (step != KH_DB_DONE) {
         rc = kh_store_db_fail(s, e, "exporting units");
         goto out;
     }

@@ -67,15 +67,15 @@ static void record_hash(int64_t seq, const char *at, const kh_audit_rec *r,
 static kh_status read_head(kh_store *s, int64_t *seq,
                            char head[KH_STORE_HEX_SZ], kh_err *e)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s, "SELECT value FROM meta WHERE key = 'audit_head'", &st, e);
     if (rc != KH_OK)
         return rc;
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_reset(st);
-        if (sqlite3_errcode(s->db) != SQLITE_DONE &&
-            sqlite3_errcode(s->db) != SQLITE_OK)
+    if (kh_db_step(st) != KH_DB_ROW) {
+        kh_db_reset(st);
+        if (kh_db_errcode(s->db) != KH_DB_DONE &&
+            kh_db_errcode(s->db) != KH_DB_OK)
             return kh_store_db_fail(s, e, "reading the audit head");
         return kh_err_fail(e, KH_EDB, "audit head is missing from meta");
     }
@@ -84,7 +84,7 @@ static kh_status read_head(kh_store *s, int64_t *seq,
     long long n = -1;
     int ok = v && sscanf(v, "%lld %64s", &n, hex) == 2 &&
              strlen(hex) == 64 && n >= 0;
-    sqlite3_reset(st);
+    kh_db_reset(st);
     if (!ok)
         return kh_err_fail(e, KH_EDB, "audit head in meta is malformed");
     *seq = n;
@@ -129,7 +129,7 @@ kh_status kh_store_audit(kh_store *s, const kh_audit_rec *r, kh_err *e)
     kh_store_now(s, at);
     record_hash(seq, at, r, prev, hash);
 
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     rc = kh_store_stmt(s,
                        "INSERT INTO audit (seq, at, actor, action, year, unit,"
                        " object, old_value, new_value, reason, prev, hash)"
@@ -137,12 +137,12 @@ kh_status kh_store_audit(kh_store *s, const kh_audit_rec *r, kh_err *e)
                        &st, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_bind_int64(st, 1, seq);
+    kh_db_bind_int64(st, 1, seq);
     kh_store_bind_str(st, 2, at);
     kh_store_bind_str(st, 3, r->actor);
     kh_store_bind_str(st, 4, r->action);
     if (r->year)
-        sqlite3_bind_int(st, 5, r->year);
+        kh_db_bind_int(st, 5, r->year);
     kh_store_bind_str(st, 6, r->unit);
     kh_store_bind_str(st, 7, r->object);
     kh_store_bind_str(st, 8, r->old_value);
@@ -166,16 +166,16 @@ kh_status kh_store_audit(kh_store *s, const kh_audit_rec *r, kh_err *e)
 
 /* Fills row from the current result row of a SELECT of the audit
  * columns in table order. */
-static void read_row(sqlite3_stmt *st, kh_audit_row *row)
+static void read_row(kh_db_stmt *st, kh_audit_row *row)
 {
     memset(row, 0, sizeof *row);
-    row->seq = sqlite3_column_int64(st, 0);
+    row->seq = kh_db_column_int64(st, 0);
     row->at = kh_store_col_str(st, 1);
     row->rec.actor = kh_store_col_str(st, 2);
     row->rec.action = kh_store_col_str(st, 3);
-    row->rec.year = sqlite3_column_type(st, 4) == SQLITE_NULL
+    row->rec.year = kh_db_column_is_null(st, 4)
                         ? 0
-                        : sqlite3_column_int(st, 4);
+                        : kh_db_column_int(st, 4);
     row->rec.unit = kh_store_col_str(st, 5);
     row->rec.object = kh_store_col_str(st, 6);
     row->rec.old_value = kh_store_col_str(st, 7);
@@ -188,7 +188,7 @@ static void read_row(sqlite3_stmt *st, kh_audit_row *row)
 kh_status kh_store_audit_each(kh_store *s, int year, const char *unit,
                               kh_audit_fn fn, void *ctx, kh_err *e)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s,
         "SELECT seq, at, actor, action, year, unit, object, old_value,"
@@ -198,21 +198,21 @@ kh_status kh_store_audit_each(kh_store *s, int year, const char *unit,
         &st, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_bind_int(st, 1, year);
-    sqlite3_bind_int(st, 2, year);
+    kh_db_bind_int(st, 1, year);
+    kh_db_bind_int(st, 2, year);
     kh_store_bind_str(st, 3, unit);
     kh_store_bind_str(st, 4, unit);
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
         kh_audit_row row;
         read_row(st, &row);
         if ((rc = fn(ctx, &row)) != KH_OK) {
-            sqlite3_reset(st);
+            kh_db_reset(st);
             return rc;
         }
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE)
+    kh_db_reset(st);
+    if (step != KH_DB_DONE)
         return kh_store_db_fail(s, e, "reading the audit log");
     return KH_OK;
 }
@@ -225,18 +225,17 @@ kh_status kh_store_audit_verify(kh_store *s, int64_t *count, kh_err *e)
     if (rc != KH_OK)
         return rc;
     /* Not the cached statement: verification may run beside other reads. */
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db,
+    kh_db_stmt *st = NULL;
+    if (kh_db_prepare(s->db,
                            "SELECT seq, at, actor, action, year, unit, object,"
                            " old_value, new_value, reason, prev, hash"
-                           " FROM audit ORDER BY seq",
-                           -1, &st, NULL) != SQLITE_OK)
+                           " FROM audit ORDER BY seq", &st) != KH_DB_OK)
         return kh_store_db_fail(s, e, "reading the audit log");
     char prev[KH_STORE_HEX_SZ] = GENESIS;
     int64_t want = 1;
     int step;
     rc = KH_OK;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
         kh_audit_row row;
         read_row(st, &row);
         char hash[KH_STORE_HEX_SZ];
@@ -275,9 +274,9 @@ kh_status kh_store_audit_verify(kh_store *s, int64_t *count, kh_err *e)
         memcpy(prev, row.hash, KH_STORE_HEX_SZ);
         want++;
     }
-    if (rc == KH_OK && step != SQLITE_DONE)
+    if (rc == KH_OK && step != KH_DB_DONE)
         rc = kh_store_db_fail(s, e, "reading the audit log");
-    sqlite3_finalize(st);
+    kh_db_finalize(st);
     if (rc != KH_OK)
         return rc;
     int64_t n = want - 1;

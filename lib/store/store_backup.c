@@ -7,8 +7,8 @@
  *
  * Both sides work through a temporary name and a rename, so a backup
  * directory or a restored store either is complete or does not exist.
- * The raw sqlite3 calls are the backup ones only (backup_db); they move
- * to the driver layer (db.c) with the rest.
+ * The engine's backup call is the driver's (kh_db_backup_to); a store on
+ * PostgreSQL is backed up with pg_dump instead (docs/STORE.md).
  */
 #define _XOPEN_SOURCE 700   /* nftw */
 #include "store_impl.h"
@@ -147,32 +147,12 @@ static kh_status copy_file(const char *from, const char *to,
  * other connections keep writing (WAL readers do not block writers). */
 static kh_status backup_db(kh_store *s, const char *path, kh_err *e)
 {
-    sqlite3 *dst = NULL;
-    if (sqlite3_open_v2(path, &dst,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-        SQLITE_OK) {
-        kh_status rc = kh_err_fail(e, KH_EDB, "%s: cannot create: %s", path,
-                                   dst ? sqlite3_errmsg(dst) : "no memory");
-        sqlite3_close(dst);
-        return rc;
-    }
-    sqlite3_backup *b = sqlite3_backup_init(dst, "main", s->db, "main");
-    int step = SQLITE_ERROR;
-    for (int i = 0; b && i < BACKUP_BUSY_TRIES; i++) {
-        step = sqlite3_backup_step(b, -1);
-        if (step != SQLITE_BUSY && step != SQLITE_LOCKED)
-            break;
-        sqlite3_sleep(50);
-    }
-    if (b)
-        sqlite3_backup_finish(b);
-    kh_status rc = KH_OK;
-    if (step != SQLITE_DONE || sqlite3_errcode(dst) != SQLITE_OK)
-        rc = kh_err_fail(e, KH_EDB, "%s: backup failed: %s", path,
-                         sqlite3_errmsg(dst));
-    if (sqlite3_close(dst) != SQLITE_OK && rc == KH_OK)
-        rc = kh_err_fail(e, KH_EDB, "%s: cannot close the copy", path);
-    return rc;
+    char msg[256];
+    int rc = kh_db_backup_to(s->db, path, BACKUP_BUSY_TRIES, msg, sizeof msg);
+    if (rc == KH_DB_OK)
+        return KH_OK;
+    return kh_err_fail(e, rc == KH_DB_NOMEM ? KH_ENOMEM : KH_EDB,
+                       "%s: backup failed: %s", path, msg);
 }
 
 /* Copies one evidence file into dir/evidence/ab/HASH, checking that its
@@ -222,17 +202,17 @@ static kh_status backup_files(kh_store *s, const char *dir, const char *db,
     char *evdir = NULL;
     if (rc == KH_OK && asprintf(&evdir, "%s/evidence", dir) < 0)
         rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     if (rc == KH_OK && (rc = make_dir(evdir, e)) == KH_OK)
         rc = kh_store_stmt(c, "SELECT sha256 FROM evidence ORDER BY sha256",
                            &st, e);
     free(evdir);
-    int step = SQLITE_DONE;
-    while (rc == KH_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    int step = KH_DB_DONE;
+    while (rc == KH_OK && (step = kh_db_step(st)) == KH_DB_ROW) {
         rc = backup_evidence(s, dir, kh_store_col_str(st, 0), manifest, e);
         ++*nfiles;
     }
-    if (rc == KH_OK && step != SQLITE_DONE)
+    if (rc == KH_OK && step != KH_DB_DONE)
         rc = kh_store_db_fail(c, e, "reading the evidence list");
     kh_store_close(c);
     return rc;

@@ -12,21 +12,27 @@
 
 static kh_status integrity(kh_store *s, kh_buf *report, kh_err *e)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA integrity_check", -1, &st, NULL) !=
-        SQLITE_OK)
+    if (kh_db_engine_of(s->db) == KH_DB_POSTGRES) {
+        /* The server checks its pages itself (checksums, WAL); there is
+         * no integrity_check to run. */
+        kh_buf_puts(report, "数据库完整性：PostgreSQL 服务器自行保证\n");
+        return KH_OK;
+    }
+    kh_db_stmt *st = NULL;
+    if (kh_db_prepare(s->db, "PRAGMA integrity_check", &st) !=
+        KH_DB_OK)
         return kh_store_db_fail(s, e, "checking integrity");
     kh_status rc = KH_OK;
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
         const char *msg = kh_store_col_str(st, 0);
         if (msg && strcmp(msg, "ok") == 0)
             continue;
         rc = kh_err_fail(e, KH_EDB, "integrity check: %s", msg ? msg : "?");
     }
-    if (step != SQLITE_DONE && rc == KH_OK)
+    if (step != KH_DB_DONE && rc == KH_OK)
         rc = kh_store_db_fail(s, e, "checking integrity");
-    sqlite3_finalize(st);
+    kh_db_finalize(st);
     if (rc == KH_OK)
         kh_buf_puts(report, "数据库完整性（integrity_check）：正常\n");
     return rc;
@@ -34,22 +40,26 @@ static kh_status integrity(kh_store *s, kh_buf *report, kh_err *e)
 
 static kh_status foreign_keys(kh_store *s, kh_buf *report, kh_err *e)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &st,
-                           NULL) != SQLITE_OK)
+    if (kh_db_engine_of(s->db) == KH_DB_POSTGRES) {
+        /* Always enforced there: no row can refer to a missing one. */
+        kh_buf_puts(report, "外键引用：正常（PostgreSQL 始终强制）\n");
+        return KH_OK;
+    }
+    kh_db_stmt *st = NULL;
+    if (kh_db_prepare(s->db, "PRAGMA foreign_key_check", &st) != KH_DB_OK)
         return kh_store_db_fail(s, e, "checking foreign keys");
     kh_status rc = KH_OK;
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW)
+    while ((step = kh_db_step(st)) == KH_DB_ROW)
         rc = kh_err_fail(e, KH_EDB,
                          "foreign key check: table %s row %" PRId64
                          " refers to a missing row of %s",
                          kh_store_col_str(st, 0),
-                         (int64_t)sqlite3_column_int64(st, 1),
+                         (int64_t)kh_db_column_int64(st, 1),
                          kh_store_col_str(st, 2));
-    if (step != SQLITE_DONE && rc == KH_OK)
+    if (step != KH_DB_DONE && rc == KH_OK)
         rc = kh_store_db_fail(s, e, "checking foreign keys");
-    sqlite3_finalize(st);
+    kh_db_finalize(st);
     if (rc == KH_OK)
         kh_buf_puts(report, "外键引用：正常\n");
     return rc;
@@ -57,17 +67,16 @@ static kh_status foreign_keys(kh_store *s, kh_buf *report, kh_err *e)
 
 static kh_status snapshots(kh_store *s, kh_buf *report, kh_err *e)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT year, format, body, sha256, audit_head"
-                           " FROM snapshot ORDER BY year, format",
-                           -1, &st, NULL) != SQLITE_OK)
+    kh_db_stmt *st = NULL;
+    if (kh_db_prepare(s->db,
+                      "SELECT year, format, body, sha256, audit_head"
+                      " FROM snapshot ORDER BY year, format", &st) != KH_DB_OK)
         return kh_store_db_fail(s, e, "checking snapshots");
     kh_status rc = KH_OK;
     int step, n = 0;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        const void *b = sqlite3_column_blob(st, 2);
-        size_t len = (size_t)sqlite3_column_bytes(st, 2);
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
+        const void *b = kh_db_column_blob(st, 2);
+        size_t len = (size_t)kh_db_column_bytes(st, 2);
         char hash[KH_STORE_HEX_SZ];
         kh_store_sha256_hex(b ? b : "", len, hash);
         const char *want = kh_store_col_str(st, 3);
@@ -75,7 +84,7 @@ static kh_status snapshots(kh_store *s, kh_buf *report, kh_err *e)
             rc = kh_err_fail(e, KH_EINVAL,
                              "year %d: frozen %s results altered (SHA-256 "
                              "mismatch)",
-                             sqlite3_column_int(st, 0),
+                             kh_db_column_int(st, 0),
                              kh_store_col_str(st, 1));
         /* The log must still hold the head the year was frozen at. */
         const char *head = kh_store_col_str(st, 4);
@@ -84,12 +93,12 @@ static kh_status snapshots(kh_store *s, kh_buf *report, kh_err *e)
             rc = kh_err_fail(e, KH_EINVAL,
                              "year %d: the audit head of its frozen results "
                              "(%s) is not in the log",
-                             sqlite3_column_int(st, 0), head);
+                             kh_db_column_int(st, 0), head);
         n++;
     }
-    if (step != SQLITE_DONE && rc == KH_OK)
+    if (step != KH_DB_DONE && rc == KH_OK)
         rc = kh_store_db_fail(s, e, "checking snapshots");
-    sqlite3_finalize(st);
+    kh_db_finalize(st);
     if (rc == KH_OK)
         kh_buf_printf(report, "已公布结果快照：%d 份，SHA-256 一致\n", n);
     return rc;
@@ -118,4 +127,37 @@ kh_status kh_store_check(kh_store *s, kh_buf *report, kh_err *e)
         worst == KH_OK)
         worst = rc;
     return worst;
+}
+
+kh_status kh_store_quick_check(kh_store *s, kh_err *e)
+{
+    if (kh_db_engine_of(s->db) == KH_DB_POSTGRES)
+        return KH_OK;   /* the server checks its own pages */
+    kh_db_stmt *st = NULL;
+    if (kh_db_prepare(s->db, "PRAGMA quick_check", &st) != KH_DB_OK)
+        return kh_store_db_fail(s, e, "checking the database");
+    kh_status rc = KH_OK;
+    int step;
+    while (rc == KH_OK && (step = kh_db_step(st)) == KH_DB_ROW) {
+        const char *msg = kh_store_col_str(st, 0);
+        if (msg && strcmp(msg, "ok") == 0)
+            continue;
+        /* One line: SQLite's report spans several. */
+        char line[256];
+        snprintf(line, sizeof line, "%s", msg ? msg : "?");
+        for (char *c = line; *c; c++)
+            if (*c == '\n')
+                *c = ' ';
+        rc = kh_err_fail(e, KH_EDB, "%s: the database is damaged (%s); "
+                         "restore it from a backup", s->path, line);
+    }
+    if (rc == KH_OK && step != KH_DB_DONE)
+        rc = kh_store_db_fail(s, e, "checking the database");
+    kh_db_finalize(st);
+    return rc;
+}
+
+bool kh_store_damaged(const kh_store *s)
+{
+    return kh_db_corrupt(s->db);
 }

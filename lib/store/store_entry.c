@@ -97,24 +97,24 @@ kh_status kh_store_unit_get(kh_store *s, int year, const char *id,
                             kh_store_unit *out, kh_err *e)
 {
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s, "SELECT name, kind, branch FROM unit WHERE year = ? AND id = ?",
         &st, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_bind_int(st, 1, year);
+    kh_db_bind_int(st, 1, year);
     kh_store_bind_str(st, 2, id);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
+    int step = kh_db_step(st);
+    if (step == KH_DB_ROW) {
         out->name = strdup(kh_store_col_str(st, 0));
         out->kind = strdup(kh_store_col_str(st, 1));
         out->branch = strdup(kh_store_col_str(st, 2));
     }
-    sqlite3_reset(st);
-    if (step == SQLITE_DONE)
+    kh_db_reset(st);
+    if (step == KH_DB_DONE)
         return KH_ENOTFOUND;
-    if (step != SQLITE_ROW)
+    if (step != KH_DB_ROW)
         return kh_store_db_fail(s, e, "reading a unit");
     if (!out->name || !out->kind || !out->branch) {
         kh_store_unit_clear(out);
@@ -335,7 +335,7 @@ kh_status kh_store_entry_set(kh_store *s, const char *actor, int year,
     kh_store_unit su = {0};
     int64_t old_version = 0, row_id = 0;
     bool exists = false;
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
 
     kh_status rc = kh_store_begin(s, e);
     if (rc != KH_OK)
@@ -366,21 +366,21 @@ kh_status kh_store_entry_set(kh_store *s, const char *actor, int year,
                        &st, e);
     if (rc != KH_OK)
         goto fail;
-    sqlite3_bind_int(st, 1, year);
+    kh_db_bind_int(st, 1, year);
     kh_store_bind_str(st, 2, unit);
     kh_store_bind_str(st, 3, item);
     kh_store_bind_str(st, 4, kh_phase_name(phase));
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
+    int step = kh_db_step(st);
+    if (step == KH_DB_ROW) {
         exists = true;
-        row_id = sqlite3_column_int64(st, 0);
+        row_id = kh_db_column_int64(st, 0);
         old_inputs = strdup(kh_store_col_str(st, 1));
         const char *on = kh_store_col_str(st, 2);
         old_note = on ? strdup(on) : NULL;
-        old_version = sqlite3_column_int64(st, 3);
+        old_version = kh_db_column_int64(st, 3);
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW && step != SQLITE_DONE) {
+    kh_db_reset(st);
+    if (step != KH_DB_ROW && step != KH_DB_DONE) {
         rc = kh_store_db_fail(s, e, "reading an entry");
         goto fail;
     }
@@ -513,11 +513,11 @@ kh_status kh_store_entry_set(kh_store *s, const char *actor, int year,
             goto fail;
         kh_store_bind_str(st, 1, new_inputs);
         kh_store_bind_str(st, 2, new_note);
-        sqlite3_bind_int64(st, 3, new_version);
+        kh_db_bind_int64(st, 3, new_version);
         kh_store_bind_str(st, 4, now);
         kh_store_bind_str(st, 5, actor);
-        sqlite3_bind_int64(st, 6, row_id);
-        sqlite3_bind_int64(st, 7, old_version);
+        kh_db_bind_int64(st, 6, row_id);
+        kh_db_bind_int64(st, 7, old_version);
     } else {
         rc = kh_store_stmt(s,
                            "INSERT INTO entry (year, unit, item, phase, inputs,"
@@ -526,19 +526,19 @@ kh_status kh_store_entry_set(kh_store *s, const char *actor, int year,
                            &st, e);
         if (rc != KH_OK)
             goto fail;
-        sqlite3_bind_int(st, 1, year);
+        kh_db_bind_int(st, 1, year);
         kh_store_bind_str(st, 2, unit);
         kh_store_bind_str(st, 3, item);
         kh_store_bind_str(st, 4, kh_phase_name(phase));
         kh_store_bind_str(st, 5, new_inputs);
         kh_store_bind_str(st, 6, new_note);
-        sqlite3_bind_int64(st, 7, new_version);
+        kh_db_bind_int64(st, 7, new_version);
         kh_store_bind_str(st, 8, now);
         kh_store_bind_str(st, 9, actor);
     }
     if ((rc = kh_store_exec(s, st, e, "writing an entry")) != KH_OK)
         goto fail;
-    if (exists && sqlite3_changes(s->db) != 1) {
+    if (exists && kh_db_changes(s->db) != 1) {
         rc = kh_err_fail(e, KH_ECONFLICT, "entry %s changed meanwhile", ename);
         goto fail;
     }
@@ -609,27 +609,28 @@ kh_status kh_store_entry_each(kh_store *s, int year, const char *unit,
     "SELECT e.id, e.unit, e.item, e.phase, e.inputs, e.note,"            \
     " e.version, e.updated_at, e.updated_by, u.pos"                      \
     " FROM entry e JOIN unit u ON u.year = e.year AND u.id = e.unit"     \
-    " WHERE e.year = ?1"
+    " WHERE e.year = ?"
     const char *sql =
-        unit && item ? ENTRY_SELECT " AND e.unit = ?2 AND e.item = ?3"
-        : unit       ? ENTRY_SELECT " AND e.unit = ?2"
-        : item       ? ENTRY_SELECT " AND e.item = ?3"
+        unit && item ? ENTRY_SELECT " AND e.unit = ? AND e.item = ?"
+        : unit       ? ENTRY_SELECT " AND e.unit = ?"
+        : item       ? ENTRY_SELECT " AND e.item = ?"
                      : ENTRY_SELECT;
 #undef ENTRY_SELECT
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+    kh_db_stmt *st = NULL;
+    if (kh_db_prepare(s->db, sql, &st) != KH_DB_OK) {
         kh_rubric_free(r);
         return kh_store_db_fail(s, e, "listing entries");
     }
-    sqlite3_bind_int(st, 1, year);
+    int col = 1;
+    kh_db_bind_int(st, col++, year);
     if (unit)
-        kh_store_bind_str(st, 2, unit);
+        kh_store_bind_str(st, col++, unit);
     if (item)
-        kh_store_bind_str(st, 3, item);
+        kh_store_bind_str(st, col++, item);
     erow *rows = NULL;
     size_t n = 0, alloc = 0;
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
         if (n == alloc) {
             size_t na = alloc ? alloc * 2 : 64;
             erow *nr = realloc(rows, na * sizeof *nr);
@@ -642,7 +643,7 @@ kh_status kh_store_entry_each(kh_store *s, int year, const char *unit,
         }
         erow *x = &rows[n];
         memset(x, 0, sizeof *x);
-        x->row.id = sqlite3_column_int64(st, 0);
+        x->row.id = kh_db_column_int64(st, 0);
         const int cols[6] = {1, 2, 4, 5, 7, 8};
         bool oom = false;
         for (int k = 0; k < 6; k++) {
@@ -663,13 +664,13 @@ kh_status kh_store_entry_each(kh_store *s, int year, const char *unit,
         x->row.updated_at = x->strs[4];
         x->row.updated_by = x->strs[5];
         kh_phase_parse(kh_store_col_str(st, 3), &x->row.phase);
-        x->row.version = sqlite3_column_int64(st, 6);
-        x->upos = sqlite3_column_int64(st, 9);
+        x->row.version = kh_db_column_int64(st, 6);
+        x->upos = kh_db_column_int64(st, 9);
         x->item = kh_rubric_item_find(r, x->row.item);
     }
-    if (rc == KH_OK && step != SQLITE_DONE)
+    if (rc == KH_OK && step != KH_DB_DONE)
         rc = kh_store_db_fail(s, e, "listing entries");
-    sqlite3_finalize(st);
+    kh_db_finalize(st);
     if (rc == KH_OK && n > 1)
         qsort(rows, n, sizeof *rows, erow_cmp);
     for (size_t i = 0; i < n && rc == KH_OK; i++)
@@ -716,7 +717,7 @@ kh_status kh_store_record_add(kh_store *s, const char *actor, int year,
     if (rc != KH_OK)
         goto fail;
     kh_store_unit_clear(&su);
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     rc = kh_store_stmt(s,
                        negative ? "INSERT INTO negative (year, unit, points,"
                                   " reason) VALUES (?, ?, ?, ?)"
@@ -725,13 +726,13 @@ kh_status kh_store_record_add(kh_store *s, const char *actor, int year,
                        &st, e);
     if (rc != KH_OK)
         goto fail;
-    sqlite3_bind_int(st, 1, year);
+    kh_db_bind_int(st, 1, year);
     kh_store_bind_str(st, 2, unit);
-    sqlite3_bind_int64(st, 3, points);
+    kh_db_bind_int64(st, 3, points);
     kh_store_bind_str(st, 4, reason);
     if ((rc = kh_store_exec(s, st, e, "adding a record")) != KH_OK)
         goto fail;
-    int64_t rid = sqlite3_last_insert_rowid(s->db);
+    int64_t rid = kh_db_last_insert_rowid(s->db);
     char obj[64], val[KH_NUM_BUFSZ], action[32];
     snprintf(obj, sizeof obj, "%s#%" PRId64, what, rid);
     snprintf(action, sizeof action, "%s.add", what);
@@ -770,7 +771,7 @@ kh_status kh_store_record_remove(kh_store *s, const char *actor, int year,
                                doing, NULL, e);
     if (rc != KH_OK)
         goto fail;
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     rc = kh_store_stmt(s,
                        negative ? "SELECT unit, points, reason FROM negative"
                                   " WHERE year = ? AND id = ?"
@@ -779,10 +780,10 @@ kh_status kh_store_record_remove(kh_store *s, const char *actor, int year,
                        &st, e);
     if (rc != KH_OK)
         goto fail;
-    sqlite3_bind_int(st, 1, year);
-    sqlite3_bind_int64(st, 2, id);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_reset(st);
+    kh_db_bind_int(st, 1, year);
+    kh_db_bind_int64(st, 2, id);
+    if (kh_db_step(st) != KH_DB_ROW) {
+        kh_db_reset(st);
         rc = kh_err_fail(e, KH_ENOTFOUND, "no %s record %" PRId64 " in year %d",
                          what, id, year);
         goto fail;
@@ -790,11 +791,11 @@ kh_status kh_store_record_remove(kh_store *s, const char *actor, int year,
     char *unit = strdup(kh_store_col_str(st, 0));
     char *old = NULL;
     char num[KH_NUM_BUFSZ];
-    kh_num_format(sqlite3_column_int64(st, 1), num);
+    kh_num_format(kh_db_column_int64(st, 1), num);
     const char *oreason = kh_store_col_str(st, 2);
     if (asprintf(&old, "%s %s", num, oreason ? oreason : "") < 0)
         old = NULL;
-    sqlite3_reset(st);
+    kh_db_reset(st);
     if (!unit || !old) {
         free(unit);
         free(old);
@@ -806,8 +807,8 @@ kh_status kh_store_record_remove(kh_store *s, const char *actor, int year,
                                 : "DELETE FROM bonus WHERE year = ? AND id = ?",
                        &st, e);
     if (rc == KH_OK) {
-        sqlite3_bind_int(st, 1, year);
-        sqlite3_bind_int64(st, 2, id);
+        kh_db_bind_int(st, 1, year);
+        kh_db_bind_int64(st, 2, id);
         rc = kh_store_exec(s, st, e, "removing a record");
     }
     char obj[64], action[32];
@@ -836,7 +837,7 @@ kh_status kh_store_record_each(kh_store *s, int year, const char *unit,
     if (rc != KH_OK)
         return rc;
     for (int neg = 0; neg < 2 && rc == KH_OK; neg++) {
-        sqlite3_stmt *st = NULL;
+        kh_db_stmt *st = NULL;
         const char *sql =
             neg ? "SELECT n.id, n.unit, n.points, n.reason FROM negative n"
                   " JOIN unit u ON u.year = n.year AND u.id = n.unit"
@@ -846,26 +847,26 @@ kh_status kh_store_record_each(kh_store *s, int year, const char *unit,
                   " JOIN unit u ON u.year = n.year AND u.id = n.unit"
                   " WHERE n.year = ? AND (? IS NULL OR n.unit = ?)"
                   " ORDER BY u.pos, n.id";
-        if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        if (kh_db_prepare(s->db, sql, &st) != KH_DB_OK)
             return kh_store_db_fail(s, e, "listing records");
-        sqlite3_bind_int(st, 1, year);
+        kh_db_bind_int(st, 1, year);
         kh_store_bind_str(st, 2, unit);
         kh_store_bind_str(st, 3, unit);
         int step;
-        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        while ((step = kh_db_step(st)) == KH_DB_ROW) {
             kh_record_row row = {
-                .id = sqlite3_column_int64(st, 0),
+                .id = kh_db_column_int64(st, 0),
                 .unit = kh_store_col_str(st, 1),
                 .negative = neg,
-                .points = sqlite3_column_int64(st, 2),
+                .points = kh_db_column_int64(st, 2),
                 .reason = kh_store_col_str(st, 3),
             };
             if ((rc = fn(ctx, &row)) != KH_OK)
                 break;
         }
-        if (rc == KH_OK && step != SQLITE_DONE)
+        if (rc == KH_OK && step != KH_DB_DONE)
             rc = kh_store_db_fail(s, e, "listing records");
-        sqlite3_finalize(st);
+        kh_db_finalize(st);
     }
     return rc;
 }

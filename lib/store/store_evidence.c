@@ -557,18 +557,18 @@ kh_status kh_store_evidence_put(kh_store *s, const char *actor,
         return rc;
     if ((rc = kh_store_begin(s, e)) != KH_OK)
         goto out;
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     if ((rc = kh_store_stmt(s, "SELECT 1 FROM evidence WHERE sha256 = ?", &st,
                             e)) != KH_OK)
         goto fail;
     kh_store_bind_str(st, 1, hex);
-    int step = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW && step != SQLITE_DONE) {
+    int step = kh_db_step(st);
+    kh_db_reset(st);
+    if (step != KH_DB_ROW && step != KH_DB_DONE) {
         rc = kh_store_db_fail(s, e, "reading evidence");
         goto fail;
     }
-    bool known = step == SQLITE_ROW;
+    bool known = step == KH_DB_ROW;
     /* Content known or not, a missing or damaged copy is written again. */
     char have[KH_EVIDENCE_HASH_SZ];
     int64_t have_size = -1;
@@ -587,7 +587,7 @@ kh_status kh_store_evidence_put(kh_store *s, const char *actor,
                                 &st, e)) != KH_OK)
             goto fail;
         kh_store_bind_str(st, 1, hex);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)len);
+        kh_db_bind_int64(st, 2, (int64_t)len);
         kh_store_bind_str(st, 3, type_names[type]);
         kh_store_bind_str(st, 4, base);
         kh_store_bind_str(st, 5, at);
@@ -671,24 +671,24 @@ static kh_status entry_id(kh_store *s, int year, const char *unit,
                           const char *item, kh_phase phase, int64_t *id,
                           kh_err *e)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(s,
                                  "SELECT id FROM entry WHERE year = ? AND"
                                  " unit = ? AND item = ? AND phase = ?",
                                  &st, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_bind_int(st, 1, year);
+    kh_db_bind_int(st, 1, year);
     kh_store_bind_str(st, 2, unit);
     kh_store_bind_str(st, 3, item);
     kh_store_bind_str(st, 4, kh_phase_name(phase));
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW)
-        *id = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (step == SQLITE_ROW)
+    int step = kh_db_step(st);
+    if (step == KH_DB_ROW)
+        *id = kh_db_column_int64(st, 0);
+    kh_db_reset(st);
+    if (step == KH_DB_ROW)
         return KH_OK;
-    if (step != SQLITE_DONE)
+    if (step != KH_DB_DONE)
         return kh_store_db_fail(s, e, "reading an entry");
     return kh_err_fail(e, KH_ENOTFOUND,
                        "year %d has no %s entry for unit \"%s\", item \"%s\" "
@@ -716,21 +716,21 @@ kh_status kh_store_evidence_attach(kh_store *s, const char *actor, int year,
             KH_OK ||
         (rc = entry_id(s, year, unit, item, phase, &id, e)) != KH_OK)
         goto fail;
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     if ((rc = kh_store_stmt(s, "SELECT name FROM evidence WHERE sha256 = ?",
                             &st, e)) != KH_OK)
         goto fail;
     kh_store_bind_str(st, 1, hash);
-    int step = sqlite3_step(st);
+    int step = kh_db_step(st);
     char *stored = NULL;
-    if (step == SQLITE_ROW && !(stored = strdup(kh_store_col_str(st, 0)))) {
-        sqlite3_reset(st);
+    if (step == KH_DB_ROW && !(stored = strdup(kh_store_col_str(st, 0)))) {
+        kh_db_reset(st);
         rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
         goto fail;
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW) {
-        rc = step == SQLITE_DONE
+    kh_db_reset(st);
+    if (step != KH_DB_ROW) {
+        rc = step == KH_DB_DONE
                  ? kh_err_fail(e, KH_ENOTFOUND, "no evidence with hash \"%s\"",
                                hash)
                  : kh_store_db_fail(s, e, "reading evidence");
@@ -753,15 +753,15 @@ kh_status kh_store_evidence_attach(kh_store *s, const char *actor, int year,
         free(stored);
         goto fail;
     }
-    sqlite3_bind_int64(st, 1, id);
+    kh_db_bind_int64(st, 1, id);
     kh_store_bind_str(st, 2, hash);
     kh_store_bind_str(st, 3, shown);
     kh_store_bind_str(st, 4, at);
     kh_store_bind_str(st, 5, actor);
-    sqlite3_bind_int64(st, 6, id);
+    kh_db_bind_int64(st, 6, id);
     kh_store_bind_str(st, 7, hash);
     rc = kh_store_exec(s, st, e, "linking evidence");
-    int changed = sqlite3_changes(s->db);
+    int changed = kh_db_changes(s->db);
     if (rc == KH_OK && changed > 0) {
         char obj[256], *val = NULL;
         snprintf(obj, sizeof obj, "%s/%s/%s", unit, item,
@@ -833,7 +833,7 @@ kh_status kh_store_evidence_resolve(kh_store *s, const char *ref,
     }
     pat[n] = '%';
     pat[n + 1] = '\0';
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s, "SELECT sha256 FROM evidence WHERE sha256 LIKE ? ORDER BY sha256"
            " LIMIT 2",
@@ -842,14 +842,14 @@ kh_status kh_store_evidence_resolve(kh_store *s, const char *ref,
         return rc;
     kh_store_bind_str(st, 1, pat);
     int step, rows = 0;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
         if (rows++ == 0) {
             const char *h = kh_store_col_str(st, 0);
             snprintf(hash, KH_EVIDENCE_HASH_SZ, "%s", h ? h : "");
         }
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE)
+    kh_db_reset(st);
+    if (step != KH_DB_DONE)
         return kh_store_db_fail(s, e, "reading evidence");
     if (rows == 0)
         return kh_err_fail(e, KH_ENOTFOUND, "no evidence with hash \"%s\"",
@@ -871,7 +871,7 @@ kh_status kh_store_evidence_get(kh_store *s, const char *ref, kh_buf *out,
     kh_status rc = kh_store_evidence_resolve(s, ref, hash, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     if ((rc = kh_store_stmt(s,
                             "SELECT name, size FROM evidence WHERE sha256 = ?",
                             &st, e)) != KH_OK)
@@ -879,11 +879,11 @@ kh_status kh_store_evidence_get(kh_store *s, const char *ref, kh_buf *out,
     kh_store_bind_str(st, 1, hash);
     char *nm = NULL;
     int64_t size = -1;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    if (kh_db_step(st) == KH_DB_ROW) {
         nm = strdup(kh_store_col_str(st, 0));
-        size = sqlite3_column_int64(st, 1);
+        size = kh_db_column_int64(st, 1);
     }
-    sqlite3_reset(st);
+    kh_db_reset(st);
     if (!nm)
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
     char *dir = NULL, *file = NULL;
@@ -941,7 +941,7 @@ out:
 kh_status kh_store_evidence_each(kh_store *s, int year, const char *unit,
                                  kh_evidence_fn fn, void *ctx, kh_err *e)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s,
         "SELECT v.sha256, v.type, v.size, l.name, l.year, l.unit, l.item,"
@@ -963,32 +963,32 @@ kh_status kh_store_evidence_each(kh_store *s, int year, const char *unit,
         &st, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_bind_int(st, 1, year);
-    sqlite3_bind_int(st, 2, year);
+    kh_db_bind_int(st, 1, year);
+    kh_db_bind_int(st, 2, year);
     kh_store_bind_str(st, 3, unit);
     kh_store_bind_str(st, 4, unit);
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
         kh_evidence_row row = {
             .sha256 = kh_store_col_str(st, 0),
             .type = kh_store_col_str(st, 1),
-            .size = sqlite3_column_int64(st, 2),
+            .size = kh_db_column_int64(st, 2),
             .name = kh_store_col_str(st, 3),
-            .year = sqlite3_column_int(st, 4),
+            .year = kh_db_column_int(st, 4),
             .unit = kh_store_col_str(st, 5),
             .item = kh_store_col_str(st, 6),
             .phase = kh_store_col_str(st, 7),
-            .followup = sqlite3_column_int64(st, 8),
+            .followup = kh_db_column_int64(st, 8),
             .added_at = kh_store_col_str(st, 9),
             .added_by = kh_store_col_str(st, 10),
         };
         if ((rc = fn(ctx, &row)) != KH_OK) {
-            sqlite3_reset(st);
+            kh_db_reset(st);
             return rc;
         }
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE)
+    kh_db_reset(st);
+    if (step != KH_DB_DONE)
         return kh_store_db_fail(s, e, "reading evidence");
     return KH_OK;
 }
@@ -999,18 +999,17 @@ kh_status kh_store_evidence_verify(kh_store *s, kh_buf *report,
                                    size_t *count, kh_err *e)
 {
     /* Not a cached statement: the check runs beside other reads. */
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db,
+    kh_db_stmt *st = NULL;
+    if (kh_db_prepare(s->db,
                            "SELECT sha256, size, name FROM evidence"
-                           " ORDER BY sha256",
-                           -1, &st, NULL) != SQLITE_OK)
+                           " ORDER BY sha256", &st) != KH_DB_OK)
         return kh_store_db_fail(s, e, "reading evidence");
     size_t n = 0, bad = 0;
     int step;
     kh_status rc = KH_OK;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
         const char *hash = kh_store_col_str(st, 0);
-        int64_t size = sqlite3_column_int64(st, 1);
+        int64_t size = kh_db_column_int64(st, 1);
         const char *nm = kh_store_col_str(st, 2);
         n++;
         char *dir = NULL, *file = NULL;
@@ -1033,10 +1032,10 @@ kh_status kh_store_evidence_verify(kh_store *s, kh_buf *report,
         free(dir);
         free(file);
     }
-    sqlite3_finalize(st);
+    kh_db_finalize(st);
     if (rc != KH_OK)
         return rc;
-    if (step != SQLITE_DONE)
+    if (step != KH_DB_DONE)
         return kh_store_db_fail(s, e, "reading evidence");
     if (count)
         *count = n;

@@ -288,7 +288,7 @@ static kh_status bottom_load(kh_store *s, int year, const char *doing,
     kh_buf_init(&snap, 0);
     kh_doc *d = NULL;
     kh_arena *a = NULL;
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     char *ref = NULL;
     /* Reading the snapshot names it on e; the caller's file comes back. */
     const char *old_file = kh_err_file(e);
@@ -298,12 +298,12 @@ static kh_status bottom_load(kh_store *s, int year, const char *doing,
                             " rubric r ON r.id = y.rubric WHERE y.year = ?",
                             &st, e)) != KH_OK)
         goto out;
-    sqlite3_bind_int(st, 1, year);
-    if (sqlite3_step(st) == SQLITE_ROW &&
+    kh_db_bind_int(st, 1, year);
+    if (kh_db_step(st) == KH_DB_ROW &&
         asprintf(&ref, "%s@%s", kh_store_col_str(st, 0),
                  kh_store_col_str(st, 1)) < 0)
         ref = NULL;
-    sqlite3_reset(st);
+    kh_db_reset(st);
     if (!ref) {
         rc = kh_store_db_fail(s, e, "reading the year's rubric");
         goto out;
@@ -416,14 +416,14 @@ kh_status kh_store_followup_talk_add(kh_store *s, const char *actor,
     }
     char at[KH_STORE_TIME_SZ];
     kh_store_now(s, at);
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     if ((rc = kh_store_stmt(s,
                             "INSERT INTO followup_talk (year, unit, talk_date,"
                             " talked_by, summary, added_at, added_by)"
                             " VALUES (?, ?, ?, ?, ?, ?, ?)",
                             &st, e)) != KH_OK)
         goto fail;
-    sqlite3_bind_int(st, 1, year);
+    kh_db_bind_int(st, 1, year);
     kh_store_bind_str(st, 2, unit);
     kh_store_bind_str(st, 3, date);
     kh_store_bind_str(st, 4, by);
@@ -432,7 +432,7 @@ kh_status kh_store_followup_talk_add(kh_store *s, const char *actor,
     kh_store_bind_str(st, 7, actor);
     if ((rc = kh_store_exec(s, st, e, "recording a talk")) != KH_OK)
         goto fail;
-    int64_t rid = sqlite3_last_insert_rowid(s->db);
+    int64_t rid = kh_db_last_insert_rowid(s->db);
     char obj[48], *val = NULL;
     snprintf(obj, sizeof obj, "talk %" PRId64, rid);
     if (asprintf(&val, "%s %s: %s", date, by, summary) < 0) {
@@ -475,14 +475,14 @@ kh_status kh_store_followup_item_add(kh_store *s, const char *actor,
     }
     char at[KH_STORE_TIME_SZ];
     kh_store_now(s, at);
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     if ((rc = kh_store_stmt(s,
                             "INSERT INTO followup_item (year, unit, text,"
                             " deadline, status, added_at, added_by)"
                             " VALUES (?, ?, ?, ?, 'open', ?, ?)",
                             &st, e)) != KH_OK)
         goto fail;
-    sqlite3_bind_int(st, 1, year);
+    kh_db_bind_int(st, 1, year);
     kh_store_bind_str(st, 2, unit);
     kh_store_bind_str(st, 3, text);
     kh_store_bind_str(st, 4, deadline);
@@ -491,7 +491,7 @@ kh_status kh_store_followup_item_add(kh_store *s, const char *actor,
     if ((rc = kh_store_exec(s, st, e, "adding a rectification item")) !=
         KH_OK)
         goto fail;
-    int64_t rid = sqlite3_last_insert_rowid(s->db);
+    int64_t rid = kh_db_last_insert_rowid(s->db);
     char obj[48], *val = NULL;
     snprintf(obj, sizeof obj, "item %" PRId64, rid);
     if (asprintf(&val, "open, deadline %s: %s", deadline, text) < 0) {
@@ -522,28 +522,28 @@ kh_status kh_store_followup_item_close(kh_store *s, const char *actor,
         return rc;
     if ((rc = kh_store_begin(s, e)) != KH_OK)
         return rc;
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     if ((rc = kh_store_stmt(s,
                             "SELECT year, unit, status, closed_date, added_at"
                             " FROM followup_item WHERE id = ?",
                             &st, e)) != KH_OK)
         goto fail;
-    sqlite3_bind_int64(st, 1, id);
-    int step = sqlite3_step(st);
+    kh_db_bind_int64(st, 1, id);
+    int step = kh_db_step(st);
     int year = 0;
     char *unit = NULL, closed[16] = "", added[KH_STORE_DATE_SZ] = "";
     bool done = false;
-    if (step == SQLITE_ROW) {
-        year = sqlite3_column_int(st, 0);
+    if (step == KH_DB_ROW) {
+        year = kh_db_column_int(st, 0);
         unit = strdup(kh_store_col_str(st, 1));
         done = strcmp(kh_store_col_str(st, 2), "done") == 0;
         const char *cd = kh_store_col_str(st, 3);
         snprintf(closed, sizeof closed, "%s", cd ? cd : "");
         stamp_day(kh_store_col_str(st, 4), added);
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW) {
-        rc = step == SQLITE_DONE
+    kh_db_reset(st);
+    if (step != KH_DB_ROW) {
+        rc = step == KH_DB_DONE
                  ? kh_err_fail(e, KH_ENOTFOUND,
                                "no rectification item %" PRId64, id)
                  : kh_store_db_fail(s, e, "reading a rectification item");
@@ -576,10 +576,10 @@ kh_status kh_store_followup_item_close(kh_store *s, const char *actor,
                                 &st, e)) != KH_OK)
             goto fail_unit;
         kh_store_bind_str(st, 1, evidence);
-        step = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (step != SQLITE_ROW) {
-            rc = step == SQLITE_DONE
+        step = kh_db_step(st);
+        kh_db_reset(st);
+        if (step != KH_DB_ROW) {
+            rc = step == KH_DB_DONE
                      ? kh_err_fail(e, KH_ENOTFOUND,
                                    "no evidence with hash \"%s\"", evidence)
                      : kh_store_db_fail(s, e, "reading evidence");
@@ -598,7 +598,7 @@ kh_status kh_store_followup_item_close(kh_store *s, const char *actor,
     kh_store_bind_str(st, 2, evidence);
     kh_store_bind_str(st, 3, at);
     kh_store_bind_str(st, 4, actor);
-    sqlite3_bind_int64(st, 5, id);
+    kh_db_bind_int64(st, 5, id);
     if ((rc = kh_store_exec(s, st, e, "closing a rectification item")) !=
         KH_OK)
         goto fail_unit;
@@ -643,16 +643,16 @@ kh_status kh_store_practice_add(kh_store *s, const char *actor, int year,
                                     "recording a good practice", NULL, e)) !=
         KH_OK)
         goto fail;
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     if ((rc = kh_store_stmt(s, "SELECT 1 FROM unit WHERE year = ? AND id = ?",
                             &st, e)) != KH_OK)
         goto fail;
-    sqlite3_bind_int(st, 1, year);
+    kh_db_bind_int(st, 1, year);
     kh_store_bind_str(st, 2, unit);
-    int step = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW) {
-        rc = step == SQLITE_DONE
+    int step = kh_db_step(st);
+    kh_db_reset(st);
+    if (step != KH_DB_ROW) {
+        rc = step == KH_DB_DONE
                  ? kh_err_at(e, 0, 0, "unit", "unknown unit \"%s\" in year %d",
                              unit, year)
                  : kh_store_db_fail(s, e, "reading units");
@@ -669,7 +669,7 @@ kh_status kh_store_practice_add(kh_store *s, const char *actor, int year,
                             " added_at, added_by) VALUES (?, ?, ?, ?, ?, ?)",
                             &st, e)) != KH_OK)
         goto fail;
-    sqlite3_bind_int(st, 1, year);
+    kh_db_bind_int(st, 1, year);
     kh_store_bind_str(st, 2, unit);
     kh_store_bind_str(st, 3, title);
     kh_store_bind_str(st, 4, text);
@@ -677,7 +677,7 @@ kh_status kh_store_practice_add(kh_store *s, const char *actor, int year,
     kh_store_bind_str(st, 6, actor);
     if ((rc = kh_store_exec(s, st, e, "recording a good practice")) != KH_OK)
         goto fail;
-    int64_t rid = sqlite3_last_insert_rowid(s->db);
+    int64_t rid = kh_db_last_insert_rowid(s->db);
     char obj[48], *val = NULL;
     snprintf(obj, sizeof obj, "practice %" PRId64, rid);
     if (asprintf(&val, "%s: %s", title, text) < 0) {
@@ -724,7 +724,7 @@ static void json_str_or_null(kh_buf *out, const char *s)
 static kh_status put_talks(kh_store *s, int year, const char *unit,
                            kh_followup_format fmt, kh_buf *out, kh_err *e)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s,
         "SELECT id, talk_date, talked_by, summary FROM followup_talk"
@@ -732,7 +732,7 @@ static kh_status put_talks(kh_store *s, int year, const char *unit,
         &st, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_bind_int(st, 1, year);
+    kh_db_bind_int(st, 1, year);
     kh_store_bind_str(st, 2, unit);
     int step;
     size_t n = 0;
@@ -740,8 +740,8 @@ static kh_status put_talks(kh_store *s, int year, const char *unit,
         kh_buf_puts(out, "\"talks\": [");
     else
         kh_buf_puts(out, "  提醒谈话：");
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(st, 0);
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
+        int64_t id = kh_db_column_int64(st, 0);
         const char *date = kh_store_col_str(st, 1);
         const char *by = kh_store_col_str(st, 2);
         const char *summary = kh_store_col_str(st, 3);
@@ -760,8 +760,8 @@ static kh_status put_talks(kh_store *s, int year, const char *unit,
         }
         n++;
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE)
+    kh_db_reset(st);
+    if (step != KH_DB_DONE)
         return kh_store_db_fail(s, e, "reading talks");
     if (fmt == KH_FOLLOWUP_JSON)
         kh_buf_puts(out, "]");
@@ -780,7 +780,7 @@ static kh_status put_items(kh_store *s, int year, const char *unit,
                            const char *day, kh_followup_format fmt,
                            kh_buf *out, item_totals *t, kh_err *e)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s,
         "SELECT id, text, deadline, status, evidence, closed_date"
@@ -789,7 +789,7 @@ static kh_status put_items(kh_store *s, int year, const char *unit,
         &st, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_bind_int(st, 1, year);
+    kh_db_bind_int(st, 1, year);
     kh_store_bind_str(st, 2, unit);
     int step;
     size_t n = 0;
@@ -797,8 +797,8 @@ static kh_status put_items(kh_store *s, int year, const char *unit,
         kh_buf_puts(out, "\"items\": [");
     else
         kh_buf_puts(out, "  整改意见：");
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(st, 0);
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
+        int64_t id = kh_db_column_int64(st, 0);
         const char *text = kh_store_col_str(st, 1);
         const char *deadline = kh_store_col_str(st, 2);
         bool done = strcmp(kh_store_col_str(st, 3), "done") == 0;
@@ -833,8 +833,8 @@ static kh_status put_items(kh_store *s, int year, const char *unit,
         }
         n++;
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE)
+    kh_db_reset(st);
+    if (step != KH_DB_DONE)
         return kh_store_db_fail(s, e, "reading rectification items");
     if (fmt == KH_FOLLOWUP_JSON)
         kh_buf_puts(out, "]");
@@ -904,7 +904,7 @@ static kh_status units_with_records(kh_store *s, int year, char ***v,
 {
     *v = NULL;
     *n = 0;
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s,
         "SELECT u.id, u.name FROM unit u WHERE u.year = ? AND ("
@@ -915,9 +915,9 @@ static kh_status units_with_records(kh_store *s, int year, char ***v,
         &st, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_bind_int(st, 1, year);
+    kh_db_bind_int(st, 1, year);
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
         char **g = realloc(*v, (*n + 2) * sizeof **v);
         if (!g) {
             rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
@@ -932,8 +932,8 @@ static kh_status units_with_records(kh_store *s, int year, char ***v,
             break;
         }
     }
-    sqlite3_reset(st);
-    if (rc == KH_OK && step != SQLITE_DONE)
+    kh_db_reset(st);
+    if (rc == KH_OK && step != KH_DB_DONE)
         rc = kh_store_db_fail(s, e, "reading follow-up records");
     return rc;
 }
@@ -1001,7 +1001,7 @@ kh_status kh_store_practice_report(kh_store *s, int year,
     kh_status rc = kh_store_year_state(s, year, &ys, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     if ((rc = kh_store_stmt(s,
                             "SELECT p.id, p.unit, u.name, p.title, p.text,"
                             " p.added_at, p.added_by FROM practice p"
@@ -1009,15 +1009,15 @@ kh_status kh_store_practice_report(kh_store *s, int year,
                             " WHERE p.year = ? ORDER BY u.pos, p.id",
                             &st, e)) != KH_OK)
         return rc;
-    sqlite3_bind_int(st, 1, year);
+    kh_db_bind_int(st, 1, year);
     if (fmt == KH_FOLLOWUP_JSON)
         kh_buf_printf(out, "{\"year\": %d, \"practices\": [", year);
     else
         kh_buf_printf(out, "%d 年度有效做法和特色经验\n", year);
     int step;
     size_t n = 0;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(st, 0);
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
+        int64_t id = kh_db_column_int64(st, 0);
         const char *unit = kh_store_col_str(st, 1);
         const char *name = kh_store_col_str(st, 2);
         const char *title = kh_store_col_str(st, 3);
@@ -1046,8 +1046,8 @@ kh_status kh_store_practice_report(kh_store *s, int year,
         }
         n++;
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE)
+    kh_db_reset(st);
+    if (step != KH_DB_DONE)
         return kh_store_db_fail(s, e, "reading good practices");
     if (fmt == KH_FOLLOWUP_JSON)
         kh_buf_printf(out, "%s]}\n", n ? "\n" : "");

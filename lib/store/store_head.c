@@ -48,21 +48,21 @@ kh_status kh_store_audit_check_head(kh_store *s, const char *head,
                          head ? head : "");
     if (seq == 0)
         return KH_OK;   /* the empty log precedes every log */
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc =
         kh_store_stmt(s, "SELECT hash FROM audit WHERE seq = ?", &st, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_bind_int64(st, 1, seq);
-    int step = sqlite3_step(st);
+    kh_db_bind_int64(st, 1, seq);
+    int step = kh_db_step(st);
     char got[KH_STORE_HEX_SZ] = "";
-    if (step == SQLITE_ROW)
+    if (step == KH_DB_ROW)
         snprintf(got, sizeof got, "%s",
                  kh_store_col_str(st, 0) ? kh_store_col_str(st, 0) : "");
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
+    kh_db_reset(st);
+    if (step != KH_DB_ROW && step != KH_DB_DONE)
         return kh_store_db_fail(s, e, "reading the audit log");
-    if (step == SQLITE_DONE)
+    if (step == KH_DB_DONE)
         return kh_err_fail(e, KH_EINVAL,
                            "audit record %" PRId64
                            ": missing, but the head %s names it (records "
@@ -142,7 +142,7 @@ kh_status kh_store_audit_sign(kh_store *s, const char *key_text,
     crypto_sign_detached(sig, NULL, (const unsigned char *)msg, len, sk);
     sodium_bin2hex(sighex, sizeof sighex, sig, sizeof sig);
     snprintf(val, sizeof val, "%s %s", head, sighex);
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     if ((rc = kh_store_stmt(s,
                             "INSERT INTO meta (key, value) VALUES"
                             " ('audit_signature', ?) ON CONFLICT (key)"
@@ -166,22 +166,22 @@ static kh_status read_signature(kh_store *s, char head[KH_AUDIT_HEAD_SZ],
                                 unsigned char sig[crypto_sign_BYTES],
                                 kh_err *e)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s, "SELECT value FROM meta WHERE key = 'audit_signature'", &st, e);
     if (rc != KH_OK)
         return rc;
-    int step = sqlite3_step(st);
+    int step = kh_db_step(st);
     char val[300] = "";
-    if (step == SQLITE_ROW)
+    if (step == KH_DB_ROW)
         snprintf(val, sizeof val, "%s",
                  kh_store_col_str(st, 0) ? kh_store_col_str(st, 0) : "");
-    sqlite3_reset(st);
-    if (step == SQLITE_DONE)
+    kh_db_reset(st);
+    if (step == KH_DB_DONE)
         return kh_err_fail(e, KH_ENOTFOUND,
                            "the audit head was never signed (kaohe audit "
                            "sign --key FILE)");
-    if (step != SQLITE_ROW)
+    if (step != KH_DB_ROW)
         return kh_store_db_fail(s, e, "reading the signature");
     char *sp = strchr(val, ' ');
     size_t got = 0;

@@ -5,24 +5,26 @@
 #ifndef KAOHE_STORE_IMPL_H
 #define KAOHE_STORE_IMPL_H
 
-#include <sqlite3.h>
+#include "db.h"
 #include "kaohe/store.h"
+
+/* The largest evidence file kh_store_copy carries over: each was stored
+ * under its own limit (--max-mib); this only bounds a damaged source. */
+#define KH_STORE_COPY_FILE_MAX ((size_t)1 << 30)
 
 /* hex SHA-256: 64 digits + NUL */
 #define KH_STORE_HEX_SZ 65
 
 typedef struct kh_store_cached {
     const char *sql;       /* key: the literal's address */
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
 } kh_store_cached;
 
 struct kh_store {
-    sqlite3 *db;
+    kh_db *db;
     char *path;            /* owned */
     char *data_dir;        /* owned; NULL for :memory: */
     int depth;             /* transaction nesting: 0 = none */
-    int page_size;         /* bytes, for the WAL hook */
-    int64_t wal_limit;     /* bytes; 0 = SQLite's checkpoints only */
     int64_t fixed_time;    /* 0 = use the clock */
     kh_store_cached *cache;/* owned; statements finalized on close */
     size_t ncache, acache;
@@ -48,20 +50,20 @@ extern const size_t kh_store_migration_count;
  * cleared.  sql must be a string literal: its address is the cache key.
  * The statement stays owned by the store; a statement must not be used by
  * two loops at once (nested use resets the outer one). */
-kh_status kh_store_stmt(kh_store *s, const char *sql, sqlite3_stmt **out,
+kh_status kh_store_stmt(kh_store *s, const char *sql, kh_db_stmt **out,
                         kh_err *e);
-/* Adds "database error while WHAT: sqlite message" to e and returns
- * KH_EDB (KH_ENOMEM for SQLITE_NOMEM). */
+/* Adds "database error while WHAT: the driver's message" to e and returns
+ * KH_EDB (KH_ENOMEM for KH_DB_NOMEM). */
 kh_status kh_store_db_fail(kh_store *s, kh_err *e, const char *what);
 /* KH_ESTATE with a message unless inside a transaction. */
 kh_status kh_store_need_tx(kh_store *s, kh_err *e);
-/* Binds s (NULL binds SQL NULL) as text; returns the sqlite code. */
-int kh_store_bind_str(sqlite3_stmt *st, int col, const char *s);
+/* Binds s (NULL binds SQL NULL) as text; returns a KH_DB_ code. */
+int kh_store_bind_str(kh_db_stmt *st, int col, const char *s);
 /* Column text as a C string (NULL for SQL NULL); borrowed until the next
  * step/reset. */
-const char *kh_store_col_str(sqlite3_stmt *st, int col);
+const char *kh_store_col_str(kh_db_stmt *st, int col);
 /* Runs a statement that returns no rows (after binding); resets it. */
-kh_status kh_store_exec(kh_store *s, sqlite3_stmt *st, kh_err *e,
+kh_status kh_store_exec(kh_store *s, kh_db_stmt *st, kh_err *e,
                         const char *what);
 
 /* SHA-256 of data as 64 lower-case hex digits into hex. */

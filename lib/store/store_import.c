@@ -170,23 +170,23 @@ static kh_status collect_rosters(const kh_rubric *r, roster_terms *rt,
 
 static kh_status del_year(kh_store *s, const char *sql, int year, kh_err *e)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(s, sql, &st, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_bind_int(st, 1, year);
+    kh_db_bind_int(st, 1, year);
     return kh_store_exec(s, st, e, "replacing the year's data");
 }
 
 static int64_t count_year(kh_store *s, const char *sql, int year)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     if (kh_store_stmt(s, sql, &st, NULL) != KH_OK)
         return 0;
-    sqlite3_bind_int(st, 1, year);
-    int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0)
+    kh_db_bind_int(st, 1, year);
+    int64_t n = kh_db_step(st) == KH_DB_ROW ? kh_db_column_int64(st, 0)
                                                : 0;
-    sqlite3_reset(st);
+    kh_db_reset(st);
     return n;
 }
 
@@ -195,19 +195,19 @@ static kh_status insert_roster(kh_store *s, int year, const char *unit,
                                const char *const *names, const kh_cp *values,
                                kh_err *e)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(s,
                                  "INSERT INTO roster (year, unit, roster, pos,"
                                  " person, value) VALUES (?, ?, ?, ?, ?, ?)",
                                  &st, e);
     for (size_t k = 0; k < n && rc == KH_OK; k++) {
-        sqlite3_reset(st);
-        sqlite3_bind_int(st, 1, year);
+        kh_db_reset(st);
+        kh_db_bind_int(st, 1, year);
         kh_store_bind_str(st, 2, unit);
         kh_store_bind_str(st, 3, roster);
-        sqlite3_bind_int64(st, 4, (int64_t)k);
+        kh_db_bind_int64(st, 4, (int64_t)k);
         kh_store_bind_str(st, 5, names[k]);
-        sqlite3_bind_int64(st, 6, values[k]);
+        kh_db_bind_int64(st, 6, values[k]);
         rc = kh_store_exec(s, st, e, "storing a roster");
     }
     return rc;
@@ -217,7 +217,7 @@ static kh_status insert_record(kh_store *s, int year, const char *unit,
                                bool negative, kh_cp points,
                                const char *reason, kh_err *e)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s,
         negative ? "INSERT INTO negative (year, unit, points, reason)"
@@ -227,9 +227,9 @@ static kh_status insert_record(kh_store *s, int year, const char *unit,
         &st, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_bind_int(st, 1, year);
+    kh_db_bind_int(st, 1, year);
     kh_store_bind_str(st, 2, unit);
-    sqlite3_bind_int64(st, 3, points);
+    kh_db_bind_int64(st, 3, points);
     kh_store_bind_str(st, 4, reason);
     return kh_store_exec(s, st, e, "storing a record");
 }
@@ -274,7 +274,7 @@ static kh_status replace_all(kh_store *s, const char *actor, int year,
         members[b]++;
         first[b] = u;
     }
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     rc = kh_store_stmt(s, "INSERT INTO branch (year, id, name) VALUES (?, ?, ?)",
                        &st, e);
     for (size_t b = 0; b < nb && rc == KH_OK; b++) {
@@ -284,8 +284,8 @@ static kh_status replace_all(kh_store *s, const char *actor, int year,
                                            : bid;
         if (!bname || strcmp(bname, dflt) == 0)
             continue;
-        sqlite3_reset(st);
-        sqlite3_bind_int(st, 1, year);
+        kh_db_reset(st);
+        kh_db_bind_int(st, 1, year);
         kh_store_bind_str(st, 2, bid);
         kh_store_bind_str(st, 3, bname);
         rc = kh_store_exec(s, st, e, "storing a branch");
@@ -301,10 +301,10 @@ static kh_status replace_all(kh_store *s, const char *actor, int year,
                        " VALUES (?, ?, ?, ?, ?, ?)",
                        &st, e);
     for (size_t u = 0; u < nu && rc == KH_OK; u++) {
-        sqlite3_reset(st);
-        sqlite3_bind_int(st, 1, year);
+        kh_db_reset(st);
+        kh_db_bind_int(st, 1, year);
         kh_store_bind_str(st, 2, kh_assess_unit_id(a, u));
-        sqlite3_bind_int64(st, 3, (int64_t)u);
+        kh_db_bind_int64(st, 3, (int64_t)u);
         kh_store_bind_str(st, 4, kh_assess_unit_name(a, u));
         kh_store_bind_str(st, 5,
                           kh_rubric_kind_id(r, kh_assess_unit_kind(a, u)));
@@ -345,13 +345,12 @@ static kh_status replace_all(kh_store *s, const char *actor, int year,
                     rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
                     break;
                 }
-                sqlite3_reset(st);
-                sqlite3_bind_int(st, 1, year);
+                kh_db_reset(st);
+                kh_db_bind_int(st, 1, year);
                 kh_store_bind_str(st, 2, kh_assess_unit_id(a, u));
                 kh_store_bind_str(st, 3, kh_rubric_item_id(r, i));
                 kh_store_bind_str(st, 4, kh_phase_name((kh_phase)p));
-                sqlite3_bind_text(st, 5, kh_buf_str(&jb), (int)jb.len,
-                                  SQLITE_TRANSIENT);
+                kh_db_bind_text(st, 5, kh_buf_str(&jb), (int)jb.len);
                 kh_store_bind_str(st, 6, kh_entry_note(en));
                 kh_store_bind_str(st, 7, now);
                 kh_store_bind_str(st, 8, actor);
@@ -434,7 +433,7 @@ static kh_status merge_entry(kh_store *s, const char *actor, int year,
     *changed = false;
     char ename[600];
     kh_store_entry_name(ename, sizeof ename, unit, item, phase);
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(s,
                                  "SELECT id, inputs, note, version FROM entry"
                                  " WHERE year = ? AND unit = ? AND item = ?"
@@ -442,19 +441,19 @@ static kh_status merge_entry(kh_store *s, const char *actor, int year,
                                  &st, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_bind_int(st, 1, year);
+    kh_db_bind_int(st, 1, year);
     kh_store_bind_str(st, 2, unit);
     kh_store_bind_str(st, 3, item);
     kh_store_bind_str(st, 4, kh_phase_name(phase));
-    int step = sqlite3_step(st);
+    int step = kh_db_step(st);
     int64_t id = 0, version = 0;
     char *old = NULL;
-    if (step == SQLITE_ROW) {
-        id = sqlite3_column_int64(st, 0);
-        version = sqlite3_column_int64(st, 3);
+    if (step == KH_DB_ROW) {
+        id = kh_db_column_int64(st, 0);
+        version = kh_db_column_int64(st, 3);
         const char *oi = kh_store_col_str(st, 1), *on = kh_store_col_str(st, 2);
         if (strcmp(oi, json) == 0 && str_eq(on, note)) {
-            sqlite3_reset(st);
+            kh_db_reset(st);
             return KH_OK;
         }
         kh_buf b;
@@ -467,12 +466,12 @@ static kh_status merge_entry(kh_store *s, const char *actor, int year,
         kh_buf_printf(&b, ", \"version\": %" PRId64 "}", version);
         old = kh_buf_take(&b, NULL);
         if (!old) {
-            sqlite3_reset(st);
+            kh_db_reset(st);
             return kh_err_fail(e, KH_ENOMEM, "out of memory");
         }
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW && step != SQLITE_DONE) {
+    kh_db_reset(st);
+    if (step != KH_DB_ROW && step != KH_DB_DONE) {
         free(old);
         return kh_store_db_fail(s, e, "reading an entry");
     }
@@ -486,10 +485,10 @@ static kh_status merge_entry(kh_store *s, const char *actor, int year,
         if (rc == KH_OK) {
             kh_store_bind_str(st, 1, json);
             kh_store_bind_str(st, 2, note);
-            sqlite3_bind_int64(st, 3, version + 1);
+            kh_db_bind_int64(st, 3, version + 1);
             kh_store_bind_str(st, 4, now);
             kh_store_bind_str(st, 5, actor);
-            sqlite3_bind_int64(st, 6, id);
+            kh_db_bind_int64(st, 6, id);
         }
     } else {
         rc = kh_store_stmt(s,
@@ -498,7 +497,7 @@ static kh_status merge_entry(kh_store *s, const char *actor, int year,
                            " VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
                            &st, e);
         if (rc == KH_OK) {
-            sqlite3_bind_int(st, 1, year);
+            kh_db_bind_int(st, 1, year);
             kh_store_bind_str(st, 2, unit);
             kh_store_bind_str(st, 3, item);
             kh_store_bind_str(st, 4, kh_phase_name(phase));
@@ -537,23 +536,23 @@ static kh_status merge_entry(kh_store *s, const char *actor, int year,
 static char *stored_list(kh_store *s, const char *sql, int year,
                          const char *unit, const char *roster, kh_err *e)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     if (kh_store_stmt(s, sql, &st, e) != KH_OK)
         return NULL;
-    sqlite3_bind_int(st, 1, year);
+    kh_db_bind_int(st, 1, year);
     kh_store_bind_str(st, 2, unit);
     if (roster)
         kh_store_bind_str(st, 3, roster);
     kh_buf b;
     kh_buf_init(&b, 0);
     kh_buf_puts(&b, "");
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while (kh_db_step(st) == KH_DB_ROW) {
         char num[KH_NUM_BUFSZ];
-        kh_num_format(sqlite3_column_int64(st, 1), num);
+        kh_num_format(kh_db_column_int64(st, 1), num);
         const char *t = kh_store_col_str(st, 0);
         kh_buf_printf(&b, "%s\t%s\n", num, t ? t : "");
     }
-    sqlite3_reset(st);
+    kh_db_reset(st);
     char *out = kh_buf_take(&b, NULL);
     if (!out)
         out = strdup("");
@@ -585,13 +584,13 @@ static kh_status merge_roster(kh_store *s, const char *actor, int year,
     if (!old || !newv) {
         rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
     } else if (strcmp(old, newv) != 0) {
-        sqlite3_stmt *st;
+        kh_db_stmt *st;
         rc = kh_store_stmt(s,
                            "DELETE FROM roster WHERE year = ? AND unit = ?"
                            " AND roster = ?",
                            &st, e);
         if (rc == KH_OK) {
-            sqlite3_bind_int(st, 1, year);
+            kh_db_bind_int(st, 1, year);
             kh_store_bind_str(st, 2, unit);
             kh_store_bind_str(st, 3, roster);
             rc = kh_store_exec(s, st, e, "replacing a roster");
@@ -647,7 +646,7 @@ static kh_status merge_records(kh_store *s, const char *actor, int year,
     if (!old || !newv) {
         rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
     } else if (strcmp(old, newv) != 0) {
-        sqlite3_stmt *st;
+        kh_db_stmt *st;
         rc = kh_store_stmt(s,
                            negative ? "DELETE FROM negative WHERE year = ? AND"
                                       " unit = ?"
@@ -655,7 +654,7 @@ static kh_status merge_records(kh_store *s, const char *actor, int year,
                                       " unit = ?",
                            &st, e);
         if (rc == KH_OK) {
-            sqlite3_bind_int(st, 1, year);
+            kh_db_bind_int(st, 1, year);
             kh_store_bind_str(st, 2, unit);
             rc = kh_store_exec(s, st, e, "replacing records");
         }

@@ -78,7 +78,7 @@ static void entry_tag(const char *ename, const char *state,
 /* The state of an entry row (item, phase, inputs, note, version in
  * columns c..c+4) and its name, fed to d; "ITEM/PHASE TAG" lines appended
  * to tags.  KH_ENOMEM only. */
-static kh_status digest_row(rp_digest *d, const char *unit, sqlite3_stmt *st,
+static kh_status digest_row(rp_digest *d, const char *unit, kh_db_stmt *st,
                             int c, kh_buf *tags, kh_err *e)
 {
     char ename[300];
@@ -86,7 +86,7 @@ static kh_status digest_row(rp_digest *d, const char *unit, sqlite3_stmt *st,
              kh_store_col_str(st, c + 1));
     char *state = kh_store_entry_state_json(kh_store_col_str(st, c + 2),
                                             kh_store_col_str(st, c + 3),
-                                            sqlite3_column_int64(st, c + 4));
+                                            kh_db_column_int64(st, c + 4));
     if (!state)
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
     digest_add(d, ename, state);
@@ -105,7 +105,7 @@ static kh_status digest_row(rp_digest *d, const char *unit, sqlite3_stmt *st,
 static kh_status record_list(kh_store *s, bool negative, int year,
                              const char *unit, kh_buf *out, kh_err *e)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s,
         negative ? "SELECT points, reason FROM negative WHERE year = ? AND"
@@ -115,17 +115,17 @@ static kh_status record_list(kh_store *s, bool negative, int year,
         &st, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_bind_int(st, 1, year);
+    kh_db_bind_int(st, 1, year);
     kh_store_bind_str(st, 2, unit);
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
         char num[KH_NUM_BUFSZ];
-        kh_num_format(sqlite3_column_int64(st, 0), num);
+        kh_num_format(kh_db_column_int64(st, 0), num);
         const char *why = kh_store_col_str(st, 1);
         kh_buf_printf(out, "%s\t%s\n", num, why ? why : "");
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE)
+    kh_db_reset(st);
+    if (step != KH_DB_DONE)
         return kh_store_db_fail(s, e, "reading records");
     return kh_buf_status(out);
 }
@@ -134,7 +134,7 @@ static kh_status record_list(kh_store *s, bool negative, int year,
 static kh_status unit_digest(kh_store *s, int year, const char *unit,
                              char out[RP_DIGEST_SZ], kh_buf *tags, kh_err *e)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s,
         "SELECT item, phase, inputs, note, version FROM entry"
@@ -142,15 +142,15 @@ static kh_status unit_digest(kh_store *s, int year, const char *unit,
         &st, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_bind_int(st, 1, year);
+    kh_db_bind_int(st, 1, year);
     kh_store_bind_str(st, 2, unit);
     rp_digest d;
     digest_init(&d);
     int step;
-    while (rc == KH_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
+    while (rc == KH_OK && (step = kh_db_step(st)) == KH_DB_ROW)
         rc = digest_row(&d, unit, st, 0, tags, e);
-    sqlite3_reset(st);
-    if (rc == KH_OK && step != SQLITE_DONE)
+    kh_db_reset(st);
+    if (rc == KH_OK && step != KH_DB_DONE)
         return kh_store_db_fail(s, e, "reading entries");
     digest_end(&d, out);
     return rc;
@@ -173,18 +173,18 @@ static void units_free(rp_unit *v, size_t n)
 static kh_status load_units(kh_store *s, int year, rp_unit **out, size_t *n,
                             kh_err *e)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(s,
                                  "SELECT id, name, kind, branch FROM unit"
                                  " WHERE year = ? ORDER BY id",
                                  &st, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_bind_int(st, 1, year);
+    kh_db_bind_int(st, 1, year);
     rp_unit *v = NULL;
     size_t len = 0, cap = 0;
     int step;
-    while (rc == KH_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    while (rc == KH_OK && (step = kh_db_step(st)) == KH_DB_ROW) {
         if (len == cap) {
             cap = cap ? cap * 2 : 64;
             rp_unit *nv = realloc(v, cap * sizeof *nv);
@@ -202,8 +202,8 @@ static kh_status load_units(kh_store *s, int year, rp_unit **out, size_t *n,
         if (!v[len - 1].id || !v[len - 1].json)
             rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
     }
-    sqlite3_reset(st);
-    if (rc == KH_OK && step != SQLITE_DONE)
+    kh_db_reset(st);
+    if (rc == KH_OK && step != KH_DB_DONE)
         rc = kh_store_db_fail(s, e, "reading units");
     if (rc != KH_OK) {
         units_free(v, len);
@@ -623,10 +623,10 @@ static void check_tag(rp *r, int year, const char *ename, const char *state,
 }
 
 /* One live entry row: year, unit, item, phase, inputs, note, version. */
-static kh_status live_entry(rp *r, sqlite3_stmt *st, rp_live *g, int *bad,
+static kh_status live_entry(rp *r, kh_db_stmt *st, rp_live *g, int *bad,
                             int64_t *unproved)
 {
-    int year = sqlite3_column_int(st, 0);
+    int year = kh_db_column_int(st, 0);
     const char *unit = kh_store_col_str(st, 1);
     if (!g->open || g->year != year || strcmp(g->unit, unit) != 0) {
         unit_done(r, g);
@@ -640,7 +640,7 @@ static kh_status live_entry(rp *r, sqlite3_stmt *st, rp_live *g, int *bad,
              kh_store_col_str(st, 3));
     char *state = kh_store_entry_state_json(kh_store_col_str(st, 4),
                                             kh_store_col_str(st, 5),
-                                            sqlite3_column_int64(st, 6));
+                                            kh_db_column_int64(st, 6));
     rp_obj *o = obj(r, 'E', year, ename);
     if (!state || !o) {
         free(state);
@@ -686,19 +686,19 @@ static kh_status live_entry(rp *r, sqlite3_stmt *st, rp_live *g, int *bad,
 
 /* Runs fn over the rows of sql (no parameters). */
 static kh_status each_row(rp *r, const char *sql, const char *what,
-                          kh_status (*fn)(rp *, sqlite3_stmt *, void *),
+                          kh_status (*fn)(rp *, kh_db_stmt *, void *),
                           void *ctx)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(r->s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    kh_db_stmt *st = NULL;
+    if (kh_db_prepare(r->s->db, sql, &st) != KH_DB_OK)
         return kh_store_db_fail(r->s, r->e, what);
     kh_status rc = KH_OK;
     int step;
-    while (rc == KH_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
+    while (rc == KH_OK && (step = kh_db_step(st)) == KH_DB_ROW)
         rc = fn(r, st, ctx);
-    if (rc == KH_OK && step != SQLITE_DONE)
+    if (rc == KH_OK && step != KH_DB_DONE)
         rc = kh_store_db_fail(r->s, r->e, what);
-    sqlite3_finalize(st);
+    kh_db_finalize(st);
     return rc;
 }
 
@@ -708,7 +708,7 @@ typedef struct rp_count {
     rp_live g;
 } rp_count;
 
-static kh_status row_entry(rp *r, sqlite3_stmt *st, void *ctx)
+static kh_status row_entry(rp *r, kh_db_stmt *st, void *ctx)
 {
     rp_count *c = ctx;
     c->rows++;
@@ -758,9 +758,9 @@ static void compare(rp *r, rp_count *c, char kind, int year, const char *name,
     }
 }
 
-static kh_status row_year(rp *r, sqlite3_stmt *st, void *ctx)
+static kh_status row_year(rp *r, kh_db_stmt *st, void *ctx)
 {
-    int y = sqlite3_column_int(st, 0);
+    int y = kh_db_column_int(st, 0);
     char what[64];
     snprintf(what, sizeof what, "year %d state", y);
     compare(r, ctx, 'Y', y, NULL, kh_store_col_str(st, 1), what);
@@ -768,9 +768,9 @@ static kh_status row_year(rp *r, sqlite3_stmt *st, void *ctx)
     return KH_OK;
 }
 
-static kh_status row_unit(rp *r, sqlite3_stmt *st, void *ctx)
+static kh_status row_unit(rp *r, kh_db_stmt *st, void *ctx)
 {
-    int y = sqlite3_column_int(st, 0);
+    int y = kh_db_column_int(st, 0);
     const char *id = kh_store_col_str(st, 1);
     char *json = kh_store_unit_json(kh_store_col_str(st, 2),
                                     kh_store_col_str(st, 3),
@@ -790,25 +790,24 @@ static kh_status unit_lists(rp *r, rp_count *c, bool neg)
 {
     char kind = neg ? 'N' : 'B';
     const char *what = neg ? "negative records" : "bonus records";
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(r->s->db,
-                           "SELECT year, id FROM unit ORDER BY year, id", -1,
-                           &st, NULL) != SQLITE_OK)
+    kh_db_stmt *st = NULL;
+    if (kh_db_prepare(r->s->db,
+                           "SELECT year, id FROM unit ORDER BY year, id", &st) != KH_DB_OK)
         return kh_store_db_fail(r->s, r->e, "reading units");
     kh_buf b;
     kh_buf_init(&b, 0);
     kh_status rc = KH_OK;
     int step;
-    while (rc == KH_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        int y = sqlite3_column_int(st, 0);
+    while (rc == KH_OK && (step = kh_db_step(st)) == KH_DB_ROW) {
+        int y = kh_db_column_int(st, 0);
         const char *id = kh_store_col_str(st, 1);
         kh_buf_reset(&b);
         if ((rc = record_list(r->s, neg, y, id, &b, r->e)) == KH_OK)
             compare(r, c, kind, y, id, kh_buf_str(&b), what);
     }
-    if (rc == KH_OK && step != SQLITE_DONE)
+    if (rc == KH_OK && step != KH_DB_DONE)
         rc = kh_store_db_fail(r->s, r->e, "reading units");
-    sqlite3_finalize(st);
+    kh_db_finalize(st);
     kh_buf_free(&b);
     return rc;
 }

@@ -48,7 +48,7 @@ kh_status kh_store_rubric_resolve(kh_store *s, const char *ref,
     kh_status rc = parse_ref(ref, id, sizeof id, &prefix, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     rc = kh_store_stmt(s,
                        "SELECT id, sha256 FROM rubric WHERE rubric_id = ?"
                        " ORDER BY id DESC",
@@ -58,20 +58,20 @@ kh_status kh_store_rubric_resolve(kh_store *s, const char *ref,
     kh_store_bind_str(st, 1, id);
     int found = 0, step;
     int64_t rid = 0;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
         const char *h = kh_store_col_str(st, 1);
         if (prefix && strncmp(h, prefix, strlen(prefix)) != 0)
             continue;
         if (found == 0) {
-            rid = sqlite3_column_int64(st, 0);
+            rid = kh_db_column_int64(st, 0);
             snprintf(hash, KH_STORE_HEX_SZ, "%s", h);
         }
         found++;
         if (!prefix)
             break;
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE && step != SQLITE_ROW)
+    kh_db_reset(st);
+    if (step != KH_DB_DONE && step != KH_DB_ROW)
         return kh_store_db_fail(s, e, "looking up a rubric");
     if (found == 0)
         return kh_err_fail(e, KH_ENOTFOUND,
@@ -90,22 +90,22 @@ kh_status kh_store_rubric_resolve(kh_store *s, const char *ref,
                            e);
         if (rc != KH_OK)
             return rc;
-        sqlite3_bind_int64(st, 1, rid);
-        if (sqlite3_step(st) != SQLITE_ROW) {
-            sqlite3_reset(st);
+        kh_db_bind_int64(st, 1, rid);
+        if (kh_db_step(st) != KH_DB_ROW) {
+            kh_db_reset(st);
             return kh_store_db_fail(s, e, "reading a rubric");
         }
-        int n = sqlite3_column_bytes(st, 0);
-        const void *p = sqlite3_column_blob(st, 0);
+        int n = kh_db_column_bytes(st, 0);
+        const void *p = kh_db_column_blob(st, 0);
         char *copy = malloc((size_t)n + 1);
         if (!copy) {
-            sqlite3_reset(st);
+            kh_db_reset(st);
             return kh_err_fail(e, KH_ENOMEM, "out of memory");
         }
         if (n)
             memcpy(copy, p, (size_t)n);
         copy[n] = '\0';
-        sqlite3_reset(st);
+        kh_db_reset(st);
         *text = copy;
         if (len)
             *len = (size_t)n;
@@ -134,7 +134,7 @@ kh_status kh_store_rubric_import(kh_store *s, const char *actor,
         kh_rubric_free(r);
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
     }
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     if ((rc = kh_store_begin(s, e)) != KH_OK)
         goto out;
     rc = kh_store_stmt(s,
@@ -144,14 +144,14 @@ kh_status kh_store_rubric_import(kh_store *s, const char *actor,
         goto fail;
     kh_store_bind_str(st, 1, rid);
     kh_store_bind_str(st, 2, hash);
-    int step = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (step == SQLITE_ROW) {
+    int step = kh_db_step(st);
+    kh_db_reset(st);
+    if (step == KH_DB_ROW) {
         /* The same text again: nothing changes, nothing is recorded. */
         kh_store_rollback(s);
         goto out;
     }
-    if (step != SQLITE_DONE) {
+    if (step != KH_DB_DONE) {
         rc = kh_store_db_fail(s, e, "looking up a rubric");
         goto fail;
     }
@@ -167,7 +167,7 @@ kh_status kh_store_rubric_import(kh_store *s, const char *actor,
     kh_store_bind_str(st, 1, rid);
     kh_store_bind_str(st, 2, hash);
     kh_store_bind_str(st, 3, kh_rubric_title(r));
-    sqlite3_bind_blob64(st, 4, data ? data : "", len, SQLITE_TRANSIENT);
+    kh_db_bind_blob(st, 4, data ? data : "", len);
     kh_store_bind_str(st, 5, name);
     kh_store_bind_str(st, 6, now);
     kh_store_bind_str(st, 7, actor);
@@ -249,14 +249,14 @@ kh_status kh_store_rubric_by_row(kh_store *s, int64_t row, kh_err *e,
     *out = NULL;
     if (version)
         *version = NULL;
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s, "SELECT rubric_id, sha256, source FROM rubric WHERE id = ?", &st, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_bind_int64(st, 1, row);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_reset(st);
+    kh_db_bind_int64(st, 1, row);
+    if (kh_db_step(st) != KH_DB_ROW) {
+        kh_db_reset(st);
         return kh_err_fail(e, KH_EDB, "rubric row %lld is missing",
                            (long long)row);
     }
@@ -268,17 +268,17 @@ kh_status kh_store_rubric_by_row(kh_store *s, int64_t row, kh_err *e,
                  kh_store_col_str(st, 1)) < 0)
         name = NULL;
     if (!ver || !name) {
-        sqlite3_reset(st);
+        kh_db_reset(st);
         free(ver);
         free(name);
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
     }
     /* The rubric names itself in its own messages only. */
     const char *old_file = kh_err_file(e);
-    rc = kh_rubric_load_mem(name, sqlite3_column_blob(st, 2),
-                            (size_t)sqlite3_column_bytes(st, 2), e, out);
+    rc = kh_rubric_load_mem(name, kh_db_column_blob(st, 2),
+                            (size_t)kh_db_column_bytes(st, 2), e, out);
     kh_err_set_file(e, old_file);
-    sqlite3_reset(st);
+    kh_db_reset(st);
     free(name);
     if (rc == KH_OK && version)
         *version = ver;
@@ -291,15 +291,14 @@ kh_status kh_store_rubric_each(kh_store *s, kh_rubric_fn fn, void *ctx,
                                kh_err *e)
 {
     /* Own statement: the callback may look rubrics up. */
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db,
+    kh_db_stmt *st = NULL;
+    if (kh_db_prepare(s->db,
                            "SELECT rubric_id, sha256, title, imported_at,"
-                           " imported_by FROM rubric ORDER BY rubric_id, id",
-                           -1, &st, NULL) != SQLITE_OK)
+                           " imported_by FROM rubric ORDER BY rubric_id, id", &st) != KH_DB_OK)
         return kh_store_db_fail(s, e, "listing rubrics");
     int step;
     kh_status rc = KH_OK;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
         kh_rubric_row row = {
             .id = kh_store_col_str(st, 0),
             .hash = kh_store_col_str(st, 1),
@@ -310,8 +309,8 @@ kh_status kh_store_rubric_each(kh_store *s, kh_rubric_fn fn, void *ctx,
         if ((rc = fn(ctx, &row)) != KH_OK)
             break;
     }
-    if (rc == KH_OK && step != SQLITE_DONE)
+    if (rc == KH_OK && step != KH_DB_DONE)
         rc = kh_store_db_fail(s, e, "listing rubrics");
-    sqlite3_finalize(st);
+    kh_db_finalize(st);
     return rc;
 }

@@ -436,7 +436,7 @@ static kh_status write_units(kh_store *s, const char *actor, int year,
                              const ulist *l, kh_import_stats *st, kh_err *e)
 {
     kh_status rc = KH_OK;
-    sqlite3_stmt *q;
+    kh_db_stmt *q;
     for (size_t i = 0; i < l->n && rc == KH_OK; i++) {
         const urow *u = &l->u[i];
         kh_store_unit su;
@@ -454,9 +454,9 @@ static kh_status write_units(kh_store *s, const char *actor, int year,
                                " branch) VALUES (?, ?, ?, ?, ?, ?)",
                                &q, e);
             if (rc == KH_OK) {
-                sqlite3_bind_int(q, 1, year);
+                kh_db_bind_int(q, 1, year);
                 kh_store_bind_str(q, 2, u->id);
-                sqlite3_bind_int64(q, 3, (int64_t)i);
+                kh_db_bind_int64(q, 3, (int64_t)i);
                 kh_store_bind_str(q, 4, u->name);
                 kh_store_bind_str(q, 5, u->kind);
                 kh_store_bind_str(q, 6, u->branch);
@@ -479,11 +479,11 @@ static kh_status write_units(kh_store *s, const char *actor, int year,
                                " branch = ? WHERE year = ? AND id = ?",
                                &q, e);
             if (rc == KH_OK) {
-                sqlite3_bind_int64(q, 1, (int64_t)i);
+                kh_db_bind_int64(q, 1, (int64_t)i);
                 kh_store_bind_str(q, 2, u->name);
                 kh_store_bind_str(q, 3, u->kind);
                 kh_store_bind_str(q, 4, u->branch);
-                sqlite3_bind_int(q, 5, year);
+                kh_db_bind_int(q, 5, year);
                 kh_store_bind_str(q, 6, u->id);
                 rc = kh_store_exec(s, q, e, "updating a unit");
             }
@@ -502,19 +502,18 @@ static kh_status write_units(kh_store *s, const char *actor, int year,
         return rc;
 
     /* Units no longer listed go, with what was stored for them. */
-    sqlite3_stmt *sel = NULL;
-    if (sqlite3_prepare_v2(s->db,
+    kh_db_stmt *sel = NULL;
+    if (kh_db_prepare(s->db,
                            "SELECT id, name, kind, branch, (SELECT count(*)"
                            " FROM entry n WHERE n.year = u.year AND"
                            " n.unit = u.id) FROM unit u WHERE year = ?"
-                           " ORDER BY pos",
-                           -1, &sel, NULL) != SQLITE_OK)
+                           " ORDER BY pos", &sel) != KH_DB_OK)
         return kh_store_db_fail(s, e, "updating units");
-    sqlite3_bind_int(sel, 1, year);
+    kh_db_bind_int(sel, 1, year);
     char **gone = NULL;
     size_t ngone = 0;
     int step;
-    while (rc == KH_OK && (step = sqlite3_step(sel)) == SQLITE_ROW) {
+    while (rc == KH_OK && (step = kh_db_step(sel)) == KH_DB_ROW) {
         const char *id = kh_store_col_str(sel, 0);
         bool listed = false;
         for (size_t i = 0; i < l->n && !listed; i++)
@@ -526,7 +525,7 @@ static kh_status write_units(kh_store *s, const char *actor, int year,
                                         kh_store_col_str(sel, 3));
         char reason[64];
         snprintf(reason, sizeof reason, "not in the imported file; %" PRId64
-                 " entries removed", (int64_t)sqlite3_column_int64(sel, 4));
+                 " entries removed", (int64_t)kh_db_column_int64(sel, 4));
         char **ng = realloc(gone, (ngone + 1) * sizeof *ng);
         if (!oldv || !ng || !(ng[ngone] = strdup(id))) {
             free(oldv);
@@ -544,13 +543,13 @@ static kh_status write_units(kh_store *s, const char *actor, int year,
         free(oldv);
         st->changed++;
     }
-    sqlite3_finalize(sel);
+    kh_db_finalize(sel);
     for (size_t i = 0; i < ngone; i++) {
         if (rc == KH_OK) {
             rc = kh_store_stmt(s, "DELETE FROM unit WHERE year = ? AND id = ?",
                                &q, e);
             if (rc == KH_OK) {
-                sqlite3_bind_int(q, 1, year);
+                kh_db_bind_int(q, 1, year);
                 kh_store_bind_str(q, 2, gone[i]);
                 rc = kh_store_exec(s, q, e, "removing a unit");
             }
@@ -570,11 +569,11 @@ static kh_status write_units(kh_store *s, const char *actor, int year,
     rc = kh_store_stmt(s, "SELECT id, name FROM branch WHERE year = ?"
                           " ORDER BY id", &q, e);
     if (rc == KH_OK) {
-        sqlite3_bind_int(q, 1, year);
-        while (sqlite3_step(q) == SQLITE_ROW)
+        kh_db_bind_int(q, 1, year);
+        while (kh_db_step(q) == KH_DB_ROW)
             kh_buf_printf(&oldb, "%s\t%s\n", kh_store_col_str(q, 0),
                           kh_store_col_str(q, 1));
-        sqlite3_reset(q);
+        kh_db_reset(q);
     }
     /* The file's names sorted by id, like the stored ones. */
     size_t *ord = malloc((l->nb ? l->nb : 1) * sizeof *ord);
@@ -593,7 +592,7 @@ static kh_status write_units(kh_store *s, const char *actor, int year,
     if (rc == KH_OK && strcmp(kh_buf_str(&oldb), kh_buf_str(&newb)) != 0) {
         rc = kh_store_stmt(s, "DELETE FROM branch WHERE year = ?", &q, e);
         if (rc == KH_OK) {
-            sqlite3_bind_int(q, 1, year);
+            kh_db_bind_int(q, 1, year);
             rc = kh_store_exec(s, q, e, "replacing branch names");
         }
         if (rc == KH_OK)
@@ -602,8 +601,8 @@ static kh_status write_units(kh_store *s, const char *actor, int year,
                                " VALUES (?, ?, ?)",
                                &q, e);
         for (size_t i = 0; i < l->nb && rc == KH_OK; i++) {
-            sqlite3_reset(q);
-            sqlite3_bind_int(q, 1, year);
+            kh_db_reset(q);
+            kh_db_bind_int(q, 1, year);
             kh_store_bind_str(q, 2, l->bid[i]);
             kh_store_bind_str(q, 3, l->bname[i]);
             rc = kh_store_exec(s, q, e, "storing a branch name");
@@ -837,25 +836,25 @@ kh_status kh_store_roster_import(kh_store *s, const char *actor, int year,
         goto fail;
     }
     char oldv[96] = "";
-    sqlite3_stmt *q;
+    kh_db_stmt *q;
     rc = kh_store_stmt(s,
                        "SELECT count(DISTINCT unit), count(*) FROM roster"
                        " WHERE year = ? AND roster = ?",
                        &q, e);
     if (rc != KH_OK)
         goto fail;
-    sqlite3_bind_int(q, 1, year);
+    kh_db_bind_int(q, 1, year);
     kh_store_bind_str(q, 2, roster);
-    if (sqlite3_step(q) == SQLITE_ROW)
+    if (kh_db_step(q) == KH_DB_ROW)
         snprintf(oldv, sizeof oldv, "units=%" PRId64 " people=%" PRId64,
-                 (int64_t)sqlite3_column_int64(q, 0),
-                 (int64_t)sqlite3_column_int64(q, 1));
-    sqlite3_reset(q);
+                 (int64_t)kh_db_column_int64(q, 0),
+                 (int64_t)kh_db_column_int64(q, 1));
+    kh_db_reset(q);
     rc = kh_store_stmt(s, "DELETE FROM roster WHERE year = ? AND roster = ?",
                        &q, e);
     if (rc != KH_OK)
         goto fail;
-    sqlite3_bind_int(q, 1, year);
+    kh_db_bind_int(q, 1, year);
     kh_store_bind_str(q, 2, roster);
     if ((rc = kh_store_exec(s, q, e, "replacing a roster")) != KH_OK)
         goto fail;
@@ -872,15 +871,15 @@ kh_status kh_store_roster_import(kh_store *s, const char *actor, int year,
         const char *v = kh_table_cell(t, row, (size_t)cv);
         kh_cp val = 0;
         kh_num_parse(v, strlen(v), &val);
-        sqlite3_reset(q);
-        sqlite3_bind_int(q, 1, year);
+        kh_db_reset(q);
+        kh_db_bind_int(q, 1, year);
         kh_store_bind_str(q, 2, u);
         kh_store_bind_str(q, 3, roster);
-        sqlite3_bind_int(q, 4, year);
+        kh_db_bind_int(q, 4, year);
         kh_store_bind_str(q, 5, u);
         kh_store_bind_str(q, 6, roster);
         kh_store_bind_str(q, 7, kh_table_cell(t, row, (size_t)cn));
-        sqlite3_bind_int64(q, 8, val);
+        kh_db_bind_int64(q, 8, val);
         rc = kh_store_exec(s, q, e, "storing a roster");
         st->people++;
     }
@@ -892,11 +891,11 @@ kh_status kh_store_roster_import(kh_store *s, const char *actor, int year,
                        &q, e);
     if (rc != KH_OK)
         goto fail;
-    sqlite3_bind_int(q, 1, year);
+    kh_db_bind_int(q, 1, year);
     kh_store_bind_str(q, 2, roster);
-    if (sqlite3_step(q) == SQLITE_ROW)
-        st->rosters = (size_t)sqlite3_column_int64(q, 0);
-    sqlite3_reset(q);
+    if (kh_db_step(q) == KH_DB_ROW)
+        st->rosters = (size_t)kh_db_column_int64(q, 0);
+    kh_db_reset(q);
     /* Checks across stored data: an entry must not give an input that
      * the roster now supplies. */
     kh_rubric *r2 = NULL;
@@ -933,17 +932,16 @@ kh_status kh_store_unit_each(kh_store *s, int year, kh_unit_fn fn, void *ctx,
     kh_status rc = kh_store_year_state(s, year, &state, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db,
+    kh_db_stmt *st = NULL;
+    if (kh_db_prepare(s->db,
                            "SELECT u.id, u.name, u.kind, u.branch, b.name"
                            " FROM unit u LEFT JOIN branch b ON b.year = u.year"
                            " AND b.id = u.branch WHERE u.year = ?"
-                           " ORDER BY u.pos",
-                           -1, &st, NULL) != SQLITE_OK)
+                           " ORDER BY u.pos", &st) != KH_DB_OK)
         return kh_store_db_fail(s, e, "listing units");
-    sqlite3_bind_int(st, 1, year);
+    kh_db_bind_int(st, 1, year);
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
         kh_unit_row row = {
             .id = kh_store_col_str(st, 0),
             .name = kh_store_col_str(st, 1),
@@ -954,8 +952,8 @@ kh_status kh_store_unit_each(kh_store *s, int year, kh_unit_fn fn, void *ctx,
         if ((rc = fn(ctx, &row)) != KH_OK)
             break;
     }
-    if (rc == KH_OK && step != SQLITE_DONE)
+    if (rc == KH_OK && step != KH_DB_DONE)
         rc = kh_store_db_fail(s, e, "listing units");
-    sqlite3_finalize(st);
+    kh_db_finalize(st);
     return rc;
 }

@@ -146,31 +146,31 @@ static kh_status hash_password(const char *password,
 static kh_status user_get(kh_store *s, const char *name, kh_role *role,
                           char **unit, bool *disabled, kh_err *e)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s, "SELECT role, unit, disabled FROM app_user WHERE name = ?", &st,
         e);
     if (rc != KH_OK)
         return rc;
     kh_store_bind_str(st, 1, name);
-    int step = sqlite3_step(st);
-    if (step != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return step == SQLITE_DONE ? KH_ENOTFOUND
+    int step = kh_db_step(st);
+    if (step != KH_DB_ROW) {
+        kh_db_reset(st);
+        return step == KH_DB_DONE ? KH_ENOTFOUND
                                    : kh_store_db_fail(s, e, "reading a user");
     }
     rc = KH_OK;
     if (role && !kh_role_parse(kh_store_col_str(st, 0), role))
         rc = kh_err_fail(e, KH_EDB, "user \"%s\" has an unknown role", name);
     if (disabled)
-        *disabled = sqlite3_column_int(st, 2) != 0;
+        *disabled = kh_db_column_int(st, 2) != 0;
     if (rc == KH_OK && unit) {
         const char *u = kh_store_col_str(st, 1);
         *unit = NULL;
         if (u && !(*unit = strdup(u)))
             rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
     }
-    sqlite3_reset(st);
+    kh_db_reset(st);
     return rc;
 }
 
@@ -184,7 +184,7 @@ static kh_status no_user(kh_err *e, const char *name)
 static kh_status unit_known(kh_store *s, int year, const char *unit,
                             bool *known, kh_err *e)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s,
         "SELECT 1 FROM unit WHERE id = ? AND (? = 0 OR year = ?) LIMIT 1",
@@ -192,13 +192,13 @@ static kh_status unit_known(kh_store *s, int year, const char *unit,
     if (rc != KH_OK)
         return rc;
     kh_store_bind_str(st, 1, unit);
-    sqlite3_bind_int(st, 2, year);
-    sqlite3_bind_int(st, 3, year);
-    int step = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
+    kh_db_bind_int(st, 2, year);
+    kh_db_bind_int(st, 3, year);
+    int step = kh_db_step(st);
+    kh_db_reset(st);
+    if (step != KH_DB_ROW && step != KH_DB_DONE)
         return kh_store_db_fail(s, e, "reading units");
-    *known = step == SQLITE_ROW;
+    *known = step == KH_DB_ROW;
     return KH_OK;
 }
 
@@ -249,7 +249,7 @@ kh_status kh_store_user_add(kh_store *s, const char *actor, const char *name,
         goto fail;
     char at[KH_STORE_TIME_SZ];
     kh_store_now(s, at);
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     if ((rc = kh_store_stmt(s,
                             "INSERT INTO app_user (name, role, unit, pwhash,"
                             " disabled, created_at, created_by)"
@@ -299,7 +299,7 @@ kh_status kh_store_user_passwd(kh_store *s, const char *actor,
         rc = no_user(e, name);
     if (rc != KH_OK)
         goto fail;
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     if ((rc = kh_store_stmt(s, "UPDATE app_user SET pwhash = ? WHERE name = ?",
                             &st, e)) != KH_OK)
         goto fail;
@@ -337,12 +337,12 @@ kh_status kh_store_user_set_disabled(kh_store *s, const char *actor,
         kh_store_rollback(s);
         return KH_OK;
     }
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     if ((rc = kh_store_stmt(s,
                             "UPDATE app_user SET disabled = ? WHERE name = ?",
                             &st, e)) != KH_OK)
         goto fail;
-    sqlite3_bind_int(st, 1, disabled ? 1 : 0);
+    kh_db_bind_int(st, 1, disabled ? 1 : 0);
     kh_store_bind_str(st, 2, name);
     if ((rc = kh_store_exec(s, st, e, "changing a user")) != KH_OK)
         goto fail;
@@ -363,7 +363,7 @@ fail:
 static kh_status is_assigned(kh_store *s, const char *name, int year,
                              const char *unit, bool *yes, kh_err *e)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(s,
                                  "SELECT 1 FROM user_assign WHERE user_name = ?"
                                  " AND year = ? AND unit = ?",
@@ -371,13 +371,13 @@ static kh_status is_assigned(kh_store *s, const char *name, int year,
     if (rc != KH_OK)
         return rc;
     kh_store_bind_str(st, 1, name);
-    sqlite3_bind_int(st, 2, year);
+    kh_db_bind_int(st, 2, year);
     kh_store_bind_str(st, 3, unit);
-    int step = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
+    int step = kh_db_step(st);
+    kh_db_reset(st);
+    if (step != KH_DB_ROW && step != KH_DB_DONE)
         return kh_store_db_fail(s, e, "reading assignments");
-    *yes = step == SQLITE_ROW;
+    *yes = step == KH_DB_ROW;
     return KH_OK;
 }
 
@@ -388,7 +388,7 @@ static kh_status unassign_others(kh_store *s, const char *actor,
                                  const char *const *units, kh_err *e)
 {
     /* Collect first: the statement cannot stay open across the deletes. */
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(s,
                                  "SELECT unit FROM user_assign WHERE"
                                  " user_name = ? AND year = ? ORDER BY unit",
@@ -396,11 +396,11 @@ static kh_status unassign_others(kh_store *s, const char *actor,
     if (rc != KH_OK)
         return rc;
     kh_store_bind_str(st, 1, name);
-    sqlite3_bind_int(st, 2, year);
+    kh_db_bind_int(st, 2, year);
     char **old = NULL;
     size_t nold = 0;
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
         char **grown = realloc(old, (nold + 1) * sizeof *old);
         char *u = strdup(kh_store_col_str(st, 0));
         if (!grown || !u) {
@@ -413,8 +413,8 @@ static kh_status unassign_others(kh_store *s, const char *actor,
         old = grown;
         old[nold++] = u;
     }
-    sqlite3_reset(st);
-    if (rc == KH_OK && step != SQLITE_DONE)
+    kh_db_reset(st);
+    if (rc == KH_OK && step != KH_DB_DONE)
         rc = kh_store_db_fail(s, e, "reading assignments");
     for (size_t i = 0; rc == KH_OK && i < nold; i++) {
         bool keep = false;
@@ -428,7 +428,7 @@ static kh_status unassign_others(kh_store *s, const char *actor,
                                 &st, e)) != KH_OK)
             break;
         kh_store_bind_str(st, 1, name);
-        sqlite3_bind_int(st, 2, year);
+        kh_db_bind_int(st, 2, year);
         kh_store_bind_str(st, 3, old[i]);
         if ((rc = kh_store_exec(s, st, e, "removing an assignment")) != KH_OK)
             break;
@@ -499,14 +499,14 @@ kh_status kh_store_user_assign(kh_store *s, const char *actor,
             goto fail;
         if (yes)
             continue;
-        sqlite3_stmt *st;
+        kh_db_stmt *st;
         if ((rc = kh_store_stmt(s,
                                 "INSERT INTO user_assign (user_name, year,"
                                 " unit) VALUES (?, ?, ?)",
                                 &st, e)) != KH_OK)
             goto fail;
         kh_store_bind_str(st, 1, name);
-        sqlite3_bind_int(st, 2, year);
+        kh_db_bind_int(st, 2, year);
         kh_store_bind_str(st, 3, units[i]);
         if ((rc = kh_store_exec(s, st, e, "assigning a unit")) != KH_OK)
             goto fail;
@@ -532,7 +532,7 @@ kh_status kh_store_user_verify(kh_store *s, const char *name,
     kh_role r = KH_ROLE_ADMIN;
     char *u = NULL;
     bool disabled = true, found = false;
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s,
         "SELECT role, unit, disabled, pwhash FROM app_user WHERE name = ?",
@@ -540,23 +540,23 @@ kh_status kh_store_user_verify(kh_store *s, const char *name,
     if (rc != KH_OK)
         return rc;
     kh_store_bind_str(st, 1, name ? name : "");
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
+    int step = kh_db_step(st);
+    if (step == KH_DB_ROW) {
         const char *h = kh_store_col_str(st, 3);
         const char *un = kh_store_col_str(st, 1);
         found = h && strlen(h) < sizeof hash &&
                 kh_role_parse(kh_store_col_str(st, 0), &r);
         if (found) {
             memcpy(hash, h, strlen(h) + 1);
-            disabled = sqlite3_column_int(st, 2) != 0;
+            disabled = kh_db_column_int(st, 2) != 0;
             if (un && !(u = strdup(un))) {
-                sqlite3_reset(st);
+                kh_db_reset(st);
                 return kh_err_fail(e, KH_ENOMEM, "out of memory");
             }
         }
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
+    kh_db_reset(st);
+    if (step != KH_DB_ROW && step != KH_DB_DONE)
         return kh_store_db_fail(s, e, "reading a user");
     /* The same work whether or not the user exists. */
     size_t plen = password ? strlen(password) : 0;
@@ -584,7 +584,7 @@ kh_status kh_store_user_verify(kh_store *s, const char *name,
 kh_status kh_store_user_each(kh_store *s, const char *name, kh_user_fn fn,
                              void *ctx, kh_err *e)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s,
         "SELECT name, role, unit, disabled, created_at, created_by"
@@ -596,27 +596,27 @@ kh_status kh_store_user_each(kh_store *s, const char *name, kh_user_fn fn,
     kh_store_bind_str(st, 2, name);
     int step;
     size_t rows = 0;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
         kh_user_row row = {
             .name = kh_store_col_str(st, 0),
             .unit = kh_store_col_str(st, 2),
-            .disabled = sqlite3_column_int(st, 3) != 0,
+            .disabled = kh_db_column_int(st, 3) != 0,
             .created_at = kh_store_col_str(st, 4),
             .created_by = kh_store_col_str(st, 5),
         };
         if (!kh_role_parse(kh_store_col_str(st, 1), &row.role)) {
-            sqlite3_reset(st);
+            kh_db_reset(st);
             return kh_err_fail(e, KH_EDB, "user \"%s\" has an unknown role",
                                row.name);
         }
         rows++;
         if ((rc = fn(ctx, &row)) != KH_OK) {
-            sqlite3_reset(st);
+            kh_db_reset(st);
             return rc;
         }
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE)
+    kh_db_reset(st);
+    if (step != KH_DB_DONE)
         return kh_store_db_fail(s, e, "reading users");
     if (name && rows == 0)
         return no_user(e, name);
@@ -626,7 +626,7 @@ kh_status kh_store_user_each(kh_store *s, const char *name, kh_user_fn fn,
 kh_status kh_store_assign_each(kh_store *s, const char *user, int year,
                                kh_assign_fn fn, void *ctx, kh_err *e)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s,
         "SELECT user_name, year, unit FROM user_assign"
@@ -637,20 +637,20 @@ kh_status kh_store_assign_each(kh_store *s, const char *user, int year,
         return rc;
     kh_store_bind_str(st, 1, user);
     kh_store_bind_str(st, 2, user);
-    sqlite3_bind_int(st, 3, year);
-    sqlite3_bind_int(st, 4, year);
+    kh_db_bind_int(st, 3, year);
+    kh_db_bind_int(st, 4, year);
     int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
         kh_assign_row row = {.user = kh_store_col_str(st, 0),
-                             .year = sqlite3_column_int(st, 1),
+                             .year = kh_db_column_int(st, 1),
                              .unit = kh_store_col_str(st, 2)};
         if ((rc = fn(ctx, &row)) != KH_OK) {
-            sqlite3_reset(st);
+            kh_db_reset(st);
             return rc;
         }
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE)
+    kh_db_reset(st);
+    if (step != KH_DB_DONE)
         return kh_store_db_fail(s, e, "reading assignments");
     return KH_OK;
 }

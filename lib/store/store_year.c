@@ -85,22 +85,22 @@ kh_status kh_store_year_require(kh_store *s, int year, unsigned allowed,
 kh_status kh_store_year_state(kh_store *s, int year, kh_year_state *out,
                               kh_err *e)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(s, "SELECT state FROM year WHERE year = ?",
                                  &st, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_bind_int(st, 1, year);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
+    kh_db_bind_int(st, 1, year);
+    int step = kh_db_step(st);
+    if (step == KH_DB_ROW) {
         bool ok = kh_year_state_parse(kh_store_col_str(st, 0), out);
-        sqlite3_reset(st);
+        kh_db_reset(st);
         if (!ok)
             return kh_err_fail(e, KH_EDB, "year %d has an unknown state", year);
         return KH_OK;
     }
-    sqlite3_reset(st);
-    if (step != SQLITE_DONE)
+    kh_db_reset(st);
+    if (step != KH_DB_DONE)
         return kh_store_db_fail(s, e, "reading a year");
     return kh_err_fail(e, KH_ENOTFOUND,
                        "year %d does not exist (open it with 'kaohe year "
@@ -112,21 +112,21 @@ kh_status kh_store_year_state(kh_store *s, int year, kh_year_state *out,
 static kh_status year_rubric_row(kh_store *s, int year, int64_t *row,
                                  kh_err *e)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(s, "SELECT rubric FROM year WHERE year = ?",
                                  &st, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_bind_int(st, 1, year);
-    int step = sqlite3_step(st);
-    *row = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    if (step == SQLITE_DONE)
+    kh_db_bind_int(st, 1, year);
+    int step = kh_db_step(st);
+    *row = step == KH_DB_ROW ? kh_db_column_int64(st, 0) : 0;
+    kh_db_reset(st);
+    if (step == KH_DB_DONE)
         return kh_err_fail(e, KH_ENOTFOUND,
                            "year %d does not exist (open it with 'kaohe year "
                            "open %d --rubric ID')",
                            year, year);
-    if (step != SQLITE_ROW)
+    if (step != KH_DB_ROW)
         return kh_store_db_fail(s, e, "reading a year");
     return KH_OK;
 }
@@ -203,7 +203,7 @@ kh_status kh_store_year_open(kh_store *s, const char *actor, int year,
     char hash[KH_STORE_HEX_SZ];
     kh_rubric *r = NULL;
     char *ver = NULL;
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     /* Load it once, so a year is never bound to a rubric that does not
      * load. */
     if ((rc = kh_store_rubric_resolve(s, rubric_ref, &row, hash, NULL, NULL,
@@ -218,8 +218,8 @@ kh_status kh_store_year_open(kh_store *s, const char *actor, int year,
                        " opened_by) VALUES (?, ?, 'draft', ?, ?)",
                        &st, e);
     if (rc == KH_OK) {
-        sqlite3_bind_int(st, 1, year);
-        sqlite3_bind_int64(st, 2, row);
+        kh_db_bind_int(st, 1, year);
+        kh_db_bind_int64(st, 2, row);
         kh_store_bind_str(st, 3, now);
         kh_store_bind_str(st, 4, actor);
         rc = kh_store_exec(s, st, e, "opening a year");
@@ -242,28 +242,28 @@ fail:
 static kh_status set_state(kh_store *s, int year, kh_year_state st_new,
                            kh_err *e)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(s, "UPDATE year SET state = ? WHERE year = ?",
                                  &st, e);
     if (rc != KH_OK)
         return rc;
     kh_store_bind_str(st, 1, state_names[st_new]);
-    sqlite3_bind_int(st, 2, year);
+    kh_db_bind_int(st, 2, year);
     return kh_store_exec(s, st, e, "changing a year's state");
 }
 
 static kh_status count_rows(kh_store *s, const char *sql, int year,
                             int64_t *n, kh_err *e)
 {
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     kh_status rc = kh_store_stmt(s, sql, &st, e);
     if (rc != KH_OK)
         return rc;
-    sqlite3_bind_int(st, 1, year);
-    int step = sqlite3_step(st);
-    *n = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW)
+    kh_db_bind_int(st, 1, year);
+    int step = kh_db_step(st);
+    *n = step == KH_DB_ROW ? kh_db_column_int64(st, 0) : 0;
+    kh_db_reset(st);
+    if (step != KH_DB_ROW)
         return kh_store_db_fail(s, e, "counting");
     return KH_OK;
 }
@@ -305,17 +305,16 @@ static kh_status freeze(kh_store *s, int year, unsigned flags,
             kh_store_sha256_hex(b.data ? b.data : "", b.len, hash);
             if (i == 0)
                 memcpy(json_hash, hash, KH_STORE_HEX_SZ);
-            sqlite3_stmt *st;
+            kh_db_stmt *st;
             rc = kh_store_stmt(s,
                                "INSERT INTO snapshot (year, format, body,"
                                " sha256, made_at, audit_head)"
                                " VALUES (?, ?, ?, ?, ?, ?)",
                                &st, e);
             if (rc == KH_OK) {
-                sqlite3_bind_int(st, 1, year);
+                kh_db_bind_int(st, 1, year);
                 kh_store_bind_str(st, 2, fmts[i].name);
-                sqlite3_bind_blob64(st, 3, b.data ? b.data : "", b.len,
-                                    SQLITE_TRANSIENT);
+                kh_db_bind_blob(st, 3, b.data ? b.data : "", b.len);
                 kh_store_bind_str(st, 4, hash);
                 kh_store_bind_str(st, 5, now);
                 kh_store_bind_str(st, 6, head);
@@ -404,22 +403,22 @@ kh_status kh_store_year_reopen(kh_store *s, const char *actor, int year,
     char oldval[128];
     snprintf(oldval, sizeof oldval, "%s", state_names[cur]);
     if (cur == KH_YEAR_PUBLISHED) {
-        sqlite3_stmt *st;
+        kh_db_stmt *st;
         rc = kh_store_stmt(s,
                            "SELECT sha256 FROM snapshot WHERE year = ? AND"
                            " format = 'json'",
                            &st, e);
         if (rc != KH_OK)
             goto fail;
-        sqlite3_bind_int(st, 1, year);
-        if (sqlite3_step(st) == SQLITE_ROW)
+        kh_db_bind_int(st, 1, year);
+        if (kh_db_step(st) == KH_DB_ROW)
             snprintf(oldval, sizeof oldval, "published sha256:%s",
                      kh_store_col_str(st, 0));
-        sqlite3_reset(st);
+        kh_db_reset(st);
         rc = kh_store_stmt(s, "DELETE FROM snapshot WHERE year = ?", &st, e);
         if (rc != KH_OK)
             goto fail;
-        sqlite3_bind_int(st, 1, year);
+        kh_db_bind_int(st, 1, year);
         if ((rc = kh_store_exec(s, st, e, "dropping a snapshot")) != KH_OK)
             goto fail;
     }
@@ -445,8 +444,8 @@ fail:
 kh_status kh_store_year_each(kh_store *s, int year, kh_year_fn fn, void *ctx,
                              kh_err *e)
 {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(
+    kh_db_stmt *st = NULL;
+    if (kh_db_prepare(
             s->db,
             "SELECT y.year, y.state, r.rubric_id, r.sha256,"
             " (SELECT sha256 FROM snapshot p WHERE p.year = y.year"
@@ -454,17 +453,16 @@ kh_status kh_store_year_each(kh_store *s, int year, kh_year_fn fn, void *ctx,
             " (SELECT count(*) FROM unit u WHERE u.year = y.year),"
             " (SELECT count(*) FROM entry n WHERE n.year = y.year)"
             " FROM year y JOIN rubric r ON r.id = y.rubric"
-            " WHERE ? = 0 OR y.year = ? ORDER BY y.year",
-            -1, &st, NULL) != SQLITE_OK)
+            " WHERE ? = 0 OR y.year = ? ORDER BY y.year", &st) != KH_DB_OK)
         return kh_store_db_fail(s, e, "listing years");
-    sqlite3_bind_int(st, 1, year);
-    sqlite3_bind_int(st, 2, year);
+    kh_db_bind_int(st, 1, year);
+    kh_db_bind_int(st, 2, year);
     int step, seen = 0;
     kh_status rc = KH_OK;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
         kh_year_info y = {0};
         char *ver = NULL;
-        y.year = sqlite3_column_int(st, 0);
+        y.year = kh_db_column_int(st, 0);
         if (!kh_year_state_parse(kh_store_col_str(st, 1), &y.state)) {
             rc = kh_err_fail(e, KH_EDB, "year %d has an unknown state", y.year);
             break;
@@ -476,17 +474,17 @@ kh_status kh_store_year_each(kh_store *s, int year, kh_year_fn fn, void *ctx,
         }
         y.rubric = ver;
         y.snapshot_hash = kh_store_col_str(st, 4);
-        y.units = (size_t)sqlite3_column_int64(st, 5);
-        y.entries = (size_t)sqlite3_column_int64(st, 6);
+        y.units = (size_t)kh_db_column_int64(st, 5);
+        y.entries = (size_t)kh_db_column_int64(st, 6);
         seen++;
         rc = fn(ctx, &y);
         free(ver);
         if (rc != KH_OK)
             break;
     }
-    if (rc == KH_OK && step != SQLITE_DONE)
+    if (rc == KH_OK && step != KH_DB_DONE)
         rc = kh_store_db_fail(s, e, "listing years");
-    sqlite3_finalize(st);
+    kh_db_finalize(st);
     if (rc == KH_OK && year != 0 && seen == 0)
         rc = kh_err_fail(e, KH_ENOTFOUND, "year %d does not exist", year);
     return rc;

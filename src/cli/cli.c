@@ -42,6 +42,8 @@ int kh_cli_env_get(kh_cli_env *out)
     if (!parsed) {
         const char *db = getenv("KAOHE_DB");
         env.db = db && *db ? db : "kaohe.db";
+        const char *dd = getenv("KAOHE_DATA_DIR");
+        env.data_dir = dd && *dd ? dd : NULL;
         status = parse_now(getenv("KAOHE_NOW"), &env.now);
         parsed = 1;
     }

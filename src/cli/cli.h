@@ -56,11 +56,14 @@ int kh_cmd_compare(int argc, char **argv);
 
 /* `kaohe serve` (src/cli/cmd_serve.c, src/web/web_*.c). */
 int kh_cmd_serve(int argc, char **argv);
+/* kaohe store copy (cmd_store_copy.c). */
+int kh_cmd_store(int argc, char **argv);
 
 /* The environment every command reads, parsed in one place. */
 typedef struct kh_cli_env {
     const char *db;   /* $KAOHE_DB, else "kaohe.db" (borrowed) */
     int64_t now;      /* $KAOHE_NOW in seconds since the epoch; 0 = clock */
+    const char *data_dir; /* $KAOHE_DATA_DIR, else NULL (borrowed) */
 } kh_cli_env;
 /* Fills *out from the environment.  An unusable value is refused with a
  * message naming the variable; returns an exit code (KH_EXIT_OK). */

@@ -169,6 +169,7 @@ static int entry_parse(kh_cli_ctx *c, int argc, char **argv, entry_args *a)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"as", required_argument, NULL, KH_OPT_AS},
         {"year", required_argument, NULL, 'y'},
         {"unit", required_argument, NULL, OPT_UNIT},
@@ -364,6 +365,7 @@ static int record_parse(kh_cli_ctx *c, int argc, char **argv, record_args *a)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"as", required_argument, NULL, KH_OPT_AS},
         {"year", required_argument, NULL, 'y'},
         {"unit", required_argument, NULL, OPT_UNIT},

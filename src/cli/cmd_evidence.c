@@ -193,6 +193,7 @@ static int ev_parse(kh_cli_ctx *c, int argc, char **argv, ev_args *a)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"as", required_argument, NULL, KH_OPT_AS},
         {"year", required_argument, NULL, 'y'},
         {"unit", required_argument, NULL, OPT_UNIT},

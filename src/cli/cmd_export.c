@@ -136,6 +136,7 @@ static int doc_options(kh_cli_ctx *c, int argc, char **argv, doc_args *a)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"year", required_argument, NULL, 'y'},
         {"output", required_argument, NULL, 'o'},
         {"what", required_argument, NULL, 'w'},
@@ -283,6 +284,7 @@ static int cmp_options(kh_cli_ctx *c, int argc, char **argv, cmp_args *a)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"years", required_argument, NULL, OPT_YEARS},
         {"format", required_argument, NULL, 'f'},
         {"chart", required_argument, NULL, OPT_CHART},

@@ -103,6 +103,7 @@ typedef struct fopts {
 
 static const struct option long_opts[] = {
     {"db", required_argument, NULL, KH_OPT_DB},
+    {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
     {"as", required_argument, NULL, KH_OPT_AS},
     {"year", required_argument, NULL, 'y'},
     {"unit", required_argument, NULL, OPT_UNIT},

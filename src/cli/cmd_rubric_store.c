@@ -96,6 +96,7 @@ static int rs_parse(kh_cli_ctx *c, int argc, char **argv, int which,
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"as", required_argument, NULL, KH_OPT_AS},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},

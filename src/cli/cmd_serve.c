@@ -14,8 +14,9 @@
 static void serve_help(void)
 {
     printf(
-        "Usage: kaohe serve [--db FILE] [--listen ADDR:PORT]\n"
-        "                   [--behind-tls-proxy] [--access-log]\n"
+        "Usage: kaohe serve [--db FILE|URI] [--data-dir DIR]\n"
+        "                   [--listen ADDR:PORT] [--behind-tls-proxy]\n"
+        "                   [--access-log]\n"
         "\n"
         "Serves the assessment over HTTP: pages in Chinese for admins,\n"
         "inspectors, units and auditors, and the JSON API under /api/v1.\n"
@@ -24,7 +25,10 @@ static void serve_help(void)
         "\n"
         "Options:\n"
         "      --db FILE           the store (default: $KAOHE_DB, else\n"
-        "                          ./kaohe.db)\n"
+        "                          ./kaohe.db), or a postgresql:// URI\n"
+        "      --data-dir DIR      evidence files (default: $KAOHE_DATA_DIR,\n"
+        "                          else FILE.data); with PostgreSQL a\n"
+        "                          directory every instance shares\n"
         "      --listen ADDR:PORT  where to listen (default 127.0.0.1:8080;\n"
         "                          port 0 picks a free one, printed at start)\n"
         "      --behind-tls-proxy  served over HTTPS by a reverse proxy: the\n"
@@ -64,13 +68,14 @@ int kh_cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, 'd'},
+        {"data-dir", required_argument, NULL, 'D'},
         {"listen", required_argument, NULL, 'l'},
         {"behind-tls-proxy", no_argument, NULL, 't'},
         {"access-log", no_argument, NULL, 'a'},
         {"dump-routes", no_argument, NULL, 'R'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    const char *db = NULL;
+    const char *db = NULL, *data_dir = NULL;
     const char *listen = "127.0.0.1:8080";
     bool tls = false, access_log = false;
     int c;
@@ -79,6 +84,7 @@ int kh_cmd_serve(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': db = optarg; break;
+        case 'D': data_dir = optarg; break;
         case 'l': listen = optarg; break;
         case 't': tls = true; break;
         case 'a': access_log = true; break;
@@ -98,14 +104,19 @@ int kh_cmd_serve(int argc, char **argv)
         return x;
     if (!db)
         db = env.db;
+    if (!data_dir)
+        data_dir = env.data_dir;
 
-    /* Open once here so a wrong path or a non-store fails at start, not
-     * at the first request. */
+    /* Open once here so a wrong path, a non-store or a damaged store fails
+     * at start, not at the first request. */
     kh_err *e = kh_err_new();
     kh_store *probe = NULL;
     if (!e)
         return KH_EXIT_FAILURE;
     kh_status st = kh_store_open(db, 0, e, &probe);
+    /* A damaged store is refused at start rather than written to. */
+    if (st == KH_OK && (st = kh_store_quick_check(probe, e)) != KH_OK)
+        kh_store_close(probe);
     if (st != KH_OK) {
         kh_cli_print_errors(e);
         kh_err_free(e);
@@ -117,14 +128,17 @@ int kh_cmd_serve(int argc, char **argv)
     kh_web app;
     memset(&app, 0, sizeof app);
     app.db_path = strdup(db);
+    app.data_dir = data_dir && *data_dir ? strdup(data_dir) : NULL;
     app.secure_cookie = tls;
     app.access_log = access_log;
     app.fixed_now = env.now;
     app.sessions = web_sessions_new(WEB_SESSIONS_MAX);
-    if (!app.db_path || !app.sessions ||
+    if (!app.db_path || (data_dir && *data_dir && !app.data_dir) ||
+        !app.sessions ||
         pthread_key_create(&app.store_key, NULL) != 0) {
         fprintf(stderr, "kaohe serve: out of memory\n");
         free(app.db_path);
+        free(app.data_dir);
         web_sessions_free(app.sessions);
         return KH_EXIT_FAILURE;
     }
@@ -145,5 +159,6 @@ int kh_cmd_serve(int argc, char **argv)
     pthread_mutex_destroy(&app.cache_mu);
     pthread_mutex_destroy(&app.inflight_mu);
     free(app.db_path);
+    free(app.data_dir);
     return rc;
 }

@@ -39,6 +39,10 @@ bool kh_cli_common_opt(kh_cli_ctx *c, int opt, const char *arg)
         c->actor = arg;
         return true;
     }
+    if (opt == KH_OPT_DATA_DIR) {
+        c->data_dir = arg;
+        return true;
+    }
     return false;
 }
 
@@ -61,6 +65,10 @@ int kh_cli_open(kh_cli_ctx *c, unsigned flags)
     if (!c->db)
         c->db = env.db;
     kh_status st = kh_store_open(c->db, flags, c->e, &c->store);
+    if (!c->data_dir)
+        c->data_dir = env.data_dir;
+    if (st == KH_OK && c->data_dir)
+        st = kh_store_set_data_dir(c->store, c->data_dir, c->e);
     if (st != KH_OK) {
         kh_cli_print_errors(c->e);
         kh_err_clear(c->e);
@@ -134,6 +142,7 @@ int kh_cmd_init(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     kh_cli_ctx c;
@@ -171,7 +180,9 @@ int kh_cmd_init(int argc, char **argv)
         kh_cli_finish(&c, KH_OK);
         return rc;
     }
-    printf("数据库 %s 就绪（架构版本 %d）\n", c.db, kh_store_version(c.store));
+    /* The path as the store shows it: a URI without its password. */
+    printf("数据库 %s 就绪（架构版本 %d）\n", kh_store_path(c.store),
+           kh_store_version(c.store));
     return kh_cli_finish(&c, KH_OK);
 }
 
@@ -181,6 +192,7 @@ int kh_cmd_check(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     kh_cli_ctx c;
@@ -263,6 +275,7 @@ int kh_cmd_results(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"year", required_argument, NULL, 'y'},
         {"format", required_argument, NULL, 'f'},
         {"allow-missing", no_argument, NULL, OPT_ALLOW_MISSING},
@@ -375,6 +388,7 @@ int kh_cmd_import(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"as", required_argument, NULL, KH_OPT_AS},
         {"year", required_argument, NULL, 'y'},
         {"progress", no_argument, NULL, OPT_PROGRESS},
@@ -476,6 +490,7 @@ int kh_cmd_export(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"year", required_argument, NULL, 'y'},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},

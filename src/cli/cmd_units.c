@@ -82,6 +82,7 @@ static int run(int argc, char **argv, const char *cmd, int which)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"as", required_argument, NULL, KH_OPT_AS},
         {"year", required_argument, NULL, 'y'},
         {"roster", required_argument, NULL, 'r'},

@@ -239,6 +239,7 @@ static int user_parse(kh_cli_ctx *c, int argc, char **argv, user_args *a)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"as", required_argument, NULL, KH_OPT_AS},
         {"role", required_argument, NULL, OPT_ROLE},
         {"unit", required_argument, NULL, OPT_UNIT},

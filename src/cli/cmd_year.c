@@ -121,6 +121,7 @@ static int year_options(kh_cli_ctx *c, int argc, char **argv, year_args *a)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"as", required_argument, NULL, KH_OPT_AS},
         {"rubric", required_argument, NULL, 'r'},
         {"allow-missing", no_argument, NULL, OPT_ALLOW_MISSING},

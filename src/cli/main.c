@@ -28,6 +28,7 @@ static const struct {
     {"check", kh_cmd_check, "check the store's integrity"},
     {"backup", kh_cmd_backup, "copy the store and its evidence while in use"},
     {"restore", kh_cmd_restore, "restore a backup (checked) to a store file"},
+    {"store", kh_cmd_store, "copy a whole store (e.g. SQLite to PostgreSQL)"},
     {"evidence", kh_cmd_evidence, "attach, list or get evidence files"},
     {"followup", kh_cmd_followup, "reminder talks and rectification items"},
     {"practice", kh_cmd_practice, "record or list good practices"},
@@ -52,7 +53,8 @@ static void usage(FILE *f)
             "\n"
             "The store commands (init, year, units, import, export, entry,\n"
             "roster, record, results, audit, check, backup, rubric import/\n"
-            "export/list) take --db FILE (default: $KAOHE_DB, else ./kaohe.db);\n"
+            "export/list) take --db FILE (default: $KAOHE_DB, else ./kaohe.db), or\n"
+            "a postgresql:// URI, and --data-dir DIR for evidence files;\n"
             "those that change it take --as NAME, the person recorded in\n"
             "the audit log (default: $KAOHE_USER, else the login name).\n"
             "\n"

@@ -15,21 +15,29 @@
 enum {
     KH_OPT_DB = 1000,
     KH_OPT_AS,
+    KH_OPT_DATA_DIR,
     KH_OPT_FIRST_FREE   /* commands number their own long options from here */
 };
 
 /* The help text of --db and --as. */
 #define KH_STORE_OPTS_HELP                                                   \
-    "      --db FILE     the store (default: $KAOHE_DB, else ./kaohe.db)\n"   \
+    "      --db FILE     the store (default: $KAOHE_DB, else ./kaohe.db); a\n" \
+    "                    postgresql://... URI names a PostgreSQL database\n"  \
+    "      --data-dir DIR  evidence files (default: $KAOHE_DATA_DIR, else\n"  \
+    "                    FILE.data; needed with PostgreSQL)\n"               \
     "      --as NAME     who makes the change, for the audit log (default:\n" \
     "                    $KAOHE_USER, else the login name)\n"
 #define KH_STORE_DB_HELP                                                     \
-    "      --db FILE     the store (default: $KAOHE_DB, else ./kaohe.db)\n"
+    "      --db FILE     the store (default: $KAOHE_DB, else ./kaohe.db); a\n" \
+    "                    postgresql://... URI names a PostgreSQL database\n"  \
+    "      --data-dir DIR  evidence files (default: $KAOHE_DATA_DIR, else\n"  \
+    "                    FILE.data; needed with PostgreSQL)\n"
 
 /* One run of a store command. */
 typedef struct kh_cli_ctx {
     const char *cmd;     /* "year open", for messages */
     const char *db;      /* --db, NULL until resolved */
+    const char *data_dir;/* --data-dir, else $KAOHE_DATA_DIR; may be NULL */
     const char *actor;   /* --as, NULL until resolved */
     kh_store *store;     /* open store (kh_cli_open) */
     kh_err *e;
@@ -37,12 +45,13 @@ typedef struct kh_cli_ctx {
 
 /* Sets up ctx; returns false (after printing) when out of memory. */
 bool kh_cli_ctx_init(kh_cli_ctx *c, const char *cmd);
-/* Handles KH_OPT_DB / KH_OPT_AS; returns true when c was one of them. */
+/* Handles KH_OPT_DB / KH_OPT_DATA_DIR / KH_OPT_AS; returns true when c was one of them. */
 bool kh_cli_common_opt(kh_cli_ctx *c, int opt, const char *arg);
 /* getopt failure message (opterr off); returns KH_EXIT_USAGE. */
 int kh_cli_bad_option(const char *cmd, int c, char **argv);
 /* Opens the store (flags: KH_STORE_CREATE); on failure prints and returns
- * an exit code, else KH_EXIT_OK.  $KAOHE_NOW (seconds since the epoch)
+ * an exit code, else KH_EXIT_OK.  The data directory is --data-dir,
+ * else $KAOHE_DATA_DIR, else the store's own (FILE.data).  $KAOHE_NOW (seconds since the epoch)
  * fixes the time stamps, for reproducible tests. */
 int kh_cli_open(kh_cli_ctx *c, unsigned flags);
 /* The actor: --as, else $KAOHE_USER, else the OS user name. */

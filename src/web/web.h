@@ -11,6 +11,7 @@
 #define KAOHE_WEB_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -145,6 +146,7 @@ typedef struct web_year web_year;
 
 typedef struct kh_web {
     char *db_path;              /* owned */
+    char *data_dir;             /* owned; NULL: the store's own */
     bool secure_cookie;         /* --behind-tls-proxy */
     bool access_log;            /* --access-log: one stdout line a request */
     web_sessions *sessions;
@@ -161,6 +163,9 @@ typedef struct kh_web {
     /* Body bytes held by requests in flight (WEB_INFLIGHT_CAP). */
     pthread_mutex_t inflight_mu;
     size_t inflight;
+    /* Set once any connection met a damaged page: writes are refused
+     * (503) from then on, reads go on. */
+    _Atomic bool damaged;
 } kh_web;
 
 /* One field of a multipart/form-data body (uploads). */

@@ -52,6 +52,11 @@ static kh_store *thread_store(kh_web *app)
     if (!e)
         return NULL;
     kh_status st = kh_store_open(app->db_path, 0, e, &s);
+    if (st == KH_OK && app->data_dir &&
+        (st = kh_store_set_data_dir(s, app->data_dir, e)) != KH_OK) {
+        kh_store_close(s);
+        s = NULL;
+    }
     if (st != KH_OK) {
         /* Logged for the operator, never shown to the user. */
         for (size_t i = 0; i < kh_err_count(e); i++) {
@@ -611,9 +616,25 @@ static void dispatch(web_req *r)
         answer(r, 503, "busy");
         return;
     }
-    if (!csrf_ok(r) || !load_scope(r))
+    if (!csrf_ok(r))
+        return;
+    if (unsafe_method(r->method) && r->app->damaged) {
+        kh_err *e = kh_err_new();
+        if (e)
+            kh_err_fail(e, KH_EDB, "the store is damaged: writes refused "
+                        "until an admin restores it (kaohe check, kaohe "
+                        "restore)");
+        web_log_failure(r, KH_EDB, e);
+        kh_err_free(e);
+        r->retry_after = "60";
+        answer(r, 503, "damaged");
+        return;
+    }
+    if (!load_scope(r))
         return;
     r->route->handler(r, r->m);
+    if (r->store && kh_store_damaged(r->store))
+        r->app->damaged = true;
     answer_failure(r);
     if (r->m->y)
         web_year_put(r->app, r->m->y);

@@ -11,7 +11,7 @@ kaohe=$1
 . tests/store/readme_figures.inc
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-KAOHE_DB=$tmp/kaohe.db
+KAOHE_DB=$tmp/kaohe.db; . tests/pg/store.inc
 KAOHE_USER=tester
 export KAOHE_DB KAOHE_USER
 R=rubrics/ideology-2020.yaml

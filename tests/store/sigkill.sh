@@ -7,7 +7,7 @@ set -eu
 kaohe=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-KAOHE_DB=$tmp/kaohe.db
+KAOHE_DB=$tmp/kaohe.db; . tests/pg/store.inc
 KAOHE_USER=tester
 export KAOHE_DB KAOHE_USER
 N=${KH_SIGKILL_UNITS:-10000}

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include <sqlite3.h>
+#include "db.h"
 #include "kaohe/store.h"
 #include "kaohe/report.h"
 #include "kaohe/rubric_diff.h"
@@ -37,7 +37,10 @@ static kh_store *open_mem(void)
 {
     kh_err *e = kh_err_new();
     kh_store *s = NULL;
-    expect_ok(kh_store_open(":memory:", 0, e, &s), e);
+    char buf[512];
+    expect_ok(kh_store_open(test_target(":memory:", buf, sizeof buf),
+                            KH_STORE_CREATE, e, &s),
+              e);
     kh_store_set_time(s, 1767225600);   /* 2026-01-01T00:00:00Z */
     kh_err_free(e);
     return s;
@@ -991,7 +994,7 @@ static void test_snapshot(void **state)
     /* The stored data changing underneath (only possible behind kaohe's
      * back) does not change the published figures. */
     expect_ok(kh_store_begin(s, e), e);
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     expect_ok(kh_store_stmt(s, "UPDATE entry SET inputs = '{\"plan\": false}'"
                                " WHERE unit = 'jd' AND item = '1.1'",
                             &st, e),
@@ -1151,7 +1154,7 @@ static void test_stored_values_checked(void **state)
                                   "\"1.2\": 2, \"1.3\": 0,"));
     free(again);
     /* Altered behind kaohe's back. */
-    sqlite3_stmt *st;
+    kh_db_stmt *st;
     expect_ok(kh_store_begin(s, e), e);
     expect_ok(kh_store_stmt(s, "UPDATE entry SET inputs = '{\"meetings\": -1}'"
                                " WHERE year = 2025 AND unit = 'jd' AND"
@@ -1164,7 +1167,9 @@ static void test_stored_values_checked(void **state)
     kh_buf_init(&b, 0);
     assert_int_equal(kh_store_results(s, 2025, KH_RESULT_JSON, 0, &b, e),
                      KH_EINVAL);
-    expect_msg(e, ":memory:: entry jd/1.3/inspection.inputs.meetings", NULL);
+    /* Named by the store's path (":memory:" or the URI) and the entry. */
+    expect_msg(e, kh_store_path(s),
+               ": entry jd/1.3/inspection.inputs.meetings");
     kh_err_clear(e);
     expect_ok(kh_store_begin(s, e), e);
     expect_ok(kh_store_stmt(s, "UPDATE entry SET inputs = '{\"meetings\": '"

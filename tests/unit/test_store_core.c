@@ -137,7 +137,13 @@ static void test_not_kaohe(void **state)
     /* Some other SQLite database. */
     raw_sql(p, "CREATE TABLE t (x)");
     assert_int_equal(kh_store_open(p, 0, e, &s), KH_EDB);
-    assert_non_null(strstr(msg0(e), "not a kaohe database"));
+    assert_non_null(strstr(msg0(e), "not a kaohe database (a database of "
+                                    "another program)"));
+    /* ... even for init, and it is left alone. */
+    kh_err_clear(e);
+    assert_int_equal(kh_store_open(p, KH_STORE_CREATE, e, &s), KH_EDB);
+    assert_non_null(strstr(msg0(e), "another program"));
+    raw_sql(p, "INSERT INTO t VALUES (1)");   /* still its own schema */
     rm_db(p);
     /* Not a database at all. */
     p = tmp_db();
@@ -146,9 +152,95 @@ static void test_not_kaohe(void **state)
     fclose(f);
     kh_err_clear(e);
     assert_int_equal(kh_store_open(p, 0, e, &s), KH_EDB);
-    assert_non_null(strstr(msg0(e), "not a kaohe database"));
+    assert_non_null(strstr(msg0(e), "not a kaohe database (not a database "
+                                    "file at all)"));
     rm_db(p);
     kh_err_free(e);
+}
+
+/* Size of the file at p. */
+static long file_size(const char *p)
+{
+    FILE *f = fopen(p, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fclose(f);
+    return n;
+}
+
+/* Only `kaohe init` makes a store: an empty file is refused, and stays
+ * empty (issue 9 item 2). */
+static void test_refuse_empty(void **state)
+{
+    (void)state;
+    char *p = tmp_db();
+    kh_err *e = kh_err_new();
+    kh_store *s = NULL;
+    FILE *f = fopen(p, "w");
+    fclose(f);
+    assert_int_equal(kh_store_open(p, 0, e, &s), KH_EDB);
+    assert_null(s);
+    assert_non_null(strstr(msg0(e), "not a kaohe database (an empty file"));
+    assert_non_null(strstr(msg0(e), "kaohe init"));
+    assert_int_equal(file_size(p), 0);
+    /* init may. */
+    kh_err_clear(e);
+    assert_int_equal(kh_store_open(p, KH_STORE_CREATE, e, &s), KH_OK);
+    kh_store_close(s);
+    kh_err_free(e);
+    rm_db(p);
+}
+
+/* A store cut short (a copy that stopped half way) is damaged, not new. */
+static void test_refuse_truncated(void **state)
+{
+    (void)state;
+    char *p = tmp_db();
+    kh_err *e = kh_err_new();
+    kh_store *s = NULL;
+    assert_int_equal(kh_store_open(p, KH_STORE_CREATE, e, &s), KH_OK);
+    kh_store_close(s);   /* folds the WAL into the file */
+    long n = file_size(p);
+    assert_true(n > 8 * 4096);
+    assert_int_equal(truncate(p, n / 2), 0);
+    assert_int_equal(kh_store_open(p, 0, e, &s), KH_EDB);
+    assert_non_null(strstr(msg0(e), ": the database is damaged ("));
+    assert_int_equal(file_size(p), n / 2);
+    kh_err_free(e);
+    rm_db(p);
+}
+
+/* Damaged pages: the quick check at a server's start names them, and a
+ * statement that meets one marks the store damaged. */
+static void test_quick_check(void **state)
+{
+    (void)state;
+    char *p = tmp_db();
+    kh_err *e = kh_err_new();
+    kh_store *s = NULL;
+    assert_int_equal(kh_store_open(p, KH_STORE_CREATE, e, &s), KH_OK);
+    assert_int_equal(kh_store_quick_check(s, e), KH_OK);
+    assert_false(kh_store_damaged(s));
+    kh_store_close(s);
+    /* Page 2 is table meta's root (the first table made): an invalid
+     * b-tree page type. */
+    FILE *f = fopen(p, "r+b");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 4096, SEEK_SET), 0);
+    fputc(0x77, f);
+    fclose(f);
+    assert_int_equal(kh_store_open(p, 0, e, &s), KH_OK);
+    assert_int_equal(kh_store_quick_check(s, e), KH_EDB);
+    assert_non_null(strstr(msg0(e), "the database is damaged"));
+    int64_t count = 0;
+    kh_err_clear(e);
+    assert_int_equal(kh_store_audit_verify(s, &count, e), KH_EDB);
+    assert_non_null(strstr(msg0(e), "damaged"));
+    assert_true(kh_store_damaged(s));
+    kh_store_close(s);
+    kh_err_free(e);
+    rm_db(p);
 }
 
 static void test_newer_schema(void **state)
@@ -344,6 +436,9 @@ int main(void)
         cmocka_unit_test(test_today_china),
         cmocka_unit_test(test_create_and_reopen),
         cmocka_unit_test(test_not_kaohe),
+        cmocka_unit_test(test_refuse_empty),
+        cmocka_unit_test(test_refuse_truncated),
+        cmocka_unit_test(test_quick_check),
         cmocka_unit_test(test_newer_schema),
         cmocka_unit_test(test_tx_nesting),
         cmocka_unit_test(test_audit_filter),

@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include <sqlite3.h>
+#include "db.h"
 #include <zip.h>
 #include "kaohe/store.h"
 #include "kaohe/store_evidence.h"
@@ -26,9 +26,8 @@
 
 static void sql(kh_store *s, const char *q)
 {
-    char *msg = NULL;
-    if (sqlite3_exec(s->db, q, NULL, NULL, &msg) != SQLITE_OK)
-        fail_msg("%s: %s", q, msg);
+    if (kh_db_exec(s->db, q) != KH_DB_OK)
+        fail_msg("%s: %s", q, kh_db_errmsg(s->db));
 }
 
 /* Year 2025 in inspection with units and three entries, written
@@ -39,10 +38,20 @@ static int setup(void **state)
     snprintf(f->dir, sizeof f->dir, "/tmp/kh_evid_XXXXXX");
     if (!mkdtemp(f->dir))
         return -1;
-    snprintf(f->db, sizeof f->db, "%s/kaohe.db", f->dir);
+    char file[128];
+    snprintf(file, sizeof file, "%s/kaohe.db", f->dir);
+    const char *target = test_target(file, f->db, sizeof f->db);
+    if (target != f->db)
+        snprintf(f->db, sizeof f->db, "%s", target);
     f->e = kh_err_new();
     if (kh_store_open(f->db, KH_STORE_CREATE, f->e, &f->s) != KH_OK)
         return -1;
+    if (test_on_pg()) {
+        /* No file to put it beside: the directory the file would be in. */
+        snprintf(file, sizeof file, "%s/kaohe.db.data", f->dir);
+        if (kh_store_set_data_dir(f->s, file, f->e) != KH_OK)
+            return -1;
+    }
     kh_store_set_time(f->s, 1767225600);   /* 2026-01-01T00:00:00Z */
     sql(f->s,
         "INSERT INTO rubric (id, rubric_id, sha256, title, source,"
@@ -339,16 +348,15 @@ static kh_status collect(void *ctx, const kh_evidence_row *r)
 
 static size_t audit_count(fx *f, const char *action)
 {
-    sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(f->s->db,
+    kh_db_stmt *st;
+    assert_int_equal(kh_db_prepare(f->s->db,
                                         "SELECT count(*) FROM audit WHERE"
-                                        " action = ?",
-                                        -1, &st, NULL),
-                     SQLITE_OK);
-    sqlite3_bind_text(st, 1, action, -1, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    size_t n = (size_t)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+                                        " action = ?", &st),
+                     KH_DB_OK);
+    kh_db_bind_text(st, 1, action, -1);
+    assert_int_equal(kh_db_step(st), KH_DB_ROW);
+    size_t n = (size_t)kh_db_column_int64(st, 0);
+    kh_db_finalize(st);
     return n;
 }
 

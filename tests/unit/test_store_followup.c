@@ -72,10 +72,20 @@ static int setup(void **state)
     snprintf(f->dir, sizeof f->dir, "/tmp/kh_fu_XXXXXX");
     if (!mkdtemp(f->dir))
         return -1;
-    snprintf(f->db, sizeof f->db, "%s/kaohe.db", f->dir);
+    char file[128];
+    snprintf(file, sizeof file, "%s/kaohe.db", f->dir);
+    const char *target = test_target(file, f->db, sizeof f->db);
+    if (target != f->db)
+        snprintf(f->db, sizeof f->db, "%s", target);
     f->e = kh_err_new();
     if (kh_store_open(f->db, KH_STORE_CREATE, f->e, &f->s) != KH_OK)
         return -1;
+    if (test_on_pg()) {
+        /* No file to put it beside: the directory the file would be in. */
+        snprintf(file, sizeof file, "%s/kaohe.db.data", f->dir);
+        if (kh_store_set_data_dir(f->s, file, f->e) != KH_OK)
+            return -1;
+    }
     kh_store_set_time(f->s, NEW_YEAR);
     size_t len;
     char *d = slurp(RUBRIC, &len);

@@ -20,7 +20,7 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 export KAOHE_USER=setup
 # a fixed clock: 2026-03-01, so a deadline in February is overdue
 export KAOHE_NOW=1772323200
-DB=$T/t.db
+DB=$T/t.db; . tests/pg/store.inc
 {
     $K init --db "$DB" &&
     $K rubric import rubrics/ideology-2020.yaml --db "$DB" &&

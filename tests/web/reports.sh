@@ -23,7 +23,7 @@ command -v unzip >/dev/null || { echo "FAIL: unzip is missing (scripts/deps.sh i
 
 export KAOHE_USER=setup
 export KAOHE_NOW=1767225600          # 2026-01-01: server and CLI agree on today
-DB=$T/t.db
+DB=$T/t.db; . tests/pg/store.inc
 A=examples/college-2025.yaml
 sed -e 's/name: 工会, kind/name: "工会<script>alert(1)<\/script>", kind/' \
     -e '/unit: zcc[,}]/d' -e '/{id: zcc,/d' "$A" >"$T/y2025.yaml"

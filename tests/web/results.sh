@@ -19,7 +19,7 @@ fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 export KAOHE_USER=setup
-DB=$T/t.db
+DB=$T/t.db; . tests/pg/store.inc
 # a unit whose name needs escaping, to see it shown as text in the charts
 sed 's/name: 工会, kind/name: "工会<script>alert(1)<\/script>", kind/' examples/college-2025.yaml >"$T/college.yaml"
 grep -q 'script' "$T/college.yaml" || { echo "FAIL: the example has no unit 工会 to rename"; exit 1; }

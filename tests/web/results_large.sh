@@ -18,7 +18,7 @@ fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 export KAOHE_USER=setup
-DB=$T/t.db
+DB=$T/t.db; . tests/pg/store.inc
 # 301 offices, each its own branch; no entries: provisional results with
 # missing items at 0 (every unit scores 0, so every one is in the bottom)
 {

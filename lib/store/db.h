@@ -1,0 +1,158 @@
+/*
+ * db.h - the store's driver layer: one connection and its statements on
+ * SQLite or PostgreSQL, with the call shapes of SQLite's C API (by name:
+ * sqlite3_step -> kh_db_step) so that store code reads the same on both.
+ * lib/store/db.c is the only file that includes sqlite3.h or libpq-fe.h.
+ * Private to lib/store; not installed.
+ */
+#ifndef KAOHE_STORE_DB_H
+#define KAOHE_STORE_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Result codes of kh_db_* calls.  KH_DB_OK, _ROW and _DONE are not
+ * errors; every other code says what kind of failure it was, whatever the
+ * engine. */
+enum {
+    KH_DB_OK = 0,
+    KH_DB_ERROR,      /* anything else (the message says what) */
+    KH_DB_BUSY,       /* locked by another writer; retrying may succeed */
+    KH_DB_RETRY,      /* serialization failure or deadlock: redo the tx */
+    KH_DB_FULL,       /* disk or quota full */
+    KH_DB_CORRUPT,    /* damaged or truncated database */
+    KH_DB_IOERR,      /* the operating system could not read or write */
+    KH_DB_CONSTRAINT, /* a UNIQUE, CHECK or foreign key refused a row */
+    KH_DB_NOTADB,     /* the file is not a database at all */
+    KH_DB_CANTOPEN,   /* cannot open or connect */
+    KH_DB_AUTH,       /* the server refused the credentials */
+    KH_DB_NOMEM,      /* out of memory */
+    KH_DB_ROW = 100,  /* kh_db_step: a row is ready */
+    KH_DB_DONE = 101  /* kh_db_step: no more rows */
+};
+
+typedef enum kh_db_engine {
+    KH_DB_SQLITE = 0,
+    KH_DB_POSTGRES = 1
+} kh_db_engine;
+
+/* Open flags. */
+#define KH_DB_OPEN_CREATE 1u  /* SQLite: create a missing file */
+
+typedef struct kh_db kh_db;
+typedef struct kh_db_stmt kh_db_stmt;
+
+/* True when target names a PostgreSQL database (a postgres:// or
+ * postgresql:// URI), false for a SQLite file path. */
+bool kh_db_is_uri(const char *target);
+
+/* Opens target (a file path, ":memory:" or a PostgreSQL URI).  *out is
+ * set even on failure (except out of memory) so kh_db_errmsg can say why;
+ * the caller owns it and closes it with kh_db_close. */
+int kh_db_open(const char *target, unsigned flags, kh_db **out);
+void kh_db_close(kh_db *db);
+kh_db_engine kh_db_engine_of(const kh_db *db);
+/* True once any call on db has failed with KH_DB_CORRUPT. */
+bool kh_db_corrupt(const kh_db *db);
+
+/* The code and text of the connection's last failure (text borrowed until
+ * the next call on db; never contains a password). */
+int kh_db_errcode(const kh_db *db);
+const char *kh_db_errmsg(const kh_db *db);
+
+/* Runs one or more statements with no parameters and no result rows
+ * (DDL, pragmas, BEGIN/COMMIT). */
+int kh_db_exec(kh_db *db, const char *sql);
+
+/* Runs schema DDL written for SQLite (migrations); on PostgreSQL the
+ * column types are rewritten first (INTEGER PRIMARY KEY -> identity,
+ * INTEGER -> BIGINT, BLOB -> BYTEA, TEXT -> TEXT COLLATE "C"). */
+int kh_db_exec_schema(kh_db *db, const char *sql);
+
+/* The store's schema version and application id (SQLite: PRAGMA
+ * user_version and application_id; PostgreSQL: table kaohe_schema, 0 and
+ * 0 when it does not exist). */
+int kh_db_get_version(kh_db *db, int *version, int *app_id);
+int kh_db_set_version(kh_db *db, int version, int app_id);
+/* Number of tables in the database (the current schema on PostgreSQL). */
+int kh_db_count_tables(kh_db *db, int64_t *n);
+
+/* Prepares one statement, written for SQLite with ? placeholders; the
+ * caller owns *out (kh_db_finalize).  A persistent statement is kept for
+ * the life of the connection (the store's cache). */
+int kh_db_prepare(kh_db *db, const char *sql, kh_db_stmt **out);
+int kh_db_prepare_persistent(kh_db *db, const char *sql, kh_db_stmt **out);
+/* Finalizes st (NULL is fine). */
+void kh_db_finalize(kh_db_stmt *st);
+/* Makes st ready to run again; bindings stay unless cleared. */
+int kh_db_reset(kh_db_stmt *st);
+int kh_db_clear_bindings(kh_db_stmt *st);
+
+/* Parameters are numbered from 1; values are copied. */
+int kh_db_bind_int(kh_db_stmt *st, int col, int v);
+int kh_db_bind_int64(kh_db_stmt *st, int col, int64_t v);
+/* n < 0: up to the NUL. */
+int kh_db_bind_text(kh_db_stmt *st, int col, const char *v, int n);
+int kh_db_bind_blob(kh_db_stmt *st, int col, const void *v, size_t n);
+int kh_db_bind_null(kh_db_stmt *st, int col);
+
+/* KH_DB_ROW, KH_DB_DONE or an error code. */
+int kh_db_step(kh_db_stmt *st);
+
+/* Columns of the current row, numbered from 0.  Text and blobs are
+ * borrowed until the next step/reset/finalize of st; text is NULL for SQL
+ * NULL. */
+int kh_db_column_int(kh_db_stmt *st, int col);
+int64_t kh_db_column_int64(kh_db_stmt *st, int col);
+const char *kh_db_column_text(kh_db_stmt *st, int col);
+const void *kh_db_column_blob(kh_db_stmt *st, int col);
+int kh_db_column_bytes(kh_db_stmt *st, int col);
+bool kh_db_column_is_null(kh_db_stmt *st, int col);
+
+/* The columns of a statement's result (kaohe store copy): how many,
+ * their names (borrowed like text) and the kind of value in the current
+ * row. */
+enum { KH_DB_T_INTEGER = 1, KH_DB_T_TEXT, KH_DB_T_BLOB, KH_DB_T_NULL };
+int kh_db_column_count(kh_db_stmt *st);
+const char *kh_db_column_name(kh_db_stmt *st, int col);
+int kh_db_column_kind(kh_db_stmt *st, int col);
+/* After rows with given ids were copied into table: moves its identity
+ * columns past them (PostgreSQL; nothing to do on SQLite). */
+int kh_db_identity_resync(kh_db *db, const char *table);
+
+/* Rows changed by the last INSERT/UPDATE/DELETE on db. */
+int64_t kh_db_changes(kh_db *db);
+/* The id given to the row of the last INSERT into a table with an
+ * INTEGER PRIMARY KEY (on PostgreSQL: lastval() of its identity). */
+int64_t kh_db_last_insert_rowid(kh_db *db);
+
+/* Transactions: a write transaction that excludes other writers until it
+ * ends (BEGIN IMMEDIATE on SQLite; on PostgreSQL a transaction-scoped
+ * advisory lock taken at BEGIN); savepoints nest inside it. */
+int kh_db_begin(kh_db *db);
+int kh_db_commit(kh_db *db);
+int kh_db_rollback(kh_db *db);
+int kh_db_savepoint(kh_db *db);
+int kh_db_release(kh_db *db);
+int kh_db_rollback_to(kh_db *db);
+
+/* How long a writer waits for another one before KH_DB_BUSY. */
+void kh_db_busy_timeout(kh_db *db, int ms);
+
+/* SQLite in WAL mode: after each commit, a PASSIVE checkpoint once the WAL
+ * holds passive_pages pages, and a TRUNCATE checkpoint (waiting for the
+ * readers still using it) once it holds limit bytes; limit <= 0 leaves
+ * SQLite's own checkpoints.  A WAL reset after a checkpoint is cut back to
+ * the limit too (journal_size_limit).  Nothing to do on PostgreSQL. */
+int kh_db_wal_bound(kh_db *db, int64_t limit, int passive_pages);
+
+/* SQLite: copies the whole database to a new file at path, online (one
+ * backup step inside one read transaction, so the copy is the database as
+ * of one commit while others write); a busy source is retried `tries`
+ * times, 50 ms apart.  On failure the reason goes into msg (size sz).
+ * PostgreSQL: KH_DB_ERROR (pg_dump is the tool). */
+int kh_db_backup_to(kh_db *db, const char *path, int tries, char *msg,
+                    size_t sz);
+
+#endif

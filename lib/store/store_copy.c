@@ -1,0 +1,262 @@
+/*
+ * store_copy.c - copying a whole store into a new one (`kaohe store copy`,
+ * e.g. a college moving from SQLite to PostgreSQL): every table row for
+ * row, so that the audit chain, users, published snapshots and follow-up
+ * carry over unchanged, then the evidence files the rows name.
+ */
+#include "store_impl.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kaohe/store_evidence.h"
+
+/* Whether name is a plain lower-case SQL name: table and column names come
+ * from the source's catalogue and go into the text of statements. */
+static bool plain_name(const char *name)
+{
+    if (!name || !*name)
+        return false;
+    for (const char *c = name; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+              *c == '_'))
+            return false;
+    return true;
+}
+
+/* "INSERT INTO table (c1, ...) VALUES (?, ...)" for the columns of sel;
+ * malloc'd, NULL when out of memory or a name is not plain. */
+static char *insert_sql(const char *table, kh_db_stmt *sel)
+{
+    kh_buf b;
+    kh_buf_init(&b, 1 << 20);
+    kh_buf_printf(&b, "INSERT INTO %s (", table);
+    int n = kh_db_column_count(sel);
+    for (int i = 0; i < n; i++) {
+        const char *c = kh_db_column_name(sel, i);
+        if (!plain_name(c)) {
+            kh_buf_free(&b);
+            return NULL;
+        }
+        kh_buf_printf(&b, "%s%s", i ? ", " : "", c);
+    }
+    kh_buf_puts(&b, ") VALUES (");
+    for (int i = 0; i < n; i++)
+        kh_buf_puts(&b, i ? ", ?" : "?");
+    kh_buf_putc(&b, ')');
+    if (kh_buf_status(&b) != KH_OK) {
+        kh_buf_free(&b);
+        return NULL;
+    }
+    return kh_buf_take(&b, NULL);
+}
+
+/* Binds the current row of sel to ins, value by value. */
+static int bind_row(kh_db_stmt *sel, kh_db_stmt *ins)
+{
+    int rc = KH_DB_OK, n = kh_db_column_count(sel);
+    for (int i = 0; i < n && rc == KH_DB_OK; i++) {
+        switch (kh_db_column_kind(sel, i)) {
+        case KH_DB_T_INTEGER:
+            rc = kh_db_bind_int64(ins, i + 1, kh_db_column_int64(sel, i));
+            break;
+        case KH_DB_T_BLOB: {
+            const void *v = kh_db_column_blob(sel, i);
+            rc = kh_db_bind_blob(ins, i + 1, v,
+                                 (size_t)kh_db_column_bytes(sel, i));
+            break;
+        }
+        case KH_DB_T_NULL:
+            rc = kh_db_bind_null(ins, i + 1);
+            break;
+        default: {
+            const char *v = kh_db_column_text(sel, i);
+            rc = kh_db_bind_text(ins, i + 1, v, kh_db_column_bytes(sel, i));
+        }
+        }
+    }
+    return rc;
+}
+
+/* Copies every row of table from `from` to `to`; *rows counts them. */
+static kh_status copy_table(kh_store *from, kh_store *to, const char *table,
+                            int64_t *rows, kh_err *e)
+{
+    char *sql = NULL;
+    if (!plain_name(table))
+        return kh_err_fail(e, KH_EDB, "%s: unexpected table name", from->path);
+    if (asprintf(&sql, "SELECT * FROM %s", table) < 0)
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    kh_db_stmt *sel = NULL, *ins = NULL;
+    kh_status rc = KH_OK;
+    char *isql = NULL;
+    if (kh_db_prepare(from->db, sql, &sel) != KH_DB_OK) {
+        rc = kh_store_db_fail(from, e, "reading the source");
+        goto out;
+    }
+    int step = kh_db_step(sel);
+    if (step == KH_DB_DONE)
+        goto out;
+    if (!(isql = insert_sql(table, sel))) {
+        rc = kh_err_fail(e, KH_EDB, "%s: cannot copy table %s", from->path,
+                         table);
+        goto out;
+    }
+    if (kh_db_prepare(to->db, isql, &ins) != KH_DB_OK) {
+        rc = kh_store_db_fail(to, e, "copying");
+        goto out;
+    }
+    for (; step == KH_DB_ROW; step = kh_db_step(sel)) {
+        if (bind_row(sel, ins) != KH_DB_OK ||
+            kh_db_step(ins) != KH_DB_DONE) {
+            char what[96];
+            snprintf(what, sizeof what, "copying table %s", table);
+            rc = kh_store_db_fail(to, e, what);
+            goto out;
+        }
+        kh_db_reset(ins);
+        (*rows)++;
+    }
+    if (step != KH_DB_DONE)
+        rc = kh_store_db_fail(from, e, "reading the source");
+    else if (kh_db_identity_resync(to->db, table) != KH_DB_OK)
+        rc = kh_store_db_fail(to, e, "copying");
+out:
+    kh_db_finalize(sel);
+    kh_db_finalize(ins);
+    free(sql);
+    free(isql);
+    return rc;
+}
+
+/* Refuses a target that holds anything beyond what `kaohe init` made. */
+static kh_status target_empty(kh_store *to, kh_err *e)
+{
+    kh_db_stmt *st = NULL;
+    if (kh_db_prepare(to->db, "SELECT (SELECT count(*) FROM rubric) +"
+                              " (SELECT count(*) FROM audit) +"
+                              " (SELECT count(*) FROM app_user)",
+                      &st) != KH_DB_OK)
+        return kh_store_db_fail(to, e, "reading the target");
+    int step = kh_db_step(st);
+    int64_t n = step == KH_DB_ROW ? kh_db_column_int64(st, 0) : 0;
+    kh_db_finalize(st);
+    if (step != KH_DB_ROW)
+        return kh_store_db_fail(to, e, "reading the target");
+    if (n > 0)
+        return kh_err_fail(e, KH_ESTATE, "%s: the target store is not empty "
+                           "(copy into a store just made by 'kaohe init')",
+                           to->path);
+    return KH_OK;
+}
+
+/* The source's tables in the order they were made (so a table comes after
+ * those it refers to); SQLite's own and the version table left out. */
+static kh_status source_tables(kh_store *from, char ***out, size_t *n,
+                               kh_err *e)
+{
+    *out = NULL;
+    *n = 0;
+    if (kh_db_engine_of(from->db) != KH_DB_SQLITE)
+        return kh_err_fail(e, KH_EINVAL, "%s: copy from a SQLite store "
+                           "(a file)", from->path);
+    kh_db_stmt *st = NULL;
+    if (kh_db_prepare(from->db, "SELECT name FROM sqlite_master WHERE"
+                                " type = 'table' AND name NOT LIKE"
+                                " 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid",
+                      &st) != KH_DB_OK)
+        return kh_store_db_fail(from, e, "reading the source");
+    kh_status rc = KH_OK;
+    int step;
+    while (rc == KH_OK && (step = kh_db_step(st)) == KH_DB_ROW) {
+        char **nt = realloc(*out, (*n + 1) * sizeof *nt);
+        if (!nt || !(nt[*n] = strdup(kh_db_column_text(st, 0)))) {
+            if (nt)
+                *out = nt;
+            rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
+            break;
+        }
+        *out = nt;
+        (*n)++;
+    }
+    if (rc == KH_OK && step != KH_DB_DONE)
+        rc = kh_store_db_fail(from, e, "reading the source");
+    kh_db_finalize(st);
+    return rc;
+}
+
+/* Writes each evidence file the copied rows name into to's data dir,
+ * after checking its hash in from's. */
+static kh_status copy_files(kh_store *from, kh_store *to, const char *actor,
+                            int64_t *files, kh_err *e)
+{
+    kh_db_stmt *st = NULL;
+    if (kh_db_prepare(from->db, "SELECT sha256 FROM evidence ORDER BY sha256",
+                      &st) != KH_DB_OK)
+        return kh_store_db_fail(from, e, "reading the source");
+    kh_status rc = KH_OK;
+    kh_buf b;
+    kh_buf_init(&b, KH_STORE_COPY_FILE_MAX);
+    int step;
+    while (rc == KH_OK && (step = kh_db_step(st)) == KH_DB_ROW) {
+        char *name = NULL;
+        kh_buf_reset(&b);
+        rc = kh_store_evidence_get(from, kh_db_column_text(st, 0), &b, &name,
+                                   e);
+        /* Known content: put writes the file again, records nothing. */
+        if (rc == KH_OK)
+            rc = kh_store_evidence_put(to, actor, name, b.data, b.len,
+                                       b.len ? b.len : 1, NULL, e);
+        free(name);
+        if (rc == KH_OK)
+            (*files)++;
+    }
+    if (rc == KH_OK && step != KH_DB_DONE)
+        rc = kh_store_db_fail(from, e, "reading the source");
+    kh_buf_free(&b);
+    kh_db_finalize(st);
+    return rc;
+}
+
+kh_status kh_store_copy(kh_store *from, kh_store *to, const char *actor,
+                        kh_store_copy_counts *counts, kh_err *e)
+{
+    memset(counts, 0, sizeof *counts);
+    char **tables = NULL;
+    size_t n = 0;
+    kh_status rc = source_tables(from, &tables, &n, e);
+    if (rc == KH_OK)
+        rc = target_empty(to, e);
+    /* The source is held still (its write lock) while it is read. */
+    bool from_tx = false, to_tx = false;
+    if (rc == KH_OK && (rc = kh_store_begin(from, e)) == KH_OK)
+        from_tx = true;
+    if (rc == KH_OK && (rc = kh_store_begin(to, e)) == KH_OK)
+        to_tx = true;
+    kh_db_stmt *st = NULL;
+    /* init's own meta rows (the empty audit head) give way to the
+     * source's. */
+    if (rc == KH_OK && (rc = kh_store_stmt(to, "DELETE FROM meta", &st, e)) ==
+                           KH_OK)
+        rc = kh_store_exec(to, st, e, "copying");
+    for (size_t i = 0; i < n && rc == KH_OK; i++) {
+        rc = copy_table(from, to, tables[i], &counts->rows, e);
+        counts->tables++;
+    }
+    if (rc == KH_OK)
+        rc = copy_files(from, to, actor, &counts->files, e);
+    if (rc == KH_OK && to_tx) {
+        to_tx = false;
+        rc = kh_store_commit(to, e);
+    }
+    if (to_tx)
+        kh_store_rollback(to);
+    if (from_tx)
+        kh_store_rollback(from);   /* nothing was written there */
+    for (size_t i = 0; i < n; i++)
+        free(tables[i]);
+    free(tables);
+    return rc;
+}
