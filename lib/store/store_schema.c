@@ -195,6 +195,16 @@ static const char mig2[] =
     "  FOREIGN KEY (year, unit) REFERENCES unit(year, id));"
     "CREATE INDEX practice_unit ON practice (year, unit);";
 
-const char *const kh_store_migrations[] = {mig1, mig2};
+/* Migration 3 (issue 14): a year's document settings (发文机关, 文号,
+ * 主送, 抄送, 印发机关, 成文日期), one row per key set; absent keys take
+ * the defaults of include/kaohe/store_docset.h. */
+static const char mig3[] =
+    "CREATE TABLE year_docset ("
+    "  year INTEGER NOT NULL REFERENCES year(year),"
+    "  name TEXT NOT NULL,"
+    "  value TEXT NOT NULL,"
+    "  PRIMARY KEY (year, name));";
+
+const char *const kh_store_migrations[] = {mig1, mig2, mig3};
 const size_t kh_store_migration_count =
     sizeof kh_store_migrations / sizeof kh_store_migrations[0];

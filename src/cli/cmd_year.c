@@ -1,7 +1,7 @@
 /*
- * cmd_year.c - `kaohe year open|advance|reopen|list`: years (考核年度)
- * and their state machine draft -> self_check -> inspection -> review ->
- * published -> closed.
+ * cmd_year.c - `kaohe year open|advance|reopen|list|set`: years (考核年度),
+ * their state machine draft -> self_check -> inspection -> review ->
+ * published -> closed, and their document settings (发文机关, 文号, ...).
  */
 #include "store_cli.h"
 
@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kaohe/report.h"
+#include "kaohe/store_docset.h"
 
 static void year_help(void)
 {
@@ -18,6 +19,7 @@ static void year_help(void)
         "       kaohe year advance YEAR [--allow-missing] [--reason TEXT]\n"
         "       kaohe year reopen YEAR --reason TEXT\n"
         "       kaohe year list [YEAR]\n"
+        "       kaohe year set YEAR KEY=VALUE...\n"
         "\n"
         "A year (考核年度) is bound to one rubric version and moves through\n"
         "  draft 草稿 → self_check 自查 → inspection 实地检查 → review 复核\n"
@@ -35,6 +37,15 @@ static void year_help(void)
         "  reopen    move back one step from review or published (dropping\n"
         "            the frozen results); a reason is required\n"
         "  list      show the years, or one year\n"
+        "  set       the year's document settings (公文), all or none:\n"
+        "            issuer  发文机关 (default 中共晋城职业技术学院委员会)\n"
+        "            number  发文字号 (default none: （文号待定）)\n"
+        "            to      主送机关 (default 各党支部、各处室系)\n"
+        "            cc      抄送机关 (default 学院纪委)\n"
+        "            printer 印发机关 (default 晋城职业技术学院办公室)\n"
+        "            date    成文日期 YYYY-MM-DD (default the day of export)\n"
+        "            an empty VALUE restores the default; closed years no\n"
+        "            longer change\n"
         "\n"
         "Options:\n"
         "  -r, --rubric ID       rubric version for open\n"
@@ -81,6 +92,22 @@ static kh_status snapshot_hash(void *ctx, const kh_year_info *y)
     return KH_OK;
 }
 
+/* The settings after `year set`, one per line, for the person who set
+ * them. */
+static kh_status show_docset(kh_cli_ctx *c, int year, kh_buf *b)
+{
+    kh_docset d;
+    kh_status st = kh_store_docset_get(c->store, year, &d, c->e);
+    if (st != KH_OK)
+        return st;
+    kh_buf_printf(b, "%d 年度公文设置：\n发文机关：%s\n发文字号：%s\n"
+                     "主送机关：%s\n抄送机关：%s\n印发机关：%s\n成文日期：%s\n",
+                  year, d.issuer, d.number ? d.number : "（文号待定）", d.to,
+                  d.cc, d.printer, d.date ? d.date : "（导出当日）");
+    kh_docset_clear(&d);
+    return kh_buf_status(b);
+}
+
 int kh_cmd_year(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -93,20 +120,22 @@ int kh_cmd_year(int argc, char **argv)
         {NULL, 0, NULL, 0}};
     if (argc < 2)
         return kh_cli_usage_error("year", "missing command (open, advance, "
-                                  "reopen or list)");
+                                  "reopen, list or set)");
     const char *sub = argv[1];
     if (!strcmp(sub, "--help") || !strcmp(sub, "-h")) {
         year_help();
         return KH_EXIT_OK;
     }
-    static const char *const subs[] = {"open", "advance", "reopen", "list"};
+    static const char *const subs[] = {"open", "advance", "reopen", "list",
+                                       "set"};
     int which = -1;
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 5; i++)
         if (!strcmp(sub, subs[i]))
             which = i;
     if (which < 0)
         return kh_cli_usage_error("year", "unknown command '%s' (expected "
-                                  "open, advance, reopen or list)", sub);
+                                  "open, advance, reopen, list or set)",
+                                  sub);
     char cmd[32];
     snprintf(cmd, sizeof cmd, "year %s", sub);
     kh_cli_ctx c;
@@ -146,13 +175,18 @@ int kh_cmd_year(int argc, char **argv)
     }
     int year = 0;
     int npos = argc - optind;
-    if (npos > 1 || (npos == 0 && which != 3)) {
+    if (which == 4 && npos < 2) {
+        kh_cli_finish(&c, KH_OK);
+        return kh_cli_usage_error(cmd, npos ? "missing KEY=VALUE"
+                                            : "missing YEAR");
+    }
+    if (which != 4 && (npos > 1 || (npos == 0 && which != 3))) {
         kh_cli_finish(&c, KH_OK);
         return npos ? kh_cli_usage_error(cmd, "unexpected argument '%s'",
                                          argv[optind + 1])
                     : kh_cli_usage_error(cmd, "missing YEAR");
     }
-    if (npos == 1 && !kh_cli_year(cmd, argv[optind], &year)) {
+    if (npos >= 1 && !kh_cli_year(cmd, argv[optind], &year)) {
         kh_cli_finish(&c, KH_OK);
         return KH_EXIT_USAGE;
     }
@@ -196,6 +230,13 @@ int kh_cmd_year(int argc, char **argv)
                     KH_OK)
                 kh_buf_printf(&b, "结果已冻结，SHA-256：%s\n", hash);
         }
+        break;
+    case 4:
+        st = kh_store_docset_set(c.store, kh_cli_actor(&c), year,
+                                 (const char *const *)argv + optind + 1,
+                                 (size_t)(npos - 1), c.e);
+        if (st == KH_OK)
+            st = show_docset(&c, year, &b);
         break;
     default:
         kh_text_pad(&b, "年度", 6, false);
