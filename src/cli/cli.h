@@ -49,6 +49,9 @@ int kh_cmd_practice(int argc, char **argv);
  * `kaohe compare`. */
 int kh_cmd_export_doc(int argc, char **argv);
 int kh_cmd_compare(int argc, char **argv);
+/* 公文 (src/cli/cmd_gongwen.c): `kaohe export docx|pdf` (argv[0] is
+ * "docx" or "pdf"). */
+int kh_cmd_export_gongwen(int argc, char **argv);
 
 /* `kaohe serve` (src/cli/cmd_serve.c, src/web/web_*.c). */
 int kh_cmd_serve(int argc, char **argv);

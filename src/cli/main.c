@@ -18,7 +18,7 @@ static const struct {
     {"year", kh_cmd_year, "open a year, move it through its states"},
     {"units", kh_cmd_units, "import or list a year's units and branches"},
     {"import", kh_cmd_import, "import an assessment file into the store"},
-    {"export", kh_cmd_export, "export a year: assessment file, xlsx, printable html"},
+    {"export", kh_cmd_export, "export a year: assessment file, xlsx, printable html, docx, pdf"},
     {"entry", kh_cmd_entry, "set or list single entries"},
     {"roster", kh_cmd_roster, "import a roster (e.g. 学习强国 points)"},
     {"record", kh_cmd_record, "add, remove or list bonus/negative records"},
