@@ -59,6 +59,35 @@ static void gn_num(kh_gw *g, kh_cp v)
 
 /* ---- the result notice --------------------------------------------- */
 
+/* A row's name; a branch's row names its units too ("甲党支部（甲）"),
+ * so that every unit of the year can be found in the notice. */
+static void gn_row_name(const kh_export *x, kh_gw *g, size_t i,
+                        const kh_rank_row *rr)
+{
+    if (kh_rubric_ranking_level(x->rubric, i) != KH_LEVEL_BRANCH) {
+        kh_gw_cell(g, rr->name);
+        return;
+    }
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    kh_buf_puts(&b, rr->name);
+    size_t n = kh_result_branch_unit_count(x->res, rr->ref);
+    for (size_t k = 0; k < n; k++) {
+        const char *un = kh_assess_unit_name(
+            x->assess, kh_result_branch_unit(x->res, rr->ref, k));
+        if (n == 1 && !strcmp(un, rr->name))
+            break;
+        kh_buf_puts(&b, k ? "、" : "\n（");
+        kh_buf_puts(&b, un);
+        if (k + 1 == n)
+            kh_buf_puts(&b, "）");
+    }
+    if (kh_buf_status(&b) != KH_OK && g->st == KH_OK)
+        g->st = kh_buf_status(&b);
+    kh_gw_cell(g, kh_buf_str(&b));
+    kh_buf_free(&b);
+}
+
 static void gn_ranking(const kh_export *x, kh_gw *g, size_t i)
 {
     static const unsigned w[] = {8, 30, 11, 9, 9, 11, 14};
@@ -77,7 +106,7 @@ static void gn_ranking(const kh_export *x, kh_gw *g, size_t i)
                  kh_rubric_bottom_n(x->rubric));
         kh_gw_row(g, rr->bottom ? GW_ROW_MARK : 0);
         kh_gw_cell(g, rank);
-        kh_gw_cell(g, rr->name);
+        gn_row_name(x, g, i, rr);
         if (u != SIZE_MAX) {
             gn_num(g, kh_result_base(x->res, u));
             gn_num(g, kh_result_bonus(x->res, u));
