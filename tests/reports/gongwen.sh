@@ -56,6 +56,12 @@ for f in docx pdf; do
 done
 "$kaohe" export xlsx --year 2025 -o "$tmp/in/book.xlsx"
 
+# the workbook's heading row is as tall as its two-line headings
+# (意识形态阵地引领 wraps in its 10-unit column)
+unzip -p "$tmp/in/book.xlsx" xl/worksheets/sheet1.xml |
+  grep -q '<row r="2"[^>]* ht="31.5" customHeight="1"' ||
+  fail "汇总's heading row has no height for its two-line headings"
+
 # python3-docx reads them back
 for w in notice sheet followup compilation; do
   $py $here/gongwen_check.py docx "$tmp/in/$w.docx" "$tmp/r2025.json" $w ||
