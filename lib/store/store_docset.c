@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kaohe/convert.h"
 #include "kaohe/store_docset.h"
 #include "kaohe/store_followup.h"
 
@@ -26,6 +27,8 @@ static const struct ds_key {
     {"cc", "学院纪委", offsetof(kh_docset, cc)},
     {"printer", "晋城职业技术学院办公室", offsetof(kh_docset, printer)},
     {"date", NULL, offsetof(kh_docset, date)},
+    {"grades", KH_GRADES_DEFAULT, offsetof(kh_docset, grades)},
+    {"scale", NULL, offsetof(kh_docset, scale)},
 };
 #define DS_NKEYS (sizeof ds_keys / sizeof ds_keys[0])
 
@@ -106,8 +109,8 @@ static kh_status ds_check(const char *pair, size_t i, int *key,
     *val = eq + 1;
     if (*key < 0)
         return kh_err_at(e, 0, 0, where, "unknown setting \"%.*s\" "
-                         "(expected issuer, number, to, cc, printer or "
-                         "date)", (int)(eq - pair), pair);
+                         "(expected issuer, number, to, cc, printer, "
+                         "date, grades or scale)", (int)(eq - pair), pair);
     const char *name = ds_keys[*key].name;
     if (strlen(*val) > KH_DOCSET_VALUE_MAX)
         return kh_err_at(e, 0, 0, name, "longer than %d bytes",
@@ -117,6 +120,11 @@ static kh_status ds_check(const char *pair, size_t i, int *key,
             return kh_err_at(e, 0, 0, name, "holds a control character");
     if (!strcmp(name, "date") && **val)
         return kh_date_check(*val, name, e);
+    kh_conversion cv;
+    if (!strcmp(name, "grades") && **val)
+        return kh_conversion_parse(*val, NULL, &cv, e);
+    if (!strcmp(name, "scale") && **val)
+        return kh_conversion_parse(NULL, *val, &cv, e);
     return KH_OK;
 }
 

@@ -44,6 +44,8 @@ static void year_help(void)
         "            cc      抄送机关 (default 学院纪委)\n"
         "            printer 印发机关 (default 晋城职业技术学院办公室)\n"
         "            date    成文日期 YYYY-MM-DD (default the day of export)\n"
+        "            grades  等次 (default 优秀:90,良好:80,一般:70,较差)\n"
+        "            scale   折算 TARGET[/BASE], e.g. 10/100 (default none)\n"
         "            an empty VALUE restores the default; closed years no\n"
         "            longer change\n"
         "\n"
@@ -101,9 +103,11 @@ static kh_status show_docset(kh_cli_ctx *c, int year, kh_buf *b)
     if (st != KH_OK)
         return st;
     kh_buf_printf(b, "%d 年度公文设置：\n发文机关：%s\n发文字号：%s\n"
-                     "主送机关：%s\n抄送机关：%s\n印发机关：%s\n成文日期：%s\n",
+                     "主送机关：%s\n抄送机关：%s\n印发机关：%s\n成文日期：%s\n"
+                     "等次：%s\n折算：%s\n",
                   year, d.issuer, d.number ? d.number : "（文号待定）", d.to,
-                  d.cc, d.printer, d.date ? d.date : "（导出当日）");
+                  d.cc, d.printer, d.date ? d.date : "（导出当日）", d.grades,
+                  d.scale ? d.scale : "（不折算）");
     kh_docset_clear(&d);
     return kh_buf_status(b);
 }
