@@ -52,6 +52,9 @@ int kh_cmd_compare(int argc, char **argv);
 /* 公文 (src/cli/cmd_gongwen.c): `kaohe export docx|pdf` (argv[0] is
  * "docx" or "pdf"). */
 int kh_cmd_export_gongwen(int argc, char **argv);
+/* `kaohe export handover|term` (src/cli/cmd_handover.c; argv[0] is
+ * "handover" or "term"). */
+int kh_cmd_export_handover(int argc, char **argv);
 
 /* `kaohe serve` (src/cli/cmd_serve.c, src/web/web_*.c). */
 int kh_cmd_serve(int argc, char **argv);

@@ -597,6 +597,8 @@ static void export_help(void)
            "--help')\n"
            "       kaohe export docx|pdf ... (公文; see 'kaohe export docx "
            "--help')\n"
+           "       kaohe export handover|term ... (考核结果运用; see 'kaohe "
+           "export handover --help')\n"
            "\n"
            "Writes the year as an assessment file (YAML) that 'kaohe score' "
            "scores\n"
@@ -630,9 +632,12 @@ int kh_cmd_export(int argc, char **argv)
         return kh_cmd_export_doc(argc - 1, argv + 1);
     if (!strcmp(argv[1], "docx") || !strcmp(argv[1], "pdf"))
         return kh_cmd_export_gongwen(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "handover") || !strcmp(argv[1], "term"))
+        return kh_cmd_export_handover(argc - 1, argv + 1);
     if (strcmp(argv[1], "assessment") != 0)
         return kh_cli_usage_error("export", "unknown kind '%s' (expected "
-                                  "assessment, xlsx, html, docx or pdf)",
+                                  "assessment, xlsx, html, docx, pdf, "
+                                  "handover or term)",
                                   argv[1]);
     const char *cmd = "export assessment";
     kh_cli_ctx c;
