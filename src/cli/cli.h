@@ -55,6 +55,8 @@ int kh_cmd_export_gongwen(int argc, char **argv);
 /* `kaohe export handover|term` (src/cli/cmd_handover.c; argv[0] is
  * "handover" or "term"). */
 int kh_cmd_export_handover(int argc, char **argv);
+/* `kaohe archive` and `kaohe archive verify` (src/cli/cmd_archive.c). */
+int kh_cmd_archive(int argc, char **argv);
 
 /* `kaohe serve` (src/cli/cmd_serve.c, src/web/web_*.c). */
 int kh_cmd_serve(int argc, char **argv);
