@@ -38,6 +38,11 @@ typedef enum kh_handover_format {
 /* KH_ESTATE for a year not published. */
 kh_status kh_export_handover(const kh_export *x, kh_handover_format fmt,
                              kh_buf *out, kh_err *e);
+/* The same rows as a workbook written to path (sheet 考核结果运用; text
+ * as string cells, figures as number cells shown with two decimals).
+ * The caller writes to a temporary name and renames. */
+kh_status kh_export_handover_xlsx(const kh_export *x, const char *path,
+                                  kh_err *e);
 
 /* Longest range of years a term covers. */
 #define KH_TERM_YEARS_MAX 20

@@ -16,6 +16,8 @@
 #include "kaohe/report.h"
 #include "kaohe/store_docset.h"
 
+#include <xlsxwriter.h>
+
 /* Where a unit or branch was ranked. */
 typedef struct ho_place {
     const char *list;       /* ranking name, NULL when not ranked */
@@ -117,13 +119,59 @@ static void ho_json_row(kh_buf *out, const ho_row *r, const kh_conversion *cv,
     kh_buf_printf(out, ", \"flagged\": %s}", r->p.bottom ? "true" : "false");
 }
 
-static void ho_emit(kh_buf *out, kh_handover_format fmt, const ho_row *r,
-                    const kh_conversion *cv, size_t *n)
+/* Where rows go: a buffer (CSV, JSON) or a worksheet. */
+typedef struct ho_out {
+    kh_handover_format fmt;
+    kh_buf *out;
+    lxw_worksheet *ws;
+    lxw_format *num;
+    lxw_row_t row;
+    lxw_error err;
+} ho_out;
+
+static void ho_xcheck(ho_out *o, lxw_error err)
 {
-    if (fmt == KH_HANDOVER_CSV)
-        ho_csv_row(out, r, cv);
+    if (err != LXW_NO_ERROR && o->err == LXW_NO_ERROR)
+        o->err = err;
+}
+
+/* A row of the sheet: text as string cells (never formulas), figures as
+ * number cells. */
+static void ho_xlsx_row(ho_out *o, const ho_row *r, const kh_conversion *cv)
+{
+    lxw_worksheet *ws = o->ws;
+    lxw_row_t y = o->row++;
+    const char *t[] = {r->type, r->id, r->name, r->kind,
+                       r->branch ? r->branch : ""};
+    for (lxw_col_t c = 0; c < 5; c++)
+        ho_xcheck(o, *t[c] ? worksheet_write_string(ws, y, c, t[c], NULL)
+                           : worksheet_write_blank(ws, y, c, NULL));
+    ho_xcheck(o, worksheet_write_number(ws, y, 5, (double)r->score / 100.0,
+                                        o->num));
+    ho_xcheck(o, worksheet_write_string(ws, y, 6,
+                                        kh_conversion_grade(cv, r->score),
+                                        NULL));
+    kh_cp pts;
+    if (kh_conversion_points(cv, r->score, &pts))
+        ho_xcheck(o, worksheet_write_number(ws, y, 7, (double)pts / 100.0,
+                                            o->num));
+    if (r->p.list) {
+        ho_xcheck(o, worksheet_write_string(ws, y, 8, r->p.list, NULL));
+        ho_xcheck(o, worksheet_write_number(ws, y, 9, r->p.rank, NULL));
+    }
+    ho_xcheck(o, worksheet_write_string(ws, y, 10, r->p.bottom ? "是" : "否",
+                                        NULL));
+}
+
+static void ho_emit(ho_out *o, const ho_row *r, const kh_conversion *cv,
+                    size_t *n)
+{
+    if (o->fmt == KH_HANDOVER_CSV)
+        ho_csv_row(o->out, r, cv);
+    else if (o->ws)
+        ho_xlsx_row(o, r, cv);
     else
-        ho_json_row(out, r, cv, (*n)++ == 0);
+        ho_json_row(o->out, r, cv, (*n)++ == 0);
 }
 
 static void ho_head(const kh_export *x, kh_handover_format fmt,
@@ -158,9 +206,9 @@ static void ho_head(const kh_export *x, kh_handover_format fmt,
     kh_buf_puts(out, ",\n  \"units\": [");
 }
 
-static void ho_units(const kh_export *x, kh_handover_format fmt,
-                     const kh_conversion *cv, kh_buf *out)
+static void ho_units(const kh_export *x, ho_out *o, const kh_conversion *cv)
 {
+    bool json = o->fmt == KH_HANDOVER_JSON && !o->ws;
     const kh_assess *a = x->assess;
     size_t n = 0;
     for (size_t u = 0; u < kh_result_unit_count(x->res); u++) {
@@ -172,10 +220,10 @@ static void ho_units(const kh_export *x, kh_handover_format fmt,
         size_t k = ho_branch_of(x, u);
         if (!r.p.list && k != SIZE_MAX)
             r.p = ho_find(x, true, k);
-        ho_emit(out, fmt, &r, cv, &n);
+        ho_emit(o, &r, cv, &n);
     }
-    if (fmt == KH_HANDOVER_JSON)
-        kh_buf_puts(out, "\n  ],\n  \"branches\": [");
+    if (json)
+        kh_buf_puts(o->out, "\n  ],\n  \"branches\": [");
     n = 0;
     for (size_t k = 0; k < kh_result_branch_count(x->res); k++) {
         size_t b = kh_result_branch(x->res, k);
@@ -185,14 +233,15 @@ static void ho_units(const kh_export *x, kh_handover_format fmt,
                                         kh_result_branch_kind(x->res, k)),
                     NULL, kh_result_branch_score(x->res, k),
                     ho_find(x, true, k)};
-        ho_emit(out, fmt, &r, cv, &n);
+        ho_emit(o, &r, cv, &n);
     }
-    if (fmt == KH_HANDOVER_JSON)
-        kh_buf_puts(out, "\n  ]\n}\n");
+    if (json)
+        kh_buf_puts(o->out, "\n  ]\n}\n");
 }
 
-kh_status kh_export_handover(const kh_export *x, kh_handover_format fmt,
-                             kh_buf *out, kh_err *e)
+/* The year's conversion; published years only. */
+static kh_status ho_conversion(const kh_export *x, kh_conversion *cv,
+                               kh_err *e)
 {
     if (kh_export_is_draft(x))
         return kh_err_fail(e, KH_ESTATE, "year %d is not published: the "
@@ -201,14 +250,58 @@ kh_status kh_export_handover(const kh_export *x, kh_handover_format fmt,
     kh_status rc = kh_store_docset_get(x->s, x->year, &d, e);
     if (rc != KH_OK)
         return rc;
-    kh_conversion cv;
-    rc = kh_conversion_parse(d.grades, d.scale, &cv, e);
+    rc = kh_conversion_parse(d.grades, d.scale, cv, e);
     kh_docset_clear(&d);
+    return rc;
+}
+
+kh_status kh_export_handover(const kh_export *x, kh_handover_format fmt,
+                             kh_buf *out, kh_err *e)
+{
+    kh_conversion cv;
+    kh_status rc = ho_conversion(x, &cv, e);
     if (rc != KH_OK)
         return rc;
+    ho_out o = {.fmt = fmt, .out = out};
     ho_head(x, fmt, &cv, out);
-    ho_units(x, fmt, &cv, out);
+    ho_units(x, &o, &cv);
     return kh_buf_status(out);
+}
+
+kh_status kh_export_handover_xlsx(const kh_export *x, const char *path,
+                                  kh_err *e)
+{
+    kh_conversion cv;
+    kh_status rc = ho_conversion(x, &cv, e);
+    if (rc != KH_OK)
+        return rc;
+    lxw_workbook *wb = workbook_new(path);
+    if (!wb)
+        return kh_err_fail(e, KH_EIO, "%s: cannot create the workbook", path);
+    ho_out o = {.fmt = KH_HANDOVER_JSON, .row = 1};
+    o.ws = workbook_add_worksheet(wb, "考核结果运用");
+    lxw_format *head = workbook_add_format(wb);
+    o.num = workbook_add_format(wb);
+    if (!o.ws || !head || !o.num) {
+        workbook_close(wb);
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    }
+    format_set_bold(head);
+    format_set_num_format(o.num, "0.00");
+    static const char *const h[] = {"类型", "编号", "名称", "类别",
+                                    "所在支部", "得分", "等次", "折算分",
+                                    "排名类别", "名次", "排名靠后"};
+    for (lxw_col_t c = 0; c < 11; c++)
+        ho_xcheck(&o, worksheet_write_string(o.ws, 0, c, h[c], head));
+    ho_xcheck(&o, worksheet_set_column(o.ws, 0, 10, 12, NULL));
+    ho_xcheck(&o, worksheet_set_column(o.ws, 2, 2, 24, NULL));
+    ho_units(x, &o, &cv);
+    lxw_error err = workbook_close(wb);
+    if (o.err == LXW_NO_ERROR)
+        o.err = err;
+    if (o.err != LXW_NO_ERROR)
+        return kh_err_fail(e, KH_EIO, "%s: %s", path, lxw_strerror(o.err));
+    return KH_OK;
 }
 
 /* ---- term totals --------------------------------------------------- */
@@ -219,14 +312,14 @@ typedef struct tm_unit {
     bool has[KH_TERM_YEARS_MAX];
 } tm_unit;
 
-typedef struct tm {
+typedef struct tm_term {
     tm_unit *u;
     size_t n, cap;
     int from, nyears;
     bool year_ok[KH_TERM_YEARS_MAX];
-} tm;
+} tm_term;
 
-static tm_unit *tm_get(tm *t, const char *id)
+static tm_unit *tm_get(tm_term *t, const char *id)
 {
     for (size_t i = 0; i < t->n; i++)
         if (!strcmp(t->u[i].id, id))
@@ -247,7 +340,7 @@ static tm_unit *tm_get(tm *t, const char *id)
     return u;
 }
 
-static kh_status tm_year(tm *t, kh_store *s, int y, kh_err *e)
+static kh_status tm_year(tm_term *t, kh_store *s, int y, kh_err *e)
 {
     kh_err *tmp = kh_err_new();
     if (!tmp)
@@ -285,7 +378,8 @@ static kh_status tm_year(tm *t, kh_store *s, int y, kh_err *e)
 }
 
 /* The unit's mean (rounded) or sum over the years it has; *n the count. */
-static kh_cp tm_value(const tm *t, const tm_unit *u, bool sum, size_t *n)
+static kh_cp tm_value(const tm_term *t, const tm_unit *u, bool sum,
+                      size_t *n)
 {
     kh_cp total = 0;
     *n = 0;
@@ -297,7 +391,7 @@ static kh_cp tm_value(const tm *t, const tm_unit *u, bool sum, size_t *n)
     return sum || !*n ? total : kh_num_div_round(total, (int64_t)*n);
 }
 
-static void tm_csv(const tm *t, bool sum, kh_buf *out)
+static void tm_csv(const tm_term *t, bool sum, kh_buf *out)
 {
     kh_buf_puts(out, "\xEF\xBB\xBF编号,名称");
     for (int i = 0; i < t->nyears; i++)
@@ -319,7 +413,7 @@ static void tm_csv(const tm *t, bool sum, kh_buf *out)
     }
 }
 
-static void tm_json(const tm *t, bool sum, kh_buf *out)
+static void tm_json(const tm_term *t, bool sum, kh_buf *out)
 {
     kh_buf_printf(out, "{\n  \"from\": %d,\n  \"to\": %d,\n  \"mode\": "
                        "\"%s\",\n  \"years\": [", t->from,
@@ -360,7 +454,7 @@ kh_status kh_export_term(kh_store *s, int from, int to, bool sum,
         return kh_err_at(e, 0, 0, "--years", "%d-%d: a term is 1 to %d "
                          "years, first year first", from, to,
                          KH_TERM_YEARS_MAX);
-    tm t = {.from = from, .nyears = to - from + 1};
+    tm_term t = {.from = from, .nyears = to - from + 1};
     kh_status rc = KH_OK;
     for (int y = from; rc == KH_OK && y <= to; y++)
         rc = tm_year(&t, s, y, e);

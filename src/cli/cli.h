@@ -73,5 +73,12 @@ int kh_cli_usage_error(const char *cmd, const char *fmt, ...)
  * temporary file and renames it, so a failed run leaves no half file.
  * Returns an exit code. */
 int kh_cli_write(const char *path, const kh_buf *b);
+/* For engine functions that write a file themselves (libxlsxwriter,
+ * libzip): calls fn(ctx, TMP, e) with a temporary name beside path, then
+ * renames TMP to path; on failure nothing is left.  Returns fn's status
+ * (KH_EIO with a message on e when the rename fails). */
+typedef kh_status (*kh_cli_file_fn)(void *ctx, const char *tmp, kh_err *e);
+kh_status kh_cli_write_via(const char *path, kh_cli_file_fn fn, void *ctx,
+                           kh_err *e);
 
 #endif

@@ -5,11 +5,9 @@
  */
 #include "store_cli.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "kaohe/archive.h"
 
@@ -59,22 +57,15 @@ static int archive_verify(int argc, char **argv)
     return rc2 != KH_EXIT_OK ? rc2 : rc;
 }
 
-/* Writes to a temporary name beside path, then renames. */
-static kh_status archive_file(kh_cli_ctx *c, int year, const char *path)
+typedef struct archive_ctx {
+    kh_store *s;
+    int year;
+} archive_ctx;
+
+static kh_status archive_to(void *ctx, const char *tmp, kh_err *e)
 {
-    size_t n = strlen(path) + 16;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return kh_err_fail(c->e, KH_ENOMEM, "out of memory");
-    snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
-    kh_status st = kh_archive_write(c->store, year, tmp, c->e);
-    if (st == KH_OK && rename(tmp, path) != 0)
-        st = kh_err_fail(c->e, KH_EIO, "%s: cannot write: %s", path,
-                         strerror(errno));
-    if (st != KH_OK)
-        unlink(tmp);
-    free(tmp);
-    return st;
+    archive_ctx *a = ctx;
+    return kh_archive_write(a->s, a->year, tmp, e);
 }
 
 int kh_cmd_archive(int argc, char **argv)
@@ -125,7 +116,8 @@ int kh_cmd_archive(int argc, char **argv)
         kh_cli_finish(&c, KH_OK);
         return rc;
     }
-    kh_status st = archive_file(&c, year, output);
+    archive_ctx a = {c.store, year};
+    kh_status st = kh_cli_write_via(output, archive_to, &a, c.e);
     if (st == KH_OK)
         printf("%d 年度已归档：%s\n", year, output);
     return kh_cli_finish(&c, st);

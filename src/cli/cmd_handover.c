@@ -13,7 +13,7 @@
 
 static void handover_help(void)
 {
-    printf("Usage: kaohe export handover --year YEAR [--format csv|json] "
+    printf("Usage: kaohe export handover --year YEAR [--format csv|json|xlsx] "
            "[-o FILE]\n"
            "       kaohe export term --years FROM-TO [--mode mean|sum] "
            "[--format csv|json]\n"
@@ -34,7 +34,9 @@ static void handover_help(void)
            "  -y, --year YEAR       the year (handover)\n"
            "      --years FROM-TO   the years (term), e.g. 2023-2025\n"
            "      --mode MODE       mean (default) or sum (term)\n"
-           "  -f, --format FORMAT   csv (default; UTF-8 with BOM) or json\n"
+           "  -f, --format FORMAT   csv (default; UTF-8 with BOM), json or "
+           "xlsx (handover,\n"
+           "                        with -o)\n"
            "  -o, --output FILE     write to FILE (atomically); '-' or none "
            "is standard\n"
            "                        output\n" KH_STORE_DB_HELP
@@ -44,6 +46,8 @@ static void handover_help(void)
 }
 
 enum { OPT_YEARS = KH_OPT_FIRST_FREE, OPT_MODE };
+/* --format xlsx, beside kh_handover_format's CSV and JSON. */
+enum { FMT_XLSX = KH_HANDOVER_JSON + 1 };
 
 /* "2023-2025" into from and to. */
 static bool parse_years(const char *cmd, const char *s, int *from, int *to)
@@ -60,15 +64,24 @@ static bool parse_years(const char *cmd, const char *s, int *from, int *to)
     return kh_cli_year(cmd, first, from) && kh_cli_year(cmd, dash + 1, to);
 }
 
+static kh_status xlsx_to(void *ctx, const char *tmp, kh_err *e)
+{
+    return kh_export_handover_xlsx(ctx, tmp, e);
+}
+
+/* xlsx: the workbook written to output (required). */
 static kh_status run(kh_cli_ctx *c, bool term, int year, int from, int to,
-                     bool sum, kh_handover_format fmt, kh_buf *b)
+                     bool sum, int fmt, const char *output, kh_buf *b)
 {
     if (term)
-        return kh_export_term(c->store, from, to, sum, fmt, b, c->e);
+        return kh_export_term(c->store, from, to, sum,
+                              (kh_handover_format)fmt, b, c->e);
     kh_export *x = NULL;
     kh_status st = kh_export_open(c->store, year, c->e, &x);
-    if (st == KH_OK)
-        st = kh_export_handover(x, fmt, b, c->e);
+    if (st == KH_OK && fmt == FMT_XLSX)
+        st = kh_cli_write_via(output, xlsx_to, x, c->e);
+    else if (st == KH_OK)
+        st = kh_export_handover(x, (kh_handover_format)fmt, b, c->e);
     kh_export_free(x);
     return st;
 }
@@ -92,7 +105,7 @@ int kh_cmd_export_handover(int argc, char **argv)
     int year = 0, from = 0, to = 0, o;
     bool sum = false;
     const char *output = NULL, *usage = NULL;
-    kh_handover_format fmt = KH_HANDOVER_CSV;
+    int fmt = KH_HANDOVER_CSV;
     optind = 1;
     opterr = 0;
     while ((o = getopt_long(argc, argv, ":y:f:o:h", opts, NULL)) != -1) {
@@ -113,8 +126,11 @@ int kh_cmd_export_handover(int argc, char **argv)
             fmt = KH_HANDOVER_CSV;
         else if (o == 'f' && !strcmp(optarg, "json"))
             fmt = KH_HANDOVER_JSON;
+        else if (o == 'f' && !strcmp(optarg, "xlsx") && !term)
+            fmt = FMT_XLSX;
         else if (o == 'f')
-            usage = "--format must be csv or json";
+            usage = term ? "--format must be csv or json"
+                         : "--format must be csv, json or xlsx";
         else if (o == 'o')
             output = optarg;
         else {
@@ -139,6 +155,8 @@ int kh_cmd_export_handover(int argc, char **argv)
         usage = "--year YEAR is required";
     if (!usage && term && !from)
         usage = "--years FROM-TO is required";
+    if (!usage && fmt == FMT_XLSX && (!output || !strcmp(output, "-")))
+        usage = "--format xlsx needs -o FILE";
     if (usage) {
         kh_cli_finish(&c, KH_OK);
         return kh_cli_usage_error(cmd, "%s", usage);
@@ -150,8 +168,8 @@ int kh_cmd_export_handover(int argc, char **argv)
     }
     kh_buf b;
     kh_buf_init(&b, 0);
-    kh_status st = run(&c, term, year, from, to, sum, fmt, &b);
-    if (st == KH_OK)
+    kh_status st = run(&c, term, year, from, to, sum, fmt, output, &b);
+    if (st == KH_OK && fmt != FMT_XLSX)
         rc = kh_cli_write(output, &b);
     kh_buf_free(&b);
     int rc2 = kh_cli_finish(&c, st);

@@ -55,6 +55,8 @@ for f in docx pdf; do
     fail "no draft warning: $(cat "$tmp/err")"
 done
 "$kaohe" export xlsx --year 2025 -o "$tmp/in/book.xlsx"
+"$kaohe" year set 2025 scale=10/100 >/dev/null
+"$kaohe" export handover --year 2025 --format xlsx -o "$tmp/in/handover.xlsx"
 
 # the workbook's heading row is as tall as its two-line headings
 # (意识形态阵地引领 wraps in its 10-unit column)
@@ -75,13 +77,16 @@ soffice -env:UserInstallation=file://$tmp/profile --headless \
     --convert-to pdf --outdir "$tmp/lo" "$tmp"/in/*.docx >"$tmp/lo.log" 2>&1 ||
   fail "LibreOffice failed: $(cat "$tmp/lo.log")"
 soffice -env:UserInstallation=file://$tmp/profile --headless \
-    --convert-to fods --outdir "$tmp/lo" "$tmp/in/book.xlsx" >>"$tmp/lo.log" 2>&1 ||
+    --convert-to fods --outdir "$tmp/lo" "$tmp/in/book.xlsx" \
+    "$tmp/in/handover.xlsx" >>"$tmp/lo.log" 2>&1 ||
   fail "LibreOffice failed on the workbook: $(cat "$tmp/lo.log")"
 for w in notice sheet followup compilation draft; do
   [ -s "$tmp/lo/$w.pdf" ] || fail "LibreOffice did not convert $w.docx: $(cat "$tmp/lo.log")"
 done
 $py $here/gongwen_check.py fods "$tmp/lo/book.fods" "$tmp/r2025.json" ||
   fail "workbook as LibreOffice reads it"
+$py $here/gongwen_check.py fods "$tmp/lo/handover.fods" "$tmp/r2025.json" ||
+  fail "handover workbook as LibreOffice reads it"
 
 # pdftotext finds the content, in LibreOffice's PDF and in kaohe's own
 for src in lo in; do
