@@ -401,11 +401,16 @@ kh_status kh_pdf_write(const kh_gw *g, kh_buf *out, kh_err *e)
                            KH_GW_RIGHT_MM10),
             .top = PD_MM(KH_GW_TOP_MM10),
             .bottom = PD_MM(KH_GW_PAGE_H_MM10 - KH_GW_BOTTOM_MM10)};
-    p.ctx = pango_cairo_create_context(cr);
+    /* A font map of our own, freed with the document, rather than
+     * pango's per-thread default that lives until the process ends. */
+    PangoFontMap *fm = pango_cairo_font_map_new();
+    p.ctx = pango_font_map_create_context(fm);
+    pango_cairo_update_context(cr, p.ctx);
     pango_cairo_context_set_resolution(p.ctx, 72);
     if (cairo_status(cr) == CAIRO_STATUS_SUCCESS)
         pd_document(&p);
     g_object_unref(p.ctx);
+    g_object_unref(fm);
     cairo_status_t cs = cairo_status(cr);
     cairo_destroy(cr);
     cairo_surface_finish(s);
