@@ -320,6 +320,10 @@ bool web_may_sheet(web_req *r, int year, kh_year_state st, const char *unit);
 /* GET /years/Y/export.xlsx, /years/Y/notice, /years/Y/followup/report
  * and /years/Y/units/U/sheet (seg: the n decoded path segments); true
  * when the path was one. */
+/* The 公文 downloads (.docx, .pdf) of year y (src/web/web_gongwen.c);
+ * false when the path is not one. */
+bool web_gongwen_year_route(web_req *r, const web_year *y, int n,
+                            const char *const *seg);
 bool web_reports_year_route(web_req *r, const web_year *y, int n,
                             const char *const *seg);
 /* GET /compare?years=A,B and /units/U/history; true when the path was

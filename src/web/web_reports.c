@@ -214,6 +214,8 @@ static void page_followup_report(web_req *r, const web_year *y)
 bool web_reports_year_route(web_req *r, const web_year *y, int n,
                             const char *const *seg)
 {
+    if (web_gongwen_year_route(r, y, n, seg))
+        return true;
     if (n == 3 && strcmp(seg[2], "export.xlsx") == 0)
         export_xlsx(r, y);
     else if (n == 3 && strcmp(seg[2], "notice") == 0)

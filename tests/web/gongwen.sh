@@ -1,0 +1,108 @@
+#!/bin/sh
+# tests/web/gongwen.sh KAOHE - issue 14's 公文 downloads in `kaohe serve`
+# (src/web/web_gongwen.c): the notice, score sheets, follow-up report and
+# compilation as .docx and PDF, the bytes `kaohe export docx|pdf` write,
+# with the role rules of the HTML pages they mirror: admin and auditor
+# everything, a unit user its own sheet once published, an inspector its
+# assigned units; the links on the results page.
+# Run from the repository root.
+set -u
+K=$1
+T=$(mktemp -d)
+PID=
+cleanup() {
+    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+export KAOHE_USER=setup
+export KAOHE_NOW=1767225600
+DB=$T/t.db
+sed -e 's/^year: 2025/year: 2024/' examples/college-2025.yaml >"$T/y2024.yaml"
+{
+    $K init --db "$DB" &&
+    $K rubric import rubrics/ideology-2020.yaml --db "$DB" &&
+    for y in 2024 2025; do
+        $K year open $y --rubric ideology-2020 --db "$DB" || exit 1
+    done &&
+    $K import assessment "$T/y2024.yaml" --db "$DB" &&
+    $K import assessment examples/college-2025.yaml --db "$DB" &&
+    for i in 1 2 3 4; do $K year advance 2025 --db "$DB" || exit 1; done &&
+    $K year set 2025 'number=晋市职院党〔2026〕3号' --db "$DB" &&
+    echo password123 | $K user add admin1 --role admin --db "$DB" &&
+    echo password123 | $K user add aud1 --role auditor --db "$DB" &&
+    echo password123 | $K user add insp1 --role inspector --db "$DB" &&
+    echo password123 | $K user add jd1 --role unit --unit jd --db "$DB" &&
+    $K user assign insp1 --year 2024 --unit jd --db "$DB"
+} >"$T/setup.log" 2>&1 || { cat "$T/setup.log"; echo "FAIL: setup"; exit 1; }
+
+. tests/web/serve.inc
+start_server "$DB"
+
+get() { curl -s -o "$T/body" -D "$T/head" -w '%{http_code}' -b "$T/$1.jar" "$B$2"; }
+expect() {
+    [ "$1" = "$2" ] || fail "$3: expected $1, got $2 ($(head -c 200 "$T/body" | tr '\n' ' '))"
+}
+login() {
+    s=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/$1.jar" -H 'Content-Type: application/json' \
+        --data-binary "{\"user\":\"$1\",\"password\":\"password123\"}" "$B/api/v1/login")
+    expect 200 "$s" "login $1"
+}
+for u in admin1 aud1 insp1 jd1; do login $u; done
+: >"$T/anon.jar"
+is_docx() { unzip -p "$T/body" word/document.xml 2>/dev/null | grep -q "$1" || fail "$2: not a docx with $1"; }
+is_pdf() { head -c 5 "$T/body" | grep -q '%PDF-' || fail "$1: not a PDF"; }
+
+# admin and auditor: every document, both formats
+for who in admin1 aud1; do
+    expect 200 "$(get $who /years/2025/notice.docx)" "$who notice.docx"
+    is_docx '晋市职院党〔2026〕3号' "$who notice.docx"
+    grep -qi 'content-type: application/vnd.openxmlformats-officedocument.wordprocessingml.document' "$T/head" ||
+        fail "$who notice.docx content type"
+    grep -qi "content-disposition: attachment; filename=\"kaohe-2025-document.docx\"; filename\*=UTF-8''" "$T/head" ||
+        fail "$who notice.docx disposition: $(grep -i disposition "$T/head")"
+    expect 200 "$(get $who /years/2025/notice.pdf)" "$who notice.pdf"
+    is_pdf "$who notice.pdf"
+    expect 200 "$(get $who /years/2025/followup/report.pdf)" "$who followup pdf"
+    expect 200 "$(get $who /years/2025/compilation.docx)" "$who compilation"
+    expect 200 "$(get $who /years/2025/units/xx/sheet.pdf)" "$who sheet xx"
+done
+# the bytes are those of the command line
+get admin1 /years/2025/notice.docx >/dev/null
+$K export docx --year 2025 --what notice --db "$DB" -o "$T/cli.docx"
+cmp -s "$T/body" "$T/cli.docx" || fail "web notice.docx differs from kaohe export docx"
+
+# a unit user: its own sheet of the published year only
+expect 200 "$(get jd1 /years/2025/units/jd/sheet.docx)" "unit own sheet docx"
+is_docx '机电工程系' "unit own sheet"
+expect 200 "$(get jd1 /years/2025/units/jd/sheet.pdf)" "unit own sheet pdf"
+is_pdf "unit own sheet pdf"
+expect 403 "$(get jd1 /years/2025/units/xx/sheet.pdf)" "unit other sheet"
+expect 403 "$(get jd1 /years/2024/units/jd/sheet.pdf)" "unit own sheet, draft year"
+expect 403 "$(get jd1 /years/2025/notice.docx)" "unit notice"
+expect 403 "$(get jd1 /years/2025/compilation.pdf)" "unit compilation"
+# an inspector: its assigned unit's sheet (a draft, marked)
+expect 200 "$(get insp1 /years/2024/units/jd/sheet.docx)" "inspector assigned sheet"
+is_docx '（草稿）' "inspector draft sheet"
+expect 403 "$(get insp1 /years/2024/units/xx/sheet.docx)" "inspector other sheet"
+expect 403 "$(get insp1 /years/2024/notice.pdf)" "inspector notice"
+# nobody logged in
+s=$(get anon /years/2025/notice.pdf)
+[ "$s" = 200 ] && fail "anonymous notice.pdf served"
+# states and names
+expect 409 "$(get admin1 /years/2024/followup/report.docx)" "draft follow-up"
+expect 404 "$(get admin1 /years/2025/units/nosuch/sheet.pdf)" "unknown unit"
+expect 404 "$(get admin1 /years/2025/notice.odt)" "unknown format"
+# links beside the printable pages
+expect 200 "$(get admin1 /years/2025/results)" "results page"
+for id in download-notice-docx download-notice-pdf download-followup-docx \
+          download-followup-pdf download-compilation-docx; do
+    grep -q "id=\"$id\"" "$T/body" || fail "results page has no #$id"
+done
+grep -q '/years/2025/units/jd/sheet.pdf' "$T/body" || fail "results page has no sheet PDF link"
+
+[ $fails -eq 0 ] && echo "web gongwen: ok"
+exit $fails
