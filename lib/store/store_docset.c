@@ -181,7 +181,10 @@ kh_status kh_store_docset_set(kh_store *s, const char *actor, int year,
         const char *v;
         ds_check(pairs[i], i + 1, &k, &v, e);
         char *old = *ds_slot(&cur, (size_t)k);
-        if (old && !strcmp(old, v))
+        const char *def = ds_keys[k].def;
+        /* Unchanged, or back to a default already in force. */
+        if ((old && !strcmp(old, v)) ||
+            (!*v && (!old || (def && !strcmp(old, def)))))
             continue;
         rc = ds_write(s, actor, year, (size_t)k, v, old, e);
         if (rc == KH_OK)

@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kaohe/assess.h"
 #include "kaohe/gongwen.h"
 
 static void gongwen_help(const char *fmt)
 {
     printf("Usage: kaohe export %s --year YEAR --what WHAT [--unit ID] "
            "-o FILE\n"
+           "       kaohe export %s --year YEAR --what sheet --all -o DIR\n"
            "\n"
            "Writes an official document (公文, laid out after GB/T "
            "9704-2012):\n"
@@ -34,12 +36,15 @@ static void gongwen_help(const char *fmt)
            "  -w, --what WHAT     notice, sheet, followup or compilation "
            "(required)\n"
            "  -u, --unit ID       the unit (sheet)\n"
+           "      --all           every unit's sheet, as DIR/ID.docx or "
+           "DIR/ID.pdf\n"
+           "                      (DIR must exist)\n"
            "  -o, --output FILE   write to FILE (atomically; required); "
            "'-' is\n"
            "                      standard output\n" KH_STORE_DB_HELP
            "  -h, --help          show this help\n"
            "\nExit status: 0 success, 1 invalid input (each error located), "
-           "2 usage\nerror, 3 other failure.\n", fmt);
+           "2 usage\nerror, 3 other failure.\n", fmt, fmt);
 }
 
 static const char *const gw_whats[] = {"notice", "sheet", "followup",
@@ -47,8 +52,8 @@ static const char *const gw_whats[] = {"notice", "sheet", "followup",
 
 /* Checks the option combination; returns a usage message or NULL. */
 static const char *gongwen_usage(int year, const char *what,
-                                 const char *unit, const char *output,
-                                 int *kind)
+                                 const char *unit, bool all,
+                                 const char *output, int *kind)
 {
     *kind = -1;
     for (int i = 0; what && i < 4; i++)
@@ -60,12 +65,16 @@ static const char *gongwen_usage(int year, const char *what,
         return "--what notice|sheet|followup|compilation is required";
     if (*kind < 0)
         return "--what must be notice, sheet, followup or compilation";
-    if (*kind == KH_GONGWEN_SHEET && !unit)
-        return "--what sheet needs --unit ID";
+    if (all && (*kind != KH_GONGWEN_SHEET || unit))
+        return "--all goes with --what sheet, without --unit";
+    if (*kind == KH_GONGWEN_SHEET && !unit && !all)
+        return "--what sheet needs --unit ID or --all";
     if (*kind != KH_GONGWEN_SHEET && unit)
         return "--unit goes with --what sheet only";
     if (!output)
         return "-o FILE is required ('-' for standard output)";
+    if (all && !strcmp(output, "-"))
+        return "--all writes files: -o DIR";
     return NULL;
 }
 
@@ -84,6 +93,39 @@ static kh_status gongwen_run(kh_cli_ctx *c, int year, int kind,
     return st;
 }
 
+/* Every unit's sheet into dir/ID.ext, one file each (atomically). */
+static int gongwen_all(kh_cli_ctx *c, int year, kh_gongwen_format fmt,
+                       const char *dir, kh_status *st)
+{
+    kh_export *x = NULL;
+    *st = kh_export_open(c->store, year, c->e, &x);
+    const kh_result *res = *st == KH_OK ? kh_export_result(x) : NULL;
+    size_t n = res ? kh_result_unit_count(res) : 0;
+    int rc = KH_EXIT_OK;
+    kh_buf b, path;
+    kh_buf_init(&b, 0);
+    kh_buf_init(&path, 0);
+    for (size_t k = 0; *st == KH_OK && rc == KH_EXIT_OK && k < n; k++) {
+        const char *id = kh_assess_unit_id(kh_result_assess(res), k);
+        if (strchr(id, '/') || id[0] == '.') {
+            *st = kh_err_fail(c->e, KH_EINVAL, "unit \"%s\": its id cannot "
+                              "name a file", id);
+            break;
+        }
+        kh_buf_reset(&b);
+        kh_buf_reset(&path);
+        kh_buf_printf(&path, "%s/%s.%s", dir, id,
+                      fmt == KH_GONGWEN_PDF ? "pdf" : "docx");
+        *st = kh_gongwen_write(x, KH_GONGWEN_SHEET, k, fmt, &b, c->e);
+        if (*st == KH_OK)
+            rc = kh_cli_write(kh_buf_str(&path), &b);
+    }
+    kh_buf_free(&b);
+    kh_buf_free(&path);
+    kh_export_free(x);
+    return rc;
+}
+
 int kh_cmd_export_gongwen(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -92,6 +134,7 @@ int kh_cmd_export_gongwen(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"what", required_argument, NULL, 'w'},
         {"unit", required_argument, NULL, 'u'},
+        {"all", no_argument, NULL, 'a'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     bool pdf = !strcmp(argv[0], "pdf");
@@ -101,6 +144,7 @@ int kh_cmd_export_gongwen(int argc, char **argv)
         return KH_EXIT_FAILURE;
     int year = 0, o;
     const char *output = NULL, *what = NULL, *unit = NULL;
+    bool all = false;
     optind = 1;
     opterr = 0;
     while ((o = getopt_long(argc, argv, ":y:o:w:u:h", opts, NULL)) != -1) {
@@ -112,6 +156,10 @@ int kh_cmd_export_gongwen(int argc, char **argv)
         }
         if (o == 'y')
             continue;
+        if (o == 'a') {
+            all = true;
+            continue;
+        }
         if (o == 'o' || o == 'w' || o == 'u') {
             *(o == 'o' ? &output : o == 'w' ? &what : &unit) = optarg;
             continue;
@@ -124,7 +172,7 @@ int kh_cmd_export_gongwen(int argc, char **argv)
         return kh_cli_bad_option(cmd, o, argv);
     }
     int kind;
-    const char *usage = gongwen_usage(year, what, unit, output, &kind);
+    const char *usage = gongwen_usage(year, what, unit, all, output, &kind);
     if (optind < argc || usage) {
         kh_cli_finish(&c, KH_OK);
         if (optind < argc)
@@ -137,12 +185,17 @@ int kh_cmd_export_gongwen(int argc, char **argv)
         kh_cli_finish(&c, KH_OK);
         return rc;
     }
+    kh_gongwen_format fmt = pdf ? KH_GONGWEN_PDF : KH_GONGWEN_DOCX;
+    kh_status st;
     kh_buf b;
     kh_buf_init(&b, 0);
-    kh_status st = gongwen_run(&c, year, kind, unit,
-                               pdf ? KH_GONGWEN_PDF : KH_GONGWEN_DOCX, &b);
-    if (st == KH_OK)
-        rc = kh_cli_write(output, &b);
+    if (all) {
+        rc = gongwen_all(&c, year, fmt, output, &st);
+    } else {
+        st = gongwen_run(&c, year, kind, unit, fmt, &b);
+        if (st == KH_OK)
+            rc = kh_cli_write(output, &b);
+    }
     kh_buf_free(&b);
     int rc2 = kh_cli_finish(&c, st);
     return rc2 != KH_EXIT_OK ? rc2 : rc;

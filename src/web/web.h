@@ -324,6 +324,10 @@ bool web_may_sheet(web_req *r, int year, kh_year_state st, const char *unit);
  * false when the path is not one. */
 bool web_gongwen_year_route(web_req *r, const web_year *y, int n,
                             const char *const *seg);
+/* The year's document settings on the admin year page: the form, and
+ * POST /admin/years/Y/docset (admin; the caller checked the role). */
+void web_docset_form(web_req *r, int year);
+void web_docset_post(web_req *r, int year);
 bool web_reports_year_route(web_req *r, const web_year *y, int n,
                             const char *const *seg);
 /* GET /compare?years=A,B and /units/U/history; true when the path was

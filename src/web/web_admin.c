@@ -16,6 +16,7 @@
  *   #year-reopen      POST /admin/years/Y/reopen        reason (required)
  *   #units-import     POST /admin/years/Y/units/import  file (multipart)
  *   #assign           POST /admin/years/Y/assign        user, u_UNIT ...
+ *   #year-docset      POST /admin/years/Y/docset        (web_gongwen.c)
  *   #rubric-import    POST /admin/rubrics/import        file (multipart)
  *   #rubric-diff      GET  /admin/rubrics/diff          a, b
  *   #user-add         POST /admin/users                 name, role, unit,
@@ -337,6 +338,7 @@ static void page_admin_year(web_req *r, int year)
     kh_buf_puts(o, "</fieldset><button type=\"submit\">保存分工</button>"
                    "</form>\n");
     kh_err_free(e);
+    web_docset_form(r, year);
     web_page_end(r);
 }
 
@@ -900,6 +902,8 @@ bool web_admin_route(web_req *r)
         post_advance(r, year, true);
     } else if (n == 4 && year && post && strcmp(seg[3], "assign") == 0) {
         post_assign(r, year);
+    } else if (n == 4 && year && post && strcmp(seg[3], "docset") == 0) {
+        web_docset_post(r, year);
     } else if (n == 5 && year && post && strcmp(seg[3], "units") == 0 &&
                strcmp(seg[4], "import") == 0) {
         post_units_import(r, year);

@@ -14,14 +14,23 @@
  *   /years/Y/compilation.docx, /years/Y/compilation.pdf
  *       admin, auditor
  * Refusals are audited (web_refuse_page).
+ *
+ * The year's document settings (admin only; web_admin.c routes and
+ * checks the role, web_http.c the CSRF token):
+ *   #year-docset  form on GET /admin/years/Y
+ *                 POST /admin/years/Y/docset   issuer, number, to, cc,
+ *                                              printer, date, grades, scale
  */
 #include "web.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "kaohe/assess.h"
 #include "kaohe/gongwen.h"
+#include "kaohe/store_docset.h"
 
 static bool gw_may_all(web_req *r)
 {
@@ -122,4 +131,94 @@ bool web_gongwen_year_route(web_req *r, const web_year *y, int n,
         return false;
     }
     return true;
+}
+
+/* ---- the year's document settings ---------------------------------- */
+
+static const struct {
+    const char *key, *label, *hint;
+} gw_fields[] = {
+    {"issuer", "发文机关", ""},
+    {"number", "发文字号", "未填写时显示（文号待定）"},
+    {"to", "主送机关", ""},
+    {"cc", "抄送机关", ""},
+    {"printer", "印发机关", ""},
+    {"date", "成文日期", "YYYY-MM-DD，未填写时为导出当日"},
+    {"grades", "等次划分", "如 优秀:90,良好:80,一般:70,较差"},
+    {"scale", "折算分值", "如 10/100，未填写时不折算"},
+};
+#define GW_NFIELDS (sizeof gw_fields / sizeof gw_fields[0])
+
+void web_docset_form(web_req *r, int year)
+{
+    kh_buf *o = &r->out;
+    kh_err *e = kh_err_new();
+    kh_docset d;
+    if (!e || kh_store_docset_get(r->store, year, &d, e) != KH_OK) {
+        kh_err_free(e);
+        return;
+    }
+    kh_err_free(e);
+    const char *v[] = {d.issuer, d.number, d.to, d.cc, d.printer, d.date,
+                       d.grades, d.scale};
+    kh_buf_printf(o, "<h2>公文设置</h2><form method=\"post\" action=\""
+                     "/admin/years/%d/docset\" id=\"year-docset\">", year);
+    web_csrf_field(r);
+    for (size_t i = 0; i < GW_NFIELDS; i++) {
+        kh_buf_printf(o, "<label>%s <input type=\"text\" name=\"%s\" "
+                         "maxlength=\"%d\" value=\"", gw_fields[i].label,
+                      gw_fields[i].key, KH_DOCSET_VALUE_MAX);
+        kh_html_attr(o, v[i] ? v[i] : "");
+        kh_buf_puts(o, "\">");
+        if (*gw_fields[i].hint)
+            kh_buf_printf(o, "<small>%s</small>", gw_fields[i].hint);
+        kh_buf_puts(o, "</label>\n");
+    }
+    kh_buf_puts(o, "<button type=\"submit\">保存公文设置</button></form>\n");
+    kh_docset_clear(&d);
+}
+
+void web_docset_post(web_req *r, int year)
+{
+    char *val[GW_NFIELDS];
+    char *pairs[GW_NFIELDS];
+    size_t n = 0;
+    kh_status st = KH_OK;
+    for (size_t i = 0; i < GW_NFIELDS; i++) {
+        val[i] = web_form_get(r, gw_fields[i].key);
+        if (!val[i])
+            continue;
+        kh_buf b;
+        kh_buf_init(&b, 0);
+        kh_buf_printf(&b, "%s=%s", gw_fields[i].key, val[i]);
+        if (!(pairs[n] = kh_buf_take(&b, NULL)))
+            st = KH_ENOMEM;
+        else
+            n++;
+        kh_buf_free(&b);
+    }
+    kh_err *e = kh_err_new();
+    if (!e)
+        st = KH_ENOMEM;
+    if (st == KH_OK)
+        st = kh_store_docset_set(r->store, r->sess.user, year,
+                                 (const char *const *)pairs, n, e);
+    char back[64];
+    snprintf(back, sizeof back, "/admin/years/%d", year);
+    if (st == KH_OK) {
+        char ok[80];
+        snprintf(ok, sizeof ok, "%s?ok=1", back);
+        web_redirect(r, ok);
+    } else if (st == KH_ENOTFOUND) {
+        web_error_page(r, 404, NULL);
+    } else if (st == KH_EINVAL || st == KH_ESTATE) {
+        web_errors_page(r, 422, "公文设置未保存", e, back);
+    } else {
+        web_error_page(r, 500, NULL);
+    }
+    kh_err_free(e);
+    for (size_t i = 0; i < n; i++)
+        free(pairs[i]);
+    for (size_t i = 0; i < GW_NFIELDS; i++)
+        free(val[i]);
 }

@@ -108,6 +108,13 @@ done
 pdfinfo "$tmp/in/notice.pdf" | grep -q 'Page size: *595.* x 841.*' ||
   fail "kaohe's PDF is not A4: $(pdfinfo "$tmp/in/notice.pdf")"
 
+# every unit's sheet at once
+mkdir "$tmp/all"
+"$kaohe" export docx --year 2025 --what sheet --all -o "$tmp/all" || fail "--all"
+n=$($py -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["units"]))' "$tmp/r2025.json")
+[ "$(ls "$tmp/all" | grep -c '\.docx$')" = "$n" ] || fail "--all wrote $(ls "$tmp/all" | wc -l) files for $n units"
+cmp -s "$tmp/all/tw.docx" "$tmp/in/sheet.docx" || fail "--all's tw.docx differs from --unit tw"
+
 # bad input: nothing written, located messages
 "$kaohe" export docx --year 2025 --what sheet --unit nosuch -o "$tmp/x.docx" 2>"$tmp/err" &&
   fail "unknown unit accepted"

@@ -50,6 +50,12 @@ login() {
     s=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/$1.jar" -H 'Content-Type: application/json' \
         --data-binary "{\"user\":\"$1\",\"password\":\"password123\"}" "$B/api/v1/login")
     expect 200 "$s" "login $1"
+    sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p' "$T/body" >"$T/$1.csrf"
+}
+post() {
+    jar=$1 p=$2
+    shift 2
+    curl -s -o "$T/body" -w '%{http_code}' -b "$T/$jar.jar" "$@" "$B$p"
 }
 for u in admin1 aud1 insp1 jd1; do login $u; done
 : >"$T/anon.jar"
@@ -103,6 +109,26 @@ for id in download-notice-docx download-notice-pdf download-followup-docx \
     grep -q "id=\"$id\"" "$T/body" || fail "results page has no #$id"
 done
 grep -q '/years/2025/units/jd/sheet.pdf' "$T/body" || fail "results page has no sheet PDF link"
+
+# the year's document settings in the admin pages
+expect 200 "$(get admin1 /admin/years/2025)" "admin year page"
+grep -q 'id="year-docset"' "$T/body" || fail "admin year page has no #year-docset"
+grep -q 'value="晋市职院党〔2026〕3号"' "$T/body" || fail "#year-docset does not show the 文号"
+A=$(cat "$T/admin1.csrf")
+expect 303 "$(post admin1 /admin/years/2025/docset --data-urlencode "csrf=$A" \
+    --data-urlencode 'number=晋市职院党〔2026〕9号' --data-urlencode 'cc=学院纪委、<b>组织部</b>' \
+    --data-urlencode 'date=2026-12-08' --data-urlencode 'scale=10/100')" "docset save"
+expect 200 "$(get admin1 /years/2025/notice.docx)" "notice after settings"
+is_docx '晋市职院党〔2026〕9号' "notice with the new 文号"
+is_docx '抄送：学院纪委、&lt;b&gt;组织部&lt;/b&gt;。' "notice with the new 抄送"
+is_docx '2026年12月8日' "notice with the new date"
+expect 422 "$(post admin1 /admin/years/2025/docset --data-urlencode "csrf=$A" \
+    --data-urlencode 'number=不应保存' --data-urlencode 'date=2026-02-30')" "bad docset"
+grep -q 'date' "$T/body" || fail "bad docset: the field is not named"
+expect 200 "$(get admin1 /years/2025/notice.docx)" "notice after a refused save"
+is_docx '晋市职院党〔2026〕9号' "refused save changed nothing"
+expect 403 "$(post aud1 /admin/years/2025/docset --data-urlencode "csrf=$(cat "$T/aud1.csrf")" \
+    --data-urlencode 'number=x')" "auditor docset"
 
 [ $fails -eq 0 ] && echo "web gongwen: ok"
 exit $fails
