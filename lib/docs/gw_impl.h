@@ -42,6 +42,8 @@
 #define KH_GW_SZ_CELL 21
 /* Most blocks a document holds (the large year's sheet stays far below). */
 #define KH_GW_MAX_BLOCKS 100000
+/* Most columns a table has (the documents use at most 7). */
+#define KH_GW_MAX_COLS 64
 
 typedef enum gw_style {
     GW_BODY = 0,   /* 仿宋 三号, first line indented two characters */

@@ -5,6 +5,8 @@
  */
 #include "gw_impl.h"
 
+#include "kaohe/utf8.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,9 +45,28 @@ void kh_gw_free(kh_gw *g)
     free(g);
 }
 
+/* A copy of s that both writers can take as it is: invalid UTF-8 as
+ * U+FFFD, control characters other than '\n' and '\t' dropped. */
 static char *gw_dup(kh_gw *g, const char *s)
 {
-    char *d = strdup(s ? s : "");
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : "");
+         *p;) {
+        size_t n = kh_utf8_len(p);
+        if (!n) {
+            kh_buf_puts(&b, "\xEF\xBF\xBD");
+            p++;
+        } else if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f) {
+            p++;
+        } else {
+            kh_buf_add(&b, p, n);
+            p += n;
+        }
+    }
+    kh_buf_putc(&b, '\0');
+    char *d = kh_buf_take(&b, NULL);
+    kh_buf_free(&b);
     if (!d && g->st == KH_OK)
         g->st = KH_ENOMEM;
     return d;
@@ -114,6 +135,8 @@ void kh_gw_break(kh_gw *g)
 void kh_gw_table(kh_gw *g, size_t ncols, const unsigned *widths,
                  const char *align)
 {
+    if (g->st == KH_OK && (!ncols || ncols > KH_GW_MAX_COLS))
+        g->st = KH_ELIMIT;
     gw_block *b = gw_add(g, GW_TABLE);
     if (!b)
         return;
@@ -196,7 +219,8 @@ kh_status kh_gw_status(const kh_gw *g, kh_err *e)
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
     if (g->st != KH_OK)
         return kh_err_fail(e, g->st, "the document has more than %d "
-                           "blocks", KH_GW_MAX_BLOCKS);
+                           "blocks or a table more than %d columns",
+                           KH_GW_MAX_BLOCKS, KH_GW_MAX_COLS);
     return KH_OK;
 }
 

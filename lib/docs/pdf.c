@@ -264,8 +264,10 @@ static void pd_row(pd *p, const gw_table *t, const double *cw, size_t r,
 
 static void pd_table(pd *p, const gw_table *t)
 {
-    double cw[64];
-    size_t nc = t->ncols < 64 ? t->ncols : 64;
+    double cw[KH_GW_MAX_COLS];
+    size_t nc = t->ncols;
+    if (!nc || nc > KH_GW_MAX_COLS)
+        return;
     unsigned sum = 0;
     for (size_t c = 0; c < nc; c++)
         sum += t->widths[c];

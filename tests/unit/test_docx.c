@@ -208,6 +208,39 @@ static void test_date(void **state)
     assert_string_equal(d, "2026年1月31日");
 }
 
+static void test_pdf(void **state)
+{
+    (void)state;
+    kh_gw *g = sample(true);
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    kh_err *e = kh_err_new();
+    assert_int_equal(kh_pdf_write(g, &b, e), KH_OK);
+    assert_true(b.len > 1000);
+    assert_memory_equal(b.data, "%PDF-", 5);
+    assert_non_null(strstr(b.data + b.len - 64, "%%EOF"));
+    kh_buf_free(&b);
+    kh_err_free(e);
+    kh_gw_free(g);
+}
+
+static void test_limits(void **state)
+{
+    (void)state;
+    kh_gw *g = sample(false);
+    static const unsigned w[KH_GW_MAX_COLS + 1] = {1};
+    kh_gw_table(g, KH_GW_MAX_COLS + 1, w, "l");
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    kh_err *e = kh_err_new();
+    assert_int_equal(kh_docx_write(g, &b, e), KH_ELIMIT);
+    assert_int_equal(kh_err_errors(e), 1);
+    assert_int_equal(b.len, 0);
+    kh_buf_free(&b);
+    kh_err_free(e);
+    kh_gw_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -217,6 +250,8 @@ int main(void)
         cmocka_unit_test(test_draft_watermark),
         cmocka_unit_test(test_same_bytes),
         cmocka_unit_test(test_date),
+        cmocka_unit_test(test_pdf),
+        cmocka_unit_test(test_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
