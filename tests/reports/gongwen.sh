@@ -69,6 +69,18 @@ for w in notice sheet followup compilation; do
   $py $here/gongwen_check.py docx "$tmp/in/$w.docx" "$tmp/r2025.json" $w ||
     fail "$w.docx read back by python3-docx"
 done
+# golden text: what python3-docx reads, against tests/reports/data
+# (KH_GOLDEN_UPDATE=1 rewrites them)
+for w in notice sheet followup compilation draft; do
+  $py $here/gongwen_check.py dump "$tmp/in/$w.docx" >"$tmp/$w.txt" ||
+    fail "$w.docx: python3-docx cannot read it"
+  if [ -n "${KH_GOLDEN_UPDATE:-}" ]; then
+    cp "$tmp/$w.txt" "$here/data/gongwen-$w.txt"
+  else
+    diff -u "$here/data/gongwen-$w.txt" "$tmp/$w.txt" >"$tmp/diff" ||
+      fail "$w.docx text differs from $here/data/gongwen-$w.txt: $(head -40 "$tmp/diff")"
+  fi
+done
 unzip -p "$tmp/in/draft.docx" word/header1.xml | grep -q 'string="草稿"' ||
   fail "draft docx without the watermark"
 

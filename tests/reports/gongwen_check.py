@@ -7,6 +7,9 @@
       the text pdftotext found: 文号, the Chinese date, every unit, 抄送
   gongwen_check.py fods FILE.fods RESULTS.json
       the workbook as LibreOffice read it: totals are numbers
+  gongwen_check.py dump FILE.docx
+      the text python3-docx reads (paragraphs and tables in body order),
+      for the golden text of tests/reports/data/*.txt
 
 Prints what is wrong and exits 1.  Runs with Debian's python3 (the
 python3-docx package).
@@ -100,8 +103,26 @@ def check_fods(path, results):
             err(f"{path}: total {u['total']} of {u['id']} is not a number cell")
 
 
+def dump(path):
+    import docx  # python3-docx
+    d = docx.Document(path)
+    body = d.element.body
+    paras = {p._p: p for p in d.paragraphs}
+    tables = {t._tbl: t for t in d.tables}
+    for child in body.iterchildren():
+        if child in paras:
+            print(f"[{paras[child].style.name}] {paras[child].text}")
+        elif child in tables:
+            for row in tables[child].rows:
+                print("| " + " | ".join(c.text.replace("\n", "⏎")
+                                        for c in row.cells) + " |")
+
+
 def main():
     kind = sys.argv[1]
+    if kind == "dump":
+        dump(sys.argv[2])
+        return 0
     if kind == "docx":
         check_docx(sys.argv[2], sys.argv[3], sys.argv[4])
     elif kind == "text":
