@@ -31,6 +31,8 @@ int kh_cmd_results(int argc, char **argv);
 int kh_cmd_import(int argc, char **argv);
 int kh_cmd_export(int argc, char **argv);
 int kh_cmd_year(int argc, char **argv);
+/* `kaohe year set` (src/cli/cmd_year_set.c; argv[0] is "set"). */
+int kh_cmd_year_set(int argc, char **argv);
 int kh_cmd_units(int argc, char **argv);
 int kh_cmd_roster(int argc, char **argv);
 int kh_cmd_entry(int argc, char **argv);

@@ -1,7 +1,8 @@
 /*
- * cmd_year.c - `kaohe year open|advance|reopen|list|set`: years (考核年度),
- * their state machine draft -> self_check -> inspection -> review ->
- * published -> closed, and their document settings (发文机关, 文号, ...).
+ * cmd_year.c - `kaohe year open|advance|reopen|list`: years (考核年度)
+ * and their state machine draft -> self_check -> inspection -> review ->
+ * published -> closed.  `kaohe year set` (document settings) is in
+ * cmd_year_set.c.
  */
 #include "store_cli.h"
 
@@ -10,7 +11,6 @@
 #include <string.h>
 
 #include "kaohe/report.h"
-#include "kaohe/store_docset.h"
 
 static void year_help(void)
 {
@@ -94,24 +94,6 @@ static kh_status snapshot_hash(void *ctx, const kh_year_info *y)
     return KH_OK;
 }
 
-/* The settings after `year set`, one per line, for the person who set
- * them. */
-static kh_status show_docset(kh_cli_ctx *c, int year, kh_buf *b)
-{
-    kh_docset d;
-    kh_status st = kh_store_docset_get(c->store, year, &d, c->e);
-    if (st != KH_OK)
-        return st;
-    kh_buf_printf(b, "%d 年度公文设置：\n发文机关：%s\n发文字号：%s\n"
-                     "主送机关：%s\n抄送机关：%s\n印发机关：%s\n成文日期：%s\n"
-                     "等次：%s\n折算：%s\n",
-                  year, d.issuer, d.number ? d.number : "（文号待定）", d.to,
-                  d.cc, d.printer, d.date ? d.date : "（导出当日）", d.grades,
-                  d.scale ? d.scale : "（不折算）");
-    kh_docset_clear(&d);
-    return kh_buf_status(b);
-}
-
 int kh_cmd_year(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -125,15 +107,16 @@ int kh_cmd_year(int argc, char **argv)
     if (argc < 2)
         return kh_cli_usage_error("year", "missing command (open, advance, "
                                   "reopen, list or set)");
+    if (!strcmp(argv[1], "set"))
+        return kh_cmd_year_set(argc - 1, argv + 1);
     const char *sub = argv[1];
     if (!strcmp(sub, "--help") || !strcmp(sub, "-h")) {
         year_help();
         return KH_EXIT_OK;
     }
-    static const char *const subs[] = {"open", "advance", "reopen", "list",
-                                       "set"};
+    static const char *const subs[] = {"open", "advance", "reopen", "list"};
     int which = -1;
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 4; i++)
         if (!strcmp(sub, subs[i]))
             which = i;
     if (which < 0)
@@ -179,18 +162,13 @@ int kh_cmd_year(int argc, char **argv)
     }
     int year = 0;
     int npos = argc - optind;
-    if (which == 4 && npos < 2) {
-        kh_cli_finish(&c, KH_OK);
-        return kh_cli_usage_error(cmd, npos ? "missing KEY=VALUE"
-                                            : "missing YEAR");
-    }
-    if (which != 4 && (npos > 1 || (npos == 0 && which != 3))) {
+    if (npos > 1 || (npos == 0 && which != 3)) {
         kh_cli_finish(&c, KH_OK);
         return npos ? kh_cli_usage_error(cmd, "unexpected argument '%s'",
                                          argv[optind + 1])
                     : kh_cli_usage_error(cmd, "missing YEAR");
     }
-    if (npos >= 1 && !kh_cli_year(cmd, argv[optind], &year)) {
+    if (npos == 1 && !kh_cli_year(cmd, argv[optind], &year)) {
         kh_cli_finish(&c, KH_OK);
         return KH_EXIT_USAGE;
     }
@@ -234,13 +212,6 @@ int kh_cmd_year(int argc, char **argv)
                     KH_OK)
                 kh_buf_printf(&b, "结果已冻结，SHA-256：%s\n", hash);
         }
-        break;
-    case 4:
-        st = kh_store_docset_set(c.store, kh_cli_actor(&c), year,
-                                 (const char *const *)argv + optind + 1,
-                                 (size_t)(npos - 1), c.e);
-        if (st == KH_OK)
-            st = show_docset(&c, year, &b);
         break;
     default:
         kh_text_pad(&b, "年度", 6, false);
