@@ -357,8 +357,20 @@ static void gn_sheet(const kh_export *x, kh_gw *g, size_t u)
 
 /* ---- the follow-up report ------------------------------------------ */
 
+/* A frozen score ("82", "81.91") with two decimals, as the tables
+ * show scores; the text itself when it is not one. */
+static const char *gn_score2(const char *s, char nb[KH_NUM_BUFSZ])
+{
+    kh_cp v;
+    if (kh_num_parse(s, strlen(s), &v) != KH_NUM_OK)
+        return s;
+    kh_num_format2(v, nb);
+    return nb;
+}
+
 static void gn_fu_unit(kh_gw *g, const kh_node *un, size_t *items)
 {
+    char nb[KH_NUM_BUFSZ];
     const kh_node *talks = kh_node_get(un, "talks");
     const kh_node *is = kh_node_get(un, "items");
     size_t nt = talks && talks->type == KH_NODE_SEQ ? talks->n : 0;
@@ -369,7 +381,7 @@ static void gn_fu_unit(kh_gw *g, const kh_node *un, size_t *items)
         kh_gw_row(g, 0);
         kh_gw_cell(g, l ? "" : kh_xp_fu_str(un, "name"));
         kh_gw_cell(g, l ? "" : kh_xp_fu_str(un, "rank"));
-        kh_gw_cell(g, l ? "" : kh_xp_fu_str(un, "score"));
+        kh_gw_cell(g, l ? "" : gn_score2(kh_xp_fu_str(un, "score"), nb));
         kh_buf_reset(&t);
         if (l < nt) {
             const kh_node *tk = kh_node_at(talks, l);
