@@ -8,7 +8,12 @@ PKGS="gcc make cmake pkg-config clang libclang-rt-14-dev
       libfyaml-dev libutf8proc-dev libcmocka-dev libzip-dev libexpat1-dev
       libsqlite3-dev libpq-dev postgresql-15 libsodium-dev sqlite3 libmicrohttpd-dev zlib1g-dev curl
       chromium fonts-wqy-microhei
-      libxlsxwriter-dev poppler-utils python3 python3-yaml"
+      libxlsxwriter-dev poppler-utils python3 python3-yaml
+      libcairo2-dev libpango1.0-dev fonts-arphic-uming
+      python3-docx libreoffice-writer-nogui libreoffice-calc-nogui"
+# Documents (issue 14): cairo + pango draw the PDFs with AR PL UMing (a
+# Ming/Song face, the nearest Debian has to 仿宋/宋体); python3-docx and
+# headless LibreOffice are the real readers the document tests use.
 # Node for the end-to-end test (playwright-core): Debian's nodejs and npm,
 # unless a node is already there (e.g. another distribution's package,
 # which brings its own npm and would conflict with Debian's).

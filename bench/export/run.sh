@@ -7,6 +7,8 @@
 #   1. `kaohe export xlsx` (default: in memory; one sheet per unit)
 #   2. the same with --constant-memory
 #   3. `kaohe export html --what notice`
+#   4. the 公文 (issue 14): the notice and all score sheets as .docx and
+#      PDF (`kaohe export docx|pdf --what sheet --all`)
 # Prints a Markdown section for docs/PERFORMANCE.md.
 #
 # Needs the gen_assess and measure targets (bench/CMakeLists.txt of the
@@ -57,6 +59,16 @@ h1=$("$MEASURE" --stdout /dev/null -- "$KAOHE" export html --year 2025 \
        --what notice)
 r1=$("$MEASURE" --stdout /dev/null -- "$KAOHE" results --year 2025 \
        --format json)
+d1=$("$MEASURE" -- "$KAOHE" export docx --year 2025 --what notice \
+       -o "$tmp/n.docx")
+p1=$("$MEASURE" -- "$KAOHE" export pdf --year 2025 --what notice \
+       -o "$tmp/n.pdf")
+mkdir "$tmp/sd" "$tmp/sp"
+d2=$("$MEASURE" -- "$KAOHE" export docx --year 2025 --what sheet --all \
+       -o "$tmp/sd")
+p2=$("$MEASURE" -- "$KAOHE" export pdf --year 2025 --what sheet --all \
+       -o "$tmp/sp")
+npdf=$(pdfinfo "$tmp/n.pdf" | sed -n 's/^Pages: *//p')
 sheets=$(unzip -l "$tmp/m.xlsx" | grep -c 'xl/worksheets/sheet')
 lxw=$(sed -n 's/^#define LXW_VERSION "\(.*\)"/\1/p' /usr/include/xlsxwriter.h)
 
@@ -76,4 +88,8 @@ sheets ($(stat -c %s "$tmp/m.xlsx") bytes).
 | \`kaohe export xlsx --constant-memory\` | $x2 ($(stat -c %s "$tmp/c.xlsx") bytes) |
 | \`kaohe export html --what notice\` | $h1 |
 | for comparison: \`kaohe results --format json\` | $r1 |
+| \`kaohe export docx --what notice\` ($(stat -c %s "$tmp/n.docx") bytes) | $d1 |
+| \`kaohe export pdf --what notice\` ($npdf pages, $(stat -c %s "$tmp/n.pdf") bytes) | $p1 |
+| \`kaohe export docx --what sheet --all\` ($(ls "$tmp/sd" | wc -l) files, $(du -sk "$tmp/sd" | cut -f1) KiB) | $d2 |
+| \`kaohe export pdf --what sheet --all\` ($(ls "$tmp/sp" | wc -l) files, $(du -sk "$tmp/sp" | cut -f1) KiB) | $p2 |
 MD

@@ -30,12 +30,19 @@
 #include <string.h>
 #include <strings.h>
 
+#include "kaohe/report.h"
 #include "kaohe/utf8.h"
 #include <sys/resource.h>
 #include <xlsxwriter.h>
 
 /* Excel's limit on a sheet name, in UTF-16 code units. */
 #define XS_SHEET_NAME_MAX 31
+/* Columns whose widths are remembered for the heading rows' heights. */
+#define XS_COLS_MAX 64
+/* Height of one line of 11 pt 宋体 (points), and Excel's default width
+ * of a column (in character units). */
+#define XS_LINE_PT 14.25
+#define XS_DEFAULT_COL_W 8.43
 
 typedef struct xs_fmt {
     lxw_format *title, *subtitle, *head, *text, *wrap, *num, *num_bold,
@@ -52,6 +59,11 @@ typedef struct xs {
     size_t nnames;
     /* 汇总 rows of each ranking (for the charts) */
     lxw_row_t *rank_first, *rank_last;
+    /* The current sheet's column widths and the most lines a heading of
+     * its heading row wraps to (LibreOffice does not grow a row for
+     * wrapped text written without a height: headings overlapped). */
+    double colw[XS_COLS_MAX];
+    unsigned head_lines;
 } xs;
 
 /* ---- cells --------------------------------------------------------- */
@@ -86,9 +98,27 @@ static const char *xs_clean(xs *w, const char *s)
     return kh_buf_str(&w->tmp);
 }
 
+/* Lines heading text s takes in column c (CJK characters count two
+ * units, bold ones a tenth more). */
+static unsigned xs_lines(const xs *w, lxw_col_t c, const char *s)
+{
+    double cw = c < XS_COLS_MAX && w->colw[c] > 0 ? w->colw[c]
+                                                   : XS_DEFAULT_COL_W;
+    double need = (double)kh_text_width(s) * 1.1;
+    unsigned n = 1;
+    while (need > cw * n)
+        n++;
+    return n;
+}
+
 static void xs_str(xs *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
                    const char *s, lxw_format *f)
 {
+    if (f && f == w->f.head) {
+        unsigned n = xs_lines(w, c, s ? s : "");
+        if (n > w->head_lines)
+            w->head_lines = n;
+    }
     const char *t = xs_clean(w, s);
     if (*t)
         xs_check(w, worksheet_write_string(ws, r, c, t, f));
@@ -117,6 +147,22 @@ static void xs_printf(xs *w, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
     va_end(ap);
     xs_str(w, ws, r, c, kh_buf_str(&b), f);
     kh_buf_free(&b);
+}
+
+/* Column widths, remembered for xs_head_end. */
+static void xs_col(xs *w, lxw_worksheet *ws, lxw_col_t first,
+                   lxw_col_t last, double width)
+{
+    for (lxw_col_t c = first; c <= last && c < XS_COLS_MAX; c++)
+        w->colw[c] = width;
+    xs_check(w, worksheet_set_column(ws, first, last, width, NULL));
+}
+
+/* The heading row r is as tall as its longest heading wraps. */
+static void xs_head_end(xs *w, lxw_worksheet *ws, lxw_row_t r)
+{
+    xs_check(w, worksheet_set_row(ws, r, XS_LINE_PT * w->head_lines + 3,
+                                  NULL));
 }
 
 /* A title across columns 0..last of row r. */
@@ -240,6 +286,8 @@ static lxw_worksheet *xs_sheet(xs *w, const char *base)
         return NULL;
     }
     w->nnames++;
+    memset(w->colw, 0, sizeof w->colw);
+    w->head_lines = 1;
     lxw_worksheet *ws = workbook_add_worksheet(w->wb, name);
     if (!ws)
         xs_check(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
@@ -303,10 +351,10 @@ static void xs_summary(xs *w)
     if (!ws)
         return;
     xs_page(w, ws, "意识形态工作责任制考核结果汇总", true, 1);
-    worksheet_set_column(ws, 0, 0, 18, NULL);
-    worksheet_set_column(ws, 1, 1, 6, NULL);
-    worksheet_set_column(ws, 2, 2, 22, NULL);
-    worksheet_set_column(ws, 3, last, 10, NULL);
+    xs_col(w, ws, 0, 0, 18);
+    xs_col(w, ws, 1, 1, 6);
+    xs_col(w, ws, 2, 2, 22);
+    xs_col(w, ws, 3, last, 10);
     kh_buf t;
     kh_buf_init(&t, 0);
     kh_buf_printf(&t, "%d 年度意识形态工作责任制考核结果汇总%s（%s）",
@@ -325,6 +373,7 @@ static void xs_summary(xs *w)
     xs_str(w, ws, 1, c++, "总分", w->f.head);
     xs_printf(w, ws, 1, c, w->f.head, "排名后%u位",
               kh_rubric_bottom_n(r));
+    xs_head_end(w, ws, 1);
     worksheet_freeze_panes(ws, 2, 0);
 
     lxw_row_t row = 2;
@@ -376,12 +425,12 @@ static void xs_branches(xs *w)
     if (!ws)
         return;
     xs_page(w, ws, "各支部考核得分", false, 1);
-    worksheet_set_column(ws, 0, 0, 12, NULL);
-    worksheet_set_column(ws, 1, 1, 24, NULL);
-    worksheet_set_column(ws, 2, 2, 8, NULL);
-    worksheet_set_column(ws, 3, 3, 12, NULL);
-    worksheet_set_column(ws, 4, 4, 24, NULL);
-    worksheet_set_column(ws, 5, 5, 10, NULL);
+    xs_col(w, ws, 0, 0, 12);
+    xs_col(w, ws, 1, 1, 24);
+    xs_col(w, ws, 2, 2, 8);
+    xs_col(w, ws, 3, 3, 12);
+    xs_col(w, ws, 4, 4, 24);
+    xs_col(w, ws, 5, 5, 10);
     kh_buf t;
     kh_buf_init(&t, 0);
     kh_buf_printf(&t, "%d 年度各支部考核得分%s", x->year,
@@ -392,6 +441,7 @@ static void xs_branches(xs *w)
                                        "单位编号", "单位名称", "总分"};
     for (lxw_col_t c = 0; c < 6; c++)
         xs_str(w, ws, 1, c, head[c], w->f.head);
+    xs_head_end(w, ws, 1);
     worksheet_freeze_panes(ws, 2, 0);
     lxw_row_t row = 2;
     for (size_t k = 0; k < kh_result_branch_count(x->res); k++) {
@@ -431,10 +481,10 @@ static void xs_selfcheck(xs *w)
     if (!ws)
         return;
     xs_page(w, ws, "自查与实地检查基础分对比", false, 1);
-    worksheet_set_column(ws, 0, 0, 12, NULL);
-    worksheet_set_column(ws, 1, 1, 24, NULL);
-    worksheet_set_column(ws, 2, 2, 8, NULL);
-    worksheet_set_column(ws, 3, 5, 14, NULL);
+    xs_col(w, ws, 0, 0, 12);
+    xs_col(w, ws, 1, 1, 24);
+    xs_col(w, ws, 2, 2, 8);
+    xs_col(w, ws, 3, 5, 14);
     kh_buf t;
     kh_buf_init(&t, 0);
     kh_buf_printf(&t, "%d 年度自查与实地检查基础分对比%s", x->year,
@@ -446,6 +496,7 @@ static void xs_selfcheck(xs *w)
                                        "差值（自查−检查）"};
     for (lxw_col_t c = 0; c < 6; c++)
         xs_str(w, ws, 1, c, head[c], w->f.head);
+    xs_head_end(w, ws, 1);
     worksheet_freeze_panes(ws, 2, 0);
     size_t n = kh_result_unit_count(x->res);
     lxw_row_t row = 2;
@@ -557,7 +608,7 @@ static void xs_followup(xs *w)
                                        "内容", "状态", "逾期"};
     static const double widths[] = {10, 18, 18, 6, 8, 10, 12, 40, 16, 6};
     for (lxw_col_t c = 0; c < 10; c++)
-        worksheet_set_column(ws, c, c, widths[c], NULL);
+        xs_col(w, ws, c, c, widths[c]);
     kh_buf t;
     kh_buf_init(&t, 0);
     kh_buf_printf(&t, "%d 年度考核排名后%u位单位提醒谈话与整改跟踪"
@@ -567,6 +618,7 @@ static void xs_followup(xs *w)
     kh_buf_free(&t);
     for (lxw_col_t c = 0; c < 10; c++)
         xs_str(w, ws, 1, c, head[c], w->f.head);
+    xs_head_end(w, ws, 1);
     worksheet_freeze_panes(ws, 2, 0);
     lxw_row_t row = 2;
     for (size_t i = 0; i < kh_xp_fu_count(x); i++) {
@@ -653,7 +705,7 @@ static void xs_unit(xs *w, size_t u)
     xs_page(w, ws, "意识形态工作责任制考核评分表", false, 2);
     static const double widths[] = {6, 46, 30, 8, 8, 8, 30};
     for (lxw_col_t c = 0; c < 7; c++)
-        worksheet_set_column(ws, c, c, widths[c], NULL);
+        xs_col(w, ws, c, c, widths[c]);
     kh_buf t;
     kh_buf_init(&t, 0);
     kh_buf_printf(&t, "意识形态工作责任制考核评分表（%d 年度）%s", x->year,
@@ -671,6 +723,7 @@ static void xs_unit(xs *w, size_t u)
                                        "检查说明"};
     for (lxw_col_t c = 0; c < 7; c++)
         xs_str(w, ws, 2, c, head[c], w->f.head);
+    xs_head_end(w, ws, 2);
     worksheet_freeze_panes(ws, 3, 0);
 
     /* missing items of a draft */

@@ -199,7 +199,16 @@ static const char mig2[] =
  * metadata, checked by kaohe check; lib/store/store_year.c). */
 static const char mig3[] =
     "ALTER TABLE snapshot ADD COLUMN audit_head TEXT;";
+/* 4 (issue 14): a year's document settings (发文机关, 文号,
+ * 主送, 抄送, 印发机关, 成文日期), one row per key set; absent keys take
+ * the defaults of include/kaohe/store_docset.h. */
+static const char mig4[] =
+    "CREATE TABLE year_docset ("
+    "  year INTEGER NOT NULL REFERENCES year(year),"
+    "  name TEXT NOT NULL,"
+    "  value TEXT NOT NULL,"
+    "  PRIMARY KEY (year, name));";
 
-const char *const kh_store_migrations[] = {mig1, mig2, mig3};
+const char *const kh_store_migrations[] = {mig1, mig2, mig3, mig4};
 const size_t kh_store_migration_count =
     sizeof kh_store_migrations / sizeof kh_store_migrations[0];

@@ -91,6 +91,32 @@ int kh_cli_usage_error(const char *cmd, const char *fmt, ...)
     return KH_EXIT_USAGE;
 }
 
+kh_status kh_cli_write_via(const char *path, kh_cli_file_fn fn, void *ctx,
+                           kh_err *e)
+{
+    size_t n = strlen(path) + 16;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    snprintf(tmp, n, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        kh_status st = kh_err_fail(e, KH_EIO, "%s: cannot create: %s", path,
+                                   strerror(errno));
+        free(tmp);
+        return st;
+    }
+    close(fd);
+    kh_status st = fn(ctx, tmp, e);
+    if (st == KH_OK && rename(tmp, path) != 0)
+        st = kh_err_fail(e, KH_EIO, "%s: cannot write: %s", path,
+                         strerror(errno));
+    if (st != KH_OK)
+        unlink(tmp);
+    free(tmp);
+    return st;
+}
+
 int kh_cli_write(const char *path, const kh_buf *b)
 {
     if (kh_buf_status(b) != KH_OK) {

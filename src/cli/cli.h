@@ -32,6 +32,8 @@ int kh_cmd_results(int argc, char **argv);
 int kh_cmd_import(int argc, char **argv);
 int kh_cmd_export(int argc, char **argv);
 int kh_cmd_year(int argc, char **argv);
+/* `kaohe year set` (src/cli/cmd_year_set.c; argv[0] is "set"). */
+int kh_cmd_year_set(int argc, char **argv);
 int kh_cmd_units(int argc, char **argv);
 int kh_cmd_roster(int argc, char **argv);
 int kh_cmd_entry(int argc, char **argv);
@@ -53,6 +55,14 @@ int kh_cmd_practice(int argc, char **argv);
  * `kaohe compare`. */
 int kh_cmd_export_doc(int argc, char **argv);
 int kh_cmd_compare(int argc, char **argv);
+/* 公文 (src/cli/cmd_gongwen.c): `kaohe export docx|pdf` (argv[0] is
+ * "docx" or "pdf"). */
+int kh_cmd_export_gongwen(int argc, char **argv);
+/* `kaohe export handover|term` (src/cli/cmd_handover.c; argv[0] is
+ * "handover" or "term"). */
+int kh_cmd_export_handover(int argc, char **argv);
+/* `kaohe archive` and `kaohe archive verify` (src/cli/cmd_archive.c). */
+int kh_cmd_archive(int argc, char **argv);
 
 /* `kaohe serve` (src/cli/cmd_serve.c, src/web/web_*.c). */
 int kh_cmd_serve(int argc, char **argv);
@@ -81,5 +91,12 @@ int kh_cli_usage_error(const char *cmd, const char *fmt, ...)
  * temporary file and renames it, so a failed run leaves no half file.
  * Returns an exit code. */
 int kh_cli_write(const char *path, const kh_buf *b);
+/* For engine functions that write a file themselves (libxlsxwriter,
+ * libzip): calls fn(ctx, TMP, e) with a temporary name beside path, then
+ * renames TMP to path; on failure nothing is left.  Returns fn's status
+ * (KH_EIO with a message on e when the rename fails). */
+typedef kh_status (*kh_cli_file_fn)(void *ctx, const char *tmp, kh_err *e);
+kh_status kh_cli_write_via(const char *path, kh_cli_file_fn fn, void *ctx,
+                           kh_err *e);
 
 #endif

@@ -473,6 +473,10 @@ static void export_help(void)
            "FILE]\n"
            "       kaohe export xlsx|html ... (see 'kaohe export xlsx "
            "--help')\n"
+           "       kaohe export docx|pdf ... (公文; see 'kaohe export docx "
+           "--help')\n"
+           "       kaohe export handover|term ... (考核结果运用; see 'kaohe "
+           "export handover --help')\n"
            "\n"
            "Writes the year as an assessment file (YAML) that 'kaohe score' "
            "scores\n"
@@ -505,9 +509,15 @@ int kh_cmd_export(int argc, char **argv)
     /* The official documents (src/cli/cmd_export.c). */
     if (!strcmp(argv[1], "xlsx") || !strcmp(argv[1], "html"))
         return kh_cmd_export_doc(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "docx") || !strcmp(argv[1], "pdf"))
+        return kh_cmd_export_gongwen(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "handover") || !strcmp(argv[1], "term"))
+        return kh_cmd_export_handover(argc - 1, argv + 1);
     if (strcmp(argv[1], "assessment") != 0)
         return kh_cli_usage_error("export", "unknown kind '%s' (expected "
-                                  "assessment, xlsx or html)", argv[1]);
+                                  "assessment, xlsx, html, docx, pdf, "
+                                  "handover or term)",
+                                  argv[1]);
     const char *cmd = "export assessment";
     kh_cli_ctx c;
     if (!kh_cli_ctx_init(&c, cmd))

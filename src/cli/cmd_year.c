@@ -1,7 +1,8 @@
 /*
  * cmd_year.c - `kaohe year open|advance|reopen|list`: years (考核年度)
  * and their state machine draft -> self_check -> inspection -> review ->
- * published -> closed.
+ * published -> closed.  `kaohe year set` (document settings) is in
+ * cmd_year_set.c.
  */
 #include "store_cli.h"
 
@@ -18,6 +19,7 @@ static void year_help(void)
         "       kaohe year advance YEAR [--allow-missing] [--reason TEXT]\n"
         "       kaohe year reopen YEAR --reason TEXT\n"
         "       kaohe year list [YEAR]\n"
+        "       kaohe year set YEAR KEY=VALUE...\n"
         "\n"
         "A year (考核年度) is bound to one rubric version and moves through\n"
         "  draft 草稿 → self_check 自查 → inspection 实地检查 → review 复核\n"
@@ -35,6 +37,17 @@ static void year_help(void)
         "  reopen    move back one step from review or published (dropping\n"
         "            the frozen results); a reason is required\n"
         "  list      show the years, or one year\n"
+        "  set       the year's document settings (公文), all or none:\n"
+        "            issuer  发文机关 (default 中共晋城职业技术学院委员会)\n"
+        "            number  发文字号 (default none: （文号待定）)\n"
+        "            to      主送机关 (default 各党支部、各处室系)\n"
+        "            cc      抄送机关 (default 学院纪委)\n"
+        "            printer 印发机关 (default 晋城职业技术学院办公室)\n"
+        "            date    成文日期 YYYY-MM-DD (default the day of export)\n"
+        "            grades  等次 (default 优秀:90,良好:80,一般:70,较差)\n"
+        "            scale   折算 TARGET[/BASE], e.g. 10/100 (default none)\n"
+        "            an empty VALUE restores the default; closed years no\n"
+        "            longer change\n"
         "\n"
         "Options:\n"
         "  -r, --rubric ID       rubric version for open\n"
@@ -99,7 +112,7 @@ static int year_which(int argc, char **argv, int *rc)
     *rc = -1;
     if (argc < 2) {
         *rc = kh_cli_usage_error("year", "missing command (open, advance, "
-                                 "reopen or list)");
+                                 "reopen, list or set)");
         return -1;
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -107,11 +120,15 @@ static int year_which(int argc, char **argv, int *rc)
         *rc = KH_EXIT_OK;
         return -1;
     }
+    if (!strcmp(argv[1], "set")) {   /* its own file: cmd_year_set.c */
+        *rc = kh_cmd_year_set(argc - 1, argv + 1);
+        return -1;
+    }
     for (int i = 0; i < 4; i++)
         if (!strcmp(argv[1], subs[i]))
             return i;
     *rc = kh_cli_usage_error("year", "unknown command '%s' (expected "
-                             "open, advance, reopen or list)", argv[1]);
+                             "open, advance, reopen, list or set)", argv[1]);
     return -1;
 }
 

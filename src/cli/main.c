@@ -18,7 +18,7 @@ static const struct {
     {"year", kh_cmd_year, "open a year, move it through its states"},
     {"units", kh_cmd_units, "import or list a year's units and branches"},
     {"import", kh_cmd_import, "import an assessment file into the store"},
-    {"export", kh_cmd_export, "export a year: assessment file, xlsx, printable html"},
+    {"export", kh_cmd_export, "export a year: assessment file, xlsx, printable html, docx, pdf"},
     {"entry", kh_cmd_entry, "set or list single entries"},
     {"roster", kh_cmd_roster, "import a roster (e.g. 学习强国 points)"},
     {"record", kh_cmd_record, "add, remove or list bonus/negative records"},
@@ -32,6 +32,7 @@ static const struct {
     {"evidence", kh_cmd_evidence, "attach, list or get evidence files"},
     {"followup", kh_cmd_followup, "reminder talks and rectification items"},
     {"practice", kh_cmd_practice, "record or list good practices"},
+    {"archive", kh_cmd_archive, "archive a published year; verify an archive"},
     {"user", kh_cmd_user, "users, roles, passwords, inspector assignments"},
     {"serve", kh_cmd_serve, "serve the web pages and the JSON API"},
 };

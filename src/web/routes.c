@@ -26,6 +26,8 @@
  */
 #include "web.h"
 
+#include "kaohe/gongwen.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -313,6 +315,52 @@ static void api_entry_put_fn(web_req *r, web_match *m)
     web_api_entry_put(r, m->year, m->unit, m->arg, m->phase);
 }
 
+/* The 公文 downloads (web_gongwen.c). */
+static void gw_notice_docx_fn(web_req *r, web_match *m)
+{
+    web_gongwen_get(r, m->y, KH_GONGWEN_NOTICE, NULL, KH_GONGWEN_DOCX);
+}
+
+static void gw_notice_pdf_fn(web_req *r, web_match *m)
+{
+    web_gongwen_get(r, m->y, KH_GONGWEN_NOTICE, NULL, KH_GONGWEN_PDF);
+}
+
+static void gw_compilation_docx_fn(web_req *r, web_match *m)
+{
+    web_gongwen_get(r, m->y, KH_GONGWEN_COMPILATION, NULL, KH_GONGWEN_DOCX);
+}
+
+static void gw_compilation_pdf_fn(web_req *r, web_match *m)
+{
+    web_gongwen_get(r, m->y, KH_GONGWEN_COMPILATION, NULL, KH_GONGWEN_PDF);
+}
+
+static void gw_followup_docx_fn(web_req *r, web_match *m)
+{
+    web_gongwen_get(r, m->y, KH_GONGWEN_FOLLOWUP, NULL, KH_GONGWEN_DOCX);
+}
+
+static void gw_followup_pdf_fn(web_req *r, web_match *m)
+{
+    web_gongwen_get(r, m->y, KH_GONGWEN_FOLLOWUP, NULL, KH_GONGWEN_PDF);
+}
+
+static void gw_sheet_docx_fn(web_req *r, web_match *m)
+{
+    web_gongwen_get(r, m->y, KH_GONGWEN_SHEET, m->unit, KH_GONGWEN_DOCX);
+}
+
+static void gw_sheet_pdf_fn(web_req *r, web_match *m)
+{
+    web_gongwen_get(r, m->y, KH_GONGWEN_SHEET, m->unit, KH_GONGWEN_PDF);
+}
+
+static void docset_fn(web_req *r, web_match *m)
+{
+    web_docset_post(r, m->year);
+}
+
 /* ---- the table ----------------------------------------------------- */
 
 #define ANY WEB_STATES_ANY
@@ -341,6 +389,7 @@ static const web_route ROUTES[] = {
     {WEB_POST, "/admin/years/:year/advance", advance_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     {WEB_POST, "/admin/years/:year/reopen", reopen_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     {WEB_POST, "/admin/years/:year/assign", assign_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
+    {WEB_POST, "/admin/years/:year/docset", docset_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     {WEB_POST, "/admin/years/:year/units/import", units_import_fn, WEB_ADMIN, ANY, UPLOAD, NOSCOPE, WEB_A_ADMIN},
     {WEB_GET, "/admin/rubrics", rubrics_fn, WEB_ADMIN, ANY, 0, NOSCOPE, WEB_A_ADMIN},
     {WEB_POST, "/admin/rubrics/import", rubric_import_fn, WEB_ADMIN, ANY, UPLOAD, NOSCOPE, WEB_A_ADMIN},
@@ -359,8 +408,14 @@ static const web_route ROUTES[] = {
     {WEB_GET, "/years/:year/dept-items", dept_items_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
     {WEB_GET, "/years/:year/export.xlsx", xlsx_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
     {WEB_GET, "/years/:year/notice", notice_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
+    {WEB_GET, "/years/:year/notice.docx", gw_notice_docx_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
+    {WEB_GET, "/years/:year/notice.pdf", gw_notice_pdf_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
+    {WEB_GET, "/years/:year/compilation.docx", gw_compilation_docx_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
+    {WEB_GET, "/years/:year/compilation.pdf", gw_compilation_pdf_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
     {WEB_GET, "/years/:year/followup", followup_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
     {WEB_GET, "/years/:year/followup/report", followup_report_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
+    {WEB_GET, "/years/:year/followup/report.docx", gw_followup_docx_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
+    {WEB_GET, "/years/:year/followup/report.pdf", gw_followup_pdf_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
     {WEB_POST, "/years/:year/followup/talks", talks_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
     {WEB_POST, "/years/:year/followup/items", items_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
     {WEB_POST, "/years/:year/followup/items/:arg/close", close_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
@@ -368,6 +423,8 @@ static const web_route ROUTES[] = {
     {WEB_POST, "/years/:year/units/:unit/records", record_add_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
     {WEB_POST, "/years/:year/units/:unit/records/:arg/remove", record_remove_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
     {WEB_GET, "/years/:year/units/:unit/sheet", print_sheet_fn, WEB_READERS | WEB_UNIT, ANY, 0, YEAR, WEB_A_SHEET},
+    {WEB_GET, "/years/:year/units/:unit/sheet.docx", gw_sheet_docx_fn, WEB_READERS | WEB_UNIT, ANY, 0, YEAR, WEB_A_SHEET},
+    {WEB_GET, "/years/:year/units/:unit/sheet.pdf", gw_sheet_pdf_fn, WEB_READERS | WEB_UNIT, ANY, 0, YEAR, WEB_A_SHEET},
     {WEB_GET, "/years/:year/units/:unit/evidence/:arg", evidence_get_fn, WEB_USERS, ANY, 0, NOSCOPE, WEB_A_EVIDENCE_READ},
     {WEB_GET, "/years/:year/units/:unit/:phase", form_fn, WEB_USERS, ANY, 0, YEAR, WEB_A_ENTRY_READ},
     {WEB_POST, "/years/:year/units/:unit/:phase/:arg", item_post_fn, WEB_USERS, ANY, ENTRY, YEAR, WEB_A_ENTRY_WRITE},

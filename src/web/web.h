@@ -630,4 +630,13 @@ void web_records_post(web_req *r, const web_year *y, const char *unit,
  * with edit links; auditor reads). */
 void web_dept_items_page(web_req *r, const web_year *y);
 
+/* The 公文 downloads (web_gongwen.c): the document `what` of year y in
+ * format fmt (unit: the sheet's unit, else NULL), as an attachment; the
+ * route's policy has decided who may. */
+void web_gongwen_get(web_req *r, const web_year *y, int what,
+                     const char *unit, int fmt);
+/* The year's document settings on the admin year page: the form, and
+ * POST /admin/years/Y/docset. */
+void web_docset_form(web_req *r, int year);
+void web_docset_post(web_req *r, int year);
 #endif

@@ -16,6 +16,7 @@
  *   #year-reopen      POST /admin/years/Y/reopen        reason (required)
  *   #units-import     POST /admin/years/Y/units/import  file (multipart)
  *   #assign           POST /admin/years/Y/assign        user, u_UNIT ...
+ *   #year-docset      POST /admin/years/Y/docset        (web_gongwen.c)
  *   #rubric-import    POST /admin/rubrics/import        file (multipart)
  *   #rubric-diff      GET  /admin/rubrics/diff          a, b
  *   #user-add         POST /admin/users                 name, role, unit,
@@ -344,6 +345,7 @@ void web_page_admin_year(web_req *r, int year)
     kh_buf_puts(o, "</fieldset><button type=\"submit\">保存分工</button>"
                    "</form>\n");
     kh_err_free(e);
+    web_docset_form(r, year);
     web_page_end(r);
 }
 

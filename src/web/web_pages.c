@@ -596,10 +596,22 @@ void web_pages_results_body(const web_year *y, kh_buf *o)
                      "/years/%d/export.xlsx\" id=\"download-xlsx\">下载 Excel "
                      "工作簿</a> · <a href=\"/years/%d/notice\" id=\""
                      "link-notice\">考核结果通报（打印）</a>", y->year, y->year);
+    /* The 公文 downloads (src/web/web_gongwen.c). */
+    kh_buf_printf(o, "（<a href=\"/years/%d/notice.docx\" id=\""
+                     "download-notice-docx\">Word</a> · <a href=\"/years/%d/"
+                     "notice.pdf\" id=\"download-notice-pdf\">PDF</a>） · "
+                     "经验汇编（<a href=\"/years/%d/compilation.docx\" id=\""
+                     "download-compilation-docx\">Word</a> · <a href=\""
+                     "/years/%d/compilation.pdf\" id=\"download-compilation-"
+                     "pdf\">PDF</a>）", y->year, y->year, y->year, y->year);
     if (y->state >= KH_YEAR_PUBLISHED)
         kh_buf_printf(o, " · <a href=\"/years/%d/followup/report\" id=\""
-                         "link-followup-report\">整改跟踪报告（打印）</a>",
-                      y->year);
+                         "link-followup-report\">整改跟踪报告（打印）</a>"
+                         "（<a href=\"/years/%d/followup/report.docx\" id=\""
+                         "download-followup-docx\">Word</a> · <a href=\""
+                         "/years/%d/followup/report.pdf\" id=\"download-"
+                         "followup-pdf\">PDF</a>）",
+                      y->year, y->year, y->year);
     kh_buf_puts(o, "</nav>\n");
     for (size_t k = 0; k < kh_rubric_ranking_count(rb); k++) {
         kh_buf_puts(o, "<h2>");
@@ -674,7 +686,14 @@ void web_pages_results_body(const web_year *y, kh_buf *o)
         kh_html_url(o, kh_assess_unit_id(a, u));
         kh_buf_puts(o, "/sheet\" id=\"link-sheet-");
         kh_html_attr(o, kh_assess_unit_id(a, u));
-        kh_buf_puts(o, "\">评分表（打印）</a> <a href=\"/units/");
+        kh_buf_puts(o, "\">评分表（打印）</a> ");
+        for (int f = 0; f < 2; f++) {
+            kh_buf_printf(o, "<a href=\"/years/%d/units/", y->year);
+            kh_html_url(o, kh_assess_unit_id(a, u));
+            kh_buf_printf(o, "/sheet.%s\">%s</a> ", f ? "pdf" : "docx",
+                          f ? "PDF" : "Word");
+        }
+        kh_buf_puts(o, "<a href=\"/units/");
         kh_html_url(o, kh_assess_unit_id(a, u));
         kh_buf_puts(o, "/history\" id=\"link-history-");
         kh_html_attr(o, kh_assess_unit_id(a, u));

@@ -1,0 +1,180 @@
+/*
+ * web_gongwen.c - the 公文 (issue 14) as downloads beside the printable
+ * pages of web_reports.c: the library's .docx and PDF bytes
+ * (lib/docs/gongwen.c), the same `kaohe export docx|pdf` writes.
+ *
+ * Routes (rows of routes.c, all GET; the same policy as the HTML page
+ * each mirrors):
+ *   /years/Y/notice.docx, /years/Y/notice.pdf
+ *       admin, auditor (drafts marked （草稿）)
+ *   /years/Y/units/U/sheet.docx, /years/Y/units/U/sheet.pdf
+ *       admin, auditor; unit user: its own unit once published
+ *   /years/Y/followup/report.docx, /years/Y/followup/report.pdf
+ *       admin, auditor; published years (409 before)
+ *   /years/Y/compilation.docx, /years/Y/compilation.pdf
+ *       admin, auditor
+ *
+ * The year's document settings (admin only, a row of routes.c):
+ *   #year-docset  form on GET /admin/years/Y
+ *                 POST /admin/years/Y/docset   issuer, number, to, cc,
+ *                                              printer, date, grades, scale
+ */
+#include "web.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <stdlib.h>
+
+#include "kaohe/assess.h"
+#include "kaohe/gongwen.h"
+#include "kaohe/store_docset.h"
+
+/* Writes document what of year y (unit: sheet) into the response, as
+ * an attachment named after the document (RFC 6266/5987). */
+static void gw_serve(web_req *r, const web_year *y, kh_gongwen_kind what,
+                     const char *unit, kh_gongwen_format fmt)
+{
+    kh_err *e = kh_err_new();
+    kh_export *x = NULL;
+    kh_status st = e ? kh_export_open(r->store, y->year, e, &x) : KH_ENOMEM;
+    size_t u = 0;
+    if (st == KH_OK && unit)
+        st = kh_export_unit(x, unit, e, &u);
+    kh_buf_reset(&r->out);
+    if (st == KH_OK)
+        st = kh_gongwen_write(x, what, u, fmt, &r->out, e);
+    kh_export_free(x);
+    if (st != KH_OK) {
+        kh_buf_reset(&r->out);
+        if (st == KH_ESTATE)
+            web_error_page(r, 409, "本年度数据与公布结果不一致，不能生成"
+                                   "正式文件。");
+        else
+            web_fail(r, st, e);   /* logged, 500/503/507 */
+        kh_err_free(e);
+        return;
+    }
+    kh_err_free(e);
+    static const char *const names[] = {"考核结果通报", "考核评分表",
+                                        "整改跟踪", "经验汇编"};
+    const char *ext = fmt == KH_GONGWEN_PDF ? "pdf" : "docx";
+    r->status = 200;
+    r->ctype = fmt == KH_GONGWEN_PDF
+                   ? "application/pdf"
+                   : "application/vnd.openxmlformats-officedocument."
+                     "wordprocessingml.document";
+    kh_buf d, name;
+    kh_buf_init(&d, 0);
+    kh_buf_init(&name, 0);
+    kh_buf_printf(&name, "%d年度%s%s%s.%s", y->year, names[what],
+                  unit ? "-" : "", unit ? unit : "", ext);
+    kh_buf_printf(&d, "attachment; filename=\"kaohe-%d-%s.%s\"; "
+                      "filename*=UTF-8''", y->year,
+                  what == KH_GONGWEN_SHEET ? "sheet" : "document", ext);
+    kh_html_url(&d, kh_buf_str(&name));
+    r->disposition = kh_buf_take(&d, NULL);
+    kh_buf_free(&d);
+    kh_buf_free(&name);
+}
+
+void web_gongwen_get(web_req *r, const web_year *y, int what,
+                     const char *unit, int fmt)
+{
+    if (what == KH_GONGWEN_FOLLOWUP && y->state < KH_YEAR_PUBLISHED)
+        web_error_page(r, 409, "结果公布后才有整改跟踪报告。");
+    else if (unit && kh_assess_unit_find(y->assess, unit) < 0)
+        web_error_page(r, 404, NULL);
+    else
+        gw_serve(r, y, (kh_gongwen_kind)what, unit, (kh_gongwen_format)fmt);
+}
+
+/* ---- the year's document settings ---------------------------------- */
+
+static const struct {
+    const char *key, *label, *hint;
+} gw_fields[] = {
+    {"issuer", "发文机关", ""},
+    {"number", "发文字号", "未填写时显示（文号待定）"},
+    {"to", "主送机关", ""},
+    {"cc", "抄送机关", ""},
+    {"printer", "印发机关", ""},
+    {"date", "成文日期", "YYYY-MM-DD，未填写时为导出当日"},
+    {"grades", "等次划分", "如 优秀:90,良好:80,一般:70,较差"},
+    {"scale", "折算分值", "如 10/100，未填写时不折算"},
+};
+#define GW_NFIELDS (sizeof gw_fields / sizeof gw_fields[0])
+
+void web_docset_form(web_req *r, int year)
+{
+    kh_buf *o = &r->out;
+    kh_err *e = kh_err_new();
+    kh_docset d;
+    if (!e || kh_store_docset_get(r->store, year, &d, e) != KH_OK) {
+        kh_err_free(e);
+        return;
+    }
+    kh_err_free(e);
+    const char *v[] = {d.issuer, d.number, d.to, d.cc, d.printer, d.date,
+                       d.grades, d.scale};
+    kh_buf_printf(o, "<h2>公文设置</h2><form method=\"post\" action=\""
+                     "/admin/years/%d/docset\" id=\"year-docset\">", year);
+    web_csrf_field(r);
+    for (size_t i = 0; i < GW_NFIELDS; i++) {
+        kh_buf_printf(o, "<label>%s <input type=\"text\" name=\"%s\" "
+                         "maxlength=\"%d\" value=\"", gw_fields[i].label,
+                      gw_fields[i].key, KH_DOCSET_VALUE_MAX);
+        kh_html_attr(o, v[i] ? v[i] : "");
+        kh_buf_puts(o, "\">");
+        if (*gw_fields[i].hint)
+            kh_buf_printf(o, "<small>%s</small>", gw_fields[i].hint);
+        kh_buf_puts(o, "</label>\n");
+    }
+    kh_buf_puts(o, "<button type=\"submit\">保存公文设置</button></form>\n");
+    kh_docset_clear(&d);
+}
+
+void web_docset_post(web_req *r, int year)
+{
+    char *val[GW_NFIELDS];
+    char *pairs[GW_NFIELDS];
+    size_t n = 0;
+    kh_status st = KH_OK;
+    for (size_t i = 0; i < GW_NFIELDS; i++) {
+        val[i] = web_form_get(r, gw_fields[i].key);
+        if (!val[i])
+            continue;
+        kh_buf b;
+        kh_buf_init(&b, 0);
+        kh_buf_printf(&b, "%s=%s", gw_fields[i].key, val[i]);
+        if (!(pairs[n] = kh_buf_take(&b, NULL)))
+            st = KH_ENOMEM;
+        else
+            n++;
+        kh_buf_free(&b);
+    }
+    kh_err *e = kh_err_new();
+    if (!e)
+        st = KH_ENOMEM;
+    if (st == KH_OK)
+        st = kh_store_docset_set(r->store, r->sess.user, year,
+                                 (const char *const *)pairs, n, e);
+    char back[64];
+    snprintf(back, sizeof back, "/admin/years/%d", year);
+    if (st == KH_OK) {
+        char ok[80];
+        snprintf(ok, sizeof ok, "%s?ok=1", back);
+        web_redirect(r, ok);
+    } else if (st == KH_ENOTFOUND) {
+        web_error_page(r, 404, NULL);
+    } else if (st == KH_EINVAL || st == KH_ESTATE) {
+        web_errors_page(r, 422, "公文设置未保存", e, back);
+    } else {
+        web_error_page(r, 500, NULL);
+    }
+    kh_err_free(e);
+    for (size_t i = 0; i < n; i++)
+        free(pairs[i]);
+    for (size_t i = 0; i < GW_NFIELDS; i++)
+        free(val[i]);
+}
