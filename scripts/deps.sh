@@ -8,7 +8,7 @@ PKGS="gcc make cmake pkg-config clang libclang-rt-14-dev
       libfyaml-dev libutf8proc-dev libcmocka-dev libzip-dev libexpat1-dev
       libsqlite3-dev libsodium-dev sqlite3 libmicrohttpd-dev zlib1g-dev curl
       chromium fonts-wqy-microhei
-      libxlsxwriter-dev poppler-utils python3"
+      libxlsxwriter-dev poppler-utils python3 libqrencode-dev"
 # Node for the end-to-end test (playwright-core): Debian's nodejs and npm,
 # unless a node is already there (e.g. another distribution's package,
 # which brings its own npm and would conflict with Debian's).

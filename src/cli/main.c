@@ -29,6 +29,7 @@ static const struct {
     {"evidence", kh_cmd_evidence, "attach, list or get evidence files"},
     {"followup", kh_cmd_followup, "reminder talks and rectification items"},
     {"practice", kh_cmd_practice, "record or list good practices"},
+    {"questionnaire", kh_cmd_questionnaire, "questionnaires: rounds, codes, tallies"},
     {"user", kh_cmd_user, "users, roles, passwords, inspector assignments"},
     {"serve", kh_cmd_serve, "serve the web pages and the JSON API"},
 };
