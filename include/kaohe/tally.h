@@ -41,7 +41,9 @@ void kh_tally_free(kh_tally *t);
 kh_status kh_tally_unit(kh_tally *t, const char *unit, const char *name,
                         size_t invited, size_t *idx);
 /* Adds one response of unit idx: its stored answers, a JSON object as
- * kh_question_answer() writes them.  name names it in messages. */
+ * kh_question_answer() writes them.  name names it in messages.  After
+ * an error the tally is only fit for kh_tally_free (stored answers that
+ * do not fit the questionnaire mean a damaged store). */
 kh_status kh_tally_add(kh_tally *t, size_t idx, const char *name,
                        const char *json, size_t len, bool paper, kh_err *e);
 

@@ -113,13 +113,13 @@ static void test_questions(void **state)
                   "(expected single, multiple, likert, number or text)\n");
     expect_errors(HEAD "  - {id: q1, type: likert, text: x}\n"
                        "  - {id: q1, type: likert, text: y}\n",
-                  "q.yaml:6:11: questions[1].id: duplicate question id "
+                  "q.yaml:6:10: questions[1].id: duplicate question id "
                   "\"q1\"\n");
     expect_errors(HEAD "  - {id: q1, type: likert, text: x, required: 1}\n",
-                  "q.yaml:5:48: questions[0].required: expected true or "
-                  "false, got a number\n");
+                  "q.yaml:5:47: questions[0].required: expected true or "
+                  "false, got \"1\"\n");
     expect_errors(HEAD "  - {id: q1, type: text, text: x, min: 1}\n",
-                  "q.yaml:5:37: questions[0]: unknown key \"min\" for a "
+                  "q.yaml:5:35: questions[0]: unknown key \"min\" for a "
                   "text question\n");
 }
 
@@ -138,16 +138,16 @@ static void test_choices(void **state)
                        "      - {id: a, label: A, value: 1}\n"
                        "      - {id: a, label: \"\", value: 1.234}\n"
                        "      - {id: c, label: C}\n",
-                  "q.yaml:11:29: questions[0].choices[1].label: must not be "
+                  "q.yaml:10:24: questions[0].choices[1].label: must not be "
                   "empty\n"
-                  "q.yaml:11:40: questions[0].choices[1].value: \"1.234\" has "
+                  "q.yaml:10:35: questions[0].choices[1].value: \"1.234\" has "
                   "more than two decimal places\n"
-                  "q.yaml:11:14: questions[0].choices[1].id: duplicate "
+                  "q.yaml:10:14: questions[0].choices[1].id: duplicate "
                   "choice id \"a\"\n"
-                  "q.yaml:12:9: questions[0].choices[2]: missing key "
+                  "q.yaml:11:9: questions[0].choices[2]: missing key "
                   "\"value\"\n");
     expect_errors(HEAD "  - {id: q1, type: likert, text: x, labels: [a, b]}\n",
-                  "q.yaml:5:46: questions[0].labels: needs exactly 5 "
+                  "q.yaml:5:45: questions[0].labels: needs exactly 5 "
                   "labels, not 2\n");
 }
 
