@@ -30,6 +30,7 @@
 #define WEB_THROTTLE_WINDOW (15 * 60)         /* ... lock for this long */
 #define WEB_SESSIONS_MAX 4096
 #define WEB_STORE_CACHE_KIB 2048              /* SQLite page cache per thread */
+#define WEB_SURVEY_BODY_CAP ((size_t)64 << 10) /* a questionnaire answer */
 
 /* ---- HTML escapers (web_html.c): one per context ------------------- */
 
@@ -175,6 +176,12 @@ void web_error_json(web_req *r, unsigned status, const char *code);
  * plain field of a multipart one (malloc'd, caller frees), or NULL when
  * absent or malformed. */
 char *web_form_get(web_req *r, const char *name);
+/* Every value of an urlencoded field (a repeated one: a multiple
+ * choice), decoded, in order, into vals (each malloc'd, caller frees; a
+ * malformed one is NULL).  Returns how many, or max + 1 when there are
+ * more than max (vals then holds max of them). */
+size_t web_form_values(web_req *r, const char *name, char **vals,
+                       size_t max);
 /* The first uploaded file field named name of a multipart body (NULL
  * when absent or not multipart); borrowed from the request. */
 const web_field *web_form_file(web_req *r, const char *name);
@@ -325,6 +332,14 @@ bool web_reports_year_route(web_req *r, const web_year *y, int n,
 /* GET /compare?years=A,B and /units/U/history; true when the path was
  * one. */
 bool web_reports_route(web_req *r, int n, const char *const *seg);
+
+/* Questionnaires (web_survey.c): the public answer form under /q/ and
+ * the rounds, codes and tallies under /surveys.  web_survey_public: is
+ * url the public form (no login, no CSRF token: the code is the
+ * credential; small body cap)?  web_survey_route: true when it handled
+ * the request. */
+bool web_survey_public(const char *url);
+bool web_survey_route(web_req *r);
 
 /* Static files (web_static.c). */
 bool web_static_route(web_req *r);

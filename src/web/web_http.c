@@ -148,6 +148,7 @@ static const char *status_title(unsigned status)
     case 401: return "请先登录";
     case 403: return "无权访问";
     case 404: return "页面不存在";
+    case 410: return "链接已失效";
     case 405: return "不支持的请求方法";
     case 409: return "数据已被他人修改";
     case 413: return "提交的内容过大";
@@ -308,6 +309,33 @@ char *web_form_get(web_req *r, const char *name)
     return NULL;
 }
 
+size_t web_form_values(web_req *r, const char *name, char **vals,
+                       size_t max)
+{
+    const char *p = kh_buf_str(&r->body);
+    size_t nl = strlen(name), n = 0;
+    while (*p && !r->pp) {
+        const char *amp = strchr(p, '&');
+        size_t len = amp ? (size_t)(amp - p) : strlen(p);
+        const char *eq = memchr(p, '=', len);
+        if (eq && (size_t)(eq - p) == nl && memcmp(p, name, nl) == 0) {
+            if (n == max)
+                return max + 1;
+            size_t vl = len - nl - 1;
+            char *v = malloc(vl + 1);
+            if (!v || !decode(eq + 1, vl, true, v)) {
+                free(v);
+                v = NULL;
+            }
+            vals[n++] = v;
+        }
+        p += len;
+        if (*p == '&')
+            p++;
+    }
+    return n;
+}
+
 /* ---- the gate in front of every handler ---------------------------- */
 
 static bool unsafe_method(const char *m)
@@ -364,8 +392,11 @@ static void dispatch(web_req *r)
         return;
     }
     if (unsafe_method(r->method)) {
+        /* The questionnaire's answer form needs no login (its code is
+         * the credential); it is same-origin checked like the rest. */
         bool login = strcmp(r->url, "/api/v1/login") == 0 ||
-                     strcmp(r->url, "/login") == 0;
+                     strcmp(r->url, "/login") == 0 ||
+                     web_survey_public(r->url);
         if (foreign_origin(r)) {
             web_audit_refusal(r, "cross-site request");
             if (is_api(r))
@@ -401,7 +432,7 @@ static void dispatch(web_req *r)
     if (is_api(r)) {
         if (!web_api_route(r))
             web_error_json(r, 404, "not_found");
-    } else if (!web_pages_route(r)) {
+    } else if (!web_survey_route(r) && !web_pages_route(r)) {
         web_error_page(r, 404, NULL);
     }
 }
@@ -717,7 +748,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         r->conn = conn;
         r->method = method;
         r->url = url;
-        size_t cap = web_upload_url(url) ? WEB_UPLOAD_CAP : WEB_BODY_CAP;
+        size_t cap = web_upload_url(url)    ? WEB_UPLOAD_CAP
+                     : web_survey_public(url) ? WEB_SURVEY_BODY_CAP
+                                              : WEB_BODY_CAP;
         kh_buf_init(&r->body, cap);
         kh_buf_init(&r->out, 0);
         kh_buf_init(&r->cookie, 1024);
