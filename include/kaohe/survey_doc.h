@@ -26,11 +26,16 @@ void kh_survey_link(const char *base, const char *code, kh_buf *out);
  * (text too long for a QR code). */
 kh_status kh_qr_svg(const char *text, unsigned mm, kh_buf *out);
 /* The whole printable page: title (the questionnaire's), unit name,
- * audience, and one slip per code.  Everything shown is escaped. */
+ * audience, and one slip per code.  Everything shown is escaped.  The
+ * style sheet is inline, or linked from css_href when not NULL (a server
+ * whose Content-Security-Policy forbids inline styles). */
 kh_status kh_survey_slips_html(const char *title, const char *unit,
                                const char *audience, const char *base,
+                               const char *css_href,
                                const char *const *codes, size_t n,
                                kh_buf *out);
+/* The slips' style sheet (static text). */
+const char *kh_survey_slips_css(void);
 /* The same as CSV: a header "code,link", then one line per code. */
 kh_status kh_survey_codes_csv(const char *base, const char *const *codes,
                               size_t n, kh_buf *out);

@@ -42,17 +42,21 @@ kh_status kh_qr_svg(const char *text, unsigned mm, kh_buf *out)
 }
 
 static const char style[] =
-    "<style>\n"
     "@page{size:A4;margin:10mm}\n"
-    "body{font-family:'WenQuanYi Micro Hei',sans-serif;margin:0}\n"
+    "body{font-family:'WenQuanYi Micro Hei',sans-serif;margin:0;"
+    "background:#fff;font-size:11pt}\n"
     ".page{display:grid;grid-template-columns:1fr 1fr;gap:0;"
     "page-break-after:always}\n"
     ".slip{border:1px dashed #888;padding:4mm;height:62mm;"
     "box-sizing:border-box;display:flex;gap:3mm;align-items:center}\n"
     ".slip h2{font-size:11pt;margin:0 0 2mm}\n"
     ".slip p{font-size:9pt;margin:1mm 0;word-break:break-all}\n"
-    ".code{font-family:monospace;font-size:11pt;letter-spacing:1px}\n"
-    "</style>\n";
+    ".code{font-family:monospace;font-size:11pt;letter-spacing:1px}\n";
+
+const char *kh_survey_slips_css(void)
+{
+    return style;
+}
 
 static kh_status slip(const char *title, const char *unit,
                       const char *audience, const char *base,
@@ -80,13 +84,21 @@ static kh_status slip(const char *title, const char *unit,
 
 kh_status kh_survey_slips_html(const char *title, const char *unit,
                                const char *audience, const char *base,
+                               const char *css_href,
                                const char *const *codes, size_t n,
                                kh_buf *out)
 {
     kh_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head>"
                 "<meta charset=\"utf-8\"><title>问卷答题码 ");
     kh_html_text(out, unit);
-    kh_buf_printf(out, "</title>\n%s</head><body>\n", style);
+    if (css_href) {
+        kh_buf_puts(out, "</title>\n<link rel=\"stylesheet\" href=\"");
+        kh_html_attr(out, css_href);
+        kh_buf_puts(out, "\"></head><body>\n");
+    } else {
+        kh_buf_printf(out, "</title>\n<style>\n%s</style>\n</head><body>\n",
+                      style);
+    }
     kh_status st = KH_OK;
     for (size_t i = 0; st == KH_OK && i < n; i++) {
         if (i % KH_SLIPS_PER_PAGE == 0)

@@ -243,7 +243,7 @@ static kh_status do_codes(kh_cli_ctx *c, const args *a, kh_buf *b)
         if (st == KH_OK) {
             const char *title = kh_buf_str(&t);
             st = kh_survey_slips_html(title, x.name ? x.name : a->units[0],
-                                      title + strlen(title) + 1, base, cc,
+                                      title + strlen(title) + 1, base, NULL, cc,
                                       (size_t)a->count, b);
         }
         free(x.name);

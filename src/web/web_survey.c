@@ -9,6 +9,7 @@
  *   GET  /q/CODE            anyone (the code)       -            answer_get
  *   POST /q/CODE            anyone (the code)       64 KiB       answer_post
  *   GET  /q/thanks          anyone                  -            thanks_page
+ *   GET  /q/survey.css      anyone                  -            style_get
  *   GET  /surveys           admin auditor inspector -            rounds_page
  *   POST /surveys           admin (CSRF)            1 MiB        round_open
  *   GET  /surveys/R         admin auditor inspector -            round_page
@@ -45,8 +46,9 @@ bool web_survey_public(const char *url)
 
 /* ---- the answer form ------------------------------------------------ */
 
+/* Served as /q/survey.css (the server's Content-Security-Policy allows
+ * no inline styles), with the slips' sheet after it. */
 static const char q_style[] =
-    "<style>\n"
     "*{box-sizing:border-box}\n"
     "body{margin:0;font-family:'WenQuanYi Micro Hei',sans-serif;"
     "font-size:17px;line-height:1.5;color:#222;background:#f6f6f6}\n"
@@ -70,8 +72,15 @@ static const char q_style[] =
     ".msg{padding:10px;border-radius:6px}\n"
     ".msg.error{background:#fde8e8;color:#b0151e}\n"
     "button{width:100%;min-height:48px;font-size:18px;background:#b0151e;"
-    "color:#fff;border:0;border-radius:8px;margin:8px 0 24px}\n"
-    "</style>\n";
+    "color:#fff;border:0;border-radius:8px;margin:8px 0 24px}\n";
+
+static void style_get(web_req *r)
+{
+    r->status = 200;
+    r->ctype = "text/css; charset=utf-8";
+    kh_buf_puts(&r->out, q_style);
+    kh_buf_puts(&r->out, kh_survey_slips_css());
+}
 
 static void q_begin(kh_buf *o, const char *title)
 {
@@ -79,8 +88,8 @@ static void q_begin(kh_buf *o, const char *title)
                    "charset=\"utf-8\"><meta name=\"viewport\" content=\""
                    "width=device-width, initial-scale=1\"><title>");
     kh_html_text(o, title);
-    kh_buf_printf(o, "</title>\n%s</head><body><main class=\"q\">\n<h1>",
-                  q_style);
+    kh_buf_puts(o, "</title>\n<link rel=\"stylesheet\" href=\"/q/survey.css"
+                   "\"></head><body><main class=\"q\">\n<h1>");
     kh_html_text(o, title);
     kh_buf_puts(o, "</h1>\n");
 }
@@ -373,6 +382,8 @@ static bool public_route(web_req *r, int n, const char *const *seg)
     bool post = !strcmp(r->method, "POST");
     if (n == 2 && !strcmp(seg[1], "thanks") && get)
         thanks_page(r);
+    else if (n == 2 && !strcmp(seg[1], "survey.css") && get)
+        style_get(r);
     else if (n == 2 && get)
         answer_get(r, seg[1]);
     else if (n == 2 && post)
@@ -657,6 +668,29 @@ static void round_close(web_req *r, int64_t round)
 }
 
 
+typedef struct name_ctx {
+    const char *unit;
+    char *name;
+} name_ctx;
+
+static kh_status name_row(void *ctx, const kh_code_count *c)
+{
+    name_ctx *x = ctx;
+    if (!x->name && !strcmp(c->unit, x->unit) && !(x->name = strdup(c->name)))
+        return KH_ENOMEM;
+    return KH_OK;
+}
+
+/* The name of a unit of the round (*out malloc'd, NULL if not found). */
+static kh_status unit_name(web_req *r, int64_t round, const char *unit,
+                           char **out, kh_err *e)
+{
+    name_ctx x = {.unit = unit};
+    kh_status st = kh_store_code_counts(r->store, round, name_row, &x, e);
+    *out = x.name;
+    return st;
+}
+
 /* POST .../codes: makes the codes and answers with the printable slips
  * (shown once: they are not stored). */
 static void codes_post(web_req *r, int64_t round)
@@ -674,8 +708,11 @@ static void codes_post(web_req *r, int64_t round)
         st = kh_store_codes_create(r->store, r->sess.user, round,
                                    unit ? unit : "", (size_t)n, e, &codes);
     round_ctx x = {.r = r};
+    char *name = NULL;
     if (st == KH_OK)
         st = kh_store_round_get(r->store, round, keep_info, &x, e);
+    if (st == KH_OK)
+        st = unit_name(r, round, unit, &name, e);
     if (st == KH_OK) {
         char base[300];
         const char *host = web_header(r, "Host");
@@ -685,7 +722,9 @@ static void codes_post(web_req *r, int64_t round)
         kh_buf_reset(&r->out);
         r->status = 200;
         r->ctype = "text/html; charset=utf-8";
-        st = kh_survey_slips_html(x.title, unit, x.audience, base,
+        st = kh_survey_slips_html(x.title, name ? name : unit, x.audience,
+                                  base,
+                                  "/q/survey.css",
                                   (const char *const *)codes, (size_t)n,
                                   &r->out);
         if (st != KH_OK)
@@ -701,6 +740,7 @@ static void codes_post(web_req *r, int64_t round)
     free(x.title);
     free(x.audience);
     kh_err_free(e);
+    free(name);
     free(unit);
     free(count);
 }
@@ -713,10 +753,12 @@ static void tally_chart(kh_buf *o, const kh_tally *t, size_t u, size_t qi)
 {
     const kh_questionnaire *q = kh_tally_questionnaire(t);
     size_t nc = kh_question_choices(q, qi);
-    const unsigned row = 24, label = 150, width = 340;
-    kh_buf_printf(o, "<svg class=\"chart\" viewBox=\"0 0 %u %zu\" role=\"img\""
-                  " aria-label=\"各选项百分比\" style=\"max-width:100%%\">",
-                  width, (size_t)row * nc + 6);
+    const unsigned row = 24, label = 200, width = 520;
+    /* Drawn at its own size (kaohe.css shrinks it on a phone). */
+    kh_buf_printf(o, "<svg class=\"chart\" width=\"%u\" height=\"%zu\" "
+                  "viewBox=\"0 0 %u %zu\" role=\"img\" aria-label=\""
+                  "各选项百分比\">", width, (size_t)row * nc + 6, width,
+                  (size_t)row * nc + 6);
     for (size_t c = 0; c < nc; c++) {
         kh_cp p = kh_tally_percent(t, u, qi, c);
         long w = (long)((int64_t)(width - label - 70) * p / 10000);
