@@ -31,14 +31,37 @@ static const char *const type_names[] = {"single", "multiple", "likert",
 
 /* ---- helpers (the rubric loader's conventions) ------------------------ */
 
-static void sub_key(char *out, const char *parent, const char *key)
+/* Appends s to out[0..*n), cutting at PATHSZ - 1 bytes. */
+static void path_add(char *out, size_t *n, const char *s)
 {
-    snprintf(out, PATHSZ, "%s%s%s", parent, parent[0] ? "." : "", key);
+    size_t k = strlen(s);
+    if (k > PATHSZ - 1 - *n)
+        k = PATHSZ - 1 - *n;
+    memcpy(out + *n, s, k);
+    *n += k;
+    out[*n] = '\0';
 }
 
+/* out = parent.key (key alone at the root); out may not alias parent. */
+static void sub_key(char *out, const char *parent, const char *key)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    path_add(out, &n, parent);
+    if (parent[0])
+        path_add(out, &n, ".");
+    path_add(out, &n, key);
+}
+
+/* out = parent[i]. */
 static void sub_idx(char *out, const char *parent, size_t i)
 {
-    snprintf(out, PATHSZ, "%s[%zu]", parent, i);
+    char num[32];
+    size_t n = 0;
+    snprintf(num, sizeof num, "[%zu]", i);
+    out[0] = '\0';
+    path_add(out, &n, parent);
+    path_add(out, &n, num);
 }
 
 static void err(ld *L, const kh_node *n, const char *path, const char *fmt,
