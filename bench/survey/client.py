@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """bench/survey/client.py - a load client for bench/survey/run.sh.
 
-    client.py post HOST PORT CODES_FILE BODY CONNS   each code POSTed once
-    client.py get  HOST PORT PATH COUNT CONNS        the reference: GETs
+    client.py post HOST PORT CODES_FILE BODY CONNS [RATE]  each code once
+    client.py get  HOST PORT PATH COUNT CONNS [RATE]       the reference
+
+RATE (requests per second, default 0 = as fast as possible) paces the
+requests: request k is not sent before k / RATE seconds have passed.
 
 CONNS threads, each with its own keep-alive connection, take work from a
 shared queue; prints one JSON line: requests, seconds, rate, p50/p99 (ms)
@@ -17,10 +20,10 @@ import threading
 import time
 
 
-def run(host, port, jobs, conns, make):
+def run(host, port, jobs, conns, make, rate=0.0):
     q = queue.Queue()
-    for j in jobs:
-        q.put(j)
+    for k, j in enumerate(jobs):
+        q.put((k, j))
     lat, status, lock = [], {}, threading.Lock()
 
     def worker():
@@ -28,9 +31,13 @@ def run(host, port, jobs, conns, make):
         mine, codes = [], {}
         while True:
             try:
-                j = q.get_nowait()
+                k, j = q.get_nowait()
             except queue.Empty:
                 break
+            if rate:
+                wait = start + k / rate - time.perf_counter()
+                if wait > 0:
+                    time.sleep(wait)
             method, path, body, headers = make(j)
             t0 = time.perf_counter()
             try:
@@ -52,7 +59,7 @@ def run(host, port, jobs, conns, make):
                 status[str(k)] = status.get(str(k), 0) + v
 
     threads = [threading.Thread(target=worker) for _ in range(conns)]
-    t0 = time.perf_counter()
+    start = t0 = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
@@ -74,12 +81,14 @@ def main():
         body = sys.argv[5].encode()
         hdr = {"Content-Type": "application/x-www-form-urlencoded",
                "Content-Length": str(len(body))}
+        rate = float(sys.argv[7]) if len(sys.argv) > 7 else 0.0
         res = run(host, port, codes, int(sys.argv[6]),
-                  lambda c: ("POST", "/q/" + c, body, hdr))
+                  lambda c: ("POST", "/q/" + c, body, hdr), rate)
     else:
         path, n = sys.argv[4], int(sys.argv[5])
+        rate = float(sys.argv[7]) if len(sys.argv) > 7 else 0.0
         res = run(host, port, range(n), int(sys.argv[6]),
-                  lambda _: ("GET", path, None, {}))
+                  lambda _: ("GET", path, None, {}), rate)
     print(json.dumps(res))
 
 
