@@ -93,7 +93,9 @@ static bool parse_num(const char *cmd, const char *opt, const char *s,
 /* --unit a,b --unit c: the ids point into argv (split in place). */
 static void add_units(args *a, char *s)
 {
-    for (char *tok = strtok(s, ","); tok; tok = strtok(NULL, ",")) {
+    char *save = NULL;
+    for (char *tok = strtok_r(s, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
         if (a->nunits == sizeof a->units / sizeof a->units[0]) {
             a->bad_units = true;
             return;

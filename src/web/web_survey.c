@@ -16,9 +16,11 @@
  *   POST /surveys/R/close   admin (CSRF)            1 MiB        round_close
  *   POST /surveys/R/codes   admin (CSRF)            1 MiB        codes_post
  *   GET  /surveys/R/tally   admin auditor inspector -            tally_page
+ *   GET  /surveys/R/tally.xlsx  admin auditor       -            tally_xlsx
  * Unit users get 403 on every /surveys page.  Inspectors see only the
  * units of the round assigned to them (with free text); auditors see
- * every unit without free text; admin sees all.
+ * every unit without free text; admin sees all.  The workbook holds
+ * every unit, so inspectors read the page only.
  *
  * The answer form is for a phone first (375 px, touch targets of 44 px,
  * no horizontal scrolling) and needs no JavaScript.  Rate limits (the
@@ -532,8 +534,9 @@ static void round_open(web_req *r)
         kh_err_at(e, 0, 0, "最少答卷数", "请填写 1 到 %d 之间的整数",
                   KH_SURVEY_MIN_MAX);
     sp.min_responses = (unsigned)(min > 0 ? min : 5);
-    for (char *t = f[3] ? strtok(f[3], ",， ") : NULL;
-         t && sp.nunits < KH_SURVEY_UNITS_MAX; t = strtok(NULL, ",， "))
+    char *save = NULL;   /* strtok_r: the server is multi-threaded */
+    for (char *t = f[3] ? strtok_r(f[3], ", ", &save) : NULL;
+         t && sp.nunits < KH_SURVEY_UNITS_MAX; t = strtok_r(NULL, ", ", &save))
         units[sp.nunits++] = t;
     int64_t id = 0;
     kh_status st = kh_err_count(e) ? KH_EINVAL
@@ -636,9 +639,13 @@ static void round_page(web_req *r, int64_t round)
                       x.info.year, x.info.min_responses);
         round_state(o, &x.info);
         kh_buf_printf(o, "</p><p><a id=\"link-tally\" href=\"/surveys/%"
-                      PRId64 "/tally\">统计结果</a></p>\n<table id=\"codes\">"
-                      "<tr><th>单位</th><th>答题码</th><th>已用</th><th>未用"
-                      "</th><th>纸质答卷</th></tr>\n", round);
+                      PRId64 "/tally\">统计结果</a>", round);
+        if (r->sess.role != KH_ROLE_INSPECTOR)
+            kh_buf_printf(o, " · <a id=\"link-tally-xlsx\" href=\"/surveys/%"
+                          PRId64 "/tally.xlsx\">下载 Excel</a>", round);
+        kh_buf_puts(o, "</p>\n<table id=\"codes\">"
+                       "<tr><th>单位</th><th>答题码</th><th>已用</th><th>未用"
+                       "</th><th>纸质答卷</th></tr>\n");
         kh_err *e = kh_err_new();
         kh_status st = e ? kh_store_code_counts(r->store, round, code_row,
                                                 &x, e)
@@ -864,6 +871,39 @@ static void tally_page(web_req *r, int64_t round)
     assigned_free(&as);
 }
 
+/* The tally as a workbook: admin with the free text, auditor without. */
+static void tally_xlsx(web_req *r, int64_t round)
+{
+    if (r->sess.role == KH_ROLE_INSPECTOR) {
+        web_refuse_page(r, "survey workbook: inspector");
+        return;
+    }
+    kh_questionnaire *q = NULL;
+    kh_tally *t = NULL;
+    kh_err *e = kh_err_new();
+    kh_status st = e ? kh_store_round_tally(r->store, round, e, &q, &t)
+                     : KH_ENOMEM;
+    if (st == KH_OK)
+        st = kh_tally_xlsx(t, r->sess.role == KH_ROLE_ADMIN, &r->out, e);
+    kh_tally_free(t);
+    kh_questionnaire_free(q);
+    kh_err_free(e);
+    if (st != KH_OK) {
+        kh_buf_reset(&r->out);
+        web_error_page(r, st == KH_ENOTFOUND ? 404 : 500, NULL);
+        return;
+    }
+    r->status = 200;
+    r->ctype = "application/vnd.openxmlformats-officedocument."
+               "spreadsheetml.sheet";
+    kh_buf d;
+    kh_buf_init(&d, 0);
+    kh_buf_printf(&d, "attachment; filename=\"survey-%" PRId64 ".xlsx\"",
+                  round);
+    r->disposition = kh_buf_take(&d, NULL);
+    kh_buf_free(&d);
+}
+
 /* ---- dispatch ----------------------------------------------------------- */
 
 static bool admin_route(web_req *r, int n, const char *const *seg)
@@ -900,6 +940,8 @@ static bool admin_route(web_req *r, int n, const char *const *seg)
         round_page(r, round);
     else if (n == 3 && get && !strcmp(seg[2], "tally"))
         tally_page(r, round);
+    else if (n == 3 && get && !strcmp(seg[2], "tally.xlsx"))
+        tally_xlsx(r, round);
     else if (n == 3 && post && !strcmp(seg[2], "close"))
         round_close(r, round);
     else if (n == 3 && post && !strcmp(seg[2], "codes"))

@@ -141,6 +141,15 @@ s=$(req -b "$T/insp2.jar" "$B/surveys/1/tally"); expect 200 "$s" "other inspecto
 hasnt 'id="tally-jd"' "other inspector"
 s=$(req -b "$T/aud1.jar" "$B/surveys/1/tally"); expect 200 "$s" "auditor tally"
 has 'id="tally-jd"' "auditor tally"; hasnt 'id="texts-jd-q8"' "auditor free text"
+# the workbook: admin with free text, auditor without, inspector refused
+s=$(req -b "$T/admin1.jar" "$B/surveys/1/tally.xlsx"); expect 200 "$s" "admin xlsx"
+python3 -c 'import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); sys.exit(0 if b"alert(1)" in z.read("xl/sharedStrings.xml") else 1)' "$T/body" ||
+    fail "admin xlsx has the free text"
+s=$(req -b "$T/aud1.jar" "$B/surveys/1/tally.xlsx"); expect 200 "$s" "auditor xlsx"
+python3 -c 'import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); sys.exit(1 if b"alert(1)" in z.read("xl/sharedStrings.xml") else 0)' "$T/body" ||
+    fail "auditor xlsx without free text"
+s=$(req -b "$T/insp1.jar" "$B/surveys/1/tally.xlsx"); expect 403 "$s" "inspector xlsx"
+s=$(req -b "$T/jd1.jar" "$B/surveys/1/tally.xlsx"); expect 403 "$s" "unit xlsx"
 # only admin changes: inspector POST refused
 s=$(req -b "$T/insp1.jar" --data "csrf=$(cat "$T/insp1.csrf")&unit=jd&count=3" "$B/surveys/1/codes")
 expect 403 "$s" "inspector codes"
