@@ -67,6 +67,13 @@ size_t kh_tally_count(const kh_tally *t, size_t u, size_t qi, size_t c);
 kh_cp kh_tally_percent(const kh_tally *t, size_t u, size_t qi, size_t c);
 /* False when the question has no mean (multiple, text) or no answers. */
 bool kh_tally_mean(const kh_tally *t, size_t u, size_t qi, kh_cp *out);
+/* A figure of question qi for a rubric source (kaohe/rubric.h): "mean",
+ * "percent_top1" or "percent_top2" (the percent of those who answered
+ * that chose the one or two choices of highest value; single choice and
+ * Likert only).  False when the unit is suppressed, nobody answered or
+ * the question has no such figure. */
+bool kh_tally_figure(const kh_tally *t, size_t u, size_t qi,
+                     const char *figure, kh_cp *out);
 /* Free-text answers of question qi, in the order added (borrowed). */
 size_t kh_tally_texts(const kh_tally *t, size_t u, size_t qi);
 const char *kh_tally_text(const kh_tally *t, size_t u, size_t qi, size_t k);

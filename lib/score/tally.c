@@ -263,3 +263,40 @@ const char *kh_tally_text(const kh_tally *t, size_t u, size_t qi, size_t k)
 {
     return t->units[u].qs[qi].texts[k];
 }
+
+/* Count of the k choices of highest value (ties: the earlier choice). */
+static size_t top_count(const kh_tally *t, size_t u, size_t qi, size_t k)
+{
+    size_t nc = kh_question_choices(t->q, qi), sum = 0;
+    bool taken[KH_Q_MAX_CHOICES] = {false};
+    for (size_t n = 0; n < k && n < nc; n++) {
+        size_t best = nc;
+        for (size_t c = 0; c < nc; c++)
+            if (!taken[c] && (best == nc ||
+                              kh_question_choice_value(t->q, qi, c) >
+                                  kh_question_choice_value(t->q, qi, best)))
+                best = c;
+        taken[best] = true;
+        sum += t->units[u].qs[qi].counts[best];
+    }
+    return sum;
+}
+
+bool kh_tally_figure(const kh_tally *t, size_t u, size_t qi,
+                     const char *figure, kh_cp *out)
+{
+    const tq *x = &t->units[u].qs[qi];
+    kh_q_type ty = kh_question_type(t->q, qi);
+    if (kh_tally_suppressed(t, u) || !x->answered)
+        return false;
+    if (strcmp(figure, "mean") == 0)
+        return kh_tally_mean(t, u, qi, out);
+    size_t k = strcmp(figure, "percent_top1") == 0   ? 1
+               : strcmp(figure, "percent_top2") == 0 ? 2
+                                                      : 0;
+    if (k == 0 || (ty != KH_Q_SINGLE && ty != KH_Q_LIKERT))
+        return false;
+    *out = kh_num_muldiv_round((int64_t)top_count(t, u, qi, k), 10000,
+                               (int64_t)x->answered);
+    return true;
+}

@@ -142,9 +142,9 @@ int kh_cmd_questionnaire(int argc, char **argv)
         return check_show(argc - 1, argv + 1, true);
     if (!strcmp(sub, "import") || !strcmp(sub, "round") ||
         !strcmp(sub, "codes") || !strcmp(sub, "import-responses") ||
-        !strcmp(sub, "tally"))
+        !strcmp(sub, "tally") || !strcmp(sub, "suggest"))
         return kh_cmd_questionnaire_store(argc - 1, argv + 1);
     return kh_cli_usage_error("questionnaire", "unknown command '%s' "
                               "(expected check, show, import, round, codes, "
-                              "import-responses or tally)", sub);
+                              "import-responses, tally or suggest)", sub);
 }

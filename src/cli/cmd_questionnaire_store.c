@@ -35,6 +35,7 @@ void kh_questionnaire_store_help(void)
         "       kaohe questionnaire import-responses FILE --round ROUND\n"
         "       kaohe questionnaire tally --round ROUND\n"
         "             [--format table|json|csv|xlsx] [-o FILE]\n"
+        "       kaohe questionnaire suggest --round ROUND\n"
         "\n"
         "  import            store FILE as a version (id + SHA-256); the\n"
         "                    same text again changes nothing\n"
@@ -55,7 +56,10 @@ void kh_questionnaire_store_help(void)
         "                    none\n"
         "  tally             counts, percentages and means per unit and\n"
         "                    question; free text listed; units with fewer\n"
-        "                    responses than the minimum are not shown\n");
+        "                    responses than the minimum are not shown\n"
+        "  suggest           per unit, the judgements the year's rubric\n"
+        "                    takes from this questionnaire (`source:`):\n"
+        "                    the figure and the value its bands give\n");
 }
 
 enum {
@@ -297,6 +301,86 @@ static kh_status do_tally(kh_cli_ctx *c, const args *a, kh_buf *b)
     return st;
 }
 
+/* ---- suggested judgements from a rubric's `source:` ----------------- */
+
+typedef struct round_year {
+    int year;
+    char qid[128];
+} round_year;
+
+static kh_status keep_year(void *ctx, const kh_round_info *ri)
+{
+    round_year *x = ctx;
+    const char *at = strchr(ri->questionnaire, '@');
+    x->year = ri->year;
+    snprintf(x->qid, sizeof x->qid, "%.*s", (int)(at - ri->questionnaire),
+             ri->questionnaire);
+    return KH_OK;
+}
+
+static kh_status keep_rubric(void *ctx, const kh_year_info *y)
+{
+    char **ref = ctx;
+    return (*ref = strdup(y->rubric)) ? KH_OK : KH_ENOMEM;
+}
+
+/* One unit's suggestions: every judgement whose source is this
+ * questionnaire. */
+static void suggest_unit(const kh_rubric *rb, const kh_tally *t, size_t u,
+                         const char *qid, kh_buf *b)
+{
+    const kh_questionnaire *q = kh_tally_questionnaire(t);
+    for (size_t i = 0; i < kh_rubric_item_count(rb); i++)
+        for (size_t sl = 0; sl < kh_rubric_item_slots(rb, i); sl++) {
+            const kh_term *term = kh_rubric_item_slot(rb, i, sl);
+            const kh_source *src = kh_term_source(term);
+            if (!src || strcmp(src->questionnaire, qid) != 0)
+                continue;
+            kh_buf_printf(b, "%s %s  %s %s  ", kh_tally_unit_id(t, u),
+                          kh_tally_unit_name(t, u), kh_rubric_item_id(rb, i),
+                          kh_term_input(term));
+            int qi = kh_questionnaire_find(q, src->question);
+            kh_cp fig = 0, val = 0;
+            char a[KH_NUM_BUFSZ], v[KH_NUM_BUFSZ];
+            if (qi < 0)
+                kh_buf_printf(b, "问卷中没有题目 %s\n", src->question);
+            else if (!kh_tally_figure(t, u, (size_t)qi, src->figure, &fig))
+                kh_buf_puts(b, "无建议（答卷不足或无人作答）\n");
+            else if (!kh_source_value(src, fig, &val))
+                kh_buf_printf(b, "无建议（%s %s = %s，低于所有档次）\n",
+                              src->question, src->figure,
+                              (kh_num_format2(fig, a), a));
+            else
+                kh_buf_printf(b, "建议 %s（%s %s = %s）\n",
+                              (kh_num_format(val, v), v), src->question,
+                              src->figure, (kh_num_format2(fig, a), a));
+        }
+}
+
+static kh_status do_suggest(kh_cli_ctx *c, const args *a, kh_buf *b)
+{
+    round_year ry = {0};
+    char *ref = NULL;
+    kh_rubric *rb = NULL;
+    kh_questionnaire *q = NULL;
+    kh_tally *t = NULL;
+    kh_status st = kh_store_round_get(c->store, a->round, keep_year, &ry,
+                                      c->e);
+    if (st == KH_OK)
+        st = kh_store_year_each(c->store, ry.year, keep_rubric, &ref, c->e);
+    if (st == KH_OK)
+        st = kh_store_rubric_load(c->store, ref, c->e, &rb, NULL);
+    if (st == KH_OK)
+        st = kh_store_round_tally(c->store, a->round, c->e, &q, &t);
+    for (size_t u = 0; st == KH_OK && u < kh_tally_units(t); u++)
+        suggest_unit(rb, t, u, ry.qid, b);
+    kh_tally_free(t);
+    kh_questionnaire_free(q);
+    kh_rubric_free(rb);
+    free(ref);
+    return st == KH_OK ? kh_buf_status(b) : st;
+}
+
 /* ---- the command line ------------------------------------------------ */
 
 static const struct option opts[] = {
@@ -340,7 +424,8 @@ static int need(const char *cmd, const char *sub, const char *sub2,
         return kh_cli_usage_error(cmd, "needs --year, --questionnaire, "
                                   "--audience and --unit");
     bool round_opt = !strcmp(sub, "codes") || !strcmp(sub, "tally") ||
-                     !strcmp(sub, "import-responses");
+                     !strcmp(sub, "import-responses") ||
+                     !strcmp(sub, "suggest");
     if (round_opt && !a->round)
         return kh_cli_usage_error(cmd, "missing --round");
     if (!strcmp(sub, "codes") && (a->nunits != 1 || !a->count))
@@ -375,6 +460,8 @@ static kh_status dispatch(kh_cli_ctx *c, const char *sub, const char *sub2,
         return do_codes(c, a, b);
     if (!strcmp(sub, "import-responses"))
         return do_paper(c, pos[0], a, b);
+    if (!strcmp(sub, "suggest"))
+        return do_suggest(c, a, b);
     return do_tally(c, a, b);
 }
 

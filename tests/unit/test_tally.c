@@ -169,6 +169,33 @@ static void test_suppression_at_minimum(void **state)
     kh_buf_free(&b);
 }
 
+/* The figures a rubric source reads: the top-valued choices' percent. */
+static void test_figures(void **state)
+{
+    fx *f = *state;
+    size_t u = unit(f, "jd", 6), v = unit(f, "few", 6);
+    const char *l[] = {"{\"l\":\"5\",\"s\":\"c\"}", "{\"l\":\"4\",\"s\":\"a\"}",
+                       "{\"l\":\"3\",\"s\":\"b\"}"};
+    for (size_t i = 0; i < 3; i++)
+        add(f, u, l[i], false);
+    add(f, v, l[0], false);
+    kh_cp x;
+    /* Likert 5, 4, 3: top two (5 and 4) are 2 of 3. */
+    assert_true(kh_tally_figure(f->t, u, 2, "percent_top2", &x));
+    assert_int_equal(x, 6667);
+    assert_true(kh_tally_figure(f->t, u, 2, "percent_top1", &x));
+    assert_int_equal(x, 3333);
+    assert_true(kh_tally_figure(f->t, u, 2, "mean", &x));
+    assert_int_equal(x, 400);
+    /* Single choice: values a 1, b 2, c 4 - top two are c and b. */
+    assert_true(kh_tally_figure(f->t, u, 0, "percent_top2", &x));
+    assert_int_equal(x, 6667);
+    assert_false(kh_tally_figure(f->t, u, 1, "percent_top2", &x));
+    assert_false(kh_tally_figure(f->t, u, 2, "median", &x));
+    /* Suppressed (1 response, minimum 3): no figure at all. */
+    assert_false(kh_tally_figure(f->t, v, 2, "mean", &x));
+}
+
 static void test_bad_stored_answers(void **state)
 {
     fx *f = *state;
@@ -190,6 +217,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_suppression_at_minimum, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_figures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_stored_answers, setup,
                                         teardown),
     };
