@@ -844,15 +844,16 @@ static kh_status paper_row(kh_store *s, int64_t round,
     bool any = false;
     for (size_t qi = 0; qi < kh_questionnaire_count(q); qi++) {
         const char *vals[KH_Q_MAX_CHOICES + 1];
-        char cell[4096];
+        char *cell = NULL;   /* a multiple choice's copy, split in place */
         size_t n = 0;
         if (qcol[qi] >= 0) {
-            snprintf(cell, sizeof cell, "%s",
-                     kh_table_cell(t, row, (size_t)qcol[qi]));
-            if (kh_question_type(q, qi) == KH_Q_MULTIPLE)
+            const char *text = kh_table_cell(t, row, (size_t)qcol[qi]);
+            if (kh_question_type(q, qi) != KH_Q_MULTIPLE)
+                n = (vals[0] = text)[0] ? 1 : 0;
+            else if (!(cell = strdup(text)))
+                return kh_err_fail(e, KH_ENOMEM, "out of memory");
+            else
                 n = split_choices(cell, vals, KH_Q_MAX_CHOICES + 1);
-            else if ((vals[0] = cell)[0])
-                n = 1;
         }
         snprintf(place, sizeof place, "第 %u 行「%s」列", line,
                  kh_question_id(q, qi));
@@ -865,6 +866,7 @@ static kh_status paper_row(kh_store *s, int64_t round,
             json->len = mark;   /* drops the comma again */
         else
             any = true;
+        free(cell);
     }
     kh_buf_putc(json, '}');
     return kh_buf_status(json);

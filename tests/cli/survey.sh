@@ -47,6 +47,12 @@ grep -q '第 3 行「q1」列: 没有这个选项' "$T/err" || fail "bad paper: 
 [ "$(sqlite3 "$KAOHE_DB" 'SELECT COUNT(*) FROM q_response')" = 0 ] || fail "bad paper stored rows"
 [ "$(sqlite3 "$KAOHE_DB" 'SELECT COUNT(*) FROM audit')" = "$audits" ] || fail "bad paper audited"
 
+# text answers: 300 characters (q8's max_length) pass, 301 are refused
+python3 -c 'print("单位,q1,q2,q3,q4,q8\njd,5,4,a,5," + "好" * 301)' >"$T/long.csv"
+$K questionnaire import-responses "$T/long.csv" --round 1 >/dev/null 2>"$T/err" && fail "301 characters accepted"
+grep -q '第 2 行「q8」列: 不能超过 300 个字（现在 301 个）' "$T/err" || fail "long text: message ($(cat "$T/err"))"
+python3 -c 'print("单位,q1,q2,q3,q4,q8\njd,5,4,a,5," + "好" * 300)' >"$T/long.csv"
+$K questionnaire import-responses "$T/long.csv" --round 1 >/dev/null || fail "300 characters refused"
 printf '单位,q1,q2,q3,q4,q8\njd,5,4,a,5,=SUM(A1:A9)\n' >"$T/ok.csv"
 $K questionnaire import-responses "$T/ok.csv" --round 1 >/dev/null || fail "paper import"
 $K questionnaire tally --round 1 --format xlsx -o "$T/t.xlsx" || fail "xlsx tally"
