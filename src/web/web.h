@@ -340,6 +340,11 @@ bool web_reports_route(web_req *r, int n, const char *const *seg);
  * the request. */
 bool web_survey_public(const char *url);
 bool web_survey_route(web_req *r);
+/* On the inspection form: the judgement the year's questionnaire rounds
+ * suggest for term t of item (a rubric `source:`), with the figure behind
+ * it, appended to o (nothing when t has no source). */
+void web_survey_suggestion(web_req *r, int year, const char *unit,
+                           const char *item, const kh_term *t, kh_buf *o);
 
 /* Static files (web_static.c). */
 bool web_static_route(web_req *r);

@@ -26,9 +26,10 @@ DB=$T/t.db
 Q=questionnaires/ideology-2020-students.yaml
 {
     $K init --db "$DB" &&
-    $K rubric import rubrics/ideology-2020.yaml --db "$DB" &&
+    $K rubric import tests/data/questionnaire/rubric-source.yaml --db "$DB" &&
     $K year open 2025 --rubric ideology-2020 --db "$DB" &&
     $K units import examples/units-2025.csv --year 2025 --db "$DB" &&
+    $K year advance 2025 --db "$DB" && $K year advance 2025 --db "$DB" &&
     $K questionnaire import $Q --db "$DB" &&
     $K questionnaire round open --year 2025 --questionnaire ideology-2020-students \
         --audience 学生 --unit jd,xx --min 2 --db "$DB" &&
@@ -141,6 +142,10 @@ s=$(req -b "$T/insp2.jar" "$B/surveys/1/tally"); expect 200 "$s" "other inspecto
 hasnt 'id="tally-jd"' "other inspector"
 s=$(req -b "$T/aud1.jar" "$B/surveys/1/tally"); expect 200 "$s" "auditor tally"
 has 'id="tally-jd"' "auditor tally"; hasnt 'id="texts-jd-q8"' "auditor free text"
+# the inspection form shows the judgement the questionnaire suggests for
+# 4.1 (rubric source: q1 percent_top2; jd answered 5, 5, 5 -> 100 % -> 4)
+s=$(req -b "$T/insp1.jar" "$B/years/2025/units/jd/inspection"); expect 200 "$s" "inspection form"
+has 'id="suggest-4.1-rating">问卷建议：4（第 1 轮问卷 q1 选最高两项的占比 100%）' "suggestion on the form"
 # the workbook: admin with free text, auditor without, inspector refused
 s=$(req -b "$T/admin1.jar" "$B/surveys/1/tally.xlsx"); expect 200 "$s" "admin xlsx"
 python3 -c 'import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); sys.exit(0 if b"alert(1)" in z.read("xl/sharedStrings.xml") else 1)' "$T/body" ||
