@@ -8,7 +8,7 @@ PKGS="gcc make cmake pkg-config clang libclang-rt-14-dev
       libfyaml-dev libutf8proc-dev libcmocka-dev libzip-dev libexpat1-dev
       libsqlite3-dev libpq-dev postgresql-15 libsodium-dev sqlite3 libmicrohttpd-dev zlib1g-dev curl
       chromium fonts-wqy-microhei
-      libxlsxwriter-dev poppler-utils python3 python3-yaml
+      libxlsxwriter-dev poppler-utils python3 python3-yaml libqrencode-dev
       libcairo2-dev libpango1.0-dev fonts-arphic-uming
       python3-docx libreoffice-writer-nogui libreoffice-calc-nogui"
 # Documents (issue 14): cairo + pango draw the PDFs with AR PL UMing (a

@@ -43,6 +43,19 @@ typedef enum kh_level {
     KH_LEVEL_BRANCH
 } kh_level;
 
+/* A judgement's suggested value from a questionnaire figure (docs/
+ * SURVEY.md, "The rubric's source"): the first band whose threshold the
+ * figure reaches gives the value.  Owned by the rubric. */
+#define KH_SOURCE_BANDS_MAX 10
+typedef struct kh_source {
+    const char *questionnaire;  /* questionnaire id */
+    const char *question;       /* question id */
+    const char *figure;         /* "mean", "percent_top1", "percent_top2" */
+    size_t nbands;
+    kh_cp at[KH_SOURCE_BANDS_MAX];     /* thresholds, strictly falling */
+    kh_cp value[KH_SOURCE_BANDS_MAX];  /* the judgement for each */
+} kh_source;
+
 /* ---- loading ---- */
 
 /* Loads and validates a rubric file (YAML or JSON).  Every problem is
@@ -130,6 +143,10 @@ const char *kh_term_option_label(const kh_term *t, size_t o);
 kh_cp kh_term_option_points(const kh_term *t, size_t o);
 /* Index of the option with this id, or -1. */
 int kh_term_option_find(const kh_term *t, const char *id);
+/* The judgement's questionnaire source, or NULL. */
+const kh_source *kh_term_source(const kh_term *t);
+/* The value the bands give figure, or false when it reaches none. */
+bool kh_source_value(const kh_source *src, kh_cp figure, kh_cp *value);
 /* Roster (section 6): NULL when the term has none. */
 const char *kh_term_roster(const kh_term *t);
 kh_cp kh_term_roster_below(const kh_term *t);

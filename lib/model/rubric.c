@@ -403,7 +403,7 @@ static const char *const term_keys[][8] = {
     [KH_TERM_DEDUCT] = {"kind", "input", "label", "roster", "per", NULL},
     [KH_TERM_CHOICE] = {"kind", "input", "label", "roster", "options", NULL},
     [KH_TERM_JUDGEMENT] = {"kind", "input", "label", "roster", "points",
-                           "step", NULL},
+                           "step", "source", NULL},
     [KH_TERM_GROUP] = {"kind", "label", "max", "start", "terms", NULL},
 };
 static const char *const term_required[][4] = {
@@ -488,6 +488,90 @@ static kh_cp group_sum_reach(const kh_term *g)
 
 static void load_terms(ld *L, itemctx *ic, kh_term *g, const kh_node *seq,
                        const char *path, int depth);
+
+/* ---- a judgement's questionnaire source ------------------------------- */
+
+static const char *const source_keys[] = {"questionnaire", "question",
+                                          "figure", "bands", NULL};
+static const char *const source_figures[] = {"mean", "percent_top1",
+                                             "percent_top2", NULL};
+
+/* One band [threshold, value]: value within 0..points on the step. */
+static void load_band(ld *L, const kh_term *t, kh_source *src,
+                      const kh_node *b, const char *path)
+{
+    if (!expect_type(L, b, path, KH_NODE_SEQ))
+        return;
+    if (b->n != 2) {
+        err(L, b, path, "a band is two numbers [threshold, value], got %u",
+            (unsigned)b->n);
+        return;
+    }
+    char p[PATHSZ], a[KH_NUM_BUFSZ], c[KH_NUM_BUFSZ];
+    kh_cp at, v;
+    sub_idx(p, path, 0);
+    if (kh_node_cp(&b->u.kids[0], L->e, p, &at) != KH_OK) {
+        L->nbad++;
+        return;
+    }
+    sub_idx(p, path, 1);
+    if (kh_node_cp(&b->u.kids[1], L->e, p, &v) != KH_OK) {
+        L->nbad++;
+        return;
+    }
+    if (v < 0 || v > t->points || (t->step && v % t->step)) {
+        kh_num_format(v, a);
+        kh_num_format(t->points, c);
+        err(L, &b->u.kids[1], p, "value %s is not a judgement of this term "
+            "(0 to %s on its step)", a, c);
+    }
+    if (src->nbands && at >= src->at[src->nbands - 1]) {
+        sub_idx(p, path, 0);
+        kh_num_format(at, a);
+        err(L, &b->u.kids[0], p, "thresholds must fall from band to band, "
+            "not rise to %s", a);
+    }
+    src->at[src->nbands] = at;
+    src->value[src->nbands] = v;
+    src->nbands++;
+}
+
+static void load_source(ld *L, kh_term *t, const kh_node *m,
+                        const char *path)
+{
+    char p[PATHSZ];
+    if (!expect_type(L, m, path, KH_NODE_MAP))
+        return;
+    check_keys(L, m, path, source_keys, source_keys, "for a source");
+    kh_source *src = alloc(L, 1, sizeof *src);
+    if (!src)
+        return;
+    get_str(L, m, path, "questionnaire", true, &src->questionnaire);
+    get_str(L, m, path, "question", true, &src->question);
+    const kh_node *fn = get_str(L, m, path, "figure", true, &src->figure);
+    bool known = false;
+    for (const char *const *f = source_figures; fn && *f; f++)
+        known |= strcmp(*f, src->figure) == 0;
+    if (fn && !known) {
+        sub_key(p, path, "figure");
+        err(L, fn, p, "unknown figure %s (expected mean, percent_top1 or "
+            "percent_top2)", q(L, src->figure));
+    }
+    const kh_node *bs = get_seq(L, m, path, "bands", true);
+    if (bs && bs->n > KH_SOURCE_BANDS_MAX) {
+        sub_key(p, path, "bands");
+        err(L, bs, p, "at most %d bands, not %u", KH_SOURCE_BANDS_MAX,
+            (unsigned)bs->n);
+        bs = NULL;
+    }
+    for (uint32_t i = 0; bs && i < bs->n; i++) {
+        char pb[PATHSZ];
+        sub_key(p, path, "bands");
+        sub_idx(pb, p, i);
+        load_band(L, t, src, &bs->u.kids[i], pb);
+    }
+    t->source = src;
+}
 
 static void load_options(ld *L, kh_term *t, const kh_node *seq,
                          const char *path)
@@ -629,6 +713,11 @@ static void load_term(ld *L, itemctx *ic, kh_term *t, const kh_node *m,
             sub_key(p, path, sn ? "step" : "points");
             err(L, sn ? sn : pn, p, "points %s is not a multiple of the "
                 "step %s", a, b);
+        }
+        const kh_node *src = kh_node_get(m, "source");
+        if (src && pn && step_ok) {
+            sub_key(p, path, "source");
+            load_source(L, t, src, p);
         }
         break;
     }
@@ -1274,3 +1363,15 @@ int kh_term_option_find(const kh_term *t, const char *id)
 
 const char *kh_term_roster(const kh_term *t) { return t->roster; }
 kh_cp kh_term_roster_below(const kh_term *t) { return t->roster_below; }
+
+const kh_source *kh_term_source(const kh_term *t) { return t->source; }
+
+bool kh_source_value(const kh_source *src, kh_cp figure, kh_cp *value)
+{
+    for (size_t b = 0; b < src->nbands; b++)
+        if (figure >= src->at[b]) {
+            *value = src->value[b];
+            return true;
+        }
+    return false;
+}

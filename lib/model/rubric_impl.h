@@ -34,6 +34,7 @@ struct kh_term {
     kh_cp max, start;           /* group */
     const char *roster;         /* count/deduct; NULL when none */
     kh_cp roster_below;
+    kh_source *source;          /* judgement: questionnaire figure; or NULL */
     size_t nopts;               /* choice */
     kh_option *opts;
     size_t nkids;               /* group */

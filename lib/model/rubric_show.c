@@ -271,6 +271,22 @@ static void json_term(kh_buf *out, const kh_term *t)
         kh_buf_putc(out, ']');
         break;
     }
+    if (t->source) {
+        const kh_source *src = t->source;
+        json_key_str(out, ", \"source\": {", "questionnaire",
+                     src->questionnaire);
+        json_key_str(out, ", ", "question", src->question);
+        json_key_str(out, ", ", "figure", src->figure);
+        kh_buf_puts(out, ", \"bands\": [");
+        for (size_t b = 0; b < src->nbands; b++) {
+            kh_buf_puts(out, b ? ", [" : "[");
+            put_num(out, src->at[b]);
+            kh_buf_puts(out, ", ");
+            put_num(out, src->value[b]);
+            kh_buf_putc(out, ']');
+        }
+        kh_buf_puts(out, "]}");
+    }
     if (t->roster) {
         json_key_str(out, ", \"roster\": {", "name", t->roster);
         json_key_num(out, ", ", "below", t->roster_below);

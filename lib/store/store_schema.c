@@ -208,7 +208,55 @@ static const char mig4[] =
     "  name TEXT NOT NULL,"
     "  value TEXT NOT NULL,"
     "  PRIMARY KEY (year, name));";
+/* 5: questionnaires, rounds, one-time codes and anonymous responses
+ * (issue 13 section 4, lib/store/store_survey.c, docs/SURVEY.md). */
+static const char mig5[] =
+    /* A questionnaire version: id + SHA-256 of its file text. */
+    "CREATE TABLE questionnaire ("
+    "  id INTEGER PRIMARY KEY,"
+    "  q_id TEXT NOT NULL,"
+    "  sha256 TEXT NOT NULL,"
+    "  title TEXT NOT NULL,"
+    "  source BLOB NOT NULL,"
+    "  file_name TEXT,"
+    "  imported_at TEXT NOT NULL,"
+    "  imported_by TEXT NOT NULL,"
+    "  UNIQUE (q_id, sha256));"
+    "CREATE TABLE q_round ("
+    "  id INTEGER PRIMARY KEY,"
+    "  year INTEGER NOT NULL REFERENCES year(year),"
+    "  questionnaire INTEGER NOT NULL REFERENCES questionnaire(id),"
+    "  audience TEXT NOT NULL,"
+    "  min_responses INTEGER NOT NULL CHECK (min_responses >= 1),"
+    "  opens_at TEXT,"                 /* UTC time stamp; NULL: at once */
+    "  closes_at TEXT,"                /* NULL: until closed */
+    "  closed INTEGER NOT NULL DEFAULT 0 CHECK (closed IN (0, 1)),"
+    "  opened_at TEXT NOT NULL,"
+    "  opened_by TEXT NOT NULL);"
+    "CREATE TABLE q_round_unit ("
+    "  round INTEGER NOT NULL REFERENCES q_round(id),"
+    "  unit TEXT NOT NULL,"
+    "  pos INTEGER NOT NULL,"
+    "  PRIMARY KEY (round, unit));"
+    /* Only the code's SHA-256, and no time of use. */
+    "CREATE TABLE q_code ("
+    "  hash TEXT PRIMARY KEY,"
+    "  round INTEGER NOT NULL,"
+    "  unit TEXT NOT NULL,"
+    "  used INTEGER NOT NULL DEFAULT 0 CHECK (used IN (0, 1)),"
+    "  FOREIGN KEY (round, unit) REFERENCES q_round_unit(round, unit));"
+    "CREATE INDEX q_code_round ON q_code (round, unit);"
+    /* No link to a code: round, unit, day and channel only. */
+    "CREATE TABLE q_response ("
+    "  id INTEGER PRIMARY KEY,"
+    "  round INTEGER NOT NULL,"
+    "  unit TEXT NOT NULL,"
+    "  day TEXT NOT NULL,"             /* YYYY-MM-DD, China time */
+    "  channel TEXT NOT NULL CHECK (channel IN ('web','paper')),"
+    "  answers TEXT NOT NULL,"         /* JSON object: question -> answer */
+    "  FOREIGN KEY (round, unit) REFERENCES q_round_unit(round, unit));"
+    "CREATE INDEX q_response_round ON q_response (round, unit);";
 
-const char *const kh_store_migrations[] = {mig1, mig2, mig3, mig4};
+const char *const kh_store_migrations[] = {mig1, mig2, mig3, mig4, mig5};
 const size_t kh_store_migration_count =
     sizeof kh_store_migrations / sizeof kh_store_migrations[0];

@@ -64,6 +64,13 @@ int kh_cmd_export_handover(int argc, char **argv);
 /* `kaohe archive` and `kaohe archive verify` (src/cli/cmd_archive.c). */
 int kh_cmd_archive(int argc, char **argv);
 
+/* `kaohe questionnaire` (src/cli/cmd_questionnaire.c); its store
+ * subcommands (argv[0] is the subcommand) and their help text
+ * (src/cli/cmd_questionnaire_store.c). */
+int kh_cmd_questionnaire(int argc, char **argv);
+int kh_cmd_questionnaire_store(int argc, char **argv);
+void kh_questionnaire_store_help(void);
+
 /* `kaohe serve` (src/cli/cmd_serve.c, src/web/web_*.c). */
 int kh_cmd_serve(int argc, char **argv);
 /* kaohe store copy (cmd_store_copy.c). */

@@ -33,6 +33,7 @@ static const struct {
     {"followup", kh_cmd_followup, "reminder talks and rectification items"},
     {"practice", kh_cmd_practice, "record or list good practices"},
     {"archive", kh_cmd_archive, "archive a published year; verify an archive"},
+    {"questionnaire", kh_cmd_questionnaire, "questionnaires: rounds, codes, tallies"},
     {"user", kh_cmd_user, "users, roles, passwords, inspector assignments"},
     {"serve", kh_cmd_serve, "serve the web pages and the JSON API"},
 };
@@ -47,7 +48,7 @@ static void usage(FILE *f)
             "\n"
             "Commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
     fprintf(f,
             "\n"
             "Run 'kaohe COMMAND --help' for a command's options.\n"

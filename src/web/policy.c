@@ -104,7 +104,7 @@ static bool entry_write(web_req *r, bool inspection, int year,
 
 bool web_may(web_req *r, web_action act, int year, const char *unit)
 {
-    if (act == WEB_A_ANYONE)
+    if (act == WEB_A_ANYONE || act == WEB_A_SURVEY_ANSWER)
         return true;
     if (!r->logged_in)
         return false;
@@ -114,8 +114,11 @@ bool web_may(web_req *r, web_action act, int year, const char *unit)
     case WEB_A_NONE:
         return false;
     case WEB_A_ANYONE:
+    case WEB_A_SURVEY_ANSWER:
     case WEB_A_SIGNED_IN:
         return true;
+    case WEB_A_SURVEY_READ:
+        return reader || r->sess.role == KH_ROLE_INSPECTOR;
     case WEB_A_ADMIN:
         return r->sess.role == KH_ROLE_ADMIN;
     case WEB_A_READ_ALL:
@@ -159,6 +162,7 @@ const char *web_action_name(web_action a)
     static const char *const names[] = {
         "-", "anyone", "signed-in", "admin", "read-all", "sheet",
         "entry-read", "entry-write", "self-read", "self-write",
-        "inspection-read", "inspection-write", "evidence-read"};
+        "inspection-read", "inspection-write", "evidence-read",
+        "survey-answer", "survey-read"};
     return (size_t)a < sizeof names / sizeof *names ? names[a] : "-";
 }

@@ -361,6 +361,55 @@ static void docset_fn(web_req *r, web_match *m)
     web_docset_post(r, m->year);
 }
 
+/* Questionnaires (web_survey.c). */
+static void q_answer_fn(web_req *r, web_match *m)
+{
+    web_survey_answer(r, m->arg);
+}
+
+static void q_thanks_fn(web_req *r, web_match *m)
+{
+    (void)m;
+    web_survey_thanks(r);
+}
+
+static void q_css_fn(web_req *r, web_match *m)
+{
+    (void)m;
+    web_survey_css(r);
+}
+
+static void surveys_fn(web_req *r, web_match *m)
+{
+    (void)m;
+    web_survey_rounds(r);
+}
+
+static void survey_round_fn(web_req *r, web_match *m)
+{
+    web_survey_round(r, m->arg, WEB_SURVEY_ROUND);
+}
+
+static void survey_tally_fn(web_req *r, web_match *m)
+{
+    web_survey_round(r, m->arg, WEB_SURVEY_TALLY);
+}
+
+static void survey_xlsx_fn(web_req *r, web_match *m)
+{
+    web_survey_round(r, m->arg, WEB_SURVEY_TALLY_XLSX);
+}
+
+static void survey_close_fn(web_req *r, web_match *m)
+{
+    web_survey_round(r, m->arg, WEB_SURVEY_CLOSE);
+}
+
+static void survey_codes_fn(web_req *r, web_match *m)
+{
+    web_survey_round(r, m->arg, WEB_SURVEY_CODES);
+}
+
 /* ---- the table ----------------------------------------------------- */
 
 #define ANY WEB_STATES_ANY
@@ -429,6 +478,18 @@ static const web_route ROUTES[] = {
     {WEB_GET, "/years/:year/units/:unit/:phase", form_fn, WEB_USERS, ANY, 0, YEAR, WEB_A_ENTRY_READ},
     {WEB_POST, "/years/:year/units/:unit/:phase/:arg", item_post_fn, WEB_USERS, ANY, ENTRY, YEAR, WEB_A_ENTRY_WRITE},
     {WEB_POST, "/years/:year/units/:unit/:phase/:arg/evidence", evidence_post_fn, WEB_USERS, ANY, UPLOAD, NOSCOPE, WEB_A_ENTRY_WRITE},
+    /* questionnaires: the public answer form (the code is the credential)
+     * and the rounds */
+    {WEB_GET, "/q/thanks", q_thanks_fn, WEB_ANON | WEB_USERS, ANY, 0, NOSCOPE, WEB_A_ANYONE},
+    {WEB_GET, "/q/survey.css", q_css_fn, WEB_ANON | WEB_USERS, ANY, 0, NOSCOPE, WEB_A_ANYONE},
+    {GP, "/q/:arg", q_answer_fn, WEB_ANON | WEB_USERS, ANY, WEB_SURVEY_BODY_CAP, NOSCOPE, WEB_A_SURVEY_ANSWER},
+    {WEB_GET, "/surveys", surveys_fn, WEB_READERS | WEB_INSPECTOR, ANY, 0, NOSCOPE, WEB_A_SURVEY_READ},
+    {WEB_POST, "/surveys", surveys_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
+    {WEB_GET, "/surveys/:arg", survey_round_fn, WEB_READERS | WEB_INSPECTOR, ANY, 0, NOSCOPE, WEB_A_SURVEY_READ},
+    {WEB_GET, "/surveys/:arg/tally", survey_tally_fn, WEB_READERS | WEB_INSPECTOR, ANY, 0, NOSCOPE, WEB_A_SURVEY_READ},
+    {WEB_GET, "/surveys/:arg/tally.xlsx", survey_xlsx_fn, WEB_READERS, ANY, 0, NOSCOPE, WEB_A_READ_ALL},
+    {WEB_POST, "/surveys/:arg/close", survey_close_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
+    {WEB_POST, "/surveys/:arg/codes", survey_codes_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     /* the JSON API */
     {WEB_POST, "/api/v1/login", api_login_fn, WEB_ANON | WEB_USERS, ANY, LOGIN, NOSCOPE, WEB_A_ANYONE},
     {WEB_POST, "/api/v1/logout", api_logout_fn, WEB_USERS, ANY, LOGIN, NOSCOPE, WEB_A_SIGNED_IN},

@@ -55,6 +55,8 @@
 #define WEB_BLOCK_LINES 32            /* ... or at a content-chosen line, */
 #define WEB_BLOCK_LINES_MIN 16        /* ... but not before this many */
 #define WEB_JSON_GROUP 32             /* units per block of the results JSON */
+#define WEB_SURVEY_BODY_CAP ((size_t)64 << 10) /* a questionnaire answer
+                                               * (anonymous: the code) */
 
 /* ---- HTML escapers (web_html.c): one per context ------------------- */
 
@@ -100,6 +102,11 @@ void web_session_destroy_user(web_sessions *t, const char *user,
                               const char *keep);
 /* True when token equals the session's CSRF token (constant time). */
 bool web_csrf_ok(const web_session *s, const char *token);
+/* A plain throttle of one key (the questionnaire's answer form: "qip:ADDR",
+ * "qcode:HASH"): allowed unless WEB_THROTTLE_FAILS failures were counted
+ * within WEB_THROTTLE_WINDOW seconds. */
+bool web_throttle_allowed(web_sessions *t, const char *key, int64_t now);
+void web_throttle_fail(web_sessions *t, const char *key, int64_t now);
 /* The Set-Cookie value for id (NULL: one that deletes the cookie).
  * secure: the `__Host-` name with Secure (behind a TLS proxy); else a
  * plain HttpOnly SameSite=Strict cookie for loopback. */
@@ -277,6 +284,12 @@ void web_error_json(web_req *r, unsigned status, const char *code);
  * plain field of a multipart one (malloc'd, caller frees), or NULL when
  * absent or malformed. */
 char *web_form_get(web_req *r, const char *name);
+/* Every value of an urlencoded field (a repeated one: a multiple
+ * choice), decoded, in order, into vals (each malloc'd, caller frees; a
+ * malformed one is NULL).  Returns how many, or max + 1 when there are
+ * more than max (vals then holds max of them). */
+size_t web_form_values(web_req *r, const char *name, char **vals,
+                       size_t max);
 /* The first uploaded file field named name of a multipart body (NULL
  * when absent or not multipart); borrowed from the request. */
 const web_field *web_form_file(web_req *r, const char *name);
@@ -427,6 +440,11 @@ typedef enum web_action {
     WEB_A_INSPECTION_READ,
     WEB_A_INSPECTION_WRITE,
     WEB_A_EVIDENCE_READ,    /* a unit's evidence (either phase) */
+    WEB_A_SURVEY_ANSWER,    /* a questionnaire's answer form: anyone, the
+                             * one-time code is the credential; the row's
+                             * body limit applies without a login too */
+    WEB_A_SURVEY_READ,      /* rounds and tallies: admin, auditor,
+                             * inspector (the page narrows to the units) */
 } web_action;
 
 /* Methods of a route (GET also answers HEAD). */
@@ -639,4 +657,23 @@ void web_gongwen_get(web_req *r, const web_year *y, int what,
  * POST /admin/years/Y/docset. */
 void web_docset_form(web_req *r, int year);
 void web_docset_post(web_req *r, int year);
+/* Questionnaires (web_survey.c), reached through routes.c: the public
+ * answer form /q/CODE (GET shows, POST stores), its thank-you page and
+ * style sheet; the rounds under /surveys (GET lists, POST opens one) and
+ * one round's views. */
+void web_survey_answer(web_req *r, const char *code);
+void web_survey_thanks(web_req *r);
+void web_survey_css(web_req *r);
+void web_survey_rounds(web_req *r);
+typedef enum web_survey_view {
+    WEB_SURVEY_ROUND, WEB_SURVEY_TALLY, WEB_SURVEY_TALLY_XLSX,
+    WEB_SURVEY_CLOSE, WEB_SURVEY_CODES
+} web_survey_view;
+void web_survey_round(web_req *r, const char *round, web_survey_view v);
+/* On the inspection form: the judgement the year's questionnaire rounds
+ * suggest for term t of item (a rubric `source:`), with the figure behind
+ * it, appended to o (nothing when t has no source). */
+void web_survey_suggestion(web_req *r, int year, const char *unit,
+                           const char *item, const kh_term *t, kh_buf *o);
+
 #endif

@@ -204,6 +204,7 @@ static const char *status_title(unsigned status)
     case 401: return "请先登录";
     case 403: return "无权访问";
     case 404: return "页面不存在";
+    case 410: return "链接已失效";
     case 405: return "不支持的请求方法";
     case 409: return "数据已被他人修改";
     case 413: return "提交的内容过大";
@@ -357,6 +358,33 @@ char *web_form_get(web_req *r, const char *name)
             p++;
     }
     return NULL;
+}
+
+size_t web_form_values(web_req *r, const char *name, char **vals,
+                       size_t max)
+{
+    const char *p = kh_buf_str(&r->body);
+    size_t nl = strlen(name), n = 0;
+    while (*p && !r->pp) {
+        const char *amp = strchr(p, '&');
+        size_t len = amp ? (size_t)(amp - p) : strlen(p);
+        const char *eq = memchr(p, '=', len);
+        if (eq && (size_t)(eq - p) == nl && memcmp(p, name, nl) == 0) {
+            if (n == max)
+                return max + 1;
+            size_t vl = len - nl - 1;
+            char *v = malloc(vl + 1);
+            if (!v || !decode(eq + 1, vl, true, v)) {
+                free(v);
+                v = NULL;
+            }
+            vals[n++] = v;
+        }
+        p += len;
+        if (*p == '&')
+            p++;
+    }
+    return n;
 }
 
 /* ---- failures: logged, answered ---------------------------------- */
@@ -563,7 +591,8 @@ static bool policy_ok(web_req *r)
 static bool csrf_ok(web_req *r)
 {
     if (!unsafe_method(r->method) || !r->logged_in ||
-        r->route->action == WEB_A_ANYONE)
+        r->route->action == WEB_A_ANYONE ||
+        r->route->action == WEB_A_SURVEY_ANSWER)
         return true;
     const char *tok = web_header(r, "X-CSRF-Token");
     char *form_tok = NULL;
@@ -1068,7 +1097,9 @@ static bool start(web_req *r, struct MHD_Connection *conn, const char *url,
     bool answered = gate(r) || !policy_ok(r);
     if (answer_failure(r) || answered)
         return true;
-    size_t cap = r->logged_in ? r->route->body_limit : WEB_ANON_BODY_CAP;
+    size_t cap = r->logged_in || r->route->action == WEB_A_SURVEY_ANSWER
+                     ? r->route->body_limit
+                     : WEB_ANON_BODY_CAP;
     if (r->route->action == WEB_A_ANYONE && cap > WEB_ANON_BODY_CAP)
         cap = WEB_ANON_BODY_CAP;
     kh_buf_init(&r->body, cap);

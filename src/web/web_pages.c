@@ -960,6 +960,7 @@ static void page_form(web_req *r, web_year *y, const char *unit,
                 kh_buf_puts(o, " <span class=\"self\">自查：");
                 kh_html_text(o, theirs.len ? kh_buf_str(&theirs) : "未填");
                 kh_buf_puts(o, "</span>");
+                web_survey_suggestion(r, y->year, unit, iid, t, o);
             }
             kh_buf_puts(o, "</label>");
             kh_buf_free(&mine);

@@ -267,6 +267,22 @@ static throttle *throttle_now(web_sessions *t, const char *key, int64_t now)
     return th;
 }
 
+bool web_throttle_allowed(web_sessions *t, const char *key, int64_t now)
+{
+    pthread_mutex_lock(&t->mu);
+    throttle *th = throttle_now(t, key, now);
+    bool ok = th->fails < WEB_THROTTLE_FAILS;
+    pthread_mutex_unlock(&t->mu);
+    return ok;
+}
+
+void web_throttle_fail(web_sessions *t, const char *key, int64_t now)
+{
+    pthread_mutex_lock(&t->mu);
+    throttle_now(t, key, now)->fails++;
+    pthread_mutex_unlock(&t->mu);
+}
+
 static void login_keys(const char *user, const char *ip, char *a, char *p,
                        char *u, size_t n)
 {

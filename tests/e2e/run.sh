@@ -1,5 +1,6 @@
 #!/bin/sh
-# tests/e2e/run.sh KAOHE SCREENS - the end-to-end year in a browser
+# tests/e2e/run.sh KAOHE SCREENS [SCRIPT] - the end-to-end year in a browser
+# (SCRIPT year.js, the default) or the questionnaire (survey.js)
 # (issue 4 item 7): playwright-core from tests/e2e/package-lock.json
 # driving Debian's chromium.  Fails, never skips, when node, npm or
 # chromium is missing (scripts/deps.sh installs them).  Run from the
@@ -21,4 +22,4 @@ if [ ! -f $D/node_modules/playwright-core/package.json ]; then
         { echo "FAIL: npm ci in $D"; exit 1; }
 fi
 # The server under test may be the ASan build: leaks are checked at its exit.
-exec node $D/year.js "$K" "$SCREENS"
+exec node $D/${3:-year}.js "$K" "$SCREENS"

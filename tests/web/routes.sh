@@ -88,7 +88,9 @@ while read -r methods pattern roles action body scope; do
                 case $got:$action in 401:anyone) ;;  # a login with no password
                 401:*|405:*) fail "$what: listed role got $got" ;; esac
                 case $method:$action in
-                GET:anyone|GET:signed-in|GET:read-all|GET:admin)
+                *:survey-answer)  # no login; the code decides (unknown, then throttled)
+                    case $got in 404|429) ;; *) fail "$what: expected 404 or 429 for an unknown code, got $got" ;; esac ;;
+                GET:anyone|GET:signed-in|GET:read-all|GET:admin|GET:survey-read)
                     [ "$got" = 403 ] && fail "$what: refused by a rule that does not depend on the unit" ;;
                 GET:*|*:anyone) ;;
                 *:signed-in|*:read-all|*:admin)

@@ -1,0 +1,1014 @@
+/*
+ * web_survey.c - questionnaires in the web application (issue 13 section
+ * 4): the public answer form opened from a one-time code, and the
+ * administration of rounds, codes and tallies.  All survey web code is
+ * here; its routes are rows of routes.c (the answer form's action,
+ * WEB_A_SURVEY_ANSWER, needs no login or CSRF token: the code is the
+ * credential; its body limit is the row's 64 KiB).
+ *
+ * Also web_survey_suggestion(), called by the inspection form
+ * (web_pages.c) for a judgement with a rubric `source:`.
+ *
+ * Handlers (method, path, roles, body limit):
+ *   GET  /q/CODE            anyone (the code)       -            answer_get
+ *   POST /q/CODE            anyone (the code)       64 KiB       answer_post
+ *   GET  /q/thanks          anyone                  -            thanks_page
+ *   GET  /q/survey.css      anyone                  -            style_get
+ *   GET  /surveys           admin auditor inspector -            rounds_page
+ *   POST /surveys           admin (CSRF)            1 MiB        round_open
+ *   GET  /surveys/R         admin auditor inspector -            round_page
+ *   POST /surveys/R/close   admin (CSRF)            1 MiB        round_close
+ *   POST /surveys/R/codes   admin (CSRF)            1 MiB        codes_post
+ *   GET  /surveys/R/tally   admin auditor inspector -            tally_page
+ *   GET  /surveys/R/tally.xlsx  admin auditor       -            tally_xlsx
+ * Unit users get 403 on every /surveys page.  Inspectors see only the
+ * units of the round assigned to them (with free text); auditors see
+ * every unit without free text; admin sees all.  The workbook holds
+ * every unit, so inspectors read the page only.
+ *
+ * The answer form is for a phone first (375 px, touch targets of 44 px,
+ * no horizontal scrolling) and needs no JavaScript.  Rate limits (the
+ * throttle table of web_session.c): an address that asks for
+ * WEB_THROTTLE_FAILS unknown codes within WEB_THROTTLE_WINDOW gets 429;
+ * so does a code refused that often (422).  Every answer shown is
+ * escaped (kh_html_text / kh_html_attr).
+ */
+#include "web.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kaohe/store_survey.h"
+#include "kaohe/survey_doc.h"
+
+#define PATH_SEGS 4
+
+/* ---- the answer form ------------------------------------------------ */
+
+/* Served as /q/survey.css (the server's Content-Security-Policy allows
+ * no inline styles), with the slips' sheet after it. */
+static const char q_style[] =
+    "*{box-sizing:border-box}\n"
+    "body{margin:0;font-family:'WenQuanYi Micro Hei',sans-serif;"
+    "font-size:17px;line-height:1.5;color:#222;background:#f6f6f6}\n"
+    "main.q{max-width:640px;margin:0 auto;padding:12px}\n"
+    "main.q h1{font-size:20px;color:#b0151e;margin:8px 0}\n"
+    ".intro{color:#555;font-size:15px}\n"
+    "fieldset{border:0;background:#fff;border-radius:8px;margin:12px 0;"
+    "padding:12px;min-width:0}\n"
+    "fieldset.bad{outline:2px solid #b0151e}\n"
+    "legend{font-weight:bold;padding:0;float:left;width:100%;"
+    "margin-bottom:8px;overflow-wrap:anywhere}\n"
+    ".req{color:#b0151e;font-weight:normal;font-size:14px}\n"
+    "label.choice{display:flex;align-items:center;gap:10px;min-height:44px;"
+    "padding:6px 8px;border:1px solid #ddd;border-radius:6px;margin:6px 0;"
+    "clear:both;overflow-wrap:anywhere}\n"
+    "label.choice input{width:22px;height:22px;flex:none;margin:0}\n"
+    "input[type=number],textarea{width:100%;font-size:17px;padding:10px;"
+    "border:1px solid #bbb;border-radius:6px;clear:both;display:block}\n"
+    "textarea{min-height:110px}\n"
+    ".field-error{color:#b0151e;margin:4px 0;clear:both}\n"
+    ".msg{padding:10px;border-radius:6px}\n"
+    ".msg.error{background:#fde8e8;color:#b0151e}\n"
+    "button{width:100%;min-height:48px;font-size:18px;background:#b0151e;"
+    "color:#fff;border:0;border-radius:8px;margin:8px 0 24px}\n";
+
+static void style_get(web_req *r)
+{
+    r->status = 200;
+    r->ctype = "text/css; charset=utf-8";
+    kh_buf_puts(&r->out, q_style);
+    kh_buf_puts(&r->out, kh_survey_slips_css());
+}
+
+static void q_begin(kh_buf *o, const char *title)
+{
+    kh_buf_puts(o, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta "
+                   "charset=\"utf-8\"><meta name=\"viewport\" content=\""
+                   "width=device-width, initial-scale=1\"><title>");
+    kh_html_text(o, title);
+    kh_buf_puts(o, "</title>\n<link rel=\"stylesheet\" href=\"/q/survey.css"
+                   "\"></head><body><main class=\"q\">\n<h1>");
+    kh_html_text(o, title);
+    kh_buf_puts(o, "</h1>\n");
+}
+
+/* A short page of the public side (thanks, used, closed...). */
+static void q_note(web_req *r, unsigned status, const char *title,
+                   const char *text)
+{
+    kh_buf_reset(&r->out);
+    r->status = status;
+    r->ctype = "text/html; charset=utf-8";
+    q_begin(&r->out, title);
+    kh_buf_puts(&r->out, "<p id=\"note\">");
+    kh_html_text(&r->out, text);
+    kh_buf_puts(&r->out, "</p></main></body></html>\n");
+}
+
+/* The values a respondent gave, per question (for 422: kept values). */
+typedef struct given {
+    char *v[KH_Q_MAX_CHOICES + 1];
+    size_t n;
+} given;
+
+static bool has_value(const given *g, const char *v)
+{
+    for (size_t k = 0; g && k < g->n; k++)
+        if (g->v[k] && strcmp(g->v[k], v) == 0)
+            return true;
+    return false;
+}
+
+static void q_choices(kh_buf *o, const kh_questionnaire *q, size_t i,
+                      const given *g)
+{
+    const char *id = kh_question_id(q, i);
+    const char *type = kh_question_type(q, i) == KH_Q_MULTIPLE ? "checkbox"
+                                                               : "radio";
+    for (size_t c = 0; c < kh_question_choices(q, i); c++) {
+        const char *cid = kh_question_choice_id(q, i, c);
+        kh_buf_printf(o, "<label class=\"choice\"><input type=\"%s\" "
+                      "name=\"", type);
+        kh_html_attr(o, id);
+        kh_buf_puts(o, "\" value=\"");
+        kh_html_attr(o, cid);
+        kh_buf_printf(o, "\"%s> ", has_value(g, cid) ? " checked" : "");
+        kh_html_text(o, kh_question_choice_label(q, i, c));
+        kh_buf_puts(o, "</label>\n");
+    }
+}
+
+static void q_field(kh_buf *o, const kh_questionnaire *q, size_t i,
+                    const given *g)
+{
+    const char *id = kh_question_id(q, i);
+    const char *val = g && g->n && g->v[0] ? g->v[0] : "";
+    if (kh_question_type(q, i) == KH_Q_NUMBER) {
+        kh_buf_puts(o, "<input type=\"number\" inputmode=\"numeric\" name=\"");
+        kh_html_attr(o, id);
+        kh_buf_printf(o, "\" min=\"%" PRId64 "\" max=\"%" PRId64
+                      "\" value=\"", kh_question_min(q, i),
+                      kh_question_max(q, i));
+        kh_html_attr(o, val);
+        kh_buf_puts(o, "\">\n");
+    } else if (kh_question_type(q, i) == KH_Q_TEXT) {
+        kh_buf_puts(o, "<textarea name=\"");
+        kh_html_attr(o, id);
+        kh_buf_printf(o, "\" maxlength=\"%zu\">",
+                      kh_question_max_length(q, i));
+        kh_html_text(o, val);
+        kh_buf_puts(o, "</textarea>\n");
+    } else {
+        q_choices(o, q, i, g);
+    }
+}
+
+/* The message of question id on e, or NULL. */
+static const char *q_error(const kh_err *e, const char *id)
+{
+    for (size_t m = 0; e && m < kh_err_count(e); m++) {
+        const kh_msg *msg = kh_err_get(e, m);
+        if (msg->path && strcmp(msg->path, id) == 0)
+            return msg->text;
+    }
+    return NULL;
+}
+
+/* The form; gv and e (may be NULL) give kept values and messages. */
+static void q_form(web_req *r, unsigned status, const char *code,
+                   const kh_questionnaire *q, const given *gv,
+                   const kh_err *e)
+{
+    kh_buf *o = &r->out;
+    kh_buf_reset(o);
+    r->status = status;
+    r->ctype = "text/html; charset=utf-8";
+    q_begin(o, kh_questionnaire_title(q));
+    if (kh_questionnaire_intro(q)) {
+        kh_buf_puts(o, "<p class=\"intro\">");
+        kh_html_text(o, kh_questionnaire_intro(q));
+        kh_buf_puts(o, "</p>\n");
+    }
+    if (e && kh_err_count(e))
+        kh_buf_printf(o, "<p class=\"msg error\" id=\"msg\">有 %zu "
+                      "处需要修改，请看标红的题目。</p>\n", kh_err_count(e));
+    kh_buf_puts(o, "<form method=\"post\" id=\"qform\" action=\"/q/");
+    kh_html_attr(o, code);
+    kh_buf_puts(o, "\">\n");
+    for (size_t i = 0; i < kh_questionnaire_count(q); i++) {
+        const char *id = kh_question_id(q, i);
+        const char *err = q_error(e, id);
+        kh_buf_printf(o, "<fieldset class=\"question%s\" id=\"question-",
+                      err ? " bad" : "");
+        kh_html_attr(o, id);
+        kh_buf_printf(o, "\"><legend>%zu. ", i + 1);
+        kh_html_text(o, kh_question_text(q, i));
+        if (kh_question_required(q, i))
+            kh_buf_puts(o, " <span class=\"req\">（必答）</span>");
+        if (kh_question_type(q, i) == KH_Q_MULTIPLE)
+            kh_buf_puts(o, " <span class=\"req\">（可多选）</span>");
+        kh_buf_puts(o, "</legend>\n");
+        if (err) {
+            kh_buf_puts(o, "<p class=\"field-error\" id=\"error-");
+            kh_html_attr(o, id);
+            kh_buf_puts(o, "\">");
+            kh_html_text(o, err);
+            kh_buf_puts(o, "</p>\n");
+        }
+        q_field(o, q, i, gv ? &gv[i] : NULL);
+        kh_buf_puts(o, "</fieldset>\n");
+    }
+    kh_buf_puts(o, "<button type=\"submit\" id=\"submit\">提交问卷</button>"
+                   "\n</form></main></body></html>\n");
+}
+
+/* Looks the code up and answers 429/404/410/403 itself; true when the
+ * form may be shown or taken. */
+static bool code_usable(web_req *r, const char *code, kh_code_info *ci)
+{
+    char key[96];
+    snprintf(key, sizeof key, "qip:%s", r->ip);
+    if (!web_throttle_allowed(r->app->sessions, key, r->now)) {
+        q_note(r, 429, "请稍后再试", "尝试次数过多，请 15 分钟后再试。");
+        return false;
+    }
+    kh_err *e = kh_err_new();
+    kh_status st = e ? kh_store_code_lookup(r->store, code, ci, e) : KH_ENOMEM;
+    if (st == KH_OK)
+        st = kh_store_round_accepting(r->store, ci->round, e);
+    kh_err_free(e);
+    if (st == KH_ENOTFOUND) {
+        web_throttle_fail(r->app->sessions, key, r->now);
+        q_note(r, 404, "答题码无效", "没有这个答题码，请核对纸条上的链接或二维码。");
+    } else if (st == KH_OK && ci->used) {
+        q_note(r, 410, "答题码已使用", "这个答题码已经提交过问卷，每个答题码"
+               "只能提交一次。感谢您的参与！");
+        return false;
+    } else if (st == KH_ESTATE) {
+        q_note(r, 403, "问卷未开放", "本轮问卷现在不接受填写（尚未开始或已经"
+               "结束）。");
+    } else if (st != KH_OK) {
+        web_error_page(r, 500, NULL);
+    }
+    return st == KH_OK;
+}
+
+static kh_questionnaire *round_q(web_req *r, int64_t round)
+{
+    kh_err *e = kh_err_new();
+    kh_questionnaire *q = NULL;
+    if (!e || kh_store_round_questionnaire(r->store, round, e, &q, NULL) !=
+                  KH_OK)
+        web_error_page(r, 500, NULL);
+    kh_err_free(e);
+    return q;
+}
+
+static void answer_get(web_req *r, const char *code)
+{
+    kh_code_info ci;
+    if (!code_usable(r, code, &ci))
+        return;
+    kh_questionnaire *q = round_q(r, ci.round);
+    if (q)
+        q_form(r, 200, code, q, NULL, NULL);
+    kh_questionnaire_free(q);
+}
+
+/* Reads and checks every answer of the form into json; messages on e,
+ * each with the question id as its place. */
+static void answer_parse(web_req *r, const kh_questionnaire *q, given *gv,
+                         kh_buf *json, kh_err *e)
+{
+    kh_buf_putc(json, '{');
+    bool any = false;
+    for (size_t i = 0; i < kh_questionnaire_count(q); i++) {
+        const char *id = kh_question_id(q, i);
+        given *g = &gv[i];
+        g->n = web_form_values(r, id, g->v, KH_Q_MAX_CHOICES);
+        if (g->n > KH_Q_MAX_CHOICES) {
+            g->n = KH_Q_MAX_CHOICES;
+            kh_err_at(e, 0, 0, id, "选项太多");
+            continue;
+        }
+        bool bad = false;
+        for (size_t k = 0; k < g->n; k++)
+            bad |= !g->v[k];
+        if (bad) {
+            kh_err_at(e, 0, 0, id, "内容无法识别");
+            continue;
+        }
+        size_t mark = json->len;
+        bool ok_given = false;
+        if (any)
+            kh_buf_putc(json, ',');
+        if (kh_question_answer(q, i, (const char *const *)g->v, g->n, id, e,
+                               json, &ok_given) != KH_OK || !ok_given)
+            json->len = mark;
+        else
+            any = true;
+    }
+    kh_buf_putc(json, '}');
+}
+
+static void answer_store(web_req *r, const char *code, const kh_buf *json)
+{
+    kh_err *e = kh_err_new();
+    kh_status st = e ? kh_store_response_submit(r->store, code,
+                                                kh_buf_str(json), e)
+                     : KH_ENOMEM;
+    kh_err_free(e);
+    if (st == KH_OK)
+        web_redirect(r, "/q/thanks");
+    else if (st == KH_ECONFLICT)   /* the other tap won */
+        q_note(r, 410, "答题码已使用", "这个答题码已经提交过问卷，每个答题码"
+               "只能提交一次。感谢您的参与！");
+    else if (st == KH_ESTATE)
+        q_note(r, 403, "问卷未开放", "本轮问卷现在不接受填写（尚未开始或已经"
+               "结束）。");
+    else if (st == KH_ENOTFOUND)
+        q_note(r, 404, "答题码无效", "没有这个答题码，请核对纸条上的链接或二维码。");
+    else
+        web_error_page(r, 500, NULL);
+}
+
+static void answer_post(web_req *r, const char *code)
+{
+    kh_code_info ci;
+    char key[64];
+    snprintf(key, sizeof key, "q:%s", code);
+    if (!web_throttle_allowed(r->app->sessions, key, r->now)) {
+        q_note(r, 429, "请稍后再试", "提交次数过多，请 15 分钟后再试。");
+        return;
+    }
+    if (!code_usable(r, code, &ci))
+        return;
+    kh_questionnaire *q = round_q(r, ci.round);
+    given *gv = q ? calloc(kh_questionnaire_count(q), sizeof *gv) : NULL;
+    kh_err *e = kh_err_new();
+    kh_buf json;
+    kh_buf_init(&json, WEB_SURVEY_BODY_CAP);
+    if (q && gv && e) {
+        answer_parse(r, q, gv, &json, e);
+        if (kh_err_count(e)) {
+            web_throttle_fail(r->app->sessions, key, r->now);
+            q_form(r, 422, code, q, gv, e);
+        } else {
+            answer_store(r, code, &json);
+        }
+    } else if (q) {
+        web_error_page(r, 500, NULL);
+    }
+    for (size_t i = 0; gv && i < kh_questionnaire_count(q); i++)
+        for (size_t k = 0; k < gv[i].n; k++)
+            free(gv[i].v[k]);
+    free(gv);
+    kh_buf_free(&json);
+    kh_err_free(e);
+    kh_questionnaire_free(q);
+}
+
+static void thanks_page(web_req *r)
+{
+    q_note(r, 200, "提交成功", "问卷已提交，感谢您的参与！您的回答是匿名的，"
+           "只用于统计。");
+}
+
+/* ---- administration: who sees what ------------------------------------ */
+
+/* The units of year assigned to the session's inspector. */
+typedef struct assigned {
+    char **units;
+    size_t n;
+} assigned;
+
+static kh_status assign_row(void *ctx, const kh_assign_row *row)
+{
+    assigned *a = ctx;
+    char **v = realloc(a->units, (a->n + 1) * sizeof *v);
+    if (!v)
+        return KH_ENOMEM;
+    a->units = v;
+    if (!(v[a->n] = strdup(row->unit)))
+        return KH_ENOMEM;
+    a->n++;
+    return KH_OK;
+}
+
+static void assigned_free(assigned *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        free(a->units[i]);
+    free(a->units);
+}
+
+/* May the session see unit's figures?  (admin, auditor: all.) */
+static bool sees_unit(web_req *r, const assigned *a, const char *unit)
+{
+    if (r->sess.role != KH_ROLE_INSPECTOR)
+        return true;
+    for (size_t i = 0; i < a->n; i++)
+        if (!strcmp(a->units[i], unit))
+            return true;
+    return false;
+}
+
+/* ---- administration: pages ------------------------------------------ */
+
+static void round_state(kh_buf *o, const kh_round_info *ri)
+{
+    kh_buf_puts(o, ri->closed ? "已结束" : "进行中");
+}
+
+static kh_status round_li(void *ctx, const kh_round_info *ri)
+{
+    kh_buf *o = ctx;
+    kh_buf_printf(o, "<tr id=\"round-%" PRId64 "\"><td><a href=\"/surveys/%"
+                  PRId64 "\">第 %" PRId64 " 轮</a></td><td>%d</td><td>",
+                  ri->id, ri->id, ri->id, ri->year);
+    kh_html_text(o, ri->title);
+    kh_buf_puts(o, "</td><td>");
+    kh_html_text(o, ri->audience);
+    kh_buf_printf(o, "</td><td>%zu</td><td>%zu / %zu</td><td>%zu</td><td>",
+                  ri->units, ri->used, ri->invited, ri->responses);
+    round_state(o, ri);
+    kh_buf_puts(o, "</td></tr>\n");
+    return kh_buf_status(o);
+}
+
+static void open_form(web_req *r)
+{
+    kh_buf *o = &r->out;
+    kh_buf_puts(o, "<h2>开启一轮问卷</h2><form method=\"post\" "
+                   "action=\"/surveys\" id=\"round-open\">");
+    web_csrf_field(r);
+    kh_buf_puts(o,
+        "<p><label>年度 <input name=\"year\" required></label></p>"
+        "<p><label>问卷编号 <input name=\"questionnaire\" required "
+        "placeholder=\"ideology-2020-students\"></label></p>"
+        "<p><label>对象 <input name=\"audience\" required placeholder=\"学生"
+        "\"></label></p>"
+        "<p><label>单位编号（逗号分隔） <input name=\"units\" required>"
+        "</label></p>"
+        "<p><label>最少答卷数 <input name=\"min\" value=\"5\"></label></p>"
+        "<p><label>开始（UTC，可空） <input name=\"opens\" placeholder=\""
+        "2025-11-03T00:00:00Z\"></label></p>"
+        "<p><label>截止（UTC，可空） <input name=\"closes\"></label></p>"
+        "<p><button type=\"submit\">开启</button></p></form>\n");
+}
+
+static void rounds_page(web_req *r)
+{
+    web_page_begin(r, "问卷调查");
+    kh_buf *o = &r->out;
+    kh_buf_puts(o, "<table id=\"rounds\"><tr><th>轮次</th><th>年度</th>"
+                   "<th>问卷</th><th>对象</th><th>单位</th><th>已用/答题码"
+                   "</th><th>答卷</th><th>状态</th></tr>\n");
+    kh_err *e = kh_err_new();
+    if (!e || kh_store_round_each(r->store, 0, round_li, o, e) != KH_OK) {
+        kh_err_free(e);
+        web_error_page(r, 500, NULL);
+        return;
+    }
+    kh_err_free(e);
+    kh_buf_puts(o, "</table>\n");
+    if (r->sess.role == KH_ROLE_ADMIN)
+        open_form(r);
+    web_page_end(r);
+}
+
+/* POST outcome: back to `back`, or the located errors (422). */
+static void post_outcome(web_req *r, kh_status st, kh_err *e,
+                         const char *back)
+{
+    if (st == KH_OK)
+        web_redirect(r, back);
+    else if (st == KH_EINVAL || st == KH_ENOTFOUND || st == KH_ESTATE)
+        web_errors_page(r, 422, "操作未完成", e, back);
+    else
+        web_error_page(r, 500, NULL);
+}
+
+static void round_open(web_req *r)
+{
+    char *f[7];
+    static const char *const names[] = {"year", "questionnaire", "audience",
+                                        "units", "min", "opens", "closes"};
+    for (size_t i = 0; i < 7; i++)
+        f[i] = web_form_get(r, names[i]);
+    kh_err *e = kh_err_new();
+    const char *units[KH_SURVEY_UNITS_MAX];
+    kh_round_spec sp = {.questionnaire = f[1] ? f[1] : "",
+                        .audience = f[2], .units = units,
+                        .opens = f[5] && f[5][0] ? f[5] : NULL,
+                        .closes = f[6] && f[6][0] ? f[6] : NULL};
+    char *end = NULL;
+    sp.year = f[0] ? (int)strtol(f[0], &end, 10) : 0;
+    if (!f[0] || !end || *end || sp.year < 1900 || sp.year > 2999)
+        kh_err_at(e, 0, 0, "年度", "请填写年份，例如 2025");
+    long min = f[4] && f[4][0] ? strtol(f[4], &end, 10) : 5;
+    if (f[4] && f[4][0] && (*end || min < 1 || min > KH_SURVEY_MIN_MAX))
+        kh_err_at(e, 0, 0, "最少答卷数", "请填写 1 到 %d 之间的整数",
+                  KH_SURVEY_MIN_MAX);
+    sp.min_responses = (unsigned)(min > 0 ? min : 5);
+    char *save = NULL;   /* strtok_r: the server is multi-threaded */
+    for (char *t = f[3] ? strtok_r(f[3], ", ", &save) : NULL;
+         t && sp.nunits < KH_SURVEY_UNITS_MAX; t = strtok_r(NULL, ", ", &save))
+        units[sp.nunits++] = t;
+    int64_t id = 0;
+    kh_status st = kh_err_count(e) ? KH_EINVAL
+                   : kh_store_round_open(r->store, r->sess.user, &sp, e, &id);
+    char back[64];
+    snprintf(back, sizeof back, st == KH_OK ? "/surveys/%" PRId64
+                                            : "/surveys", id);
+    post_outcome(r, st, e, back);
+    kh_err_free(e);
+    for (size_t i = 0; i < 7; i++)
+        free(f[i]);
+}
+
+typedef struct round_ctx {
+    web_req *r;
+    const assigned *as;
+    kh_round_info info;
+    char *title, *audience;
+} round_ctx;
+
+static kh_status code_row(void *ctx, const kh_code_count *c)
+{
+    round_ctx *x = ctx;
+    if (!sees_unit(x->r, x->as, c->unit))
+        return KH_OK;
+    kh_buf *o = &x->r->out;
+    kh_buf_puts(o, "<tr id=\"unit-");
+    kh_html_attr(o, c->unit);
+    kh_buf_puts(o, "\"><td>");
+    kh_html_text(o, c->name);
+    kh_buf_printf(o, "</td><td>%zu</td><td>%zu</td><td>%zu</td><td>%zu</td>"
+                  "</tr>\n", c->made, c->used, c->made - c->used, c->paper);
+    return kh_buf_status(o);
+}
+
+static kh_status keep_info(void *ctx, const kh_round_info *ri)
+{
+    round_ctx *x = ctx;
+    x->info = *ri;
+    x->info.questionnaire = x->info.opens = x->info.closes = NULL;
+    x->info.opened_at = x->info.opened_by = NULL;
+    x->title = strdup(ri->title);
+    x->audience = strdup(ri->audience);
+    x->info.title = x->title;
+    x->info.audience = x->audience;
+    return x->title && x->audience ? KH_OK : KH_ENOMEM;
+}
+
+static void codes_form(web_req *r, int64_t round)
+{
+    kh_buf *o = &r->out;
+    kh_buf_printf(o, "<h2>生成答题码</h2><p>答题码只显示这一次：生成后请立即"
+                     "打印。</p><form method=\"post\" action=\"/surveys/%"
+                     PRId64 "/codes\" id=\"codes-form\">", round);
+    web_csrf_field(r);
+    kh_buf_printf(o, "<p><label>单位编号 <input name=\"unit\" required>"
+                     "</label> <label>份数 <input name=\"count\" value=\"30\" "
+                     "required></label> <button type=\"submit\">生成并打印"
+                     "</button></p></form>\n<form method=\"post\" action=\""
+                     "/surveys/%" PRId64 "/close\" id=\"round-close\">",
+                  round);
+    web_csrf_field(r);
+    kh_buf_puts(o, "<p><button type=\"submit\">结束本轮问卷</button></p>"
+                   "</form>\n");
+}
+
+/* Loads the round's header info and the inspector's units; false (and
+ * the response written) when the round does not exist. */
+static bool round_load(web_req *r, int64_t round, round_ctx *x,
+                       assigned *as)
+{
+    kh_err *e = kh_err_new();
+    kh_status st = e ? kh_store_round_get(r->store, round, keep_info, x, e)
+                     : KH_ENOMEM;
+    if (st == KH_OK && r->sess.role == KH_ROLE_INSPECTOR)
+        st = kh_store_assign_each(r->store, r->sess.user, x->info.year,
+                                  assign_row, as, e);
+    kh_err_free(e);
+    if (st == KH_ENOTFOUND)
+        web_error_page(r, 404, NULL);
+    else if (st != KH_OK)
+        web_error_page(r, 500, NULL);
+    return st == KH_OK;
+}
+
+static void round_page(web_req *r, int64_t round)
+{
+    assigned as = {0};
+    round_ctx x = {.r = r, .as = &as};
+    if (round_load(r, round, &x, &as)) {
+        char title[128];
+        snprintf(title, sizeof title, "问卷第 %" PRId64 " 轮", round);
+        web_page_begin(r, title);
+        kh_buf *o = &r->out;
+        kh_buf_puts(o, "<p id=\"round-info\">");
+        kh_html_text(o, x.info.title);
+        kh_buf_puts(o, " · ");
+        kh_html_text(o, x.info.audience);
+        kh_buf_printf(o, " · %d 年度 · 少于 %u 份不显示统计 · ",
+                      x.info.year, x.info.min_responses);
+        round_state(o, &x.info);
+        kh_buf_printf(o, "</p><p><a id=\"link-tally\" href=\"/surveys/%"
+                      PRId64 "/tally\">统计结果</a>", round);
+        if (r->sess.role != KH_ROLE_INSPECTOR)
+            kh_buf_printf(o, " · <a id=\"link-tally-xlsx\" href=\"/surveys/%"
+                          PRId64 "/tally.xlsx\">下载 Excel</a>", round);
+        kh_buf_puts(o, "</p>\n<table id=\"codes\">"
+                       "<tr><th>单位</th><th>答题码</th><th>已用</th><th>未用"
+                       "</th><th>纸质答卷</th></tr>\n");
+        kh_err *e = kh_err_new();
+        kh_status st = e ? kh_store_code_counts(r->store, round, code_row,
+                                                &x, e)
+                         : KH_ENOMEM;
+        kh_err_free(e);
+        kh_buf_puts(o, "</table>\n");
+        if (r->sess.role == KH_ROLE_ADMIN && !x.info.closed)
+            codes_form(r, round);
+        web_page_end(r);
+        if (st != KH_OK)
+            web_error_page(r, 500, NULL);
+    }
+    free(x.title);
+    free(x.audience);
+    assigned_free(&as);
+}
+
+static void round_close(web_req *r, int64_t round)
+{
+    kh_err *e = kh_err_new();
+    kh_status st = e ? kh_store_round_close(r->store, r->sess.user, round, e)
+                     : KH_ENOMEM;
+    char back[64];
+    snprintf(back, sizeof back, "/surveys/%" PRId64, round);
+    post_outcome(r, st, e, back);
+    kh_err_free(e);
+}
+
+
+typedef struct name_ctx {
+    const char *unit;
+    char *name;
+} name_ctx;
+
+static kh_status name_row(void *ctx, const kh_code_count *c)
+{
+    name_ctx *x = ctx;
+    if (!x->name && !strcmp(c->unit, x->unit) && !(x->name = strdup(c->name)))
+        return KH_ENOMEM;
+    return KH_OK;
+}
+
+/* The name of a unit of the round (*out malloc'd, NULL if not found). */
+static kh_status unit_name(web_req *r, int64_t round, const char *unit,
+                           char **out, kh_err *e)
+{
+    name_ctx x = {.unit = unit};
+    kh_status st = kh_store_code_counts(r->store, round, name_row, &x, e);
+    *out = x.name;
+    return st;
+}
+
+/* POST .../codes: makes the codes and answers with the printable slips
+ * (shown once: they are not stored). */
+static void codes_post(web_req *r, int64_t round)
+{
+    char *unit = web_form_get(r, "unit"), *count = web_form_get(r, "count");
+    kh_err *e = kh_err_new();
+    char *end = NULL;
+    long n = count ? strtol(count, &end, 10) : 0;
+    char **codes = NULL;
+    kh_status st = KH_EINVAL;
+    if (!count || !end || *end || n < 1 || n > KH_SURVEY_CODES_MAX)
+        kh_err_at(e, 0, 0, "份数", "请填写 1 到 %d 之间的整数",
+                  KH_SURVEY_CODES_MAX);
+    else
+        st = kh_store_codes_create(r->store, r->sess.user, round,
+                                   unit ? unit : "", (size_t)n, e, &codes);
+    round_ctx x = {.r = r};
+    char *name = NULL;
+    if (st == KH_OK)
+        st = kh_store_round_get(r->store, round, keep_info, &x, e);
+    if (st == KH_OK)
+        st = unit_name(r, round, unit, &name, e);
+    if (st == KH_OK) {
+        char base[300];
+        const char *host = web_header(r, "Host");
+        snprintf(base, sizeof base, "%s://%s",
+                 r->app->secure_cookie ? "https" : "http",
+                 host ? host : "127.0.0.1");
+        kh_buf_reset(&r->out);
+        r->status = 200;
+        r->ctype = "text/html; charset=utf-8";
+        st = kh_survey_slips_html(x.title, name ? name : unit, x.audience,
+                                  base,
+                                  "/q/survey.css",
+                                  (const char *const *)codes, (size_t)n,
+                                  &r->out);
+        if (st != KH_OK)
+            web_error_page(r, 500, NULL);
+    } else {
+        char back[64];
+        snprintf(back, sizeof back, "/surveys/%" PRId64, round);
+        post_outcome(r, st, e, back);
+    }
+    for (long i = 0; codes && i < n; i++)
+        free(codes[i]);
+    free(codes);
+    free(x.title);
+    free(x.audience);
+    kh_err_free(e);
+    free(name);
+    free(unit);
+    free(count);
+}
+
+/* ---- the tally page ----------------------------------------------------- */
+
+/* One question's bars: percent per choice (inline SVG, as the results
+ * charts). */
+static void tally_chart(kh_buf *o, const kh_tally *t, size_t u, size_t qi)
+{
+    const kh_questionnaire *q = kh_tally_questionnaire(t);
+    size_t nc = kh_question_choices(q, qi);
+    const unsigned row = 24, label = 200, width = 520;
+    /* Drawn at its own size (kaohe.css shrinks it on a phone). */
+    kh_buf_printf(o, "<svg class=\"chart\" width=\"%u\" height=\"%zu\" "
+                  "viewBox=\"0 0 %u %zu\" role=\"img\" aria-label=\""
+                  "各选项百分比\">", width, (size_t)row * nc + 6, width,
+                  (size_t)row * nc + 6);
+    for (size_t c = 0; c < nc; c++) {
+        kh_cp p = kh_tally_percent(t, u, qi, c);
+        long w = (long)((int64_t)(width - label - 70) * p / 10000);
+        unsigned yy = (unsigned)(c * row + 3);
+        kh_buf_printf(o, "<text x=\"%u\" y=\"%u\" text-anchor=\"end\" "
+                      "font-size=\"12\">", label - 6, yy + 14);
+        kh_html_text(o, kh_question_choice_label(q, qi, c));
+        kh_buf_printf(o, "</text><rect x=\"%u\" y=\"%u\" width=\"%ld\" "
+                      "height=\"16\" fill=\"#b0151e\"></rect><text x=\"%ld\" "
+                      "y=\"%u\" font-size=\"12\">%zu（", label, yy + 2, w,
+                      (long)label + w + 4, yy + 14,
+                      kh_tally_count(t, u, qi, c));
+        web_cp_out(o, p);
+        kh_buf_puts(o, "%）</text>");
+    }
+    kh_buf_puts(o, "</svg>\n");
+}
+
+static void tally_question(kh_buf *o, const kh_tally *t, size_t u, size_t qi,
+                           bool with_text)
+{
+    const kh_questionnaire *q = kh_tally_questionnaire(t);
+    kh_buf_puts(o, "<h4>");
+    kh_html_text(o, kh_question_id(q, qi));
+    kh_buf_puts(o, ". ");
+    kh_html_text(o, kh_question_text(q, qi));
+    kh_buf_printf(o, "（%zu 人作答", kh_tally_answered(t, u, qi));
+    kh_cp mean;
+    if (kh_tally_mean(t, u, qi, &mean)) {
+        kh_buf_puts(o, "，平均 ");
+        web_cp_out(o, mean);
+    }
+    kh_buf_puts(o, "）</h4>\n");
+    if (kh_question_choices(q, qi))
+        tally_chart(o, t, u, qi);
+    size_t nt = kh_tally_texts(t, u, qi);
+    if (!with_text || !nt)
+        return;
+    kh_buf_puts(o, "<ul class=\"texts\" id=\"texts-");
+    kh_html_attr(o, kh_tally_unit_id(t, u));
+    kh_buf_putc(o, '-');
+    kh_html_attr(o, kh_question_id(q, qi));
+    kh_buf_puts(o, "\">");
+    for (size_t k = 0; k < nt; k++) {
+        kh_buf_puts(o, "<li>");
+        kh_html_text(o, kh_tally_text(t, u, qi, k));
+        kh_buf_puts(o, "</li>");
+    }
+    kh_buf_puts(o, "</ul>\n");
+}
+
+static void tally_unit(kh_buf *o, const kh_tally *t, size_t u,
+                       bool with_text)
+{
+    kh_buf_puts(o, "<section class=\"tally-unit\" id=\"tally-");
+    kh_html_attr(o, kh_tally_unit_id(t, u));
+    kh_buf_puts(o, "\"><h3>");
+    kh_html_text(o, kh_tally_unit_name(t, u));
+    kh_buf_printf(o, "</h3><p>答题码 %zu，答卷 %zu（纸质 %zu），回收率 ",
+                  kh_tally_invited(t, u), kh_tally_responses(t, u),
+                  kh_tally_paper(t, u));
+    web_cp_out(o, kh_tally_rate(t, u));
+    kh_buf_puts(o, "%</p>\n");
+    if (kh_tally_suppressed(t, u)) {
+        kh_buf_printf(o, "<p class=\"suppressed\">答卷少于 %u 份，不显示统计。"
+                      "</p>", kh_tally_min(t));
+    } else {
+        const kh_questionnaire *q = kh_tally_questionnaire(t);
+        for (size_t qi = 0; qi < kh_questionnaire_count(q); qi++)
+            tally_question(o, t, u, qi, with_text);
+    }
+    kh_buf_puts(o, "</section>\n");
+}
+
+static void tally_page(web_req *r, int64_t round)
+{
+    assigned as = {0};
+    round_ctx x = {.r = r, .as = &as};
+    kh_questionnaire *q = NULL;
+    kh_tally *t = NULL;
+    kh_err *e = kh_err_new();
+    if (e && round_load(r, round, &x, &as)) {
+        if (kh_store_round_tally(r->store, round, e, &q, &t) != KH_OK) {
+            web_error_page(r, 500, NULL);
+        } else {
+            char title[128];
+            snprintf(title, sizeof title, "问卷第 %" PRId64 " 轮统计", round);
+            web_page_begin(r, title);
+            bool text = r->sess.role != KH_ROLE_AUDITOR;
+            for (size_t u = 0; u < kh_tally_units(t); u++)
+                if (sees_unit(r, &as, kh_tally_unit_id(t, u)))
+                    tally_unit(&r->out, t, u, text);
+            web_page_end(r);
+        }
+    } else if (!e) {
+        web_error_page(r, 500, NULL);
+    }
+    kh_tally_free(t);
+    kh_questionnaire_free(q);
+    kh_err_free(e);
+    free(x.title);
+    free(x.audience);
+    assigned_free(&as);
+}
+
+/* The tally as a workbook: admin with the free text, auditor without. */
+static void tally_xlsx(web_req *r, int64_t round)
+{
+    if (r->sess.role == KH_ROLE_INSPECTOR) {
+        web_refuse_page(r, "survey workbook: inspector");
+        return;
+    }
+    kh_questionnaire *q = NULL;
+    kh_tally *t = NULL;
+    kh_err *e = kh_err_new();
+    kh_status st = e ? kh_store_round_tally(r->store, round, e, &q, &t)
+                     : KH_ENOMEM;
+    if (st == KH_OK)
+        st = kh_tally_xlsx(t, r->sess.role == KH_ROLE_ADMIN, &r->out, e);
+    kh_tally_free(t);
+    kh_questionnaire_free(q);
+    kh_err_free(e);
+    if (st != KH_OK) {
+        kh_buf_reset(&r->out);
+        web_error_page(r, st == KH_ENOTFOUND ? 404 : 500, NULL);
+        return;
+    }
+    r->status = 200;
+    r->ctype = "application/vnd.openxmlformats-officedocument."
+               "spreadsheetml.sheet";
+    kh_buf d;
+    kh_buf_init(&d, 0);
+    kh_buf_printf(&d, "attachment; filename=\"survey-%" PRId64 ".xlsx\"",
+                  round);
+    r->disposition = kh_buf_take(&d, NULL);
+    kh_buf_free(&d);
+}
+
+/* ---- the suggested judgement on the inspection form ----------------- */
+
+typedef struct find_round {
+    const char *qid;
+    int64_t ids[16];
+    size_t n;
+} find_round;
+
+static kh_status round_of_q(void *ctx, const kh_round_info *ri)
+{
+    find_round *x = ctx;
+    size_t l = strlen(x->qid);
+    if (x->n < 16 && !strncmp(ri->questionnaire, x->qid, l) &&
+        ri->questionnaire[l] == '@')
+        x->ids[x->n++] = ri->id;
+    return KH_OK;
+}
+
+/* The figure and suggested value of src for unit from round; false when
+ * the round has none for it. */
+static bool round_suggests(web_req *r, int64_t round, const char *unit,
+                           const kh_source *src, kh_cp *fig, kh_cp *val)
+{
+    kh_err *e = kh_err_new();
+    kh_questionnaire *q = NULL;
+    kh_tally *t = NULL;
+    bool ok = false;
+    if (e && kh_store_round_tally(r->store, round, e, &q, &t) == KH_OK) {
+        int qi = kh_questionnaire_find(q, src->question);
+        for (size_t u = 0; qi >= 0 && u < kh_tally_units(t); u++)
+            if (!strcmp(kh_tally_unit_id(t, u), unit))
+                ok = kh_tally_figure(t, u, (size_t)qi, src->figure, fig) &&
+                     kh_source_value(src, *fig, val);
+    }
+    kh_tally_free(t);
+    kh_questionnaire_free(q);
+    kh_err_free(e);
+    return ok;
+}
+
+void web_survey_suggestion(web_req *r, int year, const char *unit,
+                           const char *item, const kh_term *t, kh_buf *o)
+{
+    const kh_source *src = kh_term_source(t);
+    if (!src)
+        return;
+    find_round x = {.qid = src->questionnaire};
+    kh_err *e = kh_err_new();
+    if (!e || kh_store_round_each(r->store, year, round_of_q, &x, e) != KH_OK)
+        x.n = 0;
+    kh_err_free(e);
+    kh_cp fig = 0, val = 0;
+    size_t k = 0;   /* newest round first */
+    while (k < x.n && !round_suggests(r, x.ids[k], unit, src, &fig, &val))
+        k++;
+    kh_buf_puts(o, " <span class=\"suggest\" id=\"suggest-");
+    kh_html_attr(o, item);
+    kh_buf_putc(o, '-');
+    kh_html_attr(o, kh_term_input(t));
+    kh_buf_puts(o, "\">问卷建议：");
+    if (k == x.n) {
+        kh_buf_puts(o, "暂无（答卷不足或尚未调查）</span>");
+        return;
+    }
+    web_cp_out(o, val);
+    kh_buf_printf(o, "（第 %" PRId64 " 轮问卷 ", x.ids[k]);
+    kh_html_text(o, src->question);
+    bool mean = !strcmp(src->figure, "mean");
+    kh_buf_puts(o, mean ? " 平均 "
+                   : !strcmp(src->figure, "percent_top1") ? " 选最高一项的占比 "
+                                                         : " 选最高两项的占比 ");
+    web_cp_out(o, fig);
+    kh_buf_puts(o, mean ? "）</span>" : "%）</span>");
+}
+
+/* ---- the route table's entry points (routes.c) --------------------- */
+
+void web_survey_answer(web_req *r, const char *code)
+{
+    if (!strcmp(r->method, "POST"))
+        answer_post(r, code);
+    else
+        answer_get(r, code);
+}
+
+void web_survey_thanks(web_req *r)
+{
+    thanks_page(r);
+}
+
+void web_survey_css(web_req *r)
+{
+    style_get(r);
+}
+
+void web_survey_rounds(web_req *r)
+{
+    if (!strcmp(r->method, "POST"))
+        round_open(r);
+    else
+        rounds_page(r);
+}
+
+/* The round of the path, or 0 after a 404. */
+static int64_t path_round(web_req *r, const char *arg)
+{
+    char *end;
+    long long round = strtoll(arg, &end, 10);
+    if (*end || round <= 0 || arg[0] < '0' || arg[0] > '9') {
+        web_error_page(r, 404, NULL);
+        return 0;
+    }
+    return round;
+}
+
+void web_survey_round(web_req *r, const char *arg, web_survey_view v)
+{
+    int64_t round = path_round(r, arg);
+    if (!round)
+        return;
+    switch (v) {
+    case WEB_SURVEY_ROUND: round_page(r, round); break;
+    case WEB_SURVEY_TALLY: tally_page(r, round); break;
+    case WEB_SURVEY_TALLY_XLSX: tally_xlsx(r, round); break;
+    case WEB_SURVEY_CLOSE: round_close(r, round); break;
+    case WEB_SURVEY_CODES: codes_post(r, round); break;
+    }
+}
