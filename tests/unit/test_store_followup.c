@@ -524,8 +524,8 @@ static void test_republished(void **state)
     /* dbgs gets full marks on 1.2 and overtakes zzb. */
     kh_input_kv kv = {"report", "on_time"};
     expect_ok(entry_set(f->s, "admin", 2025, "dbgs", "1.2",
-                                 KH_PHASE_INSPECTION, 1, &kv, NULL,
-                                 KH_VERSION_ANY, NULL, f->e),
+                        KH_PHASE_INSPECTION, 1, &kv, NULL,
+                        KH_VERSION_ANY, NULL, f->e),
               f->e);
     expect_ok(kh_store_year_advance(f->s, "admin", 2025, 0, NULL, NULL, f->e),
               f->e);
