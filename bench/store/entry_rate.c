@@ -41,10 +41,11 @@ int main(int argc, char **argv)
         char v[16];
         snprintf(v, sizeof v, "%ld", 1 + i % 4);
         kh_input_kv kv = {argv[5], v};
+        kh_entry_write w = {"bench", year, argv[3], argv[4],
+                            KH_PHASE_INSPECTION, 1, &kv, NULL,
+                            KH_VERSION_ANY};
         int64_t ver;
-        if (kh_store_entry_set(s, "bench", year, argv[3], argv[4],
-                               KH_PHASE_INSPECTION, 1, &kv, NULL,
-                               KH_VERSION_ANY, &ver, e) != KH_OK) {
+        if (kh_store_entry_set(s, &w, &ver, e) != KH_OK) {
             char *m = kh_err_count(e) ? kh_err_format(e, 0) : NULL;
             fprintf(stderr, "entry_rate: update %ld failed: %s\n", i,
                     m ? m : "?");

@@ -114,10 +114,11 @@ int main(int argc, char **argv)
         char v[16];
         snprintf(v, sizeof v, "%ld", 1 + (i / (long)l.n) % 4);
         kh_input_kv kv = {"meetings", v};
+        kh_entry_write ew = {"bench", year, l.id[i % (long)l.n], item,
+                             KH_PHASE_INSPECTION, 1, &kv, NULL,
+                             KH_VERSION_ANY};
         kh_err_clear(e);
-        if (kh_store_entry_set(s, "bench", year, l.id[i % (long)l.n], item,
-                               KH_PHASE_INSPECTION, 1, &kv, NULL,
-                               KH_VERSION_ANY, NULL, e) != KH_OK) {
+        if (kh_store_entry_set(s, &ew, NULL, e) != KH_OK) {
             char *m = kh_err_count(e) ? kh_err_format(e, 0) : NULL;
             fprintf(stderr, "wal_storm: write %ld failed: %s\n", i,
                     m ? m : "?");

@@ -453,19 +453,28 @@ typedef struct kh_input_kv {
 #define KH_VERSION_ANY (-1)  /* update whatever is stored */
 #define KH_VERSION_NEW 0     /* the entry must not exist yet */
 
+/* One entry write for kh_store_entry_set(); every pointer is borrowed
+ * for the call only. */
+typedef struct kh_entry_write {
+    const char *actor; /* who writes, for the audit record */
+    int year;
+    const char *unit;
+    const char *item;
+    kh_phase phase;
+    size_t n;                  /* number of inputs */
+    const kh_input_kv *inputs; /* n inputs to set or remove */
+    const char *note;          /* NULL keeps the stored note, "" clears it */
+    int64_t expect_version;    /* KH_VERSION_ANY, KH_VERSION_NEW or >= 1 */
+} kh_entry_write;
+
 /* Sets inputs of one entry (creating it at version 1 or bumping its
- * version); inputs not named keep their value.  note: NULL keeps it, ""
- * clears it.  When expect_version is >= 0 and differs from the stored
- * version the update is refused with KH_ECONFLICT (no lost update).  The
- * year's state must allow the phase (KH_ESTATE).  The resulting entry
- * passes the same checks as one read from a file (KH_EINVAL).
- * *version (may be NULL) gets the new version. */
-kh_status kh_store_entry_set(kh_store *s, const char *actor, int year,
-                             const char *unit, const char *item,
-                             kh_phase phase, size_t n,
-                             const kh_input_kv *inputs, const char *note,
-                             int64_t expect_version, int64_t *version,
-                             kh_err *e);
+ * version); inputs not named keep their value.  When expect_version is
+ * >= 0 and differs from the stored version the update is refused with
+ * KH_ECONFLICT (no lost update).  The year's state must allow the phase
+ * (KH_ESTATE).  The resulting entry passes the same checks as one read
+ * from a file (KH_EINVAL).  *version (may be NULL) gets the new version. */
+kh_status kh_store_entry_set(kh_store *s, const kh_entry_write *w,
+                             int64_t *version, kh_err *e);
 
 typedef struct kh_entry_row {
     int64_t id;            /* row id (evidence links use it) */

@@ -339,6 +339,92 @@ static kh_status add_entries(kh_store *s, int year, kh_assess *a,
     return rc != KH_OK ? rc : bad;
 }
 
+/* Adds the year's branch names to a: KH_EINVAL (after every bad row is
+ * reported) when one does not fit, another status when the store
+ * fails. */
+static kh_status load_branches(kh_store *s, int year, kh_assess *a,
+                               kh_err *e)
+{
+    kh_status bad = KH_OK;
+    kh_db_stmt *st;
+    int step;
+    kh_status rc = kh_store_stmt(s, "SELECT id, name FROM branch WHERE year = ?"
+                                    " ORDER BY id", &st, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_db_bind_int(st, 1, year);
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
+        char path[300];
+        snprintf(path, sizeof path, "branch %s", kh_store_col_str(st, 0));
+        kh_loc loc = {0, 0, path};
+        if (kh_assess_add_branch(a, kh_store_col_str(st, 0),
+                                 kh_store_col_str(st, 1), &loc, e) != KH_OK)
+            bad = KH_EINVAL;
+    }
+    kh_db_reset(st);
+    if (step != KH_DB_DONE)
+        return kh_store_db_fail(s, e, "reading branches");
+    return bad;
+}
+
+/* Adds the year's units to a, in order; statuses as load_branches. */
+static kh_status load_units(kh_store *s, int year, kh_assess *a, kh_err *e)
+{
+    kh_status bad = KH_OK;
+    kh_db_stmt *st;
+    int step;
+    kh_status rc = kh_store_stmt(s,
+                                 "SELECT id, name, kind, branch FROM unit"
+                                 " WHERE year = ? ORDER BY pos",
+                                 &st, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_db_bind_int(st, 1, year);
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
+        char path[300];
+        snprintf(path, sizeof path, "unit %s", kh_store_col_str(st, 0));
+        kh_loc loc = {0, 0, path};
+        if (kh_assess_add_unit(a, kh_store_col_str(st, 0),
+                               kh_store_col_str(st, 1),
+                               kh_store_col_str(st, 2),
+                               kh_store_col_str(st, 3), &loc, e,
+                               NULL) != KH_OK)
+            bad = KH_EINVAL;
+    }
+    kh_db_reset(st);
+    if (step != KH_DB_DONE)
+        return kh_store_db_fail(s, e, "reading units");
+    return bad;
+}
+
+/* Keeps loading after bad records (KH_EINVAL, noted in *bad) so all are
+ * reported; true when r2 is a failure that stops the load. */
+static bool load_stops(kh_status r2, kh_status *bad)
+{
+    if (r2 == KH_EINVAL)
+        *bad = KH_EINVAL;
+    return r2 != KH_OK && r2 != KH_EINVAL;
+}
+
+/* Adds everything stored for the year to a; entries' inputs live in
+ * ar. */
+static kh_status load_all(kh_store *s, int year, kh_assess *a, kh_arena *ar,
+                          kh_err *e)
+{
+    kh_status bad = KH_OK, r2;
+    if (load_stops(r2 = load_branches(s, year, a, e), &bad) ||
+        load_stops(r2 = load_units(s, year, a, e), &bad) ||
+        load_stops(r2 = add_entries(s, year, a, ar, e), &bad))
+        return r2;
+    kh_err_set_file(e, s->path);
+    if (load_stops(r2 = kh_store_add_rosters(s, year, NULL, a, e), &bad))
+        return r2;
+    for (int neg = 0; neg < 2; neg++)
+        if (load_stops(r2 = add_records(s, year, a, neg, e), &bad))
+            return r2;
+    return bad != KH_OK ? bad : kh_assess_finish(a, e);
+}
+
 kh_status kh_store_load_assess(kh_store *s, int year, kh_err *e,
                                kh_rubric **rubric, kh_assess **out)
 {
@@ -360,85 +446,7 @@ kh_status kh_store_load_assess(kh_store *s, int year, kh_err *e,
     /* Messages about stored records name the database. */
     const char *old_file = kh_err_file(e);
     kh_err_set_file(e, s->path);
-    kh_status bad = KH_OK;
-    kh_db_stmt *st;
-    int step;
-
-    rc = kh_store_stmt(s, "SELECT id, name FROM branch WHERE year = ?"
-                          " ORDER BY id", &st, e);
-    if (rc != KH_OK)
-        goto out;
-    kh_db_bind_int(st, 1, year);
-    while ((step = kh_db_step(st)) == KH_DB_ROW) {
-        char path[300];
-        snprintf(path, sizeof path, "branch %s", kh_store_col_str(st, 0));
-        kh_loc loc = {0, 0, path};
-        if (kh_assess_add_branch(a, kh_store_col_str(st, 0),
-                                 kh_store_col_str(st, 1), &loc, e) != KH_OK)
-            bad = KH_EINVAL;
-    }
-    kh_db_reset(st);
-    if (step != KH_DB_DONE) {
-        rc = kh_store_db_fail(s, e, "reading branches");
-        goto out;
-    }
-
-    rc = kh_store_stmt(s,
-                       "SELECT id, name, kind, branch FROM unit WHERE year = ?"
-                       " ORDER BY pos",
-                       &st, e);
-    if (rc != KH_OK)
-        goto out;
-    kh_db_bind_int(st, 1, year);
-    while ((step = kh_db_step(st)) == KH_DB_ROW) {
-        char path[300];
-        snprintf(path, sizeof path, "unit %s", kh_store_col_str(st, 0));
-        kh_loc loc = {0, 0, path};
-        if (kh_assess_add_unit(a, kh_store_col_str(st, 0),
-                               kh_store_col_str(st, 1),
-                               kh_store_col_str(st, 2),
-                               kh_store_col_str(st, 3), &loc, e,
-                               NULL) != KH_OK)
-            bad = KH_EINVAL;
-    }
-    kh_db_reset(st);
-    if (step != KH_DB_DONE) {
-        rc = kh_store_db_fail(s, e, "reading units");
-        goto out;
-    }
-
-    {
-        kh_status r2 = add_entries(s, year, a, ar, e);
-        if (r2 != KH_OK && r2 != KH_EINVAL) {
-            rc = r2;
-            goto out;
-        }
-        if (r2 != KH_OK)
-            bad = KH_EINVAL;
-    }
-    kh_err_set_file(e, s->path);
-    kh_status r2;
-    if ((r2 = kh_store_add_rosters(s, year, NULL, a, e)) != KH_OK) {
-        if (r2 != KH_EINVAL) {
-            rc = r2;
-            goto out;
-        }
-        bad = KH_EINVAL;
-    }
-    for (int neg = 0; neg < 2; neg++) {
-        if ((r2 = add_records(s, year, a, neg, e)) != KH_OK) {
-            if (r2 != KH_EINVAL) {
-                rc = r2;
-                goto out;
-            }
-            bad = KH_EINVAL;
-        }
-    }
-    if (bad == KH_OK)
-        rc = kh_assess_finish(a, e);
-    else
-        rc = bad;
-out:
+    rc = load_all(s, year, a, ar, e);
     kh_err_set_file(e, old_file);
     kh_arena_free(ar);
     if (rc != KH_OK) {

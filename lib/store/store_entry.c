@@ -310,268 +310,340 @@ static bool str_eq(const char *a, const char *b)
     return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-kh_status kh_store_entry_set(kh_store *s, const char *actor, int year,
-                             const char *unit, const char *item,
-                             kh_phase phase, size_t n,
-                             const kh_input_kv *inputs, const char *note,
-                             int64_t expect_version, int64_t *version,
-                             kh_err *e)
+/* What kh_store_entry_set works on: the request, what is stored, what
+ * it becomes.  Owns every pointer except w and r. */
+typedef struct eset {
+    kh_store *s;
+    const kh_entry_write *w;
+    const kh_rubric *r; /* shared with the store */
+    size_t item;        /* index of w->item in r */
+    kh_store_unit su;
+    char ename[512];
+    bool exists;
+    int64_t row_id, old_version, new_version;
+    char *old_inputs, *old_note, *new_inputs;
+    const char *new_note; /* w->note or old_note: not owned */
+    kh_arena *ar;
+    kh_assess *a;
+    pair *pairs;
+    size_t np, ap, order;
+} eset;
+
+static void eset_clear(eset *x)
 {
-    unsigned allowed = phase == KH_PHASE_SELF
+    kh_assess_free(x->a);
+    kh_arena_free(x->ar);
+    pairs_free(x->pairs, x->np);
+    kh_store_unit_clear(&x->su);
+    free(x->old_inputs);
+    free(x->old_note);
+    free(x->new_inputs);
+}
+
+/* The year's state allows the phase; item and unit exist. */
+static kh_status eset_check_target(eset *x, kh_err *e)
+{
+    const kh_entry_write *w = x->w;
+    unsigned allowed = w->phase == KH_PHASE_SELF
                            ? KH_YEAR_BIT(KH_YEAR_SELF_CHECK)
                            : KH_YEAR_BIT(KH_YEAR_INSPECTION) |
                                  KH_YEAR_BIT(KH_YEAR_REVIEW);
-    char doing[64], ename[512];
-    snprintf(doing, sizeof doing, "writing %s entries", kh_phase_name(phase));
-    kh_store_entry_name(ename, sizeof ename, unit, item, phase);
+    char doing[64];
+    snprintf(doing, sizeof doing, "writing %s entries",
+             kh_phase_name(w->phase));
+    kh_status rc;
+    if ((rc = kh_store_year_require(x->s, w->year, allowed, doing, NULL, e)) !=
+            KH_OK ||
+        (rc = kh_store_year_rubric_shared(x->s, w->year, e, &x->r)) != KH_OK)
+        return rc;
+    int ii = kh_rubric_item_find(x->r, w->item);
+    if (ii < 0)
+        return kh_err_fail(e, KH_EINVAL, "entry %s: unknown item \"%s\"",
+                           x->ename, w->item);
+    x->item = (size_t)ii;
+    rc = kh_store_unit_get(x->s, w->year, w->unit, &x->su, e);
+    if (rc == KH_ENOTFOUND)
+        return kh_err_fail(e, KH_EINVAL,
+                           "entry %s: unknown unit \"%s\" in year %d",
+                           x->ename, w->unit, w->year);
+    return rc;
+}
 
-    const kh_rubric *r = NULL;
-    kh_assess *a = NULL;
-    kh_arena *ar = NULL;
-    pair *pairs = NULL;
-    size_t np = 0, ap = 0, order = 0;
-    char *old_inputs = NULL, *old_note = NULL, *new_inputs = NULL;
-    char *old_state = NULL, *new_state = NULL;
-    kh_store_unit su = {0};
-    int64_t old_version = 0, row_id = 0;
-    bool exists = false;
+/* Reads the stored row, if any, into x->old_*. */
+static kh_status eset_load_old(eset *x, kh_err *e)
+{
+    const kh_entry_write *w = x->w;
     kh_db_stmt *st;
-
-    kh_status rc = kh_store_begin(s, e);
+    kh_status rc = kh_store_stmt(
+        x->s,
+        "SELECT id, inputs, note, version FROM entry"
+        " WHERE year = ? AND unit = ? AND item = ? AND phase = ?",
+        &st, e);
     if (rc != KH_OK)
         return rc;
-    if ((rc = kh_store_year_require(s, year, allowed, doing, NULL, e)) !=
-            KH_OK ||
-        (rc = kh_store_year_rubric_shared(s, year, e, &r)) != KH_OK)
-        goto fail;
-    int ii = kh_rubric_item_find(r, item);
-    if (ii < 0) {
-        rc = kh_err_fail(e, KH_EINVAL, "entry %s: unknown item \"%s\"", ename,
-                         item);
-        goto fail;
-    }
-    rc = kh_store_unit_get(s, year, unit, &su, e);
-    if (rc == KH_ENOTFOUND) {
-        rc = kh_err_fail(e, KH_EINVAL,
-                         "entry %s: unknown unit \"%s\" in year %d", ename,
-                         unit, year);
-        goto fail;
-    }
-    if (rc != KH_OK)
-        goto fail;
-
-    rc = kh_store_stmt(s,
-                       "SELECT id, inputs, note, version FROM entry"
-                       " WHERE year = ? AND unit = ? AND item = ? AND phase = ?",
-                       &st, e);
-    if (rc != KH_OK)
-        goto fail;
-    kh_db_bind_int(st, 1, year);
-    kh_store_bind_str(st, 2, unit);
-    kh_store_bind_str(st, 3, item);
-    kh_store_bind_str(st, 4, kh_phase_name(phase));
+    kh_db_bind_int(st, 1, w->year);
+    kh_store_bind_str(st, 2, w->unit);
+    kh_store_bind_str(st, 3, w->item);
+    kh_store_bind_str(st, 4, kh_phase_name(w->phase));
     int step = kh_db_step(st);
     if (step == KH_DB_ROW) {
-        exists = true;
-        row_id = kh_db_column_int64(st, 0);
-        old_inputs = strdup(kh_store_col_str(st, 1));
+        x->exists = true;
+        x->row_id = kh_db_column_int64(st, 0);
+        x->old_inputs = strdup(kh_store_col_str(st, 1));
         const char *on = kh_store_col_str(st, 2);
-        old_note = on ? strdup(on) : NULL;
-        old_version = kh_db_column_int64(st, 3);
+        x->old_note = on ? strdup(on) : NULL;
+        x->old_version = kh_db_column_int64(st, 3);
     }
     kh_db_reset(st);
-    if (step != KH_DB_ROW && step != KH_DB_DONE) {
-        rc = kh_store_db_fail(s, e, "reading an entry");
-        goto fail;
-    }
-    if (exists && !old_inputs) {
-        rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
-        goto fail;
-    }
-    if (expect_version >= 0 && expect_version != old_version) {
-        if (!exists)
-            rc = kh_err_fail(e, KH_ECONFLICT,
-                             "entry %s does not exist, but version %" PRId64
-                             " was expected",
-                             ename, expect_version);
-        else if (expect_version == KH_VERSION_NEW)
-            rc = kh_err_fail(e, KH_ECONFLICT,
-                             "entry %s exists already (version %" PRId64 ")",
-                             ename, old_version);
-        else
-            rc = kh_err_fail(e, KH_ECONFLICT,
-                             "entry %s is at version %" PRId64
-                             ", not %" PRId64
-                             ": someone changed it meanwhile; reload and "
-                             "try again",
-                             ename, old_version, expect_version);
-        goto fail;
-    }
+    if (step != KH_DB_ROW && step != KH_DB_DONE)
+        return kh_store_db_fail(x->s, e, "reading an entry");
+    if (x->exists && !x->old_inputs)
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    return KH_OK;
+}
 
-    /* Merge: stored inputs, then the new values. */
-    ar = kh_arena_new();
-    if (!ar) {
-        rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
-        goto fail;
+/* Refuses a lost update: the stored version must be the expected one. */
+static kh_status eset_check_version(const eset *x, kh_err *e)
+{
+    int64_t want = x->w->expect_version;
+    if (want < 0 || want == x->old_version)
+        return KH_OK;
+    if (!x->exists)
+        return kh_err_fail(e, KH_ECONFLICT,
+                           "entry %s does not exist, but version %" PRId64
+                           " was expected",
+                           x->ename, want);
+    if (want == KH_VERSION_NEW)
+        return kh_err_fail(e, KH_ECONFLICT,
+                           "entry %s exists already (version %" PRId64 ")",
+                           x->ename, x->old_version);
+    return kh_err_fail(e, KH_ECONFLICT,
+                       "entry %s is at version %" PRId64 ", not %" PRId64
+                       ": someone changed it meanwhile; reload and "
+                       "try again",
+                       x->ename, x->old_version, want);
+}
+
+/* Adds the stored inputs m to the pairs (status only: caller reports). */
+static kh_status eset_pairs_old(eset *x, const kh_node *m)
+{
+    kh_status rc = KH_OK;
+    for (uint32_t k = 0; k < m->n && rc == KH_OK; k++) {
+        const kh_node *key = &m->u.kids[2 * k];
+        char *j = node_json(&m->u.kids[2 * k + 1]);
+        if (!j || key->type != KH_NODE_SCALAR)
+            rc = KH_ENOMEM;
+        else
+            rc = pairs_add(&x->pairs, &x->np, &x->ap, x->r, x->item,
+                           key->u.text, j, &x->order);
     }
-    if (exists) {
-        const kh_node *m;
-        rc = kh_store_parse_inputs(ename, old_inputs, strlen(old_inputs), ar,
-                                   &m, e);
-        if (rc != KH_OK)
-            goto fail;
-        for (uint32_t k = 0; k < m->n && rc == KH_OK; k++) {
-            const kh_node *key = &m->u.kids[2 * k];
-            char *j = node_json(&m->u.kids[2 * k + 1]);
-            if (!j || key->type != KH_NODE_SCALAR)
-                rc = KH_ENOMEM;
-            else
-                rc = pairs_add(&pairs, &np, &ap, r, (size_t)ii, key->u.text,
-                               j, &order);
-        }
-    }
-    for (size_t k = 0; k < n && rc == KH_OK; k++) {
+    return rc;
+}
+
+/* Adds the new values, typed by their slot (NULL value: removal). */
+static kh_status eset_pairs_new(eset *x)
+{
+    const kh_entry_write *w = x->w;
+    kh_status rc = KH_OK;
+    for (size_t k = 0; k < w->n && rc == KH_OK; k++) {
         char *j = NULL;
-        if (inputs[k].value) {
-            int sl = kh_rubric_item_slot_find(r, (size_t)ii, inputs[k].name);
+        if (w->inputs[k].value) {
+            int sl = kh_rubric_item_slot_find(x->r, x->item, w->inputs[k].name);
             j = typed_json(sl < 0 ? NULL
-                                  : kh_rubric_item_slot(r, (size_t)ii,
+                                  : kh_rubric_item_slot(x->r, x->item,
                                                         (size_t)sl),
-                           inputs[k].value);
-            if (!j) {
-                rc = KH_ENOMEM;
-                break;
-            }
+                           w->inputs[k].value);
+            if (!j)
+                return KH_ENOMEM;
         }
-        rc = pairs_add(&pairs, &np, &ap, r, (size_t)ii, inputs[k].name, j,
-                       &order);
+        rc = pairs_add(&x->pairs, &x->np, &x->ap, x->r, x->item,
+                       w->inputs[k].name, j, &x->order);
     }
-    if (rc != KH_OK) {
-        rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
-        goto fail;
-    }
-    pairs_merge(pairs, &np);
-    if (np > 1)
-        qsort(pairs, np, sizeof *pairs, pair_cmp);
+    return rc;
+}
+
+/* new_inputs: stored inputs, then the new values, as sorted JSON. */
+static kh_status eset_merge(eset *x, kh_err *e)
+{
+    x->ar = kh_arena_new();
+    if (!x->ar)
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    const kh_node *m = NULL;
+    kh_status rc;
+    if (x->exists &&
+        (rc = kh_store_parse_inputs(x->ename, x->old_inputs,
+                                    strlen(x->old_inputs), x->ar, &m, e)) !=
+            KH_OK)
+        return rc;
+    rc = m ? eset_pairs_old(x, m) : KH_OK;
+    if (rc == KH_OK)
+        rc = eset_pairs_new(x);
+    if (rc != KH_OK)
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    pairs_merge(x->pairs, &x->np);
+    if (x->np > 1)
+        qsort(x->pairs, x->np, sizeof *x->pairs, pair_cmp);
     kh_buf jb;
     kh_buf_init(&jb, 0);
     kh_buf_putc(&jb, '{');
-    for (size_t k = 0; k < np; k++) {
+    for (size_t k = 0; k < x->np; k++) {
         if (k)
             kh_buf_puts(&jb, ", ");
-        kh_json_str(&jb, pairs[k].name);
+        kh_json_str(&jb, x->pairs[k].name);
         kh_buf_puts(&jb, ": ");
-        kh_buf_puts(&jb, pairs[k].json);
+        kh_buf_puts(&jb, x->pairs[k].json);
     }
     kh_buf_putc(&jb, '}');
-    new_inputs = kh_buf_take(&jb, NULL);
-    if (!new_inputs) {
-        rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
-        goto fail;
-    }
-    const char *new_note = note ? (*note ? note : NULL) : old_note;
+    x->new_inputs = kh_buf_take(&jb, NULL);
+    if (!x->new_inputs)
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    const char *note = x->w->note;
+    x->new_note = note ? (*note ? note : NULL) : x->old_note;
+    return KH_OK;
+}
 
-    /* The same checks as a file: this unit, its rosters, this entry. */
-    a = kh_assess_new(r);
-    if (!a) {
-        rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
-        goto fail;
-    }
-    kh_assess_set_year(a, year);
+/* The same checks as a file: this unit, its rosters, this entry. */
+static kh_status eset_validate(eset *x, kh_err *e)
+{
+    const kh_entry_write *w = x->w;
+    x->a = kh_assess_new(x->r);
+    if (!x->a)
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    kh_assess_set_year(x->a, w->year);
     const kh_node *m;
     char lpath[600];
-    snprintf(lpath, sizeof lpath, "entry %s", ename);
+    snprintf(lpath, sizeof lpath, "entry %s", x->ename);
     kh_loc loc = {0, 0, lpath};
-    if ((rc = kh_assess_add_unit(a, unit, su.name, su.kind, su.branch, &loc,
-                                 e, NULL)) != KH_OK ||
-        (rc = kh_store_add_rosters(s, year, unit, a, e)) != KH_OK ||
-        (rc = kh_store_parse_inputs(ename, new_inputs, strlen(new_inputs), ar,
-                                    &m, e)) != KH_OK ||
-        (rc = kh_assess_add_entry(a, unit, item, phase, m, new_note, &loc,
-                                  e)) != KH_OK ||
-        (rc = kh_assess_finish(a, e)) != KH_OK)
-        goto fail;
+    kh_status rc;
+    if ((rc = kh_assess_add_unit(x->a, w->unit, x->su.name, x->su.kind,
+                                 x->su.branch, &loc, e, NULL)) != KH_OK ||
+        (rc = kh_store_add_rosters(x->s, w->year, w->unit, x->a, e)) !=
+            KH_OK ||
+        (rc = kh_store_parse_inputs(x->ename, x->new_inputs,
+                                    strlen(x->new_inputs), x->ar, &m, e)) !=
+            KH_OK ||
+        (rc = kh_assess_add_entry(x->a, w->unit, w->item, w->phase, m,
+                                  x->new_note, &loc, e)) != KH_OK)
+        return rc;
+    return kh_assess_finish(x->a, e);
+}
 
-    if (exists && strcmp(old_inputs, new_inputs) == 0 &&
-        str_eq(old_note, new_note)) {
-        /* Nothing changes: no new version, no audit record. */
-        kh_store_rollback(s);
-        if (version)
-            *version = old_version;
-        goto done;
-    }
-    char now[KH_STORE_TIME_SZ];
-    kh_store_now(s, now);
-    int64_t new_version = old_version + 1;
-    if (exists) {
-        rc = kh_store_stmt(s,
+/* Prepares the UPDATE (guarded by the old version) or the INSERT. */
+static kh_status eset_prepare_write(eset *x, const char *now,
+                                    kh_db_stmt **out, kh_err *e)
+{
+    const kh_entry_write *w = x->w;
+    kh_db_stmt *st;
+    kh_status rc;
+    if (x->exists) {
+        rc = kh_store_stmt(x->s,
                            "UPDATE entry SET inputs = ?, note = ?, version = ?,"
                            " updated_at = ?, updated_by = ? WHERE id = ?"
                            " AND version = ?",
                            &st, e);
         if (rc != KH_OK)
-            goto fail;
-        kh_store_bind_str(st, 1, new_inputs);
-        kh_store_bind_str(st, 2, new_note);
-        kh_db_bind_int64(st, 3, new_version);
+            return rc;
+        kh_store_bind_str(st, 1, x->new_inputs);
+        kh_store_bind_str(st, 2, x->new_note);
+        kh_db_bind_int64(st, 3, x->new_version);
         kh_store_bind_str(st, 4, now);
-        kh_store_bind_str(st, 5, actor);
-        kh_db_bind_int64(st, 6, row_id);
-        kh_db_bind_int64(st, 7, old_version);
+        kh_store_bind_str(st, 5, w->actor);
+        kh_db_bind_int64(st, 6, x->row_id);
+        kh_db_bind_int64(st, 7, x->old_version);
     } else {
-        rc = kh_store_stmt(s,
+        rc = kh_store_stmt(x->s,
                            "INSERT INTO entry (year, unit, item, phase, inputs,"
                            " note, version, updated_at, updated_by)"
                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            &st, e);
         if (rc != KH_OK)
-            goto fail;
-        kh_db_bind_int(st, 1, year);
-        kh_store_bind_str(st, 2, unit);
-        kh_store_bind_str(st, 3, item);
-        kh_store_bind_str(st, 4, kh_phase_name(phase));
-        kh_store_bind_str(st, 5, new_inputs);
-        kh_store_bind_str(st, 6, new_note);
-        kh_db_bind_int64(st, 7, new_version);
+            return rc;
+        kh_db_bind_int(st, 1, w->year);
+        kh_store_bind_str(st, 2, w->unit);
+        kh_store_bind_str(st, 3, w->item);
+        kh_store_bind_str(st, 4, kh_phase_name(w->phase));
+        kh_store_bind_str(st, 5, x->new_inputs);
+        kh_store_bind_str(st, 6, x->new_note);
+        kh_db_bind_int64(st, 7, x->new_version);
         kh_store_bind_str(st, 8, now);
-        kh_store_bind_str(st, 9, actor);
+        kh_store_bind_str(st, 9, w->actor);
     }
-    if ((rc = kh_store_exec(s, st, e, "writing an entry")) != KH_OK)
-        goto fail;
-    if (exists && kh_db_changes(s->db) != 1) {
-        rc = kh_err_fail(e, KH_ECONFLICT, "entry %s changed meanwhile", ename);
-        goto fail;
-    }
-    old_state = exists ? kh_store_entry_state_json(old_inputs, old_note,
-                                                   old_version)
-                       : NULL;
-    new_state = kh_store_entry_state_json(new_inputs, new_note, new_version);
-    if (!new_state || (exists && !old_state)) {
+    *out = st;
+    return KH_OK;
+}
+
+/* Audits the change as entry.set with the old and new states. */
+static kh_status eset_audit(eset *x, kh_err *e)
+{
+    char *old_state = x->exists ? kh_store_entry_state_json(
+                                      x->old_inputs, x->old_note,
+                                      x->old_version)
+                                : NULL;
+    char *new_state = kh_store_entry_state_json(x->new_inputs, x->new_note,
+                                                x->new_version);
+    kh_status rc;
+    if (!new_state || (x->exists && !old_state)) {
         rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
-        goto fail;
+    } else {
+        kh_audit_rec rec = {.actor = x->w->actor, .action = "entry.set",
+                            .year = x->w->year, .unit = x->w->unit,
+                            .object = x->ename, .old_value = old_state,
+                            .new_value = new_state};
+        rc = kh_store_audit(x->s, &rec, e);
     }
-    kh_audit_rec ar_rec = {.actor = actor, .action = "entry.set",
-                           .year = year, .unit = unit, .object = ename,
-                           .old_value = old_state, .new_value = new_state};
-    if ((rc = kh_store_audit(s, &ar_rec, e)) != KH_OK)
-        goto fail;
-    if ((rc = kh_store_commit(s, e)) != KH_OK)
-        goto done;
-    if (version)
-        *version = new_version;
-    goto done;
-fail:
-    kh_store_rollback(s);
-done:
-    kh_assess_free(a);
-    kh_arena_free(ar);
-    pairs_free(pairs, np);
-    kh_store_unit_clear(&su);
-    free(old_inputs);
-    free(old_note);
-    free(new_inputs);
     free(old_state);
     free(new_state);
+    return rc;
+}
+
+/* Writes the new version and audits it (inside the transaction). */
+static kh_status eset_write(eset *x, kh_err *e)
+{
+    char now[KH_STORE_TIME_SZ];
+    kh_store_now(x->s, now);
+    x->new_version = x->old_version + 1;
+    kh_db_stmt *st;
+    kh_status rc = eset_prepare_write(x, now, &st, e);
+    if (rc != KH_OK ||
+        (rc = kh_store_exec(x->s, st, e, "writing an entry")) != KH_OK)
+        return rc;
+    if (x->exists && kh_db_changes(x->s->db) != 1)
+        return kh_err_fail(e, KH_ECONFLICT, "entry %s changed meanwhile",
+                           x->ename);
+    return eset_audit(x, e);
+}
+
+static bool eset_unchanged(const eset *x)
+{
+    return x->exists && strcmp(x->old_inputs, x->new_inputs) == 0 &&
+           str_eq(x->old_note, x->new_note);
+}
+
+kh_status kh_store_entry_set(kh_store *s, const kh_entry_write *w,
+                             int64_t *version, kh_err *e)
+{
+    eset x = {.s = s, .w = w};
+    kh_store_entry_name(x.ename, sizeof x.ename, w->unit, w->item, w->phase);
+    kh_status rc = kh_store_begin(s, e);
+    if (rc != KH_OK)
+        return rc;
+    if ((rc = eset_check_target(&x, e)) != KH_OK ||
+        (rc = eset_load_old(&x, e)) != KH_OK ||
+        (rc = eset_check_version(&x, e)) != KH_OK ||
+        (rc = eset_merge(&x, e)) != KH_OK ||
+        (rc = eset_validate(&x, e)) != KH_OK) {
+        kh_store_rollback(s);
+    } else if (eset_unchanged(&x)) {
+        /* Nothing changes: no new version, no audit record. */
+        kh_store_rollback(s);
+        if (version)
+            *version = x.old_version;
+    } else if ((rc = eset_write(&x, e)) != KH_OK) {
+        kh_store_rollback(s);
+    } else if ((rc = kh_store_commit(s, e)) == KH_OK && version) {
+        *version = x.new_version;
+    }
+    eset_clear(&x);
     return rc;
 }
 

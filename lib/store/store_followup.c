@@ -513,6 +513,124 @@ fail:
     return rc;
 }
 
+/* A rectification item as closing it needs it; unit is owned. */
+typedef struct close_item {
+    int year;
+    char *unit;
+    bool done;
+    char closed[16], added[KH_STORE_DATE_SZ];
+} close_item;
+
+static kh_status close_item_read(kh_store *s, int64_t id, close_item *it,
+                                 kh_err *e)
+{
+    kh_db_stmt *st;
+    kh_status rc = kh_store_stmt(s,
+                                 "SELECT year, unit, status, closed_date,"
+                                 " added_at FROM followup_item WHERE id = ?",
+                                 &st, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_db_bind_int64(st, 1, id);
+    int step = kh_db_step(st);
+    if (step == KH_DB_ROW) {
+        it->year = kh_db_column_int(st, 0);
+        it->unit = strdup(kh_store_col_str(st, 1));
+        it->done = strcmp(kh_store_col_str(st, 2), "done") == 0;
+        const char *cd = kh_store_col_str(st, 3);
+        snprintf(it->closed, sizeof it->closed, "%s", cd ? cd : "");
+        stamp_day(kh_store_col_str(st, 4), it->added);
+    }
+    kh_db_reset(st);
+    if (step != KH_DB_ROW)
+        return step == KH_DB_DONE
+                   ? kh_err_fail(e, KH_ENOTFOUND,
+                                 "no rectification item %" PRId64, id)
+                   : kh_store_db_fail(s, e, "reading a rectification item");
+    if (!it->unit)
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    return KH_OK;
+}
+
+/* The year is published, the item still open and recorded by date. */
+static kh_status close_item_check(kh_store *s, int64_t id, const char *date,
+                                  const close_item *it, kh_err *e)
+{
+    kh_status rc = kh_store_year_require(s, it->year,
+                                         KH_YEAR_BIT(KH_YEAR_PUBLISHED),
+                                         "closing a rectification item", NULL,
+                                         e);
+    if (rc != KH_OK)
+        return rc;
+    if (it->done)
+        return kh_err_fail(e, KH_ESTATE,
+                           "rectification item %" PRId64
+                           " was closed already on %s",
+                           id, it->closed);
+    if (it->added[0] && strcmp(date, it->added) < 0)
+        return kh_err_at(e, 0, 0, "date",
+                         "\"%s\" is before rectification item %" PRId64
+                         " was recorded (%s)",
+                         date, id, it->added);
+    return KH_OK;
+}
+
+/* The evidence named by its hash must be stored. */
+static kh_status close_evidence_check(kh_store *s, const char *evidence,
+                                      kh_err *e)
+{
+    kh_db_stmt *st;
+    kh_status rc = kh_store_stmt(s, "SELECT 1 FROM evidence WHERE sha256 = ?",
+                                 &st, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_store_bind_str(st, 1, evidence);
+    int step = kh_db_step(st);
+    kh_db_reset(st);
+    if (step == KH_DB_ROW)
+        return KH_OK;
+    return step == KH_DB_DONE
+               ? kh_err_fail(e, KH_ENOTFOUND, "no evidence with hash \"%s\"",
+                             evidence)
+               : kh_store_db_fail(s, e, "reading evidence");
+}
+
+/* Marks the item done and audits followup.close. */
+static kh_status close_item_write(kh_store *s, const char *actor, int64_t id,
+                                  const char *date, const char *evidence,
+                                  const close_item *it, kh_err *e)
+{
+    char at[KH_STORE_TIME_SZ];
+    kh_store_now(s, at);
+    kh_db_stmt *st;
+    kh_status rc = kh_store_stmt(s,
+                                 "UPDATE followup_item SET status = 'done',"
+                                 " closed_date = ?, evidence = ?,"
+                                 " closed_at = ?, closed_by = ? WHERE id = ?",
+                                 &st, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_store_bind_str(st, 1, date);
+    kh_store_bind_str(st, 2, evidence);
+    kh_store_bind_str(st, 3, at);
+    kh_store_bind_str(st, 4, actor);
+    kh_db_bind_int64(st, 5, id);
+    if ((rc = kh_store_exec(s, st, e, "closing a rectification item")) !=
+        KH_OK)
+        return rc;
+    char obj[48], *val = NULL;
+    snprintf(obj, sizeof obj, "item %" PRId64, id);
+    if (asprintf(&val, "done %s%s%s", date, evidence ? ", evidence " : "",
+                 evidence ? evidence : "") < 0)
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    kh_audit_rec a = {.actor = actor, .action = "followup.close",
+                      .year = it->year, .unit = it->unit, .object = obj,
+                      .old_value = "open", .new_value = val};
+    rc = kh_store_audit(s, &a, e);
+    free(val);
+    return rc;
+}
+
 kh_status kh_store_followup_item_close(kh_store *s, const char *actor,
                                        int64_t id, const char *date,
                                        const char *evidence, kh_err *e)
@@ -522,106 +640,17 @@ kh_status kh_store_followup_item_close(kh_store *s, const char *actor,
         return rc;
     if ((rc = kh_store_begin(s, e)) != KH_OK)
         return rc;
-    kh_db_stmt *st;
-    if ((rc = kh_store_stmt(s,
-                            "SELECT year, unit, status, closed_date, added_at"
-                            " FROM followup_item WHERE id = ?",
-                            &st, e)) != KH_OK)
-        goto fail;
-    kh_db_bind_int64(st, 1, id);
-    int step = kh_db_step(st);
-    int year = 0;
-    char *unit = NULL, closed[16] = "", added[KH_STORE_DATE_SZ] = "";
-    bool done = false;
-    if (step == KH_DB_ROW) {
-        year = kh_db_column_int(st, 0);
-        unit = strdup(kh_store_col_str(st, 1));
-        done = strcmp(kh_store_col_str(st, 2), "done") == 0;
-        const char *cd = kh_store_col_str(st, 3);
-        snprintf(closed, sizeof closed, "%s", cd ? cd : "");
-        stamp_day(kh_store_col_str(st, 4), added);
+    close_item it = {0};
+    if ((rc = close_item_read(s, id, &it, e)) != KH_OK ||
+        (rc = close_item_check(s, id, date, &it, e)) != KH_OK ||
+        (evidence && (rc = close_evidence_check(s, evidence, e)) != KH_OK) ||
+        (rc = close_item_write(s, actor, id, date, evidence, &it, e)) !=
+            KH_OK) {
+        kh_store_rollback(s);
+    } else {
+        rc = kh_store_commit(s, e);
     }
-    kh_db_reset(st);
-    if (step != KH_DB_ROW) {
-        rc = step == KH_DB_DONE
-                 ? kh_err_fail(e, KH_ENOTFOUND,
-                               "no rectification item %" PRId64, id)
-                 : kh_store_db_fail(s, e, "reading a rectification item");
-        goto fail;
-    }
-    if (!unit) {
-        rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
-        goto fail;
-    }
-    if ((rc = kh_store_year_require(s, year, KH_YEAR_BIT(KH_YEAR_PUBLISHED),
-                                    "closing a rectification item", NULL,
-                                    e)) != KH_OK)
-        goto fail_unit;
-    if (done) {
-        rc = kh_err_fail(e, KH_ESTATE,
-                         "rectification item %" PRId64
-                         " was closed already on %s",
-                         id, closed);
-        goto fail_unit;
-    }
-    if (added[0] && strcmp(date, added) < 0) {
-        rc = kh_err_at(e, 0, 0, "date",
-                       "\"%s\" is before rectification item %" PRId64
-                       " was recorded (%s)",
-                       date, id, added);
-        goto fail_unit;
-    }
-    if (evidence) {
-        if ((rc = kh_store_stmt(s, "SELECT 1 FROM evidence WHERE sha256 = ?",
-                                &st, e)) != KH_OK)
-            goto fail_unit;
-        kh_store_bind_str(st, 1, evidence);
-        step = kh_db_step(st);
-        kh_db_reset(st);
-        if (step != KH_DB_ROW) {
-            rc = step == KH_DB_DONE
-                     ? kh_err_fail(e, KH_ENOTFOUND,
-                                   "no evidence with hash \"%s\"", evidence)
-                     : kh_store_db_fail(s, e, "reading evidence");
-            goto fail_unit;
-        }
-    }
-    char at[KH_STORE_TIME_SZ];
-    kh_store_now(s, at);
-    if ((rc = kh_store_stmt(s,
-                            "UPDATE followup_item SET status = 'done',"
-                            " closed_date = ?, evidence = ?, closed_at = ?,"
-                            " closed_by = ? WHERE id = ?",
-                            &st, e)) != KH_OK)
-        goto fail_unit;
-    kh_store_bind_str(st, 1, date);
-    kh_store_bind_str(st, 2, evidence);
-    kh_store_bind_str(st, 3, at);
-    kh_store_bind_str(st, 4, actor);
-    kh_db_bind_int64(st, 5, id);
-    if ((rc = kh_store_exec(s, st, e, "closing a rectification item")) !=
-        KH_OK)
-        goto fail_unit;
-    char obj[48], *val = NULL;
-    snprintf(obj, sizeof obj, "item %" PRId64, id);
-    if (asprintf(&val, "done %s%s%s", date, evidence ? ", evidence " : "",
-                 evidence ? evidence : "") < 0) {
-        rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
-        goto fail_unit;
-    }
-    kh_audit_rec a = {.actor = actor, .action = "followup.close",
-                      .year = year, .unit = unit, .object = obj,
-                      .old_value = "open", .new_value = val};
-    rc = kh_store_audit(s, &a, e);
-    free(val);
-    if (rc != KH_OK)
-        goto fail_unit;
-    free(unit);
-    return kh_store_commit(s, e);
-fail_unit:
-    free(unit);
-fail:
-    kh_store_rollback(s);
+    free(it.unit);
     return rc;
 }
 

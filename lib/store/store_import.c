@@ -234,49 +234,43 @@ static kh_status insert_record(kh_store *s, int year, const char *unit,
     return kh_store_exec(s, st, e, "storing a record");
 }
 
-/* Replaces everything of the year with the file's data (state draft). */
-static kh_status replace_all(kh_store *s, const char *actor, int year,
-                             const kh_rubric *r, const kh_assess *a,
-                             const char *name, const char *hash,
-                             kh_import_stats *stats, kh_err *e)
+/* Removes everything the year's assessment file describes. */
+static kh_status clear_year(kh_store *s, int year, kh_err *e)
 {
-    char oldv[160];
-    snprintf(oldv, sizeof oldv, "units=%" PRId64 " entries=%" PRId64,
-             count_year(s, "SELECT count(*) FROM unit WHERE year = ?", year),
-             count_year(s, "SELECT count(*) FROM entry WHERE year = ?", year));
-    kh_status rc;
-    if ((rc = del_year(s, "DELETE FROM entry WHERE year = ?", year, e)) !=
-            KH_OK ||
-        (rc = del_year(s, "DELETE FROM roster WHERE year = ?", year, e)) !=
-            KH_OK ||
-        (rc = del_year(s, "DELETE FROM bonus WHERE year = ?", year, e)) !=
-            KH_OK ||
-        (rc = del_year(s, "DELETE FROM negative WHERE year = ?", year, e)) !=
-            KH_OK ||
-        (rc = del_year(s, "DELETE FROM unit WHERE year = ?", year, e)) !=
-            KH_OK ||
-        (rc = del_year(s, "DELETE FROM branch WHERE year = ?", year, e)) !=
-            KH_OK)
-        return rc;
+    static const char *const sql[] = {
+        "DELETE FROM entry WHERE year = ?",
+        "DELETE FROM roster WHERE year = ?",
+        "DELETE FROM bonus WHERE year = ?",
+        "DELETE FROM negative WHERE year = ?",
+        "DELETE FROM unit WHERE year = ?",
+        "DELETE FROM branch WHERE year = ?",
+    };
+    kh_status rc = KH_OK;
+    for (size_t i = 0; i < sizeof sql / sizeof *sql && rc == KH_OK; i++)
+        rc = del_year(s, sql[i], year, e);
+    return rc;
+}
 
+/* Stores the branch names; those equal to the derived default (the only
+ * unit's name, or the branch id) are not stored. */
+static kh_status put_branches(kh_store *s, int year, const kh_assess *a,
+                              kh_import_stats *stats, kh_err *e)
+{
     size_t nu = kh_assess_unit_count(a), nb = kh_assess_branch_count(a);
-    size_t ni = kh_rubric_item_count(r);
-    /* Branch names equal to the derived default are not stored. */
     size_t *members = calloc(nb ? nb : 1, sizeof *members);
     size_t *first = calloc(nb ? nb : 1, sizeof *first);
-    if (!members || !first) {
-        free(members);
-        free(first);
-        return kh_err_fail(e, KH_ENOMEM, "out of memory");
-    }
-    for (size_t u = nu; u-- > 0;) {
+    kh_status rc = members && first
+                       ? KH_OK
+                       : kh_err_fail(e, KH_ENOMEM, "out of memory");
+    for (size_t u = nu; rc == KH_OK && u-- > 0;) {
         size_t b = kh_assess_unit_branch(a, u);
         members[b]++;
         first[b] = u;
     }
     kh_db_stmt *st;
-    rc = kh_store_stmt(s, "INSERT INTO branch (year, id, name) VALUES (?, ?, ?)",
-                       &st, e);
+    if (rc == KH_OK)
+        rc = kh_store_stmt(
+            s, "INSERT INTO branch (year, id, name) VALUES (?, ?, ?)", &st, e);
     for (size_t b = 0; b < nb && rc == KH_OK; b++) {
         const char *bid = kh_assess_branch_id(a, b);
         const char *bname = kh_assess_branch_name(a, b);
@@ -293,13 +287,20 @@ static kh_status replace_all(kh_store *s, const char *actor, int year,
     }
     free(members);
     free(first);
-    if (rc != KH_OK)
-        return rc;
+    return rc;
+}
 
-    rc = kh_store_stmt(s,
-                       "INSERT INTO unit (year, id, pos, name, kind, branch)"
-                       " VALUES (?, ?, ?, ?, ?, ?)",
-                       &st, e);
+/* Stores the units in file order. */
+static kh_status put_units(kh_store *s, int year, const kh_rubric *r,
+                           const kh_assess *a, kh_import_stats *stats,
+                           kh_err *e)
+{
+    size_t nu = kh_assess_unit_count(a);
+    kh_db_stmt *st;
+    kh_status rc = kh_store_stmt(s,
+                                 "INSERT INTO unit (year, id, pos, name, kind,"
+                                 " branch) VALUES (?, ?, ?, ?, ?, ?)",
+                                 &st, e);
     for (size_t u = 0; u < nu && rc == KH_OK; u++) {
         kh_db_reset(st);
         kh_db_bind_int(st, 1, year);
@@ -312,63 +313,99 @@ static kh_status replace_all(kh_store *s, const char *actor, int year,
                           kh_assess_branch_id(a, kh_assess_unit_branch(a, u)));
         rc = kh_store_exec(s, st, e, "storing a unit");
     }
-    if (rc != KH_OK)
-        return rc;
-    stats->units = nu;
+    if (rc == KH_OK)
+        stats->units = nu;
+    return rc;
+}
 
-    /* Entries: count first so progress can say how far along it is. */
-    size_t total = 0, done = 0;
+/* The state put_entries shares with put_entry. */
+typedef struct entry_ins {
+    kh_store *s;
+    kh_db_stmt *st; /* the prepared INSERT */
+    const kh_rubric *r;
+    const kh_assess *a;
+    const char *actor;
+    int year;
+    char now[KH_STORE_TIME_SZ];
+    kh_buf jb; /* scratch for the inputs JSON */
+} entry_ins;
+
+/* Stores entry en of unit u, item i, phase p at version 1. */
+static kh_status put_entry(entry_ins *x, const kh_entry *en, size_t u,
+                           size_t i, kh_phase p, kh_err *e)
+{
+    kh_buf_reset(&x->jb);
+    kh_store_inputs_json(x->r, i, en, &x->jb);
+    if (kh_buf_status(&x->jb) != KH_OK)
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    kh_db_stmt *st = x->st;
+    kh_db_reset(st);
+    kh_db_bind_int(st, 1, x->year);
+    kh_store_bind_str(st, 2, kh_assess_unit_id(x->a, u));
+    kh_store_bind_str(st, 3, kh_rubric_item_id(x->r, i));
+    kh_store_bind_str(st, 4, kh_phase_name(p));
+    kh_db_bind_text(st, 5, kh_buf_str(&x->jb), (int)x->jb.len);
+    kh_store_bind_str(st, 6, kh_entry_note(en));
+    kh_store_bind_str(st, 7, x->now);
+    kh_store_bind_str(st, 8, x->actor);
+    return kh_store_exec(x->s, st, e, "storing an entry");
+}
+
+/* How many entries a holds (for progress). */
+static size_t count_entries(const kh_rubric *r, const kh_assess *a)
+{
+    size_t total = 0, nu = kh_assess_unit_count(a);
     for (size_t u = 0; u < nu; u++)
-        for (size_t i = 0; i < ni; i++)
+        for (size_t i = 0; i < kh_rubric_item_count(r); i++)
             for (int p = 0; p < 2; p++)
                 total += kh_assess_entry(a, u, i, (kh_phase)p) != NULL;
-    char now[KH_STORE_TIME_SZ];
-    kh_store_now(s, now);
-    rc = kh_store_stmt(s,
-                       "INSERT INTO entry (year, unit, item, phase, inputs,"
-                       " note, version, updated_at, updated_by)"
-                       " VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
-                       &st, e);
-    kh_buf jb;
-    kh_buf_init(&jb, 0);
+    return total;
+}
+
+/* Stores every entry, reporting progress about every 1%. */
+static kh_status put_entries(kh_store *s, const char *actor, int year,
+                             const kh_rubric *r, const kh_assess *a,
+                             kh_import_stats *stats, kh_err *e)
+{
+    size_t total = count_entries(r, a), done = 0;
+    size_t nu = kh_assess_unit_count(a), ni = kh_rubric_item_count(r);
+    entry_ins x = {.s = s, .r = r, .a = a, .actor = actor, .year = year};
+    kh_store_now(s, x.now);
+    kh_status rc = kh_store_stmt(s,
+                                 "INSERT INTO entry (year, unit, item, phase,"
+                                 " inputs, note, version, updated_at,"
+                                 " updated_by)"
+                                 " VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                                 &x.st, e);
+    kh_buf_init(&x.jb, 0);
     size_t step = total / 100 ? total / 100 : 1;
     kh_store_progress(s, "entries", 0, total);
-    for (size_t u = 0; u < nu && rc == KH_OK; u++) {
-        for (size_t i = 0; i < ni && rc == KH_OK; i++) {
-            for (int p = 0; p < 2 && rc == KH_OK; p++) {
-                const kh_entry *en = kh_assess_entry(a, u, i, (kh_phase)p);
-                if (!en)
-                    continue;
-                kh_buf_reset(&jb);
-                kh_store_inputs_json(r, i, en, &jb);
-                if (kh_buf_status(&jb) != KH_OK) {
-                    rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
-                    break;
-                }
-                kh_db_reset(st);
-                kh_db_bind_int(st, 1, year);
-                kh_store_bind_str(st, 2, kh_assess_unit_id(a, u));
-                kh_store_bind_str(st, 3, kh_rubric_item_id(r, i));
-                kh_store_bind_str(st, 4, kh_phase_name((kh_phase)p));
-                kh_db_bind_text(st, 5, kh_buf_str(&jb), (int)jb.len);
-                kh_store_bind_str(st, 6, kh_entry_note(en));
-                kh_store_bind_str(st, 7, now);
-                kh_store_bind_str(st, 8, actor);
-                rc = kh_store_exec(s, st, e, "storing an entry");
-                if (++done % step == 0)
-                    kh_store_progress(s, "entries", done, total);
-            }
-        }
+    for (size_t k = 0; k < nu * ni * 2 && rc == KH_OK; k++) {
+        size_t u = k / (ni * 2), i = k / 2 % ni;
+        kh_phase p = (kh_phase)(k % 2);
+        const kh_entry *en = kh_assess_entry(a, u, i, p);
+        if (!en)
+            continue;
+        rc = put_entry(&x, en, u, i, p, e);
+        if (++done % step == 0)
+            kh_store_progress(s, "entries", done, total);
     }
-    kh_buf_free(&jb);
+    kh_buf_free(&x.jb);
+    if (rc == KH_OK)
+        stats->entries = total;
+    return rc;
+}
+
+/* Stores each unit's rosters, for the roster terms of r. */
+static kh_status put_rosters(kh_store *s, int year, const kh_rubric *r,
+                             const kh_assess *a, kh_import_stats *stats,
+                             kh_err *e)
+{
+    roster_terms rt;
+    kh_status rc = collect_rosters(r, &rt, e);
     if (rc != KH_OK)
         return rc;
-    stats->entries = total;
-
-    roster_terms rt;
-    if ((rc = collect_rosters(r, &rt, e)) != KH_OK)
-        return rc;
-    for (size_t u = 0; u < nu && rc == KH_OK; u++) {
+    for (size_t u = 0; u < kh_assess_unit_count(a) && rc == KH_OK; u++) {
         for (size_t k = 0; k < rt.n && rc == KH_OK; k++) {
             size_t below;
             if (!kh_assess_roster_count(a, u, rt.t[k], &below))
@@ -384,7 +421,15 @@ static kh_status replace_all(kh_store *s, const char *actor, int year,
         }
     }
     free(rt.t);
-    for (size_t u = 0; u < nu && rc == KH_OK; u++) {
+    return rc;
+}
+
+/* Stores each unit's bonus and negative records. */
+static kh_status put_records(kh_store *s, int year, const kh_assess *a,
+                             kh_import_stats *stats, kh_err *e)
+{
+    kh_status rc = KH_OK;
+    for (size_t u = 0; u < kh_assess_unit_count(a) && rc == KH_OK; u++) {
         const char *uid = kh_assess_unit_id(a, u);
         for (size_t k = 0; k < kh_assess_bonus_count(a, u) && rc == KH_OK;
              k++, stats->bonus++)
@@ -397,8 +442,16 @@ static kh_status replace_all(kh_store *s, const char *actor, int year,
                                kh_assess_negative_points(a, u, k),
                                kh_assess_negative_reason(a, u, k), e);
     }
-    if (rc != KH_OK)
-        return rc;
+    return rc;
+}
+
+/* Audits assessment.import (old counts, the file's hash and counts) and
+ * the units it brought. */
+static kh_status audit_replace(kh_store *s, const char *actor, int year,
+                               const char *name, const char *hash,
+                               const char *oldv, kh_import_stats *stats,
+                               kh_err *e)
+{
     stats->changed = stats->units + stats->entries + stats->rosters +
                      stats->bonus + stats->negative;
     char newv[300];
@@ -410,9 +463,31 @@ static kh_status replace_all(kh_store *s, const char *actor, int year,
     kh_audit_rec ar = {.actor = actor, .action = "assessment.import",
                        .year = year, .object = name, .old_value = oldv,
                        .new_value = newv};
-    if ((rc = kh_store_audit(s, &ar, e)) != KH_OK)
+    kh_status rc = kh_store_audit(s, &ar, e);
+    if (rc != KH_OK)
         return rc;
     return kh_store_audit_import_units(s, actor, year, e);
+}
+
+/* Replaces everything of the year with the file's data (state draft). */
+static kh_status replace_all(kh_store *s, const char *actor, int year,
+                             const kh_rubric *r, const kh_assess *a,
+                             const char *name, const char *hash,
+                             kh_import_stats *stats, kh_err *e)
+{
+    char oldv[160];
+    snprintf(oldv, sizeof oldv, "units=%" PRId64 " entries=%" PRId64,
+             count_year(s, "SELECT count(*) FROM unit WHERE year = ?", year),
+             count_year(s, "SELECT count(*) FROM entry WHERE year = ?", year));
+    kh_status rc;
+    if ((rc = clear_year(s, year, e)) != KH_OK ||
+        (rc = put_branches(s, year, a, stats, e)) != KH_OK ||
+        (rc = put_units(s, year, r, a, stats, e)) != KH_OK ||
+        (rc = put_entries(s, actor, year, r, a, stats, e)) != KH_OK ||
+        (rc = put_rosters(s, year, r, a, stats, e)) != KH_OK ||
+        (rc = put_records(s, year, a, stats, e)) != KH_OK)
+        return rc;
+    return audit_replace(s, actor, year, name, hash, oldv, stats, e);
 }
 
 /* ---- importing into a later state ---------------------------------- */
@@ -422,17 +497,24 @@ static bool str_eq(const char *a, const char *b)
     return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-/* Writes one entry when it differs from the stored one, with its audit
- * record; *changed tells whether it did. */
-static kh_status merge_entry(kh_store *s, const char *actor, int year,
-                             const char *unit, const char *item,
-                             kh_phase phase, const char *json,
-                             const char *note, const char *why,
-                             bool *changed, kh_err *e)
+/* One entry of the file, to merge into the store. */
+typedef struct mentry {
+    const char *unit, *item;
+    kh_phase phase;
+    const char *json, *note; /* inputs JSON and note (may be NULL) */
+} mentry;
+
+/* What the store holds for it: id 0 when nothing; old (owned) is the
+ * audit state when it differs; same when nothing changes. */
+typedef struct mstored {
+    int64_t id, version;
+    char *old;
+    bool same;
+} mstored;
+
+static kh_status read_stored(kh_store *s, int year, const mentry *m,
+                             mstored *o, kh_err *e)
 {
-    *changed = false;
-    char ename[600];
-    kh_store_entry_name(ename, sizeof ename, unit, item, phase);
     kh_db_stmt *st;
     kh_status rc = kh_store_stmt(s,
                                  "SELECT id, inputs, note, version FROM entry"
@@ -442,90 +524,92 @@ static kh_status merge_entry(kh_store *s, const char *actor, int year,
     if (rc != KH_OK)
         return rc;
     kh_db_bind_int(st, 1, year);
-    kh_store_bind_str(st, 2, unit);
-    kh_store_bind_str(st, 3, item);
-    kh_store_bind_str(st, 4, kh_phase_name(phase));
+    kh_store_bind_str(st, 2, m->unit);
+    kh_store_bind_str(st, 3, m->item);
+    kh_store_bind_str(st, 4, kh_phase_name(m->phase));
     int step = kh_db_step(st);
-    int64_t id = 0, version = 0;
-    char *old = NULL;
     if (step == KH_DB_ROW) {
-        id = kh_db_column_int64(st, 0);
-        version = kh_db_column_int64(st, 3);
+        o->id = kh_db_column_int64(st, 0);
+        o->version = kh_db_column_int64(st, 3);
         const char *oi = kh_store_col_str(st, 1), *on = kh_store_col_str(st, 2);
-        if (strcmp(oi, json) == 0 && str_eq(on, note)) {
-            kh_db_reset(st);
-            return KH_OK;
-        }
-        kh_buf b;
-        kh_buf_init(&b, 0);
-        kh_buf_printf(&b, "{\"inputs\": %s, \"note\": ", oi);
-        if (on)
-            kh_json_str(&b, on);
-        else
-            kh_buf_puts(&b, "null");
-        kh_buf_printf(&b, ", \"version\": %" PRId64 "}", version);
-        old = kh_buf_take(&b, NULL);
-        if (!old) {
-            kh_db_reset(st);
-            return kh_err_fail(e, KH_ENOMEM, "out of memory");
-        }
+        o->same = strcmp(oi, m->json) == 0 && str_eq(on, m->note);
+        if (!o->same)
+            o->old = kh_store_entry_state_json(oi, on, o->version);
+        if (!o->same && !o->old)
+            rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
     }
     kh_db_reset(st);
-    if (step != KH_DB_ROW && step != KH_DB_DONE) {
-        free(old);
+    if (step != KH_DB_ROW && step != KH_DB_DONE)
         return kh_store_db_fail(s, e, "reading an entry");
-    }
+    return rc;
+}
+
+/* Updates the stored entry o (version + 1) or inserts m at version 1. */
+static kh_status write_merged(kh_store *s, const char *actor, int year,
+                              const mentry *m, const mstored *o, kh_err *e)
+{
     char now[KH_STORE_TIME_SZ];
     kh_store_now(s, now);
-    if (id) {
+    kh_db_stmt *st;
+    kh_status rc;
+    if (o->id) {
         rc = kh_store_stmt(s,
                            "UPDATE entry SET inputs = ?, note = ?, version = ?,"
                            " updated_at = ?, updated_by = ? WHERE id = ?",
                            &st, e);
-        if (rc == KH_OK) {
-            kh_store_bind_str(st, 1, json);
-            kh_store_bind_str(st, 2, note);
-            kh_db_bind_int64(st, 3, version + 1);
-            kh_store_bind_str(st, 4, now);
-            kh_store_bind_str(st, 5, actor);
-            kh_db_bind_int64(st, 6, id);
-        }
+        if (rc != KH_OK)
+            return rc;
+        kh_store_bind_str(st, 1, m->json);
+        kh_store_bind_str(st, 2, m->note);
+        kh_db_bind_int64(st, 3, o->version + 1);
+        kh_store_bind_str(st, 4, now);
+        kh_store_bind_str(st, 5, actor);
+        kh_db_bind_int64(st, 6, o->id);
     } else {
         rc = kh_store_stmt(s,
                            "INSERT INTO entry (year, unit, item, phase, inputs,"
                            " note, version, updated_at, updated_by)"
                            " VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
                            &st, e);
-        if (rc == KH_OK) {
-            kh_db_bind_int(st, 1, year);
-            kh_store_bind_str(st, 2, unit);
-            kh_store_bind_str(st, 3, item);
-            kh_store_bind_str(st, 4, kh_phase_name(phase));
-            kh_store_bind_str(st, 5, json);
-            kh_store_bind_str(st, 6, note);
-            kh_store_bind_str(st, 7, now);
-            kh_store_bind_str(st, 8, actor);
-        }
+        if (rc != KH_OK)
+            return rc;
+        kh_db_bind_int(st, 1, year);
+        kh_store_bind_str(st, 2, m->unit);
+        kh_store_bind_str(st, 3, m->item);
+        kh_store_bind_str(st, 4, kh_phase_name(m->phase));
+        kh_store_bind_str(st, 5, m->json);
+        kh_store_bind_str(st, 6, m->note);
+        kh_store_bind_str(st, 7, now);
+        kh_store_bind_str(st, 8, actor);
     }
-    if (rc == KH_OK)
-        rc = kh_store_exec(s, st, e, "writing an entry");
-    kh_buf nb;
-    kh_buf_init(&nb, 0);
-    kh_buf_printf(&nb, "{\"inputs\": %s, \"note\": ", json);
-    if (note)
-        kh_json_str(&nb, note);
-    else
-        kh_buf_puts(&nb, "null");
-    kh_buf_printf(&nb, ", \"version\": %" PRId64 "}", version + 1);
-    char *newv = kh_buf_take(&nb, NULL);
+    return kh_store_exec(s, st, e, "writing an entry");
+}
+
+/* Writes entry m when it differs from what is stored, audited with why;
+ * *changed says whether it did. */
+static kh_status merge_entry(kh_store *s, const char *actor, int year,
+                             const mentry *m, const char *why, bool *changed,
+                             kh_err *e)
+{
+    *changed = false;
+    mstored o = {0};
+    kh_status rc = read_stored(s, year, m, &o, e);
+    if (rc != KH_OK || o.same) {
+        free(o.old);
+        return rc;
+    }
+    char ename[600];
+    kh_store_entry_name(ename, sizeof ename, m->unit, m->item, m->phase);
+    rc = write_merged(s, actor, year, m, &o, e);
+    char *newv = kh_store_entry_state_json(m->json, m->note, o.version + 1);
     if (rc == KH_OK && !newv)
         rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
     kh_audit_rec ar = {.actor = actor, .action = "entry.set", .year = year,
-                       .unit = unit, .object = ename, .old_value = old,
+                       .unit = m->unit, .object = ename, .old_value = o.old,
                        .new_value = newv, .reason = why};
     if (rc == KH_OK)
         rc = kh_store_audit(s, &ar, e);
-    free(old);
+    free(o.old);
     free(newv);
     *changed = rc == KH_OK;
     return rc;
@@ -682,100 +766,132 @@ static kh_status merge_records(kh_store *s, const char *actor, int year,
     return rc;
 }
 
-static kh_status merge(kh_store *s, const char *actor, int year,
-                       kh_year_state state, const kh_rubric *r,
-                       const kh_assess *a, const char *name,
-                       kh_import_stats *stats, kh_err *e)
+/* Which phases and records the year's state lets an import write. */
+typedef struct merge_allow {
+    bool self, insp;
+    const char *state; /* its name, for messages */
+} merge_allow;
+
+/* Unit u of the file must be registered as it is stored; mismatches go
+ * on e and *bad, KH_ENOTFOUND when it is not registered at all. */
+static kh_status check_unit_same(kh_store *s, int year, const kh_rubric *r,
+                                 const kh_assess *a, size_t u,
+                                 const char *path, kh_status *bad, kh_err *e)
 {
-    bool self_ok = state == KH_YEAR_SELF_CHECK;
-    bool insp_ok = state == KH_YEAR_INSPECTION || state == KH_YEAR_REVIEW;
-    size_t nu = kh_assess_unit_count(a), ni = kh_rubric_item_count(r);
-    kh_status bad = KH_OK, rc = KH_OK;
-    const char *sname = kh_year_state_name(state);
-
-    /* Everything the state does not allow, reported at once. */
-    for (size_t u = 0; u < nu; u++) {
-        const char *uid = kh_assess_unit_id(a, u);
-        kh_store_unit su;
-        char path[300];
-        snprintf(path, sizeof path, "units[%zu]", u);
-        rc = kh_store_unit_get(s, year, uid, &su, e);
-        if (rc == KH_ENOTFOUND) {
-            bad = kh_err_at(e, 0, 0, path,
-                            "unit \"%s\" is not registered in year %d (units "
-                            "change only in draft)",
-                            uid, year);
-            rc = KH_OK;
-            continue;
-        }
-        if (rc != KH_OK)
-            return rc;
-        const char *kind = kh_rubric_kind_id(r, kh_assess_unit_kind(a, u));
-        const char *br = kh_assess_branch_id(a, kh_assess_unit_branch(a, u));
-        if (strcmp(su.name, kh_assess_unit_name(a, u)) != 0 ||
-            strcmp(su.kind, kind) != 0 || strcmp(su.branch, br) != 0)
-            bad = kh_err_at(e, 0, 0, path,
-                            "unit \"%s\" differs from the one registered in "
-                            "year %d (units change only in draft)",
-                            uid, year);
-        kh_store_unit_clear(&su);
-        for (size_t i = 0; i < ni; i++) {
-            for (int p = 0; p < 2; p++) {
-                if (!kh_assess_entry(a, u, i, (kh_phase)p))
-                    continue;
-                bool ok = p == KH_PHASE_SELF ? self_ok : insp_ok;
-                if (!ok)
-                    bad = kh_err_at(e, 0, 0, "entries",
-                                    "unit \"%s\" item \"%s\": %s entries "
-                                    "cannot be written while year %d is in "
-                                    "state %s",
-                                    uid, kh_rubric_item_id(r, i),
-                                    kh_phase_name((kh_phase)p), year, sname);
-            }
-        }
-        if (!insp_ok && kh_assess_bonus_count(a, u))
-            bad = kh_err_at(e, 0, 0, "bonus",
-                            "unit \"%s\": bonus records cannot be written "
-                            "while year %d is in state %s",
-                            uid, year, sname);
-        if (!insp_ok && kh_assess_negative_count(a, u))
-            bad = kh_err_at(e, 0, 0, "negative",
-                            "unit \"%s\": negative records cannot be written "
-                            "while year %d is in state %s",
-                            uid, year, sname);
+    const char *uid = kh_assess_unit_id(a, u);
+    kh_store_unit su;
+    kh_status rc = kh_store_unit_get(s, year, uid, &su, e);
+    if (rc == KH_ENOTFOUND) {
+        *bad = kh_err_at(e, 0, 0, path,
+                         "unit \"%s\" is not registered in year %d (units "
+                         "change only in draft)",
+                         uid, year);
+        return KH_ENOTFOUND;
     }
-    if (bad != KH_OK)
-        return bad;
-
-    char why[600];
-    snprintf(why, sizeof why, "import %s", name);
-    kh_buf jb;
-    kh_buf_init(&jb, 0);
-    for (size_t u = 0; u < nu && rc == KH_OK; u++) {
-        const char *uid = kh_assess_unit_id(a, u);
-        for (size_t i = 0; i < ni && rc == KH_OK; i++) {
-            for (int p = 0; p < 2 && rc == KH_OK; p++) {
-                const kh_entry *en = kh_assess_entry(a, u, i, (kh_phase)p);
-                if (!en)
-                    continue;
-                kh_buf_reset(&jb);
-                kh_store_inputs_json(r, i, en, &jb);
-                bool ch;
-                rc = merge_entry(s, actor, year, uid, kh_rubric_item_id(r, i),
-                                 (kh_phase)p, kh_buf_str(&jb),
-                                 kh_entry_note(en), why, &ch, e);
-                stats->entries++;
-                stats->changed += ch;
-            }
-        }
-    }
-    kh_buf_free(&jb);
     if (rc != KH_OK)
         return rc;
+    const char *kind = kh_rubric_kind_id(r, kh_assess_unit_kind(a, u));
+    const char *br = kh_assess_branch_id(a, kh_assess_unit_branch(a, u));
+    if (strcmp(su.name, kh_assess_unit_name(a, u)) != 0 ||
+        strcmp(su.kind, kind) != 0 || strcmp(su.branch, br) != 0)
+        *bad = kh_err_at(e, 0, 0, path,
+                         "unit \"%s\" differs from the one registered in "
+                         "year %d (units change only in draft)",
+                         uid, year);
+    kh_store_unit_clear(&su);
+    return KH_OK;
+}
+
+/* Unit u's entries and records must be ones the state allows. */
+static kh_status check_unit_phases(int year, const kh_rubric *r,
+                                   const kh_assess *a, size_t u,
+                                   const merge_allow *ok, kh_err *e)
+{
+    kh_status bad = KH_OK;
+    const char *uid = kh_assess_unit_id(a, u);
+    for (size_t i = 0; i < kh_rubric_item_count(r); i++)
+        for (int p = 0; p < 2; p++)
+            if (kh_assess_entry(a, u, i, (kh_phase)p) &&
+                !(p == KH_PHASE_SELF ? ok->self : ok->insp))
+                bad = kh_err_at(e, 0, 0, "entries",
+                                "unit \"%s\" item \"%s\": %s entries "
+                                "cannot be written while year %d is in "
+                                "state %s",
+                                uid, kh_rubric_item_id(r, i),
+                                kh_phase_name((kh_phase)p), year, ok->state);
+    if (!ok->insp && kh_assess_bonus_count(a, u))
+        bad = kh_err_at(e, 0, 0, "bonus",
+                        "unit \"%s\": bonus records cannot be written "
+                        "while year %d is in state %s",
+                        uid, year, ok->state);
+    if (!ok->insp && kh_assess_negative_count(a, u))
+        bad = kh_err_at(e, 0, 0, "negative",
+                        "unit \"%s\": negative records cannot be written "
+                        "while year %d is in state %s",
+                        uid, year, ok->state);
+    return bad;
+}
+
+/* Everything the state does not allow, reported at once. */
+static kh_status merge_check(kh_store *s, int year, const kh_rubric *r,
+                             const kh_assess *a, const merge_allow *ok,
+                             kh_err *e)
+{
+    kh_status bad = KH_OK;
+    for (size_t u = 0; u < kh_assess_unit_count(a); u++) {
+        char path[300];
+        snprintf(path, sizeof path, "units[%zu]", u);
+        kh_status rc = check_unit_same(s, year, r, a, u, path, &bad, e);
+        if (rc == KH_ENOTFOUND)
+            continue;
+        if (rc != KH_OK)
+            return rc;
+        if ((rc = check_unit_phases(year, r, a, u, ok, e)) != KH_OK)
+            bad = rc;
+    }
+    return bad;
+}
+
+/* Merges every entry of the file, audited as the import `why`. */
+static kh_status merge_entries(kh_store *s, const char *actor, int year,
+                               const kh_rubric *r, const kh_assess *a,
+                               const char *why, kh_import_stats *stats,
+                               kh_err *e)
+{
+    size_t nu = kh_assess_unit_count(a), ni = kh_rubric_item_count(r);
+    kh_status rc = KH_OK;
+    kh_buf jb;
+    kh_buf_init(&jb, 0);
+    for (size_t k = 0; k < nu * ni * 2 && rc == KH_OK; k++) {
+        size_t u = k / (ni * 2), i = k / 2 % ni;
+        kh_phase p = (kh_phase)(k % 2);
+        const kh_entry *en = kh_assess_entry(a, u, i, p);
+        if (!en)
+            continue;
+        kh_buf_reset(&jb);
+        kh_store_inputs_json(r, i, en, &jb);
+        mentry m = {kh_assess_unit_id(a, u), kh_rubric_item_id(r, i), p,
+                    kh_buf_str(&jb), kh_entry_note(en)};
+        bool ch;
+        rc = merge_entry(s, actor, year, &m, why, &ch, e);
+        stats->entries++;
+        stats->changed += ch;
+    }
+    kh_buf_free(&jb);
+    return rc;
+}
+
+/* Merges each unit's rosters, for the roster terms of r. */
+static kh_status merge_rosters(kh_store *s, const char *actor, int year,
+                               const kh_rubric *r, const kh_assess *a,
+                               const char *why, kh_import_stats *stats,
+                               kh_err *e)
+{
     roster_terms rt;
-    if ((rc = collect_rosters(r, &rt, e)) != KH_OK)
+    kh_status rc = collect_rosters(r, &rt, e);
+    if (rc != KH_OK)
         return rc;
-    for (size_t u = 0; u < nu && rc == KH_OK; u++) {
+    for (size_t u = 0; u < kh_assess_unit_count(a) && rc == KH_OK; u++) {
         for (size_t k = 0; k < rt.n && rc == KH_OK; k++) {
             size_t below;
             if (!kh_assess_roster_count(a, u, rt.t[k], &below))
@@ -793,7 +909,17 @@ static kh_status merge(kh_store *s, const char *actor, int year,
         }
     }
     free(rt.t);
-    for (size_t u = 0; u < nu && rc == KH_OK && insp_ok; u++) {
+    return rc;
+}
+
+/* Merges each unit's bonus and negative lists (a list in the file
+ * replaces the stored one). */
+static kh_status merge_all_records(kh_store *s, const char *actor, int year,
+                                   const kh_assess *a, const char *why,
+                                   kh_import_stats *stats, kh_err *e)
+{
+    kh_status rc = KH_OK;
+    for (size_t u = 0; u < kh_assess_unit_count(a) && rc == KH_OK; u++) {
         bool ch;
         if (kh_assess_bonus_count(a, u)) {
             rc = merge_records(s, actor, year, a, u, false, why, &ch, e);
@@ -806,7 +932,28 @@ static kh_status merge(kh_store *s, const char *actor, int year,
             stats->changed += ch;
         }
     }
-    stats->units = nu;
+    return rc;
+}
+
+static kh_status merge(kh_store *s, const char *actor, int year,
+                       kh_year_state state, const kh_rubric *r,
+                       const kh_assess *a, const char *name,
+                       kh_import_stats *stats, kh_err *e)
+{
+    merge_allow ok = {state == KH_YEAR_SELF_CHECK,
+                      state == KH_YEAR_INSPECTION || state == KH_YEAR_REVIEW,
+                      kh_year_state_name(state)};
+    kh_status rc = merge_check(s, year, r, a, &ok, e);
+    if (rc != KH_OK)
+        return rc;
+    char why[600];
+    snprintf(why, sizeof why, "import %s", name);
+    if ((rc = merge_entries(s, actor, year, r, a, why, stats, e)) != KH_OK)
+        return rc;
+    rc = merge_rosters(s, actor, year, r, a, why, stats, e);
+    if (rc == KH_OK && ok.insp)
+        rc = merge_all_records(s, actor, year, a, why, stats, e);
+    stats->units = kh_assess_unit_count(a);
     return rc;
 }
 

@@ -246,163 +246,209 @@ static kh_status units_from_table(const kh_table *t, const kh_rubric *r,
     return bad;
 }
 
+/* Checks the `year` key of a units file against year. */
+static kh_status doc_year(const kh_node *v, int year, kh_err *e)
+{
+    int64_t y;
+    if (kh_node_int(v, e, "year", &y) != KH_OK)
+        return KH_EINVAL;
+    if (y != year)
+        return kh_err_at(e, v->line, v->col, "year",
+                         "the file is for year %" PRId64 ", not %d", y, year);
+    return KH_OK;
+}
+
+/* Finds units and branches in a mapping at the top of a units file;
+ * bad keys and a wrong year go on e and *bad. */
+static kh_status doc_top_map(const kh_node *top, int year,
+                             const kh_node **units, const kh_node **branches,
+                             kh_status *bad, kh_err *e)
+{
+    for (uint32_t k = 0; k < top->n; k++) {
+        const kh_node *key = &top->u.kids[2 * k];
+        const kh_node *v = &top->u.kids[2 * k + 1];
+        if (kh_node_eq(key, "units")) {
+            *units = v;
+        } else if (kh_node_eq(key, "branches")) {
+            *branches = v;
+        } else if (kh_node_eq(key, "year")) {
+            kh_status rc = doc_year(v, year, e);
+            if (rc != KH_OK)
+                *bad = rc;
+        } else {
+            *bad = kh_err_at(e, key->line, key->col,
+                             key->type == KH_NODE_SCALAR ? key->u.text : NULL,
+                             "unexpected key in a units file (expected "
+                             "units, branches, year)");
+        }
+    }
+    if (!*units)
+        return kh_err_at(e, top->line, top->col, "units", "missing key units");
+    return KH_OK;
+}
+
+/* The units (a sequence) and branches (a sequence or NULL) of a file. */
+static kh_status doc_top(const kh_node *top, int year, const kh_node **units,
+                         const kh_node **branches, kh_status *bad, kh_err *e)
+{
+    *units = *branches = NULL;
+    if (top->type == KH_NODE_SEQ) {
+        *units = top;
+    } else if (top->type != KH_NODE_MAP) {
+        return kh_err_at(e, top->line, top->col, NULL,
+                         "expected a list of units or a mapping with units, "
+                         "got a %s",
+                         kh_node_kind(top));
+    } else {
+        kh_status rc = doc_top_map(top, year, units, branches, bad, e);
+        if (rc != KH_OK)
+            return rc;
+    }
+    if ((*units)->type != KH_NODE_SEQ)
+        return kh_err_at(e, (*units)->line, (*units)->col, "units",
+                         "expected a sequence, got a %s",
+                         kh_node_kind(*units));
+    if (*branches && (*branches)->type != KH_NODE_SEQ)
+        return kh_err_at(e, (*branches)->line, (*branches)->col, "branches",
+                         "expected a sequence, got a %s",
+                         kh_node_kind(*branches));
+    return KH_OK;
+}
+
+/* One entry of `branches`: errors on e and *bad; KH_ENOMEM is fatal. */
+static kh_status doc_branch(const kh_node *b, uint32_t i, ulist *l,
+                            kh_status *bad, kh_err *e)
+{
+    char path[64], p2[80];
+    const char *id = NULL, *name = NULL;
+    snprintf(path, sizeof path, "branches[%u]", i);
+    if (b->type != KH_NODE_MAP) {
+        *bad = kh_err_at(e, b->line, b->col, path,
+                         "expected a mapping, got a %s", kh_node_kind(b));
+        return KH_OK;
+    }
+    snprintf(p2, sizeof p2, "%s.id", path);
+    if (kh_node_str(kh_node_get(b, "id"), e, p2, &id) != KH_OK)
+        *bad = KH_EINVAL;
+    snprintf(p2, sizeof p2, "%s.name", path);
+    if (kh_node_str(kh_node_get(b, "name"), e, p2, &name) != KH_OK)
+        *bad = KH_EINVAL;
+    if (!id || !name)
+        return KH_OK;
+    kh_loc loc = {b->line, b->col, path};
+    kh_status rc = branch_name(l, id, name, &loc, e);
+    if (rc == KH_ENOMEM)
+        return kh_err_fail(e, rc, "out of memory");
+    if (rc != KH_OK)
+        *bad = rc;
+    return KH_OK;
+}
+
+/* The string fields of one entry of `units`. */
+typedef struct ufields {
+    const char *id, *name, *kind, *br, *bn;
+} ufields;
+
+/* Reads the keys of unit u at path into f; false (errors on e and *bad)
+ * when a key is unknown, not a string, or a required one is missing. */
+static bool doc_unit_fields(const kh_node *u, const char *path, ufields *f,
+                            kh_status *bad, kh_err *e)
+{
+    bool ok = true;
+    char p2[96];
+    for (uint32_t k = 0; k < u->n; k++) {
+        const kh_node *key = &u->u.kids[2 * k];
+        const char **dst = kh_node_eq(key, "id")            ? &f->id
+                           : kh_node_eq(key, "name")        ? &f->name
+                           : kh_node_eq(key, "kind")        ? &f->kind
+                           : kh_node_eq(key, "branch")      ? &f->br
+                           : kh_node_eq(key, "branch_name") ? &f->bn
+                                                            : NULL;
+        snprintf(p2, sizeof p2, "%s.%s", path,
+                 key->type == KH_NODE_SCALAR ? key->u.text : "?");
+        if (!dst) {
+            *bad = kh_err_at(e, key->line, key->col, p2,
+                             "unknown key (expected id, name, kind, "
+                             "branch, branch_name)");
+            ok = false;
+        } else if (kh_node_str(&u->u.kids[2 * k + 1], e, p2, dst) != KH_OK) {
+            *bad = KH_EINVAL;
+            ok = false;
+        }
+    }
+    const char *const req[] = {"id", "name", "kind"};
+    const char *vals[] = {f->id, f->name, f->kind};
+    for (int k = 0; k < 3 && ok; k++) {
+        if (!vals[k]) {
+            snprintf(p2, sizeof p2, "%s.%s", path, req[k]);
+            *bad = kh_err_at(e, u->line, u->col, p2, "missing key %s",
+                             req[k]);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+/* One entry of `units`, added to a and l when good: errors on e and
+ * *bad; KH_ENOMEM is fatal. */
+static kh_status doc_unit(const kh_node *u, uint32_t i, const kh_rubric *r,
+                          kh_assess *a, ulist *l, kh_status *bad, kh_err *e)
+{
+    char path[64], p2[96];
+    snprintf(path, sizeof path, "units[%u]", i);
+    if (u->type != KH_NODE_MAP) {
+        *bad = kh_err_at(e, u->line, u->col, path,
+                         "expected a mapping, got a %s", kh_node_kind(u));
+        return KH_OK;
+    }
+    ufields f = {0};
+    if (!doc_unit_fields(u, path, &f, bad, e))
+        return KH_OK;
+    const kh_node *kn = kh_node_get(u, "kind");
+    snprintf(p2, sizeof p2, "%s.kind", path);
+    kh_loc kloc = {kn->line, kn->col, p2};
+    const char *kid = kind_id(r, f.kind);
+    if (!kid) {
+        *bad = bad_kind(r, &kloc, f.kind, e);
+        return KH_OK;
+    }
+    kh_loc loc = {u->line, u->col, path};
+    kh_status rc = KH_OK;
+    if (f.bn && !f.br) {
+        *bad = kh_err_at(e, u->line, u->col, path,
+                         "a branch_name needs a branch");
+        return KH_OK;
+    }
+    if (f.bn && (rc = branch_name(l, f.br, f.bn, &loc, e)) != KH_OK) {
+        if (rc == KH_ENOMEM)
+            return kh_err_fail(e, rc, "out of memory");
+        *bad = rc;
+    }
+    rc = kh_assess_add_unit(a, f.id, f.name, kid, f.br, &loc, e, NULL);
+    if (rc == KH_ENOMEM)
+        return kh_err_fail(e, rc, "out of memory");
+    if (rc != KH_OK) {
+        *bad = rc;
+        return KH_OK;
+    }
+    if (!ulist_add(l, (urow){f.id, f.name, kid, f.br ? f.br : f.id}))
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    return KH_OK;
+}
+
 /* A YAML/JSON units file: a list of units, or a mapping with `units` and
  * optional `branches` (and `year`). */
 static kh_status units_from_doc(const kh_node *top, const kh_rubric *r,
                                 int year, kh_assess *a, ulist *l, kh_err *e)
 {
     kh_status bad = KH_OK;
-    const kh_node *units = NULL, *branches = NULL;
-    if (top->type == KH_NODE_SEQ) {
-        units = top;
-    } else if (top->type == KH_NODE_MAP) {
-        for (uint32_t k = 0; k < top->n; k++) {
-            const kh_node *key = &top->u.kids[2 * k];
-            const kh_node *v = &top->u.kids[2 * k + 1];
-            if (kh_node_eq(key, "units")) {
-                units = v;
-            } else if (kh_node_eq(key, "branches")) {
-                branches = v;
-            } else if (kh_node_eq(key, "year")) {
-                int64_t y;
-                if (kh_node_int(v, e, "year", &y) != KH_OK)
-                    bad = KH_EINVAL;
-                else if (y != year)
-                    bad = kh_err_at(e, v->line, v->col, "year",
-                                    "the file is for year %" PRId64
-                                    ", not %d",
-                                    y, year);
-            } else {
-                bad = kh_err_at(e, key->line, key->col,
-                                key->type == KH_NODE_SCALAR ? key->u.text
-                                                            : NULL,
-                                "unexpected key in a units file (expected "
-                                "units, branches, year)");
-            }
-        }
-        if (!units)
-            return kh_err_at(e, top->line, top->col, "units",
-                             "missing key units");
-    } else {
-        return kh_err_at(e, top->line, top->col, NULL,
-                         "expected a list of units or a mapping with units, "
-                         "got a %s",
-                         kh_node_kind(top));
-    }
-    if (units->type != KH_NODE_SEQ)
-        return kh_err_at(e, units->line, units->col, "units",
-                         "expected a sequence, got a %s", kh_node_kind(units));
-    if (branches && branches->type != KH_NODE_SEQ)
-        return kh_err_at(e, branches->line, branches->col, "branches",
-                         "expected a sequence, got a %s",
-                         kh_node_kind(branches));
-    char path[64];
-    for (uint32_t i = 0; branches && i < branches->n; i++) {
-        const kh_node *b = &branches->u.kids[i];
-        const char *id = NULL, *name = NULL;
-        snprintf(path, sizeof path, "branches[%u]", i);
-        if (b->type != KH_NODE_MAP) {
-            bad = kh_err_at(e, b->line, b->col, path,
-                            "expected a mapping, got a %s", kh_node_kind(b));
-            continue;
-        }
-        char p2[80];
-        snprintf(p2, sizeof p2, "%s.id", path);
-        if (kh_node_str(kh_node_get(b, "id"), e, p2, &id) != KH_OK)
-            bad = KH_EINVAL;
-        snprintf(p2, sizeof p2, "%s.name", path);
-        if (kh_node_str(kh_node_get(b, "name"), e, p2, &name) != KH_OK)
-            bad = KH_EINVAL;
-        if (id && name) {
-            kh_loc loc = {b->line, b->col, path};
-            kh_status rc = branch_name(l, id, name, &loc, e);
-            if (rc == KH_ENOMEM)
-                return kh_err_fail(e, rc, "out of memory");
-            if (rc != KH_OK)
-                bad = rc;
-        }
-    }
-    for (uint32_t i = 0; i < units->n; i++) {
-        const kh_node *u = &units->u.kids[i];
-        snprintf(path, sizeof path, "units[%u]", i);
-        if (u->type != KH_NODE_MAP) {
-            bad = kh_err_at(e, u->line, u->col, path,
-                            "expected a mapping, got a %s", kh_node_kind(u));
-            continue;
-        }
-        const char *id = NULL, *name = NULL, *kind = NULL, *br = NULL,
-                   *bn = NULL;
-        bool ok = true;
-        for (uint32_t k = 0; k < u->n; k++) {
-            const kh_node *key = &u->u.kids[2 * k];
-            const kh_node *v = &u->u.kids[2 * k + 1];
-            const char **dst = kh_node_eq(key, "id")       ? &id
-                               : kh_node_eq(key, "name")   ? &name
-                               : kh_node_eq(key, "kind")   ? &kind
-                               : kh_node_eq(key, "branch") ? &br
-                               : kh_node_eq(key, "branch_name") ? &bn
-                                                                : NULL;
-            char p2[96];
-            snprintf(p2, sizeof p2, "%s.%s", path,
-                     key->type == KH_NODE_SCALAR ? key->u.text : "?");
-            if (!dst) {
-                bad = kh_err_at(e, key->line, key->col, p2,
-                                "unknown key (expected id, name, kind, "
-                                "branch, branch_name)");
-                ok = false;
-                continue;
-            }
-            if (kh_node_str(v, e, p2, dst) != KH_OK) {
-                bad = KH_EINVAL;
-                ok = false;
-            }
-        }
-        const char *const req[] = {"id", "name", "kind"};
-        const char *vals[] = {id, name, kind};
-        for (int k = 0; k < 3; k++) {
-            if (!vals[k] && ok) {
-                char p2[96];
-                snprintf(p2, sizeof p2, "%s.%s", path, req[k]);
-                bad = kh_err_at(e, u->line, u->col, p2, "missing key %s",
-                                req[k]);
-                ok = false;
-            }
-        }
-        if (!ok)
-            continue;
-        const kh_node *kn = kh_node_get(u, "kind");
-        char p2[96];
-        snprintf(p2, sizeof p2, "%s.kind", path);
-        kh_loc kloc = {kn->line, kn->col, p2};
-        const char *kid = kind_id(r, kind);
-        if (!kid) {
-            bad = bad_kind(r, &kloc, kind, e);
-            continue;
-        }
-        kh_loc loc = {u->line, u->col, path};
-        if (bn) {
-            if (!br) {
-                bad = kh_err_at(e, u->line, u->col, path,
-                                "a branch_name needs a branch");
-                continue;
-            }
-            kh_status rc = branch_name(l, br, bn, &loc, e);
-            if (rc == KH_ENOMEM)
-                return kh_err_fail(e, rc, "out of memory");
-            if (rc != KH_OK)
-                bad = rc;
-        }
-        kh_status rc = kh_assess_add_unit(a, id, name, kid, br, &loc, e, NULL);
-        if (rc == KH_ENOMEM)
-            return kh_err_fail(e, rc, "out of memory");
-        if (rc != KH_OK) {
-            bad = rc;
-            continue;
-        }
-        if (!ulist_add(l, (urow){id, name, kid, br ? br : id}))
-            return kh_err_fail(e, KH_ENOMEM, "out of memory");
-    }
-    return bad;
+    const kh_node *units, *branches;
+    kh_status rc = doc_top(top, year, &units, &branches, &bad, e);
+    for (uint32_t i = 0; rc == KH_OK && branches && i < branches->n; i++)
+        rc = doc_branch(&branches->u.kids[i], i, l, &bad, e);
+    for (uint32_t i = 0; rc == KH_OK && i < units->n; i++)
+        rc = doc_unit(&units->u.kids[i], i, r, a, l, &bad, e);
+    return rc != KH_OK ? rc : bad;
 }
 
 /* "{"name": ..., "kind": ..., "branch": ...}" for the audit log. */
@@ -431,77 +477,141 @@ static kh_status audit_unit(kh_store *s, const char *actor, int year,
     return kh_store_audit(s, &a, e);
 }
 
-/* Writes the list: updates, inserts, removes (with their entries). */
-static kh_status write_units(kh_store *s, const char *actor, int year,
-                             const ulist *l, kh_import_stats *st, kh_err *e)
+/* Adds unit u at position pos. */
+static kh_status insert_unit(kh_store *s, const char *actor, int year,
+                             size_t pos, const urow *u, const char *newv,
+                             kh_err *e)
 {
-    kh_status rc = KH_OK;
     kh_db_stmt *q;
-    for (size_t i = 0; i < l->n && rc == KH_OK; i++) {
-        const urow *u = &l->u[i];
-        kh_store_unit su;
-        rc = kh_store_unit_get(s, year, u->id, &su, e);
-        char *newv = kh_store_unit_json(u->name, u->kind, u->branch);
-        if (!newv && rc != KH_ENOTFOUND && rc == KH_OK)
-            kh_store_unit_clear(&su);
-        if (!newv) {
-            rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
-            break;
-        }
-        if (rc == KH_ENOTFOUND) {
-            rc = kh_store_stmt(s,
-                               "INSERT INTO unit (year, id, pos, name, kind,"
-                               " branch) VALUES (?, ?, ?, ?, ?, ?)",
-                               &q, e);
-            if (rc == KH_OK) {
-                kh_db_bind_int(q, 1, year);
-                kh_store_bind_str(q, 2, u->id);
-                kh_db_bind_int64(q, 3, (int64_t)i);
-                kh_store_bind_str(q, 4, u->name);
-                kh_store_bind_str(q, 5, u->kind);
-                kh_store_bind_str(q, 6, u->branch);
-                rc = kh_store_exec(s, q, e, "adding a unit");
-            }
-            if (rc == KH_OK)
-                rc = audit_unit(s, actor, year, "unit.add", u->id, NULL, newv,
-                                e);
-            st->changed++;
-        } else if (rc == KH_OK) {
-            bool same = strcmp(su.name, u->name) == 0 &&
-                        strcmp(su.kind, u->kind) == 0 &&
-                        strcmp(su.branch, u->branch) == 0;
-            char *oldv = same ? NULL
-                              : kh_store_unit_json(su.name, su.kind,
-                                                   su.branch);
-            kh_store_unit_clear(&su);
-            rc = kh_store_stmt(s,
-                               "UPDATE unit SET pos = ?, name = ?, kind = ?,"
-                               " branch = ? WHERE year = ? AND id = ?",
-                               &q, e);
-            if (rc == KH_OK) {
-                kh_db_bind_int64(q, 1, (int64_t)i);
-                kh_store_bind_str(q, 2, u->name);
-                kh_store_bind_str(q, 3, u->kind);
-                kh_store_bind_str(q, 4, u->branch);
-                kh_db_bind_int(q, 5, year);
-                kh_store_bind_str(q, 6, u->id);
-                rc = kh_store_exec(s, q, e, "updating a unit");
-            }
-            if (rc == KH_OK && !same) {
-                rc = oldv ? audit_unit(s, actor, year, "unit.change", u->id,
-                                       oldv, newv, e)
-                          : kh_err_fail(e, KH_ENOMEM, "out of memory");
-                st->changed++;
-            }
-            free(oldv);
-        }
-        free(newv);
-        st->units++;
-    }
+    kh_status rc = kh_store_stmt(s,
+                                 "INSERT INTO unit (year, id, pos, name, kind,"
+                                 " branch) VALUES (?, ?, ?, ?, ?, ?)",
+                                 &q, e);
     if (rc != KH_OK)
         return rc;
+    kh_db_bind_int(q, 1, year);
+    kh_store_bind_str(q, 2, u->id);
+    kh_db_bind_int64(q, 3, (int64_t)pos);
+    kh_store_bind_str(q, 4, u->name);
+    kh_store_bind_str(q, 5, u->kind);
+    kh_store_bind_str(q, 6, u->branch);
+    rc = kh_store_exec(s, q, e, "adding a unit");
+    if (rc == KH_OK)
+        rc = audit_unit(s, actor, year, "unit.add", u->id, NULL, newv, e);
+    return rc;
+}
 
-    /* Units no longer listed go, with what was stored for them. */
+/* Moves the stored unit su (cleared here) to pos and gives it u's
+ * values; audited, and *changed set, only when name, kind or branch
+ * differ. */
+static kh_status update_unit(kh_store *s, const char *actor, int year,
+                             size_t pos, const urow *u, kh_store_unit *su,
+                             const char *newv, bool *changed, kh_err *e)
+{
+    bool same = strcmp(su->name, u->name) == 0 &&
+                strcmp(su->kind, u->kind) == 0 &&
+                strcmp(su->branch, u->branch) == 0;
+    char *oldv = same ? NULL
+                      : kh_store_unit_json(su->name, su->kind, su->branch);
+    kh_store_unit_clear(su);
+    kh_db_stmt *q;
+    kh_status rc = kh_store_stmt(s,
+                                 "UPDATE unit SET pos = ?, name = ?, kind = ?,"
+                                 " branch = ? WHERE year = ? AND id = ?",
+                                 &q, e);
+    if (rc == KH_OK) {
+        kh_db_bind_int64(q, 1, (int64_t)pos);
+        kh_store_bind_str(q, 2, u->name);
+        kh_store_bind_str(q, 3, u->kind);
+        kh_store_bind_str(q, 4, u->branch);
+        kh_db_bind_int(q, 5, year);
+        kh_store_bind_str(q, 6, u->id);
+        rc = kh_store_exec(s, q, e, "updating a unit");
+    }
+    if (rc == KH_OK && !same) {
+        rc = oldv ? audit_unit(s, actor, year, "unit.change", u->id, oldv,
+                               newv, e)
+                  : kh_err_fail(e, KH_ENOMEM, "out of memory");
+        *changed = true;
+    }
+    free(oldv);
+    return rc;
+}
+
+/* Adds or updates the file's unit u, listed at position pos. */
+static kh_status put_unit(kh_store *s, const char *actor, int year,
+                          size_t pos, const urow *u, kh_import_stats *st,
+                          kh_err *e)
+{
+    kh_store_unit su;
+    kh_status rc = kh_store_unit_get(s, year, u->id, &su, e);
+    char *newv = kh_store_unit_json(u->name, u->kind, u->branch);
+    if (!newv) {
+        if (rc == KH_OK)
+            kh_store_unit_clear(&su);
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    }
+    bool changed = false;
+    if (rc == KH_ENOTFOUND) {
+        rc = insert_unit(s, actor, year, pos, u, newv, e);
+        changed = true;
+    } else if (rc == KH_OK) {
+        rc = update_unit(s, actor, year, pos, u, &su, newv, &changed, e);
+    }
+    if (changed)
+        st->changed++;
+    free(newv);
+    st->units++;
+    return rc;
+}
+
+/* Ids of units to remove (owned strings). */
+typedef struct idlist {
+    char **id;
+    size_t n;
+} idlist;
+
+static bool unit_listed(const ulist *l, const char *id)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->u[i].id, id) == 0)
+            return true;
+    return false;
+}
+
+/* Audits the removal of the unit in row sel (with its entry count) and
+ * keeps its id in g. */
+static kh_status unit_gone(kh_store *s, const char *actor, int year,
+                           kh_db_stmt *sel, idlist *g, kh_err *e)
+{
+    const char *id = kh_store_col_str(sel, 0);
+    char *oldv = kh_store_unit_json(kh_store_col_str(sel, 1),
+                                    kh_store_col_str(sel, 2),
+                                    kh_store_col_str(sel, 3));
+    char reason[64];
+    snprintf(reason, sizeof reason, "not in the imported file; %" PRId64
+             " entries removed", (int64_t)kh_db_column_int64(sel, 4));
+    char **ng = realloc(g->id, (g->n + 1) * sizeof *ng);
+    if (ng)
+        g->id = ng;
+    if (!oldv || !ng || !(ng[g->n] = strdup(id))) {
+        free(oldv);
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    }
+    g->n++;
+    kh_audit_rec a = {.actor = actor, .action = "unit.remove",
+                      .year = year, .unit = id, .object = id,
+                      .old_value = oldv, .reason = reason};
+    kh_status rc = kh_store_audit(s, &a, e);
+    free(oldv);
+    return rc;
+}
+
+/* Audits each stored unit the file no longer lists; their ids go to g. */
+static kh_status audit_unlisted(kh_store *s, const char *actor, int year,
+                                const ulist *l, idlist *g,
+                                kh_import_stats *st, kh_err *e)
+{
     kh_db_stmt *sel = NULL;
     if (kh_db_prepare(s->db,
                            "SELECT id, name, kind, branch, (SELECT count(*)"
@@ -510,76 +620,74 @@ static kh_status write_units(kh_store *s, const char *actor, int year,
                            " ORDER BY pos", &sel) != KH_DB_OK)
         return kh_store_db_fail(s, e, "updating units");
     kh_db_bind_int(sel, 1, year);
-    char **gone = NULL;
-    size_t ngone = 0;
-    int step;
-    while (rc == KH_OK && (step = kh_db_step(sel)) == KH_DB_ROW) {
-        const char *id = kh_store_col_str(sel, 0);
-        bool listed = false;
-        for (size_t i = 0; i < l->n && !listed; i++)
-            listed = strcmp(l->u[i].id, id) == 0;
-        if (listed)
+    kh_status rc = KH_OK;
+    while (rc == KH_OK && kh_db_step(sel) == KH_DB_ROW) {
+        if (unit_listed(l, kh_store_col_str(sel, 0)))
             continue;
-        char *oldv = kh_store_unit_json(kh_store_col_str(sel, 1),
-                                        kh_store_col_str(sel, 2),
-                                        kh_store_col_str(sel, 3));
-        char reason[64];
-        snprintf(reason, sizeof reason, "not in the imported file; %" PRId64
-                 " entries removed", (int64_t)kh_db_column_int64(sel, 4));
-        char **ng = realloc(gone, (ngone + 1) * sizeof *ng);
-        if (!oldv || !ng || !(ng[ngone] = strdup(id))) {
-            free(oldv);
-            if (ng)
-                gone = ng;
-            rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
-            break;
-        }
-        gone = ng;
-        ngone++;
-        kh_audit_rec a = {.actor = actor, .action = "unit.remove",
-                          .year = year, .unit = id, .object = id,
-                          .old_value = oldv, .reason = reason};
-        rc = kh_store_audit(s, &a, e);
-        free(oldv);
-        st->changed++;
+        rc = unit_gone(s, actor, year, sel, g, e);
+        if (rc == KH_OK)
+            st->changed++;
     }
     kh_db_finalize(sel);
-    for (size_t i = 0; i < ngone; i++) {
+    return rc;
+}
+
+/* Deletes the units in g (their entries go with them) while rc is KH_OK;
+ * frees g either way. */
+static kh_status delete_units(kh_store *s, int year, idlist *g,
+                              kh_status rc, kh_err *e)
+{
+    kh_db_stmt *q;
+    for (size_t i = 0; i < g->n; i++) {
         if (rc == KH_OK) {
             rc = kh_store_stmt(s, "DELETE FROM unit WHERE year = ? AND id = ?",
                                &q, e);
             if (rc == KH_OK) {
                 kh_db_bind_int(q, 1, year);
-                kh_store_bind_str(q, 2, gone[i]);
+                kh_store_bind_str(q, 2, g->id[i]);
                 rc = kh_store_exec(s, q, e, "removing a unit");
             }
         }
-        free(gone[i]);
+        free(g->id[i]);
     }
-    free(gone);
+    free(g->id);
+    return rc;
+}
+
+/* Units no longer listed go, with what was stored for them. */
+static kh_status remove_unlisted(kh_store *s, const char *actor, int year,
+                                 const ulist *l, kh_import_stats *st,
+                                 kh_err *e)
+{
+    idlist g = {0};
+    kh_status rc = audit_unlisted(s, actor, year, l, &g, st, e);
+    return delete_units(s, year, &g, rc, e);
+}
+
+/* The stored branch names as "id\tname\n" lines sorted by id. */
+static kh_status stored_branches(kh_store *s, int year, kh_buf *out,
+                                 kh_err *e)
+{
+    kh_db_stmt *q;
+    kh_status rc = kh_store_stmt(s, "SELECT id, name FROM branch WHERE year = ?"
+                                    " ORDER BY id", &q, e);
     if (rc != KH_OK)
         return rc;
+    kh_db_bind_int(q, 1, year);
+    while (kh_db_step(q) == KH_DB_ROW)
+        kh_buf_printf(out, "%s\t%s\n", kh_store_col_str(q, 0),
+                      kh_store_col_str(q, 1));
+    kh_db_reset(q);
+    return KH_OK;
+}
 
-    /* Branch names: replaced by the file's. */
-    kh_buf oldb, newb;
-    kh_buf_init(&oldb, 0);
-    kh_buf_init(&newb, 0);
-    kh_buf_puts(&oldb, "");
-    kh_buf_puts(&newb, "");
-    rc = kh_store_stmt(s, "SELECT id, name FROM branch WHERE year = ?"
-                          " ORDER BY id", &q, e);
-    if (rc == KH_OK) {
-        kh_db_bind_int(q, 1, year);
-        while (kh_db_step(q) == KH_DB_ROW)
-            kh_buf_printf(&oldb, "%s\t%s\n", kh_store_col_str(q, 0),
-                          kh_store_col_str(q, 1));
-        kh_db_reset(q);
-    }
-    /* The file's names sorted by id, like the stored ones. */
+/* The file's branch names in the same form, sorted by id. */
+static kh_status file_branches(const ulist *l, kh_buf *out, kh_err *e)
+{
     size_t *ord = malloc((l->nb ? l->nb : 1) * sizeof *ord);
     if (!ord)
-        rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
-    for (size_t i = 0; ord && i < l->nb; i++) {
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    for (size_t i = 0; i < l->nb; i++) {
         size_t j = i;
         while (j > 0 && strcmp(l->bid[ord[j - 1]], l->bid[i]) > 0) {
             ord[j] = ord[j - 1];
@@ -587,26 +695,52 @@ static kh_status write_units(kh_store *s, const char *actor, int year,
         }
         ord[j] = i;
     }
-    for (size_t i = 0; ord && i < l->nb; i++)
-        kh_buf_printf(&newb, "%s\t%s\n", l->bid[ord[i]], l->bname[ord[i]]);
+    for (size_t i = 0; i < l->nb; i++)
+        kh_buf_printf(out, "%s\t%s\n", l->bid[ord[i]], l->bname[ord[i]]);
+    free(ord);
+    return KH_OK;
+}
+
+/* Stores the file's branch names in place of the year's. */
+static kh_status write_branches(kh_store *s, int year, const ulist *l,
+                                kh_err *e)
+{
+    kh_db_stmt *q;
+    kh_status rc = kh_store_stmt(s, "DELETE FROM branch WHERE year = ?", &q, e);
+    if (rc == KH_OK) {
+        kh_db_bind_int(q, 1, year);
+        rc = kh_store_exec(s, q, e, "replacing branch names");
+    }
+    if (rc == KH_OK)
+        rc = kh_store_stmt(s,
+                           "INSERT INTO branch (year, id, name)"
+                           " VALUES (?, ?, ?)",
+                           &q, e);
+    for (size_t i = 0; i < l->nb && rc == KH_OK; i++) {
+        kh_db_reset(q);
+        kh_db_bind_int(q, 1, year);
+        kh_store_bind_str(q, 2, l->bid[i]);
+        kh_store_bind_str(q, 3, l->bname[i]);
+        rc = kh_store_exec(s, q, e, "storing a branch name");
+    }
+    return rc;
+}
+
+/* Branch names: replaced by the file's, audited when they differ. */
+static kh_status replace_branches(kh_store *s, const char *actor, int year,
+                                  const ulist *l, kh_import_stats *st,
+                                  kh_err *e)
+{
+    kh_buf oldb, newb;
+    kh_buf_init(&oldb, 0);
+    kh_buf_init(&newb, 0);
+    kh_buf_puts(&oldb, "");
+    kh_buf_puts(&newb, "");
+    kh_status rc = stored_branches(s, year, &oldb, e);
+    if (rc == KH_OK)
+        rc = file_branches(l, &newb, e);
     if (rc == KH_OK && strcmp(kh_buf_str(&oldb), kh_buf_str(&newb)) != 0) {
-        rc = kh_store_stmt(s, "DELETE FROM branch WHERE year = ?", &q, e);
-        if (rc == KH_OK) {
-            kh_db_bind_int(q, 1, year);
-            rc = kh_store_exec(s, q, e, "replacing branch names");
-        }
-        if (rc == KH_OK)
-            rc = kh_store_stmt(s,
-                               "INSERT INTO branch (year, id, name)"
-                               " VALUES (?, ?, ?)",
-                               &q, e);
-        for (size_t i = 0; i < l->nb && rc == KH_OK; i++) {
-            kh_db_reset(q);
-            kh_db_bind_int(q, 1, year);
-            kh_store_bind_str(q, 2, l->bid[i]);
-            kh_store_bind_str(q, 3, l->bname[i]);
-            rc = kh_store_exec(s, q, e, "storing a branch name");
-        }
+        rc = write_branches(s, year, l, e);
         kh_audit_rec a = {.actor = actor, .action = "branches.set",
                           .year = year, .object = "branches",
                           .old_value = oldb.len ? kh_buf_str(&oldb) : NULL,
@@ -616,9 +750,22 @@ static kh_status write_units(kh_store *s, const char *actor, int year,
         st->changed++;
     }
     st->branches = l->nb;
-    free(ord);
     kh_buf_free(&oldb);
     kh_buf_free(&newb);
+    return rc;
+}
+
+/* Writes the list: updates, inserts, removes (with their entries). */
+static kh_status write_units(kh_store *s, const char *actor, int year,
+                             const ulist *l, kh_import_stats *st, kh_err *e)
+{
+    kh_status rc = KH_OK;
+    for (size_t i = 0; i < l->n && rc == KH_OK; i++)
+        rc = put_unit(s, actor, year, i, &l->u[i], st, e);
+    if (rc == KH_OK)
+        rc = remove_unlisted(s, actor, year, l, st, e);
+    if (rc == KH_OK)
+        rc = replace_branches(s, actor, year, l, st, e);
     return rc;
 }
 
@@ -744,120 +891,151 @@ static const char *const COL_RUNIT[] = {"单位编号", "编号", "unit", NULL};
 static const char *const COL_PERSON[] = {"姓名", "name", NULL, NULL};
 static const char *const COL_VALUE[] = {"积分", "value", NULL, NULL};
 
-kh_status kh_store_roster_import(kh_store *s, const char *actor, int year,
-                                 const char *roster, const char *name,
-                                 const char *data, size_t len, kh_err *e,
-                                 kh_import_stats *st)
+/* The roster file's columns. */
+typedef struct rcols {
+    int unit, person, value;
+} rcols;
+
+/* Does an item of r read the roster? */
+static bool roster_used(const kh_rubric *r, const char *roster)
 {
-    kh_import_stats dummy;
-    if (!st)
-        st = &dummy;
-    memset(st, 0, sizeof *st);
-    kh_rubric *r = NULL;
-    kh_table *t = NULL;
-    kh_status rc = kh_store_begin(s, e), bad = KH_OK;
-    if (rc != KH_OK)
-        return rc;
-    rc = kh_store_year_require(s, year,
-                               KH_YEAR_BIT(KH_YEAR_DRAFT) |
-                                   KH_YEAR_BIT(KH_YEAR_SELF_CHECK) |
-                                   KH_YEAR_BIT(KH_YEAR_INSPECTION) |
-                                   KH_YEAR_BIT(KH_YEAR_REVIEW),
-                               "importing a roster", NULL, e);
-    if (rc != KH_OK || (rc = kh_store_year_rubric(s, year, e, &r, NULL)) != KH_OK)
-        goto fail;
-    bool used = false;
-    for (size_t i = 0; i < kh_rubric_item_count(r) && !used; i++)
-        for (size_t k = 0; k < kh_rubric_item_slots(r, i) && !used; k++) {
+    for (size_t i = 0; i < kh_rubric_item_count(r); i++)
+        for (size_t k = 0; k < kh_rubric_item_slots(r, i); k++) {
             const char *rn = kh_term_roster(kh_rubric_item_slot(r, i, k));
-            used = rn && strcmp(rn, roster) == 0;
+            if (rn && strcmp(rn, roster) == 0)
+                return true;
         }
-    if (!used) {
+    return false;
+}
+
+/* The year takes rosters now and its rubric reads this one. */
+static kh_status roster_check_year(kh_store *s, int year, const char *roster,
+                                   kh_err *e)
+{
+    kh_rubric *r = NULL;
+    kh_status rc = kh_store_year_require(s, year,
+                                         KH_YEAR_BIT(KH_YEAR_DRAFT) |
+                                             KH_YEAR_BIT(KH_YEAR_SELF_CHECK) |
+                                             KH_YEAR_BIT(KH_YEAR_INSPECTION) |
+                                             KH_YEAR_BIT(KH_YEAR_REVIEW),
+                                         "importing a roster", NULL, e);
+    if (rc != KH_OK || (rc = kh_store_year_rubric(s, year, e, &r, NULL)) != KH_OK)
+        return rc;
+    if (!roster_used(r, roster))
         rc = kh_err_fail(e, KH_EINVAL,
                          "no item of rubric \"%s\" reads a roster named "
                          "\"%s\"",
                          kh_rubric_id(r), roster);
-        goto fail;
-    }
+    kh_rubric_free(r);
+    return rc;
+}
+
+/* Reads the table (*t owned by the caller) and finds its columns. */
+static kh_status roster_table(const char *name, const char *data, size_t len,
+                              kh_table **t, rcols *c, kh_err *e)
+{
+    kh_status bad = KH_OK, rc;
     kh_err_set_file(e, name);
-    if ((rc = kh_table_read_mem(name, data, len, MAX_ROWS, e, &t)) != KH_OK)
-        goto fail;
+    if ((rc = kh_table_read_mem(name, data, len, MAX_ROWS, e, t)) != KH_OK)
+        return rc;
     kh_err_set_file(e, name);
-    if (kh_table_rows(t) == 0) {
-        rc = kh_err_at(e, 1, 0, NULL, "the table is empty (no header row)");
-        goto fail;
-    }
-    int cu = need_col(t, COL_RUNIT, true, e, &bad);
-    int cn = need_col(t, COL_PERSON, true, e, &bad);
-    int cv = need_col(t, COL_VALUE, true, e, &bad);
-    if (bad != KH_OK) {
-        rc = bad;
-        goto fail;
-    }
+    if (kh_table_rows(*t) == 0)
+        return kh_err_at(e, 1, 0, NULL, "the table is empty (no header row)");
+    c->unit = need_col(*t, COL_RUNIT, true, e, &bad);
+    c->person = need_col(*t, COL_PERSON, true, e, &bad);
+    c->value = need_col(*t, COL_VALUE, true, e, &bad);
+    return bad;
+}
+
+/* Checks one row: a known unit, a name, a number.  Errors go on e and
+ * *bad; the status is KH_OK unless the store fails. */
+static kh_status roster_check_row(kh_store *s, int year, const kh_table *t,
+                                  size_t row, const rcols *c, kh_status *bad,
+                                  kh_err *e)
+{
+    const char *u = kh_table_cell(t, row, (size_t)c->unit);
+    const char *p = kh_table_cell(t, row, (size_t)c->person);
+    const char *v = kh_table_cell(t, row, (size_t)c->value);
     char ref[32];
-    /* Check every row first; nothing is written while any is bad. */
+    kh_loc loc;
+    kh_store_unit su;
+    kh_status r2 = kh_unit_id_ok(u) ? kh_store_unit_get(s, year, u, &su, e)
+                                     : KH_ENOTFOUND;
+    if (r2 == KH_OK) {
+        kh_store_unit_clear(&su);
+    } else if (r2 == KH_ENOTFOUND) {
+        loc = cell_loc(t, row, c->unit, ref);
+        *bad = kh_unit_id_ok(u)
+                   ? kh_err_at(e, loc.line, loc.col, loc.path,
+                               "unknown unit \"%s\" in year %d", u, year)
+                   : bad_unit_id(&loc, u, e);
+    } else {
+        return r2;
+    }
+    if (!*p) {
+        loc = cell_loc(t, row, c->person, ref);
+        *bad = kh_err_at(e, loc.line, loc.col, loc.path, "empty name");
+    }
+    kh_cp val;
+    kh_num_err ne = kh_num_parse(v, strlen(v), &val);
+    if (ne != KH_NUM_OK) {
+        loc = cell_loc(t, row, c->value, ref);
+        *bad = kh_err_at(e, loc.line, loc.col, loc.path, "value \"%s\" %s", v,
+                         *v ? kh_num_err_str(ne) : "is empty");
+    }
+    return KH_OK;
+}
+
+/* Check every row first; nothing is written while any is bad. */
+static kh_status roster_check_rows(kh_store *s, int year, const kh_table *t,
+                                   const rcols *c, kh_err *e)
+{
+    kh_status bad = KH_OK;
     for (size_t row = 1; row < kh_table_rows(t); row++) {
         if (row_empty(t, row))
             continue;
-        const char *u = kh_table_cell(t, row, (size_t)cu);
-        const char *p = kh_table_cell(t, row, (size_t)cn);
-        const char *v = kh_table_cell(t, row, (size_t)cv);
-        kh_loc loc;
-        kh_store_unit su;
-        kh_status r2 = kh_unit_id_ok(u) ? kh_store_unit_get(s, year, u, &su, e)
-                                         : KH_ENOTFOUND;
-        if (r2 == KH_OK) {
-            kh_store_unit_clear(&su);
-        } else if (r2 == KH_ENOTFOUND) {
-            loc = cell_loc(t, row, cu, ref);
-            bad = kh_unit_id_ok(u)
-                      ? kh_err_at(e, loc.line, loc.col, loc.path,
-                                  "unknown unit \"%s\" in year %d", u, year)
-                      : bad_unit_id(&loc, u, e);
-        } else {
-            rc = r2;
-            goto fail;
-        }
-        if (!*p) {
-            loc = cell_loc(t, row, cn, ref);
-            bad = kh_err_at(e, loc.line, loc.col, loc.path, "empty name");
-        }
-        kh_cp val;
-        kh_num_err ne = kh_num_parse(v, strlen(v), &val);
-        if (ne != KH_NUM_OK) {
-            loc = cell_loc(t, row, cv, ref);
-            bad = kh_err_at(e, loc.line, loc.col, loc.path,
-                            "value \"%s\" %s", v,
-                            *v ? kh_num_err_str(ne) : "is empty");
-        }
+        kh_status rc = roster_check_row(s, year, t, row, c, &bad, e);
+        if (rc != KH_OK)
+            return rc;
     }
-    if (bad != KH_OK) {
-        rc = bad;
-        goto fail;
-    }
-    char oldv[96] = "";
+    return bad;
+}
+
+/* "units=N people=M" of the stored roster, for the audit record. */
+static kh_status roster_summary(kh_store *s, int year, const char *roster,
+                                char *out, size_t sz, kh_err *e)
+{
     kh_db_stmt *q;
-    rc = kh_store_stmt(s,
-                       "SELECT count(DISTINCT unit), count(*) FROM roster"
-                       " WHERE year = ? AND roster = ?",
-                       &q, e);
+    kh_status rc = kh_store_stmt(s,
+                                 "SELECT count(DISTINCT unit), count(*) FROM"
+                                 " roster WHERE year = ? AND roster = ?",
+                                 &q, e);
     if (rc != KH_OK)
-        goto fail;
+        return rc;
     kh_db_bind_int(q, 1, year);
     kh_store_bind_str(q, 2, roster);
     if (kh_db_step(q) == KH_DB_ROW)
-        snprintf(oldv, sizeof oldv, "units=%" PRId64 " people=%" PRId64,
+        snprintf(out, sz, "units=%" PRId64 " people=%" PRId64,
                  (int64_t)kh_db_column_int64(q, 0),
                  (int64_t)kh_db_column_int64(q, 1));
     kh_db_reset(q);
-    rc = kh_store_stmt(s, "DELETE FROM roster WHERE year = ? AND roster = ?",
-                       &q, e);
+    return KH_OK;
+}
+
+/* Replaces the stored roster by the table's rows (counted in st). */
+static kh_status roster_write(kh_store *s, int year, const char *roster,
+                              const kh_table *t, const rcols *c,
+                              kh_import_stats *st, kh_err *e)
+{
+    kh_db_stmt *q;
+    kh_status rc = kh_store_stmt(
+        s, "DELETE FROM roster WHERE year = ? AND roster = ?", &q, e);
     if (rc != KH_OK)
-        goto fail;
+        return rc;
     kh_db_bind_int(q, 1, year);
     kh_store_bind_str(q, 2, roster);
     if ((rc = kh_store_exec(s, q, e, "replacing a roster")) != KH_OK)
-        goto fail;
+        return rc;
     /* Positions count per unit, in file order. */
     rc = kh_store_stmt(s,
                        "INSERT INTO roster (year, unit, roster, pos, person,"
@@ -867,8 +1045,8 @@ kh_status kh_store_roster_import(kh_store *s, const char *actor, int year,
     for (size_t row = 1; rc == KH_OK && row < kh_table_rows(t); row++) {
         if (row_empty(t, row))
             continue;
-        const char *u = kh_table_cell(t, row, (size_t)cu);
-        const char *v = kh_table_cell(t, row, (size_t)cv);
+        const char *u = kh_table_cell(t, row, (size_t)c->unit);
+        const char *v = kh_table_cell(t, row, (size_t)c->value);
         kh_cp val = 0;
         kh_num_parse(v, strlen(v), &val);
         kh_db_reset(q);
@@ -878,33 +1056,51 @@ kh_status kh_store_roster_import(kh_store *s, const char *actor, int year,
         kh_db_bind_int(q, 4, year);
         kh_store_bind_str(q, 5, u);
         kh_store_bind_str(q, 6, roster);
-        kh_store_bind_str(q, 7, kh_table_cell(t, row, (size_t)cn));
+        kh_store_bind_str(q, 7, kh_table_cell(t, row, (size_t)c->person));
         kh_db_bind_int64(q, 8, val);
         rc = kh_store_exec(s, q, e, "storing a roster");
         st->people++;
     }
+    return rc;
+}
+
+/* st->rosters: how many units the stored roster now covers. */
+static kh_status roster_units(kh_store *s, int year, const char *roster,
+                              kh_import_stats *st, kh_err *e)
+{
+    kh_db_stmt *q;
+    kh_status rc = kh_store_stmt(s,
+                                 "SELECT count(DISTINCT unit) FROM roster"
+                                 " WHERE year = ? AND roster = ?",
+                                 &q, e);
     if (rc != KH_OK)
-        goto fail;
-    rc = kh_store_stmt(s,
-                       "SELECT count(DISTINCT unit) FROM roster WHERE year = ?"
-                       " AND roster = ?",
-                       &q, e);
-    if (rc != KH_OK)
-        goto fail;
+        return rc;
     kh_db_bind_int(q, 1, year);
     kh_store_bind_str(q, 2, roster);
     if (kh_db_step(q) == KH_DB_ROW)
         st->rosters = (size_t)kh_db_column_int64(q, 0);
     kh_db_reset(q);
-    /* Checks across stored data: an entry must not give an input that
-     * the roster now supplies. */
+    return KH_OK;
+}
+
+/* Checks across stored data: an entry must not give an input that the
+ * roster now supplies. */
+static kh_status roster_recheck(kh_store *s, int year, kh_err *e)
+{
     kh_rubric *r2 = NULL;
     kh_assess *a2 = NULL;
-    rc = kh_store_load_assess(s, year, e, &r2, &a2);
+    kh_status rc = kh_store_load_assess(s, year, e, &r2, &a2);
     kh_assess_free(a2);
     kh_rubric_free(r2);
-    if (rc != KH_OK)
-        goto fail;
+    return rc;
+}
+
+/* Audits roster.import: the old summary, the file's hash and counts. */
+static kh_status roster_audit(kh_store *s, const char *actor, int year,
+                              const char *roster, const char *name,
+                              const char *data, size_t len, const char *oldv,
+                              const kh_import_stats *st, kh_err *e)
+{
     char hash[KH_STORE_HEX_SZ], newv[200];
     kh_store_sha256_hex(data ? data : "", len, hash);
     snprintf(newv, sizeof newv, "sha256:%s units=%zu people=%zu", hash,
@@ -912,16 +1108,40 @@ kh_status kh_store_roster_import(kh_store *s, const char *actor, int year,
     kh_audit_rec au = {.actor = actor, .action = "roster.import",
                        .year = year, .object = roster, .old_value = oldv,
                        .new_value = newv, .reason = name};
-    if ((rc = kh_store_audit(s, &au, e)) != KH_OK)
-        goto fail;
-    st->changed = st->people;
-    rc = kh_store_commit(s, e);
-    goto out;
-fail:
-    kh_store_rollback(s);
-out:
+    return kh_store_audit(s, &au, e);
+}
+
+kh_status kh_store_roster_import(kh_store *s, const char *actor, int year,
+                                 const char *roster, const char *name,
+                                 const char *data, size_t len, kh_err *e,
+                                 kh_import_stats *st)
+{
+    kh_import_stats dummy;
+    if (!st)
+        st = &dummy;
+    memset(st, 0, sizeof *st);
+    kh_table *t = NULL;
+    rcols c;
+    char oldv[96] = "";
+    kh_status rc = kh_store_begin(s, e);
+    if (rc != KH_OK)
+        return rc;
+    if ((rc = roster_check_year(s, year, roster, e)) != KH_OK ||
+        (rc = roster_table(name, data, len, &t, &c, e)) != KH_OK ||
+        (rc = roster_check_rows(s, year, t, &c, e)) != KH_OK ||
+        (rc = roster_summary(s, year, roster, oldv, sizeof oldv, e)) !=
+            KH_OK ||
+        (rc = roster_write(s, year, roster, t, &c, st, e)) != KH_OK ||
+        (rc = roster_units(s, year, roster, st, e)) != KH_OK ||
+        (rc = roster_recheck(s, year, e)) != KH_OK ||
+        (rc = roster_audit(s, actor, year, roster, name, data, len, oldv, st,
+                           e)) != KH_OK) {
+        kh_store_rollback(s);
+    } else {
+        st->changed = st->people;
+        rc = kh_store_commit(s, e);
+    }
     kh_table_free(t);
-    kh_rubric_free(r);
     return rc;
 }
 

@@ -208,11 +208,12 @@ static kh_status entry_set(kh_cli_ctx *c, const entry_args *a, kh_buf *b)
 {
     int64_t v = 0;
     bool values = a->nkv > 0 || a->note;
+    kh_entry_write w = {kh_cli_actor(c), a->year,  a->unit, a->item,
+                        a->phase,        a->nkv,   a->kv,   a->note,
+                        a->version};
     kh_status st = kh_store_begin(c->store, c->e);
     if (st == KH_OK && values)
-        st = kh_store_entry_set(c->store, kh_cli_actor(c), a->year, a->unit,
-                                a->item, a->phase, a->nkv, a->kv, a->note,
-                                a->version, &v, c->e);
+        st = kh_store_entry_set(c->store, &w, &v, c->e);
     for (size_t i = 0; st == KH_OK && i < a->nev; i++)
         st = kh_store_evidence_add(c->store, kh_cli_actor(c), a->year, a->unit,
                                    a->item, a->phase, a->ev[i], 0, NULL, c->e);

@@ -547,8 +547,9 @@ void web_api_entry_put(web_req *r, int year, const char *unit,
     }
     int64_t newv = 0;
     web_cache_write_begin(r);
-    kh_status st = kh_store_entry_set(r->store, r->sess.user, year, unit, item,
-                                      phase, n, kv, note_s, version, &newv, e);
+    kh_entry_write w = {r->sess.user, year, unit, item, phase, n, kv, note_s,
+                        version};
+    kh_status st = kh_store_entry_set(r->store, &w, &newv, e);
     web_cache_wrote(r, st, year, unit, item, phase);
     web_cache_apply(r);   /* the next read of the results shows it */
     switch (st) {

@@ -65,6 +65,208 @@ static void unit_options(kh_buf *o, const kh_node *units)
     kh_buf_puts(o, "</select>");
 }
 
+/* "截至 …：整改意见 N 条…" from the report's totals. */
+static void totals_line(kh_buf *o, const kh_node *rep)
+{
+    const kh_node *tot = rep ? kh_node_get(rep, "totals") : NULL;
+    kh_buf_puts(o, "<p id=\"followup-totals\">截至 ");
+    kh_html_text(o, sget(rep, "today"));
+    kh_buf_puts(o, "：整改意见 ");
+    kh_html_text(o, sget(tot, "items"));
+    kh_buf_puts(o, " 条，已完成 ");
+    kh_html_text(o, sget(tot, "done"));
+    kh_buf_puts(o, " 条，逾期 <strong>");
+    kh_html_text(o, sget(tot, "overdue"));
+    kh_buf_puts(o, "</strong> 条。</p>\n");
+}
+
+/* The unit's heading: its rank and score while it is in the bottom
+ * three. */
+static void unit_heading(kh_buf *o, const kh_node *u)
+{
+    kh_buf_puts(o, "<h2>");
+    kh_html_text(o, sget(u, "name"));
+    const kh_node *bottom = kh_node_get(u, "bottom");
+    if (bottom && bottom->type == KH_NODE_SCALAR &&
+        strcmp(bottom->u.text, "true") == 0) {
+        kh_buf_puts(o, "（第 ");
+        kh_html_text(o, sget(u, "rank"));
+        kh_buf_puts(o, " 名，得分 ");
+        kh_html_text(o, sget(u, "score"));
+        kh_buf_puts(o, "）");
+    } else {
+        kh_buf_puts(o, "（已不在后三位名单中）");
+    }
+    kh_buf_puts(o, "</h2>");
+}
+
+static void talk_list(kh_buf *o, const kh_node *u)
+{
+    kh_buf_puts(o, "<h3>提醒谈话</h3><ul class=\"talks\">");
+    const kh_node *talks = kh_node_get(u, "talks");
+    for (size_t k = 0; talks && k < talks->n; k++) {
+        const kh_node *t = &talks->u.kids[k];
+        kh_buf_puts(o, "<li>");
+        kh_html_text(o, sget(t, "date"));
+        kh_buf_puts(o, " 谈话人：");
+        kh_html_text(o, sget(t, "by"));
+        kh_buf_puts(o, "<br>");
+        kh_html_text(o, sget(t, "summary"));
+        kh_buf_puts(o, "</li>");
+    }
+    if (!talks || !talks->n)
+        kh_buf_puts(o, "<li class=\"std\">尚未记录</li>");
+    kh_buf_puts(o, "</ul>");
+}
+
+/* The form that closes item id (admin, item still open). */
+static void close_form(web_req *r, int year, const char *id)
+{
+    kh_buf *o = &r->out;
+    kh_buf_printf(o, "<form method=\"post\" action=\"/years/%d/"
+                     "followup/items/", year);
+    kh_html_url(o, id);
+    kh_buf_puts(o, "/close\" id=\"item-close-");
+    kh_html_attr(o, id);
+    kh_buf_puts(o, "\">");
+    web_csrf_field(r);
+    kh_buf_puts(o, "<input type=\"date\" name=\"date\" required> "
+                   "<button type=\"submit\">完成</button></form>");
+}
+
+static void item_row(web_req *r, int year, const kh_node *it, bool admin)
+{
+    kh_buf *o = &r->out;
+    const char *id = sget(it, "id");
+    bool done = sget(it, "status") && strcmp(sget(it, "status"),
+                                             "done") == 0;
+    const char *od = sget(it, "overdue");
+    bool overdue = od && strcmp(od, "true") == 0;
+    kh_buf_puts(o, "<tr id=\"item-");
+    kh_html_attr(o, id);
+    kh_buf_printf(o, "\"%s><td>", overdue ? " class=\"overdue\"" : "");
+    kh_html_text(o, sget(it, "text"));
+    kh_buf_puts(o, "</td><td>");
+    kh_html_text(o, sget(it, "deadline"));
+    kh_buf_puts(o, "</td><td class=\"mark\">");
+    if (done) {
+        kh_buf_puts(o, "已完成（");
+        kh_html_text(o, sget(it, "closed_date"));
+        kh_buf_puts(o, "）");
+    } else {
+        kh_buf_puts(o, overdue ? "未完成，已逾期" : "未完成");
+    }
+    kh_buf_puts(o, "</td><td>");
+    if (!done && admin)
+        close_form(r, year, id);
+    kh_buf_puts(o, "</td></tr>");
+}
+
+/* One unit of the report: heading, talks, rectification items. */
+static void unit_section(web_req *r, int year, const kh_node *u, bool admin)
+{
+    kh_buf *o = &r->out;
+    kh_buf_puts(o, "<section class=\"followup\" id=\"followup-");
+    kh_html_attr(o, sget(u, "unit"));
+    kh_buf_puts(o, "\">");
+    unit_heading(o, u);
+    talk_list(o, u);
+    kh_buf_puts(o, "<h3>整改意见</h3><table class=\"items\"><thead>"
+                   "<tr><th>整改意见</th><th>期限</th><th>状态</th>"
+                   "<th>操作</th></tr></thead><tbody>");
+    const kh_node *items = kh_node_get(u, "items");
+    for (size_t k = 0; items && k < items->n; k++)
+        item_row(r, year, &items->u.kids[k], admin);
+    kh_buf_puts(o, "</tbody></table></section>\n");
+}
+
+/* The admin's forms to record a talk and to add an item. */
+static void talk_item_forms(web_req *r, int year, const kh_node *units)
+{
+    kh_buf *o = &r->out;
+    kh_buf_printf(o, "<h2>记录提醒谈话</h2><form method=\"post\" action=\""
+                     "/years/%d/followup/talks\" id=\"talk-add\">", year);
+    web_csrf_field(r);
+    kh_buf_puts(o, "<label>单位 ");
+    unit_options(o, units);
+    kh_buf_puts(o, "</label> <label>日期 <input type=\"date\" name=\"date\" "
+                   "required></label> <label>谈话人 <input type=\"text\" "
+                   "name=\"by\" required></label><label>谈话要点 <textarea "
+                   "name=\"summary\" rows=\"2\" cols=\"60\" required>"
+                   "</textarea></label><button type=\"submit\">保存</button>"
+                   "</form>\n");
+    kh_buf_printf(o, "<h2>提出整改意见</h2><form method=\"post\" action=\""
+                     "/years/%d/followup/items\" id=\"item-add\">", year);
+    web_csrf_field(r);
+    kh_buf_puts(o, "<label>单位 ");
+    unit_options(o, units);
+    kh_buf_puts(o, "</label> <label>整改期限 <input type=\"date\" name=\""
+                   "deadline\" required></label><label>整改意见 <textarea "
+                   "name=\"text\" rows=\"2\" cols=\"60\" required>"
+                   "</textarea></label><button type=\"submit\">保存</button>"
+                   "</form>\n");
+}
+
+/* Good practices, and the admin's form to add one. */
+static void practices(web_req *r, int year, const kh_node *prac, bool admin)
+{
+    kh_buf *o = &r->out;
+    kh_buf_puts(o, "<h2>有效做法和特色经验</h2><ul id=\"practices\">");
+    const kh_node *ps = prac ? kh_node_get(prac, "practices") : NULL;
+    for (size_t k = 0; ps && k < ps->n; k++) {
+        const kh_node *p = &ps->u.kids[k];
+        kh_buf_puts(o, "<li><strong>");
+        kh_html_text(o, sget(p, "title"));
+        kh_buf_puts(o, "</strong>（");
+        kh_html_text(o, sget(p, "name"));
+        kh_buf_puts(o, "）<br>");
+        kh_html_text(o, sget(p, "text"));
+        kh_buf_puts(o, "</li>");
+    }
+    if (!ps || !ps->n)
+        kh_buf_puts(o, "<li class=\"std\">尚未记录</li>");
+    kh_buf_puts(o, "</ul>\n");
+    if (!admin)
+        return;
+    kh_buf_printf(o, "<form method=\"post\" action=\"/years/%d/practices\" "
+                     "id=\"practice-add\">", year);
+    web_csrf_field(r);
+    kh_buf_puts(o, "<label>单位编号 <input type=\"text\" name=\"unit\" "
+                   "required></label> <label>标题 <input type=\"text\" "
+                   "name=\"title\" required></label><label>内容 <textarea "
+                   "name=\"text\" rows=\"3\" cols=\"60\" required></textarea>"
+                   "</label><button type=\"submit\">保存</button></form>\n");
+}
+
+/* One JSON report parsed into ar (NULL when there is none).  A year not
+ * published has no report (KH_ESTATE: nothing to list); a store failure
+ * (KH_EDB, KH_ENOMEM, KH_EIO) fails the page. */
+static const kh_node *report_doc(web_req *r, kh_status st, kh_arena *ar,
+                                 const kh_buf *b, kh_err *e)
+{
+    if (st == KH_OK)
+        return parse(ar, b, e);
+    if (st == KH_EDB || st == KH_ENOMEM || st == KH_EIO)
+        web_store_check(r, st, e);
+    return NULL;
+}
+
+/* The page of a published year, from its two reports. */
+static void followup_body(web_req *r, int year, bool admin,
+                          const kh_node *rep, const kh_node *prac)
+{
+    kh_buf *o = &r->out;
+    const kh_node *units = rep ? kh_node_get(rep, "units") : NULL;
+    totals_line(o, rep);
+    for (size_t i = 0; units && i < units->n; i++)
+        unit_section(r, year, &units->u.kids[i], admin);
+    if (!units || !units->n)
+        web_msg_box(o, "", "本年度没有排名后三位的单位。");
+    if (admin && units && units->n)
+        talk_item_forms(r, year, units);
+    practices(r, year, prac, admin);
+}
+
 void web_followup_page(web_req *r, int year, kh_year_state state)
 {
     if (!web_may(r, WEB_A_READ_ALL, year, NULL)) {
@@ -97,153 +299,12 @@ void web_followup_page(web_req *r, int year, kh_year_state state)
         kh_buf_printf(o, "<nav class=\"noprint\"><a href=\"/years/%d/followup/"
                          "report\" id=\"link-followup-report\">整改跟踪报告"
                          "（打印）</a></nav>\n", year);
-    const kh_node *rep = NULL, *prac = NULL;
-    /* A year not published has no report (KH_ESTATE: nothing to list);
-     * a store failure (KH_EDB, KH_ENOMEM, KH_EIO) fails the page. */
     kh_status st = kh_store_followup_report(r->store, year, KH_FOLLOWUP_JSON,
                                             &fb, e);
-    if (st == KH_OK)
-        rep = parse(ar, &fb, e);
-    else if (st == KH_EDB || st == KH_ENOMEM || st == KH_EIO)
-        web_store_check(r, st, e);
+    const kh_node *rep = report_doc(r, st, ar, &fb, e);
     st = kh_store_practice_report(r->store, year, KH_FOLLOWUP_JSON, &pb, e);
-    if (st == KH_OK)
-        prac = parse(ar, &pb, e);
-    else if (st == KH_EDB || st == KH_ENOMEM || st == KH_EIO)
-        web_store_check(r, st, e);
-    const kh_node *units = rep ? kh_node_get(rep, "units") : NULL;
-    const kh_node *tot = rep ? kh_node_get(rep, "totals") : NULL;
-    kh_buf_puts(o, "<p id=\"followup-totals\">截至 ");
-    kh_html_text(o, sget(rep, "today"));
-    kh_buf_puts(o, "：整改意见 ");
-    kh_html_text(o, sget(tot, "items"));
-    kh_buf_puts(o, " 条，已完成 ");
-    kh_html_text(o, sget(tot, "done"));
-    kh_buf_puts(o, " 条，逾期 <strong>");
-    kh_html_text(o, sget(tot, "overdue"));
-    kh_buf_puts(o, "</strong> 条。</p>\n");
-    for (size_t i = 0; units && i < units->n; i++) {
-        const kh_node *u = &units->u.kids[i];
-        kh_buf_puts(o, "<section class=\"followup\" id=\"followup-");
-        kh_html_attr(o, sget(u, "unit"));
-        kh_buf_puts(o, "\"><h2>");
-        kh_html_text(o, sget(u, "name"));
-        const kh_node *bottom = kh_node_get(u, "bottom");
-        if (bottom && bottom->type == KH_NODE_SCALAR &&
-            strcmp(bottom->u.text, "true") == 0) {
-            kh_buf_puts(o, "（第 ");
-            kh_html_text(o, sget(u, "rank"));
-            kh_buf_puts(o, " 名，得分 ");
-            kh_html_text(o, sget(u, "score"));
-            kh_buf_puts(o, "）");
-        } else {
-            kh_buf_puts(o, "（已不在后三位名单中）");
-        }
-        kh_buf_puts(o, "</h2><h3>提醒谈话</h3><ul class=\"talks\">");
-        const kh_node *talks = kh_node_get(u, "talks");
-        for (size_t k = 0; talks && k < talks->n; k++) {
-            const kh_node *t = &talks->u.kids[k];
-            kh_buf_puts(o, "<li>");
-            kh_html_text(o, sget(t, "date"));
-            kh_buf_puts(o, " 谈话人：");
-            kh_html_text(o, sget(t, "by"));
-            kh_buf_puts(o, "<br>");
-            kh_html_text(o, sget(t, "summary"));
-            kh_buf_puts(o, "</li>");
-        }
-        if (!talks || !talks->n)
-            kh_buf_puts(o, "<li class=\"std\">尚未记录</li>");
-        kh_buf_puts(o, "</ul><h3>整改意见</h3><table class=\"items\"><thead>"
-                       "<tr><th>整改意见</th><th>期限</th><th>状态</th>"
-                       "<th>操作</th></tr></thead><tbody>");
-        const kh_node *items = kh_node_get(u, "items");
-        for (size_t k = 0; items && k < items->n; k++) {
-            const kh_node *it = &items->u.kids[k];
-            const char *id = sget(it, "id");
-            bool done = sget(it, "status") && strcmp(sget(it, "status"),
-                                                     "done") == 0;
-            const char *od = sget(it, "overdue");
-            bool overdue = od && strcmp(od, "true") == 0;
-            kh_buf_puts(o, "<tr id=\"item-");
-            kh_html_attr(o, id);
-            kh_buf_printf(o, "\"%s><td>", overdue ? " class=\"overdue\"" : "");
-            kh_html_text(o, sget(it, "text"));
-            kh_buf_puts(o, "</td><td>");
-            kh_html_text(o, sget(it, "deadline"));
-            kh_buf_puts(o, "</td><td class=\"mark\">");
-            if (done) {
-                kh_buf_puts(o, "已完成（");
-                kh_html_text(o, sget(it, "closed_date"));
-                kh_buf_puts(o, "）");
-            } else {
-                kh_buf_puts(o, overdue ? "未完成，已逾期" : "未完成");
-            }
-            kh_buf_puts(o, "</td><td>");
-            if (!done && admin) {
-                kh_buf_printf(o, "<form method=\"post\" action=\"/years/%d/"
-                                 "followup/items/", year);
-                kh_html_url(o, id);
-                kh_buf_puts(o, "/close\" id=\"item-close-");
-                kh_html_attr(o, id);
-                kh_buf_puts(o, "\">");
-                web_csrf_field(r);
-                kh_buf_puts(o, "<input type=\"date\" name=\"date\" required> "
-                               "<button type=\"submit\">完成</button></form>");
-            }
-            kh_buf_puts(o, "</td></tr>");
-        }
-        kh_buf_puts(o, "</tbody></table></section>\n");
-    }
-    if (!units || !units->n)
-        web_msg_box(o, "", "本年度没有排名后三位的单位。");
-    if (admin && units && units->n) {
-        kh_buf_printf(o, "<h2>记录提醒谈话</h2><form method=\"post\" action=\""
-                         "/years/%d/followup/talks\" id=\"talk-add\">", year);
-        web_csrf_field(r);
-        kh_buf_puts(o, "<label>单位 ");
-        unit_options(o, units);
-        kh_buf_puts(o, "</label> <label>日期 <input type=\"date\" name=\"date\" "
-                       "required></label> <label>谈话人 <input type=\"text\" "
-                       "name=\"by\" required></label><label>谈话要点 <textarea "
-                       "name=\"summary\" rows=\"2\" cols=\"60\" required>"
-                       "</textarea></label><button type=\"submit\">保存</button>"
-                       "</form>\n");
-        kh_buf_printf(o, "<h2>提出整改意见</h2><form method=\"post\" action=\""
-                         "/years/%d/followup/items\" id=\"item-add\">", year);
-        web_csrf_field(r);
-        kh_buf_puts(o, "<label>单位 ");
-        unit_options(o, units);
-        kh_buf_puts(o, "</label> <label>整改期限 <input type=\"date\" name=\""
-                       "deadline\" required></label><label>整改意见 <textarea "
-                       "name=\"text\" rows=\"2\" cols=\"60\" required>"
-                       "</textarea></label><button type=\"submit\">保存</button>"
-                       "</form>\n");
-    }
-    kh_buf_puts(o, "<h2>有效做法和特色经验</h2><ul id=\"practices\">");
-    const kh_node *ps = prac ? kh_node_get(prac, "practices") : NULL;
-    for (size_t k = 0; ps && k < ps->n; k++) {
-        const kh_node *p = &ps->u.kids[k];
-        kh_buf_puts(o, "<li><strong>");
-        kh_html_text(o, sget(p, "title"));
-        kh_buf_puts(o, "</strong>（");
-        kh_html_text(o, sget(p, "name"));
-        kh_buf_puts(o, "）<br>");
-        kh_html_text(o, sget(p, "text"));
-        kh_buf_puts(o, "</li>");
-    }
-    if (!ps || !ps->n)
-        kh_buf_puts(o, "<li class=\"std\">尚未记录</li>");
-    kh_buf_puts(o, "</ul>\n");
-    if (admin) {
-        kh_buf_printf(o, "<form method=\"post\" action=\"/years/%d/practices\" "
-                         "id=\"practice-add\">", year);
-        web_csrf_field(r);
-        kh_buf_puts(o, "<label>单位编号 <input type=\"text\" name=\"unit\" "
-                       "required></label> <label>标题 <input type=\"text\" "
-                       "name=\"title\" required></label><label>内容 <textarea "
-                       "name=\"text\" rows=\"3\" cols=\"60\" required></textarea>"
-                       "</label><button type=\"submit\">保存</button></form>\n");
-    }
+    const kh_node *prac = report_doc(r, st, ar, &pb, e);
+    followup_body(r, year, admin, rep, prac);
     web_page_end(r);
 out:
     kh_buf_free(&fb);

@@ -1129,9 +1129,9 @@ void web_post_item(web_req *r, web_year *y, const char *unit,
         goto out;
     }
     web_cache_write_begin(r);
-    kh_status st = kh_store_entry_set(r->store, r->sess.user, y->year, unit,
-                                      item, phase, n, kv, note ? note : "",
-                                      version, NULL, e);
+    kh_entry_write w = {r->sess.user, y->year, unit, item, phase, n, kv,
+                        note ? note : "", version};
+    kh_status st = kh_store_entry_set(r->store, &w, NULL, e);
     web_cache_wrote(r, st, y->year, unit, item, phase);
     kh_buf back;
     kh_buf_init(&back, 0);

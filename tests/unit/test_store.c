@@ -21,6 +21,17 @@
 #define RUBRIC "tests/store/data/mini-rubric.yaml"
 #define ASSESS "tests/store/data/mini-2025.yaml"
 
+/* kh_store_entry_set with the fields of kh_entry_write as arguments,
+ * so the cases below stay short. */
+static kh_status entry_set(kh_store *s, const char *actor, int year,
+                           const char *unit, const char *item, kh_phase phase,
+                           size_t n, const kh_input_kv *kv, const char *note,
+                           int64_t expect, int64_t *version, kh_err *e)
+{
+    kh_entry_write w = {actor, year, unit, item, phase, n, kv, note, expect};
+    return kh_store_entry_set(s, &w, version, e);
+}
+
 static char *slurp(const char *path, size_t *len)
 {
     kh_buf b;
@@ -421,17 +432,17 @@ static void test_entry_merge(void **state)
     int64_t v;
     char got[256] = "";
     kh_input_kv a[] = {{"meetings", "1"}};
-    expect_ok(kh_store_entry_set(s, "u", 2025, "jd", "1.3", KH_PHASE_SELF, 1,
-                                 a, NULL, KH_VERSION_ANY, &v, e), e);
+    expect_ok(entry_set(s, "u", 2025, "jd", "1.3", KH_PHASE_SELF, 1,
+                        a, NULL, KH_VERSION_ANY, &v, e), e);
     kh_input_kv b[] = {{"meetings", "3"}, {"nosuch", NULL}, {"meetings", "2"}};
-    expect_ok(kh_store_entry_set(s, "u", 2025, "jd", "1.3", KH_PHASE_SELF, 3,
-                                 b, NULL, KH_VERSION_ANY, &v, e), e);
+    expect_ok(entry_set(s, "u", 2025, "jd", "1.3", KH_PHASE_SELF, 3,
+                        b, NULL, KH_VERSION_ANY, &v, e), e);
     expect_ok(kh_store_entry_each(s, 2025, "jd", "1.3", self_inputs_cb, got,
                                   e), e);
     assert_string_equal(got, "{\"meetings\": 2}");
     kh_input_kv c[] = {{"meetings", "4"}, {"meetings", NULL}};
-    expect_ok(kh_store_entry_set(s, "u", 2025, "jd", "1.3", KH_PHASE_SELF, 2,
-                                 c, NULL, KH_VERSION_ANY, &v, e), e);
+    expect_ok(entry_set(s, "u", 2025, "jd", "1.3", KH_PHASE_SELF, 2,
+                        c, NULL, KH_VERSION_ANY, &v, e), e);
     expect_ok(kh_store_entry_each(s, 2025, "jd", "1.3", self_inputs_cb, got,
                                   e), e);
     assert_string_equal(got, "{}");
@@ -449,20 +460,20 @@ static void test_write_permissions(void **state)
     kh_input_kv kv[] = {{"meetings", "2"}};
     int64_t v;
     /* draft: no single entries. */
-    assert_int_equal(kh_store_entry_set(s, "u", 2025, "jd", "1.3",
-                                        KH_PHASE_SELF, 1, kv, NULL,
-                                        KH_VERSION_ANY, &v, e),
+    assert_int_equal(entry_set(s, "u", 2025, "jd", "1.3",
+                               KH_PHASE_SELF, 1, kv, NULL,
+                               KH_VERSION_ANY, &v, e),
                      KH_ESTATE);
     expect_msg(e, "year 2025 is in state draft: writing self entries needs "
                   "state self_check", NULL);
     kh_err_clear(e);
     advance_to(s, 2025, KH_YEAR_SELF_CHECK);
-    expect_ok(kh_store_entry_set(s, "u", 2025, "jd", "1.3", KH_PHASE_SELF, 1,
-                                 kv, NULL, KH_VERSION_ANY, &v, e),
+    expect_ok(entry_set(s, "u", 2025, "jd", "1.3", KH_PHASE_SELF, 1,
+                        kv, NULL, KH_VERSION_ANY, &v, e),
               e);
-    assert_int_equal(kh_store_entry_set(s, "u", 2025, "jd", "1.3",
-                                        KH_PHASE_INSPECTION, 1, kv, NULL,
-                                        KH_VERSION_ANY, &v, e),
+    assert_int_equal(entry_set(s, "u", 2025, "jd", "1.3",
+                               KH_PHASE_INSPECTION, 1, kv, NULL,
+                               KH_VERSION_ANY, &v, e),
                      KH_ESTATE);
     expect_msg(e, "writing inspection entries needs state inspection or "
                   "review", NULL);
@@ -479,14 +490,14 @@ static void test_write_permissions(void **state)
     expect_msg(e, "importing units needs state draft", NULL);
     kh_err_clear(e);
     advance_to(s, 2025, KH_YEAR_INSPECTION);
-    assert_int_equal(kh_store_entry_set(s, "u", 2025, "jd", "1.3",
-                                        KH_PHASE_SELF, 1, kv, NULL,
-                                        KH_VERSION_ANY, &v, e),
+    assert_int_equal(entry_set(s, "u", 2025, "jd", "1.3",
+                               KH_PHASE_SELF, 1, kv, NULL,
+                               KH_VERSION_ANY, &v, e),
                      KH_ESTATE);
     kh_err_clear(e);
-    expect_ok(kh_store_entry_set(s, "u", 2025, "jd", "1.3",
-                                 KH_PHASE_INSPECTION, 1, kv, NULL,
-                                 KH_VERSION_ANY, &v, e),
+    expect_ok(entry_set(s, "u", 2025, "jd", "1.3",
+                        KH_PHASE_INSPECTION, 1, kv, NULL,
+                        KH_VERSION_ANY, &v, e),
               e);
     int64_t id = 0;
     expect_ok(kh_store_record_add(s, "u", 2025, "xx", false, 50, "市级表彰",
@@ -500,9 +511,9 @@ static void test_write_permissions(void **state)
     kh_err_clear(e);
     advance_to(s, 2025, KH_YEAR_PUBLISHED);
     /* published: nothing. */
-    assert_int_equal(kh_store_entry_set(s, "u", 2025, "jd", "1.3",
-                                        KH_PHASE_INSPECTION, 1, kv, NULL,
-                                        KH_VERSION_ANY, &v, e),
+    assert_int_equal(entry_set(s, "u", 2025, "jd", "1.3",
+                               KH_PHASE_INSPECTION, 1, kv, NULL,
+                               KH_VERSION_ANY, &v, e),
                      KH_ESTATE);
     expect_msg(e, "year 2025 is in state published", NULL);
     kh_err_clear(e);
@@ -546,16 +557,16 @@ static void test_entry_versions(void **state)
     int64_t v = 0;
     kh_input_kv k1[] = {{"meetings", "4"}};
     /* Imported entries start at version 1. */
-    expect_ok(kh_store_entry_set(s, "alice", 2025, "jd", "1.3",
-                                 KH_PHASE_INSPECTION, 1, k1, NULL, 1, &v, e),
+    expect_ok(entry_set(s, "alice", 2025, "jd", "1.3",
+                        KH_PHASE_INSPECTION, 1, k1, NULL, 1, &v, e),
               e);
     assert_int_equal(v, 2);
     /* Bob edited version 1 too: his update is stale and refused. */
     kh_input_kv k2[] = {{"meetings", "1"}};
     int64_t before = audit_count(s);
-    assert_int_equal(kh_store_entry_set(s, "bob", 2025, "jd", "1.3",
-                                        KH_PHASE_INSPECTION, 1, k2, NULL, 1,
-                                        &v, e),
+    assert_int_equal(entry_set(s, "bob", 2025, "jd", "1.3",
+                               KH_PHASE_INSPECTION, 1, k2, NULL, 1,
+                               &v, e),
                      KH_ECONFLICT);
     expect_msg(e, "entry jd/1.3/inspection is at version 2, not 1", NULL);
     kh_err_clear(e);
@@ -570,22 +581,22 @@ static void test_entry_versions(void **state)
     free((char *)got.inputs);
     free((char *)got.note);
     /* Version 0: must not exist. */
-    assert_int_equal(kh_store_entry_set(s, "bob", 2025, "jd", "1.3",
-                                        KH_PHASE_INSPECTION, 1, k2, NULL,
-                                        KH_VERSION_NEW, &v, e),
+    assert_int_equal(entry_set(s, "bob", 2025, "jd", "1.3",
+                               KH_PHASE_INSPECTION, 1, k2, NULL,
+                               KH_VERSION_NEW, &v, e),
                      KH_ECONFLICT);
     kh_err_clear(e);
     /* The same values again: no new version, no audit record. */
-    expect_ok(kh_store_entry_set(s, "alice", 2025, "jd", "1.3",
-                                 KH_PHASE_INSPECTION, 1, k1, NULL, 2, &v, e),
+    expect_ok(entry_set(s, "alice", 2025, "jd", "1.3",
+                        KH_PHASE_INSPECTION, 1, k1, NULL, 2, &v, e),
               e);
     assert_int_equal(v, 2);
     assert_int_equal(audit_count(s), before);
     /* Merge, remove with NULL, change the note. */
     kh_input_kv k3[] = {{"xuexi_below", "2"}, {"events", "1"}};
-    expect_ok(kh_store_entry_set(s, "alice", 2025, "xx", "2.2",
-                                 KH_PHASE_INSPECTION, 1, k3 + 1, "改", 
-                                 KH_VERSION_ANY, &v, e),
+    expect_ok(entry_set(s, "alice", 2025, "xx", "2.2",
+                        KH_PHASE_INSPECTION, 1, k3 + 1, "改", 
+                        KH_VERSION_ANY, &v, e),
               e);
     memset(&got, 0, sizeof got);
     expect_ok(kh_store_entry_each(s, 2025, "xx", "2.2", get_entry, &got, e),
@@ -595,9 +606,9 @@ static void test_entry_versions(void **state)
     free((char *)got.inputs);
     free((char *)got.note);
     kh_input_kv k4[] = {{"xuexi_below", NULL}};
-    expect_ok(kh_store_entry_set(s, "alice", 2025, "xx", "2.2",
-                                 KH_PHASE_INSPECTION, 1, k4, "",
-                                 KH_VERSION_ANY, &v, e),
+    expect_ok(entry_set(s, "alice", 2025, "xx", "2.2",
+                        KH_PHASE_INSPECTION, 1, k4, "",
+                        KH_VERSION_ANY, &v, e),
               e);
     memset(&got, 0, sizeof got);
     expect_ok(kh_store_entry_each(s, 2025, "xx", "2.2", get_entry, &got, e),
@@ -609,9 +620,9 @@ static void test_entry_versions(void **state)
      * use an inspection entry of a unit that has none for 1.4: offices do
      * not have 1.4, which is an error). */
     kh_input_kv k5[] = {{"lectures", "true"}};
-    assert_int_equal(kh_store_entry_set(s, "alice", 2025, "dbgs", "1.4",
-                                        KH_PHASE_INSPECTION, 1, k5, NULL,
-                                        KH_VERSION_NEW, &v, e),
+    assert_int_equal(entry_set(s, "alice", 2025, "dbgs", "1.4",
+                               KH_PHASE_INSPECTION, 1, k5, NULL,
+                               KH_VERSION_NEW, &v, e),
                      KH_EINVAL);
     expect_msg(e, "1.4", NULL);
     kh_err_clear(e);
@@ -647,10 +658,10 @@ static void test_entry_bad_values(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         kh_input_kv kv[] = {{cases[i].name, cases[i].value}};
-        kh_status st = kh_store_entry_set(s, "u", 2025, cases[i].unit,
-                                          cases[i].item, KH_PHASE_INSPECTION,
-                                          1, kv, "备注", KH_VERSION_ANY, &v,
-                                          e);
+        kh_status st = entry_set(s, "u", 2025, cases[i].unit,
+                                 cases[i].item, KH_PHASE_INSPECTION,
+                                 1, kv, "备注", KH_VERSION_ANY, &v,
+                                 e);
         if (st != KH_EINVAL)
             fail_msg("case %zu (%s=%s): status %s", i, cases[i].name,
                      cases[i].value, kh_status_str(st));
@@ -659,9 +670,9 @@ static void test_entry_bad_values(void **state)
     }
     /* A judgement below its points needs a note. */
     kh_input_kv kv[] = {{"study", "3"}};
-    assert_int_equal(kh_store_entry_set(s, "u", 2025, "xx", "2.1",
-                                        KH_PHASE_INSPECTION, 1, kv, "",
-                                        KH_VERSION_ANY, &v, e),
+    assert_int_equal(entry_set(s, "u", 2025, "xx", "2.1",
+                               KH_PHASE_INSPECTION, 1, kv, "",
+                               KH_VERSION_ANY, &v, e),
                      KH_EINVAL);
     kh_err_clear(e);
     char *after = year_state_text(s, 2025);
@@ -1096,9 +1107,9 @@ static void test_audit_records(void **state)
     kh_err *e = kh_err_new();
     kh_input_kv kv[] = {{"meetings", "2"}};   /* stored: 1 */
     int64_t v;
-    expect_ok(kh_store_entry_set(s, "张检查", 2025, "zzb", "1.3",
-                                 KH_PHASE_INSPECTION, 1, kv, NULL,
-                                 KH_VERSION_ANY, &v, e),
+    expect_ok(entry_set(s, "张检查", 2025, "zzb", "1.3",
+                        KH_PHASE_INSPECTION, 1, kv, NULL,
+                        KH_VERSION_ANY, &v, e),
               e);
     struct audit_find f = {"entry.set", "张检查", 0};
     expect_ok(kh_store_audit_each(s, 2025, "zzb", find_audit, &f, e), e);
@@ -1143,9 +1154,9 @@ static void test_stored_values_checked(void **state)
     advance_to(s, 2025, KH_YEAR_INSPECTION);
     kh_input_kv kv[] = {{"meetings", "0"}};
     int64_t v;
-    expect_ok(kh_store_entry_set(s, "u", 2025, "zzb", "1.3",
-                                 KH_PHASE_INSPECTION, 1, kv, NULL,
-                                 KH_VERSION_ANY, &v, e),
+    expect_ok(entry_set(s, "u", 2025, "zzb", "1.3",
+                        KH_PHASE_INSPECTION, 1, kv, NULL,
+                        KH_VERSION_ANY, &v, e),
               e);
     again = results_json(s, 2025);
     assert_non_null(strstr(again, "\"id\": \"zzb\", \"name\": \"组织部\", "
