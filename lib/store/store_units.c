@@ -621,13 +621,16 @@ static kh_status audit_unlisted(kh_store *s, const char *actor, int year,
         return kh_store_db_fail(s, e, "updating units");
     kh_db_bind_int(sel, 1, year);
     kh_status rc = KH_OK;
-    while (rc == KH_OK && kh_db_step(sel) == KH_DB_ROW) {
+    int step;
+    while (rc == KH_OK && (step = kh_db_step(sel)) == KH_DB_ROW) {
         if (unit_listed(l, kh_store_col_str(sel, 0)))
             continue;
         rc = unit_gone(s, actor, year, sel, g, e);
         if (rc == KH_OK)
             st->changed++;
     }
+    if (rc == KH_OK && step != KH_DB_DONE)
+        rc = kh_store_db_fail(s, e, "updating units");
     kh_db_finalize(sel);
     return rc;
 }
@@ -674,11 +677,14 @@ static kh_status stored_branches(kh_store *s, int year, kh_buf *out,
     if (rc != KH_OK)
         return rc;
     kh_db_bind_int(q, 1, year);
-    while (kh_db_step(q) == KH_DB_ROW)
+    int step;
+    while ((step = kh_db_step(q)) == KH_DB_ROW)
         kh_buf_printf(out, "%s\t%s\n", kh_store_col_str(q, 0),
                       kh_store_col_str(q, 1));
+    if (step != KH_DB_DONE)
+        rc = kh_store_db_fail(s, e, "reading the branches");
     kh_db_reset(q);
-    return KH_OK;
+    return rc;
 }
 
 /* The file's branch names in the same form, sorted by id. */
@@ -1014,12 +1020,15 @@ static kh_status roster_summary(kh_store *s, int year, const char *roster,
         return rc;
     kh_db_bind_int(q, 1, year);
     kh_store_bind_str(q, 2, roster);
-    if (kh_db_step(q) == KH_DB_ROW)
+    int step = kh_db_step(q);
+    if (step == KH_DB_ROW)
         snprintf(out, sz, "units=%" PRId64 " people=%" PRId64,
                  (int64_t)kh_db_column_int64(q, 0),
                  (int64_t)kh_db_column_int64(q, 1));
+    else
+        rc = kh_store_db_fail(s, e, "reading a roster");
     kh_db_reset(q);
-    return KH_OK;
+    return rc;
 }
 
 /* Replaces the stored roster by the table's rows (counted in st). */
@@ -1121,7 +1130,7 @@ kh_status kh_store_roster_import(kh_store *s, const char *actor, int year,
         st = &dummy;
     memset(st, 0, sizeof *st);
     kh_table *t = NULL;
-    rcols c;
+    rcols c = {-1, -1, -1};
     char oldv[96] = "";
     kh_status rc = kh_store_begin(s, e);
     if (rc != KH_OK)
