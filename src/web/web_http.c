@@ -391,6 +391,11 @@ size_t web_form_values(web_req *r, const char *name, char **vals,
     return n;
 }
 
+const char *web_msg_text(const kh_msg *m)
+{
+    return m->text_zh ? m->text_zh : m->text;
+}
+
 /* ---- failures: logged, answered ---------------------------------- */
 
 void web_log_failure(web_req *r, kh_status st, const kh_err *e)
