@@ -10,7 +10,8 @@ PKGS="gcc make cmake pkg-config clang libclang-rt-14-dev
       chromium fonts-wqy-microhei
       libxlsxwriter-dev poppler-utils python3 python3-yaml libqrencode-dev
       libcairo2-dev libpango1.0-dev fonts-arphic-uming
-      python3-docx libreoffice-writer-nogui libreoffice-calc-nogui"
+      python3-docx libreoffice-writer-nogui libreoffice-calc-nogui
+      gettext locales"
 # Documents (issue 14): cairo + pango draw the PDFs with AR PL UMing (a
 # Ming/Song face, the nearest Debian has to 仿宋/宋体); python3-docx and
 # headless LibreOffice are the real readers the document tests use.
@@ -20,6 +21,8 @@ PKGS="gcc make cmake pkg-config clang libclang-rt-14-dev
 if ! command -v node >/dev/null 2>&1; then
   PKGS="$PKGS nodejs npm"
 fi
+# The message catalogue (po/): msgfmt, xgettext, msgcmp; the Chinese CLI
+# and its tests need the zh_CN.UTF-8 locale (generated below if missing).
 if [ "${1-}" = bench ]; then
   PKGS="$PKGS wrk nginx"
 fi
@@ -29,14 +32,22 @@ for p in $PKGS; do
     missing="$missing $p"
   fi
 done
-[ -z "$missing" ] && exit 0
-echo "deps: installing$missing"
 if [ "$(id -u)" != 0 ]; then
   SUDO=sudo
 else
   SUDO=
 fi
+zh_locale() {
+  locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$' && return 0
+  echo "deps: generating the zh_CN.UTF-8 locale"
+  grep -q '^zh_CN.UTF-8 UTF-8' /etc/locale.gen 2>/dev/null ||
+    echo 'zh_CN.UTF-8 UTF-8' | $SUDO tee -a /etc/locale.gen >/dev/null
+  $SUDO locale-gen zh_CN.UTF-8 >/dev/null
+}
+if [ -z "$missing" ]; then zh_locale; exit 0; fi
+echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing
+zh_locale

@@ -5,7 +5,9 @@
  * is collected on a kh_err: a list of located messages (errors and
  * warnings), like sqlite3ErrorMsg or curl's failf, but it keeps all of them
  * so a loader can report every bad value in one run.  The engine never
- * prints; front ends format the list with kh_err_format().
+ * prints; front ends format the list with kh_err_format(), or
+ * kh_err_format_zh() for a reader of Chinese (kaohe/i18n.h: the text of
+ * every message is a msgid, its Chinese is looked up when it is added).
  */
 #ifndef KAOHE_ERROR_H
 #define KAOHE_ERROR_H
@@ -50,7 +52,8 @@ typedef struct kh_msg {
     const char *file;
     unsigned line, col;
     const char *path;
-    const char *text;
+    const char *text;     /* English, as the code wrote it */
+    const char *text_zh;  /* Chinese from the catalogue, or NULL */
 } kh_msg;
 
 typedef struct kh_err kh_err;
@@ -90,6 +93,17 @@ const kh_msg *kh_err_get(const kh_err *e, size_t i); /* borrowed */
  * parts that are unknown, with "warning: " before a warning's text.
  * Returns a malloc'd string the caller frees, or NULL. */
 char *kh_err_format(const kh_err *e, size_t i);
+
+/* kh_err_format() in Chinese: the message's text_zh (its English when
+ * there is none) and "警告：" before a warning's.  The place stays as
+ * it is.  Caller frees. */
+char *kh_err_format_zh(const kh_err *e, size_t i);
+/* Sets message i's Chinese (copied) for a message built from pieces,
+ * each translated by the caller; KH_ENOMEM or KH_ENOTFOUND. */
+kh_status kh_err_set_zh(kh_err *e, size_t i, const char *text_zh);
+/* Appends a copy of m (its file, place, texts) to e, e.g. to keep a
+ * message beyond the kh_err it came from. */
+kh_status kh_err_copy_msg(kh_err *e, const kh_msg *m);
 
 /* Human name of a status ("invalid input", ...); static string. */
 const char *kh_status_str(kh_status st);

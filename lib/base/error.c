@@ -2,6 +2,7 @@
  * error.c - the error object: a growable list of located messages.
  */
 #include "kaohe/error.h"
+#include "kaohe/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@ static void free_msgs(kh_err *e)
     for (size_t i = 0; i < e->n; i++) {
         free((char *)e->msgs[i].path);
         free((char *)e->msgs[i].text);
+        free((char *)e->msgs[i].text_zh);
     }
     e->n = 0;
     e->nerrors = 0;
@@ -74,23 +76,49 @@ const char *kh_err_file(const kh_err *e)
     return e ? e->file : NULL;
 }
 
+/* Room for one more message; NULL on out of memory. */
+static kh_msg *grow(kh_err *e)
+{
+    if (e->n == e->alloc) {
+        size_t na = e->alloc ? e->alloc * 2 : 16;
+        kh_msg *nm = realloc(e->msgs, na * sizeof(*nm));
+        if (!nm)
+            return NULL;
+        e->msgs = nm;
+        e->alloc = na;
+    }
+    return &e->msgs[e->n];
+}
+
+/* fmt's Chinese rendered with the same arguments; NULL when the
+ * catalogue has none (the reader then sees the English). */
+static char *render_zh(const char *fmt, va_list ap)
+{
+    const char *zh = kh_i18n_zh(fmt);
+    char *text = NULL;
+    if (zh == fmt || vasprintf(&text, zh, ap) < 0)
+        return NULL;
+    return text;
+}
+
 static void add(kh_err *e, kh_severity sev, unsigned line, unsigned col,
                 const char *path, const char *fmt, va_list ap)
 {
     if (!e)
         return;
-    if (e->n == e->alloc) {
-        size_t na = e->alloc ? e->alloc * 2 : 16;
-        kh_msg *nm = realloc(e->msgs, na * sizeof(*nm));
-        if (!nm)
-            return;
-        e->msgs = nm;
-        e->alloc = na;
-    }
-    char *text = NULL;
-    if (vasprintf(&text, fmt, ap) < 0)
+    kh_msg *m = grow(e);
+    if (!m)
         return;
-    kh_msg *m = &e->msgs[e->n++];
+    va_list ap2;
+    va_copy(ap2, ap);
+    char *text = NULL;
+    if (vasprintf(&text, fmt, ap) < 0) {
+        va_end(ap2);
+        return;
+    }
+    m->text_zh = render_zh(fmt, ap2);
+    va_end(ap2);
+    e->n++;
     m->severity = sev;
     m->file = e->file;
     m->line = line;
@@ -99,6 +127,47 @@ static void add(kh_err *e, kh_severity sev, unsigned line, unsigned col,
     m->text = text;
     if (sev == KH_SEV_ERROR)
         e->nerrors++;
+}
+
+kh_status kh_err_set_zh(kh_err *e, size_t i, const char *text_zh)
+{
+    if (!e || i >= e->n)
+        return KH_ENOTFOUND;
+    char *copy = text_zh ? strdup(text_zh) : NULL;
+    if (text_zh && !copy)
+        return KH_ENOMEM;
+    free((char *)e->msgs[i].text_zh);
+    e->msgs[i].text_zh = copy;
+    return KH_OK;
+}
+
+kh_status kh_err_copy_msg(kh_err *e, const kh_msg *m)
+{
+    if (!e || !m)
+        return KH_ENOMEM;
+    kh_msg *c = grow(e);
+    if (!c)
+        return KH_ENOMEM;
+    *c = (kh_msg){m->severity, NULL, m->line, m->col, NULL, NULL, NULL};
+    if (m->file) {
+        const char *keep = e->file;
+        kh_err_set_file(e, m->file);
+        c->file = e->file;
+        e->file = (char *)keep;
+    }
+    c->path = m->path ? strdup(m->path) : NULL;
+    c->text = strdup(m->text ? m->text : "");
+    c->text_zh = m->text_zh ? strdup(m->text_zh) : NULL;
+    if (!c->text || (m->path && !c->path) || (m->text_zh && !c->text_zh)) {
+        free((char *)c->path);
+        free((char *)c->text);
+        free((char *)c->text_zh);
+        return KH_ENOMEM;
+    }
+    e->n++;
+    if (m->severity == KH_SEV_ERROR)
+        e->nerrors++;
+    return KH_OK;
 }
 
 kh_status kh_err_vat(kh_err *e, kh_severity sev, unsigned line, unsigned col,
@@ -151,11 +220,8 @@ const kh_msg *kh_err_get(const kh_err *e, size_t i)
     return (e && i < e->n) ? &e->msgs[i] : NULL;
 }
 
-char *kh_err_format(const kh_err *e, size_t i)
+static char *format(const kh_msg *m, const char *warning, const char *text)
 {
-    const kh_msg *m = kh_err_get(e, i);
-    if (!m)
-        return NULL;
     char loc[64] = "";
     if (m->line && m->col)
         snprintf(loc, sizeof loc, ":%u:%u", m->line, m->col);
@@ -165,9 +231,23 @@ char *kh_err_format(const kh_err *e, size_t i)
     int r = asprintf(&s, "%s%s%s%s%s%s%s",
                      m->file ? m->file : "", loc, m->file ? ": " : "",
                      m->path ? m->path : "", m->path ? ": " : "",
-                     m->severity == KH_SEV_WARNING ? "warning: " : "",
-                     m->text);
+                     m->severity == KH_SEV_WARNING ? warning : "", text);
     return r < 0 ? NULL : s;
+}
+
+char *kh_err_format(const kh_err *e, size_t i)
+{
+    const kh_msg *m = kh_err_get(e, i);
+    return m ? format(m, "warning: ", m->text) : NULL;
+}
+
+char *kh_err_format_zh(const kh_err *e, size_t i)
+{
+    const kh_msg *m = kh_err_get(e, i);
+    if (!m)
+        return NULL;
+    return format(m, kh_i18n_zh("warning: "),
+                  m->text_zh ? m->text_zh : m->text);
 }
 
 const char *kh_status_str(kh_status st)

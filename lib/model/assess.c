@@ -13,6 +13,7 @@
  * that give an input a roster supplies).
  */
 #include "assess_impl.h"
+#include "kaohe/i18n.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -179,6 +180,13 @@ typedef struct as_at {
 typedef struct as_pos {
     uint32_t line, col;
 } as_pos;
+
+/* A position; a call rather than a compound literal so that xgettext
+ * (scripts/po.sh) counts the arguments of as_err() right. */
+static as_pos as_pos_at(uint32_t line, uint32_t col)
+{
+    return (as_pos){line, col};
+}
 
 static as_pos as_node_pos(const kh_node *n)
 {
@@ -433,15 +441,6 @@ static bool as_is_blank(const char *s)
     return true;
 }
 
-/* " (first at line 12)" when the first record's line is known. */
-static void as_first_at(char *buf, size_t size, uint32_t line)
-{
-    if (line)
-        snprintf(buf, size, " (first at line %u)", (unsigned)line);
-    else
-        buf[0] = '\0';
-}
-
 /* ---- branches ------------------------------------------------------- */
 
 /* Index of branch id, creating it (unnamed) when new; -1 on OOM. */
@@ -477,14 +476,18 @@ static kh_status as_add_branch(kh_assess *a, kh_err *e, const char *id,
     }
     kh_assess_branch_rec *br = &a->branches[b];
     if (br->given) {
-        char first[48], q[AS_QSZ];
-        as_first_at(first, sizeof first, br->at.line);
-        as_err(a, e, at, ipos, "id", NULL, "duplicate branch id %s%s",
-               as_q(q, id), first);
+        char q[AS_QSZ];
+        if (br->at.line)
+            as_err(a, e, at, ipos, "id", NULL,
+                   "duplicate branch id %s (first at line %u)", as_q(q, id),
+                   (unsigned)br->at.line);
+        else
+            as_err(a, e, at, ipos, "id", NULL, "duplicate branch id %s",
+                   as_q(q, id));
         return KH_EINVAL;
     }
     br->given = as_strdup(a, name ? name : "");
-    br->at = as_keep(a, at, (as_pos){0, 0}, NULL, NULL);
+    br->at = as_keep(a, at, as_pos_at(0, 0), NULL, NULL);
     if (!br->given) {
         as_oom(a);
         return KH_ENOMEM;
@@ -497,7 +500,7 @@ kh_status kh_assess_add_branch(kh_assess *a, const char *id, const char *name,
 {
     as_at at;
     as_at_loc(&at, loc);
-    return as_add_branch(a, e, id, (as_pos){0, 0}, name, &at);
+    return as_add_branch(a, e, id, as_pos_at(0, 0), name, &at);
 }
 
 /* ---- units ---------------------------------------------------------- */
@@ -544,10 +547,14 @@ static kh_status as_add_unit(kh_assess *a, kh_err *e, const as_unit_in *in,
     }
     long old = as_map_find(&a->unit_map, in->id);
     if (old >= 0) {
-        char first[48];
-        as_first_at(first, sizeof first, a->units[old].at.line);
-        as_err(a, e, at, in->idpos, "id", NULL, "duplicate unit id %s%s",
-               as_q(q, in->id), first);
+        uint32_t line = a->units[old].at.line;
+        if (line)
+            as_err(a, e, at, in->idpos, "id", NULL,
+                   "duplicate unit id %s (first at line %u)", as_q(q, in->id),
+                   (unsigned)line);
+        else
+            as_err(a, e, at, in->idpos, "id", NULL, "duplicate unit id %s",
+                   as_q(q, in->id));
         return KH_EINVAL;
     }
     if (a->nunits >= KH_ASSESS_NONE - 1) {
@@ -620,8 +627,8 @@ static kh_status as_add_unit(kh_assess *a, kh_err *e, const as_unit_in *in,
         return KH_ENOMEM;
     }
     u->branch = (uint32_t)b;
-    u->at = as_keep(a, at, (as_pos){0, 0}, NULL, NULL);
-    as_pos bp = in->branch ? in->branchpos : (as_pos){0, 0};
+    u->at = as_keep(a, at, as_pos_at(0, 0), NULL, NULL);
+    as_pos bp = in->branch ? in->branchpos : as_pos_at(0, 0);
     u->bline = bp.line ? bp.line : at->line;
     u->bcol = bp.line ? bp.col : at->col;
     if (idx)
@@ -650,6 +657,27 @@ typedef struct as_entry_in {
     as_pos upos, ipos;
 } as_entry_in;
 
+/* The Chinese of message i, an entry's error: the prefix and the text
+ * translated each (kh_err_set_zh); kept English when either has none. */
+static void as_eerr_zh(kh_assess *a, kh_err *e, size_t i, const char *qu,
+                       const char *qi, const char *fmt, va_list ap)
+    KH_PRINTF(6, 0);
+static void as_eerr_zh(kh_assess *a, kh_err *e, size_t i, const char *qu,
+                       const char *qi, const char *fmt, va_list ap)
+{
+    const char *pre = kh_i18n_zh("unit %s item %s: %s");
+    const char *zfmt = kh_i18n_zh(fmt);
+    if (i >= kh_err_count(e) || zfmt == fmt)
+        return;
+    char *inner = NULL, *whole = NULL;
+    if (vasprintf(&inner, zfmt, ap) < 0 ||
+        asprintf(&whole, pre, qu, qi, inner) < 0 ||
+        kh_err_set_zh(e, i, whole) != KH_OK)
+        as_oom(a);
+    free(inner);
+    free(whole);
+}
+
 /* Errors about an entry start with its unit and item. */
 static void as_eerr(kh_assess *a, kh_err *e, const as_at *at, as_pos pos,
                     const char *f1, const char *f2, const as_entry_in *in,
@@ -659,18 +687,24 @@ static void as_eerr(kh_assess *a, kh_err *e, const as_at *at, as_pos pos,
                     const char *fmt, ...)
 {
     char *text = NULL;
-    va_list ap;
+    va_list ap, ap2;
     va_start(ap, fmt);
+    va_start(ap2, fmt);
     int n = vasprintf(&text, fmt, ap);
     va_end(ap);
     if (n < 0) {
+        va_end(ap2);
         as_oom(a);
         return;
     }
     char qu[AS_QSZ], qi[AS_QSZ];
-    as_err(a, e, at, pos, f1, f2, "unit %s item %s: %s", as_q(qu, in->unit),
-           as_q(qi, in->item), text);
+    as_q(qu, in->unit);
+    as_q(qi, in->item);
+    size_t at_msg = kh_err_count(e);
+    as_err(a, e, at, pos, f1, f2, "unit %s item %s: %s", qu, qi, text);
     free(text);
+    as_eerr_zh(a, e, at_msg, qu, qi, fmt, ap2);
+    va_end(ap2);
 }
 
 /* Parses the value v of input slot term t; false after an error. */
@@ -909,12 +943,17 @@ static void as_place(kh_assess *a, kh_err *e, const as_at *at,
     }
     kh_entry *en = &a->slots[((size_t)u * a->nitems + item) * 2 + in->phase];
     if (en->vals) {
-        char first[48], q[AS_QSZ];
-        as_first_at(first, sizeof first, en->line);
-        as_err(a, e, at, (as_pos){0, 0}, NULL, NULL,
-               "unit %s item \"%s\" phase \"%s\": duplicate entry%s",
-               as_q(q, ur->id), kh_rubric_item_id(a->r, item),
-               kh_phase_name(in->phase), first);
+        char q[AS_QSZ];
+        as_q(q, ur->id);
+        if (en->line)
+            as_err(a, e, at, as_pos_at(0, 0), NULL, NULL,
+                   "unit %s item \"%s\" phase \"%s\": duplicate entry "
+                   "(first at line %u)", q, kh_rubric_item_id(a->r, item),
+                   kh_phase_name(in->phase), (unsigned)en->line);
+        else
+            as_err(a, e, at, as_pos_at(0, 0), NULL, NULL,
+                   "unit %s item \"%s\" phase \"%s\": duplicate entry", q,
+                   kh_rubric_item_id(a->r, item), kh_phase_name(in->phase));
         return;
     }
     en->vals = vals;
@@ -964,7 +1003,7 @@ static kh_status as_add_entry(kh_assess *a, kh_err *e, const as_entry_in *in,
         p->phase = (uint32_t)in->phase;
         p->vals = stored;
         p->note = note;
-        p->at = as_keep(a, at, (as_pos){0, 0}, NULL, NULL);
+        p->at = as_keep(a, at, as_pos_at(0, 0), NULL, NULL);
         p->uline = in->upos.line;
         p->ucol = in->upos.col;
         p->iline = in->ipos.line;
@@ -1017,7 +1056,7 @@ static kh_status as_add_roster(kh_assess *a, kh_err *e, const char *unit,
     rr->uline = upos.line;
     rr->ucol = upos.col;
     rr->n = n;
-    rr->at = as_keep(a, at, (as_pos){0, 0}, NULL, NULL);
+    rr->at = as_keep(a, at, as_pos_at(0, 0), NULL, NULL);
     const char **pn = as_alloc(a, (n ? n : 1) * sizeof *pn);
     kh_cp *pv = as_alloc(a, (n ? n : 1) * sizeof *pv);
     if (!rr->unit_id || !pn || !pv) {
@@ -1044,7 +1083,7 @@ kh_status kh_assess_add_roster(kh_assess *a, const char *unit,
 {
     as_at at;
     as_at_loc(&at, loc);
-    return as_add_roster(a, e, unit, (as_pos){0, 0}, roster, (as_pos){0, 0},
+    return as_add_roster(a, e, unit, as_pos_at(0, 0), roster, as_pos_at(0, 0),
                          n, names, values, &at);
 }
 
@@ -1057,8 +1096,12 @@ static kh_status as_add_points(kh_assess *a, kh_err *e,
     if (points <= 0) {
         char ps[KH_NUM_BUFSZ];
         kh_num_format(points, ps);
-        as_err(a, e, at, ppos, "points", NULL,
-               "%s points must be positive, got %s", what, ps);
+        if (strcmp(what, "bonus") == 0)
+            as_err(a, e, at, ppos, "points", NULL,
+                   "bonus points must be positive, got %s", ps);
+        else
+            as_err(a, e, at, ppos, "points", NULL,
+                   "negative points must be positive, got %s", ps);
         return KH_EINVAL;
     }
     if (!as_grow((void **)&set->recs, &set->alloc, set->n + 1,
@@ -1074,7 +1117,7 @@ static kh_status as_add_points(kh_assess *a, kh_err *e,
     p->ucol = upos.col;
     p->points = points;
     p->reason = reason ? as_strdup(a, reason) : NULL;
-    p->at = as_keep(a, at, (as_pos){0, 0}, NULL, NULL);
+    p->at = as_keep(a, at, as_pos_at(0, 0), NULL, NULL);
     if (!p->unit_id || (reason && !p->reason)) {
         as_oom(a);
         return KH_ENOMEM;
@@ -1088,8 +1131,8 @@ kh_status kh_assess_add_bonus(kh_assess *a, const char *unit, kh_cp points,
 {
     as_at at;
     as_at_loc(&at, loc);
-    return as_add_points(a, e, &a->bonus, "bonus", unit, (as_pos){0, 0},
-                         points, (as_pos){0, 0}, reason, &at);
+    return as_add_points(a, e, &a->bonus, "bonus", unit, as_pos_at(0, 0),
+                         points, as_pos_at(0, 0), reason, &at);
 }
 
 kh_status kh_assess_add_negative(kh_assess *a, const char *unit, kh_cp points,
@@ -1098,8 +1141,8 @@ kh_status kh_assess_add_negative(kh_assess *a, const char *unit, kh_cp points,
 {
     as_at at;
     as_at_loc(&at, loc);
-    return as_add_points(a, e, &a->negative, "negative", unit, (as_pos){0, 0},
-                         points, (as_pos){0, 0}, reason, &at);
+    return as_add_points(a, e, &a->negative, "negative", unit, as_pos_at(0, 0),
+                         points, as_pos_at(0, 0), reason, &at);
 }
 
 /* ---- editing a finished assessment ---------------------------------- */
@@ -1151,7 +1194,7 @@ kh_status kh_assess_set_entry(kh_assess *a, size_t u, size_t item,
     long clash = a->nbad || a->oom ? -1 : as_roster_clash(a, u, item, vals);
     if (clash >= 0) {
         const kh_term *t = kh_rubric_item_slot(a->r, item, (size_t)clash);
-        as_eerr(a, e, &at, (as_pos){0, 0}, "inputs", kh_term_input(t), &in,
+        as_eerr(a, e, &at, as_pos_at(0, 0), "inputs", kh_term_input(t), &in,
                 "input \"%s\" is counted from the unit's roster \"%s\", so "
                 "the entry must not give it",
                 kh_term_input(t), kh_term_roster(t));
@@ -1214,8 +1257,8 @@ kh_status kh_assess_set_roster(kh_assess *a, size_t u, const char *roster,
     size_t nr0 = a->nrosters;
     as_at at;
     as_at_loc(&at, NULL);
-    kh_status rc = as_add_roster(a, e, a->units[u].id, (as_pos){0, 0}, roster,
-                                 (as_pos){0, 0}, n, names, values, &at);
+    kh_status rc = as_add_roster(a, e, a->units[u].id, as_pos_at(0, 0), roster,
+                                 as_pos_at(0, 0), n, names, values, &at);
     if (rc != KH_OK) {
         a->nrosters = nr0;
         a->nbad = 0;
@@ -1242,10 +1285,10 @@ static uint32_t as_resolve(kh_assess *a, kh_err *e, const char *id,
     as_at_where(&at, w);
     char q[AS_QSZ];
     if (!kh_unit_id_ok(id))
-        as_err(a, e, &at, (as_pos){line, col}, "unit", NULL,
+        as_err(a, e, &at, as_pos_at(line, col), "unit", NULL,
                "invalid unit id %s (use " KH_UNIT_ID_RULE ")", as_q(q, id));
     else
-        as_err(a, e, &at, (as_pos){line, col}, "unit", NULL, "unknown unit %s",
+        as_err(a, e, &at, as_pos_at(line, col), "unit", NULL, "unknown unit %s",
                as_q(q, id));
     return KH_ASSESS_NONE;
 }
@@ -1312,7 +1355,7 @@ static bool as_finish_branches(kh_assess *a, kh_err *e)
             as_at at;
             as_at_where(&at, &ur->at);
             char qb[AS_QSZ], qu[AS_QSZ], qf[AS_QSZ];
-            as_err(a, e, &at, (as_pos){ur->bline, ur->bcol}, "branch", NULL,
+            as_err(a, e, &at, as_pos_at(ur->bline, ur->bcol), "branch", NULL,
                    "branch %s mixes kinds: unit %s is \"%s\" but unit %s "
                    "is \"%s\"",
                    as_q(qb, br->id), as_q(qu, ur->id),
@@ -1384,13 +1427,19 @@ kh_status kh_assess_finish(kh_assess *a, kh_err *e)
             continue;
         int32_t *slot = &a->unit_roster[(size_t)rr->unit * nr + rr->name];
         if (*slot >= 0) {
-            char first[48], q[AS_QSZ];
-            as_first_at(first, sizeof first, a->rosters[*slot].at.line);
+            char q[AS_QSZ];
+            uint32_t line = a->rosters[*slot].at.line;
             as_at at;
             as_at_where(&at, &rr->at);
-            as_err(a, e, &at, (as_pos){0, 0}, NULL, NULL,
-                   "unit %s has two rosters \"%s\"%s", as_q(q, rr->unit_id),
-                   a->rnames[rr->name], first);
+            as_q(q, rr->unit_id);
+            if (line)
+                as_err(a, e, &at, as_pos_at(0, 0), NULL, NULL,
+                       "unit %s has two rosters \"%s\" (first at line %u)",
+                       q, a->rnames[rr->name], (unsigned)line);
+            else
+                as_err(a, e, &at, as_pos_at(0, 0), NULL, NULL,
+                       "unit %s has two rosters \"%s\"", q,
+                       a->rnames[rr->name]);
             continue;
         }
         *slot = (int32_t)k;
@@ -1409,7 +1458,7 @@ kh_status kh_assess_finish(kh_assess *a, kh_err *e)
         as_at at;
         as_at_where(&at, &ru->at);
         char q[AS_QSZ];
-        as_err(a, e, &at, (as_pos){0, 0}, NULL, NULL,
+        as_err(a, e, &at, as_pos_at(0, 0), NULL, NULL,
                "unit %s item \"%s\": input \"%s\" is counted from the "
                "unit's roster \"%s\", so the entry must not give it",
                as_q(q, ru->unit_id), kh_rubric_item_id(a->r, ru->item),
@@ -1472,8 +1521,8 @@ kh_status kh_assess_set_points(kh_assess *a, size_t u, bool negative,
     kh_status rc = KH_OK;
     for (size_t k = 0; k < n && rc == KH_OK; k++)
         rc = as_add_points(a, e, s, negative ? "negative" : "bonus",
-                           a->units[u].id, (as_pos){0, 0}, points[k],
-                           (as_pos){0, 0}, reasons ? reasons[k] : NULL, &at);
+                           a->units[u].id, as_pos_at(0, 0), points[k],
+                           as_pos_at(0, 0), reasons ? reasons[k] : NULL, &at);
     if (rc != KH_OK) {
         s->n = n0;
         a->nbad = 0;
@@ -1723,7 +1772,7 @@ static bool as_fields(as_loader *L, const kh_node *rec, const as_at *at,
     }
     for (size_t i = 0; i < n; i++)
         if ((required >> i & 1u) && !vals[i])
-            as_err(a, L->e, at, (as_pos){0, 0}, NULL, NULL,
+            as_err(a, L->e, at, as_pos_at(0, 0), NULL, NULL,
                    "missing key \"%s\"", names[i]);
     return true;
 }
@@ -1919,7 +1968,7 @@ static void as_load_year(as_loader *L, const kh_node *v)
     }
     if (y < KH_YEAR_MIN || y > KH_YEAR_MAX) {
         as_at at = {v->line, v->col, "year", NULL, 0};
-        as_err(L->a, L->e, &at, (as_pos){0, 0}, NULL, NULL,
+        as_err(L->a, L->e, &at, as_pos_at(0, 0), NULL, NULL,
                "year must be between %d and %d, got %lld", KH_YEAR_MIN,
                KH_YEAR_MAX, (long long)y);
         return;
@@ -1963,11 +2012,11 @@ static bool as_load_doc(as_loader *L, kh_doc *d, bool *soft)
             if (which < 0) {
                 char got[AS_QSZ + 16];
                 as_got(key, got, sizeof got);
-                as_err(a, L->e, &at, (as_pos){0, 0}, NULL, NULL,
+                as_err(a, L->e, &at, as_pos_at(0, 0), NULL, NULL,
                        "unknown key %s (expected one of: year, branches, "
                        "units, entries, rosters, bonus, negative)", got);
             } else {
-                as_err(a, L->e, &at, (as_pos){0, 0}, NULL, NULL,
+                as_err(a, L->e, &at, as_pos_at(0, 0), NULL, NULL,
                        "duplicate key \"%s\"", as_top_keys[which]);
             }
             continue;
@@ -2016,10 +2065,10 @@ static bool as_load_doc(as_loader *L, kh_doc *d, bool *soft)
         *soft = true;
     as_at top = {tl, tc, NULL, NULL, 0};
     if (!(seen >> AS_K_YEAR & 1u))
-        as_err(a, L->e, &top, (as_pos){0, 0}, NULL, NULL,
+        as_err(a, L->e, &top, as_pos_at(0, 0), NULL, NULL,
                "missing key \"year\"");
     if (!(seen >> AS_K_UNITS & 1u))
-        as_err(a, L->e, &top, (as_pos){0, 0}, NULL, NULL,
+        as_err(a, L->e, &top, as_pos_at(0, 0), NULL, NULL,
                "missing key \"units\"");
     return true;
 }

@@ -267,8 +267,10 @@ static const kh_node *get_pos(ld *L, const kh_node *map, const char *path,
         char p[PATHSZ], num[KH_NUM_BUFSZ];
         sub_key(p, path, key);
         kh_num_format(*out, num);
-        err(L, n, p, "must be %s 0, not %s",
-            min_zero ? "at least" : "greater than", num);
+        if (min_zero)
+            err(L, n, p, "must be at least 0, not %s", num);
+        else
+            err(L, n, p, "must be greater than 0, not %s", num);
         return NULL;
     }
     return n;

@@ -9,6 +9,7 @@
  * record list gets its own audit record.
  */
 #include "store_impl.h"
+#include "kaohe/i18n.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -981,7 +982,7 @@ kh_status kh_store_import_assessment(kh_store *s, const char *actor,
                                    KH_YEAR_BIT(KH_YEAR_SELF_CHECK) |
                                    KH_YEAR_BIT(KH_YEAR_INSPECTION) |
                                    KH_YEAR_BIT(KH_YEAR_REVIEW),
-                               "importing an assessment", &state, e);
+                               N_("importing an assessment"), &state, e);
     if (rc != KH_OK || (rc = kh_store_year_rubric(s, fy, e, &r, NULL)) != KH_OK)
         goto fail;
     kh_err_set_file(e, name);

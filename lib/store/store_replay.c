@@ -831,12 +831,16 @@ static void missing(rp *r, rp_count *c)
                 continue;
         }
         if (kind == 'E' || kind == 'T') {
-            kh_err_fail(r->e, KH_EINVAL,
-                        "entry %d %s: missing (deleted outside kaohe; "
-                        "%s audit record %" PRId64 ")",
-                        y, name,
-                        kind == 'E' ? "last written by" : "imported in",
-                        o->seq);
+            if (kind == 'E')
+                kh_err_fail(r->e, KH_EINVAL,
+                            "entry %d %s: missing (deleted outside kaohe; "
+                            "last written by audit record %" PRId64 ")",
+                            y, name, o->seq);
+            else
+                kh_err_fail(r->e, KH_EINVAL,
+                            "entry %d %s: missing (deleted outside kaohe; "
+                            "imported in audit record %" PRId64 ")",
+                            y, name, o->seq);
             unit_bad(r, y, name);
         } else if (kind == 'U')
             kh_err_fail(r->e, KH_EINVAL,

@@ -5,6 +5,7 @@
  * results snapshot frozen on publishing.
  */
 #include "store_impl.h"
+#include "kaohe/i18n.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -40,8 +41,11 @@ bool kh_year_state_parse(const char *s, kh_year_state *out)
     return false;
 }
 
-/* "draft", "inspection or review", "self_check, inspection or review". */
-static void states_text(unsigned mask, char *buf, size_t sz)
+/* "draft", "inspection or review", "self_check, inspection or review";
+ * with the Chinese labels: "复核或已公布", "自查、实地检查或复核". */
+static void states_text(unsigned mask, const char *const *names,
+                        const char *comma, const char *or, char *buf,
+                        size_t sz)
 {
     size_t n = 0, total = 0, k = 0;
     for (size_t i = 0; i < NSTATES; i++)
@@ -52,12 +56,32 @@ static void states_text(unsigned mask, char *buf, size_t sz)
         if (!(mask & KH_YEAR_BIT(i)))
             continue;
         k++;
-        const char *sep = k == 1 ? "" : k == total ? " or " : ", ";
+        const char *sep = k == 1 ? "" : k == total ? or : comma;
         n += (size_t)snprintf(buf + n, n < sz ? sz - n : 0, "%s%s", sep,
-                              state_names[i]);
+                              names[i]);
         if (n >= sz)
             return;
     }
+}
+
+/* The Chinese of the refusal just added (message i): the states by their
+ * labels and `doing` from the catalogue (N_ at the caller). */
+static void require_zh(kh_err *e, size_t i, int year, kh_year_state cur,
+                       unsigned allowed, const char *doing)
+{
+    char want[128];
+    char *zh = NULL;
+    int r;
+    states_text(allowed, state_labels, "、", "或", want, sizeof want);
+    if (!allowed)
+        r = asprintf(&zh, kh_i18n_zh("year %d is %s: %s is not allowed"),
+                     year, state_labels[cur], kh_i18n_zh(doing));
+    else
+        r = asprintf(&zh, kh_i18n_zh("year %d is in state %s: %s needs state %s"),
+                     year, state_labels[cur], kh_i18n_zh(doing), want);
+    if (r >= 0)
+        (void)kh_err_set_zh(e, i, zh); /* English stays on failure */
+    free(r >= 0 ? zh : NULL);
 }
 
 kh_status kh_store_year_require(kh_store *s, int year, unsigned allowed,
@@ -73,13 +97,17 @@ kh_status kh_store_year_require(kh_store *s, int year, unsigned allowed,
     if (allowed & KH_YEAR_BIT(cur))
         return KH_OK;
     char want[128];
-    states_text(allowed, want, sizeof want);
+    states_text(allowed, state_names, ", ", " or ", want, sizeof want);
+    size_t i = kh_err_count(e);
     if (!allowed)
-        return kh_err_fail(e, KH_ESTATE, "year %d is %s: %s is not allowed",
-                           year, state_names[cur], doing);
-    return kh_err_fail(e, KH_ESTATE,
-                       "year %d is in state %s: %s needs state %s", year,
-                       state_names[cur], doing, want);
+        rc = kh_err_fail(e, KH_ESTATE, "year %d is %s: %s is not allowed",
+                         year, state_names[cur], doing);
+    else
+        rc = kh_err_fail(e, KH_ESTATE,
+                         "year %d is in state %s: %s needs state %s", year,
+                         state_names[cur], doing, want);
+    require_zh(e, i, year, cur, allowed, doing);
+    return rc;
 }
 
 kh_status kh_store_year_state(kh_store *s, int year, kh_year_state *out,
@@ -396,7 +424,7 @@ kh_status kh_store_year_reopen(kh_store *s, const char *actor, int year,
     kh_year_state cur;
     rc = kh_store_year_require(
         s, year, KH_YEAR_BIT(KH_YEAR_REVIEW) | KH_YEAR_BIT(KH_YEAR_PUBLISHED),
-        "reopening", &cur, e);
+        N_("reopening"), &cur, e);
     if (rc != KH_OK)
         goto fail;
     kh_year_state prev = (kh_year_state)(cur - 1);

@@ -3,6 +3,7 @@
  * atomic output files.
  */
 #include "cli.h"
+#include "kaohe/i18n.h"
 #include "kaohe/num.h"
 #include "kaohe/store.h"
 
@@ -53,8 +54,9 @@ int kh_cli_env_get(kh_cli_env *out)
 
 size_t kh_cli_print_errors(const kh_err *e)
 {
+    bool zh = kh_i18n_locale_is_zh();
     for (size_t i = 0; i < kh_err_count(e); i++) {
-        char *s = kh_err_format(e, i);
+        char *s = zh ? kh_err_format_zh(e, i) : kh_err_format(e, i);
         if (s) {
             fprintf(stderr, "%s\n", s);
             free(s);

@@ -2,7 +2,11 @@
  * main.c - the kaohe command: global options and the subcommand table.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <locale.h>
+
+#include "kaohe/i18n.h"
 
 #include "cli.h"
 
@@ -68,8 +72,22 @@ static void usage(FILE *f)
             "     the store's disk full or failing)\n");
 }
 
+/* Messages in the reader's language (LANG / LC_MESSAGES): the catalogue
+ * from $KAOHE_LOCALEDIR, else the build tree's (KH_LOCALEDIR).  Numbers
+ * and text order stay "C": kaohe's files do not change with the locale. */
+static void init_locale(void)
+{
+    setlocale(LC_ALL, "");
+    setlocale(LC_NUMERIC, "C");
+    setlocale(LC_COLLATE, "C");
+    const char *dir = getenv("KAOHE_LOCALEDIR");
+    if (kh_i18n_init(dir && *dir ? dir : KH_LOCALEDIR) != KH_OK)
+        fprintf(stderr, "kaohe: out of memory\n");
+}
+
 int main(int argc, char **argv)
 {
+    init_locale();
     if (argc < 2) {
         usage(stderr);
         return KH_EXIT_USAGE;

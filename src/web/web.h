@@ -63,6 +63,9 @@
 /* The escapers are kh_html_text/attr/url (kaohe/html.h). */
 /* A JSON string literal safe inside HTML too (< > & escaped as \u). */
 void web_json_str(kh_buf *out, const char *s);
+/* The text of an engine message for a page: its Chinese from the
+ * catalogue (kh_msg.text_zh), else its English.  Borrowed from m. */
+const char *web_msg_text(const kh_msg *m);
 
 /* ---- sessions and login throttling (web_session.c) ------------------ */
 

@@ -65,7 +65,7 @@ void web_errors_page(web_req *r, unsigned status, const char *title,
             kh_html_text(o, msg->path);
             kh_buf_puts(o, "：");
         }
-        kh_html_text(o, msg->text);
+        kh_html_text(o, web_msg_text(msg));
         kh_buf_puts(o, "</li>");
     }
     kh_buf_puts(o, "</ul><p><a id=\"back\" href=\"");
@@ -829,7 +829,7 @@ void web_page_audit(web_req *r)
         kh_buf_puts(o, "<p class=\"msg error\" id=\"audit-verify\">审计日志校验"
                        "未通过：");
         for (size_t i = 0; i < kh_err_count(e); i++)
-            kh_html_text(o, kh_err_get(e, i)->text);
+            kh_html_text(o, web_msg_text(kh_err_get(e, i)));
         kh_buf_puts(o, "</p>\n");
     }
     kh_buf_printf(o, "<form method=\"get\" action=\"/audit\" id=\"audit-filter\" "

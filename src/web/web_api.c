@@ -200,6 +200,9 @@ static void errors_json(web_req *r, const kh_err *e)
             kh_buf_printf(&r->out, ",\"line\":%u,\"col\":%u", m->line, m->col);
         kh_buf_puts(&r->out, ",\"message\":");
         web_json_str(&r->out, m->text);
+        /* The catalogue's Chinese beside the English (README, API). */
+        kh_buf_puts(&r->out, ",\"message_zh\":");
+        web_json_str(&r->out, web_msg_text(m));
         kh_buf_putc(&r->out, '}');
     }
     kh_buf_puts(&r->out, "]}\n");

@@ -183,7 +183,7 @@ out:
         if (e && kh_err_count(e)) {
             kh_buf_puts(&r->out, "<p class=\"std\" id=\"reason\">原因：");
             for (size_t i = 0; i < kh_err_count(e); i++)
-                kh_html_text(&r->out, kh_err_get(e, i)->text);
+                kh_html_text(&r->out, web_msg_text(kh_err_get(e, i)));
             kh_buf_puts(&r->out, "</p>");
         }
         kh_buf_puts(&r->out, "<p><a id=\"back\" href=\"");

@@ -243,6 +243,10 @@ void web_error_json(web_req *r, unsigned status, const char *code)
     web_json_str(&r->out, code);
     kh_buf_puts(&r->out, ",\"message\":");
     web_json_str(&r->out, status_title(status));
+    /* The titles are Chinese already; the field is there for clients
+     * that read message_zh from every error (README, API). */
+    kh_buf_puts(&r->out, ",\"message_zh\":");
+    web_json_str(&r->out, status_title(status));
     kh_buf_puts(&r->out, "}\n");
 }
 
@@ -387,6 +391,11 @@ size_t web_form_values(web_req *r, const char *name, char **vals,
     return n;
 }
 
+const char *web_msg_text(const kh_msg *m)
+{
+    return m->text_zh ? m->text_zh : m->text;
+}
+
 /* ---- failures: logged, answered ---------------------------------- */
 
 void web_log_failure(web_req *r, kh_status st, const kh_err *e)
@@ -421,10 +430,11 @@ bool web_store_check(web_req *r, kh_status st, const kh_err *e)
         return false;
     r->fail_st = st;
     r->fail_err = kh_err_new();
-    for (size_t k = 0; e && r->fail_err && k < kh_err_count(e); k++) {
-        const kh_msg *m = kh_err_get(e, k);
-        kh_err_at(r->fail_err, m->line, m->col, m->path, "%s", m->text);
-    }
+    /* Copies keep their Chinese (text_zh); a copy that fails for memory
+     * leaves the answer with fewer messages, the status is kept. */
+    for (size_t k = 0; e && r->fail_err && k < kh_err_count(e); k++)
+        if (kh_err_copy_msg(r->fail_err, kh_err_get(e, k)) != KH_OK)
+            break;
     return false;
 }
 

@@ -1160,7 +1160,7 @@ void web_post_item(web_req *r, web_year *y, const char *unit,
                 kh_html_text(&r->out, msg->path);
                 kh_buf_puts(&r->out, "：");
             }
-            kh_html_text(&r->out, msg->text);
+            kh_html_text(&r->out, web_msg_text(msg));
             kh_buf_puts(&r->out, "</li>");
         }
         kh_buf_puts(&r->out, "</ul><p><a href=\"");

@@ -172,7 +172,7 @@ static const char *q_error(const kh_err *e, const char *id)
     for (size_t m = 0; e && m < kh_err_count(e); m++) {
         const kh_msg *msg = kh_err_get(e, m);
         if (msg->path && strcmp(msg->path, id) == 0)
-            return msg->text;
+            return web_msg_text(msg);
     }
     return NULL;
 }

@@ -6,6 +6,8 @@
 #   expected.err  exact standard error (optional; default: must be empty)
 #   expected.rc   exit status (optional; default 0)
 #   stdin         standard input (optional)
+#   locale        the locale the case runs in, e.g. zh_CN.UTF-8 for the
+#                 messages in Chinese (optional; default C: English)
 #   setup         commands run first, one per line (optional): kaohe
 #                 arguments, or a shell command after "! " (which finds
 #                 the kaohe under test in $KAOHE_BIN); each must
@@ -42,6 +44,10 @@ if [ -n "${KH_TEST_PG-}" ]; then
   pg=$(sh tests/pg/newdb.sh) || { echo "no PostgreSQL database"; exit 1; }
   KAOHE_DB=$pg
 fi
+# Messages in English unless the case asks for a locale (po/zh_CN.po).
+LC_ALL=C
+[ -f "$dir/locale" ] && LC_ALL=$(cat "$dir/locale")
+export LC_ALL
 KAOHE_USER=tester
 KAOHE_NOW=1767225600
 KAOHE_BIN=$kaohe
