@@ -11,7 +11,8 @@
 #    between the instances); instance 2 is killed with SIGKILL in the
 #    middle; every write answered 200 is in the audit log with its value
 #    and version, `kaohe audit verify` passes, and instance 1 and nginx
-#    keep serving.
+#    keep serving;
+#  - `kaohe user passwd` ends the user's sessions on every instance.
 set -u
 K=$1
 T=$(mktemp -d)
@@ -190,6 +191,10 @@ for k in 1 2 3 4; do
     s=$(curl -sk -o /dev/null -w '%{http_code}' -H "Cookie: $C=$SID" "$N$E")
     [ "$s" = 200 ] || fail "nginx after the kill: request $k got $s"
 done
+
+# -- a password changed through the CLI ends the session on every instance
+echo password456 | $K user passwd insp1 >"$T/passwd" 2>&1 || fail "user passwd: $(cat "$T/passwd")"
+[ "$(direct "$PORT1" GET $E)" = 401 ] || fail "session survived kaohe user passwd"
 
 [ $fails = 0 ] && echo "ok: cluster (acknowledged $acked writes, instance 2 killed)"
 exit $((fails > 0))
