@@ -281,6 +281,7 @@ typedef struct login_rec {
 static kh_status login_read(web_req *r, const char *user, login_rec *l,
                             kh_err *e)
 {
+    memset(l, 0, sizeof *l);   /* zeros when a read fails part way */
     login_keys(user, r->ip, l->ka, l->kp, l->ku, sizeof l->ka);
     kh_store *s = r->store;
     int64_t w = WEB_THROTTLE_WINDOW;

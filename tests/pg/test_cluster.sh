@@ -97,17 +97,17 @@ nginx -c "$T/ng/nginx.conf" -p "$T/ng" 2>"$T/ng/start.err" &
 NG=$!
 N=https://127.0.0.1:$SP
 i=0
-until curl -sk -o /dev/null "$N/login"; do
+until curl -m 20 -sk -o /dev/null "$N/login"; do
     i=$((i + 1))
     [ $i -gt 100 ] && { cat "$T/ng/start.err" "$T/ng/error.log"; echo "FAIL: nginx did not start"; exit 1; }
     sleep 0.1
 done
-[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HP/")" = 301 ] ||
+[ "$(curl -m 20 -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HP/")" = 301 ] ||
     fail "plain HTTP is not redirected to HTTPS"
 
 # -- a login through nginx is served by both instances
 C=__Host-kh_session
-s=$(curl -sk -o "$T/body" -w '%{http_code}' -c "$T/jar" -H 'Content-Type: application/json' \
+s=$(curl -m 20 -sk -o "$T/body" -w '%{http_code}' -c "$T/jar" -H 'Content-Type: application/json' \
     --data-binary '{"user":"insp1","password":"password123"}' "$N/api/v1/login")
 [ "$s" = 200 ] || { echo "FAIL: login through nginx: $s $(cat "$T/body")"; exit 1; }
 CSRF=$(sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p' "$T/body")
@@ -115,7 +115,7 @@ SID=$(awk -v c=$C '$6 == c { print $7 }' "$T/jar")
 [ -n "$SID" ] && [ -n "$CSRF" ] || { echo "FAIL: no session cookie or CSRF token"; exit 1; }
 E=/api/v1/years/2025/entries/jd/1.3/inspection
 direct() { # direct PORT METHOD PATH -> status
-    curl -s -o "$T/body" -w '%{http_code}' -X "$2" -H "Cookie: $C=$SID" \
+    curl -m 20 -s -o "$T/body" -w '%{http_code}' -X "$2" -H "Cookie: $C=$SID" \
         -H "X-CSRF-Token: $CSRF" "http://127.0.0.1:$1$3"
 }
 for p in $PORT1 $PORT2; do
@@ -124,7 +124,7 @@ for p in $PORT1 $PORT2; do
 done
 # a second login, ended through instance 1, is gone on instance 2
 SID0=$SID
-curl -sk -o "$T/body2" -c "$T/jar2" -H 'Content-Type: application/json' \
+curl -m 20 -sk -o "$T/body2" -c "$T/jar2" -H 'Content-Type: application/json' \
     --data-binary '{"user":"insp1","password":"password123"}' "$N/api/v1/login"
 SID=$(awk -v c=$C '$6 == c { print $7 }' "$T/jar2")
 CSRF2=$CSRF CSRF=$(sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p' "$T/body2")
@@ -137,14 +137,14 @@ SID=$SID0 CSRF=$CSRF2
 
 # -- a stream of writes through nginx; instance 2 dies in the middle
 version() { # the entry's version, read through nginx
-    curl -sk -H "Cookie: $C=$SID" "$N$E" | sed -n 's/.*"version":\([0-9]*\).*/\1/p'
+    curl -m 20 -sk -H "Cookie: $C=$SID" "$N$E" | sed -n 's/.*"version":\([0-9]*\).*/\1/p'
 }
 writer() {
     v=$(version)
     i=1
     while [ $i -le 60 ]; do
         val=$((1000 + i))
-        s=$(curl -sk -m 20 -o "$T/w.body" -w '%{http_code}' -X PUT -H "Cookie: $C=$SID" \
+        s=$(curl -m 20 -sk -o "$T/w.body" -w '%{http_code}' -X PUT -H "Cookie: $C=$SID" \
             -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' \
             --data-binary "{\"inputs\":{\"meetings\":$val},\"version\":$v}" "$N$E")
         if [ "$s" = 200 ]; then
@@ -188,7 +188,7 @@ $K check >"$T/check" 2>&1 || fail "check: $(cat "$T/check")"
 # -- the survivor keeps serving, directly and through nginx
 [ "$(direct "$PORT1" GET $E)" = 200 ] || fail "instance 1 stopped serving"
 for k in 1 2 3 4; do
-    s=$(curl -sk -o /dev/null -w '%{http_code}' -H "Cookie: $C=$SID" "$N$E")
+    s=$(curl -m 20 -sk -o /dev/null -w '%{http_code}' -H "Cookie: $C=$SID" "$N$E")
     [ "$s" = 200 ] || fail "nginx after the kill: request $k got $s"
 done
 
