@@ -257,6 +257,28 @@ static const char mig5[] =
     "  FOREIGN KEY (round, unit) REFERENCES q_round_unit(round, unit));"
     "CREATE INDEX q_response_round ON q_response (round, unit);";
 
-const char *const kh_store_migrations[] = {mig1, mig2, mig3, mig4, mig5};
+/* 6: the web server's sessions and login throttle counters, shared by
+ * every `kaohe serve` instance of the store (issue 10 item 3,
+ * lib/store/store_session.c).  Only the SHA-256 of a session id is kept:
+ * a copy of the database hands out no live session. */
+static const char mig6[] =
+    "CREATE TABLE web_session ("
+    "  id_hash TEXT PRIMARY KEY,"
+    "  csrf TEXT NOT NULL,"
+    "  user_name TEXT NOT NULL,"
+    "  role INTEGER NOT NULL,"
+    "  unit TEXT NOT NULL,"
+    "  created INTEGER NOT NULL,"      /* unix seconds */
+    "  seen INTEGER NOT NULL);"
+    "CREATE INDEX web_session_user ON web_session (user_name, created);"
+    "CREATE TABLE web_throttle ("
+    "  tkey TEXT PRIMARY KEY,"
+    "  fails INTEGER NOT NULL,"
+    "  first_at INTEGER NOT NULL,"     /* start of the window */
+    "  lock_seq INTEGER NOT NULL);"
+    "CREATE INDEX web_throttle_first ON web_throttle (first_at);";
+
+const char *const kh_store_migrations[] = {mig1, mig2, mig3, mig4, mig5,
+                                           mig6};
 const size_t kh_store_migration_count =
     sizeof kh_store_migrations / sizeof kh_store_migrations[0];

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "kaohe/report.h"
+#include "kaohe/store_session.h"
 #include "kaohe/store_users.h"
 
 enum {
@@ -350,6 +351,19 @@ static kh_status user_list(kh_cli_ctx *c, int year, kh_buf *b)
     return st;
 }
 
+/* Ends the user's web sessions on every `kaohe serve` instance (a new
+ * password or a disabled account) in the transaction that st's change
+ * opened, then commits it; rolls it back when st is a failure. */
+static kh_status end_sessions(kh_cli_ctx *c, const char *name, kh_status st)
+{
+    if (st == KH_OK)
+        st = kh_store_session_drop_user(c->store, name, NULL, c->e);
+    if (st == KH_OK)
+        return kh_store_commit(c->store, c->e);
+    kh_store_rollback(c->store);
+    return st;
+}
+
 /* Runs the subcommand; its report goes to b. */
 static kh_status user_run(kh_cli_ctx *c, const user_args *a, kh_buf *b)
 {
@@ -365,14 +379,23 @@ static kh_status user_run(kh_cli_ctx *c, const user_args *a, kh_buf *b)
                           unit ? "，单位 " : "", unit ? unit : "");
         return st;
     case PASSWD:
-        st = kh_store_user_passwd(c->store, actor, a->name, a->pw, c->e);
+        st = kh_store_begin(c->store, c->e);
+        if (st == KH_OK)
+            st = kh_store_user_passwd(c->store, actor, a->name, a->pw, c->e);
+        st = end_sessions(c, a->name, st);
         if (st == KH_OK)
             kh_buf_printf(b, "用户 %s 的密码已更改\n", a->name);
         return st;
     case DISABLE:
     case ENABLE:
-        st = kh_store_user_set_disabled(c->store, actor, a->name,
-                                        a->which == DISABLE, c->e);
+        st = kh_store_begin(c->store, c->e);
+        if (st == KH_OK)
+            st = kh_store_user_set_disabled(c->store, actor, a->name,
+                                            a->which == DISABLE, c->e);
+        if (a->which == ENABLE && st == KH_OK)
+            st = kh_store_commit(c->store, c->e);
+        else
+            st = end_sessions(c, a->name, st);
         if (st == KH_OK)
             kh_buf_printf(b, "用户 %s 已%s\n", a->name,
                           a->which == DISABLE ? "停用" : "启用");

@@ -39,7 +39,8 @@
 #define WEB_THROTTLE_ADDR_FAILS 20            /* one address, any accounts */
 #define WEB_THROTTLE_ACCOUNT_ADDRS 5          /* addresses that lock an account */
 #define WEB_SESSIONS_PER_USER 8               /* a user's oldest goes first */
-#define WEB_SESSIONS_MAX 4096
+#define WEB_SESSION_SEEN_EVERY 60             /* seconds between seen marks */
+#define WEB_SESSIONS_MAX 4096                 /* in-memory throttle records */
 #define WEB_REFUSAL_WINDOW 600                /* one audit record per address */
 #define WEB_AUDIT_URL_MAX 256                 /* bytes of a URL in the audit log */
 #define WEB_STORE_CACHE_KIB 2048              /* SQLite page cache per thread */
@@ -81,27 +82,32 @@ typedef struct web_session {
 } web_session;
 
 typedef struct web_sessions web_sessions;
+struct web_req;
 
-/* A table of at most max sessions (and throttle records); NULL on OOM.
- * Thread-safe: every call takes the table's mutex. */
+/* The in-memory counters (at most max records): the questionnaire's
+ * plain throttle and the refusal counts; NULL on OOM.  Thread-safe:
+ * every call takes the table's mutex. */
 web_sessions *web_sessions_new(size_t max);
 void web_sessions_free(web_sessions *t);
-/* Starts a new session with fresh random id and CSRF token (a login
+/* Sessions live in the store (kaohe/store_session.h), shared by every
+ * instance; these calls use the request's store connection and now, and
+ * a store failure is recorded on the request (web_store_check): it is
+ * answered with the failure page.
+ * Starts a new session with fresh random id and CSRF token (a login
  * always gets a new id: no fixation).  A user holds at most
- * WEB_SESSIONS_PER_USER: their own oldest goes first.  When the table
- * is full of live sessions of other users, none of theirs is dropped:
- * false (the login is refused).  *out gets a copy. */
-bool web_session_create(web_sessions *t, const char *user, kh_role role,
-                        const char *unit, int64_t now, web_session *out);
-/* Finds a live session by id (constant-time compare) and marks it seen;
- * a session idle for WEB_SESSION_IDLE or older than WEB_SESSION_ABSOLUTE
- * is removed and not found.  *out gets a copy. */
-bool web_session_find(web_sessions *t, const char *id, int64_t now,
-                      web_session *out);
-/* Ends the session (server side); unknown ids are ignored. */
-void web_session_destroy(web_sessions *t, const char *id);
+ * WEB_SESSIONS_PER_USER: their own oldest goes first.  False when the
+ * store failed.  *out gets a copy. */
+bool web_session_create(struct web_req *r, const char *user, kh_role role,
+                        const char *unit, web_session *out);
+/* Finds a live session by id (one indexed SELECT) and marks it seen when
+ * the last mark is WEB_SESSION_SEEN_EVERY old; a session idle for
+ * WEB_SESSION_IDLE or older than WEB_SESSION_ABSOLUTE is removed and not
+ * found.  *out gets a copy. */
+bool web_session_find(struct web_req *r, const char *id, web_session *out);
+/* Ends the session everywhere; unknown ids are ignored. */
+void web_session_destroy(struct web_req *r, const char *id);
 /* Ends every session of a user (after a password change, except keep). */
-void web_session_destroy_user(web_sessions *t, const char *user,
+void web_session_destroy_user(struct web_req *r, const char *user,
                               const char *keep);
 /* True when token equals the session's CSRF token (constant time). */
 bool web_csrf_ok(const web_session *s, const char *token);
@@ -123,9 +129,11 @@ const char *web_session_cookie_name(bool secure);
  * (WEB_THROTTLE_FAILS) and the account, which counts the distinct
  * addresses that failed on it and locks at WEB_THROTTLE_ACCOUNT_ADDRS:
  * a stranger at one address can lock the account only for that address.
- * web_login_begin checks all three and counts the attempt as a failure
- * in one step under the table's mutex (parallel tries cannot pass the
- * limit); web_login_done undoes the count on success.  known: the
+ * The counters are in the store (shared by every instance): web_login_begin
+ * checks all three and counts the attempt as a failure in one store
+ * transaction (parallel tries, on any instance, cannot pass the limit);
+ * web_login_done undoes the count on success.  A store failure refuses
+ * the login (recorded on the request: the failure page answers).  known: the
  * request comes from a live session of that user (the account lock does
  * not apply).  *lock_seq gets the audit seq at which the account lock
  * started (0: none). */
@@ -134,15 +142,15 @@ typedef enum web_login_gate {
     WEB_LOGIN_ADDRESS,          /* this address (for this account) waits */
     WEB_LOGIN_ACCOUNT,          /* the account is locked */
 } web_login_gate;
-web_login_gate web_login_begin(web_sessions *t, const char *user,
-                               const char *ip, bool known, int64_t now,
-                               bool *new_addr, int64_t *lock_seq);
+web_login_gate web_login_begin(struct web_req *r, const char *user,
+                               bool known, bool *new_addr,
+                               int64_t *lock_seq);
 /* seq: the store's audit seq now (remembered when a lock starts). */
-void web_login_done(web_sessions *t, const char *user, const char *ip,
-                    bool ok, bool new_addr, int64_t seq, int64_t now);
+void web_login_done(struct web_req *r, const char *user, bool ok,
+                    bool new_addr, int64_t seq);
 /* Ends the account lock (a password change or enable through the CLI
  * since the lock started); seq: the audit seq checked up to. */
-void web_login_unlock(web_sessions *t, const char *user, int64_t seq);
+void web_login_unlock(struct web_req *r, const char *user, int64_t seq);
 /* Counts an event under key ("r:ADDR": refused anonymous requests of
  * an address).  True when it opens a new window of WEB_REFUSAL_WINDOW
  * seconds for the key (the caller writes one audit record for the

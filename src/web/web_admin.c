@@ -672,7 +672,7 @@ void web_post_user_disable(web_req *r, const char *name)
                                             e);
     }
     if (st == KH_OK && off)   /* a disabled user is logged out now */
-        web_session_destroy_user(r->app->sessions, name, NULL);
+        web_session_destroy_user(r, name, NULL);
     if (st == KH_ENOTFOUND)
         web_error_page(r, 404, NULL);
     else

@@ -51,7 +51,7 @@ static bool unlocked_by_cli(web_req *r, const char *user, int64_t lock_seq)
     web_store_check(r, st, e);
     kh_err_free(e);
     if (st == KH_OK || st == KH_DONE)
-        web_login_unlock(r->app->sessions, user, c.found ? 0 : seq);
+        web_login_unlock(r, user, c.found ? 0 : seq);
     return c.found;
 }
 
@@ -69,15 +69,12 @@ kh_status web_check_password(web_req *r, const char *user,
                              const char *password, kh_role *role,
                              char **unit)
 {
-    web_sessions *t = r->app->sessions;
     bool known = r->logged_in && strcmp(r->sess.user, user) == 0;
     bool new_addr;
     int64_t lock_seq;
-    web_login_gate g = web_login_begin(t, user, r->ip, known, r->now,
-                                       &new_addr, &lock_seq);
+    web_login_gate g = web_login_begin(r, user, known, &new_addr, &lock_seq);
     if (g == WEB_LOGIN_ACCOUNT && unlocked_by_cli(r, user, lock_seq))
-        g = web_login_begin(t, user, r->ip, known, r->now, &new_addr,
-                            &lock_seq);
+        g = web_login_begin(r, user, known, &new_addr, &lock_seq);
     if (g != WEB_LOGIN_OK) {
         web_count_event(r, user, "web.login_throttled",
                         g == WEB_LOGIN_ACCOUNT ? "account locked"
@@ -92,8 +89,8 @@ kh_status web_check_password(web_req *r, const char *user,
     if (failed)   /* a store failure, not a wrong password */
         web_store_check(r, st, e);
     kh_err_free(e);
-    web_login_done(t, user, r->ip, st == KH_OK, new_addr,
-                   st == KH_OK ? 0 : audit_seq(r), r->now);
+    web_login_done(r, user, st == KH_OK, new_addr,
+                   st == KH_OK ? 0 : audit_seq(r));
     return st == KH_OK ? KH_OK : KH_EPERM;
 }
 
@@ -118,9 +115,8 @@ kh_status web_login(web_req *r, const char *user, const char *password)
         return st;
     }
     if (r->logged_in)   /* a new id at every login */
-        web_session_destroy(app->sessions, r->sess.id);
-    r->logged_in = web_session_create(app->sessions, user, role, unit,
-                                      r->now, &r->sess);
+        web_session_destroy(r, r->sess.id);
+    r->logged_in = web_session_create(r, user, role, unit, &r->sess);
     free(unit);
     if (!r->logged_in) {
         kh_buf_free(&v);
@@ -132,7 +128,7 @@ kh_status web_login(web_req *r, const char *user, const char *password)
                               kh_buf_str(&v));
     kh_buf_free(&v);
     if (ast != KH_OK) {   /* no session that the log does not record */
-        web_session_destroy(app->sessions, r->sess.id);
+        web_session_destroy(r, r->sess.id);
         r->logged_in = false;
         kh_buf_reset(&r->cookie);
         return ast;
@@ -144,7 +140,7 @@ void web_logout(web_req *r)
 {
     if (r->logged_in) {
         web_audit(r, r->sess.user, "web.logout", NULL, NULL);
-        web_session_destroy(r->app->sessions, r->sess.id);
+        web_session_destroy(r, r->sess.id);
         r->logged_in = false;
     }
     kh_buf_reset(&r->cookie);

@@ -565,7 +565,7 @@ static bool gate(web_req *r)
     }
     const char *sid = MHD_lookup_connection_value(
         r->conn, MHD_COOKIE_KIND, web_session_cookie_name(app->secure_cookie));
-    if (sid && web_session_find(app->sessions, sid, r->now, &r->sess))
+    if (sid && web_session_find(r, sid, &r->sess))
         r->logged_in = true;
     if (!r->logged_in && !(r->route->roles & WEB_ANON)) {
         web_count_refusal(r, "login required");

@@ -156,7 +156,7 @@ void web_page_password(web_req *r)
                                         pw, e) != KH_OK) {
             error = "密码未能修改，请稍后再试。";
         } else {
-            web_session_destroy_user(r->app->sessions, r->sess.user,
+            web_session_destroy_user(r, r->sess.user,
                                      r->sess.id);
             done = "密码已修改。";
         }

@@ -1,14 +1,19 @@
 /*
  * web_session.c - the web server's sessions (at most WEB_SESSIONS_PER_USER
- * a user), login throttling and the per-address event counters, kept
- * in memory (a restart logs everyone out, which is the safe direction).
+ * a user) and login throttling, kept in the store (kaohe/store_session.h)
+ * so that every `kaohe serve` instance of one store shares them; the
+ * questionnaire's plain throttle and the per-address event counters stay
+ * in this instance's memory (they only pace one address's tries and its
+ * audit records; several instances at most multiply those allowances).
  *
  * Session ids and CSRF tokens are 128 random bits from libsodium
- * (randombytes_buf) written as hex; ids are compared in constant time.
- * A session ends on logout (server side), after WEB_SESSION_IDLE seconds
- * without a request, or WEB_SESSION_ABSOLUTE seconds after login.  The
- * tables are small arrays under one mutex: a college has dozens of users,
- * and a linear scan of a few thousand entries costs microseconds.
+ * (randombytes_buf) written as hex; the store keeps only the id's
+ * SHA-256, looked up by an index (an equality match on a hash needs no
+ * constant-time compare).  A session ends on logout (server side), after
+ * WEB_SESSION_IDLE seconds without a request (counted from the last
+ * mark, which is written at most every WEB_SESSION_SEEN_EVERY), or
+ * WEB_SESSION_ABSOLUTE seconds after login.  The in-memory counters are
+ * a small array under one mutex.
  */
 #include "web.h"
 
@@ -16,6 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "kaohe/store_session.h"
 
 typedef struct throttle {
     char key[KH_USER_NAME_MAX + 80];
@@ -26,8 +33,6 @@ typedef struct throttle {
 
 struct web_sessions {
     pthread_mutex_t mu;
-    web_session *s;
-    size_t n, max;
     throttle *t;
     size_t nt, maxt;
 };
@@ -39,12 +44,9 @@ web_sessions *web_sessions_new(size_t max)
     web_sessions *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
-    t->max = max ? max : 1;
-    t->maxt = t->max;
-    t->s = calloc(t->max, sizeof *t->s);
+    t->maxt = max ? max : 1;
     t->t = calloc(t->maxt, sizeof *t->t);
-    if (!t->s || !t->t || pthread_mutex_init(&t->mu, NULL) != 0) {
-        free(t->s);
+    if (!t->t || pthread_mutex_init(&t->mu, NULL) != 0) {
         free(t->t);
         free(t);
         return NULL;
@@ -56,8 +58,6 @@ void web_sessions_free(web_sessions *t)
 {
     if (!t)
         return;
-    sodium_memzero(t->s, t->max * sizeof *t->s);
-    free(t->s);
     free(t->t);
     pthread_mutex_destroy(&t->mu);
     free(t);
@@ -71,116 +71,97 @@ static void random_hex(char out[WEB_ID_HEX])
     sodium_memzero(raw, sizeof raw);
 }
 
-static void drop(web_sessions *t, size_t i)
-{
-    t->s[i] = t->s[--t->n];
-    sodium_memzero(&t->s[t->n], sizeof t->s[t->n]);
-}
+/* The session limits of docs/DESIGN.md, for the store's calls. */
+static const kh_session_limits limits = {
+    WEB_SESSION_IDLE, WEB_SESSION_ABSOLUTE, WEB_SESSIONS_PER_USER};
 
-static bool expired(const web_session *s, int64_t now)
+/* Records a failed store call on the request; true when st is KH_OK. */
+static bool store_ok(web_req *r, kh_status st, kh_err *e)
 {
-    return now - s->seen >= WEB_SESSION_IDLE ||
-           now - s->created >= WEB_SESSION_ABSOLUTE || now < s->created;
-}
-
-/* The index of user's oldest session and their count; -1 when none. */
-static long oldest_of(const web_sessions *t, const char *user, size_t *count)
-{
-    long old = -1;
-    *count = 0;
-    for (size_t i = 0; i < t->n; i++) {
-        if (strcmp(t->s[i].user, user) != 0)
-            continue;
-        ++*count;
-        if (old < 0 || t->s[i].created < t->s[old].created)
-            old = (long)i;
-    }
-    return old;
-}
-
-bool web_session_create(web_sessions *t, const char *user, kh_role role,
-                        const char *unit, int64_t now, web_session *out)
-{
-    web_session s;
-    memset(&s, 0, sizeof s);
-    random_hex(s.id);
-    random_hex(s.csrf);
-    snprintf(s.user, sizeof s.user, "%s", user);
-    snprintf(s.unit, sizeof s.unit, "%s", unit ? unit : "");
-    s.role = role;
-    s.created = s.seen = now;
-    pthread_mutex_lock(&t->mu);
-    for (size_t i = 0; i < t->n;)
-        if (expired(&t->s[i], now))
-            drop(t, i);
-        else
-            i++;
-    size_t mine;
-    long old = oldest_of(t, user, &mine);
-    if (old >= 0 && (mine >= WEB_SESSIONS_PER_USER || t->n == t->max))
-        drop(t, (size_t)old);
-    bool ok = t->n < t->max;
-    if (ok)
-        t->s[t->n++] = s;
-    pthread_mutex_unlock(&t->mu);
-    *out = s;
-    sodium_memzero(&s, sizeof s);
+    bool ok = web_store_check(r, st, e);
+    kh_err_free(e);
     return ok;
+}
+
+bool web_session_create(web_req *r, const char *user, kh_role role,
+                        const char *unit, web_session *out)
+{
+    kh_store_session row;
+    memset(&row, 0, sizeof row);
+    memset(out, 0, sizeof *out);
+    random_hex(out->id);
+    random_hex(out->csrf);
+    snprintf(out->user, sizeof out->user, "%s", user);
+    snprintf(out->unit, sizeof out->unit, "%s", unit ? unit : "");
+    out->role = role;
+    out->created = out->seen = r->now;
+    snprintf(row.csrf, sizeof row.csrf, "%s", out->csrf);
+    snprintf(row.user, sizeof row.user, "%s", out->user);
+    snprintf(row.unit, sizeof row.unit, "%s", out->unit);
+    row.role = (int)role;
+    row.created = row.seen = r->now;
+    kh_err *e = kh_err_new();
+    kh_status st = e ? kh_store_session_add(r->store, out->id, &row, &limits,
+                                            r->now, e)
+                     : KH_ENOMEM;
+    sodium_memzero(&row, sizeof row);
+    if (store_ok(r, st, e))
+        return true;
+    sodium_memzero(out, sizeof *out);
+    return false;
+}
+
+bool web_session_find(web_req *r, const char *id, web_session *out)
+{
+    if (!id || strlen(id) != WEB_ID_HEX - 1)
+        return false;
+    kh_store_session row;
+    kh_err *e = kh_err_new();
+    kh_status st = e ? kh_store_session_get(r->store, id, &limits, r->now,
+                                            &row, e)
+                     : KH_ENOMEM;
+    if (st == KH_ENOTFOUND) {
+        kh_err_free(e);
+        return false;
+    }
+    /* Marked seen at most once a WEB_SESSION_SEEN_EVERY: a read is one
+     * SELECT, not a write per request. */
+    if (st == KH_OK && r->now - row.seen >= WEB_SESSION_SEEN_EVERY)
+        st = kh_store_session_seen(r->store, id, r->now, e);
+    if (!store_ok(r, st, e))
+        return false;
+    memset(out, 0, sizeof *out);
+    snprintf(out->id, sizeof out->id, "%s", id);
+    snprintf(out->csrf, sizeof out->csrf, "%.32s", row.csrf);
+    snprintf(out->user, sizeof out->user, "%s", row.user);
+    snprintf(out->unit, sizeof out->unit, "%s", row.unit);
+    out->role = (kh_role)row.role;
+    out->created = row.created;
+    out->seen = row.seen;
+    sodium_memzero(&row, sizeof row);
+    return true;
+}
+
+void web_session_destroy(web_req *r, const char *id)
+{
+    if (!id || strlen(id) != WEB_ID_HEX - 1)
+        return;
+    kh_err *e = kh_err_new();
+    store_ok(r, e ? kh_store_session_drop(r->store, id, e) : KH_ENOMEM, e);
+}
+
+void web_session_destroy_user(web_req *r, const char *user,
+                              const char *keep)
+{
+    kh_err *e = kh_err_new();
+    store_ok(r, e ? kh_store_session_drop_user(r->store, user, keep, e)
+                  : KH_ENOMEM, e);
 }
 
 static bool id_eq(const char *a, const char *b)
 {
     return strlen(b) == WEB_ID_HEX - 1 &&
            sodium_memcmp(a, b, WEB_ID_HEX - 1) == 0;
-}
-
-bool web_session_find(web_sessions *t, const char *id, int64_t now,
-                      web_session *out)
-{
-    if (!id || strlen(id) != WEB_ID_HEX - 1)
-        return false;
-    bool found = false;
-    pthread_mutex_lock(&t->mu);
-    for (size_t i = 0; i < t->n; i++) {
-        if (!id_eq(t->s[i].id, id))
-            continue;
-        if (expired(&t->s[i], now)) {
-            drop(t, i);
-        } else {
-            t->s[i].seen = now;
-            *out = t->s[i];
-            found = true;
-        }
-        break;
-    }
-    pthread_mutex_unlock(&t->mu);
-    return found;
-}
-
-void web_session_destroy(web_sessions *t, const char *id)
-{
-    if (!id || strlen(id) != WEB_ID_HEX - 1)
-        return;
-    pthread_mutex_lock(&t->mu);
-    for (size_t i = 0; i < t->n; i++)
-        if (id_eq(t->s[i].id, id)) {
-            drop(t, i);
-            break;
-        }
-    pthread_mutex_unlock(&t->mu);
-}
-
-void web_session_destroy_user(web_sessions *t, const char *user,
-                              const char *keep)
-{
-    pthread_mutex_lock(&t->mu);
-    for (size_t i = 0; i < t->n;)
-        if (strcmp(t->s[i].user, user) == 0 &&
-            !(keep && id_eq(t->s[i].id, keep)))
-            drop(t, i);
-        else
-            i++;
-    pthread_mutex_unlock(&t->mu);
 }
 
 bool web_csrf_ok(const web_session *s, const char *token)
@@ -291,60 +272,117 @@ static void login_keys(const char *user, const char *ip, char *a, char *p,
     snprintf(u, n, "u:%.64s", user);
 }
 
-web_login_gate web_login_begin(web_sessions *t, const char *user,
-                               const char *ip, bool known, int64_t now,
+/* The three counters of a login, read inside the open transaction. */
+typedef struct login_rec {
+    char ka[160], kp[160], ku[160];
+    kh_store_throttle a, p, u;
+} login_rec;
+
+static kh_status login_read(web_req *r, const char *user, login_rec *l,
+                            kh_err *e)
+{
+    memset(l, 0, sizeof *l);   /* zeros when a read fails part way */
+    login_keys(user, r->ip, l->ka, l->kp, l->ku, sizeof l->ka);
+    kh_store *s = r->store;
+    int64_t w = WEB_THROTTLE_WINDOW;
+    kh_status st = kh_store_throttle_purge(s, r->now - w, e);
+    if (st == KH_OK)
+        st = kh_store_throttle_get(s, l->ka, w, r->now, &l->a, e);
+    if (st == KH_OK)
+        st = kh_store_throttle_get(s, l->kp, w, r->now, &l->p, e);
+    if (st == KH_OK)
+        st = kh_store_throttle_get(s, l->ku, w, r->now, &l->u, e);
+    return st;
+}
+
+static kh_status login_write(web_req *r, const login_rec *l, kh_err *e)
+{
+    kh_status st = kh_store_throttle_put(r->store, l->ka, &l->a, e);
+    if (st == KH_OK)
+        st = kh_store_throttle_put(r->store, l->kp, &l->p, e);
+    if (st == KH_OK)
+        st = kh_store_throttle_put(r->store, l->ku, &l->u, e);
+    return st;
+}
+
+/* Commits when st is KH_OK, else rolls back; the result is recorded on
+ * the request. */
+static bool login_end(web_req *r, kh_status st, kh_err *e)
+{
+    if (st == KH_OK)
+        st = kh_store_commit(r->store, e);
+    else
+        kh_store_rollback(r->store);
+    return store_ok(r, st, e);
+}
+
+web_login_gate web_login_begin(web_req *r, const char *user, bool known,
                                bool *new_addr, int64_t *lock_seq)
 {
-    char a[160], p[160], u[160];
-    login_keys(user, ip, a, p, u, sizeof a);
-    pthread_mutex_lock(&t->mu);
-    throttle *ta = throttle_now(t, a, now);
-    throttle *tp = throttle_now(t, p, now);
-    throttle *tu = throttle_now(t, u, now);
-    web_login_gate g = WEB_LOGIN_OK;
-    if (ta->fails >= WEB_THROTTLE_ADDR_FAILS || tp->fails >= WEB_THROTTLE_FAILS)
-        g = WEB_LOGIN_ADDRESS;
-    else if (!known && tu->fails >= WEB_THROTTLE_ACCOUNT_ADDRS)
-        g = WEB_LOGIN_ACCOUNT;
-    *lock_seq = tu->seq;
-    *new_addr = false;
-    if (g == WEB_LOGIN_OK) {   /* counted now, undone on success */
-        ta->fails++;
-        *new_addr = tp->fails++ == 0;
-        tu->fails += *new_addr;
+    login_rec l;
+    kh_err *e = kh_err_new();
+    kh_status st = e ? kh_store_begin(r->store, e) : KH_ENOMEM;
+    if (st != KH_OK) {
+        store_ok(r, st, e);
+        return WEB_LOGIN_ADDRESS;   /* refused: the failure is answered */
     }
-    pthread_mutex_unlock(&t->mu);
+    st = login_read(r, user, &l, e);
+    web_login_gate g = WEB_LOGIN_OK;
+    if (l.a.fails >= WEB_THROTTLE_ADDR_FAILS ||
+        l.p.fails >= WEB_THROTTLE_FAILS)
+        g = WEB_LOGIN_ADDRESS;
+    else if (!known && l.u.fails >= WEB_THROTTLE_ACCOUNT_ADDRS)
+        g = WEB_LOGIN_ACCOUNT;
+    *lock_seq = l.u.lock_seq;
+    *new_addr = false;
+    if (st == KH_OK && g == WEB_LOGIN_OK) {   /* counted now, undone on success */
+        l.a.fails++;
+        *new_addr = l.p.fails++ == 0;
+        l.u.fails += *new_addr;
+        st = login_write(r, &l, e);
+    }
+    if (!login_end(r, st, e))
+        return WEB_LOGIN_ADDRESS;
     return g;
 }
 
-void web_login_done(web_sessions *t, const char *user, const char *ip,
-                    bool ok, bool new_addr, int64_t seq, int64_t now)
+void web_login_done(web_req *r, const char *user, bool ok, bool new_addr,
+                    int64_t seq)
 {
-    char a[160], p[160], u[160];
-    login_keys(user, ip, a, p, u, sizeof a);
-    pthread_mutex_lock(&t->mu);
-    throttle *ta = throttle_now(t, a, now);
-    throttle *tp = throttle_now(t, p, now);
-    throttle *tu = throttle_now(t, u, now);
-    if (ok) {
-        ta->fails -= ta->fails > 0;
-        tp->fails = 0;
-        tu->fails -= new_addr && tu->fails > 0;
-    } else if (tu->fails >= WEB_THROTTLE_ACCOUNT_ADDRS && !tu->seq) {
-        tu->seq = seq ? seq : 1;   /* the lock starts: remember where */
+    login_rec l;
+    kh_err *e = kh_err_new();
+    kh_status st = e ? kh_store_begin(r->store, e) : KH_ENOMEM;
+    if (st != KH_OK) {
+        store_ok(r, st, e);
+        return;
     }
-    pthread_mutex_unlock(&t->mu);
+    st = login_read(r, user, &l, e);
+    if (ok) {
+        l.a.fails -= l.a.fails > 0;
+        l.p.fails = 0;
+        l.u.fails -= new_addr && l.u.fails > 0;
+    } else if (l.u.fails >= WEB_THROTTLE_ACCOUNT_ADDRS && !l.u.lock_seq) {
+        l.u.lock_seq = seq ? seq : 1;   /* the lock starts: remember where */
+    }
+    if (st == KH_OK)
+        st = login_write(r, &l, e);
+    login_end(r, st, e);
 }
 
-void web_login_unlock(web_sessions *t, const char *user, int64_t seq)
+void web_login_unlock(web_req *r, const char *user, int64_t seq)
 {
-    char u[160];
-    snprintf(u, sizeof u, "u:%.64s", user);
-    pthread_mutex_lock(&t->mu);
-    throttle *tu = throttle_find(t, u);
-    if (tu) {
-        tu->fails = 0;
-        tu->seq = seq;
+    login_rec l;
+    kh_err *e = kh_err_new();
+    kh_status st = e ? kh_store_begin(r->store, e) : KH_ENOMEM;
+    if (st != KH_OK) {
+        store_ok(r, st, e);
+        return;
     }
-    pthread_mutex_unlock(&t->mu);
+    st = login_read(r, user, &l, e);
+    if (st == KH_OK && (l.u.fails || l.u.lock_seq)) {
+        l.u.fails = 0;
+        l.u.lock_seq = seq;
+        st = kh_store_throttle_put(r->store, l.ku, &l.u, e);
+    }
+    login_end(r, st, e);
 }
