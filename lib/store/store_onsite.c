@@ -81,6 +81,24 @@ static bool two_digits(const char *p, int lo, int hi)
     return v >= lo && v <= hi;
 }
 
+/* kh_date_check with the message in Chinese (shown is what was
+ * written). */
+static kh_status check_day(const char *day, const char *shown,
+                           const char *path, kh_err *e)
+{
+    kh_err *tmp = kh_err_new();
+    if (!tmp)
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    kh_status rc = kh_date_check(day, path, tmp);
+    kh_err_free(tmp);
+    if (rc == KH_OK)
+        return KH_OK;
+    if (!day || strlen(day) != KH_STORE_DATE_SZ - 1)
+        return kh_err_at(e, 0, 0, path, "“%s”不是日期：请写作 YYYY-MM-DD",
+                         shown ? shown : "");
+    return kh_err_at(e, 0, 0, path, "“%s”不是真实的日期", shown);
+}
+
 kh_status kh_onsite_time_check(const char *s, const char *path, kh_err *e)
 {
     if (!s || strlen(s) != KH_ONSITE_TIME_SZ - 1 || s[10] != ' ' ||
@@ -92,14 +110,7 @@ kh_status kh_onsite_time_check(const char *s, const char *path, kh_err *e)
     char day[KH_STORE_DATE_SZ];
     memcpy(day, s, 10);
     day[10] = '\0';
-    kh_err *tmp = kh_err_new();
-    if (!tmp)
-        return kh_err_fail(e, KH_ENOMEM, "out of memory");
-    kh_status rc = kh_date_check(day, path, tmp);
-    kh_err_free(tmp);
-    if (rc != KH_OK)
-        return kh_err_at(e, 0, 0, path, "“%s”不是真实的日期", s);
-    return KH_OK;
+    return check_day(day, s, path, e);
 }
 
 /* A free text: non-blank, valid UTF-8 without control characters other
@@ -716,7 +727,7 @@ kh_status kh_store_symposium_add(kh_store *s, const char *actor,
         return rc;
     kh_buf g;
     kh_buf_init(&g, 0);
-    kh_date_check(sp->date, "date", e);
+    check_day(sp->date, sp->date, "date", e);
     check_text(sp->place, "place", KH_ONSITE_SHORT_MAX, e);
     check_text(sp->host, "host", KH_ONSITE_SHORT_MAX, e);
     check_text(sp->recorder, "recorder", KH_ONSITE_SHORT_MAX, e);
