@@ -975,6 +975,8 @@ static void page_form(web_req *r, web_year *y, const char *unit,
             kh_html_text(o, kh_entry_note(self));
             kh_buf_puts(o, "</p>");
         }
+        if (insp)   /* what the team heard on site about this item */
+            web_onsite_findings(r, y->year, unit, iid, o);
         kh_buf_printf(o, "<input type=\"hidden\" name=\"version\" value=\"%s\">",
                       "0");
         if (may_write)
