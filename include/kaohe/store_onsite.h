@@ -146,8 +146,10 @@ kh_status kh_finding_dir_parse(const char *s, const char *path,
 const char *kh_finding_dir_label(kh_finding_dir d); /* "" 亮点 问题 */
 
 /* Adds a finding to a record: source "symposium" or "interview", the
- * record's id, an item of the rubric that applies to the visited unit. */
-kh_status kh_store_finding_add(kh_store *s, const char *actor,
+ * record's id, an item of the rubric that applies to the visited unit.
+ * visit (0: any) must be the record's visit, else the record is "not
+ * found" (a caller allowed on one visit reaches no other). */
+kh_status kh_store_finding_add(kh_store *s, const char *actor, int64_t visit,
                                const char *source, int64_t record,
                                const char *item, kh_finding_dir dir,
                                const char *text, int64_t *id, kh_err *e);

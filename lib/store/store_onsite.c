@@ -948,7 +948,7 @@ static kh_status check_item(kh_store *s, int year, const char *unit,
     return KH_OK;
 }
 
-kh_status kh_store_finding_add(kh_store *s, const char *actor,
+kh_status kh_store_finding_add(kh_store *s, const char *actor, int64_t only,
                                const char *source, int64_t record,
                                const char *item, kh_finding_dir dir,
                                const char *text, int64_t *id, kh_err *e)
@@ -957,6 +957,10 @@ kh_status kh_store_finding_add(kh_store *s, const char *actor,
     int64_t visit = 0;
     char day[KH_STORE_DATE_SZ];
     kh_status rc = record_find(s, source, record, &visit, day, e);
+    if (rc == KH_OK && only && visit != only)
+        rc = kh_err_at(e, 0, 0, "record",
+                       "实地检查 #%" PRId64 " 没有编号为 %" PRId64 " 的记录",
+                       only, record);
     if (rc != KH_OK)
         return rc == KH_ENOTFOUND ? KH_EINVAL : rc;
     int year = 0;

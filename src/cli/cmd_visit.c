@@ -346,7 +346,7 @@ static kh_status do_finding(kh_cli_ctx *c, const vopts *f, kh_buf *b)
     int64_t nid = 0;
     kh_status st = kh_finding_dir_parse(f->direction, "direction", &d, c->e);
     if (st == KH_OK)
-        st = kh_store_finding_add(c->store, kh_cli_actor(c), f->source,
+        st = kh_store_finding_add(c->store, kh_cli_actor(c), 0, f->source,
                                   f->record, f->item, d, f->text, &nid, c->e);
     if (st == KH_OK)
         kh_buf_printf(b, "已记录发现 #%" PRId64 "（%s #%" PRId64

@@ -123,6 +123,9 @@ bool web_may(web_req *r, web_action act, int year, const char *unit)
         return reader || r->sess.role == KH_ROLE_INSPECTOR;
     case WEB_A_ADMIN:
         return r->sess.role == KH_ROLE_ADMIN;
+    case WEB_A_ONSITE_WRITE:
+        return r->sess.role == KH_ROLE_ADMIN ||
+               r->sess.role == KH_ROLE_INSPECTOR;
     case WEB_A_READ_ALL:
         return reader;
     case WEB_A_SHEET:
@@ -165,6 +168,6 @@ const char *web_action_name(web_action a)
         "-", "anyone", "signed-in", "admin", "read-all", "sheet",
         "entry-read", "entry-write", "self-read", "self-write",
         "inspection-read", "inspection-write", "evidence-read",
-        "survey-answer", "survey-read", "onsite-read"};
+        "survey-answer", "survey-read", "onsite-read", "onsite-write"};
     return (size_t)a < sizeof names / sizeof *names ? names[a] : "-";
 }

@@ -256,7 +256,22 @@ static void visit_add_fn(web_req *r, web_match *m)
 
 static void visit_records_fn(web_req *r, web_match *m)
 {
-    web_visit_records(r, m->year, m->arg);
+    web_visit_records(r, m->year, m->y->state, m->arg);
+}
+
+static void symposium_post_fn(web_req *r, web_match *m)
+{
+    web_visit_post(r, m->year, m->arg, "symposiums");
+}
+
+static void interview_post_fn(web_req *r, web_match *m)
+{
+    web_visit_post(r, m->year, m->arg, "interviews");
+}
+
+static void finding_post_fn(web_req *r, web_match *m)
+{
+    web_visit_post(r, m->year, m->arg, "findings");
 }
 
 static void followup_report_fn(web_req *r, web_match *m)
@@ -442,6 +457,7 @@ static void survey_codes_fn(web_req *r, web_match *m)
 #define GP (WEB_GET | WEB_POST)
 #define PLAN_STATES ((1u << KH_YEAR_DRAFT) | (1u << KH_YEAR_SELF_CHECK) | \
                      (1u << KH_YEAR_INSPECTION))
+#define RECORD_STATES ((1u << KH_YEAR_INSPECTION) | (1u << KH_YEAR_REVIEW))
 
 static const web_route ROUTES[] = {
     /* sessions and static files */
@@ -497,6 +513,9 @@ static const web_route ROUTES[] = {
     {WEB_POST, "/years/:year/visits", visit_add_fn, WEB_ADMIN, PLAN_STATES, FORM, YEAR, WEB_A_ADMIN},
     {WEB_GET, "/years/:year/visits/print", visits_print_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
     {WEB_GET, "/years/:year/visits/:arg", visit_records_fn, WEB_READERS | WEB_INSPECTOR, ANY, 0, YEAR, WEB_A_ONSITE_READ},
+    {WEB_POST, "/years/:year/visits/:arg/symposiums", symposium_post_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
+    {WEB_POST, "/years/:year/visits/:arg/interviews", interview_post_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
+    {WEB_POST, "/years/:year/visits/:arg/findings", finding_post_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
     {WEB_POST, "/years/:year/units/:unit/records", record_add_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
     {WEB_POST, "/years/:year/units/:unit/records/:arg/remove", record_remove_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
     {WEB_GET, "/years/:year/units/:unit/sheet", print_sheet_fn, WEB_READERS | WEB_UNIT, ANY, 0, YEAR, WEB_A_SHEET},

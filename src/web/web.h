@@ -448,6 +448,8 @@ typedef enum web_action {
     WEB_A_ONSITE_READ,      /* a visit's records: admin, auditor, an
                              * inspector (the page checks the team or the
                              * unit); never a unit user */
+    WEB_A_ONSITE_WRITE,     /* recording them: admin, an inspector (the
+                             * handler checks the team) */
 } web_action;
 
 /* Methods of a route (GET also answers HEAD). */
@@ -640,7 +642,12 @@ void web_followup_post(web_req *r, int year, const char *what,
  * inspection form. */
 void web_visits_page(web_req *r, int year, kh_year_state state, bool print);
 void web_visit_add(web_req *r, int year);
-void web_visit_records(web_req *r, int year, const char *arg);
+void web_visit_records(web_req *r, int year, kh_year_state state,
+                       const char *arg);
+/* The recording forms of visit id (admin and its team), and their POSTs:
+ * what is "symposiums", "interviews" or "findings". */
+void web_visit_forms(web_req *r, int year, int64_t id);
+void web_visit_post(web_req *r, int year, const char *arg, const char *what);
 void web_onsite_findings(web_req *r, int year, const char *unit,
                          const char *item, kh_buf *o);
 

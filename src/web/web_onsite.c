@@ -272,6 +272,25 @@ void web_visit_add(web_req *r, int year)
     kh_err_free(e);
 }
 
+/* May the user write the records of visit id (admin, or an inspector of
+ * its team)?  False with the failure recorded on a store error. */
+static bool may_record(web_req *r, int64_t id)
+{
+    if (r->sess.role == KH_ROLE_ADMIN)
+        return true;
+    if (r->sess.role != KH_ROLE_INSPECTOR)
+        return false;
+    kh_err *e = kh_err_new();
+    bool in = false;
+    kh_status st = e ? kh_store_visit_in_team(r->store, id, r->sess.user, &in,
+                                              e)
+                     : KH_ENOMEM;
+    if (!web_store_check(r, st, e))
+        in = false;
+    kh_err_free(e);
+    return in;
+}
+
 /* The visit's unit when it belongs to year (found false otherwise). */
 typedef struct vfind {
     bool found;
@@ -286,7 +305,8 @@ static kh_status vfind_cb(void *ctx, const kh_visit_row *v)
     return KH_OK;
 }
 
-void web_visit_records(web_req *r, int year, const char *arg)
+void web_visit_records(web_req *r, int year, kh_year_state state,
+                       const char *arg)
 {
     char *end;
     long long id = arg ? strtoll(arg, &end, 10) : 0;
@@ -328,6 +348,8 @@ void web_visit_records(web_req *r, int year, const char *arg)
     snprintf(title, sizeof title, "实地检查记录 #%lld", id);
     web_page_begin(r, title);
     kh_buf *o = &r->out;
+    if (MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "ok"))
+        web_msg_box(o, "ok", "已保存。");
     if (who == KH_ONSITE_NO_NAMES)
         web_msg_box(o, "", "个别访谈对象的姓名仅管理员和审计员可见。");
     if (b.len == 0)
@@ -337,6 +359,9 @@ void web_visit_records(web_req *r, int year, const char *arg)
         kh_html_text(o, kh_buf_str(&b));
         kh_buf_puts(o, "</pre>\n");
     }
+    if (may_record(r, (int64_t)id) && state >= KH_YEAR_INSPECTION &&
+        state <= KH_YEAR_REVIEW)
+        web_visit_forms(r, year, (int64_t)id);
     kh_buf_printf(o, "<nav><a href=\"/years/%d/visits\">返回实地检查</a>"
                      "</nav>\n", year);
     web_page_end(r);
@@ -384,5 +409,187 @@ void web_onsite_findings(web_req *r, int year, const char *unit,
     if (web_store_check(r, st, e) && c.n)
         kh_buf_puts(o, "</ul>");
     kh_buf_puts(o, "</div>");
+    kh_err_free(e);
+}
+
+/* ---- recording (a team member or admin) ------------------------------ */
+
+/* The recording forms under a visit's records. */
+void web_visit_forms(web_req *r, int year, int64_t id)
+{
+    kh_buf *o = &r->out;
+    kh_buf_printf(o, "<h2>记录座谈会</h2><form method=\"post\" action=\""
+                     "/years/%d/visits/%" PRId64 "/symposiums\" "
+                     "id=\"symposium-add\">", year, id);
+    web_csrf_field(r);
+    kh_buf_puts(o,
+                "<label>日期 <input type=\"date\" name=\"date\" required>"
+                "</label> <label>地点 <input type=\"text\" name=\"place\" "
+                "required></label> <label>主持人 <input type=\"text\" "
+                "name=\"host\" required></label> <label>记录人 <input "
+                "type=\"text\" name=\"recorder\" required></label> <label>"
+                "参会人员（每组“类别=人数”，以逗号分隔） <input type=\"text\" "
+                "name=\"groups\" required></label><label>提纲 <textarea "
+                "name=\"outline\" rows=\"3\" cols=\"60\" required></textarea>"
+                "</label><label>纪要 <textarea name=\"minutes\" rows=\"5\" "
+                "cols=\"60\" required></textarea></label><button "
+                "type=\"submit\">保存</button></form>\n");
+    kh_buf_printf(o, "<h2>记录个别访谈</h2><form method=\"post\" action=\""
+                     "/years/%d/visits/%" PRId64 "/interviews\" "
+                     "id=\"interview-add\">", year, id);
+    web_csrf_field(r);
+    kh_buf_puts(o,
+                "<label>访谈对象类别 <input type=\"text\" name=\"category\" "
+                "required></label> <label>姓名（可不填） <input type=\"text\" "
+                "name=\"name\"></label> <label>访谈人（用户名） <input "
+                "type=\"text\" name=\"interviewer\" required></label> <label>"
+                "记录人（用户名） <input type=\"text\" name=\"recorder\" "
+                "required></label> <label>开始 <input type=\"datetime-local\" "
+                "name=\"start\" required></label> <label>结束 <input "
+                "type=\"datetime-local\" name=\"end\" required></label> <label>"
+                "地点 <input type=\"text\" name=\"place\" required></label>"
+                "<label>摘要 <textarea name=\"summary\" rows=\"4\" cols=\"60\" "
+                "required></textarea></label><button type=\"submit\">保存"
+                "</button></form>\n");
+    kh_buf_printf(o, "<h2>记录发现</h2><form method=\"post\" action=\""
+                     "/years/%d/visits/%" PRId64 "/findings\" "
+                     "id=\"finding-add\">", year, id);
+    web_csrf_field(r);
+    kh_buf_puts(o,
+                "<label>来源 <select name=\"source\"><option value=\"symposium\">"
+                "座谈会</option><option value=\"interview\">个别访谈</option>"
+                "</select></label> <label>记录编号 <input type=\"number\" "
+                "name=\"record\" min=\"1\" required></label> <label>考核项目 "
+                "<input type=\"text\" name=\"item\" required></label> <label>"
+                "方向 <select name=\"direction\"><option value=\"\">（无）"
+                "</option><option value=\"good\">亮点</option><option "
+                "value=\"problem\">问题</option></select></label><label>内容 "
+                "<textarea name=\"text\" rows=\"3\" cols=\"60\" required>"
+                "</textarea></label><button type=\"submit\">保存</button>"
+                "</form>\n");
+}
+
+/* Splits "教师=12，学生=30" into groups; errors on e. */
+static size_t groups_split(char *s, const char **labels, int *counts,
+                           kh_err *e)
+{
+    size_t n = 0;
+    for (char *tok = strtok(s, ",，;；\n"); tok;
+         tok = strtok(NULL, ",，;；\n")) {
+        if (n == KH_ONSITE_GROUPS_MAX) {
+            kh_err_at(e, 0, 0, "groups", "参会人员最多 %d 组",
+                      KH_ONSITE_GROUPS_MAX);
+            break;
+        }
+        char *eq = strrchr(tok, '=');
+        char *end = NULL;
+        long v = eq ? strtol(eq + 1, &end, 10) : 0;
+        if (eq)
+            *eq = '\0';
+        labels[n] = tok;
+        counts[n] = eq && end != eq + 1 && !*end && v > 0 &&
+                            v <= KH_ONSITE_COUNT_MAX ? (int)v : 0;
+        n++;
+    }
+    return n;
+}
+
+static void local_time(char *t)
+{
+    if (t && strlen(t) == KH_ONSITE_TIME_SZ - 1 && t[10] == 'T')
+        t[10] = ' ';
+}
+
+enum { NF = 8 };
+
+static kh_status post_symposium(web_req *r, int64_t id, char **v, kh_err *e)
+{
+    const char *labels[KH_ONSITE_GROUPS_MAX];
+    int counts[KH_ONSITE_GROUPS_MAX];
+    size_t n = v[4] ? groups_split(v[4], labels, counts, e) : 0;
+    kh_symposium_spec sp = {.visit = id, .date = v[0], .place = v[1],
+                            .host = v[2], .recorder = v[3],
+                            .group_labels = labels, .group_counts = counts,
+                            .ngroups = n, .outline = v[5], .minutes = v[6],
+                            .refused = kh_err_errors(e) > 0};
+    return kh_store_symposium_add(r->store, r->sess.user, &sp, NULL, e);
+}
+
+static kh_status post_interview(web_req *r, int64_t id, char **v, kh_err *e)
+{
+    local_time(v[4]);
+    local_time(v[5]);
+    kh_interview_spec sp = {.visit = id, .category = v[0],
+                            .name = v[1] && *v[1] ? v[1] : NULL,
+                            .interviewer = v[2], .recorder = v[3],
+                            .starts = v[4], .ends = v[5], .place = v[6],
+                            .summary = v[7]};
+    return kh_store_interview_add(r->store, r->sess.user, &sp, NULL, e);
+}
+
+static kh_status post_finding(web_req *r, int64_t id, char **v, kh_err *e)
+{
+    char *end = NULL;
+    long long rec = v[1] ? strtoll(v[1], &end, 10) : 0;
+    kh_finding_dir d = KH_FINDING_PLAIN;
+    if (rec <= 0 || !end || *end)
+        return kh_err_at(e, 0, 0, "record", "请填写记录编号");
+    kh_status st = kh_finding_dir_parse(v[3], "direction", &d, e);
+    if (st != KH_OK)
+        return st;
+    /* The record must belong to the visit of the URL (the store checks:
+     * the team's right covers only its own visit). */
+    return kh_store_finding_add(r->store, r->sess.user, id, v[0],
+                                (int64_t)rec, v[2], d, v[4], NULL, e);
+}
+
+void web_visit_post(web_req *r, int year, const char *arg, const char *what)
+{
+    static const char *const fields[3][NF] = {
+        {"date", "place", "host", "recorder", "groups", "outline", "minutes",
+         NULL},
+        {"category", "name", "interviewer", "recorder", "start", "end",
+         "place", "summary"},
+        {"source", "record", "item", "direction", "text", NULL, NULL, NULL}};
+    int k = !strcmp(what, "symposiums") ? 0 : !strcmp(what, "interviews") ? 1
+                                                                          : 2;
+    char *end;
+    long long id = arg ? strtoll(arg, &end, 10) : 0;
+    vfind f = {0};
+    kh_err *e = kh_err_new();
+    char *v[NF] = {0};
+    kh_status st = !e ? KH_ENOMEM : id > 0 && !*end
+                       ? kh_store_visit_each(r->store, year, NULL, NULL,
+                                             (int64_t)id, vfind_cb, &f, e)
+                       : KH_OK;
+    if (!web_store_check(r, st, e))
+        goto out;
+    if (!f.found) {
+        web_error_page(r, 404, NULL);
+        goto out;
+    }
+    if (!may_record(r, (int64_t)id)) {
+        web_refuse_page(r, "visit records: not in the team");
+        goto out;
+    }
+    for (int i = 0; i < NF && fields[k][i]; i++)
+        v[i] = web_form_get(r, fields[k][i]);
+    st = k == 0 ? post_symposium(r, (int64_t)id, v, e)
+         : k == 1 ? post_interview(r, (int64_t)id, v, e)
+                  : post_finding(r, (int64_t)id, v, e);
+    char back[80];
+    snprintf(back, sizeof back, "/years/%d/visits/%lld", year, id);
+    if (st == KH_OK) {
+        char ok[96];
+        snprintf(ok, sizeof ok, "%s?ok=1", back);
+        web_redirect(r, ok);
+    } else if (st == KH_ENOMEM || st == KH_EDB || st == KH_EIO) {
+        web_fail(r, st, e);
+    } else {
+        web_errors_page(r, st == KH_ESTATE ? 409 : 422, "记录未保存", e, back);
+    }
+out:
+    for (int i = 0; i < NF; i++)
+        free(v[i]);
     kh_err_free(e);
 }

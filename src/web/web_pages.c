@@ -281,7 +281,8 @@ void web_page_year(web_req *r, web_year *y)
     kh_buf_puts(o, "</strong>。");
     kh_html_text(o, next_step(r->sess.role, y->state));
     kh_buf_printf(o, "</p><nav class=\"noprint\"><a href=\"/years/%d/rubric\">"
-                     "评分标准</a>", y->year);
+                     "评分标准</a> · <a href=\"/years/%d/visits\" "
+                     "id=\"nav-visits\">实地检查安排</a>", y->year, y->year);
     if (web_may(r, WEB_A_READ_ALL, y->year, NULL))
         kh_buf_printf(o, " · <a href=\"/years/%d/results\" id=\"nav-results\">"
                          "考核结果</a> · <a href=\"/years/%d/followup\" "

@@ -279,14 +279,18 @@ static void test_findings(void **state)
                                "2025-12-10 10:30"),
                      KH_OK);
     kh_err_clear(f->e);
-    assert_int_equal(kh_store_finding_add(f->s, "li", "interview", 1, "9.9",
+    assert_int_equal(kh_store_finding_add(f->s, "li", 0, "interview", 1, "9.9",
                                           KH_FINDING_PROBLEM, "x", NULL, f->e),
                      KH_EINVAL);
     expect_msg(f->e, "item: ", "9.9");
-    assert_int_equal(kh_store_finding_add(f->s, "li", "interview", 7, "2.2",
+    assert_int_equal(kh_store_finding_add(f->s, "li", 2, "interview", 1, "2.2",
                                           KH_FINDING_PROBLEM, "x", NULL, f->e),
                      KH_EINVAL);
-    assert_int_equal(kh_store_finding_add(f->s, "li", "interview", 1, "2.2",
+    expect_msg(f->e, "record: ", NULL);
+    assert_int_equal(kh_store_finding_add(f->s, "li", 0, "interview", 7, "2.2",
+                                          KH_FINDING_PROBLEM, "x", NULL, f->e),
+                     KH_EINVAL);
+    assert_int_equal(kh_store_finding_add(f->s, "li", 0, "interview", 1, "2.2",
                                           KH_FINDING_PROBLEM, " ", NULL, f->e),
                      KH_EINVAL);
     expect_msg(f->e, "text: ", NULL);
@@ -295,7 +299,7 @@ static void test_findings(void **state)
                                     &n, f->e), f->e);
     assert_int_equal(n, 0);
     kh_err_clear(f->e);
-    expect_ok(kh_store_finding_add(f->s, "li", "interview", 1, "2.2",
+    expect_ok(kh_store_finding_add(f->s, "li", 0, "interview", 1, "2.2",
                                    KH_FINDING_PROBLEM, "述职不具体", NULL,
                                    f->e), f->e);
     expect_ok(kh_store_finding_each(f->s, 2025, "jd", "2.2", count_finding,
