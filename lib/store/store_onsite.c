@@ -703,7 +703,8 @@ static void groups_text(const kh_symposium_spec *sp, kh_buf *b, kh_err *e)
         snprintf(path, sizeof path, "groups[%zu]", i);
         if (check_text(sp->group_labels[i], path, KH_ONSITE_SHORT_MAX, e) ==
                 KH_OK &&
-            strpbrk(sp->group_labels[i], "=；\n"))
+            (strpbrk(sp->group_labels[i], "=\n") ||
+             strstr(sp->group_labels[i], "；")))
             kh_err_at(e, 0, 0, path, "类别名称不能含“=”或换行");
         if (sp->group_counts[i] < 1 ||
             sp->group_counts[i] > KH_ONSITE_COUNT_MAX)

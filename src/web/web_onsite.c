@@ -192,11 +192,31 @@ out:
     kh_err_free(e);
 }
 
+/* Turns the full-width separators "，" and "；" into ',' in place, so
+ * that a list can be split on ASCII bytes (strtok on a multi-byte
+ * separator would cut characters that share its bytes). */
+static void ascii_separators(char *s)
+{
+    char *w = s;
+    for (const char *p = s; *p;) {
+        if (strncmp(p, "，", 3) == 0 || strncmp(p, "；", 3) == 0) {
+            *w++ = ',';
+            p += 3;
+        } else {
+            *w++ = *p++;
+        }
+    }
+    *w = '\0';
+}
+
 /* Splits "a, b c" into at most max names (pointers into s, modified). */
 static size_t split_names(char *s, const char **out, size_t max)
 {
     size_t n = 0;
-    for (char *tok = strtok(s, ", ，"); tok; tok = strtok(NULL, ", ，")) {
+    char *save = NULL;
+    ascii_separators(s);
+    for (char *tok = strtok_r(s, ", ", &save); tok;
+         tok = strtok_r(NULL, ", ", &save)) {
         if (n == max)
             return max + 1;
         out[n++] = tok;
@@ -474,8 +494,10 @@ static size_t groups_split(char *s, const char **labels, int *counts,
                            kh_err *e)
 {
     size_t n = 0;
-    for (char *tok = strtok(s, ",，;；\n"); tok;
-         tok = strtok(NULL, ",，;；\n")) {
+    char *save = NULL;
+    ascii_separators(s);
+    for (char *tok = strtok_r(s, ",;\n", &save); tok;
+         tok = strtok_r(NULL, ",;\n", &save)) {
         if (n == KH_ONSITE_GROUPS_MAX) {
             kh_err_at(e, 0, 0, "groups", "参会人员最多 %d 组",
                       KH_ONSITE_GROUPS_MAX);
