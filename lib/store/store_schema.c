@@ -278,7 +278,69 @@ static const char mig6[] =
     "  lock_seq INTEGER NOT NULL);"
     "CREATE INDEX web_throttle_first ON web_throttle (first_at);";
 
+/* 7: the on-site inspection - visits, their teams, symposium and
+ * interview records and their findings (issue 13 sections 1-3,
+ * lib/store/store_onsite.c, docs/ONSITE.md). */
+static const char mig7[] =
+    "CREATE TABLE visit ("
+    "  id INTEGER PRIMARY KEY,"
+    "  year INTEGER NOT NULL REFERENCES year(year),"
+    "  unit TEXT NOT NULL,"
+    "  starts_at TEXT NOT NULL,"       /* YYYY-MM-DD HH:MM, China time */
+    "  place TEXT NOT NULL,"
+    "  lead TEXT NOT NULL REFERENCES app_user(name),"
+    "  planned INTEGER NOT NULL,"      /* KH_METHOD_ bits */
+    "  used INTEGER NOT NULL,"
+    "  added_at TEXT NOT NULL,"
+    "  added_by TEXT NOT NULL,"
+    "  UNIQUE (year, unit),"
+    "  FOREIGN KEY (year, unit) REFERENCES unit(year, id));"
+    "CREATE TABLE visit_member ("
+    "  visit INTEGER NOT NULL REFERENCES visit(id),"
+    "  user_name TEXT NOT NULL REFERENCES app_user(name),"
+    "  pos INTEGER NOT NULL,"
+    "  PRIMARY KEY (visit, user_name));"
+    "CREATE TABLE symposium ("
+    "  id INTEGER PRIMARY KEY,"
+    "  visit INTEGER NOT NULL REFERENCES visit(id),"
+    "  held_on TEXT NOT NULL,"
+    "  place TEXT NOT NULL,"
+    "  host TEXT NOT NULL,"
+    "  recorder TEXT NOT NULL,"
+    "  attendees TEXT NOT NULL,"       /* "教师 12；学生 30" */
+    "  outline TEXT NOT NULL,"
+    "  minutes TEXT NOT NULL,"
+    "  added_at TEXT NOT NULL,"
+    "  added_by TEXT NOT NULL);"
+    "CREATE TABLE interview ("
+    "  id INTEGER PRIMARY KEY,"
+    "  visit INTEGER NOT NULL REFERENCES visit(id),"
+    "  category TEXT NOT NULL,"
+    "  person TEXT,"                   /* NULL: not named */
+    "  interviewer TEXT NOT NULL,"
+    "  recorder TEXT NOT NULL,"
+    "  starts TEXT NOT NULL,"
+    "  ends TEXT NOT NULL,"
+    "  place TEXT NOT NULL,"
+    "  summary TEXT NOT NULL,"
+    "  added_at TEXT NOT NULL,"
+    "  added_by TEXT NOT NULL,"
+    "  CHECK (interviewer <> recorder),"
+    "  CHECK (ends > starts));"
+    "CREATE TABLE finding ("
+    "  id INTEGER PRIMARY KEY,"
+    "  visit INTEGER NOT NULL REFERENCES visit(id),"
+    "  source TEXT NOT NULL CHECK (source IN ('symposium','interview')),"
+    "  record INTEGER NOT NULL,"
+    "  item TEXT NOT NULL,"
+    "  direction INTEGER NOT NULL CHECK (direction IN (0, 1, 2)),"
+    "  body TEXT NOT NULL,"
+    "  day TEXT NOT NULL,"
+    "  added_at TEXT NOT NULL,"
+    "  added_by TEXT NOT NULL);"
+    "CREATE INDEX finding_visit ON finding (visit, item);";
+
 const char *const kh_store_migrations[] = {mig1, mig2, mig3, mig4, mig5,
-                                           mig6};
+                                           mig6, mig7};
 const size_t kh_store_migration_count =
     sizeof kh_store_migrations / sizeof kh_store_migrations[0];

@@ -71,6 +71,9 @@ int kh_cmd_questionnaire(int argc, char **argv);
 int kh_cmd_questionnaire_store(int argc, char **argv);
 void kh_questionnaire_store_help(void);
 
+/* `kaohe visit` - the on-site inspection (src/cli/cmd_visit.c). */
+int kh_cmd_visit(int argc, char **argv);
+
 /* `kaohe serve` (src/cli/cmd_serve.c, src/web/web_*.c). */
 int kh_cmd_serve(int argc, char **argv);
 /* kaohe store copy (cmd_store_copy.c). */

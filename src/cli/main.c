@@ -37,6 +37,7 @@ static const struct {
     {"followup", kh_cmd_followup, "reminder talks and rectification items"},
     {"practice", kh_cmd_practice, "record or list good practices"},
     {"archive", kh_cmd_archive, "archive a published year; verify an archive"},
+    {"visit", kh_cmd_visit, "on-site visits, symposiums, interviews, findings"},
     {"questionnaire", kh_cmd_questionnaire, "questionnaires: rounds, codes, tallies"},
     {"user", kh_cmd_user, "users, roles, passwords, inspector assignments"},
     {"serve", kh_cmd_serve, "serve the web pages and the JSON API"},

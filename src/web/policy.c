@@ -12,7 +12,8 @@
  *              the inspection form shows them); no results, no score
  *              sheets (a sheet carries every unit's place);
  *   unit       its own unit's self entries; its own score sheet and
- *              result once the year is published.
+ *              result once the year is published; its own visit's
+ *              date, place and team, never the on-site records.
  *
  * The year's state for writes is enforced by the store (KH_ESTATE).
  */
@@ -118,9 +119,13 @@ bool web_may(web_req *r, web_action act, int year, const char *unit)
     case WEB_A_SIGNED_IN:
         return true;
     case WEB_A_SURVEY_READ:
+    case WEB_A_ONSITE_READ:
         return reader || r->sess.role == KH_ROLE_INSPECTOR;
     case WEB_A_ADMIN:
         return r->sess.role == KH_ROLE_ADMIN;
+    case WEB_A_ONSITE_WRITE:
+        return r->sess.role == KH_ROLE_ADMIN ||
+               r->sess.role == KH_ROLE_INSPECTOR;
     case WEB_A_READ_ALL:
         return reader;
     case WEB_A_SHEET:
@@ -163,6 +168,6 @@ const char *web_action_name(web_action a)
         "-", "anyone", "signed-in", "admin", "read-all", "sheet",
         "entry-read", "entry-write", "self-read", "self-write",
         "inspection-read", "inspection-write", "evidence-read",
-        "survey-answer", "survey-read"};
+        "survey-answer", "survey-read", "onsite-read", "onsite-write"};
     return (size_t)a < sizeof names / sizeof *names ? names[a] : "-";
 }

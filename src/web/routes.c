@@ -239,6 +239,41 @@ static void notice_fn(web_req *r, web_match *m)
     web_page_notice(r, m->y);
 }
 
+static void visits_fn(web_req *r, web_match *m)
+{
+    web_visits_page(r, m->year, m->y->state, false);
+}
+
+static void visits_print_fn(web_req *r, web_match *m)
+{
+    web_visits_page(r, m->year, m->y->state, true);
+}
+
+static void visit_add_fn(web_req *r, web_match *m)
+{
+    web_visit_add(r, m->year);
+}
+
+static void visit_records_fn(web_req *r, web_match *m)
+{
+    web_visit_records(r, m->year, m->y->state, m->arg);
+}
+
+static void symposium_post_fn(web_req *r, web_match *m)
+{
+    web_visit_post(r, m->year, m->arg, "symposiums");
+}
+
+static void interview_post_fn(web_req *r, web_match *m)
+{
+    web_visit_post(r, m->year, m->arg, "interviews");
+}
+
+static void finding_post_fn(web_req *r, web_match *m)
+{
+    web_visit_post(r, m->year, m->arg, "findings");
+}
+
 static void followup_report_fn(web_req *r, web_match *m)
 {
     web_page_followup_report(r, m->y);
@@ -420,6 +455,9 @@ static void survey_codes_fn(web_req *r, web_match *m)
 #define YEAR WEB_SCOPE_YEAR
 #define NOSCOPE WEB_SCOPE_NONE
 #define GP (WEB_GET | WEB_POST)
+#define PLAN_STATES ((1u << KH_YEAR_DRAFT) | (1u << KH_YEAR_SELF_CHECK) | \
+                     (1u << KH_YEAR_INSPECTION))
+#define RECORD_STATES ((1u << KH_YEAR_INSPECTION) | (1u << KH_YEAR_REVIEW))
 
 static const web_route ROUTES[] = {
     /* sessions and static files */
@@ -469,6 +507,15 @@ static const web_route ROUTES[] = {
     {WEB_POST, "/years/:year/followup/items", items_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
     {WEB_POST, "/years/:year/followup/items/:arg/close", close_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
     {WEB_POST, "/years/:year/practices", practices_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
+    /* the on-site inspection (web_onsite.c); visits are planned until
+     * the inspection is over */
+    {WEB_GET, "/years/:year/visits", visits_fn, WEB_USERS, ANY, 0, YEAR, WEB_A_SIGNED_IN},
+    {WEB_POST, "/years/:year/visits", visit_add_fn, WEB_ADMIN, PLAN_STATES, FORM, YEAR, WEB_A_ADMIN},
+    {WEB_GET, "/years/:year/visits/print", visits_print_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
+    {WEB_GET, "/years/:year/visits/:arg", visit_records_fn, WEB_READERS | WEB_INSPECTOR, ANY, 0, YEAR, WEB_A_ONSITE_READ},
+    {WEB_POST, "/years/:year/visits/:arg/symposiums", symposium_post_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
+    {WEB_POST, "/years/:year/visits/:arg/interviews", interview_post_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
+    {WEB_POST, "/years/:year/visits/:arg/findings", finding_post_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
     {WEB_POST, "/years/:year/units/:unit/records", record_add_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
     {WEB_POST, "/years/:year/units/:unit/records/:arg/remove", record_remove_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
     {WEB_GET, "/years/:year/units/:unit/sheet", print_sheet_fn, WEB_READERS | WEB_UNIT, ANY, 0, YEAR, WEB_A_SHEET},

@@ -456,6 +456,11 @@ typedef enum web_action {
                              * body limit applies without a login too */
     WEB_A_SURVEY_READ,      /* rounds and tallies: admin, auditor,
                              * inspector (the page narrows to the units) */
+    WEB_A_ONSITE_READ,      /* a visit's records: admin, auditor, an
+                             * inspector (the page checks the team or the
+                             * unit); never a unit user */
+    WEB_A_ONSITE_WRITE,     /* recording them: admin, an inspector (the
+                             * handler checks the team) */
 } web_action;
 
 /* Methods of a route (GET also answers HEAD). */
@@ -641,6 +646,21 @@ size_t *web_evidence_counts(web_req *r, int year, const kh_assess *a);
 void web_followup_page(web_req *r, int year, kh_year_state state);
 void web_followup_post(web_req *r, int year, const char *what,
                        const char *id);
+
+/* The on-site inspection (web_onsite.c): the visits page of a year
+ * (print: the printable timetable), planning a visit (POST), a visit's
+ * records (arg: its id), and the findings about an item on the
+ * inspection form. */
+void web_visits_page(web_req *r, int year, kh_year_state state, bool print);
+void web_visit_add(web_req *r, int year);
+void web_visit_records(web_req *r, int year, kh_year_state state,
+                       const char *arg);
+/* The recording forms of visit id (admin and its team), and their POSTs:
+ * what is "symposiums", "interviews" or "findings". */
+void web_visit_forms(web_req *r, int year, int64_t id);
+void web_visit_post(web_req *r, int year, const char *arg, const char *what);
+void web_onsite_findings(web_req *r, int year, const char *unit,
+                         const char *item, kh_buf *o);
 
 /* The inspection pages' extras (web_inspect.c).  True when item i's
  * standard says the propaganda department supplies it (由党委宣传部提供). */

@@ -281,7 +281,8 @@ void web_page_year(web_req *r, web_year *y)
     kh_buf_puts(o, "</strong>。");
     kh_html_text(o, next_step(r->sess.role, y->state));
     kh_buf_printf(o, "</p><nav class=\"noprint\"><a href=\"/years/%d/rubric\">"
-                     "评分标准</a>", y->year);
+                     "评分标准</a> · <a href=\"/years/%d/visits\" "
+                     "id=\"nav-visits\">实地检查安排</a>", y->year, y->year);
     if (web_may(r, WEB_A_READ_ALL, y->year, NULL))
         kh_buf_printf(o, " · <a href=\"/years/%d/results\" id=\"nav-results\">"
                          "考核结果</a> · <a href=\"/years/%d/followup\" "
@@ -975,6 +976,8 @@ static void page_form(web_req *r, web_year *y, const char *unit,
             kh_html_text(o, kh_entry_note(self));
             kh_buf_puts(o, "</p>");
         }
+        if (insp)   /* what the team heard on site about this item */
+            web_onsite_findings(r, y->year, unit, iid, o);
         kh_buf_printf(o, "<input type=\"hidden\" name=\"version\" value=\"%s\">",
                       "0");
         if (may_write)

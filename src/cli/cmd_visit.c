@@ -1,0 +1,527 @@
+/*
+ * cmd_visit.c - `kaohe visit add|set|list|remove|show` (实地检查安排)
+ * and the records of a visit: `kaohe visit symposium|interview|finding`
+ * (座谈会记录, 个别访谈记录, findings linked to rubric items).
+ */
+#include "store_cli.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kaohe/store_onsite.h"
+
+enum {
+    OPT_UNIT = KH_OPT_FIRST_FREE,
+    OPT_AT, OPT_PLACE, OPT_LEAD, OPT_MEMBER, OPT_NO_MEMBERS, OPT_PLANNED,
+    OPT_USED, OPT_INSPECTOR, OPT_DATE, OPT_HOST, OPT_RECORDER, OPT_GROUP,
+    OPT_OUTLINE, OPT_MINUTES, OPT_CATEGORY, OPT_NAME, OPT_INTERVIEWER,
+    OPT_START, OPT_END, OPT_SUMMARY, OPT_SYMPOSIUM, OPT_INTERVIEW, OPT_ITEM,
+    OPT_DIRECTION, OPT_TEXT, OPT_NAMES
+};
+
+static void visit_help(void)
+{
+    printf(
+        "Usage: kaohe visit add --year Y --unit U --at TIME --place PLACE\n"
+        "                       --lead NAME [--member NAME]... [--planned M]\n"
+        "       kaohe visit set ID [--at TIME] [--place PLACE] [--lead NAME]\n"
+        "                       [--member NAME]... [--no-members]\n"
+        "                       [--planned M] [--used M]\n"
+        "       kaohe visit list --year Y [--inspector NAME] [--unit U]\n"
+        "       kaohe visit remove ID\n"
+        "       kaohe visit symposium ID --date D --place P --host NAME\n"
+        "                       --recorder NAME --group LABEL=N...\n"
+        "                       --outline TEXT --minutes TEXT\n"
+        "       kaohe visit interview ID --category C [--name NAME]\n"
+        "                       --interviewer NAME --recorder NAME\n"
+        "                       --start TIME --end TIME --place P\n"
+        "                       --summary TEXT\n"
+        "       kaohe visit finding (--symposium ID | --interview ID)\n"
+        "                       --item ITEM [--direction good|problem]\n"
+        "                       --text TEXT\n"
+        "       kaohe visit show ID [--names]\n"
+        "\n"
+        "The on-site inspection (实地检查, docs/ONSITE.md): one visit per\n"
+        "unit and year, planned while the year is draft, self_check or\n"
+        "inspection, with a team of the year's inspectors (a lead and\n"
+        "members); its symposium (座谈会) and interview (个别访谈) records\n"
+        "and their findings, each linked to one rubric item of the unit,\n"
+        "are written while the year is inspection or review.  An\n"
+        "interview's interviewer and recorder are two different members of\n"
+        "the team.  TIME is China time written \"YYYY-MM-DD HH:MM\"; D is\n"
+        "YYYY-MM-DD; M lists methods separated by commas: symposium,\n"
+        "documents, questionnaire, interview (or 座谈会, 查阅资料, 问卷,\n"
+        "个别访谈).  show prints a visit's records; interviewees' names\n"
+        "only with --names, and that read is written to the audit log.\n"
+        "\n"
+        "Options:\n"
+        "  -y, --year YEAR       the year\n"
+        "      --unit ID         the unit\n"
+        "      --inspector NAME  list: only the visits of this inspector\n"
+        KH_STORE_OPTS_HELP
+        "  -h, --help            show this help\n"
+        "\n"
+        "Exit status: 0 success, 1 invalid input or refused (every error\n"
+        "printed), 2 usage error, 3 other failure.\n");
+}
+
+/* Everything the options can carry. */
+typedef struct vopts {
+    int year;
+    const char *unit, *at, *place, *lead, *planned, *used, *inspector, *date,
+        *host, *recorder, *outline, *minutes, *category, *name,
+        *interviewer, *start, *end, *summary, *item, *direction, *text;
+    const char *members[KH_ONSITE_MEMBERS_MAX + 1];
+    size_t nmembers;
+    bool no_members, names, too_many;
+    const char *groups[KH_ONSITE_GROUPS_MAX + 1];
+    size_t ngroups;
+    const char *source;
+    int64_t record;
+} vopts;
+
+static const struct option long_opts[] = {
+    {"db", required_argument, NULL, KH_OPT_DB},
+    {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
+    {"as", required_argument, NULL, KH_OPT_AS},
+    {"year", required_argument, NULL, 'y'},
+    {"unit", required_argument, NULL, OPT_UNIT},
+    {"at", required_argument, NULL, OPT_AT},
+    {"place", required_argument, NULL, OPT_PLACE},
+    {"lead", required_argument, NULL, OPT_LEAD},
+    {"member", required_argument, NULL, OPT_MEMBER},
+    {"no-members", no_argument, NULL, OPT_NO_MEMBERS},
+    {"planned", required_argument, NULL, OPT_PLANNED},
+    {"used", required_argument, NULL, OPT_USED},
+    {"inspector", required_argument, NULL, OPT_INSPECTOR},
+    {"date", required_argument, NULL, OPT_DATE},
+    {"host", required_argument, NULL, OPT_HOST},
+    {"recorder", required_argument, NULL, OPT_RECORDER},
+    {"group", required_argument, NULL, OPT_GROUP},
+    {"outline", required_argument, NULL, OPT_OUTLINE},
+    {"minutes", required_argument, NULL, OPT_MINUTES},
+    {"category", required_argument, NULL, OPT_CATEGORY},
+    {"name", required_argument, NULL, OPT_NAME},
+    {"interviewer", required_argument, NULL, OPT_INTERVIEWER},
+    {"start", required_argument, NULL, OPT_START},
+    {"end", required_argument, NULL, OPT_END},
+    {"summary", required_argument, NULL, OPT_SUMMARY},
+    {"symposium", required_argument, NULL, OPT_SYMPOSIUM},
+    {"interview", required_argument, NULL, OPT_INTERVIEW},
+    {"item", required_argument, NULL, OPT_ITEM},
+    {"direction", required_argument, NULL, OPT_DIRECTION},
+    {"text", required_argument, NULL, OPT_TEXT},
+    {"names", no_argument, NULL, OPT_NAMES},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
+
+static bool parse_id(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || end == s || v <= 0)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* Stores one option's value; returns -1 to go on, else an exit code. */
+static int take(const char *cmd, int o, const char *arg, vopts *f)
+{
+    const char **slot = NULL;
+    switch (o) {
+    case 'y':
+        return kh_cli_year(cmd, arg, &f->year) ? -1 : KH_EXIT_USAGE;
+    case OPT_UNIT: slot = &f->unit; break;
+    case OPT_AT: slot = &f->at; break;
+    case OPT_PLACE: slot = &f->place; break;
+    case OPT_LEAD: slot = &f->lead; break;
+    case OPT_PLANNED: slot = &f->planned; break;
+    case OPT_USED: slot = &f->used; break;
+    case OPT_INSPECTOR: slot = &f->inspector; break;
+    case OPT_DATE: slot = &f->date; break;
+    case OPT_HOST: slot = &f->host; break;
+    case OPT_RECORDER: slot = &f->recorder; break;
+    case OPT_OUTLINE: slot = &f->outline; break;
+    case OPT_MINUTES: slot = &f->minutes; break;
+    case OPT_CATEGORY: slot = &f->category; break;
+    case OPT_NAME: slot = &f->name; break;
+    case OPT_INTERVIEWER: slot = &f->interviewer; break;
+    case OPT_START: slot = &f->start; break;
+    case OPT_END: slot = &f->end; break;
+    case OPT_SUMMARY: slot = &f->summary; break;
+    case OPT_ITEM: slot = &f->item; break;
+    case OPT_DIRECTION: slot = &f->direction; break;
+    case OPT_TEXT: slot = &f->text; break;
+    case OPT_NO_MEMBERS: f->no_members = true; return -1;
+    case OPT_NAMES: f->names = true; return -1;
+    case OPT_MEMBER:
+        if (f->nmembers > KH_ONSITE_MEMBERS_MAX)
+            f->too_many = true;
+        else
+            f->members[f->nmembers++] = arg;
+        return -1;
+    case OPT_GROUP:
+        if (f->ngroups > KH_ONSITE_GROUPS_MAX)
+            f->too_many = true;
+        else
+            f->groups[f->ngroups++] = arg;
+        return -1;
+    case OPT_SYMPOSIUM:
+    case OPT_INTERVIEW:
+        if (f->source)
+            return kh_cli_usage_error(cmd, "give --symposium or --interview, "
+                                      "not both");
+        f->source = o == OPT_SYMPOSIUM ? "symposium" : "interview";
+        if (!parse_id(arg, &f->record))
+            return kh_cli_usage_error(cmd, "'%s' is not a record ID", arg);
+        return -1;
+    default: return -1;
+    }
+    *slot = arg;
+    return -1;
+}
+
+/* Parses options; `allowed` lists the option codes this subcommand takes
+ * (0-terminated).  Returns -1 to go on, else an exit code. */
+static int parse_opts(kh_cli_ctx *c, const char *cmd, int argc, char **argv,
+                      const int *allowed, vopts *f)
+{
+    int o;
+    optind = 1;
+    opterr = 0;
+    while ((o = getopt_long(argc, argv, ":y:h", long_opts, NULL)) != -1) {
+        if (kh_cli_common_opt(c, o, optarg))
+            continue;
+        if (o == 'h') {
+            visit_help();
+            return KH_EXIT_OK;
+        }
+        if (o == ':' || o == '?')
+            return kh_cli_bad_option(cmd, o, argv);
+        bool ok = false;
+        for (const int *a = allowed; *a; a++)
+            ok = ok || *a == o;
+        if (!ok)
+            return kh_cli_usage_error(cmd, "option '%s' does not apply here",
+                                      argv[optind - 1]);
+        int rc = take(cmd, o, optarg, f);
+        if (rc >= 0)
+            return rc;
+    }
+    return -1;
+}
+
+/* Names the first missing required option, or returns -1. */
+static int need(const char *cmd, const char *const *names,
+                const char *const *values, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!values[i])
+            return kh_cli_usage_error(cmd, "%s is required", names[i]);
+    return -1;
+}
+
+/* The visit spec of add/set from the options (methods parsed). */
+static kh_status spec_of(const vopts *f, kh_visit_spec *v, kh_err *e)
+{
+    v->year = f->year;
+    v->unit = f->unit;
+    v->at = f->at;
+    v->place = f->place;
+    v->lead = f->lead;
+    v->members = f->members;
+    v->nmembers = f->nmembers;
+    v->set_members = f->nmembers > 0 || f->no_members;
+    v->set_planned = f->planned != NULL;
+    v->set_used = f->used != NULL;
+    kh_status a = KH_OK, b = KH_OK;
+    if (f->planned)
+        a = kh_methods_parse(f->planned, "planned", &v->planned, e);
+    if (f->used)
+        b = kh_methods_parse(f->used, "used", &v->used, e);
+    if (f->too_many)
+        kh_err_at(e, 0, 0, "members", "组员最多 %d 人，参会人员最多 %d 组",
+                  KH_ONSITE_MEMBERS_MAX, KH_ONSITE_GROUPS_MAX);
+    return a != KH_OK || b != KH_OK || f->too_many ? KH_EINVAL : KH_OK;
+}
+
+typedef struct list_ctx {
+    kh_buf *b;
+    size_t n;
+} list_ctx;
+
+static kh_status list_row(void *ctx, const kh_visit_row *r)
+{
+    list_ctx *l = ctx;
+    char planned[128], used[128];
+    kh_methods_label(r->planned, planned, sizeof planned);
+    kh_methods_label(r->used, used, sizeof used);
+    kh_buf_printf(l->b,
+                  "#%" PRId64 " %s %s（%s）\n  地点：%s\n  考核组：组长 %s%s%s\n"
+                  "  计划方式：%s；已采用：%s\n",
+                  r->id, r->at, r->unit_name, r->unit, r->place, r->lead,
+                  *r->members ? "，组员 " : "", r->members, planned, used);
+    l->n++;
+    return KH_OK;
+}
+
+/* Splits "LABEL=N" groups into labels and counts (errors on e). */
+static kh_status groups_of(const vopts *f, char **labels, int *counts,
+                           kh_err *e)
+{
+    kh_status rc = KH_OK;
+    for (size_t i = 0; i < f->ngroups; i++) {
+        const char *eq = strrchr(f->groups[i], '=');
+        char *end = NULL;
+        long n = eq ? strtol(eq + 1, &end, 10) : 0;
+        labels[i] = strndup(f->groups[i],
+                            eq ? (size_t)(eq - f->groups[i])
+                               : strlen(f->groups[i]));
+        counts[i] = eq && *end == '\0' && end != eq + 1 && n > 0 &&
+                            n <= KH_ONSITE_COUNT_MAX
+                        ? (int)n
+                        : 0;
+        if (!labels[i])
+            return kh_err_fail(e, KH_ENOMEM, "out of memory");
+        if (!eq) {
+            char path[32];
+            snprintf(path, sizeof path, "groups[%zu]", i);
+            rc = kh_err_at(e, 0, 0, path, "请写作 类别=人数（如 教师=12）");
+        }
+    }
+    return rc;
+}
+
+static kh_status do_symposium(kh_cli_ctx *c, const vopts *f, int64_t id,
+                              kh_buf *b)
+{
+    char *labels[KH_ONSITE_GROUPS_MAX + 1] = {0};
+    int counts[KH_ONSITE_GROUPS_MAX + 1] = {0};
+    kh_status st = groups_of(f, labels, counts, c->e);
+    int64_t nid = 0;
+    if (st == KH_OK || st == KH_EINVAL) {
+        /* A malformed group is reported with every other bad value. */
+        kh_symposium_spec sp = {.refused = st != KH_OK,
+            .visit = id, .date = f->date, .place = f->place,
+            .host = f->host, .recorder = f->recorder,
+            .group_labels = (const char *const *)labels,
+            .group_counts = counts, .ngroups = f->ngroups,
+            .outline = f->outline, .minutes = f->minutes};
+        st = kh_store_symposium_add(c->store, kh_cli_actor(c), &sp, &nid,
+                                    c->e);
+    }
+    for (size_t i = 0; i < f->ngroups; i++)
+        free(labels[i]);
+    if (st == KH_OK)
+        kh_buf_printf(b, "已记录座谈会 #%" PRId64 "（实地检查 #%" PRId64
+                         "，%s）\n", nid, id, f->date);
+    return st;
+}
+
+static kh_status do_interview(kh_cli_ctx *c, const vopts *f, int64_t id,
+                              kh_buf *b)
+{
+    kh_interview_spec sp = {
+        .visit = id, .category = f->category, .name = f->name,
+        .interviewer = f->interviewer, .recorder = f->recorder,
+        .starts = f->start, .ends = f->end, .place = f->place,
+        .summary = f->summary};
+    int64_t nid = 0;
+    kh_status st = kh_store_interview_add(c->store, kh_cli_actor(c), &sp,
+                                          &nid, c->e);
+    if (st == KH_OK)
+        kh_buf_printf(b, "已记录个别访谈 #%" PRId64 "（实地检查 #%" PRId64
+                         "，%s）\n", nid, id, f->start);
+    return st;
+}
+
+static kh_status do_finding(kh_cli_ctx *c, const vopts *f, kh_buf *b)
+{
+    kh_finding_dir d;
+    int64_t nid = 0;
+    kh_status st = kh_finding_dir_parse(f->direction, "direction", &d, c->e);
+    if (st == KH_OK)
+        st = kh_store_finding_add(c->store, kh_cli_actor(c), 0, f->source,
+                                  f->record, f->item, d, f->text, &nid, c->e);
+    if (st == KH_OK)
+        kh_buf_printf(b, "已记录发现 #%" PRId64 "（%s #%" PRId64
+                         "，考核项目 %s）\n", nid,
+                      !strcmp(f->source, "symposium") ? "座谈会" : "个别访谈",
+                      f->record, f->item);
+    return st;
+}
+
+enum { ADD, SET, LIST, REMOVE, SYMPOSIUM, INTERVIEW, FINDING, SHOW, NCMD };
+
+static kh_status dispatch(kh_cli_ctx *c, int which, const vopts *f,
+                          int64_t id, kh_buf *b)
+{
+    kh_visit_spec v = {0};
+    kh_status st = KH_OK;
+    const char *actor = kh_cli_actor(c);
+    switch (which) {
+    case ADD:
+    case SET:
+        /* Bad methods are reported with every other bad value. */
+        v.refused = spec_of(f, &v, c->e) != KH_OK;
+        if (which == SET) {
+            st = kh_store_visit_set(c->store, actor, id, &v, c->e);
+            if (st == KH_OK)
+                kh_buf_printf(b, "已修改实地检查 #%" PRId64 "\n", id);
+            return st;
+        }
+        st = kh_store_visit_add(c->store, actor, &v, &id, c->e);
+        if (st == KH_OK)
+            kh_buf_printf(b, "已安排实地检查 #%" PRId64 "（%s，%s）\n", id,
+                          f->unit, f->at);
+        return st;
+    case LIST: {
+        list_ctx l = {b, 0};
+        st = kh_store_visit_each(c->store, f->year, f->inspector, f->unit, 0,
+                                 list_row, &l, c->e);
+        if (st == KH_OK && l.n == 0)
+            kh_buf_printf(b, "%d 年度尚未安排实地检查\n", f->year);
+        return st;
+    }
+    case REMOVE:
+        st = kh_store_visit_remove(c->store, actor, id, c->e);
+        if (st == KH_OK)
+            kh_buf_printf(b, "已删除实地检查 #%" PRId64 "\n", id);
+        return st;
+    case SYMPOSIUM: return do_symposium(c, f, id, b);
+    case INTERVIEW: return do_interview(c, f, id, b);
+    case FINDING: return do_finding(c, f, b);
+    default:
+        return kh_store_onsite_report(c->store, actor, id,
+                                      f->names ? KH_ONSITE_NAMES
+                                               : KH_ONSITE_NO_NAMES,
+                                      b, c->e);
+    }
+}
+
+static int run(kh_cli_ctx *c, int which, const vopts *f, int64_t id)
+{
+    int rc = kh_cli_open(c, 0);
+    if (rc != KH_EXIT_OK) {
+        kh_cli_finish(c, KH_OK);
+        return rc;
+    }
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    kh_status st = dispatch(c, which, f, id, &b);
+    rc = st == KH_OK ? kh_cli_write(NULL, &b) : KH_EXIT_OK;
+    kh_buf_free(&b);
+    int rc2 = kh_cli_finish(c, st);
+    return rc2 != KH_EXIT_OK ? rc2 : rc;
+}
+
+/* The required options of each subcommand; -1 when all are there. */
+static int required(const char *cmd, int which, const vopts *f)
+{
+    if ((which == ADD || which == LIST) && !f->year)
+        return kh_cli_usage_error(cmd, "--year YEAR is required");
+    if (which == ADD) {
+        const char *n[] = {"--unit ID", "--at TIME", "--place PLACE",
+                           "--lead NAME"};
+        const char *v[] = {f->unit, f->at, f->place, f->lead};
+        return need(cmd, n, v, 4);
+    }
+    if (which == SYMPOSIUM) {
+        const char *n[] = {"--date D", "--place PLACE", "--host NAME",
+                           "--recorder NAME", "--outline TEXT",
+                           "--minutes TEXT"};
+        const char *v[] = {f->date, f->place, f->host, f->recorder,
+                           f->outline, f->minutes};
+        return need(cmd, n, v, 6);
+    }
+    if (which == INTERVIEW) {
+        const char *n[] = {"--category C", "--interviewer NAME",
+                           "--recorder NAME", "--start TIME", "--end TIME",
+                           "--place PLACE", "--summary TEXT"};
+        const char *v[] = {f->category, f->interviewer, f->recorder,
+                           f->start, f->end, f->place, f->summary};
+        return need(cmd, n, v, 7);
+    }
+    if (which == FINDING) {
+        const char *n[] = {"--symposium ID or --interview ID", "--item ITEM",
+                           "--text TEXT"};
+        const char *v[] = {f->source, f->item, f->text};
+        return need(cmd, n, v, 3);
+    }
+    if (which == SET && f->nmembers && f->no_members)
+        return kh_cli_usage_error(cmd, "--member and --no-members exclude "
+                                  "each other");
+    return -1;
+}
+
+int kh_cmd_visit(int argc, char **argv)
+{
+    static const char *const subs[NCMD] = {"add", "set", "list", "remove",
+                                           "symposium", "interview",
+                                           "finding", "show"};
+    static const char *const names[NCMD] = {
+        "visit add", "visit set", "visit list", "visit remove",
+        "visit symposium", "visit interview", "visit finding", "visit show"};
+    static const int allowed[NCMD][16] = {
+        {'y', OPT_UNIT, OPT_AT, OPT_PLACE, OPT_LEAD, OPT_MEMBER, OPT_PLANNED,
+         OPT_USED, 0},
+        {OPT_AT, OPT_PLACE, OPT_LEAD, OPT_MEMBER, OPT_NO_MEMBERS, OPT_PLANNED,
+         OPT_USED, 0},
+        {'y', OPT_INSPECTOR, OPT_UNIT, 0},
+        {0},
+        {OPT_DATE, OPT_PLACE, OPT_HOST, OPT_RECORDER, OPT_GROUP, OPT_OUTLINE,
+         OPT_MINUTES, 0},
+        {OPT_CATEGORY, OPT_NAME, OPT_INTERVIEWER, OPT_RECORDER, OPT_START,
+         OPT_END, OPT_PLACE, OPT_SUMMARY, 0},
+        {OPT_SYMPOSIUM, OPT_INTERVIEW, OPT_ITEM, OPT_DIRECTION, OPT_TEXT, 0},
+        {OPT_NAMES, 0}};
+    if (argc < 2)
+        return kh_cli_usage_error("visit", "missing command (add, set, list, "
+                                  "remove, symposium, interview, finding or "
+                                  "show)");
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        visit_help();
+        return KH_EXIT_OK;
+    }
+    int which = -1;
+    for (int i = 0; i < NCMD; i++)
+        if (!strcmp(argv[1], subs[i]))
+            which = i;
+    if (which < 0)
+        return kh_cli_usage_error("visit", "unknown command '%s'", argv[1]);
+    const char *cmd = names[which];
+    kh_cli_ctx c;
+    if (!kh_cli_ctx_init(&c, cmd))
+        return KH_EXIT_FAILURE;
+    vopts f;
+    memset(&f, 0, sizeof f);
+    argc--;
+    argv++;
+    int rc = parse_opts(&c, cmd, argc, argv, allowed[which], &f);
+    int64_t id = 0;
+    bool takes_id = which != ADD && which != LIST && which != FINDING;
+    if (rc < 0 && takes_id) {
+        if (optind >= argc)
+            rc = kh_cli_usage_error(cmd, "missing visit ID");
+        else if (!parse_id(argv[optind], &id))
+            rc = kh_cli_usage_error(cmd, "'%s' is not a visit ID (a number "
+                                    "as 'visit list' shows it)",
+                                    argv[optind]);
+        else
+            optind++;
+    }
+    if (rc < 0 && optind < argc)
+        rc = kh_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+    if (rc < 0)
+        rc = required(cmd, which, &f);
+    if (rc >= 0) {
+        kh_cli_finish(&c, KH_OK);
+        return rc;
+    }
+    return run(&c, which, &f, id);
+}

@@ -1,0 +1,617 @@
+/*
+ * web_onsite.c - the on-site inspection pages (docs/ONSITE.md):
+ *
+ *   GET  /years/Y/visits          the visits of a year: admin and auditor
+ *                                 all units (sortable by date, ?sort=desc),
+ *                                 admin with the planning form; an
+ *                                 inspector the timetable of their own
+ *                                 visits; a unit user its own visit
+ *                                 (date, place, team) once planned
+ *   POST /years/Y/visits          admin: plans a visit (#visit-add: unit,
+ *                                 at, place, lead, members, planned)
+ *   GET  /years/Y/visits/print    the printable timetable (考核安排表, A4
+ *                                 through the print stylesheet)
+ *   GET  /years/Y/visits/ID       a visit's records and findings: admin
+ *                                 and auditor with interviewees' names
+ *                                 (each such read audited by the store),
+ *                                 an inspector of the team or of the
+ *                                 unit without names; unit users never
+ *
+ * and, on the inspection form, the findings heard on site about an item
+ * (web_onsite_findings).
+ */
+#include "web.h"
+
+#include <inttypes.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kaohe/store_onsite.h"
+
+/* Rows of the visits table, kept so they can be shown in either order. */
+typedef struct vrows {
+    kh_buf *rows;
+    size_t n, a;
+    bool links;       /* link each visit to its records */
+    bool oom;
+} vrows;
+
+static kh_status vrow(void *ctx, const kh_visit_row *v)
+{
+    vrows *l = ctx;
+    if (l->n == l->a) {
+        size_t na = l->a ? l->a * 2 : 16;
+        kh_buf *nr = realloc(l->rows, na * sizeof *nr);
+        if (!nr)
+            return KH_ENOMEM;
+        l->rows = nr;
+        l->a = na;
+    }
+    kh_buf *o = &l->rows[l->n++];
+    kh_buf_init(o, 0);
+    char planned[128], used[128];
+    kh_methods_label(v->planned, planned, sizeof planned);
+    kh_methods_label(v->used, used, sizeof used);
+    kh_buf_printf(o, "<tr id=\"visit-%" PRId64 "\"><td>", v->id);
+    kh_html_text(o, v->at);
+    kh_buf_puts(o, "</td><td>");
+    kh_html_text(o, v->unit_name);
+    kh_buf_puts(o, "</td><td>");
+    kh_html_text(o, v->place);
+    kh_buf_puts(o, "</td><td>组长 ");
+    kh_html_text(o, v->lead);
+    if (*v->members) {
+        kh_buf_puts(o, "；组员 ");
+        kh_html_text(o, v->members);
+    }
+    kh_buf_puts(o, "</td><td>");
+    kh_html_text(o, planned);
+    kh_buf_puts(o, "</td><td>");
+    kh_html_text(o, used);
+    kh_buf_puts(o, "</td>");
+    if (l->links)
+        kh_buf_printf(o, "<td class=\"noprint\"><a href=\"/years/%d/visits/%"
+                         PRId64 "\">记录</a></td>", v->year, v->id);
+    kh_buf_puts(o, "</tr>\n");
+    return kh_buf_status(o);
+}
+
+static void vrows_free(vrows *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        kh_buf_free(&l->rows[i]);
+    free(l->rows);
+}
+
+/* The visits a user may see: all (admin, auditor), their own team's
+ * (inspector) or their unit's (unit user). */
+static kh_status visits_for(web_req *r, int year, bool print, vrows *l,
+                            kh_err *e)
+{
+    const char *insp = NULL, *unit = NULL;
+    if (r->sess.role == KH_ROLE_INSPECTOR)
+        insp = r->sess.user;
+    else if (r->sess.role == KH_ROLE_UNIT)
+        unit = r->sess.unit;
+    l->links = !print && r->sess.role != KH_ROLE_UNIT;
+    return kh_store_visit_each(r->store, year, insp, unit, 0, vrow, l, e);
+}
+
+static void table_out(kh_buf *o, const vrows *l, bool desc, int year,
+                      bool sortable)
+{
+    kh_buf_puts(o, "<table id=\"visits\"><thead><tr><th>");
+    if (sortable)
+        kh_buf_printf(o, "<a href=\"/years/%d/visits%s\" id=\"sort-date\">"
+                         "时间%s</a>", year, desc ? "" : "?sort=desc",
+                      desc ? " ↓" : " ↑");
+    else
+        kh_buf_puts(o, "时间");
+    kh_buf_puts(o, "</th><th>单位</th><th>地点</th><th>考核组</th>"
+                   "<th>计划方式</th><th>已采用</th>");
+    if (l->links)
+        kh_buf_puts(o, "<th class=\"noprint\"></th>");
+    kh_buf_puts(o, "</tr></thead><tbody>\n");
+    for (size_t i = 0; i < l->n; i++) {
+        const kh_buf *row = &l->rows[desc ? l->n - 1 - i : i];
+        kh_buf_add(o, row->data ? row->data : "", row->len);
+    }
+    kh_buf_puts(o, "</tbody></table>\n");
+}
+
+/* The planning form (admin). */
+static void add_form(web_req *r, int year)
+{
+    kh_buf *o = &r->out;
+    kh_buf_printf(o, "<h2>安排实地检查</h2><form method=\"post\" action=\""
+                     "/years/%d/visits\" id=\"visit-add\">", year);
+    web_csrf_field(r);
+    kh_buf_puts(o,
+                "<label>单位编号 <input type=\"text\" name=\"unit\" required>"
+                "</label> <label>时间 <input type=\"datetime-local\" "
+                "name=\"at\" required></label> <label>地点 <input "
+                "type=\"text\" name=\"place\" required></label> <label>组长"
+                "（用户名） <input type=\"text\" name=\"lead\" required>"
+                "</label> <label>组员（用户名，以逗号分隔） <input "
+                "type=\"text\" name=\"members\"></label><fieldset><legend>"
+                "计划方式</legend>"
+                "<label><input type=\"checkbox\" name=\"planned\" "
+                "value=\"symposium\"> 座谈会</label> "
+                "<label><input type=\"checkbox\" name=\"planned\" "
+                "value=\"documents\"> 查阅资料</label> "
+                "<label><input type=\"checkbox\" name=\"planned\" "
+                "value=\"questionnaire\"> 问卷</label> "
+                "<label><input type=\"checkbox\" name=\"planned\" "
+                "value=\"interview\"> 个别访谈</label></fieldset>"
+                "<button type=\"submit\">保存</button></form>\n");
+}
+
+void web_visits_page(web_req *r, int year, kh_year_state state, bool print)
+{
+    if (!web_may(r, print ? WEB_A_READ_ALL : WEB_A_SIGNED_IN, year, NULL)) {
+        web_refuse_page(r, "visits page: role");
+        return;
+    }
+    kh_err *e = kh_err_new();
+    vrows l = {0};
+    kh_status st = e ? visits_for(r, year, print, &l, e) : KH_ENOMEM;
+    if (!web_store_check(r, st, e))
+        goto out;
+    const char *sort = MHD_lookup_connection_value(r->conn,
+                                                   MHD_GET_ARGUMENT_KIND,
+                                                   "sort");
+    bool desc = sort && strcmp(sort, "desc") == 0;
+    char title[64];
+    bool unit = r->sess.role == KH_ROLE_UNIT;
+    snprintf(title, sizeof title, print ? "%d 年度考核安排表"
+                                  : unit ? "%d 年度实地检查安排"
+                                         : "%d 年度实地检查", year);
+    web_page_begin(r, title);
+    kh_buf *o = &r->out;
+    if (MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "ok"))
+        web_msg_box(o, "ok", "已保存。");
+    if (!print && web_may(r, WEB_A_READ_ALL, year, NULL))
+        kh_buf_printf(o, "<nav class=\"noprint\"><a href=\"/years/%d/visits/"
+                         "print\" id=\"link-visits-print\">考核安排表（打印）"
+                         "</a></nav>\n", year);
+    if (r->sess.role == KH_ROLE_INSPECTOR)
+        kh_buf_puts(o, "<h2>我的考核安排</h2>\n");
+    if (l.n == 0)
+        web_msg_box(o, "", unit ? "本单位的实地检查尚未安排。"
+                                : "尚未安排实地检查。");
+    else
+        table_out(o, &l, desc, year, !print && !unit);
+    if (!print && r->sess.role == KH_ROLE_ADMIN &&
+        state <= KH_YEAR_INSPECTION)
+        add_form(r, year);
+    web_page_end(r);
+out:
+    vrows_free(&l);
+    kh_err_free(e);
+}
+
+/* Turns the full-width separators "，" and "；" into ',' in place, so
+ * that a list can be split on ASCII bytes (strtok on a multi-byte
+ * separator would cut characters that share its bytes). */
+static void ascii_separators(char *s)
+{
+    char *w = s;
+    for (const char *p = s; *p;) {
+        if (strncmp(p, "，", 3) == 0 || strncmp(p, "；", 3) == 0) {
+            *w++ = ',';
+            p += 3;
+        } else {
+            *w++ = *p++;
+        }
+    }
+    *w = '\0';
+}
+
+/* Splits "a, b c" into at most max names (pointers into s, modified). */
+static size_t split_names(char *s, const char **out, size_t max)
+{
+    size_t n = 0;
+    char *save = NULL;
+    ascii_separators(s);
+    for (char *tok = strtok_r(s, ", ", &save); tok;
+         tok = strtok_r(NULL, ", ", &save)) {
+        if (n == max)
+            return max + 1;
+        out[n++] = tok;
+    }
+    return n;
+}
+
+/* The methods checked in the form, as bits (errors on e). */
+static unsigned planned_of(web_req *r, kh_err *e)
+{
+    char *vals[8] = {0};
+    size_t n = web_form_values(r, "planned", vals, 4);
+    unsigned bits = 0;
+    for (size_t i = 0; i < n && i < 4; i++) {
+        unsigned b = 0;
+        if (kh_methods_parse(vals[i] ? vals[i] : "?", "planned", &b, e) ==
+            KH_OK)
+            bits |= b;
+    }
+    if (n > 4)
+        kh_err_at(e, 0, 0, "planned", "检查方式重复");
+    for (size_t i = 0; i < 4; i++)
+        free(vals[i]);
+    return bits;
+}
+
+void web_visit_add(web_req *r, int year)
+{
+    if (!web_may(r, WEB_A_ADMIN, year, NULL)) {
+        web_refuse_page(r, "visit planning: role");
+        return;
+    }
+    kh_err *e = kh_err_new();
+    char *unit = web_form_get(r, "unit"), *at = web_form_get(r, "at"),
+         *place = web_form_get(r, "place"), *lead = web_form_get(r, "lead"),
+         *members = web_form_get(r, "members");
+    kh_status st = e ? KH_OK : KH_ENOMEM;
+    if (st == KH_OK) {
+        /* datetime-local sends "YYYY-MM-DDTHH:MM". */
+        if (at && strlen(at) == KH_ONSITE_TIME_SZ - 1 && at[10] == 'T')
+            at[10] = ' ';
+        const char *names[KH_ONSITE_MEMBERS_MAX + 1];
+        size_t n = members ? split_names(members, names,
+                                         KH_ONSITE_MEMBERS_MAX) : 0;
+        if (n > KH_ONSITE_MEMBERS_MAX)
+            kh_err_at(e, 0, 0, "members", "组员最多 %d 人",
+                      KH_ONSITE_MEMBERS_MAX);
+        kh_visit_spec v = {.year = year, .unit = unit, .at = at,
+                           .place = place, .lead = lead, .members = names,
+                           .nmembers = n > KH_ONSITE_MEMBERS_MAX ? 0 : n,
+                           .set_members = true};
+        v.planned = planned_of(r, e);
+        v.refused = kh_err_errors(e) > 0;
+        st = kh_store_visit_add(r->store, r->sess.user, &v, NULL, e);
+    }
+    char back[64];
+    snprintf(back, sizeof back, "/years/%d/visits", year);
+    if (st == KH_OK) {
+        char ok[80];
+        snprintf(ok, sizeof ok, "%s?ok=1", back);
+        web_redirect(r, ok);
+    } else if (st == KH_ENOMEM || st == KH_EDB || st == KH_EIO) {
+        web_fail(r, st, e);
+    } else {
+        web_errors_page(r, st == KH_ESTATE ? 409 : 422, "实地检查未安排", e,
+                        back);
+    }
+    free(unit);
+    free(at);
+    free(place);
+    free(lead);
+    free(members);
+    kh_err_free(e);
+}
+
+/* May the user write the records of visit id (admin, or an inspector of
+ * its team)?  False with the failure recorded on a store error. */
+static bool may_record(web_req *r, int64_t id)
+{
+    if (r->sess.role == KH_ROLE_ADMIN)
+        return true;
+    if (r->sess.role != KH_ROLE_INSPECTOR)
+        return false;
+    kh_err *e = kh_err_new();
+    bool in = false;
+    kh_status st = e ? kh_store_visit_in_team(r->store, id, r->sess.user, &in,
+                                              e)
+                     : KH_ENOMEM;
+    if (!web_store_check(r, st, e))
+        in = false;
+    kh_err_free(e);
+    return in;
+}
+
+/* The visit's unit when it belongs to year (found false otherwise). */
+typedef struct vfind {
+    bool found;
+    char unit[KH_ONSITE_SHORT_MAX + 1];
+} vfind;
+
+static kh_status vfind_cb(void *ctx, const kh_visit_row *v)
+{
+    vfind *f = ctx;
+    f->found = true;
+    snprintf(f->unit, sizeof f->unit, "%s", v->unit);
+    return KH_OK;
+}
+
+void web_visit_records(web_req *r, int year, kh_year_state state,
+                       const char *arg)
+{
+    char *end;
+    long long id = arg ? strtoll(arg, &end, 10) : 0;
+    kh_err *e = kh_err_new();
+    vfind f = {0};
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    kh_status st = !e ? KH_ENOMEM : id > 0 && !*end
+                       ? kh_store_visit_each(r->store, year, NULL, NULL,
+                                             (int64_t)id, vfind_cb, &f, e)
+                       : KH_OK;
+    if (!web_store_check(r, st, e))
+        goto out;
+    if (!f.found) {
+        web_error_page(r, 404, NULL);
+        goto out;
+    }
+    bool in_team = false;
+    kh_onsite_reader who = KH_ONSITE_NAMES;
+    if (r->sess.role == KH_ROLE_INSPECTOR) {
+        st = kh_store_visit_in_team(r->store, (int64_t)id, r->sess.user,
+                                    &in_team, e);
+        if (!web_store_check(r, st, e))
+            goto out;
+        if (!in_team && !web_may(r, WEB_A_INSPECTION_READ, year, f.unit)) {
+            web_refuse_page(r, "visit records: not the unit's inspector");
+            goto out;
+        }
+        who = KH_ONSITE_NO_NAMES;
+    } else if (!web_may(r, WEB_A_READ_ALL, year, NULL)) {
+        web_refuse_page(r, "visit records: role");
+        goto out;
+    }
+    st = kh_store_onsite_report(r->store, r->sess.user, (int64_t)id, who, &b,
+                                e);
+    if (!web_store_check(r, st, e))
+        goto out;
+    char title[80];
+    snprintf(title, sizeof title, "实地检查记录 #%lld", id);
+    web_page_begin(r, title);
+    kh_buf *o = &r->out;
+    if (MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "ok"))
+        web_msg_box(o, "ok", "已保存。");
+    if (who == KH_ONSITE_NO_NAMES)
+        web_msg_box(o, "", "个别访谈对象的姓名仅管理员和审计员可见。");
+    if (b.len == 0)
+        web_msg_box(o, "", "尚无座谈会或个别访谈记录。");
+    else {
+        kh_buf_puts(o, "<pre id=\"records\" class=\"records\">");
+        kh_html_text(o, kh_buf_str(&b));
+        kh_buf_puts(o, "</pre>\n");
+    }
+    if (may_record(r, (int64_t)id) && state >= KH_YEAR_INSPECTION &&
+        state <= KH_YEAR_REVIEW)
+        web_visit_forms(r, year, (int64_t)id);
+    kh_buf_printf(o, "<nav><a href=\"/years/%d/visits\">返回实地检查</a>"
+                     "</nav>\n", year);
+    web_page_end(r);
+out:
+    kh_buf_free(&b);
+    kh_err_free(e);
+}
+
+typedef struct fctx {
+    kh_buf *o;
+    size_t n;
+} fctx;
+
+static kh_status finding_li(void *ctx, const kh_finding_row *f)
+{
+    fctx *c = ctx;
+    if (c->n++ == 0)
+        kh_buf_puts(c->o, "实地检查所见：<ul>");
+    kh_buf_puts(c->o, "<li>");
+    kh_html_text(c->o, f->date);
+    kh_buf_puts(c->o, strcmp(f->source, "symposium") == 0 ? " 座谈会"
+                                                           : " 个别访谈");
+    if (f->dir != KH_FINDING_PLAIN) {
+        kh_buf_puts(c->o, "（");
+        kh_html_text(c->o, kh_finding_dir_label(f->dir));
+        kh_buf_puts(c->o, "）");
+    }
+    kh_buf_puts(c->o, "：");
+    kh_html_text(c->o, f->text);
+    kh_buf_puts(c->o, "</li>");
+    return KH_OK;
+}
+
+void web_onsite_findings(web_req *r, int year, const char *unit,
+                         const char *item, kh_buf *o)
+{
+    kh_err *e = kh_err_new();
+    kh_buf_puts(o, "<div class=\"std findings\" id=\"findings-");
+    kh_html_attr(o, item);
+    kh_buf_puts(o, "\">");
+    fctx c = {o, 0};
+    kh_status st = e ? kh_store_finding_each(r->store, year, unit, item,
+                                             finding_li, &c, e)
+                     : KH_ENOMEM;
+    if (web_store_check(r, st, e) && c.n)
+        kh_buf_puts(o, "</ul>");
+    kh_buf_puts(o, "</div>");
+    kh_err_free(e);
+}
+
+/* ---- recording (a team member or admin) ------------------------------ */
+
+/* The recording forms under a visit's records. */
+void web_visit_forms(web_req *r, int year, int64_t id)
+{
+    kh_buf *o = &r->out;
+    kh_buf_printf(o, "<h2>记录座谈会</h2><form method=\"post\" action=\""
+                     "/years/%d/visits/%" PRId64 "/symposiums\" "
+                     "id=\"symposium-add\">", year, id);
+    web_csrf_field(r);
+    kh_buf_puts(o,
+                "<label>日期 <input type=\"date\" name=\"date\" required>"
+                "</label> <label>地点 <input type=\"text\" name=\"place\" "
+                "required></label> <label>主持人 <input type=\"text\" "
+                "name=\"host\" required></label> <label>记录人 <input "
+                "type=\"text\" name=\"recorder\" required></label> <label>"
+                "参会人员（每组“类别=人数”，以逗号分隔） <input type=\"text\" "
+                "name=\"groups\" required></label><label>提纲 <textarea "
+                "name=\"outline\" rows=\"3\" cols=\"60\" required></textarea>"
+                "</label><label>纪要 <textarea name=\"minutes\" rows=\"5\" "
+                "cols=\"60\" required></textarea></label><button "
+                "type=\"submit\">保存</button></form>\n");
+    kh_buf_printf(o, "<h2>记录个别访谈</h2><form method=\"post\" action=\""
+                     "/years/%d/visits/%" PRId64 "/interviews\" "
+                     "id=\"interview-add\">", year, id);
+    web_csrf_field(r);
+    kh_buf_puts(o,
+                "<label>访谈对象类别 <input type=\"text\" name=\"category\" "
+                "required></label> <label>姓名（可不填） <input type=\"text\" "
+                "name=\"name\"></label> <label>访谈人（用户名） <input "
+                "type=\"text\" name=\"interviewer\" required></label> <label>"
+                "记录人（用户名） <input type=\"text\" name=\"recorder\" "
+                "required></label> <label>开始 <input type=\"datetime-local\" "
+                "name=\"start\" required></label> <label>结束 <input "
+                "type=\"datetime-local\" name=\"end\" required></label> <label>"
+                "地点 <input type=\"text\" name=\"place\" required></label>"
+                "<label>摘要 <textarea name=\"summary\" rows=\"4\" cols=\"60\" "
+                "required></textarea></label><button type=\"submit\">保存"
+                "</button></form>\n");
+    kh_buf_printf(o, "<h2>记录发现</h2><form method=\"post\" action=\""
+                     "/years/%d/visits/%" PRId64 "/findings\" "
+                     "id=\"finding-add\">", year, id);
+    web_csrf_field(r);
+    kh_buf_puts(o,
+                "<label>来源 <select name=\"source\"><option value=\"symposium\">"
+                "座谈会</option><option value=\"interview\">个别访谈</option>"
+                "</select></label> <label>记录编号 <input type=\"number\" "
+                "name=\"record\" min=\"1\" required></label> <label>考核项目 "
+                "<input type=\"text\" name=\"item\" required></label> <label>"
+                "方向 <select name=\"direction\"><option value=\"\">（无）"
+                "</option><option value=\"good\">亮点</option><option "
+                "value=\"problem\">问题</option></select></label><label>内容 "
+                "<textarea name=\"text\" rows=\"3\" cols=\"60\" required>"
+                "</textarea></label><button type=\"submit\">保存</button>"
+                "</form>\n");
+}
+
+/* Splits "教师=12，学生=30" into groups; errors on e. */
+static size_t groups_split(char *s, const char **labels, int *counts,
+                           kh_err *e)
+{
+    size_t n = 0;
+    char *save = NULL;
+    ascii_separators(s);
+    for (char *tok = strtok_r(s, ",;\n", &save); tok;
+         tok = strtok_r(NULL, ",;\n", &save)) {
+        if (n == KH_ONSITE_GROUPS_MAX) {
+            kh_err_at(e, 0, 0, "groups", "参会人员最多 %d 组",
+                      KH_ONSITE_GROUPS_MAX);
+            break;
+        }
+        char *eq = strrchr(tok, '=');
+        char *end = NULL;
+        long v = eq ? strtol(eq + 1, &end, 10) : 0;
+        if (eq)
+            *eq = '\0';
+        labels[n] = tok;
+        counts[n] = eq && end != eq + 1 && !*end && v > 0 &&
+                            v <= KH_ONSITE_COUNT_MAX ? (int)v : 0;
+        n++;
+    }
+    return n;
+}
+
+static void local_time(char *t)
+{
+    if (t && strlen(t) == KH_ONSITE_TIME_SZ - 1 && t[10] == 'T')
+        t[10] = ' ';
+}
+
+enum { NF = 8 };
+
+static kh_status post_symposium(web_req *r, int64_t id, char **v, kh_err *e)
+{
+    const char *labels[KH_ONSITE_GROUPS_MAX];
+    int counts[KH_ONSITE_GROUPS_MAX];
+    size_t n = v[4] ? groups_split(v[4], labels, counts, e) : 0;
+    kh_symposium_spec sp = {.visit = id, .date = v[0], .place = v[1],
+                            .host = v[2], .recorder = v[3],
+                            .group_labels = labels, .group_counts = counts,
+                            .ngroups = n, .outline = v[5], .minutes = v[6],
+                            .refused = kh_err_errors(e) > 0};
+    return kh_store_symposium_add(r->store, r->sess.user, &sp, NULL, e);
+}
+
+static kh_status post_interview(web_req *r, int64_t id, char **v, kh_err *e)
+{
+    local_time(v[4]);
+    local_time(v[5]);
+    kh_interview_spec sp = {.visit = id, .category = v[0],
+                            .name = v[1] && *v[1] ? v[1] : NULL,
+                            .interviewer = v[2], .recorder = v[3],
+                            .starts = v[4], .ends = v[5], .place = v[6],
+                            .summary = v[7]};
+    return kh_store_interview_add(r->store, r->sess.user, &sp, NULL, e);
+}
+
+static kh_status post_finding(web_req *r, int64_t id, char **v, kh_err *e)
+{
+    char *end = NULL;
+    long long rec = v[1] ? strtoll(v[1], &end, 10) : 0;
+    kh_finding_dir d = KH_FINDING_PLAIN;
+    if (rec <= 0 || !end || *end)
+        return kh_err_at(e, 0, 0, "record", "请填写记录编号");
+    kh_status st = kh_finding_dir_parse(v[3], "direction", &d, e);
+    if (st != KH_OK)
+        return st;
+    /* The record must belong to the visit of the URL (the store checks:
+     * the team's right covers only its own visit). */
+    return kh_store_finding_add(r->store, r->sess.user, id, v[0],
+                                (int64_t)rec, v[2], d, v[4], NULL, e);
+}
+
+void web_visit_post(web_req *r, int year, const char *arg, const char *what)
+{
+    static const char *const fields[3][NF] = {
+        {"date", "place", "host", "recorder", "groups", "outline", "minutes",
+         NULL},
+        {"category", "name", "interviewer", "recorder", "start", "end",
+         "place", "summary"},
+        {"source", "record", "item", "direction", "text", NULL, NULL, NULL}};
+    int k = !strcmp(what, "symposiums") ? 0 : !strcmp(what, "interviews") ? 1
+                                                                          : 2;
+    char *end;
+    long long id = arg ? strtoll(arg, &end, 10) : 0;
+    vfind f = {0};
+    kh_err *e = kh_err_new();
+    char *v[NF] = {0};
+    kh_status st = !e ? KH_ENOMEM : id > 0 && !*end
+                       ? kh_store_visit_each(r->store, year, NULL, NULL,
+                                             (int64_t)id, vfind_cb, &f, e)
+                       : KH_OK;
+    if (!web_store_check(r, st, e))
+        goto out;
+    if (!f.found) {
+        web_error_page(r, 404, NULL);
+        goto out;
+    }
+    if (!may_record(r, (int64_t)id)) {
+        web_refuse_page(r, "visit records: not in the team");
+        goto out;
+    }
+    for (int i = 0; i < NF && fields[k][i]; i++)
+        v[i] = web_form_get(r, fields[k][i]);
+    st = k == 0 ? post_symposium(r, (int64_t)id, v, e)
+         : k == 1 ? post_interview(r, (int64_t)id, v, e)
+                  : post_finding(r, (int64_t)id, v, e);
+    char back[80];
+    snprintf(back, sizeof back, "/years/%d/visits/%lld", year, id);
+    if (st == KH_OK) {
+        char ok[96];
+        snprintf(ok, sizeof ok, "%s?ok=1", back);
+        web_redirect(r, ok);
+    } else if (st == KH_ENOMEM || st == KH_EDB || st == KH_EIO) {
+        web_fail(r, st, e);
+    } else {
+        web_errors_page(r, st == KH_ESTATE ? 409 : 422, "记录未保存", e, back);
+    }
+out:
+    for (int i = 0; i < NF; i++)
+        free(v[i]);
+    kh_err_free(e);
+}
