@@ -7,6 +7,7 @@
  * keeps going after an error so that one run reports every problem, each
  * at its node with a data path.
  */
+#include "model_path.h"
 #include "questionnaire_impl.h"
 
 #include <stdarg.h>
@@ -14,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PATHSZ 512
 
 typedef struct ld {
     kh_err *e;
@@ -30,39 +30,6 @@ static const char *const type_names[] = {"single", "multiple", "likert",
                                          "number", "text"};
 
 /* ---- helpers (the rubric loader's conventions) ------------------------ */
-
-/* Appends s to out[0..*n), cutting at PATHSZ - 1 bytes. */
-static void path_add(char *out, size_t *n, const char *s)
-{
-    size_t k = strlen(s);
-    if (k > PATHSZ - 1 - *n)
-        k = PATHSZ - 1 - *n;
-    memcpy(out + *n, s, k);
-    *n += k;
-    out[*n] = '\0';
-}
-
-/* out = parent.key (key alone at the root); out may not alias parent. */
-static void sub_key(char *out, const char *parent, const char *key)
-{
-    size_t n = 0;
-    out[0] = '\0';
-    path_add(out, &n, parent);
-    if (parent[0])
-        path_add(out, &n, ".");
-    path_add(out, &n, key);
-}
-
-/* out = parent[i]. */
-static void sub_idx(char *out, const char *parent, size_t i)
-{
-    char num[32];
-    size_t n = 0;
-    snprintf(num, sizeof num, "[%zu]", i);
-    out[0] = '\0';
-    path_add(out, &n, parent);
-    path_add(out, &n, num);
-}
 
 static void err(ld *L, const kh_node *n, const char *path, const char *fmt,
                 ...) KH_PRINTF(4, 5);
@@ -155,8 +122,8 @@ static const kh_node *get_str(ld *L, const kh_node *map, const char *path,
     const kh_node *n = kh_node_get(map, key);
     if (!n)
         return NULL;
-    char p[PATHSZ];
-    sub_key(p, path, key);
+    char p[KH_MODEL_PATH_SZ];
+    kh_model_path_key(p, path, key);
     if (kh_node_str(n, L->e, p, out) != KH_OK) {
         L->nbad++;
         return NULL;
@@ -173,8 +140,8 @@ static const kh_node *get_id(ld *L, const kh_node *map, const char *path,
 {
     const kh_node *n = get_str(L, map, path, "id", out);
     if (n && !is_slug(*out)) {
-        char p[PATHSZ];
-        sub_key(p, path, "id");
+        char p[KH_MODEL_PATH_SZ];
+        kh_model_path_key(p, path, "id");
         err(L, n, p, "invalid id \"%s\": must match [a-z0-9][a-z0-9._-]*",
             *out);
         *out = NULL;
@@ -190,8 +157,8 @@ static const kh_node *get_int(ld *L, const kh_node *map, const char *path,
     const kh_node *n = kh_node_get(map, key);
     if (!n)
         return NULL;
-    char p[PATHSZ];
-    sub_key(p, path, key);
+    char p[KH_MODEL_PATH_SZ];
+    kh_model_path_key(p, path, key);
     if (kh_node_int(n, L->e, p, out) != KH_OK) {
         L->nbad++;
         return NULL;
@@ -241,8 +208,8 @@ static void load_choices(ld *L, kh_q_question *qq, const kh_node *seq,
         return;
     for (uint32_t i = 0; i < seq->n; i++) {
         const kh_node *m = &seq->u.kids[i];
-        char p[PATHSZ], pp[PATHSZ];
-        sub_idx(p, path, i);
+        char p[KH_MODEL_PATH_SZ], pp[KH_MODEL_PATH_SZ];
+        kh_model_path_idx(p, path, i);
         kh_q_choice *c = &qq->choices[qq->nchoices++];
         if (!expect(L, m, p, KH_NODE_MAP))
             continue;
@@ -251,13 +218,13 @@ static void load_choices(ld *L, kh_q_question *qq, const kh_node *seq,
         get_str(L, m, p, "label", &c->label);
         const kh_node *vn = kh_node_get(m, "value");
         if (vn) {
-            sub_key(pp, p, "value");
+            kh_model_path_key(pp, p, "value");
             if (kh_node_cp(vn, L->e, pp, &c->value) != KH_OK)
                 L->nbad++;
         }
         for (size_t j = 0; idn && c->id && j + 1 < qq->nchoices; j++)
             if (qq->choices[j].id && strcmp(qq->choices[j].id, c->id) == 0) {
-                sub_key(pp, p, "id");
+                kh_model_path_key(pp, p, "id");
                 err(L, idn, pp, "duplicate choice id \"%s\"", c->id);
                 break;
             }
@@ -285,8 +252,8 @@ static void load_likert(ld *L, kh_q_question *qq, const kh_node *labels,
         return;
     }
     for (uint32_t i = 0; i < labels->n; i++) {
-        char p[PATHSZ];
-        sub_idx(p, path, i);
+        char p[KH_MODEL_PATH_SZ];
+        kh_model_path_idx(p, path, i);
         const char *s = NULL;
         if (kh_node_str(&labels->u.kids[i], L->e, p, &s) != KH_OK)
             L->nbad++;
@@ -309,8 +276,8 @@ static void load_number(ld *L, kh_q_question *qq, const kh_node *m,
     if (!lo)
         qq->min = 0;
     if (hi && qq->min > qq->max) {
-        char p[PATHSZ];
-        sub_key(p, path, "max");
+        char p[KH_MODEL_PATH_SZ];
+        kh_model_path_key(p, path, "max");
         err(L, hi, p, "must not be below min (%lld), not %lld",
             (long long)qq->min, (long long)qq->max);
     }
@@ -329,8 +296,8 @@ static kh_q_type parse_type(ld *L, const kh_node *m, const char *path,
             *ok = true;
             return (kh_q_type)k;
         }
-    char p[PATHSZ];
-    sub_key(p, path, "type");
+    char p[KH_MODEL_PATH_SZ];
+    kh_model_path_key(p, path, "type");
     err(L, n, p, "unknown type \"%s\" (expected single, multiple, likert, "
         "number or text)", t);
     return KH_Q_SINGLE;
@@ -339,7 +306,7 @@ static kh_q_type parse_type(ld *L, const kh_node *m, const char *path,
 static void load_question(ld *L, kh_q_question *qq, const kh_node *m,
                           const char *p)
 {
-    char pp[PATHSZ];
+    char pp[KH_MODEL_PATH_SZ];
     bool typed;
     qq->type = parse_type(L, m, p, &typed);
     check_keys(L, m, p, typed ? q_keys[qq->type] : q_common, q_required,
@@ -349,7 +316,7 @@ static void load_question(ld *L, kh_q_question *qq, const kh_node *m,
     get_str(L, m, p, "item", &qq->item);
     const kh_node *rn = kh_node_get(m, "required");
     if (rn) {
-        sub_key(pp, p, "required");
+        kh_model_path_key(pp, p, "required");
         if (kh_node_bool(rn, L->e, pp, &qq->required) != KH_OK)
             L->nbad++;
     }
@@ -359,7 +326,7 @@ static void load_question(ld *L, kh_q_question *qq, const kh_node *m,
     case KH_Q_SINGLE:
     case KH_Q_MULTIPLE: {
         const kh_node *cn = kh_node_get(m, "choices");
-        sub_key(pp, p, "choices");
+        kh_model_path_key(pp, p, "choices");
         if (cn)
             load_choices(L, qq, cn, pp);
         else
@@ -368,7 +335,7 @@ static void load_question(ld *L, kh_q_question *qq, const kh_node *m,
         break;
     }
     case KH_Q_LIKERT:
-        sub_key(pp, p, "labels");
+        kh_model_path_key(pp, p, "labels");
         load_likert(L, qq, kh_node_get(m, "labels"), pp);
         break;
     case KH_Q_NUMBER:
@@ -398,8 +365,8 @@ static void load_questions(ld *L, const kh_node *seq)
         return;
     for (uint32_t i = 0; i < seq->n; i++) {
         const kh_node *m = &seq->u.kids[i];
-        char p[PATHSZ], pp[PATHSZ];
-        sub_idx(p, "questions", i);
+        char p[KH_MODEL_PATH_SZ], pp[KH_MODEL_PATH_SZ];
+        kh_model_path_idx(p, "questions", i);
         kh_q_question *qq = &q->questions[q->nquestions++];
         qq->max_length = KH_Q_TEXT_DEFAULT;
         if (!expect(L, m, p, KH_NODE_MAP))
@@ -408,7 +375,7 @@ static void load_questions(ld *L, const kh_node *seq)
         for (size_t j = 0; qq->id && j + 1 < q->nquestions; j++)
             if (q->questions[j].id &&
                 strcmp(q->questions[j].id, qq->id) == 0) {
-                sub_key(pp, p, "id");
+                kh_model_path_key(pp, p, "id");
                 err(L, kh_node_get(m, "id"), pp,
                     "duplicate question id \"%s\"", qq->id);
                 break;

@@ -7,6 +7,7 @@
  * The loader keeps going after an error so that one run reports every
  * problem, each located at its node with a data path.
  */
+#include "model_path.h"
 #include "rubric_impl.h"
 
 #include <limits.h>
@@ -18,7 +19,6 @@
 /* "No bound": what a count without cap can add.  Far above any sum of
  * accepted values (KH_CP_LIMIT each), so sums saturate here. */
 #define UNBOUNDED ((kh_cp)(INT64_MAX / 4))
-#define PATHSZ 512
 
 typedef struct ld {
     kh_err *e;
@@ -39,39 +39,6 @@ static kh_cp sat_add(kh_cp a, kh_cp b)
 {
     kh_cp s = a + b;   /* both within +-UNBOUNDED: cannot overflow int64 */
     return s > UNBOUNDED ? UNBOUNDED : s < -UNBOUNDED ? -UNBOUNDED : s;
-}
-
-/* Appends s to the path out[0..*n), cutting at PATHSZ - 1 bytes. */
-static void path_add(char *out, size_t *n, const char *s)
-{
-    size_t k = strlen(s);
-    if (k > PATHSZ - 1 - *n)
-        k = PATHSZ - 1 - *n;
-    memmove(out + *n, s, k);   /* s may be out itself (parent == out) */
-    *n += k;
-    out[*n] = '\0';
-}
-
-/* out = parent.key (or key at the root); out may not alias parent. */
-static void sub_key(char *out, const char *parent, const char *key)
-{
-    size_t n = 0;
-    out[0] = '\0';
-    path_add(out, &n, parent);
-    if (parent[0])
-        path_add(out, &n, ".");
-    path_add(out, &n, key);
-}
-
-/* out = parent[i]. */
-static void sub_idx(char *out, const char *parent, size_t i)
-{
-    char num[32];
-    size_t n = 0;
-    snprintf(num, sizeof num, "[%zu]", i);
-    out[0] = '\0';
-    path_add(out, &n, parent);
-    path_add(out, &n, num);
 }
 
 static void err(ld *L, const kh_node *n, const char *path, const char *fmt,
@@ -216,8 +183,8 @@ static const kh_node *get_str(ld *L, const kh_node *map, const char *path,
     const kh_node *n = kh_node_get(map, key);
     if (!n)
         return NULL;
-    char p[PATHSZ];
-    sub_key(p, path, key);
+    char p[KH_MODEL_PATH_SZ];
+    kh_model_path_key(p, path, key);
     if (kh_node_str(n, L->e, p, out) != KH_OK) {
         L->nbad++;
         return NULL;
@@ -234,8 +201,8 @@ static const kh_node *get_id(ld *L, const kh_node *map, const char *path,
 {
     const kh_node *n = get_str(L, map, path, "id", true, out);
     if (n && !is_slug(*out)) {
-        char p[PATHSZ];
-        sub_key(p, path, "id");
+        char p[KH_MODEL_PATH_SZ];
+        kh_model_path_key(p, path, "id");
         err(L, n, p, "invalid id %s: must match [a-z0-9][a-z0-9._-]*",
             q(L, *out));
         return NULL;
@@ -249,8 +216,8 @@ static const kh_node *get_cp(ld *L, const kh_node *map, const char *path,
     const kh_node *n = kh_node_get(map, key);
     if (!n)
         return NULL;
-    char p[PATHSZ];
-    sub_key(p, path, key);
+    char p[KH_MODEL_PATH_SZ];
+    kh_model_path_key(p, path, key);
     if (kh_node_cp(n, L->e, p, out) != KH_OK) {
         L->nbad++;
         return NULL;
@@ -264,8 +231,8 @@ static const kh_node *get_pos(ld *L, const kh_node *map, const char *path,
 {
     const kh_node *n = get_cp(L, map, path, key, out);
     if (n && (min_zero ? *out < 0 : *out <= 0)) {
-        char p[PATHSZ], num[KH_NUM_BUFSZ];
-        sub_key(p, path, key);
+        char p[KH_MODEL_PATH_SZ], num[KH_NUM_BUFSZ];
+        kh_model_path_key(p, path, key);
         kh_num_format(*out, num);
         if (min_zero)
             err(L, n, p, "must be at least 0, not %s", num);
@@ -282,8 +249,8 @@ static const kh_node *get_seq(ld *L, const kh_node *map, const char *path,
     const kh_node *n = kh_node_get(map, key);
     if (!n)
         return NULL;
-    char p[PATHSZ];
-    sub_key(p, path, key);
+    char p[KH_MODEL_PATH_SZ];
+    kh_model_path_key(p, path, key);
     if (!expect_type(L, n, p, KH_NODE_SEQ))
         return NULL;
     if (nonempty && n->n == 0) {
@@ -315,8 +282,8 @@ static void load_kinds(ld *L, const kh_node *seq)
         return;
     for (uint32_t i = 0; i < seq->n; i++) {
         const kh_node *m = &seq->u.kids[i];
-        char p[PATHSZ];
-        sub_idx(p, "kinds", i);
+        char p[KH_MODEL_PATH_SZ];
+        kh_model_path_idx(p, "kinds", i);
         if (!expect_type(L, m, p, KH_NODE_MAP)) {
             r->nkinds++;   /* keeps later kinds at their file index */
             continue;
@@ -328,8 +295,8 @@ static void load_kinds(ld *L, const kh_node *seq)
         if (idn) {
             long o = find_kind(r, id);
             if (o >= 0) {
-                char pp[PATHSZ];
-                sub_key(pp, p, "id");
+                char pp[KH_MODEL_PATH_SZ];
+                kh_model_path_key(pp, p, "id");
                 err(L, idn, pp, "duplicate kind id %s", q(L, id));
                 id = NULL;
             }
@@ -350,8 +317,8 @@ static void load_rankings(ld *L, const kh_node *seq)
         return;
     for (uint32_t i = 0; i < seq->n; i++) {
         const kh_node *m = &seq->u.kids[i];
-        char p[PATHSZ], pp[PATHSZ];
-        sub_idx(p, "rankings", i);
+        char p[KH_MODEL_PATH_SZ], pp[KH_MODEL_PATH_SZ];
+        kh_model_path_idx(p, "rankings", i);
         kh_ranking *rk = &r->rankings[r->nrankings++];
         if (!expect_type(L, m, p, KH_NODE_MAP))
             continue;
@@ -361,7 +328,7 @@ static void load_rankings(ld *L, const kh_node *seq)
         if (idn) {
             for (size_t j = 0; j + 1 < r->nrankings; j++)
                 if (r->rankings[j].id && strcmp(r->rankings[j].id, rk->id) == 0) {
-                    sub_key(pp, p, "id");
+                    kh_model_path_key(pp, p, "id");
                     err(L, idn, pp, "duplicate ranking id %s", q(L, rk->id));
                     break;
                 }
@@ -371,7 +338,7 @@ static void load_rankings(ld *L, const kh_node *seq)
         if (kn) {
             long k = find_kind(r, kind);
             if (k < 0) {
-                sub_key(pp, p, "kind");
+                kh_model_path_key(pp, p, "kind");
                 err(L, kn, pp, "unknown kind %s", q(L, kind));
             } else {
                 rk->kind = (size_t)k;
@@ -385,7 +352,7 @@ static void load_rankings(ld *L, const kh_node *seq)
             } else if (strcmp(level, "branch") == 0) {
                 rk->level = KH_LEVEL_BRANCH;
             } else {
-                sub_key(pp, p, "level");
+                kh_model_path_key(pp, p, "level");
                 err(L, ln, pp, "must be \"unit\" or \"branch\", not %s",
                     q(L, level));
             }
@@ -509,14 +476,14 @@ static void load_band(ld *L, const kh_term *t, kh_source *src,
             (unsigned)b->n);
         return;
     }
-    char p[PATHSZ], a[KH_NUM_BUFSZ], c[KH_NUM_BUFSZ];
+    char p[KH_MODEL_PATH_SZ], a[KH_NUM_BUFSZ], c[KH_NUM_BUFSZ];
     kh_cp at, v;
-    sub_idx(p, path, 0);
+    kh_model_path_idx(p, path, 0);
     if (kh_node_cp(&b->u.kids[0], L->e, p, &at) != KH_OK) {
         L->nbad++;
         return;
     }
-    sub_idx(p, path, 1);
+    kh_model_path_idx(p, path, 1);
     if (kh_node_cp(&b->u.kids[1], L->e, p, &v) != KH_OK) {
         L->nbad++;
         return;
@@ -528,7 +495,7 @@ static void load_band(ld *L, const kh_term *t, kh_source *src,
             "(0 to %s on its step)", a, c);
     }
     if (src->nbands && at >= src->at[src->nbands - 1]) {
-        sub_idx(p, path, 0);
+        kh_model_path_idx(p, path, 0);
         kh_num_format(at, a);
         err(L, &b->u.kids[0], p, "thresholds must fall from band to band, "
             "not rise to %s", a);
@@ -541,7 +508,7 @@ static void load_band(ld *L, const kh_term *t, kh_source *src,
 static void load_source(ld *L, kh_term *t, const kh_node *m,
                         const char *path)
 {
-    char p[PATHSZ];
+    char p[KH_MODEL_PATH_SZ];
     if (!expect_type(L, m, path, KH_NODE_MAP))
         return;
     check_keys(L, m, path, source_keys, source_keys, "for a source");
@@ -555,21 +522,21 @@ static void load_source(ld *L, kh_term *t, const kh_node *m,
     for (const char *const *f = source_figures; fn && *f; f++)
         known |= strcmp(*f, src->figure) == 0;
     if (fn && !known) {
-        sub_key(p, path, "figure");
+        kh_model_path_key(p, path, "figure");
         err(L, fn, p, "unknown figure %s (expected mean, percent_top1 or "
             "percent_top2)", q(L, src->figure));
     }
     const kh_node *bs = get_seq(L, m, path, "bands", true);
     if (bs && bs->n > KH_SOURCE_BANDS_MAX) {
-        sub_key(p, path, "bands");
+        kh_model_path_key(p, path, "bands");
         err(L, bs, p, "at most %d bands, not %u", KH_SOURCE_BANDS_MAX,
             (unsigned)bs->n);
         bs = NULL;
     }
     for (uint32_t i = 0; bs && i < bs->n; i++) {
-        char pb[PATHSZ];
-        sub_key(p, path, "bands");
-        sub_idx(pb, p, i);
+        char pb[KH_MODEL_PATH_SZ];
+        kh_model_path_key(p, path, "bands");
+        kh_model_path_idx(pb, p, i);
         load_band(L, t, src, &bs->u.kids[i], pb);
     }
     t->source = src;
@@ -583,8 +550,8 @@ static void load_options(ld *L, kh_term *t, const kh_node *seq,
         return;
     for (uint32_t i = 0; i < seq->n; i++) {
         const kh_node *m = &seq->u.kids[i];
-        char p[PATHSZ];
-        sub_idx(p, path, i);
+        char p[KH_MODEL_PATH_SZ];
+        kh_model_path_idx(p, path, i);
         if (!expect_type(L, m, p, KH_NODE_MAP))
             continue;
         check_keys(L, m, p, option_keys, option_required, NULL);
@@ -596,8 +563,8 @@ static void load_options(ld *L, kh_term *t, const kh_node *seq,
             continue;
         for (size_t j = 0; j < t->nopts; j++)
             if (strcmp(t->opts[j].id, o->id) == 0) {
-                char pp[PATHSZ];
-                sub_key(pp, p, "id");
+                char pp[KH_MODEL_PATH_SZ];
+                kh_model_path_key(pp, p, "id");
                 err(L, idn, pp, "duplicate option id %s", q(L, o->id));
                 idn = NULL;
                 break;
@@ -610,8 +577,8 @@ static void load_options(ld *L, kh_term *t, const kh_node *seq,
 static void load_roster(ld *L, kh_term *t, const kh_node *rn,
                         const char *path)
 {
-    char p[PATHSZ];
-    sub_key(p, path, "roster");
+    char p[KH_MODEL_PATH_SZ];
+    kh_model_path_key(p, path, "roster");
     if (t->kind != KH_TERM_COUNT && t->kind != KH_TERM_DEDUCT) {
         err(L, rn, p, "a roster is allowed only on count and deduct terms");
         return;
@@ -626,7 +593,7 @@ static void load_roster(ld *L, kh_term *t, const kh_node *rn,
 static void load_term(ld *L, itemctx *ic, kh_term *t, const kh_node *m,
                       const char *path, int depth)
 {
-    char p[PATHSZ];
+    char p[KH_MODEL_PATH_SZ];
     t->line = m->line;
     t->col = m->col;
     t->slot = SIZE_MAX;
@@ -642,7 +609,7 @@ static void load_term(ld *L, itemctx *ic, kh_term *t, const kh_node *m,
     while (k < 6 && strcmp(kind_names[k], kind) != 0)
         k++;
     if (k == 6) {
-        sub_key(p, path, "kind");
+        kh_model_path_key(p, path, "kind");
         err(L, kn, p,
             "unknown term kind %s (expected check, count, deduct, choice, "
             "judgement or group)", q(L, kind));
@@ -659,7 +626,7 @@ static void load_term(ld *L, itemctx *ic, kh_term *t, const kh_node *m,
         if (in) {
             for (size_t s = 0; s < ic->slots.n; s++)
                 if (strcmp(ic->slots.v[s]->input, t->input) == 0) {
-                    sub_key(p, path, "input");
+                    kh_model_path_key(p, path, "input");
                     err(L, in, p, "duplicate input %s in item %s (first at "
                         "line %u)", q(L, t->input), q(L, ic->id),
                         (unsigned)ic->slot_nodes[s]->line);
@@ -681,7 +648,7 @@ static void load_term(ld *L, itemctx *ic, kh_term *t, const kh_node *m,
     case KH_TERM_CHECK: {
         const kh_node *pn = get_cp(L, m, path, "points", &t->points);
         if (pn && t->points == 0) {
-            sub_key(p, path, "points");
+            kh_model_path_key(p, path, "points");
             err(L, pn, p, "must not be 0");
         }
         break;
@@ -696,7 +663,7 @@ static void load_term(ld *L, itemctx *ic, kh_term *t, const kh_node *m,
     case KH_TERM_CHOICE: {
         const kh_node *os = get_seq(L, m, path, "options", true);
         if (os) {
-            sub_key(p, path, "options");
+            kh_model_path_key(p, path, "options");
             load_options(L, t, os, p);
         }
         break;
@@ -712,13 +679,13 @@ static void load_term(ld *L, itemctx *ic, kh_term *t, const kh_node *m,
             char a[KH_NUM_BUFSZ], b[KH_NUM_BUFSZ];
             kh_num_format(t->points, a);
             kh_num_format(t->step, b);
-            sub_key(p, path, sn ? "step" : "points");
+            kh_model_path_key(p, path, sn ? "step" : "points");
             err(L, sn ? sn : pn, p, "points %s is not a multiple of the "
                 "step %s", a, b);
         }
         const kh_node *src = kh_node_get(m, "source");
         if (src && pn && step_ok) {
-            sub_key(p, path, "source");
+            kh_model_path_key(p, path, "source");
             load_source(L, t, src, p);
         }
         break;
@@ -731,18 +698,18 @@ static void load_term(ld *L, itemctx *ic, kh_term *t, const kh_node *m,
             char a[KH_NUM_BUFSZ], b[KH_NUM_BUFSZ];
             kh_num_format(t->start, a);
             kh_num_format(t->max, b);
-            sub_key(p, path, "start");
+            kh_model_path_key(p, path, "start");
             err(L, st, p, "must be between 0 and max %s, not %s", b, a);
         }
         const kh_node *ts = get_seq(L, m, path, "terms", true);
         if (ts) {
             if (depth >= KH_RUBRIC_MAX_DEPTH) {
-                sub_key(p, path, "terms");
+                kh_model_path_key(p, path, "terms");
                 err(L, ts, p, "groups are nested more than %d deep",
                     KH_RUBRIC_MAX_DEPTH);
                 break;
             }
-            sub_key(p, path, "terms");
+            kh_model_path_key(p, path, "terms");
             load_terms(L, ic, t, ts, p, depth + 1);
         }
         if (L->nbad == bad0 && !L->oom) {
@@ -770,8 +737,8 @@ static void load_terms(ld *L, itemctx *ic, kh_term *g, const kh_node *seq,
     for (uint32_t i = 0; i < seq->n; i++) {
         const kh_node *m = &seq->u.kids[i];
         kh_term *t = &g->kids[i];
-        char p[PATHSZ];
-        sub_idx(p, path, i);
+        char p[KH_MODEL_PATH_SZ];
+        kh_model_path_idx(p, path, i);
         /* An invalid term stays as a zero check (contributes nothing). */
         t->slot = SIZE_MAX;
         t->line = m->line;
@@ -795,7 +762,7 @@ static void load_item(ld *L, kh_item *it, const kh_node *m, const char *path,
                       bool *max_ok)
 {
     kh_rubric *r = L->r;
-    char p[PATHSZ];
+    char p[KH_MODEL_PATH_SZ];
     size_t bad0 = L->nbad;
     *max_ok = false;
     it->line = m->line;
@@ -822,7 +789,7 @@ static void load_item(ld *L, kh_item *it, const kh_node *m, const char *path,
         char a[KH_NUM_BUFSZ], b[KH_NUM_BUFSZ];
         kh_num_format(it->root.start, a);
         kh_num_format(it->root.max, b);
-        sub_key(p, path, "start");
+        kh_model_path_key(p, path, "start");
         err(L, st, p, "must be between 0 and max %s, not %s", b, a);
     }
 
@@ -834,9 +801,9 @@ static void load_item(ld *L, kh_item *it, const kh_node *m, const char *path,
         it->all_kinds = false;
         for (uint32_t i = 0; i < ks->n; i++) {
             const kh_node *kn = &ks->u.kids[i];
-            char kp[PATHSZ];
-            sub_key(p, path, "kinds");
-            sub_idx(kp, p, i);
+            char kp[KH_MODEL_PATH_SZ];
+            kh_model_path_key(p, path, "kinds");
+            kh_model_path_idx(kp, p, i);
             const char *kid;
             if (kh_node_str(kn, L->e, kp, &kid) != KH_OK) {
                 L->nbad++;
@@ -858,7 +825,7 @@ static void load_item(ld *L, kh_item *it, const kh_node *m, const char *path,
     itemctx ic = {.id = it->id ? it->id : ""};
     const kh_node *ts = get_seq(L, m, path, "terms", true);
     if (ts) {
-        sub_key(p, path, "terms");
+        kh_model_path_key(p, path, "terms");
         load_terms(L, &ic, &it->root, ts, p, 1);
     }
     if (ic.slots.n) {
@@ -921,7 +888,7 @@ static void index_items(ld *L)
             continue;
         const kh_item *it = &r->items[i], *f = &r->items[first[i] - 1];
         const kh_category *c = &r->cats[it->category];
-        char p[PATHSZ];
+        char p[KH_MODEL_PATH_SZ];
         snprintf(p, sizeof p, "categories[%zu].items[%zu].id", it->category,
                  i - c->first);
         kh_node at = {.line = it->line, .col = it->col};
@@ -951,8 +918,8 @@ static void load_categories(ld *L, const kh_node *seq, bool *sum_ok)
     for (uint32_t i = 0; i < seq->n; i++) {
         const kh_node *m = &seq->u.kids[i];
         kh_category *c = &r->cats[i];
-        char p[PATHSZ], pp[PATHSZ];
-        sub_idx(p, "categories", i);
+        char p[KH_MODEL_PATH_SZ], pp[KH_MODEL_PATH_SZ];
+        kh_model_path_idx(p, "categories", i);
         c->first = r->nitems;
         if (!expect_type(L, m, p, KH_NODE_MAP)) {
             *sum_ok = false;
@@ -963,7 +930,7 @@ static void load_categories(ld *L, const kh_node *seq, bool *sum_ok)
         if (idn)
             for (size_t j = 0; j < i; j++)
                 if (r->cats[j].id && strcmp(r->cats[j].id, c->id) == 0) {
-                    sub_key(pp, p, "id");
+                    kh_model_path_key(pp, p, "id");
                     err(L, idn, pp, "duplicate category id %s", q(L, c->id));
                     break;
                 }
@@ -979,9 +946,9 @@ static void load_categories(ld *L, const kh_node *seq, bool *sum_ok)
         for (uint32_t j = 0; j < is->n; j++) {
             kh_item *it = &r->items[r->nitems++];
             it->category = i;
-            char ip[PATHSZ];
-            sub_key(pp, p, "items");
-            sub_idx(ip, pp, j);
+            char ip[KH_MODEL_PATH_SZ];
+            kh_model_path_key(pp, p, "items");
+            kh_model_path_idx(ip, pp, j);
             bool ok;
             load_item(L, it, &is->u.kids[j], ip, &ok);
             items_ok = items_ok && ok;
@@ -992,7 +959,7 @@ static void load_categories(ld *L, const kh_node *seq, bool *sum_ok)
             char a[KH_NUM_BUFSZ], b[KH_NUM_BUFSZ];
             kh_num_format(sum, a);
             kh_num_format(c->max, b);
-            sub_key(pp, p, "max");
+            kh_model_path_key(pp, p, "max");
             err(L, mx, pp, "category max %s is not the sum of its items' "
                 "max (%s)", b, a);
         }
