@@ -23,7 +23,7 @@ fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 export KAOHE_USER=setup
-DB=$T/t.db
+DB=$T/t.db; . tests/pg/store.inc
 {
     $K init --db "$DB" &&
     $K rubric import rubrics/ideology-2020.yaml --db "$DB" &&
