@@ -10,7 +10,7 @@
 set -eu
 # Keywords: _ and N_, the engine's kh_err_* message arguments and the
 # loaders' wrappers around them (their format argument's position).
-KEYWORDS="-k_ -kN_ -kkh_i18n_zh -kkh_err_at:5 -kkh_err_warn:5
+KEYWORDS="-k_ -kN_ -kW_ -kkh_i18n_zh -kkh_err_at:5 -kkh_err_warn:5
   -kkh_err_fail:3 -kkh_err_vat:6 -kerr:4 -kwarn:5 -kas_err:7 -kas_eerr:8
   -ksoft_err:4 -kjerr_lc:4 -kcsv_error:6 -kxr_fatal:4 -kxr_error:4"
 pot() {

@@ -19,6 +19,7 @@
 #include "kaohe/buf.h"
 #include "kaohe/error.h"
 #include "kaohe/html.h"
+#include "kaohe/i18n.h"
 #include "kaohe/store.h"
 #include "kaohe/store_users.h"
 
@@ -58,6 +59,11 @@
 #define WEB_JSON_GROUP 32             /* units per block of the results JSON */
 #define WEB_SURVEY_BODY_CAP ((size_t)64 << 10) /* a questionnaire answer
                                                * (anonymous: the code) */
+
+/* A page's own text: an English msgid of the catalogue (po/zh_CN.po),
+ * shown in Chinese whatever the server's locale, English only without
+ * the catalogue.  Borrowed.  scripts/po.sh extracts W_ like _. */
+#define W_(s) kh_i18n_zh(s)
 
 /* ---- HTML escapers (web_html.c): one per context ------------------- */
 
