@@ -378,18 +378,12 @@ static void put_table(kh_buf *out, const kh_msg *m, const kh_place_ctx *c)
 
 /* ---- the place and the line ---------------------------------------- */
 
-static const char *base_name(const char *f)
-{
-    const char *s = strrchr(f, '/');
-    return s ? s + 1 : f;
-}
-
 void kh_place_name(const kh_msg *m, const kh_place_ctx *ctx, kh_buf *out)
 {
     if (!m)
         return;
     if (m->file) {
-        kh_buf_puts(out, base_name(m->file));
+        kh_buf_puts(out, m->file);   /* as the user named it */
         if (m->line || m->path)
             kh_buf_putc(out, ' ');
     }

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "kaohe/i18n.h"
 #include "kaohe/num.h"
+#include "kaohe/place.h"
 #include "kaohe/store.h"
 
 #include <errno.h>
@@ -52,17 +53,23 @@ int kh_cli_env_get(kh_cli_env *out)
     return status;
 }
 
-size_t kh_cli_print_errors(const kh_err *e)
+size_t kh_cli_print_errors_in(const kh_err *e, const kh_place_ctx *ctx)
 {
     bool zh = kh_i18n_locale_is_zh();
     for (size_t i = 0; i < kh_err_count(e); i++) {
-        char *s = zh ? kh_err_format_zh(e, i) : kh_err_format(e, i);
+        char *s = zh ? kh_place_line(kh_err_get(e, i), ctx)
+                     : kh_err_format(e, i);
         if (s) {
             fprintf(stderr, "%s\n", s);
             free(s);
         }
     }
     return kh_err_errors(e);
+}
+
+size_t kh_cli_print_errors(const kh_err *e)
+{
+    return kh_cli_print_errors_in(e, NULL);
 }
 
 int kh_cli_exit(kh_status st)

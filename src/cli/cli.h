@@ -89,9 +89,15 @@ typedef struct kh_cli_env {
  * message naming the variable; returns an exit code (KH_EXIT_OK). */
 int kh_cli_env_get(kh_cli_env *out);
 
-/* Prints every message of e to stderr, one per line ("FILE:L:C: ...").
- * Returns the number of errors (not warnings). */
+/* Prints every message of e to stderr, one per line: "FILE:L:C: PATH:
+ * text" in English; in a Chinese locale the Chinese text after its place
+ * named (kaohe/place.h: 第 3 行「类别」列).  Returns the number of errors
+ * (not warnings). */
 size_t kh_cli_print_errors(const kh_err *e);
+struct kh_place_ctx;
+/* The same with what the command knows to name places (the rubric, the
+ * year's units); ctx may be NULL. */
+size_t kh_cli_print_errors_in(const kh_err *e, const struct kh_place_ctx *ctx);
 /* Maps an engine status to an exit code. */
 int kh_cli_exit(kh_status st);
 /* Prints "kaohe CMD: message" and a hint to stderr; returns KH_EXIT_USAGE. */

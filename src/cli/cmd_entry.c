@@ -269,6 +269,7 @@ int kh_cmd_entry(int argc, char **argv)
     free(a.ev);
     rc = st == KH_OK ? kh_cli_write(NULL, &b) : KH_EXIT_OK;
     kh_buf_free(&b);
+    c.year = a.year;
     int rc2 = kh_cli_finish(&c, st);
     return rc2 != KH_EXIT_OK ? rc2 : rc;
 }
@@ -454,6 +455,7 @@ int kh_cmd_record(int argc, char **argv)
     kh_status st = record_run(&c, &a, &b);
     rc = st == KH_OK ? kh_cli_write(NULL, &b) : KH_EXIT_OK;
     kh_buf_free(&b);
+    c.year = a.year;
     int rc2 = kh_cli_finish(&c, st);
     return rc2 != KH_EXIT_OK ? rc2 : rc;
 }

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "kaohe/assess.h"
+#include "kaohe/place.h"
 #include "kaohe/report.h"
 #include "kaohe/rubric.h"
 #include "kaohe/score.h"
@@ -45,7 +46,8 @@ static int load(const char *rubric, const char *input, kh_err *e,
     if (st == KH_OK)
         st = kh_assess_load(*r, input, e, a);
     if (st != KH_OK) {
-        kh_cli_print_errors(e);
+        kh_place_ctx pc = {*r, NULL, NULL, NULL, NULL, NULL, 0};
+        kh_cli_print_errors_in(e, &pc);   /* input labels by the rubric */
         kh_rubric_free(*r);
         *r = NULL;
         return kh_cli_exit(st);

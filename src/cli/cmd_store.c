@@ -4,6 +4,8 @@
  * `kaohe results`, `kaohe import assessment`, `kaohe export assessment`.
  */
 #include "store_cli.h"
+#include "kaohe/i18n.h"
+#include "kaohe/place.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -91,9 +93,29 @@ const char *kh_cli_actor(kh_cli_ctx *c)
     return c->actor = "unknown";
 }
 
+/* Prints c's messages; in Chinese with the places named from the
+ * year's rubric and units when the year loads (else as written). */
+static void print_named(kh_cli_ctx *c)
+{
+    kh_rubric *r = NULL;
+    kh_assess *a = NULL;
+    kh_err *scratch = NULL;
+    if (c->year && c->store && kh_err_count(c->e) &&
+        kh_i18n_locale_is_zh() && (scratch = kh_err_new()) &&
+        kh_store_load_assess(c->store, c->year, scratch, &r, &a) != KH_OK) {
+        kh_assess_free(a);
+        a = NULL;
+    }
+    kh_place_ctx pc = {r, a, NULL, NULL, NULL, NULL, 0};
+    kh_cli_print_errors_in(c->e, &pc);
+    kh_assess_free(a);
+    kh_rubric_free(r);
+    kh_err_free(scratch);
+}
+
 int kh_cli_finish(kh_cli_ctx *c, kh_status st)
 {
-    kh_cli_print_errors(c->e);
+    print_named(c);
     kh_err_free(c->e);
     kh_store_close(c->store);
     c->e = NULL;
@@ -464,6 +486,7 @@ int kh_cmd_import(int argc, char **argv)
                "扣分 %zu；变更 %zu 项\n",
                file, s.units, s.entries, s.rosters, s.people, s.bonus,
                s.negative, s.changed);
+    c.year = year;
     return kh_cli_finish(&c, st);
 }
 

@@ -160,6 +160,7 @@ static int run(int argc, char **argv, const char *cmd, int which)
     }
     rc = st == KH_OK ? kh_cli_write(NULL, &b) : KH_EXIT_OK;
     kh_buf_free(&b);
+    c.year = year;
     int rc2 = kh_cli_finish(&c, st);
     return rc2 != KH_EXIT_OK ? rc2 : rc;
 }

@@ -41,6 +41,9 @@ typedef struct kh_cli_ctx {
     const char *actor;   /* --as, NULL until resolved */
     kh_store *store;     /* open store (kh_cli_open) */
     kh_err *e;
+    int year;            /* the year the command is about, 0: none; its
+                          * rubric and units name the places of messages
+                          * in Chinese (kh_cli_finish) */
 } kh_cli_ctx;
 
 /* Sets up ctx; returns false (after printing) when out of memory. */

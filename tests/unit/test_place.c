@@ -88,7 +88,7 @@ static void test_assess_paths(void **state)
     (void)state;
     kh_place_ctx none = {0};
     kh_place_ctx ctx = {rubric, NULL, names, entry_of, NULL, NULL, 0};
-    EXPECT("a.yaml 第 12 行，第 6 条考核记录「阶段」", "dir/a.yaml", 12, 7,
+    EXPECT("dir/a.yaml 第 12 行，第 6 条考核记录「阶段」", "dir/a.yaml", 12, 7,
            "entries[5].phase", &none);
     EXPECT("a.yaml 第 12 行，第 6 条考核记录「meetings」", "a.yaml", 12, 7,
            "entries[5].inputs.meetings", &none);
@@ -133,7 +133,7 @@ static void test_tables(void **state)
     static const char *const cols[] = {"编号", "名称", "类别"};
     kh_place_ctx hdr = {NULL, NULL, NULL, NULL, NULL, cols, 3};
     EXPECT("units.csv 第 3 行「类别」列", "units.csv", 3, 3, NULL, &hdr);
-    EXPECT("units.csv 第 3 行第 3 列", "/tmp/x/units.csv", 3, 3, NULL, NULL);
+    EXPECT("/tmp/x/units.csv 第 3 行第 3 列", "/tmp/x/units.csv", 3, 3, NULL, NULL);
     EXPECT("units.csv 第 7 行第 9 列", "units.csv", 7, 9, NULL, &hdr);
     EXPECT("units.xlsx 第 5 行「名称」列", "units.xlsx", 0, 0, "B5", &hdr);
     EXPECT("units.xlsx 第 3 行第 4 列", "units.xlsx", 0, 0, "D3.branch", NULL);
@@ -181,10 +181,10 @@ static void test_line(void **state)
     kh_err_warn(e, 2, 1, "units[0].id", "unknown item %s", "\"7.7\"");
     kh_err_at(e, 0, 0, NULL, "no catalogue entry for %d", 1);
     char *s = kh_place_line(kh_err_get(e, 0), NULL);
-    assert_string_equal(s, "b.yaml 第 2 行，第 1 个单位「编号」：警告：未知的考核要点 \"7.7\"");
+    assert_string_equal(s, "data/b.yaml 第 2 行，第 1 个单位「编号」：警告：未知的考核要点 \"7.7\"");
     free(s);
     s = kh_place_line(kh_err_get(e, 1), NULL);
-    assert_string_equal(s, "b.yaml：no catalogue entry for 1");
+    assert_string_equal(s, "data/b.yaml：no catalogue entry for 1");
     free(s);
     kh_err_free(e);
 }
