@@ -56,6 +56,8 @@ static const place_label fields[] = {
     {"entries", N_("the entries")}, {"bonus", N_("the bonus records")},
     {"negative", N_("the negative-list records")},
     {"members", N_("the team members")}, {"groups", N_("the groups")},
+    {"version", N_("the version edited")}, {"file", N_("the file")},
+    {"state", N_("the state")}, {"phase_state", N_("the state")},
 };
 
 /* Lists: name[i] is "the (i+1)-th ...". */
@@ -251,7 +253,8 @@ static bool put_store_entry(kh_buf *out, const kh_place_ctx *c,
 {
     const char *s1 = strchr(path, '/');
     const char *s2 = s1 ? strchr(s1 + 1, '/') : NULL;
-    if (!s1 || !s2 || s1 == path || s2 == s1 + 1 || strchr(s2 + 1, '/'))
+    if (!s1 || !s2 || s1 == path || s2 == s1 + 1 || strchr(s2 + 1, '/') ||
+        memchr(path, ' ', (size_t)(s1 - path)))   /* ids have no spaces */
         return false;
     size_t pl = strcspn(s2 + 1, ".");
     char unit[PLACE_NAME_MAX + 1], item[PLACE_NAME_MAX], phase[16];
@@ -272,6 +275,8 @@ static bool put_store_entry(kh_buf *out, const kh_place_ctx *c,
 /* "unit jd", "branch b1", "roster jd/xxqg": the store's names of rows. */
 static bool put_store_row(kh_buf *out, const kh_place_ctx *c, const char *p)
 {
+    if (strncmp(p, "entry ", 6) == 0 && put_store_entry(out, c, p + 6))
+        return true;
     if (strncmp(p, "unit ", 5) == 0) {
         kh_buf_puts(out, unit_name(c, p + 5));
         return true;

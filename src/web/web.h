@@ -20,6 +20,7 @@
 #include "kaohe/error.h"
 #include "kaohe/html.h"
 #include "kaohe/i18n.h"
+#include "kaohe/place.h"
 #include "kaohe/store.h"
 #include "kaohe/store_users.h"
 
@@ -73,6 +74,23 @@ void web_json_str(kh_buf *out, const char *s);
 /* The text of an engine message for a page: its Chinese from the
  * catalogue (kh_msg.text_zh), else its English.  Borrowed from m. */
 const char *web_msg_text(const kh_msg *m);
+/* Names for the places of a year's messages (kaohe/place.h: 机电工程系
+ * 考核要点 2.2（检查）「第一责任人履责情况」, 第 3 行「类别」列): the year's
+ * rubric and units read from the request's store.  Year 0, or a year
+ * that does not load, names places from the message alone.  Owns what
+ * it loaded: free with web_places_free. */
+struct web_req;
+typedef struct web_places {
+    kh_rubric *rubric;
+    kh_assess *assess;
+    kh_place_ctx ctx;
+} web_places;
+void web_places_load(struct web_req *r, int year, web_places *out);
+void web_places_free(web_places *p);
+/* m as a person reads it: its place named, "：", its Chinese text
+ * (kh_place_line; p may be NULL).  Not escaped: pass it to the page's or
+ * the JSON's escaper.  malloc'd, the caller frees; NULL on OOM. */
+char *web_msg_line(const web_places *p, const kh_msg *m);
 
 /* ---- sessions and login throttling (web_session.c) ------------------ */
 

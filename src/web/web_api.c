@@ -174,8 +174,13 @@ static kh_status body_parse(web_req *r, json_body *jb, kh_err *e)
     return st;
 }
 
-static void errors_json(web_req *r, const kh_err *e)
+/* 422 with every error: its data path and place as the code wrote them
+ * (for scripts), message in English and message_zh, the place named and
+ * the Chinese (web_msg_line) from year's rubric and units (0: none). */
+static void errors_json(web_req *r, const kh_err *e, int year)
 {
+    web_places names;
+    web_places_load(r, year, &names);
     r->status = 422;
     r->ctype = "application/json";
     kh_buf_reset(&r->out);
@@ -196,12 +201,18 @@ static void errors_json(web_req *r, const kh_err *e)
             kh_buf_printf(&r->out, ",\"line\":%u,\"col\":%u", m->line, m->col);
         kh_buf_puts(&r->out, ",\"message\":");
         web_json_str(&r->out, m->text);
-        /* The catalogue's Chinese beside the English (README, API). */
         kh_buf_puts(&r->out, ",\"message_zh\":");
-        web_json_str(&r->out, web_msg_text(m));
+        /* The body is the caller's own: no file or line to name. */
+        kh_msg shown = *m;
+        shown.file = NULL;
+        shown.line = shown.col = 0;
+        char *zh = web_msg_line(&names, &shown);
+        web_json_str(&r->out, zh ? zh : web_msg_text(m));
+        free(zh);
         kh_buf_putc(&r->out, '}');
     }
     kh_buf_puts(&r->out, "]}\n");
+    web_places_free(&names);
 }
 
 static void refuse(web_req *r, const char *why)
@@ -218,7 +229,7 @@ void web_api_login(web_req *r)
     json_body jb;
     if (!e || body_parse(r, &jb, e) != KH_OK) {
         if (e)
-            errors_json(r, e);
+            errors_json(r, e, 0);
         kh_err_free(e);
         kh_arena_free(jb.arena);
         return;
@@ -231,7 +242,7 @@ void web_api_login(web_req *r)
     if (!p || kh_node_str(p, e, "password", &pw) != KH_OK)
         kh_err_at(e, 0, 0, "password", "a password is required");
     if (kh_err_errors(e)) {
-        errors_json(r, e);
+        errors_json(r, e, 0);
     } else {
         kh_status st = web_login(r, user, pw);
         if (st == KH_OK) {
@@ -487,7 +498,7 @@ void web_api_entry_put(web_req *r, int year, const char *unit,
         return;
     }
     if (body_parse(r, &jb, e) != KH_OK) {
-        errors_json(r, e);
+        errors_json(r, e, year);
         goto out;
     }
     const kh_node *inputs = kh_node_get(jb.root, "inputs");
@@ -541,7 +552,7 @@ void web_api_entry_put(web_req *r, int year, const char *unit,
         }
     }
     if (kh_err_errors(e)) {
-        errors_json(r, e);
+        errors_json(r, e, year);
         goto out;
     }
     int64_t newv = 0;
@@ -564,7 +575,7 @@ void web_api_entry_put(web_req *r, int year, const char *unit,
         refuse(r, "entry: the year's state does not allow it");
         break;
     case KH_EINVAL:
-        errors_json(r, e);
+        errors_json(r, e, year);
         break;
     case KH_ENOTFOUND:
         web_error_json(r, 404, "not_found");
@@ -634,7 +645,7 @@ void web_api_preview(web_req *r, int year, const char *unit,
         goto out;
     }
     if (body_parse(r, &jb, e) != KH_OK) {
-        errors_json(r, e);
+        errors_json(r, e, year);
         goto out;
     }
     const kh_node *inputs = kh_node_get(jb.root, "inputs");
@@ -668,7 +679,7 @@ void web_api_preview(web_req *r, int year, const char *unit,
             KH_OK ||
         kh_doc_read(d, ar, &in) != KH_OK || kh_doc_finish(d) != KH_OK) {
         kh_doc_free(d);
-        errors_json(r, e);
+        errors_json(r, e, year);
         goto out;
     }
     kh_doc_free(d);
@@ -697,7 +708,7 @@ void web_api_preview(web_req *r, int year, const char *unit,
     kh_loc loc = {0, 0, "entry"};
     kh_assess_add_entry(mini, unit, item, phase, in, "-", &loc, e);
     if (kh_err_errors(e) || kh_assess_finish(mini, e) != KH_OK) {
-        errors_json(r, e);
+        errors_json(r, e, year);
         goto out;
     }
     char num[KH_NUM_BUFSZ];

@@ -396,6 +396,36 @@ const char *web_msg_text(const kh_msg *m)
     return m->text_zh ? m->text_zh : m->text;
 }
 
+void web_places_load(web_req *r, int year, web_places *out)
+{
+    memset(out, 0, sizeof *out);
+    kh_err *scratch = year ? kh_err_new() : NULL;
+    /* Names only make a message clearer: a year that does not load
+     * (or no memory) leaves the places as the message wrote them. */
+    if (scratch && kh_store_load_assess(r->store, year, scratch, &out->rubric,
+                                        &out->assess) != KH_OK) {
+        kh_assess_free(out->assess);
+        kh_rubric_free(out->rubric);
+        out->assess = NULL;
+        out->rubric = NULL;
+    }
+    kh_err_free(scratch);
+    out->ctx.rubric = out->rubric;
+    out->ctx.assess = out->assess;
+}
+
+void web_places_free(web_places *p)
+{
+    kh_assess_free(p->assess);
+    kh_rubric_free(p->rubric);
+    memset(p, 0, sizeof *p);
+}
+
+char *web_msg_line(const web_places *p, const kh_msg *m)
+{
+    return kh_place_line(m, p ? &p->ctx : NULL);
+}
+
 /* ---- failures: logged, answered ---------------------------------- */
 
 void web_log_failure(web_req *r, kh_status st, const kh_err *e)

@@ -118,6 +118,8 @@ static void test_store_paths(void **state)
     EXPECT("党委办公室 考核要点 1.1（检查）「说明」", NULL, 0, 0,
            "dbgs/1.1/inspection.note", &ctx);
     EXPECT("zz 考核要点 1.1（检查）", NULL, 0, 0, "zz/1.1/inspection", &ctx);
+    EXPECT("机电工程系 考核要点 2.2（自查）「第一责任人履责情况」", NULL, 0, 0,
+           "entry jd/2.2/self.inputs.rating", &ctx);
     EXPECT("机电工程系", NULL, 0, 0, "unit jd", &ctx);
     EXPECT("党支部 b1", NULL, 0, 0, "branch b1", &ctx);
     EXPECT("机电工程系 花名册 xxqg", NULL, 0, 0, "roster jd/xxqg", &ctx);

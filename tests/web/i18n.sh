@@ -43,7 +43,7 @@ has() { grep -qF -- "$1" "$T/body" || fail "$2: no $1 in $(head -c 400 "$T/body"
 
 # A login without a password: the API's own message, English and Chinese.
 expect 422 "$(req POST /api/v1/login '{"user":"insp1"}')" "login without password"
-has '"path":"password","message":"a password is required","message_zh":"请输入密码"' "login"
+has '"path":"password","message":"a password is required","message_zh":"「密码」：请输入密码"' "login"
 expect 422 "$(req POST /api/v1/login '[1]')" "login with an array"
 has '"message_zh":"请求正文必须是 JSON 对象"' "array body"
 
@@ -54,13 +54,14 @@ expect 200 "$(req GET $E)" "GET entry"
 V=$(sed -n 's/.*"version":\([0-9]*\).*/\1/p' "$T/body")
 cp "$T/body" "$T/before"
 
-# A value the engine refuses: its place, the English and the Chinese.
+# A value the engine refuses: its place, the English and the Chinese with
+# the place named (the unit's name, the item, the input's label).
 expect 422 "$(req PUT $E "{\"inputs\":{\"meetings\":\"many\"},\"version\":$V}" "$I")" "bad value"
 has '"message":"unit \"jd\" item \"1.3\": expected a whole number \u003e= 0, got a string \"many\""' "bad value English"
-has '"message_zh":"单位 \"jd\" 考核要点 \"1.3\"：此处应为大于或等于 0 的整数，实际为 a string \"many\""' "bad value Chinese"
+has '"message_zh":"机电工程系 考核要点 1.3（检查）「相关会议记录」：单位 \"jd\" 考核要点 \"1.3\"：此处应为大于或等于 0 的整数，实际为 a string \"many\""' "bad value Chinese"
 has '"path":"entry jd/1.3/inspection.inputs.meetings"' "bad value place"
 expect 422 "$(req PUT $E '{"inputs":{}}' "$I")" "no version"
-has '"message_zh":"须给出所编辑的版本号（新记录为 0）"' "no version Chinese"
+has '"message_zh":"「所编辑的版本号」：须给出所编辑的版本号（新记录为 0）"' "no version Chinese"
 # Nothing changed.
 expect 200 "$(req GET $E)" "GET entry after"
 cmp -s "$T/before" "$T/body" || fail "a refused PUT changed the entry"
