@@ -48,16 +48,18 @@ static void gw_serve(web_req *r, const web_year *y, kh_gongwen_kind what,
     if (st != KH_OK) {
         kh_buf_reset(&r->out);
         if (st == KH_ESTATE)
-            web_error_page(r, 409, "本年度数据与公布结果不一致，不能生成"
-                                   "正式文件。");
+            web_error_page(r, 409, W_("This year's data no longer match "
+                                      "the published results, so no "
+                                      "official document can be made."));
         else
             web_fail(r, st, e);   /* logged, 500/503/507 */
         kh_err_free(e);
         return;
     }
     kh_err_free(e);
-    static const char *const names[] = {"考核结果通报", "考核评分表",
-                                        "整改跟踪", "经验汇编"};
+    static const char *const names[] = {
+        N_("assessment results notice"), N_("assessment score sheet"),
+        N_("rectification follow-up"), N_("good practices compilation")};
     const char *ext = fmt == KH_GONGWEN_PDF ? "pdf" : "docx";
     r->status = 200;
     r->ctype = fmt == KH_GONGWEN_PDF
@@ -67,8 +69,11 @@ static void gw_serve(web_req *r, const web_year *y, kh_gongwen_kind what,
     kh_buf d, name;
     kh_buf_init(&d, 0);
     kh_buf_init(&name, 0);
-    kh_buf_printf(&name, "%d年度%s%s%s.%s", y->year, names[what],
-                  unit ? "-" : "", unit ? unit : "", ext);
+    /* The name a person saves: the year, the document, the unit's name. */
+    kh_buf_printf(&name, W_("%d annual %s"), y->year, W_(names[what]));
+    if (unit)
+        kh_buf_printf(&name, "-%s", kh_assess_unit_name(y->assess, u));
+    kh_buf_printf(&name, ".%s", ext);
     kh_buf_printf(&d, "attachment; filename=\"kaohe-%d-%s.%s\"; "
                       "filename*=UTF-8''", y->year,
                   what == KH_GONGWEN_SHEET ? "sheet" : "document", ext);
@@ -82,7 +87,8 @@ void web_gongwen_get(web_req *r, const web_year *y, int what,
                      const char *unit, int fmt)
 {
     if (what == KH_GONGWEN_FOLLOWUP && y->state < KH_YEAR_PUBLISHED)
-        web_error_page(r, 409, "结果公布后才有整改跟踪报告。");
+        web_error_page(r, 409, W_("The rectification follow-up report "
+                                  "exists once the results are published."));
     else if (unit && kh_assess_unit_find(y->assess, unit) < 0)
         web_error_page(r, 404, NULL);
     else
@@ -94,14 +100,18 @@ void web_gongwen_get(web_req *r, const web_year *y, int what,
 static const struct {
     const char *key, *label, *hint;
 } gw_fields[] = {
-    {"issuer", "发文机关", ""},
-    {"number", "发文字号", "未填写时显示（文号待定）"},
-    {"to", "主送机关", ""},
-    {"cc", "抄送机关", ""},
-    {"printer", "印发机关", ""},
-    {"date", "成文日期", "YYYY-MM-DD，未填写时为导出当日"},
-    {"grades", "等次划分", "如 优秀:90,良好:80,一般:70,较差"},
-    {"scale", "折算分值", "如 10/100，未填写时不折算"},
+    {"issuer", N_("Issuing authority"), ""},
+    {"number", N_("Document number"),
+     N_("When empty the document shows (number to be assigned)")},
+    {"to", N_("Main recipients"), ""},
+    {"cc", N_("Copied to"), ""},
+    {"printer", N_("Printed and issued by"), ""},
+    {"date", N_("Date of the document"),
+     N_("YYYY-MM-DD; when empty, the day of the export")},
+    {"grades", N_("Grades"),
+     N_("e.g. excellent:90,good:80,fair:70,poor (in Chinese)")},
+    {"scale", N_("Converted points"),
+     N_("e.g. 10/100; when empty nothing is converted")},
 };
 #define GW_NFIELDS (sizeof gw_fields / sizeof gw_fields[0])
 
@@ -117,20 +127,22 @@ void web_docset_form(web_req *r, int year)
     kh_err_free(e);
     const char *v[] = {d.issuer, d.number, d.to, d.cc, d.printer, d.date,
                        d.grades, d.scale};
-    kh_buf_printf(o, "<h2>公文设置</h2><form method=\"post\" action=\""
-                     "/admin/years/%d/docset\" id=\"year-docset\">", year);
+    kh_buf_printf(o, "<h2>%s</h2><form method=\"post\" action=\""
+                     "/admin/years/%d/docset\" id=\"year-docset\">",
+                  W_("Official document settings"), year);
     web_csrf_field(r);
     for (size_t i = 0; i < GW_NFIELDS; i++) {
         kh_buf_printf(o, "<label>%s <input type=\"text\" name=\"%s\" "
-                         "maxlength=\"%d\" value=\"", gw_fields[i].label,
+                         "maxlength=\"%d\" value=\"", W_(gw_fields[i].label),
                       gw_fields[i].key, KH_DOCSET_VALUE_MAX);
         kh_html_attr(o, v[i] ? v[i] : "");
         kh_buf_puts(o, "\">");
         if (*gw_fields[i].hint)
-            kh_buf_printf(o, "<small>%s</small>", gw_fields[i].hint);
+            kh_buf_printf(o, "<small>%s</small>", W_(gw_fields[i].hint));
         kh_buf_puts(o, "</label>\n");
     }
-    kh_buf_puts(o, "<button type=\"submit\">保存公文设置</button></form>\n");
+    kh_buf_printf(o, "<button type=\"submit\">%s</button></form>\n",
+                  W_("Save the document settings"));
     kh_docset_clear(&d);
 }
 
@@ -168,7 +180,8 @@ void web_docset_post(web_req *r, int year)
     } else if (st == KH_ENOTFOUND) {
         web_error_page(r, 404, NULL);
     } else if (st == KH_EINVAL || st == KH_ESTATE) {
-        web_errors_page(r, 422, "公文设置未保存", e, back);
+        web_errors_page(r, 422, W_("The document settings were not saved"),
+                        e, back);
     } else {
         web_error_page(r, 500, NULL);
     }

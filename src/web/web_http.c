@@ -200,17 +200,17 @@ void web_redirect(web_req *r, const char *path)
 static const char *status_title(unsigned status)
 {
     switch (status) {
-    case 400: return "请求有误";
-    case 401: return "请先登录";
-    case 403: return "无权访问";
-    case 404: return "页面不存在";
-    case 410: return "链接已失效";
-    case 405: return "不支持的请求方法";
-    case 409: return "数据已被他人修改";
-    case 413: return "提交的内容过大";
-    case 422: return "填写的内容有误";
-    case 429: return "尝试次数过多，请稍后再试";
-    default: return "服务器内部错误";
+    case 400: return W_("Bad request");
+    case 401: return W_("Please log in first");
+    case 403: return W_("Access denied");
+    case 404: return W_("Page not found");
+    case 410: return W_("This link is no longer valid");
+    case 405: return W_("Request method not supported");
+    case 409: return W_("The data were changed by someone else");
+    case 413: return W_("What you submitted is too large");
+    case 422: return W_("Some values you filled in are wrong");
+    case 429: return W_("Too many attempts, please try again later");
+    default: return W_("Internal server error");
     }
 }
 
@@ -229,9 +229,11 @@ void web_error_page(web_req *r, unsigned status, const char *msg)
                          "class=\"error\" id=\"error\"><h1>");
     kh_html_text(&r->out, status_title(status));
     kh_buf_puts(&r->out, "</h1><p>");
-    kh_html_text(&r->out, msg ? msg : "请返回上一页重试，或联系管理员。");
-    kh_buf_puts(&r->out, "</p><p><a href=\"/\">返回首页</a></p></main>"
-                         "</body></html>\n");
+    kh_html_text(&r->out, msg ? msg : W_("Please go back and try again, or "
+                                         "contact the administrator."));
+    kh_buf_puts(&r->out, "</p><p><a href=\"/\">");
+    kh_html_text(&r->out, W_("Back to the home page"));
+    kh_buf_puts(&r->out, "</a></p></main></body></html>\n");
 }
 
 void web_error_json(web_req *r, unsigned status, const char *code)
@@ -502,13 +504,14 @@ void web_fail(web_req *r, kh_status st, const kh_err *e)
     if (err_says(e, "database is locked") || err_says(e, "busy")) {
         status = 503;
         code = "busy";
-        msg = "系统繁忙，请稍后重试。";
+        msg = W_("The system is busy, please try again later.");
         r->retry_after = "2";
     } else if (err_says(e, "database or disk is full") ||
                err_says(e, "disk full")) {
         status = 507;
         code = "disk_full";
-        msg = "服务器存储空间已满，本次提交未保存。请联系管理员。";
+        msg = W_("The server's storage is full and this submission was not "
+                 "saved. Please contact the administrator.");
     }
     if (is_api(r))
         web_error_json(r, status, code);
@@ -645,7 +648,8 @@ static bool csrf_ok(web_req *r)
         if (is_api(r))
             web_error_json(r, 403, "csrf");
         else
-            web_error_page(r, 403, "页面已过期，请刷新后重新提交。");
+            web_error_page(r, 403, W_("This page has expired; reload it and "
+                                      "submit again."));
     }
     return ok;
 }
