@@ -13,6 +13,10 @@
 //      bottom three of each ranking, the same units as `kaohe results`;
 //   5. the unit user reads its own published score sheet and gets 403 on
 //      another unit's sheet, form and on the whole results page.
+// Every page visited is scanned (tests/e2e/scan.js): no English message
+// and no raw code (unit id, login, role, state, data path, UTC time) the
+// test did not type; the journey fails at its end listing every page
+// that does, except the pages in scan.KNOWN.
 // Only the bulk data of the other 27 units (their self-checks and the
 // inspection file) is imported with the CLI: the pages have no
 // whole-file import.  Run from the repository root (tests/e2e/run.sh
@@ -23,6 +27,7 @@ const os = require('os');
 const path = require('path');
 const { spawn, execFileSync } = require('child_process');
 const { chromium } = require('playwright-core');
+const scan = require('./scan');
 
 const KAOHE = path.resolve(process.argv[2] || '');
 const SCREENS = path.resolve(process.argv[3] || 'e2e-screens');
@@ -38,6 +43,14 @@ const DB = path.join(tmp, 'e2e.db');
 let server = null;
 let browser = null;
 let step = 0;
+// The page scan: the college's unit ids and the logins are codes.
+const UNIT_IDS = [...fs.readFileSync('examples/college-2025.yaml', 'utf8')
+  .matchAll(/^ {2}- \{?id: ([A-Za-z0-9_.-]+)/gm)].map((m) => m[1]);
+const seen = scan.scanner({ codes: [...UNIT_IDS, 'admin1', 'insp1', 'jd1'] });
+// Scans the page the person is on; typed: what this test typed there.
+async function look(page, label, ...typed) {
+  await seen.page(page, label, { typed });
+}
 
 function fail(msg) {
   throw new Error(msg);
@@ -117,27 +130,31 @@ async function login(base, user) {
   const page = await ctx.newPage();
   await page.goto(base + '/');
   expect(page.url().endsWith('/login'), `anonymous / should lead to /login, got ${page.url()}`);
+  await look(page, 'login page');
   await page.fill('#user', user);
   await page.fill('#password', PW);
   await Promise.all([page.waitForURL(base + '/'), page.click('#login-submit')]);
   const who = await page.textContent('#who');
   expect(who.includes(user), `header should name ${user}, says ${who}`);
+  await look(page, `${user}: home`);
   return page;
 }
 
 // Submits an administration form and expects its "done" page.
-async function adminSubmit(page, form) {
+async function adminSubmit(page, form, ...typed) {
   await Promise.all([
     page.waitForURL((u) => u.searchParams.get('ok') === '1'),
     page.click(`${form} button[type=submit]`),
   ]);
   const msg = await page.textContent('#msg');
   expect(msg.includes('已完成'), `${form}: not confirmed (${msg})`);
+  await look(page, `admin: ${new URL(page.url()).pathname} after ${form}`, ...typed);
 }
 
 async function expectStatus(page, url, want, what) {
   const resp = await page.goto(url);
   expect(resp.status() === want, `${what}: expected ${want}, got ${resp.status()} for ${url}`);
+  await look(page, `${what} (${want})`);
 }
 
 // Saves one item's form and waits for the page it redirects to.
@@ -181,22 +198,25 @@ async function main() {
   console.log('1. admin opens the year and imports units');
   const admin = await login(base, 'admin1');
   await admin.goto(`${base}/admin/years`);
+  await look(admin, 'admin: years');
   await admin.fill('#year-open input[name="year"]', String(YEAR));
   await admin.selectOption('#year-open select[name="rubric"]', { index: 0 });
   await adminSubmit(admin, '#year-open');
   expect(await admin.locator(`#admin-year-${YEAR}`).count() === 1, 'year not listed after opening');
   await admin.goto(`${base}/admin/years/${YEAR}`);
   expect((await admin.textContent('#year-state')).includes('草稿'), 'new year not in draft');
+  await look(admin, 'admin: year page in draft');
   await admin.setInputFiles('#units-import input[type="file"]', path.join(tmp, 'units.yaml'));
   await adminSubmit(admin, '#units-import');
   expect(await admin.locator('#units tbody tr').count() === 28, 'units page should list 28 units');
   await shot(admin, 'admin-year-units-imported');
   await admin.goto(`${base}/admin/users`);
+  await look(admin, 'admin: users', 'admin1', 'insp1');
   await admin.fill('#user-add input[name="name"]', 'jd1');
   await admin.selectOption('#user-add select[name="role"]', 'unit');
   await admin.fill('#user-add input[name="unit"]', 'jd');
   await admin.fill('#user-add input[name="password"]', PW);
-  await adminSubmit(admin, '#user-add');
+  await adminSubmit(admin, '#user-add', 'admin1', 'insp1', 'jd1');
   expect(await admin.locator('#user-jd1').count() === 1, 'user jd1 not listed');
   await admin.goto(`${base}/admin/years/${YEAR}`);
   await admin.selectOption('#assign select[name="user"]', 'insp1');
@@ -210,6 +230,7 @@ async function main() {
   cli('admin1', 'import', 'assessment', path.join(tmp, 'self.yaml'));
   await admin.goto(`${base}/`);
   expect((await admin.textContent('#year-' + YEAR)).includes('自查'), 'dashboard: year not in self_check');
+  await look(admin, 'admin: home in self-check');
   await shot(admin, 'admin-dashboard');
 
   // ---- 2. the unit fills its self-check
@@ -217,8 +238,10 @@ async function main() {
   const unit = await login(base, 'jd1');
   await unit.goto(`${base}/years/${YEAR}`);
   expect(await unit.locator('#progress tbody tr').count() === 1, 'unit sees other units in progress');
+  await look(unit, 'unit: year page');
   await Promise.all([unit.waitForURL(/\/units\/jd\/self$/), unit.click('#unit-jd a[href$="/self"]')]);
   await shot(unit, 'unit-self-form-empty');
+  await look(unit, 'unit: self-check form');
   // checkbox
   await unit.check('form[id="item-1.1"] input[name="in_documents"]');
   await saveItem(unit, '1.1');
@@ -240,6 +263,7 @@ async function main() {
   expect(bad[0].status() === 422, `judgement below full marks without a reason: expected 422, got ${bad[0].status()}`);
   expect(await unit.locator('#errors li').count() >= 1, 'the 422 page lists no error');
   await shot(unit, 'unit-judgement-without-reason-refused');
+  await look(unit, 'unit: refused judgement without a reason');
   await unit.goto(`${base}/years/${YEAR}/units/jd/self`);
   await unit.fill('form[id="item-2.2"] input[name="in_rating"]', '3.5');
   await unit.fill('form[id="item-2.2"] textarea[name="note"]', '支部书记履责报告对批评错误观点着墨不多');
@@ -266,6 +290,7 @@ async function main() {
   expect(await unit.inputValue('form[id="item-1.3"] input[name="in_meetings"]') === '3', '1.3 count not kept');
   expect(await unit.inputValue('form[id="item-2.2"] input[name="in_rating"]') === '3.5', '2.2 rating not kept');
   await shot(unit, 'unit-self-form-filled');
+  await look(unit, 'unit: self-check form filled', 'meeting-minutes.png');
   // another unit's form: refused
   await expectStatus(unit, `${base}/years/${YEAR}/units/xx/self`, 403, 'unit opens another unit\'s self-check');
   await shot(unit, 'unit-other-unit-403');
@@ -279,6 +304,7 @@ async function main() {
   cli('admin1', 'import', 'assessment', path.join(tmp, 'inspection.yaml'));
   const insp = await login(base, 'insp1');
   await insp.goto(`${base}/years/${YEAR}`);
+  await look(insp, 'inspector: year page');
   await Promise.all([insp.waitForURL(/\/units\/jd\/inspection$/), insp.click('#unit-jd a[href$="/inspection"]')]);
   const selfShown = await insp.textContent('form[id="item-1.3"] .self');
   expect(selfShown.includes('3'), `inspection form does not show jd's self value for 1.3 (${selfShown})`);
@@ -298,6 +324,7 @@ async function main() {
   expect(await insp.locator('form[id="item-1.3"] label.gap').count() >= 1, 'no gap marked on 1.3');
   await insp.locator('form[id="item-1.3"]').scrollIntoViewIfNeeded();
   await shot(insp, 'inspector-form-gap');
+  await look(insp, 'inspector: inspection form');
   await expectStatus(insp, `${base}/years/${YEAR}/units/xx/inspection`, 403, 'inspector opens an unassigned unit');
 
   // ---- 4. admin publishes; the results page marks the bottom three
@@ -307,12 +334,14 @@ async function main() {
   expect((await admin.textContent('#year-state')).includes('复核'), 'year not in review');
   await admin.goto(`${base}/years/${YEAR}/results`);
   await shot(admin, 'admin-results-review');
+  await look(admin, 'admin: results in review');
   await admin.goto(`${base}/admin/years/${YEAR}`);
   await admin.fill('#year-advance input[name="reason"]', '2025年度考核结果经党委会审定后公布');
   await adminSubmit(admin, '#year-advance'); // -> published
   await shot(admin, 'admin-year-published');
   await admin.goto(`${base}/years/${YEAR}`);
   expect((await admin.textContent('#year-state')).includes('已公布'), 'year not published');
+  await look(admin, 'admin: year page published');
   await Promise.all([admin.waitForURL(/\/results$/), admin.click('#nav-results')]);
   const json = JSON.parse(cli('admin1', 'results', '--year', String(YEAR), '--format', 'json'));
   const ids = Object.keys(json.rankings || {});
@@ -332,6 +361,7 @@ async function main() {
   }
   expect(await admin.locator('svg#chart-totals rect').count() === 28, 'chart should have 28 bars');
   await shot(admin, 'admin-results-published-bottom-three');
+  await look(admin, 'admin: results published');
 
   // ---- 5. the unit reads its own published sheet, nothing else
   console.log('5. unit jd after publication');
@@ -341,6 +371,7 @@ async function main() {
   expect(Number(shown) === jd.total, `own sheet shows total ${shown}, the results ${jd.total}`);
   expect((await unit.textContent('#explain')).includes('1.3'), 'own sheet has no derivation of 1.3');
   await shot(unit, 'unit-own-sheet');
+  await look(unit, 'unit: own score sheet');
   await expectStatus(unit, `${base}/years/${YEAR}/results/xx`, 403, 'unit opens another unit\'s sheet');
   await shot(unit, 'unit-other-sheet-403');
   await expectStatus(unit, `${base}/years/${YEAR}/units/xx/self`, 403, 'unit opens another unit\'s form');
@@ -349,6 +380,7 @@ async function main() {
   // every refusal above is in the audit log
   const audit = cli('admin1', 'audit', 'log');
   expect((audit.match(/web\.refused/g) || []).length >= 5, 'refusals missing from the audit log');
+  seen.finish();
 }
 
 async function stop() {
