@@ -437,6 +437,10 @@ kh_status kh_store_unit_add(kh_store *s, const char *actor, int year,
 kh_status kh_store_unit_rename(kh_store *s, const char *actor, int year,
                                const char *id, const char *name, kh_err *e);
 
+/* The name unit id has in the latest year that lists it (*name
+ * malloc'd, caller frees); KH_ENOTFOUND (no message) when none does. */
+kh_status kh_store_unit_name(kh_store *s, const char *id, char **name,
+                             kh_err *e);
 /* The year's units in order. */
 kh_status kh_store_unit_each(kh_store *s, int year, kh_unit_fn fn, void *ctx,
                              kh_err *e);

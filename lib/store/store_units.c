@@ -1377,3 +1377,24 @@ kh_status kh_store_unit_rename(kh_store *s, const char *actor, int year,
     }
     return kh_store_commit(s, e);
 }
+
+kh_status kh_store_unit_name(kh_store *s, const char *id, char **name,
+                             kh_err *e)
+{
+    *name = NULL;
+    kh_db_stmt *q;
+    kh_status rc = kh_store_stmt(s, "SELECT name FROM unit WHERE id = ?"
+                                    " ORDER BY year DESC LIMIT 1", &q, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_store_bind_str(q, 1, id);
+    int step = kh_db_step(q);
+    if (step == KH_DB_ROW && !(*name = strdup(kh_store_col_str(q, 0))))
+        rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
+    kh_db_reset(q);
+    if (step == KH_DB_DONE)
+        return KH_ENOTFOUND;
+    if (step != KH_DB_ROW)
+        return kh_store_db_fail(s, e, "reading a unit");
+    return rc;
+}
