@@ -63,8 +63,9 @@ static const char *field_label(const char *path)
         {"from", N_("Confirmation")}, {"i", N_("Assignments")},
         {"a", N_("Assignments")}, {"disabled", N_("Status")},
     };
+    size_t n = strcspn(path, "[");   /* unit[2]: the field of a list */
     for (size_t i = 0; i < sizeof L / sizeof L[0]; i++)
-        if (strcmp(path, L[i].field) == 0)
+        if (strlen(L[i].field) == n && strncmp(path, L[i].field, n) == 0)
             return W_(L[i].label);
     return path;
 }

@@ -293,6 +293,12 @@ static void entry_summary(web_req *r, kh_buf *o, const arow *a)
         kh_buf_puts(o, " → ");
         kh_html_text(o, is);
     }
+    const char *on = ov ? scalar(kh_node_get(ov, "note")) : "—";
+    const char *nn = nv ? scalar(kh_node_get(nv, "note")) : "—";
+    if (strcmp(on, nn) != 0) {
+        kh_buf_printf(o, " %s ", W_("note:"));
+        kh_html_text(o, nn);
+    }
     kh_arena_free(ar);
 }
 
@@ -358,14 +364,14 @@ static void raw_record(kh_buf *o, const arow *a)
                   W_("Record"));
     const struct {
         const char *k, *v;
-    } f[] = {{"action", a->action}, {"object", a->object},
-             {"old", a->oldv},      {"new", a->newv},
-             {"time (UTC)", a->at}, {"sha256", a->hash}};
+    } f[] = {{N_("Action code"), a->action}, {N_("Object"), a->object},
+             {N_("Old value"), a->oldv},     {N_("New value"), a->newv},
+             {N_("Time (UTC)"), a->at},      {N_("SHA-256"), a->hash}};
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
         if (!f[i].v)
             continue;
         kh_buf_puts(o, "<dt>");
-        kh_html_text(o, f[i].k);
+        kh_html_text(o, W_(f[i].k));
         kh_buf_puts(o, "</dt><dd><code>");
         kh_html_text(o, f[i].v);
         kh_buf_puts(o, "</code></dd>");
