@@ -239,7 +239,12 @@ static kh_status year_info_cb(void *ctx, const kh_year_info *y)
     kh_html_text(o, kh_year_state_label(y->state));
     kh_buf_printf(o, "</strong>%s<code id=\"year-rubric\">",
                   W_("; rubric: "));
-    kh_html_text(o, y->rubric);
+    char ver[160];                             /* the hash, shortened */
+    const char *at = strchr(y->rubric, '@');
+    snprintf(ver, sizeof ver, "%.*s",
+             at ? (int)(at - y->rubric) + 1 + KH_STORE_HASH_SHOW
+                : (int)strlen(y->rubric), y->rubric);
+    kh_html_text(o, ver);
     kh_buf_puts(o, "</code>");
     kh_buf_printf(o, W_("; %zu units, %zu entries."), y->units, y->entries);
     kh_buf_puts(o, "</p>\n");
