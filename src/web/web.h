@@ -609,6 +609,9 @@ void web_post_reopen(web_req *r, int year);
 void web_post_unit_add(web_req *r, int year);
 void web_post_unit_rename(web_req *r, int year);
 void web_assign_grid(web_req *r, int year);
+/* A picker of the year's units by name (value: the unit's id), for any
+ * form that asks for a unit: <select name=NAME required>. */
+void web_unit_select(web_req *r, int year, const char *name);
 void web_post_assign(web_req *r, int year);
 /* The audit log for people (web_audit.c); a stored UTC time stamp
  * ("2026-12-06T06:05:00Z") as Beijing time, "2026年12月6日 14:05". */

@@ -105,6 +105,31 @@ static bool load_names(web_req *r, int year, names *units, names *insp)
     return ok;
 }
 
+static kh_status unit_select_cb(void *ctx, const kh_unit_row *u)
+{
+    kh_buf *o = ctx;
+    kh_buf_puts(o, "<option value=\"");
+    kh_html_attr(o, u->id);
+    kh_buf_puts(o, "\">");
+    kh_html_text(o, u->name);
+    kh_buf_puts(o, "</option>");
+    return kh_buf_status(o);
+}
+
+void web_unit_select(web_req *r, int year, const char *name)
+{
+    kh_buf *o = &r->out;
+    kh_buf_puts(o, "<select name=\"");
+    kh_html_attr(o, name);
+    kh_buf_puts(o, "\" required>");
+    kh_err *e = kh_err_new();
+    kh_status st = e ? kh_store_unit_each(r->store, year, unit_select_cb, o, e)
+                     : KH_ENOMEM;
+    web_store_check(r, st, e);
+    kh_err_free(e);
+    kh_buf_puts(o, "</select>");
+}
+
 /* ---- the confirmation of advancing -------------------------------------- */
 
 static void year_back(int year, char *back, size_t sz)
@@ -176,21 +201,23 @@ static size_t incomplete_units(kh_buf *o, const web_year *y, kh_phase p)
     return bad;
 }
 
-/* Ranking 0 as it would be frozen, the bottom rows marked. */
-static void publish_ranking(kh_buf *o, const web_year *y)
+/* Ranking k as it would be frozen, the bottom rows marked (the rubric's
+ * own bottom rule, else the last WEB_BOTTOM_SHOWN). */
+static void publish_ranking(kh_buf *o, const web_year *y, size_t k)
 {
     const kh_result *res = y->result;
-    size_t rows = res && kh_rubric_ranking_count(y->rubric)
-                      ? kh_result_ranking_rows(res, 0)
-                      : 0;
-    kh_buf_printf(o, "<table id=\"freeze-ranking\"><thead><tr><th>%s</th>"
-                     "<th>%s</th><th>%s</th><th></th></tr></thead><tbody>\n",
-                  W_("Rank"), W_("Name"), W_("Total"));
-    bool flagged = false;  /* the rubric's own bottom rule, else the last 3 */
+    size_t rows = kh_result_ranking_rows(res, k);
+    kh_buf_puts(o, "<h3>");
+    kh_html_text(o, kh_rubric_ranking_name(y->rubric, k));
+    kh_buf_printf(o, "</h3><table class=\"freeze-ranking\" id=\"freeze-"
+                     "ranking-%zu\"><thead><tr><th>%s</th><th>%s</th><th>%s"
+                     "</th><th></th></tr></thead><tbody>\n", k, W_("Rank"),
+                  W_("Name"), W_("Total"));
+    bool flagged = false;
     for (size_t i = 0; i < rows; i++)
-        flagged |= kh_result_ranking_row(res, 0, i)->bottom;
+        flagged |= kh_result_ranking_row(res, k, i)->bottom;
     for (size_t i = 0; i < rows; i++) {
-        const kh_rank_row *row = kh_result_ranking_row(res, 0, i);
+        const kh_rank_row *row = kh_result_ranking_row(res, k, i);
         bool low = flagged ? row->bottom : i + WEB_BOTTOM_SHOWN >= rows;
         kh_buf_printf(o, "<tr%s><td class=\"num\">%u</td><td>",
                       low ? " class=\"bottom\"" : "", row->rank);
@@ -198,7 +225,7 @@ static void publish_ranking(kh_buf *o, const web_year *y)
         kh_buf_puts(o, "</td><td class=\"num\">");
         web_cp_out(o, row->score);
         kh_buf_printf(o, "</td><td>%s</td></tr>\n",
-                      low ? W_("bottom three") : "");
+                      low ? W_("bottom of the ranking") : "");
     }
     kh_buf_puts(o, "</tbody></table>\n");
 }
@@ -218,9 +245,10 @@ static void publish_summary(web_req *r, const web_year *y)
                   W_("Once published, the totals below are frozen with "
                      "their SHA-256: changing them needs a reopen with a "
                      "reason, which the audit log keeps."));
-    if (y->result)
-        publish_ranking(o, y);
-    else
+    for (size_t k = 0; y->result && k < kh_rubric_ranking_count(y->rubric);
+         k++)
+        publish_ranking(o, y, k);
+    if (!y->result)
         kh_buf_printf(o, "<p class=\"msg error\">%s</p>",
                       W_("The results cannot be computed yet."));
     kh_buf_puts(o, "</section>\n");

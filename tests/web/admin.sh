@@ -221,9 +221,9 @@ $K year list 2025 --db "$DB" | grep -q self_check || fail "reopen did not go bac
 expect 303 "$(post admin1 /admin/years/2025/advance -d "csrf=$A&from=self_check")" "advance 2025 to inspection again"
 expect 303 "$(post admin1 /admin/years/2025/advance -d "csrf=$A&from=inspection")" "advance 2025 to review"
 expect 200 "$(get admin1 /admin/years/2025/advance)" "confirmation of publishing"
-for id in freeze freeze-ranking incomplete allow_missing; do has "$id" "publishing confirmation"; done
+for id in freeze freeze-ranking-0 freeze-ranking-1 incomplete allow_missing; do has "$id" "publishing confirmation"; done
 has 'class="bottom"' "the bottom three marked"
-has '末三位' "the bottom three named"
+has '末位' "the bottom named"
 expect 422 "$(post admin1 /admin/years/2025/reopen -d "csrf=$A&reason=")" "reopen without reason"
 has '理由：' "reopen without reason located"
 expect 303 "$(post admin1 /admin/years/2025/reopen -d "csrf=$A&reason=%E5%A4%8D%E6%A0%B8")" "reopen with reason"
