@@ -306,7 +306,10 @@ static void confirm_page(web_req *r, int year)
         kh_phase p;
         size_t bad = 0;
         if (phase_due(y->state, &p)) {
-            bad = incomplete_units(o, y, p);
+            kh_buf table;              /* the count goes above the list */
+            kh_buf_init(&table, 0);
+            kh_buf_puts(&table, "");
+            bad = incomplete_units(&table, y, p);
             kh_buf_printf(o, "<p id=\"incomplete-count\" class=\"msg %s\">",
                           bad ? "error" : "ok");
             if (bad)
@@ -316,6 +319,8 @@ static void confirm_page(web_req *r, int year)
                 kh_buf_puts(o, W_("Every unit has filled every applicable "
                                   "item."));
             kh_buf_puts(o, "</p>\n");
+            kh_buf_puts(o, kh_buf_str(&table));
+            kh_buf_free(&table);
         }
         if (y->state == KH_YEAR_REVIEW)
             publish_summary(r, y);
