@@ -341,8 +341,16 @@ kh_status kh_store_year_open(kh_store *s, const char *actor, int year,
 kh_status kh_store_year_advance(kh_store *s, const char *actor, int year,
                                 unsigned flags, const char *reason,
                                 kh_year_state *now, kh_err *e);
-/* Moves the year back one step, from review (to inspection) or published
- * (to review, dropping the snapshot); reason is required and recorded. */
+/* The states a year may be reopened from: inspection (back to self_check:
+ * the units correct their self-check; inspection entries stay), review
+ * (to inspection) and published (to review, dropping the snapshot).  Not
+ * self_check (draft would allow replacing the units under their entries)
+ * nor closed (final). */
+#define KH_YEAR_REOPENABLE                                                  \
+    ((1u << KH_YEAR_INSPECTION) | (1u << KH_YEAR_REVIEW) |                  \
+     (1u << KH_YEAR_PUBLISHED))
+/* Moves the year back one step from a KH_YEAR_REOPENABLE state; reason is
+ * required and recorded. */
 kh_status kh_store_year_reopen(kh_store *s, const char *actor, int year,
                                const char *reason, kh_year_state *now,
                                kh_err *e);
@@ -410,6 +418,29 @@ typedef struct kh_unit_row {
     const char *branch_name;       /* given name, or NULL */
 } kh_unit_row;
 typedef kh_status (*kh_unit_fn)(void *ctx, const kh_unit_row *row);
+/* The longest unit name kh_store_unit_add/rename take, in bytes. */
+#define KH_UNIT_NAME_MAX 200
+
+/* One unit to add (all borrowed): branch NULL or "" makes the unit its
+ * own branch; kind is a kind name (系) or id of the year's rubric. */
+typedef struct kh_unit_add {
+    const char *id, *name, *kind, *branch;
+} kh_unit_add;
+/* Adds one unit at the end of the year's list (state draft), audited as
+ * "unit.add".  Refused (KH_EINVAL, located by the field: "id", "name",
+ * "kind", "branch"): a bad or taken id, an empty, over-long or taken
+ * name, an unknown kind, a branch no unit of the year belongs to. */
+kh_status kh_store_unit_add(kh_store *s, const char *actor, int year,
+                            const kh_unit_add *u, kh_err *e);
+/* Renames unit id (state draft), audited as "unit.change"; the name
+ * rules are those of kh_store_unit_add. */
+kh_status kh_store_unit_rename(kh_store *s, const char *actor, int year,
+                               const char *id, const char *name, kh_err *e);
+
+/* The name unit id has in the latest year that lists it (*name
+ * malloc'd, caller frees); KH_ENOTFOUND (no message) when none does. */
+kh_status kh_store_unit_name(kh_store *s, const char *id, char **name,
+                             kh_err *e);
 /* The year's units in order. */
 kh_status kh_store_unit_each(kh_store *s, int year, kh_unit_fn fn, void *ctx,
                              kh_err *e);

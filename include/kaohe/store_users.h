@@ -74,6 +74,19 @@ kh_status kh_store_user_assign(kh_store *s, const char *actor,
                                const char *const *units, bool replace,
                                kh_err *e);
 
+/* One inspector's units of a year (borrowed), for kh_store_assign_grid. */
+typedef struct kh_assign_set {
+    const char *user;
+    size_t n;
+    const char *const *units;
+} kh_assign_set;
+/* Sets the year's assignments of each listed inspector to exactly its
+ * units (kh_store_user_assign with replace), all in one transaction:
+ * one bad set and nothing changes.  Inspectors not listed keep theirs. */
+kh_status kh_store_assign_grid(kh_store *s, const char *actor, int year,
+                               size_t n, const kh_assign_set *sets,
+                               kh_err *e);
+
 /* Checks a login.  KH_OK when the user exists, is enabled and the
  * password matches: *role gets the role and *unit (may be NULL) the unit
  * id for a unit user (malloc'd, caller frees) or NULL.  Otherwise

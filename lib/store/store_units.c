@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "kaohe/i18n.h"
 #include "kaohe/report.h"
 #include "kaohe/table.h"
 
@@ -1184,5 +1185,216 @@ kh_status kh_store_unit_each(kh_store *s, int year, kh_unit_fn fn, void *ctx,
     if (rc == KH_OK && step != KH_DB_DONE)
         rc = kh_store_db_fail(s, e, "listing units");
     kh_db_finalize(st);
+    return rc;
+}
+
+/* ---- one unit at a time (draft): add, rename ------------------------- */
+
+/* A unit name: 1 to KH_UNIT_NAME_MAX bytes, no control characters, not
+ * the name of another unit of the year (pickers list units by name). */
+static kh_status check_unit_name(kh_store *s, int year, const char *id,
+                                 const char *name, kh_err *e)
+{
+    if (!name || !*name)
+        return kh_err_at(e, 0, 0, "name", "empty unit name");
+    if (strlen(name) > KH_UNIT_NAME_MAX)
+        return kh_err_at(e, 0, 0, "name",
+                         "a unit name is at most %d bytes", KH_UNIT_NAME_MAX);
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return kh_err_at(e, 0, 0, "name",
+                             "a unit name cannot hold control characters");
+    kh_db_stmt *q;
+    kh_status rc = kh_store_stmt(s, "SELECT id FROM unit WHERE year = ? AND"
+                                    " name = ? AND id <> ?", &q, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_db_bind_int(q, 1, year);
+    kh_store_bind_str(q, 2, name);
+    kh_store_bind_str(q, 3, id);
+    int step = kh_db_step(q);
+    kh_db_reset(q);
+    if (step == KH_DB_ROW)
+        return kh_err_at(e, 0, 0, "name",
+                         "another unit of year %d is named \"%s\"", year, name);
+    if (step != KH_DB_DONE)
+        return kh_store_db_fail(s, e, "reading the units");
+    return KH_OK;
+}
+
+/* A branch given for a new unit must be one of the year's already. */
+static kh_status check_branch(kh_store *s, int year, const char *branch,
+                              kh_err *e)
+{
+    kh_db_stmt *q;
+    kh_status rc = kh_store_stmt(s, "SELECT count(*) FROM unit WHERE year = ?"
+                                    " AND branch = ?", &q, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_db_bind_int(q, 1, year);
+    kh_store_bind_str(q, 2, branch);
+    int step = kh_db_step(q);
+    int64_t n = step == KH_DB_ROW ? kh_db_column_int64(q, 0) : 0;
+    kh_db_reset(q);
+    if (step != KH_DB_ROW)
+        return kh_store_db_fail(s, e, "reading the branches");
+    if (n == 0)
+        return kh_err_at(e, 0, 0, "branch",
+                         "unknown branch \"%s\" (use the id of a branch "
+                         "a unit of year %d belongs to, or leave it out)",
+                         branch, year);
+    return KH_OK;
+}
+
+/* The position after the year's last unit. */
+static kh_status next_pos(kh_store *s, int year, size_t *pos, kh_err *e)
+{
+    kh_db_stmt *q;
+    kh_status rc = kh_store_stmt(s, "SELECT count(*), max(pos) FROM unit"
+                                    " WHERE year = ?", &q, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_db_bind_int(q, 1, year);
+    int step = kh_db_step(q);
+    *pos = step == KH_DB_ROW && kh_db_column_int64(q, 0) > 0
+               ? (size_t)kh_db_column_int64(q, 1) + 1
+               : 0;
+    kh_db_reset(q);
+    return step == KH_DB_ROW ? KH_OK
+                             : kh_store_db_fail(s, e, "reading the units");
+}
+
+/* The checks of kh_store_unit_add inside its transaction; *kid gets the
+ * kind's id (borrowed from the year's rubric). */
+static kh_status unit_add_check(kh_store *s, int year, const kh_unit_add *u,
+                                const char **kid, kh_err *e)
+{
+    kh_store_unit su;
+    const kh_rubric *r;
+    kh_status rc = kh_store_year_require(s, year, KH_YEAR_BIT(KH_YEAR_DRAFT),
+                                         N_("adding a unit"), NULL, e);
+    if (rc == KH_OK)
+        rc = kh_store_year_rubric_shared(s, year, e, &r);
+    if (rc != KH_OK)
+        return rc;
+    kh_loc loc = {.path = "id"};
+    if (!u->id || !kh_unit_id_ok(u->id))
+        return bad_unit_id(&loc, u->id ? u->id : "", e);
+    rc = kh_store_unit_get(s, year, u->id, &su, e);
+    if (rc == KH_OK) {
+        kh_store_unit_clear(&su);
+        return kh_err_at(e, 0, 0, "id", "year %d has a unit \"%s\" already",
+                         year, u->id);
+    }
+    if (rc != KH_ENOTFOUND)
+        return rc;
+    loc.path = "kind";
+    if (!(*kid = kind_id(r, u->kind ? u->kind : "")))
+        return bad_kind(r, &loc, u->kind ? u->kind : "", e);
+    if ((rc = check_unit_name(s, year, u->id, u->name, e)) != KH_OK)
+        return rc;
+    if (u->branch && *u->branch && strcmp(u->branch, u->id) != 0)
+        return check_branch(s, year, u->branch, e);
+    return KH_OK;
+}
+
+kh_status kh_store_unit_add(kh_store *s, const char *actor, int year,
+                            const kh_unit_add *u, kh_err *e)
+{
+    kh_status rc = kh_store_begin(s, e);
+    if (rc != KH_OK)
+        return rc;
+    const char *kid = NULL;
+    size_t pos = 0;
+    if ((rc = unit_add_check(s, year, u, &kid, e)) == KH_OK)
+        rc = next_pos(s, year, &pos, e);
+    if (rc == KH_OK) {
+        const char *br = u->branch && *u->branch ? u->branch : u->id;
+        urow row = {u->id, u->name, kid, br};
+        char *newv = kh_store_unit_json(u->name, kid, br);
+        rc = newv ? insert_unit(s, actor, year, pos, &row, newv, e)
+                  : kh_err_fail(e, KH_ENOMEM, "out of memory");
+        free(newv);
+    }
+    if (rc != KH_OK) {
+        kh_store_rollback(s);
+        return rc;
+    }
+    return kh_store_commit(s, e);
+}
+
+/* The checks and the change of kh_store_unit_rename, in its transaction. */
+static kh_status unit_rename(kh_store *s, const char *actor, int year,
+                             const char *id, const char *name, kh_err *e)
+{
+    kh_store_unit su;
+    kh_status rc = kh_store_year_require(s, year, KH_YEAR_BIT(KH_YEAR_DRAFT),
+                                         N_("renaming a unit"), NULL, e);
+    if (rc != KH_OK)
+        return rc;
+    rc = kh_store_unit_get(s, year, id ? id : "", &su, e);
+    if (rc == KH_ENOTFOUND)
+        return kh_err_at(e, 0, 0, "id", "year %d has no unit \"%s\"", year,
+                         id ? id : "");
+    if (rc != KH_OK)
+        return rc;
+    if ((rc = check_unit_name(s, year, id, name, e)) == KH_OK &&
+        strcmp(su.name, name) == 0)
+        rc = kh_err_at(e, 0, 0, "name", "unit \"%s\" is named \"%s\" already",
+                       id, name);
+    urow row = {id, name, su.kind, su.branch};
+    char *newv = kh_store_unit_json(name, su.kind, su.branch);
+    char *oldv = kh_store_unit_json(su.name, su.kind, su.branch);
+    if (rc == KH_OK && (!newv || !oldv))
+        rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
+    kh_db_stmt *q;
+    if (rc == KH_OK)
+        rc = kh_store_stmt(s, "UPDATE unit SET name = ? WHERE year = ? AND"
+                              " id = ?", &q, e);
+    if (rc == KH_OK) {
+        kh_store_bind_str(q, 1, row.name);
+        kh_db_bind_int(q, 2, year);
+        kh_store_bind_str(q, 3, id);
+        rc = kh_store_exec(s, q, e, "renaming a unit");
+    }
+    if (rc == KH_OK)
+        rc = audit_unit(s, actor, year, "unit.change", id, oldv, newv, e);
+    free(newv);
+    free(oldv);
+    kh_store_unit_clear(&su);
+    return rc;
+}
+
+kh_status kh_store_unit_rename(kh_store *s, const char *actor, int year,
+                               const char *id, const char *name, kh_err *e)
+{
+    kh_status rc = kh_store_begin(s, e);
+    if (rc != KH_OK)
+        return rc;
+    if ((rc = unit_rename(s, actor, year, id, name, e)) != KH_OK) {
+        kh_store_rollback(s);
+        return rc;
+    }
+    return kh_store_commit(s, e);
+}
+
+kh_status kh_store_unit_name(kh_store *s, const char *id, char **name,
+                             kh_err *e)
+{
+    *name = NULL;
+    kh_db_stmt *q;
+    kh_status rc = kh_store_stmt(s, "SELECT name FROM unit WHERE id = ?"
+                                    " ORDER BY year DESC LIMIT 1", &q, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_store_bind_str(q, 1, id);
+    int step = kh_db_step(q);
+    if (step == KH_DB_ROW && !(*name = strdup(kh_store_col_str(q, 0))))
+        rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
+    kh_db_reset(q);
+    if (step == KH_DB_DONE)
+        return KH_ENOTFOUND;
+    if (step != KH_DB_ROW)
+        return kh_store_db_fail(s, e, "reading a unit");
     return rc;
 }

@@ -654,3 +654,18 @@ kh_status kh_store_assign_each(kh_store *s, const char *user, int year,
         return kh_store_db_fail(s, e, "reading assignments");
     return KH_OK;
 }
+
+kh_status kh_store_assign_grid(kh_store *s, const char *actor, int year,
+                               size_t n, const kh_assign_set *sets,
+                               kh_err *e)
+{
+    kh_status rc = kh_store_begin(s, e);
+    for (size_t i = 0; i < n && rc == KH_OK; i++)
+        rc = kh_store_user_assign(s, actor, sets[i].user, year, sets[i].n,
+                                  sets[i].units, true, e);
+    if (rc != KH_OK) {
+        kh_store_rollback(s);
+        return rc;
+    }
+    return kh_store_commit(s, e);
+}

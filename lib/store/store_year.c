@@ -1,7 +1,8 @@
 /*
  * store_year.c - years (考核年度): opening one bound to a rubric version,
  * the state machine draft -> self_check -> inspection -> review ->
- * published -> closed, reopening one step back with a reason, and the
+ * published -> closed, reopening one step back with a reason (from
+ * inspection, review or published: KH_YEAR_REOPENABLE), and the
  * results snapshot frozen on publishing.
  */
 #include "store_impl.h"
@@ -422,9 +423,8 @@ kh_status kh_store_year_reopen(kh_store *s, const char *actor, int year,
     if (rc != KH_OK)
         return rc;
     kh_year_state cur;
-    rc = kh_store_year_require(
-        s, year, KH_YEAR_BIT(KH_YEAR_REVIEW) | KH_YEAR_BIT(KH_YEAR_PUBLISHED),
-        N_("reopening"), &cur, e);
+    rc = kh_store_year_require(s, year, KH_YEAR_REOPENABLE, N_("reopening"),
+                               &cur, e);
     if (rc != KH_OK)
         goto fail;
     kh_year_state prev = (kh_year_state)(cur - 1);

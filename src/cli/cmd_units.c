@@ -1,6 +1,7 @@
 /*
- * cmd_units.c - `kaohe units import|list` (a year's units and branches)
- * and `kaohe roster import` (per-person data such as 学习强国 points).
+ * cmd_units.c - `kaohe units import|list|add|rename` (a year's units and
+ * branches: a whole list, or one unit at a time in draft) and `kaohe
+ * roster import` (per-person data such as 学习强国 points).
  */
 #include "store_cli.h"
 
@@ -8,15 +9,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kaohe/i18n.h"
 #include "kaohe/report.h"
 
-enum { OPT_ROSTER = KH_OPT_FIRST_FREE };
+enum { OPT_NAME = KH_OPT_FIRST_FREE, OPT_KIND, OPT_BRANCH };
 
 static void units_help(void)
 {
     printf(
         "Usage: kaohe units import FILE --year YEAR\n"
         "       kaohe units list --year YEAR\n"
+        "       kaohe units add ID --year YEAR --name NAME --kind KIND\n"
+        "                       [--branch BRANCH]\n"
+        "       kaohe units rename ID --year YEAR --name NAME\n"
         "\n"
         "The units (处室系) and branches (支部) of a year.  Units are\n"
         "imported while the year is in draft; the file replaces the year's\n"
@@ -33,8 +38,17 @@ static void units_help(void)
         "branch_name}, or a mapping with `units` and `branches` as in an\n"
         "assessment file.\n"
         "\n"
+        "add appends one unit (draft only): ID as in the file, NAME unique\n"
+        "in the year, KIND a kind name or id of the year's rubric, BRANCH\n"
+        "the id of a branch a unit of the year belongs to (default: the\n"
+        "unit is its own branch).  rename gives a unit a new name (draft\n"
+        "only).  Both are recorded in the audit log.\n"
+        "\n"
         "Options:\n"
         "  -y, --year YEAR   the year (required)\n"
+        "      --name NAME   the unit's name (add, rename)\n"
+        "      --kind KIND   the unit's kind (add)\n"
+        "      --branch ID   the unit's branch (add)\n"
         KH_STORE_OPTS_HELP
         "  -h, --help        show this help\n"
         "\n"
@@ -165,11 +179,102 @@ static int run(int argc, char **argv, const char *cmd, int which)
     return rc2 != KH_EXIT_OK ? rc2 : rc;
 }
 
+/* The command line of `units add|rename`. */
+typedef struct edit_args {
+    const char *cmd;
+    bool add;
+    int year;
+    kh_unit_add u;        /* id and name for rename */
+} edit_args;
+
+/* Reads `units add|rename` (argv[0] is the subcommand); an exit code
+ * when the run ends here, else -1. */
+static int edit_parse(kh_cli_ctx *c, int argc, char **argv, edit_args *a)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
+        {"as", required_argument, NULL, KH_OPT_AS},
+        {"year", required_argument, NULL, 'y'},
+        {"name", required_argument, NULL, OPT_NAME},
+        {"kind", required_argument, NULL, OPT_KIND},
+        {"branch", required_argument, NULL, OPT_BRANCH},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    int o;
+    optind = 1;
+    opterr = 0;
+    while ((o = getopt_long(argc, argv, ":y:h", opts, NULL)) != -1) {
+        if (kh_cli_common_opt(c, o, optarg))
+            continue;
+        if (o == 'y' && !kh_cli_year(a->cmd, optarg, &a->year))
+            return KH_EXIT_USAGE;
+        else if (o == 'y')
+            continue;
+        if (o == OPT_NAME)
+            a->u.name = optarg;
+        else if (o == OPT_KIND && a->add)
+            a->u.kind = optarg;
+        else if (o == OPT_BRANCH && a->add)
+            a->u.branch = optarg;
+        else if (o == 'h') {
+            units_help();
+            return KH_EXIT_OK;
+        } else if (o == OPT_KIND || o == OPT_BRANCH)
+            return kh_cli_usage_error(a->cmd, "option '%s' does not apply here",
+                                      argv[optind - 1]);
+        else
+            return kh_cli_bad_option(a->cmd, o, argv);
+    }
+    if (optind >= argc)
+        return kh_cli_usage_error(a->cmd, "missing unit ID");
+    a->u.id = argv[optind++];
+    if (optind < argc)
+        return kh_cli_usage_error(a->cmd, "unexpected argument '%s'",
+                                  argv[optind]);
+    if (!a->year)
+        return kh_cli_usage_error(a->cmd, "--year YEAR is required");
+    if (!a->u.name)
+        return kh_cli_usage_error(a->cmd, "--name NAME is required");
+    if (a->add && !a->u.kind)
+        return kh_cli_usage_error(a->cmd, "--kind KIND is required");
+    return -1;
+}
+
+/* `units add|rename`: one unit at a time, in draft. */
+static int edit(int argc, char **argv, const char *cmd, bool add)
+{
+    kh_cli_ctx c;
+    if (!kh_cli_ctx_init(&c, cmd))
+        return KH_EXIT_FAILURE;
+    edit_args a = {.cmd = cmd, .add = add};
+    int rc = edit_parse(&c, argc, argv, &a);
+    /* rc >= 0: --help was shown or the command line was bad. */
+    if (rc >= 0 || (rc = kh_cli_open(&c, 0)) != KH_EXIT_OK) {
+        kh_cli_finish(&c, KH_OK);
+        return rc;
+    }
+    const char *actor = kh_cli_actor(&c);
+    kh_status st = add ? kh_store_unit_add(c.store, actor, a.year, &a.u, c.e)
+                       : kh_store_unit_rename(c.store, actor, a.year, a.u.id,
+                                              a.u.name, c.e);
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    if (st == KH_OK)
+        kh_buf_printf(&b, add ? _("Year %d: unit %s (%s) added\n")
+                              : _("Year %d: unit %s renamed to %s\n"),
+                      a.year, a.u.id, a.u.name);
+    rc = st == KH_OK ? kh_cli_write(NULL, &b) : KH_EXIT_OK;
+    kh_buf_free(&b);
+    int rc2 = kh_cli_finish(&c, st);
+    return rc2 != KH_EXIT_OK ? rc2 : rc;
+}
+
 int kh_cmd_units(int argc, char **argv)
 {
     if (argc < 2)
-        return kh_cli_usage_error("units", "missing command (import or "
-                                  "list)");
+        return kh_cli_usage_error("units", "missing command (import, list, "
+                                  "add or rename)");
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         units_help();
         return KH_EXIT_OK;
@@ -178,8 +283,12 @@ int kh_cmd_units(int argc, char **argv)
         return run(argc - 1, argv + 1, "units import", 0);
     if (!strcmp(argv[1], "list"))
         return run(argc - 1, argv + 1, "units list", 1);
+    if (!strcmp(argv[1], "add"))
+        return edit(argc - 1, argv + 1, "units add", true);
+    if (!strcmp(argv[1], "rename"))
+        return edit(argc - 1, argv + 1, "units rename", false);
     return kh_cli_usage_error("units", "unknown command '%s' (expected "
-                              "import or list)", argv[1]);
+                              "import, list, add or rename)", argv[1]);
 }
 
 int kh_cmd_roster(int argc, char **argv)

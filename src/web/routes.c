@@ -105,12 +105,30 @@ static void admin_year_fn(web_req *r, web_match *m)
 
 static void advance_fn(web_req *r, web_match *m)
 {
-    web_post_advance(r, m->year, false);
+    if (strcmp(r->method, "POST") == 0)
+        web_post_advance(r, m->year);
+    else
+        web_page_advance_confirm(r, m->year);
 }
 
 static void reopen_fn(web_req *r, web_match *m)
 {
-    web_post_advance(r, m->year, true);
+    web_post_reopen(r, m->year);
+}
+
+static void unit_add_fn(web_req *r, web_match *m)
+{
+    web_post_unit_add(r, m->year);
+}
+
+static void unit_rename_fn(web_req *r, web_match *m)
+{
+    web_post_unit_rename(r, m->year);
+}
+
+static void user_password_fn(web_req *r, web_match *m)
+{
+    web_post_user_password(r, m->arg);
 }
 
 static void assign_fn(web_req *r, web_match *m)
@@ -473,17 +491,20 @@ static const web_route ROUTES[] = {
     {WEB_GET, "/admin/years", admin_years_fn, WEB_ADMIN, ANY, 0, NOSCOPE, WEB_A_ADMIN},
     {WEB_POST, "/admin/years", year_open_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     {WEB_GET, "/admin/years/:year", admin_year_fn, WEB_ADMIN, ANY, 0, NOSCOPE, WEB_A_ADMIN},
-    {WEB_POST, "/admin/years/:year/advance", advance_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
+    {GP, "/admin/years/:year/advance", advance_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     {WEB_POST, "/admin/years/:year/reopen", reopen_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     {WEB_POST, "/admin/years/:year/assign", assign_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     {WEB_POST, "/admin/years/:year/docset", docset_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     {WEB_POST, "/admin/years/:year/units/import", units_import_fn, WEB_ADMIN, ANY, UPLOAD, NOSCOPE, WEB_A_ADMIN},
+    {WEB_POST, "/admin/years/:year/units/add", unit_add_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
+    {WEB_POST, "/admin/years/:year/units/rename", unit_rename_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     {WEB_GET, "/admin/rubrics", rubrics_fn, WEB_ADMIN, ANY, 0, NOSCOPE, WEB_A_ADMIN},
     {WEB_POST, "/admin/rubrics/import", rubric_import_fn, WEB_ADMIN, ANY, UPLOAD, NOSCOPE, WEB_A_ADMIN},
     {WEB_GET, "/admin/rubrics/diff", rubric_diff_fn, WEB_ADMIN, ANY, 0, NOSCOPE, WEB_A_ADMIN},
     {WEB_GET, "/admin/users", users_fn, WEB_ADMIN, ANY, 0, NOSCOPE, WEB_A_ADMIN},
     {WEB_POST, "/admin/users", user_add_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     {WEB_POST, "/admin/users/:arg/disable", user_disable_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
+    {WEB_POST, "/admin/users/:arg/password", user_password_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     /* across years */
     {WEB_GET, "/compare", compare_fn, WEB_READERS, ANY, 0, NOSCOPE, WEB_A_READ_ALL},
     {WEB_GET, "/units/:unit/history", history_fn, WEB_READERS, ANY, 0, NOSCOPE, WEB_A_READ_ALL},

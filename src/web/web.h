@@ -45,6 +45,10 @@
 #define WEB_SESSIONS_MAX 4096                 /* in-memory throttle records */
 #define WEB_REFUSAL_WINDOW 600                /* one audit record per address */
 #define WEB_AUDIT_URL_MAX 256                 /* bytes of a URL in the audit log */
+#define WEB_AUDIT_PAGE 50                     /* audit records per page */
+#define WEB_ASSIGN_MAX 4096                   /* cells of the assignment grid */
+#define WEB_CONFIRM_ITEMS_SHOWN 12            /* missing items named per unit */
+#define WEB_BOTTOM_SHOWN 3                    /* bottom units before publishing */
 #define WEB_STORE_CACHE_KIB 2048              /* SQLite page cache per thread */
 #define WEB_CONN_MAX 1024                     /* connections at once */
 #define WEB_CONN_PER_ADDR 16                  /* per client address (direct) */
@@ -604,18 +608,36 @@ void web_post_item(web_req *r, web_year *y, const char *unit,
 /* Renders the results page body of a year (web_pages.c), for the cache. */
 void web_pages_results_body(const web_year *y, kh_buf *out);
 
-/* Administration and the audit log (web_admin.c); admin only except the
- * audit log (admin and auditor). */
-void web_page_audit(web_req *r);
+/* Administration (web_admin.c, admin only). */
 void web_page_admin_years(web_req *r);
 void web_post_year_open(web_req *r);
 void web_page_admin_year(web_req *r, int year);
-void web_post_advance(web_req *r, int year, bool reopen);
-void web_post_assign(web_req *r, int year);
 void web_post_units_import(web_req *r, int year);
 void web_page_rubrics(web_req *r);
 void web_post_rubric_import(web_req *r);
 void web_page_rubric_diff(web_req *r);
+/* The year page's changes, each confirmed or checked first
+ * (web_admin_year.c): the confirmation of advancing (GET), advancing
+ * (POST: confirmed by `from`, else the confirmation again), reopening,
+ * one unit added or renamed, the assignment grid (shown on the year
+ * page) and its POST. */
+void web_page_advance_confirm(web_req *r, int year);
+void web_post_advance(web_req *r, int year);
+void web_post_reopen(web_req *r, int year);
+void web_post_unit_add(web_req *r, int year);
+void web_post_unit_rename(web_req *r, int year);
+void web_assign_grid(web_req *r, int year);
+/* A picker of the year's units by name (value: the unit's id), for any
+ * form that asks for a unit: <select name=NAME required>. */
+void web_unit_select(web_req *r, int year, const char *name);
+void web_post_assign(web_req *r, int year);
+/* The audit log for people (web_audit.c); a stored UTC time stamp
+ * ("2026-12-06T06:05:00Z") as Beijing time, "2026年12月6日 14:05". */
+void web_page_audit(web_req *r);
+void web_time_out(kh_buf *o, const char *utc);
+/* POST /admin/users/NAME/password: a new password set by the admin;
+ * the user's sessions end. */
+void web_post_user_password(web_req *r, const char *name);
 void web_page_users(web_req *r);
 void web_post_user_add(web_req *r);
 void web_post_user_disable(web_req *r, const char *name);

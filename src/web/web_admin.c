@@ -1,29 +1,34 @@
 /*
- * web_admin.c - the administration pages (admin only) and the audit log
- * viewer (admin and auditor): years and their state transitions, units
- * import by upload, rubric import by upload and the diff of two stored
- * versions, users (add, disable/enable) and inspector assignments.
+ * web_admin.c - the administration pages (admin only): years and their
+ * page (states, units, the assignment grid), units import by upload,
+ * rubric import by upload and the diff of two stored versions, users
+ * (add with a unit picker, disable/enable, password reset).  What the
+ * year page changes is in web_admin_year.c, the audit log in
+ * web_audit.c.
  *
  * Every state change is a POST carrying the session's CSRF token (the
  * gate in web_http.c checks it before any handler runs); GET never
- * changes anything.  Role checks are here, per request; refusals are
- * audited (web_refuse_page).  The store enforces the year's state and
- * writes the audit record of each change.
+ * changes anything.  The route table and the policy (WEB_A_ADMIN) decide
+ * who.  The store enforces the year's state and writes the audit record
+ * of each change.
  *
  * Forms (ids are stable, the end-to-end tests use them):
  *   #year-open        POST /admin/years                 year, rubric
- *   #year-advance     POST /admin/years/Y/advance       allow_missing, reason
+ *   #year-advance     GET  /admin/years/Y/advance       (the confirmation)
  *   #year-reopen      POST /admin/years/Y/reopen        reason (required)
  *   #units-import     POST /admin/years/Y/units/import  file (multipart)
- *   #assign           POST /admin/years/Y/assign        user, u_UNIT ...
+ *   #unit-add         POST /admin/years/Y/units/add     id, name, kind,
+ *                                                       branch
+ *   #unit-rename      POST /admin/years/Y/units/rename  id (a picker of
+ *                                                       names), name
+ *   #assign           POST /admin/years/Y/assign        (web_admin_year.c)
  *   #year-docset      POST /admin/years/Y/docset        (web_gongwen.c)
  *   #rubric-import    POST /admin/rubrics/import        file (multipart)
  *   #rubric-diff      GET  /admin/rubrics/diff          a, b
  *   #user-add         POST /admin/users                 name, role, unit,
  *                                                       password
  *   #user-toggle-NAME POST /admin/users/NAME/disable    disabled (1 or 0)
- *   #audit-filter     GET  /audit                       year, unit, actor,
- *                                                       action, page
+ *   #user-pw-NAME     POST /admin/users/NAME/password   password
  */
 #include "web.h"
 
@@ -35,13 +40,34 @@
 
 #include "kaohe/rubric_diff.h"
 
-#define AUDIT_PAGE 50
-
 static const char *query(web_req *r, const char *name)
 {
     const char *v = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
                                                 name);
     return v && *v ? v : NULL;
+}
+
+/* The label of a form field a message names (the engine's place), as
+ * the form shows it; other places as they are. */
+static const char *field_label(const char *path)
+{
+    static const struct {
+        const char *field, *label;
+    } L[] = {
+        {"year", N_("Year")},     {"rubric", N_("Rubric")},
+        {"reason", N_("Reason")}, {"file", N_("File")},
+        {"id", N_("Code")},       {"name", N_("Name")},
+        {"kind", N_("Kind")},     {"branch", N_("Branch")},
+        {"user", N_("User")},     {"role", N_("Role")},
+        {"unit", N_("Unit")},     {"password", N_("Password")},
+        {"from", N_("Confirmation")}, {"i", N_("Assignments")},
+        {"a", N_("Assignments")}, {"disabled", N_("Status")},
+    };
+    size_t n = strcspn(path, "[");   /* unit[2]: the field of a list */
+    for (size_t i = 0; i < sizeof L / sizeof L[0]; i++)
+        if (strlen(L[i].field) == n && strncmp(path, L[i].field, n) == 0)
+            return W_(L[i].label);
+    return path;
 }
 
 void web_errors_page(web_req *r, unsigned status, const char *title,
@@ -51,26 +77,27 @@ void web_errors_page(web_req *r, unsigned status, const char *title,
     web_page_begin(r, title);
     r->status = status;
     kh_buf *o = &r->out;
-    kh_buf_puts(o, "<p>以下内容未通过检查，未保存：</p><ul id=\"errors\">");
+    kh_buf_printf(o, "<p>%s</p><ul id=\"errors\">",
+                  W_("These did not pass the checks; nothing was saved:"));
     for (size_t m = 0; e && m < kh_err_count(e); m++) {
         const kh_msg *msg = kh_err_get(e, m);
         kh_buf_puts(o, "<li>");
         if (msg->line) {
-            kh_buf_printf(o, "第 %u 行", msg->line);
+            kh_buf_printf(o, W_("line %u"), msg->line);
             if (msg->col)
-                kh_buf_printf(o, "第 %u 列", msg->col);
-            kh_buf_puts(o, "：");
+                kh_buf_printf(o, W_(", column %u"), msg->col);
+            kh_buf_puts(o, W_(": "));
         }
         if (msg->path) {
-            kh_html_text(o, msg->path);
-            kh_buf_puts(o, "：");
+            kh_html_text(o, field_label(msg->path));
+            kh_buf_puts(o, W_(": "));
         }
         kh_html_text(o, web_msg_text(msg));
         kh_buf_puts(o, "</li>");
     }
     kh_buf_puts(o, "</ul><p><a id=\"back\" href=\"");
     kh_html_attr(o, back);
-    kh_buf_puts(o, "\">返回</a></p>");
+    kh_buf_printf(o, "\">%s</a></p>", W_("Back"));
     web_page_end(r);
 }
 
@@ -87,7 +114,7 @@ static void done(web_req *r, kh_status st, const kh_err *e, const char *back)
     } else if (st == KH_ENOMEM || st == KH_EDB || st == KH_EIO) {
         web_fail(r, st, e);
     } else {
-        web_errors_page(r, st == KH_ECONFLICT ? 409 : 422, "操作未完成", e,
+        web_errors_page(r, st == KH_ECONFLICT ? 409 : 422, W_("Not done"), e,
                         back);
     }
 }
@@ -95,15 +122,16 @@ static void done(web_req *r, kh_status st, const kh_err *e, const char *back)
 static void ok_msg(web_req *r)
 {
     if (query(r, "ok"))
-        web_msg_box(&r->out, "ok", "已完成。");
+        web_msg_box(&r->out, "ok", W_("Done."));
 }
 
 static void admin_nav(kh_buf *o)
 {
-    kh_buf_puts(o, "<nav class=\"noprint\" id=\"admin-nav\"><a href=\"/admin/"
-                   "years\">年度</a> · <a href=\"/admin/rubrics\">评分标准版本"
-                   "</a> · <a href=\"/admin/users\">用户</a> · <a href=\""
-                   "/audit\">审计日志</a></nav>\n");
+    kh_buf_printf(o, "<nav class=\"noprint\" id=\"admin-nav\"><a href=\""
+                     "/admin/years\">%s</a> · <a href=\"/admin/rubrics\">%s"
+                     "</a> · <a href=\"/admin/users\">%s</a> · <a href=\""
+                     "/audit\">%s</a></nav>\n", W_("Years"),
+                  W_("Rubric versions"), W_("Users"), W_("Audit log"));
 }
 
 /* ---- years ----------------------------------------------------------- */
@@ -116,10 +144,11 @@ static kh_status rubric_option(void *ctx, const kh_rubric_row *row)
     kh_buf_putc(o, '@');
     kh_html_attr(o, row->hash);
     kh_buf_puts(o, "\">");
-    kh_html_text(o, row->id);
-    kh_buf_printf(o, "@%.*s ", KH_STORE_HASH_SHOW, row->hash);
     kh_html_text(o, row->title);
-    kh_buf_puts(o, "</option>");
+    kh_buf_puts(o, W_(" ("));
+    kh_html_text(o, row->id);
+    kh_buf_printf(o, "@%.*s%s</option>", KH_STORE_HASH_SHOW, row->hash,
+                  W_(")"));
     return KH_OK;
 }
 
@@ -138,30 +167,33 @@ static kh_status year_row(void *ctx, const kh_year_info *y)
 
 void web_page_admin_years(web_req *r)
 {
-    web_page_begin(r, "年度管理");
+    web_page_begin(r, W_("Years"));
     kh_buf *o = &r->out;
     ok_msg(r);
     admin_nav(o);
-    kh_buf_puts(o, "<table id=\"admin-years\"><thead><tr><th>年度</th><th>状态"
-                   "</th><th>评分标准版本</th><th>单位数</th><th>记录数</th>"
-                   "</tr></thead><tbody>\n");
+    kh_buf_printf(o, "<table id=\"admin-years\"><thead><tr><th>%s</th><th>%s"
+                     "</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>"
+                     "<tbody>\n", W_("Year"), W_("State"), W_("Rubric version"),
+                  W_("Units"), W_("Entries"));
     kh_err *e = kh_err_new();
     if (e)
         web_store_check(r, kh_store_year_each(r->store, 0, year_row, o, e), e);
-    kh_buf_puts(o, "</tbody></table>\n<h2>新建考核年度</h2><form method=\""
-                   "post\" action=\"/admin/years\" id=\"year-open\">");
+    kh_buf_printf(o, "</tbody></table>\n<h2>%s</h2><form method=\"post\" "
+                     "action=\"/admin/years\" id=\"year-open\">",
+                  W_("Open a year"));
     web_csrf_field(r);
-    kh_buf_printf(o, "<label>年度 <input type=\"number\" name=\"year\" min=\"%d"
-                     "\" max=\"%d\" required></label> <label>评分标准 <select "
-                     "name=\"rubric\" required>", KH_YEAR_MIN, KH_YEAR_MAX);
+    kh_buf_printf(o, "<label>%s <input type=\"number\" name=\"year\" min=\"%d"
+                     "\" max=\"%d\" required></label> <label>%s <select "
+                     "name=\"rubric\" required>", W_("Year"), KH_YEAR_MIN,
+                  KH_YEAR_MAX, W_("Rubric"));
     if (e) {
         kh_err_clear(e);
         web_store_check(r,
                         kh_store_rubric_each(r->store, rubric_option, o, e), e);
     }
     kh_err_free(e);
-    kh_buf_puts(o, "</select></label> <button type=\"submit\">新建</button>"
-                   "</form>\n");
+    kh_buf_printf(o, "</select></label> <button type=\"submit\">%s</button>"
+                     "</form>\n", W_("Open"));
     web_page_end(r);
 }
 
@@ -193,6 +225,7 @@ typedef struct year_ctx {
     int year;
     kh_year_state state;
     bool found;
+    char rubric[256];            /* "ID@HASH" */
 } year_ctx;
 
 static kh_status year_info_cb(void *ctx, const kh_year_info *y)
@@ -201,79 +234,196 @@ static kh_status year_info_cb(void *ctx, const kh_year_info *y)
     kh_buf *o = &c->r->out;
     c->found = true;
     c->state = y->state;
-    kh_buf_puts(o, "<p>状态：<strong id=\"year-state\">");
+    snprintf(c->rubric, sizeof c->rubric, "%s", y->rubric);
+    kh_buf_printf(o, "<p>%s<strong id=\"year-state\">", W_("State: "));
     kh_html_text(o, kh_year_state_label(y->state));
-    kh_buf_puts(o, "</strong>；评分标准：<code id=\"year-rubric\">");
-    kh_html_text(o, y->rubric);
-    kh_buf_printf(o, "</code>；单位 %zu 个，记录 %zu 条。</p>\n", y->units,
-                  y->entries);
+    kh_buf_printf(o, "</strong>%s<code id=\"year-rubric\">",
+                  W_("; rubric: "));
+    char ver[160];                             /* the hash, shortened */
+    const char *at = strchr(y->rubric, '@');
+    snprintf(ver, sizeof ver, "%.*s",
+             at ? (int)(at - y->rubric) + 1 + KH_STORE_HASH_SHOW
+                : (int)strlen(y->rubric), y->rubric);
+    kh_html_text(o, ver);
+    kh_buf_puts(o, "</code>");
+    kh_buf_printf(o, W_("; %zu units, %zu entries."), y->units, y->entries);
+    kh_buf_puts(o, "</p>\n");
     return KH_OK;
+}
+
+/* A unit's kind by its rubric name (系, 处室), for the units table. */
+typedef struct units_ctx {
+    kh_buf *o;
+    const kh_rubric *rb;
+} units_ctx;
+
+static const char *kind_label(const kh_rubric *rb, const char *kind)
+{
+    for (size_t k = 0; rb && k < kh_rubric_kind_count(rb); k++)
+        if (strcmp(kh_rubric_kind_id(rb, k), kind) == 0)
+            return kh_rubric_kind_name(rb, k);
+    return kind;
 }
 
 static kh_status unit_row(void *ctx, const kh_unit_row *u)
 {
-    kh_buf *o = ctx;
+    units_ctx *c = ctx;
+    kh_buf *o = c->o;
     kh_buf_puts(o, "<tr><td>");
-    kh_html_text(o, u->id);
-    kh_buf_puts(o, "</td><td>");
     kh_html_text(o, u->name);
     kh_buf_puts(o, "</td><td>");
-    kh_html_text(o, u->kind);
+    kh_html_text(o, kind_label(c->rb, u->kind));
     kh_buf_puts(o, "</td><td>");
     kh_html_text(o, u->branch_name ? u->branch_name : u->branch);
-    kh_buf_puts(o, "</td></tr>\n");
+    kh_buf_puts(o, "</td><td><code>");
+    kh_html_text(o, u->id);
+    kh_buf_puts(o, "</code></td></tr>\n");
     return KH_OK;
 }
 
-typedef struct assign_list {
-    kh_buf *o;
-} assign_list;
-
-static kh_status assign_row(void *ctx, const kh_assign_row *a)
+static kh_status unit_option(void *ctx, const kh_unit_row *u)
 {
     kh_buf *o = ctx;
-    kh_buf_puts(o, "<tr><td>");
-    kh_html_text(o, a->user);
-    kh_buf_puts(o, "</td><td>");
-    kh_html_text(o, a->unit);
-    kh_buf_puts(o, "</td></tr>\n");
-    return KH_OK;
-}
-
-static kh_status inspector_option(void *ctx, const kh_user_row *u)
-{
-    kh_buf *o = ctx;
-    if (u->role != KH_ROLE_INSPECTOR || u->disabled)
-        return KH_OK;
     kh_buf_puts(o, "<option value=\"");
-    kh_html_attr(o, u->name);
+    kh_html_attr(o, u->id);
     kh_buf_puts(o, "\">");
     kh_html_text(o, u->name);
     kh_buf_puts(o, "</option>");
     return KH_OK;
 }
 
-static kh_status unit_check(void *ctx, const kh_unit_row *u)
+/* The branches of the year's units, each once, by name. */
+typedef struct branch_ctx {
+    kh_buf *o;
+    kh_buf seen;                 /* "\nID\n..." of the branches listed */
+} branch_ctx;
+
+static kh_status branch_option(void *ctx, const kh_unit_row *u)
 {
-    kh_buf *o = ctx;
-    kh_buf_puts(o, "<label class=\"inline\"><input type=\"checkbox\" name=\"u_");
-    kh_html_attr(o, u->id);
-    kh_buf_puts(o, "\" value=\"1\"> ");
-    kh_html_text(o, u->name);
-    kh_buf_puts(o, "</label> ");
-    return KH_OK;
+    branch_ctx *c = ctx;
+    kh_buf key;
+    kh_buf_init(&key, 0);
+    kh_buf_printf(&key, "\n%s\n", u->branch);
+    bool seen = strstr(kh_buf_str(&c->seen), kh_buf_str(&key)) != NULL;
+    kh_buf_puts(&c->seen, kh_buf_str(&key) + 1);
+    kh_buf_free(&key);
+    if (seen)
+        return kh_buf_status(&c->seen);
+    kh_buf_puts(c->o, "<option value=\"");
+    kh_html_attr(c->o, u->branch);
+    kh_buf_puts(c->o, "\">");
+    if (u->branch_name) {
+        kh_html_text(c->o, u->branch_name);
+    } else {
+        kh_html_text(c->o, u->name);
+        kh_buf_puts(c->o, W_(" (its own branch)"));
+    }
+    kh_buf_puts(c->o, "</option>");
+    return kh_buf_status(&c->seen);
+}
+
+/* Next step or back: the link to the confirmation, the reopen form. */
+static void year_transitions(web_req *r, int year, kh_year_state state)
+{
+    kh_buf *o = &r->out;
+    kh_buf_printf(o, "<h2>%s</h2>", W_("State"));
+    if (state < KH_YEAR_CLOSED) {
+        kh_buf_printf(o, "<form method=\"get\" action=\"/admin/years/%d/"
+                         "advance\" id=\"year-advance\"><button type=\""
+                         "submit\">", year);
+        kh_buf_printf(o, W_("Move to the next state: %s…"),
+                      kh_year_state_label((kh_year_state)(state + 1)));
+        kh_buf_printf(o, "</button> <span class=\"hint\">%s</span></form>\n",
+                      W_("The next page lists the units not complete and "
+                         "asks you to confirm."));
+    }
+    if (KH_YEAR_REOPENABLE & (1u << state)) {
+        kh_buf_printf(o, "<form method=\"post\" action=\"/admin/years/%d/"
+                         "reopen\" id=\"year-reopen\">", year);
+        web_csrf_field(r);
+        kh_buf_printf(o, "<label>%s <textarea name=\"reason\" rows=\"2\" "
+                         "cols=\"50\" required></textarea></label><button "
+                         "type=\"submit\">", W_("Reason for going back "
+                                               "(required)"));
+        kh_buf_printf(o, W_("Back to: %s"),
+                      kh_year_state_label((kh_year_state)(state - 1)));
+        kh_buf_puts(o, "</button></form>\n");
+    }
+}
+
+/* Draft: the list by upload, one unit added, one renamed. */
+static void year_unit_forms(web_req *r, int year, const kh_rubric *rb,
+                            kh_err *e)
+{
+    kh_buf *o = &r->out;
+    kh_buf_printf(o, "<form method=\"post\" action=\"/admin/years/%d/units/"
+                     "import\" enctype=\"multipart/form-data\" id=\""
+                     "units-import\">", year);
+    web_csrf_field(r);
+    kh_buf_printf(o, "<label>%s <input type=\"file\" name=\"file\" accept=\""
+                     ".csv,.xlsx,.yaml,.json\" required></label><button type="
+                     "\"submit\">%s</button></form>\n",
+                  W_("Unit list (CSV or XLSX, header: 编号,名称,类别,支部编号,"
+                     "支部名称)"), W_("Import (replaces the year's units)"));
+    kh_buf_printf(o, "<form method=\"post\" action=\"/admin/years/%d/units/"
+                     "add\" id=\"unit-add\"><fieldset><legend>%s</legend>",
+                  year, W_("Add one unit"));
+    web_csrf_field(r);
+    kh_buf_printf(o, "<label>%s <input type=\"text\" name=\"name\" required "
+                     "maxlength=\"%d\"></label> <label>%s <input type=\"text\" "
+                     "name=\"id\" required maxlength=\"%d\" pattern=\"[A-Za-z0-9]"
+                     "[A-Za-z0-9_.\\-]*\"></label> <label>%s <select name=\""
+                     "kind\">", W_("Name"), KH_UNIT_NAME_MAX,
+                  W_("Code (letters and digits)"), KH_UNIT_ID_MAX, W_("Kind"));
+    for (size_t k = 0; rb && k < kh_rubric_kind_count(rb); k++) {
+        kh_buf_puts(o, "<option value=\"");
+        kh_html_attr(o, kh_rubric_kind_id(rb, k));
+        kh_buf_puts(o, "\">");
+        kh_html_text(o, kh_rubric_kind_name(rb, k));
+        kh_buf_puts(o, "</option>");
+    }
+    kh_buf_printf(o, "</select></label> <label>%s <select name=\"branch\">"
+                     "<option value=\"\">%s</option>", W_("Branch"),
+                  W_("its own branch"));
+    kh_err_clear(e);
+    branch_ctx bc = {o, {0}};
+    kh_buf_init(&bc.seen, 0);
+    kh_buf_puts(&bc.seen, "\n");
+    web_store_check(r, kh_store_unit_each(r->store, year, branch_option, &bc,
+                                          e), e);
+    kh_buf_free(&bc.seen);
+    kh_buf_printf(o, "</select></label> <button type=\"submit\">%s</button>"
+                     "</fieldset></form>\n", W_("Add"));
+}
+
+/* Draft: a new name for the unit picked (by its name). */
+static void year_rename_form(web_req *r, int year, kh_err *e)
+{
+    kh_buf *o = &r->out;
+    kh_buf_printf(o, "<form method=\"post\" action=\"/admin/years/%d/units/"
+                     "rename\" id=\"unit-rename\"><fieldset><legend>%s"
+                     "</legend>", year, W_("Rename a unit"));
+    web_csrf_field(r);
+    kh_buf_printf(o, "<label>%s <select name=\"id\" required>", W_("Unit"));
+    kh_err_clear(e);
+    web_store_check(r, kh_store_unit_each(r->store, year, unit_option, o, e),
+                    e);
+    kh_buf_printf(o, "</select></label> <label>%s <input type=\"text\" "
+                     "name=\"name\" required maxlength=\"%d\"></label> "
+                     "<button type=\"submit\">%s</button></fieldset></form>\n",
+                  W_("New name"), KH_UNIT_NAME_MAX, W_("Rename"));
 }
 
 void web_page_admin_year(web_req *r, int year)
 {
     char title[64];
-    snprintf(title, sizeof title, "%d 年度管理", year);
+    snprintf(title, sizeof title, W_("Year %d: administration"), year);
     web_page_begin(r, title);
     kh_buf *o = &r->out;
     ok_msg(r);
     admin_nav(o);
     kh_err *e = kh_err_new();
-    year_ctx c = {r, year, KH_YEAR_DRAFT, false};
+    year_ctx c = {r, year, KH_YEAR_DRAFT, false, ""};
     kh_status st = e ? kh_store_year_each(r->store, year, year_info_cb, &c, e)
                      : KH_ENOMEM;
     if (st != KH_ENOTFOUND)
@@ -283,100 +433,30 @@ void web_page_admin_year(web_req *r, int year)
         web_error_page(r, 404, NULL);   /* replaced by web_fail on failure */
         return;
     }
-    /* transitions */
-    if (c.state < KH_YEAR_CLOSED) {
-        kh_buf_printf(o, "<h2>状态转换</h2><form method=\"post\" action=\""
-                         "/admin/years/%d/advance\" id=\"year-advance\">", year);
-        web_csrf_field(r);
-        if (c.state == KH_YEAR_REVIEW)
-            kh_buf_puts(o, "<label><input type=\"checkbox\" name=\""
-                           "allow_missing\" value=\"1\"> 允许缺项公布（未评项按0分计）"
-                           "</label>");
-        kh_buf_printf(o, "<label>说明 <input type=\"text\" name=\"reason\">"
-                         "</label><button type=\"submit\">进入下一阶段：%s"
-                         "</button></form>\n",
-                      kh_year_state_label((kh_year_state)(c.state + 1)));
-    }
-    if (c.state == KH_YEAR_REVIEW || c.state == KH_YEAR_PUBLISHED) {
-        kh_buf_printf(o, "<form method=\"post\" action=\"/admin/years/%d/"
-                         "reopen\" id=\"year-reopen\">", year);
-        web_csrf_field(r);
-        kh_buf_printf(o, "<label>退回理由（必填） <textarea name=\"reason\" "
-                         "rows=\"2\" cols=\"60\" required></textarea></label>"
-                         "<button type=\"submit\">退回到：%s</button></form>\n",
-                      kh_year_state_label((kh_year_state)(c.state - 1)));
-    }
-    /* units */
-    kh_buf_puts(o, "<h2>被考核单位</h2>");
-    if (c.state == KH_YEAR_DRAFT) {
-        kh_buf_printf(o, "<form method=\"post\" action=\"/admin/years/%d/units/"
-                         "import\" enctype=\"multipart/form-data\" id=\""
-                         "units-import\">", year);
-        web_csrf_field(r);
-        kh_buf_puts(o, "<label>单位名单（CSV 或 XLSX，表头：编号,名称,类别,"
-                       "支部编号,支部名称） <input type=\"file\" name=\"file\" "
-                       "accept=\".csv,.xlsx,.yaml,.json\" required></label>"
-                       "<button type=\"submit\">导入（替换本年度单位）</button>"
-                       "</form>\n");
-    }
-    kh_buf_puts(o, "<table id=\"units\"><thead><tr><th>编号</th><th>名称</th>"
-                   "<th>类别</th><th>支部</th></tr></thead><tbody>\n");
+    year_transitions(r, year, c.state);
+    kh_buf_printf(o, "<h2>%s</h2>", W_("Units assessed"));
+    kh_rubric *rb = NULL;
     kh_err_clear(e);
-    web_store_check(r, kh_store_unit_each(r->store, year, unit_row, o, e), e);
-    kh_buf_puts(o, "</tbody></table>\n");
-    /* assignments */
-    kh_buf_puts(o, "<h2>考核组成员分工</h2><table id=\"assignments\"><thead>"
-                   "<tr><th>考核组成员</th><th>单位</th></tr></thead><tbody>\n");
+    web_store_check(r, kh_store_rubric_load(r->store, c.rubric, e, &rb, NULL),
+                    e);
+    if (c.state == KH_YEAR_DRAFT)
+        year_unit_forms(r, year, rb, e);
+    kh_buf_printf(o, "<div class=\"wide\"><table id=\"units\"><thead><tr><th>"
+                     "%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>"
+                     "<tbody>\n", W_("Name"), W_("Kind"), W_("Branch"),
+                  W_("Code"));
     kh_err_clear(e);
-    web_store_check(r,
-                    kh_store_assign_each(r->store, NULL, year, assign_row, o, e), e);
-    kh_buf_printf(o, "</tbody></table>\n<form method=\"post\" action=\"/admin/"
-                     "years/%d/assign\" id=\"assign\">", year);
-    web_csrf_field(r);
-    kh_buf_puts(o, "<label>考核组成员 <select name=\"user\" required>");
-    kh_err_clear(e);
-    web_store_check(r,
-                    kh_store_user_each(r->store, NULL, inspector_option, o, e), e);
-    kh_buf_puts(o, "</select></label><fieldset><legend>负责的单位（保存后即为"
-                   "该成员本年度的全部单位）</legend>");
-    kh_err_clear(e);
-    web_store_check(r,
-                    kh_store_unit_each(r->store, year, unit_check, o, e), e);
-    kh_buf_puts(o, "</fieldset><button type=\"submit\">保存分工</button>"
-                   "</form>\n");
+    units_ctx uc = {o, rb};
+    web_store_check(r, kh_store_unit_each(r->store, year, unit_row, &uc, e),
+                    e);
+    kh_buf_puts(o, "</tbody></table></div>\n");
+    if (c.state == KH_YEAR_DRAFT)
+        year_rename_form(r, year, e);
+    kh_rubric_free(rb);
     kh_err_free(e);
+    web_assign_grid(r, year);
     web_docset_form(r, year);
     web_page_end(r);
-}
-
-void web_post_advance(web_req *r, int year, bool reopen)
-{
-    char *reason = web_form_get(r, "reason");
-    char *allow = web_form_get(r, "allow_missing");
-    kh_err *e = kh_err_new();
-    char back[64];
-    snprintf(back, sizeof back, "/admin/years/%d", year);
-    kh_status st = KH_ENOMEM;
-    if (e) {
-        if (reopen && (!reason || !*reason))
-            st = kh_err_at(e, 0, 0, "reason", "a reason is required to "
-                                              "reopen a year");
-        else if (reopen)
-            st = kh_store_year_reopen(r->store, r->sess.user, year, reason,
-                                      NULL, e);
-        else
-            st = kh_store_year_advance(
-                r->store, r->sess.user, year,
-                allow ? KH_ADVANCE_ALLOW_MISSING : 0u,
-                reason && *reason ? reason : NULL, NULL, e);
-    }
-    if (st == KH_ENOTFOUND)
-        web_error_page(r, 404, NULL);
-    else
-        done(r, st == KH_ESTATE ? KH_EINVAL : st, e, back);
-    kh_err_free(e);
-    free(reason);
-    free(allow);
 }
 
 void web_post_units_import(web_req *r, int year)
@@ -400,118 +480,66 @@ void web_post_units_import(web_req *r, int year)
     kh_err_free(e);
 }
 
-typedef struct unit_pick {
-    web_req *r;
-    char **units;
-    size_t n, alloc;
-    bool oom;
-} unit_pick;
-
-static kh_status pick_cb(void *ctx, const kh_unit_row *u)
-{
-    unit_pick *p = ctx;
-    char field[KH_USER_NAME_MAX * 4 + 8];
-    snprintf(field, sizeof field, "u_%s", u->id);
-    char *v = web_form_get(p->r, field);
-    bool on = v && strcmp(v, "1") == 0;
-    free(v);
-    if (!on)
-        return KH_OK;
-    if (p->n == p->alloc) {
-        size_t na = p->alloc ? p->alloc * 2 : 16;
-        char **nu = realloc(p->units, na * sizeof *nu);
-        if (!nu) {
-            p->oom = true;
-            return KH_ENOMEM;
-        }
-        p->units = nu;
-        p->alloc = na;
-    }
-    p->units[p->n] = strdup(u->id);
-    if (!p->units[p->n]) {
-        p->oom = true;
-        return KH_ENOMEM;
-    }
-    p->n++;
-    return KH_OK;
-}
-
-void web_post_assign(web_req *r, int year)
-{
-    char back[64];
-    snprintf(back, sizeof back, "/admin/years/%d", year);
-    char *user = web_form_get(r, "user");
-    kh_err *e = kh_err_new();
-    unit_pick p = {r, NULL, 0, 0, false};
-    kh_status st = KH_ENOMEM;
-    if (e) {
-        st = kh_store_unit_each(r->store, year, pick_cb, &p, e);
-        if (st == KH_OK && (!user || !*user))
-            st = kh_err_at(e, 0, 0, "user", "choose an inspector");
-        else if (st == KH_OK)
-            st = kh_store_user_assign(r->store, r->sess.user, user, year, p.n,
-                                      (const char *const *)p.units, true, e);
-    }
-    done(r, st, e, back);
-    for (size_t i = 0; i < p.n; i++)
-        free(p.units[i]);
-    free(p.units);
-    kh_err_free(e);
-    free(user);
-}
-
 /* ---- rubrics --------------------------------------------------------- */
 
 static kh_status rubric_row(void *ctx, const kh_rubric_row *row)
 {
     kh_buf *o = ctx;
-    kh_buf_puts(o, "<tr><td><code>");
+    kh_buf_puts(o, "<tr><td>");
+    kh_html_text(o, row->title);
+    kh_buf_puts(o, "</td><td><code>");
     kh_html_text(o, row->id);
     kh_buf_printf(o, "@%.*s</code></td><td>", KH_STORE_HASH_SHOW, row->hash);
-    kh_html_text(o, row->title);
-    kh_buf_puts(o, "</td><td>");
-    kh_html_text(o, row->imported_at);
+    web_time_out(o, row->imported_at);
     kh_buf_puts(o, "</td><td>");
     kh_html_text(o, row->imported_by);
     kh_buf_puts(o, "</td></tr>\n");
     return KH_OK;
 }
 
+/* A <select name=NAME> of the stored rubric versions. */
+static void rubric_select(web_req *r, const char *label, const char *name,
+                          kh_err *e)
+{
+    kh_buf_printf(&r->out, "<label>%s <select name=\"%s\">", label, name);
+    kh_err_clear(e);
+    web_store_check(r, kh_store_rubric_each(r->store, rubric_option, &r->out,
+                                            e), e);
+    kh_buf_puts(&r->out, "</select></label> ");
+}
+
 void web_page_rubrics(web_req *r)
 {
-    web_page_begin(r, "评分标准版本");
+    web_page_begin(r, W_("Rubric versions"));
     kh_buf *o = &r->out;
     ok_msg(r);
     admin_nav(o);
-    kh_buf_puts(o, "<table id=\"rubrics\"><thead><tr><th>版本</th><th>标题"
-                   "</th><th>导入时间</th><th>导入人</th></tr></thead><tbody>\n");
+    kh_buf_printf(o, "<table id=\"rubrics\"><thead><tr><th>%s</th><th>%s"
+                     "</th><th>%s</th><th>%s</th></tr></thead><tbody>\n",
+                  W_("Title"), W_("Version"), W_("Imported at"),
+                  W_("Imported by"));
     kh_err *e = kh_err_new();
-    if (e)
-        web_store_check(r,
-                        kh_store_rubric_each(r->store, rubric_row, o, e), e);
-    kh_buf_puts(o, "</tbody></table>\n<h2>导入评分标准</h2><form method=\"post"
-                   "\" action=\"/admin/rubrics/import\" enctype=\"multipart/"
-                   "form-data\" id=\"rubric-import\">");
+    if (!e) {
+        web_error_page(r, 500, NULL);
+        return;
+    }
+    web_store_check(r, kh_store_rubric_each(r->store, rubric_row, o, e), e);
+    kh_buf_printf(o, "</tbody></table>\n<h2>%s</h2><form method=\"post\" "
+                     "action=\"/admin/rubrics/import\" enctype=\"multipart/"
+                     "form-data\" id=\"rubric-import\">",
+                  W_("Import a rubric"));
     web_csrf_field(r);
-    kh_buf_puts(o, "<label>评分标准文件（YAML 或 JSON） <input type=\"file\" "
-                   "name=\"file\" accept=\".yaml,.yml,.json\" required></label>"
-                   "<button type=\"submit\">导入</button></form>\n<h2>比较两个"
-                   "版本</h2><form method=\"get\" action=\"/admin/rubrics/diff\""
-                   " id=\"rubric-diff\"><label>原版本 <select name=\"a\">");
-    if (e) {
-        kh_err_clear(e);
-        web_store_check(r,
-                        kh_store_rubric_each(r->store, rubric_option, o, e), e);
-    }
-    kh_buf_puts(o, "</select></label> <label>新版本 <select name=\"b\">");
-    if (e) {
-        kh_err_clear(e);
-        web_store_check(r,
-                        kh_store_rubric_each(r->store, rubric_option, o, e), e);
-    }
+    kh_buf_printf(o, "<label>%s <input type=\"file\" name=\"file\" accept=\""
+                     ".yaml,.yml,.json\" required></label><button type=\""
+                     "submit\">%s</button></form>\n<h2>%s</h2><form method=\""
+                     "get\" action=\"/admin/rubrics/diff\" id=\"rubric-diff\">",
+                  W_("Rubric file (YAML or JSON)"), W_("Import"),
+                  W_("Compare two versions"));
+    rubric_select(r, W_("Old version"), "a", e);
+    rubric_select(r, W_("New version"), "b", e);
     kh_err_free(e);
-    kh_buf_puts(o, "</select></label> <button type=\"submit\">比较</button>"
-                   "</form>\n");
+    kh_buf_printf(o, "<button type=\"submit\">%s</button></form>\n",
+                  W_("Compare"));
     web_page_end(r);
 }
 
@@ -546,18 +574,19 @@ void web_page_rubric_diff(web_req *r)
             st = kh_store_rubric_load(r->store, b, e, &rb, &vb);
     }
     if (st != KH_OK) {
-        web_errors_page(r, st == KH_ENOMEM ? 500 : 422, "无法比较", e,
-                        "/admin/rubrics");
+        web_errors_page(r, st == KH_ENOMEM ? 500 : 422, W_("Cannot compare"),
+                        e, "/admin/rubrics");
     } else {
-        web_page_begin(r, "评分标准版本比较");
+        web_page_begin(r, W_("Two rubric versions compared"));
         admin_nav(&r->out);
         kh_buf d;
         kh_buf_init(&d, 0);
         size_t n = 0;
         kh_rubric_diff(ra, va, rb, vb, &d, &n);
-        kh_buf_printf(&r->out, "<p id=\"rubric-diff-count\">共 %zu 处差异。"
-                               "</p><pre class=\"explain\" id=\"rubric-diff-"
-                               "out\">", n);
+        kh_buf_puts(&r->out, "<p id=\"rubric-diff-count\">");
+        kh_buf_printf(&r->out, W_("%zu differences."), n);
+        kh_buf_puts(&r->out, "</p><pre class=\"explain\" id=\"rubric-diff-out"
+                             "\">");
         kh_html_text(&r->out, kh_buf_str(&d));
         kh_buf_puts(&r->out, "</pre>\n");
         kh_buf_free(&d);
@@ -572,6 +601,54 @@ void web_page_rubric_diff(web_req *r)
 
 /* ---- users ----------------------------------------------------------- */
 
+/* The users page: a row per user, the units' names known. */
+typedef struct users_ctx {
+    web_req *r;
+    kh_buf units;                /* "ID\tNAME\n" of every unit, latest name */
+} users_ctx;
+
+/* A unit user's unit by name (the latest year's), else its code. */
+static void unit_name_out(web_req *r, kh_buf *o, const char *id)
+{
+    char *name = NULL;
+    kh_err *e = kh_err_new();
+    kh_status st = e ? kh_store_unit_name(r->store, id, &name, e) : KH_ENOMEM;
+    if (st != KH_ENOTFOUND)
+        web_store_check(r, st, e);
+    kh_html_text(o, name ? name : id);
+    free(name);
+    kh_err_free(e);
+}
+
+/* The admin's forms of one user: enable/disable, a new password. */
+static void user_actions(web_req *r, const kh_user_row *u)
+{
+    kh_buf *o = &r->out;
+    kh_buf_puts(o, "<form method=\"post\" action=\"/admin/users/");
+    kh_html_url(o, u->name);
+    kh_buf_puts(o, "/disable\" id=\"user-toggle-");
+    kh_html_attr(o, u->name);
+    kh_buf_puts(o, "\">");
+    web_csrf_field(r);
+    kh_buf_printf(o, "<input type=\"hidden\" name=\"disabled\" value=\"%s\">"
+                     "<button type=\"submit\">%s</button></form>",
+                  u->disabled ? "0" : "1",
+                  u->disabled ? W_("Enable") : W_("Disable"));
+    kh_buf_puts(o, "<details><summary>");
+    kh_buf_puts(o, W_("Reset the password"));
+    kh_buf_puts(o, "</summary><form method=\"post\" action=\"/admin/users/");
+    kh_html_url(o, u->name);
+    kh_buf_puts(o, "/password\" id=\"user-pw-");
+    kh_html_attr(o, u->name);
+    kh_buf_puts(o, "\">");
+    web_csrf_field(r);
+    kh_buf_printf(o, "<label>%s <input type=\"password\" name=\"password\" "
+                     "minlength=\"%d\" autocomplete=\"new-password\" required>"
+                     "</label> <button type=\"submit\">%s</button></form>"
+                     "</details>", W_("New password"), KH_PASSWORD_MIN,
+                  W_("Set and log the user out"));
+}
+
 static kh_status user_row(void *ctx, const kh_user_row *u)
 {
     web_req *r = ctx;
@@ -583,47 +660,105 @@ static kh_status user_row(void *ctx, const kh_user_row *u)
     kh_buf_puts(o, "</td><td>");
     kh_html_text(o, kh_role_label(u->role));
     kh_buf_puts(o, "</td><td>");
-    kh_html_text(o, u->unit);
-    kh_buf_printf(o, "</td><td>%s</td><td><form method=\"post\" action=\""
-                     "/admin/users/", u->disabled ? "已停用" : "正常");
-    kh_html_url(o, u->name);
-    kh_buf_puts(o, "/disable\" id=\"user-toggle-");
-    kh_html_attr(o, u->name);
-    kh_buf_puts(o, "\">");
-    web_csrf_field(r);
-    kh_buf_printf(o, "<input type=\"hidden\" name=\"disabled\" value=\"%s\">"
-                     "<button type=\"submit\">%s</button></form></td></tr>\n",
-                  u->disabled ? "0" : "1", u->disabled ? "启用" : "停用");
+    if (u->unit)
+        unit_name_out(r, o, u->unit);
+    kh_buf_printf(o, "</td><td>%s</td><td>",
+                  u->disabled ? W_("disabled") : W_("active"));
+    user_actions(r, u);
+    kh_buf_puts(o, "</td></tr>\n");
     return KH_OK;
+}
+
+/* Every unit of every year once, by name (the latest year first). */
+static kh_status unit_pick_cb(void *ctx, const kh_unit_row *u)
+{
+    kh_buf *seen = ctx;
+    kh_buf_printf(seen, "%s\t%s\n", u->id, u->name);
+    return kh_buf_status(seen);
+}
+
+static kh_status year_units_cb(void *ctx, const kh_year_info *y)
+{
+    users_ctx *c = ctx;
+    kh_err *e = kh_err_new();
+    kh_status st = e ? kh_store_unit_each(c->r->store, y->year, unit_pick_cb,
+                                          &c->units, e)
+                     : KH_ENOMEM;
+    web_store_check(c->r, st, e);
+    kh_err_free(e);
+    return KH_OK;
+}
+
+/* The unit picker of user creation: each unit id once, by its name. */
+static void unit_picker(web_req *r, kh_err *e)
+{
+    users_ctx c = {r, {0}};
+    kh_buf_init(&c.units, 0);
+    kh_buf_puts(&c.units, "");
+    kh_err_clear(e);
+    web_store_check(r, kh_store_year_each(r->store, 0, year_units_cb, &c, e),
+                    e);
+    kh_buf *o = &r->out;
+    kh_buf_printf(o, "<label>%s <select name=\"unit\"><option value=\"\">%s"
+                     "</option>", W_("Unit (for a unit's user)"), W_("none"));
+    /* Later years come last: an id listed again later is skipped, so
+     * its latest name is the one shown. */
+    char *all = kh_buf_take(&c.units, NULL);
+    for (char *line = all; line && *line;) {
+        char *nl = strchr(line, '\n'), *tab = strchr(line, '\t');
+        char *next = nl + 1;
+        char key[KH_UNIT_ID_MAX + 3];
+        snprintf(key, sizeof key, "\n%.*s\t", (int)(tab - line), line);
+        bool later = strncmp(next, key + 1, strlen(key + 1)) == 0 ||
+                     strstr(next, key);
+        *nl = *tab = '\0';
+        if (!later) {
+            kh_buf_puts(o, "<option value=\"");
+            kh_html_attr(o, line);
+            kh_buf_puts(o, "\">");
+            kh_html_text(o, tab + 1);
+            kh_buf_puts(o, "</option>");
+        }
+        line = next;
+    }
+    free(all);
+    kh_buf_free(&c.units);
+    kh_buf_puts(o, "</select></label> ");
 }
 
 void web_page_users(web_req *r)
 {
-    web_page_begin(r, "用户管理");
+    web_page_begin(r, W_("Users"));
     kh_buf *o = &r->out;
     ok_msg(r);
     admin_nav(o);
-    kh_buf_puts(o, "<table id=\"users\"><thead><tr><th>用户名</th><th>角色</th>"
-                   "<th>单位</th><th>状态</th><th>操作</th></tr></thead><tbody>"
-                   "\n");
+    kh_buf_printf(o, "<div class=\"wide\"><table id=\"users\"><thead><tr><th>"
+                     "%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>"
+                     "</thead><tbody>\n", W_("User name"), W_("Role"),
+                  W_("Unit"), W_("Status"), W_("Actions"));
     kh_err *e = kh_err_new();
-    if (e)
-        web_store_check(r,
-                        kh_store_user_each(r->store, NULL, user_row, r, e), e);
-    kh_err_free(e);
-    kh_buf_puts(o, "</tbody></table>\n<h2>添加用户</h2><form method=\"post\" "
-                   "action=\"/admin/users\" id=\"user-add\">");
+    if (!e) {
+        web_error_page(r, 500, NULL);
+        return;
+    }
+    web_store_check(r, kh_store_user_each(r->store, NULL, user_row, r, e), e);
+    kh_buf_printf(o, "</tbody></table></div>\n<h2>%s</h2><form method=\"post\" "
+                     "action=\"/admin/users\" id=\"user-add\">",
+                  W_("Add a user"));
     web_csrf_field(r);
-    kh_buf_puts(o, "<label>用户名 <input type=\"text\" name=\"name\" required "
-                   "maxlength=\"64\"></label> <label>角色 <select name=\"role\">");
+    kh_buf_printf(o, "<label>%s <input type=\"text\" name=\"name\" required "
+                     "maxlength=\"%d\"></label> <label>%s <select name=\"role"
+                     "\">", W_("User name"), KH_USER_NAME_MAX, W_("Role"));
     for (int k = KH_ROLE_ADMIN; k <= KH_ROLE_AUDITOR; k++)
         kh_buf_printf(o, "<option value=\"%s\">%s</option>",
                       kh_role_name((kh_role)k), kh_role_label((kh_role)k));
-    kh_buf_puts(o, "</select></label> <label>单位编号（被考核单位用户填写） "
-                   "<input type=\"text\" name=\"unit\"></label> <label>初始密码 "
-                   "<input type=\"password\" name=\"password\" minlength=\"8\" "
-                   "autocomplete=\"new-password\" required></label> <button "
-                   "type=\"submit\">添加</button></form>\n");
+    kh_buf_puts(o, "</select></label> ");
+    unit_picker(r, e);
+    kh_err_free(e);
+    kh_buf_printf(o, "<label>%s <input type=\"password\" name=\"password\" "
+                     "minlength=\"%d\" autocomplete=\"new-password\" required>"
+                     "</label> <button type=\"submit\">%s</button></form>\n",
+                  W_("First password"), KH_PASSWORD_MIN, W_("Add"));
     web_page_end(r);
 }
 
@@ -681,190 +816,28 @@ void web_post_user_disable(web_req *r, const char *name)
     free(d);
 }
 
-/* ---- the audit log ----------------------------------------------------- */
-
-typedef struct audit_ctx {
-    const char *actor, *action;
-    size_t total;                /* matching records */
-    size_t from, to;             /* the page: match indexes [from, to) */
-    char **rows;                 /* rendered rows of the page, in order */
-    size_t nrows;
-    bool counting;
-} audit_ctx;
-
-static bool audit_match(const audit_ctx *c, const kh_audit_row *row)
+void web_post_user_password(web_req *r, const char *name)
 {
-    if (c->actor && strcmp(row->rec.actor, c->actor) != 0)
-        return false;
-    if (c->action && (!row->rec.action ||
-                      strncmp(row->rec.action, c->action,
-                              strlen(c->action)) != 0))
-        return false;
-    return true;
-}
-
-static kh_status audit_cb(void *ctx, const kh_audit_row *row)
-{
-    audit_ctx *c = ctx;
-    if (!audit_match(c, row))
-        return KH_OK;
-    size_t k = c->total++;
-    if (c->counting || k < c->from || k >= c->to)
-        return KH_OK;
-    kh_buf b;
-    kh_buf_init(&b, 0);
-    kh_buf_printf(&b, "<tr id=\"audit-%" PRId64 "\"><td class=\"num\">%" PRId64
-                      "</td><td>", row->seq, row->seq);
-    kh_html_text(&b, row->at);
-    kh_buf_puts(&b, "</td><td>");
-    kh_html_text(&b, row->rec.actor);
-    kh_buf_puts(&b, "</td><td>");
-    kh_html_text(&b, row->rec.action);
-    kh_buf_puts(&b, "</td><td>");
-    if (row->rec.year)
-        kh_buf_printf(&b, "%d", row->rec.year);
-    kh_buf_puts(&b, "</td><td>");
-    kh_html_text(&b, row->rec.unit);
-    kh_buf_puts(&b, "</td><td class=\"wrap\">");
-    kh_html_text(&b, row->rec.object);
-    kh_buf_puts(&b, "</td><td class=\"wrap\">");
-    if (row->rec.old_value) {
-        kh_buf_puts(&b, "原：");
-        kh_html_text(&b, row->rec.old_value);
-        kh_buf_puts(&b, "<br>");
-    }
-    if (row->rec.new_value) {
-        kh_buf_puts(&b, "新：");
-        kh_html_text(&b, row->rec.new_value);
-    }
-    kh_buf_puts(&b, "</td><td>");
-    kh_html_text(&b, row->rec.reason);
-    kh_buf_puts(&b, "</td></tr>\n");
-    c->rows[c->nrows++] = kh_buf_take(&b, NULL);
-    kh_buf_free(&b);
-    return KH_OK;
-}
-
-static void audit_link(kh_buf *o, int year, const char *unit,
-                       const char *actor, const char *action, size_t page)
-{
-    kh_buf_puts(o, "/audit?page=");
-    kh_buf_printf(o, "%zu", page);
-    if (year)
-        kh_buf_printf(o, "&amp;year=%d", year);
-    struct { const char *k, *v; } q[] = {
-        {"unit", unit}, {"actor", actor}, {"action", action}};
-    for (size_t i = 0; i < 3; i++) {
-        if (!q[i].v)
-            continue;
-        kh_buf_printf(o, "&amp;%s=", q[i].k);
-        kh_html_url(o, q[i].v);
-    }
-}
-
-static void filter_input(kh_buf *o, const char *label, const char *name,
-                         const char *value)
-{
-    kh_buf_printf(o, "<label>%s <input type=\"text\" name=\"%s\" value=\"",
-                  label, name);
-    kh_html_attr(o, value);
-    kh_buf_puts(o, "\" size=\"12\"></label> ");
-}
-
-void web_page_audit(web_req *r)
-{
-    if (!web_may(r, WEB_A_READ_ALL, 0, NULL)) {
-        web_refuse_page(r, "audit log: role");
-        return;
-    }
-    const char *ys = query(r, "year"), *unit = query(r, "unit");
-    const char *actor = query(r, "actor"), *action = query(r, "action");
-    const char *ps = query(r, "page");
-    int year = ys ? atoi(ys) : 0;
-    if (year < 0 || year > KH_YEAR_MAX)
-        year = 0;
-    long page = ps ? strtol(ps, NULL, 10) : 1;
-    if (page < 1)
-        page = 1;
-    audit_ctx c = {actor, action, 0, 0, 0, NULL, 0, true};
+    char *pw = web_form_get(r, "password");
     kh_err *e = kh_err_new();
-    if (!e) {
-        web_error_page(r, 500, NULL);
-        return;
-    }
-    web_store_check(r,
-                    kh_store_audit_each(r->store, year, unit, audit_cb, &c, e), e);
-    /* Newest first: page 1 holds the last AUDIT_PAGE matches. */
-    size_t pages = c.total ? (c.total + AUDIT_PAGE - 1) / AUDIT_PAGE : 1;
-    if ((size_t)page > pages)
-        page = (long)pages;
-    size_t to = c.total > (size_t)(page - 1) * AUDIT_PAGE
-                    ? c.total - (size_t)(page - 1) * AUDIT_PAGE
-                    : 0;
-    size_t from = to > AUDIT_PAGE ? to - AUDIT_PAGE : 0;
-    c.rows = calloc(AUDIT_PAGE + 1, sizeof *c.rows);
-    c.counting = false;
-    c.from = from;
-    c.to = to;
-    c.total = 0;
-    kh_err_clear(e);
-    if (c.rows)
-        web_store_check(r,
-                        kh_store_audit_each(r->store, year, unit, audit_cb, &c, e), e);
-
-    web_page_begin(r, "审计日志");
-    kh_buf *o = &r->out;
-    if (r->sess.role == KH_ROLE_ADMIN)
-        admin_nav(o);
-    int64_t count = 0;
-    kh_err_clear(e);
-    kh_status vst = kh_store_audit_verify(r->store, &count, e);
-    if (vst != KH_EINVAL)   /* a broken chain is shown; a failure fails */
-        web_store_check(r, vst, e);
-    if (vst == KH_OK) {
-        kh_buf_printf(o, "<p class=\"msg ok\" id=\"audit-verify\">审计日志校验"
-                         "通过：共 %" PRId64 " 条记录，哈希链完整。</p>\n",
-                      count);
-    } else {
-        kh_buf_puts(o, "<p class=\"msg error\" id=\"audit-verify\">审计日志校验"
-                       "未通过：");
-        for (size_t i = 0; i < kh_err_count(e); i++)
-            kh_html_text(o, web_msg_text(kh_err_get(e, i)));
-        kh_buf_puts(o, "</p>\n");
-    }
-    kh_buf_printf(o, "<form method=\"get\" action=\"/audit\" id=\"audit-filter\" "
-                     "class=\"noprint\"><label>年度 <input type=\"number\" name=\""
-                     "year\" min=\"%d\" max=\"%d\" value=\"", KH_YEAR_MIN,
-                     KH_YEAR_MAX);
-    if (year)
-        kh_buf_printf(o, "%d", year);
-    kh_buf_puts(o, "\"></label> ");
-    filter_input(o, "单位编号", "unit", unit);
-    filter_input(o, "操作人", "actor", actor);
-    filter_input(o, "操作（前缀）", "action", action);
-    kh_buf_puts(o, "<button type=\"submit\">筛选</button></form>\n");
-    kh_buf_printf(o, "<p id=\"audit-count\">符合条件的记录 %zu 条，第 %ld / %zu "
-                     "页（最新的在前）。</p>\n", c.total, page, pages);
-    kh_buf_puts(o, "<table id=\"audit\"><thead><tr><th>序号</th><th>时间（UTC）"
-                   "</th><th>操作人</th><th>操作</th><th>年度</th><th>单位</th>"
-                   "<th>对象</th><th>内容</th><th>理由</th></tr></thead><tbody>\n");
-    for (size_t i = c.nrows; i-- > 0;) {
-        kh_buf_puts(o, c.rows[i]);
-        free(c.rows[i]);
-    }
-    free(c.rows);
-    kh_buf_puts(o, "</tbody></table>\n<nav id=\"audit-pages\" class=\"noprint\">");
-    if (page > 1) {
-        kh_buf_puts(o, "<a id=\"audit-prev\" href=\"");
-        audit_link(o, year, unit, actor, action, (size_t)page - 1);
-        kh_buf_puts(o, "\">较新</a> ");
-    }
-    if ((size_t)page < pages) {
-        kh_buf_puts(o, "<a id=\"audit-next\" href=\"");
-        audit_link(o, year, unit, actor, action, (size_t)page + 1);
-        kh_buf_puts(o, "\">较早</a>");
-    }
-    kh_buf_puts(o, "</nav>\n");
+    kh_status st = KH_ENOMEM;
+    if (e && !pw)
+        st = kh_err_at(e, 0, 0, "password", "a password is required");
+    else if (e)
+        st = kh_store_user_passwd(r->store, r->sess.user, name, pw, e);
+    /* Whoever knew the old password is logged out now (the admin's own
+     * session stays when they reset their own). */
+    if (st == KH_OK)
+        web_session_destroy_user(r, name, strcmp(name, r->sess.user) == 0
+                                              ? r->sess.id
+                                              : NULL);
+    if (st == KH_ENOTFOUND)
+        web_error_page(r, 404, NULL);
+    else
+        done(r, st, e, "/admin/users");
     kh_err_free(e);
-    web_page_end(r);
+    if (pw) {
+        memset(pw, 0, strlen(pw));
+        free(pw);
+    }
 }

@@ -231,8 +231,9 @@ static void practices(web_req *r, int year, const kh_node *prac, bool admin)
     kh_buf_printf(o, "<form method=\"post\" action=\"/years/%d/practices\" "
                      "id=\"practice-add\">", year);
     web_csrf_field(r);
-    kh_buf_puts(o, "<label>单位编号 <input type=\"text\" name=\"unit\" "
-                   "required></label> <label>标题 <input type=\"text\" "
+    kh_buf_puts(o, "<label>单位 ");
+    web_unit_select(r, year, "unit");   /* by name: web_admin_year.c */
+    kh_buf_puts(o, "</label> <label>标题 <input type=\"text\" "
                    "name=\"title\" required></label><label>内容 <textarea "
                    "name=\"text\" rows=\"3\" cols=\"60\" required></textarea>"
                    "</label><button type=\"submit\">保存</button></form>\n");

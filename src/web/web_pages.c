@@ -24,6 +24,29 @@
 
 /* ---- the frame of every page --------------------------------------- */
 
+/* Who is logged in, as people know them: a unit's user by the unit's
+ * name (the login stays in the title attribute), others by their name. */
+static void web_who(web_req *r, kh_buf *o)
+{
+    char *name = NULL;
+    kh_err *e = r->sess.role == KH_ROLE_UNIT ? kh_err_new() : NULL;
+    kh_status st = e ? kh_store_unit_name(r->store, r->sess.unit, &name, e)
+                     : KH_ENOTFOUND;
+    if (st != KH_OK && st != KH_ENOTFOUND)
+        web_log_failure(r, st, e);   /* the header falls back to the login */
+    kh_err_free(e);
+    if (!name) {
+        kh_html_text(o, r->sess.user);
+        return;
+    }
+    kh_buf_puts(o, "<span title=\"");
+    kh_html_attr(o, r->sess.user);
+    kh_buf_puts(o, "\">");
+    kh_html_text(o, name);
+    kh_buf_puts(o, "</span>");
+    free(name);
+}
+
 void web_page_begin(web_req *r, const char *title)
 {
     kh_buf *o = &r->out;
@@ -39,7 +62,7 @@ void web_page_begin(web_req *r, const char *title)
                    "<a href=\"/\" id=\"home\">意识形态工作责任制考核</a>");
     if (r->logged_in) {
         kh_buf_puts(o, "<span class=\"who\" id=\"who\">");
-        kh_html_text(o, r->sess.user);
+        web_who(r, o);
         kh_buf_puts(o, "（");
         kh_html_text(o, kh_role_label(r->sess.role));
         kh_buf_puts(o, "）</span><a href=\"/password\" id=\"nav-password\">"

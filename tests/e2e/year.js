@@ -135,7 +135,8 @@ async function login(base, user) {
   await page.fill('#password', PW);
   await Promise.all([page.waitForURL(base + '/'), page.click('#login-submit')]);
   const who = await page.textContent('#who');
-  expect(who.includes(user), `header should name ${user}, says ${who}`);
+  const shown = { jd1: '机电工程系' }[user] || user;   // a unit's user: its unit
+  expect(who.includes(shown), `header should name ${shown}, says ${who}`);
   await look(page, `${user}: home`);
   return page;
 }
@@ -149,6 +150,15 @@ async function adminSubmit(page, form, ...typed) {
   const msg = await page.textContent('#msg');
   expect(msg.includes('已完成'), `${form}: not confirmed (${msg})`);
   await look(page, `admin: ${new URL(page.url()).pathname} after ${form}`, ...typed);
+}
+
+// Advances the year through its confirmation page (the note, if any,
+// goes on that page) and expects the year page back.
+async function adminAdvance(page, note) {
+  await Promise.all([page.waitForURL(/\/advance/), page.click('#year-advance button[type=submit]')]);
+  if (note)
+    await page.fill('#advance-confirm input[name="reason"]', note);
+  await adminSubmit(page, '#advance-confirm');
 }
 
 async function expectStatus(page, url, want, what) {
@@ -214,16 +224,16 @@ async function main() {
   await look(admin, 'admin: users', 'admin1', 'insp1');
   await admin.fill('#user-add input[name="name"]', 'jd1');
   await admin.selectOption('#user-add select[name="role"]', 'unit');
-  await admin.fill('#user-add input[name="unit"]', 'jd');
+  await admin.selectOption('#user-add select[name="unit"]', 'jd');
   await admin.fill('#user-add input[name="password"]', PW);
   await adminSubmit(admin, '#user-add', 'admin1', 'insp1', 'jd1');
   expect(await admin.locator('#user-jd1').count() === 1, 'user jd1 not listed');
   await admin.goto(`${base}/admin/years/${YEAR}`);
-  await admin.selectOption('#assign select[name="user"]', 'insp1');
-  await admin.check('#assign input[name="u_jd"]');
-  await adminSubmit(admin, '#assign');
-  expect((await admin.textContent('#assignments')).includes('insp1'), 'assignment not listed');
-  await adminSubmit(admin, '#year-advance');
+  await admin.check('#assign-grid input[value="jd insp1"]');
+  await Promise.all([admin.waitForURL(/\/assign$/), admin.click('#assign button[type=submit]')]);
+  expect((await admin.textContent('#assign-added')).includes('insp1'), 'assignment not listed');
+  await admin.goto(`${base}/admin/years/${YEAR}`);
+  await adminAdvance(admin);
   expect((await admin.textContent('#year-state')).includes('自查'), 'year not in self_check');
   await shot(admin, 'admin-year-self-check');
   // the other units' self-checks, as their files
@@ -298,7 +308,7 @@ async function main() {
   // ---- 3. the inspector scores
   console.log('3. the inspector scores jd');
   await admin.goto(`${base}/admin/years/${YEAR}`);
-  await adminSubmit(admin, '#year-advance');
+  await adminAdvance(admin);
   expect((await admin.textContent('#year-state')).includes('实地检查'), 'year not in inspection');
   // the inspection file of the other units, the rosters, bonus and negative
   cli('admin1', 'import', 'assessment', path.join(tmp, 'inspection.yaml'));
@@ -330,14 +340,13 @@ async function main() {
   // ---- 4. admin publishes; the results page marks the bottom three
   console.log('4. admin publishes');
   await admin.goto(`${base}/admin/years/${YEAR}`);
-  await adminSubmit(admin, '#year-advance'); // -> review
+  await adminAdvance(admin); // -> review
   expect((await admin.textContent('#year-state')).includes('复核'), 'year not in review');
   await admin.goto(`${base}/years/${YEAR}/results`);
   await shot(admin, 'admin-results-review');
   await look(admin, 'admin: results in review');
   await admin.goto(`${base}/admin/years/${YEAR}`);
-  await admin.fill('#year-advance input[name="reason"]', '2025年度考核结果经党委会审定后公布');
-  await adminSubmit(admin, '#year-advance'); // -> published
+  await adminAdvance(admin, '2025年度考核结果经党委会审定后公布'); // -> published
   await shot(admin, 'admin-year-published');
   await admin.goto(`${base}/years/${YEAR}`);
   expect((await admin.textContent('#year-state')).includes('已公布'), 'year not published');

@@ -62,6 +62,7 @@ F=/years/2025/followup
 
 expect 200 "$(get admin1 $F)" "admin follow-up page"
 for id in followup-yx followup-jz talk-add item-add practice-add; do has "id=\"$id\"" "follow-up page"; done
+has '<select name="unit" required><option value="jd">机电工程系</option>' "the practice form picks the unit by name"
 expect 403 "$(get insp1 $F)" "inspector follow-up page"
 expect 403 "$(get yx1 $F)" "unit follow-up page"
 expect 403 "$(post yx1 $F/talks -d "csrf=$(cat "$T/yx1.csrf")&unit=yx&date=2026-02-01&by=x&summary=x")" "unit adds a talk"
