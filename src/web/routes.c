@@ -68,6 +68,12 @@ static void css_fn(web_req *r, web_match *m)
     web_static_css(r);
 }
 
+static void print_css_fn(web_req *r, web_match *m)
+{
+    (void)m;
+    web_static_print_css(r);
+}
+
 static void js_fn(web_req *r, web_match *m)
 {
     (void)m;
@@ -466,6 +472,7 @@ static const web_route ROUTES[] = {
     {GP, "/password", password_fn, WEB_USERS, ANY, LOGIN, NOSCOPE, WEB_A_SIGNED_IN},
     {WEB_GET, "/", home_fn, WEB_USERS, ANY, 0, NOSCOPE, WEB_A_SIGNED_IN},
     {WEB_GET, "/static/kaohe.css", css_fn, WEB_ANON | WEB_USERS, ANY, 0, NOSCOPE, WEB_A_ANYONE},
+    {WEB_GET, WEB_PRINT_CSS, print_css_fn, WEB_ANON | WEB_USERS, ANY, 0, NOSCOPE, WEB_A_ANYONE},
     {WEB_GET, "/static/kaohe.js", js_fn, WEB_ANON | WEB_USERS, ANY, 0, NOSCOPE, WEB_A_ANYONE},
     /* the audit log and administration */
     {WEB_GET, "/audit", audit_fn, WEB_READERS, ANY, 0, NOSCOPE, WEB_A_READ_ALL},

@@ -613,6 +613,9 @@ void web_page_history(web_req *r, const char *unit);
 /* Static files (web_static.c). */
 void web_static_css(web_req *r);
 void web_static_js(web_req *r);
+/* The printable pages' A4 stylesheet (WEB_PRINT_CSS). */
+void web_static_print_css(web_req *r);
+#define WEB_PRINT_CSS "/static/print.css"
 
 /* The frame and pieces of every page (web_pages.c), shared by the
  * other page modules: page_begin sets status 200 and writes the header

@@ -34,6 +34,9 @@ static kh_export *open_export(web_req *r, int year)
     kh_export *x = NULL;
     kh_status st = e ? kh_export_open(r->store, year, e, &x) : KH_ENOMEM;
     kh_err_free(e);
+    /* The policy refuses inline styles: the pages link the sheet. */
+    if (st == KH_OK && (st = kh_export_set_css_href(x, WEB_PRINT_CSS)) != KH_OK)
+        kh_export_free(x);
     if (st == KH_OK)
         return x;
     web_error_page(r, st == KH_ENOTFOUND ? 404 : st == KH_ESTATE ? 409 : 500,
