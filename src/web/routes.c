@@ -310,6 +310,16 @@ static void evidence_post_fn(web_req *r, web_match *m)
     web_evidence_upload(r, m->year, m->unit, m->phase, m->arg);
 }
 
+static void evidence_replace_fn(web_req *r, web_match *m)
+{
+    web_evidence_replace(r, m->year, m->unit, m->phase, m->arg);
+}
+
+static void evidence_remove_fn(web_req *r, web_match *m)
+{
+    web_evidence_remove(r, m->year, m->unit, m->phase, m->arg);
+}
+
 static void api_login_fn(web_req *r, web_match *m)
 {
     (void)m;
@@ -531,7 +541,9 @@ static const web_route ROUTES[] = {
     {WEB_GET, "/years/:year/units/:unit/evidence/:arg", evidence_get_fn, WEB_USERS, ANY, 0, NOSCOPE, WEB_A_EVIDENCE_READ},
     {WEB_GET, "/years/:year/units/:unit/:phase", form_fn, WEB_USERS, ANY, 0, YEAR, WEB_A_ENTRY_READ},
     {WEB_POST, "/years/:year/units/:unit/:phase/:arg", item_post_fn, WEB_USERS, ANY, ENTRY, YEAR, WEB_A_ENTRY_WRITE},
-    {WEB_POST, "/years/:year/units/:unit/:phase/:arg/evidence", evidence_post_fn, WEB_USERS, ANY, UPLOAD, NOSCOPE, WEB_A_ENTRY_WRITE},
+    {WEB_POST, "/years/:year/units/:unit/:phase/:arg/evidence", evidence_post_fn, WEB_USERS, ANY, WEB_EVIDENCE_BODY_CAP, NOSCOPE, WEB_A_ENTRY_WRITE},
+    {WEB_POST, "/years/:year/units/:unit/:phase/:arg/evidence/replace", evidence_replace_fn, WEB_USERS, ANY, UPLOAD, NOSCOPE, WEB_A_EVIDENCE_REMOVE},
+    {WEB_POST, "/years/:year/units/:unit/:phase/:arg/evidence/remove", evidence_remove_fn, WEB_USERS, ANY, FORM, NOSCOPE, WEB_A_EVIDENCE_REMOVE},
     /* questionnaires: the public answer form (the code is the credential)
      * and the rounds */
     {WEB_GET, "/q/thanks", q_thanks_fn, WEB_ANON | WEB_USERS, ANY, 0, NOSCOPE, WEB_A_ANYONE},

@@ -27,6 +27,8 @@
 
 #define WEB_BODY_CAP ((size_t)1 << 20)        /* forms and JSON: 1 MiB */
 #define WEB_UPLOAD_CAP ((size_t)20 << 20)     /* evidence uploads: 20 MiB */
+#define WEB_EVIDENCE_FILES_MAX 10             /* files of one evidence upload */
+#define WEB_EVIDENCE_BODY_CAP ((size_t)64 << 20) /* and their whole body */
 #define WEB_ANON_BODY_CAP ((size_t)16 << 10)  /* any body without a session */
 #define WEB_ENTRY_BODY_CAP ((size_t)64 << 10) /* one entry's save or preview */
 #define WEB_INPUTS_MAX 64                     /* keys of an entry's inputs */
@@ -467,6 +469,9 @@ typedef enum web_action {
                              * unit); never a unit user */
     WEB_A_ONSITE_WRITE,     /* recording them: admin, an inspector (the
                              * handler checks the team) */
+    WEB_A_EVIDENCE_REMOVE,  /* removing or replacing a unit's evidence:
+                             * the uploader's side, admin or the unit's
+                             * own user (the handler checks the phase) */
 } web_action;
 
 /* Methods of a route (GET also answers HEAD). */
@@ -640,8 +645,15 @@ void web_errors_page(web_req *r, unsigned status, const char *title,
  * files with download links and, when may_write, the upload form. */
 void web_evidence_block(web_req *r, int year, const char *unit,
                         kh_phase phase, const char *item, bool may_write);
-/* POST .../PHASE/ITEM/evidence: stores and attaches the uploaded file. */
+/* POST .../PHASE/ITEM/evidence: stores and attaches the uploaded files
+ * (all or nothing). */
 void web_evidence_upload(web_req *r, int year, const char *unit,
+                         kh_phase phase, const char *item);
+/* POST .../evidence/replace (sha256 + one file) and .../evidence/remove
+ * (sha256): the uploader's side only (WEB_A_EVIDENCE_REMOVE). */
+void web_evidence_replace(web_req *r, int year, const char *unit,
+                          kh_phase phase, const char *item);
+void web_evidence_remove(web_req *r, int year, const char *unit,
                          kh_phase phase, const char *item);
 /* GET /years/Y/units/U/evidence/HASH, with the entry's read rules. */
 void web_evidence_download(web_req *r, int year, const char *unit,
