@@ -124,6 +124,14 @@ static void assign_fn(web_req *r, web_match *m)
     web_post_assign(r, m->year);
 }
 
+static void rosters_fn(web_req *r, web_match *m)
+{
+    if (strcmp(r->method, "POST") == 0)
+        web_post_roster_import(r, m->y);
+    else
+        web_page_rosters(r, m->y);
+}
+
 static void units_import_fn(web_req *r, web_match *m)
 {
     web_post_units_import(r, m->year);
@@ -494,6 +502,8 @@ static const web_route ROUTES[] = {
     {WEB_POST, "/admin/years/:year/reopen", reopen_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     {WEB_POST, "/admin/years/:year/assign", assign_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     {WEB_POST, "/admin/years/:year/docset", docset_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
+    {WEB_GET, "/admin/years/:year/rosters", rosters_fn, WEB_ADMIN, ANY, 0, YEAR, WEB_A_ADMIN},
+    {WEB_POST, "/admin/years/:year/rosters", rosters_fn, WEB_ADMIN, ANY, UPLOAD, YEAR, WEB_A_ADMIN},
     {WEB_POST, "/admin/years/:year/units/import", units_import_fn, WEB_ADMIN, ANY, UPLOAD, NOSCOPE, WEB_A_ADMIN},
     {WEB_GET, "/admin/rubrics", rubrics_fn, WEB_ADMIN, ANY, 0, NOSCOPE, WEB_A_ADMIN},
     {WEB_POST, "/admin/rubrics/import", rubric_import_fn, WEB_ADMIN, ANY, UPLOAD, NOSCOPE, WEB_A_ADMIN},

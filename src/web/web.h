@@ -600,6 +600,15 @@ void web_page_admin_year(web_req *r, int year);
 void web_post_advance(web_req *r, int year, bool reopen);
 void web_post_assign(web_req *r, int year);
 void web_post_units_import(web_req *r, int year);
+/* Rosters (web_roster.c): the admin's page of a year's rosters, the
+ * import (POST, multipart: roster, file), and the warning box listing
+ * the items that count from a roster not loaded for unit u (-1: for any
+ * unit of the year). */
+void web_page_rosters(web_req *r, web_year *y);
+void web_post_roster_import(web_req *r, web_year *y);
+void web_roster_warning(web_req *r, const web_year *y, long u);
+/* The admin year page's link to the rosters page (#link-rosters). */
+void web_roster_link(kh_buf *o, int year);
 void web_page_rubrics(web_req *r);
 void web_post_rubric_import(web_req *r);
 void web_page_rubric_diff(web_req *r);

@@ -319,6 +319,7 @@ void web_page_admin_year(web_req *r, int year)
                        "<button type=\"submit\">导入（替换本年度单位）</button>"
                        "</form>\n");
     }
+    web_roster_link(o, year);
     kh_buf_puts(o, "<table id=\"units\"><thead><tr><th>编号</th><th>名称</th>"
                    "<th>类别</th><th>支部</th></tr></thead><tbody>\n");
     kh_err_clear(e);
