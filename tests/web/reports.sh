@@ -178,6 +178,22 @@ for u in jd zzb mks; do
         fail "compare row $u lacks change $ch: $(grep -o "<tr id=\"cmp-$u\".*" "$T/body" | head -c 400)"
 done
 grep -q '<td class="num">[+-][0-9]' "$T/body" || fail "compare page shows no change"
+# an absent unit is "本年度未参加考核", ranks are "rank of N" compared by
+# percentile, names (not codes) link to the history, picked by name
+grep -o '<tr id="cmp-zcc" class="gone">.*' "$T/body" | grep -q '<td>本年度未参加考核</td>' ||
+    fail "gone unit not shown as 本年度未参加考核"
+grep -q '撤销' "$T/body" && fail "compare page still says 撤销"
+has 'id="rank-note"' "compare page: the percentile note"
+grep -o '<tr id="cmp-jd" class="both">.*' "$T/body" | grep -q '<td class="num">[0-9]*/[0-9]*</td>' ||
+    fail "compare row jd: rank not shown as rank/N"
+grep -o '<tr id="cmp-jd" class="both">.*' "$T/body" | grep -q '<td><a href="/units/jd/history">机电工程系</a></td>' ||
+    fail "compare row jd: the name does not link to its history"
+grep -q '<td>jd</td>' "$T/body" && fail "compare page shows the code jd"
+has '<option value="jd">机电工程系</option>' "compare page: unit picker by name"
+s=$(curl -s -o /dev/null -D "$T/h" -w '%{http_code}' -b "$T/admin1.jar" "$B/compare?unit=jd")
+[ "$s" = 303 ] && grep -qi '^Location: /units/jd/history' "$T/h" || fail "picking jd: $s $(grep -i location "$T/h")"
+expect 200 "$(get admin1 /units/jd/history)" "history of jd"
+has '<title>历年走势：机电工程系' "history title names the unit"
 expect 200 "$(get aud1 '/compare?years=2024,2025')" "auditor compare"
 expect 200 "$(get admin1 /compare)" "compare form"
 has 'id="compare-form"' "compare form"
