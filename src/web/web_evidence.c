@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "kaohe/store_evidence.h"
 
@@ -57,6 +58,22 @@ static void size_out(kh_buf *o, int64_t n)
     else
         kh_buf_printf(o, "%" PRId64 ".%" PRId64 " MB", n >> 20,
                       ((n & ((1 << 20) - 1)) * 10) >> 20);
+}
+
+/* A store time "2026-12-06T22:16:27Z" as Beijing time people read
+ * ("2026-12-07 06:16"); another string is copied as it is. */
+static void time_out(kh_buf *o, const char *utc)
+{
+    struct tm tm = {0};
+    const char *end = utc ? strptime(utc, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
+    time_t t = end && !*end ? timegm(&tm) : (time_t)-1;
+    char b[32];
+    if (t == (time_t)-1 || !(t += 8 * 3600, gmtime_r(&t, &tm)) ||
+        !strftime(b, sizeof b, "%Y-%m-%d %H:%M", &tm)) {
+        kh_html_text(o, utc);
+        return;
+    }
+    kh_buf_puts(o, b);
 }
 
 /* The action URL of an item's evidence forms: .../PHASE/ITEM/evidence
@@ -124,7 +141,7 @@ static kh_status list_cb(void *ctx, const kh_evidence_row *row)
     kh_buf_puts(o, "，");
     kh_html_text(o, row->added_by);
     kh_buf_puts(o, " ");
-    kh_html_text(o, row->added_at);
+    time_out(o, row->added_at);
     kh_buf_puts(o, "）</span>");
     if (c->may_remove)
         file_forms(c->r, c, row);
@@ -244,8 +261,10 @@ static const char *file_place(const web_field *f, char *buf, size_t n,
 }
 
 /* Collects the "file" fields into files (at most WEB_EVIDENCE_FILES_MAX,
- * one when replacing) and checks each: not empty, an allowed type.  Every
- * refused file gets an error at its name; *n the number collected. */
+ * one when replacing) and checks each: not empty, an allowed type (the
+ * sniffer's own reason, in English parts, is not shown: the name and the
+ * allowed types say enough).  Every refused file gets an error at its
+ * name; *n the number collected. */
 static kh_status collect(web_req *r, bool replace, up_file *files, size_t *n,
                          kh_err *e)
 {
@@ -275,9 +294,7 @@ static kh_status collect(web_req *r, bool replace, up_file *files, size_t *n,
         else if (kh_evidence_sniff(place, u->f->data.data, u->f->data.len,
                                    &u->type, why) != KH_OK)
             kh_err_at(e, 0, 0, place, "not an allowed type (PDF, JPG, PNG, "
-                      "Word or Excel): %s",
-                      kh_err_count(why) ? web_msg_text(kh_err_get(why, 0))
-                                        : "");
+                      "Word or Excel); nothing was stored");
         else if (!(u->name = stored_name(u->f->filename, u->type))) {
             kh_err_free(why);
             return KH_ENOMEM;
