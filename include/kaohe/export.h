@@ -46,6 +46,25 @@ const kh_result *kh_export_result(const kh_export *x);
 kh_status kh_export_unit(const kh_export *x, const char *id, kh_err *e,
                          size_t *u);
 
+/* The printable pages' stylesheet (A4), the text a page carries inline
+ * in <style> unless kh_export_set_css_href was called.  Static. */
+const char *kh_export_html_css(void);
+/* Makes the printable pages link href (e.g. "/print.css", served with
+ * kh_export_html_css) instead of carrying the sheet inline: the web
+ * app's Content-Security-Policy refuses inline styles.  href is copied;
+ * KH_ENOMEM when it cannot be. */
+kh_status kh_export_set_css_href(kh_export *x, const char *href);
+
+/* The short verification code (核验码) printed on every printable page:
+ * the audit chain's head when the page was made, "SEQ-HHHHHHHH" (the
+ * record's sequence number and the first 8 hex digits of its hash).
+ * `kaohe audit verify --head CODE` checks that the record is still in
+ * the log with that hash (docs/STORE.md, "Verification codes"); the full
+ * head is in the page's <meta name="kaohe-audit-head">.  Written to buf
+ * (KH_EXPORT_CODE_SZ), returned. */
+#define KH_EXPORT_CODE_SZ 32   /* 20 digits, '-', 8 hex digits, NUL */
+const char *kh_export_code(const kh_export *x, char *buf);
+
 /* kh_export_xlsx() flags. */
 #define KH_XLSX_CONSTANT_MEMORY 1u  /* rows streamed to temporary files,
                                        one open file per sheet (KH_ELIMIT

@@ -78,6 +78,15 @@ kh_status kh_store_evidence_attach(kh_store *s, const char *actor, int year,
                                    const char *unit, const char *item,
                                    kh_phase phase, const char *hash,
                                    const char *name, kh_err *e);
+/* Unlinks the file hash (full hash) from the entry: same states as
+ * kh_store_evidence_attach; KH_ENOTFOUND with a message when the entry
+ * or the link does not exist.  Audited ("evidence.detach", the old value
+ * "HASH NAME").  The file's bytes stay in the store, content-addressed:
+ * the audit trail names them and other entries may link them. */
+kh_status kh_store_evidence_detach(kh_store *s, const char *actor, int year,
+                                   const char *unit, const char *item,
+                                   kh_phase phase, const char *hash,
+                                   kh_err *e);
 /* kh_store_evidence_put_file + kh_store_evidence_attach in one
  * transaction: what `kaohe entry set ... --evidence FILE` does for each
  * file after setting the entry. */

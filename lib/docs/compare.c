@@ -6,8 +6,13 @@
  *
  * A unit's rank is its place in the ranking list of its kind: its own
  * row in a unit-level list, its branch's row in a branch-level one.
+ * Since two years' lists may differ in size, a rank is shown as "rank of
+ * N" and compared as a percentile position: the share of the others in
+ * its list ranked below it, 100 at the top, 0 at the bottom (a list of
+ * one: 100), rounded half up to a whole percent.  The change of rank is
+ * the change of that percentile ("↑17": 17 percentile points up).
  * Categories are matched by id; a category only one rubric has shows a
- * score on one side only.
+ * score on one side only.  The labels are the catalogue's (Chinese).
  */
 #include "kaohe/compare.h"
 #include "export_impl.h"
@@ -18,8 +23,19 @@
 #include <string.h>
 
 #include "kaohe/html.h"
+#include "kaohe/i18n.h"
 #include "kaohe/report.h"
 #include "kaohe/rubric_diff.h"
+
+/* Notes printed with every comparison (catalogue msgids). */
+#define CMP_RUBRIC_NOTE                                                     \
+    N_("Note: the two years used different rubrics; a change of score "   \
+       "may come from the rules rather than the work (see the rubric "     \
+       "changes below).")
+#define CMP_RANK_NOTE                                                       \
+    N_("Ranks are shown as \"rank of N\"; since the lists may differ in "  \
+       "size, the rank change is the change of the percentile position "   \
+       "(100 at the top of the list, 0 at the bottom).")
 
 /* One side (year) of a unit. */
 typedef struct cmp_side {
@@ -28,7 +44,17 @@ typedef struct cmp_side {
     kh_cp total;
     unsigned rank;      /* 0: not ranked */
     size_t places;      /* entries in its ranking list */
+    int pct;            /* percentile position, 0..100 (when ranked) */
 } cmp_side;
+
+/* The percentile position of rank among places (see the top). */
+static int cmp_pct(unsigned rank, size_t places)
+{
+    if (!rank || places <= 1)
+        return 100;
+    size_t below = places - rank, others = places - 1;
+    return (int)((200 * below + others) / (2 * others));
+}
 
 typedef struct cmp_unit {
     const char *id, *name;   /* borrowed from the newer year when present */
@@ -104,12 +130,14 @@ static kh_status cmp_build(cmp *c, kh_err *e)
         cu->id = kh_assess_unit_id(a1, u);
         cu->name = kh_assess_unit_name(a1, u);
         cu->s[1] = (cmp_side){true, u, kh_result_total(c->x[1]->res, u),
-                              rank[1][u], places[1][u]};
+                              rank[1][u], places[1][u],
+                              cmp_pct(rank[1][u], places[1][u])};
         long o = kh_assess_unit_find(a0, cu->id);
         if (o >= 0)
             cu->s[0] = (cmp_side){true, (size_t)o,
                                   kh_result_total(c->x[0]->res, (size_t)o),
-                                  rank[0][o], places[0][o]};
+                                  rank[0][o], places[0][o],
+                                  cmp_pct(rank[0][o], places[0][o])};
     }
     for (size_t u = 0; u < n0; u++) {
         const char *id = kh_assess_unit_id(a0, u);
@@ -119,7 +147,8 @@ static kh_status cmp_build(cmp *c, kh_err *e)
         cu->id = id;
         cu->name = kh_assess_unit_name(a0, u);
         cu->s[0] = (cmp_side){true, u, kh_result_total(c->x[0]->res, u),
-                              rank[0][u], places[0][u]};
+                              rank[0][u], places[0][u],
+                              cmp_pct(rank[0][u], places[0][u])};
     }
     /* categories: the newer rubric's, then the older one's others */
     const kh_rubric *r0 = c->x[0]->rubric, *r1 = c->x[1]->rubric;
@@ -188,7 +217,19 @@ static const char *cmp_status(const cmp_unit *cu)
 
 static const char *cmp_status_label(const cmp_unit *cu)
 {
-    return !cu->s[0].present ? "新增" : !cu->s[1].present ? "撤销" : "";
+    return !cu->s[0].present
+               ? kh_i18n_zh("new this year")
+               : !cu->s[1].present
+                     ? kh_i18n_zh("did not take part in this year's "
+                                  "assessment")
+                     : "";
+}
+
+/* Both sides ranked: the percentile change is defined. */
+static bool cmp_ranked(const cmp_unit *cu)
+{
+    return cu->s[0].present && cu->s[1].present && cu->s[0].rank &&
+           cu->s[1].rank;
 }
 
 /* "+1.5" / "-2" / "0" */
@@ -258,9 +299,25 @@ static void cmp_json(const cmp *c, kh_buf *out)
         bool both = cu->s[0].present && cu->s[1].present;
         kh_buf_puts(out, ", \"change\": ");
         cmp_json_cp_or_null(out, both, cu->s[1].total - cu->s[0].total);
+        for (int f = 0; f < 2; f++) {   /* "places", then "percentiles" */
+            kh_buf_puts(out, f ? ", \"percentiles\": [" : ", \"places\": [");
+            for (int y = 0; y < 2; y++) {
+                if (cu->s[y].present && cu->s[y].rank)
+                    kh_buf_printf(out, "%zu", f ? (size_t)cu->s[y].pct
+                                                : cu->s[y].places);
+                else
+                    kh_buf_puts(out, "null");
+                kh_buf_puts(out, y ? "]" : ", ");
+            }
+        }
         kh_buf_puts(out, ", \"rank_change\": ");
-        if (both && cu->s[0].rank && cu->s[1].rank)
+        if (cmp_ranked(cu))
             kh_buf_printf(out, "%d", (int)cu->s[0].rank - (int)cu->s[1].rank);
+        else
+            kh_buf_puts(out, "null");
+        kh_buf_puts(out, ", \"percentile_change\": ");
+        if (cmp_ranked(cu))
+            kh_buf_printf(out, "%d", cu->s[1].pct - cu->s[0].pct);
         else
             kh_buf_puts(out, "null");
         kh_buf_puts(out, ", \"categories\": {");
@@ -306,7 +363,8 @@ static void cmp_row_cells(const cmp *c, const cmp_unit *cu, kh_buf *cell,
         CELL_END();
         CELL_START();
         if (cu->s[y].present && cu->s[y].rank)
-            kh_buf_printf(cell, "%u/%zu", cu->s[y].rank, cu->s[y].places);
+            kh_buf_printf(cell, kh_i18n_zh("%u of %zu"), cu->s[y].rank,
+                          cu->s[y].places);
         CELL_END();
     }
     bool both = cu->s[0].present && cu->s[1].present;
@@ -315,8 +373,8 @@ static void cmp_row_cells(const cmp *c, const cmp_unit *cu, kh_buf *cell,
         cmp_signed(cell, cu->s[1].total - cu->s[0].total);
     CELL_END();
     CELL_START();
-    if (both && cu->s[0].rank && cu->s[1].rank) {
-        int d = (int)cu->s[0].rank - (int)cu->s[1].rank;
+    if (cmp_ranked(cu)) {
+        int d = cu->s[1].pct - cu->s[0].pct;
         kh_buf_printf(cell, d > 0 ? "↑%d" : d < 0 ? "↓%d" : "-",
                       d < 0 ? -d : d);
     }
@@ -337,7 +395,8 @@ static void cmp_row_cells(const cmp *c, const cmp_unit *cu, kh_buf *cell,
 static void cmp_head_cells(const cmp *c, kh_buf *cell, size_t *off)
 {
     size_t k = 0;
-    const char *fixed[] = {"编号", "名称", "状态"};
+    const char *fixed[] = {kh_i18n_zh("Code"), kh_i18n_zh("Name"),
+                           kh_i18n_zh("Status")};
     for (size_t i = 0; i < 3; i++) {
         off[k++] = cell->len;
         kh_buf_puts(cell, fixed[i]);
@@ -345,21 +404,21 @@ static void cmp_head_cells(const cmp *c, kh_buf *cell, size_t *off)
     }
     for (int y = 0; y < 2; y++) {
         off[k++] = cell->len;
-        kh_buf_printf(cell, "%d总分", c->x[y]->year);
+        kh_buf_printf(cell, kh_i18n_zh("%d total"), c->x[y]->year);
         kh_buf_putc(cell, '\0');
         off[k++] = cell->len;
-        kh_buf_printf(cell, "%d名次", c->x[y]->year);
+        kh_buf_printf(cell, kh_i18n_zh("%d rank"), c->x[y]->year);
         kh_buf_putc(cell, '\0');
     }
     off[k++] = cell->len;
-    kh_buf_puts(cell, "总分变化");
+    kh_buf_puts(cell, kh_i18n_zh("Total change"));
     kh_buf_putc(cell, '\0');
     off[k++] = cell->len;
-    kh_buf_puts(cell, "名次变化");
+    kh_buf_puts(cell, kh_i18n_zh("Rank change (percentile points)"));
     kh_buf_putc(cell, '\0');
     for (size_t j = 0; j < c->ncat; j++) {
         off[k++] = cell->len;
-        kh_buf_printf(cell, "%s变化", c->cats[j].name);
+        kh_buf_printf(cell, kh_i18n_zh("%s change"), c->cats[j].name);
         kh_buf_putc(cell, '\0');
     }
 }
@@ -396,7 +455,7 @@ static kh_status cmp_text(const cmp *c, kh_buf *out, bool csv)
         }
         if (c->rubric_changed) {
             kh_buf_puts(out, "\r\n");
-            kh_csv_cell(out, "评分体系变化");
+            kh_csv_cell(out, kh_i18n_zh("Rubric changes"));
             kh_buf_puts(out, "\r\n");
             const char *p = kh_buf_str(&c->diff);
             while (*p) {
@@ -411,15 +470,16 @@ static kh_status cmp_text(const cmp *c, kh_buf *out, bool csv)
         }
         goto done;
     }
-    kh_buf_printf(out, "%d → %d 年度考核对比", c->x[0]->year,
-                  c->x[1]->year);
+    kh_buf_printf(out, kh_i18n_zh("Assessment %d → %d compared"),
+                  c->x[0]->year, c->x[1]->year);
     for (int y = 0; y < 2; y++)
         if (kh_export_is_draft(c->x[y]))
-            kh_buf_printf(out, "（%d 年度为草稿）", c->x[y]->year);
+            kh_buf_printf(out, kh_i18n_zh(" (%d is a draft)"),
+                          c->x[y]->year);
     kh_buf_puts(out, "\n");
     if (c->rubric_changed)
-        kh_buf_puts(out, "注意：两个年度使用了不同的评分体系，分数变化可能"
-                         "来自规则调整而非工作本身（见下方评分体系变化）。\n");
+        kh_buf_printf(out, "%s\n", kh_i18n_zh(CMP_RUBRIC_NOTE));
+    kh_buf_printf(out, "%s\n", kh_i18n_zh(CMP_RANK_NOTE));
     kh_buf_puts(out, "\n");
     for (size_t r = 0; r < nrow; r++)
         for (size_t k = 0; k < ncol; k++) {
@@ -440,7 +500,7 @@ static kh_status cmp_text(const cmp *c, kh_buf *out, bool csv)
         kh_buf_putc(out, '\n');
     }
     if (c->rubric_changed) {
-        kh_buf_puts(out, "\n评分体系变化：\n");
+        kh_buf_printf(out, "\n%s\n", kh_i18n_zh("Rubric changes:"));
         kh_buf_add(out, c->diff.data ? c->diff.data : "", c->diff.len);
     }
 done:
@@ -460,17 +520,25 @@ static kh_status cmp_html(const cmp *c, kh_buf *out)
     if (!off)
         return KH_ENOMEM;
     for (int y = 0; y < 2; y++)
-        if (kh_export_is_draft(c->x[y]))
-            kh_buf_printf(out, "<p class=\"msg\" id=\"draft-%d\">%d 年度"
-                               "结果尚未公布（草稿）。</p>\n",
-                          c->x[y]->year, c->x[y]->year);
-    if (c->rubric_changed)
-        kh_buf_puts(out, "<p class=\"msg\" id=\"rubric-changed\">注意：两个"
-                         "年度使用了不同的评分体系，分数变化可能来自规则调整"
-                         "而非工作本身（见下方评分体系变化）。</p>\n");
+        if (kh_export_is_draft(c->x[y])) {
+            kh_buf_printf(out, "<p class=\"msg\" id=\"draft-%d\">",
+                          c->x[y]->year);
+            kh_buf_printf(out, kh_i18n_zh("The results of %d are not "
+                                          "published yet (draft)."),
+                          c->x[y]->year);
+            kh_buf_puts(out, "</p>\n");
+        }
+    if (c->rubric_changed) {
+        kh_buf_puts(out, "<p class=\"msg\" id=\"rubric-changed\">");
+        kh_html_text(out, kh_i18n_zh(CMP_RUBRIC_NOTE));
+        kh_buf_puts(out, "</p>\n");
+    }
+    kh_buf_puts(out, "<p class=\"std\" id=\"rank-note\">");
+    kh_html_text(out, kh_i18n_zh(CMP_RANK_NOTE));
+    kh_buf_puts(out, "</p>\n");
     kh_buf_puts(out, "<table id=\"compare\" class=\"compare\"><thead><tr>");
     cmp_head_cells(c, &cell, off);
-    for (size_t k = 0; k < ncol; k++) {
+    for (size_t k = 1; k < ncol; k++) {   /* people read names, not codes */
         kh_buf_puts(out, "<th>");
         kh_html_text(out, cell.data ? cell.data + off[k] : "");
         kh_buf_puts(out, "</th>");
@@ -488,7 +556,13 @@ static kh_status cmp_html(const cmp *c, kh_buf *out)
         kh_buf_puts(out, "\" class=\"");
         kh_html_attr(out, st);
         kh_buf_puts(out, "\">");
-        for (size_t k = 0; k < ncol; k++) {
+        /* the name links to the unit's history */
+        kh_buf_puts(out, "<td><a href=\"/units/");
+        kh_html_url(out, cu->id);
+        kh_buf_puts(out, "/history\">");
+        kh_html_text(out, cell.data + off[1]);
+        kh_buf_puts(out, "</a></td>");
+        for (size_t k = 2; k < ncol; k++) {
             kh_buf_puts(out, k >= 3 ? "<td class=\"num\">" : "<td>");
             kh_html_text(out, cell.data + off[k]);
             kh_buf_puts(out, "</td>");
@@ -497,7 +571,9 @@ static kh_status cmp_html(const cmp *c, kh_buf *out)
     }
     kh_buf_puts(out, "</tbody></table>\n");
     if (c->rubric_changed) {
-        kh_buf_puts(out, "<h2>评分体系变化</h2>\n<pre id=\"rubric-diff\">");
+        kh_buf_puts(out, "<h2>");
+        kh_html_text(out, kh_i18n_zh("Rubric changes"));
+        kh_buf_puts(out, "</h2>\n<pre id=\"rubric-diff\">");
         kh_html_text(out, kh_buf_str(&c->diff));
         kh_buf_puts(out, "</pre>\n");
     }
@@ -704,7 +780,8 @@ kh_status kh_compare_unit_svg(kh_store *s, const char *unit, kh_buf *out,
     if (rc == KH_OK) {
         kh_buf t;
         kh_buf_init(&t, 0);
-        kh_buf_printf(&t, "%s 历年考核总分", name ? name : unit);
+        kh_buf_printf(&t, kh_i18n_zh("%s: totals over the years"),
+                      name ? name : unit);
         rc = kh_svg_line_chart(out, kh_buf_str(&t), ys.n, lp, vals, present);
         kh_buf_free(&t);
     }

@@ -149,7 +149,27 @@ void kh_export_free(kh_export *x)
     kh_rubric_free(x->rubric);
     kh_arena_free(x->fu_arena);
     free(x->rubric_version);
+    free(x->css_href);
     free(x);
+}
+
+kh_status kh_export_set_css_href(kh_export *x, const char *href)
+{
+    char *h = strdup(href);
+    if (!h)
+        return KH_ENOMEM;
+    free(x->css_href);
+    x->css_href = h;
+    return KH_OK;
+}
+
+const char *kh_export_code(const kh_export *x, char *buf)
+{
+    const char *colon = strchr(x->audit_head, ':');
+    int seq_len = colon ? (int)(colon - x->audit_head) : 0;
+    snprintf(buf, KH_EXPORT_CODE_SZ, "%.*s-%.8s", seq_len, x->audit_head,
+             colon ? colon + 1 : "");
+    return buf;
 }
 
 bool kh_export_is_draft(const kh_export *x)
@@ -174,6 +194,17 @@ kh_status kh_export_unit(const kh_export *x, const char *id, kh_err *e,
 }
 
 /* ---- shared helpers ------------------------------------------------ */
+
+const char *kh_xp_date_cn(const char *iso, char *buf)
+{
+    int y, m, d, used = 0;
+    if (sscanf(iso, "%4d-%2d-%2d%n", &y, &m, &d, &used) == 3 &&
+        used == 10 && !iso[used])
+        snprintf(buf, KH_XP_DATE_CN_SZ, "%d年%d月%d日", y, m, d);
+    else
+        snprintf(buf, KH_XP_DATE_CN_SZ, "%s", iso);
+    return buf;
+}
 
 const char *kh_xp_draft_mark(const kh_export *x)
 {

@@ -111,7 +111,9 @@ kh_status kh_export_followup_html(const kh_export *x, kh_buf *out, kh_err *e)
     kh_html_text(out, kh_buf_str(&t));
     kh_buf_puts(out, "</h1>\n");
     kh_buf_free(&t);
-    kh_buf_printf(out, "<p class=\"meta\">截至 %s</p>\n", x->today);
+    char date[KH_XP_DATE_CN_SZ];
+    kh_buf_printf(out, "<p class=\"meta\">截至 %s</p>\n",
+                  kh_xp_date_cn(x->today, date));
     size_t nitems = 0, ndone = 0, noverdue = 0;
     kh_buf_puts(out, "<table>\n<thead><tr><th>单位</th><th>排名类别</th>"
                      "<th>名次</th><th>得分</th><th>事项</th>"

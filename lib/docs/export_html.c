@@ -3,6 +3,12 @@
  * the result notice (考核结果通报) and one unit's score sheet
  * (意识形态工作责任制考核评分表), plus the page frame the follow-up
  * page shares.  Every value goes through the escapers of kaohe/html.h.
+ *
+ * The stylesheet is one string (kh_export_html_css): a file written by
+ * the CLI carries it inline; the web app links it (kh_export_set_css_href)
+ * since its Content-Security-Policy refuses inline styles.  No element
+ * has a style attribute (the policy would drop it too): column widths
+ * are classes.
  */
 #include "export_impl.h"
 
@@ -41,6 +47,9 @@ static const char xh_css[] =
     "table.sheet{table-layout:fixed;font-size:9pt;line-height:1.35}\n"
     "table.sheet td{padding:0.6mm 1.2mm}\n"
     "table.sheet td.small{font-size:8.5pt}\n"
+    "col.w5{width:5%}\ncol.w7{width:7%}\ncol.w11{width:11%}\n"
+    "col.w16{width:16%}\ncol.w20{width:20%}\ncol.w34{width:34%}\n"
+    "body.wide{page:wide}\n"
     ".overdue{color:#c00000;font-weight:bold}\n"
     ".sign{margin-top:10mm;display:flex;justify-content:space-between}\n"
     ".foot{margin-top:6mm;font-size:8.5pt;color:#555;text-indent:0}\n"
@@ -50,31 +59,47 @@ static const char xh_css[] =
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
     "@media screen{body{padding:10mm}}\n";
 
+const char *kh_export_html_css(void)
+{
+    return xh_css;
+}
+
 void kh_xp_html_head(const kh_export *x, kh_buf *out, const char *title,
                      bool wide)
 {
     kh_buf_puts(out, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n"
-                     "<meta charset=\"utf-8\">\n<title>");
+                     "<meta charset=\"utf-8\">\n"
+                     "<meta name=\"viewport\" content=\"width=device-width\">\n"
+                     "<meta name=\"kaohe-audit-head\" content=\"");
+    kh_html_attr(out, x->audit_head);
+    kh_buf_puts(out, "\">\n<title>");
     kh_html_text(out, title);
     kh_html_text(out, kh_xp_draft_mark(x));
-    kh_buf_printf(out, "</title>\n<style>\n%s%s</style>\n</head>\n",
-                  xh_css, wide ? "body{page:wide}\n" : "");
+    if (x->css_href) {
+        kh_buf_puts(out, "</title>\n<link rel=\"stylesheet\" href=\"");
+        kh_html_attr(out, x->css_href);
+        kh_buf_puts(out, "\">\n</head>\n");
+    } else {
+        kh_buf_printf(out, "</title>\n<style>\n%s</style>\n</head>\n",
+                      xh_css);
+    }
     kh_buf_printf(out, "<body%s>\n", wide ? " class=\"wide\"" : "");
     if (kh_export_is_draft(x))
         kh_buf_puts(out, "<div class=\"draft-mark\" aria-hidden=\"true\">"
                          "草稿</div>\n");
 }
 
+/* The closing line: Chinese date, the year's state and the short
+ * verification code (核验码, kh_export_code). */
 void kh_xp_html_foot(const kh_export *x, kh_buf *out)
 {
-    kh_buf_puts(out, "<p class=\"foot\">");
-    kh_buf_printf(out, "kaohe 生成于 %s；评分体系 ", x->today);
-    kh_html_text(out, x->rubric_version);
-    kh_buf_puts(out, "；年度状态：");
+    char date[KH_XP_DATE_CN_SZ], code[KH_EXPORT_CODE_SZ];
+    kh_buf_printf(out, "<p class=\"foot\">生成于 %s；年度状态：",
+                  kh_xp_date_cn(x->today, date));
     kh_html_text(out, kh_year_state_label(x->state));
-    kh_buf_puts(out, "；审计日志头 ");
-    kh_html_text(out, x->audit_head);
-    kh_buf_puts(out, "</p>\n</body>\n</html>\n");
+    kh_buf_printf(out, "；核验码 <span class=\"code\">%s</span></p>\n"
+                       "</body>\n</html>\n",
+                  kh_export_code(x, code));
 }
 
 static void xh_num(kh_buf *out, kh_cp v)
@@ -179,6 +204,7 @@ static void xh_bottom_names(const kh_export *x, size_t i, kh_buf *out)
 kh_status kh_export_html_notice(const kh_export *x, kh_buf *out)
 {
     const kh_rubric *r = x->rubric;
+    char date[KH_XP_DATE_CN_SZ];
     kh_buf t;
     kh_buf_init(&t, 0);
     kh_buf_printf(&t, "关于 %d 年度落实意识形态工作责任制考核结果的通报",
@@ -260,7 +286,8 @@ kh_status kh_export_html_notice(const kh_export *x, kh_buf *out)
     }
     kh_buf_printf(out, "<p>各单位要对照考核中发现的问题，认真分析原因，"
                        "落实整改责任，按期完成整改，整改情况报党委宣传部。"
-                       "</p>\n<p class=\"meta\">%s</p>\n", x->today);
+                       "</p>\n<p class=\"meta date\">%s</p>\n",
+                  kh_xp_date_cn(x->today, date));
     kh_xp_html_foot(x, out);
     return kh_buf_status(out);
 }
@@ -284,10 +311,10 @@ kh_status kh_export_html_sheet(const kh_export *x, size_t u, kh_buf *out)
     kh_buf_puts(out, "　所在支部：");
     kh_html_text(out, kh_assess_branch_name(a, kh_assess_unit_branch(a, u)));
     kh_buf_puts(out, "</p>\n<table class=\"sheet\">\n<colgroup>"
-                     "<col style=\"width:11%\"><col style=\"width:5%\">"
-                     "<col style=\"width:34%\"><col style=\"width:7%\">"
-                     "<col style=\"width:20%\"><col style=\"width:7%\">"
-                     "<col style=\"width:16%\"></colgroup>\n"
+                     "<col class=\"w11\"><col class=\"w5\">"
+                     "<col class=\"w34\"><col class=\"w7\">"
+                     "<col class=\"w20\"><col class=\"w7\">"
+                     "<col class=\"w16\"></colgroup>\n"
                      "<thead><tr><th>考核项目</th>"
                      "<th>序号</th><th>考核要点</th><th>分值</th>"
                      "<th>检查情况</th><th>得分</th><th>说明</th></tr>"

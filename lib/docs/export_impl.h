@@ -20,6 +20,9 @@ struct kh_export {
     /* The audit chain's head when the document was made, printed in
      * every document so a cut-off log is caught against any copy. */
     char audit_head[KH_AUDIT_HEAD_SZ];
+    /* The printable pages link this stylesheet instead of carrying it
+     * inline (kh_export_set_css_href), or NULL; owned. */
+    char *css_href;
     kh_rubric *rubric;         /* owned */
     kh_assess *assess;         /* owned */
     kh_result *res;            /* owned */
@@ -44,6 +47,11 @@ void kh_xp_inputs(const kh_export *x, size_t u, size_t item, kh_phase p,
 /* Formats v with two decimals into buf (KH_NUM_BUFSZ). */
 const char *kh_xp_num(kh_cp v, char *buf);
 
+/* "2026-12-06" -> "2026年12月6日" in buf (KH_XP_DATE_CN_SZ); a string
+ * that is not such a date is copied as it is. */
+#define KH_XP_DATE_CN_SZ 32
+const char *kh_xp_date_cn(const char *iso, char *buf);
+
 /* Follow-up nodes (x->fu may be NULL: no units). */
 size_t kh_xp_fu_count(const kh_export *x);
 const kh_node *kh_xp_fu_unit(const kh_export *x, size_t i);
@@ -54,7 +62,7 @@ bool kh_xp_fu_true(const kh_node *n, const char *key);
 
 /* The printable pages' frame (lib/docs/export_html.c): doctype, A4 print
  * stylesheet (landscape when wide), the draft watermark; and the closing
- * line with the date and rubric version. */
+ * line with the Chinese date, the state and the verification code. */
 void kh_xp_html_head(const kh_export *x, kh_buf *out, const char *title,
                      bool wide);
 void kh_xp_html_foot(const kh_export *x, kh_buf *out);

@@ -786,6 +786,79 @@ fail:
     return rc;
 }
 
+/* The name entry id's link to hash shows, into *name (caller frees);
+ * KH_ENOTFOUND with a message when the entry has no such file. */
+static kh_status linked_name(kh_store *s, int64_t id, const char *hash,
+                             char **name, kh_err *e)
+{
+    kh_db_stmt *st;
+    kh_status rc = kh_store_stmt(s, "SELECT name FROM entry_evidence WHERE "
+                                    "entry = ? AND sha256 = ?", &st, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_db_bind_int64(st, 1, id);
+    kh_store_bind_str(st, 2, hash);
+    int step = kh_db_step(st);
+    *name = step == KH_DB_ROW ? strdup(kh_store_col_str(st, 0)) : NULL;
+    kh_db_reset(st);
+    if (step == KH_DB_DONE)
+        return kh_err_fail(e, KH_ENOTFOUND, "this item has no such evidence "
+                           "file (removed already?)");
+    if (step != KH_DB_ROW)
+        return kh_store_db_fail(s, e, "reading evidence");
+    return *name ? KH_OK : kh_err_fail(e, KH_ENOMEM, "out of memory");
+}
+
+kh_status kh_store_evidence_detach(kh_store *s, const char *actor, int year,
+                                   const char *unit, const char *item,
+                                   kh_phase phase, const char *hash,
+                                   kh_err *e)
+{
+    kh_status rc = kh_store_begin(s, e);
+    if (rc != KH_OK)
+        return rc;
+    unsigned allowed = phase == KH_PHASE_SELF
+                           ? KH_YEAR_BIT(KH_YEAR_SELF_CHECK)
+                           : KH_YEAR_BIT(KH_YEAR_INSPECTION) |
+                                 KH_YEAR_BIT(KH_YEAR_REVIEW);
+    char doing[64], obj[256];
+    snprintf(doing, sizeof doing, "removing evidence from a %s entry",
+             kh_phase_name(phase));
+    int64_t id = 0;
+    char *name = NULL, *old = NULL;
+    kh_db_stmt *st;
+    if ((rc = kh_store_year_require(s, year, allowed, doing, NULL, e)) !=
+            KH_OK ||
+        (rc = entry_id(s, year, unit, item, phase, &id, e)) != KH_OK ||
+        (rc = linked_name(s, id, hash, &name, e)) != KH_OK ||
+        (rc = kh_store_stmt(s, "DELETE FROM entry_evidence WHERE entry = ? "
+                               "AND sha256 = ?", &st, e)) != KH_OK)
+        goto fail;
+    kh_db_bind_int64(st, 1, id);
+    kh_store_bind_str(st, 2, hash);
+    if ((rc = kh_store_exec(s, st, e, "removing evidence")) != KH_OK)
+        goto fail;
+    snprintf(obj, sizeof obj, "%s/%s/%s", unit, item, kh_phase_name(phase));
+    if (asprintf(&old, "%s %s", hash, name) < 0) {
+        old = NULL;
+        rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
+        goto fail;
+    }
+    kh_audit_rec a = {.actor = actor, .action = "evidence.detach",
+                      .year = year, .unit = unit, .object = obj,
+                      .old_value = old};
+    if ((rc = kh_store_audit(s, &a, e)) != KH_OK)
+        goto fail;
+    free(name);
+    free(old);
+    return kh_store_commit(s, e);
+fail:
+    free(name);
+    free(old);
+    kh_store_rollback(s);
+    return rc;
+}
+
 kh_status kh_store_evidence_add(kh_store *s, const char *actor, int year,
                                 const char *unit, const char *item,
                                 kh_phase phase, const char *path,

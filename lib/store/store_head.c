@@ -20,19 +20,28 @@
 /* What is signed: the head behind a fixed context line. */
 #define SIGN_CONTEXT "kaohe-audit-head-1\n"
 
-/* Parses "SEQ:HASH" (64 hex digits). */
-static bool parse_head(const char *s, int64_t *seq, char hash[KH_STORE_HEX_SZ])
+/* Parses "SEQ:HASH" (64 hex digits) or a printed page's verification
+ * code "SEQ-HHHHHHHH" (the hash's first 8 hex digits, kh_export_code);
+ * *hash_len gets the number of hex digits to compare. */
+static bool parse_head(const char *s, int64_t *seq, char hash[KH_STORE_HEX_SZ],
+                       size_t *hash_len)
 {
     long long n = -1;
     int used = 0;
-    if (!s || sscanf(s, "%lld:%n", &n, &used) != 1 || used == 0 || n < 0 ||
-        s[0] < '0' || s[0] > '9' || strlen(s + used) != 64)
+    char sep = 0;
+    if (!s || sscanf(s, "%lld%c%n", &n, &sep, &used) != 2 || n < 0 ||
+        s[0] < '0' || s[0] > '9')
+        return false;
+    size_t want = sep == ':' ? 64 : sep == '-' ? 8 : 0;
+    if (!want || strlen(s + used) != want)
         return false;
     for (const char *p = s + used; *p; p++)
         if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
             return false;
     *seq = n;
-    memcpy(hash, s + used, KH_STORE_HEX_SZ);
+    memset(hash, 0, KH_STORE_HEX_SZ);
+    memcpy(hash, s + used, want);
+    *hash_len = want;
     return true;
 }
 
@@ -41,10 +50,12 @@ kh_status kh_store_audit_check_head(kh_store *s, const char *head,
 {
     int64_t seq;
     char want[KH_STORE_HEX_SZ];
-    if (!parse_head(head, &seq, want))
+    size_t want_len;
+    if (!parse_head(head, &seq, want, &want_len))
         return kh_err_at(e, 0, 0, path,
                          "\"%s\" is not an audit head: write SEQ:HASH (the "
-                         "sequence number, a colon, 64 hex digits)",
+                         "sequence number, a colon, 64 hex digits) or a "
+                         "verification code SEQ-HHHHHHHH",
                          head ? head : "");
     if (seq == 0)
         return KH_OK;   /* the empty log precedes every log */
@@ -68,7 +79,7 @@ kh_status kh_store_audit_check_head(kh_store *s, const char *head,
                            ": missing, but the head %s names it (records "
                            "were cut off the end of the log)",
                            seq, head);
-    if (strcmp(got, want) != 0)
+    if (strncmp(got, want, want_len) != 0 || strlen(got) < want_len)
         return kh_err_fail(e, KH_EINVAL,
                            "audit record %" PRId64
                            ": its hash differs from the head %s (the log "

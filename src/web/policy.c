@@ -11,6 +11,8 @@
  *              year (read and write) and those units' self entries (read:
  *              the inspection form shows them); no results, no score
  *              sheets (a sheet carries every unit's place);
+ *              Removing or replacing evidence is the uploader's side's:
+ *              admin or the unit's own user, never an inspector;
  *   unit       its own unit's self entries; its own score sheet and
  *              result once the year is published; its own visit's
  *              date, place and team, never the on-site records.
@@ -145,6 +147,8 @@ bool web_may(web_req *r, web_action act, int year, const char *unit)
         return entry_read(r, true, year, unit);
     case WEB_A_INSPECTION_WRITE:
         return entry_write(r, true, year, unit);
+    case WEB_A_EVIDENCE_REMOVE:
+        return r->sess.role == KH_ROLE_ADMIN || own_unit(r, unit);
     }
     return false;
 }
@@ -168,6 +172,7 @@ const char *web_action_name(web_action a)
         "-", "anyone", "signed-in", "admin", "read-all", "sheet",
         "entry-read", "entry-write", "self-read", "self-write",
         "inspection-read", "inspection-write", "evidence-read",
-        "survey-answer", "survey-read", "onsite-read", "onsite-write"};
+        "survey-answer", "survey-read", "onsite-read", "onsite-write",
+        "evidence-remove"};
     return (size_t)a < sizeof names / sizeof *names ? names[a] : "-";
 }

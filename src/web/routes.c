@@ -68,6 +68,12 @@ static void css_fn(web_req *r, web_match *m)
     web_static_css(r);
 }
 
+static void print_css_fn(web_req *r, web_match *m)
+{
+    (void)m;
+    web_static_print_css(r);
+}
+
 static void js_fn(web_req *r, web_match *m)
 {
     (void)m;
@@ -134,6 +140,14 @@ static void user_password_fn(web_req *r, web_match *m)
 static void assign_fn(web_req *r, web_match *m)
 {
     web_post_assign(r, m->year);
+}
+
+static void rosters_fn(web_req *r, web_match *m)
+{
+    if (strcmp(r->method, "POST") == 0)
+        web_post_roster_import(r, m->y);
+    else
+        web_page_rosters(r, m->y);
 }
 
 static void units_import_fn(web_req *r, web_match *m)
@@ -322,6 +336,16 @@ static void evidence_post_fn(web_req *r, web_match *m)
     web_evidence_upload(r, m->year, m->unit, m->phase, m->arg);
 }
 
+static void evidence_replace_fn(web_req *r, web_match *m)
+{
+    web_evidence_replace(r, m->year, m->unit, m->phase, m->arg);
+}
+
+static void evidence_remove_fn(web_req *r, web_match *m)
+{
+    web_evidence_remove(r, m->year, m->unit, m->phase, m->arg);
+}
+
 static void api_login_fn(web_req *r, web_match *m)
 {
     (void)m;
@@ -484,6 +508,7 @@ static const web_route ROUTES[] = {
     {GP, "/password", password_fn, WEB_USERS, ANY, LOGIN, NOSCOPE, WEB_A_SIGNED_IN},
     {WEB_GET, "/", home_fn, WEB_USERS, ANY, 0, NOSCOPE, WEB_A_SIGNED_IN},
     {WEB_GET, "/static/kaohe.css", css_fn, WEB_ANON | WEB_USERS, ANY, 0, NOSCOPE, WEB_A_ANYONE},
+    {WEB_GET, WEB_PRINT_CSS, print_css_fn, WEB_ANON | WEB_USERS, ANY, 0, NOSCOPE, WEB_A_ANYONE},
     {WEB_GET, "/static/kaohe.js", js_fn, WEB_ANON | WEB_USERS, ANY, 0, NOSCOPE, WEB_A_ANYONE},
     /* the audit log and administration */
     {WEB_GET, "/audit", audit_fn, WEB_READERS, ANY, 0, NOSCOPE, WEB_A_READ_ALL},
@@ -495,6 +520,8 @@ static const web_route ROUTES[] = {
     {WEB_POST, "/admin/years/:year/reopen", reopen_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     {WEB_POST, "/admin/years/:year/assign", assign_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     {WEB_POST, "/admin/years/:year/docset", docset_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
+    {WEB_GET, "/admin/years/:year/rosters", rosters_fn, WEB_ADMIN, ANY, 0, YEAR, WEB_A_ADMIN},
+    {WEB_POST, "/admin/years/:year/rosters", rosters_fn, WEB_ADMIN, ANY, UPLOAD, YEAR, WEB_A_ADMIN},
     {WEB_POST, "/admin/years/:year/units/import", units_import_fn, WEB_ADMIN, ANY, UPLOAD, NOSCOPE, WEB_A_ADMIN},
     {WEB_POST, "/admin/years/:year/units/add", unit_add_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     {WEB_POST, "/admin/years/:year/units/rename", unit_rename_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
@@ -545,7 +572,9 @@ static const web_route ROUTES[] = {
     {WEB_GET, "/years/:year/units/:unit/evidence/:arg", evidence_get_fn, WEB_USERS, ANY, 0, NOSCOPE, WEB_A_EVIDENCE_READ},
     {WEB_GET, "/years/:year/units/:unit/:phase", form_fn, WEB_USERS, ANY, 0, YEAR, WEB_A_ENTRY_READ},
     {WEB_POST, "/years/:year/units/:unit/:phase/:arg", item_post_fn, WEB_USERS, ANY, ENTRY, YEAR, WEB_A_ENTRY_WRITE},
-    {WEB_POST, "/years/:year/units/:unit/:phase/:arg/evidence", evidence_post_fn, WEB_USERS, ANY, UPLOAD, NOSCOPE, WEB_A_ENTRY_WRITE},
+    {WEB_POST, "/years/:year/units/:unit/:phase/:arg/evidence", evidence_post_fn, WEB_USERS, ANY, WEB_EVIDENCE_BODY_CAP, NOSCOPE, WEB_A_ENTRY_WRITE},
+    {WEB_POST, "/years/:year/units/:unit/:phase/:arg/evidence/replace", evidence_replace_fn, WEB_USERS, ANY, UPLOAD, NOSCOPE, WEB_A_EVIDENCE_REMOVE},
+    {WEB_POST, "/years/:year/units/:unit/:phase/:arg/evidence/remove", evidence_remove_fn, WEB_USERS, ANY, FORM, NOSCOPE, WEB_A_EVIDENCE_REMOVE},
     /* questionnaires: the public answer form (the code is the credential)
      * and the rounds */
     {WEB_GET, "/q/thanks", q_thanks_fn, WEB_ANON | WEB_USERS, ANY, 0, NOSCOPE, WEB_A_ANYONE},

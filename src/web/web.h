@@ -28,6 +28,8 @@
 
 #define WEB_BODY_CAP ((size_t)1 << 20)        /* forms and JSON: 1 MiB */
 #define WEB_UPLOAD_CAP ((size_t)20 << 20)     /* evidence uploads: 20 MiB */
+#define WEB_EVIDENCE_FILES_MAX 10             /* files of one evidence upload */
+#define WEB_EVIDENCE_BODY_CAP ((size_t)64 << 20) /* and their whole body */
 #define WEB_ANON_BODY_CAP ((size_t)16 << 10)  /* any body without a session */
 #define WEB_ENTRY_BODY_CAP ((size_t)64 << 10) /* one entry's save or preview */
 #define WEB_INPUTS_MAX 64                     /* keys of an entry's inputs */
@@ -489,6 +491,9 @@ typedef enum web_action {
                              * unit); never a unit user */
     WEB_A_ONSITE_WRITE,     /* recording them: admin, an inspector (the
                              * handler checks the team) */
+    WEB_A_EVIDENCE_REMOVE,  /* removing or replacing a unit's evidence:
+                             * the uploader's side, admin or the unit's
+                             * own user (the handler checks the phase) */
 } web_action;
 
 /* Methods of a route (GET also answers HEAD). */
@@ -613,6 +618,15 @@ void web_page_admin_years(web_req *r);
 void web_post_year_open(web_req *r);
 void web_page_admin_year(web_req *r, int year);
 void web_post_units_import(web_req *r, int year);
+/* Rosters (web_roster.c): the admin's page of a year's rosters, the
+ * import (POST, multipart: roster, file), and the warning box listing
+ * the items that count from a roster not loaded for unit u (-1: for any
+ * unit of the year). */
+void web_page_rosters(web_req *r, web_year *y);
+void web_post_roster_import(web_req *r, web_year *y);
+void web_roster_warning(web_req *r, const web_year *y, long u);
+/* The admin year page's link to the rosters page (#link-rosters). */
+void web_roster_link(kh_buf *o, int year);
 void web_page_rubrics(web_req *r);
 void web_post_rubric_import(web_req *r);
 void web_page_rubric_diff(web_req *r);
@@ -653,6 +667,9 @@ void web_page_history(web_req *r, const char *unit);
 /* Static files (web_static.c). */
 void web_static_css(web_req *r);
 void web_static_js(web_req *r);
+/* The printable pages' A4 stylesheet (WEB_PRINT_CSS). */
+void web_static_print_css(web_req *r);
+#define WEB_PRINT_CSS "/static/print.css"
 
 /* The frame and pieces of every page (web_pages.c), shared by the
  * other page modules: page_begin sets status 200 and writes the header
@@ -677,8 +694,15 @@ void web_errors_page(web_req *r, unsigned status, const char *title,
  * files with download links and, when may_write, the upload form. */
 void web_evidence_block(web_req *r, int year, const char *unit,
                         kh_phase phase, const char *item, bool may_write);
-/* POST .../PHASE/ITEM/evidence: stores and attaches the uploaded file. */
+/* POST .../PHASE/ITEM/evidence: stores and attaches the uploaded files
+ * (all or nothing). */
 void web_evidence_upload(web_req *r, int year, const char *unit,
+                         kh_phase phase, const char *item);
+/* POST .../evidence/replace (sha256 + one file) and .../evidence/remove
+ * (sha256): the uploader's side only (WEB_A_EVIDENCE_REMOVE). */
+void web_evidence_replace(web_req *r, int year, const char *unit,
+                          kh_phase phase, const char *item);
+void web_evidence_remove(web_req *r, int year, const char *unit,
                          kh_phase phase, const char *item);
 /* GET /years/Y/units/U/evidence/HASH, with the entry's read rules. */
 void web_evidence_download(web_req *r, int year, const char *unit,

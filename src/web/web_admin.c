@@ -435,6 +435,7 @@ void web_page_admin_year(web_req *r, int year)
     }
     year_transitions(r, year, c.state);
     kh_buf_printf(o, "<h2>%s</h2>", W_("Units assessed"));
+    web_roster_link(o, year);
     kh_rubric *rb = NULL;
     kh_err_clear(e);
     web_store_check(r, kh_store_rubric_load(r->store, c.rubric, e, &rb, NULL),

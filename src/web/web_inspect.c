@@ -51,7 +51,8 @@ static kh_status rec_row(void *ctx, const kh_record_row *row)
     c->n++;
     kh_buf_printf(o, "<tr id=\"record-%s-%" PRId64 "\"><td>%s</td>"
                      "<td class=\"num\">%s", kind, row->id,
-                  row->negative ? "负面清单扣分" : "特色加分",
+                  row->negative ? W_("Negative list deduction")
+                                : W_("Distinctive work bonus"),
                   row->negative ? "−" : "+");
     web_cp_out(o, row->points);
     kh_buf_puts(o, "</td><td>");
@@ -64,9 +65,11 @@ static kh_status rec_row(void *ctx, const kh_record_row *row)
         kh_html_url(o, c->unit);
         kh_buf_printf(o, "/records/%s-%" PRId64 "/remove\">", kind, row->id);
         web_csrf_field(c->r);
-        kh_buf_puts(o, "<input type=\"text\" name=\"reason\" required "
-                       "placeholder=\"删除理由\" aria-label=\"删除理由\"> "
-                       "<button type=\"submit\">删除</button></form></td>");
+        kh_buf_printf(o, "<input type=\"text\" name=\"reason\" required "
+                         "placeholder=\"%s\" aria-label=\"%s\"> "
+                         "<button type=\"submit\">%s</button></form></td>",
+                      W_("Reason for removing"), W_("Reason for removing"),
+                      W_("Remove"));
     }
     kh_buf_puts(o, "</tr>\n");
     return KH_OK;
@@ -79,14 +82,16 @@ void web_records_block(web_req *r, int year, const char *unit,
     rec_ctx c = {.r = r, .year = year, .unit = unit};
     c.may_write = r->sess.role == KH_ROLE_ADMIN &&
                   (state == KH_YEAR_INSPECTION || state == KH_YEAR_REVIEW);
-    kh_buf_puts(o, "<section class=\"records\" id=\"records\"><h2>特色加分与"
-                   "负面清单</h2>\n");
+    kh_buf_printf(o, "<section class=\"records\" id=\"records\"><h2>%s</h2>\n",
+                  W_("Bonus and negative list"));
     if (MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "record"))
-        kh_buf_puts(o, "<p class=\"msg ok\" id=\"record-msg\">记录已更新。</p>\n");
-    kh_buf_puts(o, "<table id=\"records-table\"><thead><tr><th>类型</th>"
-                   "<th>分值</th><th>理由</th>");
+        kh_buf_printf(o, "<p class=\"msg ok\" id=\"record-msg\">%s</p>\n",
+                      W_("The records were updated."));
+    kh_buf_printf(o, "<table id=\"records-table\"><thead><tr><th>%s</th>"
+                     "<th>%s</th><th>%s</th>", W_("Type"), W_("Points"),
+                  W_("Reason"));
     if (c.may_write)
-        kh_buf_puts(o, "<th class=\"noprint\">操作</th>");
+        kh_buf_printf(o, "<th class=\"noprint\">%s</th>", W_("Actions"));
     kh_buf_puts(o, "</tr></thead><tbody>\n");
     kh_err *e = kh_err_new();
     kh_status st = e ? kh_store_record_each(r->store, year, unit, rec_row, &c, e)
@@ -94,27 +99,36 @@ void web_records_block(web_req *r, int year, const char *unit,
     kh_err_free(e);
     kh_buf_puts(o, "</tbody></table>\n");
     if (st != KH_OK)
-        kh_buf_puts(o, "<p class=\"msg error\">记录未能读取。</p>\n");
+        kh_buf_printf(o, "<p class=\"msg error\">%s</p>\n",
+                      W_("The records cannot be read."));
     else if (!c.n)
-        kh_buf_puts(o, "<p class=\"std\" id=\"records-none\">暂无记录。</p>\n");
+        kh_buf_printf(o, "<p class=\"std\" id=\"records-none\">%s</p>\n",
+                      W_("No records yet."));
     if (c.may_write) {
         kh_buf_printf(o, "<form method=\"post\" class=\"item\" id=\"record-add\""
                          " action=\"/years/%d/units/", year);
         kh_html_url(o, unit);
         kh_buf_puts(o, "/records\">");
         web_csrf_field(r);
-        kh_buf_puts(o, "<label>类型 <select name=\"type\"><option value=\"bonus\">"
-                       "特色加分</option><option value=\"negative\">负面清单扣分"
-                       "</option></select></label><label>分值 <input "
-                       "type=\"text\" name=\"points\" inputmode=\"decimal\" "
-                       "required placeholder=\"如 1.5\"> <span class=\"std\">"
-                       "正数，最多两位小数；特色加分合计上限按评分标准</span>"
-                       "</label><label>理由 <input type=\"text\" name=\"reason\""
-                       " required size=\"60\"></label><button type=\"submit\">"
-                       "添加记录</button></form>\n");
+        kh_buf_printf(o, "<label>%s <select name=\"type\"><option "
+                         "value=\"bonus\">%s</option><option value=\"negative\">"
+                         "%s</option></select></label>",
+                      W_("Type"), W_("Distinctive work bonus"),
+                      W_("Negative list deduction"));
+        kh_buf_printf(o, "<label>%s <input type=\"text\" name=\"points\" "
+                         "inputmode=\"decimal\" required placeholder=\"%s\"> "
+                         "<span class=\"std\">%s</span></label>",
+                      W_("Points"), W_("e.g. 1.5"),
+                      W_("A positive number with at most two decimals; the "
+                         "bonus total is capped by the rubric"));
+        kh_buf_printf(o, "<label>%s <input type=\"text\" name=\"reason\" "
+                         "required size=\"60\"></label><button "
+                         "type=\"submit\">%s</button></form>\n",
+                      W_("Reason"), W_("Add the record"));
     } else if (r->sess.role == KH_ROLE_ADMIN) {
-        kh_buf_puts(o, "<p class=\"std\">仅在实地检查和复核阶段可以添加或删除"
-                       "记录。</p>\n");
+        kh_buf_printf(o, "<p class=\"std\">%s</p>\n",
+                      W_("Records can be added or removed only during the "
+                         "inspection and the review."));
     }
     kh_buf_puts(o, "</section>\n");
 }
@@ -181,19 +195,19 @@ void web_records_post(web_req *r, const web_year *y, const char *unit,
         kh_cp cp = 0;
         if (!type || (strcmp(type, "bonus") != 0 &&
                       strcmp(type, "negative") != 0))
-            kh_err_at(e, 0, 0, "type", "must be bonus or negative");
+            kh_err_at(e, 0, 0, W_("Type"), "must be a bonus or a negative list deduction");
         else
             negative = strcmp(type, "negative") == 0;
         kh_num_err ne;
         if (!points || !*points)
-            kh_err_at(e, 0, 0, "points", "is required");
+            kh_err_at(e, 0, 0, W_("Points"), "is required");
         else if ((ne = kh_num_parse(points, strlen(points), &cp)) != KH_NUM_OK)
-            kh_err_at(e, 0, 0, "points", "\"%.32s\" %s", points,
+            kh_err_at(e, 0, 0, W_("Points"), "\"%.32s\" %s", points,
                       kh_num_err_str(ne));
         else if (cp <= 0)
-            kh_err_at(e, 0, 0, "points", "must be positive, not %.32s", points);
+            kh_err_at(e, 0, 0, W_("Points"), "must be positive, not %.32s", points);
         if (!reason || !*reason)
-            kh_err_at(e, 0, 0, "reason", "is required");
+            kh_err_at(e, 0, 0, W_("Reason"), "is required");
         if (kh_err_errors(e))
             st = KH_EINVAL;
         else {
@@ -213,7 +227,7 @@ void web_records_post(web_req *r, const web_year *y, const char *unit,
                 st = KH_ENOTFOUND;
             } else {
                 if (!reason || !*reason)
-                    st = kh_err_at(e, 0, 0, "reason", "is required");
+                    st = kh_err_at(e, 0, 0, W_("Reason"), "is required");
                 else {
                     web_cache_write_begin(r);
                     st = kh_store_record_remove(r->store, r->sess.user, year,
@@ -233,7 +247,7 @@ void web_records_post(web_req *r, const web_year *y, const char *unit,
         web_error_page(r, 404, NULL);
     } else if (st == KH_EINVAL) {
         kh_buf_puts(&back, "#records");
-        web_errors_page(r, 422, "记录未保存", e, kh_buf_str(&back));
+        web_errors_page(r, 422, W_("Record not saved"), e, kh_buf_str(&back));
     } else {
         web_fail(r, st, e);
     }

@@ -735,6 +735,7 @@ void web_page_results(web_req *r, web_year *y)
     char title[64];
     snprintf(title, sizeof title, "%d 年度考核结果", y->year);
     web_page_begin(r, title);
+    web_roster_warning(r, y, -1);
     web_out_cached(r, y, WEB_CACHED_RESULTS_HTML);
     web_page_end(r);
 }
@@ -924,6 +925,7 @@ static void page_form(web_req *r, web_year *y, const char *unit,
         web_msg_box(o, "ok", "佐证材料已上传。");
     if (!may_write)
         web_msg_box(o, "", "当前阶段或您的角色不能修改本表，仅供查看。");
+    web_roster_warning(r, y, u);
     size_t k = kh_assess_unit_kind(a, (size_t)u);
     for (size_t i = 0; i < kh_rubric_item_count(rb); i++) {
         if (!kh_rubric_item_applies(rb, i, k))

@@ -34,10 +34,15 @@ static kh_export *open_export(web_req *r, int year)
     kh_export *x = NULL;
     kh_status st = e ? kh_export_open(r->store, year, e, &x) : KH_ENOMEM;
     kh_err_free(e);
+    /* The policy refuses inline styles: the pages link the sheet. */
+    if (st == KH_OK && (st = kh_export_set_css_href(x, WEB_PRINT_CSS)) != KH_OK)
+        kh_export_free(x);
     if (st == KH_OK)
         return x;
     web_error_page(r, st == KH_ENOTFOUND ? 404 : st == KH_ESTATE ? 409 : 500,
-                   st == KH_ESTATE ? "本年度数据与公布结果不一致，不能生成正式文件。"
+                   st == KH_ESTATE ? W_("This year's data differ from the "
+                                        "published results: no official "
+                                        "document can be made.")
                                    : NULL);
     return NULL;
 }
@@ -107,7 +112,7 @@ void web_export_xlsx(web_req *r, const web_year *y)
     kh_buf_init(&d, 0);
     kh_buf_init(&name, 0);
     /* RFC 6266/5987: an ASCII fallback and the UTF-8 name, encoded. */
-    kh_buf_printf(&name, "%d年度意识形态工作责任制考核结果.xlsx", y->year);
+    kh_buf_printf(&name, W_("%d assessment results.xlsx"), y->year);
     kh_buf_printf(&d, "attachment; filename=\"kaohe-%d.xlsx\"; "
                       "filename*=UTF-8''", y->year);
     kh_html_url(&d, kh_buf_str(&name));
@@ -171,7 +176,8 @@ void web_page_followup_report(web_req *r, const web_year *y)
         return;
     }
     if (y->state < KH_YEAR_PUBLISHED) {
-        web_error_page(r, 409, "结果公布后才有整改跟踪报告。");
+        web_error_page(r, 409, W_("The follow-up report exists once the "
+                                  "results are published."));
         return;
     }
     kh_export *x = open_export(r, y->year);
@@ -194,10 +200,100 @@ void web_page_followup_report(web_req *r, const web_year *y)
 static kh_status list_year(void *ctx, const kh_year_info *y)
 {
     kh_buf *o = ctx;
-    kh_buf_printf(o, "<li>%d 年度（", y->year);
-    kh_html_text(o, kh_year_state_label(y->state));
-    kh_buf_puts(o, "）</li>");
+    kh_buf_puts(o, "<li>");
+    kh_buf_printf(o, W_("%d (%s)"), y->year, kh_year_state_label(y->state));
+    kh_buf_puts(o, "</li>");
     return KH_OK;
+}
+
+/* The units of every year, newest name first, for the picker: ids and
+ * names (owned), each id once. */
+typedef struct unit_list {
+    char **id, **name;
+    size_t n, alloc;
+} unit_list;
+
+static kh_status unit_add(void *ctx, const kh_unit_row *row)
+{
+    unit_list *l = ctx;
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->id[i], row->id) == 0)
+            return KH_OK;   /* the newer year named it already */
+    if (l->n == l->alloc) {
+        size_t na = l->alloc ? 2 * l->alloc : 32;
+        char **a = realloc(l->id, na * sizeof *a);
+        if (!a)
+            return KH_ENOMEM;
+        l->id = a;
+        char **b = realloc(l->name, na * sizeof *b);
+        if (!b)
+            return KH_ENOMEM;
+        l->name = b;
+        l->alloc = na;
+    }
+    l->id[l->n] = strdup(row->id);
+    l->name[l->n] = strdup(row->name ? row->name : row->id);
+    if (!l->id[l->n] || !l->name[l->n]) {
+        free(l->id[l->n]);
+        free(l->name[l->n]);
+        return KH_ENOMEM;
+    }
+    l->n++;
+    return KH_OK;
+}
+
+typedef struct year_ids {
+    int v[64];
+    size_t n;
+} year_ids;
+
+static kh_status year_add(void *ctx, const kh_year_info *y)
+{
+    year_ids *ys = ctx;
+    if (ys->n < sizeof ys->v / sizeof ys->v[0])
+        ys->v[ys->n++] = y->year;
+    return KH_OK;
+}
+
+/* Every unit of the store's years (the newest year's name wins). */
+static kh_status units_all(web_req *r, unit_list *l, kh_err *e)
+{
+    year_ids ys = {{0}, 0};
+    kh_status st = kh_store_year_each(r->store, 0, year_add, &ys, e);
+    for (size_t i = ys.n; st == KH_OK && i-- > 0;)
+        st = kh_store_unit_each(r->store, ys.v[i], unit_add, l, e);
+    return st;
+}
+
+static void units_free(unit_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->id[i]);
+        free(l->name[i]);
+    }
+    free(l->id);
+    free(l->name);
+}
+
+/* The picker of a unit's history, by name (GET /compare?unit=ID
+ * redirects to /units/ID/history). */
+static void unit_picker(web_req *r, const unit_list *l)
+{
+    kh_buf *o = &r->out;
+    kh_buf_puts(o, "<form method=\"get\" action=\"/compare\" id=\"history-form\" "
+                   "class=\"noprint\"><label>");
+    kh_html_text(o, W_("A unit's totals over the years"));
+    kh_buf_puts(o, " <select name=\"unit\" required>");
+    for (size_t i = 0; i < l->n; i++) {
+        kh_buf_puts(o, "<option value=\"");
+        kh_html_attr(o, l->id[i]);
+        kh_buf_puts(o, "\">");
+        kh_html_text(o, l->name[i]);
+        kh_buf_puts(o, "</option>");
+    }
+    kh_buf_puts(o, "</select></label> <button type=\"submit\">");
+    kh_html_text(o, W_("Show"));
+    kh_buf_puts(o, "</button></form>\n");
 }
 
 /* "2024,2025" -> from, to; false when it is not two years. */
@@ -218,12 +314,54 @@ static bool parse_years(const char *s, int *from, int *to)
     return true;
 }
 
+/* The form and the list of years above a comparison. */
+static void compare_head(web_req *r, const char *ys, kh_err *e)
+{
+    kh_buf *o = &r->out;
+    kh_buf_puts(o, "<form method=\"get\" action=\"/compare\" id=\"compare-form\" "
+                   "class=\"noprint\"><label>");
+    kh_html_text(o, W_("Years (from,to)"));
+    kh_buf_puts(o, " <input name=\"years\" value=\"");
+    kh_html_attr(o, ys ? ys : "");
+    kh_buf_puts(o, "\" placeholder=\"2024,2025\" required></label><button "
+                   "type=\"submit\">");
+    kh_html_text(o, W_("Compare"));
+    kh_buf_puts(o, "</button></form>\n<ul id=\"year-list\">");
+    kh_err_clear(e);
+    web_store_check(r, kh_store_year_each(r->store, 0, list_year, o, e), e);
+    kh_buf_puts(o, "</ul>\n");
+    unit_list l = {0};
+    kh_err_clear(e);
+    if (web_store_check(r, units_all(r, &l, e), e) && l.n)
+        unit_picker(r, &l);
+    units_free(&l);
+}
+
+/* GET /compare?unit=ID: to that unit's history. */
+static bool history_redirect(web_req *r)
+{
+    const char *u = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
+                                                "unit");
+    if (!u || !*u)
+        return false;
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    kh_buf_puts(&b, "/units/");
+    kh_html_url(&b, u);
+    kh_buf_puts(&b, "/history");
+    web_redirect(r, kh_buf_str(&b));
+    kh_buf_free(&b);
+    return true;
+}
+
 void web_page_compare(web_req *r)
 {
     if (!web_may(r, WEB_A_READ_ALL, 0, NULL)) {
         web_refuse_page(r, "year comparison: role");
         return;
     }
+    if (history_redirect(r))
+        return;
     const char *ys = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
                                                  "years");
     kh_err *e = kh_err_new();
@@ -233,9 +371,9 @@ void web_page_compare(web_req *r)
     }
     int from = 0, to = 0;
     if (ys && *ys && !parse_years(ys, &from, &to)) {
-        kh_err_at(e, 0, 0, "years", "expected two different years as "
-                  "FROM,TO (e.g. 2024,2025)");
-        web_errors_page(r, 400, "年度对比", e, "/compare");
+        kh_err_at(e, 0, 0, W_("Years (from,to)"), "expected two different "
+                  "years as FROM,TO (e.g. 2024,2025)");
+        web_errors_page(r, 400, W_("Year over year"), e, "/compare");
         kh_err_free(e);
         return;
     }
@@ -247,34 +385,39 @@ void web_page_compare(web_req *r)
     if (st != KH_OK) {
         web_errors_page(r, st == KH_ENOTFOUND ? 404 : st == KH_ESTATE ? 409
                                                                       : 500,
-                        "年度对比", e, "/compare");
+                        W_("Year over year"), e, "/compare");
         kh_buf_free(&frag);
         kh_err_free(e);
         return;
     }
-    char title[64];
+    kh_buf title;
+    kh_buf_init(&title, 0);
     if (from)
-        snprintf(title, sizeof title, "%d → %d 年度考核对比", from, to);
+        kh_buf_printf(&title, W_("Assessment %d → %d compared"), from, to);
     else
-        snprintf(title, sizeof title, "年度对比");
-    web_page_begin(r, title);
-    kh_buf *o = &r->out;
-    kh_buf_puts(o, "<form method=\"get\" action=\"/compare\" id=\"compare-form\" "
-                   "class=\"noprint\"><label>年度（起,止）<input name=\"years\" "
-                   "value=\"");
-    kh_html_attr(o, ys ? ys : "");
-    kh_buf_puts(o, "\" placeholder=\"2024,2025\" required></label><button "
-                   "type=\"submit\">对比</button></form>\n<ul id=\"year-list\">");
-    kh_err_clear(e);
-    web_store_check(r, kh_store_year_each(r->store, 0, list_year, o, e), e);
-    kh_buf_puts(o, "</ul>\n");
-    kh_buf_add(o, frag.data ? frag.data : "", frag.len);
-    if (from)
-        kh_buf_puts(o, "<p class=\"std\">单位的历年总分见各单位的“历年走势”"
-                       "（/units/编号/history）。</p>\n");
+        kh_buf_puts(&title, W_("Year over year"));
+    web_page_begin(r, kh_buf_str(&title));
+    kh_buf_free(&title);
+    compare_head(r, ys, e);
+    kh_buf_add(&r->out, frag.data ? frag.data : "", frag.len);
     web_page_end(r);
     kh_buf_free(&frag);
     kh_err_free(e);
+}
+
+/* The unit's name in the newest year that has it (owned), or NULL. */
+static char *unit_name(web_req *r, const char *unit)
+{
+    unit_list l = {0};
+    kh_err *e = kh_err_new();
+    char *name = NULL;
+    if (e && web_store_check(r, units_all(r, &l, e), e))
+        for (size_t i = 0; i < l.n && !name; i++)
+            if (strcmp(l.id[i], unit) == 0)
+                name = strdup(l.name[i]);
+    units_free(&l);
+    kh_err_free(e);
+    return name;
 }
 
 void web_page_history(web_req *r, const char *unit)
@@ -291,11 +434,13 @@ void web_page_history(web_req *r, const char *unit)
         web_error_page(r, st == KH_ENOTFOUND ? 404 : st == KH_ESTATE ? 409 : 500,
                        NULL);
     } else {
+        char *name = unit_name(r, unit);
         kh_buf title;
         kh_buf_init(&title, 0);
-        kh_buf_printf(&title, "历年走势：%s", unit);
+        kh_buf_printf(&title, W_("%s over the years"), name ? name : unit);
         web_page_begin(r, kh_buf_str(&title));
         kh_buf_free(&title);
+        free(name);
         kh_buf_puts(&r->out, "<figure id=\"history\">");
         kh_buf_add(&r->out, svg.data ? svg.data : "", svg.len);
         kh_buf_puts(&r->out, "</figure>\n");

@@ -4,7 +4,12 @@
 # byte for byte with the entry's read rules (own unit, assigned
 # inspector, auditor; not another unit), a refused type answered with a
 # Chinese message and the reason, upload before the item is saved,
-# counts on the progress table.  Run from the repository root.
+# counts on the progress table; several files in one upload, all or
+# nothing (one bad file: nothing stored, the file named); remove and
+# replace by the unit itself and admin, refused for another unit, an
+# inspector, the auditor and outside the self-check state, audited; the
+# unit's files listed on the inspector's form.  Run from the repository
+# root.
 set -u
 K=$1
 T=$(mktemp -d)
@@ -64,14 +69,15 @@ U=/years/2025/units/jd/self/1.3/evidence
 # upload before the entry exists: told to save first
 expect 422 "$(post jd1 $U -F "csrf=$J" -F "file=@$T/会议记录.pdf")" "upload before save"
 has '请先保存本项' "upload before save"
+has '<li>会议记录.pdf：' "upload before save: the file is named"
 # save the item, then upload
 expect 303 "$(post jd1 /years/2025/units/jd/self/1.3 -d "csrf=$J&version=0&in_meetings=2&in_proofs=2&note=x")" "save item"
 expect 403 "$(post jd1 $U -F "file=@$T/会议记录.pdf")" "upload without CSRF"
 expect 403 "$(post xx1 $U -F "csrf=$X" -F "file=@$T/会议记录.pdf")" "another unit uploads"
 expect 403 "$(post insp1 $U -F "csrf=$(cat "$T/insp1.csrf")" -F "file=@$T/会议记录.pdf")" "inspector uploads self evidence"
 expect 422 "$(post jd1 $U -F "csrf=$J" -F "file=@$T/tool.exe")" "exe refused"
-has '文件类型不符合要求' "exe refused"
-has 'id="reason"' "exe refused: no reason"
+has '类型不符合要求' "exe refused"
+has '<li>tool.exe：' "exe refused: the file is named"
 grep -q 'Windows\|exe' "$T/body" || fail "exe refused: the reason does not say what the file is"
 expect 303 "$(post jd1 $U -F "csrf=$J" -F "file=@$T/会议记录.pdf")" "upload pdf"
 expect 200 "$(get jd1 /years/2025/units/jd/self)" "form after upload"
@@ -121,6 +127,63 @@ grep -qi "^Content-Disposition: .*filename\*=UTF-8''poly.pdf" "$T/h" || fail "po
 grep -qi '^Content-Type: application/pdf' "$T/h" || fail "polyglot content type"
 
 $K audit log --db "$DB" | grep -q evidence || fail "upload not audited"
+
+# -- several files at once, all or nothing
+printf '\211PNG\r\n\032\n\000\000\000\rIHDR\000\000\000\001\000\000\000\001\010\000\000\000\000' >"$T/photo.png"
+printf '%%PDF-1.4\n%% second\n%%%%EOF\n' >"$T/plan.pdf"
+U4=/years/2025/units/jd/self/1.4/evidence
+expect 303 "$(post jd1 /years/2025/units/jd/self/1.4 -d "csrf=$J&version=0&has_plan=1&in_plan=true&has_proofs=1&in_proofs=true&note=x")" "save 1.4"
+expect 422 "$(post jd1 $U4 -F "csrf=$J" -F "file=@$T/photo.png" -F "file=@$T/tool.exe" -F "file=@$T/plan.pdf")" "three files, one bad"
+has '<li>tool.exe：' "three files, one bad: the bad one is named"
+grep -q '<li>photo.png：\|<li>plan.pdf：' "$T/body" && fail "good files reported as refused"
+expect 200 "$(get jd1 /years/2025/units/jd/self)" "form after a refused upload"
+sed -n '/id="item-1.4"/,/id="evidence-1.4"/p' "$T/body" | grep -q 'photo.png\|plan.pdf' &&
+    fail "a refused upload stored some of its files"
+expect 303 "$(post jd1 $U4 -F "csrf=$J" -F "file=@$T/photo.png" -F "file=@$T/plan.pdf")" "two files"
+expect 200 "$(get jd1 /years/2025/units/jd/self)" "form after two files"
+sed -n '/id="item-1.4"/,/id="evidence-1.4"/p' "$T/body" >"$T/block"
+grep -q 'photo.png' "$T/block" && grep -q 'plan.pdf' "$T/block" || fail "both files listed"
+grep -q 'multiple' "$T/block" || fail "the upload input takes several files"
+grep -q 'class="evidence-remove"' "$T/block" || fail "no remove form for the unit"
+PH=$(sha256sum "$T/photo.png" | cut -c1-64)
+PL=$(sha256sum "$T/plan.pdf" | cut -c1-64)
+set --; i=0; while [ $i -lt 11 ]; do set -- "$@" -F "file=@$T/plan.pdf"; i=$((i + 1)); done
+expect 422 "$(post jd1 $U4 -F "csrf=$J" "$@")" "eleven files"
+set --
+has '10' "eleven files: the limit is named"
+
+# -- remove and replace: the uploader's side only
+R=/years/2025/units/jd/self/1.4/evidence/remove
+RP=/years/2025/units/jd/self/1.4/evidence/replace
+expect 403 "$(post xx1 $R -d "csrf=$X&sha256=$PH")" "another unit removes"
+expect 403 "$(post insp1 $R -d "csrf=$(cat "$T/insp1.csrf")&sha256=$PH")" "inspector removes"
+expect 403 "$(post aud1 $R -d "csrf=$(cat "$T/aud1.csrf")&sha256=$PH")" "auditor removes"
+expect 403 "$(post insp1 $RP -F "csrf=$(cat "$T/insp1.csrf")" -F "sha256=$PH" -F "file=@$T/plan.pdf")" "inspector replaces"
+expect 403 "$(post xx1 $RP -F "csrf=$X" -F "sha256=$PH" -F "file=@$T/plan.pdf")" "another unit replaces"
+expect 403 "$(post jd1 $R -d "sha256=$PH")" "remove without CSRF"
+expect 404 "$(post jd1 $R -d "csrf=$J&sha256=$H")" "remove a file not on this item"
+expect 303 "$(post jd1 $R -d "csrf=$J&sha256=$PH")" "unit removes its file"
+expect 200 "$(get jd1 /years/2025/units/jd/self)" "form after remove"
+sed -n '/id="item-1.4"/,/id="evidence-1.4"/p' "$T/body" | grep -q 'photo.png' && fail "removed file still listed"
+$K audit log --db "$DB" | grep -q 'evidence.detach' || fail "removal not audited"
+expect 422 "$(post jd1 $RP -F "csrf=$J" -F "sha256=$PL" -F "file=@$T/tool.exe")" "replace with an exe"
+expect 200 "$(get jd1 /years/2025/units/jd/self)" "form after a refused replace"
+sed -n '/id="item-1.4"/,/id="evidence-1.4"/p' "$T/body" | grep -q 'plan.pdf' || fail "refused replace removed the old file"
+expect 303 "$(post jd1 $RP -F "csrf=$J" -F "sha256=$PL" -F "file=@$T/photo.png")" "unit replaces plan.pdf by photo.png"
+expect 200 "$(get jd1 /years/2025/units/jd/self)" "form after replace"
+sed -n '/id="item-1.4"/,/id="evidence-1.4"/p' "$T/body" >"$T/block"
+grep -q 'plan.pdf' "$T/block" && fail "replaced file still listed"
+grep -q 'photo.png' "$T/block" || fail "replacement not listed"
+expect 303 "$(post admin1 $R -d "csrf=$(cat "$T/admin1.csrf")&sha256=$PH")" "admin removes"
+
+# -- the inspector's form lists the unit's files; no remove for inspectors
+$K year advance 2025 --db "$DB" >"$T/adv.log" 2>&1 || { cat "$T/adv.log"; fail "advance"; }
+expect 403 "$(post jd1 $R -d "csrf=$J&sha256=$H")" "unit removes after self-check"
+expect 200 "$(get insp1 /years/2025/units/jd/inspection)" "inspection form"
+sed -n '/id="item-1.3"/,/id="evidence-1.3"/p' "$T/body" >"$T/block"
+grep -q 'class="evidence-block evidence-self"' "$T/block" || fail "inspection form: no unit evidence block"
+grep -q "href=\"/years/2025/units/jd/evidence/$H\">会议记录.pdf</a>" "$T/block" || fail "inspection form: the unit's file is not linked"
+grep -q 'class="evidence-remove"' "$T/body" && fail "inspection form: a remove form for the inspector"
 
 [ $fails -eq 0 ] && echo "ok: web evidence" && exit 0
 echo "$fails failure(s)"

@@ -105,8 +105,23 @@ expect 403 "$(get insp1 /years/2025/export.xlsx)" "inspector workbook"
 expect 404 "$(get admin1 /years/2031/export.xlsx)" "unknown year workbook"
 
 # -- the printable pages
+# The web app links the CLI's inline sheet (its Content-Security-Policy
+# refuses inline styles): the CLI's file with its <style> block replaced
+# by that link is the page, byte for byte.
+linked() {
+    sed '/^<style>$/,/^<\/style>$/c\
+<link rel="stylesheet" href="/static/print.css">' "$1" >"$1.linked" && mv "$1.linked" "$1"
+    grep -q '<style\| style=' "$T/body" && fail "$2: inline style (blocked by the policy)"
+    grep -q '核验码 <span class="code">[0-9]*-[0-9a-f]\{8\}</span>' "$T/body" || fail "$2: no verification code"
+    grep -q '生成于 20[0-9][0-9]年[0-9]*月[0-9]*日' "$T/body" || fail "$2: no Chinese date"
+}
+expect 200 "$(get admin1 /static/print.css)" "print stylesheet"
+grep -qi '^content-type: text/css' "$T/head" || fail "print stylesheet: content type"
+has 'th,td{border:0.6pt solid #000' "print stylesheet"
+expect 200 "$(curl -s -o /dev/null -w '%{http_code}' "$B/static/print.css")" "print stylesheet, anonymous"
 expect 200 "$(get admin1 /years/2025/notice)" "admin notice"
 $K export html --year 2025 --what notice -o "$T/notice.html" --db "$DB" 2>/dev/null
+linked "$T/notice.html" notice
 cmp -s "$T/body" "$T/notice.html" || fail "notice page differs from kaohe export html --what notice"
 grep -q '（草稿）' "$T/body" || fail "draft notice without （草稿）"
 noxss "notice"
@@ -115,6 +130,7 @@ expect 403 "$(get jd1 /years/2025/notice)" "unit notice"
 expect 403 "$(get insp1 /years/2025/notice)" "inspector notice"
 expect 200 "$(get admin1 /years/2025/units/gh/sheet)" "admin sheet of gh"
 $K export html --year 2025 --what sheet --unit gh -o "$T/gh.html" --db "$DB" 2>/dev/null
+linked "$T/gh.html" "sheet of gh"
 cmp -s "$T/body" "$T/gh.html" || fail "sheet page differs from kaohe export html --what sheet"
 noxss "score sheet"
 expect 404 "$(get admin1 /years/2025/units/nosuch/sheet)" "unknown unit sheet"
@@ -128,6 +144,7 @@ expect 409 "$(get admin1 /years/2025/followup/report)" "follow-up report of a dr
 $K year advance 2025 --db "$DB" >"$T/adv.log" 2>&1 || { cat "$T/adv.log"; fail "publish"; }
 expect 200 "$(get jd1 /years/2025/units/jd/sheet)" "unit user, own published sheet"
 $K export html --year 2025 --what sheet --unit jd -o "$T/jd.html" --db "$DB" 2>/dev/null
+linked "$T/jd.html" "published sheet"
 cmp -s "$T/body" "$T/jd.html" || fail "published sheet differs from kaohe export html"
 grep -q '（草稿）' "$T/body" && fail "published sheet marked draft"
 expect 403 "$(get jd1 /years/2025/units/zzb/sheet)" "unit user, another unit's published sheet"
@@ -137,6 +154,7 @@ expect 200 "$(get admin1 /years/2025/followup)" "follow-up page"
 has 'href="/years/2025/followup/report" id="link-followup-report"' "follow-up page"
 expect 200 "$(get admin1 /years/2025/followup/report)" "follow-up report"
 $K export html --year 2025 --what followup -o "$T/fu.html" --db "$DB" 2>/dev/null
+linked "$T/fu.html" "follow-up report"
 cmp -s "$T/body" "$T/fu.html" || fail "follow-up report differs from kaohe export html --what followup"
 expect 403 "$(get jd1 /years/2025/followup/report)" "unit follow-up report"
 
@@ -160,6 +178,22 @@ for u in jd zzb mks; do
         fail "compare row $u lacks change $ch: $(grep -o "<tr id=\"cmp-$u\".*" "$T/body" | head -c 400)"
 done
 grep -q '<td class="num">[+-][0-9]' "$T/body" || fail "compare page shows no change"
+# an absent unit is "本年度未参加考核", ranks are "rank of N" compared by
+# percentile, names (not codes) link to the history, picked by name
+grep -o '<tr id="cmp-zcc" class="gone">.*' "$T/body" | grep -q '<td>本年度未参加考核</td>' ||
+    fail "gone unit not shown as 本年度未参加考核"
+grep -q '撤销' "$T/body" && fail "compare page still says 撤销"
+has 'id="rank-note"' "compare page: the percentile note"
+grep -o '<tr id="cmp-jd" class="both">.*' "$T/body" | grep -q '<td class="num">[0-9]*/[0-9]*</td>' ||
+    fail "compare row jd: rank not shown as rank/N"
+grep -o '<tr id="cmp-jd" class="both">.*' "$T/body" | grep -q '<td><a href="/units/jd/history">机电工程系</a></td>' ||
+    fail "compare row jd: the name does not link to its history"
+grep -q '<td>jd</td>' "$T/body" && fail "compare page shows the code jd"
+has '<option value="jd">机电工程系</option>' "compare page: unit picker by name"
+s=$(curl -s -o /dev/null -D "$T/h" -w '%{http_code}' -b "$T/admin1.jar" "$B/compare?unit=jd")
+[ "$s" = 303 ] && grep -qi '^Location: /units/jd/history' "$T/h" || fail "picking jd: $s $(grep -i location "$T/h")"
+expect 200 "$(get admin1 /units/jd/history)" "history of jd"
+has '<title>历年走势：机电工程系' "history title names the unit"
 expect 200 "$(get aud1 '/compare?years=2024,2025')" "auditor compare"
 expect 200 "$(get admin1 /compare)" "compare form"
 has 'id="compare-form"' "compare form"
