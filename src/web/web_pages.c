@@ -90,26 +90,62 @@ void web_refuse_page(web_req *r, const char *why)
 
 /* ---- login, logout, password --------------------------------------- */
 
-static void login_form(web_req *r, const char *error)
+/* The login form; next: where a login returns (already checked with
+ * web_next_ok, or NULL). */
+static void login_form(web_req *r, const char *error, const char *next)
 {
-    web_page_begin(r, "登录");
+    kh_buf *o = &r->out;
+    web_page_begin(r, W_("Log in"));
     if (error)
-        web_msg_box(&r->out, "error", error);
-    kh_buf_puts(&r->out,
-                "<form method=\"post\" action=\"/login\" class=\"login\" "
-                "id=\"login\"><label>用户名 <input type=\"text\" name=\"user\" "
-                "id=\"user\" autocomplete=\"username\" required></label>"
-                "<label>密码 <input type=\"password\" name=\"password\" "
-                "id=\"password\" autocomplete=\"current-password\" required>"
-                "</label><button type=\"submit\" id=\"login-submit\">登录"
-                "</button></form>\n");
+        web_msg_box(o, "error", error);
+    kh_buf_puts(o, "<form method=\"post\" action=\"/login\" class=\"login\" "
+                   "id=\"login\"><label>");
+    kh_html_text(o, W_("User name"));
+    kh_buf_puts(o, " <input type=\"text\" name=\"user\" id=\"user\" "
+                   "autocomplete=\"username\" required></label><label>");
+    kh_html_text(o, W_("Password"));
+    kh_buf_puts(o, " <input type=\"password\" name=\"password\" "
+                   "id=\"password\" autocomplete=\"current-password\" "
+                   "required></label>");
+    if (next) {
+        kh_buf_puts(o, "<input type=\"hidden\" name=\"next\" value=\"");
+        kh_html_attr(o, next);
+        kh_buf_puts(o, "\">");
+    }
+    kh_buf_puts(o, "<button type=\"submit\" id=\"login-submit\">");
+    kh_html_text(o, W_("Log in"));
+    kh_buf_puts(o, "</button></form>\n");
     web_page_end(r);
+}
+
+/* ?next= or the posted next, when it is a safe path (else NULL);
+ * malloc'd, caller frees. */
+static char *login_next(web_req *r, bool post)
+{
+    char *n = post ? web_form_get(r, "next") : NULL;
+    if (!post) {
+        const char *q = MHD_lookup_connection_value(r->conn,
+                                                    MHD_GET_ARGUMENT_KIND,
+                                                    "next");
+        n = q ? strdup(q) : NULL;
+    }
+    if (!web_next_ok(n)) {
+        free(n);
+        return NULL;
+    }
+    return n;
 }
 
 void web_page_login(web_req *r)
 {
-    if (strcmp(r->method, "POST") != 0) {
-        login_form(r, NULL);
+    bool post = strcmp(r->method, "POST") == 0;
+    char *next = login_next(r, post);
+    if (!post) {
+        bool expired = MHD_lookup_connection_value(
+                           r->conn, MHD_GET_ARGUMENT_KIND, "expired") != NULL;
+        login_form(r, expired ? W_("Your login has expired; please log in "
+                                   "again.") : NULL, next);
+        free(next);
         return;
     }
     char *user = web_form_get(r, "user");
@@ -121,12 +157,15 @@ void web_page_login(web_req *r)
         free(pw);
     }
     if (st == KH_OK) {
-        web_redirect(r, "/");
-        return;
+        web_redirect(r, next ? next : "/");
+    } else {
+        login_form(r, st == KH_ELIMIT ? W_("Too many attempts; please try "
+                                           "again in 15 minutes.")
+                                      : W_("Wrong user name or password."),
+                   next);
+        r->status = st == KH_ELIMIT ? 429 : 401;
     }
-    login_form(r, st == KH_ELIMIT ? "尝试次数过多，请15分钟后再试。"
-                                  : "用户名或密码不正确。");
-    r->status = st == KH_ELIMIT ? 429 : 401;
+    free(next);
 }
 
 void web_page_password(web_req *r)
@@ -778,417 +817,4 @@ void web_page_sheet(web_req *r, web_year *y, const char *unit)
     kh_buf_free(&ex);
     kh_buf_puts(o, "</pre></section>\n");
     web_page_end(r);
-}
-
-/* ---- the self-check and inspection forms --------------------------- */
-
-static void value_text(const kh_term *t, const kh_entry *en, size_t s,
-                       kh_buf *o)
-{
-    bool present = false;
-    kh_cp v = en ? kh_entry_value(en, s, &present) : 0;
-    if (!present)
-        return;
-    switch (kh_term_get_kind(t)) {
-    case KH_TERM_CHECK:
-        kh_buf_puts(o, v ? "是" : "否");
-        break;
-    case KH_TERM_CHOICE:
-        kh_buf_puts(o, kh_term_option_label(t, (size_t)v)
-                           ? kh_term_option_label(t, (size_t)v)
-                           : kh_term_option_id(t, (size_t)v));
-        break;
-    case KH_TERM_COUNT:
-    case KH_TERM_DEDUCT:
-        kh_buf_printf(o, "%" PRId64, v / 100);
-        break;
-    default:
-        web_cp_out(o, v);
-        break;
-    }
-}
-
-static void widget(kh_buf *o, const kh_term *t, const kh_entry *en, size_t s,
-                   bool ro)
-{
-    const char *name = kh_term_input(t);
-    bool present = false;
-    kh_cp v = en ? kh_entry_value(en, s, &present) : 0;
-    const char *dis = ro ? " disabled" : "";
-    switch (kh_term_get_kind(t)) {
-    case KH_TERM_CHECK:
-        kh_buf_puts(o, "<input type=\"hidden\" name=\"has_");
-        kh_html_attr(o, name);
-        kh_buf_puts(o, "\" value=\"1\"><input type=\"checkbox\" name=\"in_");
-        kh_html_attr(o, name);
-        kh_buf_printf(o, "\" value=\"true\"%s%s>", present && v ? " checked" : "",
-                      dis);
-        break;
-    case KH_TERM_COUNT:
-    case KH_TERM_DEDUCT:
-        kh_buf_puts(o, "<input type=\"number\" min=\"0\" step=\"1\" name=\"in_");
-        kh_html_attr(o, name);
-        kh_buf_puts(o, "\" value=\"");
-        if (present)
-            kh_buf_printf(o, "%" PRId64, v / 100);
-        kh_buf_printf(o, "\"%s>", dis);
-        break;
-    case KH_TERM_CHOICE:
-        for (size_t k = 0; k < kh_term_option_count(t); k++) {
-            kh_buf_puts(o, "<label><input type=\"radio\" name=\"in_");
-            kh_html_attr(o, name);
-            kh_buf_puts(o, "\" value=\"");
-            kh_html_attr(o, kh_term_option_id(t, k));
-            kh_buf_printf(o, "\"%s%s> ", present && (size_t)v == k ? " checked" : "",
-                          dis);
-            kh_html_text(o, kh_term_option_label(t, k) ? kh_term_option_label(t, k)
-                                                        : kh_term_option_id(t, k));
-            kh_buf_puts(o, "（");
-            web_cp_out(o, kh_term_option_points(t, k));
-            kh_buf_puts(o, "分）</label> ");
-        }
-        break;
-    case KH_TERM_JUDGEMENT: {
-        char step[KH_NUM_BUFSZ], max[KH_NUM_BUFSZ];
-        kh_num_format(kh_term_step(t), step);
-        kh_num_format(kh_term_points(t), max);
-        kh_buf_printf(o, "<input type=\"number\" min=\"0\" max=\"%s\" step=\"%s\" "
-                         "name=\"in_", max, step);
-        kh_html_attr(o, name);
-        kh_buf_puts(o, "\" value=\"");
-        if (present)
-            web_cp_out(o, v);
-        kh_buf_printf(o, "\"%s> <span class=\"std\">满分 %s，步长 %s；"
-                         "低于满分须在备注中说明理由</span>", dis, max, step);
-        break;
-    }
-    case KH_TERM_GROUP:
-        break;
-    }
-}
-
-static void page_form(web_req *r, web_year *y, const char *unit,
-                      kh_phase phase)
-{
-    if (!web_may_entry(r, y->year, unit, phase, WEB_READ)) {
-        web_refuse_page(r, "entry form: role or unit");
-        return;
-    }
-    long u = kh_assess_unit_find(y->assess, unit);
-    if (u < 0) {
-        web_error_page(r, 404, NULL);
-        return;
-    }
-    const kh_assess *a = y->assess;
-    const kh_rubric *rb = y->rubric;
-    bool insp = phase == KH_PHASE_INSPECTION;
-    bool may_write = web_may_entry(r, y->year, unit, phase, WEB_WRITE) &&
-                     (insp ? (y->state == KH_YEAR_INSPECTION ||
-                              y->state == KH_YEAR_REVIEW)
-                           : y->state == KH_YEAR_SELF_CHECK);
-    kh_buf title;
-    kh_buf_init(&title, 0);
-    kh_buf_printf(&title, "%s：%s", insp ? "实地检查评分表" : "自查表",
-                  kh_assess_unit_name(a, (size_t)u));
-    web_page_begin(r, kh_buf_str(&title));
-    kh_buf_free(&title);
-    kh_buf *o = &r->out;
-    const char *q = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
-                                                "saved");
-    if (q)
-        web_msg_box(o, "ok", "已保存。");
-    if (MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "evidence"))
-        web_msg_box(o, "ok", "佐证材料已上传。");
-    if (!may_write)
-        web_msg_box(o, "", "当前阶段或您的角色不能修改本表，仅供查看。");
-    size_t k = kh_assess_unit_kind(a, (size_t)u);
-    for (size_t i = 0; i < kh_rubric_item_count(rb); i++) {
-        if (!kh_rubric_item_applies(rb, i, k))
-            continue;
-        const char *iid = kh_rubric_item_id(rb, i);
-        const kh_entry *en = kh_assess_entry(a, (size_t)u, i, phase);
-        const kh_entry *self = kh_assess_entry(a, (size_t)u, i, KH_PHASE_SELF);
-        kh_buf_puts(o, "<form method=\"post\" class=\"item\" id=\"item-");
-        kh_html_attr(o, iid);
-        kh_buf_printf(o, "\" action=\"/years/%d/units/", y->year);
-        kh_html_url(o, unit);
-        kh_buf_printf(o, "/%s/", kh_phase_name(phase));
-        kh_html_url(o, iid);
-        if (may_write) {
-            /* the page script scores the item as it is filled in */
-            kh_buf_printf(o, "\" data-preview=\"/api/v1/years/%d/preview/",
-                          y->year);
-            kh_html_url(o, unit);
-            kh_buf_putc(o, '/');
-            kh_html_url(o, iid);
-            kh_buf_printf(o, "/%s", kh_phase_name(phase));
-        }
-        kh_buf_puts(o, "\">");
-        web_csrf_field(r);
-        kh_buf_puts(o, "<h3>");
-        kh_html_text(o, iid);
-        kh_buf_puts(o, " ");
-        kh_html_text(o, kh_rubric_item_text(rb, i));
-        kh_buf_puts(o, "（满分 ");
-        web_cp_out(o, kh_rubric_item_max(rb, i));
-        kh_buf_puts(o, "，当前得分 <span class=\"score\">");
-        web_cp_out(o, kh_score_item(a, (size_t)u, i, phase));
-        kh_buf_puts(o, "</span>）");
-        if (web_dept_item(rb, i))
-            kh_buf_puts(o, " <span class=\"dept\">由党委宣传部提供</span>");
-        kh_buf_puts(o, "</h3><p class=\"std\">");
-        kh_html_text(o, kh_rubric_item_standard(rb, i));
-        kh_buf_puts(o, "</p>");
-        for (size_t s = 0; s < kh_rubric_item_slots(rb, i); s++) {
-            const kh_term *t = kh_rubric_item_slot(rb, i, s);
-            if (kh_term_roster(t))
-                continue;   /* comes from the roster, not from a person */
-            kh_buf mine, theirs;
-            kh_buf_init(&mine, 0);
-            kh_buf_init(&theirs, 0);
-            value_text(t, en, s, &mine);
-            value_text(t, self, s, &theirs);
-            bool gap = insp && strcmp(kh_buf_str(&mine), kh_buf_str(&theirs)) != 0;
-            kh_buf_printf(o, "<label%s>", gap ? " class=\"gap\"" : "");
-            kh_buf d;
-            kh_buf_init(&d, 0);
-            kh_term_describe(t, &d);
-            kh_html_text(o, kh_buf_str(&d));
-            kh_buf_free(&d);
-            kh_buf_puts(o, " ");
-            widget(o, t, en, s, !may_write);
-            if (insp) {
-                kh_buf_puts(o, " <span class=\"self\">自查：");
-                kh_html_text(o, theirs.len ? kh_buf_str(&theirs) : "未填");
-                kh_buf_puts(o, "</span>");
-                web_survey_suggestion(r, y->year, unit, iid, t, o);
-            }
-            kh_buf_puts(o, "</label>");
-            kh_buf_free(&mine);
-            kh_buf_free(&theirs);
-        }
-        kh_buf_puts(o, "<label>备注 <textarea name=\"note\" rows=\"2\" cols=\"60\"");
-        kh_buf_puts(o, may_write ? ">" : " disabled>");
-        kh_html_text(o, en ? kh_entry_note(en) : NULL);
-        kh_buf_puts(o, "</textarea></label>");
-        if (insp && self && kh_entry_note(self)) {
-            kh_buf_puts(o, "<p class=\"std\">自查备注：");
-            kh_html_text(o, kh_entry_note(self));
-            kh_buf_puts(o, "</p>");
-        }
-        if (insp)   /* what the team heard on site about this item */
-            web_onsite_findings(r, y->year, unit, iid, o);
-        kh_buf_printf(o, "<input type=\"hidden\" name=\"version\" value=\"%s\">",
-                      "0");
-        if (may_write)
-            kh_buf_puts(o, "<button type=\"submit\">保存本项</button>");
-        kh_buf_puts(o, "</form>\n");
-        web_evidence_block(r, y->year, unit, phase, iid, may_write);
-    }
-    if (insp)
-        web_records_block(r, y->year, unit, y->state);
-    web_page_end(r);
-}
-
-/* The stored version of an entry (0 when none), for the form's hidden
- * field: the form page is built from the cache, which has no versions,
- * so the versions are read here in one query per page. */
-typedef struct ver_ctx {
-    kh_phase phase;
-    char **items;
-    int64_t *versions;
-    size_t n, alloc;
-} ver_ctx;
-
-static kh_status ver_cb(void *ctx, const kh_entry_row *row)
-{
-    ver_ctx *v = ctx;
-    if (row->phase != v->phase)
-        return KH_OK;
-    if (v->n == v->alloc) {
-        size_t na = v->alloc ? v->alloc * 2 : 32;
-        char **it = realloc(v->items, na * sizeof *it);
-        if (!it)
-            return KH_ENOMEM;
-        v->items = it;
-        int64_t *vs = realloc(v->versions, na * sizeof *vs);
-        if (!vs)
-            return KH_ENOMEM;
-        v->versions = vs;
-        v->alloc = na;
-    }
-    v->items[v->n] = strdup(row->item);
-    v->versions[v->n++] = row->version;
-    return KH_OK;
-}
-
-/* Fills each form's version field (written as value="0" above): the
- * forms are found by their id and the value replaced in place. */
-static void fill_versions(web_req *r, int year, const char *unit,
-                          kh_phase phase)
-{
-    ver_ctx v = {phase, NULL, NULL, 0, 0};
-    kh_err *e = kh_err_new();
-    if (e)
-        web_store_check(r,
-                        kh_store_entry_each(r->store, year, unit, NULL, ver_cb, &v, e), e);
-    kh_err_free(e);
-    kh_buf nb;
-    kh_buf_init(&nb, 0);
-    const char *p = kh_buf_str(&r->out);
-    static const char mark[] = "<input type=\"hidden\" name=\"version\" value=\"0\">";
-    const char *item_tag = "<form method=\"post\" class=\"item\" id=\"item-";
-    int64_t cur = 0;
-    for (;;) {
-        const char *f = strstr(p, item_tag);
-        const char *m = strstr(p, mark);
-        if (!m)
-            break;
-        if (f && f < m) {
-            /* the item id as escaped into the attribute */
-            const char *s = f + strlen(item_tag);
-            const char *end = strchr(s, '"');
-            cur = 0;
-            for (size_t i = 0; i < v.n; i++) {
-                kh_buf esc;
-                kh_buf_init(&esc, 0);
-                kh_html_attr(&esc, v.items[i]);
-                if (end && esc.len == (size_t)(end - s) &&
-                    memcmp(kh_buf_str(&esc), s, esc.len) == 0)
-                    cur = v.versions[i];
-                kh_buf_free(&esc);
-            }
-            kh_buf_add(&nb, p, (size_t)(s - p));
-            p = s;
-            continue;
-        }
-        kh_buf_add(&nb, p, (size_t)(m - p));
-        kh_buf_printf(&nb, "<input type=\"hidden\" name=\"version\" "
-                           "value=\"%" PRId64 "\">", cur);
-        p = m + sizeof mark - 1;
-    }
-    kh_buf_puts(&nb, p);
-    if (kh_buf_status(&nb) == KH_OK) {
-        kh_buf_free(&r->out);
-        r->out = nb;
-    } else {
-        kh_buf_free(&nb);
-    }
-    for (size_t i = 0; i < v.n; i++)
-        free(v.items[i]);
-    free(v.items);
-    free(v.versions);
-}
-
-void web_post_item(web_req *r, web_year *y, const char *unit,
-                      kh_phase phase, const char *item)
-{
-    if (!web_may_entry(r, y->year, unit, phase, WEB_WRITE)) {
-        web_refuse_page(r, "entry save: role or unit");
-        return;
-    }
-    int i = kh_rubric_item_find(y->rubric, item);
-    if (i < 0 || kh_assess_unit_find(y->assess, unit) < 0) {
-        web_error_page(r, 404, NULL);
-        return;
-    }
-    size_t ns = kh_rubric_item_slots(y->rubric, (size_t)i);
-    kh_input_kv *kv = calloc(ns + 1, sizeof *kv);
-    char **vals = calloc(ns + 1, sizeof *vals);
-    char *note = web_form_get(r, "note");
-    char *ver = web_form_get(r, "version");
-    kh_err *e = kh_err_new();
-    if (!kv || !vals || !e) {
-        web_error_page(r, 500, NULL);
-        goto out;
-    }
-    size_t n = 0;
-    for (size_t s = 0; s < ns; s++) {
-        const kh_term *t = kh_rubric_item_slot(y->rubric, (size_t)i, s);
-        if (kh_term_roster(t))
-            continue;
-        const char *name = kh_term_input(t);
-        char field[KH_USER_NAME_MAX + 80];
-        snprintf(field, sizeof field, "in_%s", name);
-        char *v = web_form_get(r, field);
-        if (kh_term_get_kind(t) == KH_TERM_CHECK) {
-            snprintf(field, sizeof field, "has_%s", name);
-            char *has = web_form_get(r, field);
-            if (has && !v)
-                v = strdup("false");
-            free(has);
-        }
-        if (!v)
-            continue;
-        vals[n] = v;
-        kv[n].name = name;
-        kv[n].value = *v ? v : NULL;   /* emptied field: remove the input */
-        n++;
-    }
-    char *end = NULL;
-    long long version = ver ? strtoll(ver, &end, 10) : -1;
-    if (!ver || *end || version < 0) {
-        web_error_page(r, 400, NULL);
-        goto out;
-    }
-    web_cache_write_begin(r);
-    kh_entry_write w = {r->sess.user, y->year, unit, item, phase, n, kv,
-                        note ? note : "", version};
-    kh_status st = kh_store_entry_set(r->store, &w, NULL, e);
-    web_cache_wrote(r, st, y->year, unit, item, phase);
-    kh_buf back;
-    kh_buf_init(&back, 0);
-    kh_buf_printf(&back, "/years/%d/units/", y->year);
-    kh_html_url(&back, unit);
-    kh_buf_printf(&back, "/%s", kh_phase_name(phase));
-    if (st == KH_OK) {
-        kh_buf_puts(&back, "?saved=");
-        kh_html_url(&back, item);
-        kh_buf_puts(&back, "#item-");
-        kh_html_url(&back, item);
-        web_redirect(r, kh_buf_str(&back));
-    } else if (st == KH_ECONFLICT) {
-        web_error_page(r, 409, "此项已被他人修改，您的修改未保存。请刷新页面，"
-                               "核对最新内容后重新填写。");
-    } else if (st == KH_ESTATE) {
-        web_refuse_page(r, "entry save: the year's state does not allow it");
-    } else if (st == KH_EINVAL) {
-        web_page_begin(r, "填写的内容有误");
-        r->status = 422;
-        kh_buf_puts(&r->out, "<p>以下内容未通过检查，未保存：</p><ul id=\"errors\">");
-        for (size_t m = 0; m < kh_err_count(e); m++) {
-            const kh_msg *msg = kh_err_get(e, m);
-            kh_buf_puts(&r->out, "<li>");
-            if (msg->path) {
-                kh_html_text(&r->out, msg->path);
-                kh_buf_puts(&r->out, "：");
-            }
-            kh_html_text(&r->out, web_msg_text(msg));
-            kh_buf_puts(&r->out, "</li>");
-        }
-        kh_buf_puts(&r->out, "</ul><p><a href=\"");
-        kh_html_attr(&r->out, kh_buf_str(&back));
-        kh_buf_puts(&r->out, "\">返回表单</a></p>");
-        web_page_end(r);
-    } else {
-        web_fail(r, st, e);
-    }
-    kh_buf_free(&back);
-out:
-    if (vals)
-        for (size_t s = 0; s < ns; s++)
-            free(vals[s]);
-    free(vals);
-    free(kv);
-    free(note);
-    free(ver);
-    kh_err_free(e);
-}
-
-void web_page_entry_form(web_req *r, web_year *y, const char *unit,
-                         kh_phase phase)
-{
-    page_form(r, y, unit, phase);
-    if (r->status == 200)
-        fill_versions(r, y->year, unit, phase);
 }
