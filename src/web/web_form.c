@@ -12,9 +12,9 @@
  * a partly refused 保存全部 keeps the items that passed (docs/DESIGN.md,
  * "The entry form").
  *
- * Field names of the whole form: in_NAME@ITEM, has_NAME@ITEM (a
- * checkbox was shown), note@ITEM, version@ITEM; the one-item POST uses
- * the names without @ITEM.  Element ids: #entry (the form), #item-ID
+ * Field names of the whole form: in_NAME.ITEM, has_NAME.ITEM (a
+ * checkbox was shown, older clients), note.ITEM, version.ITEM; the
+ * one-item POST uses the names without .ITEM.  Element ids: #entry (the form), #item-ID
  * (an item's section), #status-ID, #err-ID, #form-progress, #save-all.
  */
 #include "web.h"
@@ -191,7 +191,7 @@ static void value_text(const kh_term *t, const kh_entry *en, size_t s,
     }
 }
 
-/* The name of a field: PREFIX NAME, then @ITEM on the whole form. */
+/* The name of a field: PREFIX NAME, then .ITEM on the whole form. */
 static void field_name(kh_buf *o, const char *prefix, const char *name,
                        const char *item)
 {
@@ -199,7 +199,7 @@ static void field_name(kh_buf *o, const char *prefix, const char *name,
     kh_buf_puts(o, prefix);
     kh_buf_puts(o, name);
     if (item) {
-        kh_buf_putc(o, '@');
+        kh_buf_putc(o, '.');   /* a byte no form encoding escapes */
         kh_buf_puts(o, item);
     }
 }
@@ -839,7 +839,7 @@ static void conflict_version(form_state *fs, size_t i, int64_t stored)
     fs->it[i].version = stored;
 }
 
-/* Saves items [from, to) of the posted form (suffix: with @ITEM); true
+/* Saves items [from, to) of the posted form (suffix: with .ITEM); true
  * when the request may go on (nothing failed the store). */
 static bool save_items(web_req *r, const web_year *y, const char *unit,
                        kh_phase phase, form_state *fs, size_t from, size_t to,

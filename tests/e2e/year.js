@@ -221,19 +221,19 @@ async function main() {
   await Promise.all([unit.waitForURL(/\/units\/jd\/self$/), unit.click('#unit-jd a[href$="/self"]')]);
   await shot(unit, 'unit-self-form-empty');
   // checkbox
-  await unit.check('section[id="item-1.1"] [name="in_documents@1.1"][value="true"]');
+  await unit.check('section[id="item-1.1"] [name="in_documents.1.1"][value="true"]');
   await saveItem(unit, '1.1');
   // option buttons
-  await unit.check('section[id="item-1.2"] [name="in_report@1.2"][value="late"]');
-  await unit.fill('section[id="item-1.2"] [name="note@1.2"]', '上半年书面汇报迟报');
+  await unit.check('section[id="item-1.2"] [name="in_report.1.2"][value="late"]');
+  await unit.fill('section[id="item-1.2"] [name="note.1.2"]', '上半年书面汇报迟报');
   await saveItem(unit, '1.2');
   // counts
-  await unit.fill('section[id="item-1.3"] [name="in_meetings@1.3"]', '3');
-  await unit.fill('section[id="item-1.3"] [name="in_proofs@1.3"]', '2');
+  await unit.fill('section[id="item-1.3"] [name="in_meetings.1.3"]', '3');
+  await unit.fill('section[id="item-1.3"] [name="in_proofs.1.3"]', '2');
   await saveItem(unit, '1.3');
   // judgement below full marks: refused without a reason, saved with one
-  await unit.fill('section[id="item-2.2"] [name="in_rating@2.2"]', '3.5');
-  await unit.fill('section[id="item-2.2"] [name="note@2.2"]', '');
+  await unit.fill('section[id="item-2.2"] [name="in_rating.2.2"]', '3.5');
+  await unit.fill('section[id="item-2.2"] [name="note.2.2"]', '');
   const bad = await Promise.all([
     unit.waitForNavigation(),
     unit.click('#save-all'),
@@ -242,8 +242,8 @@ async function main() {
   expect(await unit.locator('section[id="item-2.2"] .field-error').count() >= 1, 'the 422 form shows no error beside 2.2');
   await shot(unit, 'unit-judgement-without-reason-refused');
   await unit.goto(`${base}/years/${YEAR}/units/jd/self`);
-  await unit.fill('section[id="item-2.2"] [name="in_rating@2.2"]', '3.5');
-  await unit.fill('section[id="item-2.2"] [name="note@2.2"]', '支部书记履责报告对批评错误观点着墨不多');
+  await unit.fill('section[id="item-2.2"] [name="in_rating.2.2"]', '3.5');
+  await unit.fill('section[id="item-2.2"] [name="note.2.2"]', '支部书记履责报告对批评错误观点着墨不多');
   await saveItem(unit, '2.2');
   // evidence: a picture of the form, uploaded on item 1.3
   const evidence = path.join(tmp, 'meeting-minutes.png');
@@ -262,10 +262,10 @@ async function main() {
   const ev = JSON.parse(cli('admin1', 'evidence', 'list', '--year', String(YEAR), '--unit', 'jd', '--format', 'json'));
   expect(JSON.stringify(ev).includes('1.3'), 'evidence of jd 1.3 not in the store');
   // the form shows what was saved
-  expect(await unit.isChecked('section[id="item-1.1"] [name="in_documents@1.1"][value="true"]'), '1.1 not checked after save');
+  expect(await unit.isChecked('section[id="item-1.1"] [name="in_documents.1.1"][value="true"]'), '1.1 not checked after save');
   expect(await unit.isChecked('section[id="item-1.2"] input[value="late"]'), '1.2 option not kept');
-  expect(await unit.inputValue('section[id="item-1.3"] [name="in_meetings@1.3"]') === '3', '1.3 count not kept');
-  expect(await unit.inputValue('section[id="item-2.2"] [name="in_rating@2.2"]') === '3.5', '2.2 rating not kept');
+  expect(await unit.inputValue('section[id="item-1.3"] [name="in_meetings.1.3"]') === '3', '1.3 count not kept');
+  expect(await unit.inputValue('section[id="item-2.2"] [name="in_rating.2.2"]') === '3.5', '2.2 rating not kept');
   await shot(unit, 'unit-self-form-filled');
   // another unit's form: refused
   await expectStatus(unit, `${base}/years/${YEAR}/units/xx/self`, 403, 'unit opens another unit\'s self-check');
@@ -283,17 +283,17 @@ async function main() {
   await Promise.all([insp.waitForURL(/\/units\/jd\/inspection$/), insp.click('#unit-jd a[href$="/inspection"]')]);
   const selfShown = await insp.textContent('section[id="item-1.3"] .self');
   expect(selfShown.includes('3'), `inspection form does not show jd's self value for 1.3 (${selfShown})`);
-  await insp.check('section[id="item-1.1"] [name="in_documents@1.1"][value="true"]');
+  await insp.check('section[id="item-1.1"] [name="in_documents.1.1"][value="true"]');
   await saveItem(insp, '1.1');
-  await insp.check('section[id="item-1.2"] [name="in_report@1.2"][value="late"]');
-  await insp.fill('section[id="item-1.2"] [name="note@1.2"]', '上半年书面汇报6月下旬才报送，迟报');
+  await insp.check('section[id="item-1.2"] [name="in_report.1.2"][value="late"]');
+  await insp.fill('section[id="item-1.2"] [name="note.1.2"]', '上半年书面汇报6月下旬才报送，迟报');
   await saveItem(insp, '1.2');
-  await insp.fill('section[id="item-1.3"] [name="in_meetings@1.3"]', '2');
-  await insp.fill('section[id="item-1.3"] [name="in_proofs@1.3"]', '2');
-  await insp.fill('section[id="item-1.3"] [name="note@1.3"]', '专题会议记录2份，印证材料2份');
+  await insp.fill('section[id="item-1.3"] [name="in_meetings.1.3"]', '2');
+  await insp.fill('section[id="item-1.3"] [name="in_proofs.1.3"]', '2');
+  await insp.fill('section[id="item-1.3"] [name="note.1.3"]', '专题会议记录2份，印证材料2份');
   await saveItem(insp, '1.3');
-  await insp.fill('section[id="item-2.2"] [name="in_rating@2.2"]', '3.5');
-  await insp.fill('section[id="item-2.2"] [name="note@2.2"]', '支部书记履责报告对批评错误观点着墨不多');
+  await insp.fill('section[id="item-2.2"] [name="in_rating.2.2"]', '3.5');
+  await insp.fill('section[id="item-2.2"] [name="note.2.2"]', '支部书记履责报告对批评错误观点着墨不多');
   await saveItem(insp, '2.2');
   // the gap between jd's 3 meetings and the inspector's 2 is highlighted
   expect(await insp.locator('section[id="item-1.3"] .field.gap').count() >= 1, 'no gap marked on 1.3');

@@ -67,22 +67,22 @@ grep -q '<b id="filled-n">0</b> / <b id="applicable-n">25</b>' "$T/body" || fail
 # -- 保存全部 with two refused items: 1.3 (a count that is no number) and
 # 2.2 (below full marks without a reason); 1.1 (否), 1.2 and 1.4 pass.
 s=$(post $F --data-urlencode "csrf=$A" \
-    -d 'in_documents@1.1=false' -d 'version@1.1=0' -d 'note@1.1=' \
-    -d 'in_report@1.2=late' -d 'version@1.2=0' --data-urlencode 'note@1.2=上半年迟报' \
-    -d 'in_meetings@1.3=3' -d 'in_proofs@1.3=abc' -d 'version@1.3=0' --data-urlencode 'note@1.3=会议3次' \
-    -d 'in_plan@1.4=true' -d 'in_proofs@1.4=true' -d 'version@1.4=0' -d 'note@1.4=' \
-    -d 'in_rating@2.2=3.5' -d 'version@2.2=0' -d 'note@2.2=' \
-    -d 'version@1.5=0' -d 'note@1.5=')
+    -d 'in_documents.1.1=false' -d 'version.1.1=0' -d 'note.1.1=' \
+    -d 'in_report.1.2=late' -d 'version.1.2=0' --data-urlencode 'note.1.2=上半年迟报' \
+    -d 'in_meetings.1.3=3' -d 'in_proofs.1.3=abc' -d 'version.1.3=0' --data-urlencode 'note.1.3=会议3次' \
+    -d 'in_plan.1.4=true' -d 'in_proofs.1.4=true' -d 'version.1.4=0' -d 'note.1.4=' \
+    -d 'in_rating.2.2=3.5' -d 'version.2.2=0' -d 'note.2.2=' \
+    -d 'version.1.5=0' -d 'note.1.5=')
 expect 422 "$s" "保存全部 with refused items"
 grep -q '已保存 3 项；2 项未保存' "$T/body" || fail "no summary of saved and refused items"
 s22=$(section 2.2)
-echo "$s22" | grep -q 'name="in_rating@2.2" form="entry" value="3.5"' || fail "2.2: typed 3.5 not kept"
+echo "$s22" | grep -q 'name="in_rating.2.2" form="entry" value="3.5"' || fail "2.2: typed 3.5 not kept"
 echo "$s22" | grep -q '<span class="field-error" role="alert">考核要点 2.2「第一责任人履责情况」：评分 3.5 低于满分 4 分，须在备注中说明理由</span>' ||
     fail "2.2: no Chinese message beside the field: $s22"
 echo "$s22" | grep -q 'class="status error"' || fail "2.2 not marked 有误"
 s13=$(section 1.3)
-echo "$s13" | grep -q 'name="in_meetings@1.3" form="entry" value="3"' || fail "1.3: typed meetings not kept"
-echo "$s13" | grep -q 'name="in_proofs@1.3" form="entry" value="abc"' || fail "1.3: typed proofs not kept"
+echo "$s13" | grep -q 'name="in_meetings.1.3" form="entry" value="3"' || fail "1.3: typed meetings not kept"
+echo "$s13" | grep -q 'name="in_proofs.1.3" form="entry" value="abc"' || fail "1.3: typed proofs not kept"
 echo "$s13" | grep -q '>会议3次</textarea>' || fail "1.3: typed note not kept"
 echo "$s13" | grep -q 'field-error" role="alert">考核要点 1.3「相关印证材料」：' || fail "1.3: no message beside 相关印证材料: $s13"
 grep -q 'class="field-error"[^<]*\(entries\[\|inputs\.\|"jd"\)' "$T/body" && fail "a message shows a code or a data path"
@@ -101,9 +101,9 @@ entry 1.5 | grep -q '"version":0' || fail "untouched 1.5 was stored"
 
 # -- the same page corrected: saved, back to the form (303)
 s=$(post $F --data-urlencode "csrf=$A" \
-    -d 'in_documents@1.1=false' -d 'version@1.1=1' -d 'note@1.1=' \
-    -d 'in_meetings@1.3=3' -d 'in_proofs@1.3=2' -d 'version@1.3=0' --data-urlencode 'note@1.3=会议3次' \
-    -d 'in_rating@2.2=3.5' -d 'version@2.2=0' --data-urlencode 'note@2.2=对批评错误观点着墨不多')
+    -d 'in_documents.1.1=false' -d 'version.1.1=1' -d 'note.1.1=' \
+    -d 'in_meetings.1.3=3' -d 'in_proofs.1.3=2' -d 'version.1.3=0' --data-urlencode 'note.1.3=会议3次' \
+    -d 'in_rating.2.2=3.5' -d 'version.2.2=0' --data-urlencode 'note.2.2=对批评错误观点着墨不多')
 expect 303 "$s" "保存全部 corrected"
 entry 2.2 | grep -q '"rating": *3.5' || fail "2.2 not stored after the correction: $(entry 2.2)"
 entry 1.3 | grep -q '"proofs": *2' || fail "1.3 not stored after the correction"
@@ -112,7 +112,7 @@ expect 200 "$(get $F)" "form after saving"
 grep -q '<b id="filled-n">5</b> / <b id="applicable-n">25</b>' "$T/body" || fail "progress 5 / 25"
 
 # -- a stale version: refused beside the item, the typed value kept (409)
-s=$(post $F --data-urlencode "csrf=$A" -d 'in_report@1.2=none' -d 'version@1.2=0' -d 'note@1.2=x')
+s=$(post $F --data-urlencode "csrf=$A" -d 'in_report.1.2=none' -d 'version.1.2=0' -d 'note.1.2=x')
 expect 409 "$s" "stale version"
 section 1.2 | grep -q '考核要点 1.2：您打开本表后，此项已被他人保存' || fail "1.2: no conflict message: $(section 1.2)"
 section 1.2 | grep -q 'value="none" checked' || fail "1.2: the typed choice is not kept"
@@ -123,7 +123,7 @@ expect 422 "$s" "one-item POST out of range"
 section 2.2 | grep -q 'value="9"' || fail "one-item POST: the typed value is not kept"
 section 2.2 | grep -q 'class="field-error"' || fail "one-item POST: no message beside the field"
 # no CSRF token: refused, nothing saved
-s=$(post $F -d 'in_report@1.2=none' -d 'version@1.2=1')
+s=$(post $F -d 'in_report.1.2=none' -d 'version.1.2=1')
 expect 403 "$s" "保存全部 without the token"
 
 # -- the keepalive route

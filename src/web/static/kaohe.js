@@ -45,7 +45,7 @@
   function fields(sec) {
     var item = sec.dataset.item;
     return Array.prototype.filter.call(form.elements, function (el) {
-      return el.name && el.name.slice(-item.length - 1) === '@' + item &&
+      return el.name && el.name.slice(-item.length - 1) === '.' + item &&
         el.type !== 'hidden' && sec.contains(el);
     });
   }
@@ -167,18 +167,19 @@
   }
   function payload(sec) {
     var inputs = {}, note = '';
+    var cut = sec.dataset.item.length + 1;
     fields(sec).forEach(function (el) {
-      var m = /^in_(.*)@/.exec(el.name);
       if (el.tagName === 'TEXTAREA') { note = el.value; return; }
-      if (!m) return;
-      if (el.type === 'radio') { if (!(m[1] in inputs)) inputs[m[1]] = null; if (el.checked) inputs[m[1]] = el.value; }
-      else inputs[m[1]] = el.value === '' ? null : el.value.trim();
+      if (el.name.indexOf('in_') !== 0) return;
+      var k = el.name.slice(3, -cut);
+      if (el.type === 'radio') { if (!(k in inputs)) inputs[k] = null; if (el.checked) inputs[k] = el.value; }
+      else inputs[k] = el.value === '' ? null : el.value.trim();
     });
     return { inputs: inputs, note: note };
   }
   function setVersion(sec, v) {
     sec.dataset.version = String(v);
-    var h = form.elements['version@' + sec.dataset.item];
+    var h = form.elements['version.' + sec.dataset.item];
     if (h) h.value = String(v);
   }
   function score(sec) {
@@ -304,7 +305,7 @@
     var since = Date.now() - lastMark;
     if (typed && since > Math.min(idle / 4, 60000)) { keepalive(); return; }
     var left = idle - since;
-    if (left <= 0) setExpired();
+    if (left <= -2000) setExpired();   // the server's mark is a little later
     else if (left < Math.min(120000, idle / 3)) banner(T.expiring);
   }, Math.min(5000, idle / 8));
   keepalive();   // the server's idle clock starts from this mark
