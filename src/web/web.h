@@ -635,6 +635,8 @@ void web_static_js(web_req *r);
  * and the <h1> title; page_end closes the page. */
 void web_page_begin(web_req *r, const char *title);
 void web_page_end(web_req *r);
+/* A table head of n msgids (N_), each shown in Chinese (W_). */
+void web_thead(kh_buf *o, const char *const *heads, size_t n);
 /* A message paragraph #msg of class cls ("", "ok", "error"). */
 void web_msg_box(kh_buf *o, const char *cls, const char *text);
 /* The hidden csrf field of a form. */

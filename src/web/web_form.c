@@ -465,8 +465,9 @@ static void item_section(form_page *p, size_t i)
     item_note(p, i);
     if (p->phase == KH_PHASE_INSPECTION)   /* what the team heard on site */
         web_onsite_findings(p->r, p->y->year, p->unit, iid, &p->r->out);
-    kh_buf_puts(&p->r->out, "</section>\n");
+    /* its own upload form: #entry is closed above, nothing is nested */
     web_evidence_block(p->r, p->y->year, p->unit, p->phase, iid, p->write);
+    kh_buf_puts(&p->r->out, "</section>\n");
 }
 
 /* The texts of the page script, from the catalogue (kaohe.js reads
@@ -556,7 +557,9 @@ static void progress_bar(form_page *p)
     kh_html_text(o, W_("total"));
     kh_buf_puts(o, " <b id=\"total\">");
     web_cp_out(o, total);
-    kh_buf_puts(o, "</b></span><span id=\"missing\"");
+    kh_buf_puts(o, "</b> ");
+    kh_html_text(o, W_("points"));
+    kh_buf_puts(o, "</span><span id=\"missing\"");
     kh_buf_puts(o, missing.len ? ">" : " hidden>");
     kh_html_text(o, W_("missing:"));
     kh_buf_add(o, missing.data, missing.len);
