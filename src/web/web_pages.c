@@ -4,7 +4,7 @@
  * a year's progress, the rubric, results (rankings, branch means, a bar
  * chart of totals and a per-category chart in inline SVG, the
  * self-check vs inspection gaps, each unit's score sheet with its derivation) and
- * the self-check and inspection forms, saved item by item.
+ * the frame and pieces every page shares (the entry form is web_form.c).
  *
  * Every value from the store or the request goes through the escaper of
  * its context (web_html.c).  Element ids and form field names are stable
