@@ -8,9 +8,9 @@
  *
  * Every value from the store or the request goes through the escaper of
  * its context (web_html.c).  Element ids and form field names are stable
- * (tests drive them): #login, #year-Y, #unit-U, #item-ID, #ranking-ID,
- * fields csrf, version, note, in_NAME (an input), has_NAME (a checkbox
- * was shown).
+ * (tests drive them): #login, #year-Y, #unit-U, #item-ID (a rubric
+ * row), #ranking-ID; fields csrf, user, password, next.  Every text is
+ * an English msgid of the catalogue, shown in Chinese (W_).
  */
 #include "web.h"
 

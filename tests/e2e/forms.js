@@ -10,7 +10,8 @@
 //      says so, the user logs in again, lands back on the form with the
 //      draft restored and saved;
 //   4. a refused value: the Chinese message beside the field, naming the
-//      item and the field, the other values kept;
+//      item and the field, the other values kept; a version conflict
+//      (someone else saved the item) beside the item, the value kept;
 //   5. the phone viewport (375x812): no sideways scrolling, the progress
 //      bar stays on screen;
 //   6. keyboard only through one item, with a visible focus ring.
@@ -251,6 +252,21 @@ async function main() {
   await page.press('[name="in_rating.2.2"]', 'Tab');
   await waitSaved(page, '2.2');
   expect(await page.locator('section[id="item-2.2"] .field-error').count() === 0, 'message stays after the correction');
+
+  // someone else saves 1.2 after the page was opened: a conflict beside
+  // the item, the typed choice kept, their value not replaced
+  const put = await page.request.put(`${base}/api/v1/years/2025/entries/xx/1.2/self`, {
+    headers: { 'X-CSRF-Token': await page.inputValue('#entry input[name=csrf]') },
+    data: { inputs: { report: 'on_time' }, note: '他人填写', version: 0 },
+  });
+  expect(put.ok(), `the other save: ${put.status()}`);
+  await page.check('[name="in_report.1.2"][value="none"]');
+  await page.waitForFunction(() => document.getElementById('err-1.2').textContent.includes('已被他人修改'));
+  expect(await statusOf(page, '1.2') === 'status error', '1.2 conflict not marked 有误');
+  expect(await page.isChecked('[name="in_report.1.2"][value="none"]'), 'typed choice lost on a conflict');
+  expect((await entry(page, base, 'xx', '1.2')).inputs.report === 'on_time', 'the conflict replaced their value');
+  await page.locator('section[id="item-1.2"]').scrollIntoViewIfNeeded();
+  await shot(page, 'conflict-1.2');
 
   // ---- 5. the phone
   console.log('5. the phone viewport');

@@ -153,6 +153,10 @@
       b.appendChild(a);
     }
   }
+  function note(text) {
+    var p = document.getElementById('autosave');
+    if (p) p.textContent = text;
+  }
   function setExpired() {
     expired = true;
     banner(T.expired, T.login);
@@ -208,6 +212,7 @@
           if (dr && same(dr.fields, snap)) delete d[sec.dataset.item];
           else if (dr) dr.base = String(j.version);   // typed on since
           storeDraft(d);
+          if (!Object.keys(d).length) note('');
           score(sec);
         } else if (r.status === 401 || (r.status === 403 && j.error === 'csrf')) {
           setExpired();
@@ -284,10 +289,7 @@
       save(sec, dr.base);
     });
     if (changed) storeDraft(d);
-    if (any) {
-      var p = document.getElementById('autosave');
-      if (p) p.textContent = T.restored;
-    }
+    if (any) note(T.restored);
   })();
 
   // ---- the session: kept alive while someone types, a warning first ------
