@@ -37,10 +37,7 @@
 static void login_fn(web_req *r, web_match *m)
 {
     (void)m;
-    if (r->logged_in && strcmp(r->method, "POST") != 0)
-        web_redirect(r, "/");
-    else
-        web_page_login(r);
+    web_page_login(r);   /* a live session goes on to its next page */
 }
 
 static void logout_fn(web_req *r, web_match *m)

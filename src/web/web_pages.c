@@ -159,6 +159,11 @@ void web_page_login(web_req *r)
 {
     bool post = strcmp(r->method, "POST") == 0;
     char *next = login_next(r, post);
+    if (!post && r->logged_in) {
+        web_redirect(r, next ? next : "/");
+        free(next);
+        return;
+    }
     if (!post) {
         bool expired = MHD_lookup_connection_value(
                            r->conn, MHD_GET_ARGUMENT_KIND, "expired") != NULL;

@@ -72,11 +72,12 @@ static void random_hex(char out[WEB_ID_HEX])
 }
 
 /* The session limits of docs/DESIGN.md, for the store's calls (the
- * idle time is the server's: --session-idle). */
+ * idle time is the server's: --session-idle; a request without a server,
+ * in the unit tests, has the default). */
 static kh_session_limits limits_of(const web_req *r)
 {
-    kh_session_limits l = {r->app->session_idle, WEB_SESSION_ABSOLUTE,
-                           WEB_SESSIONS_PER_USER};
+    kh_session_limits l = {r->app ? r->app->session_idle : 0,
+                           WEB_SESSION_ABSOLUTE, WEB_SESSIONS_PER_USER};
     if (l.idle <= 0)
         l.idle = WEB_SESSION_IDLE;
     return l;
