@@ -16,7 +16,7 @@ static void serve_help(void)
     printf(
         "Usage: kaohe serve [--db FILE|URI] [--data-dir DIR]\n"
         "                   [--listen ADDR:PORT] [--behind-tls-proxy]\n"
-        "                   [--access-log]\n"
+        "                   [--access-log] [--session-idle SECONDS]\n"
         "\n"
         "Serves the assessment over HTTP: pages in Chinese for admins,\n"
         "inspectors, units and auditors, and the JSON API under /api/v1.\n"
@@ -36,6 +36,8 @@ static void serve_help(void)
         "      --access-log        one line per request on stdout (time,\n"
         "                          request id, address, user, request,\n"
         "                          status); failures always go to stderr\n"
+        "      --session-idle SECONDS  a login ends after this long without\n"
+        "                          a request (default 1800, at least 10)\n"
         "  -h, --help              show this help\n");
 }
 
@@ -73,11 +75,14 @@ int kh_cmd_serve(int argc, char **argv)
         {"behind-tls-proxy", no_argument, NULL, 't'},
         {"access-log", no_argument, NULL, 'a'},
         {"dump-routes", no_argument, NULL, 'R'},
+        {"session-idle", required_argument, NULL, 'i'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     const char *db = NULL, *data_dir = NULL;
     const char *listen = "127.0.0.1:8080";
     bool tls = false, access_log = false;
+    long long idle = WEB_SESSION_IDLE;
+    char *end = NULL;
     int c;
     opterr = 0;
     optind = 1;
@@ -88,6 +93,15 @@ int kh_cmd_serve(int argc, char **argv)
         case 'l': listen = optarg; break;
         case 't': tls = true; break;
         case 'a': access_log = true; break;
+        case 'i':
+            idle = strtoll(optarg, &end, 10);
+            if (!*optarg || *end || idle < WEB_SESSION_IDLE_MIN ||
+                idle > WEB_SESSION_ABSOLUTE)
+                return kh_cli_usage_error("serve", "--session-idle wants "
+                                          "seconds from %d to %d, not '%s'",
+                                          WEB_SESSION_IDLE_MIN,
+                                          WEB_SESSION_ABSOLUTE, optarg);
+            break;
         case 'R': return dump_routes();
         case 'h': serve_help(); return KH_EXIT_OK;
         default:
@@ -132,6 +146,7 @@ int kh_cmd_serve(int argc, char **argv)
     app.secure_cookie = tls;
     app.access_log = access_log;
     app.fixed_now = env.now;
+    app.session_idle = idle;
     app.sessions = web_sessions_new(WEB_SESSIONS_MAX);
     if (!app.db_path || (data_dir && *data_dir && !app.data_dir) ||
         !app.sessions ||

@@ -37,10 +37,7 @@
 static void login_fn(web_req *r, web_match *m)
 {
     (void)m;
-    if (r->logged_in && strcmp(r->method, "POST") != 0)
-        web_redirect(r, "/");
-    else
-        web_page_login(r);
+    web_page_login(r);   /* a live session goes on to its next page */
 }
 
 static void logout_fn(web_req *r, web_match *m)
@@ -382,6 +379,17 @@ static void api_preview_fn(web_req *r, web_match *m)
     web_api_preview(r, m->year, m->unit, m->arg, m->phase);
 }
 
+static void form_post_fn(web_req *r, web_match *m)
+{
+    web_post_form(r, m->y, m->unit, m->phase);
+}
+
+static void api_keepalive_fn(web_req *r, web_match *m)
+{
+    (void)m;
+    web_api_keepalive(r);
+}
+
 static void api_entry_get_fn(web_req *r, web_match *m)
 {
     web_api_entry_get(r, m->year, m->unit, m->arg, m->phase);
@@ -571,6 +579,7 @@ static const web_route ROUTES[] = {
     {WEB_GET, "/years/:year/units/:unit/sheet.pdf", gw_sheet_pdf_fn, WEB_READERS | WEB_UNIT, ANY, 0, YEAR, WEB_A_SHEET},
     {WEB_GET, "/years/:year/units/:unit/evidence/:arg", evidence_get_fn, WEB_USERS, ANY, 0, NOSCOPE, WEB_A_EVIDENCE_READ},
     {WEB_GET, "/years/:year/units/:unit/:phase", form_fn, WEB_USERS, ANY, 0, YEAR, WEB_A_ENTRY_READ},
+    {WEB_POST, "/years/:year/units/:unit/:phase", form_post_fn, WEB_USERS, ANY, FORM, YEAR, WEB_A_ENTRY_WRITE},
     {WEB_POST, "/years/:year/units/:unit/:phase/:arg", item_post_fn, WEB_USERS, ANY, ENTRY, YEAR, WEB_A_ENTRY_WRITE},
     {WEB_POST, "/years/:year/units/:unit/:phase/:arg/evidence", evidence_post_fn, WEB_USERS, ANY, WEB_EVIDENCE_BODY_CAP, NOSCOPE, WEB_A_ENTRY_WRITE},
     {WEB_POST, "/years/:year/units/:unit/:phase/:arg/evidence/replace", evidence_replace_fn, WEB_USERS, ANY, UPLOAD, NOSCOPE, WEB_A_EVIDENCE_REMOVE},
@@ -590,6 +599,7 @@ static const web_route ROUTES[] = {
     /* the JSON API */
     {WEB_POST, "/api/v1/login", api_login_fn, WEB_ANON | WEB_USERS, ANY, LOGIN, NOSCOPE, WEB_A_ANYONE},
     {WEB_POST, "/api/v1/logout", api_logout_fn, WEB_USERS, ANY, LOGIN, NOSCOPE, WEB_A_SIGNED_IN},
+    {WEB_POST, "/api/v1/keepalive", api_keepalive_fn, WEB_USERS, ANY, 0, NOSCOPE, WEB_A_SIGNED_IN},
     {WEB_GET, "/api/v1/me", api_me_fn, WEB_USERS, ANY, 0, NOSCOPE, WEB_A_SIGNED_IN},
     {WEB_GET, "/api/v1/years/:year/results", api_results_fn, WEB_READERS, ANY, 0, NOSCOPE, WEB_A_READ_ALL},
     {WEB_GET, "/api/v1/years/:year/units/:unit/result", api_unit_result_fn, WEB_READERS | WEB_UNIT, ANY, 0, NOSCOPE, WEB_A_SHEET},

@@ -44,6 +44,8 @@
 #define WEB_THROTTLE_ACCOUNT_ADDRS 5          /* addresses that lock an account */
 #define WEB_SESSIONS_PER_USER 8               /* a user's oldest goes first */
 #define WEB_SESSION_SEEN_EVERY 60             /* seconds between seen marks */
+#define WEB_SESSION_IDLE_MIN 10               /* --session-idle's floor */
+#define WEB_NEXT_MAX 512                      /* bytes of a login's next path */
 #define WEB_SESSIONS_MAX 4096                 /* in-memory throttle records */
 #define WEB_REFUSAL_WINDOW 600                /* one audit record per address */
 #define WEB_AUDIT_URL_MAX 256                 /* bytes of a URL in the audit log */
@@ -208,6 +210,8 @@ typedef struct kh_web {
     pthread_mutex_t cache_mu;
     struct web_cache *cache;
     int64_t fixed_now;          /* $KAOHE_NOW, 0 = the clock */
+    int64_t session_idle;       /* seconds; --session-idle, else
+                                   WEB_SESSION_IDLE */
     /* Body bytes held by requests in flight (WEB_INFLIGHT_CAP). */
     pthread_mutex_t inflight_mu;
     size_t inflight;
@@ -585,6 +589,13 @@ kh_status web_check_password(web_req *r, const char *user,
                              const char *password, kh_role *role,
                              char **unit);
 void web_logout(web_req *r);
+/* POST /api/v1/keepalive: marks the session seen now (the form's script
+ * calls it while someone types) and answers {"idle":SECONDS}. */
+void web_api_keepalive(web_req *r);
+/* Is s a safe place to return to after a login: a same-origin path
+ * ("/x", never "//host", "/\\host", a scheme, a control byte or a
+ * space), at most WEB_NEXT_MAX bytes? */
+bool web_next_ok(const char *s);
 
 /* The JSON API (web_api.c). */
 void web_api_login(web_req *r);
@@ -606,8 +617,13 @@ void web_page_year(web_req *r, web_year *y);
 void web_page_rubric(web_req *r, web_year *y);
 void web_page_results(web_req *r, web_year *y);
 void web_page_sheet(web_req *r, web_year *y, const char *unit);
+/* The entry form (web_form.c): the page, 保存全部 (every item, each
+ * its own write) and the one-item POST; a refusal answers with the form
+ * again, every posted value kept and each message beside its field. */
 void web_page_entry_form(web_req *r, web_year *y, const char *unit,
                          kh_phase phase);
+void web_post_form(web_req *r, web_year *y, const char *unit,
+                   kh_phase phase);
 void web_post_item(web_req *r, web_year *y, const char *unit,
                    kh_phase phase, const char *item);
 /* Renders the results page body of a year (web_pages.c), for the cache. */
@@ -676,6 +692,8 @@ void web_static_print_css(web_req *r);
  * and the <h1> title; page_end closes the page. */
 void web_page_begin(web_req *r, const char *title);
 void web_page_end(web_req *r);
+/* A table head of n msgids (N_), each shown in Chinese (W_). */
+void web_thead(kh_buf *o, const char *const *heads, size_t n);
 /* A message paragraph #msg of class cls ("", "ok", "error"). */
 void web_msg_box(kh_buf *o, const char *cls, const char *text);
 /* The hidden csrf field of a form. */

@@ -576,6 +576,28 @@ static void refuse_route(web_req *r, const char *why)
     answer(r, 403, "forbidden");
 }
 
+/* To the login form; a page asked for by GET is where the login returns
+ * (?next=), and a session cookie that no longer finds its session says
+ * the login expired (?expired=1). */
+static void login_redirect(web_req *r, bool had_cookie)
+{
+    kh_buf to;
+    kh_buf_init(&to, 0);
+    kh_buf_puts(&to, "/login");
+    const char *path = r->raw_path ? r->raw_path : r->url;
+    char sep = '?';
+    if (strcmp(r->method, "GET") == 0 && web_next_ok(path) &&
+        strcmp(path, "/") != 0) {
+        kh_buf_puts(&to, "?next=");
+        kh_html_url(&to, path);
+        sep = '&';
+    }
+    if (had_cookie)
+        kh_buf_printf(&to, "%cexpired=1", sep);
+    web_redirect(r, kh_buf_status(&to) == KH_OK ? kh_buf_str(&to) : "/login");
+    kh_buf_free(&to);
+}
+
 /* The decision made on the headers alone, before any byte of the body:
  * the route, the session, the role and the policy.  True when the
  * request has been answered (its body is never read). */
@@ -605,7 +627,7 @@ static bool gate(web_req *r)
         if (is_api(r))
             web_error_json(r, 401, "login_required");
         else
-            web_redirect(r, "/login");
+            login_redirect(r, sid != NULL);
         return true;
     }
     if (r->logged_in && !(r->route->roles & (2u << r->sess.role))) {

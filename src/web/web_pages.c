@@ -4,13 +4,13 @@
  * a year's progress, the rubric, results (rankings, branch means, a bar
  * chart of totals and a per-category chart in inline SVG, the
  * self-check vs inspection gaps, each unit's score sheet with its derivation) and
- * the self-check and inspection forms, saved item by item.
+ * the frame and pieces every page shares (the entry form is web_form.c).
  *
  * Every value from the store or the request goes through the escaper of
  * its context (web_html.c).  Element ids and form field names are stable
- * (tests drive them): #login, #year-Y, #unit-U, #item-ID, #ranking-ID,
- * fields csrf, version, note, in_NAME (an input), has_NAME (a checkbox
- * was shown).
+ * (tests drive them): #login, #year-Y, #unit-U, #item-ID (a rubric
+ * row), #ranking-ID; fields csrf, user, password, next.  Every text is
+ * an English msgid of the catalogue, shown in Chinese (W_).
  */
 #include "web.h"
 
@@ -56,25 +56,44 @@ void web_page_begin(web_req *r, const char *title)
                    "charset=\"utf-8\"><meta name=\"viewport\" content=\""
                    "width=device-width, initial-scale=1\"><title>");
     kh_html_text(o, title);
-    kh_buf_puts(o, " - 意识形态工作责任制考核</title><link rel=\"stylesheet\" "
+    const char *app = W_("Ideological work responsibility assessment");
+    kh_buf_puts(o, " - ");
+    kh_html_text(o, app);
+    kh_buf_puts(o, "</title><link rel=\"stylesheet\" "
                    "href=\"/static/kaohe.css\"><script src=\"/static/kaohe.js\" "
                    "defer></script></head><body>\n<header class=\"top\">"
-                   "<a href=\"/\" id=\"home\">意识形态工作责任制考核</a>");
+                   "<a href=\"/\" id=\"home\">");
+    kh_html_text(o, app);
+    kh_buf_puts(o, "</a>");
     if (r->logged_in) {
         kh_buf_puts(o, "<span class=\"who\" id=\"who\">");
         web_who(r, o);
         kh_buf_puts(o, "（");
         kh_html_text(o, kh_role_label(r->sess.role));
-        kh_buf_puts(o, "）</span><a href=\"/password\" id=\"nav-password\">"
-                       "修改密码</a><form method=\"post\" action=\"/logout\" "
+        kh_buf_puts(o, "）</span><a href=\"/password\" id=\"nav-password\">");
+        kh_html_text(o, W_("Change password"));
+        kh_buf_puts(o, "</a><form method=\"post\" action=\"/logout\" "
                        "id=\"logout\"><input type=\"hidden\" name=\"csrf\" "
                        "value=\"");
         kh_html_attr(o, r->sess.csrf);
-        kh_buf_puts(o, "\"><button type=\"submit\">退出</button></form>");
+        kh_buf_puts(o, "\"><button type=\"submit\">");
+        kh_html_text(o, W_("Log out"));
+        kh_buf_puts(o, "</button></form>");
     }
     kh_buf_puts(o, "</header>\n<main>\n<h1>");
     kh_html_text(o, title);
     kh_buf_puts(o, "</h1>\n");
+}
+
+void web_thead(kh_buf *o, const char *const *heads, size_t n)
+{
+    kh_buf_puts(o, "<thead><tr>");
+    for (size_t i = 0; i < n; i++) {
+        kh_buf_puts(o, "<th>");
+        kh_html_text(o, W_(heads[i]));
+        kh_buf_puts(o, "</th>");
+    }
+    kh_buf_puts(o, "</tr></thead>");
 }
 
 void web_page_end(web_req *r)
@@ -113,26 +132,67 @@ void web_refuse_page(web_req *r, const char *why)
 
 /* ---- login, logout, password --------------------------------------- */
 
-static void login_form(web_req *r, const char *error)
+/* The login form; next: where a login returns (already checked with
+ * web_next_ok, or NULL). */
+static void login_form(web_req *r, const char *error, const char *next)
 {
-    web_page_begin(r, "登录");
+    kh_buf *o = &r->out;
+    web_page_begin(r, W_("Log in"));
     if (error)
-        web_msg_box(&r->out, "error", error);
-    kh_buf_puts(&r->out,
-                "<form method=\"post\" action=\"/login\" class=\"login\" "
-                "id=\"login\"><label>用户名 <input type=\"text\" name=\"user\" "
-                "id=\"user\" autocomplete=\"username\" required></label>"
-                "<label>密码 <input type=\"password\" name=\"password\" "
-                "id=\"password\" autocomplete=\"current-password\" required>"
-                "</label><button type=\"submit\" id=\"login-submit\">登录"
-                "</button></form>\n");
+        web_msg_box(o, "error", error);
+    kh_buf_puts(o, "<form method=\"post\" action=\"/login\" class=\"login\" "
+                   "id=\"login\"><label>");
+    kh_html_text(o, W_("User name"));
+    kh_buf_puts(o, " <input type=\"text\" name=\"user\" id=\"user\" "
+                   "autocomplete=\"username\" required></label><label>");
+    kh_html_text(o, W_("Password"));
+    kh_buf_puts(o, " <input type=\"password\" name=\"password\" "
+                   "id=\"password\" autocomplete=\"current-password\" "
+                   "required></label>");
+    if (next) {
+        kh_buf_puts(o, "<input type=\"hidden\" name=\"next\" value=\"");
+        kh_html_attr(o, next);
+        kh_buf_puts(o, "\">");
+    }
+    kh_buf_puts(o, "<button type=\"submit\" id=\"login-submit\">");
+    kh_html_text(o, W_("Log in"));
+    kh_buf_puts(o, "</button></form>\n");
     web_page_end(r);
+}
+
+/* ?next= or the posted next, when it is a safe path (else NULL);
+ * malloc'd, caller frees. */
+static char *login_next(web_req *r, bool post)
+{
+    char *n = post ? web_form_get(r, "next") : NULL;
+    if (!post) {
+        const char *q = MHD_lookup_connection_value(r->conn,
+                                                    MHD_GET_ARGUMENT_KIND,
+                                                    "next");
+        n = q ? strdup(q) : NULL;
+    }
+    if (!web_next_ok(n)) {
+        free(n);
+        return NULL;
+    }
+    return n;
 }
 
 void web_page_login(web_req *r)
 {
-    if (strcmp(r->method, "POST") != 0) {
-        login_form(r, NULL);
+    bool post = strcmp(r->method, "POST") == 0;
+    char *next = login_next(r, post);
+    if (!post && r->logged_in) {
+        web_redirect(r, next ? next : "/");
+        free(next);
+        return;
+    }
+    if (!post) {
+        bool expired = MHD_lookup_connection_value(
+                           r->conn, MHD_GET_ARGUMENT_KIND, "expired") != NULL;
+        login_form(r, expired ? W_("Your login has expired; please log in "
+                                   "again.") : NULL, next);
+        free(next);
         return;
     }
     char *user = web_form_get(r, "user");
@@ -144,12 +204,15 @@ void web_page_login(web_req *r)
         free(pw);
     }
     if (st == KH_OK) {
-        web_redirect(r, "/");
-        return;
+        web_redirect(r, next ? next : "/");
+    } else {
+        login_form(r, st == KH_ELIMIT ? W_("Too many attempts; please try "
+                                           "again in 15 minutes.")
+                                      : W_("Wrong user name or password."),
+                   next);
+        r->status = st == KH_ELIMIT ? 429 : 401;
     }
-    login_form(r, st == KH_ELIMIT ? "尝试次数过多，请15分钟后再试。"
-                                  : "用户名或密码不正确。");
-    r->status = st == KH_ELIMIT ? 429 : 401;
+    free(next);
 }
 
 void web_page_password(web_req *r)
@@ -163,25 +226,25 @@ void web_page_password(web_req *r)
         kh_role role;
         kh_status vst = KH_OK;
         if (!old || !pw || !pw2 || !e) {
-            error = "请填写全部字段。";
+            error = W_("Please fill in every field.");
         } else if (strcmp(pw, pw2) != 0) {
-            error = "两次输入的新密码不一致。";
+            error = W_("The two new passwords differ.");
         } else if ((vst = web_check_password(r, r->sess.user, old, &role,
                                               NULL)) == KH_ELIMIT) {
-            error = "尝试次数过多，请15分钟后再试。";
+            error = W_("Too many attempts; please try again in 15 minutes.");
             r->status = 429;
         } else if (vst != KH_OK) {
             web_audit(r, r->sess.user, "web.password_failed", NULL, NULL);
-            error = "原密码不正确。";
+            error = W_("The old password is wrong.");
         } else if (kh_password_check(pw, e) != KH_OK) {
-            error = "新密码至少8个字符。";
+            error = W_("The new password needs at least 8 characters.");
         } else if (kh_store_user_passwd(r->store, r->sess.user, r->sess.user,
                                         pw, e) != KH_OK) {
-            error = "密码未能修改，请稍后再试。";
+            error = W_("The password was not changed; please try again later.");
         } else {
             web_session_destroy_user(r, r->sess.user,
                                      r->sess.id);
-            done = "密码已修改。";
+            done = W_("The password was changed.");
         }
         kh_err_free(e);
         free(old);
@@ -189,7 +252,7 @@ void web_page_password(web_req *r)
         free(pw2);
     }
     unsigned status = r->status == 429 ? 429 : 422;
-    web_page_begin(r, "修改密码");
+    web_page_begin(r, W_("Change password"));
     if (error) {
         web_msg_box(&r->out, "error", error);
         r->status = status;
@@ -199,15 +262,21 @@ void web_page_password(web_req *r)
     kh_buf_puts(&r->out, "<form method=\"post\" action=\"/password\" "
                          "class=\"login\" id=\"password-form\">");
     web_csrf_field(r);
-    kh_buf_puts(&r->out,
-                "<label>原密码 <input type=\"password\" name=\"old\" "
-                "autocomplete=\"current-password\" required></label>"
-                "<label>新密码 <input type=\"password\" name=\"new\" "
-                "autocomplete=\"new-password\" minlength=\"8\" required>"
-                "</label><label>再次输入新密码 <input type=\"password\" "
-                "name=\"new2\" autocomplete=\"new-password\" minlength=\"8\" "
-                "required></label><button type=\"submit\">保存</button>"
-                "</form>\n");
+    kh_buf *o = &r->out;
+    kh_buf_puts(o, "<label>");
+    kh_html_text(o, W_("Old password"));
+    kh_buf_puts(o, " <input type=\"password\" name=\"old\" "
+                   "autocomplete=\"current-password\" required></label><label>");
+    kh_html_text(o, W_("New password"));
+    kh_buf_puts(o, " <input type=\"password\" name=\"new\" "
+                   "autocomplete=\"new-password\" minlength=\"8\" required>"
+                   "</label><label>");
+    kh_html_text(o, W_("New password again"));
+    kh_buf_puts(o, " <input type=\"password\" name=\"new2\" "
+                   "autocomplete=\"new-password\" minlength=\"8\" "
+                   "required></label><button type=\"submit\">");
+    kh_html_text(o, W_("Save"));
+    kh_buf_puts(o, "</button></form>\n");
     web_page_end(r);
 }
 
@@ -217,25 +286,25 @@ static const char *next_step(kh_role role, kh_year_state st)
 {
     switch (role) {
     case KH_ROLE_UNIT:
-        return st == KH_YEAR_SELF_CHECK ? "请填写本单位自查表并保存每一项。"
-               : st >= KH_YEAR_PUBLISHED ? "结果已公布，可查看本单位得分。"
-                                         : "当前无需操作。";
+        return st == KH_YEAR_SELF_CHECK ? W_("Fill in your unit's self-check and save each item.")
+               : st >= KH_YEAR_PUBLISHED ? W_("The results are published: your unit's score can be read.")
+                                         : W_("Nothing to do now.");
     case KH_ROLE_INSPECTOR:
         return st == KH_YEAR_INSPECTION || st == KH_YEAR_REVIEW
-                   ? "请对分配给您的单位逐项评分。"
-                   : "当前无需操作。";
+                   ? W_("Score the units assigned to you item by item.")
+                   : W_("Nothing to do now.");
     case KH_ROLE_ADMIN:
         switch (st) {
-        case KH_YEAR_DRAFT: return "导入单位后进入自查阶段。";
-        case KH_YEAR_SELF_CHECK: return "各单位完成自查后进入实地检查阶段。";
-        case KH_YEAR_INSPECTION: return "检查完成后进入复核阶段。";
-        case KH_YEAR_REVIEW: return "复核无误后公布结果。";
-        case KH_YEAR_PUBLISHED: return "对排名后三位单位开展约谈和整改。";
-        case KH_YEAR_CLOSED: return "本年度已关闭。";
+        case KH_YEAR_DRAFT: return W_("Import the units, then start the self-check.");
+        case KH_YEAR_SELF_CHECK: return W_("Once the units finished their self-checks, start the inspection.");
+        case KH_YEAR_INSPECTION: return W_("Once the inspection is done, start the review.");
+        case KH_YEAR_REVIEW: return W_("Once the review found nothing wrong, publish the results.");
+        case KH_YEAR_PUBLISHED: return W_("Talk with the bottom three units and follow their rectification.");
+        case KH_YEAR_CLOSED: return W_("This year is closed.");
         }
         return "";
     case KH_ROLE_AUDITOR:
-        return "可查阅全部数据和审计日志。";
+        return W_("Every record and the audit log can be read.");
     }
     return "";
 }
@@ -248,8 +317,10 @@ static kh_status dash_year(void *ctx, const kh_year_info *y)
 {
     web_req *r = ((dash_ctx *)ctx)->r;
     kh_buf *o = &r->out;
-    kh_buf_printf(o, "<tr id=\"year-%d\"><td><a href=\"/years/%d\">%d 年度"
-                     "</a></td><td>", y->year, y->year, y->year);
+    kh_buf_printf(o, "<tr id=\"year-%d\"><td><a href=\"/years/%d\">", y->year,
+                  y->year);
+    kh_buf_printf(o, W_("year %d"), y->year);
+    kh_buf_puts(o, "</a></td><td>");
     kh_html_text(o, kh_year_state_label(y->state));
     kh_buf_printf(o, "</td><td class=\"num\">%zu</td><td>", y->units);
     kh_html_text(o, next_step(r->sess.role, y->state));
@@ -259,21 +330,26 @@ static kh_status dash_year(void *ctx, const kh_year_info *y)
 
 void web_page_home(web_req *r)
 {
-    web_page_begin(r, "首页");
-    if (r->sess.role == KH_ROLE_ADMIN)
-        kh_buf_puts(&r->out, "<nav class=\"noprint\" id=\"home-nav\"><a "
-                             "href=\"/admin/years\" id=\"nav-admin\">管理"
-                             "</a> · <a href=\"/audit\" id=\"nav-audit\">"
-                             "审计日志</a> · <a href=\"/compare\" id=\""
-                             "nav-compare\">年度对比</a></nav>\n");
-    else if (r->sess.role == KH_ROLE_AUDITOR)
-        kh_buf_puts(&r->out, "<nav class=\"noprint\" id=\"home-nav\"><a "
-                             "href=\"/audit\" id=\"nav-audit\">审计日志"
-                             "</a> · <a href=\"/compare\" id=\"nav-compare\">"
-                             "年度对比</a></nav>\n");
-    kh_buf_puts(&r->out, "<table id=\"years\"><thead><tr><th>年度</th>"
-                         "<th>状态</th><th>单位数</th><th>下一步</th></tr>"
-                         "</thead><tbody>\n");
+    web_page_begin(r, W_("Home"));
+    kh_buf *o = &r->out;
+    if (r->sess.role == KH_ROLE_ADMIN || r->sess.role == KH_ROLE_AUDITOR) {
+        kh_buf_puts(o, "<nav class=\"noprint\" id=\"home-nav\"><a ");
+        if (r->sess.role == KH_ROLE_ADMIN) {
+            kh_buf_puts(o, "href=\"/admin/years\" id=\"nav-admin\">");
+            kh_html_text(o, W_("Administration"));
+            kh_buf_puts(o, "</a> · <a ");
+        }
+        kh_buf_puts(o, "href=\"/audit\" id=\"nav-audit\">");
+        kh_html_text(o, W_("Audit log"));
+        kh_buf_puts(o, "</a> · <a href=\"/compare\" id=\"nav-compare\">");
+        kh_html_text(o, W_("Year comparison"));
+        kh_buf_puts(o, "</a></nav>\n");
+    }
+    static const char *const heads[] = {N_("Year"), N_("State"),
+                                        N_("Units"), N_("Next step")};
+    kh_buf_puts(o, "<table id=\"years\">");
+    web_thead(o, heads, sizeof heads / sizeof heads[0]);
+    kh_buf_puts(o, "<tbody>\n");
     kh_err *e = kh_err_new();
     dash_ctx c = {r};
     if (e)
@@ -296,26 +372,41 @@ void web_page_year(web_req *r, web_year *y)
     const kh_assess *a = y->assess;
     const kh_rubric *rb = y->rubric;
     char title[64];
-    snprintf(title, sizeof title, "%d 年度考核", y->year);
+    snprintf(title, sizeof title, W_("Assessment of %d"), y->year);
     web_page_begin(r, title);
     kh_buf *o = &r->out;
-    kh_buf_puts(o, "<p>状态：<strong id=\"year-state\">");
+    kh_buf_puts(o, "<p>");
+    kh_html_text(o, W_("State: "));
+    kh_buf_puts(o, "<strong id=\"year-state\">");
     kh_html_text(o, kh_year_state_label(y->state));
     kh_buf_puts(o, "</strong>。");
     kh_html_text(o, next_step(r->sess.role, y->state));
-    kh_buf_printf(o, "</p><nav class=\"noprint\"><a href=\"/years/%d/rubric\">"
-                     "评分标准</a> · <a href=\"/years/%d/visits\" "
-                     "id=\"nav-visits\">实地检查安排</a>", y->year, y->year);
-    if (web_may(r, WEB_A_READ_ALL, y->year, NULL))
-        kh_buf_printf(o, " · <a href=\"/years/%d/results\" id=\"nav-results\">"
-                         "考核结果</a> · <a href=\"/years/%d/followup\" "
-                         "id=\"nav-followup\">结果运用</a> · <a href=\""
-                         "/years/%d/dept-items\" id=\"nav-dept-items\">"
-                         "党委宣传部提供项</a>", y->year, y->year, y->year);
-    kh_buf_puts(o, "</nav>\n<table id=\"progress\"><thead><tr><th>单位</th>"
-                   "<th>类别</th><th>适用项</th><th>自查已填</th>"
-                   "<th>检查已评</th><th>佐证材料</th><th>操作</th></tr>"
-                   "</thead><tbody>\n");
+    kh_buf_printf(o, "</p><nav class=\"noprint\"><a href=\"/years/%d/rubric\">",
+                  y->year);
+    kh_html_text(o, W_("Rubric"));
+    kh_buf_printf(o, "</a> · <a href=\"/years/%d/visits\" id=\"nav-visits\">",
+                  y->year);
+    kh_html_text(o, W_("On-site inspection schedule"));
+    kh_buf_puts(o, "</a>");
+    if (web_may(r, WEB_A_READ_ALL, y->year, NULL)) {
+        kh_buf_printf(o, " · <a href=\"/years/%d/results\" id=\"nav-results\">",
+                      y->year);
+        kh_html_text(o, W_("Results"));
+        kh_buf_printf(o, "</a> · <a href=\"/years/%d/followup\" "
+                         "id=\"nav-followup\">", y->year);
+        kh_html_text(o, W_("Use of the results"));
+        kh_buf_printf(o, "</a> · <a href=\"/years/%d/dept-items\" "
+                         "id=\"nav-dept-items\">", y->year);
+        kh_html_text(o, W_("Items supplied by the propaganda department"));
+        kh_buf_puts(o, "</a>");
+    }
+    static const char *const heads[] = {
+        N_("Unit"), N_("Category"), N_("Applicable items"),
+        N_("Self-check filled"), N_("Inspection scored"), N_("Evidence"),
+        N_("Actions")};
+    kh_buf_puts(o, "</nav>\n<table id=\"progress\">");
+    web_thead(o, heads, sizeof heads / sizeof heads[0]);
+    kh_buf_puts(o, "<tbody>\n");
     size_t shown = 0;
     size_t *evc = web_evidence_counts(r, y->year, a);
     for (size_t u = 0; u < kh_assess_unit_count(a); u++) {
@@ -342,31 +433,38 @@ void web_page_year(web_req *r, web_year *y)
                          "evidence-count\">%zu</td><td>", n, ns, ni,
                       evc ? evc[u] : 0);
         const char *links[2] = {"self", "inspection"};
-        const char *labels[2] = {"自查表", "检查评分表"};
+        const char *labels[2] = {W_("Self-check form"),
+                                 W_("Inspection score form")};
         for (int p = 0; p < 2; p++) {
             if (!web_may_entry(r, y->year, id, (kh_phase)p, WEB_READ))
                 continue;
             kh_buf_printf(o, "<a href=\"/years/%d/units/", y->year);
             kh_html_url(o, id);
-            kh_buf_printf(o, "/%s\">%s</a> ", links[p], labels[p]);
+            kh_buf_printf(o, "/%s\">", links[p]);
+            kh_html_text(o, labels[p]);
+            kh_buf_puts(o, "</a> ");
         }
         bool sheet = web_may(r, WEB_A_SHEET, y->year, id);
         if (sheet) {
             kh_buf_printf(o, "<a href=\"/years/%d/results/", y->year);
             kh_html_url(o, id);
-            kh_buf_puts(o, "\">得分</a>");
+            kh_buf_puts(o, "\">");
+            kh_html_text(o, W_("Score"));
+            kh_buf_puts(o, "</a>");
         }
         if (sheet) {
             kh_buf_printf(o, " <a href=\"/years/%d/units/", y->year);
             kh_html_url(o, id);
-            kh_buf_puts(o, "/sheet\">评分表（打印）</a>");
+            kh_buf_puts(o, "/sheet\">");
+            kh_html_text(o, W_("Score sheet (print)"));
+            kh_buf_puts(o, "</a>");
         }
         kh_buf_puts(o, "</td></tr>\n");
     }
     free(evc);
     kh_buf_puts(o, "</tbody></table>\n");
     if (!shown)
-        web_msg_box(o, "", "没有您可以查看的单位。");
+        web_msg_box(o, "", W_("There is no unit you may see."));
     web_page_end(r);
 }
 
@@ -376,14 +474,17 @@ void web_page_rubric(web_req *r, web_year *y)
 {
     const kh_rubric *rb = y->rubric;
     char title[64];
-    snprintf(title, sizeof title, "%d 年度评分标准", y->year);
+    snprintf(title, sizeof title, W_("Rubric of %d"), y->year);
     web_page_begin(r, title);
     kh_buf *o = &r->out;
     kh_buf_puts(o, "<p>");
     kh_html_text(o, kh_rubric_title(rb));
-    kh_buf_puts(o, "</p>\n<table id=\"rubric\"><thead><tr><th>考核内容</th>"
-                   "<th>序号</th><th>考核要点</th><th>考核标准</th>"
-                   "<th>分值</th><th>评分方法</th></tr></thead><tbody>\n");
+    static const char *const heads[] = {
+        N_("Assessment area"), N_("No."), N_("Assessment point"),
+        N_("Standard"), N_("Points"), N_("Scoring method")};
+    kh_buf_puts(o, "</p>\n<table id=\"rubric\">");
+    web_thead(o, heads, sizeof heads / sizeof heads[0]);
+    kh_buf_puts(o, "<tbody>\n");
     for (size_t c = 0; c < kh_rubric_category_count(rb); c++) {
         size_t first = kh_rubric_category_first(rb, c);
         size_t n = kh_rubric_category_items(rb, c);
@@ -397,7 +498,8 @@ void web_page_rubric(web_req *r, web_year *y)
                 kh_html_text(o, kh_rubric_category_name(rb, c));
                 kh_buf_puts(o, "（");
                 web_cp_out(o, kh_rubric_category_max(rb, c));
-                kh_buf_puts(o, "分）</td>");
+                kh_html_text(o, W_("points"));
+                kh_buf_puts(o, "）</td>");
             }
             kh_buf_puts(o, "<td>");
             kh_html_text(o, kh_rubric_item_id(rb, i));
@@ -436,8 +538,9 @@ static void bar_chart(const web_year *y, kh_buf *o)
     const unsigned row = 22, label = 200, width = 760;
     kh_buf_printf(o, "<svg class=\"chart\" id=\"chart-totals\" "
                      "xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %u %zu\""
-                     " role=\"img\" aria-label=\"各单位总分\">",
-                  width, (size_t)row * n + 10);
+                     " role=\"img\" aria-label=\"", width, (size_t)row * n + 10);
+    kh_html_attr(o, W_("Totals of the units"));
+    kh_buf_puts(o, "\">");
     for (size_t u = 0; u < n; u++) {
         kh_cp t = kh_result_total(y->result, u);
         long w = t > 0 ? (long)((int64_t)(width - label - 60) * t / max) : 0;
@@ -490,14 +593,17 @@ static void category_chart(const web_year *y, size_t k, kh_buf *o)
                      "%zu\" role=\"img\" aria-label=\"", width,
                   (size_t)head + nu * row + 8);
     kh_html_attr(o, kh_rubric_ranking_name(rb, k));
-    kh_buf_puts(o, "：各类别得分率\">");
+    kh_buf_puts(o, "：");
+    kh_html_attr(o, W_("Score rates by category"));
+    kh_buf_puts(o, "\">");
     for (size_t c = 0; c < nc; c++) {
         unsigned x = label + col * (unsigned)c;
         kh_buf_printf(o, "<text x=\"%u\" y=\"16\" font-size=\"13\" "
                          "font-weight=\"bold\">", x);
         kh_html_text(o, kh_rubric_category_name(rb, c));
         kh_buf_printf(o, "</text><text x=\"%u\" y=\"32\" font-size=\"11\" "
-                         "fill=\"#666\">满分 ", x);
+                         "fill=\"#666\">", x);
+        kh_html_text(o, W_("full marks "));
         web_cp_out(o, kind_category_max(rb, c, kind));
         kh_buf_printf(o, "</text><line x1=\"%u\" y1=\"%u\" x2=\"%u\" y2=\"%zu\""
                          " stroke=\"#ccc\"></line>", x + bar, head,
@@ -517,7 +623,9 @@ static void category_chart(const web_year *y, size_t k, kh_buf *o)
             kh_cp v, max = kind_category_max(rb, c, kind);
             if (!kh_result_category(y->result, u, c, &v) || max <= 0) {
                 kh_buf_printf(o, "<text x=\"%u\" y=\"%u\" font-size=\"11\" "
-                                 "fill=\"#666\">不适用</text>", x, yy + 14);
+                                 "fill=\"#666\">", x, yy + 14);
+                kh_html_text(o, W_("n/a"));
+                kh_buf_puts(o, "</text>");
                 continue;
             }
             kh_cp cl = v < 0 ? 0 : v > max ? max : v;
@@ -563,9 +671,12 @@ static void gap_table(const web_year *y, kh_buf *o)
 {
     const kh_assess *a = y->assess;
     bool compact = results_compact(y);
-    kh_buf_puts(o, "<table id=\"gaps\" class=\"gaps\"><thead><tr><th>单位</th>"
-                   "<th>类别</th><th>自查基础分</th><th>考核基础分</th>"
-                   "<th>差值（自查−考核）</th></tr></thead><tbody>\n");
+    static const char *const heads[] = {
+        N_("Unit"), N_("Category"), N_("Self-check base score"),
+        N_("Assessed base score"), N_("Difference (self-check − assessed)")};
+    kh_buf_puts(o, "<table id=\"gaps\" class=\"gaps\">");
+    web_thead(o, heads, sizeof heads / sizeof heads[0]);
+    kh_buf_puts(o, "<tbody>\n");
     for (size_t u = 0; u < kh_assess_unit_count(a); u++) {
         kh_cp sb, b = kh_result_base(y->result, u);
         bool has = kh_result_self_base(y->result, u, &sb);
@@ -584,7 +695,7 @@ static void gap_table(const web_year *y, kh_buf *o)
         if (has)
             web_cp_out(o, sb);
         else
-            kh_buf_puts(o, "未完成自查");
+            kh_html_text(o, W_("self-check not finished"));
         kh_buf_puts(o, "</td><td class=\"num\">");
         web_cp_out(o, b);
         kh_buf_puts(o, "</td><td class=\"num diff\">");
@@ -597,53 +708,68 @@ static void gap_table(const web_year *y, kh_buf *o)
         }
         kh_buf_puts(o, "</td></tr>\n");
     }
-    kh_buf_puts(o, compact ? "</tbody></table>\n<p class=\"std\">单位较多，"
-                             "仅列出差值的绝对值不小于5分的单位；全部单位见 "
-                             "Excel 工作簿的“自查对比”表。</p>\n"
-                           : "</tbody></table>\n<p class=\"std\">差值的绝对值"
-                             "不小于5分的单位以底色标出。</p>\n");
+    kh_buf_puts(o, "</tbody></table>\n<p class=\"std\">");
+    kh_html_text(o, compact ? W_("Many units: only those whose difference is "
+                                 "5 points or more are listed; every unit is "
+                                 "on the self-check comparison sheet of the "
+                                 "Excel workbook.")
+                            : W_("Units whose difference is 5 points or more "
+                                 "are shaded."));
+    kh_buf_puts(o, "</p>\n");
 }
 
 void web_pages_results_body(const web_year *y, kh_buf *o)
 {
     if (!y->result) {
-        kh_buf_puts(o, "<p class=\"msg error\" id=\"msg\">本年度的数据尚不能计分。"
-                       "</p>\n");
+        web_msg_box(o, "error", W_("This year's data cannot be scored yet."));
         return;
     }
     const kh_rubric *rb = y->rubric;
     const kh_assess *a = y->assess;
-    if (y->state < KH_YEAR_PUBLISHED)
-        kh_buf_puts(o, "<p class=\"msg\">结果尚未公布，以下为按已录入数据计算"
-                       "的临时结果（未评项按0分计）。</p>\n");
+    if (y->state < KH_YEAR_PUBLISHED) {
+        kh_buf_puts(o, "<p class=\"msg\">");
+        kh_html_text(o, W_("The results are not published yet: below are "
+                           "provisional results from the data entered so far "
+                           "(items not scored count 0)."));
+        kh_buf_puts(o, "</p>\n");
+    }
     kh_buf_printf(o, "<nav class=\"noprint\" id=\"documents\"><a href=\""
-                     "/years/%d/export.xlsx\" id=\"download-xlsx\">下载 Excel "
-                     "工作簿</a> · <a href=\"/years/%d/notice\" id=\""
-                     "link-notice\">考核结果通报（打印）</a>", y->year, y->year);
+                     "/years/%d/export.xlsx\" id=\"download-xlsx\">", y->year);
+    kh_html_text(o, W_("Download the Excel workbook"));
+    kh_buf_printf(o, "</a> · <a href=\"/years/%d/notice\" id=\"link-notice\">",
+                  y->year);
+    kh_html_text(o, W_("Results notice (print)"));
+    kh_buf_puts(o, "</a>");
     /* The 公文 downloads (src/web/web_gongwen.c). */
     kh_buf_printf(o, "（<a href=\"/years/%d/notice.docx\" id=\""
                      "download-notice-docx\">Word</a> · <a href=\"/years/%d/"
-                     "notice.pdf\" id=\"download-notice-pdf\">PDF</a>） · "
-                     "经验汇编（<a href=\"/years/%d/compilation.docx\" id=\""
+                     "notice.pdf\" id=\"download-notice-pdf\">PDF</a>） · ",
+                  y->year, y->year);
+    kh_html_text(o, W_("Good practices"));
+    kh_buf_printf(o, "（<a href=\"/years/%d/compilation.docx\" id=\""
                      "download-compilation-docx\">Word</a> · <a href=\""
                      "/years/%d/compilation.pdf\" id=\"download-compilation-"
-                     "pdf\">PDF</a>）", y->year, y->year, y->year, y->year);
-    if (y->state >= KH_YEAR_PUBLISHED)
+                     "pdf\">PDF</a>）", y->year, y->year);
+    if (y->state >= KH_YEAR_PUBLISHED) {
         kh_buf_printf(o, " · <a href=\"/years/%d/followup/report\" id=\""
-                         "link-followup-report\">整改跟踪报告（打印）</a>"
-                         "（<a href=\"/years/%d/followup/report.docx\" id=\""
+                         "link-followup-report\">", y->year);
+        kh_html_text(o, W_("Rectification follow-up report (print)"));
+        kh_buf_printf(o, "</a>（<a href=\"/years/%d/followup/report.docx\" id=\""
                          "download-followup-docx\">Word</a> · <a href=\""
                          "/years/%d/followup/report.pdf\" id=\"download-"
-                         "followup-pdf\">PDF</a>）",
-                      y->year, y->year, y->year);
+                         "followup-pdf\">PDF</a>）", y->year, y->year);
+    }
     kh_buf_puts(o, "</nav>\n");
     for (size_t k = 0; k < kh_rubric_ranking_count(rb); k++) {
         kh_buf_puts(o, "<h2>");
         kh_html_text(o, kh_rubric_ranking_name(rb, k));
         kh_buf_puts(o, "</h2><table id=\"ranking-");
         kh_html_attr(o, kh_rubric_ranking_id(rb, k));
-        kh_buf_puts(o, "\" class=\"ranking\"><thead><tr><th>名次</th><th>名称"
-                       "</th><th>得分</th><th>备注</th></tr></thead><tbody>\n");
+        static const char *const heads[] = {N_("Rank"), N_("Name"), N_("Score"),
+                                            N_("Remark")};
+        kh_buf_puts(o, "\" class=\"ranking\">");
+        web_thead(o, heads, sizeof heads / sizeof heads[0]);
+        kh_buf_puts(o, "<tbody>\n");
         for (size_t j = 0; j < kh_result_ranking_rows(y->result, k); j++) {
             const kh_rank_row *row = kh_result_ranking_row(y->result, k, j);
             kh_buf_printf(o, "<tr%s><td class=\"num\">%u</td><td>",
@@ -659,14 +785,20 @@ void web_pages_results_body(const web_year *y, kh_buf *o)
             }
             kh_buf_puts(o, "</td><td class=\"num\">");
             web_cp_out(o, row->score);
-            kh_buf_printf(o, "</td><td class=\"mark\">%s</td></tr>\n",
-                          row->bottom ? "后三位（约谈）" : "");
+            kh_buf_puts(o, "</td><td class=\"mark\">");
+            if (row->bottom)
+                kh_html_text(o, W_("bottom three (talk)"));
+            kh_buf_puts(o, "</td></tr>\n");
         }
         kh_buf_puts(o, "</tbody></table>\n");
     }
-    kh_buf_puts(o, "<h2>支部平均分</h2><table id=\"branches\"><thead><tr><th>"
-                   "支部</th><th>单位数</th><th>平均分</th></tr></thead>"
-                   "<tbody>\n");
+    static const char *const bheads[] = {N_("Branch"), N_("Units"),
+                                         N_("Mean score")};
+    kh_buf_puts(o, "<h2>");
+    kh_html_text(o, W_("Branch means"));
+    kh_buf_puts(o, "</h2><table id=\"branches\">");
+    web_thead(o, bheads, sizeof bheads / sizeof bheads[0]);
+    kh_buf_puts(o, "<tbody>\n");
     for (size_t k = 0; k < kh_result_branch_count(y->result); k++) {
         kh_buf_puts(o, "<tr><td>");
         kh_html_text(o, kh_assess_branch_name(a, kh_result_branch(y->result, k)));
@@ -678,29 +810,43 @@ void web_pages_results_body(const web_year *y, kh_buf *o)
     kh_buf_puts(o, "</tbody></table>\n");
     bool compact = results_compact(y);
     if (compact) {
-        kh_buf_printf(o, "<p class=\"std\" id=\"results-compact\">本年度共 %zu "
-                         "个单位，页面只列排名、支部平均分和差异较大的单位；"
-                         "各单位总分与类别得分的图表见 Excel 工作簿，"
-                         "各单位得分表由排名表中的名称进入。</p>\n",
-                      kh_assess_unit_count(a));
+        kh_buf_puts(o, "<p class=\"std\" id=\"results-compact\">");
+        kh_buf_printf(o, W_("This year has %zu units: the page lists only "
+                            "the rankings, the branch means and the units "
+                            "with large differences; the charts of totals "
+                            "and categories are in the Excel workbook, each "
+                            "unit's sheet is reached from its name in the "
+                            "ranking."), kh_assess_unit_count(a));
+        kh_buf_puts(o, "</p>\n");
     } else {
-        kh_buf_puts(o, "<h2>各单位总分</h2>\n");
+        kh_buf_puts(o, "<h2>");
+        kh_html_text(o, W_("Totals of the units"));
+        kh_buf_puts(o, "</h2>\n");
         bar_chart(y, o);
-        kh_buf_puts(o, "<h2>各类别得分率</h2>\n");
+        kh_buf_puts(o, "<h2>");
+        kh_html_text(o, W_("Score rates by category"));
+        kh_buf_puts(o, "</h2>\n");
         for (size_t k = 0; k < kh_rubric_ranking_count(rb); k++) {
             kh_buf_puts(o, "<h3>");
             kh_html_text(o, kh_rubric_ranking_name(rb, k));
             kh_buf_puts(o, "</h3>\n");
             category_chart(y, k, o);
         }
-        kh_buf_puts(o, "<p class=\"std\">得分率 = 类别得分 ÷ 该类单位适用项的"
-                       "满分；橙色表示低于60%。</p>\n");
+        kh_buf_puts(o, "<p class=\"std\">");
+        kh_html_text(o, W_("score rate = category score ÷ full marks of the "
+                           "items that apply to the unit's kind; orange is "
+                           "below 60%."));
+        kh_buf_puts(o, "</p>\n");
     }
-    kh_buf_puts(o, "<h2 id=\"gaps-title\">自查与考核差异</h2>\n");
+    kh_buf_puts(o, "<h2 id=\"gaps-title\">");
+    kh_html_text(o, W_("Self-check and assessment differences"));
+    kh_buf_puts(o, "</h2>\n");
     gap_table(y, o);
     if (compact)
         return;
-    kh_buf_puts(o, "<h2>各单位得分表</h2><ul id=\"sheets\">\n");
+    kh_buf_puts(o, "<h2>");
+    kh_html_text(o, W_("Score sheets of the units"));
+    kh_buf_puts(o, "</h2><ul id=\"sheets\">\n");
     for (size_t u = 0; u < kh_assess_unit_count(a); u++) {
         kh_buf_printf(o, "<li><a href=\"/years/%d/results/", y->year);
         kh_html_url(o, kh_assess_unit_id(a, u));
@@ -710,7 +856,9 @@ void web_pages_results_body(const web_year *y, kh_buf *o)
         kh_html_url(o, kh_assess_unit_id(a, u));
         kh_buf_puts(o, "/sheet\" id=\"link-sheet-");
         kh_html_attr(o, kh_assess_unit_id(a, u));
-        kh_buf_puts(o, "\">评分表（打印）</a> ");
+        kh_buf_puts(o, "\">");
+        kh_html_text(o, W_("Score sheet (print)"));
+        kh_buf_puts(o, "</a> ");
         for (int f = 0; f < 2; f++) {
             kh_buf_printf(o, "<a href=\"/years/%d/units/", y->year);
             kh_html_url(o, kh_assess_unit_id(a, u));
@@ -721,7 +869,9 @@ void web_pages_results_body(const web_year *y, kh_buf *o)
         kh_html_url(o, kh_assess_unit_id(a, u));
         kh_buf_puts(o, "/history\" id=\"link-history-");
         kh_html_attr(o, kh_assess_unit_id(a, u));
-        kh_buf_puts(o, "\">历年走势</a></li>\n");
+        kh_buf_puts(o, "\">");
+        kh_html_text(o, W_("Over the years"));
+        kh_buf_puts(o, "</a></li>\n");
     }
     kh_buf_puts(o, "</ul>\n");
 }
@@ -733,7 +883,7 @@ void web_page_results(web_req *r, web_year *y)
         return;
     }
     char title[64];
-    snprintf(title, sizeof title, "%d 年度考核结果", y->year);
+    snprintf(title, sizeof title, W_("Results of %d"), y->year);
     web_page_begin(r, title);
     web_roster_warning(r, y, -1);
     web_out_cached(r, y, WEB_CACHED_RESULTS_HTML);
@@ -755,14 +905,16 @@ void web_page_sheet(web_req *r, web_year *y, const char *unit)
     const kh_assess *a = y->assess;
     kh_buf title;
     kh_buf_init(&title, 0);
-    kh_buf_printf(&title, "%d 年度得分表：%s", y->year,
+    kh_buf_printf(&title, W_("Score sheet of %d: %s"), y->year,
                   kh_assess_unit_name(a, (size_t)u));
     web_page_begin(r, kh_buf_str(&title));
     kh_buf_free(&title);
     kh_buf *o = &r->out;
-    kh_buf_puts(o, "<section class=\"sheet\" id=\"sheet\"><table><thead><tr>"
-                   "<th>考核内容</th><th>满分</th><th>得分</th></tr></thead>"
-                   "<tbody>\n");
+    static const char *const heads[] = {N_("Assessment area"),
+                                        N_("Full marks"), N_("Score")};
+    kh_buf_puts(o, "<section class=\"sheet\" id=\"sheet\"><table>");
+    web_thead(o, heads, sizeof heads / sizeof heads[0]);
+    kh_buf_puts(o, "<tbody>\n");
     for (size_t c = 0; c < kh_rubric_category_count(rb); c++) {
         kh_cp v;
         if (!kh_result_category(y->result, (size_t)u, c, &v))
@@ -776,25 +928,29 @@ void web_page_sheet(web_req *r, web_year *y, const char *unit)
         kh_buf_puts(o, "</td></tr>\n");
     }
     struct { const char *label; kh_cp v; } rows[] = {
-        {"基础分", kh_result_base(y->result, (size_t)u)},
-        {"特色加分", kh_result_bonus(y->result, (size_t)u)},
-        {"负面清单扣分", kh_result_negative(y->result, (size_t)u)},
-        {"总分", kh_result_total(y->result, (size_t)u)},
+        {W_("Base score"), kh_result_base(y->result, (size_t)u)},
+        {W_("Distinction bonus"), kh_result_bonus(y->result, (size_t)u)},
+        {W_("Negative list deduction"), kh_result_negative(y->result, (size_t)u)},
+        {W_("Total"), kh_result_total(y->result, (size_t)u)},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        kh_buf_printf(o, "<tr><th colspan=\"2\">%s</th><td class=\"num "
-                         "score\">", rows[i].label);
+        kh_buf_puts(o, "<tr><th colspan=\"2\">");
+        kh_html_text(o, rows[i].label);
+        kh_buf_puts(o, "</th><td class=\"num score\">");
         web_cp_out(o, rows[i].v);
         kh_buf_puts(o, "</td></tr>\n");
     }
     kh_cp sb;
     if (kh_result_self_base(y->result, (size_t)u, &sb)) {
-        kh_buf_puts(o, "<tr><th colspan=\"2\">自查基础分</th><td class=\"num\">");
+        kh_buf_puts(o, "<tr><th colspan=\"2\">");
+        kh_html_text(o, W_("Self-check base score"));
+        kh_buf_puts(o, "</th><td class=\"num\">");
         web_cp_out(o, sb);
         kh_buf_puts(o, "</td></tr>\n");
     }
-    kh_buf_puts(o, "</tbody></table>\n<h2>计分过程</h2><pre class=\"explain\" "
-                   "id=\"explain\">");
+    kh_buf_puts(o, "</tbody></table>\n<h2>");
+    kh_html_text(o, W_("How it was scored"));
+    kh_buf_puts(o, "</h2><pre class=\"explain\" id=\"explain\">");
     kh_buf ex;
     kh_buf_init(&ex, 0);
     kh_explain(a, (size_t)u, KH_PHASE_INSPECTION, &ex);
@@ -802,418 +958,4 @@ void web_page_sheet(web_req *r, web_year *y, const char *unit)
     kh_buf_free(&ex);
     kh_buf_puts(o, "</pre></section>\n");
     web_page_end(r);
-}
-
-/* ---- the self-check and inspection forms --------------------------- */
-
-static void value_text(const kh_term *t, const kh_entry *en, size_t s,
-                       kh_buf *o)
-{
-    bool present = false;
-    kh_cp v = en ? kh_entry_value(en, s, &present) : 0;
-    if (!present)
-        return;
-    switch (kh_term_get_kind(t)) {
-    case KH_TERM_CHECK:
-        kh_buf_puts(o, v ? "是" : "否");
-        break;
-    case KH_TERM_CHOICE:
-        kh_buf_puts(o, kh_term_option_label(t, (size_t)v)
-                           ? kh_term_option_label(t, (size_t)v)
-                           : kh_term_option_id(t, (size_t)v));
-        break;
-    case KH_TERM_COUNT:
-    case KH_TERM_DEDUCT:
-        kh_buf_printf(o, "%" PRId64, v / 100);
-        break;
-    default:
-        web_cp_out(o, v);
-        break;
-    }
-}
-
-static void widget(kh_buf *o, const kh_term *t, const kh_entry *en, size_t s,
-                   bool ro)
-{
-    const char *name = kh_term_input(t);
-    bool present = false;
-    kh_cp v = en ? kh_entry_value(en, s, &present) : 0;
-    const char *dis = ro ? " disabled" : "";
-    switch (kh_term_get_kind(t)) {
-    case KH_TERM_CHECK:
-        kh_buf_puts(o, "<input type=\"hidden\" name=\"has_");
-        kh_html_attr(o, name);
-        kh_buf_puts(o, "\" value=\"1\"><input type=\"checkbox\" name=\"in_");
-        kh_html_attr(o, name);
-        kh_buf_printf(o, "\" value=\"true\"%s%s>", present && v ? " checked" : "",
-                      dis);
-        break;
-    case KH_TERM_COUNT:
-    case KH_TERM_DEDUCT:
-        kh_buf_puts(o, "<input type=\"number\" min=\"0\" step=\"1\" name=\"in_");
-        kh_html_attr(o, name);
-        kh_buf_puts(o, "\" value=\"");
-        if (present)
-            kh_buf_printf(o, "%" PRId64, v / 100);
-        kh_buf_printf(o, "\"%s>", dis);
-        break;
-    case KH_TERM_CHOICE:
-        for (size_t k = 0; k < kh_term_option_count(t); k++) {
-            kh_buf_puts(o, "<label><input type=\"radio\" name=\"in_");
-            kh_html_attr(o, name);
-            kh_buf_puts(o, "\" value=\"");
-            kh_html_attr(o, kh_term_option_id(t, k));
-            kh_buf_printf(o, "\"%s%s> ", present && (size_t)v == k ? " checked" : "",
-                          dis);
-            kh_html_text(o, kh_term_option_label(t, k) ? kh_term_option_label(t, k)
-                                                        : kh_term_option_id(t, k));
-            kh_buf_puts(o, "（");
-            web_cp_out(o, kh_term_option_points(t, k));
-            kh_buf_puts(o, "分）</label> ");
-        }
-        break;
-    case KH_TERM_JUDGEMENT: {
-        char step[KH_NUM_BUFSZ], max[KH_NUM_BUFSZ];
-        kh_num_format(kh_term_step(t), step);
-        kh_num_format(kh_term_points(t), max);
-        kh_buf_printf(o, "<input type=\"number\" min=\"0\" max=\"%s\" step=\"%s\" "
-                         "name=\"in_", max, step);
-        kh_html_attr(o, name);
-        kh_buf_puts(o, "\" value=\"");
-        if (present)
-            web_cp_out(o, v);
-        kh_buf_printf(o, "\"%s> <span class=\"std\">满分 %s，步长 %s；"
-                         "低于满分须在备注中说明理由</span>", dis, max, step);
-        break;
-    }
-    case KH_TERM_GROUP:
-        break;
-    }
-}
-
-static void page_form(web_req *r, web_year *y, const char *unit,
-                      kh_phase phase)
-{
-    if (!web_may_entry(r, y->year, unit, phase, WEB_READ)) {
-        web_refuse_page(r, "entry form: role or unit");
-        return;
-    }
-    long u = kh_assess_unit_find(y->assess, unit);
-    if (u < 0) {
-        web_error_page(r, 404, NULL);
-        return;
-    }
-    const kh_assess *a = y->assess;
-    const kh_rubric *rb = y->rubric;
-    bool insp = phase == KH_PHASE_INSPECTION;
-    bool may_write = web_may_entry(r, y->year, unit, phase, WEB_WRITE) &&
-                     (insp ? (y->state == KH_YEAR_INSPECTION ||
-                              y->state == KH_YEAR_REVIEW)
-                           : y->state == KH_YEAR_SELF_CHECK);
-    kh_buf title;
-    kh_buf_init(&title, 0);
-    kh_buf_printf(&title, "%s：%s", insp ? "实地检查评分表" : "自查表",
-                  kh_assess_unit_name(a, (size_t)u));
-    web_page_begin(r, kh_buf_str(&title));
-    kh_buf_free(&title);
-    kh_buf *o = &r->out;
-    const char *q = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND,
-                                                "saved");
-    if (q)
-        web_msg_box(o, "ok", "已保存。");
-    if (MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "evidence"))
-        web_msg_box(o, "ok", "佐证材料已上传。");
-    if (!may_write)
-        web_msg_box(o, "", "当前阶段或您的角色不能修改本表，仅供查看。");
-    web_roster_warning(r, y, u);
-    size_t k = kh_assess_unit_kind(a, (size_t)u);
-    for (size_t i = 0; i < kh_rubric_item_count(rb); i++) {
-        if (!kh_rubric_item_applies(rb, i, k))
-            continue;
-        const char *iid = kh_rubric_item_id(rb, i);
-        const kh_entry *en = kh_assess_entry(a, (size_t)u, i, phase);
-        const kh_entry *self = kh_assess_entry(a, (size_t)u, i, KH_PHASE_SELF);
-        kh_buf_puts(o, "<form method=\"post\" class=\"item\" id=\"item-");
-        kh_html_attr(o, iid);
-        kh_buf_printf(o, "\" action=\"/years/%d/units/", y->year);
-        kh_html_url(o, unit);
-        kh_buf_printf(o, "/%s/", kh_phase_name(phase));
-        kh_html_url(o, iid);
-        if (may_write) {
-            /* the page script scores the item as it is filled in */
-            kh_buf_printf(o, "\" data-preview=\"/api/v1/years/%d/preview/",
-                          y->year);
-            kh_html_url(o, unit);
-            kh_buf_putc(o, '/');
-            kh_html_url(o, iid);
-            kh_buf_printf(o, "/%s", kh_phase_name(phase));
-        }
-        kh_buf_puts(o, "\">");
-        web_csrf_field(r);
-        kh_buf_puts(o, "<h3>");
-        kh_html_text(o, iid);
-        kh_buf_puts(o, " ");
-        kh_html_text(o, kh_rubric_item_text(rb, i));
-        kh_buf_puts(o, "（满分 ");
-        web_cp_out(o, kh_rubric_item_max(rb, i));
-        kh_buf_puts(o, "，当前得分 <span class=\"score\">");
-        web_cp_out(o, kh_score_item(a, (size_t)u, i, phase));
-        kh_buf_puts(o, "</span>）");
-        if (web_dept_item(rb, i))
-            kh_buf_puts(o, " <span class=\"dept\">由党委宣传部提供</span>");
-        kh_buf_puts(o, "</h3><p class=\"std\">");
-        kh_html_text(o, kh_rubric_item_standard(rb, i));
-        kh_buf_puts(o, "</p>");
-        for (size_t s = 0; s < kh_rubric_item_slots(rb, i); s++) {
-            const kh_term *t = kh_rubric_item_slot(rb, i, s);
-            if (kh_term_roster(t))
-                continue;   /* comes from the roster, not from a person */
-            kh_buf mine, theirs;
-            kh_buf_init(&mine, 0);
-            kh_buf_init(&theirs, 0);
-            value_text(t, en, s, &mine);
-            value_text(t, self, s, &theirs);
-            bool gap = insp && strcmp(kh_buf_str(&mine), kh_buf_str(&theirs)) != 0;
-            kh_buf_printf(o, "<label%s>", gap ? " class=\"gap\"" : "");
-            kh_buf d;
-            kh_buf_init(&d, 0);
-            kh_term_describe(t, &d);
-            kh_html_text(o, kh_buf_str(&d));
-            kh_buf_free(&d);
-            kh_buf_puts(o, " ");
-            widget(o, t, en, s, !may_write);
-            if (insp) {
-                kh_buf_puts(o, " <span class=\"self\">自查：");
-                kh_html_text(o, theirs.len ? kh_buf_str(&theirs) : "未填");
-                kh_buf_puts(o, "</span>");
-                web_survey_suggestion(r, y->year, unit, iid, t, o);
-            }
-            kh_buf_puts(o, "</label>");
-            kh_buf_free(&mine);
-            kh_buf_free(&theirs);
-        }
-        kh_buf_puts(o, "<label>备注 <textarea name=\"note\" rows=\"2\" cols=\"60\"");
-        kh_buf_puts(o, may_write ? ">" : " disabled>");
-        kh_html_text(o, en ? kh_entry_note(en) : NULL);
-        kh_buf_puts(o, "</textarea></label>");
-        if (insp && self && kh_entry_note(self)) {
-            kh_buf_puts(o, "<p class=\"std\">自查备注：");
-            kh_html_text(o, kh_entry_note(self));
-            kh_buf_puts(o, "</p>");
-        }
-        if (insp)   /* what the team heard on site about this item */
-            web_onsite_findings(r, y->year, unit, iid, o);
-        kh_buf_printf(o, "<input type=\"hidden\" name=\"version\" value=\"%s\">",
-                      "0");
-        if (may_write)
-            kh_buf_puts(o, "<button type=\"submit\">保存本项</button>");
-        kh_buf_puts(o, "</form>\n");
-        web_evidence_block(r, y->year, unit, phase, iid, may_write);
-    }
-    if (insp)
-        web_records_block(r, y->year, unit, y->state);
-    web_page_end(r);
-}
-
-/* The stored version of an entry (0 when none), for the form's hidden
- * field: the form page is built from the cache, which has no versions,
- * so the versions are read here in one query per page. */
-typedef struct ver_ctx {
-    kh_phase phase;
-    char **items;
-    int64_t *versions;
-    size_t n, alloc;
-} ver_ctx;
-
-static kh_status ver_cb(void *ctx, const kh_entry_row *row)
-{
-    ver_ctx *v = ctx;
-    if (row->phase != v->phase)
-        return KH_OK;
-    if (v->n == v->alloc) {
-        size_t na = v->alloc ? v->alloc * 2 : 32;
-        char **it = realloc(v->items, na * sizeof *it);
-        if (!it)
-            return KH_ENOMEM;
-        v->items = it;
-        int64_t *vs = realloc(v->versions, na * sizeof *vs);
-        if (!vs)
-            return KH_ENOMEM;
-        v->versions = vs;
-        v->alloc = na;
-    }
-    v->items[v->n] = strdup(row->item);
-    v->versions[v->n++] = row->version;
-    return KH_OK;
-}
-
-/* Fills each form's version field (written as value="0" above): the
- * forms are found by their id and the value replaced in place. */
-static void fill_versions(web_req *r, int year, const char *unit,
-                          kh_phase phase)
-{
-    ver_ctx v = {phase, NULL, NULL, 0, 0};
-    kh_err *e = kh_err_new();
-    if (e)
-        web_store_check(r,
-                        kh_store_entry_each(r->store, year, unit, NULL, ver_cb, &v, e), e);
-    kh_err_free(e);
-    kh_buf nb;
-    kh_buf_init(&nb, 0);
-    const char *p = kh_buf_str(&r->out);
-    static const char mark[] = "<input type=\"hidden\" name=\"version\" value=\"0\">";
-    const char *item_tag = "<form method=\"post\" class=\"item\" id=\"item-";
-    int64_t cur = 0;
-    for (;;) {
-        const char *f = strstr(p, item_tag);
-        const char *m = strstr(p, mark);
-        if (!m)
-            break;
-        if (f && f < m) {
-            /* the item id as escaped into the attribute */
-            const char *s = f + strlen(item_tag);
-            const char *end = strchr(s, '"');
-            cur = 0;
-            for (size_t i = 0; i < v.n; i++) {
-                kh_buf esc;
-                kh_buf_init(&esc, 0);
-                kh_html_attr(&esc, v.items[i]);
-                if (end && esc.len == (size_t)(end - s) &&
-                    memcmp(kh_buf_str(&esc), s, esc.len) == 0)
-                    cur = v.versions[i];
-                kh_buf_free(&esc);
-            }
-            kh_buf_add(&nb, p, (size_t)(s - p));
-            p = s;
-            continue;
-        }
-        kh_buf_add(&nb, p, (size_t)(m - p));
-        kh_buf_printf(&nb, "<input type=\"hidden\" name=\"version\" "
-                           "value=\"%" PRId64 "\">", cur);
-        p = m + sizeof mark - 1;
-    }
-    kh_buf_puts(&nb, p);
-    if (kh_buf_status(&nb) == KH_OK) {
-        kh_buf_free(&r->out);
-        r->out = nb;
-    } else {
-        kh_buf_free(&nb);
-    }
-    for (size_t i = 0; i < v.n; i++)
-        free(v.items[i]);
-    free(v.items);
-    free(v.versions);
-}
-
-void web_post_item(web_req *r, web_year *y, const char *unit,
-                      kh_phase phase, const char *item)
-{
-    if (!web_may_entry(r, y->year, unit, phase, WEB_WRITE)) {
-        web_refuse_page(r, "entry save: role or unit");
-        return;
-    }
-    int i = kh_rubric_item_find(y->rubric, item);
-    if (i < 0 || kh_assess_unit_find(y->assess, unit) < 0) {
-        web_error_page(r, 404, NULL);
-        return;
-    }
-    size_t ns = kh_rubric_item_slots(y->rubric, (size_t)i);
-    kh_input_kv *kv = calloc(ns + 1, sizeof *kv);
-    char **vals = calloc(ns + 1, sizeof *vals);
-    char *note = web_form_get(r, "note");
-    char *ver = web_form_get(r, "version");
-    kh_err *e = kh_err_new();
-    if (!kv || !vals || !e) {
-        web_error_page(r, 500, NULL);
-        goto out;
-    }
-    size_t n = 0;
-    for (size_t s = 0; s < ns; s++) {
-        const kh_term *t = kh_rubric_item_slot(y->rubric, (size_t)i, s);
-        if (kh_term_roster(t))
-            continue;
-        const char *name = kh_term_input(t);
-        char field[KH_USER_NAME_MAX + 80];
-        snprintf(field, sizeof field, "in_%s", name);
-        char *v = web_form_get(r, field);
-        if (kh_term_get_kind(t) == KH_TERM_CHECK) {
-            snprintf(field, sizeof field, "has_%s", name);
-            char *has = web_form_get(r, field);
-            if (has && !v)
-                v = strdup("false");
-            free(has);
-        }
-        if (!v)
-            continue;
-        vals[n] = v;
-        kv[n].name = name;
-        kv[n].value = *v ? v : NULL;   /* emptied field: remove the input */
-        n++;
-    }
-    char *end = NULL;
-    long long version = ver ? strtoll(ver, &end, 10) : -1;
-    if (!ver || *end || version < 0) {
-        web_error_page(r, 400, NULL);
-        goto out;
-    }
-    web_cache_write_begin(r);
-    kh_entry_write w = {r->sess.user, y->year, unit, item, phase, n, kv,
-                        note ? note : "", version};
-    kh_status st = kh_store_entry_set(r->store, &w, NULL, e);
-    web_cache_wrote(r, st, y->year, unit, item, phase);
-    kh_buf back;
-    kh_buf_init(&back, 0);
-    kh_buf_printf(&back, "/years/%d/units/", y->year);
-    kh_html_url(&back, unit);
-    kh_buf_printf(&back, "/%s", kh_phase_name(phase));
-    if (st == KH_OK) {
-        kh_buf_puts(&back, "?saved=");
-        kh_html_url(&back, item);
-        kh_buf_puts(&back, "#item-");
-        kh_html_url(&back, item);
-        web_redirect(r, kh_buf_str(&back));
-    } else if (st == KH_ECONFLICT) {
-        web_error_page(r, 409, "此项已被他人修改，您的修改未保存。请刷新页面，"
-                               "核对最新内容后重新填写。");
-    } else if (st == KH_ESTATE) {
-        web_refuse_page(r, "entry save: the year's state does not allow it");
-    } else if (st == KH_EINVAL) {
-        web_page_begin(r, "填写的内容有误");
-        r->status = 422;
-        kh_buf_puts(&r->out, "<p>以下内容未通过检查，未保存：</p><ul id=\"errors\">");
-        for (size_t m = 0; m < kh_err_count(e); m++) {
-            const kh_msg *msg = kh_err_get(e, m);
-            kh_buf_puts(&r->out, "<li>");
-            if (msg->path) {
-                kh_html_text(&r->out, msg->path);
-                kh_buf_puts(&r->out, "：");
-            }
-            kh_html_text(&r->out, web_msg_text(msg));
-            kh_buf_puts(&r->out, "</li>");
-        }
-        kh_buf_puts(&r->out, "</ul><p><a href=\"");
-        kh_html_attr(&r->out, kh_buf_str(&back));
-        kh_buf_puts(&r->out, "\">返回表单</a></p>");
-        web_page_end(r);
-    } else {
-        web_fail(r, st, e);
-    }
-    kh_buf_free(&back);
-out:
-    if (vals)
-        for (size_t s = 0; s < ns; s++)
-            free(vals[s]);
-    free(vals);
-    free(kv);
-    free(note);
-    free(ver);
-    kh_err_free(e);
-}
-
-void web_page_entry_form(web_req *r, web_year *y, const char *unit,
-                         kh_phase phase)
-{
-    page_form(r, y, unit, phase);
-    if (r->status == 200)
-        fill_versions(r, y->year, unit, phase);
 }

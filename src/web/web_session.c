@@ -71,9 +71,25 @@ static void random_hex(char out[WEB_ID_HEX])
     sodium_memzero(raw, sizeof raw);
 }
 
-/* The session limits of docs/DESIGN.md, for the store's calls. */
-static const kh_session_limits limits = {
-    WEB_SESSION_IDLE, WEB_SESSION_ABSOLUTE, WEB_SESSIONS_PER_USER};
+/* The session limits of docs/DESIGN.md, for the store's calls (the
+ * idle time is the server's: --session-idle; a request without a server,
+ * in the unit tests, has the default). */
+static kh_session_limits limits_of(const web_req *r)
+{
+    kh_session_limits l = {r->app ? r->app->session_idle : 0,
+                           WEB_SESSION_ABSOLUTE, WEB_SESSIONS_PER_USER};
+    if (l.idle <= 0)
+        l.idle = WEB_SESSION_IDLE;
+    return l;
+}
+
+/* Seconds between seen marks: a quarter of a short idle time, so that
+ * a session in use never lapses between two marks. */
+static int64_t seen_every(const web_req *r)
+{
+    int64_t q = limits_of(r).idle / 4;
+    return q < 1 ? 1 : q < WEB_SESSION_SEEN_EVERY ? q : WEB_SESSION_SEEN_EVERY;
+}
 
 /* Records a failed store call on the request; true when st is KH_OK. */
 static bool store_ok(web_req *r, kh_status st, kh_err *e)
@@ -87,6 +103,7 @@ bool web_session_create(web_req *r, const char *user, kh_role role,
                         const char *unit, web_session *out)
 {
     kh_store_session row;
+    kh_session_limits lim = limits_of(r);
     memset(&row, 0, sizeof row);
     memset(out, 0, sizeof *out);
     random_hex(out->id);
@@ -101,7 +118,7 @@ bool web_session_create(web_req *r, const char *user, kh_role role,
     row.role = (int)role;
     row.created = row.seen = r->now;
     kh_err *e = kh_err_new();
-    kh_status st = e ? kh_store_session_add(r->store, out->id, &row, &limits,
+    kh_status st = e ? kh_store_session_add(r->store, out->id, &row, &lim,
                                             r->now, e)
                      : KH_ENOMEM;
     sodium_memzero(&row, sizeof row);
@@ -116,8 +133,9 @@ bool web_session_find(web_req *r, const char *id, web_session *out)
     if (!id || strlen(id) != WEB_ID_HEX - 1)
         return false;
     kh_store_session row;
+    kh_session_limits lim = limits_of(r);
     kh_err *e = kh_err_new();
-    kh_status st = e ? kh_store_session_get(r->store, id, &limits, r->now,
+    kh_status st = e ? kh_store_session_get(r->store, id, &lim, r->now,
                                             &row, e)
                      : KH_ENOMEM;
     if (st == KH_ENOTFOUND) {
@@ -126,7 +144,7 @@ bool web_session_find(web_req *r, const char *id, web_session *out)
     }
     /* Marked seen at most once a WEB_SESSION_SEEN_EVERY: a read is one
      * SELECT, not a write per request. */
-    if (st == KH_OK && r->now - row.seen >= WEB_SESSION_SEEN_EVERY)
+    if (st == KH_OK && r->now - row.seen >= seen_every(r))
         st = kh_store_session_seen(r->store, id, r->now, e);
     if (!store_ok(r, st, e))
         return false;
@@ -156,6 +174,29 @@ void web_session_destroy_user(web_req *r, const char *user,
     kh_err *e = kh_err_new();
     store_ok(r, e ? kh_store_session_drop_user(r->store, user, keep, e)
                   : KH_ENOMEM, e);
+}
+
+void web_api_keepalive(web_req *r)
+{
+    kh_err *e = kh_err_new();
+    if (!store_ok(r, e ? kh_store_session_seen(r->store, r->sess.id, r->now, e)
+                       : KH_ENOMEM, e))
+        return;
+    r->status = 200;
+    r->ctype = "application/json";
+    kh_buf_printf(&r->out, "{\"idle\":%lld}\n",
+                  (long long)limits_of(r).idle);
+}
+
+bool web_next_ok(const char *s)
+{
+    if (!s || s[0] != '/' || s[1] == '/' || s[1] == '\\' ||
+        strlen(s) > WEB_NEXT_MAX)
+        return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p <= 0x20 || *p >= 0x7f || *p == '\\')
+            return false;   /* encoded: a path as the server sent it */
+    return true;
 }
 
 static bool id_eq(const char *a, const char *b)

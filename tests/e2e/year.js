@@ -168,11 +168,12 @@ async function expectStatus(page, url, want, what) {
 }
 
 // Saves one item's form and waits for the page it redirects to.
+// Saves the form (保存全部; the page script may have saved the item
+// already: then nothing is left to save and the page says so all the same).
 async function saveItem(page, item) {
-  const form = page.locator(`form[id="item-${item}"]`);
   await Promise.all([
-    page.waitForURL((u) => u.searchParams.get('saved') === item),
-    form.locator('button[type=submit]').click(),
+    page.waitForURL((u) => u.searchParams.get('saved') !== null),
+    page.click('#save-all'),
   ]);
   const msg = await page.textContent('#msg');
   expect(msg.includes('已保存'), `saving ${item}: no confirmation (${msg})`);
@@ -253,30 +254,30 @@ async function main() {
   await shot(unit, 'unit-self-form-empty');
   await look(unit, 'unit: self-check form');
   // checkbox
-  await unit.check('form[id="item-1.1"] input[name="in_documents"]');
+  await unit.check('section[id="item-1.1"] [name="in_documents.1.1"][value="true"]');
   await saveItem(unit, '1.1');
   // option buttons
-  await unit.check('form[id="item-1.2"] input[name="in_report"][value="late"]');
-  await unit.fill('form[id="item-1.2"] textarea[name="note"]', '上半年书面汇报迟报');
+  await unit.check('section[id="item-1.2"] [name="in_report.1.2"][value="late"]');
+  await unit.fill('section[id="item-1.2"] [name="note.1.2"]', '上半年书面汇报迟报');
   await saveItem(unit, '1.2');
   // counts
-  await unit.fill('form[id="item-1.3"] input[name="in_meetings"]', '3');
-  await unit.fill('form[id="item-1.3"] input[name="in_proofs"]', '2');
+  await unit.fill('section[id="item-1.3"] [name="in_meetings.1.3"]', '3');
+  await unit.fill('section[id="item-1.3"] [name="in_proofs.1.3"]', '2');
   await saveItem(unit, '1.3');
   // judgement below full marks: refused without a reason, saved with one
-  await unit.fill('form[id="item-2.2"] input[name="in_rating"]', '3.5');
-  await unit.fill('form[id="item-2.2"] textarea[name="note"]', '');
+  await unit.fill('section[id="item-2.2"] [name="in_rating.2.2"]', '3.5');
+  await unit.fill('section[id="item-2.2"] [name="note.2.2"]', '');
   const bad = await Promise.all([
     unit.waitForNavigation(),
-    unit.click('form[id="item-2.2"] button[type=submit]'),
+    unit.click('#save-all'),
   ]);
   expect(bad[0].status() === 422, `judgement below full marks without a reason: expected 422, got ${bad[0].status()}`);
-  expect(await unit.locator('#errors li').count() >= 1, 'the 422 page lists no error');
+  expect(await unit.locator('section[id="item-2.2"] .field-error').count() >= 1, 'the 422 form shows no error beside 2.2');
   await shot(unit, 'unit-judgement-without-reason-refused');
   await look(unit, 'unit: refused judgement without a reason');
   await unit.goto(`${base}/years/${YEAR}/units/jd/self`);
-  await unit.fill('form[id="item-2.2"] input[name="in_rating"]', '3.5');
-  await unit.fill('form[id="item-2.2"] textarea[name="note"]', '支部书记履责报告对批评错误观点着墨不多');
+  await unit.fill('section[id="item-2.2"] [name="in_rating.2.2"]', '3.5');
+  await unit.fill('section[id="item-2.2"] [name="note.2.2"]', '支部书记履责报告对批评错误观点着墨不多');
   await saveItem(unit, '2.2');
   // evidence: a picture of the form, uploaded on item 1.3
   const evidence = path.join(tmp, 'meeting-minutes.png');
@@ -295,10 +296,10 @@ async function main() {
   const ev = JSON.parse(cli('admin1', 'evidence', 'list', '--year', String(YEAR), '--unit', 'jd', '--format', 'json'));
   expect(JSON.stringify(ev).includes('1.3'), 'evidence of jd 1.3 not in the store');
   // the form shows what was saved
-  expect(await unit.isChecked('form[id="item-1.1"] input[name="in_documents"]'), '1.1 not checked after save');
-  expect(await unit.isChecked('form[id="item-1.2"] input[value="late"]'), '1.2 option not kept');
-  expect(await unit.inputValue('form[id="item-1.3"] input[name="in_meetings"]') === '3', '1.3 count not kept');
-  expect(await unit.inputValue('form[id="item-2.2"] input[name="in_rating"]') === '3.5', '2.2 rating not kept');
+  expect(await unit.isChecked('section[id="item-1.1"] [name="in_documents.1.1"][value="true"]'), '1.1 not checked after save');
+  expect(await unit.isChecked('section[id="item-1.2"] input[value="late"]'), '1.2 option not kept');
+  expect(await unit.inputValue('section[id="item-1.3"] [name="in_meetings.1.3"]') === '3', '1.3 count not kept');
+  expect(await unit.inputValue('section[id="item-2.2"] [name="in_rating.2.2"]') === '3.5', '2.2 rating not kept');
   await shot(unit, 'unit-self-form-filled');
   await look(unit, 'unit: self-check form filled', 'meeting-minutes.png');
   // another unit's form: refused
@@ -316,23 +317,23 @@ async function main() {
   await insp.goto(`${base}/years/${YEAR}`);
   await look(insp, 'inspector: year page');
   await Promise.all([insp.waitForURL(/\/units\/jd\/inspection$/), insp.click('#unit-jd a[href$="/inspection"]')]);
-  const selfShown = await insp.textContent('form[id="item-1.3"] .self');
+  const selfShown = await insp.textContent('section[id="item-1.3"] .self');
   expect(selfShown.includes('3'), `inspection form does not show jd's self value for 1.3 (${selfShown})`);
-  await insp.check('form[id="item-1.1"] input[name="in_documents"]');
+  await insp.check('section[id="item-1.1"] [name="in_documents.1.1"][value="true"]');
   await saveItem(insp, '1.1');
-  await insp.check('form[id="item-1.2"] input[name="in_report"][value="late"]');
-  await insp.fill('form[id="item-1.2"] textarea[name="note"]', '上半年书面汇报6月下旬才报送，迟报');
+  await insp.check('section[id="item-1.2"] [name="in_report.1.2"][value="late"]');
+  await insp.fill('section[id="item-1.2"] [name="note.1.2"]', '上半年书面汇报6月下旬才报送，迟报');
   await saveItem(insp, '1.2');
-  await insp.fill('form[id="item-1.3"] input[name="in_meetings"]', '2');
-  await insp.fill('form[id="item-1.3"] input[name="in_proofs"]', '2');
-  await insp.fill('form[id="item-1.3"] textarea[name="note"]', '专题会议记录2份，印证材料2份');
+  await insp.fill('section[id="item-1.3"] [name="in_meetings.1.3"]', '2');
+  await insp.fill('section[id="item-1.3"] [name="in_proofs.1.3"]', '2');
+  await insp.fill('section[id="item-1.3"] [name="note.1.3"]', '专题会议记录2份，印证材料2份');
   await saveItem(insp, '1.3');
-  await insp.fill('form[id="item-2.2"] input[name="in_rating"]', '3.5');
-  await insp.fill('form[id="item-2.2"] textarea[name="note"]', '支部书记履责报告对批评错误观点着墨不多');
+  await insp.fill('section[id="item-2.2"] [name="in_rating.2.2"]', '3.5');
+  await insp.fill('section[id="item-2.2"] [name="note.2.2"]', '支部书记履责报告对批评错误观点着墨不多');
   await saveItem(insp, '2.2');
   // the gap between jd's 3 meetings and the inspector's 2 is highlighted
-  expect(await insp.locator('form[id="item-1.3"] label.gap').count() >= 1, 'no gap marked on 1.3');
-  await insp.locator('form[id="item-1.3"]').scrollIntoViewIfNeeded();
+  expect(await insp.locator('section[id="item-1.3"] .field.gap').count() >= 1, 'no gap marked on 1.3');
+  await insp.locator('section[id="item-1.3"]').scrollIntoViewIfNeeded();
   await shot(insp, 'inspector-form-gap');
   await look(insp, 'inspector: inspection form');
   await expectStatus(insp, `${base}/years/${YEAR}/units/xx/inspection`, 403, 'inspector opens an unassigned unit');

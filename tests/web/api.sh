@@ -164,8 +164,8 @@ expect 403 "$(req insp1 POST /api/v1/years/2025/preview/xx/1.3/inspection '{"inp
 expect 200 "$(req insp1 GET $E)" "entry after preview"
 grep -q "\"version\":$VS," "$T/body" || fail "preview changed the entry"
 expect 200 "$(req insp1 GET /years/2025/units/jd/inspection)" "form with preview"
-grep -q 'data-preview="/api/v1/years/2025/preview/jd/1.3/inspection"' "$T/body" || fail "form has no data-preview"
-curl -s "$B/static/kaohe.js" | grep -q "data-preview" || fail "script does not preview"
+grep -q '<form method="post" id="entry" action="/years/2025/units/jd/inspection" data-year="2025" data-phase="inspection" data-unit="jd"' "$T/body" || fail "form has no settings for the script"
+curl -s "$B/static/kaohe.js" | grep -q "/preview/" || fail "script does not preview"
 
 # -- headers
 curl -s -D "$T/h" -o /dev/null -b "$T/admin1.jar" "$B/"

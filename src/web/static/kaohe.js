@@ -1,27 +1,331 @@
-(function(){'use strict';
-var dirty=null;
-document.querySelectorAll('form.item').forEach(function(f){
- f.addEventListener('change',function(){dirty=f;f.classList.add('gap');});
- f.addEventListener('submit',function(){dirty=null;});
-});
-window.addEventListener('beforeunload',function(e){if(dirty){e.preventDefault();e.returnValue='';}});
-function preview(f){
- var inputs={},els=f.elements;
- for(var i=0;i<els.length;i++){var el=els[i];
-  if(!el.name||el.name.indexOf('in_')!==0)continue;
-  var k=el.name.substring(3);
-  if(el.type==='checkbox')inputs[k]=el.checked?'true':'false';
-  else if(el.type==='radio'){if(el.checked)inputs[k]=el.value;}
-  else if(el.value!=='')inputs[k]=el.value;}
- var s=f.querySelector('.score');if(!s)return;
- fetch(f.getAttribute('data-preview'),{method:'POST',credentials:'same-origin',
-  headers:{'Content-Type':'application/json','X-CSRF-Token':f.elements.csrf.value},
-  body:JSON.stringify({inputs:inputs})}).then(function(r){
-  return r.json().then(function(j){
-   if(r.ok){s.textContent=j.score;s.classList.remove('invalid');s.title='';}
-   else{s.classList.add('invalid');s.title=(j.errors||[]).map(function(x){return x.message;}).join('; ');}});
- }).catch(function(){});}
-document.querySelectorAll('form.item[data-preview]').forEach(function(f){
- f.addEventListener('input',function(){preview(f);});
- f.addEventListener('change',function(){preview(f);});});
+// kaohe.js - the pages' one script (served from /static/kaohe.js: no
+// inline script under the Content-Security-Policy).  On the entry form
+// (#entry, src/web/web_form.c) it saves each item by itself as it is
+// filled (PUT to the JSON entry API with the item's version and the CSRF
+// token), keeps a draft of what was typed in localStorage (per user,
+// year, unit and phase) until the server has it, keeps the session alive
+// while someone types and warns before it expires.  Every text it shows
+// comes from the page (#form-text, rendered from the message catalogue).
+// Without this script the form still works: 保存全部 posts every item.
+(function () {
+  'use strict';
+  var form = document.getElementById('entry');
+  var textEl = document.getElementById('form-text');
+  if (!form || !textEl || form.getAttribute('data-write') !== '1') return;
+  var T = JSON.parse(textEl.textContent);
+  var D = form.dataset;
+  var csrf = form.elements.csrf.value;
+  var key = 'kaohe:draft:' + D.user + ':' + D.year + ':' + D.unit + ':' + D.phase;
+  var api = '/api/v1/years/' + D.year;
+  var idle = parseInt(D.idle, 10) * 1000;
+  var sections = Array.prototype.slice.call(document.querySelectorAll('section.item[data-item]'));
+  var busy = 0, expired = false, lastMark = Date.now(), typed = false;
+
+  function fmt(s) {
+    var a = Array.prototype.slice.call(arguments, 1), i = 0;
+    return s.replace(/%(\d\$)?s/g, function (m, pos) {
+      return pos ? a[parseInt(pos, 10) - 1] : a[i++];
+    });
+  }
+  function enc(s) { return encodeURIComponent(s); }
+  function entryUrl(item) {
+    return api + '/entries/' + enc(D.unit) + '/' + enc(item) + '/' + D.phase;
+  }
+
+  // ---- the draft ---------------------------------------------------------
+  function loadDraft() {
+    try { return JSON.parse(localStorage.getItem(key)) || {}; } catch (e) { return {}; }
+  }
+  function storeDraft(d) {
+    try {
+      if (Object.keys(d).length) localStorage.setItem(key, JSON.stringify(d));
+      else localStorage.removeItem(key);
+    } catch (e) { /* private mode: the server still gets every save */ }
+  }
+  function fields(sec) {
+    var item = sec.dataset.item;
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && el.name.slice(-item.length - 1) === '.' + item &&
+        el.type !== 'hidden' && sec.contains(el);
+    });
+  }
+  function snapshot(sec) {
+    var s = {};
+    fields(sec).forEach(function (el) {
+      if (el.type === 'radio') { if (!(el.name in s)) s[el.name] = ''; if (el.checked) s[el.name] = el.value; }
+      else s[el.name] = el.value;
+    });
+    return s;
+  }
+  function apply(sec, snap) {
+    fields(sec).forEach(function (el) {
+      if (!(el.name in snap)) return;
+      if (el.type === 'radio') el.checked = snap[el.name] === el.value;
+      else el.value = snap[el.name];
+    });
+  }
+  function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+
+  // ---- what the page shows ------------------------------------------------
+  function beijingNow() {
+    var d = new Date(Date.now() + 8 * 3600 * 1000);
+    function two(n) { return (n < 10 ? '0' : '') + n; }
+    return two(d.getUTCHours()) + ':' + two(d.getUTCMinutes());
+  }
+  function status(sec, cls, text) {
+    var p = document.getElementById('status-' + sec.dataset.item);
+    if (p) { p.className = 'status ' + cls; p.textContent = text; }
+    sec.classList.remove('saved', 'empty', 'error', 'draft');
+    sec.classList.add(cls);
+  }
+  function clearErrors(sec) {
+    sec.querySelectorAll('.field-error').forEach(function (x) { x.remove(); });
+    sec.querySelectorAll('.field.invalid').forEach(function (x) { x.classList.remove('invalid'); });
+    var it = document.getElementById('err-' + sec.dataset.item);
+    if (it) it.textContent = '';
+  }
+  function fieldError(sec, path, text) {
+    var m = /inputs\.([^.]+)$/.exec(path || '');
+    var div = null;
+    if (m) sec.querySelectorAll('.field[data-input]').forEach(function (f) {
+      if (f.dataset.input === m[1]) div = f;
+    });
+    var item = sec.dataset.item;
+    var label = div ? div.dataset.label : sec.querySelector('.field.note').dataset.label;
+    var pre = fmt(T.pre, '"' + D.unit + '"', '"' + item + '"', '');
+    if (text.indexOf(pre) === 0) text = text.slice(pre.length);
+    var msg = fmt(T.field, item, label, text);
+    if (div) {
+      var span = document.createElement('span');
+      span.className = 'field-error';
+      span.setAttribute('role', 'alert');
+      span.textContent = msg;
+      div.appendChild(span);
+      div.classList.add('invalid');
+    } else {
+      var it = document.getElementById('err-' + item);
+      it.textContent = (it.textContent ? it.textContent + ' ' : '') + msg;
+    }
+  }
+  function itemError(sec, text) {
+    var it = document.getElementById('err-' + sec.dataset.item);
+    if (it) it.textContent = text;
+  }
+  function progress() {
+    var filled = 0, total = 0, missing = document.getElementById('missing');
+    var links = [];
+    sections.forEach(function (sec) {
+      var sc = sec.querySelector('.score');
+      total += sc ? Math.round(parseFloat(sc.textContent) * 100) || 0 : 0;
+      if (sec.dataset.version !== '0') filled++;
+      else links.push(sec.dataset.item);
+    });
+    document.getElementById('filled-n').textContent = filled;
+    document.getElementById('total').textContent = String(total / 100);
+    if (!missing) return;
+    while (missing.childNodes.length > 1) missing.removeChild(missing.lastChild);
+    links.forEach(function (id) {
+      var a = document.createElement('a');
+      a.href = '#item-' + id;
+      a.textContent = id;
+      missing.appendChild(document.createTextNode(' '));
+      missing.appendChild(a);
+    });
+    missing.hidden = links.length === 0;
+  }
+  function banner(text, link) {
+    var b = document.getElementById('session-msg');
+    if (!b) {
+      b = document.createElement('p');
+      b.id = 'session-msg';
+      b.className = 'msg error';
+      b.setAttribute('role', 'alert');
+      document.getElementById('form-progress').appendChild(b);
+    }
+    b.textContent = text || '';
+    b.hidden = !text;
+    if (link) {
+      var a = document.createElement('a');
+      a.href = '/login?next=' + enc(location.pathname) + '&expired=1';
+      a.id = 'relogin';
+      a.textContent = link;
+      b.appendChild(document.createTextNode(' '));
+      b.appendChild(a);
+    }
+  }
+  function note(text) {
+    var p = document.getElementById('autosave');
+    if (p) p.textContent = text;
+  }
+  function setExpired() {
+    expired = true;
+    banner(T.expired, T.login);
+  }
+
+  // ---- saving -------------------------------------------------------------
+  function request(method, url, body) {
+    var h = { 'X-CSRF-Token': csrf };
+    if (body) h['Content-Type'] = 'application/json';
+    return fetch(url, { method: method, credentials: 'same-origin', headers: h,
+      body: body ? JSON.stringify(body) : undefined });
+  }
+  function payload(sec) {
+    var inputs = {}, note = '';
+    var cut = sec.dataset.item.length + 1;
+    fields(sec).forEach(function (el) {
+      if (el.tagName === 'TEXTAREA') { note = el.value; return; }
+      if (el.name.indexOf('in_') !== 0) return;
+      var k = el.name.slice(3, -cut);
+      if (el.type === 'radio') { if (!(k in inputs)) inputs[k] = null; if (el.checked) inputs[k] = el.value; }
+      else inputs[k] = el.value === '' ? null : el.value.trim();
+    });
+    return { inputs: inputs, note: note };
+  }
+  function setVersion(sec, v) {
+    sec.dataset.version = String(v);
+    var h = form.elements['version.' + sec.dataset.item];
+    if (h) h.value = String(v);
+  }
+  function score(sec) {
+    request('GET', entryUrl(sec.dataset.item)).then(function (r) {
+      return r.ok ? r.json() : null;
+    }).then(function (j) {
+      var sc = sec.querySelector('.score');
+      if (j && sc) { sc.textContent = j.score; progress(); }
+    }).catch(function () {});
+  }
+  function save(sec, version) {
+    if (expired) return Promise.resolve();
+    if (sec._busy) { sec._again = true; return sec._busy; }
+    var snap = snapshot(sec), body = payload(sec);
+    body.version = parseInt(version === undefined ? sec.dataset.version : version, 10);
+    status(sec, 'draft', T.saving);
+    busy++;
+    sec._busy = request('PUT', entryUrl(sec.dataset.item), body).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (j) {
+        clearErrors(sec);
+        if (r.ok) {
+          setVersion(sec, j.version);
+          status(sec, 'saved', fmt(T.saved, beijingNow()));
+          var d = loadDraft();
+          var dr = d[sec.dataset.item];
+          if (dr && same(dr.fields, snap)) delete d[sec.dataset.item];
+          else if (dr) dr.base = String(j.version);   // typed on since
+          storeDraft(d);
+          if (!Object.keys(d).length) note('');
+          score(sec);
+        } else if (r.status === 401 || (r.status === 403 && j.error === 'csrf')) {
+          setExpired();
+          status(sec, 'draft', T.draft);
+        } else if (r.status === 409) {
+          status(sec, 'error', T.error);
+          itemError(sec, T.conflict);
+        } else {
+          status(sec, 'error', T.error);
+          (j.errors || []).forEach(function (x) { fieldError(sec, x.path, x.message_zh || x.message); });
+          if (!(j.errors || []).length) itemError(sec, T.error);
+        }
+      });
+    }).catch(function () {
+      status(sec, 'draft', T.draft);
+      itemError(sec, T.offline);
+    }).then(function () {
+      busy--;
+      sec._busy = null;
+      progress();
+      if (sec._again) { sec._again = false; return save(sec); }
+    });
+    return sec._busy;
+  }
+  function remember(sec) {
+    var d = loadDraft(), item = sec.dataset.item;
+    d[item] = { base: (d[item] && d[item].base) || sec.dataset.version, fields: snapshot(sec) };
+    storeDraft(d);
+    status(sec, 'draft', T.draft);
+  }
+
+  sections.forEach(function (sec) {
+    var timer = null;
+    function later() {
+      clearTimeout(timer);
+      timer = setTimeout(function () { save(sec); }, 800);
+    }
+    sec.addEventListener('input', function (ev) {
+      if (!ev.target.form || ev.target.form !== form) return;
+      typed = true;
+      remember(sec);
+      later();
+    });
+    sec.addEventListener('change', function (ev) {
+      if (!ev.target.form || ev.target.form !== form) return;
+      typed = true;
+      remember(sec);
+      clearTimeout(timer);
+      save(sec);
+    });
+  });
+
+  // 保存全部 with the script: the versions the script saved, after the
+  // saves in flight, so that the post does not conflict with them.
+  form.addEventListener('submit', function (ev) {
+    if (expired) { ev.preventDefault(); setExpired(); return; }
+    if (busy) {
+      ev.preventDefault();
+      Promise.all(sections.map(function (s) { return s._busy; })).then(function () { form.submit(); });
+    }
+  });
+
+  // ---- the draft back after a reload, a crash or a new login --------------
+  (function restore() {
+    var d = loadDraft(), changed = false, any = false;
+    sections.forEach(function (sec) {
+      var item = sec.dataset.item, dr = d[item];
+      if (!dr) return;
+      if (same(dr.fields, snapshot(sec))) { delete d[item]; changed = true; return; }
+      apply(sec, dr.fields);
+      any = true;
+      status(sec, 'draft', T.draft);
+      // saved on the version it was typed on: a change since is a conflict
+      save(sec, dr.base);
+    });
+    if (changed) storeDraft(d);
+    if (any) note(T.restored);
+  })();
+
+  // ---- the session: kept alive while someone types, a warning first ------
+  function keepalive() {
+    lastMark = Date.now();
+    typed = false;
+    request('POST', '/api/v1/keepalive').then(function (r) {
+      if (r.status === 401 || r.status === 403) setExpired();
+      else if (r.ok && !expired) banner('');
+    }).catch(function () {});
+  }
+  document.addEventListener('click', function () { if (!expired && Date.now() - lastMark > idle / 4) keepalive(); });
+  setInterval(function () {
+    if (expired) return;
+    var since = Date.now() - lastMark;
+    if (typed && since > Math.min(idle / 4, 60000)) { keepalive(); return; }
+    var left = idle - since;
+    if (left <= -2000) setExpired();   // the server's mark is a little later
+    else if (left < Math.min(120000, idle / 3)) banner(T.expiring);
+  }, Math.min(5000, idle / 8));
+  keepalive();   // the server's idle clock starts from this mark
+
+  // ---- the item's score as it is filled (the preview API) ---------------
+  sections.forEach(function (sec) {
+    function preview() {
+      var b = payload(sec), inputs = {};
+      Object.keys(b.inputs).forEach(function (k) { if (b.inputs[k] !== null) inputs[k] = b.inputs[k]; });
+      request('POST', api + '/preview/' + enc(D.unit) + '/' + enc(sec.dataset.item) + '/' + D.phase,
+        { inputs: inputs }).then(function (r) {
+        return r.json().then(function (j) {
+          var s = sec.querySelector('.score');
+          if (r.ok && s) { s.textContent = j.score; s.classList.remove('invalid'); progress(); }
+          else if (s) s.classList.add('invalid');
+        });
+      }).catch(function () {});
+    }
+    sec.addEventListener('change', preview);
+  });
 })();
