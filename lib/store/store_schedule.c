@@ -339,24 +339,19 @@ static kh_status sub_audit(kh_store *s, const char *actor, const char *action,
     return kh_store_audit(s, &a, e);
 }
 
-/* Year in self_check, unit known: its kind into kind (owned). */
+/* Year in self_check, unit known: its kind and name into u (owned). */
 static kh_status sub_target(kh_store *s, int year, const char *unit,
-                            const char *doing, char **kind, kh_err *e)
+                            const char *doing, kh_store_unit *u, kh_err *e)
 {
+    memset(u, 0, sizeof *u);
     kh_status rc = kh_store_year_require(
         s, year, KH_YEAR_BIT(KH_YEAR_SELF_CHECK), doing, NULL, e);
     if (rc != KH_OK)
         return rc;
-    kh_store_unit u;
-    rc = kh_store_unit_get(s, year, unit, &u, e);
+    rc = kh_store_unit_get(s, year, unit, u, e);
     if (rc == KH_ENOTFOUND)
         return kh_err_fail(e, KH_EINVAL, "unknown unit \"%s\" in year %d",
                            unit, year);
-    if (rc == KH_OK) {
-        *kind = u.kind;
-        u.kind = NULL;
-        kh_store_unit_clear(&u);
-    }
     return rc;
 }
 
@@ -383,24 +378,25 @@ kh_status kh_store_selfcheck_submit(kh_store *s, const char *actor, int year,
                                     const char *scan, kh_err *e)
 {
     size_t before = kh_err_errors(e);
-    char *kind = NULL, state[16];
+    char state[16];
+    kh_store_unit u = {0};
     kh_status rc = kh_store_begin(s, e);
     if (rc != KH_OK)
         return rc;
-    if ((rc = sub_target(s, year, unit, "submitting a self-check", &kind,
+    if ((rc = sub_target(s, year, unit, "submitting a self-check", &u,
                          e)) != KH_OK ||
         (rc = sub_state(s, year, unit, state, e)) != KH_OK)
         goto fail;
     if (strcmp(state, "submitted") == 0) {
         rc = kh_err_fail(e, KH_ECONFLICT,
-                         "the self-check of \"%s\" is submitted already",
-                         unit);
+                         "the self-check of %s is submitted already",
+                         u.name);
         goto fail;
     }
     check_text(report, "report", KH_SCHED_REPORT_MAX, e);
     if ((rc = check_scan(s, scan, e)) != KH_OK && rc != KH_EINVAL)
         goto fail;
-    if ((rc = check_filled(s, year, unit, kind, e)) != KH_OK)
+    if ((rc = check_filled(s, year, unit, u.kind, e)) != KH_OK)
         goto fail;
     if (kh_err_errors(e) > before) {
         rc = KH_EINVAL;
@@ -411,10 +407,10 @@ kh_status kh_store_selfcheck_submit(kh_store *s, const char *actor, int year,
                         NULL, e)) != KH_OK ||
         (rc = kh_store_commit(s, e)) != KH_OK)
         goto fail;
-    free(kind);
+    kh_store_unit_clear(&u);
     return KH_OK;
 fail:
-    free(kind);
+    kh_store_unit_clear(&u);
     kh_store_rollback(s);
     return rc;
 }
@@ -480,19 +476,20 @@ kh_status kh_store_selfcheck_return(kh_store *s, const char *actor, int year,
                                     kh_err *e)
 {
     size_t before = kh_err_errors(e);
-    char *kind = NULL, state[16];
+    char state[16];
+    kh_store_unit u = {0};
     int64_t n = 0;
     check_text(reason, "reason", KH_SCHED_REASON_MAX, e);
     kh_status rc = kh_store_begin(s, e);
     if (rc != KH_OK)
         return rc;
-    if ((rc = sub_target(s, year, unit, "returning a self-check", &kind,
+    if ((rc = sub_target(s, year, unit, "returning a self-check", &u,
                          e)) != KH_OK ||
         (rc = sub_state(s, year, unit, state, e)) != KH_OK)
         goto fail;
     if (strcmp(state, "submitted") != 0) {
         rc = kh_err_fail(e, KH_ECONFLICT,
-                         "the self-check of \"%s\" is not submitted", unit);
+                         "the self-check of %s is not submitted", u.name);
         goto fail;
     }
     if (kh_err_errors(e) > before) {
@@ -505,10 +502,10 @@ kh_status kh_store_selfcheck_return(kh_store *s, const char *actor, int year,
         (rc = ret_notify(s, year, unit, reason, n, e)) != KH_OK ||
         (rc = kh_store_commit(s, e)) != KH_OK)
         goto fail;
-    free(kind);
+    kh_store_unit_clear(&u);
     return KH_OK;
 fail:
-    free(kind);
+    kh_store_unit_clear(&u);
     kh_store_rollback(s);
     return rc;
 }

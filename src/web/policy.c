@@ -11,9 +11,12 @@
  *              year (read and write) and those units' self entries (read:
  *              the inspection form shows them); no results, no score
  *              sheets (a sheet carries every unit's place);
- *   unit       its own unit's self entries; its own score sheet and
- *              result once the year is published; its own visit's
- *              date, place and team, never the on-site records.
+ *   unit       its own unit's self entries and submitting them; its own
+ *              score sheet and result once the year is published; its
+ *              own visit's date, place and team, never the on-site
+ *              records; never the progress list.
+ * Everyone reads only their own inbox (the store call takes the
+ * session's user).
  *
  * The year's state for writes is enforced by the store (KH_ESTATE).
  */
@@ -120,6 +123,7 @@ bool web_may(web_req *r, web_action act, int year, const char *unit)
         return true;
     case WEB_A_SURVEY_READ:
     case WEB_A_ONSITE_READ:
+    case WEB_A_PROGRESS:
         return reader || r->sess.role == KH_ROLE_INSPECTOR;
     case WEB_A_ADMIN:
         return r->sess.role == KH_ROLE_ADMIN;
@@ -168,6 +172,7 @@ const char *web_action_name(web_action a)
         "-", "anyone", "signed-in", "admin", "read-all", "sheet",
         "entry-read", "entry-write", "self-read", "self-write",
         "inspection-read", "inspection-write", "evidence-read",
-        "survey-answer", "survey-read", "onsite-read", "onsite-write"};
+        "survey-answer", "survey-read", "onsite-read", "onsite-write",
+        "progress"};
     return (size_t)a < sizeof names / sizeof *names ? names[a] : "-";
 }

@@ -345,6 +345,7 @@ void web_page_admin_year(web_req *r, int year)
     kh_buf_puts(o, "</fieldset><button type=\"submit\">保存分工</button>"
                    "</form>\n");
     kh_err_free(e);
+    web_dates_form(r, year);
     web_docset_form(r, year);
     web_page_end(r);
 }

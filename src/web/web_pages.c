@@ -42,7 +42,9 @@ void web_page_begin(web_req *r, const char *title)
         kh_html_text(o, r->sess.user);
         kh_buf_puts(o, "（");
         kh_html_text(o, kh_role_label(r->sess.role));
-        kh_buf_puts(o, "）</span><a href=\"/password\" id=\"nav-password\">"
+        kh_buf_puts(o, "）</span>");
+        web_inbox_link(r);
+        kh_buf_puts(o, "<a href=\"/password\" id=\"nav-password\">"
                        "修改密码</a><form method=\"post\" action=\"/logout\" "
                        "id=\"logout\"><input type=\"hidden\" name=\"csrf\" "
                        "value=\"");
@@ -258,6 +260,7 @@ void web_page_home(web_req *r)
                         kh_store_year_each(r->store, 0, dash_year, &c, e), e);
     kh_err_free(e);
     kh_buf_puts(&r->out, "</tbody></table>\n");
+    web_sched_home(r);
     web_page_end(r);
 }
 
@@ -901,6 +904,8 @@ static void page_form(web_req *r, web_year *y, const char *unit,
         web_msg_box(o, "ok", "佐证材料已上传。");
     if (!may_write)
         web_msg_box(o, "", "当前阶段或您的角色不能修改本表，仅供查看。");
+    if (!insp)
+        web_selfcheck_block(r, y->year, unit, y->state);
     size_t k = kh_assess_unit_kind(a, (size_t)u);
     for (size_t i = 0; i < kh_rubric_item_count(rb); i++) {
         if (!kh_rubric_item_applies(rb, i, k))
