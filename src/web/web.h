@@ -590,6 +590,9 @@ void web_conflict_json(web_req *r, const kh_err *e);
  * its POST; the submit/return form POSTs (ret: return); the same in the
  * JSON API; the progress list as JSON, page and xlsx. */
 void web_sched_home(web_req *r);
+/* The Chinese message of a refusal by a submitted self-check (the
+ * store's path "selfcheck"), or NULL; borrowed from e. */
+const char *web_selfcheck_locked_msg(const kh_err *e);
 void web_selfcheck_block(web_req *r, int year, const char *unit,
                          kh_year_state state);
 void web_dates_form(web_req *r, int year);

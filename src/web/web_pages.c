@@ -1152,6 +1152,8 @@ void web_post_item(web_req *r, web_year *y, const char *unit,
         kh_buf_puts(&back, "#item-");
         kh_html_url(&back, item);
         web_redirect(r, kh_buf_str(&back));
+    } else if (st == KH_ECONFLICT && web_selfcheck_locked_msg(e)) {
+        web_error_page(r, 409, web_selfcheck_locked_msg(e));
     } else if (st == KH_ECONFLICT) {
         web_error_page(r, 409, "此项已被他人修改，您的修改未保存。请刷新页面，"
                                "核对最新内容后重新填写。");

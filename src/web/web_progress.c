@@ -357,6 +357,16 @@ void web_selfcheck_post(web_req *r, int year, const char *unit, bool ret)
     kh_err_free(e);
 }
 
+const char *web_selfcheck_locked_msg(const kh_err *e)
+{
+    for (size_t i = 0; e && i < kh_err_count(e); i++) {
+        const kh_msg *m = kh_err_get(e, i);
+        if (m->path && strcmp(m->path, "selfcheck") == 0)
+            return web_msg_text(m);
+    }
+    return NULL;
+}
+
 /* ---- the JSON API ---------------------------------------------------- */
 
 static const char *json_text(const kh_node *root, const char *key,

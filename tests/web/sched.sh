@@ -114,6 +114,8 @@ V=$(sed -n 's/.*"version":\([0-9]*\).*/\1/p' "$T/body")
 expect 409 "$(req jd1 PUT $E "{\"inputs\":{\"meetings\":1},\"version\":$V}" "$J")" "PUT after submit"
 has '"error":"submitted"' "409 says submitted"
 has '已提交' "409 in Chinese"
+expect 409 "$(form jd1 /years/2025/units/jd/self/1.3 --data-urlencode version=$V --data-urlencode in_meetings=2)" "form save after submit"
+has '自查已提交' "the form's 409 says the self-check is submitted"
 expect 409 "$(req admin1 PUT $E "{\"inputs\":{\"meetings\":1},\"version\":$V}" "$A")" "admin PUT after submit"
 expect 200 "$(req jd1 GET /years/2025/units/jd/self)" "self form after submit"
 has 'id="selfcheck-state"' "submission block on the form"
