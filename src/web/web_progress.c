@@ -42,6 +42,42 @@ static void left_text(kh_buf *o, int64_t today, const char *date)
     kh_buf_puts(o, "）");
 }
 
+/* A message's place as people call it: the form field's label, never
+ * its name ("items" is the self-check form). */
+static const char *field_label(const char *path)
+{
+    for (int i = 0; i < KH_SCHED_DATES; i++)
+        if (strcmp(path, kh_sched_date_field(i)) == 0)
+            return W_(kh_sched_date_label(i));
+    if (strcmp(path, "items") == 0)
+        return W_("self-check form");
+    if (strcmp(path, "report") == 0)
+        return W_("self-check report");
+    if (strcmp(path, "scan") == 0)
+        return W_("signed scan");
+    if (strcmp(path, "reason") == 0)
+        return W_("reason for returning");
+    return path;
+}
+
+/* web_errors_page with the places named by their labels. */
+static void errors_page(web_req *r, unsigned status, const char *title,
+                        const kh_err *e, const char *back)
+{
+    kh_err *named = kh_err_new();
+    for (size_t i = 0; named && e && i < kh_err_count(e); i++) {
+        kh_msg m = *kh_err_get(e, i);
+        if (m.path)
+            m.path = field_label(m.path);
+        if (kh_err_copy_msg(named, &m) != KH_OK) {
+            kh_err_free(named);
+            named = NULL;
+        }
+    }
+    web_errors_page(r, status, title, named ? named : e, back);
+    kh_err_free(named);
+}
+
 /* ---- the home page --------------------------------------------------- */
 
 typedef struct count_ctx {
@@ -208,8 +244,8 @@ void web_dates_post(web_req *r, int year)
         snprintf(to, sizeof to, "%s?ok=1", back);
         web_redirect(r, to);
     } else if (st == KH_EINVAL || st == KH_ESTATE || st == KH_ENOTFOUND) {
-        web_errors_page(r, st == KH_EINVAL ? 422 : 409,
-                        W_("the dates were not saved"), e, back);
+        errors_page(r, st == KH_EINVAL ? 422 : 409,
+                    W_("the dates were not saved"), e, back);
     } else {
         web_fail(r, st, e);
     }
@@ -331,9 +367,9 @@ static void form_done(web_req *r, kh_status st, const kh_err *e, int year,
         kh_buf_puts(&back, "?saved=1");
         web_redirect(r, kh_buf_str(&back));
     } else if (st == KH_EINVAL || st == KH_ECONFLICT || st == KH_ESTATE) {
-        web_errors_page(r, st == KH_EINVAL ? 422 : 409,
-                        W_("the self-check was not submitted"), e,
-                        kh_buf_str(&back));
+        errors_page(r, st == KH_EINVAL ? 422 : 409,
+                    W_("the self-check was not submitted"), e,
+                    kh_buf_str(&back));
     } else {
         web_fail(r, st, e);
     }

@@ -149,7 +149,7 @@ has "<li id=\"m-$ID\" class=\"read\">" "marked read"
 
 # -- the forms: submit with a missing item (xx), then return through the form
 expect 422 "$(form xx1 /years/2025/units/xx/selfcheck --data-urlencode report=报告 --data-urlencode confirm=1)" "form submit with items missing"
-has 'id="errors"' "form lists the missing items"
+has '<li>自查表：考核要点 1.3「专题会议」尚未填写' "form lists the missing items by name"
 has '专题会议' "form names a missing item"
 expect 303 "$(form jd1 /years/2025/units/jd/selfcheck --data-urlencode 'report=第二次提交')" "form submit"
 expect 422 "$(form admin1 /years/2025/units/jd/selfcheck/return --data-urlencode reason=)" "form return without reason"
@@ -165,8 +165,9 @@ hasnt '机电工程系' "inspector sees another unit on the page"
 
 # -- the dates: admin form, located errors, nothing written
 expect 422 "$(form admin1 /admin/years/2025/dates --data-urlencode selfcheck_due=2026-02-30 --data-urlencode inspect_from=2026-01-05 --data-urlencode inspect_to=2026-01-01 --data-urlencode review_due=x --data-urlencode publish=2026-02-10)" "bad dates"
-has 'selfcheck_due' "bad date field named"
-has 'inspect_to' "order error named"
+has '<li>自查截止：' "bad date named by its label"
+has '<li>实地检查结束：' "order error named by its label"
+hasnt 'selfcheck_due' "a field's code shown"
 $K year dates 2025 --db "$DB" | grep -q '2025-12-30' || fail "bad dates were written"
 expect 403 "$(form aud1 /admin/years/2025/dates --data-urlencode selfcheck_due=2026-01-02)" "auditor sets dates"
 expect 303 "$(form admin1 /admin/years/2025/dates --data-urlencode selfcheck_due=2026-01-04 --data-urlencode inspect_from=2026-01-05 --data-urlencode inspect_to=2026-01-20 --data-urlencode review_due=2026-02-01 --data-urlencode publish=2026-02-10)" "dates set"
