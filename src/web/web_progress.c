@@ -364,7 +364,7 @@ static void form_done(web_req *r, kh_status st, const kh_err *e, int year,
     kh_html_url(&back, unit);
     kh_buf_puts(&back, "/self");
     if (st == KH_OK) {
-        kh_buf_puts(&back, "?saved=1");
+        kh_buf_puts(&back, "#selfcheck");
         web_redirect(r, kh_buf_str(&back));
     } else if (st == KH_EINVAL || st == KH_ECONFLICT || st == KH_ESTATE) {
         errors_page(r, st == KH_EINVAL ? 422 : 409,
