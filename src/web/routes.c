@@ -481,6 +481,11 @@ static void progress_fn(web_req *r, web_match *m)
     web_progress_page(r, m->year);
 }
 
+static void progress_xlsx_fn(web_req *r, web_match *m)
+{
+    web_progress_xlsx(r, m->year);
+}
+
 static void inbox_fn(web_req *r, web_match *m)
 {
     (void)m;
@@ -568,6 +573,7 @@ static const web_route ROUTES[] = {
     {WEB_POST, "/years/:year/visits/:arg/interviews", interview_post_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
     {WEB_POST, "/years/:year/visits/:arg/findings", finding_post_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
     {WEB_GET, "/years/:year/progress", progress_fn, WEB_READERS | WEB_INSPECTOR, ANY, 0, YEAR, WEB_A_PROGRESS},
+    {WEB_GET, "/years/:year/progress.xlsx", progress_xlsx_fn, WEB_READERS | WEB_INSPECTOR, ANY, 0, YEAR, WEB_A_PROGRESS},
     {WEB_POST, "/years/:year/units/:unit/selfcheck", selfcheck_submit_fn, WEB_ADMIN | WEB_UNIT, SELF_STATE, UPLOAD, YEAR, WEB_A_SELF_WRITE},
     {WEB_POST, "/years/:year/units/:unit/selfcheck/return", selfcheck_return_fn, WEB_ADMIN, SELF_STATE, FORM, YEAR, WEB_A_ADMIN},
     {WEB_POST, "/years/:year/units/:unit/records", record_add_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},

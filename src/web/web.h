@@ -601,6 +601,7 @@ void web_selfcheck_post(web_req *r, int year, const char *unit, bool ret);
 void web_api_selfcheck(web_req *r, int year, const char *unit, bool ret);
 void web_api_progress(web_req *r, int year);
 void web_progress_page(web_req *r, int year);
+void web_progress_xlsx(web_req *r, int year);
 /* The inbox (web_inbox.c): the header's link with the unread count, the
  * page, marking one message read (id: the path's). */
 void web_inbox_link(web_req *r);

@@ -14,8 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kaohe/cnday.h"
+#include "kaohe/export.h"
 #include "kaohe/store_evidence.h"
 #include "kaohe/store_inbox.h"
 #include "kaohe/store_schedule.h"
@@ -671,12 +673,123 @@ void web_progress_page(web_req *r, int year)
                      "/years/%d\">%s</a> · <a href=\"/years/%d/progress\">%s"
                      "</a> · <a href=\"/years/%d/progress?late=1\" id=\""
                      "only-late\">%s</a> · <a href=\"/years/%d/progress?sort="
-                     "late\" id=\"sort-late\">%s</a></nav>\n",
+                     "late\" id=\"sort-late\">%s</a> · <a href=\"/years/%d/"
+                     "progress.xlsx\" id=\"progress-xlsx\">%s</a></nav>\n",
                   year, W_("the year"), year, W_("all units"), year,
-                  W_("late units only"), year, W_("sorted by lateness"));
+                  W_("late units only"), year, W_("sorted by lateness"), year,
+                  W_("download (xlsx)"));
     page_table(r, year, &p, late);
     web_page_end(r);
 out:
+    rows_free(&p);
+    kh_err_free(e);
+}
+
+/* ---- the list as a workbook ------------------------------------------ */
+
+#define XLSX_COLS 8
+
+static const char *state_text(const kh_unit_progress *p)
+{
+    return p->submitted ? W_("submitted")
+           : p->returns ? W_("returned")
+                        : W_("not submitted");
+}
+
+/* The rows' texts (numbers printed in nums, XLSX_COLS - 2 a row). */
+static kh_status xlsx_cells(const prog_rows *p, const char **cells,
+                            char (*nums)[24])
+{
+    for (size_t i = 0; i < p->n; i++) {
+        const kh_unit_progress *u = &p->v[i];
+        const char **c = cells + i * XLSX_COLS;
+        char (*n)[24] = nums + i * (XLSX_COLS - 2);
+        int64_t v[] = {u->applicable, u->filled, u->scored, u->evidence,
+                       u->returns, u->days_late};
+        for (int k = 0; k < XLSX_COLS - 2; k++)
+            snprintf(n[k], sizeof n[k], "%" PRId64, v[k]);
+        c[0] = u->name;
+        c[1] = n[0];
+        c[2] = n[1];
+        c[3] = n[2];
+        c[4] = n[3];
+        c[5] = state_text(u);
+        c[6] = n[4];
+        c[7] = n[5];
+    }
+    return KH_OK;
+}
+
+/* Writes the workbook in a private temporary directory and reads it into
+ * r->out (libxlsxwriter writes files only). */
+static kh_status xlsx_write(web_req *r, const kh_xlsx_table *t, kh_err *e)
+{
+    const char *tmp = getenv("TMPDIR");
+    char dir[512], path[600];
+    snprintf(dir, sizeof dir, "%s/kaohe-xlsx-XXXXXX",
+             tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir))
+        return kh_err_fail(e, KH_EIO, "cannot make a temporary directory");
+    snprintf(path, sizeof path, "%s/progress.xlsx", dir);
+    kh_status st = kh_export_table_xlsx(t, path, e);
+    kh_buf_reset(&r->out);
+    if (st == KH_OK)
+        st = kh_buf_read_file(&r->out, path, e);
+    unlink(path);
+    rmdir(dir);
+    return st;
+}
+
+static void xlsx_answer(web_req *r, int year)
+{
+    r->status = 200;
+    r->ctype = "application/vnd.openxmlformats-officedocument."
+               "spreadsheetml.sheet";
+    kh_buf d, name;
+    kh_buf_init(&d, 0);
+    kh_buf_init(&name, 0);
+    kh_buf_printf(&name, W_("%d progress"), year);
+    kh_buf_puts(&name, ".xlsx");
+    /* RFC 6266/5987: an ASCII fallback and the UTF-8 name, encoded. */
+    kh_buf_printf(&d, "attachment; filename=\"progress-%d.xlsx\"; "
+                      "filename*=UTF-8''", year);
+    kh_html_url(&d, kh_buf_str(&name));
+    r->disposition = kh_buf_take(&d, NULL);
+    kh_buf_free(&d);
+    kh_buf_free(&name);
+}
+
+void web_progress_xlsx(web_req *r, int year)
+{
+    kh_err *e = kh_err_new();
+    prog_rows p = {0};
+    kh_status st = e ? rows_load(r, year, &p, e) : KH_ENOMEM;
+    const char **cells = calloc(p.n * XLSX_COLS + 1, sizeof *cells);
+    char (*nums)[24] = calloc(p.n * (XLSX_COLS - 2) + 1, sizeof *nums);
+    if (st == KH_OK && (!cells || !nums))
+        st = KH_ENOMEM;
+    if (st == KH_OK)
+        st = xlsx_cells(&p, cells, nums);
+    const char *head[XLSX_COLS] = {
+        W_("unit"), W_("items that apply"), W_("items filled"),
+        W_("items scored"), W_("evidence files"), W_("self-check"),
+        W_("times returned"), W_("days late")};
+    static const bool numeric[XLSX_COLS] = {false, true, true, true,
+                                            true, false, true, true};
+    static const double widths[XLSX_COLS] = {24, 10, 10, 10, 10, 10, 10,
+                                             10};
+    char title[64];
+    snprintf(title, sizeof title, W_("%d progress"), year);
+    kh_xlsx_table t = {title, W_("progress"), XLSX_COLS, p.n, head,
+                       numeric, widths, cells};
+    if (st == KH_OK)
+        st = xlsx_write(r, &t, e);
+    if (st == KH_OK)
+        xlsx_answer(r, year);
+    else
+        web_fail(r, st, e);
+    free(cells);
+    free(nums);
     rows_free(&p);
     kh_err_free(e);
 }

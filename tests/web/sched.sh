@@ -163,6 +163,15 @@ expect 200 "$(req insp1 GET /years/2025/progress)" "inspector page"
 has '信息工程系' "inspector's unit"
 hasnt '机电工程系' "inspector sees another unit on the page"
 
+# -- the list as a workbook: names, for the same roles
+xlsx_text() { python3 -c 'import sys,zipfile;z=zipfile.ZipFile(sys.argv[1]);print(z.read("xl/sharedStrings.xml").decode())' "$T/body"; }
+expect 200 "$(req admin1 GET /years/2025/progress.xlsx)" "progress xlsx"
+xlsx_text | grep -q '信息工程系' || fail "xlsx lacks a unit name"
+xlsx_text | grep -q '逾期天数' || fail "xlsx lacks its headings"
+expect 200 "$(req insp1 GET /years/2025/progress.xlsx)" "inspector xlsx"
+xlsx_text | grep -q '机电工程系' && fail "inspector's xlsx lists another unit"
+expect 403 "$(req jd1 GET /years/2025/progress.xlsx)" "unit xlsx"
+
 # -- the dates: admin form, located errors, nothing written
 expect 422 "$(form admin1 /admin/years/2025/dates --data-urlencode selfcheck_due=2026-02-30 --data-urlencode inspect_from=2026-01-05 --data-urlencode inspect_to=2026-01-01 --data-urlencode review_due=x --data-urlencode publish=2026-02-10)" "bad dates"
 has '<li>自查截止：' "bad date named by its label"
