@@ -76,6 +76,17 @@ kh_status kh_store_inbox_mark_read(kh_store *s, const char *user, int64_t id,
  * or overdue (the unit).  *made (may be NULL) gets the count added. */
 kh_status kh_store_remind(kh_store *s, size_t *made, kh_err *e);
 
+/* Mail (kaohe remind --send-mail): calls fn for each message not mailed
+ * yet (at most KH_INBOX_MAIL_MAX, oldest first) with its user; a message
+ * is marked mailed when fn returns KH_OK, skipped when it returns
+ * KH_ENOTFOUND (the user has no address), and any other status stops
+ * the run and is returned.  *sent (may be NULL) counts those marked. */
+#define KH_INBOX_MAIL_MAX 1000
+typedef kh_status (*kh_inbox_mail_fn)(void *ctx, const char *user,
+                                      const kh_inbox_row *row);
+kh_status kh_store_inbox_mail(kh_store *s, kh_inbox_mail_fn fn, void *ctx,
+                              size_t *sent, kh_err *e);
+
 #ifdef __cplusplus
 }
 #endif

@@ -263,6 +263,107 @@ kh_status kh_store_inbox_mark_read(kh_store *s, const char *user, int64_t id,
     return kh_db_changes(s->db) == 1 ? KH_OK : KH_ENOTFOUND;
 }
 
+/* ---- mail ------------------------------------------------------------ */
+
+typedef struct mail_row {
+    kh_inbox_row row;
+    char *user, *kind, *body, *link, *made_at;
+} mail_row;
+
+static void mail_rows_free(mail_row *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].user);
+        free(v[i].kind);
+        free(v[i].body);
+        free(v[i].link);
+        free(v[i].made_at);
+    }
+    free(v);
+}
+
+/* The messages not mailed yet, copied out (no statement stays open
+ * while mail is sent). */
+static kh_status mail_load(kh_store *s, mail_row **out, size_t *n, kh_err *e)
+{
+    kh_db_stmt *st;
+    kh_status rc = kh_store_stmt(
+        s,
+        "SELECT id, year, user_name, kind, body, link, made_at FROM inbox"
+        " WHERE mailed_at IS NULL ORDER BY id LIMIT ?",
+        &st, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_db_bind_int(st, 1, KH_INBOX_MAIL_MAX);
+    mail_row *v = calloc(KH_INBOX_MAIL_MAX, sizeof *v);
+    size_t k = 0;
+    int step = KH_DB_DONE;
+    bool oom = !v;
+    while (v && k < KH_INBOX_MAIL_MAX && (step = kh_db_step(st)) == KH_DB_ROW) {
+        mail_row *m = &v[k++];
+        const char *link = kh_store_col_str(st, 5);
+        m->row.id = kh_db_column_int64(st, 0);
+        m->row.year = (int)kh_db_column_int64(st, 1);
+        m->user = strdup(kh_store_col_str(st, 2));
+        m->kind = strdup(kh_store_col_str(st, 3));
+        m->body = strdup(kh_store_col_str(st, 4));
+        m->link = link ? strdup(link) : NULL;
+        m->made_at = strdup(kh_store_col_str(st, 6));
+        if (!m->user || !m->kind || !m->body || !m->made_at ||
+            (link && !m->link)) {
+            oom = true;
+            break;
+        }
+        m->row.kind = m->kind;
+        m->row.body = m->body;
+        m->row.link = m->link;
+        m->row.made_at = m->made_at;
+    }
+    kh_db_reset(st);
+    *out = v;
+    *n = k;
+    if (oom)
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    if (step != KH_DB_DONE && step != KH_DB_ROW)
+        return kh_store_db_fail(s, e, "reading the messages to mail");
+    return KH_OK;
+}
+
+static kh_status mark_mailed(kh_store *s, int64_t id, kh_err *e)
+{
+    char now[KH_STORE_TIME_SZ];
+    kh_store_now(s, now);
+    kh_db_stmt *st;
+    kh_status rc = kh_store_stmt(
+        s, "UPDATE inbox SET mailed_at = ? WHERE id = ?", &st, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_store_bind_str(st, 1, now);
+    kh_db_bind_int64(st, 2, id);
+    return kh_store_exec(s, st, e, "marking a message mailed");
+}
+
+kh_status kh_store_inbox_mail(kh_store *s, kh_inbox_mail_fn fn, void *ctx,
+                              size_t *sent, kh_err *e)
+{
+    mail_row *v = NULL;
+    size_t n = 0, done = 0;
+    kh_status rc = mail_load(s, &v, &n, e);
+    for (size_t i = 0; rc == KH_OK && i < n; i++) {
+        rc = fn(ctx, v[i].user, &v[i].row);
+        if (rc == KH_ENOTFOUND) {
+            rc = KH_OK;
+            continue;
+        }
+        if (rc == KH_OK && (rc = mark_mailed(s, v[i].row.id, e)) == KH_OK)
+            done++;
+    }
+    mail_rows_free(v, n);
+    if (sent)
+        *sent = done;
+    return rc;
+}
+
 /* ---- derived reminders ----------------------------------------------- */
 
 typedef struct remind {
