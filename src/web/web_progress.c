@@ -80,6 +80,33 @@ static void errors_page(web_req *r, unsigned status, const char *title,
     kh_err_free(named);
 }
 
+/* ---- an inspector's units ------------------------------------------- */
+
+typedef struct units_ctx {
+    char **v;
+    size_t n;
+} units_ctx;
+
+static kh_status assigned_cb(void *ctx, const kh_assign_row *row)
+{
+    units_ctx *c = ctx;
+    char **nv = realloc(c->v, (c->n + 1) * sizeof *nv);
+    if (!nv)
+        return KH_ENOMEM;
+    c->v = nv;
+    if (!(c->v[c->n] = strdup(row->unit)))
+        return KH_ENOMEM;
+    c->n++;
+    return KH_OK;
+}
+
+static void units_free(units_ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->v[i]);
+    free(c->v);
+}
+
 /* ---- the home page --------------------------------------------------- */
 
 typedef struct count_ctx {
@@ -102,16 +129,33 @@ static kh_status count_cb(void *ctx, const kh_unit_progress *p)
     return KH_OK;
 }
 
+/* The counts over the units the session may see: a unit its own, an
+ * inspector theirs, admin and auditor all. */
+static kh_status home_count(web_req *r, int year, count_ctx *c, kh_err *e)
+{
+    const char *own[1] = {r->sess.unit};
+    if (r->sess.role == KH_ROLE_UNIT)
+        return kh_store_progress_each(r->store, year, own, 1, count_cb, c, e);
+    if (r->sess.role != KH_ROLE_INSPECTOR)
+        return kh_store_progress_each(r->store, year, NULL, 0, count_cb, c,
+                                      e);
+    units_ctx u = {0};
+    kh_status st = kh_store_assign_each(r->store, r->sess.user, year,
+                                        assigned_cb, &u, e);
+    if (st == KH_OK && u.n)
+        st = kh_store_progress_each(r->store, year,
+                                    (const char *const *)u.v, u.n, count_cb,
+                                    c, e);
+    units_free(&u);
+    return st;
+}
+
 static void home_counts(web_req *r, int year, kh_err *e)
 {
     kh_buf *o = &r->out;
     bool unit = r->sess.role == KH_ROLE_UNIT;
     count_ctx c = {.unit = unit ? r->sess.unit : NULL};
-    const char *only[1] = {r->sess.unit};
-    kh_status st = kh_store_progress_each(r->store, year,
-                                          unit ? only : NULL, unit ? 1 : 0,
-                                          count_cb, &c, e);
-    if (!web_store_check(r, st, e))
+    if (!web_store_check(r, home_count(r, year, &c, e), e))
         return;
     if (unit) {
         kh_buf_printf(o, "<p class=\"counts\" id=\"own-%d\">", year);
@@ -471,31 +515,6 @@ void web_api_selfcheck(web_req *r, int year, const char *unit, bool ret)
 }
 
 /* ---- progress -------------------------------------------------------- */
-
-typedef struct units_ctx {
-    char **v;
-    size_t n;
-} units_ctx;
-
-static kh_status assigned_cb(void *ctx, const kh_assign_row *row)
-{
-    units_ctx *c = ctx;
-    char **nv = realloc(c->v, (c->n + 1) * sizeof *nv);
-    if (!nv)
-        return KH_ENOMEM;
-    c->v = nv;
-    if (!(c->v[c->n] = strdup(row->unit)))
-        return KH_ENOMEM;
-    c->n++;
-    return KH_OK;
-}
-
-static void units_free(units_ctx *c)
-{
-    for (size_t i = 0; i < c->n; i++)
-        free(c->v[i]);
-    free(c->v);
-}
 
 typedef struct prog_rows {
     kh_unit_progress *v;

@@ -186,4 +186,7 @@ has '还有 3 天' "days left in China days"
 expect 200 "$(req admin1 GET /)" "admin home"
 has 'id="counts-2025"' "counts on the admin's home page"
 
+expect 200 "$(req insp1 GET /)" "inspector home"
+has '已提交 0 / 1 个单位' "inspector's counts over their own unit"
+
 [ $fails -eq 0 ] && echo "ok" || exit 1
