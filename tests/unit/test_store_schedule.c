@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "kaohe/store.h"
+#include "kaohe/store_followup.h"
 #include "kaohe/store_inbox.h"
 #include "kaohe/store_schedule.h"
 #include "kaohe/store_users.h"
@@ -343,6 +344,30 @@ static void test_progress(void **state)
     assert_int_equal(r.v[1].days_late, 7);
 }
 
+/* Published: every user of the year told once; xx (a bottom unit) told
+ * of its rectification item 2 days before the deadline, then overdue. */
+static void test_published_and_rectification(void **state)
+{
+    fx *f = *state;
+    for (int i = 0; i < 3; i++)
+        expect_ok(kh_store_year_advance(f->s, "admin", 2025,
+                                        KH_ADVANCE_ALLOW_MISSING, NULL, NULL,
+                                        f->e), f->e);
+    int64_t id = 0;
+    expect_ok(kh_store_followup_item_add(f->s, "admin1", 2025, "xx",
+                                         "完善学习制度", "2026-01-03", &id,
+                                         f->e), f->e);
+    assert_int_equal(remind(f, NEW_YEAR), 4);   /* 3 published + xx1 due */
+    assert_int_equal(remind(f, NEW_YEAR), 0);
+    box b = inbox(f, "xx1");
+    assert_int_equal(b.n, 2);
+    assert_non_null(strstr(b.last, "完善学习制度"));
+    assert_int_equal(inbox(f, "jd1").n, 1);
+    assert_int_equal(remind(f, NEW_YEAR + 2 * DAY), 0);   /* due today */
+    assert_int_equal(remind(f, NEW_YEAR + 3 * DAY), 1);   /* overdue */
+    assert_int_equal(inbox(f, "jd1").n, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -353,6 +378,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_submitted_not_reminded, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_published_and_rectification,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
