@@ -79,6 +79,24 @@ const char *kh_export_code(const kh_export *x, char *buf);
 kh_status kh_export_xlsx(const kh_export *x, const char *path,
                          unsigned flags, kh_err *e);
 
+/* One plain table as a workbook of one sheet (a list for download, e.g.
+ * the progress of the units): a title row, a heading row and the rows,
+ * with the year's workbook's formats.  cells holds nrows * ncols texts
+ * row by row (NULL: blank); a column whose numeric flag is set is written
+ * as integer number cells when its text is a decimal integer.  Strings
+ * are borrowed for the call. */
+typedef struct kh_xlsx_table {
+    const char *title;          /* the title row and the document title */
+    const char *sheet;          /* the sheet's name (cleaned, cut at 31) */
+    size_t ncols, nrows;        /* ncols at most 64 */
+    const char *const *head;    /* ncols headings */
+    const bool *numeric;        /* ncols flags, or NULL */
+    const double *widths;       /* ncols widths in characters, or NULL */
+    const char *const *cells;
+} kh_xlsx_table;
+kh_status kh_export_table_xlsx(const kh_xlsx_table *t, const char *path,
+                               kh_err *e);
+
 /* The result notice (考核结果通报), a whole HTML page for A4 printing.
  * Appends to out; returns the buffer's status. */
 kh_status kh_export_html_notice(const kh_export *x, kh_buf *out);

@@ -915,3 +915,80 @@ done:
     kh_buf_free(&w.tmp);
     return rc;
 }
+
+/* ---- one plain table (kh_export_table_xlsx) -------------------------- */
+
+static bool xs_integer(const char *s)
+{
+    size_t i = s && s[0] == '-';
+    if (!s || !s[i] || strlen(s + i) > 15)
+        return false;
+    for (; s[i]; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+static void xs_table_rows(xs *w, lxw_worksheet *ws, const kh_xlsx_table *t)
+{
+    for (size_t r = 0; r < t->nrows && w->err == LXW_NO_ERROR; r++)
+        for (size_t c = 0; c < t->ncols; c++) {
+            const char *v = t->cells[r * t->ncols + c];
+            lxw_row_t row = (lxw_row_t)(r + 2);
+            if (t->numeric && t->numeric[c] && xs_integer(v))
+                xs_check(w, worksheet_write_number(ws, row, (lxw_col_t)c,
+                                                   (double)atoll(v),
+                                                   w->f.text));
+            else
+                xs_str(w, ws, row, (lxw_col_t)c, v, w->f.text);
+        }
+}
+
+kh_status kh_export_table_xlsx(const kh_xlsx_table *t, const char *path,
+                               kh_err *e)
+{
+    if (t->ncols == 0 || t->ncols > XS_COLS_MAX)
+        return kh_err_fail(e, KH_EINVAL, "a table of %zu columns", t->ncols);
+    xs w = {0};
+    kh_buf_init(&w.tmp, 0);
+    w.wb = workbook_new(path);
+    if (!w.wb) {
+        kh_buf_free(&w.tmp);
+        return kh_err_fail(e, KH_EIO, "%s: cannot create the workbook", path);
+    }
+    lxw_doc_properties props = {0};
+    props.title = (char *)t->title;
+    workbook_set_properties(w.wb, &props);
+    xs_formats(&w);
+    lxw_worksheet *ws = xs_sheet(&w, t->sheet);
+    if (ws) {
+        lxw_col_t last = (lxw_col_t)(t->ncols - 1);
+        for (size_t c = 0; c < t->ncols; c++)
+            xs_col(&w, ws, (lxw_col_t)c, (lxw_col_t)c,
+                   t->widths ? t->widths[c] : 12);
+        xs_title(&w, ws, 0, last, t->title, w.f.title);
+        for (size_t c = 0; c < t->ncols; c++)
+            xs_str(&w, ws, 1, (lxw_col_t)c, t->head[c], w.f.head);
+        xs_head_end(&w, ws, 1);
+        xs_table_rows(&w, ws, t);
+        worksheet_set_paper(ws, 9);   /* A4 */
+        worksheet_fit_to_pages(ws, 1, 0);
+        xs_check(&w, worksheet_repeat_rows(ws, 0, 1));
+    }
+    lxw_error err = workbook_close(w.wb);
+    if (w.err == LXW_NO_ERROR)
+        w.err = err;
+    kh_status rc = KH_OK;
+    if (w.err != LXW_NO_ERROR) {
+        rc = kh_err_fail(e, w.err == LXW_ERROR_MEMORY_MALLOC_FAILED
+                                ? KH_ENOMEM : KH_EIO,
+                         "%s: cannot write the workbook: %s", path,
+                         lxw_strerror(w.err));
+        remove(path);
+    }
+    for (size_t i = 0; i < w.nnames; i++)
+        free(w.names[i]);
+    free(w.names);
+    kh_buf_free(&w.tmp);
+    return rc;
+}

@@ -6,6 +6,7 @@
  * a stored entry passes the same builder checks (kh_assess_add_entry) as
  * one read from a file.
  */
+#include "kaohe/store_schedule.h"
 #include "store_impl.h"
 
 #include <inttypes.h>
@@ -340,6 +341,25 @@ static void eset_clear(eset *x)
     free(x->new_inputs);
 }
 
+/* A submitted self-check locks the unit's self entries until it is
+ * returned (docs/SCHEDULE.md). */
+static kh_status eset_check_lock(const eset *x, kh_err *e)
+{
+    bool locked = false;
+    kh_status rc = x->w->phase == KH_PHASE_SELF
+                       ? kh_store_selfcheck_locked(x->s, x->w->year,
+                                                   x->w->unit, &locked, e)
+                       : KH_OK;
+    if (rc == KH_OK && locked) {
+        kh_err_at(e, 0, 0, "selfcheck",
+                  "the self-check of %s is submitted: its entries can be "
+                  "changed only after the administrator returns it",
+                  x->su.name);
+        return KH_ECONFLICT;
+    }
+    return rc;
+}
+
 /* The year's state allows the phase; item and unit exist. */
 static kh_status eset_check_target(eset *x, kh_err *e)
 {
@@ -366,7 +386,7 @@ static kh_status eset_check_target(eset *x, kh_err *e)
         return kh_err_fail(e, KH_EINVAL,
                            "entry %s: unknown unit \"%s\" in year %d",
                            x->ename, w->unit, w->year);
-    return rc;
+    return rc == KH_OK ? eset_check_lock(x, e) : rc;
 }
 
 /* Reads the stored row, if any, into x->old_*. */

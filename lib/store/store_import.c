@@ -8,6 +8,7 @@
  * what the state allows is accepted and each changed entry, roster and
  * record list gets its own audit record.
  */
+#include "kaohe/store_schedule.h"
 #include "store_impl.h"
 #include "kaohe/i18n.h"
 
@@ -601,6 +602,19 @@ static kh_status merge_entry(kh_store *s, const char *actor, int year,
     }
     char ename[600];
     kh_store_entry_name(ename, sizeof ename, m->unit, m->item, m->phase);
+    bool locked = false;
+    if (m->phase == KH_PHASE_SELF &&
+        (rc = kh_store_selfcheck_locked(s, year, m->unit, &locked, e)) ==
+            KH_OK &&
+        locked)
+        rc = kh_err_fail(e, KH_ECONFLICT,
+                         "entry %s: the self-check of unit \"%s\" is "
+                         "submitted: it must be returned first",
+                         ename, m->unit);
+    if (rc != KH_OK) {
+        free(o.old);
+        return rc;
+    }
     rc = write_merged(s, actor, year, m, &o, e);
     char *newv = kh_store_entry_state_json(m->json, m->note, o.version + 1);
     if (rc == KH_OK && !newv)

@@ -3,6 +3,7 @@
  * and findings (kaohe/store_onsite.h): the checks, the writes with their
  * audit records, the listings and the audited report of a visit.
  */
+#include "kaohe/store_inbox.h"
 #include "store_impl.h"
 #include "kaohe/store_onsite.h"
 #include "kaohe/store_followup.h"
@@ -1004,6 +1005,7 @@ kh_status kh_store_finding_add(kh_store *s, const char *actor, int64_t only,
              item, kh_finding_dir_label(dir));
     if ((rc = audit(s, actor, "finding.add", year, unit, "finding", rid, obj,
                     e)) != KH_OK ||
+        (rc = kh_store_inbox_finding(s, year, unit, item, rid, e)) != KH_OK ||
         (rc = kh_store_commit(s, e)) != KH_OK)
         goto fail;
     if (id)

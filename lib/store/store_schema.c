@@ -340,7 +340,50 @@ static const char mig7[] =
     "  added_by TEXT NOT NULL);"
     "CREATE INDEX finding_visit ON finding (visit, item);";
 
+/* 8: the year's schedule (docs/SCHEDULE.md): its dates, the units'
+ * self-check submissions and the users' inboxes. */
+static const char mig8[] =
+    "CREATE TABLE year_dates ("
+    "  year INTEGER PRIMARY KEY REFERENCES year(year),"
+    "  selfcheck_due TEXT NOT NULL,"   /* YYYY-MM-DD, China days */
+    "  inspect_from TEXT NOT NULL,"
+    "  inspect_to TEXT NOT NULL,"
+    "  review_due TEXT NOT NULL,"
+    "  publish TEXT NOT NULL,"
+    "  set_at TEXT NOT NULL,"
+    "  set_by TEXT NOT NULL);"
+    /* One row per unit that submitted at least once; returned = the
+     * admin sent it back (unlocked) with reason. */
+    "CREATE TABLE selfcheck ("
+    "  year INTEGER NOT NULL,"
+    "  unit TEXT NOT NULL,"
+    "  state TEXT NOT NULL CHECK (state IN ('submitted','returned')),"
+    "  report TEXT NOT NULL,"          /* 自查报告 */
+    "  scan TEXT REFERENCES evidence(sha256),"
+    "  submitted_at TEXT NOT NULL,"
+    "  submitted_by TEXT NOT NULL,"
+    "  returns INTEGER NOT NULL DEFAULT 0,"
+    "  reason TEXT,"                   /* the last return's */
+    "  returned_at TEXT,"
+    "  returned_by TEXT,"
+    "  PRIMARY KEY (year, unit),"
+    "  FOREIGN KEY (year, unit) REFERENCES unit(year, id) ON DELETE CASCADE);"
+    /* A user's messages; key makes a derived reminder idempotent. */
+    "CREATE TABLE inbox ("
+    "  id INTEGER PRIMARY KEY,"
+    "  user_name TEXT NOT NULL REFERENCES app_user(name),"
+    "  year INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  msg_key TEXT NOT NULL,"
+    "  body TEXT NOT NULL,"
+    "  link TEXT,"
+    "  made_at TEXT NOT NULL,"
+    "  read_at TEXT,"
+    "  mailed_at TEXT,"
+    "  UNIQUE (user_name, msg_key));"
+    "CREATE INDEX inbox_unread ON inbox (user_name, read_at);";
+
 const char *const kh_store_migrations[] = {mig1, mig2, mig3, mig4, mig5,
-                                           mig6, mig7};
+                                           mig6, mig7, mig8};
 const size_t kh_store_migration_count =
     sizeof kh_store_migrations / sizeof kh_store_migrations[0];

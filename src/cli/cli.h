@@ -34,6 +34,12 @@ int kh_cmd_export(int argc, char **argv);
 int kh_cmd_year(int argc, char **argv);
 /* `kaohe year set` (src/cli/cmd_year_set.c; argv[0] is "set"). */
 int kh_cmd_year_set(int argc, char **argv);
+/* `kaohe year dates` (src/cli/cmd_year_dates.c; argv[0] is "dates"). */
+int kh_cmd_year_dates(int argc, char **argv);
+/* `kaohe selfcheck submit|return` and `kaohe remind`
+ * (src/cli/cmd_selfcheck.c, cmd_remind.c). */
+int kh_cmd_selfcheck(int argc, char **argv);
+int kh_cmd_remind(int argc, char **argv);
 int kh_cmd_units(int argc, char **argv);
 int kh_cmd_roster(int argc, char **argv);
 int kh_cmd_entry(int argc, char **argv);

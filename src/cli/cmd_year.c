@@ -20,6 +20,8 @@ static void year_help(void)
         "       kaohe year reopen YEAR --reason TEXT\n"
         "       kaohe year list [YEAR]\n"
         "       kaohe year set YEAR KEY=VALUE...\n"
+        "       kaohe year dates YEAR [--selfcheck-due D --inspect-from D\n"
+        "                  --inspect-to D --review-due D --publish D]\n"
         "\n"
         "A year (考核年度) is bound to one rubric version and moves through\n"
         "  draft 草稿 → self_check 自查 → inspection 实地检查 → review 复核\n"
@@ -49,6 +51,10 @@ static void year_help(void)
         "            scale   折算 TARGET[/BASE], e.g. 10/100 (default none)\n"
         "            an empty VALUE restores the default; closed years no\n"
         "            longer change\n"
+        "  dates     the year's schedule (China calendar days, YYYY-MM-DD):\n"
+        "            self-check due, inspection from/to, review due and\n"
+        "            publication, all five at once, in that order; without\n"
+        "            options, shows them with the days left\n"
         "\n"
         "Options:\n"
         "  -r, --rubric ID       rubric version for open\n"
@@ -113,7 +119,7 @@ static int year_which(int argc, char **argv, int *rc)
     *rc = -1;
     if (argc < 2) {
         *rc = kh_cli_usage_error("year", "missing command (open, advance, "
-                                 "reopen, list or set)");
+                                 "reopen, list, set or dates)");
         return -1;
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -125,11 +131,15 @@ static int year_which(int argc, char **argv, int *rc)
         *rc = kh_cmd_year_set(argc - 1, argv + 1);
         return -1;
     }
+    if (!strcmp(argv[1], "dates")) { /* cmd_year_dates.c */
+        *rc = kh_cmd_year_dates(argc - 1, argv + 1);
+        return -1;
+    }
     for (int i = 0; i < 4; i++)
         if (!strcmp(argv[1], subs[i]))
             return i;
     *rc = kh_cli_usage_error("year", "unknown command '%s' (expected "
-                             "open, advance, reopen, list or set)", argv[1]);
+                             "open, advance, reopen, list, set or dates)", argv[1]);
     return -1;
 }
 

@@ -34,6 +34,8 @@ static const struct {
     {"restore", kh_cmd_restore, "restore a backup (checked) to a store file"},
     {"store", kh_cmd_store, "copy a whole store (e.g. SQLite to PostgreSQL)"},
     {"evidence", kh_cmd_evidence, "attach, list or get evidence files"},
+    {"selfcheck", kh_cmd_selfcheck, "submit a unit's self-check, return it, list progress"},
+    {"remind", kh_cmd_remind, "add the due reminders to the users' inboxes"},
     {"followup", kh_cmd_followup, "reminder talks and rectification items"},
     {"practice", kh_cmd_practice, "record or list good practices"},
     {"archive", kh_cmd_archive, "archive a published year; verify an archive"},

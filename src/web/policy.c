@@ -13,9 +13,12 @@
  *              sheets (a sheet carries every unit's place);
  *              Removing or replacing evidence is the uploader's side's:
  *              admin or the unit's own user, never an inspector;
- *   unit       its own unit's self entries; its own score sheet and
- *              result once the year is published; its own visit's
- *              date, place and team, never the on-site records.
+ *   unit       its own unit's self entries and submitting them; its own
+ *              score sheet and result once the year is published; its
+ *              own visit's date, place and team, never the on-site
+ *              records; never the progress list.
+ * Everyone reads only their own inbox (the store call takes the
+ * session's user).
  *
  * The year's state for writes is enforced by the store (KH_ESTATE).
  */
@@ -122,6 +125,7 @@ bool web_may(web_req *r, web_action act, int year, const char *unit)
         return true;
     case WEB_A_SURVEY_READ:
     case WEB_A_ONSITE_READ:
+    case WEB_A_PROGRESS:
         return reader || r->sess.role == KH_ROLE_INSPECTOR;
     case WEB_A_ADMIN:
         return r->sess.role == KH_ROLE_ADMIN;
@@ -173,6 +177,6 @@ const char *web_action_name(web_action a)
         "entry-read", "entry-write", "self-read", "self-write",
         "inspection-read", "inspection-write", "evidence-read",
         "survey-answer", "survey-read", "onsite-read", "onsite-write",
-        "evidence-remove"};
+        "evidence-remove", "progress"};
     return (size_t)a < sizeof names / sizeof *names ? names[a] : "-";
 }

@@ -495,6 +495,58 @@ static void survey_codes_fn(web_req *r, web_match *m)
     web_survey_round(r, m->arg, WEB_SURVEY_CODES);
 }
 
+/* The schedule (web_progress.c) and the inbox (web_inbox.c). */
+static void dates_post_fn(web_req *r, web_match *m)
+{
+    web_dates_post(r, m->year);
+}
+
+static void selfcheck_submit_fn(web_req *r, web_match *m)
+{
+    web_selfcheck_post(r, m->year, m->unit, false);
+}
+
+static void selfcheck_return_fn(web_req *r, web_match *m)
+{
+    web_selfcheck_post(r, m->year, m->unit, true);
+}
+
+static void api_submit_fn(web_req *r, web_match *m)
+{
+    web_api_selfcheck(r, m->year, m->unit, false);
+}
+
+static void api_return_fn(web_req *r, web_match *m)
+{
+    web_api_selfcheck(r, m->year, m->unit, true);
+}
+
+static void api_progress_fn(web_req *r, web_match *m)
+{
+    web_api_progress(r, m->year);
+}
+
+static void progress_fn(web_req *r, web_match *m)
+{
+    web_progress_page(r, m->year);
+}
+
+static void progress_xlsx_fn(web_req *r, web_match *m)
+{
+    web_progress_xlsx(r, m->year);
+}
+
+static void inbox_fn(web_req *r, web_match *m)
+{
+    (void)m;
+    web_inbox_page(r);
+}
+
+static void inbox_read_fn(web_req *r, web_match *m)
+{
+    web_inbox_read(r, m->arg);
+}
+
 /* ---- the table ----------------------------------------------------- */
 
 #define ANY WEB_STATES_ANY
@@ -508,6 +560,7 @@ static void survey_codes_fn(web_req *r, web_match *m)
 #define PLAN_STATES ((1u << KH_YEAR_DRAFT) | (1u << KH_YEAR_SELF_CHECK) | \
                      (1u << KH_YEAR_INSPECTION))
 #define RECORD_STATES ((1u << KH_YEAR_INSPECTION) | (1u << KH_YEAR_REVIEW))
+#define SELF_STATE (1u << KH_YEAR_SELF_CHECK)
 
 static const web_route ROUTES[] = {
     /* sessions and static files */
@@ -515,6 +568,8 @@ static const web_route ROUTES[] = {
     {WEB_POST, "/logout", logout_fn, WEB_USERS, ANY, LOGIN, NOSCOPE, WEB_A_SIGNED_IN},
     {GP, "/password", password_fn, WEB_USERS, ANY, LOGIN, NOSCOPE, WEB_A_SIGNED_IN},
     {WEB_GET, "/", home_fn, WEB_USERS, ANY, 0, NOSCOPE, WEB_A_SIGNED_IN},
+    {WEB_GET, "/inbox", inbox_fn, WEB_USERS, ANY, 0, NOSCOPE, WEB_A_SIGNED_IN},
+    {WEB_POST, "/inbox/:arg/read", inbox_read_fn, WEB_USERS, ANY, LOGIN, NOSCOPE, WEB_A_SIGNED_IN},
     {WEB_GET, "/static/kaohe.css", css_fn, WEB_ANON | WEB_USERS, ANY, 0, NOSCOPE, WEB_A_ANYONE},
     {WEB_GET, WEB_PRINT_CSS, print_css_fn, WEB_ANON | WEB_USERS, ANY, 0, NOSCOPE, WEB_A_ANYONE},
     {WEB_GET, "/static/kaohe.js", js_fn, WEB_ANON | WEB_USERS, ANY, 0, NOSCOPE, WEB_A_ANYONE},
@@ -527,6 +582,7 @@ static const web_route ROUTES[] = {
     {GP, "/admin/years/:year/advance", advance_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     {WEB_POST, "/admin/years/:year/reopen", reopen_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     {WEB_POST, "/admin/years/:year/assign", assign_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
+    {WEB_POST, "/admin/years/:year/dates", dates_post_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     {WEB_POST, "/admin/years/:year/docset", docset_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     {WEB_GET, "/admin/years/:year/rosters", rosters_fn, WEB_ADMIN, ANY, 0, YEAR, WEB_A_ADMIN},
     {WEB_POST, "/admin/years/:year/rosters", rosters_fn, WEB_ADMIN, ANY, UPLOAD, YEAR, WEB_A_ADMIN},
@@ -572,6 +628,10 @@ static const web_route ROUTES[] = {
     {WEB_POST, "/years/:year/visits/:arg/symposiums", symposium_post_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
     {WEB_POST, "/years/:year/visits/:arg/interviews", interview_post_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
     {WEB_POST, "/years/:year/visits/:arg/findings", finding_post_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
+    {WEB_GET, "/years/:year/progress", progress_fn, WEB_READERS | WEB_INSPECTOR, ANY, 0, YEAR, WEB_A_PROGRESS},
+    {WEB_GET, "/years/:year/progress.xlsx", progress_xlsx_fn, WEB_READERS | WEB_INSPECTOR, ANY, 0, YEAR, WEB_A_PROGRESS},
+    {WEB_POST, "/years/:year/units/:unit/selfcheck", selfcheck_submit_fn, WEB_ADMIN | WEB_UNIT, SELF_STATE, UPLOAD, YEAR, WEB_A_SELF_WRITE},
+    {WEB_POST, "/years/:year/units/:unit/selfcheck/return", selfcheck_return_fn, WEB_ADMIN, SELF_STATE, FORM, YEAR, WEB_A_ADMIN},
     {WEB_POST, "/years/:year/units/:unit/records", record_add_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
     {WEB_POST, "/years/:year/units/:unit/records/:arg/remove", record_remove_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
     {WEB_GET, "/years/:year/units/:unit/sheet", print_sheet_fn, WEB_READERS | WEB_UNIT, ANY, 0, YEAR, WEB_A_SHEET},
@@ -601,6 +661,9 @@ static const web_route ROUTES[] = {
     {WEB_POST, "/api/v1/logout", api_logout_fn, WEB_USERS, ANY, LOGIN, NOSCOPE, WEB_A_SIGNED_IN},
     {WEB_POST, "/api/v1/keepalive", api_keepalive_fn, WEB_USERS, ANY, 0, NOSCOPE, WEB_A_SIGNED_IN},
     {WEB_GET, "/api/v1/me", api_me_fn, WEB_USERS, ANY, 0, NOSCOPE, WEB_A_SIGNED_IN},
+    {WEB_GET, "/api/v1/years/:year/progress", api_progress_fn, WEB_READERS | WEB_INSPECTOR, ANY, 0, YEAR, WEB_A_PROGRESS},
+    {WEB_POST, "/api/v1/years/:year/units/:unit/submit", api_submit_fn, WEB_ADMIN | WEB_UNIT, SELF_STATE, FORM, YEAR, WEB_A_SELF_WRITE},
+    {WEB_POST, "/api/v1/years/:year/units/:unit/return", api_return_fn, WEB_ADMIN, SELF_STATE, FORM, YEAR, WEB_A_ADMIN},
     {WEB_GET, "/api/v1/years/:year/results", api_results_fn, WEB_READERS, ANY, 0, NOSCOPE, WEB_A_READ_ALL},
     {WEB_GET, "/api/v1/years/:year/units/:unit/result", api_unit_result_fn, WEB_READERS | WEB_UNIT, ANY, 0, NOSCOPE, WEB_A_SHEET},
     {WEB_POST, "/api/v1/years/:year/preview/:unit/:arg/:phase", api_preview_fn, WEB_USERS, ANY, ENTRY, NOSCOPE, WEB_A_ENTRY_READ},

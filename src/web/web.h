@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "kaohe/buf.h"
+#include "kaohe/doc.h"
 #include "kaohe/error.h"
 #include "kaohe/html.h"
 #include "kaohe/i18n.h"
@@ -498,6 +499,8 @@ typedef enum web_action {
     WEB_A_EVIDENCE_REMOVE,  /* removing or replacing a unit's evidence:
                              * the uploader's side, admin or the unit's
                              * own user (the handler checks the phase) */
+    WEB_A_PROGRESS,         /* a year's progress: admin, auditor, an
+                             * inspector (narrowed to their units) */
 } web_action;
 
 /* Methods of a route (GET also answers HEAD). */
@@ -608,6 +611,41 @@ void web_api_entry_get(web_req *r, int year, const char *unit,
                        const char *item, kh_phase phase);
 void web_api_entry_put(web_req *r, int year, const char *unit,
                        const char *item, kh_phase phase);
+
+/* A JSON object body parsed into *root (*arena: the caller frees it,
+ * also on failure); located errors on e (web_api.c). */
+kh_status web_api_body(web_req *r, kh_arena **arena, const kh_node **root,
+                       kh_err *e);
+/* 422 with e's located errors as JSON, with message_zh naming places
+ * from year's rubric and units (0: none). */
+void web_api_errors(web_req *r, const kh_err *e, int year);
+/* 409 with e's first message: "submitted" when a submitted self-check
+ * refused the change (path "selfcheck"), else "stale". */
+void web_conflict_json(web_req *r, const kh_err *e);
+
+/* The schedule (web_progress.c, docs/SCHEDULE.md): the home page's
+ * dates and counts; the submit/return block of a unit's self-check form
+ * (called by the form page); the dates form of the admin year page and
+ * its POST; the submit/return form POSTs (ret: return); the same in the
+ * JSON API; the progress list as JSON, page and xlsx. */
+void web_sched_home(web_req *r);
+/* The Chinese message of a refusal by a submitted self-check (the
+ * store's path "selfcheck"), or NULL; borrowed from e. */
+const char *web_selfcheck_locked_msg(const kh_err *e);
+void web_selfcheck_block(web_req *r, int year, const char *unit,
+                         kh_year_state state);
+void web_dates_form(web_req *r, int year);
+void web_dates_post(web_req *r, int year);
+void web_selfcheck_post(web_req *r, int year, const char *unit, bool ret);
+void web_api_selfcheck(web_req *r, int year, const char *unit, bool ret);
+void web_api_progress(web_req *r, int year);
+void web_progress_page(web_req *r, int year);
+void web_progress_xlsx(web_req *r, int year);
+/* The inbox (web_inbox.c): the header's link with the unread count, the
+ * page, marking one message read (id: the path's). */
+void web_inbox_link(web_req *r);
+void web_inbox_page(web_req *r);
+void web_inbox_read(web_req *r, const char *id);
 
 /* The pages (web_pages.c). */
 void web_page_login(web_req *r);

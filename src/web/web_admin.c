@@ -455,6 +455,7 @@ void web_page_admin_year(web_req *r, int year)
         year_rename_form(r, year, e);
     kh_rubric_free(rb);
     kh_err_free(e);
+    web_dates_form(r, year);
     web_assign_grid(r, year);
     web_docset_form(r, year);
     web_page_end(r);

@@ -215,6 +215,44 @@ static void errors_json(web_req *r, const kh_err *e, int year)
     web_places_free(&names);
 }
 
+kh_status web_api_body(web_req *r, kh_arena **arena, const kh_node **root,
+                       kh_err *e)
+{
+    json_body jb = {0};
+    kh_status st = body_parse(r, &jb, e);
+    *arena = jb.arena;
+    *root = jb.root;
+    return st;
+}
+
+void web_api_errors(web_req *r, const kh_err *e, int year)
+{
+    errors_json(r, e, year);
+}
+
+void web_conflict_json(web_req *r, const kh_err *e)
+{
+    const kh_msg *m = NULL;
+    for (size_t i = 0; e && i < kh_err_count(e) && !m; i++)
+        if (kh_err_get(e, i)->severity == KH_SEV_ERROR)
+            m = kh_err_get(e, i);
+    if (!m) {
+        web_error_json(r, 409, "stale");
+        return;
+    }
+    /* A submitted self-check (path "selfcheck") or a stale version. */
+    bool sub = m->path && strcmp(m->path, "selfcheck") == 0;
+    r->status = 409;
+    r->ctype = "application/json";
+    kh_buf_reset(&r->out);
+    kh_buf_printf(&r->out, "{\"error\":\"%s\",\"message\":",
+                  sub ? "submitted" : "stale");
+    web_json_str(&r->out, m->text);
+    kh_buf_puts(&r->out, ",\"message_zh\":");
+    web_json_str(&r->out, web_msg_text(m));
+    kh_buf_puts(&r->out, "}\n");
+}
+
 static void refuse(web_req *r, const char *why)
 {
     web_audit_refusal(r, why);
@@ -569,7 +607,7 @@ void web_api_entry_put(web_req *r, int year, const char *unit,
         kh_buf_printf(&r->out, "{\"version\":%" PRId64 "}\n", newv);
         break;
     case KH_ECONFLICT:
-        web_error_json(r, 409, "stale");
+        web_conflict_json(r, e);
         break;
     case KH_ESTATE:
         refuse(r, "entry: the year's state does not allow it");

@@ -618,6 +618,8 @@ static void render(web_req *r, const web_year *y, const char *unit,
         r->status = status;
     kh_buf_free(&title);
     page_msgs(&p);
+    if (!insp)
+        web_selfcheck_block(r, y->year, unit, y->state);
     form_open(&p);
     progress_bar(&p);
     size_t k = kh_assess_unit_kind(y->assess, p.u);
@@ -806,6 +808,9 @@ static kh_status item_save(web_req *r, const web_year *y, const char *unit,
             beijing_time(iso, r->now, f->saved_at, sizeof f->saved_at);
     } else if (st == KH_EINVAL) {
         item_refused(rb, i, unit, e, f);
+    } else if (st == KH_ECONFLICT && web_selfcheck_locked_msg(e)) {
+        f->refused = true;   /* the unit's self-check is submitted */
+        kh_buf_puts(&f->msgs[ns], web_selfcheck_locked_msg(e));
     } else if (st == KH_ECONFLICT) {
         f->refused = true;
         kh_buf_printf(&f->msgs[ns], W_("item %s: someone else saved this item "

@@ -70,7 +70,9 @@ void web_page_begin(web_req *r, const char *title)
         web_who(r, o);
         kh_buf_puts(o, "（");
         kh_html_text(o, kh_role_label(r->sess.role));
-        kh_buf_puts(o, "）</span><a href=\"/password\" id=\"nav-password\">");
+        kh_buf_puts(o, "）</span>");
+        web_inbox_link(r);
+        kh_buf_puts(o, "<a href=\"/password\" id=\"nav-password\">");
         kh_html_text(o, W_("Change password"));
         kh_buf_puts(o, "</a><form method=\"post\" action=\"/logout\" "
                        "id=\"logout\"><input type=\"hidden\" name=\"csrf\" "
@@ -357,6 +359,7 @@ void web_page_home(web_req *r)
                         kh_store_year_each(r->store, 0, dash_year, &c, e), e);
     kh_err_free(e);
     kh_buf_puts(&r->out, "</tbody></table>\n");
+    web_sched_home(r);
     web_page_end(r);
 }
 
