@@ -374,7 +374,7 @@ static void test_year_states(void **state)
     assert_int_equal(kh_store_year_reopen(s, "tester", 2025, "x", &now, e),
                      KH_ESTATE);
     expect_msg(e, "year 2025 is in state draft: reopening needs state "
-                  "review or published", NULL);
+                  "inspection, review or published", NULL);
     kh_err_clear(e);
     import_file(s, ASSESS);
     int64_t before = audit_count(s);
