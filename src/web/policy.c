@@ -83,6 +83,8 @@ static bool entry_read(web_req *r, bool inspection, int year,
         return !inspection && own_unit(r, unit);
     case KH_ROLE_INSPECTOR:
         return unit && assigned(r, year, unit);
+    case KH_ROLE_DEPARTMENT:   /* no unit's entries; its grid is apart */
+        return false;
     }
     return false;
 }
@@ -99,6 +101,8 @@ static bool entry_write(web_req *r, bool inspection, int year,
         return !inspection && own_unit(r, unit);
     case KH_ROLE_INSPECTOR:
         return inspection && unit && assigned(r, year, unit);
+    case KH_ROLE_DEPARTMENT:
+        return false;
     }
     return false;
 }

@@ -213,6 +213,9 @@ static const char *next_step(kh_role role, kh_year_state st)
         return "";
     case KH_ROLE_AUDITOR:
         return "可查阅全部数据和审计日志。";
+    case KH_ROLE_DEPARTMENT:
+        return st == KH_YEAR_INSPECTION ? "请为全部单位填写本部门提供的考核项。"
+                                        : "当前无需操作。";
     }
     return "";
 }
