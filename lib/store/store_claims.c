@@ -45,7 +45,7 @@ static kh_status check_text(const char *t, const char *path, kh_err *e)
                          "allowed", n, KH_CLAIM_TEXT_MAX);
     const unsigned char *p = (const unsigned char *)t, *end = p + n;
     while (p < end) {
-        size_t k = kh_utf8_seq(p, end);
+        size_t k = *p < 0x80 ? 1 : kh_utf8_seq(p, end);
         if (!k)
             return kh_err_at(e, 0, 0, path, "is not valid UTF-8");
         p += k;

@@ -13,7 +13,10 @@
  *              sheets (a sheet carries every unit's place);
  *   unit       its own unit's self entries; its own score sheet and
  *              result once the year is published; its own visit's
- *              date, place and team, never the on-site records.
+ *              date, place and team, never the on-site records; its own
+ *              unit's bonus claims (read and file);
+ *   department its provider's inputs of every unit on its grid
+ *              (web_dept.c narrows to the provider), nothing else.
  *
  * The year's state for writes is enforced by the store (KH_ESTATE).
  */
@@ -149,6 +152,13 @@ bool web_may(web_req *r, web_action act, int year, const char *unit)
         return entry_read(r, true, year, unit);
     case WEB_A_INSPECTION_WRITE:
         return entry_write(r, true, year, unit);
+    case WEB_A_CLAIMS_READ:
+        return reader || (r->sess.role == KH_ROLE_UNIT &&
+                          (!unit || own_unit(r, unit)));
+    case WEB_A_CLAIM_FILE:
+        return r->sess.role == KH_ROLE_ADMIN || own_unit(r, unit);
+    case WEB_A_DEPT:
+        return reader || r->sess.role == KH_ROLE_DEPARTMENT;
     }
     return false;
 }
@@ -172,6 +182,7 @@ const char *web_action_name(web_action a)
         "-", "anyone", "signed-in", "admin", "read-all", "sheet",
         "entry-read", "entry-write", "self-read", "self-write",
         "inspection-read", "inspection-write", "evidence-read",
-        "survey-answer", "survey-read", "onsite-read", "onsite-write"};
+        "survey-answer", "survey-read", "onsite-read", "onsite-write",
+        "claims-read", "claim-file", "dept"};
     return (size_t)a < sizeof names / sizeof *names ? names[a] : "-";
 }

@@ -445,6 +445,21 @@ static void survey_codes_fn(web_req *r, web_match *m)
     web_survey_round(r, m->arg, WEB_SURVEY_CODES);
 }
 
+static void claims_fn(web_req *r, web_match *m)
+{
+    web_claims_page(r, m->y);
+}
+
+static void claim_add_fn(web_req *r, web_match *m)
+{
+    web_claim_add_post(r, m->y, m->unit);
+}
+
+static void claim_decide_fn(web_req *r, web_match *m)
+{
+    web_claim_decide_post(r, m->y, m->arg);
+}
+
 /* ---- the table ----------------------------------------------------- */
 
 #define ANY WEB_STATES_ANY
@@ -461,12 +476,12 @@ static void survey_codes_fn(web_req *r, web_match *m)
 
 static const web_route ROUTES[] = {
     /* sessions and static files */
-    {GP, "/login", login_fn, WEB_ANON | WEB_USERS, ANY, LOGIN, NOSCOPE, WEB_A_ANYONE},
-    {WEB_POST, "/logout", logout_fn, WEB_USERS, ANY, LOGIN, NOSCOPE, WEB_A_SIGNED_IN},
-    {GP, "/password", password_fn, WEB_USERS, ANY, LOGIN, NOSCOPE, WEB_A_SIGNED_IN},
-    {WEB_GET, "/", home_fn, WEB_USERS, ANY, 0, NOSCOPE, WEB_A_SIGNED_IN},
-    {WEB_GET, "/static/kaohe.css", css_fn, WEB_ANON | WEB_USERS, ANY, 0, NOSCOPE, WEB_A_ANYONE},
-    {WEB_GET, "/static/kaohe.js", js_fn, WEB_ANON | WEB_USERS, ANY, 0, NOSCOPE, WEB_A_ANYONE},
+    {GP, "/login", login_fn, WEB_ANON | WEB_ANY_USER, ANY, LOGIN, NOSCOPE, WEB_A_ANYONE},
+    {WEB_POST, "/logout", logout_fn, WEB_ANY_USER, ANY, LOGIN, NOSCOPE, WEB_A_SIGNED_IN},
+    {GP, "/password", password_fn, WEB_ANY_USER, ANY, LOGIN, NOSCOPE, WEB_A_SIGNED_IN},
+    {WEB_GET, "/", home_fn, WEB_ANY_USER, ANY, 0, NOSCOPE, WEB_A_SIGNED_IN},
+    {WEB_GET, "/static/kaohe.css", css_fn, WEB_ANON | WEB_ANY_USER, ANY, 0, NOSCOPE, WEB_A_ANYONE},
+    {WEB_GET, "/static/kaohe.js", js_fn, WEB_ANON | WEB_ANY_USER, ANY, 0, NOSCOPE, WEB_A_ANYONE},
     /* the audit log and administration */
     {WEB_GET, "/audit", audit_fn, WEB_READERS, ANY, 0, NOSCOPE, WEB_A_READ_ALL},
     {WEB_GET, "/admin", admin_fn, WEB_ADMIN, ANY, 0, NOSCOPE, WEB_A_ADMIN},
@@ -516,6 +531,11 @@ static const web_route ROUTES[] = {
     {WEB_POST, "/years/:year/visits/:arg/symposiums", symposium_post_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
     {WEB_POST, "/years/:year/visits/:arg/interviews", interview_post_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
     {WEB_POST, "/years/:year/visits/:arg/findings", finding_post_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
+    /* bonus claims (web_claims.c): filed in the self-check, decided in
+     * inspection and review */
+    {WEB_GET, "/years/:year/claims", claims_fn, WEB_READERS | WEB_UNIT, ANY, 0, YEAR, WEB_A_CLAIMS_READ},
+    {WEB_POST, "/years/:year/units/:unit/claims", claim_add_fn, WEB_ADMIN | WEB_UNIT, (1u << KH_YEAR_SELF_CHECK), FORM, YEAR, WEB_A_CLAIM_FILE},
+    {WEB_POST, "/years/:year/claims/:arg/decide", claim_decide_fn, WEB_ADMIN, RECORD_STATES, FORM, YEAR, WEB_A_ADMIN},
     {WEB_POST, "/years/:year/units/:unit/records", record_add_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
     {WEB_POST, "/years/:year/units/:unit/records/:arg/remove", record_remove_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
     {WEB_GET, "/years/:year/units/:unit/sheet", print_sheet_fn, WEB_READERS | WEB_UNIT, ANY, 0, YEAR, WEB_A_SHEET},
@@ -538,9 +558,9 @@ static const web_route ROUTES[] = {
     {WEB_POST, "/surveys/:arg/close", survey_close_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     {WEB_POST, "/surveys/:arg/codes", survey_codes_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     /* the JSON API */
-    {WEB_POST, "/api/v1/login", api_login_fn, WEB_ANON | WEB_USERS, ANY, LOGIN, NOSCOPE, WEB_A_ANYONE},
-    {WEB_POST, "/api/v1/logout", api_logout_fn, WEB_USERS, ANY, LOGIN, NOSCOPE, WEB_A_SIGNED_IN},
-    {WEB_GET, "/api/v1/me", api_me_fn, WEB_USERS, ANY, 0, NOSCOPE, WEB_A_SIGNED_IN},
+    {WEB_POST, "/api/v1/login", api_login_fn, WEB_ANON | WEB_ANY_USER, ANY, LOGIN, NOSCOPE, WEB_A_ANYONE},
+    {WEB_POST, "/api/v1/logout", api_logout_fn, WEB_ANY_USER, ANY, LOGIN, NOSCOPE, WEB_A_SIGNED_IN},
+    {WEB_GET, "/api/v1/me", api_me_fn, WEB_ANY_USER, ANY, 0, NOSCOPE, WEB_A_SIGNED_IN},
     {WEB_GET, "/api/v1/years/:year/results", api_results_fn, WEB_READERS, ANY, 0, NOSCOPE, WEB_A_READ_ALL},
     {WEB_GET, "/api/v1/years/:year/units/:unit/result", api_unit_result_fn, WEB_READERS | WEB_UNIT, ANY, 0, NOSCOPE, WEB_A_SHEET},
     {WEB_POST, "/api/v1/years/:year/preview/:unit/:arg/:phase", api_preview_fn, WEB_USERS, ANY, ENTRY, NOSCOPE, WEB_A_ENTRY_READ},

@@ -467,6 +467,11 @@ typedef enum web_action {
                              * unit); never a unit user */
     WEB_A_ONSITE_WRITE,     /* recording them: admin, an inspector (the
                              * handler checks the team) */
+    WEB_A_CLAIMS_READ,      /* bonus claims: admin, auditor, a unit user
+                             * (the page narrows to its own unit) */
+    WEB_A_CLAIM_FILE,       /* filing one for a unit: admin, that unit */
+    WEB_A_DEPT,             /* a department's grid: admin, auditor, a
+                             * department user (its provider's inputs) */
 } web_action;
 
 /* Methods of a route (GET also answers HEAD). */
@@ -478,7 +483,11 @@ enum {
     WEB_INSPECTOR = 2 << KH_ROLE_INSPECTOR,
     WEB_UNIT = 2 << KH_ROLE_UNIT,
     WEB_AUDITOR = 2 << KH_ROLE_AUDITOR,
+    WEB_DEPARTMENT = 2 << KH_ROLE_DEPARTMENT,
     WEB_USERS = WEB_ADMIN | WEB_INSPECTOR | WEB_UNIT | WEB_AUDITOR,
+    /* Every login, the department scorers too: they reach only the rows
+     * that name them (home, password, static files, their grid). */
+    WEB_ANY_USER = WEB_USERS | WEB_DEPARTMENT,
     WEB_READERS = WEB_ADMIN | WEB_AUDITOR,
 };
 /* Year states a route serves (bits of 1 << kh_year_state). */
@@ -646,6 +655,12 @@ void web_evidence_download(web_req *r, int year, const char *unit,
 /* Entry evidence per unit index of a (calloc'd, caller frees; NULL on
  * OOM). */
 size_t *web_evidence_counts(web_req *r, int year, const kh_assess *a);
+
+/* Bonus claims (web_claims.c): the year's list (a unit user's own), a
+ * unit's filing (POST), the admin's decision on claim arg (POST). */
+void web_claims_page(web_req *r, const web_year *y);
+void web_claim_add_post(web_req *r, const web_year *y, const char *unit);
+void web_claim_decide_post(web_req *r, const web_year *y, const char *arg);
 
 /* The follow-up page of a year (web_followup.c) and its POSTs: what is
  * "talks", "items", "close" (id: the item) or "practices". */
