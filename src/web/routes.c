@@ -445,6 +445,14 @@ static void survey_codes_fn(web_req *r, web_match *m)
     web_survey_round(r, m->arg, WEB_SURVEY_CODES);
 }
 
+static void dept_fn(web_req *r, web_match *m)
+{
+    if (strcmp(r->method, "POST") == 0)
+        web_dept_post(r, m->y);
+    else
+        web_dept_page(r, m->y);
+}
+
 static void claims_fn(web_req *r, web_match *m)
 {
     web_claims_page(r, m->y);
@@ -531,6 +539,9 @@ static const web_route ROUTES[] = {
     {WEB_POST, "/years/:year/visits/:arg/symposiums", symposium_post_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
     {WEB_POST, "/years/:year/visits/:arg/interviews", interview_post_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
     {WEB_POST, "/years/:year/visits/:arg/findings", finding_post_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
+    /* a department scorer's grid (web_dept.c): written in inspection */
+    {WEB_GET, "/years/:year/dept", dept_fn, WEB_READERS | WEB_DEPARTMENT, ANY, 0, YEAR, WEB_A_DEPT},
+    {WEB_POST, "/years/:year/dept", dept_fn, WEB_DEPARTMENT, (1u << KH_YEAR_INSPECTION), FORM, YEAR, WEB_A_DEPT},
     /* bonus claims (web_claims.c): filed in the self-check, decided in
      * inspection and review */
     {WEB_GET, "/years/:year/claims", claims_fn, WEB_READERS | WEB_UNIT, ANY, 0, YEAR, WEB_A_CLAIMS_READ},
@@ -564,8 +575,8 @@ static const web_route ROUTES[] = {
     {WEB_GET, "/api/v1/years/:year/results", api_results_fn, WEB_READERS, ANY, 0, NOSCOPE, WEB_A_READ_ALL},
     {WEB_GET, "/api/v1/years/:year/units/:unit/result", api_unit_result_fn, WEB_READERS | WEB_UNIT, ANY, 0, NOSCOPE, WEB_A_SHEET},
     {WEB_POST, "/api/v1/years/:year/preview/:unit/:arg/:phase", api_preview_fn, WEB_USERS, ANY, ENTRY, NOSCOPE, WEB_A_ENTRY_READ},
-    {WEB_GET, "/api/v1/years/:year/entries/:unit/:arg/:phase", api_entry_get_fn, WEB_USERS, ANY, 0, NOSCOPE, WEB_A_ENTRY_READ},
-    {WEB_PUT, "/api/v1/years/:year/entries/:unit/:arg/:phase", api_entry_put_fn, WEB_USERS, ANY, ENTRY, NOSCOPE, WEB_A_ENTRY_WRITE},
+    {WEB_GET, "/api/v1/years/:year/entries/:unit/:arg/:phase", api_entry_get_fn, WEB_ANY_USER, ANY, 0, NOSCOPE, WEB_A_ENTRY_READ},
+    {WEB_PUT, "/api/v1/years/:year/entries/:unit/:arg/:phase", api_entry_put_fn, WEB_ANY_USER, ANY, ENTRY, NOSCOPE, WEB_A_ENTRY_WRITE},
 };
 
 size_t web_route_count(void)

@@ -545,6 +545,13 @@ const char *web_action_name(web_action a);
  * when the action names none.  Every page, API call, document and
  * download asks this one function. */
 bool web_may(web_req *r, web_action act, int year, const char *unit);
+/* A department scorer's provider into out (false, out "", for another
+ * role or on a store failure). */
+bool web_dept_provider(web_req *r, char out[KH_PROVIDER_MAX + 1]);
+/* May the department scorer write input (NULL: any of its inputs) of
+ * item in year?  Its provider must supply it (the rubric's `provider`). */
+bool web_may_dept_input(web_req *r, int year, const char *item,
+                        const char *input);
 /* The entry action for a phase (WEB_A_SELF_READ, ...). */
 web_action web_entry_action(kh_phase phase, bool write);
 
@@ -656,6 +663,11 @@ void web_evidence_download(web_req *r, int year, const char *unit,
  * OOM). */
 size_t *web_evidence_counts(web_req *r, int year, const kh_assess *a);
 
+/* A department scorer's grid (web_dept.c): GET shows it, POST saves it
+ * (all or nothing). */
+void web_dept_page(web_req *r, const web_year *y);
+void web_dept_post(web_req *r, const web_year *y);
+
 /* Bonus claims (web_claims.c): the year's list (a unit user's own), a
  * unit's filing (POST), the admin's decision on claim arg (POST). */
 void web_claims_page(web_req *r, const web_year *y);
@@ -683,9 +695,11 @@ void web_visit_post(web_req *r, int year, const char *arg, const char *what);
 void web_onsite_findings(web_req *r, int year, const char *unit,
                          const char *item, kh_buf *o);
 
-/* The inspection pages' extras (web_inspect.c).  True when item i's
- * standard says the propaganda department supplies it (由党委宣传部提供). */
+/* The inspection pages' extras (web_inspect.c).  True when an input of
+ * item i names a provider (the rubric's `provider`, docs/CLAIMS.md). */
 bool web_dept_item(const kh_rubric *rb, size_t i);
+/* The provider of item i's first input that has one, or NULL. */
+const char *web_dept_item_provider(const kh_rubric *rb, size_t i);
 /* The #records section of a unit's inspection form: its bonus and
  * negative records and, for admin in the inspection and review states,
  * the forms that add and remove them. */

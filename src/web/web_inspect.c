@@ -3,8 +3,8 @@
  * a unit's bonus (特色加分) and negative (负面清单) records, listed on its
  * inspection form and added or removed there by admin (the store allows
  * it in the inspection and review states and audits every change), and
- * the propaganda department's own items (those whose standard says
- * 由党委宣传部提供) gathered on one page, /years/Y/dept-items.
+ * the items a department supplies (an input with a rubric `provider`,
+ * docs/CLAIMS.md) gathered on one page, /years/Y/dept-items.
  *
  * Stable element ids: #records (the section), #record-add (the add form),
  * #record-KIND-ID (a row) and #record-remove-KIND-ID (its remove form),
@@ -21,12 +21,19 @@
 
 #include "kaohe/score.h"
 
-#define DEPT_MARK "由党委宣传部提供"
+const char *web_dept_item_provider(const kh_rubric *rb, size_t i)
+{
+    for (size_t s = 0; s < kh_rubric_item_slots(rb, i); s++) {
+        const char *p = kh_rubric_input_provider(rb, i, s);
+        if (p)
+            return p;
+    }
+    return NULL;
+}
 
 bool web_dept_item(const kh_rubric *rb, size_t i)
 {
-    const char *std = kh_rubric_item_standard(rb, i);
-    return std && strstr(std, DEPT_MARK) != NULL;
+    return web_dept_item_provider(rb, i) != NULL;
 }
 
 /* ---- bonus and negative records ------------------------------------ */
@@ -273,11 +280,13 @@ void web_dept_items_page(web_req *r, const web_year *y)
     bool admin = r->sess.role == KH_ROLE_ADMIN;
     bool open = y->state == KH_YEAR_INSPECTION || y->state == KH_YEAR_REVIEW;
     char title[96];
-    snprintf(title, sizeof title, "%d 年度党委宣传部提供的考核项", y->year);
+    snprintf(title, sizeof title, W_("%d: items supplied by departments"),
+             y->year);
     web_page_begin(r, title);
     kh_buf *o = &r->out;
-    kh_buf_puts(o, "<p>下列考核项的评分标准注明“" DEPT_MARK "”，由党委宣传部"
-                   "在实地检查评分表中为各单位统一填写。");
+    kh_buf_printf(o, "<p>%s", W_("The rubric names a provider for these "
+                                 "items: that department scores them for "
+                                 "every unit on its grid."));
     if (admin && !open)
         kh_buf_puts(o, "当前阶段不能填写，仅供查看。");
     kh_buf_puts(o, "</p>\n<table id=\"dept-items\"><thead><tr><th>单位</th>"
@@ -348,6 +357,7 @@ void web_dept_items_page(web_req *r, const web_year *y)
     }
     kh_buf_puts(o, "</tbody></table>\n");
     if (!nd)
-        web_msg_box(o, "", "本年度评分标准中没有注明由党委宣传部提供的考核项。");
+        web_msg_box(o, "", W_("This year's rubric names no provider for "
+                              "any item."));
     web_page_end(r);
 }

@@ -228,8 +228,10 @@ static kh_status dash_year(void *ctx, const kh_year_info *y)
 {
     web_req *r = ((dash_ctx *)ctx)->r;
     kh_buf *o = &r->out;
-    kh_buf_printf(o, "<tr id=\"year-%d\"><td><a href=\"/years/%d\">%d 年度"
-                     "</a></td><td>", y->year, y->year, y->year);
+    /* A department scorer's year is its grid. */
+    kh_buf_printf(o, "<tr id=\"year-%d\"><td><a href=\"/years/%d%s\">%d 年度"
+                     "</a></td><td>", y->year, y->year,
+                  r->sess.role == KH_ROLE_DEPARTMENT ? "/dept" : "", y->year);
     kh_html_text(o, kh_year_state_label(y->state));
     kh_buf_printf(o, "</td><td class=\"num\">%zu</td><td>", y->units);
     kh_html_text(o, next_step(r->sess.role, y->state));
@@ -291,7 +293,13 @@ void web_page_year(web_req *r, web_year *y)
                          "考核结果</a> · <a href=\"/years/%d/followup\" "
                          "id=\"nav-followup\">结果运用</a> · <a href=\""
                          "/years/%d/dept-items\" id=\"nav-dept-items\">"
-                         "党委宣传部提供项</a>", y->year, y->year, y->year);
+                         "%s</a> · <a href=\"/years/%d/claims\" "
+                         "id=\"nav-claims\">%s</a>", y->year, y->year, y->year,
+                      W_("Items supplied by departments"), y->year,
+                      W_("Bonus claims"));
+    else if (r->sess.role == KH_ROLE_UNIT)
+        kh_buf_printf(o, " · <a href=\"/years/%d/claims\" id=\"nav-claims\">"
+                         "%s</a>", y->year, W_("Bonus claims"));
     kh_buf_puts(o, "</nav>\n<table id=\"progress\"><thead><tr><th>单位</th>"
                    "<th>类别</th><th>适用项</th><th>自查已填</th>"
                    "<th>检查已评</th><th>佐证材料</th><th>操作</th></tr>"
@@ -937,8 +945,11 @@ static void page_form(web_req *r, web_year *y, const char *unit,
         kh_buf_puts(o, "，当前得分 <span class=\"score\">");
         web_cp_out(o, kh_score_item(a, (size_t)u, i, phase));
         kh_buf_puts(o, "</span>）");
-        if (web_dept_item(rb, i))
-            kh_buf_puts(o, " <span class=\"dept\">由党委宣传部提供</span>");
+        if (web_dept_item(rb, i)) {
+            kh_buf_printf(o, " <span class=\"dept\">%s ", W_("supplied by"));
+            kh_html_text(o, web_dept_item_provider(rb, i));
+            kh_buf_puts(o, "</span>");
+        }
         kh_buf_puts(o, "</h3><p class=\"std\">");
         kh_html_text(o, kh_rubric_item_standard(rb, i));
         kh_buf_puts(o, "</p>");
