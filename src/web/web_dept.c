@@ -272,3 +272,21 @@ void web_dept_post(web_req *r, const web_year *y)
     }
     kh_err_free(e);
 }
+
+/* Text that web_pages.c and web_inspect.c show about providers and
+ * claims: those files are not in po/POTFILES yet (their own literals are
+ * Chinese), so their new msgids are marked here for the catalogue. */
+static const char *const shared_msgids[] = {
+    N_("Bonus claims"),
+    N_("Items supplied by departments"),
+    N_("supplied by"),
+    N_("%d: items supplied by departments"),
+    N_("The rubric names a provider for these items: that department "
+       "scores them for every unit on its grid."),
+    N_("This year's rubric names no provider for any item."),
+};
+
+size_t web_dept_shared_msgids(void)
+{
+    return sizeof shared_msgids / sizeof *shared_msgids;
+}
