@@ -82,6 +82,22 @@ kh_status kh_store_claim_each(kh_store *s, int year, const char *unit,
 kh_status kh_store_claim_get(kh_store *s, int year, int64_t id,
                              kh_claim_fn fn, void *ctx, kh_err *e);
 
+/* ---- negative-list cases (负面清单) ---------------------------------- */
+
+/* Records a negative item of unit under case `case_id` of the year's
+ * rubric (negative.cases), points within the case's range; case_id NULL
+ * or "other" records a case outside the catalogue, which needs a reason.
+ * The record is written through kh_store_record_add (inspection or
+ * review); its reason is the case's text, then ": " and reason when one
+ * is given, so every sheet names the case.  evidence (may be NULL) is a
+ * stored evidence file (hash or prefix).  *id (may be NULL) gets the
+ * record's id. */
+kh_status kh_store_negative_add(kh_store *s, const char *actor, int year,
+                                const char *unit, const char *case_id,
+                                kh_cp points, const char *reason,
+                                const char *evidence, int64_t *id,
+                                kh_err *e);
+
 #ifdef __cplusplus
 }
 #endif

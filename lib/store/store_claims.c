@@ -425,3 +425,125 @@ fail:
     kh_store_rollback(s);
     return rc;
 }
+
+/* ---- negative-list cases ------------------------------------------- */
+
+/* The case's index in the year's rubric (-1 for "other"), its points
+ * range checked; a located error naming the known cases otherwise. */
+static kh_status check_case(kh_store *s, int year, const char *case_id,
+                            kh_cp points, const char *reason,
+                            const kh_rubric **r, int *c, kh_err *e)
+{
+    kh_status rc = kh_store_year_rubric_shared(s, year, e, r);
+    if (rc != KH_OK)
+        return rc;
+    *c = -1;
+    if (!case_id || !*case_id || strcmp(case_id, "other") == 0)
+        return reason && *reason ? KH_OK
+                                 : kh_err_at(e, 0, 0, "reason", "a case "
+                                             "outside the catalogue needs a "
+                                             "reason");
+    *c = kh_rubric_negative_case_find(*r, case_id);
+    if (*c < 0)
+        return kh_err_at(e, 0, 0, "case", "unknown negative-list case \"%s\""
+                         " (see the rubric's negative.cases, or \"other\")",
+                         case_id);
+    kh_cp lo = kh_rubric_negative_case_min(*r, (size_t)*c);
+    kh_cp hi = kh_rubric_negative_case_max(*r, (size_t)*c);
+    if (points >= lo && points <= hi)
+        return KH_OK;
+    char a[KH_NUM_BUFSZ], b[KH_NUM_BUFSZ], d[KH_NUM_BUFSZ];
+    kh_num_format(points, a);
+    kh_num_format(lo, b);
+    kh_num_format(hi, d);
+    return kh_err_at(e, 0, 0, "points", "points %s are outside the case's "
+                     "range %s to %s", a, b, d);
+}
+
+static kh_status mark_case(kh_store *s, int64_t rid, const char *case_id,
+                           const char *hash, kh_err *e)
+{
+    kh_db_stmt *st;
+    kh_status rc = kh_store_stmt(
+        s, "UPDATE negative SET case_id = ?, evidence = ? WHERE id = ?", &st,
+        e);
+    if (rc != KH_OK)
+        return rc;
+    kh_store_bind_str(st, 1, case_id);
+    kh_store_bind_str(st, 2, *hash ? hash : NULL);
+    kh_db_bind_int64(st, 3, rid);
+    return kh_store_exec(s, st, e, "recording a negative-list case");
+}
+
+static kh_status audit_case(kh_store *s, const char *actor, int year,
+                            const char *unit, int64_t rid,
+                            const char *case_id, const char *hash,
+                            kh_err *e)
+{
+    char obj[48], val[160];
+    snprintf(obj, sizeof obj, "negative#%" PRId64, rid);
+    snprintf(val, sizeof val, "case=%s%s%s", case_id,
+             *hash ? " evidence=" : "", hash);
+    kh_audit_rec a = {.actor = actor, .action = "negative.case",
+                      .year = year, .unit = unit, .object = obj,
+                      .new_value = val};
+    return kh_store_audit(s, &a, e);
+}
+
+/* The record's reason: the case's text, ": " and the reason given. */
+static char *case_reason(const kh_rubric *r, int c, const char *reason)
+{
+    const char *text = c >= 0 ? kh_rubric_negative_case_text(r, (size_t)c)
+                              : NULL;
+    size_t n = (text ? strlen(text) : 0) + (reason ? strlen(reason) : 0) + 4;
+    char *why = malloc(n);
+    if (!why)
+        return NULL;
+    if (text && reason && *reason)
+        snprintf(why, n, "%s: %s", text, reason);
+    else
+        snprintf(why, n, "%s", text ? text : reason);
+    return why;
+}
+
+kh_status kh_store_negative_add(kh_store *s, const char *actor, int year,
+                                const char *unit, const char *case_id,
+                                kh_cp points, const char *reason,
+                                const char *evidence, int64_t *id,
+                                kh_err *e)
+{
+    kh_status rc = kh_store_begin(s, e);
+    if (rc != KH_OK)
+        return rc;
+    const kh_rubric *r;
+    int c;
+    char hash[KH_EVIDENCE_HASH_SZ] = "";
+    char *why = NULL;
+    int64_t rid = 0;
+    if ((rc = check_case(s, year, case_id, points, reason, &r, &c, e)) !=
+            KH_OK ||
+        (evidence && *evidence &&
+         (rc = kh_store_evidence_resolve(s, evidence, hash, e)) != KH_OK))
+        goto fail;
+    if (!(why = case_reason(r, c, reason))) {
+        rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
+        goto fail;
+    }
+    const char *cid = c >= 0 ? kh_rubric_negative_case_id(r, (size_t)c)
+                             : "other";
+    if ((rc = kh_store_record_add(s, actor, year, unit, true, points, why,
+                                  &rid, e)) != KH_OK ||
+        (rc = mark_case(s, rid, cid, hash, e)) != KH_OK ||
+        (rc = audit_case(s, actor, year, unit, rid, cid, hash, e)) !=
+            KH_OK ||
+        (rc = kh_store_commit(s, e)) != KH_OK)
+        goto fail;
+    free(why);
+    if (id)
+        *id = rid;
+    return KH_OK;
+fail:
+    free(why);
+    kh_store_rollback(s);
+    return rc == KH_ENOTFOUND ? KH_EINVAL : rc;
+}

@@ -347,7 +347,8 @@ static const char mig7[] =
 static const char mig8[] =
     "ALTER TABLE app_user ADD COLUMN provider TEXT"
     "  CHECK ((role = 'department') = (provider IS NOT NULL));"
-    "ALTER TABLE negative ADD COLUMN case_id TEXT;"
+    "ALTER TABLE negative ADD COLUMN case_id TEXT;"  /* negative.cases id */
+    "ALTER TABLE negative ADD COLUMN evidence TEXT REFERENCES evidence(sha256);"
     "CREATE TABLE claim ("
     "  id INTEGER PRIMARY KEY,"
     "  year INTEGER NOT NULL,"
