@@ -284,6 +284,8 @@ static const char *const shared_msgids[] = {
     N_("The rubric names a provider for these items: that department "
        "scores them for every unit on its grid."),
     N_("This year's rubric names no provider for any item."),
+    N_("Negative-list case"),
+    N_("other (give the reason)"),
 };
 
 size_t web_dept_shared_msgids(void)

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "kaohe/score.h"
+#include "kaohe/store_claims.h"
 
 const char *web_dept_item_provider(const kh_rubric *rb, size_t i)
 {
@@ -79,6 +80,36 @@ static kh_status rec_row(void *ctx, const kh_record_row *row)
     return KH_OK;
 }
 
+/* The negative-list catalogue of the year's rubric as a select (none
+ * when the rubric has no catalogue): a case, or "other". */
+static void case_select(web_req *r, int year)
+{
+    web_year *y = NULL;
+    if (web_year_peek(r, year, &y) != KH_OK)
+        return;
+    const kh_rubric *rb = y->rubric;
+    kh_buf *o = &r->out;
+    if (kh_rubric_negative_case_count(rb)) {
+        kh_buf_printf(o, "<label>%s <select name=\"case\" id=\"record-case\">"
+                         "<option value=\"\">-</option>",
+                      W_("Negative-list case"));
+        for (size_t c = 0; c < kh_rubric_negative_case_count(rb); c++) {
+            kh_buf_puts(o, "<option value=\"");
+            kh_html_attr(o, kh_rubric_negative_case_id(rb, c));
+            kh_buf_puts(o, "\">");
+            kh_html_text(o, kh_rubric_negative_case_text(rb, c));
+            kh_buf_puts(o, " (");
+            web_cp_out(o, kh_rubric_negative_case_min(rb, c));
+            kh_buf_puts(o, "-");
+            web_cp_out(o, kh_rubric_negative_case_max(rb, c));
+            kh_buf_puts(o, ")</option>");
+        }
+        kh_buf_printf(o, "<option value=\"other\">%s</option></select>"
+                         "</label>", W_("other (give the reason)"));
+    }
+    web_year_put(r->app, y);
+}
+
 void web_records_block(web_req *r, int year, const char *unit,
                        kh_year_state state)
 {
@@ -116,8 +147,10 @@ void web_records_block(web_req *r, int year, const char *unit,
                        "type=\"text\" name=\"points\" inputmode=\"decimal\" "
                        "required placeholder=\"如 1.5\"> <span class=\"std\">"
                        "正数，最多两位小数；特色加分合计上限按评分标准</span>"
-                       "</label><label>理由 <input type=\"text\" name=\"reason\""
-                       " required size=\"60\"></label><button type=\"submit\">"
+                       "</label>");
+        case_select(r, year);
+        kh_buf_puts(o, "<label>理由 <input type=\"text\" name=\"reason\""
+                       " size=\"60\"></label><button type=\"submit\">"
                        "添加记录</button></form>\n");
     } else if (r->sess.role == KH_ROLE_ADMIN) {
         kh_buf_puts(o, "<p class=\"std\">仅在实地检查和复核阶段可以添加或删除"
@@ -199,16 +232,23 @@ void web_records_post(web_req *r, const web_year *y, const char *unit,
                       kh_num_err_str(ne));
         else if (cp <= 0)
             kh_err_at(e, 0, 0, "points", "must be positive, not %.32s", points);
-        if (!reason || !*reason)
+        char *ncase = negative ? web_form_get(r, "case") : NULL;
+        if ((!reason || !*reason) && !(ncase && *ncase))
             kh_err_at(e, 0, 0, "reason", "is required");
         if (kh_err_errors(e))
             st = KH_EINVAL;
-        else {
+        else if (ncase && *ncase) {
+            web_cache_write_begin(r);
+            st = kh_store_negative_add(r->store, r->sess.user, year, unit,
+                                       ncase, cp, reason, NULL, NULL, e);
+            web_cache_wrote(r, st, year, unit, NULL, KH_PHASE_INSPECTION);
+        } else {
             web_cache_write_begin(r);
             st = kh_store_record_add(r->store, r->sess.user, year, unit,
                                      negative, cp, reason, NULL, e);
             web_cache_wrote(r, st, year, unit, NULL, KH_PHASE_INSPECTION);
         }
+        free(ncase);
     } else if (st == KH_OK) {
         rec_ctx c = {.r = r};
         if (!parse_record_ref(ref, &c.negative, &c.id)) {

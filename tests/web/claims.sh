@@ -125,6 +125,20 @@ hasnt 'claim-approve' "unit has no decision forms"
 $K audit log --year 2025 --db "$DB" | grep -q 'claim.approve' || fail "approval not audited"
 $K audit log --year 2025 --db "$DB" | grep -q 'claim.reject' || fail "rejection not audited"
 
+# a negative item from the rubric's catalogue, its points in the case's range
+R=/years/2025/units/jd/records
+expect 200 "$(get admin1 /years/2025/units/jd/inspection)" "inspection form"
+has 'id="record-case"' "inspection form: the negative-list catalogue"
+expect 422 "$(post admin1 $R -d "csrf=$A&type=negative&case=minor&points=3&reason=")" "case points out of range"
+has '<li>points' "case points out of range"
+expect 422 "$(post admin1 $R -d "csrf=$A&type=negative&case=other&points=1&reason=")" "other without a reason"
+$K record list --year 2025 --unit jd --db "$DB" | grep -q negative && fail "a refused negative item was written"
+expect 303 "$(post admin1 $R -d "csrf=$A&type=negative&case=minor&points=1.5" --data-urlencode 'reason=宣传栏未审核')" "negative item of case minor"
+$K record list --year 2025 --unit jd --db "$DB" | grep -q -- '-1.5  有实施细则第十七条情形，情节较轻: 宣传栏未审核' ||
+    fail "the record does not name its case: $($K record list --year 2025 --unit jd --db "$DB")"
+expect 200 "$(get admin1 /years/2025/units/jd/sheet)" "score sheet"
+has '情节较轻' "the score sheet names the case"
+
 [ $fails -eq 0 ] && echo "ok: web claims" && exit 0
 echo "$fails failure(s)"
 exit 1
