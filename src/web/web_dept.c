@@ -7,8 +7,9 @@
  * written (kh_store_entry_set keeps the others of the entry).  Admin and
  * auditor read every provider's grid.  Who may is policy.c's WEB_A_DEPT.
  *
- * Field names: "v|UNIT|ITEM|INPUT" (ids never hold '|').  An empty field
- * leaves the stored value as it is.  Stable ids: #dept-grid, #grid-U (a
+ * Field names: "v*UNIT*ITEM*INPUT" ('*' is never percent-encoded in a
+ * form and no unit id holds it).  An empty field leaves the stored value
+ * as it is.  Stable ids: #dept-grid, #grid-U (a
  * row), #dept-save, #dept-msg.
  */
 #include "web.h"
@@ -30,11 +31,11 @@ static bool on_grid(const kh_rubric *rb, size_t i, size_t s,
 static void field_name(kh_buf *o, const char *unit, const char *item,
                        const char *input)
 {
-    kh_buf_puts(o, "v|");
+    kh_buf_puts(o, "v*");
     kh_html_attr(o, unit);
-    kh_buf_putc(o, '|');
+    kh_buf_putc(o, '*');
     kh_html_attr(o, item);
-    kh_buf_putc(o, '|');
+    kh_buf_putc(o, '*');
     kh_html_attr(o, input);
 }
 
@@ -188,7 +189,7 @@ static kh_status save_entry(web_req *r, const web_year *y, size_t u,
         const char *in = kh_term_input(kh_rubric_item_slot(rb, i, s));
         kh_buf name;
         kh_buf_init(&name, 0);
-        kh_buf_printf(&name, "v|%s|%s|%s", uid, iid, in);
+        kh_buf_printf(&name, "v*%s*%s*%s", uid, iid, in);
         char *v = web_form_get(r, kh_buf_str(&name));
         kh_buf_free(&name);
         if (!v || !*v) {

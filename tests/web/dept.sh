@@ -49,8 +49,8 @@ put() {
 expect() {
     [ "$1" = "$2" ] || fail "$3: expected $1, got $2 ($(head -c 300 "$T/body" | tr '\n' ' '))"
 }
-has() { grep -q "$1" "$T/body" || fail "$2: page has no $1"; }
-hasnt() { grep -q "$1" "$T/body" && fail "$2: page has $1"; }
+has() { grep -qF "$1" "$T/body" || fail "$2: page has no $1"; }
+hasnt() { grep -qF "$1" "$T/body" && fail "$2: page has $1"; }
 login() {
     s=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/$1.jar" -H 'Content-Type: application/json' \
         --data-binary "{\"user\":\"$1\",\"password\":\"password123\"}" "$B/api/v1/login")
@@ -65,15 +65,15 @@ entry() { $K entry list --year 2025 --unit "$1" --item "$2" --db "$DB"; }
 # the self-check: the grid is read-only, saving refused
 expect 200 "$(get xcb $G)" "grid in the self-check"
 hasnt 'id="dept-save"' "grid in the self-check"
-expect 403 "$(post xcb $G -d "csrf=$D&v|jd|3.3|reports=2")" "save in the self-check"
+expect 403 "$(post xcb $G -d "csrf=$D&v*jd*3.3*reports=2")" "save in the self-check"
 
 $K year advance 2025 --db "$DB" >/dev/null || fail "advance to inspection"
 expect 200 "$(get xcb $G)" "grid"
 has 'id="dept-save"' "grid"
 # exactly the provider's inputs: 3.3 reports, 3.4 civility, 4.2 rating
-for f in 'v|jd|3.3|reports' 'v|jd|3.4|civility' 'v|jd|4.2|rating'; do has "name=\"$f\"" "grid"; done
-hasnt 'v|jd|3.4|brand' "grid (3.4's other inputs)"
-hasnt 'v|jd|1.1|' "grid (another item)"
+for f in 'v*jd*3.3*reports' 'v*jd*3.4*civility' 'v*jd*4.2*rating'; do has "name=\"$f\"" "grid"; done
+hasnt 'v*jd*3.4*brand' "grid (3.4's other inputs)"
+hasnt 'v*jd*1.1*' "grid (another item)"
 [ "$(grep -o '<tr id="grid-' "$T/body" | wc -l)" = 28 ] || fail "grid: not one row per unit"
 # other pages: refused
 for p in /years/2025 /years/2025/units/jd/inspection /years/2025/results /years/2025/claims /admin; do
@@ -82,14 +82,14 @@ done
 expect 403 "$(get jd1 $G)" "unit reads the grid"
 expect 200 "$(get aud1 $G)" "auditor reads the grid"
 hasnt 'id="dept-save"' "auditor grid"
-expect 403 "$(post admin1 $G -d "csrf=$(cat "$T/admin1.csrf")&v|jd|3.3|reports=2")" "admin saves the grid"
+expect 403 "$(post admin1 $G -d "csrf=$(cat "$T/admin1.csrf")&v*jd*3.3*reports=2")" "admin saves the grid"
 
 # saving: all or nothing, bad values named
 before=$(entry jd 3.3)
-expect 422 "$(post xcb $G --data-urlencode "csrf=$D" --data-urlencode 'v|jd|3.3|reports=3' --data-urlencode 'v|xx|4.2|rating=9')" "bad grid"
+expect 422 "$(post xcb $G --data-urlencode "csrf=$D" --data-urlencode 'v*jd*3.3*reports=3' --data-urlencode 'v*xx*4.2*rating=9')" "bad grid"
 has '<li>' "bad grid errors"
 [ "$(entry jd 3.3)" = "$before" ] || fail "a refused grid wrote jd's 3.3"
-expect 303 "$(post xcb $G --data-urlencode "csrf=$D" --data-urlencode 'v|jd|3.3|reports=3' --data-urlencode 'v|jd|3.4|civility=false' --data-urlencode 'v|jd|1.1|documents=false')" "save the grid"
+expect 303 "$(post xcb $G --data-urlencode "csrf=$D" --data-urlencode 'v*jd*3.3*reports=3' --data-urlencode 'v*jd*3.4*civility=false' --data-urlencode 'v*jd*1.1*documents=false')" "save the grid"
 entry jd 3.3 | grep -q '"reports": *3' || fail "grid did not write jd's 3.3: $(entry jd 3.3)"
 entry jd 3.4 | grep -q '"civility": *false' || fail "grid did not write jd's 3.4: $(entry jd 3.4)"
 entry jd 3.4 | grep -q '"brand"' || fail "grid dropped jd's other 3.4 inputs: $(entry jd 3.4)"
