@@ -105,8 +105,8 @@ static kh_status add_checks(kh_store *s, int year, const char *unit,
         return rc;
     if ((rc = unit_exists(s, year, unit, e)) != KH_OK)
         return rc;
-    const kh_rubric *r;
-    size_t k;
+    const kh_rubric *r = NULL;
+    size_t k = 0;
     size_t bad = kh_err_errors(e);
     if ((rc = find_kind(s, year, kind, &r, &k, e)) != KH_OK &&
         rc != KH_EINVAL)
@@ -313,8 +313,8 @@ static kh_status load_pending(kh_store *s, int year, int64_t id, pending *p,
 static kh_status check_points(kh_store *s, int year, const char *kind,
                               kh_cp points, kh_err *e)
 {
-    const kh_rubric *r;
-    size_t k;
+    const kh_rubric *r = NULL;
+    size_t k = 0;
     kh_status rc = find_kind(s, year, kind, &r, &k, e);
     if (rc != KH_OK)
         return rc;
@@ -368,8 +368,8 @@ static kh_status approve_claim(kh_store *s, const char *actor, int year,
     if (rc != KH_OK)
         return rc;
     /* The record says what was claimed: the kind's name, the text. */
-    const kh_rubric *r;
-    size_t k;
+    const kh_rubric *r = NULL;
+    size_t k = 0;
     if ((rc = find_kind(s, year, p->kind, &r, &k, e)) != KH_OK)
         return rc;
     const char *kname = kh_rubric_bonus_kind_name(r, k);
@@ -515,8 +515,8 @@ kh_status kh_store_negative_add(kh_store *s, const char *actor, int year,
     kh_status rc = kh_store_begin(s, e);
     if (rc != KH_OK)
         return rc;
-    const kh_rubric *r;
-    int c;
+    const kh_rubric *r = NULL;
+    int c = -1;
     char hash[KH_EVIDENCE_HASH_SZ] = "";
     char *why = NULL;
     int64_t rid = 0;
