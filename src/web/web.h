@@ -667,8 +667,9 @@ size_t *web_evidence_counts(web_req *r, int year, const kh_assess *a);
  * (all or nothing). */
 void web_dept_page(web_req *r, const web_year *y);
 void web_dept_post(web_req *r, const web_year *y);
-/* How many msgids web_dept.c marks for web_pages.c and web_inspect.c. */
-size_t web_dept_shared_msgids(void);
+/* The msgids web_dept.c marks for web_pages.c and web_inspect.c, one by
+ * one (NULL past the last). */
+const char *web_dept_shared_msgid(size_t i);
 
 /* Bonus claims (web_claims.c): the year's list (a unit user's own), a
  * unit's filing (POST), the admin's decision on claim arg (POST). */

@@ -289,7 +289,9 @@ static const char *const shared_msgids[] = {
     N_("other (give the reason)"),
 };
 
-size_t web_dept_shared_msgids(void)
+const char *web_dept_shared_msgid(size_t i)
 {
-    return sizeof shared_msgids / sizeof *shared_msgids;
+    return i < sizeof shared_msgids / sizeof *shared_msgids
+               ? shared_msgids[i]
+               : NULL;
 }
