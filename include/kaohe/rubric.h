@@ -151,6 +151,43 @@ bool kh_source_value(const kh_source *src, kh_cp figure, kh_cp *value);
 const char *kh_term_roster(const kh_term *t);
 kh_cp kh_term_roster_below(const kh_term *t);
 
+/* ---- bonus claim kinds, negative cases, providers (docs/CLAIMS.md) ---- */
+
+/* Longest provider name, in bytes. */
+#define KH_PROVIDER_MAX 64
+
+/* The kinds of bonus claim (bonus.kinds), in file order. */
+size_t kh_rubric_bonus_kind_count(const kh_rubric *r);
+const char *kh_rubric_bonus_kind_id(const kh_rubric *r, size_t k);
+const char *kh_rubric_bonus_kind_name(const kh_rubric *r, size_t k);
+/* The most one claim of this kind may be approved for (> 0). */
+kh_cp kh_rubric_bonus_kind_ceiling(const kh_rubric *r, size_t k);
+/* Index of the kind with this id, or -1. */
+int kh_rubric_bonus_kind_find(const kh_rubric *r, const char *id);
+
+/* The negative-list catalogue (negative.cases), in file order. */
+size_t kh_rubric_negative_case_count(const kh_rubric *r);
+const char *kh_rubric_negative_case_id(const kh_rubric *r, size_t c);
+const char *kh_rubric_negative_case_text(const kh_rubric *r, size_t c);
+/* The case's range of points: 0 < min <= max. */
+kh_cp kh_rubric_negative_case_min(const kh_rubric *r, size_t c);
+kh_cp kh_rubric_negative_case_max(const kh_rubric *r, size_t c);
+/* Index of the case with this id, or -1. */
+int kh_rubric_negative_case_find(const kh_rubric *r, const char *id);
+
+/* Who supplies what (`provider:`); every string is owned by the rubric
+ * and NULL when the rubric names no provider there. */
+const char *kh_rubric_item_provider(const kh_rubric *r, size_t i);
+const char *kh_term_provider(const kh_term *t);
+const char *kh_rubric_negative_provider(const kh_rubric *r);
+/* The provider of input s of item i: its term's, else its item's. */
+const char *kh_rubric_input_provider(const kh_rubric *r, size_t i, size_t s);
+/* The distinct provider names of the rubric, in order of first use. */
+size_t kh_rubric_provider_count(const kh_rubric *r);
+const char *kh_rubric_provider_name(const kh_rubric *r, size_t p);
+/* True when the rubric names this provider somewhere. */
+bool kh_rubric_provider_known(const kh_rubric *r, const char *name);
+
 /* ---- views ---- */
 /* Writes the rubric as a person reads it: categories, items, max, the
  * standard text and the terms in words (Chinese). */

@@ -30,12 +30,13 @@ typedef enum kh_role {
     KH_ROLE_ADMIN = 0,   /* runs the assessment: years, rubrics, users */
     KH_ROLE_INSPECTOR,   /* 考核组: scores the units assigned to them */
     KH_ROLE_UNIT,        /* one assessed unit: its self-check */
-    KH_ROLE_AUDITOR      /* reads everything, the audit log included */
+    KH_ROLE_AUDITOR,     /* reads everything, the audit log included */
+    KH_ROLE_DEPARTMENT   /* 部门评分员: scores its provider's inputs */
 } kh_role;
 
-/* "admin", "inspector", "unit", "auditor". */
+/* "admin", "inspector", "unit", "auditor", "department". */
 const char *kh_role_name(kh_role r);
-/* 管理员, 考核组成员, 被考核单位, 审计员 (for people). */
+/* 管理员, 考核组成员, 被考核单位, 审计员, 部门评分员 (for people). */
 const char *kh_role_label(kh_role r);
 bool kh_role_parse(const char *s, kh_role *out);
 
@@ -56,6 +57,13 @@ kh_status kh_password_check(const char *password, kh_err *e);
 kh_status kh_store_user_add(kh_store *s, const char *actor, const char *name,
                             kh_role role, const char *unit,
                             const char *password, kh_err *e);
+/* The same with a provider: required for KH_ROLE_DEPARTMENT (a name a
+ * `provider` field of a stored rubric uses; an unknown one is refused
+ * naming the known ones) and NULL for every other role. */
+kh_status kh_store_user_add_provider(kh_store *s, const char *actor,
+                                     const char *name, kh_role role,
+                                     const char *unit, const char *provider,
+                                     const char *password, kh_err *e);
 /* Sets a new password. */
 kh_status kh_store_user_passwd(kh_store *s, const char *actor,
                                const char *name, const char *password,
@@ -100,6 +108,7 @@ typedef struct kh_user_row {
     const char *name;
     kh_role role;
     const char *unit;        /* NULL unless role unit */
+    const char *provider;    /* NULL unless role department */
     bool disabled;
     const char *created_at;
     const char *created_by;

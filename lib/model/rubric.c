@@ -26,6 +26,7 @@ typedef struct ld {
     kh_arena *a;
     size_t nbad;           /* errors added so far (e may be NULL) */
     bool oom;
+    bool bonus_max_ok;     /* bonus_max was read (ceilings compare to it) */
 } ld;
 
 typedef struct slotlist {  /* an item's input-reading terms, growing */
@@ -365,14 +366,17 @@ static void load_rankings(ld *L, const kh_node *seq)
 static const char *const kind_names[] = {"check", "count", "deduct",
                                          "choice", "judgement", "group"};
 
-static const char *const term_keys[][8] = {
-    [KH_TERM_CHECK] = {"kind", "input", "label", "roster", "points", NULL},
+static const char *const term_keys[][9] = {
+    [KH_TERM_CHECK] = {"kind", "input", "label", "roster", "points",
+                       "provider", NULL},
     [KH_TERM_COUNT] = {"kind", "input", "label", "roster", "per", "cap",
-                       NULL},
-    [KH_TERM_DEDUCT] = {"kind", "input", "label", "roster", "per", NULL},
-    [KH_TERM_CHOICE] = {"kind", "input", "label", "roster", "options", NULL},
+                       "provider", NULL},
+    [KH_TERM_DEDUCT] = {"kind", "input", "label", "roster", "per",
+                        "provider", NULL},
+    [KH_TERM_CHOICE] = {"kind", "input", "label", "roster", "options",
+                        "provider", NULL},
     [KH_TERM_JUDGEMENT] = {"kind", "input", "label", "roster", "points",
-                           "step", "source", NULL},
+                           "step", "source", "provider", NULL},
     [KH_TERM_GROUP] = {"kind", "label", "max", "start", "terms", NULL},
 };
 static const char *const term_required[][4] = {
@@ -457,6 +461,30 @@ static kh_cp group_sum_reach(const kh_term *g)
 
 static void load_terms(ld *L, itemctx *ic, kh_term *g, const kh_node *seq,
                        const char *path, int depth);
+
+/* ---- who supplies a value (`provider:`, docs/CLAIMS.md) --------------- */
+
+/* Reads map's `provider` (absent: *out stays NULL): a name of 1 to
+ * KH_PROVIDER_MAX bytes without control characters. */
+static void load_provider(ld *L, const kh_node *map, const char *path,
+                          const char **out)
+{
+    const kh_node *n = get_str(L, map, path, "provider", true, out);
+    if (!n) {
+        *out = NULL;
+        return;
+    }
+    char p[KH_MODEL_PATH_SZ];
+    kh_model_path_key(p, path, "provider");
+    bool ctl = false;
+    for (const unsigned char *c = (const unsigned char *)*out; *c; c++)
+        ctl |= *c < 0x20 || *c == 0x7f;
+    if (strlen(*out) > KH_PROVIDER_MAX || ctl) {
+        err(L, n, p, "a provider is a name of at most %d bytes without "
+            "control characters, not %s", KH_PROVIDER_MAX, q(L, *out));
+        *out = NULL;
+    }
+}
 
 /* ---- a judgement's questionnaire source ------------------------------- */
 
@@ -620,6 +648,8 @@ static void load_term(ld *L, itemctx *ic, kh_term *t, const kh_node *m,
     snprintf(what, sizeof what, "for a %s term", kind_names[k]);
     check_keys(L, m, path, term_keys[k], term_required[k], what);
     get_str(L, m, path, "label", true, &t->label);
+    if (t->kind != KH_TERM_GROUP)
+        load_provider(L, m, path, &t->provider);
 
     if (t->kind != KH_TERM_GROUP) {
         const kh_node *in = get_str(L, m, path, "input", true, &t->input);
@@ -753,7 +783,8 @@ static void load_terms(ld *L, itemctx *ic, kh_term *g, const kh_node *seq,
 
 static const char *const cat_keys[] = {"id", "name", "max", "items", NULL};
 static const char *const item_keys[] = {"id", "text", "standard", "max",
-                                        "kinds", "start", "terms", NULL};
+                                        "kinds", "start", "terms",
+                                        "provider", NULL};
 static const char *const item_required[] = {"id", "text", "max", "terms",
                                             NULL};
 
@@ -782,6 +813,7 @@ static void load_item(ld *L, kh_item *it, const kh_node *m, const char *path,
     }
     get_str(L, m, path, "text", true, &it->text);
     get_str(L, m, path, "standard", false, &it->standard);
+    load_provider(L, m, path, &it->provider);
     const kh_node *mx = get_pos(L, m, path, "max", false, &it->root.max);
     *max_ok = mx != NULL;
     const kh_node *st = get_cp(L, m, path, "start", &it->root.start);
@@ -975,18 +1007,132 @@ static const char *const top_keys[] = {
 static const char *const top_required[] = {
     "id", "title", "base_max", "bonus_max", "bottom_n", "not_applicable",
     "kinds", "rankings", "categories", NULL};
-static const char *const text_keys[] = {"text", "standard", NULL};
+static const char *const bonus_keys[] = {"text", "standard", "kinds", NULL};
+static const char *const negative_keys[] = {"text", "standard", "provider",
+                                            "cases", NULL};
 static const char *const text_required[] = {"text", NULL};
+static const char *const bkind_keys[] = {"id", "name", "ceiling", NULL};
+static const char *const case_keys[] = {"id", "text", "min", "max", NULL};
 
-static void load_text(ld *L, const kh_node *root, const char *key,
-                      const char **text, const char **standard)
+/* One bonus claim kind: an id, a name and a ceiling in (0, bonus_max]. */
+static void load_bonus_kind(ld *L, const kh_node *m, const char *path)
 {
-    const kh_node *m = kh_node_get(root, key);
-    if (!m || !expect_type(L, m, key, KH_NODE_MAP))
+    kh_rubric *r = L->r;
+    if (!expect_type(L, m, path, KH_NODE_MAP))
         return;
-    check_keys(L, m, key, text_keys, text_required, NULL);
-    get_str(L, m, key, "text", true, text);
-    get_str(L, m, key, "standard", false, standard);
+    check_keys(L, m, path, bkind_keys, bkind_keys, NULL);
+    kh_bonus_kind *k = &r->bkinds[r->nbkinds];
+    const kh_node *idn = get_id(L, m, path, &k->id);
+    get_str(L, m, path, "name", true, &k->name);
+    const kh_node *cn = get_pos(L, m, path, "ceiling", false, &k->ceiling);
+    char p[KH_MODEL_PATH_SZ];
+    if (cn && L->bonus_max_ok && k->ceiling > r->bonus_max) {
+        char a[KH_NUM_BUFSZ], b[KH_NUM_BUFSZ];
+        kh_num_format(k->ceiling, a);
+        kh_num_format(r->bonus_max, b);
+        kh_model_path_key(p, path, "ceiling");
+        err(L, cn, p, "ceiling %s is above bonus_max %s", a, b);
+    }
+    if (idn && kh_rubric_bonus_kind_find(r, k->id) >= 0) {
+        kh_model_path_key(p, path, "id");
+        err(L, idn, p, "duplicate bonus kind id %s", q(L, k->id));
+        return;
+    }
+    if (idn)
+        r->nbkinds++;
+}
+
+/* One negative-list case: an id, a text and a range 0 < min <= max. */
+static void load_case(ld *L, const kh_node *m, const char *path)
+{
+    kh_rubric *r = L->r;
+    if (!expect_type(L, m, path, KH_NODE_MAP))
+        return;
+    check_keys(L, m, path, case_keys, case_keys, NULL);
+    kh_neg_case *c = &r->cases[r->ncases];
+    const kh_node *idn = get_id(L, m, path, &c->id);
+    get_str(L, m, path, "text", true, &c->text);
+    const kh_node *lo = get_pos(L, m, path, "min", false, &c->min);
+    const kh_node *hi = get_pos(L, m, path, "max", false, &c->max);
+    char p[KH_MODEL_PATH_SZ];
+    if (lo && hi && c->min > c->max) {
+        char a[KH_NUM_BUFSZ], b[KH_NUM_BUFSZ];
+        kh_num_format(c->min, a);
+        kh_num_format(c->max, b);
+        kh_model_path_key(p, path, "min");
+        err(L, lo, p, "min %s is above max %s", a, b);
+    }
+    if (idn && kh_rubric_negative_case_find(r, c->id) >= 0) {
+        kh_model_path_key(p, path, "id");
+        err(L, idn, p, "duplicate negative case id %s", q(L, c->id));
+        return;
+    }
+    if (idn)
+        r->ncases++;
+}
+
+static void load_bonus(ld *L, const kh_node *root)
+{
+    kh_rubric *r = L->r;
+    const kh_node *m = kh_node_get(root, "bonus");
+    if (!m || !expect_type(L, m, "bonus", KH_NODE_MAP))
+        return;
+    check_keys(L, m, "bonus", bonus_keys, text_required, NULL);
+    get_str(L, m, "bonus", "text", true, &r->bonus_text);
+    get_str(L, m, "bonus", "standard", false, &r->bonus_standard);
+    const kh_node *ks = get_seq(L, m, "bonus", "kinds", true);
+    if (!ks || !(r->bkinds = alloc(L, ks->n, sizeof *r->bkinds)))
+        return;
+    for (uint32_t i = 0; i < ks->n; i++) {
+        char p[KH_MODEL_PATH_SZ];
+        kh_model_path_idx(p, "bonus.kinds", i);
+        load_bonus_kind(L, &ks->u.kids[i], p);
+    }
+}
+
+static void load_negative(ld *L, const kh_node *root)
+{
+    kh_rubric *r = L->r;
+    const kh_node *m = kh_node_get(root, "negative");
+    if (!m || !expect_type(L, m, "negative", KH_NODE_MAP))
+        return;
+    check_keys(L, m, "negative", negative_keys, text_required, NULL);
+    get_str(L, m, "negative", "text", true, &r->negative_text);
+    get_str(L, m, "negative", "standard", false, &r->negative_standard);
+    load_provider(L, m, "negative", &r->negative_provider);
+    const kh_node *cs = get_seq(L, m, "negative", "cases", true);
+    if (!cs || !(r->cases = alloc(L, cs->n, sizeof *r->cases)))
+        return;
+    for (uint32_t i = 0; i < cs->n; i++) {
+        char p[KH_MODEL_PATH_SZ];
+        kh_model_path_idx(p, "negative.cases", i);
+        load_case(L, &cs->u.kids[i], p);
+    }
+}
+
+static void add_provider(ld *L, const char *name)
+{
+    kh_rubric *r = L->r;
+    if (!name || kh_rubric_provider_known(r, name))
+        return;
+    r->providers[r->nproviders++] = name;
+}
+
+/* Collects the distinct providers of items, terms and the negative list. */
+static void collect_providers(ld *L)
+{
+    kh_rubric *r = L->r;
+    size_t most = 1;
+    for (size_t i = 0; i < r->nitems; i++)
+        most += 1 + r->items[i].nslots;
+    if (!(r->providers = alloc(L, most, sizeof *r->providers)))
+        return;
+    for (size_t i = 0; i < r->nitems; i++) {
+        add_provider(L, r->items[i].provider);
+        for (size_t s = 0; s < r->items[i].nslots; s++)
+            add_provider(L, r->items[i].slots[s]->provider);
+    }
+    add_provider(L, r->negative_provider);
 }
 
 static void load_root(ld *L, const kh_node *root)
@@ -999,7 +1145,8 @@ static void load_root(ld *L, const kh_node *root)
     get_str(L, root, "", "title", true, &r->title);
     get_str(L, root, "", "document", false, &r->document);
     const kh_node *bm = get_pos(L, root, "", "base_max", false, &r->base_max);
-    get_pos(L, root, "", "bonus_max", true, &r->bonus_max);
+    L->bonus_max_ok =
+        get_pos(L, root, "", "bonus_max", true, &r->bonus_max) != NULL;
 
     const kh_node *bn = kh_node_get(root, "bottom_n");
     int64_t bottom = 0;
@@ -1049,8 +1196,10 @@ static void load_root(ld *L, const kh_node *root)
                 "categories' max (%s)", b, a);
         }
     }
-    load_text(L, root, "bonus", &r->bonus_text, &r->bonus_standard);
-    load_text(L, root, "negative", &r->negative_text, &r->negative_standard);
+    load_bonus(L, root);
+    load_negative(L, root);
+    if (!L->oom)
+        collect_providers(L);
 }
 
 static kh_status load_doc(kh_doc *d, kh_err *e, kh_rubric **out)
@@ -1342,5 +1491,97 @@ bool kh_source_value(const kh_source *src, kh_cp figure, kh_cp *value)
             *value = src->value[b];
             return true;
         }
+    return false;
+}
+
+/* ---- bonus kinds, negative cases, providers ------------------------- */
+
+size_t kh_rubric_bonus_kind_count(const kh_rubric *r) { return r->nbkinds; }
+
+const char *kh_rubric_bonus_kind_id(const kh_rubric *r, size_t k)
+{
+    return k < r->nbkinds ? r->bkinds[k].id : NULL;
+}
+
+const char *kh_rubric_bonus_kind_name(const kh_rubric *r, size_t k)
+{
+    return k < r->nbkinds ? r->bkinds[k].name : NULL;
+}
+
+kh_cp kh_rubric_bonus_kind_ceiling(const kh_rubric *r, size_t k)
+{
+    return k < r->nbkinds ? r->bkinds[k].ceiling : 0;
+}
+
+int kh_rubric_bonus_kind_find(const kh_rubric *r, const char *id)
+{
+    for (size_t k = 0; id && k < r->nbkinds; k++)
+        if (strcmp(r->bkinds[k].id, id) == 0)
+            return (int)k;
+    return -1;
+}
+
+size_t kh_rubric_negative_case_count(const kh_rubric *r) { return r->ncases; }
+
+const char *kh_rubric_negative_case_id(const kh_rubric *r, size_t c)
+{
+    return c < r->ncases ? r->cases[c].id : NULL;
+}
+
+const char *kh_rubric_negative_case_text(const kh_rubric *r, size_t c)
+{
+    return c < r->ncases ? r->cases[c].text : NULL;
+}
+
+kh_cp kh_rubric_negative_case_min(const kh_rubric *r, size_t c)
+{
+    return c < r->ncases ? r->cases[c].min : 0;
+}
+
+kh_cp kh_rubric_negative_case_max(const kh_rubric *r, size_t c)
+{
+    return c < r->ncases ? r->cases[c].max : 0;
+}
+
+int kh_rubric_negative_case_find(const kh_rubric *r, const char *id)
+{
+    for (size_t c = 0; id && c < r->ncases; c++)
+        if (strcmp(r->cases[c].id, id) == 0)
+            return (int)c;
+    return -1;
+}
+
+const char *kh_rubric_item_provider(const kh_rubric *r, size_t i)
+{
+    return i < r->nitems ? r->items[i].provider : NULL;
+}
+
+const char *kh_term_provider(const kh_term *t) { return t->provider; }
+
+const char *kh_rubric_negative_provider(const kh_rubric *r)
+{
+    return r->negative_provider;
+}
+
+const char *kh_rubric_input_provider(const kh_rubric *r, size_t i, size_t s)
+{
+    const kh_term *t = kh_rubric_item_slot(r, i, s);
+    if (!t)
+        return NULL;
+    return t->provider ? t->provider : r->items[i].provider;
+}
+
+size_t kh_rubric_provider_count(const kh_rubric *r) { return r->nproviders; }
+
+const char *kh_rubric_provider_name(const kh_rubric *r, size_t p)
+{
+    return p < r->nproviders ? r->providers[p] : NULL;
+}
+
+bool kh_rubric_provider_known(const kh_rubric *r, const char *name)
+{
+    for (size_t p = 0; name && p < r->nproviders; p++)
+        if (strcmp(r->providers[p], name) == 0)
+            return true;
     return false;
 }

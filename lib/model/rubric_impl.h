@@ -35,6 +35,7 @@ struct kh_term {
     const char *roster;         /* count/deduct; NULL when none */
     kh_cp roster_below;
     kh_source *source;          /* judgement: questionnaire figure; or NULL */
+    const char *provider;       /* department that supplies it; or NULL */
     size_t nopts;               /* choice */
     kh_option *opts;
     size_t nkids;               /* group */
@@ -58,10 +59,23 @@ typedef struct kh_category {
     size_t first, count;        /* its items */
 } kh_category;
 
+/* A kind of bonus claim (特色加分) and the most one claim may earn. */
+typedef struct kh_bonus_kind {
+    const char *id, *name;
+    kh_cp ceiling;
+} kh_bonus_kind;
+
+/* A case of the negative list (负面清单) and its range of points. */
+typedef struct kh_neg_case {
+    const char *id, *text;
+    kh_cp min, max;
+} kh_neg_case;
+
 typedef struct kh_item {
     const char *id;
     const char *text;           /* 考核要点 */
     const char *standard;       /* 考核标准; may be NULL */
+    const char *provider;       /* department that supplies it; or NULL */
     size_t category;
     bool all_kinds;             /* no `kinds:` given */
     bool *applies;              /* [nkinds]: item applies to kind k */
@@ -88,6 +102,13 @@ struct kh_rubric {
     size_t nitems;
     kh_item *items;
     size_t *item_order;         /* item indices sorted by id, for find */
+    size_t nbkinds;
+    kh_bonus_kind *bkinds;      /* bonus.kinds, file order */
+    size_t ncases;
+    kh_neg_case *cases;         /* negative.cases, file order */
+    const char *negative_provider;  /* may be NULL */
+    size_t nproviders;
+    const char **providers;     /* distinct providers, first-use order */
 };
 
 #endif

@@ -492,6 +492,44 @@ int kh_db_exec_schema(kh_db *db, const char *sql)
     return rc;
 }
 
+static int lite_widen_check(kh_db *db, const char *table, const char *from,
+                            const char *to)
+{
+    int rc = kh_db_exec(db, "PRAGMA writable_schema = ON");
+    if (rc != KH_DB_OK)
+        return rc;
+    kh_db_stmt *st;
+    rc = kh_db_prepare(db, "UPDATE sqlite_schema SET sql = replace(sql, ?, ?)"
+                           " WHERE type = 'table' AND name = ?", &st);
+    if (rc == KH_DB_OK) {
+        kh_db_bind_text(st, 1, from, -1);
+        kh_db_bind_text(st, 2, to, -1);
+        kh_db_bind_text(st, 3, table, -1);
+        rc = kh_db_step(st);
+        rc = rc == KH_DB_DONE ? KH_DB_OK : rc;
+        kh_db_finalize(st);
+    }
+    int rc2 = kh_db_exec(db, "PRAGMA writable_schema = RESET");
+    return rc != KH_DB_OK ? rc : rc2;
+}
+
+int kh_db_widen_check(kh_db *db, const char *table, const char *name,
+                      const char *from, const char *to,
+                      const char *pg_check)
+{
+    if (db->engine == KH_DB_SQLITE)
+        return lite_widen_check(db, table, from, to);
+    size_t n = strlen(table) * 2 + strlen(name) * 2 + strlen(pg_check) + 96;
+    char *sql = malloc(n);
+    if (!sql)
+        return db->err = KH_DB_NOMEM;
+    snprintf(sql, n, "ALTER TABLE %s DROP CONSTRAINT %s; ALTER TABLE %s ADD"
+             " CONSTRAINT %s %s", table, name, table, name, pg_check);
+    int rc = kh_db_exec(db, sql);
+    free(sql);
+    return rc;
+}
+
 /* ---- dialect: schema version and emptiness -------------------------- */
 
 /* Runs sql returning one integer (0 when no row). */

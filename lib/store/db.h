@@ -70,6 +70,16 @@ int kh_db_exec(kh_db *db, const char *sql);
  * INTEGER -> BIGINT, BLOB -> BYTEA, TEXT -> TEXT COLLATE "C"). */
 int kh_db_exec_schema(kh_db *db, const char *sql);
 
+/* Loosens a CHECK constraint of table (a migration's widening of a list
+ * of allowed values: every stored row still passes).  SQLite cannot alter
+ * a constraint: the text `from` of the table's stored CREATE statement
+ * becomes `to` and the schema is reloaded (rows and file format are
+ * untouched).  PostgreSQL: constraint `name` is dropped and added again
+ * as `pg_check`.  The names are the caller's constants. */
+int kh_db_widen_check(kh_db *db, const char *table, const char *name,
+                      const char *from, const char *to,
+                      const char *pg_check);
+
 /* The store's schema version and application id (SQLite: PRAGMA
  * user_version and application_id; PostgreSQL: table kaohe_schema, 0 and
  * 0 when it does not exist). */

@@ -193,6 +193,8 @@ static kh_status migrate(kh_store *s, kh_err *e)
         char what[64];
         snprintf(what, sizeof what, "applying schema migration %d", i + 1);
         if (kh_db_exec_schema(s->db, kh_store_migrations[i]) != KH_DB_OK ||
+            (kh_store_migration_hooks[i] &&
+             kh_store_migration_hooks[i](s->db) != KH_DB_OK) ||
             kh_db_set_version(s->db, i + 1, KH_STORE_APP_ID) != KH_DB_OK) {
             st = kh_store_db_fail(s, e, what);
             goto fail;

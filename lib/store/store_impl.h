@@ -45,6 +45,9 @@ struct kh_store {
  * (lib/store/store_schema.c). */
 extern const char *const kh_store_migrations[];
 extern const size_t kh_store_migration_count;
+/* Run after migration i+1's text when not NULL (what one SQL text cannot
+ * say for both engines); returns a KH_DB_ code. */
+extern int (*const kh_store_migration_hooks[])(kh_db *db);
 
 /* Returns in *out the prepared statement for sql, reset with its bindings
  * cleared.  sql must be a string literal: its address is the cache key.

@@ -383,7 +383,50 @@ static const char mig8[] =
     "  UNIQUE (user_name, msg_key));"
     "CREATE INDEX inbox_unread ON inbox (user_name, read_at);";
 
+
+/* 9: bonus claims, the negative list's catalogue case, department
+ * scorers (issue 12 section 2, docs/CLAIMS.md; lib/store/store_claims.c,
+ * store_users.c).  The role check of app_user is widened by
+ * kh_db_widen_check after this text (kh_store_migration_hooks). */
+static const char mig9[] =
+    "ALTER TABLE app_user ADD COLUMN provider TEXT"
+    "  CHECK ((role = 'department') = (provider IS NOT NULL));"
+    "ALTER TABLE negative ADD COLUMN case_id TEXT;"  /* negative.cases id */
+    "ALTER TABLE negative ADD COLUMN evidence TEXT REFERENCES evidence(sha256);"
+    "CREATE TABLE claim ("
+    "  id INTEGER PRIMARY KEY,"
+    "  year INTEGER NOT NULL,"
+    "  unit TEXT NOT NULL,"
+    "  kind TEXT NOT NULL,"            /* bonus kind id of the rubric */
+    "  description TEXT NOT NULL,"
+    "  evidence TEXT REFERENCES evidence(sha256),"
+    "  state TEXT NOT NULL CHECK (state IN ('pending','approved',"
+    "    'rejected')),"
+    "  points INTEGER CHECK (points > 0),"  /* centipoints, approved */
+    "  reason TEXT,"
+    "  bonus INTEGER,"                 /* the bonus record it became */
+    "  filed_at TEXT NOT NULL,"
+    "  filed_by TEXT NOT NULL,"
+    "  decided_at TEXT,"
+    "  decided_by TEXT,"
+    "  CHECK ((state = 'approved') = (points IS NOT NULL)),"
+    "  CHECK (state <> 'rejected' OR reason IS NOT NULL),"
+    "  FOREIGN KEY (year, unit) REFERENCES unit(year, id) ON DELETE CASCADE);"
+    "CREATE INDEX claim_unit ON claim (year, unit);";
+
+/* Run after migration 9's text: app_user's role may be 'department'. */
+static int mig9_roles(kh_db *db)
+{
+    return kh_db_widen_check(db, "app_user", "app_user_role_check",
+                             "'auditor'))",
+                             "'auditor','department'))",
+                             "CHECK (role IN ('admin','inspector','unit',"
+                             "'auditor','department'))");
+}
+
 const char *const kh_store_migrations[] = {mig1, mig2, mig3, mig4, mig5,
-                                           mig6, mig7, mig8};
+                                           mig6, mig7, mig8, mig9};
+int (*const kh_store_migration_hooks[])(kh_db *db) = {
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, mig9_roles};
 const size_t kh_store_migration_count =
     sizeof kh_store_migrations / sizeof kh_store_migrations[0];

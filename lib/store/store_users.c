@@ -8,6 +8,7 @@
  */
 #include "store_impl.h"
 #include "kaohe/store_users.h"
+#include "kaohe/rubric.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -22,9 +23,10 @@ static const char dummy_hash[crypto_pwhash_STRBYTES] =
     "5y2hoyP1CH28LuqI344dukaTSr3WwYfQ/Dq264rAmXA";
 
 static const char *const role_names[] = {"admin", "inspector", "unit",
-                                         "auditor"};
+                                         "auditor", "department"};
 static const char *const role_labels[] = {"管理员", "考核组成员",
-                                          "被考核单位", "审计员"};
+                                          "被考核单位", "审计员",
+                                          "部门评分员"};
 #define NROLES (sizeof role_names / sizeof role_names[0])
 
 const char *kh_role_name(kh_role r)
@@ -202,16 +204,62 @@ static kh_status unit_known(kh_store *s, int year, const char *unit,
     return KH_OK;
 }
 
-kh_status kh_store_user_add(kh_store *s, const char *actor, const char *name,
-                            kh_role role, const char *unit,
-                            const char *password, kh_err *e)
+/* Appends ", " and the provider names of the rubric in row to known
+ * (those not there yet); *found tells whether name is one of them. */
+static kh_status rubric_providers(kh_store *s, int64_t row, const char *name,
+                                  kh_buf *known, bool *found, kh_err *e)
 {
-    /* Every problem with the request is reported, then we stop. */
-    size_t before = kh_err_errors(e);
-    check_name(name, e);
-    if ((size_t)role >= NROLES)
-        kh_err_at(e, 0, 0, "role", "unknown role");
-    else if (role == KH_ROLE_UNIT && (!unit || !*unit))
+    kh_rubric *r = NULL;
+    kh_status rc = kh_store_rubric_by_row(s, row, e, &r, NULL);
+    if (rc != KH_OK)
+        return rc;
+    for (size_t p = 0; p < kh_rubric_provider_count(r); p++) {
+        const char *pn = kh_rubric_provider_name(r, p);
+        *found |= strcmp(pn, name) == 0;
+        char quoted[KH_PROVIDER_MAX + 8];
+        snprintf(quoted, sizeof quoted, "\"%s\"", pn);
+        if (!strstr(kh_buf_str(known), quoted))
+            kh_buf_printf(known, "%s%s", *kh_buf_str(known) ? ", " : "",
+                          quoted);
+    }
+    kh_rubric_free(r);
+    return KH_OK;
+}
+
+/* The provider must be named by a `provider` field of a stored rubric;
+ * otherwise a message naming the known ones. */
+static kh_status provider_known(kh_store *s, const char *provider, kh_err *e)
+{
+    kh_db_stmt *st;
+    kh_status rc = kh_store_stmt(s, "SELECT id FROM rubric ORDER BY id", &st,
+                                 e);
+    if (rc != KH_OK)
+        return rc;
+    kh_buf known;
+    kh_buf_init(&known, 1 << 16);
+    bool found = false;
+    int step;
+    while (rc == KH_OK && (step = kh_db_step(st)) == KH_DB_ROW)
+        rc = rubric_providers(s, kh_db_column_int64(st, 0), provider, &known,
+                              &found, e);
+    kh_db_reset(st);
+    if (rc == KH_OK && step != KH_DB_DONE)
+        rc = kh_store_db_fail(s, e, "reading rubrics");
+    if (rc == KH_OK && !found)
+        rc = kh_err_at(e, 0, 0, "provider",
+                       "unknown provider \"%s\" (the stored rubrics name: "
+                       "%s)", provider,
+                       *kh_buf_str(&known) ? kh_buf_str(&known) : "none");
+    kh_buf_free(&known);
+    return rc;
+}
+
+/* The role's companion: a unit for role unit, a provider for role
+ * department, neither for the others. */
+static void check_companions(kh_role role, const char *unit,
+                             const char *provider, kh_err *e)
+{
+    if (role == KH_ROLE_UNIT && (!unit || !*unit))
         kh_err_at(e, 0, 0, "unit",
                   "a user of role unit must name its unit (--unit ID)");
     else if (role != KH_ROLE_UNIT && unit)
@@ -219,7 +267,41 @@ kh_status kh_store_user_add(kh_store *s, const char *actor, const char *name,
                   "only a user of role unit belongs to a unit, not one of "
                   "role %s",
                   role_names[role]);
+    if (role == KH_ROLE_DEPARTMENT && (!provider || !*provider))
+        kh_err_at(e, 0, 0, "provider", "a user of role department must "
+                  "name its provider (--provider NAME)");
+    else if (role != KH_ROLE_DEPARTMENT && provider)
+        kh_err_at(e, 0, 0, "provider", "only a user of role department "
+                  "belongs to a provider, not one of role %s",
+                  role_names[role]);
+}
+
+kh_status kh_store_user_add(kh_store *s, const char *actor, const char *name,
+                            kh_role role, const char *unit,
+                            const char *password, kh_err *e)
+{
+    return kh_store_user_add_provider(s, actor, name, role, unit, NULL,
+                                      password, e);
+}
+
+kh_status kh_store_user_add_provider(kh_store *s, const char *actor,
+                                     const char *name, kh_role role,
+                                     const char *unit, const char *provider,
+                                     const char *password, kh_err *e)
+{
+    /* Every problem with the request is reported, then we stop. */
+    size_t before = kh_err_errors(e);
+    check_name(name, e);
+    if ((size_t)role >= NROLES)
+        kh_err_at(e, 0, 0, "role", "unknown role");
+    else
+        check_companions(role, unit, provider, e);
     kh_password_check(password, e);
+    if (role == KH_ROLE_DEPARTMENT && provider && *provider) {
+        kh_status prc = provider_known(s, provider, e);
+        if (prc != KH_OK && prc != KH_EINVAL)
+            return prc;
+    }
     if (role == KH_ROLE_UNIT && unit && *unit) {
         bool known = false;
         kh_status urc = unit_known(s, 0, unit, &known, e);
@@ -252,8 +334,8 @@ kh_status kh_store_user_add(kh_store *s, const char *actor, const char *name,
     kh_db_stmt *st;
     if ((rc = kh_store_stmt(s,
                             "INSERT INTO app_user (name, role, unit, pwhash,"
-                            " disabled, created_at, created_by)"
-                            " VALUES (?, ?, ?, ?, 0, ?, ?)",
+                            " disabled, created_at, created_by, provider)"
+                            " VALUES (?, ?, ?, ?, 0, ?, ?, ?)",
                             &st, e)) != KH_OK)
         goto fail;
     kh_store_bind_str(st, 1, name);
@@ -262,11 +344,15 @@ kh_status kh_store_user_add(kh_store *s, const char *actor, const char *name,
     kh_store_bind_str(st, 4, hash);
     kh_store_bind_str(st, 5, at);
     kh_store_bind_str(st, 6, actor);
+    kh_store_bind_str(st, 7, provider);
     if ((rc = kh_store_exec(s, st, e, "adding a user")) != KH_OK)
         goto fail;
     char val[160];
     if (unit)
         snprintf(val, sizeof val, "role=%s unit=%s", role_names[role], unit);
+    else if (provider)
+        snprintf(val, sizeof val, "role=%s provider=%s", role_names[role],
+                 provider);
     else
         snprintf(val, sizeof val, "role=%s", role_names[role]);
     kh_audit_rec a = {.actor = actor, .action = "user.add", .unit = unit,
@@ -587,7 +673,7 @@ kh_status kh_store_user_each(kh_store *s, const char *name, kh_user_fn fn,
     kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s,
-        "SELECT name, role, unit, disabled, created_at, created_by"
+        "SELECT name, role, unit, disabled, created_at, created_by, provider"
         " FROM app_user WHERE (? IS NULL OR name = ?) ORDER BY name",
         &st, e);
     if (rc != KH_OK)
@@ -603,6 +689,7 @@ kh_status kh_store_user_each(kh_store *s, const char *name, kh_user_fn fn,
             .disabled = kh_db_column_int(st, 3) != 0,
             .created_at = kh_store_col_str(st, 4),
             .created_by = kh_store_col_str(st, 5),
+            .provider = kh_store_col_str(st, 6),
         };
         if (!kh_role_parse(kh_store_col_str(st, 1), &row.role)) {
             kh_db_reset(st);

@@ -44,6 +44,8 @@ int kh_cmd_units(int argc, char **argv);
 int kh_cmd_roster(int argc, char **argv);
 int kh_cmd_entry(int argc, char **argv);
 int kh_cmd_record(int argc, char **argv);
+/* `kaohe claim add|decide|list` (src/cli/cmd_claim.c). */
+int kh_cmd_claim(int argc, char **argv);
 /* Backup and restore (src/cli/cmd_backup.c, cmd_restore.c). */
 int kh_cmd_backup(int argc, char **argv);
 int kh_cmd_restore(int argc, char **argv);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "kaohe/report.h"
+#include "kaohe/store_claims.h"
 #include "kaohe/store_evidence.h"
 
 enum {
@@ -25,7 +26,8 @@ enum {
     OPT_POINTS,
     OPT_REASON,
     OPT_ID,
-    OPT_EVIDENCE
+    OPT_EVIDENCE,
+    OPT_CASE
 };
 
 static void entry_help(void)
@@ -279,6 +281,8 @@ static void record_help(void)
     printf(
         "Usage: kaohe record add --year Y --unit U --type bonus|negative\n"
         "                        --points P --reason TEXT\n"
+        "       kaohe record add --year Y --unit U --type negative --case ID\n"
+        "                        --points P [--reason TEXT] [--evidence HASH]\n"
         "       kaohe record remove --year Y --type bonus|negative --id N\n"
         "                        --reason TEXT\n"
         "       kaohe record list --year Y [--unit U]\n"
@@ -293,6 +297,9 @@ static void record_help(void)
         "      --points P      points (> 0, at most two decimals)\n"
         "      --id N          the record (as 'record list' shows it)\n"
         "      --reason TEXT   what it is for (add) or why it goes (remove)\n"
+        "      --case ID       negative: a case of the rubric's negative-list\n"
+        "                      catalogue (points within its range), or other\n"
+        "      --evidence HASH negative with --case: a stored evidence file\n"
         KH_STORE_OPTS_HELP
         "  -h, --help          show this help\n"
         "\n"
@@ -320,6 +327,7 @@ typedef struct record_args {
     const char *cmd;
     int year, type;            /* type: 0 bonus, 1 negative, -1 not given */
     const char *unit, *reason;
+    const char *case_id, *evidence;   /* --case, --evidence */
     kh_cp points;
     bool have_points;
     int64_t id;
@@ -353,6 +361,12 @@ static int record_option(record_args *a, int o, const char *arg, char **argv)
     case OPT_REASON:
         a->reason = arg;
         return -1;
+    case OPT_CASE:
+        a->case_id = arg;
+        return -1;
+    case OPT_EVIDENCE:
+        a->evidence = arg;
+        return -1;
     case 'h':
         record_help();
         return KH_EXIT_OK;
@@ -375,6 +389,8 @@ static int record_parse(kh_cli_ctx *c, int argc, char **argv, record_args *a)
         {"points", required_argument, NULL, OPT_POINTS},
         {"id", required_argument, NULL, OPT_ID},
         {"reason", required_argument, NULL, OPT_REASON},
+        {"case", required_argument, NULL, OPT_CASE},
+        {"evidence", required_argument, NULL, OPT_EVIDENCE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int o, rc = -1;
@@ -389,8 +405,13 @@ static int record_parse(kh_cli_ctx *c, int argc, char **argv, record_args *a)
         return kh_cli_usage_error(a->cmd, "unexpected argument '%s'", argv[optind]);
     if (!a->year)
         return kh_cli_usage_error(a->cmd, "--year YEAR is required");
+    if (a->which == REC_ADD && (a->case_id || a->evidence) &&
+        (a->type != 1 || !a->case_id))
+        return kh_cli_usage_error(a->cmd, "--case and --evidence are for a "
+                                  "negative record, --evidence with --case");
     if (a->which == REC_ADD &&
-        (!a->unit || a->type < 0 || !a->have_points || !a->reason))
+        (!a->unit || a->type < 0 || !a->have_points ||
+         (!a->reason && !a->case_id)))
         return kh_cli_usage_error(a->cmd, "--unit, --type, --points and --reason "
                                   "are required");
     if (a->which == REC_REMOVE && (a->type < 0 || a->id < 0 || !a->reason))
@@ -406,8 +427,14 @@ static kh_status record_run(kh_cli_ctx *c, const record_args *a, kh_buf *b)
     kh_status st;
     if (a->which == REC_ADD) {
         int64_t nid = 0;
-        st = kh_store_record_add(c->store, kh_cli_actor(c), a->year, a->unit,
-                                 a->type, a->points, a->reason, &nid, c->e);
+        if (a->case_id)
+            st = kh_store_negative_add(c->store, kh_cli_actor(c), a->year,
+                                       a->unit, a->case_id, a->points,
+                                       a->reason, a->evidence, &nid, c->e);
+        else
+            st = kh_store_record_add(c->store, kh_cli_actor(c), a->year,
+                                     a->unit, a->type, a->points, a->reason,
+                                     &nid, c->e);
         if (st == KH_OK)
             kh_buf_printf(b, "已添加%s记录 #%" PRId64 "\n", what, nid);
     } else if (a->which == REC_REMOVE) {

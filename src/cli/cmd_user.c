@@ -21,13 +21,14 @@
 enum {
     OPT_ROLE = KH_OPT_FIRST_FREE,
     OPT_UNIT,
-    OPT_REPLACE
+    OPT_REPLACE,
+    OPT_PROVIDER
 };
 
 static void user_help(void)
 {
     printf(
-        "Usage: kaohe user add NAME --role ROLE [--unit ID]\n"
+        "Usage: kaohe user add NAME --role ROLE [--unit ID | --provider NAME]\n"
         "       kaohe user passwd NAME\n"
         "       kaohe user disable NAME\n"
         "       kaohe user enable NAME\n"
@@ -39,6 +40,8 @@ static void user_help(void)
         "  inspector  考核组成员: scores the units assigned to them\n"
         "  unit       被考核单位: one unit's self-check (--unit ID)\n"
         "  auditor    审计员: reads everything, the audit log included\n"
+        "  department 部门评分员: scores its provider's inputs for every\n"
+        "             unit (--provider NAME, a rubric `provider`)\n"
         "\n"
         "add and passwd read the password from standard input (its first\n"
         "line); on a terminal they ask for it twice without echo.  It must\n"
@@ -55,7 +58,9 @@ static void user_help(void)
         "  list      show users and inspectors' assignments\n"
         "\n"
         "Options:\n"
-        "      --role ROLE     admin, inspector, unit or auditor\n"
+        "      --role ROLE     admin, inspector, unit, auditor or department\n"
+        "      --provider NAME the provider of a department user (a name\n"
+        "                      the stored rubrics' provider fields use)\n"
         "      --unit ID       the unit (add: of a unit user; assign:\n"
         "                      repeatable, or several IDs after it)\n"
         "  -y, --year YEAR     the year of the assignment\n"
@@ -163,7 +168,8 @@ static kh_status list_user(void *ctx, const kh_user_row *r)
              kh_role_name(r->role));
     kh_text_pad(b, r->name, 16, false);
     kh_text_pad(b, role, 24, false);
-    kh_text_pad(b, r->unit ? r->unit : "-", 10, false);
+    kh_text_pad(b, r->unit ? r->unit : r->provider ? r->provider : "-", 10,
+                false);
     kh_text_pad(b, r->disabled ? "停用" : "正常", 6, false);
     kh_buf_printf(b, "%s  %s\n", r->created_at, r->created_by);
     return kh_buf_status(b);
@@ -203,6 +209,7 @@ typedef struct user_args {
     const char **units;        /* owned: --unit values and assign's extras */
     size_t nunits;
     const char *role_s, *name;
+    const char *provider;      /* --provider */
     kh_role role;
     bool replace;
     int year;
@@ -246,6 +253,7 @@ static int user_parse(kh_cli_ctx *c, int argc, char **argv, user_args *a)
         {"unit", required_argument, NULL, OPT_UNIT},
         {"year", required_argument, NULL, 'y'},
         {"replace", no_argument, NULL, OPT_REPLACE},
+        {"provider", required_argument, NULL, OPT_PROVIDER},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int w = a->which, o, rc = -1;
@@ -266,8 +274,10 @@ static int user_parse(kh_cli_ctx *c, int argc, char **argv, user_args *a)
                 rc = KH_EXIT_USAGE;
         } else if (o == OPT_REPLACE && w == ASSIGN) {
             a->replace = true;
+        } else if (o == OPT_PROVIDER && w == ADD) {
+            a->provider = optarg;
         } else if (o == OPT_ROLE || o == OPT_UNIT || o == 'y' ||
-                   o == OPT_REPLACE) {
+                   o == OPT_REPLACE || o == OPT_PROVIDER) {
             rc = kh_cli_usage_error(a->cmd, "option '%s' does not apply here",
                                     argv[optind - 1]);
         } else {
@@ -300,10 +310,12 @@ static int user_check(user_args *a)
     if (a->which == ADD) {
         if (!a->role_s)
             return kh_cli_usage_error(a->cmd, "--role ROLE is required (admin, "
-                                      "inspector, unit or auditor)");
+                                      "inspector, unit, auditor or "
+                                      "department)");
         if (!kh_role_parse(a->role_s, &a->role))
             return kh_cli_usage_error(a->cmd, "unknown role '%s' (expected admin, "
-                                      "inspector, unit or auditor)", a->role_s);
+                                      "inspector, unit, auditor or "
+                                      "department)", a->role_s);
         if (a->nunits > 1)
             return kh_cli_usage_error(a->cmd, "a unit user belongs to one unit");
     }
@@ -372,11 +384,14 @@ static kh_status user_run(kh_cli_ctx *c, const user_args *a, kh_buf *b)
     kh_status st;
     switch (a->which) {
     case ADD:
-        st = kh_store_user_add(c->store, actor, a->name, a->role, unit, a->pw, c->e);
+        st = kh_store_user_add_provider(c->store, actor, a->name, a->role,
+                                        unit, a->provider, a->pw, c->e);
         if (st == KH_OK)
-            kh_buf_printf(b, "已添加用户 %s（%s %s%s%s）\n", a->name,
+            kh_buf_printf(b, "已添加用户 %s（%s %s%s%s%s%s）\n", a->name,
                           kh_role_label(a->role), kh_role_name(a->role),
-                          unit ? "，单位 " : "", unit ? unit : "");
+                          unit ? "，单位 " : "", unit ? unit : "",
+                          a->provider ? "，" : "",
+                          a->provider ? a->provider : "");
         return st;
     case PASSWD:
         st = kh_store_begin(c->store, c->e);

@@ -26,6 +26,7 @@ static const struct {
     {"entry", kh_cmd_entry, "set or list single entries"},
     {"roster", kh_cmd_roster, "import a roster (e.g. 学习强国 points)"},
     {"record", kh_cmd_record, "add, remove or list bonus/negative records"},
+    {"claim", kh_cmd_claim, "file, decide or list bonus claims"},
     {"results", kh_cmd_results, "a year's results from the store"},
     {"compare", kh_cmd_compare, "compare two years; a unit's totals as SVG"},
     {"audit", kh_cmd_audit, "show or verify the audit log"},

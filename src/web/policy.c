@@ -16,7 +16,10 @@
  *   unit       its own unit's self entries and submitting them; its own
  *              score sheet and result once the year is published; its
  *              own visit's date, place and team, never the on-site
- *              records; never the progress list.
+ *              records; never the progress list; its own unit's bonus
+ *              claims (read and file);
+ *   department its provider's inputs of every unit on its grid
+ *              (web_dept.c narrows to the provider), nothing else.
  * Everyone reads only their own inbox (the store call takes the
  * session's user).
  *
@@ -70,6 +73,69 @@ static bool published(web_req *r, int year)
     return s == KH_OK && st >= KH_YEAR_PUBLISHED;
 }
 
+static kh_status provider_cb(void *ctx, const kh_user_row *row)
+{
+    snprintf(ctx, KH_PROVIDER_MAX + 1, "%s", row->provider ? row->provider
+                                                           : "");
+    return KH_OK;
+}
+
+bool web_dept_provider(web_req *r, char out[KH_PROVIDER_MAX + 1])
+{
+    out[0] = '\0';
+    if (!r->logged_in || r->sess.role != KH_ROLE_DEPARTMENT)
+        return false;
+    kh_err *e = kh_err_new();
+    kh_status st = e ? kh_store_user_each(r->store, r->sess.user, provider_cb,
+                                          out, e)
+                     : KH_ENOMEM;
+    if (st != KH_ENOTFOUND)
+        web_store_check(r, st, e);
+    kh_err_free(e);
+    return st == KH_OK && out[0];
+}
+
+/* Does the user's provider supply input (NULL: any input) of item in the
+ * year's rubric?  False on any error. */
+static bool provider_input(web_req *r, const kh_rubric *rb,
+                           const char *provider, const char *item,
+                           const char *input)
+{
+    int i = item ? kh_rubric_item_find(rb, item) : -1;
+    if (i < 0)
+        return false;
+    for (size_t sl = 0; sl < kh_rubric_item_slots(rb, (size_t)i); sl++) {
+        const char *p = kh_rubric_input_provider(rb, (size_t)i, sl);
+        const char *in = kh_term_input(kh_rubric_item_slot(rb, (size_t)i, sl));
+        if (p && strcmp(p, provider) == 0 && (!input || !strcmp(in, input)))
+            return true;
+    }
+    (void)r;
+    return false;
+}
+
+bool web_may_dept_input(web_req *r, int year, const char *item,
+                        const char *input)
+{
+    char provider[KH_PROVIDER_MAX + 1];
+    if (!web_dept_provider(r, provider))
+        return false;
+    web_year *y = NULL;
+    if (web_year_peek(r, year, &y) != KH_OK)
+        return false;
+    bool ok = provider_input(r, y->rubric, provider, item, input);
+    web_year_put(r->app, y);
+    return ok;
+}
+
+/* A department scorer: inspection entries of an item its provider
+ * supplies (the route's :arg), of any unit. */
+static bool dept_entry(web_req *r, bool inspection, int year)
+{
+    return inspection && r->m && r->m->phase == KH_PHASE_INSPECTION &&
+           r->m->arg && web_may_dept_input(r, year, r->m->arg, NULL);
+}
+
 static bool own_unit(const web_req *r, const char *unit)
 {
     return r->sess.role == KH_ROLE_UNIT && unit &&
@@ -88,6 +154,8 @@ static bool entry_read(web_req *r, bool inspection, int year,
         return !inspection && own_unit(r, unit);
     case KH_ROLE_INSPECTOR:
         return unit && assigned(r, year, unit);
+    case KH_ROLE_DEPARTMENT:
+        return unit && dept_entry(r, inspection, year);
     }
     return false;
 }
@@ -104,6 +172,8 @@ static bool entry_write(web_req *r, bool inspection, int year,
         return !inspection && own_unit(r, unit);
     case KH_ROLE_INSPECTOR:
         return inspection && unit && assigned(r, year, unit);
+    case KH_ROLE_DEPARTMENT:
+        return unit && dept_entry(r, inspection, year);
     }
     return false;
 }
@@ -153,6 +223,13 @@ bool web_may(web_req *r, web_action act, int year, const char *unit)
         return entry_write(r, true, year, unit);
     case WEB_A_EVIDENCE_REMOVE:
         return r->sess.role == KH_ROLE_ADMIN || own_unit(r, unit);
+    case WEB_A_CLAIMS_READ:
+        return reader || (r->sess.role == KH_ROLE_UNIT &&
+                          (!unit || own_unit(r, unit)));
+    case WEB_A_CLAIM_FILE:
+        return r->sess.role == KH_ROLE_ADMIN || own_unit(r, unit);
+    case WEB_A_DEPT:
+        return reader || r->sess.role == KH_ROLE_DEPARTMENT;
     }
     return false;
 }
@@ -177,6 +254,7 @@ const char *web_action_name(web_action a)
         "entry-read", "entry-write", "self-read", "self-write",
         "inspection-read", "inspection-write", "evidence-read",
         "survey-answer", "survey-read", "onsite-read", "onsite-write",
-        "evidence-remove", "progress"};
+        "evidence-remove", "progress", "claims-read", "claim-file",
+        "dept"};
     return (size_t)a < sizeof names / sizeof *names ? names[a] : "-";
 }

@@ -547,6 +547,29 @@ static void inbox_read_fn(web_req *r, web_match *m)
     web_inbox_read(r, m->arg);
 }
 
+static void dept_fn(web_req *r, web_match *m)
+{
+    if (strcmp(r->method, "POST") == 0)
+        web_dept_post(r, m->y);
+    else
+        web_dept_page(r, m->y);
+}
+
+static void claims_fn(web_req *r, web_match *m)
+{
+    web_claims_page(r, m->y);
+}
+
+static void claim_add_fn(web_req *r, web_match *m)
+{
+    web_claim_add_post(r, m->y, m->unit);
+}
+
+static void claim_decide_fn(web_req *r, web_match *m)
+{
+    web_claim_decide_post(r, m->y, m->arg);
+}
+
 /* ---- the table ----------------------------------------------------- */
 
 #define ANY WEB_STATES_ANY
@@ -564,15 +587,15 @@ static void inbox_read_fn(web_req *r, web_match *m)
 
 static const web_route ROUTES[] = {
     /* sessions and static files */
-    {GP, "/login", login_fn, WEB_ANON | WEB_USERS, ANY, LOGIN, NOSCOPE, WEB_A_ANYONE},
-    {WEB_POST, "/logout", logout_fn, WEB_USERS, ANY, LOGIN, NOSCOPE, WEB_A_SIGNED_IN},
-    {GP, "/password", password_fn, WEB_USERS, ANY, LOGIN, NOSCOPE, WEB_A_SIGNED_IN},
-    {WEB_GET, "/", home_fn, WEB_USERS, ANY, 0, NOSCOPE, WEB_A_SIGNED_IN},
-    {WEB_GET, "/inbox", inbox_fn, WEB_USERS, ANY, 0, NOSCOPE, WEB_A_SIGNED_IN},
-    {WEB_POST, "/inbox/:arg/read", inbox_read_fn, WEB_USERS, ANY, LOGIN, NOSCOPE, WEB_A_SIGNED_IN},
-    {WEB_GET, "/static/kaohe.css", css_fn, WEB_ANON | WEB_USERS, ANY, 0, NOSCOPE, WEB_A_ANYONE},
-    {WEB_GET, WEB_PRINT_CSS, print_css_fn, WEB_ANON | WEB_USERS, ANY, 0, NOSCOPE, WEB_A_ANYONE},
-    {WEB_GET, "/static/kaohe.js", js_fn, WEB_ANON | WEB_USERS, ANY, 0, NOSCOPE, WEB_A_ANYONE},
+    {GP, "/login", login_fn, WEB_ANON | WEB_ANY_USER, ANY, LOGIN, NOSCOPE, WEB_A_ANYONE},
+    {WEB_POST, "/logout", logout_fn, WEB_ANY_USER, ANY, LOGIN, NOSCOPE, WEB_A_SIGNED_IN},
+    {GP, "/password", password_fn, WEB_ANY_USER, ANY, LOGIN, NOSCOPE, WEB_A_SIGNED_IN},
+    {WEB_GET, "/", home_fn, WEB_ANY_USER, ANY, 0, NOSCOPE, WEB_A_SIGNED_IN},
+    {WEB_GET, "/inbox", inbox_fn, WEB_ANY_USER, ANY, 0, NOSCOPE, WEB_A_SIGNED_IN},
+    {WEB_POST, "/inbox/:arg/read", inbox_read_fn, WEB_ANY_USER, ANY, LOGIN, NOSCOPE, WEB_A_SIGNED_IN},
+    {WEB_GET, "/static/kaohe.css", css_fn, WEB_ANON | WEB_ANY_USER, ANY, 0, NOSCOPE, WEB_A_ANYONE},
+    {WEB_GET, WEB_PRINT_CSS, print_css_fn, WEB_ANON | WEB_ANY_USER, ANY, 0, NOSCOPE, WEB_A_ANYONE},
+    {WEB_GET, "/static/kaohe.js", js_fn, WEB_ANON | WEB_ANY_USER, ANY, 0, NOSCOPE, WEB_A_ANYONE},
     /* the audit log and administration */
     {WEB_GET, "/audit", audit_fn, WEB_READERS, ANY, 0, NOSCOPE, WEB_A_READ_ALL},
     {WEB_GET, "/admin", admin_fn, WEB_ADMIN, ANY, 0, NOSCOPE, WEB_A_ADMIN},
@@ -632,6 +655,14 @@ static const web_route ROUTES[] = {
     {WEB_GET, "/years/:year/progress.xlsx", progress_xlsx_fn, WEB_READERS | WEB_INSPECTOR, ANY, 0, YEAR, WEB_A_PROGRESS},
     {WEB_POST, "/years/:year/units/:unit/selfcheck", selfcheck_submit_fn, WEB_ADMIN | WEB_UNIT, SELF_STATE, UPLOAD, YEAR, WEB_A_SELF_WRITE},
     {WEB_POST, "/years/:year/units/:unit/selfcheck/return", selfcheck_return_fn, WEB_ADMIN, SELF_STATE, FORM, YEAR, WEB_A_ADMIN},
+    /* a department scorer's grid (web_dept.c): written in inspection */
+    {WEB_GET, "/years/:year/dept", dept_fn, WEB_READERS | WEB_DEPARTMENT, ANY, 0, YEAR, WEB_A_DEPT},
+    {WEB_POST, "/years/:year/dept", dept_fn, WEB_DEPARTMENT, (1u << KH_YEAR_INSPECTION), FORM, YEAR, WEB_A_DEPT},
+    /* bonus claims (web_claims.c): filed in the self-check, decided in
+     * inspection and review */
+    {WEB_GET, "/years/:year/claims", claims_fn, WEB_READERS | WEB_UNIT, ANY, 0, YEAR, WEB_A_CLAIMS_READ},
+    {WEB_POST, "/years/:year/units/:unit/claims", claim_add_fn, WEB_ADMIN | WEB_UNIT, (1u << KH_YEAR_SELF_CHECK), FORM, YEAR, WEB_A_CLAIM_FILE},
+    {WEB_POST, "/years/:year/claims/:arg/decide", claim_decide_fn, WEB_ADMIN, RECORD_STATES, FORM, YEAR, WEB_A_ADMIN},
     {WEB_POST, "/years/:year/units/:unit/records", record_add_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
     {WEB_POST, "/years/:year/units/:unit/records/:arg/remove", record_remove_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
     {WEB_GET, "/years/:year/units/:unit/sheet", print_sheet_fn, WEB_READERS | WEB_UNIT, ANY, 0, YEAR, WEB_A_SHEET},
@@ -657,18 +688,18 @@ static const web_route ROUTES[] = {
     {WEB_POST, "/surveys/:arg/close", survey_close_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     {WEB_POST, "/surveys/:arg/codes", survey_codes_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     /* the JSON API */
-    {WEB_POST, "/api/v1/login", api_login_fn, WEB_ANON | WEB_USERS, ANY, LOGIN, NOSCOPE, WEB_A_ANYONE},
-    {WEB_POST, "/api/v1/logout", api_logout_fn, WEB_USERS, ANY, LOGIN, NOSCOPE, WEB_A_SIGNED_IN},
-    {WEB_POST, "/api/v1/keepalive", api_keepalive_fn, WEB_USERS, ANY, 0, NOSCOPE, WEB_A_SIGNED_IN},
-    {WEB_GET, "/api/v1/me", api_me_fn, WEB_USERS, ANY, 0, NOSCOPE, WEB_A_SIGNED_IN},
+    {WEB_POST, "/api/v1/login", api_login_fn, WEB_ANON | WEB_ANY_USER, ANY, LOGIN, NOSCOPE, WEB_A_ANYONE},
+    {WEB_POST, "/api/v1/logout", api_logout_fn, WEB_ANY_USER, ANY, LOGIN, NOSCOPE, WEB_A_SIGNED_IN},
+    {WEB_POST, "/api/v1/keepalive", api_keepalive_fn, WEB_ANY_USER, ANY, 0, NOSCOPE, WEB_A_SIGNED_IN},
+    {WEB_GET, "/api/v1/me", api_me_fn, WEB_ANY_USER, ANY, 0, NOSCOPE, WEB_A_SIGNED_IN},
     {WEB_GET, "/api/v1/years/:year/progress", api_progress_fn, WEB_READERS | WEB_INSPECTOR, ANY, 0, YEAR, WEB_A_PROGRESS},
     {WEB_POST, "/api/v1/years/:year/units/:unit/submit", api_submit_fn, WEB_ADMIN | WEB_UNIT, SELF_STATE, FORM, YEAR, WEB_A_SELF_WRITE},
     {WEB_POST, "/api/v1/years/:year/units/:unit/return", api_return_fn, WEB_ADMIN, SELF_STATE, FORM, YEAR, WEB_A_ADMIN},
     {WEB_GET, "/api/v1/years/:year/results", api_results_fn, WEB_READERS, ANY, 0, NOSCOPE, WEB_A_READ_ALL},
     {WEB_GET, "/api/v1/years/:year/units/:unit/result", api_unit_result_fn, WEB_READERS | WEB_UNIT, ANY, 0, NOSCOPE, WEB_A_SHEET},
     {WEB_POST, "/api/v1/years/:year/preview/:unit/:arg/:phase", api_preview_fn, WEB_USERS, ANY, ENTRY, NOSCOPE, WEB_A_ENTRY_READ},
-    {WEB_GET, "/api/v1/years/:year/entries/:unit/:arg/:phase", api_entry_get_fn, WEB_USERS, ANY, 0, NOSCOPE, WEB_A_ENTRY_READ},
-    {WEB_PUT, "/api/v1/years/:year/entries/:unit/:arg/:phase", api_entry_put_fn, WEB_USERS, ANY, ENTRY, NOSCOPE, WEB_A_ENTRY_WRITE},
+    {WEB_GET, "/api/v1/years/:year/entries/:unit/:arg/:phase", api_entry_get_fn, WEB_ANY_USER, ANY, 0, NOSCOPE, WEB_A_ENTRY_READ},
+    {WEB_PUT, "/api/v1/years/:year/entries/:unit/:arg/:phase", api_entry_put_fn, WEB_ANY_USER, ANY, ENTRY, NOSCOPE, WEB_A_ENTRY_WRITE},
 };
 
 size_t web_route_count(void)

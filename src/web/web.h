@@ -501,6 +501,11 @@ typedef enum web_action {
                              * own user (the handler checks the phase) */
     WEB_A_PROGRESS,         /* a year's progress: admin, auditor, an
                              * inspector (narrowed to their units) */
+    WEB_A_CLAIMS_READ,      /* bonus claims: admin, auditor, a unit user
+                             * (the page narrows to its own unit) */
+    WEB_A_CLAIM_FILE,       /* filing one for a unit: admin, that unit */
+    WEB_A_DEPT,             /* a department's grid: admin, auditor, a
+                             * department user (its provider's inputs) */
 } web_action;
 
 /* Methods of a route (GET also answers HEAD). */
@@ -512,7 +517,11 @@ enum {
     WEB_INSPECTOR = 2 << KH_ROLE_INSPECTOR,
     WEB_UNIT = 2 << KH_ROLE_UNIT,
     WEB_AUDITOR = 2 << KH_ROLE_AUDITOR,
+    WEB_DEPARTMENT = 2 << KH_ROLE_DEPARTMENT,
     WEB_USERS = WEB_ADMIN | WEB_INSPECTOR | WEB_UNIT | WEB_AUDITOR,
+    /* Every login, the department scorers too: they reach only the rows
+     * that name them (home, password, static files, their grid). */
+    WEB_ANY_USER = WEB_USERS | WEB_DEPARTMENT,
     WEB_READERS = WEB_ADMIN | WEB_AUDITOR,
 };
 /* Year states a route serves (bits of 1 << kh_year_state). */
@@ -570,6 +579,13 @@ const char *web_action_name(web_action a);
  * when the action names none.  Every page, API call, document and
  * download asks this one function. */
 bool web_may(web_req *r, web_action act, int year, const char *unit);
+/* A department scorer's provider into out (false, out "", for another
+ * role or on a store failure). */
+bool web_dept_provider(web_req *r, char out[KH_PROVIDER_MAX + 1]);
+/* May the department scorer write input (NULL: any of its inputs) of
+ * item in year?  Its provider must supply it (the rubric's `provider`). */
+bool web_may_dept_input(web_req *r, int year, const char *item,
+                        const char *input);
 /* The entry action for a phase (WEB_A_SELF_READ, ...). */
 web_action web_entry_action(kh_phase phase, bool write);
 
@@ -767,6 +783,20 @@ void web_evidence_download(web_req *r, int year, const char *unit,
  * OOM). */
 size_t *web_evidence_counts(web_req *r, int year, const kh_assess *a);
 
+/* A department scorer's grid (web_dept.c): GET shows it, POST saves it
+ * (all or nothing). */
+void web_dept_page(web_req *r, const web_year *y);
+void web_dept_post(web_req *r, const web_year *y);
+/* The msgids web_dept.c marks for web_pages.c and web_inspect.c, one by
+ * one (NULL past the last). */
+const char *web_dept_shared_msgid(size_t i);
+
+/* Bonus claims (web_claims.c): the year's list (a unit user's own), a
+ * unit's filing (POST), the admin's decision on claim arg (POST). */
+void web_claims_page(web_req *r, const web_year *y);
+void web_claim_add_post(web_req *r, const web_year *y, const char *unit);
+void web_claim_decide_post(web_req *r, const web_year *y, const char *arg);
+
 /* The follow-up page of a year (web_followup.c) and its POSTs: what is
  * "talks", "items", "close" (id: the item) or "practices". */
 void web_followup_page(web_req *r, int year, kh_year_state state);
@@ -788,9 +818,11 @@ void web_visit_post(web_req *r, int year, const char *arg, const char *what);
 void web_onsite_findings(web_req *r, int year, const char *unit,
                          const char *item, kh_buf *o);
 
-/* The inspection pages' extras (web_inspect.c).  True when item i's
- * standard says the propaganda department supplies it (由党委宣传部提供). */
+/* The inspection pages' extras (web_inspect.c).  True when an input of
+ * item i names a provider (the rubric's `provider`, docs/CLAIMS.md). */
 bool web_dept_item(const kh_rubric *rb, size_t i);
+/* The provider of item i's first input that has one, or NULL. */
+const char *web_dept_item_provider(const kh_rubric *rb, size_t i);
 /* The #records section of a unit's inspection form: its bonus and
  * negative records and, for admin in the inspection and review states,
  * the forms that add and remove them. */

@@ -593,6 +593,12 @@ void web_api_entry_put(web_req *r, int year, const char *unit,
         errors_json(r, e, year);
         goto out;
     }
+    /* A department scorer writes its provider's inputs only (policy.c). */
+    for (size_t i = 0; r->sess.role == KH_ROLE_DEPARTMENT && i < n; i++)
+        if (!web_may_dept_input(r, year, item, kv[i].name)) {
+            refuse(r, "entry: an input of another provider");
+            goto out;
+        }
     int64_t newv = 0;
     web_cache_write_begin(r);
     kh_entry_write w = {r->sess.user, year, unit, item, phase, n, kv, note_s,

@@ -411,8 +411,8 @@ static void item_head(form_page *p, size_t i)
     web_cp_out(o, kh_score_item(p->y->assess, p->u, i, p->phase));
     kh_buf_puts(o, "</span>）");
     if (web_dept_item(rb, i)) {
-        kh_buf_puts(o, " <span class=\"dept\">");
-        kh_html_text(o, W_("supplied by the propaganda department"));
+        kh_buf_printf(o, " <span class=\"dept\">%s ", W_("supplied by"));
+        kh_html_text(o, web_dept_item_provider(rb, i));
         kh_buf_puts(o, "</span>");
     }
     kh_buf_puts(o, "</h3>");

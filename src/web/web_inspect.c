@@ -3,8 +3,8 @@
  * a unit's bonus (特色加分) and negative (负面清单) records, listed on its
  * inspection form and added or removed there by admin (the store allows
  * it in the inspection and review states and audits every change), and
- * the propaganda department's own items (those whose standard says
- * 由党委宣传部提供) gathered on one page, /years/Y/dept-items.
+ * the items a department supplies (an input with a rubric `provider`,
+ * docs/CLAIMS.md) gathered on one page, /years/Y/dept-items.
  *
  * Stable element ids: #records (the section), #record-add (the add form),
  * #record-KIND-ID (a row) and #record-remove-KIND-ID (its remove form),
@@ -20,13 +20,21 @@
 #include <string.h>
 
 #include "kaohe/score.h"
+#include "kaohe/store_claims.h"
 
-#define DEPT_MARK "由党委宣传部提供"
+const char *web_dept_item_provider(const kh_rubric *rb, size_t i)
+{
+    for (size_t s = 0; s < kh_rubric_item_slots(rb, i); s++) {
+        const char *p = kh_rubric_input_provider(rb, i, s);
+        if (p)
+            return p;
+    }
+    return NULL;
+}
 
 bool web_dept_item(const kh_rubric *rb, size_t i)
 {
-    const char *std = kh_rubric_item_standard(rb, i);
-    return std && strstr(std, DEPT_MARK) != NULL;
+    return web_dept_item_provider(rb, i) != NULL;
 }
 
 /* ---- bonus and negative records ------------------------------------ */
@@ -75,6 +83,36 @@ static kh_status rec_row(void *ctx, const kh_record_row *row)
     return KH_OK;
 }
 
+/* The negative-list catalogue of the year's rubric as a select (none
+ * when the rubric has no catalogue): a case, or "other". */
+static void case_select(web_req *r, int year)
+{
+    web_year *y = NULL;
+    if (web_year_peek(r, year, &y) != KH_OK)
+        return;
+    const kh_rubric *rb = y->rubric;
+    kh_buf *o = &r->out;
+    if (kh_rubric_negative_case_count(rb)) {
+        kh_buf_printf(o, "<label>%s <select name=\"case\" id=\"record-case\">"
+                         "<option value=\"\">-</option>",
+                      W_("Negative-list case"));
+        for (size_t c = 0; c < kh_rubric_negative_case_count(rb); c++) {
+            kh_buf_puts(o, "<option value=\"");
+            kh_html_attr(o, kh_rubric_negative_case_id(rb, c));
+            kh_buf_puts(o, "\">");
+            kh_html_text(o, kh_rubric_negative_case_text(rb, c));
+            kh_buf_puts(o, " (");
+            web_cp_out(o, kh_rubric_negative_case_min(rb, c));
+            kh_buf_puts(o, "-");
+            web_cp_out(o, kh_rubric_negative_case_max(rb, c));
+            kh_buf_puts(o, ")</option>");
+        }
+        kh_buf_printf(o, "<option value=\"other\">%s</option></select>"
+                         "</label>", W_("other (give the reason)"));
+    }
+    web_year_put(r->app, y);
+}
+
 void web_records_block(web_req *r, int year, const char *unit,
                        kh_year_state state)
 {
@@ -121,8 +159,9 @@ void web_records_block(web_req *r, int year, const char *unit,
                       W_("Points"), W_("e.g. 1.5"),
                       W_("A positive number with at most two decimals; the "
                          "bonus total is capped by the rubric"));
+        case_select(r, year);
         kh_buf_printf(o, "<label>%s <input type=\"text\" name=\"reason\" "
-                         "required size=\"60\"></label><button "
+                         "size=\"60\"></label><button "
                          "type=\"submit\">%s</button></form>\n",
                       W_("Reason"), W_("Add the record"));
     } else if (r->sess.role == KH_ROLE_ADMIN) {
@@ -206,16 +245,23 @@ void web_records_post(web_req *r, const web_year *y, const char *unit,
                       kh_num_err_str(ne));
         else if (cp <= 0)
             kh_err_at(e, 0, 0, W_("Points"), "must be positive, not %.32s", points);
-        if (!reason || !*reason)
+        char *ncase = negative ? web_form_get(r, "case") : NULL;
+        if ((!reason || !*reason) && !(ncase && *ncase))
             kh_err_at(e, 0, 0, W_("Reason"), "is required");
         if (kh_err_errors(e))
             st = KH_EINVAL;
-        else {
+        else if (ncase && *ncase) {
+            web_cache_write_begin(r);
+            st = kh_store_negative_add(r->store, r->sess.user, year, unit,
+                                       ncase, cp, reason, NULL, NULL, e);
+            web_cache_wrote(r, st, year, unit, NULL, KH_PHASE_INSPECTION);
+        } else {
             web_cache_write_begin(r);
             st = kh_store_record_add(r->store, r->sess.user, year, unit,
                                      negative, cp, reason, NULL, e);
             web_cache_wrote(r, st, year, unit, NULL, KH_PHASE_INSPECTION);
         }
+        free(ncase);
     } else if (st == KH_OK) {
         rec_ctx c = {.r = r};
         if (!parse_record_ref(ref, &c.negative, &c.id)) {
@@ -287,11 +333,13 @@ void web_dept_items_page(web_req *r, const web_year *y)
     bool admin = r->sess.role == KH_ROLE_ADMIN;
     bool open = y->state == KH_YEAR_INSPECTION || y->state == KH_YEAR_REVIEW;
     char title[96];
-    snprintf(title, sizeof title, "%d 年度党委宣传部提供的考核项", y->year);
+    snprintf(title, sizeof title, W_("%d: items supplied by departments"),
+             y->year);
     web_page_begin(r, title);
     kh_buf *o = &r->out;
-    kh_buf_puts(o, "<p>下列考核项的评分标准注明“" DEPT_MARK "”，由党委宣传部"
-                   "在实地检查评分表中为各单位统一填写。");
+    kh_buf_printf(o, "<p>%s", W_("The rubric names a provider for these "
+                                 "items: that department scores them for "
+                                 "every unit on its grid."));
     if (admin && !open)
         kh_buf_puts(o, "当前阶段不能填写，仅供查看。");
     kh_buf_puts(o, "</p>\n<table id=\"dept-items\"><thead><tr><th>单位</th>"
@@ -362,6 +410,7 @@ void web_dept_items_page(web_req *r, const web_year *y)
     }
     kh_buf_puts(o, "</tbody></table>\n");
     if (!nd)
-        web_msg_box(o, "", "本年度评分标准中没有注明由党委宣传部提供的考核项。");
+        web_msg_box(o, "", W_("This year's rubric names no provider for "
+                              "any item."));
     web_page_end(r);
 }

@@ -307,6 +307,10 @@ static const char *next_step(kh_role role, kh_year_state st)
         return "";
     case KH_ROLE_AUDITOR:
         return W_("Every record and the audit log can be read.");
+    case KH_ROLE_DEPARTMENT:
+        return st == KH_YEAR_INSPECTION
+                   ? W_("Please score your department's items for every unit.")
+                   : W_("Nothing to do now.");
     }
     return "";
 }
@@ -319,8 +323,9 @@ static kh_status dash_year(void *ctx, const kh_year_info *y)
 {
     web_req *r = ((dash_ctx *)ctx)->r;
     kh_buf *o = &r->out;
-    kh_buf_printf(o, "<tr id=\"year-%d\"><td><a href=\"/years/%d\">", y->year,
-                  y->year);
+    /* A department scorer's year is its grid. */
+    kh_buf_printf(o, "<tr id=\"year-%d\"><td><a href=\"/years/%d%s\">", y->year,
+                  y->year, r->sess.role == KH_ROLE_DEPARTMENT ? "/dept" : "");
     kh_buf_printf(o, W_("year %d"), y->year);
     kh_buf_puts(o, "</a></td><td>");
     kh_html_text(o, kh_year_state_label(y->state));
@@ -400,7 +405,15 @@ void web_page_year(web_req *r, web_year *y)
         kh_html_text(o, W_("Use of the results"));
         kh_buf_printf(o, "</a> · <a href=\"/years/%d/dept-items\" "
                          "id=\"nav-dept-items\">", y->year);
-        kh_html_text(o, W_("Items supplied by the propaganda department"));
+        kh_html_text(o, W_("Items supplied by departments"));
+        kh_buf_printf(o, "</a> · <a href=\"/years/%d/claims\" "
+                         "id=\"nav-claims\">", y->year);
+        kh_html_text(o, W_("Bonus claims"));
+        kh_buf_puts(o, "</a>");
+    } else if (r->sess.role == KH_ROLE_UNIT) {
+        kh_buf_printf(o, " · <a href=\"/years/%d/claims\" id=\"nav-claims\">",
+                      y->year);
+        kh_html_text(o, W_("Bonus claims"));
         kh_buf_puts(o, "</a>");
     }
     static const char *const heads[] = {

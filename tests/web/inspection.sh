@@ -4,7 +4,7 @@
 # records listed, added and removed by admin (CSRF, located errors on bad
 # points, reason required, audited by the store, only in the inspection
 # and review states, reasons shown as text), refused for the other roles;
-# the propaganda department's items (standard 由党委宣传部提供) marked on
+# the propaganda department's items (rubric provider 党委宣传部) marked on
 # the form and gathered on /years/Y/dept-items.  Run from the repository
 # root.
 set -u
@@ -137,11 +137,11 @@ hasnt "record-negative-$NEG\"" "removed record"
 $K audit log --year 2025 --unit jd --db "$DB" >"$T/audit" 2>&1
 grep -q 'entered-by-mistake' "$T/audit" || fail "removal not audited with its reason"
 
-# -- the propaganda department's items: 3.3, 3.4 and 4.2 of the 2020
-# rubric say 由党委宣传部提供 in their standard, and no other item does
+# -- the propaganda department's items: 3.3, 3.4 (its 文明创建 input) and
+# 4.2 of the 2020 rubric name provider 党委宣传部, and no other item does
 expect 200 "$(get admin1 $U/inspection)" "admin inspection form"
 for it in 3.3 3.4 4.2; do
-    grep -q "<section class=\"item [a-z]*\" id=\"item-$it\".*<span class=\"dept\">由党委宣传部提供</span></h3>" "$T/body" ||
+    grep -q "<section class=\"item [a-z]*\" id=\"item-$it\".*<span class=\"dept\">[^<]*党委宣传部</span></h3>" "$T/body" ||
         fail "item $it not marked as supplied by the department"
 done
 [ "$(grep -o 'class="dept"' "$T/body" | wc -l)" = 3 ] || fail "other items marked as the department's"
@@ -171,15 +171,19 @@ hasnt 'id="dept-edit-' "auditor dept-items page"
 expect 403 "$(get insp1 /years/2025/dept-items)" "inspector dept-items page"
 expect 403 "$(get jd1 /years/2025/dept-items)" "unit dept-items page"
 expect 404 "$(get admin1 /years/2031/dept-items)" "dept-items of an unknown year"
-# a rubric whose standards never name the department: no marks, no columns
-sed 's/由党委宣传部提供/由有关部门提供/g; s/^id: ideology-2020/id: ideology-nodept/' rubrics/ideology-2020.yaml >"$T/nodept.yaml"
+# a rubric that names no provider (the standard's text does not count):
+# no marks, no columns
+sed -e '/^ *provider: 党委宣传部}$/d' -e 's/points: 3,$/points: 3}/' \
+    -e '/^ *provider: 党委宣传部/d' -e 's/^id: ideology-2020/id: ideology-nodept/' \
+    rubrics/ideology-2020.yaml >"$T/nodept.yaml"
+grep -q provider "$T/nodept.yaml" && fail "nodept.yaml still names a provider"
 {
     $K rubric import "$T/nodept.yaml" --db "$DB" &&
     $K year open 2026 --rubric ideology-nodept --db "$DB" &&
     $K units import examples/units-2025.csv --year 2026 --db "$DB"
 } >"$T/nodept.log" 2>&1 || { cat "$T/nodept.log"; fail "a year on a rubric without department items"; }
 expect 200 "$(get admin1 /years/2026/dept-items)" "dept-items without department items"
-has '没有注明由党委宣传部提供' "dept-items without department items"
+has '没有为任何考核项注明提供部门' "dept-items without department items"
 expect 200 "$(get admin1 /years/2026/units/jd/inspection)" "inspection form without department items"
 hasnt 'class="dept"' "inspection form of a rubric without department items"
 

@@ -1,0 +1,144 @@
+#!/bin/sh
+# tests/web/claims.sh KAOHE - bonus claims (特色加分申报) on the web for
+# every role: a unit files claims for itself only (CSRF, located errors,
+# nothing written when refused, the self-check only) and sees only its
+# own; admin approves (points above the kind's ceiling refused first) and
+# rejects (reason required) in the inspection; the approval is a bonus
+# record; the unit sees both decisions; inspectors, auditors and
+# department scorers cannot file or decide.  Run from the repository root.
+set -u
+K=$1
+T=$(mktemp -d)
+PID=
+cleanup() {
+    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+export KAOHE_USER=setup
+DB=$T/t.db; . tests/pg/store.inc
+{
+    $K init --db "$DB" &&
+    $K rubric import rubrics/ideology-2020.yaml --db "$DB" &&
+    $K year open 2025 --rubric ideology-2020 --db "$DB" &&
+    $K import assessment examples/college-2025.yaml --db "$DB" &&
+    $K year advance 2025 --db "$DB" &&
+    for u in admin1:admin insp1:inspector aud1:auditor; do
+        echo password123 | $K user add "${u%%:*}" --role "${u#*:}" --db "$DB" || exit 1
+    done &&
+    echo password123 | $K user add xcb --role department --provider 党委宣传部 --db "$DB" &&
+    echo password123 | $K user add jd1 --role unit --unit jd --db "$DB" &&
+    echo password123 | $K user add xx1 --role unit --unit xx --db "$DB" &&
+    $K user assign insp1 --year 2025 --unit jd --db "$DB"
+} >"$T/setup.log" 2>&1 || { cat "$T/setup.log"; echo "FAIL: setup"; exit 1; }
+
+. tests/web/serve.inc
+start_server "$DB"
+
+get() { curl -s -o "$T/body" -w '%{http_code}' -b "$T/$1.jar" "$B$2"; }
+post() {
+    jar=$1 p=$2
+    shift 2
+    curl -s -o "$T/body" -w '%{http_code}' -b "$T/$jar.jar" "$@" "$B$p"
+}
+expect() {
+    [ "$1" = "$2" ] || fail "$3: expected $1, got $2 ($(head -c 300 "$T/body" | tr '\n' ' '))"
+}
+has() { grep -q "$1" "$T/body" || fail "$2: page has no $1"; }
+hasnt() { grep -q "$1" "$T/body" && fail "$2: page has $1"; }
+login() {
+    s=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/$1.jar" -H 'Content-Type: application/json' \
+        --data-binary "{\"user\":\"$1\",\"password\":\"password123\"}" "$B/api/v1/login")
+    expect 200 "$s" "login $1"
+    sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p' "$T/body" >"$T/$1.csrf"
+}
+for u in admin1 insp1 aud1 xcb jd1 xx1; do login $u; done
+A=$(cat "$T/admin1.csrf")
+J=$(cat "$T/jd1.csrf")
+X=$(cat "$T/xx1.csrf")
+C=/years/2025/claims
+claims() { $K claim list --year 2025 --db "$DB"; }
+
+# filing: the unit's own, with CSRF, bad values named, nothing written
+expect 200 "$(get jd1 $C)" "unit claims page"
+has 'id="claim-add"' "unit claims page"
+has 'id="claims-none"' "empty claims page"
+expect 403 "$(post jd1 /years/2025/units/jd/claims -d 'kind=honour&description=x')" "file without CSRF"
+expect 403 "$(post jd1 /years/2025/units/xx/claims -d "csrf=$J&kind=honour&description=x")" "file for another unit"
+for u in insp1 aud1 xcb; do
+    expect 403 "$(post $u /years/2025/units/jd/claims -d "csrf=$(cat "$T/$u.csrf")&kind=honour&description=x")" "$u files a claim"
+done
+expect 422 "$(post jd1 /years/2025/units/jd/claims -d "csrf=$J&kind=medal&description=")" "bad claim"
+has '<li>kind' "bad claim errors"
+has '<li>description' "bad claim errors"
+[ -z "$(claims)" ] || fail "a refused claim was written: $(claims)"
+expect 303 "$(post jd1 /years/2025/units/jd/claims -d "csrf=$J&kind=honour" --data-urlencode 'description=辅导员获市级<b>表彰</b>')" "jd files claim 1"
+expect 303 "$(post jd1 /years/2025/units/jd/claims -d "csrf=$J&kind=article&description=发表理论文章")" "jd files claim 2"
+expect 303 "$(post xx1 /years/2025/units/xx/claims -d "csrf=$X&kind=project&description=精品项目")" "xx files claim 3"
+expect 200 "$(get jd1 $C)" "jd claims page"
+has 'id="claim-1"' "jd claims page"
+has 'id="claim-2"' "jd claims page"
+hasnt 'id="claim-3"' "jd claims page (another unit's claim)"
+has '&lt;b&gt;表彰' "jd claims page (escaped)"
+expect 200 "$(get xx1 $C)" "xx claims page"
+hasnt 'id="claim-1"' "xx claims page (another unit's claim)"
+has 'id="claim-3"' "xx claims page"
+expect 403 "$(get insp1 $C)" "inspector reads claims"
+expect 403 "$(get xcb $C)" "department reads claims"
+expect 200 "$(get aud1 $C)" "auditor reads claims"
+has 'id="claim-3"' "auditor claims page"
+hasnt 'id="claim-approve-1"' "auditor has no decision forms"
+# deciding waits for the inspection
+expect 403 "$(post admin1 $C/1/decide -d "csrf=$A&decision=approve&points=1")" "decide during self-check"
+
+$K year advance 2025 --db "$DB" >/dev/null || fail "advance to inspection"
+expect 403 "$(post jd1 /years/2025/units/jd/claims -d "csrf=$J&kind=honour&description=late")" "file during inspection"
+expect 200 "$(get admin1 $C)" "admin claims page"
+has 'id="claim-approve-1"' "admin claims page"
+has 'id="claim-reject-2"' "admin claims page"
+for u in jd1 aud1 insp1; do
+    expect 403 "$(post $u $C/1/decide -d "csrf=$(cat "$T/$u.csrf")&decision=approve&points=1")" "$u decides"
+done
+expect 422 "$(post admin1 $C/1/decide -d "csrf=$A&decision=approve&points=5.01")" "approve above the ceiling"
+has '<li>points' "approve above the ceiling"
+$K record list --year 2025 --unit jd --db "$DB" | grep -q '表彰' && fail "a refused approval wrote a record"
+expect 422 "$(post admin1 $C/1/decide -d "csrf=$A&decision=approve&points=abc")" "approve with bad points"
+expect 303 "$(post admin1 $C/1/decide -d "csrf=$A&decision=approve&points=2")" "approve claim 1"
+expect 422 "$(post admin1 $C/2/decide -d "csrf=$A&decision=reject&reason=")" "reject without reason"
+has '<li>reason' "reject without reason"
+expect 303 "$(post admin1 $C/2/decide -d "csrf=$A&decision=reject" --data-urlencode 'reason=期刊不在认定范围')" "reject claim 2"
+expect 409 "$(post admin1 $C/2/decide -d "csrf=$A&decision=approve&points=1")" "decide twice"
+expect 404 "$(post admin1 $C/99/decide -d "csrf=$A&decision=approve&points=1")" "unknown claim"
+$K record list --year 2025 --unit jd --db "$DB" | grep -q '+2 .*表彰' || fail "approval made no bonus record: $($K record list --year 2025 --unit jd --db "$DB")"
+$K results --year 2025 --format json --db "$DB" 2>/dev/null | grep -q '"id": *"jd".*"bonus": *2' ||
+    $K results --year 2025 --db "$DB" >/dev/null 2>&1 || fail "results after the approval"
+
+# the unit sees both decisions
+expect 200 "$(get jd1 $C)" "jd claims page after the decisions"
+has 'claim-state approved' "jd sees the approval"
+has 'claim-state rejected' "jd sees the rejection"
+has '期刊不在认定范围' "jd sees the reason"
+hasnt 'claim-approve' "unit has no decision forms"
+$K audit log --year 2025 --db "$DB" | grep -q 'claim.approve' || fail "approval not audited"
+$K audit log --year 2025 --db "$DB" | grep -q 'claim.reject' || fail "rejection not audited"
+
+# a negative item from the rubric's catalogue, its points in the case's range
+R=/years/2025/units/jd/records
+expect 200 "$(get admin1 /years/2025/units/jd/inspection)" "inspection form"
+has 'id="record-case"' "inspection form: the negative-list catalogue"
+expect 422 "$(post admin1 $R -d "csrf=$A&type=negative&case=minor&points=3&reason=")" "case points out of range"
+has '<li>points' "case points out of range"
+expect 422 "$(post admin1 $R -d "csrf=$A&type=negative&case=other&points=1&reason=")" "other without a reason"
+$K record list --year 2025 --unit jd --db "$DB" | grep -q negative && fail "a refused negative item was written"
+expect 303 "$(post admin1 $R -d "csrf=$A&type=negative&case=minor&points=1.5" --data-urlencode 'reason=宣传栏未审核')" "negative item of case minor"
+$K record list --year 2025 --unit jd --db "$DB" | grep -q -- '-1.5  有实施细则第十七条情形，情节较轻: 宣传栏未审核' ||
+    fail "the record does not name its case: $($K record list --year 2025 --unit jd --db "$DB")"
+expect 200 "$(get admin1 /years/2025/units/jd/sheet)" "score sheet"
+has '情节较轻' "the score sheet names the case"
+
+[ $fails -eq 0 ] && echo "ok: web claims" && exit 0
+echo "$fails failure(s)"
+exit 1

@@ -1,0 +1,114 @@
+#!/bin/sh
+# tests/web/dept.sh KAOHE - a department scorer (部门评分员) of provider
+# 党委宣传部: its grid shows exactly the inputs the rubric gives that
+# provider (3.3, 3.4's 文明创建 input, 4.2) for every unit; saving writes
+# only those, all or nothing, in the inspection only; the JSON entry API
+# lets it write its inputs and refuses (403) another input of the same
+# item, another item and the self phase; it reaches no other page.
+# Run from the repository root.
+set -u
+K=$1
+T=$(mktemp -d)
+PID=
+cleanup() {
+    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+export KAOHE_USER=setup
+DB=$T/t.db; . tests/pg/store.inc
+{
+    $K init --db "$DB" &&
+    $K rubric import rubrics/ideology-2020.yaml --db "$DB" &&
+    $K year open 2025 --rubric ideology-2020 --db "$DB" &&
+    $K import assessment examples/college-2025.yaml --db "$DB" &&
+    $K year advance 2025 --db "$DB" &&
+    echo password123 | $K user add admin1 --role admin --db "$DB" &&
+    echo password123 | $K user add aud1 --role auditor --db "$DB" &&
+    echo password123 | $K user add jd1 --role unit --unit jd --db "$DB" &&
+    echo password123 | $K user add xcb --role department --provider 党委宣传部 --db "$DB"
+} >"$T/setup.log" 2>&1 || { cat "$T/setup.log"; echo "FAIL: setup"; exit 1; }
+
+. tests/web/serve.inc
+start_server "$DB"
+
+get() { curl -s -o "$T/body" -w '%{http_code}' -b "$T/$1.jar" "$B$2"; }
+post() {
+    jar=$1 p=$2
+    shift 2
+    curl -s -o "$T/body" -w '%{http_code}' -b "$T/$jar.jar" "$@" "$B$p"
+}
+put() {
+    curl -s -o "$T/body" -w '%{http_code}' -b "$T/$1.jar" -X PUT \
+        -H "X-CSRF-Token: $(cat "$T/$1.csrf")" -H 'Content-Type: application/json' \
+        --data-binary "$3" "$B$2"
+}
+expect() {
+    [ "$1" = "$2" ] || fail "$3: expected $1, got $2 ($(head -c 300 "$T/body" | tr '\n' ' '))"
+}
+has() { grep -qF "$1" "$T/body" || fail "$2: page has no $1"; }
+hasnt() { grep -qF "$1" "$T/body" && fail "$2: page has $1"; }
+login() {
+    s=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/$1.jar" -H 'Content-Type: application/json' \
+        --data-binary "{\"user\":\"$1\",\"password\":\"password123\"}" "$B/api/v1/login")
+    expect 200 "$s" "login $1"
+    sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p' "$T/body" >"$T/$1.csrf"
+}
+for u in admin1 aud1 jd1 xcb; do login $u; done
+D=$(cat "$T/xcb.csrf")
+G=/years/2025/dept
+entry() { $K entry list --year 2025 --unit "$1" --item "$2" --db "$DB"; }
+
+# the self-check: the grid is read-only, saving refused
+expect 200 "$(get xcb $G)" "grid in the self-check"
+hasnt 'id="dept-save"' "grid in the self-check"
+expect 403 "$(post xcb $G -d "csrf=$D&v*jd*3.3*reports=2")" "save in the self-check"
+
+$K year advance 2025 --db "$DB" >/dev/null || fail "advance to inspection"
+expect 200 "$(get xcb $G)" "grid"
+has 'id="dept-save"' "grid"
+# exactly the provider's inputs: 3.3 reports, 3.4 civility, 4.2 rating
+for f in 'v*jd*3.3*reports' 'v*jd*3.4*civility' 'v*jd*4.2*rating'; do has "name=\"$f\"" "grid"; done
+hasnt 'v*jd*3.4*brand' "grid (3.4's other inputs)"
+hasnt 'v*jd*1.1*' "grid (another item)"
+[ "$(grep -o '<tr id="grid-' "$T/body" | wc -l)" = 28 ] || fail "grid: not one row per unit"
+# other pages: refused
+for p in /years/2025 /years/2025/units/jd/inspection /years/2025/results /years/2025/claims /admin; do
+    expect 403 "$(get xcb $p)" "department GET $p"
+done
+expect 403 "$(get jd1 $G)" "unit reads the grid"
+expect 200 "$(get aud1 $G)" "auditor reads the grid"
+hasnt 'id="dept-save"' "auditor grid"
+expect 403 "$(post admin1 $G -d "csrf=$(cat "$T/admin1.csrf")&v*jd*3.3*reports=2")" "admin saves the grid"
+
+# saving: all or nothing, bad values named
+before=$(entry jd 3.3)
+expect 422 "$(post xcb $G --data-urlencode "csrf=$D" --data-urlencode 'v*jd*3.3*reports=3' --data-urlencode 'v*xx*4.2*rating=9')" "bad grid"
+has '<li>' "bad grid errors"
+[ "$(entry jd 3.3)" = "$before" ] || fail "a refused grid wrote jd's 3.3"
+expect 303 "$(post xcb $G --data-urlencode "csrf=$D" --data-urlencode 'v*jd*3.3*reports=3' --data-urlencode 'v*jd*3.4*civility=false' --data-urlencode 'v*jd*1.1*documents=false')" "save the grid"
+entry jd 3.3 | grep -q '"reports": *3' || fail "grid did not write jd's 3.3: $(entry jd 3.3)"
+entry jd 3.4 | grep -q '"civility": *false' || fail "grid did not write jd's 3.4: $(entry jd 3.4)"
+entry jd 3.4 | grep -q '"brand"' || fail "grid dropped jd's other 3.4 inputs: $(entry jd 3.4)"
+entry jd 1.1 | grep -q '"documents": *false' && fail "grid wrote an item of no provider"
+
+# the JSON entry API, within the provider's inputs
+E=/api/v1/years/2025/entries
+expect 200 "$(get xcb $E/jd/3.3/inspection)" "department reads its entry"
+ver() { get xcb "$1" >/dev/null; sed -n 's/.*"version":\([0-9]*\).*/\1/p' "$T/body"; }
+V=$(ver $E/jd/3.3/inspection)
+expect 200 "$(put xcb $E/jd/3.3/inspection "{\"inputs\":{\"reports\":4},\"version\":$V}")" "department writes 3.3"
+V=$(ver $E/xx/3.4/inspection)
+expect 200 "$(put xcb $E/xx/3.4/inspection "{\"inputs\":{\"civility\":true},\"version\":$V}")" "department writes 3.4 civility"
+expect 403 "$(put xcb $E/xx/3.4/inspection '{"inputs":{"brand":true},"version":0}')" "department writes 3.4 brand"
+expect 403 "$(put xcb $E/jd/1.1/inspection '{"inputs":{"documents":true},"version":0}')" "department writes 1.1"
+expect 403 "$(get xcb $E/jd/1.1/inspection)" "department reads 1.1"
+expect 403 "$(put xcb $E/jd/3.3/self '{"inputs":{"reports":1},"version":0}')" "department writes a self entry"
+entry jd 3.3 | grep -q '"reports": *4' || fail "API write of 3.3 lost"
+
+[ $fails -eq 0 ] && echo "ok: web dept" && exit 0
+echo "$fails failure(s)"
+exit 1
