@@ -370,7 +370,7 @@ static void test_year_states(void **state)
                      KH_ESTATE);
     expect_msg(e, "year 2025 has no units", NULL);
     kh_err_clear(e);
-    /* Reopen only from inspection, review or published, with a reason. */
+    /* Reopen only from review or published, with a reason. */
     assert_int_equal(kh_store_year_reopen(s, "tester", 2025, "x", &now, e),
                      KH_ESTATE);
     expect_msg(e, "year 2025 is in state draft: reopening needs state "
