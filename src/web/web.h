@@ -761,6 +761,10 @@ void web_refuse_page(web_req *r, const char *why);
  * back; used after a refused form (web_admin.c). */
 void web_errors_page(web_req *r, unsigned status, const char *title,
                      const kh_err *e, const char *back);
+/* The same for the admin forms: a place naming one of their fields
+ * ("name", "unit[2]") is shown by the field's label (名称, 单位). */
+void web_admin_errors_page(web_req *r, unsigned status, const char *title,
+                           const kh_err *e, const char *back);
 
 /* Evidence (web_evidence.c).  The block of an item on a form: its
  * files with download links and, when may_write, the upload form. */

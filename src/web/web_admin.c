@@ -70,8 +70,10 @@ static const char *field_label(const char *path)
     return path;
 }
 
-void web_errors_page(web_req *r, unsigned status, const char *title,
-                     const kh_err *e, const char *back)
+/* The errors page; labels: places that name a field of the admin forms
+ * are shown by the field's label. */
+static void errors_page(web_req *r, unsigned status, const char *title,
+                        const kh_err *e, const char *back, bool labels)
 {
     kh_buf_reset(&r->out);
     web_page_begin(r, title);
@@ -89,7 +91,7 @@ void web_errors_page(web_req *r, unsigned status, const char *title,
             kh_buf_puts(o, W_(": "));
         }
         if (msg->path) {
-            kh_html_text(o, field_label(msg->path));
+            kh_html_text(o, labels ? field_label(msg->path) : msg->path);
             kh_buf_puts(o, W_(": "));
         }
         kh_html_text(o, web_msg_text(msg));
@@ -99,6 +101,18 @@ void web_errors_page(web_req *r, unsigned status, const char *title,
     kh_html_attr(o, back);
     kh_buf_printf(o, "\">%s</a></p>", W_("Back"));
     web_page_end(r);
+}
+
+void web_errors_page(web_req *r, unsigned status, const char *title,
+                     const kh_err *e, const char *back)
+{
+    errors_page(r, status, title, e, back, false);
+}
+
+void web_admin_errors_page(web_req *r, unsigned status, const char *title,
+                           const kh_err *e, const char *back)
+{
+    errors_page(r, status, title, e, back, true);
 }
 
 /* The outcome of a form POST: back to the page on success (with ?ok=1,
@@ -114,8 +128,8 @@ static void done(web_req *r, kh_status st, const kh_err *e, const char *back)
     } else if (st == KH_ENOMEM || st == KH_EDB || st == KH_EIO) {
         web_fail(r, st, e);
     } else {
-        web_errors_page(r, st == KH_ECONFLICT ? 409 : 422, W_("Not done"), e,
-                        back);
+        web_admin_errors_page(r, st == KH_ECONFLICT ? 409 : 422,
+                              W_("Not done"), e, back);
     }
 }
 

@@ -349,8 +349,8 @@ static void outcome(web_req *r, kh_status st, const kh_err *e, int year)
     } else if (st == KH_ENOMEM || st == KH_EDB || st == KH_EIO) {
         web_fail(r, st, e);
     } else {
-        web_errors_page(r, st == KH_ECONFLICT ? 409 : 422,
-                        W_("Not done"), e, back);
+        web_admin_errors_page(r, st == KH_ECONFLICT ? 409 : 422,
+                              W_("Not done"), e, back);
     }
 }
 
