@@ -592,6 +592,64 @@ static void test_attach(void **state)
     expect_ok(kh_store_audit_verify(f->s, &count, f->e), f->e);
 }
 
+/* Detaching: the link goes, audited with the old value; the bytes stay
+ * readable; another entry's link and unknown links; the states. */
+static void test_detach(void **state)
+{
+    fx *f = *state;
+    char h1[KH_EVIDENCE_HASH_SZ];
+    const char *p1 = write_file(f, "记录.pdf", pdf, sizeof pdf - 1);
+    expect_ok(kh_store_evidence_add(f->s, "li", 2025, "jd", "1.3",
+                                    KH_PHASE_INSPECTION, p1, 0, h1, f->e),
+              f->e);
+    expect_ok(kh_store_evidence_attach(f->s, "li", 2025, "xx", "1.1",
+                                       KH_PHASE_INSPECTION, h1, NULL, f->e),
+              f->e);
+    /* Not linked to this entry (jd's self entry): nothing changes. */
+    kh_err_clear(f->e);
+    assert_int_equal(kh_store_evidence_detach(f->s, "li", 2025, "jd", "1.3",
+                                              KH_PHASE_SELF, h1, f->e),
+                     KH_ESTATE);   /* self entries: self_check only */
+    kh_err_clear(f->e);
+    char zero[KH_EVIDENCE_HASH_SZ];
+    memset(zero, '0', 64);
+    zero[64] = '\0';
+    assert_int_equal(kh_store_evidence_detach(f->s, "li", 2025, "jd", "1.3",
+                                              KH_PHASE_INSPECTION, zero, f->e),
+                     KH_ENOTFOUND);
+    expect_msg(f->e, "this item has no such evidence file", NULL);
+    assert_int_equal(audit_count(f, "evidence.detach"), 0);
+    kh_err_clear(f->e);
+    expect_ok(kh_store_evidence_detach(f->s, "li", 2025, "jd", "1.3",
+                                       KH_PHASE_INSPECTION, h1, f->e),
+              f->e);
+    assert_int_equal(audit_count(f, "evidence.detach"), 1);
+    ev_seen s = {0};
+    expect_ok(kh_store_evidence_each(f->s, 2025, NULL, collect, &s, f->e),
+              f->e);
+    assert_int_equal(s.n, 1);   /* xx's link stays */
+    /* Twice: the link is gone. */
+    kh_err_clear(f->e);
+    assert_int_equal(kh_store_evidence_detach(f->s, "li", 2025, "jd", "1.3",
+                                              KH_PHASE_INSPECTION, h1, f->e),
+                     KH_ENOTFOUND);
+    /* The bytes stay in the store for the audit trail. */
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    expect_ok(kh_store_evidence_get(f->s, h1, &b, NULL, f->e), f->e);
+    assert_int_equal(b.len, sizeof pdf - 1);
+    kh_buf_free(&b);
+    /* Published: refused. */
+    sql(f->s, "UPDATE year SET state = 'published' WHERE year = 2025");
+    kh_err_clear(f->e);
+    assert_int_equal(kh_store_evidence_detach(f->s, "li", 2025, "xx", "1.1",
+                                              KH_PHASE_INSPECTION, h1, f->e),
+                     KH_ESTATE);
+    assert_int_equal(audit_count(f, "evidence.detach"), 1);
+    int64_t count;
+    expect_ok(kh_store_audit_verify(f->s, &count, f->e), f->e);
+}
+
 static void test_verify_and_repair(void **state)
 {
     fx *f = *state;
@@ -674,6 +732,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_put_get, setup, teardown),
         cmocka_unit_test_setup_teardown(test_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_attach, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_detach, setup, teardown),
         cmocka_unit_test_setup_teardown(test_verify_and_repair, setup,
                                         teardown),
     };
