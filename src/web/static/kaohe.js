@@ -220,6 +220,10 @@
         } else if (r.status === 409) {
           status(sec, 'error', T.error);
           itemError(sec, T.conflict);
+          // the next change of this item replaces theirs, knowingly
+          request('GET', entryUrl(sec.dataset.item)).then(function (g) {
+            return g.ok ? g.json() : null;
+          }).then(function (c) { if (c) setVersion(sec, c.version); }).catch(function () {});
         } else {
           status(sec, 'error', T.error);
           (j.errors || []).forEach(function (x) { fieldError(sec, x.path, x.message_zh || x.message); });
