@@ -482,7 +482,8 @@ static void script_texts(kh_buf *o)
         {"draft", N_("typed, not saved yet")},
         {"conflict", N_("Someone else changed this item since you opened "
                         "the page; your value is kept here but not saved. "
-                        "Reload the page to see theirs.")},
+                        "Change this item again to replace theirs, or "
+                        "reload the page to see theirs.")},
         {"offline", N_("Not saved: the server cannot be reached. What you "
                        "typed is kept in this browser.")},
         {"expiring", N_("Your login expires in about two minutes; typing "

@@ -267,6 +267,12 @@ async function main() {
   expect((await entry(page, base, 'xx', '1.2')).inputs.report === 'on_time', 'the conflict replaced their value');
   await page.locator('section[id="item-1.2"]').scrollIntoViewIfNeeded();
   await shot(page, 'conflict-1.2');
+  // changing the item again replaces theirs, knowingly
+  await page.waitForFunction(() => document.querySelector('section[id="item-1.2"]').dataset.version !== '0');
+  await page.check('[name="in_report.1.2"][value="late"]');
+  await waitSaved(page, '1.2');
+  expect((await entry(page, base, 'xx', '1.2')).inputs.report === 'late', 'a change after the conflict not saved');
+  expect((await page.textContent('[id="err-1.2"]')) === '', 'the conflict message stays after the save');
 
   // ---- 5. the phone
   console.log('5. the phone viewport');

@@ -220,6 +220,10 @@
         } else if (r.status === 409) {
           status(sec, 'error', T.error);
           itemError(sec, T.conflict);
+          // the next change of this item replaces theirs, knowingly
+          request('GET', entryUrl(sec.dataset.item)).then(function (g) {
+            return g.ok ? g.json() : null;
+          }).then(function (c) { if (c) setVersion(sec, c.version); }).catch(function () {});
         } else {
           status(sec, 'error', T.error);
           (j.errors || []).forEach(function (x) { fieldError(sec, x.path, x.message_zh || x.message); });
@@ -245,10 +249,9 @@
   }
 
   sections.forEach(function (sec) {
-    var timer = null;
     function later() {
-      clearTimeout(timer);
-      timer = setTimeout(function () { save(sec); }, 800);
+      clearTimeout(sec._timer);
+      sec._timer = setTimeout(function () { sec._timer = null; save(sec); }, 800);
     }
     sec.addEventListener('input', function (ev) {
       if (!ev.target.form || ev.target.form !== form) return;
@@ -260,7 +263,7 @@
       if (!ev.target.form || ev.target.form !== form) return;
       typed = true;
       remember(sec);
-      clearTimeout(timer);
+      clearTimeout(sec._timer);
       save(sec);
     });
   });
@@ -269,6 +272,8 @@
   // saves in flight, so that the post does not conflict with them.
   form.addEventListener('submit', function (ev) {
     if (expired) { ev.preventDefault(); setExpired(); return; }
+    // the post carries every value: no item saves itself behind it
+    sections.forEach(function (s) { clearTimeout(s._timer); s._timer = null; });
     if (busy) {
       ev.preventDefault();
       Promise.all(sections.map(function (s) { return s._busy; })).then(function () { form.submit(); });
