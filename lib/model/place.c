@@ -58,6 +58,7 @@ static const place_label fields[] = {
     {"members", N_("the team members")}, {"groups", N_("the groups")},
     {"version", N_("the version edited")}, {"file", N_("the file")},
     {"state", N_("the state")}, {"phase_state", N_("the state")},
+    {"items", N_("the self-check form")},
 };
 
 /* Lists: name[i] is "the (i+1)-th ...". */
