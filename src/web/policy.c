@@ -11,9 +11,10 @@
  *              year (read and write) and those units' self entries (read:
  *              the inspection form shows them); no results, no score
  *              sheets (a sheet carries every unit's place);
- *   unit       its own unit's self entries; its own score sheet and
- *              result once the year is published; its own visit's
- *              date, place and team, never the on-site records.
+ *   unit       its own unit's self entries; its own score sheet, result
+ *              and own view once the year is published, and its
+ *              rectification reports; its own visit's date, place and
+ *              team, never the on-site records.
  *
  * The year's state for writes is enforced by the store (KH_ESTATE).
  */
@@ -129,7 +130,10 @@ bool web_may(web_req *r, web_action act, int year, const char *unit)
     case WEB_A_READ_ALL:
         return reader;
     case WEB_A_SHEET:
+    case WEB_A_UNIT_VIEW:
         return reader || (own_unit(r, unit) && published(r, year));
+    case WEB_A_FOLLOWUP_REPORT:
+        return own_unit(r, unit) && published(r, year);
     case WEB_A_ENTRY_READ:     /* either phase */
     case WEB_A_EVIDENCE_READ:
         return entry_read(r, false, year, unit) ||
@@ -168,6 +172,7 @@ const char *web_action_name(web_action a)
         "-", "anyone", "signed-in", "admin", "read-all", "sheet",
         "entry-read", "entry-write", "self-read", "self-write",
         "inspection-read", "inspection-write", "evidence-read",
-        "survey-answer", "survey-read", "onsite-read", "onsite-write"};
+        "survey-answer", "survey-read", "onsite-read", "onsite-write",
+        "unit-view", "followup-report"};
     return (size_t)a < sizeof names / sizeof *names ? names[a] : "-";
 }

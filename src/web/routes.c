@@ -274,6 +274,27 @@ static void finding_post_fn(web_req *r, web_match *m)
     web_visit_post(r, m->year, m->arg, "findings");
 }
 
+/* The rectification loop and the unit's own view (web_unitview.c). */
+static void unit_view_fn(web_req *r, web_match *m)
+{
+    web_page_unit_view(r, m->y, m->unit);
+}
+
+static void fu_report_fn(web_req *r, web_match *m)
+{
+    web_fu_report_post(r, m->year, m->unit, m->arg);
+}
+
+static void fu_accept_fn(web_req *r, web_match *m)
+{
+    web_fu_decide_post(r, m->year, m->arg, true);
+}
+
+static void fu_return_fn(web_req *r, web_match *m)
+{
+    web_fu_decide_post(r, m->year, m->arg, false);
+}
+
 static void followup_report_fn(web_req *r, web_match *m)
 {
     web_page_followup_report(r, m->y);
@@ -458,6 +479,8 @@ static void survey_codes_fn(web_req *r, web_match *m)
 #define PLAN_STATES ((1u << KH_YEAR_DRAFT) | (1u << KH_YEAR_SELF_CHECK) | \
                      (1u << KH_YEAR_INSPECTION))
 #define RECORD_STATES ((1u << KH_YEAR_INSPECTION) | (1u << KH_YEAR_REVIEW))
+#define PUBLISHED (1u << KH_YEAR_PUBLISHED)
+#define AFTER_PUBLISHED (PUBLISHED | (1u << KH_YEAR_CLOSED))
 
 static const web_route ROUTES[] = {
     /* sessions and static files */
@@ -507,6 +530,10 @@ static const web_route ROUTES[] = {
     {WEB_POST, "/years/:year/followup/items", items_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
     {WEB_POST, "/years/:year/followup/items/:arg/close", close_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
     {WEB_POST, "/years/:year/practices", practices_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
+    {WEB_POST, "/years/:year/followup/reports/:arg/accept", fu_accept_fn, WEB_ADMIN, PUBLISHED, FORM, YEAR, WEB_A_ADMIN},
+    {WEB_POST, "/years/:year/followup/reports/:arg/return", fu_return_fn, WEB_ADMIN, PUBLISHED, FORM, YEAR, WEB_A_ADMIN},
+    {WEB_GET, "/years/:year/units/:unit/view", unit_view_fn, WEB_READERS | WEB_UNIT, AFTER_PUBLISHED, 0, YEAR, WEB_A_UNIT_VIEW},
+    {WEB_POST, "/years/:year/units/:unit/followup/:arg/report", fu_report_fn, WEB_UNIT, PUBLISHED, UPLOAD, YEAR, WEB_A_FOLLOWUP_REPORT},
     /* the on-site inspection (web_onsite.c); visits are planned until
      * the inspection is over */
     {WEB_GET, "/years/:year/visits", visits_fn, WEB_USERS, ANY, 0, YEAR, WEB_A_SIGNED_IN},

@@ -467,6 +467,10 @@ typedef enum web_action {
                              * unit); never a unit user */
     WEB_A_ONSITE_WRITE,     /* recording them: admin, an inspector (the
                              * handler checks the team) */
+    WEB_A_UNIT_VIEW,        /* a unit's own view: admin, auditor, the
+                             * unit's users once the year is published */
+    WEB_A_FOLLOWUP_REPORT,  /* a unit's rectification report: the unit's
+                             * own users only */
 } web_action;
 
 /* Methods of a route (GET also answers HEAD). */
@@ -652,6 +656,34 @@ size_t *web_evidence_counts(web_req *r, int year, const kh_assess *a);
 void web_followup_page(web_req *r, int year, kh_year_state state);
 void web_followup_post(web_req *r, int year, const char *what,
                        const char *id);
+
+/* The score sheet of unit index u (categories, totals and the
+ * explanation of every point) as a <section>, for the sheet page and
+ * the unit's own view (web_pages.c). */
+void web_sheet_section(web_req *r, const web_year *y, size_t u);
+
+/* The rectification loop with the unit in it and a unit's own view
+ * (web_unitview.c, docs/FOLLOWUP.md).  A scalar of a parsed JSON report
+ * (NULL when absent or null). */
+const char *web_fu_get(const kh_node *map, const char *key);
+/* An item's deadline colour as a text label with its colour class. */
+void web_fu_badge(kh_buf *o, const kh_node *item);
+/* An item's rectification reports; admin: the accept and return forms
+ * of the one waiting for a decision. */
+void web_fu_reports(web_req *r, int year, const kh_node *item, bool admin);
+/* On the home page of a unit user: per published year, its reminder
+ * talks and rectification items, and the link to its own view.  Writes
+ * nothing for other roles. */
+void web_unitview_home(web_req *r);
+/* GET /years/Y/units/U/view: the unit's own view after publication. */
+void web_page_unit_view(web_req *r, web_year *y, const char *unit);
+/* POST /years/Y/units/U/followup/ITEM/report: the unit's report
+ * (multipart: text, optional file). */
+void web_fu_report_post(web_req *r, int year, const char *unit,
+                        const char *item);
+/* POST /years/Y/followup/reports/ID/accept|return (admin). */
+void web_fu_decide_post(web_req *r, int year, const char *report,
+                        bool accept);
 
 /* The on-site inspection (web_onsite.c): the visits page of a year
  * (print: the printable timetable), planning a visit (POST), a visit's

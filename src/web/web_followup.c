@@ -12,11 +12,14 @@
  *
  * Forms:
  *   #talk-add        POST /years/Y/followup/talks          unit, date, by,
- *                                                          summary
+ *                                                          to, summary
  *   #item-add        POST /years/Y/followup/items          unit, text,
  *                                                          deadline
  *   #item-close-ID   POST /years/Y/followup/items/ID/close date
  *   #practice-add    POST /years/Y/practices               unit, title, text
+ *   #report-accept-ID, #report-return-ID (web_unitview.c)
+ * Items are listed most urgent first with their deadline colour
+ * (docs/FOLLOWUP.md) and their rectification reports.
  */
 #include "web.h"
 
@@ -29,13 +32,7 @@
 #include "kaohe/doc.h"
 #include "kaohe/store_followup.h"
 
-static const char *sget(const kh_node *map, const char *key)
-{
-    const kh_node *n = map ? kh_node_get(map, key) : NULL;
-    if (!n || kh_node_is_null(n) || n->type != KH_NODE_SCALAR)
-        return NULL;
-    return n->u.text;
-}
+#define sget web_fu_get
 
 static const kh_node *parse(kh_arena *ar, const kh_buf *b, kh_err *e)
 {
@@ -110,6 +107,10 @@ static void talk_list(kh_buf *o, const kh_node *u)
         kh_html_text(o, sget(t, "date"));
         kh_buf_puts(o, " 谈话人：");
         kh_html_text(o, sget(t, "by"));
+        if (sget(t, "to")) {
+            kh_buf_printf(o, " %s", W_("Talked with:"));
+            kh_html_text(o, sget(t, "to"));
+        }
         kh_buf_puts(o, "<br>");
         kh_html_text(o, sget(t, "summary"));
         kh_buf_puts(o, "</li>");
@@ -146,6 +147,7 @@ static void item_row(web_req *r, int year, const kh_node *it, bool admin)
     kh_html_attr(o, id);
     kh_buf_printf(o, "\"%s><td>", overdue ? " class=\"overdue\"" : "");
     kh_html_text(o, sget(it, "text"));
+    web_fu_reports(r, year, it, admin);
     kh_buf_puts(o, "</td><td>");
     kh_html_text(o, sget(it, "deadline"));
     kh_buf_puts(o, "</td><td class=\"mark\">");
@@ -156,6 +158,8 @@ static void item_row(web_req *r, int year, const kh_node *it, bool admin)
     } else {
         kh_buf_puts(o, overdue ? "未完成，已逾期" : "未完成");
     }
+    kh_buf_puts(o, "<br>");
+    web_fu_badge(o, it);
     kh_buf_puts(o, "</td><td>");
     if (!done && admin)
         close_form(r, year, id);
@@ -191,7 +195,11 @@ static void talk_item_forms(web_req *r, int year, const kh_node *units)
     unit_options(o, units);
     kh_buf_puts(o, "</label> <label>日期 <input type=\"date\" name=\"date\" "
                    "required></label> <label>谈话人 <input type=\"text\" "
-                   "name=\"by\" required></label><label>谈话要点 <textarea "
+                   "name=\"by\" required></label> ");
+    kh_buf_printf(o, "<label>%s <input type=\"text\" name=\"to\" "
+                     "required></label>",
+                  W_("Talked with (the unit's leader in charge and head)"));
+    kh_buf_puts(o, "<label>谈话要点 <textarea "
                    "name=\"summary\" rows=\"2\" cols=\"60\" required>"
                    "</textarea></label><button type=\"submit\">保存</button>"
                    "</form>\n");
@@ -205,6 +213,30 @@ static void talk_item_forms(web_req *r, int year, const kh_node *units)
                    "name=\"text\" rows=\"2\" cols=\"60\" required>"
                    "</textarea></label><button type=\"submit\">保存</button>"
                    "</form>\n");
+}
+
+static kh_status unit_option(void *ctx, const kh_unit_row *u)
+{
+    kh_buf *o = ctx;
+    kh_buf_puts(o, "<option value=\"");
+    kh_html_attr(o, u->id);
+    kh_buf_puts(o, "\">");
+    kh_html_text(o, u->name);
+    kh_buf_puts(o, "</option>");
+    return KH_OK;
+}
+
+/* A picker of every unit of the year, by name. */
+static void all_units(web_req *r, int year)
+{
+    kh_buf_puts(&r->out, "<select name=\"unit\" required>");
+    kh_err *e = kh_err_new();
+    kh_status st = e ? kh_store_unit_each(r->store, year, unit_option,
+                                          &r->out, e)
+                     : KH_ENOMEM;
+    web_store_check(r, st, e);
+    kh_err_free(e);
+    kh_buf_puts(&r->out, "</select>");
 }
 
 /* Good practices, and the admin's form to add one. */
@@ -231,8 +263,9 @@ static void practices(web_req *r, int year, const kh_node *prac, bool admin)
     kh_buf_printf(o, "<form method=\"post\" action=\"/years/%d/practices\" "
                      "id=\"practice-add\">", year);
     web_csrf_field(r);
-    kh_buf_puts(o, "<label>单位编号 <input type=\"text\" name=\"unit\" "
-                   "required></label> <label>标题 <input type=\"text\" "
+    kh_buf_printf(o, "<label>%s ", W_("Unit"));
+    all_units(r, year);
+    kh_buf_puts(o, "</label> <label>标题 <input type=\"text\" "
                    "name=\"title\" required></label><label>内容 <textarea "
                    "name=\"text\" rows=\"3\" cols=\"60\" required></textarea>"
                    "</label><button type=\"submit\">保存</button></form>\n");
@@ -349,23 +382,23 @@ void web_followup_post(web_req *r, int year, const char *what,
         web_refuse_page(r, "follow-up change: role");
         return;
     }
-    const char *names[4] = {"unit", "date", "by", "summary"};
+    const char *names[5] = {"unit", "date", "by", "to", "summary"};
     if (strcmp(what, "items") == 0) {
         names[1] = "text";
         names[2] = "deadline";
-        names[3] = NULL;
+        names[3] = names[4] = NULL;
     } else if (strcmp(what, "close") == 0) {
         names[0] = "date";
-        names[1] = names[2] = names[3] = NULL;
+        names[1] = names[2] = names[3] = names[4] = NULL;
     } else if (strcmp(what, "practices") == 0) {
         names[1] = "title";
         names[2] = "text";
-        names[3] = NULL;
+        names[3] = names[4] = NULL;
     }
-    char *v[4] = {NULL, NULL, NULL, NULL};
+    char *v[5] = {NULL, NULL, NULL, NULL, NULL};
     kh_err *e = kh_err_new();
     kh_status st = e ? KH_OK : KH_ENOMEM;
-    for (int i = 0; i < 4 && names[i] && st == KH_OK; i++) {
+    for (int i = 0; i < 5 && names[i] && st == KH_OK; i++) {
         v[i] = web_form_get(r, names[i]);
         if (!v[i] || !*v[i])
             kh_err_at(e, 0, 0, names[i], "is required");
@@ -375,7 +408,7 @@ void web_followup_post(web_req *r, int year, const char *what,
     if (st == KH_OK) {
         if (strcmp(what, "talks") == 0) {
             st = kh_store_followup_talk_add(r->store, r->sess.user, year, v[0],
-                                            v[1], v[2], v[3], NULL, e);
+                                            v[1], v[2], v[3], v[4], NULL, e);
         } else if (strcmp(what, "items") == 0) {
             st = kh_store_followup_item_add(r->store, r->sess.user, year, v[0],
                                             v[1], v[2], NULL, e);
@@ -406,7 +439,7 @@ void web_followup_post(web_req *r, int year, const char *what,
     } else {
         web_errors_page(r, 422, "操作未完成", e, back);
     }
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 5; i++)
         free(v[i]);
     kh_err_free(e);
 }

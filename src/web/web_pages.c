@@ -258,6 +258,7 @@ void web_page_home(web_req *r)
                         kh_store_year_each(r->store, 0, dash_year, &c, e), e);
     kh_err_free(e);
     kh_buf_puts(&r->out, "</tbody></table>\n");
+    web_unitview_home(r);
     web_page_end(r);
 }
 
@@ -727,14 +728,20 @@ void web_page_sheet(web_req *r, web_year *y, const char *unit)
         web_error_page(r, 404, NULL);
         return;
     }
-    const kh_rubric *rb = y->rubric;
-    const kh_assess *a = y->assess;
     kh_buf title;
     kh_buf_init(&title, 0);
     kh_buf_printf(&title, "%d 年度得分表：%s", y->year,
-                  kh_assess_unit_name(a, (size_t)u));
+                  kh_assess_unit_name(y->assess, (size_t)u));
     web_page_begin(r, kh_buf_str(&title));
     kh_buf_free(&title);
+    web_sheet_section(r, y, (size_t)u);
+    web_page_end(r);
+}
+
+void web_sheet_section(web_req *r, const web_year *y, size_t u)
+{
+    const kh_rubric *rb = y->rubric;
+    const kh_assess *a = y->assess;
     kh_buf *o = &r->out;
     kh_buf_puts(o, "<section class=\"sheet\" id=\"sheet\"><table><thead><tr>"
                    "<th>考核内容</th><th>满分</th><th>得分</th></tr></thead>"
@@ -773,11 +780,10 @@ void web_page_sheet(web_req *r, web_year *y, const char *unit)
                    "id=\"explain\">");
     kh_buf ex;
     kh_buf_init(&ex, 0);
-    kh_explain(a, (size_t)u, KH_PHASE_INSPECTION, &ex);
+    kh_explain(a, u, KH_PHASE_INSPECTION, &ex);
     kh_html_text(o, kh_buf_str(&ex));
     kh_buf_free(&ex);
     kh_buf_puts(o, "</pre></section>\n");
-    web_page_end(r);
 }
 
 /* ---- the self-check and inspection forms --------------------------- */

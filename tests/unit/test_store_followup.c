@@ -142,6 +142,7 @@ static kh_status talk(fx *f, int year, const char *unit, const char *date)
     kh_err_clear(f->e);
     return kh_store_followup_talk_add(f->s, "admin", year, unit, date,
                                       "党委副书记 王五",
+                                      "分管领导 李四、负责人 赵六",
                                       "就意识形态工作薄弱环节进行提醒谈话",
                                       NULL, f->e);
 }
@@ -257,12 +258,13 @@ static void test_refused(void **state)
     /* Bad values: every one is reported, each with its place. */
     kh_err_clear(f->e);
     assert_int_equal(kh_store_followup_talk_add(f->s, "admin", 2025, "xx",
-                                                "2026/1/5", "  ", "", NULL,
-                                                f->e),
+                                                "2026/1/5", "  ", "\x01",
+                                                "", NULL, f->e),
                      KH_EINVAL);
-    assert_int_equal(kh_err_errors(f->e), 3);
+    assert_int_equal(kh_err_errors(f->e), 4);
     expect_msg(f->e, "date: \"2026/1/5\" is not a date", NULL);
     expect_msg(f->e, "by: must not be empty", NULL);
+    expect_msg(f->e, "to: contains a control character", NULL);
     expect_msg(f->e, "summary: must not be empty", NULL);
     kh_err_clear(f->e);
     assert_int_equal(kh_store_followup_item_add(f->s, "admin", 2025, "xx",
@@ -317,7 +319,8 @@ static void test_talks_items(void **state)
     int64_t t1 = 0, i1 = 0, i2 = 0, i3 = 0;
     expect_ok(kh_store_followup_talk_add(f->s, "admin", 2025, "xx",
                                          "2025-12-29", "党委副书记 王五",
-                                         "指出体制机制方面的不足", &t1, f->e),
+                                         NULL, "指出体制机制方面的不足", &t1,
+                                         f->e),
               f->e);
     assert_true(t1 > 0);
     expect_ok(kh_store_followup_item_add(f->s, "admin", 2025, "xx",
