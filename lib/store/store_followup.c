@@ -880,8 +880,9 @@ static kh_status put_items(kh_store *s, int year, const char *unit,
                 kh_buf_puts(out, overdue ? "未完成，已逾期" : "未完成");
             if (ev)
                 kh_buf_printf(out, "，证据 %.*s", KH_STORE_HASH_SHOW, ev);
-            kh_buf_printf(out, kh_i18n_zh(" [%s]"),
-                          kh_i18n_zh(kh_followup_colour_label(col)));
+            if (col != KH_FOLLOWUP_RED)   /* "已逾期" is said above */
+                kh_buf_printf(out, kh_i18n_zh(" [%s]"),
+                              kh_i18n_zh(kh_followup_colour_label(col)));
             if ((rc = kh_fu_reports_put(s, id, false, out, e)) != KH_OK) {
                 kh_db_reset(st);
                 return rc;
