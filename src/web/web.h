@@ -610,6 +610,9 @@ void web_post_user_disable(web_req *r, const char *name);
 void web_export_xlsx(web_req *r, const web_year *y);
 void web_page_notice(web_req *r, const web_year *y);
 void web_page_followup_report(web_req *r, const web_year *y);
+/* The follow-up report, or (compilation) the printable compilation of
+ * good practices (经验汇编), GET /years/Y/compilation. */
+void web_page_followup_doc(web_req *r, const web_year *y, bool compilation);
 void web_page_print_sheet(web_req *r, const web_year *y, const char *unit);
 void web_page_compare(web_req *r);
 void web_page_history(web_req *r, const char *unit);

@@ -331,7 +331,9 @@ void web_followup_page(web_req *r, int year, kh_year_state state)
     if (web_may(r, WEB_A_READ_ALL, year, NULL))
         kh_buf_printf(o, "<nav class=\"noprint\"><a href=\"/years/%d/followup/"
                          "report\" id=\"link-followup-report\">整改跟踪报告"
-                         "（打印）</a></nav>\n", year);
+                         "（打印）</a> · <a href=\"/years/%d/compilation\" "
+                         "id=\"link-compilation\">%s</a></nav>\n", year, year,
+                      W_("Compilation of good practices (print)"));
     kh_status st = kh_store_followup_report(r->store, year, KH_FOLLOWUP_JSON,
                                             &fb, e);
     const kh_node *rep = report_doc(r, st, ar, &fb, e);
