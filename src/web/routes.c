@@ -297,7 +297,7 @@ static void fu_return_fn(web_req *r, web_match *m)
 
 static void compilation_fn(web_req *r, web_match *m)
 {
-    web_page_followup_doc(r, m->y, true);
+    web_page_compilation(r, m->y);
 }
 
 static void followup_report_fn(web_req *r, web_match *m)
@@ -525,7 +525,7 @@ static const web_route ROUTES[] = {
     {WEB_GET, "/years/:year/notice", notice_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
     {WEB_GET, "/years/:year/notice.docx", gw_notice_docx_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
     {WEB_GET, "/years/:year/notice.pdf", gw_notice_pdf_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
-    {WEB_GET, "/years/:year/compilation", compilation_fn, WEB_READERS, AFTER_PUBLISHED, 0, YEAR, WEB_A_READ_ALL},
+    {WEB_GET, "/years/:year/compilation", compilation_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
     {WEB_GET, "/years/:year/compilation.docx", gw_compilation_docx_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
     {WEB_GET, "/years/:year/compilation.pdf", gw_compilation_pdf_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
     {WEB_GET, "/years/:year/followup", followup_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},

@@ -659,6 +659,9 @@ size_t *web_evidence_counts(web_req *r, int year, const kh_assess *a);
 void web_followup_page(web_req *r, int year, kh_year_state state);
 void web_followup_post(web_req *r, int year, const char *what,
                        const char *id);
+/* GET /years/Y/compilation: the printable compilation of good practices
+ * (经验汇编) once the year is published (409 before). */
+void web_page_compilation(web_req *r, const web_year *y);
 
 /* The score sheet of unit index u (categories, totals and the
  * explanation of every point) as a <section>, for the sheet page and

@@ -445,3 +445,14 @@ void web_followup_post(web_req *r, int year, const char *what,
         free(v[i]);
     kh_err_free(e);
 }
+
+void web_page_compilation(web_req *r, const web_year *y)
+{
+    if (web_may(r, WEB_A_READ_ALL, y->year, NULL) &&
+        y->state < KH_YEAR_PUBLISHED) {
+        web_error_page(r, 409, W_("The compilation of good practices comes "
+                                  "once the results are published."));
+        return;
+    }
+    web_page_followup_doc(r, y, true);
+}

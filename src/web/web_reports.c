@@ -176,7 +176,7 @@ void web_page_followup_doc(web_req *r, const web_year *y, bool compilation)
         return;
     }
     if (y->state < KH_YEAR_PUBLISHED) {
-        /* The compilation's route serves published years only. */
+        /* web_page_compilation says it in its own words first. */
         web_error_page(r, 409, compilation ? NULL
                                            : "结果公布后才有整改跟踪报告。");
         return;

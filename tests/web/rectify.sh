@@ -166,6 +166,7 @@ has '<select name="unit" required><option value="' "practice unit picker"
 expect 200 "$(get aud1 /years/2025/compilation)" "compilation"
 has '课程思政&lt;b&gt;' "compilation: practice escaped"
 expect 403 "$(get yx1 /years/2025/compilation)" "unit on the compilation"
+expect 409 "$(get admin1 /years/2026/compilation)" "compilation before publication"
 expect 200 "$(get admin1 /years/2025/notice)" "notice"
 has '有效做法和特色经验' "notice: good practices"
 
