@@ -101,6 +101,7 @@ static void report_row(kh_db_stmt *st, bool json, size_t n, kh_buf *out)
     kh_buf_printf(out, "%s{\"id\": %" PRId64, n ? ", " : "", id);
     json_opt(out, "text", kh_store_col_str(st, 1));
     json_opt(out, "evidence", kh_store_col_str(st, 2));
+    json_opt(out, "evidence_name", kh_store_col_str(st, 9));
     json_opt(out, "status", status);
     json_opt(out, "reason", kh_store_col_str(st, 4));
     json_opt(out, "added_at", kh_store_col_str(st, 5));
@@ -117,9 +118,10 @@ kh_status kh_fu_reports_put(kh_store *s, int64_t item, bool json,
     kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s,
-        "SELECT id, text, evidence, status, reason, added_at, added_by,"
-        " decided_at, decided_by FROM followup_report WHERE item = ?"
-        " ORDER BY id",
+        "SELECT r.id, r.text, r.evidence, r.status, r.reason, r.added_at,"
+        " r.added_by, r.decided_at, r.decided_by, ev.name"
+        " FROM followup_report r LEFT JOIN evidence ev"
+        " ON ev.sha256 = r.evidence WHERE r.item = ? ORDER BY r.id",
         &st, e);
     if (rc != KH_OK)
         return rc;

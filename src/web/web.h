@@ -21,6 +21,7 @@
 #include "kaohe/html.h"
 #include "kaohe/i18n.h"
 #include "kaohe/store.h"
+#include "kaohe/store_evidence.h"
 #include "kaohe/store_users.h"
 
 /* ---- limits -------------------------------------------------------- */
@@ -647,6 +648,10 @@ void web_evidence_block(web_req *r, int year, const char *unit,
 /* POST .../PHASE/ITEM/evidence: stores and attaches the uploaded file. */
 void web_evidence_upload(web_req *r, int year, const char *unit,
                          kh_phase phase, const char *item);
+/* The name an uploaded file is stored under: its own when its
+ * extension matches the type found in its bytes, else with the type's
+ * extension (malloc'd, caller frees; NULL on OOM). */
+char *web_evidence_name(const char *name, kh_evidence_type type);
 /* GET /years/Y/units/U/evidence/HASH, with the entry's read rules. */
 void web_evidence_download(web_req *r, int year, const char *unit,
                            const char *hash);

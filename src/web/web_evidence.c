@@ -104,7 +104,7 @@ static void back_url(kh_buf *b, int year, const char *unit, kh_phase phase)
  * stored as "poly.pdf"): a download never carries an extension that
  * makes a browser or desktop treat the bytes as another type.  NULL on
  * OOM (caller frees). */
-static char *stored_name(const char *name, kh_evidence_type type)
+char *web_evidence_name(const char *name, kh_evidence_type type)
 {
     const char *ext = kh_evidence_type_name(type);
     const char *dot = name ? strrchr(name, '.') : NULL;
@@ -150,7 +150,7 @@ void web_evidence_upload(web_req *r, int year, const char *unit,
                                        &type, e)) != KH_OK) {
         why = "文件类型不符合要求，未上传。佐证材料只接受 PDF、JPG、PNG、"
               "Word（DOC/DOCX）和 Excel（XLS/XLSX）文件。";
-    } else if (!(name = stored_name(f->filename, type))) {
+    } else if (!(name = web_evidence_name(f->filename, type))) {
         st = KH_ENOMEM;
     } else if ((st = kh_store_begin(r->store, e)) == KH_OK) {
         st = kh_store_evidence_put(r->store, r->sess.user, name,

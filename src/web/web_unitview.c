@@ -125,10 +125,10 @@ void web_fu_reports(web_req *r, int year, const kh_node *it, bool admin)
         kh_buf_puts(o, "</strong></p><p class=\"report-text\">");
         kh_html_text(o, web_fu_get(rep, "text"));
         kh_buf_puts(o, "</p>");
-        if (web_fu_get(rep, "evidence")) {
+        if (web_fu_get(rep, "evidence_name")) {
             kh_buf_printf(o, "<p class=\"std\">%s ", W_("Evidence:"));
-            kh_buf_printf(o, "%.*s</p>", KH_STORE_HASH_SHOW,
-                          web_fu_get(rep, "evidence"));
+            kh_html_text(o, web_fu_get(rep, "evidence_name"));
+            kh_buf_puts(o, "</p>");
         }
         if (web_fu_get(rep, "reason")) {
             kh_buf_printf(o, "<p class=\"report-reason\">%s ",
@@ -486,6 +486,7 @@ void web_page_unit_view(web_req *r, web_year *y, const char *unit)
                   W_("Rank"), W_("Score sheet"), W_("Gaps"), W_("Findings"),
                   W_("Claims"), y->year, W_("Rectification"));
     rank_section(o, y, (size_t)u);
+    kh_buf_printf(o, "<h2>%s</h2>\n", W_("Score sheet"));
     web_sheet_section(r, y, (size_t)u);
     gaps_section(o, y, (size_t)u);
     findings_section(r, y, unit);
@@ -511,8 +512,8 @@ static bool parse_id(const char *s, int64_t *out)
 
 /* Stores the uploaded file (if any) as the report's evidence: *hash
  * stays "" without one.  Inside the caller's transaction. */
-static kh_status report_file(web_req *r, int64_t item,
-                             char hash[KH_EVIDENCE_HASH_SZ], kh_err *e)
+static kh_status report_file(web_req *r, char hash[KH_EVIDENCE_HASH_SZ],
+                             kh_err *e)
 {
     const web_field *f = web_form_file(r, "file");
     hash[0] = '\0';
@@ -526,11 +527,12 @@ static kh_status report_file(web_req *r, int64_t item,
                   "PNG, Word (DOC/DOCX) or Excel (XLS/XLSX) file"));
         return KH_EINVAL;
     }
-    char name[64];
-    snprintf(name, sizeof name, "report-%" PRId64 ".%s", item,
-             kh_evidence_type_name(type));
-    return kh_store_evidence_put(r->store, r->sess.user, name, f->data.data,
-                                 f->data.len, 0, hash, e);
+    char *name = web_evidence_name(f->filename, type);
+    st = name ? kh_store_evidence_put(r->store, r->sess.user, name,
+                                      f->data.data, f->data.len, 0, hash, e)
+              : kh_err_fail(e, KH_ENOMEM, "out of memory");
+    free(name);
+    return st;
 }
 
 /* Answers a refused or failed POST: back to `back` on success is the
@@ -564,7 +566,7 @@ void web_fu_report_post(web_req *r, int year, const char *unit,
         st = KH_ENOTFOUND;
     }
     if (st == KH_OK && (st = kh_store_begin(r->store, e)) == KH_OK) {
-        st = report_file(r, id, hash, e);
+        st = report_file(r, hash, e);
         if (st == KH_OK)
             st = kh_store_followup_report_add(r->store, r->sess.user, year,
                                               unit, id, text,
