@@ -285,15 +285,16 @@ static int run(kh_cli_ctx *c, int which, const fopts *f, int64_t id)
                                         f->date, f->by, f->to, f->summary,
                                         &nid, c->e);
         if (st == KH_OK)
-            kh_buf_printf(&b, "已记录提醒谈话 #%" PRId64 "（%s，%s）\n", nid,
-                          f->unit, f->date);
+            kh_buf_printf(&b, _("Reminder talk #%lld recorded (%s, %s)\n"),
+                          (long long)nid, f->unit, f->date);
         break;
     case 1:
         st = kh_store_followup_item_add(c->store, actor, f->year, f->unit,
                                         f->text, f->deadline, &nid, c->e);
         if (st == KH_OK)
-            kh_buf_printf(&b, "已提出整改意见 #%" PRId64 "（%s，期限 %s）\n",
-                          nid, f->unit, f->deadline);
+            kh_buf_printf(&b, _("Rectification item #%lld added (%s, "
+                                "deadline %s)\n"),
+                          (long long)nid, f->unit, f->deadline);
         break;
     case 2: {
         /* The evidence and the closing land together or not at all. */
@@ -315,10 +316,11 @@ static int run(kh_cli_ctx *c, int which, const fopts *f, int64_t id)
         else
             kh_store_rollback(c->store);
         if (st == KH_OK) {
-            kh_buf_printf(&b, "整改意见 #%" PRId64 " 已完成（%s）", id,
-                          f->date);
+            kh_buf_printf(&b, _("Rectification item #%lld done (%s)"),
+                          (long long)id, f->date);
             if (f->evidence)
-                kh_buf_printf(&b, "，证据 %.*s", KH_STORE_HASH_SHOW, hash);
+                kh_buf_printf(&b, _(", evidence %.*s"), KH_STORE_HASH_SHOW,
+                              hash);
             kh_buf_putc(&b, '\n');
         }
         break;
@@ -341,8 +343,8 @@ static int run(kh_cli_ctx *c, int which, const fopts *f, int64_t id)
         st = kh_store_practice_add(c->store, actor, f->year, f->unit,
                                    f->title, f->text, &nid, c->e);
         if (st == KH_OK)
-            kh_buf_printf(&b, "已记录有效做法 #%" PRId64 "（%s）\n", nid,
-                          f->unit);
+            kh_buf_printf(&b, _("Good practice #%lld recorded (%s)\n"),
+                          (long long)nid, f->unit);
         break;
     case FU_PRACTICE_LIST:
         st = kh_store_practice_report(c->store, f->year, fmt, &b, c->e);
