@@ -109,6 +109,10 @@ kh_status kh_export_html_sheet(const kh_export *x, size_t u, kh_buf *out);
  * published has no follow-up: KH_ESTATE with a message. */
 kh_status kh_export_followup_csv(const kh_export *x, kh_buf *out, kh_err *e);
 kh_status kh_export_followup_html(const kh_export *x, kh_buf *out, kh_err *e);
+/* The compilation of good practices (经验汇编) of a published year, a
+ * whole HTML page for A4 printing; KH_ESTATE before publication. */
+kh_status kh_export_compilation_html(const kh_export *x, kh_buf *out,
+                                     kh_err *e);
 
 #ifdef __cplusplus
 }

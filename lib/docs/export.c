@@ -27,6 +27,34 @@ static kh_status xp_year_cb(void *ctx, const kh_year_info *y)
     return c->rubric ? KH_OK : KH_ENOMEM;
 }
 
+/* Parses the good practices' JSON into x->fu_arena; keeps x->pr. */
+static kh_status xp_load_practices(kh_export *x, kh_buf *b, kh_err *e)
+{
+    kh_status rc = kh_store_practice_report(x->s, x->year, KH_FOLLOWUP_JSON,
+                                            b, e);
+    kh_doc *d = NULL;
+    const kh_node *root = NULL;
+    if (rc == KH_OK)
+        rc = kh_doc_open_mem("practices", kh_buf_str(b), b->len, 'j', e, &d);
+    if (rc == KH_OK)
+        rc = kh_doc_read(d, x->fu_arena, &root);
+    const kh_node *p = root ? kh_node_get(root, "practices") : NULL;
+    if (p && p->type == KH_NODE_SEQ)
+        x->pr = p;
+    kh_doc_free(d);
+    return rc;
+}
+
+size_t kh_xp_pr_count(const kh_export *x)
+{
+    return x->pr ? x->pr->n : 0;
+}
+
+const kh_node *kh_xp_pr_at(const kh_export *x, size_t i)
+{
+    return kh_node_at(x->pr, i);
+}
+
 /* Parses the follow-up report's JSON and keeps its "units" node. */
 static kh_status xp_load_followup(kh_export *x, kh_err *e)
 {
@@ -53,6 +81,9 @@ static kh_status xp_load_followup(kh_export *x, kh_err *e)
         if (u && u->type == KH_NODE_SEQ)
             x->fu = u;
     }
+    kh_buf_reset(&b);
+    if (rc == KH_OK)
+        rc = xp_load_practices(x, &b, tmp);
     if (rc == KH_OK && !x->fu)
         rc = kh_err_fail(e, KH_EDB, "year %d: the follow-up report cannot "
                          "be read", x->year);

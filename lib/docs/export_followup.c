@@ -2,8 +2,10 @@
  * export_followup.c - the follow-up report of a published year (考核结果
  * 运用: each bottom unit's reminder talks and rectification items with
  * status and overdue marks) as CSV and as a printable page.  The records
- * come from kh_store_followup_report (read by lib/docs/export.c); the table
- * listing stays `kaohe followup list`.
+ * come from kh_store_followup_report (read by lib/docs/export.c), whose
+ * items come most urgent first (deadline colours, docs/FOLLOWUP.md); the
+ * printable page labels each item's colour.  The table listing stays
+ * `kaohe followup list`.
  *
  * CSV layout: UTF-8 with BOM, CRLF; one row per talk or item, a unit
  * without records gets one row; columns 单位编号,单位名称,排名类别,名次,
@@ -14,7 +16,9 @@
 #include <string.h>
 
 #include "kaohe/html.h"
+#include "kaohe/i18n.h"
 #include "kaohe/report.h"
+#include "kaohe/store_followup.h"
 
 static kh_status xf_require(const kh_export *x, kh_err *e)
 {
@@ -97,6 +101,20 @@ kh_status kh_export_followup_csv(const kh_export *x, kh_buf *out, kh_err *e)
     return kh_buf_status(out);
 }
 
+/* The item's deadline colour as a text label (colour is not the only
+ * signal; docs/FOLLOWUP.md), shown under its text. */
+static void xf_colour(kh_buf *out, const kh_node *it)
+{
+    const char *name = kh_xp_fu_str(it, "colour");
+    for (int k = KH_FOLLOWUP_RED; k <= KH_FOLLOWUP_GREY; k++) {
+        if (strcmp(name, kh_followup_colour_name(k)) != 0)
+            continue;
+        kh_buf_printf(out, "<br><span class=\"fu fu-%s\">", name);
+        kh_html_text(out, kh_i18n_zh(kh_followup_colour_label(k)));
+        kh_buf_puts(out, "</span>");
+    }
+}
+
 kh_status kh_export_followup_html(const kh_export *x, kh_buf *out, kh_err *e)
 {
     kh_status rc = xf_require(x, e);
@@ -163,6 +181,7 @@ kh_status kh_export_followup_html(const kh_export *x, kh_buf *out, kh_err *e)
                 kh_html_text(out, kh_xp_fu_str(it, "deadline"));
                 kh_buf_puts(out, "</td><td>");
                 kh_html_text(out, kh_xp_fu_str(it, "text"));
+                xf_colour(out, it);
                 if (done) {
                     kh_buf_puts(out, "</td><td class=\"c\">已完成（");
                     kh_html_text(out, kh_xp_fu_str(it, "closed_date"));
@@ -184,6 +203,67 @@ kh_status kh_export_followup_html(const kh_export *x, kh_buf *out, kh_err *e)
     kh_buf_printf(out, "<p>合计：单位 %zu 个；整改意见 %zu 条，已完成 %zu "
                        "条，逾期 %zu 条。</p>\n",
                   kh_xp_fu_count(x), nitems, ndone, noverdue);
+    kh_xp_html_foot(x, out);
+    return kh_buf_status(out);
+}
+
+/* ---- good practices ------------------------------------------------ */
+
+void kh_xp_practices_html(const kh_export *x, const char *ordinal,
+                          kh_buf *out)
+{
+    size_t n = kh_xp_pr_count(x);
+    if (!n)
+        return;
+    kh_buf_printf(out, "<h2>%s%s</h2>\n<p>", ordinal,
+                  kh_i18n_zh(", good practices and distinctive experience"));
+    kh_buf_puts(out, kh_i18n_zh("These units' practices are commended and "
+                                "compiled for all units to learn from: "));
+    for (size_t i = 0; i < n; i++) {
+        const kh_node *p = kh_xp_pr_at(x, i);
+        if (i)
+            kh_buf_puts(out, kh_i18n_zh("; "));
+        kh_html_text(out, kh_xp_fu_str(p, "name"));
+        kh_buf_puts(out, kh_i18n_zh(": "));
+        kh_html_text(out, kh_xp_fu_str(p, "title"));
+    }
+    kh_buf_puts(out, kh_i18n_zh(". See the compilation of good practices."));
+    kh_buf_puts(out, "</p>\n");
+}
+
+kh_status kh_export_compilation_html(const kh_export *x, kh_buf *out,
+                                     kh_err *e)
+{
+    kh_status rc = xf_require(x, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_buf t;
+    kh_buf_init(&t, 0);
+    kh_buf_printf(&t, kh_i18n_zh("Good practices and distinctive experience "
+                                 "of year %d: a compilation"),
+                  x->year);
+    kh_xp_html_head(x, out, kh_buf_str(&t), false);
+    kh_buf_puts(out, "<h1>");
+    kh_html_text(out, kh_buf_str(&t));
+    kh_buf_puts(out, "</h1>\n");
+    kh_buf_free(&t);
+    size_t n = kh_xp_pr_count(x);
+    if (!n) {
+        kh_buf_printf(out, "<p>%s</p>\n",
+                      kh_i18n_zh("No good practice was recorded this year."));
+    }
+    for (size_t i = 0; i < n; i++) {
+        const kh_node *p = kh_xp_pr_at(x, i);
+        kh_buf_printf(out, "<section class=\"practice\" id=\"practice-%s\">"
+                           "<h2>%zu. ", kh_xp_fu_str(p, "id"), i + 1);
+        kh_html_text(out, kh_xp_fu_str(p, "title"));
+        kh_buf_puts(out, "</h2>\n<p class=\"meta\">");
+        kh_html_text(out, kh_xp_fu_str(p, "name"));
+        kh_buf_puts(out, "</p>\n<p>");
+        kh_html_text(out, kh_xp_fu_str(p, "text"));
+        kh_buf_puts(out, "</p></section>\n");
+    }
+    kh_buf_printf(out, "<p class=\"meta\">%s</p>\n", x->today);
     kh_xp_html_foot(x, out);
     return kh_buf_status(out);
 }

@@ -284,9 +284,11 @@ kh_status kh_export_html_notice(const kh_export *x, kh_buf *out)
         }
         kh_buf_puts(out, "</tbody>\n</table>\n");
     }
-    kh_buf_printf(out, "<p>各单位要对照考核中发现的问题，认真分析原因，"
-                       "落实整改责任，按期完成整改，整改情况报党委宣传部。"
-                       "</p>\n<p class=\"meta date\">%s</p>\n",
+    kh_buf_puts(out, "<p>各单位要对照考核中发现的问题，认真分析原因，"
+                     "落实整改责任，按期完成整改，整改情况报党委宣传部。"
+                     "</p>\n");
+    kh_xp_practices_html(x, xh_ordinal(sec++), out);
+    kh_buf_printf(out, "<p class=\"meta date\">%s</p>\n",
                   kh_xp_date_cn(x->today, date));
     kh_xp_html_foot(x, out);
     return kh_buf_status(out);

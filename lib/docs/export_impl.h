@@ -30,6 +30,8 @@ struct kh_export {
      * kh_store_followup_report (nodes live in fu_arena), or NULL. */
     kh_arena *fu_arena;
     const kh_node *fu;         /* the report's "units" sequence */
+    const kh_node *pr;         /* the good practices (also in fu_arena),
+                                * or NULL */
 };
 
 /* "（草稿）" for a draft, "" otherwise. */
@@ -52,6 +54,14 @@ const char *kh_xp_num(kh_cp v, char *buf);
 #define KH_XP_DATE_CN_SZ 32
 const char *kh_xp_date_cn(const char *iso, char *buf);
 
+/* Good practices (有效做法和特色经验) of a published year: their count
+ * and the i-th ({"name", "title", "text", ...}). */
+size_t kh_xp_pr_count(const kh_export *x);
+const kh_node *kh_xp_pr_at(const kh_export *x, size_t i);
+/* The notice's section on the good practices (h2 numbered `ordinal`):
+ * nothing when there is none (lib/docs/export_followup.c). */
+void kh_xp_practices_html(const kh_export *x, const char *ordinal,
+                          kh_buf *out);
 /* Follow-up nodes (x->fu may be NULL: no units). */
 size_t kh_xp_fu_count(const kh_export *x);
 const kh_node *kh_xp_fu_unit(const kh_export *x, size_t i);

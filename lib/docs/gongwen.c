@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "kaohe/gongwen.h"
+#include "kaohe/i18n.h"
 #include "kaohe/store_docset.h"
 #include "kaohe/store_followup.h"
 
@@ -189,6 +190,29 @@ static void gn_deadlines(const kh_export *x, kh_gw *g)
     }
 }
 
+/* The good practices recorded during the year, named in the notice
+ * (their texts are in the compilation); nothing when there is none. */
+static void gn_practices(const kh_export *x, kh_gw *g, const char *ordinal,
+                         kh_buf *t)
+{
+    size_t n = kh_xp_pr_count(x);
+    if (!n)
+        return;
+    kh_gw_paraf(g, GW_H1, "%s%s", ordinal,
+                kh_i18n_zh(", good practices and distinctive experience"));
+    kh_buf_reset(t);
+    kh_buf_puts(t, kh_i18n_zh("These units' practices are commended and "
+                              "compiled for all units to learn from: "));
+    for (size_t i = 0; i < n; i++) {
+        const kh_node *p = kh_xp_pr_at(x, i);
+        kh_buf_printf(t, "%s%s%s%s", i ? kh_i18n_zh("; ") : "",
+                      kh_xp_fu_str(p, "name"), kh_i18n_zh(": "),
+                      kh_xp_fu_str(p, "title"));
+    }
+    kh_buf_puts(t, kh_i18n_zh(". See the compilation of good practices."));
+    kh_gw_para(g, GW_BODY, kh_buf_str(t));
+}
+
 static void gn_notice(const kh_export *x, kh_gw *g)
 {
     const kh_rubric *r = x->rubric;
@@ -222,6 +246,7 @@ static void gn_notice(const kh_export *x, kh_gw *g)
     gn_deadlines(x, g);
     kh_gw_para(g, GW_BODY, "各单位要对照考核中发现的问题，认真分析原因，落实"
                            "整改责任，按期完成整改，整改情况报党委宣传部。");
+    gn_practices(x, g, gn_ordinal(sec++), &t);
     if (kh_buf_status(&t) != KH_OK && g->st == KH_OK)
         g->st = kh_buf_status(&t);
     kh_buf_free(&t);

@@ -7,8 +7,9 @@
  * of a published year) read through kh_doc, and the year's rubric for
  * each ranking's level, so it is exactly what was published.
  */
-#include "store_impl.h"
+#include "store_followup_impl.h"
 #include "kaohe/store_followup.h"
+#include "kaohe/i18n.h"
 #include "kaohe/doc.h"
 #include "kaohe/report.h"
 
@@ -19,9 +20,8 @@
 #include <time.h>
 #include <utf8proc.h>
 
-/* Longest free texts accepted (bytes). */
-#define TEXT_SHORT_MAX 200     /* names, titles */
-#define TEXT_LONG_MAX 20000    /* summaries, texts */
+#define TEXT_SHORT_MAX KH_FU_TEXT_SHORT_MAX
+#define TEXT_LONG_MAX KH_FU_TEXT_LONG_MAX
 
 /* ---- checks -------------------------------------------------------- */
 
@@ -51,7 +51,7 @@ kh_status kh_date_check(const char *s, const char *path, kh_err *e)
 
 /* The China calendar day (UTC+8, as kh_store_today) of a UTC time stamp
  * "YYYY-MM-DDTHH:MM:SSZ"; "" when it is not one. */
-static void stamp_day(const char *at, char day[KH_STORE_DATE_SZ])
+void kh_fu_stamp_day(const char *at, char day[KH_STORE_DATE_SZ])
 {
     struct tm tm;
     memset(&tm, 0, sizeof tm);
@@ -83,8 +83,8 @@ static kh_status check_past(kh_store *s, const char *date, const char *path,
 
 /* A free text: non-blank, valid UTF-8, no control characters other than
  * newlines and tabs, at most max bytes. */
-static kh_status check_text(const char *s, const char *path, size_t max,
-                            kh_err *e)
+kh_status kh_fu_text_check(const char *s, const char *path, size_t max,
+                           kh_err *e)
 {
     size_t n = s ? strlen(s) : 0;
     bool blank = true;
@@ -394,14 +394,16 @@ static kh_status require_bottom(kh_store *s, int year, const char *unit,
 kh_status kh_store_followup_talk_add(kh_store *s, const char *actor,
                                      int year, const char *unit,
                                      const char *date, const char *by,
-                                     const char *summary, int64_t *id,
-                                     kh_err *e)
+                                     const char *to, const char *summary,
+                                     int64_t *id, kh_err *e)
 {
     size_t before = kh_err_errors(e);
     if (kh_date_check(date, "date", e) == KH_OK)
         check_past(s, date, "date", e);
-    check_text(by, "by", TEXT_SHORT_MAX, e);
-    check_text(summary, "summary", TEXT_LONG_MAX, e);
+    kh_fu_text_check(by, "by", TEXT_SHORT_MAX, e);
+    if (to)
+        kh_fu_text_check(to, "to", TEXT_SHORT_MAX, e);
+    kh_fu_text_check(summary, "summary", TEXT_LONG_MAX, e);
     bool bad = kh_err_errors(e) > before;
     kh_status rc = kh_store_begin(s, e);
     if (rc != KH_OK)
@@ -419,8 +421,8 @@ kh_status kh_store_followup_talk_add(kh_store *s, const char *actor,
     kh_db_stmt *st;
     if ((rc = kh_store_stmt(s,
                             "INSERT INTO followup_talk (year, unit, talk_date,"
-                            " talked_by, summary, added_at, added_by)"
-                            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            " talked_by, summary, added_at, added_by,"
+                            " talked_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                             &st, e)) != KH_OK)
         goto fail;
     kh_db_bind_int(st, 1, year);
@@ -430,12 +432,14 @@ kh_status kh_store_followup_talk_add(kh_store *s, const char *actor,
     kh_store_bind_str(st, 5, summary);
     kh_store_bind_str(st, 6, at);
     kh_store_bind_str(st, 7, actor);
+    kh_store_bind_str(st, 8, to);
     if ((rc = kh_store_exec(s, st, e, "recording a talk")) != KH_OK)
         goto fail;
     int64_t rid = kh_db_last_insert_rowid(s->db);
     char obj[48], *val = NULL;
     snprintf(obj, sizeof obj, "talk %" PRId64, rid);
-    if (asprintf(&val, "%s %s: %s", date, by, summary) < 0) {
+    if (asprintf(&val, "%s %s%s%s: %s", date, by, to ? " -> " : "",
+                 to ? to : "", summary) < 0) {
         rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
         goto fail;
     }
@@ -460,7 +464,7 @@ kh_status kh_store_followup_item_add(kh_store *s, const char *actor,
                                      int64_t *id, kh_err *e)
 {
     size_t before = kh_err_errors(e);
-    check_text(text, "text", TEXT_LONG_MAX, e);
+    kh_fu_text_check(text, "text", TEXT_LONG_MAX, e);
     kh_date_check(deadline, "deadline", e);
     bool bad = kh_err_errors(e) > before;
     kh_status rc = kh_store_begin(s, e);
@@ -539,7 +543,7 @@ static kh_status close_item_read(kh_store *s, int64_t id, close_item *it,
         it->done = strcmp(kh_store_col_str(st, 2), "done") == 0;
         const char *cd = kh_store_col_str(st, 3);
         snprintf(it->closed, sizeof it->closed, "%s", cd ? cd : "");
-        stamp_day(kh_store_col_str(st, 4), it->added);
+        kh_fu_stamp_day(kh_store_col_str(st, 4), it->added);
     }
     kh_db_reset(st);
     if (step != KH_DB_ROW)
@@ -659,8 +663,8 @@ kh_status kh_store_practice_add(kh_store *s, const char *actor, int year,
                                 const char *text, int64_t *id, kh_err *e)
 {
     size_t before = kh_err_errors(e);
-    check_text(title, "title", TEXT_SHORT_MAX, e);
-    check_text(text, "text", TEXT_LONG_MAX, e);
+    kh_fu_text_check(title, "title", TEXT_SHORT_MAX, e);
+    kh_fu_text_check(text, "text", TEXT_LONG_MAX, e);
     bool bad = kh_err_errors(e) > before;
     kh_status rc = kh_store_begin(s, e);
     if (rc != KH_OK)
@@ -756,7 +760,8 @@ static kh_status put_talks(kh_store *s, int year, const char *unit,
     kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s,
-        "SELECT id, talk_date, talked_by, summary FROM followup_talk"
+        "SELECT id, talk_date, talked_by, summary, talked_to"
+        " FROM followup_talk"
         " WHERE year = ? AND unit = ? ORDER BY talk_date, id",
         &st, e);
     if (rc != KH_OK)
@@ -774,18 +779,23 @@ static kh_status put_talks(kh_store *s, int year, const char *unit,
         const char *date = kh_store_col_str(st, 1);
         const char *by = kh_store_col_str(st, 2);
         const char *summary = kh_store_col_str(st, 3);
+        const char *to = kh_store_col_str(st, 4);
         if (fmt == KH_FOLLOWUP_JSON) {
             kh_buf_printf(out, "%s{\"id\": %" PRId64 ", \"date\": ",
                           n ? ", " : "", id);
             kh_json_str(out, date);
             kh_buf_puts(out, ", \"by\": ");
             kh_json_str(out, by);
+            kh_buf_puts(out, ", \"to\": ");
+            json_str_or_null(out, to);
             kh_buf_puts(out, ", \"summary\": ");
             kh_json_str(out, summary);
             kh_buf_putc(out, '}');
         } else {
-            kh_buf_printf(out, "\n    %s  谈话人：%s\n      %s", date, by,
-                          summary);
+            kh_buf_printf(out, "\n    %s  谈话人：%s", date, by);
+            if (to)
+                kh_buf_printf(out, kh_i18n_zh("; talked with: %s"), to);
+            kh_buf_printf(out, "\n      %s", summary);
         }
         n++;
     }
@@ -814,7 +824,9 @@ static kh_status put_items(kh_store *s, int year, const char *unit,
         s,
         "SELECT id, text, deadline, status, evidence, closed_date"
         " FROM followup_item WHERE year = ? AND unit = ?"
-        " ORDER BY deadline, id",
+        /* Open items by deadline are red, yellow, green; grey last. */
+        " ORDER BY CASE WHEN status = 'done' THEN 1 ELSE 0 END,"
+        " deadline, id",
         &st, e);
     if (rc != KH_OK)
         return rc;
@@ -834,6 +846,7 @@ static kh_status put_items(kh_store *s, int year, const char *unit,
         const char *ev = kh_store_col_str(st, 4);
         const char *closed = kh_store_col_str(st, 5);
         bool overdue = !done && strcmp(deadline, day) < 0;
+        kh_followup_colour col = kh_followup_colour_of(deadline, day, done);
         t->items++;
         t->done += done;
         t->overdue += overdue;
@@ -849,6 +862,14 @@ static kh_status put_items(kh_store *s, int year, const char *unit,
             json_str_or_null(out, closed);
             kh_buf_puts(out, ", \"evidence\": ");
             json_str_or_null(out, ev);
+            kh_buf_printf(out, ", \"colour\": \"%s\", \"days_left\": %ld"
+                               ", \"reports\": ",
+                          kh_followup_colour_name(col),
+                          kh_date_days_between(day, deadline));
+            if ((rc = kh_fu_reports_put(s, id, true, out, e)) != KH_OK) {
+                kh_db_reset(st);
+                return rc;
+            }
             kh_buf_putc(out, '}');
         } else {
             kh_buf_printf(out, "\n    [%" PRId64 "] %s\n        期限 %s，", id,
@@ -859,6 +880,13 @@ static kh_status put_items(kh_store *s, int year, const char *unit,
                 kh_buf_puts(out, overdue ? "未完成，已逾期" : "未完成");
             if (ev)
                 kh_buf_printf(out, "，证据 %.*s", KH_STORE_HASH_SHOW, ev);
+            if (col != KH_FOLLOWUP_RED)   /* "已逾期" is said above */
+                kh_buf_printf(out, kh_i18n_zh(" [%s]"),
+                              kh_i18n_zh(kh_followup_colour_label(col)));
+            if ((rc = kh_fu_reports_put(s, id, false, out, e)) != KH_OK) {
+                kh_db_reset(st);
+                return rc;
+            }
         }
         n++;
     }
@@ -1020,6 +1048,31 @@ out:
     free(others);
     bottom_free(&l);
     return rc;
+}
+
+kh_status kh_store_followup_unit_json(kh_store *s, int year,
+                                      const char *unit, kh_buf *out,
+                                      kh_err *e)
+{
+    kh_status rc = kh_store_year_require(
+        s, year, KH_YEAR_BIT(KH_YEAR_PUBLISHED) | KH_YEAR_BIT(KH_YEAR_CLOSED),
+        "listing the follow-up", NULL, e);
+    if (rc != KH_OK)
+        return rc;
+    char day[KH_STORE_DATE_SZ];
+    kh_store_today(s, day);
+    item_totals t = {0};
+    kh_buf_puts(out, "{\"unit\": ");
+    kh_json_str(out, unit);
+    kh_buf_printf(out, ", \"today\": \"%s\", ", day);
+    if ((rc = put_talks(s, year, unit, KH_FOLLOWUP_JSON, out, e)) != KH_OK)
+        return rc;
+    kh_buf_puts(out, ", ");
+    if ((rc = put_items(s, year, unit, day, KH_FOLLOWUP_JSON, out, &t, e)) !=
+        KH_OK)
+        return rc;
+    kh_buf_puts(out, "}\n");
+    return kh_buf_status(out);
 }
 
 kh_status kh_store_practice_report(kh_store *s, int year,

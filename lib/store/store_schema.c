@@ -424,9 +424,33 @@ static int mig9_roles(kh_db *db)
                              "'auditor','department'))");
 }
 
+
+/* 10: the rectification loop with the unit in it (issue 12 section 3):
+ * whom a reminder talk was with, and the units' rectification reports
+ * (整改报告) on their items, each accepted (销号) or returned with a
+ * reason; every report is kept (lib/store/store_followup.c). */
+static const char mig10[] =
+    "ALTER TABLE followup_talk ADD COLUMN talked_to TEXT;"
+    "CREATE TABLE followup_report ("
+    "  id INTEGER PRIMARY KEY,"
+    "  item INTEGER NOT NULL REFERENCES followup_item(id),"
+    "  text TEXT NOT NULL,"
+    "  evidence TEXT REFERENCES evidence(sha256),"
+    "  status TEXT NOT NULL"
+    "   CHECK (status IN ('submitted','accepted','returned')),"
+    "  reason TEXT,"                   /* why it was returned */
+    "  added_at TEXT NOT NULL,"
+    "  added_by TEXT NOT NULL,"
+    "  decided_at TEXT,"
+    "  decided_by TEXT,"
+    "  CHECK ((status = 'returned') = (reason IS NOT NULL)),"
+    "  CHECK ((status = 'submitted') = (decided_at IS NULL)));"
+    "CREATE INDEX followup_report_item ON followup_report (item);";
+
+
 const char *const kh_store_migrations[] = {mig1, mig2, mig3, mig4, mig5,
-                                           mig6, mig7, mig8, mig9};
+                                           mig6, mig7, mig8, mig9, mig10};
 int (*const kh_store_migration_hooks[])(kh_db *db) = {
-    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, mig9_roles};
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, mig9_roles, NULL};
 const size_t kh_store_migration_count =
     sizeof kh_store_migrations / sizeof kh_store_migrations[0];

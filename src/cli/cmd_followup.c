@@ -1,7 +1,9 @@
 /*
  * cmd_followup.c - `kaohe followup talk add|item add|item close|list`
  * (考核结果运用: reminder talks and rectification items of a published
- * year's bottom units) and `kaohe practice add|list` (有效做法和特色经验).
+ * year's bottom units), `kaohe followup report add|accept|return` (the
+ * units' rectification reports, 整改报告, and the admin's decisions) and
+ * `kaohe practice add|list` (有效做法和特色经验).
  */
 #include "store_cli.h"
 
@@ -12,6 +14,7 @@
 #include <string.h>
 
 #include "kaohe/export.h"
+#include "kaohe/i18n.h"
 #include "kaohe/store_evidence.h"
 #include "kaohe/store_followup.h"
 
@@ -23,18 +26,30 @@ enum {
     OPT_TEXT,
     OPT_DEADLINE,
     OPT_EVIDENCE,
-    OPT_TITLE
+    OPT_TITLE,
+    OPT_TO,
+    OPT_REASON
+};
+
+/* The subcommands, in the order of run()'s switch. */
+enum {
+    FU_TALK_ADD, FU_ITEM_ADD, FU_ITEM_CLOSE, FU_LIST, FU_PRACTICE_ADD,
+    FU_PRACTICE_LIST, FU_REPORT_ADD, FU_REPORT_ACCEPT, FU_REPORT_RETURN
 };
 
 static void followup_help(void)
 {
     printf(
         "Usage: kaohe followup talk add --year Y --unit U --date D --by NAME\n"
-        "                               --summary TEXT\n"
+        "                               [--to NAMES] --summary TEXT\n"
         "       kaohe followup item add --year Y --unit U --text TEXT\n"
         "                               --deadline D\n"
         "       kaohe followup item close ID --date D [--evidence FILE]\n"
         "       kaohe followup list --year Y [--format table|json|csv|html]\n"
+        "       kaohe followup report add ITEM --year Y --unit U --text TEXT\n"
+        "                               [--evidence FILE]\n"
+        "       kaohe followup report accept ID [--year Y]\n"
+        "       kaohe followup report return ID --reason TEXT [--year Y]\n"
         "\n"
         "Using the results (考核结果运用): the units ranked in the bottom\n"
         "places of a published year (from its frozen results) get a\n"
@@ -49,12 +64,19 @@ static void followup_help(void)
         "  item close   mark item ID done on a date, with optional evidence\n"
         "  list         every bottom unit with its talks and items; items\n"
         "               past their deadline and not done are overdue\n"
+        "  report add   the unit's rectification report (整改报告) on its\n"
+        "               item ITEM: text and optional evidence\n"
+        "  report accept  accept report ID: the item is closed (销号) today\n"
+        "  report return  return report ID with a reason; the unit reports\n"
+        "               again\n"
         "\n"
         "Options:\n"
         "  -y, --year YEAR       the year\n"
         "      --unit ID         the unit\n"
         "      --date D          the day of the talk / of completion\n"
         "      --by NAME         who talked (e.g. 党委副书记 张三)\n"
+        "      --to NAMES        whom with: the unit's 分管领导 and 负责人\n"
+        "      --reason TEXT     why a report is returned\n"
         "      --summary TEXT    what was said\n"
         "      --text TEXT       the rectification item\n"
         "      --deadline D      its deadline\n"
@@ -96,7 +118,7 @@ static void practice_help(void)
 typedef struct fopts {
     int year;
     const char *unit, *date, *by, *summary, *text, *deadline, *evidence,
-        *title;
+        *title, *to, *reason;
     bool json;
     const char *doc;    /* "csv" or "html" (followup list), else NULL */
 } fopts;
@@ -114,6 +136,8 @@ static const struct option long_opts[] = {
     {"deadline", required_argument, NULL, OPT_DEADLINE},
     {"evidence", required_argument, NULL, OPT_EVIDENCE},
     {"title", required_argument, NULL, OPT_TITLE},
+    {"to", required_argument, NULL, OPT_TO},
+    {"reason", required_argument, NULL, OPT_REASON},
     {"format", required_argument, NULL, 'f'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
@@ -164,6 +188,8 @@ static int parse_opts(kh_cli_ctx *c, const char *cmd, int argc, char **argv,
         case OPT_DEADLINE: f->deadline = optarg; break;
         case OPT_EVIDENCE: f->evidence = optarg; break;
         case OPT_TITLE: f->title = optarg; break;
+        case OPT_TO: f->to = optarg; break;
+        case OPT_REASON: f->reason = optarg; break;
         default: break;
         }
     }
@@ -191,6 +217,53 @@ static bool parse_id(const char *s, int64_t *out)
     return true;
 }
 
+/* The evidence file (if any) and the report land together or not at
+ * all. */
+static kh_status report_add(kh_cli_ctx *c, const fopts *f, int64_t item,
+                            kh_buf *b)
+{
+    const char *actor = kh_cli_actor(c);
+    char hash[KH_EVIDENCE_HASH_SZ];
+    int64_t nid = 0;
+    kh_status st = kh_store_begin(c->store, c->e);
+    if (st != KH_OK)
+        return st;
+    if (f->evidence)
+        st = kh_store_evidence_put_file(c->store, actor, f->evidence, 0, hash,
+                                        c->e);
+    if (st == KH_OK)
+        st = kh_store_followup_report_add(c->store, actor, f->year, f->unit,
+                                          item, f->text,
+                                          f->evidence ? hash : NULL, &nid,
+                                          c->e);
+    if (st == KH_OK)
+        st = kh_store_commit(c->store, c->e);
+    else
+        kh_store_rollback(c->store);
+    if (st == KH_OK)
+        kh_buf_printf(b, _("Rectification report #%lld submitted on item #%lld\n"),
+                      (long long)nid, (long long)item);
+    return st;
+}
+
+/* report add, accept, return. */
+static kh_status run_report(kh_cli_ctx *c, int which, const fopts *f,
+                            int64_t id, kh_buf *b)
+{
+    if (which == FU_REPORT_ADD)
+        return report_add(c, f, id, b);
+    bool accept = which == FU_REPORT_ACCEPT;
+    kh_status st = kh_store_followup_report_decide(
+        c->store, kh_cli_actor(c), f->year, id, accept, f->reason, c->e);
+    if (st == KH_OK)
+        kh_buf_printf(b, accept ? _("Rectification report #%lld accepted: its "
+                                    "item is closed\n")
+                                : _("Rectification report #%lld returned "
+                                    "to the unit\n"),
+                      (long long)id);
+    return st;
+}
+
 /* Opens the store and runs one subcommand (which: 0 talk add, 1 item
  * add, 2 item close, 3 list, 4 practice add, 5 practice list). */
 static int run(kh_cli_ctx *c, int which, const fopts *f, int64_t id)
@@ -209,18 +282,19 @@ static int run(kh_cli_ctx *c, int which, const fopts *f, int64_t id)
     switch (which) {
     case 0:
         st = kh_store_followup_talk_add(c->store, actor, f->year, f->unit,
-                                        f->date, f->by, f->summary, &nid,
-                                        c->e);
+                                        f->date, f->by, f->to, f->summary,
+                                        &nid, c->e);
         if (st == KH_OK)
-            kh_buf_printf(&b, "已记录提醒谈话 #%" PRId64 "（%s，%s）\n", nid,
-                          f->unit, f->date);
+            kh_buf_printf(&b, _("Reminder talk #%lld recorded (%s, %s)\n"),
+                          (long long)nid, f->unit, f->date);
         break;
     case 1:
         st = kh_store_followup_item_add(c->store, actor, f->year, f->unit,
                                         f->text, f->deadline, &nid, c->e);
         if (st == KH_OK)
-            kh_buf_printf(&b, "已提出整改意见 #%" PRId64 "（%s，期限 %s）\n",
-                          nid, f->unit, f->deadline);
+            kh_buf_printf(&b, _("Rectification item #%lld added (%s, "
+                                "deadline %s)\n"),
+                          (long long)nid, f->unit, f->deadline);
         break;
     case 2: {
         /* The evidence and the closing land together or not at all. */
@@ -242,10 +316,11 @@ static int run(kh_cli_ctx *c, int which, const fopts *f, int64_t id)
         else
             kh_store_rollback(c->store);
         if (st == KH_OK) {
-            kh_buf_printf(&b, "整改意见 #%" PRId64 " 已完成（%s）", id,
-                          f->date);
+            kh_buf_printf(&b, _("Rectification item #%lld done (%s)"),
+                          (long long)id, f->date);
             if (f->evidence)
-                kh_buf_printf(&b, "，证据 %.*s", KH_STORE_HASH_SHOW, hash);
+                kh_buf_printf(&b, _(", evidence %.*s"), KH_STORE_HASH_SHOW,
+                              hash);
             kh_buf_putc(&b, '\n');
         }
         break;
@@ -268,11 +343,14 @@ static int run(kh_cli_ctx *c, int which, const fopts *f, int64_t id)
         st = kh_store_practice_add(c->store, actor, f->year, f->unit,
                                    f->title, f->text, &nid, c->e);
         if (st == KH_OK)
-            kh_buf_printf(&b, "已记录有效做法 #%" PRId64 "（%s）\n", nid,
-                          f->unit);
+            kh_buf_printf(&b, _("Good practice #%lld recorded (%s)\n"),
+                          (long long)nid, f->unit);
+        break;
+    case FU_PRACTICE_LIST:
+        st = kh_store_practice_report(c->store, f->year, fmt, &b, c->e);
         break;
     default:
-        st = kh_store_practice_report(c->store, f->year, fmt, &b, c->e);
+        st = run_report(c, which, f, id, &b);
         break;
     }
     rc = st == KH_OK ? kh_cli_write(NULL, &b) : KH_EXIT_OK;
@@ -291,6 +369,12 @@ int kh_cmd_followup(int argc, char **argv)
         return KH_EXIT_OK;
     }
     int which = -1, skip = 2;
+    if (argc >= 3 && !strcmp(argv[1], "report")) {
+        static const char *const rsub[] = {"add", "accept", "return"};
+        for (int k = 0; k < 3; k++)
+            if (!strcmp(argv[2], rsub[k]))
+                which = FU_REPORT_ADD + k;
+    }
     if (!strcmp(argv[1], "list")) {
         which = 3;
         skip = 1;
@@ -306,18 +390,27 @@ int kh_cmd_followup(int argc, char **argv)
     }
     if (which < 0)
         return kh_cli_usage_error("followup", "unknown command '%s%s%s' "
-                                  "(expected talk add, item add, item close "
-                                  "or list)", argv[1], argc >= 3 ? " " : "",
+                                  "(expected talk add, item add, item close, "
+                                  "list or report add|accept|return)",
+                                  argv[1], argc >= 3 ? " " : "",
                                   argc >= 3 ? argv[2] : "");
     static const char *const names[] = {"followup talk add",
                                         "followup item add",
                                         "followup item close",
-                                        "followup list"};
+                                        "followup list", "", "",
+                                        "followup report add",
+                                        "followup report accept",
+                                        "followup report return"};
     static const int allowed[][8] = {
-        {'y', OPT_UNIT, OPT_DATE, OPT_BY, OPT_SUMMARY, 0},
+        {'y', OPT_UNIT, OPT_DATE, OPT_BY, OPT_TO, OPT_SUMMARY, 0},
         {'y', OPT_UNIT, OPT_TEXT, OPT_DEADLINE, 0},
         {OPT_DATE, OPT_EVIDENCE, 0},
-        {'y', 'f', 0}};
+        {'y', 'f', 0},
+        {0},
+        {0},
+        {'y', OPT_UNIT, OPT_TEXT, OPT_EVIDENCE, 0},
+        {'y', 0},
+        {'y', OPT_REASON, 0}};
     const char *cmd = names[which];
     kh_cli_ctx c;
     if (!kh_cli_ctx_init(&c, cmd))
@@ -329,20 +422,30 @@ int kh_cmd_followup(int argc, char **argv)
                         &f);
     int64_t id = 0;
     int npos = argc - optind;
-    if (rc < 0 && which == 2) {
+    bool takes_id = which == FU_ITEM_CLOSE || which >= FU_REPORT_ADD;
+    const char *idname = which >= FU_REPORT_ACCEPT ? "report" : "item";
+    if (rc < 0 && takes_id) {
         if (npos == 0)
-            rc = kh_cli_usage_error(cmd, "missing item ID");
+            rc = kh_cli_usage_error(cmd, "missing %s ID", idname);
         else if (!parse_id(argv[optind], &id))
-            rc = kh_cli_usage_error(cmd, "'%s' is not an item ID (a number "
+            rc = kh_cli_usage_error(cmd, "'%s' is not %s %s ID (a number "
                                     "as 'followup list' shows it)",
-                                    argv[optind]);
+                                    argv[optind],
+                                    *idname == 'i' ? "an" : "a", idname);
         else
             optind++, npos--;
     }
     if (rc < 0 && npos > 0)
         rc = kh_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-    if (rc < 0 && which != 2 && !f.year)
+    if (rc < 0 && !takes_id && !f.year)
         rc = kh_cli_usage_error(cmd, "--year YEAR is required");
+    if (rc < 0 && which == FU_REPORT_ADD) {
+        const char *n[] = {"--year YEAR", "--unit ID", "--text TEXT"};
+        const char *v[] = {f.year ? "" : NULL, f.unit, f.text};
+        rc = need(cmd, n, v, 3);
+    }
+    if (rc < 0 && which == FU_REPORT_RETURN && !f.reason)
+        rc = kh_cli_usage_error(cmd, "--reason TEXT is required");
     if (rc < 0 && which == 0) {
         const char *n[] = {"--unit ID", "--date D", "--by NAME",
                            "--summary TEXT"};

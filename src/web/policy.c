@@ -14,7 +14,8 @@
  *              Removing or replacing evidence is the uploader's side's:
  *              admin or the unit's own user, never an inspector;
  *   unit       its own unit's self entries and submitting them; its own
- *              score sheet and result once the year is published; its
+ *              score sheet, result and own view once the year is
+ *              published, and its rectification reports; its
  *              own visit's date, place and team, never the on-site
  *              records; never the progress list; its own unit's bonus
  *              claims (read and file);
@@ -205,7 +206,10 @@ bool web_may(web_req *r, web_action act, int year, const char *unit)
     case WEB_A_READ_ALL:
         return reader;
     case WEB_A_SHEET:
+    case WEB_A_UNIT_VIEW:
         return reader || (own_unit(r, unit) && published(r, year));
+    case WEB_A_FOLLOWUP_REPORT:
+        return own_unit(r, unit) && published(r, year);
     case WEB_A_ENTRY_READ:     /* either phase */
     case WEB_A_EVIDENCE_READ:
         return entry_read(r, false, year, unit) ||
@@ -255,6 +259,6 @@ const char *web_action_name(web_action a)
         "inspection-read", "inspection-write", "evidence-read",
         "survey-answer", "survey-read", "onsite-read", "onsite-write",
         "evidence-remove", "progress", "claims-read", "claim-file",
-        "dept"};
+        "dept", "unit-view", "followup-report"};
     return (size_t)a < sizeof names / sizeof *names ? names[a] : "-";
 }

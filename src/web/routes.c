@@ -303,6 +303,32 @@ static void finding_post_fn(web_req *r, web_match *m)
     web_visit_post(r, m->year, m->arg, "findings");
 }
 
+/* The rectification loop and the unit's own view (web_unitview.c). */
+static void unit_view_fn(web_req *r, web_match *m)
+{
+    web_page_unit_view(r, m->y, m->unit);
+}
+
+static void fu_report_fn(web_req *r, web_match *m)
+{
+    web_fu_report_post(r, m->year, m->unit, m->arg);
+}
+
+static void fu_accept_fn(web_req *r, web_match *m)
+{
+    web_fu_decide_post(r, m->year, m->arg, true);
+}
+
+static void fu_return_fn(web_req *r, web_match *m)
+{
+    web_fu_decide_post(r, m->year, m->arg, false);
+}
+
+static void compilation_fn(web_req *r, web_match *m)
+{
+    web_page_compilation(r, m->y);
+}
+
 static void followup_report_fn(web_req *r, web_match *m)
 {
     web_page_followup_report(r, m->y);
@@ -584,6 +610,8 @@ static void claim_decide_fn(web_req *r, web_match *m)
                      (1u << KH_YEAR_INSPECTION))
 #define RECORD_STATES ((1u << KH_YEAR_INSPECTION) | (1u << KH_YEAR_REVIEW))
 #define SELF_STATE (1u << KH_YEAR_SELF_CHECK)
+#define PUBLISHED (1u << KH_YEAR_PUBLISHED)
+#define AFTER_PUBLISHED (PUBLISHED | (1u << KH_YEAR_CLOSED))
 
 static const web_route ROUTES[] = {
     /* sessions and static files */
@@ -632,6 +660,7 @@ static const web_route ROUTES[] = {
     {WEB_GET, "/years/:year/notice", notice_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
     {WEB_GET, "/years/:year/notice.docx", gw_notice_docx_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
     {WEB_GET, "/years/:year/notice.pdf", gw_notice_pdf_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
+    {WEB_GET, "/years/:year/compilation", compilation_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
     {WEB_GET, "/years/:year/compilation.docx", gw_compilation_docx_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
     {WEB_GET, "/years/:year/compilation.pdf", gw_compilation_pdf_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
     {WEB_GET, "/years/:year/followup", followup_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
@@ -642,6 +671,10 @@ static const web_route ROUTES[] = {
     {WEB_POST, "/years/:year/followup/items", items_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
     {WEB_POST, "/years/:year/followup/items/:arg/close", close_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
     {WEB_POST, "/years/:year/practices", practices_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
+    {WEB_POST, "/years/:year/followup/reports/:arg/accept", fu_accept_fn, WEB_ADMIN, PUBLISHED, FORM, YEAR, WEB_A_ADMIN},
+    {WEB_POST, "/years/:year/followup/reports/:arg/return", fu_return_fn, WEB_ADMIN, PUBLISHED, FORM, YEAR, WEB_A_ADMIN},
+    {WEB_GET, "/years/:year/units/:unit/view", unit_view_fn, WEB_READERS | WEB_UNIT, AFTER_PUBLISHED, 0, YEAR, WEB_A_UNIT_VIEW},
+    {WEB_POST, "/years/:year/units/:unit/followup/:arg/report", fu_report_fn, WEB_UNIT, PUBLISHED, UPLOAD, YEAR, WEB_A_FOLLOWUP_REPORT},
     /* the on-site inspection (web_onsite.c); visits are planned until
      * the inspection is over */
     {WEB_GET, "/years/:year/visits", visits_fn, WEB_USERS, ANY, 0, YEAR, WEB_A_SIGNED_IN},

@@ -23,6 +23,7 @@
 #include "kaohe/i18n.h"
 #include "kaohe/place.h"
 #include "kaohe/store.h"
+#include "kaohe/store_evidence.h"
 #include "kaohe/store_users.h"
 
 /* ---- limits -------------------------------------------------------- */
@@ -506,6 +507,10 @@ typedef enum web_action {
     WEB_A_CLAIM_FILE,       /* filing one for a unit: admin, that unit */
     WEB_A_DEPT,             /* a department's grid: admin, auditor, a
                              * department user (its provider's inputs) */
+    WEB_A_UNIT_VIEW,        /* a unit's own view: admin, auditor, the
+                             * unit's users once the year is published */
+    WEB_A_FOLLOWUP_REPORT,  /* a unit's rectification report: the unit's
+                             * own users only */
 } web_action;
 
 /* Methods of a route (GET also answers HEAD). */
@@ -730,6 +735,9 @@ void web_post_user_disable(web_req *r, const char *name);
 void web_export_xlsx(web_req *r, const web_year *y);
 void web_page_notice(web_req *r, const web_year *y);
 void web_page_followup_report(web_req *r, const web_year *y);
+/* The follow-up report, or (compilation) the printable compilation of
+ * good practices (经验汇编), GET /years/Y/compilation. */
+void web_page_followup_doc(web_req *r, const web_year *y, bool compilation);
 void web_page_print_sheet(web_req *r, const web_year *y, const char *unit);
 void web_page_compare(web_req *r);
 void web_page_history(web_req *r, const char *unit);
@@ -780,6 +788,10 @@ void web_evidence_replace(web_req *r, int year, const char *unit,
                           kh_phase phase, const char *item);
 void web_evidence_remove(web_req *r, int year, const char *unit,
                          kh_phase phase, const char *item);
+/* The name an uploaded file is stored under: its own when its
+ * extension matches the type found in its bytes, else with the type's
+ * extension (malloc'd, caller frees; NULL on OOM). */
+char *web_evidence_name(const char *name, kh_evidence_type type);
 /* GET /years/Y/units/U/evidence/HASH, with the entry's read rules. */
 void web_evidence_download(web_req *r, int year, const char *unit,
                            const char *hash);
@@ -797,6 +809,11 @@ const char *web_dept_shared_msgid(size_t i);
 
 /* Bonus claims (web_claims.c): the year's list (a unit user's own), a
  * unit's filing (POST), the admin's decision on claim arg (POST). */
+/* The claims table of year y (unit NULL: every unit), with the admin's
+ * approve/reject forms when decide; "no claims" when empty.  Returns
+ * how many rows (web_claims.c). */
+size_t web_claims_table(web_req *r, const web_year *y, const char *unit,
+                        bool decide);
 void web_claims_page(web_req *r, const web_year *y);
 void web_claim_add_post(web_req *r, const web_year *y, const char *unit);
 void web_claim_decide_post(web_req *r, const web_year *y, const char *arg);
@@ -806,6 +823,37 @@ void web_claim_decide_post(web_req *r, const web_year *y, const char *arg);
 void web_followup_page(web_req *r, int year, kh_year_state state);
 void web_followup_post(web_req *r, int year, const char *what,
                        const char *id);
+/* GET /years/Y/compilation: the printable compilation of good practices
+ * (经验汇编) once the year is published (409 before). */
+void web_page_compilation(web_req *r, const web_year *y);
+
+/* The score sheet of unit index u (categories, totals and the
+ * explanation of every point) as a <section>, for the sheet page and
+ * the unit's own view (web_pages.c). */
+void web_sheet_section(web_req *r, const web_year *y, size_t u);
+
+/* The rectification loop with the unit in it and a unit's own view
+ * (web_unitview.c, docs/FOLLOWUP.md).  A scalar of a parsed JSON report
+ * (NULL when absent or null). */
+const char *web_fu_get(const kh_node *map, const char *key);
+/* An item's deadline colour as a text label with its colour class. */
+void web_fu_badge(kh_buf *o, const kh_node *item);
+/* An item's rectification reports; admin: the accept and return forms
+ * of the one waiting for a decision. */
+void web_fu_reports(web_req *r, int year, const kh_node *item, bool admin);
+/* On the home page of a unit user: per published year, its reminder
+ * talks and rectification items, and the link to its own view.  Writes
+ * nothing for other roles. */
+void web_unitview_home(web_req *r);
+/* GET /years/Y/units/U/view: the unit's own view after publication. */
+void web_page_unit_view(web_req *r, web_year *y, const char *unit);
+/* POST /years/Y/units/U/followup/ITEM/report: the unit's report
+ * (multipart: text, optional file). */
+void web_fu_report_post(web_req *r, int year, const char *unit,
+                        const char *item);
+/* POST /years/Y/followup/reports/ID/accept|return (admin). */
+void web_fu_decide_post(web_req *r, int year, const char *report,
+                        bool accept);
 
 /* The on-site inspection (web_onsite.c): the visits page of a year
  * (print: the printable timetable), planning a visit (POST), a visit's

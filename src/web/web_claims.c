@@ -146,24 +146,11 @@ static void add_form(web_req *r, const web_year *y, const char *unit)
                   W_("File the claim"));
 }
 
-void web_claims_page(web_req *r, const web_year *y)
+size_t web_claims_table(web_req *r, const web_year *y, const char *unit,
+                        bool decide)
 {
-    bool unit_user = r->sess.role == KH_ROLE_UNIT;
-    const char *unit = unit_user ? r->sess.unit : NULL;
-    if (!web_may(r, WEB_A_CLAIMS_READ, y->year, unit)) {
-        web_refuse_page(r, "claims: role");
-        return;
-    }
-    char title[96];
-    snprintf(title, sizeof title, W_("%d bonus claims"), y->year);
-    web_page_begin(r, title);
     kh_buf *o = &r->out;
-    if (MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "done"))
-        kh_buf_printf(o, "<p class=\"msg ok\" id=\"claim-msg\">%s</p>\n",
-                      W_("Saved."));
-    list_ctx c = {.r = r, .y = y};
-    c.decide = r->sess.role == KH_ROLE_ADMIN &&
-               (y->state == KH_YEAR_INSPECTION || y->state == KH_YEAR_REVIEW);
+    list_ctx c = {.r = r, .y = y, .decide = decide};
     kh_buf_printf(o, "<div class=\"wide\"><table id=\"claims\"><thead><tr>"
                      "<th>#</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
                      "<th>%s</th>%s</tr></thead><tbody>\n",
@@ -180,6 +167,28 @@ void web_claims_page(web_req *r, const web_year *y)
     if (!c.n)
         kh_buf_printf(o, "<p class=\"std\" id=\"claims-none\">%s</p>\n",
                       W_("No claims yet."));
+    return c.n;
+}
+
+void web_claims_page(web_req *r, const web_year *y)
+{
+    bool unit_user = r->sess.role == KH_ROLE_UNIT;
+    const char *unit = unit_user ? r->sess.unit : NULL;
+    if (!web_may(r, WEB_A_CLAIMS_READ, y->year, unit)) {
+        web_refuse_page(r, "claims: role");
+        return;
+    }
+    char title[96];
+    snprintf(title, sizeof title, W_("%d bonus claims"), y->year);
+    web_page_begin(r, title);
+    kh_buf *o = &r->out;
+    if (MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "done"))
+        kh_buf_printf(o, "<p class=\"msg ok\" id=\"claim-msg\">%s</p>\n",
+                      W_("Saved."));
+    web_claims_table(r, y, unit,
+                     r->sess.role == KH_ROLE_ADMIN &&
+                         (y->state == KH_YEAR_INSPECTION ||
+                          y->state == KH_YEAR_REVIEW));
     if (unit_user && y->state == KH_YEAR_SELF_CHECK)
         add_form(r, y, unit);
     else if (unit_user)

@@ -222,7 +222,7 @@ static void back_url(kh_buf *b, int year, const char *unit, kh_phase phase)
  * stored as "poly.pdf"): a download never carries an extension that
  * makes a browser or desktop treat the bytes as another type.  NULL on
  * OOM (caller frees). */
-static char *stored_name(const char *name, kh_evidence_type type)
+char *web_evidence_name(const char *name, kh_evidence_type type)
 {
     const char *ext = kh_evidence_type_name(type);
     const char *dot = name ? strrchr(name, '.') : NULL;
@@ -295,7 +295,7 @@ static kh_status collect(web_req *r, bool replace, up_file *files, size_t *n,
                                    &u->type, why) != KH_OK)
             kh_err_at(e, 0, 0, place, "not an allowed type (PDF, JPG, PNG, "
                       "Word or Excel); nothing was stored");
-        else if (!(u->name = stored_name(u->f->filename, u->type))) {
+        else if (!(u->name = web_evidence_name(u->f->filename, u->type))) {
             kh_err_free(why);
             return KH_ENOMEM;
         }

@@ -12,11 +12,14 @@
  *
  * Forms:
  *   #talk-add        POST /years/Y/followup/talks          unit, date, by,
- *                                                          summary
+ *                                                          to, summary
  *   #item-add        POST /years/Y/followup/items          unit, text,
  *                                                          deadline
  *   #item-close-ID   POST /years/Y/followup/items/ID/close date
  *   #practice-add    POST /years/Y/practices               unit, title, text
+ *   #report-accept-ID, #report-return-ID (web_unitview.c)
+ * Items are listed most urgent first with their deadline colour
+ * (docs/FOLLOWUP.md) and their rectification reports.
  */
 #include "web.h"
 
@@ -29,13 +32,7 @@
 #include "kaohe/doc.h"
 #include "kaohe/store_followup.h"
 
-static const char *sget(const kh_node *map, const char *key)
-{
-    const kh_node *n = map ? kh_node_get(map, key) : NULL;
-    if (!n || kh_node_is_null(n) || n->type != KH_NODE_SCALAR)
-        return NULL;
-    return n->u.text;
-}
+#define sget web_fu_get
 
 static const kh_node *parse(kh_arena *ar, const kh_buf *b, kh_err *e)
 {
@@ -65,19 +62,19 @@ static void unit_options(kh_buf *o, const kh_node *units)
     kh_buf_puts(o, "</select>");
 }
 
-/* "截至 …：整改意见 N 条…" from the report's totals. */
+/* "As of DAY: N items, M done, K overdue." from the report's totals
+ * (numbers and a date: nothing to escape). */
 static void totals_line(kh_buf *o, const kh_node *rep)
 {
     const kh_node *tot = rep ? kh_node_get(rep, "totals") : NULL;
-    kh_buf_puts(o, "<p id=\"followup-totals\">截至 ");
-    kh_html_text(o, sget(rep, "today"));
-    kh_buf_puts(o, "：整改意见 ");
-    kh_html_text(o, sget(tot, "items"));
-    kh_buf_puts(o, " 条，已完成 ");
-    kh_html_text(o, sget(tot, "done"));
-    kh_buf_puts(o, " 条，逾期 <strong>");
-    kh_html_text(o, sget(tot, "overdue"));
-    kh_buf_puts(o, "</strong> 条。</p>\n");
+    const char *n = sget(tot, "items"), *d = sget(tot, "done"),
+               *od = sget(tot, "overdue");
+    kh_buf_puts(o, "<p id=\"followup-totals\">");
+    kh_buf_printf(o, W_("As of %s: %s rectification items, %s done, "
+                        "<strong>%s</strong> overdue."),
+                  sget(rep, "today") ? sget(rep, "today") : "",
+                  n ? n : "0", d ? d : "0", od ? od : "0");
+    kh_buf_puts(o, "</p>\n");
 }
 
 /* The unit's heading: its rank and score while it is in the bottom
@@ -89,33 +86,37 @@ static void unit_heading(kh_buf *o, const kh_node *u)
     const kh_node *bottom = kh_node_get(u, "bottom");
     if (bottom && bottom->type == KH_NODE_SCALAR &&
         strcmp(bottom->u.text, "true") == 0) {
-        kh_buf_puts(o, "（第 ");
+        kh_buf_puts(o, W_(" (place "));
         kh_html_text(o, sget(u, "rank"));
-        kh_buf_puts(o, " 名，得分 ");
+        kh_buf_puts(o, W_(", score "));
         kh_html_text(o, sget(u, "score"));
-        kh_buf_puts(o, "）");
+        kh_buf_puts(o, W_(")"));
     } else {
-        kh_buf_puts(o, "（已不在后三位名单中）");
+        kh_buf_puts(o, W_(" (no longer in the bottom places)"));
     }
     kh_buf_puts(o, "</h2>");
 }
 
 static void talk_list(kh_buf *o, const kh_node *u)
 {
-    kh_buf_puts(o, "<h3>提醒谈话</h3><ul class=\"talks\">");
+    kh_buf_printf(o, "<h3>%s</h3><ul class=\"talks\">", W_("Reminder talks"));
     const kh_node *talks = kh_node_get(u, "talks");
     for (size_t k = 0; talks && k < talks->n; k++) {
         const kh_node *t = &talks->u.kids[k];
         kh_buf_puts(o, "<li>");
         kh_html_text(o, sget(t, "date"));
-        kh_buf_puts(o, " 谈话人：");
+        kh_buf_printf(o, " %s", W_("Interviewer:"));
         kh_html_text(o, sget(t, "by"));
+        if (sget(t, "to")) {
+            kh_buf_printf(o, " %s", W_("Talked with:"));
+            kh_html_text(o, sget(t, "to"));
+        }
         kh_buf_puts(o, "<br>");
         kh_html_text(o, sget(t, "summary"));
         kh_buf_puts(o, "</li>");
     }
     if (!talks || !talks->n)
-        kh_buf_puts(o, "<li class=\"std\">尚未记录</li>");
+        kh_buf_printf(o, "<li class=\"std\">%s</li>", W_("None recorded"));
     kh_buf_puts(o, "</ul>");
 }
 
@@ -130,8 +131,9 @@ static void close_form(web_req *r, int year, const char *id)
     kh_html_attr(o, id);
     kh_buf_puts(o, "\">");
     web_csrf_field(r);
-    kh_buf_puts(o, "<input type=\"date\" name=\"date\" required> "
-                   "<button type=\"submit\">完成</button></form>");
+    kh_buf_printf(o, "<input type=\"date\" name=\"date\" required> "
+                     "<button type=\"submit\">%s</button></form>",
+                  W_("Done"));
 }
 
 static void item_row(web_req *r, int year, const kh_node *it, bool admin)
@@ -146,16 +148,18 @@ static void item_row(web_req *r, int year, const kh_node *it, bool admin)
     kh_html_attr(o, id);
     kh_buf_printf(o, "\"%s><td>", overdue ? " class=\"overdue\"" : "");
     kh_html_text(o, sget(it, "text"));
+    web_fu_reports(r, year, it, admin);
     kh_buf_puts(o, "</td><td>");
     kh_html_text(o, sget(it, "deadline"));
     kh_buf_puts(o, "</td><td class=\"mark\">");
     if (done) {
-        kh_buf_puts(o, "已完成（");
-        kh_html_text(o, sget(it, "closed_date"));
-        kh_buf_puts(o, "）");
+        kh_buf_printf(o, W_("done (%s)"),
+                      sget(it, "closed_date") ? sget(it, "closed_date") : "");
     } else {
-        kh_buf_puts(o, overdue ? "未完成，已逾期" : "未完成");
+        kh_buf_puts(o, overdue ? W_("open, overdue") : W_("open"));
     }
+    kh_buf_puts(o, "<br>");
+    web_fu_badge(o, it);
     kh_buf_puts(o, "</td><td>");
     if (!done && admin)
         close_form(r, year, id);
@@ -171,9 +175,11 @@ static void unit_section(web_req *r, int year, const kh_node *u, bool admin)
     kh_buf_puts(o, "\">");
     unit_heading(o, u);
     talk_list(o, u);
-    kh_buf_puts(o, "<h3>整改意见</h3><table class=\"items\"><thead>"
-                   "<tr><th>整改意见</th><th>期限</th><th>状态</th>"
-                   "<th>操作</th></tr></thead><tbody>");
+    kh_buf_printf(o, "<h3>%s</h3><table class=\"items\"><thead><tr><th>%s"
+                     "</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>"
+                     "<tbody>",
+                  W_("Rectification items"), W_("Rectification items"),
+                  W_("Deadline"), W_("Status"), W_("Action"));
     const kh_node *items = kh_node_get(u, "items");
     for (size_t k = 0; items && k < items->n; k++)
         item_row(r, year, &items->u.kids[k], admin);
@@ -184,34 +190,42 @@ static void unit_section(web_req *r, int year, const kh_node *u, bool admin)
 static void talk_item_forms(web_req *r, int year, const kh_node *units)
 {
     kh_buf *o = &r->out;
-    kh_buf_printf(o, "<h2>记录提醒谈话</h2><form method=\"post\" action=\""
-                     "/years/%d/followup/talks\" id=\"talk-add\">", year);
+    kh_buf_printf(o, "<h2>%s</h2><form method=\"post\" action=\"/years/%d/"
+                     "followup/talks\" id=\"talk-add\">",
+                  W_("Record a reminder talk"), year);
     web_csrf_field(r);
-    kh_buf_puts(o, "<label>单位 ");
+    kh_buf_printf(o, "<label>%s ", W_("Unit"));
     unit_options(o, units);
-    kh_buf_puts(o, "</label> <label>日期 <input type=\"date\" name=\"date\" "
-                   "required></label> <label>谈话人 <input type=\"text\" "
-                   "name=\"by\" required></label><label>谈话要点 <textarea "
-                   "name=\"summary\" rows=\"2\" cols=\"60\" required>"
-                   "</textarea></label><button type=\"submit\">保存</button>"
-                   "</form>\n");
-    kh_buf_printf(o, "<h2>提出整改意见</h2><form method=\"post\" action=\""
-                     "/years/%d/followup/items\" id=\"item-add\">", year);
+    kh_buf_printf(o, "</label> <label>%s <input type=\"date\" name=\"date\" "
+                     "required></label> <label>%s <input type=\"text\" "
+                     "name=\"by\" required></label> <label>%s <input "
+                     "type=\"text\" name=\"to\" required></label><label>%s "
+                     "<textarea name=\"summary\" rows=\"2\" cols=\"60\" "
+                     "required></textarea></label><button type=\"submit\">"
+                     "%s</button></form>\n",
+                  W_("Date"), W_("Interviewer"),
+                  W_("Talked with (the unit's leader in charge and head)"),
+                  W_("Summary"), W_("Save"));
+    kh_buf_printf(o, "<h2>%s</h2><form method=\"post\" action=\"/years/%d/"
+                     "followup/items\" id=\"item-add\">",
+                  W_("Add a rectification item"), year);
     web_csrf_field(r);
-    kh_buf_puts(o, "<label>单位 ");
+    kh_buf_printf(o, "<label>%s ", W_("Unit"));
     unit_options(o, units);
-    kh_buf_puts(o, "</label> <label>整改期限 <input type=\"date\" name=\""
-                   "deadline\" required></label><label>整改意见 <textarea "
-                   "name=\"text\" rows=\"2\" cols=\"60\" required>"
-                   "</textarea></label><button type=\"submit\">保存</button>"
-                   "</form>\n");
+    kh_buf_printf(o, "</label> <label>%s <input type=\"date\" name=\""
+                     "deadline\" required></label><label>%s <textarea "
+                     "name=\"text\" rows=\"2\" cols=\"60\" required>"
+                     "</textarea></label><button type=\"submit\">%s</button>"
+                     "</form>\n",
+                  W_("Deadline"), W_("Rectification item"), W_("Save"));
 }
 
 /* Good practices, and the admin's form to add one. */
 static void practices(web_req *r, int year, const kh_node *prac, bool admin)
 {
     kh_buf *o = &r->out;
-    kh_buf_puts(o, "<h2>有效做法和特色经验</h2><ul id=\"practices\">");
+    kh_buf_printf(o, "<h2>%s</h2><ul id=\"practices\">",
+                  W_("Good practices and distinctive experience"));
     const kh_node *ps = prac ? kh_node_get(prac, "practices") : NULL;
     for (size_t k = 0; ps && k < ps->n; k++) {
         const kh_node *p = &ps->u.kids[k];
@@ -224,19 +238,21 @@ static void practices(web_req *r, int year, const kh_node *prac, bool admin)
         kh_buf_puts(o, "</li>");
     }
     if (!ps || !ps->n)
-        kh_buf_puts(o, "<li class=\"std\">尚未记录</li>");
+        kh_buf_printf(o, "<li class=\"std\">%s</li>", W_("None recorded"));
     kh_buf_puts(o, "</ul>\n");
     if (!admin)
         return;
     kh_buf_printf(o, "<form method=\"post\" action=\"/years/%d/practices\" "
                      "id=\"practice-add\">", year);
     web_csrf_field(r);
-    kh_buf_puts(o, "<label>单位 ");
+    kh_buf_printf(o, "<label>%s ", W_("Unit"));
     web_unit_select(r, year, "unit");   /* by name: web_admin_year.c */
-    kh_buf_puts(o, "</label> <label>标题 <input type=\"text\" "
-                   "name=\"title\" required></label><label>内容 <textarea "
-                   "name=\"text\" rows=\"3\" cols=\"60\" required></textarea>"
-                   "</label><button type=\"submit\">保存</button></form>\n");
+    kh_buf_printf(o, "</label> <label>%s <input type=\"text\" "
+                     "name=\"title\" required></label><label>%s <textarea "
+                     "name=\"text\" rows=\"3\" cols=\"60\" required>"
+                     "</textarea></label><button type=\"submit\">%s</button>"
+                     "</form>\n",
+                  W_("Title"), W_("Text"), W_("Save"));
 }
 
 /* One JSON report parsed into ar (NULL when there is none).  A year not
@@ -262,7 +278,7 @@ static void followup_body(web_req *r, int year, bool admin,
     for (size_t i = 0; units && i < units->n; i++)
         unit_section(r, year, &units->u.kids[i], admin);
     if (!units || !units->n)
-        web_msg_box(o, "", "本年度没有排名后三位的单位。");
+        web_msg_box(o, "", W_("No unit is in the bottom places this year."));
     if (admin && units && units->n)
         talk_item_forms(r, year, units);
     practices(r, year, prac, admin);
@@ -277,7 +293,7 @@ void web_followup_page(web_req *r, int year, kh_year_state state)
     bool admin = r->sess.role == KH_ROLE_ADMIN &&
                  state == KH_YEAR_PUBLISHED;
     char title[64];
-    snprintf(title, sizeof title, "%d 年度考核结果运用", year);
+    snprintf(title, sizeof title, W_("Using the results of year %d"), year);
     kh_err *e = kh_err_new();
     kh_arena *ar = kh_arena_new();
     kh_buf fb, pb;
@@ -290,16 +306,20 @@ void web_followup_page(web_req *r, int year, kh_year_state state)
     web_page_begin(r, title);
     kh_buf *o = &r->out;
     if (MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "ok"))
-        web_msg_box(o, "ok", "已完成。");
+        web_msg_box(o, "ok", W_("Done."));
     if (state < KH_YEAR_PUBLISHED) {
-        web_msg_box(o, "", "结果公布后才能开展约谈和整改。");
+        web_msg_box(o, "", W_("Talks and rectification start once the "
+                              "results are published."));
         web_page_end(r);
         goto out;
     }
     if (web_may(r, WEB_A_READ_ALL, year, NULL))
         kh_buf_printf(o, "<nav class=\"noprint\"><a href=\"/years/%d/followup/"
-                         "report\" id=\"link-followup-report\">整改跟踪报告"
-                         "（打印）</a></nav>\n", year);
+                         "report\" id=\"link-followup-report\">%s</a> · <a "
+                         "href=\"/years/%d/compilation\" id=\"link-"
+                         "compilation\">%s</a></nav>\n",
+                      year, W_("Follow-up report (print)"), year,
+                      W_("Compilation of good practices (print)"));
     kh_status st = kh_store_followup_report(r->store, year, KH_FOLLOWUP_JSON,
                                             &fb, e);
     const kh_node *rep = report_doc(r, st, ar, &fb, e);
@@ -350,23 +370,23 @@ void web_followup_post(web_req *r, int year, const char *what,
         web_refuse_page(r, "follow-up change: role");
         return;
     }
-    const char *names[4] = {"unit", "date", "by", "summary"};
+    const char *names[5] = {"unit", "date", "by", "to", "summary"};
     if (strcmp(what, "items") == 0) {
         names[1] = "text";
         names[2] = "deadline";
-        names[3] = NULL;
+        names[3] = names[4] = NULL;
     } else if (strcmp(what, "close") == 0) {
         names[0] = "date";
-        names[1] = names[2] = names[3] = NULL;
+        names[1] = names[2] = names[3] = names[4] = NULL;
     } else if (strcmp(what, "practices") == 0) {
         names[1] = "title";
         names[2] = "text";
-        names[3] = NULL;
+        names[3] = names[4] = NULL;
     }
-    char *v[4] = {NULL, NULL, NULL, NULL};
+    char *v[5] = {NULL, NULL, NULL, NULL, NULL};
     kh_err *e = kh_err_new();
     kh_status st = e ? KH_OK : KH_ENOMEM;
-    for (int i = 0; i < 4 && names[i] && st == KH_OK; i++) {
+    for (int i = 0; i < 5 && names[i] && st == KH_OK; i++) {
         v[i] = web_form_get(r, names[i]);
         if (!v[i] || !*v[i])
             kh_err_at(e, 0, 0, names[i], "is required");
@@ -376,7 +396,7 @@ void web_followup_post(web_req *r, int year, const char *what,
     if (st == KH_OK) {
         if (strcmp(what, "talks") == 0) {
             st = kh_store_followup_talk_add(r->store, r->sess.user, year, v[0],
-                                            v[1], v[2], v[3], NULL, e);
+                                            v[1], v[2], v[3], v[4], NULL, e);
         } else if (strcmp(what, "items") == 0) {
             st = kh_store_followup_item_add(r->store, r->sess.user, year, v[0],
                                             v[1], v[2], NULL, e);
@@ -405,9 +425,20 @@ void web_followup_post(web_req *r, int year, const char *what,
     } else if (st == KH_ENOMEM || st == KH_EDB || st == KH_EIO) {
         web_fail(r, st, e);
     } else {
-        web_errors_page(r, 422, "操作未完成", e, back);
+        web_errors_page(r, 422, W_("Not done"), e, back);
     }
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 5; i++)
         free(v[i]);
     kh_err_free(e);
+}
+
+void web_page_compilation(web_req *r, const web_year *y)
+{
+    if (web_may(r, WEB_A_READ_ALL, y->year, NULL) &&
+        y->state < KH_YEAR_PUBLISHED) {
+        web_error_page(r, 409, W_("The compilation of good practices comes "
+                                  "once the results are published."));
+        return;
+    }
+    web_page_followup_doc(r, y, true);
 }

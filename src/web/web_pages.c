@@ -365,6 +365,7 @@ void web_page_home(web_req *r)
     kh_err_free(e);
     kh_buf_puts(&r->out, "</tbody></table>\n");
     web_sched_home(r);
+    web_unitview_home(r);
     web_page_end(r);
 }
 
@@ -917,14 +918,20 @@ void web_page_sheet(web_req *r, web_year *y, const char *unit)
         web_error_page(r, 404, NULL);
         return;
     }
-    const kh_rubric *rb = y->rubric;
-    const kh_assess *a = y->assess;
     kh_buf title;
     kh_buf_init(&title, 0);
     kh_buf_printf(&title, W_("Score sheet of %d: %s"), y->year,
-                  kh_assess_unit_name(a, (size_t)u));
+                  kh_assess_unit_name(y->assess, (size_t)u));
     web_page_begin(r, kh_buf_str(&title));
     kh_buf_free(&title);
+    web_sheet_section(r, y, (size_t)u);
+    web_page_end(r);
+}
+
+void web_sheet_section(web_req *r, const web_year *y, size_t u)
+{
+    const kh_rubric *rb = y->rubric;
+    const kh_assess *a = y->assess;
     kh_buf *o = &r->out;
     static const char *const heads[] = {N_("Assessment area"),
                                         N_("Full marks"), N_("Score")};
@@ -969,9 +976,8 @@ void web_page_sheet(web_req *r, web_year *y, const char *unit)
     kh_buf_puts(o, "</h2><pre class=\"explain\" id=\"explain\">");
     kh_buf ex;
     kh_buf_init(&ex, 0);
-    kh_explain(a, (size_t)u, KH_PHASE_INSPECTION, &ex);
+    kh_explain(a, u, KH_PHASE_INSPECTION, &ex);
     kh_html_text(o, kh_buf_str(&ex));
     kh_buf_free(&ex);
     kh_buf_puts(o, "</pre></section>\n");
-    web_page_end(r);
 }

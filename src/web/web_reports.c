@@ -171,13 +171,21 @@ void web_page_print_sheet(web_req *r, const web_year *y, const char *unit)
 
 void web_page_followup_report(web_req *r, const web_year *y)
 {
+    web_page_followup_doc(r, y, false);
+}
+
+void web_page_followup_doc(web_req *r, const web_year *y, bool compilation)
+{
     if (!web_may(r, WEB_A_READ_ALL, 0, NULL)) {
         web_refuse_page(r, "follow-up report: role");
         return;
     }
     if (y->state < KH_YEAR_PUBLISHED) {
-        web_error_page(r, 409, W_("The follow-up report exists once the "
-                                  "results are published."));
+        /* web_page_compilation says it in its own words first. */
+        web_error_page(r, 409, compilation ? NULL
+                                           : W_("The follow-up report exists "
+                                                "once the results are "
+                                                "published."));
         return;
     }
     kh_export *x = open_export(r, y->year);
@@ -186,7 +194,8 @@ void web_page_followup_report(web_req *r, const web_year *y)
     kh_err *e = kh_err_new();
     kh_buf b;
     kh_buf_init(&b, 0);
-    if (e && kh_export_followup_html(x, &b, e) == KH_OK)
+    if (e && (compilation ? kh_export_compilation_html(x, &b, e)
+                          : kh_export_followup_html(x, &b, e)) == KH_OK)
         serve_html(r, &b);
     else
         web_error_page(r, 500, NULL);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/e2e/run.sh KAOHE SCREENS [SCRIPT] - the end-to-end year in a browser
 # (SCRIPT year.js, the default), the questionnaire (survey.js) or the
-# printable pages printed to PDF (print.js)
+# printable pages printed to PDF (print.js) or the rectification loop
+# (rectify.js)
 # (issue 4 item 7): playwright-core from tests/e2e/package-lock.json
 # driving Debian's chromium.  Fails, never skips, when node, npm or
 # chromium is missing (scripts/deps.sh installs them).  Run from the

@@ -142,6 +142,7 @@ static kh_status talk(fx *f, int year, const char *unit, const char *date)
     kh_err_clear(f->e);
     return kh_store_followup_talk_add(f->s, "admin", year, unit, date,
                                       "党委副书记 王五",
+                                      "分管领导 李四、负责人 赵六",
                                       "就意识形态工作薄弱环节进行提醒谈话",
                                       NULL, f->e);
 }
@@ -257,12 +258,13 @@ static void test_refused(void **state)
     /* Bad values: every one is reported, each with its place. */
     kh_err_clear(f->e);
     assert_int_equal(kh_store_followup_talk_add(f->s, "admin", 2025, "xx",
-                                                "2026/1/5", "  ", "", NULL,
-                                                f->e),
+                                                "2026/1/5", "  ", "\x01",
+                                                "", NULL, f->e),
                      KH_EINVAL);
-    assert_int_equal(kh_err_errors(f->e), 3);
+    assert_int_equal(kh_err_errors(f->e), 4);
     expect_msg(f->e, "date: \"2026/1/5\" is not a date", NULL);
     expect_msg(f->e, "by: must not be empty", NULL);
+    expect_msg(f->e, "to: contains a control character", NULL);
     expect_msg(f->e, "summary: must not be empty", NULL);
     kh_err_clear(f->e);
     assert_int_equal(kh_store_followup_item_add(f->s, "admin", 2025, "xx",
@@ -317,7 +319,8 @@ static void test_talks_items(void **state)
     int64_t t1 = 0, i1 = 0, i2 = 0, i3 = 0;
     expect_ok(kh_store_followup_talk_add(f->s, "admin", 2025, "xx",
                                          "2025-12-29", "党委副书记 王五",
-                                         "指出体制机制方面的不足", &t1, f->e),
+                                         NULL, "指出体制机制方面的不足", &t1,
+                                         f->e),
               f->e);
     assert_true(t1 > 0);
     expect_ok(kh_store_followup_item_add(f->s, "admin", 2025, "xx",
@@ -387,11 +390,12 @@ static void test_talks_items(void **state)
     expect_in(r, want);
     snprintf(want, sizeof want,
              "\"status\": \"done\", \"overdue\": false, \"closed_date\": "
-             "\"2026-01-01\", \"evidence\": \"%s\"}",
+             "\"2026-01-01\", \"evidence\": \"%s\", \"colour\": \"grey\"",
              hash);
     expect_in(r, want);
     expect_in(r, "\"talks\": [{\"id\": 1, \"date\": \"2025-12-29\", \"by\": "
-                 "\"党委副书记 王五\", \"summary\": \"指出体制机制方面的不足\"}]");
+                 "\"党委副书记 王五\", \"to\": null, \"summary\": "
+                 "\"指出体制机制方面的不足\"}]");
     expect_in(r, "\"today\": \"2026-01-01\"");
     snprintf(want, sizeof want,
              "{\"id\": %lld, \"text\": \"报送整改报告\", \"deadline\": "
@@ -405,7 +409,7 @@ static void test_talks_items(void **state)
     expect_in(r, "2025 年度考核排名后一位单位的提醒谈话与整改（截至 2026-01-01）");
     expect_in(r, "信息工程系（xx）：各系（按支部）第 2 名，得分 16.50");
     expect_in(r, "期限 2025-12-31，未完成，已逾期");
-    expect_in(r, "期限 2026-03-31，未完成\n");
+    expect_in(r, "期限 2026-03-31，未完成 [on schedule]\n");
     expect_in(r, "期限 2025-12-01，已完成（2026-01-01），证据 ");
     expect_in(r, "合计：单位 2 个；整改意见 4 条，已完成 1 条，逾期 1 条");
     free(r);
@@ -624,6 +628,14 @@ static kh_status collect_action(void *ctx, const kh_audit_row *r)
     return KH_OK;
 }
 
+static int64_t last_audit_count(fx *f)
+{
+    actions a = {0};
+    expect_ok(kh_store_audit_each(f->s, 2025, NULL, collect_action, &a, f->e),
+              f->e);
+    return (int64_t)a.n;
+}
+
 static void test_audit(void **state)
 {
     fx *f = *state;
@@ -651,9 +663,161 @@ static void test_audit(void **state)
     assert_true(n > 4);
 }
 
+/* Deadline colours: the deadline day itself is not late (yellow);
+ * more than KH_FOLLOWUP_GREEN_DAYS days left is green. */
+static void test_colours(void **state)
+{
+    (void)state;
+    const char *today = "2026-01-01";
+    assert_int_equal(kh_followup_colour_of("2025-12-31", today, false),
+                     KH_FOLLOWUP_RED);
+    assert_int_equal(kh_followup_colour_of("2026-01-01", today, false),
+                     KH_FOLLOWUP_YELLOW);
+    assert_int_equal(kh_followup_colour_of("2026-01-11", today, false),
+                     KH_FOLLOWUP_YELLOW);            /* 10 days */
+    assert_int_equal(kh_followup_colour_of("2026-01-21", today, false),
+                     KH_FOLLOWUP_YELLOW);            /* 20 days */
+    assert_int_equal(kh_followup_colour_of("2026-01-22", today, false),
+                     KH_FOLLOWUP_GREEN);             /* 21 days */
+    assert_int_equal(kh_followup_colour_of("2025-01-01", today, true),
+                     KH_FOLLOWUP_GREY);
+    /* Across a leap day and a year end. */
+    assert_int_equal(kh_date_days_between("2028-02-28", "2028-03-01"), 2);
+    assert_int_equal(kh_date_days_between("2025-12-31", "2026-01-01"), 1);
+    assert_string_equal(kh_followup_colour_name(KH_FOLLOWUP_RED), "red");
+    assert_string_equal(kh_followup_colour_label(KH_FOLLOWUP_GREY),
+                        "closed");
+}
+
+/* Items are listed most urgent first: red, yellow, green, then grey. */
+static void test_item_order(void **state)
+{
+    fx *f = *state;
+    const char *dl[] = {"2026-06-30", "2026-01-05", "2025-12-20",
+                        "2026-01-15"};
+    int64_t ids[4];
+    for (int i = 0; i < 4; i++)
+        expect_ok(kh_store_followup_item_add(f->s, "admin", 2025, "xx", "x",
+                                             dl[i], &ids[i], f->e),
+                  f->e);
+    expect_ok(kh_store_followup_item_close(f->s, "admin", ids[2],
+                                           "2026-01-01", NULL, f->e),
+              f->e);
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    expect_ok(kh_store_followup_unit_json(f->s, 2025, "xx", &b, f->e), f->e);
+    const char *j = kh_buf_str(&b);
+    const char *y1 = strstr(j, "\"deadline\": \"2026-01-05\"");
+    const char *y2 = strstr(j, "\"deadline\": \"2026-01-15\"");
+    const char *g = strstr(j, "\"deadline\": \"2026-06-30\"");
+    const char *grey = strstr(j, "\"deadline\": \"2025-12-20\"");
+    assert_non_null(y1);
+    assert_true(y1 < y2 && y2 < g && g < grey);
+    expect_in(j, "\"colour\": \"grey\"");
+    expect_in(j, "\"colour\": \"green\", \"days_left\": 180");
+    kh_buf_free(&b);
+}
+
+static int64_t last_audit_count(fx *f);
+
+/* The loop: a report, a second one refused while it waits, another
+ * unit's item refused, a return without a reason refused, a return, a
+ * new report, acceptance closing the item; nothing more after it. */
+static void test_reports(void **state)
+{
+    fx *f = *state;
+    int64_t item = 0, other = 0, r1 = 0, r2 = 0;
+    expect_ok(kh_store_followup_item_add(f->s, "admin", 2025, "xx", "整改",
+                                         "2026-03-31", &item, f->e),
+              f->e);
+    expect_ok(kh_store_followup_item_add(f->s, "admin", 2025, "dbgs", "整改",
+                                         "2026-03-31", &other, f->e),
+              f->e);
+    /* Bad values: located, nothing written. */
+    int64_t before = last_audit_count(f);
+    kh_err_clear(f->e);
+    assert_int_equal(kh_store_followup_report_add(f->s, "xx", 2025, "xx",
+                                                  item, " \n", NULL, NULL,
+                                                  f->e),
+                     KH_EINVAL);
+    expect_msg(f->e, "text: must not be empty", NULL);
+    kh_err_clear(f->e);
+    assert_int_equal(kh_store_followup_report_add(f->s, "xx", 2025, "xx",
+                                                  item, "ok", "00ff", NULL,
+                                                  f->e),
+                     KH_EINVAL);
+    expect_msg(f->e, "evidence: no evidence with hash", NULL);
+    /* Another unit's item is not found, whatever it is. */
+    kh_err_clear(f->e);
+    assert_int_equal(kh_store_followup_report_add(f->s, "xx", 2025, "xx",
+                                                  other, "ok", NULL, NULL,
+                                                  f->e),
+                     KH_ENOTFOUND);
+    expect_msg(f->e, "item: no rectification item", NULL);
+    kh_err_clear(f->e);
+    assert_int_equal(kh_store_followup_report_add(f->s, "xx", 2024, "xx",
+                                                  item, "ok", NULL, NULL,
+                                                  f->e),
+                     KH_ENOTFOUND);
+    assert_int_equal(last_audit_count(f), before);
+
+    kh_err_clear(f->e);
+    expect_ok(kh_store_followup_report_add(f->s, "xx", 2025, "xx", item,
+                                           "已完成整改", NULL, &r1, f->e),
+              f->e);
+    kh_err_clear(f->e);
+    assert_int_equal(kh_store_followup_report_add(f->s, "xx", 2025, "xx",
+                                                  item, "again", NULL, NULL,
+                                                  f->e),
+                     KH_ESTATE);
+    kh_err_clear(f->e);
+    assert_int_equal(kh_store_followup_report_decide(f->s, "admin", 2025, r1,
+                                                     false, "", f->e),
+                     KH_EINVAL);
+    expect_msg(f->e, "reason: must not be empty", NULL);
+    kh_err_clear(f->e);
+    assert_int_equal(kh_store_followup_report_decide(f->s, "admin", 2025,
+                                                     r1 + 100, true, NULL,
+                                                     f->e),
+                     KH_ENOTFOUND);
+    kh_err_clear(f->e);
+    expect_ok(kh_store_followup_report_decide(f->s, "admin", 2025, r1, false,
+                                              "缺少佐证材料", f->e),
+              f->e);
+    kh_err_clear(f->e);
+    assert_int_equal(kh_store_followup_report_decide(f->s, "admin", 2025, r1,
+                                                     true, NULL, f->e),
+                     KH_ESTATE);
+    kh_err_clear(f->e);
+    expect_ok(kh_store_followup_report_add(f->s, "xx", 2025, "xx", item,
+                                           "补充材料后再报", NULL, &r2, f->e),
+              f->e);
+    expect_ok(kh_store_followup_report_decide(f->s, "admin", 2025, r2, true,
+                                              NULL, f->e),
+              f->e);
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    expect_ok(kh_store_followup_unit_json(f->s, 2025, "xx", &b, f->e), f->e);
+    expect_in(kh_buf_str(&b), "\"status\": \"done\"");
+    expect_in(kh_buf_str(&b), "\"status\": \"returned\", \"reason\": "
+                              "\"缺少佐证材料\"");
+    expect_in(kh_buf_str(&b), "\"status\": \"accepted\", \"reason\": null");
+    kh_buf_free(&b);
+    /* Closed: no more reports. */
+    kh_err_clear(f->e);
+    assert_int_equal(kh_store_followup_report_add(f->s, "xx", 2025, "xx",
+                                                  item, "x", NULL, NULL,
+                                                  f->e),
+                     KH_ESTATE);
+    assert_int_equal(last_audit_count(f), before + 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_colours),
+        cmocka_unit_test_setup_teardown(test_item_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reports, setup, teardown),
         cmocka_unit_test(test_dates),
         cmocka_unit_test_setup_teardown(test_bottom_units, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused, setup, teardown),

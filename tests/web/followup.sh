@@ -69,7 +69,7 @@ expect 403 "$(post yx1 $F/talks -d "csrf=$(cat "$T/yx1.csrf")&unit=yx&date=2026-
 expect 403 "$(post aud1 $F/items -d "csrf=$(cat "$T/aud1.csrf")&unit=yx&text=x&deadline=2026-02-01")" "auditor adds an item"
 expect 403 "$(post admin1 $F/talks -d "unit=yx&date=2026-02-01&by=x&summary=x")" "talk without CSRF"
 
-expect 303 "$(post admin1 $F/talks -d "csrf=$A&unit=yx&date=2026-02-01&by=%E5%AE%A3%E4%BC%A0%E9%83%A8&summary=%3Cscript%3Ealert(1)%3C%2Fscript%3E")" "add talk"
+expect 303 "$(post admin1 $F/talks -d "csrf=$A&unit=yx&date=2026-02-01&by=%E5%AE%A3%E4%BC%A0%E9%83%A8&to=x&summary=%3Cscript%3Ealert(1)%3C%2Fscript%3E")" "add talk"
 expect 422 "$(post admin1 $F/talks -d "csrf=$A&unit=yx&date=2026-02-30&by=x&summary=x")" "talk on a bad date"
 expect 422 "$(post admin1 $F/talks -d "csrf=$A&unit=yx&date=2026-03-02&by=x&summary=x")" "talk in the future"
 has 'id="errors"' "bad date"
