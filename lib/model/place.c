@@ -59,6 +59,8 @@ static const place_label fields[] = {
     {"version", N_("the version edited")}, {"file", N_("the file")},
     {"state", N_("the state")}, {"phase_state", N_("the state")},
     {"items", N_("the self-check form")},
+    {"followup_item", N_("the rectification item")},
+    {"report", N_("the report")},
 };
 
 /* Lists: name[i] is "the (i+1)-th ...". */

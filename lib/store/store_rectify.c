@@ -179,7 +179,7 @@ static kh_status rep_item_read(kh_store *s, int64_t id, int year,
     if (step != KH_DB_ROW && step != KH_DB_DONE)
         return kh_store_db_fail(s, e, "reading a rectification item");
     if (!mine) {
-        kh_err_at(e, 0, 0, "item", "no rectification item %" PRId64
+        kh_err_at(e, 0, 0, "followup_item", "no rectification item %" PRId64
                   " of this unit", id);
         return KH_ENOTFOUND;
     }

@@ -562,7 +562,7 @@ void web_fu_report_post(web_req *r, int year, const char *unit,
     char hash[KH_EVIDENCE_HASH_SZ];
     kh_status st = e ? KH_OK : KH_ENOMEM;
     if (st == KH_OK && !parse_id(item, &id)) {
-        kh_err_at(e, 0, 0, "item", "no such item");
+        kh_err_at(e, 0, 0, "followup_item", "no such item");
         st = KH_ENOTFOUND;
     }
     if (st == KH_OK && (st = kh_store_begin(r->store, e)) == KH_OK) {
