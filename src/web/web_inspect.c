@@ -82,12 +82,8 @@ static kh_status rec_row(void *ctx, const kh_record_row *row)
 
 /* The negative-list catalogue of the year's rubric as a select (none
  * when the rubric has no catalogue): a case, or "other". */
-static void case_select(web_req *r, int year)
+static void case_select(web_req *r, const kh_rubric *rb)
 {
-    web_year *y = NULL;
-    if (web_year_peek(r, year, &y) != KH_OK)
-        return;
-    const kh_rubric *rb = y->rubric;
     kh_buf *o = &r->out;
     if (kh_rubric_negative_case_count(rb)) {
         kh_buf_printf(o, "<label>%s <select name=\"case\" id=\"record-case\">"
@@ -107,11 +103,10 @@ static void case_select(web_req *r, int year)
         kh_buf_printf(o, "<option value=\"other\">%s</option></select>"
                          "</label>", W_("other (give the reason)"));
     }
-    web_year_put(r->app, y);
 }
 
 void web_records_block(web_req *r, int year, const char *unit,
-                       kh_year_state state)
+                       kh_year_state state, const kh_rubric *rb)
 {
     kh_buf *o = &r->out;
     rec_ctx c = {.r = r, .year = year, .unit = unit};
@@ -148,7 +143,7 @@ void web_records_block(web_req *r, int year, const char *unit,
                        "required placeholder=\"如 1.5\"> <span class=\"std\">"
                        "正数，最多两位小数；特色加分合计上限按评分标准</span>"
                        "</label>");
-        case_select(r, year);
+        case_select(r, rb);
         kh_buf_puts(o, "<label>理由 <input type=\"text\" name=\"reason\""
                        " size=\"60\"></label><button type=\"submit\">"
                        "添加记录</button></form>\n");

@@ -1000,7 +1000,7 @@ static void page_form(web_req *r, web_year *y, const char *unit,
         web_evidence_block(r, y->year, unit, phase, iid, may_write);
     }
     if (insp)
-        web_records_block(r, y->year, unit, y->state);
+        web_records_block(r, y->year, unit, y->state, y->rubric);
     web_page_end(r);
 }
 
