@@ -877,9 +877,10 @@ bool web_dept_item(const kh_rubric *rb, size_t i);
 const char *web_dept_item_provider(const kh_rubric *rb, size_t i);
 /* The #records section of a unit's inspection form: its bonus and
  * negative records and, for admin in the inspection and review states,
- * the forms that add and remove them. */
+ * the forms that add and remove them (rb: the year's rubric, for the
+ * negative-list catalogue). */
 void web_records_block(web_req *r, int year, const char *unit,
-                       kh_year_state state);
+                       kh_year_state state, const kh_rubric *rb);
 /* POST /years/Y/units/U/records (ref NULL: add) and
  * .../records/KIND-ID/remove (ref "bonus-3", "negative-7"): admin only;
  * 422 with located errors on bad fields; the store audits. */

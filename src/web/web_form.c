@@ -628,7 +628,7 @@ static void render(web_req *r, const web_year *y, const char *unit,
         if (kh_rubric_item_applies(y->rubric, i, k))
             item_section(&p, i);
     if (insp)
-        web_records_block(r, y->year, unit, y->state);
+        web_records_block(r, y->year, unit, y->state, y->rubric);
     web_page_end(r);
 }
 

@@ -85,12 +85,8 @@ static kh_status rec_row(void *ctx, const kh_record_row *row)
 
 /* The negative-list catalogue of the year's rubric as a select (none
  * when the rubric has no catalogue): a case, or "other". */
-static void case_select(web_req *r, int year)
+static void case_select(web_req *r, const kh_rubric *rb)
 {
-    web_year *y = NULL;
-    if (web_year_peek(r, year, &y) != KH_OK)
-        return;
-    const kh_rubric *rb = y->rubric;
     kh_buf *o = &r->out;
     if (kh_rubric_negative_case_count(rb)) {
         kh_buf_printf(o, "<label>%s <select name=\"case\" id=\"record-case\">"
@@ -110,11 +106,10 @@ static void case_select(web_req *r, int year)
         kh_buf_printf(o, "<option value=\"other\">%s</option></select>"
                          "</label>", W_("other (give the reason)"));
     }
-    web_year_put(r->app, y);
 }
 
 void web_records_block(web_req *r, int year, const char *unit,
-                       kh_year_state state)
+                       kh_year_state state, const kh_rubric *rb)
 {
     kh_buf *o = &r->out;
     rec_ctx c = {.r = r, .year = year, .unit = unit};
@@ -159,7 +154,7 @@ void web_records_block(web_req *r, int year, const char *unit,
                       W_("Points"), W_("e.g. 1.5"),
                       W_("A positive number with at most two decimals; the "
                          "bonus total is capped by the rubric"));
-        case_select(r, year);
+        case_select(r, rb);
         kh_buf_printf(o, "<label>%s <input type=\"text\" name=\"reason\" "
                          "size=\"60\"></label><button "
                          "type=\"submit\">%s</button></form>\n",
