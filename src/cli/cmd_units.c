@@ -15,7 +15,7 @@ enum { OPT_ROSTER = KH_OPT_FIRST_FREE };
 static void units_help(void)
 {
     printf(
-        "Usage: kaohe units import FILE --year YEAR\n"
+        _("Usage: kaohe units import FILE --year YEAR\n"
         "       kaohe units list --year YEAR\n"
         "\n"
         "The units (处室系) and branches (支部) of a year.  Units are\n"
@@ -35,18 +35,18 @@ static void units_help(void)
         "\n"
         "Options:\n"
         "  -y, --year YEAR   the year (required)\n"
-        KH_STORE_OPTS_HELP
+        "%s"
         "  -h, --help        show this help\n"
         "\n"
         "Exit status: 0 success, 1 invalid input (every bad row printed\n"
         "with its row and column; nothing is stored), 2 usage error,\n"
-        "3 other failure.\n");
+        "3 other failure.\n"), kh_cli_opts_help());
 }
 
 static void roster_help(void)
 {
     printf(
-        "Usage: kaohe roster import FILE --year YEAR --roster NAME\n"
+        _("Usage: kaohe roster import FILE --year YEAR --roster NAME\n"
         "\n"
         "Imports a roster (per-person data, e.g. 学习强国 annual points) for\n"
         "the year's units from CSV or XLSX with a header row\n"
@@ -57,11 +57,11 @@ static void roster_help(void)
         "Options:\n"
         "  -y, --year YEAR     the year (required)\n"
         "  -r, --roster NAME   the roster (required)\n"
-        KH_STORE_OPTS_HELP
+        "%s"
         "  -h, --help          show this help\n"
         "\n"
         "Exit status: 0 success, 1 invalid input (every bad row printed;\n"
-        "nothing is stored), 2 usage error, 3 other failure.\n");
+        "nothing is stored), 2 usage error, 3 other failure.\n"), kh_cli_opts_help());
 }
 
 static kh_status list_unit(void *ctx, const kh_unit_row *u)
@@ -145,15 +145,15 @@ static int run(int argc, char **argv, const char *cmd, int which)
             st = kh_store_units_import(c.store, kh_cli_actor(&c), year, file,
                                        kh_buf_str(&in), in.len, c.e, &s);
             if (st == KH_OK)
-                kh_buf_printf(&b, "%d 年度单位：%zu 个，支部名称 %zu 个；"
-                              "变更 %zu 项\n",
+                kh_buf_printf(&b, _("year %d units: %zu, branch names %zu; "
+                                "%zu changes\n"),
                               year, s.units, s.branches, s.changed);
         } else if (st == KH_OK) {
             st = kh_store_roster_import(c.store, kh_cli_actor(&c), year,
                                         roster, file, kh_buf_str(&in), in.len,
                                         c.e, &s);
             if (st == KH_OK)
-                kh_buf_printf(&b, "%d 年度名册 %s：%zu 个单位，%zu 人\n", year,
+                kh_buf_printf(&b, _("year %d roster %s: %zu units, %zu people\n"), year,
                               roster, s.rosters, s.people);
         }
         kh_buf_free(&in);

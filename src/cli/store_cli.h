@@ -19,7 +19,13 @@ enum {
     KH_OPT_FIRST_FREE   /* commands number their own long options from here */
 };
 
-/* The help text of --db and --as. */
+/* The help text of --db and --as, in the reader's language (catalogue
+ * msgids; cmd_store.c).  Borrowed. */
+const char *kh_cli_opts_help(void);
+const char *kh_cli_db_help(void);
+/* The same as literals, for the files not yet in the catalogue
+ * (cmd_user.c, cmd_year.c, cmd_followup.c): their owners move to the
+ * functions above, then these go. */
 #define KH_STORE_OPTS_HELP                                                   \
     "      --db FILE     the store (default: $KAOHE_DB, else ./kaohe.db); a\n" \
     "                    postgresql://... URI names a PostgreSQL database\n"  \
