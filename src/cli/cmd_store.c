@@ -6,6 +6,7 @@
 #include "store_cli.h"
 #include "kaohe/i18n.h"
 #include "kaohe/place.h"
+#include "kaohe/table.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -125,7 +126,18 @@ static void print_named(kh_cli_ctx *c)
         a = NULL;
     }
     kh_place_ctx pc = {r, a, NULL, NULL, NULL, NULL, 0};
+    kh_table *t = NULL;
+    if (scratch && c->table &&
+        kh_table_read(c->table, KH_CLI_TABLE_ROWS_MAX, scratch, &t) == KH_OK &&
+        kh_table_rows(t) > 0 &&
+        (pc.columns = calloc(kh_table_cols(t, 0) + 1, sizeof(char *)))) {
+        pc.ncolumns = kh_table_cols(t, 0);
+        for (size_t i = 0; i < pc.ncolumns; i++)
+            ((const char **)pc.columns)[i] = kh_table_cell(t, 0, i);
+    }
     kh_cli_print_errors_in(c->e, &pc);
+    free((void *)pc.columns);
+    kh_table_free(t);
     kh_assess_free(a);
     kh_rubric_free(r);
     kh_err_free(scratch);

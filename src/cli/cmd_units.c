@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "kaohe/report.h"
 
@@ -78,6 +79,14 @@ static kh_status list_unit(void *ctx, const kh_unit_row *u)
 }
 
 /* `units import|list` and `roster import` share their parsing. */
+/* A CSV or XLSX file by its name (the tables whose header names the
+ * columns of messages; YAML and JSON places are data paths). */
+static bool is_table_name(const char *f)
+{
+    const char *dot = strrchr(f, '.');
+    return dot && (!strcasecmp(dot, ".csv") || !strcasecmp(dot, ".xlsx"));
+}
+
 static int run(int argc, char **argv, const char *cmd, int which)
 {
     static const struct option opts[] = {
@@ -161,6 +170,7 @@ static int run(int argc, char **argv, const char *cmd, int which)
     rc = st == KH_OK ? kh_cli_write(NULL, &b) : KH_EXIT_OK;
     kh_buf_free(&b);
     c.year = year;
+    c.table = file && is_table_name(file) ? file : NULL;
     int rc2 = kh_cli_finish(&c, st);
     return rc2 != KH_EXIT_OK ? rc2 : rc;
 }
