@@ -92,11 +92,11 @@ int kh_cli_exit(kh_status st)
 int kh_cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "kaohe %s: ", cmd);
+    fprintf(stderr, _("kaohe %s: "), cmd);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vfprintf(stderr, _(fmt), ap);   /* fmt is a msgid (scripts/po.sh) */
     va_end(ap);
-    fprintf(stderr, "\nTry 'kaohe %s --help'.\n", cmd);
+    fprintf(stderr, _("\nTry 'kaohe %s --help'.\n"), cmd);
     return KH_EXIT_USAGE;
 }
 
@@ -129,17 +129,17 @@ kh_status kh_cli_write_via(const char *path, kh_cli_file_fn fn, void *ctx,
 int kh_cli_write(const char *path, const kh_buf *b)
 {
     if (kh_buf_status(b) != KH_OK) {
-        fprintf(stderr, "kaohe: cannot produce output: %s\n",
+        fprintf(stderr, _("kaohe: cannot produce output: %s\n"),
                 kh_status_str(kh_buf_status(b)));
         return KH_EXIT_FAILURE;
     }
     if (!path || strcmp(path, "-") == 0) {
         if (b->len && fwrite(b->data, 1, b->len, stdout) != b->len) {
-            fprintf(stderr, "kaohe: cannot write to standard output\n");
+            fprintf(stderr, _("kaohe: cannot write to standard output\n"));
             return KH_EXIT_FAILURE;
         }
         if (fflush(stdout) != 0) {
-            fprintf(stderr, "kaohe: cannot write to standard output\n");
+            fprintf(stderr, _("kaohe: cannot write to standard output\n"));
             return KH_EXIT_FAILURE;
         }
         return KH_EXIT_OK;
@@ -151,7 +151,7 @@ int kh_cli_write(const char *path, const kh_buf *b)
     snprintf(tmp, n, "%s.tmpXXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        fprintf(stderr, "kaohe: %s: cannot create: %s\n", path,
+        fprintf(stderr, _("kaohe: %s: cannot create: %s\n"), path,
                 strerror(errno));
         free(tmp);
         return KH_EXIT_FAILURE;
@@ -161,7 +161,7 @@ int kh_cli_write(const char *path, const kh_buf *b)
     if (f && fclose(f) != 0)
         ok = 0;
     if (!ok || rename(tmp, path) != 0) {
-        fprintf(stderr, "kaohe: %s: cannot write: %s\n", path,
+        fprintf(stderr, _("kaohe: %s: cannot write: %s\n"), path,
                 strerror(errno));
         unlink(tmp);
         free(tmp);

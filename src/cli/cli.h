@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include "kaohe/error.h"
 #include "kaohe/buf.h"
+#include "kaohe/i18n.h"
 
 /* Exit status of every kaohe command (documented in `kaohe --help`). */
 enum {

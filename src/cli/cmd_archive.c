@@ -13,7 +13,7 @@
 
 static void archive_help(void)
 {
-    printf("Usage: kaohe archive --year YEAR -o FILE.zip [--db FILE]\n"
+    printf(_("Usage: kaohe archive --year YEAR -o FILE.zip [--db FILE]\n"
            "       kaohe archive verify FILE.zip\n"
            "\n"
            "Packs a published or closed year: the notice (docx, PDF), "
@@ -31,11 +31,11 @@ static void archive_help(void)
            "Options:\n"
            "  -y, --year YEAR     the year\n"
            "  -o, --output FILE   the zip to write (atomically)\n"
-           KH_STORE_DB_HELP
+           "%s"
            "  -h, --help          show this help\n"
            "\nExit status: 0 success (verify: every file matches), 1 "
            "invalid input or\na problem found, 2 usage error, 3 other "
-           "failure.\n");
+           "failure.\n"), kh_cli_db_help());
 }
 
 static int archive_verify(int argc, char **argv)
@@ -119,6 +119,6 @@ int kh_cmd_archive(int argc, char **argv)
     archive_ctx a = {c.store, year};
     kh_status st = kh_cli_write_via(output, archive_to, &a, c.e);
     if (st == KH_OK)
-        printf("%d 年度已归档：%s\n", year, output);
+        printf(_("year %d archived: %s\n"), year, output);
     return kh_cli_finish(&c, st);
 }

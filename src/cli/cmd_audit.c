@@ -22,16 +22,16 @@ static kh_status print_audit(void *ctx, const kh_audit_row *r)
     if (r->rec.year)
         kh_buf_printf(b, " %d", r->rec.year);
     if (r->rec.unit)
-        kh_buf_printf(b, " 单位 %s", r->rec.unit);
+        kh_buf_printf(b, _(" unit %s"), r->rec.unit);
     if (r->rec.object)
         kh_buf_printf(b, " %s", r->rec.object);
     kh_buf_putc(b, '\n');
-    const char *labels[] = {"原值 old", "新值 new", "原因 reason"};
+    const char *labels[] = {N_("old"), N_("new"), N_("reason")};
     const char *vals[] = {r->rec.old_value, r->rec.new_value, r->rec.reason};
     for (int i = 0; i < 3; i++) {
         if (!vals[i])
             continue;
-        kh_buf_printf(b, "    %s: ", labels[i]);
+        kh_buf_printf(b, "    %s: ", _(labels[i]));
         /* Multi-line values stay indented. */
         for (const char *p = vals[i]; *p; p++) {
             kh_buf_putc(b, *p);
@@ -46,7 +46,7 @@ static kh_status print_audit(void *ctx, const kh_audit_row *r)
 
 static void audit_help(void)
 {
-    printf("Usage: kaohe audit log [--year YEAR] [--unit ID] [--db FILE]\n"
+    printf(_("Usage: kaohe audit log [--year YEAR] [--unit ID] [--db FILE]\n"
            "       kaohe audit verify [--head SEQ:HASH] [--key PUBFILE] "
            "[--db FILE]\n"
            "       kaohe audit sign --key FILE [--db FILE]\n"
@@ -85,13 +85,13 @@ static void audit_help(void)
            "      --head SEQ:HASH a head printed in a published document\n"
            "      --key FILE      the secret (sign) or public (verify) key\n"
            "      --out NAME      where keygen writes the key pair\n"
-           KH_STORE_DB_HELP
+           "%s"
            "  -h, --help          show this help\n"
            "\n"
            "Exit status: 0 success, 1 invalid input or refused (every "
            "error\n"
            "printed), 2 usage error, 3 other failure (database, memory, "
-           "output).\n");
+           "output).\n"), kh_cli_db_help());
 }
 
 /* Writes text to path, which must not exist yet, with mode. */
@@ -99,13 +99,13 @@ static int write_new(const char *path, const kh_buf *b, mode_t mode)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode);
     if (fd < 0) {
-        fprintf(stderr, "kaohe audit keygen: %s: cannot create: %s\n", path,
+        fprintf(stderr, _("kaohe audit keygen: %s: cannot create: %s\n"), path,
                 strerror(errno));
         return KH_EXIT_FAILURE;
     }
     ssize_t n = write(fd, b->data, b->len);
     if (close(fd) != 0 || n < 0 || (size_t)n != b->len) {
-        fprintf(stderr, "kaohe audit keygen: %s: cannot write\n", path);
+        fprintf(stderr, _("kaohe audit keygen: %s: cannot write\n"), path);
         unlink(path);
         return KH_EXIT_FAILURE;
     }
@@ -131,7 +131,7 @@ static int keygen(const char *out)
         if (rc == KH_EXIT_OK && (rc = write_new(ps, &pk, 0644)) != KH_EXIT_OK)
             unlink(ks);
         if (rc == KH_EXIT_OK)
-            printf("密钥对已生成：%s（私钥，请离线保管）与 %s（公钥）\n", ks,
+            printf(_("key pair written: %s (the private key, keep it offline) and %s (the public key)\n"), ks,
                    ps);
         kh_cli_print_errors(e);
     }
@@ -163,23 +163,23 @@ static kh_status run(kh_cli_ctx *c, const audit_args *a, kh_buf *b)
         st = kh_store_audit_sign(c->store, kh_buf_str(&key), a->key, head,
                                  c->e);
         if (st == KH_OK)
-            kh_buf_printf(b, "审计日志头已签名：%s\n", head);
+            kh_buf_printf(b, _("audit log head signed: %s\n"), head);
         goto done;
     }
     int64_t n = 0;
     if ((st = kh_store_audit_verify(c->store, &n, c->e)) != KH_OK ||
         (st = kh_store_audit_head(c->store, head, c->e)) != KH_OK)
         goto done;
-    kh_buf_printf(b, "审计日志：%" PRId64 " 条记录，哈希链完整\n", n);
-    kh_buf_printf(b, "审计日志头：%s\n", head);
+    kh_buf_printf(b, _("audit log: %" PRId64 " records, the hash chain is whole\n"), n);
+    kh_buf_printf(b, _("audit log head: %s\n"), head);
     if (a->head &&
         (st = kh_store_audit_check_head(c->store, a->head, "--head",
                                         c->e)) == KH_OK)
-        kh_buf_printf(b, "已公布的日志头 %s 仍在日志中\n", a->head);
+        kh_buf_printf(b, _("the published head %s is still in the log\n"), a->head);
     if (st == KH_OK && a->key &&
         (st = kh_store_audit_check_signature(c->store, kh_buf_str(&key),
                                              a->key, head, c->e)) == KH_OK)
-        kh_buf_printf(b, "签名有效：日志头 %s 由该密钥签名，仍在日志中\n",
+        kh_buf_printf(b, _("signature valid: head %s was signed with this key and is still in the log\n"),
                       head);
 done:
     if (key.data)

@@ -11,7 +11,7 @@ enum { OPT_TO = KH_OPT_FIRST_FREE };
 
 static void backup_help(void)
 {
-    printf("Usage: kaohe backup --to DIR [--db FILE]\n"
+    printf(_("Usage: kaohe backup --to DIR [--db FILE]\n"
            "\n"
            "Copies the store into the new directory DIR while it is in use\n"
            "(kaohe serve may keep writing): the database as of one commit,\n"
@@ -25,11 +25,11 @@ static void backup_help(void)
            "Restore with 'kaohe restore --from DIR --db FILE'.\n"
            "\n"
            "Options:\n"
-           "      --to DIR      the new backup directory\n" KH_STORE_DB_HELP
+           "      --to DIR      the new backup directory\n" "%s"
            "  -h, --help        show this help\n"
            "\n"
            "Exit status: 0 success, 1 refused (DIR exists), 2 usage error,\n"
-           "3 other failure (database, disk full, damaged evidence).\n");
+           "3 other failure (database, disk full, damaged evidence).\n"), kh_cli_db_help());
 }
 
 int kh_cmd_backup(int argc, char **argv)

@@ -33,7 +33,7 @@ enum {
 static void entry_help(void)
 {
     printf(
-        "Usage: kaohe entry set --year Y --unit U --item I --phase P\n"
+        _("Usage: kaohe entry set --year Y --unit U --item I --phase P\n"
         "                       --input NAME=VALUE... [--note TEXT]\n"
         "                       [--version N] [--evidence FILE...]\n"
         "       kaohe entry list --year Y [--unit U] [--item I]\n"
@@ -62,11 +62,11 @@ static void entry_help(void)
         "      --evidence FILE    attach an evidence file (PDF, JPEG, PNG,\n"
         "                         Word, Excel; repeatable; see 'kaohe\n"
         "                         evidence --help')\n"
-        KH_STORE_OPTS_HELP
+        "%s"
         "  -h, --help             show this help\n"
         "\n"
         "Exit status: 0 success, 1 invalid input, not allowed in the year's\n"
-        "state or a stale version, 2 usage error, 3 other failure.\n");
+        "state or a stale version, 2 usage error, 3 other failure.\n"), kh_cli_opts_help());
 }
 
 static kh_status list_entry(void *ctx, const kh_entry_row *r)
@@ -75,7 +75,7 @@ static kh_status list_entry(void *ctx, const kh_entry_row *r)
     kh_buf_printf(b, "%s  %s  %s  v%" PRId64 "  %s", r->unit, r->item,
                   kh_phase_name(r->phase), r->version, r->inputs);
     if (r->note) {
-        kh_buf_puts(b, "  备注 note: ");
+        kh_buf_puts(b, _("  note: "));
         kh_buf_puts(b, r->note);
     }
     kh_buf_printf(b, "  (%s %s)\n", r->updated_at, r->updated_by);
@@ -225,9 +225,10 @@ static kh_status entry_set(kh_cli_ctx *c, const entry_args *a, kh_buf *b)
         kh_store_rollback(c->store);
     const char *ph = kh_phase_name(a->phase);
     if (st == KH_OK && values)
-        kh_buf_printf(b, "%s/%s/%s：版本 %" PRId64 "\n", a->unit, a->item, ph, v);
+        kh_buf_printf(b, _("%s/%s/%s: version %" PRId64 "\n"), a->unit, a->item, ph,
+                      v);
     if (st == KH_OK && a->nev > 0)
-        kh_buf_printf(b, "%s/%s/%s：已附证据 %zu 个\n", a->unit, a->item, ph,
+        kh_buf_printf(b, _("%s/%s/%s: %zu evidence files attached\n"), a->unit, a->item, ph,
                       a->nev);
     return st;
 }
@@ -254,7 +255,7 @@ int kh_cmd_entry(int argc, char **argv)
     a.ev = calloc((size_t)argc, sizeof *a.ev);
     int rc = a.kv && a.ev ? entry_parse(&c, argc - 1, argv + 1, &a) : KH_EXIT_FAILURE;
     if (rc == KH_EXIT_FAILURE)
-        fprintf(stderr, "kaohe: out of memory\n");
+        fprintf(stderr, _("kaohe: out of memory\n"));
     /* rc >= 0: --help was shown or the command line was bad. */
     if (rc >= 0 || (rc = kh_cli_open(&c, 0)) != KH_EXIT_OK) {
         free(a.kv);
@@ -279,7 +280,7 @@ int kh_cmd_entry(int argc, char **argv)
 static void record_help(void)
 {
     printf(
-        "Usage: kaohe record add --year Y --unit U --type bonus|negative\n"
+        _("Usage: kaohe record add --year Y --unit U --type bonus|negative\n"
         "                        --points P --reason TEXT\n"
         "       kaohe record add --year Y --unit U --type negative --case ID\n"
         "                        --points P [--reason TEXT] [--evidence HASH]\n"
@@ -300,11 +301,11 @@ static void record_help(void)
         "      --case ID       negative: a case of the rubric's negative-list\n"
         "                      catalogue (points within its range), or other\n"
         "      --evidence HASH negative with --case: a stored evidence file\n"
-        KH_STORE_OPTS_HELP
+        "%s"
         "  -h, --help          show this help\n"
         "\n"
         "Exit status: 0 success, 1 invalid input or not allowed in the\n"
-        "year's state, 2 usage error, 3 other failure.\n");
+        "year's state, 2 usage error, 3 other failure.\n"), kh_cli_opts_help());
 }
 
 static kh_status list_record(void *ctx, const kh_record_row *r)
@@ -313,7 +314,7 @@ static kh_status list_record(void *ctx, const kh_record_row *r)
     char num[KH_NUM_BUFSZ];
     kh_num_format(r->points, num);
     kh_buf_printf(b, "%s #%" PRId64 "  %s  %s%s  %s\n",
-                  r->negative ? "扣分 negative" : "加分 bonus", r->id,
+                  r->negative ? _("negative") : _("bonus"), r->id,
                   r->unit, r->negative ? "-" : "+", num,
                   r->reason ? r->reason : "");
     return kh_buf_status(b);
@@ -423,7 +424,7 @@ static int record_parse(kh_cli_ctx *c, int argc, char **argv, record_args *a)
 /* Runs the subcommand; its report goes to b. */
 static kh_status record_run(kh_cli_ctx *c, const record_args *a, kh_buf *b)
 {
-    const char *what = a->type ? "扣分" : "加分";
+    bool neg = a->type;
     kh_status st;
     if (a->which == REC_ADD) {
         int64_t nid = 0;
@@ -436,12 +437,15 @@ static kh_status record_run(kh_cli_ctx *c, const record_args *a, kh_buf *b)
                                      a->unit, a->type, a->points, a->reason,
                                      &nid, c->e);
         if (st == KH_OK)
-            kh_buf_printf(b, "已添加%s记录 #%" PRId64 "\n", what, nid);
+            kh_buf_printf(b, neg ? _("negative record #%" PRId64 " added\n")
+                             : _("bonus record #%" PRId64 " added\n"), nid);
     } else if (a->which == REC_REMOVE) {
         st = kh_store_record_remove(c->store, kh_cli_actor(c), a->year, a->type,
                                     a->id, a->reason, c->e);
         if (st == KH_OK)
-            kh_buf_printf(b, "已删除%s记录 #%" PRId64 "\n", what, a->id);
+            kh_buf_printf(b, neg ? _("negative record #%" PRId64 " removed\n")
+                             : _("bonus record #%" PRId64 " removed\n"),
+                          a->id);
     } else {
         st = kh_store_record_each(c->store, a->year, a->unit, list_record, b, c->e);
     }

@@ -23,7 +23,7 @@ enum {
 static void evidence_help(void)
 {
     printf(
-        "Usage: kaohe evidence add --year Y --unit U --item I --phase P\n"
+        _("Usage: kaohe evidence add --year Y --unit U --item I --phase P\n"
         "                          FILE... [--max-mib N]\n"
         "       kaohe evidence get HASH [-o FILE]\n"
         "       kaohe evidence list --year Y [--unit U] [--format table|json]\n"
@@ -50,11 +50,11 @@ static void evidence_help(void)
         "      --max-mib N       size limit of one file in MiB (default 20)\n"
         "  -o, --output FILE     get: write here (default: standard output)\n"
         "  -f, --format FORMAT   list: table (default) or json\n"
-        KH_STORE_OPTS_HELP
+        "%s"
         "  -h, --help            show this help\n"
         "\n"
         "Exit status: 0 success, 1 invalid input, refused or damaged\n"
-        "(every error printed), 2 usage error, 3 other failure.\n");
+        "(every error printed), 2 usage error, 3 other failure.\n"), kh_cli_opts_help());
 }
 
 typedef struct list_ctx {
@@ -69,7 +69,7 @@ static kh_status list_row(void *ctx, const kh_evidence_row *r)
     kh_buf *b = l->b;
     char item[48], size[32];
     if (r->followup)
-        snprintf(item, sizeof item, "整改#%" PRId64, r->followup);
+        snprintf(item, sizeof item, _("rectification #%" PRId64), r->followup);
     else
         snprintf(item, sizeof item, "%s", r->item ? r->item : "-");
     snprintf(size, sizeof size, "%" PRId64, r->size);
@@ -292,7 +292,7 @@ static kh_status ev_get(kh_cli_ctx *c, const ev_args *a, int *rc)
     if (st == KH_OK) {
         *rc = kh_cli_write(a->output, &b);
         if (*rc == KH_EXIT_OK && a->output && strcmp(a->output, "-") != 0)
-            printf("已写出 %s（%s，%zu 字节）\n", a->output, name, b.len);
+            printf(_("written %s (%s, %zu bytes)\n"), a->output, name, b.len);
     }
     free(name);
     kh_buf_free(&b);
@@ -305,16 +305,16 @@ static void list_head(kh_buf *b, bool json, int year)
         kh_buf_printf(b, "{\"year\": %d, \"evidence\": [", year);
         return;
     }
-    kh_text_pad(b, "单位", 10, false);
-    kh_text_pad(b, "指标", 10, false);
-    kh_text_pad(b, "阶段", 12, false);
+    kh_text_pad(b, _("unit"), 10, false);
+    kh_text_pad(b, _("item"), 10, false);
+    kh_text_pad(b, _("phase"), 12, false);
     kh_text_pad(b, "SHA-256", 14, false);
-    kh_text_pad(b, "类型", 6, false);
-    kh_text_pad(b, "字节", 10, true);
+    kh_text_pad(b, _("type"), 6, false);
+    kh_text_pad(b, _("bytes"), 10, true);
     kh_buf_puts(b, "  ");
-    kh_text_pad(b, "添加时间", 22, false);
-    kh_text_pad(b, "添加人", 12, false);
-    kh_buf_puts(b, "文件名\n");
+    kh_text_pad(b, _("added at"), 22, false);
+    kh_text_pad(b, _("added by"), 12, false);
+    kh_buf_puts(b, _("file name\n"));
 }
 
 /* The evidence of a year (of one unit with --unit), into b. */
@@ -329,7 +329,7 @@ static kh_status ev_list(kh_cli_ctx *c, const ev_args *a, kh_buf *b)
     if (a->json)
         kh_buf_puts(b, l.n ? "\n]}\n" : "]}\n");
     else if (l.n == 0)
-        kh_buf_puts(b, "（无）\n");
+        kh_buf_puts(b, _("(none)\n"));
     return st;
 }
 

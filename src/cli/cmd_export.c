@@ -18,7 +18,7 @@ static const char exit_help[] =
 
 static void xlsx_help(void)
 {
-    printf("Usage: kaohe export xlsx --year YEAR -o FILE [--db FILE]\n"
+    printf(_("Usage: kaohe export xlsx --year YEAR -o FILE [--db FILE]\n"
            "\n"
            "Writes the year's results as an Excel workbook: 汇总 (each "
            "ranking list),\n"
@@ -36,14 +36,14 @@ static void xlsx_help(void)
            "                         sheet; it saves memory only for few "
            "long sheets)\n"
            "      --in-memory        keep the sheets in memory (default)\n"
-           KH_STORE_DB_HELP
-           "  -h, --help             show this help\n%s",
+           "%s"
+           "  -h, --help             show this help\n%s"), kh_cli_db_help(),
            exit_help);
 }
 
 static void html_help(void)
 {
-    printf("Usage: kaohe export html --year YEAR --what WHAT [--unit ID] "
+    printf(_("Usage: kaohe export html --year YEAR --what WHAT [--unit ID] "
            "[-o FILE]\n"
            "\n"
            "Writes a printable page (HTML for A4):\n"
@@ -60,8 +60,8 @@ static void html_help(void)
            "  -u, --unit ID       the unit (sheet)\n"
            "  -o, --output FILE   write to FILE (atomically); '-' or none "
            "is standard\n"
-           "                      output\n" KH_STORE_DB_HELP
-           "  -h, --help          show this help\n%s",
+           "                      output\n" "%s"
+           "  -h, --help          show this help\n%s"), kh_cli_db_help(),
            exit_help);
 }
 
@@ -79,7 +79,7 @@ static int export_xlsx_file(kh_cli_ctx *c, const kh_export *x,
     snprintf(tmp, n, "%s.tmpXXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        fprintf(stderr, "kaohe: %s: cannot create: %s\n", path,
+        fprintf(stderr, _("kaohe: %s: cannot create: %s\n"), path,
                 strerror(errno));
         free(tmp);
         return KH_EXIT_FAILURE;
@@ -87,7 +87,7 @@ static int export_xlsx_file(kh_cli_ctx *c, const kh_export *x,
     close(fd);
     *st = kh_export_xlsx(x, tmp, flags, c->e);
     if (*st == KH_OK && rename(tmp, path) != 0) {
-        fprintf(stderr, "kaohe: %s: cannot write: %s\n", path,
+        fprintf(stderr, _("kaohe: %s: cannot write: %s\n"), path,
                 strerror(errno));
         unlink(tmp);
         free(tmp);
@@ -247,7 +247,7 @@ int kh_cmd_export_doc(int argc, char **argv)
 
 static void compare_help(void)
 {
-    printf("Usage: kaohe compare --years FROM,TO [--format table|json|csv] "
+    printf(_("Usage: kaohe compare --years FROM,TO [--format table|json|csv] "
            "[-o FILE]\n"
            "       kaohe compare --chart UNIT [-o FILE]\n"
            "\n"
@@ -265,8 +265,8 @@ static void compare_help(void)
            "  -f, --format FORMAT     table (default), json or csv\n"
            "      --chart UNIT        the SVG chart of UNIT instead\n"
            "  -o, --output FILE       write to FILE (atomically); '-' is "
-           "standard output\n" KH_STORE_DB_HELP
-           "  -h, --help              show this help\n%s",
+           "standard output\n" "%s"
+           "  -h, --help              show this help\n%s"), kh_cli_db_help(),
            exit_help);
 }
 

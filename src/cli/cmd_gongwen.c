@@ -12,9 +12,9 @@
 
 static void gongwen_help(const char *fmt)
 {
-    printf("Usage: kaohe export %s --year YEAR --what WHAT [--unit ID] "
+    printf(_("Usage: kaohe export %1$s --year YEAR --what WHAT [--unit ID] "
            "-o FILE\n"
-           "       kaohe export %s --year YEAR --what sheet --all -o DIR\n"
+           "       kaohe export %1$s --year YEAR --what sheet --all -o DIR\n"
            "\n"
            "Writes an official document (公文, laid out after GB/T "
            "9704-2012):\n"
@@ -41,10 +41,10 @@ static void gongwen_help(const char *fmt)
            "                      (DIR must exist)\n"
            "  -o, --output FILE   write to FILE (atomically; required); "
            "'-' is\n"
-           "                      standard output\n" KH_STORE_DB_HELP
+           "                      standard output\n%2$s"
            "  -h, --help          show this help\n"
            "\nExit status: 0 success, 1 invalid input (each error located), "
-           "2 usage\nerror, 3 other failure.\n", fmt, fmt);
+           "2 usage\nerror, 3 other failure.\n"), fmt, kh_cli_db_help());
 }
 
 static const char *const gw_whats[] = {"notice", "sheet", "followup",

@@ -13,7 +13,7 @@
 
 static void handover_help(void)
 {
-    printf("Usage: kaohe export handover --year YEAR [--format csv|json|xlsx] "
+    printf(_("Usage: kaohe export handover --year YEAR [--format csv|json|xlsx] "
            "[-o FILE]\n"
            "       kaohe export term --years FROM-TO [--mode mean|sum] "
            "[--format csv|json]\n"
@@ -39,10 +39,10 @@ static void handover_help(void)
            "                        with -o)\n"
            "  -o, --output FILE     write to FILE (atomically); '-' or none "
            "is standard\n"
-           "                        output\n" KH_STORE_DB_HELP
+           "                        output\n" "%s"
            "  -h, --help            show this help\n"
            "\nExit status: 0 success, 1 invalid input (each error located), "
-           "2 usage\nerror, 3 other failure.\n");
+           "2 usage\nerror, 3 other failure.\n"), kh_cli_db_help());
 }
 
 enum { OPT_YEARS = KH_OPT_FIRST_FREE, OPT_MODE };

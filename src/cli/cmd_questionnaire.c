@@ -15,7 +15,7 @@
 static void help(void)
 {
     printf(
-        "Usage: kaohe questionnaire check FILE\n"
+        _("Usage: kaohe questionnaire check FILE\n"
         "       kaohe questionnaire show FILE|ID [--format table|json]\n"
         "\n"
         "A questionnaire (问卷, YAML or JSON; docs/SURVEY.md) has an id, a\n"
@@ -30,11 +30,11 @@ static void help(void)
         "\n"
         "Options:\n"
         "  -f, --format FORMAT   table (default) or json (show)\n"
-        KH_STORE_DB_HELP
+        "%s"
         "  -h, --help            show this help\n"
         "\n"
         "Exit status: 0 success, 1 invalid questionnaire or unknown id,\n"
-        "2 usage error, 3 other failure.\n");
+        "2 usage error, 3 other failure.\n"), kh_cli_db_help());
 }
 
 static bool is_file(const char *path)
@@ -110,7 +110,7 @@ static int check_show(int argc, char **argv, bool show)
     kh_buf_init(&b, 0);
     if (st == KH_OK) {
         if (!show)
-            kh_buf_printf(&b, "%s: ok (%zu questions)\n", arg,
+            kh_buf_printf(&b, _("%s: ok (%zu questions)\n"), arg,
                           kh_questionnaire_count(q));
         else if (json)
             st = kh_questionnaire_show_json(q, &b);

@@ -157,7 +157,8 @@ static kh_status do_import(kh_cli_ctx *c, const char *file, kh_buf *b)
                                            &ver, &created);
     if (st == KH_OK) {
         char *at = strchr(ver, '@');
-        kh_buf_printf(b, created ? "已导入 %.*s\n" : "未改变：%.*s 已在库中\n",
+        kh_buf_printf(b, created ? _("imported %.*s\n")
+                                 : _("unchanged: %.*s is already stored\n"),
                       (int)(at - ver) + 1 + KH_STORE_HASH_SHOW, ver);
     }
     free(ver);
@@ -169,14 +170,15 @@ static kh_status round_row(void *ctx, const kh_round_info *r)
 {
     kh_buf *b = ctx;
     const char *at = strchr(r->questionnaire, '@');
-    kh_buf_printf(b, "%" PRId64 "  %d  %.*s  %s  %s  单位 %zu  答题码 %zu"
-                  "（已用 %zu）  答卷 %zu  最少 %u%s%s%s%s\n", r->id,
+    kh_buf_printf(b, _("%" PRId64 "  %d  %.*s  %s  %s  units %zu  codes %zu"
+                       " (used %zu)  responses %zu  at least %u%s%s%s%s\n"),
+                  r->id,
                   r->year, (int)(at - r->questionnaire) + 1 +
                   KH_STORE_HASH_SHOW, r->questionnaire, r->audience,
-                  r->closed ? "已结束" : "进行中", r->units, r->invited,
+                  r->closed ? _("closed") : _("open"), r->units, r->invited,
                   r->used, r->responses, r->min_responses,
-                  r->opens ? "  自 " : "", r->opens ? r->opens : "",
-                  r->closes ? (r->opens ? " 至 " : "  至 ") : "", r->closes ? r->closes : "");
+                  r->opens ? _("  from ") : "", r->opens ? r->opens : "",
+                  r->closes ? (r->opens ? _(" to ") : _("  until ")) : "", r->closes ? r->closes : "");
     return kh_buf_status(b);
 }
 
@@ -189,7 +191,7 @@ static kh_status do_round(kh_cli_ctx *c, const char *sub, const args *a,
         kh_status st = kh_store_round_close(c->store, kh_cli_actor(c),
                                             a->round, c->e);
         if (st == KH_OK)
-            kh_buf_printf(b, "第 %" PRId64 " 轮问卷已结束\n", a->round);
+            kh_buf_printf(b, _("questionnaire round %" PRId64 " closed\n"), a->round);
         return st;
     }
     kh_round_spec sp = {.year = a->year, .questionnaire = a->questionnaire,
@@ -275,7 +277,7 @@ static kh_status do_paper(kh_cli_ctx *c, const char *file, const args *a,
                                        file, in.data ? in.data : "", in.len,
                                        c->e, &n);
     if (st == KH_OK)
-        kh_buf_printf(b, "已导入纸质问卷 %zu 份（第 %" PRId64 " 轮）\n", n,
+        kh_buf_printf(b, _("%zu paper questionnaires imported (round %" PRId64 ")\n"), n,
                       a->round);
     kh_buf_free(&in);
     return st;
@@ -343,15 +345,15 @@ static void suggest_unit(const kh_rubric *rb, const kh_tally *t, size_t u,
             kh_cp fig = 0, val = 0;
             char a[KH_NUM_BUFSZ], v[KH_NUM_BUFSZ];
             if (qi < 0)
-                kh_buf_printf(b, "问卷中没有题目 %s\n", src->question);
+                kh_buf_printf(b, _("the questionnaire has no question %s\n"), src->question);
             else if (!kh_tally_figure(t, u, (size_t)qi, src->figure, &fig))
-                kh_buf_puts(b, "无建议（答卷不足或无人作答）\n");
+                kh_buf_puts(b, _("no suggestion (too few responses, or nobody answered)\n"));
             else if (!kh_source_value(src, fig, &val))
-                kh_buf_printf(b, "无建议（%s %s = %s，低于所有档次）\n",
+                kh_buf_printf(b, _("no suggestion (%s %s = %s, below every band)\n"),
                               src->question, src->figure,
                               (kh_num_format2(fig, a), a));
             else
-                kh_buf_printf(b, "建议 %s（%s %s = %s）\n",
+                kh_buf_printf(b, _("suggested %s (%s %s = %s)\n"),
                               (kh_num_format(val, v), v), src->question,
                               src->figure, (kh_num_format2(fig, a), a));
         }
@@ -485,7 +487,7 @@ int kh_cmd_questionnaire_store(int argc, char **argv)
         if (kh_cli_common_opt(&c, o, optarg))
             continue;
         if (o == 'h') {
-            printf("Usage:");
+            printf(_("Usage:"));
             kh_questionnaire_store_help();
             rc = KH_EXIT_OK;
         } else {

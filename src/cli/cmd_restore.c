@@ -12,7 +12,7 @@ enum { OPT_FROM = KH_OPT_FIRST_FREE, OPT_FORCE };
 
 static void restore_help(void)
 {
-    printf("Usage: kaohe restore --from DIR --db FILE [--force]\n"
+    printf(_("Usage: kaohe restore --from DIR --db FILE [--force]\n"
            "\n"
            "Restores a backup made by 'kaohe backup': every file is "
            "checked\n"
@@ -31,7 +31,7 @@ static void restore_help(void)
            "\n"
            "Exit status: 0 success, 1 refused (FILE exists, damaged "
            "backup,\n"
-           "check failed), 2 usage error, 3 other failure.\n");
+           "check failed), 2 usage error, 3 other failure.\n"));
 }
 
 int kh_cmd_restore(int argc, char **argv)
@@ -83,7 +83,7 @@ int kh_cmd_restore(int argc, char **argv)
     if (st == KH_OK && (rc = kh_cli_open(&c, 0)) == KH_EXIT_OK) {
         st = kh_store_check(c.store, &b, c.e);
         if (st == KH_OK)
-            kh_buf_puts(&b, "检查通过\n");
+            kh_buf_puts(&b, _("check passed\n"));
     }
     int rc1 = kh_cli_write(NULL, &b);
     kh_buf_free(&b);

@@ -13,7 +13,7 @@
 static void usage_main(FILE *f)
 {
     fprintf(f,
-            "Usage: kaohe rubric check FILE\n"
+            _("Usage: kaohe rubric check FILE\n"
             "       kaohe rubric show FILE [--format table|json]\n"
             "       kaohe rubric import FILE\n"
             "       kaohe rubric export ID[@HASH] [-o FILE]\n"
@@ -34,13 +34,13 @@ static void usage_main(FILE *f)
             "          (files, or stored versions)\n"
             "  list    the stored versions\n"
             "\n"
-            "Run 'kaohe rubric COMMAND --help' for a command's options.\n");
+            "Run 'kaohe rubric COMMAND --help' for a command's options.\n"));
 }
 
 static void usage_check(FILE *f)
 {
     fprintf(f,
-            "Usage: kaohe rubric check FILE\n"
+            _("Usage: kaohe rubric check FILE\n"
             "\n"
             "Loads and validates the rubric FILE.  Every error and warning is\n"
             "printed to standard error as FILE:LINE:COL: PATH: message.  On\n"
@@ -51,13 +51,13 @@ static void usage_check(FILE *f)
             "  -h, --help   show this help\n"
             "\n"
             "Exit status: 0 valid (warnings allowed), 1 errors found,\n"
-            "2 usage error, 3 other failure.\n");
+            "2 usage error, 3 other failure.\n"));
 }
 
 static void usage_show(FILE *f)
 {
     fprintf(f,
-            "Usage: kaohe rubric show FILE [--format table|json]\n"
+            _("Usage: kaohe rubric show FILE [--format table|json]\n"
             "\n"
             "Prints the rubric FILE: as a table for people (categories,\n"
             "items, 考核要点, 考核标准 and how each item is scored), or as\n"
@@ -68,7 +68,7 @@ static void usage_show(FILE *f)
             "  -h, --help            show this help\n"
             "\n"
             "Exit status: 0 success, 1 invalid rubric (errors printed),\n"
-            "2 usage error, 3 other failure.\n");
+            "2 usage error, 3 other failure.\n"));
 }
 
 /* Parses the options of `rubric check` / `rubric show`; returns -1 to go
@@ -137,7 +137,7 @@ static int run(int argc, char **argv, bool show)
 
     kh_err *e = kh_err_new();
     if (!e) {
-        fprintf(stderr, "kaohe: out of memory\n");
+        fprintf(stderr, _("kaohe: out of memory\n"));
         return KH_EXIT_FAILURE;
     }
     kh_rubric *r = NULL;
@@ -157,7 +157,7 @@ static int run(int argc, char **argv, bool show)
     } else {
         size_t nc = kh_rubric_category_count(r);
         size_t ni = kh_rubric_item_count(r);
-        kh_buf_printf(&b, "%s: ok (%zu %s, %zu %s)\n", file, nc,
+        kh_buf_printf(&b, _("%s: ok (%zu %s, %zu %s)\n"), file, nc,
                       nc == 1 ? "category" : "categories", ni,
                       ni == 1 ? "item" : "items");
     }

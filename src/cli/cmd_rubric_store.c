@@ -16,7 +16,7 @@
 static void help(void)
 {
     printf(
-        "Usage: kaohe rubric import FILE\n"
+        _("Usage: kaohe rubric import FILE\n"
         "       kaohe rubric export ID[@HASH] [-o FILE]\n"
         "       kaohe rubric diff A B\n"
         "       kaohe rubric list\n"
@@ -37,11 +37,11 @@ static void help(void)
         "\n"
         "Options:\n"
         "  -o, --output FILE   export to FILE (atomically)\n"
-        KH_STORE_OPTS_HELP
+        "%s"
         "  -h, --help          show this help\n"
         "\n"
         "Exit status: 0 success, 1 invalid rubric or unknown version,\n"
-        "2 usage error, 3 other failure.\n");
+        "2 usage error, 3 other failure.\n"), kh_cli_opts_help());
 }
 
 static kh_status list_row(void *ctx, const kh_rubric_row *r)
@@ -142,7 +142,8 @@ static kh_status rs_import(kh_cli_ctx *c, const char *file, kh_buf *b)
                                     &created);
     if (st == KH_OK) {
         char *at = strchr(ver, '@');
-        kh_buf_printf(b, created ? "已导入 %.*s\n" : "未改变：%.*s 已在库中\n",
+        kh_buf_printf(b, created ? _("imported %.*s\n")
+                                 : _("unchanged: %.*s is already stored\n"),
                       (int)(at - ver) + 1 + KH_STORE_HASH_SHOW, ver);
     }
     free(ver);

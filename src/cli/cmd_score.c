@@ -59,7 +59,7 @@ static int load(const char *rubric, const char *input, kh_err *e,
 
 static void score_help(void)
 {
-    printf("Usage: kaohe score --rubric FILE --input FILE [OPTIONS]\n"
+    printf(_("Usage: kaohe score --rubric FILE --input FILE [OPTIONS]\n"
            "\n"
            "Scores every unit of an assessment file (YAML or JSON) against a\n"
            "rubric: item scores, category sums, base (prorated when items do\n"
@@ -79,7 +79,7 @@ static void score_help(void)
            "standard\n"
            "                        output; '-' is standard output\n"
            "  -h, --help            show this help\n"
-           "%s",
+           "%s"),
            exit_help);
 }
 
@@ -133,7 +133,7 @@ int kh_cmd_score(int argc, char **argv)
 
     kh_err *e = kh_err_new();
     if (!e) {
-        fprintf(stderr, "kaohe score: out of memory\n");
+        fprintf(stderr, _("kaohe score: out of memory\n"));
         return KH_EXIT_FAILURE;
     }
     kh_rubric *r;
@@ -153,7 +153,7 @@ int kh_cmd_score(int argc, char **argv)
         kh_buf_init(&out, 0);
         st = writer(res, &out);
         if (st != KH_OK) {
-            fprintf(stderr, "kaohe score: cannot produce output: %s\n",
+            fprintf(stderr, _("kaohe score: cannot produce output: %s\n"),
                     kh_status_str(st));
             rc = KH_EXIT_FAILURE;
         } else {
@@ -172,7 +172,7 @@ int kh_cmd_score(int argc, char **argv)
 
 static void explain_help(void)
 {
-    printf("Usage: kaohe explain --rubric FILE --input FILE --unit ID "
+    printf(_("Usage: kaohe explain --rubric FILE --input FILE --unit ID "
            "[OPTIONS]\n"
            "\n"
            "Shows, item by item, how one unit's score was reached: each "
@@ -189,7 +189,7 @@ static void explain_help(void)
            "or\n"
            "                        self (the unit's self-assessment)\n"
            "  -h, --help            show this help\n"
-           "%s",
+           "%s"),
            exit_help);
 }
 
@@ -234,7 +234,7 @@ int kh_cmd_explain(int argc, char **argv)
 
     kh_err *e = kh_err_new();
     if (!e) {
-        fprintf(stderr, "kaohe explain: out of memory\n");
+        fprintf(stderr, _("kaohe explain: out of memory\n"));
         return KH_EXIT_FAILURE;
     }
     kh_rubric *r;
@@ -247,7 +247,7 @@ int kh_cmd_explain(int argc, char **argv)
     kh_cli_print_errors(e);   /* warnings, if any */
     long u = kh_assess_unit_find(a, unit);
     if (u < 0) {
-        fprintf(stderr, "kaohe explain: %s: unknown unit \"%s\"\n", input,
+        fprintf(stderr, _("kaohe explain: %s: unknown unit \"%s\"\n"), input,
                 unit);
         rc = KH_EXIT_INVALID;
     } else {
@@ -255,7 +255,7 @@ int kh_cmd_explain(int argc, char **argv)
         kh_buf_init(&out, 0);
         kh_status st = kh_explain(a, (size_t)u, phase, &out);
         if (st != KH_OK) {
-            fprintf(stderr, "kaohe explain: cannot produce output: %s\n",
+            fprintf(stderr, _("kaohe explain: cannot produce output: %s\n"),
                     kh_status_str(st));
             rc = st == KH_ENOMEM || st == KH_ELIMIT ? KH_EXIT_FAILURE
                                                      : kh_cli_exit(st);

@@ -14,7 +14,7 @@
 static void serve_help(void)
 {
     printf(
-        "Usage: kaohe serve [--db FILE|URI] [--data-dir DIR]\n"
+        _("Usage: kaohe serve [--db FILE|URI] [--data-dir DIR]\n"
         "                   [--listen ADDR:PORT] [--behind-tls-proxy]\n"
         "                   [--access-log] [--session-idle SECONDS]\n"
         "\n"
@@ -38,7 +38,7 @@ static void serve_help(void)
         "                          status); failures always go to stderr\n"
         "      --session-idle SECONDS  a login ends after this long without\n"
         "                          a request (default 1800, at least 10)\n"
-        "  -h, --help              show this help\n");
+        "  -h, --help              show this help\n"));
 }
 
 /* `kaohe serve --dump-routes` (not in the help: for the tests): one
@@ -151,7 +151,7 @@ int kh_cmd_serve(int argc, char **argv)
     if (!app.db_path || (data_dir && *data_dir && !app.data_dir) ||
         !app.sessions ||
         pthread_key_create(&app.store_key, NULL) != 0) {
-        fprintf(stderr, "kaohe serve: out of memory\n");
+        fprintf(stderr, _("kaohe serve: out of memory\n"));
         free(app.db_path);
         free(app.data_dir);
         web_sessions_free(app.sessions);

@@ -6,6 +6,7 @@
 #include "store_cli.h"
 #include "kaohe/i18n.h"
 #include "kaohe/place.h"
+#include "kaohe/table.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -19,13 +20,31 @@
 
 /* ---- shared helpers ------------------------------------------------ */
 
+const char *kh_cli_opts_help(void)
+{
+    return _("      --db FILE     the store (default: $KAOHE_DB, else ./kaohe.db); a\n"
+             "                    postgresql://... URI names a PostgreSQL database\n"
+             "      --data-dir DIR  evidence files (default: $KAOHE_DATA_DIR, else\n"
+             "                    FILE.data; needed with PostgreSQL)\n"
+             "      --as NAME     who makes the change, for the audit log (default:\n"
+             "                    $KAOHE_USER, else the login name)\n");
+}
+
+const char *kh_cli_db_help(void)
+{
+    return _("      --db FILE     the store (default: $KAOHE_DB, else ./kaohe.db); a\n"
+             "                    postgresql://... URI names a PostgreSQL database\n"
+             "      --data-dir DIR  evidence files (default: $KAOHE_DATA_DIR, else\n"
+             "                    FILE.data; needed with PostgreSQL)\n");
+}
+
 bool kh_cli_ctx_init(kh_cli_ctx *c, const char *cmd)
 {
     memset(c, 0, sizeof *c);
     c->cmd = cmd;
     c->e = kh_err_new();
     if (!c->e) {
-        fprintf(stderr, "kaohe: out of memory\n");
+        fprintf(stderr, _("kaohe: out of memory\n"));
         return false;
     }
     return true;
@@ -107,7 +126,18 @@ static void print_named(kh_cli_ctx *c)
         a = NULL;
     }
     kh_place_ctx pc = {r, a, NULL, NULL, NULL, NULL, 0};
+    kh_table *t = NULL;
+    if (scratch && c->table &&
+        kh_table_read(c->table, KH_CLI_TABLE_ROWS_MAX, scratch, &t) == KH_OK &&
+        kh_table_rows(t) > 0 &&
+        (pc.columns = calloc(kh_table_cols(t, 0) + 1, sizeof(char *)))) {
+        pc.ncolumns = kh_table_cols(t, 0);
+        for (size_t i = 0; i < pc.ncolumns; i++)
+            ((const char **)pc.columns)[i] = kh_table_cell(t, 0, i);
+    }
     kh_cli_print_errors_in(c->e, &pc);
+    free((void *)pc.columns);
+    kh_table_free(t);
     kh_assess_free(a);
     kh_rubric_free(r);
     kh_err_free(scratch);
@@ -177,14 +207,14 @@ int kh_cmd_init(int argc, char **argv)
         if (kh_cli_common_opt(&c, o, optarg))
             continue;
         if (o == 'h') {
-            printf("Usage: kaohe init [--db FILE]\n"
+            printf(_("Usage: kaohe init [--db FILE]\n"
                    "\n"
                    "Creates the store (an SQLite file) or brings an existing "
                    "one up to\n"
                    "the newest schema.  Running it again changes nothing.\n"
                    "\n"
-                   "Options:\n" KH_STORE_DB_HELP
-                   "  -h, --help        show this help\n%s",
+                   "Options:\n" "%s"
+                   "  -h, --help        show this help\n%s"), kh_cli_db_help(),
                    exit_help);
             kh_cli_finish(&c, KH_OK);
             return KH_EXIT_OK;
@@ -203,7 +233,7 @@ int kh_cmd_init(int argc, char **argv)
         return rc;
     }
     /* The path as the store shows it: a URI without its password. */
-    printf("数据库 %s 就绪（架构版本 %d）\n", kh_store_path(c.store),
+    printf(_("store %s ready (schema version %d)\n"), kh_store_path(c.store),
            kh_store_version(c.store));
     return kh_cli_finish(&c, KH_OK);
 }
@@ -228,7 +258,7 @@ int kh_cmd_check(int argc, char **argv)
             continue;
         kh_cli_finish(&c, KH_OK);
         if (o == 'h') {
-            printf("Usage: kaohe check [--db FILE]\n"
+            printf(_("Usage: kaohe check [--db FILE]\n"
                    "\n"
                    "Checks the store: SQLite's integrity and foreign key "
                    "checks, the\n"
@@ -237,8 +267,8 @@ int kh_cmd_check(int argc, char **argv)
                    "reordered record) and the SHA-256 of published "
                    "results.\n"
                    "\n"
-                   "Options:\n" KH_STORE_DB_HELP
-                   "  -h, --help        show this help\n%s",
+                   "Options:\n" "%s"
+                   "  -h, --help        show this help\n%s"), kh_cli_db_help(),
                    exit_help);
             return KH_EXIT_OK;
         }
@@ -258,7 +288,7 @@ int kh_cmd_check(int argc, char **argv)
     kh_buf_init(&b, 0);
     kh_status st = kh_store_check(c.store, &b, c.e);
     if (st == KH_OK)
-        kh_buf_puts(&b, "检查通过\n");
+        kh_buf_puts(&b, _("check passed\n"));
     rc = kh_cli_write(NULL, &b);
     kh_buf_free(&b);
     int rc2 = kh_cli_finish(&c, st);
@@ -271,7 +301,7 @@ enum { OPT_ALLOW_MISSING = KH_OPT_FIRST_FREE };
 
 static void results_help(void)
 {
-    printf("Usage: kaohe results --year YEAR [--format table|json|csv]\n"
+    printf(_("Usage: kaohe results --year YEAR [--format table|json|csv]\n"
            "                     [--allow-missing] [-o FILE] [--db FILE]\n"
            "\n"
            "The results of a year, exactly as 'kaohe score' writes them: "
@@ -288,8 +318,8 @@ static void results_help(void)
            "                        entry as 0 and list it, instead of "
            "failing\n"
            "  -o, --output FILE     write to FILE (atomically); '-' is "
-           "standard output\n" KH_STORE_DB_HELP
-           "  -h, --help            show this help\n%s",
+           "standard output\n" "%s"
+           "  -h, --help            show this help\n%s"), kh_cli_db_help(),
            exit_help);
 }
 
@@ -379,12 +409,12 @@ enum { OPT_PROGRESS = KH_OPT_FIRST_FREE + 1 };
 static void progress(void *ctx, const char *stage, size_t done, size_t total)
 {
     (void)ctx;
-    fprintf(stderr, "kaohe import: %s %zu/%zu\n", stage, done, total);
+    fprintf(stderr, _("kaohe import: %s %zu/%zu\n"), stage, done, total);
 }
 
 static void import_help(void)
 {
-    printf("Usage: kaohe import assessment FILE [--year YEAR] [--progress]\n"
+    printf(_("Usage: kaohe import assessment FILE [--year YEAR] [--progress]\n"
            "                                  [--db FILE] [--as NAME]\n"
            "\n"
            "Loads a whole assessment file (YAML or JSON: units, branches, "
@@ -401,8 +431,8 @@ static void import_help(void)
            "Options:\n"
            "  -y, --year YEAR   the year (default: the file's `year`)\n"
            "      --progress    report progress on standard error\n"
-           KH_STORE_OPTS_HELP
-           "  -h, --help        show this help\n%s",
+           "%s"
+           "  -h, --help        show this help\n%s"), kh_cli_opts_help(),
            exit_help);
 }
 
@@ -482,8 +512,8 @@ int kh_cmd_import(int argc, char **argv)
                                         kh_buf_str(&in), in.len, c.e, &s);
     kh_buf_free(&in);
     if (st == KH_OK)
-        printf("已导入 %s：单位 %zu，条目 %zu，名册 %zu（%zu 人），加分 %zu，"
-               "扣分 %zu；变更 %zu 项\n",
+        printf(_("imported %s: %zu units, %zu entries, %zu rosters (%zu people), "
+                 "%zu bonus, %zu negative; %zu changes\n"),
                file, s.units, s.entries, s.rosters, s.people, s.bonus,
                s.negative, s.changed);
     c.year = year;
@@ -492,7 +522,7 @@ int kh_cmd_import(int argc, char **argv)
 
 static void export_help(void)
 {
-    printf("Usage: kaohe export assessment --year YEAR [-o FILE] [--db "
+    printf(_("Usage: kaohe export assessment --year YEAR [-o FILE] [--db "
            "FILE]\n"
            "       kaohe export xlsx|html ... (see 'kaohe export xlsx "
            "--help')\n"
@@ -508,8 +538,8 @@ static void export_help(void)
            "Options:\n"
            "  -y, --year YEAR     the year (required)\n"
            "  -o, --output FILE   write to FILE (atomically); '-' is "
-           "standard output\n" KH_STORE_DB_HELP
-           "  -h, --help          show this help\n%s",
+           "standard output\n" "%s"
+           "  -h, --help          show this help\n%s"), kh_cli_db_help(),
            exit_help);
 }
 

@@ -12,7 +12,7 @@ enum { OPT_FROM = KH_OPT_FIRST_FREE, OPT_TO };
 
 static void copy_help(void)
 {
-    printf("Usage: kaohe store copy --from FILE --to FILE|URI "
+    printf(_("Usage: kaohe store copy --from FILE --to FILE|URI "
            "[--data-dir DIR]\n"
            "\n"
            "Copies a whole store into a new one, e.g. a college's SQLite file\n"
@@ -28,7 +28,7 @@ static void copy_help(void)
            "      --to FILE|URI   the new store (a postgresql:// URI or a file)\n"
            "      --data-dir DIR  the new store's evidence files (default:\n"
            "                      $KAOHE_DATA_DIR, else FILE.data)\n"
-           "  -h, --help          show this help\n");
+           "  -h, --help          show this help\n"));
 }
 
 /* Opens `to` as init would, with the data directory of c. */
@@ -102,7 +102,7 @@ static int store_copy(int argc, char **argv)
     kh_store_copy_counts n;
     st = kh_store_copy(c.store, target, kh_cli_actor(&c), &n, c.e);
     if (st == KH_OK)
-        printf("已复制到 %s：%lld 张表，%lld 行，%lld 个证据文件\n",
+        printf(_("copied to %s: %lld tables, %lld rows, %lld evidence files\n"),
                kh_store_path(target), (long long)n.tables, (long long)n.rows,
                (long long)n.files);
     kh_store_close(target);

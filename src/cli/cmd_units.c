@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "kaohe/i18n.h"
 #include "kaohe/report.h"
@@ -17,7 +18,7 @@ enum { OPT_NAME = KH_OPT_FIRST_FREE, OPT_KIND, OPT_BRANCH };
 static void units_help(void)
 {
     printf(
-        "Usage: kaohe units import FILE --year YEAR\n"
+        _("Usage: kaohe units import FILE --year YEAR\n"
         "       kaohe units list --year YEAR\n"
         "       kaohe units add ID --year YEAR --name NAME --kind KIND\n"
         "                       [--branch BRANCH]\n"
@@ -49,18 +50,18 @@ static void units_help(void)
         "      --name NAME   the unit's name (add, rename)\n"
         "      --kind KIND   the unit's kind (add)\n"
         "      --branch ID   the unit's branch (add)\n"
-        KH_STORE_OPTS_HELP
+        "%s"
         "  -h, --help        show this help\n"
         "\n"
         "Exit status: 0 success, 1 invalid input (every bad row printed\n"
         "with its row and column; nothing is stored), 2 usage error,\n"
-        "3 other failure.\n");
+        "3 other failure.\n"), kh_cli_opts_help());
 }
 
 static void roster_help(void)
 {
     printf(
-        "Usage: kaohe roster import FILE --year YEAR --roster NAME\n"
+        _("Usage: kaohe roster import FILE --year YEAR --roster NAME\n"
         "\n"
         "Imports a roster (per-person data, e.g. 学习强国 annual points) for\n"
         "the year's units from CSV or XLSX with a header row\n"
@@ -71,11 +72,11 @@ static void roster_help(void)
         "Options:\n"
         "  -y, --year YEAR     the year (required)\n"
         "  -r, --roster NAME   the roster (required)\n"
-        KH_STORE_OPTS_HELP
+        "%s"
         "  -h, --help          show this help\n"
         "\n"
         "Exit status: 0 success, 1 invalid input (every bad row printed;\n"
-        "nothing is stored), 2 usage error, 3 other failure.\n");
+        "nothing is stored), 2 usage error, 3 other failure.\n"), kh_cli_opts_help());
 }
 
 static kh_status list_unit(void *ctx, const kh_unit_row *u)
@@ -92,6 +93,14 @@ static kh_status list_unit(void *ctx, const kh_unit_row *u)
 }
 
 /* `units import|list` and `roster import` share their parsing. */
+/* A CSV or XLSX file by its name (the tables whose header names the
+ * columns of messages; YAML and JSON places are data paths). */
+static bool is_table_name(const char *f)
+{
+    const char *dot = strrchr(f, '.');
+    return dot && (!strcasecmp(dot, ".csv") || !strcasecmp(dot, ".xlsx"));
+}
+
 static int run(int argc, char **argv, const char *cmd, int which)
 {
     static const struct option opts[] = {
@@ -159,15 +168,15 @@ static int run(int argc, char **argv, const char *cmd, int which)
             st = kh_store_units_import(c.store, kh_cli_actor(&c), year, file,
                                        kh_buf_str(&in), in.len, c.e, &s);
             if (st == KH_OK)
-                kh_buf_printf(&b, "%d 年度单位：%zu 个，支部名称 %zu 个；"
-                              "变更 %zu 项\n",
+                kh_buf_printf(&b, _("year %d units: %zu, branch names %zu; "
+                                "%zu changes\n"),
                               year, s.units, s.branches, s.changed);
         } else if (st == KH_OK) {
             st = kh_store_roster_import(c.store, kh_cli_actor(&c), year,
                                         roster, file, kh_buf_str(&in), in.len,
                                         c.e, &s);
             if (st == KH_OK)
-                kh_buf_printf(&b, "%d 年度名册 %s：%zu 个单位，%zu 人\n", year,
+                kh_buf_printf(&b, _("year %d roster %s: %zu units, %zu people\n"), year,
                               roster, s.rosters, s.people);
         }
         kh_buf_free(&in);
@@ -175,6 +184,7 @@ static int run(int argc, char **argv, const char *cmd, int which)
     rc = st == KH_OK ? kh_cli_write(NULL, &b) : KH_EXIT_OK;
     kh_buf_free(&b);
     c.year = year;
+    c.table = file && is_table_name(file) ? file : NULL;
     int rc2 = kh_cli_finish(&c, st);
     return rc2 != KH_EXIT_OK ? rc2 : rc;
 }

@@ -25,7 +25,7 @@ enum {
 static void visit_help(void)
 {
     printf(
-        "Usage: kaohe visit add --year Y --unit U --at TIME --place PLACE\n"
+        _("Usage: kaohe visit add --year Y --unit U --at TIME --place PLACE\n"
         "                       --lead NAME [--member NAME]... [--planned M]\n"
         "       kaohe visit set ID [--at TIME] [--place PLACE] [--lead NAME]\n"
         "                       [--member NAME]... [--no-members]\n"
@@ -61,11 +61,11 @@ static void visit_help(void)
         "  -y, --year YEAR       the year\n"
         "      --unit ID         the unit\n"
         "      --inspector NAME  list: only the visits of this inspector\n"
-        KH_STORE_OPTS_HELP
+        "%s"
         "  -h, --help            show this help\n"
         "\n"
         "Exit status: 0 success, 1 invalid input or refused (every error\n"
-        "printed), 2 usage error, 3 other failure.\n");
+        "printed), 2 usage error, 3 other failure.\n"), kh_cli_opts_help());
 }
 
 /* Everything the options can carry. */
@@ -245,7 +245,7 @@ static kh_status spec_of(const vopts *f, kh_visit_spec *v, kh_err *e)
     if (f->used)
         b = kh_methods_parse(f->used, "used", &v->used, e);
     if (f->too_many)
-        kh_err_at(e, 0, 0, "members", "组员最多 %d 人，参会人员最多 %d 组",
+        kh_err_at(e, 0, 0, "members", "at most %d team members and %d groups",
                   KH_ONSITE_MEMBERS_MAX, KH_ONSITE_GROUPS_MAX);
     return a != KH_OK || b != KH_OK || f->too_many ? KH_EINVAL : KH_OK;
 }
@@ -262,10 +262,10 @@ static kh_status list_row(void *ctx, const kh_visit_row *r)
     kh_methods_label(r->planned, planned, sizeof planned);
     kh_methods_label(r->used, used, sizeof used);
     kh_buf_printf(l->b,
-                  "#%" PRId64 " %s %s（%s）\n  地点：%s\n  考核组：组长 %s%s%s\n"
-                  "  计划方式：%s；已采用：%s\n",
-                  r->id, r->at, r->unit_name, r->unit, r->place, r->lead,
-                  *r->members ? "，组员 " : "", r->members, planned, used);
+                  _("#%" PRId64 " %s %s\n  place: %s\n  team: leader %s%s%s\n"
+                    "  planned methods: %s; used: %s\n"),
+                  r->id, r->at, r->unit_name, r->place, r->lead,
+                  *r->members ? _(", members ") : "", r->members, planned, used);
     l->n++;
     return KH_OK;
 }
@@ -291,7 +291,8 @@ static kh_status groups_of(const vopts *f, char **labels, int *counts,
         if (!eq) {
             char path[32];
             snprintf(path, sizeof path, "groups[%zu]", i);
-            rc = kh_err_at(e, 0, 0, path, "请写作 类别=人数（如 教师=12）");
+            rc = kh_err_at(e, 0, 0, path,
+                           "write CATEGORY=NUMBER (e.g. teachers=12)");
         }
     }
     return rc;
@@ -318,8 +319,8 @@ static kh_status do_symposium(kh_cli_ctx *c, const vopts *f, int64_t id,
     for (size_t i = 0; i < f->ngroups; i++)
         free(labels[i]);
     if (st == KH_OK)
-        kh_buf_printf(b, "已记录座谈会 #%" PRId64 "（实地检查 #%" PRId64
-                         "，%s）\n", nid, id, f->date);
+        kh_buf_printf(b, _("symposium #%" PRId64 " recorded (visit #%" PRId64
+                           ", %s)\n"), nid, id, f->date);
     return st;
 }
 
@@ -335,8 +336,8 @@ static kh_status do_interview(kh_cli_ctx *c, const vopts *f, int64_t id,
     kh_status st = kh_store_interview_add(c->store, kh_cli_actor(c), &sp,
                                           &nid, c->e);
     if (st == KH_OK)
-        kh_buf_printf(b, "已记录个别访谈 #%" PRId64 "（实地检查 #%" PRId64
-                         "，%s）\n", nid, id, f->start);
+        kh_buf_printf(b, _("interview #%" PRId64 " recorded (visit #%" PRId64
+                           ", %s)\n"), nid, id, f->start);
     return st;
 }
 
@@ -349,9 +350,10 @@ static kh_status do_finding(kh_cli_ctx *c, const vopts *f, kh_buf *b)
         st = kh_store_finding_add(c->store, kh_cli_actor(c), 0, f->source,
                                   f->record, f->item, d, f->text, &nid, c->e);
     if (st == KH_OK)
-        kh_buf_printf(b, "已记录发现 #%" PRId64 "（%s #%" PRId64
-                         "，考核项目 %s）\n", nid,
-                      !strcmp(f->source, "symposium") ? "座谈会" : "个别访谈",
+        kh_buf_printf(b, _("finding #%" PRId64 " recorded (%s #%" PRId64
+                           ", item %s)\n"), nid,
+                      !strcmp(f->source, "symposium") ? _("symposium")
+                                                      : _("interview"),
                       f->record, f->item);
     return st;
 }
@@ -372,12 +374,12 @@ static kh_status dispatch(kh_cli_ctx *c, int which, const vopts *f,
         if (which == SET) {
             st = kh_store_visit_set(c->store, actor, id, &v, c->e);
             if (st == KH_OK)
-                kh_buf_printf(b, "已修改实地检查 #%" PRId64 "\n", id);
+                kh_buf_printf(b, _("visit #%" PRId64 " changed\n"), id);
             return st;
         }
         st = kh_store_visit_add(c->store, actor, &v, &id, c->e);
         if (st == KH_OK)
-            kh_buf_printf(b, "已安排实地检查 #%" PRId64 "（%s，%s）\n", id,
+            kh_buf_printf(b, _("visit #%" PRId64 " scheduled (%s, %s)\n"), id,
                           f->unit, f->at);
         return st;
     case LIST: {
@@ -385,13 +387,13 @@ static kh_status dispatch(kh_cli_ctx *c, int which, const vopts *f,
         st = kh_store_visit_each(c->store, f->year, f->inspector, f->unit, 0,
                                  list_row, &l, c->e);
         if (st == KH_OK && l.n == 0)
-            kh_buf_printf(b, "%d 年度尚未安排实地检查\n", f->year);
+            kh_buf_printf(b, _("no visit scheduled in year %d\n"), f->year);
         return st;
     }
     case REMOVE:
         st = kh_store_visit_remove(c->store, actor, id, c->e);
         if (st == KH_OK)
-            kh_buf_printf(b, "已删除实地检查 #%" PRId64 "\n", id);
+            kh_buf_printf(b, _("visit #%" PRId64 " removed\n"), id);
         return st;
     case SYMPOSIUM: return do_symposium(c, f, id, b);
     case INTERVIEW: return do_interview(c, f, id, b);

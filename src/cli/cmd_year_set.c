@@ -19,12 +19,12 @@ static kh_status show_docset(kh_cli_ctx *c, int year, kh_buf *b)
     kh_status st = kh_store_docset_get(c->store, year, &d, c->e);
     if (st != KH_OK)
         return st;
-    kh_buf_printf(b, "%d 年度公文设置：\n发文机关：%s\n发文字号：%s\n"
-                     "主送机关：%s\n抄送机关：%s\n印发机关：%s\n成文日期：%s\n"
-                     "等次：%s\n折算：%s\n",
-                  year, d.issuer, d.number ? d.number : "（文号待定）", d.to,
-                  d.cc, d.printer, d.date ? d.date : "（导出当日）", d.grades,
-                  d.scale ? d.scale : "（不折算）");
+    kh_buf_printf(b, _("document settings of year %d:\nissuer: %s\nnumber: %s\n"
+                     "to: %s\ncc: %s\nprinter: %s\ndate: %s\n"
+                     "grades: %s\nscale: %s\n"),
+                  year, d.issuer, d.number ? d.number : _("(to be assigned)"), d.to,
+                  d.cc, d.printer, d.date ? d.date : _("(the day of the export)"), d.grades,
+                  d.scale ? d.scale : _("(not converted)"));
     kh_docset_clear(&d);
     return kh_buf_status(b);
 }
@@ -45,8 +45,8 @@ static int set_options(kh_cli_ctx *c, int argc, char **argv)
         if (kh_cli_common_opt(c, o, optarg))
             continue;
         if (o == 'h') {
-            printf("Usage: kaohe year set YEAR KEY=VALUE... (see 'kaohe "
-                   "year --help')\n");
+            printf(_("Usage: kaohe year set YEAR KEY=VALUE... (see 'kaohe "
+                   "year --help')\n"));
             return KH_EXIT_OK;
         }
         return kh_cli_bad_option(c->cmd, o, argv);

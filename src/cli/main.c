@@ -15,50 +15,50 @@ static const struct {
     kh_cmd_fn fn;
     const char *summary;
 } commands[] = {
-    {"score", kh_cmd_score, "score an assessment file against a rubric"},
-    {"explain", kh_cmd_explain, "show how one unit's score was reached"},
-    {"rubric", kh_cmd_rubric, "check, show, import, export or diff rubrics"},
-    {"init", kh_cmd_init, "create the store (kaohe.db)"},
-    {"year", kh_cmd_year, "open a year, move it through its states"},
-    {"units", kh_cmd_units, "import or list a year's units and branches"},
-    {"import", kh_cmd_import, "import an assessment file into the store"},
-    {"export", kh_cmd_export, "export a year: assessment file, xlsx, printable html, docx, pdf"},
-    {"entry", kh_cmd_entry, "set or list single entries"},
-    {"roster", kh_cmd_roster, "import a roster (e.g. 学习强国 points)"},
-    {"record", kh_cmd_record, "add, remove or list bonus/negative records"},
-    {"claim", kh_cmd_claim, "file, decide or list bonus claims"},
-    {"results", kh_cmd_results, "a year's results from the store"},
-    {"compare", kh_cmd_compare, "compare two years; a unit's totals as SVG"},
-    {"audit", kh_cmd_audit, "show or verify the audit log"},
-    {"check", kh_cmd_check, "check the store's integrity"},
-    {"backup", kh_cmd_backup, "copy the store and its evidence while in use"},
-    {"restore", kh_cmd_restore, "restore a backup (checked) to a store file"},
-    {"store", kh_cmd_store, "copy a whole store (e.g. SQLite to PostgreSQL)"},
-    {"evidence", kh_cmd_evidence, "attach, list or get evidence files"},
-    {"selfcheck", kh_cmd_selfcheck, "submit a unit's self-check, return it, list progress"},
-    {"remind", kh_cmd_remind, "add the due reminders to the users' inboxes"},
-    {"followup", kh_cmd_followup, "reminder talks and rectification items"},
-    {"practice", kh_cmd_practice, "record or list good practices"},
-    {"archive", kh_cmd_archive, "archive a published year; verify an archive"},
-    {"visit", kh_cmd_visit, "on-site visits, symposiums, interviews, findings"},
-    {"questionnaire", kh_cmd_questionnaire, "questionnaires: rounds, codes, tallies"},
-    {"user", kh_cmd_user, "users, roles, passwords, inspector assignments"},
-    {"serve", kh_cmd_serve, "serve the web pages and the JSON API"},
+    {"score", kh_cmd_score, N_("score an assessment file against a rubric")},
+    {"explain", kh_cmd_explain, N_("show how one unit's score was reached")},
+    {"rubric", kh_cmd_rubric, N_("check, show, import, export or diff rubrics")},
+    {"init", kh_cmd_init, N_("create the store (kaohe.db)")},
+    {"year", kh_cmd_year, N_("open a year, move it through its states")},
+    {"units", kh_cmd_units, N_("import or list a year's units and branches")},
+    {"import", kh_cmd_import, N_("import an assessment file into the store")},
+    {"export", kh_cmd_export, N_("export a year: assessment file, xlsx, printable html, docx, pdf")},
+    {"entry", kh_cmd_entry, N_("set or list single entries")},
+    {"roster", kh_cmd_roster, N_("import a roster (e.g. Xuexi Qiangguo points)")},
+    {"record", kh_cmd_record, N_("add, remove or list bonus/negative records")},
+    {"claim", kh_cmd_claim, N_("file, decide or list bonus claims")},
+    {"results", kh_cmd_results, N_("a year's results from the store")},
+    {"compare", kh_cmd_compare, N_("compare two years; a unit's totals as SVG")},
+    {"audit", kh_cmd_audit, N_("show or verify the audit log")},
+    {"check", kh_cmd_check, N_("check the store's integrity")},
+    {"backup", kh_cmd_backup, N_("copy the store and its evidence while in use")},
+    {"restore", kh_cmd_restore, N_("restore a backup (checked) to a store file")},
+    {"store", kh_cmd_store, N_("copy a whole store (e.g. SQLite to PostgreSQL)")},
+    {"evidence", kh_cmd_evidence, N_("attach, list or get evidence files")},
+    {"selfcheck", kh_cmd_selfcheck, N_("submit a unit's self-check, return it, list progress")},
+    {"remind", kh_cmd_remind, N_("add the due reminders to the users' inboxes")},
+    {"followup", kh_cmd_followup, N_("reminder talks and rectification items")},
+    {"practice", kh_cmd_practice, N_("record or list good practices")},
+    {"archive", kh_cmd_archive, N_("archive a published year; verify an archive")},
+    {"visit", kh_cmd_visit, N_("on-site visits, symposiums, interviews, findings")},
+    {"questionnaire", kh_cmd_questionnaire, N_("questionnaires: rounds, codes, tallies")},
+    {"user", kh_cmd_user, N_("users, roles, passwords, inspector assignments")},
+    {"serve", kh_cmd_serve, N_("serve the web pages and the JSON API")},
 };
 
 static void usage(FILE *f)
 {
     fprintf(f,
-            "Usage: kaohe COMMAND [OPTIONS]\n"
+            _("Usage: kaohe COMMAND [OPTIONS]\n"
             "\n"
             "kaohe runs a Party committee's annual assessment of the\n"
             "ideological-work responsibility system (意识形态工作责任制考核).\n"
             "\n"
-            "Commands:\n");
+            "Commands:\n"));
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
+        fprintf(f, "  %-13s %s\n", commands[i].name, _(commands[i].summary));
     fprintf(f,
-            "\n"
+            _("\n"
             "Run 'kaohe COMMAND --help' for a command's options.\n"
             "\n"
             "The store commands (init, year, units, import, export, entry,\n"
@@ -73,7 +73,7 @@ static void usage(FILE *f)
             "  1  invalid input (every error is printed, each with its place)\n"
             "  2  usage error (bad command line)\n"
             "  3  other failure (out of memory, output cannot be written,\n"
-            "     the store's disk full or failing)\n");
+            "     the store's disk full or failing)\n"));
 }
 
 /* Messages in the reader's language (LANG / LC_MESSAGES): the catalogue
@@ -86,7 +86,7 @@ static void init_locale(void)
     setlocale(LC_COLLATE, "C");
     const char *dir = getenv("KAOHE_LOCALEDIR");
     if (kh_i18n_init(dir && *dir ? dir : KH_LOCALEDIR) != KH_OK)
-        fprintf(stderr, "kaohe: out of memory\n");
+        fprintf(stderr, _("kaohe: out of memory\n"));
 }
 
 int main(int argc, char **argv)
@@ -102,13 +102,13 @@ int main(int argc, char **argv)
         return KH_EXIT_OK;
     }
     if (strcmp(argv[1], "--version") == 0) {
-        printf("kaohe 0.1.0\n");
+        printf(_("kaohe 0.1.0\n"));
         return KH_EXIT_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "kaohe: unknown command '%s'\nTry 'kaohe --help'.\n",
+    fprintf(stderr, _("kaohe: unknown command '%s'\nTry 'kaohe --help'.\n"),
             argv[1]);
     return KH_EXIT_USAGE;
 }

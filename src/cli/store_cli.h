@@ -19,7 +19,13 @@ enum {
     KH_OPT_FIRST_FREE   /* commands number their own long options from here */
 };
 
-/* The help text of --db and --as. */
+/* The help text of --db and --as, in the reader's language (catalogue
+ * msgids; cmd_store.c).  Borrowed. */
+const char *kh_cli_opts_help(void);
+const char *kh_cli_db_help(void);
+/* The same as literals, for the files not yet in the catalogue
+ * (cmd_user.c, cmd_year.c, cmd_followup.c): their owners move to the
+ * functions above, then these go. */
 #define KH_STORE_OPTS_HELP                                                   \
     "      --db FILE     the store (default: $KAOHE_DB, else ./kaohe.db); a\n" \
     "                    postgresql://... URI names a PostgreSQL database\n"  \
@@ -33,6 +39,10 @@ enum {
     "      --data-dir DIR  evidence files (default: $KAOHE_DATA_DIR, else\n"  \
     "                    FILE.data; needed with PostgreSQL)\n"
 
+/* Rows read back from an imported table to name its columns in
+ * messages: a file the import refused for more rows names none. */
+#define KH_CLI_TABLE_ROWS_MAX 1000000
+
 /* One run of a store command. */
 typedef struct kh_cli_ctx {
     const char *cmd;     /* "year open", for messages */
@@ -44,6 +54,8 @@ typedef struct kh_cli_ctx {
     int year;            /* the year the command is about, 0: none; its
                           * rubric and units name the places of messages
                           * in Chinese (kh_cli_finish) */
+    const char *table;   /* a CSV/XLSX file the command imported: its
+                          * header row names the columns (「类别」列) */
 } kh_cli_ctx;
 
 /* Sets up ctx; returns false (after printing) when out of memory. */

@@ -197,20 +197,21 @@ void web_redirect(web_req *r, const char *path)
     r->ctype = "text/plain; charset=utf-8";
 }
 
+/* The status's title: an English msgid (W_() it for a page). */
 static const char *status_title(unsigned status)
 {
     switch (status) {
-    case 400: return W_("Bad request");
-    case 401: return W_("Please log in first");
-    case 403: return W_("Access denied");
-    case 404: return W_("Page not found");
-    case 410: return W_("This link is no longer valid");
-    case 405: return W_("Request method not supported");
-    case 409: return W_("The data were changed by someone else");
-    case 413: return W_("What you submitted is too large");
-    case 422: return W_("Some values you filled in are wrong");
-    case 429: return W_("Too many attempts, please try again later");
-    default: return W_("Internal server error");
+    case 400: return N_("Bad request");
+    case 401: return N_("Please log in first");
+    case 403: return N_("Access denied");
+    case 404: return N_("Page not found");
+    case 410: return N_("This link is no longer valid");
+    case 405: return N_("Request method not supported");
+    case 409: return N_("The data were changed by someone else");
+    case 413: return N_("What you submitted is too large");
+    case 422: return N_("Some values you filled in are wrong");
+    case 429: return N_("Too many attempts, please try again later");
+    default: return N_("Internal server error");
     }
 }
 
@@ -223,11 +224,11 @@ void web_error_page(web_req *r, unsigned status, const char *msg)
                 "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta "
                 "charset=\"utf-8\"><meta name=\"viewport\" "
                 "content=\"width=device-width, initial-scale=1\"><title>");
-    kh_html_text(&r->out, status_title(status));
+    kh_html_text(&r->out, W_(status_title(status)));
     kh_buf_puts(&r->out, "</title><link rel=\"stylesheet\" "
                          "href=\"/static/kaohe.css\"></head><body><main "
                          "class=\"error\" id=\"error\"><h1>");
-    kh_html_text(&r->out, status_title(status));
+    kh_html_text(&r->out, W_(status_title(status)));
     kh_buf_puts(&r->out, "</h1><p>");
     kh_html_text(&r->out, msg ? msg : W_("Please go back and try again, or "
                                          "contact the administrator."));
@@ -244,11 +245,9 @@ void web_error_json(web_req *r, unsigned status, const char *code)
     kh_buf_puts(&r->out, "{\"error\":");
     web_json_str(&r->out, code);
     kh_buf_puts(&r->out, ",\"message\":");
-    web_json_str(&r->out, status_title(status));
-    /* The titles are Chinese already; the field is there for clients
-     * that read message_zh from every error (README, API). */
+    web_json_str(&r->out, status_title(status));   /* English, stable */
     kh_buf_puts(&r->out, ",\"message_zh\":");
-    web_json_str(&r->out, status_title(status));
+    web_json_str(&r->out, W_(status_title(status)));
     kh_buf_puts(&r->out, "}\n");
 }
 

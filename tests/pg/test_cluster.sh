@@ -175,10 +175,10 @@ acked=$(wc -l <"$T/acked")
 for n in 1 2; do
     grep -q "PUT $E" "$T/serve$n.log" || fail "instance $n took no write"
 done
-$K audit log >"$T/audit" 2>&1 || fail "audit log: $(head -3 "$T/audit")"
+LC_ALL=C $K audit log >"$T/audit" 2>&1 || fail "audit log: $(head -3 "$T/audit")"
 missing=0
 while read -r val ver; do
-    grep -q "新值 new: {\"inputs\": {\"meetings\": $val[,}].*\"version\": $ver}" "$T/audit" ||
+    grep -q "  new: {\"inputs\": {\"meetings\": $val[,}].*\"version\": $ver}" "$T/audit" ||
         { missing=$((missing + 1)); echo "acknowledged write lost: meetings=$val version $ver"; }
 done <"$T/acked"
 [ $missing = 0 ] || fail "$missing acknowledged writes not in the store"

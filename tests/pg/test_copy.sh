@@ -35,9 +35,9 @@ $K store copy --from "$SRC" --to "$DST" >"$T/out" 2>"$T/err" &&
     fail "copy without --data-dir accepted"
 grep -q -- '--data-dir' "$T/err" || fail "no hint at --data-dir: $(cat "$T/err")"
 
-$K store copy --from "$SRC" --to "$DST" --data-dir "$T/dst.data" >"$T/out" 2>"$T/err" ||
+LC_ALL=C $K store copy --from "$SRC" --to "$DST" --data-dir "$T/dst.data" >"$T/out" 2>"$T/err" ||
     fail "copy: $(cat "$T/err")"
-grep -q '个证据文件' "$T/out" || fail "copy output: $(cat "$T/out")"
+grep -q 'evidence files' "$T/out" || fail "copy output: $(cat "$T/out")"
 export KAOHE_DATA_DIR=$T/dst.data
 $K check --db "$DST" >"$T/check" 2>&1 || fail "check on the copy: $(cat "$T/check")"
 for cmd in "audit verify" "audit log" "results --year 2025" "user list" \

@@ -4,6 +4,7 @@
 # altered with sqlite3, and a log whose signed record was cut off with
 # meta.audit_head rewritten; a secret key file is mode 0600.
 set -u
+export LC_ALL=C   # the CLI's result lines in English
 kaohe=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -30,10 +31,10 @@ run audit sign --key "$tmp/a.pub"
 [ "$(cat "$tmp/rc")" = 1 ] && grep -q "not a kaohe secret key file" "$tmp/err" ||
   die "signing with a public key: $(cat "$tmp/err")"
 run audit sign --key "$tmp/a.key"
-grep -q "^审计日志头已签名：10:" "$tmp/out" || die "sign: $(cat "$tmp/out" "$tmp/err")"
+grep -q "^audit log head signed: 10:" "$tmp/out" || die "sign: $(cat "$tmp/out" "$tmp/err")"
 "$kaohe" year advance 2025 >/dev/null || die "advance"
 run audit verify --key "$tmp/a.pub"
-[ "$(cat "$tmp/rc")" = 0 ] && grep -q "^签名有效：日志头 10:" "$tmp/out" ||
+[ "$(cat "$tmp/rc")" = 0 ] && grep -q "^signature valid: head 10:" "$tmp/out" ||
   die "verify signed: $(cat "$tmp/out" "$tmp/err")"
 run audit verify --key "$tmp/b.pub"
 [ "$(cat "$tmp/rc")" = 1 ] && grep -q "does not match the key" "$tmp/err" ||

@@ -7,6 +7,7 @@
 # backup, an existing target and an existing backup directory are
 # refused and change nothing.
 set -u
+export LC_ALL=C   # the CLI's result lines in English
 kaohe=$1
 tmp=$(mktemp -d)
 trap 'touch "$tmp/stop"; wait; rm -rf "$tmp"' EXIT
@@ -32,7 +33,7 @@ writer() {
     i=$((i + 1))
     out=$("$kaohe" entry set --year 2025 --unit "$1" --item 1.3 \
       --phase inspection --input meetings=$((i % 7)) --note "w$i" 2>&1) &&
-      echo "$1 ${out##*版本 }" >>"$tmp/ack.$1"
+      echo "$1 ${out##*version }" >>"$tmp/ack.$1"
   done
 }
 writer jd &
@@ -53,7 +54,7 @@ grep -q "^备份完成：数据库 [0-9]* 字节，证据文件 2 个$" "$tmp/ou
   die "backup report: $(cat "$tmp/out")"
 "$kaohe" restore --from "$tmp/bk" --db "$tmp/r.db" >"$tmp/out" 2>"$tmp/err" ||
   die "restore: $(cat "$tmp/out" "$tmp/err")"
-tail -n 1 "$tmp/out" | grep -q "^检查通过$" || die "check after restore: $(cat "$tmp/out")"
+tail -n 1 "$tmp/out" | grep -q "^check passed$" || die "check after restore: $(cat "$tmp/out")"
 for u in jd xx; do
   [ -s "$tmp/before.$u" ] || { die "writer $u acknowledged nothing"; continue; }
   want=$(cut -d' ' -f2 "$tmp/before.$u")

@@ -5,6 +5,7 @@
 # restored (restore runs kaohe check) and holds every PUT acknowledged
 # (200) before the backup started.  Run from the repository root.
 set -u
+export LC_ALL=C   # the CLI's result lines in English
 K=$1
 T=$(mktemp -d)
 PID= SP=
@@ -71,7 +72,7 @@ wait "$SP"
 [ -s "$T/storm.err" ] && fail "storm: $(cat "$T/storm.err")"
 [ -n "$before" ] || fail "no PUT acknowledged before the backup"
 $K restore --from "$T/bk" --db "$T/r.db" >"$T/r.out" 2>&1 || fail "restore: $(cat "$T/r.out")"
-tail -n 1 "$T/r.out" | grep -q '^检查通过$' || fail "check of the copy: $(cat "$T/r.out")"
+tail -n 1 "$T/r.out" | grep -q '^check passed$' || fail "check of the copy: $(cat "$T/r.out")"
 got=$(sqlite3 "$T/r.db" "SELECT version FROM entry WHERE year = 2025 AND
   unit = 'jd' AND item = '1.3' AND phase = 'inspection'")
 [ "${got:-0}" -ge "${before:-1}" ] 2>/dev/null ||

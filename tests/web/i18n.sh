@@ -62,6 +62,9 @@ has '"message_zh":"机电工程系 考核要点 1.3（检查）「相关会议�
 has '"path":"entry jd/1.3/inspection.inputs.meetings"' "bad value place"
 expect 422 "$(req PUT $E '{"inputs":{}}' "$I")" "no version"
 has '"message_zh":"「所编辑的版本号」：须给出所编辑的版本号（新记录为 0）"' "no version Chinese"
+# Another unit's entry: 403, its title in English and in Chinese.
+expect 403 "$(req GET /api/v1/years/2025/entries/xx/1.3/inspection)" "unassigned unit"
+has '"message":"Access denied","message_zh":"无权访问"' "403 message_zh"
 # Nothing changed.
 expect 200 "$(req GET $E)" "GET entry after"
 cmp -s "$T/before" "$T/body" || fail "a refused PUT changed the entry"
