@@ -175,6 +175,20 @@ kh_status kh_store_set_wal_limit(kh_store *s, int64_t bytes, kh_err *e)
     return KH_OK;
 }
 
+kh_status kh_store_wal_offload(kh_store *s, kh_err *e)
+{
+    if (kh_db_wal_bound(s->db, KH_STORE_WAL_LIMIT, 0) != KH_DB_OK)
+        return kh_store_db_fail(s, e, "setting the WAL limit");
+    return KH_OK;
+}
+
+kh_status kh_store_checkpoint(kh_store *s, kh_err *e)
+{
+    if (kh_db_checkpoint(s->db) != KH_DB_OK)
+        return kh_store_db_fail(s, e, "checkpointing the WAL");
+    return KH_OK;
+}
+
 /* ---- opening ------------------------------------------------------- */
 
 /* Applies the migrations after version v, in one transaction. */

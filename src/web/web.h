@@ -48,6 +48,8 @@
 #define WEB_CONN_MAX 1024                     /* connections at once */
 #define WEB_CONN_PER_ADDR 16                  /* per client address (direct) */
 #define WEB_CONN_TIMEOUT 15                   /* seconds without a byte */
+#define WEB_CHECKPOINT_MS 250                 /* --checkpoint-ms default */
+#define WEB_CHECKPOINT_MS_MAX 60000           /* its largest value */
 /* The results cache (web_cache.c). */
 #define WEB_CACHE_YEARS 16            /* years kept at once */
 #define WEB_CACHE_OWN_MAX 4096        /* own changes waiting behind a gap */
@@ -173,6 +175,10 @@ typedef struct kh_web {
     char *data_dir;             /* owned; NULL: the store's own */
     bool secure_cookie;         /* --behind-tls-proxy */
     bool access_log;            /* --access-log: one stdout line a request */
+    /* --checkpoint-ms: the main thread checkpoints the WAL this often
+     * and the request connections never do (0: each commit may, as
+     * SQLite does by default; docs/PERFORMANCE.md, bench/survey). */
+    int checkpoint_ms;
     web_sessions *sessions;
     /* One store connection per worker thread (see web_http.c). */
     pthread_key_t store_key;
