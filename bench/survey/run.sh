@@ -8,10 +8,11 @@
 #          second, as the issue asks (>= 300/s with p99 < 100 ms);
 #   burst  another 2,000 codes all at once, as fast as the server takes
 #          them: the most it does, and its latency when saturated;
-# then every code of the paced run again (all must be 410).  Before all
-# that, the paced run on a server started with --checkpoint-ms 0 (the
-# WAL checkpointed inside whichever request reaches 1,000 pages, as
-# before 2026-12-06), another 2,000 codes.  The client
+# then every code of the paced run again (all must be 410).  With
+# BEFORE_BIN=/path/to/kaohe (a build of the code before a change), first
+# PAIRS (3) pairs of paced runs, in turn: that binary on its own store,
+# then this one on the store of the run, each on a fresh server with
+# fresh codes - the before/after figures of one session.  The client
 # is bench/survey/client.py (Python threads, one connection each).  The
 # reference, in the same run, same client, same connections and pacing:
 # GET /login of the same server (its cheapest page).
@@ -41,30 +42,28 @@ cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null;
 trap cleanup EXIT INT TERM
 
 DB=$T/b.db
-{
-    $K init --db "$DB"
-    $K rubric import rubrics/ideology-2020.yaml --db "$DB"
-    $K year open 2025 --rubric ideology-2020 --db "$DB"
-    $K import assessment examples/college-2025.yaml --db "$DB"
-    $K questionnaire import questionnaires/ideology-2020-staff.yaml --db "$DB"
-    $K questionnaire round open --year 2025 --questionnaire ideology-2020-staff \
-        --audience 教职工 --unit jd --db "$DB"
-} >"$T/setup.log" 2>&1 || { cat "$T/setup.log" >&2; exit 1; }
-mkcodes() { # mkcodes FILE: RESPONDENTS new codes
+setup() { # setup KAOHE DB: a store with one open round for jd
+    {
+        $1 init --db "$2"
+        $1 rubric import rubrics/ideology-2020.yaml --db "$2"
+        $1 year open 2025 --rubric ideology-2020 --db "$2"
+        $1 import assessment examples/college-2025.yaml --db "$2"
+        $1 questionnaire import questionnaires/ideology-2020-staff.yaml --db "$2"
+        $1 questionnaire round open --year 2025 --questionnaire ideology-2020-staff \
+            --audience 教职工 --unit jd --db "$2"
+    } >"$T/setup.log" 2>&1 || { cat "$T/setup.log" >&2; exit 1; }
+}
+mkcodes() { # mkcodes FILE [KAOHE DB]: RESPONDENTS new codes
     left=$RESPONDENTS
     : >"$1"
     while [ "$left" -gt 0 ]; do
         n=$((left > 2000 ? 2000 : left))
-        $K questionnaire codes --round 1 --unit jd --count $n --db "$DB" | tail -n +2 >>"$1"
+        ${2:-$K} questionnaire codes --round 1 --unit jd --count $n --db "${3:-$DB}" | tail -n +2 >>"$1"
         left=$((left - n))
     done
 }
-mkcodes "$T/codes"
-mkcodes "$T/burst"
-mkcodes "$T/inline"
-
-start() { # start [SERVE OPTIONS]: a server on a free port, $PORT
-    $K serve --db "$DB" --listen 127.0.0.1:0 "$@" >"$T/serve.log" 2>"$T/serve.err" &
+start() { # start KAOHE DB: a server on a free port, $PORT
+    $1 serve --db "$2" --listen 127.0.0.1:0 >"$T/serve.log" 2>"$T/serve.err" &
     PID=$!
     i=0
     while ! grep -q listening "$T/serve.log" 2>/dev/null; do
@@ -73,16 +72,37 @@ start() { # start [SERVE OPTIONS]: a server on a free port, $PORT
     PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/serve.log")
 }
 stop() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=; : >"$T/serve.log"; }
+setup "$K" "$DB"
+mkcodes "$T/codes"
+mkcodes "$T/burst"
+PAIRS=${PAIRS:-3}
+BEFORE_BIN=${BEFORE_BIN:-}
+PAIRJ=
+if [ -n "$BEFORE_BIN" ]; then
+    setup "$BEFORE_BIN" "$T/before.db"
+    k=1
+    while [ $k -le "$PAIRS" ]; do
+        mkcodes "$T/before$k" "$BEFORE_BIN" "$T/before.db"
+        mkcodes "$T/after$k"
+        k=$((k + 1))
+    done
+fi
 # every question answered; q10 a 40-character text
 BODY='q1=a&q2=4&q3=12&q4=5&q5=a&q6=4&q7=a&q7=b&q7=d&q8=4&q9=5&q10=%E5%BB%BA%E8%AE%AE%E5%A2%9E%E5%8A%A0%E7%90%86%E8%AE%BA%E5%AD%A6%E4%B9%A0%E7%9A%84%E8%AE%A8%E8%AE%BA%E7%8E%AF%E8%8A%82%EF%BC%8C%E5%A4%9A%E8%81%94%E7%B3%BB%E5%AE%9E%E9%99%85%E3%80%82%E5%BB%BA%E8%AE%AE%E5%A2%9E%E5%8A%A0%E7%90%86%E8%AE%BA%E5%AD%A6%E4%B9%A0%E7%9A%84%E8%AE%A8%E8%AE%BA%E7%8E%AF%E8%8A%82'
 C="python3 bench/survey/client.py"
-# Before: every commit may run SQLite's periodic checkpoint (and its
-# fsyncs) inside the request that reached it, as until 2026-12-06.
-start --checkpoint-ms 0
-echo "bench/survey: $RESPONDENTS submissions at $RATE/s, checkpoints inside requests" >&2
-INLINE=$($C post 127.0.0.1 "$PORT" "$T/inline" "$BODY" "$CONNS" "$RATE")
-stop
-start
+k=1
+while [ -n "$BEFORE_BIN" ] && [ $k -le "$PAIRS" ]; do
+    echo "bench/survey: pair $k: $RESPONDENTS submissions at $RATE/s, before then after" >&2
+    start "$BEFORE_BIN" "$T/before.db"
+    A=$($C post 127.0.0.1 "$PORT" "$T/before$k" "$BODY" "$CONNS" "$RATE")
+    stop
+    start "$K" "$DB"
+    B=$($C post 127.0.0.1 "$PORT" "$T/after$k" "$BODY" "$CONNS" "$RATE")
+    stop
+    PAIRJ="$PAIRJ${PAIRJ:+,}[$A,$B]"
+    k=$((k + 1))
+done
+start "$K" "$DB"
 echo "bench/survey: reference GET /login x $RESPONDENTS, paced and burst" >&2
 REF=$($C get 127.0.0.1 "$PORT" /login "$RESPONDENTS" "$CONNS" "$RATE")
 REFB=$($C get 127.0.0.1 "$PORT" /login "$RESPONDENTS" "$CONNS")
@@ -99,15 +119,31 @@ TALLY=$($K questionnaire tally --round 1 --format json --db "$DB" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["units"][0]["responses"])')
 
 rc=0
-python3 - "$REF" "$REFB" "$SUB" "$BURST" "$AGAIN" "$INLINE" "$STORED" "$USED" "$TALLY" \
+python3 - "$REF" "$REFB" "$SUB" "$BURST" "$AGAIN" "[$PAIRJ]" "$STORED" "$USED" "$TALLY" \
     "$RESPONDENTS" "$CONNS" "$RATE" "$(nproc)" "$(sqlite3 --version | cut -d' ' -f1)" >"$OUT/survey.md" <<'PY' || rc=1
 import json, sys
-ref, refb, sub, burst, again, inline = (json.loads(a) for a in sys.argv[1:7])
+ref, refb, sub, burst, again, pairs = (json.loads(a) for a in sys.argv[1:7])
 stored, used, tally, n, conns, rate, cpus, sq = sys.argv[7:15]
 n = int(n)
+total = (2 + len(pairs)) * n
+if pairs:
+    print("Before (BEFORE_BIN) and after (this build), in turn, paced at %s/s:" % rate)
+    print()
+    print("| pair | build | p50 ms | p99 ms | max ms | statuses |")
+    print("|---|---|---:|---:|---:|---|")
+    for k, (a, b) in enumerate(pairs, 1):
+        for name, r in (("before", a), ("after", b)):
+            st = ", ".join("%s: %d" % kv for kv in sorted(r["status"].items()))
+            print("| %d | %s | %.2f | %.2f | %.2f | %s |" % (
+                k, name, r["p50_ms"], r["p99_ms"], r["max_ms"], st))
+    med = lambda v: sorted(v)[len(v) // 2]
+    print()
+    print("Median of the pairs: p50 before %.2f ms, after %.2f ms; p99 before %.2f ms, after %.2f ms." % (
+        med([a["p50_ms"] for a, _ in pairs]), med([b["p50_ms"] for _, b in pairs]),
+        med([a["p99_ms"] for a, _ in pairs]), med([b["p99_ms"] for _, b in pairs])))
+    print()
 ok = lambda b: "met" if b else "**missed**"
-rows = [("POST /q/CODE at %s/s, checkpoints inside requests (before, --checkpoint-ms 0)" % rate, inline),
-        ("GET /login at %s/s (reference)" % rate, ref),
+rows = [("GET /login at %s/s (reference)" % rate, ref),
         ("POST /q/CODE at %s/s, each code once" % rate, sub),
         ("GET /login at once (reference)", refb),
         ("POST /q/CODE at once, each code once", burst),
@@ -124,11 +160,11 @@ t = [("%d submissions within a minute (%.1f s)" % (n, sub["seconds"]), sub["seco
      (">= 300 submissions/s (paced %.0f, at once %.0f)" % (sub["rate"], burst["rate"]),
       sub["rate"] >= 295 and burst["rate"] >= 300),
      ("p99 < 100 ms at the target's rate (%.2f)" % sub["p99_ms"], sub["p99_ms"] < 100),
-     ("every submission stored: 303 x %d, three times" % n,
+     ("every submission stored: 303 x %d, %d times" % (n, 2 + 2 * len(pairs)),
       sub["status"] == {"303": n} and burst["status"] == {"303": n}
-      and inline["status"] == {"303": n}),
-     ("nothing lost: %s responses, %s codes used, tally %s (of %d)" % (stored, used, tally, 3 * n),
-      int(stored) == 3 * n and int(used) == 3 * n and int(tally) == 3 * n),
+      and all(a["status"] == {"303": n} and b["status"] == {"303": n} for a, b in pairs)),
+     ("nothing lost: %s responses, %s codes used, tally %s (of %d)" % (stored, used, tally, total),
+      int(stored) == total and int(used) == total and int(tally) == total),
      ("no code used twice: the paced codes again are all 410", again["status"] == {"410": n})]
 for name, good in t:
     print("- %s: %s" % (name, ok(good)))

@@ -86,14 +86,6 @@ kh_status kh_store_set_cache_kib(kh_store *s, int kib, kh_err *e);
  * it).  kh_store_open sets 16 MiB; 0 leaves SQLite's passive
  * checkpoints alone (the WAL then grows while readers always overlap). */
 kh_status kh_store_set_wal_limit(kh_store *s, int64_t bytes, kh_err *e);
-/* A server's request connections: their commits no longer run the
- * periodic PASSIVE checkpoint (its fsyncs stalled the request that
- * happened to trigger it, bench/survey); one other connection calls
- * kh_store_checkpoint() on a timer instead.  The WAL's byte bound
- * (TRUNCATE) stays as the safety net.  Nothing to do on PostgreSQL. */
-kh_status kh_store_wal_offload(kh_store *s, kh_err *e);
-/* One PASSIVE checkpoint of the WAL now (SQLite; no-op on PostgreSQL). */
-kh_status kh_store_checkpoint(kh_store *s, kh_err *e);
 /* Schema version of the open store (PRAGMA user_version). */
 int kh_store_version(const kh_store *s);
 /* The path it was opened with, a URI without its password (borrowed). */

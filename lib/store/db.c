@@ -277,20 +277,10 @@ static int wal_hook(void *ctx, sqlite3 *lite, const char *name, int pages)
     if (db->wal_limit > 0 && bytes >= db->wal_limit)
         sqlite3_wal_checkpoint_v2(lite, name, SQLITE_CHECKPOINT_TRUNCATE,
                                   NULL, NULL);
-    else if (db->wal_passive > 0 && pages >= db->wal_passive)
+    else if (pages >= db->wal_passive)
         sqlite3_wal_checkpoint_v2(lite, name, SQLITE_CHECKPOINT_PASSIVE,
                                   NULL, NULL);
     return SQLITE_OK;   /* a checkpoint that could not finish is retried */
-}
-
-int kh_db_checkpoint(kh_db *db)
-{
-    if (db->engine != KH_DB_SQLITE)
-        return KH_DB_OK;
-    int rc = sqlite3_wal_checkpoint_v2(db->lite, NULL,
-                                       SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-    /* BUSY: another connection checkpoints now; the next call goes on. */
-    return rc == SQLITE_OK || rc == SQLITE_BUSY ? KH_DB_OK : lite_rc(db, rc);
 }
 
 int kh_db_wal_bound(kh_db *db, int64_t limit, int passive_pages)

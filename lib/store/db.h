@@ -146,11 +146,6 @@ void kh_db_busy_timeout(kh_db *db, int ms);
  * SQLite's own checkpoints.  A WAL reset after a checkpoint is cut back to
  * the limit too (journal_size_limit).  Nothing to do on PostgreSQL. */
 int kh_db_wal_bound(kh_db *db, int64_t limit, int passive_pages);
-/* SQLite: one PASSIVE checkpoint now (a busy checkpointer elsewhere is
- * not an error); for a connection that checkpoints for the others.
- * passive_pages <= 0 above leaves a connection's commits without one.
- * Nothing to do on PostgreSQL. */
-int kh_db_checkpoint(kh_db *db);
 
 /* SQLite: copies the whole database to a new file at path, online (one
  * backup step inside one read transaction, so the copy is the database as

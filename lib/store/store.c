@@ -3,6 +3,7 @@
  * prepared-statement cache, time stamps and shared SQL helpers.
  */
 #include "store_impl.h"
+#include "kaohe/questionnaire.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -172,20 +173,6 @@ kh_status kh_store_set_wal_limit(kh_store *s, int64_t bytes, kh_err *e)
 {
     if (kh_db_wal_bound(s->db, bytes, KH_STORE_WAL_PASSIVE_PAGES) != KH_DB_OK)
         return kh_store_db_fail(s, e, "setting the WAL limit");
-    return KH_OK;
-}
-
-kh_status kh_store_wal_offload(kh_store *s, kh_err *e)
-{
-    if (kh_db_wal_bound(s->db, KH_STORE_WAL_LIMIT, 0) != KH_DB_OK)
-        return kh_store_db_fail(s, e, "setting the WAL limit");
-    return KH_OK;
-}
-
-kh_status kh_store_checkpoint(kh_store *s, kh_err *e)
-{
-    if (kh_db_checkpoint(s->db) != KH_DB_OK)
-        return kh_store_db_fail(s, e, "checkpointing the WAL");
     return KH_OK;
 }
 
@@ -462,6 +449,9 @@ void kh_store_close(kh_store *s)
     for (size_t i = 0; i < s->nrcache; i++)
         kh_rubric_free(s->rcache[i].r);
     free(s->rcache);
+    for (size_t i = 0; i < s->nqcache; i++)
+        kh_questionnaire_free(s->qcache[i].q);
+    free(s->qcache);
     free(s->cache);
     kh_db_close(s->db);
     free(s->path);

@@ -340,7 +340,33 @@ static const char mig7[] =
     "  added_by TEXT NOT NULL);"
     "CREATE INDEX finding_visit ON finding (visit, item);";
 
+/* Migration 8: what the inspector did with a questionnaire's suggested
+ * judgement (issue 13, the rubric's `source:`; docs/SURVEY.md): one row
+ * per inspection input, kept or overridden with a reason, and the
+ * figure behind the suggestion as it was when decided.  Figures and
+ * values are hundredths (kh_cp). */
+static const char mig8[] =
+    "CREATE TABLE judgement_source ("
+    "  year INTEGER NOT NULL,"
+    "  unit TEXT NOT NULL,"
+    "  item TEXT NOT NULL,"
+    "  input TEXT NOT NULL,"
+    "  decision TEXT NOT NULL CHECK (decision IN ('kept','overridden')),"
+    "  round INTEGER NOT NULL REFERENCES q_round(id),"
+    "  responses INTEGER NOT NULL CHECK (responses >= 0),"
+    "  figure INTEGER NOT NULL,"
+    "  suggested INTEGER NOT NULL,"
+    "  value INTEGER NOT NULL,"
+    "  reason TEXT,"
+    "  decided_at TEXT NOT NULL,"
+    "  decided_by TEXT NOT NULL,"
+    "  PRIMARY KEY (year, unit, item, input),"
+    "  CHECK ((decision = 'kept' AND reason IS NULL AND value = suggested)"
+    "      OR (decision = 'overridden' AND reason IS NOT NULL"
+    "          AND value <> suggested)),"
+    "  FOREIGN KEY (year, unit) REFERENCES unit(year, id));";
+
 const char *const kh_store_migrations[] = {mig1, mig2, mig3, mig4, mig5,
-                                           mig6, mig7};
+                                           mig6, mig7, mig8};
 const size_t kh_store_migration_count =
     sizeof kh_store_migrations / sizeof kh_store_migrations[0];

@@ -510,6 +510,34 @@ kh_status kh_store_round_questionnaire(kh_store *s, int64_t round,
     return q_by_row(s, r.qrow, e, out, NULL);
 }
 
+kh_status kh_store_round_questionnaire_shared(kh_store *s, int64_t round,
+                                              kh_err *e,
+                                              const kh_questionnaire **out)
+{
+    round_row r;
+    *out = NULL;
+    kh_status rc = round_row_get(s, round, &r, e);
+    if (rc != KH_OK)
+        return rc;
+    for (size_t i = 0; i < s->nqcache; i++)
+        if (s->qcache[i].row == r.qrow) {
+            *out = s->qcache[i].q;
+            return KH_OK;
+        }
+    struct kh_store_qcache *nc =
+        realloc(s->qcache, (s->nqcache + 1) * sizeof *nc);
+    if (!nc)
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    s->qcache = nc;
+    kh_questionnaire *q = NULL;
+    if ((rc = q_by_row(s, r.qrow, e, &q, NULL)) != KH_OK)
+        return rc;
+    s->qcache[s->nqcache].row = r.qrow;
+    s->qcache[s->nqcache++].q = q;
+    *out = q;
+    return KH_OK;
+}
+
 /* ---- codes ------------------------------------------------------------- */
 
 /* A new code: KH_SURVEY_CODE_BYTES random bytes as base32 (5 bits per

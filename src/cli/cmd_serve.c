@@ -16,7 +16,7 @@ static void serve_help(void)
     printf(
         "Usage: kaohe serve [--db FILE|URI] [--data-dir DIR]\n"
         "                   [--listen ADDR:PORT] [--behind-tls-proxy]\n"
-        "                   [--access-log] [--checkpoint-ms N]\n"
+        "                   [--access-log]\n"
         "\n"
         "Serves the assessment over HTTP: pages in Chinese for admins,\n"
         "inspectors, units and auditors, and the JSON API under /api/v1.\n"
@@ -36,10 +36,6 @@ static void serve_help(void)
         "      --access-log        one line per request on stdout (time,\n"
         "                          request id, address, user, request,\n"
         "                          status); failures always go to stderr\n"
-        "      --checkpoint-ms N   SQLite: checkpoint the WAL every N ms\n"
-        "                          from one connection, never inside a\n"
-        "                          request (default 250; 0: any commit\n"
-        "                          may, SQLite's own way)\n"
         "  -h, --help              show this help\n");
 }
 
@@ -77,14 +73,11 @@ int kh_cmd_serve(int argc, char **argv)
         {"behind-tls-proxy", no_argument, NULL, 't'},
         {"access-log", no_argument, NULL, 'a'},
         {"dump-routes", no_argument, NULL, 'R'},
-        {"checkpoint-ms", required_argument, NULL, 'c'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     const char *db = NULL, *data_dir = NULL;
     const char *listen = "127.0.0.1:8080";
     bool tls = false, access_log = false;
-    long checkpoint_ms = WEB_CHECKPOINT_MS;
-    char *end;
     int c;
     opterr = 0;
     optind = 1;
@@ -96,14 +89,6 @@ int kh_cmd_serve(int argc, char **argv)
         case 't': tls = true; break;
         case 'a': access_log = true; break;
         case 'R': return dump_routes();
-        case 'c':
-            checkpoint_ms = strtol(optarg, &end, 10);
-            if (*end || end == optarg || checkpoint_ms < 0 ||
-                checkpoint_ms > WEB_CHECKPOINT_MS_MAX)
-                return kh_cli_usage_error("serve", "--checkpoint-ms wants "
-                                          "0 to %d, not '%s'",
-                                          WEB_CHECKPOINT_MS_MAX, optarg);
-            break;
         case 'h': serve_help(); return KH_EXIT_OK;
         default:
             return kh_cli_usage_error("serve", "unknown or incomplete option "
@@ -146,7 +131,6 @@ int kh_cmd_serve(int argc, char **argv)
     app.data_dir = data_dir && *data_dir ? strdup(data_dir) : NULL;
     app.secure_cookie = tls;
     app.access_log = access_log;
-    app.checkpoint_ms = (int)checkpoint_ms;
     app.fixed_now = env.now;
     app.sessions = web_sessions_new(WEB_SESSIONS_MAX);
     if (!app.db_path || (data_dir && *data_dir && !app.data_dir) ||

@@ -294,6 +294,11 @@ static void item_post_fn(web_req *r, web_match *m)
     web_post_item(r, m->y, m->unit, m->phase, m->arg);
 }
 
+static void source_post_fn(web_req *r, web_match *m)
+{
+    web_source_post(r, m->y, m->unit, m->phase, m->arg);
+}
+
 static void evidence_get_fn(web_req *r, web_match *m)
 {
     web_evidence_download(r, m->year, m->unit, m->arg);
@@ -524,6 +529,7 @@ static const web_route ROUTES[] = {
     {WEB_GET, "/years/:year/units/:unit/evidence/:arg", evidence_get_fn, WEB_USERS, ANY, 0, NOSCOPE, WEB_A_EVIDENCE_READ},
     {WEB_GET, "/years/:year/units/:unit/:phase", form_fn, WEB_USERS, ANY, 0, YEAR, WEB_A_ENTRY_READ},
     {WEB_POST, "/years/:year/units/:unit/:phase/:arg", item_post_fn, WEB_USERS, ANY, ENTRY, YEAR, WEB_A_ENTRY_WRITE},
+    {WEB_POST, "/years/:year/units/:unit/:phase/:arg/source", source_post_fn, WEB_USERS, ANY, ENTRY, YEAR, WEB_A_ENTRY_WRITE},
     {WEB_POST, "/years/:year/units/:unit/:phase/:arg/evidence", evidence_post_fn, WEB_USERS, ANY, UPLOAD, NOSCOPE, WEB_A_ENTRY_WRITE},
     /* questionnaires: the public answer form (the code is the credential)
      * and the rounds */

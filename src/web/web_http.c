@@ -75,11 +75,6 @@ static kh_store *thread_store(kh_web *app)
         kh_store_close(s);
         return NULL;
     }
-    if (app->checkpoint_ms > 0 && kh_store_wal_offload(s, e) != KH_OK) {
-        kh_err_free(e);
-        kh_store_close(s);
-        return NULL;
-    }
     kh_err_free(e);
     if (app->fixed_now)
         kh_store_set_time(s, app->fixed_now);
@@ -1239,36 +1234,6 @@ static bool parse_listen(const char *s, struct sockaddr_storage *ss,
     return inet_pton(AF_INET, host, &a->sin_addr) == 1;
 }
 
-/* ---- the WAL checkpoints, off the request path --------------------- */
-
-/* The main thread's own connection for checkpoints, or NULL (none
- * wanted, or it cannot open: then nobody but the WAL's byte bound
- * checkpoints, which is safe, and the operator is told). */
-static kh_store *checkpoint_store(kh_web *app)
-{
-    if (app->checkpoint_ms <= 0)
-        return NULL;
-    kh_err *e = kh_err_new();
-    kh_store *s = NULL;
-    if (!e || kh_store_open(app->db_path, 0, e, &s) != KH_OK) {
-        fprintf(stderr, "kaohe serve: no connection for WAL checkpoints\n");
-        s = NULL;
-    }
-    kh_err_free(e);
-    return s;
-}
-
-static void checkpoint(kh_store *s)
-{
-    kh_err *e = kh_err_new();
-    if (e && kh_store_checkpoint(s, e) != KH_OK && kh_err_count(e)) {
-        char *m = kh_err_format(e, 0);
-        fprintf(stderr, "kaohe serve: %s\n", m ? m : "checkpoint failed");
-        free(m);
-    }
-    kh_err_free(e);
-}
-
 int web_run(kh_web *app, const char *listen)
 {
     struct sockaddr_storage ss;
@@ -1321,18 +1286,14 @@ int web_run(kh_web *app, const char *listen)
            di ? di->port : 0, threads);
     fflush(stdout);
 
-    kh_store *cp = checkpoint_store(app);
     for (;;) {
         struct pollfd p = {.fd = stop_pipe[0], .events = POLLIN};
-        int n = poll(&p, 1, cp ? app->checkpoint_ms : -1);
+        int n = poll(&p, 1, -1);
         if (n > 0)
             break;
         if (n < 0 && errno != EINTR)
             break;
-        if (n == 0)
-            checkpoint(cp);
     }
-    kh_store_close(cp);
     printf("kaohe serve: stopping\n");
     fflush(stdout);
     MHD_stop_daemon(d);

@@ -773,7 +773,7 @@ void web_page_sheet(web_req *r, web_year *y, const char *unit)
                    "id=\"explain\">");
     kh_buf ex;
     kh_buf_init(&ex, 0);
-    kh_explain(a, (size_t)u, KH_PHASE_INSPECTION, &ex);
+    web_source_explain(r, a, (size_t)u, y->year, unit, &ex);
     kh_html_text(o, kh_buf_str(&ex));
     kh_buf_free(&ex);
     kh_buf_puts(o, "</pre></section>\n");
@@ -961,9 +961,10 @@ static void page_form(web_req *r, web_year *y, const char *unit,
                 kh_buf_puts(o, " <span class=\"self\">自查：");
                 kh_html_text(o, theirs.len ? kh_buf_str(&theirs) : "未填");
                 kh_buf_puts(o, "</span>");
-                web_survey_suggestion(r, y->year, unit, iid, t, o);
             }
             kh_buf_puts(o, "</label>");
+            if (insp)   /* outside the label: it holds its own controls */
+                web_survey_suggestion(r, y->year, unit, iid, t, may_write, o);
             kh_buf_free(&mine);
             kh_buf_free(&theirs);
         }
