@@ -37,7 +37,8 @@ kh_status kh_store_suggestion(kh_store *s, int year, const char *unit,
 typedef struct kh_source_write {
     const char *actor;
     int year;
-    const char *unit, *item, *input;
+    const char *unit, *item;
+    const char *input;     /* NULL: the item's only suggested judgement */
     bool keep;             /* true: take the suggestion */
     const char *value;     /* override: the judgement typed ("3") */
     const char *reason;    /* override: why (required) */
@@ -64,7 +65,8 @@ typedef struct kh_source_row {
     size_t responses;
     kh_cp figure, suggested, value;
     const char *reason;    /* NULL when kept */
-    const char *decided_at, *decided_by;
+    const char *decided_at, *decided_by;   /* UTC "…T…Z"; a login */
+    char decided_cn[20];   /* decided_at in China time "YYYY-MM-DD HH:MM" */
     bool current;          /* the entry still holds value */
 } kh_source_row;
 typedef kh_status (*kh_source_fn)(void *ctx, const kh_source_row *row);

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- the suggestion -------------------------------------------------- */
 
@@ -46,9 +47,20 @@ static kh_status round_suggestion(kh_store *s, int64_t round,
 {
     kh_questionnaire *q = NULL;
     kh_tally *t = NULL;
-    kh_status rc = kh_store_round_tally(s, round, e, &q, &t);
-    if (rc != KH_OK)
+    /* Its own messages: reading a tally names the stored responses as
+     * the file of the messages that follow. */
+    kh_err *te = kh_err_new();
+    kh_status rc = te ? kh_store_round_tally(s, round, te, &q, &t)
+                      : KH_ENOMEM;
+    if (rc != KH_OK) {
+        char *m = te && kh_err_count(te) ? kh_err_format(te, 0) : NULL;
+        kh_err_fail(e, rc, "reading the tally of round %lld: %s",
+                    (long long)round, m ? m : kh_status_str(rc));
+        free(m);
+        kh_err_free(te);
         return rc;
+    }
+    kh_err_free(te);
     rc = KH_ENOTFOUND;
     int qi = kh_questionnaire_find(q, src->question);
     for (size_t u = 0; qi >= 0 && u < kh_tally_units(t); u++)
@@ -83,7 +95,8 @@ kh_status kh_store_suggestion(kh_store *s, int year, const char *unit,
 
 /* ---- deciding ---------------------------------------------------------- */
 
-/* The judgement term of item/input with a source, or a message. */
+/* The judgement term of item/input with a source, or a message; a NULL
+ * input names the item's only such judgement. */
 static kh_status find_term(kh_store *s, const kh_source_write *w,
                            const kh_term **out, kh_err *e)
 {
@@ -95,15 +108,25 @@ static kh_status find_term(kh_store *s, const kh_source_write *w,
     if (i < 0)
         return kh_err_at(e, 0, 0, "item", "no item %s in the year's rubric",
                          w->item);
+    size_t n = 0;
     for (size_t k = 0; k < kh_rubric_item_slots(rb, (size_t)i); k++) {
         const kh_term *t = kh_rubric_item_slot(rb, (size_t)i, k);
-        if (!strcmp(kh_term_input(t), w->input) && kh_term_source(t)) {
+        if (kh_term_source(t) &&
+            (!w->input || !strcmp(kh_term_input(t), w->input))) {
             *out = t;
-            return KH_OK;
+            n++;
         }
     }
-    return kh_err_at(e, 0, 0, "input", "item %s has no judgement %s "
-                     "suggested by a questionnaire", w->item, w->input);
+    if (n == 1)
+        return KH_OK;
+    if (n > 1)
+        return kh_err_at(e, 0, 0, "input", "item %s has several judgements "
+                         "suggested by questionnaires: name one", w->item);
+    if (w->input)
+        return kh_err_at(e, 0, 0, "input", "item %s has no judgement %s "
+                         "suggested by a questionnaire", w->item, w->input);
+    return kh_err_at(e, 0, 0, "input", "item %s has no judgement "
+                     "suggested by a questionnaire", w->item);
 }
 
 /* Valid UTF-8 without control characters but newlines and tabs. */
@@ -277,7 +300,7 @@ static kh_status audit_decision(kh_store *s, const kh_source_write *w,
     return rc;
 }
 
-static kh_status decide(kh_store *s, const kh_source_write *w, kh_err *e)
+static kh_status decide(kh_store *s, kh_source_write *w, kh_err *e)
 {
     const kh_term *t = NULL;
     kh_suggestion sg;
@@ -285,6 +308,7 @@ static kh_status decide(kh_store *s, const kh_source_write *w, kh_err *e)
     kh_status rc = find_term(s, w, &t, e);
     if (rc != KH_OK)
         return rc;
+    w->input = kh_term_input(t);   /* borrowed from the shared rubric */
     rc = kh_store_suggestion(s, w->year, w->unit, kh_term_source(t), &sg, e);
     if (rc == KH_ENOTFOUND)
         return kh_err_at(e, 0, 0, "input", "the questionnaires suggest "
@@ -302,7 +326,8 @@ kh_status kh_store_source_decide(kh_store *s, const kh_source_write *w,
     kh_status rc = kh_store_begin(s, e);
     if (rc != KH_OK)
         return rc;
-    if ((rc = decide(s, w, e)) != KH_OK) {
+    kh_source_write x = *w;
+    if ((rc = decide(s, &x, e)) != KH_OK) {
         kh_store_rollback(s);
         return rc;
     }
@@ -329,6 +354,19 @@ static bool still_holds(const char *inputs, const char *input, kh_cp value)
     kh_err_free(e);
     kh_arena_free(ar);
     return same;
+}
+
+/* "2026-01-01T00:00:00Z" as China time "2026-01-01 08:00" (UTC+8 all
+ * year); the text itself when it is not such a time. */
+static void china_time(const char *utc, char out[20])
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    const char *end = utc ? strptime(utc, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
+    time_t t = end && !*end ? timegm(&tm) + 8 * 3600 : (time_t)-1;
+    if (t == (time_t)-1 || !gmtime_r(&t, &tm) ||
+        !strftime(out, 20, "%Y-%m-%d %H:%M", &tm))
+        snprintf(out, 20, "%s", utc ? utc : "");
 }
 
 #define SOURCE_SELECT                                                       \
@@ -369,7 +407,8 @@ kh_status kh_store_source_each(kh_store *s, int year, const char *unit,
             kh_db_column_int64(st, 4), (size_t)kh_db_column_int64(st, 5),
             kh_db_column_int64(st, 6), kh_db_column_int64(st, 7),
             kh_db_column_int64(st, 8), kh_store_col_str(st, 9),
-            kh_store_col_str(st, 10), kh_store_col_str(st, 11), false};
+            kh_store_col_str(st, 10), kh_store_col_str(st, 11), "", false};
+        china_time(r.decided_at, r.decided_cn);
         r.current = still_holds(kh_store_col_str(st, 12), r.input, r.value);
         rc = fn(ctx, &r);
     }
