@@ -93,8 +93,9 @@ typedef struct kh_visit_row {
     int64_t id;
     int year;
     const char *unit, *unit_name;
-    const char *at, *place, *lead;
-    const char *members;       /* user names joined by ", " ("" none) */
+    const char *at, *place;
+    const char *lead;          /* the lead's display name (or login) */
+    const char *members;       /* display names joined by ", " ("" none) */
     unsigned planned, used;
 } kh_visit_row;
 typedef kh_status (*kh_visit_fn)(void *ctx, const kh_visit_row *row);
@@ -104,6 +105,19 @@ typedef kh_status (*kh_visit_fn)(void *ctx, const kh_visit_row *row);
 kh_status kh_store_visit_each(kh_store *s, int year, const char *inspector,
                               const char *unit, int64_t id, kh_visit_fn fn,
                               void *ctx, kh_err *e);
+/* A person a picker offers: the login (the form's value) and the name
+ * shown (the display name, else the login). */
+typedef struct kh_person_row {
+    const char *login, *name;
+} kh_person_row;
+typedef kh_status (*kh_person_fn)(void *ctx, const kh_person_row *row);
+/* The year's inspectors (enabled, assigned to a unit of the year: who
+ * may be in a team), by name. */
+kh_status kh_store_year_inspectors(kh_store *s, int year, kh_person_fn fn,
+                                   void *ctx, kh_err *e);
+/* Visit id's team, the lead first, then the members in order. */
+kh_status kh_store_visit_team_each(kh_store *s, int64_t id, kh_person_fn fn,
+                                   void *ctx, kh_err *e);
 /* True in *in when user is the lead or a member of visit id's team. */
 kh_status kh_store_visit_in_team(kh_store *s, int64_t id, const char *user,
                                  bool *in, kh_err *e);

@@ -45,9 +45,8 @@ kh_status kh_methods_parse(const char *s, const char *path, unsigned *out,
             }
         if (!found)
             return kh_err_at(e, 0, 0, path,
-                             "“%.*s”不是检查方式：可选 symposium（座谈会）、"
-                             "documents（查阅资料）、questionnaire（问卷）、"
-                             "interview（个别访谈）",
+                             "\"%.*s\" is not a method: symposium, "
+                             "documents, questionnaire or interview",
                              (int)n, p);
         p += n;
         if (*p == ',')
@@ -94,9 +93,10 @@ static kh_status check_day(const char *day, const char *shown,
     if (rc == KH_OK)
         return KH_OK;
     if (!day || strlen(day) != KH_STORE_DATE_SZ - 1)
-        return kh_err_at(e, 0, 0, path, "“%s”不是日期：请写作 YYYY-MM-DD",
+        return kh_err_at(e, 0, 0, path, "\"%s\" is not a date: write "
+                                        "YYYY-MM-DD",
                          shown ? shown : "");
-    return kh_err_at(e, 0, 0, path, "“%s”不是真实的日期", shown);
+    return kh_err_at(e, 0, 0, path, "\"%s\" is not a real date", shown);
 }
 
 kh_status kh_onsite_time_check(const char *s, const char *path, kh_err *e)
@@ -105,7 +105,7 @@ kh_status kh_onsite_time_check(const char *s, const char *path, kh_err *e)
         s[13] != ':' || !two_digits(s + 11, 0, 23) ||
         !two_digits(s + 14, 0, 59))
         return kh_err_at(e, 0, 0, path,
-                         "“%s”不是时间：请写作 YYYY-MM-DD HH:MM",
+                         "\"%s\" is not a time: write YYYY-MM-DD HH:MM",
                          s ? s : "");
     char day[KH_STORE_DATE_SZ];
     memcpy(day, s, 10);
@@ -120,17 +120,17 @@ static kh_status check_text(const char *s, const char *path, size_t max,
 {
     size_t n = s ? strlen(s) : 0;
     if (n == 0 || strspn(s, " \t\r\n") == n)
-        return kh_err_at(e, 0, 0, path, "不能为空");
+        return kh_err_at(e, 0, 0, path, "must not be empty");
     if (n > max)
-        return kh_err_at(e, 0, 0, path, "超过 %zu 字节", max);
+        return kh_err_at(e, 0, 0, path, "longer than %zu bytes", max);
     const unsigned char *p = (const unsigned char *)s;
     for (size_t i = 0; i < n;) {
         size_t k = kh_utf8_len(p + i);
         if (k == 0)
-            return kh_err_at(e, 0, 0, path, "不是有效的 UTF-8 文本");
+            return kh_err_at(e, 0, 0, path, "is not valid UTF-8 text");
         if (k == 1 && ((p[i] < 0x20 && p[i] != '\n' && p[i] != '\t' &&
                         p[i] != '\r') || p[i] == 0x7F))
-            return kh_err_at(e, 0, 0, path, "含有控制字符");
+            return kh_err_at(e, 0, 0, path, "holds control characters");
         i += k;
     }
     return KH_OK;
@@ -163,7 +163,8 @@ static kh_status check_inspector(kh_store *s, int year, const char *name,
     if (r != KH_DB_DONE)
         return kh_store_db_fail(s, e, "reading an inspector");
     return kh_err_at(e, 0, 0, path,
-                     "“%s”不是 %d 年度的考核组成员（须为已分配单位的检查人员）",
+                     "\"%s\" is not an inspector of year %d (an enabled "
+                     "inspector assigned to a unit)",
                      name, year);
 }
 
@@ -175,7 +176,7 @@ static void check_team(kh_store *s, int year, const char *lead,
     if (lead)
         check_inspector(s, year, lead, "lead", e);
     if (n > KH_ONSITE_MEMBERS_MAX) {
-        kh_err_at(e, 0, 0, "members", "组员最多 %d 人",
+        kh_err_at(e, 0, 0, "members", "at most %d team members",
                   KH_ONSITE_MEMBERS_MAX);
         return;
     }
@@ -188,7 +189,8 @@ static void check_team(kh_store *s, int year, const char *lead,
         for (size_t j = 0; j < i && !dup; j++)
             dup = strcmp(members[j], members[i]) == 0;
         if (dup)
-            kh_err_at(e, 0, 0, path, "“%s”在考核组中重复出现", members[i]);
+            kh_err_at(e, 0, 0, path, "\"%s\" is named twice in the team",
+                      members[i]);
     }
 }
 
@@ -214,7 +216,7 @@ static kh_status visit_find(kh_store *s, int64_t id, const char *path,
         return KH_OK;
     if (r != KH_DB_DONE)
         return kh_store_db_fail(s, e, "reading a visit");
-    kh_err_at(e, 0, 0, path, "没有编号为 %" PRId64 " 的实地检查", id);
+    kh_err_at(e, 0, 0, path, "no visit number %lld", (long long)id);
     return KH_ENOTFOUND;
 }
 
@@ -300,9 +302,9 @@ static void visit_check(kh_store *s, int year, const kh_visit_spec *v,
     if (v->set_members)
         check_team(s, year, NULL, v->members, v->nmembers, e);
     if (v->planned & ~(unsigned)KH_METHOD_ALL)
-        kh_err_at(e, 0, 0, "planned", "未知的检查方式");
+        kh_err_at(e, 0, 0, "planned", "unknown method");
     if (v->used & ~(unsigned)KH_METHOD_ALL)
-        kh_err_at(e, 0, 0, "used", "未知的检查方式");
+        kh_err_at(e, 0, 0, "used", "unknown method");
 }
 
 /* The lead must not also be a member (after a change of either). */
@@ -319,7 +321,8 @@ static kh_status lead_not_member(kh_store *s, int64_t id, kh_err *e)
     kh_db_bind_int64(st, 1, id);
     int r = kh_db_step(st);
     if (r == KH_DB_ROW)
-        kh_err_at(e, 0, 0, "members", "组长“%s”不能同时列为组员",
+        kh_err_at(e, 0, 0, "members", "the lead \"%s\" cannot also be a "
+                                      "member",
                   kh_store_col_str(st, 0));
     kh_db_reset(st);
     if (r == KH_DB_ROW)
@@ -340,7 +343,7 @@ kh_status kh_store_visit_add(kh_store *s, const char *actor,
     kh_store_unit u;
     rc = kh_store_unit_get(s, v->year, v->unit ? v->unit : "", &u, e);
     if (rc == KH_ENOTFOUND)
-        kh_err_at(e, 0, 0, "unit", "%d 年度没有单位“%s”", v->year,
+        kh_err_at(e, 0, 0, "unit", "year %d has no unit \"%s\"", v->year,
                   v->unit ? v->unit : "");
     else if (rc != KH_OK)
         goto fail;
@@ -364,9 +367,8 @@ kh_status kh_store_visit_add(kh_store *s, const char *actor,
     kh_db_reset(st);
     if (r == KH_DB_ROW) {
         rc = kh_err_fail(e, KH_ECONFLICT,
-                         "unit: %s 已有实地检查安排 #%" PRId64
-                         "，请修改该安排",
-                         v->unit, other);
+                         "unit: %s has a visit already (number %lld): "
+                         "change that one", v->unit, (long long)other);
         goto fail;
     }
     if ((rc = kh_store_stmt(s,
@@ -520,8 +522,8 @@ kh_status kh_store_visit_remove(kh_store *s, const char *actor, int64_t id,
                        id, &b, e)) != KH_OK)
         goto fail;
     if (a + b > 0) {
-        rc = kh_err_fail(e, KH_ESTATE,
-                         "visit: 实地检查 #%" PRId64 " 已有记录，不能删除", id);
+        rc = kh_err_fail(e, KH_ESTATE, "visit: visit number %lld has "
+                         "records and cannot be removed", (long long)id);
         goto fail;
     }
     kh_db_stmt *st;
@@ -545,13 +547,62 @@ fail:
     return rc;
 }
 
+/* Runs a prepared statement of (login, name) rows into fn. */
+static kh_status persons(kh_store *s, kh_db_stmt *st, kh_person_fn fn,
+                         void *ctx, kh_err *e)
+{
+    kh_status rc = KH_OK;
+    int r = KH_DB_DONE;
+    while (rc == KH_OK && (r = kh_db_step(st)) == KH_DB_ROW) {
+        kh_person_row p = {kh_store_col_str(st, 0), kh_store_col_str(st, 1)};
+        rc = fn(ctx, &p);
+    }
+    kh_db_finalize(st);
+    if (rc == KH_OK && r != KH_DB_DONE)
+        rc = kh_store_db_fail(s, e, "reading people");
+    return rc;
+}
+
+kh_status kh_store_year_inspectors(kh_store *s, int year, kh_person_fn fn,
+                                   void *ctx, kh_err *e)
+{
+    kh_db_stmt *st;
+    if (kh_db_prepare(s->db, "SELECT u.name, COALESCE(u.display_name,"
+                      " u.name) FROM app_user u WHERE u.role = 'inspector'"
+                      " AND u.disabled = 0 AND EXISTS (SELECT 1 FROM"
+                      " user_assign a WHERE a.user_name = u.name AND"
+                      " a.year = ?) ORDER BY 2, 1", &st) != KH_DB_OK)
+        return kh_store_db_fail(s, e, "reading inspectors");
+    kh_db_bind_int(st, 1, year);
+    return persons(s, st, fn, ctx, e);
+}
+
+kh_status kh_store_visit_team_each(kh_store *s, int64_t id, kh_person_fn fn,
+                                   void *ctx, kh_err *e)
+{
+    kh_db_stmt *st;
+    if (kh_db_prepare(s->db, "SELECT t.login, COALESCE(u.display_name,"
+                      " t.login) FROM (SELECT lead AS login, -1 AS pos FROM"
+                      " visit WHERE id = ? UNION ALL SELECT user_name, pos"
+                      " FROM visit_member WHERE visit = ?) t LEFT JOIN"
+                      " app_user u ON u.name = t.login ORDER BY t.pos",
+                      &st) != KH_DB_OK)
+        return kh_store_db_fail(s, e, "reading a team");
+    kh_db_bind_int64(st, 1, id);
+    kh_db_bind_int64(st, 2, id);
+    return persons(s, st, fn, ctx, e);
+}
+
 /* The members of visit id joined by ", " into b. */
 static kh_status members_join(kh_store *s, int64_t id, kh_buf *b, kh_err *e)
 {
     kh_db_stmt *st;
     kh_status rc = kh_store_stmt(s,
-                                 "SELECT user_name FROM visit_member WHERE"
-                                 " visit = ? ORDER BY pos",
+                                 "SELECT COALESCE(u.display_name,"
+                                 " m.user_name) FROM visit_member m"
+                                 " LEFT JOIN app_user u ON u.name ="
+                                 " m.user_name WHERE m.visit = ?"
+                                 " ORDER BY m.pos",
                                  &st, e);
     if (rc != KH_OK)
         return rc;
@@ -599,9 +650,10 @@ static kh_status visits_read(kh_store *s, int year, const char *inspector,
     kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s,
-        "SELECT v.id, v.year, v.unit, u.name, v.starts_at, v.place, v.lead,"
-        " v.planned, v.used FROM visit v JOIN unit u ON u.year = v.year AND"
-        " u.id = v.unit WHERE v.year = ? AND (? IS NULL OR v.unit = ?) AND"
+        "SELECT v.id, v.year, v.unit, u.name, v.starts_at, v.place,"
+        " COALESCE(lu.display_name, v.lead), v.planned, v.used FROM visit v"
+        " JOIN unit u ON u.year = v.year AND u.id = v.unit"
+        " LEFT JOIN app_user lu ON lu.name = v.lead WHERE v.year = ? AND (? IS NULL OR v.unit = ?) AND"
         " (? = 0 OR v.id = ?) AND (? IS NULL OR v.lead = ? OR EXISTS (SELECT"
         " 1 FROM visit_member m WHERE m.visit = v.id AND m.user_name = ?))"
         " ORDER BY v.starts_at, u.pos",
@@ -694,9 +746,10 @@ static kh_status record_begin(kh_store *s, int64_t visit, int *year,
 static void groups_text(const kh_symposium_spec *sp, kh_buf *b, kh_err *e)
 {
     if (sp->ngroups == 0)
-        kh_err_at(e, 0, 0, "groups", "至少写一组参会人员（如 教师=12）");
+        kh_err_at(e, 0, 0, "groups", "name at least one group of attendees "
+                                     "(e.g. 教师=12)");
     if (sp->ngroups > KH_ONSITE_GROUPS_MAX)
-        kh_err_at(e, 0, 0, "groups", "参会人员最多 %d 组",
+        kh_err_at(e, 0, 0, "groups", "at most %d groups of attendees",
                   KH_ONSITE_GROUPS_MAX);
     for (size_t i = 0; i < sp->ngroups && i < KH_ONSITE_GROUPS_MAX; i++) {
         char path[32];
@@ -705,10 +758,12 @@ static void groups_text(const kh_symposium_spec *sp, kh_buf *b, kh_err *e)
                 KH_OK &&
             (strpbrk(sp->group_labels[i], "=\n") ||
              strstr(sp->group_labels[i], "；")))
-            kh_err_at(e, 0, 0, path, "类别名称不能含“=”或换行");
+            kh_err_at(e, 0, 0, path, "a group's label cannot hold \"=\" or a "
+                                     "line break");
         if (sp->group_counts[i] < 1 ||
             sp->group_counts[i] > KH_ONSITE_COUNT_MAX)
-            kh_err_at(e, 0, 0, path, "人数须为 1 到 %d 的整数",
+            kh_err_at(e, 0, 0, path, "the count must be a whole number from "
+                                     "1 to %d",
                       KH_ONSITE_COUNT_MAX);
         kh_buf_printf(b, "%s%s %d", i ? "；" : "",
                       sp->group_labels[i] ? sp->group_labels[i] : "",
@@ -793,12 +848,13 @@ static kh_status interview_people(kh_store *s, const kh_interview_spec *sp,
         if (rc != KH_OK)
             return rc;
         if (!ok[i])
-            kh_err_at(e, 0, 0, path[i], "“%s”不是本次实地检查的考核组成员",
+            kh_err_at(e, 0, 0, path[i], "\"%s\" is not in this visit's team",
                       who[i]);
     }
     if (ok[0] && ok[1] && strcmp(who[0], who[1]) == 0)
         kh_err_at(e, 0, 0, "recorder",
-                  "记录人须与访谈人不同（同一人“%s”不能兼任）", who[1]);
+                  "the recorder must not be the interviewer (\"%s\" cannot "
+                  "be both)", who[1]);
     return KH_OK;
 }
 
@@ -820,7 +876,7 @@ kh_status kh_store_interview_add(kh_store *s, const char *actor,
     bool times = kh_onsite_time_check(sp->starts, "start", e) == KH_OK;
     times = kh_onsite_time_check(sp->ends, "end", e) == KH_OK && times;
     if (times && strcmp(sp->ends, sp->starts) <= 0)
-        kh_err_at(e, 0, 0, "end", "结束时间 %s 须晚于开始时间 %s", sp->ends,
+        kh_err_at(e, 0, 0, "end", "the end %s must be after the start %s", sp->ends,
                   sp->starts);
     check_text(sp->place, "place", KH_ONSITE_SHORT_MAX, e);
     check_text(sp->summary, "summary", KH_ONSITE_LONG_MAX, e);
@@ -882,7 +938,7 @@ kh_status kh_finding_dir_parse(const char *s, const char *path,
         *out = KH_FINDING_PROBLEM;
     else
         return kh_err_at(e, 0, 0, path,
-                         "“%s”不是方向：可选 good（亮点）或 problem（问题）",
+                         "\"%s\" is not a direction: good or problem",
                          s);
     return KH_OK;
 }
@@ -905,8 +961,7 @@ static kh_status record_find(kh_store *s, const char *source, int64_t record,
         sql = "SELECT visit, starts FROM interview WHERE id = ?";
     else
         return kh_err_at(e, 0, 0, "source",
-                         "记录类型须为 symposium（座谈会）或 interview"
-                         "（个别访谈）");
+                         "the kind of record must be symposium or interview");
     kh_db_stmt *st;
     kh_status rc = kh_store_stmt(s, sql, &st, e);
     if (rc != KH_OK)
@@ -922,8 +977,12 @@ static kh_status record_find(kh_store *s, const char *source, int64_t record,
         return KH_OK;
     if (r != KH_DB_DONE)
         return kh_store_db_fail(s, e, "reading a record");
-    kh_err_at(e, 0, 0, source, "没有编号为 %" PRId64 " 的%s记录", record,
-              strcmp(source, "symposium") == 0 ? "座谈会" : "访谈");
+    if (strcmp(source, "symposium") == 0)
+        kh_err_at(e, 0, 0, source, "no symposium record number %lld",
+                  (long long)record);
+    else
+        kh_err_at(e, 0, 0, source, "no interview record number %lld",
+                  (long long)record);
     return KH_ENOTFOUND;
 }
 
@@ -944,7 +1003,8 @@ static kh_status check_item(kh_store *s, int year, const char *unit,
                                                          (size_t)k);
     kh_store_unit_clear(&u);
     if (!ok)
-        return kh_err_at(e, 0, 0, "item", "“%s”不是单位 %s 适用的考核项目",
+        return kh_err_at(e, 0, 0, "item", "\"%s\" is not an item that "
+                                          "applies to unit %s",
                          item ? item : "", unit);
     return KH_OK;
 }
@@ -959,9 +1019,9 @@ kh_status kh_store_finding_add(kh_store *s, const char *actor, int64_t only,
     char day[KH_STORE_DATE_SZ];
     kh_status rc = record_find(s, source, record, &visit, day, e);
     if (rc == KH_OK && only && visit != only)
-        rc = kh_err_at(e, 0, 0, "record",
-                       "实地检查 #%" PRId64 " 没有编号为 %" PRId64 " 的记录",
-                       only, record);
+        rc = kh_err_at(e, 0, 0, "record", "visit number %lld has no "
+                       "record number %lld", (long long)only,
+                       (long long)record);
     if (rc != KH_OK)
         return rc == KH_ENOTFOUND ? KH_EINVAL : rc;
     int year = 0;
@@ -972,7 +1032,7 @@ kh_status kh_store_finding_add(kh_store *s, const char *actor, int64_t only,
         rc != KH_EINVAL)
         goto fail;
     if (dir > KH_FINDING_PROBLEM)
-        kh_err_at(e, 0, 0, "direction", "未知的方向");
+        kh_err_at(e, 0, 0, "direction", "unknown direction");
     check_text(text, "text", KH_ONSITE_LONG_MAX, e);
     if (kh_err_errors(e) > before) {
         rc = KH_EINVAL;
@@ -1143,9 +1203,14 @@ static kh_status report_interview(kh_store *s, int64_t id, bool names,
 {
     kh_db_stmt *st;
     kh_status rc = kh_store_stmt(s,
-                                 "SELECT category, person, interviewer,"
-                                 " recorder, starts, ends, place, summary"
-                                 " FROM interview WHERE id = ?",
+                                 "SELECT i.category, i.person,"
+                                 " COALESCE(a.display_name, i.interviewer),"
+                                 " COALESCE(b.display_name, i.recorder),"
+                                 " i.starts, i.ends, i.place, i.summary"
+                                 " FROM interview i"
+                                 " LEFT JOIN app_user a ON a.name ="
+                                 " i.interviewer LEFT JOIN app_user b ON"
+                                 " b.name = i.recorder WHERE i.id = ?",
                                  &st, e);
     if (rc != KH_OK)
         return rc;

@@ -340,8 +340,8 @@ static const char mig7[] =
     "  added_by TEXT NOT NULL);"
     "CREATE INDEX finding_visit ON finding (visit, item);";
 
-/* Migration 8: what the inspector did with a questionnaire's suggested
- * judgement (issue 13, the rubric's `source:`; docs/SURVEY.md): one row
+/* Migration 8: users' display names, and what the inspector did with a
+ * questionnaire's suggested judgement (issue 13, the rubric's `source:`; docs/SURVEY.md): one row
  * per inspection input, kept or overridden with a reason, and the
  * figure behind the suggestion as it was when decided.  Figures and
  * values are hundredths (kh_cp). */
@@ -364,7 +364,10 @@ static const char mig8[] =
     "  CHECK ((decision = 'kept' AND reason IS NULL AND value = suggested)"
     "      OR (decision = 'overridden' AND reason IS NOT NULL"
     "          AND value <> suggested)),"
-    "  FOREIGN KEY (year, unit) REFERENCES unit(year, id));";
+    "  FOREIGN KEY (year, unit) REFERENCES unit(year, id));"
+    /* The name people see for a user (issue 13: pickers and teams show
+     * names, not logins); NULL shows the login. */
+    "ALTER TABLE app_user ADD COLUMN display_name TEXT;";
 
 const char *const kh_store_migrations[] = {mig1, mig2, mig3, mig4, mig5,
                                            mig6, mig7, mig8};

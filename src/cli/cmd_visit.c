@@ -245,7 +245,8 @@ static kh_status spec_of(const vopts *f, kh_visit_spec *v, kh_err *e)
     if (f->used)
         b = kh_methods_parse(f->used, "used", &v->used, e);
     if (f->too_many)
-        kh_err_at(e, 0, 0, "members", "组员最多 %d 人，参会人员最多 %d 组",
+        kh_err_at(e, 0, 0, "members", "at most %d team members and %d groups "
+                                      "of attendees",
                   KH_ONSITE_MEMBERS_MAX, KH_ONSITE_GROUPS_MAX);
     return a != KH_OK || b != KH_OK || f->too_many ? KH_EINVAL : KH_OK;
 }
@@ -291,7 +292,7 @@ static kh_status groups_of(const vopts *f, char **labels, int *counts,
         if (!eq) {
             char path[32];
             snprintf(path, sizeof path, "groups[%zu]", i);
-            rc = kh_err_at(e, 0, 0, path, "请写作 类别=人数（如 教师=12）");
+            rc = kh_err_at(e, 0, 0, path, "write label=count (e.g. 教师=12)");
         }
     }
     return rc;

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "kaohe/store_onsite.h"
+#include "kaohe/utf8.h"
 
 /* Rows of the visits table, kept so they can be shown in either order. */
 typedef struct vrows {
@@ -121,31 +122,101 @@ static void table_out(kh_buf *o, const vrows *l, bool desc, int year,
     kh_buf_puts(o, "</tbody></table>\n");
 }
 
-/* The planning form (admin). */
+/* ---- pickers: names shown, ids sent ---------------------------------- */
+
+/* What a picker writes into: the page, and the field's name. */
+typedef struct picker {
+    kh_buf *o;
+    const char *field;
+    size_t n;
+} picker;
+
+static kh_status unit_option(void *ctx, const kh_unit_row *u)
+{
+    picker *p = ctx;
+    kh_buf_puts(p->o, "<option value=\"");
+    kh_html_attr(p->o, u->id);
+    kh_buf_puts(p->o, "\">");
+    kh_html_text(p->o, u->name);
+    kh_buf_puts(p->o, "</option>");
+    p->n++;
+    return kh_buf_status(p->o);
+}
+
+static kh_status person_option(void *ctx, const kh_person_row *row)
+{
+    picker *p = ctx;
+    kh_buf_puts(p->o, "<option value=\"");
+    kh_html_attr(p->o, row->login);
+    kh_buf_puts(p->o, "\">");
+    kh_html_text(p->o, row->name);
+    kh_buf_puts(p->o, "</option>");
+    p->n++;
+    return kh_buf_status(p->o);
+}
+
+static kh_status person_box(void *ctx, const kh_person_row *row)
+{
+    picker *p = ctx;
+    kh_buf_printf(p->o, "<label class=\"check\"><input type=\"checkbox\" "
+                        "name=\"%s\" value=\"", p->field);
+    kh_html_attr(p->o, row->login);
+    kh_buf_puts(p->o, "\"> ");
+    kh_html_text(p->o, row->name);
+    kh_buf_puts(p->o, "</label> ");
+    p->n++;
+    return kh_buf_status(p->o);
+}
+
+/* <label>LABEL <select name=FIELD required>: the first option asks to
+ * choose. */
+static void select_open(kh_buf *o, const char *label, const char *field)
+{
+    kh_buf_printf(o, "<label>%s <select name=\"%s\" required><option "
+                     "value=\"\">%s</option>", label, field,
+                  W_("(choose)"));
+}
+
+/* The planning form (admin): units and inspectors by name. */
 static void add_form(web_req *r, int year)
 {
     kh_buf *o = &r->out;
-    kh_buf_printf(o, "<h2>安排实地检查</h2><form method=\"post\" action=\""
-                     "/years/%d/visits\" id=\"visit-add\">", year);
+    kh_buf_printf(o, "<h2>%s</h2><form method=\"post\" action=\""
+                     "/years/%d/visits\" id=\"visit-add\">",
+                  W_("Plan a visit"), year);
     web_csrf_field(r);
-    kh_buf_puts(o,
-                "<label>单位编号 <input type=\"text\" name=\"unit\" required>"
-                "</label> <label>时间 <input type=\"datetime-local\" "
-                "name=\"at\" required></label> <label>地点 <input "
-                "type=\"text\" name=\"place\" required></label> <label>组长"
-                "（用户名） <input type=\"text\" name=\"lead\" required>"
-                "</label> <label>组员（用户名，以逗号分隔） <input "
-                "type=\"text\" name=\"members\"></label><fieldset><legend>"
-                "计划方式</legend>"
-                "<label><input type=\"checkbox\" name=\"planned\" "
-                "value=\"symposium\"> 座谈会</label> "
-                "<label><input type=\"checkbox\" name=\"planned\" "
-                "value=\"documents\"> 查阅资料</label> "
-                "<label><input type=\"checkbox\" name=\"planned\" "
-                "value=\"questionnaire\"> 问卷</label> "
-                "<label><input type=\"checkbox\" name=\"planned\" "
-                "value=\"interview\"> 个别访谈</label></fieldset>"
-                "<button type=\"submit\">保存</button></form>\n");
+    kh_err *e = kh_err_new();
+    picker p = {o, "unit", 0};
+    select_open(o, W_("Unit"), "unit");
+    kh_status st = e ? kh_store_unit_each(r->store, year, unit_option, &p, e)
+                     : KH_ENOMEM;
+    kh_buf_printf(o, "</select></label> <label>%s <input type=\""
+                     "datetime-local\" name=\"at\" required></label> <label>"
+                     "%s <input type=\"text\" name=\"place\" required>"
+                     "</label> ", W_("Time"), W_("Place"));
+    select_open(o, W_("Team lead"), "lead");
+    p.field = "lead";
+    if (st == KH_OK)
+        st = kh_store_year_inspectors(r->store, year, person_option, &p, e);
+    kh_buf_printf(o, "</select></label><fieldset id=\"members\"><legend>%s"
+                     "</legend>", W_("Team members"));
+    p.field = "members";
+    if (st == KH_OK)
+        st = kh_store_year_inspectors(r->store, year, person_box, &p, e);
+    web_store_check(r, st, e);
+    kh_err_free(e);
+    kh_buf_printf(o, "</fieldset><fieldset><legend>%s</legend>",
+                  W_("Methods planned"));
+    const char *methods[][2] = {{"symposium", W_("symposium")},
+                                {"documents", W_("reading documents")},
+                                {"questionnaire", W_("questionnaire")},
+                                {"interview", W_("individual interviews")}};
+    for (size_t i = 0; i < 4; i++)
+        kh_buf_printf(o, "<label class=\"check\"><input type=\"checkbox\" "
+                         "name=\"planned\" value=\"%s\"> %s</label> ",
+                      methods[i][0], methods[i][1]);
+    kh_buf_printf(o, "</fieldset><button type=\"submit\">%s</button>"
+                     "</form>\n", W_("Save"));
 }
 
 void web_visits_page(web_req *r, int year, kh_year_state state, bool print)
@@ -237,7 +308,7 @@ static unsigned planned_of(web_req *r, kh_err *e)
             bits |= b;
     }
     if (n > 4)
-        kh_err_at(e, 0, 0, "planned", "检查方式重复");
+        kh_err_at(e, 0, 0, "planned", "a method is named twice");
     for (size_t i = 0; i < 4; i++)
         free(vals[i]);
     return bits;
@@ -251,18 +322,25 @@ void web_visit_add(web_req *r, int year)
     }
     kh_err *e = kh_err_new();
     char *unit = web_form_get(r, "unit"), *at = web_form_get(r, "at"),
-         *place = web_form_get(r, "place"), *lead = web_form_get(r, "lead"),
-         *members = web_form_get(r, "members");
+         *place = web_form_get(r, "place"), *lead = web_form_get(r, "lead");
+    char *picked[KH_ONSITE_MEMBERS_MAX + 1] = {0};
+    size_t npicked = web_form_values(r, "members", picked,
+                                     KH_ONSITE_MEMBERS_MAX);
     kh_status st = e ? KH_OK : KH_ENOMEM;
     if (st == KH_OK) {
         /* datetime-local sends "YYYY-MM-DDTHH:MM". */
         if (at && strlen(at) == KH_ONSITE_TIME_SZ - 1 && at[10] == 'T')
             at[10] = ' ';
         const char *names[KH_ONSITE_MEMBERS_MAX + 1];
-        size_t n = members ? split_names(members, names,
-                                         KH_ONSITE_MEMBERS_MAX) : 0;
+        size_t n = 0;   /* each box, or a list typed by a script */
+        for (size_t i = 0; i < npicked && n <= KH_ONSITE_MEMBERS_MAX; i++)
+            if (picked[i])
+                n += split_names(picked[i], names + n,
+                                 KH_ONSITE_MEMBERS_MAX - n);
+        if (npicked > KH_ONSITE_MEMBERS_MAX)
+            n = KH_ONSITE_MEMBERS_MAX + 1;
         if (n > KH_ONSITE_MEMBERS_MAX)
-            kh_err_at(e, 0, 0, "members", "组员最多 %d 人",
+            kh_err_at(e, 0, 0, "members", "at most %d team members",
                       KH_ONSITE_MEMBERS_MAX);
         kh_visit_spec v = {.year = year, .unit = unit, .at = at,
                            .place = place, .lead = lead, .members = names,
@@ -288,7 +366,8 @@ void web_visit_add(web_req *r, int year)
     free(at);
     free(place);
     free(lead);
-    free(members);
+    for (size_t i = 0; i < KH_ONSITE_MEMBERS_MAX + 1; i++)
+        free(picked[i]);
     kh_err_free(e);
 }
 
@@ -434,59 +513,131 @@ void web_onsite_findings(web_req *r, int year, const char *unit,
 
 /* ---- recording (a team member or admin) ------------------------------ */
 
+/* <option>s of the year's rubric items ("2.2 支部书记……", value the id). */
+static void item_options(web_req *r, int year, kh_buf *o)
+{
+    web_year *y = NULL;
+    kh_status st = web_year_get(r, year, &y);
+    if (!web_store_check(r, st, NULL) || !y)
+        return;
+    for (size_t i = 0; i < kh_rubric_item_count(y->rubric); i++) {
+        const char *id = kh_rubric_item_id(y->rubric, i);
+        const char *text = kh_rubric_item_text(y->rubric, i);
+        kh_buf_puts(o, "<option value=\"");
+        kh_html_attr(o, id);
+        kh_buf_puts(o, "\">");
+        kh_html_text(o, id);
+        kh_buf_putc(o, ' ');
+        /* the first 20 characters of its text: enough to know it */
+        const char *end = text;
+        for (int k = 0; *end && k < 20; k++) {
+            size_t len = kh_utf8_len((const unsigned char *)end);
+            end += len ? len : 1;
+        }
+        kh_buf t;
+        kh_buf_init(&t, 0);
+        kh_buf_add(&t, text, (size_t)(end - text));
+        kh_html_text(o, kh_buf_str(&t));
+        kh_buf_free(&t);
+        kh_buf_puts(o, *end ? "…</option>" : "</option>");
+    }
+    web_year_put(r->app, y);
+}
+
+static void symposium_form(web_req *r, int year, int64_t id)
+{
+    kh_buf *o = &r->out;
+    kh_buf_printf(o, "<h2>%s</h2><form method=\"post\" action=\""
+                     "/years/%d/visits/%" PRId64 "/symposiums\" "
+                     "id=\"symposium-add\">", W_("Record a symposium"),
+                  year, id);
+    web_csrf_field(r);
+    kh_buf_printf(o,
+                  "<label>%s <input type=\"date\" name=\"date\" required>"
+                  "</label> <label>%s <input type=\"text\" name=\"place\" "
+                  "required></label> <label>%s <input type=\"text\" "
+                  "name=\"host\" required></label> <label>%s <input "
+                  "type=\"text\" name=\"recorder\" required></label> <label>"
+                  "%s <input type=\"text\" name=\"groups\" required></label>"
+                  "<label>%s <textarea name=\"outline\" rows=\"3\" "
+                  "cols=\"60\" required></textarea></label><label>%s "
+                  "<textarea name=\"minutes\" rows=\"5\" cols=\"60\" "
+                  "required></textarea></label><button type=\"submit\">%s"
+                  "</button></form>\n",
+                  W_("Date"), W_("Place"), W_("Host"), W_("Recorder"),
+                  W_("Attendees (each group \"label=count\", separated by "
+                     "commas)"),
+                  W_("Outline"), W_("Minutes"), W_("Save"));
+}
+
+static void interview_form(web_req *r, int year, int64_t id)
+{
+    kh_buf *o = &r->out;
+    kh_buf_printf(o, "<h2>%s</h2><form method=\"post\" action=\""
+                     "/years/%d/visits/%" PRId64 "/interviews\" "
+                     "id=\"interview-add\">",
+                  W_("Record an individual interview"), year, id);
+    web_csrf_field(r);
+    kh_buf_printf(o, "<label>%s <input type=\"text\" name=\"category\" "
+                     "required></label> <label>%s <input type=\"text\" "
+                     "name=\"name\"></label> ", W_("Interviewee category"),
+                  W_("Name (optional)"));
+    kh_err *e = kh_err_new();
+    picker p = {o, "interviewer", 0};
+    select_open(o, W_("Interviewer"), "interviewer");
+    kh_status st = e ? kh_store_visit_team_each(r->store, id, person_option,
+                                                &p, e)
+                     : KH_ENOMEM;
+    kh_buf_puts(o, "</select></label> ");
+    select_open(o, W_("Recorder"), "recorder");
+    if (st == KH_OK)
+        st = kh_store_visit_team_each(r->store, id, person_option, &p, e);
+    web_store_check(r, st, e);
+    kh_err_free(e);
+    kh_buf_printf(o, "</select></label> <label>%s <input type=\""
+                     "datetime-local\" name=\"start\" required></label> "
+                     "<label>%s <input type=\"datetime-local\" name=\"end\" "
+                     "required></label> <label>%s <input type=\"text\" "
+                     "name=\"place\" required></label><label>%s <textarea "
+                     "name=\"summary\" rows=\"4\" cols=\"60\" required>"
+                     "</textarea></label><button type=\"submit\">%s</button>"
+                     "</form>\n",
+                  W_("Start"), W_("End"), W_("Place"), W_("Summary"),
+                  W_("Save"));
+}
+
+static void finding_form(web_req *r, int year, int64_t id)
+{
+    kh_buf *o = &r->out;
+    kh_buf_printf(o, "<h2>%s</h2><form method=\"post\" action=\""
+                     "/years/%d/visits/%" PRId64 "/findings\" "
+                     "id=\"finding-add\">", W_("Record a finding"), year,
+                  id);
+    web_csrf_field(r);
+    kh_buf_printf(o, "<label>%s <select name=\"source\"><option value=\""
+                     "symposium\">%s</option><option value=\"interview\">"
+                     "%s</option></select></label> <label>%s <input type=\""
+                     "number\" name=\"record\" min=\"1\" required></label> ",
+                  W_("Heard at"), W_("symposium"),
+                  W_("individual interviews"), W_("Record number"));
+    select_open(o, W_("Assessment item"), "item");
+    item_options(r, year, o);
+    kh_buf_printf(o, "</select></label> <label>%s <select name=\"direction\">"
+                     "<option value=\"\">%s</option><option value=\"good\">"
+                     "%s</option><option value=\"problem\">%s</option>"
+                     "</select></label><label>%s <textarea name=\"text\" "
+                     "rows=\"3\" cols=\"60\" required></textarea></label>"
+                     "<button type=\"submit\">%s</button></form>\n",
+                  W_("Direction"), W_("(none)"), W_("strength"),
+                  W_("problem"), W_("Text"), W_("Save"));
+}
+
 /* The recording forms under a visit's records. */
 void web_visit_forms(web_req *r, int year, int64_t id)
 {
-    kh_buf *o = &r->out;
-    kh_buf_printf(o, "<h2>记录座谈会</h2><form method=\"post\" action=\""
-                     "/years/%d/visits/%" PRId64 "/symposiums\" "
-                     "id=\"symposium-add\">", year, id);
-    web_csrf_field(r);
-    kh_buf_puts(o,
-                "<label>日期 <input type=\"date\" name=\"date\" required>"
-                "</label> <label>地点 <input type=\"text\" name=\"place\" "
-                "required></label> <label>主持人 <input type=\"text\" "
-                "name=\"host\" required></label> <label>记录人 <input "
-                "type=\"text\" name=\"recorder\" required></label> <label>"
-                "参会人员（每组“类别=人数”，以逗号分隔） <input type=\"text\" "
-                "name=\"groups\" required></label><label>提纲 <textarea "
-                "name=\"outline\" rows=\"3\" cols=\"60\" required></textarea>"
-                "</label><label>纪要 <textarea name=\"minutes\" rows=\"5\" "
-                "cols=\"60\" required></textarea></label><button "
-                "type=\"submit\">保存</button></form>\n");
-    kh_buf_printf(o, "<h2>记录个别访谈</h2><form method=\"post\" action=\""
-                     "/years/%d/visits/%" PRId64 "/interviews\" "
-                     "id=\"interview-add\">", year, id);
-    web_csrf_field(r);
-    kh_buf_puts(o,
-                "<label>访谈对象类别 <input type=\"text\" name=\"category\" "
-                "required></label> <label>姓名（可不填） <input type=\"text\" "
-                "name=\"name\"></label> <label>访谈人（用户名） <input "
-                "type=\"text\" name=\"interviewer\" required></label> <label>"
-                "记录人（用户名） <input type=\"text\" name=\"recorder\" "
-                "required></label> <label>开始 <input type=\"datetime-local\" "
-                "name=\"start\" required></label> <label>结束 <input "
-                "type=\"datetime-local\" name=\"end\" required></label> <label>"
-                "地点 <input type=\"text\" name=\"place\" required></label>"
-                "<label>摘要 <textarea name=\"summary\" rows=\"4\" cols=\"60\" "
-                "required></textarea></label><button type=\"submit\">保存"
-                "</button></form>\n");
-    kh_buf_printf(o, "<h2>记录发现</h2><form method=\"post\" action=\""
-                     "/years/%d/visits/%" PRId64 "/findings\" "
-                     "id=\"finding-add\">", year, id);
-    web_csrf_field(r);
-    kh_buf_puts(o,
-                "<label>来源 <select name=\"source\"><option value=\"symposium\">"
-                "座谈会</option><option value=\"interview\">个别访谈</option>"
-                "</select></label> <label>记录编号 <input type=\"number\" "
-                "name=\"record\" min=\"1\" required></label> <label>考核项目 "
-                "<input type=\"text\" name=\"item\" required></label> <label>"
-                "方向 <select name=\"direction\"><option value=\"\">（无）"
-                "</option><option value=\"good\">亮点</option><option "
-                "value=\"problem\">问题</option></select></label><label>内容 "
-                "<textarea name=\"text\" rows=\"3\" cols=\"60\" required>"
-                "</textarea></label><button type=\"submit\">保存</button>"
-                "</form>\n");
+    symposium_form(r, year, id);
+    interview_form(r, year, id);
+    finding_form(r, year, id);
 }
 
 /* Splits "教师=12，学生=30" into groups; errors on e. */
@@ -499,7 +650,7 @@ static size_t groups_split(char *s, const char **labels, int *counts,
     for (char *tok = strtok_r(s, ",;\n", &save); tok;
          tok = strtok_r(NULL, ",;\n", &save)) {
         if (n == KH_ONSITE_GROUPS_MAX) {
-            kh_err_at(e, 0, 0, "groups", "参会人员最多 %d 组",
+            kh_err_at(e, 0, 0, "groups", "at most %d groups of attendees",
                       KH_ONSITE_GROUPS_MAX);
             break;
         }
@@ -555,7 +706,7 @@ static kh_status post_finding(web_req *r, int64_t id, char **v, kh_err *e)
     long long rec = v[1] ? strtoll(v[1], &end, 10) : 0;
     kh_finding_dir d = KH_FINDING_PLAIN;
     if (rec <= 0 || !end || *end)
-        return kh_err_at(e, 0, 0, "record", "请填写记录编号");
+        return kh_err_at(e, 0, 0, "record", "give the record's number");
     kh_status st = kh_finding_dir_parse(v[3], "direction", &d, e);
     if (st != KH_OK)
         return st;

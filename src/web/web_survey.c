@@ -293,14 +293,14 @@ static void answer_parse(web_req *r, const kh_questionnaire *q, given *gv,
         g->n = web_form_values(r, id, g->v, KH_Q_MAX_CHOICES);
         if (g->n > KH_Q_MAX_CHOICES) {
             g->n = KH_Q_MAX_CHOICES;
-            kh_err_at(e, 0, 0, id, "选项太多");
+            kh_err_at(e, 0, 0, id, "too many choices");
             continue;
         }
         bool bad = false;
         for (size_t k = 0; k < g->n; k++)
             bad |= !g->v[k];
         if (bad) {
-            kh_err_at(e, 0, 0, id, "内容无法识别");
+            kh_err_at(e, 0, 0, id, "cannot be read");
             continue;
         }
         size_t mark = json->len;
@@ -509,10 +509,10 @@ static void round_open(web_req *r)
     char *end = NULL;
     sp.year = f[0] ? (int)strtol(f[0], &end, 10) : 0;
     if (!f[0] || !end || *end || sp.year < 1900 || sp.year > 2999)
-        kh_err_at(e, 0, 0, "年度", "请填写年份，例如 2025");
+        kh_err_at(e, 0, 0, "年度", "give a year, e.g. 2025");
     long min = f[4] && f[4][0] ? strtol(f[4], &end, 10) : 5;
     if (f[4] && f[4][0] && (*end || min < 1 || min > KH_SURVEY_MIN_MAX))
-        kh_err_at(e, 0, 0, "最少答卷数", "请填写 1 到 %d 之间的整数",
+        kh_err_at(e, 0, 0, "最少答卷数", "give a whole number from 1 to %d",
                   KH_SURVEY_MIN_MAX);
     sp.min_responses = (unsigned)(min > 0 ? min : 5);
     char *save = NULL;   /* strtok_r: the server is multi-threaded */
@@ -566,19 +566,40 @@ static kh_status keep_info(void *ctx, const kh_round_info *ri)
     return x->title && x->audience ? KH_OK : KH_ENOMEM;
 }
 
+/* One <option> of the codes form: a unit of the round by its name. */
+static kh_status unit_option(void *ctx, const kh_code_count *c)
+{
+    kh_buf *o = ctx;
+    kh_buf_puts(o, "<option value=\"");
+    kh_html_attr(o, c->unit);
+    kh_buf_puts(o, "\">");
+    kh_html_text(o, c->name);
+    kh_buf_puts(o, "</option>");
+    return kh_buf_status(o);
+}
+
 static void codes_form(web_req *r, int64_t round)
 {
     kh_buf *o = &r->out;
-    kh_buf_printf(o, "<h2>生成答题码</h2><p>答题码只显示这一次：生成后请立即"
-                     "打印。</p><form method=\"post\" action=\"/surveys/%"
-                     PRId64 "/codes\" id=\"codes-form\">", round);
-    web_csrf_field(r);
-    kh_buf_printf(o, "<p><label>单位编号 <input name=\"unit\" required>"
-                     "</label> <label>份数 <input name=\"count\" value=\"30\" "
-                     "required></label> <button type=\"submit\">生成并打印"
-                     "</button></p></form>\n<form method=\"post\" action=\""
-                     "/surveys/%" PRId64 "/close\" id=\"round-close\">",
+    kh_buf_printf(o, "<h2>%s</h2><p>%s</p><form method=\"post\" "
+                     "action=\"/surveys/%" PRId64 "/codes\" "
+                     "id=\"codes-form\">", W_("Make codes"),
+                  W_("Codes are shown this once: print them right away."),
                   round);
+    web_csrf_field(r);
+    kh_buf_printf(o, "<p><label>%s <select name=\"unit\" required>",
+                  W_("Unit"));
+    kh_err *e = kh_err_new();
+    kh_status st = e ? kh_store_code_counts(r->store, round, unit_option, o,
+                                            e)
+                     : KH_ENOMEM;
+    web_store_check(r, st, e);
+    kh_err_free(e);
+    kh_buf_printf(o, "</select></label> <label>%s <input name=\"count\" "
+                     "value=\"30\" required></label> <button type=\"submit\">"
+                     "%s</button></p></form>\n<form method=\"post\" action=\""
+                     "/surveys/%" PRId64 "/close\" id=\"round-close\">",
+                  W_("Copies"), W_("Make and print"), round);
     web_csrf_field(r);
     kh_buf_puts(o, "<p><button type=\"submit\">结束本轮问卷</button></p>"
                    "</form>\n");
@@ -690,7 +711,7 @@ static void codes_post(web_req *r, int64_t round)
     char **codes = NULL;
     kh_status st = KH_EINVAL;
     if (!count || !end || *end || n < 1 || n > KH_SURVEY_CODES_MAX)
-        kh_err_at(e, 0, 0, "份数", "请填写 1 到 %d 之间的整数",
+        kh_err_at(e, 0, 0, "份数", "give a whole number from 1 to %d",
                   KH_SURVEY_CODES_MAX);
     else
         st = kh_store_codes_create(r->store, r->sess.user, round,
