@@ -5,6 +5,7 @@
  */
 #include "store_impl.h"
 #include "kaohe/store_onsite.h"
+#include "kaohe/report.h"
 #include "kaohe/store_followup.h"
 #include "kaohe/rubric.h"
 #include "kaohe/utf8.h"
@@ -771,6 +772,19 @@ static void groups_text(const kh_symposium_spec *sp, kh_buf *b, kh_err *e)
     }
 }
 
+/* Every field of a symposium record; its groups as text into g. */
+static void symposium_check(const kh_symposium_spec *sp, kh_buf *g,
+                            kh_err *e)
+{
+    check_day(sp->date, sp->date, "date", e);
+    check_text(sp->place, "place", KH_ONSITE_SHORT_MAX, e);
+    check_text(sp->host, "host", KH_ONSITE_SHORT_MAX, e);
+    check_text(sp->recorder, "recorder", KH_ONSITE_SHORT_MAX, e);
+    groups_text(sp, g, e);
+    check_text(sp->outline, "outline", KH_ONSITE_LONG_MAX, e);
+    check_text(sp->minutes, "minutes", KH_ONSITE_LONG_MAX, e);
+}
+
 kh_status kh_store_symposium_add(kh_store *s, const char *actor,
                                  const kh_symposium_spec *sp, int64_t *id,
                                  kh_err *e)
@@ -783,13 +797,7 @@ kh_status kh_store_symposium_add(kh_store *s, const char *actor,
         return rc;
     kh_buf g;
     kh_buf_init(&g, 0);
-    check_day(sp->date, sp->date, "date", e);
-    check_text(sp->place, "place", KH_ONSITE_SHORT_MAX, e);
-    check_text(sp->host, "host", KH_ONSITE_SHORT_MAX, e);
-    check_text(sp->recorder, "recorder", KH_ONSITE_SHORT_MAX, e);
-    groups_text(sp, &g, e);
-    check_text(sp->outline, "outline", KH_ONSITE_LONG_MAX, e);
-    check_text(sp->minutes, "minutes", KH_ONSITE_LONG_MAX, e);
+    symposium_check(sp, &g, e);
     if (kh_err_errors(e) > before || sp->refused) {
         rc = KH_EINVAL;
         goto fail;
@@ -858,6 +866,27 @@ static kh_status interview_people(kh_store *s, const kh_interview_spec *sp,
     return KH_OK;
 }
 
+/* Every field of an interview record (messages on e); a store failure
+ * as its status. */
+static kh_status interview_check(kh_store *s, const kh_interview_spec *sp,
+                                 kh_err *e)
+{
+    check_text(sp->category, "category", KH_ONSITE_SHORT_MAX, e);
+    if (sp->name)
+        check_text(sp->name, "name", KH_ONSITE_SHORT_MAX, e);
+    kh_status rc = interview_people(s, sp, e);
+    if (rc != KH_OK)
+        return rc;
+    bool times = kh_onsite_time_check(sp->starts, "start", e) == KH_OK;
+    times = kh_onsite_time_check(sp->ends, "end", e) == KH_OK && times;
+    if (times && strcmp(sp->ends, sp->starts) <= 0)
+        kh_err_at(e, 0, 0, "end", "the end %s must be after the start %s",
+                  sp->ends, sp->starts);
+    check_text(sp->place, "place", KH_ONSITE_SHORT_MAX, e);
+    check_text(sp->summary, "summary", KH_ONSITE_LONG_MAX, e);
+    return KH_OK;
+}
+
 kh_status kh_store_interview_add(kh_store *s, const char *actor,
                                  const kh_interview_spec *sp, int64_t *id,
                                  kh_err *e)
@@ -868,18 +897,8 @@ kh_status kh_store_interview_add(kh_store *s, const char *actor,
     kh_status rc = record_begin(s, sp->visit, &year, unit, e);
     if (rc != KH_OK)
         return rc;
-    check_text(sp->category, "category", KH_ONSITE_SHORT_MAX, e);
-    if (sp->name)
-        check_text(sp->name, "name", KH_ONSITE_SHORT_MAX, e);
-    if ((rc = interview_people(s, sp, e)) != KH_OK)
+    if ((rc = interview_check(s, sp, e)) != KH_OK)
         goto fail;
-    bool times = kh_onsite_time_check(sp->starts, "start", e) == KH_OK;
-    times = kh_onsite_time_check(sp->ends, "end", e) == KH_OK && times;
-    if (times && strcmp(sp->ends, sp->starts) <= 0)
-        kh_err_at(e, 0, 0, "end", "the end %s must be after the start %s", sp->ends,
-                  sp->starts);
-    check_text(sp->place, "place", KH_ONSITE_SHORT_MAX, e);
-    check_text(sp->summary, "summary", KH_ONSITE_LONG_MAX, e);
     if (kh_err_errors(e) > before) {
         rc = KH_EINVAL;
         goto fail;
@@ -1287,5 +1306,299 @@ kh_status kh_store_onsite_report(kh_store *s, const char *actor, int64_t id,
     }
     if (rc == KH_OK && kh_buf_status(out) != KH_OK)
         rc = kh_err_fail(e, kh_buf_status(out), "out of memory");
+    return rc;
+}
+
+/* ---- corrections (docs/ONSITE.md, "Corrections") ----------------------- */
+
+/* The kinds of row a correction names: their table's statements. */
+typedef struct edit_kind {
+    const char *what;          /* "symposium", "interview", "finding" */
+    const char *owner_sql;     /* id -> visit, added_by */
+} edit_kind;
+static const edit_kind EDIT_SYMPOSIUM = {
+    "symposium", "SELECT visit, added_by FROM symposium WHERE id = ?"};
+static const edit_kind EDIT_INTERVIEW = {
+    "interview", "SELECT visit, added_by FROM interview WHERE id = ?"};
+static const edit_kind EDIT_FINDING = {
+    "finding", "SELECT visit, added_by FROM finding WHERE id = ?"};
+
+/* Opens the transaction of a correction of row id: it exists (else
+ * KH_ENOTFOUND at "id"), the actor wrote it or is an admin (else
+ * KH_EPERM), its year is in inspection or review (KH_ESTATE).  *visit,
+ * *year and unit get where it belongs.  Rolled back on failure. */
+static kh_status edit_begin(kh_store *s, const edit_kind *k, int64_t id,
+                            const char *actor, bool admin, int64_t *visit,
+                            int *year, char unit[KH_ONSITE_SHORT_MAX + 1],
+                            kh_err *e)
+{
+    kh_db_stmt *st;
+    kh_status rc = kh_store_stmt(s, k->owner_sql, &st, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_db_bind_int64(st, 1, id);
+    int r = kh_db_step(st);
+    bool mine = r == KH_DB_ROW && !strcmp(kh_store_col_str(st, 1), actor);
+    if (r == KH_DB_ROW)
+        *visit = kh_db_column_int64(st, 0);
+    kh_db_reset(st);
+    if (r != KH_DB_ROW && r != KH_DB_DONE)
+        return kh_store_db_fail(s, e, "reading a record");
+    if (r == KH_DB_DONE) {
+        kh_err_at(e, 0, 0, "id", "no %s number %lld", k->what,
+                  (long long)id);
+        return KH_ENOTFOUND;
+    }
+    if (!mine && !admin)
+        return kh_err_fail(e, KH_EPERM, "only its author or an admin may "
+                           "correct %s number %lld", k->what, (long long)id);
+    return record_begin(s, *visit, year, unit, e);
+}
+
+/* Audits a correction (before and after) and commits; rolls back on
+ * failure. */
+static kh_status edit_end(kh_store *s, const char *actor, const char *action,
+                          int year, const char *unit, const edit_kind *k,
+                          int64_t id, const char *before, const char *after,
+                          kh_err *e)
+{
+    char obj[64];
+    snprintf(obj, sizeof obj, "%s %lld", k->what, (long long)id);
+    kh_audit_rec a = {.actor = actor, .action = action, .year = year,
+                      .unit = unit, .object = obj, .old_value = before,
+                      .new_value = after};
+    kh_status rc = kh_store_audit(s, &a, e);
+    if (rc == KH_OK)
+        rc = kh_store_commit(s, e);
+    if (rc != KH_OK)
+        kh_store_rollback(s);
+    return rc;
+}
+
+/* A row's text fields as the audit log records them: one JSON object of
+ * the statement's columns (names[i] for column i). */
+static kh_status row_json(kh_store *s, const char *sql, int64_t id,
+                          const char *const *names, kh_buf *b, kh_err *e)
+{
+    kh_db_stmt *st;
+    kh_status rc = kh_store_stmt(s, sql, &st, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_db_bind_int64(st, 1, id);
+    int r = kh_db_step(st);
+    kh_buf_putc(b, '{');
+    for (int i = 0; r == KH_DB_ROW && names[i]; i++) {
+        kh_buf_printf(b, "%s\"%s\": ", i ? ", " : "", names[i]);
+        const char *v = kh_store_col_str(st, i);
+        if (v)
+            kh_json_str(b, v);
+        else
+            kh_buf_puts(b, "null");
+    }
+    kh_buf_putc(b, '}');
+    kh_db_reset(st);
+    if (r != KH_DB_ROW)
+        return kh_store_db_fail(s, e, "reading a record");
+    return kh_buf_status(b);
+}
+
+static const char SYMPOSIUM_JSON_SQL[] =
+    "SELECT held_on, place, host, recorder, attendees, outline, minutes"
+    " FROM symposium WHERE id = ?";
+static const char *const SYMPOSIUM_COLS[] = {
+    "date", "place", "host", "recorder", "groups", "outline", "minutes",
+    NULL};
+
+kh_status kh_store_symposium_set(kh_store *s, const char *actor, bool admin,
+                                 int64_t id, const kh_symposium_spec *sp,
+                                 kh_err *e)
+{
+    size_t before = kh_err_errors(e);
+    int64_t visit = 0;
+    int year = 0;
+    char unit[KH_ONSITE_SHORT_MAX + 1];
+    kh_status rc = edit_begin(s, &EDIT_SYMPOSIUM, id, actor, admin, &visit,
+                              &year, unit, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_buf g, old, neu;
+    kh_buf_init(&g, 0);
+    kh_buf_init(&old, 0);
+    kh_buf_init(&neu, 0);
+    symposium_check(sp, &g, e);
+    kh_db_stmt *st;
+    if (kh_err_errors(e) > before || sp->refused)
+        rc = KH_EINVAL;
+    else if ((rc = row_json(s, SYMPOSIUM_JSON_SQL, id, SYMPOSIUM_COLS, &old,
+                            e)) == KH_OK &&
+             (rc = kh_store_stmt(s, "UPDATE symposium SET held_on = ?, "
+                                 "place = ?, host = ?, recorder = ?, "
+                                 "attendees = ?, outline = ?, minutes = ? "
+                                 "WHERE id = ?", &st, e)) == KH_OK) {
+        kh_store_bind_str(st, 1, sp->date);
+        kh_store_bind_str(st, 2, sp->place);
+        kh_store_bind_str(st, 3, sp->host);
+        kh_store_bind_str(st, 4, sp->recorder);
+        kh_store_bind_str(st, 5, kh_buf_str(&g));
+        kh_store_bind_str(st, 6, sp->outline);
+        kh_store_bind_str(st, 7, sp->minutes);
+        kh_db_bind_int64(st, 8, id);
+        rc = kh_store_exec(s, st, e, "correcting a symposium");
+    }
+    if (rc == KH_OK)
+        rc = row_json(s, SYMPOSIUM_JSON_SQL, id, SYMPOSIUM_COLS, &neu, e);
+    if (rc == KH_OK)
+        rc = edit_end(s, actor, "symposium.set", year, unit,
+                      &EDIT_SYMPOSIUM, id, kh_buf_str(&old),
+                      kh_buf_str(&neu), e);
+    else
+        kh_store_rollback(s);
+    kh_buf_free(&g);
+    kh_buf_free(&old);
+    kh_buf_free(&neu);
+    return rc;
+}
+
+/* The interviewee's name never enters the audit log: only whether there
+ * is one. */
+static const char INTERVIEW_JSON_SQL[] =
+    "SELECT category, CASE WHEN person IS NULL THEN 'no' ELSE 'yes' END,"
+    " interviewer, recorder, starts, ends, place, summary FROM interview"
+    " WHERE id = ?";
+static const char *const INTERVIEW_COLS[] = {
+    "category", "named", "interviewer", "recorder", "start", "end", "place",
+    "summary", NULL};
+
+kh_status kh_store_interview_set(kh_store *s, const char *actor, bool admin,
+                                 int64_t id, const kh_interview_spec *sp,
+                                 kh_err *e)
+{
+    size_t before = kh_err_errors(e);
+    int64_t visit = 0;
+    int year = 0;
+    char unit[KH_ONSITE_SHORT_MAX + 1];
+    kh_status rc = edit_begin(s, &EDIT_INTERVIEW, id, actor, admin, &visit,
+                              &year, unit, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_interview_spec x = *sp;
+    x.visit = visit;   /* the team of the record's own visit */
+    kh_buf old, neu;
+    kh_buf_init(&old, 0);
+    kh_buf_init(&neu, 0);
+    kh_db_stmt *st;
+    if ((rc = interview_check(s, &x, e)) == KH_OK &&
+        kh_err_errors(e) > before)
+        rc = KH_EINVAL;
+    if (rc == KH_OK &&
+        (rc = row_json(s, INTERVIEW_JSON_SQL, id, INTERVIEW_COLS, &old,
+                       e)) == KH_OK &&
+        (rc = kh_store_stmt(s, "UPDATE interview SET category = ?, person ="
+                            " ?, interviewer = ?, recorder = ?, starts = ?,"
+                            " ends = ?, place = ?, summary = ? WHERE id = ?",
+                            &st, e)) == KH_OK) {
+        kh_store_bind_str(st, 1, x.category);
+        kh_store_bind_str(st, 2, x.name);
+        kh_store_bind_str(st, 3, x.interviewer);
+        kh_store_bind_str(st, 4, x.recorder);
+        kh_store_bind_str(st, 5, x.starts);
+        kh_store_bind_str(st, 6, x.ends);
+        kh_store_bind_str(st, 7, x.place);
+        kh_store_bind_str(st, 8, x.summary);
+        kh_db_bind_int64(st, 9, id);
+        rc = kh_store_exec(s, st, e, "correcting an interview");
+    }
+    if (rc == KH_OK)
+        rc = row_json(s, INTERVIEW_JSON_SQL, id, INTERVIEW_COLS, &neu, e);
+    if (rc == KH_OK)
+        rc = edit_end(s, actor, "interview.set", year, unit,
+                      &EDIT_INTERVIEW, id, kh_buf_str(&old),
+                      kh_buf_str(&neu), e);
+    else
+        kh_store_rollback(s);
+    kh_buf_free(&old);
+    kh_buf_free(&neu);
+    return rc;
+}
+
+static const char FINDING_JSON_SQL[] =
+    "SELECT source, CAST(record AS TEXT), item, CAST(direction AS TEXT),"
+    " body FROM finding WHERE id = ?";
+static const char *const FINDING_COLS[] = {"source", "record", "item",
+                                           "direction", "text", NULL};
+
+kh_status kh_store_finding_set(kh_store *s, const char *actor, bool admin,
+                               int64_t id, const char *item,
+                               kh_finding_dir dir, const char *text,
+                               kh_err *e)
+{
+    size_t before = kh_err_errors(e);
+    int64_t visit = 0;
+    int year = 0;
+    char unit[KH_ONSITE_SHORT_MAX + 1];
+    kh_status rc = edit_begin(s, &EDIT_FINDING, id, actor, admin, &visit,
+                              &year, unit, e);
+    if (rc != KH_OK)
+        return rc;
+    if ((rc = check_item(s, year, unit, item, e)) == KH_EINVAL)
+        rc = KH_OK;
+    if (dir > KH_FINDING_PROBLEM)
+        kh_err_at(e, 0, 0, "direction", "unknown direction");
+    check_text(text, "text", KH_ONSITE_LONG_MAX, e);
+    if (rc == KH_OK && kh_err_errors(e) > before)
+        rc = KH_EINVAL;
+    kh_buf old, neu;
+    kh_buf_init(&old, 0);
+    kh_buf_init(&neu, 0);
+    kh_db_stmt *st;
+    if (rc == KH_OK &&
+        (rc = row_json(s, FINDING_JSON_SQL, id, FINDING_COLS, &old, e)) ==
+            KH_OK &&
+        (rc = kh_store_stmt(s, "UPDATE finding SET item = ?, direction = ?,"
+                            " body = ? WHERE id = ?", &st, e)) == KH_OK) {
+        kh_store_bind_str(st, 1, item);
+        kh_db_bind_int(st, 2, (int)dir);
+        kh_store_bind_str(st, 3, text);
+        kh_db_bind_int64(st, 4, id);
+        rc = kh_store_exec(s, st, e, "correcting a finding");
+    }
+    if (rc == KH_OK)
+        rc = row_json(s, FINDING_JSON_SQL, id, FINDING_COLS, &neu, e);
+    if (rc == KH_OK)
+        rc = edit_end(s, actor, "finding.set", year, unit, &EDIT_FINDING, id,
+                      kh_buf_str(&old), kh_buf_str(&neu), e);
+    else
+        kh_store_rollback(s);
+    kh_buf_free(&old);
+    kh_buf_free(&neu);
+    return rc;
+}
+
+kh_status kh_store_finding_remove(kh_store *s, const char *actor,
+                                  bool admin, int64_t id, kh_err *e)
+{
+    int64_t visit = 0;
+    int year = 0;
+    char unit[KH_ONSITE_SHORT_MAX + 1];
+    kh_status rc = edit_begin(s, &EDIT_FINDING, id, actor, admin, &visit,
+                              &year, unit, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_buf old;
+    kh_buf_init(&old, 0);
+    kh_db_stmt *st;
+    if ((rc = row_json(s, FINDING_JSON_SQL, id, FINDING_COLS, &old, e)) ==
+            KH_OK &&
+        (rc = kh_store_stmt(s, "DELETE FROM finding WHERE id = ?", &st, e)) ==
+            KH_OK) {
+        kh_db_bind_int64(st, 1, id);
+        rc = kh_store_exec(s, st, e, "removing a finding");
+    }
+    if (rc == KH_OK)
+        rc = edit_end(s, actor, "finding.remove", year, unit, &EDIT_FINDING,
+                      id, kh_buf_str(&old), NULL, e);
+    else
+        kh_store_rollback(s);
+    kh_buf_free(&old);
     return rc;
 }

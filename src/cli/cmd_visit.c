@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kaohe/i18n.h"
 #include "kaohe/store_onsite.h"
 
 enum {
@@ -43,6 +44,11 @@ static void visit_help(void)
         "                       --item ITEM [--direction good|problem]\n"
         "                       --text TEXT\n"
         "       kaohe visit show ID [--names]\n"
+        "       kaohe visit symposium-set RECORD (the options of symposium)\n"
+        "       kaohe visit interview-set RECORD (the options of interview)\n"
+        "       kaohe visit finding-set FINDING --item ITEM\n"
+        "                       [--direction good|problem] --text TEXT\n"
+        "       kaohe visit finding-remove FINDING\n"
         "\n"
         "The on-site inspection (实地检查, docs/ONSITE.md): one visit per\n"
         "unit and year, planned while the year is draft, self_check or\n"
@@ -56,6 +62,9 @@ static void visit_help(void)
         "documents, questionnaire, interview (or 座谈会, 查阅资料, 问卷,\n"
         "个别访谈).  show prints a visit's records; interviewees' names\n"
         "only with --names, and that read is written to the audit log.\n"
+        "The -set commands correct a record (every field again) or a\n"
+        "finding, finding-remove removes a finding; the command line acts\n"
+        "as an admin (the web lets only the author or an admin do it).\n"
         "\n"
         "Options:\n"
         "  -y, --year YEAR       the year\n"
@@ -298,8 +307,10 @@ static kh_status groups_of(const vopts *f, char **labels, int *counts,
     return rc;
 }
 
+/* visit symposium (id: the visit) or symposium-set (id: the record; the
+ * command line is the operator's, so an admin's). */
 static kh_status do_symposium(kh_cli_ctx *c, const vopts *f, int64_t id,
-                              kh_buf *b)
+                              bool set, kh_buf *b)
 {
     char *labels[KH_ONSITE_GROUPS_MAX + 1] = {0};
     int counts[KH_ONSITE_GROUPS_MAX + 1] = {0};
@@ -313,19 +324,24 @@ static kh_status do_symposium(kh_cli_ctx *c, const vopts *f, int64_t id,
             .group_labels = (const char *const *)labels,
             .group_counts = counts, .ngroups = f->ngroups,
             .outline = f->outline, .minutes = f->minutes};
-        st = kh_store_symposium_add(c->store, kh_cli_actor(c), &sp, &nid,
-                                    c->e);
+        st = set ? kh_store_symposium_set(c->store, kh_cli_actor(c), true,
+                                          id, &sp, c->e)
+                 : kh_store_symposium_add(c->store, kh_cli_actor(c), &sp,
+                                          &nid, c->e);
     }
     for (size_t i = 0; i < f->ngroups; i++)
         free(labels[i]);
-    if (st == KH_OK)
+    if (st == KH_OK && set)
+        kh_buf_printf(b, _("symposium record %lld corrected\n"),
+                      (long long)id);
+    else if (st == KH_OK)
         kh_buf_printf(b, "已记录座谈会 #%" PRId64 "（实地检查 #%" PRId64
                          "，%s）\n", nid, id, f->date);
     return st;
 }
 
 static kh_status do_interview(kh_cli_ctx *c, const vopts *f, int64_t id,
-                              kh_buf *b)
+                              bool set, kh_buf *b)
 {
     kh_interview_spec sp = {
         .visit = id, .category = f->category, .name = f->name,
@@ -333,9 +349,14 @@ static kh_status do_interview(kh_cli_ctx *c, const vopts *f, int64_t id,
         .starts = f->start, .ends = f->end, .place = f->place,
         .summary = f->summary};
     int64_t nid = 0;
-    kh_status st = kh_store_interview_add(c->store, kh_cli_actor(c), &sp,
-                                          &nid, c->e);
-    if (st == KH_OK)
+    kh_status st = set ? kh_store_interview_set(c->store, kh_cli_actor(c),
+                                                true, id, &sp, c->e)
+                       : kh_store_interview_add(c->store, kh_cli_actor(c),
+                                                &sp, &nid, c->e);
+    if (st == KH_OK && set)
+        kh_buf_printf(b, _("interview record %lld corrected\n"),
+                      (long long)id);
+    else if (st == KH_OK)
         kh_buf_printf(b, "已记录个别访谈 #%" PRId64 "（实地检查 #%" PRId64
                          "，%s）\n", nid, id, f->start);
     return st;
@@ -357,7 +378,28 @@ static kh_status do_finding(kh_cli_ctx *c, const vopts *f, kh_buf *b)
     return st;
 }
 
-enum { ADD, SET, LIST, REMOVE, SYMPOSIUM, INTERVIEW, FINDING, SHOW, NCMD };
+/* visit finding-set ID / finding-remove ID. */
+static kh_status do_finding_edit(kh_cli_ctx *c, const vopts *f, int64_t id,
+                                 bool remove, kh_buf *b)
+{
+    kh_finding_dir d = KH_FINDING_PLAIN;
+    kh_status st = remove ? KH_OK : kh_finding_dir_parse(f->direction,
+                                                         "direction", &d,
+                                                         c->e);
+    if (st == KH_OK)
+        st = remove ? kh_store_finding_remove(c->store, kh_cli_actor(c),
+                                              true, id, c->e)
+                    : kh_store_finding_set(c->store, kh_cli_actor(c), true,
+                                           id, f->item, d, f->text, c->e);
+    if (st == KH_OK)
+        kh_buf_printf(b, remove ? _("finding %lld removed\n")
+                                : _("finding %lld corrected\n"),
+                      (long long)id);
+    return st;
+}
+
+enum { ADD, SET, LIST, REMOVE, SYMPOSIUM, INTERVIEW, FINDING, SHOW,
+       SYMPOSIUM_SET, INTERVIEW_SET, FINDING_SET, FINDING_REMOVE, NCMD };
 
 static kh_status dispatch(kh_cli_ctx *c, int which, const vopts *f,
                           int64_t id, kh_buf *b)
@@ -394,9 +436,13 @@ static kh_status dispatch(kh_cli_ctx *c, int which, const vopts *f,
         if (st == KH_OK)
             kh_buf_printf(b, "已删除实地检查 #%" PRId64 "\n", id);
         return st;
-    case SYMPOSIUM: return do_symposium(c, f, id, b);
-    case INTERVIEW: return do_interview(c, f, id, b);
+    case SYMPOSIUM: return do_symposium(c, f, id, false, b);
+    case INTERVIEW: return do_interview(c, f, id, false, b);
     case FINDING: return do_finding(c, f, b);
+    case SYMPOSIUM_SET: return do_symposium(c, f, id, true, b);
+    case INTERVIEW_SET: return do_interview(c, f, id, true, b);
+    case FINDING_SET: return do_finding_edit(c, f, id, false, b);
+    case FINDING_REMOVE: return do_finding_edit(c, f, id, true, b);
     default:
         return kh_store_onsite_report(c->store, actor, id,
                                       f->names ? KH_ONSITE_NAMES
@@ -432,7 +478,12 @@ static int required(const char *cmd, int which, const vopts *f)
         const char *v[] = {f->unit, f->at, f->place, f->lead};
         return need(cmd, n, v, 4);
     }
-    if (which == SYMPOSIUM) {
+    if (which == FINDING_SET) {
+        const char *n[] = {"--item ITEM", "--text TEXT"};
+        const char *v[] = {f->item, f->text};
+        return need(cmd, n, v, 2);
+    }
+    if (which == SYMPOSIUM || which == SYMPOSIUM_SET) {
         const char *n[] = {"--date D", "--place PLACE", "--host NAME",
                            "--recorder NAME", "--outline TEXT",
                            "--minutes TEXT"};
@@ -440,7 +491,7 @@ static int required(const char *cmd, int which, const vopts *f)
                            f->outline, f->minutes};
         return need(cmd, n, v, 6);
     }
-    if (which == INTERVIEW) {
+    if (which == INTERVIEW || which == INTERVIEW_SET) {
         const char *n[] = {"--category C", "--interviewer NAME",
                            "--recorder NAME", "--start TIME", "--end TIME",
                            "--place PLACE", "--summary TEXT"};
@@ -464,10 +515,14 @@ int kh_cmd_visit(int argc, char **argv)
 {
     static const char *const subs[NCMD] = {"add", "set", "list", "remove",
                                            "symposium", "interview",
-                                           "finding", "show"};
+                                           "finding", "show",
+                                           "symposium-set", "interview-set",
+                                           "finding-set", "finding-remove"};
     static const char *const names[NCMD] = {
         "visit add", "visit set", "visit list", "visit remove",
-        "visit symposium", "visit interview", "visit finding", "visit show"};
+        "visit symposium", "visit interview", "visit finding", "visit show",
+        "visit symposium-set", "visit interview-set", "visit finding-set",
+        "visit finding-remove"};
     static const int allowed[NCMD][16] = {
         {'y', OPT_UNIT, OPT_AT, OPT_PLACE, OPT_LEAD, OPT_MEMBER, OPT_PLANNED,
          OPT_USED, 0},
@@ -480,7 +535,13 @@ int kh_cmd_visit(int argc, char **argv)
         {OPT_CATEGORY, OPT_NAME, OPT_INTERVIEWER, OPT_RECORDER, OPT_START,
          OPT_END, OPT_PLACE, OPT_SUMMARY, 0},
         {OPT_SYMPOSIUM, OPT_INTERVIEW, OPT_ITEM, OPT_DIRECTION, OPT_TEXT, 0},
-        {OPT_NAMES, 0}};
+        {OPT_NAMES, 0},
+        {OPT_DATE, OPT_PLACE, OPT_HOST, OPT_RECORDER, OPT_GROUP, OPT_OUTLINE,
+         OPT_MINUTES, 0},
+        {OPT_CATEGORY, OPT_NAME, OPT_INTERVIEWER, OPT_RECORDER, OPT_START,
+         OPT_END, OPT_PLACE, OPT_SUMMARY, 0},
+        {OPT_ITEM, OPT_DIRECTION, OPT_TEXT, 0},
+        {0}};
     if (argc < 2)
         return kh_cli_usage_error("visit", "missing command (add, set, list, "
                                   "remove, symposium, interview, finding or "
@@ -508,7 +569,9 @@ int kh_cmd_visit(int argc, char **argv)
     bool takes_id = which != ADD && which != LIST && which != FINDING;
     if (rc < 0 && takes_id) {
         if (optind >= argc)
-            rc = kh_cli_usage_error(cmd, "missing visit ID");
+            rc = kh_cli_usage_error(cmd, which >= SYMPOSIUM_SET
+                                             ? "missing the record's ID"
+                                             : "missing visit ID");
         else if (!parse_id(argv[optind], &id))
             rc = kh_cli_usage_error(cmd, "'%s' is not a visit ID (a number "
                                     "as 'visit list' shows it)",
