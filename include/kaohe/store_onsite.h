@@ -129,16 +129,17 @@ kh_status kh_store_visit_in_team(kh_store *s, int64_t id, const char *user,
  * adding it (KH_EINVAL, messages at the field, nothing written); an
  * unknown id is KH_ENOTFOUND at "id".  Audited symposium.set,
  * interview.set, finding.set and finding.remove with the row before and
- * after (an interviewee's name only as "named").  A record stays with its
- * visit (spec->visit is not used). */
+ * after (an interviewee's name only as "named").  visit (0: any) must be
+ * the record's visit, else it is "not found" (a team reaches only its
+ * own visit).  A record stays with its visit (spec->visit is not used). */
 struct kh_symposium_spec;
 struct kh_interview_spec;
-kh_status kh_store_symposium_set(kh_store *s, const char *actor, bool admin,
-                                 int64_t id,
+kh_status kh_store_symposium_set(kh_store *s, const char *actor,
+                                 bool admin, int64_t visit, int64_t id,
                                  const struct kh_symposium_spec *sp,
                                  kh_err *e);
-kh_status kh_store_interview_set(kh_store *s, const char *actor, bool admin,
-                                 int64_t id,
+kh_status kh_store_interview_set(kh_store *s, const char *actor,
+                                 bool admin, int64_t visit, int64_t id,
                                  const struct kh_interview_spec *sp,
                                  kh_err *e);
 
@@ -181,12 +182,14 @@ const char *kh_finding_dir_label(kh_finding_dir d); /* "" 亮点 问题 */
 
 /* Corrects a finding's item, direction and text; removes a finding (as
  * the corrections above). */
-kh_status kh_store_finding_set(kh_store *s, const char *actor, bool admin,
-                               int64_t id, const char *item,
+kh_status kh_store_finding_set(kh_store *s, const char *actor,
+                               bool admin, int64_t visit, int64_t id,
+                               const char *item,
                                kh_finding_dir dir, const char *text,
                                kh_err *e);
 kh_status kh_store_finding_remove(kh_store *s, const char *actor,
-                                  bool admin, int64_t id, kh_err *e);
+                                  bool admin, int64_t visit, int64_t id,
+                                  kh_err *e);
 /* Adds a finding to a record: source "symposium" or "interview", the
  * record's id, an item of the rubric that applies to the visited unit.
  * visit (0: any) must be the record's visit, else the record is "not

@@ -1138,8 +1138,9 @@ static kh_status report_findings(kh_store *s, const char *source,
 {
     kh_db_stmt *st;
     kh_status rc = kh_store_stmt(s,
-                                 "SELECT item, direction, body FROM finding"
-                                 " WHERE source = ? AND record = ? ORDER BY id",
+                                 "SELECT item, direction, body, id FROM"
+                                 " finding WHERE source = ? AND record = ?"
+                                 " ORDER BY id",
                                  &st, e);
     if (rc != KH_OK)
         return rc;
@@ -1148,7 +1149,10 @@ static kh_status report_findings(kh_store *s, const char *source,
     int r;
     while ((r = kh_db_step(st)) == KH_DB_ROW) {
         int d = kh_db_column_int(st, 1);
-        kh_buf_printf(out, "    发现（%s%s%s）：%s\n", kh_store_col_str(st, 0),
+        /* its number: what a correction names */
+        kh_buf_printf(out, "    发现 #%lld（%s%s%s）：%s\n",
+                      (long long)kh_db_column_int64(st, 3),
+                      kh_store_col_str(st, 0),
                       d ? " " : "",
                       kh_finding_dir_label(d == 1 ? KH_FINDING_GOOD
                                            : d == 2 ? KH_FINDING_PROBLEM
@@ -1323,8 +1327,8 @@ static const edit_kind EDIT_INTERVIEW = {
 static const edit_kind EDIT_FINDING = {
     "finding", "SELECT visit, added_by FROM finding WHERE id = ?"};
 
-/* Opens the transaction of a correction of row id: it exists (else
- * KH_ENOTFOUND at "id"), the actor wrote it or is an admin (else
+/* Opens the transaction of a correction of row id: it exists, in visit
+ * *visit unless that is 0 (else KH_ENOTFOUND at "id"), the actor wrote it or is an admin (else
  * KH_EPERM), its year is in inspection or review (KH_ESTATE).  *visit,
  * *year and unit get where it belongs.  Rolled back on failure. */
 static kh_status edit_begin(kh_store *s, const edit_kind *k, int64_t id,
@@ -1339,12 +1343,13 @@ static kh_status edit_begin(kh_store *s, const edit_kind *k, int64_t id,
     kh_db_bind_int64(st, 1, id);
     int r = kh_db_step(st);
     bool mine = r == KH_DB_ROW && !strcmp(kh_store_col_str(st, 1), actor);
+    int64_t only = *visit;   /* 0: any visit */
     if (r == KH_DB_ROW)
         *visit = kh_db_column_int64(st, 0);
     kh_db_reset(st);
     if (r != KH_DB_ROW && r != KH_DB_DONE)
         return kh_store_db_fail(s, e, "reading a record");
-    if (r == KH_DB_DONE) {
+    if (r == KH_DB_DONE || (only && *visit != only)) {
         kh_err_at(e, 0, 0, "id", "no %s number %lld", k->what,
                   (long long)id);
         return KH_ENOTFOUND;
@@ -1409,12 +1414,12 @@ static const char *const SYMPOSIUM_COLS[] = {
     "date", "place", "host", "recorder", "groups", "outline", "minutes",
     NULL};
 
-kh_status kh_store_symposium_set(kh_store *s, const char *actor, bool admin,
-                                 int64_t id, const kh_symposium_spec *sp,
+kh_status kh_store_symposium_set(kh_store *s, const char *actor,
+                                 bool admin, int64_t visit_id, int64_t id, const kh_symposium_spec *sp,
                                  kh_err *e)
 {
     size_t before = kh_err_errors(e);
-    int64_t visit = 0;
+    int64_t visit = visit_id;
     int year = 0;
     char unit[KH_ONSITE_SHORT_MAX + 1];
     kh_status rc = edit_begin(s, &EDIT_SYMPOSIUM, id, actor, admin, &visit,
@@ -1469,12 +1474,12 @@ static const char *const INTERVIEW_COLS[] = {
     "category", "named", "interviewer", "recorder", "start", "end", "place",
     "summary", NULL};
 
-kh_status kh_store_interview_set(kh_store *s, const char *actor, bool admin,
-                                 int64_t id, const kh_interview_spec *sp,
+kh_status kh_store_interview_set(kh_store *s, const char *actor,
+                                 bool admin, int64_t visit_id, int64_t id, const kh_interview_spec *sp,
                                  kh_err *e)
 {
     size_t before = kh_err_errors(e);
-    int64_t visit = 0;
+    int64_t visit = visit_id;
     int year = 0;
     char unit[KH_ONSITE_SHORT_MAX + 1];
     kh_status rc = edit_begin(s, &EDIT_INTERVIEW, id, actor, admin, &visit,
@@ -1527,13 +1532,14 @@ static const char FINDING_JSON_SQL[] =
 static const char *const FINDING_COLS[] = {"source", "record", "item",
                                            "direction", "text", NULL};
 
-kh_status kh_store_finding_set(kh_store *s, const char *actor, bool admin,
-                               int64_t id, const char *item,
+kh_status kh_store_finding_set(kh_store *s, const char *actor,
+                               bool admin, int64_t visit_id, int64_t id,
+                               const char *item,
                                kh_finding_dir dir, const char *text,
                                kh_err *e)
 {
     size_t before = kh_err_errors(e);
-    int64_t visit = 0;
+    int64_t visit = visit_id;
     int year = 0;
     char unit[KH_ONSITE_SHORT_MAX + 1];
     kh_status rc = edit_begin(s, &EDIT_FINDING, id, actor, admin, &visit,
@@ -1575,9 +1581,10 @@ kh_status kh_store_finding_set(kh_store *s, const char *actor, bool admin,
 }
 
 kh_status kh_store_finding_remove(kh_store *s, const char *actor,
-                                  bool admin, int64_t id, kh_err *e)
+                                  bool admin, int64_t visit_id, int64_t id,
+                                  kh_err *e)
 {
-    int64_t visit = 0;
+    int64_t visit = visit_id;
     int year = 0;
     char unit[KH_ONSITE_SHORT_MAX + 1];
     kh_status rc = edit_begin(s, &EDIT_FINDING, id, actor, admin, &visit,

@@ -325,7 +325,7 @@ static kh_status do_symposium(kh_cli_ctx *c, const vopts *f, int64_t id,
             .group_counts = counts, .ngroups = f->ngroups,
             .outline = f->outline, .minutes = f->minutes};
         st = set ? kh_store_symposium_set(c->store, kh_cli_actor(c), true,
-                                          id, &sp, c->e)
+                                          0, id, &sp, c->e)
                  : kh_store_symposium_add(c->store, kh_cli_actor(c), &sp,
                                           &nid, c->e);
     }
@@ -350,7 +350,7 @@ static kh_status do_interview(kh_cli_ctx *c, const vopts *f, int64_t id,
         .summary = f->summary};
     int64_t nid = 0;
     kh_status st = set ? kh_store_interview_set(c->store, kh_cli_actor(c),
-                                                true, id, &sp, c->e)
+                                                true, 0, id, &sp, c->e)
                        : kh_store_interview_add(c->store, kh_cli_actor(c),
                                                 &sp, &nid, c->e);
     if (st == KH_OK && set)
@@ -388,9 +388,9 @@ static kh_status do_finding_edit(kh_cli_ctx *c, const vopts *f, int64_t id,
                                                          c->e);
     if (st == KH_OK)
         st = remove ? kh_store_finding_remove(c->store, kh_cli_actor(c),
-                                              true, id, c->e)
+                                              true, 0, id, c->e)
                     : kh_store_finding_set(c->store, kh_cli_actor(c), true,
-                                           id, f->item, d, f->text, c->e);
+                                           0, id, f->item, d, f->text, c->e);
     if (st == KH_OK)
         kh_buf_printf(b, remove ? _("finding %lld removed\n")
                                 : _("finding %lld corrected\n"),

@@ -274,6 +274,26 @@ static void finding_post_fn(web_req *r, web_match *m)
     web_visit_post(r, m->year, m->arg, "findings");
 }
 
+static void symposium_edit_fn(web_req *r, web_match *m)
+{
+    web_visit_post(r, m->year, m->arg, "symposiums/edit");
+}
+
+static void interview_edit_fn(web_req *r, web_match *m)
+{
+    web_visit_post(r, m->year, m->arg, "interviews/edit");
+}
+
+static void finding_edit_fn(web_req *r, web_match *m)
+{
+    web_visit_post(r, m->year, m->arg, "findings/edit");
+}
+
+static void finding_remove_fn(web_req *r, web_match *m)
+{
+    web_visit_post(r, m->year, m->arg, "findings/remove");
+}
+
 static void followup_report_fn(web_req *r, web_match *m)
 {
     web_page_followup_report(r, m->y);
@@ -521,6 +541,11 @@ static const web_route ROUTES[] = {
     {WEB_POST, "/years/:year/visits/:arg/symposiums", symposium_post_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
     {WEB_POST, "/years/:year/visits/:arg/interviews", interview_post_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
     {WEB_POST, "/years/:year/visits/:arg/findings", finding_post_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
+    /* corrections: by the record's author or admin (the store decides) */
+    {WEB_POST, "/years/:year/visits/:arg/symposiums/edit", symposium_edit_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
+    {WEB_POST, "/years/:year/visits/:arg/interviews/edit", interview_edit_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
+    {WEB_POST, "/years/:year/visits/:arg/findings/edit", finding_edit_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
+    {WEB_POST, "/years/:year/visits/:arg/findings/remove", finding_remove_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
     {WEB_POST, "/years/:year/units/:unit/records", record_add_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
     {WEB_POST, "/years/:year/units/:unit/records/:arg/remove", record_remove_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
     {WEB_GET, "/years/:year/units/:unit/sheet", print_sheet_fn, WEB_READERS | WEB_UNIT, ANY, 0, YEAR, WEB_A_SHEET},

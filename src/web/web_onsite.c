@@ -544,14 +544,28 @@ static void item_options(web_req *r, int year, kh_buf *o)
     web_year_put(r->app, y);
 }
 
-static void symposium_form(web_req *r, int year, int64_t id)
+/* A correction form's number field: which record (as the records above
+ * show it, #N). */
+static void number_field(kh_buf *o, const char *label)
+{
+    kh_buf_printf(o, "<label>%s <input type=\"number\" name=\"record\" "
+                     "min=\"1\" required></label> ", label);
+}
+
+/* The symposium form: a new record, or (edit) a correction of record N,
+ * every field written again. */
+static void symposium_form(web_req *r, int year, int64_t id, bool edit)
 {
     kh_buf *o = &r->out;
     kh_buf_printf(o, "<h2>%s</h2><form method=\"post\" action=\""
-                     "/years/%d/visits/%" PRId64 "/symposiums\" "
-                     "id=\"symposium-add\">", W_("Record a symposium"),
-                  year, id);
+                     "/years/%d/visits/%" PRId64 "/symposiums%s\" "
+                     "id=\"symposium-%s\">",
+                  edit ? W_("Correct a symposium record")
+                       : W_("Record a symposium"),
+                  year, id, edit ? "/edit" : "", edit ? "edit" : "add");
     web_csrf_field(r);
+    if (edit)
+        number_field(o, W_("Symposium record number"));
     kh_buf_printf(o,
                   "<label>%s <input type=\"date\" name=\"date\" required>"
                   "</label> <label>%s <input type=\"text\" name=\"place\" "
@@ -570,14 +584,18 @@ static void symposium_form(web_req *r, int year, int64_t id)
                   W_("Outline"), W_("Minutes"), W_("Save"));
 }
 
-static void interview_form(web_req *r, int year, int64_t id)
+static void interview_form(web_req *r, int year, int64_t id, bool edit)
 {
     kh_buf *o = &r->out;
     kh_buf_printf(o, "<h2>%s</h2><form method=\"post\" action=\""
-                     "/years/%d/visits/%" PRId64 "/interviews\" "
-                     "id=\"interview-add\">",
-                  W_("Record an individual interview"), year, id);
+                     "/years/%d/visits/%" PRId64 "/interviews%s\" "
+                     "id=\"interview-%s\">",
+                  edit ? W_("Correct an interview record")
+                       : W_("Record an individual interview"),
+                  year, id, edit ? "/edit" : "", edit ? "edit" : "add");
     web_csrf_field(r);
+    if (edit)
+        number_field(o, W_("Interview record number"));
     kh_buf_printf(o, "<label>%s <input type=\"text\" name=\"category\" "
                      "required></label> <label>%s <input type=\"text\" "
                      "name=\"name\"></label> ", W_("Interviewee category"),
@@ -632,12 +650,53 @@ static void finding_form(web_req *r, int year, int64_t id)
                   W_("problem"), W_("Text"), W_("Save"));
 }
 
-/* The recording forms under a visit's records. */
+/* Correcting or removing a finding by its number. */
+static void finding_edit_forms(web_req *r, int year, int64_t id)
+{
+    kh_buf *o = &r->out;
+    kh_buf_printf(o, "<h2>%s</h2><form method=\"post\" action=\""
+                     "/years/%d/visits/%" PRId64 "/findings/edit\" "
+                     "id=\"finding-edit\">", W_("Correct a finding"), year,
+                  id);
+    web_csrf_field(r);
+    number_field(o, W_("Finding number"));
+    select_open(o, W_("Assessment item"), "item");
+    item_options(r, year, o);
+    kh_buf_printf(o, "</select></label> <label>%s <select name=\"direction\">"
+                     "<option value=\"\">%s</option><option value=\"good\">"
+                     "%s</option><option value=\"problem\">%s</option>"
+                     "</select></label><label>%s <textarea name=\"text\" "
+                     "rows=\"3\" cols=\"60\" required></textarea></label>"
+                     "<button type=\"submit\">%s</button></form>\n",
+                  W_("Direction"), W_("(none)"), W_("strength"),
+                  W_("problem"), W_("Text"), W_("Save"));
+    kh_buf_printf(o, "<form method=\"post\" action=\"/years/%d/visits/%"
+                     PRId64 "/findings/remove\" id=\"finding-remove\">",
+                  year, id);
+    web_csrf_field(r);
+    number_field(o, W_("Finding number"));
+    kh_buf_printf(o, "<button type=\"submit\">%s</button></form>\n",
+                  W_("Remove the finding"));
+}
+
+/* The recording forms under a visit's records, then the corrections
+ * (their author's or an admin's: the store refuses anyone else). */
 void web_visit_forms(web_req *r, int year, int64_t id)
 {
-    symposium_form(r, year, id);
-    interview_form(r, year, id);
+    symposium_form(r, year, id, false);
+    interview_form(r, year, id, false);
     finding_form(r, year, id);
+    kh_buf_printf(&r->out, "<details id=\"corrections\"><summary>%s"
+                           "</summary><p>%s</p>",
+                  W_("Corrections"),
+                  W_("A record or finding is corrected by whoever wrote it, "
+                     "or by an admin; give its number (#N above) and every "
+                     "field again. Each correction is kept in the audit "
+                     "log."));
+    symposium_form(r, year, id, true);
+    interview_form(r, year, id, true);
+    finding_edit_forms(r, year, id);
+    kh_buf_puts(&r->out, "</details>\n");
 }
 
 /* Splits "教师=12，学生=30" into groups; errors on e. */
@@ -675,7 +734,8 @@ static void local_time(char *t)
 
 enum { NF = 8 };
 
-static kh_status post_symposium(web_req *r, int64_t id, char **v, kh_err *e)
+static kh_status post_symposium(web_req *r, int64_t id, int64_t edit,
+                                char **v, kh_err *e)
 {
     const char *labels[KH_ONSITE_GROUPS_MAX];
     int counts[KH_ONSITE_GROUPS_MAX];
@@ -685,10 +745,15 @@ static kh_status post_symposium(web_req *r, int64_t id, char **v, kh_err *e)
                             .group_labels = labels, .group_counts = counts,
                             .ngroups = n, .outline = v[5], .minutes = v[6],
                             .refused = kh_err_errors(e) > 0};
+    if (edit)   /* a correction of record `edit` of this visit */
+        return kh_store_symposium_set(r->store, r->sess.user,
+                                      r->sess.role == KH_ROLE_ADMIN, id,
+                                      edit, &sp, e);
     return kh_store_symposium_add(r->store, r->sess.user, &sp, NULL, e);
 }
 
-static kh_status post_interview(web_req *r, int64_t id, char **v, kh_err *e)
+static kh_status post_interview(web_req *r, int64_t id, int64_t edit,
+                                char **v, kh_err *e)
 {
     local_time(v[4]);
     local_time(v[5]);
@@ -697,7 +762,27 @@ static kh_status post_interview(web_req *r, int64_t id, char **v, kh_err *e)
                             .interviewer = v[2], .recorder = v[3],
                             .starts = v[4], .ends = v[5], .place = v[6],
                             .summary = v[7]};
+    if (edit)
+        return kh_store_interview_set(r->store, r->sess.user,
+                                      r->sess.role == KH_ROLE_ADMIN, id,
+                                      edit, &sp, e);
     return kh_store_interview_add(r->store, r->sess.user, &sp, NULL, e);
+}
+
+/* A finding corrected (v: item, direction, text) or removed. */
+static kh_status post_finding_edit(web_req *r, int64_t id, int64_t edit,
+                                   bool remove, char **v, kh_err *e)
+{
+    bool admin = r->sess.role == KH_ROLE_ADMIN;
+    if (remove)
+        return kh_store_finding_remove(r->store, r->sess.user, admin, id,
+                                       edit, e);
+    kh_finding_dir d = KH_FINDING_PLAIN;
+    kh_status st = kh_finding_dir_parse(v[1], "direction", &d, e);
+    if (st != KH_OK)
+        return st;
+    return kh_store_finding_set(r->store, r->sess.user, admin, id, edit,
+                                v[0], d, v[2], e);
 }
 
 static kh_status post_finding(web_req *r, int64_t id, char **v, kh_err *e)
@@ -716,16 +801,59 @@ static kh_status post_finding(web_req *r, int64_t id, char **v, kh_err *e)
                                 (int64_t)rec, v[2], d, v[4], NULL, e);
 }
 
-void web_visit_post(web_req *r, int year, const char *arg, const char *what)
+/* What a POST under a visit does: the form's fields and the number of the
+ * record it corrects (edit) or removes, by the route's `what`. */
+typedef struct vpost {
+    int kind;          /* 0 symposium, 1 interview, 2 finding */
+    bool edit, remove; /* a correction / a finding removed */
+} vpost;
+
+static vpost vpost_of(const char *what)
 {
-    static const char *const fields[3][NF] = {
+    vpost p = {!strncmp(what, "symposiums", 10) ? 0
+               : !strncmp(what, "interviews", 10) ? 1 : 2,
+               strstr(what, "/edit") != NULL, strstr(what, "/remove") != NULL};
+    return p;
+}
+
+/* The record number the correction form names ("record"), or 0 after a
+ * 400. */
+static int64_t edit_number(web_req *r)
+{
+    char *s = web_form_get(r, "record"), *end = NULL;
+    long long n = s ? strtoll(s, &end, 10) : 0;
+    bool ok = s && *s && !*end && n > 0;
+    free(s);
+    if (!ok)
+        web_error_page(r, 400, NULL);
+    return ok ? (int64_t)n : 0;
+}
+
+static kh_status vpost_run(web_req *r, const vpost *p, int64_t id,
+                           int64_t edit, char **v, kh_err *e)
+{
+    static const char *const fields[4][NF] = {
         {"date", "place", "host", "recorder", "groups", "outline", "minutes",
          NULL},
         {"category", "name", "interviewer", "recorder", "start", "end",
          "place", "summary"},
-        {"source", "record", "item", "direction", "text", NULL, NULL, NULL}};
-    int k = !strcmp(what, "symposiums") ? 0 : !strcmp(what, "interviews") ? 1
-                                                                          : 2;
+        {"source", "record", "item", "direction", "text", NULL, NULL, NULL},
+        {"item", "direction", "text", NULL, NULL, NULL, NULL, NULL}};
+    int k = p->kind == 2 && p->edit ? 3 : p->kind;
+    for (int i = 0; i < NF && fields[k][i] && !p->remove; i++)
+        v[i] = web_form_get(r, fields[k][i]);
+    if (p->kind == 0)
+        return post_symposium(r, id, edit, v, e);
+    if (p->kind == 1)
+        return post_interview(r, id, edit, v, e);
+    if (p->edit || p->remove)
+        return post_finding_edit(r, id, edit, p->remove, v, e);
+    return post_finding(r, id, v, e);
+}
+
+void web_visit_post(web_req *r, int year, const char *arg, const char *what)
+{
+    vpost p = vpost_of(what);
     char *end;
     long long id = arg ? strtoll(arg, &end, 10) : 0;
     vfind f = {0};
@@ -745,11 +873,10 @@ void web_visit_post(web_req *r, int year, const char *arg, const char *what)
         web_refuse_page(r, "visit records: not in the team");
         goto out;
     }
-    for (int i = 0; i < NF && fields[k][i]; i++)
-        v[i] = web_form_get(r, fields[k][i]);
-    st = k == 0 ? post_symposium(r, (int64_t)id, v, e)
-         : k == 1 ? post_interview(r, (int64_t)id, v, e)
-                  : post_finding(r, (int64_t)id, v, e);
+    int64_t edit = p.edit || p.remove ? edit_number(r) : 0;
+    if ((p.edit || p.remove) && !edit)
+        goto out;
+    st = vpost_run(r, &p, (int64_t)id, edit, v, e);
     char back[80];
     snprintf(back, sizeof back, "/years/%d/visits/%lld", year, id);
     if (st == KH_OK) {
@@ -758,8 +885,13 @@ void web_visit_post(web_req *r, int year, const char *arg, const char *what)
         web_redirect(r, ok);
     } else if (st == KH_ENOMEM || st == KH_EDB || st == KH_EIO) {
         web_fail(r, st, e);
+    } else if (st == KH_EPERM) {
+        web_refuse_page(r, "visit records: neither the author nor admin");
+    } else if (st == KH_ENOTFOUND) {
+        web_error_page(r, 404, NULL);
     } else {
-        web_errors_page(r, st == KH_ESTATE ? 409 : 422, "记录未保存", e, back);
+        web_errors_page(r, st == KH_ESTATE ? 409 : 422,
+                        W_("The record was not saved"), e, back);
     }
 out:
     for (int i = 0; i < NF; i++)
