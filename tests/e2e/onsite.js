@@ -73,6 +73,14 @@ async function shot(page, name) {
   console.log(`  screenshot ${path.relative(process.cwd(), file)}`);
 }
 
+// A screenshot of one element (a long form's item).
+async function shotOf(locator, name) {
+  step++;
+  const file = path.join(SCREENS, `${String(step).padStart(2, '0')}-${name}.png`);
+  await locator.screenshot({ path: file });
+  console.log(`  screenshot ${path.relative(process.cwd(), file)}`);
+}
+
 async function login(base, user, width = 1280) {
   const ctx = await browser.newContext({
     viewport: { width, height: width > 400 ? 800 : 812 }, locale: 'zh-CN',
@@ -212,18 +220,19 @@ async function main() {
   await submit(desk, '#override-4\\.1-rating');
   const s41 = await desk.textContent('#suggest-4\\.1-rating');
   expect(s41.includes('已改判为 3') && s41.includes('座谈会上学生普遍反映课堂纪律良好'), `4.1: ${s41}`);
-  await desk.locator('#item-4\\.1').scrollIntoViewIfNeeded();
-  await shot(desk, 'inspection-form-decided');
+  await shotOf(desk.locator('#item-2\\.2'), 'item-2.2-kept');
+  await shotOf(desk.locator('#item-4\\.1'), 'item-4.1-overridden');
   const phoneForm = await login(base, 'insp1', 375);
   await phoneForm.goto(form + '#item-4.1');
-  await shot(phoneForm, 'phone-inspection-form');
+  await noSideScroll(phoneForm, 'inspection form');
+  await shotOf(phoneForm.locator('#item-4\\.1'), 'phone-item-4.1');
 
   console.log('4. the score sheet says which');
   await admin.goto(`${base}/years/2025/results/jd`);
   const ex = await admin.textContent('#explain');
   expect(ex.includes('问卷建议：第 2 轮，5 份答卷，建议 4，检查组采用'), `explain: kept (${ex})`);
   expect(ex.includes('检查组改判为 3，理由：座谈会上学生普遍反映课堂纪律良好'), 'explain: overridden with the reason');
-  await shot(admin, 'admin-sheet');
+  await shotOf(admin.locator('#explain'), 'admin-sheet-explain');
   const adminPhone = await login(base, 'admin1', 375);
   await adminPhone.goto(`${base}/years/2025/results/jd`);
   await shot(adminPhone, 'phone-sheet');
