@@ -61,10 +61,10 @@ static kh_status vrow(void *ctx, const kh_visit_row *v)
     kh_html_text(o, v->unit_name);
     kh_buf_puts(o, "</td><td>");
     kh_html_text(o, v->place);
-    kh_buf_puts(o, "</td><td>组长 ");
+    kh_buf_printf(o, "</td><td>%s ", W_("lead"));
     kh_html_text(o, v->lead);
     if (*v->members) {
-        kh_buf_puts(o, "；组员 ");
+        kh_buf_printf(o, "%s ", W_("; members"));
         kh_html_text(o, v->members);
     }
     kh_buf_puts(o, "</td><td>");
@@ -74,7 +74,8 @@ static kh_status vrow(void *ctx, const kh_visit_row *v)
     kh_buf_puts(o, "</td>");
     if (l->links)
         kh_buf_printf(o, "<td class=\"noprint\"><a href=\"/years/%d/visits/%"
-                         PRId64 "\">记录</a></td>", v->year, v->id);
+                         PRId64 "\">%s</a></td>", v->year, v->id,
+                      W_("Records"));
     kh_buf_puts(o, "</tr>\n");
     return kh_buf_status(o);
 }
@@ -106,12 +107,13 @@ static void table_out(kh_buf *o, const vrows *l, bool desc, int year,
     kh_buf_puts(o, "<table id=\"visits\"><thead><tr><th>");
     if (sortable)
         kh_buf_printf(o, "<a href=\"/years/%d/visits%s\" id=\"sort-date\">"
-                         "时间%s</a>", year, desc ? "" : "?sort=desc",
-                      desc ? " ↓" : " ↑");
+                         "%s%s</a>", year, desc ? "" : "?sort=desc",
+                      W_("Time"), desc ? " ↓" : " ↑");
     else
-        kh_buf_puts(o, "时间");
-    kh_buf_puts(o, "</th><th>单位</th><th>地点</th><th>考核组</th>"
-                   "<th>计划方式</th><th>已采用</th>");
+        kh_buf_puts(o, W_("Time"));
+    kh_buf_printf(o, "</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+                     "<th>%s</th>", W_("Unit"), W_("Place"), W_("Team"),
+                  W_("Methods planned"), W_("Methods used"));
     if (l->links)
         kh_buf_puts(o, "<th class=\"noprint\"></th>");
     kh_buf_puts(o, "</tr></thead><tbody>\n");
@@ -236,22 +238,23 @@ void web_visits_page(web_req *r, int year, kh_year_state state, bool print)
     bool desc = sort && strcmp(sort, "desc") == 0;
     char title[64];
     bool unit = r->sess.role == KH_ROLE_UNIT;
-    snprintf(title, sizeof title, print ? "%d 年度考核安排表"
-                                  : unit ? "%d 年度实地检查安排"
-                                         : "%d 年度实地检查", year);
+    snprintf(title, sizeof title,
+             print ? W_("Inspection timetable %d")
+             : unit ? W_("On-site inspection plan %d")
+                    : W_("On-site inspection %d"), year);
     web_page_begin(r, title);
     kh_buf *o = &r->out;
     if (MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "ok"))
-        web_msg_box(o, "ok", "已保存。");
+        web_msg_box(o, "ok", W_("Saved."));
     if (!print && web_may(r, WEB_A_READ_ALL, year, NULL))
         kh_buf_printf(o, "<nav class=\"noprint\"><a href=\"/years/%d/visits/"
-                         "print\" id=\"link-visits-print\">考核安排表（打印）"
-                         "</a></nav>\n", year);
+                         "print\" id=\"link-visits-print\">%s</a></nav>\n",
+                      year, W_("Inspection timetable (to print)"));
     if (r->sess.role == KH_ROLE_INSPECTOR)
-        kh_buf_puts(o, "<h2>我的考核安排</h2>\n");
+        kh_buf_printf(o, "<h2>%s</h2>\n", W_("My visits"));
     if (l.n == 0)
-        web_msg_box(o, "", unit ? "本单位的实地检查尚未安排。"
-                                : "尚未安排实地检查。");
+        web_msg_box(o, "", unit ? W_("Your unit's visit is not planned yet.")
+                                : W_("No visit is planned yet."));
     else
         table_out(o, &l, desc, year, !print && !unit);
     if (!print && r->sess.role == KH_ROLE_ADMIN &&
@@ -359,7 +362,8 @@ void web_visit_add(web_req *r, int year)
     } else if (st == KH_ENOMEM || st == KH_EDB || st == KH_EIO) {
         web_fail(r, st, e);
     } else {
-        web_errors_page(r, st == KH_ESTATE ? 409 : 422, "实地检查未安排", e,
+        web_errors_page(r, st == KH_ESTATE ? 409 : 422,
+                        W_("The visit was not planned"), e,
                         back);
     }
     free(unit);
@@ -444,15 +448,16 @@ void web_visit_records(web_req *r, int year, kh_year_state state,
     if (!web_store_check(r, st, e))
         goto out;
     char title[80];
-    snprintf(title, sizeof title, "实地检查记录 #%lld", id);
+    snprintf(title, sizeof title, W_("Records of visit %lld"), id);
     web_page_begin(r, title);
     kh_buf *o = &r->out;
     if (MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "ok"))
-        web_msg_box(o, "ok", "已保存。");
+        web_msg_box(o, "ok", W_("Saved."));
     if (who == KH_ONSITE_NO_NAMES)
-        web_msg_box(o, "", "个别访谈对象的姓名仅管理员和审计员可见。");
+        web_msg_box(o, "", W_("Interviewees' names are shown to admins and "
+                              "auditors only."));
     if (b.len == 0)
-        web_msg_box(o, "", "尚无座谈会或个别访谈记录。");
+        web_msg_box(o, "", W_("No symposium or interview recorded yet."));
     else {
         kh_buf_puts(o, "<pre id=\"records\" class=\"records\">");
         kh_html_text(o, kh_buf_str(&b));
@@ -461,8 +466,8 @@ void web_visit_records(web_req *r, int year, kh_year_state state,
     if (may_record(r, (int64_t)id) && state >= KH_YEAR_INSPECTION &&
         state <= KH_YEAR_REVIEW)
         web_visit_forms(r, year, (int64_t)id);
-    kh_buf_printf(o, "<nav><a href=\"/years/%d/visits\">返回实地检查</a>"
-                     "</nav>\n", year);
+    kh_buf_printf(o, "<nav><a href=\"/years/%d/visits\">%s</a></nav>\n",
+                  year, W_("Back to the visits"));
     web_page_end(r);
 out:
     kh_buf_free(&b);
@@ -478,11 +483,12 @@ static kh_status finding_li(void *ctx, const kh_finding_row *f)
 {
     fctx *c = ctx;
     if (c->n++ == 0)
-        kh_buf_puts(c->o, "实地检查所见：<ul>");
+        kh_buf_printf(c->o, "%s<ul>", W_("Heard on site: "));
     kh_buf_puts(c->o, "<li>");
     kh_html_text(c->o, f->date);
-    kh_buf_puts(c->o, strcmp(f->source, "symposium") == 0 ? " 座谈会"
-                                                           : " 个别访谈");
+    kh_buf_putc(c->o, ' ');
+    kh_buf_puts(c->o, strcmp(f->source, "symposium") == 0
+                          ? W_("symposium") : W_("individual interviews"));
     if (f->dir != KH_FINDING_PLAIN) {
         kh_buf_puts(c->o, "（");
         kh_html_text(c->o, kh_finding_dir_label(f->dir));
