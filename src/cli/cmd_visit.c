@@ -271,11 +271,13 @@ static kh_status list_row(void *ctx, const kh_visit_row *r)
     char planned[128], used[128];
     kh_methods_label(r->planned, planned, sizeof planned);
     kh_methods_label(r->used, used, sizeof used);
-    kh_buf_printf(l->b,
-                  "#%" PRId64 " %s %s（%s）\n  地点：%s\n  考核组：组长 %s%s%s\n"
-                  "  计划方式：%s；已采用：%s\n",
-                  r->id, r->at, r->unit_name, r->unit, r->place, r->lead,
-                  *r->members ? "，组员 " : "", r->members, planned, used);
+    kh_buf_printf(l->b, _("#%lld %s %s (%s)\n  place: %s\n  team: lead %s"),
+                  (long long)r->id, r->at, r->unit_name, r->unit, r->place,
+                  r->lead);
+    if (*r->members)
+        kh_buf_printf(l->b, _(", members %s"), r->members);
+    kh_buf_printf(l->b, _("\n  methods planned: %s; used: %s\n"), planned,
+                  used);
     l->n++;
     return KH_OK;
 }
@@ -335,8 +337,8 @@ static kh_status do_symposium(kh_cli_ctx *c, const vopts *f, int64_t id,
         kh_buf_printf(b, _("symposium record %lld corrected\n"),
                       (long long)id);
     else if (st == KH_OK)
-        kh_buf_printf(b, "已记录座谈会 #%" PRId64 "（实地检查 #%" PRId64
-                         "，%s）\n", nid, id, f->date);
+        kh_buf_printf(b, _("symposium record %lld (visit %lld, %s)\n"),
+                      (long long)nid, (long long)id, f->date);
     return st;
 }
 
@@ -357,8 +359,8 @@ static kh_status do_interview(kh_cli_ctx *c, const vopts *f, int64_t id,
         kh_buf_printf(b, _("interview record %lld corrected\n"),
                       (long long)id);
     else if (st == KH_OK)
-        kh_buf_printf(b, "已记录个别访谈 #%" PRId64 "（实地检查 #%" PRId64
-                         "，%s）\n", nid, id, f->start);
+        kh_buf_printf(b, _("interview record %lld (visit %lld, %s)\n"),
+                      (long long)nid, (long long)id, f->start);
     return st;
 }
 
@@ -371,10 +373,10 @@ static kh_status do_finding(kh_cli_ctx *c, const vopts *f, kh_buf *b)
         st = kh_store_finding_add(c->store, kh_cli_actor(c), 0, f->source,
                                   f->record, f->item, d, f->text, &nid, c->e);
     if (st == KH_OK)
-        kh_buf_printf(b, "已记录发现 #%" PRId64 "（%s #%" PRId64
-                         "，考核项目 %s）\n", nid,
-                      !strcmp(f->source, "symposium") ? "座谈会" : "个别访谈",
-                      f->record, f->item);
+        kh_buf_printf(b, !strcmp(f->source, "symposium")
+                             ? _("finding %lld (symposium %lld, item %s)\n")
+                             : _("finding %lld (interview %lld, item %s)\n"),
+                      (long long)nid, (long long)f->record, f->item);
     return st;
 }
 
@@ -415,26 +417,26 @@ static kh_status dispatch(kh_cli_ctx *c, int which, const vopts *f,
         if (which == SET) {
             st = kh_store_visit_set(c->store, actor, id, &v, c->e);
             if (st == KH_OK)
-                kh_buf_printf(b, "已修改实地检查 #%" PRId64 "\n", id);
+                kh_buf_printf(b, _("visit %lld changed\n"), (long long)id);
             return st;
         }
         st = kh_store_visit_add(c->store, actor, &v, &id, c->e);
         if (st == KH_OK)
-            kh_buf_printf(b, "已安排实地检查 #%" PRId64 "（%s，%s）\n", id,
-                          f->unit, f->at);
+            kh_buf_printf(b, _("visit %lld planned (%s, %s)\n"),
+                          (long long)id, f->unit, f->at);
         return st;
     case LIST: {
         list_ctx l = {b, 0};
         st = kh_store_visit_each(c->store, f->year, f->inspector, f->unit, 0,
                                  list_row, &l, c->e);
         if (st == KH_OK && l.n == 0)
-            kh_buf_printf(b, "%d 年度尚未安排实地检查\n", f->year);
+            kh_buf_printf(b, _("no visit planned in %d\n"), f->year);
         return st;
     }
     case REMOVE:
         st = kh_store_visit_remove(c->store, actor, id, c->e);
         if (st == KH_OK)
-            kh_buf_printf(b, "已删除实地检查 #%" PRId64 "\n", id);
+            kh_buf_printf(b, _("visit %lld removed\n"), (long long)id);
         return st;
     case SYMPOSIUM: return do_symposium(c, f, id, false, b);
     case INTERVIEW: return do_interview(c, f, id, false, b);
