@@ -94,6 +94,13 @@ const kh_rank_row *kh_result_ranking_row(const kh_result *res, size_t ranking,
  * total (inspection) - e.g. "1.3 相关会议记录 2×1 + 相关印证材料 5×1 = 7 →
  * 上限 6".  Appends to out. */
 kh_status kh_explain(const kh_assess *a, size_t u, kh_phase p, kh_buf *out);
+/* Called after each item's lines with the item's id: appends lines of
+ * its own (each indented six spaces and ending in a newline), e.g. what
+ * became of a questionnaire's suggestion (kaohe/store_source.h). */
+typedef void (*kh_explain_item_fn)(void *ctx, const char *item, kh_buf *out);
+/* kh_explain() with fn (may be NULL) called after each item present. */
+kh_status kh_explain_with(const kh_assess *a, size_t u, kh_phase p,
+                          kh_explain_item_fn fn, void *ctx, kh_buf *out);
 
 #ifdef __cplusplus
 }

@@ -93,8 +93,9 @@ typedef struct kh_visit_row {
     int64_t id;
     int year;
     const char *unit, *unit_name;
-    const char *at, *place, *lead;
-    const char *members;       /* user names joined by ", " ("" none) */
+    const char *at, *place;
+    const char *lead;          /* the lead's display name (or login) */
+    const char *members;       /* display names joined by ", " ("" none) */
     unsigned planned, used;
 } kh_visit_row;
 typedef kh_status (*kh_visit_fn)(void *ctx, const kh_visit_row *row);
@@ -104,9 +105,43 @@ typedef kh_status (*kh_visit_fn)(void *ctx, const kh_visit_row *row);
 kh_status kh_store_visit_each(kh_store *s, int year, const char *inspector,
                               const char *unit, int64_t id, kh_visit_fn fn,
                               void *ctx, kh_err *e);
+/* A person a picker offers: the login (the form's value) and the name
+ * shown (the display name, else the login). */
+typedef struct kh_person_row {
+    const char *login, *name;
+} kh_person_row;
+typedef kh_status (*kh_person_fn)(void *ctx, const kh_person_row *row);
+/* The year's inspectors (enabled, assigned to a unit of the year: who
+ * may be in a team), by name. */
+kh_status kh_store_year_inspectors(kh_store *s, int year, kh_person_fn fn,
+                                   void *ctx, kh_err *e);
+/* Visit id's team, the lead first, then the members in order. */
+kh_status kh_store_visit_team_each(kh_store *s, int64_t id, kh_person_fn fn,
+                                   void *ctx, kh_err *e);
 /* True in *in when user is the lead or a member of visit id's team. */
 kh_status kh_store_visit_in_team(kh_store *s, int64_t id, const char *user,
                                  bool *in, kh_err *e);
+
+/* Corrections (docs/ONSITE.md, "Corrections"): a symposium or
+ * interview record, or a finding, is corrected - or a finding removed -
+ * by the user who wrote it or by an admin (KH_EPERM otherwise), while
+ * the year is inspection or review (KH_ESTATE), with the checks of
+ * adding it (KH_EINVAL, messages at the field, nothing written); an
+ * unknown id is KH_ENOTFOUND at "id".  Audited symposium.set,
+ * interview.set, finding.set and finding.remove with the row before and
+ * after (an interviewee's name only as "named").  visit (0: any) must be
+ * the record's visit, else it is "not found" (a team reaches only its
+ * own visit).  A record stays with its visit (spec->visit is not used). */
+struct kh_symposium_spec;
+struct kh_interview_spec;
+kh_status kh_store_symposium_set(kh_store *s, const char *actor,
+                                 bool admin, int64_t visit, int64_t id,
+                                 const struct kh_symposium_spec *sp,
+                                 kh_err *e);
+kh_status kh_store_interview_set(kh_store *s, const char *actor,
+                                 bool admin, int64_t visit, int64_t id,
+                                 const struct kh_interview_spec *sp,
+                                 kh_err *e);
 
 /* A symposium record (座谈会记录). */
 typedef struct kh_symposium_spec {
@@ -145,6 +180,16 @@ kh_status kh_finding_dir_parse(const char *s, const char *path,
                                kh_finding_dir *out, kh_err *e);
 const char *kh_finding_dir_label(kh_finding_dir d); /* "" 亮点 问题 */
 
+/* Corrects a finding's item, direction and text; removes a finding (as
+ * the corrections above). */
+kh_status kh_store_finding_set(kh_store *s, const char *actor,
+                               bool admin, int64_t visit, int64_t id,
+                               const char *item,
+                               kh_finding_dir dir, const char *text,
+                               kh_err *e);
+kh_status kh_store_finding_remove(kh_store *s, const char *actor,
+                                  bool admin, int64_t visit, int64_t id,
+                                  kh_err *e);
 /* Adds a finding to a record: source "symposium" or "interview", the
  * record's id, an item of the rubric that applies to the visited unit.
  * visit (0: any) must be the record's visit, else the record is "not

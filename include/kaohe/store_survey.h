@@ -99,6 +99,11 @@ kh_status kh_store_round_accepting(kh_store *s, int64_t round, kh_err *e);
 kh_status kh_store_round_questionnaire(kh_store *s, int64_t round,
                                        kh_err *e, kh_questionnaire **out,
                                        unsigned *min);
+/* The same, loaded once per store handle and owned by it (valid until
+ * kh_store_close): for the answer form, which reads it per request. */
+kh_status kh_store_round_questionnaire_shared(kh_store *s, int64_t round,
+                                              kh_err *e,
+                                              const kh_questionnaire **out);
 /* True when unit is one of the round's units. */
 kh_status kh_store_round_has_unit(kh_store *s, int64_t round,
                                   const char *unit, bool *yes, kh_err *e);

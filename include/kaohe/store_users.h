@@ -46,6 +46,8 @@ bool kh_role_parse(const char *s, kh_role *out);
 #define KH_PASSWORD_MAX 1024
 /* User names: 1 to this many bytes of UTF-8, no spaces or controls. */
 #define KH_USER_NAME_MAX 64
+/* The longest display name (姓名), in bytes. */
+#define KH_USER_DISPLAY_MAX 64
 
 /* Checks a password against the rules; adds a message (never quoting
  * the password) and returns KH_EINVAL when it breaks one. */
@@ -68,6 +70,12 @@ kh_status kh_store_user_add_provider(kh_store *s, const char *actor,
 kh_status kh_store_user_passwd(kh_store *s, const char *actor,
                                const char *name, const char *password,
                                kh_err *e);
+/* Sets the name people see for a user (姓名, e.g. 李明): non-blank text of
+ * at most KH_USER_DISPLAY_MAX bytes, no control characters (KH_EINVAL
+ * with a message at "display_name").  Audited as user.name. */
+kh_status kh_store_user_set_display(kh_store *s, const char *actor,
+                                    const char *name, const char *display,
+                                    kh_err *e);
 /* Disables (true) or enables (false) a user; a disabled user cannot log
  * in.  Setting the state a user already has changes nothing. */
 kh_status kh_store_user_set_disabled(kh_store *s, const char *actor,
@@ -112,6 +120,7 @@ typedef struct kh_user_row {
     bool disabled;
     const char *created_at;
     const char *created_by;
+    const char *display_name;  /* 姓名 shown to people; NULL: the login */
 } kh_user_row;
 typedef kh_status (*kh_user_fn)(void *ctx, const kh_user_row *row);
 /* Calls fn for every user by name (name NULL) or for one user

@@ -533,6 +533,22 @@ static void load_band(ld *L, const kh_term *t, kh_source *src,
     src->nbands++;
 }
 
+/* The source's questionnaire and question are ids of a questionnaire
+ * file (slugs).  (An empty bands list is refused by get_seq.) */
+static void check_source_ids(ld *L, const kh_node *m, const char *path,
+                             const kh_source *src)
+{
+    char p[KH_MODEL_PATH_SZ];
+    const char *keys[] = {"questionnaire", "question"};
+    const char *vals[] = {src->questionnaire, src->question};
+    for (size_t i = 0; i < 2; i++)
+        if (vals[i] && !is_slug(vals[i])) {
+            kh_model_path_key(p, path, keys[i]);
+            err(L, kh_node_get(m, keys[i]), p, "invalid %s id %s: must "
+                "match [a-z0-9][a-z0-9._-]*", keys[i], q(L, vals[i]));
+        }
+}
+
 static void load_source(ld *L, kh_term *t, const kh_node *m,
                         const char *path)
 {
@@ -561,6 +577,7 @@ static void load_source(ld *L, kh_term *t, const kh_node *m,
             (unsigned)bs->n);
         bs = NULL;
     }
+    check_source_ids(L, m, path, src);
     for (uint32_t i = 0; bs && i < bs->n; i++) {
         char pb[KH_MODEL_PATH_SZ];
         kh_model_path_key(p, path, "bands");

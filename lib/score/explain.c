@@ -336,6 +336,12 @@ static __int128 ex_points(kh_buf *out, const char *title, size_t n,
 
 kh_status kh_explain(const kh_assess *a, size_t u, kh_phase p, kh_buf *out)
 {
+    return kh_explain_with(a, u, p, NULL, NULL, out);
+}
+
+kh_status kh_explain_with(const kh_assess *a, size_t u, kh_phase p,
+                          kh_explain_item_fn fn, void *ctx, kh_buf *out)
+{
     if (u >= a->nunits || !a->finished)
         return KH_EINVAL;
     const kh_rubric *r = a->r;
@@ -378,6 +384,8 @@ kh_status kh_explain(const kh_assess *a, size_t u, kh_phase p, kh_buf *out)
                 kh_buf_printf(out, "（说明：%s）", note);
             kh_buf_putc(out, '\n');
             ex_rosters(&c, i, out);
+            if (fn)   /* what the caller knows besides: kh_explain_with */
+                fn(ctx, iid, out);
             csum += o.value;
         }
         if (any) {

@@ -3,6 +3,7 @@
  * prepared-statement cache, time stamps and shared SQL helpers.
  */
 #include "store_impl.h"
+#include "kaohe/questionnaire.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -450,6 +451,9 @@ void kh_store_close(kh_store *s)
     for (size_t i = 0; i < s->nrcache; i++)
         kh_rubric_free(s->rcache[i].r);
     free(s->rcache);
+    for (size_t i = 0; i < s->nqcache; i++)
+        kh_questionnaire_free(s->qcache[i].q);
+    free(s->qcache);
     free(s->cache);
     kh_db_close(s->db);
     free(s->path);

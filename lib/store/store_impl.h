@@ -36,6 +36,14 @@ struct kh_store {
         kh_rubric *r;      /* owned */
     } *rcache;
     size_t nrcache;
+    /* Loaded questionnaires by row of table questionnaire (versions
+     * never change either): the answer form parsed its YAML on every
+     * submission, a third of the server's time (bench/survey). */
+    struct kh_store_qcache {
+        int64_t row;
+        struct kh_questionnaire *q;   /* owned */
+    } *qcache;
+    size_t nqcache;
     /* Audit seqs written by the open outermost transaction and by the
      * last one committed (0, 0: none) - kh_store_last_commit_seqs. */
     int64_t tx_first, tx_last, done_first, done_last;

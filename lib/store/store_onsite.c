@@ -6,6 +6,7 @@
 #include "kaohe/store_inbox.h"
 #include "store_impl.h"
 #include "kaohe/store_onsite.h"
+#include "kaohe/report.h"
 #include "kaohe/store_followup.h"
 #include "kaohe/rubric.h"
 #include "kaohe/utf8.h"
@@ -46,9 +47,8 @@ kh_status kh_methods_parse(const char *s, const char *path, unsigned *out,
             }
         if (!found)
             return kh_err_at(e, 0, 0, path,
-                             "“%.*s”不是检查方式：可选 symposium（座谈会）、"
-                             "documents（查阅资料）、questionnaire（问卷）、"
-                             "interview（个别访谈）",
+                             "\"%.*s\" is not a method: symposium, "
+                             "documents, questionnaire or interview",
                              (int)n, p);
         p += n;
         if (*p == ',')
@@ -95,9 +95,10 @@ static kh_status check_day(const char *day, const char *shown,
     if (rc == KH_OK)
         return KH_OK;
     if (!day || strlen(day) != KH_STORE_DATE_SZ - 1)
-        return kh_err_at(e, 0, 0, path, "“%s”不是日期：请写作 YYYY-MM-DD",
+        return kh_err_at(e, 0, 0, path, "\"%s\" is not a date: write "
+                                        "YYYY-MM-DD",
                          shown ? shown : "");
-    return kh_err_at(e, 0, 0, path, "“%s”不是真实的日期", shown);
+    return kh_err_at(e, 0, 0, path, "\"%s\" is not a real date", shown);
 }
 
 kh_status kh_onsite_time_check(const char *s, const char *path, kh_err *e)
@@ -106,7 +107,7 @@ kh_status kh_onsite_time_check(const char *s, const char *path, kh_err *e)
         s[13] != ':' || !two_digits(s + 11, 0, 23) ||
         !two_digits(s + 14, 0, 59))
         return kh_err_at(e, 0, 0, path,
-                         "“%s”不是时间：请写作 YYYY-MM-DD HH:MM",
+                         "\"%s\" is not a time: write YYYY-MM-DD HH:MM",
                          s ? s : "");
     char day[KH_STORE_DATE_SZ];
     memcpy(day, s, 10);
@@ -121,17 +122,17 @@ static kh_status check_text(const char *s, const char *path, size_t max,
 {
     size_t n = s ? strlen(s) : 0;
     if (n == 0 || strspn(s, " \t\r\n") == n)
-        return kh_err_at(e, 0, 0, path, "不能为空");
+        return kh_err_at(e, 0, 0, path, "must not be empty");
     if (n > max)
-        return kh_err_at(e, 0, 0, path, "超过 %zu 字节", max);
+        return kh_err_at(e, 0, 0, path, "longer than %zu bytes", max);
     const unsigned char *p = (const unsigned char *)s;
     for (size_t i = 0; i < n;) {
         size_t k = kh_utf8_len(p + i);
         if (k == 0)
-            return kh_err_at(e, 0, 0, path, "不是有效的 UTF-8 文本");
+            return kh_err_at(e, 0, 0, path, "is not valid UTF-8 text");
         if (k == 1 && ((p[i] < 0x20 && p[i] != '\n' && p[i] != '\t' &&
                         p[i] != '\r') || p[i] == 0x7F))
-            return kh_err_at(e, 0, 0, path, "含有控制字符");
+            return kh_err_at(e, 0, 0, path, "holds control characters");
         i += k;
     }
     return KH_OK;
@@ -164,7 +165,8 @@ static kh_status check_inspector(kh_store *s, int year, const char *name,
     if (r != KH_DB_DONE)
         return kh_store_db_fail(s, e, "reading an inspector");
     return kh_err_at(e, 0, 0, path,
-                     "“%s”不是 %d 年度的考核组成员（须为已分配单位的检查人员）",
+                     "\"%s\" is not an inspector of year %d (an enabled "
+                     "inspector assigned to a unit)",
                      name, year);
 }
 
@@ -176,7 +178,7 @@ static void check_team(kh_store *s, int year, const char *lead,
     if (lead)
         check_inspector(s, year, lead, "lead", e);
     if (n > KH_ONSITE_MEMBERS_MAX) {
-        kh_err_at(e, 0, 0, "members", "组员最多 %d 人",
+        kh_err_at(e, 0, 0, "members", "at most %d team members",
                   KH_ONSITE_MEMBERS_MAX);
         return;
     }
@@ -189,7 +191,8 @@ static void check_team(kh_store *s, int year, const char *lead,
         for (size_t j = 0; j < i && !dup; j++)
             dup = strcmp(members[j], members[i]) == 0;
         if (dup)
-            kh_err_at(e, 0, 0, path, "“%s”在考核组中重复出现", members[i]);
+            kh_err_at(e, 0, 0, path, "\"%s\" is named twice in the team",
+                      members[i]);
     }
 }
 
@@ -215,7 +218,7 @@ static kh_status visit_find(kh_store *s, int64_t id, const char *path,
         return KH_OK;
     if (r != KH_DB_DONE)
         return kh_store_db_fail(s, e, "reading a visit");
-    kh_err_at(e, 0, 0, path, "没有编号为 %" PRId64 " 的实地检查", id);
+    kh_err_at(e, 0, 0, path, "no visit number %lld", (long long)id);
     return KH_ENOTFOUND;
 }
 
@@ -301,9 +304,9 @@ static void visit_check(kh_store *s, int year, const kh_visit_spec *v,
     if (v->set_members)
         check_team(s, year, NULL, v->members, v->nmembers, e);
     if (v->planned & ~(unsigned)KH_METHOD_ALL)
-        kh_err_at(e, 0, 0, "planned", "未知的检查方式");
+        kh_err_at(e, 0, 0, "planned", "unknown method");
     if (v->used & ~(unsigned)KH_METHOD_ALL)
-        kh_err_at(e, 0, 0, "used", "未知的检查方式");
+        kh_err_at(e, 0, 0, "used", "unknown method");
 }
 
 /* The lead must not also be a member (after a change of either). */
@@ -320,7 +323,8 @@ static kh_status lead_not_member(kh_store *s, int64_t id, kh_err *e)
     kh_db_bind_int64(st, 1, id);
     int r = kh_db_step(st);
     if (r == KH_DB_ROW)
-        kh_err_at(e, 0, 0, "members", "组长“%s”不能同时列为组员",
+        kh_err_at(e, 0, 0, "members", "the lead \"%s\" cannot also be a "
+                                      "member",
                   kh_store_col_str(st, 0));
     kh_db_reset(st);
     if (r == KH_DB_ROW)
@@ -341,7 +345,7 @@ kh_status kh_store_visit_add(kh_store *s, const char *actor,
     kh_store_unit u;
     rc = kh_store_unit_get(s, v->year, v->unit ? v->unit : "", &u, e);
     if (rc == KH_ENOTFOUND)
-        kh_err_at(e, 0, 0, "unit", "%d 年度没有单位“%s”", v->year,
+        kh_err_at(e, 0, 0, "unit", "year %d has no unit \"%s\"", v->year,
                   v->unit ? v->unit : "");
     else if (rc != KH_OK)
         goto fail;
@@ -365,9 +369,8 @@ kh_status kh_store_visit_add(kh_store *s, const char *actor,
     kh_db_reset(st);
     if (r == KH_DB_ROW) {
         rc = kh_err_fail(e, KH_ECONFLICT,
-                         "unit: %s 已有实地检查安排 #%" PRId64
-                         "，请修改该安排",
-                         v->unit, other);
+                         "unit: %s has a visit already (number %lld): "
+                         "change that one", v->unit, (long long)other);
         goto fail;
     }
     if ((rc = kh_store_stmt(s,
@@ -521,8 +524,8 @@ kh_status kh_store_visit_remove(kh_store *s, const char *actor, int64_t id,
                        id, &b, e)) != KH_OK)
         goto fail;
     if (a + b > 0) {
-        rc = kh_err_fail(e, KH_ESTATE,
-                         "visit: 实地检查 #%" PRId64 " 已有记录，不能删除", id);
+        rc = kh_err_fail(e, KH_ESTATE, "visit: visit number %lld has "
+                         "records and cannot be removed", (long long)id);
         goto fail;
     }
     kh_db_stmt *st;
@@ -546,13 +549,62 @@ fail:
     return rc;
 }
 
+/* Runs a prepared statement of (login, name) rows into fn. */
+static kh_status persons(kh_store *s, kh_db_stmt *st, kh_person_fn fn,
+                         void *ctx, kh_err *e)
+{
+    kh_status rc = KH_OK;
+    int r = KH_DB_DONE;
+    while (rc == KH_OK && (r = kh_db_step(st)) == KH_DB_ROW) {
+        kh_person_row p = {kh_store_col_str(st, 0), kh_store_col_str(st, 1)};
+        rc = fn(ctx, &p);
+    }
+    kh_db_finalize(st);
+    if (rc == KH_OK && r != KH_DB_DONE)
+        rc = kh_store_db_fail(s, e, "reading people");
+    return rc;
+}
+
+kh_status kh_store_year_inspectors(kh_store *s, int year, kh_person_fn fn,
+                                   void *ctx, kh_err *e)
+{
+    kh_db_stmt *st;
+    if (kh_db_prepare(s->db, "SELECT u.name, COALESCE(u.display_name,"
+                      " u.name) FROM app_user u WHERE u.role = 'inspector'"
+                      " AND u.disabled = 0 AND EXISTS (SELECT 1 FROM"
+                      " user_assign a WHERE a.user_name = u.name AND"
+                      " a.year = ?) ORDER BY 2, 1", &st) != KH_DB_OK)
+        return kh_store_db_fail(s, e, "reading inspectors");
+    kh_db_bind_int(st, 1, year);
+    return persons(s, st, fn, ctx, e);
+}
+
+kh_status kh_store_visit_team_each(kh_store *s, int64_t id, kh_person_fn fn,
+                                   void *ctx, kh_err *e)
+{
+    kh_db_stmt *st;
+    if (kh_db_prepare(s->db, "SELECT t.login, COALESCE(u.display_name,"
+                      " t.login) FROM (SELECT lead AS login, -1 AS pos FROM"
+                      " visit WHERE id = ? UNION ALL SELECT user_name, pos"
+                      " FROM visit_member WHERE visit = ?) t LEFT JOIN"
+                      " app_user u ON u.name = t.login ORDER BY t.pos",
+                      &st) != KH_DB_OK)
+        return kh_store_db_fail(s, e, "reading a team");
+    kh_db_bind_int64(st, 1, id);
+    kh_db_bind_int64(st, 2, id);
+    return persons(s, st, fn, ctx, e);
+}
+
 /* The members of visit id joined by ", " into b. */
 static kh_status members_join(kh_store *s, int64_t id, kh_buf *b, kh_err *e)
 {
     kh_db_stmt *st;
     kh_status rc = kh_store_stmt(s,
-                                 "SELECT user_name FROM visit_member WHERE"
-                                 " visit = ? ORDER BY pos",
+                                 "SELECT COALESCE(u.display_name,"
+                                 " m.user_name) FROM visit_member m"
+                                 " LEFT JOIN app_user u ON u.name ="
+                                 " m.user_name WHERE m.visit = ?"
+                                 " ORDER BY m.pos",
                                  &st, e);
     if (rc != KH_OK)
         return rc;
@@ -600,9 +652,10 @@ static kh_status visits_read(kh_store *s, int year, const char *inspector,
     kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s,
-        "SELECT v.id, v.year, v.unit, u.name, v.starts_at, v.place, v.lead,"
-        " v.planned, v.used FROM visit v JOIN unit u ON u.year = v.year AND"
-        " u.id = v.unit WHERE v.year = ? AND (? IS NULL OR v.unit = ?) AND"
+        "SELECT v.id, v.year, v.unit, u.name, v.starts_at, v.place,"
+        " COALESCE(lu.display_name, v.lead), v.planned, v.used FROM visit v"
+        " JOIN unit u ON u.year = v.year AND u.id = v.unit"
+        " LEFT JOIN app_user lu ON lu.name = v.lead WHERE v.year = ? AND (? IS NULL OR v.unit = ?) AND"
         " (? = 0 OR v.id = ?) AND (? IS NULL OR v.lead = ? OR EXISTS (SELECT"
         " 1 FROM visit_member m WHERE m.visit = v.id AND m.user_name = ?))"
         " ORDER BY v.starts_at, u.pos",
@@ -695,9 +748,10 @@ static kh_status record_begin(kh_store *s, int64_t visit, int *year,
 static void groups_text(const kh_symposium_spec *sp, kh_buf *b, kh_err *e)
 {
     if (sp->ngroups == 0)
-        kh_err_at(e, 0, 0, "groups", "至少写一组参会人员（如 教师=12）");
+        kh_err_at(e, 0, 0, "groups", "name at least one group of attendees "
+                                     "(e.g. 教师=12)");
     if (sp->ngroups > KH_ONSITE_GROUPS_MAX)
-        kh_err_at(e, 0, 0, "groups", "参会人员最多 %d 组",
+        kh_err_at(e, 0, 0, "groups", "at most %d groups of attendees",
                   KH_ONSITE_GROUPS_MAX);
     for (size_t i = 0; i < sp->ngroups && i < KH_ONSITE_GROUPS_MAX; i++) {
         char path[32];
@@ -706,15 +760,30 @@ static void groups_text(const kh_symposium_spec *sp, kh_buf *b, kh_err *e)
                 KH_OK &&
             (strpbrk(sp->group_labels[i], "=\n") ||
              strstr(sp->group_labels[i], "；")))
-            kh_err_at(e, 0, 0, path, "类别名称不能含“=”或换行");
+            kh_err_at(e, 0, 0, path, "a group's label cannot hold \"=\" or a "
+                                     "line break");
         if (sp->group_counts[i] < 1 ||
             sp->group_counts[i] > KH_ONSITE_COUNT_MAX)
-            kh_err_at(e, 0, 0, path, "人数须为 1 到 %d 的整数",
+            kh_err_at(e, 0, 0, path, "the count must be a whole number from "
+                                     "1 to %d",
                       KH_ONSITE_COUNT_MAX);
         kh_buf_printf(b, "%s%s %d", i ? "；" : "",
                       sp->group_labels[i] ? sp->group_labels[i] : "",
                       sp->group_counts[i]);
     }
+}
+
+/* Every field of a symposium record; its groups as text into g. */
+static void symposium_check(const kh_symposium_spec *sp, kh_buf *g,
+                            kh_err *e)
+{
+    check_day(sp->date, sp->date, "date", e);
+    check_text(sp->place, "place", KH_ONSITE_SHORT_MAX, e);
+    check_text(sp->host, "host", KH_ONSITE_SHORT_MAX, e);
+    check_text(sp->recorder, "recorder", KH_ONSITE_SHORT_MAX, e);
+    groups_text(sp, g, e);
+    check_text(sp->outline, "outline", KH_ONSITE_LONG_MAX, e);
+    check_text(sp->minutes, "minutes", KH_ONSITE_LONG_MAX, e);
 }
 
 kh_status kh_store_symposium_add(kh_store *s, const char *actor,
@@ -729,13 +798,7 @@ kh_status kh_store_symposium_add(kh_store *s, const char *actor,
         return rc;
     kh_buf g;
     kh_buf_init(&g, 0);
-    check_day(sp->date, sp->date, "date", e);
-    check_text(sp->place, "place", KH_ONSITE_SHORT_MAX, e);
-    check_text(sp->host, "host", KH_ONSITE_SHORT_MAX, e);
-    check_text(sp->recorder, "recorder", KH_ONSITE_SHORT_MAX, e);
-    groups_text(sp, &g, e);
-    check_text(sp->outline, "outline", KH_ONSITE_LONG_MAX, e);
-    check_text(sp->minutes, "minutes", KH_ONSITE_LONG_MAX, e);
+    symposium_check(sp, &g, e);
     if (kh_err_errors(e) > before || sp->refused) {
         rc = KH_EINVAL;
         goto fail;
@@ -794,12 +857,34 @@ static kh_status interview_people(kh_store *s, const kh_interview_spec *sp,
         if (rc != KH_OK)
             return rc;
         if (!ok[i])
-            kh_err_at(e, 0, 0, path[i], "“%s”不是本次实地检查的考核组成员",
+            kh_err_at(e, 0, 0, path[i], "\"%s\" is not in this visit's team",
                       who[i]);
     }
     if (ok[0] && ok[1] && strcmp(who[0], who[1]) == 0)
         kh_err_at(e, 0, 0, "recorder",
-                  "记录人须与访谈人不同（同一人“%s”不能兼任）", who[1]);
+                  "the recorder must not be the interviewer (\"%s\" cannot "
+                  "be both)", who[1]);
+    return KH_OK;
+}
+
+/* Every field of an interview record (messages on e); a store failure
+ * as its status. */
+static kh_status interview_check(kh_store *s, const kh_interview_spec *sp,
+                                 kh_err *e)
+{
+    check_text(sp->category, "category", KH_ONSITE_SHORT_MAX, e);
+    if (sp->name)
+        check_text(sp->name, "name", KH_ONSITE_SHORT_MAX, e);
+    kh_status rc = interview_people(s, sp, e);
+    if (rc != KH_OK)
+        return rc;
+    bool times = kh_onsite_time_check(sp->starts, "start", e) == KH_OK;
+    times = kh_onsite_time_check(sp->ends, "end", e) == KH_OK && times;
+    if (times && strcmp(sp->ends, sp->starts) <= 0)
+        kh_err_at(e, 0, 0, "end", "the end %s must be after the start %s",
+                  sp->ends, sp->starts);
+    check_text(sp->place, "place", KH_ONSITE_SHORT_MAX, e);
+    check_text(sp->summary, "summary", KH_ONSITE_LONG_MAX, e);
     return KH_OK;
 }
 
@@ -813,18 +898,8 @@ kh_status kh_store_interview_add(kh_store *s, const char *actor,
     kh_status rc = record_begin(s, sp->visit, &year, unit, e);
     if (rc != KH_OK)
         return rc;
-    check_text(sp->category, "category", KH_ONSITE_SHORT_MAX, e);
-    if (sp->name)
-        check_text(sp->name, "name", KH_ONSITE_SHORT_MAX, e);
-    if ((rc = interview_people(s, sp, e)) != KH_OK)
+    if ((rc = interview_check(s, sp, e)) != KH_OK)
         goto fail;
-    bool times = kh_onsite_time_check(sp->starts, "start", e) == KH_OK;
-    times = kh_onsite_time_check(sp->ends, "end", e) == KH_OK && times;
-    if (times && strcmp(sp->ends, sp->starts) <= 0)
-        kh_err_at(e, 0, 0, "end", "结束时间 %s 须晚于开始时间 %s", sp->ends,
-                  sp->starts);
-    check_text(sp->place, "place", KH_ONSITE_SHORT_MAX, e);
-    check_text(sp->summary, "summary", KH_ONSITE_LONG_MAX, e);
     if (kh_err_errors(e) > before) {
         rc = KH_EINVAL;
         goto fail;
@@ -883,7 +958,7 @@ kh_status kh_finding_dir_parse(const char *s, const char *path,
         *out = KH_FINDING_PROBLEM;
     else
         return kh_err_at(e, 0, 0, path,
-                         "“%s”不是方向：可选 good（亮点）或 problem（问题）",
+                         "\"%s\" is not a direction: good or problem",
                          s);
     return KH_OK;
 }
@@ -906,8 +981,7 @@ static kh_status record_find(kh_store *s, const char *source, int64_t record,
         sql = "SELECT visit, starts FROM interview WHERE id = ?";
     else
         return kh_err_at(e, 0, 0, "source",
-                         "记录类型须为 symposium（座谈会）或 interview"
-                         "（个别访谈）");
+                         "the kind of record must be symposium or interview");
     kh_db_stmt *st;
     kh_status rc = kh_store_stmt(s, sql, &st, e);
     if (rc != KH_OK)
@@ -923,8 +997,12 @@ static kh_status record_find(kh_store *s, const char *source, int64_t record,
         return KH_OK;
     if (r != KH_DB_DONE)
         return kh_store_db_fail(s, e, "reading a record");
-    kh_err_at(e, 0, 0, source, "没有编号为 %" PRId64 " 的%s记录", record,
-              strcmp(source, "symposium") == 0 ? "座谈会" : "访谈");
+    if (strcmp(source, "symposium") == 0)
+        kh_err_at(e, 0, 0, source, "no symposium record number %lld",
+                  (long long)record);
+    else
+        kh_err_at(e, 0, 0, source, "no interview record number %lld",
+                  (long long)record);
     return KH_ENOTFOUND;
 }
 
@@ -945,7 +1023,8 @@ static kh_status check_item(kh_store *s, int year, const char *unit,
                                                          (size_t)k);
     kh_store_unit_clear(&u);
     if (!ok)
-        return kh_err_at(e, 0, 0, "item", "“%s”不是单位 %s 适用的考核项目",
+        return kh_err_at(e, 0, 0, "item", "\"%s\" is not an item that "
+                                          "applies to unit %s",
                          item ? item : "", unit);
     return KH_OK;
 }
@@ -960,9 +1039,9 @@ kh_status kh_store_finding_add(kh_store *s, const char *actor, int64_t only,
     char day[KH_STORE_DATE_SZ];
     kh_status rc = record_find(s, source, record, &visit, day, e);
     if (rc == KH_OK && only && visit != only)
-        rc = kh_err_at(e, 0, 0, "record",
-                       "实地检查 #%" PRId64 " 没有编号为 %" PRId64 " 的记录",
-                       only, record);
+        rc = kh_err_at(e, 0, 0, "record", "visit number %lld has no "
+                       "record number %lld", (long long)only,
+                       (long long)record);
     if (rc != KH_OK)
         return rc == KH_ENOTFOUND ? KH_EINVAL : rc;
     int year = 0;
@@ -973,7 +1052,7 @@ kh_status kh_store_finding_add(kh_store *s, const char *actor, int64_t only,
         rc != KH_EINVAL)
         goto fail;
     if (dir > KH_FINDING_PROBLEM)
-        kh_err_at(e, 0, 0, "direction", "未知的方向");
+        kh_err_at(e, 0, 0, "direction", "unknown direction");
     check_text(text, "text", KH_ONSITE_LONG_MAX, e);
     if (kh_err_errors(e) > before) {
         rc = KH_EINVAL;
@@ -1061,8 +1140,9 @@ static kh_status report_findings(kh_store *s, const char *source,
 {
     kh_db_stmt *st;
     kh_status rc = kh_store_stmt(s,
-                                 "SELECT item, direction, body FROM finding"
-                                 " WHERE source = ? AND record = ? ORDER BY id",
+                                 "SELECT item, direction, body, id FROM"
+                                 " finding WHERE source = ? AND record = ?"
+                                 " ORDER BY id",
                                  &st, e);
     if (rc != KH_OK)
         return rc;
@@ -1071,7 +1151,10 @@ static kh_status report_findings(kh_store *s, const char *source,
     int r;
     while ((r = kh_db_step(st)) == KH_DB_ROW) {
         int d = kh_db_column_int(st, 1);
-        kh_buf_printf(out, "    发现（%s%s%s）：%s\n", kh_store_col_str(st, 0),
+        /* its number: what a correction names */
+        kh_buf_printf(out, "    发现 #%lld（%s%s%s）：%s\n",
+                      (long long)kh_db_column_int64(st, 3),
+                      kh_store_col_str(st, 0),
                       d ? " " : "",
                       kh_finding_dir_label(d == 1 ? KH_FINDING_GOOD
                                            : d == 2 ? KH_FINDING_PROBLEM
@@ -1145,9 +1228,14 @@ static kh_status report_interview(kh_store *s, int64_t id, bool names,
 {
     kh_db_stmt *st;
     kh_status rc = kh_store_stmt(s,
-                                 "SELECT category, person, interviewer,"
-                                 " recorder, starts, ends, place, summary"
-                                 " FROM interview WHERE id = ?",
+                                 "SELECT i.category, i.person,"
+                                 " COALESCE(a.display_name, i.interviewer),"
+                                 " COALESCE(b.display_name, i.recorder),"
+                                 " i.starts, i.ends, i.place, i.summary"
+                                 " FROM interview i"
+                                 " LEFT JOIN app_user a ON a.name ="
+                                 " i.interviewer LEFT JOIN app_user b ON"
+                                 " b.name = i.recorder WHERE i.id = ?",
                                  &st, e);
     if (rc != KH_OK)
         return rc;
@@ -1224,5 +1312,302 @@ kh_status kh_store_onsite_report(kh_store *s, const char *actor, int64_t id,
     }
     if (rc == KH_OK && kh_buf_status(out) != KH_OK)
         rc = kh_err_fail(e, kh_buf_status(out), "out of memory");
+    return rc;
+}
+
+/* ---- corrections (docs/ONSITE.md, "Corrections") ----------------------- */
+
+/* The kinds of row a correction names: their table's statements. */
+typedef struct edit_kind {
+    const char *what;          /* "symposium", "interview", "finding" */
+    const char *owner_sql;     /* id -> visit, added_by */
+} edit_kind;
+static const edit_kind EDIT_SYMPOSIUM = {
+    "symposium", "SELECT visit, added_by FROM symposium WHERE id = ?"};
+static const edit_kind EDIT_INTERVIEW = {
+    "interview", "SELECT visit, added_by FROM interview WHERE id = ?"};
+static const edit_kind EDIT_FINDING = {
+    "finding", "SELECT visit, added_by FROM finding WHERE id = ?"};
+
+/* Opens the transaction of a correction of row id: it exists, in visit
+ * *visit unless that is 0 (else KH_ENOTFOUND at "id"), the actor wrote it or is an admin (else
+ * KH_EPERM), its year is in inspection or review (KH_ESTATE).  *visit,
+ * *year and unit get where it belongs.  Rolled back on failure. */
+static kh_status edit_begin(kh_store *s, const edit_kind *k, int64_t id,
+                            const char *actor, bool admin, int64_t *visit,
+                            int *year, char unit[KH_ONSITE_SHORT_MAX + 1],
+                            kh_err *e)
+{
+    kh_db_stmt *st;
+    kh_status rc = kh_store_stmt(s, k->owner_sql, &st, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_db_bind_int64(st, 1, id);
+    int r = kh_db_step(st);
+    bool mine = r == KH_DB_ROW && !strcmp(kh_store_col_str(st, 1), actor);
+    int64_t only = *visit;   /* 0: any visit */
+    if (r == KH_DB_ROW)
+        *visit = kh_db_column_int64(st, 0);
+    kh_db_reset(st);
+    if (r != KH_DB_ROW && r != KH_DB_DONE)
+        return kh_store_db_fail(s, e, "reading a record");
+    if (r == KH_DB_DONE || (only && *visit != only)) {
+        kh_err_at(e, 0, 0, "id", "no %s number %lld", k->what,
+                  (long long)id);
+        return KH_ENOTFOUND;
+    }
+    if (!mine && !admin)
+        return kh_err_fail(e, KH_EPERM, "only its author or an admin may "
+                           "correct %s number %lld", k->what, (long long)id);
+    return record_begin(s, *visit, year, unit, e);
+}
+
+/* Audits a correction (before and after) and commits; rolls back on
+ * failure. */
+static kh_status edit_end(kh_store *s, const char *actor, const char *action,
+                          int year, const char *unit, const edit_kind *k,
+                          int64_t id, const char *before, const char *after,
+                          kh_err *e)
+{
+    char obj[64];
+    snprintf(obj, sizeof obj, "%s %lld", k->what, (long long)id);
+    kh_audit_rec a = {.actor = actor, .action = action, .year = year,
+                      .unit = unit, .object = obj, .old_value = before,
+                      .new_value = after};
+    kh_status rc = kh_store_audit(s, &a, e);
+    if (rc == KH_OK)
+        rc = kh_store_commit(s, e);
+    if (rc != KH_OK)
+        kh_store_rollback(s);
+    return rc;
+}
+
+/* A row's text fields as the audit log records them: one JSON object of
+ * the statement's columns (names[i] for column i). */
+static kh_status row_json(kh_store *s, const char *sql, int64_t id,
+                          const char *const *names, kh_buf *b, kh_err *e)
+{
+    kh_db_stmt *st;
+    kh_status rc = kh_store_stmt(s, sql, &st, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_db_bind_int64(st, 1, id);
+    int r = kh_db_step(st);
+    kh_buf_putc(b, '{');
+    for (int i = 0; r == KH_DB_ROW && names[i]; i++) {
+        kh_buf_printf(b, "%s\"%s\": ", i ? ", " : "", names[i]);
+        const char *v = kh_store_col_str(st, i);
+        if (v)
+            kh_json_str(b, v);
+        else
+            kh_buf_puts(b, "null");
+    }
+    kh_buf_putc(b, '}');
+    kh_db_reset(st);
+    if (r != KH_DB_ROW)
+        return kh_store_db_fail(s, e, "reading a record");
+    return kh_buf_status(b);
+}
+
+static const char SYMPOSIUM_JSON_SQL[] =
+    "SELECT held_on, place, host, recorder, attendees, outline, minutes"
+    " FROM symposium WHERE id = ?";
+static const char *const SYMPOSIUM_COLS[] = {
+    "date", "place", "host", "recorder", "groups", "outline", "minutes",
+    NULL};
+
+kh_status kh_store_symposium_set(kh_store *s, const char *actor,
+                                 bool admin, int64_t visit_id, int64_t id, const kh_symposium_spec *sp,
+                                 kh_err *e)
+{
+    size_t before = kh_err_errors(e);
+    int64_t visit = visit_id;
+    int year = 0;
+    char unit[KH_ONSITE_SHORT_MAX + 1];
+    kh_status rc = edit_begin(s, &EDIT_SYMPOSIUM, id, actor, admin, &visit,
+                              &year, unit, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_buf g, old, neu;
+    kh_buf_init(&g, 0);
+    kh_buf_init(&old, 0);
+    kh_buf_init(&neu, 0);
+    symposium_check(sp, &g, e);
+    kh_db_stmt *st;
+    if (kh_err_errors(e) > before || sp->refused)
+        rc = KH_EINVAL;
+    else if ((rc = row_json(s, SYMPOSIUM_JSON_SQL, id, SYMPOSIUM_COLS, &old,
+                            e)) == KH_OK &&
+             (rc = kh_store_stmt(s, "UPDATE symposium SET held_on = ?, "
+                                 "place = ?, host = ?, recorder = ?, "
+                                 "attendees = ?, outline = ?, minutes = ? "
+                                 "WHERE id = ?", &st, e)) == KH_OK) {
+        kh_store_bind_str(st, 1, sp->date);
+        kh_store_bind_str(st, 2, sp->place);
+        kh_store_bind_str(st, 3, sp->host);
+        kh_store_bind_str(st, 4, sp->recorder);
+        kh_store_bind_str(st, 5, kh_buf_str(&g));
+        kh_store_bind_str(st, 6, sp->outline);
+        kh_store_bind_str(st, 7, sp->minutes);
+        kh_db_bind_int64(st, 8, id);
+        rc = kh_store_exec(s, st, e, "correcting a symposium");
+    }
+    if (rc == KH_OK)
+        rc = row_json(s, SYMPOSIUM_JSON_SQL, id, SYMPOSIUM_COLS, &neu, e);
+    if (rc == KH_OK)
+        rc = edit_end(s, actor, "symposium.set", year, unit,
+                      &EDIT_SYMPOSIUM, id, kh_buf_str(&old),
+                      kh_buf_str(&neu), e);
+    else
+        kh_store_rollback(s);
+    kh_buf_free(&g);
+    kh_buf_free(&old);
+    kh_buf_free(&neu);
+    return rc;
+}
+
+/* The interviewee's name never enters the audit log: only whether there
+ * is one. */
+static const char INTERVIEW_JSON_SQL[] =
+    "SELECT category, CASE WHEN person IS NULL THEN 'no' ELSE 'yes' END,"
+    " interviewer, recorder, starts, ends, place, summary FROM interview"
+    " WHERE id = ?";
+static const char *const INTERVIEW_COLS[] = {
+    "category", "named", "interviewer", "recorder", "start", "end", "place",
+    "summary", NULL};
+
+kh_status kh_store_interview_set(kh_store *s, const char *actor,
+                                 bool admin, int64_t visit_id, int64_t id, const kh_interview_spec *sp,
+                                 kh_err *e)
+{
+    size_t before = kh_err_errors(e);
+    int64_t visit = visit_id;
+    int year = 0;
+    char unit[KH_ONSITE_SHORT_MAX + 1];
+    kh_status rc = edit_begin(s, &EDIT_INTERVIEW, id, actor, admin, &visit,
+                              &year, unit, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_interview_spec x = *sp;
+    x.visit = visit;   /* the team of the record's own visit */
+    kh_buf old, neu;
+    kh_buf_init(&old, 0);
+    kh_buf_init(&neu, 0);
+    kh_db_stmt *st;
+    if ((rc = interview_check(s, &x, e)) == KH_OK &&
+        kh_err_errors(e) > before)
+        rc = KH_EINVAL;
+    if (rc == KH_OK &&
+        (rc = row_json(s, INTERVIEW_JSON_SQL, id, INTERVIEW_COLS, &old,
+                       e)) == KH_OK &&
+        (rc = kh_store_stmt(s, "UPDATE interview SET category = ?, person ="
+                            " ?, interviewer = ?, recorder = ?, starts = ?,"
+                            " ends = ?, place = ?, summary = ? WHERE id = ?",
+                            &st, e)) == KH_OK) {
+        kh_store_bind_str(st, 1, x.category);
+        kh_store_bind_str(st, 2, x.name);
+        kh_store_bind_str(st, 3, x.interviewer);
+        kh_store_bind_str(st, 4, x.recorder);
+        kh_store_bind_str(st, 5, x.starts);
+        kh_store_bind_str(st, 6, x.ends);
+        kh_store_bind_str(st, 7, x.place);
+        kh_store_bind_str(st, 8, x.summary);
+        kh_db_bind_int64(st, 9, id);
+        rc = kh_store_exec(s, st, e, "correcting an interview");
+    }
+    if (rc == KH_OK)
+        rc = row_json(s, INTERVIEW_JSON_SQL, id, INTERVIEW_COLS, &neu, e);
+    if (rc == KH_OK)
+        rc = edit_end(s, actor, "interview.set", year, unit,
+                      &EDIT_INTERVIEW, id, kh_buf_str(&old),
+                      kh_buf_str(&neu), e);
+    else
+        kh_store_rollback(s);
+    kh_buf_free(&old);
+    kh_buf_free(&neu);
+    return rc;
+}
+
+static const char FINDING_JSON_SQL[] =
+    "SELECT source, CAST(record AS TEXT), item, CAST(direction AS TEXT),"
+    " body FROM finding WHERE id = ?";
+static const char *const FINDING_COLS[] = {"source", "record", "item",
+                                           "direction", "text", NULL};
+
+kh_status kh_store_finding_set(kh_store *s, const char *actor,
+                               bool admin, int64_t visit_id, int64_t id,
+                               const char *item,
+                               kh_finding_dir dir, const char *text,
+                               kh_err *e)
+{
+    size_t before = kh_err_errors(e);
+    int64_t visit = visit_id;
+    int year = 0;
+    char unit[KH_ONSITE_SHORT_MAX + 1];
+    kh_status rc = edit_begin(s, &EDIT_FINDING, id, actor, admin, &visit,
+                              &year, unit, e);
+    if (rc != KH_OK)
+        return rc;
+    if ((rc = check_item(s, year, unit, item, e)) == KH_EINVAL)
+        rc = KH_OK;
+    if (dir > KH_FINDING_PROBLEM)
+        kh_err_at(e, 0, 0, "direction", "unknown direction");
+    check_text(text, "text", KH_ONSITE_LONG_MAX, e);
+    if (rc == KH_OK && kh_err_errors(e) > before)
+        rc = KH_EINVAL;
+    kh_buf old, neu;
+    kh_buf_init(&old, 0);
+    kh_buf_init(&neu, 0);
+    kh_db_stmt *st;
+    if (rc == KH_OK &&
+        (rc = row_json(s, FINDING_JSON_SQL, id, FINDING_COLS, &old, e)) ==
+            KH_OK &&
+        (rc = kh_store_stmt(s, "UPDATE finding SET item = ?, direction = ?,"
+                            " body = ? WHERE id = ?", &st, e)) == KH_OK) {
+        kh_store_bind_str(st, 1, item);
+        kh_db_bind_int(st, 2, (int)dir);
+        kh_store_bind_str(st, 3, text);
+        kh_db_bind_int64(st, 4, id);
+        rc = kh_store_exec(s, st, e, "correcting a finding");
+    }
+    if (rc == KH_OK)
+        rc = row_json(s, FINDING_JSON_SQL, id, FINDING_COLS, &neu, e);
+    if (rc == KH_OK)
+        rc = edit_end(s, actor, "finding.set", year, unit, &EDIT_FINDING, id,
+                      kh_buf_str(&old), kh_buf_str(&neu), e);
+    else
+        kh_store_rollback(s);
+    kh_buf_free(&old);
+    kh_buf_free(&neu);
+    return rc;
+}
+
+kh_status kh_store_finding_remove(kh_store *s, const char *actor,
+                                  bool admin, int64_t visit_id, int64_t id,
+                                  kh_err *e)
+{
+    int64_t visit = visit_id;
+    int year = 0;
+    char unit[KH_ONSITE_SHORT_MAX + 1];
+    kh_status rc = edit_begin(s, &EDIT_FINDING, id, actor, admin, &visit,
+                              &year, unit, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_buf old;
+    kh_buf_init(&old, 0);
+    kh_db_stmt *st;
+    if ((rc = row_json(s, FINDING_JSON_SQL, id, FINDING_COLS, &old, e)) ==
+            KH_OK &&
+        (rc = kh_store_stmt(s, "DELETE FROM finding WHERE id = ?", &st, e)) ==
+            KH_OK) {
+        kh_db_bind_int64(st, 1, id);
+        rc = kh_store_exec(s, st, e, "removing a finding");
+    }
+    if (rc == KH_OK)
+        rc = edit_end(s, actor, "finding.remove", year, unit, &EDIT_FINDING,
+                      id, kh_buf_str(&old), NULL, e);
+    else
+        kh_store_rollback(s);
+    kh_buf_free(&old);
     return rc;
 }

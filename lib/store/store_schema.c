@@ -448,9 +448,41 @@ static const char mig10[] =
     "CREATE INDEX followup_report_item ON followup_report (item);";
 
 
+
+/* Migration 8: users' display names, and what the inspector did with a
+ * questionnaire's suggested judgement (issue 13, the rubric's `source:`; docs/SURVEY.md): one row
+ * per inspection input, kept or overridden with a reason, and the
+ * figure behind the suggestion as it was when decided.  Figures and
+ * values are hundredths (kh_cp). */
+static const char mig11[] =
+    "CREATE TABLE judgement_source ("
+    "  year INTEGER NOT NULL,"
+    "  unit TEXT NOT NULL,"
+    "  item TEXT NOT NULL,"
+    "  input TEXT NOT NULL,"
+    "  decision TEXT NOT NULL CHECK (decision IN ('kept','overridden')),"
+    "  round INTEGER NOT NULL REFERENCES q_round(id),"
+    "  responses INTEGER NOT NULL CHECK (responses >= 0),"
+    "  figure INTEGER NOT NULL,"
+    "  suggested INTEGER NOT NULL,"
+    "  value INTEGER NOT NULL,"
+    "  reason TEXT,"
+    "  decided_at TEXT NOT NULL,"
+    "  decided_by TEXT NOT NULL,"
+    "  PRIMARY KEY (year, unit, item, input),"
+    "  CHECK ((decision = 'kept' AND reason IS NULL AND value = suggested)"
+    "      OR (decision = 'overridden' AND reason IS NOT NULL"
+    "          AND value <> suggested)),"
+    "  FOREIGN KEY (year, unit) REFERENCES unit(year, id));"
+    /* The name people see for a user (issue 13: pickers and teams show
+     * names, not logins); NULL shows the login. */
+    "ALTER TABLE app_user ADD COLUMN display_name TEXT;";
+
+
 const char *const kh_store_migrations[] = {mig1, mig2, mig3, mig4, mig5,
-                                           mig6, mig7, mig8, mig9, mig10};
+                                           mig6, mig7, mig8, mig9, mig10,
+                                           mig11};
 int (*const kh_store_migration_hooks[])(kh_db *db) = {
-    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, mig9_roles, NULL};
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, mig9_roles, NULL, NULL};
 const size_t kh_store_migration_count =
     sizeof kh_store_migrations / sizeof kh_store_migrations[0];

@@ -393,11 +393,11 @@ static kh_status round_check_open(kh_store *s, const round_row *r, kh_err *e)
     char now[KH_STORE_TIME_SZ];
     kh_store_now(s, now);
     if (r->closed)
-        return kh_err_fail(e, KH_ESTATE, "本轮问卷已结束");
+        return kh_err_fail(e, KH_ESTATE, "this round is closed");
     if (r->opens[0] && strcmp(now, r->opens) < 0)
-        return kh_err_fail(e, KH_ESTATE, "本轮问卷尚未开始");
+        return kh_err_fail(e, KH_ESTATE, "this round has not opened yet");
     if (r->closes[0] && strcmp(now, r->closes) >= 0)
-        return kh_err_fail(e, KH_ESTATE, "本轮问卷已截止");
+        return kh_err_fail(e, KH_ESTATE, "this round is past its closing time");
     return KH_OK;
 }
 
@@ -508,6 +508,34 @@ kh_status kh_store_round_questionnaire(kh_store *s, int64_t round,
     if (min)
         *min = r.min;
     return q_by_row(s, r.qrow, e, out, NULL);
+}
+
+kh_status kh_store_round_questionnaire_shared(kh_store *s, int64_t round,
+                                              kh_err *e,
+                                              const kh_questionnaire **out)
+{
+    round_row r;
+    *out = NULL;
+    kh_status rc = round_row_get(s, round, &r, e);
+    if (rc != KH_OK)
+        return rc;
+    for (size_t i = 0; i < s->nqcache; i++)
+        if (s->qcache[i].row == r.qrow) {
+            *out = s->qcache[i].q;
+            return KH_OK;
+        }
+    struct kh_store_qcache *nc =
+        realloc(s->qcache, (s->nqcache + 1) * sizeof *nc);
+    if (!nc)
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    s->qcache = nc;
+    kh_questionnaire *q = NULL;
+    if ((rc = q_by_row(s, r.qrow, e, &q, NULL)) != KH_OK)
+        return rc;
+    s->qcache[s->nqcache].row = r.qrow;
+    s->qcache[s->nqcache++].q = q;
+    *out = q;
+    return KH_OK;
 }
 
 /* ---- codes ------------------------------------------------------------- */
@@ -779,7 +807,7 @@ static kh_status paper_header(const kh_questionnaire *q, const kh_table *t,
     *ucol = kh_table_find_col(t, unit_cols);
     if (*ucol < 0)
         kh_err_at(e, kh_table_line(t, 0), 1, "第 1 行",
-                  "缺少「单位」列（或 unit）");
+                  "no column 单位 (or unit)");
     for (size_t qi = 0; qi < kh_questionnaire_count(q); qi++)
         qcol[qi] = -1;
     for (size_t c = 0; c < kh_table_cols(t, 0); c++) {
@@ -789,10 +817,10 @@ static kh_status paper_header(const kh_questionnaire *q, const kh_table *t,
         int qi = kh_questionnaire_find(q, h);
         if (qi < 0)
             kh_err_at(e, kh_table_line(t, 0), (unsigned)c + 1, "第 1 行",
-                      "问卷中没有题目「%s」", h);
+                      "the questionnaire has no question \"%s\"", h);
         else if (qcol[qi] >= 0)
             kh_err_at(e, kh_table_line(t, 0), (unsigned)c + 1, "第 1 行",
-                      "题目「%s」的列出现了两次", h);
+                      "question \"%s\" has two columns", h);
         else
             qcol[qi] = (int)c;
     }
@@ -839,7 +867,7 @@ static kh_status paper_row(kh_store *s, int64_t round,
         return rc;
     if (!member)
         kh_err_at(e, line, (unsigned)ucol + 1, place, unit[0]
-                  ? "单位「%s」不在本轮问卷中" : "单位不能为空%s", unit);
+                  ? "unit \"%s\" is not in this round" : "单位不能为空%s", unit);
     kh_buf_putc(json, '{');
     bool any = false;
     for (size_t qi = 0; qi < kh_questionnaire_count(q); qi++) {
@@ -919,7 +947,8 @@ static kh_status paper_rows(kh_store *s, const char *actor, int64_t round,
     if (rc == KH_OK && kh_err_errors(e) > bad)
         rc = KH_EINVAL;   /* all or nothing */
     if (rc == KH_OK && n == 0)
-        rc = kh_err_at(e, 0, 0, NULL, "没有答卷：表中只有标题行");
+        rc = kh_err_at(e, 0, 0, NULL, "no responses: the table has only its "
+                                      "header row");
     if (rc == KH_OK)
         rc = paper_store(s, actor, round, r->year, name, rows, units, n, e);
     if (rc == KH_OK)
@@ -952,7 +981,8 @@ kh_status kh_store_responses_import(kh_store *s, const char *actor,
         rc = kh_table_read_mem(name, data, len, KH_SURVEY_CODES_MAX * 10, e,
                                &t);
     if (rc == KH_OK && kh_table_rows(t) == 0)
-        rc = kh_err_at(e, 0, 0, NULL, "空文件：需要标题行和答卷");
+        rc = kh_err_at(e, 0, 0, NULL, "empty file: a header row and "
+                                      "responses are needed");
     if (rc == KH_OK)
         rc = paper_rows(s, actor, round, &r, name, q, t, e, count);
     kh_table_free(t);

@@ -445,6 +445,62 @@ fail:
     return rc;
 }
 
+/* A display name: non-blank, at most KH_USER_DISPLAY_MAX bytes of text
+ * without control characters. */
+static kh_status display_check(const char *d, kh_err *e)
+{
+    size_t n = d ? strlen(d) : 0;
+    if (n == 0 || strspn(d, " \t") == n)
+        return kh_err_at(e, 0, 0, "display_name", "a name must not be empty");
+    if (n > KH_USER_DISPLAY_MAX)
+        return kh_err_at(e, 0, 0, "display_name", "a name has at most %d "
+                         "bytes, not %zu", KH_USER_DISPLAY_MAX, n);
+    const unsigned char *p = (const unsigned char *)d;
+    for (size_t i = 0; i < n;) {
+        unsigned long cp;
+        size_t k = utf8_next(p + i, n - i, &cp);
+        if (k == 0)
+            return kh_err_at(e, 0, 0, "display_name", "a name must be "
+                             "UTF-8 text");
+        if (cp < 0x20 || cp == 0x7F)
+            return kh_err_at(e, 0, 0, "display_name", "a name must not "
+                             "hold control characters");
+        i += k;
+    }
+    return KH_OK;
+}
+
+kh_status kh_store_user_set_display(kh_store *s, const char *actor,
+                                    const char *name, const char *display,
+                                    kh_err *e)
+{
+    if (display_check(display, e) != KH_OK)
+        return KH_EINVAL;
+    kh_status rc = kh_store_begin(s, e);
+    if (rc != KH_OK)
+        return rc;
+    rc = user_get(s, name, NULL, NULL, NULL, e);
+    if (rc == KH_ENOTFOUND)
+        rc = no_user(e, name);
+    kh_db_stmt *st;
+    if (rc != KH_OK ||
+        (rc = kh_store_stmt(s, "UPDATE app_user SET display_name = ? WHERE "
+                            "name = ?", &st, e)) != KH_OK)
+        goto fail;
+    kh_store_bind_str(st, 1, display);
+    kh_store_bind_str(st, 2, name);
+    if ((rc = kh_store_exec(s, st, e, "naming a user")) != KH_OK)
+        goto fail;
+    kh_audit_rec a = {.actor = actor, .action = "user.name", .object = name,
+                      .new_value = display};
+    if ((rc = kh_store_audit(s, &a, e)) != KH_OK)
+        goto fail;
+    return kh_store_commit(s, e);
+fail:
+    kh_store_rollback(s);
+    return rc;
+}
+
 /* Is (name, year, unit) assigned already? */
 static kh_status is_assigned(kh_store *s, const char *name, int year,
                              const char *unit, bool *yes, kh_err *e)
@@ -673,8 +729,9 @@ kh_status kh_store_user_each(kh_store *s, const char *name, kh_user_fn fn,
     kh_db_stmt *st;
     kh_status rc = kh_store_stmt(
         s,
-        "SELECT name, role, unit, disabled, created_at, created_by, provider"
-        " FROM app_user WHERE (? IS NULL OR name = ?) ORDER BY name",
+        "SELECT name, role, unit, disabled, created_at, created_by, provider,"
+        " display_name FROM app_user WHERE (? IS NULL OR name = ?)"
+        " ORDER BY name",
         &st, e);
     if (rc != KH_OK)
         return rc;
@@ -690,6 +747,7 @@ kh_status kh_store_user_each(kh_store *s, const char *name, kh_user_fn fn,
             .created_at = kh_store_col_str(st, 4),
             .created_by = kh_store_col_str(st, 5),
             .provider = kh_store_col_str(st, 6),
+            .display_name = kh_store_col_str(st, 7),
         };
         if (!kh_role_parse(kh_store_col_str(st, 1), &row.role)) {
             kh_db_reset(st);

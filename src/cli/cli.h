@@ -5,6 +5,7 @@
 #ifndef KAOHE_CLI_H
 #define KAOHE_CLI_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include "kaohe/error.h"
@@ -79,6 +80,12 @@ int kh_cmd_archive(int argc, char **argv);
 int kh_cmd_questionnaire(int argc, char **argv);
 int kh_cmd_questionnaire_store(int argc, char **argv);
 void kh_questionnaire_store_help(void);
+/* `kaohe explain --year` from the store (src/cli/cmd_explain_store.c). */
+bool kh_explain_wants_store(int argc, char **argv);
+int kh_cmd_explain_store(int argc, char **argv);
+/* keep, override and decisions (src/cli/cmd_questionnaire_decide.c). */
+int kh_cmd_questionnaire_decide(int argc, char **argv);
+void kh_questionnaire_decide_help(void);
 
 /* `kaohe visit` - the on-site inspection (src/cli/cmd_visit.c). */
 int kh_cmd_visit(int argc, char **argv);

@@ -134,6 +134,7 @@ int kh_cmd_questionnaire(int argc, char **argv)
     if (!strcmp(sub, "--help") || !strcmp(sub, "-h")) {
         help();
         kh_questionnaire_store_help();
+        kh_questionnaire_decide_help();
         return KH_EXIT_OK;
     }
     if (!strcmp(sub, "check"))
@@ -144,7 +145,11 @@ int kh_cmd_questionnaire(int argc, char **argv)
         !strcmp(sub, "codes") || !strcmp(sub, "import-responses") ||
         !strcmp(sub, "tally") || !strcmp(sub, "suggest"))
         return kh_cmd_questionnaire_store(argc - 1, argv + 1);
+    if (!strcmp(sub, "keep") || !strcmp(sub, "override") ||
+        !strcmp(sub, "decisions"))
+        return kh_cmd_questionnaire_decide(argc - 1, argv + 1);
     return kh_cli_usage_error("questionnaire", "unknown command '%s' "
                               "(expected check, show, import, round, codes, "
-                              "import-responses, tally or suggest)", sub);
+                              "import-responses, tally, suggest, keep, "
+                              "override or decisions)", sub);
 }

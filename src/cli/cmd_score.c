@@ -174,6 +174,8 @@ static void explain_help(void)
 {
     printf(_("Usage: kaohe explain --rubric FILE --input FILE --unit ID "
            "[OPTIONS]\n"
+           "       kaohe explain --year Y --unit ID [--phase PHASE] "
+           "[--db FILE]\n"
            "\n"
            "Shows, item by item, how one unit's score was reached: each "
            "input,\n"
@@ -188,6 +190,10 @@ static void explain_help(void)
            "  -p, --phase PHASE     inspection (default: the official score) "
            "or\n"
            "                        self (the unit's self-assessment)\n"
+           "      --year Y          explain from the store (--db, default\n"
+           "                        $KAOHE_DB): each questionnaire-suggested\n"
+           "                        judgement says whether it was kept or\n"
+           "                        overridden, and why\n"
            "  -h, --help            show this help\n"
            "%s"),
            exit_help);
@@ -195,6 +201,8 @@ static void explain_help(void)
 
 int kh_cmd_explain(int argc, char **argv)
 {
+    if (kh_explain_wants_store(argc, argv))
+        return kh_cmd_explain_store(argc, argv);
     static const struct option opts[] = {
         {"rubric", required_argument, NULL, 'r'},
         {"input", required_argument, NULL, 'i'},

@@ -14,6 +14,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "kaohe/i18n.h"
 #include "kaohe/report.h"
 #include "kaohe/store_session.h"
 #include "kaohe/store_users.h"
@@ -34,6 +35,7 @@ static void user_help(void)
         "       kaohe user enable NAME\n"
         "       kaohe user assign NAME --year YEAR --unit ID... [--replace]\n"
         "       kaohe user list [--year YEAR]\n"
+        "       kaohe user name NAME DISPLAY\n"
         "\n"
         "Users of the web server and their roles:\n"
         "  admin      管理员: runs the assessment\n"
@@ -56,6 +58,8 @@ static void user_help(void)
         "            exist in that year); assigned units stay unless\n"
         "            --replace, which makes the list exactly these\n"
         "  list      show users and inspectors' assignments\n"
+        "  name      the name people see for NAME (姓名, e.g. 李明): teams,\n"
+        "            pickers and records show it instead of the login\n"
         "\n"
         "Options:\n"
         "      --role ROLE     admin, inspector, unit, auditor or department\n"
@@ -200,7 +204,7 @@ static kh_status list_assign(void *ctx, const kh_assign_row *r)
 
 /* ---- the command --------------------------------------------------- */
 
-enum { ADD, PASSWD, DISABLE, ENABLE, ASSIGN, LIST };
+enum { ADD, PASSWD, DISABLE, ENABLE, ASSIGN, LIST, NAME };
 
 /* The command line of one run. */
 typedef struct user_args {
@@ -210,6 +214,7 @@ typedef struct user_args {
     size_t nunits;
     const char *role_s, *name;
     const char *provider;      /* --provider */
+    const char *display;       /* name: the display name */
     kh_role role;
     bool replace;
     int year;
@@ -220,11 +225,12 @@ typedef struct user_args {
 static int user_which(int argc, char **argv, int *rc)
 {
     static const char *const subs[] = {"add",    "passwd", "disable",
-                                       "enable", "assign", "list"};
+                                       "enable", "assign", "list",
+                                       "name"};
     *rc = -1;
     if (argc < 2) {
         *rc = kh_cli_usage_error("user", "missing command (add, passwd, "
-                                 "disable, enable, assign or list)");
+                                 "disable, enable, assign, list or name)");
         return -1;
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -232,12 +238,12 @@ static int user_which(int argc, char **argv, int *rc)
         *rc = KH_EXIT_OK;
         return -1;
     }
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < 7; i++)
         if (!strcmp(argv[1], subs[i]))
             return i;
     *rc = kh_cli_usage_error("user", "unknown command '%s' (expected "
-                             "add, passwd, disable, enable, assign or "
-                             "list)", argv[1]);
+                             "add, passwd, disable, enable, assign, list "
+                             "or name)", argv[1]);
     return -1;
 }
 
@@ -295,6 +301,11 @@ static int user_positional(int argc, char **argv, user_args *a)
         if (optind >= argc)
             return kh_cli_usage_error(a->cmd, "missing user NAME");
         a->name = argv[optind++];
+    }
+    if (a->which == NAME) {
+        if (optind >= argc)
+            return kh_cli_usage_error(a->cmd, "missing the DISPLAY name");
+        a->display = argv[optind++];
     }
     /* assign: "--unit jd xx dbgs" leaves xx and dbgs as arguments. */
     while (a->which == ASSIGN && a->nunits > 0 && optind < argc)
@@ -417,6 +428,13 @@ static kh_status user_run(kh_cli_ctx *c, const user_args *a, kh_buf *b)
         return st;
     case ASSIGN:
         return user_assign(c, a, b);
+    case NAME:
+        st = kh_store_user_set_display(c->store, actor, a->name, a->display,
+                                       c->e);
+        if (st == KH_OK)
+            kh_buf_printf(b, _("user %s is shown as %s\n"), a->name,
+                          a->display);
+        return st;
     default:
         return user_list(c, a->year, b);
     }

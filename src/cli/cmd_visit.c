@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kaohe/i18n.h"
 #include "kaohe/store_onsite.h"
 
 enum {
@@ -43,6 +44,11 @@ static void visit_help(void)
         "                       --item ITEM [--direction good|problem]\n"
         "                       --text TEXT\n"
         "       kaohe visit show ID [--names]\n"
+        "       kaohe visit symposium-set RECORD (the options of symposium)\n"
+        "       kaohe visit interview-set RECORD (the options of interview)\n"
+        "       kaohe visit finding-set FINDING --item ITEM\n"
+        "                       [--direction good|problem] --text TEXT\n"
+        "       kaohe visit finding-remove FINDING\n"
         "\n"
         "The on-site inspection (实地检查, docs/ONSITE.md): one visit per\n"
         "unit and year, planned while the year is draft, self_check or\n"
@@ -56,6 +62,9 @@ static void visit_help(void)
         "documents, questionnaire, interview (or 座谈会, 查阅资料, 问卷,\n"
         "个别访谈).  show prints a visit's records; interviewees' names\n"
         "only with --names, and that read is written to the audit log.\n"
+        "The -set commands correct a record (every field again) or a\n"
+        "finding, finding-remove removes a finding; the command line acts\n"
+        "as an admin (the web lets only the author or an admin do it).\n"
         "\n"
         "Options:\n"
         "  -y, --year YEAR       the year\n"
@@ -245,7 +254,8 @@ static kh_status spec_of(const vopts *f, kh_visit_spec *v, kh_err *e)
     if (f->used)
         b = kh_methods_parse(f->used, "used", &v->used, e);
     if (f->too_many)
-        kh_err_at(e, 0, 0, "members", "at most %d team members and %d groups",
+        kh_err_at(e, 0, 0, "members", "at most %d team members and %d groups "
+                                      "of attendees",
                   KH_ONSITE_MEMBERS_MAX, KH_ONSITE_GROUPS_MAX);
     return a != KH_OK || b != KH_OK || f->too_many ? KH_EINVAL : KH_OK;
 }
@@ -261,11 +271,13 @@ static kh_status list_row(void *ctx, const kh_visit_row *r)
     char planned[128], used[128];
     kh_methods_label(r->planned, planned, sizeof planned);
     kh_methods_label(r->used, used, sizeof used);
-    kh_buf_printf(l->b,
-                  _("#%" PRId64 " %s %s\n  place: %s\n  team: leader %s%s%s\n"
-                    "  planned methods: %s; used: %s\n"),
-                  r->id, r->at, r->unit_name, r->place, r->lead,
-                  *r->members ? _(", members ") : "", r->members, planned, used);
+    kh_buf_printf(l->b, _("#%lld %s %s (%s)\n  place: %s\n  team: lead %s"),
+                  (long long)r->id, r->at, r->unit_name, r->unit, r->place,
+                  r->lead);
+    if (*r->members)
+        kh_buf_printf(l->b, _(", members %s"), r->members);
+    kh_buf_printf(l->b, _("\n  methods planned: %s; used: %s\n"), planned,
+                  used);
     l->n++;
     return KH_OK;
 }
@@ -291,15 +303,16 @@ static kh_status groups_of(const vopts *f, char **labels, int *counts,
         if (!eq) {
             char path[32];
             snprintf(path, sizeof path, "groups[%zu]", i);
-            rc = kh_err_at(e, 0, 0, path,
-                           "write CATEGORY=NUMBER (e.g. teachers=12)");
+            rc = kh_err_at(e, 0, 0, path, "write label=count (e.g. 教师=12)");
         }
     }
     return rc;
 }
 
+/* visit symposium (id: the visit) or symposium-set (id: the record; the
+ * command line is the operator's, so an admin's). */
 static kh_status do_symposium(kh_cli_ctx *c, const vopts *f, int64_t id,
-                              kh_buf *b)
+                              bool set, kh_buf *b)
 {
     char *labels[KH_ONSITE_GROUPS_MAX + 1] = {0};
     int counts[KH_ONSITE_GROUPS_MAX + 1] = {0};
@@ -313,19 +326,24 @@ static kh_status do_symposium(kh_cli_ctx *c, const vopts *f, int64_t id,
             .group_labels = (const char *const *)labels,
             .group_counts = counts, .ngroups = f->ngroups,
             .outline = f->outline, .minutes = f->minutes};
-        st = kh_store_symposium_add(c->store, kh_cli_actor(c), &sp, &nid,
-                                    c->e);
+        st = set ? kh_store_symposium_set(c->store, kh_cli_actor(c), true,
+                                          0, id, &sp, c->e)
+                 : kh_store_symposium_add(c->store, kh_cli_actor(c), &sp,
+                                          &nid, c->e);
     }
     for (size_t i = 0; i < f->ngroups; i++)
         free(labels[i]);
-    if (st == KH_OK)
-        kh_buf_printf(b, _("symposium #%" PRId64 " recorded (visit #%" PRId64
-                           ", %s)\n"), nid, id, f->date);
+    if (st == KH_OK && set)
+        kh_buf_printf(b, _("symposium record %lld corrected\n"),
+                      (long long)id);
+    else if (st == KH_OK)
+        kh_buf_printf(b, _("symposium record %lld (visit %lld, %s)\n"),
+                      (long long)nid, (long long)id, f->date);
     return st;
 }
 
 static kh_status do_interview(kh_cli_ctx *c, const vopts *f, int64_t id,
-                              kh_buf *b)
+                              bool set, kh_buf *b)
 {
     kh_interview_spec sp = {
         .visit = id, .category = f->category, .name = f->name,
@@ -333,11 +351,16 @@ static kh_status do_interview(kh_cli_ctx *c, const vopts *f, int64_t id,
         .starts = f->start, .ends = f->end, .place = f->place,
         .summary = f->summary};
     int64_t nid = 0;
-    kh_status st = kh_store_interview_add(c->store, kh_cli_actor(c), &sp,
-                                          &nid, c->e);
-    if (st == KH_OK)
-        kh_buf_printf(b, _("interview #%" PRId64 " recorded (visit #%" PRId64
-                           ", %s)\n"), nid, id, f->start);
+    kh_status st = set ? kh_store_interview_set(c->store, kh_cli_actor(c),
+                                                true, 0, id, &sp, c->e)
+                       : kh_store_interview_add(c->store, kh_cli_actor(c),
+                                                &sp, &nid, c->e);
+    if (st == KH_OK && set)
+        kh_buf_printf(b, _("interview record %lld corrected\n"),
+                      (long long)id);
+    else if (st == KH_OK)
+        kh_buf_printf(b, _("interview record %lld (visit %lld, %s)\n"),
+                      (long long)nid, (long long)id, f->start);
     return st;
 }
 
@@ -350,15 +373,35 @@ static kh_status do_finding(kh_cli_ctx *c, const vopts *f, kh_buf *b)
         st = kh_store_finding_add(c->store, kh_cli_actor(c), 0, f->source,
                                   f->record, f->item, d, f->text, &nid, c->e);
     if (st == KH_OK)
-        kh_buf_printf(b, _("finding #%" PRId64 " recorded (%s #%" PRId64
-                           ", item %s)\n"), nid,
-                      !strcmp(f->source, "symposium") ? _("symposium")
-                                                      : _("interview"),
-                      f->record, f->item);
+        kh_buf_printf(b, !strcmp(f->source, "symposium")
+                             ? _("finding %lld (symposium %lld, item %s)\n")
+                             : _("finding %lld (interview %lld, item %s)\n"),
+                      (long long)nid, (long long)f->record, f->item);
     return st;
 }
 
-enum { ADD, SET, LIST, REMOVE, SYMPOSIUM, INTERVIEW, FINDING, SHOW, NCMD };
+/* visit finding-set ID / finding-remove ID. */
+static kh_status do_finding_edit(kh_cli_ctx *c, const vopts *f, int64_t id,
+                                 bool remove, kh_buf *b)
+{
+    kh_finding_dir d = KH_FINDING_PLAIN;
+    kh_status st = remove ? KH_OK : kh_finding_dir_parse(f->direction,
+                                                         "direction", &d,
+                                                         c->e);
+    if (st == KH_OK)
+        st = remove ? kh_store_finding_remove(c->store, kh_cli_actor(c),
+                                              true, 0, id, c->e)
+                    : kh_store_finding_set(c->store, kh_cli_actor(c), true,
+                                           0, id, f->item, d, f->text, c->e);
+    if (st == KH_OK)
+        kh_buf_printf(b, remove ? _("finding %lld removed\n")
+                                : _("finding %lld corrected\n"),
+                      (long long)id);
+    return st;
+}
+
+enum { ADD, SET, LIST, REMOVE, SYMPOSIUM, INTERVIEW, FINDING, SHOW,
+       SYMPOSIUM_SET, INTERVIEW_SET, FINDING_SET, FINDING_REMOVE, NCMD };
 
 static kh_status dispatch(kh_cli_ctx *c, int which, const vopts *f,
                           int64_t id, kh_buf *b)
@@ -374,30 +417,34 @@ static kh_status dispatch(kh_cli_ctx *c, int which, const vopts *f,
         if (which == SET) {
             st = kh_store_visit_set(c->store, actor, id, &v, c->e);
             if (st == KH_OK)
-                kh_buf_printf(b, _("visit #%" PRId64 " changed\n"), id);
+                kh_buf_printf(b, _("visit %lld changed\n"), (long long)id);
             return st;
         }
         st = kh_store_visit_add(c->store, actor, &v, &id, c->e);
         if (st == KH_OK)
-            kh_buf_printf(b, _("visit #%" PRId64 " scheduled (%s, %s)\n"), id,
-                          f->unit, f->at);
+            kh_buf_printf(b, _("visit %lld planned (%s, %s)\n"),
+                          (long long)id, f->unit, f->at);
         return st;
     case LIST: {
         list_ctx l = {b, 0};
         st = kh_store_visit_each(c->store, f->year, f->inspector, f->unit, 0,
                                  list_row, &l, c->e);
         if (st == KH_OK && l.n == 0)
-            kh_buf_printf(b, _("no visit scheduled in year %d\n"), f->year);
+            kh_buf_printf(b, _("no visit planned in %d\n"), f->year);
         return st;
     }
     case REMOVE:
         st = kh_store_visit_remove(c->store, actor, id, c->e);
         if (st == KH_OK)
-            kh_buf_printf(b, _("visit #%" PRId64 " removed\n"), id);
+            kh_buf_printf(b, _("visit %lld removed\n"), (long long)id);
         return st;
-    case SYMPOSIUM: return do_symposium(c, f, id, b);
-    case INTERVIEW: return do_interview(c, f, id, b);
+    case SYMPOSIUM: return do_symposium(c, f, id, false, b);
+    case INTERVIEW: return do_interview(c, f, id, false, b);
     case FINDING: return do_finding(c, f, b);
+    case SYMPOSIUM_SET: return do_symposium(c, f, id, true, b);
+    case INTERVIEW_SET: return do_interview(c, f, id, true, b);
+    case FINDING_SET: return do_finding_edit(c, f, id, false, b);
+    case FINDING_REMOVE: return do_finding_edit(c, f, id, true, b);
     default:
         return kh_store_onsite_report(c->store, actor, id,
                                       f->names ? KH_ONSITE_NAMES
@@ -433,7 +480,12 @@ static int required(const char *cmd, int which, const vopts *f)
         const char *v[] = {f->unit, f->at, f->place, f->lead};
         return need(cmd, n, v, 4);
     }
-    if (which == SYMPOSIUM) {
+    if (which == FINDING_SET) {
+        const char *n[] = {"--item ITEM", "--text TEXT"};
+        const char *v[] = {f->item, f->text};
+        return need(cmd, n, v, 2);
+    }
+    if (which == SYMPOSIUM || which == SYMPOSIUM_SET) {
         const char *n[] = {"--date D", "--place PLACE", "--host NAME",
                            "--recorder NAME", "--outline TEXT",
                            "--minutes TEXT"};
@@ -441,7 +493,7 @@ static int required(const char *cmd, int which, const vopts *f)
                            f->outline, f->minutes};
         return need(cmd, n, v, 6);
     }
-    if (which == INTERVIEW) {
+    if (which == INTERVIEW || which == INTERVIEW_SET) {
         const char *n[] = {"--category C", "--interviewer NAME",
                            "--recorder NAME", "--start TIME", "--end TIME",
                            "--place PLACE", "--summary TEXT"};
@@ -465,10 +517,14 @@ int kh_cmd_visit(int argc, char **argv)
 {
     static const char *const subs[NCMD] = {"add", "set", "list", "remove",
                                            "symposium", "interview",
-                                           "finding", "show"};
+                                           "finding", "show",
+                                           "symposium-set", "interview-set",
+                                           "finding-set", "finding-remove"};
     static const char *const names[NCMD] = {
         "visit add", "visit set", "visit list", "visit remove",
-        "visit symposium", "visit interview", "visit finding", "visit show"};
+        "visit symposium", "visit interview", "visit finding", "visit show",
+        "visit symposium-set", "visit interview-set", "visit finding-set",
+        "visit finding-remove"};
     static const int allowed[NCMD][16] = {
         {'y', OPT_UNIT, OPT_AT, OPT_PLACE, OPT_LEAD, OPT_MEMBER, OPT_PLANNED,
          OPT_USED, 0},
@@ -481,7 +537,13 @@ int kh_cmd_visit(int argc, char **argv)
         {OPT_CATEGORY, OPT_NAME, OPT_INTERVIEWER, OPT_RECORDER, OPT_START,
          OPT_END, OPT_PLACE, OPT_SUMMARY, 0},
         {OPT_SYMPOSIUM, OPT_INTERVIEW, OPT_ITEM, OPT_DIRECTION, OPT_TEXT, 0},
-        {OPT_NAMES, 0}};
+        {OPT_NAMES, 0},
+        {OPT_DATE, OPT_PLACE, OPT_HOST, OPT_RECORDER, OPT_GROUP, OPT_OUTLINE,
+         OPT_MINUTES, 0},
+        {OPT_CATEGORY, OPT_NAME, OPT_INTERVIEWER, OPT_RECORDER, OPT_START,
+         OPT_END, OPT_PLACE, OPT_SUMMARY, 0},
+        {OPT_ITEM, OPT_DIRECTION, OPT_TEXT, 0},
+        {0}};
     if (argc < 2)
         return kh_cli_usage_error("visit", "missing command (add, set, list, "
                                   "remove, symposium, interview, finding or "
@@ -509,7 +571,9 @@ int kh_cmd_visit(int argc, char **argv)
     bool takes_id = which != ADD && which != LIST && which != FINDING;
     if (rc < 0 && takes_id) {
         if (optind >= argc)
-            rc = kh_cli_usage_error(cmd, "missing visit ID");
+            rc = kh_cli_usage_error(cmd, which >= SYMPOSIUM_SET
+                                             ? "missing the record's ID"
+                                             : "missing visit ID");
         else if (!parse_id(argv[optind], &id))
             rc = kh_cli_usage_error(cmd, "'%s' is not a visit ID (a number "
                                     "as 'visit list' shows it)",

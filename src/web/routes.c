@@ -329,6 +329,26 @@ static void compilation_fn(web_req *r, web_match *m)
     web_page_compilation(r, m->y);
 }
 
+static void symposium_edit_fn(web_req *r, web_match *m)
+{
+    web_visit_post(r, m->year, m->arg, "symposiums/edit");
+}
+
+static void interview_edit_fn(web_req *r, web_match *m)
+{
+    web_visit_post(r, m->year, m->arg, "interviews/edit");
+}
+
+static void finding_edit_fn(web_req *r, web_match *m)
+{
+    web_visit_post(r, m->year, m->arg, "findings/edit");
+}
+
+static void finding_remove_fn(web_req *r, web_match *m)
+{
+    web_visit_post(r, m->year, m->arg, "findings/remove");
+}
+
 static void followup_report_fn(web_req *r, web_match *m)
 {
     web_page_followup_report(r, m->y);
@@ -347,6 +367,11 @@ static void form_fn(web_req *r, web_match *m)
 static void item_post_fn(web_req *r, web_match *m)
 {
     web_post_item(r, m->y, m->unit, m->phase, m->arg);
+}
+
+static void source_post_fn(web_req *r, web_match *m)
+{
+    web_source_post(r, m->y, m->unit, m->phase, m->arg);
 }
 
 static void evidence_get_fn(web_req *r, web_match *m)
@@ -696,6 +721,11 @@ static const web_route ROUTES[] = {
     {WEB_GET, "/years/:year/claims", claims_fn, WEB_READERS | WEB_UNIT, ANY, 0, YEAR, WEB_A_CLAIMS_READ},
     {WEB_POST, "/years/:year/units/:unit/claims", claim_add_fn, WEB_ADMIN | WEB_UNIT, (1u << KH_YEAR_SELF_CHECK), FORM, YEAR, WEB_A_CLAIM_FILE},
     {WEB_POST, "/years/:year/claims/:arg/decide", claim_decide_fn, WEB_ADMIN, RECORD_STATES, FORM, YEAR, WEB_A_ADMIN},
+    /* corrections: by the record's author or admin (the store decides) */
+    {WEB_POST, "/years/:year/visits/:arg/symposiums/edit", symposium_edit_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
+    {WEB_POST, "/years/:year/visits/:arg/interviews/edit", interview_edit_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
+    {WEB_POST, "/years/:year/visits/:arg/findings/edit", finding_edit_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
+    {WEB_POST, "/years/:year/visits/:arg/findings/remove", finding_remove_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},
     {WEB_POST, "/years/:year/units/:unit/records", record_add_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
     {WEB_POST, "/years/:year/units/:unit/records/:arg/remove", record_remove_fn, WEB_ADMIN, ANY, FORM, YEAR, WEB_A_ADMIN},
     {WEB_GET, "/years/:year/units/:unit/sheet", print_sheet_fn, WEB_READERS | WEB_UNIT, ANY, 0, YEAR, WEB_A_SHEET},
@@ -705,6 +735,7 @@ static const web_route ROUTES[] = {
     {WEB_GET, "/years/:year/units/:unit/:phase", form_fn, WEB_USERS, ANY, 0, YEAR, WEB_A_ENTRY_READ},
     {WEB_POST, "/years/:year/units/:unit/:phase", form_post_fn, WEB_USERS, ANY, FORM, YEAR, WEB_A_ENTRY_WRITE},
     {WEB_POST, "/years/:year/units/:unit/:phase/:arg", item_post_fn, WEB_USERS, ANY, ENTRY, YEAR, WEB_A_ENTRY_WRITE},
+    {WEB_POST, "/years/:year/units/:unit/:phase/:arg/source", source_post_fn, WEB_USERS, ANY, ENTRY, YEAR, WEB_A_ENTRY_WRITE},
     {WEB_POST, "/years/:year/units/:unit/:phase/:arg/evidence", evidence_post_fn, WEB_USERS, ANY, WEB_EVIDENCE_BODY_CAP, NOSCOPE, WEB_A_ENTRY_WRITE},
     {WEB_POST, "/years/:year/units/:unit/:phase/:arg/evidence/replace", evidence_replace_fn, WEB_USERS, ANY, UPLOAD, NOSCOPE, WEB_A_EVIDENCE_REMOVE},
     {WEB_POST, "/years/:year/units/:unit/:phase/:arg/evidence/remove", evidence_remove_fn, WEB_USERS, ANY, FORM, NOSCOPE, WEB_A_EVIDENCE_REMOVE},

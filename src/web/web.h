@@ -912,10 +912,20 @@ typedef enum web_survey_view {
     WEB_SURVEY_CLOSE, WEB_SURVEY_CODES
 } web_survey_view;
 void web_survey_round(web_req *r, const char *round, web_survey_view v);
-/* On the inspection form: the judgement the year's questionnaire rounds
- * suggest for term t of item (a rubric `source:`), with the figure behind
- * it, appended to o (nothing when t has no source). */
+/* Suggested judgements (web_source.c, the rubric's `source:`).  On the
+ * inspection form: the judgement the year's questionnaire rounds suggest
+ * for term t of item, with the figure behind it and what was decided,
+ * and (may_write) the buttons 采用建议 and 改判 with its reason field,
+ * appended to o (nothing when t has no source). */
 void web_survey_suggestion(web_req *r, int year, const char *unit,
-                           const char *item, const kh_term *t, kh_buf *o);
+                           const char *item, const kh_term *t, bool may_write,
+                           kh_buf *o);
+/* POST /years/Y/units/U/inspection/ITEM/source: keep or override. */
+void web_source_post(web_req *r, web_year *y, const char *unit,
+                     kh_phase phase, const char *item);
+/* kh_explain() of unit u of the year with what became of each
+ * suggestion (a store failure is recorded on r). */
+void web_source_explain(web_req *r, const kh_assess *a, size_t u, int year,
+                        const char *unit, kh_buf *out);
 
 #endif

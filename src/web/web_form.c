@@ -356,7 +356,7 @@ static void slot_field(form_page *p, size_t i, size_t s)
         kh_html_text(o, W_("self-check: "));
         kh_html_text(o, theirs.len ? kh_buf_str(&theirs) : W_("not filled"));
         kh_buf_puts(o, "</span>");
-        web_survey_suggestion(p->r, p->y->year, p->unit, iid, t, o);
+        web_survey_suggestion(p->r, p->y->year, p->unit, iid, t, p->write, o);
     }
     field_msgs(o, &f->msgs[s]);
     kh_buf_puts(o, "</div>");

@@ -976,7 +976,7 @@ void web_sheet_section(web_req *r, const web_year *y, size_t u)
     kh_buf_puts(o, "</h2><pre class=\"explain\" id=\"explain\">");
     kh_buf ex;
     kh_buf_init(&ex, 0);
-    kh_explain(a, u, KH_PHASE_INSPECTION, &ex);
+    web_source_explain(r, a, u, y->year, kh_assess_unit_id(a, u), &ex);
     kh_html_text(o, kh_buf_str(&ex));
     kh_buf_free(&ex);
     kh_buf_puts(o, "</pre></section>\n");

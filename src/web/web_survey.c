@@ -6,8 +6,7 @@
  * WEB_A_SURVEY_ANSWER, needs no login or CSRF token: the code is the
  * credential; its body limit is the row's 64 KiB).
  *
- * Also web_survey_suggestion(), called by the inspection form
- * (web_pages.c) for a judgement with a rubric `source:`.
+ * The suggested judgements on the inspection form are web_source.c.
  *
  * Handlers (method, path, roles, body limit):
  *   GET  /q/CODE            anyone (the code)       -            answer_get
@@ -256,13 +255,17 @@ static bool code_usable(web_req *r, const char *code, kh_code_info *ci)
     return st == KH_OK;
 }
 
-static kh_questionnaire *round_q(web_req *r, int64_t round)
+/* The round's questionnaire, parsed once per store connection (owned by
+ * the store): parsing its YAML per answer was a third of the time of a
+ * submission (docs/PERFORMANCE.md, bench/survey). */
+static const kh_questionnaire *round_q(web_req *r, int64_t round)
 {
     kh_err *e = kh_err_new();
-    kh_questionnaire *q = NULL;
-    if (!e || kh_store_round_questionnaire(r->store, round, e, &q, NULL) !=
-                  KH_OK)
-        web_error_page(r, 500, NULL);
+    const kh_questionnaire *q = NULL;
+    kh_status st = e ? kh_store_round_questionnaire_shared(r->store, round,
+                                                           e, &q)
+                     : KH_ENOMEM;
+    web_store_check(r, st, e);
     kh_err_free(e);
     return q;
 }
@@ -272,10 +275,9 @@ static void answer_get(web_req *r, const char *code)
     kh_code_info ci;
     if (!code_usable(r, code, &ci))
         return;
-    kh_questionnaire *q = round_q(r, ci.round);
+    const kh_questionnaire *q = round_q(r, ci.round);
     if (q)
         q_form(r, 200, code, q, NULL, NULL);
-    kh_questionnaire_free(q);
 }
 
 /* Reads and checks every answer of the form into json; messages on e,
@@ -291,14 +293,14 @@ static void answer_parse(web_req *r, const kh_questionnaire *q, given *gv,
         g->n = web_form_values(r, id, g->v, KH_Q_MAX_CHOICES);
         if (g->n > KH_Q_MAX_CHOICES) {
             g->n = KH_Q_MAX_CHOICES;
-            kh_err_at(e, 0, 0, id, "选项太多");
+            kh_err_at(e, 0, 0, id, "too many choices");
             continue;
         }
         bool bad = false;
         for (size_t k = 0; k < g->n; k++)
             bad |= !g->v[k];
         if (bad) {
-            kh_err_at(e, 0, 0, id, "内容无法识别");
+            kh_err_at(e, 0, 0, id, "cannot be read");
             continue;
         }
         size_t mark = json->len;
@@ -346,7 +348,7 @@ static void answer_post(web_req *r, const char *code)
     }
     if (!code_usable(r, code, &ci))
         return;
-    kh_questionnaire *q = round_q(r, ci.round);
+    const kh_questionnaire *q = round_q(r, ci.round);
     given *gv = q ? calloc(kh_questionnaire_count(q), sizeof *gv) : NULL;
     kh_err *e = kh_err_new();
     kh_buf json;
@@ -368,7 +370,6 @@ static void answer_post(web_req *r, const char *code)
     free(gv);
     kh_buf_free(&json);
     kh_err_free(e);
-    kh_questionnaire_free(q);
 }
 
 static void thanks_page(web_req *r)
@@ -508,10 +509,10 @@ static void round_open(web_req *r)
     char *end = NULL;
     sp.year = f[0] ? (int)strtol(f[0], &end, 10) : 0;
     if (!f[0] || !end || *end || sp.year < 1900 || sp.year > 2999)
-        kh_err_at(e, 0, 0, "年度", "请填写年份，例如 2025");
+        kh_err_at(e, 0, 0, "年度", "give a year, e.g. 2025");
     long min = f[4] && f[4][0] ? strtol(f[4], &end, 10) : 5;
     if (f[4] && f[4][0] && (*end || min < 1 || min > KH_SURVEY_MIN_MAX))
-        kh_err_at(e, 0, 0, "最少答卷数", "请填写 1 到 %d 之间的整数",
+        kh_err_at(e, 0, 0, "最少答卷数", "give a whole number from 1 to %d",
                   KH_SURVEY_MIN_MAX);
     sp.min_responses = (unsigned)(min > 0 ? min : 5);
     char *save = NULL;   /* strtok_r: the server is multi-threaded */
@@ -565,19 +566,40 @@ static kh_status keep_info(void *ctx, const kh_round_info *ri)
     return x->title && x->audience ? KH_OK : KH_ENOMEM;
 }
 
+/* One <option> of the codes form: a unit of the round by its name. */
+static kh_status unit_option(void *ctx, const kh_code_count *c)
+{
+    kh_buf *o = ctx;
+    kh_buf_puts(o, "<option value=\"");
+    kh_html_attr(o, c->unit);
+    kh_buf_puts(o, "\">");
+    kh_html_text(o, c->name);
+    kh_buf_puts(o, "</option>");
+    return kh_buf_status(o);
+}
+
 static void codes_form(web_req *r, int64_t round)
 {
     kh_buf *o = &r->out;
-    kh_buf_printf(o, "<h2>生成答题码</h2><p>答题码只显示这一次：生成后请立即"
-                     "打印。</p><form method=\"post\" action=\"/surveys/%"
-                     PRId64 "/codes\" id=\"codes-form\">", round);
-    web_csrf_field(r);
-    kh_buf_printf(o, "<p><label>单位编号 <input name=\"unit\" required>"
-                     "</label> <label>份数 <input name=\"count\" value=\"30\" "
-                     "required></label> <button type=\"submit\">生成并打印"
-                     "</button></p></form>\n<form method=\"post\" action=\""
-                     "/surveys/%" PRId64 "/close\" id=\"round-close\">",
+    kh_buf_printf(o, "<h2>%s</h2><p>%s</p><form method=\"post\" "
+                     "action=\"/surveys/%" PRId64 "/codes\" "
+                     "id=\"codes-form\">", W_("Make codes"),
+                  W_("Codes are shown this once: print them right away."),
                   round);
+    web_csrf_field(r);
+    kh_buf_printf(o, "<p><label>%s <select name=\"unit\" required>",
+                  W_("Unit"));
+    kh_err *e = kh_err_new();
+    kh_status st = e ? kh_store_code_counts(r->store, round, unit_option, o,
+                                            e)
+                     : KH_ENOMEM;
+    web_store_check(r, st, e);
+    kh_err_free(e);
+    kh_buf_printf(o, "</select></label> <label>%s <input name=\"count\" "
+                     "value=\"30\" required></label> <button type=\"submit\">"
+                     "%s</button></p></form>\n<form method=\"post\" action=\""
+                     "/surveys/%" PRId64 "/close\" id=\"round-close\">",
+                  W_("Copies"), W_("Make and print"), round);
     web_csrf_field(r);
     kh_buf_puts(o, "<p><button type=\"submit\">结束本轮问卷</button></p>"
                    "</form>\n");
@@ -689,7 +711,7 @@ static void codes_post(web_req *r, int64_t round)
     char **codes = NULL;
     kh_status st = KH_EINVAL;
     if (!count || !end || *end || n < 1 || n > KH_SURVEY_CODES_MAX)
-        kh_err_at(e, 0, 0, "份数", "请填写 1 到 %d 之间的整数",
+        kh_err_at(e, 0, 0, "份数", "give a whole number from 1 to %d",
                   KH_SURVEY_CODES_MAX);
     else
         st = kh_store_codes_create(r->store, r->sess.user, round,
@@ -882,81 +904,6 @@ static void tally_xlsx(web_req *r, int64_t round)
                   round);
     r->disposition = kh_buf_take(&d, NULL);
     kh_buf_free(&d);
-}
-
-/* ---- the suggested judgement on the inspection form ----------------- */
-
-typedef struct find_round {
-    const char *qid;
-    int64_t ids[16];
-    size_t n;
-} find_round;
-
-static kh_status round_of_q(void *ctx, const kh_round_info *ri)
-{
-    find_round *x = ctx;
-    size_t l = strlen(x->qid);
-    if (x->n < 16 && !strncmp(ri->questionnaire, x->qid, l) &&
-        ri->questionnaire[l] == '@')
-        x->ids[x->n++] = ri->id;
-    return KH_OK;
-}
-
-/* The figure and suggested value of src for unit from round; false when
- * the round has none for it. */
-static bool round_suggests(web_req *r, int64_t round, const char *unit,
-                           const kh_source *src, kh_cp *fig, kh_cp *val)
-{
-    kh_err *e = kh_err_new();
-    kh_questionnaire *q = NULL;
-    kh_tally *t = NULL;
-    bool ok = false;
-    if (e && kh_store_round_tally(r->store, round, e, &q, &t) == KH_OK) {
-        int qi = kh_questionnaire_find(q, src->question);
-        for (size_t u = 0; qi >= 0 && u < kh_tally_units(t); u++)
-            if (!strcmp(kh_tally_unit_id(t, u), unit))
-                ok = kh_tally_figure(t, u, (size_t)qi, src->figure, fig) &&
-                     kh_source_value(src, *fig, val);
-    }
-    kh_tally_free(t);
-    kh_questionnaire_free(q);
-    kh_err_free(e);
-    return ok;
-}
-
-void web_survey_suggestion(web_req *r, int year, const char *unit,
-                           const char *item, const kh_term *t, kh_buf *o)
-{
-    const kh_source *src = kh_term_source(t);
-    if (!src)
-        return;
-    find_round x = {.qid = src->questionnaire};
-    kh_err *e = kh_err_new();
-    if (!e || kh_store_round_each(r->store, year, round_of_q, &x, e) != KH_OK)
-        x.n = 0;
-    kh_err_free(e);
-    kh_cp fig = 0, val = 0;
-    size_t k = 0;   /* newest round first */
-    while (k < x.n && !round_suggests(r, x.ids[k], unit, src, &fig, &val))
-        k++;
-    kh_buf_puts(o, " <span class=\"suggest\" id=\"suggest-");
-    kh_html_attr(o, item);
-    kh_buf_putc(o, '-');
-    kh_html_attr(o, kh_term_input(t));
-    kh_buf_puts(o, "\">问卷建议：");
-    if (k == x.n) {
-        kh_buf_puts(o, "暂无（答卷不足或尚未调查）</span>");
-        return;
-    }
-    web_cp_out(o, val);
-    kh_buf_printf(o, "（第 %" PRId64 " 轮问卷 ", x.ids[k]);
-    kh_html_text(o, src->question);
-    bool mean = !strcmp(src->figure, "mean");
-    kh_buf_puts(o, mean ? " 平均 "
-                   : !strcmp(src->figure, "percent_top1") ? " 选最高一项的占比 "
-                                                         : " 选最高两项的占比 ");
-    web_cp_out(o, fig);
-    kh_buf_puts(o, mean ? "）</span>" : "%）</span>");
 }
 
 /* ---- the route table's entry points (routes.c) --------------------- */

@@ -154,7 +154,7 @@ async function main() {
   await admin.fill('#round-open input[name="audience"]', '学生');
   await admin.fill('#round-open input[name="units"]', 'jd');
   await Promise.all([admin.waitForURL(`${base}/surveys/1`), admin.click('#round-open button')]);
-  await admin.fill('#codes-form input[name="unit"]', 'jd');
+  await admin.selectOption('#codes-form select[name="unit"]', 'jd');
   await admin.fill('#codes-form input[name="count"]', String(RESPONDENTS));
   await Promise.all([admin.waitForNavigation(), admin.click('#codes-form button')]);
   const links = await admin.$$eval('.slip', (s) =>

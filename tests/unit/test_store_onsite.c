@@ -133,7 +133,7 @@ static void test_values(void **state)
                      KH_EINVAL);
     assert_int_equal(kh_onsite_time_check("2025-12-10T09:00", "at", e),
                      KH_EINVAL);
-    expect_msg(e, "at: ", "不是真实的日期");
+    expect_msg(e, "at: ", "is not a real date");
     kh_err_free(e);
 }
 
@@ -146,7 +146,7 @@ static void test_team(void **state)
     assert_int_equal(plan(f, "li", "boss"), KH_EINVAL);
     expect_msg(f->e, "members[0]: ", "boss");
     assert_int_equal(plan(f, "li", "li"), KH_EINVAL);
-    expect_msg(f->e, "members", "组长");
+    expect_msg(f->e, "members", "the lead");
     assert_int_equal(visits(f, NULL), 0);
     assert_int_equal(plan(f, "li", "zhao"), KH_OK);
     assert_int_equal(visits(f, "zhao"), 1);
@@ -199,7 +199,7 @@ static void test_interview_rules(void **state)
     assert_int_equal(interview(f, "li", "li", "2025-12-10 10:00",
                                "2025-12-10 10:30"),
                      KH_EINVAL);
-    expect_msg(f->e, "recorder: ", "不同");
+    expect_msg(f->e, "recorder: ", "must not be the interviewer");
     assert_int_equal(interview(f, "li", "sun", "2025-12-10 10:00",
                                "2025-12-10 10:30"),
                      KH_EINVAL);
@@ -207,7 +207,7 @@ static void test_interview_rules(void **state)
     assert_int_equal(interview(f, "li", "zhao", "2025-12-10 10:00",
                                "2025-12-10 10:00"),
                      KH_EINVAL);
-    expect_msg(f->e, "end: ", "晚于");
+    expect_msg(f->e, "end: ", "must be after the start");
     assert_int_equal(interview(f, "li", "zhao", "2025-12-10 10:00",
                                "2025-12-09 23:00"),
                      KH_EINVAL);

@@ -1,0 +1,253 @@
+// tests/e2e/onsite.js KAOHE SCREENS - the on-site inspection end to end
+// (issue 13): playwright-core drives Debian's chromium through `kaohe
+// serve`.  Steps (a screenshot of each under SCREENS):
+//   1. the inspector, on a phone (375 px), records on the visit's page a
+//      symposium, a finding under 2.2 and an interview, choosing people
+//      and the item by name; no page scrolls sideways;
+//   2. the same pages at 1280 px for admin and the inspector, and the
+//      visits table for admin (names, not logins);
+//   3. on the inspection form the inspector keeps the questionnaire's
+//      suggestion for 2.2 in one click and overrides the one for 4.1 with
+//      a reason (a first try without a reason is refused, nothing saved);
+//   4. the score sheet's explanation says which (kept / overridden and
+//      why), for admin at 1280 and 375 px.
+// Run from the repository root (tests/e2e/run.sh KAOHE SCREENS onsite).
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { spawn, execFileSync } = require('child_process');
+const { chromium } = require('playwright-core');
+
+const KAOHE = path.resolve(process.argv[2] || '');
+const SCREENS = path.resolve(process.argv[3] || 'e2e-screens-onsite');
+const CHROMIUM = process.env.KH_CHROMIUM || '/usr/bin/chromium';
+const PW = 'e2e-password-2025';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kaohe-e2e-onsite-'));
+const DB = path.join(tmp, 'e2e.db');
+let server = null;
+let browser = null;
+let step = 0;
+
+function expect(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+function cli(...args) {
+  try {
+    return execFileSync(KAOHE, [...args, '--db', DB], {
+      env: { ...process.env, KAOHE_USER: 'setup' },
+      encoding: 'utf8',
+      stdio: ['pipe', 'pipe', 'pipe'],
+      input: args[0] === 'user' && args[1] === 'add' ? PW + '\n' : '',
+    });
+  } catch (e) {
+    throw new Error(`kaohe ${args.join(' ')}: exit ${e.status}\n${e.stderr}${e.stdout}`);
+  }
+}
+
+function startServer() {
+  return new Promise((resolve, reject) => {
+    server = spawn(KAOHE, ['serve', '--db', DB, '--listen', '127.0.0.1:0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('server did not start')), 30000);
+    server.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    server.stderr.on('data', (d) => process.stderr.write(d));
+  });
+}
+
+async function shot(page, name) {
+  step++;
+  const file = path.join(SCREENS, `${String(step).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  console.log(`  screenshot ${path.relative(process.cwd(), file)}`);
+}
+
+// A screenshot of one element (a long form's item).
+async function shotOf(locator, name) {
+  step++;
+  const file = path.join(SCREENS, `${String(step).padStart(2, '0')}-${name}.png`);
+  await locator.screenshot({ path: file });
+  console.log(`  screenshot ${path.relative(process.cwd(), file)}`);
+}
+
+async function login(base, user, width = 1280) {
+  const ctx = await browser.newContext({
+    viewport: { width, height: width > 400 ? 800 : 812 }, locale: 'zh-CN',
+    isMobile: width <= 400, hasTouch: width <= 400,
+  });
+  const page = await ctx.newPage();
+  await page.goto(base + '/login');
+  await page.fill('#user', user);
+  await page.fill('#password', PW);
+  await Promise.all([page.waitForURL(base + '/'), page.click('#login-submit')]);
+  return page;
+}
+
+async function noSideScroll(page, what) {
+  const w = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(w <= 375, `${what}: the page is ${w}px wide on a 375px phone`);
+}
+
+// Submits the form that holds the button sel and waits for the page.
+async function submit(page, sel) {
+  await Promise.all([page.waitForNavigation(), page.click(sel)]);
+  const url = page.url();
+  expect(url.includes('ok=1') || url.includes('saved='), `${sel}: not saved (${url})`);
+}
+
+async function main() {
+  expect(fs.existsSync(KAOHE), `no kaohe binary at ${KAOHE}`);
+  fs.mkdirSync(SCREENS, { recursive: true });
+  for (const f of fs.readdirSync(SCREENS)) if (f.endsWith('.png')) fs.unlinkSync(path.join(SCREENS, f));
+  // students: jd's q1 gives 66.67 % -> 2.5 for 4.1; staff: q4 100 % -> 4 for 2.2
+  const staff = path.join(tmp, 'staff.csv');
+  fs.writeFileSync(staff, '单位,q1,q2,q3,q4,q5,q6,q8,q9\n' +
+    Array(5).fill('jd,a,5,12,5,a,4,4,4').join('\n') + '\n');
+  cli('init');
+  cli('rubric', 'import', 'rubrics/ideology-2020.yaml');
+  cli('year', 'open', '2025', '--rubric', 'ideology-2020');
+  cli('import', 'assessment', 'examples/college-2025.yaml');
+  cli('user', 'add', 'admin1', '--role', 'admin');
+  cli('user', 'add', 'insp1', '--role', 'inspector');
+  cli('user', 'add', 'insp2', '--role', 'inspector');
+  cli('user', 'name', 'insp1', '李明');
+  cli('user', 'name', 'insp2', '王芳');
+  cli('user', 'assign', 'insp1', '--year', '2025', '--unit', 'jd');
+  cli('user', 'assign', 'insp2', '--year', '2025', '--unit', 'jd');
+  cli('visit', 'add', '--year', '2025', '--unit', 'jd', '--at', '2025-12-10 09:00',
+    '--place', '机电楼301', '--lead', 'insp1', '--member', 'insp2', '--planned', 'symposium,interview,questionnaire');
+  cli('year', 'advance', '2025');
+  cli('year', 'advance', '2025');
+  cli('questionnaire', 'import', 'questionnaires/ideology-2020-students.yaml');
+  cli('questionnaire', 'import', 'questionnaires/ideology-2020-staff.yaml');
+  cli('questionnaire', 'round', 'open', '--year', '2025', '--questionnaire', 'ideology-2020-students',
+    '--audience', '学生', '--unit', 'jd,xx,jg', '--min', '2');
+  cli('questionnaire', 'import-responses', 'tests/data/questionnaire/paper-suggest.csv', '--round', '1');
+  cli('questionnaire', 'round', 'open', '--year', '2025', '--questionnaire', 'ideology-2020-staff',
+    '--audience', '教职工', '--unit', 'jd', '--min', '2');
+  cli('questionnaire', 'import-responses', staff, '--round', '2');
+
+  const base = await startServer();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const V = `${base}/years/2025/visits`;
+
+  console.log('1. the inspector records on a phone');
+  const phone = await login(base, 'insp1', 375);
+  await phone.goto(`${V}/1`);
+  await noSideScroll(phone, 'visit page');
+  await shot(phone, 'phone-visit-empty');
+  const s = '#symposium-add ';
+  await phone.fill(s + 'input[name="date"]', '2025-12-10');
+  await phone.fill(s + 'input[name="place"]', '第一会议室');
+  await phone.fill(s + 'input[name="host"]', '张书记');
+  await phone.fill(s + 'input[name="recorder"]', '王芳');
+  await phone.fill(s + 'input[name="groups"]', '教师=12，学生=30');
+  await phone.fill(s + 'textarea[name="outline"]', '一、理论学习；二、课堂管理');
+  await phone.fill(s + 'textarea[name="minutes"]', '与会教师反映支部书记亲自部署意识形态工作。');
+  await submit(phone, s + 'button');
+  await noSideScroll(phone, 'visit page with a symposium');
+  const f = '#finding-add ';
+  await phone.selectOption(f + 'select[name="source"]', 'symposium');
+  await phone.fill(f + 'input[name="record"]', '1');
+  await phone.selectOption(f + 'select[name="item"]', '2.2');
+  await phone.selectOption(f + 'select[name="direction"]', 'good');
+  await phone.fill(f + 'textarea[name="text"]', '支部书记带头讲党课');
+  await submit(phone, f + 'button');
+  const i = '#interview-add ';
+  await phone.fill(i + 'input[name="category"]', '学生');
+  const people = await phone.$$eval(i + 'select[name="interviewer"] option', (o) => o.map((x) => x.textContent));
+  expect(people.includes('李明') && people.includes('王芳') && !people.includes('insp1'),
+    `interviewer picker shows names: ${people}`);
+  await phone.selectOption(i + 'select[name="interviewer"]', 'insp1');
+  await phone.selectOption(i + 'select[name="recorder"]', 'insp2');
+  await phone.fill(i + 'input[name="start"]', '2025-12-10T10:00');
+  await phone.fill(i + 'input[name="end"]', '2025-12-10T10:30');
+  await phone.fill(i + 'input[name="place"]', '学生活动室');
+  await phone.fill(i + 'textarea[name="summary"]', '学生认为课堂纪律良好。');
+  await submit(phone, i + 'button');
+  const rec = await phone.textContent('#records');
+  expect(rec.includes('座谈会 #1：2025-12-10，第一会议室') && rec.includes('发现 #1（2.2 亮点）：支部书记带头讲党课') &&
+    rec.includes('访谈人 李明，记录人 王芳'), `records: ${rec}`);
+  await noSideScroll(phone, 'visit page with records');
+  await shot(phone, 'phone-visit-records');
+
+  console.log('2. the pages at 1280 px: admin and the inspector');
+  const admin = await login(base, 'admin1');
+  await admin.goto(V);
+  expect((await admin.textContent('#visits')).includes('组长 李明；组员 王芳'), 'visits table by name');
+  await shot(admin, 'admin-visits');
+  await admin.goto(`${V}/1`);
+  await admin.click('#corrections summary');
+  await shot(admin, 'admin-visit-corrections');
+  const desk = await login(base, 'insp1');
+  await desk.goto(`${V}/1`);
+  await shot(desk, 'inspector-visit');
+
+  console.log('3. keep one suggestion, override another with a reason');
+  const form = `${base}/years/2025/units/jd/inspection`;
+  await desk.goto(form);
+  const s22 = await desk.textContent('#suggest-2\\.2-rating');
+  expect(s22.includes('问卷建议：4') && s22.includes('5 份答卷'), `2.2 suggestion: ${s22}`);
+  await submit(desk, '#keep-2\\.2-rating');
+  expect((await desk.textContent('#suggest-2\\.2-rating')).includes('已采用'), '2.2 kept');
+  // 4.1: 2.5 suggested; without a reason the override is refused
+  await desk.fill('#item-4\\.1 input[name="in_rating"]', '3');
+  await desk.fill('#item-4\\.1 textarea[name="note"]', '问卷与座谈会所见略有出入');
+  await Promise.all([desk.waitForNavigation(), desk.click('#override-4\\.1-rating')]);
+  expect((await desk.textContent('#errors')).includes('改判理由：改判必须填写理由'), 'reason required');
+  await shot(desk, 'override-refused');
+  expect(!cli('questionnaire', 'decisions', '--year', '2025').includes('4.1'), 'refused override wrote nothing');
+  await desk.goto(form);
+  await desk.fill('#item-4\\.1 input[name="in_rating"]', '3');
+  await desk.fill('#item-4\\.1 textarea[name="note"]', '问卷与座谈会所见略有出入');
+  await desk.fill('#reason-4\\.1-rating', '座谈会上学生普遍反映课堂纪律良好');
+  await submit(desk, '#override-4\\.1-rating');
+  const s41 = await desk.textContent('#suggest-4\\.1-rating');
+  expect(s41.includes('已改判为 3') && s41.includes('座谈会上学生普遍反映课堂纪律良好'), `4.1: ${s41}`);
+  await shotOf(desk.locator('#item-2\\.2'), 'item-2.2-kept');
+  await shotOf(desk.locator('#item-4\\.1'), 'item-4.1-overridden');
+  const phoneForm = await login(base, 'insp1', 375);
+  await phoneForm.goto(form + '#item-4.1');
+  await noSideScroll(phoneForm, 'inspection form');
+  await shotOf(phoneForm.locator('#item-4\\.1'), 'phone-item-4.1');
+
+  console.log('4. the score sheet says which');
+  await admin.goto(`${base}/years/2025/results/jd`);
+  const ex = await admin.textContent('#explain');
+  expect(ex.includes('问卷建议：第 2 轮，5 份答卷，建议 4，检查组采用'), `explain: kept (${ex})`);
+  expect(ex.includes('检查组改判为 3，理由：座谈会上学生普遍反映课堂纪律良好'), 'explain: overridden with the reason');
+  await shotOf(admin.locator('#explain'), 'admin-sheet-explain');
+  const adminPhone = await login(base, 'admin1', 375);
+  await adminPhone.goto(`${base}/years/2025/results/jd`);
+  await shot(adminPhone, 'phone-sheet');
+  console.log('onsite e2e: ok');
+}
+
+main()
+  .then(async () => {
+    await browser.close();
+    server.kill('SIGTERM');
+    fs.rmSync(tmp, { recursive: true, force: true });
+  })
+  .catch(async (e) => {
+    console.error('FAIL:', e.message);
+    if (browser) await browser.close().catch(() => {});
+    if (server) server.kill('SIGTERM');
+    process.exit(1);
+  });
