@@ -735,7 +735,7 @@ static const web_route ROUTES[] = {
     {WEB_GET, "/years/:year/units/:unit/:phase", form_fn, WEB_USERS, ANY, 0, YEAR, WEB_A_ENTRY_READ},
     {WEB_POST, "/years/:year/units/:unit/:phase", form_post_fn, WEB_USERS, ANY, FORM, YEAR, WEB_A_ENTRY_WRITE},
     {WEB_POST, "/years/:year/units/:unit/:phase/:arg", item_post_fn, WEB_USERS, ANY, ENTRY, YEAR, WEB_A_ENTRY_WRITE},
-    {WEB_POST, "/years/:year/units/:unit/:phase/:arg/source", source_post_fn, WEB_USERS, ANY, ENTRY, YEAR, WEB_A_ENTRY_WRITE},
+    {WEB_POST, "/years/:year/units/:unit/:phase/:arg/source", source_post_fn, WEB_USERS, ANY, FORM, YEAR, WEB_A_ENTRY_WRITE},
     {WEB_POST, "/years/:year/units/:unit/:phase/:arg/evidence", evidence_post_fn, WEB_USERS, ANY, WEB_EVIDENCE_BODY_CAP, NOSCOPE, WEB_A_ENTRY_WRITE},
     {WEB_POST, "/years/:year/units/:unit/:phase/:arg/evidence/replace", evidence_replace_fn, WEB_USERS, ANY, UPLOAD, NOSCOPE, WEB_A_EVIDENCE_REMOVE},
     {WEB_POST, "/years/:year/units/:unit/:phase/:arg/evidence/remove", evidence_remove_fn, WEB_USERS, ANY, FORM, NOSCOPE, WEB_A_EVIDENCE_REMOVE},

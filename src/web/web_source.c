@@ -7,11 +7,13 @@
  * entry-write, CSRF as every form); the score sheet's explanation with
  * each decision.
  *
- * The buttons sit inside the item's own form and post it elsewhere
- * (formaction): no nested form, no script, and the note and version
- * typed in the form go with the decision.  The button's value names
- * what to do: "keep INPUT" or "override INPUT"; an override takes the
- * value typed in in_INPUT and the reason in reason_INPUT.
+ * The buttons belong to the entry form of the page (form="entry",
+ * web_form.c) and post it elsewhere (formaction): no nested form, no
+ * script, and the note and version typed for the item go with the
+ * decision.  The button's value names what to do: "keep INPUT" or
+ * "override INPUT"; an override takes the value typed in
+ * in_INPUT.ITEM and the reason in reason_INPUT.ITEM (the entry form's
+ * field names; the item's note.ITEM and version.ITEM go with it).
  *
  * Stable ids: #suggest-ITEM-INPUT (the suggestion), #keep-ITEM-INPUT,
  * #override-ITEM-INPUT (the buttons), #reason-ITEM-INPUT (the reason).
@@ -98,8 +100,8 @@ static void id_attr(kh_buf *o, const char *kind, const char *item,
 static void button(kh_buf *o, const char *act, const char *what,
                    const char *item, const char *input, const char *label)
 {
-    kh_buf_printf(o, " <button type=\"submit\" name=\"source\" "
-                     "value=\"%s ", what);
+    kh_buf_printf(o, " <button type=\"submit\" form=\"entry\" "
+                     "name=\"source\" value=\"%s ", what);
     kh_html_attr(o, input);
     kh_buf_puts(o, "\" formaction=\"");
     kh_html_attr(o, act);
@@ -120,10 +122,12 @@ static void buttons(kh_buf *o, int year, const char *unit, const char *item,
     kh_buf_puts(&act, "/source");
     button(o, kh_buf_str(&act), "keep", item, input,
            W_("Keep the suggestion"));
-    kh_buf_printf(o, " <label>%s <input type=\"text\" maxlength=\"%d\" "
-                     "name=\"reason_", W_("Reason for overriding"),
-                  KH_SOURCE_REASON_MAX);
+    kh_buf_printf(o, " <label>%s <input type=\"text\" form=\"entry\" "
+                     "maxlength=\"%d\" name=\"reason_",
+                  W_("Reason for overriding"), KH_SOURCE_REASON_MAX);
     kh_html_attr(o, input);
+    kh_buf_putc(o, '.');
+    kh_html_attr(o, item);
     kh_buf_putc(o, '"');
     id_attr(o, "reason", item, input);
     kh_buf_puts(o, "></label>");
@@ -222,21 +226,29 @@ static void form_free(source_form *f)
     free(f->version);
 }
 
+/* A field of the entry form: NAME.ITEM (web_form.c's names). */
+static char *item_field(web_req *r, const char *name, const char *item)
+{
+    char field[KH_USER_NAME_MAX + 120];
+    snprintf(field, sizeof field, "%s.%s", name, item);
+    return web_form_get(r, field);
+}
+
 static bool form_read(web_req *r, source_form *f, kh_source_write *w)
 {
     f->button = web_form_get(r, "source");
-    f->note = web_form_get(r, "note");
-    f->version = web_form_get(r, "version");
+    f->note = item_field(r, "note", w->item);
+    f->version = item_field(r, "version", w->item);
     const char *b = f->button ? f->button : "";
     w->keep = !strncmp(b, "keep ", 5);
     if (!w->keep && strncmp(b, "override ", 9) != 0)
         return false;
     w->input = b + (w->keep ? 5 : 9);
-    char field[KH_USER_NAME_MAX + 80];
-    snprintf(field, sizeof field, "in_%s", w->input);
-    f->value = web_form_get(r, field);
-    snprintf(field, sizeof field, "reason_%s", w->input);
-    f->reason = web_form_get(r, field);
+    char name[KH_USER_NAME_MAX + 80];
+    snprintf(name, sizeof name, "in_%s", w->input);
+    f->value = item_field(r, name, w->item);
+    snprintf(name, sizeof name, "reason_%s", w->input);
+    f->reason = item_field(r, name, w->item);
     w->value = f->value;
     w->reason = f->reason;
     w->note = f->note;

@@ -207,15 +207,15 @@ async function main() {
   await submit(desk, '#keep-2\\.2-rating');
   expect((await desk.textContent('#suggest-2\\.2-rating')).includes('已采用'), '2.2 kept');
   // 4.1: 2.5 suggested; without a reason the override is refused
-  await desk.fill('#item-4\\.1 input[name="in_rating"]', '3');
-  await desk.fill('#item-4\\.1 textarea[name="note"]', '问卷与座谈会所见略有出入');
+  await desk.fill('input[name="in_rating.4.1"]', '3');
+  await desk.fill('textarea[name="note.4.1"]', '问卷与座谈会所见略有出入');
   await Promise.all([desk.waitForNavigation(), desk.click('#override-4\\.1-rating')]);
   expect((await desk.textContent('#errors')).includes('改判理由：改判必须填写理由'), 'reason required');
   await shot(desk, 'override-refused');
   expect(!cli('questionnaire', 'decisions', '--year', '2025').includes('4.1'), 'refused override wrote nothing');
   await desk.goto(form);
-  await desk.fill('#item-4\\.1 input[name="in_rating"]', '3');
-  await desk.fill('#item-4\\.1 textarea[name="note"]', '问卷与座谈会所见略有出入');
+  await desk.fill('input[name="in_rating.4.1"]', '3');
+  await desk.fill('textarea[name="note.4.1"]', '问卷与座谈会所见略有出入');
   await desk.fill('#reason-4\\.1-rating', '座谈会上学生普遍反映课堂纪律良好');
   await submit(desk, '#override-4\\.1-rating');
   const s41 = await desk.textContent('#suggest-4\\.1-rating');

@@ -175,9 +175,12 @@ async function main() {
   console.log('1. admin publishes, records the talk and the items');
   const admin = await login(base, 'admin1', desk);
   await admin.goto(`${base}/admin/years/${YEAR}`);
-  await admin.check('#year-advance input[name="allow_missing"]');
-  await admin.fill('#year-advance input[name="reason"]', '2025年度考核结果经党委会审定后公布');
-  await submitOk(admin, '#year-advance');
+  // advancing asks first (web_admin_year.c): the confirmation page
+  await Promise.all([admin.waitForURL(/\/advance/), admin.click('#year-advance button[type=submit]')]);
+  if (await admin.locator('#advance-confirm input[name="allow_missing"]').count())
+    await admin.check('#advance-confirm input[name="allow_missing"]');
+  await admin.fill('#advance-confirm input[name="reason"]', '2025年度考核结果经党委会审定后公布');
+  await submitOk(admin, '#advance-confirm');
   expect((await admin.textContent('#year-state')).includes('已公布'), 'year not published');
   await admin.goto(`${base}/years/${YEAR}/followup`);
   await admin.selectOption('#talk-add select[name="unit"]', 'yx');

@@ -157,8 +157,8 @@ async function main() {
 
   console.log('3. the unit fills 1.3 and submits');
   await unit.goto(base + form);
-  await unit.fill('form[id="item-1.3"] input[name="in_meetings"]', '3');
-  await Promise.all([unit.waitForNavigation(), unit.click('form[id="item-1.3"] button[type="submit"]')]);
+  await unit.fill('input[name="in_meetings.1.3"]', '3');
+  await Promise.all([unit.waitForNavigation(), unit.click('#save-all')]);
   await submit(unit, '本单位自查报告：各项已落实。');
   let state = await unit.textContent('#selfcheck-state');
   expect(state.includes('已提交'), `state after submit: ${state}`);
