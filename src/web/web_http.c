@@ -1312,7 +1312,8 @@ int web_run(kh_web *app, const char *listen)
     sigaction(SIGINT, &sa, NULL);
 
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned threads = ncpu > 0 ? (unsigned)ncpu : 2;
+    unsigned threads = app->threads ? app->threads
+                       : ncpu > 0 ? (unsigned)ncpu : 2;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
