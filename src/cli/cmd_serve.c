@@ -76,12 +76,14 @@ int kh_cmd_serve(int argc, char **argv)
         {"access-log", no_argument, NULL, 'a'},
         {"dump-routes", no_argument, NULL, 'R'},
         {"session-idle", required_argument, NULL, 'i'},
+        {"threads", required_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     const char *db = NULL, *data_dir = NULL;
     const char *listen = "127.0.0.1:8080";
     bool tls = false, access_log = false;
     long long idle = WEB_SESSION_IDLE;
+    long long threads = 0;
     char *end = NULL;
     int c;
     opterr = 0;
@@ -101,6 +103,13 @@ int kh_cmd_serve(int argc, char **argv)
                                           "seconds from %d to %d, not '%s'",
                                           WEB_SESSION_IDLE_MIN,
                                           WEB_SESSION_ABSOLUTE, optarg);
+            break;
+        case 'T':   /* not in the help: the login flood test's pool */
+            threads = strtoll(optarg, &end, 10);
+            if (!*optarg || *end || threads < 1 || threads > WEB_THREADS_MAX)
+                return kh_cli_usage_error("serve", "--threads wants 1 to %d, "
+                                          "not '%s'", WEB_THREADS_MAX,
+                                          optarg);
             break;
         case 'R': return dump_routes();
         case 'h': serve_help(); return KH_EXIT_OK;
@@ -147,6 +156,7 @@ int kh_cmd_serve(int argc, char **argv)
     app.access_log = access_log;
     app.fixed_now = env.now;
     app.session_idle = idle;
+    app.threads = (unsigned)threads;
     app.sessions = web_sessions_new(WEB_SESSIONS_MAX);
     if (!app.db_path || (data_dir && *data_dir && !app.data_dir) ||
         !app.sessions ||

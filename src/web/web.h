@@ -49,6 +49,8 @@
 #define WEB_SESSION_IDLE_MIN 10               /* --session-idle's floor */
 #define WEB_NEXT_MAX 512                      /* bytes of a login's next path */
 #define WEB_SESSIONS_MAX 4096                 /* in-memory throttle records */
+#define WEB_HASH_MAX 2                        /* argon2id hashes at once */
+#define WEB_HASH_WAIT_MS 1500                 /* ms a login waits, then 503 */
 #define WEB_REFUSAL_WINDOW 600                /* one audit record per address */
 #define WEB_AUDIT_URL_MAX 256                 /* bytes of a URL in the audit log */
 #define WEB_AUDIT_PAGE 50                     /* audit records per page */
@@ -57,6 +59,7 @@
 #define WEB_BOTTOM_SHOWN 3                    /* bottom units before publishing */
 #define WEB_STORE_CACHE_KIB 2048              /* SQLite page cache per thread */
 #define WEB_CONN_MAX 1024                     /* connections at once */
+#define WEB_THREADS_MAX 64                    /* --threads' ceiling */
 #define WEB_CONN_PER_ADDR 16                  /* per client address (direct) */
 #define WEB_CONN_TIMEOUT 15                   /* seconds without a byte */
 /* The results cache (web_cache.c). */
@@ -123,6 +126,13 @@ struct web_req;
  * every call takes the table's mutex. */
 web_sessions *web_sessions_new(size_t max);
 void web_sessions_free(web_sessions *t);
+/* The server-wide bound on password hashing (argon2id, 64 MiB each):
+ * at most WEB_HASH_MAX at once, whatever the thread count.  Enter waits
+ * up to WEB_HASH_WAIT_MS for a slot; false: none came free (the login
+ * is answered 503 with Retry-After), and leave must not be called.
+ * A NULL t (unit tests without a server) never waits. */
+bool web_hash_enter(web_sessions *t);
+void web_hash_leave(web_sessions *t);
 /* Sessions live in the store (kaohe/store_session.h), shared by every
  * instance; these calls use the request's store connection and now, and
  * a store failure is recorded on the request (web_store_check): it is
@@ -212,6 +222,7 @@ typedef struct kh_web {
     pthread_mutex_t cache_mu;
     struct web_cache *cache;
     int64_t fixed_now;          /* $KAOHE_NOW, 0 = the clock */
+    unsigned threads;           /* --threads (tests), 0: one per CPU */
     int64_t session_idle;       /* seconds; --session-idle, else
                                    WEB_SESSION_IDLE */
     /* Body bytes held by requests in flight (WEB_INFLIGHT_CAP). */
@@ -243,6 +254,7 @@ typedef struct web_req {
     char allow[32];             /* Allow header of a 405, or "" */
     unsigned long long id;      /* request id, for the logs */
     const char *retry_after;    /* Retry-After header (static), or NULL */
+    bool hash_busy;             /* a login found no hashing slot (503) */
     kh_status fail_st;          /* first store failure (web_store_check) */
     kh_err *fail_err;           /* its messages (owned), or NULL */
     struct MHD_Connection *conn;

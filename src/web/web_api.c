@@ -72,10 +72,17 @@ kh_status web_check_password(web_req *r, const char *user,
     bool known = r->logged_in && strcmp(r->sess.user, user) == 0;
     bool new_addr;
     int64_t lock_seq;
+    web_sessions *hs = r->app ? r->app->sessions : NULL;
+    if (!web_hash_enter(hs)) {   /* before the store: a flood writes nothing */
+        r->hash_busy = true;
+        r->retry_after = "2";
+        return KH_ELIMIT;
+    }
     web_login_gate g = web_login_begin(r, user, known, &new_addr, &lock_seq);
     if (g == WEB_LOGIN_ACCOUNT && unlocked_by_cli(r, user, lock_seq))
         g = web_login_begin(r, user, known, &new_addr, &lock_seq);
     if (g != WEB_LOGIN_OK) {
+        web_hash_leave(hs);
         web_count_event(r, user, "web.login_throttled",
                         g == WEB_LOGIN_ACCOUNT ? "account locked"
                                                : "address throttled");
@@ -85,6 +92,7 @@ kh_status web_check_password(web_req *r, const char *user,
     kh_status st = e ? kh_store_user_verify(r->store, user, password, role,
                                             unit, e)
                      : KH_ENOMEM;
+    web_hash_leave(hs);
     bool failed = st == KH_EDB || st == KH_ENOMEM || st == KH_EIO;
     if (failed)   /* a store failure, not a wrong password */
         web_store_check(r, st, e);
@@ -292,6 +300,8 @@ void web_api_login(web_req *r)
             web_json_str(&r->out, r->sess.user);
             kh_buf_printf(&r->out, ",\"role\":\"%s\"}\n",
                           kh_role_name(r->sess.role));
+        } else if (st == KH_ELIMIT && r->hash_busy) {
+            web_error_json(r, 503, "busy");   /* Retry-After is set */
         } else if (st == KH_ELIMIT) {
             web_error_json(r, 429, "throttled");
         } else {

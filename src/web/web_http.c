@@ -43,8 +43,12 @@ int64_t web_now(const kh_web *app)
 
 /* ---- store connections, one per worker thread ---------------------- */
 
-static kh_store *thread_store(kh_web *app)
+/* This thread's connection, opened on first use; NULL when it cannot
+ * be opened, with the reason in *failed (owned by the caller, who logs
+ * it with the request; NULL on OOM). */
+static kh_store *thread_store(kh_web *app, kh_err **failed)
 {
+    *failed = NULL;
     kh_store *s = pthread_getspecific(app->store_key);
     if (s)
         return s;
@@ -58,13 +62,7 @@ static kh_store *thread_store(kh_web *app)
         s = NULL;
     }
     if (st != KH_OK) {
-        /* Logged for the operator, never shown to the user. */
-        for (size_t i = 0; i < kh_err_count(e); i++) {
-            char *m = kh_err_format(e, i);
-            fprintf(stderr, "kaohe serve: %s\n", m ? m : "cannot open store");
-            free(m);
-        }
-        kh_err_free(e);
+        *failed = e;
         return NULL;
     }
     /* The store's 32 MiB page cache is for the CLI's large imports; one
@@ -695,6 +693,47 @@ static bool load_scope(web_req *r)
     return false;
 }
 
+/* Once the store met a damaged page: logged, 503 until restored. */
+static void refuse_damaged(web_req *r)
+{
+    kh_err *e = kh_err_new();
+    if (e)
+        kh_err_fail(e, KH_EDB, "the store is damaged: writes refused "
+                    "until an admin restores it (kaohe check, kaohe "
+                    "restore)");
+    web_log_failure(r, KH_EDB, e);
+    kh_err_free(e);
+    r->retry_after = "60";
+    answer(r, 503, "damaged");
+}
+
+/* The first request that met a damaged page says so once (its own
+ * answer may be a plain 500 from a handler that does not log). */
+static void log_damage_met(web_req *r)
+{
+    kh_err *e = kh_err_new();
+    if (e)
+        kh_err_fail(e, KH_EDB, "the store is damaged (a damaged page was "
+                    "read): writes are refused from now on");
+    web_log_failure(r, KH_EDB, e);
+    kh_err_free(e);
+}
+
+/* No connection for this thread: a damaged file marks the store
+ * damaged (as a damaged page met later does), anything else is a
+ * server failure; both logged with the request. */
+static void refuse_no_store(web_req *r, kh_err *e)
+{
+    if (err_says(e, "damaged")) {
+        r->app->damaged = true;
+        web_log_failure(r, KH_EDB, e);
+        r->retry_after = "60";
+        answer(r, 503, "damaged");
+    } else {
+        web_fail(r, KH_EDB, e);
+    }
+}
+
 static void dispatch(web_req *r)
 {
     if (r->bad_form) {
@@ -713,22 +752,15 @@ static void dispatch(web_req *r)
     if (!csrf_ok(r))
         return;
     if (unsafe_method(r->method) && r->app->damaged) {
-        kh_err *e = kh_err_new();
-        if (e)
-            kh_err_fail(e, KH_EDB, "the store is damaged: writes refused "
-                        "until an admin restores it (kaohe check, kaohe "
-                        "restore)");
-        web_log_failure(r, KH_EDB, e);
-        kh_err_free(e);
-        r->retry_after = "60";
-        answer(r, 503, "damaged");
+        refuse_damaged(r);
         return;
     }
     if (!load_scope(r))
         return;
     r->route->handler(r, r->m);
-    if (r->store && kh_store_damaged(r->store))
-        r->app->damaged = true;
+    if (r->store && kh_store_damaged(r->store) &&
+        !atomic_exchange(&r->app->damaged, true))
+        log_damage_met(r);
     answer_failure(r);
     if (r->m->y)
         web_year_put(r->app, r->m->y);
@@ -1154,9 +1186,11 @@ static bool start(web_req *r, struct MHD_Connection *conn, const char *url,
         web_error_page(r, 500, NULL);
         return true;
     }
-    r->store = thread_store(r->app);
+    kh_err *open_err;
+    r->store = thread_store(r->app, &open_err);
     if (!r->store) {
-        web_fail(r, KH_EDB, NULL);
+        refuse_no_store(r, open_err);
+        kh_err_free(open_err);
         return true;
     }
     bool answered = gate(r) || !policy_ok(r);
@@ -1311,7 +1345,8 @@ int web_run(kh_web *app, const char *listen)
     sigaction(SIGINT, &sa, NULL);
 
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned threads = ncpu > 0 ? (unsigned)ncpu : 2;
+    unsigned threads = app->threads ? app->threads
+                       : ncpu > 0 ? (unsigned)ncpu : 2;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;

@@ -208,11 +208,14 @@ void web_page_login(web_req *r)
     if (st == KH_OK) {
         web_redirect(r, next ? next : "/");
     } else {
-        login_form(r, st == KH_ELIMIT ? W_("Too many attempts; please try "
-                                           "again in 15 minutes.")
-                                      : W_("Wrong user name or password."),
+        login_form(r, r->hash_busy ? W_("Many people are logging in right "
+                                        "now; please try again in a few "
+                                        "seconds.")
+                      : st == KH_ELIMIT ? W_("Too many attempts; please try "
+                                             "again in 15 minutes.")
+                                        : W_("Wrong user name or password."),
                    next);
-        r->status = st == KH_ELIMIT ? 429 : 401;
+        r->status = r->hash_busy ? 503 : st == KH_ELIMIT ? 429 : 401;
     }
     free(next);
 }
@@ -233,8 +236,12 @@ void web_page_password(web_req *r)
             error = W_("The two new passwords differ.");
         } else if ((vst = web_check_password(r, r->sess.user, old, &role,
                                               NULL)) == KH_ELIMIT) {
-            error = W_("Too many attempts; please try again in 15 minutes.");
-            r->status = 429;
+            error = r->hash_busy ? W_("Many people are logging in right "
+                                      "now; please try again in a few "
+                                      "seconds.")
+                                 : W_("Too many attempts; please try again "
+                                      "in 15 minutes.");
+            r->status = r->hash_busy ? 503 : 429;
         } else if (vst != KH_OK) {
             web_audit(r, r->sess.user, "web.password_failed", NULL, NULL);
             error = W_("The old password is wrong.");
@@ -253,7 +260,8 @@ void web_page_password(web_req *r)
         free(pw);
         free(pw2);
     }
-    unsigned status = r->status == 429 ? 429 : 422;
+    unsigned status = r->status == 429 || r->status == 503 ? r->status
+                                                           : 422;
     web_page_begin(r, W_("Change password"));
     if (error) {
         web_msg_box(&r->out, "error", error);

@@ -14,9 +14,14 @@
  * mark, which is written at most every WEB_SESSION_SEEN_EVERY), or
  * WEB_SESSION_ABSOLUTE seconds after login.  The in-memory counters are
  * a small array under one mutex.
+ *
+ * Password hashing is bounded server-wide (WEB_HASH_MAX argon2id runs of
+ * 64 MiB at once, a counter and a condition under the same mutex), so a
+ * flood of logins costs waiting time and 503s, never memory.
  */
 #include "web.h"
 
+#include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +40,8 @@ struct web_sessions {
     pthread_mutex_t mu;
     throttle *t;
     size_t nt, maxt;
+    pthread_cond_t hash_cv;     /* a hashing slot came free */
+    int hashing;                /* hashes running, <= WEB_HASH_MAX */
 };
 
 web_sessions *web_sessions_new(size_t max)
@@ -51,6 +58,12 @@ web_sessions *web_sessions_new(size_t max)
         free(t);
         return NULL;
     }
+    if (pthread_cond_init(&t->hash_cv, NULL) != 0) {
+        pthread_mutex_destroy(&t->mu);
+        free(t->t);
+        free(t);
+        return NULL;
+    }
     return t;
 }
 
@@ -59,8 +72,41 @@ void web_sessions_free(web_sessions *t)
     if (!t)
         return;
     free(t->t);
+    pthread_cond_destroy(&t->hash_cv);
     pthread_mutex_destroy(&t->mu);
     free(t);
+}
+
+bool web_hash_enter(web_sessions *t)
+{
+    if (!t)
+        return true;
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);   /* the condition's clock */
+    until.tv_sec += WEB_HASH_WAIT_MS / 1000;
+    until.tv_nsec += (long)(WEB_HASH_WAIT_MS % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&t->mu);
+    int rc = 0;
+    while (t->hashing >= WEB_HASH_MAX && rc != ETIMEDOUT)
+        rc = pthread_cond_timedwait(&t->hash_cv, &t->mu, &until);
+    bool got = t->hashing < WEB_HASH_MAX;
+    t->hashing += got;
+    pthread_mutex_unlock(&t->mu);
+    return got;
+}
+
+void web_hash_leave(web_sessions *t)
+{
+    if (!t)
+        return;
+    pthread_mutex_lock(&t->mu);
+    t->hashing--;
+    pthread_cond_signal(&t->hash_cv);
+    pthread_mutex_unlock(&t->mu);
 }
 
 static void random_hex(char out[WEB_ID_HEX])
