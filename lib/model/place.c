@@ -408,6 +408,35 @@ void kh_place_name(const kh_msg *m, const kh_place_ctx *ctx, kh_buf *out)
     }
 }
 
+/* An entry's message starts with the engine's own 单位 "jd" 考核要点
+ * "2.2"： (assess.c's "unit %s item %s: %s"); once the place names the
+ * unit and item (a store entry's path, U/I/P) that start only repeats
+ * them as codes: it is cut. */
+static const char *without_entry_start(const kh_msg *m, const char *text)
+{
+    if (!m->path || (strncmp(m->path, "entry ", 6) != 0 &&
+                     !strchr(m->path, '/')))
+        return text;
+    const char *f = kh_i18n_zh("unit %s item %s: %s");
+    const char *s1 = strstr(f, "%s");
+    const char *s2 = s1 ? strstr(s1 + 2, "%s") : NULL;
+    const char *s3 = s2 ? strstr(s2 + 2, "%s") : NULL;
+    if (!s3 || strncmp(text, f, (size_t)(s1 - f)) != 0)
+        return text;
+    const char *p = text + (s1 - f);
+    /* the unit and item are quoted codes: no spaces inside */
+    const char *mid = s1 + 2, *end = s2 + 2;
+    size_t nmid = (size_t)(s2 - mid), nend = (size_t)(s3 - end);
+    p = *p == '"' ? strchr(p + 1, '"') : NULL;
+    if (!p || strncmp(p + 1, mid, nmid) != 0)
+        return text;
+    p += 1 + nmid;
+    p = *p == '"' ? strchr(p + 1, '"') : NULL;
+    if (!p || strncmp(p + 1, end, nend) != 0)
+        return text;
+    return p + 1 + nend;
+}
+
 char *kh_place_line(const kh_msg *m, const kh_place_ctx *ctx)
 {
     if (!m)
@@ -419,7 +448,8 @@ char *kh_place_line(const kh_msg *m, const kh_place_ctx *ctx)
         kh_buf_puts(&b, kh_i18n_zh(N_(": ")));
     if (m->severity == KH_SEV_WARNING)
         kh_buf_puts(&b, kh_i18n_zh("warning: "));
-    kh_buf_puts(&b, m->text_zh ? m->text_zh : m->text);
+    const char *text = m->text_zh ? m->text_zh : m->text;
+    kh_buf_puts(&b, b.len ? without_entry_start(m, text) : text);
     if (kh_buf_status(&b) != KH_OK) {
         kh_buf_free(&b);
         return NULL;

@@ -66,6 +66,15 @@ function startServer() {
   });
 }
 
+// The entry form saves an item by itself once typing stops (kaohe.js);
+// a decision posted before that save lands would meet a newer version.
+async function savedByScript(page, item) {
+  await page.waitForFunction((id) => {
+    const el = document.getElementById('status-' + id);
+    return el && /已保存/.test(el.textContent);
+  }, item, { timeout: 15000 });
+}
+
 async function shot(page, name) {
   step++;
   const file = path.join(SCREENS, `${String(step).padStart(2, '0')}-${name}.png`);
@@ -209,6 +218,7 @@ async function main() {
   // 4.1: 2.5 suggested; without a reason the override is refused
   await desk.fill('input[name="in_rating.4.1"]', '3');
   await desk.fill('textarea[name="note.4.1"]', '问卷与座谈会所见略有出入');
+  await savedByScript(desk, '4.1');
   await Promise.all([desk.waitForNavigation(), desk.click('#override-4\\.1-rating')]);
   expect((await desk.textContent('#errors')).includes('改判理由：改判必须填写理由'), 'reason required');
   await shot(desk, 'override-refused');
@@ -216,6 +226,7 @@ async function main() {
   await desk.goto(form);
   await desk.fill('input[name="in_rating.4.1"]', '3');
   await desk.fill('textarea[name="note.4.1"]', '问卷与座谈会所见略有出入');
+  await savedByScript(desk, '4.1');
   await desk.fill('#reason-4\\.1-rating', '座谈会上学生普遍反映课堂纪律良好');
   await submit(desk, '#override-4\\.1-rating');
   const s41 = await desk.textContent('#suggest-4\\.1-rating');

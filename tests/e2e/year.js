@@ -335,7 +335,8 @@ async function main() {
   expect(await insp.locator('section[id="item-1.3"] .field.gap').count() >= 1, 'no gap marked on 1.3');
   await insp.locator('section[id="item-1.3"]').scrollIntoViewIfNeeded();
   await shot(insp, 'inspector-form-gap');
-  await look(insp, 'inspector: inspection form');
+  // the unit's evidence, by the name it was uploaded under
+  await look(insp, 'inspector: inspection form', 'meeting-minutes.png', 'meeting-', 'minutes.png');
   await expectStatus(insp, `${base}/years/${YEAR}/units/xx/inspection`, 403, 'inspector opens an unassigned unit');
 
   // ---- 4. admin publishes; the results page marks the bottom three

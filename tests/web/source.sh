@@ -65,7 +65,7 @@ U=/years/2025/units
 post() {
     u=$1 unit=$2; shift 2
     req -b "$T/$u.jar" --data-urlencode "csrf=$(cat "$T/$u.csrf")" \
-        --data-urlencode "version=0" "$@" "$B$U/$unit/inspection/4.1/source"
+        --data-urlencode "version.4.1=0" "$@" "$B$U/$unit/inspection/4.1/source"
 }
 
 # ---- the form: suggestion, figure, buttons for who may write ----
@@ -85,15 +85,15 @@ hasnt 'id="keep-4.1-rating"' "no button without a suggestion"
 s=$(post xx1 xx --data 'source=keep rating'); expect 403 "$s" "unit user keeps"
 s=$(post aud1 xx --data 'source=keep rating'); expect 403 "$s" "auditor keeps"
 s=$(post insp2 xx --data 'source=keep rating'); expect 403 "$s" "inspector of another unit"
-s=$(req -b "$T/insp1.jar" --data 'csrf=0&version=0&source=keep rating' "$B$U/xx/inspection/4.1/source")
+s=$(req -b "$T/insp1.jar" --data 'csrf=0&version.4.1=0&source=keep rating' "$B$U/xx/inspection/4.1/source")
 expect 403 "$s" "wrong CSRF token"
-s=$(req -b "$T/insp1.jar" --data-urlencode "csrf=$(cat "$T/insp1.csrf")" --data 'version=0&source=keep rating' "$B$U/xx/self/4.1/source")
+s=$(req -b "$T/insp1.jar" --data-urlencode "csrf=$(cat "$T/insp1.csrf")" --data 'version.4.1=0&source=keep rating' "$B$U/xx/self/4.1/source")
 [ "$s" = 404 ] || [ "$s" = 403 ] || fail "self phase: expected 403 or 404, got $s"
 s=$(post insp1 xx --data 'source=explode rating'); expect 400 "$s" "unknown button"
 [ "$(decisions)" = "no decisions" ] || fail "refused decisions wrote something: $(decisions)"
 
 # ---- keep in one click ----
-s=$(post insp1 xx --data 'source=keep rating' --data 'in_rating='); expect 303 "$s" "keep"
+s=$(post insp1 xx --data 'source=keep rating' --data 'in_rating.4.1='); expect 303 "$s" "keep"
 decisions | grep -q '^xx  4.1  rating  问卷建议：第 1 轮，3 份答卷，建议 4，检查组采用' ||
     fail "keep recorded: $(decisions)"
 $K entry list --year 2025 --unit xx --item 4.1 --db "$DB" | grep -q '"rating": 4' ||
@@ -102,21 +102,21 @@ s=$(req -b "$T/insp1.jar" "$B$U/xx/inspection"); expect 200 "$s" "form after kee
 has '<span class="decided">已采用</span>' "the form says it was kept"
 
 # ---- overrides: refused without a reason, equal to the suggestion ----
-s=$(post insp1 jd --data 'source=override rating' --data 'in_rating=3' --data-urlencode 'reason_rating=  ' --data-urlencode 'note=说明')
+s=$(post insp1 jd --data 'source=override rating' --data 'in_rating.4.1=3' --data-urlencode 'reason_rating.4.1=  ' --data-urlencode 'note.4.1=说明')
 expect 422 "$s" "override without a reason"
 has '改判理由：改判必须填写理由' "names the reason field"
-s=$(post insp1 jd --data 'source=override rating' --data 'in_rating=2.5' --data-urlencode 'reason_rating=见座谈会' --data-urlencode 'note=说明')
+s=$(post insp1 jd --data 'source=override rating' --data 'in_rating.4.1=2.5' --data-urlencode 'reason_rating.4.1=见座谈会' --data-urlencode 'note.4.1=说明')
 expect 422 "$s" "override equal to the suggestion"
 has '改判分值：2.5 就是问卷建议值' "names the value field"
-s=$(post insp1 jd --data 'source=override rating' --data 'in_rating=<b>x' --data-urlencode 'reason_rating=见座谈会')
+s=$(post insp1 jd --data 'source=override rating' --data 'in_rating.4.1=<b>x' --data-urlencode 'reason_rating.4.1=见座谈会')
 expect 422 "$s" "override not a number"
 has '“&lt;b&gt;x”不是评分' "bad value escaped and named"
 decisions | grep -q '^jd' && fail "refused overrides wrote a decision"
 $K entry list --year 2025 --unit jd --db "$DB" | grep -q 4.1 && fail "refused overrides wrote the entry"
 
 # ---- the override with its reason (admin may too) ----
-s=$(post admin1 jd --data 'source=override rating' --data 'in_rating=3' \
-    --data-urlencode 'reason_rating=座谈会上<script>学生</script>反映良好' --data-urlencode 'note=问卷与座谈会所见略有出入')
+s=$(post admin1 jd --data 'source=override rating' --data 'in_rating.4.1=3' \
+    --data-urlencode 'reason_rating.4.1=座谈会上<script>学生</script>反映良好' --data-urlencode 'note.4.1=问卷与座谈会所见略有出入')
 expect 303 "$s" "override"
 decisions | grep -q '^jd  4.1  rating  问卷建议：第 1 轮，6 份答卷，建议 2.5，检查组改判为 3，理由：座谈会上<script>学生</script>反映良好' ||
     fail "override recorded: $(decisions)"

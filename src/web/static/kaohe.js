@@ -276,7 +276,12 @@
     sections.forEach(function (s) { clearTimeout(s._timer); s._timer = null; });
     if (busy) {
       ev.preventDefault();
-      Promise.all(sections.map(function (s) { return s._busy; })).then(function () { form.submit(); });
+      // the button that submitted keeps its formaction, name and value
+      // (a questionnaire decision posts to its own route: web_source.c)
+      var by = ev.submitter;
+      Promise.all(sections.map(function (s) { return s._busy; })).then(function () {
+        if (by && form.requestSubmit) form.requestSubmit(by); else form.submit();
+      });
     }
   });
 
