@@ -94,6 +94,17 @@ typedef struct kh_source_explain {
 } kh_source_explain;
 void kh_source_explain_item(void *ctx, const char *item, kh_buf *out);
 
+/* Called by kh_store_entry_set inside its transaction: an inspection
+ * input whose term has a questionnaire source may take a value other
+ * than the live suggestion only through an override with its reason
+ * (kh_store_source_decide, issue 13); KH_EINVAL with the input named
+ * otherwise; an input left at its stored value (old_inputs, the entry's
+ * stored inputs JSON, NULL for a new entry) passes.  item: w->item's
+ * index in r. */
+kh_status kh_store_source_check(kh_store *s, const kh_entry_write *w,
+                                const kh_rubric *r, size_t item,
+                                const char *old_inputs, kh_err *e);
+
 #ifdef __cplusplus
 }
 #endif

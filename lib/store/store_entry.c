@@ -7,6 +7,7 @@
  * one read from a file.
  */
 #include "kaohe/store_schedule.h"
+#include "kaohe/store_source.h"
 #include "store_impl.h"
 
 #include <inttypes.h>
@@ -651,7 +652,10 @@ kh_status kh_store_entry_set(kh_store *s, const kh_entry_write *w,
         (rc = eset_load_old(&x, e)) != KH_OK ||
         (rc = eset_check_version(&x, e)) != KH_OK ||
         (rc = eset_merge(&x, e)) != KH_OK ||
-        (rc = eset_validate(&x, e)) != KH_OK) {
+        (rc = eset_validate(&x, e)) != KH_OK ||
+        (rc = kh_store_source_check(s, w, x.r, x.item,
+                                    x.exists ? x.old_inputs : NULL, e)) !=
+            KH_OK) {
         kh_store_rollback(s);
     } else if (eset_unchanged(&x)) {
         /* Nothing changes: no new version, no audit record. */

@@ -313,11 +313,13 @@ static kh_status decide(kh_store *s, kh_source_write *w, kh_err *e)
     if (rc == KH_ENOTFOUND)
         return kh_err_at(e, 0, 0, "input", "the questionnaires suggest "
                          "nothing for item %s of this unit yet", w->item);
+    /* The decision first: the entry's write checks that a value other
+     * than the suggestion is an override (kh_store_source_check). */
     if (rc != KH_OK || (rc = decided_value(w, &sg, &v, e)) != KH_OK ||
-        (rc = write_entry(s, w, v, e)) != KH_OK ||
-        (rc = audit_decision(s, w, &sg, v, e)) != KH_OK)
+        (rc = audit_decision(s, w, &sg, v, e)) != KH_OK ||
+        (rc = store_decision(s, w, &sg, v, e)) != KH_OK)
         return rc;
-    return store_decision(s, w, &sg, v, e);
+    return write_entry(s, w, v, e);
 }
 
 kh_status kh_store_source_decide(kh_store *s, const kh_source_write *w,
@@ -332,6 +334,85 @@ kh_status kh_store_source_decide(kh_store *s, const kh_source_write *w,
         return rc;
     }
     return kh_store_commit(s, e);
+}
+
+/* ---- the check on every entry write ------------------------------------ */
+
+static bool still_holds(const char *inputs, const char *input, kh_cp value);
+
+/* Is v the value of an override decided for item/input (with its
+ * reason)? */
+static kh_status overridden_to(kh_store *s, const kh_entry_write *w,
+                               const char *input, kh_cp v, bool *yes,
+                               kh_err *e)
+{
+    kh_db_stmt *st;
+    kh_status rc = kh_store_stmt(s, "SELECT value FROM judgement_source "
+                                 "WHERE year = ? AND unit = ? AND item = ? "
+                                 "AND input = ? AND decision = 'overridden'",
+                                 &st, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_db_bind_int(st, 1, w->year);
+    kh_store_bind_str(st, 2, w->unit);
+    kh_store_bind_str(st, 3, w->item);
+    kh_store_bind_str(st, 4, input);
+    int step = kh_db_step(st);
+    *yes = step == KH_DB_ROW && kh_db_column_int64(st, 0) == v;
+    kh_db_reset(st);
+    if (step != KH_DB_ROW && step != KH_DB_DONE)
+        return kh_store_db_fail(s, e, "reading a judgement's decision");
+    return KH_OK;
+}
+
+/* One input of w set to text: refused when its term has a source whose
+ * suggestion it leaves without an override. */
+static kh_status check_input(kh_store *s, const kh_entry_write *w,
+                             const kh_term *t, const char *text,
+                             const char *old, kh_err *e)
+{
+    kh_cp v;
+    kh_suggestion sg;
+    if (!text || kh_num_parse(text, strlen(text), &v) != KH_NUM_OK)
+        return KH_OK;   /* removed, or refused by the entry's own checks */
+    if (old && still_holds(old, kh_term_input(t), v))
+        return KH_OK;   /* unchanged: decided (or not) before */
+    kh_status rc = kh_store_suggestion(s, w->year, w->unit,
+                                       kh_term_source(t), &sg, e);
+    if (rc == KH_ENOTFOUND)
+        return KH_OK;
+    bool ok = false;
+    if (rc != KH_OK || v == sg.value ||
+        (rc = overridden_to(s, w, kh_term_input(t), v, &ok, e)) != KH_OK ||
+        ok)
+        return rc;
+    char path[600], sug[KH_NUM_BUFSZ];
+    snprintf(path, sizeof path, "%s/%s/inspection.inputs.%s", w->unit,
+             w->item, kh_term_input(t));
+    kh_num_format(sg.value, sug);
+    return kh_err_at(e, 0, 0, path, "the questionnaires suggest %s here: "
+                     "keep the suggestion, or override it with a reason",
+                     sug);
+}
+
+kh_status kh_store_source_check(kh_store *s, const kh_entry_write *w,
+                                const kh_rubric *r, size_t item,
+                                const char *old_inputs, kh_err *e)
+{
+    if (w->phase != KH_PHASE_INSPECTION)
+        return KH_OK;
+    kh_status rc = KH_OK;
+    for (size_t k = 0; rc == KH_OK && k < w->n; k++)
+        for (size_t j = 0; j < kh_rubric_item_slots(r, item); j++) {
+            const kh_term *t = kh_rubric_item_slot(r, item, j);
+            if (kh_term_source(t) && kh_term_input(t) &&
+                strcmp(kh_term_input(t), w->inputs[k].name) == 0) {
+                rc = check_input(s, w, t, w->inputs[k].value, old_inputs,
+                                 e);
+                break;
+            }
+        }
+    return rc;
 }
 
 /* ---- reading ------------------------------------------------------------ */

@@ -66,12 +66,14 @@ function startServer() {
   });
 }
 
-// The entry form saves an item by itself once typing stops (kaohe.js);
-// a decision posted before that save lands would meet a newer version.
+// The entry form saves an item by itself once typing stops (kaohe.js).
+// A value other than the questionnaire's suggestion is refused there
+// (only an override with a reason may set it: kh_store_source_check);
+// wait for that answer before deciding, and check it says so.
 async function savedByScript(page, item) {
   await page.waitForFunction((id) => {
     const el = document.getElementById('status-' + id);
-    return el && /已保存/.test(el.textContent);
+    return el && /已保存|有误/.test(el.textContent);
   }, item, { timeout: 15000 });
 }
 
@@ -218,7 +220,9 @@ async function main() {
   // 4.1: 2.5 suggested; without a reason the override is refused
   await desk.fill('input[name="in_rating.4.1"]', '3');
   await desk.fill('textarea[name="note.4.1"]', '问卷与座谈会所见略有出入');
-  await savedByScript(desk, '4.1');
+  // the script's save of 3 (with its note) is refused beside the field
+  await desk.waitForFunction(() => /问卷建议此处为 2\.5/.test(
+    document.getElementById('item-4.1').textContent), null, { timeout: 15000 });
   await Promise.all([desk.waitForNavigation(), desk.click('#override-4\\.1-rating')]);
   expect((await desk.textContent('#errors')).includes('改判理由：改判必须填写理由'), 'reason required');
   await shot(desk, 'override-refused');
