@@ -18,9 +18,15 @@ done
 [ -x "${KH_CHROMIUM:-/usr/bin/chromium}" ] ||
     { echo "FAIL: ${KH_CHROMIUM:-/usr/bin/chromium} is missing (apt-get install chromium)"; exit 1; }
 if [ ! -f $D/node_modules/playwright-core/package.json ]; then
-    # offline first: a machine that ran this before has the package cached
-    (cd $D && { npm ci --offline --no-audit --no-fund >/dev/null 2>&1 ||
-                npm ci --no-audit --no-fund; }) ||
+    # One install at a time (CTest runs two browser tests at once and
+    # `npm ci` starts by removing node_modules); offline first: a machine
+    # that ran this before has the package cached.
+    (
+        flock 9 || exit 1
+        [ -f $D/node_modules/playwright-core/package.json ] && exit 0
+        cd $D && { npm ci --offline --no-audit --no-fund >/dev/null 2>&1 ||
+                   npm ci --no-audit --no-fund; }
+    ) 9>"${TMPDIR:-/tmp}/kaohe-e2e-npm.lock" ||
         { echo "FAIL: npm ci in $D"; exit 1; }
 fi
 # The server under test may be the ASan build: leaks are checked at its exit.
