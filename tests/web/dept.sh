@@ -87,8 +87,28 @@ expect 403 "$(post admin1 $G -d "csrf=$(cat "$T/admin1.csrf")&v*jd*3.3*reports=2
 # saving: all or nothing, bad values named
 before=$(entry jd 3.3)
 expect 422 "$(post xcb $G --data-urlencode "csrf=$D" --data-urlencode 'v*jd*3.3*reports=3' --data-urlencode 'v*xx*4.2*rating=9')" "bad grid"
-has '<li>' "bad grid errors"
+has 'id="grid-err-xx-4.2"' "bad grid: the message beside xx's 4.2"
+has 'name="v*jd*3.3*reports" aria-label="v*jd*3.3*reports" value="3"' "bad grid: jd's typed 3.3 kept"
 [ "$(entry jd 3.3)" = "$before" ] || fail "a refused grid wrote jd's 3.3"
+
+# notes: a judgement below full marks needs one, written with the value
+has 'name="n*xx*4.2"' "grid: the note of xx's 4.2"
+has '低于满分' "grid: the hint beside the note says when it is required"
+hasnt 'name="n*xx*3.3"' "grid: a note where no judgement is"
+before=$(entry xx 4.2)
+A0=$($K audit log --year 2025 --unit xx --db "$DB" | grep -c '^#')
+expect 422 "$(post xcb $G --data-urlencode "csrf=$D" --data-urlencode 'v*xx*4.2*rating=3' --data-urlencode 'n*xx*4.2=' --data-urlencode 'v*jd*3.3*reports=5')" "below full marks without a note"
+has 'id="grid-err-xx-4.2"' "no note: the message beside xx's 4.2"
+grep -A2 'id="grid-err-xx-4.2"' "$T/body" | grep -q '说明' || fail "no note: the message does not ask for the note: $(grep -A2 'grid-err-xx' "$T/body" | head -3)"
+has 'name="v*xx*4.2*rating" aria-label="v*xx*4.2*rating" value="3"' "no note: the typed 3 kept"
+has 'name="v*jd*3.3*reports" aria-label="v*jd*3.3*reports" value="5"' "no note: another typed value kept"
+[ "$(entry xx 4.2)" = "$before" ] || fail "a refused note-less judgement was written: $(entry xx 4.2)"
+[ "$($K audit log --year 2025 --unit xx --db "$DB" | grep -c '^#')" = "$A0" ] || fail "a refused grid was audited"
+expect 303 "$(post xcb $G --data-urlencode "csrf=$D" --data-urlencode 'v*xx*4.2*rating=3' --data-urlencode 'n*xx*4.2=1场讲座未履行审批手续')" "below full marks with a note"
+entry xx 4.2 | grep -q '"rating": *3.*note: 1场讲座未履行审批手续' || fail "grid did not write xx's 4.2 with its note: $(entry xx 4.2)"
+$K audit log --year 2025 --unit xx --db "$DB" | grep -q '1场讲座未履行审批手续' || fail "the grid's note is not audited"
+expect 200 "$(get xcb $G)" "grid after the note"
+has '1场讲座未履行审批手续</textarea>' "grid shows the stored note"
 expect 303 "$(post xcb $G --data-urlencode "csrf=$D" --data-urlencode 'v*jd*3.3*reports=3' --data-urlencode 'v*jd*3.4*civility=false' --data-urlencode 'v*jd*1.1*documents=false')" "save the grid"
 entry jd 3.3 | grep -q '"reports": *3' || fail "grid did not write jd's 3.3: $(entry jd 3.3)"
 entry jd 3.4 | grep -q '"civility": *false' || fail "grid did not write jd's 3.4: $(entry jd 3.4)"
