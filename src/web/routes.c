@@ -681,8 +681,10 @@ static const web_route ROUTES[] = {
     {WEB_GET, "/compare", compare_fn, WEB_READERS, ANY, 0, NOSCOPE, WEB_A_READ_ALL},
     {WEB_GET, "/units/:unit/history", history_fn, WEB_READERS, ANY, 0, NOSCOPE, WEB_A_READ_ALL},
     /* a year's pages */
-    {WEB_GET, "/years/:year", year_fn, WEB_USERS, ANY, 0, YEAR, WEB_A_SIGNED_IN},
-    {WEB_GET, "/years/:year/rubric", rubric_fn, WEB_USERS, ANY, 0, YEAR, WEB_A_SIGNED_IN},
+    /* the year's overview and its rubric: every role, a department
+     * scorer too (read-only) */
+    {WEB_GET, "/years/:year", year_fn, WEB_ANY_USER, ANY, 0, YEAR, WEB_A_SIGNED_IN},
+    {WEB_GET, "/years/:year/rubric", rubric_fn, WEB_ANY_USER, ANY, 0, YEAR, WEB_A_SIGNED_IN},
     {WEB_GET, "/years/:year/results", results_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
     {WEB_GET, "/years/:year/results/:unit", sheet_fn, WEB_READERS | WEB_UNIT, ANY, 0, YEAR, WEB_A_SHEET},
     {WEB_GET, "/years/:year/dept-items", dept_items_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},

@@ -4,7 +4,8 @@
 # provider (3.3, 3.4's 文明创建 input, 4.2) for every unit; saving writes
 # only those, all or nothing, in the inspection only; the JSON entry API
 # lets it write its inputs and refuses (403) another input of the same
-# item, another item and the self phase; it reaches no other page.
+# item, another item and the self phase; it reads the year's overview
+# and rubric and reaches no other page.
 # Run from the repository root.
 set -u
 K=$1
@@ -75,8 +76,15 @@ for f in 'v*jd*3.3*reports' 'v*jd*3.4*civility' 'v*jd*4.2*rating'; do has "name=
 hasnt 'v*jd*3.4*brand' "grid (3.4's other inputs)"
 hasnt 'v*jd*1.1*' "grid (another item)"
 [ "$(grep -o '<tr id="grid-' "$T/body" | wc -l)" = 28 ] || fail "grid: not one row per unit"
-# other pages: refused
-for p in /years/2025 /years/2025/units/jd/inspection /years/2025/results /years/2025/claims /admin; do
+# the year's overview and rubric: read-only; other pages: refused
+for p in /years/2025 /years/2025/rubric; do expect 200 "$(get xcb $p)" "department GET $p"; done
+has 'id="rubric"' "department rubric page"
+expect 200 "$(get xcb /years/2025)" "department year page"
+has 'id="dept-items"' "department year page: its items"
+has '<a href="/years/2025/rubric#item-4.2">4.2</a>' "department year page: 4.2 is its item"
+hasnt '#item-1.1"' "department year page: another item"
+hasnt '/units/' "department year page: a unit's page"
+for p in /years/2025/units/jd/inspection /years/2025/results /years/2025/claims /years/2025/visits /admin; do
     expect 403 "$(get xcb $p)" "department GET $p"
 done
 expect 403 "$(get jd1 $G)" "unit reads the grid"
