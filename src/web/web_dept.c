@@ -383,15 +383,22 @@ static char *posted_note(web_req *r, const web_year *y, size_t u, size_t i,
     return note;
 }
 
-/* The text of a refused entry's messages, for beside its cell (owned). */
-static char *msgs_text(const kh_err *ce)
+/* The text of a refused entry's messages, for beside its cell, each
+ * with its place named as the JSON API names it (owned). */
+static char *msgs_text(const web_year *y, const kh_err *ce)
 {
+    web_places names = {.ctx = {.rubric = y->rubric, .assess = y->assess}};
     kh_buf b;
     kh_buf_init(&b, 0);
     for (size_t k = 0; k < kh_err_count(ce); k++) {
+        kh_msg shown = *kh_err_get(ce, k);
+        shown.file = NULL;
+        shown.line = shown.col = 0;
+        char *line = web_msg_line(&names, &shown);
         if (k)
             kh_buf_puts(&b, "；");
-        kh_buf_puts(&b, web_msg_text(kh_err_get(ce, k)));
+        kh_buf_puts(&b, line ? line : web_msg_text(&shown));
+        free(line);
     }
     char *t = kh_buf_take(&b, NULL);
     kh_buf_free(&b);
@@ -416,7 +423,7 @@ static kh_status save_entry(web_req *r, const web_year *y, size_t u,
                             KH_PHASE_INSPECTION, n, kv, note, KH_VERSION_ANY};
         kh_err *ce = kh_err_new();
         st = ce ? kh_store_entry_set(r->store, &w, NULL, ce) : KH_ENOMEM;
-        if (st == KH_EINVAL && !(*msg = msgs_text(ce)))
+        if (st == KH_EINVAL && !(*msg = msgs_text(y, ce)))
             st = KH_ENOMEM;
         else if (st != KH_OK && st != KH_EINVAL)
             for (size_t k = 0; ce && k < kh_err_count(ce); k++)

@@ -579,15 +579,22 @@ void web_page_rubric(web_req *r, web_year *y)
                 kh_html_text(o, W_("points"));
                 kh_buf_puts(o, "）</td>");
             }
-            kh_buf_puts(o, "<td>");
+            /* data-label: a phone shows each row as a card (CSS). */
+            kh_buf_puts(o, "<td class=\"rubric-id\">");
             kh_html_text(o, kh_rubric_item_id(rb, i));
             kh_buf_puts(o, "</td><td>");
             kh_html_text(o, kh_rubric_item_text(rb, i));
-            kh_buf_puts(o, "</td><td class=\"std\">");
+            kh_buf_puts(o, "</td><td class=\"std\" data-label=\"");
+            kh_html_attr(o, W_("Standard"));
+            kh_buf_puts(o, "\">");
             kh_html_text(o, kh_rubric_item_standard(rb, i));
-            kh_buf_puts(o, "</td><td class=\"num\">");
+            kh_buf_puts(o, "</td><td class=\"num\" data-label=\"");
+            kh_html_attr(o, W_("Points"));
+            kh_buf_puts(o, "\">");
             web_cp_out(o, kh_rubric_item_max(rb, i));
-            kh_buf_puts(o, "</td><td>");
+            kh_buf_puts(o, "</td><td data-label=\"");
+            kh_html_attr(o, W_("Scoring method"));
+            kh_buf_puts(o, "\">");
             for (size_t s = 0; s < kh_rubric_item_slots(rb, i); s++) {
                 kh_buf d;
                 kh_buf_init(&d, 0);
