@@ -1,0 +1,433 @@
+/*
+ * web_survey_open.c - opening a questionnaire round in the web
+ * application (admin, /surveys): the form and its POST.  People pick
+ * names, never type codes: the year first (a GET form, so the page works
+ * without JavaScript), then the questionnaire by its title and the
+ * year's units by name, as checkboxes grouped by ranking list with an
+ * "all units of this list" box per list; the opening and closing times
+ * are Beijing time.  The POST checks every value before the store is
+ * asked and names a refused unit (unknown, or of another year) in the
+ * refusal; a refused form writes nothing.  The other survey pages are
+ * web_survey.c.
+ */
+#include "web.h"
+
+#include <inttypes.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kaohe/cnday.h"
+#include "kaohe/store_survey.h"
+
+/* ---- what the form offers --------------------------------------------- */
+
+/* Years a round may be opened in: draft to review (kh_store_round_open). */
+typedef struct oyears {
+    int v[WEB_SURVEY_YEARS_MAX];
+    size_t n;
+} oyears;
+
+static kh_status oyear_add(void *ctx, const kh_year_info *y)
+{
+    oyears *ys = ctx;
+    if (y->state <= KH_YEAR_REVIEW && ys->n < WEB_SURVEY_YEARS_MAX)
+        ys->v[ys->n++] = y->year;
+    return KH_OK;
+}
+
+/* A year's units, copied (each string malloc'd). */
+typedef struct ounit {
+    char *id, *name, *kind;
+} ounit;
+typedef struct ounits {
+    ounit *v;
+    size_t n;
+} ounits;
+
+static kh_status ounit_add(void *ctx, const kh_unit_row *row)
+{
+    ounits *us = ctx;
+    ounit *v = realloc(us->v, (us->n + 1) * sizeof *v);
+    if (!v)
+        return KH_ENOMEM;
+    us->v = v;
+    ounit *u = &v[us->n];
+    u->id = strdup(row->id);
+    u->name = strdup(row->name);
+    u->kind = strdup(row->kind);
+    us->n++;
+    return u->id && u->name && u->kind ? KH_OK : KH_ENOMEM;
+}
+
+static void ounits_free(ounits *us)
+{
+    for (size_t i = 0; i < us->n; i++) {
+        free(us->v[i].id);
+        free(us->v[i].name);
+        free(us->v[i].kind);
+    }
+    free(us->v);
+}
+
+static long ounit_find(const ounits *us, const char *id)
+{
+    for (size_t i = 0; i < us->n; i++)
+        if (!strcmp(us->v[i].id, id))
+            return (long)i;
+    return -1;
+}
+
+static kh_status keep_rubric(void *ctx, const kh_year_info *y)
+{
+    char **ref = ctx;
+    return (*ref = strdup(y->rubric)) ? KH_OK : KH_ENOMEM;
+}
+
+/* The year's rubric (for the lists' names) and units; caller frees. */
+static kh_status year_load(web_req *r, int year, kh_rubric **rb,
+                           ounits *us, kh_err *e)
+{
+    char *ref = NULL;
+    kh_status st = kh_store_year_each(r->store, year, keep_rubric, &ref, e);
+    if (st == KH_OK)
+        st = kh_store_rubric_load(r->store, ref, e, rb, NULL);
+    if (st == KH_OK)
+        st = kh_store_unit_each(r->store, year, ounit_add, us, e);
+    free(ref);
+    return st;
+}
+
+/* ---- the form ---------------------------------------------------------- */
+
+/* The year of ?year= when it takes a round, else the newest that does. */
+static int chosen_year(web_req *r, const oyears *ys)
+{
+    const char *q = MHD_lookup_connection_value(r->conn,
+                                                MHD_GET_ARGUMENT_KIND, "year");
+    for (size_t i = 0; q && i < ys->n; i++)
+        if (atoi(q) == ys->v[i])
+            return ys->v[i];
+    int best = 0;
+    for (size_t i = 0; i < ys->n; i++)
+        best = ys->v[i] > best ? ys->v[i] : best;
+    return best;
+}
+
+/* The year picker: a GET form of its own, so no script is needed. */
+static void year_switch(kh_buf *o, const oyears *ys, int year)
+{
+    kh_buf_printf(o, "<form method=\"get\" action=\"/surveys\" id=\""
+                     "round-year\"><p><label>%s <select name=\"year\">",
+                  W_("Year"));
+    for (size_t i = 0; i < ys->n; i++)
+        kh_buf_printf(o, "<option value=\"%d\"%s>%d</option>", ys->v[i],
+                      ys->v[i] == year ? " selected" : "", ys->v[i]);
+    kh_buf_printf(o, "</select></label> <button type=\"submit\" class=\""
+                     "secondary\">%s</button></p></form>\n",
+                  W_("Show its units"));
+}
+
+static kh_status q_option(void *ctx, const kh_q_version *v)
+{
+    kh_buf *o = ctx;
+    kh_buf_puts(o, "<option value=\"");
+    kh_html_attr(o, v->id);
+    kh_buf_puts(o, "\">");
+    kh_html_text(o, v->title);
+    kh_buf_puts(o, "</option>");
+    return kh_buf_status(o);
+}
+
+/* A list's name: the ranking of kind k, else the kind's own name. */
+static const char *list_name(const kh_rubric *rb, size_t k)
+{
+    for (size_t i = 0; i < kh_rubric_ranking_count(rb); i++)
+        if (kh_rubric_ranking_kind(rb, i) == k)
+            return kh_rubric_ranking_name(rb, i);
+    return kh_rubric_kind_name(rb, k);
+}
+
+/* One fieldset per list: its "all" box, then a box per unit. */
+static void unit_boxes(kh_buf *o, const kh_rubric *rb, const ounits *us)
+{
+    for (size_t k = 0; k < kh_rubric_kind_count(rb); k++) {
+        const char *kid = kh_rubric_kind_id(rb, k);
+        bool any = false;
+        for (size_t i = 0; i < us->n && !any; i++)
+            any = !strcmp(us->v[i].kind, kid);
+        if (!any)
+            continue;
+        kh_buf_puts(o, "<fieldset class=\"units\" id=\"units-");
+        kh_html_attr(o, kid);
+        kh_buf_puts(o, "\"><legend>");
+        kh_html_text(o, list_name(rb, k));
+        kh_buf_puts(o, "</legend><label class=\"check all\"><input type=\""
+                       "checkbox\" name=\"all\" value=\"");
+        kh_html_attr(o, kid);
+        kh_buf_printf(o, "\"> %s</label>", W_("All units of this list"));
+        for (size_t i = 0; i < us->n; i++) {
+            if (strcmp(us->v[i].kind, kid))
+                continue;
+            kh_buf_puts(o, "<label class=\"check\"><input type=\"checkbox\" "
+                           "name=\"unit\" value=\"");
+            kh_html_attr(o, us->v[i].id);
+            kh_buf_puts(o, "\"> ");
+            kh_html_text(o, us->v[i].name);
+            kh_buf_puts(o, "</label>");
+        }
+        kh_buf_puts(o, "</fieldset>\n");
+    }
+}
+
+/* The fields after the units: the minimum and the two times. */
+static void tail_fields(kh_buf *o)
+{
+    kh_buf_printf(o, "<p><label>%s <input name=\"min\" type=\"number\" "
+                     "inputmode=\"numeric\" min=\"1\" max=\"%d\" value=\"%d\">"
+                     "</label></p>", W_("Fewest responses shown"),
+                  KH_SURVEY_MIN_MAX, KH_TALLY_MIN_DEFAULT);
+    kh_buf_printf(o, "<p class=\"hint\">%s</p>",
+                  W_("A unit with fewer responses shows no figures."));
+    kh_buf_printf(o, "<p><label>%s <input name=\"opens\" type=\""
+                     "datetime-local\"></label></p><p><label>%s <input name="
+                     "\"closes\" type=\"datetime-local\"></label></p>",
+                  W_("Opens (Beijing time, may be empty)"),
+                  W_("Closes (Beijing time, may be empty)"));
+    kh_buf_printf(o, "<p><button type=\"submit\">%s</button></p></form>\n",
+                  W_("Open the round"));
+}
+
+static void open_fields(web_req *r, int year)
+{
+    kh_buf *o = &r->out;
+    kh_rubric *rb = NULL;
+    ounits us = {0};
+    kh_err *e = kh_err_new();
+    kh_status st = e ? year_load(r, year, &rb, &us, e) : KH_ENOMEM;
+    kh_buf_printf(o, "<form method=\"post\" action=\"/surveys\" id=\""
+                     "round-open\">");
+    web_csrf_field(r);
+    kh_buf_printf(o, "<input type=\"hidden\" name=\"year\" value=\"%d\">"
+                     "<p><label>%s <select name=\"questionnaire\" required>",
+                  year, W_("Questionnaire"));
+    if (st == KH_OK)
+        st = kh_store_questionnaire_each(r->store, q_option, o, e);
+    kh_buf_printf(o, "</select></label></p><p><label>%s <input name=\""
+                     "audience\" required placeholder=\"%s\"></label></p>",
+                  W_("Audience"), W_("students"));
+    if (st == KH_OK)
+        unit_boxes(o, rb, &us);
+    tail_fields(o);
+    web_store_check(r, st, e);
+    kh_err_free(e);
+    kh_rubric_free(rb);
+    ounits_free(&us);
+}
+
+void web_survey_open_form(web_req *r)
+{
+    kh_buf *o = &r->out;
+    oyears ys = {.n = 0};
+    kh_err *e = kh_err_new();
+    kh_status st = e ? kh_store_year_each(r->store, 0, oyear_add, &ys, e)
+                     : KH_ENOMEM;
+    bool ok = web_store_check(r, st, e);
+    kh_err_free(e);
+    kh_buf_printf(o, "<h2 id=\"open\">%s</h2>", W_("Open a round"));
+    if (!ok)
+        return;
+    if (!ys.n) {
+        kh_buf_printf(o, "<p id=\"no-year\">%s</p>",
+                      W_("No year takes a new round now (a round is opened "
+                         "from the draft to the review)."));
+        return;
+    }
+    int year = chosen_year(r, &ys);
+    year_switch(o, &ys, year);
+    open_fields(r, year);
+}
+
+/* ---- the POST ------------------------------------------------------------ */
+
+/* A Beijing time of the form ("2025-11-03T08:00", seconds optional, a
+ * space for the T) as the store's UTC stamp; false when it is none. */
+static bool bj_to_utc(const char *s, char out[KH_STORE_TIME_SZ])
+{
+    char v[32];
+    if (strlen(s) >= sizeof v)
+        return false;
+    snprintf(v, sizeof v, "%s", s);
+    if (v[0] && v[10] == ' ')
+        v[10] = 'T';
+    struct tm tm = {0};
+    const char *end = strptime(v, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!end || *end) {
+        memset(&tm, 0, sizeof tm);
+        end = strptime(v, "%Y-%m-%dT%H:%M", &tm);
+    }
+    if (!end || *end || strlen(v) < 16)
+        return false;
+    struct tm back;
+    time_t t = timegm(&tm);
+    gmtime_r(&t, &back);
+    if (back.tm_mday != tm.tm_mday || back.tm_mon != tm.tm_mon)
+        return false;   /* 2025-02-30 */
+    t -= KH_CNDAY_OFFSET;
+    gmtime_r(&t, &back);
+    return strftime(out, KH_STORE_TIME_SZ, "%Y-%m-%dT%H:%M:%SZ", &back) > 0;
+}
+
+static void time_field(const char *v, const char *path, char *out,
+                       const char **to, kh_err *e)
+{
+    if (!v || !v[0])
+        return;
+    if (bj_to_utc(v, out))
+        *to = out;
+    else
+        kh_err_at(e, 0, 0, path, "\"%s\" is not a date and time such as "
+                  "2025-11-03 08:00", v);
+}
+
+/* A unit the form named that the year lacks: by its name when another
+ * year knows it, else as sent. */
+static kh_status unit_refused(web_req *r, int year, const char *id,
+                              kh_err *e)
+{
+    char *name = NULL;
+    kh_status st = kh_store_unit_name(r->store, id, &name, e);
+    if (st == KH_OK)
+        kh_err_at(e, 0, 0, "unit", "%s is not a unit of year %d", name,
+                  year);
+    else if (st == KH_ENOTFOUND)
+        kh_err_at(e, 0, 0, "unit", "no unit \"%s\" in year %d", id, year);
+    free(name);
+    return st == KH_ENOTFOUND ? KH_OK : st;
+}
+
+/* The units picked (boxes and whole lists), in the year's order, into
+ * sp->units; every unknown one refused on e. */
+static kh_status units_pick(web_req *r, const ounits *us, char **unit,
+                            size_t nunit, char **all, size_t nall,
+                            kh_round_spec *sp, const char **out, kh_err *e)
+{
+    kh_status st = KH_OK;
+    for (size_t i = 0; i < nunit && st == KH_OK; i++)
+        if (!unit[i] || ounit_find(us, unit[i]) < 0)
+            st = unit_refused(r, sp->year, unit[i] ? unit[i] : "", e);
+    for (size_t k = 0; k < nall; k++) {
+        bool known = false;
+        for (size_t i = 0; all[k] && i < us->n && !known; i++)
+            known = !strcmp(us->v[i].kind, all[k]);
+        if (!known)
+            kh_err_at(e, 0, 0, "unit", "no list \"%s\" in year %d",
+                      all[k] ? all[k] : "", sp->year);
+    }
+    for (size_t i = 0; i < us->n; i++) {
+        bool in = false;
+        for (size_t k = 0; k < nunit && !in; k++)
+            in = unit[k] && !strcmp(unit[k], us->v[i].id);
+        for (size_t k = 0; k < nall && !in; k++)
+            in = all[k] && !strcmp(all[k], us->v[i].kind);
+        if (in)
+            out[sp->nunits++] = us->v[i].id;
+    }
+    sp->units = out;
+    if (st == KH_OK && !sp->nunits && !kh_err_count(e))
+        kh_err_at(e, 0, 0, "unit", "choose at least one unit");
+    return st;
+}
+
+/* The single fields: year, questionnaire, audience, minimum, times. */
+static void spec_fields(web_req *r, char **f, kh_round_spec *sp,
+                        char times[2][KH_STORE_TIME_SZ], kh_err *e)
+{
+    static const char *const names[] = {"year", "questionnaire", "audience",
+                                        "min", "opens", "closes"};
+    for (size_t i = 0; i < 6; i++)
+        f[i] = web_form_get(r, names[i]);
+    char *end = NULL;
+    long y = f[0] ? strtol(f[0], &end, 10) : 0;
+    if (!f[0] || !end || *end || y < 1900 || y > 2999)
+        kh_err_at(e, 0, 0, "year", "give a year, e.g. 2025");
+    sp->year = (int)(y >= 1900 && y <= 2999 ? y : 0);
+    sp->questionnaire = f[1] ? f[1] : "";
+    if (!sp->questionnaire[0])
+        kh_err_at(e, 0, 0, "questionnaire", "choose a questionnaire");
+    sp->audience = f[2] ? f[2] : "";
+    long min = KH_TALLY_MIN_DEFAULT;
+    if (f[3] && f[3][0]) {
+        min = strtol(f[3], &end, 10);
+        if (*end || min < 1 || min > KH_SURVEY_MIN_MAX) {
+            kh_err_at(e, 0, 0, "min", "give a whole number from 1 to %d",
+                      KH_SURVEY_MIN_MAX);
+            min = KH_TALLY_MIN_DEFAULT;
+        }
+    }
+    sp->min_responses = (unsigned)min;
+    time_field(f[4], "opens", times[0], &sp->opens, e);
+    time_field(f[5], "closes", times[1], &sp->closes, e);
+}
+
+static void open_outcome(web_req *r, kh_status st, const kh_err *e, int year,
+                         int64_t id)
+{
+    char back[64];
+    if (st == KH_OK) {
+        snprintf(back, sizeof back, "/surveys/%" PRId64, id);
+        web_redirect(r, back);
+    } else if (st == KH_EINVAL || st == KH_ENOTFOUND || st == KH_ESTATE) {
+        snprintf(back, sizeof back, "/surveys?year=%d#open", year);
+        web_admin_errors_page(r, 422, W_("Not done"), e, back);
+    } else {
+        web_fail(r, st, e);
+    }
+}
+
+void web_survey_open_post(web_req *r)
+{
+    char *f[6] = {NULL};
+    char times[2][KH_STORE_TIME_SZ];
+    kh_round_spec sp = {.year = 0};
+    ounits us = {0};
+    char **unit = calloc(KH_SURVEY_UNITS_MAX, sizeof *unit);
+    char **all = calloc(KH_SURVEY_UNITS_MAX, sizeof *all);
+    const char **picked = calloc(KH_SURVEY_UNITS_MAX, sizeof *picked);
+    kh_err *e = kh_err_new();
+    kh_status st = e && unit && all && picked ? KH_OK : KH_ENOMEM;
+    size_t nu = 0, na = 0;
+    if (st == KH_OK) {
+        spec_fields(r, f, &sp, times, e);
+        nu = web_form_values(r, "unit", unit, KH_SURVEY_UNITS_MAX);
+        na = web_form_values(r, "all", all, KH_SURVEY_UNITS_MAX);
+        if (nu > KH_SURVEY_UNITS_MAX || na > KH_SURVEY_UNITS_MAX)
+            kh_err_at(e, 0, 0, "unit", "give 1 to %d units, not %zu",
+                      KH_SURVEY_UNITS_MAX, nu);
+        nu = nu > KH_SURVEY_UNITS_MAX ? KH_SURVEY_UNITS_MAX : nu;
+        na = na > KH_SURVEY_UNITS_MAX ? KH_SURVEY_UNITS_MAX : na;
+        if (sp.year)
+            st = kh_store_unit_each(r->store, sp.year, ounit_add, &us, e);
+        if (st == KH_OK && sp.year)
+            st = units_pick(r, &us, unit, nu, all, na, &sp, picked, e);
+    }
+    int64_t id = 0;
+    if (st == KH_OK)
+        st = kh_err_count(e) ? KH_EINVAL
+                             : kh_store_round_open(r->store, r->sess.user,
+                                                   &sp, e, &id);
+    open_outcome(r, st, e, sp.year, id);
+    for (size_t i = 0; i < 6; i++)
+        free(f[i]);
+    for (size_t i = 0; unit && i < nu; i++)
+        free(unit[i]);
+    for (size_t i = 0; all && i < na; i++)
+        free(all[i]);
+    free(unit);
+    free(all);
+    free(picked);
+    ounits_free(&us);
+    kh_err_free(e);
+}
