@@ -146,7 +146,7 @@ has 'id="tally-jd"' "auditor tally"; hasnt 'id="texts-jd-q8"' "auditor free text
 # the inspection form shows the judgement the questionnaire suggests for
 # 4.1 (rubric source: q1 percent_top2; jd answered 5, 5, 5 -> 100 % -> 4)
 s=$(req -b "$T/insp1.jar" "$B/years/2025/units/jd/inspection"); expect 200 "$s" "inspection form"
-has 'id="suggest-4.1-rating">问卷建议：4（第 1 轮，3 份答卷：题目 q1，选最高两项的占比 100%）' "suggestion on the form"
+has 'id="suggest-4.1-rating">问卷建议：4（第 1 轮，3 份答卷：第 1 题，选最高两项的占比 100%）' "suggestion on the form"
 # the workbook: admin with free text, auditor without, inspector refused
 s=$(req -b "$T/admin1.jar" "$B/surveys/1/tally.xlsx"); expect 200 "$s" "admin xlsx"
 python3 -c 'import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); sys.exit(0 if b"alert(1)" in z.read("xl/sharedStrings.xml") else 1)' "$T/body" ||
