@@ -270,10 +270,11 @@ static bool bj_to_utc(const char *s, char out[KH_STORE_TIME_SZ])
     }
     if (!end || *end || strlen(v) < 16)
         return false;
+    int mday = tm.tm_mday, mon = tm.tm_mon;   /* timegm normalizes tm */
     struct tm back;
     time_t t = timegm(&tm);
     gmtime_r(&t, &back);
-    if (back.tm_mday != tm.tm_mday || back.tm_mon != tm.tm_mon)
+    if (back.tm_mday != mday || back.tm_mon != mon)
         return false;   /* 2025-02-30 */
     t -= KH_CNDAY_OFFSET;
     gmtime_r(&t, &back);
@@ -370,6 +371,9 @@ static void spec_fields(web_req *r, char **f, kh_round_spec *sp,
     sp->min_responses = (unsigned)min;
     time_field(f[4], "opens", times[0], &sp->opens, e);
     time_field(f[5], "closes", times[1], &sp->closes, e);
+    /* Said here by the form's words (the store's names its options). */
+    if (sp->opens && sp->closes && strcmp(sp->closes, sp->opens) <= 0)
+        kh_err_at(e, 0, 0, "closes", "must be after the opening time");
 }
 
 static void open_outcome(web_req *r, kh_status st, const kh_err *e, int year,

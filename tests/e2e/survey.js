@@ -169,6 +169,12 @@ async function main() {
   await shot(admin, 'admin-rounds-1366');
   await admin.selectOption('#round-open select[name="questionnaire"]', 'ideology-2020-students');
   await admin.fill('#round-open input[name="audience"]', '学生');
+  // No unit picked: refused, the place named, in Chinese.
+  await Promise.all([admin.waitForNavigation(), admin.click('#round-open button')]);
+  expect((await admin.textContent('#errors')).includes('请至少选择一个单位'), 'no unit refused');
+  await seen.page(admin, 'admin: round refused');
+  await Promise.all([admin.waitForNavigation(), admin.click('#back')]);
+  await admin.fill('#round-open input[name="audience"]', '学生');
   await admin.check('#round-open label.check:has-text("机电工程系") input');
   await Promise.all([admin.waitForURL(`${base}/surveys/1`), admin.click('#round-open button')]);
   await seen.page(admin, 'admin: round', { typed: ['学生'] });
