@@ -67,7 +67,7 @@ static const char *field_label(const char *path)
         {"questionnaire", N_("Questionnaire")},
         {"audience", N_("Audience")}, {"min", N_("Fewest responses shown")},
         {"opens", N_("Opens")}, {"closes", N_("Closes")},
-        {"count", N_("Copies")},
+        {"count", N_("Copies")}, {"confirm", N_("Confirmation")},
     };
     if (path[0] == '-' && path[1] == '-')
         path += 2;

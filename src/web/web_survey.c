@@ -598,8 +598,12 @@ static void codes_form(web_req *r, int64_t round)
                      "/surveys/%" PRId64 "/close\" id=\"round-close\">",
                   W_("Copies"), W_("Make and print"), round);
     web_csrf_field(r);
-    kh_buf_printf(o, "<p><button type=\"submit\">%s</button></p></form>\n",
-                  W_("End this round"));
+    /* Irreversible: the box must be ticked (checked again on the POST). */
+    kh_buf_printf(o, "<p><label><input type=\"checkbox\" name=\"confirm\" "
+                     "value=\"1\" required> %s</label></p><p><button type=\""
+                     "submit\">%s</button></p></form>\n",
+                  W_("Yes, end it: an ended round takes no more answers and "
+                     "cannot be reopened"), W_("End this round"));
 }
 
 /* Loads the round's header info and the inspector's units; false (and
@@ -673,8 +677,14 @@ static void round_page(web_req *r, int64_t round)
 static void round_close(web_req *r, int64_t round)
 {
     kh_err *e = kh_err_new();
-    kh_status st = e ? kh_store_round_close(r->store, r->sess.user, round, e)
-                     : KH_ENOMEM;
+    char *confirm = web_form_get(r, "confirm");
+    kh_status st = !e ? KH_ENOMEM
+                   : !confirm || strcmp(confirm, "1")
+                       ? kh_err_at(e, 0, 0, "confirm", "tick the box to "
+                                   "confirm that the round ends")
+                       : kh_store_round_close(r->store, r->sess.user, round,
+                                              e);
+    free(confirm);
     char back[64];
     snprintf(back, sizeof back, "/surveys/%" PRId64, round);
     post_outcome(r, st, e, back);

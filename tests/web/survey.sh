@@ -179,7 +179,10 @@ expect 422 "$s" "open unknown questionnaire"
 s=$(req -b "$T/admin1.jar" --data "csrf=$A&year=2025&questionnaire=ideology-2020-students&audience=%E6%95%99%E5%B8%88&unit=jd&unit=xx&min=3" "$B/surveys")
 expect 303 "$s" "open round"
 # close round 1: its codes then get 403
-s=$(req -b "$T/admin1.jar" --data "csrf=$A" "$B/surveys/1/close"); expect 303 "$s" "close"
+s=$(req -b "$T/admin1.jar" --data "csrf=$A" "$B/surveys/1/close"); expect 422 "$s" "close unconfirmed"
+has '确认' "close unconfirmed: the box named"
+s=$(req "$B$NEW"); expect 200 "$s" "unconfirmed close left the round open"
+s=$(req -b "$T/admin1.jar" --data "csrf=$A&confirm=1" "$B/surveys/1/close"); expect 303 "$s" "close"
 s=$(req "$B$NEW"); expect 403 "$s" "closed round form"
 s=$(req --data "$GOOD" "$B$NEW"); expect 403 "$s" "closed round post"
 # rate limit: unknown codes from one address
