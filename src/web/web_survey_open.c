@@ -130,15 +130,85 @@ static void year_switch(kh_buf *o, const oyears *ys, int year)
                   W_("Show its units"));
 }
 
+/* What a refused POST sent, shown again with its messages (NULL: a
+ * fresh form).  Borrowed. */
+typedef struct kept {
+    const char *questionnaire, *audience, *min, *opens, *closes;
+    char *const *unit, *const *all;
+    size_t nunit, nall;
+    const kh_err *e;
+} kept;
+
+static bool kept_has(char *const *v, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] && !strcmp(v[i], s))
+            return true;
+    return false;
+}
+
+/* The form's field a message's place names ("--min" is "min"). */
+static const char *msg_field(const kh_msg *m)
+{
+    const char *p = m->path ? m->path : "";
+    return p[0] == '-' && p[1] == '-' ? p + 2 : p;
+}
+
+static bool is_field(const char *f)
+{
+    static const char *const fields[] = {"questionnaire", "audience", "unit",
+                                         "min", "opens", "closes"};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (!strcmp(f, fields[i]))
+            return true;
+    return false;
+}
+
+/* The messages of field beside it; field NULL: those of no field, above
+ * the form. */
+static void field_errors(kh_buf *o, const kept *k, const char *field)
+{
+    for (size_t i = 0; k && k->e && i < kh_err_count(k->e); i++) {
+        const kh_msg *m = kh_err_get(k->e, i);
+        const char *f = msg_field(m);
+        if (field ? strcmp(f, field) != 0 : is_field(f))
+            continue;
+        kh_buf_puts(o, field ? "<p class=\"field-error\" id=\"error-"
+                             : "<p class=\"msg error\">");
+        if (field)
+            kh_buf_printf(o, "%s\">", field);
+        kh_html_text(o, web_msg_text(m));
+        kh_buf_puts(o, "</p>");
+    }
+}
+
+/* A value attribute: the kept one, else dflt (may be NULL). */
+static void value_attr(kh_buf *o, const char *v, const char *dflt)
+{
+    if (!v)
+        v = dflt;
+    if (!v)
+        return;
+    kh_buf_puts(o, " value=\"");
+    kh_html_attr(o, v);
+    kh_buf_putc(o, '"');
+}
+
+typedef struct q_ctx {
+    kh_buf *o;
+    const char *selected;
+} q_ctx;
+
 static kh_status q_option(void *ctx, const kh_q_version *v)
 {
-    kh_buf *o = ctx;
-    kh_buf_puts(o, "<option value=\"");
-    kh_html_attr(o, v->id);
-    kh_buf_puts(o, "\">");
-    kh_html_text(o, v->title);
-    kh_buf_puts(o, "</option>");
-    return kh_buf_status(o);
+    q_ctx *x = ctx;
+    kh_buf_puts(x->o, "<option value=\"");
+    kh_html_attr(x->o, v->id);
+    kh_buf_printf(x->o, "\"%s>", x->selected && !strcmp(x->selected, v->id)
+                                     ? " selected" : "");
+    kh_html_text(x->o, v->title);
+    kh_buf_puts(x->o, "</option>");
+    return kh_buf_status(x->o);
 }
 
 /* A list's name: the ranking of kind k, else the kind's own name. */
@@ -150,11 +220,25 @@ static const char *list_name(const kh_rubric *rb, size_t k)
     return kh_rubric_kind_name(rb, k);
 }
 
-/* One fieldset per list: its "all" box, then a box per unit. */
-static void unit_boxes(kh_buf *o, const kh_rubric *rb, const ounits *us)
+/* One checkbox (name "unit" or "all"), ticked when the refused POST
+ * had it. */
+static void box(kh_buf *o, const char *cls, const char *name,
+                const char *value, const char *label, bool on)
 {
-    for (size_t k = 0; k < kh_rubric_kind_count(rb); k++) {
-        const char *kid = kh_rubric_kind_id(rb, k);
+    kh_buf_printf(o, "<label class=\"%s\"><input type=\"checkbox\" "
+                     "name=\"%s\" value=\"", cls, name);
+    kh_html_attr(o, value);
+    kh_buf_printf(o, "\"%s> ", on ? " checked" : "");
+    kh_html_text(o, label);
+    kh_buf_puts(o, "</label>");
+}
+
+/* One fieldset per list: its "all" box, then a box per unit. */
+static void unit_boxes(kh_buf *o, const kh_rubric *rb, const ounits *us,
+                       const kept *k)
+{
+    for (size_t kd = 0; kd < kh_rubric_kind_count(rb); kd++) {
+        const char *kid = kh_rubric_kind_id(rb, kd);
         bool any = false;
         for (size_t i = 0; i < us->n && !any; i++)
             any = !strcmp(us->v[i].kind, kid);
@@ -163,64 +247,88 @@ static void unit_boxes(kh_buf *o, const kh_rubric *rb, const ounits *us)
         kh_buf_puts(o, "<fieldset class=\"units\" id=\"units-");
         kh_html_attr(o, kid);
         kh_buf_puts(o, "\"><legend>");
-        kh_html_text(o, list_name(rb, k));
-        kh_buf_puts(o, "</legend><label class=\"check all\"><input type=\""
-                       "checkbox\" name=\"all\" value=\"");
-        kh_html_attr(o, kid);
-        kh_buf_printf(o, "\"> %s</label>", W_("All units of this list"));
-        for (size_t i = 0; i < us->n; i++) {
-            if (strcmp(us->v[i].kind, kid))
-                continue;
-            kh_buf_puts(o, "<label class=\"check\"><input type=\"checkbox\" "
-                           "name=\"unit\" value=\"");
-            kh_html_attr(o, us->v[i].id);
-            kh_buf_puts(o, "\"> ");
-            kh_html_text(o, us->v[i].name);
-            kh_buf_puts(o, "</label>");
-        }
+        kh_html_text(o, list_name(rb, kd));
+        kh_buf_puts(o, "</legend>");
+        box(o, "check all", "all", kid, W_("All units of this list"),
+            k && kept_has(k->all, k->nall, kid));
+        for (size_t i = 0; i < us->n; i++)
+            if (!strcmp(us->v[i].kind, kid))
+                box(o, "check", "unit", us->v[i].id, us->v[i].name,
+                    k && kept_has(k->unit, k->nunit, us->v[i].id));
         kh_buf_puts(o, "</fieldset>\n");
     }
+    field_errors(o, k, "unit");
 }
 
 /* The fields after the units: the minimum and the two times. */
-static void tail_fields(kh_buf *o)
+static void tail_fields(kh_buf *o, const kept *k)
 {
+    char dflt[16];
+    snprintf(dflt, sizeof dflt, "%d", KH_TALLY_MIN_DEFAULT);
     kh_buf_printf(o, "<p><label>%s <input name=\"min\" type=\"number\" "
-                     "inputmode=\"numeric\" min=\"1\" max=\"%d\" value=\"%d\">"
-                     "</label></p>", W_("Fewest responses shown"),
-                  KH_SURVEY_MIN_MAX, KH_TALLY_MIN_DEFAULT);
-    kh_buf_printf(o, "<p class=\"hint\">%s</p>",
+                     "inputmode=\"numeric\" min=\"1\" max=\"%d\"",
+                  W_("Fewest responses shown"), KH_SURVEY_MIN_MAX);
+    value_attr(o, k ? k->min : NULL, dflt);
+    kh_buf_printf(o, "></label></p><p class=\"hint\">%s</p>",
                   W_("A unit with fewer responses shows no figures."));
+    field_errors(o, k, "min");
     kh_buf_printf(o, "<p><label>%s <input name=\"opens\" type=\""
-                     "datetime-local\"></label></p><p><label>%s <input name="
-                     "\"closes\" type=\"datetime-local\"></label></p>",
-                  W_("Opens (Beijing time, may be empty)"),
-                  W_("Closes (Beijing time, may be empty)"));
+                     "datetime-local\"", W_("Opens (Beijing time, may be "
+                                            "empty)"));
+    value_attr(o, k ? k->opens : NULL, NULL);
+    kh_buf_puts(o, "></label></p>");
+    field_errors(o, k, "opens");
+    kh_buf_printf(o, "<p><label>%s <input name=\"closes\" type=\""
+                     "datetime-local\"", W_("Closes (Beijing time, may be "
+                                             "empty)"));
+    value_attr(o, k ? k->closes : NULL, NULL);
+    kh_buf_puts(o, "></label></p>");
+    field_errors(o, k, "closes");
     kh_buf_printf(o, "<p><button type=\"submit\">%s</button></p></form>\n",
                   W_("Open the round"));
 }
 
-static void open_fields(web_req *r, int year)
+/* The questionnaire and the audience. */
+static kh_status head_fields(web_req *r, const kept *k, kh_err *e)
+{
+    kh_buf *o = &r->out;
+    kh_buf_printf(o, "<p><label>%s <select name=\"questionnaire\" required>",
+                  W_("Questionnaire"));
+    q_ctx qc = {o, k ? k->questionnaire : NULL};
+    kh_status st = kh_store_questionnaire_each(r->store, q_option, &qc, e);
+    kh_buf_puts(o, "</select></label></p>");
+    field_errors(o, k, "questionnaire");
+    kh_buf_printf(o, "<p><label>%s <input name=\"audience\" required "
+                     "placeholder=\"%s\"", W_("Audience"), W_("students"));
+    value_attr(o, k ? k->audience : NULL, NULL);
+    kh_buf_puts(o, "></label></p>");
+    field_errors(o, k, "audience");
+    return st;
+}
+
+static void open_fields(web_req *r, int year, const kept *k)
 {
     kh_buf *o = &r->out;
     kh_rubric *rb = NULL;
     ounits us = {0};
     kh_err *e = kh_err_new();
     kh_status st = e ? year_load(r, year, &rb, &us, e) : KH_ENOMEM;
+    bool have = st == KH_OK;
+    if (st == KH_ENOTFOUND)   /* a refused POST for a year not stored */
+        st = KH_OK;
+    field_errors(o, k, NULL);
     kh_buf_printf(o, "<form method=\"post\" action=\"/surveys\" id=\""
                      "round-open\">");
     web_csrf_field(r);
-    kh_buf_printf(o, "<input type=\"hidden\" name=\"year\" value=\"%d\">"
-                     "<p><label>%s <select name=\"questionnaire\" required>",
-                  year, W_("Questionnaire"));
+    kh_buf_printf(o, "<input type=\"hidden\" name=\"year\" value=\"%d\">",
+                  year);
     if (st == KH_OK)
-        st = kh_store_questionnaire_each(r->store, q_option, o, e);
-    kh_buf_printf(o, "</select></label></p><p><label>%s <input name=\""
-                     "audience\" required placeholder=\"%s\"></label></p>",
-                  W_("Audience"), W_("students"));
-    if (st == KH_OK)
-        unit_boxes(o, rb, &us);
-    tail_fields(o);
+        st = head_fields(r, k, e);
+    if (st == KH_OK && have)
+        unit_boxes(o, rb, &us, k);
+    else
+        field_errors(o, k, "unit");
+    tail_fields(o, k);
     web_store_check(r, st, e);
     kh_err_free(e);
     kh_rubric_free(rb);
@@ -247,7 +355,7 @@ void web_survey_open_form(web_req *r)
     }
     int year = chosen_year(r, &ys);
     year_switch(o, &ys, year);
-    open_fields(r, year);
+    open_fields(r, year, NULL);
 }
 
 /* ---- the POST ------------------------------------------------------------ */
@@ -376,18 +484,33 @@ static void spec_fields(web_req *r, char **f, kh_round_spec *sp,
         kh_err_at(e, 0, 0, "closes", "must be after the opening time");
 }
 
-static void open_outcome(web_req *r, kh_status st, const kh_err *e, int year,
-                         int64_t id)
+/* A refused form again: every value kept, each message beside its
+ * field (those of no field above it), status 422; nothing was written. */
+static void refused_page(web_req *r, int year, const kept *k)
+{
+    kh_buf_reset(&r->out);
+    web_page_begin(r, W_("Open a round"));
+    r->status = 422;
+    web_msg_box(&r->out, "error", W_("The round was not opened: change what "
+                                     "is marked below."));
+    open_fields(r, year, k);
+    web_page_end(r);
+}
+
+static void open_outcome(web_req *r, kh_status st, int year, int64_t id,
+                         const kept *k)
 {
     char back[64];
     if (st == KH_OK) {
         snprintf(back, sizeof back, "/surveys/%" PRId64, id);
         web_redirect(r, back);
+    } else if ((st == KH_EINVAL || st == KH_ENOTFOUND || st == KH_ESTATE) &&
+               year) {
+        refused_page(r, year, k);
     } else if (st == KH_EINVAL || st == KH_ENOTFOUND || st == KH_ESTATE) {
-        snprintf(back, sizeof back, "/surveys?year=%d#open", year);
-        web_admin_errors_page(r, 422, W_("Not done"), e, back);
+        web_admin_errors_page(r, 422, W_("Not done"), k->e, "/surveys#open");
     } else {
-        web_fail(r, st, e);
+        web_fail(r, st, k->e);
     }
 }
 
@@ -422,7 +545,8 @@ void web_survey_open_post(web_req *r)
         st = kh_err_count(e) ? KH_EINVAL
                              : kh_store_round_open(r->store, r->sess.user,
                                                    &sp, e, &id);
-    open_outcome(r, st, e, sp.year, id);
+    kept k = {f[1], f[2], f[3], f[4], f[5], unit, all, nu, na, e};
+    open_outcome(r, st, sp.year, id, &k);
     for (size_t i = 0; i < 6; i++)
         free(f[i]);
     for (size_t i = 0; unit && i < nu; i++)

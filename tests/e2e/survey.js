@@ -171,10 +171,10 @@ async function main() {
   await admin.fill('#round-open input[name="audience"]', '学生');
   // No unit picked: refused, the place named, in Chinese.
   await Promise.all([admin.waitForNavigation(), admin.click('#round-open button')]);
-  expect((await admin.textContent('#errors')).includes('请至少选择一个单位'), 'no unit refused');
-  await seen.page(admin, 'admin: round refused');
-  await Promise.all([admin.waitForNavigation(), admin.click('#back')]);
-  await admin.fill('#round-open input[name="audience"]', '学生');
+  expect((await admin.textContent('#error-unit')).includes('请至少选择一个单位'), 'no unit refused');
+  expect(await admin.inputValue('#round-open input[name="audience"]') === '学生', 'audience kept');
+  await seen.page(admin, 'admin: round refused', { typed: ['学生'] });
+  await shot(admin, 'admin-round-refused-1366');
   await admin.check('#round-open label.check:has-text("机电工程系") input');
   await Promise.all([admin.waitForURL(`${base}/surveys/1`), admin.click('#round-open button')]);
   await seen.page(admin, 'admin: round', { typed: ['学生'] });
