@@ -493,6 +493,8 @@ static void refused_page(web_req *r, int year, const kept *k)
     r->status = 422;
     web_msg_box(&r->out, "error", W_("The round was not opened: change what "
                                      "is marked below."));
+    kh_buf_printf(&r->out, "<p id=\"open-year\">%s%s%d</p>", W_("Year"),
+                  W_(": "), year);
     open_fields(r, year, k);
     web_page_end(r);
 }

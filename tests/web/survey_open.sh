@@ -85,6 +85,7 @@ s=$(open "year=2025&$Q&unit=jd&unit=zz&all=office&min=7&opens=2025-11-03T08:00")
 has 'id="error-unit">新设工程系 不是 2025 年度的考核单位' "other year's unit by name, beside the units"
 # the form comes back with every value kept (no link that loses them)
 has 'id="round-open"' "refused: the form again"
+has 'id="open-year">年度：2025' "refused: the year shown"
 has 'name="unit" value="jd" checked' "refused: jd kept"
 has 'name="unit" value="xx">' "refused: xx left unticked"
 has 'name="all" value="office" checked' "refused: the offices' box kept"
