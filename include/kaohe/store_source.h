@@ -23,6 +23,7 @@ typedef struct kh_suggestion {
     size_t responses;    /* the unit's answers in that round */
     kh_cp figure;        /* percent or mean, hundredths */
     kh_cp value;         /* the suggested judgement */
+    size_t question;     /* the question's index (people see it + 1) */
 } kh_suggestion;
 
 /* The suggestion of src for unit in year: from the newest round of the

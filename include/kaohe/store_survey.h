@@ -49,6 +49,15 @@ kh_status kh_store_questionnaire_load(kh_store *s, const char *ref,
                                       kh_err *e, kh_questionnaire **out,
                                       char **version);
 
+/* The latest version of each stored questionnaire, by id: for a picker
+ * (the web's round-opening form).  Rows borrowed for the call. */
+typedef struct kh_q_version {
+    const char *id, *title, *hash;
+} kh_q_version;
+typedef kh_status (*kh_q_version_fn)(void *ctx, const kh_q_version *v);
+kh_status kh_store_questionnaire_each(kh_store *s, kh_q_version_fn fn,
+                                      void *ctx, kh_err *e);
+
 /* ---- rounds ---- */
 
 typedef struct kh_round_spec {

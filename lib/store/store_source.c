@@ -68,6 +68,7 @@ static kh_status round_suggestion(kh_store *s, int64_t round,
             kh_tally_figure(t, u, (size_t)qi, src->figure, &out->figure) &&
             kh_source_value(src, out->figure, &out->value)) {
             out->round = round;
+            out->question = (size_t)qi;
             out->responses = kh_tally_responses(t, u);
             rc = KH_OK;
         }
@@ -224,7 +225,7 @@ static kh_status old_decision(kh_store *s, const kh_source_write *w,
         kh_suggestion sg = {kh_db_column_int64(st, 1),
                             (size_t)kh_db_column_int64(st, 2),
                             kh_db_column_int64(st, 3),
-                            kh_db_column_int64(st, 4)};
+                            kh_db_column_int64(st, 4), 0};
         decision_json(b, !strcmp(kh_store_col_str(st, 0), "kept"), &sg,
                       kh_db_column_int64(st, 5), kh_store_col_str(st, 6));
     }

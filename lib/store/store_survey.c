@@ -109,6 +109,28 @@ kh_status kh_store_questionnaire_load(kh_store *s, const char *ref,
     return rc == KH_OK ? q_by_row(s, row, e, out, version) : rc;
 }
 
+kh_status kh_store_questionnaire_each(kh_store *s, kh_q_version_fn fn,
+                                      void *ctx, kh_err *e)
+{
+    kh_db_stmt *st;
+    kh_status rc = kh_store_stmt(s,
+        "SELECT q_id, title, sha256 FROM questionnaire q WHERE id ="
+        " (SELECT MAX(id) FROM questionnaire WHERE q_id = q.q_id)"
+        " ORDER BY q_id", &st, e);
+    if (rc != KH_OK)
+        return rc;
+    int step = KH_DB_DONE;
+    while (rc == KH_OK && (step = kh_db_step(st)) == KH_DB_ROW) {
+        kh_q_version v = {kh_store_col_str(st, 0), kh_store_col_str(st, 1),
+                          kh_store_col_str(st, 2)};
+        rc = fn(ctx, &v);
+    }
+    kh_db_reset(st);
+    if (rc == KH_OK && step != KH_DB_DONE)
+        return kh_store_db_fail(s, e, "listing questionnaires");
+    return rc;
+}
+
 static kh_status q_insert(kh_store *s, const char *actor, const char *name,
                           const char *data, size_t len,
                           const kh_questionnaire *q, const char *hash,

@@ -11,11 +11,12 @@
 #include <string.h>
 
 #include "kaohe/i18n.h"
+#include "kaohe/place.h"
 #include "kaohe/store_source.h"
 
 void kh_questionnaire_decide_help(void)
 {
-    printf(
+    printf(_(
         "\n"
         "       kaohe questionnaire keep --year Y --unit ID --item ITEM\n"
         "             [--input NAME] [--note TEXT]\n"
@@ -29,7 +30,7 @@ void kh_questionnaire_decide_help(void)
         "                    (--input: the judgement, when the item has\n"
         "                    several with a source; --note: the entry's\n"
         "                    note, needed below full marks)\n"
-        "  decisions         list what was kept or overridden\n");
+        "  decisions         list what was kept or overridden\n"));
 }
 
 enum {
@@ -73,7 +74,7 @@ static int parse(kh_cli_ctx *c, const char *cmd, int argc, char **argv,
         case OPT_REASON: w->reason = optarg; break;
         case OPT_NOTE: w->note = optarg; break;
         case 'h':
-            printf("Usage:");
+            printf(_("Usage:"));
             kh_questionnaire_decide_help();
             return KH_EXIT_OK;
         default: return kh_cli_bad_option(cmd, o, argv);
@@ -101,15 +102,67 @@ static int need(const char *cmd, bool list, const kh_source_write *w)
     return -1;
 }
 
+/* The year's rubric and units, loaded for a reader of Chinese only: the
+ * output then names units and items (机电工程系 考核要点 4.1（检查）
+ * 「评分」); in English it keeps the ids scripts read. */
+typedef struct names {
+    kh_rubric *rb;
+    kh_assess *a;
+} names;
+
+static void names_load(kh_cli_ctx *c, int year, names *n)
+{
+    if (!kh_i18n_locale_is_zh())
+        return;
+    kh_err *scratch = kh_err_new();
+    /* Names only make the output clearer: without them, ids. */
+    if (!scratch ||
+        kh_store_load_assess(c->store, year, scratch, &n->rb, &n->a) !=
+            KH_OK) {
+        kh_assess_free(n->a);
+        kh_rubric_free(n->rb);
+        n->a = NULL;
+        n->rb = NULL;
+    }
+    kh_err_free(scratch);
+}
+
+static void names_free(names *n)
+{
+    kh_assess_free(n->a);
+    kh_rubric_free(n->rb);
+}
+
+/* An inspection input (input NULL: the item) as its reader names it. */
+static void place_out(const names *n, const char *unit, const char *item,
+                      const char *input, const char *sep, kh_buf *b)
+{
+    if (!n->rb) {
+        kh_buf_printf(b, "%s%s%s%s%s", unit, sep, item, input ? sep : "",
+                      input ? input : "");
+        return;
+    }
+    kh_buf path;
+    kh_buf_init(&path, 0);
+    kh_buf_printf(&path, "%s/%s/inspection%s%s", unit, item,
+                  input ? ".inputs." : "", input ? input : "");
+    kh_msg m = {.path = kh_buf_str(&path)};
+    kh_place_ctx pc = {.rubric = n->rb, .assess = n->a};
+    kh_place_name(&m, &pc, b);
+    kh_buf_free(&path);
+}
+
 typedef struct list_ctx {
     kh_buf *b;
     size_t n;
+    const names *names;
 } list_ctx;
 
 static kh_status list_row(void *ctx, const kh_source_row *row)
 {
     list_ctx *l = ctx;
-    kh_buf_printf(l->b, "%s  %s  %s  ", row->unit, row->item, row->input);
+    place_out(l->names, row->unit, row->item, row->input, "  ", l->b);
+    kh_buf_puts(l->b, "  ");
     kh_source_describe(row, l->b);
     kh_buf_printf(l->b, "  (%s, %s)\n", row->decided_by, row->decided_cn);
     l->n++;
@@ -119,20 +172,29 @@ static kh_status list_row(void *ctx, const kh_source_row *row)
 static kh_status run(kh_cli_ctx *c, bool list, kh_source_write *w,
                      kh_buf *b)
 {
+    names n = {NULL, NULL};
+    names_load(c, w->year, &n);
     if (list) {
-        list_ctx l = {b, 0};
+        list_ctx l = {b, 0, &n};
         kh_status st = kh_store_source_each(c->store, w->year, w->unit, NULL,
                                             list_row, &l, c->e);
         if (st == KH_OK && l.n == 0)
             kh_buf_puts(b, _("no decisions\n"));
+        names_free(&n);
         return st;
     }
     w->actor = kh_cli_actor(c);
     kh_status st = kh_store_source_decide(c->store, w, c->e);
-    if (st == KH_OK)
-        kh_buf_printf(b, w->keep ? _("%s %s: suggestion kept\n")
-                                 : _("%s %s: suggestion overridden\n"),
-                      w->unit, w->item);
+    if (st == KH_OK) {
+        kh_buf at;
+        kh_buf_init(&at, 0);
+        place_out(&n, w->unit, w->item, NULL, " ", &at);
+        kh_buf_printf(b, w->keep ? _("%s: suggestion kept\n")
+                                 : _("%s: suggestion overridden\n"),
+                      kh_buf_str(&at));
+        kh_buf_free(&at);
+    }
+    names_free(&n);
     return st;
 }
 
@@ -150,6 +212,7 @@ int kh_cmd_questionnaire_decide(int argc, char **argv)
     int rc = parse(&c, cmd, argc, argv, &w);
     if (rc < 0)
         rc = need(cmd, list, &w);
+    c.year = w.year;   /* its rubric and units name the messages' places */
     if (rc >= 0 || (rc = kh_cli_open(&c, 0)) != KH_EXIT_OK) {
         kh_cli_finish(&c, KH_OK);
         return rc;

@@ -22,7 +22,7 @@
 
 void kh_questionnaire_store_help(void)
 {
-    printf(
+    printf(_(
         "\n"
         "       kaohe questionnaire import FILE\n"
         "       kaohe questionnaire round open --year Y --questionnaire ID\n"
@@ -49,8 +49,7 @@ void kh_questionnaire_store_help(void)
         "  codes             make N one-time codes for a unit, shown once:\n"
         "                    CSV (code,link) or printable A4 slips with QR\n"
         "                    codes; the link starts with --base-url\n"
-        "                    (default $KAOHE_BASE_URL, else "
-        BASE_URL_DEFAULT ")\n"
+        "                    (default $KAOHE_BASE_URL, else %s)\n"
         "  import-responses  paper questionnaires: CSV or XLSX with a column\n"
         "                    单位 and one column per question id; all rows or\n"
         "                    none\n"
@@ -59,7 +58,8 @@ void kh_questionnaire_store_help(void)
         "                    responses than the minimum are not shown\n"
         "  suggest           per unit, the judgements the year's rubric\n"
         "                    takes from this questionnaire (`source:`):\n"
-        "                    the figure and the value its bands give\n");
+        "                    the figure and the value its bands give\n"),
+        BASE_URL_DEFAULT);
 }
 
 enum {
@@ -200,6 +200,7 @@ static kh_status do_round(kh_cli_ctx *c, const char *sub, const args *a,
                         .min_responses = (unsigned)a->min,
                         .opens = a->opens, .closes = a->closes};
     int64_t id = 0;
+    c->year = a->year;   /* its units name the messages' places */
     kh_status st = kh_store_round_open(c->store, kh_cli_actor(c), &sp, c->e,
                                        &id);
     if (st == KH_OK)

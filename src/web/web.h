@@ -73,6 +73,7 @@
 #define WEB_JSON_GROUP 32             /* units per block of the results JSON */
 #define WEB_SURVEY_BODY_CAP ((size_t)64 << 10) /* a questionnaire answer
                                                * (anonymous: the code) */
+#define WEB_SURVEY_YEARS_MAX 64       /* years offered for a new round */
 
 /* A page's own text: an English msgid of the catalogue (po/zh_CN.po),
  * shown in Chinese whatever the server's locale, English only without
@@ -944,6 +945,11 @@ void web_survey_answer(web_req *r, const char *code);
 void web_survey_thanks(web_req *r);
 void web_survey_css(web_req *r);
 void web_survey_rounds(web_req *r);
+/* The round-opening form of /surveys (admin; the year of ?year=, else
+ * the newest that takes a round) and its POST (web_survey_open.c):
+ * units picked by name, every value checked before the store is asked. */
+void web_survey_open_form(web_req *r);
+void web_survey_open_post(web_req *r);
 typedef enum web_survey_view {
     WEB_SURVEY_ROUND, WEB_SURVEY_TALLY, WEB_SURVEY_TALLY_XLSX,
     WEB_SURVEY_CLOSE, WEB_SURVEY_CODES

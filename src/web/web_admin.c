@@ -62,7 +62,15 @@ static const char *field_label(const char *path)
         {"unit", N_("Unit")},     {"password", N_("Password")},
         {"from", N_("Confirmation")}, {"i", N_("Assignments")},
         {"a", N_("Assignments")}, {"disabled", N_("Status")},
+        /* the questionnaire forms (web_survey*.c) and the store's
+         * options of a round (--min ...) */
+        {"questionnaire", N_("Questionnaire")},
+        {"audience", N_("Audience")}, {"min", N_("Fewest responses shown")},
+        {"opens", N_("Opens")}, {"closes", N_("Closes")},
+        {"count", N_("Copies")}, {"confirm", N_("Confirmation")},
     };
+    if (path[0] == '-' && path[1] == '-')
+        path += 2;
     size_t n = strcspn(path, "[");   /* unit[2]: the field of a list */
     for (size_t i = 0; i < sizeof L / sizeof L[0]; i++)
         if (strlen(L[i].field) == n && strncmp(path, L[i].field, n) == 0)

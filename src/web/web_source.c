@@ -56,9 +56,9 @@ static void figure_text(kh_buf *o, const kh_source *src,
                         const kh_suggestion *sg)
 {
     bool mean = !strcmp(src->figure, "mean");
-    kh_buf_printf(o, W_("(round %lld, %zu answers: question "),
-                  (long long)sg->round, sg->responses);
-    kh_html_text(o, src->question);
+    /* The question by the number the respondents saw, not its id. */
+    kh_buf_printf(o, W_("(round %lld, %zu answers: question %zu"),
+                  (long long)sg->round, sg->responses, sg->question + 1);
     kh_buf_puts(o, mean ? W_(", mean ")
                    : !strcmp(src->figure, "percent_top1")
                        ? W_(", share choosing the top answer ")

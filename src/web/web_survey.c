@@ -14,7 +14,7 @@
  *   GET  /q/thanks          anyone                  -            thanks_page
  *   GET  /q/survey.css      anyone                  -            style_get
  *   GET  /surveys           admin auditor inspector -            rounds_page
- *   POST /surveys           admin (CSRF)            1 MiB        round_open
+ *   POST /surveys           admin (CSRF)            1 MiB        (web_survey_open.c)
  *   GET  /surveys/R         admin auditor inspector -            round_page
  *   POST /surveys/R/close   admin (CSRF)            1 MiB        round_close
  *   POST /surveys/R/codes   admin (CSRF)            1 MiB        codes_post
@@ -107,6 +107,28 @@ static void q_note(web_req *r, unsigned status, const char *title,
     kh_buf_puts(&r->out, "</p></main></body></html>\n");
 }
 
+/* The refusals of a code, on the form and on its submission alike. */
+static void note_unknown(web_req *r)
+{
+    q_note(r, 404, W_("Unknown code"),
+           W_("There is no such code: check the link or QR code on your "
+              "slip."));
+}
+
+static void note_used(web_req *r)
+{
+    q_note(r, 410, W_("Code already used"),
+           W_("This code has already been used to answer. Each code can "
+              "answer once only. Thank you for taking part!"));
+}
+
+static void note_closed(web_req *r)
+{
+    q_note(r, 403, W_("Questionnaire not open"),
+           W_("This questionnaire does not take answers now (it has not "
+              "started yet, or it has ended)."));
+}
+
 /* The values a respondent gave, per question (for 422: kept values). */
 typedef struct given {
     char *v[KH_Q_MAX_CHOICES + 1];
@@ -191,9 +213,12 @@ static void q_form(web_req *r, unsigned status, const char *code,
         kh_html_text(o, kh_questionnaire_intro(q));
         kh_buf_puts(o, "</p>\n");
     }
-    if (e && kh_err_count(e))
-        kh_buf_printf(o, "<p class=\"msg error\" id=\"msg\">有 %zu "
-                      "处需要修改，请看标红的题目。</p>\n", kh_err_count(e));
+    if (e && kh_err_count(e)) {
+        kh_buf_puts(o, "<p class=\"msg error\" id=\"msg\">");
+        kh_buf_printf(o, W_("%zu answers need changing: see the questions "
+                            "marked in red."), kh_err_count(e));
+        kh_buf_puts(o, "</p>\n");
+    }
     kh_buf_puts(o, "<form method=\"post\" id=\"qform\" action=\"/q/");
     kh_html_attr(o, code);
     kh_buf_puts(o, "\">\n");
@@ -206,9 +231,11 @@ static void q_form(web_req *r, unsigned status, const char *code,
         kh_buf_printf(o, "\"><legend>%zu. ", i + 1);
         kh_html_text(o, kh_question_text(q, i));
         if (kh_question_required(q, i))
-            kh_buf_puts(o, " <span class=\"req\">（必答）</span>");
+            kh_buf_printf(o, " <span class=\"req\">%s</span>",
+                          W_("(required)"));
         if (kh_question_type(q, i) == KH_Q_MULTIPLE)
-            kh_buf_puts(o, " <span class=\"req\">（可多选）</span>");
+            kh_buf_printf(o, " <span class=\"req\">%s</span>",
+                          W_("(choose any)"));
         kh_buf_puts(o, "</legend>\n");
         if (err) {
             kh_buf_puts(o, "<p class=\"field-error\" id=\"error-");
@@ -220,8 +247,8 @@ static void q_form(web_req *r, unsigned status, const char *code,
         q_field(o, q, i, gv ? &gv[i] : NULL);
         kh_buf_puts(o, "</fieldset>\n");
     }
-    kh_buf_puts(o, "<button type=\"submit\" id=\"submit\">提交问卷</button>"
-                   "\n</form></main></body></html>\n");
+    kh_buf_printf(o, "<button type=\"submit\" id=\"submit\">%s</button>"
+                  "\n</form></main></body></html>\n", W_("Submit"));
 }
 
 /* Looks the code up and answers 429/404/410/403 itself; true when the
@@ -231,7 +258,8 @@ static bool code_usable(web_req *r, const char *code, kh_code_info *ci)
     char key[96];
     snprintf(key, sizeof key, "qip:%s", r->ip);
     if (!web_throttle_allowed(r->app->sessions, key, r->now)) {
-        q_note(r, 429, "请稍后再试", "尝试次数过多，请 15 分钟后再试。");
+        q_note(r, 429, W_("Please try again later"),
+               W_("Too many tries: please try again in 15 minutes."));
         return false;
     }
     kh_err *e = kh_err_new();
@@ -241,14 +269,12 @@ static bool code_usable(web_req *r, const char *code, kh_code_info *ci)
     kh_err_free(e);
     if (st == KH_ENOTFOUND) {
         web_throttle_fail(r->app->sessions, key, r->now);
-        q_note(r, 404, "答题码无效", "没有这个答题码，请核对纸条上的链接或二维码。");
+        note_unknown(r);
     } else if (st == KH_OK && ci->used) {
-        q_note(r, 410, "答题码已使用", "这个答题码已经提交过问卷，每个答题码"
-               "只能提交一次。感谢您的参与！");
+        note_used(r);
         return false;
     } else if (st == KH_ESTATE) {
-        q_note(r, 403, "问卷未开放", "本轮问卷现在不接受填写（尚未开始或已经"
-               "结束）。");
+        note_closed(r);
     } else if (st != KH_OK) {
         web_error_page(r, 500, NULL);
     }
@@ -326,13 +352,11 @@ static void answer_store(web_req *r, const char *code, const kh_buf *json)
     if (st == KH_OK)
         web_redirect(r, "/q/thanks");
     else if (st == KH_ECONFLICT)   /* the other tap won */
-        q_note(r, 410, "答题码已使用", "这个答题码已经提交过问卷，每个答题码"
-               "只能提交一次。感谢您的参与！");
+        note_used(r);
     else if (st == KH_ESTATE)
-        q_note(r, 403, "问卷未开放", "本轮问卷现在不接受填写（尚未开始或已经"
-               "结束）。");
+        note_closed(r);
     else if (st == KH_ENOTFOUND)
-        q_note(r, 404, "答题码无效", "没有这个答题码，请核对纸条上的链接或二维码。");
+        note_unknown(r);
     else
         web_error_page(r, 500, NULL);
 }
@@ -343,7 +367,9 @@ static void answer_post(web_req *r, const char *code)
     char key[64];
     snprintf(key, sizeof key, "q:%s", code);
     if (!web_throttle_allowed(r->app->sessions, key, r->now)) {
-        q_note(r, 429, "请稍后再试", "提交次数过多，请 15 分钟后再试。");
+        q_note(r, 429, W_("Please try again later"),
+               W_("Too many submissions: please try again in 15 "
+                  "minutes."));
         return;
     }
     if (!code_usable(r, code, &ci))
@@ -374,8 +400,9 @@ static void answer_post(web_req *r, const char *code)
 
 static void thanks_page(web_req *r)
 {
-    q_note(r, 200, "提交成功", "问卷已提交，感谢您的参与！您的回答是匿名的，"
-           "只用于统计。");
+    q_note(r, 200, W_("Submitted"),
+           W_("Your answers are in. Thank you for taking part! They are "
+              "anonymous and used only for the figures."));
 }
 
 /* ---- administration: who sees what ------------------------------------ */
@@ -421,15 +448,16 @@ static bool sees_unit(web_req *r, const assigned *a, const char *unit)
 
 static void round_state(kh_buf *o, const kh_round_info *ri)
 {
-    kh_buf_puts(o, ri->closed ? "已结束" : "进行中");
+    kh_buf_puts(o, ri->closed ? W_("ended") : W_("taking answers"));
 }
 
 static kh_status round_li(void *ctx, const kh_round_info *ri)
 {
     kh_buf *o = ctx;
     kh_buf_printf(o, "<tr id=\"round-%" PRId64 "\"><td><a href=\"/surveys/%"
-                  PRId64 "\">第 %" PRId64 " 轮</a></td><td>%d</td><td>",
-                  ri->id, ri->id, ri->id, ri->year);
+                  PRId64 "\">", ri->id, ri->id);
+    kh_buf_printf(o, W_("Round %" PRId64), ri->id);
+    kh_buf_printf(o, "</a></td><td>%d</td><td>", ri->year);
     kh_html_text(o, ri->title);
     kh_buf_puts(o, "</td><td>");
     kh_html_text(o, ri->audience);
@@ -440,34 +468,15 @@ static kh_status round_li(void *ctx, const kh_round_info *ri)
     return kh_buf_status(o);
 }
 
-static void open_form(web_req *r)
-{
-    kh_buf *o = &r->out;
-    kh_buf_puts(o, "<h2>开启一轮问卷</h2><form method=\"post\" "
-                   "action=\"/surveys\" id=\"round-open\">");
-    web_csrf_field(r);
-    kh_buf_puts(o,
-        "<p><label>年度 <input name=\"year\" required></label></p>"
-        "<p><label>问卷编号 <input name=\"questionnaire\" required "
-        "placeholder=\"ideology-2020-students\"></label></p>"
-        "<p><label>对象 <input name=\"audience\" required placeholder=\"学生"
-        "\"></label></p>"
-        "<p><label>单位编号（逗号分隔） <input name=\"units\" required>"
-        "</label></p>"
-        "<p><label>最少答卷数 <input name=\"min\" value=\"5\"></label></p>"
-        "<p><label>开始（UTC，可空） <input name=\"opens\" placeholder=\""
-        "2025-11-03T00:00:00Z\"></label></p>"
-        "<p><label>截止（UTC，可空） <input name=\"closes\"></label></p>"
-        "<p><button type=\"submit\">开启</button></p></form>\n");
-}
-
 static void rounds_page(web_req *r)
 {
-    web_page_begin(r, "问卷调查");
+    static const char *const heads[] = {
+        N_("Round"), N_("Year"), N_("Questionnaire"), N_("Audience"),
+        N_("Units"), N_("Codes used / made"), N_("Responses"), N_("Status")};
+    web_page_begin(r, W_("Questionnaires"));
     kh_buf *o = &r->out;
-    kh_buf_puts(o, "<table id=\"rounds\"><tr><th>轮次</th><th>年度</th>"
-                   "<th>问卷</th><th>对象</th><th>单位</th><th>已用/答题码"
-                   "</th><th>答卷</th><th>状态</th></tr>\n");
+    kh_buf_puts(o, "<div class=\"wide\"><table id=\"rounds\">");
+    web_thead(o, heads, sizeof heads / sizeof heads[0]);
     kh_err *e = kh_err_new();
     if (!e || kh_store_round_each(r->store, 0, round_li, o, e) != KH_OK) {
         kh_err_free(e);
@@ -475,9 +484,9 @@ static void rounds_page(web_req *r)
         return;
     }
     kh_err_free(e);
-    kh_buf_puts(o, "</table>\n");
+    kh_buf_puts(o, "</table></div>\n");
     if (r->sess.role == KH_ROLE_ADMIN)
-        open_form(r);
+        web_survey_open_form(r);
     web_page_end(r);
 }
 
@@ -488,55 +497,38 @@ static void post_outcome(web_req *r, kh_status st, kh_err *e,
     if (st == KH_OK)
         web_redirect(r, back);
     else if (st == KH_EINVAL || st == KH_ENOTFOUND || st == KH_ESTATE)
-        web_errors_page(r, 422, "操作未完成", e, back);
+        web_admin_errors_page(r, 422, W_("Not done"), e, back);
     else
         web_error_page(r, 500, NULL);
-}
-
-static void round_open(web_req *r)
-{
-    char *f[7];
-    static const char *const names[] = {"year", "questionnaire", "audience",
-                                        "units", "min", "opens", "closes"};
-    for (size_t i = 0; i < 7; i++)
-        f[i] = web_form_get(r, names[i]);
-    kh_err *e = kh_err_new();
-    const char *units[KH_SURVEY_UNITS_MAX];
-    kh_round_spec sp = {.questionnaire = f[1] ? f[1] : "",
-                        .audience = f[2], .units = units,
-                        .opens = f[5] && f[5][0] ? f[5] : NULL,
-                        .closes = f[6] && f[6][0] ? f[6] : NULL};
-    char *end = NULL;
-    sp.year = f[0] ? (int)strtol(f[0], &end, 10) : 0;
-    if (!f[0] || !end || *end || sp.year < 1900 || sp.year > 2999)
-        kh_err_at(e, 0, 0, "年度", "give a year, e.g. 2025");
-    long min = f[4] && f[4][0] ? strtol(f[4], &end, 10) : 5;
-    if (f[4] && f[4][0] && (*end || min < 1 || min > KH_SURVEY_MIN_MAX))
-        kh_err_at(e, 0, 0, "最少答卷数", "give a whole number from 1 to %d",
-                  KH_SURVEY_MIN_MAX);
-    sp.min_responses = (unsigned)(min > 0 ? min : 5);
-    char *save = NULL;   /* strtok_r: the server is multi-threaded */
-    for (char *t = f[3] ? strtok_r(f[3], ", ", &save) : NULL;
-         t && sp.nunits < KH_SURVEY_UNITS_MAX; t = strtok_r(NULL, ", ", &save))
-        units[sp.nunits++] = t;
-    int64_t id = 0;
-    kh_status st = kh_err_count(e) ? KH_EINVAL
-                   : kh_store_round_open(r->store, r->sess.user, &sp, e, &id);
-    char back[64];
-    snprintf(back, sizeof back, st == KH_OK ? "/surveys/%" PRId64
-                                            : "/surveys", id);
-    post_outcome(r, st, e, back);
-    kh_err_free(e);
-    for (size_t i = 0; i < 7; i++)
-        free(f[i]);
 }
 
 typedef struct round_ctx {
     web_req *r;
     const assigned *as;
     kh_round_info info;
-    char *title, *audience;
+    char *title, *audience, *opens, *closes;   /* owned copies */
 } round_ctx;
+
+static void round_ctx_free(round_ctx *x)
+{
+    free(x->title);
+    free(x->audience);
+    free(x->opens);
+    free(x->closes);
+}
+
+/* The round's opening and closing times, in Beijing time. */
+static void round_times(kh_buf *o, const round_ctx *x)
+{
+    if (x->opens) {
+        kh_buf_printf(o, " · %s", W_("opens "));
+        web_time_out(o, x->opens);
+    }
+    if (x->closes) {
+        kh_buf_printf(o, " · %s", W_("closes "));
+        web_time_out(o, x->closes);
+    }
+}
 
 static kh_status code_row(void *ctx, const kh_code_count *c)
 {
@@ -561,9 +553,14 @@ static kh_status keep_info(void *ctx, const kh_round_info *ri)
     x->info.opened_at = x->info.opened_by = NULL;
     x->title = strdup(ri->title);
     x->audience = strdup(ri->audience);
+    x->opens = ri->opens ? strdup(ri->opens) : NULL;
+    x->closes = ri->closes ? strdup(ri->closes) : NULL;
     x->info.title = x->title;
     x->info.audience = x->audience;
-    return x->title && x->audience ? KH_OK : KH_ENOMEM;
+    return x->title && x->audience && (x->opens || !ri->opens) &&
+                   (x->closes || !ri->closes)
+               ? KH_OK
+               : KH_ENOMEM;
 }
 
 /* One <option> of the codes form: a unit of the round by its name. */
@@ -601,8 +598,12 @@ static void codes_form(web_req *r, int64_t round)
                      "/surveys/%" PRId64 "/close\" id=\"round-close\">",
                   W_("Copies"), W_("Make and print"), round);
     web_csrf_field(r);
-    kh_buf_puts(o, "<p><button type=\"submit\">结束本轮问卷</button></p>"
-                   "</form>\n");
+    /* Irreversible: the box must be ticked (checked again on the POST). */
+    kh_buf_printf(o, "<p><label><input type=\"checkbox\" name=\"confirm\" "
+                     "value=\"1\" required> %s</label></p><p><button type=\""
+                     "submit\">%s</button></p></form>\n",
+                  W_("Yes, end it: an ended round takes no more answers and "
+                     "cannot be reopened"), W_("End this round"));
 }
 
 /* Loads the round's header info and the inspector's units; false (and
@@ -630,46 +631,60 @@ static void round_page(web_req *r, int64_t round)
     round_ctx x = {.r = r, .as = &as};
     if (round_load(r, round, &x, &as)) {
         char title[128];
-        snprintf(title, sizeof title, "问卷第 %" PRId64 " 轮", round);
+        snprintf(title, sizeof title, W_("Questionnaire round %" PRId64),
+                 round);
         web_page_begin(r, title);
         kh_buf *o = &r->out;
         kh_buf_puts(o, "<p id=\"round-info\">");
         kh_html_text(o, x.info.title);
         kh_buf_puts(o, " · ");
         kh_html_text(o, x.info.audience);
-        kh_buf_printf(o, " · %d 年度 · 少于 %u 份不显示统计 · ",
-                      x.info.year, x.info.min_responses);
+        kh_buf_puts(o, " · ");
+        kh_buf_printf(o, W_("year %d"), x.info.year);
+        kh_buf_puts(o, " · ");
+        kh_buf_printf(o, W_("no figures below %u responses"),
+                      x.info.min_responses);
+        kh_buf_puts(o, " · ");
         round_state(o, &x.info);
+        round_times(o, &x);
         kh_buf_printf(o, "</p><p><a id=\"link-tally\" href=\"/surveys/%"
-                      PRId64 "/tally\">统计结果</a>", round);
+                      PRId64 "/tally\">%s</a>", round, W_("Tally"));
         if (r->sess.role != KH_ROLE_INSPECTOR)
             kh_buf_printf(o, " · <a id=\"link-tally-xlsx\" href=\"/surveys/%"
-                          PRId64 "/tally.xlsx\">下载 Excel</a>", round);
-        kh_buf_puts(o, "</p>\n<table id=\"codes\">"
-                       "<tr><th>单位</th><th>答题码</th><th>已用</th><th>未用"
-                       "</th><th>纸质答卷</th></tr>\n");
+                          PRId64 "/tally.xlsx\">%s</a>", round,
+                          W_("Download Excel"));
+        static const char *const heads[] = {
+            N_("Unit"), N_("Codes made"), N_("Used"), N_("Unused"),
+            N_("Paper forms")};
+        kh_buf_puts(o, "</p>\n<div class=\"wide\"><table id=\"codes\">");
+        web_thead(o, heads, sizeof heads / sizeof heads[0]);
         kh_err *e = kh_err_new();
         kh_status st = e ? kh_store_code_counts(r->store, round, code_row,
                                                 &x, e)
                          : KH_ENOMEM;
         kh_err_free(e);
-        kh_buf_puts(o, "</table>\n");
+        kh_buf_puts(o, "</table></div>\n");
         if (r->sess.role == KH_ROLE_ADMIN && !x.info.closed)
             codes_form(r, round);
         web_page_end(r);
         if (st != KH_OK)
             web_error_page(r, 500, NULL);
     }
-    free(x.title);
-    free(x.audience);
+    round_ctx_free(&x);
     assigned_free(&as);
 }
 
 static void round_close(web_req *r, int64_t round)
 {
     kh_err *e = kh_err_new();
-    kh_status st = e ? kh_store_round_close(r->store, r->sess.user, round, e)
-                     : KH_ENOMEM;
+    char *confirm = web_form_get(r, "confirm");
+    kh_status st = !e ? KH_ENOMEM
+                   : !confirm || strcmp(confirm, "1")
+                       ? kh_err_at(e, 0, 0, "confirm", "tick the box to "
+                                   "confirm that the round ends")
+                       : kh_store_round_close(r->store, r->sess.user, round,
+                                              e);
+    free(confirm);
     char back[64];
     snprintf(back, sizeof back, "/surveys/%" PRId64, round);
     post_outcome(r, st, e, back);
@@ -711,7 +726,7 @@ static void codes_post(web_req *r, int64_t round)
     char **codes = NULL;
     kh_status st = KH_EINVAL;
     if (!count || !end || *end || n < 1 || n > KH_SURVEY_CODES_MAX)
-        kh_err_at(e, 0, 0, "份数", "give a whole number from 1 to %d",
+        kh_err_at(e, 0, 0, "count", "give a whole number from 1 to %d",
                   KH_SURVEY_CODES_MAX);
     else
         st = kh_store_codes_create(r->store, r->sess.user, round,
@@ -746,8 +761,7 @@ static void codes_post(web_req *r, int64_t round)
     for (long i = 0; codes && i < n; i++)
         free(codes[i]);
     free(codes);
-    free(x.title);
-    free(x.audience);
+    round_ctx_free(&x);
     kh_err_free(e);
     free(name);
     free(unit);
@@ -766,8 +780,8 @@ static void tally_chart(kh_buf *o, const kh_tally *t, size_t u, size_t qi)
     /* Drawn at its own size (kaohe.css shrinks it on a phone). */
     kh_buf_printf(o, "<svg class=\"chart\" width=\"%u\" height=\"%zu\" "
                   "viewBox=\"0 0 %u %zu\" role=\"img\" aria-label=\""
-                  "各选项百分比\">", width, (size_t)row * nc + 6, width,
-                  (size_t)row * nc + 6);
+                  "%s\">", width, (size_t)row * nc + 6, width,
+                  (size_t)row * nc + 6, W_("Percent per choice"));
     for (size_t c = 0; c < nc; c++) {
         kh_cp p = kh_tally_percent(t, u, qi, c);
         long w = (long)((int64_t)(width - label - 70) * p / 10000);
@@ -777,11 +791,11 @@ static void tally_chart(kh_buf *o, const kh_tally *t, size_t u, size_t qi)
         kh_html_text(o, kh_question_choice_label(q, qi, c));
         kh_buf_printf(o, "</text><rect x=\"%u\" y=\"%u\" width=\"%ld\" "
                       "height=\"16\" fill=\"#b0151e\"></rect><text x=\"%ld\" "
-                      "y=\"%u\" font-size=\"12\">%zu（", label, yy + 2, w,
+                      "y=\"%u\" font-size=\"12\">%zu%s", label, yy + 2, w,
                       (long)label + w + 4, yy + 14,
-                      kh_tally_count(t, u, qi, c));
+                      kh_tally_count(t, u, qi, c), W_(" ("));
         web_cp_out(o, p);
-        kh_buf_puts(o, "%）</text>");
+        kh_buf_printf(o, "%%%s</text>", W_(")"));
     }
     kh_buf_puts(o, "</svg>\n");
 }
@@ -790,17 +804,17 @@ static void tally_question(kh_buf *o, const kh_tally *t, size_t u, size_t qi,
                            bool with_text)
 {
     const kh_questionnaire *q = kh_tally_questionnaire(t);
-    kh_buf_puts(o, "<h4>");
-    kh_html_text(o, kh_question_id(q, qi));
-    kh_buf_puts(o, ". ");
+    /* Numbered as the respondents saw it, never by its id. */
+    kh_buf_printf(o, "<h4>%zu. ", qi + 1);
     kh_html_text(o, kh_question_text(q, qi));
-    kh_buf_printf(o, "（%zu 人作答", kh_tally_answered(t, u, qi));
+    kh_buf_puts(o, W_(" ("));
+    kh_buf_printf(o, W_("%zu answered"), kh_tally_answered(t, u, qi));
     kh_cp mean;
     if (kh_tally_mean(t, u, qi, &mean)) {
-        kh_buf_puts(o, "，平均 ");
+        kh_buf_puts(o, W_(", mean "));
         web_cp_out(o, mean);
     }
-    kh_buf_puts(o, "）</h4>\n");
+    kh_buf_printf(o, "%s</h4>\n", W_(")"));
     if (kh_question_choices(q, qi))
         tally_chart(o, t, u, qi);
     size_t nt = kh_tally_texts(t, u, qi);
@@ -826,14 +840,17 @@ static void tally_unit(kh_buf *o, const kh_tally *t, size_t u,
     kh_html_attr(o, kh_tally_unit_id(t, u));
     kh_buf_puts(o, "\"><h3>");
     kh_html_text(o, kh_tally_unit_name(t, u));
-    kh_buf_printf(o, "</h3><p>答题码 %zu，答卷 %zu（纸质 %zu），回收率 ",
-                  kh_tally_invited(t, u), kh_tally_responses(t, u),
-                  kh_tally_paper(t, u));
+    kh_buf_puts(o, "</h3><p>");
+    kh_buf_printf(o, W_("codes %zu, responses %zu (paper %zu), response "
+                        "rate "), kh_tally_invited(t, u),
+                  kh_tally_responses(t, u), kh_tally_paper(t, u));
     web_cp_out(o, kh_tally_rate(t, u));
     kh_buf_puts(o, "%</p>\n");
     if (kh_tally_suppressed(t, u)) {
-        kh_buf_printf(o, "<p class=\"suppressed\">答卷少于 %u 份，不显示统计。"
-                      "</p>", kh_tally_min(t));
+        kh_buf_puts(o, "<p class=\"suppressed\">");
+        kh_buf_printf(o, W_("Fewer than %u responses: no figures are shown."),
+                      kh_tally_min(t));
+        kh_buf_puts(o, "</p>");
     } else {
         const kh_questionnaire *q = kh_tally_questionnaire(t);
         for (size_t qi = 0; qi < kh_questionnaire_count(q); qi++)
@@ -854,7 +871,8 @@ static void tally_page(web_req *r, int64_t round)
             web_error_page(r, 500, NULL);
         } else {
             char title[128];
-            snprintf(title, sizeof title, "问卷第 %" PRId64 " 轮统计", round);
+            snprintf(title, sizeof title,
+                     W_("Questionnaire round %" PRId64 ": tally"), round);
             web_page_begin(r, title);
             bool text = r->sess.role != KH_ROLE_AUDITOR;
             for (size_t u = 0; u < kh_tally_units(t); u++)
@@ -868,8 +886,7 @@ static void tally_page(web_req *r, int64_t round)
     kh_tally_free(t);
     kh_questionnaire_free(q);
     kh_err_free(e);
-    free(x.title);
-    free(x.audience);
+    round_ctx_free(&x);
     assigned_free(&as);
 }
 
@@ -929,7 +946,7 @@ void web_survey_css(web_req *r)
 void web_survey_rounds(web_req *r)
 {
     if (!strcmp(r->method, "POST"))
-        round_open(r);
+        web_survey_open_post(r);
     else
         rounds_page(r);
 }

@@ -11,6 +11,10 @@
 //   4. the assigned inspector reads the tally: 30 responses, the bar
 //      charts, the free text;
 //   5. the unit user of jd sees none of it (403).
+// Every page a person reads is scanned (tests/e2e/scan.js: no English, no
+// raw codes; this file adds nothing to scan.KNOWN), and the rounds, round
+// and tally pages are shot at 1366 and 375 px for the admin and the
+// inspector.
 // Run from the repository root (tests/e2e/run.sh KAOHE SCREENS survey).
 'use strict';
 const fs = require('fs');
@@ -18,6 +22,7 @@ const os = require('os');
 const path = require('path');
 const { spawn, execFileSync } = require('child_process');
 const { chromium } = require('playwright-core');
+const scan = require('./scan');
 
 const KAOHE = path.resolve(process.argv[2] || '');
 const SCREENS = path.resolve(process.argv[3] || 'e2e-screens-survey');
@@ -30,6 +35,11 @@ const DB = path.join(tmp, 'e2e.db');
 let server = null;
 let browser = null;
 let step = 0;
+
+// The college's unit ids, the logins and the questionnaire's id are codes.
+const seen = scan.scanner({
+  codes: ['jd', 'xx', 'jg', 'dbgs', 'admin1', 'insp1', 'jd1', 'ideology-2020-students'],
+});
 
 function expect(cond, msg) {
   if (!cond) throw new Error(msg);
@@ -74,8 +84,8 @@ async function shot(page, name) {
   console.log(`  screenshot ${path.relative(process.cwd(), file)}`);
 }
 
-async function login(base, user) {
-  const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+async function login(base, user, width = 1366) {
+  const ctx = await browser.newContext({ viewport: { width, height: 768 }, locale: 'zh-CN' });
   const page = await ctx.newPage();
   await page.goto(base + '/login');
   await page.fill('#user', user);
@@ -100,6 +110,7 @@ async function respond(base, link, i, forget) {
   expect(resp.status() === 200, `respondent ${i}: form answered ${resp.status()}`);
   await noSideScroll(page, `respondent ${i} form`);
   if (i === 0) await shot(page, 'phone-form');
+  if (i < 2) await seen.page(page, 'respondent: answer form');
   const pick = (q, v) => page.check(`input[name="${q}"][value="${v}"]`);
   await pick('q1', String(5 - (i % 2)));
   if (!forget) await pick('q2', String(4 + (i % 2)));
@@ -115,12 +126,14 @@ async function respond(base, link, i, forget) {
     expect(await page.isChecked(`input[name="q1"][value="${5 - (i % 2)}"]`), 'kept answer of q1');
     await noSideScroll(page, 'form with messages');
     await shot(page, 'phone-form-422');
+    await seen.page(page, 'respondent: refused answers', { typed: [`建议 ${i} <b>多组织讨论</b>`] });
     await pick('q2', '4');
     await page.click('#submit');
   }
   await page.waitForURL(base + '/q/thanks');
   expect((await page.textContent('#note')).includes('感谢'), `respondent ${i}: thanks page`);
   if (i === 0) await shot(page, 'phone-thanks');
+  if (i === 0) await seen.page(page, 'respondent: thanks');
   await ctx.close();
 }
 
@@ -137,6 +150,9 @@ async function main() {
   cli('user', 'add', 'insp1', '--role', 'inspector');
   cli('user', 'assign', 'insp1', '--year', '2025', '--unit', 'jd');
   cli('user', 'add', 'jd1', '--role', 'unit', '--unit', 'jd');
+  cli('user', 'name', 'admin1', '王老师');
+  cli('user', 'name', 'insp1', '李明');
+  cli('user', 'name', 'jd1', '张华');
 
   const base = await startServer();
   browser = await chromium.launch({
@@ -149,11 +165,20 @@ async function main() {
   console.log('1. admin opens a round and prints 30 codes');
   const admin = await login(base, 'admin1');
   await admin.goto(`${base}/surveys`);
-  await admin.fill('#round-open input[name="year"]', '2025');
-  await admin.fill('#round-open input[name="questionnaire"]', 'ideology-2020-students');
+  await seen.page(admin, 'admin: rounds');
+  await shot(admin, 'admin-rounds-1366');
+  await admin.selectOption('#round-open select[name="questionnaire"]', 'ideology-2020-students');
   await admin.fill('#round-open input[name="audience"]', '学生');
-  await admin.fill('#round-open input[name="units"]', 'jd');
+  // No unit picked: refused, the place named, in Chinese.
+  await Promise.all([admin.waitForNavigation(), admin.click('#round-open button')]);
+  expect((await admin.textContent('#error-unit')).includes('请至少选择一个单位'), 'no unit refused');
+  expect(await admin.inputValue('#round-open input[name="audience"]') === '学生', 'audience kept');
+  await seen.page(admin, 'admin: round refused', { typed: ['学生'] });
+  await shot(admin, 'admin-round-refused-1366');
+  await admin.check('#round-open label.check:has-text("机电工程系") input');
   await Promise.all([admin.waitForURL(`${base}/surveys/1`), admin.click('#round-open button')]);
+  await seen.page(admin, 'admin: round', { typed: ['学生'] });
+  await shot(admin, 'admin-round-1366');
   await admin.selectOption('#codes-form select[name="unit"]', 'jd');
   await admin.fill('#codes-form input[name="count"]', String(RESPONDENTS));
   await Promise.all([admin.waitForNavigation(), admin.click('#codes-form button')]);
@@ -162,6 +187,14 @@ async function main() {
   expect(links.length === RESPONDENTS && links.every((l) => l), `${RESPONDENTS} slips with links`);
   expect(await admin.locator('.slip svg').count() === RESPONDENTS, 'a QR code per slip');
   await shot(admin, 'admin-slips');
+  // The slips carry the link to type: the host, port and codes are for it.
+  await seen.page(admin, 'admin: slips', { typed: [...links, ...links.map((l) => l.slice(-16))] });
+  const adminPhone = await login(base, 'admin1', 375);
+  for (const p of ['/surveys', '/surveys/1']) {
+    await adminPhone.goto(base + p);
+    await noSideScroll(adminPhone, `admin ${p} at 375 px`);
+    await shot(adminPhone, `admin${p.replace(/\//g, '-')}-375`);
+  }
 
   console.log(`2. ${RESPONDENTS} respondents on a phone`);
   for (let i = 0; i < RESPONDENTS; i++) await respond(base, links[i], i, i === 1);
@@ -173,6 +206,7 @@ async function main() {
   expect(resp.status() === 410, `used code: expected 410, got ${resp.status()}`);
   expect((await again.textContent('#note')).includes('只能提交一次'), 'used code page says why');
   await shot(again, 'phone-used-code');
+  await seen.page(again, 'respondent: used code');
 
   console.log('4. the inspector reads the tally');
   const insp = await login(base, 'insp1');
@@ -184,6 +218,17 @@ async function main() {
   expect(texts.includes('<b>多组织讨论</b>'), 'free text shown as text (escaped)');
   expect(await insp.locator('#texts-jd-q8 b').count() === 0, 'free text not markup');
   await shot(insp, 'inspector-tally');
+  await seen.page(insp, 'inspector: tally', { typed: texts.split('\n') });
+  const inspPhone = await login(base, 'insp1', 375);
+  await inspPhone.goto(`${base}/surveys/1/tally`);
+  await noSideScroll(inspPhone, 'inspector tally at 375 px');
+  await shot(inspPhone, 'inspector-tally-375');
+  await admin.goto(`${base}/surveys/1/tally`);
+  await seen.page(admin, 'admin: tally', { typed: texts.split('\n') });
+  await shot(admin, 'admin-tally-1366');
+  await adminPhone.goto(`${base}/surveys/1/tally`);
+  await noSideScroll(adminPhone, 'admin tally at 375 px');
+  await shot(adminPhone, 'admin-tally-375');
 
   console.log('5. the unit user sees none of the answers');
   const jd = await login(base, 'jd1');
@@ -191,6 +236,7 @@ async function main() {
     const r = await jd.goto(base + p);
     expect(r.status() === 403, `unit user ${p}: expected 403, got ${r.status()}`);
   }
+  seen.finish();
   console.log('survey e2e: ok');
 }
 

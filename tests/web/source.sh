@@ -70,7 +70,7 @@ post() {
 
 # ---- the form: suggestion, figure, buttons for who may write ----
 s=$(req -b "$T/insp1.jar" "$B$U/xx/inspection"); expect 200 "$s" "inspection form"
-has 'id="suggest-4.1-rating">问卷建议：4（第 1 轮，3 份答卷：题目 q1，选最高两项的占比 100%）' "suggestion with its figure"
+has 'id="suggest-4.1-rating">问卷建议：4（第 1 轮，3 份答卷：第 1 题，选最高两项的占比 100%）' "suggestion with its figure"
 has 'id="keep-4.1-rating"' "keep button"; has 'id="override-4.1-rating"' "override button"
 has 'id="reason-4.1-rating"' "reason field"
 has "formaction=\"$U/xx/inspection/4.1/source\"" "buttons post the item form to the source route"

@@ -134,6 +134,7 @@ has 'id="tally-jd"' "admin tally"; has 'id="tally-xx"' "admin tally"
 has '&lt;script&gt;alert(1)&lt;/script&gt;' "admin tally text escaped"
 hasnt '<script>alert' "admin tally raw script"
 has '<svg class="chart"' "admin tally chart"
+has '<h4>1. ' "questions numbered as answered"; hasnt '<h4>q1' "no question ids"
 has '答卷少于 2 份' "xx suppressed"; hasnt 'xx-secret' "suppressed text"
 s=$(req -b "$T/insp1.jar" "$B/surveys/1/tally"); expect 200 "$s" "inspector tally"
 has 'id="tally-jd"' "inspector tally"; hasnt 'id="tally-xx"' "inspector tally"
@@ -145,7 +146,7 @@ has 'id="tally-jd"' "auditor tally"; hasnt 'id="texts-jd-q8"' "auditor free text
 # the inspection form shows the judgement the questionnaire suggests for
 # 4.1 (rubric source: q1 percent_top2; jd answered 5, 5, 5 -> 100 % -> 4)
 s=$(req -b "$T/insp1.jar" "$B/years/2025/units/jd/inspection"); expect 200 "$s" "inspection form"
-has 'id="suggest-4.1-rating">问卷建议：4（第 1 轮，3 份答卷：题目 q1，选最高两项的占比 100%）' "suggestion on the form"
+has 'id="suggest-4.1-rating">问卷建议：4（第 1 轮，3 份答卷：第 1 题，选最高两项的占比 100%）' "suggestion on the form"
 # the workbook: admin with free text, auditor without, inspector refused
 s=$(req -b "$T/admin1.jar" "$B/surveys/1/tally.xlsx"); expect 200 "$s" "admin xlsx"
 python3 -c 'import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); sys.exit(0 if b"alert(1)" in z.read("xl/sharedStrings.xml") else 1)' "$T/body" ||
@@ -172,12 +173,16 @@ expect 422 "$s" "bad count"; has '份数' "bad count place"
 s=$(req -b "$T/admin1.jar" --data "csrf=$A&unit=zz&count=2" "$B/surveys/1/codes")
 expect 422 "$s" "unit not in round"
 # open a round through the form (bad, then good)
-s=$(req -b "$T/admin1.jar" --data "csrf=$A&year=2025&questionnaire=nope&audience=x&units=jd" "$B/surveys")
+# (its bad values: tests/web/survey_open.sh)
+s=$(req -b "$T/admin1.jar" --data "csrf=$A&year=2025&questionnaire=nope&audience=x&unit=jd" "$B/surveys")
 expect 422 "$s" "open unknown questionnaire"
-s=$(req -b "$T/admin1.jar" --data "csrf=$A&year=2025&questionnaire=ideology-2020-students&audience=%E6%95%99%E5%B8%88&units=jd,xx&min=3" "$B/surveys")
+s=$(req -b "$T/admin1.jar" --data "csrf=$A&year=2025&questionnaire=ideology-2020-students&audience=%E6%95%99%E5%B8%88&unit=jd&unit=xx&min=3" "$B/surveys")
 expect 303 "$s" "open round"
 # close round 1: its codes then get 403
-s=$(req -b "$T/admin1.jar" --data "csrf=$A" "$B/surveys/1/close"); expect 303 "$s" "close"
+s=$(req -b "$T/admin1.jar" --data "csrf=$A" "$B/surveys/1/close"); expect 422 "$s" "close unconfirmed"
+has '确认' "close unconfirmed: the box named"
+s=$(req "$B$NEW"); expect 200 "$s" "unconfirmed close left the round open"
+s=$(req -b "$T/admin1.jar" --data "csrf=$A&confirm=1" "$B/surveys/1/close"); expect 303 "$s" "close"
 s=$(req "$B$NEW"); expect 403 "$s" "closed round form"
 s=$(req --data "$GOOD" "$B$NEW"); expect 403 "$s" "closed round post"
 # rate limit: unknown codes from one address
