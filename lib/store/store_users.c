@@ -447,7 +447,7 @@ fail:
 
 /* A display name: non-blank, at most KH_USER_DISPLAY_MAX bytes of text
  * without control characters. */
-static kh_status display_check(const char *d, kh_err *e)
+kh_status kh_user_display_check(const char *d, kh_err *e)
 {
     size_t n = d ? strlen(d) : 0;
     if (n == 0 || strspn(d, " \t") == n)
@@ -474,7 +474,7 @@ kh_status kh_store_user_set_display(kh_store *s, const char *actor,
                                     const char *name, const char *display,
                                     kh_err *e)
 {
-    if (display_check(display, e) != KH_OK)
+    if (kh_user_display_check(display, e) != KH_OK)
         return KH_EINVAL;
     kh_status rc = kh_store_begin(s, e);
     if (rc != KH_OK)
@@ -808,6 +808,27 @@ kh_status kh_store_assign_grid(kh_store *s, const char *actor, int year,
     for (size_t i = 0; i < n && rc == KH_OK; i++)
         rc = kh_store_user_assign(s, actor, sets[i].user, year, sets[i].n,
                                   sets[i].units, true, e);
+    if (rc != KH_OK) {
+        kh_store_rollback(s);
+        return rc;
+    }
+    return kh_store_commit(s, e);
+}
+
+kh_status kh_store_user_add_named(kh_store *s, const char *actor,
+                                  const kh_user_new *u, kh_err *e)
+{
+    /* both refusals at once: the name's and the user's */
+    bool bad = u->display && kh_user_display_check(u->display, e) != KH_OK;
+    kh_status rc = kh_store_begin(s, e);
+    if (rc != KH_OK)
+        return rc;
+    rc = kh_store_user_add_provider(s, actor, u->name, u->role, u->unit,
+                                    u->provider, u->password, e);
+    if (rc == KH_OK && bad)
+        rc = KH_EINVAL;
+    if (rc == KH_OK && u->display)
+        rc = kh_store_user_set_display(s, actor, u->name, u->display, e);
     if (rc != KH_OK) {
         kh_store_rollback(s);
         return rc;
