@@ -256,6 +256,16 @@ static kh_status provider_known(kh_store *s, const char *provider, kh_err *e)
 
 /* The role's companion: a unit for role unit, a provider for role
  * department, neither for the others. */
+/* The message just added names the role by its id: in its Chinese, by
+ * the role's Chinese name. */
+static void role_zh(kh_err *e, kh_status st, kh_role role)
+{
+    (void)st;   /* always KH_EINVAL: the caller counts the messages */
+    size_t n = kh_err_count(e);
+    if (n)
+        kh_err_zh_sub(e, n - 1, role_names[role], role_labels[role]);
+}
+
 static void check_companions(kh_role role, const char *unit,
                              const char *provider, kh_err *e)
 {
@@ -263,17 +273,18 @@ static void check_companions(kh_role role, const char *unit,
         kh_err_at(e, 0, 0, "unit",
                   "a user of role unit must name its unit (--unit ID)");
     else if (role != KH_ROLE_UNIT && unit)
-        kh_err_at(e, 0, 0, "unit",
-                  "only a user of role unit belongs to a unit, not one of "
-                  "role %s",
-                  role_names[role]);
+        role_zh(e, kh_err_at(e, 0, 0, "unit",
+                             "only a user of role unit belongs to a unit, not "
+                             "one of role %s",
+                             role_names[role]), role);
     if (role == KH_ROLE_DEPARTMENT && (!provider || !*provider))
         kh_err_at(e, 0, 0, "provider", "a user of role department must "
                   "name its provider (--provider NAME)");
     else if (role != KH_ROLE_DEPARTMENT && provider)
-        kh_err_at(e, 0, 0, "provider", "only a user of role department "
-                  "belongs to a provider, not one of role %s",
-                  role_names[role]);
+        role_zh(e, kh_err_at(e, 0, 0, "provider", "only a user of role "
+                             "department belongs to a provider, not one of "
+                             "role %s",
+                             role_names[role]), role);
 }
 
 kh_status kh_store_user_add(kh_store *s, const char *actor, const char *name,
