@@ -963,6 +963,18 @@ static void as_inputs(kh_assess *a, kh_err *e, const as_at *at,
     }
 }
 
+/* Message i names a unit kind by its id in quotes: its Chinese names it
+ * by the rubric's name of it ("office" -> “处室”). */
+static void as_kind_zh(const kh_assess *a, kh_err *e, size_t i,
+                       uint32_t kind)
+{
+    const char *q = kh_i18n_zh(N_("\"%s\""));
+    char from[AS_QSZ], to[AS_QSZ];
+    snprintf(from, sizeof from, q, kh_rubric_kind_id(a->r, kind));
+    snprintf(to, sizeof to, q, kh_rubric_kind_name(a->r, kind));
+    kh_err_zh_sub(e, i, from, to);
+}
+
 /* Puts a checked entry of known unit u into its slot. */
 static void as_place(kh_assess *a, kh_err *e, const as_at *at,
                      const as_entry_in *in, uint32_t u, uint32_t item,
@@ -972,10 +984,12 @@ static void as_place(kh_assess *a, kh_err *e, const as_at *at,
     if (ur->kind != KH_ASSESS_NONE &&
         !kh_rubric_item_applies(a->r, item, ur->kind)) {
         char q[AS_QSZ];
+        size_t i = kh_err_count(e);
         as_err(a, e, at, in->ipos, "item", NULL,
                "item \"%s\" does not apply to unit %s of kind \"%s\"",
                kh_rubric_item_id(a->r, item), as_q(q, ur->id),
                kh_rubric_kind_id(a->r, ur->kind));
+        as_kind_zh(a, e, i, ur->kind);
         return;
     }
     kh_entry *en = &a->slots[((size_t)u * a->nitems + item) * 2 + in->phase];
@@ -1392,12 +1406,15 @@ static bool as_finish_branches(kh_assess *a, kh_err *e)
             as_at at;
             as_at_where(&at, &ur->at);
             char qb[AS_QSZ], qu[AS_QSZ], qf[AS_QSZ];
+            size_t i = kh_err_count(e);
             as_err(a, e, &at, as_pos_at(ur->bline, ur->bcol), "branch", NULL,
                    "branch %s mixes kinds: unit %s is \"%s\" but unit %s "
                    "is \"%s\"",
                    as_q(qb, br->id), as_q(qu, ur->id),
                    kh_rubric_kind_id(a->r, ur->kind), as_q(qf, f->id),
                    kh_rubric_kind_id(a->r, f->kind));
+            as_kind_zh(a, e, i, ur->kind);
+            as_kind_zh(a, e, i, f->kind);
         }
     }
     free(firstu);
