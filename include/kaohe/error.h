@@ -101,6 +101,16 @@ char *kh_err_format_zh(const kh_err *e, size_t i);
 /* Sets message i's Chinese (copied) for a message built from pieces,
  * each translated by the caller; KH_ENOMEM or KH_ENOTFOUND. */
 kh_status kh_err_set_zh(kh_err *e, size_t i, const char *text_zh);
+/* In message i's Chinese, the last occurrence of word (an English
+ * argument spliced into the translated format: "a mapping", "too
+ * large", a role id) becomes word's translation, so the sentence reads
+ * as Chinese.  Nothing when the message has no Chinese, word none or
+ * no translation, or on OOM (the reader then sees the word in English,
+ * as before). */
+void kh_err_zh_word(kh_err *e, size_t i, const char *word);
+/* The same with the Chinese given: word becomes zh (an argument the
+ * caller rendered in both languages, "a string \"x\"" / "字符串 \"x\""). */
+void kh_err_zh_sub(kh_err *e, size_t i, const char *word, const char *zh);
 /* Appends a copy of m (its file, place, texts) to e, e.g. to keep a
  * message beyond the kh_err it came from. */
 kh_status kh_err_copy_msg(kh_err *e, const kh_msg *m);

@@ -150,6 +150,9 @@ bool kh_source_value(const kh_source *src, kh_cp figure, kh_cp *value);
 /* Roster (section 6): NULL when the term has none. */
 const char *kh_term_roster(const kh_term *t);
 kh_cp kh_term_roster_below(const kh_term *t);
+/* The roster's optional `title` (学习强国积分), what pages name it by;
+ * NULL when the rubric gives none. */
+const char *kh_term_roster_title(const kh_term *t);
 
 /* ---- bonus claim kinds, negative cases, providers (docs/CLAIMS.md) ---- */
 

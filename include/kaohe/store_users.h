@@ -66,6 +66,22 @@ kh_status kh_store_user_add_provider(kh_store *s, const char *actor,
                                      const char *name, kh_role role,
                                      const char *unit, const char *provider,
                                      const char *password, kh_err *e);
+/* A new user as a front end's form or command line gives it (every
+ * member borrowed); display (姓名) may be NULL. */
+typedef struct kh_user_new {
+    const char *name;
+    kh_role role;
+    const char *unit, *provider;
+    const char *display;
+    const char *password;
+} kh_user_new;
+/* kh_store_user_add_provider and kh_store_user_set_display in one
+ * transaction: a bad display name (reported beside the user's own
+ * refusals) adds nothing. */
+kh_status kh_store_user_add_named(kh_store *s, const char *actor,
+                                  const kh_user_new *u, kh_err *e);
+/* Checks a display name (KH_EINVAL with a message at "display_name"). */
+kh_status kh_user_display_check(const char *display, kh_err *e);
 /* Sets a new password. */
 kh_status kh_store_user_passwd(kh_store *s, const char *actor,
                                const char *name, const char *password,

@@ -141,6 +141,28 @@ kh_status kh_err_set_zh(kh_err *e, size_t i, const char *text_zh)
     return KH_OK;
 }
 
+void kh_err_zh_word(kh_err *e, size_t i, const char *word)
+{
+    const char *zh = word ? kh_i18n_zh(word) : NULL;
+    if (zh != word)
+        kh_err_zh_sub(e, i, word, zh);
+}
+
+void kh_err_zh_sub(kh_err *e, size_t i, const char *word, const char *zh)
+{
+    if (!e || i >= e->n || !e->msgs[i].text_zh || !word || !*word || !zh)
+        return;
+    const char *t = e->msgs[i].text_zh, *hit = NULL;
+    for (const char *p = strstr(t, word); p; p = strstr(p + 1, word))
+        hit = p;                  /* the last: arguments end a message */
+    char *out = NULL;
+    if (!hit || asprintf(&out, "%.*s%s%s", (int)(hit - t), t, zh,
+                         hit + strlen(word)) < 0)
+        return;
+    free((char *)e->msgs[i].text_zh);
+    e->msgs[i].text_zh = out;
+}
+
 kh_status kh_err_copy_msg(kh_err *e, const kh_msg *m)
 {
     if (!e || !m)

@@ -1,6 +1,7 @@
 /*
  * num.c - parsing, formatting and rounding of centipoint scores.
  */
+#include "kaohe/i18n.h"
 #include "kaohe/num.h"
 
 #include <string.h>
@@ -62,12 +63,12 @@ kh_num_err kh_num_parse_int(const char *s, size_t len, int64_t *out)
 const char *kh_num_err_str(kh_num_err e)
 {
     switch (e) {
-    case KH_NUM_OK: return "is a number";
-    case KH_NUM_SYNTAX: return "is not a decimal number";
-    case KH_NUM_DIGITS: return "has more than two decimal places";
-    case KH_NUM_RANGE: return "is too large";
+    case KH_NUM_OK: return N_("is a number");
+    case KH_NUM_SYNTAX: return N_("is not a decimal number");
+    case KH_NUM_DIGITS: return N_("has more than two decimal places");
+    case KH_NUM_RANGE: return N_("is too large");
     }
-    return "is not a number";
+    return N_("is not a number");
 }
 
 static size_t fmt(kh_cp v, char *buf, bool fixed)

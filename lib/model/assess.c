@@ -313,30 +313,50 @@ static const char *as_q(char *buf, const char *s)
     return buf;
 }
 
-/* How a value looks in "expected X, got Y" messages.  Long text is cut
- * at a UTF-8 boundary. */
-static void as_got(const kh_node *v, char *buf, size_t size)
+/* How a value looks in "expected X, got Y" messages, its words through
+ * tr (the English as they are, or kh_i18n_zh).  Long text is cut at a
+ * UTF-8 boundary. */
+static const char *as_same(const char *s) { return s; }
+
+static void as_got_in(const kh_node *v, char *buf, size_t size,
+                      const char *(*tr)(const char *))
 {
     if (!v) {
-        snprintf(buf, size, "nothing");
+        snprintf(buf, size, "%s", tr(N_("nothing")));
         return;
     }
     if (v->type == KH_NODE_MAP) {
-        snprintf(buf, size, "a mapping");
+        snprintf(buf, size, "%s", tr(N_("a mapping")));
         return;
     }
     if (v->type == KH_NODE_SEQ) {
-        snprintf(buf, size, "a sequence");
+        snprintf(buf, size, "%s", tr(N_("a sequence")));
         return;
     }
     if (v->style == KH_SCALAR_PLAIN && kh_node_is_null(v)) {
-        snprintf(buf, size, "null");
+        snprintf(buf, size, "%s", tr(N_("null")));
         return;
     }
     char q[AS_QSZ];
-    snprintf(buf, size, "%s%s",
-             v->style == KH_SCALAR_QUOTED ? "a string " : "",
+    snprintf(buf, size,
+             v->style == KH_SCALAR_QUOTED ? tr(N_("a string %s")) : "%s",
              as_q(q, v->u.text));
+}
+
+static void as_got(const kh_node *v, char *buf, size_t size)
+{
+    as_got_in(v, buf, size, as_same);
+}
+
+/* The messages from index from on (just added, quoting got) read as
+ * Chinese whole: got in Chinese too ("字符串 \"x\""). */
+static void as_got_fix(kh_err *e, size_t from, const kh_node *v,
+                       const char *got)
+{
+    char zh[AS_QSZ + 32];
+    as_got_in(v, zh, sizeof zh, kh_i18n_zh);
+    for (size_t i = from; i < kh_err_count(e); i++)
+        kh_err_zh_sub(e, i, got, zh);
 }
 
 /* ---- phases --------------------------------------------------------- */
@@ -713,6 +733,7 @@ static bool as_input(kh_assess *a, kh_err *e, const as_at *at,
                      const kh_term *t, const kh_node *v, kh_cp *out)
 {
     char got[AS_QSZ + 16];
+    size_t got_at = 0;          /* where a message quoting got starts */
     as_pos pos = as_node_pos(v);
     bool isnull = v->type == KH_NODE_SCALAR && v->style == KH_SCALAR_PLAIN &&
                   kh_node_is_null(v);
@@ -728,9 +749,11 @@ static bool as_input(kh_assess *a, kh_err *e, const as_at *at,
             *out = 0;
             return true;
         }
+        got_at = kh_err_count(e);
         as_got(v, got, sizeof got);
         as_eerr(a, e, at, pos, "inputs", name, in,
                 "expected true or false, got %s", got);
+        as_got_fix(e, got_at, v, got);
         return false;
     case KH_TERM_COUNT:
     case KH_TERM_DEDUCT: {
@@ -741,10 +764,14 @@ static bool as_input(kh_assess *a, kh_err *e, const as_at *at,
             *out = (kh_cp)n * 100;
             return true;
         }
+        got_at = kh_err_count(e);
         as_got(v, got, sizeof got);
         as_eerr(a, e, at, pos, "inputs", name, in,
                 "expected a whole number >= 0, got %s%s", got,
-                ne == KH_NUM_RANGE ? " (too large)" : "");
+                ne == KH_NUM_RANGE ? N_(" (too large)") : "");
+        as_got_fix(e, got_at, v, got);
+        if (ne == KH_NUM_RANGE)
+            kh_err_zh_word(e, got_at, N_(" (too large)"));
         return false;
     }
     case KH_TERM_CHOICE: {
@@ -767,9 +794,11 @@ static bool as_input(kh_assess *a, kh_err *e, const as_at *at,
                     as_q(q, v->u.text), kh_buf_str(&h));
         }
         else {
+            got_at = kh_err_count(e);
             as_got(v, got, sizeof got);
             as_eerr(a, e, at, pos, "inputs", name, in,
                     "expected one of: %s, got %s", kh_buf_str(&h), got);
+            as_got_fix(e, got_at, v, got);
         }
         kh_buf_free(&h);
         return false;
@@ -779,11 +808,17 @@ static bool as_input(kh_assess *a, kh_err *e, const as_at *at,
         kh_num_err ne = plain ? kh_num_parse(v->u.text, v->n, &x)
                               : KH_NUM_SYNTAX;
         if (ne != KH_NUM_OK) {
+            got_at = kh_err_count(e);
             as_got(v, got, sizeof got);
             as_eerr(a, e, at, pos, "inputs", name, in,
                     "expected a number, got %s%s", got,
-                    ne == KH_NUM_DIGITS ? " (more than two decimal places)"
-                    : ne == KH_NUM_RANGE ? " (too large)" : "");
+                    ne == KH_NUM_DIGITS ? N_(" (more than two decimal places)")
+                    : ne == KH_NUM_RANGE ? N_(" (too large)") : "");
+            as_got_fix(e, got_at, v, got);
+            kh_err_zh_word(e, got_at, ne == KH_NUM_DIGITS
+                                          ? N_(" (more than two decimal places)")
+                                          : ne == KH_NUM_RANGE ? N_(" (too large)")
+                                                               : NULL);
             return false;
         }
         kh_cp max = kh_term_points(t), step = kh_term_step(t);
@@ -861,9 +896,11 @@ static void as_inputs(kh_assess *a, kh_err *e, const as_at *at,
         inp = NULL;
     if (inp && inp->type != KH_NODE_MAP) {
         char got[AS_QSZ + 16];
+        size_t got_at = kh_err_count(e);
         as_got(inp, got, sizeof got);
         as_eerr(a, e, at, ipos, "inputs", NULL, in,
                 "expected a mapping of input names to values, got %s", got);
+        as_got_fix(e, got_at, inp, got);
         inp = NULL;
         /* Missing inputs are not reported on top of this. */
         memset(seen, 1, ns);
@@ -926,6 +963,18 @@ static void as_inputs(kh_assess *a, kh_err *e, const as_at *at,
     }
 }
 
+/* Message i names a unit kind by its id in quotes: its Chinese names it
+ * by the rubric's name of it ("office" -> “处室”). */
+static void as_kind_zh(const kh_assess *a, kh_err *e, size_t i,
+                       uint32_t kind)
+{
+    const char *q = kh_i18n_zh(N_("\"%s\""));
+    char from[AS_QSZ], to[AS_QSZ];
+    snprintf(from, sizeof from, q, kh_rubric_kind_id(a->r, kind));
+    snprintf(to, sizeof to, q, kh_rubric_kind_name(a->r, kind));
+    kh_err_zh_sub(e, i, from, to);
+}
+
 /* Puts a checked entry of known unit u into its slot. */
 static void as_place(kh_assess *a, kh_err *e, const as_at *at,
                      const as_entry_in *in, uint32_t u, uint32_t item,
@@ -935,10 +984,12 @@ static void as_place(kh_assess *a, kh_err *e, const as_at *at,
     if (ur->kind != KH_ASSESS_NONE &&
         !kh_rubric_item_applies(a->r, item, ur->kind)) {
         char q[AS_QSZ];
+        size_t i = kh_err_count(e);
         as_err(a, e, at, in->ipos, "item", NULL,
                "item \"%s\" does not apply to unit %s of kind \"%s\"",
                kh_rubric_item_id(a->r, item), as_q(q, ur->id),
                kh_rubric_kind_id(a->r, ur->kind));
+        as_kind_zh(a, e, i, ur->kind);
         return;
     }
     kh_entry *en = &a->slots[((size_t)u * a->nitems + item) * 2 + in->phase];
@@ -1355,12 +1406,15 @@ static bool as_finish_branches(kh_assess *a, kh_err *e)
             as_at at;
             as_at_where(&at, &ur->at);
             char qb[AS_QSZ], qu[AS_QSZ], qf[AS_QSZ];
+            size_t i = kh_err_count(e);
             as_err(a, e, &at, as_pos_at(ur->bline, ur->bcol), "branch", NULL,
                    "branch %s mixes kinds: unit %s is \"%s\" but unit %s "
                    "is \"%s\"",
                    as_q(qb, br->id), as_q(qu, ur->id),
                    kh_rubric_kind_id(a->r, ur->kind), as_q(qf, f->id),
                    kh_rubric_kind_id(a->r, f->kind));
+            as_kind_zh(a, e, i, ur->kind);
+            as_kind_zh(a, e, i, f->kind);
         }
     }
     free(firstu);
@@ -1736,9 +1790,11 @@ static bool as_fields(as_loader *L, const kh_node *rec, const as_at *at,
         vals[i] = NULL;
     if (rec->type != KH_NODE_MAP) {
         char got[AS_QSZ + 16];
+        size_t got_at = kh_err_count(L->e);
         as_got(rec, got, sizeof got);
         as_err(a, L->e, at, as_node_pos(rec), NULL, NULL,
                "expected a mapping, got %s", got);
+        as_got_fix(L->e, got_at, rec, got);
         return false;
     }
     for (size_t k = 0; k < rec->n; k++) {
@@ -1756,10 +1812,12 @@ static bool as_fields(as_loader *L, const kh_node *rec, const as_at *at,
             for (size_t j = 0; j < n; j++)
                 kh_buf_printf(&h, "%s%s", j ? ", " : "", names[j]);
             char got[AS_QSZ + 16];
+            size_t got_at = kh_err_count(L->e);
             as_got(key, got, sizeof got);
             as_err(a, L->e, at, as_node_pos(key), NULL, NULL,
                    "unknown key %s (expected one of: %s)", got,
                    kh_buf_str(&h));
+            as_got_fix(L->e, got_at, key, got);
             kh_buf_free(&h);
             continue;
         }
@@ -1895,9 +1953,11 @@ static void as_load_roster(as_loader *L, const kh_node *rec, size_t k)
         return;
     if (pp->type != KH_NODE_SEQ) {
         char got[AS_QSZ + 16];
+        size_t got_at = kh_err_count(L->e);
         as_got(pp, got, sizeof got);
         as_err(L->a, L->e, &at, as_node_pos(pp), "people", NULL,
                "expected a sequence of people, got %s", got);
+        as_got_fix(L->e, got_at, pp, got);
         return;
     }
     if (!as_grow((void **)&L->names, &L->apeople, pp->n, sizeof *L->names)) {
@@ -2011,10 +2071,12 @@ static bool as_load_doc(as_loader *L, kh_doc *d, bool *soft)
             as_at at = {key->line, key->col, NULL, NULL, 0};
             if (which < 0) {
                 char got[AS_QSZ + 16];
+                size_t got_at = kh_err_count(L->e);
                 as_got(key, got, sizeof got);
                 as_err(a, L->e, &at, as_pos_at(0, 0), NULL, NULL,
                        "unknown key %s (expected one of: year, branches, "
                        "units, entries, rosters, bonus, negative)", got);
+                as_got_fix(L->e, got_at, key, got);
             } else {
                 as_err(a, L->e, &at, as_pos_at(0, 0), NULL, NULL,
                        "duplicate key \"%s\"", as_top_keys[which]);

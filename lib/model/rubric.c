@@ -389,7 +389,8 @@ static const char *const term_required[][4] = {
 };
 static const char *const option_keys[] = {"id", "label", "points", NULL};
 static const char *const option_required[] = {"id", "points", NULL};
-static const char *const roster_keys[] = {"name", "below", NULL};
+static const char *const roster_keys[] = {"name", "below", "title", NULL};
+static const char *const roster_required[] = {"name", "below", NULL};
 
 /* Item being loaded, for the terms below it. */
 typedef struct itemctx {
@@ -630,8 +631,9 @@ static void load_roster(ld *L, kh_term *t, const kh_node *rn,
     }
     if (!expect_type(L, rn, p, KH_NODE_MAP))
         return;
-    check_keys(L, rn, p, roster_keys, roster_keys, NULL);
+    check_keys(L, rn, p, roster_keys, roster_required, NULL);
     get_str(L, rn, p, "name", true, &t->roster);
+    get_str(L, rn, p, "title", true, &t->roster_title);
     get_cp(L, rn, p, "below", &t->roster_below);
 }
 
@@ -1498,6 +1500,7 @@ int kh_term_option_find(const kh_term *t, const char *id)
 
 const char *kh_term_roster(const kh_term *t) { return t->roster; }
 kh_cp kh_term_roster_below(const kh_term *t) { return t->roster_below; }
+const char *kh_term_roster_title(const kh_term *t) { return t->roster_title; }
 
 const kh_source *kh_term_source(const kh_term *t) { return t->source; }
 

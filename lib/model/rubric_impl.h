@@ -34,6 +34,7 @@ struct kh_term {
     kh_cp max, start;           /* group */
     const char *roster;         /* count/deduct; NULL when none */
     kh_cp roster_below;
+    const char *roster_title;   /* what people call it; NULL when none */
     kh_source *source;          /* judgement: questionnaire figure; or NULL */
     const char *provider;       /* department that supplies it; or NULL */
     size_t nopts;               /* choice */

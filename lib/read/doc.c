@@ -13,6 +13,7 @@
  */
 #include "kaohe/doc.h"
 #include "kaohe/buf.h"
+#include "kaohe/i18n.h"
 #include "doc_impl.h"
 
 #include <stdarg.h>
@@ -233,16 +234,26 @@ const char *kh_node_kind(const kh_node *n)
 static const char *with_article(const char *kind)
 {
     if (strcmp(kind, "null") == 0)
-        return "null";
+        return N_("null");
     if (strcmp(kind, "mapping") == 0)
-        return "a mapping";
+        return N_("a mapping");
     if (strcmp(kind, "sequence") == 0)
-        return "a sequence";
+        return N_("a sequence");
     if (strcmp(kind, "number") == 0)
-        return "a number";
+        return N_("a number");
     if (strcmp(kind, "boolean") == 0)
-        return "a boolean";
-    return "a string";
+        return N_("a boolean");
+    return N_("a string");
+}
+
+/* Message i (just added) reads as Chinese whole: its English words (a
+ * kind, what was expected) translated too.  Returns st. */
+static kh_status zh_words(kh_err *e, size_t i, kh_status st, const char *w1,
+                          const char *w2)
+{
+    kh_err_zh_word(e, i, w1);
+    kh_err_zh_word(e, i, w2);
+    return st;
 }
 
 /* A user value for a message: at most ~40 bytes, cut on a character
@@ -283,9 +294,12 @@ kh_status kh_node_str(const kh_node *n, kh_err *e, const char *path,
 {
     if (!n)
         return missing(e, path);
+    size_t i = kh_err_count(e);
+    const char *got = with_article(kh_node_kind(n));
     if (n->type != KH_NODE_SCALAR || kh_node_is_null(n))
-        return kh_err_at(e, n->line, n->col, path, "expected a string, got %s",
-                         with_article(kh_node_kind(n)));
+        return zh_words(e, i, kh_err_at(e, n->line, n->col, path,
+                                        "expected a string, got %s", got),
+                        got, NULL);
     *out = n->u.text;
     return KH_OK;
 }
@@ -309,8 +323,11 @@ kh_status kh_node_bool(const kh_node *n, kh_err *e, const char *path,
                              "expected true or false, got \"%s\"",
                              quote(n->u.text, n->n).s);
     }
-    return kh_err_at(e, n->line, n->col, path, "expected true or false, got %s",
-                     with_article(kh_node_kind(n)));
+    size_t i = kh_err_count(e);
+    const char *got = with_article(kh_node_kind(n));
+    return zh_words(e, i, kh_err_at(e, n->line, n->col, path,
+                                    "expected true or false, got %s", got),
+                    got, NULL);
 }
 
 /* Shared checks of the number getters: a plain scalar that is not null
@@ -322,35 +339,45 @@ static kh_status number_node(const kh_node *n, kh_err *e, const char *path,
         return missing(e, path);
     const char *kind = kh_node_kind(n);
     if (n->type != KH_NODE_SCALAR || n->style != KH_SCALAR_PLAIN ||
-        strcmp(kind, "null") == 0 || strcmp(kind, "boolean") == 0)
-        return kh_err_at(e, n->line, n->col, path, "expected %s, got %s", what,
-                         with_article(kind));
+        strcmp(kind, "null") == 0 || strcmp(kind, "boolean") == 0) {
+        size_t i = kh_err_count(e);
+        const char *got = with_article(kind);
+        return zh_words(e, i, kh_err_at(e, n->line, n->col, path,
+                                        "expected %s, got %s", what, got),
+                        got, what);
+    }
     return KH_OK;
 }
 
 kh_status kh_node_cp(const kh_node *n, kh_err *e, const char *path,
                      kh_cp *out)
 {
-    kh_status st = number_node(n, e, path, "a number");
+    kh_status st = number_node(n, e, path, N_("a number"));
     if (st != KH_OK)
         return st;
     kh_num_err r = kh_num_parse(n->u.text, n->n, out);
+    size_t i = kh_err_count(e);
     if (r != KH_NUM_OK)
-        return kh_err_at(e, n->line, n->col, path, "\"%s\" %s",
-                         quote(n->u.text, n->n).s, kh_num_err_str(r));
+        return zh_words(e, i, kh_err_at(e, n->line, n->col, path, "\"%s\" %s",
+                                        quote(n->u.text, n->n).s,
+                                        kh_num_err_str(r)),
+                        kh_num_err_str(r), NULL);
     return KH_OK;
 }
 
 kh_status kh_node_int(const kh_node *n, kh_err *e, const char *path,
                       int64_t *out)
 {
-    kh_status st = number_node(n, e, path, "a whole number");
+    kh_status st = number_node(n, e, path, N_("a whole number"));
     if (st != KH_OK)
         return st;
     kh_num_err r = kh_num_parse_int(n->u.text, n->n, out);
+    size_t i = kh_err_count(e);
     if (r == KH_NUM_RANGE)
-        return kh_err_at(e, n->line, n->col, path, "\"%s\" %s",
-                         quote(n->u.text, n->n).s, kh_num_err_str(r));
+        return zh_words(e, i, kh_err_at(e, n->line, n->col, path, "\"%s\" %s",
+                                        quote(n->u.text, n->n).s,
+                                        kh_num_err_str(r)),
+                        kh_num_err_str(r), NULL);
     if (r != KH_NUM_OK)
         return kh_err_at(e, n->line, n->col, path,
                          "expected a whole number, got \"%s\"",
@@ -608,8 +635,11 @@ static bool is_merge_key(const kh_doc *d, const kh_ev *ev)
 static bool check_key(kh_doc *d, const kh_ev *ev, bool merge_ok)
 {
     if (ev->type != KH_EV_SCALAR) {
-        soft_err(d, ev->line, ev->col, "mapping keys must be scalars, got %s",
-                 with_article(ev_kind(ev)));
+        size_t i = kh_err_count(d->e);
+        const char *got = with_article(ev_kind(ev));
+        zh_words(d->e, i, soft_err(d, ev->line, ev->col,
+                                   "mapping keys must be scalars, got %s", got),
+                 got, NULL);
         return false;
     }
     if (!merge_ok && is_merge_key(d, ev)) {
@@ -805,9 +835,13 @@ static bool merge_sources(kh_doc *d, const kh_node *v, const kh_node **src,
     for (uint32_t i = 0; ok && i < v->n; i++)
         ok = v->u.kids[i].type == KH_NODE_MAP;
     if (!ok) {
-        soft_err(d, v->line, v->col,
-                 "the value of a merge key (<<) must be a mapping or a list "
-                 "of mappings, got %s", with_article(kh_node_kind(v)));
+        size_t i = kh_err_count(d->e);
+        const char *got = with_article(kh_node_kind(v));
+        zh_words(d->e, i, soft_err(d, v->line, v->col,
+                                   "the value of a merge key (<<) must be a "
+                                   "mapping or a list of mappings, got %s",
+                                   got),
+                 got, NULL);
         return false;
     }
     *src = v->u.kids;
@@ -1040,10 +1074,12 @@ kh_status kh_doc_enter(kh_doc *d, kh_node_type type, unsigned *line,
         *col = ev.col;
     kh_ev_type want = type == KH_NODE_MAP ? KH_EV_MAP : KH_EV_SEQ;
     if (ev.type != want) {
-        soft_err(d, ev.line, ev.col, type == KH_NODE_MAP
-                                         ? "expected a mapping, got %s"
-                                         : "expected a sequence, got %s",
-                 with_article(ev_kind(&ev)));
+        size_t i = kh_err_count(d->e);
+        const char *got = with_article(ev_kind(&ev));
+        zh_words(d->e, i, soft_err(d, ev.line, ev.col, type == KH_NODE_MAP
+                                   ? "expected a mapping, got %s"
+                                   : "expected a sequence, got %s", got),
+                 got, NULL);
         if ((st = skip_rest(d, &ev)) != KH_OK)
             return st;
         value_done(d);

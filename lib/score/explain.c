@@ -283,7 +283,13 @@ static void ex_rosters(const ex_ctx *c, size_t i, kh_buf *out)
         if (!rn || !kh_assess_roster_count(c->a, c->u, t, &below))
             continue;
         size_t n = kh_assess_roster_people(c->a, c->u, rn, &names, &values);
-        kh_buf_printf(out, "      名单 %s（%zu 人）低于 ", rn, n);
+        /* named as people know it, never by its id (issue 11) */
+        if (kh_term_roster_title(t))
+            kh_buf_printf(out, "      %s（%zu 人）低于 ",
+                          kh_term_roster_title(t), n);
+        else
+            kh_buf_printf(out, "      考核要点 %s 名单（%zu 人）低于 ",
+                          kh_rubric_item_id(r, i), n);
         ex_num(out, kh_term_roster_below(t));
         if (below == 0) {
             kh_buf_puts(out, " 的：无\n");
@@ -347,8 +353,7 @@ kh_status kh_explain_with(const kh_assess *a, size_t u, kh_phase p,
     const kh_rubric *r = a->r;
     const kh_assess_unit_rec *ur = &a->units[u];
     bool insp = p == KH_PHASE_INSPECTION;
-    kh_buf_printf(out, "%s（%s）%s得分\n", ur->name, ur->id,
-                  insp ? "考核" : "自评");
+    kh_buf_printf(out, "%s%s得分\n", ur->name, insp ? "考核" : "自评");
 
     __int128 raw = 0, appl = 0;
     kh_buf missing;

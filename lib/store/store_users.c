@@ -256,6 +256,16 @@ static kh_status provider_known(kh_store *s, const char *provider, kh_err *e)
 
 /* The role's companion: a unit for role unit, a provider for role
  * department, neither for the others. */
+/* The message just added names the role by its id: in its Chinese, by
+ * the role's Chinese name. */
+static void role_zh(kh_err *e, kh_status st, kh_role role)
+{
+    (void)st;   /* always KH_EINVAL: the caller counts the messages */
+    size_t n = kh_err_count(e);
+    if (n)
+        kh_err_zh_sub(e, n - 1, role_names[role], role_labels[role]);
+}
+
 static void check_companions(kh_role role, const char *unit,
                              const char *provider, kh_err *e)
 {
@@ -263,17 +273,18 @@ static void check_companions(kh_role role, const char *unit,
         kh_err_at(e, 0, 0, "unit",
                   "a user of role unit must name its unit (--unit ID)");
     else if (role != KH_ROLE_UNIT && unit)
-        kh_err_at(e, 0, 0, "unit",
-                  "only a user of role unit belongs to a unit, not one of "
-                  "role %s",
-                  role_names[role]);
+        role_zh(e, kh_err_at(e, 0, 0, "unit",
+                             "only a user of role unit belongs to a unit, not "
+                             "one of role %s",
+                             role_names[role]), role);
     if (role == KH_ROLE_DEPARTMENT && (!provider || !*provider))
         kh_err_at(e, 0, 0, "provider", "a user of role department must "
                   "name its provider (--provider NAME)");
     else if (role != KH_ROLE_DEPARTMENT && provider)
-        kh_err_at(e, 0, 0, "provider", "only a user of role department "
-                  "belongs to a provider, not one of role %s",
-                  role_names[role]);
+        role_zh(e, kh_err_at(e, 0, 0, "provider", "only a user of role "
+                             "department belongs to a provider, not one of "
+                             "role %s",
+                             role_names[role]), role);
 }
 
 kh_status kh_store_user_add(kh_store *s, const char *actor, const char *name,
@@ -447,7 +458,7 @@ fail:
 
 /* A display name: non-blank, at most KH_USER_DISPLAY_MAX bytes of text
  * without control characters. */
-static kh_status display_check(const char *d, kh_err *e)
+kh_status kh_user_display_check(const char *d, kh_err *e)
 {
     size_t n = d ? strlen(d) : 0;
     if (n == 0 || strspn(d, " \t") == n)
@@ -474,7 +485,7 @@ kh_status kh_store_user_set_display(kh_store *s, const char *actor,
                                     const char *name, const char *display,
                                     kh_err *e)
 {
-    if (display_check(display, e) != KH_OK)
+    if (kh_user_display_check(display, e) != KH_OK)
         return KH_EINVAL;
     kh_status rc = kh_store_begin(s, e);
     if (rc != KH_OK)
@@ -808,6 +819,27 @@ kh_status kh_store_assign_grid(kh_store *s, const char *actor, int year,
     for (size_t i = 0; i < n && rc == KH_OK; i++)
         rc = kh_store_user_assign(s, actor, sets[i].user, year, sets[i].n,
                                   sets[i].units, true, e);
+    if (rc != KH_OK) {
+        kh_store_rollback(s);
+        return rc;
+    }
+    return kh_store_commit(s, e);
+}
+
+kh_status kh_store_user_add_named(kh_store *s, const char *actor,
+                                  const kh_user_new *u, kh_err *e)
+{
+    /* both refusals at once: the name's and the user's */
+    bool bad = u->display && kh_user_display_check(u->display, e) != KH_OK;
+    kh_status rc = kh_store_begin(s, e);
+    if (rc != KH_OK)
+        return rc;
+    rc = kh_store_user_add_provider(s, actor, u->name, u->role, u->unit,
+                                    u->provider, u->password, e);
+    if (rc == KH_OK && bad)
+        rc = KH_EINVAL;
+    if (rc == KH_OK && u->display)
+        rc = kh_store_user_set_display(s, actor, u->name, u->display, e);
     if (rc != KH_OK) {
         kh_store_rollback(s);
         return rc;

@@ -23,13 +23,15 @@ enum {
     OPT_ROLE = KH_OPT_FIRST_FREE,
     OPT_UNIT,
     OPT_REPLACE,
-    OPT_PROVIDER
+    OPT_PROVIDER,
+    OPT_DISPLAY
 };
 
 static void user_help(void)
 {
-    printf(
+    printf(_(
         "Usage: kaohe user add NAME --role ROLE [--unit ID | --provider NAME]\n"
+        "                      [--display-name TEXT]\n"
         "       kaohe user passwd NAME\n"
         "       kaohe user disable NAME\n"
         "       kaohe user enable NAME\n"
@@ -38,12 +40,13 @@ static void user_help(void)
         "       kaohe user name NAME DISPLAY\n"
         "\n"
         "Users of the web server and their roles:\n"
-        "  admin      管理员: runs the assessment\n"
-        "  inspector  考核组成员: scores the units assigned to them\n"
-        "  unit       被考核单位: one unit's self-check (--unit ID)\n"
-        "  auditor    审计员: reads everything, the audit log included\n"
-        "  department 部门评分员: scores its provider's inputs for every\n"
-        "             unit (--provider NAME, a rubric `provider`)\n"
+        "  admin      administrator: runs the assessment\n"
+        "  inspector  inspection team member: scores the units assigned to\n"
+        "             them\n"
+        "  unit       assessed unit: one unit's self-check (--unit ID)\n"
+        "  auditor    auditor: reads everything, the audit log included\n"
+        "  department department scorer: scores its provider's inputs for\n"
+        "             every unit (--provider NAME, a rubric `provider`)\n"
         "\n"
         "add and passwd read the password from standard input (its first\n"
         "line); on a terminal they ask for it twice without echo.  It must\n"
@@ -58,8 +61,8 @@ static void user_help(void)
         "            exist in that year); assigned units stay unless\n"
         "            --replace, which makes the list exactly these\n"
         "  list      show users and inspectors' assignments\n"
-        "  name      the name people see for NAME (姓名, e.g. 李明): teams,\n"
-        "            pickers and records show it instead of the login\n"
+        "  name      the name people see for NAME (a full name, e.g. Li\n"
+        "            Ming): the pages show it instead of the login\n"
         "\n"
         "Options:\n"
         "      --role ROLE     admin, inspector, unit, auditor or department\n"
@@ -67,13 +70,20 @@ static void user_help(void)
         "                      the stored rubrics' provider fields use)\n"
         "      --unit ID       the unit (add: of a unit user; assign:\n"
         "                      repeatable, or several IDs after it)\n"
+        "      --display-name TEXT  add: the name people see (as 'name')\n"
         "  -y, --year YEAR     the year of the assignment\n"
         "      --replace       assign: drop the year's other units\n"
-        KH_STORE_OPTS_HELP
+        "%s"
         "  -h, --help          show this help\n"
         "\n"
         "Exit status: 0 success, 1 invalid input or refused (every error\n"
-        "printed), 2 usage error, 3 other failure.\n");
+        "printed), 2 usage error, 3 other failure.\n"), kh_cli_opts_help());
+}
+
+/* A role as the reader's language names it (管理员, or admin). */
+static const char *role_text(kh_role r)
+{
+    return kh_i18n_locale_is_zh() ? kh_role_label(r) : kh_role_name(r);
 }
 
 /* ---- reading a password -------------------------------------------- */
@@ -144,17 +154,17 @@ static void wipe(char *s)
 static char *read_password(const char *cmd)
 {
     bool tty = isatty(STDIN_FILENO);
-    char *pw = read_line("新密码 New password: ", tty);
+    char *pw = read_line(_("New password: "), tty);
     if (!pw) {
-        fprintf(stderr, "kaohe %s: no password on standard input\n", cmd);
+        fprintf(stderr, _("kaohe %s: no password on standard input\n"), cmd);
         return NULL;
     }
     if (tty) {
-        char *again = read_line("再次输入 Again: ", tty);
+        char *again = read_line(_("Again: "), tty);
         bool same = again && strcmp(pw, again) == 0;
         wipe(again);
         if (!same) {
-            fprintf(stderr, "kaohe %s: the two passwords differ\n", cmd);
+            fprintf(stderr, _("kaohe %s: the two passwords differ\n"), cmd);
             wipe(pw);
             return NULL;
         }
@@ -167,14 +177,12 @@ static char *read_password(const char *cmd)
 static kh_status list_user(void *ctx, const kh_user_row *r)
 {
     kh_buf *b = ctx;
-    char role[64];
-    snprintf(role, sizeof role, "%s %s", kh_role_label(r->role),
-             kh_role_name(r->role));
     kh_text_pad(b, r->name, 16, false);
-    kh_text_pad(b, role, 24, false);
-    kh_text_pad(b, r->unit ? r->unit : r->provider ? r->provider : "-", 10,
+    kh_text_pad(b, r->display_name ? r->display_name : "-", 12, false);
+    kh_text_pad(b, role_text(r->role), 12, false);
+    kh_text_pad(b, r->unit ? r->unit : r->provider ? r->provider : "-", 12,
                 false);
-    kh_text_pad(b, r->disabled ? "停用" : "正常", 6, false);
+    kh_text_pad(b, r->disabled ? _("disabled") : _("active"), 10, false);
     kh_buf_printf(b, "%s  %s\n", r->created_at, r->created_by);
     return kh_buf_status(b);
 }
@@ -185,7 +193,7 @@ typedef struct assign_ctx {
     int year;
 } assign_ctx;
 
-/* One line per inspector and year: "li  2025：jd, xx". */
+/* One line per inspector and year: "li  2025: jd, xx". */
 static kh_status list_assign(void *ctx, const kh_assign_row *r)
 {
     assign_ctx *a = ctx;
@@ -193,7 +201,7 @@ static kh_status list_assign(void *ctx, const kh_assign_row *r)
         if (a->user[0])
             kh_buf_putc(a->b, '\n');
         kh_text_pad(a->b, r->user, 16, false);
-        kh_buf_printf(a->b, "%d：%s", r->year, r->unit);
+        kh_buf_printf(a->b, _("%d: %s"), r->year, r->unit);
         snprintf(a->user, sizeof a->user, "%s", r->user);
         a->year = r->year;
     } else {
@@ -214,7 +222,7 @@ typedef struct user_args {
     size_t nunits;
     const char *role_s, *name;
     const char *provider;      /* --provider */
-    const char *display;       /* name: the display name */
+    const char *display;       /* name, add: the display name */
     kh_role role;
     bool replace;
     int year;
@@ -260,6 +268,7 @@ static int user_parse(kh_cli_ctx *c, int argc, char **argv, user_args *a)
         {"year", required_argument, NULL, 'y'},
         {"replace", no_argument, NULL, OPT_REPLACE},
         {"provider", required_argument, NULL, OPT_PROVIDER},
+        {"display-name", required_argument, NULL, OPT_DISPLAY},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     int w = a->which, o, rc = -1;
@@ -282,8 +291,11 @@ static int user_parse(kh_cli_ctx *c, int argc, char **argv, user_args *a)
             a->replace = true;
         } else if (o == OPT_PROVIDER && w == ADD) {
             a->provider = optarg;
+        } else if (o == OPT_DISPLAY && w == ADD) {
+            a->display = optarg;
         } else if (o == OPT_ROLE || o == OPT_UNIT || o == 'y' ||
-                   o == OPT_REPLACE || o == OPT_PROVIDER) {
+                   o == OPT_REPLACE || o == OPT_PROVIDER ||
+                   o == OPT_DISPLAY) {
             rc = kh_cli_usage_error(a->cmd, "option '%s' does not apply here",
                                     argv[optind - 1]);
         } else {
@@ -350,7 +362,7 @@ static kh_status user_assign(kh_cli_ctx *c, const user_args *a, kh_buf *b)
     assign_ctx ac = {.b = b};
     st = kh_store_assign_each(c->store, a->name, a->year, list_assign, &ac, c->e);
     if (!ac.user[0])
-        kh_buf_printf(b, "%s  %d：（无）", a->name, a->year);
+        kh_buf_printf(b, _("%s  %d: (none)"), a->name, a->year);
     kh_buf_putc(b, '\n');
     return st;
 }
@@ -358,18 +370,19 @@ static kh_status user_assign(kh_cli_ctx *c, const user_args *a, kh_buf *b)
 /* list: every user, then the inspectors' assignments (of --year). */
 static kh_status user_list(kh_cli_ctx *c, int year, kh_buf *b)
 {
-    kh_text_pad(b, "用户", 16, false);
-    kh_text_pad(b, "角色", 24, false);
-    kh_text_pad(b, "单位", 10, false);
-    kh_text_pad(b, "状态", 6, false);
-    kh_text_pad(b, "创建时间", 22, false);
-    kh_buf_puts(b, "创建人\n");
+    kh_text_pad(b, _("User"), 16, false);
+    kh_text_pad(b, _("Full name"), 12, false);
+    kh_text_pad(b, _("Role"), 12, false);
+    kh_text_pad(b, _("Unit"), 12, false);
+    kh_text_pad(b, _("Status"), 10, false);
+    kh_text_pad(b, _("Created at"), 22, false);
+    kh_buf_printf(b, "%s\n", _("Created by"));
     kh_status st = kh_store_user_each(c->store, NULL, list_user, b, c->e);
     assign_ctx ac = {.b = b};
     if (st == KH_OK) {
-        kh_buf_puts(b, "\n考核组分工：\n");
+        kh_buf_printf(b, "\n%s\n", _("Inspectors' units:"));
         st = kh_store_assign_each(c->store, NULL, year, list_assign, &ac, c->e);
-        kh_buf_puts(b, ac.user[0] ? "\n" : "（无）\n");
+        kh_buf_printf(b, "%s\n", ac.user[0] ? "" : _("(none)"));
     }
     return st;
 }
@@ -395,14 +408,19 @@ static kh_status user_run(kh_cli_ctx *c, const user_args *a, kh_buf *b)
     kh_status st;
     switch (a->which) {
     case ADD:
-        st = kh_store_user_add_provider(c->store, actor, a->name, a->role,
-                                        unit, a->provider, a->pw, c->e);
-        if (st == KH_OK)
-            kh_buf_printf(b, "已添加用户 %s（%s %s%s%s%s%s）\n", a->name,
-                          kh_role_label(a->role), kh_role_name(a->role),
-                          unit ? "，单位 " : "", unit ? unit : "",
-                          a->provider ? "，" : "",
-                          a->provider ? a->provider : "");
+        st = kh_store_user_add_named(c->store, actor,
+            &(kh_user_new){.name = a->name, .role = a->role, .unit = unit,
+                           .provider = a->provider, .display = a->display,
+                           .password = a->pw}, c->e);
+        if (st == KH_OK && unit)
+            kh_buf_printf(b, _("added user %s (%s, unit %s)\n"), a->name,
+                          role_text(a->role), unit);
+        else if (st == KH_OK && a->provider)
+            kh_buf_printf(b, _("added user %s (%s, %s)\n"), a->name,
+                          role_text(a->role), a->provider);
+        else if (st == KH_OK)
+            kh_buf_printf(b, _("added user %s (%s)\n"), a->name,
+                          role_text(a->role));
         return st;
     case PASSWD:
         st = kh_store_begin(c->store, c->e);
@@ -410,7 +428,8 @@ static kh_status user_run(kh_cli_ctx *c, const user_args *a, kh_buf *b)
             st = kh_store_user_passwd(c->store, actor, a->name, a->pw, c->e);
         st = end_sessions(c, a->name, st);
         if (st == KH_OK)
-            kh_buf_printf(b, "用户 %s 的密码已更改\n", a->name);
+            kh_buf_printf(b, _("the password of user %s is changed\n"),
+                          a->name);
         return st;
     case DISABLE:
     case ENABLE:
@@ -423,8 +442,9 @@ static kh_status user_run(kh_cli_ctx *c, const user_args *a, kh_buf *b)
         else
             st = end_sessions(c, a->name, st);
         if (st == KH_OK)
-            kh_buf_printf(b, "用户 %s 已%s\n", a->name,
-                          a->which == DISABLE ? "停用" : "启用");
+            kh_buf_printf(b, a->which == DISABLE ? _("user %s is disabled\n")
+                                                 : _("user %s is enabled\n"),
+                          a->name);
         return st;
     case ASSIGN:
         return user_assign(c, a, b);
@@ -455,7 +475,7 @@ int kh_cmd_user(int argc, char **argv)
     a.units = calloc((size_t)argc, sizeof *a.units);
     if (!a.units) {
         kh_cli_finish(&c, KH_OK);
-        fprintf(stderr, "kaohe: out of memory\n");
+        fprintf(stderr, "%s", _("kaohe: out of memory\n"));
         return KH_EXIT_FAILURE;
     }
     rc = user_parse(&c, argc - 1, argv + 1, &a);

@@ -10,11 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kaohe/i18n.h"
 #include "kaohe/report.h"
 
 static void year_help(void)
 {
-    printf(
+    printf(_(
         "Usage: kaohe year open YEAR --rubric ID[@HASH]\n"
         "       kaohe year advance YEAR [--allow-missing] [--reason TEXT]\n"
         "       kaohe year reopen YEAR --reason TEXT\n"
@@ -23,9 +24,9 @@ static void year_help(void)
         "       kaohe year dates YEAR [--selfcheck-due D --inspect-from D\n"
         "                  --inspect-to D --review-due D --publish D]\n"
         "\n"
-        "A year (考核年度) is bound to one rubric version and moves through\n"
-        "  draft 草稿 → self_check 自查 → inspection 实地检查 → review 复核\n"
-        "  → published 已公布 → closed 已关闭\n"
+        "A year (an assessment year) is bound to one rubric version and\n"
+        "moves through\n"
+        "  draft → self_check → inspection → review → published → closed\n"
         "Units are imported in draft; self entries are written only in\n"
         "self_check; inspection entries and bonus/negative records only in\n"
         "inspection and review; nothing once published.  Publishing freezes\n"
@@ -40,15 +41,21 @@ static void year_help(void)
         "            units can correct their self-check), review or published\n"
         "            (dropping the frozen results); a reason is required\n"
         "  list      show the years, or one year\n"
-        "  set       the year's document settings (公文), all or none:\n"
-        "            issuer  发文机关 (default 中共晋城职业技术学院委员会)\n"
-        "            number  发文字号 (default none: （文号待定）)\n"
-        "            to      主送机关 (default 各党支部、各处室系)\n"
-        "            cc      抄送机关 (default 学院纪委)\n"
-        "            printer 印发机关 (default 晋城职业技术学院办公室)\n"
-        "            date    成文日期 YYYY-MM-DD (default the day of export)\n"
-        "            grades  等次 (default 优秀:90,良好:80,一般:70,较差)\n"
-        "            scale   折算 TARGET[/BASE], e.g. 10/100 (default none)\n"
+        "  set       the year's document settings (the official document),\n"
+        "            all or none:\n"
+        "            issuer  issuing authority (default: the college's\n"
+        "                    Party committee)\n"
+        "            number  document number (default none: to be assigned)\n"
+        "            to      main recipients (default: every Party branch,\n"
+        "                    office and faculty)\n"
+        "            cc      copied to (default: the discipline committee)\n"
+        "            printer printed by (default: the college office)\n"
+        "            date    date of the document YYYY-MM-DD (default the\n"
+        "                    day of export)\n"
+        "            grades  grades and their lowest totals (default:\n"
+        "                    excellent 90, good 80, fair 70, poor)\n"
+        "            scale   conversion TARGET[/BASE], e.g. 10/100 (default\n"
+        "                    none)\n"
         "            an empty VALUE restores the default; closed years no\n"
         "            longer change\n"
         "  dates     the year's schedule (China calendar days, YYYY-MM-DD):\n"
@@ -60,11 +67,18 @@ static void year_help(void)
         "  -r, --rubric ID       rubric version for open\n"
         "      --allow-missing   publish with missing items scored 0\n"
         "      --reason TEXT     why (recorded in the audit log)\n"
-        KH_STORE_OPTS_HELP
+        "%s"
         "  -h, --help            show this help\n"
         "\n"
         "Exit status: 0 success, 1 invalid input or not allowed in the\n"
-        "year's state, 2 usage error, 3 other failure.\n");
+        "year's state, 2 usage error, 3 other failure.\n"), kh_cli_opts_help());
+}
+
+/* A year's state as the reader's language names it (自查, or self_check). */
+static const char *state_text(kh_year_state st)
+{
+    return kh_i18n_locale_is_zh() ? kh_year_state_label(st)
+                                  : kh_year_state_name(st);
 }
 
 enum { OPT_ALLOW_MISSING = KH_OPT_FIRST_FREE, OPT_REASON };
@@ -76,8 +90,7 @@ static kh_status list_row(void *ctx, const kh_year_info *y)
     snprintf(year, sizeof year, "%d", y->year);
     snprintf(units, sizeof units, "%zu", y->units);
     snprintf(entries, sizeof entries, "%zu", y->entries);
-    snprintf(state, sizeof state, "%s %s", kh_year_state_label(y->state),
-             kh_year_state_name(y->state));
+    snprintf(state, sizeof state, "%s", state_text(y->state));
     const char *at = strchr(y->rubric, '@');
     snprintf(rub, sizeof rub, "%.*s", (int)(at - y->rubric) + 1 +
                                           KH_STORE_HASH_SHOW, y->rubric);
@@ -211,12 +224,12 @@ static kh_status year_move(kh_cli_ctx *c, const year_args *a, kh_buf *b)
                                               &now, c->e);
     if (st != KH_OK)
         return st;
-    kh_buf_printf(b, "%d 年度状态：%s %s\n", a->year, kh_year_state_label(now),
-                  kh_year_state_name(now));
+    kh_buf_printf(b, _("year %d is now in state %s\n"), a->year,
+                  state_text(now));
     char hash[80] = "";
     if (now == KH_YEAR_PUBLISHED &&
         kh_store_year_each(c->store, a->year, snapshot_hash, hash, c->e) == KH_OK)
-        kh_buf_printf(b, "结果已冻结，SHA-256：%s\n", hash);
+        kh_buf_printf(b, _("results frozen, SHA-256: %s\n"), hash);
     return KH_OK;
 }
 
@@ -228,20 +241,19 @@ static kh_status year_run(kh_cli_ctx *c, const year_args *a, kh_buf *b)
     case OPEN:
         st = kh_store_year_open(c->store, kh_cli_actor(c), a->year, a->rubric, c->e);
         if (st == KH_OK)
-            kh_buf_printf(b, "%d 年度已开启，状态：%s %s\n", a->year,
-                          kh_year_state_label(KH_YEAR_DRAFT),
-                          kh_year_state_name(KH_YEAR_DRAFT));
+            kh_buf_printf(b, _("year %d is open, in state %s\n"), a->year,
+                          state_text(KH_YEAR_DRAFT));
         return st;
     case ADVANCE:
     case REOPEN:
         return year_move(c, a, b);
     default:
-        kh_text_pad(b, "年度", 6, false);
-        kh_text_pad(b, "状态", 22, false);
-        kh_text_pad(b, "评分体系", 34, false);
-        kh_text_pad(b, "单位", 6, true);
-        kh_text_pad(b, "条目", 8, true);
-        kh_buf_puts(b, "  结果快照\n");
+        kh_text_pad(b, _("Year"), 6, false);
+        kh_text_pad(b, _("State"), 22, false);
+        kh_text_pad(b, _("Rubric"), 34, false);
+        kh_text_pad(b, _("Units"), 6, true);
+        kh_text_pad(b, _("Entries"), 8, true);
+        kh_buf_printf(b, "  %s\n", _("Results snapshot"));
         return kh_store_year_each(c->store, a->year, list_row, b, c->e);
     }
 }

@@ -741,6 +741,12 @@ void web_time_out(kh_buf *o, const char *utc);
  * the user's sessions end. */
 void web_post_user_password(web_req *r, const char *name);
 void web_page_users(web_req *r);
+/* A rubric version as people know it (web_admin.c): its title and
+ * document (文号); "cannot be read" when rb is NULL.  verify: the id and
+ * short hash inside a closed <details> labelled in Chinese (a block:
+ * never inside a <p>). */
+void web_rubric_label(kh_buf *o, const kh_rubric *rb);
+void web_rubric_verify(kh_buf *o, const char *ref);
 void web_post_user_add(web_req *r);
 void web_post_user_disable(web_req *r, const char *name);
 
@@ -773,6 +779,10 @@ void web_thead(kh_buf *o, const char *const *heads, size_t n);
 void web_msg_box(kh_buf *o, const char *cls, const char *text);
 /* The hidden csrf field of a form. */
 void web_csrf_field(web_req *r);
+/* A user (login) as people know them, escaped into o: the display name
+ * (姓名), a unit user's unit name, else the role's Chinese name; an
+ * actor who is no user (a CLI --as name) as written. */
+void web_person(web_req *r, kh_buf *o, const char *login);
 /* A centipoint value as people write it ("12.5"). */
 void web_cp_out(kh_buf *o, kh_cp v);
 /* Audits the refusal and answers with the generic 403 page. */

@@ -68,6 +68,7 @@ static const char *field_label(const char *path)
         {"audience", N_("Audience")}, {"min", N_("Fewest responses shown")},
         {"opens", N_("Opens")}, {"closes", N_("Closes")},
         {"count", N_("Copies")}, {"confirm", N_("Confirmation")},
+        {"display_name", N_("Full name")},
     };
     if (path[0] == '-' && path[1] == '-')
         path += 2;
@@ -158,6 +159,8 @@ static void admin_nav(kh_buf *o)
 
 /* ---- years ----------------------------------------------------------- */
 
+/* A rubric version in the year-open picker: its title and when it was
+ * imported (Beijing time), which tells two versions apart. */
 static kh_status rubric_option(void *ctx, const kh_rubric_row *row)
 {
     kh_buf *o = ctx;
@@ -167,21 +170,62 @@ static kh_status rubric_option(void *ctx, const kh_rubric_row *row)
     kh_html_attr(o, row->hash);
     kh_buf_puts(o, "\">");
     kh_html_text(o, row->title);
-    kh_buf_puts(o, W_(" ("));
-    kh_html_text(o, row->id);
-    kh_buf_printf(o, "@%.*s%s</option>", KH_STORE_HASH_SHOW, row->hash,
-                  W_(")"));
+    kh_buf_puts(o, W_(", imported "));
+    web_time_out(o, row->imported_at);
+    kh_buf_puts(o, "</option>");
     return KH_OK;
+}
+
+void web_rubric_label(kh_buf *o, const kh_rubric *rb)
+{
+    const char *doc = rb ? kh_rubric_document(rb) : NULL;
+    if (!rb) {
+        kh_html_text(o, W_("(the rubric cannot be read)"));
+    } else {
+        kh_html_text(o, kh_rubric_title(rb));
+        if (doc) {
+            kh_buf_puts(o, W_(" ("));
+            kh_html_text(o, doc);
+            kh_buf_puts(o, W_(")"));
+        }
+    }
+}
+
+void web_rubric_verify(kh_buf *o, const char *ref)
+{
+    const char *at = strchr(ref, '@');
+    kh_buf_printf(o, "<details class=\"verify\"><summary>%s</summary>",
+                  W_("Version details"));
+    kh_buf_printf(o, W_("Rubric id %.*s, version fingerprint %.*s"),
+                  at ? (int)(at - ref) : (int)strlen(ref), ref,
+                  KH_STORE_HASH_SHOW, at ? at + 1 : "");
+    kh_buf_puts(o, "</details>");
+}
+
+/* A stored rubric version ("ID@HASH") by web_rubric_label; loaded here
+ * (the admin's pages only: a parse per year listed). */
+static void rubric_label_load(web_req *r, kh_buf *o, const char *ref)
+{
+    kh_rubric *rb = NULL;
+    kh_err *e = kh_err_new();
+    kh_status st = e ? kh_store_rubric_load(r->store, ref, e, &rb, NULL)
+                     : KH_ENOMEM;
+    web_store_check(r, st, e);
+    web_rubric_label(o, rb);
+    web_rubric_verify(o, ref);
+    kh_rubric_free(rb);
+    kh_err_free(e);
 }
 
 static kh_status year_row(void *ctx, const kh_year_info *y)
 {
-    kh_buf *o = ctx;
+    web_req *r = ctx;
+    kh_buf *o = &r->out;
     kh_buf_printf(o, "<tr id=\"admin-year-%d\"><td><a href=\"/admin/years/%d"
                      "\">%d</a></td><td>", y->year, y->year, y->year);
     kh_html_text(o, kh_year_state_label(y->state));
     kh_buf_puts(o, "</td><td>");
-    kh_html_text(o, y->rubric);
+    rubric_label_load(r, o, y->rubric);
     kh_buf_printf(o, "</td><td class=\"num\">%zu</td><td class=\"num\">%zu"
                      "</td></tr>\n", y->units, y->entries);
     return KH_OK;
@@ -199,7 +243,7 @@ void web_page_admin_years(web_req *r)
                   W_("Units"), W_("Entries"));
     kh_err *e = kh_err_new();
     if (e)
-        web_store_check(r, kh_store_year_each(r->store, 0, year_row, o, e), e);
+        web_store_check(r, kh_store_year_each(r->store, 0, year_row, r, e), e);
     kh_buf_printf(o, "</tbody></table>\n<h2>%s</h2><form method=\"post\" "
                      "action=\"/admin/years\" id=\"year-open\">",
                   W_("Open a year"));
@@ -248,35 +292,40 @@ typedef struct year_ctx {
     kh_year_state state;
     bool found;
     char rubric[256];            /* "ID@HASH" */
+    size_t units, entries;
 } year_ctx;
 
 static kh_status year_info_cb(void *ctx, const kh_year_info *y)
 {
     year_ctx *c = ctx;
-    kh_buf *o = &c->r->out;
     c->found = true;
     c->state = y->state;
+    c->units = y->units;
+    c->entries = y->entries;
     snprintf(c->rubric, sizeof c->rubric, "%s", y->rubric);
-    kh_buf_printf(o, "<p>%s<strong id=\"year-state\">", W_("State: "));
-    kh_html_text(o, kh_year_state_label(y->state));
-    kh_buf_printf(o, "</strong>%s<code id=\"year-rubric\">",
-                  W_("; rubric: "));
-    char ver[160];                             /* the hash, shortened */
-    const char *at = strchr(y->rubric, '@');
-    snprintf(ver, sizeof ver, "%.*s",
-             at ? (int)(at - y->rubric) + 1 + KH_STORE_HASH_SHOW
-                : (int)strlen(y->rubric), y->rubric);
-    kh_html_text(o, ver);
-    kh_buf_puts(o, "</code>");
-    kh_buf_printf(o, W_("; %zu units, %zu entries."), y->units, y->entries);
-    kh_buf_puts(o, "</p>\n");
     return KH_OK;
 }
 
-/* A unit's kind by its rubric name (系, 处室), for the units table. */
+/* The year's state, its rubric by title and its counts. */
+static void year_info_out(kh_buf *o, const year_ctx *c, const kh_rubric *rb)
+{
+    kh_buf_printf(o, "<p>%s<strong id=\"year-state\">", W_("State: "));
+    kh_html_text(o, kh_year_state_label(c->state));
+    kh_buf_printf(o, "</strong>%s<span id=\"year-rubric\">",
+                  W_("; rubric: "));
+    web_rubric_label(o, rb);
+    kh_buf_puts(o, "</span>");
+    kh_buf_printf(o, W_("; %zu units, %zu entries."), c->units, c->entries);
+    kh_buf_puts(o, "</p>\n");
+    web_rubric_verify(o, c->rubric);
+}
+
+/* A unit's kind by its rubric name (系, 处室), for the units table; the
+ * code only in draft, where units are imported and added by code. */
 typedef struct units_ctx {
     kh_buf *o;
     const kh_rubric *rb;
+    bool codes;
 } units_ctx;
 
 static const char *kind_label(const kh_rubric *rb, const char *kind)
@@ -284,7 +333,7 @@ static const char *kind_label(const kh_rubric *rb, const char *kind)
     for (size_t k = 0; rb && k < kh_rubric_kind_count(rb); k++)
         if (strcmp(kh_rubric_kind_id(rb, k), kind) == 0)
             return kh_rubric_kind_name(rb, k);
-    return kind;
+    return W_("(a kind the rubric does not know)");
 }
 
 static kh_status unit_row(void *ctx, const kh_unit_row *u)
@@ -296,10 +345,18 @@ static kh_status unit_row(void *ctx, const kh_unit_row *u)
     kh_buf_puts(o, "</td><td>");
     kh_html_text(o, kind_label(c->rb, u->kind));
     kh_buf_puts(o, "</td><td>");
-    kh_html_text(o, u->branch_name ? u->branch_name : u->branch);
-    kh_buf_puts(o, "</td><td><code>");
-    kh_html_text(o, u->id);
-    kh_buf_puts(o, "</code></td></tr>\n");
+    if (u->branch_name) {
+        kh_html_text(o, u->branch_name);
+    } else {
+        kh_html_text(o, u->name);
+        kh_buf_puts(o, W_(" (its own branch)"));
+    }
+    if (c->codes) {
+        kh_buf_puts(o, "</td><td><code>");
+        kh_html_text(o, u->id);
+        kh_buf_puts(o, "</code>");
+    }
+    kh_buf_puts(o, "</td></tr>\n");
     return KH_OK;
 }
 
@@ -445,7 +502,7 @@ void web_page_admin_year(web_req *r, int year)
     ok_msg(r);
     admin_nav(o);
     kh_err *e = kh_err_new();
-    year_ctx c = {r, year, KH_YEAR_DRAFT, false, ""};
+    year_ctx c = {r, year, KH_YEAR_DRAFT, false, "", 0, 0};
     kh_status st = e ? kh_store_year_each(r->store, year, year_info_cb, &c, e)
                      : KH_ENOMEM;
     if (st != KH_ENOTFOUND)
@@ -455,21 +512,25 @@ void web_page_admin_year(web_req *r, int year)
         web_error_page(r, 404, NULL);   /* replaced by web_fail on failure */
         return;
     }
-    year_transitions(r, year, c.state);
-    kh_buf_printf(o, "<h2>%s</h2>", W_("Units assessed"));
-    web_roster_link(o, year);
     kh_rubric *rb = NULL;
     kh_err_clear(e);
     web_store_check(r, kh_store_rubric_load(r->store, c.rubric, e, &rb, NULL),
                     e);
+    year_info_out(o, &c, rb);
+    year_transitions(r, year, c.state);
+    kh_buf_printf(o, "<h2>%s</h2>", W_("Units assessed"));
+    web_roster_link(o, year);
     if (c.state == KH_YEAR_DRAFT)
         year_unit_forms(r, year, rb, e);
+    bool draft = c.state == KH_YEAR_DRAFT;
     kh_buf_printf(o, "<div class=\"wide\"><table id=\"units\"><thead><tr><th>"
-                     "%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>"
-                     "<tbody>\n", W_("Name"), W_("Kind"), W_("Branch"),
-                  W_("Code"));
+                     "%s</th><th>%s</th><th>%s</th>", W_("Name"), W_("Kind"),
+                  W_("Branch"));
+    if (draft)
+        kh_buf_printf(o, "<th>%s</th>", W_("Code"));
+    kh_buf_puts(o, "</tr></thead><tbody>\n");
     kh_err_clear(e);
-    units_ctx uc = {o, rb};
+    units_ctx uc = {o, rb, draft};
     web_store_check(r, kh_store_unit_each(r->store, year, unit_row, &uc, e),
                     e);
     kh_buf_puts(o, "</tbody></table></div>\n");
@@ -680,6 +741,8 @@ static kh_status user_row(void *ctx, const kh_user_row *u)
     kh_buf_puts(o, "<tr id=\"user-");
     kh_html_attr(o, u->name);
     kh_buf_puts(o, "\"><td>");
+    kh_html_text(o, u->display_name ? u->display_name : "");
+    kh_buf_puts(o, "</td><td>");
     kh_html_text(o, u->name);
     kh_buf_puts(o, "</td><td>");
     kh_html_text(o, kh_role_label(u->role));
@@ -757,8 +820,9 @@ void web_page_users(web_req *r)
     ok_msg(r);
     admin_nav(o);
     kh_buf_printf(o, "<div class=\"wide\"><table id=\"users\"><thead><tr><th>"
-                     "%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>"
-                     "</thead><tbody>\n", W_("User name"), W_("Role"),
+                     "%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>"
+                     "%s</th></tr></thead><tbody>\n", W_("Full name"),
+                  W_("Login"), W_("Role"),
                   W_("Unit"), W_("Status"), W_("Actions"));
     kh_err *e = kh_err_new();
     if (!e) {
@@ -770,9 +834,13 @@ void web_page_users(web_req *r)
                      "action=\"/admin/users\" id=\"user-add\">",
                   W_("Add a user"));
     web_csrf_field(r);
+    kh_buf_printf(o, "<label>%s <input type=\"text\" name=\"display_name\" "
+                     "maxlength=\"%d\" autocomplete=\"off\"></label> ",
+                  W_("Full name (shown to people)"), KH_USER_DISPLAY_MAX);
     kh_buf_printf(o, "<label>%s <input type=\"text\" name=\"name\" required "
-                     "maxlength=\"%d\"></label> <label>%s <select name=\"role"
-                     "\">", W_("User name"), KH_USER_NAME_MAX, W_("Role"));
+                     "maxlength=\"%d\" autocomplete=\"off\"></label> <label>%s "
+                     "<select name=\"role\">", W_("Login (letters and digits)"),
+                  KH_USER_NAME_MAX, W_("Role"));
     for (int k = KH_ROLE_ADMIN; k <= KH_ROLE_AUDITOR; k++)
         kh_buf_printf(o, "<option value=\"%s\">%s</option>",
                       kh_role_name((kh_role)k), kh_role_label((kh_role)k));
@@ -792,6 +860,7 @@ void web_post_user_add(web_req *r)
     char *role = web_form_get(r, "role");
     char *unit = web_form_get(r, "unit");
     char *pw = web_form_get(r, "password");
+    char *display = web_form_get(r, "display_name");
     kh_err *e = kh_err_new();
     kh_status st = KH_ENOMEM;
     kh_role rl;
@@ -803,11 +872,16 @@ void web_post_user_add(web_req *r)
         else if (!pw)
             st = kh_err_at(e, 0, 0, "password", "a password is required");
         else
-            st = kh_store_user_add(r->store, r->sess.user, name, rl,
-                                   unit && *unit ? unit : NULL, pw, e);
+            st = kh_store_user_add_named(r->store, r->sess.user,
+                &(kh_user_new){.name = name, .role = rl,
+                               .unit = unit && *unit ? unit : NULL,
+                               .display = display && *display ? display
+                                                              : NULL,
+                               .password = pw}, e);
     }
     done(r, st, e, "/admin/users");
     kh_err_free(e);
+    free(display);
     free(name);
     free(role);
     free(unit);

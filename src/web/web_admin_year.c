@@ -79,7 +79,9 @@ static kh_status inspector_cb(void *ctx, const kh_user_row *u)
 {
     if (u->role != KH_ROLE_INSPECTOR || u->disabled)
         return KH_OK;
-    return names_add(ctx, u->name, u->name);
+    /* by the display name; the login the admin typed when none is set */
+    return names_add(ctx, u->name, u->display_name ? u->display_name
+                                                   : u->name);
 }
 
 static const char *name_of(const names *l, const char *id)
@@ -238,10 +240,8 @@ static void publish_summary(web_req *r, const web_year *y)
                   "publishing freezes"));
     kh_buf_printf(o, W_("%zu units; rubric: "),
                   kh_assess_unit_count(y->assess));
-    kh_html_text(o, kh_rubric_title(y->rubric));
-    kh_buf_puts(o, W_(" ("));
-    kh_html_text(o, kh_rubric_id(y->rubric));
-    kh_buf_printf(o, "%s</p><p>%s</p>", W_(")."),
+    web_rubric_label(o, y->rubric);
+    kh_buf_printf(o, "%s</p><p>%s</p>", W_("."),
                   W_("Once published, the totals below are frozen with "
                      "their SHA-256: changing them needs a reopen with a "
                      "reason, which the audit log keeps."));
@@ -626,7 +626,8 @@ static kh_status grid_save(web_req *r, int year, grid_in *g, kh_err *e)
 
 /* One list of the diff: pairs in a but not in b. */
 static size_t diff_list(kh_buf *o, const char *id, const char *label,
-                        const pairs *a, const pairs *b, const names *units)
+                        const pairs *a, const pairs *b, const names *units,
+                        const names *insp)
 {
     size_t n = 0;
     kh_buf_printf(o, "<h2>%s</h2><ul id=\"%s\">", label, id);
@@ -635,7 +636,7 @@ static size_t diff_list(kh_buf *o, const char *id, const char *label,
         *sp = '\0';
         if (!pairs_has(b, a->p[i], sp + 1)) {
             kh_buf_puts(o, "<li>");
-            kh_html_text(o, sp + 1);
+            kh_html_text(o, name_of(insp, sp + 1));
             kh_buf_puts(o, W_(" — "));
             kh_html_text(o, name_of(units, a->p[i]));
             kh_buf_puts(o, "</li>");
@@ -652,21 +653,23 @@ static size_t diff_list(kh_buf *o, const char *id, const char *label,
 /* The page after saving: what was added and removed. */
 static void grid_done(web_req *r, int year, const pairs *before)
 {
-    names units = {0};
+    names units = {0}, insp = {0};
     pairs after = {0};
-    if (!load_names(r, year, &units, NULL) || !load_pairs(r, year, &after))
+    if (!load_names(r, year, &units, &insp) || !load_pairs(r, year, &after))
         goto out;
     web_page_begin(r, W_("Assignments saved"));
     kh_buf *o = &r->out;
     kh_buf_printf(o, "<p class=\"msg ok\" id=\"msg\">%s</p>",
                   W_("The assignments are saved."));
-    diff_list(o, "assign-added", W_("Added"), &after, before, &units);
-    diff_list(o, "assign-removed", W_("Removed"), before, &after, &units);
+    diff_list(o, "assign-added", W_("Added"), &after, before, &units, &insp);
+    diff_list(o, "assign-removed", W_("Removed"), before, &after, &units,
+              &insp);
     kh_buf_printf(o, "<p><a id=\"back\" href=\"/admin/years/%d\">%s</a></p>",
                   year, W_("Back to the year"));
     web_page_end(r);
 out:
     names_free(&units);
+    names_free(&insp);
     pairs_free(&after);
 }
 

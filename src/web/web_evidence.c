@@ -137,7 +137,7 @@ static kh_status list_cb(void *ctx, const kh_evidence_row *row)
     kh_buf_printf(o, "</a> <span class=\"std\">（%s，", row->type);
     web_size_out(o, row->size);
     kh_buf_puts(o, "，");
-    kh_html_text(o, row->added_by);
+    web_person(c->r, o, row->added_by);
     kh_buf_puts(o, " ");
     time_out(o, row->added_at);
     kh_buf_puts(o, "）</span>");

@@ -24,27 +24,86 @@
 
 /* ---- the frame of every page --------------------------------------- */
 
-/* Who is logged in, as people know them: a unit's user by the unit's
- * name (the login stays in the title attribute), others by their name. */
+/* What people know a user by (web_person, the header). */
+typedef struct person {
+    char *display;               /* malloc'd; NULL: none set */
+    char *unit;                  /* malloc'd: a unit user's unit id, then
+                                  * its name (person_load) */
+    kh_role role;
+    bool found;                  /* a user, not a CLI --as name */
+} person;
+
+static kh_status person_cb(void *ctx, const kh_user_row *u)
+{
+    person *p = ctx;
+    p->found = true;
+    p->role = u->role;
+    p->display = u->display_name ? strdup(u->display_name) : NULL;
+    p->unit = u->unit ? strdup(u->unit) : NULL;
+    return (u->display_name && !p->display) || (u->unit && !p->unit)
+               ? KH_ENOMEM : KH_OK;
+}
+
+/* Reads login's display name and a unit user's unit name (a failure is
+ * recorded on the request; what could not be read stays NULL). */
+static void person_load(web_req *r, const char *login, person *p)
+{
+    kh_err *e = kh_err_new();
+    kh_status st = e ? kh_store_user_each(r->store, login, person_cb, p, e)
+                     : KH_ENOMEM;
+    if (st != KH_ENOTFOUND)
+        web_store_check(r, st, e);
+    if (p->unit) {
+        char *name = NULL;
+        kh_err_clear(e);
+        st = e ? kh_store_unit_name(r->store, p->unit, &name, e) : KH_ENOMEM;
+        if (st != KH_ENOTFOUND)
+            web_store_check(r, st, e);
+        free(p->unit);
+        p->unit = name;
+    }
+    kh_err_free(e);
+}
+
+static void person_free(person *p)
+{
+    free(p->display);
+    free(p->unit);
+}
+
+void web_person(web_req *r, kh_buf *o, const char *login)
+{
+    person p = {0};
+    person_load(r, login, &p);
+    kh_html_text(o, p.display ? p.display
+                    : p.unit  ? p.unit
+                    : p.found ? kh_role_label(p.role)
+                              : login);
+    person_free(&p);
+}
+
+/* Who is logged in, as people know them (the login stays in the title
+ * attribute): 王芳（管理员）, 赵强（机电工程系）, 机电工程系（被考核单位）,
+ * or the role alone (管理员) when no name is set. */
 static void web_who(web_req *r, kh_buf *o)
 {
-    char *name = NULL;
-    kh_err *e = r->sess.role == KH_ROLE_UNIT ? kh_err_new() : NULL;
-    kh_status st = e ? kh_store_unit_name(r->store, r->sess.unit, &name, e)
-                     : KH_ENOTFOUND;
-    if (st != KH_OK && st != KH_ENOTFOUND)
-        web_log_failure(r, st, e);   /* the header falls back to the login */
-    kh_err_free(e);
-    if (!name) {
-        kh_html_text(o, r->sess.user);
-        return;
-    }
+    person p = {0};
+    person_load(r, r->sess.user, &p);
+    const char *name = p.display ? p.display : p.unit;
+    const char *after = p.display && p.unit ? p.unit
+                        : name              ? kh_role_label(r->sess.role)
+                                            : NULL;
     kh_buf_puts(o, "<span title=\"");
     kh_html_attr(o, r->sess.user);
     kh_buf_puts(o, "\">");
-    kh_html_text(o, name);
+    kh_html_text(o, name ? name : kh_role_label(r->sess.role));
     kh_buf_puts(o, "</span>");
-    free(name);
+    if (after) {
+        kh_buf_puts(o, W_(" ("));
+        kh_html_text(o, after);
+        kh_buf_puts(o, W_(")"));
+    }
+    person_free(&p);
 }
 
 void web_page_begin(web_req *r, const char *title)
@@ -68,9 +127,7 @@ void web_page_begin(web_req *r, const char *title)
     if (r->logged_in) {
         kh_buf_puts(o, "<span class=\"who\" id=\"who\">");
         web_who(r, o);
-        kh_buf_puts(o, "（");
-        kh_html_text(o, kh_role_label(r->sess.role));
-        kh_buf_puts(o, "）</span>");
+        kh_buf_puts(o, "</span>");
         web_inbox_link(r);
         kh_buf_puts(o, "<a href=\"/password\" id=\"nav-password\">");
         kh_html_text(o, W_("Change password"));

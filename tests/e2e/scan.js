@@ -23,34 +23,14 @@
 // returns the offending runs of a page's visible text, each with why.
 'use strict';
 
-// KNOWN: what pages outside this branch's files show today (issue 11
-// item 2 is converting them on other branches).  Each row: the page's
-// label as passed to page() ('*' for every page), the runs it may show
-// for now ('*codes': the test's unit ids, '*utc': a UTC time, '*hash': a
-// rubric's hash or its first 12 digits, whatever the rubric's text), and
-// whose file shows them.  Anything else on those pages
-// still fails.  The lead empties this list as the owners' branches land.
-const KNOWN = [
-  { page: '*', shows: ['admin1', 'insp1', 'jd1'],
-    owner: 'web_pages.c: the header shows the login, not the person or unit name' },
-  { page: 'admin: years', shows: ['ideology-2020', '*hash'],
-    owner: 'web_admin.c: the rubric by id and hash' },
-  { page: 'admin: /admin/years after #year-open',
-    shows: ['ideology-2020', '*hash'],
-    owner: 'web_admin.c: the rubric by id and hash' },
-  { page: /^admin: (year page in draft|\/admin\/years\/2025 after #)/,
-    shows: ['ideology-2020', '*hash', 'faculty', 'office', '*codes'],
-    owner: 'web_admin.c: the year page lists units by code and kind id, the rubric by id and hash, assignments by login' },
-  { page: 'admin: /admin/users after #user-add', shows: ['jd'],
-    owner: 'web_admin.c: a unit user\'s unit by its code' },
-  { page: 'unit: refused judgement without a reason',
-    shows: ['jd/2.2/self.inputs.rating', 'entry', 'jd'],
-    owner: 'web_pages.c: the refused entry\'s place as a data path (web_msg_line names it)' },
-  { page: 'unit: self-check form filled', shows: ['*utc'],
-    owner: 'web_evidence.c: an evidence file\'s time in UTC (T…Z)' },
-  { page: /^unit.*(own score sheet|own published sheet)/, shows: ['jd', 'xuexi'],
-    owner: 'web_reports.c: the sheet names the unit by code and the 学习强国 roster by id' },
-];
+// KNOWN: what pages of other branches may show for now while they are
+// converted.  Each row: the page's label as passed to page() ('*' for
+// every page, or a RegExp), the runs it may show ('*codes': the test's
+// unit ids, '*utc': a UTC time, '*hash': a rubric's hash or its first 12
+// digits), and whose file shows them.  Empty since issue 11's last
+// pages landed (the header, the admin's year pages, the users page, the
+// refused entry, evidence times, the score sheet): keep it empty.
+const KNOWN = [];
 
 // Is run on the page with this label known (KNOWN)?
 function isKnown(label, run, why, codes) {

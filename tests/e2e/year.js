@@ -125,6 +125,9 @@ async function shot(page, name) {
   console.log(`  screenshot ${path.relative(process.cwd(), file)}`);
 }
 
+// What the header shows for each login (display names set below).
+const HEADER = { admin1: '王芳（管理员）', insp1: '李明（考核组成员）', jd1: '赵强（机电工程系）' };
+
 async function login(base, user) {
   const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
   const page = await ctx.newPage();
@@ -134,9 +137,11 @@ async function login(base, user) {
   await page.fill('#user', user);
   await page.fill('#password', PW);
   await Promise.all([page.waitForURL(base + '/'), page.click('#login-submit')]);
+  // the header names the person (display name), a unit's user with its
+  // unit, someone without a display name by the role; never the login
   const who = await page.textContent('#who');
-  const shown = { jd1: '机电工程系' }[user] || user;   // a unit's user: its unit
-  expect(who.includes(shown), `header should name ${shown}, says ${who}`);
+  const shown = HEADER[user];
+  expect(who.includes(shown) && !who.includes(user), `header should name ${shown}, says ${who}`);
   await look(page, `${user}: home`);
   return page;
 }
@@ -188,8 +193,9 @@ async function main() {
   // ---- the store, people and their roles
   cli('setup', 'init');
   cli('setup', 'rubric', 'import', 'rubrics/ideology-2020.yaml');
-  cli('setup', 'user', 'add', 'admin1', '--role', 'admin');
+  cli('setup', 'user', 'add', 'admin1', '--role', 'admin', '--display-name', '王芳');
   cli('setup', 'user', 'add', 'insp1', '--role', 'inspector');
+  cli('setup', 'user', 'name', 'insp1', '李明');   // named after creation
   const parts = collegeParts();
   for (const [k, v] of Object.entries(parts)) fs.writeFileSync(path.join(tmp, `${k}.yaml`), v);
 
@@ -218,21 +224,27 @@ async function main() {
   expect((await admin.textContent('#year-state')).includes('草稿'), 'new year not in draft');
   await look(admin, 'admin: year page in draft');
   await admin.setInputFiles('#units-import input[type="file"]', path.join(tmp, 'units.yaml'));
-  await adminSubmit(admin, '#units-import');
+  await adminSubmit(admin, '#units-import', ...UNIT_IDS);   // codes of the uploaded file
   expect(await admin.locator('#units tbody tr').count() === 28, 'units page should list 28 units');
   await shot(admin, 'admin-year-units-imported');
   await admin.goto(`${base}/admin/users`);
   await look(admin, 'admin: users', 'admin1', 'insp1');
+  await admin.fill('#user-add input[name="display_name"]', '赵强');
   await admin.fill('#user-add input[name="name"]', 'jd1');
   await admin.selectOption('#user-add select[name="role"]', 'unit');
   await admin.selectOption('#user-add select[name="unit"]', 'jd');
   await admin.fill('#user-add input[name="password"]', PW);
   await adminSubmit(admin, '#user-add', 'admin1', 'insp1', 'jd1');
   expect(await admin.locator('#user-jd1').count() === 1, 'user jd1 not listed');
+  expect((await admin.textContent('#user-jd1')).includes('赵强'), 'user jd1 listed without the name typed');
+  // the inspector's name, set with the CLI, names them on the grid
   await admin.goto(`${base}/admin/years/${YEAR}`);
+  expect((await admin.textContent('#assign-grid thead')).includes('李明'), 'grid does not name the inspector');
   await admin.check('#assign-grid input[value="jd insp1"]');
   await Promise.all([admin.waitForURL(/\/assign$/), admin.click('#assign button[type=submit]')]);
-  expect((await admin.textContent('#assign-added')).includes('insp1'), 'assignment not listed');
+  const added = await admin.textContent('#assign-added');
+  expect(added.includes('李明') && added.includes('机电工程系'), `assignment not listed by names (${added})`);
+  await look(admin, 'admin: assignments saved');
   await admin.goto(`${base}/admin/years/${YEAR}`);
   await adminAdvance(admin);
   expect((await admin.textContent('#year-state')).includes('自查'), 'year not in self_check');

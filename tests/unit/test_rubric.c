@@ -219,6 +219,7 @@ static void test_shipped(void **state)
     assert_true(kh_term_has_cap(act));
     assert_int_equal(kh_term_cap(act), 300);
     assert_null(kh_term_roster(act));
+    assert_null(kh_term_roster_title(d));   /* the shipped rubric has none */
     /* Slots: depth first, the nested deduct before the count. */
     assert_int_equal(kh_rubric_item_slots(r, (size_t)i32), 2);
     assert_ptr_equal(kh_rubric_item_slot(r, (size_t)i32, 0), d);
@@ -711,6 +712,28 @@ static void test_roster_rules(void **state)
                   "{name: r, below: many}}\n",
                   "t.yaml:21:70: categories[0].items[0].terms[0].roster."
                   "below: \"many\" is not a decimal number\n");
+    expect_errors(HEAD ITEM3
+                  "          - {input: b, kind: count, per: 3, roster: "
+                  "{name: r, below: 1, title: \"\"}}\n",
+                  "t.yaml:21:80: categories[0].items[0].terms[0].roster."
+                  "title: must not be empty\n");
+}
+
+/* A roster's optional title: what pages name it by. */
+static void test_roster_title(void **state)
+{
+    (void)state;
+    kh_err *e = kh_err_new();
+    kh_rubric *r = NULL;
+    const char *t = HEAD ITEM3
+        "          - {input: b, kind: count, per: 3, roster: "
+        "{name: r, below: 1, title: 学习强国积分}}\n";
+    assert_int_equal(kh_rubric_load_mem("t.yaml", t, strlen(t), e, &r), KH_OK);
+    const kh_term *b = kh_rubric_item_slot(r, 0, 0);
+    assert_string_equal(kh_term_roster(b), "r");
+    assert_string_equal(kh_term_roster_title(b), "学习强国积分");
+    kh_rubric_free(r);
+    kh_err_free(e);
 }
 
 static void test_term_kind(void **state)
@@ -849,6 +872,7 @@ int main(void)
         cmocka_unit_test(test_base_sum),
         cmocka_unit_test(test_bottom_n),
         cmocka_unit_test(test_roster_rules),
+        cmocka_unit_test(test_roster_title),
         cmocka_unit_test(test_term_kind),
         cmocka_unit_test(test_empty_lists),
         cmocka_unit_test(test_nesting_limit),

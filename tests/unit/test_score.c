@@ -731,7 +731,7 @@ static void test_explain(void **state)
     assert_int_equal(kh_explain(a, 0, KH_PHASE_INSPECTION, &b), KH_OK);
     /* 3 + 1.5 + 6 + 3.5 + (0.5 + 3) + 2 = 19.5 of 24 -> 21.94 */
     assert_string_equal(kh_buf_str(&b),
-        "党办（dbgs）考核得分\n"
+        "党办考核得分\n"
         "1 体制\n"
         "  1.1 印证文件 ✓ 3\n"
         "  1.2 迟报 1.5\n"
@@ -741,7 +741,7 @@ static void test_explain(void **state)
         "2 引领\n"
         "  2.1 履责 评分 3.5（理由：报告不全）\n"
         "  2.2 积分不足5000分的人数 起评 2 − 3×0.5 = 0.5；主题活动 4×1 = 4 → 上限 3；合计 3.5\n"
-        "      名单 xuexi（5 人）低于 5000 的 3 人：李四 4100、赵六 0、钱七 4999.5\n"
+        "      考核要点 2.2 名单（5 人）低于 5000 的 3 人：李四 4100、赵六 0、钱七 4999.5\n"
         "  2.3 起评 4 − 无指导教师 ✓ 1 − 违规现象 1×1 = 2\n"
         "  小计 9（满分 13）\n"
         "基础分 19.5（适用满分 24）\n"
@@ -757,7 +757,7 @@ static void test_explain(void **state)
     kh_buf_reset(&b);
     assert_int_equal(kh_explain(a, 0, KH_PHASE_SELF, &b), KH_OK);
     assert_string_equal(kh_buf_str(&b),
-        "党办（dbgs）自评得分\n"
+        "党办自评得分\n"
         "1 体制\n"
         "  1.1 印证文件 ✗ 0\n"
         "  1.2 缺少自评记录，计 0 分\n"
@@ -794,7 +794,7 @@ static void test_explain_nested_and_floor(void **state)
     assert_int_equal(kh_explain(a, 0, KH_PHASE_INSPECTION, &b), KH_OK);
     /* outer 3 + 2 + 0 + 1.75 = 6.75 -> 6; item 1 + 6 - 2 = 5 */
     assert_string_equal(kh_buf_str(&b),
-        "U（u）考核得分\n"
+        "U考核得分\n"
         "c C\n"
         "  n 起评 1；外层 起评 3 + 甲 1×2 + （乙 起评 2 − 4×0.75 = -1 → 下限 0）"
         " + 丙 评分 1.75（理由：理由） = 6.75 → 上限 6；丁 ✓ 2 = -2；合计 5\n"

@@ -62,6 +62,17 @@ login() { # login NAME -> csrf token in $T/NAME.csrf
 for u in admin1 insp1 aud1 jd1; do login $u; done
 A=$(cat "$T/admin1.csrf")
 
+# -- the header names the person, never the login: the role alone when no
+# display name is set, the display name and role once it is
+who() { sed -n 's/.*<span class="who" id="who">\(.*\)<\/span><a href="\/inbox.*/\1/p' "$T/body" | sed 's/<[^>]*>//g'; }
+expect 200 "$(get insp1 /)" "inspector home"
+[ "$(who)" = "考核组成员" ] || fail "header of insp1 without a display name: '$(who)'"
+$K user name insp1 李明 --db "$DB" >/dev/null || fail "user name insp1"
+expect 200 "$(get insp1 /)" "inspector home"
+[ "$(who)" = "李明（考核组成员）" ] || fail "header of insp1 named 李明: '$(who)'"
+expect 200 "$(get jd1 /)" "unit home"
+[ "$(who)" = "机电工程系（被考核单位）" ] || fail "header of jd1: '$(who)'"
+
 # -- only admin reaches the administration, for every route and method
 for who in insp1 aud1 jd1; do
     tok=$(cat "$T/$who.csrf")
@@ -91,6 +102,15 @@ has 'id="assign-grid"' "year page: the assignment grid"
 expect 200 "$(get admin1 /admin/rubrics)" "rubrics page"
 for id in rubric-import rubric-diff rubrics; do has "id=\"$id\"" "rubrics page"; done
 expect 200 "$(get admin1 /admin/users)" "users page"
+# a user with a display name (姓名): named in the list; a bad one refused
+# naming the field, and nothing added
+expect 303 "$(post admin1 /admin/users --data-urlencode "csrf=$A" -d "name=insp3&role=inspector&password=password456" --data-urlencode "display_name=张伟")" "add inspector with a name"
+expect 200 "$(get admin1 /admin/users)" "users page"
+grep -q '<tr id="user-insp3"><td>张伟</td>' "$T/body" || fail "users page: insp3 not listed as 张伟"
+expect 422 "$(post admin1 /admin/users -d "csrf=$A&name=insp4&role=inspector&password=password456&display_name=%E5%BC%A0%01")" "display name with a control character"
+has '姓名' "refused display name: the field"
+expect 200 "$(get admin1 /admin/users)" "users page"
+grep -q 'id="user-insp4"' "$T/body" && fail "a user with a refused display name was added"
 for id in user-add users user-toggle-jd1 user-pw-jd1; do has "id=\"$id\"" "users page"; done
 has '<option value="jd">机电工程系</option>' "users page: the unit picker by name"
 grep -q '<td>jd</td>' "$T/body" && fail "users page shows the unit's code"
@@ -154,24 +174,24 @@ login jd1
 # one inspector wiped the others' units)
 expect 200 "$(post admin1 /admin/years/2025/assign -d "csrf=$A&i=insp1&i=insp2&a=jd%20insp1&a=xx%20insp1&a=jd%20insp2")" "assign through the grid"
 has 'id="assign-added"' "assignment diff"
-grep -o '<ul id="assign-added">.*</ul>' "$T/body" | grep -q 'insp1 — 机电工程系' || fail "diff does not name insp1 — 机电工程系"
-$K user list --db "$DB" >"$T/users" 2>&1
-grep -q 'insp1 *2025：jd, xx' "$T/users" || fail "insp1 not assigned jd, xx ($(cat "$T/users"))"
+grep -o '<ul id="assign-added">.*</ul>' "$T/body" | grep -q '李明 — 机电工程系' || fail "diff does not name insp1 by its display name: 李明 — 机电工程系"
+LC_ALL=C $K user list --db "$DB" >"$T/users" 2>&1
+grep -q 'insp1 *2025: jd, xx' "$T/users" || fail "insp1 not assigned jd, xx ($(cat "$T/users"))"
 expect 200 "$(get admin1 /admin/years/2025)" "year page after assign"
 grep -q 'value="xx insp1" aria-label="[^"]*" checked' "$T/body" || fail "grid does not show insp1/xx checked"
 grep -q 'value="xx insp2" aria-label="[^"]*" checked' "$T/body" && fail "grid shows insp2/xx checked"
 # insp2 alone: insp1 keeps jd and xx
 expect 200 "$(post admin1 /admin/years/2025/assign -d "csrf=$A&i=insp2&a=xx%20insp2")" "assign insp2 alone"
 grep -o '<ul id="assign-removed">.*</ul>' "$T/body" | grep -q 'insp2 — 机电工程系' || fail "diff does not show insp2 losing jd"
-$K user list --db "$DB" >"$T/users" 2>&1
-grep -q 'insp1 *2025：jd, xx' "$T/users" || fail "regression: assigning insp2 wiped insp1's units ($(cat "$T/users"))"
-grep -q 'insp2 *2025：xx$' "$T/users" || fail "insp2 not exactly xx"
+LC_ALL=C $K user list --db "$DB" >"$T/users" 2>&1
+grep -q 'insp1 *2025: jd, xx' "$T/users" || fail "regression: assigning insp2 wiped insp1's units ($(cat "$T/users"))"
+grep -q 'insp2 *2025: xx$' "$T/users" || fail "insp2 not exactly xx"
 # all or nothing: one bad cell and nothing changes
 expect 422 "$(post admin1 /admin/years/2025/assign -d "csrf=$A&i=insp1&i=insp2&a=jd%20insp2&a=nosuch%20insp1")" "grid with an unknown unit"
 has '2025 年度中没有单位' "unknown unit named in Chinese"
 expect 422 "$(post admin1 /admin/years/2025/assign -d "csrf=$A&i=jd1&a=jd%20jd1")" "assign a unit user"
 expect 422 "$(post admin1 /admin/years/2025/assign -d "csrf=$A&i=insp1&a=jd")" "malformed cell"
-$K user list --db "$DB" >"$T/users2" 2>&1
+LC_ALL=C $K user list --db "$DB" >"$T/users2" 2>&1
 cmp -s "$T/users" "$T/users2" || fail "a refused grid changed assignments"
 
 # -- one unit added and renamed (draft), refusals located, nothing changed
