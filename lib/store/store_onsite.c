@@ -356,8 +356,6 @@ kh_status kh_store_visit_add(kh_store *s, const char *actor,
         rc = KH_EINVAL;
         goto fail;
     }
-    char at[KH_STORE_TIME_SZ];
-    kh_store_now(s, at);
     kh_db_stmt *st;
     if ((rc = kh_store_stmt(s, "SELECT id FROM visit WHERE year = ? AND"
                                " unit = ?", &st, e)) != KH_OK)
@@ -373,24 +371,18 @@ kh_status kh_store_visit_add(kh_store *s, const char *actor,
                          "change that one", v->unit, (long long)other);
         goto fail;
     }
-    if ((rc = kh_store_stmt(s,
-                            "INSERT INTO visit (year, unit, starts_at, place,"
-                            " lead, planned, used, added_at, added_by)"
-                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            &st, e)) != KH_OK)
+    const kh_store_val row[] = {
+        KH_SV_INT(v->year),    KH_SV_TEXT(v->unit), KH_SV_TEXT(v->at),
+        KH_SV_TEXT(v->place),  KH_SV_TEXT(v->lead), KH_SV_INT(v->planned),
+        KH_SV_INT(v->used),    KH_SV_NOW,           KH_SV_TEXT(actor)};
+    int64_t vid = 0;
+    if ((rc = kh_store_insert(s,
+                              "INSERT INTO visit (year, unit, starts_at,"
+                              " place, lead, planned, used, added_at,"
+                              " added_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              row, KH_SV_COUNT(row), "planning a visit", &vid,
+                              e)) != KH_OK)
         goto fail;
-    kh_db_bind_int(st, 1, v->year);
-    kh_store_bind_str(st, 2, v->unit);
-    kh_store_bind_str(st, 3, v->at);
-    kh_store_bind_str(st, 4, v->place);
-    kh_store_bind_str(st, 5, v->lead);
-    kh_db_bind_int(st, 6, (int)v->planned);
-    kh_db_bind_int(st, 7, (int)v->used);
-    kh_store_bind_str(st, 8, at);
-    kh_store_bind_str(st, 9, actor);
-    if ((rc = kh_store_exec(s, st, e, "planning a visit")) != KH_OK)
-        goto fail;
-    int64_t vid = kh_db_last_insert_rowid(s->db);
     if ((v->set_members && (rc = members_write(s, vid, v, e)) != KH_OK) ||
         (rc = lead_not_member(s, vid, e)) != KH_OK)
         goto fail;
@@ -803,39 +795,27 @@ kh_status kh_store_symposium_add(kh_store *s, const char *actor,
         rc = KH_EINVAL;
         goto fail;
     }
-    char at[KH_STORE_TIME_SZ];
-    kh_store_now(s, at);
-    kh_db_stmt *st;
-    if ((rc = kh_store_stmt(s,
-                            "INSERT INTO symposium (visit, held_on, place,"
-                            " host, recorder, attendees, outline, minutes,"
-                            " added_at, added_by) VALUES (?, ?, ?, ?, ?, ?,"
-                            " ?, ?, ?, ?)",
-                            &st, e)) != KH_OK)
-        goto fail;
-    kh_db_bind_int64(st, 1, sp->visit);
-    kh_store_bind_str(st, 2, sp->date);
-    kh_store_bind_str(st, 3, sp->place);
-    kh_store_bind_str(st, 4, sp->host);
-    kh_store_bind_str(st, 5, sp->recorder);
-    kh_store_bind_str(st, 6, kh_buf_str(&g));
-    kh_store_bind_str(st, 7, sp->outline);
-    kh_store_bind_str(st, 8, sp->minutes);
-    kh_store_bind_str(st, 9, at);
-    kh_store_bind_str(st, 10, actor);
-    if ((rc = kh_store_exec(s, st, e, "recording a symposium")) != KH_OK)
-        goto fail;
-    int64_t rid = kh_db_last_insert_rowid(s->db);
     char val[512];
     snprintf(val, sizeof val, "visit %" PRId64 " %s %s", sp->visit, sp->date,
              kh_buf_str(&g));
-    if ((rc = audit(s, actor, "symposium.add", year, unit, "symposium", rid,
-                    val, e)) != KH_OK ||
+    const kh_store_val row[] = {
+        KH_SV_INT64(sp->visit),    KH_SV_TEXT(sp->date),
+        KH_SV_TEXT(sp->place),     KH_SV_TEXT(sp->host),
+        KH_SV_TEXT(sp->recorder),  KH_SV_TEXT(kh_buf_str(&g)),
+        KH_SV_TEXT(sp->outline),   KH_SV_TEXT(sp->minutes),
+        KH_SV_NOW,                 KH_SV_TEXT(actor)};
+    kh_audit_rec a = {.actor = actor, .action = "symposium.add",
+                      .year = year, .unit = unit, .new_value = val};
+    if ((rc = kh_store_insert_audited(
+             s,
+             "INSERT INTO symposium (visit, held_on, place, host, recorder,"
+             " attendees, outline, minutes, added_at, added_by)"
+             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             row, KH_SV_COUNT(row), "recording a symposium", "symposium ",
+             &a, id, e)) != KH_OK ||
         (rc = kh_store_commit(s, e)) != KH_OK)
         goto fail;
     kh_buf_free(&g);
-    if (id)
-        *id = rid;
     return KH_OK;
 fail:
     kh_buf_free(&g);
@@ -904,41 +884,29 @@ kh_status kh_store_interview_add(kh_store *s, const char *actor,
         rc = KH_EINVAL;
         goto fail;
     }
-    char at[KH_STORE_TIME_SZ];
-    kh_store_now(s, at);
-    kh_db_stmt *st;
-    if ((rc = kh_store_stmt(s,
-                            "INSERT INTO interview (visit, category, person,"
-                            " interviewer, recorder, starts, ends, place,"
-                            " summary, added_at, added_by) VALUES (?, ?, ?,"
-                            " ?, ?, ?, ?, ?, ?, ?, ?)",
-                            &st, e)) != KH_OK)
-        goto fail;
-    kh_db_bind_int64(st, 1, sp->visit);
-    kh_store_bind_str(st, 2, sp->category);
-    kh_store_bind_str(st, 3, sp->name);
-    kh_store_bind_str(st, 4, sp->interviewer);
-    kh_store_bind_str(st, 5, sp->recorder);
-    kh_store_bind_str(st, 6, sp->starts);
-    kh_store_bind_str(st, 7, sp->ends);
-    kh_store_bind_str(st, 8, sp->place);
-    kh_store_bind_str(st, 9, sp->summary);
-    kh_store_bind_str(st, 10, at);
-    kh_store_bind_str(st, 11, actor);
-    if ((rc = kh_store_exec(s, st, e, "recording an interview")) != KH_OK)
-        goto fail;
-    int64_t rid = kh_db_last_insert_rowid(s->db);
     /* The audit log never carries the interviewee's name. */
     char val[512];
     snprintf(val, sizeof val, "visit %" PRId64 " %s %s-%s%s", sp->visit,
              sp->category, sp->starts, sp->ends + 11,
              sp->name ? " (named)" : "");
-    if ((rc = audit(s, actor, "interview.add", year, unit, "interview", rid,
-                    val, e)) != KH_OK ||
+    const kh_store_val row[] = {
+        KH_SV_INT64(sp->visit),      KH_SV_TEXT(sp->category),
+        KH_SV_TEXT(sp->name),        KH_SV_TEXT(sp->interviewer),
+        KH_SV_TEXT(sp->recorder),    KH_SV_TEXT(sp->starts),
+        KH_SV_TEXT(sp->ends),        KH_SV_TEXT(sp->place),
+        KH_SV_TEXT(sp->summary),     KH_SV_NOW,
+        KH_SV_TEXT(actor)};
+    kh_audit_rec a = {.actor = actor, .action = "interview.add",
+                      .year = year, .unit = unit, .new_value = val};
+    if ((rc = kh_store_insert_audited(
+             s,
+             "INSERT INTO interview (visit, category, person, interviewer,"
+             " recorder, starts, ends, place, summary, added_at, added_by)"
+             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             row, KH_SV_COUNT(row), "recording an interview", "interview ",
+             &a, id, e)) != KH_OK ||
         (rc = kh_store_commit(s, e)) != KH_OK)
         goto fail;
-    if (id)
-        *id = rid;
     return KH_OK;
 fail:
     kh_store_rollback(s);
@@ -1058,32 +1026,23 @@ kh_status kh_store_finding_add(kh_store *s, const char *actor, int64_t only,
         rc = KH_EINVAL;
         goto fail;
     }
-    char at[KH_STORE_TIME_SZ];
-    kh_store_now(s, at);
-    kh_db_stmt *st;
-    if ((rc = kh_store_stmt(s,
-                            "INSERT INTO finding (visit, source, record, item,"
-                            " direction, body, day, added_at, added_by)"
-                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            &st, e)) != KH_OK)
-        goto fail;
-    kh_db_bind_int64(st, 1, visit);
-    kh_store_bind_str(st, 2, source);
-    kh_db_bind_int64(st, 3, record);
-    kh_store_bind_str(st, 4, item);
-    kh_db_bind_int(st, 5, (int)dir);
-    kh_store_bind_str(st, 6, text);
-    kh_store_bind_str(st, 7, day);
-    kh_store_bind_str(st, 8, at);
-    kh_store_bind_str(st, 9, actor);
-    if ((rc = kh_store_exec(s, st, e, "recording a finding")) != KH_OK)
-        goto fail;
-    int64_t rid = kh_db_last_insert_rowid(s->db);
-    char obj[160];
-    snprintf(obj, sizeof obj, "%s %" PRId64 " item %s %s", source, record,
+    char val[160];
+    snprintf(val, sizeof val, "%s %" PRId64 " item %s %s", source, record,
              item, kh_finding_dir_label(dir));
-    if ((rc = audit(s, actor, "finding.add", year, unit, "finding", rid, obj,
-                    e)) != KH_OK ||
+    const kh_store_val row[] = {
+        KH_SV_INT64(visit), KH_SV_TEXT(source), KH_SV_INT64(record),
+        KH_SV_TEXT(item),   KH_SV_INT((int)dir), KH_SV_TEXT(text),
+        KH_SV_TEXT(day),    KH_SV_NOW,          KH_SV_TEXT(actor)};
+    kh_audit_rec a = {.actor = actor, .action = "finding.add", .year = year,
+                      .unit = unit, .new_value = val};
+    int64_t rid = 0;
+    if ((rc = kh_store_insert_audited(
+             s,
+             "INSERT INTO finding (visit, source, record, item, direction,"
+             " body, day, added_at, added_by)"
+             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             row, KH_SV_COUNT(row), "recording a finding", "finding ", &a,
+             &rid, e)) != KH_OK ||
         (rc = kh_store_inbox_finding(s, year, unit, item, rid, e)) != KH_OK ||
         (rc = kh_store_commit(s, e)) != KH_OK)
         goto fail;
