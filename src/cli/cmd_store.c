@@ -67,6 +67,76 @@ bool kh_cli_common_opt(kh_cli_ctx *c, int opt, const char *arg)
     return false;
 }
 
+static bool listed(const int *codes, int o)
+{
+    for (; *codes; codes++)
+        if (*codes == o)
+            return true;
+    return false;
+}
+
+/* One option that is not --db, --data-dir or --as; an exit code or -1. */
+static int parse_one(const char *cmd, const kh_cli_parse_spec *sp, int o,
+                     char *arg, char **argv)
+{
+    if (o == 'h' && sp->help) {
+        sp->help();
+        return KH_EXIT_OK;
+    }
+    if (sp->allowed && (o == ':' || o == '?'))
+        return kh_cli_bad_option(cmd, o, argv);
+    if (sp->allowed && !listed(sp->allowed, o))
+        return kh_cli_usage_error(cmd, "option '%s' does not apply here",
+                                  argv[optind - 1]);
+    if (o == 'y' && sp->year)
+        return kh_cli_year(cmd, arg, sp->year) ? -1 : KH_EXIT_USAGE;
+    if (o == KH_OPT_UNIT && sp->unit) {
+        *sp->unit = arg;
+        return -1;
+    }
+    return sp->fn(sp->args, o, arg, argv);
+}
+
+int kh_cli_parse(kh_cli_ctx *c, const char *cmd, int argc, char **argv,
+                 const kh_cli_parse_spec *sp)
+{
+    int o, rc = -1;
+    optind = 1;
+    opterr = 0;
+    while (rc < 0 &&
+           (o = getopt_long(argc, argv, sp->shortopts, sp->opts, NULL)) != -1)
+        if (!kh_cli_common_opt(c, o, optarg))
+            rc = parse_one(cmd, sp, o, optarg, argv);
+    if (rc >= 0)
+        return rc;
+    if (!sp->positional && optind < argc)
+        return kh_cli_usage_error(cmd, "unexpected argument '%s'",
+                                  argv[optind]);
+    if (sp->need_year && !*sp->year)
+        return kh_cli_usage_error(cmd, "--year YEAR is required");
+    return -1;
+}
+
+int kh_cli_need(const char *cmd, const char *const *names,
+                const char *const *values, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!values[i])
+            return kh_cli_usage_error(cmd, "%s is required", names[i]);
+    return -1;
+}
+
+bool kh_cli_id(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || end == s || v <= 0)
+        return false;
+    *out = v;
+    return true;
+}
+
 int kh_cli_bad_option(const char *cmd, int c, char **argv)
 {
     const char *arg = argv[optind - 1];
