@@ -139,7 +139,7 @@ static int bind_val(kh_db_stmt *st, int col, const kh_store_val *v,
     }
 }
 
-kh_status kh_store_insert(kh_store *s, const char *sql,
+kh_status kh_store_write(kh_store *s, const char *sql,
                           const kh_store_val *vals, size_t n,
                           const char *what, int64_t *id, kh_err *e)
 {
@@ -165,7 +165,7 @@ kh_status kh_store_insert_audited(kh_store *s, const char *sql,
                                   kh_audit_rec *rec, int64_t *id, kh_err *e)
 {
     int64_t rid = 0;
-    kh_status rc = kh_store_insert(s, sql, vals, n, what, &rid, e);
+    kh_status rc = kh_store_write(s, sql, vals, n, what, &rid, e);
     if (rc != KH_OK)
         return rc;
     char obj[64];

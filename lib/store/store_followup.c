@@ -571,6 +571,21 @@ static kh_status close_evidence_check(kh_store *s, const char *evidence,
                : kh_store_db_fail(s, e, "reading evidence");
 }
 
+kh_status kh_fu_item_done(kh_store *s, const char *actor, int64_t item,
+                          const char *date, const char *evidence,
+                          const char *at, kh_err *e)
+{
+    const kh_store_val vals[] = {KH_SV_TEXT(date), KH_SV_TEXT(evidence),
+                                 KH_SV_TEXT(at), KH_SV_TEXT(actor),
+                                 KH_SV_INT64(item)};
+    return kh_store_write(s,
+                          "UPDATE followup_item SET status = 'done',"
+                          " closed_date = ?, evidence = ?,"
+                          " closed_at = ?, closed_by = ? WHERE id = ?",
+                          vals, KH_SV_COUNT(vals),
+                          "closing a rectification item", NULL, e);
+}
+
 /* Marks the item done and audits followup.close. */
 static kh_status close_item_write(kh_store *s, const char *actor, int64_t id,
                                   const char *date, const char *evidence,
@@ -578,21 +593,8 @@ static kh_status close_item_write(kh_store *s, const char *actor, int64_t id,
 {
     char at[KH_STORE_TIME_SZ];
     kh_store_now(s, at);
-    kh_db_stmt *st;
-    kh_status rc = kh_store_stmt(s,
-                                 "UPDATE followup_item SET status = 'done',"
-                                 " closed_date = ?, evidence = ?,"
-                                 " closed_at = ?, closed_by = ? WHERE id = ?",
-                                 &st, e);
+    kh_status rc = kh_fu_item_done(s, actor, id, date, evidence, at, e);
     if (rc != KH_OK)
-        return rc;
-    kh_store_bind_str(st, 1, date);
-    kh_store_bind_str(st, 2, evidence);
-    kh_store_bind_str(st, 3, at);
-    kh_store_bind_str(st, 4, actor);
-    kh_db_bind_int64(st, 5, id);
-    if ((rc = kh_store_exec(s, st, e, "closing a rectification item")) !=
-        KH_OK)
         return rc;
     char obj[48], *val = NULL;
     snprintf(obj, sizeof obj, "item %" PRId64, id);

@@ -77,7 +77,7 @@ const char *kh_store_col_str(kh_db_stmt *st, int col);
 kh_status kh_store_exec(kh_store *s, kh_db_stmt *st, kh_err *e,
                         const char *what);
 
-/* One value an INSERT binds (kh_store_insert): an int or int64_t (each
+/* One value a statement binds (kh_store_write): an int or int64_t (each
  * its own type on PostgreSQL), a text (borrowed; NULL binds SQL NULL) or
  * the time stamp of kh_store_now. */
 typedef struct kh_store_val {
@@ -96,15 +96,17 @@ typedef struct kh_store_val {
 #define KH_SV_NOW ((kh_store_val){.kind = KH_STORE_VAL_NOW})
 #define KH_SV_COUNT(vals) (sizeof(vals) / sizeof((vals)[0]))
 
-/* Runs the INSERT sql (a string literal, as for kh_store_stmt) with
- * vals[0..n) bound in order; *id (may be NULL) receives the new row's
- * id.  what names the step in a database error ("recording a talk"). */
-kh_status kh_store_insert(kh_store *s, const char *sql,
+/* Runs sql, an INSERT, UPDATE or DELETE (a string literal, as for
+ * kh_store_stmt), with vals[0..n) bound in order; *id (may be NULL)
+ * receives an INSERT's new row id.  what names the step in a database
+ * error ("recording a talk"). */
+kh_status kh_store_write(kh_store *s, const char *sql,
                           const kh_store_val *vals, size_t n,
                           const char *what, int64_t *id, kh_err *e);
-/* kh_store_insert, then the audit record rec of the new row: its object
- * is prefix and the row's id ("talk 7"); rec's other fields are the
- * caller's (rec->object is overwritten).  Inside a transaction. */
+/* kh_store_write of an INSERT, then the audit record rec of the new
+ * row: its object is prefix and the row's id ("talk 7"); rec's other
+ * fields are the caller's (rec->object is overwritten).  Inside a
+ * transaction. */
 kh_status kh_store_insert_audited(kh_store *s, const char *sql,
                                   const kh_store_val *vals, size_t n,
                                   const char *what, const char *prefix,

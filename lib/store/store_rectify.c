@@ -345,20 +345,7 @@ static kh_status item_close(kh_store *s, const char *actor, int64_t item,
 {
     char day[KH_STORE_DATE_SZ];
     kh_store_today(s, day);
-    kh_db_stmt *st;
-    kh_status rc = kh_store_stmt(s,
-                                 "UPDATE followup_item SET status = 'done',"
-                                 " closed_date = ?, evidence = ?,"
-                                 " closed_at = ?, closed_by = ? WHERE id = ?",
-                                 &st, e);
-    if (rc != KH_OK)
-        return rc;
-    kh_store_bind_str(st, 1, day);
-    kh_store_bind_str(st, 2, evidence);
-    kh_store_bind_str(st, 3, at);
-    kh_store_bind_str(st, 4, actor);
-    kh_db_bind_int64(st, 5, item);
-    return kh_store_exec(s, st, e, "closing a rectification item");
+    return kh_fu_item_done(s, actor, item, day, evidence, at, e);
 }
 
 static kh_status rep_audit(kh_store *s, const char *actor, int64_t id,

@@ -307,7 +307,7 @@ static kh_status sub_write(kh_store *s, const char *actor, int year,
     const kh_store_val row[] = {KH_SV_INT(year), KH_SV_TEXT(unit),
                                 KH_SV_TEXT(report), KH_SV_TEXT(scan),
                                 KH_SV_NOW, KH_SV_TEXT(actor)};
-    return kh_store_insert(
+    return kh_store_write(
         s,
         "INSERT INTO selfcheck (year, unit, state, report, scan,"
         " submitted_at, submitted_by) VALUES (?, ?, 'submitted', ?, ?, ?, ?)"
