@@ -94,7 +94,8 @@ static int parse_one(const char *cmd, const kh_cli_parse_spec *sp, int o,
         *sp->unit = arg;
         return -1;
     }
-    return sp->fn(sp->args, o, arg, argv);
+    return sp->fn ? sp->fn(sp->args, o, arg, argv)
+                  : kh_cli_bad_option(cmd, o, argv);
 }
 
 int kh_cli_parse(kh_cli_ctx *c, const char *cmd, int argc, char **argv,
@@ -260,44 +261,39 @@ static const char exit_help[] =
 
 /* ---- kaohe init ---------------------------------------------------- */
 
+static void init_help(void)
+{
+    printf(_("Usage: kaohe init [--db FILE]\n"
+           "\n"
+           "Creates the store (an SQLite file) or brings an existing "
+           "one up to\n"
+           "the newest schema.  Running it again changes nothing.\n"
+           "\n"
+           "Options:\n" "%s"
+           "  -h, --help        show this help\n%s"), kh_cli_db_help(),
+           exit_help);
+}
+
+/* The options of a command that takes only --db and --data-dir. */
+static const struct option db_opts[] = {
+    {"db", required_argument, NULL, KH_OPT_DB},
+    {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
+
 int kh_cmd_init(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, KH_OPT_DB},
-        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
     kh_cli_ctx c;
     if (!kh_cli_ctx_init(&c, "init"))
         return KH_EXIT_FAILURE;
-    int o;
-    optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(&c, o, optarg))
-            continue;
-        if (o == 'h') {
-            printf(_("Usage: kaohe init [--db FILE]\n"
-                   "\n"
-                   "Creates the store (an SQLite file) or brings an existing "
-                   "one up to\n"
-                   "the newest schema.  Running it again changes nothing.\n"
-                   "\n"
-                   "Options:\n" "%s"
-                   "  -h, --help        show this help\n%s"), kh_cli_db_help(),
-                   exit_help);
-            kh_cli_finish(&c, KH_OK);
-            return KH_EXIT_OK;
-        }
+    const kh_cli_parse_spec sp = {
+        .shortopts = ":h", .opts = db_opts, .help = init_help};
+    int rc = kh_cli_parse(&c, "init", argc, argv, &sp);
+    if (rc >= 0) {
         kh_cli_finish(&c, KH_OK);
-        return kh_cli_bad_option("init", o, argv);
+        return rc;
     }
-    if (optind < argc) {
-        kh_cli_finish(&c, KH_OK);
-        return kh_cli_usage_error("init", "unexpected argument '%s'",
-                                  argv[optind]);
-    }
-    int rc = kh_cli_open(&c, KH_STORE_CREATE);
+    rc = kh_cli_open(&c, KH_STORE_CREATE);
     if (rc != KH_EXIT_OK) {
         kh_cli_finish(&c, KH_OK);
         return rc;
@@ -310,46 +306,35 @@ int kh_cmd_init(int argc, char **argv)
 
 /* ---- kaohe check --------------------------------------------------- */
 
+static void check_help(void)
+{
+    printf(_("Usage: kaohe check [--db FILE]\n"
+           "\n"
+           "Checks the store: SQLite's integrity and foreign key "
+           "checks, the\n"
+           "audit log's hash chain (naming the first altered, "
+           "removed or\n"
+           "reordered record) and the SHA-256 of published "
+           "results.\n"
+           "\n"
+           "Options:\n" "%s"
+           "  -h, --help        show this help\n%s"), kh_cli_db_help(),
+           exit_help);
+}
+
 int kh_cmd_check(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, KH_OPT_DB},
-        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
     kh_cli_ctx c;
     if (!kh_cli_ctx_init(&c, "check"))
         return KH_EXIT_FAILURE;
-    int o;
-    optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(&c, o, optarg))
-            continue;
+    const kh_cli_parse_spec sp = {
+        .shortopts = ":h", .opts = db_opts, .help = check_help};
+    int rc = kh_cli_parse(&c, "check", argc, argv, &sp);
+    if (rc >= 0) {
         kh_cli_finish(&c, KH_OK);
-        if (o == 'h') {
-            printf(_("Usage: kaohe check [--db FILE]\n"
-                   "\n"
-                   "Checks the store: SQLite's integrity and foreign key "
-                   "checks, the\n"
-                   "audit log's hash chain (naming the first altered, "
-                   "removed or\n"
-                   "reordered record) and the SHA-256 of published "
-                   "results.\n"
-                   "\n"
-                   "Options:\n" "%s"
-                   "  -h, --help        show this help\n%s"), kh_cli_db_help(),
-                   exit_help);
-            return KH_EXIT_OK;
-        }
-        return kh_cli_bad_option("check", o, argv);
+        return rc;
     }
-    if (optind < argc) {
-        kh_cli_finish(&c, KH_OK);
-        return kh_cli_usage_error("check", "unexpected argument '%s'",
-                                  argv[optind]);
-    }
-    int rc = kh_cli_open(&c, 0);
+    rc = kh_cli_open(&c, 0);
     if (rc != KH_EXIT_OK) {
         kh_cli_finish(&c, KH_OK);
         return rc;

@@ -91,7 +91,8 @@ typedef struct kh_cli_parse_spec {
     bool need_year;            /* refuse a run without --year */
     bool positional;           /* arguments after the options are the
                                 * caller's (else refused) */
-    kh_cli_option_fn fn;       /* every other option */
+    kh_cli_option_fn fn;       /* every other option; NULL: none (an
+                                * unknown option) */
     void *args;                /* fn's */
 } kh_cli_parse_spec;
 /* Reads argv (argv[0] is the subcommand) by sp: --db, --data-dir and
