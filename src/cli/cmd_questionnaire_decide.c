@@ -33,12 +33,16 @@ void kh_questionnaire_decide_help(void)
 }
 
 enum {
-    OPT_ITEM = KH_OPT_FIRST_FREE, OPT_INPUT, OPT_VALUE, OPT_REASON, OPT_NOTE
+    OPT_YEAR = KH_OPT_FIRST_FREE, OPT_UNIT, OPT_ITEM, OPT_INPUT, OPT_VALUE,
+    OPT_REASON, OPT_NOTE
 };
 
 static const struct option opts[] = {
-    KH_CLI_STORE_OPTS,
-    KH_CLI_SCOPE_OPTS,   /* --year only: no -y in the short options */
+    {"db", required_argument, NULL, KH_OPT_DB},
+    {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
+    {"as", required_argument, NULL, KH_OPT_AS},
+    {"year", required_argument, NULL, OPT_YEAR},
+    {"unit", required_argument, NULL, OPT_UNIT},
     {"item", required_argument, NULL, OPT_ITEM},
     {"input", required_argument, NULL, OPT_INPUT},
     {"value", required_argument, NULL, OPT_VALUE},
@@ -47,44 +51,38 @@ static const struct option opts[] = {
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
-static void decide_help(void)
-{
-    printf("Usage:");
-    kh_questionnaire_decide_help();
-}
-
-/* What decide_option fills, and the command for its messages. */
-typedef struct decide_args {
-    kh_source_write *w;
-    const char *cmd;
-} decide_args;
-
-/* One option of w (kh_cli_parse takes --year and --unit); -1 to go on,
- * else an exit code. */
-static int decide_option(void *args, int o, char *arg, char **argv)
-{
-    const decide_args *d = args;
-    kh_source_write *w = d->w;
-    switch (o) {
-    case OPT_ITEM: w->item = arg; break;
-    case OPT_INPUT: w->input = arg; break;
-    case OPT_VALUE: w->value = arg; break;
-    case OPT_REASON: w->reason = arg; break;
-    case OPT_NOTE: w->note = arg; break;
-    default: return kh_cli_bad_option(d->cmd, o, argv);
-    }
-    return -1;
-}
-
 /* What the options gave; -1 to go on, else an exit code. */
 static int parse(kh_cli_ctx *c, const char *cmd, int argc, char **argv,
                  kh_source_write *w)
 {
-    decide_args d = {w, cmd};
-    const kh_cli_parse_spec sp = {
-        .shortopts = ":h", .opts = opts, .help = decide_help,
-        .year = &w->year, .unit = &w->unit, .fn = decide_option, .args = &d};
-    return kh_cli_parse(c, cmd, argc, argv, &sp);
+    int o;
+    optind = 1;
+    opterr = 0;
+    while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        if (kh_cli_common_opt(c, o, optarg))
+            continue;
+        switch (o) {
+        case OPT_YEAR:
+            if (!kh_cli_year(cmd, optarg, &w->year))
+                return KH_EXIT_USAGE;
+            break;
+        case OPT_UNIT: w->unit = optarg; break;
+        case OPT_ITEM: w->item = optarg; break;
+        case OPT_INPUT: w->input = optarg; break;
+        case OPT_VALUE: w->value = optarg; break;
+        case OPT_REASON: w->reason = optarg; break;
+        case OPT_NOTE: w->note = optarg; break;
+        case 'h':
+            printf("Usage:");
+            kh_questionnaire_decide_help();
+            return KH_EXIT_OK;
+        default: return kh_cli_bad_option(cmd, o, argv);
+        }
+    }
+    if (optind < argc)
+        return kh_cli_usage_error(cmd, "unexpected argument '%s'",
+                                  argv[optind]);
+    return -1;
 }
 
 /* What each subcommand needs; -1 or an exit code. */
