@@ -13,7 +13,8 @@ set -eu
 # CLI's usage errors (kh_cli_usage_error translates its format).
 KEYWORDS="-k_ -kN_ -kW_ -kkh_i18n_zh -kkh_err_at:5 -kkh_err_warn:5
   -kkh_err_fail:3 -kkh_err_vat:6 -kerr:4 -kwarn:5 -kas_err:7 -kas_eerr:8
-  -ksoft_err:4 -kjerr_lc:4 -kcsv_error:6 -kxr_fatal:4 -kxr_error:4
+  -ksoft_err:4 -kkh_model_err:4 -kjerr_lc:4 -kcsv_error:6
+  -kxr_fatal:4 -kxr_error:4
   -kkh_cli_usage_error:2"
 pot() {
   # shellcheck disable=SC2086
@@ -23,7 +24,8 @@ pot() {
     --flag=kh_err_fail:3:c-format --flag=kh_err_vat:6:c-format \
     --flag=err:4:c-format --flag=warn:5:c-format \
     --flag=as_err:7:c-format --flag=as_eerr:8:c-format \
-    --flag=soft_err:4:c-format --flag=jerr_lc:4:c-format \
+    --flag=soft_err:4:c-format --flag=kh_model_err:4:c-format \
+    --flag=jerr_lc:4:c-format \
     --flag=csv_error:6:c-format --flag=xr_fatal:4:c-format \
     --flag=xr_error:4:c-format --flag=kh_cli_usage_error:2:c-format \
     $KEYWORDS -o "$1" $(grep -v '^#' po/POTFILES)

@@ -17,11 +17,17 @@
 
 
 typedef struct ld {
-    kh_err *e;
+    kh_model_ld m;         /* errors, arena (model_path.h) */
     kh_questionnaire *q;
-    size_t nbad;
-    bool oom;
 } ld;
+
+/* The shared loader helpers (model_path.h) on this loader's context. */
+#define err(L, ...) kh_model_err(&(L)->m, __VA_ARGS__)
+#define alloc(L, n, size) kh_model_alloc(&(L)->m, n, size)
+#define expect(L, n, path, t) kh_model_expect(&(L)->m, n, path, t)
+#define check_keys(L, ...) kh_model_check_keys(&(L)->m, __VA_ARGS__)
+#define get_str(L, map, path, key, out) \
+    kh_model_get_str(&(L)->m, map, path, key, true, out)
 
 static const char *const likert_labels[KH_Q_LIKERT_LEVELS] = {
     "非常不同意", "不同意", "一般", "同意", "非常同意"};
@@ -29,117 +35,13 @@ static const char *const likert_labels[KH_Q_LIKERT_LEVELS] = {
 static const char *const type_names[] = {"single", "multiple", "likert",
                                          "number", "text"};
 
-/* ---- helpers (the rubric loader's conventions) ------------------------ */
-
-static void err(ld *L, const kh_node *n, const char *path, const char *fmt,
-                ...) KH_PRINTF(4, 5);
-static void err(ld *L, const kh_node *n, const char *path, const char *fmt,
-                ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    kh_err_vat(L->e, KH_SEV_ERROR, n ? n->line : 0, n ? n->col : 0,
-               path && path[0] ? path : NULL, fmt, ap);
-    va_end(ap);
-    L->nbad++;
-}
-
-static void *alloc(ld *L, size_t n, size_t size)
-{
-    size_t bytes = n * size;   /* n <= KH_Q_MAX_QUESTIONS: no overflow */
-    void *p = kh_arena_alloc(L->q->arena, bytes ? bytes : 1);
-    if (!p)
-        L->oom = true;
-    return p;
-}
-
-static bool is_slug(const char *s)
-{
-    if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
-        return false;
-    for (s++; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-              *s == '.' || *s == '_' || *s == '-'))
-            return false;
-    return true;
-}
-
-static const char *what(const kh_node *n)
-{
-    const char *k = kh_node_kind(n);
-    return strcmp(k, "null") == 0 ? "null" : k;
-}
-
-static bool expect(ld *L, const kh_node *n, const char *path, kh_node_type t)
-{
-    if (n->type == t)
-        return true;
-    const char *w = what(n);
-    err(L, n, path, "expected a %s, got %s%s",
-        t == KH_NODE_MAP ? "mapping" : "sequence",
-        strcmp(w, "null") == 0 ? "" : "a ", w);
-    return false;
-}
-
-/* Unknown, duplicate and missing keys; qual qualifies the unknown-key
- * message ("for a text question"). */
-static void check_keys(ld *L, const kh_node *map, const char *path,
-                       const char *const *allowed,
-                       const char *const *required, const char *qual)
-{
-    for (uint32_t i = 0; i < map->n; i++) {
-        const kh_node *k = &map->u.kids[2 * i];
-        if (k->type != KH_NODE_SCALAR) {
-            err(L, k, path, "keys must be strings, got a %s", what(k));
-            continue;
-        }
-        bool ok = false;
-        for (const char *const *a = allowed; *a && !ok; a++)
-            ok = strcmp(*a, k->u.text) == 0;
-        if (!ok) {
-            err(L, k, path, "unknown key \"%s\"%s%s", k->u.text,
-                qual ? " " : "", qual ? qual : "");
-            continue;
-        }
-        for (uint32_t j = 0; j < i; j++) {
-            const kh_node *o = &map->u.kids[2 * j];
-            if (o->type == KH_NODE_SCALAR &&
-                strcmp(o->u.text, k->u.text) == 0) {
-                err(L, k, path, "duplicate key \"%s\" (first at line %u)",
-                    k->u.text, (unsigned)o->line);
-                break;
-            }
-        }
-    }
-    for (const char *const *r = required; r && *r; r++)
-        if (!kh_node_get(map, *r))
-            err(L, map, path, "missing key \"%s\"", *r);
-}
-
-static const kh_node *get_str(ld *L, const kh_node *map, const char *path,
-                              const char *key, const char **out)
-{
-    const kh_node *n = kh_node_get(map, key);
-    if (!n)
-        return NULL;
-    char p[KH_MODEL_PATH_SZ];
-    kh_model_path_key(p, path, key);
-    if (kh_node_str(n, L->e, p, out) != KH_OK) {
-        L->nbad++;
-        return NULL;
-    }
-    if (!(*out)[0]) {
-        err(L, n, p, "must not be empty");
-        return NULL;
-    }
-    return n;
-}
+/* ---- typed values (the others are model_path.h's) --------------------- */
 
 static const kh_node *get_id(ld *L, const kh_node *map, const char *path,
                              const char **out)
 {
     const kh_node *n = get_str(L, map, path, "id", out);
-    if (n && !is_slug(*out)) {
+    if (n && !kh_model_is_slug(*out)) {
         char p[KH_MODEL_PATH_SZ];
         kh_model_path_key(p, path, "id");
         err(L, n, p, "invalid id \"%s\": must match [a-z0-9][a-z0-9._-]*",
@@ -159,8 +61,8 @@ static const kh_node *get_int(ld *L, const kh_node *map, const char *path,
         return NULL;
     char p[KH_MODEL_PATH_SZ];
     kh_model_path_key(p, path, key);
-    if (kh_node_int(n, L->e, p, out) != KH_OK) {
-        L->nbad++;
+    if (kh_node_int(n, L->m.e, p, out) != KH_OK) {
+        L->m.nbad++;
         return NULL;
     }
     if (*out < lo || *out > hi) {
@@ -219,8 +121,8 @@ static void load_choices(ld *L, kh_q_question *qq, const kh_node *seq,
         const kh_node *vn = kh_node_get(m, "value");
         if (vn) {
             kh_model_path_key(pp, p, "value");
-            if (kh_node_cp(vn, L->e, pp, &c->value) != KH_OK)
-                L->nbad++;
+            if (kh_node_cp(vn, L->m.e, pp, &c->value) != KH_OK)
+                L->m.nbad++;
         }
         for (size_t j = 0; idn && c->id && j + 1 < qq->nchoices; j++)
             if (qq->choices[j].id && strcmp(qq->choices[j].id, c->id) == 0) {
@@ -255,8 +157,8 @@ static void load_likert(ld *L, kh_q_question *qq, const kh_node *labels,
         char p[KH_MODEL_PATH_SZ];
         kh_model_path_idx(p, path, i);
         const char *s = NULL;
-        if (kh_node_str(&labels->u.kids[i], L->e, p, &s) != KH_OK)
-            L->nbad++;
+        if (kh_node_str(&labels->u.kids[i], L->m.e, p, &s) != KH_OK)
+            L->m.nbad++;
         else if (!s[0])
             err(L, &labels->u.kids[i], p, "must not be empty");
         else
@@ -317,8 +219,8 @@ static void load_question(ld *L, kh_q_question *qq, const kh_node *m,
     const kh_node *rn = kh_node_get(m, "required");
     if (rn) {
         kh_model_path_key(pp, p, "required");
-        if (kh_node_bool(rn, L->e, pp, &qq->required) != KH_OK)
-            L->nbad++;
+        if (kh_node_bool(rn, L->m.e, pp, &qq->required) != KH_OK)
+            L->m.nbad++;
     }
     if (!typed)
         return;
@@ -397,7 +299,7 @@ static kh_status load_doc(kh_doc *d, kh_err *e, kh_questionnaire **out)
         free(q);
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
     }
-    ld L = {.e = e, .q = q};
+    ld L = {.m = {.e = e, .a = q->arena, .raw_keys = true}, .q = q};
     const kh_node *root = NULL;
     kh_status st = kh_doc_read(d, q->arena, &root);
     if (st == KH_OK && root) {
@@ -417,9 +319,9 @@ static kh_status load_doc(kh_doc *d, kh_err *e, kh_questionnaire **out)
     } else if (st == KH_DONE) {
         st = kh_err_at(e, 1, 1, NULL, "empty file: expected a mapping");
     }
-    if (L.oom)
+    if (L.m.oom)
         st = kh_err_fail(e, KH_ENOMEM, "out of memory");
-    else if (st == KH_OK && L.nbad)
+    else if (st == KH_OK && L.m.nbad)
         st = KH_EINVAL;
     if (st != KH_OK) {
         kh_questionnaire_free(q);

@@ -21,13 +21,18 @@
 #define UNBOUNDED ((kh_cp)(INT64_MAX / 4))
 
 typedef struct ld {
-    kh_err *e;
+    kh_model_ld m;         /* errors, arena (model_path.h) */
     kh_rubric *r;
-    kh_arena *a;
-    size_t nbad;           /* errors added so far (e may be NULL) */
-    bool oom;
     bool bonus_max_ok;     /* bonus_max was read (ceilings compare to it) */
 } ld;
+
+/* The shared loader helpers (model_path.h) on this loader's context. */
+#define err(L, ...) kh_model_err(&(L)->m, __VA_ARGS__)
+#define alloc(L, n, size) kh_model_alloc(&(L)->m, n, size)
+#define q(L, s) kh_model_quote(&(L)->m, s)
+#define expect_type(L, n, path, t) kh_model_expect(&(L)->m, n, path, t)
+#define check_keys(L, ...) kh_model_check_keys(&(L)->m, __VA_ARGS__)
+#define get_str(L, ...) kh_model_get_str(&(L)->m, __VA_ARGS__)
 
 typedef struct slotlist {  /* an item's input-reading terms, growing */
     const kh_term **v;
@@ -42,19 +47,6 @@ static kh_cp sat_add(kh_cp a, kh_cp b)
     return s > UNBOUNDED ? UNBOUNDED : s < -UNBOUNDED ? -UNBOUNDED : s;
 }
 
-static void err(ld *L, const kh_node *n, const char *path, const char *fmt,
-                ...) KH_PRINTF(4, 5);
-static void err(ld *L, const kh_node *n, const char *path, const char *fmt,
-                ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    kh_err_vat(L->e, KH_SEV_ERROR, n ? n->line : 0, n ? n->col : 0,
-               path && path[0] ? path : NULL, fmt, ap);
-    va_end(ap);
-    L->nbad++;
-}
-
 static void warn(ld *L, unsigned line, unsigned col, const char *path,
                  const char *fmt, ...) KH_PRINTF(5, 6);
 static void warn(ld *L, unsigned line, unsigned col, const char *path,
@@ -62,146 +54,19 @@ static void warn(ld *L, unsigned line, unsigned col, const char *path,
 {
     va_list ap;
     va_start(ap, fmt);
-    kh_err_vat(L->e, KH_SEV_WARNING, line, col, path && path[0] ? path : NULL,
-               fmt, ap);
+    kh_err_vat(L->m.e, KH_SEV_WARNING, line, col,
+               path && path[0] ? path : NULL, fmt, ap);
     va_end(ap);
-}
-
-static void *alloc(ld *L, size_t n, size_t size)
-{
-    if (n && size > SIZE_MAX / n) {
-        L->oom = true;
-        return NULL;
-    }
-    size_t bytes = n * size;
-    void *p = kh_arena_alloc(L->a, bytes ? bytes : 1);
-    if (!p)
-        L->oom = true;
-    return p;
-}
-
-/* A user value quoted for a message: "…", control characters escaped,
- * long values cut (at a character boundary) so a message stays one line. */
-static const char *q(ld *L, const char *s)
-{
-    char tmp[160];
-    size_t n = 0;
-    tmp[n++] = '"';
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (n > 120 && (*p & 0xC0) != 0x80) {
-            memcpy(tmp + n, "...", 3);
-            n += 3;
-            break;
-        }
-        if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\') {
-            n += (size_t)snprintf(tmp + n, sizeof tmp - n,
-                                  *p == '"' || *p == '\\' ? "\\%c" : "\\x%02x",
-                                  *p);
-        } else {
-            tmp[n++] = (char)*p;
-        }
-    }
-    tmp[n++] = '"';
-    char *c = kh_arena_strndup(L->a, tmp, n);
-    if (!c) {
-        L->oom = true;
-        return "\"\"";
-    }
-    return c;
-}
-
-static bool is_slug(const char *s)
-{
-    if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
-        return false;
-    for (s++; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-              *s == '.' || *s == '_' || *s == '-'))
-            return false;
-    return true;
-}
-
-static const char *node_what(const kh_node *n)
-{
-    const char *k = kh_node_kind(n);
-    return strcmp(k, "null") == 0 ? "null" : k;
-}
-
-static bool expect_type(ld *L, const kh_node *n, const char *path,
-                        kh_node_type t)
-{
-    if (n->type == t)
-        return true;
-    const char *what = node_what(n);
-    err(L, n, path, "expected a %s, got %s%s",
-        t == KH_NODE_MAP ? "mapping" : "sequence",
-        strcmp(what, "null") == 0 ? "" : "a ", what);
-    return false;
-}
-
-/* Reports keys of map that are not in allowed, duplicate keys, and
- * required keys that are missing.  what (may be NULL) qualifies the
- * unknown-key message, e.g. "for a check term". */
-static void check_keys(ld *L, const kh_node *map, const char *path,
-                       const char *const *allowed,
-                       const char *const *required, const char *what)
-{
-    for (uint32_t i = 0; i < map->n; i++) {
-        const kh_node *k = &map->u.kids[2 * i];
-        if (k->type != KH_NODE_SCALAR) {
-            err(L, k, path, "keys must be strings, got a %s", node_what(k));
-            continue;
-        }
-        bool ok = false;
-        for (const char *const *a = allowed; *a && !ok; a++)
-            ok = strcmp(*a, k->u.text) == 0;
-        if (!ok) {
-            err(L, k, path, "unknown key %s%s%s", q(L, k->u.text),
-                what ? " " : "", what ? what : "");
-            continue;
-        }
-        for (uint32_t j = 0; j < i; j++) {
-            const kh_node *o = &map->u.kids[2 * j];
-            if (o->type == KH_NODE_SCALAR && strcmp(o->u.text, k->u.text) == 0) {
-                err(L, k, path, "duplicate key %s (first at line %u)",
-                    q(L, k->u.text), (unsigned)o->line);
-                break;
-            }
-        }
-    }
-    for (const char *const *r = required; r && *r; r++)
-        if (!kh_node_get(map, *r))
-            err(L, map, path, "missing key \"%s\"", *r);
 }
 
 /* ---- typed values: each returns the value node (NULL when absent or
  * invalid) ------------------------------------------------------------- */
 
-static const kh_node *get_str(ld *L, const kh_node *map, const char *path,
-                              const char *key, bool nonempty,
-                              const char **out)
-{
-    const kh_node *n = kh_node_get(map, key);
-    if (!n)
-        return NULL;
-    char p[KH_MODEL_PATH_SZ];
-    kh_model_path_key(p, path, key);
-    if (kh_node_str(n, L->e, p, out) != KH_OK) {
-        L->nbad++;
-        return NULL;
-    }
-    if (nonempty && !(*out)[0]) {
-        err(L, n, p, "must not be empty");
-        return NULL;
-    }
-    return n;
-}
-
 static const kh_node *get_id(ld *L, const kh_node *map, const char *path,
                              const char **out)
 {
     const kh_node *n = get_str(L, map, path, "id", true, out);
-    if (n && !is_slug(*out)) {
+    if (n && !kh_model_is_slug(*out)) {
         char p[KH_MODEL_PATH_SZ];
         kh_model_path_key(p, path, "id");
         err(L, n, p, "invalid id %s: must match [a-z0-9][a-z0-9._-]*",
@@ -219,8 +84,8 @@ static const kh_node *get_cp(ld *L, const kh_node *map, const char *path,
         return NULL;
     char p[KH_MODEL_PATH_SZ];
     kh_model_path_key(p, path, key);
-    if (kh_node_cp(n, L->e, p, out) != KH_OK) {
-        L->nbad++;
+    if (kh_node_cp(n, L->m.e, p, out) != KH_OK) {
+        L->m.nbad++;
         return NULL;
     }
     return n;
@@ -411,7 +276,7 @@ static bool add_slot(ld *L, itemctx *ic, const kh_term *t, const kh_node *in)
         if (nn)
             ic->slot_nodes = nn;
         if (!nv || !nn) {
-            L->oom = true;
+            L->m.oom = true;
             return false;
         }
         ic->slots.alloc = na;
@@ -508,13 +373,13 @@ static void load_band(ld *L, const kh_term *t, kh_source *src,
     char p[KH_MODEL_PATH_SZ], a[KH_NUM_BUFSZ], c[KH_NUM_BUFSZ];
     kh_cp at, v;
     kh_model_path_idx(p, path, 0);
-    if (kh_node_cp(&b->u.kids[0], L->e, p, &at) != KH_OK) {
-        L->nbad++;
+    if (kh_node_cp(&b->u.kids[0], L->m.e, p, &at) != KH_OK) {
+        L->m.nbad++;
         return;
     }
     kh_model_path_idx(p, path, 1);
-    if (kh_node_cp(&b->u.kids[1], L->e, p, &v) != KH_OK) {
-        L->nbad++;
+    if (kh_node_cp(&b->u.kids[1], L->m.e, p, &v) != KH_OK) {
+        L->m.nbad++;
         return;
     }
     if (v < 0 || v > t->points || (t->step && v % t->step)) {
@@ -543,7 +408,7 @@ static void check_source_ids(ld *L, const kh_node *m, const char *path,
     const char *keys[] = {"questionnaire", "question"};
     const char *vals[] = {src->questionnaire, src->question};
     for (size_t i = 0; i < 2; i++)
-        if (vals[i] && !is_slug(vals[i])) {
+        if (vals[i] && !kh_model_is_slug(vals[i])) {
             kh_model_path_key(p, path, keys[i]);
             err(L, kh_node_get(m, keys[i]), p, "invalid %s id %s: must "
                 "match [a-z0-9][a-z0-9._-]*", keys[i], q(L, vals[i]));
@@ -740,7 +605,7 @@ static void load_term(ld *L, itemctx *ic, kh_term *t, const kh_node *m,
         break;
     }
     case KH_TERM_GROUP: {
-        size_t bad0 = L->nbad;
+        size_t bad0 = L->m.nbad;
         const kh_node *mx = get_pos(L, m, path, "max", false, &t->max);
         const kh_node *st = get_cp(L, m, path, "start", &t->start);
         if (mx && st && (t->start < 0 || t->start > t->max)) {
@@ -761,7 +626,7 @@ static void load_term(ld *L, itemctx *ic, kh_term *t, const kh_node *m,
             kh_model_path_key(p, path, "terms");
             load_terms(L, ic, t, ts, p, depth + 1);
         }
-        if (L->nbad == bad0 && !L->oom) {
+        if (L->m.nbad == bad0 && !L->m.oom) {
             kh_cp most = group_sum_reach(t);
             if (most < t->max) {
                 char a[KH_NUM_BUFSZ], b[KH_NUM_BUFSZ];
@@ -813,7 +678,7 @@ static void load_item(ld *L, kh_item *it, const kh_node *m, const char *path,
 {
     kh_rubric *r = L->r;
     char p[KH_MODEL_PATH_SZ];
-    size_t bad0 = L->nbad;
+    size_t bad0 = L->m.nbad;
     *max_ok = false;
     it->line = m->line;
     it->col = m->col;
@@ -856,8 +721,8 @@ static void load_item(ld *L, kh_item *it, const kh_node *m, const char *path,
             kh_model_path_key(p, path, "kinds");
             kh_model_path_idx(kp, p, i);
             const char *kid;
-            if (kh_node_str(kn, L->e, kp, &kid) != KH_OK) {
-                L->nbad++;
+            if (kh_node_str(kn, L->m.e, kp, &kid) != KH_OK) {
+                L->m.nbad++;
                 continue;
             }
             long k = find_kind(r, kid);
@@ -889,7 +754,7 @@ static void load_item(ld *L, kh_item *it, const kh_node *m, const char *path,
     free(ic.slots.v);
     free(ic.slot_nodes);
 
-    if (L->nbad == bad0 && !L->oom && it->root.nkids) {
+    if (L->m.nbad == bad0 && !L->m.oom && it->root.nkids) {
         kh_cp most = group_sum_reach(&it->root);
         if (most < it->root.max) {
             char a[KH_NUM_BUFSZ], b[KH_NUM_BUFSZ];
@@ -925,7 +790,7 @@ static void index_items(ld *L)
             r->items);
     size_t *first = calloc(r->nitems ? r->nitems : 1, sizeof *first);
     if (!first) {
-        L->oom = true;
+        L->m.oom = true;
         return;
     }
     for (size_t k = 1; k < r->nitems; k++) {
@@ -1169,8 +1034,8 @@ static void load_root(ld *L, const kh_node *root)
 
     const kh_node *bn = kh_node_get(root, "bottom_n");
     int64_t bottom = 0;
-    if (bn && kh_node_int(bn, L->e, "bottom_n", &bottom) != KH_OK)
-        L->nbad++;
+    if (bn && kh_node_int(bn, L->m.e, "bottom_n", &bottom) != KH_OK)
+        L->m.nbad++;
     else if (bn && bottom < 1)
         err(L, bn, "bottom_n", "must be at least 1, not %lld",
             (long long)bottom);
@@ -1201,7 +1066,7 @@ static void load_root(ld *L, const kh_node *root)
     bool sum_ok = false;
     if (cs)
         load_categories(L, cs, &sum_ok);
-    if (!L->oom)
+    if (!L->m.oom)
         index_items(L);
     if (bm && sum_ok) {
         kh_cp sum = 0;
@@ -1217,7 +1082,7 @@ static void load_root(ld *L, const kh_node *root)
     }
     load_bonus(L, root);
     load_negative(L, root);
-    if (!L->oom)
+    if (!L->m.oom)
         collect_providers(L);
 }
 
@@ -1239,13 +1104,13 @@ static kh_status load_doc(kh_doc *d, kh_err *e, kh_rubric **out)
         kh_rubric_free(r);
         return st;
     }
-    ld L = {.e = e, .r = r, .a = r->arena};
+    ld L = {.m = {.e = e, .a = r->arena}, .r = r};
     load_root(&L, root);
-    if (L.oom) {
+    if (L.m.oom) {
         kh_rubric_free(r);
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
     }
-    if (L.nbad) {
+    if (L.m.nbad) {
         kh_rubric_free(r);
         return KH_EINVAL;
     }

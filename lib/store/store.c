@@ -122,6 +122,62 @@ kh_status kh_store_exec(kh_store *s, kh_db_stmt *st, kh_err *e,
     return kh_store_db_fail(s, e, what);
 }
 
+/* Binds one value; a KH_DB_ code. */
+static int bind_val(kh_db_stmt *st, int col, const kh_store_val *v,
+                    const char *now)
+{
+    switch (v->kind) {
+    case KH_STORE_VAL_INT:
+        return kh_db_bind_int(st, col, (int)v->i);
+    case KH_STORE_VAL_INT64:
+        return kh_db_bind_int64(st, col, v->i);
+    case KH_STORE_VAL_NOW:
+        return kh_store_bind_str(st, col, now);
+    case KH_STORE_VAL_TEXT:
+    default:
+        return kh_store_bind_str(st, col, v->s);
+    }
+}
+
+kh_status kh_store_write(kh_store *s, const char *sql,
+                          const kh_store_val *vals, size_t n,
+                          const char *what, int64_t *id, kh_err *e)
+{
+    char at[KH_STORE_TIME_SZ];
+    kh_store_now(s, at);
+    kh_db_stmt *st;
+    kh_status rc = kh_store_stmt(s, sql, &st, e);
+    if (rc != KH_OK)
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        if (bind_val(st, (int)i + 1, &vals[i], at) != KH_DB_OK)
+            return kh_store_db_fail(s, e, what);
+    if ((rc = kh_store_exec(s, st, e, what)) != KH_OK)
+        return rc;
+    if (id)
+        *id = kh_db_last_insert_rowid(s->db);
+    return KH_OK;
+}
+
+kh_status kh_store_insert_audited(kh_store *s, const char *sql,
+                                  const kh_store_val *vals, size_t n,
+                                  const char *what, const char *prefix,
+                                  kh_audit_rec *rec, int64_t *id, kh_err *e)
+{
+    int64_t rid = 0;
+    kh_status rc = kh_store_write(s, sql, vals, n, what, &rid, e);
+    if (rc != KH_OK)
+        return rc;
+    char obj[64];
+    snprintf(obj, sizeof obj, "%s%" PRId64, prefix, rid);
+    rec->object = obj;
+    rc = kh_store_audit(s, rec, e);
+    rec->object = NULL;
+    if (rc == KH_OK && id)
+        *id = rid;
+    return rc;
+}
+
 void kh_store_sha256_hex(const void *data, size_t len,
                          char hex[KH_STORE_HEX_SZ])
 {

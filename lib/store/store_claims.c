@@ -141,26 +141,14 @@ static kh_status insert_claim(kh_store *s, const char *actor, int year,
                               const char *description, const char *hash,
                               int64_t *id, kh_err *e)
 {
-    kh_db_stmt *st;
-    kh_status rc = kh_store_stmt(
+    const kh_store_val row[] = {KH_SV_INT(year), KH_SV_TEXT(unit),
+                                KH_SV_TEXT(kind), KH_SV_TEXT(description),
+                                KH_SV_TEXT(*hash ? hash : NULL), KH_SV_NOW,
+                                KH_SV_TEXT(actor)};
+    return kh_store_write(
         s, "INSERT INTO claim (year, unit, kind, description, evidence,"
            " state, filed_at, filed_by) VALUES (?, ?, ?, ?, ?, 'pending',"
-           " ?, ?)", &st, e);
-    if (rc != KH_OK)
-        return rc;
-    char at[KH_STORE_TIME_SZ];
-    kh_store_now(s, at);
-    kh_db_bind_int(st, 1, year);
-    kh_store_bind_str(st, 2, unit);
-    kh_store_bind_str(st, 3, kind);
-    kh_store_bind_str(st, 4, description);
-    kh_store_bind_str(st, 5, *hash ? hash : NULL);
-    kh_store_bind_str(st, 6, at);
-    kh_store_bind_str(st, 7, actor);
-    if ((rc = kh_store_exec(s, st, e, "filing a bonus claim")) != KH_OK)
-        return rc;
-    *id = kh_db_last_insert_rowid(s->db);
-    return KH_OK;
+           " ?, ?)", row, KH_SV_COUNT(row), "filing a bonus claim", id, e);
 }
 
 /* Links stored evidence hash to claim id under name (the same file twice

@@ -813,30 +813,23 @@ kh_status kh_store_record_add(kh_store *s, const char *actor, int year,
     if (rc != KH_OK)
         goto fail;
     kh_store_unit_clear(&su);
-    kh_db_stmt *st;
-    rc = kh_store_stmt(s,
-                       negative ? "INSERT INTO negative (year, unit, points,"
-                                  " reason) VALUES (?, ?, ?, ?)"
-                                : "INSERT INTO bonus (year, unit, points,"
-                                  " reason) VALUES (?, ?, ?, ?)",
-                       &st, e);
-    if (rc != KH_OK)
-        goto fail;
-    kh_db_bind_int(st, 1, year);
-    kh_store_bind_str(st, 2, unit);
-    kh_db_bind_int64(st, 3, points);
-    kh_store_bind_str(st, 4, reason);
-    if ((rc = kh_store_exec(s, st, e, "adding a record")) != KH_OK)
-        goto fail;
-    int64_t rid = kh_db_last_insert_rowid(s->db);
-    char obj[64], val[KH_NUM_BUFSZ], action[32];
-    snprintf(obj, sizeof obj, "%s#%" PRId64, what, rid);
+    char prefix[32], val[KH_NUM_BUFSZ], action[32];
+    snprintf(prefix, sizeof prefix, "%s#", what);
     snprintf(action, sizeof action, "%s.add", what);
     kh_num_format(points, val);
+    const kh_store_val row[] = {KH_SV_INT(year), KH_SV_TEXT(unit),
+                                KH_SV_INT64(points), KH_SV_TEXT(reason)};
     kh_audit_rec a = {.actor = actor, .action = action, .year = year,
-                      .unit = unit, .object = obj, .new_value = val,
-                      .reason = reason};
-    if ((rc = kh_store_audit(s, &a, e)) != KH_OK)
+                      .unit = unit, .new_value = val, .reason = reason};
+    int64_t rid = 0;
+    if ((rc = kh_store_insert_audited(
+             s,
+             negative ? "INSERT INTO negative (year, unit, points, reason)"
+                        " VALUES (?, ?, ?, ?)"
+                      : "INSERT INTO bonus (year, unit, points, reason)"
+                        " VALUES (?, ?, ?, ?)",
+             row, KH_SV_COUNT(row), "adding a record", prefix, &a, &rid,
+             e)) != KH_OK)
         goto fail;
     if ((rc = kh_store_commit(s, e)) != KH_OK)
         return rc;

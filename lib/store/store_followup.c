@@ -416,42 +416,27 @@ kh_status kh_store_followup_talk_add(kh_store *s, const char *actor,
         rc = KH_EINVAL;
         goto fail;
     }
-    char at[KH_STORE_TIME_SZ];
-    kh_store_now(s, at);
-    kh_db_stmt *st;
-    if ((rc = kh_store_stmt(s,
-                            "INSERT INTO followup_talk (year, unit, talk_date,"
-                            " talked_by, summary, added_at, added_by,"
-                            " talked_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                            &st, e)) != KH_OK)
-        goto fail;
-    kh_db_bind_int(st, 1, year);
-    kh_store_bind_str(st, 2, unit);
-    kh_store_bind_str(st, 3, date);
-    kh_store_bind_str(st, 4, by);
-    kh_store_bind_str(st, 5, summary);
-    kh_store_bind_str(st, 6, at);
-    kh_store_bind_str(st, 7, actor);
-    kh_store_bind_str(st, 8, to);
-    if ((rc = kh_store_exec(s, st, e, "recording a talk")) != KH_OK)
-        goto fail;
-    int64_t rid = kh_db_last_insert_rowid(s->db);
-    char obj[48], *val = NULL;
-    snprintf(obj, sizeof obj, "talk %" PRId64, rid);
+    char *val = NULL;
     if (asprintf(&val, "%s %s%s%s: %s", date, by, to ? " -> " : "",
                  to ? to : "", summary) < 0) {
         rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
         goto fail;
     }
+    const kh_store_val row[] = {
+        KH_SV_INT(year), KH_SV_TEXT(unit), KH_SV_TEXT(date), KH_SV_TEXT(by),
+        KH_SV_TEXT(summary), KH_SV_NOW, KH_SV_TEXT(actor), KH_SV_TEXT(to)};
     kh_audit_rec a = {.actor = actor, .action = "followup.talk",
-                      .year = year, .unit = unit, .object = obj,
-                      .new_value = val};
-    rc = kh_store_audit(s, &a, e);
+                      .year = year, .unit = unit, .new_value = val};
+    rc = kh_store_insert_audited(s,
+                                 "INSERT INTO followup_talk (year, unit,"
+                                 " talk_date, talked_by, summary, added_at,"
+                                 " added_by, talked_to)"
+                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                 row, KH_SV_COUNT(row), "recording a talk",
+                                 "talk ", &a, id, e);
     free(val);
     if (rc != KH_OK || (rc = kh_store_commit(s, e)) != KH_OK)
         goto fail;
-    if (id)
-        *id = rid;
     return KH_OK;
 fail:
     kh_store_rollback(s);
@@ -477,40 +462,27 @@ kh_status kh_store_followup_item_add(kh_store *s, const char *actor,
         rc = KH_EINVAL;
         goto fail;
     }
-    char at[KH_STORE_TIME_SZ];
-    kh_store_now(s, at);
-    kh_db_stmt *st;
-    if ((rc = kh_store_stmt(s,
-                            "INSERT INTO followup_item (year, unit, text,"
-                            " deadline, status, added_at, added_by)"
-                            " VALUES (?, ?, ?, ?, 'open', ?, ?)",
-                            &st, e)) != KH_OK)
-        goto fail;
-    kh_db_bind_int(st, 1, year);
-    kh_store_bind_str(st, 2, unit);
-    kh_store_bind_str(st, 3, text);
-    kh_store_bind_str(st, 4, deadline);
-    kh_store_bind_str(st, 5, at);
-    kh_store_bind_str(st, 6, actor);
-    if ((rc = kh_store_exec(s, st, e, "adding a rectification item")) !=
-        KH_OK)
-        goto fail;
-    int64_t rid = kh_db_last_insert_rowid(s->db);
-    char obj[48], *val = NULL;
-    snprintf(obj, sizeof obj, "item %" PRId64, rid);
+    char *val = NULL;
     if (asprintf(&val, "open, deadline %s: %s", deadline, text) < 0) {
         rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
         goto fail;
     }
+    const kh_store_val row[] = {KH_SV_INT(year), KH_SV_TEXT(unit),
+                                KH_SV_TEXT(text), KH_SV_TEXT(deadline),
+                                KH_SV_NOW, KH_SV_TEXT(actor)};
     kh_audit_rec a = {.actor = actor, .action = "followup.item",
-                      .year = year, .unit = unit, .object = obj,
-                      .new_value = val};
-    rc = kh_store_audit(s, &a, e);
+                      .year = year, .unit = unit, .new_value = val};
+    rc = kh_store_insert_audited(s,
+                                 "INSERT INTO followup_item (year, unit,"
+                                 " text, deadline, status, added_at,"
+                                 " added_by)"
+                                 " VALUES (?, ?, ?, ?, 'open', ?, ?)",
+                                 row, KH_SV_COUNT(row),
+                                 "adding a rectification item", "item ", &a,
+                                 id, e);
     free(val);
     if (rc != KH_OK || (rc = kh_store_commit(s, e)) != KH_OK)
         goto fail;
-    if (id)
-        *id = rid;
     return KH_OK;
 fail:
     kh_store_rollback(s);
@@ -599,6 +571,21 @@ static kh_status close_evidence_check(kh_store *s, const char *evidence,
                : kh_store_db_fail(s, e, "reading evidence");
 }
 
+kh_status kh_fu_item_done(kh_store *s, const char *actor, int64_t item,
+                          const char *date, const char *evidence,
+                          const char *at, kh_err *e)
+{
+    const kh_store_val vals[] = {KH_SV_TEXT(date), KH_SV_TEXT(evidence),
+                                 KH_SV_TEXT(at), KH_SV_TEXT(actor),
+                                 KH_SV_INT64(item)};
+    return kh_store_write(s,
+                          "UPDATE followup_item SET status = 'done',"
+                          " closed_date = ?, evidence = ?,"
+                          " closed_at = ?, closed_by = ? WHERE id = ?",
+                          vals, KH_SV_COUNT(vals),
+                          "closing a rectification item", NULL, e);
+}
+
 /* Marks the item done and audits followup.close. */
 static kh_status close_item_write(kh_store *s, const char *actor, int64_t id,
                                   const char *date, const char *evidence,
@@ -606,21 +593,8 @@ static kh_status close_item_write(kh_store *s, const char *actor, int64_t id,
 {
     char at[KH_STORE_TIME_SZ];
     kh_store_now(s, at);
-    kh_db_stmt *st;
-    kh_status rc = kh_store_stmt(s,
-                                 "UPDATE followup_item SET status = 'done',"
-                                 " closed_date = ?, evidence = ?,"
-                                 " closed_at = ?, closed_by = ? WHERE id = ?",
-                                 &st, e);
+    kh_status rc = kh_fu_item_done(s, actor, id, date, evidence, at, e);
     if (rc != KH_OK)
-        return rc;
-    kh_store_bind_str(st, 1, date);
-    kh_store_bind_str(st, 2, evidence);
-    kh_store_bind_str(st, 3, at);
-    kh_store_bind_str(st, 4, actor);
-    kh_db_bind_int64(st, 5, id);
-    if ((rc = kh_store_exec(s, st, e, "closing a rectification item")) !=
-        KH_OK)
         return rc;
     char obj[48], *val = NULL;
     snprintf(obj, sizeof obj, "item %" PRId64, id);
@@ -695,36 +669,26 @@ kh_status kh_store_practice_add(kh_store *s, const char *actor, int year,
         rc = KH_EINVAL;
         goto fail;
     }
-    char at[KH_STORE_TIME_SZ];
-    kh_store_now(s, at);
-    if ((rc = kh_store_stmt(s,
-                            "INSERT INTO practice (year, unit, title, text,"
-                            " added_at, added_by) VALUES (?, ?, ?, ?, ?, ?)",
-                            &st, e)) != KH_OK)
-        goto fail;
-    kh_db_bind_int(st, 1, year);
-    kh_store_bind_str(st, 2, unit);
-    kh_store_bind_str(st, 3, title);
-    kh_store_bind_str(st, 4, text);
-    kh_store_bind_str(st, 5, at);
-    kh_store_bind_str(st, 6, actor);
-    if ((rc = kh_store_exec(s, st, e, "recording a good practice")) != KH_OK)
-        goto fail;
-    int64_t rid = kh_db_last_insert_rowid(s->db);
-    char obj[48], *val = NULL;
-    snprintf(obj, sizeof obj, "practice %" PRId64, rid);
+    char *val = NULL;
     if (asprintf(&val, "%s: %s", title, text) < 0) {
         rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
         goto fail;
     }
+    const kh_store_val row[] = {KH_SV_INT(year), KH_SV_TEXT(unit),
+                                KH_SV_TEXT(title), KH_SV_TEXT(text),
+                                KH_SV_NOW, KH_SV_TEXT(actor)};
     kh_audit_rec a = {.actor = actor, .action = "practice.add", .year = year,
-                      .unit = unit, .object = obj, .new_value = val};
-    rc = kh_store_audit(s, &a, e);
+                      .unit = unit, .new_value = val};
+    rc = kh_store_insert_audited(s,
+                                 "INSERT INTO practice (year, unit, title,"
+                                 " text, added_at, added_by)"
+                                 " VALUES (?, ?, ?, ?, ?, ?)",
+                                 row, KH_SV_COUNT(row),
+                                 "recording a good practice", "practice ",
+                                 &a, id, e);
     free(val);
     if (rc != KH_OK || (rc = kh_store_commit(s, e)) != KH_OK)
         goto fail;
-    if (id)
-        *id = rid;
     return KH_OK;
 fail:
     kh_store_rollback(s);

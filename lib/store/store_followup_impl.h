@@ -20,6 +20,11 @@ kh_status kh_fu_text_check(const char *s, const char *path, size_t max,
 /* The China calendar day (UTC+8) of a UTC stamp "YYYY-MM-DDTHH:MM:SSZ"
  * into day; "" when it is not one. */
 void kh_fu_stamp_day(const char *at, char day[KH_STORE_DATE_SZ]);
+/* Marks rectification item `item` done: closed on day `date` with
+ * evidence (a hash, or NULL), by actor at time stamp at. */
+kh_status kh_fu_item_done(kh_store *s, const char *actor, int64_t item,
+                          const char *date, const char *evidence,
+                          const char *at, kh_err *e);
 /* Writes one item's reports, oldest first: a JSON array (json), else
  * lines of text for people (nothing when there is none). */
 kh_status kh_fu_reports_put(kh_store *s, int64_t item, bool json,

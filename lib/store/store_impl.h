@@ -77,6 +77,42 @@ const char *kh_store_col_str(kh_db_stmt *st, int col);
 kh_status kh_store_exec(kh_store *s, kh_db_stmt *st, kh_err *e,
                         const char *what);
 
+/* One value a statement binds (kh_store_write): an int or int64_t (each
+ * its own type on PostgreSQL), a text (borrowed; NULL binds SQL NULL) or
+ * the time stamp of kh_store_now. */
+typedef struct kh_store_val {
+    enum {
+        KH_STORE_VAL_INT,
+        KH_STORE_VAL_INT64,
+        KH_STORE_VAL_TEXT,
+        KH_STORE_VAL_NOW
+    } kind;
+    int64_t i;
+    const char *s;
+} kh_store_val;
+#define KH_SV_INT(v) ((kh_store_val){.kind = KH_STORE_VAL_INT, .i = (v)})
+#define KH_SV_INT64(v) ((kh_store_val){.kind = KH_STORE_VAL_INT64, .i = (v)})
+#define KH_SV_TEXT(v) ((kh_store_val){.kind = KH_STORE_VAL_TEXT, .s = (v)})
+#define KH_SV_NOW ((kh_store_val){.kind = KH_STORE_VAL_NOW})
+#define KH_SV_COUNT(vals) (sizeof(vals) / sizeof((vals)[0]))
+
+/* Runs sql, an INSERT, UPDATE or DELETE (a string literal, as for
+ * kh_store_stmt), with vals[0..n) bound in order; *id (may be NULL)
+ * receives an INSERT's new row id.  what names the step in a database
+ * error ("recording a talk"). */
+kh_status kh_store_write(kh_store *s, const char *sql,
+                          const kh_store_val *vals, size_t n,
+                          const char *what, int64_t *id, kh_err *e);
+/* kh_store_write of an INSERT, then the audit record rec of the new
+ * row: its object is prefix and the row's id ("talk 7"); rec's other
+ * fields are the caller's (rec->object is overwritten).  Inside a
+ * transaction. */
+kh_status kh_store_insert_audited(kh_store *s, const char *sql,
+                                  const kh_store_val *vals, size_t n,
+                                  const char *what, const char *prefix,
+                                  kh_audit_rec *rec, int64_t *id,
+                                  kh_err *e);
+
 /* SHA-256 of data as 64 lower-case hex digits into hex. */
 void kh_store_sha256_hex(const void *data, size_t len,
                          char hex[KH_STORE_HEX_SZ]);

@@ -356,8 +356,6 @@ kh_status kh_store_visit_add(kh_store *s, const char *actor,
         rc = KH_EINVAL;
         goto fail;
     }
-    char at[KH_STORE_TIME_SZ];
-    kh_store_now(s, at);
     kh_db_stmt *st;
     if ((rc = kh_store_stmt(s, "SELECT id FROM visit WHERE year = ? AND"
                                " unit = ?", &st, e)) != KH_OK)
@@ -373,24 +371,18 @@ kh_status kh_store_visit_add(kh_store *s, const char *actor,
                          "change that one", v->unit, (long long)other);
         goto fail;
     }
-    if ((rc = kh_store_stmt(s,
-                            "INSERT INTO visit (year, unit, starts_at, place,"
-                            " lead, planned, used, added_at, added_by)"
-                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            &st, e)) != KH_OK)
+    const kh_store_val row[] = {
+        KH_SV_INT(v->year),    KH_SV_TEXT(v->unit), KH_SV_TEXT(v->at),
+        KH_SV_TEXT(v->place),  KH_SV_TEXT(v->lead), KH_SV_INT(v->planned),
+        KH_SV_INT(v->used),    KH_SV_NOW,           KH_SV_TEXT(actor)};
+    int64_t vid = 0;
+    if ((rc = kh_store_write(s,
+                              "INSERT INTO visit (year, unit, starts_at,"
+                              " place, lead, planned, used, added_at,"
+                              " added_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              row, KH_SV_COUNT(row), "planning a visit", &vid,
+                              e)) != KH_OK)
         goto fail;
-    kh_db_bind_int(st, 1, v->year);
-    kh_store_bind_str(st, 2, v->unit);
-    kh_store_bind_str(st, 3, v->at);
-    kh_store_bind_str(st, 4, v->place);
-    kh_store_bind_str(st, 5, v->lead);
-    kh_db_bind_int(st, 6, (int)v->planned);
-    kh_db_bind_int(st, 7, (int)v->used);
-    kh_store_bind_str(st, 8, at);
-    kh_store_bind_str(st, 9, actor);
-    if ((rc = kh_store_exec(s, st, e, "planning a visit")) != KH_OK)
-        goto fail;
-    int64_t vid = kh_db_last_insert_rowid(s->db);
     if ((v->set_members && (rc = members_write(s, vid, v, e)) != KH_OK) ||
         (rc = lead_not_member(s, vid, e)) != KH_OK)
         goto fail;
@@ -803,39 +795,27 @@ kh_status kh_store_symposium_add(kh_store *s, const char *actor,
         rc = KH_EINVAL;
         goto fail;
     }
-    char at[KH_STORE_TIME_SZ];
-    kh_store_now(s, at);
-    kh_db_stmt *st;
-    if ((rc = kh_store_stmt(s,
-                            "INSERT INTO symposium (visit, held_on, place,"
-                            " host, recorder, attendees, outline, minutes,"
-                            " added_at, added_by) VALUES (?, ?, ?, ?, ?, ?,"
-                            " ?, ?, ?, ?)",
-                            &st, e)) != KH_OK)
-        goto fail;
-    kh_db_bind_int64(st, 1, sp->visit);
-    kh_store_bind_str(st, 2, sp->date);
-    kh_store_bind_str(st, 3, sp->place);
-    kh_store_bind_str(st, 4, sp->host);
-    kh_store_bind_str(st, 5, sp->recorder);
-    kh_store_bind_str(st, 6, kh_buf_str(&g));
-    kh_store_bind_str(st, 7, sp->outline);
-    kh_store_bind_str(st, 8, sp->minutes);
-    kh_store_bind_str(st, 9, at);
-    kh_store_bind_str(st, 10, actor);
-    if ((rc = kh_store_exec(s, st, e, "recording a symposium")) != KH_OK)
-        goto fail;
-    int64_t rid = kh_db_last_insert_rowid(s->db);
     char val[512];
     snprintf(val, sizeof val, "visit %" PRId64 " %s %s", sp->visit, sp->date,
              kh_buf_str(&g));
-    if ((rc = audit(s, actor, "symposium.add", year, unit, "symposium", rid,
-                    val, e)) != KH_OK ||
+    const kh_store_val row[] = {
+        KH_SV_INT64(sp->visit),    KH_SV_TEXT(sp->date),
+        KH_SV_TEXT(sp->place),     KH_SV_TEXT(sp->host),
+        KH_SV_TEXT(sp->recorder),  KH_SV_TEXT(kh_buf_str(&g)),
+        KH_SV_TEXT(sp->outline),   KH_SV_TEXT(sp->minutes),
+        KH_SV_NOW,                 KH_SV_TEXT(actor)};
+    kh_audit_rec a = {.actor = actor, .action = "symposium.add",
+                      .year = year, .unit = unit, .new_value = val};
+    if ((rc = kh_store_insert_audited(
+             s,
+             "INSERT INTO symposium (visit, held_on, place, host, recorder,"
+             " attendees, outline, minutes, added_at, added_by)"
+             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             row, KH_SV_COUNT(row), "recording a symposium", "symposium ",
+             &a, id, e)) != KH_OK ||
         (rc = kh_store_commit(s, e)) != KH_OK)
         goto fail;
     kh_buf_free(&g);
-    if (id)
-        *id = rid;
     return KH_OK;
 fail:
     kh_buf_free(&g);
@@ -904,41 +884,29 @@ kh_status kh_store_interview_add(kh_store *s, const char *actor,
         rc = KH_EINVAL;
         goto fail;
     }
-    char at[KH_STORE_TIME_SZ];
-    kh_store_now(s, at);
-    kh_db_stmt *st;
-    if ((rc = kh_store_stmt(s,
-                            "INSERT INTO interview (visit, category, person,"
-                            " interviewer, recorder, starts, ends, place,"
-                            " summary, added_at, added_by) VALUES (?, ?, ?,"
-                            " ?, ?, ?, ?, ?, ?, ?, ?)",
-                            &st, e)) != KH_OK)
-        goto fail;
-    kh_db_bind_int64(st, 1, sp->visit);
-    kh_store_bind_str(st, 2, sp->category);
-    kh_store_bind_str(st, 3, sp->name);
-    kh_store_bind_str(st, 4, sp->interviewer);
-    kh_store_bind_str(st, 5, sp->recorder);
-    kh_store_bind_str(st, 6, sp->starts);
-    kh_store_bind_str(st, 7, sp->ends);
-    kh_store_bind_str(st, 8, sp->place);
-    kh_store_bind_str(st, 9, sp->summary);
-    kh_store_bind_str(st, 10, at);
-    kh_store_bind_str(st, 11, actor);
-    if ((rc = kh_store_exec(s, st, e, "recording an interview")) != KH_OK)
-        goto fail;
-    int64_t rid = kh_db_last_insert_rowid(s->db);
     /* The audit log never carries the interviewee's name. */
     char val[512];
     snprintf(val, sizeof val, "visit %" PRId64 " %s %s-%s%s", sp->visit,
              sp->category, sp->starts, sp->ends + 11,
              sp->name ? " (named)" : "");
-    if ((rc = audit(s, actor, "interview.add", year, unit, "interview", rid,
-                    val, e)) != KH_OK ||
+    const kh_store_val row[] = {
+        KH_SV_INT64(sp->visit),      KH_SV_TEXT(sp->category),
+        KH_SV_TEXT(sp->name),        KH_SV_TEXT(sp->interviewer),
+        KH_SV_TEXT(sp->recorder),    KH_SV_TEXT(sp->starts),
+        KH_SV_TEXT(sp->ends),        KH_SV_TEXT(sp->place),
+        KH_SV_TEXT(sp->summary),     KH_SV_NOW,
+        KH_SV_TEXT(actor)};
+    kh_audit_rec a = {.actor = actor, .action = "interview.add",
+                      .year = year, .unit = unit, .new_value = val};
+    if ((rc = kh_store_insert_audited(
+             s,
+             "INSERT INTO interview (visit, category, person, interviewer,"
+             " recorder, starts, ends, place, summary, added_at, added_by)"
+             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             row, KH_SV_COUNT(row), "recording an interview", "interview ",
+             &a, id, e)) != KH_OK ||
         (rc = kh_store_commit(s, e)) != KH_OK)
         goto fail;
-    if (id)
-        *id = rid;
     return KH_OK;
 fail:
     kh_store_rollback(s);
@@ -1058,32 +1026,23 @@ kh_status kh_store_finding_add(kh_store *s, const char *actor, int64_t only,
         rc = KH_EINVAL;
         goto fail;
     }
-    char at[KH_STORE_TIME_SZ];
-    kh_store_now(s, at);
-    kh_db_stmt *st;
-    if ((rc = kh_store_stmt(s,
-                            "INSERT INTO finding (visit, source, record, item,"
-                            " direction, body, day, added_at, added_by)"
-                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            &st, e)) != KH_OK)
-        goto fail;
-    kh_db_bind_int64(st, 1, visit);
-    kh_store_bind_str(st, 2, source);
-    kh_db_bind_int64(st, 3, record);
-    kh_store_bind_str(st, 4, item);
-    kh_db_bind_int(st, 5, (int)dir);
-    kh_store_bind_str(st, 6, text);
-    kh_store_bind_str(st, 7, day);
-    kh_store_bind_str(st, 8, at);
-    kh_store_bind_str(st, 9, actor);
-    if ((rc = kh_store_exec(s, st, e, "recording a finding")) != KH_OK)
-        goto fail;
-    int64_t rid = kh_db_last_insert_rowid(s->db);
-    char obj[160];
-    snprintf(obj, sizeof obj, "%s %" PRId64 " item %s %s", source, record,
+    char val[160];
+    snprintf(val, sizeof val, "%s %" PRId64 " item %s %s", source, record,
              item, kh_finding_dir_label(dir));
-    if ((rc = audit(s, actor, "finding.add", year, unit, "finding", rid, obj,
-                    e)) != KH_OK ||
+    const kh_store_val row[] = {
+        KH_SV_INT64(visit), KH_SV_TEXT(source), KH_SV_INT64(record),
+        KH_SV_TEXT(item),   KH_SV_INT((int)dir), KH_SV_TEXT(text),
+        KH_SV_TEXT(day),    KH_SV_NOW,          KH_SV_TEXT(actor)};
+    kh_audit_rec a = {.actor = actor, .action = "finding.add", .year = year,
+                      .unit = unit, .new_value = val};
+    int64_t rid = 0;
+    if ((rc = kh_store_insert_audited(
+             s,
+             "INSERT INTO finding (visit, source, record, item, direction,"
+             " body, day, added_at, added_by)"
+             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             row, KH_SV_COUNT(row), "recording a finding", "finding ", &a,
+             &rid, e)) != KH_OK ||
         (rc = kh_store_inbox_finding(s, year, unit, item, rid, e)) != KH_OK ||
         (rc = kh_store_commit(s, e)) != KH_OK)
         goto fail;
@@ -1409,6 +1368,47 @@ static kh_status row_json(kh_store *s, const char *sql, int64_t id,
     return kh_buf_status(b);
 }
 
+/* A correction's write (edit_apply): the row as JSON before (json_sql,
+ * cols), sql with vals bound (an UPDATE, or a DELETE that removes the
+ * row), the row after (none when removed). */
+typedef struct edit_change {
+    const edit_kind *k;
+    const char *action;        /* "symposium.set" */
+    const char *json_sql;
+    const char *const *cols;
+    const char *sql;           /* a literal (kh_store_write) */
+    const kh_store_val *vals;
+    size_t n;
+    const char *what;          /* "correcting a symposium" */
+    bool removes;
+} edit_change;
+
+/* Ends a correction opened by edit_begin: with rc KH_OK, writes c and
+ * audits it (edit_end); otherwise, or when that fails, rolls back. */
+static kh_status edit_apply(kh_store *s, kh_status rc, const char *actor,
+                            int year, const char *unit, int64_t id,
+                            const edit_change *c, kh_err *e)
+{
+    kh_buf old, neu;
+    kh_buf_init(&old, 0);
+    kh_buf_init(&neu, 0);
+    if (rc == KH_OK)
+        rc = row_json(s, c->json_sql, id, c->cols, &old, e);
+    if (rc == KH_OK)
+        rc = kh_store_write(s, c->sql, c->vals, c->n, c->what, NULL, e);
+    if (rc == KH_OK && !c->removes)
+        rc = row_json(s, c->json_sql, id, c->cols, &neu, e);
+    if (rc == KH_OK)
+        rc = edit_end(s, actor, c->action, year, unit, c->k, id,
+                      kh_buf_str(&old), c->removes ? NULL : kh_buf_str(&neu),
+                      e);
+    else
+        kh_store_rollback(s);
+    kh_buf_free(&old);
+    kh_buf_free(&neu);
+    return rc;
+}
+
 static const char SYMPOSIUM_JSON_SQL[] =
     "SELECT held_on, place, host, recorder, attendees, outline, minutes"
     " FROM symposium WHERE id = ?";
@@ -1428,41 +1428,24 @@ kh_status kh_store_symposium_set(kh_store *s, const char *actor,
                               &year, unit, e);
     if (rc != KH_OK)
         return rc;
-    kh_buf g, old, neu;
+    kh_buf g;
     kh_buf_init(&g, 0);
-    kh_buf_init(&old, 0);
-    kh_buf_init(&neu, 0);
     symposium_check(sp, &g, e);
-    kh_db_stmt *st;
     if (kh_err_errors(e) > before || sp->refused)
         rc = KH_EINVAL;
-    else if ((rc = row_json(s, SYMPOSIUM_JSON_SQL, id, SYMPOSIUM_COLS, &old,
-                            e)) == KH_OK &&
-             (rc = kh_store_stmt(s, "UPDATE symposium SET held_on = ?, "
-                                 "place = ?, host = ?, recorder = ?, "
-                                 "attendees = ?, outline = ?, minutes = ? "
-                                 "WHERE id = ?", &st, e)) == KH_OK) {
-        kh_store_bind_str(st, 1, sp->date);
-        kh_store_bind_str(st, 2, sp->place);
-        kh_store_bind_str(st, 3, sp->host);
-        kh_store_bind_str(st, 4, sp->recorder);
-        kh_store_bind_str(st, 5, kh_buf_str(&g));
-        kh_store_bind_str(st, 6, sp->outline);
-        kh_store_bind_str(st, 7, sp->minutes);
-        kh_db_bind_int64(st, 8, id);
-        rc = kh_store_exec(s, st, e, "correcting a symposium");
-    }
-    if (rc == KH_OK)
-        rc = row_json(s, SYMPOSIUM_JSON_SQL, id, SYMPOSIUM_COLS, &neu, e);
-    if (rc == KH_OK)
-        rc = edit_end(s, actor, "symposium.set", year, unit,
-                      &EDIT_SYMPOSIUM, id, kh_buf_str(&old),
-                      kh_buf_str(&neu), e);
-    else
-        kh_store_rollback(s);
+    const kh_store_val vals[] = {
+        KH_SV_TEXT(sp->date),      KH_SV_TEXT(sp->place),
+        KH_SV_TEXT(sp->host),      KH_SV_TEXT(sp->recorder),
+        KH_SV_TEXT(kh_buf_str(&g)), KH_SV_TEXT(sp->outline),
+        KH_SV_TEXT(sp->minutes),   KH_SV_INT64(id)};
+    const edit_change c = {
+        &EDIT_SYMPOSIUM, "symposium.set", SYMPOSIUM_JSON_SQL, SYMPOSIUM_COLS,
+        "UPDATE symposium SET held_on = ?, place = ?, host = ?,"
+        " recorder = ?, attendees = ?, outline = ?, minutes = ?"
+        " WHERE id = ?",
+        vals, KH_SV_COUNT(vals), "correcting a symposium", false};
+    rc = edit_apply(s, rc, actor, year, unit, id, &c, e);
     kh_buf_free(&g);
-    kh_buf_free(&old);
-    kh_buf_free(&neu);
     return rc;
 }
 
@@ -1490,42 +1473,20 @@ kh_status kh_store_interview_set(kh_store *s, const char *actor,
         return rc;
     kh_interview_spec x = *sp;
     x.visit = visit;   /* the team of the record's own visit */
-    kh_buf old, neu;
-    kh_buf_init(&old, 0);
-    kh_buf_init(&neu, 0);
-    kh_db_stmt *st;
     if ((rc = interview_check(s, &x, e)) == KH_OK &&
         kh_err_errors(e) > before)
         rc = KH_EINVAL;
-    if (rc == KH_OK &&
-        (rc = row_json(s, INTERVIEW_JSON_SQL, id, INTERVIEW_COLS, &old,
-                       e)) == KH_OK &&
-        (rc = kh_store_stmt(s, "UPDATE interview SET category = ?, person ="
-                            " ?, interviewer = ?, recorder = ?, starts = ?,"
-                            " ends = ?, place = ?, summary = ? WHERE id = ?",
-                            &st, e)) == KH_OK) {
-        kh_store_bind_str(st, 1, x.category);
-        kh_store_bind_str(st, 2, x.name);
-        kh_store_bind_str(st, 3, x.interviewer);
-        kh_store_bind_str(st, 4, x.recorder);
-        kh_store_bind_str(st, 5, x.starts);
-        kh_store_bind_str(st, 6, x.ends);
-        kh_store_bind_str(st, 7, x.place);
-        kh_store_bind_str(st, 8, x.summary);
-        kh_db_bind_int64(st, 9, id);
-        rc = kh_store_exec(s, st, e, "correcting an interview");
-    }
-    if (rc == KH_OK)
-        rc = row_json(s, INTERVIEW_JSON_SQL, id, INTERVIEW_COLS, &neu, e);
-    if (rc == KH_OK)
-        rc = edit_end(s, actor, "interview.set", year, unit,
-                      &EDIT_INTERVIEW, id, kh_buf_str(&old),
-                      kh_buf_str(&neu), e);
-    else
-        kh_store_rollback(s);
-    kh_buf_free(&old);
-    kh_buf_free(&neu);
-    return rc;
+    const kh_store_val vals[] = {
+        KH_SV_TEXT(x.category), KH_SV_TEXT(x.name),  KH_SV_TEXT(x.interviewer),
+        KH_SV_TEXT(x.recorder), KH_SV_TEXT(x.starts), KH_SV_TEXT(x.ends),
+        KH_SV_TEXT(x.place),    KH_SV_TEXT(x.summary), KH_SV_INT64(id)};
+    const edit_change c = {
+        &EDIT_INTERVIEW, "interview.set", INTERVIEW_JSON_SQL, INTERVIEW_COLS,
+        "UPDATE interview SET category = ?, person = ?, interviewer = ?,"
+        " recorder = ?, starts = ?, ends = ?, place = ?, summary = ?"
+        " WHERE id = ?",
+        vals, KH_SV_COUNT(vals), "correcting an interview", false};
+    return edit_apply(s, rc, actor, year, unit, id, &c, e);
 }
 
 static const char FINDING_JSON_SQL[] =
@@ -1555,31 +1516,13 @@ kh_status kh_store_finding_set(kh_store *s, const char *actor,
     check_text(text, "text", KH_ONSITE_LONG_MAX, e);
     if (rc == KH_OK && kh_err_errors(e) > before)
         rc = KH_EINVAL;
-    kh_buf old, neu;
-    kh_buf_init(&old, 0);
-    kh_buf_init(&neu, 0);
-    kh_db_stmt *st;
-    if (rc == KH_OK &&
-        (rc = row_json(s, FINDING_JSON_SQL, id, FINDING_COLS, &old, e)) ==
-            KH_OK &&
-        (rc = kh_store_stmt(s, "UPDATE finding SET item = ?, direction = ?,"
-                            " body = ? WHERE id = ?", &st, e)) == KH_OK) {
-        kh_store_bind_str(st, 1, item);
-        kh_db_bind_int(st, 2, (int)dir);
-        kh_store_bind_str(st, 3, text);
-        kh_db_bind_int64(st, 4, id);
-        rc = kh_store_exec(s, st, e, "correcting a finding");
-    }
-    if (rc == KH_OK)
-        rc = row_json(s, FINDING_JSON_SQL, id, FINDING_COLS, &neu, e);
-    if (rc == KH_OK)
-        rc = edit_end(s, actor, "finding.set", year, unit, &EDIT_FINDING, id,
-                      kh_buf_str(&old), kh_buf_str(&neu), e);
-    else
-        kh_store_rollback(s);
-    kh_buf_free(&old);
-    kh_buf_free(&neu);
-    return rc;
+    const kh_store_val vals[] = {KH_SV_TEXT(item), KH_SV_INT((int)dir),
+                                 KH_SV_TEXT(text), KH_SV_INT64(id)};
+    const edit_change c = {
+        &EDIT_FINDING, "finding.set", FINDING_JSON_SQL, FINDING_COLS,
+        "UPDATE finding SET item = ?, direction = ?, body = ? WHERE id = ?",
+        vals, KH_SV_COUNT(vals), "correcting a finding", false};
+    return edit_apply(s, rc, actor, year, unit, id, &c, e);
 }
 
 kh_status kh_store_finding_remove(kh_store *s, const char *actor,
@@ -1593,21 +1536,9 @@ kh_status kh_store_finding_remove(kh_store *s, const char *actor,
                               &year, unit, e);
     if (rc != KH_OK)
         return rc;
-    kh_buf old;
-    kh_buf_init(&old, 0);
-    kh_db_stmt *st;
-    if ((rc = row_json(s, FINDING_JSON_SQL, id, FINDING_COLS, &old, e)) ==
-            KH_OK &&
-        (rc = kh_store_stmt(s, "DELETE FROM finding WHERE id = ?", &st, e)) ==
-            KH_OK) {
-        kh_db_bind_int64(st, 1, id);
-        rc = kh_store_exec(s, st, e, "removing a finding");
-    }
-    if (rc == KH_OK)
-        rc = edit_end(s, actor, "finding.remove", year, unit, &EDIT_FINDING,
-                      id, kh_buf_str(&old), NULL, e);
-    else
-        kh_store_rollback(s);
-    kh_buf_free(&old);
-    return rc;
+    const kh_store_val vals[] = {KH_SV_INT64(id)};
+    const edit_change c = {&EDIT_FINDING, "finding.remove", FINDING_JSON_SQL,
+                           FINDING_COLS, "DELETE FROM finding WHERE id = ?",
+                           vals, 1, "removing a finding", true};
+    return edit_apply(s, KH_OK, actor, year, unit, id, &c, e);
 }

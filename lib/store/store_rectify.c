@@ -227,35 +227,22 @@ static kh_status rep_insert(kh_store *s, const char *actor, int64_t item,
                             const rep_item *it, const char *text,
                             const char *evidence, int64_t *id, kh_err *e)
 {
-    char at[KH_STORE_TIME_SZ];
-    kh_store_now(s, at);
-    kh_db_stmt *st;
-    kh_status rc = kh_store_stmt(
-        s,
-        "INSERT INTO followup_report (item, text, evidence, status,"
-        " added_at, added_by) VALUES (?, ?, ?, 'submitted', ?, ?)",
-        &st, e);
-    if (rc != KH_OK)
-        return rc;
-    kh_db_bind_int64(st, 1, item);
-    kh_store_bind_str(st, 2, text);
-    kh_store_bind_str(st, 3, evidence);
-    kh_store_bind_str(st, 4, at);
-    kh_store_bind_str(st, 5, actor);
-    if ((rc = kh_store_exec(s, st, e, "submitting a rectification report")) !=
-        KH_OK)
-        return rc;
-    *id = kh_db_last_insert_rowid(s->db);
-    char obj[48], *val = NULL;
-    snprintf(obj, sizeof obj, "report %" PRId64, *id);
+    char *val = NULL;
     if (asprintf(&val, "item %" PRId64 ", submitted%s%s: %s", item,
                  evidence ? ", evidence " : "", evidence ? evidence : "",
                  text) < 0)
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    const kh_store_val row[] = {KH_SV_INT64(item), KH_SV_TEXT(text),
+                                KH_SV_TEXT(evidence), KH_SV_NOW,
+                                KH_SV_TEXT(actor)};
     kh_audit_rec a = {.actor = actor, .action = "followup.report",
-                      .year = it->year, .unit = it->unit, .object = obj,
-                      .new_value = val};
-    rc = kh_store_audit(s, &a, e);
+                      .year = it->year, .unit = it->unit, .new_value = val};
+    kh_status rc = kh_store_insert_audited(
+        s,
+        "INSERT INTO followup_report (item, text, evidence, status,"
+        " added_at, added_by) VALUES (?, ?, ?, 'submitted', ?, ?)",
+        row, KH_SV_COUNT(row), "submitting a rectification report",
+        "report ", &a, id, e);
     free(val);
     return rc;
 }
@@ -358,20 +345,7 @@ static kh_status item_close(kh_store *s, const char *actor, int64_t item,
 {
     char day[KH_STORE_DATE_SZ];
     kh_store_today(s, day);
-    kh_db_stmt *st;
-    kh_status rc = kh_store_stmt(s,
-                                 "UPDATE followup_item SET status = 'done',"
-                                 " closed_date = ?, evidence = ?,"
-                                 " closed_at = ?, closed_by = ? WHERE id = ?",
-                                 &st, e);
-    if (rc != KH_OK)
-        return rc;
-    kh_store_bind_str(st, 1, day);
-    kh_store_bind_str(st, 2, evidence);
-    kh_store_bind_str(st, 3, at);
-    kh_store_bind_str(st, 4, actor);
-    kh_db_bind_int64(st, 5, item);
-    return kh_store_exec(s, st, e, "closing a rectification item");
+    return kh_fu_item_done(s, actor, item, day, evidence, at, e);
 }
 
 static kh_status rep_audit(kh_store *s, const char *actor, int64_t id,

@@ -304,10 +304,10 @@ static kh_status sub_write(kh_store *s, const char *actor, int year,
                            const char *unit, const char *report,
                            const char *scan, kh_err *e)
 {
-    char now[KH_STORE_TIME_SZ];
-    kh_store_now(s, now);
-    kh_db_stmt *st;
-    kh_status rc = kh_store_stmt(
+    const kh_store_val row[] = {KH_SV_INT(year), KH_SV_TEXT(unit),
+                                KH_SV_TEXT(report), KH_SV_TEXT(scan),
+                                KH_SV_NOW, KH_SV_TEXT(actor)};
+    return kh_store_write(
         s,
         "INSERT INTO selfcheck (year, unit, state, report, scan,"
         " submitted_at, submitted_by) VALUES (?, ?, 'submitted', ?, ?, ?, ?)"
@@ -315,16 +315,7 @@ static kh_status sub_write(kh_store *s, const char *actor, int year,
         " report = excluded.report, scan = excluded.scan,"
         " submitted_at = excluded.submitted_at,"
         " submitted_by = excluded.submitted_by",
-        &st, e);
-    if (rc != KH_OK)
-        return rc;
-    kh_db_bind_int(st, 1, year);
-    kh_store_bind_str(st, 2, unit);
-    kh_store_bind_str(st, 3, report);
-    kh_store_bind_str(st, 4, scan);
-    kh_store_bind_str(st, 5, now);
-    kh_store_bind_str(st, 6, actor);
-    return kh_store_exec(s, st, e, "submitting a self-check");
+        row, KH_SV_COUNT(row), "submitting a self-check", NULL, e);
 }
 
 static kh_status sub_audit(kh_store *s, const char *actor, const char *action,

@@ -32,6 +32,15 @@ static void backup_help(void)
            "3 other failure (database, disk full, damaged evidence).\n"), kh_cli_db_help());
 }
 
+/* --to DIR (kh_cli_parse takes the others). */
+static int backup_option(void *args, int o, char *arg, char **argv)
+{
+    if (o != OPT_TO)
+        return kh_cli_bad_option("backup", o, argv);
+    *(const char **)args = arg;
+    return -1;
+}
+
 int kh_cmd_backup(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -43,32 +52,17 @@ int kh_cmd_backup(int argc, char **argv)
     if (!kh_cli_ctx_init(&c, "backup"))
         return KH_EXIT_FAILURE;
     const char *to = NULL;
-    int o;
-    optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(&c, o, optarg))
-            continue;
-        if (o == OPT_TO) {
-            to = optarg;
-            continue;
-        }
+    const kh_cli_parse_spec sp = {.shortopts = ":h", .opts = opts,
+                                  .help = backup_help, .fn = backup_option,
+                                  .args = &to};
+    int rc = kh_cli_parse(&c, "backup", argc, argv, &sp);
+    if (rc < 0 && (!to || !*to))
+        rc = kh_cli_usage_error("backup", "--to DIR is required");
+    if (rc >= 0) {
         kh_cli_finish(&c, KH_OK);
-        if (o == 'h') {
-            backup_help();
-            return KH_EXIT_OK;
-        }
-        return kh_cli_bad_option("backup", o, argv);
+        return rc;
     }
-    if (optind < argc || !to || !*to) {
-        kh_cli_finish(&c, KH_OK);
-        return optind < argc ? kh_cli_usage_error("backup", "unexpected "
-                                                  "argument '%s'",
-                                                  argv[optind])
-                             : kh_cli_usage_error("backup", "--to DIR is "
-                                                  "required");
-    }
-    int rc = kh_cli_open(&c, 0);
+    rc = kh_cli_open(&c, 0);
     if (rc != KH_EXIT_OK) {
         kh_cli_finish(&c, KH_OK);
         return rc;

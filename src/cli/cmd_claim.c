@@ -15,8 +15,7 @@
 #include "kaohe/store_claims.h"
 
 enum {
-    OPT_UNIT = KH_OPT_FIRST_FREE,
-    OPT_KIND,
+    OPT_KIND = KH_OPT_FIRST_FREE,
     OPT_DESCRIPTION,
     OPT_EVIDENCE,
     OPT_FILE,
@@ -88,12 +87,10 @@ static bool parse_id(const char *s, int64_t *out)
 }
 
 /* Applies one option; an exit code when the run ends here, else -1. */
-static int claim_option(claim_args *a, int o, const char *arg, char **argv)
+static int claim_option(void *args, int o, char *arg, char **argv)
 {
+    claim_args *a = args;
     switch (o) {
-    case 'y':
-        return kh_cli_year(a->cmd, arg, &a->year) ? -1 : KH_EXIT_USAGE;
-    case OPT_UNIT: a->unit = arg; return -1;
     case OPT_KIND: a->kind = arg; return -1;
     case OPT_DESCRIPTION: a->description = arg; return -1;
     case OPT_EVIDENCE: a->evidence = arg; return -1;
@@ -115,9 +112,6 @@ static int claim_option(claim_args *a, int o, const char *arg, char **argv)
                                : kh_cli_usage_error(a->cmd, "--points '%s' %s",
                                                     arg, kh_num_err_str(ne));
     }
-    case 'h':
-        claim_help();
-        return KH_EXIT_OK;
     default:
         return kh_cli_bad_option(a->cmd, o, argv);
     }
@@ -151,7 +145,7 @@ static int claim_parse(kh_cli_ctx *c, int argc, char **argv, claim_args *a)
         {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"as", required_argument, NULL, KH_OPT_AS},
         {"year", required_argument, NULL, 'y'},
-        {"unit", required_argument, NULL, OPT_UNIT},
+        {"unit", required_argument, NULL, KH_OPT_UNIT},
         {"kind", required_argument, NULL, OPT_KIND},
         {"description", required_argument, NULL, OPT_DESCRIPTION},
         {"evidence", required_argument, NULL, OPT_EVIDENCE},
@@ -163,18 +157,11 @@ static int claim_parse(kh_cli_ctx *c, int argc, char **argv, claim_args *a)
         {"reason", required_argument, NULL, OPT_REASON},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    int o, rc = -1;
-    optind = 1;
-    opterr = 0;
-    while (rc < 0 && (o = getopt_long(argc, argv, ":y:h", opts, NULL)) != -1)
-        if (!kh_cli_common_opt(c, o, optarg))
-            rc = claim_option(a, o, optarg, argv);
-    if (rc >= 0)
-        return rc;
-    if (optind < argc)
-        return kh_cli_usage_error(a->cmd, _("unexpected argument '%s'"),
-                                  argv[optind]);
-    return claim_required(a);
+    const kh_cli_parse_spec sp = {
+        .shortopts = ":y:h", .opts = opts, .help = claim_help,
+        .year = &a->year, .unit = &a->unit, .fn = claim_option, .args = a};
+    int rc = kh_cli_parse(c, a->cmd, argc, argv, &sp);
+    return rc >= 0 ? rc : claim_required(a);
 }
 
 static const char *state_text(kh_claim_state st)

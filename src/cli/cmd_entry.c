@@ -16,8 +16,7 @@
 #include "kaohe/store_evidence.h"
 
 enum {
-    OPT_UNIT = KH_OPT_FIRST_FREE,
-    OPT_ITEM,
+    OPT_ITEM = KH_OPT_FIRST_FREE,
     OPT_PHASE,
     OPT_INPUT,
     OPT_NOTE,
@@ -125,14 +124,10 @@ static int entry_input(entry_args *a, char *arg, char **argv)
 
 /* Applies one option; an exit code when the run ends here, else -1.
  * Options of `set` only are unknown options to `list`. */
-static int entry_option(entry_args *a, int o, char *arg, char **argv)
+static int entry_option(void *args, int o, char *arg, char **argv)
 {
+    entry_args *a = args;
     switch (o) {
-    case 'y':
-        return kh_cli_year(a->cmd, arg, &a->year) ? -1 : KH_EXIT_USAGE;
-    case OPT_UNIT:
-        a->unit = arg;
-        return -1;
     case OPT_ITEM:
         a->item = arg;
         return -1;
@@ -157,9 +152,6 @@ static int entry_option(entry_args *a, int o, char *arg, char **argv)
     case OPT_EVIDENCE:
         a->ev[a->nev++] = arg;
         return a->set ? -1 : kh_cli_bad_option(a->cmd, '?', argv);
-    case 'h':
-        entry_help();
-        return KH_EXIT_OK;
     default:
         return kh_cli_bad_option(a->cmd, o, argv);
     }
@@ -170,11 +162,8 @@ static int entry_option(entry_args *a, int o, char *arg, char **argv)
 static int entry_parse(kh_cli_ctx *c, int argc, char **argv, entry_args *a)
 {
     static const struct option opts[] = {
-        {"db", required_argument, NULL, KH_OPT_DB},
-        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
-        {"as", required_argument, NULL, KH_OPT_AS},
-        {"year", required_argument, NULL, 'y'},
-        {"unit", required_argument, NULL, OPT_UNIT},
+        KH_CLI_STORE_OPTS,
+        KH_CLI_SCOPE_OPTS,
         {"item", required_argument, NULL, OPT_ITEM},
         {"phase", required_argument, NULL, OPT_PHASE},
         {"input", required_argument, NULL, OPT_INPUT},
@@ -183,18 +172,13 @@ static int entry_parse(kh_cli_ctx *c, int argc, char **argv, entry_args *a)
         {"evidence", required_argument, NULL, OPT_EVIDENCE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    int o, rc = -1;
-    optind = 1;
-    opterr = 0;
-    while (rc < 0 && (o = getopt_long(argc, argv, ":y:h", opts, NULL)) != -1)
-        if (!kh_cli_common_opt(c, o, optarg))
-            rc = entry_option(a, o, optarg, argv);
+    const kh_cli_parse_spec sp = {
+        .shortopts = ":y:h", .opts = opts, .help = entry_help,
+        .year = &a->year, .unit = &a->unit, .need_year = true,
+        .fn = entry_option, .args = a};
+    int rc = kh_cli_parse(c, a->cmd, argc, argv, &sp);
     if (rc >= 0)
         return rc;
-    if (optind < argc)
-        return kh_cli_usage_error(a->cmd, "unexpected argument '%s'", argv[optind]);
-    if (!a->year)
-        return kh_cli_usage_error(a->cmd, "--year YEAR is required");
     if (a->set && (!a->unit || !a->item || !a->have_phase))
         return kh_cli_usage_error(a->cmd, "--unit, --item and --phase are "
                                   "required");
@@ -335,14 +319,10 @@ typedef struct record_args {
 } record_args;
 
 /* Applies one option; an exit code when the run ends here, else -1. */
-static int record_option(record_args *a, int o, const char *arg, char **argv)
+static int record_option(void *args, int o, char *arg, char **argv)
 {
+    record_args *a = args;
     switch (o) {
-    case 'y':
-        return kh_cli_year(a->cmd, arg, &a->year) ? -1 : KH_EXIT_USAGE;
-    case OPT_UNIT:
-        a->unit = arg;
-        return -1;
     case OPT_TYPE:
         a->type = !strcmp(arg, "bonus") ? 0 : !strcmp(arg, "negative") ? 1 : -2;
         return a->type >= 0 ? -1
@@ -368,9 +348,6 @@ static int record_option(record_args *a, int o, const char *arg, char **argv)
     case OPT_EVIDENCE:
         a->evidence = arg;
         return -1;
-    case 'h':
-        record_help();
-        return KH_EXIT_OK;
     default:
         return kh_cli_bad_option(a->cmd, o, argv);
     }
@@ -381,11 +358,8 @@ static int record_option(record_args *a, int o, const char *arg, char **argv)
 static int record_parse(kh_cli_ctx *c, int argc, char **argv, record_args *a)
 {
     static const struct option opts[] = {
-        {"db", required_argument, NULL, KH_OPT_DB},
-        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
-        {"as", required_argument, NULL, KH_OPT_AS},
-        {"year", required_argument, NULL, 'y'},
-        {"unit", required_argument, NULL, OPT_UNIT},
+        KH_CLI_STORE_OPTS,
+        KH_CLI_SCOPE_OPTS,
         {"type", required_argument, NULL, OPT_TYPE},
         {"points", required_argument, NULL, OPT_POINTS},
         {"id", required_argument, NULL, OPT_ID},
@@ -394,18 +368,13 @@ static int record_parse(kh_cli_ctx *c, int argc, char **argv, record_args *a)
         {"evidence", required_argument, NULL, OPT_EVIDENCE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    int o, rc = -1;
-    optind = 1;
-    opterr = 0;
-    while (rc < 0 && (o = getopt_long(argc, argv, ":y:h", opts, NULL)) != -1)
-        if (!kh_cli_common_opt(c, o, optarg))
-            rc = record_option(a, o, optarg, argv);
+    const kh_cli_parse_spec sp = {
+        .shortopts = ":y:h", .opts = opts, .help = record_help,
+        .year = &a->year, .unit = &a->unit, .need_year = true,
+        .fn = record_option, .args = a};
+    int rc = kh_cli_parse(c, a->cmd, argc, argv, &sp);
     if (rc >= 0)
         return rc;
-    if (optind < argc)
-        return kh_cli_usage_error(a->cmd, "unexpected argument '%s'", argv[optind]);
-    if (!a->year)
-        return kh_cli_usage_error(a->cmd, "--year YEAR is required");
     if (a->which == REC_ADD && (a->case_id || a->evidence) &&
         (a->type != 1 || !a->case_id))
         return kh_cli_usage_error(a->cmd, "--case and --evidence are for a "

@@ -14,8 +14,7 @@
 #include "kaohe/store_evidence.h"
 
 enum {
-    OPT_UNIT = KH_OPT_FIRST_FREE,
-    OPT_ITEM,
+    OPT_ITEM = KH_OPT_FIRST_FREE,
     OPT_PHASE,
     OPT_MAX_MIB
 };
@@ -138,49 +137,35 @@ typedef struct ev_args {
     int nfiles;
 } ev_args;
 
-/* Applies one option; returns an exit code when it ends the run (help
- * shown, bad value), else -1.  *applies is false for an option the
- * subcommand does not take. */
-static int ev_option(ev_args *a, int o, const char *arg, bool *applies)
+/* Applies one option (kh_cli_parse takes --year and --unit, and refuses
+ * an option the subcommand does not take); returns an exit code when it
+ * ends the run (bad value), else -1. */
+static int ev_option(void *args, int o, char *arg, char **argv)
 {
-    int w = a->which;
+    ev_args *a = args;
+    (void)argv;
     switch (o) {
-    case 'h':
-        evidence_help();
-        return KH_EXIT_OK;
-    case 'y':
-        *applies = w != GET;
-        return *applies && !kh_cli_year(a->cmd, arg, &a->year) ? KH_EXIT_USAGE : -1;
-    case OPT_UNIT:
-        *applies = w != GET;
-        a->unit = arg;
-        return -1;
     case OPT_ITEM:
-        *applies = w == ADD;
         a->item = arg;
         return -1;
     case OPT_PHASE:
-        *applies = w == ADD;
         a->have_phase = true;
-        if (*applies && !kh_phase_parse(arg, &a->phase))
+        if (!kh_phase_parse(arg, &a->phase))
             return kh_cli_usage_error(a->cmd, "unknown phase '%s' (expected "
                                       "self or inspection)", arg);
         return -1;
     case OPT_MAX_MIB:
-        *applies = w == ADD;
-        if (*applies && !parse_mib(arg, &a->max))
+        if (!parse_mib(arg, &a->max))
             return kh_cli_usage_error(a->cmd, "--max-mib needs a number of "
                                       "MiB from 1 to 4096, not '%s'", arg);
         return -1;
     case 'o':
-        *applies = w == GET;
         a->output = arg;
         return -1;
     default:   /* 'f' */
-        *applies = w == LIST;
-        if (*applies && strcmp(arg, "json") == 0)
+        if (strcmp(arg, "json") == 0)
             a->json = true;
-        else if (*applies && strcmp(arg, "table") != 0)
+        else if (strcmp(arg, "table") != 0)
             return kh_cli_usage_error(a->cmd, "unknown format '%s' (expected "
                                       "table or json)", arg);
         return -1;
@@ -192,11 +177,8 @@ static int ev_option(ev_args *a, int o, const char *arg, bool *applies)
 static int ev_parse(kh_cli_ctx *c, int argc, char **argv, ev_args *a)
 {
     static const struct option opts[] = {
-        {"db", required_argument, NULL, KH_OPT_DB},
-        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
-        {"as", required_argument, NULL, KH_OPT_AS},
-        {"year", required_argument, NULL, 'y'},
-        {"unit", required_argument, NULL, OPT_UNIT},
+        KH_CLI_STORE_OPTS,
+        KH_CLI_SCOPE_OPTS,
         {"item", required_argument, NULL, OPT_ITEM},
         {"phase", required_argument, NULL, OPT_PHASE},
         {"max-mib", required_argument, NULL, OPT_MAX_MIB},
@@ -204,23 +186,15 @@ static int ev_parse(kh_cli_ctx *c, int argc, char **argv, ev_args *a)
         {"format", required_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    int o, rc = -1;
-    optind = 1;
-    opterr = 0;
-    while (rc < 0 &&
-           (o = getopt_long(argc, argv, ":y:o:f:h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(c, o, optarg))
-            continue;
-        bool applies = true;
-        if (o == 'h' || o == 'y' || o == 'o' || o == 'f' ||
-            (o >= OPT_UNIT && o <= OPT_MAX_MIB))
-            rc = ev_option(a, o, optarg, &applies);
-        else
-            rc = kh_cli_bad_option(a->cmd, o, argv);
-        if (!applies && rc < 0)
-            rc = kh_cli_usage_error(a->cmd, "option '%s' does not apply here",
-                                    argv[optind - 1]);
-    }
+    static const int allowed[][6] = {
+        [ADD] = {'y', KH_OPT_UNIT, OPT_ITEM, OPT_PHASE, OPT_MAX_MIB, 0},
+        [GET] = {'o', 0},
+        [LIST] = {'y', KH_OPT_UNIT, 'f', 0}};
+    const kh_cli_parse_spec sp = {
+        .shortopts = ":y:o:f:h", .opts = opts, .allowed = allowed[a->which],
+        .help = evidence_help, .year = &a->year, .unit = &a->unit,
+        .positional = true, .fn = ev_option, .args = a};
+    int rc = kh_cli_parse(c, a->cmd, argc, argv, &sp);
     a->files = argv + optind;
     a->nfiles = argc - optind;
     return rc;

@@ -15,7 +15,7 @@
 #include "kaohe/score.h"
 #include "kaohe/store_source.h"
 
-enum { OPT_YEAR = KH_OPT_FIRST_FREE, OPT_UNIT, OPT_PHASE };
+enum { OPT_PHASE = KH_OPT_FIRST_FREE };
 
 bool kh_explain_wants_store(int argc, char **argv)
 {
@@ -25,38 +25,33 @@ bool kh_explain_wants_store(int argc, char **argv)
     return false;
 }
 
+/* --phase (kh_cli_parse takes the others). */
+static int phase_option(void *args, int o, char *arg, char **argv)
+{
+    if (o != OPT_PHASE)
+        return kh_cli_bad_option("explain", o, argv);
+    if (!kh_phase_parse(arg, args))
+        return kh_cli_usage_error("explain", "unknown phase '%s' (self "
+                                  "or inspection)", arg);
+    return -1;
+}
+
 static int parse(kh_cli_ctx *c, int argc, char **argv, int *year,
                  const char **unit, kh_phase *phase)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
         {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
-        {"year", required_argument, NULL, OPT_YEAR},
-        {"unit", required_argument, NULL, OPT_UNIT},
+        KH_CLI_SCOPE_OPTS,   /* --year only: no -y in the short options */
         {"phase", required_argument, NULL, OPT_PHASE},
         {NULL, 0, NULL, 0}};
-    int o;
-    optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(c, o, optarg))
-            continue;
-        if (o == OPT_YEAR && !kh_cli_year("explain", optarg, year))
-            return KH_EXIT_USAGE;
-        else if (o == OPT_UNIT)
-            *unit = optarg;
-        else if (o == OPT_PHASE && !kh_phase_parse(optarg, phase))
-            return kh_cli_usage_error("explain", "unknown phase '%s' (self "
-                                      "or inspection)", optarg);
-        else if (o != OPT_YEAR && o != OPT_PHASE)
-            return kh_cli_bad_option("explain", o, argv);
-    }
-    if (optind < argc)
-        return kh_cli_usage_error("explain", "unexpected argument '%s'",
-                                  argv[optind]);
-    if (!*unit)
-        return kh_cli_usage_error("explain", "--unit ID is required");
-    return -1;
+    const kh_cli_parse_spec sp = {.shortopts = ":", .opts = opts,
+                                  .year = year, .unit = unit,
+                                  .fn = phase_option, .args = phase};
+    int rc = kh_cli_parse(c, "explain", argc, argv, &sp);
+    if (rc < 0 && !*unit)
+        rc = kh_cli_usage_error("explain", "--unit ID is required");
+    return rc;
 }
 
 static kh_status explain(kh_cli_ctx *c, int year, const char *unit,

@@ -19,8 +19,7 @@
 #include "kaohe/store_followup.h"
 
 enum {
-    OPT_UNIT = KH_OPT_FIRST_FREE,
-    OPT_DATE,
+    OPT_DATE = KH_OPT_FIRST_FREE,
     OPT_BY,
     OPT_SUMMARY,
     OPT_TEXT,
@@ -121,14 +120,13 @@ typedef struct fopts {
         *title, *to, *reason;
     bool json;
     const char *doc;    /* "csv" or "html" (followup list), else NULL */
+    const char *cmd;    /* for messages */
+    void (*help)(void); /* the command's help: followup takes csv, html */
 } fopts;
 
 static const struct option long_opts[] = {
-    {"db", required_argument, NULL, KH_OPT_DB},
-    {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
-    {"as", required_argument, NULL, KH_OPT_AS},
-    {"year", required_argument, NULL, 'y'},
-    {"unit", required_argument, NULL, OPT_UNIT},
+    KH_CLI_STORE_OPTS,
+    KH_CLI_SCOPE_OPTS,
     {"date", required_argument, NULL, OPT_DATE},
     {"by", required_argument, NULL, OPT_BY},
     {"summary", required_argument, NULL, OPT_SUMMARY},
@@ -142,79 +140,49 @@ static const struct option long_opts[] = {
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
+/* Applies one option of fopts (kh_cli_parse takes --year and --unit);
+ * an exit code when the run ends here, else -1. */
+static int fu_option(void *args, int o, char *arg, char **argv)
+{
+    fopts *f = args;
+    (void)argv;
+    switch (o) {
+    case 'f':
+        if (strcmp(arg, "json") == 0)
+            f->json = true;
+        else if (f->help == followup_help &&
+                 (!strcmp(arg, "csv") || !strcmp(arg, "html")))
+            f->doc = arg;
+        else if (strcmp(arg, "table") != 0)
+            return kh_cli_usage_error(f->cmd, "unknown format '%s' "
+                                      "(expected table or json)", arg);
+        break;
+    case OPT_DATE: f->date = arg; break;
+    case OPT_BY: f->by = arg; break;
+    case OPT_SUMMARY: f->summary = arg; break;
+    case OPT_TEXT: f->text = arg; break;
+    case OPT_DEADLINE: f->deadline = arg; break;
+    case OPT_EVIDENCE: f->evidence = arg; break;
+    case OPT_TITLE: f->title = arg; break;
+    case OPT_TO: f->to = arg; break;
+    case OPT_REASON: f->reason = arg; break;
+    default: break;
+    }
+    return -1;
+}
+
 /* Parses options; `allowed` lists the option codes this subcommand takes
  * (0-terminated).  Returns -1 to go on, else an exit code. */
 static int parse_opts(kh_cli_ctx *c, const char *cmd, int argc, char **argv,
                       const int *allowed, void (*help)(void), fopts *f)
 {
-    int o;
-    optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, ":y:f:h", long_opts, NULL)) != -1) {
-        if (kh_cli_common_opt(c, o, optarg))
-            continue;
-        if (o == 'h') {
-            help();
-            return KH_EXIT_OK;
-        }
-        if (o == ':' || o == '?')
-            return kh_cli_bad_option(cmd, o, argv);
-        bool ok = false;
-        for (const int *a = allowed; *a; a++)
-            ok = ok || *a == o;
-        if (!ok)
-            return kh_cli_usage_error(cmd, "option '%s' does not apply here",
-                                      argv[optind - 1]);
-        switch (o) {
-        case 'y':
-            if (!kh_cli_year(cmd, optarg, &f->year))
-                return KH_EXIT_USAGE;
-            break;
-        case 'f':
-            if (strcmp(optarg, "json") == 0)
-                f->json = true;
-            else if (help == followup_help && (!strcmp(optarg, "csv") ||
-                                               !strcmp(optarg, "html")))
-                f->doc = optarg;
-            else if (strcmp(optarg, "table") != 0)
-                return kh_cli_usage_error(cmd, "unknown format '%s' "
-                                          "(expected table or json)", optarg);
-            break;
-        case OPT_UNIT: f->unit = optarg; break;
-        case OPT_DATE: f->date = optarg; break;
-        case OPT_BY: f->by = optarg; break;
-        case OPT_SUMMARY: f->summary = optarg; break;
-        case OPT_TEXT: f->text = optarg; break;
-        case OPT_DEADLINE: f->deadline = optarg; break;
-        case OPT_EVIDENCE: f->evidence = optarg; break;
-        case OPT_TITLE: f->title = optarg; break;
-        case OPT_TO: f->to = optarg; break;
-        case OPT_REASON: f->reason = optarg; break;
-        default: break;
-        }
-    }
-    return -1;
-}
-
-/* Names the first missing required option, or returns -1. */
-static int need(const char *cmd, const char *const *names,
-                const char *const *values, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!values[i])
-            return kh_cli_usage_error(cmd, "%s is required", names[i]);
-    return -1;
-}
-
-static bool parse_id(const char *s, int64_t *out)
-{
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || *end || end == s || v <= 0)
-        return false;
-    *out = v;
-    return true;
+    f->cmd = cmd;
+    f->help = help;
+    const kh_cli_parse_spec sp = {
+        .shortopts = ":y:f:h", .opts = long_opts, .allowed = allowed,
+        .help = help, .year = &f->year, .unit = &f->unit,
+        .positional = true, .fn = fu_option, .args = f};
+    return kh_cli_parse(c, cmd, argc, argv, &sp);
 }
 
 /* The evidence file (if any) and the report land together or not at
@@ -402,13 +370,13 @@ int kh_cmd_followup(int argc, char **argv)
                                         "followup report accept",
                                         "followup report return"};
     static const int allowed[][8] = {
-        {'y', OPT_UNIT, OPT_DATE, OPT_BY, OPT_TO, OPT_SUMMARY, 0},
-        {'y', OPT_UNIT, OPT_TEXT, OPT_DEADLINE, 0},
+        {'y', KH_OPT_UNIT, OPT_DATE, OPT_BY, OPT_TO, OPT_SUMMARY, 0},
+        {'y', KH_OPT_UNIT, OPT_TEXT, OPT_DEADLINE, 0},
         {OPT_DATE, OPT_EVIDENCE, 0},
         {'y', 'f', 0},
         {0},
         {0},
-        {'y', OPT_UNIT, OPT_TEXT, OPT_EVIDENCE, 0},
+        {'y', KH_OPT_UNIT, OPT_TEXT, OPT_EVIDENCE, 0},
         {'y', 0},
         {'y', OPT_REASON, 0}};
     const char *cmd = names[which];
@@ -427,7 +395,7 @@ int kh_cmd_followup(int argc, char **argv)
     if (rc < 0 && takes_id) {
         if (npos == 0)
             rc = kh_cli_usage_error(cmd, "missing %s ID", idname);
-        else if (!parse_id(argv[optind], &id))
+        else if (!kh_cli_id(argv[optind], &id))
             rc = kh_cli_usage_error(cmd, "'%s' is not %s %s ID (a number "
                                     "as 'followup list' shows it)",
                                     argv[optind],
@@ -442,7 +410,7 @@ int kh_cmd_followup(int argc, char **argv)
     if (rc < 0 && which == FU_REPORT_ADD) {
         const char *n[] = {"--year YEAR", "--unit ID", "--text TEXT"};
         const char *v[] = {f.year ? "" : NULL, f.unit, f.text};
-        rc = need(cmd, n, v, 3);
+        rc = kh_cli_need(cmd, n, v, 3);
     }
     if (rc < 0 && which == FU_REPORT_RETURN && !f.reason)
         rc = kh_cli_usage_error(cmd, "--reason TEXT is required");
@@ -450,12 +418,12 @@ int kh_cmd_followup(int argc, char **argv)
         const char *n[] = {"--unit ID", "--date D", "--by NAME",
                            "--summary TEXT"};
         const char *v[] = {f.unit, f.date, f.by, f.summary};
-        rc = need(cmd, n, v, 4);
+        rc = kh_cli_need(cmd, n, v, 4);
     }
     if (rc < 0 && which == 1) {
         const char *n[] = {"--unit ID", "--text TEXT", "--deadline D"};
         const char *v[] = {f.unit, f.text, f.deadline};
-        rc = need(cmd, n, v, 3);
+        rc = kh_cli_need(cmd, n, v, 3);
     }
     if (rc < 0 && which == 2 && !f.date)
         rc = kh_cli_usage_error(cmd, "--date D is required");
@@ -479,7 +447,7 @@ int kh_cmd_practice(int argc, char **argv)
     if (!add && strcmp(argv[1], "list") != 0)
         return kh_cli_usage_error("practice", "unknown command '%s' "
                                   "(expected add or list)", argv[1]);
-    static const int allowed_add[] = {'y', OPT_UNIT, OPT_TITLE, OPT_TEXT, 0};
+    static const int allowed_add[] = {'y', KH_OPT_UNIT, OPT_TITLE, OPT_TEXT, 0};
     static const int allowed_list[] = {'y', 'f', 0};
     const char *cmd = add ? "practice add" : "practice list";
     kh_cli_ctx c;
@@ -497,7 +465,7 @@ int kh_cmd_practice(int argc, char **argv)
     if (rc < 0 && add) {
         const char *n[] = {"--unit ID", "--title TITLE", "--text TEXT"};
         const char *v[] = {f.unit, f.title, f.text};
-        rc = need(cmd, n, v, 3);
+        rc = kh_cli_need(cmd, n, v, 3);
     }
     if (rc >= 0) {
         kh_cli_finish(&c, KH_OK);

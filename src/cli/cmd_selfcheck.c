@@ -56,14 +56,29 @@ static void selfcheck_help(void)
 typedef struct sc_args {
     const char *sub, *unit, *report, *report_file, *scan, *reason;
     int year;
+    const char *cmd;           /* for messages */
 } sc_args;
+
+/* One option of sc_args (kh_cli_parse takes --year); an exit code, or
+ * -1. */
+static int sc_option(void *args, int o, char *arg, char **argv)
+{
+    sc_args *a = args;
+    switch (o) {
+    case 'u': a->unit = arg; break;
+    case OPT_REPORT: a->report = arg; break;
+    case OPT_REPORT_FILE: a->report_file = arg; break;
+    case OPT_SCAN: a->scan = arg; break;
+    case OPT_REASON: a->reason = arg; break;
+    default: return kh_cli_bad_option(a->cmd, o, argv);
+    }
+    return -1;
+}
 
 static int sc_options(kh_cli_ctx *c, int argc, char **argv, sc_args *a)
 {
     static const struct option opts[] = {
-        {"db", required_argument, NULL, KH_OPT_DB},
-        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
-        {"as", required_argument, NULL, KH_OPT_AS},
+        KH_CLI_STORE_OPTS,
         {"year", required_argument, NULL, 'y'},
         {"unit", required_argument, NULL, 'u'},
         {"report", required_argument, NULL, OPT_REPORT},
@@ -72,29 +87,13 @@ static int sc_options(kh_cli_ctx *c, int argc, char **argv, sc_args *a)
         {"reason", required_argument, NULL, OPT_REASON},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    int o;
-    optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, ":y:u:h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(c, o, optarg))
-            continue;
-        switch (o) {
-        case 'y':
-            if (!kh_cli_year(c->cmd, optarg, &a->year))
-                return KH_EXIT_USAGE;
-            break;
-        case 'u': a->unit = optarg; break;
-        case OPT_REPORT: a->report = optarg; break;
-        case OPT_REPORT_FILE: a->report_file = optarg; break;
-        case OPT_SCAN: a->scan = optarg; break;
-        case OPT_REASON: a->reason = optarg; break;
-        case 'h': selfcheck_help(); return KH_EXIT_OK;
-        default: return kh_cli_bad_option(c->cmd, o, argv);
-        }
-    }
-    if (optind != argc)
-        return kh_cli_usage_error(c->cmd, "unexpected argument '%s'",
-                                  argv[optind]);
+    a->cmd = c->cmd;
+    const kh_cli_parse_spec sp = {
+        .shortopts = ":y:u:h", .opts = opts, .help = selfcheck_help,
+        .year = &a->year, .fn = sc_option, .args = a};
+    int rc = kh_cli_parse(c, c->cmd, argc, argv, &sp);
+    if (rc >= 0)
+        return rc;
     if (!a->year)
         return kh_cli_usage_error(c->cmd, "missing --year");
     bool list = !strcmp(a->sub, "list");

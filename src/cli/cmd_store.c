@@ -67,6 +67,77 @@ bool kh_cli_common_opt(kh_cli_ctx *c, int opt, const char *arg)
     return false;
 }
 
+static bool listed(const int *codes, int o)
+{
+    for (; *codes; codes++)
+        if (*codes == o)
+            return true;
+    return false;
+}
+
+/* One option that is not --db, --data-dir or --as; an exit code or -1. */
+static int parse_one(const char *cmd, const kh_cli_parse_spec *sp, int o,
+                     char *arg, char **argv)
+{
+    if (o == 'h' && sp->help) {
+        sp->help();
+        return KH_EXIT_OK;
+    }
+    if (sp->allowed && (o == ':' || o == '?'))
+        return kh_cli_bad_option(cmd, o, argv);
+    if (sp->allowed && !listed(sp->allowed, o))
+        return kh_cli_usage_error(cmd, "option '%s' does not apply here",
+                                  argv[optind - 1]);
+    if (o == 'y' && sp->year)
+        return kh_cli_year(cmd, arg, sp->year) ? -1 : KH_EXIT_USAGE;
+    if (o == KH_OPT_UNIT && sp->unit) {
+        *sp->unit = arg;
+        return -1;
+    }
+    return sp->fn ? sp->fn(sp->args, o, arg, argv)
+                  : kh_cli_bad_option(cmd, o, argv);
+}
+
+int kh_cli_parse(kh_cli_ctx *c, const char *cmd, int argc, char **argv,
+                 const kh_cli_parse_spec *sp)
+{
+    int o, rc = -1;
+    optind = 1;
+    opterr = 0;
+    while (rc < 0 &&
+           (o = getopt_long(argc, argv, sp->shortopts, sp->opts, NULL)) != -1)
+        if (!kh_cli_common_opt(c, o, optarg))
+            rc = parse_one(cmd, sp, o, optarg, argv);
+    if (rc >= 0)
+        return rc;
+    if (!sp->positional && optind < argc)
+        return kh_cli_usage_error(cmd, "unexpected argument '%s'",
+                                  argv[optind]);
+    if (sp->need_year && !*sp->year)
+        return kh_cli_usage_error(cmd, "--year YEAR is required");
+    return -1;
+}
+
+int kh_cli_need(const char *cmd, const char *const *names,
+                const char *const *values, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!values[i])
+            return kh_cli_usage_error(cmd, "%s is required", names[i]);
+    return -1;
+}
+
+bool kh_cli_id(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || end == s || v <= 0)
+        return false;
+    *out = v;
+    return true;
+}
+
 int kh_cli_bad_option(const char *cmd, int c, char **argv)
 {
     const char *arg = argv[optind - 1];
@@ -190,44 +261,39 @@ static const char exit_help[] =
 
 /* ---- kaohe init ---------------------------------------------------- */
 
+static void init_help(void)
+{
+    printf(_("Usage: kaohe init [--db FILE]\n"
+           "\n"
+           "Creates the store (an SQLite file) or brings an existing "
+           "one up to\n"
+           "the newest schema.  Running it again changes nothing.\n"
+           "\n"
+           "Options:\n" "%s"
+           "  -h, --help        show this help\n%s"), kh_cli_db_help(),
+           exit_help);
+}
+
+/* The options of a command that takes only --db and --data-dir. */
+static const struct option db_opts[] = {
+    {"db", required_argument, NULL, KH_OPT_DB},
+    {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
+
 int kh_cmd_init(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, KH_OPT_DB},
-        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
     kh_cli_ctx c;
     if (!kh_cli_ctx_init(&c, "init"))
         return KH_EXIT_FAILURE;
-    int o;
-    optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(&c, o, optarg))
-            continue;
-        if (o == 'h') {
-            printf(_("Usage: kaohe init [--db FILE]\n"
-                   "\n"
-                   "Creates the store (an SQLite file) or brings an existing "
-                   "one up to\n"
-                   "the newest schema.  Running it again changes nothing.\n"
-                   "\n"
-                   "Options:\n" "%s"
-                   "  -h, --help        show this help\n%s"), kh_cli_db_help(),
-                   exit_help);
-            kh_cli_finish(&c, KH_OK);
-            return KH_EXIT_OK;
-        }
+    const kh_cli_parse_spec sp = {
+        .shortopts = ":h", .opts = db_opts, .help = init_help};
+    int rc = kh_cli_parse(&c, "init", argc, argv, &sp);
+    if (rc >= 0) {
         kh_cli_finish(&c, KH_OK);
-        return kh_cli_bad_option("init", o, argv);
+        return rc;
     }
-    if (optind < argc) {
-        kh_cli_finish(&c, KH_OK);
-        return kh_cli_usage_error("init", "unexpected argument '%s'",
-                                  argv[optind]);
-    }
-    int rc = kh_cli_open(&c, KH_STORE_CREATE);
+    rc = kh_cli_open(&c, KH_STORE_CREATE);
     if (rc != KH_EXIT_OK) {
         kh_cli_finish(&c, KH_OK);
         return rc;
@@ -240,46 +306,35 @@ int kh_cmd_init(int argc, char **argv)
 
 /* ---- kaohe check --------------------------------------------------- */
 
+static void check_help(void)
+{
+    printf(_("Usage: kaohe check [--db FILE]\n"
+           "\n"
+           "Checks the store: SQLite's integrity and foreign key "
+           "checks, the\n"
+           "audit log's hash chain (naming the first altered, "
+           "removed or\n"
+           "reordered record) and the SHA-256 of published "
+           "results.\n"
+           "\n"
+           "Options:\n" "%s"
+           "  -h, --help        show this help\n%s"), kh_cli_db_help(),
+           exit_help);
+}
+
 int kh_cmd_check(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"db", required_argument, NULL, KH_OPT_DB},
-        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
     kh_cli_ctx c;
     if (!kh_cli_ctx_init(&c, "check"))
         return KH_EXIT_FAILURE;
-    int o;
-    optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(&c, o, optarg))
-            continue;
+    const kh_cli_parse_spec sp = {
+        .shortopts = ":h", .opts = db_opts, .help = check_help};
+    int rc = kh_cli_parse(&c, "check", argc, argv, &sp);
+    if (rc >= 0) {
         kh_cli_finish(&c, KH_OK);
-        if (o == 'h') {
-            printf(_("Usage: kaohe check [--db FILE]\n"
-                   "\n"
-                   "Checks the store: SQLite's integrity and foreign key "
-                   "checks, the\n"
-                   "audit log's hash chain (naming the first altered, "
-                   "removed or\n"
-                   "reordered record) and the SHA-256 of published "
-                   "results.\n"
-                   "\n"
-                   "Options:\n" "%s"
-                   "  -h, --help        show this help\n%s"), kh_cli_db_help(),
-                   exit_help);
-            return KH_EXIT_OK;
-        }
-        return kh_cli_bad_option("check", o, argv);
+        return rc;
     }
-    if (optind < argc) {
-        kh_cli_finish(&c, KH_OK);
-        return kh_cli_usage_error("check", "unexpected argument '%s'",
-                                  argv[optind]);
-    }
-    int rc = kh_cli_open(&c, 0);
+    rc = kh_cli_open(&c, 0);
     if (rc != KH_EXIT_OK) {
         kh_cli_finish(&c, KH_OK);
         return rc;

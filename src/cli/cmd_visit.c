@@ -15,8 +15,7 @@
 #include "kaohe/store_onsite.h"
 
 enum {
-    OPT_UNIT = KH_OPT_FIRST_FREE,
-    OPT_AT, OPT_PLACE, OPT_LEAD, OPT_MEMBER, OPT_NO_MEMBERS, OPT_PLANNED,
+    OPT_AT = KH_OPT_FIRST_FREE, OPT_PLACE, OPT_LEAD, OPT_MEMBER, OPT_NO_MEMBERS, OPT_PLANNED,
     OPT_USED, OPT_INSPECTOR, OPT_DATE, OPT_HOST, OPT_RECORDER, OPT_GROUP,
     OPT_OUTLINE, OPT_MINUTES, OPT_CATEGORY, OPT_NAME, OPT_INTERVIEWER,
     OPT_START, OPT_END, OPT_SUMMARY, OPT_SYMPOSIUM, OPT_INTERVIEW, OPT_ITEM,
@@ -90,14 +89,12 @@ typedef struct vopts {
     size_t ngroups;
     const char *source;
     int64_t record;
+    const char *cmd;           /* for messages */
 } vopts;
 
 static const struct option long_opts[] = {
-    {"db", required_argument, NULL, KH_OPT_DB},
-    {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
-    {"as", required_argument, NULL, KH_OPT_AS},
-    {"year", required_argument, NULL, 'y'},
-    {"unit", required_argument, NULL, OPT_UNIT},
+    KH_CLI_STORE_OPTS,
+    KH_CLI_SCOPE_OPTS,
     {"at", required_argument, NULL, OPT_AT},
     {"place", required_argument, NULL, OPT_PLACE},
     {"lead", required_argument, NULL, OPT_LEAD},
@@ -127,25 +124,14 @@ static const struct option long_opts[] = {
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
-static bool parse_id(const char *s, int64_t *out)
+/* Stores one option's value (kh_cli_parse takes --year and --unit);
+ * returns -1 to go on, else an exit code. */
+static int take(void *args, int o, char *arg, char **argv)
 {
-    char *end;
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (errno || *end || end == s || v <= 0)
-        return false;
-    *out = v;
-    return true;
-}
-
-/* Stores one option's value; returns -1 to go on, else an exit code. */
-static int take(const char *cmd, int o, const char *arg, vopts *f)
-{
-    const char **slot = NULL;
+    vopts *f = args;
+    const char *cmd = f->cmd, **slot = NULL;
+    (void)argv;
     switch (o) {
-    case 'y':
-        return kh_cli_year(cmd, arg, &f->year) ? -1 : KH_EXIT_USAGE;
-    case OPT_UNIT: slot = &f->unit; break;
     case OPT_AT: slot = &f->at; break;
     case OPT_PLACE: slot = &f->place; break;
     case OPT_LEAD: slot = &f->lead; break;
@@ -186,7 +172,7 @@ static int take(const char *cmd, int o, const char *arg, vopts *f)
             return kh_cli_usage_error(cmd, "give --symposium or --interview, "
                                       "not both");
         f->source = o == OPT_SYMPOSIUM ? "symposium" : "interview";
-        if (!parse_id(arg, &f->record))
+        if (!kh_cli_id(arg, &f->record))
             return kh_cli_usage_error(cmd, "'%s' is not a record ID", arg);
         return -1;
     default: return -1;
@@ -200,39 +186,12 @@ static int take(const char *cmd, int o, const char *arg, vopts *f)
 static int parse_opts(kh_cli_ctx *c, const char *cmd, int argc, char **argv,
                       const int *allowed, vopts *f)
 {
-    int o;
-    optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, ":y:h", long_opts, NULL)) != -1) {
-        if (kh_cli_common_opt(c, o, optarg))
-            continue;
-        if (o == 'h') {
-            visit_help();
-            return KH_EXIT_OK;
-        }
-        if (o == ':' || o == '?')
-            return kh_cli_bad_option(cmd, o, argv);
-        bool ok = false;
-        for (const int *a = allowed; *a; a++)
-            ok = ok || *a == o;
-        if (!ok)
-            return kh_cli_usage_error(cmd, "option '%s' does not apply here",
-                                      argv[optind - 1]);
-        int rc = take(cmd, o, optarg, f);
-        if (rc >= 0)
-            return rc;
-    }
-    return -1;
-}
-
-/* Names the first missing required option, or returns -1. */
-static int need(const char *cmd, const char *const *names,
-                const char *const *values, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!values[i])
-            return kh_cli_usage_error(cmd, "%s is required", names[i]);
-    return -1;
+    f->cmd = cmd;
+    const kh_cli_parse_spec sp = {
+        .shortopts = ":y:h", .opts = long_opts, .allowed = allowed,
+        .help = visit_help, .year = &f->year, .unit = &f->unit,
+        .positional = true, .fn = take, .args = f};
+    return kh_cli_parse(c, cmd, argc, argv, &sp);
 }
 
 /* The visit spec of add/set from the options (methods parsed). */
@@ -478,12 +437,12 @@ static int required(const char *cmd, int which, const vopts *f)
         const char *n[] = {"--unit ID", "--at TIME", "--place PLACE",
                            "--lead NAME"};
         const char *v[] = {f->unit, f->at, f->place, f->lead};
-        return need(cmd, n, v, 4);
+        return kh_cli_need(cmd, n, v, 4);
     }
     if (which == FINDING_SET) {
         const char *n[] = {"--item ITEM", "--text TEXT"};
         const char *v[] = {f->item, f->text};
-        return need(cmd, n, v, 2);
+        return kh_cli_need(cmd, n, v, 2);
     }
     if (which == SYMPOSIUM || which == SYMPOSIUM_SET) {
         const char *n[] = {"--date D", "--place PLACE", "--host NAME",
@@ -491,7 +450,7 @@ static int required(const char *cmd, int which, const vopts *f)
                            "--minutes TEXT"};
         const char *v[] = {f->date, f->place, f->host, f->recorder,
                            f->outline, f->minutes};
-        return need(cmd, n, v, 6);
+        return kh_cli_need(cmd, n, v, 6);
     }
     if (which == INTERVIEW || which == INTERVIEW_SET) {
         const char *n[] = {"--category C", "--interviewer NAME",
@@ -499,13 +458,13 @@ static int required(const char *cmd, int which, const vopts *f)
                            "--place PLACE", "--summary TEXT"};
         const char *v[] = {f->category, f->interviewer, f->recorder,
                            f->start, f->end, f->place, f->summary};
-        return need(cmd, n, v, 7);
+        return kh_cli_need(cmd, n, v, 7);
     }
     if (which == FINDING) {
         const char *n[] = {"--symposium ID or --interview ID", "--item ITEM",
                            "--text TEXT"};
         const char *v[] = {f->source, f->item, f->text};
-        return need(cmd, n, v, 3);
+        return kh_cli_need(cmd, n, v, 3);
     }
     if (which == SET && f->nmembers && f->no_members)
         return kh_cli_usage_error(cmd, "--member and --no-members exclude "
@@ -526,11 +485,11 @@ int kh_cmd_visit(int argc, char **argv)
         "visit symposium-set", "visit interview-set", "visit finding-set",
         "visit finding-remove"};
     static const int allowed[NCMD][16] = {
-        {'y', OPT_UNIT, OPT_AT, OPT_PLACE, OPT_LEAD, OPT_MEMBER, OPT_PLANNED,
+        {'y', KH_OPT_UNIT, OPT_AT, OPT_PLACE, OPT_LEAD, OPT_MEMBER, OPT_PLANNED,
          OPT_USED, 0},
         {OPT_AT, OPT_PLACE, OPT_LEAD, OPT_MEMBER, OPT_NO_MEMBERS, OPT_PLANNED,
          OPT_USED, 0},
-        {'y', OPT_INSPECTOR, OPT_UNIT, 0},
+        {'y', OPT_INSPECTOR, KH_OPT_UNIT, 0},
         {0},
         {OPT_DATE, OPT_PLACE, OPT_HOST, OPT_RECORDER, OPT_GROUP, OPT_OUTLINE,
          OPT_MINUTES, 0},
@@ -574,7 +533,7 @@ int kh_cmd_visit(int argc, char **argv)
             rc = kh_cli_usage_error(cmd, which >= SYMPOSIUM_SET
                                              ? "missing the record's ID"
                                              : "missing visit ID");
-        else if (!parse_id(argv[optind], &id))
+        else if (!kh_cli_id(argv[optind], &id))
             rc = kh_cli_usage_error(cmd, "'%s' is not a visit ID (a number "
                                     "as 'visit list' shows it)",
                                     argv[optind]);

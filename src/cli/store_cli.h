@@ -16,8 +16,20 @@ enum {
     KH_OPT_DB = 1000,
     KH_OPT_AS,
     KH_OPT_DATA_DIR,
+    KH_OPT_UNIT,        /* --unit, read by kh_cli_parse */
     KH_OPT_FIRST_FREE   /* commands number their own long options from here */
 };
+
+/* The getopt_long rows of --db, --data-dir and --as (kh_cli_common_opt),
+ * and of -y/--year and --unit (kh_cli_parse): a command's table starts
+ * with them. */
+#define KH_CLI_STORE_OPTS                                                 \
+    {"db", required_argument, NULL, KH_OPT_DB},                           \
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},           \
+        {"as", required_argument, NULL, KH_OPT_AS}
+#define KH_CLI_SCOPE_OPTS                                                 \
+    {"year", required_argument, NULL, 'y'},                               \
+        {"unit", required_argument, NULL, KH_OPT_UNIT}
 
 /* The help text of --db and --as, in the reader's language (catalogue
  * msgids; cmd_store.c).  Borrowed. */
@@ -62,6 +74,40 @@ typedef struct kh_cli_ctx {
 bool kh_cli_ctx_init(kh_cli_ctx *c, const char *cmd);
 /* Handles KH_OPT_DB / KH_OPT_DATA_DIR / KH_OPT_AS; returns true when c was one of them. */
 bool kh_cli_common_opt(kh_cli_ctx *c, int opt, const char *arg);
+
+/* A command's own options for kh_cli_parse: applies option o (its value
+ * arg, NULL for a flag) to args; returns an exit code to end the run
+ * (help shown, bad value), else -1. */
+typedef int (*kh_cli_option_fn)(void *args, int o, char *arg, char **argv);
+/* How kh_cli_parse reads one store command's options. */
+typedef struct kh_cli_parse_spec {
+    const char *shortopts;     /* getopt_long's, e.g. ":y:h" */
+    const struct option *opts; /* the table */
+    const int *allowed;        /* 0-ended codes this subcommand takes, the
+                                * others "do not apply here"; NULL: all */
+    void (*help)(void);        /* -h/--help; NULL: fn takes 'h' */
+    int *year;                 /* -y/--year, checked; NULL: fn takes it */
+    const char **unit;         /* --unit (KH_OPT_UNIT); NULL: fn takes it */
+    bool need_year;            /* refuse a run without --year */
+    bool positional;           /* arguments after the options are the
+                                * caller's (else refused) */
+    kh_cli_option_fn fn;       /* every other option; NULL: none (an
+                                * unknown option) */
+    void *args;                /* fn's */
+} kh_cli_parse_spec;
+/* Reads argv (argv[0] is the subcommand) by sp: --db, --data-dir and
+ * --as go to c (kh_cli_common_opt), --year and --unit where sp says, the
+ * rest to sp->fn.  Returns an exit code when the run ends here (usage
+ * error printed, help shown), else -1; optind is then the first
+ * positional argument. */
+int kh_cli_parse(kh_cli_ctx *c, const char *cmd, int argc, char **argv,
+                 const kh_cli_parse_spec *sp);
+/* Names the first of names[0..n) whose values[i] is NULL ("--unit ID is
+ * required", a usage error), or returns -1. */
+int kh_cli_need(const char *cmd, const char *const *names,
+                const char *const *values, size_t n);
+/* A record number (a decimal > 0) into *out; false when s is not one. */
+bool kh_cli_id(const char *s, int64_t *out);
 /* getopt failure message (opterr off); returns KH_EXIT_USAGE. */
 int kh_cli_bad_option(const char *cmd, int c, char **argv);
 /* Opens the store (flags: KH_STORE_CREATE); on failure prints and returns
