@@ -493,9 +493,9 @@ static kh_status row_branch(rp *r, kh_db_stmt *st, void *ctx)
     }
     if (o->val)
         kh_err_fail(r->e, KH_EINVAL,
-                    "branch %s (%d): name differs from the audit log (audit "
-                    "record %" PRId64 ")",
-                    name, y, o->seq);
+                    "branch %s (%d): name differs from the audit log (now "
+                    "%s; audit record %" PRId64 ")",
+                    o->val, y, name, o->seq);
     else
         kh_err_fail(r->e, KH_EINVAL,
                     "branch %s (%d): not in the audit log (added outside "
