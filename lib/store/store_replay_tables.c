@@ -1,8 +1,8 @@
 /*
  * store_replay_tables.c - the audit replay of the tables beside the
  * entries (store_replay.c owns years, units, entries and record lists):
- * rosters, branch names, users and their assignments, the year's dates
- * and its document settings.  Each record below gives the state of its
+ * rosters, branch names, users and their assignments, bonus claims and
+ * their decisions, the year's dates and its document settings.  Each record below gives the state of its
  * object; `kaohe check` compares it with the live row.
  *
  * Objects (the first character of the key; year 0 = not a year's):
@@ -16,6 +16,7 @@
  *   X 0 LOGIN            "enabled" / "disabled"
  *   M 0 LOGIN            display name ("" = none)
  *   W 0 LOGIN/YEAR/UNIT  "assigned" (an inspector's unit)
+ *   C YEAR UNIT/claim#ID a bonus claim, "ADD\tDESCRIPTION\tDECISION\tREASON"
  *   A YEAR               the year's dates, as year.dates records them
  *   S YEAR NAME          one document setting
  */
@@ -24,6 +25,7 @@
 #include "kaohe/store_schedule.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -325,6 +327,39 @@ static void on_user(rp *r, const kh_audit_row *w)
     }
 }
 
+/* claim.add: "kind=K[ evidence=HASH16]" and the description (its
+ * reason); claim.approve/reject: the decision and its reason.  The
+ * state: "ADD\tDESCRIPTION\tDECISION\tREASON" (claim_state). */
+static void on_claim(rp *r, const kh_audit_row *w)
+{
+    const char *ob = w->rec.object ? w->rec.object : "";
+    char name[400];
+    snprintf(name, sizeof name, "%s/%s", w->rec.unit ? w->rec.unit : "", ob);
+    rp_obj *o = kh_replay_obj(r, 'C', w->rec.year, name);
+    if (!o)
+        return;
+    const char *nv = w->rec.new_value ? w->rec.new_value : "",
+               *why = w->rec.reason ? w->rec.reason : "";
+    char *v = NULL;
+    int n;
+    if (strcmp(w->rec.action, "claim.add") == 0) {
+        n = asprintf(&v, "%s\t%s\tpending\t", nv, why);
+    } else {
+        const char *p = o->val ? o->val : "";
+        const char *t = strchr(p, '\t');
+        t = t ? strchr(t + 1, '\t') : NULL;
+        n = asprintf(&v, "%.*s\t%s\t%s", (int)(t ? t - p : (ptrdiff_t)strlen(p)),
+                     p, nv, why);
+    }
+    if (n < 0) {
+        r->nomem = true;
+        return;
+    }
+    free(o->val);
+    o->val = v;
+    o->seq = w->seq;
+}
+
 bool kh_replay_tables_record(rp *r, const kh_audit_row *w)
 {
     const char *a = w->rec.action;
@@ -338,6 +373,8 @@ bool kh_replay_tables_record(rp *r, const kh_audit_row *w)
         on_branches(r, w);
     } else if (strncmp(a, "user.", 5) == 0) {
         on_user(r, w);
+    } else if (strncmp(a, "claim.", 6) == 0) {
+        on_claim(r, w);
     } else if (strcmp(a, "year.dates") == 0) {
         kh_replay_put(r, 'A', y, NULL, w->rec.new_value, w->seq);
     } else if (strcmp(a, "year.set") == 0) {
@@ -583,6 +620,46 @@ static kh_status row_assign(rp *r, kh_db_stmt *st, void *ctx)
     return KH_OK;
 }
 
+/* One claim row: year, unit, id, kind, description, evidence, state,
+ * points, reason; its state as on_claim builds it. */
+static kh_status row_claim(rp *r, kh_db_stmt *st, void *ctx)
+{
+    rp_count *c = ctx;
+    int y = kh_db_column_int(st, 0);
+    const char *u = kh_store_col_str(st, 1), *ev = kh_store_col_str(st, 5),
+               *state = kh_store_col_str(st, 6), *why = kh_store_col_str(st, 8);
+    int64_t id = kh_db_column_int64(st, 2);
+    char dec[64], num[KH_NUM_BUFSZ], name[400], uname[300];
+    kh_num_format(kh_db_column_int64(st, 7), num);
+    if (strcmp(state, "approved") == 0)
+        snprintf(dec, sizeof dec, "approved points=%s", num);
+    else
+        snprintf(dec, sizeof dec, "%s", state);
+    char *live = NULL;
+    if (asprintf(&live, "kind=%s%s%.16s\t%s\t%s\t%s",
+                 kh_store_col_str(st, 3), ev && *ev ? " evidence=" : "",
+                 ev ? ev : "", kh_store_col_str(st, 4), dec,
+                 strcmp(state, "pending") && why ? why : "") < 0)
+        return kh_err_fail(r->e, KH_ENOMEM, "out of memory");
+    snprintf(name, sizeof name, "%s/claim#%" PRId64, u, id);
+    rp_obj *o = seen(r, 'C', y, name);
+    c->rows++;
+    if (o && (!o->val || strcmp(o->val, live) != 0)) {
+        unit_name(r, y, u, uname, sizeof uname);
+        if (o->val)
+            kh_err_fail(r->e, KH_EINVAL, "bonus claim %" PRId64 " of %s "
+                        "(%d): differs from the audit log (audit record "
+                        "%" PRId64 ")", id, uname, y, o->seq);
+        else
+            kh_err_fail(r->e, KH_EINVAL, "bonus claim %" PRId64 " of %s "
+                        "(%d): not in the audit log (added outside kaohe)",
+                        id, uname, y);
+        c->bad++;
+    }
+    free(live);
+    return o ? KH_OK : kh_err_fail(r->e, KH_ENOMEM, "out of memory");
+}
+
 /* One year_dates row: year and the dates in kh_sched_date order. */
 static kh_status row_dates(rp *r, kh_db_stmt *st, void *ctx)
 {
@@ -678,6 +755,18 @@ static void gone(rp *r, rp_count *c, const rp_obj *o)
                     buf, uname, atoi(s1 + 1), o->seq);
         break;
     }
+    case 'C': {
+        snprintf(buf, sizeof buf, "%s", name);
+        char *cl = strchr(buf, '/');
+        if (!cl || strncmp(cl + 1, "claim#", 6) != 0)
+            return;
+        *cl = '\0';
+        unit_name(r, y, buf, uname, sizeof uname);
+        kh_err_fail(r->e, KH_EINVAL, "bonus claim %s of %s (%d): missing "
+                    "(deleted outside kaohe; audit record %" PRId64 ")",
+                    cl + 7, uname, y, o->seq);
+        break;
+    }
     case 'A':
         kh_err_fail(r->e, KH_EINVAL, "dates of %d: missing (deleted outside "
                     "kaohe; audit record %" PRId64 ")", y, o->seq);
@@ -720,6 +809,12 @@ kh_status kh_replay_tables_check(rp *r, rp_count *c)
                                 "SELECT user_name, year, unit FROM user_assign"
                                 " ORDER BY user_name, year, unit",
                                 "reading assignments", row_assign, c);
+    if (rc == KH_OK)
+        rc = kh_replay_each_row(r,
+                                "SELECT year, unit, id, kind, description,"
+                                " evidence, state, points, reason FROM claim"
+                                " ORDER BY year, unit, id",
+                                "reading claims", row_claim, c);
     if (rc == KH_OK)
         rc = kh_replay_each_row(r,
                                 "SELECT year, selfcheck_due, inspect_from,"
