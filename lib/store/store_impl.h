@@ -152,7 +152,8 @@ kh_status kh_store_audit_import_units(kh_store *s, const char *actor,
 kh_status kh_store_roster_tags(kh_store *s, int year, const char *roster,
                                kh_buf *out, kh_err *e);
 /* Replays the audit log and compares the result with the live years,
- * units, entries and bonus/negative records; every difference is an
+ * units, entries, bonus/negative records, rosters, branch names, users,
+ * assignments, claims, dates and document settings; every difference is an
  * error on e naming the object (lib/store/store_replay.c). */
 kh_status kh_store_audit_replay(kh_store *s, kh_buf *report, kh_err *e);
 

@@ -2,7 +2,9 @@
  * store_replay.c - the audit log proves the data: replaying its records
  * gives the state every year, unit, entry and bonus/negative list must
  * have, and `kaohe check` compares that with the live tables, so a change
- * made outside kaohe (a direct SQL UPDATE or DELETE) is named.
+ * made outside kaohe (a direct SQL UPDATE or DELETE) is named.  The
+ * other audited tables (rosters, branches, users, claims, dates,
+ * settings) are replayed in store_replay_tables.c.
  *
  * A draft import is one record for the file plus, per unit, an
  * "import.unit" record (the unit and a SHA-256 over its entries in

@@ -1,8 +1,9 @@
 /*
  * store_replay_tables.c - the audit replay of the tables beside the
  * entries (store_replay.c owns years, units, entries and record lists):
- * rosters, branch names, users and their assignments, bonus claims and
- * their decisions, the year's dates and its document settings.  Each record below gives the state of its
+ * rosters, branch names, users and their assignments, entries' evidence
+ * links, bonus claims and their decisions, the year's dates and its
+ * document settings.  Each record below gives the state of its
  * object; `kaohe check` compares it with the live row.
  *
  * Objects (the first character of the key; year 0 = not a year's):
@@ -17,6 +18,7 @@
  *   M 0 LOGIN            display name ("" = none)
  *   W 0 LOGIN/YEAR/UNIT  "assigned" (an inspector's unit)
  *   C YEAR UNIT/claim#ID a bonus claim, "ADD\tDESCRIPTION\tDECISION\tREASON"
+ *   L YEAR UNIT/ITEM/PHASE/HASH  an entry's evidence, the name shown
  *   A YEAR               the year's dates, as year.dates records them
  *   S YEAR NAME          one document setting
  */
@@ -360,6 +362,20 @@ static void on_claim(rp *r, const kh_audit_row *w)
     o->seq = w->seq;
 }
 
+/* evidence.attach: new "HASH NAME"; evidence.detach: old "HASH NAME".
+ * Object L YEAR UNIT/ITEM/PHASE/HASH = the name it is shown by. */
+static void on_link(rp *r, const kh_audit_row *w, bool attach)
+{
+    const char *v = attach ? w->rec.new_value : w->rec.old_value;
+    const char *sp = v ? strchr(v, ' ') : NULL;
+    if (!sp)
+        return;
+    char name[400];
+    snprintf(name, sizeof name, "%s/%.*s", w->rec.object ? w->rec.object : "",
+             (int)(sp - v), v);
+    kh_replay_put(r, 'L', w->rec.year, name, attach ? sp + 1 : NULL, w->seq);
+}
+
 bool kh_replay_tables_record(rp *r, const kh_audit_row *w)
 {
     const char *a = w->rec.action;
@@ -373,6 +389,9 @@ bool kh_replay_tables_record(rp *r, const kh_audit_row *w)
         on_branches(r, w);
     } else if (strncmp(a, "user.", 5) == 0) {
         on_user(r, w);
+    } else if (strcmp(a, "evidence.attach") == 0 ||
+               strcmp(a, "evidence.detach") == 0) {
+        on_link(r, w, a[9] == 'a');
     } else if (strncmp(a, "claim.", 6) == 0) {
         on_claim(r, w);
     } else if (strcmp(a, "year.dates") == 0) {
@@ -660,6 +679,35 @@ static kh_status row_claim(rp *r, kh_db_stmt *st, void *ctx)
     return o ? KH_OK : kh_err_fail(r->e, KH_ENOMEM, "out of memory");
 }
 
+/* An entry's evidence link: year, unit, item, phase, sha256, name. */
+static kh_status row_link(rp *r, kh_db_stmt *st, void *ctx)
+{
+    rp_count *c = ctx;
+    int y = kh_db_column_int(st, 0);
+    const char *u = kh_store_col_str(st, 1), *item = kh_store_col_str(st, 2),
+               *file = kh_store_col_str(st, 5);
+    char name[600], uname[300];
+    snprintf(name, sizeof name, "%s/%s/%s/%s", u, item,
+             kh_store_col_str(st, 3), kh_store_col_str(st, 4));
+    rp_obj *o = seen(r, 'L', y, name);
+    c->rows++;
+    if (!o)
+        return kh_err_fail(r->e, KH_ENOMEM, "out of memory");
+    if (o->val && strcmp(o->val, file) == 0)
+        return KH_OK;
+    unit_name(r, y, u, uname, sizeof uname);
+    if (o->val)
+        kh_err_fail(r->e, KH_EINVAL, "evidence %s of %s, item %s (%d): "
+                    "differs from the audit log (audit record %" PRId64 ")",
+                    file, uname, item, y, o->seq);
+    else
+        kh_err_fail(r->e, KH_EINVAL, "evidence %s of %s, item %s (%d): not "
+                    "in the audit log (attached outside kaohe)",
+                    file, uname, item, y);
+    c->bad++;
+    return KH_OK;
+}
+
 /* One year_dates row: year and the dates in kh_sched_date order. */
 static kh_status row_dates(rp *r, kh_db_stmt *st, void *ctx)
 {
@@ -767,6 +815,19 @@ static void gone(rp *r, rp_count *c, const rp_obj *o)
                     cl + 7, uname, y, o->seq);
         break;
     }
+    case 'L': {
+        /* UNIT/ITEM/PHASE/HASH */
+        snprintf(buf, sizeof buf, "%s", name);
+        char *s1 = strchr(buf, '/'), *s2 = s1 ? strchr(s1 + 1, '/') : NULL;
+        if (!s2)
+            return;
+        *s1 = *s2 = '\0';
+        unit_name(r, y, buf, uname, sizeof uname);
+        kh_err_fail(r->e, KH_EINVAL, "evidence %s of %s, item %s (%d): "
+                    "missing (detached outside kaohe; audit record "
+                    "%" PRId64 ")", o->val, uname, s1 + 1, y, o->seq);
+        break;
+    }
     case 'A':
         kh_err_fail(r->e, KH_EINVAL, "dates of %d: missing (deleted outside "
                     "kaohe; audit record %" PRId64 ")", y, o->seq);
@@ -809,6 +870,14 @@ kh_status kh_replay_tables_check(rp *r, rp_count *c)
                                 "SELECT user_name, year, unit FROM user_assign"
                                 " ORDER BY user_name, year, unit",
                                 "reading assignments", row_assign, c);
+    if (rc == KH_OK)
+        rc = kh_replay_each_row(r,
+                                "SELECT en.year, en.unit, en.item, en.phase,"
+                                " ee.sha256, ee.name FROM entry_evidence ee"
+                                " JOIN entry en ON en.id = ee.entry"
+                                " ORDER BY en.year, en.unit, en.item,"
+                                " en.phase, ee.sha256",
+                                "reading evidence links", row_link, c);
     if (rc == KH_OK)
         rc = kh_replay_each_row(r,
                                 "SELECT year, unit, id, kind, description,"
