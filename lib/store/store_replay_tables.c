@@ -2,8 +2,9 @@
  * store_replay_tables.c - the audit replay of the tables beside the
  * entries (store_replay.c owns years, units, entries and record lists):
  * rosters, branch names, users and their assignments, entries' evidence
- * links, bonus claims and their decisions, the year's dates and its
- * document settings.  Each record below gives the state of its
+ * links, follow-up (talks, rectification items, reports and decisions),
+ * bonus claims and their decisions, the year's dates and its document
+ * settings.  Each record below gives the state of its
  * object; `kaohe check` compares it with the live row.
  *
  * Objects (the first character of the key; year 0 = not a year's):
@@ -19,6 +20,9 @@
  *   W 0 LOGIN/YEAR/UNIT  "assigned" (an inspector's unit)
  *   C YEAR UNIT/claim#ID a bonus claim, "ADD\tDESCRIPTION\tDECISION\tREASON"
  *   L YEAR UNIT/ITEM/PHASE/HASH  an entry's evidence, the name shown
+ *   K YEAR UNIT/talk ID  a reminder talk, as followup.talk records it
+ *   F YEAR UNIT/item ID  a rectification item, "deadline D: TEXT\tSTATUS"
+ *   O YEAR UNIT/report ID  a rectification report, "NEW\tSTATUS"
  *   A YEAR               the year's dates, as year.dates records them
  *   S YEAR NAME          one document setting
  */
@@ -376,6 +380,82 @@ static void on_link(rp *r, const kh_audit_row *w, bool attach)
     kh_replay_put(r, 'L', w->rec.year, name, attach ? sp + 1 : NULL, w->seq);
 }
 
+/* Sets the tail (after the first tab) of object o's state. */
+static void set_tail(rp *r, rp_obj *o, const char *tail, int64_t seq)
+{
+    const char *p = o->val ? o->val : "", *t = strchr(p, '\t');
+    char *v = NULL;
+    if (asprintf(&v, "%.*s\t%s", (int)(t ? t - p : (ptrdiff_t)strlen(p)), p,
+                 tail) < 0) {
+        r->nomem = true;
+        return;
+    }
+    free(o->val);
+    o->val = v;
+    o->seq = seq;
+}
+
+/* The follow-up object of a record: K talk, F item, O report; name
+ * "UNIT/OBJECT" ("talk 3", "item 5", "report 2"). */
+static rp_obj *fu_obj(rp *r, char kind, int year, const char *unit,
+                      const char *object)
+{
+    char name[400];
+    snprintf(name, sizeof name, "%s/%s", unit ? unit : "",
+             object ? object : "");
+    return kh_replay_obj(r, kind, year, name);
+}
+
+/* An accepted report closes its item (today, with its evidence): the
+ * item is proved done with that evidence; the date is not recorded. */
+static void on_accept(rp *r, const kh_audit_row *w, const rp_obj *rep)
+{
+    long long item = 0;
+    const char *v = rep && rep->val ? rep->val : "";
+    if (sscanf(v, "item %lld", &item) != 1)
+        return;
+    char obj[48], tail[200];
+    snprintf(obj, sizeof obj, "item %lld", item);
+    const char *ev = strstr(v, ", evidence "), *end = strchr(v, ':');
+    int n = ev && (!end || ev < end) ? (int)strcspn(ev + 11, ":\t") : 0;
+    snprintf(tail, sizeof tail, "done *%s%.*s", n ? ", evidence " : "", n,
+             n ? ev + 11 : "");
+    rp_obj *o = fu_obj(r, 'F', w->rec.year, w->rec.unit, obj);
+    if (o)
+        set_tail(r, o, tail, w->seq);
+}
+
+static void on_followup(rp *r, const kh_audit_row *w)
+{
+    const char *a = w->rec.action + 9, *nv = w->rec.new_value;
+    char kind = strcmp(a, "talk") == 0 ? 'K'
+                : strcmp(a, "item") == 0 || strcmp(a, "close") == 0 ? 'F'
+                                                                   : 'O';
+    rp_obj *o = fu_obj(r, kind, w->rec.year, w->rec.unit, w->rec.object);
+    if (!o)
+        return;
+    if (strcmp(a, "talk") == 0) {
+        if (!kh_replay_set(&o->val, nv))
+            r->nomem = true;
+        o->seq = w->seq;
+    } else if (strcmp(a, "item") == 0 && nv &&
+               strncmp(nv, "open, ", 6) == 0) {
+        if (!kh_replay_set(&o->val, nv + 6))
+            r->nomem = true;
+        set_tail(r, o, "open", w->seq);
+    } else if (strcmp(a, "close") == 0) {
+        set_tail(r, o, nv ? nv : "", w->seq);
+    } else if (strcmp(a, "report") == 0) {
+        if (!kh_replay_set(&o->val, nv))
+            r->nomem = true;
+        set_tail(r, o, "submitted", w->seq);
+    } else if (strcmp(a, "accept") == 0 || strcmp(a, "return") == 0) {
+        set_tail(r, o, nv ? nv : "", w->seq);
+        if (a[0] == 'a')
+            on_accept(r, w, o);
+    }
+}
+
 bool kh_replay_tables_record(rp *r, const kh_audit_row *w)
 {
     const char *a = w->rec.action;
@@ -392,6 +472,13 @@ bool kh_replay_tables_record(rp *r, const kh_audit_row *w)
     } else if (strcmp(a, "evidence.attach") == 0 ||
                strcmp(a, "evidence.detach") == 0) {
         on_link(r, w, a[9] == 'a');
+    } else if (strcmp(a, "followup.talk") == 0 ||
+               strcmp(a, "followup.item") == 0 ||
+               strcmp(a, "followup.close") == 0 ||
+               strcmp(a, "followup.report") == 0 ||
+               strcmp(a, "followup.accept") == 0 ||
+               strcmp(a, "followup.return") == 0) {
+        on_followup(r, w);
     } else if (strncmp(a, "claim.", 6) == 0) {
         on_claim(r, w);
     } else if (strcmp(a, "year.dates") == 0) {
@@ -708,6 +795,106 @@ static kh_status row_link(rp *r, kh_db_stmt *st, void *ctx)
     return KH_OK;
 }
 
+/* A follow-up row's live state against its object; id names it. */
+static void fu_judge(rp *r, rp_count *c, char kind, int y, const char *u,
+                     int64_t id, const char *live)
+{
+    static const char *const words[] = {"talk", "item", "report"};
+    int k = kind == 'K' ? 0 : kind == 'F' ? 1 : 2;
+    char name[400], uname[300];
+    snprintf(name, sizeof name, "%s/%s %" PRId64, u, words[k], id);
+    rp_obj *o = seen(r, kind, y, name);
+    c->rows++;
+    if (!o || (o->val && strcmp(o->val, live) == 0))
+        return;
+    unit_name(r, y, u, uname, sizeof uname);
+    bool add = !o->val;
+    if (k == 0 && add)
+        kh_err_fail(r->e, KH_EINVAL, "reminder talk %" PRId64 " with %s "
+                    "(%d): not in the audit log (added outside kaohe)",
+                    id, uname, y);
+    else if (k == 0)
+        kh_err_fail(r->e, KH_EINVAL, "reminder talk %" PRId64 " with %s "
+                    "(%d): differs from the audit log (audit record "
+                    "%" PRId64 ")", id, uname, y, o->seq);
+    else if (k == 1 && add)
+        kh_err_fail(r->e, KH_EINVAL, "rectification item %" PRId64 " of %s "
+                    "(%d): not in the audit log (added outside kaohe)",
+                    id, uname, y);
+    else if (k == 1)
+        kh_err_fail(r->e, KH_EINVAL, "rectification item %" PRId64 " of %s "
+                    "(%d): differs from the audit log (audit record "
+                    "%" PRId64 ")", id, uname, y, o->seq);
+    else if (add)
+        kh_err_fail(r->e, KH_EINVAL, "rectification report %" PRId64 " of "
+                    "%s (%d): not in the audit log (added outside kaohe)",
+                    id, uname, y);
+    else
+        kh_err_fail(r->e, KH_EINVAL, "rectification report %" PRId64 " of "
+                    "%s (%d): differs from the audit log (audit record "
+                    "%" PRId64 ")", id, uname, y, o->seq);
+    c->bad++;
+}
+
+/* A talk row: year, unit, id, talk_date, talked_by, talked_to, summary. */
+static kh_status row_talk(rp *r, kh_db_stmt *st, void *ctx)
+{
+    const char *to = kh_store_col_str(st, 5);
+    char *live = NULL;
+    if (asprintf(&live, "%s %s%s%s: %s", kh_store_col_str(st, 3),
+                 kh_store_col_str(st, 4), to ? " -> " : "", to ? to : "",
+                 kh_store_col_str(st, 6)) < 0)
+        return kh_err_fail(r->e, KH_ENOMEM, "out of memory");
+    fu_judge(r, ctx, 'K', kh_db_column_int(st, 0), kh_store_col_str(st, 1),
+             kh_db_column_int64(st, 2), live);
+    free(live);
+    return KH_OK;
+}
+
+/* An item row: year, unit, id, deadline, text, status, closed_date,
+ * evidence.  Closed by an accepted report: its date is not proved. */
+static kh_status row_item(rp *r, kh_db_stmt *st, void *ctx)
+{
+    int y = kh_db_column_int(st, 0);
+    const char *u = kh_store_col_str(st, 1), *ev = kh_store_col_str(st, 7);
+    int64_t id = kh_db_column_int64(st, 2);
+    char name[400];
+    snprintf(name, sizeof name, "%s/item %" PRId64, u, id);
+    rp_obj *o = kh_replay_obj(r, 'F', y, name);
+    bool any_day = o && o->val && strstr(o->val, "\tdone *");
+    char *live = NULL;
+    int n = strcmp(kh_store_col_str(st, 5), "open") == 0
+                ? asprintf(&live, "deadline %s: %s\topen",
+                           kh_store_col_str(st, 3), kh_store_col_str(st, 4))
+                : asprintf(&live, "deadline %s: %s\tdone %s%s%s",
+                           kh_store_col_str(st, 3), kh_store_col_str(st, 4),
+                           any_day ? "*" : kh_store_col_str(st, 6),
+                           ev ? ", evidence " : "", ev ? ev : "");
+    if (n < 0)
+        return kh_err_fail(r->e, KH_ENOMEM, "out of memory");
+    fu_judge(r, ctx, 'F', y, u, id, live);
+    free(live);
+    return KH_OK;
+}
+
+/* A report row: year, unit, id, item, evidence, text, status, reason. */
+static kh_status row_report(rp *r, kh_db_stmt *st, void *ctx)
+{
+    const char *ev = kh_store_col_str(st, 4), *stt = kh_store_col_str(st, 6),
+               *why = kh_store_col_str(st, 7);
+    char *live = NULL;
+    if (asprintf(&live, "item %" PRId64 ", submitted%s%s: %s\t%s%s%s",
+                 kh_db_column_int64(st, 3), ev ? ", evidence " : "",
+                 ev ? ev : "", kh_store_col_str(st, 5), stt,
+                 strcmp(stt, "returned") == 0 ? ": " : "",
+                 strcmp(stt, "returned") == 0 && why ? why : "") < 0)
+        return kh_err_fail(r->e, KH_ENOMEM, "out of memory");
+    fu_judge(r, ctx, 'O', kh_db_column_int(st, 0), kh_store_col_str(st, 1),
+             kh_db_column_int64(st, 2), live);
+    free(live);
+    return KH_OK;
+}
+
 /* One year_dates row: year and the dates in kh_sched_date order. */
 static kh_status row_dates(rp *r, kh_db_stmt *st, void *ctx)
 {
@@ -828,6 +1015,30 @@ static void gone(rp *r, rp_count *c, const rp_obj *o)
                     "%" PRId64 ")", o->val, uname, s1 + 1, y, o->seq);
         break;
     }
+    case 'K':
+    case 'F':
+    case 'O': {
+        snprintf(buf, sizeof buf, "%s", name);
+        char *fl = strchr(buf, '/'), *sp = fl ? strchr(fl, ' ') : NULL;
+        if (!sp)
+            return;
+        *fl = '\0';
+        long long id = atoll(sp + 1);
+        unit_name(r, y, buf, uname, sizeof uname);
+        if (o->key[0] == 'K')
+            kh_err_fail(r->e, KH_EINVAL, "reminder talk %lld with %s (%d): "
+                        "missing (deleted outside kaohe; audit record "
+                        "%" PRId64 ")", id, uname, y, o->seq);
+        else if (o->key[0] == 'F')
+            kh_err_fail(r->e, KH_EINVAL, "rectification item %lld of %s "
+                        "(%d): missing (deleted outside kaohe; audit record "
+                        "%" PRId64 ")", id, uname, y, o->seq);
+        else
+            kh_err_fail(r->e, KH_EINVAL, "rectification report %lld of %s "
+                        "(%d): missing (deleted outside kaohe; audit record "
+                        "%" PRId64 ")", id, uname, y, o->seq);
+        break;
+    }
     case 'A':
         kh_err_fail(r->e, KH_EINVAL, "dates of %d: missing (deleted outside "
                     "kaohe; audit record %" PRId64 ")", y, o->seq);
@@ -878,6 +1089,26 @@ kh_status kh_replay_tables_check(rp *r, rp_count *c)
                                 " ORDER BY en.year, en.unit, en.item,"
                                 " en.phase, ee.sha256",
                                 "reading evidence links", row_link, c);
+    if (rc == KH_OK)
+        rc = kh_replay_each_row(r,
+                                "SELECT year, unit, id, talk_date, talked_by,"
+                                " talked_to, summary FROM followup_talk"
+                                " ORDER BY id",
+                                "reading talks", row_talk, c);
+    if (rc == KH_OK)
+        rc = kh_replay_each_row(r,
+                                "SELECT year, unit, id, deadline, text,"
+                                " status, closed_date, evidence FROM"
+                                " followup_item ORDER BY id",
+                                "reading rectification items", row_item, c);
+    if (rc == KH_OK)
+        rc = kh_replay_each_row(r,
+                                "SELECT i.year, i.unit, p.id, p.item,"
+                                " p.evidence, p.text, p.status, p.reason"
+                                " FROM followup_report p JOIN followup_item i"
+                                " ON i.id = p.item ORDER BY p.id",
+                                "reading rectification reports", row_report,
+                                c);
     if (rc == KH_OK)
         rc = kh_replay_each_row(r,
                                 "SELECT year, unit, id, kind, description,"

@@ -68,6 +68,12 @@ k year advance 2025
 k year advance 2025 --allow-missing
 k followup talk add --year 2025 --unit tw --date 2026-01-01 --by 王五 --summary 提醒
 k followup item add --year 2025 --unit tw --text 整改 --deadline 2026-03-31
+k followup item add --year 2025 --unit tw --text 整改二 --deadline 2026-03-31
+k followup item close 2 --date 2026-01-01
+k followup report add 1 --year 2025 --unit tw --text 已整改
+k followup report return 1 --reason 材料不足
+k followup report add 1 --year 2025 --unit tw --text 已补充材料 --evidence "$tmp/a.pdf"
+k followup report accept 2
 # The test can fail: a roster changed behind kaohe's back is named.
 sh tests/golden/sql.sh "UPDATE roster SET value = 1 WHERE unit = 'jd'"
 if "$kaohe" check >"$tmp/check" 2>&1; then
