@@ -2,10 +2,10 @@
  * store_replay_tables.c - the audit replay of the tables beside the
  * entries (store_replay.c owns years, units, entries and record lists):
  * rosters, branch names, users and their assignments, entries' evidence
- * links, follow-up (talks, rectification items, reports and decisions),
- * bonus claims and their decisions, the year's dates and its document
- * settings.  Each record below gives the state of its
- * object; `kaohe check` compares it with the live row.
+ * links, negative records' cases, follow-up (talks, rectification items,
+ * reports and their decisions), bonus claims and their decisions, the
+ * year's dates and its document settings.  Each record below gives the
+ * state of its object; `kaohe check` compares it with the live row.
  *
  * Objects (the first character of the key; year 0 = not a year's):
  *   R YEAR UNIT/ROSTER   a unit's roster, "VALUE\tPERSON\n" per person in
@@ -23,6 +23,7 @@
  *   K YEAR UNIT/talk ID  a reminder talk, as followup.talk records it
  *   F YEAR UNIT/item ID  a rectification item, "deadline D: TEXT\tSTATUS"
  *   O YEAR UNIT/report ID  a rectification report, "NEW\tSTATUS"
+ *   V YEAR UNIT/negative#ID  a negative record's case, "case=C[ evidence=H]"
  *   A YEAR               the year's dates, as year.dates records them
  *   S YEAR NAME          one document setting
  */
@@ -479,6 +480,11 @@ bool kh_replay_tables_record(rp *r, const kh_audit_row *w)
                strcmp(a, "followup.accept") == 0 ||
                strcmp(a, "followup.return") == 0) {
         on_followup(r, w);
+    } else if (strcmp(a, "negative.case") == 0) {
+        char name[400];
+        snprintf(name, sizeof name, "%s/%s", w->rec.unit ? w->rec.unit : "",
+                 w->rec.object ? w->rec.object : "");
+        kh_replay_put(r, 'V', y, name, w->rec.new_value, w->seq);
     } else if (strncmp(a, "claim.", 6) == 0) {
         on_claim(r, w);
     } else if (strcmp(a, "year.dates") == 0) {
@@ -895,6 +901,39 @@ static kh_status row_report(rp *r, kh_db_stmt *st, void *ctx)
     return KH_OK;
 }
 
+/* A negative record: year, unit, id, case_id, evidence; its case as
+ * negative.case records it ("" when it has none).  A removed record's
+ * case is not judged here: the unit's negative list names the removal. */
+static kh_status row_negative(rp *r, kh_db_stmt *st, void *ctx)
+{
+    rp_count *c = ctx;
+    int y = kh_db_column_int(st, 0);
+    const char *u = kh_store_col_str(st, 1), *cs = kh_store_col_str(st, 3),
+               *ev = kh_store_col_str(st, 4);
+    int64_t id = kh_db_column_int64(st, 2);
+    char live[300] = "", name[400], uname[300];
+    if (cs)
+        snprintf(live, sizeof live, "case=%s%s%s", cs, ev ? " evidence=" : "",
+                 ev ? ev : "");
+    snprintf(name, sizeof name, "%s/negative#%" PRId64, u, id);
+    char key[450];
+    snprintf(key, sizeof key, "V\t%d\t%s", y, name);
+    const rp_obj *o = kh_replay_map_get(&r->m, key, false);
+    if (strcmp(o && o->val ? o->val : "", live) == 0)
+        return KH_OK;
+    unit_name(r, y, u, uname, sizeof uname);
+    if (o && o->val)
+        kh_err_fail(r->e, KH_EINVAL, "negative-list case of record %" PRId64
+                    " of %s (%d): differs from the audit log (audit record "
+                    "%" PRId64 ")", id, uname, y, o->seq);
+    else
+        kh_err_fail(r->e, KH_EINVAL, "negative-list case of record %" PRId64
+                    " of %s (%d): not in the audit log (set outside kaohe)",
+                    id, uname, y);
+    c->bad++;
+    return KH_OK;
+}
+
 /* One year_dates row: year and the dates in kh_sched_date order. */
 static kh_status row_dates(rp *r, kh_db_stmt *st, void *ctx)
 {
@@ -1109,6 +1148,11 @@ kh_status kh_replay_tables_check(rp *r, rp_count *c)
                                 " ON i.id = p.item ORDER BY p.id",
                                 "reading rectification reports", row_report,
                                 c);
+    if (rc == KH_OK)
+        rc = kh_replay_each_row(r,
+                                "SELECT year, unit, id, case_id, evidence"
+                                " FROM negative ORDER BY id",
+                                "reading negative records", row_negative, c);
     if (rc == KH_OK)
         rc = kh_replay_each_row(r,
                                 "SELECT year, unit, id, kind, description,"
