@@ -4,7 +4,8 @@
  * rosters, branch names, users and their assignments, entries' evidence
  * links, negative records' cases, follow-up (talks, rectification items,
  * reports and their decisions), bonus claims and their decisions, the
- * year's dates and its document settings.  Each record below gives the
+ * year's dates and its document settings, questionnaire rounds (not
+ * their anonymous answers, only how many).  Each record below gives the
  * state of its object; `kaohe check` compares it with the live row.
  *
  * Objects (the first character of the key; year 0 = not a year's):
@@ -24,6 +25,8 @@
  *   F YEAR UNIT/item ID  a rectification item, "deadline D: TEXT\tSTATUS"
  *   O YEAR UNIT/report ID  a rectification report, "NEW\tSTATUS"
  *   V YEAR UNIT/negative#ID  a negative record's case, "case=C[ evidence=H]"
+ *   Z YEAR "round ID"    a questionnaire round, "AUDIENCE UNITS open|closed"
+ *   H YEAR "round ID"    how many answers it has (they are anonymous)
  *   A YEAR               the year's dates, as year.dates records them
  *   S YEAR NAME          one document setting
  */
@@ -457,6 +460,45 @@ static void on_followup(rp *r, const kh_audit_row *w)
     }
 }
 
+/* survey.round.open "QUESTIONNAIRE AUDIENCE (N units)": Z YEAR "round
+ * ID" = "AUDIENCE N open"; survey.round.close: "... closed";
+ * survey.response (one) and survey.paper ("N paper responses ..."):
+ * H YEAR "round ID" = how many answers.  Answers are anonymous: the
+ * log proves how many each round has, not what they say. */
+static void on_survey(rp *r, const kh_audit_row *w)
+{
+    const char *a = w->rec.action + 7, *nv = w->rec.new_value;
+    int y = w->rec.year;
+    const char *ob = w->rec.object ? w->rec.object : "";
+    if (strcmp(a, "round.open") == 0 && nv) {
+        const char *par = strrchr(nv, '(');
+        long long n = par ? atoll(par + 1) : 0;
+        const char *end = par && par > nv ? par - 1 : nv + strlen(nv);
+        const char *sp = end;
+        while (sp > nv && sp[-1] != ' ')
+            sp--;
+        char v[300];
+        snprintf(v, sizeof v, "%.*s %lld open", (int)(end - sp), sp, n);
+        kh_replay_put(r, 'Z', y, ob, v, w->seq);
+        kh_replay_put(r, 'H', y, ob, "0", w->seq);
+    } else if (strcmp(a, "round.close") == 0) {
+        rp_obj *o = kh_replay_obj(r, 'Z', y, ob);
+        const char *p = o && o->val ? o->val : "";
+        const char *last = strrchr(p, ' ');
+        char v[300];
+        snprintf(v, sizeof v, "%.*s closed",
+                 (int)(last ? last - p : (ptrdiff_t)strlen(p)), p);
+        kh_replay_put(r, 'Z', y, ob, v, w->seq);
+    } else if (strcmp(a, "response") == 0 || strcmp(a, "paper") == 0) {
+        rp_obj *o = kh_replay_obj(r, 'H', y, ob);
+        long long n = (o && o->val ? atoll(o->val) : 0) +
+                      (a[0] == 'r' ? 1 : (nv ? atoll(nv) : 0));
+        char v[32];
+        snprintf(v, sizeof v, "%lld", n);
+        kh_replay_put(r, 'H', y, ob, v, w->seq);
+    }
+}
+
 bool kh_replay_tables_record(rp *r, const kh_audit_row *w)
 {
     const char *a = w->rec.action;
@@ -480,6 +522,8 @@ bool kh_replay_tables_record(rp *r, const kh_audit_row *w)
                strcmp(a, "followup.accept") == 0 ||
                strcmp(a, "followup.return") == 0) {
         on_followup(r, w);
+    } else if (strncmp(a, "survey.", 7) == 0) {
+        on_survey(r, w);
     } else if (strcmp(a, "negative.case") == 0) {
         char name[400];
         snprintf(name, sizeof name, "%s/%s", w->rec.unit ? w->rec.unit : "",
@@ -934,6 +978,43 @@ static kh_status row_negative(rp *r, kh_db_stmt *st, void *ctx)
     return KH_OK;
 }
 
+/* A round: year, id, audience, closed, units, answers. */
+static kh_status row_round(rp *r, kh_db_stmt *st, void *ctx)
+{
+    rp_count *c = ctx;
+    int y = kh_db_column_int(st, 0);
+    int64_t id = kh_db_column_int64(st, 1);
+    char name[48], live[300], n[32];
+    snprintf(name, sizeof name, "round %" PRId64, id);
+    snprintf(live, sizeof live, "%s %" PRId64 " %s", kh_store_col_str(st, 2),
+             kh_db_column_int64(st, 4),
+             kh_db_column_int(st, 3) ? "closed" : "open");
+    snprintf(n, sizeof n, "%" PRId64, kh_db_column_int64(st, 5));
+    rp_obj *o = seen(r, 'Z', y, name), *h = seen(r, 'H', y, name);
+    c->rows++;
+    if (!o || !h)
+        return kh_err_fail(r->e, KH_ENOMEM, "out of memory");
+    if (!o->val) {
+        kh_err_fail(r->e, KH_EINVAL, "questionnaire round %" PRId64 " (%d): "
+                    "not in the audit log (added outside kaohe)", id, y);
+        c->bad++;
+        return KH_OK;
+    }
+    if (strcmp(o->val, live) != 0) {
+        kh_err_fail(r->e, KH_EINVAL, "questionnaire round %" PRId64 " (%d): "
+                    "differs from the audit log (audit record %" PRId64 ")",
+                    id, y, o->seq);
+        c->bad++;
+    }
+    if (h->val && strcmp(h->val, n) != 0) {
+        kh_err_fail(r->e, KH_EINVAL, "questionnaire round %" PRId64 " (%d): "
+                    "%s answers, the audit log records %s (audit record "
+                    "%" PRId64 ")", id, y, n, h->val, h->seq);
+        c->bad++;
+    }
+    return KH_OK;
+}
+
 /* One year_dates row: year and the dates in kh_sched_date order. */
 static kh_status row_dates(rp *r, kh_db_stmt *st, void *ctx)
 {
@@ -1078,6 +1159,11 @@ static void gone(rp *r, rp_count *c, const rp_obj *o)
                         "%" PRId64 ")", id, uname, y, o->seq);
         break;
     }
+    case 'Z':
+        kh_err_fail(r->e, KH_EINVAL, "questionnaire round %s (%d): missing "
+                    "(deleted outside kaohe; audit record %" PRId64 ")",
+                    strncmp(name, "round ", 6) ? name : name + 6, y, o->seq);
+        break;
     case 'A':
         kh_err_fail(r->e, KH_EINVAL, "dates of %d: missing (deleted outside "
                     "kaohe; audit record %" PRId64 ")", y, o->seq);
@@ -1148,6 +1234,14 @@ kh_status kh_replay_tables_check(rp *r, rp_count *c)
                                 " ON i.id = p.item ORDER BY p.id",
                                 "reading rectification reports", row_report,
                                 c);
+    if (rc == KH_OK)
+        rc = kh_replay_each_row(r,
+                                "SELECT r.year, r.id, r.audience, r.closed,"
+                                " (SELECT count(*) FROM q_round_unit u"
+                                " WHERE u.round = r.id), (SELECT count(*)"
+                                " FROM q_response a WHERE a.round = r.id)"
+                                " FROM q_round r ORDER BY r.id",
+                                "reading questionnaire rounds", row_round, c);
     if (rc == KH_OK)
         rc = kh_replay_each_row(r,
                                 "SELECT year, unit, id, case_id, evidence"
