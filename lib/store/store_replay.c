@@ -369,9 +369,9 @@ static void drop(rp *r, int year, const char *unit, int64_t seq)
     int n = snprintf(pre, sizeof pre, "\t%d\t%s", year, unit ? unit : "");
     for (size_t i = 0; i < r->m.cap; i++) {
         rp_obj *o = &r->m.v[i];
-        if (!o->key || strchr("YAS", o->key[0]) ||
+        if (!o->key || strchr("YASZH", o->key[0]) ||
             strncmp(o->key + 1, pre, (size_t)n))
-            continue;   /* the state, dates and settings outlive imports */
+            continue;   /* state, dates, settings, rounds outlive imports */
         const char *rest = o->key + 1 + n;
         if (unit && *rest && *rest != '/')
             continue;   /* another unit whose id starts alike */
