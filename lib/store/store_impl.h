@@ -177,12 +177,19 @@ char *kh_store_unit_json(const char *name, const char *kind,
                          const char *branch);
 /* Appends one audit record per unit of the year just imported in draft
  * ("import.unit": the unit and a digest of its entries; "import.bonus",
- * "import.negative": its record lists), so that kh_store_audit_replay
- * can prove them (lib/store/store_replay.c). */
+ * "import.negative": its record lists), then "import.roster" per roster
+ * and "import.branches", so that kh_store_audit_replay can prove them
+ * (lib/store/store_replay.c, store_replay_tables.c). */
 kh_status kh_store_audit_import_units(kh_store *s, const char *actor,
                                       int year, kh_err *e);
+/* Appends "\nUNIT TAG" per unit of the year's stored roster (unit order;
+ * TAG proves the unit's list), for the roster.import record
+ * (lib/store/store_replay_tables.c). */
+kh_status kh_store_roster_tags(kh_store *s, int year, const char *roster,
+                               kh_buf *out, kh_err *e);
 /* Replays the audit log and compares the result with the live years,
- * units, entries and bonus/negative records; every difference is an
+ * units, entries, bonus/negative records, rosters, branch names, users,
+ * assignments, claims, dates and document settings; every difference is an
  * error on e naming the object (lib/store/store_replay.c). */
 kh_status kh_store_audit_replay(kh_store *s, kh_buf *report, kh_err *e);
 

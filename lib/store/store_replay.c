@@ -2,7 +2,9 @@
  * store_replay.c - the audit log proves the data: replaying its records
  * gives the state every year, unit, entry and bonus/negative list must
  * have, and `kaohe check` compares that with the live tables, so a change
- * made outside kaohe (a direct SQL UPDATE or DELETE) is named.
+ * made outside kaohe (a direct SQL UPDATE or DELETE) is named.  The
+ * other audited tables (rosters, branches, users, claims, dates,
+ * settings) are replayed in store_replay_tables.c.
  *
  * A draft import is one record for the file plus, per unit, an
  * "import.unit" record (the unit and a SHA-256 over its entries in
@@ -10,7 +12,7 @@
  * entries imported in draft are proved per unit, entries written later
  * one by one through their "entry.set" records.
  */
-#include "store_impl.h"
+#include "store_replay.h"
 
 #include <inttypes.h>
 #include <sodium.h>
@@ -20,11 +22,6 @@
 
 /* ---- the digest of a unit's entries -------------------------------- */
 
-/* Digest text "entries N SHA256" of the lines fed, in the order fed. */
-typedef struct rp_digest {
-    crypto_hash_sha256_state h;
-    int64_t n;
-} rp_digest;
 
 static void digest_init(rp_digest *d)
 {
@@ -222,6 +219,8 @@ static kh_status audit_one_unit(kh_store *s, const char *actor, int year,
     kh_buf tags;
     kh_buf_init(&tags, 0);
     kh_status rc = unit_digest(s, year, u->id, dg, &tags, e);
+    if (rc == KH_OK)
+        rc = kh_replay_unit_lines(s, year, u->id, &tags, e);
     if (rc != KH_OK) {
         kh_buf_free(&tags);
         return rc;
@@ -266,25 +265,8 @@ kh_status kh_store_audit_import_units(kh_store *s, const char *actor,
 
 /* ---- the replayed state: objects by key ----------------------------- */
 
-enum {
-    RP_FIRST = 1,     /* an entry.set was seen since the last import */
-    RP_SEEN = 2,      /* matched by a live row */
-    RP_BAD = 4        /* a unit with an entry named already */
-};
 
-/* One object the log describes: key "KIND\tYEAR\tNAME". */
-typedef struct rp_obj {
-    char *key;        /* owned; NULL = empty slot */
-    char *val;        /* owned; the state by the log, NULL = absent */
-    char *first;      /* owned; entries: the state at the last import */
-    int64_t seq;      /* the record that wrote val */
-    int flags;
-} rp_obj;
 
-typedef struct rp_map {
-    rp_obj *v;
-    size_t cap, n;
-} rp_map;
 
 static uint64_t hash_key(const char *k)
 {
@@ -318,7 +300,7 @@ static bool map_grow(rp_map *m)
 }
 
 /* The object of key, created (absent) when new; NULL: no memory. */
-static rp_obj *map_get(rp_map *m, const char *key, bool create)
+rp_obj *kh_replay_map_get(rp_map *m, const char *key, bool create)
 {
     if (m->cap) {
         rp_obj *o = map_slot(m->v, m->cap, key);
@@ -346,7 +328,7 @@ static void map_free(rp_map *m)
     free(m->v);
 }
 
-static bool set_str(char **dst, const char *s)
+bool kh_replay_set(char **dst, const char *s)
 {
     char *c = s ? strdup(s) : NULL;
     if (s && !c)
@@ -358,30 +340,24 @@ static bool set_str(char **dst, const char *s)
 
 /* ---- replaying the records ----------------------------------------- */
 
-typedef struct rp {
-    kh_store *s;
-    rp_map m;
-    kh_err *e;
-    bool nomem;
-} rp;
 
-static rp_obj *obj(rp *r, char kind, int year, const char *name)
+rp_obj *kh_replay_obj(rp *r, char kind, int year, const char *name)
 {
     char key[400];
     snprintf(key, sizeof key, "%c\t%d\t%s", kind, year, name ? name : "");
-    rp_obj *o = map_get(&r->m, key, true);
+    rp_obj *o = kh_replay_map_get(&r->m, key, true);
     if (!o)
         r->nomem = true;
     return o;
 }
 
-static void put(rp *r, char kind, int year, const char *name, const char *v,
+void kh_replay_put(rp *r, char kind, int year, const char *name, const char *v,
                 int64_t seq)
 {
-    rp_obj *o = obj(r, kind, year, name);
+    rp_obj *o = kh_replay_obj(r, kind, year, name);
     if (!o)
         return;
-    if (!set_str(&o->val, v))
+    if (!kh_replay_set(&o->val, v))
         r->nomem = true;
     o->seq = seq;
 }
@@ -393,8 +369,9 @@ static void drop(rp *r, int year, const char *unit, int64_t seq)
     int n = snprintf(pre, sizeof pre, "\t%d\t%s", year, unit ? unit : "");
     for (size_t i = 0; i < r->m.cap; i++) {
         rp_obj *o = &r->m.v[i];
-        if (!o->key || o->key[0] == 'Y' || strncmp(o->key + 1, pre, (size_t)n))
-            continue;
+        if (!o->key || strchr("YASZH", o->key[0]) ||
+            strncmp(o->key + 1, pre, (size_t)n))
+            continue;   /* state, dates, settings, rounds outlive imports */
         const char *rest = o->key + 1 + n;
         if (unit && *rest && *rest != '/')
             continue;   /* another unit whose id starts alike */
@@ -456,21 +433,22 @@ static void list_add(rp *r, rp_obj *o, const char *points, const char *why)
 
 static void on_entry_set(rp *r, const kh_audit_row *w)
 {
-    rp_obj *o = obj(r, 'E', w->rec.year, w->rec.object);
+    rp_obj *o = kh_replay_obj(r, 'E', w->rec.year, w->rec.object);
     if (!o)
         return;
     if (!(o->flags & RP_FIRST)) {
         o->flags |= RP_FIRST;
-        if (!set_str(&o->first, w->rec.old_value))
+        if (!kh_replay_set(&o->first, w->rec.old_value))
             r->nomem = true;
     }
-    if (!set_str(&o->val, w->rec.new_value))
+    if (!kh_replay_set(&o->val, w->rec.new_value))
         r->nomem = true;
     o->seq = w->seq;
 }
 
 /* import.unit: "UNIT_JSON\nentries N HASH" then "ITEM/PHASE TAG" lines:
- * the unit (U), its digest (D) and each entry's tag (T). */
+ * the unit (U), its digest (D) and each entry's tag (T); then the lines
+ * of kh_replay_unit_lines (rosters, branch name). */
 static void on_import_unit(rp *r, const kh_audit_row *w)
 {
     char *v = strdup(w->rec.new_value ? w->rec.new_value : "");
@@ -482,11 +460,13 @@ static void on_import_unit(rp *r, const kh_audit_row *w)
     for (char *save = NULL, *l = strtok_r(v, "\n", &save); l;
          l = strtok_r(NULL, "\n", &save), i++) {
         if (i == 0) {
-            put(r, 'U', y, w->rec.unit, l, w->seq);
+            kh_replay_put(r, 'U', y, w->rec.unit, l, w->seq);
             continue;
         }
+        if (kh_replay_unit_line(r, w, l))
+            continue;   /* rosters and branch names */
         if (i == 1) {
-            put(r, 'D', y, w->rec.unit, l, w->seq);
+            kh_replay_put(r, 'D', y, w->rec.unit, l, w->seq);
             continue;
         }
         char *sp = strchr(l, ' '), name[300];
@@ -494,7 +474,7 @@ static void on_import_unit(rp *r, const kh_audit_row *w)
             continue;
         *sp = '\0';
         snprintf(name, sizeof name, "%s/%s", w->rec.unit, l);
-        put(r, 'T', y, name, sp + 1, w->seq);
+        kh_replay_put(r, 'T', y, name, sp + 1, w->seq);
     }
     free(v);
 }
@@ -505,66 +485,60 @@ static kh_status on_record(void *ctx, const kh_audit_row *w)
     const char *a = w->rec.action;
     int y = w->rec.year;
     char st[32];
-    if (strcmp(a, "entry.set") == 0) {
+    if (kh_replay_tables_record(r, w)) {
+        /* rosters, branches, users, dates, settings */
+    } else if (strcmp(a, "entry.set") == 0) {
         on_entry_set(r, w);
     } else if (strcmp(a, "assessment.import") == 0) {
         drop(r, y, NULL, w->seq);
-        put(r, 'I', y, NULL, "", w->seq);   /* entries come from a file */
+        kh_replay_put(r, 'I', y, NULL, "", w->seq);   /* entries come from a file */
     } else if (strcmp(a, "import.unit") == 0) {
         on_import_unit(r, w);
-        put(r, 'I', y, NULL, "units", w->seq);   /* ... proved per unit */
+        kh_replay_put(r, 'I', y, NULL, "units", w->seq);   /* ... proved per unit */
     } else if (strcmp(a, "import.bonus") == 0 ||
                strcmp(a, "bonus.replace") == 0) {
-        put(r, 'B', y, w->rec.unit, w->rec.new_value, w->seq);
+        kh_replay_put(r, 'B', y, w->rec.unit, w->rec.new_value, w->seq);
     } else if (strcmp(a, "import.negative") == 0 ||
                strcmp(a, "negative.replace") == 0) {
-        put(r, 'N', y, w->rec.unit, w->rec.new_value, w->seq);
+        kh_replay_put(r, 'N', y, w->rec.unit, w->rec.new_value, w->seq);
     } else if (strcmp(a, "bonus.add") == 0 || strcmp(a, "negative.add") == 0) {
-        rp_obj *o = obj(r, a[0] == 'b' ? 'B' : 'N', y, w->rec.unit);
+        rp_obj *o = kh_replay_obj(r, a[0] == 'b' ? 'B' : 'N', y, w->rec.unit);
         list_add(r, o, w->rec.new_value, w->rec.reason);
         if (o)
             o->seq = w->seq;
     } else if (strcmp(a, "bonus.remove") == 0 ||
                strcmp(a, "negative.remove") == 0) {
-        rp_obj *o = obj(r, a[0] == 'b' ? 'B' : 'N', y, w->rec.unit);
+        rp_obj *o = kh_replay_obj(r, a[0] == 'b' ? 'B' : 'N', y, w->rec.unit);
         list_remove(r, o, w->rec.old_value);
         if (o)
             o->seq = w->seq;
     } else if (strcmp(a, "unit.add") == 0 || strcmp(a, "unit.change") == 0) {
-        put(r, 'U', y, w->rec.unit, w->rec.new_value, w->seq);
+        kh_replay_put(r, 'U', y, w->rec.unit, w->rec.new_value, w->seq);
     } else if (strcmp(a, "unit.remove") == 0) {
         drop(r, y, w->rec.unit, w->seq);
     } else if (strcmp(a, "year.open") == 0) {
-        put(r, 'Y', y, NULL, "draft", w->seq);
+        kh_replay_put(r, 'Y', y, NULL, "draft", w->seq);
     } else if (strcmp(a, "year.advance") == 0 ||
                strcmp(a, "year.reopen") == 0) {
         year_state(st, sizeof st, w->rec.new_value);
-        put(r, 'Y', y, NULL, st, w->seq);
+        kh_replay_put(r, 'Y', y, NULL, st, w->seq);
     }
     return r->nomem ? kh_err_fail(r->e, KH_ENOMEM, "out of memory") : KH_OK;
 }
 
 /* ---- comparing with the live tables -------------------------------- */
 
-/* How entries of a year without their own records are proved. */
-typedef enum { BY_NONE, BY_FILE, BY_UNITS } rp_proof;
 
-static rp_proof year_proof(rp *r, int year)
+rp_proof kh_replay_year_proof(rp *r, int year)
 {
     char key[32];
     snprintf(key, sizeof key, "I\t%d\t", year);
-    rp_obj *o = map_get(&r->m, key, false);
+    rp_obj *o = kh_replay_map_get(&r->m, key, false);
     if (!o || !o->val)
         return BY_NONE;
     return *o->val ? BY_UNITS : BY_FILE;
 }
 
-typedef struct rp_live {
-    int year;
-    char unit[200];
-    rp_digest d;
-    bool open;
-} rp_live;
 
 /* Ends a unit's group: its digest is kept on its D object and judged
  * at the end (digests_check), once every entry had its say. */
@@ -575,11 +549,11 @@ static void unit_done(rp *r, rp_live *g)
     g->open = false;
     char dg[RP_DIGEST_SZ];
     digest_end(&g->d, dg);
-    rp_obj *o = obj(r, 'D', g->year, g->unit);
+    rp_obj *o = kh_replay_obj(r, 'D', g->year, g->unit);
     if (!o)
         return;
     o->flags |= RP_SEEN;
-    if (!set_str(&o->first, dg))
+    if (!kh_replay_set(&o->first, dg))
         r->nomem = true;
 }
 
@@ -590,7 +564,7 @@ static void unit_bad(rp *r, int year, const char *ename)
     char key[400];
     snprintf(key, sizeof key, "D\t%d\t%.*s", year, (int)strcspn(ename, "/"),
              ename);
-    rp_obj *o = map_get(&r->m, key, false);   /* no insertion: callers
+    rp_obj *o = kh_replay_map_get(&r->m, key, false);   /* no insertion: callers
                                                  may be iterating */
     if (o)
         o->flags |= RP_BAD;
@@ -603,7 +577,7 @@ static void check_tag(rp *r, int year, const char *ename, const char *state,
 {
     char key[400], tag[RP_TAG_HEX + 1];
     snprintf(key, sizeof key, "T\t%d\t%s", year, ename);
-    rp_obj *t = map_get(&r->m, key, false);
+    rp_obj *t = kh_replay_map_get(&r->m, key, false);
     if (t)
         t->flags |= RP_SEEN;
     entry_tag(ename, state, tag);
@@ -641,7 +615,7 @@ static kh_status live_entry(rp *r, kh_db_stmt *st, rp_live *g, int *bad,
     char *state = kh_store_entry_state_json(kh_store_col_str(st, 4),
                                             kh_store_col_str(st, 5),
                                             kh_db_column_int64(st, 6));
-    rp_obj *o = obj(r, 'E', year, ename);
+    rp_obj *o = kh_replay_obj(r, 'E', year, ename);
     if (!state || !o) {
         free(state);
         return kh_err_fail(r->e, KH_ENOMEM, "out of memory");
@@ -651,7 +625,7 @@ static kh_status live_entry(rp *r, kh_db_stmt *st, rp_live *g, int *bad,
         digest_add(&g->d, ename, o->first);   /* its state when imported */
         char key[400];
         snprintf(key, sizeof key, "T\t%d\t%s", year, ename);
-        rp_obj *t = map_get(&r->m, key, false);
+        rp_obj *t = kh_replay_map_get(&r->m, key, false);
         if (t)
             t->flags |= RP_SEEN;
     }
@@ -665,7 +639,7 @@ static kh_status live_entry(rp *r, kh_db_stmt *st, rp_live *g, int *bad,
             ++*bad;
         }
     } else {
-        rp_proof p = year_proof(r, year);
+        rp_proof p = kh_replay_year_proof(r, year);
         if (p == BY_UNITS) {
             digest_add(&g->d, ename, state);
             check_tag(r, year, ename, state, bad);
@@ -685,7 +659,7 @@ static kh_status live_entry(rp *r, kh_db_stmt *st, rp_live *g, int *bad,
 }
 
 /* Runs fn over the rows of sql (no parameters). */
-static kh_status each_row(rp *r, const char *sql, const char *what,
+kh_status kh_replay_each_row(rp *r, const char *sql, const char *what,
                           kh_status (*fn)(rp *, kh_db_stmt *, void *),
                           void *ctx)
 {
@@ -702,11 +676,6 @@ static kh_status each_row(rp *r, const char *sql, const char *what,
     return rc;
 }
 
-typedef struct rp_count {
-    int bad;
-    int64_t unproved, rows;
-    rp_live g;
-} rp_count;
 
 static kh_status row_entry(rp *r, kh_db_stmt *st, void *ctx)
 {
@@ -720,13 +689,13 @@ static kh_status row_entry(rp *r, kh_db_stmt *st, void *ctx)
 static void compare(rp *r, rp_count *c, char kind, int year, const char *name,
                     const char *live, const char *what)
 {
-    rp_obj *o = obj(r, kind, year, name);
+    rp_obj *o = kh_replay_obj(r, kind, year, name);
     if (!o)
         return;
     o->flags |= RP_SEEN;
     const char *want = o->val;
     if (kind == 'B' || kind == 'N') {
-        if (!want && year_proof(r, year) == BY_FILE)
+        if (!want && kh_replay_year_proof(r, year) == BY_FILE)
             return;
         if (strcmp(want ? want : "", live) != 0) {
             if (o->seq)
@@ -744,7 +713,7 @@ static void compare(rp *r, rp_count *c, char kind, int year, const char *name,
         return;
     }
     if (!want) {
-        if (kind == 'U' && year_proof(r, year) == BY_FILE)
+        if (kind == 'U' && kh_replay_year_proof(r, year) == BY_FILE)
             return;
         kh_err_fail(r->e, KH_EINVAL, "%s: not in the audit log (added "
                     "outside kaohe)", what);
@@ -826,7 +795,7 @@ static void missing(rp *r, rp_count *c)
             /* An entry with records of its own is judged by them. */
             char ek[400];
             snprintf(ek, sizeof ek, "E%s", o->key + 1);
-            rp_obj *en = map_get(&r->m, ek, false);
+            rp_obj *en = kh_replay_map_get(&r->m, ek, false);
             if (en && (en->flags & RP_FIRST))
                 continue;
         }
@@ -883,15 +852,15 @@ kh_status kh_store_audit_replay(kh_store *s, kh_buf *report, kh_err *e)
     memset(&c, 0, sizeof c);
     kh_status rc = kh_store_audit_each(s, 0, NULL, on_record, &r, e);
     if (rc == KH_OK)
-        rc = each_row(&r, "SELECT year, state FROM year ORDER BY year",
+        rc = kh_replay_each_row(&r, "SELECT year, state FROM year ORDER BY year",
                       "reading years", row_year, &c);
     if (rc == KH_OK)
-        rc = each_row(&r,
+        rc = kh_replay_each_row(&r,
                       "SELECT year, id, name, kind, branch FROM unit"
                       " ORDER BY year, id",
                       "reading units", row_unit, &c);
     if (rc == KH_OK)
-        rc = each_row(&r,
+        rc = kh_replay_each_row(&r,
                       "SELECT year, unit, item, phase, inputs, note, version"
                       " FROM entry ORDER BY year, unit, item, phase",
                       "reading entries", row_entry, &c);
@@ -899,6 +868,8 @@ kh_status kh_store_audit_replay(kh_store *s, kh_buf *report, kh_err *e)
         unit_done(&r, &c.g);
     if (rc == KH_OK && (rc = unit_lists(&r, &c, false)) == KH_OK)
         rc = unit_lists(&r, &c, true);
+    if (rc == KH_OK)
+        rc = kh_replay_tables_check(&r, &c);
     if (rc == KH_OK) {
         missing(&r, &c);
         digests_check(&r, &c);

@@ -1105,20 +1105,28 @@ static kh_status roster_recheck(kh_store *s, int year, kh_err *e)
     return rc;
 }
 
-/* Audits roster.import: the old summary, the file's hash and counts. */
+/* Audits roster.import: the old summary, the file's hash and counts,
+ * and each unit's tag (kh_store_roster_tags). */
 static kh_status roster_audit(kh_store *s, const char *actor, int year,
                               const char *roster, const char *name,
                               const char *data, size_t len, const char *oldv,
                               const kh_import_stats *st, kh_err *e)
 {
-    char hash[KH_STORE_HEX_SZ], newv[200];
+    char hash[KH_STORE_HEX_SZ];
     kh_store_sha256_hex(data ? data : "", len, hash);
-    snprintf(newv, sizeof newv, "sha256:%s units=%zu people=%zu", hash,
-             st->rosters, st->people);
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    kh_buf_printf(&b, "sha256:%s units=%zu people=%zu", hash, st->rosters,
+                  st->people);
+    /* then "UNIT TAG" per unit: the replay proves the stored roster */
+    kh_status rc = kh_store_roster_tags(s, year, roster, &b, e);
     kh_audit_rec au = {.actor = actor, .action = "roster.import",
                        .year = year, .object = roster, .old_value = oldv,
-                       .new_value = newv, .reason = name};
-    return kh_store_audit(s, &au, e);
+                       .new_value = kh_buf_str(&b), .reason = name};
+    if (rc == KH_OK)
+        rc = kh_store_audit(s, &au, e);
+    kh_buf_free(&b);
+    return rc;
 }
 
 kh_status kh_store_roster_import(kh_store *s, const char *actor, int year,
