@@ -58,7 +58,7 @@ cp "$T/body" "$T/before"
 # the place named (the unit's name, the item, the input's label).
 expect 422 "$(req PUT $E "{\"inputs\":{\"meetings\":\"many\"},\"version\":$V}" "$I")" "bad value"
 has '"message":"unit \"jd\" item \"1.3\": expected a whole number \u003e= 0, got a string \"many\""' "bad value English"
-has '"message_zh":"机电工程系 考核要点 1.3（检查）「相关会议记录」：此处应为大于或等于 0 的整数，实际为 a string \"many\""' "bad value Chinese"
+has '"message_zh":"机电工程系 考核要点 1.3（检查）「相关会议记录」：此处应为大于或等于 0 的整数，实际为 字符串 \"many\""' "bad value Chinese"
 has '"path":"entry jd/1.3/inspection.inputs.meetings"' "bad value place"
 expect 422 "$(req PUT $E '{"inputs":{}}' "$I")" "no version"
 has '"message_zh":"「所编辑的版本号」：须给出所编辑的版本号（新记录为 0）"' "no version Chinese"
