@@ -7,6 +7,8 @@
 // while someone types and warns before it expires.  Every text it shows
 // comes from the page (#form-text, rendered from the message catalogue).
 // Without this script the form still works: 保存全部 posts every item.
+// On a department's grid (#dept-form, the second part below) each
+// unit's item saves by itself through the same API.
 (function () {
   'use strict';
   var form = document.getElementById('entry');
