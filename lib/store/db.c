@@ -118,9 +118,24 @@ static int pg_map(const char *state)
         return KH_DB_CONSTRAINT;
     if (!strncmp(state, "28", 2))
         return KH_DB_AUTH;
-    if (!strncmp(state, "08", 2) || !strcmp(state, "3D000"))
+    if (!strncmp(state, "08", 2) || !strcmp(state, "3D000") ||
+        !strncmp(state, "57P0", 4))   /* shut down, cannot connect now */
         return KH_DB_CANTOPEN;
     return KH_DB_ERROR;
+}
+
+kh_cause kh_db_cause(int code)
+{
+    switch (code) {
+    case KH_DB_BUSY:
+    case KH_DB_RETRY: return KH_CAUSE_BUSY;
+    case KH_DB_FULL: return KH_CAUSE_FULL;
+    case KH_DB_CORRUPT: return KH_CAUSE_DAMAGED;
+    case KH_DB_IOERR: return KH_CAUSE_IO;
+    case KH_DB_NOTADB: return KH_CAUSE_NOTSTORE;
+    case KH_DB_CANTOPEN: return KH_CAUSE_DOWN;
+    default: return KH_CAUSE_NONE;
+    }
 }
 
 /* Keeps the first line of text as db's message. */
@@ -146,9 +161,10 @@ static int pg_check(kh_db *db, const PGresult *res)
     const char *m = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
                         : NULL;
     pg_set_msg(db, m ? m : PQerrorMessage(db->pg));
+    /* No answer: out of memory, or the server went away (down). */
     if (!res || PQstatus(db->pg) != CONNECTION_OK)
         return db->err = PQstatus(db->pg) == CONNECTION_OK ? KH_DB_NOMEM
-                                                            : KH_DB_IOERR;
+                                                            : KH_DB_CANTOPEN;
     db->err = pg_map(PQresultErrorField(res, PG_DIAG_SQLSTATE));
     if (db->err == KH_DB_CORRUPT)
         db->corrupt = true;
