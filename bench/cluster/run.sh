@@ -139,10 +139,11 @@ ticks() { # ticks PID... -> utime + stime of them and their children, in ticks
     done | awk '{s += $1} END {print s + 0}'
 }
 HZ=$(getconf CLK_TCK)
-waiters() { # waiters FILE: samples of writers waiting on the advisory lock
+waiters() { # waiters FILE: samples "HELD WAITING" of the writers' advisory lock
     while :; do
-        psql -X -At -d "$PGDB" -c "SELECT count(*) FROM pg_locks WHERE
-            locktype = 'advisory' AND objid = 1801547624 AND NOT granted" >>"$1" 2>/dev/null || :
+        psql -X -At -F' ' -d "$PGDB" -c "SELECT count(*) FILTER (WHERE granted),
+            count(*) FILTER (WHERE NOT granted) FROM pg_locks WHERE
+            locktype = 'advisory' AND objid = 1801547624" >>"$1" 2>/dev/null || :
         sleep 0.2
     done
 }
@@ -160,7 +161,7 @@ run() {
     _k0=$(ticks $PID_p1 $PID_p2 $PID_s1) _n0=$(ticks $NG1 $NG2) _p0=$(ticks "$PM")
     KH_TARGETS=$T/targets KH_COOKIE=$_ck KH_CSRF=$_tok \
     KH_THREADS=$THREADS KH_WRITE_PCT=$_pct KH_PART=$_part KH_PARTS=3 \
-        wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/deadline/mix.lua "$_url" \
+        wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --timeout 30s --latency -s bench/deadline/mix.lua "$_url" \
         >"$T/$_name.wrk"
     _k1=$(ticks $PID_p1 $PID_p2 $PID_s1) _n1=$(ticks $NG1 $NG2) _p1=$(ticks "$PM")
     [ -n "$WPID" ] && { kill "$WPID" 2>/dev/null || :; wait "$WPID" 2>/dev/null || :; }
@@ -177,6 +178,9 @@ run pg2-read "$N2" "$PGC" "$PGT" 0 0
 run pg1d-read "http://127.0.0.1:$PORT_p1" "$PGC" "$PGT" 0 0
 run sq1-read "http://127.0.0.1:$PORT_s1" "$SC" "$ST" 0 0
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+# The disk's flush, the floor of a commit with fsync on (a reference).
+FSYNC=$(/usr/lib/postgresql/15/bin/pg_test_fsync -s 1 -f "$T/pg/fsync.tmp" 2>/dev/null |
+        awk '$1 == "fdatasync" { print $4 / 1000; exit }')
 
 # ---- after the runs: both instances serve what a full rescore says
 SAME=yes
@@ -199,12 +203,16 @@ mixline() { sed -n 's/^mix: //p' "$T/$1.wrk"; }
 cpu() { # cpu NAME FIELD(1 kaohe, 2 nginx, 3 postgres) -> seconds
     awk -v f="$2" -v hz="$HZ" '{printf "%.1f", $f / hz}' "$T/$1.cpu"
 }
-wait_mean() {
-    awk '{s += $1; n++} END {if (n) printf "%.1f", s / n; else print "—"}' "$T/$1.wait"
+wait_mean() { # wait_mean NAME FIELD(1 held, 2 waiting) -> mean over the samples
+    awk -v f="$2" '{s += $f; n++} END {if (n) printf "%.2f", s / n; else print "—"}' "$T/$1.wait"
 }
+hold_ms() { # hold_ms NAME: the lock's share of time / writes per second
+    awk -v r="$(rps $1)" '{s += $1; n++} END {if (n && r > 0) printf "%.1f", 1000 * s / n / r; else print "—"}' "$T/$1.wait"
+}
+errs() { sed -n 's/^ *Socket errors: //p' "$T/$1.wrk"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 row() { # row NAME LABEL
-    echo "| $2 | $(rps $1) | $(pct $1 50%) | $(pct $1 99%) | $(mixline $1) | $(cpu $1 1) | $(cpu $1 2) | $(cpu $1 3) | $(wait_mean $1) |"
+    echo "| $2 | $(rps $1) | $(pct $1 50%) | $(pct $1 99%) | $(mixline $1)$(errs $1 | sed 's/^./; &/') | $(cpu $1 1) | $(cpu $1 2) | $(cpu $1 3) | $(wait_mean $1 1) / $(wait_mean $1 2) | $(hold_ms $1) |"
 }
 
 {
@@ -217,12 +225,14 @@ echo "PostgreSQL 15 with fsync on (tests/pg/cluster.sh, unix socket); nginx from
 echo "deploy/nginx/kaohe.conf with TLS (tests/pg/nginx.inc), one worker. \"Updates\" are"
 echo "100% versioned PUTs of inspection entries, \"reads\" the results page and"
 echo "\`GET …/results\` in turn (gzip). CPU is seconds used during the run by the"
-echo "kaohe instances, nginx and PostgreSQL; \"lock waiters\" the mean number of"
-echo "writers waiting on the writers' advisory lock (pg_locks, every 0.2 s)."
+echo "kaohe instances, nginx and PostgreSQL; \"lock held / waiters\" the mean number of"
+echo "writers holding / waiting for the writers' advisory lock (pg_locks, every"
+echo "0.2 s), and \"lock held per write\" the share of time it was held divided"
+echo "by the writes per second. Worker threads per instance: $(sed -n 's/.*(\([0-9]*\) threads).*/\1/p' "$T/p1.log")."
 echo "wrk, the servers and the machine's other work share the cores."
 echo
-echo "| configuration | req/s | p50 ms | p99 ms | requests | kaohe CPU s | nginx CPU s | PostgreSQL CPU s | lock waiters |"
-echo "|---|---:|---:|---:|---|---:|---:|---:|---:|"
+echo "| configuration | req/s | p50 ms | p99 ms | requests | kaohe CPU s | nginx CPU s | PostgreSQL CPU s | lock held / waiters | lock held per write ms |"
+echo "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|"
 row pg1-write "updates, PostgreSQL, 1 instance behind nginx"
 row pg2-write "updates, PostgreSQL, 2 instances behind nginx"
 row pg1d-write "updates, PostgreSQL, 1 instance direct"
@@ -232,12 +242,14 @@ row pg2-read "reads, PostgreSQL, 2 instances behind nginx"
 row pg1d-read "reads, PostgreSQL, 1 instance direct"
 row sq1-read "reads, SQLite, 1 instance direct"
 echo
+echo "The disk's fdatasync of one 8 kB write (\`pg_test_fsync -s 1\`, same run): ${FSYNC:-?} ms."
 echo "Two instances against one (both behind nginx): updates $(ratio "$(rps pg2-write)" "$(rps pg1-write)")×,"
 echo "reads $(ratio "$(rps pg2-read)" "$(rps pg1-read)")×. PostgreSQL against SQLite (one instance, direct):"
 echo "updates $(ratio "$(rps pg1d-write)" "$(rps sq1-write)")×, reads $(ratio "$(rps pg1d-read)" "$(rps sq1-read)")×."
 echo "Both instances' results after the runs equal a full rescore: **$SAME**; full builds"
 echo "of the year by the two PostgreSQL instances over the whole run: $REBUILDS (each one's"
-echo "first read; the other's writes were applied from the audit log)."
+echo "first read; the other's writes were applied from the audit log). Their stderr:"
+echo "$(cat "$T/p1.err" "$T/p2.err" | sed 's/^kaohe serve: //' | sort | uniq -c | sed 's/^ */  /' | head -8)"
 } | tee "$OUT/cluster.md"
 
 # ---- targets
