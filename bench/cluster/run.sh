@@ -105,7 +105,7 @@ serve() { # serve NAME DB [FLAGS] -> PID_NAME, PORT_NAME
 }
 serve p1 "$PGDB" --behind-tls-proxy
 serve p2 "$PGDB" --behind-tls-proxy
-serve s1 "$T/big.db"
+serve s1 "$T/big.db" --behind-tls-proxy   # the same settings as p1
 
 . tests/pg/nginx.inc
 NG_ACCESS_LOG=off
@@ -116,12 +116,13 @@ nginx_start "$T/ng2" "$PORT_p1" "$PORT_p2" >&2 || exit 1
 NG2=$NG SP2=$SP
 PIDS="$PIDS $NG2"
 
-# Sessions: PostgreSQL's through nginx (the __Host- cookie of
-# --behind-tls-proxy, good on both instances), SQLite's directly.
-login() { # login URL JAR -> "COOKIE CSRF"
-    curl -sk -c "$2" -H 'Content-Type: application/json' \
+# Sessions (the __Host- cookie of --behind-tls-proxy, taken from the
+# header: a Secure cookie over plain HTTP stays out of curl's jar):
+# PostgreSQL's through nginx, good on both instances; SQLite's directly.
+login() { # login URL FILE -> "COOKIE CSRF"
+    curl -sk -D "$2.head" -H 'Content-Type: application/json' \
         --data-binary "{\"user\":\"admin1\",\"password\":\"$PW\"}" "$1/api/v1/login" >"$2.body"
-    echo "$(awk '/kh_session/{print $6 "=" $7}' "$2") $(sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p' "$2.body")"
+    echo "$(sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*kh_session=[^;]*\);.*/\1/p' "$2.head" | head -1) $(sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p' "$2.body")"
 }
 set -- $(login "https://127.0.0.1:$SP2" "$T/pg.jar"); PGC=$1 PGT=$2
 set -- $(login "http://127.0.0.1:$PORT_s1" "$T/s.jar"); SC=$1 ST=$2

@@ -663,10 +663,13 @@ static void refresh(web_req *r, web_slot *s, web_model *m, uint64_t mver)
     pthread_mutex_unlock(&m->refresh_mu);
 }
 
-/* Applies w to its year's cached model and publishes the result; a
- * change that cannot be applied (unknown to the model: unknown is true,
- * or an error) drops the year, which the next read rebuilds. */
-static void apply_change(web_req *r, const web_change *w, bool unknown)
+/* Applies w to its year's cached model and, with publish, publishes the
+ * result (a catch-up applies its changes, then publishes once per year:
+ * publish_year); a change that cannot be applied (unknown to the model:
+ * unknown is true, or an error) drops the year, which the next read
+ * rebuilds. */
+static void apply_change(web_req *r, const web_change *w, bool unknown,
+                         bool publish)
 {
     kh_web *app = r->app;
     int year = w->year;
@@ -710,7 +713,8 @@ static void apply_change(web_req *r, const web_change *w, bool unknown)
     }
     kh_err_free(e);
     if (st == KH_OK) {
-        refresh(r, s, m, mver);
+        if (publish)
+            refresh(r, s, m, mver);
     } else {
         /* Not applied (or time to give the pool back): rebuild. */
         web_year *oy = NULL;
@@ -731,8 +735,31 @@ void web_cache_apply(web_req *r)
         return;
     web_change w = {r->wrote_year, r->wrote_unit,
                     r->wrote_records ? NULL : r->wrote_item, r->wrote_phase};
-    apply_change(r, &w, r->wrote_unknown);
+    apply_change(r, &w, r->wrote_unknown, true);
     r->wrote_year = 0;
+}
+
+/* Publishes the cached year's edits made so far (after a catch-up). */
+static void publish_year(web_req *r, int year)
+{
+    kh_web *app = r->app;
+    pthread_mutex_lock(&app->cache_mu);
+    web_cache *c = app->cache;
+    web_slot *s = NULL;
+    for (size_t i = 0; c && i < c->nslots; i++)
+        if (c->slots[i].year == year)
+            s = &c->slots[i];
+    web_model *m = s && !s->building ? s->m : NULL;
+    if (m)
+        m->refs++;
+    pthread_mutex_unlock(&app->cache_mu);
+    if (!m)
+        return;
+    pthread_rwlock_rdlock(&m->lock);
+    uint64_t mver = m->mver;
+    pthread_rwlock_unlock(&m->lock);
+    refresh(r, s, m, mver);
+    model_unref(app, m);
 }
 
 /* ---- other processes' changes -------------------------------------- */
@@ -934,7 +961,14 @@ static kh_status catch_up(web_req *r, web_cache *c, int64_t seq)
         web_change w = {x->year, x->unit,
                         x->kind == FX_ENTRY ? x->item : NULL, x->phase};
         if (x->kind == FX_ENTRY || x->kind == FX_RECORDS)
-            apply_change(r, &w, false);
+            apply_change(r, &w, false, false);
+    }
+    for (size_t i = 0; i < l.n; i++) {   /* each year once */
+        bool first = true;
+        for (size_t j = 0; j < i && first; j++)
+            first = l.ch[j].year != l.ch[i].year;
+        if (first && l.ch[i].kind != FX_YEAR)
+            publish_year(r, l.ch[i].year);
     }
     free(own);
     free(l.ch);

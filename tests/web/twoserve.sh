@@ -128,6 +128,15 @@ else
     fail "no negative record to remove on A's form"
 fi
 
+# Several writes through A before B reads again: applied in one catch-up.
+for w in 'jd 1.3 {"meetings":3,"proofs":1}' 'sf 2.2 {"rating":1}' \
+         'jd 2.2 {"rating":2}' 'gh 1.1 {"documents":false}'; do
+    set -- $w
+    s=$(put "$1" "$2" "$3" "$(version "$1" "$2")")
+    [ "$s" = 200 ] || fail "burst PUT ($1 $2) through A: $s $(cat "$T/body")"
+done
+check "B after four writes through A at once"
+
 # A change that no cached year holds (a display name, by the CLI).
 $K user name admin1 管理员 --db "$DB" >"$T/cli.log" 2>&1 ||
     fail "kaohe user name: $(cat "$T/cli.log")"
