@@ -4,7 +4,8 @@
  * with lock_timeout on PostgreSQL), full (SQLite's max_page_count at the
  * file's size), damaged (a file cut to half its pages), not a store (a
  * text file, another program's database), down (PostgreSQL: the
- * connection's server process terminated).  Runs on both engines as
+ * connection's server process terminated; the next call reconnects, but
+ * never inside a transaction that was lost).  Runs on both engines as
  * unit.test_store_cause and .pg; the SQLite-file cases skip on
  * PostgreSQL. */
 #include <stdarg.h>
@@ -191,6 +192,45 @@ static void test_down(void **state)
     int64_t seq = 0;
     assert_int_equal(kh_store_change_seq(f->s, &seq, f->e), KH_EDB);
     assert_int_equal(kh_err_cause(f->e), KH_CAUSE_DOWN);
+    /* The server is there again: the next call opens a new connection,
+     * re-prepares its statements and writes. */
+    kh_err_clear(f->e);
+    expect_ok(kh_store_change_seq(f->s, &seq, f->e), f->e);
+    expect_ok(write_one(f->s, "after", f->e), f->e);
+    expect_ok(kh_store_change_seq(f->s, &seq, f->e), f->e);
+    assert_int_equal(seq, 1);
+}
+
+/* A connection lost inside a transaction: its COMMIT fails (down) and
+ * does not succeed on a new connection; nothing was written, and the
+ * next transaction works. */
+static void test_down_in_tx(void **state)
+{
+    cfx *f = *state;
+    if (!test_on_pg())
+        skip();
+    expect_ok(kh_store_begin(f->s, f->e), f->e);
+    kh_audit_rec r = {.actor = "test", .action = "test.write"};
+    expect_ok(kh_store_audit(f->s, &r, f->e), f->e);
+    kh_db_stmt *st = NULL;
+    assert_int_equal(kh_db_prepare(f->s->db, "SELECT pg_backend_pid()", &st),
+                     KH_DB_OK);
+    assert_int_equal(kh_db_step(st), KH_DB_ROW);
+    int pid = kh_db_column_int(st, 0);
+    kh_db_finalize(st);
+    kh_db *other = NULL;
+    assert_int_equal(kh_db_open(f->target, 0, &other), KH_DB_OK);
+    char sql[80];
+    snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%d)", pid);
+    assert_int_equal(kh_db_exec(other, sql), KH_DB_OK);
+    kh_db_close(other);
+    assert_int_equal(kh_store_commit(f->s, f->e), KH_EDB);
+    assert_int_equal(kh_err_cause(f->e), KH_CAUSE_DOWN);
+    kh_err_clear(f->e);
+    int64_t seq = -1;
+    expect_ok(kh_store_change_seq(f->s, &seq, f->e), f->e);
+    assert_int_equal(seq, 0);
+    expect_ok(write_one(f->s, "again", f->e), f->e);
 }
 
 /* The first cause stays: a failure while cleaning up does not hide it. */
@@ -214,6 +254,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_damaged, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_a_store, setup, teardown),
         cmocka_unit_test_setup_teardown(test_down, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_down_in_tx, setup, teardown),
         cmocka_unit_test(test_first_cause_stays),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
