@@ -209,6 +209,8 @@ static const char *status_title(unsigned status)
     case 413: return N_("What you submitted is too large");
     case 422: return N_("Some values you filled in are wrong");
     case 429: return N_("Too many attempts, please try again later");
+    case 503: return N_("Service temporarily unavailable");
+    case 507: return N_("The server's storage is full");
     default: return N_("Internal server error");
     }
 }
