@@ -39,6 +39,21 @@ typedef enum kh_status {
     KH_DONE      /* iteration finished (not an error) */
 } kh_status;
 
+/* Why a storage failure happened, as the store's driver saw it (set with
+ * the message by lib/store; KH_CAUSE_NONE for anything else).  Front ends
+ * answer by it, never by a message's text: the web server's status
+ * (busy 503 + Retry-After, full 507, damaged 503, io 500) and the
+ * command's exit status (busy 4, the others 3). */
+typedef enum kh_cause {
+    KH_CAUSE_NONE = 0,
+    KH_CAUSE_BUSY,     /* another writer holds the lock: a retry may pass */
+    KH_CAUSE_FULL,     /* the disk or the server's space is full */
+    KH_CAUSE_DAMAGED,  /* damaged or truncated pages */
+    KH_CAUSE_IO,       /* the operating system could not read or write */
+    KH_CAUSE_NOTSTORE, /* not a kaohe store (empty, foreign, newer) */
+    KH_CAUSE_DOWN      /* the database server cannot be reached */
+} kh_cause;
+
 typedef enum kh_severity {
     KH_SEV_ERROR = 0,
     KH_SEV_WARNING = 1
@@ -114,6 +129,15 @@ void kh_err_zh_sub(kh_err *e, size_t i, const char *word, const char *zh);
 /* Appends a copy of m (its file, place, texts) to e, e.g. to keep a
  * message beyond the kh_err it came from. */
 kh_status kh_err_copy_msg(kh_err *e, const kh_msg *m);
+
+/* Records why a storage failure happened; the first cause set stays
+ * (a later failure while cleaning up does not hide it).  kh_err_clear
+ * resets it. */
+void kh_err_set_cause(kh_err *e, kh_cause c);
+kh_cause kh_err_cause(const kh_err *e);
+/* Short English name of a cause ("busy", "disk_full", ...), for logs and
+ * JSON error codes; static string. */
+const char *kh_cause_name(kh_cause c);
 
 /* Human name of a status ("invalid input", ...); static string. */
 const char *kh_status_str(kh_status st);

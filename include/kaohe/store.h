@@ -194,6 +194,15 @@ typedef kh_status (*kh_audit_fn)(void *ctx, const kh_audit_row *row);
  * that status. */
 kh_status kh_store_audit_each(kh_store *s, int year, const char *unit,
                               kh_audit_fn fn, void *ctx, kh_err *e);
+/* Calls fn, in order, for the records with after < seq <= upto, at most
+ * max of them: the changes another process made since a reader last
+ * looked (the web server applies them to its cached years).  KH_ELIMIT,
+ * with fn called for none, when there are more than max (the reader
+ * rebuilds instead); fn's non-KH_OK status stops the walk and is
+ * returned.  Row strings are borrowed for the call. */
+kh_status kh_store_audit_since(kh_store *s, int64_t after, int64_t upto,
+                               size_t max, kh_audit_fn fn, void *ctx,
+                               kh_err *e);
 /* The sequence number of the last audit record: it rises with every
  * change to the store (every change appends a record), so a reader can
  * tell cheaply whether anything it cached is stale (the web server's

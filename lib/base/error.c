@@ -15,6 +15,7 @@ struct kh_err {
     char *file;          /* current file name, copied */
     char **files;        /* every file name ever set, freed at the end */
     size_t nfiles;
+    kh_cause cause;      /* of a storage failure, the first one set */
 };
 
 kh_err *kh_err_new(void)
@@ -47,8 +48,34 @@ void kh_err_free(kh_err *e)
 
 void kh_err_clear(kh_err *e)
 {
-    if (e)
+    if (e) {
         free_msgs(e);
+        e->cause = KH_CAUSE_NONE;
+    }
+}
+
+void kh_err_set_cause(kh_err *e, kh_cause c)
+{
+    if (e && e->cause == KH_CAUSE_NONE)
+        e->cause = c;
+}
+
+kh_cause kh_err_cause(const kh_err *e)
+{
+    return e ? e->cause : KH_CAUSE_NONE;
+}
+
+const char *kh_cause_name(kh_cause c)
+{
+    switch (c) {
+    case KH_CAUSE_BUSY: return "busy";
+    case KH_CAUSE_FULL: return "disk_full";
+    case KH_CAUSE_DAMAGED: return "damaged";
+    case KH_CAUSE_IO: return "io_error";
+    case KH_CAUSE_NOTSTORE: return "not_a_store";
+    case KH_CAUSE_DOWN: return "unavailable";
+    default: return "none";
+    }
 }
 
 void kh_err_set_file(kh_err *e, const char *file)

@@ -32,6 +32,12 @@ struct kh_db {
     int64_t changes;       /* PostgreSQL: rows of the last command */
     unsigned next_name;    /* PostgreSQL: names of prepared statements */
     bool corrupt;          /* the engine has reported damage */
+    /* PostgreSQL: a connection lost outside a transaction is opened again
+     * at the next call (pg_revive); gen counts the connections, so that
+     * statements prepared on an older one are prepared again. */
+    bool in_tx;
+    unsigned gen;
+    int lock_ms;           /* kh_db_busy_timeout's, set again on revival */
     /* SQLite's WAL bound (kh_db_wal_bound). */
     int64_t wal_limit;     /* bytes; <= 0: SQLite's checkpoints only */
     int wal_passive;       /* pages */
@@ -53,6 +59,7 @@ struct kh_db_stmt {
     char *sql;             /* owned; ? rewritten to $n */
     bool persistent;
     char name[24];         /* server-side name once prepared, else "" */
+    unsigned gen;          /* the connection (kh_db.gen) it was prepared on */
     unsigned *types;       /* owned; the types it was prepared with */
     int nparams;
     pg_param *params;      /* owned, nparams */
@@ -118,9 +125,24 @@ static int pg_map(const char *state)
         return KH_DB_CONSTRAINT;
     if (!strncmp(state, "28", 2))
         return KH_DB_AUTH;
-    if (!strncmp(state, "08", 2) || !strcmp(state, "3D000"))
+    if (!strncmp(state, "08", 2) || !strcmp(state, "3D000") ||
+        !strncmp(state, "57P0", 4))   /* shut down, cannot connect now */
         return KH_DB_CANTOPEN;
     return KH_DB_ERROR;
+}
+
+kh_cause kh_db_cause(int code)
+{
+    switch (code) {
+    case KH_DB_BUSY:
+    case KH_DB_RETRY: return KH_CAUSE_BUSY;
+    case KH_DB_FULL: return KH_CAUSE_FULL;
+    case KH_DB_CORRUPT: return KH_CAUSE_DAMAGED;
+    case KH_DB_IOERR: return KH_CAUSE_IO;
+    case KH_DB_NOTADB: return KH_CAUSE_NOTSTORE;
+    case KH_DB_CANTOPEN: return KH_CAUSE_DOWN;
+    default: return KH_CAUSE_NONE;
+    }
 }
 
 /* Keeps the first line of text as db's message. */
@@ -146,9 +168,10 @@ static int pg_check(kh_db *db, const PGresult *res)
     const char *m = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
                         : NULL;
     pg_set_msg(db, m ? m : PQerrorMessage(db->pg));
+    /* No answer: out of memory, or the server went away (down). */
     if (!res || PQstatus(db->pg) != CONNECTION_OK)
         return db->err = PQstatus(db->pg) == CONNECTION_OK ? KH_DB_NOMEM
-                                                            : KH_DB_IOERR;
+                                                            : KH_DB_CANTOPEN;
     db->err = pg_map(PQresultErrorField(res, PG_DIAG_SQLSTATE));
     if (db->err == KH_DB_CORRUPT)
         db->corrupt = true;
@@ -182,6 +205,28 @@ static void pg_quiet(void *arg, const char *message)
 {
     (void)arg;
     (void)message;
+}
+
+/* A PostgreSQL connection that was lost (the server restarted, a
+ * failover, a terminated backend) is opened again before the next
+ * statement, unless a transaction was open on it: that transaction is
+ * gone, and its COMMIT must fail rather than succeed on a new
+ * connection (the store rolls back; the next BEGIN revives). */
+static void pg_revive(kh_db *db)
+{
+    if (db->engine != KH_DB_POSTGRES || db->in_tx ||
+        PQstatus(db->pg) != CONNECTION_BAD)
+        return;
+    PQreset(db->pg);
+    if (PQstatus(db->pg) != CONNECTION_OK)
+        return;   /* the next call fails: down */
+    db->gen++;
+    PQclear(PQexec(db->pg, "SET client_min_messages = warning"));
+    if (db->lock_ms > 0) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "SET lock_timeout = %d", db->lock_ms);
+        PQclear(PQexec(db->pg, sql));
+    }
 }
 
 static int pg_open(kh_db *db, const char *uri)
@@ -250,6 +295,7 @@ int kh_db_exec(kh_db *db, const char *sql)
 {
     if (db->engine == KH_DB_SQLITE)
         return lite_rc(db, sqlite3_exec(db->lite, sql, NULL, NULL, NULL));
+    pg_revive(db);
     PGresult *res = PQexec(db->pg, sql);
     int rc = pg_check(db, res);
     PQclear(res);
@@ -262,6 +308,7 @@ void kh_db_busy_timeout(kh_db *db, int ms)
         sqlite3_busy_timeout(db->lite, ms);
         return;
     }
+    db->lock_ms = ms;
     char sql[64];
     snprintf(sql, sizeof sql, "SET lock_timeout = %d", ms);
     /* A server that refuses it keeps waiting without a bound: no harm. */
@@ -671,7 +718,8 @@ void kh_db_finalize(kh_db_stmt *st)
     if (st->lite)
         sqlite3_finalize(st->lite);
     pg_clear_run(st);
-    if (st->name[0] && PQstatus(st->db->pg) == CONNECTION_OK) {
+    if (st->name[0] && st->gen == st->db->gen &&
+        PQstatus(st->db->pg) == CONNECTION_OK) {
         char sql[48];
         snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
         /* Only at close of a persistent statement: nothing to report to. */
@@ -787,6 +835,9 @@ static int pg_run(kh_db_stmt *st)
     int *lens = malloc(k * sizeof *lens), *fmts = malloc(k * sizeof *fmts);
     Oid *types = malloc(k * sizeof *types);
     int rc = vals && lens && fmts && types ? KH_DB_OK : KH_DB_NOMEM;
+    pg_revive(db);
+    if (st->gen != db->gen)
+        st->name[0] = '\0';   /* prepared on a connection that was lost */
     bool same = st->name[0] != '\0';
     for (int i = 0; i < n && rc == KH_DB_OK; i++) {
         vals[i] = st->params[i].val;
@@ -820,6 +871,7 @@ static int pg_exec_stmt(kh_db_stmt *st, const char **vals, const int *lens,
         if (prc != KH_DB_OK)
             return prc;
         memcpy(st->name, name, sizeof name);
+        st->gen = db->gen;
         for (int i = 0; i < n; i++)
             st->types[i] = types[i];
         same = true;
@@ -1061,12 +1113,14 @@ int kh_db_begin(kh_db *db)
     int rc = kh_db_exec(db, "BEGIN ISOLATION LEVEL READ COMMITTED");
     if (rc != KH_DB_OK)
         return rc;
+    db->in_tx = true;
     /* One writer at a time, as on SQLite: the version checks, the audit
      * chain's head and the state machine need no further locking, and
      * writers cannot deadlock each other.  lock_timeout bounds the wait. */
     if ((rc = kh_db_exec(db, PG_WRITER_LOCK)) != KH_DB_OK) {
         char keep[PG_MSG_MAX];
         memcpy(keep, db->msg, sizeof keep);
+        db->in_tx = false;
         (void)kh_db_exec(db, "ROLLBACK");
         memcpy(db->msg, keep, sizeof keep);
         db->err = rc;
@@ -1076,11 +1130,14 @@ int kh_db_begin(kh_db *db)
 
 int kh_db_commit(kh_db *db)
 {
-    return kh_db_exec(db, "COMMIT");
+    int rc = kh_db_exec(db, "COMMIT");   /* on the same connection only */
+    db->in_tx = false;
+    return rc;
 }
 
 int kh_db_rollback(kh_db *db)
 {
+    db->in_tx = false;
     return kh_db_exec(db, "ROLLBACK");
 }
 

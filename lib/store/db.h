@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kaohe/error.h"
+
 /* Result codes of kh_db_* calls.  KH_DB_OK, _ROW and _DONE are not
  * errors; every other code says what kind of failure it was, whatever the
  * engine. */
@@ -60,6 +62,14 @@ bool kh_db_corrupt(const kh_db *db);
  * the next call on db; never contains a password). */
 int kh_db_errcode(const kh_db *db);
 const char *kh_db_errmsg(const kh_db *db);
+
+/* The cause a KH_DB_* code stands for, whatever the engine: what the
+ * store puts on its kh_err so that front ends answer by cause (SQLite's
+ * BUSY/LOCKED and PostgreSQL's 40001/40P01/55P03/57014 are busy; FULL
+ * and 53xxx full; CORRUPT and XX001/XX002 damaged; IOERR and 58xxx io;
+ * NOTADB not a store; a server that cannot be reached (08xxx, 57P0x)
+ * down). */
+kh_cause kh_db_cause(int code);
 
 /* Runs one or more statements with no parameters and no result rows
  * (DDL, pragmas, BEGIN/COMMIT). */

@@ -40,6 +40,7 @@ kh_status kh_store_db_fail(kh_store *s, kh_err *e, const char *what)
     /* Busy, full, damaged and I/O are the machine's trouble, not the
      * input's: KH_EDB (exit status 3). */
     const char *msg = s && s->db ? kh_db_errmsg(s->db) : "no database";
+    kh_err_set_cause(e, kh_db_cause(rc));   /* the front ends answer by it */
     switch (rc) {
     case KH_DB_NOMEM:
         return kh_err_fail(e, KH_ENOMEM, "out of memory while %s", what);
@@ -56,6 +57,9 @@ kh_status kh_store_db_fail(kh_store *s, kh_err *e, const char *what)
                            msg, what);
     case KH_DB_NOTADB:
         return kh_err_fail(e, KH_EDB, "not a database file while %s", what);
+    case KH_DB_CANTOPEN:
+        return kh_err_fail(e, KH_EDB, "the database cannot be reached while "
+                           "%s: %s", what, msg);
     default:
         return kh_err_fail(e, KH_EDB, "database error while %s: %s", what,
                            msg);
@@ -268,6 +272,7 @@ fail:
 static kh_status open_fail(kh_store *s, kh_err *e)
 {
     const char *p = s->path, *m = kh_db_errmsg(s->db);
+    kh_err_set_cause(e, kh_db_cause(kh_db_errcode(s->db)));
     switch (kh_db_errcode(s->db)) {
     case KH_DB_NOTADB:
         return kh_err_fail(e, KH_EDB, "%s: not a kaohe database (not a "
@@ -301,6 +306,9 @@ static kh_status identify(kh_store *s, bool create, int *version, kh_err *e)
     if (kh_db_get_version(s->db, &v, &app) != KH_DB_OK ||
         (v == 0 && kh_db_count_tables(s->db, &tables) != KH_DB_OK))
         return open_fail(s, e);
+    if ((v > 0 && app != KH_STORE_APP_ID) || (v == 0 && tables > 0) ||
+        v > kh_store_latest_version() || (v == 0 && !create))
+        kh_err_set_cause(e, KH_CAUSE_NOTSTORE);
     if ((v > 0 && app != KH_STORE_APP_ID) || (v == 0 && tables > 0))
         return kh_err_fail(e, KH_EDB, "%s: not a kaohe database (a "
                            "database of another program)", s->path);
@@ -379,10 +387,12 @@ static kh_status check_truncated(kh_store *s, const char *path, kh_err *e)
     if ((st = query_int(s, "PRAGMA page_count", &pages, e)) != KH_OK ||
         (st = query_int(s, "PRAGMA page_size", &psz, e)) != KH_OK)
         return st;
-    if ((int64_t)sb.st_size < pages * psz)
+    if ((int64_t)sb.st_size < pages * psz) {
+        kh_err_set_cause(e, KH_CAUSE_DAMAGED);
         return kh_err_fail(e, KH_EDB, "%s: the database is damaged "
                            "(truncated: %lld of %lld bytes)", s->path,
                            (long long)sb.st_size, (long long)(pages * psz));
+    }
     return KH_OK;
 }
 

@@ -217,6 +217,60 @@ kh_status kh_store_audit_each(kh_store *s, int year, const char *unit,
     return KH_OK;
 }
 
+/* How many records lie in (after, upto]; one indexed count. */
+static kh_status count_since(kh_store *s, int64_t after, int64_t upto,
+                             int64_t *n, kh_err *e)
+{
+    kh_db_stmt *st;
+    kh_status rc = kh_store_stmt(
+        s, "SELECT count(*) FROM audit WHERE seq > ? AND seq <= ?", &st, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_db_bind_int64(st, 1, after);
+    kh_db_bind_int64(st, 2, upto);
+    int step = kh_db_step(st);
+    *n = step == KH_DB_ROW ? kh_db_column_int64(st, 0) : 0;
+    kh_db_reset(st);
+    return step == KH_DB_ROW ? KH_OK
+                             : kh_store_db_fail(s, e, "reading the audit log");
+}
+
+kh_status kh_store_audit_since(kh_store *s, int64_t after, int64_t upto,
+                               size_t max, kh_audit_fn fn, void *ctx,
+                               kh_err *e)
+{
+    int64_t n = 0;
+    kh_status rc = count_since(s, after, upto, &n, e);
+    if (rc != KH_OK)
+        return rc;
+    if (n > (int64_t)max)
+        return KH_ELIMIT;   /* not an error of the store: no message */
+    kh_db_stmt *st;
+    rc = kh_store_stmt(
+        s,
+        "SELECT seq, at, actor, action, year, unit, object, old_value,"
+        " new_value, reason, prev, hash FROM audit"
+        " WHERE seq > ? AND seq <= ? ORDER BY seq",
+        &st, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_db_bind_int64(st, 1, after);
+    kh_db_bind_int64(st, 2, upto);
+    int step;
+    while ((step = kh_db_step(st)) == KH_DB_ROW) {
+        kh_audit_row row;
+        read_row(st, &row);
+        if ((rc = fn(ctx, &row)) != KH_OK) {
+            kh_db_reset(st);
+            return rc;
+        }
+    }
+    kh_db_reset(st);
+    if (step != KH_DB_DONE)
+        return kh_store_db_fail(s, e, "reading the audit log");
+    return KH_OK;
+}
+
 kh_status kh_store_audit_verify(kh_store *s, int64_t *count, kh_err *e)
 {
     int64_t head_seq;

@@ -148,6 +148,7 @@ kh_status kh_store_quick_check(kh_store *s, kh_err *e)
         for (char *c = line; *c; c++)
             if (*c == '\n')
                 *c = ' ';
+        kh_err_set_cause(e, KH_CAUSE_DAMAGED);
         rc = kh_err_fail(e, KH_EDB, "%s: the database is damaged (%s); "
                          "restore it from a backup", s->path, line);
     }

@@ -89,6 +89,20 @@ int kh_cli_exit(kh_status st)
     }
 }
 
+int kh_cli_exit_err(kh_status st, const kh_err *e)
+{
+    if (st == KH_OK)
+        return KH_EXIT_OK;
+    switch (kh_err_cause(e)) {
+    case KH_CAUSE_NONE:
+        return kh_cli_exit(st);
+    case KH_CAUSE_BUSY:
+        return KH_EXIT_BUSY;
+    default:
+        return KH_EXIT_FAILURE;
+    }
+}
+
 int kh_cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;

@@ -17,7 +17,8 @@ enum {
     KH_EXIT_OK = 0,       /* success */
     KH_EXIT_INVALID = 1,  /* invalid input: every error printed, located */
     KH_EXIT_USAGE = 2,    /* bad command line */
-    KH_EXIT_FAILURE = 3   /* anything else: out of memory, cannot write */
+    KH_EXIT_FAILURE = 3,  /* anything else: out of memory, cannot write */
+    KH_EXIT_BUSY = 4      /* the store is busy (another writer): try again */
 };
 
 /* A subcommand: argv[0] is its own name ("score", "rubric"). */
@@ -116,6 +117,10 @@ struct kh_place_ctx;
 size_t kh_cli_print_errors_in(const kh_err *e, const struct kh_place_ctx *ctx);
 /* Maps an engine status to an exit code. */
 int kh_cli_exit(kh_status st);
+/* The same, by the store's cause on e when it gave one: busy is
+ * KH_EXIT_BUSY (worth retrying), full, damaged, I/O, not a store and an
+ * unreachable server KH_EXIT_FAILURE. */
+int kh_cli_exit_err(kh_status st, const kh_err *e);
 /* Prints "kaohe CMD: message" and a hint to stderr; returns KH_EXIT_USAGE. */
 int kh_cli_usage_error(const char *cmd, const char *fmt, ...)
     KH_PRINTF(2, 3);

@@ -163,8 +163,9 @@ int kh_cli_open(kh_cli_ctx *c, unsigned flags)
         st = kh_store_set_data_dir(c->store, c->data_dir, c->e);
     if (st != KH_OK) {
         kh_cli_print_errors(c->e);
+        int x2 = kh_cli_exit_err(st, c->e);
         kh_err_clear(c->e);
-        return kh_cli_exit(st);
+        return x2;
     }
     kh_store_set_time(c->store, env.now);
     return KH_EXIT_OK;
@@ -217,11 +218,12 @@ static void print_named(kh_cli_ctx *c)
 int kh_cli_finish(kh_cli_ctx *c, kh_status st)
 {
     print_named(c);
+    int x = kh_cli_exit_err(st, c->e);
     kh_err_free(c->e);
     kh_store_close(c->store);
     c->e = NULL;
     c->store = NULL;
-    return kh_cli_exit(st);
+    return x;
 }
 
 bool kh_cli_year(const char *cmd, const char *s, int *out)

@@ -73,7 +73,8 @@ static void usage(FILE *f)
             "  1  invalid input (every error is printed, each with its place)\n"
             "  2  usage error (bad command line)\n"
             "  3  other failure (out of memory, output cannot be written,\n"
-            "     the store's disk full or failing)\n"));
+            "     the store's disk full, damaged or failing)\n"
+            "  4  the store is busy (another program is writing): try again\n"));
 }
 
 /* Messages in the reader's language (LANG / LC_MESSAGES): the catalogue

@@ -67,6 +67,8 @@
 #define WEB_CACHE_OWN_MAX 4096        /* own changes waiting behind a gap */
 #define WEB_CACHE_WRITERS_MAX 256     /* writes in flight tracked at once */
 #define WEB_CACHE_EDITS_MAX 20000     /* edits before a rebuild frees the pool */
+#define WEB_CACHE_FOREIGN_MAX 512     /* other processes' changes applied at
+                                       * once; more rebuild every year */
 #define WEB_BLOCK_BYTES (48 << 10)    /* a compressed block ends past this */
 #define WEB_BLOCK_LINES 32            /* ... or at a content-chosen line, */
 #define WEB_BLOCK_LINES_MIN 16        /* ... but not before this many */

@@ -19,8 +19,13 @@
  * change is reflected.  A reader that finds the store ahead of `seen`
  * first waits for this server's writes in flight once it has read the
  * seq (they may not have reported theirs yet); if the store is still
- * ahead, every cached year is dropped and rebuilt on demand.
- * Exactly one request builds a year; the others wait for it.
+ * ahead, one request reads the audit records after `seen`
+ * (kh_store_audit_since) and catches up: another instance's entry and
+ * record writes are applied like this server's own, a year changed in
+ * any other way (import, state, units, rosters) is dropped, and
+ * everything is dropped for a change of no year (a rubric) or more than
+ * WEB_CACHE_FOREIGN_MAX records.  Dropped years are rebuilt on demand;
+ * exactly one request builds a year, the others wait for it.
  *
  * Locks: cache_mu (app) guards the slots, seqs and reference counts;
  * a model's rwlock guards its assessment and result (handlers read
@@ -78,7 +83,13 @@ typedef struct web_cache {
     uint64_t tickets;            /* writes begun */
     uint64_t active[WEB_CACHE_WRITERS_MAX];
     size_t nactive;
+    bool catching;               /* a request applies others' changes */
 } web_cache;
+
+/* Years this thread holds (web_year_get .. web_year_put): a request that
+ * holds one never applies other processes' changes (it would wait for
+ * its own read lock) and never waits for the request that does. */
+static _Thread_local int held;
 
 /* ---- models and versions ------------------------------------------- */
 
@@ -127,6 +138,7 @@ void web_year_put(kh_web *app, web_year *y)
 {
     if (!y)
         return;
+    held--;
     pthread_rwlock_unlock(&y->model->lock);
     web_year_unref(app, y);
 }
@@ -248,26 +260,6 @@ static kh_status build(web_req *r, int year, web_model **mout,
 
 /* ---- freshness ------------------------------------------------------ */
 
-/* Drops every cached year: the store changed in a way not applied here.
- * cache_mu held. */
-static void drop_all(web_cache *c, int64_t seq, web_year **ys,
-                     web_model **ms, size_t *n)
-{
-    *n = 0;
-    for (size_t i = 0; i < c->nslots; i++) {
-        slot_drop(&c->slots[i], &ys[*n], &ms[*n]);
-        ++*n;
-    }
-    if (seq > c->seen)
-        c->seen = seq;
-    size_t k = 0;
-    for (size_t i = 0; i < c->nown; i++)
-        if (c->own[i] > c->seen)
-            c->own[k++] = c->own[i];
-    c->nown = k;
-    c->epoch++;
-}
-
 static bool writes_before(const web_cache *c, uint64_t snap)
 {
     for (size_t i = 0; i < c->nactive; i++)
@@ -275,6 +267,8 @@ static bool writes_before(const web_cache *c, uint64_t snap)
             return true;
     return false;
 }
+
+static kh_status catch_up(web_req *r, web_cache *c, int64_t seq);
 
 /* Makes sure the cache reflects every change up to the store's current
  * seq; cache_mu held (released while reading the store). */
@@ -295,19 +289,13 @@ static kh_status check_fresh(web_req *r, web_cache *c)
     uint64_t snap = c->tickets;
     while (writes_before(c, snap) && c->seen < seq)
         pthread_cond_wait(&c->cv, &app->cache_mu);
+    if (held > 0)
+        return KH_OK;   /* a nested read: the next request catches up */
+    while (c->catching && c->seen < seq)
+        pthread_cond_wait(&c->cv, &app->cache_mu);
     if (c->seen >= seq)
         return KH_OK;
-    web_year *ys[WEB_CACHE_YEARS];
-    web_model *ms[WEB_CACHE_YEARS];
-    size_t n;
-    drop_all(c, seq, ys, ms, &n);
-    pthread_mutex_unlock(&app->cache_mu);
-    for (size_t i = 0; i < n; i++) {
-        web_year_unref(app, ys[i]);
-        model_unref(app, ms[i]);
-    }
-    pthread_mutex_lock(&app->cache_mu);
-    return KH_OK;
+    return catch_up(r, c, seq);
 }
 
 /* The slot of year (a free or the least recently used one when absent);
@@ -378,6 +366,7 @@ static kh_status year_get(web_req *r, int year, bool fresh, web_year **out)
             y->refs++;
             pthread_mutex_unlock(&app->cache_mu);
             pthread_rwlock_rdlock(&y->model->lock);
+            held++;
             *out = y;
             return KH_OK;
         }
@@ -498,6 +487,14 @@ void web_cache_wrote(web_req *r, kh_status st, int year, const char *unit,
     snprintf(r->wrote_item, sizeof r->wrote_item, "%s", item ? item : "");
 }
 
+/* One change to apply to a cached year: an entry, or (item NULL) a
+ * unit's bonus and negative records. */
+typedef struct web_change {
+    int year;
+    const char *unit, *item;
+    kh_phase phase;
+} web_change;
+
 typedef struct entry_read {
     kh_phase phase;
     bool found;
@@ -517,12 +514,12 @@ static kh_status entry_read_cb(void *ctx, const kh_entry_row *row)
 
 /* Sets the stored entry (or its absence) of unit u into the model;
  * the model's write lock is taken here, around the edit alone. */
-static kh_status edit_entry(web_req *r, web_model *m, size_t u, int item,
-                            kh_err *e)
+static kh_status edit_entry(web_req *r, web_model *m, const web_change *w,
+                            size_t u, int item, kh_err *e)
 {
-    entry_read er = {r->wrote_phase, false, NULL, NULL};
-    kh_status st = kh_store_entry_each(r->store, r->wrote_year, r->wrote_unit,
-                                       r->wrote_item, entry_read_cb, &er, e);
+    entry_read er = {w->phase, false, NULL, NULL};
+    kh_status st = kh_store_entry_each(r->store, w->year, w->unit, w->item,
+                                       entry_read_cb, &er, e);
     kh_arena *ar = kh_arena_new();
     kh_doc *d = NULL;
     const kh_node *in = NULL;
@@ -540,10 +537,10 @@ static kh_status edit_entry(web_req *r, web_model *m, size_t u, int item,
     if (st == KH_OK) {
         pthread_rwlock_wrlock(&m->lock);
         if (er.found)
-            st = kh_assess_set_entry(m->assess, u, (size_t)item,
-                                     r->wrote_phase, in, er.note, NULL, e);
+            st = kh_assess_set_entry(m->assess, u, (size_t)item, w->phase,
+                                     in, er.note, NULL, e);
         else
-            kh_assess_clear_entry(m->assess, u, (size_t)item, r->wrote_phase);
+            kh_assess_clear_entry(m->assess, u, (size_t)item, w->phase);
         if (st == KH_OK && m->result)
             st = kh_result_update_unit(m->result, u, e);
         if (m->dirty)
@@ -580,12 +577,13 @@ static kh_status rec_read_cb(void *ctx, const kh_record_row *row)
 }
 
 /* Sets the unit's stored bonus and negative records into the model. */
-static kh_status edit_records(web_req *r, web_model *m, size_t u, kh_err *e)
+static kh_status edit_records(web_req *r, web_model *m, const web_change *w,
+                              size_t u, kh_err *e)
 {
     rec_read rr;
     memset(&rr, 0, sizeof rr);
-    kh_status st = kh_store_record_each(r->store, r->wrote_year,
-                                        r->wrote_unit, rec_read_cb, &rr, e);
+    kh_status st = kh_store_record_each(r->store, w->year, w->unit,
+                                        rec_read_cb, &rr, e);
     if (st == KH_OK) {
         pthread_rwlock_wrlock(&m->lock);
         st = kh_assess_set_points(m->assess, u, false, rr.n[0], rr.pts[0],
@@ -665,12 +663,16 @@ static void refresh(web_req *r, web_slot *s, web_model *m, uint64_t mver)
     pthread_mutex_unlock(&m->refresh_mu);
 }
 
-void web_cache_apply(web_req *r)
+/* Applies w to its year's cached model and, with publish, publishes the
+ * result (a catch-up applies its changes, then publishes once per year:
+ * publish_year); a change that cannot be applied (unknown to the model:
+ * unknown is true, or an error) drops the year, which the next read
+ * rebuilds. */
+static void apply_change(web_req *r, const web_change *w, bool unknown,
+                         bool publish)
 {
-    if (!r->wrote_year)
-        return;
     kh_web *app = r->app;
-    int year = r->wrote_year;
+    int year = w->year;
     pthread_mutex_lock(&app->cache_mu);
     web_cache *c = app->cache;
     web_slot *s = NULL;
@@ -682,7 +684,6 @@ void web_cache_apply(web_req *r)
     web_model *m = s && s->year == year ? s->m : NULL;
     if (!m) {   /* not cached: the next read builds it */
         pthread_mutex_unlock(&app->cache_mu);
-        r->wrote_year = 0;
         return;
     }
     m->refs++;
@@ -690,15 +691,14 @@ void web_cache_apply(web_req *r)
 
     pthread_mutex_lock(&m->edit_mu);
     kh_err *e = kh_err_new();
-    long u = kh_assess_unit_find(m->assess, r->wrote_unit);
-    int item = r->wrote_records ? 0
-                                : kh_rubric_item_find(m->rubric, r->wrote_item);
+    long u = kh_assess_unit_find(m->assess, w->unit);
+    int item = !w->item ? 0 : kh_rubric_item_find(m->rubric, w->item);
     kh_status st = !e ? KH_ENOMEM
-                   : r->wrote_unknown || u < 0 || item < 0 ||
+                   : unknown || u < 0 || item < 0 ||
                            m->edits >= WEB_CACHE_EDITS_MAX
                        ? KH_ENOTFOUND
-                   : r->wrote_records ? edit_records(r, m, (size_t)u, e)
-                                      : edit_entry(r, m, (size_t)u, item, e);
+                   : !w->item ? edit_records(r, m, w, (size_t)u, e)
+                              : edit_entry(r, m, w, (size_t)u, item, e);
     m->edits++;
     pthread_rwlock_rdlock(&m->lock);
     uint64_t mver = m->mver;
@@ -708,13 +708,13 @@ void web_cache_apply(web_req *r)
         char *msg = e && kh_err_count(e) ? kh_err_format(e, 0) : NULL;
         fprintf(stderr, "kaohe serve: year %d unit %s: write not applied to "
                         "the cached results (%s); rebuilding\n",
-                year, r->wrote_unit, msg ? msg : kh_status_str(st));
+                year, w->unit, msg ? msg : kh_status_str(st));
         free(msg);
     }
     kh_err_free(e);
-    r->wrote_year = 0;
     if (st == KH_OK) {
-        refresh(r, s, m, mver);
+        if (publish)
+            refresh(r, s, m, mver);
     } else {
         /* Not applied (or time to give the pool back): rebuild. */
         web_year *oy = NULL;
@@ -727,4 +727,254 @@ void web_cache_apply(web_req *r)
         model_unref(app, om);
     }
     model_unref(app, m);
+}
+
+void web_cache_apply(web_req *r)
+{
+    if (!r->wrote_year)
+        return;
+    web_change w = {r->wrote_year, r->wrote_unit,
+                    r->wrote_records ? NULL : r->wrote_item, r->wrote_phase};
+    apply_change(r, &w, r->wrote_unknown, true);
+    r->wrote_year = 0;
+}
+
+/* Publishes the cached year's edits made so far (after a catch-up). */
+static void publish_year(web_req *r, int year)
+{
+    kh_web *app = r->app;
+    pthread_mutex_lock(&app->cache_mu);
+    web_cache *c = app->cache;
+    web_slot *s = NULL;
+    for (size_t i = 0; c && i < c->nslots; i++)
+        if (c->slots[i].year == year)
+            s = &c->slots[i];
+    web_model *m = s && !s->building ? s->m : NULL;
+    if (m)
+        m->refs++;
+    pthread_mutex_unlock(&app->cache_mu);
+    if (!m)
+        return;
+    pthread_rwlock_rdlock(&m->lock);
+    uint64_t mver = m->mver;
+    pthread_rwlock_unlock(&m->lock);
+    refresh(r, s, m, mver);
+    model_unref(app, m);
+}
+
+/* ---- other processes' changes -------------------------------------- */
+
+/* What another process's audit record means for the cached years. */
+typedef enum {
+    FX_NONE,      /* nothing cached depends on it (users, evidence, ...) */
+    FX_ENTRY,     /* one entry: applied like this server's own writes */
+    FX_RECORDS,   /* a unit's bonus/negative records: applied as well */
+    FX_YEAR,      /* anything else of one year: that year is rebuilt */
+    FX_ALL        /* of no year (a rubric): every year is rebuilt */
+} fx_kind;
+
+typedef struct fx_change {
+    fx_kind kind;
+    int year;
+    kh_phase phase;
+    char unit[KH_UNIT_ID_MAX + 1];
+    char item[64];
+} fx_change;
+
+typedef struct fx_list {
+    const int64_t *own;          /* this server's seqs: skipped */
+    size_t nown;
+    fx_change *ch;               /* WEB_CACHE_FOREIGN_MAX */
+    size_t n;
+    bool all;
+} fx_list;
+
+/* Actions that change nothing a cached year holds (its rubric, units,
+ * entries, records and state): the results stay as they are. */
+static bool no_effect(const char *a)
+{
+    static const char *const prefixes[] = {
+        "claim.", "evidence.", "finding.", "followup.", "interview.",
+        "practice.", "questionnaire.", "selfcheck.", "source.", "survey.",
+        "symposium.", "user.", "visit."};
+    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
+        if (strncmp(a, prefixes[i], strlen(prefixes[i])) == 0)
+            return true;
+    return strcmp(a, "year.set") == 0 || strcmp(a, "year.dates") == 0;
+}
+
+static bool records_action(const char *a)
+{
+    return strcmp(a, "bonus.add") == 0 || strcmp(a, "bonus.remove") == 0 ||
+           strcmp(a, "bonus.replace") == 0 ||
+           strcmp(a, "negative.add") == 0 ||
+           strcmp(a, "negative.remove") == 0 ||
+           strcmp(a, "negative.replace") == 0 ||
+           strcmp(a, "negative.case") == 0;
+}
+
+/* Reads "UNIT/ITEM/PHASE" (kh_store_entry_name) into x; false when it is
+ * not one. */
+static bool entry_object(const char *obj, fx_change *x)
+{
+    const char *s1 = obj ? strchr(obj, '/') : NULL;
+    const char *s2 = s1 ? strchr(s1 + 1, '/') : NULL;
+    if (!s2 || (size_t)(s1 - obj) > KH_UNIT_ID_MAX ||
+        (size_t)(s2 - s1 - 1) >= sizeof x->item)
+        return false;
+    if (strcmp(s2 + 1, kh_phase_name(KH_PHASE_SELF)) == 0)
+        x->phase = KH_PHASE_SELF;
+    else if (strcmp(s2 + 1, kh_phase_name(KH_PHASE_INSPECTION)) == 0)
+        x->phase = KH_PHASE_INSPECTION;
+    else
+        return false;
+    snprintf(x->unit, sizeof x->unit, "%.*s", (int)(s1 - obj), obj);
+    snprintf(x->item, sizeof x->item, "%.*s", (int)(s2 - s1 - 1), s1 + 1);
+    return true;
+}
+
+static bool fx_same(const fx_change *a, const fx_change *b)
+{
+    return a->kind == b->kind && a->year == b->year &&
+           a->phase == b->phase && strcmp(a->unit, b->unit) == 0 &&
+           strcmp(a->item, b->item) == 0;
+}
+
+static kh_status fx_collect(void *ctx, const kh_audit_row *row)
+{
+    fx_list *l = ctx;
+    for (size_t i = 0; i < l->nown; i++)
+        if (l->own[i] == row->seq)
+            return KH_OK;   /* this server's own: applied by its writer */
+    const char *a = row->rec.action;
+    const char *unit = row->rec.unit;
+    fx_change x;
+    memset(&x, 0, sizeof x);
+    x.year = row->rec.year;
+    if (!a || no_effect(a))
+        return KH_OK;
+    if (x.year && strcmp(a, "entry.set") == 0 &&
+        entry_object(row->rec.object, &x))
+        x.kind = FX_ENTRY;
+    else if (x.year && records_action(a) && unit &&
+             strlen(unit) <= KH_UNIT_ID_MAX) {
+        x.kind = FX_RECORDS;
+        snprintf(x.unit, sizeof x.unit, "%s", unit);
+    } else
+        x.kind = x.year ? FX_YEAR : FX_ALL;
+    if (x.kind == FX_ALL)
+        l->all = true;
+    for (size_t i = 0; i < l->n; i++)
+        if (fx_same(&l->ch[i], &x))
+            return KH_OK;   /* applying reads the store's latest anyway */
+    l->ch[l->n++] = x;   /* n <= WEB_CACHE_FOREIGN_MAX (the walk's bound) */
+    return KH_OK;
+}
+
+/* Drops the cached year (every year when year is 0); cache_mu held,
+ * released to let the references go. */
+static void drop_years(kh_web *app, web_cache *c, int year)
+{
+    web_year *ys[WEB_CACHE_YEARS];
+    web_model *ms[WEB_CACHE_YEARS];
+    size_t n = 0;
+    for (size_t i = 0; i < c->nslots; i++)
+        if (!year || c->slots[i].year == year) {
+            slot_drop(&c->slots[i], &ys[n], &ms[n]);
+            n++;
+        }
+    c->epoch++;   /* a build that began before the change loads again */
+    pthread_mutex_unlock(&app->cache_mu);
+    for (size_t i = 0; i < n; i++) {
+        web_year_unref(app, ys[i]);
+        model_unref(app, ms[i]);
+    }
+    pthread_mutex_lock(&app->cache_mu);
+}
+
+/* Every change up to seq is reflected: own seqs up to it are done with;
+ * cache_mu held. */
+static void advance_seen(web_cache *c, int64_t seq)
+{
+    if (seq > c->seen)
+        c->seen = seq;
+    size_t k = 0;
+    for (size_t i = 0; i < c->nown; i++)
+        if (c->own[i] > c->seen)
+            c->own[k++] = c->own[i];
+    c->nown = k;
+}
+
+/* Reads the audit records after `seen` up to seq (another process's
+ * changes; this server's own are skipped) and applies them: entries and
+ * records through the path of this server's own writes, a year changed
+ * otherwise rebuilt, and everything rebuilt when there are more than
+ * WEB_CACHE_FOREIGN_MAX of them.  cache_mu held, released meanwhile;
+ * other readers wait on `catching`. */
+static kh_status catch_up(web_req *r, web_cache *c, int64_t seq)
+{
+    kh_web *app = r->app;
+    bool any = false;
+    for (size_t i = 0; i < c->nslots; i++)
+        any = any || c->slots[i].m || c->slots[i].building;
+    if (!any) {   /* nothing cached, nothing to apply */
+        advance_seen(c, seq);
+        return KH_OK;
+    }
+    c->catching = true;
+    int64_t from = c->seen;
+    size_t nown = c->nown;
+    int64_t *own = malloc((nown + 1) * sizeof *own);
+    fx_list l = {own, nown, malloc(WEB_CACHE_FOREIGN_MAX * sizeof *l.ch), 0,
+                 false};
+    if (own)
+        memcpy(own, c->own, nown * sizeof *own);
+    pthread_mutex_unlock(&app->cache_mu);
+    kh_err *e = kh_err_new();
+    kh_status st = !own || !l.ch || !e
+                       ? KH_ENOMEM
+                       : kh_store_audit_since(r->store, from, seq,
+                                              WEB_CACHE_FOREIGN_MAX,
+                                              fx_collect, &l, e);
+    kh_err_free(e);
+    pthread_mutex_lock(&app->cache_mu);
+    if (st != KH_OK || l.all) {
+        fprintf(stderr, "kaohe serve: the store changed elsewhere (records "
+                        "%lld to %lld%s): every cached year is rebuilt\n",
+                (long long)from + 1, (long long)seq,
+                st == KH_ELIMIT ? ", too many to apply" : "");
+        drop_years(app, c, 0);
+        l.n = 0;
+    }
+    for (size_t i = 0; i < l.n; i++) {
+        const fx_change *x = &l.ch[i];
+        if (x->kind == FX_YEAR) {
+            fprintf(stderr, "kaohe serve: year %d: changed elsewhere (audit "
+                            "records after %lld): rebuilt on the next read\n",
+                    x->year, (long long)from);
+            drop_years(app, c, x->year);
+        }
+    }
+    pthread_mutex_unlock(&app->cache_mu);
+    for (size_t i = 0; i < l.n; i++) {
+        const fx_change *x = &l.ch[i];
+        web_change w = {x->year, x->unit,
+                        x->kind == FX_ENTRY ? x->item : NULL, x->phase};
+        if (x->kind == FX_ENTRY || x->kind == FX_RECORDS)
+            apply_change(r, &w, false, false);
+    }
+    for (size_t i = 0; i < l.n; i++) {   /* each year once */
+        bool first = true;
+        for (size_t j = 0; j < i && first; j++)
+            first = l.ch[j].year != l.ch[i].year;
+        if (first && l.ch[i].kind != FX_YEAR)
+            publish_year(r, l.ch[i].year);
+    }
+    free(own);
+    free(l.ch);
+    pthread_mutex_lock(&app->cache_mu);
+    advance_seen(c, seq);
+    c->catching = false;
+    pthread_cond_broadcast(&c->cv);
+    return KH_OK;
 }

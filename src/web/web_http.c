@@ -209,6 +209,8 @@ static const char *status_title(unsigned status)
     case 413: return N_("What you submitted is too large");
     case 422: return N_("Some values you filled in are wrong");
     case 429: return N_("Too many attempts, please try again later");
+    case 503: return N_("Service temporarily unavailable");
+    case 507: return N_("The server's storage is full");
     default: return N_("Internal server error");
     }
 }
@@ -464,6 +466,7 @@ bool web_store_check(web_req *r, kh_status st, const kh_err *e)
     for (size_t k = 0; e && r->fail_err && k < kh_err_count(e); k++)
         if (kh_err_copy_msg(r->fail_err, kh_err_get(e, k)) != KH_OK)
             break;
+    kh_err_set_cause(r->fail_err, kh_err_cause(e));
     return false;
 }
 
@@ -476,18 +479,6 @@ static bool answer_failure(web_req *r)
     return true;
 }
 
-/* Does any message on e contain needle? */
-static bool err_says(const kh_err *e, const char *needle)
-{
-    bool found = false;
-    for (size_t k = 0; e && k < kh_err_count(e) && !found; k++) {
-        char *m = kh_err_format(e, k);
-        found = m && strstr(m, needle);
-        free(m);
-    }
-    return found;
-}
-
 static bool is_api(const web_req *r)
 {
     return strncmp(r->url, "/api/", 5) == 0;
@@ -498,17 +489,37 @@ void web_fail(web_req *r, kh_status st, const kh_err *e)
     web_log_failure(r, st, e);
     unsigned status = 500;
     const char *msg = NULL, *code = "internal";
-    if (err_says(e, "database is locked") || err_says(e, "busy")) {
+    /* By the cause the store's driver gave, never by message text: the
+     * temporary ones get 503 and a Retry-After, a full disk 507. */
+    switch (kh_err_cause(e)) {
+    case KH_CAUSE_BUSY:
         status = 503;
         code = "busy";
         msg = W_("The system is busy, please try again later.");
         r->retry_after = "2";
-    } else if (err_says(e, "database or disk is full") ||
-               err_says(e, "disk full")) {
+        break;
+    case KH_CAUSE_DOWN:
+        status = 503;
+        code = "unavailable";
+        msg = W_("The database cannot be reached at the moment, please try "
+                 "again later.");
+        r->retry_after = "5";
+        break;
+    case KH_CAUSE_FULL:
         status = 507;
         code = "disk_full";
         msg = W_("The server's storage is full and this submission was not "
                  "saved. Please contact the administrator.");
+        break;
+    case KH_CAUSE_DAMAGED:
+        status = 503;
+        code = "damaged";
+        msg = W_("The data store is damaged; the administrator has to "
+                 "restore it. Nothing was saved.");
+        r->retry_after = "60";
+        break;
+    default:   /* io, not a store, anything else: 500, logged above */
+        break;
     }
     if (is_api(r))
         web_error_json(r, status, code);
@@ -724,7 +735,7 @@ static void log_damage_met(web_req *r)
  * server failure; both logged with the request. */
 static void refuse_no_store(web_req *r, kh_err *e)
 {
-    if (err_says(e, "damaged")) {
+    if (kh_err_cause(e) == KH_CAUSE_DAMAGED) {
         r->app->damaged = true;
         web_log_failure(r, KH_EDB, e);
         r->retry_after = "60";

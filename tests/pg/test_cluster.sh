@@ -55,53 +55,11 @@ serve() {
 }
 serve 1
 serve 2
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-HP=$(free_port) SP=$(free_port)
-
 # nginx: deploy/nginx/kaohe.conf with loopback ports, the test's
-# certificate and the snippet from deploy/nginx/.
-mkdir -p "$T/ng/tmp" && chmod -R 0777 "$T/ng"
-openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
-    -keyout "$T/ng/key.pem" -out "$T/ng/cert.pem" >/dev/null 2>&1 ||
-    { echo "FAIL: openssl"; exit 1; }
-sed -e "s|127.0.0.1:8081|127.0.0.1:$PORT1|; s|127.0.0.1:8082|127.0.0.1:$PORT2|" \
-    -e "/listen \[::\]/d" -e "s|listen 80;|listen 127.0.0.1:$HP;|" \
-    -e "s|listen 443 ssl http2;|listen 127.0.0.1:$SP ssl http2;|" \
-    -e "s|/etc/ssl/certs/kaohe.pem|$T/ng/cert.pem|" \
-    -e "s|/etc/ssl/private/kaohe.key|$T/ng/key.pem|" \
-    -e "s|/etc/nginx/snippets/kaohe-proxy.conf|$PWD/deploy/nginx/kaohe-proxy.conf|" \
-    deploy/nginx/kaohe.conf >"$T/ng/site.conf"
-grep -q "$PORT2" "$T/ng/site.conf" && grep -q "ssl http2" "$T/ng/site.conf" ||
-    { echo "FAIL: deploy/nginx/kaohe.conf no longer has the expected lines"; exit 1; }
-cat >"$T/ng/nginx.conf" <<NGINX
-daemon off;
-worker_processes 1;
-pid $T/ng/nginx.pid;
-error_log $T/ng/error.log;
-events { worker_connections 256; }
-http {
-    access_log $T/ng/access.log;
-    client_body_temp_path $T/ng/tmp/body;
-    proxy_temp_path $T/ng/tmp/proxy;
-    fastcgi_temp_path $T/ng/tmp/fastcgi;
-    uwsgi_temp_path $T/ng/tmp/uwsgi;
-    scgi_temp_path $T/ng/tmp/scgi;
-    include $T/ng/site.conf;
-}
-NGINX
-nginx -t -c "$T/ng/nginx.conf" -p "$T/ng" >"$T/ng/t.log" 2>&1 ||
-    { cat "$T/ng/t.log"; echo "FAIL: nginx -t"; exit 1; }
-nginx -c "$T/ng/nginx.conf" -p "$T/ng" 2>"$T/ng/start.err" &
-NG=$!
+# certificate and the snippet from deploy/nginx/ (tests/pg/nginx.inc).
+. tests/pg/nginx.inc
+nginx_start "$T/ng" "$PORT1" "$PORT2" || exit 1
 N=https://127.0.0.1:$SP
-i=0
-until curl -m 20 -sk -o /dev/null "$N/login"; do
-    i=$((i + 1))
-    [ $i -gt 100 ] && { cat "$T/ng/start.err" "$T/ng/error.log"; echo "FAIL: nginx did not start"; exit 1; }
-    sleep 0.1
-done
 [ "$(curl -m 20 -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$HP/")" = 301 ] ||
     fail "plain HTTP is not redirected to HTTPS"
 

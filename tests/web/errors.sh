@@ -3,8 +3,11 @@
 # nor hidden: a store error while listing renders the Chinese error page
 # with 500 (not a 200 page with an empty table) and writes one line to
 # stderr (time, request id, route, user, the store's message); a busy
-# store answers 503 with Retry-After; --access-log writes one line per
-# request.  Run from the repository root.
+# store (another writer holds the writer lock: BEGIN IMMEDIATE on SQLite,
+# the advisory lock on PostgreSQL) answers 503 with Retry-After, by the
+# cause the store's driver gave, and the CLI exits 4 on it; --access-log
+# writes one line per request.  On both engines (web.errors.pg).  Run
+# from the repository root.
 set -u
 K=$1
 T=$(mktemp -d)
@@ -20,7 +23,8 @@ fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 export KAOHE_USER=setup
-DB=$T/t.db
+DB=$T/t.db; . tests/pg/store.inc
+sql() { KAOHE_DB=$DB sh tests/golden/sql.sh "$1"; }
 {
     $K init --db "$DB" &&
     $K rubric import rubrics/ideology-2020.yaml --db "$DB" &&
@@ -53,7 +57,7 @@ grep -q 'req=[0-9]* ip=127.0.0.1 user=admin1 "GET /admin/users" 200' "$T/serve.l
 
 # -- a store error while listing users: 500, the error page, one stderr line
 [ -s "$T/serve.err" ] && fail "stderr not empty before any failure: $(cat "$T/serve.err")"
-sqlite3 "$DB" 'ALTER TABLE app_user RENAME TO app_user_gone' || fail "sqlite3"
+sql 'ALTER TABLE app_user RENAME TO app_user_gone' || fail "sql"
 s=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/a.jar" "$B/admin/users")
 [ "$s" = 500 ] || fail "listing users on a broken store: $s, want 500"
 grep -q 'id="error"' "$T/body" || fail "no error page"
@@ -61,17 +65,32 @@ grep -q '服务器内部错误' "$T/body" || fail "error page not in Chinese"
 grep -q 'id="users"' "$T/body" && fail "the empty users table is shown"
 grep -q 'req=[0-9]* route="GET /admin/users" user=admin1 status=[0-9]*: .*app_user' "$T/serve.err" ||
     fail "no failure line on stderr: $(cat "$T/serve.err")"
-sqlite3 "$DB" 'ALTER TABLE app_user_gone RENAME TO app_user' || fail "sqlite3 back"
+sql 'ALTER TABLE app_user_gone RENAME TO app_user' || fail "sql back"
 
 # -- a busy store (another writer holds the lock past the busy timeout)
-python3 - "$DB" >"$T/lock.out" 2>&1 <<'EOF' &
+case $DB in
+postgres*)   # the writers' advisory lock (lib/store/db.c), held by psql
+    { echo 'SELECT pg_advisory_lock(1801547624);'; sleep 20; } 2>/dev/null |
+        psql -X -q -d "$DB" >/dev/null 2>&1 &
+    LOCK=$!
+    i=0   # psql's output is buffered: ask the server whether it holds it
+    until [ "$(psql -X -At -d "$DB" -c "SELECT count(*) FROM pg_locks WHERE
+              locktype = 'advisory' AND objid = 1801547624 AND granted")" = 1 ]; do
+        i=$((i + 1)); [ $i -gt 50 ] && { fail "lock holder did not start"; break; }
+        sleep 0.1
+    done
+    echo locked >"$T/lock.out" ;;
+*)
+    python3 - "$DB" >"$T/lock.out" 2>&1 <<'EOF' &
 import sqlite3, sys, time
 c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=1)
 c.execute("BEGIN IMMEDIATE")
 print("locked", flush=True)
-time.sleep(12)
+time.sleep(20)
 EOF
-LOCK=$!
+    ;;
+esac
+[ -n "$LOCK" ] || LOCK=$!
 i=0
 while ! grep -q locked "$T/lock.out" 2>/dev/null; do
     i=$((i + 1)); [ $i -gt 50 ] && { fail "lock holder did not start"; break; }
@@ -84,7 +103,16 @@ s=$(curl -s -o "$T/body" -D "$T/head" -w '%{http_code}' -b "$T/a.jar" -X PUT \
 [ "$s" = 503 ] || fail "write on a busy store: $s, want 503 ($(cat "$T/body"))"
 grep -qi '^Retry-After: [0-9]' "$T/head" || fail "503 without Retry-After"
 grep -q '"busy"' "$T/body" || fail "busy JSON code: $(cat "$T/body")"
+grep -q 'route="PUT .*busy' "$T/serve.err" || fail "busy PUT not logged: $(cat "$T/serve.err")"
+# The same through the CLI: exit status 4 (try again), nothing written.
+$K entry set --year 2025 --unit jd --item 1.3 --phase inspection \
+    --input meetings=1 --input proofs=1 --db "$DB" >"$T/cli.out" 2>"$T/cli.err"
+rc=$?
+[ $rc = 4 ] || fail "CLI write on a busy store: exit $rc, want 4 ($(cat "$T/cli.err"))"
+grep -q busy "$T/cli.err" || fail "CLI busy message: $(cat "$T/cli.err")"
 kill "$LOCK" 2>/dev/null; wait "$LOCK" 2>/dev/null; LOCK=
+$K audit log --db "$DB" 2>/dev/null | grep -q 'jd/1.3/inspection' &&
+    fail "a write refused as busy is in the audit log"
 
 [ $fails -eq 0 ] && echo "ok: web errors" && exit 0
 echo "$fails failure(s)"
