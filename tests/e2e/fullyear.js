@@ -435,12 +435,12 @@ function language(ok, msg) {
   if (!ok) words.push(msg);
 }
 function finish() {
-  for (const w of words) console.log(`  language: ${w}`);
   try {
     seen.finish();
   } catch (e) {
     words.push(e.message);
   }
+  for (const w of words) console.log(`  language: ${w}`);
   if (!words.length) return;
   if (process.env.KH_E2E_SCAN === 'strict')
     t.fail(`the year shows English or codes:\n${words.join('\n')}`);
