@@ -41,14 +41,37 @@ typedef enum kh_claim_state {
 /* "pending", "approved", "rejected". */
 const char *kh_claim_state_name(kh_claim_state st);
 
+/* One file filed with a claim: its bytes (data, len), or the file at
+ * path when data is NULL (read after its size is checked).  name: the
+ * name shown in the claim's list and in messages (NULL: path's last
+ * component).  All borrowed for the call. */
+typedef struct kh_claim_file {
+    const char *name;
+    const void *data;
+    size_t len;
+    const char *path;
+} kh_claim_file;
+
 /* Files a claim of unit under bonus kind `kind` (an id of the year's
  * rubric) in the self-check state.  evidence (may be NULL) is a hash or
- * prefix of a stored evidence file.  *id (may be NULL) gets the claim's
- * number. */
+ * prefix of a stored evidence file.  files (n of them, at most
+ * KH_EVIDENCE_FILES_MAX) are stored as evidence (kh_store_evidence_put:
+ * its size limit and allowed types) and linked to the claim, all in the
+ * claim's transaction: a refused file (empty, too large, another type)
+ * is an error placed at its name and nothing is written.  *id (may be
+ * NULL) gets the claim's number. */
 kh_status kh_store_claim_add(kh_store *s, const char *actor, int year,
                              const char *unit, const char *kind,
                              const char *description, const char *evidence,
+                             const kh_claim_file *files, size_t n,
                              int64_t *id, kh_err *e);
+
+/* The checks of kh_store_claim_add without writing (no evidence): for a
+ * form whose files were refused before the store saw them, so that every
+ * refusal is listed at once. */
+kh_status kh_store_claim_check(kh_store *s, int year, const char *unit,
+                               const char *kind, const char *description,
+                               kh_err *e);
 
 /* Decides pending claim id of year (inspection or review): approve with
  * 0 < points <= the kind's ceiling, or reject with a non-empty reason
@@ -81,6 +104,24 @@ kh_status kh_store_claim_each(kh_store *s, int year, const char *unit,
 /* One claim of year (KH_ENOTFOUND with a message when absent), for fn. */
 kh_status kh_store_claim_get(kh_store *s, int year, int64_t id,
                              kh_claim_fn fn, void *ctx, kh_err *e);
+
+/* A file filed with a claim (or linked by hash: the claim's evidence). */
+typedef struct kh_claim_file_row {
+    int64_t claim;
+    const char *unit;
+    const char *sha256;
+    const char *name;          /* as uploaded */
+    const char *type;          /* "pdf", ... */
+    int64_t size;
+    const char *added_at, *added_by;
+} kh_claim_file_row;
+typedef kh_status (*kh_claim_file_fn)(void *ctx, const kh_claim_file_row *r);
+
+/* The files of year's claims (unit NULL: every unit's) by claim, then
+ * the order they were filed in.  Stops early as kh_store_claim_each. */
+kh_status kh_store_claim_files_each(kh_store *s, int year, const char *unit,
+                                    kh_claim_file_fn fn, void *ctx,
+                                    kh_err *e);
 
 /* ---- negative-list cases (负面清单) ---------------------------------- */
 

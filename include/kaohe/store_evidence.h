@@ -31,6 +31,9 @@ extern "C" {
 
 /* Default size limit of one evidence file: 20 MiB. */
 #define KH_EVIDENCE_MAX_DEFAULT ((size_t)20 << 20)
+/* Files of one upload (an item's evidence, a bonus claim's files): at
+ * most this many at once. */
+#define KH_EVIDENCE_FILES_MAX 10
 /* A SHA-256 in hex: 64 digits + NUL. */
 #define KH_EVIDENCE_HASH_SZ 65
 

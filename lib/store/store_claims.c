@@ -163,9 +163,79 @@ static kh_status insert_claim(kh_store *s, const char *actor, int year,
     return KH_OK;
 }
 
+/* Links stored evidence hash to claim id under name (the same file twice
+ * is linked once), audited as claim.file. */
+static kh_status link_file(kh_store *s, const char *actor, int year,
+                           const char *unit, int64_t id, const char *hash,
+                           const char *name, size_t pos, kh_err *e)
+{
+    kh_db_stmt *st;
+    kh_status rc = kh_store_stmt(
+        s, "INSERT INTO claim_evidence (claim, sha256, name, pos, added_at,"
+           " added_by) SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1"
+           " FROM claim_evidence WHERE claim = ? AND sha256 = ?)", &st, e);
+    if (rc != KH_OK)
+        return rc;
+    char at[KH_STORE_TIME_SZ];
+    kh_store_now(s, at);
+    kh_db_bind_int64(st, 1, id);
+    kh_store_bind_str(st, 2, hash);
+    kh_store_bind_str(st, 3, name);
+    kh_db_bind_int64(st, 4, (int64_t)pos);
+    kh_store_bind_str(st, 5, at);
+    kh_store_bind_str(st, 6, actor);
+    kh_db_bind_int64(st, 7, id);
+    kh_store_bind_str(st, 8, hash);
+    if ((rc = kh_store_exec(s, st, e, "linking a claim's file")) != KH_OK ||
+        kh_db_changes(s->db) <= 0)
+        return rc;
+    char val[KH_EVIDENCE_HASH_SZ + 300];
+    snprintf(val, sizeof val, "%s %.280s", hash, name);
+    return audit_claim(s, actor, "claim.file", year, unit, id, NULL, val,
+                       NULL, e);
+}
+
+/* The name a claim's file is shown under: name's last path component,
+ * else path's. */
+static const char *file_name(const kh_claim_file *f)
+{
+    const char *n = f->name && *f->name ? f->name : f->path ? f->path : "";
+    const char *slash = strrchr(n, '/');
+    return slash && slash[1] ? slash + 1 : n;
+}
+
+/* Stores and links every file; goes on after a refused file so that each
+ * is named, then returns KH_EINVAL. */
+static kh_status add_files(kh_store *s, const char *actor, int year,
+                           const char *unit, int64_t id,
+                           const kh_claim_file *files, size_t n, kh_err *e)
+{
+    if (n > KH_EVIDENCE_FILES_MAX)
+        return kh_err_at(e, 0, 0, "files", "%zu files: at most %d are "
+                         "allowed at once", n, KH_EVIDENCE_FILES_MAX);
+    kh_status worst = KH_OK;
+    for (size_t i = 0; i < n; i++) {
+        const kh_claim_file *f = &files[i];
+        const char *name = file_name(f);
+        char hash[KH_EVIDENCE_HASH_SZ];
+        kh_status rc = f->data ? kh_store_evidence_put(s, actor, name, f->data,
+                                                       f->len, 0, hash, e)
+                               : kh_store_evidence_put_file(s, actor, f->path,
+                                                            0, hash, e);
+        if (rc == KH_OK)
+            rc = link_file(s, actor, year, unit, id, hash, name, i, e);
+        if (rc != KH_OK && rc != KH_EINVAL)
+            return rc;
+        if (rc != KH_OK)
+            worst = rc;
+    }
+    return worst;
+}
+
 kh_status kh_store_claim_add(kh_store *s, const char *actor, int year,
                              const char *unit, const char *kind,
                              const char *description, const char *evidence,
+                             const kh_claim_file *files, size_t n,
                              int64_t *id, kh_err *e)
 {
     kh_status rc = kh_store_begin(s, e);
@@ -183,6 +253,7 @@ kh_status kh_store_claim_add(kh_store *s, const char *actor, int year,
                                                             : "", hash);
     if ((rc = audit_claim(s, actor, "claim.add", year, unit, cid, NULL, val,
                           description, e)) != KH_OK ||
+        (rc = add_files(s, actor, year, unit, cid, files, n, e)) != KH_OK ||
         (rc = kh_store_commit(s, e)) != KH_OK)
         goto fail;
     if (id)
@@ -190,6 +261,59 @@ kh_status kh_store_claim_add(kh_store *s, const char *actor, int year,
     return KH_OK;
 fail:
     kh_store_rollback(s);
+    return rc;
+}
+
+kh_status kh_store_claim_check(kh_store *s, int year, const char *unit,
+                               const char *kind, const char *description,
+                               kh_err *e)
+{
+    char hash[KH_EVIDENCE_HASH_SZ];
+    return add_checks(s, year, unit, kind, description, NULL, hash, e);
+}
+
+kh_status kh_store_claim_files_each(kh_store *s, int year, const char *unit,
+                                    kh_claim_file_fn fn, void *ctx,
+                                    kh_err *e)
+{
+    kh_db_stmt *st;
+    kh_status rc = kh_store_stmt(
+        s, "SELECT l.claim, l.unit, l.sha256, l.name, v.type, v.size,"
+           " l.added_at, l.added_by FROM ("
+           "  SELECT c.id AS claim, c.unit AS unit, ce.sha256 AS sha256,"
+           "   ce.name AS name, ce.pos AS pos, ce.added_at AS added_at,"
+           "   ce.added_by AS added_by"
+           "  FROM claim_evidence ce JOIN claim c ON c.id = ce.claim"
+           "  WHERE c.year = ?"
+           "  UNION ALL"
+           "  SELECT c.id, c.unit, c.evidence, ev.name, -1, c.filed_at,"
+           "   c.filed_by FROM claim c JOIN evidence ev"
+           "   ON ev.sha256 = c.evidence WHERE c.year = ?"
+           " ) l JOIN evidence v ON v.sha256 = l.sha256"
+           " WHERE (? IS NULL OR l.unit = ?) ORDER BY l.claim, l.pos",
+        &st, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_db_bind_int(st, 1, year);
+    kh_db_bind_int(st, 2, year);
+    kh_store_bind_str(st, 3, unit);
+    kh_store_bind_str(st, 4, unit);
+    int step = KH_DB_DONE;
+    while (rc == KH_OK && (step = kh_db_step(st)) == KH_DB_ROW) {
+        kh_claim_file_row row = {
+            .claim = kh_db_column_int64(st, 0),
+            .unit = kh_store_col_str(st, 1),
+            .sha256 = kh_store_col_str(st, 2),
+            .name = kh_store_col_str(st, 3),
+            .type = kh_store_col_str(st, 4),
+            .size = kh_db_column_int64(st, 5),
+            .added_at = kh_store_col_str(st, 6),
+            .added_by = kh_store_col_str(st, 7)};
+        rc = fn(ctx, &row);
+    }
+    if (rc == KH_OK && step != KH_DB_DONE)
+        rc = kh_store_db_fail(s, e, "reading bonus claims' files");
+    kh_db_reset(st);
     return rc;
 }
 

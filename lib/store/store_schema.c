@@ -479,10 +479,25 @@ static const char mig11[] =
     "ALTER TABLE app_user ADD COLUMN display_name TEXT;";
 
 
+/* 12: the files filed with a bonus claim (issue 12: a claim carries its
+ * own upload; lib/store/store_claims.c, docs/CLAIMS.md): stored evidence
+ * linked to the claim, each under the name it was uploaded with. */
+static const char mig12[] =
+    "CREATE TABLE claim_evidence ("
+    "  claim INTEGER NOT NULL REFERENCES claim(id) ON DELETE CASCADE,"
+    "  sha256 TEXT NOT NULL REFERENCES evidence(sha256),"
+    "  name TEXT NOT NULL,"            /* file name as uploaded */
+    "  pos INTEGER NOT NULL,"          /* order on the form */
+    "  added_at TEXT NOT NULL,"
+    "  added_by TEXT NOT NULL,"
+    "  PRIMARY KEY (claim, sha256));"
+    "CREATE INDEX claim_evidence_hash ON claim_evidence (sha256);";
+
 const char *const kh_store_migrations[] = {mig1, mig2, mig3, mig4, mig5,
                                            mig6, mig7, mig8, mig9, mig10,
-                                           mig11};
+                                           mig11, mig12};
 int (*const kh_store_migration_hooks[])(kh_db *db) = {
-    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, mig9_roles, NULL, NULL};
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, mig9_roles, NULL, NULL,
+    NULL};
 const size_t kh_store_migration_count =
     sizeof kh_store_migrations / sizeof kh_store_migrations[0];

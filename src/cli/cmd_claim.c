@@ -19,6 +19,7 @@ enum {
     OPT_KIND,
     OPT_DESCRIPTION,
     OPT_EVIDENCE,
+    OPT_FILE,
     OPT_ID,
     OPT_APPROVE,
     OPT_REJECT,
@@ -29,7 +30,8 @@ enum {
 static void claim_help(void)
 {
     fputs(_("Usage: kaohe claim add --year Y --unit U --kind KIND\n"
-            "                       --description TEXT [--evidence HASH]\n"
+            "                       --description TEXT [--file PATH]...\n"
+            "                       [--evidence HASH]\n"
             "       kaohe claim decide --year Y --id N --approve --points P\n"
             "                       [--reason TEXT]\n"
             "       kaohe claim decide --year Y --id N --reject --reason TEXT\n"
@@ -46,6 +48,9 @@ static void claim_help(void)
             "      --unit ID            the unit\n"
             "      --kind KIND          the kind of bonus (an id of bonus.kinds)\n"
             "      --description TEXT   what the unit did\n"
+            "      --file PATH          a file filed with the claim (repeat for\n"
+            "                           more, at most 10: PDF, JPG, PNG, Word or\n"
+            "                           Excel, at most 20 MiB each)\n"
             "      --evidence HASH      a stored evidence file (hash or prefix)\n"
             "      --id N               the claim (as 'claim list' shows it)\n"
             "      --approve, --reject  the decision\n"
@@ -64,6 +69,8 @@ typedef struct claim_args {
     const char *cmd;
     int year;
     const char *unit, *kind, *description, *evidence, *reason;
+    kh_claim_file *files;      /* --file, in order (argc entries) */
+    size_t nfiles;
     int64_t id;
     int decision;              /* 1 approve, 0 reject, -1 not given */
     kh_cp points;
@@ -90,6 +97,9 @@ static int claim_option(claim_args *a, int o, const char *arg, char **argv)
     case OPT_KIND: a->kind = arg; return -1;
     case OPT_DESCRIPTION: a->description = arg; return -1;
     case OPT_EVIDENCE: a->evidence = arg; return -1;
+    case OPT_FILE:
+        a->files[a->nfiles++] = (kh_claim_file){.path = arg};
+        return -1;
     case OPT_REASON: a->reason = arg; return -1;
     case OPT_APPROVE: a->decision = 1; return -1;
     case OPT_REJECT: a->decision = 0; return -1;
@@ -118,6 +128,9 @@ static int claim_required(const claim_args *a)
 {
     if (!a->year)
         return kh_cli_usage_error(a->cmd, _("--year YEAR is required"));
+    if (a->which != C_ADD && (a->nfiles || a->evidence))
+        return kh_cli_usage_error(a->cmd, _("--file and --evidence belong to "
+                                            "'claim add'"));
     if (a->which == C_ADD && (!a->unit || !a->kind || !a->description))
         return kh_cli_usage_error(a->cmd, _("--unit, --kind and --description "
                                             "are required"));
@@ -142,6 +155,7 @@ static int claim_parse(kh_cli_ctx *c, int argc, char **argv, claim_args *a)
         {"kind", required_argument, NULL, OPT_KIND},
         {"description", required_argument, NULL, OPT_DESCRIPTION},
         {"evidence", required_argument, NULL, OPT_EVIDENCE},
+        {"file", required_argument, NULL, OPT_FILE},
         {"id", required_argument, NULL, OPT_ID},
         {"approve", no_argument, NULL, OPT_APPROVE},
         {"reject", no_argument, NULL, OPT_REJECT},
@@ -170,10 +184,42 @@ static const char *state_text(kh_claim_state st)
                                      : _("pending");
 }
 
-/* One claim: "#N  UNIT  KIND  STATE[ POINTS]  DESCRIPTION[  (REASON)]". */
+/* The listing: its output and every listed claim's file lines, read
+ * before the claims (one statement at a time). */
+typedef struct list_ctx {
+    kh_buf *out;
+    kh_buf files;              /* "N\tline\n" per file */
+} list_ctx;
+
+static kh_status keep_file(void *ctx, const kh_claim_file_row *r)
+{
+    list_ctx *l = ctx;
+    kh_buf_printf(&l->files, "%" PRId64 "\t    %s  %.12s  %" PRId64 "\n",
+                  r->claim, r->name, r->sha256, r->size);
+    return kh_buf_status(&l->files);
+}
+
+/* The file lines of claim id, each "    NAME  HASH12  SIZE". */
+static void claim_files(list_ctx *l, int64_t id)
+{
+    char key[32];
+    int k = snprintf(key, sizeof key, "%" PRId64 "\t", id);
+    const char *p = kh_buf_str(&l->files);
+    while (p && *p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) + 1 : strlen(p);
+        if (strncmp(p, key, (size_t)k) == 0)
+            kh_buf_add(l->out, p + k, len - (size_t)k);
+        p += len;
+    }
+}
+
+/* One claim: "#N  UNIT  KIND  STATE[ POINTS]  DESCRIPTION[  (REASON)]",
+ * then its files. */
 static kh_status list_claim(void *ctx, const kh_claim_row *r)
 {
-    kh_buf *b = ctx;
+    list_ctx *l = ctx;
+    kh_buf *b = l->out;
     kh_buf_printf(b, "#%" PRId64 "  %s  %s  %s", r->id, r->unit, r->kind,
                   state_text(r->state));
     if (r->state == KH_CLAIM_APPROVED) {
@@ -185,6 +231,7 @@ static kh_status list_claim(void *ctx, const kh_claim_row *r)
     if (r->reason)
         kh_buf_printf(b, "  (%s)", r->reason);
     kh_buf_putc(b, '\n');
+    claim_files(l, r->id);
     return kh_buf_status(b);
 }
 
@@ -194,8 +241,8 @@ static kh_status claim_run(kh_cli_ctx *c, const claim_args *a, kh_buf *b)
     if (a->which == C_ADD) {
         int64_t id = 0;
         st = kh_store_claim_add(c->store, kh_cli_actor(c), a->year, a->unit,
-                                a->kind, a->description, a->evidence, &id,
-                                c->e);
+                                a->kind, a->description, a->evidence,
+                                a->files, a->nfiles, &id, c->e);
         if (st == KH_OK)
             kh_buf_printf(b, _("filed bonus claim #%" PRId64 "\n"), id);
     } else if (a->which == C_DECIDE) {
@@ -209,8 +256,14 @@ static kh_status claim_run(kh_cli_ctx *c, const claim_args *a, kh_buf *b)
                                                   PRId64 "\n"),
                           a->id);
     } else {
-        st = kh_store_claim_each(c->store, a->year, a->unit, list_claim, b,
-                                 c->e);
+        list_ctx l = {.out = b};
+        kh_buf_init(&l.files, 0);
+        st = kh_store_claim_files_each(c->store, a->year, a->unit, keep_file,
+                                       &l, c->e);
+        if (st == KH_OK)
+            st = kh_store_claim_each(c->store, a->year, a->unit, list_claim,
+                                     &l, c->e);
+        kh_buf_free(&l.files);
     }
     return st;
 }
@@ -224,23 +277,33 @@ int kh_cmd_claim(int argc, char **argv)
         claim_help();
         return KH_EXIT_OK;
     }
-    claim_args a = {.decision = -1};
+    claim_args a = {.decision = -1,
+                    .files = calloc((size_t)argc, sizeof(kh_claim_file))};
+    if (!a.files) {
+        fputs(_("kaohe: out of memory\n"), stderr);
+        return KH_EXIT_FAILURE;
+    }
     a.which = !strcmp(argv[1], "add")      ? C_ADD
               : !strcmp(argv[1], "decide") ? C_DECIDE
               : !strcmp(argv[1], "list")   ? C_LIST
                                            : -1;
-    if (a.which < 0)
+    if (a.which < 0) {
+        free(a.files);
         return kh_cli_usage_error("claim", _("unknown command '%s' (expected "
                                              "add, decide or list)"), argv[1]);
+    }
     char cmd[32];
     snprintf(cmd, sizeof cmd, "claim %s", argv[1]);
     a.cmd = cmd;
     kh_cli_ctx c;
-    if (!kh_cli_ctx_init(&c, cmd))
+    if (!kh_cli_ctx_init(&c, cmd)) {
+        free(a.files);
         return KH_EXIT_FAILURE;
+    }
     int rc = claim_parse(&c, argc - 1, argv + 1, &a);
     if (rc >= 0 || (rc = kh_cli_open(&c, 0)) != KH_EXIT_OK) {
         kh_cli_finish(&c, KH_OK);
+        free(a.files);
         return rc;
     }
     kh_buf b;
@@ -248,6 +311,7 @@ int kh_cmd_claim(int argc, char **argv)
     kh_status st = claim_run(&c, &a, &b);
     rc = st == KH_OK ? kh_cli_write(NULL, &b) : KH_EXIT_OK;
     kh_buf_free(&b);
+    free(a.files);
     int rc2 = kh_cli_finish(&c, st);
     return rc2 != KH_EXIT_OK ? rc2 : rc;
 }

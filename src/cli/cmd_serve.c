@@ -48,14 +48,14 @@ static void serve_help(void)
 static int dump_routes(void)
 {
     static const char *const roles[] = {"anon", "admin", "inspector",
-                                        "unit", "auditor"};
+                                        "unit", "auditor", "department"};
     for (size_t i = 0; i < web_route_count(); i++) {
         const web_route *rt = web_route_at(i);
         printf("%s%s%s %s ", rt->methods & WEB_GET ? "G" : "",
                rt->methods & WEB_POST ? "P" : "",
                rt->methods & WEB_PUT ? "U" : "", rt->pattern);
         const char *sep = "";
-        for (unsigned b = 0; b < 5; b++)
+        for (unsigned b = 0; b < sizeof roles / sizeof *roles; b++)
             if (rt->roles & (1u << b)) {
                 printf("%s%s", sep, roles[b]);
                 sep = ",";

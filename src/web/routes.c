@@ -606,6 +606,11 @@ static void dept_fn(web_req *r, web_match *m)
         web_dept_page(r, m->y);
 }
 
+static void claim_file_fn(web_req *r, web_match *m)
+{
+    web_claim_file_get(r, m->y, m->unit, m->arg);
+}
+
 static void claims_fn(web_req *r, web_match *m)
 {
     web_claims_page(r, m->y);
@@ -676,8 +681,10 @@ static const web_route ROUTES[] = {
     {WEB_GET, "/compare", compare_fn, WEB_READERS, ANY, 0, NOSCOPE, WEB_A_READ_ALL},
     {WEB_GET, "/units/:unit/history", history_fn, WEB_READERS, ANY, 0, NOSCOPE, WEB_A_READ_ALL},
     /* a year's pages */
-    {WEB_GET, "/years/:year", year_fn, WEB_USERS, ANY, 0, YEAR, WEB_A_SIGNED_IN},
-    {WEB_GET, "/years/:year/rubric", rubric_fn, WEB_USERS, ANY, 0, YEAR, WEB_A_SIGNED_IN},
+    /* the year's overview and its rubric: every role, a department
+     * scorer too (read-only) */
+    {WEB_GET, "/years/:year", year_fn, WEB_ANY_USER, ANY, 0, YEAR, WEB_A_SIGNED_IN},
+    {WEB_GET, "/years/:year/rubric", rubric_fn, WEB_ANY_USER, ANY, 0, YEAR, WEB_A_SIGNED_IN},
     {WEB_GET, "/years/:year/results", results_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
     {WEB_GET, "/years/:year/results/:unit", sheet_fn, WEB_READERS | WEB_UNIT, ANY, 0, YEAR, WEB_A_SHEET},
     {WEB_GET, "/years/:year/dept-items", dept_items_fn, WEB_READERS, ANY, 0, YEAR, WEB_A_READ_ALL},
@@ -719,7 +726,8 @@ static const web_route ROUTES[] = {
     /* bonus claims (web_claims.c): filed in the self-check, decided in
      * inspection and review */
     {WEB_GET, "/years/:year/claims", claims_fn, WEB_READERS | WEB_UNIT, ANY, 0, YEAR, WEB_A_CLAIMS_READ},
-    {WEB_POST, "/years/:year/units/:unit/claims", claim_add_fn, WEB_ADMIN | WEB_UNIT, (1u << KH_YEAR_SELF_CHECK), FORM, YEAR, WEB_A_CLAIM_FILE},
+    {WEB_POST, "/years/:year/units/:unit/claims", claim_add_fn, WEB_ADMIN | WEB_UNIT, (1u << KH_YEAR_SELF_CHECK), WEB_EVIDENCE_BODY_CAP, YEAR, WEB_A_CLAIM_FILE},
+    {WEB_GET, "/years/:year/units/:unit/claim-files/:arg", claim_file_fn, WEB_READERS | WEB_UNIT, ANY, 0, YEAR, WEB_A_CLAIMS_READ},
     {WEB_POST, "/years/:year/claims/:arg/decide", claim_decide_fn, WEB_ADMIN, RECORD_STATES, FORM, YEAR, WEB_A_ADMIN},
     /* corrections: by the record's author or admin (the store decides) */
     {WEB_POST, "/years/:year/visits/:arg/symposiums/edit", symposium_edit_fn, WEB_ADMIN | WEB_INSPECTOR, RECORD_STATES, FORM, YEAR, WEB_A_ONSITE_WRITE},

@@ -30,7 +30,7 @@
 
 #define WEB_BODY_CAP ((size_t)1 << 20)        /* forms and JSON: 1 MiB */
 #define WEB_UPLOAD_CAP ((size_t)20 << 20)     /* evidence uploads: 20 MiB */
-#define WEB_EVIDENCE_FILES_MAX 10             /* files of one evidence upload */
+#define WEB_EVIDENCE_FILES_MAX KH_EVIDENCE_FILES_MAX /* files of one upload */
 #define WEB_EVIDENCE_BODY_CAP ((size_t)64 << 20) /* and their whole body */
 #define WEB_ANON_BODY_CAP ((size_t)16 << 10)  /* any body without a session */
 #define WEB_ENTRY_BODY_CAP ((size_t)64 << 10) /* one entry's save or preview */
@@ -804,6 +804,27 @@ void web_evidence_remove(web_req *r, int year, const char *unit,
  * extension matches the type found in its bytes, else with the type's
  * extension (malloc'd, caller frees; NULL on OOM). */
 char *web_evidence_name(const char *name, kh_evidence_type type);
+/* A size as people read it: "812 字节", "35 KB", "2.4 MB" (integer
+ * arithmetic, rounded down to a tenth). */
+void web_size_out(kh_buf *o, int64_t n);
+/* One file of an upload: the form field (borrowed from the request), its
+ * detected type and the name it is stored under (owned by the caller). */
+typedef struct web_upload {
+    const web_field *f;
+    kh_evidence_type type;
+    char *name;
+} web_upload;
+/* Collects the request's "file" fields into files (at most max, one
+ * error at "files" when there are more; required: none is an error) and
+ * checks each: not empty, at most KH_EVIDENCE_MAX_DEFAULT bytes, an
+ * allowed type by content.  Every refused file gets an error placed at
+ * its name; *n gets the number collected (free each files[i].name). */
+kh_status web_evidence_collect(web_req *r, size_t max, bool required,
+                               web_upload *files, size_t *n, kh_err *e);
+/* Answers with the stored evidence hash as a download of type ("pdf",
+ * ...) named name; the caller has checked who may read it. */
+void web_evidence_send(web_req *r, const char *hash, const char *type,
+                       const char *name);
 /* GET /years/Y/units/U/evidence/HASH, with the entry's read rules. */
 void web_evidence_download(web_req *r, int year, const char *unit,
                            const char *hash);
@@ -828,6 +849,10 @@ size_t web_claims_table(web_req *r, const web_year *y, const char *unit,
                         bool decide);
 void web_claims_page(web_req *r, const web_year *y);
 void web_claim_add_post(web_req *r, const web_year *y, const char *unit);
+/* GET /years/Y/units/U/claim-files/HASH: a file filed with one of U's
+ * claims (who may read U's claims). */
+void web_claim_file_get(web_req *r, const web_year *y, const char *unit,
+                        const char *hash);
 void web_claim_decide_post(web_req *r, const web_year *y, const char *arg);
 
 /* The follow-up page of a year (web_followup.c) and its POSTs: what is

@@ -47,9 +47,7 @@ typedef struct list_ctx {
     size_t n;
 } list_ctx;
 
-/* A size as people read it: "812 字节", "35 KB", "2.4 MB" (integer
- * arithmetic, rounded down to a tenth). */
-static void size_out(kh_buf *o, int64_t n)
+void web_size_out(kh_buf *o, int64_t n)
 {
     if (n < 1024)
         kh_buf_printf(o, W_("%" PRId64 " bytes"), n);
@@ -137,7 +135,7 @@ static kh_status list_cb(void *ctx, const kh_evidence_row *row)
     kh_buf_puts(o, "\">");
     kh_html_text(o, row->name);
     kh_buf_printf(o, "</a> <span class=\"std\">（%s，", row->type);
-    size_out(o, row->size);
+    web_size_out(o, row->size);
     kh_buf_puts(o, "，");
     kh_html_text(o, row->added_by);
     kh_buf_puts(o, " ");
@@ -242,14 +240,6 @@ char *web_evidence_name(const char *name, kh_evidence_type type)
     return out;
 }
 
-/* One file of an upload: the form field, its detected type and the name
- * it is stored under (owned). */
-typedef struct up_file {
-    const web_field *f;
-    kh_evidence_type type;
-    char *name;
-} up_file;
-
 /* The place of an upload's file in messages: its name, or its number. */
 static const char *file_place(const web_field *f, char *buf, size_t n,
                               size_t i)
@@ -260,15 +250,11 @@ static const char *file_place(const web_field *f, char *buf, size_t n,
     return buf;
 }
 
-/* Collects the "file" fields into files (at most WEB_EVIDENCE_FILES_MAX,
- * one when replacing) and checks each: not empty, an allowed type (the
- * sniffer's own reason, in English parts, is not shown: the name and the
- * allowed types say enough).  Every refused file gets an error at its
- * name; *n the number collected. */
-static kh_status collect(web_req *r, bool replace, up_file *files, size_t *n,
-                         kh_err *e)
+/* The sniffer's own reason, in English parts, is not shown: the name and
+ * the allowed types say enough. */
+kh_status web_evidence_collect(web_req *r, size_t max, bool required,
+                               web_upload *files, size_t *n, kh_err *e)
 {
-    size_t max = replace ? 1 : WEB_EVIDENCE_FILES_MAX;
     *n = 0;
     for (const web_field *f = r->fields; f; f = f->next) {
         if (!f->filename || strcmp(f->name, "file") != 0 ||
@@ -280,10 +266,10 @@ static kh_status collect(web_req *r, bool replace, up_file *files, size_t *n,
                              max);
         files[(*n)++].f = f;
     }
-    if (!*n)
+    if (!*n && required)
         return kh_err_at(e, 0, 0, W_("files"), "choose the files to upload");
     for (size_t i = 0; i < *n; i++) {
-        up_file *u = &files[i];
+        web_upload *u = &files[i];
         char num[32];
         const char *place = file_place(u->f, num, sizeof num, i);
         kh_err *why = kh_err_new();
@@ -291,6 +277,9 @@ static kh_status collect(web_req *r, bool replace, up_file *files, size_t *n,
             return KH_ENOMEM;
         if (!u->f->data.len)
             kh_err_at(e, 0, 0, place, "the file is empty");
+        else if (u->f->data.len > KH_EVIDENCE_MAX_DEFAULT)
+            kh_err_at(e, 0, 0, place, "larger than 20 MB; nothing was "
+                      "stored");
         else if (kh_evidence_sniff(place, u->f->data.data, u->f->data.len,
                                    &u->type, why) != KH_OK)
             kh_err_at(e, 0, 0, place, "not an allowed type (PDF, JPG, PNG, "
@@ -308,7 +297,7 @@ static kh_status collect(web_req *r, bool replace, up_file *files, size_t *n,
  * NULL, in one transaction: all or nothing.  A refusal names the file. */
 static kh_status store_all(web_req *r, int year, const char *unit,
                            kh_phase phase, const char *item, const char *old,
-                           up_file *files, size_t n, kh_err *e)
+                           web_upload *files, size_t n, kh_err *e)
 {
     kh_status st = kh_store_begin(r->store, e);
     if (st != KH_OK)
@@ -375,7 +364,7 @@ static void upload(web_req *r, int year, const char *unit, kh_phase phase,
     kh_buf back;
     kh_buf_init(&back, 0);
     back_url(&back, year, unit, phase);
-    up_file files[WEB_EVIDENCE_FILES_MAX] = {{0}};
+    web_upload files[WEB_EVIDENCE_FILES_MAX] = {{0}};
     size_t n = 0;
     char *old = replace ? web_form_get(r, "sha256") : NULL;
     kh_err *e = kh_err_new();
@@ -383,7 +372,8 @@ static void upload(web_req *r, int year, const char *unit, kh_phase phase,
     if (st == KH_OK && replace && (!old || !*old))
         st = kh_err_at(e, 0, 0, W_("files"), "no file to replace was named");
     if (st == KH_OK)
-        st = collect(r, replace, files, &n, e);
+        st = web_evidence_collect(r, replace ? 1 : WEB_EVIDENCE_FILES_MAX,
+                                  true, files, &n, e);
     if (st == KH_OK)
         st = store_all(r, year, unit, phase, item, old, files, n, e);
     if (st == KH_OK) {
@@ -510,12 +500,22 @@ void web_evidence_download(web_req *r, int year, const char *unit,
             web_refuse_page(r, "evidence download: role or unit");
         return;
     }
+    kh_err_free(e);
     /* The name served is the one attached to this unit's entry, not the
      * first uploader's of the same bytes (evidence.name). */
+    web_evidence_send(r, hash, c.type, c.name);
+    free(c.name);
+}
+
+void web_evidence_send(web_req *r, const char *hash, const char *type,
+                       const char *name)
+{
     char *first = NULL;
-    kh_err_clear(e);
+    kh_err *e = kh_err_new();
     kh_buf_reset(&r->out);
-    kh_status st = kh_store_evidence_get(r->store, hash, &r->out, &first, e);
+    kh_status st = e ? kh_store_evidence_get(r->store, hash, &r->out, &first,
+                                             e)
+                     : KH_ENOMEM;
     free(first);
     if (st != KH_OK) {
         if (st == KH_ENOTFOUND)
@@ -523,22 +523,19 @@ void web_evidence_download(web_req *r, int year, const char *unit,
         else
             web_fail(r, st, e);
         kh_err_free(e);
-        free(c.name);
         return;
     }
     kh_err_free(e);
-    char *name = c.name;
     r->status = 200;
-    r->ctype = mime(c.type);
+    r->ctype = mime(type);
     kh_buf d;
     kh_buf_init(&d, 0);
     /* RFC 6266/5987: an ASCII fallback and the UTF-8 name, encoded. */
     kh_buf_printf(&d, "attachment; filename=\"evidence.%s\"; filename*=UTF-8''",
-                  c.type);
+                  type);
     kh_html_url(&d, name ? name : "evidence");
     r->disposition = kh_buf_take(&d, NULL);
     kh_buf_free(&d);
-    free(name);
 }
 
 typedef struct count_ctx {

@@ -331,11 +331,21 @@ static kh_status dash_year(void *ctx, const kh_year_info *y)
 {
     web_req *r = ((dash_ctx *)ctx)->r;
     kh_buf *o = &r->out;
-    /* A department scorer's year is its grid. */
-    kh_buf_printf(o, "<tr id=\"year-%d\"><td><a href=\"/years/%d%s\">", y->year,
-                  y->year, r->sess.role == KH_ROLE_DEPARTMENT ? "/dept" : "");
+    kh_buf_printf(o, "<tr id=\"year-%d\"><td><a href=\"/years/%d\">", y->year,
+                  y->year);
     kh_buf_printf(o, W_("year %d"), y->year);
-    kh_buf_puts(o, "</a></td><td>");
+    kh_buf_puts(o, "</a>");
+    /* A department scorer's work is its grid; it reads the rubric. */
+    if (r->sess.role == KH_ROLE_DEPARTMENT) {
+        kh_buf_printf(o, "<br><a href=\"/years/%d/dept\" id=\"grid-%d\">",
+                      y->year, y->year);
+        kh_html_text(o, W_("Your department's grid"));
+        kh_buf_printf(o, "</a> · <a href=\"/years/%d/rubric\" "
+                         "id=\"rubric-%d\">", y->year, y->year);
+        kh_html_text(o, W_("Rubric"));
+        kh_buf_puts(o, "</a>");
+    }
+    kh_buf_puts(o, "</td><td>");
     kh_html_text(o, kh_year_state_label(y->state));
     kh_buf_printf(o, "</td><td class=\"num\">%zu</td><td>", y->units);
     kh_html_text(o, next_step(r->sess.role, y->state));
@@ -384,6 +394,44 @@ static bool sees_unit(web_req *r, int year, const char *unit)
            web_may_entry(r, year, unit, KH_PHASE_INSPECTION, WEB_READ);
 }
 
+/* A department scorer's overview of the year: its grid and the items
+ * its provider supplies, read-only (no unit's form or sheet). */
+static void dept_year(web_req *r, const web_year *y)
+{
+    kh_buf *o = &r->out;
+    char provider[KH_PROVIDER_MAX + 1];
+    kh_buf_printf(o, " · <a href=\"/years/%d/dept\" id=\"nav-grid\">",
+                  y->year);
+    kh_html_text(o, W_("Your department's grid"));
+    kh_buf_puts(o, "</a></nav>\n");
+    if (!web_dept_provider(r, provider)) {
+        web_page_end(r);
+        return;
+    }
+    kh_buf_puts(o, "<h2>");
+    kh_html_text(o, W_("Items your department supplies"));
+    kh_buf_puts(o, "</h2><ul id=\"dept-items\">");
+    const kh_rubric *rb = y->rubric;
+    for (size_t i = 0; i < kh_rubric_item_count(rb); i++) {
+        bool mine = false;
+        for (size_t s = 0; s < kh_rubric_item_slots(rb, i); s++) {
+            const char *p = kh_rubric_input_provider(rb, i, s);
+            mine |= p && strcmp(p, provider) == 0;
+        }
+        if (!mine)
+            continue;
+        kh_buf_printf(o, "<li><a href=\"/years/%d/rubric#item-", y->year);
+        kh_html_url(o, kh_rubric_item_id(rb, i));
+        kh_buf_puts(o, "\">");
+        kh_html_text(o, kh_rubric_item_id(rb, i));
+        kh_buf_puts(o, "</a> ");
+        kh_html_text(o, kh_rubric_item_text(rb, i));
+        kh_buf_puts(o, "</li>");
+    }
+    kh_buf_puts(o, "</ul>\n");
+    web_page_end(r);
+}
+
 void web_page_year(web_req *r, web_year *y)
 {
     const kh_assess *a = y->assess;
@@ -398,10 +446,15 @@ void web_page_year(web_req *r, web_year *y)
     kh_html_text(o, kh_year_state_label(y->state));
     kh_buf_puts(o, "</strong>。");
     kh_html_text(o, next_step(r->sess.role, y->state));
-    kh_buf_printf(o, "</p><nav class=\"noprint\"><a href=\"/years/%d/rubric\">",
-                  y->year);
+    kh_buf_printf(o, "</p><nav class=\"noprint\"><a href=\"/years/%d/rubric\" "
+                     "id=\"nav-rubric\">", y->year);
     kh_html_text(o, W_("Rubric"));
-    kh_buf_printf(o, "</a> · <a href=\"/years/%d/visits\" id=\"nav-visits\">",
+    kh_buf_puts(o, "</a>");
+    if (r->sess.role == KH_ROLE_DEPARTMENT) {
+        dept_year(r, y);
+        return;
+    }
+    kh_buf_printf(o, " · <a href=\"/years/%d/visits\" id=\"nav-visits\">",
                   y->year);
     kh_html_text(o, W_("On-site inspection schedule"));
     kh_buf_puts(o, "</a>");
@@ -526,15 +579,22 @@ void web_page_rubric(web_req *r, web_year *y)
                 kh_html_text(o, W_("points"));
                 kh_buf_puts(o, "）</td>");
             }
-            kh_buf_puts(o, "<td>");
+            /* data-label: a phone shows each row as a card (CSS). */
+            kh_buf_puts(o, "<td class=\"rubric-id\">");
             kh_html_text(o, kh_rubric_item_id(rb, i));
             kh_buf_puts(o, "</td><td>");
             kh_html_text(o, kh_rubric_item_text(rb, i));
-            kh_buf_puts(o, "</td><td class=\"std\">");
+            kh_buf_puts(o, "</td><td class=\"std\" data-label=\"");
+            kh_html_attr(o, W_("Standard"));
+            kh_buf_puts(o, "\">");
             kh_html_text(o, kh_rubric_item_standard(rb, i));
-            kh_buf_puts(o, "</td><td class=\"num\">");
+            kh_buf_puts(o, "</td><td class=\"num\" data-label=\"");
+            kh_html_attr(o, W_("Points"));
+            kh_buf_puts(o, "\">");
             web_cp_out(o, kh_rubric_item_max(rb, i));
-            kh_buf_puts(o, "</td><td>");
+            kh_buf_puts(o, "</td><td data-label=\"");
+            kh_html_attr(o, W_("Scoring method"));
+            kh_buf_puts(o, "\">");
             for (size_t s = 0; s < kh_rubric_item_slots(rb, i); s++) {
                 kh_buf d;
                 kh_buf_init(&d, 0);

@@ -62,7 +62,8 @@ X=$(cat "$T/xx1.csrf")
 C=/years/2025/claims
 claims() { $K claim list --year 2025 --db "$DB"; }
 
-# filing: the unit's own, with CSRF, bad values named, nothing written
+# filing: the unit's own, with CSRF, bad values named beside their
+# fields (typed values kept), nothing written
 expect 200 "$(get jd1 $C)" "unit claims page"
 has 'id="claim-add"' "unit claims page"
 has 'id="claims-none"' "empty claims page"
@@ -72,12 +73,61 @@ for u in insp1 aud1 xcb; do
     expect 403 "$(post $u /years/2025/units/jd/claims -d "csrf=$(cat "$T/$u.csrf")&kind=honour&description=x")" "$u files a claim"
 done
 expect 422 "$(post jd1 /years/2025/units/jd/claims -d "csrf=$J&kind=medal&description=")" "bad claim"
-has '<li>kind' "bad claim errors"
-has '<li>description' "bad claim errors"
+has 'id="claim-err-kind"' "bad claim errors"
+has 'id="claim-err-description"' "bad claim errors"
+has 'id="claim-add"' "bad claim: the form again"
 [ -z "$(claims)" ] || fail "a refused claim was written: $(claims)"
+
+# a claim carries its own files (multipart): each bad file refused beside
+# the file field by name, the typed values kept, nothing written (no
+# claim, no evidence, no audit record)
+printf '%%PDF-1.4\n%% kaohe\n' >"$T/通报.pdf"
+printf '\211PNG\r\n\032\n0000' >"$T/photo.png"
+printf 'MZ\220\000' >"$T/tool.pdf"
+: >"$T/empty.pdf"
+{ printf '%%PDF-1.4\n'; head -c 21000000 /dev/zero; } >"$T/big.pdf"
+audits() { $K audit log --year 2025 --db "$DB" | grep -c '^#'; }
+A0=$(audits)
+U=/years/2025/units/jd/claims
+file_post() { post jd1 $U -F "csrf=$J" -F kind=honour -F 'description=带附件的申报' "$@"; }
+expect 422 "$(file_post -F "file=@$T/tool.pdf")" "a file of another type"
+has 'id="claim-err-file"' "another type: message beside the file field"
+grep -A3 'id="claim-err-file"' "$T/body" | grep -q 'tool.pdf' || fail "another type: the refused file is not named"
+has '带附件的申报' "another type: the description is kept"
+has 'value="honour" selected' "another type: the kind is kept"
+expect 422 "$(file_post -F "file=@$T/photo.png" -F "file=@$T/empty.pdf")" "an empty file"
+grep -A3 'id="claim-err-file"' "$T/body" | grep -q 'empty.pdf' || fail "empty file not named"
+expect 422 "$(file_post -F "file=@$T/big.pdf")" "a file over 20 MB"
+grep -A3 'id="claim-err-file"' "$T/body" | grep -q 'big.pdf' || fail "big file not named"
+set -- ; for i in 1 2 3 4 5 6 7 8 9 10 11; do set -- "$@" -F "file=@$T/photo.png;filename=p$i.png"; done
+expect 422 "$(file_post "$@")" "eleven files"
+has 'id="claim-err-file"' "eleven files"
+expect 422 "$(post jd1 $U -F "csrf=$J" -F kind=medal -F description=x -F "file=@$T/photo.png")" "a good file, a bad kind"
+[ -z "$(claims)" ] || fail "a refused claim with files was written: $(claims)"
+[ "$(audits)" = "$A0" ] || fail "a refused claim with files wrote something: $($K audit log --year 2025 --db "$DB" | tail -4)"
+
 expect 303 "$(post jd1 /years/2025/units/jd/claims -d "csrf=$J&kind=honour" --data-urlencode 'description=辅导员获市级<b>表彰</b>')" "jd files claim 1"
 expect 303 "$(post jd1 /years/2025/units/jd/claims -d "csrf=$J&kind=article&description=发表理论文章")" "jd files claim 2"
 expect 303 "$(post xx1 /years/2025/units/xx/claims -d "csrf=$X&kind=project&description=精品项目")" "xx files claim 3"
+expect 303 "$(file_post -F "file=@$T/通报.pdf" -F "file=@$T/photo.png")" "jd files claim 4 with two files"
+claims | grep -q '^    通报.pdf ' || fail "claim 4 lists no 通报.pdf: $(claims)"
+claims | grep -q '^    photo.png ' || fail "claim 4 lists no photo.png: $(claims)"
+$K audit log --year 2025 --db "$DB" | grep -q 'claim.file .*claim#4' || fail "claim files not audited"
+expect 200 "$(get jd1 $C)" "jd claims page"
+has 'class="claim-files"' "jd claims page: the claim's files"
+has '通报.pdf</a>' "jd claims page: the file's name"
+has '17 字节' "jd claims page: the file's size"
+has '年' "jd claims page: Beijing time"
+F=$(sed -n 's|.*href="\(/years/2025/units/jd/claim-files/[0-9a-f]*\)">通报.pdf.*|\1|p' "$T/body" | head -1)
+[ -n "$F" ] || fail "no open link of 通报.pdf"
+expect 200 "$(get jd1 "$F")" "jd opens its claim's file"
+head -c 8 "$T/body" | grep -q '%PDF-1.4' || fail "the claim's file is not the PDF"
+expect 200 "$(get aud1 "$F")" "auditor opens the claim's file"
+expect 200 "$(get admin1 "$F")" "admin opens the claim's file"
+expect 403 "$(get xx1 "$F")" "another unit opens jd's claim's file"
+expect 404 "$(get xx1 "$(echo "$F" | sed 's|/units/jd/|/units/xx/|')")" "jd's file under xx's path"
+expect 404 "$(get jd1 /years/2025/units/jd/claim-files/0000000000000000000000000000000000000000000000000000000000000000)" "an unknown claim file"
+expect 403 "$(get insp1 "$F")" "inspector opens a claim's file"
 expect 200 "$(get jd1 $C)" "jd claims page"
 has 'id="claim-1"' "jd claims page"
 has 'id="claim-2"' "jd claims page"

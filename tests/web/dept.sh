@@ -4,7 +4,8 @@
 # provider (3.3, 3.4's 文明创建 input, 4.2) for every unit; saving writes
 # only those, all or nothing, in the inspection only; the JSON entry API
 # lets it write its inputs and refuses (403) another input of the same
-# item, another item and the self phase; it reaches no other page.
+# item, another item and the self phase; it reads the year's overview
+# and rubric and reaches no other page.
 # Run from the repository root.
 set -u
 K=$1
@@ -75,8 +76,15 @@ for f in 'v*jd*3.3*reports' 'v*jd*3.4*civility' 'v*jd*4.2*rating'; do has "name=
 hasnt 'v*jd*3.4*brand' "grid (3.4's other inputs)"
 hasnt 'v*jd*1.1*' "grid (another item)"
 [ "$(grep -o '<tr id="grid-' "$T/body" | wc -l)" = 28 ] || fail "grid: not one row per unit"
-# other pages: refused
-for p in /years/2025 /years/2025/units/jd/inspection /years/2025/results /years/2025/claims /admin; do
+# the year's overview and rubric: read-only; other pages: refused
+for p in /years/2025 /years/2025/rubric; do expect 200 "$(get xcb $p)" "department GET $p"; done
+has 'id="rubric"' "department rubric page"
+expect 200 "$(get xcb /years/2025)" "department year page"
+has 'id="dept-items"' "department year page: its items"
+has '<a href="/years/2025/rubric#item-4.2">4.2</a>' "department year page: 4.2 is its item"
+hasnt '#item-1.1"' "department year page: another item"
+hasnt '/units/' "department year page: a unit's page"
+for p in /years/2025/units/jd/inspection /years/2025/results /years/2025/claims /years/2025/visits /admin; do
     expect 403 "$(get xcb $p)" "department GET $p"
 done
 expect 403 "$(get jd1 $G)" "unit reads the grid"
@@ -87,8 +95,28 @@ expect 403 "$(post admin1 $G -d "csrf=$(cat "$T/admin1.csrf")&v*jd*3.3*reports=2
 # saving: all or nothing, bad values named
 before=$(entry jd 3.3)
 expect 422 "$(post xcb $G --data-urlencode "csrf=$D" --data-urlencode 'v*jd*3.3*reports=3' --data-urlencode 'v*xx*4.2*rating=9')" "bad grid"
-has '<li>' "bad grid errors"
+has 'id="grid-err-xx-4.2"' "bad grid: the message beside xx's 4.2"
+has 'name="v*jd*3.3*reports" aria-label="v*jd*3.3*reports" value="3"' "bad grid: jd's typed 3.3 kept"
 [ "$(entry jd 3.3)" = "$before" ] || fail "a refused grid wrote jd's 3.3"
+
+# notes: a judgement below full marks needs one, written with the value
+has 'name="n*xx*4.2"' "grid: the note of xx's 4.2"
+has '低于满分' "grid: the hint beside the note says when it is required"
+hasnt 'name="n*xx*3.3"' "grid: a note where no judgement is"
+before=$(entry xx 4.2)
+A0=$($K audit log --year 2025 --unit xx --db "$DB" | grep -c '^#')
+expect 422 "$(post xcb $G --data-urlencode "csrf=$D" --data-urlencode 'v*xx*4.2*rating=3' --data-urlencode 'n*xx*4.2=' --data-urlencode 'v*jd*3.3*reports=5')" "below full marks without a note"
+has 'id="grid-err-xx-4.2"' "no note: the message beside xx's 4.2"
+grep -A2 'id="grid-err-xx-4.2"' "$T/body" | grep -q '说明' || fail "no note: the message does not ask for the note: $(grep -A2 'grid-err-xx' "$T/body" | head -3)"
+has 'name="v*xx*4.2*rating" aria-label="v*xx*4.2*rating" value="3"' "no note: the typed 3 kept"
+has 'name="v*jd*3.3*reports" aria-label="v*jd*3.3*reports" value="5"' "no note: another typed value kept"
+[ "$(entry xx 4.2)" = "$before" ] || fail "a refused note-less judgement was written: $(entry xx 4.2)"
+[ "$($K audit log --year 2025 --unit xx --db "$DB" | grep -c '^#')" = "$A0" ] || fail "a refused grid was audited"
+expect 303 "$(post xcb $G --data-urlencode "csrf=$D" --data-urlencode 'v*xx*4.2*rating=3' --data-urlencode 'n*xx*4.2=1场讲座未履行审批手续')" "below full marks with a note"
+entry xx 4.2 | grep -q '"rating": *3.*note: 1场讲座未履行审批手续' || fail "grid did not write xx's 4.2 with its note: $(entry xx 4.2)"
+$K audit log --year 2025 --unit xx --db "$DB" | grep -q '1场讲座未履行审批手续' || fail "the grid's note is not audited"
+expect 200 "$(get xcb $G)" "grid after the note"
+has '1场讲座未履行审批手续</textarea>' "grid shows the stored note"
 expect 303 "$(post xcb $G --data-urlencode "csrf=$D" --data-urlencode 'v*jd*3.3*reports=3' --data-urlencode 'v*jd*3.4*civility=false' --data-urlencode 'v*jd*1.1*documents=false')" "save the grid"
 entry jd 3.3 | grep -q '"reports": *3' || fail "grid did not write jd's 3.3: $(entry jd 3.3)"
 entry jd 3.4 | grep -q '"civility": *false' || fail "grid did not write jd's 3.4: $(entry jd 3.4)"

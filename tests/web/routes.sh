@@ -11,6 +11,9 @@
 #     gate to the CSRF refusal when the rule does not depend on the unit;
 #     on a GET never 401 or 405, and never 403 when the rule does not
 #     depend on the unit.
+# A department scorer (部门评分员) is one of the roles: it opens the year's
+# overview and rubric (200), its grid, and nothing else; every write
+# route outside its grid is 403 for it.
 # Then 404, 405 with Allow, and the path checks (%00, %2F, %252F).
 # Run from the repository root.
 set -u
@@ -38,6 +41,7 @@ DB=$T/t.db; . tests/pg/store.inc
     echo password123 | $K user add insp1 --role inspector --db "$DB" &&
     echo password123 | $K user add aud1 --role auditor --db "$DB" &&
     echo password123 | $K user add jd1 --role unit --unit jd --db "$DB" &&
+    echo password123 | $K user add xcb --role department --provider 党委宣传部 --db "$DB" &&
     $K user assign insp1 --year 2025 --unit jd --db "$DB"
 } >"$T/setup.log" 2>&1 || { cat "$T/setup.log"; echo "FAIL: setup"; exit 1; }
 
@@ -48,7 +52,7 @@ n=$(wc -l <"$T/routes")
 . tests/web/serve.inc
 start_server "$DB"
 
-for u in admin1 insp1 aud1 jd1; do
+for u in admin1 insp1 aud1 jd1 xcb; do
     s=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/$u.jar" -X POST \
         -H 'Content-Type: application/json' \
         --data-binary "{\"user\":\"$u\",\"password\":\"password123\"}" "$B/api/v1/login")
@@ -75,10 +79,10 @@ while read -r methods pattern roles action body scope; do
     for m in G P U; do
         case $methods in *$m*) ;; *) continue ;; esac
         case $m in G) method=GET ;; P) method=POST ;; U) method=PUT ;; esac
-        for who in anon admin1 insp1 jd1 aud1; do
+        for who in anon admin1 insp1 jd1 aud1 xcb; do
             case $who in
             anon) role=anon ;; admin1) role=admin ;; insp1) role=inspector ;;
-            jd1) role=unit ;; aud1) role=auditor ;;
+            jd1) role=unit ;; aud1) role=auditor ;; xcb) role=department ;;
             esac
             cells=$((cells + 1))
             if [ $method = GET ]; then got=$(req_get $who "$path"); else got=$(req $who $method "$path"); fi
@@ -111,6 +115,33 @@ while read -r methods pattern roles action body scope; do
     done
 done <"$T/routes"
 [ "$cells" -ge 200 ] || fail "only $cells role x route cells tried"
+
+# the department scorer: the year's overview and rubric read-only, its
+# grid; every write outside its grid and its own session refused; no
+# unit's pages
+for p in /years/2025 /years/2025/rubric /years/2025/dept /; do
+    [ "$(req_get xcb $p)" = 200 ] || fail "department GET $p: $(req_get xcb $p)"
+done
+req_get xcb /years/2025 >/dev/null
+grep -q 'href="/years/2025/dept"' "$T/body" || fail "department year page: no link to its grid"
+grep -q 'id="progress"' "$T/body" && fail "department year page shows the units' progress"
+req_get xcb / >/dev/null
+grep -q 'href="/years/2025/rubric"' "$T/body" || fail "department home: no link to the rubric"
+grep -q 'href="/years/2025"' "$T/body" || fail "department home: no link to the year"
+while read -r methods pattern roles action body scope; do
+    case $methods in *P*|*U*) ;; *) continue ;; esac
+    case $pattern in /years/:year/dept|/login|/logout|/password|/inbox/:arg/read|/api/v1/login|/api/v1/logout|/api/v1/keepalive|/q/:arg) continue ;; esac
+    path=$(printf '%s' "$pattern" | sed 's/:year/2025/; s/:unit/jd/; s/:phase/self/; s/:arg/1.3/')
+    case $methods in *P*) m=POST ;; *) m=PUT ;; esac
+    [ "$pattern" = /api/v1/years/:year/entries/:unit/:arg/:phase ] && m=PUT
+    got=$(req xcb $m "$path")
+    [ "$got" = 403 ] || fail "department $m $pattern: $got, want 403"
+done <"$T/routes"
+for p in /years/2025/units/jd/self /years/2025/units/jd/inspection /years/2025/results \
+         /years/2025/results/jd /years/2025/claims /years/2025/visits /years/2025/progress \
+         /years/2025/units/jd/sheet /audit /admin/years; do
+    [ "$(req_get xcb $p)" = 403 ] || fail "department GET $p: $(req_get xcb $p), want 403"
+done
 
 # 404, 405 with Allow, malformed paths
 [ "$(req_get admin1 /nosuch)" = 404 ] || fail "unknown path not 404"

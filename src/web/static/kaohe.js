@@ -339,3 +339,60 @@
     sec.addEventListener('change', preview);
   });
 })();
+
+// ---- a department's grid (#dept-form, src/web/web_dept.c) ----------------
+// Each unit's item saves by itself when one of its cells changes: its
+// values and note go to the JSON entry API (GET for the version, then
+// PUT); a refusal shows beside the cell with the typed values kept, a
+// save clears it.  Without this script 保存 posts the whole grid.
+(function () {
+  'use strict';
+  var form = document.getElementById('dept-form');
+  if (!form || !window.fetch) return;
+  var csrf = form.elements.csrf.value;
+  var api = '/api/v1/years/' + form.dataset.year + '/entries/';
+  function enc(s) { return encodeURIComponent(s); }
+  function group(unit, item) {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      var p = el.name ? el.name.split('*') : [];
+      return p[1] === unit && p[2] === item && (p[0] === 'v' || p[0] === 'n');
+    });
+  }
+  function show(unit, item, els, text, ok) {
+    var id = 'grid-err-' + unit + '-' + item;
+    var old = document.getElementById(id);
+    if (old) old.remove();
+    var td = els[els.length - 1].closest('td');
+    td.querySelectorAll('.grid-saved').forEach(function (x) { x.remove(); });
+    var s = document.createElement('span');
+    if (ok) { s.className = 'grid-saved'; }
+    else { s.className = 'field-error'; s.id = id; s.setAttribute('role', 'alert'); }
+    s.textContent = text;
+    td.appendChild(s);
+  }
+  function save(unit, item) {
+    var els = group(unit, item), inputs = {}, note = null, url = api + enc(unit) + '/' + enc(item) + '/inspection';
+    els.forEach(function (el) {
+      var p = el.name.split('*');
+      if (p[0] === 'n') note = el.value;
+      else if (el.value !== '') inputs[p[3]] = el.value.trim();
+    });
+    var h = { 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' };
+    fetch(url, { credentials: 'same-origin', headers: h }).then(function (r) {
+      return r.ok ? r.json() : { version: 0 };
+    }).then(function (cur) {
+      return fetch(url, { method: 'PUT', credentials: 'same-origin', headers: h,
+        body: JSON.stringify({ inputs: inputs, note: note, version: cur.version }) });
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (j) {
+        if (r.ok) { show(unit, item, els, form.dataset.saved, true); return; }
+        var m = (j.errors || []).map(function (x) { return x.message_zh || x.message; }).join('；');
+        show(unit, item, els, m || form.dataset.error, false);
+      });
+    }).catch(function () { show(unit, item, els, form.dataset.error, false); });
+  }
+  form.addEventListener('change', function (ev) {
+    var p = ev.target.name ? ev.target.name.split('*') : [];
+    if ((p[0] === 'v' || p[0] === 'n') && p.length >= 3) save(p[1], p[2]);
+  });
+})();
