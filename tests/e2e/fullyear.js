@@ -74,9 +74,13 @@ async function visit(page, url, label, ...typed) {
   await here(page, label, ...typed);
   return resp;
 }
-// Scans and shoots the page as it is.
+// Scans the page as it is and shoots it, once per label (the year page
+// before each advance looks alike).
+const shotLabels = new Set();
 async function here(page, label, ...typed) {
   await t.look(page, label, ...typed);
+  if (shotLabels.has(label)) return;
+  shotLabels.add(label);
   await t.shot(page, label.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, ''), { widths: WIDTHS });
 }
 
@@ -152,7 +156,7 @@ async function advance(admin, reason, check) {
   if (check) await check();
   await admin.fill('#advance-confirm input[name="reason"]', reason);
   await t.submitOk(admin, '#advance-confirm');
-  await here(admin, 'admin year page after advancing', reason);
+  await here(admin, `admin year page after advance ${advances}`, reason);
 }
 
 // The people's pages, by who they are: admin, a, b, c (units A, B, C), insp,
