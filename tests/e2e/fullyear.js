@@ -23,6 +23,7 @@
 //      reports; admin returns it once, C reports again, admin accepts
 //      (销号); C's own view on a 375x812 phone shows its sheet, rank, claim
 //      decision and the closed item;
+//      unit D reads on its phone the department's note behind its 4.2;
 //   8. the auditor finds the claim decisions and the acceptance in the
 //      audit log, in Chinese;
 //   9. every unit's total from the JSON API equals `kaohe results`.
@@ -394,6 +395,18 @@ async function rectificationOfC() {
   expect(view.includes(String(cTotal)), `own view lacks the total ${cTotal}`);
 }
 
+// 7b. Unit D reads, on its phone, why the department took half a point.
+async function unitD() {
+  console.log('7b. unit D reads the department\'s note on its own view');
+  const d = await t.login('jwc1', { width: 375 });
+  await Promise.all([d.waitForURL(/\/view$/), d.click(`#link-view-${YEAR}`)]);
+  await t.look(d, 'unit D own view on a phone');
+  await t.fitsPhone(d, 'unit D own view');
+  await t.shot(d, 'unit-D-own-view-phone');
+  const sheet = await d.textContent('#explain');
+  expect(sheet.includes('审批手续个别环节补签'), 'unit D\'s sheet does not say why 4.2 lost half a point');
+}
+
 // 8. The auditor.
 async function auditor() {
   console.log('8. the auditor reads the audit log');
@@ -436,7 +449,7 @@ async function main() {
   t.cli('user', 'name', 'admin1', PEOPLE.admin1[2]);
   await t.start();
   for (const step of [setUpYear, selfCheckOfA, claimsOfBAndC, toInspection, scoring, publication,
-    rectificationOfC, auditor, totals]) {
+    rectificationOfC, unitD, auditor, totals]) {
     await step();
   }
   finish();
