@@ -18,94 +18,20 @@
 // Run from the repository root (tests/e2e/run.sh does).  Exits 1 on the
 // first failed step, saying what was expected.
 'use strict';
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
-const { spawn, execFileSync } = require('child_process');
-const { chromium } = require('playwright-core');
+const lib = require('./lib');
 
-const KAOHE = path.resolve(process.argv[2] || '');
-const SCREENS = path.resolve(process.argv[3] || 'e2e-screens-admin');
-const CHROMIUM = process.env.KH_CHROMIUM || '/usr/bin/chromium';
-const PW = 'e2e-password-2025';
 const YEAR = 2025;
-const WIDTHS = [1280, 375];
-
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kaohe-e2e-admin-'));
-const DB = path.join(tmp, 'e2e.db');
-let server = null;
-let browser = null;
-let step = 0;
-
-function expect(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-
-function cli(who, ...args) {
-  try {
-    return execFileSync(KAOHE, [...args, '--db', DB], {
-      env: { ...process.env, KAOHE_USER: who },
-      encoding: 'utf8',
-      stdio: ['pipe', 'pipe', 'pipe'],
-      input: args[0] === 'user' && args[1] === 'add' ? PW + '\n' : '',
-    });
-  } catch (e) {
-    throw new Error(`kaohe ${args.join(' ')}: exit ${e.status}\n${e.stderr}${e.stdout}`);
-  }
-}
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    server = spawn(KAOHE, ['serve', '--db', DB, '--listen', '127.0.0.1:0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error('server did not start:\n' + err)), 30000);
-    server.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    server.stderr.on('data', (d) => {
-      err += d;
-      process.stderr.write(d);
-    });
-    server.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code}) before listening:\n${err}`));
-    });
-  });
-}
+const t = lib.harness('admin');
+const { expect, cliAs: cli } = t;
 
 // The page at each width, full length; a page wider than the phone's
 // screen must scroll inside its .wide boxes, not as a whole.
-async function shots(page, name) {
-  step++;
-  for (const w of WIDTHS) {
-    await page.setViewportSize({ width: w, height: w === 375 ? 812 : 800 });
-    const file = path.join(SCREENS, `${String(step).padStart(2, '0')}-${name}-${w}.png`);
-    await page.screenshot({ path: file, fullPage: true });
-    if (w === 375) {
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
-      expect(overflow <= 380, `${name}: the page is ${overflow} px wide on a 375 px phone`);
-    }
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
-  console.log(`  screenshots ${name}`);
+function shots(page, name) {
+  return t.shot(page, name, { widths: [1280, 375], fits: 5 });
 }
 
-async function login(base, user, password = PW) {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-  const page = await ctx.newPage();
-  await page.goto(base + '/login');
-  await page.fill('#user', user);
-  await page.fill('#password', password);
-  await Promise.all([page.waitForURL(base + '/'), page.click('#login-submit')]);
-  return page;
+function login(base, user, password) {
+  return t.login(user, { password });
 }
 
 async function done(page) {
@@ -114,7 +40,6 @@ async function done(page) {
 }
 
 async function main() {
-  fs.mkdirSync(SCREENS, { recursive: true });
   cli('setup', 'init');
   cli('setup', 'rubric', 'import', 'rubrics/ideology-2020.yaml');
   cli('setup', 'year', 'open', String(YEAR), '--rubric', 'ideology-2020');
@@ -123,8 +48,7 @@ async function main() {
     cli('setup', 'user', 'add', u, '--role', role);
   cli('setup', 'user', 'add', 'jd1', '--role', 'unit', '--unit', 'jd');
   cli('setup', 'user', 'assign', 'insp2', '--year', String(YEAR), '--unit', 'xx');
-  const base = await startServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  const base = await t.start();
   const yearUrl = `${base}/admin/years/${YEAR}`;
 
   // ---- 1. the grid, one unit added and renamed
@@ -238,15 +162,4 @@ async function main() {
   console.log('ok: e2e admin');
 }
 
-main()
-  .then(async () => {
-    await browser.close();
-    server.kill('SIGTERM');
-    fs.rmSync(tmp, { recursive: true, force: true });
-  })
-  .catch(async (e) => {
-    console.error('FAIL: ' + e.message);
-    if (browser) await browser.close().catch(() => {});
-    if (server) server.kill('SIGTERM');
-    process.exit(1);
-  });
+lib.run(t, main);

@@ -13,91 +13,15 @@
 // A screenshot of each page at 1280 and 375 px wide under SCREENS.  Run
 // from the repository root (tests/e2e/run.sh does).
 'use strict';
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
-const { spawn, execFileSync } = require('child_process');
-const { chromium } = require('playwright-core');
+const lib = require('./lib');
 
-const KAOHE = path.resolve(process.argv[2] || '');
-const SCREENS = path.resolve(process.argv[3] || 'e2e-screens-claims');
-const CHROMIUM = process.env.KH_CHROMIUM || '/usr/bin/chromium';
-const PW = 'e2e-password-2025';
 const YEAR = 2025;
-
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kaohe-e2e-claims-'));
-const DB = path.join(tmp, 'e2e.db');
-let server = null;
-let browser = null;
-let step = 0;
-
-function fail(msg) {
-  throw new Error(msg);
-}
-function expect(cond, msg) {
-  if (!cond) fail(msg);
-}
-
-function cli(who, ...args) {
-  try {
-    return execFileSync(KAOHE, [...args, '--db', DB], {
-      env: { ...process.env, KAOHE_USER: who },
-      encoding: 'utf8',
-      stdio: ['pipe', 'pipe', 'pipe'],
-      input: args[0] === 'user' && args[1] === 'add' ? PW + '\n' : '',
-    });
-  } catch (e) {
-    fail(`kaohe ${args.join(' ')}: exit ${e.status}\n${e.stderr}${e.stdout}`);
-  }
-}
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    server = spawn(KAOHE, ['serve', '--db', DB, '--listen', '127.0.0.1:0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error('server did not start:\n' + err)), 30000);
-    server.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    server.stderr.on('data', (d) => {
-      err += d;
-      process.stderr.write(d);
-    });
-    server.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code}) before listening:\n${err}`));
-    });
-  });
-}
+const t = lib.harness('claims');
+const { expect, cliAs: cli } = t;
 
 // A screenshot at 1280 px and another at 375 px (the phone), same page.
-async function shots(page, name) {
-  for (const width of [1280, 375]) {
-    await page.setViewportSize({ width, height: width === 375 ? 812 : 800 });
-    step++;
-    const file = path.join(SCREENS, `${String(step).padStart(2, '0')}-${name}-${width}.png`);
-    await page.screenshot({ path: file, fullPage: true });
-    console.log(`  screenshot ${path.relative(process.cwd(), file)}`);
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
-
-async function login(base, user) {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-  const page = await ctx.newPage();
-  await page.goto(base + '/login');
-  await page.fill('#user', user);
-  await page.fill('#password', PW);
-  await Promise.all([page.waitForURL(base + '/'), page.click('#login-submit')]);
-  return page;
+function shots(page, name) {
+  return t.shot(page, name, { widths: [1280, 375] });
 }
 
 async function fileClaim(page, kind, text) {
@@ -110,7 +34,6 @@ async function fileClaim(page, kind, text) {
 }
 
 async function main() {
-  fs.mkdirSync(SCREENS, { recursive: true });
   cli('setup', 'init');
   cli('setup', 'rubric', 'import', 'rubrics/ideology-2020.yaml');
   cli('setup', 'year', 'open', String(YEAR), '--rubric', 'ideology-2020');
@@ -119,12 +42,11 @@ async function main() {
   cli('setup', 'user', 'add', 'admin1', '--role', 'admin');
   cli('setup', 'user', 'add', 'jd1', '--role', 'unit', '--unit', 'jd');
   cli('setup', 'user', 'add', 'xcb', '--role', 'department', '--provider', '党委宣传部');
-  const base = await startServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  const base = await t.start();
   const C = `${base}/years/${YEAR}/claims`;
 
   // 1. the unit files two claims
-  const unit = await login(base, 'jd1');
+  const unit = await t.login('jd1');
   await unit.goto(`${base}/years/${YEAR}`);
   await Promise.all([unit.waitForURL(C), unit.click('#nav-claims')]);
   expect(await unit.isVisible('#claim-add'), 'the unit has no filing form in the self-check');
@@ -135,7 +57,7 @@ async function main() {
 
   // 2. admin decides in the inspection
   cli('setup', 'year', 'advance', String(YEAR));
-  const admin = await login(base, 'admin1');
+  const admin = await t.login('admin1');
   await admin.goto(C);
   await shots(admin, 'admin-claims');
   await admin.fill('#claim-approve-1 input[name=points]', '5.01');
@@ -173,7 +95,7 @@ async function main() {
   expect(/\+2 .*辅导员获市级优秀思政工作者表彰/.test(recs), `no bonus record for the approval:\n${recs}`);
 
   // 4. the department scores its grid
-  const dept = await login(base, 'xcb');
+  const dept = await t.login('xcb');
   await dept.goto(`${base}/years/${YEAR}/dept`);
   expect(await dept.isVisible('#dept-grid'), 'the department has no grid');
   await dept.fill('input[name="v*jd*3.3*reports"]', '3');
@@ -192,34 +114,4 @@ async function main() {
   expect(resp.status() === 403, `the department opened a unit's form: ${resp.status()}`);
 }
 
-async function stop() {
-  if (browser) await browser.close().catch(() => {});
-  if (server && server.exitCode === null) {
-    server.removeAllListeners('exit');
-    const done = new Promise((r) => server.once('exit', (code, sig) => r([code, sig])));
-    server.kill('SIGTERM');
-    const [code, sig] = await done;
-    if (code !== 0) {
-      console.error(`server ended with ${code ?? sig} after SIGTERM`);
-      return false;
-    }
-  }
-  return true;
-}
-
-process.exitCode = 1;
-main().then(
-  async () => {
-    const ok = await stop();
-    fs.rmSync(tmp, { recursive: true, force: true });
-    if (!ok) process.exit(1);
-    process.exitCode = 0;
-    console.log(`ok: e2e claims (${step} screenshots in ${SCREENS})`);
-  },
-  async (e) => {
-    console.error('FAIL: ' + (e && e.message ? e.message : e));
-    await stop();
-    console.error(`(store and logs kept in ${tmp})`);
-    process.exit(1);
-  },
-);
+lib.run(t, main);

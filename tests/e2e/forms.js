@@ -18,85 +18,26 @@
 // Screenshots of each step, and of the form as each role at 1280 and
 // 375 px, under SCREENS.  Exits 1 on the first failed step.
 'use strict';
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
-const { spawn, execFileSync } = require('child_process');
-const { chromium } = require('playwright-core');
+const lib = require('./lib');
 
-const KAOHE = path.resolve(process.argv[2] || '');
-const SCREENS = path.resolve(process.argv[3] || 'e2e-screens-forms');
-const CHROMIUM = process.env.KH_CHROMIUM || '/usr/bin/chromium';
-const PW = 'e2e-password-2025';
 const IDLE = 20; // seconds: serve --session-idle
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kaohe-forms-'));
-const DB = path.join(tmp, 'forms.db');
-let server = null;
-let browser = null;
-let step = 0;
+const t = lib.harness('forms', { serveArgs: ['--session-idle', String(IDLE)] });
+const { expect, cli } = t;
 
-function expect(cond, msg) {
-  if (!cond) throw new Error(msg);
+// The visible part of the page (a long form's top).
+function shot(page, name) {
+  return t.shot(page, name, { fullPage: false });
 }
 
-function cli(...args) {
-  try {
-    return execFileSync(KAOHE, [...args, '--db', DB], {
-      env: { ...process.env, KAOHE_USER: 'setup' },
-      encoding: 'utf8',
-      input: args[0] === 'user' && args[1] === 'add' ? PW + '\n' : '',
-    });
-  } catch (e) {
-    throw new Error(`kaohe ${args.join(' ')}: exit ${e.status}\n${e.stderr}`);
-  }
+// A person; opts as playwright's context options (viewport,
+// javaScriptEnabled): the desk is 1280x900.
+function login(base, user, opts = {}) {
+  const vp = opts.viewport || { width: 1280, height: 900 };
+  return t.login(user, { ...opts, width: vp.width, height: vp.height, phone: !!opts.isMobile });
 }
 
-function startServer() {
-  return new Promise((resolve, reject) => {
-    server = spawn(KAOHE, ['serve', '--db', DB, '--listen', '127.0.0.1:0',
-      '--session-idle', String(IDLE)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('server did not start')), 30000);
-    server.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    server.stderr.on('data', (d) => process.stderr.write(d));
-    server.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code})`));
-    });
-  });
-}
-
-async function shot(page, name) {
-  step++;
-  const file = path.join(SCREENS, `${String(step).padStart(2, '0')}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: false });
-  console.log(`  screenshot ${file}`);
-}
-
-async function newPage(opts) {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 },
-    locale: 'zh-CN', ...opts });
-  return ctx.newPage();
-}
-
-async function loginOn(page, base, user) {
-  await page.fill('#user', user);
-  await page.fill('#password', PW);
-  await Promise.all([page.waitForNavigation(), page.click('#login-submit')]);
-}
-
-async function login(base, user, opts) {
-  const page = await newPage(opts);
-  await page.goto(base + '/login');
-  await loginOn(page, base, user);
-  return page;
+function loginOn(page, base, user) {
+  return t.loginOn(page, user);
 }
 
 // The stored entry of an item through the JSON API, with the page's login.
@@ -146,7 +87,6 @@ async function waitSaved(page, item) {
 }
 
 async function main() {
-  fs.mkdirSync(SCREENS, { recursive: true });
   cli('init');
   cli('rubric', 'import', 'rubrics/ideology-2020.yaml');
   cli('year', 'open', '2025', '--rubric', 'ideology-2020');
@@ -158,8 +98,7 @@ async function main() {
   cli('user', 'add', 'insp1', '--role', 'inspector');
   cli('user', 'add', 'aud1', '--role', 'auditor');
   cli('user', 'assign', 'insp1', '--year', '2025', '--unit', 'jd');
-  const base = await startServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  const base = await t.start();
 
   // ---- 1. no JavaScript: the whole self-check, one 保存全部
   console.log('1. jd fills its whole self-check without JavaScript and saves once');
@@ -341,15 +280,4 @@ async function main() {
   console.log('ok');
 }
 
-main().then(() => 0, (e) => {
-  console.error('FAIL: ' + e.message);
-  return 1;
-}).then(async (rc) => {
-  if (browser) await browser.close();
-  if (server) {
-    server.kill('SIGTERM');
-    await new Promise((r) => server.on('exit', r));
-  }
-  fs.rmSync(tmp, { recursive: true, force: true });
-  process.exit(rc);
-});
+lib.run(t, main);

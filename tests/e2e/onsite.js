@@ -13,58 +13,12 @@
 //      why), for admin at 1280 and 375 px.
 // Run from the repository root (tests/e2e/run.sh KAOHE SCREENS onsite).
 'use strict';
-const fs = require('fs');
-const os = require('os');
 const path = require('path');
-const { spawn, execFileSync } = require('child_process');
-const { chromium } = require('playwright-core');
+const fs = require('fs');
+const lib = require('./lib');
 
-const KAOHE = path.resolve(process.argv[2] || '');
-const SCREENS = path.resolve(process.argv[3] || 'e2e-screens-onsite');
-const CHROMIUM = process.env.KH_CHROMIUM || '/usr/bin/chromium';
-const PW = 'e2e-password-2025';
-
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kaohe-e2e-onsite-'));
-const DB = path.join(tmp, 'e2e.db');
-let server = null;
-let browser = null;
-let step = 0;
-
-function expect(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-
-function cli(...args) {
-  try {
-    return execFileSync(KAOHE, [...args, '--db', DB], {
-      env: { ...process.env, KAOHE_USER: 'setup' },
-      encoding: 'utf8',
-      stdio: ['pipe', 'pipe', 'pipe'],
-      input: args[0] === 'user' && args[1] === 'add' ? PW + '\n' : '',
-    });
-  } catch (e) {
-    throw new Error(`kaohe ${args.join(' ')}: exit ${e.status}\n${e.stderr}${e.stdout}`);
-  }
-}
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    server = spawn(KAOHE, ['serve', '--db', DB, '--listen', '127.0.0.1:0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('server did not start')), 30000);
-    server.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    server.stderr.on('data', (d) => process.stderr.write(d));
-  });
-}
+const t = lib.harness('onsite');
+const { expect, cli } = t;
 
 // The entry form saves an item by itself once typing stops (kaohe.js).
 // A value other than the questionnaire's suggestion is refused there
@@ -77,39 +31,6 @@ async function savedByScript(page, item) {
   }, item, { timeout: 15000 });
 }
 
-async function shot(page, name) {
-  step++;
-  const file = path.join(SCREENS, `${String(step).padStart(2, '0')}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  console.log(`  screenshot ${path.relative(process.cwd(), file)}`);
-}
-
-// A screenshot of one element (a long form's item).
-async function shotOf(locator, name) {
-  step++;
-  const file = path.join(SCREENS, `${String(step).padStart(2, '0')}-${name}.png`);
-  await locator.screenshot({ path: file });
-  console.log(`  screenshot ${path.relative(process.cwd(), file)}`);
-}
-
-async function login(base, user, width = 1280) {
-  const ctx = await browser.newContext({
-    viewport: { width, height: width > 400 ? 800 : 812 }, locale: 'zh-CN',
-    isMobile: width <= 400, hasTouch: width <= 400,
-  });
-  const page = await ctx.newPage();
-  await page.goto(base + '/login');
-  await page.fill('#user', user);
-  await page.fill('#password', PW);
-  await Promise.all([page.waitForURL(base + '/'), page.click('#login-submit')]);
-  return page;
-}
-
-async function noSideScroll(page, what) {
-  const w = await page.evaluate(() => document.documentElement.scrollWidth);
-  expect(w <= 375, `${what}: the page is ${w}px wide on a 375px phone`);
-}
-
 // Submits the form that holds the button sel and waits for the page.
 async function submit(page, sel) {
   await Promise.all([page.waitForNavigation(), page.click(sel)]);
@@ -118,11 +39,8 @@ async function submit(page, sel) {
 }
 
 async function main() {
-  expect(fs.existsSync(KAOHE), `no kaohe binary at ${KAOHE}`);
-  fs.mkdirSync(SCREENS, { recursive: true });
-  for (const f of fs.readdirSync(SCREENS)) if (f.endsWith('.png')) fs.unlinkSync(path.join(SCREENS, f));
   // students: jd's q1 gives 66.67 % -> 2.5 for 4.1; staff: q4 100 % -> 4 for 2.2
-  const staff = path.join(tmp, 'staff.csv');
+  const staff = path.join(t.tmp, 'staff.csv');
   fs.writeFileSync(staff, '单位,q1,q2,q3,q4,q5,q6,q8,q9\n' +
     Array(5).fill('jd,a,5,12,5,a,4,4,4').join('\n') + '\n');
   cli('init');
@@ -149,20 +67,14 @@ async function main() {
     '--audience', '教职工', '--unit', 'jd', '--min', '2');
   cli('questionnaire', 'import-responses', staff, '--round', '2');
 
-  const base = await startServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const base = await t.start();
   const V = `${base}/years/2025/visits`;
 
   console.log('1. the inspector records on a phone');
-  const phone = await login(base, 'insp1', 375);
+  const phone = await t.login('insp1', { width: 375 });
   await phone.goto(`${V}/1`);
-  await noSideScroll(phone, 'visit page');
-  await shot(phone, 'phone-visit-empty');
+  await t.fitsPhone(phone, 'visit page');
+  await t.shot(phone, 'phone-visit-empty');
   const s = '#symposium-add ';
   await phone.fill(s + 'input[name="date"]', '2025-12-10');
   await phone.fill(s + 'input[name="place"]', '第一会议室');
@@ -172,7 +84,7 @@ async function main() {
   await phone.fill(s + 'textarea[name="outline"]', '一、理论学习；二、课堂管理');
   await phone.fill(s + 'textarea[name="minutes"]', '与会教师反映支部书记亲自部署意识形态工作。');
   await submit(phone, s + 'button');
-  await noSideScroll(phone, 'visit page with a symposium');
+  await t.fitsPhone(phone, 'visit page with a symposium');
   const f = '#finding-add ';
   await phone.selectOption(f + 'select[name="source"]', 'symposium');
   await phone.fill(f + 'input[name="record"]', '1');
@@ -195,20 +107,20 @@ async function main() {
   const rec = await phone.textContent('#records');
   expect(rec.includes('座谈会 #1：2025-12-10，第一会议室') && rec.includes('发现 #1（2.2 亮点）：支部书记带头讲党课') &&
     rec.includes('访谈人 李明，记录人 王芳'), `records: ${rec}`);
-  await noSideScroll(phone, 'visit page with records');
-  await shot(phone, 'phone-visit-records');
+  await t.fitsPhone(phone, 'visit page with records');
+  await t.shot(phone, 'phone-visit-records');
 
   console.log('2. the pages at 1280 px: admin and the inspector');
-  const admin = await login(base, 'admin1');
+  const admin = await t.login('admin1');
   await admin.goto(V);
   expect((await admin.textContent('#visits')).includes('组长 李明；组员 王芳'), 'visits table by name');
-  await shot(admin, 'admin-visits');
+  await t.shot(admin, 'admin-visits');
   await admin.goto(`${V}/1`);
   await admin.click('#corrections summary');
-  await shot(admin, 'admin-visit-corrections');
-  const desk = await login(base, 'insp1');
+  await t.shot(admin, 'admin-visit-corrections');
+  const desk = await t.login('insp1');
   await desk.goto(`${V}/1`);
-  await shot(desk, 'inspector-visit');
+  await t.shot(desk, 'inspector-visit');
 
   console.log('3. keep one suggestion, override another with a reason');
   const form = `${base}/years/2025/units/jd/inspection`;
@@ -225,7 +137,7 @@ async function main() {
     document.getElementById('item-4.1').textContent), null, { timeout: 15000 });
   await Promise.all([desk.waitForNavigation(), desk.click('#override-4\\.1-rating')]);
   expect((await desk.textContent('#errors')).includes('改判理由：改判必须填写理由'), 'reason required');
-  await shot(desk, 'override-refused');
+  await t.shot(desk, 'override-refused');
   expect(!cli('questionnaire', 'decisions', '--year', '2025').includes('4.1'), 'refused override wrote nothing');
   await desk.goto(form);
   await desk.fill('input[name="in_rating.4.1"]', '3');
@@ -235,34 +147,23 @@ async function main() {
   await submit(desk, '#override-4\\.1-rating');
   const s41 = await desk.textContent('#suggest-4\\.1-rating');
   expect(s41.includes('已改判为 3') && s41.includes('座谈会上学生普遍反映课堂纪律良好'), `4.1: ${s41}`);
-  await shotOf(desk.locator('#item-2\\.2'), 'item-2.2-kept');
-  await shotOf(desk.locator('#item-4\\.1'), 'item-4.1-overridden');
-  const phoneForm = await login(base, 'insp1', 375);
+  await t.shot(desk, 'item-2.2-kept', { locator: desk.locator('#item-2\\.2') });
+  await t.shot(desk, 'item-4.1-overridden', { locator: desk.locator('#item-4\\.1') });
+  const phoneForm = await t.login('insp1', { width: 375 });
   await phoneForm.goto(form + '#item-4.1');
-  await noSideScroll(phoneForm, 'inspection form');
-  await shotOf(phoneForm.locator('#item-4\\.1'), 'phone-item-4.1');
+  await t.fitsPhone(phoneForm, 'inspection form');
+  await t.shot(phoneForm, 'phone-item-4.1', { locator: phoneForm.locator('#item-4\\.1') });
 
   console.log('4. the score sheet says which');
   await admin.goto(`${base}/years/2025/results/jd`);
   const ex = await admin.textContent('#explain');
   expect(ex.includes('问卷建议：第 2 轮，5 份答卷，建议 4，检查组采用'), `explain: kept (${ex})`);
   expect(ex.includes('检查组改判为 3，理由：座谈会上学生普遍反映课堂纪律良好'), 'explain: overridden with the reason');
-  await shotOf(admin.locator('#explain'), 'admin-sheet-explain');
-  const adminPhone = await login(base, 'admin1', 375);
+  await t.shot(admin, 'admin-sheet-explain', { locator: admin.locator('#explain') });
+  const adminPhone = await t.login('admin1', { width: 375 });
   await adminPhone.goto(`${base}/years/2025/results/jd`);
-  await shot(adminPhone, 'phone-sheet');
+  await t.shot(adminPhone, 'phone-sheet');
   console.log('onsite e2e: ok');
 }
 
-main()
-  .then(async () => {
-    await browser.close();
-    server.kill('SIGTERM');
-    fs.rmSync(tmp, { recursive: true, force: true });
-  })
-  .catch(async (e) => {
-    console.error('FAIL:', e.message);
-    if (browser) await browser.close().catch(() => {});
-    if (server) server.kill('SIGTERM');
-    process.exit(1);
-  });
+lib.run(t, main);

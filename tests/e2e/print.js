@@ -15,77 +15,38 @@
 // Run from the repository root (tests/e2e/run.sh KAOHE SCREENS print).
 'use strict';
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
-const { spawn, execFileSync } = require('child_process');
-const { chromium } = require('playwright-core');
+const { execFileSync } = require('child_process');
+const lib = require('./lib');
 
-const KAOHE = path.resolve(process.argv[2] || '');
-const SCREENS = path.resolve(process.argv[3] || 'e2e-screens-print');
-const CHROMIUM = process.env.KH_CHROMIUM || '/usr/bin/chromium';
-const PW = 'e2e-password-2025';
 const NOW = '1796558400';            // 2026-12-06 20:00 in Beijing
 const DATE_CN = '2026年12月6日';
 // A row of the rendered page counts as a border when a run of dark
 // pixels covers this share of the page's width (text never does).
 const LINE_SHARE = 0.5;
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kaohe-e2e-print-'));
-const DB = path.join(tmp, 'e2e.db');
-const ENV = { ...process.env, KAOHE_USER: 'setup', KAOHE_NOW: NOW };
-let server = null;
-let browser = null;
+const t = lib.harness('print', { env: { KAOHE_NOW: NOW } });
+const { expect, cli } = t;
+const tmp = t.tmp;
+const SCREENS = t.SCREENS;
 
-function expect(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-
-function run(args, input) {
-  return execFileSync(KAOHE, [...args, '--db', DB], {
-    env: ENV, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], input: input || '',
+// The CLI, throwing its own error (for a run expected to fail).
+function run(args) {
+  return execFileSync(t.KAOHE, [...args, '--db', t.DB], {
+    env: { ...t.env, KAOHE_USER: 'setup' }, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'],
   });
 }
 
-function cli(...args) {
-  try {
-    return run(args, args[0] === 'user' && args[1] === 'add' ? PW + '\n' : '');
-  } catch (e) {
-    throw new Error(`kaohe ${args.join(' ')}: exit ${e.status}\n${e.stderr}${e.stdout}`);
-  }
-}
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    server = spawn(KAOHE, ['serve', '--db', DB, '--listen', '127.0.0.1:0'], {
-      stdio: ['ignore', 'pipe', 'pipe'], env: ENV,
-    });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('server did not start')), 30000);
-    server.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    server.stderr.on('data', (d) => process.stderr.write(d));
-  });
-}
-
+// A person at a width, the page's refused styles collected (cspErrors).
 async function login(base, user, width) {
-  const ctx = await browser.newContext({
-    viewport: { width, height: width < 500 ? 812 : 900 }, isMobile: width < 500, locale: 'zh-CN',
-  });
-  const page = await ctx.newPage();
+  const page = await t.newPage({ width, height: width < 500 ? 812 : 900, phone: width < 500 });
   page.cspErrors = [];
   page.on('console', (m) => {
     if (/Content Security Policy|Refused to apply/i.test(m.text())) page.cspErrors.push(m.text());
   });
   await page.goto(base + '/login');
-  await page.fill('#user', user);
-  await page.fill('#password', PW);
-  await Promise.all([page.waitForURL(base + '/'), page.click('#login-submit')]);
+  await t.loginOn(page, user);
+  expect(page.url() === base + '/', `${user}: the login led to ${page.url()}`);
   return page;
 }
 
@@ -159,7 +120,6 @@ async function pdfBorders(base, url, name) {
 }
 
 async function main() {
-  fs.mkdirSync(SCREENS, { recursive: true });
   cli('init');
   cli('rubric', 'import', 'rubrics/ideology-2020.yaml');
   cli('year', 'open', '2025', '--rubric', 'ideology-2020');
@@ -169,13 +129,7 @@ async function main() {
   cli('user', 'add', 'aud1', '--role', 'auditor');
   cli('user', 'add', 'jd1', '--role', 'unit', '--unit', 'jd');
 
-  const base = await startServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const base = await t.start();
   const pages = [
     ['/years/2025/notice', 'notice', ['admin1', 'aud1']],
     ['/years/2025/units/jd/sheet', 'sheet-jd', ['admin1', 'aud1', 'jd1']],
@@ -204,15 +158,4 @@ async function main() {
   console.log('print e2e: ok');
 }
 
-main()
-  .then(async () => {
-    await browser.close();
-    server.kill('SIGTERM');
-    fs.rmSync(tmp, { recursive: true, force: true });
-  })
-  .catch(async (e) => {
-    console.error('FAIL:', e.message);
-    if (browser) await browser.close().catch(() => {});
-    if (server) server.kill('SIGTERM');
-    process.exit(1);
-  });
+lib.run(t, main);

@@ -18,119 +18,22 @@
 // the repository root (tests/e2e/run.sh does).  Exits 1 on the first
 // failed step, saying what was expected.
 'use strict';
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
-const { spawn, execFileSync } = require('child_process');
-const { chromium } = require('playwright-core');
+const lib = require('./lib');
 
-const KAOHE = path.resolve(process.argv[2] || '');
-const SCREENS = path.resolve(process.argv[3] || 'e2e-screens-rectify');
-const CHROMIUM = process.env.KH_CHROMIUM || '/usr/bin/chromium';
-const PW = 'e2e-password-2025';
 const YEAR = 2025;
 // A fixed clock for the server and the CLI: 2026-03-01 (China time).
 const NOW = '1772323200';
+const t = lib.harness('rectify', { env: { KAOHE_NOW: NOW } });
+const { expect, cliAs: cli } = t;
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kaohe-e2e-rectify-'));
-const DB = path.join(tmp, 'e2e.db');
-let server = null;
-let browser = null;
-let step = 0;
-
-function fail(msg) {
-  throw new Error(msg);
-}
-function expect(cond, msg) {
-  if (!cond) fail(msg);
+// A full-page screenshot at the desk's width and at the phone's, or only
+// at the page's own width (both false).
+function shot(page, name, both = true) {
+  return t.shot(page, name, both ? { widths: [1280, 375] } : {});
 }
 
-function cli(who, ...args) {
-  try {
-    return execFileSync(KAOHE, [...args, '--db', DB], {
-      env: { ...process.env, KAOHE_USER: who, KAOHE_NOW: NOW },
-      encoding: 'utf8',
-      stdio: ['pipe', 'pipe', 'pipe'],
-      input: args[0] === 'user' && args[1] === 'add' ? PW + '\n' : '',
-    });
-  } catch (e) {
-    fail(`kaohe ${args.join(' ')}: exit ${e.status}\n${e.stderr}${e.stdout}`);
-  }
-}
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    server = spawn(KAOHE, ['serve', '--db', DB, '--listen', '127.0.0.1:0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, KAOHE_NOW: NOW },
-    });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error('server did not start:\n' + err)), 30000);
-    server.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    server.stderr.on('data', (d) => {
-      err += d;
-      process.stderr.write(d);
-    });
-    server.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code}) before listening:\n${err}`));
-    });
-  });
-}
-
-// A full-page screenshot at the page's width and, for the phone pages
-// and the admin's, at the other width too.
-async function shot(page, name, both = true) {
-  step++;
-  const vp = page.viewportSize();
-  const tag = `${String(step).padStart(2, '0')}-${name}`;
-  await page.screenshot({ path: path.join(SCREENS, `${tag}-${vp.width}.png`), fullPage: true });
-  if (both) {
-    const other = vp.width > 600 ? { width: 375, height: 812 } : { width: 1280, height: 800 };
-    await page.setViewportSize(other);
-    await page.screenshot({ path: path.join(SCREENS, `${tag}-${other.width}.png`), fullPage: true });
-    await page.setViewportSize(vp);
-  }
-  console.log(`  screenshot ${tag}`);
-}
-
-async function login(base, user, viewport) {
-  const ctx = await browser.newContext({ viewport, locale: 'zh-CN' });
-  const page = await ctx.newPage();
-  await page.goto(base + '/');
-  expect(page.url().endsWith('/login'), `anonymous / should lead to /login, got ${page.url()}`);
-  await page.fill('#user', user);
-  await page.fill('#password', PW);
-  await Promise.all([page.waitForURL(base + '/'), page.click('#login-submit')]);
-  return page;
-}
-
-async function submitOk(page, form) {
-  await Promise.all([
-    page.waitForURL((u) => u.searchParams.get('ok') === '1'),
-    page.click(`${form} button[type=submit]`),
-  ]);
-  const msg = await page.textContent('#msg');
-  expect(msg.includes('已完成'), `${form}: not confirmed (${msg})`);
-}
-
-async function expectStatus(page, url, want, what) {
-  const resp = await page.goto(url);
-  expect(resp.status() === want, `${what}: expected ${want}, got ${resp.status()} for ${url}`);
-}
-
-// Nothing on the page is wider than the phone's screen.
-async function fitsPhone(page, what) {
-  const w = await page.evaluate(() => document.documentElement.scrollWidth);
-  expect(w <= 375, `${what}: the page is ${w}px wide on a 375px screen`);
+function login(user, width) {
+  return t.login(user, { width, viaHome: true });
 }
 
 async function unitReport(unit, base, itemId, text, file) {
@@ -146,11 +49,6 @@ async function unitReport(unit, base, itemId, text, file) {
 }
 
 async function main() {
-  expect(fs.existsSync(KAOHE), `no kaohe binary at ${KAOHE}`);
-  expect(fs.existsSync(CHROMIUM), `no chromium at ${CHROMIUM} (apt-get install chromium)`);
-  fs.mkdirSync(SCREENS, { recursive: true });
-  for (const f of fs.readdirSync(SCREENS)) if (f.endsWith('.png')) fs.unlinkSync(path.join(SCREENS, f));
-
   cli('setup', 'init');
   cli('setup', 'rubric', 'import', 'rubrics/ideology-2020.yaml');
   cli('setup', 'year', 'open', String(YEAR), '--rubric', 'ideology-2020');
@@ -160,27 +58,20 @@ async function main() {
   cli('setup', 'user', 'add', 'yx1', '--role', 'unit', '--unit', 'yx');
   cli('setup', 'user', 'add', 'jz1', '--role', 'unit', '--unit', 'jz');
 
-  const base = await startServer();
-  console.log(`server at ${base}`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const desk = { width: 1280, height: 800 };
-  const phone = { width: 375, height: 812 };
+  const base = await t.start();
+  const desk = 1280;
+  const phone = 375;
 
   // ---- 1. publication, the talk and the items
   console.log('1. admin publishes, records the talk and the items');
-  const admin = await login(base, 'admin1', desk);
+  const admin = await login('admin1', desk);
   await admin.goto(`${base}/admin/years/${YEAR}`);
   // advancing asks first (web_admin_year.c): the confirmation page
   await Promise.all([admin.waitForURL(/\/advance/), admin.click('#year-advance button[type=submit]')]);
   if (await admin.locator('#advance-confirm input[name="allow_missing"]').count())
     await admin.check('#advance-confirm input[name="allow_missing"]');
   await admin.fill('#advance-confirm input[name="reason"]', '2025年度考核结果经党委会审定后公布');
-  await submitOk(admin, '#advance-confirm');
+  await t.submitOk(admin, '#advance-confirm');
   expect((await admin.textContent('#year-state')).includes('已公布'), 'year not published');
   await admin.goto(`${base}/years/${YEAR}/followup`);
   await admin.selectOption('#talk-add select[name="unit"]', 'yx');
@@ -188,13 +79,13 @@ async function main() {
   await admin.fill('#talk-add input[name="by"]', '党委副书记 王五');
   await admin.fill('#talk-add input[name="to"]', '分管领导 李四、负责人 赵六');
   await admin.fill('#talk-add textarea[name="summary"]', '指出意识形态工作责任制落实中的薄弱环节，提出整改要求');
-  await submitOk(admin, '#talk-add');
+  await t.submitOk(admin, '#talk-add');
   for (const [text, deadline] of [['健全意识形态工作责任清单', '2026-03-10'],
     ['完善专题学习记录和佐证材料', '2026-06-30']]) {
     await admin.selectOption('#item-add select[name="unit"]', 'yx');
     await admin.fill('#item-add input[name="deadline"]', deadline);
     await admin.fill('#item-add textarea[name="text"]', text);
-    await submitOk(admin, '#item-add');
+    await t.submitOk(admin, '#item-add');
   }
   await shot(admin, 'admin-followup-items');
   const fu = JSON.parse(cli('admin1', 'followup', 'list', '--year', String(YEAR), '--format', 'json'));
@@ -206,12 +97,12 @@ async function main() {
 
   // ---- 2. the unit's home page on a phone, its report
   console.log('2. unit yx sees its talk and items and reports');
-  const unit = await login(base, 'yx1', phone);
+  const unit = await login('yx1', phone);
   const home = await unit.textContent('#followup-2025');
   for (const want of ['党委副书记 王五', '分管领导 李四、负责人 赵六', '健全意识形态工作责任清单', '临近期限', '按期推进']) {
     expect(home.includes(want), `unit home page should show ${want}`);
   }
-  await fitsPhone(unit, 'unit home');
+  await t.fitsPhone(unit, 'unit home');
   await shot(unit, 'unit-home-talk-items');
   await unitReport(unit, base, item.id, '已制定意识形态工作责任清单并经党总支会议审议通过', 'tests/evidence/data/整改报告.docx');
   expect((await unit.textContent(`#item-${item.id}`)).includes('待审核'), 'submitted report not waiting');
@@ -253,11 +144,11 @@ async function main() {
     expect(await unit.locator(`#${id}`).count() === 1, `own view has no #${id}`);
   }
   expect((await unit.textContent('#rank')).includes('第'), 'own view: no rank');
-  await fitsPhone(unit, 'own view');
+  await t.fitsPhone(unit, 'own view');
   await shot(unit, 'unit-own-view');
-  await expectStatus(unit, `${base}/years/${YEAR}/units/jz/view`, 403, 'yx opens jz\'s view');
-  const other = await login(base, 'jz1', phone);
-  await expectStatus(other, `${base}/years/${YEAR}/units/yx/view`, 403, 'jz opens yx\'s view');
+  await t.expectStatus(unit, `${base}/years/${YEAR}/units/jz/view`, 403, 'yx opens jz\'s view');
+  const other = await login('jz1', phone);
+  await t.expectStatus(other, `${base}/years/${YEAR}/units/yx/view`, 403, 'jz opens yx\'s view');
   await other.goto(base + '/');
   expect(!(await other.content()).includes('健全意识形态工作责任清单'), 'jz sees yx\'s item');
 
@@ -267,7 +158,7 @@ async function main() {
   await admin.selectOption('#practice-add select[name="unit"]', { label: '机电工程系' });
   await admin.fill('#practice-add input[name="title"]', '“思政+专业”课程思政示范课');
   await admin.fill('#practice-add textarea[name="text"]', '每个专业建设一门课程思政示范课，党总支书记带头听课评课。');
-  await submitOk(admin, '#practice-add');
+  await t.submitOk(admin, '#practice-add');
   await admin.goto(`${base}/years/${YEAR}/notice`);
   expect((await admin.content()).includes('“思政+专业”课程思政示范课'), 'the notice does not name the practice');
   await Promise.all([admin.waitForURL(/\/compilation$/), admin.goto(`${base}/years/${YEAR}/compilation`)]);
@@ -276,13 +167,4 @@ async function main() {
   console.log('ok: e2e rectify');
 }
 
-main()
-  .catch((e) => {
-    console.error('FAIL: ' + e.message);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    if (browser) await browser.close().catch(() => {});
-    if (server) server.kill('SIGTERM');
-    fs.rmSync(tmp, { recursive: true, force: true });
-  });
+lib.run(t, main);

@@ -1,12 +1,11 @@
 #!/bin/sh
-# tests/e2e/run.sh KAOHE SCREENS [SCRIPT] - the end-to-end year in a browser
-# (SCRIPT year.js, the default), the questionnaire (survey.js) or the
-# printable pages printed to PDF (print.js) or the rectification loop
-# (rectify.js)
-# (issue 4 item 7): playwright-core from tests/e2e/package-lock.json
-# driving Debian's chromium.  Fails, never skips, when node, npm or
-# chromium is missing (scripts/deps.sh installs them).  Run from the
-# repository root.
+# tests/e2e/run.sh KAOHE SCREENS [SCRIPT] - one end-to-end browser test:
+# tests/e2e/SCRIPT.js (year.js, the default; fullyear.js the continuous
+# year of issue 12, sched, claims, rectify, onsite, forms, admin, print,
+# survey), each on the helpers of tests/e2e/lib.js: playwright-core from
+# tests/e2e/package-lock.json driving Debian's chromium.  Fails, never
+# skips, when node, npm or chromium is missing (scripts/deps.sh installs
+# them).  Run from the repository root.
 set -u
 K=$1
 SCREENS=$2

@@ -12,92 +12,19 @@
 //   6. the auditor and the inspector read the progress page.
 // Run from the repository root (tests/e2e/run.sh KAOHE SCREENS sched).
 'use strict';
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
-const { spawn, execFileSync } = require('child_process');
-const { chromium } = require('playwright-core');
+const lib = require('./lib');
 
-const KAOHE = path.resolve(process.argv[2] || '');
-const SCREENS = path.resolve(process.argv[3] || 'e2e-screens-sched');
-const CHROMIUM = process.env.KH_CHROMIUM || '/usr/bin/chromium';
-const PW = 'e2e-password-2025';
 // 2026-01-01 08:00 in Beijing: the self-check is due in 3 days
 const NOW = '1767225600';
-
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kaohe-e2e-sched-'));
-const DB = path.join(tmp, 'e2e.db');
-let server = null;
-let browser = null;
-let step = 0;
-
-function expect(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-
-function cli(...args) {
-  try {
-    return execFileSync(KAOHE, [...args, '--db', DB], {
-      env: { ...process.env, KAOHE_USER: 'setup', KAOHE_NOW: NOW },
-      encoding: 'utf8',
-      stdio: ['pipe', 'pipe', 'pipe'],
-      input: args[0] === 'user' && args[1] === 'add' ? PW + '\n' : '',
-    });
-  } catch (e) {
-    throw new Error(`kaohe ${args.join(' ')}: exit ${e.status}\n${e.stderr}${e.stdout}`);
-  }
-}
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    server = spawn(KAOHE, ['serve', '--db', DB, '--listen', '127.0.0.1:0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, KAOHE_NOW: NOW },
-    });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('server did not start')), 30000);
-    server.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    server.stderr.on('data', (d) => process.stderr.write(d));
-  });
-}
-
-async function shot(page, name) {
-  step++;
-  const file = path.join(SCREENS, `${String(step).padStart(2, '0')}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  console.log(`  screenshot ${path.relative(process.cwd(), file)}`);
-}
-
-async function login(base, user, phone) {
-  const ctx = await browser.newContext(phone
-    ? { viewport: { width: 375, height: 812 }, locale: 'zh-CN', isMobile: true, hasTouch: true }
-    : { viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-  const page = await ctx.newPage();
-  await page.goto(base + '/login');
-  await page.fill('#user', user);
-  await page.fill('#password', PW);
-  await Promise.all([page.waitForURL(base + '/'), page.click('#login-submit')]);
-  return page;
-}
-
-async function noSideScroll(page, what) {
-  const w = await page.evaluate(() => document.documentElement.scrollWidth);
-  expect(w <= 375, `${what}: the page is ${w}px wide on a 375px phone`);
-}
+const t = lib.harness('sched', { env: { KAOHE_NOW: NOW } });
+const { expect, cli } = t;
 
 // Both widths of one page for a user: the wide one returned.
 async function both(base, user, url, name) {
-  const phone = await login(base, user, true);
+  const phone = await t.login(user, { width: 375 });
   await phone.goto(base + url);
-  await noSideScroll(phone, `${user} ${url}`);
-  await shot(phone, `${name}-375`);
+  await t.fitsPhone(phone, `${user} ${url}`);
+  await t.shot(phone, `${name}-375`);
   await phone.context().close();
 }
 
@@ -108,9 +35,6 @@ async function submit(page, report) {
 }
 
 async function main() {
-  expect(fs.existsSync(KAOHE), `no kaohe binary at ${KAOHE}`);
-  fs.mkdirSync(SCREENS, { recursive: true });
-  for (const f of fs.readdirSync(SCREENS)) if (f.endsWith('.png')) fs.unlinkSync(path.join(SCREENS, f));
   cli('init');
   cli('rubric', 'import', 'tests/store/data/mini-rubric.yaml');
   cli('year', 'open', '2025', '--rubric', 'mini-2025');
@@ -130,30 +54,24 @@ async function main() {
   cli('user', 'assign', 'insp1', '--year', '2025', '--unit', 'xx');
   cli('user', 'add', 'xx1', '--role', 'unit', '--unit', 'xx');
 
-  const base = await startServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const base = await t.start();
   const form = `/years/2025/units/xx/self`;
 
   console.log('1. the unit sees the dates on its home page');
-  const unit = await login(base, 'xx1');
+  const unit = await t.login('xx1');
   const dates = await unit.textContent('#dates-2025');
   expect(dates.includes('自查截止') && dates.includes('还有 3 天'), `home dates: ${dates}`);
-  await shot(unit, 'unit-home');
+  await t.shot(unit, 'unit-home');
   await both(base, 'xx1', '/', 'unit-home');
 
   console.log('2. submitting with item 1.3 missing is refused with the list');
   await unit.goto(base + form);
-  await shot(unit, 'unit-form');
+  await t.shot(unit, 'unit-form');
   await submit(unit, '本单位自查报告：各项已落实。');
   const errors = await unit.textContent('#errors');
   expect(errors.includes('考核要点 1.3「专题会议」尚未填写'), `missing list: ${errors}`);
   expect(!errors.includes('1.1'), 'a filled item listed as missing');
-  await shot(unit, 'unit-submit-refused');
+  await t.shot(unit, 'unit-submit-refused');
 
   console.log('3. the unit fills 1.3 and submits');
   await unit.goto(base + form);
@@ -163,25 +81,25 @@ async function main() {
   let state = await unit.textContent('#selfcheck-state');
   expect(state.includes('已提交'), `state after submit: ${state}`);
   expect(await unit.locator('#selfcheck-submit').count() === 0, 'submit form after submit');
-  await shot(unit, 'unit-submitted');
+  await t.shot(unit, 'unit-submitted');
   await both(base, 'xx1', form, 'unit-submitted');
 
   console.log('4. the admin reads the progress and returns it with a reason');
-  const admin = await login(base, 'admin1');
+  const admin = await t.login('admin1');
   await admin.goto(`${base}/years/2025/progress`);
   const row = await admin.textContent('#p-xx');
   expect(row.includes('信息工程系') && row.includes('已提交'), `progress row: ${row}`);
-  await shot(admin, 'admin-progress');
+  await t.shot(admin, 'admin-progress');
   await both(base, 'admin1', '/years/2025/progress', 'admin-progress');
   await admin.goto(`${base}/admin/years/2025`);
   expect(await admin.inputValue('#year-dates input[name="review_due"]') === '2026-02-01', 'dates form');
-  await shot(admin, 'admin-year-dates');
+  await t.shot(admin, 'admin-year-dates');
   await admin.goto(base + form);
   await admin.fill('#selfcheck-return textarea[name="reason"]', '请补充专题会议记录的佐证材料');
   await Promise.all([admin.waitForNavigation(), admin.click('#selfcheck-return button')]);
   state = await admin.textContent('#selfcheck-state');
   expect(state.includes('退回') && state.includes('请补充专题会议记录'), `state after return: ${state}`);
-  await shot(admin, 'admin-returned');
+  await t.shot(admin, 'admin-returned');
 
   console.log('5. the unit reads the reason in its inbox and submits again');
   await unit.goto(base + '/');
@@ -189,7 +107,7 @@ async function main() {
   await Promise.all([unit.waitForNavigation(), unit.click('#nav-inbox')]);
   const inbox = await unit.textContent('#inbox');
   expect(inbox.includes('请补充专题会议记录的佐证材料'), `inbox: ${inbox}`);
-  await shot(unit, 'unit-inbox');
+  await t.shot(unit, 'unit-inbox');
   await both(base, 'xx1', '/inbox', 'unit-inbox');
   const unread = await unit.locator('#inbox li.unread').count();
   await Promise.all([unit.waitForNavigation(), unit.click('#inbox li.unread button >> nth=0')]);
@@ -200,30 +118,19 @@ async function main() {
   expect(state.includes('已提交'), `state after the second submission: ${state}`);
 
   console.log('6. the auditor and the inspector read the progress');
-  const aud = await login(base, 'aud1');
+  const aud = await t.login('aud1');
   await aud.goto(`${base}/years/2025/progress?sort=late`);
   expect((await aud.textContent('#progress-list')).includes('机电工程系'), 'auditor sees every unit');
-  await shot(aud, 'auditor-progress');
-  const insp = await login(base, 'insp1');
+  await t.shot(aud, 'auditor-progress');
+  const insp = await t.login('insp1');
   await insp.goto(`${base}/years/2025/progress`);
   const list = await insp.textContent('#progress-list');
   expect(list.includes('信息工程系') && !list.includes('机电工程系'), `inspector list: ${list}`);
-  await shot(insp, 'inspector-progress');
+  await t.shot(insp, 'inspector-progress');
   await both(base, 'insp1', '/years/2025/progress', 'inspector-progress');
   const r = await unit.goto(`${base}/years/2025/progress`);
   expect(r.status() === 403, `unit progress page: ${r.status()}`);
   console.log('sched e2e: ok');
 }
 
-main()
-  .then(async () => {
-    await browser.close();
-    server.kill('SIGTERM');
-    fs.rmSync(tmp, { recursive: true, force: true });
-  })
-  .catch(async (e) => {
-    console.error('FAIL:', e.message);
-    if (browser) await browser.close().catch(() => {});
-    if (server) server.kill('SIGTERM');
-    process.exit(1);
-  });
+lib.run(t, main);

@@ -23,54 +23,24 @@
 // does).  Exits 1 on the first failed step, saying what was expected.
 'use strict';
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
-const { spawn, execFileSync } = require('child_process');
-const { chromium } = require('playwright-core');
-const scan = require('./scan');
+const lib = require('./lib');
 
-const KAOHE = path.resolve(process.argv[2] || '');
-const SCREENS = path.resolve(process.argv[3] || 'e2e-screens');
-const CHROMIUM = process.env.KH_CHROMIUM || '/usr/bin/chromium';
-const PW = 'e2e-password-2025';
 const YEAR = 2025;
 // The items the people fill in the browser; the rest of the year comes
 // from the example college's file, so that the year can be published.
 const BROWSER_ITEMS = ['1.1', '1.2', '1.3', '2.2'];
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kaohe-e2e-'));
-const DB = path.join(tmp, 'e2e.db');
-let server = null;
-let browser = null;
-let step = 0;
+const t = lib.harness('year', { screens: process.argv[3] || 'e2e-screens' });
+const { expect, cliAs: cli } = t;
+const tmp = t.tmp;
 // The page scan: the college's unit ids and the logins are codes.
 const UNIT_IDS = [...fs.readFileSync('examples/college-2025.yaml', 'utf8')
   .matchAll(/^ {2}- \{?id: ([A-Za-z0-9_.-]+)/gm)].map((m) => m[1]);
-const seen = scan.scanner({ codes: [...UNIT_IDS, 'admin1', 'insp1', 'jd1'] });
+const seen = t.scanner({ codes: [...UNIT_IDS, 'admin1', 'insp1', 'jd1'] });
 // Scans the page the person is on; typed: what this test typed there.
-async function look(page, label, ...typed) {
-  await seen.page(page, label, { typed });
-}
-
-function fail(msg) {
-  throw new Error(msg);
-}
-function expect(cond, msg) {
-  if (!cond) fail(msg);
-}
-
-// The CLI as the named person (recorded in the audit log).
-function cli(who, ...args) {
-  try {
-    return execFileSync(KAOHE, [...args, '--db', DB], {
-      env: { ...process.env, KAOHE_USER: who },
-      encoding: 'utf8',
-      stdio: ['pipe', 'pipe', 'pipe'],
-      input: args[0] === 'user' && args[1] === 'add' ? PW + '\n' : '',
-    });
-  } catch (e) {
-    fail(`kaohe ${args.join(' ')}: exit ${e.status}\n${e.stderr}${e.stdout}`);
-  }
+function look(page, label, ...typed) {
+  return t.look(page, label, ...typed);
 }
 
 // Parts of examples/college-2025.yaml: its header (branches and units)
@@ -91,52 +61,20 @@ function collegeParts() {
   };
 }
 
-function startServer() {
-  return new Promise((resolve, reject) => {
-    server = spawn(KAOHE, ['serve', '--db', DB, '--listen', '127.0.0.1:0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error('server did not start:\n' + err)), 30000);
-    server.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    server.stderr.on('data', (d) => {
-      err += d;
-      process.stderr.write(d);
-    });
-    server.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code}) before listening:\n${err}`));
-    });
-  });
-}
-
-async function shot(page, name) {
-  step++;
-  const file = path.join(SCREENS, `${String(step).padStart(2, '0')}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  console.log(`  screenshot ${path.relative(process.cwd(), file)}`);
+function shot(page, name) {
+  return t.shot(page, name);
 }
 
 // What the header shows for each login (display names set below).
 const HEADER = { admin1: '王芳（管理员）', insp1: '李明（考核组成员）', jd1: '赵强（机电工程系）' };
 
 async function login(base, user) {
-  const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
-  const page = await ctx.newPage();
+  const page = await t.newPage({ width: 1366, height: 768 });
   await page.goto(base + '/');
   expect(page.url().endsWith('/login'), `anonymous / should lead to /login, got ${page.url()}`);
   await look(page, 'login page');
-  await page.fill('#user', user);
-  await page.fill('#password', PW);
-  await Promise.all([page.waitForURL(base + '/'), page.click('#login-submit')]);
+  await t.loginOn(page, user);
+  expect(page.url() === base + '/', `${user}: the login led to ${page.url()}`);
   // the header names the person (display name), a unit's user with its
   // unit, someone without a display name by the role; never the login
   const who = await page.textContent('#who');
@@ -148,12 +86,7 @@ async function login(base, user) {
 
 // Submits an administration form and expects its "done" page.
 async function adminSubmit(page, form, ...typed) {
-  await Promise.all([
-    page.waitForURL((u) => u.searchParams.get('ok') === '1'),
-    page.click(`${form} button[type=submit]`),
-  ]);
-  const msg = await page.textContent('#msg');
-  expect(msg.includes('已完成'), `${form}: not confirmed (${msg})`);
+  await t.submitOk(page, form);
   await look(page, `admin: ${new URL(page.url()).pathname} after ${form}`, ...typed);
 }
 
@@ -167,8 +100,7 @@ async function adminAdvance(page, note) {
 }
 
 async function expectStatus(page, url, want, what) {
-  const resp = await page.goto(url);
-  expect(resp.status() === want, `${what}: expected ${want}, got ${resp.status()} for ${url}`);
+  await t.expectStatus(page, url, want, what);
   await look(page, `${what} (${want})`);
 }
 
@@ -185,11 +117,6 @@ async function saveItem(page, item) {
 }
 
 async function main() {
-  expect(fs.existsSync(KAOHE), `no kaohe binary at ${KAOHE}`);
-  expect(fs.existsSync(CHROMIUM), `no chromium at ${CHROMIUM} (apt-get install chromium)`);
-  fs.mkdirSync(SCREENS, { recursive: true });
-  for (const f of fs.readdirSync(SCREENS)) if (f.endsWith('.png')) fs.unlinkSync(path.join(SCREENS, f));
-
   // ---- the store, people and their roles
   cli('setup', 'init');
   cli('setup', 'rubric', 'import', 'rubrics/ideology-2020.yaml');
@@ -199,16 +126,7 @@ async function main() {
   const parts = collegeParts();
   for (const [k, v] of Object.entries(parts)) fs.writeFileSync(path.join(tmp, `${k}.yaml`), v);
 
-  const base = await startServer();
-  console.log(`server at ${base}`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    // launch() gives chromium a fresh temporary user-data-dir of its own
-    // (removed at close); each person below gets an isolated context.
-  });
+  const base = await t.start();
 
   // ---- 1. admin opens the year, imports the units, adds the unit's
   // user, assigns the inspector, starts the self-check
@@ -233,7 +151,7 @@ async function main() {
   await admin.fill('#user-add input[name="name"]', 'jd1');
   await admin.selectOption('#user-add select[name="role"]', 'unit');
   await admin.selectOption('#user-add select[name="unit"]', 'jd');
-  await admin.fill('#user-add input[name="password"]', PW);
+  await admin.fill('#user-add input[name="password"]', t.PW);
   await adminSubmit(admin, '#user-add', 'admin1', 'insp1', 'jd1');
   expect(await admin.locator('#user-jd1').count() === 1, 'user jd1 not listed');
   expect((await admin.textContent('#user-jd1')).includes('赵强'), 'user jd1 listed without the name typed');
@@ -406,36 +324,4 @@ async function main() {
   seen.finish();
 }
 
-async function stop() {
-  if (browser) await browser.close().catch(() => {});
-  if (server && server.exitCode === null) {
-    server.removeAllListeners('exit');
-    const done = new Promise((r) => server.once('exit', (code, sig) => r([code, sig])));
-    server.kill('SIGTERM');
-    const [code, sig] = await done;
-    if (code !== 0) {
-      console.error(`server ended with ${code ?? sig} after SIGTERM`);
-      return false;
-    }
-  }
-  return true;
-}
-
-// Failing unless the journey reaches its end: node exiting early on an
-// empty event loop must not pass.
-process.exitCode = 1;
-main().then(
-  async () => {
-    const ok = await stop();
-    fs.rmSync(tmp, { recursive: true, force: true });
-    if (!ok) process.exit(1);
-    process.exitCode = 0;
-    console.log(`ok: e2e year (${step} screenshots in ${SCREENS})`);
-  },
-  async (e) => {
-    console.error('FAIL: ' + (e && e.message ? e.message : e));
-    await stop();
-    console.error(`(store and logs kept in ${tmp})`);
-    process.exit(1);
-  },
-);
+lib.run(t, main);
