@@ -967,12 +967,11 @@ static bool gzip_pieces(spliced *sp, const char *head, size_t hlen,
 static struct MHD_Response *spliced_response(web_req *r, bool *gzipped)
 {
     web_year *y = r->cached;
-    bool json = r->cached_what == WEB_CACHED_JSON;
-    const char *body = json ? y->json : y->results_html;
-    size_t blen = json ? y->json_len : y->results_html_len;
-    const unsigned char *z = json ? y->json_z : y->results_html_z;
-    size_t zlen = json ? y->json_zlen : y->results_html_zlen;
-    uint32_t crc = json ? y->json_crc : y->results_html_crc;
+    web_body *b = r->cached_what == WEB_CACHED_JSON ? &y->json : &y->html;
+    size_t blen = b->len;
+    const unsigned char *z = b->z;
+    size_t zlen = b->zlen;
+    uint32_t crc = b->crc;
     spliced *sp = calloc(1, sizeof *sp);
     if (!sp)
         return NULL;
@@ -990,6 +989,12 @@ static struct MHD_Response *spliced_response(web_req *r, bool *gzipped)
         iov[1] = (struct MHD_IoVec){z, zlen};
         iov[2] = (struct MHD_IoVec){sp->ztail, ztl};
     } else {
+        /* The identity body is joined on first use (web_body_text). */
+        const char *body = web_body_text(b, &blen);
+        if (!body) {
+            spliced_free(sp);
+            return NULL;
+        }
         iov[0] = (struct MHD_IoVec){head, at};
         iov[1] = (struct MHD_IoVec){body, blen};
         iov[2] = (struct MHD_IoVec){head + at, len - at};
