@@ -399,6 +399,9 @@ static kh_status year_get(web_req *r, int year, bool fresh, web_year **out)
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         st = build(r, year, &m, &y);
+        /* Loading freed megabytes under the bodies' small blocks, which
+         * keep the heap from shrinking: give those pages back. */
+        malloc_trim(0);
         clock_gettime(CLOCK_MONOTONIC, &t1);
         /* One line per full build: they should be rare (start, imports,
          * state changes, changes by other processes). */
