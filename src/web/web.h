@@ -70,6 +70,9 @@
 #define WEB_BLOCK_PARTS 32            /* a body block ends at a content-chosen */
 #define WEB_BLOCK_PARTS_MIN 16        /* part, not before this many parts, */
 #define WEB_BLOCK_PARTS_MAX 128       /* ... and at the latest after these */
+#define WEB_BLOCK_BIG 16              /* the same for big parts (a unit's */
+#define WEB_BLOCK_BIG_MIN 8           /* JSON line): smaller blocks are */
+                                      /* cheaper to compress again */
 #define WEB_SURVEY_BODY_CAP ((size_t)64 << 10) /* a questionnaire answer
                                                * (anonymous: the code) */
 
@@ -376,10 +379,12 @@ typedef struct web_model web_model;
  * parts changed (web_body_build).  32 bytes, no padding (compared with
  * memcmp).  WEB_PART_VOLATILE: no key says what the bytes depend on;
  * rendered every time, in a block of its own, whose compression is kept
- * when the bytes did not change. */
+ * when the bytes did not change.  WEB_PART_BIG: the part renders half a
+ * kilobyte or more (blocks of them hold fewer parts). */
 #define WEB_PART_VOLATILE 0x80000000u
+#define WEB_PART_BIG 0x40000000u
 typedef struct web_part {
-    uint32_t kind;              /* the renderer's kind | WEB_PART_VOLATILE */
+    uint32_t kind;              /* the renderer's kind | WEB_PART_* flags */
     uint32_t i, j;              /* which one (list, row; unit; branch) */
     uint32_t a;                 /* small key (rank and bottom mark, ...) */
     uint64_t k1, k2;            /* keys (score, edit count, ...) */
@@ -403,10 +408,10 @@ typedef struct web_chunk {
 } web_chunk;
 
 /* A body of a version: its blocks, the parts they were rendered from
- * (the next refresh compares its parts with these), the blocks'
- * compressed bytes joined into one deflate stream (served as the gzip
- * body), and the identity bytes, joined only when first asked for
- * (web_body_text). */
+ * (the next refresh compares its parts with these) and the identity
+ * bytes, joined only when first asked for (web_body_text).  The blocks'
+ * compressed bytes in order are one deflate stream (not final), their
+ * identity bytes in order the body: a response sends them as they are. */
 typedef struct web_body {
     bool present;               /* false: this version has no such body */
     web_chunk **chunk;          /* nchunks references */
@@ -415,8 +420,7 @@ typedef struct web_body {
     web_part *parts;
     size_t nparts;
     size_t len;                 /* identity length */
-    unsigned char *z;           /* joined deflate stream (NULL: none) */
-    size_t zlen;
+    size_t zlen;                /* compressed length */
     uint32_t crc;               /* CRC-32 of the identity bytes */
     _Atomic(char *) text;       /* joined identity bytes, made on demand */
 } web_body;

@@ -6,9 +6,10 @@
  * compressed once (a raw deflate stream ending in a sync flush, so the
  * blocks join into one stream, their CRCs by crc32_combine) and shared
  * with the next version when its parts compare equal: a refresh after a
- * write lists the parts (a few bytes each), renders and compresses only
- * the blocks that changed, and joins the compressed blocks.  The identity
- * body is joined only when a request asks for it (web_body_text).
+ * write lists the parts (a few bytes each) and renders and compresses
+ * only the blocks that changed.  A response sends the blocks as they are
+ * (web_http.c); the identity body is joined only for a handler that
+ * needs it whole (web_body_text).
  * The models, versions and freshness live in web_cache.c.
  */
 #include "web.h"
@@ -109,7 +110,6 @@ void web_body_free(web_body *b)
     free(b->chunk);
     free(b->first);
     free(b->parts);
-    free(b->z);
     free(atomic_load(&b->text));
     memset(b, 0, sizeof *b);
 }
@@ -125,13 +125,14 @@ static bool block_edge(const web_part *parts, size_t n, size_t p,
         (parts[p + 1].kind & WEB_PART_VOLATILE) ||
         count >= WEB_BLOCK_PARTS_MAX)
         return true;
-    if (count < WEB_BLOCK_PARTS_MIN)
+    bool big = parts[p].kind & WEB_PART_BIG;
+    if (count < (big ? WEB_BLOCK_BIG_MIN : WEB_BLOCK_PARTS_MIN))
         return false;
     uint32_t h = 2166136261u;
     uint32_t id[3] = {parts[p].kind, parts[p].i, parts[p].j};
     for (int k = 0; k < 3; k++)
         h = (h ^ id[k]) * 16777619u;
-    return (h >> 7) % WEB_BLOCK_PARTS == 0;
+    return (h >> 7) % (big ? WEB_BLOCK_BIG : WEB_BLOCK_PARTS) == 0;
 }
 
 static bool same_id(const web_part *a, const web_part *b)
@@ -230,26 +231,22 @@ static bool blocks_cut(web_body *out)
     return true;
 }
 
-/* Joins the blocks' compressed bytes into one stream and their CRCs. */
-static bool blocks_join(web_body *out)
+/* The body's length and CRC from its blocks' (crc32_combine_op: one
+ * multiplication per block).  The compressed blocks are not joined: a
+ * response sends them as they are (web_http.c). */
+static void blocks_sum(web_body *out)
 {
     size_t zlen = 0, len = 0;
-    for (size_t c = 0; c < out->nchunks; c++)
-        zlen += out->chunk[c]->zlen;
-    out->z = malloc(zlen ? zlen : 1);
-    if (!out->z)
-        return false;
     uLong crc = crc32_z(0L, NULL, 0);
     for (size_t c = 0; c < out->nchunks; c++) {
         const web_chunk *k = out->chunk[c];
-        memcpy(out->z + out->zlen, k->z, k->zlen);
-        out->zlen += k->zlen;
-        crc = crc32_combine_op(crc, k->crc, k->op);
+        zlen += k->zlen;
         len += k->len;
+        crc = crc32_combine_op(crc, k->crc, k->op);
     }
     out->crc = (uint32_t)crc;
     out->len = len;
-    return true;
+    out->zlen = zlen;
 }
 
 bool web_body_build(web_body *out, web_part *parts, size_t n,
@@ -279,10 +276,11 @@ bool web_body_build(web_body *out, web_part *parts, size_t n,
     free(t);
     if (zok)
         deflateEnd(&z);
-    if (!ok || !blocks_join(out)) {
+    if (!ok) {
         web_body_free(out);
         return false;
     }
+    blocks_sum(out);
     return true;
 }
 
@@ -336,7 +334,7 @@ enum {
 static void json_part(const void *ctx, const web_part *p, kh_buf *o)
 {
     const kh_result *res = ctx;
-    switch (p->kind & ~WEB_PART_VOLATILE) {
+    switch (p->kind & ~(WEB_PART_VOLATILE | WEB_PART_BIG)) {
     case JP_HEAD: kh_report_json_head(res, o); break;
     case JP_UNIT: kh_report_json_unit(res, p->i, o); break;
     case JP_BRANCHES_OPEN: kh_report_json_branches_open(res, o); break;
@@ -369,7 +367,8 @@ static void json_parts(const kh_result *res, const uint32_t *uver,
     uint64_t gen = uver ? 0 : atomic_fetch_add(&unkeyed, 1);
     part_add(v, JP_HEAD, 0, 0, 0, 0, 0);
     for (size_t u = 0; u < kh_result_unit_count(res); u++)
-        part_add(v, JP_UNIT, u, 0, 0, uver ? uver[u] : 0, gen);
+        part_add(v, JP_UNIT | WEB_PART_BIG, u, 0, 0, uver ? uver[u] : 0,
+                 gen);
     part_add(v, JP_BRANCHES_OPEN, 0, 0, 0, 0, 0);
     for (size_t k = 0; k < kh_result_branch_count(res); k++)
         part_add(v, JP_BRANCH, k, 0, 0, 0,
@@ -436,6 +435,8 @@ static kh_status json_body(kh_store *store, const web_version_in *in,
         return KH_OK;
     kh_buf v;
     kh_buf_init(&v, 0);
+    if (prev)   /* about as many parts as last time: no regrowth */
+        (void)kh_buf_reserve(&v, (prev->json.nparts + 64) * sizeof(web_part));
     json_parts(in->result, in->uver, &v);
     return body_from(&y->json, &v, prev ? &prev->json : NULL, json_part,
                      in->result, rendered)
@@ -461,6 +462,9 @@ kh_status web_version_render(kh_store *store, const web_version_in *in,
     kh_buf v;
     kh_buf_init(&v, 0);
     if (st == KH_OK) {
+        if (prev)
+            (void)kh_buf_reserve(&v,
+                                 (prev->html.nparts + 64) * sizeof(web_part));
         web_results_parts(y, &v);
         if (!body_from(&y->html, &v, prev ? &prev->html : NULL,
                        web_results_part, y, rendered))

@@ -412,7 +412,7 @@ static void sheets(const web_year *y, kh_buf *o)
 void web_results_part(const void *ctx, const web_part *p, kh_buf *o)
 {
     const web_year *y = ctx;
-    switch (p->kind & ~WEB_PART_VOLATILE) {
+    switch (p->kind & ~(WEB_PART_VOLATILE | WEB_PART_BIG)) {
     case RP_NONE:
         web_msg_box(o, "error", W_("This year's data cannot be scored yet."));
         break;
