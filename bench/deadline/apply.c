@@ -283,8 +283,9 @@ int main(int argc, char **argv)
         done++;
     }
     printf("writes=%zu refused=%zu score_changed=%zu json_gz=%zu "
-           "html_gz=%zu blocks_rendered_per_write=%.2f\n",
-           done, refused, moved, cur->json.zlen, cur->html.zlen,
+           "html_gz=%zu\n",
+           done, refused, moved, cur->json.zlen, cur->html.zlen);
+    printf("blocks_per_write %.2f\n",
            done ? (double)rendered / (double)done : 0);
     stats("edit", edit, done);
     stats("refresh", fresh, done);
