@@ -434,10 +434,6 @@ struct web_year {
     kh_rubric *rubric;          /* the model's */
     kh_assess *assess;
     kh_result *result;          /* scored allowing missing items; may be NULL */
-    /* Per unit, how many edits the model applied to it (the model's
-     * array, read under its lock; NULL: unknown, every unit's part is
-     * rendered again): the key of the parts that show one unit. */
-    const uint32_t *uver;
     /* The results JSON (the frozen snapshot once published: one
      * volatile part) and the results page, built by parts. */
     web_body json, html;
@@ -488,7 +484,10 @@ typedef struct web_version_in {
     kh_rubric *rubric;
     kh_assess *assess;
     kh_result *result;          /* may be NULL (the year cannot be scored) */
-    const uint32_t *uver;       /* edits per unit (may be NULL: see web_year) */
+    /* Per unit, how many edits the model applied to it: the key of the
+     * unit's own JSON line.  NULL: unknown, every unit's line is
+     * rendered again. */
+    const uint32_t *uver;
 } web_version_in;
 /* Renders and compresses both bodies of a version after prev (NULL:
  * from scratch): the parts of each body are listed and compared with

@@ -105,7 +105,7 @@ static web_chunk *chunk_new(z_stream *z, const char *text, size_t len)
 
 void web_body_free(web_body *b)
 {
-    for (size_t c = 0; c < b->nchunks; c++)
+    for (size_t c = 0; b->chunk && c < b->nchunks; c++)
         chunk_unref(b->chunk[c]);
     free(b->chunk);
     free(b->first);
@@ -457,7 +457,6 @@ kh_status web_version_render(kh_store *store, const web_version_in *in,
     y->rubric = in->rubric;
     y->assess = in->assess;
     y->result = in->result;
-    y->uver = in->uver;
     kh_status st = json_body(store, in, prev, y, rendered);
     kh_buf v;
     kh_buf_init(&v, 0);
@@ -472,7 +471,6 @@ kh_status web_version_render(kh_store *store, const web_version_in *in,
     }
     kh_buf_free(&v);
     y->result = NULL;   /* the model's own result is what handlers read */
-    y->uver = NULL;
     if (st != KH_OK) {
         web_version_free(y);
         return st;
