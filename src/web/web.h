@@ -70,6 +70,8 @@
 #define WEB_BLOCK_PARTS 32            /* a body block ends at a content-chosen */
 #define WEB_BLOCK_PARTS_MIN 16        /* part, not before this many parts, */
 #define WEB_BLOCK_PARTS_MAX 128       /* ... and at the latest after these */
+#define WEB_DEFLATE_LEVEL 6           /* cached bodies' blocks, */
+#define WEB_DEFLATE_LEVEL_ROWS 1      /* ... blocks of small parts (rows) */
 #define WEB_BLOCK_BIG 16              /* the same for big parts (a unit's */
 #define WEB_BLOCK_BIG_MIN 8           /* JSON line): smaller blocks are */
                                       /* cheaper to compress again */
