@@ -23,7 +23,9 @@
 # Exit status 1 when a target is missed.
 #
 # Environment: DURATION (30s; shorter for a trial), CONNS (64), THREADS
-# (2), UNITS (3000), BIG (10000), WRITES (300: writes timed by apply.c),
+# (2), UNITS (3000), BIG (10000), SERVE (big: the mixes run on the
+# UNITS-unit year; huge: on the BIG-unit one), WRITES (300: writes timed
+# by apply.c),
 # SEED, BUILD (build-bench), JOBS (2).
 set -eu
 cd "$(dirname "$0")/../.."
@@ -32,6 +34,7 @@ DURATION=${DURATION:-30s}
 CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
 UNITS=${UNITS:-3000}
+SERVE=${SERVE:-big}
 BIG=${BIG:-10000}
 WRITES=${WRITES:-300}
 SEED=${SEED:-20250101}
@@ -80,14 +83,15 @@ echo "bench/deadline: preparing $UNITS and $BIG units" >&2
 mkstore "$T/big.db" "$T/big.json"
 mkstore "$T/huge.db" "$T/huge.json"
 sed -n 's|^{"unit":"\([^"]*\)","item":"\([^"]*\)","phase":"inspection","inputs":\({[^}]*}\).*|/api/v1/years/2025/entries/\1/\2/inspection\t\3|p' \
-    "$T/big.json" >"$T/targets"
+    "$T/$SERVE.json" >"$T/targets"
+[ "$SERVE" = big ] && SERVED=$UNITS || SERVED=$BIG
 
 # ---- the server
 # As deployed behind nginx (--behind-tls-proxy): the connections come
 # from one address, the proxy's, so the 16-per-address limit of a direct
 # server (docs/DESIGN.md) does not apply; without it 48 of wrk's 64
 # connections would be refused and reconnect in a loop.
-$K serve --db "$T/big.db" --listen 127.0.0.1:0 --behind-tls-proxy \
+$K serve --db "$T/$SERVE.db" --listen 127.0.0.1:0 --behind-tls-proxy \
     >"$T/serve.log" 2>"$T/serve.err" &
 SPID=$!
 PIDS="$PIDS $SPID"
@@ -145,7 +149,7 @@ HWM=$(awk '/^VmHWM/{print $2}' "/proc/$SPID/status")
 
 # ---- no stale read: the served results equal a full rescore
 curl -s -o "$T/served.json" -b "$COOKIE" "$B/api/v1/years/2025/results"
-$K results --year 2025 --format json --allow-missing --db "$T/big.db" >"$T/full.json"
+$K results --year 2025 --format json --allow-missing --db "$T/$SERVE.db" >"$T/full.json"
 if cmp -s "$T/served.json" "$T/full.json"; then SAME=yes; else SAME=NO; fi
 ERRLINES=$(wc -l <"$T/serve.err")
 
@@ -177,12 +181,12 @@ one() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
 R0=$(rps 0)
 
 {
-echo "### Run of $(date -u +%Y-%m-%d) $(date -u +%H:%M) UTC ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) at the end)"
+echo "### Run of $(date -u +%Y-%m-%d) $(date -u +%H:%M) UTC, mixes on $SERVED units ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) at the end)"
 echo
 echo "\`sh bench/deadline/run.sh\` (DURATION=$DURATION) — wrk $(wrk -v 2>&1 | awk 'NR==1{print $2}'),"
 echo "\`wrk -t$THREADS -c$CONNS -d$DURATION --latency -s bench/deadline/mix.lua\`, against \`kaohe serve\`"
-echo "(Release, $(sed -n 's/.*(\([0-9]*\) threads).*/\1/p' "$T/serve.log") threads) on the $UNITS-unit year in inspection"
-echo "(\`bench/gen_assess --units $UNITS --seed $SEED\`). Reads alternate the results page and"
+echo "(Release, $(sed -n 's/.*(\([0-9]*\) threads).*/\1/p' "$T/serve.log") threads) on the $SERVED-unit year in inspection"
+echo "(\`bench/gen_assess --units $SERVED --seed $SEED\`). Reads alternate the results page and"
 echo "\`GET …/results\`, both gzip; writes are versioned PUTs of inspection entries,"
 echo "every one a new version (half of them change a value). wrk, the server and"
 echo "the machine's other work share the cores."
