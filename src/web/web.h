@@ -67,14 +67,20 @@
 #define WEB_CACHE_OWN_MAX 4096        /* own changes waiting behind a gap */
 #define WEB_CACHE_WRITERS_MAX 256     /* writes in flight tracked at once */
 #define WEB_CACHE_EDITS_MAX 20000     /* edits before a rebuild frees the pool */
-#define WEB_BLOCK_PARTS 32            /* a body block ends at a content-chosen */
-#define WEB_BLOCK_PARTS_MIN 16        /* part, not before this many parts, */
-#define WEB_BLOCK_PARTS_MAX 128       /* ... and at the latest after these */
-#define WEB_DEFLATE_LEVEL 6           /* cached bodies' blocks, */
-#define WEB_DEFLATE_LEVEL_ROWS 1      /* ... blocks of small parts (rows) */
-#define WEB_BLOCK_BIG 16              /* the same for big parts (a unit's */
-#define WEB_BLOCK_BIG_MIN 8           /* JSON line): smaller blocks are */
-                                      /* cheaper to compress again */
+/* Blocks of a cached body (web_body.c): a block ends after a part whose
+ * identity hash is 0 modulo WEB_BLOCK_PARTS once it has
+ * WEB_BLOCK_PARTS_MIN parts, and after WEB_BLOCK_PARTS_MAX at the
+ * latest; blocks of big parts (a unit's JSON line) use WEB_BLOCK_BIG and
+ * WEB_BLOCK_BIG_MIN, smaller blocks being cheaper to compress again.
+ * Blocks of big or volatile parts are deflated at WEB_DEFLATE_LEVEL,
+ * blocks of rows (which repeat their markup) at WEB_DEFLATE_LEVEL_ROWS. */
+#define WEB_BLOCK_PARTS 32
+#define WEB_BLOCK_PARTS_MIN 16
+#define WEB_BLOCK_PARTS_MAX 128
+#define WEB_BLOCK_BIG 16
+#define WEB_BLOCK_BIG_MIN 8
+#define WEB_DEFLATE_LEVEL 6
+#define WEB_DEFLATE_LEVEL_ROWS 1
 #define WEB_SURVEY_BODY_CAP ((size_t)64 << 10) /* a questionnaire answer
                                                * (anonymous: the code) */
 
