@@ -386,7 +386,7 @@ static void part_add(kh_buf *v, uint32_t kind, size_t i, size_t j,
 static atomic_uint_fast64_t unkeyed = 1;
 
 /* The JSON's parts: a unit's line is keyed by its edit count (uver),
- * a branch's by its mean, a ranking row by its unit or branch, score,
+ * a branch's by the branch and its mean, a ranking row by its unit or branch, score,
  * rank and mark; the frames by nothing (fixed for the model). */
 static void json_parts(const kh_result *res, const uint32_t *uver,
                        kh_buf *v)
@@ -399,7 +399,7 @@ static void json_parts(const kh_result *res, const uint32_t *uver,
                  gen);
     part_add(v, JP_BRANCHES_OPEN, 0, 0, 0, 0, 0);
     for (size_t k = 0; k < kh_result_branch_count(res); k++)
-        part_add(v, JP_BRANCH, k, 0, 0, 0,
+        part_add(v, JP_BRANCH, k, 0, 0, kh_result_branch(res, k),
                  (uint64_t)kh_result_branch_score(res, k));
     part_add(v, JP_RANKINGS_OPEN, 0, 0, 0, 0, 0);
     for (size_t i = 0; i < kh_rubric_ranking_count(r); i++) {

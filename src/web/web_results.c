@@ -23,7 +23,7 @@ enum {
     RP_RANK_ROW,       /* i, j: row; a: rank << 1 | bottom; k1: ref; k2: score */
     RP_RANK_CLOSE,
     RP_BRANCHES_OPEN,
-    RP_BRANCH,         /* i: branch; k2: mean */
+    RP_BRANCH,         /* i: row; k1: branch; k2: mean */
     RP_BRANCHES_CLOSE,
     RP_COMPACT,        /* many units: what the page leaves out */
     RP_CHARTS,         /* few units: the charts (volatile) */
@@ -458,7 +458,7 @@ void web_results_parts(const web_year *y, kh_buf *v)
     }
     add(v, RP_BRANCHES_OPEN, 0, 0, 0, 0, 0);
     for (size_t k = 0; k < kh_result_branch_count(y->result); k++)
-        add(v, RP_BRANCH, k, 0, 0, 0,
+        add(v, RP_BRANCH, k, 0, 0, kh_result_branch(y->result, k),
             (uint64_t)kh_result_branch_score(y->result, k));
     add(v, RP_BRANCHES_CLOSE, 0, 0, 0, 0, 0);
     bool compact = results_compact(y);
