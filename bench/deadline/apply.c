@@ -6,9 +6,11 @@
  *   edit      kh_assess_set_entry + kh_result_update_unit (rescore the
  *             unit, its branch mean, move its ranking rows, ranks and
  *             the bottom rule);
- *   refresh   kh_result_clone, the results JSON and the results page
- *             rendered again and packed (web_body_pack: only the line
- *             blocks whose bytes changed are compressed again);
+ *   refresh   web_version_render after the previous version: the parts
+ *             of the results JSON and the results page listed and
+ *             compared with the previous version's, only the blocks
+ *             whose parts changed rendered and compressed again, the
+ *             compressed blocks joined (wall and CPU time);
  *   rebuild   what every write cost before: load the year from the store
  *             (with --db), kh_score, render both bodies and compress them
  *             whole.
@@ -34,11 +36,22 @@
 #include "kaohe/store.h"
 #include "web.h"
 
-static double now_ms(void)
+static double clock_ms(clockid_t id)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(id, &ts);
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static double now_ms(void)
+{
+    return clock_ms(CLOCK_MONOTONIC);
+}
+
+/* This thread's CPU time: beside the wall time on a loaded machine. */
+static double cpu_ms(void)
+{
+    return clock_ms(CLOCK_THREAD_CPUTIME_ID);
 }
 
 static uint64_t rng = 88172645463325252ULL;
@@ -50,23 +63,26 @@ static size_t rnd(size_t n)
     return (size_t)(rng % n);
 }
 
-/* Does the raw deflate z (not final) inflate to body with that CRC? */
-static int inflates_to(const unsigned char *z, size_t zlen, uint32_t crc,
-                       const char *body, size_t len)
+/* Do body b's compressed blocks, in order (one raw deflate stream, not
+ * final), inflate to want, and is b's CRC want's? */
+static int inflates_to(const web_body *b, const char *want, size_t len)
 {
     z_stream s;
     memset(&s, 0, sizeof s);
     if (inflateInit2(&s, -15) != Z_OK)
         return 0;
     unsigned char *out = malloc(len + 1);
-    s.next_in = (Bytef *)z;
-    s.avail_in = (uInt)zlen;
+    int ok = out != NULL;
     s.next_out = out;
     s.avail_out = (uInt)len + 1;
-    int rc = inflate(&s, Z_SYNC_FLUSH);
-    int ok = out && (rc == Z_OK || rc == Z_BUF_ERROR) && s.avail_in == 0 &&
-             s.total_out == len && memcmp(out, body, len) == 0 &&
-             crc32_z(0L, (const Bytef *)body, len) == crc;
+    for (size_t c = 0; ok && c < b->nchunks; c++) {
+        s.next_in = b->chunk[c]->z;
+        s.avail_in = (uInt)b->chunk[c]->zlen;
+        int rc = inflate(&s, Z_SYNC_FLUSH);
+        ok = (rc == Z_OK || rc == Z_BUF_ERROR) && s.avail_in == 0;
+    }
+    ok = ok && s.total_out == len && memcmp(out, want, len) == 0 &&
+         crc32_z(0L, (const Bytef *)want, len) == b->crc;
     inflateEnd(&s);
     free(out);
     return ok;
@@ -134,17 +150,27 @@ static void collect(const char *path, const kh_rubric *r, pool *pools)
 }
 
 /* A version of the year's bodies showing res after prev (NULL: from
- * scratch) with the units marked in dirty rendered again. */
+ * scratch); uver: the edits per unit; *blocks: blocks rendered. */
 static web_year *render(const kh_rubric *r, const kh_assess *a,
                         kh_result *res, int year, const web_year *prev,
-                        const uint8_t *dirty)
+                        const uint32_t *uver, size_t *blocks)
 {
-    web_version_in in = {year, KH_YEAR_INSPECTION, (kh_rubric *)r,
-                         (kh_assess *)a, res};
+    web_version_in in = {year,          KH_YEAR_INSPECTION, (kh_rubric *)r,
+                         (kh_assess *)a, res,                uver};
     web_year *y = NULL;
-    if (web_version_render(NULL, &in, prev, dirty, &y) != KH_OK)
+    if (web_version_render(NULL, &in, prev, &y, blocks) != KH_OK)
         exit(3);
     return y;
+}
+
+/* Does body b (identity joined from its blocks, and its deflate stream)
+ * equal want? */
+static int body_is(web_body *b, const char *want, size_t len)
+{
+    size_t blen = 0;
+    const char *t = web_body_text(b, &blen);
+    return t && blen == len && memcmp(t, want, len) == 0 &&
+           inflates_to(b, want, len);
 }
 
 int main(int argc, char **argv)
@@ -204,21 +230,22 @@ int main(int argc, char **argv)
     if (kh_score(a, KH_SCORE_ALLOW_MISSING, e, &res) != KH_OK)
         return 3;
     printf("rebuild_score_ms %.3f\n", now_ms() - t0);
+    uint32_t *uver = calloc(nu + 1, sizeof *uver);
+    size_t nblocks = 0;
     t0 = now_ms();
-    web_year *cur = render(r, a, res, year, NULL, NULL);
+    web_year *cur = render(r, a, res, year, NULL, uver, &nblocks);
     printf("rebuild_render_compress_ms %.3f json_bytes=%zu json_gz=%zu "
            "html_bytes=%zu html_gz=%zu blocks=%zu\n",
-           now_ms() - t0, cur->json_len, cur->json_zlen,
-           cur->results_html_len, cur->results_html_zlen,
-           cur->njson_blocks + cur->nhtml_blocks);
-    uint8_t *dirty = calloc(nu + 1, 1);
+           now_ms() - t0, cur->json.len, cur->json.zlen, cur->html.len,
+           cur->html.zlen, nblocks);
 
     /* ---- writes applied one by one */
     pool *pools = calloc(ni, sizeof *pools);
     collect(input, r, pools);
     double *edit = calloc(writes, sizeof *edit);
     double *fresh = calloc(writes, sizeof *fresh);
-    double *page = calloc(writes, sizeof *page);
+    double *cpu = calloc(writes, sizeof *cpu);
+    size_t rendered = 0;
     kh_arena *ar = kh_arena_new();
     size_t done = 0, refused = 0, moved = 0;
     while (done < writes) {
@@ -243,37 +270,11 @@ int main(int argc, char **argv)
         }
         if (kh_result_update_unit(res, u, e) != KH_OK)
             return 3;
-        double a1 = now_ms();
-        kh_result *snap = kh_result_clone(res);
-        dirty[u] = 1;
-        web_year *next = render(r, a, snap, year, cur, dirty);
-        dirty[u] = 0;
-        kh_result_free(snap);
+        uver[u]++;
+        double a1 = now_ms(), c1 = cpu_ms();
+        web_year *next = render(r, a, res, year, cur, uver, &rendered);
         double a2 = now_ms();
-        /* The results page's share: rendered and packed again alone. */
-        web_year py;
-        memset(&py, 0, sizeof py);
-        py.year = year;
-        py.state = KH_YEAR_INSPECTION;
-        py.rubric = (kh_rubric *)r;
-        py.assess = a;
-        py.result = res;
-        kh_buf hb;
-        kh_buf_init(&hb, 0);
-        double h0 = now_ms();
-        web_pages_results_body(&py, &hb);
-        unsigned char *hz = NULL;
-        web_block *hbl = NULL;
-        size_t hzl = 0, nhb = 0, rz = 0;
-        uint32_t hcrc;
-        if (!web_body_pack(kh_buf_str(&hb), hb.len, next->results_html_z,
-                           next->html_blocks, next->nhtml_blocks, &hz, &hzl,
-                           &hcrc, &hbl, &nhb, &rz))
-            return 3;
-        page[done] = now_ms() - h0;
-        free(hz);
-        free(hbl);
-        kh_buf_free(&hb);
+        cpu[done] = cpu_ms() - c1;
         web_version_free(cur);
         cur = next;
         edit[done] = a1 - a0;
@@ -283,10 +284,12 @@ int main(int argc, char **argv)
     }
     printf("writes=%zu refused=%zu score_changed=%zu json_gz=%zu "
            "html_gz=%zu\n",
-           done, refused, moved, cur->json_zlen, cur->results_html_zlen);
+           done, refused, moved, cur->json.zlen, cur->html.zlen);
+    printf("blocks_per_write %.2f\n",
+           done ? (double)rendered / (double)done : 0);
     stats("edit", edit, done);
     stats("refresh", fresh, done);
-    stats("refresh_page", page, done);
+    stats("refresh_cpu", cpu, done);
     for (size_t k = 0; k < done; k++)
         edit[k] += fresh[k];
     stats("apply", edit, done);
@@ -300,21 +303,28 @@ int main(int argc, char **argv)
     kh_buf_init(&y, 0);
     kh_report_json(full, &x);
     kh_report_json(res, &y);
-    /* ... and so must the body built piece by piece, and its gzip. */
+    /* ... and so must the bodies built by parts, and their gzip: equal
+     * to the page rendered whole from the full rescore. */
+    web_year py;
+    memset(&py, 0, sizeof py);
+    py.year = year;
+    py.state = KH_YEAR_INSPECTION;
+    py.rubric = (kh_rubric *)r;
+    py.assess = a;
+    py.result = full;
+    kh_buf hb;
+    kh_buf_init(&hb, 0);
+    web_pages_results_body(&py, &hb);
     int same = x.len == y.len && memcmp(x.data, y.data, x.len) == 0 &&
-               cur->json_len == x.len &&
-               memcmp(cur->json, x.data, x.len) == 0 &&
-               inflates_to(cur->json_z, cur->json_zlen, cur->json_crc,
-                           cur->json, cur->json_len) &&
-               inflates_to(cur->results_html_z, cur->results_html_zlen,
-                           cur->results_html_crc, cur->results_html,
-                           cur->results_html_len);
+               body_is(&cur->json, x.data, x.len) &&
+               body_is(&cur->html, hb.data, hb.len);
+    kh_buf_free(&hb);
     printf("incremental_equals_full=%s\n", same ? "yes" : "NO");
     kh_buf_free(&x);
     kh_buf_free(&y);
     kh_result_free(full);
     web_version_free(cur);
-    free(dirty);
+    free(uver);
     for (size_t i = 0; i < ni; i++) {
         for (size_t k = 0; k < pools[i].n; k++)
             free(pools[i].text[k]);
@@ -323,7 +333,7 @@ int main(int argc, char **argv)
     free(pools);
     free(edit);
     free(fresh);
-    free(page);
+    free(cpu);
     kh_arena_free(ar);
     kh_result_free(res);
     kh_assess_free(a);

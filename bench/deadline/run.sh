@@ -13,9 +13,9 @@
 #     another process (`kaohe results --allow-missing`): must be equal;
 #   - bench/deadline/apply.c: the time to apply one write to the scored
 #     year (edit + rescore + re-rank, then the refresh of both cached
-#     bodies) at 3,000 and 10,000 units, and the full rebuild every write
-#     cost before (load from the store, score, render, compress), in the
-#     same process.
+#     bodies by parts, wall and CPU time, and the blocks it rendered) at
+#     3,000 and 10,000 units, and the full rebuild every write cost before
+#     (load from the store, score, render, compress), in the same process.
 # The 0%-write mix and the rebuild are the references.  Prints a Markdown
 # section for docs/PERFORMANCE.md (also bench/out/deadline.md), then
 # checks the targets: 10% writes >= 50% of the read-only rate with p99 <
@@ -23,7 +23,9 @@
 # Exit status 1 when a target is missed.
 #
 # Environment: DURATION (30s; shorter for a trial), CONNS (64), THREADS
-# (2), UNITS (3000), BIG (10000), WRITES (300: writes timed by apply.c),
+# (2), UNITS (3000), BIG (10000), SERVE (big: the mixes run on the
+# UNITS-unit year; huge: on the BIG-unit one), WRITES (300: writes timed
+# by apply.c),
 # SEED, BUILD (build-bench), JOBS (2).
 set -eu
 cd "$(dirname "$0")/../.."
@@ -32,6 +34,7 @@ DURATION=${DURATION:-30s}
 CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
 UNITS=${UNITS:-3000}
+SERVE=${SERVE:-big}
 BIG=${BIG:-10000}
 WRITES=${WRITES:-300}
 SEED=${SEED:-20250101}
@@ -80,10 +83,16 @@ echo "bench/deadline: preparing $UNITS and $BIG units" >&2
 mkstore "$T/big.db" "$T/big.json"
 mkstore "$T/huge.db" "$T/huge.json"
 sed -n 's|^{"unit":"\([^"]*\)","item":"\([^"]*\)","phase":"inspection","inputs":\({[^}]*}\).*|/api/v1/years/2025/entries/\1/\2/inspection\t\3|p' \
-    "$T/big.json" >"$T/targets"
+    "$T/$SERVE.json" >"$T/targets"
+[ "$SERVE" = big ] && SERVED=$UNITS || SERVED=$BIG
 
 # ---- the server
-$K serve --db "$T/big.db" --listen 127.0.0.1:0 >"$T/serve.log" 2>"$T/serve.err" &
+# As deployed behind nginx (--behind-tls-proxy): the connections come
+# from one address, the proxy's, so the 16-per-address limit of a direct
+# server (docs/DESIGN.md) does not apply; without it 48 of wrk's 64
+# connections would be refused and reconnect in a loop.
+$K serve --db "$T/$SERVE.db" --listen 127.0.0.1:0 --behind-tls-proxy \
+    >"$T/serve.log" 2>"$T/serve.err" &
 SPID=$!
 PIDS="$PIDS $SPID"
 i=0
@@ -94,12 +103,12 @@ while ! grep -q listening "$T/serve.log" 2>/dev/null; do
 done
 PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/serve.log")
 B=http://127.0.0.1:$PORT
-curl -s -c "$T/jar" -H 'Content-Type: application/json' \
+curl -s -D "$T/login.h" -H 'Content-Type: application/json' \
     --data-binary "{\"user\":\"admin1\",\"password\":\"$PW\"}" "$B/api/v1/login" >"$T/login"
-SID=$(awk '/kh_session/{print $7}' "$T/jar")
+COOKIE=$(sed -n 's/^[Ss]et-[Cc]ookie: \([^;]*kh_session=[^;]*\);.*/\1/p' "$T/login.h" | head -1)
 CSRF=$(sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p' "$T/login")
 # warm the cache (the first build) before measuring
-curl -s -o /dev/null -b "kh_session=$SID" "$B/api/v1/years/2025/results"
+curl -s -o /dev/null -b "$COOKIE" "$B/api/v1/years/2025/results"
 # The login's argon2id hash sets VmHWM by itself (64 MiB): reset the peak.
 LOGIN_HWM=$(awk '/^VmHWM/{print $2}' "/proc/$SPID/status")
 echo 5 >"/proc/$SPID/clear_refs" 2>/dev/null || true
@@ -113,6 +122,12 @@ sample_rss() { # sample_rss FILE: max VmRSS (KiB) until killed
     done
 }
 
+# The server's CPU time (user + system, clock ticks) beside wall time:
+# on a loaded machine the rate also measures the other work.
+TCK=$(getconf CLK_TCK)
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SPID/stat"; }
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+
 # ---- the mixes (each PUT part a disjoint set of entries)
 part=0
 for pct in 0 1 10 50; do
@@ -120,10 +135,12 @@ for pct in 0 1 10 50; do
     echo 0 >"$T/rss.$pct"
     sample_rss "$T/rss.$pct" &
     RPID=$!
-    KH_TARGETS=$T/targets KH_COOKIE="kh_session=$SID" KH_CSRF=$CSRF \
+    C0=$(cpu_ticks)
+    KH_TARGETS=$T/targets KH_COOKIE="$COOKIE" KH_CSRF=$CSRF \
     KH_THREADS=$THREADS KH_WRITE_PCT=$pct KH_PART=$part KH_PARTS=3 \
         wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/deadline/mix.lua "$B" \
         >"$T/mix.$pct.wrk"
+    echo $(( $(cpu_ticks) - C0 )) >"$T/cpu.$pct"
     kill "$RPID" 2>/dev/null || true
     wait "$RPID" 2>/dev/null || true
     [ "$pct" = 0 ] || part=$((part + 1))
@@ -131,8 +148,8 @@ done
 HWM=$(awk '/^VmHWM/{print $2}' "/proc/$SPID/status")
 
 # ---- no stale read: the served results equal a full rescore
-curl -s -o "$T/served.json" -b "kh_session=$SID" "$B/api/v1/years/2025/results"
-$K results --year 2025 --format json --allow-missing --db "$T/big.db" >"$T/full.json"
+curl -s -o "$T/served.json" -b "$COOKIE" "$B/api/v1/years/2025/results"
+$K results --year 2025 --format json --allow-missing --db "$T/$SERVE.db" >"$T/full.json"
 if cmp -s "$T/served.json" "$T/full.json"; then SAME=yes; else SAME=NO; fi
 ERRLINES=$(wc -l <"$T/serve.err")
 
@@ -151,6 +168,11 @@ pct() { # pct PCT 50% -> ms
         printf "%.2f", v }' "$T/mix.$1.wrk"
 }
 mixline() { sed -n 's/^mix: //p' "$T/mix.$1.wrk"; }
+sockerr() { sed -n 's/^ *Socket errors: //p' "$T/mix.$1.wrk"; }
+cpuline() { # cpuline PCT -> "S (US)": the server's CPU seconds in the mix, per request
+    mixline "$1" | awk -v t="$(cat "$T/cpu.$1")" -v hz="$TCK" '{ n = $1 + $3;
+        printf "%.1f (%.0f)", t / hz, n ? 1e6 * t / hz / n : 0 }'
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", 100 * a / b }'; }
 fig() { # fig FILE KEY FIELD -> value of FIELD= on the line starting KEY
     awk -v k="$2" -v f="$3" '$1 == k { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == f) print kv[2] } }' "$1"
@@ -159,21 +181,23 @@ one() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
 R0=$(rps 0)
 
 {
-echo "### Run of $(date -u +%Y-%m-%d) $(date -u +%H:%M) UTC ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) at the end)"
+echo "### Run of $(date -u +%Y-%m-%d) $(date -u +%H:%M) UTC, mixes on $SERVED units ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) at the end)"
 echo
 echo "\`sh bench/deadline/run.sh\` (DURATION=$DURATION) — wrk $(wrk -v 2>&1 | awk 'NR==1{print $2}'),"
 echo "\`wrk -t$THREADS -c$CONNS -d$DURATION --latency -s bench/deadline/mix.lua\`, against \`kaohe serve\`"
-echo "(Release, $(sed -n 's/.*(\([0-9]*\) threads).*/\1/p' "$T/serve.log") threads) on the $UNITS-unit year in inspection"
-echo "(\`bench/gen_assess --units $UNITS --seed $SEED\`). Reads alternate the results page and"
+echo "(Release, $(sed -n 's/.*(\([0-9]*\) threads).*/\1/p' "$T/serve.log") threads) on the $SERVED-unit year in inspection"
+echo "(\`bench/gen_assess --units $SERVED --seed $SEED\`). Reads alternate the results page and"
 echo "\`GET …/results\`, both gzip; writes are versioned PUTs of inspection entries,"
 echo "every one a new version (half of them change a value). wrk, the server and"
 echo "the machine's other work share the cores."
 echo
-echo "| writes | req/s | of read-only | p50 ms | p99 ms | requests | max VmRSS MiB |"
-echo "|---:|---:|---:|---:|---:|---|---:|"
+echo "| writes | req/s | of read-only | p50 ms | p99 ms | requests | server CPU s (µs per request) | max VmRSS MiB |"
+echo "|---:|---:|---:|---:|---:|---|---:|---:|"
 for p in 0 1 10 50; do
-    echo "| $p% | $(rps $p) | $(ratio "$(rps $p)" "$R0") | $(pct $p 50%) | $(pct $p 99%) | $(mixline $p) | $(( $(cat "$T/rss.$p") / 1024 )) |"
+    echo "| $p% | $(rps $p) | $(ratio "$(rps $p)" "$R0") | $(pct $p 50%) | $(pct $p 99%) | $(mixline $p)$(e=$(sockerr $p); [ -z "$e" ] || echo "; socket errors: $e") | $(cpuline $p) | $(( $(cat "$T/rss.$p") / 1024 )) |"
 done
+echo
+echo "Load average at the start: $LOAD0."
 echo
 echo "Peak resident memory over all mixes (VmHWM, reset after the login): $((HWM / 1024)) MiB"
 echo "(with the login's argon2id hash: $((LOGIN_HWM / 1024)) MiB). Served results after the storm equal"
@@ -184,11 +208,11 @@ echo
 echo "One write applied to the scored year (\`$APPLY\`, $WRITES writes of random"
 echo "entries, same process), against the full rebuild every write cost before:"
 echo
-echo "| units | edit + rescore + re-rank ms (p50 / p99) | refresh of both bodies ms (p50 / p99) | of which the results page (p50) | one write, total ms (p50 / p99) | rebuild: load + score + render & compress ms |"
-echo "|---:|---:|---:|---:|---:|---:|"
+echo "| units | edit + rescore + re-rank ms (p50 / p99) | refresh of both bodies ms (p50 / p99) | refresh CPU ms (p50 / p99) | blocks rendered per write | one write, total ms (p50 / p99) | rebuild: load + score + render & compress ms |"
+echo "|---:|---:|---:|---:|---:|---:|---:|"
 for n in "$UNITS" "$BIG"; do
     f=$T/apply.$n
-    echo "| $n | $(fig "$f" edit_ms p50) / $(fig "$f" edit_ms p99) | $(fig "$f" refresh_ms p50) / $(fig "$f" refresh_ms p99) | $(fig "$f" refresh_page_ms p50) | $(fig "$f" apply_ms p50) / $(fig "$f" apply_ms p99) | $(one "$f" rebuild_load_ms) + $(one "$f" rebuild_score_ms) + $(awk '$1 == "rebuild_render_compress_ms" {print $2}' "$f") |"
+    echo "| $n | $(fig "$f" edit_ms p50) / $(fig "$f" edit_ms p99) | $(fig "$f" refresh_ms p50) / $(fig "$f" refresh_ms p99) | $(fig "$f" refresh_cpu_ms p50) / $(fig "$f" refresh_cpu_ms p99) | $(one "$f" blocks_per_write) | $(fig "$f" apply_ms p50) / $(fig "$f" apply_ms p99) | $(one "$f" rebuild_load_ms) + $(one "$f" rebuild_score_ms) + $(awk '$1 == "rebuild_render_compress_ms" {print $2}' "$f") |"
 done
 echo
 echo "Bodies at $UNITS units: $(sed -n 's/^rebuild_render_compress_ms [0-9.]* //p' "$T/apply.$UNITS");"

@@ -22,6 +22,21 @@ kh_status kh_report_json(const kh_result *res, kh_buf *out);
 kh_status kh_report_json_head(const kh_result *res, kh_buf *out);
 kh_status kh_report_json_unit(const kh_result *res, size_t u, kh_buf *out);
 kh_status kh_report_json_tail(const kh_result *res, kh_buf *out);
+/* The tail in its own pieces, for a cache that renders again only the
+ * lines that changed: branches_open (closes the units), each branch k,
+ * rankings_open, then per ranking list i: ranking_open, each row j,
+ * ranking_close; end.  Each piece carries its own separator, so in that
+ * order they are kh_report_json_tail's output.  Each appends to out. */
+kh_status kh_report_json_branches_open(const kh_result *res, kh_buf *out);
+kh_status kh_report_json_branch(const kh_result *res, size_t k, kh_buf *out);
+kh_status kh_report_json_rankings_open(const kh_result *res, kh_buf *out);
+kh_status kh_report_json_ranking_open(const kh_result *res, size_t i,
+                                      kh_buf *out);
+kh_status kh_report_json_row(const kh_result *res, size_t i, size_t j,
+                             kh_buf *out);
+kh_status kh_report_json_ranking_close(const kh_result *res, size_t i,
+                                       kh_buf *out);
+kh_status kh_report_json_end(const kh_result *res, kh_buf *out);
 /* What a person reads in a terminal: each ranking list (rank, name,
  * score, a mark on the bottom ones), branch means, and per unit its
  * category scores, base, bonus, negative and total.  Columns are aligned

@@ -147,35 +147,73 @@ kh_status kh_report_json(const kh_result *res, kh_buf *out)
     return kh_report_json_tail(res, out);
 }
 
+/* ---- the tail in parts (kh_report_json_tail is their sequence) ---- */
+
+kh_status kh_report_json_branches_open(const kh_result *res, kh_buf *out)
+{
+    kh_buf_puts(out, kh_result_unit_count(res) ? "\n  ]" : "]");
+    kh_buf_puts(out, ",\n  \"branches\": [");
+    return kh_buf_status(out);
+}
+
+kh_status kh_report_json_branch(const kh_result *res, size_t k, kh_buf *out)
+{
+    kh_buf_puts(out, k ? ",\n" : "\n");
+    branch_line(res, k, out);
+    return kh_buf_status(out);
+}
+
+kh_status kh_report_json_rankings_open(const kh_result *res, kh_buf *out)
+{
+    kh_buf_puts(out, kh_result_branch_count(res) ? "\n  ]" : "]");
+    kh_buf_puts(out, ",\n  \"rankings\": {");
+    return kh_buf_status(out);
+}
+
+kh_status kh_report_json_ranking_open(const kh_result *res, size_t i,
+                                      kh_buf *out)
+{
+    const kh_rubric *r = kh_assess_rubric(kh_result_assess(res));
+    kh_buf_puts(out, i ? ",\n    " : "\n    ");
+    key(out, kh_rubric_ranking_id(r, i));
+    kh_buf_putc(out, '[');
+    return kh_buf_status(out);
+}
+
+kh_status kh_report_json_row(const kh_result *res, size_t i, size_t j,
+                             kh_buf *out)
+{
+    kh_buf_puts(out, j ? ",\n" : "\n");
+    row_line(kh_result_ranking_row(res, i, j), out);
+    return kh_buf_status(out);
+}
+
+kh_status kh_report_json_ranking_close(const kh_result *res, size_t i,
+                                       kh_buf *out)
+{
+    kh_buf_puts(out, kh_result_ranking_rows(res, i) ? "\n    ]" : "]");
+    return kh_buf_status(out);
+}
+
+kh_status kh_report_json_end(const kh_result *res, kh_buf *out)
+{
+    const kh_rubric *r = kh_assess_rubric(kh_result_assess(res));
+    kh_buf_puts(out, kh_rubric_ranking_count(r) ? "\n  }\n}\n" : "}\n}\n");
+    return kh_buf_status(out);
+}
+
 kh_status kh_report_json_tail(const kh_result *res, kh_buf *out)
 {
-    const kh_assess *a = kh_result_assess(res);
-    const kh_rubric *r = kh_assess_rubric(a);
-
-    size_t nu = kh_result_unit_count(res);
-    kh_buf_puts(out, nu ? "\n  ]" : "]");
-
-    size_t nb = kh_result_branch_count(res);
-    kh_buf_puts(out, ",\n  \"branches\": [");
-    for (size_t k = 0; k < nb; k++) {
-        kh_buf_puts(out, k ? ",\n" : "\n");
-        branch_line(res, k, out);
+    const kh_rubric *r = kh_assess_rubric(kh_result_assess(res));
+    kh_report_json_branches_open(res, out);
+    for (size_t k = 0; k < kh_result_branch_count(res); k++)
+        kh_report_json_branch(res, k, out);
+    kh_report_json_rankings_open(res, out);
+    for (size_t i = 0; i < kh_rubric_ranking_count(r); i++) {
+        kh_report_json_ranking_open(res, i, out);
+        for (size_t j = 0; j < kh_result_ranking_rows(res, i); j++)
+            kh_report_json_row(res, i, j, out);
+        kh_report_json_ranking_close(res, i, out);
     }
-    kh_buf_puts(out, nb ? "\n  ]" : "]");
-
-    size_t nr = kh_rubric_ranking_count(r);
-    kh_buf_puts(out, ",\n  \"rankings\": {");
-    for (size_t i = 0; i < nr; i++) {
-        kh_buf_puts(out, i ? ",\n    " : "\n    ");
-        key(out, kh_rubric_ranking_id(r, i));
-        size_t rows = kh_result_ranking_rows(res, i);
-        kh_buf_putc(out, '[');
-        for (size_t j = 0; j < rows; j++) {
-            kh_buf_puts(out, j ? ",\n" : "\n");
-            row_line(kh_result_ranking_row(res, i, j), out);
-        }
-        kh_buf_puts(out, rows ? "\n    ]" : "]");
-    }
-    kh_buf_puts(out, nr ? "\n  }\n}\n" : "}\n}\n");
-    return kh_buf_status(out);
+    return kh_report_json_end(res, out);
 }

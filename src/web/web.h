@@ -69,10 +69,20 @@
 #define WEB_CACHE_EDITS_MAX 20000     /* edits before a rebuild frees the pool */
 #define WEB_CACHE_FOREIGN_MAX 512     /* other processes' changes applied at
                                        * once; more rebuild every year */
-#define WEB_BLOCK_BYTES (48 << 10)    /* a compressed block ends past this */
-#define WEB_BLOCK_LINES 32            /* ... or at a content-chosen line, */
-#define WEB_BLOCK_LINES_MIN 16        /* ... but not before this many */
-#define WEB_JSON_GROUP 32             /* units per block of the results JSON */
+/* Blocks of a cached body (web_body.c): a block ends after a part whose
+ * identity hash is 0 modulo WEB_BLOCK_PARTS once it has
+ * WEB_BLOCK_PARTS_MIN parts, and after WEB_BLOCK_PARTS_MAX at the
+ * latest; blocks of big parts (a unit's JSON line) use WEB_BLOCK_BIG and
+ * WEB_BLOCK_BIG_MIN, smaller blocks being cheaper to compress again.
+ * Blocks of big or volatile parts are deflated at WEB_DEFLATE_LEVEL,
+ * blocks of rows (which repeat their markup) at WEB_DEFLATE_LEVEL_ROWS. */
+#define WEB_BLOCK_PARTS 32
+#define WEB_BLOCK_PARTS_MIN 16
+#define WEB_BLOCK_PARTS_MAX 128
+#define WEB_BLOCK_BIG 16
+#define WEB_BLOCK_BIG_MIN 8
+#define WEB_DEFLATE_LEVEL 6
+#define WEB_DEFLATE_LEVEL_ROWS 1
 #define WEB_SURVEY_BODY_CAP ((size_t)64 << 10) /* a questionnaire answer
                                                * (anonymous: the code) */
 #define WEB_SURVEY_YEARS_MAX 64       /* years offered for a new round */
@@ -371,11 +381,60 @@ int web_split_path(const char *url, char *buf, size_t bufsz,
  * holds its read lock from web_year_get to web_year_put, so rubric,
  * assess and result may be read there. */
 typedef struct web_model web_model;
-typedef struct web_block {
-    size_t off, len;            /* in the identity body */
-    size_t zoff, zlen;          /* in the compressed body */
-    uint32_t crc;
-} web_block;
+
+/* A cached body is a sequence of parts (a ranking row, a unit's JSON
+ * line, ...), each rendered by its renderer from the model.  A part's
+ * bytes are a function of its kind, i, j and keys alone (given the model
+ * and the version's state): two versions whose parts compare equal have
+ * the same bytes, so a refresh renders again only the blocks whose
+ * parts changed (web_body_build).  32 bytes, no padding (compared with
+ * memcmp).  WEB_PART_VOLATILE: no key says what the bytes depend on;
+ * rendered every time, in a block of its own, whose compression is kept
+ * when the bytes did not change.  WEB_PART_BIG: the part renders half a
+ * kilobyte or more (blocks of them hold fewer parts). */
+#define WEB_PART_VOLATILE 0x80000000u
+#define WEB_PART_BIG 0x40000000u
+typedef struct web_part {
+    uint32_t kind;              /* the renderer's kind | WEB_PART_* flags */
+    uint32_t i, j;              /* which one (list, row; unit; branch) */
+    uint32_t a;                 /* small key (rank and bottom mark, ...) */
+    uint64_t k1, k2;            /* keys (score, edit count, ...) */
+} web_part;
+
+/* Renders part p of a body (ctx: the renderer's) at the end of o. */
+typedef void (*web_part_fn)(const void *ctx, const web_part *p, kh_buf *o);
+
+/* One block of a body: consecutive parts rendered and compressed (a
+ * raw deflate stream ending in a sync flush), shared by the versions
+ * that show these bytes.  Immutable once made; refs is atomic because
+ * versions are freed on any thread. */
+typedef struct web_chunk {
+    atomic_int refs;
+    char *text;                 /* the identity bytes */
+    size_t len;
+    unsigned char *z;           /* compressed */
+    size_t zlen;
+    uint32_t crc;               /* CRC-32 of text */
+    unsigned long op;           /* crc32_combine_gen(len): joins CRCs */
+} web_chunk;
+
+/* A body of a version: its blocks, the parts they were rendered from
+ * (the next refresh compares its parts with these) and the identity
+ * bytes, joined only when first asked for (web_body_text).  The blocks'
+ * compressed bytes in order are one deflate stream (not final), their
+ * identity bytes in order the body: a response sends them as they are. */
+typedef struct web_body {
+    bool present;               /* false: this version has no such body */
+    web_chunk **chunk;          /* nchunks references */
+    size_t nchunks;
+    size_t *first;              /* chunk c holds parts [first[c], first[c + 1]) */
+    web_part *parts;
+    size_t nparts;
+    size_t len;                 /* identity length */
+    size_t zlen;                /* compressed length */
+    uint32_t crc;               /* CRC-32 of the identity bytes */
+    _Atomic(char *) text;       /* joined identity bytes, made on demand */
+} web_body;
 
 struct web_year {
     int refs;                   /* guarded by app->cache_mu */
@@ -386,28 +445,15 @@ struct web_year {
     kh_rubric *rubric;          /* the model's */
     kh_assess *assess;
     kh_result *result;          /* scored allowing missing items; may be NULL */
-    /* Line blocks of each body, compressed one by one (web_body_pack):
-     * a refresh recompresses only the blocks whose bytes changed. */
-    web_block *json_blocks, *html_blocks;
-    size_t njson_blocks, nhtml_blocks;
-    /* The results JSON in pieces (kh_report_json_head/unit/tail):
-     * json_off[u] is where unit u's line starts, json_off[n] the tail,
-     * json_off[n + 1] the end; json_blocks are then the head, one block
-     * per WEB_JSON_GROUP units and the tail's blocks.  NULL for a
-     * published year's frozen JSON. */
-    size_t *json_off;
-    size_t json_units;
-    char *json;                 /* the results JSON (snapshot once published) */
-    size_t json_len;
-    char *results_html;         /* the results page body, rendered once */
-    size_t results_html_len;
-    /* Both bodies compressed once (web_deflate, not final; NULL when
-     * compression failed) with the CRC-32 of the identity bytes, so
-     * that a response can wrap them in one gzip member. */
-    unsigned char *json_z, *results_html_z;
-    size_t json_zlen, results_html_zlen;
-    uint32_t json_crc, results_html_crc;
+    /* The results JSON (the frozen snapshot once published: one
+     * volatile part) and the results page, built by parts. */
+    web_body json, html;
 };
+
+/* The identity bytes of body b (joined from its blocks on first use,
+ * then kept with the version; *len their length), or NULL when the
+ * body is absent or memory ran out.  Borrowed from the version. */
+const char *web_body_text(web_body *b, size_t *len);
 
 /* Which cached body web_out_cached places. */
 typedef enum web_cached { WEB_CACHED_JSON, WEB_CACHED_RESULTS_HTML } web_cached;
@@ -440,36 +486,46 @@ void web_cache_wrote(web_req *r, kh_status st, int year, const char *unit,
                      const char *item, kh_phase phase);
 void web_cache_apply(web_req *r);
 
-/* What a version shows: the year's state, its model and a result that
- * nobody edits while it renders. */
+/* What a version shows: the year's state and its model.  The caller
+ * keeps result (and uver) unchanged while web_version_render runs (the
+ * server holds the model's read lock). */
 typedef struct web_version_in {
     int year;
     kh_year_state state;
     kh_rubric *rubric;
     kh_assess *assess;
     kh_result *result;          /* may be NULL (the year cannot be scored) */
+    /* Per unit, how many edits the model applied to it: the key of the
+     * unit's own JSON line.  NULL: unknown, every unit's line is
+     * rendered again. */
+    const uint32_t *uver;
 } web_version_in;
 /* Renders and compresses both bodies of a version after prev (NULL:
- * from scratch): the JSON's unit lines not marked in dirty (n units;
- * NULL: all) are copied from prev and only the changed blocks are
- * compressed again (the refresh after a write; bench/deadline times
- * it).  store: for a published year's frozen JSON.  The caller owns *out
- * (web_version_free; it holds no model reference). */
+ * from scratch): the parts of each body are listed and compared with
+ * prev's, and only the blocks whose parts changed are rendered and
+ * compressed again; the others are shared with prev (the refresh after
+ * a write; bench/deadline times it).  store: for a published year's
+ * frozen JSON.  The caller owns *out (web_version_free; it holds no
+ * model reference).  *rendered (may be NULL) gets the number of blocks
+ * rendered again. */
 kh_status web_version_render(kh_store *store, const web_version_in *in,
-                             const web_year *prev, const uint8_t *dirty,
-                             web_year **out);
+                             const web_year *prev, web_year **out,
+                             size_t *rendered);
 void web_version_free(web_year *y);
 
-/* Splits body into blocks of whole lines (boundaries chosen by the lines'
- * content, so an edit moves no boundary but its own), compresses each
- * (web_deflate) unless old (the previous version's body and blocks, may
- * be NULL) has a block of the same length and CRC, and joins them:
- * *z (malloc'd) is one deflate stream, *crc the CRC-32 of body.  *blocks
- * (malloc'd) describes the pieces for the next call.  False on OOM. */
-bool web_body_pack(const char *body, size_t len, const unsigned char *oldz,
-                   const web_block *old, size_t nold, unsigned char **z,
-                   size_t *zlen, uint32_t *crc, web_block **blocks,
-                   size_t *nblocks, size_t *recompressed);
+/* Builds body out from its parts (n, malloc'd: out takes them) after
+ * prev (may be NULL or absent): blocks whose parts equal a block of
+ * prev are shared, the others rendered with fn(ctx) and compressed.
+ * *rendered (may be NULL) is increased by the blocks rendered.  False
+ * on OOM (out is then empty, parts freed). */
+bool web_body_build(web_body *out, web_part *parts, size_t n,
+                    const web_body *prev, web_part_fn fn, const void *ctx,
+                    size_t *rendered);
+/* A body of one volatile part whose bytes are text (len): the frozen
+ * JSON of a published year.  False on OOM. */
+bool web_body_of_text(web_body *out, const char *text, size_t len);
+void web_body_free(web_body *b);
+
 /* Places y's cached body what at the end of r->out without copying it
  * (the request takes its own reference to y); whatever the handler
  * writes after it follows it.  The response is gzip when the client
@@ -700,7 +756,11 @@ void web_post_form(web_req *r, web_year *y, const char *unit,
                    kh_phase phase);
 void web_post_item(web_req *r, web_year *y, const char *unit,
                    kh_phase phase, const char *item);
-/* Renders the results page body of a year (web_pages.c), for the cache. */
+/* The results page body of a year (web_results.c), for the cache: its
+ * parts (web_part structs appended to v, in page order), one part
+ * rendered (ctx: the web_year), and the whole body at once. */
+void web_results_parts(const web_year *y, kh_buf *v);
+void web_results_part(const void *ctx, const web_part *p, kh_buf *o);
 void web_pages_results_body(const web_year *y, kh_buf *out);
 
 /* Administration (web_admin.c, admin only). */

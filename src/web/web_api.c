@@ -346,7 +346,7 @@ void web_api_results(web_req *r, int year)
         refuse(r, "results: role");
         return;
     }
-    if (!y->json) {
+    if (!y->json.present) {
         web_year_put(r->app, y);
         web_error_json(r, 500, "internal");
         return;
@@ -418,8 +418,10 @@ void web_api_unit_result(web_req *r, int year, const char *unit)
     kh_arena *ar = kh_arena_new();
     kh_doc *d = NULL;
     const kh_node *root = NULL;
-    if (!e || !ar || !y->json ||
-        kh_doc_open_mem("results", y->json, y->json_len, 'j', e, &d) != KH_OK ||
+    size_t jlen = 0;
+    const char *json = web_body_text(&y->json, &jlen);
+    if (!e || !ar || !json ||
+        kh_doc_open_mem("results", json, jlen, 'j', e, &d) != KH_OK ||
         kh_doc_read(d, ar, &root) != KH_OK || kh_doc_finish(d) != KH_OK ||
         root->type != KH_NODE_MAP) {
         web_error_json(r, 500, "internal");

@@ -1,8 +1,15 @@
 /*
  * web_body.c - the cached results bodies of a version (web.h, "the
- * per-year cache"): rendering the results JSON in pieces and the results
- * page, and compressing them in blocks so that a refresh after a write
- * compresses again only what changed (web_body_pack, web_version_render).
+ * per-year cache"), built by parts: the results JSON's parts are listed
+ * here (kh_report_json_* renders each), the results page's in
+ * web_results.c.  Consecutive parts form blocks, each rendered and
+ * compressed once (a raw deflate stream ending in a sync flush, so the
+ * blocks join into one stream, their CRCs by crc32_combine) and shared
+ * with the next version when its parts compare equal: a refresh after a
+ * write lists the parts (a few bytes each) and renders and compresses
+ * only the blocks that changed.  A response sends the blocks as they are
+ * (web_http.c); the identity body is joined only for a handler that
+ * needs it whole (web_body_text).
  * The models, versions and freshness live in web_cache.c.
  */
 #include "web.h"
@@ -14,335 +21,460 @@
 #include "kaohe/report.h"
 #include "kaohe/score.h"
 
-/* ---- compression in blocks ------------------------------------------ */
+/* ---- compression ---------------------------------------------------- */
 
-bool web_deflate(const void *in, size_t n, unsigned char **out,
-                 size_t *outlen)
+/* Raw deflate of in[0..n) with z (initialised raw, reset here). */
+static bool deflate_with(z_stream *z, const void *in, size_t n,
+                         unsigned char **out, size_t *outlen)
 {
     *out = NULL;
     *outlen = 0;
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    if (deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    if (deflateReset(z) != Z_OK || n > (uInt)-1)
         return false;
-    size_t cap = deflateBound(&z, (uLong)n) + 16;
+    size_t cap = deflateBound(z, (uLong)n) + 16;
     unsigned char *buf = malloc(cap);
-    if (!buf || n > (uInt)-1) {
-        free(buf);
-        deflateEnd(&z);
+    if (!buf)
         return false;
-    }
-    z.next_in = (Bytef *)in;
-    z.avail_in = (uInt)n;
-    z.next_out = buf;
-    z.avail_out = (uInt)cap;
-    int rc = deflate(&z, Z_SYNC_FLUSH);
-    bool ok = rc == Z_OK && z.avail_in == 0 && z.avail_out > 0;
-    size_t len = cap - z.avail_out;
-    deflateEnd(&z);
-    if (!ok) {
+    z->next_in = (Bytef *)in;
+    z->avail_in = (uInt)n;
+    z->next_out = buf;
+    z->avail_out = (uInt)cap;
+    int rc = deflate(z, Z_SYNC_FLUSH);
+    if (rc != Z_OK || z->avail_in != 0 || z->avail_out == 0) {
         free(buf);
         return false;
     }
-    /* Cached bodies live long: give back deflateBound's slack. */
+    size_t len = cap - z->avail_out;
+    /* Cached blocks live long: give back deflateBound's slack. */
     unsigned char *fit = realloc(buf, len ? len : 1);
     *out = fit ? fit : buf;
     *outlen = len;
     return true;
 }
 
-/* Does the line [p, end) end a block?  Chosen by the line's first bytes
- * (its id), so that inserting or moving a line leaves the other
- * boundaries where they were. */
-static bool block_edge(const char *p, const char *end)
+static bool deflate_open(z_stream *z, int level)
 {
-    uint32_t h = 2166136261u;
-    for (int i = 0; i < 48 && p < end; i++, p++)
-        h = (h ^ (unsigned char)*p) * 16777619u;
-    return (h >> 7) % WEB_BLOCK_LINES == 0;
+    memset(z, 0, sizeof *z);
+    return deflateInit2(z, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) ==
+           Z_OK;
 }
 
-/* Cuts body into blocks (whole lines); *out malloc'd. */
-static bool block_cut(const char *body, size_t len, web_block **out,
-                      size_t *n)
+bool web_deflate(const void *in, size_t n, unsigned char **out,
+                 size_t *outlen)
 {
-    size_t cap = 64, k = 0;
-    web_block *b = malloc(cap * sizeof *b);
-    if (!b)
+    z_stream z;
+    *out = NULL;
+    *outlen = 0;
+    if (!deflate_open(&z, WEB_DEFLATE_LEVEL))
         return false;
-    size_t start = 0, at = 0, lines = 0;
-    while (at < len) {
-        const char *nl = memchr(body + at, '\n', len - at);
-        size_t next = nl ? (size_t)(nl - body) + 1 : len;
-        bool edge = next == len || next - start >= WEB_BLOCK_BYTES ||
-                    (++lines >= WEB_BLOCK_LINES_MIN &&
-                     block_edge(body + at, body + next));
-        at = next;
-        if (!edge)
-            continue;
-        lines = 0;
-        if (k == cap) {
-            web_block *nb = realloc(b, 2 * cap * sizeof *b);
-            if (!nb) {
-                free(b);
-                return false;
-            }
-            b = nb;
-            cap *= 2;
-        }
-        b[k++] = (web_block){start, at - start, 0, 0, 0};
-        start = at;
-    }
-    *out = b;
-    *n = k;
-    return true;
+    bool ok = deflate_with(&z, in, n, out, outlen);
+    deflateEnd(&z);
+    return ok;
 }
 
-/* An old block with the same length and CRC, or NULL.  Blocks keep
- * their order, so the search starts where the last one matched. */
-static const web_block *block_find(const web_block *old, size_t nold,
-                                   size_t *hint, size_t len, uint32_t crc)
-{
-    for (size_t t = 0; t < nold; t++) {
-        size_t i = (*hint + t) % nold;
-        if (old[i].len == len && old[i].crc == crc) {
-            *hint = i + 1;
-            return &old[i];
-        }
-    }
-    return NULL;
-}
+/* ---- blocks ---------------------------------------------------------- */
 
-bool web_body_pack(const char *body, size_t len, const unsigned char *oldz,
-                   const web_block *old, size_t nold, unsigned char **z,
-                   size_t *zlen, uint32_t *crc, web_block **blocks,
-                   size_t *nblocks, size_t *recompressed)
-{
-    *z = NULL;
-    *zlen = 0;
-    *recompressed = 0;
-    web_block *b;
-    size_t n;
-    if (!block_cut(body, len, &b, &n))
-        return false;
-    unsigned char **fresh = calloc(n ? n : 1, sizeof *fresh);
-    const unsigned char **src = calloc(n ? n : 1, sizeof *src);
-    bool ok = fresh && src;
-    size_t total = 0, hint = 0;
-    uLong all = crc32_z(0L, NULL, 0);
-    for (size_t i = 0; ok && i < n; i++) {
-        b[i].crc = (uint32_t)crc32_z(0L, (const Bytef *)body + b[i].off,
-                                     b[i].len);
-        const web_block *o = oldz ? block_find(old, nold, &hint, b[i].len,
-                                               b[i].crc)
-                                  : NULL;
-        if (o) {
-            src[i] = oldz + o->zoff;
-            b[i].zlen = o->zlen;
-        } else {
-            ok = web_deflate(body + b[i].off, b[i].len, &fresh[i],
-                             &b[i].zlen);
-            src[i] = fresh[i];
-            ++*recompressed;
-        }
-        all = crc32_combine(all, b[i].crc, (z_off_t)b[i].len);
-        b[i].zoff = total;
-        total += b[i].zlen;
-    }
-    unsigned char *out = ok ? malloc(total ? total : 1) : NULL;
-    for (size_t i = 0; out && i < n; i++)
-        memcpy(out + b[i].zoff, src[i], b[i].zlen);
-    for (size_t i = 0; fresh && i < n; i++)
-        free(fresh[i]);
-    free(fresh);
-    free(src);
-    if (!out) {
-        free(b);
-        return false;
-    }
-    *z = out;
-    *zlen = total;
-    *crc = (uint32_t)all;
-    *blocks = b;
-    *nblocks = n;
-    return true;
-}
+/* The deflate streams of one build, opened on first use: blocks of big
+ * or volatile parts (a unit's JSON line, the charts) at the usual level;
+ * blocks of rows, which repeat their markup, at the fast level, which
+ * packs them nearly as small in about half the time. */
+typedef struct packer {
+    z_stream z[2];               /* [0] fast, [1] usual */
+    bool open[2];
+} packer;
 
-/* kh_buf grows by doubling: the long-lived copy gets exactly its size. */
-static char *take_fit(kh_buf *b, size_t *len)
+static z_stream *packer_for(packer *pk, bool usual)
 {
-    char *d = kh_buf_take(b, len);
-    if (!d)
+    if (!pk->open[usual] &&
+        !(pk->open[usual] = deflate_open(&pk->z[usual],
+                                         usual ? WEB_DEFLATE_LEVEL
+                                               : WEB_DEFLATE_LEVEL_ROWS)))
         return NULL;
-    char *fit = realloc(d, *len + 1);
-    return fit ? fit : d;
+    return &pk->z[usual];
 }
 
-/* ---- the results JSON in pieces ------------------------------------ */
-
-typedef struct piece {
-    const unsigned char *z;      /* compressed bytes (old or fresh) */
-    unsigned char *fresh;        /* owned when compressed here */
-    web_block b;
-} piece;
-
-/* Compresses body[off, off + len) into p unless old (may be NULL) has
- * the same bytes: same length and CRC, or known to be copied from it
- * (same: no CRC computed).  False on OOM. */
-static bool piece_make(piece *p, const char *body, size_t off, size_t len,
-                       const unsigned char *oldz, const web_block *old,
-                       bool same)
+static void packer_close(packer *pk)
 {
-    p->b = (web_block){off, len, 0, 0, 0};
-    p->fresh = NULL;
-    if (same && old && oldz && old->len == len) {
-        p->z = oldz + old->zoff;
-        p->b.zlen = old->zlen;
-        p->b.crc = old->crc;
-        return true;
+    for (int k = 0; k < 2; k++)
+        if (pk->open[k])
+            deflateEnd(&pk->z[k]);
+}
+
+static void chunk_unref(web_chunk *c)
+{
+    if (c && atomic_fetch_sub(&c->refs, 1) == 1) {
+        free(c->text);
+        free(c->z);
+        free(c);
     }
-    p->b.crc = (uint32_t)crc32_z(0L, (const Bytef *)body + off, len);
-    if (old && oldz && old->len == len && old->crc == p->b.crc) {
-        p->z = oldz + old->zoff;
-        p->b.zlen = old->zlen;
-        return true;
+}
+
+/* A block of the bytes text[0..len) (copied), compressed with z; NULL on
+ * OOM. */
+static web_chunk *chunk_new(z_stream *z, const char *text, size_t len)
+{
+    web_chunk *c = z ? calloc(1, sizeof *c) : NULL;
+    if (!c)
+        return NULL;
+    atomic_init(&c->refs, 1);
+    c->text = malloc(len ? len : 1);
+    if (!c->text || !deflate_with(z, text, len, &c->z, &c->zlen)) {
+        free(c->text);
+        free(c);
+        return NULL;
     }
-    if (!web_deflate(body + off, len, &p->fresh, &p->b.zlen))
+    memcpy(c->text, text, len);
+    c->len = len;
+    c->crc = (uint32_t)crc32_z(0L, (const Bytef *)text, len);
+    c->op = crc32_combine_gen64((z_off64_t)len);
+    return c;
+}
+
+void web_body_free(web_body *b)
+{
+    for (size_t c = 0; b->chunk && c < b->nchunks; c++)
+        chunk_unref(b->chunk[c]);
+    free(b->chunk);
+    free(b->first);
+    free(b->parts);
+    free(atomic_load(&b->text));
+    memset(b, 0, sizeof *b);
+}
+
+/* Does a block end after part p (count: its parts so far)?  Chosen by
+ * the part's identity (kind, i, j), so that a part appearing, leaving
+ * or changing moves no boundary but its own; a volatile part is a block
+ * of its own. */
+static bool block_edge(const web_part *parts, size_t n, size_t p,
+                       size_t count)
+{
+    if (p + 1 == n || (parts[p].kind & WEB_PART_VOLATILE) ||
+        (parts[p + 1].kind & WEB_PART_VOLATILE) ||
+        count >= WEB_BLOCK_PARTS_MAX)
+        return true;
+    bool big = parts[p].kind & WEB_PART_BIG;
+    if (count < (big ? WEB_BLOCK_BIG_MIN : WEB_BLOCK_PARTS_MIN))
         return false;
-    p->z = p->fresh;
+    uint32_t h = 2166136261u;
+    uint32_t id[3] = {parts[p].kind, parts[p].i, parts[p].j};
+    for (int k = 0; k < 3; k++)
+        h = (h ^ id[k]) * 16777619u;
+    return (h >> 7) % (big ? WEB_BLOCK_BIG : WEB_BLOCK_PARTS) == 0;
+}
+
+static bool same_id(const web_part *a, const web_part *b)
+{
+    return a->kind == b->kind && a->i == b->i && a->j == b->j;
+}
+
+static size_t id_hash(const web_part *p)
+{
+    uint64_t h = ((uint64_t)p->kind << 40) ^ ((uint64_t)p->i << 20) ^ p->j;
+    h *= 0x9e3779b97f4a7c15ULL;
+    return (size_t)(h >> 17);
+}
+
+/* prev's blocks by the identity of their first part (open addressing;
+ * slots hold index + 1).  *mask + 1 slots, malloc'd; NULL when prev has
+ * no blocks or on OOM (then nothing is shared). */
+static size_t *prev_index(const web_body *prev, size_t *mask)
+{
+    if (!prev || !prev->present || !prev->nchunks)
+        return NULL;
+    size_t cap = 16;
+    while (cap < 2 * prev->nchunks)
+        cap *= 2;
+    size_t *t = calloc(cap, sizeof *t);
+    if (!t)
+        return NULL;
+    for (size_t c = 0; c < prev->nchunks; c++) {
+        size_t h = id_hash(&prev->parts[prev->first[c]]) & (cap - 1);
+        while (t[h])
+            h = (h + 1) & (cap - 1);
+        t[h] = c + 1;
+    }
+    *mask = cap - 1;
+    return t;
+}
+
+/* The block of prev that starts with part p's identity, or -1. */
+static long prev_find(const web_body *prev, const size_t *t, size_t mask,
+                      const web_part *p)
+{
+    if (!t)
+        return -1;
+    for (size_t h = id_hash(p) & mask; t[h]; h = (h + 1) & mask)
+        if (same_id(&prev->parts[prev->first[t[h] - 1]], p))
+            return (long)t[h] - 1;
+    return -1;
+}
+
+/* Block [q0, q1) of out: prev's block c when its parts are the same
+ * (or, volatile, its bytes), else rendered and compressed. */
+static web_chunk *block_make(const web_body *out, size_t q0, size_t q1,
+                             const web_body *prev, long c, web_part_fn fn,
+                             const void *ctx, packer *pk, kh_buf *tmp,
+                             size_t *rendered)
+{
+    web_chunk *pc = c >= 0 ? prev->chunk[c] : NULL;
+    bool vol = out->parts[q0].kind & WEB_PART_VOLATILE;
+    if (pc && !vol && prev->first[c + 1] - prev->first[c] == q1 - q0 &&
+        memcmp(&prev->parts[prev->first[c]], &out->parts[q0],
+               (q1 - q0) * sizeof *out->parts) == 0) {
+        atomic_fetch_add(&pc->refs, 1);
+        return pc;
+    }
+    kh_buf_reset(tmp);
+    for (size_t p = q0; p < q1; p++)
+        fn(ctx, &out->parts[p], tmp);
+    if (kh_buf_status(tmp) != KH_OK)
+        return NULL;
+    if (pc && vol && pc->len == tmp->len &&
+        memcmp(pc->text, tmp->data, tmp->len) == 0) {
+        atomic_fetch_add(&pc->refs, 1);
+        return pc;
+    }
+    if (rendered)
+        ++*rendered;
+    z_stream *z = packer_for(pk, out->parts[q0].kind &
+                                     (WEB_PART_BIG | WEB_PART_VOLATILE));
+    return chunk_new(z, tmp->data ? tmp->data : "", tmp->len);
+}
+
+/* Cuts out's parts into blocks: out->first and out->nchunks. */
+static bool blocks_cut(web_body *out)
+{
+    size_t n = out->nparts;
+    out->first = malloc((n + 1) * sizeof *out->first);
+    if (!out->first)
+        return false;
+    size_t k = 0, start = 0;
+    for (size_t p = 0; p < n; p++) {
+        if (!block_edge(out->parts, n, p, p - start + 1))
+            continue;
+        out->first[k++] = start;
+        start = p + 1;
+    }
+    out->first[k] = n;
+    out->nchunks = k;
     return true;
 }
 
-/* The JSON text into y->json with its piece offsets; reuse: copy the
- * lines of units not in dirty from prev. */
-static bool json_text(const kh_result *res, const web_year *prev,
-                      const uint8_t *dirty, bool reuse, web_year *y)
+/* The body's length and CRC from its blocks' (crc32_combine_op: one
+ * multiplication per block).  The compressed blocks are not joined: a
+ * response sends them as they are (web_http.c). */
+static void blocks_sum(web_body *out)
 {
-    size_t n = kh_result_unit_count(res);
-    size_t *off = malloc((n + 2) * sizeof *off);
-    kh_buf b;
-    kh_buf_init(&b, reuse ? prev->json_len + 4096 : 0);
-    if (!off)
-        return false;
-    kh_report_json_head(res, &b);
-    for (size_t u = 0; u < n; u++) {
-        off[u] = b.len;
-        if (reuse && !dirty[u])
-            kh_buf_add(&b, prev->json + prev->json_off[u],
-                       prev->json_off[u + 1] - prev->json_off[u]);
-        else
-            kh_report_json_unit(res, u, &b);
+    size_t zlen = 0, len = 0;
+    uLong crc = crc32_z(0L, NULL, 0);
+    for (size_t c = 0; c < out->nchunks; c++) {
+        const web_chunk *k = out->chunk[c];
+        zlen += k->zlen;
+        len += k->len;
+        crc = crc32_combine_op(crc, k->crc, k->op);
     }
-    off[n] = b.len;
-    kh_report_json_tail(res, &b);
-    off[n + 1] = b.len;
-    if (kh_buf_status(&b) != KH_OK) {
-        kh_buf_free(&b);
-        free(off);
-        return false;
-    }
-    y->json = take_fit(&b, &y->json_len);
-    kh_buf_free(&b);
-    y->json_off = off;
-    y->json_units = n;
-    return y->json != NULL;
+    out->crc = (uint32_t)crc;
+    out->len = len;
+    out->zlen = zlen;
 }
 
-/* Renders the JSON of res into y: unit lines not in dirty are copied
- * from prev (dirty NULL or prev without pieces: all rendered), then
- * compressed by pieces: only groups with a dirty unit, and the head and
- * tail blocks whose bytes changed, are compressed again. */
-static bool json_pieces(const kh_result *res, const web_year *prev,
-                        const uint8_t *dirty, web_year *y)
+bool web_body_build(web_body *out, web_part *parts, size_t n,
+                    const web_body *prev, web_part_fn fn, const void *ctx,
+                    size_t *rendered)
 {
-    size_t n = kh_result_unit_count(res);
-    bool reuse = dirty && prev && prev->json_off && prev->json_units == n;
-    if (!json_text(res, prev, dirty, reuse, y))
-        return false;
-    const size_t *off = y->json_off;
-    size_t ngroups = (n + WEB_JSON_GROUP - 1) / WEB_JSON_GROUP;
-    /* The tail's blocks, cut by content like any body. */
-    const web_block *oldt = reuse ? prev->json_blocks + 1 + ngroups : NULL;
-    size_t noldt = reuse ? prev->njson_blocks - 1 - ngroups : 0;
-    unsigned char *tz = NULL;
-    web_block *tb = NULL;
-    size_t tzlen = 0, ntb = 0, rz;
-    uint32_t tcrc;
-    if (!web_body_pack(y->json + off[n], off[n + 1] - off[n],
-                       reuse ? prev->json_z : NULL, oldt, noldt, &tz, &tzlen,
-                       &tcrc, &tb, &ntb, &rz))
-        return false;
-    size_t np = 1 + ngroups;
-    piece *p = calloc(np, sizeof *p);
-    web_block *blocks = malloc((np + ntb) * sizeof *blocks);
-    bool ok = p && blocks &&
-              piece_make(&p[0], y->json, 0, off[0],
-                         reuse ? prev->json_z : NULL,
-                         reuse ? &prev->json_blocks[0] : NULL, false);
-    for (size_t g = 0; ok && g < ngroups; g++) {
-        size_t u0 = g * WEB_JSON_GROUP;
-        size_t u1 = u0 + WEB_JSON_GROUP < n ? u0 + WEB_JSON_GROUP : n;
-        bool same = reuse;
-        for (size_t u = u0; same && u < u1; u++)
-            same = !dirty[u];
-        ok = piece_make(&p[1 + g], y->json, off[u0], off[u1] - off[u0],
-                        same ? prev->json_z : NULL,
-                        same ? &prev->json_blocks[1 + g] : NULL, same);
+    memset(out, 0, sizeof *out);
+    out->present = true;
+    out->parts = parts;
+    out->nparts = n;
+    packer pk;
+    memset(&pk, 0, sizeof pk);
+    bool ok = blocks_cut(out) &&
+              (out->chunk = calloc(out->nchunks + 1, sizeof *out->chunk));
+    size_t mask = 0;
+    size_t *t = ok ? prev_index(prev, &mask) : NULL;
+    kh_buf tmp;
+    kh_buf_init(&tmp, 0);
+    for (size_t c = 0; ok && c < out->nchunks; c++) {
+        size_t q0 = out->first[c], q1 = out->first[c + 1];
+        long pc = prev_find(prev, t, mask, &parts[q0]);
+        out->chunk[c] = block_make(out, q0, q1, prev, pc, fn, ctx, &pk, &tmp,
+                                   rendered);
+        ok = out->chunk[c] != NULL;
     }
-    size_t total = tzlen;
-    for (size_t i = 0; ok && i < np; i++)
-        total += p[i].b.zlen;
-    unsigned char *z = ok ? malloc(total ? total : 1) : NULL;
-    if (z) {
-        size_t at = 0;
-        uLong crc = crc32_z(0L, NULL, 0);
-        for (size_t i = 0; i < np; i++) {
-            memcpy(z + at, p[i].z, p[i].b.zlen);
-            blocks[i] = p[i].b;
-            blocks[i].zoff = at;
-            at += p[i].b.zlen;
-            crc = crc32_combine(crc, p[i].b.crc, (z_off_t)p[i].b.len);
-        }
-        memcpy(z + at, tz, tzlen);
-        for (size_t i = 0; i < ntb; i++) {
-            blocks[np + i] = tb[i];
-            blocks[np + i].off += off[n];
-            blocks[np + i].zoff += at;
-        }
-        crc = crc32_combine(crc, tcrc, (z_off_t)(off[n + 1] - off[n]));
-        y->json_z = z;
-        y->json_zlen = total;
-        y->json_crc = (uint32_t)crc;
-        y->json_blocks = blocks;
-        y->njson_blocks = np + ntb;
-        blocks = NULL;
+    kh_buf_free(&tmp);
+    free(t);
+    packer_close(&pk);
+    if (!ok) {
+        web_body_free(out);
+        return false;
     }
-    for (size_t i = 0; p && i < np; i++)
-        free(p[i].fresh);
-    free(p);
-    free(blocks);
-    free(tz);
-    free(tb);
-    return z != NULL;
+    blocks_sum(out);
+    return true;
+}
+
+/* Renders the frozen text (ctx) of web_body_of_text. */
+static void text_part(const void *ctx, const web_part *p, kh_buf *o)
+{
+    kh_buf_add(o, ctx, (size_t)p->k1);
+}
+
+bool web_body_of_text(web_body *out, const char *text, size_t len)
+{
+    web_part *p = calloc(1, sizeof *p);
+    if (!p) {
+        memset(out, 0, sizeof *out);
+        return false;
+    }
+    *p = (web_part){WEB_PART_VOLATILE, 0, 0, 0, (uint64_t)len, 0};
+    return web_body_build(out, p, 1, NULL, text_part, text, NULL);
+}
+
+const char *web_body_text(web_body *b, size_t *len)
+{
+    *len = b->len;
+    char *t = atomic_load(&b->text);
+    if (t || !b->present)
+        return t;
+    t = malloc(b->len + 1);
+    if (!t)
+        return NULL;
+    size_t at = 0;
+    for (size_t c = 0; c < b->nchunks; c++) {
+        memcpy(t + at, b->chunk[c]->text, b->chunk[c]->len);
+        at += b->chunk[c]->len;
+    }
+    t[at] = '\0';
+    char *none = NULL;
+    if (!atomic_compare_exchange_strong(&b->text, &none, t)) {
+        free(t);   /* another request joined it first */
+        t = none;
+    }
+    return t;
+}
+
+/* ---- the results JSON by parts -------------------------------------- */
+
+enum {
+    JP_HEAD, JP_UNIT, JP_BRANCHES_OPEN, JP_BRANCH, JP_RANKINGS_OPEN,
+    JP_RANK_OPEN, JP_ROW, JP_RANK_CLOSE, JP_END
+};
+
+static void json_part(const void *ctx, const web_part *p, kh_buf *o)
+{
+    const kh_result *res = ctx;
+    switch (p->kind & ~(WEB_PART_VOLATILE | WEB_PART_BIG)) {
+    case JP_HEAD: kh_report_json_head(res, o); break;
+    case JP_UNIT: kh_report_json_unit(res, p->i, o); break;
+    case JP_BRANCHES_OPEN: kh_report_json_branches_open(res, o); break;
+    case JP_BRANCH: kh_report_json_branch(res, p->i, o); break;
+    case JP_RANKINGS_OPEN: kh_report_json_rankings_open(res, o); break;
+    case JP_RANK_OPEN: kh_report_json_ranking_open(res, p->i, o); break;
+    case JP_ROW: kh_report_json_row(res, p->i, p->j, o); break;
+    case JP_RANK_CLOSE: kh_report_json_ranking_close(res, p->i, o); break;
+    case JP_END: kh_report_json_end(res, o); break;
+    }
+}
+
+static void part_add(kh_buf *v, uint32_t kind, size_t i, size_t j,
+                     uint32_t a, uint64_t k1, uint64_t k2)
+{
+    web_part p = {kind, (uint32_t)i, (uint32_t)j, a, k1, k2};
+    kh_buf_add(v, &p, sizeof p);
+}
+
+/* Renders made without edit counts never share a unit's line. */
+static atomic_uint_fast64_t unkeyed = 1;
+
+/* The JSON's parts: a unit's line is keyed by its edit count (uver),
+ * a branch's by the branch and its mean, a ranking row by its unit or branch, score,
+ * rank and mark; the frames by nothing (fixed for the model). */
+static void json_parts(const kh_result *res, const uint32_t *uver,
+                       kh_buf *v)
+{
+    const kh_rubric *r = kh_assess_rubric(kh_result_assess(res));
+    uint64_t gen = uver ? 0 : atomic_fetch_add(&unkeyed, 1);
+    part_add(v, JP_HEAD, 0, 0, 0, 0, 0);
+    for (size_t u = 0; u < kh_result_unit_count(res); u++)
+        part_add(v, JP_UNIT | WEB_PART_BIG, u, 0, 0, uver ? uver[u] : 0,
+                 gen);
+    part_add(v, JP_BRANCHES_OPEN, 0, 0, 0, 0, 0);
+    for (size_t k = 0; k < kh_result_branch_count(res); k++)
+        part_add(v, JP_BRANCH, k, 0, 0, kh_result_branch(res, k),
+                 (uint64_t)kh_result_branch_score(res, k));
+    part_add(v, JP_RANKINGS_OPEN, 0, 0, 0, 0, 0);
+    for (size_t i = 0; i < kh_rubric_ranking_count(r); i++) {
+        part_add(v, JP_RANK_OPEN, i, 0, 0, 0, 0);
+        for (size_t j = 0; j < kh_result_ranking_rows(res, i); j++) {
+            const kh_rank_row *row = kh_result_ranking_row(res, i, j);
+            part_add(v, JP_ROW, i, j, row->rank << 1 | row->bottom, row->ref,
+                     (uint64_t)row->score);
+        }
+        part_add(v, JP_RANK_CLOSE, i, 0, 0, 0, 0);
+    }
+    part_add(v, JP_END, 0, 0, 0, 0, 0);
+}
+
+/* Builds body out from the parts listed in v (taken) after prev. */
+static bool body_from(web_body *out, kh_buf *v, const web_body *prev,
+                      web_part_fn fn, const void *ctx, size_t *rendered)
+{
+    if (kh_buf_status(v) != KH_OK) {
+        kh_buf_free(v);
+        return false;
+    }
+    size_t len = 0;
+    web_part *parts = (web_part *)kh_buf_take(v, &len);
+    kh_buf_free(v);
+    if (!parts)
+        return false;
+    return web_body_build(out, parts, len / sizeof *parts, prev, fn, ctx,
+                          rendered);
 }
 
 /* ---- versions ------------------------------------------------------ */
 
 void web_version_free(web_year *y)
 {
-    free(y->json);
-    free(y->results_html);
-    free(y->json_z);
-    free(y->results_html_z);
-    free(y->json_blocks);
-    free(y->html_blocks);
-    free(y->json_off);
+    web_body_free(&y->json);
+    web_body_free(&y->html);
     free(y);
 }
 
+/* The JSON body: the published year's frozen snapshot from the store,
+ * or built by parts from res. */
+static kh_status json_body(kh_store *store, const web_version_in *in,
+                           const web_year *prev, web_year *y,
+                           size_t *rendered)
+{
+    if (in->state >= KH_YEAR_PUBLISHED) {
+        kh_buf b;
+        kh_buf_init(&b, 0);
+        kh_err *e = kh_err_new();
+        kh_status st = e ? kh_store_results(store, y->year, KH_RESULT_JSON,
+                                            KH_SCORE_ALLOW_MISSING, &b, e)
+                         : KH_ENOMEM;
+        kh_err_free(e);
+        if (st == KH_OK && b.len && !web_body_of_text(&y->json, b.data, b.len))
+            st = KH_ENOMEM;
+        kh_buf_free(&b);
+        return st;
+    }
+    if (!in->result)
+        return KH_OK;
+    kh_buf v;
+    kh_buf_init(&v, 0);
+    if (prev)   /* about as many parts as last time: no regrowth */
+        (void)kh_buf_reserve(&v, (prev->json.nparts + 64) * sizeof(web_part));
+    json_parts(in->result, in->uver, &v);
+    return body_from(&y->json, &v, prev ? &prev->json : NULL, json_part,
+                     in->result, rendered)
+               ? KH_OK
+               : KH_ENOMEM;
+}
+
 kh_status web_version_render(kh_store *store, const web_version_in *in,
-                             const web_year *prev, const uint8_t *dirty,
-                             web_year **out)
+                             const web_year *prev, web_year **out,
+                             size_t *rendered)
 {
     web_year *y = calloc(1, sizeof *y);
     if (!y)
@@ -353,46 +485,23 @@ kh_status web_version_render(kh_store *store, const web_version_in *in,
     y->rubric = in->rubric;
     y->assess = in->assess;
     y->result = in->result;
-    kh_result *res = in->result;
-    kh_buf b;
-    kh_buf_init(&b, 0);
-    kh_status st = KH_OK;
-    if (in->state >= KH_YEAR_PUBLISHED) {
-        kh_err *e = kh_err_new();
-        st = e ? kh_store_results(store, y->year, KH_RESULT_JSON,
-                                  KH_SCORE_ALLOW_MISSING, &b, e)
-               : KH_ENOMEM;
-        kh_err_free(e);
-    } else if (res && !json_pieces(res, prev, dirty, y)) {
-        st = KH_ENOMEM;
+    kh_status st = json_body(store, in, prev, y, rendered);
+    kh_buf v;
+    kh_buf_init(&v, 0);
+    if (st == KH_OK) {
+        if (prev)
+            (void)kh_buf_reserve(&v,
+                                 (prev->html.nparts + 64) * sizeof(web_part));
+        web_results_parts(y, &v);
+        if (!body_from(&y->html, &v, prev ? &prev->html : NULL,
+                       web_results_part, y, rendered))
+            st = KH_ENOMEM;
     }
-    if (st == KH_OK && b.len)
-        y->json = take_fit(&b, &y->json_len);
-    kh_buf_free(&b);
-    kh_buf_init(&b, 0);
-    web_pages_results_body(y, &b);
-    y->results_html = take_fit(&b, &y->results_html_len);
-    kh_buf_free(&b);
+    kh_buf_free(&v);
     y->result = NULL;   /* the model's own result is what handlers read */
-    size_t rz;
-    if (y->json && !y->json_z &&
-        !web_body_pack(y->json, y->json_len, prev ? prev->json_z : NULL,
-                       prev ? prev->json_blocks : NULL,
-                       prev ? prev->njson_blocks : 0, &y->json_z,
-                       &y->json_zlen, &y->json_crc, &y->json_blocks,
-                       &y->njson_blocks, &rz))
-        y->json_z = NULL;   /* served as it is */
-    if (y->results_html &&
-        !web_body_pack(y->results_html, y->results_html_len,
-                       prev ? prev->results_html_z : NULL,
-                       prev ? prev->html_blocks : NULL,
-                       prev ? prev->nhtml_blocks : 0, &y->results_html_z,
-                       &y->results_html_zlen, &y->results_html_crc,
-                       &y->html_blocks, &y->nhtml_blocks, &rz))
-        y->results_html_z = NULL;
-    if (st != KH_OK || !y->results_html) {
+    if (st != KH_OK) {
         web_version_free(y);
-        return st != KH_OK ? st : KH_ENOMEM;
+        return st;
     }
     *out = y;
     return KH_OK;

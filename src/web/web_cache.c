@@ -32,8 +32,11 @@
  * between web_year_get and web_year_put, an edit writes); edit_mu orders
  * the edits of one model; refresh_mu makes one refresh at a time publish
  * (a refresh covers every edit made before it started, so writers that
- * queued behind it have nothing left to do).  Bodies are rendered from a
- * clone of the result, outside the rwlock.
+ * queued behind it have nothing left to do).  A refresh renders under
+ * the read lock, from the model itself: it lists the bodies' parts and
+ * renders only those that changed since the published version (a unit's
+ * own part is keyed by its edit count, uver), which costs far less than
+ * a copy of the result.
  */
 #include "web.h"
 
@@ -57,10 +60,9 @@ struct web_model {
     kh_year_state state;
     uint64_t mver;               /* edits applied */
     size_t edits;                /* since the build: WEB_CACHE_EDITS_MAX */
-    /* Units edited since the published version (set under the write
-     * lock, taken by the refresh); all_dirty: render every unit. */
-    uint8_t *dirty;
-    bool all_dirty;
+    /* Per unit, the edits applied to it (under the write lock): the key
+     * of the parts that show the unit alone (web_body.c). */
+    uint32_t *uver;
 };
 
 typedef struct web_slot {
@@ -95,7 +97,7 @@ static _Thread_local int held;
 
 static void model_free(web_model *m)
 {
-    free(m->dirty);
+    free(m->uver);
     kh_result_free(m->result);
     kh_assess_free(m->assess);
     kh_rubric_free(m->rubric);
@@ -191,10 +193,14 @@ static web_cache *cache_of(kh_web *app)
 void web_out_cached(web_req *r, web_year *y, web_cached what)
 {
     if (r->cached) {   /* one cached body per response: copy a second */
-        if (what == WEB_CACHED_JSON)
-            kh_buf_add(&r->out, y->json, y->json_len);
-        else
-            kh_buf_add(&r->out, y->results_html, y->results_html_len);
+        size_t len;
+        const char *t = web_body_text(what == WEB_CACHED_JSON ? &y->json
+                                                               : &y->html,
+                                      &len);
+        if (t)
+            kh_buf_add(&r->out, t, len);
+        else   /* out of memory: fail the response (sticky) */
+            (void)kh_buf_reserve(&r->out, (size_t)-1);
         return;
     }
     pthread_mutex_lock(&r->app->cache_mu);
@@ -207,12 +213,14 @@ void web_out_cached(web_req *r, web_year *y, web_cached what)
 
 /* ---- building ------------------------------------------------------ */
 
-static kh_status render(web_req *r, int year, web_model *m, kh_result *res,
-                        const web_year *prev, const uint8_t *dirty,
-                        web_year **out)
+/* A version of m's current state after prev (NULL: from scratch);
+ * m's lock held (read) or m not yet shared. */
+static kh_status render(web_req *r, int year, web_model *m,
+                        const web_year *prev, web_year **out)
 {
-    web_version_in in = {year, m->state, m->rubric, m->assess, res};
-    return web_version_render(r->store, &in, prev, dirty, out);
+    web_version_in in = {year,      m->state,  m->rubric,
+                         m->assess, m->result, m->uver};
+    return web_version_render(r->store, &in, prev, out, NULL);
 }
 
 /* Loads and scores the year from the store: a new model and its first
@@ -241,11 +249,12 @@ static kh_status build(web_req *r, int year, web_model **mout,
         m->result = NULL;
     kh_err_free(e);
     web_year *y = NULL;
-    if (st == KH_OK)
-        st = render(r, year, m, m->result, NULL, NULL, &y);
     if (st == KH_OK && m->result &&
-        !(m->dirty = calloc(kh_result_unit_count(m->result) + 1, 1)))
+        !(m->uver = calloc(kh_result_unit_count(m->result) + 1,
+                           sizeof *m->uver)))
         st = KH_ENOMEM;
+    if (st == KH_OK)
+        st = render(r, year, m, NULL, &y);
     if (st != KH_OK) {
         model_free(m);
         return st;
@@ -379,6 +388,9 @@ static kh_status year_get(web_req *r, int year, bool fresh, web_year **out)
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         st = build(r, year, &m, &y);
+        /* Loading freed megabytes under the bodies' small blocks, which
+         * keep the heap from shrinking: give those pages back. */
+        malloc_trim(0);
         clock_gettime(CLOCK_MONOTONIC, &t1);
         /* One line per full build: they should be rare (start, imports,
          * state changes, changes by other processes). */
@@ -543,8 +555,8 @@ static kh_status edit_entry(web_req *r, web_model *m, const web_change *w,
             kh_assess_clear_entry(m->assess, u, (size_t)item, w->phase);
         if (st == KH_OK && m->result)
             st = kh_result_update_unit(m->result, u, e);
-        if (m->dirty)
-            m->dirty[u] = 1;
+        if (m->uver)
+            m->uver[u]++;
         m->mver++;
         pthread_rwlock_unlock(&m->lock);
     }
@@ -593,8 +605,8 @@ static kh_status edit_records(web_req *r, web_model *m, const web_change *w,
                                       NULL, e);
         if (st == KH_OK && m->result)
             st = kh_result_update_unit(m->result, u, e);
-        if (m->dirty)
-            m->dirty[u] = 1;
+        if (m->uver)
+            m->uver[u]++;
         m->mver++;
         pthread_rwlock_unlock(&m->lock);
     }
@@ -618,25 +630,13 @@ static void refresh(web_req *r, web_slot *s, web_model *m, uint64_t mver)
         pthread_mutex_unlock(&m->refresh_mu);
         return;
     }
-    /* Only refreshes (one at a time) clear dirty; edits, which set it,
-     * are kept out by the read lock. */
-    size_t nu = m->result ? kh_result_unit_count(m->result) : 0;
-    uint8_t *dirty = m->dirty && !m->all_dirty ? malloc(nu + 1) : NULL;
+    /* Rendered under the read lock: edits wait (the parts that changed
+     * are few), readers do not. */
     pthread_rwlock_rdlock(&m->lock);
     uint64_t v = m->mver;
-    kh_result *snap = m->result ? kh_result_clone(m->result) : NULL;
-    if (dirty) {
-        memcpy(dirty, m->dirty, nu + 1);
-        memset(m->dirty, 0, nu + 1);
-    }
-    m->all_dirty = false;
-    pthread_rwlock_unlock(&m->lock);
     web_year *y = NULL;
-    kh_status st = m->result && !snap ? KH_ENOMEM
-                                      : render(r, prev->year, m, snap, prev,
-                                               dirty, &y);
-    kh_result_free(snap);
-    free(dirty);
+    kh_status st = render(r, prev->year, m, prev, &y);
+    pthread_rwlock_unlock(&m->lock);
     pthread_mutex_lock(&app->cache_mu);
     web_year *old = NULL;
     if (st == KH_OK && s->m == m && s->cur == prev) {
@@ -647,8 +647,6 @@ static void refresh(web_req *r, web_slot *s, web_model *m, uint64_t mver)
         old = prev;
         s->cur = y;
         y = NULL;
-    } else if (st == KH_OK) {
-        m->all_dirty = true;   /* not published: the next one renders all */
     } else if (st != KH_OK && s->m == m) {
         /* Could not publish: the next read rebuilds the year. */
         web_model *dm;

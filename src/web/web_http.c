@@ -972,46 +972,48 @@ static bool gzip_pieces(spliced *sp, const char *head, size_t hlen,
 }
 
 /* The response for a request whose handler placed a cached body
- * (web_out_cached): head, body and tail as three pieces without a copy
- * of the body, gzip when the client accepts it and the body was
- * compressed.  NULL on failure. */
+ * (web_out_cached): head, the body's blocks as they are cached and tail,
+ * without a copy of the body; gzip (the blocks' deflate streams) when
+ * the client accepts it.  NULL on failure. */
 static struct MHD_Response *spliced_response(web_req *r, bool *gzipped)
 {
     web_year *y = r->cached;
-    bool json = r->cached_what == WEB_CACHED_JSON;
-    const char *body = json ? y->json : y->results_html;
-    size_t blen = json ? y->json_len : y->results_html_len;
-    const unsigned char *z = json ? y->json_z : y->results_html_z;
-    size_t zlen = json ? y->json_zlen : y->results_html_zlen;
-    uint32_t crc = json ? y->json_crc : y->results_html_crc;
+    const web_body *b = r->cached_what == WEB_CACHED_JSON ? &y->json
+                                                          : &y->html;
     spliced *sp = calloc(1, sizeof *sp);
-    if (!sp)
+    struct MHD_IoVec *iov = calloc(b->nchunks + 2, sizeof *iov);
+    if (!sp || !iov) {
+        free(sp);
+        free(iov);
         return NULL;
+    }
     sp->app = r->app;
     size_t len = r->out.len, at = r->cached_at;
     sp->out = kh_buf_take(&r->out, &len);
     const char *head = sp->out ? sp->out : "";
-    struct MHD_IoVec iov[3];
-    size_t zhl = 0, ztl = 0;
-    *gzipped = z && web_accepts_gzip(web_header(r, "Accept-Encoding")) &&
-               gzip_pieces(sp, head, at, crc, blen, head + at,
+    size_t zhl = 0, ztl = 0, n = b->nchunks;
+    *gzipped = web_accepts_gzip(web_header(r, "Accept-Encoding")) &&
+               gzip_pieces(sp, head, at, b->crc, b->len, head + at,
                            len - at, &zhl, &ztl);
-    if (*gzipped) {
-        iov[0] = (struct MHD_IoVec){sp->zhead, zhl};
-        iov[1] = (struct MHD_IoVec){z, zlen};
-        iov[2] = (struct MHD_IoVec){sp->ztail, ztl};
-    } else {
-        iov[0] = (struct MHD_IoVec){head, at};
-        iov[1] = (struct MHD_IoVec){body, blen};
-        iov[2] = (struct MHD_IoVec){head + at, len - at};
-    }
+    iov[0] = *gzipped ? (struct MHD_IoVec){sp->zhead, zhl}
+                      : (struct MHD_IoVec){head, at};
+    for (size_t c = 0; c < n; c++)
+        iov[1 + c] = *gzipped ? (struct MHD_IoVec){b->chunk[c]->z,
+                                                   b->chunk[c]->zlen}
+                              : (struct MHD_IoVec){b->chunk[c]->text,
+                                                   b->chunk[c]->len};
+    iov[n + 1] = *gzipped ? (struct MHD_IoVec){sp->ztail, ztl}
+                          : (struct MHD_IoVec){head + at, len - at};
     struct MHD_Response *resp =
-        MHD_create_response_from_iovec(iov, 3, spliced_free, sp);
+        MHD_create_response_from_iovec(iov, (unsigned)(n + 2), spliced_free,
+                                       sp);
+    free(iov);   /* MHD keeps its own copy */
     if (!resp) {
         spliced_free(sp);
         return NULL;
     }
-    sp->y = y;   /* the response owns the request's reference now */
+    sp->y = y;   /* the response owns the request's reference now (and
+                  * through it the blocks) */
     r->cached = NULL;
     return resp;
 }

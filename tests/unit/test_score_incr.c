@@ -6,7 +6,13 @@
  * incrementally updated result must equal a full kh_score() of the same
  * assessment: every item, unit figure, missing list, branch mean,
  * ranking row, rank and bottom flag; a clone (kh_result_clone) keeps the
- * figures of when it was taken.
+ * figures of when it was taken.  The server's cached bodies follow the
+ * same walk (src/web/web_body.c): built by parts after the previous
+ * version, the results JSON and the results page must equal, byte for
+ * byte, the bodies rendered whole from the full rescore, and their
+ * compressed blocks must inflate to them; with few units (the page's
+ * charts) and with more than 300 (the compact page, whose gap rows come
+ * and go).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,14 +23,17 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "kaohe/assess.h"
 #include "kaohe/doc.h"
 #include "kaohe/error.h"
+#include "kaohe/report.h"
 #include "kaohe/rubric.h"
 #include "kaohe/score.h"
 
 #include "small_rubric.h"
+#include "web.h"
 
 /* A fixed-seed generator: the sequence is the same on every run. */
 static uint64_t rng_state;
@@ -45,27 +54,54 @@ static void dump(const kh_err *e)
 }
 
 /* 16 faculties in 6 branches (one to four each) and 12 offices, eight of
- * them in two multi-office branches; entries for about half the items;
- * two units with a roster; a few records. */
-static kh_assess *initial(const kh_rubric *r)
+ * them in two multi-office branches, copies times over (copy c > 0 adds
+ * "cC" to ids and names); entries for about half the items; two units
+ * with a roster; a few records. */
+static kh_assess *initial(const kh_rubric *r, int copies)
 {
     kh_buf y;
     kh_buf_init(&y, 0);
     kh_buf_puts(&y, "year: 2025\nunits:\n");
     static const int fac_branch[16] = {0, 0, 0, 0, 1, 1, 1, 2, 2, 3,
                                        3, 3, 4, 5, 5, 5};
-    for (int i = 0; i < 16; i++)
-        kh_buf_printf(&y, "  - {id: f%02d, name: 系%d, kind: faculty,"
-                          " branch: fb%d}\n", i, i, fac_branch[i]);
-    for (int i = 0; i < 12; i++) {
-        if (i < 8)
-            kh_buf_printf(&y, "  - {id: o%02d, name: 处%d, kind: office,"
-                              " branch: ob%d}\n", i, i, i % 2);
-        else
-            kh_buf_printf(&y, "  - {id: o%02d, name: 处%d, kind: office}\n",
-                          i, i);
+    for (int c = 0; c < copies; c++) {
+        char x[16] = "";
+        if (c)
+            snprintf(x, sizeof x, "c%d", c);
+        for (int i = 0; i < 16; i++)
+            kh_buf_printf(&y, "  - {id: f%02d%s, name: 系%d%s, kind: faculty,"
+                              " branch: fb%d%s}\n", i, x, i, x, fac_branch[i],
+                          x);
+        for (int i = 0; i < 12; i++) {
+            if (i < 8)
+                kh_buf_printf(&y, "  - {id: o%02d%s, name: 处%d%s, kind: "
+                                  "office, branch: ob%d%s}\n", i, x, i, x,
+                              i % 2, x);
+            else
+                kh_buf_printf(&y, "  - {id: o%02d%s, name: 处%d%s, kind: "
+                                  "office}\n", i, x, i, x);
+        }
     }
-    kh_buf_puts(&y, "entries:\n"
+    kh_buf_puts(&y, "entries:\n");
+    /* From the second copy on, two units per copy have a whole
+     * self-check (a self base: rows of the gap table). */
+    static const char *const self[] = {
+        "\"1.1\", inputs: {doc: true}",
+        "\"1.2\", inputs: {report: on_time}",
+        "\"1.3\", inputs: {meetings: 3, proofs: 2}",
+        "\"1.4\", inputs: {lectures: true}",
+        "\"2.1\", inputs: {rating: 4}",
+        "\"2.2\", inputs: {activities: 3}",
+        "\"2.3\", inputs: {no_advisor: false, violations: 0}"};
+    for (int c = 1; c < copies; c++)
+        for (size_t i = 0; i < sizeof self / sizeof *self; i++) {
+            kh_buf_printf(&y, "  - {unit: f03c%d, phase: self, item: %s}\n",
+                          c, self[i]);
+            if (i != 3)   /* 1.4 is for faculties only */
+                kh_buf_printf(&y, "  - {unit: o04c%d, phase: self, item: "
+                                  "%s}\n", c, self[i]);
+        }
+    kh_buf_puts(&y,
                     "  - {unit: f00, item: \"1.1\", phase: inspection,"
                     " inputs: {doc: true}}\n"
                     "  - {unit: o00, item: \"1.3\", phase: self,"
@@ -260,18 +296,120 @@ static void count_edge_ties(walk *w)
     }
 }
 
-static void random_walk(unsigned steps, uint64_t seed)
+/* ---- the cached bodies by parts (web_body.c) --------------------- */
+
+typedef struct bodies {
+    web_year *cur;               /* the last version */
+    uint32_t *uver;              /* edits per unit, as the server keeps */
+    size_t last_gaps, gap_moves; /* the gap table (hash), its changes */
+    kh_buf want;
+} bodies;
+
+/* Do b's compressed blocks, in order, inflate to want (len), and is b's
+ * CRC want's? */
+static void inflates_to(const web_body *b, const char *want, size_t len)
+{
+    z_stream s;
+    memset(&s, 0, sizeof s);
+    assert_int_equal(inflateInit2(&s, -15), Z_OK);
+    unsigned char *out = malloc(len + 1);
+    assert_non_null(out);
+    s.next_out = out;
+    s.avail_out = (uInt)len + 1;
+    for (size_t c = 0; c < b->nchunks; c++) {
+        s.next_in = b->chunk[c]->z;
+        s.avail_in = (uInt)b->chunk[c]->zlen;
+        int rc = inflate(&s, Z_SYNC_FLUSH);
+        assert_true(rc == Z_OK || rc == Z_BUF_ERROR);
+        assert_int_equal(s.avail_in, 0);
+    }
+    assert_int_equal(s.total_out, len);
+    assert_memory_equal(out, want, len);
+    assert_int_equal(b->crc, (uint32_t)crc32_z(0L, (const Bytef *)want, len));
+    inflateEnd(&s);
+    free(out);
+}
+
+static void body_equals(web_body *b, const kh_buf *want)
+{
+    size_t len = 0;
+    const char *t = web_body_text(b, &len);
+    assert_non_null(t);
+    assert_int_equal(len, want->len);
+    assert_int_equal(b->len, want->len);
+    assert_memory_equal(t, want->data, len);
+    inflates_to(b, want->data, want->len);
+}
+
+/* A hash of the page's gap table (its rows). */
+static size_t gap_table_hash(const kh_buf *b)
+{
+    const char *p = strstr(kh_buf_str(b), "id=\"gaps\"");
+    const char *end = p ? strstr(p, "</table>") : NULL;
+    size_t h = 5381;
+    for (; p && p < end; p++)
+        h = h * 33 + (unsigned char)*p;
+    return h;
+}
+
+/* A version of the walk's current state after the last one (rendered
+ * counts the blocks made again); it must equal the bodies rendered
+ * whole from want, the full rescore. */
+static void bodies_step(walk *w, bodies *b, const kh_result *want,
+                        size_t *rendered)
+{
+    web_version_in in = {2025,          KH_YEAR_INSPECTION, (kh_rubric *)w->r,
+                         w->a,          w->inc,             b->uver};
+    web_year *next = NULL;
+    assert_int_equal(web_version_render(NULL, &in, b->cur, &next, rendered),
+                     KH_OK);
+    kh_buf_reset(&b->want);
+    assert_int_equal(kh_report_json(want, &b->want), KH_OK);
+    body_equals(&next->json, &b->want);
+    web_year whole;
+    memset(&whole, 0, sizeof whole);
+    whole.year = 2025;
+    whole.state = KH_YEAR_INSPECTION;
+    whole.rubric = (kh_rubric *)w->r;
+    whole.assess = w->a;
+    whole.result = (kh_result *)want;
+    kh_buf_reset(&b->want);
+    web_pages_results_body(&whole, &b->want);
+    body_equals(&next->html, &b->want);
+    size_t gaps = gap_table_hash(&b->want);
+    b->gap_moves += gaps != b->last_gaps;
+    b->last_gaps = gaps;
+    if (b->cur)
+        web_version_free(b->cur);
+    b->cur = next;
+}
+
+/* copies: of the initial units (more than 300 units: the compact
+ * page); body_every: check the cached bodies every that many steps. */
+static void random_walk(unsigned steps, uint64_t seed, int copies,
+                        unsigned body_every)
 {
     walk w = {0};
     rng_state = seed;
     kh_rubric *r = small_rubric("prorate");
     w.r = r;
-    w.a = initial(r);
+    w.a = initial(r, copies);
     w.inc = full(w.a, KH_SCORE_ALLOW_MISSING);
     w.ar = kh_arena_new();
     w.e = kh_err_new();
     kh_buf_init(&w.js, 0);
     size_t nu = kh_assess_unit_count(w.a);
+    bodies b = {0};
+    b.uver = calloc(nu, sizeof *b.uver);
+    assert_non_null(b.uver);
+    kh_buf_init(&b.want, 0);
+    size_t rendered = 0;
+    bodies_step(&w, &b, w.inc, &rendered);   /* the first version */
+    size_t all_blocks = rendered;
+    /* Nothing changed: every block is shared. */
+    rendered = 0;
+    bodies_step(&w, &b, w.inc, &rendered);
+    assert_int_equal(rendered, 0);
     /* A clone taken now is not changed by later updates (the server
      * renders from one while writes go on). */
     kh_result *clone = NULL, *at_clone = NULL;
@@ -293,8 +431,15 @@ static void random_walk(unsigned steps, uint64_t seed)
             assert_true(kh_err_errors(w.e) > 0);
         }
         assert_int_equal(kh_result_update_unit(w.inc, u, w.e), KH_OK);
+        b.uver[u]++;
         kh_result *want = full(w.a, KH_SCORE_ALLOW_MISSING);
         same(w.inc, want, kh_rubric_item_count(r));
+        if (s % body_every == 0) {
+            rendered = 0;
+            bodies_step(&w, &b, want, &rendered);
+            /* Fewer blocks than a whole render (one write at a time). */
+            assert_true(body_every > 1 || rendered < all_blocks);
+        }
         kh_result_free(want);
         count_edge_ties(&w);
     }
@@ -303,9 +448,15 @@ static void random_walk(unsigned steps, uint64_t seed)
         kh_result_free(clone);
         kh_result_free(at_clone);
     }
-    /* The walk did cover refusals and ties at the bottom edge. */
+    /* The walk did cover refusals and ties at the bottom edge (the few
+     * units' walk: many units rarely tie there), and on the compact page
+     * gap rows that came and went. */
     assert_true(w.refused > steps / 50);
-    assert_true(w.bottom_ties > steps / 50);
+    assert_true(copies > 1 || w.bottom_ties > steps / 50);
+    assert_true(copies == 1 || b.gap_moves > steps / body_every / 100);
+    web_version_free(b.cur);
+    free(b.uver);
+    kh_buf_free(&b.want);
     kh_buf_free(&w.js);
     kh_err_free(w.e);
     kh_arena_free(w.ar);
@@ -317,8 +468,16 @@ static void random_walk(unsigned steps, uint64_t seed)
 static void test_random_writes(void **state)
 {
     (void)state;
-    random_walk(4000, 20251206);
-    random_walk(2000, 7);
+    random_walk(4000, 20251206, 1, 1);
+    random_walk(2000, 7, 1, 3);
+}
+
+/* More than 300 units: the compact results page (ranking, branch and
+ * gap rows only), its gap rows appearing and leaving as writes go. */
+static void test_random_writes_compact(void **state)
+{
+    (void)state;
+    random_walk(1000, 99, 12, 1);
 }
 
 /* A refused edit leaves the entry as it was. */
@@ -326,7 +485,7 @@ static void test_refused_edit_changes_nothing(void **state)
 {
     (void)state;
     kh_rubric *r = small_rubric("prorate");
-    kh_assess *a = initial(r);
+    kh_assess *a = initial(r, 1);
     kh_err *e = kh_err_new();
     kh_arena *ar = kh_arena_new();
     kh_doc *d = NULL;
@@ -414,6 +573,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_writes),
+        cmocka_unit_test(test_random_writes_compact),
         cmocka_unit_test(test_refused_edit_changes_nothing),
         cmocka_unit_test(test_complete_result_refuses_missing),
     };
