@@ -569,15 +569,19 @@ void web_post_units_import(web_req *r, int year)
 
 static kh_status rubric_row(void *ctx, const kh_rubric_row *row)
 {
-    kh_buf *o = ctx;
+    web_req *r = ctx;
+    kh_buf *o = &r->out;
     kh_buf_puts(o, "<tr><td>");
     kh_html_text(o, row->title);
-    kh_buf_puts(o, "</td><td><code>");
+    /* id and hash are for checking a file, not for reading */
+    kh_buf_printf(o, "</td><td><details class=\"verify\"><summary>%s"
+                     "</summary><code>", W_("Version details"));
     kh_html_text(o, row->id);
-    kh_buf_printf(o, "@%.*s</code></td><td>", KH_STORE_HASH_SHOW, row->hash);
+    kh_buf_printf(o, "@%.*s</code></details></td><td>", KH_STORE_HASH_SHOW,
+                  row->hash);
     web_time_out(o, row->imported_at);
     kh_buf_puts(o, "</td><td>");
-    kh_html_text(o, row->imported_by);
+    web_person(r, o, row->imported_by);
     kh_buf_puts(o, "</td></tr>\n");
     return KH_OK;
 }
@@ -608,7 +612,7 @@ void web_page_rubrics(web_req *r)
         web_error_page(r, 500, NULL);
         return;
     }
-    web_store_check(r, kh_store_rubric_each(r->store, rubric_row, o, e), e);
+    web_store_check(r, kh_store_rubric_each(r->store, rubric_row, r, e), e);
     kh_buf_printf(o, "</tbody></table>\n<h2>%s</h2><form method=\"post\" "
                      "action=\"/admin/rubrics/import\" enctype=\"multipart/"
                      "form-data\" id=\"rubric-import\">",

@@ -242,8 +242,8 @@ static void publish_summary(web_req *r, const web_year *y)
                   kh_assess_unit_count(y->assess));
     web_rubric_label(o, y->rubric);
     kh_buf_printf(o, "%s</p><p>%s</p>", W_("."),
-                  W_("Once published, the totals below are frozen with "
-                     "their SHA-256: changing them needs a reopen with a "
+                  W_("Once published, the totals below are frozen and sealed "
+                     "in the audit log: changing them needs a reopen with a "
                      "reason, which the audit log keeps."));
     for (size_t k = 0; y->result && k < kh_rubric_ranking_count(y->rubric);
          k++)

@@ -17,6 +17,8 @@
  */
 #include "web.h"
 
+#include <ctype.h>
+
 #include <inttypes.h>
 #include <microhttpd.h>
 #include <stdio.h>
@@ -58,6 +60,21 @@ static const struct {
     {"claim.add", N_("Bonus claim filed")},
     {"claim.file", N_("File filed with a bonus claim")},
     {"claim.approve", N_("Bonus claim approved")},
+    {"selfcheck.submit", N_("Self-check submitted")},
+    {"selfcheck.return", N_("Self-check returned")},
+    {"year.dates", N_("Year's dates set")},
+    {"negative.case", N_("Negative-list case recorded")},
+    {"evidence.detach", N_("Evidence removed")},
+    {"followup.report", N_("Rectification report submitted")},
+    {"followup.accept", N_("Rectification report accepted")},
+    {"followup.return", N_("Rectification report returned")},
+    {"symposium.set", N_("Symposium record corrected")},
+    {"interview.set", N_("Interview record corrected")},
+    {"finding.set", N_("Finding corrected")},
+    {"finding.remove", N_("Finding removed")},
+    {"source.keep", N_("Questionnaire suggestion kept")},
+    {"source.override", N_("Questionnaire suggestion overridden")},
+    {"user.name", N_("Display name set")},
     {"claim.reject", N_("Bonus claim rejected")},
     {"followup.item", N_("Rectification item added")},
     {"followup.close", N_("Rectification item closed")},
@@ -247,19 +264,35 @@ static const kh_rubric *page_rubric(web_req *r, int year)
 }
 
 /* The label of input key of item (the rubric's term label), else key. */
-static const char *input_label(const kh_rubric *rb, const char *item,
-                               const char *key)
+/* The term that holds input key of item, or NULL. */
+static const kh_term *input_term(const kh_rubric *rb, const char *item,
+                                 const char *key)
 {
     for (size_t i = 0; rb && i < kh_rubric_item_count(rb); i++) {
         if (strcmp(kh_rubric_item_id(rb, i), item) != 0)
             continue;
         int s = kh_rubric_item_slot_find(rb, i, key);
-        const char *l = s >= 0 ? kh_term_label(kh_rubric_item_slot(
-                                     rb, i, (size_t)s))
-                               : NULL;
-        return l ? l : key;
+        return s >= 0 ? kh_rubric_item_slot(rb, i, (size_t)s) : NULL;
     }
-    return key;
+    return NULL;
+}
+
+static const char *input_label(const kh_rubric *rb, const char *item,
+                               const char *key)
+{
+    const kh_term *t = input_term(rb, item, key);
+    const char *l = t ? kh_term_label(t) : NULL;
+    return l ? l : key;
+}
+
+/* A choice's value by its option's label (on_time: 按时报送). */
+static const char *value_label(const kh_rubric *rb, const char *item,
+                               const char *key, const char *v)
+{
+    const kh_term *t = input_term(rb, item, key);
+    int o = t && kh_term_option_count(t) ? kh_term_option_find(t, v) : -1;
+    const char *l = o >= 0 ? kh_term_option_label(t, (size_t)o) : NULL;
+    return l ? l : v;
 }
 
 /* entry.set: "2.2 自查 评分 4 → 3.5; 说明 …" from the two JSON values. */
@@ -293,9 +326,9 @@ static void entry_summary(web_req *r, kh_buf *o, const arow *a)
         kh_buf_putc(o, ' ');
         kh_html_text(o, input_label(rb, item, key->u.text));
         kh_buf_putc(o, ' ');
-        kh_html_text(o, was);
+        kh_html_text(o, value_label(rb, item, key->u.text, was));
         kh_buf_puts(o, " → ");
-        kh_html_text(o, is);
+        kh_html_text(o, value_label(rb, item, key->u.text, is));
     }
     const char *on = ov ? scalar(kh_node_get(ov, "note")) : "—";
     const char *nn = nv ? scalar(kh_node_get(nv, "note")) : "—";
@@ -325,6 +358,32 @@ static void unit_summary(kh_buf *o, const arow *a)
     kh_arena_free(ar);
 }
 
+/* Does v hold an English word (two ASCII letters in a row)?  Such a
+ * record's value is for the raw record, not the summary. */
+static bool has_word(const char *v)
+{
+    for (; v[0] && v[1]; v++)
+        if (isalpha((unsigned char)v[0]) && isalpha((unsigned char)v[1]))
+            return true;
+    return false;
+}
+
+/* claim.approve "approved points=N": the points granted. */
+static void claim_points(kh_buf *o, const char *v)
+{
+    const char *p = v ? strstr(v, "points=") : NULL;
+    if (!p)
+        return;
+    p += strlen("points=");
+    size_t n = strspn(p, "0123456789.");
+    if (n == 0 || n > 16)
+        return;
+    char num[17];
+    memcpy(num, p, n);
+    num[n] = '\0';
+    kh_buf_printf(o, W_("%s points granted"), num);
+}
+
 static void summary(web_req *r, kh_buf *o, const arow *a)
 {
     const char *act = a->action ? a->action : "";
@@ -338,7 +397,10 @@ static void summary(web_req *r, kh_buf *o, const arow *a)
         unit_summary(o, a);
     } else if (!strncmp(act, "user.", 5) || !strncmp(act, "web.", 4)) {
         kh_html_text(o, a->object);
-    } else if (a->newv && !strchr(a->newv, '\n') && strlen(a->newv) < 80) {
+    } else if (!strcmp(act, "claim.approve")) {
+        claim_points(o, a->newv);
+    } else if (a->newv && !strchr(a->newv, '\n') && strlen(a->newv) < 80 &&
+               !has_word(a->newv)) {
         kh_html_text(o, a->newv);
     }
 }
@@ -389,9 +451,11 @@ static void audit_row_out(web_req *r, const arow *a)
     kh_buf_printf(o, "<tr id=\"audit-%" PRId64 "\"><td class=\"num\">%" PRId64
                      "</td><td>", a->seq, a->seq);
     web_time_out(o, a->at);
-    kh_buf_puts(o, "</td><td>");
-    kh_html_text(o, a->actor);
-    kh_buf_printf(o, "</td><td class=\"action\" data-action=\"");
+    kh_buf_puts(o, "</td><td><span title=\"");
+    kh_html_attr(o, a->actor);
+    kh_buf_puts(o, "\">");
+    web_person(r, o, a->actor);
+    kh_buf_printf(o, "</span></td><td class=\"action\" data-action=\"");
     kh_html_attr(o, a->action);
     kh_buf_puts(o, "\">");
     kh_html_text(o, action_label(a->action));
@@ -479,7 +543,15 @@ static kh_status year_units(void *ctx, const kh_year_info *y)
 
 static kh_status user_opt(void *ctx, const kh_user_row *u)
 {
-    option(ctx, u->name, u->name);
+    /* the person's name with the role, the login only without a name */
+    kh_buf label;
+    kh_buf_init(&label, 0);
+    if (u->display_name)
+        kh_buf_printf(&label, W_("%s, %s"), u->display_name,
+                      kh_role_label(u->role));
+    option(ctx, u->name,
+           u->display_name && label.len ? kh_buf_str(&label) : u->name);
+    kh_buf_free(&label);
     return KH_OK;
 }
 

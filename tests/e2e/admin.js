@@ -69,7 +69,7 @@ async function main() {
   await Promise.all([admin.waitForURL(/\/assign$/), admin.click('#assign button[type=submit]')]);
   expect((await admin.textContent('#assign-removed')).includes('经济管理系'), 'removal not shown');
   const users = cli('admin1', 'user', 'list');
-  expect(/insp1 +2025：jd\n/.test(users) && /insp2 +2025：xx\n/.test(users), `assignments after the grid:\n${users}`);
+  expect(/insp1 +2025[:：] ?jd\n/.test(users) && /insp2 +2025[:：] ?xx\n/.test(users), `assignments after the grid:\n${users}`);
   await admin.goto(yearUrl);
   await admin.fill('#unit-add input[name="name"]', '共青团工作部');
   await admin.fill('#unit-add input[name="id"]', 'gqt');

@@ -151,7 +151,9 @@ async function submitSelf(page, report) {
 let advances = 0;
 // The admin's year page: advance through the confirmation page.
 async function advance(admin, reason, check) {
-  await visit(admin, `/admin/years/${YEAR}`, 'admin year page');
+  // in draft the units are listed by the codes the admin's file gave them
+  const typed = advances === 0 ? UNITS.map((u) => u[0]) : [];
+  await visit(admin, `/admin/years/${YEAR}`, 'admin year page', ...typed);
   await Promise.all([admin.waitForURL(/\/advance/), admin.click('#year-advance button[type=submit]')]);
   await here(admin, `admin advance confirmation ${++advances}`);
   if (check) await check();
@@ -186,7 +188,7 @@ async function setUpYear() {
   expect(await dates.count() === DATES.length, 'the dates form has not five dates');
   for (let i = 0; i < DATES.length; i++) await dates.nth(i).fill(DATES[i]);
   await t.submitOk(admin, '#year-dates');
-  await visit(admin, '/admin/users', 'admin users');
+  await visit(admin, '/admin/users', 'admin users', 'admin1');
   for (const [who, [role, unit]] of Object.entries(PEOPLE)) {
     if (who === 'admin1' || role === 'department') continue;
     await t.fill(admin, '#user-add', { name: who, role, password: t.PW });
@@ -195,9 +197,9 @@ async function setUpYear() {
   }
   // the pages cannot make a department scorer nor name a person
   t.cli('user', 'add', 'dept1', '--role', 'department', '--provider', '党委宣传部');
-  for (const [who, p] of Object.entries(PEOPLE)) if (who !== 'admin1') t.cli('user', 'name', who, p[2]);
+  for (const [who, p] of Object.entries(PEOPLE)) t.cli('user', 'name', who, p[2]);
   await visit(admin, '/admin/users', 'admin users added', ...Object.keys(PEOPLE));
-  await visit(admin, `/admin/years/${YEAR}`, 'admin year assign');
+  await visit(admin, `/admin/years/${YEAR}`, 'admin year assign', ...UNITS.map((u) => u[0]));
   for (const [u] of UNITS) await admin.check(`#assign-grid input[value="${u} insp1"]`);
   await Promise.all([admin.waitForURL(/\/assign$/), admin.click('#assign button[type=submit]')]);
   expect((await admin.textContent('#assign-added')).includes(NAME.jwc), 'assignment not listed');
@@ -456,9 +458,8 @@ async function main() {
 }
 
 // What a person reads that is not Chinese (the page scan and the checks
-// above): the year fails on it when KH_E2E_SCAN=strict; by default (the
-// CTest row) it is listed for the lead, since pages outside tests/e2e
-// still show some (issue 11, branch names11).
+// above): the year fails on it (KH_E2E_SCAN=lenient only lists it, for a
+// run that looks at something else).
 const words = [];
 function language(ok, msg) {
   if (!ok) words.push(msg);
@@ -471,9 +472,9 @@ function finish() {
   }
   for (const w of words) console.log(`  language: ${w}`);
   if (!words.length) return;
-  if (process.env.KH_E2E_SCAN === 'strict')
+  if (process.env.KH_E2E_SCAN !== 'lenient')
     t.fail(`the year shows English or codes:\n${words.join('\n')}`);
-  console.log(`  (KH_E2E_SCAN=strict would fail: ${words.length} findings above)`);
+  console.log(`  (KH_E2E_SCAN=lenient: ${words.length} findings above not failed)`);
 }
 
 lib.run(t, main);
