@@ -28,9 +28,9 @@ typedef struct kh_assess kh_assess;
  * in URLs, file names and sheet names): 1 to KH_UNIT_ID_MAX bytes of
  * [A-Za-z0-9_.-], the first a letter or digit. */
 #define KH_UNIT_ID_MAX 64
-/* The rule in words, for messages. */
-#define KH_UNIT_ID_RULE "1 to 64 letters A-Z or a-z, digits, \"_\", \".\" or " \
-                        "\"-\", starting with a letter or digit"
+/* The rule in words is spelt out in each message that refuses an id
+ * ("invalid unit id %s (use 1 to 64 letters ...)"): a msgid must be one
+ * literal for gettext to find it, so no macro splices it. */
 /* True when id (NUL-terminated, may be NULL) follows the rule. */
 bool kh_unit_id_ok(const char *id);
 

@@ -562,7 +562,8 @@ static kh_status as_add_unit(kh_assess *a, kh_err *e, const as_unit_in *in,
         /* Still added (as with a bad kind), so its entries do not each
          * report an unknown unit. */
         as_err(a, e, at, in->idpos, "id", NULL,
-               "invalid unit id %s (use " KH_UNIT_ID_RULE ")", as_q(q, in->id));
+               "invalid unit id %s (use 1 to 64 letters A-Z or a-z, digits, \"_\", "
+               "\".\" or \"-\", starting with a letter or digit)", as_q(q, in->id));
         st = KH_EINVAL;
     }
     long old = as_map_find(&a->unit_map, in->id);
@@ -1337,7 +1338,8 @@ static uint32_t as_resolve(kh_assess *a, kh_err *e, const char *id,
     char q[AS_QSZ];
     if (!kh_unit_id_ok(id))
         as_err(a, e, &at, as_pos_at(line, col), "unit", NULL,
-               "invalid unit id %s (use " KH_UNIT_ID_RULE ")", as_q(q, id));
+               "invalid unit id %s (use 1 to 64 letters A-Z or a-z, digits, \"_\", "
+               "\".\" or \"-\", starting with a letter or digit)", as_q(q, id));
     else
         as_err(a, e, &at, as_pos_at(line, col), "unit", NULL, "unknown unit %s",
                as_q(q, id));

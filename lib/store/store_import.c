@@ -57,6 +57,28 @@ static kh_status file_year(const char *name, const char *data, size_t len,
     return rc;
 }
 
+/* The Chinese of message e's last line names the year's state (and the
+ * entries' phase, the records' kind) in words, not by id. */
+static void zh_ids(kh_err *e, const char *state, const char *phase,
+                   const char *kind)
+{
+    size_t i = kh_err_count(e);
+    kh_year_state st;
+    if (i-- == 0)
+        return;
+    if (state && kh_year_state_parse(state, &st))
+        kh_err_zh_sub(e, i, state, kh_year_state_label(st));
+    if (phase)
+        kh_err_zh_sub(e, i, phase,
+                      kh_i18n_zh(strcmp(phase, "self") == 0
+                                     ? N_("self-check")
+                                     : N_("inspection")));
+    if (kind)
+        kh_err_zh_sub(e, i, kind,
+                      kh_i18n_zh(strcmp(kind, "bonus") == 0 ? N_("bonus")
+                                                            : N_("negative")));
+}
+
 /* In a state after draft: finds, with their places, the records of the
  * file that the state does not allow (entries of the wrong phase, bonus
  * or negative records).  Syntax errors are left to the loader. */
@@ -110,6 +132,7 @@ static kh_status scan_phases(const char *name, const char *data, size_t len,
                         un && un->type == KH_NODE_SCALAR ? un->u.text : "?",
                         it && it->type == KH_NODE_SCALAR ? it->u.text : "?",
                         ph->u.text, year, sname);
+                    zh_ids(e, sname, ph->u.text, NULL);
                 }
                 kh_arena_reset(ar);
             }
@@ -118,11 +141,13 @@ static kh_status scan_phases(const char *name, const char *data, size_t len,
         if ((rc = kh_doc_read(d, ar, &v)) != KH_OK)
             break;
         if ((kh_node_eq(k, "bonus") || kh_node_eq(k, "negative")) &&
-            !insp_ok && v->type == KH_NODE_SEQ && v->n > 0)
+            !insp_ok && v->type == KH_NODE_SEQ && v->n > 0) {
             bad = kh_err_at(e, v->line, v->col, k->u.text,
                             "%s records cannot be written while year %d is "
                             "in state %s",
                             k->u.text, year, sname);
+            zh_ids(e, sname, NULL, k->u.text);
+        }
         kh_arena_reset(ar);
     }
     kh_doc_free(d);
@@ -827,23 +852,29 @@ static kh_status check_unit_phases(int year, const kh_rubric *r,
     for (size_t i = 0; i < kh_rubric_item_count(r); i++)
         for (int p = 0; p < 2; p++)
             if (kh_assess_entry(a, u, i, (kh_phase)p) &&
-                !(p == KH_PHASE_SELF ? ok->self : ok->insp))
-                bad = kh_err_at(e, 0, 0, "entries",
+                !(p == KH_PHASE_SELF ? ok->self : ok->insp) &&
+                (bad = kh_err_at(e, 0, 0, "entries",
                                 "unit \"%s\" item \"%s\": %s entries "
                                 "cannot be written while year %d is in "
                                 "state %s",
                                 uid, kh_rubric_item_id(r, i),
-                                kh_phase_name((kh_phase)p), year, ok->state);
-    if (!ok->insp && kh_assess_bonus_count(a, u))
+                                kh_phase_name((kh_phase)p), year,
+                                ok->state)) != KH_OK)
+                zh_ids(e, ok->state, kh_phase_name((kh_phase)p), NULL);
+    if (!ok->insp && kh_assess_bonus_count(a, u)) {
         bad = kh_err_at(e, 0, 0, "bonus",
                         "unit \"%s\": bonus records cannot be written "
                         "while year %d is in state %s",
                         uid, year, ok->state);
-    if (!ok->insp && kh_assess_negative_count(a, u))
+        zh_ids(e, ok->state, NULL, NULL);
+    }
+    if (!ok->insp && kh_assess_negative_count(a, u)) {
         bad = kh_err_at(e, 0, 0, "negative",
                         "unit \"%s\": negative records cannot be written "
                         "while year %d is in state %s",
                         uid, year, ok->state);
+        zh_ids(e, ok->state, NULL, NULL);
+    }
     return bad;
 }
 

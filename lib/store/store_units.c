@@ -163,7 +163,8 @@ static kh_status bad_unit_id(const kh_loc *loc, const char *id, kh_err *e)
     kh_buf_init(&q, 0);
     kh_json_str(&q, id);
     kh_status rc = kh_err_at(e, loc->line, loc->col, loc->path,
-                             "invalid unit id %s (use " KH_UNIT_ID_RULE ")",
+                             "invalid unit id %s (use 1 to 64 letters A-Z or a-z, digits, \"_\", "
+               "\".\" or \"-\", starting with a letter or digit)",
                              kh_buf_str(&q));
     kh_buf_free(&q);
     return rc;
