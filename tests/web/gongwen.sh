@@ -20,7 +20,7 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 export KAOHE_USER=setup
 export KAOHE_NOW=1767225600
-DB=$T/t.db
+DB=$T/t.db; . tests/pg/store.inc
 sed -e 's/^year: 2025/year: 2024/' examples/college-2025.yaml >"$T/y2024.yaml"
 {
     $K init --db "$DB" &&

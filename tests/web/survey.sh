@@ -22,7 +22,14 @@ fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 export KAOHE_USER=setup
-DB=$T/t.db
+DB=$T/t.db; . tests/pg/store.inc
+# A query on the store, whichever engine it is on (its rows, |-separated).
+q() {
+    case $DB in
+      postgres://*|postgresql://*) psql -X -qAt -d "$DB" -c "$1" ;;
+      *) sqlite3 "$DB" "$1" ;;
+    esac
+}
 Q=questionnaires/ideology-2020-students.yaml
 {
     $K init --db "$DB" &&
@@ -57,7 +64,7 @@ expect() {
 }
 has() { grep -q -- "$1" "$T/body" || fail "$2: page has no $1"; }
 hasnt() { ! grep -q -- "$1" "$T/body" || fail "$2: page shows $1"; }
-responses() { sqlite3 "$DB" "SELECT COUNT(*) FROM q_response"; }
+responses() { q "SELECT COUNT(*) FROM q_response"; }
 
 C1=$(code jd 1) C2=$(code jd 2) C3=$(code jd 3)
 # ---- the public form ----
@@ -94,9 +101,13 @@ taps=$( (cat "$T/tap1"; echo; cat "$T/tap2"; echo) | sort | tr "\n" " ")
 [ "$taps" = "303 410 " ] || fail "two taps: got $taps"
 [ "$(responses)" = 2 ] || fail "two taps stored $(responses - 1)"
 # the stored response has no column that leads to its code
-cols=$(sqlite3 "$DB" "SELECT group_concat(name) FROM pragma_table_info('q_response')")
+case $DB in
+  postgres://*|postgresql://*)
+    cols=$(q "SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns WHERE table_name = 'q_response'") ;;
+  *) cols=$(q "SELECT group_concat(name) FROM pragma_table_info('q_response')") ;;
+esac
 [ "$cols" = "id,round,unit,day,channel,answers" ] || fail "response columns: $cols"
-sqlite3 "$DB" "SELECT hash FROM q_code" | grep -qi "$C1" && fail "code stored in clear"
+q "SELECT hash FROM q_code" | grep -qi "$C1" && fail "code stored in clear"
 # cross-site POST refused
 s=$(req -H 'Origin: http://evil.example' --data "$GOOD" "$B/q/$C3")
 expect 403 "$s" "cross-site post"
@@ -190,7 +201,7 @@ for i in 1 2 3 4 5; do req "$B/q/zzzzzzzzzzzzzzz$i" >/dev/null; done
 s=$(req "$B/q/$C3"); expect 429 "$s" "throttled address"
 # every change was audited, none names a code
 $K audit verify --db "$DB" >/dev/null 2>&1 || fail "audit chain"
-sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action='survey.response'" | grep -qx 4 || fail "response audit"
+q "SELECT count(*) FROM audit WHERE action='survey.response'" | grep -qx 4 || fail "response audit"
 
 [ $fails = 0 ] && echo "survey: ok"
 exit $fails
