@@ -694,8 +694,11 @@ kh_status kh_store_entry_each(kh_store *s, int year, const char *unit,
                               const char *item, kh_entry_fn fn, void *ctx,
                               kh_err *e)
 {
-    kh_rubric *r = NULL;
-    kh_status rc = kh_store_year_rubric(s, year, e, &r, NULL);
+    /* The store's parsed copy: parsing the rubric's YAML on every read
+     * of one entry cost more than the read (the cache re-reads each
+     * written entry through here). */
+    const kh_rubric *r = NULL;
+    kh_status rc = kh_store_year_rubric_shared(s, year, e, &r);
     if (rc != KH_OK)
         return rc;
     /* "? IS NULL OR" defeats the (year, unit, item, phase) index: one
@@ -713,10 +716,8 @@ kh_status kh_store_entry_each(kh_store *s, int year, const char *unit,
                      : ENTRY_SELECT;
 #undef ENTRY_SELECT
     kh_db_stmt *st = NULL;
-    if (kh_db_prepare(s->db, sql, &st) != KH_DB_OK) {
-        kh_rubric_free(r);
+    if (kh_db_prepare(s->db, sql, &st) != KH_DB_OK)
         return kh_store_db_fail(s, e, "listing entries");
-    }
     int col = 1;
     kh_db_bind_int(st, col++, year);
     if (unit)
@@ -775,7 +776,6 @@ kh_status kh_store_entry_each(kh_store *s, int year, const char *unit,
         for (int k = 0; k < 6; k++)
             free(rows[i].strs[k]);
     free(rows);
-    kh_rubric_free(r);
     return rc;
 }
 
