@@ -765,7 +765,12 @@ static kh_status user_row(void *ctx, const kh_user_row *u)
 static kh_status unit_pick_cb(void *ctx, const kh_unit_row *u)
 {
     kh_buf *seen = ctx;
-    kh_buf_printf(seen, "%s\t%s\n", u->id, u->name);
+    kh_buf_printf(seen, "%s\t", u->id);
+    /* One line per unit: a name imported with a newline or tab in it
+     * (an assessment file's unit may have one) must not split it. */
+    for (const char *p = u->name ? u->name : ""; *p; p++)
+        kh_buf_putc(seen, (unsigned char)*p < 0x20 ? ' ' : *p);
+    kh_buf_putc(seen, '\n');
     return kh_buf_status(seen);
 }
 
@@ -798,6 +803,8 @@ static void unit_picker(web_req *r, kh_err *e)
     char *all = kh_buf_take(&c.units, NULL);
     for (char *line = all; line && *line;) {
         char *nl = strchr(line, '\n'), *tab = strchr(line, '\t');
+        if (!nl || !tab || tab > nl)
+            break;   /* every line is "id TAB name NL" (unit_pick_cb) */
         char *next = nl + 1;
         char key[KH_UNIT_ID_MAX + 3];
         snprintf(key, sizeof key, "\n%.*s\t", (int)(tab - line), line);
