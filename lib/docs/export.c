@@ -118,6 +118,7 @@ kh_status kh_export_open(kh_store *s, int year, kh_err *e, kh_export **out)
     } else if (rc != KH_OK) {
         for (size_t i = 0; i < kh_err_count(tmp); i++)
             kh_err_fail(e, rc, "%s", kh_err_get(tmp, i)->text);
+        kh_err_set_cause(e, kh_err_cause(tmp));   /* busy: exit 4 */
     }
     kh_err_free(tmp);
     if (rc != KH_OK) {

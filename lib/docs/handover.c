@@ -357,6 +357,7 @@ static kh_status tm_year(tm_term *t, kh_store *s, int y, kh_err *e)
     } else if (rc != KH_OK) {
         for (size_t i = 0; i < kh_err_count(tmp); i++)
             kh_err_fail(e, rc, "%s", kh_err_get(tmp, i)->text);
+        kh_err_set_cause(e, kh_err_cause(tmp));   /* busy: exit 4 */
     } else {
         t->year_ok[y - t->from] = true;
         for (size_t u = 0; rc == KH_OK && u < kh_result_unit_count(x->res);

@@ -69,6 +69,11 @@ struct kh_db_stmt {
     unsigned char **blobs; /* owned; decoded bytea of the current row */
     size_t *blen;
     int nblobs;
+    /* The first failed bind since the bindings were last cleared: the
+     * step reports it instead of running with that parameter NULL
+     * (a DELETE ... WHERE user_name = NULL would quietly delete
+     * nothing).  Callers need not check each bind. */
+    int bind_err;
 };
 
 /* ---- errors -------------------------------------------------------- */
@@ -735,6 +740,7 @@ void kh_db_finalize(kh_db_stmt *st)
 
 int kh_db_reset(kh_db_stmt *st)
 {
+    st->bind_err = KH_DB_OK;
     if (st->db->engine == KH_DB_POSTGRES) {
         pg_clear_run(st);
         return KH_DB_OK;
@@ -746,6 +752,7 @@ int kh_db_reset(kh_db_stmt *st)
 
 int kh_db_clear_bindings(kh_db_stmt *st)
 {
+    st->bind_err = KH_DB_OK;
     if (st->db->engine == KH_DB_SQLITE)
         return lite_rc(st->db, sqlite3_clear_bindings(st->lite));
     for (int i = 0; i < st->nparams; i++) {
@@ -777,22 +784,31 @@ static int pg_bind(kh_db_stmt *st, int col, const void *v, size_t n, int fmt,
     return st->db->err = KH_DB_OK;
 }
 
+/* Keeps the first failed bind for the step (bind_err); returns rc. */
+static int bound(kh_db_stmt *st, int rc)
+{
+    if (rc != KH_DB_OK && st->bind_err == KH_DB_OK)
+        st->bind_err = rc;
+    return rc;
+}
+
 int kh_db_bind_int(kh_db_stmt *st, int col, int v)
 {
     if (st->db->engine == KH_DB_SQLITE)
-        return lite_rc(st->db, sqlite3_bind_int(st->lite, col, v));
+        return bound(st, lite_rc(st->db, sqlite3_bind_int(st->lite, col, v)));
     char num[16];
     int n = snprintf(num, sizeof num, "%d", v);
-    return pg_bind(st, col, num, (size_t)n, 0, PG_INT4);
+    return bound(st, pg_bind(st, col, num, (size_t)n, 0, PG_INT4));
 }
 
 int kh_db_bind_int64(kh_db_stmt *st, int col, int64_t v)
 {
     if (st->db->engine == KH_DB_SQLITE)
-        return lite_rc(st->db, sqlite3_bind_int64(st->lite, col, v));
+        return bound(st,
+                     lite_rc(st->db, sqlite3_bind_int64(st->lite, col, v)));
     char num[24];
     int n = snprintf(num, sizeof num, "%" PRId64, v);
-    return pg_bind(st, col, num, (size_t)n, 0, PG_INT8);
+    return bound(st, pg_bind(st, col, num, (size_t)n, 0, PG_INT8));
 }
 
 int kh_db_bind_text(kh_db_stmt *st, int col, const char *v, int n)
@@ -800,26 +816,29 @@ int kh_db_bind_text(kh_db_stmt *st, int col, const char *v, int n)
     if (!v)
         return kh_db_bind_null(st, col);
     if (st->db->engine == KH_DB_SQLITE)
-        return lite_rc(st->db, sqlite3_bind_text(st->lite, col, v, n,
-                                                 SQLITE_TRANSIENT));
+        return bound(st, lite_rc(st->db, sqlite3_bind_text(
+                                             st->lite, col, v, n,
+                                             SQLITE_TRANSIENT)));
     /* Untyped, like a quoted literal: the server infers the type from
      * where it is used, as SQLite's affinity would. */
-    return pg_bind(st, col, v, n < 0 ? strlen(v) : (size_t)n, 0, 0);
+    size_t len = n < 0 ? strlen(v) : (size_t)n;
+    return bound(st, pg_bind(st, col, v, len, 0, 0));
 }
 
 int kh_db_bind_blob(kh_db_stmt *st, int col, const void *v, size_t n)
 {
     if (st->db->engine == KH_DB_SQLITE)
-        return lite_rc(st->db, sqlite3_bind_blob64(st->lite, col, v ? v : "",
-                                                   n, SQLITE_TRANSIENT));
-    return pg_bind(st, col, v ? v : "", n, 1, PG_BYTEA);
+        return bound(st, lite_rc(st->db, sqlite3_bind_blob64(
+                                             st->lite, col, v ? v : "", n,
+                                             SQLITE_TRANSIENT)));
+    return bound(st, pg_bind(st, col, v ? v : "", n, 1, PG_BYTEA));
 }
 
 int kh_db_bind_null(kh_db_stmt *st, int col)
 {
     if (st->db->engine == KH_DB_SQLITE)
-        return lite_rc(st->db, sqlite3_bind_null(st->lite, col));
-    return pg_bind(st, col, NULL, 0, 0, 0);
+        return bound(st, lite_rc(st->db, sqlite3_bind_null(st->lite, col)));
+    return bound(st, pg_bind(st, col, NULL, 0, 0, 0));
 }
 
 static int pg_exec_stmt(kh_db_stmt *st, const char **vals, const int *lens,
@@ -895,6 +914,8 @@ static int pg_exec_stmt(kh_db_stmt *st, const char **vals, const int *lens,
 
 int kh_db_step(kh_db_stmt *st)
 {
+    if (st->bind_err != KH_DB_OK)   /* never run without a parameter */
+        return st->db->err = st->bind_err;
     if (st->db->engine == KH_DB_SQLITE)
         return lite_rc(st->db, sqlite3_step(st->lite));
     if (!st->ran) {

@@ -109,7 +109,9 @@ void kh_db_finalize(kh_db_stmt *st);
 int kh_db_reset(kh_db_stmt *st);
 int kh_db_clear_bindings(kh_db_stmt *st);
 
-/* Parameters are numbered from 1; values are copied. */
+/* Parameters are numbered from 1; values are copied.  A failed bind is
+ * kept: the next step returns its code without running the statement
+ * (until kh_db_reset or kh_db_clear_bindings). */
 int kh_db_bind_int(kh_db_stmt *st, int col, int v);
 int kh_db_bind_int64(kh_db_stmt *st, int col, int64_t v);
 /* n < 0: up to the NUL. */

@@ -391,7 +391,7 @@ static kh_status evidence_paths(kh_store *s, const char *hash, char **dir,
         *dir = NULL;
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
     }
-    if (file && asprintf(file, "%s/%s", *dir, hash) < 0) {
+    if (asprintf(file, "%s/%s", *dir, hash) < 0) {
         *file = NULL;
         free(*dir);
         *dir = NULL;

@@ -170,22 +170,38 @@ static kh_status check_inspector(kh_store *s, int year, const char *name,
                      name, year);
 }
 
-/* Checks the team: lead and members are the year's inspectors, each
- * named once. */
-static void check_team(kh_store *s, int year, const char *lead,
-                       const char *const *members, size_t n, kh_err *e)
+/* acc, or st when st is the first failure that is not a refused value
+ * (the store's: busy, I/O, out of memory), which callers must return
+ * as it is rather than as KH_EINVAL. */
+static kh_status hard_fail(kh_status acc, kh_status st)
 {
+    bool soft = acc == KH_OK || acc == KH_EINVAL;
+    return soft && st != KH_OK && st != KH_EINVAL ? st : acc;
+}
+
+/* Checks the team: lead and members are the year's inspectors, each
+ * named once.  Refusals are messages on e; returns the store's failure,
+ * else KH_OK. */
+static kh_status check_team(kh_store *s, int year, const char *lead,
+                            const char *const *members, size_t n, kh_err *e)
+{
+    kh_status rc = KH_OK;
     if (lead)
-        check_inspector(s, year, lead, "lead", e);
+        rc = hard_fail(rc, check_inspector(s, year, lead, "lead", e));
+    if (rc != KH_OK)
+        return rc;
     if (n > KH_ONSITE_MEMBERS_MAX) {
         kh_err_at(e, 0, 0, "members", "at most %d team members",
                   KH_ONSITE_MEMBERS_MAX);
-        return;
+        return rc;
     }
     for (size_t i = 0; i < n; i++) {
         char path[32];
         snprintf(path, sizeof path, "members[%zu]", i);
-        if (check_inspector(s, year, members[i], path, e) != KH_OK)
+        kh_status st = check_inspector(s, year, members[i], path, e);
+        if ((rc = hard_fail(rc, st)) != KH_OK)
+            return rc;
+        if (st != KH_OK)
             continue;
         bool dup = lead && strcmp(lead, members[i]) == 0;
         for (size_t j = 0; j < i && !dup; j++)
@@ -194,6 +210,7 @@ static void check_team(kh_store *s, int year, const char *lead,
             kh_err_at(e, 0, 0, path, "\"%s\" is named twice in the team",
                       members[i]);
     }
+    return rc;
 }
 
 /* The year and unit of visit id (KH_ENOTFOUND with a message). */
@@ -291,22 +308,26 @@ static kh_status members_write(kh_store *s, int64_t id,
     return KH_OK;
 }
 
-/* Checks the fields a spec sets; errors are added to e. */
-static void visit_check(kh_store *s, int year, const kh_visit_spec *v,
-                        bool all, kh_err *e)
+/* Checks the fields a spec sets; errors are added to e.  Returns the
+ * store's failure (a busy store is not a bad value), else KH_OK. */
+static kh_status visit_check(kh_store *s, int year, const kh_visit_spec *v,
+                             bool all, kh_err *e)
 {
+    kh_status rc = KH_OK;
     if (all || v->at)
         kh_onsite_time_check(v->at, "at", e);
     if (all || v->place)
         check_text(v->place, "place", KH_ONSITE_SHORT_MAX, e);
     if (all || v->lead)
-        check_inspector(s, year, v->lead, "lead", e);
-    if (v->set_members)
-        check_team(s, year, NULL, v->members, v->nmembers, e);
+        rc = hard_fail(rc, check_inspector(s, year, v->lead, "lead", e));
+    if (rc == KH_OK && v->set_members)
+        rc = hard_fail(rc, check_team(s, year, NULL, v->members,
+                                      v->nmembers, e));
     if (v->planned & ~(unsigned)KH_METHOD_ALL)
         kh_err_at(e, 0, 0, "planned", "unknown method");
     if (v->used & ~(unsigned)KH_METHOD_ALL)
         kh_err_at(e, 0, 0, "used", "unknown method");
+    return rc;
 }
 
 /* The lead must not also be a member (after a change of either). */
@@ -351,7 +372,8 @@ kh_status kh_store_visit_add(kh_store *s, const char *actor,
         goto fail;
     else
         kh_store_unit_clear(&u);
-    visit_check(s, v->year, v, true, e);
+    if ((rc = visit_check(s, v->year, v, true, e)) != KH_OK)
+        goto fail;
     if (kh_err_errors(e) > before || v->refused) {
         rc = KH_EINVAL;
         goto fail;
@@ -462,7 +484,8 @@ kh_status kh_store_visit_set(kh_store *s, const char *actor, int64_t id,
         (rc = kh_store_year_require(s, year, PLAN_STATES, "changing a visit",
                                     NULL, e)) != KH_OK)
         goto fail;
-    visit_check(s, year, v, false, e);
+    if ((rc = visit_check(s, year, v, false, e)) != KH_OK)
+        goto fail;
     if (kh_err_errors(e) > before || v->refused) {
         rc = KH_EINVAL;
         goto fail;

@@ -35,6 +35,7 @@
 #define WEB_ANON_BODY_CAP ((size_t)16 << 10)  /* any body without a session */
 #define WEB_ENTRY_BODY_CAP ((size_t)64 << 10) /* one entry's save or preview */
 #define WEB_INPUTS_MAX 64                     /* keys of an entry's inputs */
+#define WEB_FORM_PARTS_MAX 256                /* parts of a multipart body */
 #define WEB_INFLIGHT_CAP ((size_t)64 << 20)   /* body bytes held, all requests */
 #define WEB_SEG_MAX 8                         /* path segments of a route */
 #define WEB_PATH_MAX 2048                     /* bytes of a request path */
@@ -280,7 +281,8 @@ typedef struct web_req {
      * fields instead of body (web_http.c); bad_form: it was malformed. */
     struct MHD_PostProcessor *pp;
     web_field *fields, *fields_last;
-    size_t upload_total, upload_cap;
+    size_t upload_total, upload_cap;   /* bytes held: data and parts */
+    size_t nparts;              /* parts so far (WEB_FORM_PARTS_MAX) */
     bool bad_form;
     bool inflight_full;         /* WEB_INFLIGHT_CAP reached: 503 */
     kh_store *store;            /* this thread's connection */

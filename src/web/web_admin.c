@@ -662,25 +662,26 @@ void web_page_rubric_diff(web_req *r)
         else if ((st = kh_store_rubric_load(r->store, a, e, &ra, &va)) == KH_OK)
             st = kh_store_rubric_load(r->store, b, e, &rb, &vb);
     }
-    if (st != KH_OK) {
+    kh_buf d;
+    kh_buf_init(&d, 0);
+    size_t n = 0;
+    if (st == KH_OK && kh_rubric_diff(ra, va, rb, vb, &d, &n) != KH_OK) {
+        web_error_page(r, 500, NULL);   /* not a diff cut short */
+    } else if (st != KH_OK) {
         web_errors_page(r, st == KH_ENOMEM ? 500 : 422, W_("Cannot compare"),
                         e, "/admin/rubrics");
     } else {
         web_page_begin(r, W_("Two rubric versions compared"));
         admin_nav(&r->out);
-        kh_buf d;
-        kh_buf_init(&d, 0);
-        size_t n = 0;
-        kh_rubric_diff(ra, va, rb, vb, &d, &n);
         kh_buf_puts(&r->out, "<p id=\"rubric-diff-count\">");
         kh_buf_printf(&r->out, W_("%zu differences."), n);
         kh_buf_puts(&r->out, "</p><pre class=\"explain\" id=\"rubric-diff-out"
                              "\">");
         kh_html_text(&r->out, kh_buf_str(&d));
         kh_buf_puts(&r->out, "</pre>\n");
-        kh_buf_free(&d);
         web_page_end(r);
     }
+    kh_buf_free(&d);
     kh_rubric_free(ra);
     kh_rubric_free(rb);
     free(va);
@@ -764,7 +765,12 @@ static kh_status user_row(void *ctx, const kh_user_row *u)
 static kh_status unit_pick_cb(void *ctx, const kh_unit_row *u)
 {
     kh_buf *seen = ctx;
-    kh_buf_printf(seen, "%s\t%s\n", u->id, u->name);
+    kh_buf_printf(seen, "%s\t", u->id);
+    /* One line per unit: a name imported with a newline or tab in it
+     * (an assessment file's unit may have one) must not split it. */
+    for (const char *p = u->name ? u->name : ""; *p; p++)
+        kh_buf_putc(seen, (unsigned char)*p < 0x20 ? ' ' : *p);
+    kh_buf_putc(seen, '\n');
     return kh_buf_status(seen);
 }
 
@@ -797,6 +803,8 @@ static void unit_picker(web_req *r, kh_err *e)
     char *all = kh_buf_take(&c.units, NULL);
     for (char *line = all; line && *line;) {
         char *nl = strchr(line, '\n'), *tab = strchr(line, '\t');
+        if (!nl || !tab || tab > nl)
+            break;   /* every line is "id TAB name NL" (unit_pick_cb) */
         char *next = nl + 1;
         char key[KH_UNIT_ID_MAX + 3];
         snprintf(key, sizeof key, "\n%.*s\t", (int)(tab - line), line);

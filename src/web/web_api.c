@@ -746,9 +746,12 @@ void web_api_preview(web_req *r, int year, const char *unit,
         web_error_json(r, 500, "internal");
         goto out;
     }
-    kh_assess_add_unit(mini, unit, kh_assess_unit_name(a, (size_t)u),
-                       kh_rubric_kind_id(rb, kh_assess_unit_kind(a, (size_t)u)),
-                       NULL, NULL, e, NULL);
+    /* Bad values are messages on e; out of memory may leave none. */
+    bool nomem = kh_assess_add_unit(mini, unit,
+                                    kh_assess_unit_name(a, (size_t)u),
+                                    kh_rubric_kind_id(rb, kh_assess_unit_kind(
+                                                              a, (size_t)u)),
+                                    NULL, NULL, e, NULL) == KH_ENOMEM;
     for (size_t s = 0; s < kh_rubric_item_slots(rb, (size_t)it); s++) {
         const char *ros = kh_term_roster(kh_rubric_item_slot(rb, (size_t)it, s));
         const char *const *names;
@@ -756,13 +759,19 @@ void web_api_preview(web_req *r, int year, const char *unit,
         size_t np = ros ? kh_assess_roster_people(a, (size_t)u, ros, &names,
                                                   &vals)
                         : 0;
-        if (np)
-            kh_assess_add_roster(mini, unit, ros, np, names, vals, NULL, e);
+        if (np && kh_assess_add_roster(mini, unit, ros, np, names, vals,
+                                       NULL, e) == KH_ENOMEM)
+            nomem = true;
     }
     /* A judgement below full marks wants a reason: the preview scores
      * the values whatever the note says. */
     kh_loc loc = {0, 0, "entry"};
-    kh_assess_add_entry(mini, unit, item, phase, in, "-", &loc, e);
+    if (kh_assess_add_entry(mini, unit, item, phase, in, "-", &loc, e) ==
+            KH_ENOMEM ||
+        nomem) {
+        web_error_json(r, 500, "internal");
+        goto out;
+    }
     if (kh_err_errors(e) || kh_assess_finish(mini, e) != KH_OK) {
         errors_json(r, e, year);
         goto out;

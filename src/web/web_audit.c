@@ -26,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "kaohe/cnday.h"
 #include "kaohe/doc.h"
 
 /* ---- action names ------------------------------------------------------ */
@@ -126,7 +127,7 @@ void web_time_out(kh_buf *o, const char *utc)
         kh_html_text(o, utc ? utc : "");
         return;
     }
-    time_t t = timegm(&tm) + 8 * 3600;   /* China has one zone, no DST */
+    time_t t = timegm(&tm) + KH_CNDAY_OFFSET;   /* one zone, no DST */
     struct tm bj;
     gmtime_r(&t, &bj);
     kh_buf_printf(o, W_("%d-%d-%d %02d:%02d"), bj.tm_year + 1900,

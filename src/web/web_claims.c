@@ -58,7 +58,7 @@ static void kind_name(kh_buf *o, const kh_rubric *rb, const char *kind)
 
 static void unit_name(kh_buf *o, const kh_assess *a, const char *unit)
 {
-    int u = kh_assess_unit_find(a, unit);
+    long u = kh_assess_unit_find(a, unit);
     kh_html_text(o, u >= 0 ? kh_assess_unit_name(a, (size_t)u) : unit);
 }
 

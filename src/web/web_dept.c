@@ -425,9 +425,13 @@ static kh_status save_entry(web_req *r, const web_year *y, size_t u,
         st = ce ? kh_store_entry_set(r->store, &w, NULL, ce) : KH_ENOMEM;
         if (st == KH_EINVAL && !(*msg = msgs_text(y, ce)))
             st = KH_ENOMEM;
-        else if (st != KH_OK && st != KH_EINVAL)
-            for (size_t k = 0; ce && k < kh_err_count(ce); k++)
-                kh_err_fail(e, st, "%s", kh_err_get(ce, k)->text);
+        else if (st != KH_OK && st != KH_EINVAL && ce) {
+            for (size_t k = 0; k < kh_err_count(ce); k++)
+                if (kh_err_copy_msg(e, kh_err_get(ce, k)) != KH_OK)
+                    break;   /* st is the failure; its text is lost */
+            /* busy or disk full decides 503 or 507 (web_fail) */
+            kh_err_set_cause(e, kh_err_cause(ce));
+        }
         kh_err_free(ce);
     }
     for (size_t j = 0; j < n; j++)

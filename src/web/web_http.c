@@ -1087,7 +1087,10 @@ static enum MHD_Result send_response(web_req *r)
 }
 
 /* MHD's post processor calls this for each piece of a multipart field;
- * off 0 starts a new field.  Everything is kept under the upload cap. */
+ * off 0 starts a new field.  Everything is kept under the upload cap
+ * and counted in flight, a part's name and bookkeeping too (a body of
+ * empty parts held memory that neither counted), and a body has at most
+ * WEB_FORM_PARTS_MAX parts. */
 static enum MHD_Result on_post_data(void *cls, enum MHD_ValueKind kind,
                                     const char *key, const char *filename,
                                     const char *content_type,
@@ -1100,7 +1103,14 @@ static enum MHD_Result on_post_data(void *cls, enum MHD_ValueKind kind,
     (void)transfer_encoding;
     web_req *r = cls;
     web_field *f = r->fields_last;
+    size_t held = size;
     if (off == 0 || !f) {
+        if (++r->nparts > WEB_FORM_PARTS_MAX) {
+            r->too_big = true;
+            return MHD_NO;
+        }
+        held += sizeof *f + (key ? strlen(key) : 0) + 1 +
+                (filename ? strlen(filename) + 1 : 0);
         f = calloc(1, sizeof *f);
         if (!f)
             return MHD_NO;
@@ -1119,12 +1129,12 @@ static enum MHD_Result on_post_data(void *cls, enum MHD_ValueKind kind,
             r->fields = f;
         r->fields_last = f;
     }
-    r->upload_total += size;
+    r->upload_total += held;
     if (r->upload_total > r->upload_cap) {
         r->too_big = true;
         return MHD_NO;
     }
-    if (!inflight_take(r, size)) {
+    if (!inflight_take(r, held)) {
         r->inflight_full = true;
         return MHD_NO;
     }

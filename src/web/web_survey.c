@@ -266,18 +266,18 @@ static bool code_usable(web_req *r, const char *code, kh_code_info *ci)
     kh_status st = e ? kh_store_code_lookup(r->store, code, ci, e) : KH_ENOMEM;
     if (st == KH_OK)
         st = kh_store_round_accepting(r->store, ci->round, e);
-    kh_err_free(e);
     if (st == KH_ENOTFOUND) {
         web_throttle_fail(r->app->sessions, key, r->now);
         note_unknown(r);
     } else if (st == KH_OK && ci->used) {
         note_used(r);
-        return false;
+        st = KH_ECONFLICT;
     } else if (st == KH_ESTATE) {
         note_closed(r);
     } else if (st != KH_OK) {
-        web_error_page(r, 500, NULL);
+        web_fail(r, st, e);   /* logged; 503 when the store is busy */
     }
+    kh_err_free(e);
     return st == KH_OK;
 }
 
@@ -348,7 +348,6 @@ static void answer_store(web_req *r, const char *code, const kh_buf *json)
     kh_status st = e ? kh_store_response_submit(r->store, code,
                                                 kh_buf_str(json), e)
                      : KH_ENOMEM;
-    kh_err_free(e);
     if (st == KH_OK)
         web_redirect(r, "/q/thanks");
     else if (st == KH_ECONFLICT)   /* the other tap won */
@@ -358,7 +357,8 @@ static void answer_store(web_req *r, const char *code, const kh_buf *json)
     else if (st == KH_ENOTFOUND)
         note_unknown(r);
     else
-        web_error_page(r, 500, NULL);
+        web_fail(r, st, e);
+    kh_err_free(e);
 }
 
 static void answer_post(web_req *r, const char *code)
@@ -384,6 +384,10 @@ static void answer_post(web_req *r, const char *code)
         if (kh_err_count(e)) {
             web_throttle_fail(r->app->sessions, key, r->now);
             q_form(r, 422, code, q, gv, e);
+        } else if (kh_buf_status(&json) != KH_OK) {
+            /* Escaped answers longer than the cap: never store a cut
+             * (invalid) JSON. */
+            web_error_page(r, 413, NULL);
         } else {
             answer_store(r, code, &json);
         }
@@ -478,9 +482,11 @@ static void rounds_page(web_req *r)
     kh_buf_puts(o, "<div class=\"wide\"><table id=\"rounds\">");
     web_thead(o, heads, sizeof heads / sizeof heads[0]);
     kh_err *e = kh_err_new();
-    if (!e || kh_store_round_each(r->store, 0, round_li, o, e) != KH_OK) {
+    kh_status st = e ? kh_store_round_each(r->store, 0, round_li, o, e)
+                     : KH_ENOMEM;
+    if (st != KH_OK) {
+        web_fail(r, st, e);
         kh_err_free(e);
-        web_error_page(r, 500, NULL);
         return;
     }
     kh_err_free(e);
@@ -499,7 +505,7 @@ static void post_outcome(web_req *r, kh_status st, kh_err *e,
     else if (st == KH_EINVAL || st == KH_ENOTFOUND || st == KH_ESTATE)
         web_admin_errors_page(r, 422, W_("Not done"), e, back);
     else
-        web_error_page(r, 500, NULL);
+        web_fail(r, st, e);
 }
 
 typedef struct round_ctx {
@@ -617,11 +623,11 @@ static bool round_load(web_req *r, int64_t round, round_ctx *x,
     if (st == KH_OK && r->sess.role == KH_ROLE_INSPECTOR)
         st = kh_store_assign_each(r->store, r->sess.user, x->info.year,
                                   assign_row, as, e);
-    kh_err_free(e);
     if (st == KH_ENOTFOUND)
         web_error_page(r, 404, NULL);
     else if (st != KH_OK)
-        web_error_page(r, 500, NULL);
+        web_fail(r, st, e);
+    kh_err_free(e);
     return st == KH_OK;
 }
 
@@ -662,13 +668,13 @@ static void round_page(web_req *r, int64_t round)
         kh_status st = e ? kh_store_code_counts(r->store, round, code_row,
                                                 &x, e)
                          : KH_ENOMEM;
-        kh_err_free(e);
         kh_buf_puts(o, "</table></div>\n");
         if (r->sess.role == KH_ROLE_ADMIN && !x.info.closed)
             codes_form(r, round);
         web_page_end(r);
         if (st != KH_OK)
-            web_error_page(r, 500, NULL);
+            web_fail(r, st, e);
+        kh_err_free(e);
     }
     round_ctx_free(&x);
     assigned_free(&as);
@@ -867,8 +873,9 @@ static void tally_page(web_req *r, int64_t round)
     kh_tally *t = NULL;
     kh_err *e = kh_err_new();
     if (e && round_load(r, round, &x, &as)) {
-        if (kh_store_round_tally(r->store, round, e, &q, &t) != KH_OK) {
-            web_error_page(r, 500, NULL);
+        kh_status st = kh_store_round_tally(r->store, round, e, &q, &t);
+        if (st != KH_OK) {
+            web_fail(r, st, e);
         } else {
             char title[128];
             snprintf(title, sizeof title,

@@ -1,7 +1,7 @@
 /* Unit tests: the store's driver layer (lib/store/db.c) on SQLite, and as
  * unit.test_store_db.pg on PostgreSQL: a migration written in SQLite's
  * style runs unchanged, ids, blobs, placeholders, NULL tests, byte order,
- * constraint errors. */
+ * constraint errors, a failed bind stopping the statement. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -185,6 +185,36 @@ static void test_transactions(void **state)
     kh_db_close(db);
 }
 
+/* A bind that fails (here: a parameter the statement does not have)
+ * must stop the statement: run with that parameter NULL, this DELETE
+ * would delete nothing and report success. */
+static void test_failed_bind_stops_step(void **state)
+{
+    (void)state;
+    kh_db *db = open_db();
+    add_parent(db, "甲", "x", 1);
+    kh_db_stmt *st;
+    assert_int_equal(kh_db_prepare(db, "DELETE FROM parent WHERE name = ?",
+                                   &st),
+                     KH_DB_OK);
+    assert_int_not_equal(kh_db_bind_text(st, 2, "甲", -1), KH_DB_OK);
+    assert_int_equal(kh_db_bind_text(st, 1, "乙", -1), KH_DB_OK);
+    assert_int_not_equal(kh_db_step(st), KH_DB_DONE);
+    assert_int_not_equal(kh_db_step(st), KH_DB_DONE);   /* still failing */
+    /* Cleared bindings start again. */
+    kh_db_reset(st);
+    kh_db_clear_bindings(st);
+    assert_int_equal(kh_db_bind_text(st, 1, "甲", -1), KH_DB_OK);
+    assert_int_equal(kh_db_step(st), KH_DB_DONE);
+    kh_db_finalize(st);
+    assert_int_equal(kh_db_prepare(db, "SELECT count(*) FROM parent", &st),
+                     KH_DB_OK);
+    assert_int_equal(kh_db_step(st), KH_DB_ROW);
+    assert_int_equal(kh_db_column_int64(st, 0), 0);
+    kh_db_finalize(st);
+    kh_db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -192,6 +222,7 @@ int main(void)
         cmocka_unit_test(test_placeholders),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_transactions),
+        cmocka_unit_test(test_failed_bind_stops_step),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

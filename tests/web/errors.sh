@@ -2,7 +2,8 @@
 # tests/web/errors.sh KAOHE - server-side failures are neither dropped
 # nor hidden: a store error while listing renders the Chinese error page
 # with 500 (not a 200 page with an empty table) and writes one line to
-# stderr (time, request id, route, user, the store's message); a busy
+# stderr (time, request id, route, user, the store's message), also for
+# an anonymous questionnaire code; a busy
 # store (another writer holds the writer lock: BEGIN IMMEDIATE on SQLite,
 # the advisory lock on PostgreSQL) answers 503 with Retry-After, by the
 # cause the store's driver gave, and the CLI exits 4 on it; --access-log
@@ -66,6 +67,15 @@ grep -q 'id="users"' "$T/body" && fail "the empty users table is shown"
 grep -q 'req=[0-9]* route="GET /admin/users" user=admin1 status=[0-9]*: .*app_user' "$T/serve.err" ||
     fail "no failure line on stderr: $(cat "$T/serve.err")"
 sql 'ALTER TABLE app_user_gone RENAME TO app_user' || fail "sql back"
+# The same for an anonymous questionnaire code (the code's lookup fails):
+# logged and answered by the failure page, not a bare 500.
+: >"$T/serve.err"
+sql 'ALTER TABLE q_code RENAME TO q_code_gone' || fail "sql"
+s=$(curl -s -o "$T/body" -w '%{http_code}' "$B/q/abcd2345abcd2345")
+[ "$s" = 500 ] || fail "a questionnaire code on a broken store: $s, want 500"
+grep -q 'req=[0-9]* route="GET /q/:arg" .*q_code' "$T/serve.err" ||
+    fail "no failure line for the questionnaire code: $(cat "$T/serve.err")"
+sql 'ALTER TABLE q_code_gone RENAME TO q_code' || fail "sql back"
 
 # -- a busy store (another writer holds the lock past the busy timeout)
 case $DB in

@@ -21,7 +21,15 @@
 #      the admin's session;
 #   7. two Content-Length headers and %00, %2F, %252F paths: 400;
 #   8. a logged-in admin's 4 parallel 20 MiB uploads: the one passing the
-#      64 MiB of body bytes in flight gets 503.
+#      64 MiB of body bytes in flight gets 503;
+#   9. a unit name with a newline (imported from YAML) on the admin's
+#      users page;
+#  10. a logged-in multipart body of 100,000 empty parts: 413;
+#  11. an entry PUT nested 100,000 deep: refused, the server lives;
+#  12. 400 answers under unknown questionnaire codes from one address:
+#      throttled (429), the store does not grow;
+#  13. 45 slow multipart bodies (a byte a second): a normal client keeps
+#      getting answers.
 # It prints the figures it measured (docs/PERFORMANCE.md, Security).
 # On both engines (web.hostile.pg: the store's size is the database's).
 # Run from the repository root.
@@ -41,11 +49,15 @@ STORE_BOUND_KB=256
 
 export KAOHE_USER=setup
 DB=$T/t.db; . tests/pg/store.inc
+# A unit name with a newline in it (YAML "\n"; check 9).
+sed 's/{id: jd, name: 机电工程系,/{id: jd, name: "机电\\n工程系",/' \
+    examples/college-2025.yaml >"$T/college.yaml"
+grep -q '"机电\\n' "$T/college.yaml" || { echo "FAIL: setup: no newline name"; exit 1; }
 {
     $K init --db "$DB" &&
     $K rubric import rubrics/ideology-2020.yaml --db "$DB" &&
     $K year open 2025 --rubric ideology-2020 --db "$DB" &&
-    $K import assessment examples/college-2025.yaml --db "$DB" &&
+    $K import assessment "$T/college.yaml" --db "$DB" &&
     $K year advance 2025 --db "$DB" &&
     $K year advance 2025 --db "$DB" &&
     echo password123 | $K user add admin1 --role admin --db "$DB" &&
@@ -199,6 +211,71 @@ elif cmd == "inflight":         # COOKIE: 4 logged-in 20 MiB uploads at once
     for h in held:
         h.close()
     c.close()
+elif cmd == "parts":            # COOKIE CSRF N: a multipart body of N empty parts
+    n = int(sys.argv[5])
+    part = b"--bb\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n\r\n"
+    body = part * n + b"--bb--\r\n"
+    st, _ = request(b"POST /admin/rubrics/import HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                    b"Cookie: kh_session=" + sys.argv[3].encode() +
+                    b"\r\nX-CSRF-Token: " + sys.argv[4].encode() +
+                    b"\r\nContent-Type: multipart/form-data; boundary=bb\r\n"
+                    b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    print(st)
+elif cmd == "nested":           # COOKIE CSRF DEPTH: an entry PUT nested DEPTH deep
+    d = int(sys.argv[5])
+    body = b'{"version":0,"inputs":' + b"[" * d + b"]" * d + b"}"
+    st, _ = request(b"PUT /api/v1/years/2025/entries/jd/1.3/inspection HTTP/1.1\r\n"
+                    b"Host: x\r\nConnection: close\r\nCookie: kh_session=" +
+                    sys.argv[3].encode() + b"\r\nX-CSRF-Token: " + sys.argv[4].encode() +
+                    b"\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    print(st)
+elif cmd == "qflood":           # N: answers under unknown codes from one address
+    n = int(sys.argv[3])
+    s = conn("127.0.0.90")
+    f = s.makefile("rb")
+    codes = {}
+    for i in range(n):
+        body = b"q1=5&q2=5&q8=" + b"x" * 500
+        s.sendall(b"POST /q/%016d HTTP/1.1\r\nHost: x\r\n"
+                  b"Content-Type: application/x-www-form-urlencoded\r\n"
+                  b"Content-Length: %d\r\n\r\n" % (i, len(body)) + body)
+        line = f.readline()
+        code = line.split()[1].decode() if line else "closed"
+        codes[code] = codes.get(code, 0) + 1
+        length = 0
+        while True:
+            h = f.readline()
+            if h in (b"\r\n", b""):
+                break
+            if h.lower().startswith(b"content-length:"):
+                length = int(h.split(b":")[1])
+        f.read(length)
+        if not line:
+            s = conn("127.0.0.90"); f = s.makefile("rb")
+    print("codes=" + ",".join("%s:%d" % kv for kv in sorted(codes.items())))
+elif cmd == "slowbody":         # N SECONDS: slow multipart bodies, a byte a second
+    n, secs = int(sys.argv[3]), int(sys.argv[4])
+    socks = []
+    for i in range(n):
+        try:
+            s = conn("127.0.0.%d" % (100 + i // 15))
+            s.sendall(b"POST /q/0000000000000000 HTTP/1.1\r\nHost: x\r\n"
+                      b"Content-Type: multipart/form-data; boundary=bb\r\n"
+                      b"Content-Length: 16000\r\n\r\n--bb\r\n")
+            socks.append(s)
+        except OSError:
+            pass
+    open(sys.argv[5], "w").write("%d\n" % len(socks))
+    for _ in range(secs):
+        time.sleep(1)
+        for s in socks:
+            try:
+                s.sendall(b"C")
+            except OSError:
+                pass
+    for s in socks:
+        s.close()
 elif cmd == "login":            # USER PW SRC -> status
     print(login(sys.argv[3], sys.argv[4], sys.argv[5]))
 elif cmd == "raw":              # a request with two Content-Length headers
@@ -294,6 +371,50 @@ case $r in *" 503 "*) ;; *) fail "the 4th 20 MiB upload beside 54 MiB in flight:
 for p in '/years/2025/units/jd%00/self' '/years/2025/units/j%2Fd/self' '/years/2025/units/j%252Fd/self'; do
     [ "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/admin1.jar" "$B$p")" = 400 ] || fail "$p not 400"
 done
+
+# 10. many small multipart parts: refused past WEB_FORM_PARTS_MAX (256)
+# (empty parts were neither counted in flight nor limited: 100,000 of
+# them in a 5 MB body held some 10 MB of bookkeeping each request)
+r=$(py parts "$SID" "$(cat "$T/admin1.csrf")" 100000)
+echo "100,000 empty multipart parts: $r"
+[ "$r" = 413 ] || fail "100,000 multipart parts: $r, want 413"
+r=$(py parts "$SID" "$(cat "$T/admin1.csrf")" 10)
+[ "$r" = 422 ] || fail "10 multipart parts (no file): $r, want 422"
+
+# 11. JSON nested 100,000 deep: refused (the reader stops at depth 64)
+r=$(py nested "$SID" "$(cat "$T/admin1.csrf")" 100000)
+echo "JSON nested 100,000 deep: $r"
+[ "$r" = 422 ] || [ "$r" = 413 ] || fail "nested JSON: $r, want 422 or 413"
+
+# 12. 400 answers under unknown questionnaire codes from one address:
+# the address is throttled (429) after a few, nothing is written
+s0=$(size)
+r=$(py qflood 400)
+s1=$(size)
+echo "questionnaire flood: $r; store grew by $(( (s1 - s0) / 1024 )) KiB"
+n429=$(echo "$r" | sed -n 's/.*429:\([0-9]*\).*/\1/p')
+[ -n "$n429" ] && [ "$n429" -ge 390 ] || fail "questionnaire flood not throttled: $r"
+[ $(( (s1 - s0) / 1024 )) -lt $STORE_BOUND_KB ] || fail "the store grew under a questionnaire flood"
+
+# 13. slow multipart bodies (a byte a second) beside a normal client
+py slowbody 45 6 "$T/slowb.n" &
+SLOW=$!
+i=0
+while [ ! -s "$T/slowb.n" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+ok=0
+for k in 1 2 3 4 5; do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$B/static/kaohe.css")" = 200 ] && ok=$((ok + 1))
+    sleep 0.5
+done
+wait $SLOW
+echo "slow multipart bodies: $(cat "$T/slowb.n") held open; normal client answered $ok of 5"
+[ $ok = 5 ] || fail "a normal client got $ok of 5 answers beside slow bodies"
+
+# 9. a unit name holding a newline (an assessment file may give one)
+# does not break the admin's unit picker (it crashed the server)
+s=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/admin1.jar" "$B/admin/users")
+[ "$s" = 200 ] && grep -q '<option value="jd">机电 工程系</option>' "$T/body" ||
+    fail "users page with a newline in a unit name: $s"
 
 kill -0 "$PID" 2>/dev/null || fail "the server died"
 [ $fails -eq 0 ] && echo "ok: web hostile" && exit 0
