@@ -609,7 +609,7 @@ void web_page_rubrics(web_req *r)
                   W_("Imported by"));
     kh_err *e = kh_err_new();
     if (!e) {
-        web_error_page(r, 500, NULL);
+        web_fail_why(r, KH_ENOMEM, "out of memory");
         return;
     }
     web_store_check(r, kh_store_rubric_each(r->store, rubric_row, r, e), e);
@@ -662,9 +662,10 @@ void web_page_rubric_diff(web_req *r)
         else if ((st = kh_store_rubric_load(r->store, a, e, &ra, &va)) == KH_OK)
             st = kh_store_rubric_load(r->store, b, e, &rb, &vb);
     }
-    if (st != KH_OK) {
-        web_errors_page(r, st == KH_ENOMEM ? 500 : 422, W_("Cannot compare"),
-                        e, "/admin/rubrics");
+    if (st != KH_OK && st != KH_EINVAL && st != KH_ENOTFOUND) {
+        web_fail(r, st, e);
+    } else if (st != KH_OK) {
+        web_errors_page(r, 422, W_("Cannot compare"), e, "/admin/rubrics");
     } else {
         web_page_begin(r, W_("Two rubric versions compared"));
         admin_nav(&r->out);
@@ -830,7 +831,7 @@ void web_page_users(web_req *r)
                   W_("Unit"), W_("Status"), W_("Actions"));
     kh_err *e = kh_err_new();
     if (!e) {
-        web_error_page(r, 500, NULL);
+        web_fail_why(r, KH_ENOMEM, "out of memory");
         return;
     }
     web_store_check(r, kh_store_user_each(r->store, NULL, user_row, r, e), e);
