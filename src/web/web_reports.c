@@ -92,7 +92,7 @@ void web_export_xlsx(web_req *r, const web_year *y)
     kh_err *e = kh_err_new();
     if (e && !mkdtemp(dir)) {
         int err = errno;
-        kh_err_fail(e, KH_EIO, "%s: cannot make a directory: %s", dir,
+        kh_err_fail(e, KH_EIO, "%s: cannot make directory: %s", dir,
                     strerror(err));
         kh_err_set_cause(e, err == ENOSPC || err == EDQUOT ? KH_CAUSE_FULL
                                                            : KH_CAUSE_IO);
