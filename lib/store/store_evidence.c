@@ -981,10 +981,13 @@ kh_status kh_store_evidence_get(kh_store *s, const char *ref, kh_buf *out,
         return rc;
     }
     size_t start = out->len;
+    /* A stored file that is missing, unreadable or changed is the
+     * store's failure (cause io: exit 3, a logged 500), not bad input. */
     FILE *f = fopen(file, "rb");
     if (!f) {
         rc = kh_err_fail(e, KH_EIO, "evidence %.12s (%s): file is missing: %s",
                          hash, nm, file);
+        kh_err_set_cause(e, KH_CAUSE_IO);
         goto out;
     }
     char buf[65536];
@@ -995,6 +998,7 @@ kh_status kh_store_evidence_get(kh_store *s, const char *ref, kh_buf *out,
     fclose(f);
     if (rerr) {
         rc = kh_err_fail(e, KH_EIO, "%s: cannot read", file);
+        kh_err_set_cause(e, KH_CAUSE_IO);
         goto out;
     }
     if ((rc = kh_buf_status(out)) != KH_OK) {
@@ -1009,6 +1013,7 @@ kh_status kh_store_evidence_get(kh_store *s, const char *ref, kh_buf *out,
                          "evidence %.12s (%s): the file is damaged: its "
                          "content no longer matches its hash",
                          hash, nm);
+        kh_err_set_cause(e, KH_CAUSE_IO);
         goto out;
     }
     if (name) {
