@@ -447,8 +447,8 @@ void web_log_failure(web_req *r, kh_status st, const kh_err *e)
         kh_buf_printf(&line, " %s", m ? m : "?");
         free(m);
     }
-    if (!e || !kh_err_count(e))
-        kh_buf_puts(&line, " (no message)");
+    if (!e || !kh_err_count(e))   /* at least what kind of failure */
+        kh_buf_printf(&line, " (%s)", kh_status_str(st));
     fprintf(stderr, "%s\n", kh_buf_str(&line));
     kh_buf_free(&line);
 }
