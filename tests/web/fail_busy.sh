@@ -10,8 +10,8 @@
 # the forms that are shown again (the entry form, the claim, the
 # questionnaire) keep what was typed; each writes one line to stderr with
 # its request id, route, user and the store's message; nothing is
-# written.  Once the lock is released the same six requests succeed and
-# `kaohe check` passes.  Loopback only, bounded (curl --max-time, the
+# written; --access-log writes one stdout line for each.  Once the lock
+# is released the same six requests succeed and `kaohe check` passes.  Loopback only, bounded (curl --max-time, the
 # lock holder sleeps at most 60 s).  Run from the repository root.
 set -u
 K=$1
@@ -57,7 +57,7 @@ CODE=$(sed -n '2s/,.*//p' "$T/codes.csv")
 { printf '%%PDF-1.4\n'; head -c 4000 /dev/urandom; printf '\n%%%%EOF\n'; } >"$T/minutes.pdf"
 
 . tests/web/serve.inc
-start_server "$DB" --threads 8
+start_server "$DB" --threads 8 --access-log
 
 login() {
     s=$(curl -s -o "$T/body" -w '%{http_code}' --max-time 30 -c "$T/$1.jar" \
@@ -144,6 +144,7 @@ EOF
     done ;;
 esac
 : >"$T/serve.err"   # only this phase's lines from here
+acc0=$(wc -l <"$T/serve.log")
 all
 
 has() { grep -q -- "$2" "$T/$1.body" || fail "$1: no $2 in $(head -c 300 "$T/$1.body")"; }
@@ -173,6 +174,12 @@ line report 'POST /years/:year/units/:unit/followup/:arg/report' yx1
 line answer 'POST /q/:arg' -
 grep -q '^kaohe serve: 20[0-9-]*T[0-9:]*Z req=' "$T/serve.err" || fail "log lines without the time"
 [ "$(grep -c 'status=' "$T/serve.err")" = 6 ] || fail "not six failure lines: $(cat "$T/serve.err")"
+# --access-log: one stdout line per request, with its status.
+tail -n +$((acc0 + 1)) "$T/serve.log" >"$T/access"
+[ "$(grep -c '" 503$' "$T/access")" = 6 ] && [ "$(wc -l <"$T/access")" = 6 ] ||
+    fail "not one access line per busy request: $(cat "$T/access")"
+grep -q '^20[0-9-]*T[0-9:]*Z req=[0-9]* ip=127.0.0.1 user=yx1 "POST /years/2025/units/yx/followup/1/report" 503$' "$T/access" ||
+    fail "access line of the report: $(cat "$T/access")"
 
 # -- release: nothing was written; the same requests now pass
 kill "$LOCK" 2>/dev/null; wait "$LOCK" 2>/dev/null; LOCK=
