@@ -184,6 +184,31 @@ grep -q '^20[0-9-]*T[0-9:]*Z req=[0-9]* ip=127.0.0.1 user=yx1 "POST /years/2025/
 # -- release: nothing was written; the same requests now pass
 kill "$LOCK" 2>/dev/null; wait "$LOCK" 2>/dev/null; LOCK=
 [ "$(audit_n)" = "$before" ] || fail "a busy write reached the audit log"
+
+# PostgreSQL: a table lock in the middle of the write (psql holds
+# `LOCK TABLE entry IN ACCESS EXCLUSIVE MODE`; the store's lock_timeout
+# ends the wait, SQLSTATE 55P03) is busy too.
+case $DB in
+postgres*)
+    { printf 'BEGIN;\nLOCK TABLE entry IN ACCESS EXCLUSIVE MODE;\n'; sleep 60; } 2>/dev/null |
+        psql -X -q -d "$DB" >/dev/null 2>&1 &
+    LOCK=$!
+    i=0
+    until [ "$(psql -X -At -d "$DB" -c "SELECT count(*) FROM pg_locks l JOIN
+              pg_class c ON c.oid = l.relation WHERE c.relname = 'entry' AND
+              l.mode = 'AccessExclusiveLock' AND l.granted")" = 1 ]; do
+        i=$((i + 1)); [ $i -gt 100 ] && { echo "FAIL: table lock holder did not start"; exit 1; }
+        sleep 0.1
+    done
+    : >"$T/serve.err"
+    put
+    [ "$(cat "$T/put.code")" = 503 ] || fail "PUT under a table lock: $(cat "$T/put.code") $(cat "$T/put.body")"
+    grep -qi '^Retry-After: [0-9]' "$T/put.head" || fail "table lock: 503 without Retry-After"
+    grep -q '"error":"busy"' "$T/put.body" || fail "table lock: not busy: $(cat "$T/put.body")"
+    line put 'PUT /api/v1/years/:year/entries/:unit/:arg/:phase' admin1
+    kill "$LOCK" 2>/dev/null; wait "$LOCK" 2>/dev/null; LOCK=
+    [ "$(audit_n)" = "$before" ] || fail "a write under the table lock reached the audit log" ;;
+esac
 all
 for w in form upload claim report answer; do
     c=$(cat "$T/$w.code")
