@@ -11,8 +11,11 @@
 # questionnaire) keep what was typed; each writes one line to stderr with
 # its request id, route, user and the store's message; nothing is
 # written; --access-log writes one stdout line for each.  Once the lock
-# is released the same six requests succeed and `kaohe check` passes.  Loopback only, bounded (curl --max-time, the
-# lock holder sleeps at most 60 s).  Run from the repository root.
+# is released the same six requests succeed and `kaohe check` passes.
+# On PostgreSQL, a table lock held by psql in the middle of a write
+# (LOCK TABLE entry, past lock_timeout) is busy too.  Loopback only,
+# bounded (curl --max-time, the lock holders sleep at most 60 s).  Run
+# from the repository root.
 set -u
 K=$1
 T=$(mktemp -d)
