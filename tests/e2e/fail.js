@@ -1,11 +1,11 @@
 // tests/e2e/fail.js KAOHE SCREENS - the failure pages of issue 9 item 3
 // in Debian's chromium through playwright-core, as unit jd on its
 // self-check form (no JavaScript, so the form's own POST is what is
-// shown):
+// shown), its claims page, and a respondent's questionnaire on a phone:
 //   1. busy: another process holds SQLite's write lock (python3's
-//      sqlite3, BEGIN IMMEDIATE): 保存全部 comes back 503 with the form,
-//      the typed values and 系统繁忙; an evidence upload shows the 503
-//      page;
+//      sqlite3, BEGIN IMMEDIATE): 保存全部, the claim and the answer come
+//      back 503 with their form, the typed values and 系统繁忙; an
+//      evidence upload shows the 503 page;
 //   2. full: the store and its evidence sit on an 8 MiB tmpfs (mounting
 //      needs root, as `make check` runs) filled by a file: 保存全部 comes
 //      back 507 with the values and 服务器存储空间已满; the upload shows
@@ -80,6 +80,24 @@ async function upload(page, file) {
   return resp;
 }
 
+const CLAIM = '辅导员获市级优秀思政工作者表彰';
+async function claim(page) {
+  await page.goto(`${t.base}/years/2025/claims`);
+  await t.fill(page, '#claim-add', { kind: 'honour', description: CLAIM });
+  return t.submit(page, '#claim-add');
+}
+
+// A respondent answers every question (the choices of the suite's
+// questionnaire) with a text in q8.
+const ANSWER = '希望多组织理论学习讲座';
+async function answer(page, code) {
+  await page.goto(`${t.base}/q/${code}`);
+  await t.fill(page, '#qform', { q1: '5', q2: '4', q3: 'a', q4: '5', q5: 'a', q7: '3000', q8: ANSWER });
+  await page.check('[name=q6][value=a]');
+  await page.check('[name=q6][value=b]');
+  return t.submit(page, '#qform');
+}
+
 async function look(page, name, status, text, ...typed) {
   const body = await page.textContent('body');
   expect(body.includes(text), `${name}: no ${text} on the page`);
@@ -99,10 +117,17 @@ lib.run(t, async () => {
   const seen = t.scanner({ codes: ['jd', 'jd1'] });
   try {
     cli('init');
-    cli('rubric', 'import', 'tests/store/data/mini-rubric.yaml');
-    cli('year', 'open', '2025', '--rubric', 'mini-2025');
-    cli('import', 'assessment', 'tests/store/data/mini-2025.yaml');
+    cli('rubric', 'import', 'rubrics/ideology-2020.yaml');
+    cli('year', 'open', '2025', '--rubric', 'ideology-2020');
+    cli('units', 'import', 'examples/units-2025.csv', '--year', '2025');
     cli('year', 'advance', '2025');
+    cli('entry', 'set', '--year', '2025', '--unit', 'jd', '--item', '1.3', '--phase', 'self',
+      '--input', 'meetings=1', '--input', 'proofs=1');
+    cli('questionnaire', 'import', 'questionnaires/ideology-2020-students.yaml');
+    cli('questionnaire', 'round', 'open', '--year', '2025', '--questionnaire',
+      'ideology-2020-students', '--audience', '学生', '--unit', 'jd');
+    const code = cli('questionnaire', 'codes', '--round', '1', '--unit', 'jd', '--count', '1')
+      .split('\n')[1].split(',')[0];
     cli('user', 'add', 'jd1', '--role', 'unit', '--unit', 'jd');
     await t.start();
     const pdf = path.join(t.tmp, '会议记录.pdf');
@@ -121,6 +146,16 @@ lib.run(t, async () => {
     r = await upload(page, pdf);
     expect(r.status() === 503, `upload while busy: ${r.status()}, want 503`);
     await look(page, 'busy-upload', 503, '系统繁忙');
+    r = await claim(page);
+    expect(r.status() === 503, `claim while busy: ${r.status()}, want 503`);
+    expect(await page.inputValue('#claim-add [name=description]') === CLAIM, 'busy: the claim is lost');
+    await look(page, 'busy-claim', 503, '系统繁忙', CLAIM);
+    const phone = await t.newPage({ width: 375 });
+    r = await answer(phone, code);
+    expect(r.status() === 503, `answer while busy: ${r.status()}, want 503`);
+    expect(await phone.inputValue('[name=q8]') === ANSWER, 'busy: the answer is lost');
+    expect(await phone.isChecked('[name=q6][value=b]'), 'busy: a choice is lost');
+    await look(phone, 'busy-answer', 503, '系统繁忙', ANSWER);
     releaseLock();
 
     console.log('2. full: the disk under the store is full');
@@ -138,6 +173,10 @@ lib.run(t, async () => {
     r = await saveAll(page, 8);
     expect(r.status() === 200 && page.url().includes('saved='), `save after space: ${r.status()} ${page.url()}`);
     await t.shot(page, 'saved', { widths: [1366, 375], fits: true });
+    r = await claim(page);
+    expect(r.status() === 200 && page.url().includes('done=1'), `claim after space: ${r.status()} ${page.url()}`);
+    r = await answer(phone, code);
+    expect(r.status() === 200 && phone.url().endsWith('/q/thanks'), `answer after space: ${r.status()} ${phone.url()}`);
     seen.finish();
     expect(await t.stop(), 'the server did not exit 0');
   } finally {

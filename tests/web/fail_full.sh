@@ -48,7 +48,9 @@ data=tests/store/data
 { printf '%%PDF-1.4\n'; head -c 300000 /dev/urandom; printf '\n%%%%EOF\n'; } >"$T/minutes.pdf"
 
 . tests/web/serve.inc
-start_server "$DB"
+# The server on the clock (KAOHE_NOW empty), a session marked seen every
+# 2 s (--session-idle 10): reads on the full disk meet a failing mark.
+KAOHE_NOW= start_server "$DB" --session-idle 10
 
 s=$(curl -s -o "$T/body" -w '%{http_code}' --max-time 30 -c "$T/a.jar" \
     -H 'Content-Type: application/json' \
@@ -101,13 +103,20 @@ has upload '服务器存储空间已满'
 has form '服务器存储空间已满'; has form 'id="entry"'; has form "$NOTE"; has form 'value="5"'
 grep -q '"error":"disk_full"' "$T/put.body" || fail "put: JSON code is not disk_full: $(cat "$T/put.body")"
 grep -q '"message_zh":"服务器存储空间已满"' "$T/put.body" || fail "put: no Chinese message"
-line() {   # NAME 'METHOD PATTERN' TEXT
-    n=$(grep -c "req=[0-9]* route=\"$2\" user=admin1 status=[0-9]*: .*$3" "$T/serve.err")
+line() {   # NAME 'METHOD PATTERN' TEXT (the session's seen marks aside)
+    n=$(grep -v 'marking a session seen' "$T/serve.err" |
+        grep -c "req=[0-9]* route=\"$2\" user=admin1 status=[0-9]*: .*$3")
     [ "$n" = 1 ] || fail "$1: $n log lines for $2 with \"$3\", want 1: $(cat "$T/serve.err")"
 }
 line upload 'POST /years/:year/units/:unit/:phase/:arg/evidence' 'No space left on device'
 line form 'POST /years/:year/units/:unit/:phase' 'full'
 line put 'PUT /api/v1/years/:year/entries/:unit/:arg/:phase' 'full'
+# A read is not refused for its session's seen mark (a hint: logged).
+sleep 3
+s=$(curl -s -o "$T/body" -w '%{http_code}' --max-time 30 -b "$T/a.jar" "$B/years/2025/units/jd/inspection")
+[ "$s" = 200 ] || fail "reading the form on the full disk: $s ($(head -c 300 "$T/body"))"
+grep -q 'route="GET /years/:year/units/:unit/:phase" .*disk full while marking a session seen' "$T/serve.err" ||
+    fail "the failed seen mark is not logged: $(cat "$T/serve.err")"
 # Nothing half-written: no file left beside the stored ones.
 ev_after=$(find "$MNT/k.db.data" -type f 2>/dev/null | wc -l)
 [ "$ev_after" = "$ev_before" ] || fail "the upload left files: $(find "$MNT/k.db.data" -type f)"
