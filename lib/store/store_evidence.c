@@ -411,6 +411,14 @@ static int sync_dir(const char *dir)
     return rc;
 }
 
+/* Why the system refused to write the store's data: a full disk (or
+ * quota, or file size limit) is answered apart from an I/O error. */
+static kh_cause errno_cause(int err)
+{
+    return err == ENOSPC || err == EDQUOT || err == EFBIG ? KH_CAUSE_FULL
+                                                          : KH_CAUSE_IO;
+}
+
 /* Makes dir (and its parents down from the data directory), syncing the
  * parent of each directory made. */
 static kh_status make_dirs(const char *dir, kh_err *e)
@@ -434,8 +442,10 @@ static kh_status make_dirs(const char *dir, kh_err *e)
                 *slash = '/';
             }
         } else if (errno != EEXIST) {
+            int err = errno;
             rc = kh_err_fail(e, KH_EDB, "%s: cannot make directory: %s", p,
-                             strerror(errno));
+                             strerror(err));
+            kh_err_set_cause(e, errno_cause(err));
             break;
         }
         *q = c;
@@ -461,8 +471,10 @@ static kh_status write_durable(const char *dir, const char *file,
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
     int fd = mkstemp(tmp);
     if (fd < 0) {
+        int err = errno;
         rc = kh_err_fail(e, KH_EDB, "%s: cannot create a file: %s", dir,
-                         strerror(errno));
+                         strerror(err));
+        kh_err_set_cause(e, errno_cause(err));
         free(tmp);
         return rc;
     }
@@ -472,8 +484,11 @@ static kh_status write_durable(const char *dir, const char *file,
         ssize_t w = write(fd, p, left);
         if (w < 0 && errno == EINTR)
             continue;
-        if (w <= 0)
+        if (w <= 0) {
+            if (w == 0)
+                errno = ENOSPC;   /* nothing written: no room */
             break;
+        }
         p += w;
         left -= (size_t)w;
     }
@@ -491,7 +506,8 @@ static kh_status write_durable(const char *dir, const char *file,
     if (err) {
         unlink(tmp);
         rc = kh_err_fail(e, KH_EDB, "%s: cannot write: %s", file,
-                         strerror(err ? err : EIO));
+                         strerror(err));
+        kh_err_set_cause(e, errno_cause(err));
     }
     free(tmp);
     return rc;
@@ -965,10 +981,13 @@ kh_status kh_store_evidence_get(kh_store *s, const char *ref, kh_buf *out,
         return rc;
     }
     size_t start = out->len;
+    /* A stored file that is missing, unreadable or changed is the
+     * store's failure (cause io: exit 3, a logged 500), not bad input. */
     FILE *f = fopen(file, "rb");
     if (!f) {
         rc = kh_err_fail(e, KH_EIO, "evidence %.12s (%s): file is missing: %s",
                          hash, nm, file);
+        kh_err_set_cause(e, KH_CAUSE_IO);
         goto out;
     }
     char buf[65536];
@@ -979,6 +998,7 @@ kh_status kh_store_evidence_get(kh_store *s, const char *ref, kh_buf *out,
     fclose(f);
     if (rerr) {
         rc = kh_err_fail(e, KH_EIO, "%s: cannot read", file);
+        kh_err_set_cause(e, KH_CAUSE_IO);
         goto out;
     }
     if ((rc = kh_buf_status(out)) != KH_OK) {
@@ -993,6 +1013,7 @@ kh_status kh_store_evidence_get(kh_store *s, const char *ref, kh_buf *out,
                          "evidence %.12s (%s): the file is damaged: its "
                          "content no longer matches its hash",
                          hash, nm);
+        kh_err_set_cause(e, KH_CAUSE_IO);
         goto out;
     }
     if (name) {

@@ -333,6 +333,17 @@ bool web_store_check(web_req *r, kh_status st, const kh_err *e);
  * the store is busy, 507 when the disk is full, else 500 (a Chinese
  * page, or JSON under /api/). */
 void web_fail(web_req *r, kh_status st, const kh_err *e);
+/* The same for a failure that is not the store's (out of memory, a
+ * document that cannot be rendered): why (English, for the log) is
+ * logged with the request, the answer is 500. */
+void web_fail_why(web_req *r, kh_status st, const char *why);
+/* For a handler that shows its form again on a failure, so that what
+ * was typed is kept: logs the failure like web_fail, sets Retry-After,
+ * returns the status web_fail would answer (503, 507, 500) and appends
+ * to msg (not escaped) the Chinese sentences to show above the form:
+ * what failed, and that the values are kept. */
+unsigned web_fail_keep(web_req *r, kh_status st, const kh_err *e,
+                       kh_buf *msg);
 /* Counts a refused anonymous request: one audit record per address and
  * WEB_REFUSAL_WINDOW with the previous window's count, not one each. */
 void web_count_refusal(web_req *r, const char *why);

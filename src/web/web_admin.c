@@ -609,7 +609,7 @@ void web_page_rubrics(web_req *r)
                   W_("Imported by"));
     kh_err *e = kh_err_new();
     if (!e) {
-        web_error_page(r, 500, NULL);
+        web_fail_why(r, KH_ENOMEM, "out of memory");
         return;
     }
     web_store_check(r, kh_store_rubric_each(r->store, rubric_row, r, e), e);
@@ -666,10 +666,11 @@ void web_page_rubric_diff(web_req *r)
     kh_buf_init(&d, 0);
     size_t n = 0;
     if (st == KH_OK && kh_rubric_diff(ra, va, rb, vb, &d, &n) != KH_OK) {
-        web_error_page(r, 500, NULL);   /* not a diff cut short */
+        web_fail(r, KH_ENOMEM, NULL);   /* not a diff cut short */
+    } else if (st != KH_OK && st != KH_EINVAL && st != KH_ENOTFOUND) {
+        web_fail(r, st, e);
     } else if (st != KH_OK) {
-        web_errors_page(r, st == KH_ENOMEM ? 500 : 422, W_("Cannot compare"),
-                        e, "/admin/rubrics");
+        web_errors_page(r, 422, W_("Cannot compare"), e, "/admin/rubrics");
     } else {
         web_page_begin(r, W_("Two rubric versions compared"));
         admin_nav(&r->out);
@@ -838,7 +839,7 @@ void web_page_users(web_req *r)
                   W_("Unit"), W_("Status"), W_("Actions"));
     kh_err *e = kh_err_new();
     if (!e) {
-        web_error_page(r, 500, NULL);
+        web_fail_why(r, KH_ENOMEM, "out of memory");
         return;
     }
     web_store_check(r, kh_store_user_each(r->store, NULL, user_row, r, e), e);

@@ -338,7 +338,7 @@ void web_api_results(web_req *r, int year)
         return;
     }
     if (st != KH_OK) {
-        web_error_json(r, 500, "internal");
+        web_fail(r, st, NULL);
         return;
     }
     if (!web_may(r, WEB_A_READ_ALL, year, NULL)) {
@@ -348,7 +348,7 @@ void web_api_results(web_req *r, int year)
     }
     if (!y->json.present) {
         web_year_put(r->app, y);
-        web_error_json(r, 500, "internal");
+        web_fail_why(r, KH_EINVAL, "the year's results JSON was not built");
         return;
     }
     r->status = 200;
@@ -404,9 +404,12 @@ void web_api_unit_result(web_req *r, int year, const char *unit)
 {
     web_year *y;
     kh_status st = web_year_get(r, year, &y);
+    if (st == KH_ENOTFOUND) {
+        web_error_json(r, 404, "not_found");
+        return;
+    }
     if (st != KH_OK) {
-        web_error_json(r, st == KH_ENOTFOUND ? 404 : 500,
-                       st == KH_ENOTFOUND ? "not_found" : "internal");
+        web_fail(r, st, NULL);
         return;
     }
     if (!web_may(r, WEB_A_SHEET, year, unit)) {
@@ -424,7 +427,8 @@ void web_api_unit_result(web_req *r, int year, const char *unit)
         kh_doc_open_mem("results", json, jlen, 'j', e, &d) != KH_OK ||
         kh_doc_read(d, ar, &root) != KH_OK || kh_doc_finish(d) != KH_OK ||
         root->type != KH_NODE_MAP) {
-        web_error_json(r, 500, "internal");
+        web_fail_why(r, KH_EINVAL, "the year's results JSON cannot be read "
+                     "back");
         goto out;
     }
     const kh_node *units = kh_node_get(root, "units"), *me = NULL;
@@ -505,9 +509,12 @@ void web_api_entry_get(web_req *r, int year, const char *unit,
 {
     web_year *y;
     kh_status st = web_year_peek(r, year, &y);   /* never rebuilds */
+    if (st == KH_ENOTFOUND) {
+        web_error_json(r, 404, "not_found");
+        return;
+    }
     if (st != KH_OK) {
-        web_error_json(r, st == KH_ENOTFOUND ? 404 : 500,
-                       st == KH_ENOTFOUND ? "not_found" : "internal");
+        web_fail(r, st, NULL);
         return;
     }
     long u = kh_assess_unit_find(y->assess, unit);
@@ -521,12 +528,13 @@ void web_api_entry_get(web_req *r, int year, const char *unit,
     entry_find f = {phase, false, &r->out, 0};
     st = e ? kh_store_entry_each(r->store, year, unit, item, entry_cb, &f, e)
            : KH_ENOMEM;
-    kh_err_free(e);
     if (st != KH_OK && st != KH_DONE) {
         web_year_put(r->app, y);
-        web_error_json(r, 500, "internal");
+        web_fail(r, st, e);
+        kh_err_free(e);
         return;
     }
+    kh_err_free(e);
     if (!f.found)
         kh_buf_puts(&r->out, "{\"inputs\":{},\"note\":null,\"version\":0");
     char num[KH_NUM_BUFSZ];
@@ -544,7 +552,7 @@ void web_api_entry_put(web_req *r, int year, const char *unit,
     json_body jb = {0};
     kh_input_kv *kv = NULL;
     if (!e) {
-        web_error_json(r, 500, "internal");
+        web_fail_why(r, KH_ENOMEM, "out of memory");
         return;
     }
     if (body_parse(r, &jb, e) != KH_OK) {
@@ -577,7 +585,7 @@ void web_api_entry_put(web_req *r, int year, const char *unit,
         } else {
             kv = calloc(inputs->n + 1, sizeof *kv);
             if (!kv) {
-                web_error_json(r, 500, "internal");
+                web_fail_why(r, KH_ENOMEM, "out of memory");
                 goto out;
             }
             for (size_t i = 0; i < inputs->n; i++) {
@@ -684,13 +692,15 @@ void web_api_preview(web_req *r, int year, const char *unit,
     kh_buf js;
     kh_buf_init(&js, 0);
     if (!e || !ar) {
-        web_error_json(r, 500, "internal");
+        web_fail_why(r, KH_ENOMEM, "out of memory");
         goto out;
     }
     kh_status st = web_year_peek(r, year, &y);   /* never rebuilds */
     if (st != KH_OK) {
-        web_error_json(r, st == KH_ENOTFOUND ? 404 : 500,
-                       st == KH_ENOTFOUND ? "not_found" : "internal");
+        if (st == KH_ENOTFOUND)
+            web_error_json(r, 404, "not_found");
+        else
+            web_fail(r, st, NULL);
         y = NULL;
         goto out;
     }
@@ -743,7 +753,7 @@ void web_api_preview(web_req *r, int year, const char *unit,
     const kh_assess *a = y->assess;
     mini = kh_assess_new(rb);
     if (!mini) {
-        web_error_json(r, 500, "internal");
+        web_fail_why(r, KH_ENOMEM, "out of memory");
         goto out;
     }
     /* Bad values are messages on e; out of memory may leave none. */

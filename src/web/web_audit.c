@@ -704,7 +704,7 @@ void web_page_audit(web_req *r)
     audit_ctx c = {actor, action, 0, 0, 0, NULL, 0, true};
     kh_err *e = kh_err_new();
     if (!e) {
-        web_error_page(r, 500, NULL);
+        web_fail_why(r, KH_ENOMEM, "out of memory");
         return;
     }
     size_t pages = load_page(r, year, unit, &c, &page, e);

@@ -455,14 +455,20 @@ void web_claim_add_post(web_req *r, const web_year *y, const char *unit)
         st = file_claim(r, y, unit, kind ? kind : "", desc ? desc : "", e);
         web_cache_wrote(r, st, y->year, unit, NULL, KH_PHASE_SELF);
     }
-    if (st == KH_EINVAL && r->sess.role == KH_ROLE_UNIT) {
+    /* A refusal, or a store failure (busy, full: logged, 503/507), shows
+     * the unit's form again with what was typed. */
+    if ((st == KH_EINVAL || st == KH_EDB) && r->sess.role == KH_ROLE_UNIT) {
         add_state f = {.kind = kind, .description = desc};
         kh_buf *bs[] = {&f.kind_msg, &f.desc_msg, &f.file_msg, &f.other_msg};
         for (size_t i = 0; i < 4; i++)
             kh_buf_init(bs[i], 0);
-        sort_msgs(&f, e);
+        unsigned status = 422;
+        if (st == KH_EDB)
+            status = web_fail_keep(r, st, e, &f.other_msg);
+        else
+            sort_msgs(&f, e);
         claims_page(r, y, &f);
-        r->status = 422;
+        r->status = status;
         for (size_t i = 0; i < 4; i++)
             kh_buf_free(bs[i]);
     } else {

@@ -327,10 +327,10 @@ static kh_status store_all(web_req *r, int year, const char *unit,
             kh_err_at(e, 0, 0, place, "%s",
                       why && kh_err_count(why)
                           ? web_msg_text(kh_err_get(why, 0)) : "");
-        else if (st != KH_OK && why) {
-            for (size_t k = 0; k < kh_err_count(why); k++)
+        else if (st != KH_OK) {
+            for (size_t k = 0; why && k < kh_err_count(why); k++)
                 kh_err_fail(e, st, "%s", kh_err_get(why, k)->text);
-            kh_err_set_cause(e, kh_err_cause(why));   /* 507 when full */
+            kh_err_set_cause(e, kh_err_cause(why));   /* busy, full: 503/507 */
         }
         kh_err_free(why);
     }
@@ -486,7 +486,7 @@ void web_evidence_download(web_req *r, int year, const char *unit,
     find_ctx c = {r, hash, false, false, "", NULL};
     kh_err *e = kh_err_new();
     if (!e) {
-        web_error_page(r, 500, NULL);
+        web_fail_why(r, KH_ENOMEM, "out of memory");
         return;
     }
     bool full = strlen(hash) == KH_EVIDENCE_HASH_SZ - 1;

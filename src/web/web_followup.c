@@ -300,7 +300,7 @@ void web_followup_page(web_req *r, int year, kh_year_state state)
     kh_buf_init(&fb, 0);
     kh_buf_init(&pb, 0);
     if (!e || !ar) {
-        web_error_page(r, 500, NULL);
+        web_fail_why(r, KH_ENOMEM, "out of memory");
         goto out;
     }
     web_page_begin(r, title);

@@ -39,12 +39,16 @@ typedef struct form_item {
     kh_buf *msgs;               /* per slot, and [slots] for the item */
     size_t nmsgs;               /* slots + 1 */
     bool refused;
+    bool unsaved;               /* posted, changed, not saved: the store
+                                 * failed (busy, full) */
 } form_item;
 
 typedef struct form_state {
     size_t n;                   /* rubric items */
     form_item *it;
     size_t saved, refused, conflicts;
+    unsigned failed;            /* the store failed: 503/507/500, 0: no */
+    kh_buf fail_msg;            /* what to say above the form */
 } form_state;
 
 /* ---- the state: versions and save times from the store ------------ */
@@ -62,6 +66,7 @@ static void form_state_free(form_state *fs)
         free(f->note);
     }
     free(fs->it);
+    kh_buf_free(&fs->fail_msg);
 }
 
 /* Beijing time (UTC+8) of a store time stamp "YYYY-MM-DDTHH:MM:SSZ":
@@ -115,6 +120,7 @@ static bool form_state_load(web_req *r, const web_year *y, const char *unit,
                             kh_phase phase, form_state *fs)
 {
     memset(fs, 0, sizeof *fs);
+    kh_buf_init(&fs->fail_msg, 0);
     fs->n = kh_rubric_item_count(y->rubric);
     fs->it = calloc(fs->n + 1, sizeof *fs->it);
     for (size_t i = 0; fs->it && i < fs->n; i++) {
@@ -369,11 +375,15 @@ static void slot_field(form_page *p, size_t i, size_t s)
 /* The status line of an item: 已保存 HH:MM, 未填 or 有误. */
 static void item_status(kh_buf *o, const char *iid, const form_item *f)
 {
-    const char *cls = f->refused ? "error" : f->version ? "saved" : "empty";
+    const char *cls = f->refused || f->unsaved ? "error"
+                      : f->version           ? "saved"
+                                             : "empty";
     kh_buf_printf(o, "<p class=\"status %s\" id=\"status-", cls);
     kh_html_attr(o, iid);
     kh_buf_puts(o, "\" aria-live=\"polite\">");
-    if (f->refused) {
+    if (f->unsaved) {
+        kh_html_text(o, W_("not saved"));
+    } else if (f->refused) {
         kh_html_text(o, W_("has errors, not saved"));
     } else if (f->version) {
         kh_buf s;
@@ -580,7 +590,9 @@ static void page_msgs(form_page *p)
     web_req *r = p->r;
     kh_buf m;
     kh_buf_init(&m, 0);
-    if (p->fs->refused) {
+    if (p->fs->failed) {
+        web_msg_box(o, "error", kh_buf_str(&p->fs->fail_msg));
+    } else if (p->fs->refused) {
         kh_buf_printf(&m, W_("%zu item(s) saved; %zu item(s) were not saved: "
                              "see the messages beside them, your values are "
                              "kept."), p->fs->saved, p->fs->refused);
@@ -647,7 +659,7 @@ void web_page_entry_form(web_req *r, web_year *y, const char *unit,
     if (form_state_load(r, y, unit, phase, &fs))
         render(r, y, unit, phase, &fs);
     else if (!r->fail_st)
-        web_error_page(r, 500, NULL);
+        web_fail_why(r, KH_ENOMEM, "out of memory");
     form_state_free(&fs);
 }
 
@@ -766,12 +778,15 @@ static void item_refused(const kh_rubric *rb, size_t i, const char *unit,
     }
 }
 
-/* Saves item i from f.  KH_OK saved (or nothing to save), KH_EINVAL and
- * KH_ECONFLICT refused (the message is on f), others fail the request. */
+/* Saves item i of fs.  KH_OK saved (or nothing to save), KH_EINVAL and
+ * KH_ECONFLICT refused (the message is on the item); a store failure is
+ * logged and kept on fs (the form comes back with the values, 503/507),
+ * KH_ESTATE and KH_ENOMEM fail the request. */
 static kh_status item_save(web_req *r, const web_year *y, const char *unit,
-                           kh_phase phase, size_t i, form_item *f,
+                           kh_phase phase, size_t i, form_state *fs,
                            int64_t version)
 {
+    form_item *f = &fs->it[i];
     const kh_rubric *rb = y->rubric;
     long u = kh_assess_unit_find(y->assess, unit);
     const kh_entry *en = kh_assess_entry(y->assess, (size_t)u, i, phase);
@@ -818,7 +833,10 @@ static kh_status item_save(web_req *r, const web_year *y, const char *unit,
                                        "after you opened the form; your values "
                                        "are kept here but were not saved. Save "
                                        "again to replace theirs."), iid);
-    } else {
+    } else if (st == KH_EDB) {
+        f->unsaved = true;
+        fs->failed = web_fail_keep(r, st, e, &fs->fail_msg);
+    } else if (st != KH_ESTATE) {
         web_fail(r, st, e);
     }
     free(kv);
@@ -870,8 +888,14 @@ static bool save_items(web_req *r, const web_year *y, const char *unit,
             web_error_page(r, 400, NULL);
             return false;
         }
+        if (fs->failed) {   /* the store failed: keep, do not wait again */
+            long u = kh_assess_unit_find(y->assess, unit);
+            f->unsaved = !item_unchanged(
+                rb, i, kh_assess_entry(y->assess, (size_t)u, i, phase), f);
+            continue;
+        }
         int64_t stored = f->version;
-        kh_status st = item_save(r, y, unit, phase, i, f, ver);
+        kh_status st = item_save(r, y, unit, phase, i, fs, ver);
         if (st == KH_ESTATE) {
             web_refuse_page(r, "entry save: the year's state does not allow it");
             return false;
@@ -880,7 +904,8 @@ static bool save_items(web_req *r, const web_year *y, const char *unit,
             conflict_version(fs, i, stored);
             fs->conflicts++;
         }
-        if (st != KH_OK && st != KH_EINVAL && st != KH_ECONFLICT)
+        if (st != KH_OK && st != KH_EINVAL && st != KH_ECONFLICT &&
+            !fs->failed)
             return false;
         fs->saved += f->saved;
         fs->refused += f->refused;
@@ -895,6 +920,11 @@ static void save_done(web_req *r, const web_year *y, const char *unit,
 {
     if (fs->saved > 1)
         r->wrote_unknown = true;   /* the cache rebuilds: several items */
+    if (fs->failed) {   /* logged; the values are shown again */
+        r->status = fs->failed;
+        render(r, y, unit, phase, fs);
+        return;
+    }
     if (!fs->refused) {
         kh_buf back;
         kh_buf_init(&back, 0);
@@ -936,7 +966,7 @@ void web_post_form(web_req *r, web_year *y, const char *unit, kh_phase phase)
         save_items(r, y, unit, phase, &fs, 0, fs.n, true))
         save_done(r, y, unit, phase, &fs, NULL);
     else if (r->status == 0 && !r->fail_st)
-        web_error_page(r, 500, NULL);
+        web_fail_why(r, KH_ENOMEM, "out of memory");
     form_state_free(&fs);
 }
 
@@ -958,7 +988,7 @@ void web_post_item(web_req *r, web_year *y, const char *unit,
         else
             save_done(r, y, unit, phase, &fs, item);
     } else if (r->status == 0 && !r->fail_st) {
-        web_error_page(r, 500, NULL);
+        web_fail_why(r, KH_ENOMEM, "out of memory");
     }
     form_state_free(&fs);
 }

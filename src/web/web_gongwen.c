@@ -183,7 +183,7 @@ void web_docset_post(web_req *r, int year)
         web_errors_page(r, 422, W_("The document settings were not saved"),
                         e, back);
     } else {
-        web_error_page(r, 500, NULL);
+        web_fail(r, st, e);
     }
     kh_err_free(e);
     for (size_t i = 0; i < n; i++)

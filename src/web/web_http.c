@@ -447,8 +447,8 @@ void web_log_failure(web_req *r, kh_status st, const kh_err *e)
         kh_buf_printf(&line, " %s", m ? m : "?");
         free(m);
     }
-    if (!e || !kh_err_count(e))
-        kh_buf_puts(&line, " (no message)");
+    if (!e || !kh_err_count(e))   /* at least what kind of failure */
+        kh_buf_printf(&line, " (%s)", kh_status_str(st));
     fprintf(stderr, "%s\n", kh_buf_str(&line));
     kh_buf_free(&line);
 }
@@ -484,47 +484,74 @@ static bool is_api(const web_req *r)
     return strncmp(r->url, "/api/", 5) == 0;
 }
 
+/* What a failure of this cause is answered with. */
+typedef struct fail_answer {
+    unsigned status;
+    const char *code;           /* the JSON error code */
+    const char *msg;            /* an English msgid, or NULL */
+    const char *retry_after;    /* static, or NULL */
+} fail_answer;
+
+/* By the cause the store's driver gave, never by message text: the
+ * temporary ones get 503 and a Retry-After, a full disk 507; io, not a
+ * store and anything else 500. */
+static fail_answer fail_answer_of(kh_cause c)
+{
+    switch (c) {
+    case KH_CAUSE_BUSY:
+        return (fail_answer){503, "busy",
+                             N_("The system is busy, please try again "
+                                "later."), "2"};
+    case KH_CAUSE_DOWN:
+        return (fail_answer){503, "unavailable",
+                             N_("The database cannot be reached at the "
+                                "moment, please try again later."), "5"};
+    case KH_CAUSE_FULL:
+        return (fail_answer){507, "disk_full",
+                             N_("The server's storage is full and this "
+                                "submission was not saved. Please contact "
+                                "the administrator."), NULL};
+    case KH_CAUSE_DAMAGED:
+        return (fail_answer){503, "damaged",
+                             N_("The data store is damaged; the "
+                                "administrator has to restore it. Nothing "
+                                "was saved."), "60"};
+    default:
+        return (fail_answer){500, "internal", NULL, NULL};
+    }
+}
+
 void web_fail(web_req *r, kh_status st, const kh_err *e)
 {
     web_log_failure(r, st, e);
-    unsigned status = 500;
-    const char *msg = NULL, *code = "internal";
-    /* By the cause the store's driver gave, never by message text: the
-     * temporary ones get 503 and a Retry-After, a full disk 507. */
-    switch (kh_err_cause(e)) {
-    case KH_CAUSE_BUSY:
-        status = 503;
-        code = "busy";
-        msg = W_("The system is busy, please try again later.");
-        r->retry_after = "2";
-        break;
-    case KH_CAUSE_DOWN:
-        status = 503;
-        code = "unavailable";
-        msg = W_("The database cannot be reached at the moment, please try "
-                 "again later.");
-        r->retry_after = "5";
-        break;
-    case KH_CAUSE_FULL:
-        status = 507;
-        code = "disk_full";
-        msg = W_("The server's storage is full and this submission was not "
-                 "saved. Please contact the administrator.");
-        break;
-    case KH_CAUSE_DAMAGED:
-        status = 503;
-        code = "damaged";
-        msg = W_("The data store is damaged; the administrator has to "
-                 "restore it. Nothing was saved.");
-        r->retry_after = "60";
-        break;
-    default:   /* io, not a store, anything else: 500, logged above */
-        break;
-    }
+    fail_answer a = fail_answer_of(kh_err_cause(e));
+    r->retry_after = a.retry_after;
     if (is_api(r))
-        web_error_json(r, status, code);
+        web_error_json(r, a.status, a.code);
     else
-        web_error_page(r, status, msg);
+        web_error_page(r, a.status, a.msg ? W_(a.msg) : NULL);
+}
+
+void web_fail_why(web_req *r, kh_status st, const char *why)
+{
+    kh_err *e = kh_err_new();
+    if (e)
+        kh_err_fail(e, st, "%s", why);
+    web_fail(r, st, e);
+    kh_err_free(e);
+}
+
+unsigned web_fail_keep(web_req *r, kh_status st, const kh_err *e,
+                       kh_buf *msg)
+{
+    web_log_failure(r, st, e);
+    fail_answer a = fail_answer_of(kh_err_cause(e));
+    r->retry_after = a.retry_after;
+    kh_buf_puts(msg, W_(a.msg ? a.msg : N_("The server could not save this "
+                                           "submission.")));
+    kh_buf_puts(msg, W_(" What you entered is kept below: submit it again "
+                        "later."));
+    return a.status;
 }
 
 /* ---- the gate in front of every handler ---------------------------- */
@@ -1206,7 +1233,7 @@ static bool start(web_req *r, struct MHD_Connection *conn, const char *url,
     client_ip(r);
     kh_buf_init(&r->body, 0);
     if (!r->raw_path || !r->m) {
-        web_error_page(r, 500, NULL);
+        web_fail_why(r, KH_ENOMEM, "out of memory");
         return true;
     }
     kh_err *open_err;

@@ -494,7 +494,7 @@ void web_api_selfcheck(web_req *r, int year, const char *unit, bool ret)
     kh_arena *ar = NULL;
     const kh_node *root = NULL;
     if (!e) {
-        web_error_json(r, 500, "internal");
+        web_fail_why(r, KH_ENOMEM, "out of memory");
         return;
     }
     kh_status st = web_api_body(r, &ar, &root, e);

@@ -33,18 +33,19 @@ static kh_export *open_export(web_req *r, int year)
     kh_err *e = kh_err_new();
     kh_export *x = NULL;
     kh_status st = e ? kh_export_open(r->store, year, e, &x) : KH_ENOMEM;
-    kh_err_free(e);
     /* The policy refuses inline styles: the pages link the sheet. */
     if (st == KH_OK && (st = kh_export_set_css_href(x, WEB_PRINT_CSS)) != KH_OK)
         kh_export_free(x);
-    if (st == KH_OK)
-        return x;
-    web_error_page(r, st == KH_ENOTFOUND ? 404 : st == KH_ESTATE ? 409 : 500,
-                   st == KH_ESTATE ? W_("This year's data differ from the "
-                                        "published results: no official "
-                                        "document can be made.")
-                                   : NULL);
-    return NULL;
+    if (st == KH_ENOTFOUND)
+        web_error_page(r, 404, NULL);
+    else if (st == KH_ESTATE)
+        web_error_page(r, 409, W_("This year's data differ from the "
+                                  "published results: no official "
+                                  "document can be made."));
+    else if (st != KH_OK)
+        web_fail(r, st, e);   /* logged; busy 503, full 507, else 500 */
+    kh_err_free(e);
+    return st == KH_OK ? x : NULL;
 }
 
 /* Serves a whole page the library wrote into b. */
@@ -89,7 +90,13 @@ void web_export_xlsx(web_req *r, const web_year *y)
              tmp && *tmp ? tmp : "/tmp");
     kh_status st = KH_EIO;
     kh_err *e = kh_err_new();
-    if (e && mkdtemp(dir)) {
+    if (e && !mkdtemp(dir)) {
+        int err = errno;
+        kh_err_fail(e, KH_EIO, "%s: cannot make directory: %s", dir,
+                    strerror(err));
+        kh_err_set_cause(e, err == ENOSPC || err == EDQUOT ? KH_CAUSE_FULL
+                                                           : KH_CAUSE_IO);
+    } else if (e) {
         snprintf(path, sizeof path, "%s/book.xlsx", dir);
         st = kh_export_xlsx(x, path, 0, e);
         kh_buf_reset(&r->out);
@@ -98,13 +105,14 @@ void web_export_xlsx(web_req *r, const web_year *y)
         unlink(path);
         rmdir(dir);
     }
-    kh_err_free(e);
     kh_export_free(x);
     if (st != KH_OK) {
         kh_buf_reset(&r->out);
-        web_error_page(r, 500, NULL);
+        web_fail(r, st, e);
+        kh_err_free(e);
         return;
     }
+    kh_err_free(e);
     r->status = 200;
     r->ctype = "application/vnd.openxmlformats-officedocument."
                "spreadsheetml.sheet";
@@ -137,7 +145,7 @@ void web_page_notice(web_req *r, const web_year *y)
     if (kh_export_html_notice(x, &b) == KH_OK)
         serve_html(r, &b);
     else
-        web_error_page(r, 500, NULL);
+        web_fail_why(r, KH_ENOMEM, "the result notice cannot be rendered");
     kh_buf_free(&b);
     kh_export_free(x);
 }
@@ -159,11 +167,13 @@ void web_page_print_sheet(web_req *r, const web_year *y, const char *unit)
     kh_buf b;
     kh_buf_init(&b, 0);
     size_t u;
-    if (e && kh_export_unit(x, unit, e, &u) == KH_OK &&
-        kh_export_html_sheet(x, u, &b) == KH_OK)
+    kh_status st = e ? kh_export_unit(x, unit, e, &u) : KH_ENOMEM;
+    if (st == KH_OK && kh_export_html_sheet(x, u, &b) == KH_OK)
         serve_html(r, &b);
+    else if (st != KH_OK)
+        web_fail(r, st, e);
     else
-        web_error_page(r, 500, NULL);
+        web_fail_why(r, KH_ENOMEM, "the score sheet cannot be rendered");
     kh_buf_free(&b);
     kh_err_free(e);
     kh_export_free(x);
@@ -194,11 +204,13 @@ void web_page_followup_doc(web_req *r, const web_year *y, bool compilation)
     kh_err *e = kh_err_new();
     kh_buf b;
     kh_buf_init(&b, 0);
-    if (e && (compilation ? kh_export_compilation_html(x, &b, e)
-                          : kh_export_followup_html(x, &b, e)) == KH_OK)
+    kh_status st = !e ? KH_ENOMEM
+                   : compilation ? kh_export_compilation_html(x, &b, e)
+                                 : kh_export_followup_html(x, &b, e);
+    if (st == KH_OK)
         serve_html(r, &b);
     else
-        web_error_page(r, 500, NULL);
+        web_fail(r, st, e);
     kh_buf_free(&b);
     kh_err_free(e);
     kh_export_free(x);
@@ -375,7 +387,7 @@ void web_page_compare(web_req *r)
                                                  "years");
     kh_err *e = kh_err_new();
     if (!e) {
-        web_error_page(r, 500, NULL);
+        web_fail_why(r, KH_ENOMEM, "out of memory");
         return;
     }
     int from = 0, to = 0;
@@ -392,9 +404,13 @@ void web_page_compare(web_req *r)
     if (from)
         st = kh_compare(r->store, from, to, KH_COMPARE_HTML, &frag, e);
     if (st != KH_OK) {
-        web_errors_page(r, st == KH_ENOTFOUND ? 404 : st == KH_ESTATE ? 409
-                                                                      : 500,
-                        W_("Year over year"), e, "/compare");
+        if (st == KH_ENOTFOUND || st == KH_ESTATE || st == KH_EINVAL)
+            web_errors_page(r, st == KH_ENOTFOUND ? 404
+                               : st == KH_ESTATE  ? 409
+                                                  : 422,
+                            W_("Year over year"), e, "/compare");
+        else
+            web_fail(r, st, e);
         kh_buf_free(&frag);
         kh_err_free(e);
         return;
@@ -439,9 +455,10 @@ void web_page_history(web_req *r, const char *unit)
     kh_buf svg;
     kh_buf_init(&svg, 0);
     kh_status st = e ? kh_compare_unit_svg(r->store, unit, &svg, e) : KH_ENOMEM;
-    if (st != KH_OK) {
-        web_error_page(r, st == KH_ENOTFOUND ? 404 : st == KH_ESTATE ? 409 : 500,
-                       NULL);
+    if (st == KH_ENOTFOUND || st == KH_ESTATE) {
+        web_error_page(r, st == KH_ENOTFOUND ? 404 : 409, NULL);
+    } else if (st != KH_OK) {
+        web_fail(r, st, e);
     } else {
         char *name = unit_name(r, unit);
         kh_buf title;

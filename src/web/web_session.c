@@ -190,8 +190,17 @@ bool web_session_find(web_req *r, const char *id, web_session *out)
     }
     /* Marked seen at most once a WEB_SESSION_SEEN_EVERY: a read is one
      * SELECT, not a write per request. */
-    if (st == KH_OK && r->now - row.seen >= seen_every(r))
-        st = kh_store_session_seen(r->store, id, r->now, e);
+    if (st == KH_OK && r->now - row.seen >= seen_every(r)) {
+        kh_status sst = kh_store_session_seen(r->store, id, r->now, e);
+        /* The mark only moves the idle limit on (a missed one ends a
+         * session early, never late): a busy store or a full disk must
+         * not fail a read with it.  Logged; the next request marks. */
+        kh_cause c = kh_err_cause(e);
+        if (sst != KH_OK && (c == KH_CAUSE_BUSY || c == KH_CAUSE_FULL))
+            web_log_failure(r, sst, e);
+        else
+            st = sst;
+    }
     if (!store_ok(r, st, e))
         return false;
     memset(out, 0, sizeof *out);

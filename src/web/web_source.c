@@ -313,7 +313,7 @@ void web_source_post(web_req *r, web_year *y, const char *unit,
                          .unit = unit, .item = item};
     kh_err *e = kh_err_new();
     if (!e) {
-        web_error_page(r, 500, NULL);
+        web_fail_why(r, KH_ENOMEM, "out of memory");
     } else if (!form_read(r, &f, &w)) {
         web_error_page(r, 400, NULL);
     } else {

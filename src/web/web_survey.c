@@ -201,7 +201,7 @@ static const char *q_error(const kh_err *e, const char *id)
 /* The form; gv and e (may be NULL) give kept values and messages. */
 static void q_form(web_req *r, unsigned status, const char *code,
                    const kh_questionnaire *q, const given *gv,
-                   const kh_err *e)
+                   const kh_err *e, const char *failed)
 {
     kh_buf *o = &r->out;
     kh_buf_reset(o);
@@ -217,6 +217,11 @@ static void q_form(web_req *r, unsigned status, const char *code,
         kh_buf_puts(o, "<p class=\"msg error\" id=\"msg\">");
         kh_buf_printf(o, W_("%zu answers need changing: see the questions "
                             "marked in red."), kh_err_count(e));
+        kh_buf_puts(o, "</p>\n");
+    }
+    if (failed) {   /* the store failed: the answers are shown again */
+        kh_buf_puts(o, "<p class=\"msg error\" id=\"msg\">");
+        kh_html_text(o, failed);
         kh_buf_puts(o, "</p>\n");
     }
     kh_buf_puts(o, "<form method=\"post\" id=\"qform\" action=\"/q/");
@@ -275,7 +280,7 @@ static bool code_usable(web_req *r, const char *code, kh_code_info *ci)
     } else if (st == KH_ESTATE) {
         note_closed(r);
     } else if (st != KH_OK) {
-        web_fail(r, st, e);   /* logged; 503 when the store is busy */
+        web_fail(r, st, e);
     }
     kh_err_free(e);
     return st == KH_OK;
@@ -303,7 +308,7 @@ static void answer_get(web_req *r, const char *code)
         return;
     const kh_questionnaire *q = round_q(r, ci.round);
     if (q)
-        q_form(r, 200, code, q, NULL, NULL);
+        q_form(r, 200, code, q, NULL, NULL, NULL);
 }
 
 /* Reads and checks every answer of the form into json; messages on e,
@@ -342,22 +347,30 @@ static void answer_parse(web_req *r, const kh_questionnaire *q, given *gv,
     kh_buf_putc(json, '}');
 }
 
-static void answer_store(web_req *r, const char *code, const kh_buf *json)
+/* Stores the answers; a store failure (busy, full) shows the form again
+ * with what was chosen and typed, answered 503/507 and logged. */
+static void answer_store(web_req *r, const char *code, const kh_buf *json,
+                         const kh_questionnaire *q, const given *gv)
 {
     kh_err *e = kh_err_new();
     kh_status st = e ? kh_store_response_submit(r->store, code,
                                                 kh_buf_str(json), e)
                      : KH_ENOMEM;
-    if (st == KH_OK)
+    if (st == KH_OK) {
         web_redirect(r, "/q/thanks");
-    else if (st == KH_ECONFLICT)   /* the other tap won */
+    } else if (st == KH_ECONFLICT) {   /* the other tap won */
         note_used(r);
-    else if (st == KH_ESTATE)
+    } else if (st == KH_ESTATE) {
         note_closed(r);
-    else if (st == KH_ENOTFOUND)
+    } else if (st == KH_ENOTFOUND) {
         note_unknown(r);
-    else
-        web_fail(r, st, e);
+    } else {
+        kh_buf msg;
+        kh_buf_init(&msg, 0);
+        unsigned status = web_fail_keep(r, st, e, &msg);
+        q_form(r, status, code, q, gv, NULL, kh_buf_str(&msg));
+        kh_buf_free(&msg);
+    }
     kh_err_free(e);
 }
 
@@ -383,16 +396,16 @@ static void answer_post(web_req *r, const char *code)
         answer_parse(r, q, gv, &json, e);
         if (kh_err_count(e)) {
             web_throttle_fail(r->app->sessions, key, r->now);
-            q_form(r, 422, code, q, gv, e);
+            q_form(r, 422, code, q, gv, e, NULL);
         } else if (kh_buf_status(&json) != KH_OK) {
             /* Escaped answers longer than the cap: never store a cut
              * (invalid) JSON. */
             web_error_page(r, 413, NULL);
         } else {
-            answer_store(r, code, &json);
+            answer_store(r, code, &json, q, gv);
         }
     } else if (q) {
-        web_error_page(r, 500, NULL);
+        web_fail_why(r, KH_ENOMEM, "out of memory");
     }
     for (size_t i = 0; gv && i < kh_questionnaire_count(q); i++)
         for (size_t k = 0; k < gv[i].n; k++)
@@ -758,7 +771,7 @@ static void codes_post(web_req *r, int64_t round)
                                   (const char *const *)codes, (size_t)n,
                                   &r->out);
         if (st != KH_OK)
-            web_error_page(r, 500, NULL);
+            web_fail_why(r, st, "the code slips cannot be rendered");
     } else {
         char back[64];
         snprintf(back, sizeof back, "/surveys/%" PRId64, round);
@@ -888,7 +901,7 @@ static void tally_page(web_req *r, int64_t round)
             web_page_end(r);
         }
     } else if (!e) {
-        web_error_page(r, 500, NULL);
+        web_fail_why(r, KH_ENOMEM, "out of memory");
     }
     kh_tally_free(t);
     kh_questionnaire_free(q);
@@ -913,12 +926,16 @@ static void tally_xlsx(web_req *r, int64_t round)
         st = kh_tally_xlsx(t, r->sess.role == KH_ROLE_ADMIN, &r->out, e);
     kh_tally_free(t);
     kh_questionnaire_free(q);
-    kh_err_free(e);
     if (st != KH_OK) {
         kh_buf_reset(&r->out);
-        web_error_page(r, st == KH_ENOTFOUND ? 404 : 500, NULL);
+        if (st == KH_ENOTFOUND)
+            web_error_page(r, 404, NULL);
+        else
+            web_fail(r, st, e);
+        kh_err_free(e);
         return;
     }
+    kh_err_free(e);
     r->status = 200;
     r->ctype = "application/vnd.openxmlformats-officedocument."
                "spreadsheetml.sheet";
