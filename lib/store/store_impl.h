@@ -18,6 +18,11 @@
 kh_status kh_store_copy_rows(kh_store *from, kh_store *to,
                              kh_store_copy_counts *counts, kh_err *e);
 
+/* On PostgreSQL, every table and column the migrations make is in the
+ * database with its type (store_pgschema.c); KH_EDB with cause damaged
+ * naming each missing or altered one. */
+kh_status kh_store_pg_schema_check(kh_store *s, kh_err *e);
+
 /* hex SHA-256: 64 digits + NUL */
 #define KH_STORE_HEX_SZ 65
 

@@ -6,7 +6,9 @@
  * passes kh_store_check; a restore over a store that holds data, and of
  * a backup with a changed byte, are refused and write nothing.  On
  * PostgreSQL a table dropped under an open store is damage
- * (KH_CAUSE_DAMAGED, kh_store_damaged), as a corrupt page is on SQLite. */
+ * (KH_CAUSE_DAMAGED, kh_store_damaged), as a corrupt page is on SQLite,
+ * and the schema check (kh_store_quick_check) names a missing table, a
+ * missing column and a changed type. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -204,6 +206,31 @@ static void test_dropped_table(void **state)
     assert_int_equal(kh_err_cause(f->e), KH_CAUSE_DAMAGED);
     expect_msg(f->e, "damaged", "\"audit\" does not exist");
     assert_true(kh_store_damaged(f->s));
+    /* The schema check names it (kaohe check, serve at start). */
+    kh_err_clear(f->e);
+    assert_int_equal(kh_store_quick_check(f->s, f->e), KH_EDB);
+    assert_int_equal(kh_err_cause(f->e), KH_CAUSE_DAMAGED);
+    expect_msg(f->e, "table audit is missing", NULL);
+}
+
+/* PostgreSQL: a column dropped and one whose type changed, each named;
+ * a whole schema passes. */
+static void test_altered_columns(void **state)
+{
+    bfx *f = *state;
+    if (!test_on_pg())
+        skip();
+    expect_ok(kh_store_quick_check(f->s, f->e), f->e);
+    kh_db *other = NULL;
+    assert_int_equal(kh_db_open(f->target, 0, &other), KH_DB_OK);
+    assert_int_equal(kh_db_exec(other, "ALTER TABLE entry DROP COLUMN note;"
+                                       " ALTER TABLE audit ALTER COLUMN seq"
+                                       " TYPE integer"),
+                     KH_DB_OK);
+    kh_db_close(other);
+    assert_int_equal(kh_store_quick_check(f->s, f->e), KH_EDB);
+    expect_msg(f->e, "table entry: column note is missing", NULL);
+    expect_msg(f->e, "table audit: column seq is integer, not bigint", NULL);
 }
 
 int main(void)
@@ -213,6 +240,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_damaged_backup, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_dropped_table, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_altered_columns, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
