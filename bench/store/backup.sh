@@ -28,9 +28,10 @@ f=bench/out/backup-assess-$UNITS.json
 "$BUILD/bench/gen_assess" --rubric "$RUBRIC" --units "$UNITS" \
     --seed "$SEED" -o "$f" >/dev/null 2>&1
 tmp=$(mktemp -d)
+chmod 0755 "$tmp"   # the cluster's user reaches its directory inside
 pg=$tmp/pg
 trap 'sh tests/pg/cluster.sh stop "$pg" >/dev/null 2>&1; rm -rf "$tmp"' EXIT
-KH_PG_FSYNC=on sh tests/pg/cluster.sh start "$pg"
+KH_PG_FSYNC=on sh tests/pg/cluster.sh start "$pg" >/dev/null
 KH_TEST_PG=$(cat "$pg/uri")
 export KH_TEST_PG KAOHE_USER=bench
 K=$BUILD/kaohe

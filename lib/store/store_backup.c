@@ -304,6 +304,11 @@ static bool empty_dir(const char *dir)
 kh_status kh_store_backup_to(kh_store *s, const char *dir, kh_buf *report,
                              kh_err *e)
 {
+    if (!kh_store_data_dir(s) && kh_store_is_postgres(s))
+        return kh_err_at(e, 0, 0, "--data-dir",
+                         "a store on PostgreSQL keeps its evidence files in "
+                         "a data directory: give --data-dir DIR or "
+                         "$KAOHE_DATA_DIR");
     if (!kh_store_data_dir(s))
         return kh_err_fail(e, KH_ESTATE, "an in-memory store has no backup");
     struct stat sb;

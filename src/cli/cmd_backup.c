@@ -46,6 +46,7 @@ int kh_cmd_backup(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"to", required_argument, NULL, OPT_TO},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};

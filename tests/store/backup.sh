@@ -104,6 +104,12 @@ fi
 [ $? = 3 ] && grep -q "^$tmp/ro/bk: cannot make directory: " "$tmp/err" &&
   [ "$(wc -l <"$tmp/err")" = 1 ] || die "backup into a read-only directory: $(cat "$tmp/err")"
 [ -z "$(ls -A "$tmp/ro")" ] || die "a refused backup left $(ls -A "$tmp/ro")"
+# PostgreSQL without a data directory: no evidence to take, refused.
+if [ -n "${KH_TEST_PG-}" ]; then
+  env -u KAOHE_DATA_DIR "$kaohe" backup --to "$tmp/nodata" >/dev/null 2>"$tmp/err"
+  [ $? = 1 ] && grep -q "^--data-dir: a store on PostgreSQL keeps its evidence" "$tmp/err" &&
+    [ ! -e "$tmp/nodata" ] || die "backup without a data directory: $(cat "$tmp/err")"
+fi
 # Restore over a store: the file (without --force) or a database that
 # holds data.
 head_of() { sql_q "$1" "SELECT value FROM meta WHERE key = 'audit_head'"; }
