@@ -257,19 +257,27 @@ kh_status kh_store_audit_check_signature(kh_store *s, const char *key_text,
 #define KH_BACKUP_DB "kaohe.db"        /* the database in a backup */
 #define KH_BACKUP_MANIFEST "MANIFEST"  /* its list of files */
 /* Backs the open store up into the new directory dir (refused when it
- * exists): the database through SQLite's online backup, consistent as of
- * one commit while other connections write; every evidence file the copy
- * references, hash-verified; and MANIFEST with the audit head and each
- * file's size and SHA-256.  Made under a temporary name and renamed, so
- * dir is complete or absent.  Appends a line to report. */
+ * exists, unless it is an empty directory): the database through
+ * SQLite's online backup, consistent as of one commit while other
+ * connections write - or, for a store on PostgreSQL, every row read in
+ * one REPEATABLE READ snapshot into a SQLite store of the same schema;
+ * every evidence file the copy references, hash-verified; and MANIFEST
+ * with the audit head and each file's size and SHA-256.  Made under a
+ * temporary name and renamed, so dir is complete or absent.  Appends a
+ * line to report. */
 kh_status kh_store_backup_to(kh_store *s, const char *dir, kh_buf *report,
                              kh_err *e);
-/* Restores the backup in dir to the store file db (and db.data/): every
- * file is checked against the manifest before anything is written; an
- * existing db is refused unless force (its -wal and -shm are removed).
- * The caller should stop servers on db first and run kh_store_check
- * after.  Appends a line to report. */
-kh_status kh_store_restore_from(const char *dir, const char *db, bool force,
+/* Restores the backup in dir to the store db and its evidence files to
+ * data_dir (NULL: db.data/ beside a file; required for PostgreSQL): every
+ * file is checked against the manifest before anything is written.  A
+ * file db that exists is refused unless force (its -wal and -shm are
+ * removed); a PostgreSQL URI must name an empty database (made as by
+ * `kaohe init` when it has no tables; one holding data is KH_ESTATE,
+ * force is refused) and is filled in one transaction.  The caller should
+ * stop servers on db first and run kh_store_check after.  Appends a line
+ * to report. */
+kh_status kh_store_restore_from(const char *dir, const char *db,
+                                const char *data_dir, bool force,
                                 kh_buf *report, kh_err *e);
 
 /* ---- integrity ----------------------------------------------------- */

@@ -126,6 +126,13 @@ static int pg_map(const char *state)
         return KH_DB_IOERR;
     if (!strncmp(state, "XX00", 4) && state[4] != '0')
         return KH_DB_CORRUPT;
+    /* kaohe's own statements on kaohe's own schema: a table or column
+     * missing, or a column whose type no longer fits, means the schema
+     * was changed under the store (psql): damaged, as a corrupt page is
+     * on SQLite (the server refuses writes; kaohe check names it). */
+    if (!strcmp(state, "42P01") || !strcmp(state, "42703") ||
+        !strcmp(state, "42883") || !strcmp(state, "42804"))
+        return KH_DB_CORRUPT;
     if (!strncmp(state, "23", 2))
         return KH_DB_CONSTRAINT;
     if (!strncmp(state, "28", 2))

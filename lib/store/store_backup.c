@@ -7,12 +7,16 @@
  *
  * Both sides work through a temporary name and a rename, so a backup
  * directory or a restored store either is complete or does not exist.
- * The engine's backup call is the driver's (kh_db_backup_to); a store on
- * PostgreSQL is backed up with pg_dump instead (docs/STORE.md).
+ * The engine's backup call is the driver's (kh_db_backup_to).  A store on
+ * PostgreSQL is read in one REPEATABLE READ snapshot into a SQLite file
+ * of the same format (kh_store_copy_rows), so that restore and check read
+ * either; it is restored into an empty PostgreSQL database (or a file)
+ * by the store copy the other way (kh_store_copy).
  */
 #define _XOPEN_SOURCE 700   /* nftw */
 #include "store_impl.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -142,11 +146,27 @@ static kh_status copy_file(const char *from, const char *to,
 
 /* ---- backup -------------------------------------------------------- */
 
+/* A PostgreSQL store into the new SQLite store path: made as by `kaohe
+ * init`, then every row as of one snapshot of the source (servers keep
+ * writing meanwhile). */
+static kh_status backup_pg(kh_store *s, const char *path, kh_err *e)
+{
+    kh_store *c = NULL;
+    kh_status rc = kh_store_open(path, KH_STORE_CREATE, e, &c);
+    kh_store_copy_counts n;
+    if (rc == KH_OK)
+        rc = kh_store_copy_rows(s, c, &n, e);
+    kh_store_close(c);
+    return rc;
+}
+
 /* The database, online: one backup step copies every page inside one
  * read transaction, so the copy is the store as of one commit while
  * other connections keep writing (WAL readers do not block writers). */
 static kh_status backup_db(kh_store *s, const char *path, kh_err *e)
 {
+    if (kh_store_is_postgres(s))
+        return backup_pg(s, path, e);
     char msg[256];
     int rc = kh_db_backup_to(s->db, path, BACKUP_BUSY_TRIES, msg, sizeof msg);
     if (rc == KH_DB_OK)
@@ -267,16 +287,36 @@ static kh_status backup_into(kh_store *s, const char *tmp, kh_buf *report,
     return rc;
 }
 
+/* Whether dir is a directory with nothing in it (the rename of the
+ * finished backup replaces it). */
+static bool empty_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return false;
+    bool empty = true;
+    for (struct dirent *de; empty && (de = readdir(d));)
+        empty = strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0;
+    closedir(d);
+    return empty;
+}
+
 kh_status kh_store_backup_to(kh_store *s, const char *dir, kh_buf *report,
                              kh_err *e)
 {
+    if (!kh_store_data_dir(s) && kh_store_is_postgres(s))
+        return kh_err_at(e, 0, 0, "--data-dir",
+                         "a store on PostgreSQL keeps its evidence files in "
+                         "a data directory: give --data-dir DIR or "
+                         "$KAOHE_DATA_DIR");
     if (!kh_store_data_dir(s))
         return kh_err_fail(e, KH_ESTATE, "an in-memory store has no backup");
     struct stat sb;
-    if (lstat(dir, &sb) == 0)
+    if (lstat(dir, &sb) == 0 && !(S_ISDIR(sb.st_mode) && empty_dir(dir)))
         return kh_err_at(e, 0, 0, "--to",
-                         "%s exists; a backup goes to a new directory "
-                         "(e.g. one named by the date)",
+                         "%s exists and is not an empty directory; a "
+                         "backup goes to a new directory (e.g. one named "
+                         "by the date)",
                          dir);
     char *tmp = NULL;
     if (asprintf(&tmp, "%s.tmp-XXXXXX", dir) < 0)
@@ -491,36 +531,131 @@ static kh_status restore_db(const char *dir, const bk_file *f, const char *db,
     return rc;
 }
 
-kh_status kh_store_restore_from(const char *dir, const char *db, bool force,
-                                kh_buf *report, kh_err *e)
+/* The backup's database (checked again as it is copied) into a private
+ * temporary file: opening a SQLite file may write to it, and the backup
+ * directory stays as it was (it may be read-only).  *tmpdir and *path
+ * are malloc'd; the caller removes the tree. */
+static kh_status restore_scratch(const char *dir, const bk_file *f,
+                                 char **tmpdir, char **path, kh_err *e)
+{
+    *path = NULL;
+    if (asprintf(tmpdir, "%s/kaohe-restore-XXXXXX", P_tmpdir) < 0) {
+        *tmpdir = NULL;
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    }
+    if (!mkdtemp(*tmpdir)) {
+        kh_status rc = kh_err_fail(e, KH_EDB, "%s: cannot make directory: "
+                                   "%s", *tmpdir, strerror(errno));
+        free(*tmpdir);
+        *tmpdir = NULL;
+        return rc;
+    }
+    if (asprintf(path, "%s/%s", *tmpdir, KH_BACKUP_DB) < 0) {
+        *path = NULL;
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    }
+    return check_copy(dir, f, *path, e);
+}
+
+/* Restores into the PostgreSQL database uri, which must hold nothing
+ * (made here as by `kaohe init` when it has no tables): the backup's
+ * SQLite database is copied into it row for row in one transaction, the
+ * evidence files (read from dir/evidence, hash-checked) into data. */
+static kh_status restore_pg(const char *dir, const bk_file *f,
+                            const char *uri, const char *data, kh_err *e)
+{
+    char *tmpdir = NULL, *path = NULL;
+    kh_store *from = NULL, *to = NULL;
+    kh_status rc = restore_scratch(dir, f, &tmpdir, &path, e);
+    if (rc == KH_OK && (rc = kh_store_open(path, 0, e, &from)) == KH_OK)
+        rc = kh_store_set_data_dir(from, dir, e);
+    if (rc == KH_OK && (rc = kh_store_open(uri, KH_STORE_CREATE, e, &to)) ==
+                           KH_OK)
+        rc = kh_store_set_data_dir(to, data, e);
+    kh_store_copy_counts n;
+    if (rc == KH_OK)
+        rc = kh_store_copy(from, to, "restore", &n, e);
+    kh_store_close(from);
+    kh_store_close(to);
+    if (tmpdir)
+        rm_tree(tmpdir);
+    free(tmpdir);
+    free(path);
+    return rc;
+}
+
+/* Restores into the file db: evidence first, the database last. */
+static kh_status restore_file(const char *dir, const bk_manifest *m,
+                              const char *db, const char *data, kh_err *e)
+{
+    kh_status rc = KH_OK;
+    for (size_t i = 0; i < m->n && rc == KH_OK; i++)
+        if (strcmp(m->v[i].name, KH_BACKUP_DB) != 0)
+            rc = restore_evidence(dir, &m->v[i], data, e);
+    for (size_t i = 0; i < m->n && rc == KH_OK; i++)
+        if (strcmp(m->v[i].name, KH_BACKUP_DB) == 0)
+            rc = restore_db(dir, &m->v[i], db, e);
+    return rc;
+}
+
+/* The refusals that come before the backup is read. */
+static kh_status restore_target_ok(const char *db, const char *data_dir,
+                                   bool force, kh_err *e)
 {
     struct stat sb;
-    if (!force && lstat(db, &sb) == 0)
-        return kh_err_at(e, 0, 0, "--db",
-                         "%s exists; restore does not overwrite a store "
-                         "(stop the server, then use --force)",
-                         db);
+    if (!kh_db_is_uri(db)) {
+        if (!force && lstat(db, &sb) == 0)
+            return kh_err_at(e, 0, 0, "--db",
+                             "%s exists; restore does not overwrite a store "
+                             "(stop the server, then use --force)",
+                             db);
+        return KH_OK;
+    }
+    if (force)
+        return kh_err_at(e, 0, 0, "--force",
+                         "a PostgreSQL database is never replaced: restore "
+                         "into an empty database (createdb)");
+    if (!data_dir || !*data_dir)
+        return kh_err_at(e, 0, 0, "--data-dir",
+                         "a store on PostgreSQL keeps its evidence files in "
+                         "a data directory: give --data-dir DIR or "
+                         "$KAOHE_DATA_DIR");
+    return KH_OK;
+}
+
+kh_status kh_store_restore_from(const char *dir, const char *db,
+                                const char *data_dir, bool force,
+                                kh_buf *report, kh_err *e)
+{
+    kh_status rc = restore_target_ok(db, data_dir, force, e);
+    if (rc != KH_OK)
+        return rc;
     bk_manifest m = {0};
-    kh_status rc = read_manifest(dir, &m, e);
+    rc = read_manifest(dir, &m, e);
     /* Every file is checked before anything is written. */
     for (size_t i = 0; i < m.n && rc == KH_OK; i++)
         rc = check_copy(dir, &m.v[i], NULL, e);
     char *data = NULL;
-    if (rc == KH_OK && asprintf(&data, "%s.data", db) < 0)
+    if (rc == KH_OK && data_dir && *data_dir)
+        data = strdup(data_dir);
+    else if (rc == KH_OK && asprintf(&data, "%s.data", db) < 0)
+        data = NULL;
+    if (rc == KH_OK && !data)
         rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
     size_t nev = 0;
     for (size_t i = 0; i < m.n && rc == KH_OK; i++)
-        if (strcmp(m.v[i].name, KH_BACKUP_DB) != 0) {
-            rc = restore_evidence(dir, &m.v[i], data, e);
+        if (strcmp(m.v[i].name, KH_BACKUP_DB) != 0)
             nev++;
-        }
-    for (size_t i = 0; i < m.n && rc == KH_OK; i++)
+    for (size_t i = 0; i < m.n && rc == KH_OK && kh_db_is_uri(db); i++)
         if (strcmp(m.v[i].name, KH_BACKUP_DB) == 0)
-            rc = restore_db(dir, &m.v[i], db, e);
+            rc = restore_pg(dir, &m.v[i], db, data, e);
+    if (rc == KH_OK && !kh_db_is_uri(db))
+        rc = restore_file(dir, &m, db, data, e);
     if (rc == KH_OK)
         kh_buf_printf(report,
-                      "恢复完成：%s（证据文件 %zu 个），审计日志头 %s\n", db,
-                      nev, m.head[0] ? m.head : "?");
+                      "恢复完成：%s（证据文件 %zu 个），审计日志头 %s\n",
+                      kh_db_is_uri(db) ? "PostgreSQL" : db, nev,
+                      m.head[0] ? m.head : "?");
     free(data);
     manifest_free(&m);
     return rc;

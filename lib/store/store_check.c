@@ -13,10 +13,12 @@
 static kh_status integrity(kh_store *s, kh_buf *report, kh_err *e)
 {
     if (kh_db_engine_of(s->db) == KH_DB_POSTGRES) {
-        /* The server checks its pages itself (checksums, WAL); there is
-         * no integrity_check to run. */
-        kh_buf_puts(report, "数据库完整性：PostgreSQL 服务器自行保证\n");
-        return KH_OK;
+        /* The server checks its pages itself (checksums, WAL); what can
+         * be damaged under kaohe is the schema (store_pgschema.c). */
+        kh_status rc = kh_store_pg_schema_check(s, e);
+        if (rc == KH_OK)
+            kh_buf_puts(report, "数据库完整性：PostgreSQL 服务器自行保证\n");
+        return rc;
     }
     kh_db_stmt *st = NULL;
     if (kh_db_prepare(s->db, "PRAGMA integrity_check", &st) !=
@@ -131,8 +133,8 @@ kh_status kh_store_check(kh_store *s, kh_buf *report, kh_err *e)
 
 kh_status kh_store_quick_check(kh_store *s, kh_err *e)
 {
-    if (kh_db_engine_of(s->db) == KH_DB_POSTGRES)
-        return KH_OK;   /* the server checks its own pages */
+    if (kh_db_engine_of(s->db) == KH_DB_POSTGRES)   /* its own pages: */
+        return kh_store_pg_schema_check(s, e);       /* the server's */
     kh_db_stmt *st = NULL;
     if (kh_db_prepare(s->db, "PRAGMA quick_check", &st) != KH_DB_OK)
         return kh_store_db_fail(s, e, "checking the database");

@@ -2,7 +2,9 @@
  * store_copy.c - copying a whole store into a new one (`kaohe store copy`,
  * e.g. a college moving from SQLite to PostgreSQL): every table row for
  * row, so that the audit chain, users, published snapshots and follow-up
- * carry over unchanged, then the evidence files the rows name.
+ * carry over unchanged, then the evidence files the rows name.  The
+ * other way round (PostgreSQL into a SQLite file) is the backup of a
+ * PostgreSQL store (store_backup.c): its source is read in one snapshot.
  */
 #include "store_impl.h"
 
@@ -147,27 +149,32 @@ static kh_status target_empty(kh_store *to, kh_err *e)
         return kh_store_db_fail(to, e, "reading the target");
     if (n > 0)
         return kh_err_fail(e, KH_ESTATE, "%s: the target store is not empty "
-                           "(copy into a store just made by 'kaohe init')",
+                           "(copy or restore only into an empty database "
+                           "or a store just made by 'kaohe init')",
                            to->path);
     return KH_OK;
 }
 
-/* The source's tables in the order they were made (so a table comes after
- * those it refers to); SQLite's own and the version table left out. */
-static kh_status source_tables(kh_store *from, char ***out, size_t *n,
-                               kh_err *e)
+/* The tables in the order they were made (so a table comes after those
+ * it refers to), read from whichever side is SQLite: both were made by
+ * the same migrations; SQLite's own and the version table left out. */
+static kh_status source_tables(kh_store *from, kh_store *to, char ***out,
+                               size_t *n, kh_err *e)
 {
     *out = NULL;
     *n = 0;
-    if (kh_db_engine_of(from->db) != KH_DB_SQLITE)
-        return kh_err_fail(e, KH_EINVAL, "%s: copy from a SQLite store "
-                           "(a file)", from->path);
+    kh_store *lite = kh_db_engine_of(from->db) == KH_DB_SQLITE ? from
+                     : kh_db_engine_of(to->db) == KH_DB_SQLITE ? to
+                                                               : NULL;
+    if (!lite)
+        return kh_err_fail(e, KH_EINVAL, "%s: copy from or into a SQLite "
+                           "store (a file)", from->path);
     kh_db_stmt *st = NULL;
-    if (kh_db_prepare(from->db, "SELECT name FROM sqlite_master WHERE"
+    if (kh_db_prepare(lite->db, "SELECT name FROM sqlite_master WHERE"
                                 " type = 'table' AND name NOT LIKE"
                                 " 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid",
                       &st) != KH_DB_OK)
-        return kh_store_db_fail(from, e, "reading the source");
+        return kh_store_db_fail(lite, e, "reading the list of tables");
     kh_status rc = KH_OK;
     int step;
     while (rc == KH_OK && (step = kh_db_step(st)) == KH_DB_ROW) {
@@ -182,8 +189,59 @@ static kh_status source_tables(kh_store *from, char ***out, size_t *n,
         (*n)++;
     }
     if (rc == KH_OK && step != KH_DB_DONE)
-        rc = kh_store_db_fail(from, e, "reading the source");
+        rc = kh_store_db_fail(lite, e, "reading the list of tables");
     kh_db_finalize(st);
+    return rc;
+}
+
+/* The PostgreSQL server process of s's connection, into *pid. */
+static kh_status backend_pid(kh_store *s, int64_t *pid, kh_err *e)
+{
+    kh_db_stmt *st = NULL;
+    if (kh_db_prepare(s->db, "SELECT pg_backend_pid()", &st) != KH_DB_OK)
+        return kh_store_db_fail(s, e, "reading the source");
+    int step = kh_db_step(st);
+    *pid = step == KH_DB_ROW ? kh_db_column_int64(st, 0) : 0;
+    kh_db_finalize(st);
+    return step == KH_DB_ROW ? KH_OK
+                             : kh_store_db_fail(s, e, "reading the source");
+}
+
+/* Holds the source still while it is read: SQLite's write lock (the
+ * store's own transaction); on PostgreSQL one REPEATABLE READ snapshot,
+ * read only, so that servers keep writing while every table is read as
+ * of one moment.  *pid: the server process that holds the snapshot. */
+static kh_status source_begin(kh_store *from, int64_t *pid, kh_err *e)
+{
+    *pid = 0;
+    if (kh_db_engine_of(from->db) == KH_DB_SQLITE)
+        return kh_store_begin(from, e);
+    if (kh_db_exec(from->db, "BEGIN ISOLATION LEVEL REPEATABLE READ,"
+                             " READ ONLY") != KH_DB_OK)
+        return kh_store_db_fail(from, e, "starting a snapshot");
+    kh_status rc = backend_pid(from, pid, e);
+    if (rc != KH_OK)
+        (void)kh_db_exec(from->db, "ROLLBACK");
+    return rc;
+}
+
+/* Ends what source_begin started.  On PostgreSQL the snapshot held only
+ * if the connection was never replaced (the driver reconnects a lost
+ * connection outside the store's transactions, and a read on the new one
+ * would see a later moment): the server process must be the same. */
+static kh_status source_end(kh_store *from, int64_t pid, kh_status rc,
+                            kh_err *e)
+{
+    if (kh_db_engine_of(from->db) == KH_DB_SQLITE) {
+        kh_store_rollback(from);   /* nothing was written there */
+        return rc;
+    }
+    int64_t now = 0;
+    if (rc == KH_OK && (rc = backend_pid(from, &now, e)) == KH_OK &&
+        now != pid)
+        rc = kh_err_fail(e, KH_EDB, "%s: the connection was lost while "
+                         "it was read; run the copy again", from->path);
+    (void)kh_db_exec(from->db, "ROLLBACK");
     return rc;
 }
 
@@ -220,18 +278,20 @@ static kh_status copy_files(kh_store *from, kh_store *to, const char *actor,
     return rc;
 }
 
-kh_status kh_store_copy(kh_store *from, kh_store *to, const char *actor,
-                        kh_store_copy_counts *counts, kh_err *e)
+/* kh_store_copy with or without the evidence files. */
+static kh_status copy_all(kh_store *from, kh_store *to, const char *actor,
+                          bool files, kh_store_copy_counts *counts,
+                          kh_err *e)
 {
     memset(counts, 0, sizeof *counts);
     char **tables = NULL;
     size_t n = 0;
-    kh_status rc = source_tables(from, &tables, &n, e);
+    kh_status rc = source_tables(from, to, &tables, &n, e);
     if (rc == KH_OK)
         rc = target_empty(to, e);
-    /* The source is held still (its write lock) while it is read. */
     bool from_tx = false, to_tx = false;
-    if (rc == KH_OK && (rc = kh_store_begin(from, e)) == KH_OK)
+    int64_t pid = 0;
+    if (rc == KH_OK && (rc = source_begin(from, &pid, e)) == KH_OK)
         from_tx = true;
     if (rc == KH_OK && (rc = kh_store_begin(to, e)) == KH_OK)
         to_tx = true;
@@ -245,18 +305,30 @@ kh_status kh_store_copy(kh_store *from, kh_store *to, const char *actor,
         rc = copy_table(from, to, tables[i], &counts->rows, e);
         counts->tables++;
     }
-    if (rc == KH_OK)
+    if (rc == KH_OK && files)
         rc = copy_files(from, to, actor, &counts->files, e);
+    if (from_tx)
+        rc = source_end(from, pid, rc, e);
     if (rc == KH_OK && to_tx) {
         to_tx = false;
         rc = kh_store_commit(to, e);
     }
     if (to_tx)
         kh_store_rollback(to);
-    if (from_tx)
-        kh_store_rollback(from);   /* nothing was written there */
     for (size_t i = 0; i < n; i++)
         free(tables[i]);
     free(tables);
     return rc;
+}
+
+kh_status kh_store_copy(kh_store *from, kh_store *to, const char *actor,
+                        kh_store_copy_counts *counts, kh_err *e)
+{
+    return copy_all(from, to, actor, true, counts, e);
+}
+
+kh_status kh_store_copy_rows(kh_store *from, kh_store *to,
+                             kh_store_copy_counts *counts, kh_err *e)
+{
+    return copy_all(from, to, NULL, false, counts, e);
 }

@@ -12,6 +12,17 @@
  * under its own limit (--max-mib); this only bounds a damaged source. */
 #define KH_STORE_COPY_FILE_MAX ((size_t)1 << 30)
 
+/* kh_store_copy without the evidence files (store_copy.c): for the
+ * backup of a PostgreSQL store into a SQLite file, whose files
+ * store_backup.c copies itself.  The source is read in one snapshot. */
+kh_status kh_store_copy_rows(kh_store *from, kh_store *to,
+                             kh_store_copy_counts *counts, kh_err *e);
+
+/* On PostgreSQL, every table and column the migrations make is in the
+ * database with its type (store_pgschema.c); KH_EDB with cause damaged
+ * naming each missing or altered one. */
+kh_status kh_store_pg_schema_check(kh_store *s, kh_err *e);
+
 /* hex SHA-256: 64 digits + NUL */
 #define KH_STORE_HEX_SZ 65
 

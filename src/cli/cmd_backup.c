@@ -1,6 +1,7 @@
 /*
  * cmd_backup.c - `kaohe backup --to DIR`: an online, consistent copy of
- * the store and its evidence files with a manifest (kh_store_backup_to).
+ * the store (SQLite or PostgreSQL) and its evidence files with a
+ * manifest (kh_store_backup_to).
  */
 #include "store_cli.h"
 
@@ -11,25 +12,25 @@ enum { OPT_TO = KH_OPT_FIRST_FREE };
 
 static void backup_help(void)
 {
-    printf(_("Usage: kaohe backup --to DIR [--db FILE]\n"
+    printf(_("Usage: kaohe backup --to DIR [--db FILE|URI]\n"
            "\n"
            "Copies the store into the new directory DIR while it is in use\n"
-           "(kaohe serve may keep writing): the database as of one commit,\n"
-           "through SQLite's online backup, every evidence file it refers "
-           "to,\n"
-           "checked against its SHA-256, and DIR/MANIFEST listing each "
-           "file's\n"
-           "size and SHA-256 and the audit head.  DIR must not exist; it "
-           "is\n"
-           "written under a temporary name and renamed when complete.\n"
-           "Restore with 'kaohe restore --from DIR --db FILE'.\n"
+           "(kaohe serve may keep writing): the database as of one commit\n"
+           "(SQLite's online backup; a PostgreSQL store is read in one\n"
+           "snapshot into a SQLite file of the same schema), every evidence\n"
+           "file it refers to, checked against its SHA-256, and DIR/MANIFEST\n"
+           "listing each file's size and SHA-256 and the audit head.  DIR\n"
+           "must not exist (or be an empty directory); it is written under\n"
+           "a temporary name and renamed when complete.  Restore with\n"
+           "'kaohe restore --from DIR --db FILE|URI'.\n"
            "\n"
            "Options:\n"
            "      --to DIR      the new backup directory\n" "%s"
            "  -h, --help        show this help\n"
            "\n"
-           "Exit status: 0 success, 1 refused (DIR exists), 2 usage error,\n"
-           "3 other failure (database, disk full, damaged evidence).\n"), kh_cli_db_help());
+           "Exit status: 0 success, 1 refused (DIR exists and is not empty),\n"
+           "2 usage error, 3 other failure (database, DIR cannot be written,\n"
+           "disk full, damaged evidence).\n"), kh_cli_db_help());
 }
 
 /* --to DIR (kh_cli_parse takes the others). */
@@ -45,6 +46,7 @@ int kh_cmd_backup(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"to", required_argument, NULL, OPT_TO},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};

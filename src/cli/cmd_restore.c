@@ -1,7 +1,8 @@
 /*
- * cmd_restore.c - `kaohe restore --from DIR --db FILE [--force]`: a
- * backup checked against its manifest, copied into place, then checked
- * as `kaohe check` does (kh_store_restore_from, kh_store_check).
+ * cmd_restore.c - `kaohe restore --from DIR --db FILE|URI [--force]`: a
+ * backup checked against its manifest, copied into place (a file, or an
+ * empty PostgreSQL database), then checked as `kaohe check` does
+ * (kh_store_restore_from, kh_store_check).
  */
 #include "store_cli.h"
 
@@ -12,32 +13,36 @@ enum { OPT_FROM = KH_OPT_FIRST_FREE, OPT_FORCE };
 
 static void restore_help(void)
 {
-    printf(_("Usage: kaohe restore --from DIR --db FILE [--force]\n"
+    printf(_("Usage: kaohe restore --from DIR --db FILE|URI [--data-dir DIR]\n"
+           "                     [--force]\n"
            "\n"
-           "Restores a backup made by 'kaohe backup': every file is "
-           "checked\n"
-           "against DIR/MANIFEST (size and SHA-256) before anything is\n"
-           "written; the database goes to FILE and the evidence files to\n"
-           "FILE.data/.  Then the restored store is checked as by 'kaohe\n"
-           "check'.  An existing FILE is not overwritten unless --force "
-           "(stop\n"
-           "'kaohe serve' on it first).\n"
+           "Restores a backup made by 'kaohe backup' (of a SQLite or a\n"
+           "PostgreSQL store): every file is checked against DIR/MANIFEST\n"
+           "(size and SHA-256) before anything is written; the database goes\n"
+           "to FILE, or into the empty PostgreSQL database URI in one\n"
+           "transaction, and the evidence files to the data directory\n"
+           "(FILE.data/ unless --data-dir or $KAOHE_DATA_DIR; required for a\n"
+           "URI).  Then the restored store is checked as by 'kaohe check'.\n"
+           "An existing FILE is not overwritten unless --force (stop 'kaohe\n"
+           "serve' on it first); a database holding data is refused.\n"
            "\n"
            "Options:\n"
-           "      --from DIR    the backup directory\n"
-           "      --db FILE     where the store goes (required)\n"
-           "      --force       replace an existing store\n"
-           "  -h, --help        show this help\n"
+           "      --from DIR      the backup directory\n"
+           "      --db FILE|URI   where the store goes (required)\n"
+           "      --data-dir DIR  where its evidence files go\n"
+           "      --force         replace an existing store file\n"
+           "  -h, --help          show this help\n"
            "\n"
-           "Exit status: 0 success, 1 refused (FILE exists, damaged "
-           "backup,\n"
-           "check failed), 2 usage error, 3 other failure.\n"));
+           "Exit status: 0 success, 1 refused (FILE exists, database not\n"
+           "empty, damaged backup, check failed), 2 usage error, 3 other\n"
+           "failure.\n"));
 }
 
 int kh_cmd_restore(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"db", required_argument, NULL, KH_OPT_DB},
+        {"data-dir", required_argument, NULL, KH_OPT_DATA_DIR},
         {"from", required_argument, NULL, OPT_FROM},
         {"force", no_argument, NULL, OPT_FORCE},
         {"help", no_argument, NULL, 'h'},
@@ -51,8 +56,8 @@ int kh_cmd_restore(int argc, char **argv)
     optind = 1;
     opterr = 0;
     while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        if (o == KH_OPT_DB) {
-            c.db = optarg;
+        if (o == KH_OPT_DB || o == KH_OPT_DATA_DIR) {
+            kh_cli_common_opt(&c, o, optarg);
         } else if (o == OPT_FROM) {
             from = optarg;
         } else if (o == OPT_FORCE) {
@@ -67,7 +72,7 @@ int kh_cmd_restore(int argc, char **argv)
     }
     const char *missing = optind < argc ? NULL
                           : !from       ? "--from DIR"
-                          : !c.db       ? "--db FILE"
+                          : !c.db       ? "--db FILE|URI"
                                         : NULL;
     if (optind < argc || missing) {
         kh_cli_finish(&c, KH_OK);
@@ -76,9 +81,18 @@ int kh_cmd_restore(int argc, char **argv)
                        : kh_cli_usage_error("restore", "unexpected argument "
                                             "'%s'", argv[optind]);
     }
+    kh_cli_env env;
+    int x = kh_cli_env_get(&env);
+    if (x != KH_EXIT_OK) {
+        kh_cli_finish(&c, KH_OK);
+        return x;
+    }
+    if (!c.data_dir)
+        c.data_dir = env.data_dir;
     kh_buf b;
     kh_buf_init(&b, 0);
-    kh_status st = kh_store_restore_from(from, c.db, force, &b, c.e);
+    kh_status st = kh_store_restore_from(from, c.db, c.data_dir, force, &b,
+                                         c.e);
     int rc = KH_EXIT_OK;
     if (st == KH_OK && (rc = kh_cli_open(&c, 0)) == KH_EXIT_OK) {
         st = kh_store_check(c.store, &b, c.e);

@@ -1,14 +1,16 @@
 #!/bin/sh
 # The audit head signed with a key kept outside the store: verify --key
 # accepts the signed store, and refuses another key, a stored signature
-# altered with sqlite3, and a log whose signed record was cut off with
-# meta.audit_head rewritten; a secret key file is mode 0600.
+# altered outside kaohe (sqlite3 or psql: tests/golden/sql.sh), and a log
+# whose signed record was cut off with meta.audit_head rewritten; a secret
+# key file is mode 0600.  On PostgreSQL too (tests/pg/store.inc).
 set -u
 export LC_ALL=C   # the CLI's result lines in English
 kaohe=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export KAOHE_DB="$tmp/k.db" KAOHE_USER=tester KAOHE_NOW=1767225600
+. tests/pg/store.inc
 data=$(dirname "$0")/data
 fail=0
 die() { echo "FAIL: $*"; fail=1; }
@@ -41,16 +43,16 @@ run audit verify --key "$tmp/b.pub"
   die "verify with another key: $(cat "$tmp/err")"
 # Cut the log back to record 9 and rewrite the head: the chain alone
 # passes, the signed head 10 does not.
-sqlite3 "$KAOHE_DB" "DELETE FROM audit WHERE seq >= 10; UPDATE meta SET
+sh tests/golden/sql.sh "DELETE FROM audit WHERE seq >= 10; UPDATE meta SET
   value = (SELECT seq || ' ' || hash FROM audit WHERE seq = 9)
-  WHERE key = 'audit_head'" || die "sqlite3"
+  WHERE key = 'audit_head'" || die "cutting the log"
 "$kaohe" audit verify >/dev/null 2>&1 || die "the cut chain itself should verify"
 run audit verify --key "$tmp/a.pub"
 [ "$(cat "$tmp/rc")" = 1 ] &&
   grep -q "^audit record 10: missing, but the head 10:" "$tmp/err" ||
   die "cut log: $(cat "$tmp/err")"
-sqlite3 "$KAOHE_DB" "UPDATE meta SET value = replace(value, ' ', ' 00')
-  WHERE key = 'audit_signature'" || die "sqlite3"
+sh tests/golden/sql.sh "UPDATE meta SET value = replace(value, ' ', ' 00')
+  WHERE key = 'audit_signature'" || die "altering the signature"
 run audit verify --key "$tmp/a.pub"
 [ "$(cat "$tmp/rc")" = 1 ] && grep -q "signature of the audit head is malformed" "$tmp/err" ||
   die "altered signature: $(cat "$tmp/err")"

@@ -2,8 +2,10 @@
 # tests/web/backup.sh KAOHE - kaohe backup while `kaohe serve` takes
 # entry PUTs: an inspector's loop of versioned PUTs (bounded: 300) runs
 # against the server; the backup is made in the middle of it; the copy is
-# restored (restore runs kaohe check) and holds every PUT acknowledged
-# (200) before the backup started.  Run from the repository root.
+# restored (restore runs kaohe check; kaohe audit verify passes on it) and
+# holds every PUT acknowledged (200) before the backup started.  On
+# PostgreSQL too (tests/pg/store.inc): the copy is restored into a new,
+# empty database.  Run from the repository root.
 set -u
 export LC_ALL=C   # the CLI's result lines in English
 K=$1
@@ -21,6 +23,7 @@ fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 export KAOHE_USER=setup
 DB=$T/t.db
+. tests/pg/store.inc
 D=tests/store/data
 {
     $K init --db "$DB" &&
@@ -71,9 +74,17 @@ touch "$T/stop"
 wait "$SP"
 [ -s "$T/storm.err" ] && fail "storm: $(cat "$T/storm.err")"
 [ -n "$before" ] || fail "no PUT acknowledged before the backup"
-$K restore --from "$T/bk" --db "$T/r.db" >"$T/r.out" 2>&1 || fail "restore: $(cat "$T/r.out")"
+if [ -n "${KH_TEST_PG-}" ]; then
+    R=$(sh tests/pg/newdb.sh) || { echo "FAIL: no PostgreSQL database"; exit 1; }
+    set -- --db "$R" --data-dir "$T/r.db.data"
+else
+    R=$T/r.db
+    set -- --db "$R"
+fi
+$K restore --from "$T/bk" "$@" >"$T/r.out" 2>&1 || fail "restore: $(cat "$T/r.out")"
 tail -n 1 "$T/r.out" | grep -q '^check passed$' || fail "check of the copy: $(cat "$T/r.out")"
-got=$(sqlite3 "$T/r.db" "SELECT version FROM entry WHERE year = 2025 AND
+$K audit verify --db "$R" >"$T/v.out" 2>&1 || fail "audit verify of the copy: $(cat "$T/v.out")"
+got=$(sql_q "$R" "SELECT version FROM entry WHERE year = 2025 AND
   unit = 'jd' AND item = '1.3' AND phase = 'inspection'")
 [ "${got:-0}" -ge "${before:-1}" ] 2>/dev/null ||
     fail "the copy has version $got, version $before was acknowledged before the backup"

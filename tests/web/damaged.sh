@@ -7,6 +7,10 @@
 # overwritten (dd conv=notrunc, after the setup's connections closed and
 # checkpointed the WAL), then the year's results are read, which loads
 # those pages.  Loopback only, bounded (curl --max-time).
+# On PostgreSQL (web.damaged.pg, KH_TEST_PG set as for the scripts that
+# source tests/pg/store.inc) the damage is the server's own: the
+# connections killed, the database renamed, a table dropped
+# (tests/web/damaged_pg.inc).
 # Run from the repository root.
 set -u
 K=$1
@@ -19,6 +23,9 @@ cleanup() {
 trap cleanup EXIT
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+if [ -n "${KH_TEST_PG-}" ]; then
+    . tests/web/damaged_pg.inc
+fi
 
 export KAOHE_USER=setup
 DB=$T/t.db
