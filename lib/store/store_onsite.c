@@ -1542,3 +1542,15 @@ kh_status kh_store_finding_remove(kh_store *s, const char *actor,
                            vals, 1, "removing a finding", true};
     return edit_apply(s, KH_OK, actor, year, unit, id, &c, e);
 }
+
+kh_status kh_store_onsite_row_json(kh_store *s, char kind, int64_t id,
+                                   kh_buf *b, kh_err *e)
+{
+    const char *sql = kind == 's'   ? SYMPOSIUM_JSON_SQL
+                      : kind == 'i' ? INTERVIEW_JSON_SQL
+                                    : FINDING_JSON_SQL;
+    const char *const *cols = kind == 's'   ? SYMPOSIUM_COLS
+                              : kind == 'i' ? INTERVIEW_COLS
+                                            : FINDING_COLS;
+    return row_json(s, sql, id, cols, b, e);
+}

@@ -485,8 +485,8 @@ static kh_status on_record(void *ctx, const kh_audit_row *w)
     const char *a = w->rec.action;
     int y = w->rec.year;
     char st[32];
-    if (kh_replay_tables_record(r, w)) {
-        /* rosters, branches, users, dates, settings */
+    if (kh_replay_tables_record(r, w) || kh_replay_rows_record(r, w)) {
+        /* rosters, branches, users, dates, settings, on-site, ... */
     } else if (strcmp(a, "entry.set") == 0) {
         on_entry_set(r, w);
     } else if (strcmp(a, "assessment.import") == 0) {

@@ -317,13 +317,30 @@ static void on_roster_import(rp *r, const kh_audit_row *w)
     kh_replay_put(r, 'Q', y, roster, tagged ? "tags" : "file", w->seq);
 }
 
+/* The password digest a user.add or user.passwd value ends with
+ * (" pwdigest=HEX"), "?" when it has none (records before it: the hash
+ * is then not proved), and that value without it into role. */
+static const char *pw_split(const char *v, char *role, size_t sz)
+{
+    const char *d = v ? strstr(v, " pwdigest=") : NULL;
+    snprintf(role, sz, "%.*s", (int)(d ? d - v : (ptrdiff_t)strlen(v ? v : "")),
+             v ? v : "");
+    return d ? d + 10 : "?";
+}
+
 static void on_user(rp *r, const kh_audit_row *w)
 {
     const char *a = w->rec.action + 5, *who = w->rec.object;
+    char role[300];
     if (strcmp(a, "add") == 0) {
-        kh_replay_put(r, 'P', 0, who, w->rec.new_value, w->seq);
+        const char *pw = pw_split(w->rec.new_value, role, sizeof role);
+        kh_replay_put(r, 'P', 0, who, role, w->seq);
         kh_replay_put(r, 'X', 0, who, "enabled", w->seq);
         kh_replay_put(r, 'M', 0, who, "", w->seq);
+        kh_replay_put(r, 'w', 0, who, pw, w->seq);
+    } else if (strcmp(a, "passwd") == 0) {
+        kh_replay_put(r, 'w', 0, who,
+                      pw_split(w->rec.new_value, role, sizeof role), w->seq);
     } else if (strcmp(a, "disable") == 0 || strcmp(a, "enable") == 0) {
         kh_replay_put(r, 'X', 0, who, w->rec.new_value, w->seq);
     } else if (strcmp(a, "name") == 0) {
@@ -545,8 +562,8 @@ bool kh_replay_tables_record(rp *r, const kh_audit_row *w)
 
 /* ---- comparing with the live tables ---------------------------------- */
 
-/* The unit's name in the year, for messages (its id when it has none). */
-static void unit_name(rp *r, int year, const char *id, char *out, size_t sz)
+void kh_replay_unit_name(rp *r, int year, const char *id, char *out,
+                         size_t sz)
 {
     kh_db_stmt *st;
     snprintf(out, sz, "%s", id);
@@ -605,7 +622,7 @@ static void roster_judge(rp *r, rp_count *c, roster_group *g)
         c->unproved++;
         return;
     }
-    unit_name(r, g->year, g->unit, uname, sizeof uname);
+    kh_replay_unit_name(r, g->year, g->unit, uname, sizeof uname);
     if (o->val)
         kh_err_fail(r->e, KH_EINVAL,
                     "roster %s of %s (%d): differs from the audit log "
@@ -721,7 +738,21 @@ static void user_label(const char *login, const char *display, char *out,
         snprintf(out, sz, "%s", login);
 }
 
-/* One user row: name, role, unit, provider, disabled, display_name. */
+/* Does the stored hash (column 6) differ from the one the log's last
+ * password record saw?  Not judged when that record carries no digest. */
+static bool pw_changed(kh_db_stmt *st, const rp_obj *pw)
+{
+    if (!pw->val || strcmp(pw->val, "?") == 0)
+        return false;
+    const char *h = kh_store_col_str(st, 6);
+    char hex[KH_STORE_HEX_SZ];
+    kh_store_sha256_hex(h ? h : "", strlen(h ? h : ""), hex);
+    return strncmp(hex, pw->val, KH_PW_DIGEST_HEX) != 0 ||
+           strlen(pw->val) != KH_PW_DIGEST_HEX;
+}
+
+/* One user row: name, role, unit, provider, disabled, display_name,
+ * pwhash. */
 static kh_status row_user(rp *r, kh_db_stmt *st, void *ctx)
 {
     rp_count *c = ctx;
@@ -740,6 +771,15 @@ static kh_status row_user(rp *r, kh_db_stmt *st, void *ctx)
                     "outside kaohe)", who);
         c->bad++;
         return KH_OK;
+    }
+    rp_obj *pw = seen(r, 'w', 0, login);
+    if (!pw)
+        return kh_err_fail(r->e, KH_ENOMEM, "out of memory");
+    if (pw_changed(st, pw)) {
+        kh_err_fail(r->e, KH_EINVAL, "user %s: password changed outside "
+                    "kaohe (not by a password record; last one: audit "
+                    "record %" PRId64 ")", who, pw->seq);
+        c->bad++;
     }
     const char *dis = kh_db_column_int(st, 4) ? "disabled" : "enabled";
     if (strcmp(p->val, role) != 0)
@@ -769,7 +809,7 @@ static kh_status row_assign(rp *r, kh_db_stmt *st, void *ctx)
     c->rows++;
     if (!o || o->val)
         return o ? KH_OK : kh_err_fail(r->e, KH_ENOMEM, "out of memory");
-    unit_name(r, y, u, uname, sizeof uname);
+    kh_replay_unit_name(r, y, u, uname, sizeof uname);
     kh_err_fail(r->e, KH_EINVAL, "assignment of %s to %s (%d): not in the "
                 "audit log (added outside kaohe)", login, uname, y);
     c->bad++;
@@ -801,7 +841,7 @@ static kh_status row_claim(rp *r, kh_db_stmt *st, void *ctx)
     rp_obj *o = seen(r, 'C', y, name);
     c->rows++;
     if (o && (!o->val || strcmp(o->val, live) != 0)) {
-        unit_name(r, y, u, uname, sizeof uname);
+        kh_replay_unit_name(r, y, u, uname, sizeof uname);
         if (o->val)
             kh_err_fail(r->e, KH_EINVAL, "bonus claim %" PRId64 " of %s "
                         "(%d): differs from the audit log (audit record "
@@ -832,7 +872,7 @@ static kh_status row_link(rp *r, kh_db_stmt *st, void *ctx)
         return kh_err_fail(r->e, KH_ENOMEM, "out of memory");
     if (o->val && strcmp(o->val, file) == 0)
         return KH_OK;
-    unit_name(r, y, u, uname, sizeof uname);
+    kh_replay_unit_name(r, y, u, uname, sizeof uname);
     if (o->val)
         kh_err_fail(r->e, KH_EINVAL, "evidence %s of %s, item %s (%d): "
                     "differs from the audit log (audit record %" PRId64 ")",
@@ -857,7 +897,7 @@ static void fu_judge(rp *r, rp_count *c, char kind, int y, const char *u,
     c->rows++;
     if (!o || (o->val && strcmp(o->val, live) == 0))
         return;
-    unit_name(r, y, u, uname, sizeof uname);
+    kh_replay_unit_name(r, y, u, uname, sizeof uname);
     bool add = !o->val;
     if (k == 0 && add)
         kh_err_fail(r->e, KH_EINVAL, "reminder talk %" PRId64 " with %s "
@@ -965,7 +1005,7 @@ static kh_status row_negative(rp *r, kh_db_stmt *st, void *ctx)
     const rp_obj *o = kh_replay_map_get(&r->m, key, false);
     if (strcmp(o && o->val ? o->val : "", live) == 0)
         return KH_OK;
-    unit_name(r, y, u, uname, sizeof uname);
+    kh_replay_unit_name(r, y, u, uname, sizeof uname);
     if (o && o->val)
         kh_err_fail(r->e, KH_EINVAL, "negative-list case of record %" PRId64
                     " of %s (%d): differs from the audit log (audit record "
@@ -1084,7 +1124,7 @@ static void gone(rp *r, rp_count *c, const rp_obj *o)
         if (!sl)
             return;
         *sl = '\0';
-        unit_name(r, y, buf, uname, sizeof uname);
+        kh_replay_unit_name(r, y, buf, uname, sizeof uname);
         kh_err_fail(r->e, KH_EINVAL, "roster %s of %s (%d): missing "
                     "(deleted outside kaohe; audit record %" PRId64 ")",
                     sl + 1, uname, y, o->seq);
@@ -1104,7 +1144,7 @@ static void gone(rp *r, rp_count *c, const rp_obj *o)
         if (!s2)
             return;
         *s1 = *s2 = '\0';
-        unit_name(r, atoi(s1 + 1), s2 + 1, uname, sizeof uname);
+        kh_replay_unit_name(r, atoi(s1 + 1), s2 + 1, uname, sizeof uname);
         kh_err_fail(r->e, KH_EINVAL, "assignment of %s to %s (%d): missing "
                     "(deleted outside kaohe; audit record %" PRId64 ")",
                     buf, uname, atoi(s1 + 1), o->seq);
@@ -1116,7 +1156,7 @@ static void gone(rp *r, rp_count *c, const rp_obj *o)
         if (!cl || strncmp(cl + 1, "claim#", 6) != 0)
             return;
         *cl = '\0';
-        unit_name(r, y, buf, uname, sizeof uname);
+        kh_replay_unit_name(r, y, buf, uname, sizeof uname);
         kh_err_fail(r->e, KH_EINVAL, "bonus claim %s of %s (%d): missing "
                     "(deleted outside kaohe; audit record %" PRId64 ")",
                     cl + 7, uname, y, o->seq);
@@ -1129,7 +1169,7 @@ static void gone(rp *r, rp_count *c, const rp_obj *o)
         if (!s2)
             return;
         *s1 = *s2 = '\0';
-        unit_name(r, y, buf, uname, sizeof uname);
+        kh_replay_unit_name(r, y, buf, uname, sizeof uname);
         kh_err_fail(r->e, KH_EINVAL, "evidence %s of %s, item %s (%d): "
                     "missing (detached outside kaohe; audit record "
                     "%" PRId64 ")", o->val, uname, s1 + 1, y, o->seq);
@@ -1144,7 +1184,7 @@ static void gone(rp *r, rp_count *c, const rp_obj *o)
             return;
         *fl = '\0';
         long long id = atoll(sp + 1);
-        unit_name(r, y, buf, uname, sizeof uname);
+        kh_replay_unit_name(r, y, buf, uname, sizeof uname);
         if (o->key[0] == 'K')
             kh_err_fail(r->e, KH_EINVAL, "reminder talk %lld with %s (%d): "
                         "missing (deleted outside kaohe; audit record "
@@ -1174,6 +1214,7 @@ static void gone(rp *r, rp_count *c, const rp_obj *o)
                     name, y, o->seq);
         break;
     default:
+        kh_replay_rows_gone(r, c, o);
         return;
     }
     c->bad++;
@@ -1199,7 +1240,8 @@ kh_status kh_replay_tables_check(rp *r, rp_count *c)
     if (rc == KH_OK)
         rc = kh_replay_each_row(r,
                                 "SELECT name, role, unit, provider, disabled,"
-                                " display_name FROM app_user ORDER BY name",
+                                " display_name, pwhash FROM app_user"
+                                " ORDER BY name",
                                 "reading users", row_user, c);
     if (rc == KH_OK)
         rc = kh_replay_each_row(r,
@@ -1264,6 +1306,8 @@ kh_status kh_replay_tables_check(rp *r, rp_count *c)
                                 "SELECT year, name, value FROM year_docset"
                                 " ORDER BY year, name",
                                 "reading document settings", row_docset, c);
+    if (rc == KH_OK)
+        rc = kh_replay_rows_check(r, c);
     if (rc == KH_OK)
         tables_missing(r, c);
     return rc;
