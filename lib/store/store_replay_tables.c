@@ -539,14 +539,14 @@ bool kh_replay_tables_record(rp *r, const kh_audit_row *w)
                strcmp(a, "followup.accept") == 0 ||
                strcmp(a, "followup.return") == 0) {
         on_followup(r, w);
-    } else if (strncmp(a, "survey.", 7) == 0) {
+    } else if (strncmp(a, "survey.", 7) == 0 && strcmp(a, "survey.codes")) {
         on_survey(r, w);
     } else if (strcmp(a, "negative.case") == 0) {
         char name[400];
         snprintf(name, sizeof name, "%s/%s", w->rec.unit ? w->rec.unit : "",
                  w->rec.object ? w->rec.object : "");
         kh_replay_put(r, 'V', y, name, w->rec.new_value, w->seq);
-    } else if (strncmp(a, "claim.", 6) == 0) {
+    } else if (strncmp(a, "claim.", 6) == 0 && strcmp(a, "claim.file")) {
         on_claim(r, w);
     } else if (strcmp(a, "year.dates") == 0) {
         kh_replay_put(r, 'A', y, NULL, w->rec.new_value, w->seq);
