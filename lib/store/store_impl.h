@@ -124,6 +124,9 @@ void kh_store_source_row_json(kh_db_stmt *st, int c, kh_buf *b);
  * (lib/store/store_onsite.c; the audit replay compares it). */
 kh_status kh_store_onsite_row_json(kh_store *s, char kind, int64_t id,
                                    kh_buf *b, kh_err *e);
+/* Hex digits of the " state=" digest an on-site record's .add record
+ * carries (SHA-256 of the record's fields as its corrections' JSON). */
+#define KH_ONSITE_STATE_HEX 16
 /* Length of the password digest user.add and user.passwd record
  * ("pwdigest=HEX"): the first hex digits of SHA-256 of the stored hash
  * (never the hash itself), for the audit replay. */

@@ -245,6 +245,52 @@ kh_status kh_store_visit_in_team(kh_store *s, int64_t id, const char *user,
     return KH_OK;
 }
 
+/* The text fields of the on-site records as their audit records name
+ * them (row_json, state_suffix). */
+static const char *const SYMPOSIUM_COLS[] = {
+    "date", "place", "host", "recorder", "groups", "outline", "minutes",
+    NULL};
+static const char *const INTERVIEW_COLS[] = {
+    "category", "named", "interviewer", "recorder", "start", "end", "place",
+    "summary", NULL};
+static const char *const FINDING_COLS[] = {"source", "record", "item",
+                                           "direction", "text", NULL};
+
+/* Field values as one JSON object (names[i] for vals[i]; NULL: null),
+ * the form a correction's record carries. */
+static void fields_json(kh_buf *b, const char *const *names,
+                        const char *const *vals)
+{
+    kh_buf_putc(b, '{');
+    for (int i = 0; names[i]; i++) {
+        kh_buf_printf(b, "%s\"%s\": ", i ? ", " : "", names[i]);
+        if (vals[i])
+            kh_json_str(b, vals[i]);
+        else
+            kh_buf_puts(b, "null");
+    }
+    kh_buf_putc(b, '}');
+}
+
+/* " state=HEX": the first hex digits of SHA-256 of the record's fields
+ * as JSON, appended to an .add record's summary so that `kaohe check`
+ * proves every field of a record never corrected. */
+static kh_status state_suffix(const char *const *names,
+                              const char *const *vals, char *out, size_t sz)
+{
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    fields_json(&b, names, vals);
+    kh_status rc = kh_buf_status(&b);
+    char hex[KH_STORE_HEX_SZ];
+    if (rc == KH_OK) {
+        kh_store_sha256_hex(kh_buf_str(&b), b.len, hex);
+        snprintf(out, sz, " state=%.*s", KH_ONSITE_STATE_HEX, hex);
+    }
+    kh_buf_free(&b);
+    return rc;
+}
+
 /* Writes one audit record. */
 static kh_status audit(kh_store *s, const char *actor, const char *action,
                        int year, const char *unit, const char *what,
@@ -795,9 +841,14 @@ kh_status kh_store_symposium_add(kh_store *s, const char *actor,
         rc = KH_EINVAL;
         goto fail;
     }
-    char val[512];
-    snprintf(val, sizeof val, "visit %" PRId64 " %s %s", sp->visit, sp->date,
-             kh_buf_str(&g));
+    const char *fv[] = {sp->date,        sp->place,   sp->host,
+                        sp->recorder,    kh_buf_str(&g), sp->outline,
+                        sp->minutes};
+    char val[600], sfx[40];
+    if ((rc = state_suffix(SYMPOSIUM_COLS, fv, sfx, sizeof sfx)) != KH_OK)
+        goto fail;
+    snprintf(val, sizeof val, "visit %" PRId64 " %.400s %.100s%s", sp->visit,
+             sp->date, kh_buf_str(&g), sfx);
     const kh_store_val row[] = {
         KH_SV_INT64(sp->visit),    KH_SV_TEXT(sp->date),
         KH_SV_TEXT(sp->place),     KH_SV_TEXT(sp->host),
@@ -885,10 +936,15 @@ kh_status kh_store_interview_add(kh_store *s, const char *actor,
         goto fail;
     }
     /* The audit log never carries the interviewee's name. */
-    char val[512];
-    snprintf(val, sizeof val, "visit %" PRId64 " %s %s-%s%s", sp->visit,
-             sp->category, sp->starts, sp->ends + 11,
-             sp->name ? " (named)" : "");
+    const char *fv[] = {sp->category, sp->name ? "yes" : "no",
+                        sp->interviewer, sp->recorder, sp->starts, sp->ends,
+                        sp->place, sp->summary};
+    char val[600], sfx[40];
+    if ((rc = state_suffix(INTERVIEW_COLS, fv, sfx, sizeof sfx)) != KH_OK)
+        goto fail;
+    snprintf(val, sizeof val, "visit %" PRId64 " %.200s %.40s-%.40s%s%s",
+             sp->visit, sp->category, sp->starts, sp->ends + 11,
+             sp->name ? " (named)" : "", sfx);
     const kh_store_val row[] = {
         KH_SV_INT64(sp->visit),      KH_SV_TEXT(sp->category),
         KH_SV_TEXT(sp->name),        KH_SV_TEXT(sp->interviewer),
@@ -1026,9 +1082,14 @@ kh_status kh_store_finding_add(kh_store *s, const char *actor, int64_t only,
         rc = KH_EINVAL;
         goto fail;
     }
-    char val[160];
-    snprintf(val, sizeof val, "%s %" PRId64 " item %s %s", source, record,
-             item, kh_finding_dir_label(dir));
+    char rec[32], dn[8], val[240], sfx[40];
+    snprintf(rec, sizeof rec, "%" PRId64, record);
+    snprintf(dn, sizeof dn, "%d", (int)dir);
+    const char *fv[] = {source, rec, item, dn, text};
+    if ((rc = state_suffix(FINDING_COLS, fv, sfx, sizeof sfx)) != KH_OK)
+        goto fail;
+    snprintf(val, sizeof val, "%.20s %" PRId64 " item %.40s %s%s", source,
+             record, item, kh_finding_dir_label(dir), sfx);
     const kh_store_val row[] = {
         KH_SV_INT64(visit), KH_SV_TEXT(source), KH_SV_INT64(record),
         KH_SV_TEXT(item),   KH_SV_INT((int)dir), KH_SV_TEXT(text),
@@ -1352,16 +1413,11 @@ static kh_status row_json(kh_store *s, const char *sql, int64_t id,
         return rc;
     kh_db_bind_int64(st, 1, id);
     int r = kh_db_step(st);
-    kh_buf_putc(b, '{');
-    for (int i = 0; r == KH_DB_ROW && names[i]; i++) {
-        kh_buf_printf(b, "%s\"%s\": ", i ? ", " : "", names[i]);
-        const char *v = kh_store_col_str(st, i);
-        if (v)
-            kh_json_str(b, v);
-        else
-            kh_buf_puts(b, "null");
-    }
-    kh_buf_putc(b, '}');
+    const char *vals[16] = {0};
+    for (int i = 0; r == KH_DB_ROW && names[i] && i < 16; i++)
+        vals[i] = kh_store_col_str(st, i);
+    if (r == KH_DB_ROW)
+        fields_json(b, names, vals);
     kh_db_reset(st);
     if (r != KH_DB_ROW)
         return kh_store_db_fail(s, e, "reading a record");
@@ -1412,9 +1468,6 @@ static kh_status edit_apply(kh_store *s, kh_status rc, const char *actor,
 static const char SYMPOSIUM_JSON_SQL[] =
     "SELECT held_on, place, host, recorder, attendees, outline, minutes"
     " FROM symposium WHERE id = ?";
-static const char *const SYMPOSIUM_COLS[] = {
-    "date", "place", "host", "recorder", "groups", "outline", "minutes",
-    NULL};
 
 kh_status kh_store_symposium_set(kh_store *s, const char *actor,
                                  bool admin, int64_t visit_id, int64_t id, const kh_symposium_spec *sp,
@@ -1455,9 +1508,6 @@ static const char INTERVIEW_JSON_SQL[] =
     "SELECT category, CASE WHEN person IS NULL THEN 'no' ELSE 'yes' END,"
     " interviewer, recorder, starts, ends, place, summary FROM interview"
     " WHERE id = ?";
-static const char *const INTERVIEW_COLS[] = {
-    "category", "named", "interviewer", "recorder", "start", "end", "place",
-    "summary", NULL};
 
 kh_status kh_store_interview_set(kh_store *s, const char *actor,
                                  bool admin, int64_t visit_id, int64_t id, const kh_interview_spec *sp,
@@ -1492,8 +1542,6 @@ kh_status kh_store_interview_set(kh_store *s, const char *actor,
 static const char FINDING_JSON_SQL[] =
     "SELECT source, CAST(record AS TEXT), item, CAST(direction AS TEXT),"
     " body FROM finding WHERE id = ?";
-static const char *const FINDING_COLS[] = {"source", "record", "item",
-                                           "direction", "text", NULL};
 
 kh_status kh_store_finding_set(kh_store *s, const char *actor,
                                bool admin, int64_t visit_id, int64_t id,

@@ -281,6 +281,26 @@ static kh_status live_join(rp *r, kh_db_stmt *st, const rp_obj *o,
     return KH_OK;
 }
 
+/* An .add record's " state=HEX" (records before it have none): the
+ * digest of the record's fields as kh_store_onsite_row_json gives them,
+ * appended to out when the object's state has one. */
+static kh_status state_of(rp *r, char kind, int64_t id, const rp_obj *o,
+                          kh_buf *out)
+{
+    if (!o->val || !strstr(o->val, " state="))
+        return KH_OK;
+    kh_buf j;
+    kh_buf_init(&j, 0);
+    kh_status rc = kh_store_onsite_row_json(r->s, kind, id, &j, r->e);
+    char hex[KH_STORE_HEX_SZ];
+    if (rc == KH_OK && (rc = kh_buf_status(&j)) == KH_OK) {
+        kh_store_sha256_hex(kh_buf_str(&j), j.len, hex);
+        kh_buf_printf(out, " state=%.*s", KH_ONSITE_STATE_HEX, hex);
+    }
+    kh_buf_free(&j);
+    return rc;
+}
+
 /* A symposium: id, visit, held_on, attendees.  Its .add record says
  * "visit V DATE GROUPS"; a correction the JSON of its text fields. */
 static kh_status live_symposium(rp *r, kh_db_stmt *st, const rp_obj *o,
@@ -291,9 +311,10 @@ static kh_status live_symposium(rp *r, kh_db_stmt *st, const rp_obj *o,
         return kh_store_onsite_row_json(r->s, 's', kh_db_column_int64(st, 4),
                                         out, r->e);
     }
-    kh_buf_printf(out, "avisit %" PRId64 " %s %s", kh_db_column_int64(st, 5),
-                  kh_store_col_str(st, 6), kh_store_col_str(st, 7));
-    return KH_OK;
+    kh_buf_printf(out, "avisit %" PRId64 " %.400s %.100s",
+                  kh_db_column_int64(st, 5), kh_store_col_str(st, 6),
+                  kh_store_col_str(st, 7));
+    return state_of(r, 's', kh_db_column_int64(st, 4), o, out);
 }
 
 /* An interview: id, visit, category, starts, ends, named (0/1); the
@@ -308,12 +329,12 @@ static kh_status live_interview(rp *r, kh_db_stmt *st, const rp_obj *o,
                                         out, r->e);
     }
     const char *ends = kh_store_col_str(st, 8);
-    kh_buf_printf(out, "avisit %" PRId64 " %s %s-%s%s",
+    kh_buf_printf(out, "avisit %" PRId64 " %.200s %.40s-%.40s%s",
                   kh_db_column_int64(st, 5), kh_store_col_str(st, 6),
                   kh_store_col_str(st, 7),
                   ends && strlen(ends) > 11 ? ends + 11 : "",
                   kh_db_column_int(st, 9) ? " (named)" : "");
-    return KH_OK;
+    return state_of(r, 'i', kh_db_column_int64(st, 4), o, out);
 }
 
 /* A finding: id, source, record, item, direction. */
@@ -326,12 +347,13 @@ static kh_status live_finding(rp *r, kh_db_stmt *st, const rp_obj *o,
                                         out, r->e);
     }
     int dir = kh_db_column_int(st, 8);
-    kh_buf_printf(out, "a%s %" PRId64 " item %s %s", kh_store_col_str(st, 5),
-                  kh_db_column_int64(st, 6), kh_store_col_str(st, 7),
+    kh_buf_printf(out, "a%.20s %" PRId64 " item %.40s %s",
+                  kh_store_col_str(st, 5), kh_db_column_int64(st, 6),
+                  kh_store_col_str(st, 7),
                   kh_finding_dir_label(dir < 0 || dir > KH_FINDING_PROBLEM
                                            ? KH_FINDING_PLAIN
                                            : (kh_finding_dir)dir));
-    return KH_OK;
+    return state_of(r, 'f', kh_db_column_int64(st, 4), o, out);
 }
 
 /* A questionnaire decision: decision, round, ... (source.keep's JSON). */
