@@ -538,8 +538,7 @@ bool kh_replay_rows_gone(rp *r, rp_count *c, const rp_obj *o)
     snprintf(unit, sizeof unit, "%.*s", (int)strcspn(name, "/"), name);
     const char *rest = name + strlen(unit);
     snprintf(label, sizeof label, "%s", *rest ? rest + 1 : "");
-    if (t->kind == 'e')
-        label[strcspn(label, " ")] = '\0';   /* the claim, not the hash */
+    label[strcspn(label, " ")] = '\0';   /* the claim or item, as rows */
     report(r, t->missing, atoi(yr), unit, label, o->seq);
     c->bad++;
     return true;
