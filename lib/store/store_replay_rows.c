@@ -20,6 +20,9 @@
  *   j YEAR UNIT/ITEM INPUT  a questionnaire decision, its JSON
  *   q YEAR UNIT/ROUND  how many codes were issued
  *   e YEAR UNIT/CLAIM HASH  a claim's file, the name it was filed under
+ *   C, K, F, O       claims, reminder talks, rectification items and
+ *                    reports: replayed in store_replay_tables.c, compared
+ *                    here
  */
 #include "store_replay.h"
 
@@ -265,6 +268,8 @@ typedef struct rp_table {
     const char *sql, *what;
     rp_live_fn live;           /* NULL: the state columns joined by tabs */
     const char *differs, *added, *missing;
+    const char *prefix;        /* of the name: "talk " (NULL: none) */
+    bool label_first;          /* messages name the label, then the unit */
 } rp_table;
 
 /* The state columns 4.. joined by tabs (NULL as ""). */
@@ -366,7 +371,126 @@ static kh_status live_source(rp *r, kh_db_stmt *st, const rp_obj *o,
     return KH_OK;
 }
 
+/* A bonus claim: kind, description, evidence, state, points, reason;
+ * as on_claim (store_replay_tables.c) builds it from claim.add and the
+ * decision: "kind=K[ evidence=HASH16]\tDESCRIPTION\tDECISION\tREASON". */
+static kh_status live_claim(rp *r, kh_db_stmt *st, const rp_obj *o,
+                            kh_buf *out)
+{
+    (void)r;
+    (void)o;
+    const char *ev = kh_store_col_str(st, 6), *state = kh_store_col_str(st, 7),
+               *why = kh_store_col_str(st, 9);
+    char num[KH_NUM_BUFSZ];
+    kh_num_format(kh_db_column_int64(st, 8), num);
+    kh_buf_printf(out, "kind=%s%s%.16s\t%s\t", kh_store_col_str(st, 4),
+                  ev && *ev ? " evidence=" : "", ev ? ev : "",
+                  kh_store_col_str(st, 5));
+    if (strcmp(state, "approved") == 0)
+        kh_buf_printf(out, "approved points=%s", num);
+    else
+        kh_buf_puts(out, state);
+    kh_buf_printf(out, "\t%s", strcmp(state, "pending") && why ? why : "");
+    return KH_OK;
+}
+
+/* A reminder talk: talk_date, talked_by, talked_to, summary, as
+ * followup.talk records it. */
+static kh_status live_talk(rp *r, kh_db_stmt *st, const rp_obj *o,
+                           kh_buf *out)
+{
+    (void)r;
+    (void)o;
+    const char *to = kh_store_col_str(st, 6);
+    kh_buf_printf(out, "%s %s%s%s: %s", kh_store_col_str(st, 4),
+                  kh_store_col_str(st, 5), to ? " -> " : "", to ? to : "",
+                  kh_store_col_str(st, 7));
+    return KH_OK;
+}
+
+/* A rectification item: deadline, text, status, closed_date, evidence.
+ * Closed by an accepted report ("done *"): its date is not proved. */
+static kh_status live_item(rp *r, kh_db_stmt *st, const rp_obj *o,
+                           kh_buf *out)
+{
+    (void)r;
+    const char *ev = kh_store_col_str(st, 8);
+    kh_buf_printf(out, "deadline %s: %s\t", kh_store_col_str(st, 4),
+                  kh_store_col_str(st, 5));
+    if (strcmp(kh_store_col_str(st, 6), "open") == 0)
+        kh_buf_puts(out, "open");
+    else
+        kh_buf_printf(out, "done %s%s%s",
+                      o->val && strstr(o->val, "\tdone *")
+                          ? "*"
+                          : kh_store_col_str(st, 7),
+                      ev ? ", evidence " : "", ev ? ev : "");
+    return KH_OK;
+}
+
+/* A rectification report: item, evidence, text, status, reason. */
+static kh_status live_report(rp *r, kh_db_stmt *st, const rp_obj *o,
+                             kh_buf *out)
+{
+    (void)r;
+    (void)o;
+    const char *ev = kh_store_col_str(st, 5), *stt = kh_store_col_str(st, 7),
+               *why = kh_store_col_str(st, 8);
+    bool ret = strcmp(stt, "returned") == 0;
+    kh_buf_printf(out, "item %" PRId64 ", submitted%s%s: %s\t%s%s%s",
+                  kh_db_column_int64(st, 4), ev ? ", evidence " : "",
+                  ev ? ev : "", kh_store_col_str(st, 6), stt,
+                  ret ? ": " : "", ret && why ? why : "");
+    return KH_OK;
+}
+
 static const rp_table TABLES[] = {
+    {'C',
+     "SELECT year, unit, CAST(id AS TEXT), CAST(id AS TEXT), kind,"
+     " description, evidence, state, points, reason FROM claim"
+     " ORDER BY year, unit, id",
+     "reading claims", live_claim,
+     N_("bonus claim %s of %s (%d): differs from the audit log (audit "
+        "record %" PRId64 ")"),
+     N_("bonus claim %s of %s (%d): not in the audit log (added outside "
+        "kaohe)"),
+     N_("bonus claim %s of %s (%d): missing (deleted outside kaohe; audit "
+        "record %" PRId64 ")"),
+     "claim#", true},
+    {'K',
+     "SELECT year, unit, CAST(id AS TEXT), CAST(id AS TEXT), talk_date,"
+     " talked_by, talked_to, summary FROM followup_talk ORDER BY id",
+     "reading talks", live_talk,
+     N_("reminder talk %s with %s (%d): differs from the audit log (audit "
+        "record %" PRId64 ")"),
+     N_("reminder talk %s with %s (%d): not in the audit log (added outside "
+        "kaohe)"),
+     N_("reminder talk %s with %s (%d): missing (deleted outside kaohe; "
+        "audit record %" PRId64 ")"),
+     "talk ", true},
+    {'F',
+     "SELECT year, unit, CAST(id AS TEXT), CAST(id AS TEXT), deadline,"
+     " text, status, closed_date, evidence FROM followup_item ORDER BY id",
+     "reading rectification items", live_item,
+     N_("rectification item %s of %s (%d): differs from the audit log "
+        "(audit record %" PRId64 ")"),
+     N_("rectification item %s of %s (%d): not in the audit log (added "
+        "outside kaohe)"),
+     N_("rectification item %s of %s (%d): missing (deleted outside kaohe; "
+        "audit record %" PRId64 ")"),
+     "item ", true},
+    {'O',
+     "SELECT i.year, i.unit, CAST(p.id AS TEXT), CAST(p.id AS TEXT), p.item,"
+     " p.evidence, p.text, p.status, p.reason FROM followup_report p JOIN"
+     " followup_item i ON i.id = p.item ORDER BY p.id",
+     "reading rectification reports", live_report,
+     N_("rectification report %s of %s (%d): differs from the audit log "
+        "(audit record %" PRId64 ")"),
+     N_("rectification report %s of %s (%d): not in the audit log (added "
+        "outside kaohe)"),
+     N_("rectification report %s of %s (%d): missing (deleted outside "
+        "kaohe; audit record %" PRId64 ")"),
+     "report ", true},
     {'v',
      "SELECT v.year, v.unit, CAST(v.id AS TEXT), CAST(v.id AS TEXT),"
      " v.starts_at, v.place, v.lead FROM visit v ORDER BY v.id",
@@ -376,7 +500,8 @@ static const rp_table TABLES[] = {
      N_("on-site visit of %s (number %s, %d): not in the audit log (added "
         "outside kaohe)"),
      N_("on-site visit of %s (number %s, %d): missing (deleted outside "
-        "kaohe; audit record %" PRId64 ")")},
+        "kaohe; audit record %" PRId64 ")"),
+     NULL, false},
     {'s',
      "SELECT v.year, v.unit, CAST(x.id AS TEXT), CAST(x.id AS TEXT), x.id,"
      " x.visit, x.held_on, x.attendees FROM symposium x JOIN visit v"
@@ -387,7 +512,8 @@ static const rp_table TABLES[] = {
      N_("symposium record at %s (number %s, %d): not in the audit log "
         "(added outside kaohe)"),
      N_("symposium record at %s (number %s, %d): missing (deleted outside "
-        "kaohe; audit record %" PRId64 ")")},
+        "kaohe; audit record %" PRId64 ")"),
+     NULL, false},
     {'i',
      "SELECT v.year, v.unit, CAST(x.id AS TEXT), CAST(x.id AS TEXT), x.id,"
      " x.visit, x.category, x.starts, x.ends, CASE WHEN x.person IS NULL"
@@ -399,7 +525,8 @@ static const rp_table TABLES[] = {
      N_("interview record at %s (number %s, %d): not in the audit log "
         "(added outside kaohe)"),
      N_("interview record at %s (number %s, %d): missing (deleted outside "
-        "kaohe; audit record %" PRId64 ")")},
+        "kaohe; audit record %" PRId64 ")"),
+     NULL, false},
     {'f',
      "SELECT v.year, v.unit, CAST(x.id AS TEXT), CAST(x.id AS TEXT), x.id,"
      " x.source, x.record, x.item, x.direction FROM finding x JOIN visit v"
@@ -410,7 +537,8 @@ static const rp_table TABLES[] = {
      N_("finding at %s (number %s, %d): not in the audit log (added outside "
         "kaohe)"),
      N_("finding at %s (number %s, %d): missing (deleted outside kaohe; "
-        "audit record %" PRId64 ")")},
+        "audit record %" PRId64 ")"),
+     NULL, false},
     {'p',
      "SELECT year, unit, CAST(id AS TEXT), CAST(id AS TEXT), title || ': '"
      " || text FROM practice ORDER BY id",
@@ -420,7 +548,8 @@ static const rp_table TABLES[] = {
      N_("good practice of %s (number %s, %d): not in the audit log (added "
         "outside kaohe)"),
      N_("good practice of %s (number %s, %d): missing (deleted outside "
-        "kaohe; audit record %" PRId64 ")")},
+        "kaohe; audit record %" PRId64 ")"),
+     NULL, false},
     {'c',
      "SELECT year, unit, CAST('' AS TEXT), CAST('' AS TEXT), state, report, CAST(returns AS TEXT),"
      " reason FROM selfcheck ORDER BY year, unit",
@@ -430,7 +559,8 @@ static const rp_table TABLES[] = {
      N_("self-check submission of %s%s (%d): not in the audit log (added "
         "outside kaohe)"),
      N_("self-check submission of %s%s (%d): missing (deleted outside "
-        "kaohe; audit record %" PRId64 ")")},
+        "kaohe; audit record %" PRId64 ")"),
+     NULL, false},
     {'j',
      "SELECT year, unit, item || ' ' || input, item, decision, round,"
      " responses, figure, suggested, value, reason FROM judgement_source"
@@ -441,7 +571,8 @@ static const rp_table TABLES[] = {
      N_("questionnaire decision for %s, item %s (%d): not in the audit log "
         "(added outside kaohe)"),
      N_("questionnaire decision for %s, item %s (%d): missing (deleted "
-        "outside kaohe; audit record %" PRId64 ")")},
+        "outside kaohe; audit record %" PRId64 ")"),
+     NULL, false},
     {'q',
      "SELECT r.year, c.unit, CAST(c.round AS TEXT), CAST(c.round AS TEXT),"
      " CAST(count(*) AS TEXT) FROM q_code c JOIN q_round r ON r.id ="
@@ -452,7 +583,8 @@ static const rp_table TABLES[] = {
      N_("questionnaire codes of %s in round %s (%d): not in the audit log "
         "(added outside kaohe)"),
      N_("questionnaire codes of %s in round %s (%d): missing (deleted "
-        "outside kaohe; audit record %" PRId64 ")")},
+        "outside kaohe; audit record %" PRId64 ")"),
+     NULL, false},
     {'e',
      "SELECT c.year, c.unit, CAST(c.id AS TEXT) || ' ' || f.sha256,"
      " CAST(c.id AS TEXT), f.name FROM claim_evidence f JOIN claim c ON"
@@ -463,7 +595,8 @@ static const rp_table TABLES[] = {
      N_("file of bonus claim of %s (number %s, %d): not in the audit log "
         "(added outside kaohe)"),
      N_("file of bonus claim of %s (number %s, %d): missing (deleted "
-        "outside kaohe; audit record %" PRId64 ")")},
+        "outside kaohe; audit record %" PRId64 ")"),
+     NULL, false},
 };
 #define NTABLES (sizeof TABLES / sizeof TABLES[0])
 
@@ -473,12 +606,15 @@ typedef struct rows_walk {
     kh_buf live;
 } rows_walk;
 
-static void report(rp *r, const char *fmt, int year, const char *unit,
-                   const char *label, int64_t seq)
+static void report(rp *r, const rp_table *t, const char *fmt, int year,
+                   const char *unit, const char *label, int64_t seq)
 {
     char uname[300];
     kh_replay_unit_name(r, year, unit, uname, sizeof uname);
-    kh_err_fail(r->e, KH_EINVAL, fmt, uname, label, year, seq);
+    if (t->label_first)
+        kh_err_fail(r->e, KH_EINVAL, fmt, label, uname, year, seq);
+    else
+        kh_err_fail(r->e, KH_EINVAL, fmt, uname, label, year, seq);
 }
 
 /* One live row of table w->t against its object. */
@@ -488,14 +624,15 @@ static kh_status row_generic(rp *r, kh_db_stmt *st, void *ctx)
     int y = kh_db_column_int(st, 0);
     const char *u = kh_store_col_str(st, 1);
     char key[600];
-    snprintf(key, sizeof key, "%s/%s", u ? u : "", kh_store_col_str(st, 2));
+    snprintf(key, sizeof key, "%s/%s%s", u ? u : "",
+             w->t->prefix ? w->t->prefix : "", kh_store_col_str(st, 2));
     rp_obj *o = kh_replay_obj(r, w->t->kind, y, key);
     if (!o)
         return kh_err_fail(r->e, KH_ENOMEM, "out of memory");
     o->flags |= RP_SEEN;
     w->c->rows++;
     if (!o->val) {
-        report(r, w->t->added, y, u, kh_store_col_str(st, 3), 0);
+        report(r, w->t, w->t->added, y, u, kh_store_col_str(st, 3), 0);
         w->c->bad++;
         return KH_OK;
     }
@@ -506,7 +643,7 @@ static kh_status row_generic(rp *r, kh_db_stmt *st, void *ctx)
     if (rc != KH_OK)
         return rc;
     if (strcmp(o->val, kh_buf_str(&w->live)) != 0) {
-        report(r, w->t->differs, y, u, kh_store_col_str(st, 3), o->seq);
+        report(r, w->t, w->t->differs, y, u, kh_store_col_str(st, 3), o->seq);
         w->c->bad++;
     }
     return KH_OK;
@@ -537,9 +674,11 @@ bool kh_replay_rows_gone(rp *r, rp_count *c, const rp_obj *o)
     char unit[300], label[300];
     snprintf(unit, sizeof unit, "%.*s", (int)strcspn(name, "/"), name);
     const char *rest = name + strlen(unit);
-    snprintf(label, sizeof label, "%s", *rest ? rest + 1 : "");
+    size_t pl = t->prefix ? strlen(t->prefix) : 0;
+    snprintf(label, sizeof label, "%s",
+             *rest && strlen(rest + 1) >= pl ? rest + 1 + pl : "");
     label[strcspn(label, " ")] = '\0';   /* the claim or item, as rows */
-    report(r, t->missing, atoi(yr), unit, label, o->seq);
+    report(r, t, t->missing, atoi(yr), unit, label, o->seq);
     c->bad++;
     return true;
 }

@@ -816,46 +816,6 @@ static kh_status row_assign(rp *r, kh_db_stmt *st, void *ctx)
     return KH_OK;
 }
 
-/* One claim row: year, unit, id, kind, description, evidence, state,
- * points, reason; its state as on_claim builds it. */
-static kh_status row_claim(rp *r, kh_db_stmt *st, void *ctx)
-{
-    rp_count *c = ctx;
-    int y = kh_db_column_int(st, 0);
-    const char *u = kh_store_col_str(st, 1), *ev = kh_store_col_str(st, 5),
-               *state = kh_store_col_str(st, 6), *why = kh_store_col_str(st, 8);
-    int64_t id = kh_db_column_int64(st, 2);
-    char dec[64], num[KH_NUM_BUFSZ], name[400], uname[300];
-    kh_num_format(kh_db_column_int64(st, 7), num);
-    if (strcmp(state, "approved") == 0)
-        snprintf(dec, sizeof dec, "approved points=%s", num);
-    else
-        snprintf(dec, sizeof dec, "%s", state);
-    char *live = NULL;
-    if (asprintf(&live, "kind=%s%s%.16s\t%s\t%s\t%s",
-                 kh_store_col_str(st, 3), ev && *ev ? " evidence=" : "",
-                 ev ? ev : "", kh_store_col_str(st, 4), dec,
-                 strcmp(state, "pending") && why ? why : "") < 0)
-        return kh_err_fail(r->e, KH_ENOMEM, "out of memory");
-    snprintf(name, sizeof name, "%s/claim#%" PRId64, u, id);
-    rp_obj *o = seen(r, 'C', y, name);
-    c->rows++;
-    if (o && (!o->val || strcmp(o->val, live) != 0)) {
-        kh_replay_unit_name(r, y, u, uname, sizeof uname);
-        if (o->val)
-            kh_err_fail(r->e, KH_EINVAL, "bonus claim %" PRId64 " of %s "
-                        "(%d): differs from the audit log (audit record "
-                        "%" PRId64 ")", id, uname, y, o->seq);
-        else
-            kh_err_fail(r->e, KH_EINVAL, "bonus claim %" PRId64 " of %s "
-                        "(%d): not in the audit log (added outside kaohe)",
-                        id, uname, y);
-        c->bad++;
-    }
-    free(live);
-    return o ? KH_OK : kh_err_fail(r->e, KH_ENOMEM, "out of memory");
-}
-
 /* An entry's evidence link: year, unit, item, phase, sha256, name. */
 static kh_status row_link(rp *r, kh_db_stmt *st, void *ctx)
 {
@@ -882,106 +842,6 @@ static kh_status row_link(rp *r, kh_db_stmt *st, void *ctx)
                     "in the audit log (attached outside kaohe)",
                     file, uname, item, y);
     c->bad++;
-    return KH_OK;
-}
-
-/* A follow-up row's live state against its object; id names it. */
-static void fu_judge(rp *r, rp_count *c, char kind, int y, const char *u,
-                     int64_t id, const char *live)
-{
-    static const char *const words[] = {"talk", "item", "report"};
-    int k = kind == 'K' ? 0 : kind == 'F' ? 1 : 2;
-    char name[400], uname[300];
-    snprintf(name, sizeof name, "%s/%s %" PRId64, u, words[k], id);
-    rp_obj *o = seen(r, kind, y, name);
-    c->rows++;
-    if (!o || (o->val && strcmp(o->val, live) == 0))
-        return;
-    kh_replay_unit_name(r, y, u, uname, sizeof uname);
-    bool add = !o->val;
-    if (k == 0 && add)
-        kh_err_fail(r->e, KH_EINVAL, "reminder talk %" PRId64 " with %s "
-                    "(%d): not in the audit log (added outside kaohe)",
-                    id, uname, y);
-    else if (k == 0)
-        kh_err_fail(r->e, KH_EINVAL, "reminder talk %" PRId64 " with %s "
-                    "(%d): differs from the audit log (audit record "
-                    "%" PRId64 ")", id, uname, y, o->seq);
-    else if (k == 1 && add)
-        kh_err_fail(r->e, KH_EINVAL, "rectification item %" PRId64 " of %s "
-                    "(%d): not in the audit log (added outside kaohe)",
-                    id, uname, y);
-    else if (k == 1)
-        kh_err_fail(r->e, KH_EINVAL, "rectification item %" PRId64 " of %s "
-                    "(%d): differs from the audit log (audit record "
-                    "%" PRId64 ")", id, uname, y, o->seq);
-    else if (add)
-        kh_err_fail(r->e, KH_EINVAL, "rectification report %" PRId64 " of "
-                    "%s (%d): not in the audit log (added outside kaohe)",
-                    id, uname, y);
-    else
-        kh_err_fail(r->e, KH_EINVAL, "rectification report %" PRId64 " of "
-                    "%s (%d): differs from the audit log (audit record "
-                    "%" PRId64 ")", id, uname, y, o->seq);
-    c->bad++;
-}
-
-/* A talk row: year, unit, id, talk_date, talked_by, talked_to, summary. */
-static kh_status row_talk(rp *r, kh_db_stmt *st, void *ctx)
-{
-    const char *to = kh_store_col_str(st, 5);
-    char *live = NULL;
-    if (asprintf(&live, "%s %s%s%s: %s", kh_store_col_str(st, 3),
-                 kh_store_col_str(st, 4), to ? " -> " : "", to ? to : "",
-                 kh_store_col_str(st, 6)) < 0)
-        return kh_err_fail(r->e, KH_ENOMEM, "out of memory");
-    fu_judge(r, ctx, 'K', kh_db_column_int(st, 0), kh_store_col_str(st, 1),
-             kh_db_column_int64(st, 2), live);
-    free(live);
-    return KH_OK;
-}
-
-/* An item row: year, unit, id, deadline, text, status, closed_date,
- * evidence.  Closed by an accepted report: its date is not proved. */
-static kh_status row_item(rp *r, kh_db_stmt *st, void *ctx)
-{
-    int y = kh_db_column_int(st, 0);
-    const char *u = kh_store_col_str(st, 1), *ev = kh_store_col_str(st, 7);
-    int64_t id = kh_db_column_int64(st, 2);
-    char name[400];
-    snprintf(name, sizeof name, "%s/item %" PRId64, u, id);
-    rp_obj *o = kh_replay_obj(r, 'F', y, name);
-    bool any_day = o && o->val && strstr(o->val, "\tdone *");
-    char *live = NULL;
-    int n = strcmp(kh_store_col_str(st, 5), "open") == 0
-                ? asprintf(&live, "deadline %s: %s\topen",
-                           kh_store_col_str(st, 3), kh_store_col_str(st, 4))
-                : asprintf(&live, "deadline %s: %s\tdone %s%s%s",
-                           kh_store_col_str(st, 3), kh_store_col_str(st, 4),
-                           any_day ? "*" : kh_store_col_str(st, 6),
-                           ev ? ", evidence " : "", ev ? ev : "");
-    if (n < 0)
-        return kh_err_fail(r->e, KH_ENOMEM, "out of memory");
-    fu_judge(r, ctx, 'F', y, u, id, live);
-    free(live);
-    return KH_OK;
-}
-
-/* A report row: year, unit, id, item, evidence, text, status, reason. */
-static kh_status row_report(rp *r, kh_db_stmt *st, void *ctx)
-{
-    const char *ev = kh_store_col_str(st, 4), *stt = kh_store_col_str(st, 6),
-               *why = kh_store_col_str(st, 7);
-    char *live = NULL;
-    if (asprintf(&live, "item %" PRId64 ", submitted%s%s: %s\t%s%s%s",
-                 kh_db_column_int64(st, 3), ev ? ", evidence " : "",
-                 ev ? ev : "", kh_store_col_str(st, 5), stt,
-                 strcmp(stt, "returned") == 0 ? ": " : "",
-                 strcmp(stt, "returned") == 0 && why ? why : "") < 0)
-        return kh_err_fail(r->e, KH_ENOMEM, "out of memory");
-    fu_judge(r, ctx, 'O', kh_db_column_int(st, 0), kh_store_col_str(st, 1),
-             kh_db_column_int64(st, 2), live);
-    free(live);
     return KH_OK;
 }
 
@@ -1150,18 +1010,6 @@ static void gone(rp *r, rp_count *c, const rp_obj *o)
                     buf, uname, atoi(s1 + 1), o->seq);
         break;
     }
-    case 'C': {
-        snprintf(buf, sizeof buf, "%s", name);
-        char *cl = strchr(buf, '/');
-        if (!cl || strncmp(cl + 1, "claim#", 6) != 0)
-            return;
-        *cl = '\0';
-        kh_replay_unit_name(r, y, buf, uname, sizeof uname);
-        kh_err_fail(r->e, KH_EINVAL, "bonus claim %s of %s (%d): missing "
-                    "(deleted outside kaohe; audit record %" PRId64 ")",
-                    cl + 7, uname, y, o->seq);
-        break;
-    }
     case 'L': {
         /* UNIT/ITEM/PHASE/HASH */
         snprintf(buf, sizeof buf, "%s", name);
@@ -1173,30 +1021,6 @@ static void gone(rp *r, rp_count *c, const rp_obj *o)
         kh_err_fail(r->e, KH_EINVAL, "evidence %s of %s, item %s (%d): "
                     "missing (detached outside kaohe; audit record "
                     "%" PRId64 ")", o->val, uname, s1 + 1, y, o->seq);
-        break;
-    }
-    case 'K':
-    case 'F':
-    case 'O': {
-        snprintf(buf, sizeof buf, "%s", name);
-        char *fl = strchr(buf, '/'), *sp = fl ? strchr(fl, ' ') : NULL;
-        if (!sp)
-            return;
-        *fl = '\0';
-        long long id = atoll(sp + 1);
-        kh_replay_unit_name(r, y, buf, uname, sizeof uname);
-        if (o->key[0] == 'K')
-            kh_err_fail(r->e, KH_EINVAL, "reminder talk %lld with %s (%d): "
-                        "missing (deleted outside kaohe; audit record "
-                        "%" PRId64 ")", id, uname, y, o->seq);
-        else if (o->key[0] == 'F')
-            kh_err_fail(r->e, KH_EINVAL, "rectification item %lld of %s "
-                        "(%d): missing (deleted outside kaohe; audit record "
-                        "%" PRId64 ")", id, uname, y, o->seq);
-        else
-            kh_err_fail(r->e, KH_EINVAL, "rectification report %lld of %s "
-                        "(%d): missing (deleted outside kaohe; audit record "
-                        "%" PRId64 ")", id, uname, y, o->seq);
         break;
     }
     case 'Z':
@@ -1258,26 +1082,6 @@ kh_status kh_replay_tables_check(rp *r, rp_count *c)
                                 "reading evidence links", row_link, c);
     if (rc == KH_OK)
         rc = kh_replay_each_row(r,
-                                "SELECT year, unit, id, talk_date, talked_by,"
-                                " talked_to, summary FROM followup_talk"
-                                " ORDER BY id",
-                                "reading talks", row_talk, c);
-    if (rc == KH_OK)
-        rc = kh_replay_each_row(r,
-                                "SELECT year, unit, id, deadline, text,"
-                                " status, closed_date, evidence FROM"
-                                " followup_item ORDER BY id",
-                                "reading rectification items", row_item, c);
-    if (rc == KH_OK)
-        rc = kh_replay_each_row(r,
-                                "SELECT i.year, i.unit, p.id, p.item,"
-                                " p.evidence, p.text, p.status, p.reason"
-                                " FROM followup_report p JOIN followup_item i"
-                                " ON i.id = p.item ORDER BY p.id",
-                                "reading rectification reports", row_report,
-                                c);
-    if (rc == KH_OK)
-        rc = kh_replay_each_row(r,
                                 "SELECT r.year, r.id, r.audience, r.closed,"
                                 " (SELECT count(*) FROM q_round_unit u"
                                 " WHERE u.round = r.id), (SELECT count(*)"
@@ -1289,12 +1093,6 @@ kh_status kh_replay_tables_check(rp *r, rp_count *c)
                                 "SELECT year, unit, id, case_id, evidence"
                                 " FROM negative ORDER BY id",
                                 "reading negative records", row_negative, c);
-    if (rc == KH_OK)
-        rc = kh_replay_each_row(r,
-                                "SELECT year, unit, id, kind, description,"
-                                " evidence, state, points, reason FROM claim"
-                                " ORDER BY year, unit, id",
-                                "reading claims", row_claim, c);
     if (rc == KH_OK)
         rc = kh_replay_each_row(r,
                                 "SELECT year, selfcheck_due, inspect_from,"
