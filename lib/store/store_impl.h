@@ -127,6 +127,12 @@ kh_status kh_store_onsite_row_json(kh_store *s, char kind, int64_t id,
 /* Hex digits of the " state=" digest an on-site record's .add record
  * carries (SHA-256 of the record's fields as its corrections' JSON). */
 #define KH_ONSITE_STATE_HEX 16
+/* " state=HEX" of visit id into out: the first KH_ONSITE_STATE_HEX hex
+ * digits of SHA-256 of "AT\tPLACE\tLEAD\tPLANNED\tUSED[\tMEMBER]..."
+ * (members in order), which visit.add and visit.set carry so that the
+ * audit replay proves the team and methods too (store_onsite.c). */
+kh_status kh_store_visit_state(kh_store *s, int64_t id, char *out,
+                               size_t sz, kh_err *e);
 /* Length of the password digest user.add and user.passwd record
  * ("pwdigest=HEX"): the first hex digits of SHA-256 of the stored hash
  * (never the hash itself), for the audit replay. */

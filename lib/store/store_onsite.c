@@ -291,6 +291,47 @@ static kh_status state_suffix(const char *const *names,
     return rc;
 }
 
+kh_status kh_store_visit_state(kh_store *s, int64_t id, char *out,
+                               size_t sz, kh_err *e)
+{
+    kh_db_stmt *st;
+    kh_status rc = kh_store_stmt(s,
+                                 "SELECT starts_at, place, lead, planned, used"
+                                 " FROM visit WHERE id = ?",
+                                 &st, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_db_bind_int64(st, 1, id);
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    int r = kh_db_step(st);
+    if (r == KH_DB_ROW)
+        kh_buf_printf(&b, "%s\t%s\t%s\t%d\t%d", kh_store_col_str(st, 0),
+                      kh_store_col_str(st, 1), kh_store_col_str(st, 2),
+                      kh_db_column_int(st, 3), kh_db_column_int(st, 4));
+    kh_db_reset(st);
+    if (r != KH_DB_ROW)
+        rc = kh_store_db_fail(s, e, "reading a visit");
+    if (rc == KH_OK)
+        rc = kh_store_stmt(s, "SELECT user_name FROM visit_member WHERE"
+                              " visit = ? ORDER BY pos", &st, e);
+    if (rc == KH_OK) {
+        kh_db_bind_int64(st, 1, id);
+        while ((r = kh_db_step(st)) == KH_DB_ROW)
+            kh_buf_printf(&b, "\t%s", kh_store_col_str(st, 0));
+        kh_db_reset(st);
+        if (r != KH_DB_DONE)
+            rc = kh_store_db_fail(s, e, "reading a team");
+    }
+    if (rc == KH_OK && (rc = kh_buf_status(&b)) == KH_OK) {
+        char hex[KH_STORE_HEX_SZ];
+        kh_store_sha256_hex(kh_buf_str(&b), b.len, hex);
+        snprintf(out, sz, " state=%.*s", KH_ONSITE_STATE_HEX, hex);
+    }
+    kh_buf_free(&b);
+    return rc;
+}
+
 /* Writes one audit record. */
 static kh_status audit(kh_store *s, const char *actor, const char *action,
                        int year, const char *unit, const char *what,
@@ -432,8 +473,11 @@ kh_status kh_store_visit_add(kh_store *s, const char *actor,
     if ((v->set_members && (rc = members_write(s, vid, v, e)) != KH_OK) ||
         (rc = lead_not_member(s, vid, e)) != KH_OK)
         goto fail;
-    char val[512];
-    snprintf(val, sizeof val, "%s %s lead %s", v->at, v->place, v->lead);
+    char val[600], sfx[40];
+    if ((rc = kh_store_visit_state(s, vid, sfx, sizeof sfx, e)) != KH_OK)
+        goto fail;
+    snprintf(val, sizeof val, "%.100s %.300s lead %.100s%s", v->at, v->place,
+             v->lead, sfx);
     if ((rc = audit(s, actor, "visit.add", v->year, v->unit, "visit", vid,
                     val, e)) != KH_OK ||
         (rc = kh_store_commit(s, e)) != KH_OK)
@@ -516,9 +560,12 @@ kh_status kh_store_visit_set(kh_store *s, const char *actor, int64_t id,
     if ((rc = visit_apply(s, id, v, e)) != KH_OK ||
         (rc = lead_not_member(s, id, e)) != KH_OK)
         goto fail;
-    char val[512];
-    snprintf(val, sizeof val, "at %s place %s lead %s", v->at ? v->at : "-",
-             v->place ? v->place : "-", v->lead ? v->lead : "-");
+    char val[600], sfx[40];
+    if ((rc = kh_store_visit_state(s, id, sfx, sizeof sfx, e)) != KH_OK)
+        goto fail;
+    snprintf(val, sizeof val, "at %.100s place %.300s lead %.100s%s",
+             v->at ? v->at : "-", v->place ? v->place : "-",
+             v->lead ? v->lead : "-", sfx);
     if ((rc = audit(s, actor, "visit.set", year, unit, "visit", id, val,
                     e)) != KH_OK ||
         (rc = kh_store_commit(s, e)) != KH_OK)

@@ -11,7 +11,8 @@
  *
  * Objects (first character of the key; name "UNIT/ID" so that a removed
  * unit drops them):
- *   v YEAR UNIT/ID   a visit, "AT\tPLACE\tLEAD"
+ *   v YEAR UNIT/ID   a visit, "AT\tPLACE\tLEAD[ state=HEX]" (HEX: its
+ *                    team and methods, kh_store_visit_state)
  *   s, i, f          a symposium, interview, finding: "a" + the summary
  *                    its .add record carries, or "j" + the JSON its last
  *                    correction (.set) carries
@@ -30,6 +31,7 @@
 #include "kaohe/store_onsite.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,10 +91,12 @@ static void on_visit(rp *r, const kh_audit_row *w)
         return;
     }
     char at[600], place[600], lead[600];
-    const char *pl, *ld = strstr(v, " lead ");
+    const char *pl, *ld = strstr(v, " lead "), *sf = strstr(v, " state=");
     if (!ld)
         return;
-    snprintf(lead, sizeof lead, "%s", ld + 6);
+    snprintf(lead, sizeof lead, "%.*s",
+             (int)(sf && sf > ld ? sf - ld - 6 : (ptrdiff_t)strlen(ld + 6)),
+             ld + 6);
     if (strcmp(a, "add") == 0) {
         snprintf(at, sizeof at, "%.16s", v);
         pl = strlen(v) > 17 ? v + 17 : ld;
@@ -107,6 +111,9 @@ static void on_visit(rp *r, const kh_audit_row *w)
         char was[3][600];
         for (int i = 0; i < 3; i++)
             field(o->val, i, was[i], sizeof was[i]);
+        char *old_sf = strstr(was[2], " state=");
+        if (old_sf)
+            *old_sf = '\0';   /* the state the last record proved */
         if (strcmp(at, "-") == 0)
             snprintf(at, sizeof at, "%s", was[0]);
         if (strcmp(place, "-") == 0)
@@ -115,7 +122,8 @@ static void on_visit(rp *r, const kh_audit_row *w)
             snprintf(lead, sizeof lead, "%s", was[2]);
     }
     char *nv = NULL;
-    if (asprintf(&nv, "%s\t%s\t%s", at, place, lead) < 0) {
+    if (asprintf(&nv, "%s\t%s\t%s%s", at, place, lead,
+                 sf && sf > ld ? sf : "") < 0) {
         r->nomem = true;
         return;
     }
@@ -306,6 +314,23 @@ static kh_status state_of(rp *r, char kind, int64_t id, const rp_obj *o,
     return rc;
 }
 
+/* A visit: starts_at, place, lead, then its id; " state=HEX" of its
+ * team and methods when its last record carries one. */
+static kh_status live_visit(rp *r, kh_db_stmt *st, const rp_obj *o,
+                           kh_buf *out)
+{
+    kh_buf_printf(out, "%s\t%s\t%s", kh_store_col_str(st, 4),
+                  kh_store_col_str(st, 5), kh_store_col_str(st, 6));
+    if (!o->val || !strstr(o->val, " state="))
+        return KH_OK;
+    char sfx[40];
+    kh_status rc = kh_store_visit_state(r->s, kh_db_column_int64(st, 7), sfx,
+                                        sizeof sfx, r->e);
+    if (rc == KH_OK)
+        kh_buf_puts(out, sfx);
+    return rc;
+}
+
 /* A symposium: id, visit, held_on, attendees.  Its .add record says
  * "visit V DATE GROUPS"; a correction the JSON of its text fields. */
 static kh_status live_symposium(rp *r, kh_db_stmt *st, const rp_obj *o,
@@ -493,8 +518,8 @@ static const rp_table TABLES[] = {
      "report ", true},
     {'v',
      "SELECT v.year, v.unit, CAST(v.id AS TEXT), CAST(v.id AS TEXT),"
-     " v.starts_at, v.place, v.lead FROM visit v ORDER BY v.id",
-     "reading visits", NULL,
+     " v.starts_at, v.place, v.lead, v.id FROM visit v ORDER BY v.id",
+     "reading visits", live_visit,
      N_("on-site visit of %s (number %s, %d): differs from the audit log "
         "(audit record %" PRId64 ")"),
      N_("on-site visit of %s (number %s, %d): not in the audit log (added "
