@@ -124,6 +124,31 @@ kh_status kh_store_insert_audited(kh_store *s, const char *sql,
                                   kh_audit_rec *rec, int64_t *id,
                                   kh_err *e);
 
+/* A judgement_source row as source.keep/override records it (JSON), from
+ * columns c.. of st: decision, round, responses, figure, suggested,
+ * value, reason (lib/store/store_source.c; the audit replay compares
+ * it). */
+void kh_store_source_row_json(kh_db_stmt *st, int c, kh_buf *b);
+/* An on-site record (kind 's' symposium, 'i' interview, 'f' finding) as
+ * its correction (symposium.set, ...) records it: JSON of its text
+ * fields, appended to b; KH_ENOTFOUND when there is no such row
+ * (lib/store/store_onsite.c; the audit replay compares it). */
+kh_status kh_store_onsite_row_json(kh_store *s, char kind, int64_t id,
+                                   kh_buf *b, kh_err *e);
+/* Hex digits of the " state=" digest an on-site record's .add record
+ * carries (SHA-256 of the record's fields as its corrections' JSON). */
+#define KH_ONSITE_STATE_HEX 16
+/* " state=HEX" of visit id into out: the first KH_ONSITE_STATE_HEX hex
+ * digits of SHA-256 of "AT\tPLACE\tLEAD\tPLANNED\tUSED[\tMEMBER]..."
+ * (members in order), which visit.add and visit.set carry so that the
+ * audit replay proves the team and methods too (store_onsite.c). */
+kh_status kh_store_visit_state(kh_store *s, int64_t id, char *out,
+                               size_t sz, kh_err *e);
+/* Length of the password digest user.add and user.passwd record
+ * ("pwdigest=HEX"): the first hex digits of SHA-256 of the stored hash
+ * (never the hash itself), for the audit replay. */
+#define KH_PW_DIGEST_HEX 16
+
 /* SHA-256 of data as 64 lower-case hex digits into hex. */
 void kh_store_sha256_hex(const void *data, size_t len,
                          char hex[KH_STORE_HEX_SZ]);

@@ -262,6 +262,93 @@ kh_status kh_store_visit_in_team(kh_store *s, int64_t id, const char *user,
     return KH_OK;
 }
 
+/* The text fields of the on-site records as their audit records name
+ * them (row_json, state_suffix). */
+static const char *const SYMPOSIUM_COLS[] = {
+    "date", "place", "host", "recorder", "groups", "outline", "minutes",
+    NULL};
+static const char *const INTERVIEW_COLS[] = {
+    "category", "named", "interviewer", "recorder", "start", "end", "place",
+    "summary", NULL};
+static const char *const FINDING_COLS[] = {"source", "record", "item",
+                                           "direction", "text", NULL};
+
+/* Field values as one JSON object (names[i] for vals[i]; NULL: null),
+ * the form a correction's record carries. */
+static void fields_json(kh_buf *b, const char *const *names,
+                        const char *const *vals)
+{
+    kh_buf_putc(b, '{');
+    for (int i = 0; names[i]; i++) {
+        kh_buf_printf(b, "%s\"%s\": ", i ? ", " : "", names[i]);
+        if (vals[i])
+            kh_json_str(b, vals[i]);
+        else
+            kh_buf_puts(b, "null");
+    }
+    kh_buf_putc(b, '}');
+}
+
+/* " state=HEX": the first hex digits of SHA-256 of the record's fields
+ * as JSON, appended to an .add record's summary so that `kaohe check`
+ * proves every field of a record never corrected. */
+static kh_status state_suffix(const char *const *names,
+                              const char *const *vals, char *out, size_t sz)
+{
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    fields_json(&b, names, vals);
+    kh_status rc = kh_buf_status(&b);
+    char hex[KH_STORE_HEX_SZ];
+    if (rc == KH_OK) {
+        kh_store_sha256_hex(kh_buf_str(&b), b.len, hex);
+        snprintf(out, sz, " state=%.*s", KH_ONSITE_STATE_HEX, hex);
+    }
+    kh_buf_free(&b);
+    return rc;
+}
+
+kh_status kh_store_visit_state(kh_store *s, int64_t id, char *out,
+                               size_t sz, kh_err *e)
+{
+    kh_db_stmt *st;
+    kh_status rc = kh_store_stmt(s,
+                                 "SELECT starts_at, place, lead, planned, used"
+                                 " FROM visit WHERE id = ?",
+                                 &st, e);
+    if (rc != KH_OK)
+        return rc;
+    kh_db_bind_int64(st, 1, id);
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    int r = kh_db_step(st);
+    if (r == KH_DB_ROW)
+        kh_buf_printf(&b, "%s\t%s\t%s\t%d\t%d", kh_store_col_str(st, 0),
+                      kh_store_col_str(st, 1), kh_store_col_str(st, 2),
+                      kh_db_column_int(st, 3), kh_db_column_int(st, 4));
+    kh_db_reset(st);
+    if (r != KH_DB_ROW)
+        rc = kh_store_db_fail(s, e, "reading a visit");
+    if (rc == KH_OK)
+        rc = kh_store_stmt(s, "SELECT user_name FROM visit_member WHERE"
+                              " visit = ? ORDER BY pos", &st, e);
+    if (rc == KH_OK) {
+        kh_db_bind_int64(st, 1, id);
+        while ((r = kh_db_step(st)) == KH_DB_ROW)
+            kh_buf_printf(&b, "\t%s", kh_store_col_str(st, 0));
+        kh_db_reset(st);
+        if (r != KH_DB_DONE)
+            rc = kh_store_db_fail(s, e, "reading a team");
+    }
+    if (rc == KH_OK && (rc = kh_buf_status(&b)) == KH_OK) {
+        char hex[KH_STORE_HEX_SZ];
+        kh_store_sha256_hex(kh_buf_str(&b), b.len, hex);
+        snprintf(out, sz, " state=%.*s", KH_ONSITE_STATE_HEX, hex);
+    }
+    kh_buf_free(&b);
+    return rc;
+}
+
 /* Writes one audit record. */
 static kh_status audit(kh_store *s, const char *actor, const char *action,
                        int year, const char *unit, const char *what,
@@ -408,8 +495,11 @@ kh_status kh_store_visit_add(kh_store *s, const char *actor,
     if ((v->set_members && (rc = members_write(s, vid, v, e)) != KH_OK) ||
         (rc = lead_not_member(s, vid, e)) != KH_OK)
         goto fail;
-    char val[512];
-    snprintf(val, sizeof val, "%s %s lead %s", v->at, v->place, v->lead);
+    char val[600], sfx[40];
+    if ((rc = kh_store_visit_state(s, vid, sfx, sizeof sfx, e)) != KH_OK)
+        goto fail;
+    snprintf(val, sizeof val, "%.100s %.300s lead %.100s%s", v->at, v->place,
+             v->lead, sfx);
     if ((rc = audit(s, actor, "visit.add", v->year, v->unit, "visit", vid,
                     val, e)) != KH_OK ||
         (rc = kh_store_commit(s, e)) != KH_OK)
@@ -493,9 +583,12 @@ kh_status kh_store_visit_set(kh_store *s, const char *actor, int64_t id,
     if ((rc = visit_apply(s, id, v, e)) != KH_OK ||
         (rc = lead_not_member(s, id, e)) != KH_OK)
         goto fail;
-    char val[512];
-    snprintf(val, sizeof val, "at %s place %s lead %s", v->at ? v->at : "-",
-             v->place ? v->place : "-", v->lead ? v->lead : "-");
+    char val[600], sfx[40];
+    if ((rc = kh_store_visit_state(s, id, sfx, sizeof sfx, e)) != KH_OK)
+        goto fail;
+    snprintf(val, sizeof val, "at %.100s place %.300s lead %.100s%s",
+             v->at ? v->at : "-", v->place ? v->place : "-",
+             v->lead ? v->lead : "-", sfx);
     if ((rc = audit(s, actor, "visit.set", year, unit, "visit", id, val,
                     e)) != KH_OK ||
         (rc = kh_store_commit(s, e)) != KH_OK)
@@ -818,9 +911,14 @@ kh_status kh_store_symposium_add(kh_store *s, const char *actor,
         rc = KH_EINVAL;
         goto fail;
     }
-    char val[512];
-    snprintf(val, sizeof val, "visit %" PRId64 " %s %s", sp->visit, sp->date,
-             kh_buf_str(&g));
+    const char *fv[] = {sp->date,        sp->place,   sp->host,
+                        sp->recorder,    kh_buf_str(&g), sp->outline,
+                        sp->minutes};
+    char val[600], sfx[40];
+    if ((rc = state_suffix(SYMPOSIUM_COLS, fv, sfx, sizeof sfx)) != KH_OK)
+        goto fail;
+    snprintf(val, sizeof val, "visit %" PRId64 " %.400s %.100s%s", sp->visit,
+             sp->date, kh_buf_str(&g), sfx);
     const kh_store_val row[] = {
         KH_SV_INT64(sp->visit),    KH_SV_TEXT(sp->date),
         KH_SV_TEXT(sp->place),     KH_SV_TEXT(sp->host),
@@ -908,10 +1006,15 @@ kh_status kh_store_interview_add(kh_store *s, const char *actor,
         goto fail;
     }
     /* The audit log never carries the interviewee's name. */
-    char val[512];
-    snprintf(val, sizeof val, "visit %" PRId64 " %s %s-%s%s", sp->visit,
-             sp->category, sp->starts, sp->ends + 11,
-             sp->name ? " (named)" : "");
+    const char *fv[] = {sp->category, sp->name ? "yes" : "no",
+                        sp->interviewer, sp->recorder, sp->starts, sp->ends,
+                        sp->place, sp->summary};
+    char val[600], sfx[40];
+    if ((rc = state_suffix(INTERVIEW_COLS, fv, sfx, sizeof sfx)) != KH_OK)
+        goto fail;
+    snprintf(val, sizeof val, "visit %" PRId64 " %.200s %.40s-%.40s%s%s",
+             sp->visit, sp->category, sp->starts, sp->ends + 11,
+             sp->name ? " (named)" : "", sfx);
     const kh_store_val row[] = {
         KH_SV_INT64(sp->visit),      KH_SV_TEXT(sp->category),
         KH_SV_TEXT(sp->name),        KH_SV_TEXT(sp->interviewer),
@@ -1049,9 +1152,14 @@ kh_status kh_store_finding_add(kh_store *s, const char *actor, int64_t only,
         rc = KH_EINVAL;
         goto fail;
     }
-    char val[160];
-    snprintf(val, sizeof val, "%s %" PRId64 " item %s %s", source, record,
-             item, kh_finding_dir_label(dir));
+    char rec[32], dn[8], val[240], sfx[40];
+    snprintf(rec, sizeof rec, "%" PRId64, record);
+    snprintf(dn, sizeof dn, "%d", (int)dir);
+    const char *fv[] = {source, rec, item, dn, text};
+    if ((rc = state_suffix(FINDING_COLS, fv, sfx, sizeof sfx)) != KH_OK)
+        goto fail;
+    snprintf(val, sizeof val, "%.20s %" PRId64 " item %.40s %s%s", source,
+             record, item, kh_finding_dir_label(dir), sfx);
     const kh_store_val row[] = {
         KH_SV_INT64(visit), KH_SV_TEXT(source), KH_SV_INT64(record),
         KH_SV_TEXT(item),   KH_SV_INT((int)dir), KH_SV_TEXT(text),
@@ -1375,16 +1483,11 @@ static kh_status row_json(kh_store *s, const char *sql, int64_t id,
         return rc;
     kh_db_bind_int64(st, 1, id);
     int r = kh_db_step(st);
-    kh_buf_putc(b, '{');
-    for (int i = 0; r == KH_DB_ROW && names[i]; i++) {
-        kh_buf_printf(b, "%s\"%s\": ", i ? ", " : "", names[i]);
-        const char *v = kh_store_col_str(st, i);
-        if (v)
-            kh_json_str(b, v);
-        else
-            kh_buf_puts(b, "null");
-    }
-    kh_buf_putc(b, '}');
+    const char *vals[16] = {0};
+    for (int i = 0; r == KH_DB_ROW && names[i] && i < 16; i++)
+        vals[i] = kh_store_col_str(st, i);
+    if (r == KH_DB_ROW)
+        fields_json(b, names, vals);
     kh_db_reset(st);
     if (r != KH_DB_ROW)
         return kh_store_db_fail(s, e, "reading a record");
@@ -1435,9 +1538,6 @@ static kh_status edit_apply(kh_store *s, kh_status rc, const char *actor,
 static const char SYMPOSIUM_JSON_SQL[] =
     "SELECT held_on, place, host, recorder, attendees, outline, minutes"
     " FROM symposium WHERE id = ?";
-static const char *const SYMPOSIUM_COLS[] = {
-    "date", "place", "host", "recorder", "groups", "outline", "minutes",
-    NULL};
 
 kh_status kh_store_symposium_set(kh_store *s, const char *actor,
                                  bool admin, int64_t visit_id, int64_t id, const kh_symposium_spec *sp,
@@ -1478,9 +1578,6 @@ static const char INTERVIEW_JSON_SQL[] =
     "SELECT category, CASE WHEN person IS NULL THEN 'no' ELSE 'yes' END,"
     " interviewer, recorder, starts, ends, place, summary FROM interview"
     " WHERE id = ?";
-static const char *const INTERVIEW_COLS[] = {
-    "category", "named", "interviewer", "recorder", "start", "end", "place",
-    "summary", NULL};
 
 kh_status kh_store_interview_set(kh_store *s, const char *actor,
                                  bool admin, int64_t visit_id, int64_t id, const kh_interview_spec *sp,
@@ -1515,8 +1612,6 @@ kh_status kh_store_interview_set(kh_store *s, const char *actor,
 static const char FINDING_JSON_SQL[] =
     "SELECT source, CAST(record AS TEXT), item, CAST(direction AS TEXT),"
     " body FROM finding WHERE id = ?";
-static const char *const FINDING_COLS[] = {"source", "record", "item",
-                                           "direction", "text", NULL};
 
 kh_status kh_store_finding_set(kh_store *s, const char *actor,
                                bool admin, int64_t visit_id, int64_t id,
@@ -1564,4 +1659,16 @@ kh_status kh_store_finding_remove(kh_store *s, const char *actor,
                            FINDING_COLS, "DELETE FROM finding WHERE id = ?",
                            vals, 1, "removing a finding", true};
     return edit_apply(s, KH_OK, actor, year, unit, id, &c, e);
+}
+
+kh_status kh_store_onsite_row_json(kh_store *s, char kind, int64_t id,
+                                   kh_buf *b, kh_err *e)
+{
+    const char *sql = kind == 's'   ? SYMPOSIUM_JSON_SQL
+                      : kind == 'i' ? INTERVIEW_JSON_SQL
+                                    : FINDING_JSON_SQL;
+    const char *const *cols = kind == 's'   ? SYMPOSIUM_COLS
+                              : kind == 'i' ? INTERVIEW_COLS
+                                            : FINDING_COLS;
+    return row_json(s, sql, id, cols, b, e);
 }

@@ -446,9 +446,10 @@ static void on_entry_set(rp *r, const kh_audit_row *w)
     o->seq = w->seq;
 }
 
-/* import.unit: "UNIT_JSON\nentries N HASH" then "ITEM/PHASE TAG" lines:
- * the unit (U), its digest (D) and each entry's tag (T); then the lines
- * of kh_replay_unit_lines (rosters, branch name). */
+/* import.unit: "UNIT_JSON\nentries N HASH", the lines of
+ * kh_replay_unit_lines (rosters, branch name), then "ITEM/PHASE TAG"
+ * lines: the unit (U), its digest (D) and the rosters and branch; the
+ * entries' tags are not kept (name_unit reads them when needed). */
 static void on_import_unit(rp *r, const kh_audit_row *w)
 {
     char *v = strdup(w->rec.new_value ? w->rec.new_value : "");
@@ -465,16 +466,10 @@ static void on_import_unit(rp *r, const kh_audit_row *w)
         }
         if (kh_replay_unit_line(r, w, l))
             continue;   /* rosters and branch names */
-        if (i == 1) {
+        if (i == 1)
             kh_replay_put(r, 'D', y, w->rec.unit, l, w->seq);
-            continue;
-        }
-        char *sp = strchr(l, ' '), name[300];
-        if (!sp)
-            continue;
-        *sp = '\0';
-        snprintf(name, sizeof name, "%s/%s", w->rec.unit, l);
-        kh_replay_put(r, 'T', y, name, sp + 1, w->seq);
+        /* entry tags: read again only for a unit that differs
+         * (name_unit), so memory grows with units, not entries */
     }
     free(v);
 }
@@ -485,8 +480,8 @@ static kh_status on_record(void *ctx, const kh_audit_row *w)
     const char *a = w->rec.action;
     int y = w->rec.year;
     char st[32];
-    if (kh_replay_tables_record(r, w)) {
-        /* rosters, branches, users, dates, settings */
+    if (kh_replay_tables_record(r, w) || kh_replay_rows_record(r, w)) {
+        /* rosters, branches, users, dates, settings, on-site, ... */
     } else if (strcmp(a, "entry.set") == 0) {
         on_entry_set(r, w);
     } else if (strcmp(a, "assessment.import") == 0) {
@@ -570,33 +565,10 @@ static void unit_bad(rp *r, int year, const char *ename)
         o->flags |= RP_BAD;
 }
 
-/* An entry as imported (no record of its own): its tag must be the one
- * its unit's import recorded. */
-static void check_tag(rp *r, int year, const char *ename, const char *state,
-                      int *bad)
-{
-    char key[400], tag[RP_TAG_HEX + 1];
-    snprintf(key, sizeof key, "T\t%d\t%s", year, ename);
-    rp_obj *t = kh_replay_map_get(&r->m, key, false);
-    if (t)
-        t->flags |= RP_SEEN;
-    entry_tag(ename, state, tag);
-    if (t && t->val && strcmp(t->val, tag) == 0)
-        return;
-    if (t && t->val)
-        kh_err_fail(r->e, KH_EINVAL,
-                    "entry %d %s: value differs from the audit log (imported "
-                    "in audit record %" PRId64 ")",
-                    year, ename, t->seq);
-    else
-        kh_err_fail(r->e, KH_EINVAL,
-                    "entry %d %s: not in the audit log (added outside kaohe)",
-                    year, ename);
-    unit_bad(r, year, ename);
-    ++*bad;
-}
-
-/* One live entry row: year, unit, item, phase, inputs, note, version. */
+/* One live entry row: year, unit, item, phase, inputs, note, version.
+ * An entry with records of its own is judged by them; one imported
+ * (none) only feeds its unit's digest, judged at the end
+ * (digests_check).  No object is made for it: memory stays per unit. */
 static kh_status live_entry(rp *r, kh_db_stmt *st, rp_live *g, int *bad,
                             int64_t *unproved)
 {
@@ -609,27 +581,22 @@ static kh_status live_entry(rp *r, kh_db_stmt *st, rp_live *g, int *bad,
         digest_init(&g->d);
         g->open = true;
     }
-    char ename[300];
+    char ename[300], key[400];
     snprintf(ename, sizeof ename, "%s/%s/%s", unit, kh_store_col_str(st, 2),
              kh_store_col_str(st, 3));
+    snprintf(key, sizeof key, "E\t%d\t%s", year, ename);
     char *state = kh_store_entry_state_json(kh_store_col_str(st, 4),
                                             kh_store_col_str(st, 5),
                                             kh_db_column_int64(st, 6));
-    rp_obj *o = kh_replay_obj(r, 'E', year, ename);
-    if (!state || !o) {
-        free(state);
+    if (!state)
         return kh_err_fail(r->e, KH_ENOMEM, "out of memory");
+    rp_obj *o = kh_replay_map_get(&r->m, key, false);
+    if (o) {
+        o->flags |= RP_SEEN;
+        if (o->flags & RP_FIRST && o->first)
+            digest_add(&g->d, ename, o->first);   /* its state when imported */
     }
-    o->flags |= RP_SEEN;
-    if (o->flags & RP_FIRST && o->first) {
-        digest_add(&g->d, ename, o->first);   /* its state when imported */
-        char key[400];
-        snprintf(key, sizeof key, "T\t%d\t%s", year, ename);
-        rp_obj *t = kh_replay_map_get(&r->m, key, false);
-        if (t)
-            t->flags |= RP_SEEN;
-    }
-    if (o->val) {
+    if (o && o->val) {
         if (strcmp(o->val, state) != 0) {
             kh_err_fail(r->e, KH_EINVAL,
                         "entry %d %s: value differs from the audit log "
@@ -642,7 +609,6 @@ static kh_status live_entry(rp *r, kh_db_stmt *st, rp_live *g, int *bad,
         rp_proof p = kh_replay_year_proof(r, year);
         if (p == BY_UNITS) {
             digest_add(&g->d, ename, state);
-            check_tag(r, year, ename, state, bad);
         } else if (p == BY_FILE) {
             ++*unproved;   /* imported before per-unit digests existed */
         } else {
@@ -656,6 +622,146 @@ static kh_status live_entry(rp *r, kh_db_stmt *st, rp_live *g, int *bad,
     }
     free(state);
     return KH_OK;
+}
+
+/* ---- naming the entries of a unit whose digest differs --------------- */
+
+/* One "ITEM/PHASE TAG" line of a unit's import.unit record. */
+typedef struct rp_tag {
+    char name[200];
+    char tag[RP_TAG_HEX + 1];
+    bool seen;
+} rp_tag;
+
+typedef struct rp_tags {
+    rp_tag *v;
+    size_t n, cap;
+    bool nomem;
+} rp_tags;
+
+/* The tag lines of one import.unit record (audit record seq). */
+static kh_status read_tags(void *ctx, const kh_audit_row *w)
+{
+    rp_tags *t = ctx;
+    const char *p = w->rec.new_value ? w->rec.new_value : "";
+    for (int i = 0; *p; i++) {
+        size_t len = strcspn(p, "\n");
+        const char *sp = memchr(p, ' ', len);
+        bool tagline = i >= 2 && sp && (size_t)(p + len - sp - 1) == RP_TAG_HEX &&
+                       memchr(p, '/', (size_t)(sp - p)) && !memchr(p, '\t', len);
+        if (tagline && t->n == t->cap) {
+            size_t cap = t->cap ? t->cap * 2 : 64;
+            rp_tag *nv = realloc(t->v, cap * sizeof *nv);
+            if (!nv) {
+                t->nomem = true;
+                return KH_OK;
+            }
+            t->v = nv;
+            t->cap = cap;
+        }
+        if (tagline) {
+            rp_tag *g = &t->v[t->n++];
+            snprintf(g->name, sizeof g->name, "%.*s", (int)(sp - p), p);
+            memcpy(g->tag, sp + 1, RP_TAG_HEX);
+            g->tag[RP_TAG_HEX] = '\0';
+            g->seen = false;
+        }
+        p += len;
+        if (*p)
+            p++;
+    }
+    return KH_OK;
+}
+
+/* Does entry "UNIT/ITEM/PHASE" have records of its own (then they
+ * judge it, not its import)? */
+static bool own_records(rp *r, int year, const char *ename)
+{
+    char key[400];
+    snprintf(key, sizeof key, "E\t%d\t%s", year, ename);
+    const rp_obj *o = kh_replay_map_get(&r->m, key, false);
+    return o && (o->flags & RP_FIRST);
+}
+
+/* One live entry of the unit against the tags: item, phase, inputs,
+ * note, version.  Returns how many it named (0 or 1). */
+static int name_entry(rp *r, int year, const char *unit, int64_t seq,
+                      kh_db_stmt *st, rp_tags *t)
+{
+    char ename[300], tag[RP_TAG_HEX + 1], iname[200];
+    snprintf(iname, sizeof iname, "%s/%s", kh_store_col_str(st, 0),
+             kh_store_col_str(st, 1));
+    snprintf(ename, sizeof ename, "%s/%s", unit, iname);
+    if (own_records(r, year, ename))
+        return 0;
+    char *state = kh_store_entry_state_json(kh_store_col_str(st, 2),
+                                            kh_store_col_str(st, 3),
+                                            kh_db_column_int64(st, 4));
+    if (!state) {
+        r->nomem = true;
+        return 0;
+    }
+    entry_tag(ename, state, tag);
+    free(state);
+    rp_tag *g = NULL;
+    for (size_t i = 0; i < t->n && !g; i++)
+        if (strcmp(t->v[i].name, iname) == 0)
+            g = &t->v[i];
+    if (g)
+        g->seen = true;
+    if (g && strcmp(g->tag, tag) == 0)
+        return 0;
+    if (g)
+        kh_err_fail(r->e, KH_EINVAL,
+                    "entry %d %s: value differs from the audit log (imported "
+                    "in audit record %" PRId64 ")",
+                    year, ename, seq);
+    else
+        kh_err_fail(r->e, KH_EINVAL,
+                    "entry %d %s: not in the audit log (added outside kaohe)",
+                    year, ename);
+    return 1;
+}
+
+/* Names the entries of a unit whose digest differs from its import
+ * (audit record seq, 0: none): changed, added or deleted.  Returns how
+ * many it named. */
+static int name_unit(rp *r, int year, const char *unit, int64_t seq)
+{
+    rp_tags t = {0};
+    kh_status rc = seq ? kh_store_audit_since(r->s, seq - 1, seq, 1,
+                                              read_tags, &t, r->e)
+                       : KH_OK;
+    kh_db_stmt *st = NULL;
+    if (rc == KH_OK)
+        rc = kh_store_stmt(r->s,
+                           "SELECT item, phase, inputs, note, version FROM"
+                           " entry WHERE year = ? AND unit = ?"
+                           " ORDER BY item, phase",
+                           &st, r->e);
+    int named = 0, step = KH_DB_DONE;
+    if (rc == KH_OK) {
+        kh_db_bind_int(st, 1, year);
+        kh_store_bind_str(st, 2, unit);
+        while ((step = kh_db_step(st)) == KH_DB_ROW)
+            named += name_entry(r, year, unit, seq, st, &t);
+        kh_db_reset(st);
+    }
+    for (size_t i = 0; rc == KH_OK && i < t.n; i++) {
+        char ename[400];
+        snprintf(ename, sizeof ename, "%s/%s", unit, t.v[i].name);
+        if (t.v[i].seen || own_records(r, year, ename))
+            continue;
+        kh_err_fail(r->e, KH_EINVAL,
+                    "entry %d %s: missing (deleted outside kaohe; imported "
+                    "in audit record %" PRId64 ")",
+                    year, ename, seq);
+        named++;
+    }
+    if (t.nomem || (rc == KH_OK && step != KH_DB_DONE))
+        r->nomem = true;   /* reported as out of memory / a failed read */
+    free(t.v);
+    return named;
 }
 
 /* Runs fn over the rows of sql (no parameters). */
@@ -791,25 +897,11 @@ static void missing(rp *r, rp_count *c)
         char kind = o->key[0];
         const char *yr = o->key + 2, *name = strchr(yr, '\t') + 1;
         int y = atoi(yr);
-        if (kind == 'T') {
-            /* An entry with records of its own is judged by them. */
-            char ek[400];
-            snprintf(ek, sizeof ek, "E%s", o->key + 1);
-            rp_obj *en = kh_replay_map_get(&r->m, ek, false);
-            if (en && (en->flags & RP_FIRST))
-                continue;
-        }
-        if (kind == 'E' || kind == 'T') {
-            if (kind == 'E')
-                kh_err_fail(r->e, KH_EINVAL,
-                            "entry %d %s: missing (deleted outside kaohe; "
-                            "last written by audit record %" PRId64 ")",
-                            y, name, o->seq);
-            else
-                kh_err_fail(r->e, KH_EINVAL,
-                            "entry %d %s: missing (deleted outside kaohe; "
-                            "imported in audit record %" PRId64 ")",
-                            y, name, o->seq);
+        if (kind == 'E') {
+            kh_err_fail(r->e, KH_EINVAL,
+                        "entry %d %s: missing (deleted outside kaohe; "
+                        "last written by audit record %" PRId64 ")",
+                        y, name, o->seq);
             unit_bad(r, y, name);
         } else if (kind == 'U')
             kh_err_fail(r->e, KH_EINVAL,
@@ -824,23 +916,37 @@ static void missing(rp *r, rp_count *c)
     }
 }
 
-/* A unit whose digest differs with no entry named: the tags did not
- * tell (a tag matching by chance, or an import record's lines altered
- * consistently), the digest still does. */
+/* A unit whose digest differs from its import (or that has entries
+ * without records and no import): its entries are named from the
+ * import's tags (name_unit); when none is (a tag matching by chance, or
+ * an import record's lines altered consistently), the digest still
+ * tells. */
 static void digests_check(rp *r, rp_count *c)
 {
     for (size_t i = 0; i < r->m.cap; i++) {
         rp_obj *o = &r->m.v[i];
-        if (!o->key || o->key[0] != 'D' || !o->val || (o->flags & RP_BAD))
-            continue;
-        bool none = strncmp(o->val, "entries 0 ", 10) == 0;
-        if (o->first ? strcmp(o->first, o->val) == 0 : none)
+        if (!o->key || o->key[0] != 'D' || (o->flags & RP_BAD))
             continue;
         const char *yr = o->key + 2, *name = strchr(yr, '\t') + 1;
+        int y = atoi(yr);
+        bool none = !o->first || strncmp(o->first, "entries 0 ", 10) == 0;
+        if (!o->val) {
+            if (none || kh_replay_year_proof(r, y) != BY_UNITS)
+                continue;
+            c->bad += name_unit(r, y, name, 0);
+            continue;
+        }
+        if (o->first ? strcmp(o->first, o->val) == 0
+                     : strncmp(o->val, "entries 0 ", 10) == 0)
+            continue;
+        int named = name_unit(r, y, name, o->seq);
+        c->bad += named;
+        if (named)
+            continue;
         kh_err_fail(r->e, KH_EINVAL,
                     "unit %d %s: entries differ from those imported (audit "
                     "record %" PRId64 "): changed outside kaohe",
-                    atoi(yr), name, o->seq);
+                    y, name, o->seq);
         c->bad++;
     }
 }
@@ -873,6 +979,8 @@ kh_status kh_store_audit_replay(kh_store *s, kh_buf *report, kh_err *e)
     if (rc == KH_OK) {
         missing(&r, &c);
         digests_check(&r, &c);
+        if (r.nomem)
+            rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
     }
     map_free(&r.m);
     if (rc != KH_OK)

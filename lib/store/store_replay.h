@@ -80,6 +80,19 @@ kh_status kh_replay_each_row(rp *r, const char *sql, const char *what,
                              kh_status (*fn)(rp *, kh_db_stmt *, void *),
                              void *ctx);
 
+/* The unit's name in the year, for messages (its id when it has none). */
+void kh_replay_unit_name(rp *r, int year, const char *id, char *out,
+                         size_t sz);
+
+/* store_replay_rows.c (the table-driven comparer): true when the record
+ * is one of its tables'. */
+bool kh_replay_rows_record(rp *r, const kh_audit_row *w);
+/* Compares its tables' live rows with the replayed objects. */
+kh_status kh_replay_rows_check(rp *r, rp_count *c);
+/* Reports object o of its tables, which no live row matched; false when
+ * o is not one of its tables'. */
+bool kh_replay_rows_gone(rp *r, rp_count *c, const rp_obj *o);
+
 /* store_replay_tables.c: true when the record is one of its tables'. */
 bool kh_replay_tables_record(rp *r, const kh_audit_row *w);
 /* Compares its tables' live rows with the replayed objects. */

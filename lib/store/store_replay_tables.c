@@ -317,13 +317,30 @@ static void on_roster_import(rp *r, const kh_audit_row *w)
     kh_replay_put(r, 'Q', y, roster, tagged ? "tags" : "file", w->seq);
 }
 
+/* The password digest a user.add or user.passwd value ends with
+ * (" pwdigest=HEX"), "?" when it has none (records before it: the hash
+ * is then not proved), and that value without it into role. */
+static const char *pw_split(const char *v, char *role, size_t sz)
+{
+    const char *d = v ? strstr(v, " pwdigest=") : NULL;
+    snprintf(role, sz, "%.*s", (int)(d ? d - v : (ptrdiff_t)strlen(v ? v : "")),
+             v ? v : "");
+    return d ? d + 10 : "?";
+}
+
 static void on_user(rp *r, const kh_audit_row *w)
 {
     const char *a = w->rec.action + 5, *who = w->rec.object;
+    char role[300];
     if (strcmp(a, "add") == 0) {
-        kh_replay_put(r, 'P', 0, who, w->rec.new_value, w->seq);
+        const char *pw = pw_split(w->rec.new_value, role, sizeof role);
+        kh_replay_put(r, 'P', 0, who, role, w->seq);
         kh_replay_put(r, 'X', 0, who, "enabled", w->seq);
         kh_replay_put(r, 'M', 0, who, "", w->seq);
+        kh_replay_put(r, 'w', 0, who, pw, w->seq);
+    } else if (strcmp(a, "passwd") == 0) {
+        kh_replay_put(r, 'w', 0, who,
+                      pw_split(w->rec.new_value, role, sizeof role), w->seq);
     } else if (strcmp(a, "disable") == 0 || strcmp(a, "enable") == 0) {
         kh_replay_put(r, 'X', 0, who, w->rec.new_value, w->seq);
     } else if (strcmp(a, "name") == 0) {
@@ -522,14 +539,14 @@ bool kh_replay_tables_record(rp *r, const kh_audit_row *w)
                strcmp(a, "followup.accept") == 0 ||
                strcmp(a, "followup.return") == 0) {
         on_followup(r, w);
-    } else if (strncmp(a, "survey.", 7) == 0) {
+    } else if (strncmp(a, "survey.", 7) == 0 && strcmp(a, "survey.codes")) {
         on_survey(r, w);
     } else if (strcmp(a, "negative.case") == 0) {
         char name[400];
         snprintf(name, sizeof name, "%s/%s", w->rec.unit ? w->rec.unit : "",
                  w->rec.object ? w->rec.object : "");
         kh_replay_put(r, 'V', y, name, w->rec.new_value, w->seq);
-    } else if (strncmp(a, "claim.", 6) == 0) {
+    } else if (strncmp(a, "claim.", 6) == 0 && strcmp(a, "claim.file")) {
         on_claim(r, w);
     } else if (strcmp(a, "year.dates") == 0) {
         kh_replay_put(r, 'A', y, NULL, w->rec.new_value, w->seq);
@@ -545,8 +562,8 @@ bool kh_replay_tables_record(rp *r, const kh_audit_row *w)
 
 /* ---- comparing with the live tables ---------------------------------- */
 
-/* The unit's name in the year, for messages (its id when it has none). */
-static void unit_name(rp *r, int year, const char *id, char *out, size_t sz)
+void kh_replay_unit_name(rp *r, int year, const char *id, char *out,
+                         size_t sz)
 {
     kh_db_stmt *st;
     snprintf(out, sz, "%s", id);
@@ -605,7 +622,7 @@ static void roster_judge(rp *r, rp_count *c, roster_group *g)
         c->unproved++;
         return;
     }
-    unit_name(r, g->year, g->unit, uname, sizeof uname);
+    kh_replay_unit_name(r, g->year, g->unit, uname, sizeof uname);
     if (o->val)
         kh_err_fail(r->e, KH_EINVAL,
                     "roster %s of %s (%d): differs from the audit log "
@@ -721,7 +738,21 @@ static void user_label(const char *login, const char *display, char *out,
         snprintf(out, sz, "%s", login);
 }
 
-/* One user row: name, role, unit, provider, disabled, display_name. */
+/* Does the stored hash (column 6) differ from the one the log's last
+ * password record saw?  Not judged when that record carries no digest. */
+static bool pw_changed(kh_db_stmt *st, const rp_obj *pw)
+{
+    if (!pw->val || strcmp(pw->val, "?") == 0)
+        return false;
+    const char *h = kh_store_col_str(st, 6);
+    char hex[KH_STORE_HEX_SZ];
+    kh_store_sha256_hex(h ? h : "", strlen(h ? h : ""), hex);
+    return strncmp(hex, pw->val, KH_PW_DIGEST_HEX) != 0 ||
+           strlen(pw->val) != KH_PW_DIGEST_HEX;
+}
+
+/* One user row: name, role, unit, provider, disabled, display_name,
+ * pwhash. */
 static kh_status row_user(rp *r, kh_db_stmt *st, void *ctx)
 {
     rp_count *c = ctx;
@@ -740,6 +771,15 @@ static kh_status row_user(rp *r, kh_db_stmt *st, void *ctx)
                     "outside kaohe)", who);
         c->bad++;
         return KH_OK;
+    }
+    rp_obj *pw = seen(r, 'w', 0, login);
+    if (!pw)
+        return kh_err_fail(r->e, KH_ENOMEM, "out of memory");
+    if (pw_changed(st, pw)) {
+        kh_err_fail(r->e, KH_EINVAL, "user %s: password changed outside "
+                    "kaohe (not by a password record; last one: audit "
+                    "record %" PRId64 ")", who, pw->seq);
+        c->bad++;
     }
     const char *dis = kh_db_column_int(st, 4) ? "disabled" : "enabled";
     if (strcmp(p->val, role) != 0)
@@ -769,51 +809,11 @@ static kh_status row_assign(rp *r, kh_db_stmt *st, void *ctx)
     c->rows++;
     if (!o || o->val)
         return o ? KH_OK : kh_err_fail(r->e, KH_ENOMEM, "out of memory");
-    unit_name(r, y, u, uname, sizeof uname);
+    kh_replay_unit_name(r, y, u, uname, sizeof uname);
     kh_err_fail(r->e, KH_EINVAL, "assignment of %s to %s (%d): not in the "
                 "audit log (added outside kaohe)", login, uname, y);
     c->bad++;
     return KH_OK;
-}
-
-/* One claim row: year, unit, id, kind, description, evidence, state,
- * points, reason; its state as on_claim builds it. */
-static kh_status row_claim(rp *r, kh_db_stmt *st, void *ctx)
-{
-    rp_count *c = ctx;
-    int y = kh_db_column_int(st, 0);
-    const char *u = kh_store_col_str(st, 1), *ev = kh_store_col_str(st, 5),
-               *state = kh_store_col_str(st, 6), *why = kh_store_col_str(st, 8);
-    int64_t id = kh_db_column_int64(st, 2);
-    char dec[64], num[KH_NUM_BUFSZ], name[400], uname[300];
-    kh_num_format(kh_db_column_int64(st, 7), num);
-    if (strcmp(state, "approved") == 0)
-        snprintf(dec, sizeof dec, "approved points=%s", num);
-    else
-        snprintf(dec, sizeof dec, "%s", state);
-    char *live = NULL;
-    if (asprintf(&live, "kind=%s%s%.16s\t%s\t%s\t%s",
-                 kh_store_col_str(st, 3), ev && *ev ? " evidence=" : "",
-                 ev ? ev : "", kh_store_col_str(st, 4), dec,
-                 strcmp(state, "pending") && why ? why : "") < 0)
-        return kh_err_fail(r->e, KH_ENOMEM, "out of memory");
-    snprintf(name, sizeof name, "%s/claim#%" PRId64, u, id);
-    rp_obj *o = seen(r, 'C', y, name);
-    c->rows++;
-    if (o && (!o->val || strcmp(o->val, live) != 0)) {
-        unit_name(r, y, u, uname, sizeof uname);
-        if (o->val)
-            kh_err_fail(r->e, KH_EINVAL, "bonus claim %" PRId64 " of %s "
-                        "(%d): differs from the audit log (audit record "
-                        "%" PRId64 ")", id, uname, y, o->seq);
-        else
-            kh_err_fail(r->e, KH_EINVAL, "bonus claim %" PRId64 " of %s "
-                        "(%d): not in the audit log (added outside kaohe)",
-                        id, uname, y);
-        c->bad++;
-    }
-    free(live);
-    return o ? KH_OK : kh_err_fail(r->e, KH_ENOMEM, "out of memory");
 }
 
 /* An entry's evidence link: year, unit, item, phase, sha256, name. */
@@ -832,7 +832,7 @@ static kh_status row_link(rp *r, kh_db_stmt *st, void *ctx)
         return kh_err_fail(r->e, KH_ENOMEM, "out of memory");
     if (o->val && strcmp(o->val, file) == 0)
         return KH_OK;
-    unit_name(r, y, u, uname, sizeof uname);
+    kh_replay_unit_name(r, y, u, uname, sizeof uname);
     if (o->val)
         kh_err_fail(r->e, KH_EINVAL, "evidence %s of %s, item %s (%d): "
                     "differs from the audit log (audit record %" PRId64 ")",
@@ -842,106 +842,6 @@ static kh_status row_link(rp *r, kh_db_stmt *st, void *ctx)
                     "in the audit log (attached outside kaohe)",
                     file, uname, item, y);
     c->bad++;
-    return KH_OK;
-}
-
-/* A follow-up row's live state against its object; id names it. */
-static void fu_judge(rp *r, rp_count *c, char kind, int y, const char *u,
-                     int64_t id, const char *live)
-{
-    static const char *const words[] = {"talk", "item", "report"};
-    int k = kind == 'K' ? 0 : kind == 'F' ? 1 : 2;
-    char name[400], uname[300];
-    snprintf(name, sizeof name, "%s/%s %" PRId64, u, words[k], id);
-    rp_obj *o = seen(r, kind, y, name);
-    c->rows++;
-    if (!o || (o->val && strcmp(o->val, live) == 0))
-        return;
-    unit_name(r, y, u, uname, sizeof uname);
-    bool add = !o->val;
-    if (k == 0 && add)
-        kh_err_fail(r->e, KH_EINVAL, "reminder talk %" PRId64 " with %s "
-                    "(%d): not in the audit log (added outside kaohe)",
-                    id, uname, y);
-    else if (k == 0)
-        kh_err_fail(r->e, KH_EINVAL, "reminder talk %" PRId64 " with %s "
-                    "(%d): differs from the audit log (audit record "
-                    "%" PRId64 ")", id, uname, y, o->seq);
-    else if (k == 1 && add)
-        kh_err_fail(r->e, KH_EINVAL, "rectification item %" PRId64 " of %s "
-                    "(%d): not in the audit log (added outside kaohe)",
-                    id, uname, y);
-    else if (k == 1)
-        kh_err_fail(r->e, KH_EINVAL, "rectification item %" PRId64 " of %s "
-                    "(%d): differs from the audit log (audit record "
-                    "%" PRId64 ")", id, uname, y, o->seq);
-    else if (add)
-        kh_err_fail(r->e, KH_EINVAL, "rectification report %" PRId64 " of "
-                    "%s (%d): not in the audit log (added outside kaohe)",
-                    id, uname, y);
-    else
-        kh_err_fail(r->e, KH_EINVAL, "rectification report %" PRId64 " of "
-                    "%s (%d): differs from the audit log (audit record "
-                    "%" PRId64 ")", id, uname, y, o->seq);
-    c->bad++;
-}
-
-/* A talk row: year, unit, id, talk_date, talked_by, talked_to, summary. */
-static kh_status row_talk(rp *r, kh_db_stmt *st, void *ctx)
-{
-    const char *to = kh_store_col_str(st, 5);
-    char *live = NULL;
-    if (asprintf(&live, "%s %s%s%s: %s", kh_store_col_str(st, 3),
-                 kh_store_col_str(st, 4), to ? " -> " : "", to ? to : "",
-                 kh_store_col_str(st, 6)) < 0)
-        return kh_err_fail(r->e, KH_ENOMEM, "out of memory");
-    fu_judge(r, ctx, 'K', kh_db_column_int(st, 0), kh_store_col_str(st, 1),
-             kh_db_column_int64(st, 2), live);
-    free(live);
-    return KH_OK;
-}
-
-/* An item row: year, unit, id, deadline, text, status, closed_date,
- * evidence.  Closed by an accepted report: its date is not proved. */
-static kh_status row_item(rp *r, kh_db_stmt *st, void *ctx)
-{
-    int y = kh_db_column_int(st, 0);
-    const char *u = kh_store_col_str(st, 1), *ev = kh_store_col_str(st, 7);
-    int64_t id = kh_db_column_int64(st, 2);
-    char name[400];
-    snprintf(name, sizeof name, "%s/item %" PRId64, u, id);
-    rp_obj *o = kh_replay_obj(r, 'F', y, name);
-    bool any_day = o && o->val && strstr(o->val, "\tdone *");
-    char *live = NULL;
-    int n = strcmp(kh_store_col_str(st, 5), "open") == 0
-                ? asprintf(&live, "deadline %s: %s\topen",
-                           kh_store_col_str(st, 3), kh_store_col_str(st, 4))
-                : asprintf(&live, "deadline %s: %s\tdone %s%s%s",
-                           kh_store_col_str(st, 3), kh_store_col_str(st, 4),
-                           any_day ? "*" : kh_store_col_str(st, 6),
-                           ev ? ", evidence " : "", ev ? ev : "");
-    if (n < 0)
-        return kh_err_fail(r->e, KH_ENOMEM, "out of memory");
-    fu_judge(r, ctx, 'F', y, u, id, live);
-    free(live);
-    return KH_OK;
-}
-
-/* A report row: year, unit, id, item, evidence, text, status, reason. */
-static kh_status row_report(rp *r, kh_db_stmt *st, void *ctx)
-{
-    const char *ev = kh_store_col_str(st, 4), *stt = kh_store_col_str(st, 6),
-               *why = kh_store_col_str(st, 7);
-    char *live = NULL;
-    if (asprintf(&live, "item %" PRId64 ", submitted%s%s: %s\t%s%s%s",
-                 kh_db_column_int64(st, 3), ev ? ", evidence " : "",
-                 ev ? ev : "", kh_store_col_str(st, 5), stt,
-                 strcmp(stt, "returned") == 0 ? ": " : "",
-                 strcmp(stt, "returned") == 0 && why ? why : "") < 0)
-        return kh_err_fail(r->e, KH_ENOMEM, "out of memory");
-    fu_judge(r, ctx, 'O', kh_db_column_int(st, 0), kh_store_col_str(st, 1),
-             kh_db_column_int64(st, 2), live);
-    free(live);
     return KH_OK;
 }
 
@@ -965,7 +865,7 @@ static kh_status row_negative(rp *r, kh_db_stmt *st, void *ctx)
     const rp_obj *o = kh_replay_map_get(&r->m, key, false);
     if (strcmp(o && o->val ? o->val : "", live) == 0)
         return KH_OK;
-    unit_name(r, y, u, uname, sizeof uname);
+    kh_replay_unit_name(r, y, u, uname, sizeof uname);
     if (o && o->val)
         kh_err_fail(r->e, KH_EINVAL, "negative-list case of record %" PRId64
                     " of %s (%d): differs from the audit log (audit record "
@@ -1084,7 +984,7 @@ static void gone(rp *r, rp_count *c, const rp_obj *o)
         if (!sl)
             return;
         *sl = '\0';
-        unit_name(r, y, buf, uname, sizeof uname);
+        kh_replay_unit_name(r, y, buf, uname, sizeof uname);
         kh_err_fail(r->e, KH_EINVAL, "roster %s of %s (%d): missing "
                     "(deleted outside kaohe; audit record %" PRId64 ")",
                     sl + 1, uname, y, o->seq);
@@ -1104,22 +1004,10 @@ static void gone(rp *r, rp_count *c, const rp_obj *o)
         if (!s2)
             return;
         *s1 = *s2 = '\0';
-        unit_name(r, atoi(s1 + 1), s2 + 1, uname, sizeof uname);
+        kh_replay_unit_name(r, atoi(s1 + 1), s2 + 1, uname, sizeof uname);
         kh_err_fail(r->e, KH_EINVAL, "assignment of %s to %s (%d): missing "
                     "(deleted outside kaohe; audit record %" PRId64 ")",
                     buf, uname, atoi(s1 + 1), o->seq);
-        break;
-    }
-    case 'C': {
-        snprintf(buf, sizeof buf, "%s", name);
-        char *cl = strchr(buf, '/');
-        if (!cl || strncmp(cl + 1, "claim#", 6) != 0)
-            return;
-        *cl = '\0';
-        unit_name(r, y, buf, uname, sizeof uname);
-        kh_err_fail(r->e, KH_EINVAL, "bonus claim %s of %s (%d): missing "
-                    "(deleted outside kaohe; audit record %" PRId64 ")",
-                    cl + 7, uname, y, o->seq);
         break;
     }
     case 'L': {
@@ -1129,34 +1017,10 @@ static void gone(rp *r, rp_count *c, const rp_obj *o)
         if (!s2)
             return;
         *s1 = *s2 = '\0';
-        unit_name(r, y, buf, uname, sizeof uname);
+        kh_replay_unit_name(r, y, buf, uname, sizeof uname);
         kh_err_fail(r->e, KH_EINVAL, "evidence %s of %s, item %s (%d): "
                     "missing (detached outside kaohe; audit record "
                     "%" PRId64 ")", o->val, uname, s1 + 1, y, o->seq);
-        break;
-    }
-    case 'K':
-    case 'F':
-    case 'O': {
-        snprintf(buf, sizeof buf, "%s", name);
-        char *fl = strchr(buf, '/'), *sp = fl ? strchr(fl, ' ') : NULL;
-        if (!sp)
-            return;
-        *fl = '\0';
-        long long id = atoll(sp + 1);
-        unit_name(r, y, buf, uname, sizeof uname);
-        if (o->key[0] == 'K')
-            kh_err_fail(r->e, KH_EINVAL, "reminder talk %lld with %s (%d): "
-                        "missing (deleted outside kaohe; audit record "
-                        "%" PRId64 ")", id, uname, y, o->seq);
-        else if (o->key[0] == 'F')
-            kh_err_fail(r->e, KH_EINVAL, "rectification item %lld of %s "
-                        "(%d): missing (deleted outside kaohe; audit record "
-                        "%" PRId64 ")", id, uname, y, o->seq);
-        else
-            kh_err_fail(r->e, KH_EINVAL, "rectification report %lld of %s "
-                        "(%d): missing (deleted outside kaohe; audit record "
-                        "%" PRId64 ")", id, uname, y, o->seq);
         break;
     }
     case 'Z':
@@ -1174,6 +1038,7 @@ static void gone(rp *r, rp_count *c, const rp_obj *o)
                     name, y, o->seq);
         break;
     default:
+        kh_replay_rows_gone(r, c, o);
         return;
     }
     c->bad++;
@@ -1199,7 +1064,8 @@ kh_status kh_replay_tables_check(rp *r, rp_count *c)
     if (rc == KH_OK)
         rc = kh_replay_each_row(r,
                                 "SELECT name, role, unit, provider, disabled,"
-                                " display_name FROM app_user ORDER BY name",
+                                " display_name, pwhash FROM app_user"
+                                " ORDER BY name",
                                 "reading users", row_user, c);
     if (rc == KH_OK)
         rc = kh_replay_each_row(r,
@@ -1216,26 +1082,6 @@ kh_status kh_replay_tables_check(rp *r, rp_count *c)
                                 "reading evidence links", row_link, c);
     if (rc == KH_OK)
         rc = kh_replay_each_row(r,
-                                "SELECT year, unit, id, talk_date, talked_by,"
-                                " talked_to, summary FROM followup_talk"
-                                " ORDER BY id",
-                                "reading talks", row_talk, c);
-    if (rc == KH_OK)
-        rc = kh_replay_each_row(r,
-                                "SELECT year, unit, id, deadline, text,"
-                                " status, closed_date, evidence FROM"
-                                " followup_item ORDER BY id",
-                                "reading rectification items", row_item, c);
-    if (rc == KH_OK)
-        rc = kh_replay_each_row(r,
-                                "SELECT i.year, i.unit, p.id, p.item,"
-                                " p.evidence, p.text, p.status, p.reason"
-                                " FROM followup_report p JOIN followup_item i"
-                                " ON i.id = p.item ORDER BY p.id",
-                                "reading rectification reports", row_report,
-                                c);
-    if (rc == KH_OK)
-        rc = kh_replay_each_row(r,
                                 "SELECT r.year, r.id, r.audience, r.closed,"
                                 " (SELECT count(*) FROM q_round_unit u"
                                 " WHERE u.round = r.id), (SELECT count(*)"
@@ -1249,12 +1095,6 @@ kh_status kh_replay_tables_check(rp *r, rp_count *c)
                                 "reading negative records", row_negative, c);
     if (rc == KH_OK)
         rc = kh_replay_each_row(r,
-                                "SELECT year, unit, id, kind, description,"
-                                " evidence, state, points, reason FROM claim"
-                                " ORDER BY year, unit, id",
-                                "reading claims", row_claim, c);
-    if (rc == KH_OK)
-        rc = kh_replay_each_row(r,
                                 "SELECT year, selfcheck_due, inspect_from,"
                                 " inspect_to, review_due, publish FROM"
                                 " year_dates ORDER BY year",
@@ -1264,6 +1104,8 @@ kh_status kh_replay_tables_check(rp *r, rp_count *c)
                                 "SELECT year, name, value FROM year_docset"
                                 " ORDER BY year, name",
                                 "reading document settings", row_docset, c);
+    if (rc == KH_OK)
+        rc = kh_replay_rows_check(r, c);
     if (rc == KH_OK)
         tables_missing(r, c);
     return rc;

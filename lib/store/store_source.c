@@ -205,6 +205,16 @@ static void decision_json(kh_buf *b, bool kept, const kh_suggestion *sg,
     kh_buf_putc(b, '}');
 }
 
+void kh_store_source_row_json(kh_db_stmt *st, int c, kh_buf *b)
+{
+    kh_suggestion sg = {kh_db_column_int64(st, c + 1),
+                        (size_t)kh_db_column_int64(st, c + 2),
+                        kh_db_column_int64(st, c + 3),
+                        kh_db_column_int64(st, c + 4), 0};
+    decision_json(b, !strcmp(kh_store_col_str(st, c), "kept"), &sg,
+                  kh_db_column_int64(st, c + 5), kh_store_col_str(st, c + 6));
+}
+
 /* The stored decision as JSON into b (nothing when none). */
 static kh_status old_decision(kh_store *s, const kh_source_write *w,
                               kh_buf *b, kh_err *e)
@@ -221,14 +231,8 @@ static kh_status old_decision(kh_store *s, const kh_source_write *w,
     kh_store_bind_str(st, 3, w->item);
     kh_store_bind_str(st, 4, w->input);
     int step = kh_db_step(st);
-    if (step == KH_DB_ROW) {
-        kh_suggestion sg = {kh_db_column_int64(st, 1),
-                            (size_t)kh_db_column_int64(st, 2),
-                            kh_db_column_int64(st, 3),
-                            kh_db_column_int64(st, 4), 0};
-        decision_json(b, !strcmp(kh_store_col_str(st, 0), "kept"), &sg,
-                      kh_db_column_int64(st, 5), kh_store_col_str(st, 6));
-    }
+    if (step == KH_DB_ROW)
+        kh_store_source_row_json(st, 0, b);
     kh_db_reset(st);
     if (step != KH_DB_ROW && step != KH_DB_DONE)
         return kh_store_db_fail(s, e, "reading a judgement's decision");

@@ -131,6 +131,17 @@ kh_status kh_password_check(const char *password, kh_err *e)
     return KH_OK;
 }
 
+/* The digest of a stored password hash the audit record carries, so
+ * that `kaohe check` notices a hash changed outside kaohe without the
+ * log ever holding the hash. */
+static void pw_digest(const char *hash, char out[KH_PW_DIGEST_HEX + 1])
+{
+    char hex[KH_STORE_HEX_SZ];
+    kh_store_sha256_hex(hash, strlen(hash), hex);
+    memcpy(out, hex, KH_PW_DIGEST_HEX);
+    out[KH_PW_DIGEST_HEX] = '\0';
+}
+
 /* Hashes password into out (crypto_pwhash_STRBYTES). */
 static kh_status hash_password(const char *password,
                                char out[crypto_pwhash_STRBYTES], kh_err *e)
@@ -358,14 +369,17 @@ kh_status kh_store_user_add_provider(kh_store *s, const char *actor,
     kh_store_bind_str(st, 7, provider);
     if ((rc = kh_store_exec(s, st, e, "adding a user")) != KH_OK)
         goto fail;
-    char val[160];
+    char val[200], dg[KH_PW_DIGEST_HEX + 1];
+    pw_digest(hash, dg);
     if (unit)
-        snprintf(val, sizeof val, "role=%s unit=%s", role_names[role], unit);
+        snprintf(val, sizeof val, "role=%s unit=%s pwdigest=%s",
+                 role_names[role], unit, dg);
     else if (provider)
-        snprintf(val, sizeof val, "role=%s provider=%s", role_names[role],
-                 provider);
+        snprintf(val, sizeof val, "role=%s provider=%s pwdigest=%s",
+                 role_names[role], provider, dg);
     else
-        snprintf(val, sizeof val, "role=%s", role_names[role]);
+        snprintf(val, sizeof val, "role=%s pwdigest=%s", role_names[role],
+                 dg);
     kh_audit_rec a = {.actor = actor, .action = "user.add", .unit = unit,
                       .object = name, .new_value = val};
     if ((rc = kh_store_audit(s, &a, e)) != KH_OK)
@@ -404,8 +418,11 @@ kh_status kh_store_user_passwd(kh_store *s, const char *actor,
     kh_store_bind_str(st, 2, name);
     if ((rc = kh_store_exec(s, st, e, "changing a password")) != KH_OK)
         goto fail;
+    char val[64], dg[KH_PW_DIGEST_HEX + 1];
+    pw_digest(hash, dg);
+    snprintf(val, sizeof val, "password changed pwdigest=%s", dg);
     kh_audit_rec a = {.actor = actor, .action = "user.passwd",
-                      .object = name, .new_value = "password changed"};
+                      .object = name, .new_value = val};
     if ((rc = kh_store_audit(s, &a, e)) != KH_OK)
         goto fail;
     rc = kh_store_commit(s, e);
