@@ -802,6 +802,8 @@ void web_time_out(kh_buf *o, const char *utc);
 /* POST /admin/users/NAME/password: a new password set by the admin;
  * the user's sessions end. */
 void web_post_user_password(web_req *r, const char *name);
+/* POST /admin/users/NAME/name: the name people see (display_name). */
+void web_post_user_name(web_req *r, const char *name);
 void web_page_users(web_req *r);
 /* A rubric version as people know it (web_admin.c): its title and
  * document (文号); "cannot be read" when rb is NULL.  verify: the id and

@@ -709,10 +709,25 @@ static void unit_name_out(web_req *r, kh_buf *o, const char *id)
     kh_err_free(e);
 }
 
-/* The admin's forms of one user: enable/disable, a new password. */
+/* The admin's forms of one user: the display name (open when none is
+ * set: the assignment grid links here), enable/disable, a new password. */
 static void user_actions(web_req *r, const kh_user_row *u)
 {
     kh_buf *o = &r->out;
+    kh_buf_printf(o, "<details%s><summary>%s</summary><form method=\"post\" "
+                     "action=\"/admin/users/", u->display_name ? "" : " open",
+                  u->display_name ? W_("Change the name") : W_("Set a name"));
+    kh_html_url(o, u->name);
+    kh_buf_puts(o, "/name\" id=\"user-name-");
+    kh_html_attr(o, u->name);
+    kh_buf_puts(o, "\">");
+    web_csrf_field(r);
+    kh_buf_printf(o, "<label>%s <input type=\"text\" name=\"display_name\" "
+                     "maxlength=\"%d\" autocomplete=\"off\" required value=\"",
+                  W_("Full name"), KH_USER_DISPLAY_MAX);
+    kh_html_attr(o, u->display_name ? u->display_name : "");
+    kh_buf_printf(o, "\"></label> <button type=\"submit\">%s</button></form>"
+                     "</details>", W_("Save the name"));
     kh_buf_puts(o, "<form method=\"post\" action=\"/admin/users/");
     kh_html_url(o, u->name);
     kh_buf_puts(o, "/disable\" id=\"user-toggle-");
@@ -916,6 +931,21 @@ void web_post_user_disable(web_req *r, const char *name)
         done(r, st, e, "/admin/users");
     kh_err_free(e);
     free(d);
+}
+
+void web_post_user_name(web_req *r, const char *name)
+{
+    char *display = web_form_get(r, "display_name");
+    kh_err *e = kh_err_new();
+    kh_status st = e ? kh_store_user_set_display(r->store, r->sess.user, name,
+                                                 display ? display : "", e)
+                     : KH_ENOMEM;
+    if (st == KH_ENOTFOUND)
+        web_error_page(r, 404, NULL);
+    else
+        done(r, st, e, "/admin/users");
+    kh_err_free(e);
+    free(display);
 }
 
 void web_post_user_password(web_req *r, const char *name)
