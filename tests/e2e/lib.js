@@ -28,9 +28,11 @@ const scan = require('./scan');
 const PW = 'e2e-password-2025';
 const CHROMIUM = process.env.KH_CHROMIUM || '/usr/bin/chromium';
 const SERVER_START_MS = 30000;
+// --lang=zh-CN (chromium-l10n): the browser's own controls (file and date
+// pickers, validation bubbles) read as they do for the college's users.
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
   '--no-first-run', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync'];
+  '--disable-sync', '--lang=zh-CN'];
 
 function fail(msg) {
   throw new Error(msg);
