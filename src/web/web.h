@@ -839,6 +839,9 @@ void web_page_begin(web_req *r, const char *title);
 void web_page_end(web_req *r);
 /* A table head of n msgids (N_), each shown in Chinese (W_). */
 void web_thead(kh_buf *o, const char *const *heads, size_t n);
+/* A table body that got no row since o's length was at: one row saying
+ * so (text, already translated), across cols columns. */
+void web_empty_row(kh_buf *o, size_t at, int cols, const char *text);
 /* A message paragraph #msg of class cls ("", "ok", "error"). */
 void web_msg_box(kh_buf *o, const char *cls, const char *text);
 /* The hidden csrf field of a form. */
