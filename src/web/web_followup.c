@@ -181,7 +181,7 @@ static void unit_section(web_req *r, int year, const kh_node *u, bool admin)
                       W_("Rectification items"), W_("None recorded"));
         return;
     }
-    kh_buf_printf(o, "<h3>%s</h3><table class=\"items\"><thead><tr><th>%s"
+    kh_buf_printf(o, "<h3>%s</h3><table class=\"items cards\"><thead><tr><th>%s"
                      "</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>"
                      "<tbody>",
                   W_("Rectification items"), W_("Rectification items"),

@@ -441,7 +441,7 @@ void web_page_home(web_req *r)
     }
     static const char *const heads[] = {N_("Year"), N_("State"),
                                         N_("Units"), N_("Next step")};
-    kh_buf_puts(o, "<table id=\"years\">");
+    kh_buf_puts(o, "<table id=\"years\" class=\"cards\">");
     web_thead(o, heads, sizeof heads / sizeof heads[0]);
     kh_buf_puts(o, "<tbody>\n");
     size_t at = o->len;

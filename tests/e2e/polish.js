@@ -171,6 +171,16 @@ async function main() {
     ['/password', 'admin password page'],
     ['/inbox', 'admin inbox'],
   ]) await visit(admin, url, label, ...typed);
+  // a table of many columns is one card per row on a phone, each value
+  // named by its column (kaohe.js labels table.cards)
+  await admin.setViewportSize({ width: 375, height: 812 });
+  await admin.goto(`${base}${Y}/visits`);
+  const card = await admin.evaluate(() => {
+    const td = document.querySelector('#visits tbody td');
+    return { display: getComputedStyle(td).display, label: td.getAttribute('data-label') };
+  });
+  expect(card.display === 'block' && card.label === '时间', `visits on a phone are not cards: ${JSON.stringify(card)}`);
+  await admin.setViewportSize({ width: 1366, height: 768 });
   await admin.goto(`${base}/admin/years`);
   await tabToSubmit(admin, '#year-open', 'year form');
 
