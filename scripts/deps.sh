@@ -8,11 +8,14 @@ PKGS="gcc make cmake pkg-config clang libclang-rt-14-dev
       libfyaml-dev libutf8proc-dev libcmocka-dev libzip-dev libexpat1-dev
       libsqlite3-dev libpq-dev postgresql-15 nginx-light libsodium-dev sqlite3 libmicrohttpd-dev zlib1g-dev curl
       libcurl4-openssl-dev
-      chromium fonts-wqy-microhei
+      chromium chromium-l10n fonts-wqy-microhei
       libxlsxwriter-dev poppler-utils python3 python3-yaml libqrencode-dev
       libcairo2-dev libpango1.0-dev fonts-arphic-uming
       python3-docx libreoffice-writer-nogui libreoffice-calc-nogui
       gettext locales"
+# chromium-l10n: the browser tests run chromium in Chinese (--lang=zh-CN),
+# so the file and date pickers read as a Chinese user's do (选择文件,
+# 年/月/日), not in English.
 # libcurl: `kaohe remind --send-mail` sends the inbox's reminders by SMTP
 # (docs/SCHEDULE.md); its test talks to a sink it starts on loopback.
 # nginx-light: the cluster test (tests/pg/test_cluster.sh) puts it in front

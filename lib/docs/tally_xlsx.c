@@ -2,6 +2,9 @@
  * tally_xlsx.c - a questionnaire tally as an Excel workbook.  Answers are
  * people's free text: each goes in as a string cell (worksheet_write_
  * string never makes a formula), cleaned of what XML cannot hold.
+ * A reader meets names first (unit, question text); the unit code and
+ * the question id stay as the last two columns, for whoever re-imports
+ * or joins the sheet.
  */
 #include "kaohe/survey_doc.h"
 
@@ -54,6 +57,30 @@ static void num(wx *w, lxw_col_t c, double v)
         w->err = e;
 }
 
+/* The first columns of a row: the unit's name and the question. */
+static void row_start(wx *w, const kh_tally *t, size_t u, size_t qi)
+{
+    const kh_questionnaire *q = kh_tally_questionnaire(t);
+    w->row++;
+    cell(w, 0, kh_tally_unit_name(t, u));
+    cell(w, 1, kh_question_text(q, qi));
+    cell(w, 6, kh_tally_unit_id(t, u));
+    cell(w, 7, kh_question_id(q, qi));
+}
+
+/* Columns wide enough to read the names and the question. */
+static void widths(wx *w)
+{
+    static const double width[] = {16, 40, 24, 8, 8, 8, 10, 8};
+    for (lxw_col_t c = 0; c < 8; c++) {
+        lxw_error e = w->ws ? worksheet_set_column(w->ws, c, c, width[c],
+                                                   NULL)
+                            : LXW_ERROR_NULL_PARAMETER_IGNORED;
+        if (e != LXW_NO_ERROR && w->err == LXW_NO_ERROR)
+            w->err = e;
+    }
+}
+
 static void unit_rows(wx *w, const kh_tally *t, size_t u, bool with_text)
 {
     const kh_questionnaire *q = kh_tally_questionnaire(t);
@@ -61,29 +88,20 @@ static void unit_rows(wx *w, const kh_tally *t, size_t u, bool with_text)
         kh_cp mean = 0;
         bool has_mean = kh_tally_mean(t, u, qi, &mean);
         for (size_t c = 0; c < kh_question_choices(q, qi); c++) {
-            w->row++;
-            cell(w, 0, kh_tally_unit_id(t, u));
-            cell(w, 1, kh_tally_unit_name(t, u));
-            cell(w, 2, kh_question_id(q, qi));
-            cell(w, 3, kh_question_choice_label(q, qi, c));
-            num(w, 4, (double)kh_tally_count(t, u, qi, c));
-            num(w, 5, (double)kh_tally_percent(t, u, qi, c) / 100.0);
+            row_start(w, t, u, qi);
+            cell(w, 2, kh_question_choice_label(q, qi, c));
+            num(w, 3, (double)kh_tally_count(t, u, qi, c));
+            num(w, 4, (double)kh_tally_percent(t, u, qi, c) / 100.0);
             if (has_mean)
-                num(w, 6, (double)mean / 100.0);
+                num(w, 5, (double)mean / 100.0);
         }
         if (!kh_question_choices(q, qi) && has_mean) {
-            w->row++;
-            cell(w, 0, kh_tally_unit_id(t, u));
-            cell(w, 1, kh_tally_unit_name(t, u));
-            cell(w, 2, kh_question_id(q, qi));
-            num(w, 6, (double)mean / 100.0);
+            row_start(w, t, u, qi);
+            num(w, 5, (double)mean / 100.0);
         }
         for (size_t k = 0; with_text && k < kh_tally_texts(t, u, qi); k++) {
-            w->row++;
-            cell(w, 0, kh_tally_unit_id(t, u));
-            cell(w, 1, kh_tally_unit_name(t, u));
-            cell(w, 2, kh_question_id(q, qi));
-            cell(w, 3, kh_tally_text(t, u, qi, k));
+            row_start(w, t, u, qi);
+            cell(w, 2, kh_tally_text(t, u, qi, k));
         }
     }
 }
@@ -96,10 +114,11 @@ static kh_status write_book(const kh_tally *t, bool with_text,
         return kh_err_fail(e, KH_EIO, "cannot create the workbook");
     wx w = {.ws = workbook_add_worksheet(wb, "问卷统计")};
     kh_buf_init(&w.tmp, 0);
-    static const char *const head[] = {"单位编号", "单位", "题号",
-                                       "选项/回答", "人数", "百分比",
-                                       "平均"};
-    for (lxw_col_t c = 0; c < 7; c++)
+    widths(&w);
+    static const char *const head[] = {"单位", "题目", "选项/回答", "人数",
+                                       "百分比", "平均", "单位编号",
+                                       "题号"};
+    for (lxw_col_t c = 0; c < 8; c++)
         cell(&w, c, head[c]);
     for (size_t u = 0; u < kh_tally_units(t); u++)
         if (!kh_tally_suppressed(t, u))

@@ -17,11 +17,13 @@ static void put_num(kh_buf *out, kh_cp v)
 
 /* ---- words ---------------------------------------------------------------- */
 
+/* A roster by its title, never by its id (the id is for data files). */
 static void describe_roster(const kh_term *t, kh_buf *out)
 {
     if (!t->roster)
         return;
-    kh_buf_printf(out, "（名单 %s，低于 ", t->roster);
+    kh_buf_printf(out, "（%s，低于 ",
+                  t->roster_title ? t->roster_title : "本项名单");
     put_num(out, t->roster_below);
     kh_buf_puts(out, "）");
 }

@@ -13,6 +13,7 @@
 #include "kaohe/i18n.h"
 #include "kaohe/place.h"
 #include "kaohe/store_source.h"
+#include "kaohe/store_users.h"
 
 void kh_questionnaire_decide_help(void)
 {
@@ -102,13 +103,60 @@ static int need(const char *cmd, bool list, const kh_source_write *w)
     return -1;
 }
 
-/* The year's rubric and units, loaded for a reader of Chinese only: the
- * output then names units and items (机电工程系 考核要点 4.1（检查）
- * 「评分」); in English it keeps the ids scripts read. */
+/* The year's rubric, units and users, loaded for a reader of Chinese
+ * only: the output then names units and items (机电工程系 考核要点 4.1
+ * （检查）「评分」) and deciders by their display names; in English it
+ * keeps the ids and logins scripts read. */
 typedef struct names {
     kh_rubric *rb;
     kh_assess *a;
+    char **login, **display;   /* users with a display name (owned) */
+    size_t nusers;
 } names;
+
+static kh_status user_cb(void *ctx, const kh_user_row *u)
+{
+    names *n = ctx;
+    if (!u->display_name)
+        return KH_OK;
+    char **l = realloc(n->login, (n->nusers + 1) * sizeof *l);
+    if (l)
+        n->login = l;
+    char **d = l ? realloc(n->display, (n->nusers + 1) * sizeof *d) : NULL;
+    if (!d)
+        return KH_ENOMEM;
+    n->display = d;
+    l[n->nusers] = strdup(u->name);
+    d[n->nusers] = strdup(u->display_name);
+    if (!l[n->nusers] || !d[n->nusers]) {
+        free(l[n->nusers]);
+        free(d[n->nusers]);
+        return KH_ENOMEM;
+    }
+    n->nusers++;
+    return KH_OK;
+}
+
+/* A decider as people know them: the display name, with the login only
+ * when another user has the same name; an actor who is no user (a CLI
+ * --as name) or has no display name, as written. */
+static void person_out(const names *n, const char *login, kh_buf *b)
+{
+    size_t k = n->nusers, same = 0;
+    for (size_t i = 0; i < n->nusers; i++)
+        if (!strcmp(n->login[i], login))
+            k = i;
+    if (k == n->nusers) {
+        kh_buf_puts(b, login);
+        return;
+    }
+    for (size_t i = 0; i < n->nusers; i++)
+        same += !strcmp(n->display[i], n->display[k]);
+    if (same > 1)
+        kh_buf_printf(b, _("%s (%s)"), n->display[k], login);
+    else
+        kh_buf_puts(b, n->display[k]);
+}
 
 static void names_load(kh_cli_ctx *c, int year, names *n)
 {
@@ -124,6 +172,15 @@ static void names_load(kh_cli_ctx *c, int year, names *n)
         n->a = NULL;
         n->rb = NULL;
     }
+    /* Without the users' names, logins (as in English). */
+    if (scratch && kh_store_user_each(c->store, NULL, user_cb, n, scratch) !=
+                       KH_OK) {
+        for (size_t i = 0; i < n->nusers; i++) {
+            free(n->login[i]);
+            free(n->display[i]);
+        }
+        n->nusers = 0;
+    }
     kh_err_free(scratch);
 }
 
@@ -131,6 +188,12 @@ static void names_free(names *n)
 {
     kh_assess_free(n->a);
     kh_rubric_free(n->rb);
+    for (size_t i = 0; i < n->nusers; i++) {
+        free(n->login[i]);
+        free(n->display[i]);
+    }
+    free(n->login);
+    free(n->display);
 }
 
 /* An inspection input (input NULL: the item) as its reader names it. */
@@ -164,7 +227,9 @@ static kh_status list_row(void *ctx, const kh_source_row *row)
     place_out(l->names, row->unit, row->item, row->input, "  ", l->b);
     kh_buf_puts(l->b, "  ");
     kh_source_describe(row, l->b);
-    kh_buf_printf(l->b, "  (%s, %s)\n", row->decided_by, row->decided_cn);
+    kh_buf_puts(l->b, "  (");
+    person_out(l->names, row->decided_by, l->b);
+    kh_buf_printf(l->b, ", %s)\n", row->decided_cn);
     l->n++;
     return kh_buf_status(l->b);
 }
@@ -172,7 +237,7 @@ static kh_status list_row(void *ctx, const kh_source_row *row)
 static kh_status run(kh_cli_ctx *c, bool list, kh_source_write *w,
                      kh_buf *b)
 {
-    names n = {NULL, NULL};
+    names n = {0};
     names_load(c, w->year, &n);
     if (list) {
         list_ctx l = {b, 0, &n};

@@ -134,6 +134,11 @@ static void user_password_fn(web_req *r, web_match *m)
     web_post_user_password(r, m->arg);
 }
 
+static void user_name_fn(web_req *r, web_match *m)
+{
+    web_post_user_name(r, m->arg);
+}
+
 static void assign_fn(web_req *r, web_match *m)
 {
     web_post_assign(r, m->year);
@@ -677,6 +682,7 @@ static const web_route ROUTES[] = {
     {WEB_POST, "/admin/users", user_add_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     {WEB_POST, "/admin/users/:arg/disable", user_disable_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     {WEB_POST, "/admin/users/:arg/password", user_password_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
+    {WEB_POST, "/admin/users/:arg/name", user_name_fn, WEB_ADMIN, ANY, FORM, NOSCOPE, WEB_A_ADMIN},
     /* across years */
     {WEB_GET, "/compare", compare_fn, WEB_READERS, ANY, 0, NOSCOPE, WEB_A_READ_ALL},
     {WEB_GET, "/units/:unit/history", history_fn, WEB_READERS, ANY, 0, NOSCOPE, WEB_A_READ_ALL},

@@ -815,6 +815,8 @@ void web_time_out(kh_buf *o, const char *utc);
 /* POST /admin/users/NAME/password: a new password set by the admin;
  * the user's sessions end. */
 void web_post_user_password(web_req *r, const char *name);
+/* POST /admin/users/NAME/name: the name people see (display_name). */
+void web_post_user_name(web_req *r, const char *name);
 void web_page_users(web_req *r);
 /* A rubric version as people know it (web_admin.c): its title and
  * document (文号); "cannot be read" when rb is NULL.  verify: the id and
@@ -850,6 +852,9 @@ void web_page_begin(web_req *r, const char *title);
 void web_page_end(web_req *r);
 /* A table head of n msgids (N_), each shown in Chinese (W_). */
 void web_thead(kh_buf *o, const char *const *heads, size_t n);
+/* A table body that got no row since o's length was at: one row saying
+ * so (text, already translated), across cols columns. */
+void web_empty_row(kh_buf *o, size_t at, int cols, const char *text);
 /* A message paragraph #msg of class cls ("", "ok", "error"). */
 void web_msg_box(kh_buf *o, const char *cls, const char *text);
 /* The hidden csrf field of a form. */

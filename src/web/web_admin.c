@@ -241,9 +241,11 @@ void web_page_admin_years(web_req *r)
                      "</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>"
                      "<tbody>\n", W_("Year"), W_("State"), W_("Rubric version"),
                   W_("Units"), W_("Entries"));
+    size_t at = o->len;
     kh_err *e = kh_err_new();
     if (e)
         web_store_check(r, kh_store_year_each(r->store, 0, year_row, r, e), e);
+    web_empty_row(o, at, 5, W_("No year yet: open one below."));
     kh_buf_printf(o, "</tbody></table>\n<h2>%s</h2><form method=\"post\" "
                      "action=\"/admin/years\" id=\"year-open\">",
                   W_("Open a year"));
@@ -529,10 +531,13 @@ void web_page_admin_year(web_req *r, int year)
     if (draft)
         kh_buf_printf(o, "<th>%s</th>", W_("Code"));
     kh_buf_puts(o, "</tr></thead><tbody>\n");
+    size_t at = o->len;
     kh_err_clear(e);
     units_ctx uc = {o, rb, draft};
     web_store_check(r, kh_store_unit_each(r->store, year, unit_row, &uc, e),
                     e);
+    web_empty_row(o, at, draft ? 4 : 3,
+                  W_("No unit yet: import the list or add units above."));
     kh_buf_puts(o, "</tbody></table></div>\n");
     if (c.state == KH_YEAR_DRAFT)
         year_rename_form(r, year, e);
@@ -612,7 +617,10 @@ void web_page_rubrics(web_req *r)
         web_fail_why(r, KH_ENOMEM, "out of memory");
         return;
     }
+    size_t at = o->len;
     web_store_check(r, kh_store_rubric_each(r->store, rubric_row, r, e), e);
+    web_empty_row(o, at, 4, W_("No rubric yet: import the college's rubric "
+                               "file below."));
     kh_buf_printf(o, "</tbody></table>\n<h2>%s</h2><form method=\"post\" "
                      "action=\"/admin/rubrics/import\" enctype=\"multipart/"
                      "form-data\" id=\"rubric-import\">",
@@ -676,10 +684,17 @@ void web_page_rubric_diff(web_req *r)
         admin_nav(&r->out);
         kh_buf_puts(&r->out, "<p id=\"rubric-diff-count\">");
         kh_buf_printf(&r->out, W_("%zu differences."), n);
-        kh_buf_puts(&r->out, "</p><pre class=\"explain\" id=\"rubric-diff-out"
-                             "\">");
-        kh_html_text(&r->out, kh_buf_str(&d));
-        kh_buf_puts(&r->out, "</pre>\n");
+        kh_buf_puts(&r->out, "</p>");
+        /* The page names the versions itself: the library's first line
+         * (ids and hashes, for the CLI) is left out, and so is its
+         * "no differences" line. */
+        const char *body = strchr(kh_buf_str(&d), '\n');
+        if (n && body) {
+            kh_buf_puts(&r->out, "<pre class=\"explain\" id=\"rubric-diff-"
+                                 "out\">");
+            kh_html_text(&r->out, body + 1);
+            kh_buf_puts(&r->out, "</pre>\n");
+        }
         web_page_end(r);
     }
     kh_buf_free(&d);
@@ -711,10 +726,25 @@ static void unit_name_out(web_req *r, kh_buf *o, const char *id)
     kh_err_free(e);
 }
 
-/* The admin's forms of one user: enable/disable, a new password. */
+/* The admin's forms of one user: the display name (open when none is
+ * set: the assignment grid links here), enable/disable, a new password. */
 static void user_actions(web_req *r, const kh_user_row *u)
 {
     kh_buf *o = &r->out;
+    kh_buf_printf(o, "<details%s><summary>%s</summary><form method=\"post\" "
+                     "action=\"/admin/users/", u->display_name ? "" : " open",
+                  u->display_name ? W_("Change the name") : W_("Set a name"));
+    kh_html_url(o, u->name);
+    kh_buf_puts(o, "/name\" id=\"user-name-");
+    kh_html_attr(o, u->name);
+    kh_buf_puts(o, "\">");
+    web_csrf_field(r);
+    kh_buf_printf(o, "<label>%s <input type=\"text\" name=\"display_name\" "
+                     "maxlength=\"%d\" autocomplete=\"off\" required value=\"",
+                  W_("Full name"), KH_USER_DISPLAY_MAX);
+    kh_html_attr(o, u->display_name ? u->display_name : "");
+    kh_buf_printf(o, "\"></label> <button type=\"submit\">%s</button></form>"
+                     "</details>", W_("Save the name"));
     kh_buf_puts(o, "<form method=\"post\" action=\"/admin/users/");
     kh_html_url(o, u->name);
     kh_buf_puts(o, "/disable\" id=\"user-toggle-");
@@ -746,16 +776,17 @@ static kh_status user_row(void *ctx, const kh_user_row *u)
     kh_buf *o = &r->out;
     kh_buf_puts(o, "<tr id=\"user-");
     kh_html_attr(o, u->name);
+    /* data-label: the column's name on a phone, where rows are cards */
     kh_buf_puts(o, "\"><td>");
     kh_html_text(o, u->display_name ? u->display_name : "");
-    kh_buf_puts(o, "</td><td>");
+    kh_buf_printf(o, "</td><td data-label=\"%s\">", W_("Login"));
     kh_html_text(o, u->name);
-    kh_buf_puts(o, "</td><td>");
+    kh_buf_printf(o, "</td><td data-label=\"%s\">", W_("Role"));
     kh_html_text(o, kh_role_label(u->role));
-    kh_buf_puts(o, "</td><td>");
+    kh_buf_printf(o, "</td><td data-label=\"%s\">", W_("Unit"));
     if (u->unit)
         unit_name_out(r, o, u->unit);
-    kh_buf_printf(o, "</td><td>%s</td><td>",
+    kh_buf_printf(o, "</td><td data-label=\"%s\">%s</td><td>", W_("Status"),
                   u->disabled ? W_("disabled") : W_("active"));
     user_actions(r, u);
     kh_buf_puts(o, "</td></tr>\n");
@@ -925,6 +956,21 @@ void web_post_user_disable(web_req *r, const char *name)
         done(r, st, e, "/admin/users");
     kh_err_free(e);
     free(d);
+}
+
+void web_post_user_name(web_req *r, const char *name)
+{
+    char *display = web_form_get(r, "display_name");
+    kh_err *e = kh_err_new();
+    kh_status st = e ? kh_store_user_set_display(r->store, r->sess.user, name,
+                                                 display ? display : "", e)
+                     : KH_ENOMEM;
+    if (st == KH_ENOTFOUND)
+        web_error_page(r, 404, NULL);
+    else
+        done(r, st, e, "/admin/users");
+    kh_err_free(e);
+    free(display);
 }
 
 void web_post_user_password(web_req *r, const char *name)

@@ -521,6 +521,24 @@ static void grid_row(kh_buf *o, const names *units, size_t u,
     kh_buf_puts(o, "</tr>\n");
 }
 
+/* An inspector's column: the display name; without one (the name is
+ * the login) the login, marked, with a link to the users page where the
+ * name is set. */
+static void grid_head(kh_buf *o, const char *login, const char *name)
+{
+    kh_buf_puts(o, "<th scope=\"col\">");
+    if (strcmp(login, name) != 0) {
+        kh_html_text(o, name);
+    } else {
+        kh_buf_printf(o, "%s", W_("Login "));
+        kh_html_text(o, login);
+        kh_buf_puts(o, "<br><a class=\"set-name\" href=\"/admin/users#user-");
+        kh_html_attr(o, login);
+        kh_buf_printf(o, "\">%s</a>", W_("set a name"));
+    }
+    kh_buf_puts(o, "</th>");
+}
+
 void web_assign_grid(web_req *r, int year)
 {
     names units = {0}, insp = {0};
@@ -545,11 +563,8 @@ void web_assign_grid(web_req *r, int year)
     }
     kh_buf_printf(o, "<div class=\"wide\"><table id=\"assign-grid\"><thead>"
                      "<tr><th>%s</th>", W_("Unit"));
-    for (size_t j = 0; j < insp.n; j++) {
-        kh_buf_puts(o, "<th scope=\"col\">");
-        kh_html_text(o, insp.name[j]);
-        kh_buf_puts(o, "</th>");
-    }
+    for (size_t j = 0; j < insp.n; j++)
+        grid_head(o, insp.id[j], insp.name[j]);
     kh_buf_puts(o, "</tr></thead><tbody>\n");
     for (size_t u = 0; u < units.n; u++)
         grid_row(o, &units, u, &insp, &now);

@@ -460,14 +460,17 @@ static void audit_row_out(web_req *r, const arow *a)
     kh_html_attr(o, a->action);
     kh_buf_puts(o, "\">");
     kh_html_text(o, action_label(a->action));
-    kh_buf_puts(o, "</td><td>");
+    /* data-label: the column's name on a phone, where rows are cards */
+    kh_buf_printf(o, "</td><td data-label=\"%s\">", W_("Year"));
     if (a->year)
         kh_buf_printf(o, "%d", a->year);
-    kh_buf_puts(o, "</td><td>");
+    kh_buf_printf(o, "</td><td data-label=\"%s\">", W_("Unit"));
     unit_cell(r, o, a->unit);
-    kh_buf_puts(o, "</td><td class=\"wrap summary\">");
+    kh_buf_printf(o, "</td><td class=\"wrap summary\" data-label=\"%s\">",
+                  W_("What changed"));
     summary(r, o, a);
-    kh_buf_puts(o, "</td><td class=\"wrap\">");
+    kh_buf_printf(o, "</td><td class=\"wrap\" data-label=\"%s\">",
+                  W_("Reason"));
     kh_html_text(o, a->reason);
     kh_buf_puts(o, "</td><td>");
     raw_record(o, a);

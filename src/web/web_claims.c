@@ -73,7 +73,7 @@ static void state_cell(kh_buf *o, const kh_claim_row *row)
         kh_buf_printf(o, "%s +", W_("approved"));
         web_cp_out(o, row->points);
     } else {
-        kh_buf_printf(o, "%s: ", W_("rejected"));
+        kh_buf_puts(o, W_("rejected: "));
         kh_html_text(o, row->reason ? row->reason : "");
     }
     kh_buf_puts(o, "</td>");
@@ -172,8 +172,9 @@ static kh_status list_row(void *ctx, const kh_claim_row *row)
     list_ctx *c = ctx;
     kh_buf *o = &c->r->out;
     c->n++;
-    kh_buf_printf(o, "<tr id=\"claim-%" PRId64 "\"><td class=\"num\">%" PRId64
-                     "</td><td>", row->id, row->id);
+    kh_buf_printf(o, "<tr id=\"claim-%" PRId64 "\"><td class=\"num\" "
+                     "data-label=\"%s\">%" PRId64 "</td><td>", row->id,
+                  W_("No."), row->id);
     unit_name(o, c->y->assess, row->unit);
     kh_buf_puts(o, "</td><td>");
     kind_name(o, c->y->rubric, row->kind);
@@ -266,8 +267,8 @@ size_t web_claims_table(web_req *r, const web_year *y, const char *unit,
     kh_buf *o = &r->out;
     list_ctx c = {.r = r, .y = y, .decide = decide};
     kh_buf_printf(o, "<div class=\"wide\"><table id=\"claims\"><thead><tr>"
-                     "<th>#</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-                     "<th>%s</th>%s</tr></thead><tbody>\n",
+                     "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+                     "<th>%s</th>%s</tr></thead><tbody>\n", W_("No."),
                   W_("Unit"), W_("Kind"), W_("Description"), W_("Evidence"),
                   W_("Decision"), c.decide ? "<th class=\"noprint\"></th>"
                                            : "");

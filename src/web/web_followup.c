@@ -175,12 +175,17 @@ static void unit_section(web_req *r, int year, const kh_node *u, bool admin)
     kh_buf_puts(o, "\">");
     unit_heading(o, u);
     talk_list(o, u);
-    kh_buf_printf(o, "<h3>%s</h3><table class=\"items\"><thead><tr><th>%s"
+    const kh_node *items = kh_node_get(u, "items");
+    if (!items || !items->n) {
+        kh_buf_printf(o, "<h3>%s</h3><p class=\"std\">%s</p></section>\n",
+                      W_("Rectification items"), W_("None recorded"));
+        return;
+    }
+    kh_buf_printf(o, "<h3>%s</h3><table class=\"items cards\"><thead><tr><th>%s"
                      "</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>"
                      "<tbody>",
                   W_("Rectification items"), W_("Rectification items"),
                   W_("Deadline"), W_("Status"), W_("Action"));
-    const kh_node *items = kh_node_get(u, "items");
     for (size_t k = 0; items && k < items->n; k++)
         item_row(r, year, &items->u.kids[k], admin);
     kh_buf_puts(o, "</tbody></table></section>\n");

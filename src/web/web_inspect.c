@@ -336,9 +336,9 @@ void web_dept_items_page(web_req *r, const web_year *y)
                                  "items: that department scores them for "
                                  "every unit on its grid."));
     if (admin && !open)
-        kh_buf_puts(o, "当前阶段不能填写，仅供查看。");
-    kh_buf_puts(o, "</p>\n<table id=\"dept-items\"><thead><tr><th>单位</th>"
-                   "<th>类别</th>");
+        kh_buf_puts(o, W_("Not open for entries now: for reading only."));
+    kh_buf_printf(o, "</p>\n<table id=\"dept-items\" class=\"cards\"><thead><tr><th>%s</th>"
+                     "<th>%s</th>", W_("Unit"), W_("Kind"));
     size_t nd = 0;
     for (size_t i = 0; i < kh_rubric_item_count(rb); i++) {
         if (!web_dept_item(rb, i))
@@ -348,11 +348,13 @@ void web_dept_items_page(web_req *r, const web_year *y)
         kh_html_text(o, kh_rubric_item_id(rb, i));
         kh_buf_puts(o, " ");
         kh_html_text(o, kh_rubric_item_text(rb, i));
-        kh_buf_puts(o, "（满分 ");
+        kh_buf_puts(o, W_(" (max "));
         web_cp_out(o, kh_rubric_item_max(rb, i));
-        kh_buf_puts(o, "）</th>");
+        kh_buf_puts(o, W_(")"));
+        kh_buf_puts(o, "</th>");
     }
-    kh_buf_puts(o, admin ? "<th class=\"noprint\">操作</th>" : "");
+    if (admin)
+        kh_buf_printf(o, "<th class=\"noprint\">%s</th>", W_("Action"));
     kh_buf_puts(o, "</tr></thead><tbody>\n");
     for (size_t u = 0; u < kh_assess_unit_count(a); u++) {
         const char *id = kh_assess_unit_id(a, u);
@@ -369,7 +371,8 @@ void web_dept_items_page(web_req *r, const web_year *y)
             if (!web_dept_item(rb, i))
                 continue;
             if (!kh_rubric_item_applies(rb, i, k)) {
-                kh_buf_puts(o, "<td class=\"std\">不适用</td>");
+                kh_buf_printf(o, "<td class=\"std\">%s</td>",
+                              W_("not applicable"));
                 continue;
             }
             bool done = entry_filled(rb, i,
@@ -381,7 +384,7 @@ void web_dept_items_page(web_req *r, const web_year *y)
             if (done)
                 web_cp_out(o, kh_score_item(a, u, i, KH_PHASE_INSPECTION));
             else
-                kh_buf_puts(o, "未评");
+                kh_buf_puts(o, W_("not scored"));
             kh_buf_puts(o, "</td>");
         }
         if (admin) {
@@ -399,7 +402,7 @@ void web_dept_items_page(web_req *r, const web_year *y)
                 kh_buf_puts(o, "#item-");
                 kh_html_url(o, first);
             }
-            kh_buf_printf(o, "\">%s</a></td>", open ? "填写" : "查看");
+            kh_buf_printf(o, "\">%s</a></td>", open ? W_("Fill in") : W_("View"));
         }
         kh_buf_puts(o, "</tr>\n");
     }

@@ -104,7 +104,7 @@ static kh_status visits_for(web_req *r, int year, bool print, vrows *l,
 static void table_out(kh_buf *o, const vrows *l, bool desc, int year,
                       bool sortable)
 {
-    kh_buf_puts(o, "<table id=\"visits\"><thead><tr><th>");
+    kh_buf_puts(o, "<table id=\"visits\" class=\"cards\"><thead><tr><th>");
     if (sortable)
         kh_buf_printf(o, "<a href=\"/years/%d/visits%s\" id=\"sort-date\">"
                          "%s%s</a>", year, desc ? "" : "?sort=desc",

@@ -120,8 +120,11 @@ void web_page_begin(web_req *r, const char *title)
     kh_html_text(o, app);
     kh_buf_puts(o, "</title><link rel=\"stylesheet\" "
                    "href=\"/static/kaohe.css\"><script src=\"/static/kaohe.js\" "
-                   "defer></script></head><body>\n<header class=\"top\">"
-                   "<a href=\"/\" id=\"home\">");
+                   "defer></script></head><body>\n<a class=\"skip\" "
+                   "href=\"#content\">");
+    /* first in the tab order: keyboard users pass the header */
+    kh_html_text(o, W_("Skip to the content"));
+    kh_buf_puts(o, "</a><header class=\"top\"><a href=\"/\" id=\"home\">");
     kh_html_text(o, app);
     kh_buf_puts(o, "</a>");
     if (r->logged_in) {
@@ -139,7 +142,7 @@ void web_page_begin(web_req *r, const char *title)
         kh_html_text(o, W_("Log out"));
         kh_buf_puts(o, "</button></form>");
     }
-    kh_buf_puts(o, "</header>\n<main>\n<h1>");
+    kh_buf_puts(o, "</header>\n<main id=\"content\" tabindex=\"-1\">\n<h1>");
     kh_html_text(o, title);
     kh_buf_puts(o, "</h1>\n");
 }
@@ -153,6 +156,15 @@ void web_thead(kh_buf *o, const char *const *heads, size_t n)
         kh_buf_puts(o, "</th>");
     }
     kh_buf_puts(o, "</tr></thead>");
+}
+
+void web_empty_row(kh_buf *o, size_t at, int cols, const char *text)
+{
+    if (o->len != at)
+        return;
+    kh_buf_printf(o, "<tr class=\"empty\"><td colspan=\"%d\">", cols);
+    kh_html_text(o, text);
+    kh_buf_puts(o, "</td></tr>\n");
 }
 
 void web_page_end(web_req *r)
@@ -429,15 +441,17 @@ void web_page_home(web_req *r)
     }
     static const char *const heads[] = {N_("Year"), N_("State"),
                                         N_("Units"), N_("Next step")};
-    kh_buf_puts(o, "<table id=\"years\">");
+    kh_buf_puts(o, "<table id=\"years\" class=\"cards\">");
     web_thead(o, heads, sizeof heads / sizeof heads[0]);
     kh_buf_puts(o, "<tbody>\n");
+    size_t at = o->len;
     kh_err *e = kh_err_new();
     dash_ctx c = {r};
     if (e)
         web_store_check(r,
                         kh_store_year_each(r->store, 0, dash_year, &c, e), e);
     kh_err_free(e);
+    web_empty_row(&r->out, at, 4, W_("No assessment year yet."));
     kh_buf_puts(&r->out, "</tbody></table>\n");
     web_sched_home(r);
     web_unitview_home(r);

@@ -492,7 +492,7 @@ static void rounds_page(web_req *r)
         N_("Units"), N_("Codes used / made"), N_("Responses"), N_("Status")};
     web_page_begin(r, W_("Questionnaires"));
     kh_buf *o = &r->out;
-    kh_buf_puts(o, "<div class=\"wide\"><table id=\"rounds\">");
+    kh_buf_puts(o, "<div class=\"wide\"><table id=\"rounds\" class=\"cards\">");
     web_thead(o, heads, sizeof heads / sizeof heads[0]);
     kh_err *e = kh_err_new();
     kh_status st = e ? kh_store_round_each(r->store, 0, round_li, o, e)

@@ -4,7 +4,8 @@
 # characters, unique, printed once and stored only hashed; the printable
 # slips hold one QR code per code; a refused paper import stores nothing
 # (all or nothing) and audits nothing; the xlsx tally is a workbook whose
-# answers are strings, never formulas.  Run from the repository root.
+# answers are strings, never formulas, and whose first columns are names
+# (LibreOffice headless reads it).  Run from the repository root.
 set -u
 K=$1
 T=$(mktemp -d)
@@ -60,6 +61,14 @@ part() { python3 -c 'import sys,zipfile; sys.stdout.write(zipfile.ZipFile(sys.ar
 part xl/worksheets/sheet1.xml >"$T/sheet.xml" || fail "xlsx is a workbook"
 grep -q '<f>' "$T/sheet.xml" && fail "xlsx has a formula"
 part xl/sharedStrings.xml | grep -q '=SUM(A1:A9)' || fail "xlsx answer as string"
+# A reader sees names first; the codes are the last two (data) columns.
+soffice -env:UserInstallation=file://$T/profile --headless --convert-to \
+    'csv:Text - txt - csv (StarCalc):44,34,76' --outdir "$T/lo" "$T/t.xlsx" \
+    >"$T/lo.log" 2>&1 || fail "LibreOffice cannot read the tally: $(cat "$T/lo.log")"
+[ "$(head -1 "$T/lo/t.csv")" = '单位,题目,选项/回答,人数,百分比,平均,单位编号,题号' ] ||
+    fail "tally headers: $(head -1 "$T/lo/t.csv")"
+sed -n 2p "$T/lo/t.csv" | grep -q '^机电工程系,老师在课堂上传播正确的价值观，没有发表错误言论。,.*,jd,q1$' ||
+    fail "tally row by names, codes last: $(sed -n 2p "$T/lo/t.csv")"
 $K questionnaire tally --round 1 --format csv | grep -q "'=SUM(A1:A9)" || fail "csv formula escaped"
 $K audit verify >/dev/null || fail "audit chain"
 

@@ -28,9 +28,14 @@ const scan = require('./scan');
 const PW = 'e2e-password-2025';
 const CHROMIUM = process.env.KH_CHROMIUM || '/usr/bin/chromium';
 const SERVER_START_MS = 30000;
+// --lang=zh-CN and a Chinese LANGUAGE (chromium-l10n; headless chromium
+// takes its UI language from the environment): the browser's own controls
+// (file and date pickers, validation bubbles) read as they do for the
+// college's users.
+const CHROMIUM_ENV = { LANGUAGE: 'zh_CN', LANG: 'zh_CN.UTF-8' };
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
   '--no-first-run', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync'];
+  '--disable-sync', '--lang=zh-CN'];
 
 function fail(msg) {
   throw new Error(msg);
@@ -94,7 +99,8 @@ function harness(name, opts = {}) {
     console.log(`server at ${t.base}`);
     // launch() gives chromium a fresh temporary user-data-dir of its own
     // (removed at close); each person gets an isolated context.
-    t.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    t.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS,
+      env: { ...process.env, ...CHROMIUM_ENV } });
     return t.base;
   };
 

@@ -290,7 +290,7 @@ static void test_describe(void **state)
     expect_describe(r, "2.2", 0, "第一责任人履责情况：评分 0–4 分，步长 0.5");
     expect_describe(r, "3.2", 0,
                     "学习强国平台学习情况，起评 2 分，最高 2 分：学习强国年度积分"
-                    "不足5000分的人数：每人扣 0.5 分（名单 xuexi，低于 5000）");
+                    "不足5000分的人数：每人扣 0.5 分（本项名单，低于 5000）");
     expect_describe(r, "3.2", 1, "相关主题活动：每次 1 分，最高 3 分");
     expect_describe(r, "4.4", 0, "无指导教师：是则扣 1 分");
     expect_describe(r, "4.4", 1, "违规现象：每次扣 1 分");
@@ -304,6 +304,18 @@ static void test_describe(void **state)
                   "");
     char *s = describe(kh_term_child(kh_rubric_item_root(r, 0), 0));
     assert_string_equal(s, "最高 3 分：n：每次 1.5 分，最高 3 分；c：y 3 分");
+    free(s);
+    kh_rubric_free(r);
+
+    /* A roster is named by its title, never by its id. */
+    r = expect_ok(HEAD ITEM3
+                  "          - {kind: group, max: 3, start: 3, terms: [\n"
+                  "              {input: p, kind: deduct, per: 1, roster: "
+                  "{name: xuexi, below: 5000, title: 学习强国积分}}]}\n",
+                  "");
+    s = describe(kh_term_child(kh_term_child(kh_rubric_item_root(r, 0), 0),
+                               0));
+    assert_string_equal(s, "p：每人扣 1 分（学习强国积分，低于 5000）");
     free(s);
     kh_rubric_free(r);
 }

@@ -398,3 +398,24 @@
     if ((p[0] === 'v' || p[0] === 'n') && p.length >= 3) save(p[1], p[2]);
   });
 })();
+
+// Tables marked class="cards" become one card per row on a phone
+// (kaohe.css): each cell is named by its column's head (data-label), and
+// the table is marked "labelled" so the card layout applies only with
+// the names in place; without this script the table stays a table.
+(function () {
+  'use strict';
+  Array.prototype.forEach.call(document.querySelectorAll('table.cards'), function (t) {
+    var heads = Array.prototype.map.call(t.querySelectorAll('thead th'), function (th) {
+      return th.textContent.replace(/[\u2191\u2193]/g, '').trim();   // no sort arrow
+    });
+    Array.prototype.forEach.call(t.querySelectorAll('tbody tr:not(.empty)'), function (tr) {
+      var col = 0;
+      Array.prototype.forEach.call(tr.children, function (cell) {
+        if (heads[col] && !cell.hasAttribute('data-label')) cell.setAttribute('data-label', heads[col]);
+        col += cell.colSpan || 1;
+      });
+    });
+    t.classList.add('labelled');
+  });
+})();
