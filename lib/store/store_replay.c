@@ -678,7 +678,9 @@ static kh_status read_tags(void *ctx, const kh_audit_row *w)
 static bool own_records(rp *r, int year, const char *ename)
 {
     char key[400];
-    snprintf(key, sizeof key, "E\t%d\t%s", year, ename);
+    int n = snprintf(key, sizeof key, "E\t%d\t%s", year, ename);
+    if (n < 0 || (size_t)n >= sizeof key)
+        return false;   /* longer than any stored key */
     const rp_obj *o = kh_replay_map_get(&r->m, key, false);
     return o && (o->flags & RP_FIRST);
 }
