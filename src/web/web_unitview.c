@@ -118,7 +118,8 @@ void web_fu_reports(web_req *r, int year, const kh_node *it, bool admin)
         kh_buf_puts(o, "<li id=\"report-");
         kh_html_attr(o, id);
         kh_buf_puts(o, "\"><p>");
-        kh_buf_printf(o, W_("Report #%s, submitted on "), id ? id : "");
+        /* its place among the item's reports, not the store's number */
+        kh_buf_printf(o, W_("Report %zu, submitted on "), k + 1);
         kh_html_text(o, web_fu_get(rep, "added_day"));
         kh_buf_puts(o, " <strong class=\"report-status\">");
         kh_html_text(o, report_status(rep));

@@ -128,7 +128,7 @@ async function main() {
   expect(resp.status() === 403, `unit opens the admin year page: ${resp.status()}`);
   await admin.goto(`${base}/admin/users`);
   await shots(admin, 'admin-users');
-  await admin.click('#user-jd1 details summary');          // open the <details>
+  await admin.click('#user-jd1 details:has(#user-pw-jd1) summary');   // open its <details>
   await admin.fill('#user-pw-jd1 input[name="password"]', 'new-password-2025');
   await Promise.all([done(admin), admin.click('#user-pw-jd1 button')]);
   await unit.goto(`${base}/`);

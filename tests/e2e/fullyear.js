@@ -38,7 +38,7 @@ const lib = require('./lib');
 const YEAR = 2025;
 // 2026-01-01 08:00 in Beijing: self-check due in 9 days.
 const NOW = '1767225600';
-const t = lib.harness('fullyear', { env: { KAOHE_NOW: NOW } });
+const t = lib.harness('fullyear', { env: { KAOHE_NOW: NOW }, chineseBrowser: true });
 const { expect } = t;
 const WIDTHS = [1366, 375];
 

@@ -23,7 +23,7 @@ const lib = require('./lib');
 
 const YEAR = 2025;
 const NOW = '1767225600';           // 2026-01-01 08:00 in Beijing
-const t = lib.harness('polish', { env: { KAOHE_NOW: NOW } });
+const t = lib.harness('polish', { env: { KAOHE_NOW: NOW }, chineseBrowser: true });
 const { expect } = t;
 const WIDTHS = [1366, 375];
 const PEOPLE = { admin1: ['admin', '周敏'], insp1: ['inspector', '张伟'],
