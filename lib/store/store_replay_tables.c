@@ -5,8 +5,10 @@
  * links, negative records' cases, follow-up (talks, rectification items,
  * reports and their decisions), bonus claims and their decisions, the
  * year's dates and its document settings, questionnaire rounds (not
- * their anonymous answers, only how many).  Each record below gives the
- * state of its object; `kaohe check` compares it with the live row.
+ * their anonymous answers, only how many), users' password digests.
+ * Each record below gives the state of its object; `kaohe check`
+ * compares it with the live row: here, or for claims and follow-up in
+ * the table-driven comparer of store_replay_rows.c.
  *
  * Objects (the first character of the key; year 0 = not a year's):
  *   R YEAR UNIT/ROSTER   a unit's roster, "VALUE\tPERSON\n" per person in
@@ -18,6 +20,8 @@
  *   P 0 LOGIN            "role=R[ unit=U| provider=P]" (user.add)
  *   X 0 LOGIN            "enabled" / "disabled"
  *   M 0 LOGIN            display name ("" = none)
+ *   w 0 LOGIN            password digest (" pwdigest=HEX" of user.add or
+ *                        user.passwd; "?" when the record has none)
  *   W 0 LOGIN/YEAR/UNIT  "assigned" (an inspector's unit)
  *   C YEAR UNIT/claim#ID a bonus claim, "ADD\tDESCRIPTION\tDECISION\tREASON"
  *   L YEAR UNIT/ITEM/PHASE/HASH  an entry's evidence, the name shown
