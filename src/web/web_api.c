@@ -779,7 +779,7 @@ void web_api_preview(web_req *r, int year, const char *unit,
     if (kh_assess_add_entry(mini, unit, item, phase, in, "-", &loc, e) ==
             KH_ENOMEM ||
         nomem) {
-        web_error_json(r, 500, "internal");
+        web_fail_why(r, KH_ENOMEM, "out of memory");   /* logged, 500 */
         goto out;
     }
     if (kh_err_errors(e) || kh_assess_finish(mini, e) != KH_OK) {
