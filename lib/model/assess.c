@@ -431,6 +431,7 @@ void kh_assess_free(kh_assess *a)
     free(a->branch_map.s);
     free(a->branch_units);
     free(a->slots);
+    free(a->lines);
     free(a->item_map.s);
     free(a->rnames);
     free(a->rosters);
@@ -542,6 +543,71 @@ bool kh_unit_id_ok(const char *id)
     return true;
 }
 
+/* Grows the entry table (and its lines) to na units.  The new room is
+ * not zeroed here but unit by unit as units come (as_zero_slots): room
+ * never used is never touched, so it costs no resident memory. */
+static bool as_grow_slots(kh_assess *a, size_t na)
+{
+    size_t per = a->nitems * 2;
+    if (!per)
+        return true;
+    kh_entry *ns = realloc(a->slots, na * per * sizeof *ns);
+    if (!ns)
+        return false;
+    a->slots = ns;
+    if (a->lines) {
+        uint32_t *nl = realloc(a->lines, na * per * sizeof *nl);
+        if (!nl)
+            return false;
+        a->lines = nl;
+    }
+    return true;
+}
+
+static void as_zero_slots(kh_assess *a, size_t u)
+{
+    size_t per = a->nitems * 2;
+    if (!per)
+        return;
+    memset(&a->slots[u * per], 0, per * sizeof *a->slots);
+    if (a->lines)
+        memset(&a->lines[u * per], 0, per * sizeof *a->lines);
+}
+
+/* Records the line of the entry in slot k (for a duplicate's message);
+ * false on OOM. */
+static bool as_line_set(kh_assess *a, size_t k, uint32_t line)
+{
+    if (!a->lines && line) {
+        /* Zero for every unit so far: their entries had no line. */
+        size_t n = a->aunits * a->nitems * 2;
+        if (!(a->lines = calloc(n ? n : 1, sizeof *a->lines)))
+            return false;
+    }
+    if (a->lines)
+        a->lines[k] = line;
+    return true;
+}
+
+/* After finish: the entry table cut to the units' count (a table grown
+ * by doubling holds up to twice the room), the lines dropped. */
+static void as_fit_slots(kh_assess *a)
+{
+    free(a->lines);
+    a->lines = NULL;
+    size_t per = a->nitems * 2;
+    if (!per || !a->nunits || a->nunits == a->aunits)
+        return;
+    kh_entry *ns = realloc(a->slots, a->nunits * per * sizeof *ns);
+    kh_assess_unit_rec *nu = realloc(a->units, a->nunits * sizeof *nu);
+    if (ns)
+        a->slots = ns;
+    if (nu)
+        a->units = nu;
+    if (ns && nu)
+        a->aunits = a->nunits;
+}
+
 typedef struct as_unit_in {
     const char *id, *name, *kind, *branch;
     as_pos idpos, kindpos, branchpos;
@@ -623,19 +689,13 @@ static kh_status as_add_unit(kh_assess *a, kh_err *e, const as_unit_in *in,
             return KH_ENOMEM;
         }
         a->units = nu;
-        size_t per = a->nitems * 2;
-        if (per) {
-            kh_entry *ns = realloc(a->slots, na * per * sizeof *ns);
-            if (!ns) {
-                as_oom(a);
-                return KH_ENOMEM;
-            }
-            memset(ns + a->aunits * per, 0,
-                   (na - a->aunits) * per * sizeof *ns);
-            a->slots = ns;
+        if (!as_grow_slots(a, na)) {
+            as_oom(a);
+            return KH_ENOMEM;
         }
         a->aunits = na;
     }
+    as_zero_slots(a, a->nunits);
     kh_assess_unit_rec *u = &a->units[a->nunits];
     memset(u, 0, sizeof *u);
     u->id = as_strdup(a, in->id);
@@ -993,24 +1053,29 @@ static void as_place(kh_assess *a, kh_err *e, const as_at *at,
         as_kind_zh(a, e, i, ur->kind);
         return;
     }
-    kh_entry *en = &a->slots[((size_t)u * a->nitems + item) * 2 + in->phase];
+    size_t k = ((size_t)u * a->nitems + item) * 2 + in->phase;
+    kh_entry *en = &a->slots[k];
     if (en->vals) {
         char q[AS_QSZ];
         as_q(q, ur->id);
-        if (en->line)
+        uint32_t line = a->lines ? a->lines[k] : 0;
+        if (line)
             as_err(a, e, at, as_pos_at(0, 0), NULL, NULL,
                    "unit %s item \"%s\" phase \"%s\": duplicate entry "
                    "(first at line %u)", q, kh_rubric_item_id(a->r, item),
-                   kh_phase_name(in->phase), (unsigned)en->line);
+                   kh_phase_name(in->phase), (unsigned)line);
         else
             as_err(a, e, at, as_pos_at(0, 0), NULL, NULL,
                    "unit %s item \"%s\" phase \"%s\": duplicate entry", q,
                    kh_rubric_item_id(a->r, item), kh_phase_name(in->phase));
         return;
     }
+    if (!as_line_set(a, k, at->line)) {
+        as_oom(a);
+        return;
+    }
     en->vals = vals;
     en->note = note;
-    en->line = at->line;
 }
 
 static const kh_cp as_novals[1] = {0};
@@ -1259,7 +1324,6 @@ kh_status kh_assess_set_entry(kh_assess *a, size_t u, size_t item,
     kh_entry *en = &a->slots[(u * a->nitems + item) * 2 + p];
     en->vals = ns ? vals : as_novals;
     en->note = kept;
-    en->line = at.line;
     return KH_OK;
 }
 
@@ -1463,6 +1527,7 @@ kh_status kh_assess_finish(kh_assess *a, kh_err *e)
     free(a->pend);
     a->pend = NULL;
     a->npend = a->apend = 0;
+    as_fit_slots(a);
 
     /* Rosters: one per unit and name. */
     size_t nr = a->nrnames;

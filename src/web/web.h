@@ -410,7 +410,8 @@ typedef void (*web_part_fn)(const void *ctx, const web_part *p, kh_buf *o);
  * versions are freed on any thread. */
 typedef struct web_chunk {
     atomic_int refs;
-    char *text;                 /* the identity bytes */
+    char *text;                 /* the identity bytes: volatile blocks
+                                 * only (NULL otherwise) */
     size_t len;
     unsigned char *z;           /* compressed */
     size_t zlen;
@@ -450,10 +451,14 @@ struct web_year {
     web_body json, html;
 };
 
-/* The identity bytes of body b (joined from its blocks on first use,
+/* The identity bytes of body b (inflated from its blocks on first use,
  * then kept with the version; *len their length), or NULL when the
  * body is absent or memory ran out.  Borrowed from the version. */
 const char *web_body_text(web_body *b, size_t *len);
+/* The identity bytes of body b inflated from its blocks (b->len bytes
+ * and a NUL), malloc'd for the caller; NULL when absent or out of
+ * memory or the blocks do not inflate. */
+char *web_body_inflate(const web_body *b);
 
 /* Which cached body web_out_cached places. */
 typedef enum web_cached { WEB_CACHED_JSON, WEB_CACHED_RESULTS_HTML } web_cached;
