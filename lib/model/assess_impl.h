@@ -99,6 +99,23 @@ typedef struct kh_assess_map {
 
 typedef struct kh_assess_block kh_assess_block;
 
+/* While loading, entries with the same input values (or the same note)
+ * share one pooled copy: values and notes never change once placed (an
+ * edit makes new ones), and a year repeats them a lot (a rating, a
+ * check, a standard remark).  A table of the copies made so far, by
+ * their bytes; freed in finish.  At most KH_ASSESS_SHARED_MAX copies are
+ * listed per table (beyond, new ones are not shared), which bounds the
+ * table at 1 MiB when nothing repeats. */
+#define KH_ASSESS_SHARED_MAX 32768u
+typedef struct kh_assess_shared_slot {
+    const void *p;                 /* NULL: empty */
+    uint32_t hash, len;
+} kh_assess_shared_slot;
+typedef struct kh_assess_shared {
+    kh_assess_shared_slot *s;
+    size_t cap, n;                 /* cap a power of two */
+} kh_assess_shared;
+
 struct kh_assess {
     const kh_rubric *r;
     int year;
@@ -118,6 +135,7 @@ struct kh_assess {
 
     kh_entry *slots;               /* aunits * nitems * 2; a unit's
                                     * slots are zeroed when it is added */
+    kh_assess_shared vshared, nshared; /* values, notes: while loading */
     uint32_t *lines;               /* beside slots, the entries' record
                                     * lines; made on the first entry with
                                     * a line, freed in finish */

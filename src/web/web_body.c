@@ -148,6 +148,15 @@ void web_body_free(web_body *b)
     memset(b, 0, sizeof *b);
 }
 
+void web_body_forget_parts(web_body *b)
+{
+    free(b->first);
+    free(b->parts);
+    b->first = NULL;
+    b->parts = NULL;
+    b->nparts = 0;
+}
+
 /* Does a block end after part p (count: its parts so far)?  Chosen by
  * the part's identity (kind, i, j), so that a part appearing, leaving
  * or changing moves no boundary but its own; a volatile part is a block
@@ -186,7 +195,7 @@ static size_t id_hash(const web_part *p)
  * no blocks or on OOM (then nothing is shared). */
 static size_t *prev_index(const web_body *prev, size_t *mask)
 {
-    if (!prev || !prev->present || !prev->nchunks)
+    if (!prev || !prev->present || !prev->nchunks || !prev->first)
         return NULL;
     size_t cap = 16;
     while (cap < 2 * prev->nchunks)
