@@ -456,8 +456,8 @@ struct web_year {
  * body is absent or memory ran out.  Borrowed from the version. */
 const char *web_body_text(web_body *b, size_t *len);
 /* The identity bytes of body b inflated from its blocks (b->len bytes
- * and a NUL), malloc'd for the caller; NULL when absent or out of
- * memory or the blocks do not inflate. */
+ * and a NUL; empty when b is absent), malloc'd for the caller; NULL
+ * when out of memory or the blocks do not inflate. */
 char *web_body_inflate(const web_body *b);
 
 /* Which cached body web_out_cached places. */

@@ -984,7 +984,9 @@ static struct MHD_Response *spliced_response(web_req *r, bool *gzipped)
     const web_body *b = r->cached_what == WEB_CACHED_JSON ? &y->json
                                                           : &y->html;
     spliced *sp = calloc(1, sizeof *sp);
-    struct MHD_IoVec *iov = calloc(b->nchunks + 2, sizeof *iov);
+    /* The blocks, or (identity) the body inflated, between head and
+     * tail. */
+    struct MHD_IoVec *iov = calloc(b->nchunks + 3, sizeof *iov);
     if (!sp || !iov) {
         free(sp);
         free(iov);
