@@ -92,6 +92,91 @@ static char *as_strdup(kh_assess *a, const char *s)
     return s ? as_strndup(a, s, strlen(s)) : NULL;
 }
 
+/* Gives back the pool's last allocation p of n bytes (as as_alloc
+ * rounded it); anything else stays allocated. */
+static void as_unalloc(kh_assess *a, const void *p, size_t n)
+{
+    n = (n + 7) & ~(size_t)7;
+    kh_assess_block *b = a->blocks;
+    if (b && n && b->used >= n && (const char *)b->data + b->used - n == p)
+        b->used -= n;
+}
+
+/* ---- shared values and notes while loading (assess_impl.h) ---------- */
+
+static uint32_t as_hash_bytes(const void *p, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *c = p; n--; c++)
+        h = (h ^ *c) * 16777619u;
+    return h;
+}
+
+static kh_assess_shared_slot *as_shared_slot(const kh_assess_shared *t,
+                                             const void *p, uint32_t len,
+                                             uint32_t h)
+{
+    for (size_t i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+        kh_assess_shared_slot *s = &t->s[i];
+        if (!s->p || (s->hash == h && s->len == len &&
+                      memcmp(s->p, p, len) == 0))
+            return s;
+    }
+}
+
+/* Lists copy p (len bytes, pooled); false when the table is full or on
+ * OOM (then p is simply not shared). */
+static bool as_shared_add(kh_assess_shared *t, const void *p, uint32_t len,
+                          uint32_t h)
+{
+    if (t->n >= KH_ASSESS_SHARED_MAX)
+        return false;
+    if (2 * (t->n + 1) > t->cap) {
+        size_t nc = t->cap ? 2 * t->cap : 1024;
+        kh_assess_shared_slot *ns = calloc(nc, sizeof *ns);
+        if (!ns)
+            return false;
+        kh_assess_shared old = *t;
+        t->s = ns;
+        t->cap = nc;
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.s[i].p)
+                *as_shared_slot(t, old.s[i].p, old.s[i].len,
+                                old.s[i].hash) = old.s[i];
+        free(old.s);
+    }
+    *as_shared_slot(t, p, len, h) = (kh_assess_shared_slot){p, h, len};
+    t->n++;
+    return true;
+}
+
+/* The shared copy of the len bytes at p, which the caller just took
+ * from the pool (as_alloc): an earlier copy of the same bytes (p is then
+ * given back), or p, now listed.  Only while loading. */
+static const void *as_share(kh_assess *a, kh_assess_shared *t,
+                            const void *p, size_t len)
+{
+    if (a->finished || len > UINT32_MAX)
+        return p;
+    uint32_t h = as_hash_bytes(p, len);
+    if (t->cap) {
+        const kh_assess_shared_slot *s =
+            as_shared_slot(t, p, (uint32_t)len, h);
+        if (s->p) {
+            as_unalloc(a, p, len);
+            return s->p;
+        }
+    }
+    (void)as_shared_add(t, p, (uint32_t)len, h);
+    return p;
+}
+
+static void as_shared_free(kh_assess_shared *t)
+{
+    free(t->s);
+    memset(t, 0, sizeof *t);
+}
+
 /* Grows *p (of *alloc elements of size sz) to hold need elements. */
 static bool as_grow(void **p, size_t *alloc, size_t need, size_t sz)
 {
@@ -431,6 +516,9 @@ void kh_assess_free(kh_assess *a)
     free(a->branch_map.s);
     free(a->branch_units);
     free(a->slots);
+    free(a->lines);
+    as_shared_free(&a->vshared);
+    as_shared_free(&a->nshared);
     free(a->item_map.s);
     free(a->rnames);
     free(a->rosters);
@@ -542,6 +630,73 @@ bool kh_unit_id_ok(const char *id)
     return true;
 }
 
+/* Grows the entry table (and its lines) to na units.  The new room is
+ * not zeroed here but unit by unit as units come (as_zero_slots): room
+ * never used is never touched, so it costs no resident memory. */
+static bool as_grow_slots(kh_assess *a, size_t na)
+{
+    size_t per = a->nitems * 2;
+    if (!per)
+        return true;
+    kh_entry *ns = realloc(a->slots, na * per * sizeof *ns);
+    if (!ns)
+        return false;
+    a->slots = ns;
+    if (a->lines) {
+        uint32_t *nl = realloc(a->lines, na * per * sizeof *nl);
+        if (!nl)
+            return false;
+        a->lines = nl;
+    }
+    return true;
+}
+
+static void as_zero_slots(kh_assess *a, size_t u)
+{
+    size_t per = a->nitems * 2;
+    if (!per)
+        return;
+    memset(&a->slots[u * per], 0, per * sizeof *a->slots);
+    if (a->lines)
+        memset(&a->lines[u * per], 0, per * sizeof *a->lines);
+}
+
+/* Records the line of the entry in slot k (for a duplicate's message);
+ * false on OOM. */
+static bool as_line_set(kh_assess *a, size_t k, uint32_t line)
+{
+    if (!a->lines && line) {
+        /* Zero for every unit so far: their entries had no line. */
+        size_t n = a->aunits * a->nitems * 2;
+        if (!(a->lines = calloc(n ? n : 1, sizeof *a->lines)))
+            return false;
+    }
+    if (a->lines)
+        a->lines[k] = line;
+    return true;
+}
+
+/* After finish: the entry table cut to the units' count (a table grown
+ * by doubling holds up to twice the room), the lines dropped. */
+static void as_fit_slots(kh_assess *a)
+{
+    free(a->lines);
+    a->lines = NULL;
+    as_shared_free(&a->vshared);
+    as_shared_free(&a->nshared);
+    size_t per = a->nitems * 2;
+    if (!per || !a->nunits || a->nunits == a->aunits)
+        return;
+    kh_entry *ns = realloc(a->slots, a->nunits * per * sizeof *ns);
+    kh_assess_unit_rec *nu = realloc(a->units, a->nunits * sizeof *nu);
+    if (ns)
+        a->slots = ns;
+    if (nu)
+        a->units = nu;
+    if (ns && nu)
+        a->aunits = a->nunits;
+}
+
 typedef struct as_unit_in {
     const char *id, *name, *kind, *branch;
     as_pos idpos, kindpos, branchpos;
@@ -623,19 +778,13 @@ static kh_status as_add_unit(kh_assess *a, kh_err *e, const as_unit_in *in,
             return KH_ENOMEM;
         }
         a->units = nu;
-        size_t per = a->nitems * 2;
-        if (per) {
-            kh_entry *ns = realloc(a->slots, na * per * sizeof *ns);
-            if (!ns) {
-                as_oom(a);
-                return KH_ENOMEM;
-            }
-            memset(ns + a->aunits * per, 0,
-                   (na - a->aunits) * per * sizeof *ns);
-            a->slots = ns;
+        if (!as_grow_slots(a, na)) {
+            as_oom(a);
+            return KH_ENOMEM;
         }
         a->aunits = na;
     }
+    as_zero_slots(a, a->nunits);
     kh_assess_unit_rec *u = &a->units[a->nunits];
     memset(u, 0, sizeof *u);
     u->id = as_strdup(a, in->id);
@@ -993,24 +1142,29 @@ static void as_place(kh_assess *a, kh_err *e, const as_at *at,
         as_kind_zh(a, e, i, ur->kind);
         return;
     }
-    kh_entry *en = &a->slots[((size_t)u * a->nitems + item) * 2 + in->phase];
+    size_t k = ((size_t)u * a->nitems + item) * 2 + in->phase;
+    kh_entry *en = &a->slots[k];
     if (en->vals) {
         char q[AS_QSZ];
         as_q(q, ur->id);
-        if (en->line)
+        uint32_t line = a->lines ? a->lines[k] : 0;
+        if (line)
             as_err(a, e, at, as_pos_at(0, 0), NULL, NULL,
                    "unit %s item \"%s\" phase \"%s\": duplicate entry "
                    "(first at line %u)", q, kh_rubric_item_id(a->r, item),
-                   kh_phase_name(in->phase), (unsigned)en->line);
+                   kh_phase_name(in->phase), (unsigned)line);
         else
             as_err(a, e, at, as_pos_at(0, 0), NULL, NULL,
                    "unit %s item \"%s\" phase \"%s\": duplicate entry", q,
                    kh_rubric_item_id(a->r, item), kh_phase_name(in->phase));
         return;
     }
+    if (!as_line_set(a, k, at->line)) {
+        as_oom(a);
+        return;
+    }
     en->vals = vals;
     en->note = note;
-    en->line = at->line;
 }
 
 static const kh_cp as_novals[1] = {0};
@@ -1033,12 +1187,16 @@ static kh_status as_add_entry(kh_assess *a, kh_err *e, const as_entry_in *in,
         return KH_ENOMEM;
     }
     as_inputs(a, e, at, in, (size_t)item, vals);
+    const kh_cp *stored =
+        ns ? as_share(a, &a->vshared, vals, ns * sizeof *vals) : as_novals;
     const char *note = NULL;
-    if (in->note && *in->note && !(note = as_strdup(a, in->note))) {
-        as_oom(a);
-        return KH_ENOMEM;
+    if (in->note && *in->note) {
+        if (!(note = as_strdup(a, in->note))) {
+            as_oom(a);
+            return KH_ENOMEM;
+        }
+        note = as_share(a, &a->nshared, note, strlen(note) + 1);
     }
-    const kh_cp *stored = ns ? vals : as_novals;
     long u = as_map_find(&a->unit_map, in->unit ? in->unit : "");
     if (u >= 0) {
         as_place(a, e, at, in, (uint32_t)u, (uint32_t)item, stored, note);
@@ -1259,7 +1417,6 @@ kh_status kh_assess_set_entry(kh_assess *a, size_t u, size_t item,
     kh_entry *en = &a->slots[(u * a->nitems + item) * 2 + p];
     en->vals = ns ? vals : as_novals;
     en->note = kept;
-    en->line = at.line;
     return KH_OK;
 }
 
@@ -1463,6 +1620,7 @@ kh_status kh_assess_finish(kh_assess *a, kh_err *e)
     free(a->pend);
     a->pend = NULL;
     a->npend = a->apend = 0;
+    as_fit_slots(a);
 
     /* Rosters: one per unit and name. */
     size_t nr = a->nrnames;

@@ -4,9 +4,10 @@
  * of the public API; nothing outside lib/ includes it.
  *
  * Layout (chosen for 10k units x 25 items x 2 phases):
- * - entries live in one flat table of kh_entry, one per (unit, item,
- *   phase) at index (u * nitems + i) * 2 + phase, grown as units are
- *   added; an empty slot has vals == NULL;
+ * - entries live in one flat table of kh_entry (16 bytes), one per
+ *   (unit, item, phase) at index (u * nitems + i) * 2 + phase, grown as
+ *   units are added and cut to the units' count in finish; an empty
+ *   slot has vals == NULL;
  * - an entry's input values are an array of kh_cp (one per input slot of
  *   the item, KH_ASSESS_ABSENT when not given) in the assessment's block
  *   pool, as are all strings, so pointers into it stay valid;
@@ -23,11 +24,13 @@
 /* An index that is not set (unknown kind, unresolved unit). */
 #define KH_ASSESS_NONE UINT32_MAX
 
+/* 16 bytes: 10,000 units make 500,000 slots (docs/PERFORMANCE.md,
+ * "Deadline": memory).  The record's line, needed only to name the
+ * first of two duplicate entries while loading, is kept beside the
+ * table (kh_assess.lines) until finish. */
 struct kh_entry {
     const kh_cp *vals;     /* one per slot; NULL: no entry here */
     const char *note;      /* NULL if none; owned by the pool */
-    uint32_t line;         /* of the record, 0 if unknown */
-    uint32_t pad;
 };
 
 /* Where a record came from, for messages.  path is owned by the pool (or
@@ -96,6 +99,23 @@ typedef struct kh_assess_map {
 
 typedef struct kh_assess_block kh_assess_block;
 
+/* While loading, entries with the same input values (or the same note)
+ * share one pooled copy: values and notes never change once placed (an
+ * edit makes new ones), and a year repeats them a lot (a rating, a
+ * check, a standard remark).  A table of the copies made so far, by
+ * their bytes; freed in finish.  At most KH_ASSESS_SHARED_MAX copies are
+ * listed per table (beyond, new ones are not shared), which bounds the
+ * table at 1 MiB when nothing repeats. */
+#define KH_ASSESS_SHARED_MAX 32768u
+typedef struct kh_assess_shared_slot {
+    const void *p;                 /* NULL: empty */
+    uint32_t hash, len;
+} kh_assess_shared_slot;
+typedef struct kh_assess_shared {
+    kh_assess_shared_slot *s;
+    size_t cap, n;                 /* cap a power of two */
+} kh_assess_shared;
+
 struct kh_assess {
     const kh_rubric *r;
     int year;
@@ -113,7 +133,12 @@ struct kh_assess {
     kh_assess_map branch_map;
     uint32_t *branch_units;        /* built in finish */
 
-    kh_entry *slots;               /* aunits * nitems * 2 */
+    kh_entry *slots;               /* aunits * nitems * 2; a unit's
+                                    * slots are zeroed when it is added */
+    kh_assess_shared vshared, nshared; /* values, notes: while loading */
+    uint32_t *lines;               /* beside slots, the entries' record
+                                    * lines; made on the first entry with
+                                    * a line, freed in finish */
     kh_assess_map item_map;
 
     const char **rnames;           /* roster names used by the rubric */

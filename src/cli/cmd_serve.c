@@ -137,8 +137,13 @@ int kh_cmd_serve(int argc, char **argv)
     if (!e)
         return KH_EXIT_FAILURE;
     kh_status st = kh_store_open(db, 0, e, &probe);
-    /* A damaged store is refused at start rather than written to. */
-    if (st == KH_OK && (st = kh_store_quick_check(probe, e)) != KH_OK)
+    /* A damaged store is refused at start rather than written to.  The
+     * check reads every page: with the open's 32 MiB page cache they
+     * would all stay cached (the server's resident peak at start). */
+    if (st == KH_OK &&
+        ((st = kh_store_set_cache_kib(probe, WEB_STORE_CACHE_KIB, e)) !=
+             KH_OK ||
+         (st = kh_store_quick_check(probe, e)) != KH_OK))
         kh_store_close(probe);
     if (st != KH_OK) {
         kh_cli_print_errors(e);

@@ -58,7 +58,7 @@
 #define WEB_ASSIGN_MAX 4096                   /* cells of the assignment grid */
 #define WEB_CONFIRM_ITEMS_SHOWN 12            /* missing items named per unit */
 #define WEB_BOTTOM_SHOWN 3                    /* bottom units before publishing */
-#define WEB_STORE_CACHE_KIB 2048              /* SQLite page cache per thread */
+#define WEB_STORE_CACHE_KIB 1024              /* SQLite page cache per thread */
 #define WEB_CONN_MAX 1024                     /* connections at once */
 #define WEB_THREADS_MAX 64                    /* --threads' ceiling */
 #define WEB_CONN_PER_ADDR 16                  /* per client address (direct) */
@@ -423,7 +423,8 @@ typedef void (*web_part_fn)(const void *ctx, const web_part *p, kh_buf *o);
  * versions are freed on any thread. */
 typedef struct web_chunk {
     atomic_int refs;
-    char *text;                 /* the identity bytes */
+    char *text;                 /* the identity bytes: volatile blocks
+                                 * only (NULL otherwise) */
     size_t len;
     unsigned char *z;           /* compressed */
     size_t zlen;
@@ -463,10 +464,14 @@ struct web_year {
     web_body json, html;
 };
 
-/* The identity bytes of body b (joined from its blocks on first use,
+/* The identity bytes of body b (inflated from its blocks on first use,
  * then kept with the version; *len their length), or NULL when the
  * body is absent or memory ran out.  Borrowed from the version. */
 const char *web_body_text(web_body *b, size_t *len);
+/* The identity bytes of body b inflated from its blocks (b->len bytes
+ * and a NUL; empty when b is absent), malloc'd for the caller; NULL
+ * when out of memory or the blocks do not inflate. */
+char *web_body_inflate(const web_body *b);
 
 /* Which cached body web_out_cached places. */
 typedef enum web_cached { WEB_CACHED_JSON, WEB_CACHED_RESULTS_HTML } web_cached;
@@ -538,6 +543,11 @@ bool web_body_build(web_body *out, web_part *parts, size_t n,
  * JSON of a published year.  False on OOM. */
 bool web_body_of_text(web_body *out, const char *text, size_t len);
 void web_body_free(web_body *b);
+/* Frees b's parts (and the block starts), which only the next refresh
+ * after b compares with: called once a newer version is published, so
+ * that versions still being sent keep their blocks only (a parts list
+ * is a megabyte at 10,000 units).  b then shares nothing as a prev. */
+void web_body_forget_parts(web_body *b);
 
 /* Places y's cached body what at the end of r->out without copying it
  * (the request takes its own reference to y); whatever the handler

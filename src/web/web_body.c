@@ -7,9 +7,11 @@
  * blocks join into one stream, their CRCs by crc32_combine) and shared
  * with the next version when its parts compare equal: a refresh after a
  * write lists the parts (a few bytes each) and renders and compresses
- * only the blocks that changed.  A response sends the blocks as they are
- * (web_http.c); the identity body is joined only for a handler that
- * needs it whole (web_body_text).
+ * only the blocks that changed.  A response sends the compressed blocks
+ * as they are (web_http.c); only the compressed bytes are kept (but for
+ * volatile blocks), and the identity body is inflated for a client
+ * without gzip (web_body_inflate) or a handler that needs it whole
+ * (web_body_text).
  * The models, versions and freshness live in web_cache.c.
  */
 #include "web.h"
@@ -109,21 +111,26 @@ static void chunk_unref(web_chunk *c)
     }
 }
 
-/* A block of the bytes text[0..len) (copied), compressed with z; NULL on
- * OOM. */
-static web_chunk *chunk_new(z_stream *z, const char *text, size_t len)
+/* A block of the bytes text[0..len), compressed with z; the bytes
+ * themselves are kept (copied) only when keep (a volatile block, whose
+ * next render is compared with them): a year's identity bytes are
+ * megabytes, about 8 times its compressed ones, and a client without
+ * gzip is rare (web_body_inflate).  NULL on OOM. */
+static web_chunk *chunk_new(z_stream *z, const char *text, size_t len,
+                            bool keep)
 {
     web_chunk *c = z ? calloc(1, sizeof *c) : NULL;
     if (!c)
         return NULL;
     atomic_init(&c->refs, 1);
-    c->text = malloc(len ? len : 1);
-    if (!c->text || !deflate_with(z, text, len, &c->z, &c->zlen)) {
+    if ((keep && !(c->text = malloc(len ? len : 1))) ||
+        !deflate_with(z, text, len, &c->z, &c->zlen)) {
         free(c->text);
         free(c);
         return NULL;
     }
-    memcpy(c->text, text, len);
+    if (keep)
+        memcpy(c->text, text, len);
     c->len = len;
     c->crc = (uint32_t)crc32_z(0L, (const Bytef *)text, len);
     c->op = crc32_combine_gen64((z_off64_t)len);
@@ -139,6 +146,15 @@ void web_body_free(web_body *b)
     free(b->parts);
     free(atomic_load(&b->text));
     memset(b, 0, sizeof *b);
+}
+
+void web_body_forget_parts(web_body *b)
+{
+    free(b->first);
+    free(b->parts);
+    b->first = NULL;
+    b->parts = NULL;
+    b->nparts = 0;
 }
 
 /* Does a block end after part p (count: its parts so far)?  Chosen by
@@ -179,7 +195,7 @@ static size_t id_hash(const web_part *p)
  * no blocks or on OOM (then nothing is shared). */
 static size_t *prev_index(const web_body *prev, size_t *mask)
 {
-    if (!prev || !prev->present || !prev->nchunks)
+    if (!prev || !prev->present || !prev->nchunks || !prev->first)
         return NULL;
     size_t cap = 16;
     while (cap < 2 * prev->nchunks)
@@ -238,7 +254,7 @@ static web_chunk *block_make(const web_body *out, size_t q0, size_t q1,
         ++*rendered;
     z_stream *z = packer_for(pk, out->parts[q0].kind &
                                      (WEB_PART_BIG | WEB_PART_VOLATILE));
-    return chunk_new(z, tmp->data ? tmp->data : "", tmp->len);
+    return chunk_new(z, tmp->data ? tmp->data : "", tmp->len, vol);
 }
 
 /* Cuts out's parts into blocks: out->first and out->nchunks. */
@@ -329,21 +345,53 @@ bool web_body_of_text(web_body *out, const char *text, size_t len)
     return web_body_build(out, p, 1, NULL, text_part, text, NULL);
 }
 
+/* Inflates block c (raw deflate, ending in a sync flush) into out, which
+ * has room for its len bytes. */
+static bool chunk_inflate(const web_chunk *c, char *out)
+{
+    if (c->text || !c->len) {
+        memcpy(out, c->text ? c->text : "", c->len);
+        return true;
+    }
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, -15) != Z_OK)
+        return false;
+    z.next_in = c->z;
+    z.avail_in = (uInt)c->zlen;
+    z.next_out = (Bytef *)out;
+    z.avail_out = (uInt)c->len;
+    /* Output full ends it: the sync flush's empty block may be left. */
+    int rc = inflate(&z, Z_SYNC_FLUSH);
+    bool ok = (rc == Z_OK || rc == Z_BUF_ERROR) && z.avail_out == 0;
+    inflateEnd(&z);
+    return ok;
+}
+
+char *web_body_inflate(const web_body *b)
+{
+    char *t = malloc(b->len + 1);   /* an absent body is empty */
+    size_t at = 0;
+    for (size_t c = 0; t && c < b->nchunks; c++) {
+        if (!chunk_inflate(b->chunk[c], t + at)) {
+            free(t);
+            return NULL;
+        }
+        at += b->chunk[c]->len;
+    }
+    if (t)
+        t[at] = '\0';
+    return t;
+}
+
 const char *web_body_text(web_body *b, size_t *len)
 {
     *len = b->len;
     char *t = atomic_load(&b->text);
     if (t || !b->present)
         return t;
-    t = malloc(b->len + 1);
-    if (!t)
+    if (!(t = web_body_inflate(b)))
         return NULL;
-    size_t at = 0;
-    for (size_t c = 0; c < b->nchunks; c++) {
-        memcpy(t + at, b->chunk[c]->text, b->chunk[c]->len);
-        at += b->chunk[c]->len;
-    }
-    t[at] = '\0';
     char *none = NULL;
     if (!atomic_compare_exchange_strong(&b->text, &none, t)) {
         free(t);   /* another request joined it first */

@@ -639,7 +639,9 @@ static void refresh(web_req *r, web_slot *s, web_model *m, uint64_t mver)
     pthread_rwlock_unlock(&m->lock);
     pthread_mutex_lock(&app->cache_mu);
     web_year *old = NULL;
+    bool published = false;
     if (st == KH_OK && s->m == m && s->cur == prev) {
+        published = true;
         y->model = m;
         m->refs++;
         y->mver = v;
@@ -656,6 +658,12 @@ static void refresh(web_req *r, web_slot *s, web_model *m, uint64_t mver)
     pthread_mutex_unlock(&app->cache_mu);
     if (y)
         year_free(app, y);
+    if (published) {
+        /* Superseded: no refresh compares with its parts again (this
+         * one held refresh_mu); responses use its blocks only. */
+        web_body_forget_parts(&prev->json);
+        web_body_forget_parts(&prev->html);
+    }
     web_year_unref(app, old);
     web_year_unref(app, prev);
     pthread_mutex_unlock(&m->refresh_mu);

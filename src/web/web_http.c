@@ -931,6 +931,8 @@ typedef struct spliced {
     web_year *y;            /* a reference */
     char *out;              /* the handler's head and tail */
     unsigned char *zhead, *ztail;
+    char *plain;            /* identity: the body inflated (web_body.c
+                             * keeps compressed blocks only) */
 } spliced;
 
 static void spliced_free(void *cls)
@@ -940,6 +942,7 @@ static void spliced_free(void *cls)
     free(sp->out);
     free(sp->zhead);
     free(sp->ztail);
+    free(sp->plain);
     free(sp);
 }
 
@@ -1008,7 +1011,9 @@ static struct MHD_Response *spliced_response(web_req *r, bool *gzipped)
     const web_body *b = r->cached_what == WEB_CACHED_JSON ? &y->json
                                                           : &y->html;
     spliced *sp = calloc(1, sizeof *sp);
-    struct MHD_IoVec *iov = calloc(b->nchunks + 2, sizeof *iov);
+    /* The blocks, or (identity) the body inflated, between head and
+     * tail. */
+    struct MHD_IoVec *iov = calloc(b->nchunks + 3, sizeof *iov);
     if (!sp || !iov) {
         free(sp);
         free(iov);
@@ -1022,13 +1027,19 @@ static struct MHD_Response *spliced_response(web_req *r, bool *gzipped)
     *gzipped = web_accepts_gzip(web_header(r, "Accept-Encoding")) &&
                gzip_pieces(sp, head, at, b->crc, b->len, head + at,
                            len - at, &zhl, &ztl);
+    if (!*gzipped) {   /* one element: the body inflated */
+        if (!(sp->plain = web_body_inflate(b))) {
+            free(iov);
+            spliced_free(sp);
+            return NULL;
+        }
+        iov[1] = (struct MHD_IoVec){sp->plain, b->len};
+        n = 1;
+    }
     iov[0] = *gzipped ? (struct MHD_IoVec){sp->zhead, zhl}
                       : (struct MHD_IoVec){head, at};
-    for (size_t c = 0; c < n; c++)
-        iov[1 + c] = *gzipped ? (struct MHD_IoVec){b->chunk[c]->z,
-                                                   b->chunk[c]->zlen}
-                              : (struct MHD_IoVec){b->chunk[c]->text,
-                                                   b->chunk[c]->len};
+    for (size_t c = 0; *gzipped && c < n; c++)
+        iov[1 + c] = (struct MHD_IoVec){b->chunk[c]->z, b->chunk[c]->zlen};
     iov[n + 1] = *gzipped ? (struct MHD_IoVec){sp->ztail, ztl}
                           : (struct MHD_IoVec){head + at, len - at};
     struct MHD_Response *resp =
