@@ -34,6 +34,25 @@ static void restore_help(void)
            "check failed), 2 usage error, 3 other failure.\n"));
 }
 
+/* --from and --force of one run (restore_one). */
+typedef struct restore_opts {
+    const char *from;
+    bool force;
+} restore_opts;
+
+/* --from DIR, --force (kh_cli_option_fn); any other is refused. */
+static int restore_one(void *args, int o, char *arg, char **argv)
+{
+    restore_opts *r = args;
+    if (o == OPT_FROM)
+        r->from = arg;
+    else if (o == OPT_FORCE)
+        r->force = true;
+    else
+        return kh_cli_bad_option("restore", o, argv);
+    return -1;
+}
+
 int kh_cmd_restore(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -45,37 +64,23 @@ int kh_cmd_restore(int argc, char **argv)
     kh_cli_ctx c;
     if (!kh_cli_ctx_init(&c, "restore"))
         return KH_EXIT_FAILURE;
-    const char *from = NULL;
-    bool force = false;
-    int o;
-    optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        if (o == KH_OPT_DB) {
-            c.db = optarg;
-        } else if (o == OPT_FROM) {
-            from = optarg;
-        } else if (o == OPT_FORCE) {
-            force = true;
-        } else {
-            kh_cli_finish(&c, KH_OK);
-            if (o != 'h')
-                return kh_cli_bad_option("restore", o, argv);
-            restore_help();
-            return KH_EXIT_OK;
-        }
-    }
-    const char *missing = optind < argc ? NULL
-                          : !from       ? "--from DIR"
-                          : !c.db       ? "--db FILE"
-                                        : NULL;
-    if (optind < argc || missing) {
+    restore_opts r = {NULL, false};
+    const kh_cli_parse_spec sp = {.shortopts = ":h", .opts = opts,
+                                  .help = restore_help, .fn = restore_one,
+                                  .args = &r};
+    int x = kh_cli_parse(&c, "restore", argc, argv, &sp);
+    const char *missing = x >= 0 ? NULL
+                          : !r.from ? "--from DIR"
+                          : !c.db   ? "--db FILE"
+                                    : NULL;
+    if (x >= 0 || missing) {
         kh_cli_finish(&c, KH_OK);
-        return missing ? kh_cli_usage_error("restore", "%s is required",
-                                            missing)
-                       : kh_cli_usage_error("restore", "unexpected argument "
-                                            "'%s'", argv[optind]);
+        return x >= 0 ? x
+                      : kh_cli_usage_error("restore", "%s is required",
+                                           missing);
     }
+    const char *from = r.from;
+    bool force = r.force;
     kh_buf b;
     kh_buf_init(&b, 0);
     kh_status st = kh_store_restore_from(from, c.db, force, &b, c.e);
