@@ -3,6 +3,7 @@
  */
 #include "kaohe/error.h"
 #include "kaohe/i18n.h"
+#include "kaohe/vec.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,14 +107,8 @@ const char *kh_err_file(const kh_err *e)
 /* Room for one more message; NULL on out of memory. */
 static kh_msg *grow(kh_err *e)
 {
-    if (e->n == e->alloc) {
-        size_t na = e->alloc ? e->alloc * 2 : 16;
-        kh_msg *nm = realloc(e->msgs, na * sizeof(*nm));
-        if (!nm)
-            return NULL;
-        e->msgs = nm;
-        e->alloc = na;
-    }
+    if (KH_VEC_GROW(e->msgs, e->alloc, e->n + 1, 16) != KH_OK)
+        return NULL;
     return &e->msgs[e->n];
 }
 

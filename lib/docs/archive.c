@@ -18,6 +18,7 @@
 #include "kaohe/gongwen.h"
 #include "kaohe/report.h"
 #include "kaohe/store_evidence.h"
+#include "kaohe/vec.h"
 
 #define AR_HEX_SZ 65
 
@@ -238,14 +239,8 @@ typedef struct ar_evs {
 static kh_status ar_ev_cb(void *ctx, const kh_evidence_row *r)
 {
     ar_evs *l = ctx;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 32;
-        ar_ev *nv = realloc(l->v, cap * sizeof *nv);
-        if (!nv)
-            return KH_ENOMEM;
-        l->v = nv;
-        l->cap = cap;
-    }
+    if (KH_VEC_GROW(l->v, l->cap, l->n + 1, 32) != KH_OK)
+        return KH_ENOMEM;
     kh_buf p;
     kh_buf_init(&p, 0);
     kh_buf_puts(&p, "evidence/");

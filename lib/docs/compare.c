@@ -15,6 +15,7 @@
  * score on one side only.  The labels are the catalogue's (Chinese).
  */
 #include "kaohe/compare.h"
+#include "kaohe/vec.h"
 #include "export_impl.h"
 
 #include <stdint.h>
@@ -720,14 +721,8 @@ typedef struct cmp_years {
 static kh_status cmp_year_cb(void *ctx, const kh_year_info *y)
 {
     cmp_years *c = ctx;
-    if (c->n == c->alloc) {
-        size_t na = c->alloc ? 2 * c->alloc : 8;
-        int *v = realloc(c->v, na * sizeof *v);
-        if (!v)
-            return KH_ENOMEM;
-        c->v = v;
-        c->alloc = na;
-    }
+    if (KH_VEC_GROW(c->v, c->alloc, c->n + 1, 8) != KH_OK)
+        return KH_ENOMEM;
     c->v[c->n++] = y->year;
     return KH_OK;
 }

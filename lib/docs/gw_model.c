@@ -6,6 +6,7 @@
 #include "gw_impl.h"
 
 #include "kaohe/utf8.h"
+#include "kaohe/vec.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -82,21 +83,14 @@ static gw_block *gw_add(kh_gw *g, gw_kind kind)
 {
     if (g->st != KH_OK)
         return NULL;
-    if (g->n == g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 64;
-        if (cap > KH_GW_MAX_BLOCKS)
-            cap = KH_GW_MAX_BLOCKS;
-        if (g->n == cap) {
-            g->st = KH_ELIMIT;
-            return NULL;
-        }
-        gw_block *nb = realloc(g->b, cap * sizeof *nb);
-        if (!nb) {
-            g->st = KH_ENOMEM;
-            return NULL;
-        }
-        g->b = nb;
-        g->cap = cap;
+    if (g->n == KH_GW_MAX_BLOCKS) {
+        g->st = KH_ELIMIT;
+        return NULL;
+    }
+    kh_status st = KH_VEC_GROW(g->b, g->cap, g->n + 1, 64);
+    if (st != KH_OK) {
+        g->st = st;
+        return NULL;
     }
     gw_block *b = &g->b[g->n++];
     memset(b, 0, sizeof *b);

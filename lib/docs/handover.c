@@ -15,6 +15,7 @@
 #include "kaohe/handover.h"
 #include "kaohe/report.h"
 #include "kaohe/store_docset.h"
+#include "kaohe/vec.h"
 
 #include <xlsxwriter.h>
 
@@ -324,14 +325,8 @@ static tm_unit *tm_get(tm_term *t, const char *id)
     for (size_t i = 0; i < t->n; i++)
         if (!strcmp(t->u[i].id, id))
             return &t->u[i];
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 64;
-        tm_unit *nu = realloc(t->u, cap * sizeof *nu);
-        if (!nu)
-            return NULL;
-        t->u = nu;
-        t->cap = cap;
-    }
+    if (KH_VEC_GROW(t->u, t->cap, t->n + 1, 64) != KH_OK)
+        return NULL;
     tm_unit *u = &t->u[t->n];
     memset(u, 0, sizeof *u);
     if (!(u->id = strdup(id)))

@@ -14,6 +14,7 @@
 #include "kaohe/doc.h"
 #include "kaohe/buf.h"
 #include "kaohe/i18n.h"
+#include "kaohe/vec.h"
 #include "doc_impl.h"
 
 #include <stdarg.h>
@@ -744,14 +745,8 @@ static kh_status make_scalar(kh_doc *d, kh_arena *a, const kh_ev *ev,
 
 static kh_status vs_push(kh_doc *d, const kh_node *n)
 {
-    if (d->nvs == d->avs) {
-        size_t na = d->avs ? d->avs * 2 : 256;
-        kh_node *nv = realloc(d->vs, na * sizeof *nv);
-        if (!nv)
-            return fatal_nomem(d);
-        d->vs = nv;
-        d->avs = na;
-    }
+    if (KH_VEC_GROW(d->vs, d->avs, d->nvs + 1, 256) != KH_OK)
+        return fatal_nomem(d);
     d->vs[d->nvs++] = *n;
     return KH_OK;
 }

@@ -11,8 +11,10 @@
  */
 #include "doc_impl.h"
 #include "kaohe/doc.h"
+#include "kaohe/vec.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -157,17 +159,8 @@ static const char *scan_plain(const char *p, const char *end)
 
 static bool scratch_room(kh_jlex *l, size_t used, size_t more)
 {
-    if (used + more <= l->scap)
-        return true;
-    size_t na = l->scap ? l->scap : 256;
-    while (na < used + more)
-        na *= 2;
-    char *ns = realloc(l->scratch, na);
-    if (!ns)
-        return false;
-    l->scratch = ns;
-    l->scap = na;
-    return true;
+    return more <= SIZE_MAX - used &&
+           KH_VEC_GROW(l->scratch, l->scap, used + more, 256) == KH_OK;
 }
 
 static int hex4(const char *p)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "kaohe/buf.h"
+#include "kaohe/vec.h"
 
 /* ---- the table ------------------------------------------------------ */
 
@@ -148,14 +149,8 @@ kh_status kh_table_build_cell(kh_table *t, unsigned col, const char *s,
         return KH_OK;
     if (t->ncells >= KH_TABLE_MAX_CELLS)
         return KH_ELIMIT;
-    if (t->ncells == t->acells) {
-        size_t na = t->acells ? t->acells * 2 : 256;
-        tbl_cell *nc = realloc(t->cells, na * sizeof *nc);
-        if (!nc)
-            return KH_ENOMEM;
-        t->cells = nc;
-        t->acells = na;
-    }
+    if (KH_VEC_GROW(t->cells, t->acells, t->ncells + 1, 256) != KH_OK)
+        return KH_ENOMEM;
     char *d = tbl_strdup(t, s, n);
     if (!d)
         return KH_ENOMEM;
@@ -174,15 +169,9 @@ kh_status kh_table_build_row_end(kh_table *t)
         t->ncells = t->first;
         return t->nonempty ? KH_ELIMIT : KH_OK;
     }
-    if (t->nrows == t->arows) {
-        size_t na = t->arows ? t->arows * 2 : 64;
-        tbl_row *nr = realloc(t->rows, na * sizeof *nr);
-        if (!nr) {
-            t->ncells = t->first;
-            return KH_ENOMEM;
-        }
-        t->rows = nr;
-        t->arows = na;
+    if (KH_VEC_GROW(t->rows, t->arows, t->nrows + 1, 64) != KH_OK) {
+        t->ncells = t->first;
+        return KH_ENOMEM;
     }
     t->rows[t->nrows++] = (tbl_row){ t->line, t->ncols, t->first,
                                      t->ncells - t->first };

@@ -17,6 +17,7 @@
 #include <zip.h>
 
 #include "kaohe/buf.h"
+#include "kaohe/vec.h"
 
 /* Most bytes one XML part may decompress to. */
 #define XR_MAX_PART ((zip_uint64_t)64 * 1024 * 1024)
@@ -523,15 +524,9 @@ static void XMLCALL xr_ss_end(void *ud, const XML_Char *name)
                      KH_TABLE_MAX_CELLS);
             return;
         }
-        if (x->nss == x->ass) {
-            size_t na = x->ass ? x->ass * 2 : 256;
-            size_t *no = realloc(x->ss_off, na * sizeof *no);
-            if (!no) {
-                xr_nomem(x);
-                return;
-            }
-            x->ss_off = no;
-            x->ass = na;
+        if (KH_VEC_GROW(x->ss_off, x->ass, x->nss + 1, 256) != KH_OK) {
+            xr_nomem(x);
+            return;
         }
         if (x->too_long || x->text.len > KH_TABLE_MAX_CELL) {
             x->ss_off[x->nss++] = XR_TOO_LONG;

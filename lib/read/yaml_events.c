@@ -20,6 +20,7 @@
  */
 #include "doc_impl.h"
 #include "kaohe/doc.h"
+#include "kaohe/vec.h"
 
 #include <libfyaml.h>
 #include <stdlib.h>
@@ -542,14 +543,8 @@ static kh_status tab_grow(kh_yev *y)
 static kh_status anchor_add(kh_yev *y, const char *name, size_t len,
                             size_t *idx)
 {
-    if (y->nanc == y->aanc) {
-        size_t na = y->aanc ? y->aanc * 2 : 16;
-        yev_anchor *nv = realloc(y->anc, na * sizeof *nv);
-        if (!nv)
-            return nomem(y);
-        y->anc = nv;
-        y->aanc = na;
-    }
+    if (KH_VEC_GROW(y->anc, y->aanc, y->nanc + 1, 16) != KH_OK)
+        return nomem(y);
     if ((y->nanc + 1) * 2 > y->tabcap && tab_grow(y) != KH_OK)
         return KH_ENOMEM;
     yev_anchor *a = &y->anc[y->nanc];
@@ -569,14 +564,8 @@ static kh_status anchor_add(kh_yev *y, const char *name, size_t len,
  * lives in the arena (a replayed event). */
 static kh_status log_add(kh_yev *y, const kh_ev *ev, bool replayed)
 {
-    if (y->nlog == y->alog) {
-        size_t na = y->alog ? y->alog * 2 : 256;
-        kh_ev *nv = realloc(y->log, na * sizeof *nv);
-        if (!nv)
-            return nomem(y);
-        y->log = nv;
-        y->alog = na;
-    }
+    if (KH_VEC_GROW(y->log, y->alog, y->nlog + 1, 256) != KH_OK)
+        return nomem(y);
     kh_ev *r = &y->log[y->nlog];
     *r = *ev;
     if (!replayed && ev->type == KH_EV_SCALAR) {

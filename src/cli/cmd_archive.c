@@ -68,6 +68,16 @@ static kh_status archive_to(void *ctx, const char *tmp, kh_err *e)
     return kh_archive_write(a->s, a->year, tmp, e);
 }
 
+/* -o FILE into *(const char **)args (kh_cli_option_fn); any other
+ * option is refused. */
+static int archive_one(void *args, int o, char *arg, char **argv)
+{
+    if (o != 'o')
+        return kh_cli_bad_option("archive", o, argv);
+    *(const char **)args = arg;
+    return -1;
+}
+
 int kh_cmd_archive(int argc, char **argv)
 {
     if (argc >= 2 && !strcmp(argv[1], "verify"))
@@ -82,25 +92,16 @@ int kh_cmd_archive(int argc, char **argv)
     kh_cli_ctx c;
     if (!kh_cli_ctx_init(&c, cmd))
         return KH_EXIT_FAILURE;
-    int year = 0, o;
+    int year = 0;
     const char *output = NULL;
-    optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, ":y:o:h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(&c, o, optarg))
-            continue;
-        if (o == 'y' && kh_cli_year(cmd, optarg, &year))
-            continue;
-        if (o == 'o') {
-            output = optarg;
-            continue;
-        }
+    const kh_cli_parse_spec sp = {
+        .shortopts = ":y:o:h", .opts = opts, .help = archive_help,
+        .year = &year, .positional = true, .fn = archive_one,
+        .args = &output};
+    int rc = kh_cli_parse(&c, cmd, argc, argv, &sp);
+    if (rc >= 0) {
         kh_cli_finish(&c, KH_OK);
-        if (o == 'h') {
-            archive_help();
-            return KH_EXIT_OK;
-        }
-        return o == 'y' ? KH_EXIT_USAGE : kh_cli_bad_option(cmd, o, argv);
+        return rc;
     }
     const char *usage = optind < argc ? "unexpected argument"
                         : !year       ? "--year YEAR is required"
@@ -111,7 +112,7 @@ int kh_cmd_archive(int argc, char **argv)
         kh_cli_finish(&c, KH_OK);
         return kh_cli_usage_error(cmd, "%s", usage);
     }
-    int rc = kh_cli_open(&c, 0);
+    rc = kh_cli_open(&c, 0);
     if (rc != KH_EXIT_OK) {
         kh_cli_finish(&c, KH_OK);
         return rc;

@@ -188,6 +188,38 @@ done:
     return st;
 }
 
+/* The subcommand's options and the name its messages carry. */
+typedef struct audit_opt {
+    const char *cmd;
+    audit_args *a;
+} audit_opt;
+
+/* One option (kh_cli_option_fn): each subcommand takes its own, any
+ * other is an unknown option. */
+static int audit_one(void *args, int o, char *arg, char **argv)
+{
+    audit_opt *p = args;
+    audit_args *a = p->a;
+    bool log = strcmp(a->sub, "log") == 0;
+    bool verify = strcmp(a->sub, "verify") == 0;
+    bool sign = strcmp(a->sub, "sign") == 0;
+    if (o == 'y' && log)
+        return kh_cli_year(p->cmd, arg, &a->year) ? -1 : KH_EXIT_USAGE;
+    if (o == 'u' && log)
+        a->unit = arg;
+    else if (o == OPT_HEAD && verify)
+        a->head = arg;
+    else if (o == OPT_KEY && (verify || sign))
+        a->key = arg;
+    else if (o == OPT_OUT && !log && !verify && !sign)
+        a->out = arg;
+    else
+        return kh_cli_bad_option(p->cmd, o, argv);
+    return -1;
+}
+
+/* Reads the options (argv[0] is the subcommand); an exit code when the
+ * run ends here (help shown, bad command line), else -1. */
 static int parse(int argc, char **argv, kh_cli_ctx *c, audit_args *a)
 {
     static const struct option opts[] = {
@@ -199,39 +231,14 @@ static int parse(int argc, char **argv, kh_cli_ctx *c, audit_args *a)
         {"out", required_argument, NULL, OPT_OUT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    bool log = strcmp(a->sub, "log") == 0;
-    bool verify = strcmp(a->sub, "verify") == 0;
-    bool sign = strcmp(a->sub, "sign") == 0;
-    int o;
-    optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, ":y:u:h", opts, NULL)) != -1) {
-        if (o != 'h' && o != OPT_OUT && kh_cli_common_opt(c, o, optarg))
-            continue;
-        if (o == 'y' && log) {
-            if (!kh_cli_year(c->cmd, optarg, &a->year))
-                return KH_EXIT_USAGE;
-        } else if (o == 'u' && log) {
-            a->unit = optarg;
-        } else if (o == OPT_HEAD && verify) {
-            a->head = optarg;
-        } else if (o == OPT_KEY && (verify || sign)) {
-            a->key = optarg;
-        } else if (o == OPT_OUT && !log && !verify && !sign) {
-            a->out = optarg;
-        } else if (o == 'h') {
-            audit_help();
-            return -1;
-        } else {
-            return kh_cli_bad_option(c->cmd, o, argv);
-        }
-    }
-    if (optind < argc)
-        return kh_cli_usage_error(c->cmd, "unexpected argument '%s'",
-                                  argv[optind]);
-    if (sign && !a->key)
+    audit_opt p = {c->cmd, a};
+    const kh_cli_parse_spec sp = {.shortopts = ":y:u:h", .opts = opts,
+                                  .help = audit_help, .fn = audit_one,
+                                  .args = &p};
+    int rc = kh_cli_parse(c, c->cmd, argc, argv, &sp);
+    if (rc < 0 && !strcmp(a->sub, "sign") && !a->key)
         return kh_cli_usage_error(c->cmd, "--key FILE is required");
-    return KH_EXIT_OK;
+    return rc;
 }
 
 int kh_cmd_audit(int argc, char **argv)
@@ -260,9 +267,9 @@ int kh_cmd_audit(int argc, char **argv)
     if (!kh_cli_ctx_init(&c, cmd))
         return KH_EXIT_FAILURE;
     int rc = parse(argc - 1, argv + 1, &c, &a);
-    if (rc != KH_EXIT_OK || strcmp(a.sub, "keygen") == 0) {
+    if (rc >= 0 || strcmp(a.sub, "keygen") == 0) {
         kh_cli_finish(&c, KH_OK);
-        return rc < 0 ? KH_EXIT_OK : rc != KH_EXIT_OK ? rc : keygen(a.out);
+        return rc >= 0 ? rc : keygen(a.out);
     }
     if ((rc = kh_cli_open(&c, 0)) != KH_EXIT_OK) {
         kh_cli_finish(&c, KH_OK);

@@ -131,6 +131,26 @@ static bool doc_option(doc_args *a, int o, const char *arg)
     }
 }
 
+/* -h and the options doc_option takes (kh_cli_option_fn); one of the
+ * other kind of export is an unknown option here. */
+static int doc_one(void *args, int o, char *arg, char **argv)
+{
+    doc_args *a = args;
+    if (o == 'h') {
+        if (a->xlsx)
+            xlsx_help();
+        else
+            html_help();
+        return KH_EXIT_OK;
+    }
+    if (doc_option(a, o, arg))
+        return -1;
+    if (o == 'w' || o == 'u' || o == OPT_CONSTANT || o == OPT_IN_MEMORY)
+        return kh_cli_usage_error(a->cmd, "unknown option '%s'",
+                                  argv[optind - 1]);
+    return kh_cli_bad_option(a->cmd, o, argv);
+}
+
 /* Reads the options; an exit code when the run ends here, else -1. */
 static int doc_options(kh_cli_ctx *c, int argc, char **argv, doc_args *a)
 {
@@ -145,29 +165,10 @@ static int doc_options(kh_cli_ctx *c, int argc, char **argv, doc_args *a)
         {"in-memory", no_argument, NULL, OPT_IN_MEMORY},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    int o;
-    optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, ":y:o:w:u:h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(c, o, optarg))
-            continue;
-        if (o == 'y') {
-            if (!kh_cli_year(a->cmd, optarg, &a->year))
-                return KH_EXIT_USAGE;
-        } else if (o == 'h') {
-            if (a->xlsx)
-                xlsx_help();
-            else
-                html_help();
-            return KH_EXIT_OK;
-        } else if (!doc_option(a, o, optarg)) {
-            if (o == 'w' || o == 'u' || o == OPT_CONSTANT || o == OPT_IN_MEMORY)
-                return kh_cli_usage_error(a->cmd, "unknown option '%s'",
-                                          argv[optind - 1]);
-            return kh_cli_bad_option(a->cmd, o, argv);
-        }
-    }
-    return -1;
+    const kh_cli_parse_spec sp = {
+        .shortopts = ":y:o:w:u:h", .opts = opts, .year = &a->year,
+        .positional = true, .fn = doc_one, .args = a};
+    return kh_cli_parse(c, a->cmd, argc, argv, &sp);
 }
 
 /* What is missing or does not fit on the command line, or NULL. */
@@ -279,6 +280,30 @@ typedef struct cmp_args {
     kh_compare_format fmt;
 } cmp_args;
 
+/* --years, --chart, -o, -f (kh_cli_option_fn); any other is refused. */
+static int cmp_one(void *args, int o, char *arg, char **argv)
+{
+    cmp_args *a = args;
+    if (o == OPT_YEARS)
+        a->years_arg = arg;
+    else if (o == OPT_CHART)
+        a->chart = arg;
+    else if (o == 'o')
+        a->output = arg;
+    else if (o == 'f' && !strcmp(arg, "table"))
+        a->fmt = KH_COMPARE_TABLE;
+    else if (o == 'f' && !strcmp(arg, "json"))
+        a->fmt = KH_COMPARE_JSON;
+    else if (o == 'f' && !strcmp(arg, "csv"))
+        a->fmt = KH_COMPARE_CSV;
+    else if (o == 'f')
+        return kh_cli_usage_error("compare", "unknown format '%s' "
+                                  "(expected table, json or csv)", arg);
+    else
+        return kh_cli_bad_option("compare", o, argv);
+    return -1;
+}
+
 /* Reads the options; an exit code when the run ends here, else -1. */
 static int cmp_options(kh_cli_ctx *c, int argc, char **argv, cmp_args *a)
 {
@@ -291,36 +316,10 @@ static int cmp_options(kh_cli_ctx *c, int argc, char **argv, cmp_args *a)
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    int o;
-    optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, ":f:o:h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(c, o, optarg))
-            continue;
-        if (o == OPT_YEARS) {
-            a->years_arg = optarg;
-        } else if (o == OPT_CHART) {
-            a->chart = optarg;
-        } else if (o == 'o') {
-            a->output = optarg;
-        } else if (o == 'f') {
-            if (!strcmp(optarg, "table"))
-                a->fmt = KH_COMPARE_TABLE;
-            else if (!strcmp(optarg, "json"))
-                a->fmt = KH_COMPARE_JSON;
-            else if (!strcmp(optarg, "csv"))
-                a->fmt = KH_COMPARE_CSV;
-            else
-                return kh_cli_usage_error("compare", "unknown format '%s' "
-                                          "(expected table, json or csv)", optarg);
-        } else if (o == 'h') {
-            compare_help();
-            return KH_EXIT_OK;
-        } else {
-            return kh_cli_bad_option("compare", o, argv);
-        }
-    }
-    return -1;
+    const kh_cli_parse_spec sp = {
+        .shortopts = ":f:o:h", .opts = opts, .help = compare_help,
+        .positional = true, .fn = cmp_one, .args = a};
+    return kh_cli_parse(c, "compare", argc, argv, &sp);
 }
 
 /* --years FROM,TO: two different years; an exit code, or -1. */

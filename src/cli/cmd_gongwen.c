@@ -126,6 +126,29 @@ static int gongwen_all(kh_cli_ctx *c, int year, kh_gongwen_format fmt,
     return rc;
 }
 
+/* The options of one export docx/pdf run (gw_one). */
+typedef struct gw_opts {
+    const char *cmd;
+    const char *output, *what, *unit;
+    bool all;
+} gw_opts;
+
+/* -o, -w, -u, --all and -h (kh_cli_option_fn); any other is refused. */
+static int gw_one(void *args, int o, char *arg, char **argv)
+{
+    gw_opts *g = args;
+    if (o == 'a')
+        g->all = true;
+    else if (o == 'o' || o == 'w' || o == 'u')
+        *(o == 'o' ? &g->output : o == 'w' ? &g->what : &g->unit) = arg;
+    else if (o == 'h') {
+        gongwen_help(argv[0]);
+        return KH_EXIT_OK;
+    } else
+        return kh_cli_bad_option(g->cmd, o, argv);
+    return -1;
+}
+
 int kh_cmd_export_gongwen(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -142,45 +165,22 @@ int kh_cmd_export_gongwen(int argc, char **argv)
     kh_cli_ctx c;
     if (!kh_cli_ctx_init(&c, cmd))
         return KH_EXIT_FAILURE;
-    int year = 0, o;
-    const char *output = NULL, *what = NULL, *unit = NULL;
-    bool all = false;
-    optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, ":y:o:w:u:h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(&c, o, optarg))
-            continue;
-        if (o == 'y' && !kh_cli_year(cmd, optarg, &year)) {
-            kh_cli_finish(&c, KH_OK);
-            return KH_EXIT_USAGE;
-        }
-        if (o == 'y')
-            continue;
-        if (o == 'a') {
-            all = true;
-            continue;
-        }
-        if (o == 'o' || o == 'w' || o == 'u') {
-            *(o == 'o' ? &output : o == 'w' ? &what : &unit) = optarg;
-            continue;
-        }
+    int year = 0;
+    gw_opts g = {cmd, NULL, NULL, NULL, false};
+    const kh_cli_parse_spec sp = {.shortopts = ":y:o:w:u:h", .opts = opts,
+                                  .year = &year, .fn = gw_one, .args = &g};
+    int rc = kh_cli_parse(&c, cmd, argc, argv, &sp);
+    int kind = 0;
+    const char *usage =
+        rc < 0 ? gongwen_usage(year, g.what, g.unit, g.all, g.output, &kind)
+               : NULL;
+    if (rc >= 0 || usage) {
         kh_cli_finish(&c, KH_OK);
-        if (o == 'h') {
-            gongwen_help(argv[0]);
-            return KH_EXIT_OK;
-        }
-        return kh_cli_bad_option(cmd, o, argv);
+        return rc >= 0 ? rc : kh_cli_usage_error(cmd, "%s", usage);
     }
-    int kind;
-    const char *usage = gongwen_usage(year, what, unit, all, output, &kind);
-    if (optind < argc || usage) {
-        kh_cli_finish(&c, KH_OK);
-        if (optind < argc)
-            return kh_cli_usage_error(cmd, "unexpected argument '%s'",
-                                      argv[optind]);
-        return kh_cli_usage_error(cmd, "%s", usage);
-    }
-    int rc = kh_cli_open(&c, 0);
+    const char *output = g.output, *unit = g.unit;
+    bool all = g.all;
+    rc = kh_cli_open(&c, 0);
     if (rc != KH_EXIT_OK) {
         kh_cli_finish(&c, KH_OK);
         return rc;

@@ -53,38 +53,46 @@ static const struct option opts[] = {
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
+static void decide_help(void)
+{
+    printf(_("Usage:"));
+    kh_questionnaire_decide_help();
+}
+
+/* Where decide_one puts the options. */
+typedef struct decide_opts {
+    const char *cmd;
+    kh_source_write *w;
+} decide_opts;
+
+/* One option of keep/override/decisions (kh_cli_option_fn). */
+static int decide_one(void *args, int o, char *arg, char **argv)
+{
+    decide_opts *d = args;
+    kh_source_write *w = d->w;
+    switch (o) {
+    case OPT_YEAR:
+        return kh_cli_year(d->cmd, arg, &w->year) ? -1 : KH_EXIT_USAGE;
+    case OPT_UNIT: w->unit = arg; break;
+    case OPT_ITEM: w->item = arg; break;
+    case OPT_INPUT: w->input = arg; break;
+    case OPT_VALUE: w->value = arg; break;
+    case OPT_REASON: w->reason = arg; break;
+    case OPT_NOTE: w->note = arg; break;
+    default: return kh_cli_bad_option(d->cmd, o, argv);
+    }
+    return -1;
+}
+
 /* What the options gave; -1 to go on, else an exit code. */
 static int parse(kh_cli_ctx *c, const char *cmd, int argc, char **argv,
                  kh_source_write *w)
 {
-    int o;
-    optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(c, o, optarg))
-            continue;
-        switch (o) {
-        case OPT_YEAR:
-            if (!kh_cli_year(cmd, optarg, &w->year))
-                return KH_EXIT_USAGE;
-            break;
-        case OPT_UNIT: w->unit = optarg; break;
-        case OPT_ITEM: w->item = optarg; break;
-        case OPT_INPUT: w->input = optarg; break;
-        case OPT_VALUE: w->value = optarg; break;
-        case OPT_REASON: w->reason = optarg; break;
-        case OPT_NOTE: w->note = optarg; break;
-        case 'h':
-            printf(_("Usage:"));
-            kh_questionnaire_decide_help();
-            return KH_EXIT_OK;
-        default: return kh_cli_bad_option(cmd, o, argv);
-        }
-    }
-    if (optind < argc)
-        return kh_cli_usage_error(cmd, "unexpected argument '%s'",
-                                  argv[optind]);
-    return -1;
+    decide_opts d = {cmd, w};
+    const kh_cli_parse_spec sp = {.shortopts = ":h", .opts = opts,
+                                  .help = decide_help, .fn = decide_one,
+                                  .args = &d};
+    return kh_cli_parse(c, cmd, argc, argv, &sp);
 }
 
 /* What each subcommand needs; -1 or an exit code. */

@@ -277,6 +277,45 @@ static kh_status send_mail(kh_cli_ctx *c, const char *config, int64_t now,
 
 /* ---- the command ----------------------------------------------------- */
 
+static void remind_help(void)
+{
+    printf("Usage: kaohe remind [--send-mail --mail-config FILE] "
+           "[--db FILE]\n"
+           "\n"
+           "Adds the reminders that are due to the users' inboxes\n"
+           "(self-check due in 3 days, 1 day or passed; inspection\n"
+           "end, review and publication dates to admins; results\n"
+           "published; rectification items due within 3 days or\n"
+           "overdue), each once.  Dates are China calendar days.\n"
+           "With --send-mail, every message not mailed yet is sent\n"
+           "by SMTP to its user's address from FILE (lines\n"
+           "smtp_url = smtp://HOST:PORT, from = ADDRESS,\n"
+           "address.USER = ADDRESS; optional username, password,\n"
+           "starttls = yes; docs/SCHEDULE.md).\n"
+           KH_STORE_DB_HELP);
+}
+
+/* Where remind_one puts --send-mail and --mail-config. */
+typedef struct remind_opt {
+    const char *cmd;
+    bool *mail;
+    const char **config;
+} remind_opt;
+
+/* --send-mail, --mail-config (kh_cli_option_fn); any other is refused. */
+static int remind_one(void *args, int o, char *arg, char **argv)
+{
+    remind_opt *a = args;
+    if (o == OPT_SEND_MAIL)
+        *a->mail = true;
+    else if (o == OPT_MAIL_CONFIG)
+        *a->config = arg;
+    else
+        return kh_cli_bad_option(a->cmd, o, argv);
+    return -1;
+}
+
+/* Options; an exit code when the run ends here, else -1. */
 static int remind_options(kh_cli_ctx *c, int argc, char **argv, bool *mail,
                           const char **config)
 {
@@ -287,42 +326,13 @@ static int remind_options(kh_cli_ctx *c, int argc, char **argv, bool *mail,
         {"mail-config", required_argument, NULL, OPT_MAIL_CONFIG},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    int o;
-    optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(c, o, optarg))
-            continue;
-        if (o == OPT_SEND_MAIL) {
-            *mail = true;
-            continue;
-        }
-        if (o == OPT_MAIL_CONFIG) {
-            *config = optarg;
-            continue;
-        }
-        if (o == 'h') {
-            printf("Usage: kaohe remind [--send-mail --mail-config FILE] "
-                   "[--db FILE]\n"
-                   "\n"
-                   "Adds the reminders that are due to the users' inboxes\n"
-                   "(self-check due in 3 days, 1 day or passed; inspection\n"
-                   "end, review and publication dates to admins; results\n"
-                   "published; rectification items due within 3 days or\n"
-                   "overdue), each once.  Dates are China calendar days.\n"
-                   "With --send-mail, every message not mailed yet is sent\n"
-                   "by SMTP to its user's address from FILE (lines\n"
-                   "smtp_url = smtp://HOST:PORT, from = ADDRESS,\n"
-                   "address.USER = ADDRESS; optional username, password,\n"
-                   "starttls = yes; docs/SCHEDULE.md).\n"
-                   KH_STORE_DB_HELP);
-            return KH_EXIT_OK;
-        }
-        return kh_cli_bad_option(c->cmd, o, argv);
-    }
-    if (optind != argc)
-        return kh_cli_usage_error(c->cmd, "unexpected argument '%s'",
-                                  argv[optind]);
+    remind_opt a = {c->cmd, mail, config};
+    const kh_cli_parse_spec sp = {.shortopts = ":h", .opts = opts,
+                                  .help = remind_help, .fn = remind_one,
+                                  .args = &a};
+    int rc = kh_cli_parse(c, c->cmd, argc, argv, &sp);
+    if (rc >= 0)
+        return rc;
     if (*mail != (*config != NULL))
         return kh_cli_usage_error(c->cmd, "--send-mail and --mail-config "
                                           "go together");

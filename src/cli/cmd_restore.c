@@ -38,6 +38,25 @@ static void restore_help(void)
            "failure.\n"));
 }
 
+/* --from and --force of one run (restore_one). */
+typedef struct restore_opts {
+    const char *from;
+    bool force;
+} restore_opts;
+
+/* --from DIR, --force (kh_cli_option_fn); any other is refused. */
+static int restore_one(void *args, int o, char *arg, char **argv)
+{
+    restore_opts *r = args;
+    if (o == OPT_FROM)
+        r->from = arg;
+    else if (o == OPT_FORCE)
+        r->force = true;
+    else
+        return kh_cli_bad_option("restore", o, argv);
+    return -1;
+}
+
 int kh_cmd_restore(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -50,40 +69,25 @@ int kh_cmd_restore(int argc, char **argv)
     kh_cli_ctx c;
     if (!kh_cli_ctx_init(&c, "restore"))
         return KH_EXIT_FAILURE;
-    const char *from = NULL;
-    bool force = false;
-    int o;
-    optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        if (o == KH_OPT_DB || o == KH_OPT_DATA_DIR) {
-            kh_cli_common_opt(&c, o, optarg);
-        } else if (o == OPT_FROM) {
-            from = optarg;
-        } else if (o == OPT_FORCE) {
-            force = true;
-        } else {
-            kh_cli_finish(&c, KH_OK);
-            if (o != 'h')
-                return kh_cli_bad_option("restore", o, argv);
-            restore_help();
-            return KH_EXIT_OK;
-        }
-    }
-    const char *missing = optind < argc ? NULL
-                          : !from       ? "--from DIR"
-                          : !c.db       ? "--db FILE|URI"
-                                        : NULL;
-    if (optind < argc || missing) {
+    restore_opts r = {NULL, false};
+    const kh_cli_parse_spec sp = {.shortopts = ":h", .opts = opts,
+                                  .help = restore_help, .fn = restore_one,
+                                  .args = &r};
+    int x = kh_cli_parse(&c, "restore", argc, argv, &sp);
+    const char *missing = x >= 0 ? NULL
+                          : !r.from ? "--from DIR"
+                          : !c.db   ? "--db FILE|URI"
+                                    : NULL;
+    if (x >= 0 || missing) {
         kh_cli_finish(&c, KH_OK);
-        return missing ? kh_cli_usage_error("restore", "%s is required",
-                                            missing)
-                       : kh_cli_usage_error("restore", "unexpected argument "
-                                            "'%s'", argv[optind]);
+        return x >= 0 ? x
+                      : kh_cli_usage_error("restore", "%s is required",
+                                           missing);
     }
+    const char *from = r.from;
+    bool force = r.force;
     kh_cli_env env;
-    int x = kh_cli_env_get(&env);
-    if (x != KH_EXIT_OK) {
+    if ((x = kh_cli_env_get(&env)) != KH_EXIT_OK) {
         kh_cli_finish(&c, KH_OK);
         return x;
     }

@@ -89,6 +89,22 @@ static kh_status diff_side(kh_cli_ctx *c, const char *arg, kh_rubric **r,
 
 enum { IMPORT, EXPORT, DIFF, LIST };
 
+/* Where rs_one puts -o (NULL: the subcommand takes no -o). */
+typedef struct rs_opts {
+    const char *cmd;
+    const char **output;
+} rs_opts;
+
+/* -o FILE of export (kh_cli_option_fn); any other is refused. */
+static int rs_one(void *args, int o, char *arg, char **argv)
+{
+    rs_opts *r = args;
+    if (o != 'o' || !r->output)
+        return kh_cli_bad_option(r->cmd, o, argv);
+    *r->output = arg;
+    return -1;
+}
+
 /* Reads the options and counts the arguments (argv[0] is the
  * subcommand); an exit code when the run ends here, else -1. */
 static int rs_parse(kh_cli_ctx *c, int argc, char **argv, int which,
@@ -102,21 +118,11 @@ static int rs_parse(kh_cli_ctx *c, int argc, char **argv, int which,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     static const int npos[] = {1, 1, 2, 0};
-    int o, rc = -1;
-    optind = 1;
-    opterr = 0;
-    while (rc < 0 && (o = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(c, o, optarg))
-            continue;
-        if (o == 'o' && which == EXPORT) {
-            *output = optarg;
-        } else if (o == 'h') {
-            help();
-            rc = KH_EXIT_OK;
-        } else {
-            rc = kh_cli_bad_option(c->cmd, o, argv);
-        }
-    }
+    rs_opts r = {c->cmd, which == EXPORT ? output : NULL};
+    const kh_cli_parse_spec sp = {.shortopts = ":o:h", .opts = opts,
+                                  .help = help, .positional = true,
+                                  .fn = rs_one, .args = &r};
+    int rc = kh_cli_parse(c, c->cmd, argc, argv, &sp);
     if (rc >= 0 || argc - optind == npos[which])
         return rc;
     if (argc - optind > npos[which])

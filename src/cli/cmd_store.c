@@ -380,6 +380,35 @@ static void results_help(void)
            exit_help);
 }
 
+/* The options of one `kaohe results` run (results_one). */
+typedef struct results_opts {
+    const char *output;
+    kh_result_format fmt;
+    unsigned flags;
+} results_opts;
+
+/* -f, -o, --allow-missing (kh_cli_option_fn); any other is refused. */
+static int results_one(void *args, int o, char *arg, char **argv)
+{
+    results_opts *r = args;
+    if (o == 'f' && !strcmp(arg, "table"))
+        r->fmt = KH_RESULT_TABLE;
+    else if (o == 'f' && !strcmp(arg, "json"))
+        r->fmt = KH_RESULT_JSON;
+    else if (o == 'f' && !strcmp(arg, "csv"))
+        r->fmt = KH_RESULT_CSV;
+    else if (o == 'f')
+        return kh_cli_usage_error("results", "unknown format '%s' "
+                                  "(expected table, json or csv)", arg);
+    else if (o == 'o')
+        r->output = arg;
+    else if (o == OPT_ALLOW_MISSING)
+        r->flags |= KH_SCORE_ALLOW_MISSING;
+    else
+        return kh_cli_bad_option("results", o, argv);
+    return -1;
+}
+
 int kh_cmd_results(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -394,58 +423,20 @@ int kh_cmd_results(int argc, char **argv)
     kh_cli_ctx c;
     if (!kh_cli_ctx_init(&c, "results"))
         return KH_EXIT_FAILURE;
-    int year = 0, o;
-    const char *output = NULL;
-    kh_result_format fmt = KH_RESULT_TABLE;
-    unsigned flags = 0;
-    optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, ":y:f:o:h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(&c, o, optarg))
-            continue;
-        switch (o) {
-        case 'y':
-            if (kh_cli_year("results", optarg, &year))
-                continue;
-            kh_cli_finish(&c, KH_OK);
-            return KH_EXIT_USAGE;
-        case 'f':
-            if (!strcmp(optarg, "table"))
-                fmt = KH_RESULT_TABLE;
-            else if (!strcmp(optarg, "json"))
-                fmt = KH_RESULT_JSON;
-            else if (!strcmp(optarg, "csv"))
-                fmt = KH_RESULT_CSV;
-            else {
-                kh_cli_finish(&c, KH_OK);
-                return kh_cli_usage_error("results", "unknown format '%s' "
-                                          "(expected table, json or csv)",
-                                          optarg);
-            }
-            continue;
-        case 'o':
-            output = optarg;
-            continue;
-        case OPT_ALLOW_MISSING:
-            flags |= KH_SCORE_ALLOW_MISSING;
-            continue;
-        case 'h':
-            kh_cli_finish(&c, KH_OK);
-            results_help();
-            return KH_EXIT_OK;
-        default:
-            kh_cli_finish(&c, KH_OK);
-            return kh_cli_bad_option("results", o, argv);
-        }
-    }
-    if (optind < argc || !year) {
+    int year = 0;
+    results_opts r = {NULL, KH_RESULT_TABLE, 0};
+    const kh_cli_parse_spec sp = {
+        .shortopts = ":y:f:o:h", .opts = opts, .help = results_help,
+        .year = &year, .need_year = true, .fn = results_one, .args = &r};
+    int rc = kh_cli_parse(&c, "results", argc, argv, &sp);
+    if (rc >= 0) {
         kh_cli_finish(&c, KH_OK);
-        return optind < argc
-                   ? kh_cli_usage_error("results", "unexpected argument '%s'",
-                                        argv[optind])
-                   : kh_cli_usage_error("results", "--year YEAR is required");
+        return rc;
     }
-    int rc = kh_cli_open(&c, 0);
+    const char *output = r.output;
+    kh_result_format fmt = r.fmt;
+    unsigned flags = r.flags;
+    rc = kh_cli_open(&c, 0);
     if (rc != KH_EXIT_OK) {
         kh_cli_finish(&c, KH_OK);
         return rc;
@@ -493,6 +484,17 @@ static void import_help(void)
            exit_help);
 }
 
+/* --progress into *(bool *)args (kh_cli_option_fn); any other option
+ * is refused. */
+static int import_one(void *args, int o, char *arg, char **argv)
+{
+    (void)arg;
+    if (o != OPT_PROGRESS)
+        return kh_cli_bad_option("import assessment", o, argv);
+    *(bool *)args = true;
+    return -1;
+}
+
 int kh_cmd_import(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -519,41 +521,25 @@ int kh_cmd_import(int argc, char **argv)
     kh_cli_ctx c;
     if (!kh_cli_ctx_init(&c, cmd))
         return KH_EXIT_FAILURE;
-    int year = 0, o;
+    int year = 0;
     bool prog = false;
     argc--;
     argv++;
-    optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, ":y:h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(&c, o, optarg))
-            continue;
-        if (o == 'y') {
-            if (kh_cli_year(cmd, optarg, &year))
-                continue;
-            kh_cli_finish(&c, KH_OK);
-            return KH_EXIT_USAGE;
-        }
-        if (o == OPT_PROGRESS) {
-            prog = true;
-            continue;
-        }
+    const kh_cli_parse_spec sp = {
+        .shortopts = ":y:h", .opts = opts, .help = import_help,
+        .year = &year, .positional = true, .fn = import_one, .args = &prog};
+    int rc = kh_cli_parse(&c, cmd, argc, argv, &sp);
+    if (rc < 0 && optind + 1 != argc)
+        rc = optind >= argc ? kh_cli_usage_error(cmd, "missing FILE")
+                            : kh_cli_usage_error(cmd,
+                                                 "unexpected argument '%s'",
+                                                 argv[optind + 1]);
+    if (rc >= 0) {
         kh_cli_finish(&c, KH_OK);
-        if (o == 'h') {
-            import_help();
-            return KH_EXIT_OK;
-        }
-        return kh_cli_bad_option(cmd, o, argv);
-    }
-    if (optind + 1 != argc) {
-        kh_cli_finish(&c, KH_OK);
-        return optind >= argc ? kh_cli_usage_error(cmd, "missing FILE")
-                              : kh_cli_usage_error(cmd,
-                                                   "unexpected argument '%s'",
-                                                   argv[optind + 1]);
+        return rc;
     }
     const char *file = argv[optind];
-    int rc = kh_cli_open(&c, 0);
+    rc = kh_cli_open(&c, 0);
     if (rc != KH_EXIT_OK) {
         kh_cli_finish(&c, KH_OK);
         return rc;
@@ -600,6 +586,16 @@ static void export_help(void)
            exit_help);
 }
 
+/* -o FILE into *(const char **)args (kh_cli_option_fn); any other
+ * option is refused. */
+static int export_one(void *args, int o, char *arg, char **argv)
+{
+    if (o != 'o')
+        return kh_cli_bad_option("export assessment", o, argv);
+    *(const char **)args = arg;
+    return -1;
+}
+
 int kh_cmd_export(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -632,40 +628,20 @@ int kh_cmd_export(int argc, char **argv)
     kh_cli_ctx c;
     if (!kh_cli_ctx_init(&c, cmd))
         return KH_EXIT_FAILURE;
-    int year = 0, o;
+    int year = 0;
     const char *output = NULL;
     argc--;
     argv++;
-    optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, ":y:o:h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(&c, o, optarg))
-            continue;
-        if (o == 'y') {
-            if (kh_cli_year(cmd, optarg, &year))
-                continue;
-            kh_cli_finish(&c, KH_OK);
-            return KH_EXIT_USAGE;
-        }
-        if (o == 'o') {
-            output = optarg;
-            continue;
-        }
+    const kh_cli_parse_spec sp = {
+        .shortopts = ":y:o:h", .opts = opts, .help = export_help,
+        .year = &year, .need_year = true, .fn = export_one,
+        .args = &output};
+    int rc = kh_cli_parse(&c, cmd, argc, argv, &sp);
+    if (rc >= 0) {
         kh_cli_finish(&c, KH_OK);
-        if (o == 'h') {
-            export_help();
-            return KH_EXIT_OK;
-        }
-        return kh_cli_bad_option(cmd, o, argv);
+        return rc;
     }
-    if (optind < argc || !year) {
-        kh_cli_finish(&c, KH_OK);
-        return optind < argc
-                   ? kh_cli_usage_error(cmd, "unexpected argument '%s'",
-                                        argv[optind])
-                   : kh_cli_usage_error(cmd, "--year YEAR is required");
-    }
-    int rc = kh_cli_open(&c, 0);
+    rc = kh_cli_open(&c, 0);
     if (rc != KH_EXIT_OK) {
         kh_cli_finish(&c, KH_OK);
         return rc;

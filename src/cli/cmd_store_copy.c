@@ -45,6 +45,25 @@ static kh_status open_target(kh_cli_ctx *c, const kh_cli_env *env,
     return st;
 }
 
+/* Where copy_one puts --from (the source: c->db) and --to. */
+typedef struct copy_opts {
+    kh_cli_ctx *c;
+    const char *to;
+} copy_opts;
+
+/* --from FILE, --to FILE|URI (kh_cli_option_fn); any other is refused. */
+static int copy_one(void *args, int o, char *arg, char **argv)
+{
+    copy_opts *a = args;
+    if (o == OPT_FROM)
+        a->c->db = arg;
+    else if (o == OPT_TO)
+        a->to = arg;
+    else
+        return kh_cli_bad_option("store copy", o, argv);
+    return -1;
+}
+
 static int store_copy(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -57,29 +76,16 @@ static int store_copy(int argc, char **argv)
     kh_cli_ctx c;
     if (!kh_cli_ctx_init(&c, "store copy"))
         return KH_EXIT_FAILURE;
-    const char *to = NULL;
-    int o;
-    optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        if (o == OPT_FROM)
-            c.db = optarg;
-        else if (o == OPT_TO)
-            to = optarg;
-        else if (!kh_cli_common_opt(&c, o, optarg)) {
-            kh_cli_finish(&c, KH_OK);
-            if (o == 'h') {
-                copy_help();
-                return KH_EXIT_OK;
-            }
-            return kh_cli_bad_option("store copy", o, argv);
-        }
-    }
-    if (optind < argc || !c.db || !to) {
+    copy_opts o = {&c, NULL};
+    const kh_cli_parse_spec sp = {.shortopts = ":h", .opts = opts,
+                                  .help = copy_help, .fn = copy_one,
+                                  .args = &o};
+    int rc = kh_cli_parse(&c, "store copy", argc, argv, &sp);
+    const char *to = o.to;
+    if (rc >= 0 || !c.db || !to) {
         kh_cli_finish(&c, KH_OK);
-        if (optind < argc)
-            return kh_cli_usage_error("store copy", "unexpected argument "
-                                      "'%s'", argv[optind]);
+        if (rc >= 0)
+            return rc;
         return kh_cli_usage_error("store copy", "needs --from FILE and "
                                   "--to FILE|URI");
     }

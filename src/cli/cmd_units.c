@@ -101,6 +101,30 @@ static bool is_table_name(const char *f)
     return dot && (!strcasecmp(dot, ".csv") || !strcasecmp(dot, ".xlsx"));
 }
 
+/* Where units_one puts --roster, and which help it shows. */
+typedef struct units_opts {
+    const char *cmd;
+    int which;             /* 2: roster import */
+    const char *roster;
+} units_opts;
+
+/* --roster (roster import only) and -h (kh_cli_option_fn). */
+static int units_one(void *args, int o, char *arg, char **argv)
+{
+    units_opts *u = args;
+    if (o == 'r' && u->which == 2) {
+        u->roster = arg;
+        return -1;
+    }
+    if (o != 'h')
+        return kh_cli_bad_option(u->cmd, o, argv);
+    if (u->which == 2)
+        roster_help();
+    else
+        units_help();
+    return KH_EXIT_OK;
+}
+
 static int run(int argc, char **argv, const char *cmd, int which)
 {
     static const struct option opts[] = {
@@ -114,28 +138,13 @@ static int run(int argc, char **argv, const char *cmd, int which)
     kh_cli_ctx c;
     if (!kh_cli_ctx_init(&c, cmd))
         return KH_EXIT_FAILURE;
-    int year = 0, o, rc = -1;
-    const char *roster = NULL;
-    optind = 1;
-    opterr = 0;
-    while (rc < 0 && (o = getopt_long(argc, argv, ":y:r:h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(&c, o, optarg))
-            continue;
-        if (o == 'y') {
-            if (!kh_cli_year(cmd, optarg, &year))
-                rc = KH_EXIT_USAGE;
-        } else if (o == 'r' && which == 2) {
-            roster = optarg;
-        } else if (o == 'h') {
-            if (which == 2)
-                roster_help();
-            else
-                units_help();
-            rc = KH_EXIT_OK;
-        } else {
-            rc = kh_cli_bad_option(cmd, o, argv);
-        }
-    }
+    int year = 0;
+    units_opts u = {cmd, which, NULL};
+    const kh_cli_parse_spec sp = {
+        .shortopts = ":y:r:h", .opts = opts, .year = &year,
+        .positional = true, .fn = units_one, .args = &u};
+    int rc = kh_cli_parse(&c, cmd, argc, argv, &sp);
+    const char *roster = u.roster;
     const char *file = NULL;
     if (rc < 0 && which != 1) {
         if (optind >= argc)
@@ -197,6 +206,21 @@ typedef struct edit_args {
     kh_unit_add u;        /* id and name for rename */
 } edit_args;
 
+/* --name, --kind, --branch (kh_cli_option_fn; kh_cli_parse has read
+ * --year and refused what the subcommand does not take). */
+static int edit_one(void *args, int o, char *arg, char **argv)
+{
+    (void)argv;
+    edit_args *a = args;
+    if (o == OPT_NAME)
+        a->u.name = arg;
+    else if (o == OPT_KIND)
+        a->u.kind = arg;
+    else
+        a->u.branch = arg;
+    return -1;
+}
+
 /* Reads `units add|rename` (argv[0] is the subcommand); an exit code
  * when the run ends here, else -1. */
 static int edit_parse(kh_cli_ctx *c, int argc, char **argv, edit_args *a)
@@ -211,31 +235,16 @@ static int edit_parse(kh_cli_ctx *c, int argc, char **argv, edit_args *a)
         {"branch", required_argument, NULL, OPT_BRANCH},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    int o;
-    optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, ":y:h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(c, o, optarg))
-            continue;
-        if (o == 'y' && !kh_cli_year(a->cmd, optarg, &a->year))
-            return KH_EXIT_USAGE;
-        else if (o == 'y')
-            continue;
-        if (o == OPT_NAME)
-            a->u.name = optarg;
-        else if (o == OPT_KIND && a->add)
-            a->u.kind = optarg;
-        else if (o == OPT_BRANCH && a->add)
-            a->u.branch = optarg;
-        else if (o == 'h') {
-            units_help();
-            return KH_EXIT_OK;
-        } else if (o == OPT_KIND || o == OPT_BRANCH)
-            return kh_cli_usage_error(a->cmd, "option '%s' does not apply here",
-                                      argv[optind - 1]);
-        else
-            return kh_cli_bad_option(a->cmd, o, argv);
-    }
+    /* rename takes --name only; add its kind and branch too */
+    static const int rename_opts[] = {'y', OPT_NAME, 0};
+    static const int add_opts[] = {'y', OPT_NAME, OPT_KIND, OPT_BRANCH, 0};
+    const kh_cli_parse_spec sp = {
+        .shortopts = ":y:h", .opts = opts,
+        .allowed = a->add ? add_opts : rename_opts, .help = units_help,
+        .year = &a->year, .positional = true, .fn = edit_one, .args = a};
+    int rc = kh_cli_parse(c, a->cmd, argc, argv, &sp);
+    if (rc >= 0)
+        return rc;
     if (optind >= argc)
         return kh_cli_usage_error(a->cmd, "missing unit ID");
     a->u.id = argv[optind++];

@@ -255,6 +255,25 @@ static int user_which(int argc, char **argv, int *rc)
     return -1;
 }
 
+/* One option the subcommand takes (kh_cli_option_fn; kh_cli_parse has
+ * read --year and refused the others). */
+static int user_one(void *args, int o, char *arg, char **argv)
+{
+    (void)argv;
+    user_args *a = args;
+    if (o == OPT_ROLE)
+        a->role_s = arg;
+    else if (o == OPT_UNIT)
+        a->units[a->nunits++] = arg;
+    else if (o == OPT_REPLACE)
+        a->replace = true;
+    else if (o == OPT_PROVIDER)
+        a->provider = arg;
+    else
+        a->display = arg;
+    return -1;
+}
+
 /* Reads the options (argv[0] is the subcommand); an exit code when the
  * run ends here, else -1. */
 static int user_parse(kh_cli_ctx *c, int argc, char **argv, user_args *a)
@@ -271,38 +290,16 @@ static int user_parse(kh_cli_ctx *c, int argc, char **argv, user_args *a)
         {"display-name", required_argument, NULL, OPT_DISPLAY},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    int w = a->which, o, rc = -1;
-    optind = 1;
-    opterr = 0;
-    while (rc < 0 && (o = getopt_long(argc, argv, ":y:h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(c, o, optarg))
-            continue;
-        if (o == 'h') {
-            user_help();
-            rc = KH_EXIT_OK;
-        } else if (o == OPT_ROLE && w == ADD) {
-            a->role_s = optarg;
-        } else if (o == OPT_UNIT && (w == ADD || w == ASSIGN)) {
-            a->units[a->nunits++] = optarg;
-        } else if (o == 'y' && (w == ASSIGN || w == LIST)) {
-            if (!kh_cli_year(a->cmd, optarg, &a->year))
-                rc = KH_EXIT_USAGE;
-        } else if (o == OPT_REPLACE && w == ASSIGN) {
-            a->replace = true;
-        } else if (o == OPT_PROVIDER && w == ADD) {
-            a->provider = optarg;
-        } else if (o == OPT_DISPLAY && w == ADD) {
-            a->display = optarg;
-        } else if (o == OPT_ROLE || o == OPT_UNIT || o == 'y' ||
-                   o == OPT_REPLACE || o == OPT_PROVIDER ||
-                   o == OPT_DISPLAY) {
-            rc = kh_cli_usage_error(a->cmd, "option '%s' does not apply here",
-                                    argv[optind - 1]);
-        } else {
-            rc = kh_cli_bad_option(a->cmd, o, argv);
-        }
-    }
-    return rc;
+    /* what each of add, passwd, disable, enable, assign, list and name
+     * takes */
+    static const int allowed[][5] = {
+        {OPT_ROLE, OPT_UNIT, OPT_PROVIDER, OPT_DISPLAY, 0}, {0}, {0}, {0},
+        {OPT_UNIT, 'y', OPT_REPLACE, 0}, {'y', 0}, {0}};
+    const kh_cli_parse_spec sp = {
+        .shortopts = ":y:h", .opts = opts, .allowed = allowed[a->which],
+        .help = user_help, .year = &a->year, .positional = true,
+        .fn = user_one, .args = a};
+    return kh_cli_parse(c, a->cmd, argc, argv, &sp);
 }
 
 /* The NAME argument, assign's extra units and nothing more; an exit code,

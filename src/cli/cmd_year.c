@@ -156,6 +156,21 @@ static int year_which(int argc, char **argv, int *rc)
     return -1;
 }
 
+/* One option the subcommand takes (kh_cli_option_fn; kh_cli_parse has
+ * refused the others). */
+static int year_one(void *args, int o, char *arg, char **argv)
+{
+    (void)argv;
+    year_args *a = args;
+    if (o == 'r')
+        a->rubric = arg;
+    else if (o == OPT_ALLOW_MISSING)
+        a->flags |= KH_ADVANCE_ALLOW_MISSING;
+    else
+        a->reason = arg;
+    return -1;
+}
+
 /* Reads the options (argv[0] is the subcommand); an exit code when the
  * run ends here, else -1. */
 static int year_options(kh_cli_ctx *c, int argc, char **argv, year_args *a)
@@ -169,28 +184,13 @@ static int year_options(kh_cli_ctx *c, int argc, char **argv, year_args *a)
         {"reason", required_argument, NULL, OPT_REASON},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    int o, w = a->which;
-    optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, ":r:h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(c, o, optarg))
-            continue;
-        if (o == 'r' && w == OPEN)
-            a->rubric = optarg;
-        else if (o == OPT_ALLOW_MISSING && w == ADVANCE)
-            a->flags |= KH_ADVANCE_ALLOW_MISSING;
-        else if (o == OPT_REASON && (w == ADVANCE || w == REOPEN))
-            a->reason = optarg;
-        else if (o == 'h') {
-            year_help();
-            return KH_EXIT_OK;
-        } else if (o == 'r' || o == OPT_ALLOW_MISSING || o == OPT_REASON)
-            return kh_cli_usage_error(a->cmd, "option '%s' does not apply here",
-                                      argv[optind - 1]);
-        else
-            return kh_cli_bad_option(a->cmd, o, argv);
-    }
-    return -1;
+    /* what each of open, advance, reopen and list takes */
+    static const int allowed[][3] = {
+        {'r', 0}, {OPT_ALLOW_MISSING, OPT_REASON, 0}, {OPT_REASON, 0}, {0}};
+    const kh_cli_parse_spec sp = {
+        .shortopts = ":r:h", .opts = opts, .allowed = allowed[a->which],
+        .help = year_help, .positional = true, .fn = year_one, .args = a};
+    return kh_cli_parse(c, a->cmd, argc, argv, &sp);
 }
 
 /* YEAR (optional for list) and the options each subcommand requires; an

@@ -40,6 +40,35 @@ static kh_status show_dates(kh_cli_ctx *c, int year, kh_buf *b)
     return kh_buf_status(b);
 }
 
+static void dates_help(void)
+{
+    printf("Usage: kaohe year dates YEAR [--selfcheck-due D "
+           "--inspect-from D --inspect-to D --review-due D "
+           "--publish D] (see 'kaohe year --help')\n");
+}
+
+/* Where dates_one puts the dates, and how many were given. */
+typedef struct dates_opt {
+    const char *cmd;
+    kh_year_dates *d;
+    int *given;
+} dates_opt;
+
+/* One date option (kh_cli_option_fn); any other is refused. */
+static int dates_one(void *args, int o, char *arg, char **argv)
+{
+    dates_opt *a = args;
+    if (o < OPT_FIRST_DATE || o >= OPT_FIRST_DATE + KH_SCHED_DATES)
+        return kh_cli_bad_option(a->cmd, o, argv);
+    /* longer than a date: kept cut, refused by the check */
+    char *slot = a->d->d[o - OPT_FIRST_DATE];
+    snprintf(slot, KH_CNDAY_SZ, "%s", arg);
+    if (strlen(arg) >= KH_CNDAY_SZ)
+        snprintf(slot, KH_CNDAY_SZ, "?");
+    (*a->given)++;
+    return -1;
+}
+
 /* Options; the dates land in d (unset ones stay "").  An exit code when
  * the run ends here, else -1; *given: how many dates were given. */
 static int dates_options(kh_cli_ctx *c, int argc, char **argv,
@@ -56,28 +85,13 @@ static int dates_options(kh_cli_ctx *c, int argc, char **argv,
         {"publish", required_argument, NULL, OPT_FIRST_DATE + 4},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    int o;
-    optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(c, o, optarg))
-            continue;
-        if (o >= OPT_FIRST_DATE && o < OPT_FIRST_DATE + KH_SCHED_DATES) {
-            /* longer than a date: kept cut, refused by the check */
-            snprintf(d->d[o - OPT_FIRST_DATE], KH_CNDAY_SZ, "%s", optarg);
-            if (strlen(optarg) >= KH_CNDAY_SZ)
-                snprintf(d->d[o - OPT_FIRST_DATE], KH_CNDAY_SZ, "?");
-            (*given)++;
-            continue;
-        }
-        if (o == 'h') {
-            printf("Usage: kaohe year dates YEAR [--selfcheck-due D "
-                   "--inspect-from D --inspect-to D --review-due D "
-                   "--publish D] (see 'kaohe year --help')\n");
-            return KH_EXIT_OK;
-        }
-        return kh_cli_bad_option(c->cmd, o, argv);
-    }
+    dates_opt a = {c->cmd, d, given};
+    const kh_cli_parse_spec sp = {
+        .shortopts = ":h", .opts = opts, .help = dates_help,
+        .positional = true, .fn = dates_one, .args = &a};
+    int rc = kh_cli_parse(c, c->cmd, argc, argv, &sp);
+    if (rc >= 0)
+        return rc;
     if (argc - optind != 1)
         return kh_cli_usage_error(c->cmd, argc - optind ? "one YEAR only"
                                                         : "missing YEAR");

@@ -29,6 +29,12 @@ static kh_status show_docset(kh_cli_ctx *c, int year, kh_buf *b)
     return kh_buf_status(b);
 }
 
+static void set_help(void)
+{
+    printf(_("Usage: kaohe year set YEAR KEY=VALUE... (see 'kaohe "
+           "year --help')\n"));
+}
+
 /* Options (--db, --as, --help); an exit code when the run ends here,
  * else -1. */
 static int set_options(kh_cli_ctx *c, int argc, char **argv)
@@ -38,20 +44,9 @@ static int set_options(kh_cli_ctx *c, int argc, char **argv)
         {"as", required_argument, NULL, KH_OPT_AS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
-    int o;
-    optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        if (kh_cli_common_opt(c, o, optarg))
-            continue;
-        if (o == 'h') {
-            printf(_("Usage: kaohe year set YEAR KEY=VALUE... (see 'kaohe "
-                   "year --help')\n"));
-            return KH_EXIT_OK;
-        }
-        return kh_cli_bad_option(c->cmd, o, argv);
-    }
-    return -1;
+    const kh_cli_parse_spec sp = {
+        .shortopts = ":h", .opts = opts, .help = set_help, .positional = true};
+    return kh_cli_parse(c, c->cmd, argc, argv, &sp);
 }
 
 /* YEAR and at least one KEY=VALUE; an exit code, or -1. */

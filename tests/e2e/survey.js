@@ -15,101 +15,32 @@
 // raw codes; this file adds nothing to scan.KNOWN), and the rounds, round
 // and tally pages are shot at 1366 and 375 px for the admin and the
 // inspector.
-// Run from the repository root (tests/e2e/run.sh KAOHE SCREENS survey).
+// Run from the repository root (tests/e2e/run.sh KAOHE SCREENS survey);
+// the store, server, browser, logins and screenshots are tests/e2e/lib.js's.
 'use strict';
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
-const { spawn, execFileSync } = require('child_process');
-const { chromium } = require('playwright-core');
-const scan = require('./scan');
+const lib = require('./lib');
 
-const KAOHE = path.resolve(process.argv[2] || '');
-const SCREENS = path.resolve(process.argv[3] || 'e2e-screens-survey');
-const CHROMIUM = process.env.KH_CHROMIUM || '/usr/bin/chromium';
-const PW = 'e2e-password-2025';
+const t = lib.harness('survey');
+const { expect } = t;
 const RESPONDENTS = 30;
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kaohe-e2e-survey-'));
-const DB = path.join(tmp, 'e2e.db');
-let server = null;
-let browser = null;
-let step = 0;
-
 // The college's unit ids, the logins and the questionnaire's id are codes.
-const seen = scan.scanner({
+const seen = t.scanner({
   codes: ['jd', 'xx', 'jg', 'dbgs', 'admin1', 'insp1', 'jd1', 'ideology-2020-students'],
 });
 
-function expect(cond, msg) {
-  if (!cond) throw new Error(msg);
-}
-
-function cli(...args) {
-  try {
-    return execFileSync(KAOHE, [...args, '--db', DB], {
-      env: { ...process.env, KAOHE_USER: 'setup' },
-      encoding: 'utf8',
-      stdio: ['pipe', 'pipe', 'pipe'],
-      input: args[0] === 'user' && args[1] === 'add' ? PW + '\n' : '',
-    });
-  } catch (e) {
-    throw new Error(`kaohe ${args.join(' ')}: exit ${e.status}\n${e.stderr}${e.stdout}`);
-  }
-}
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    server = spawn(KAOHE, ['serve', '--db', DB, '--listen', '127.0.0.1:0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('server did not start')), 30000);
-    server.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)\//);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    server.stderr.on('data', (d) => process.stderr.write(d));
-  });
-}
-
-async function shot(page, name) {
-  step++;
-  const file = path.join(SCREENS, `${String(step).padStart(2, '0')}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-  console.log(`  screenshot ${path.relative(process.cwd(), file)}`);
-}
-
-async function login(base, user, width = 1366) {
-  const ctx = await browser.newContext({ viewport: { width, height: 768 }, locale: 'zh-CN' });
-  const page = await ctx.newPage();
-  await page.goto(base + '/login');
-  await page.fill('#user', user);
-  await page.fill('#password', PW);
-  await Promise.all([page.waitForURL(base + '/'), page.click('#login-submit')]);
-  return page;
-}
-
-async function noSideScroll(page, what) {
-  const w = await page.evaluate(() => document.documentElement.scrollWidth);
-  expect(w <= 375, `${what}: the page is ${w}px wide on a 375px phone`);
-}
+// A person at a desk (1366x768) or on a narrow window (375x768, not a
+// phone's touch screen), logged in through the login page.
+const login = (user, width = 1366) => t.login(user, { width, height: 768, phone: false });
 
 // One respondent on a phone: answers every required question (i varies
 // the answers), forgets q2 first when forget is set.
 async function respond(base, link, i, forget) {
-  const ctx = await browser.newContext({
-    viewport: { width: 375, height: 812 }, locale: 'zh-CN', isMobile: true, hasTouch: true,
-  });
-  const page = await ctx.newPage();
+  const page = await t.newPage({ width: 375 });
   const resp = await page.goto(link);
   expect(resp.status() === 200, `respondent ${i}: form answered ${resp.status()}`);
-  await noSideScroll(page, `respondent ${i} form`);
-  if (i === 0) await shot(page, 'phone-form');
+  await t.fitsPhone(page, `respondent ${i} form`);
+  if (i === 0) await t.shot(page, 'phone-form');
   if (i < 2) await seen.page(page, 'respondent: answer form');
   const pick = (q, v) => page.check(`input[name="${q}"][value="${v}"]`);
   await pick('q1', String(5 - (i % 2)));
@@ -124,49 +55,40 @@ async function respond(base, link, i, forget) {
     await page.waitForSelector('#error-q2');
     expect((await page.textContent('#error-q2')).includes('必答'), 'q2 message beside q2');
     expect(await page.isChecked(`input[name="q1"][value="${5 - (i % 2)}"]`), 'kept answer of q1');
-    await noSideScroll(page, 'form with messages');
-    await shot(page, 'phone-form-422');
+    await t.fitsPhone(page, 'form with messages');
+    await t.shot(page, 'phone-form-422');
     await seen.page(page, 'respondent: refused answers', { typed: [`建议 ${i} <b>多组织讨论</b>`] });
     await pick('q2', '4');
     await page.click('#submit');
   }
   await page.waitForURL(base + '/q/thanks');
   expect((await page.textContent('#note')).includes('感谢'), `respondent ${i}: thanks page`);
-  if (i === 0) await shot(page, 'phone-thanks');
+  if (i === 0) await t.shot(page, 'phone-thanks');
   if (i === 0) await seen.page(page, 'respondent: thanks');
-  await ctx.close();
+  await page.context().close();
 }
 
-async function main() {
-  expect(fs.existsSync(KAOHE), `no kaohe binary at ${KAOHE}`);
-  fs.mkdirSync(SCREENS, { recursive: true });
-  for (const f of fs.readdirSync(SCREENS)) if (f.endsWith('.png')) fs.unlinkSync(path.join(SCREENS, f));
-  cli('init');
-  cli('rubric', 'import', 'rubrics/ideology-2020.yaml');
-  cli('year', 'open', '2025', '--rubric', 'ideology-2020');
-  cli('units', 'import', 'examples/units-2025.csv', '--year', '2025');
-  cli('questionnaire', 'import', 'questionnaires/ideology-2020-students.yaml');
-  cli('user', 'add', 'admin1', '--role', 'admin');
-  cli('user', 'add', 'insp1', '--role', 'inspector');
-  cli('user', 'assign', 'insp1', '--year', '2025', '--unit', 'jd');
-  cli('user', 'add', 'jd1', '--role', 'unit', '--unit', 'jd');
-  cli('user', 'name', 'admin1', '王老师');
-  cli('user', 'name', 'insp1', '李明');
-  cli('user', 'name', 'jd1', '张华');
+lib.run(t, async () => {
+  t.cli('init');
+  t.cli('rubric', 'import', 'rubrics/ideology-2020.yaml');
+  t.cli('year', 'open', '2025', '--rubric', 'ideology-2020');
+  t.cli('units', 'import', 'examples/units-2025.csv', '--year', '2025');
+  t.cli('questionnaire', 'import', 'questionnaires/ideology-2020-students.yaml');
+  t.cli('user', 'add', 'admin1', '--role', 'admin');
+  t.cli('user', 'add', 'insp1', '--role', 'inspector');
+  t.cli('user', 'assign', 'insp1', '--year', '2025', '--unit', 'jd');
+  t.cli('user', 'add', 'jd1', '--role', 'unit', '--unit', 'jd');
+  t.cli('user', 'name', 'admin1', '王老师');
+  t.cli('user', 'name', 'insp1', '李明');
+  t.cli('user', 'name', 'jd1', '张华');
 
-  const base = await startServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const base = await t.start();
 
   console.log('1. admin opens a round and prints 30 codes');
-  const admin = await login(base, 'admin1');
+  const admin = await login('admin1');
   await admin.goto(`${base}/surveys`);
   await seen.page(admin, 'admin: rounds');
-  await shot(admin, 'admin-rounds-1366');
+  await t.shot(admin, 'admin-rounds-1366');
   await admin.selectOption('#round-open select[name="questionnaire"]', 'ideology-2020-students');
   await admin.fill('#round-open input[name="audience"]', '学生');
   // No unit picked: refused, the place named, in Chinese.
@@ -174,11 +96,11 @@ async function main() {
   expect((await admin.textContent('#error-unit')).includes('请至少选择一个单位'), 'no unit refused');
   expect(await admin.inputValue('#round-open input[name="audience"]') === '学生', 'audience kept');
   await seen.page(admin, 'admin: round refused', { typed: ['学生'] });
-  await shot(admin, 'admin-round-refused-1366');
+  await t.shot(admin, 'admin-round-refused-1366');
   await admin.check('#round-open label.check:has-text("机电工程系") input');
   await Promise.all([admin.waitForURL(`${base}/surveys/1`), admin.click('#round-open button')]);
   await seen.page(admin, 'admin: round', { typed: ['学生'] });
-  await shot(admin, 'admin-round-1366');
+  await t.shot(admin, 'admin-round-1366');
   await admin.selectOption('#codes-form select[name="unit"]', 'jd');
   await admin.fill('#codes-form input[name="count"]', String(RESPONDENTS));
   await Promise.all([admin.waitForNavigation(), admin.click('#codes-form button')]);
@@ -186,30 +108,29 @@ async function main() {
     s.map((e) => (e.textContent.match(/http:\/\/\S+?\/q\/[0-9a-z]{16}/) || [''])[0]));
   expect(links.length === RESPONDENTS && links.every((l) => l), `${RESPONDENTS} slips with links`);
   expect(await admin.locator('.slip svg').count() === RESPONDENTS, 'a QR code per slip');
-  await shot(admin, 'admin-slips');
+  await t.shot(admin, 'admin-slips');
   // The slips carry the link to type: the host, port and codes are for it.
   await seen.page(admin, 'admin: slips', { typed: [...links, ...links.map((l) => l.slice(-16))] });
-  const adminPhone = await login(base, 'admin1', 375);
+  const adminPhone = await login('admin1', 375);
   for (const p of ['/surveys', '/surveys/1']) {
     await adminPhone.goto(base + p);
-    await noSideScroll(adminPhone, `admin ${p} at 375 px`);
-    await shot(adminPhone, `admin${p.replace(/\//g, '-')}-375`);
+    await t.fitsPhone(adminPhone, `admin ${p} at 375 px`);
+    await t.shot(adminPhone, `admin${p.replace(/\//g, '-')}-375`);
   }
 
   console.log(`2. ${RESPONDENTS} respondents on a phone`);
   for (let i = 0; i < RESPONDENTS; i++) await respond(base, links[i], i, i === 1);
 
   console.log('3. a used code is refused');
-  const ctx = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true });
-  const again = await ctx.newPage();
+  const again = await t.newPage({ width: 375 });
   const resp = await again.goto(links[0]);
   expect(resp.status() === 410, `used code: expected 410, got ${resp.status()}`);
   expect((await again.textContent('#note')).includes('只能提交一次'), 'used code page says why');
-  await shot(again, 'phone-used-code');
+  await t.shot(again, 'phone-used-code');
   await seen.page(again, 'respondent: used code');
 
   console.log('4. the inspector reads the tally');
-  const insp = await login(base, 'insp1');
+  const insp = await login('insp1');
   await insp.goto(`${base}/surveys/1/tally`);
   const unit = await insp.textContent('#tally-jd');
   expect(unit.includes(`答卷 ${RESPONDENTS}`), `tally counts ${RESPONDENTS} responses`);
@@ -217,38 +138,24 @@ async function main() {
   const texts = await insp.textContent('#texts-jd-q8');
   expect(texts.includes('<b>多组织讨论</b>'), 'free text shown as text (escaped)');
   expect(await insp.locator('#texts-jd-q8 b').count() === 0, 'free text not markup');
-  await shot(insp, 'inspector-tally');
+  await t.shot(insp, 'inspector-tally');
   await seen.page(insp, 'inspector: tally', { typed: texts.split('\n') });
-  const inspPhone = await login(base, 'insp1', 375);
+  const inspPhone = await login('insp1', 375);
   await inspPhone.goto(`${base}/surveys/1/tally`);
-  await noSideScroll(inspPhone, 'inspector tally at 375 px');
-  await shot(inspPhone, 'inspector-tally-375');
+  await t.fitsPhone(inspPhone, 'inspector tally at 375 px');
+  await t.shot(inspPhone, 'inspector-tally-375');
   await admin.goto(`${base}/surveys/1/tally`);
   await seen.page(admin, 'admin: tally', { typed: texts.split('\n') });
-  await shot(admin, 'admin-tally-1366');
+  await t.shot(admin, 'admin-tally-1366');
   await adminPhone.goto(`${base}/surveys/1/tally`);
-  await noSideScroll(adminPhone, 'admin tally at 375 px');
-  await shot(adminPhone, 'admin-tally-375');
+  await t.fitsPhone(adminPhone, 'admin tally at 375 px');
+  await t.shot(adminPhone, 'admin-tally-375');
 
   console.log('5. the unit user sees none of the answers');
-  const jd = await login(base, 'jd1');
+  const jd = await login('jd1');
   for (const p of ['/surveys', '/surveys/1', '/surveys/1/tally']) {
     const r = await jd.goto(base + p);
     expect(r.status() === 403, `unit user ${p}: expected 403, got ${r.status()}`);
   }
   seen.finish();
-  console.log('survey e2e: ok');
-}
-
-main()
-  .then(async () => {
-    await browser.close();
-    server.kill('SIGTERM');
-    fs.rmSync(tmp, { recursive: true, force: true });
-  })
-  .catch(async (e) => {
-    console.error('FAIL:', e.message);
-    if (browser) await browser.close().catch(() => {});
-    if (server) server.kill('SIGTERM');
-    process.exit(1);
-  });
+});

@@ -16,7 +16,7 @@
 #include "kaohe/report.h"
 #include "kaohe/rubric_diff.h"
 #include "store_impl.h"
-#include "store_test_util.h"
+#include "store_fixture.h"
 
 #define RUBRIC "tests/store/data/mini-rubric.yaml"
 #define ASSESS "tests/store/data/mini-2025.yaml"
@@ -30,18 +30,6 @@ static kh_status entry_set(kh_store *s, const char *actor, int year,
 {
     kh_entry_write w = {actor, year, unit, item, phase, n, kv, note, expect};
     return kh_store_entry_set(s, &w, version, e);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    kh_buf b;
-    kh_buf_init(&b, 0);
-    kh_err *e = kh_err_new();
-    if (kh_buf_read_file(&b, path, e) != KH_OK)
-        fail_msg("cannot read %s", path);
-    kh_err_free(e);
-    char *d = kh_buf_take(&b, len);
-    return d ? d : strdup("");
 }
 
 static kh_store *open_mem(void)
@@ -60,7 +48,7 @@ static kh_store *open_mem(void)
 static void import_rubric(kh_store *s, const char *path)
 {
     size_t len;
-    char *d = slurp(path, &len);
+    char *d = fx_slurp(path, &len);
     kh_err *e = kh_err_new();
     expect_ok(kh_store_rubric_import(s, "tester", path, d, len, e, NULL, NULL),
               e);
@@ -89,7 +77,7 @@ static kh_status import_text(kh_store *s, int year, const char *name,
 static void import_file(kh_store *s, const char *path)
 {
     size_t len;
-    char *d = slurp(path, &len);
+    char *d = fx_slurp(path, &len);
     kh_err *e = kh_err_new();
     expect_ok(kh_store_import_assessment(s, "tester", 0, path, d, len, e,
                                          NULL),
@@ -178,7 +166,7 @@ static void test_rubric_versions(void **state)
     kh_store *s = open_mem();
     kh_err *e = kh_err_new();
     size_t len;
-    char *text = slurp(RUBRIC, &len);
+    char *text = fx_slurp(RUBRIC, &len);
     char *v1 = NULL, *v2 = NULL;
     bool created;
     expect_ok(kh_store_rubric_import(s, "tester", RUBRIC, text, len, e, &v1,
@@ -265,7 +253,7 @@ static void test_rubric_diff(void **state)
     (void)state;
     kh_err *e = kh_err_new();
     size_t len;
-    char *text = slurp(RUBRIC, &len);
+    char *text = fx_slurp(RUBRIC, &len);
     kh_rubric *a = NULL, *b = NULL;
     expect_ok(kh_rubric_load_mem("a.yaml", text, len, e, &a), e);
     expect_ok(kh_rubric_load_mem("a.yaml", text, len, e, &b), e);
@@ -518,7 +506,7 @@ static void test_write_permissions(void **state)
     expect_msg(e, "year 2025 is in state published", NULL);
     kh_err_clear(e);
     size_t len;
-    char *d = slurp(ASSESS, &len);
+    char *d = fx_slurp(ASSESS, &len);
     assert_int_equal(kh_store_import_assessment(s, "u", 0, ASSESS, d, len, e,
                                                 NULL),
                      KH_ESTATE);
@@ -693,7 +681,7 @@ static void test_import_all_or_nothing(void **state)
     char *before = year_state_text(s, 2025);
     kh_err *e = kh_err_new();
     size_t len;
-    char *good = slurp(ASSESS, &len);
+    char *good = fx_slurp(ASSESS, &len);
     /* Many bad values: nothing of the file lands. */
     const char *bad_file =
         "year: 2025\n"
@@ -756,7 +744,7 @@ static void test_import_later_state(void **state)
     /* In self_check the full file (inspection entries, bonus, negative)
      * is refused, every offending record named. */
     size_t len;
-    char *full = slurp(ASSESS, &len);
+    char *full = fx_slurp(ASSESS, &len);
     char *before = year_state_text(s, 2025);
     assert_int_equal(kh_store_import_assessment(s, "u", 0, ASSESS, full, len,
                                                 e, NULL),
@@ -1142,7 +1130,7 @@ static void test_stored_values_checked(void **state)
     /* A second year imported after the first, then a change to the
      * first: its rows are no longer one run of ids. */
     size_t len;
-    char *text = slurp(ASSESS, &len);
+    char *text = fx_slurp(ASSESS, &len);
     char *p = strstr(text, "year: 2025");
     assert_non_null(p);
     p[9] = '6';

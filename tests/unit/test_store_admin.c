@@ -18,22 +18,10 @@
 #include "kaohe/store.h"
 #include "kaohe/store_users.h"
 #include "store_impl.h"
-#include "store_test_util.h"
+#include "store_fixture.h"
 
 #define RUBRIC "tests/store/data/mini-rubric.yaml"
 #define ASSESS "tests/store/data/mini-2025.yaml"
-
-static char *slurp(const char *path, size_t *len)
-{
-    kh_buf b;
-    kh_buf_init(&b, 0);
-    kh_err *e = kh_err_new();
-    if (kh_buf_read_file(&b, path, e) != KH_OK)
-        fail_msg("cannot read %s", path);
-    kh_err_free(e);
-    char *d = kh_buf_take(&b, len);
-    return d ? d : strdup("");
-}
 
 /* A store with the mini rubric, year 2025 in draft with the mini
  * assessment's units, and two inspectors. */
@@ -46,12 +34,12 @@ static kh_store *setup_store(void)
                             KH_STORE_CREATE, e, &s), e);
     kh_store_set_time(s, 1767225600);
     size_t len;
-    char *d = slurp(RUBRIC, &len);
+    char *d = fx_slurp(RUBRIC, &len);
     expect_ok(kh_store_rubric_import(s, "t", RUBRIC, d, len, e, NULL, NULL),
               e);
     free(d);
     expect_ok(kh_store_year_open(s, "t", 2025, "mini-2025", e), e);
-    d = slurp(ASSESS, &len);
+    d = fx_slurp(ASSESS, &len);
     expect_ok(kh_store_import_assessment(s, "t", 0, ASSESS, d, len, e, NULL),
               e);
     free(d);

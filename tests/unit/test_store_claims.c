@@ -20,7 +20,7 @@
 #include "kaohe/store_claims.h"
 #include "kaohe/store_evidence.h"
 #include "store_impl.h"
-#include "store_test_util.h"
+#include "store_fixture.h"
 
 #define RUBRIC "rubrics/ideology-2020.yaml"
 #define ASSESS "examples/college-2025.yaml"
@@ -29,63 +29,21 @@ static const char PDF[] = "%PDF-1.4\n% a claim's scan\n";
 static const char PNG[] = "\x89PNG\r\n\x1a\n0000";
 static const char EXE[] = "MZ\x90\x00";
 
-static char *slurp(const char *path, size_t *len)
-{
-    kh_buf b;
-    kh_buf_init(&b, 0);
-    kh_err *e = kh_err_new();
-    if (kh_buf_read_file(&b, path, e) != KH_OK)
-        fail_msg("cannot read %s", path);
-    kh_err_free(e);
-    char *d = kh_buf_take(&b, len);
-    return d ? d : strdup("");
-}
-
 /* 2025 of the shipped rubric (its bonus kinds) in the self-check. */
 static int setup(void **state)
 {
-    fx *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/kh_claim_XXXXXX");
-    if (!mkdtemp(f->dir))
+    fx *f = fx_open("kh_claim", 1767225600);
+    if (!f)
         return -1;
-    char file[128];
-    snprintf(file, sizeof file, "%s/kaohe.db", f->dir);
-    const char *target = test_target(file, f->db, sizeof f->db);
-    if (target != f->db)
-        snprintf(f->db, sizeof f->db, "%s", target);
-    f->e = kh_err_new();
-    if (kh_store_open(f->db, KH_STORE_CREATE, f->e, &f->s) != KH_OK)
-        return -1;
-    if (test_on_pg()) {
-        snprintf(file, sizeof file, "%s/kaohe.db.data", f->dir);
-        if (kh_store_set_data_dir(f->s, file, f->e) != KH_OK)
-            return -1;
-    }
-    kh_store_set_time(f->s, 1767225600);
-    size_t len;
-    char *d = slurp(RUBRIC, &len);
-    expect_ok(kh_store_rubric_import(f->s, "admin", RUBRIC, d, len, f->e,
-                                     NULL, NULL), f->e);
-    free(d);
-    expect_ok(kh_store_year_open(f->s, "admin", 2025, "ideology-2020", f->e),
-              f->e);
-    d = slurp(ASSESS, &len);
-    expect_ok(kh_store_import_assessment(f->s, "admin", 2025, ASSESS, d, len,
-                                         f->e, NULL), f->e);
-    free(d);
-    expect_ok(kh_store_year_advance(f->s, "admin", 2025, 0, NULL, NULL, f->e),
-              f->e);
+    fx_rubric(f, RUBRIC);
+    fx_year(f, 2025, "ideology-2020", ASSESS, 1, 0);
     *state = f;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fx *f = *state;
-    kh_store_close(f->s);
-    kh_err_free(f->e);
-    nftw(f->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-    free(f);
+    fx_close(*state);
     return 0;
 }
 

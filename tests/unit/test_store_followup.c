@@ -19,7 +19,7 @@
 #include "kaohe/store.h"
 #include "kaohe/store_evidence.h"
 #include "kaohe/store_followup.h"
-#include "store_test_util.h"
+#include "store_fixture.h"
 
 #define RUBRIC "tests/store/data/mini-rubric.yaml"
 #define ASSESS "tests/store/data/mini-2025.yaml"
@@ -41,80 +41,23 @@ static kh_status entry_set(kh_store *s, const char *actor, int year,
     return kh_store_entry_set(s, &w, version, e);
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    kh_buf b;
-    kh_buf_init(&b, 0);
-    kh_err *e = kh_err_new();
-    if (kh_buf_read_file(&b, path, e) != KH_OK)
-        fail_msg("cannot read %s", path);
-    kh_err_free(e);
-    char *d = kh_buf_take(&b, len);
-    return d ? d : strdup("");
-}
-
-/* Imports an assessment file into a new year and moves it on `steps`
- * states (4: published). */
-static void make_year(fx *f, int year, const char *path, int steps)
-{
-    kh_err_clear(f->e);
-    expect_ok(kh_store_year_open(f->s, "admin", year, "mini-2025", f->e),
-              f->e);
-    size_t len;
-    char *d = slurp(path, &len);
-    expect_ok(kh_store_import_assessment(f->s, "admin", year, path, d, len,
-                                         f->e, NULL),
-              f->e);
-    free(d);
-    for (int i = 0; i < steps; i++)
-        expect_ok(kh_store_year_advance(f->s, "admin", year,
-                                        KH_ADVANCE_ALLOW_MISSING, NULL, NULL,
-                                        f->e),
-                  f->e);
-}
-
 /* A file-backed store (evidence needs one) with the mini rubric and
  * 2025 published: bottom units xx (faculty, its own branch) and dbgs
  * (office, ranked alone although its branch has zzb too). */
 static int setup(void **state)
 {
-    fx *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/kh_fu_XXXXXX");
-    if (!mkdtemp(f->dir))
+    fx *f = fx_open("kh_fu", NEW_YEAR);
+    if (!f)
         return -1;
-    char file[128];
-    snprintf(file, sizeof file, "%s/kaohe.db", f->dir);
-    const char *target = test_target(file, f->db, sizeof f->db);
-    if (target != f->db)
-        snprintf(f->db, sizeof f->db, "%s", target);
-    f->e = kh_err_new();
-    if (kh_store_open(f->db, KH_STORE_CREATE, f->e, &f->s) != KH_OK)
-        return -1;
-    if (test_on_pg()) {
-        /* No file to put it beside: the directory the file would be in. */
-        snprintf(file, sizeof file, "%s/kaohe.db.data", f->dir);
-        if (kh_store_set_data_dir(f->s, file, f->e) != KH_OK)
-            return -1;
-    }
-    kh_store_set_time(f->s, NEW_YEAR);
-    size_t len;
-    char *d = slurp(RUBRIC, &len);
-    expect_ok(kh_store_rubric_import(f->s, "admin", RUBRIC, d, len, f->e,
-                                     NULL, NULL),
-              f->e);
-    free(d);
-    make_year(f, 2025, ASSESS, 4);
+    fx_rubric(f, RUBRIC);
+    fx_year(f, 2025, "mini-2025", ASSESS, 4, KH_ADVANCE_ALLOW_MISSING);
     *state = f;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fx *f = *state;
-    kh_store_close(f->s);
-    kh_err_free(f->e);
-    nftw(f->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-    free(f);
+    fx_close(*state);
     return 0;
 }
 
@@ -218,7 +161,7 @@ static void test_bottom_units(void **state)
     assert_string_equal(b.rows[1], "dbgs 党委办公室 office 2 12.29 - -");
 
     /* A branch of two faculties ranked last: both are bottom units. */
-    make_year(f, 2024, ASSESS_2024, 4);
+    fx_year(f, 2024, "mini-2025", ASSESS_2024, 4, KH_ADVANCE_ALLOW_MISSING);
     memset(&b, 0, sizeof b);
     expect_ok(kh_store_bottom_each(f->s, 2024, collect_bottom, &b, f->e),
               f->e);
@@ -599,7 +542,7 @@ static void test_practices(void **state)
     kh_buf_free(&b);
 
     /* Draft years take none. */
-    make_year(f, 2024, ASSESS_2024, 0);
+    fx_year(f, 2024, "mini-2025", ASSESS_2024, 0, KH_ADVANCE_ALLOW_MISSING);
     kh_err_clear(f->e);
     assert_int_equal(kh_store_practice_add(f->s, "admin", 2024, "jd", "t",
                                            "x", NULL, f->e),

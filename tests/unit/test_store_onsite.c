@@ -18,22 +18,10 @@
 #include "kaohe/store.h"
 #include "kaohe/store_onsite.h"
 #include "kaohe/store_users.h"
-#include "store_test_util.h"
+#include "store_fixture.h"
 
 #define RUBRIC "tests/store/data/mini-rubric.yaml"
 #define ASSESS "tests/store/data/mini-2025.yaml"
-
-static char *slurp(const char *path, size_t *len)
-{
-    kh_buf b;
-    kh_buf_init(&b, 0);
-    kh_err *e = kh_err_new();
-    if (kh_buf_read_file(&b, path, e) != KH_OK)
-        fail_msg("cannot read %s", path);
-    kh_err_free(e);
-    char *d = kh_buf_take(&b, len);
-    return d ? d : strdup("");
-}
 
 static void add_user(fx *f, const char *name, kh_role role)
 {
@@ -46,27 +34,11 @@ static void add_user(fx *f, const char *name, kh_role role)
  * assigned in 2025, sun an inspector without assignment, boss an admin. */
 static int setup(void **state)
 {
-    fx *f = calloc(1, sizeof *f);
-    const char *target = test_target(":memory:", f->db, sizeof f->db);
-    if (target != f->db)
-        snprintf(f->db, sizeof f->db, "%s", target);
-    f->e = kh_err_new();
-    if (kh_store_open(f->db, KH_STORE_CREATE, f->e, &f->s) != KH_OK)
+    fx *f = fx_open_memory(1767225600);
+    if (!f)
         return -1;
-    kh_store_set_time(f->s, 1767225600);
-    size_t len;
-    char *d = slurp(RUBRIC, &len);
-    expect_ok(kh_store_rubric_import(f->s, "admin", RUBRIC, d, len, f->e,
-                                     NULL, NULL),
-              f->e);
-    free(d);
-    expect_ok(kh_store_year_open(f->s, "admin", 2025, "mini-2025", f->e),
-              f->e);
-    d = slurp(ASSESS, &len);
-    expect_ok(kh_store_import_assessment(f->s, "admin", 2025, ASSESS, d, len,
-                                         f->e, NULL),
-              f->e);
-    free(d);
+    fx_rubric(f, RUBRIC);
+    fx_year(f, 2025, "mini-2025", ASSESS, 0, 0);
     add_user(f, "li", KH_ROLE_INSPECTOR);
     add_user(f, "zhao", KH_ROLE_INSPECTOR);
     add_user(f, "sun", KH_ROLE_INSPECTOR);
@@ -82,10 +54,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    fx *f = *state;
-    kh_store_close(f->s);
-    kh_err_free(f->e);
-    free(f);
+    fx_close(*state);
     return 0;
 }
 

@@ -21,7 +21,7 @@
 #include "kaohe/store_inbox.h"
 #include "kaohe/store_schedule.h"
 #include "kaohe/store_users.h"
-#include "store_test_util.h"
+#include "store_fixture.h"
 
 #define RUBRIC "tests/store/data/mini-rubric.yaml"
 #define ASSESS "tests/store/data/mini-2025.yaml"
@@ -30,49 +30,14 @@
 #define NEW_YEAR 1767225600
 #define DAY 86400
 
-static char *slurp(const char *path, size_t *len)
-{
-    kh_buf b;
-    kh_buf_init(&b, 0);
-    kh_err *e = kh_err_new();
-    if (kh_buf_read_file(&b, path, e) != KH_OK)
-        fail_msg("cannot read %s", path);
-    kh_err_free(e);
-    char *d = kh_buf_take(&b, len);
-    return d ? d : strdup("");
-}
-
 /* 2025 in self_check; admin1, jd1 (unit jd), xx1 (unit xx). */
 static int setup(void **state)
 {
-    fx *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/kh_sc_XXXXXX");
-    if (!mkdtemp(f->dir))
+    fx *f = fx_open("kh_sc", NEW_YEAR);
+    if (!f)
         return -1;
-    char file[128];
-    snprintf(file, sizeof file, "%s/kaohe.db", f->dir);
-    const char *target = test_target(file, f->db, sizeof f->db);
-    if (target != f->db)
-        snprintf(f->db, sizeof f->db, "%s", target);
-    f->e = kh_err_new();
-    if (kh_store_open(f->db, KH_STORE_CREATE, f->e, &f->s) != KH_OK)
-        return -1;
-    kh_store_set_time(f->s, NEW_YEAR);
-    size_t len;
-    char *d = slurp(RUBRIC, &len);
-    expect_ok(kh_store_rubric_import(f->s, "admin", RUBRIC, d, len, f->e,
-                                     NULL, NULL),
-              f->e);
-    free(d);
-    expect_ok(kh_store_year_open(f->s, "admin", 2025, "mini-2025", f->e),
-              f->e);
-    d = slurp(ASSESS, &len);
-    expect_ok(kh_store_import_assessment(f->s, "admin", 2025, ASSESS, d, len,
-                                         f->e, NULL),
-              f->e);
-    free(d);
-    expect_ok(kh_store_year_advance(f->s, "admin", 2025, 0, NULL, NULL, f->e),
-              f->e);
+    fx_rubric(f, RUBRIC);
+    fx_year(f, 2025, "mini-2025", ASSESS, 1, 0);
     expect_ok(kh_store_user_add(f->s, "admin", "admin1", KH_ROLE_ADMIN, NULL,
                                 "password123", f->e), f->e);
     expect_ok(kh_store_user_add(f->s, "admin", "jd1", KH_ROLE_UNIT, "jd",
@@ -85,11 +50,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    fx *f = *state;
-    kh_store_close(f->s);
-    kh_err_free(f->e);
-    nftw(f->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-    free(f);
+    fx_close(*state);
     return 0;
 }
 

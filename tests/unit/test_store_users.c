@@ -17,7 +17,7 @@
 #include "kaohe/store.h"
 #include "kaohe/store_users.h"
 #include "store_impl.h"
-#include "store_test_util.h"
+#include "store_fixture.h"
 
 /* ---- fixtures ------------------------------------------------------ */
 
@@ -47,25 +47,9 @@ static void add_years(kh_store *s)
 
 static int setup(void **state)
 {
-    fx *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/kh_users_XXXXXX");
-    if (!mkdtemp(f->dir))
+    fx *f = fx_open("kh_users", 1767225600);   /* 2026-01-01T00:00:00Z */
+    if (!f)
         return -1;
-    char file[128];
-    snprintf(file, sizeof file, "%s/kaohe.db", f->dir);
-    const char *target = test_target(file, f->db, sizeof f->db);
-    if (target != f->db)
-        snprintf(f->db, sizeof f->db, "%s", target);
-    f->e = kh_err_new();
-    if (kh_store_open(f->db, KH_STORE_CREATE, f->e, &f->s) != KH_OK)
-        return -1;
-    if (test_on_pg()) {
-        /* No file to put it beside: the directory the file would be in. */
-        snprintf(file, sizeof file, "%s/kaohe.db.data", f->dir);
-        if (kh_store_set_data_dir(f->s, file, f->e) != KH_OK)
-            return -1;
-    }
-    kh_store_set_time(f->s, 1767225600);   /* 2026-01-01T00:00:00Z */
     add_years(f->s);
     *state = f;
     return 0;
@@ -73,11 +57,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    fx *f = *state;
-    kh_store_close(f->s);
-    kh_err_free(f->e);
-    nftw(f->dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
-    free(f);
+    fx_close(*state);
     return 0;
 }
 

@@ -12,58 +12,25 @@
 # Run from the repository root.
 set -u
 K=$1
-T=$(mktemp -d)
-PID=
-cleanup() {
-    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-    rm -rf "$T"
-}
-trap cleanup EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. tests/web/serve.inc
+web_test_begin
 
 export KAOHE_USER=setup
 DB=$T/t.db; . tests/pg/store.inc
 {
-    $K init --db "$DB" &&
-    $K rubric import rubrics/ideology-2020.yaml --db "$DB" &&
-    $K year open 2025 --rubric ideology-2020 --db "$DB" &&
-    $K import assessment examples/college-2025.yaml --db "$DB" &&
-    $K year advance 2025 --db "$DB" &&
-    $K year advance 2025 --db "$DB" &&
-    echo password123 | $K user add admin1 --role admin --db "$DB"
-} >"$T/setup.log" 2>&1 || { cat "$T/setup.log"; echo "FAIL: setup"; exit 1; }
+    new_store &&
+    open_year 2025 examples/college-2025.yaml &&
+    advance_year 2025 2 &&
+    add_users admin1:admin
+} >"$T/setup.log" 2>&1 || setup_failed
 
-. tests/web/serve.inc
 start_server "$DB"
-
-curl -s -o "$T/body" -c "$T/jar" -H 'Content-Type: application/json' \
-    --data-binary '{"user":"admin1","password":"password123"}' "$B/api/v1/login"
-A=$(sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p' "$T/body")
-[ -n "$A" ] || { echo "FAIL: login"; exit 1; }
+api_login "$B"
 
 # The served results (identity and gzip) against a full computation.
-check() { # check WHAT
-    curl -s -o "$T/got.json" -b "$T/jar" "$B/api/v1/years/2025/results"
-    curl -s -o "$T/got.gz" -b "$T/jar" -H 'Accept-Encoding: gzip' \
-        "$B/api/v1/years/2025/results"
-    $K results --year 2025 --format json --allow-missing --db "$DB" \
-        >"$T/want.json" 2>"$T/want.err" || { fail "$1: kaohe results: $(cat "$T/want.err")"; return; }
-    cmp -s "$T/got.json" "$T/want.json" ||
-        fail "$1: served results differ from a full rescore: $(diff "$T/want.json" "$T/got.json" | head -5 | tr '\n' ' ')"
-    gzip -dc "$T/got.gz" 2>/dev/null | cmp -s - "$T/want.json" ||
-        fail "$1: gzip results differ from a full rescore"
-}
-put() { # put UNIT ITEM INPUTS-JSON VERSION -> status
-    curl -s -o "$T/body" -w '%{http_code}' -b "$T/jar" -X PUT \
-        -H "X-CSRF-Token: $A" -H 'Content-Type: application/json' \
-        --data-binary "{\"inputs\":$3,\"note\":\"cache test\",\"version\":$4}" \
-        "$B/api/v1/years/2025/entries/$1/$2/inspection"
-}
-version() { # version UNIT ITEM -> the entry's version
-    curl -s -b "$T/jar" "$B/api/v1/years/2025/entries/$1/$2/inspection" |
-        sed -n 's/.*"version":\([0-9]*\).*/\1/p'
-}
+check() { results_check "$B" "$1"; }        # check WHAT
+put() { entry_put "$B" "$@" "cache test"; }  # put UNIT ITEM INPUTS-JSON VERSION
+version() { entry_version "$B" "$@"; }       # version UNIT ITEM
 
 check "before any write"
 total_of() { # total_of UNIT (from the last served JSON)
@@ -123,25 +90,7 @@ s=$(put xx 1.3 '{"meetings":null}' "$(version xx 1.3)")
 check "after removing an input"
 
 # Records through the inspection form: added, then removed.
-U=/years/2025/units/gh
-s=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/jar" \
-    -d "csrf=$A&type=negative&points=7&reason=cache" "$B$U/records")
-[ "$s" = 303 ] || fail "add a negative record: $s"
-check "after a negative record"
-s=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/jar" \
-    -d "csrf=$A&type=bonus&points=1.5&reason=cache" "$B$U/records")
-[ "$s" = 303 ] || fail "add a bonus record: $s"
-check "after a bonus record"
-ref=$(curl -s -b "$T/jar" "$B$U/inspection" |
-      sed -n 's/.*id="record-remove-negative-\([0-9]*\)".*/negative-\1/p' | head -1)
-if [ -n "$ref" ]; then
-    s=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/jar" \
-        -d "csrf=$A&reason=undo" "$B$U/records/$ref/remove")
-    [ "$s" = 303 ] || fail "remove the negative record: $s"
-    check "after removing a record"
-else
-    fail "no negative record to remove on the form"
-fi
+records_round "$B" cache
 
 # An entry saved through the HTML form (POST, then the redirect).
 v=$(version zzb 1.3)

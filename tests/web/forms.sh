@@ -10,28 +10,18 @@
 # (tests/pg/store.inc).  Run from the repository root.
 set -u
 K=$1
-T=$(mktemp -d)
-PID=
-cleanup() {
-    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-    rm -rf "$T"
-}
-trap cleanup EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. tests/web/serve.inc
+web_test_begin
 
 export KAOHE_USER=setup
 DB=$T/t.db; . tests/pg/store.inc
 {
-    $K init --db "$DB" &&
-    $K rubric import rubrics/ideology-2020.yaml --db "$DB" &&
-    $K year open 2025 --rubric ideology-2020 --db "$DB" &&
-    $K units import examples/units-2025.csv --year 2025 --db "$DB" &&
-    $K year advance 2025 --db "$DB" &&
-    echo password123 | $K user add jd1 --role unit --unit jd --db "$DB"
-} >"$T/setup.log" 2>&1 || { cat "$T/setup.log"; echo "FAIL: setup"; exit 1; }
+    new_store &&
+    open_year 2025 examples/units-2025.csv &&
+    advance_year 2025 1 &&
+    add_users jd1:unit:jd
+} >"$T/setup.log" 2>&1 || setup_failed
 
-. tests/web/serve.inc
 start_server "$DB" --session-idle 10
 
 F=/years/2025/units/jd/self
@@ -45,9 +35,6 @@ post() { # post PATH ARGS...: an urlencoded form
     p=$1
     shift
     curl -s -o "$T/body" -w '%{http_code}' -b "$T/jar" "$@" "$B$p"
-}
-expect() {
-    [ "$1" = "$2" ] || fail "$3: expected $1, got $2 ($(head -c 300 "$T/body" | tr '\n' ' '))"
 }
 # section ITEM: the item's section of the last page, on one line
 section() { tr '\n' ' ' <"$T/body" | sed -n "s|.*\\(<section[^>]*id=\"item-$1\".*\\)|\\1|p" | sed 's|</section>.*||'; }

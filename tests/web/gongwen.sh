@@ -8,23 +8,15 @@
 # Run from the repository root.
 set -u
 K=$1
-T=$(mktemp -d)
-PID=
-cleanup() {
-    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-    rm -rf "$T"
-}
-trap cleanup EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. tests/web/serve.inc
+web_test_begin
 
 export KAOHE_USER=setup
 export KAOHE_NOW=1767225600
 DB=$T/t.db; . tests/pg/store.inc
 sed -e 's/^year: 2025/year: 2024/' examples/college-2025.yaml >"$T/y2024.yaml"
 {
-    $K init --db "$DB" &&
-    $K rubric import rubrics/ideology-2020.yaml --db "$DB" &&
+    new_store &&
     for y in 2024 2025; do
         $K year open $y --rubric ideology-2020 --db "$DB" || exit 1
     done &&
@@ -32,30 +24,15 @@ sed -e 's/^year: 2025/year: 2024/' examples/college-2025.yaml >"$T/y2024.yaml"
     $K import assessment examples/college-2025.yaml --db "$DB" &&
     for i in 1 2 3 4; do $K year advance 2025 --db "$DB" || exit 1; done &&
     $K year set 2025 'number=晋市职院党〔2026〕3号' --db "$DB" &&
-    echo password123 | $K user add admin1 --role admin --db "$DB" &&
-    echo password123 | $K user add aud1 --role auditor --db "$DB" &&
-    echo password123 | $K user add insp1 --role inspector --db "$DB" &&
-    echo password123 | $K user add jd1 --role unit --unit jd --db "$DB" &&
-    $K user assign insp1 --year 2024 --unit jd --db "$DB"
-} >"$T/setup.log" 2>&1 || { cat "$T/setup.log"; echo "FAIL: setup"; exit 1; }
+    add_users admin1:admin aud1:auditor insp1:inspector jd1:unit:jd &&
+    assign_inspectors 2024 insp1:jd
+} >"$T/setup.log" 2>&1 || setup_failed
 
-. tests/web/serve.inc
 start_server "$DB"
 
 get() { curl -s -o "$T/body" -D "$T/head" -w '%{http_code}' -b "$T/$1.jar" "$B$2"; }
 expect() {
     [ "$1" = "$2" ] || fail "$3: expected $1, got $2 ($(head -c 200 "$T/body" | tr '\n' ' '))"
-}
-login() {
-    s=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/$1.jar" -H 'Content-Type: application/json' \
-        --data-binary "{\"user\":\"$1\",\"password\":\"password123\"}" "$B/api/v1/login")
-    expect 200 "$s" "login $1"
-    sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p' "$T/body" >"$T/$1.csrf"
-}
-post() {
-    jar=$1 p=$2
-    shift 2
-    curl -s -o "$T/body" -w '%{http_code}' -b "$T/$jar.jar" "$@" "$B$p"
 }
 for u in admin1 aud1 insp1 jd1; do login $u; done
 : >"$T/anon.jar"

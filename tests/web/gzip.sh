@@ -6,29 +6,18 @@
 # such response says Vary: Accept-Encoding.  Run from the repository root.
 set -u
 K=$1
-T=$(mktemp -d)
-PID=
-cleanup() {
-    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-    rm -rf "$T"
-}
-trap cleanup EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. tests/web/serve.inc
+web_test_begin
 
 export KAOHE_USER=setup
 DB=$T/t.db; . tests/pg/store.inc
 {
-    $K init --db "$DB" &&
-    $K rubric import rubrics/ideology-2020.yaml --db "$DB" &&
-    $K year open 2025 --rubric ideology-2020 --db "$DB" &&
-    $K import assessment examples/college-2025.yaml --db "$DB" &&
-    $K year advance 2025 --db "$DB" &&
-    $K year advance 2025 --db "$DB" &&
-    echo password123 | $K user add admin1 --role admin --db "$DB"
-} >"$T/setup.log" 2>&1 || { cat "$T/setup.log"; echo "FAIL: setup"; exit 1; }
+    new_store &&
+    open_year 2025 examples/college-2025.yaml &&
+    advance_year 2025 2 &&
+    add_users admin1:admin
+} >"$T/setup.log" 2>&1 || setup_failed
 
-. tests/web/serve.inc
 start_server "$DB"
 
 code=$(curl -s -o "$T/login" -w '%{http_code}' -c "$T/jar" -H 'Content-Type: application/json' \

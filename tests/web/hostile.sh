@@ -38,15 +38,8 @@
 # Run from the repository root.
 set -u
 K=$1
-T=$(mktemp -d)
-PID=
-cleanup() {
-    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-    rm -rf "$T"
-}
-trap cleanup EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. tests/web/serve.inc
+web_test_begin
 RSS_BOUND_KB=32768
 STORE_BOUND_KB=256
 
@@ -87,7 +80,6 @@ EOF
     $K questionnaire codes --round 1 --unit jd --count 1 --db "$DB" >"$T/long.csv"
 } >"$T/setup.log" 2>&1 || { cat "$T/setup.log"; echo "FAIL: setup (questionnaire)"; exit 1; }
 
-. tests/web/serve.inc
 start_server "$DB"
 
 cat >"$T/h.py" <<'EOF'

@@ -9,52 +9,21 @@
 # root.
 set -u
 K=$1
-T=$(mktemp -d)
-PID=
-cleanup() {
-    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-    rm -rf "$T"
-}
-trap cleanup EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. tests/web/serve.inc
+web_test_begin
 
 export KAOHE_USER=setup
 DB=$T/t.db; . tests/pg/store.inc
 {
-    $K init --db "$DB" &&
-    $K rubric import rubrics/ideology-2020.yaml --db "$DB" &&
-    $K year open 2025 --rubric ideology-2020 --db "$DB" &&
-    $K import assessment examples/college-2025.yaml --db "$DB" &&
-    $K year advance 2025 --db "$DB" &&
-    $K year advance 2025 --db "$DB" &&
-    echo password123 | $K user add admin1 --role admin --db "$DB" &&
-    echo password123 | $K user add insp1 --role inspector --db "$DB" &&
-    echo password123 | $K user add aud1 --role auditor --db "$DB" &&
-    echo password123 | $K user add jd1 --role unit --unit jd --db "$DB" &&
-    $K user assign insp1 --year 2025 --unit jd --db "$DB"
-} >"$T/setup.log" 2>&1 || { cat "$T/setup.log"; echo "FAIL: setup"; exit 1; }
+    new_store &&
+    open_year 2025 examples/college-2025.yaml &&
+    advance_year 2025 2 &&
+    add_users admin1:admin insp1:inspector aud1:auditor jd1:unit:jd &&
+    assign_inspectors 2025 insp1:jd
+} >"$T/setup.log" 2>&1 || setup_failed
 
-. tests/web/serve.inc
 start_server "$DB"
 
-get() { curl -s -o "$T/body" -w '%{http_code}' -b "$T/$1.jar" "$B$2"; }
-post() {
-    jar=$1 p=$2
-    shift 2
-    curl -s -o "$T/body" -w '%{http_code}' -b "$T/$jar.jar" "$@" "$B$p"
-}
-expect() {
-    [ "$1" = "$2" ] || fail "$3: expected $1, got $2 ($(head -c 300 "$T/body" | tr '\n' ' '))"
-}
-has() { grep -q "$1" "$T/body" || fail "$2: page has no $1"; }
-hasnt() { grep -q "$1" "$T/body" && fail "$2: page has $1"; }
-login() {
-    s=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/$1.jar" -H 'Content-Type: application/json' \
-        --data-binary "{\"user\":\"$1\",\"password\":\"password123\"}" "$B/api/v1/login")
-    expect 200 "$s" "login $1"
-    sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p' "$T/body" >"$T/$1.csrf"
-}
 for u in admin1 insp1 aud1 jd1; do login $u; done
 A=$(cat "$T/admin1.csrf")
 U=/years/2025/units/jd

@@ -10,36 +10,22 @@
 # (tests/pg/store.inc).  Run from the repository root.
 set -u
 K=$1
-T=$(mktemp -d)
-PID=
-cleanup() {
-    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-    rm -rf "$T"
-}
-trap cleanup EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. tests/web/serve.inc
+web_test_begin
 
 export KAOHE_USER=setup
 DB=$T/t.db; . tests/pg/store.inc
 {
-    $K init --db "$DB" &&
-    $K rubric import rubrics/ideology-2020.yaml --db "$DB" &&
-    $K year open 2025 --rubric ideology-2020 --db "$DB" &&
-    $K import assessment examples/college-2025.yaml --db "$DB" &&
-    for u in admin1:admin insp1:inspector insp2:inspector aud1:auditor; do
-        echo password123 | $K user add "${u%%:*}" --role "${u#*:}" --db "$DB" || exit 1
-    done &&
-    echo password123 | $K user add jd1 --role unit --unit jd --db "$DB" &&
+    new_store &&
+    open_year 2025 examples/college-2025.yaml &&
+    add_users admin1:admin insp1:inspector insp2:inspector aud1:auditor jd1:unit:jd &&
     $K user name insp1 李明 --db "$DB" &&
     $K user name insp2 '王<b>芳</b>' --db "$DB" &&
-    $K user assign insp1 --year 2025 --unit jd --db "$DB" &&
-    $K user assign insp2 --year 2025 --unit jd --db "$DB" &&
+    assign_inspectors 2025 insp1:jd insp2:jd &&
     $K visit add --year 2025 --unit xx --at "2025-12-09 14:00" --place 信息楼 --lead insp1 --db "$DB" &&
-    $K year advance 2025 --db "$DB" && $K year advance 2025 --db "$DB"
-} >"$T/setup.log" 2>&1 || { cat "$T/setup.log"; echo "FAIL: setup"; exit 1; }
+    advance_year 2025 2
+} >"$T/setup.log" 2>&1 || setup_failed
 
-. tests/web/serve.inc
 start_server "$DB"
 
 get() { curl -s -m 20 -o "$T/body" -w '%{http_code}' -b "$T/$1.jar" "$B$2"; }
@@ -48,9 +34,6 @@ post() {
     shift 2
     curl -s -m 20 -o "$T/body" -w '%{http_code}' -b "$T/$jar.jar" \
         --data-urlencode "csrf=$(cat "$T/$jar.csrf")" "$@" "$B$p"
-}
-expect() {
-    [ "$1" = "$2" ] || fail "$3: expected $1, got $2 ($(head -c 300 "$T/body" | tr '\n' ' '))"
 }
 has() { grep -q -- "$1" "$T/body" || fail "$2: page has no $1"; }
 hasnt() { ! grep -q -- "$1" "$T/body" || fail "$2: page shows $1"; }

@@ -10,15 +10,8 @@
 # Run from the repository root.
 set -u
 K=$1
-T=$(mktemp -d)
-PID=
-cleanup() {
-    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-    rm -rf "$T"
-}
-trap cleanup EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. tests/web/serve.inc
+web_test_begin
 command -v unzip >/dev/null || { echo "FAIL: unzip is missing (scripts/deps.sh installs it)"; exit 1; }
 
 export KAOHE_USER=setup
@@ -32,33 +25,22 @@ sed -e 's/^year: 2025/year: 2024/' \
     -e 's/item: "1.6", phase: \([a-z]*\), inputs: {[^}]*}/item: "1.8", phase: \1, inputs: {ledger: true}/' \
     -e '/unit: gh[,}]/d' -e '/{id: gh,/d' -e '/{id: admin-7,/d' "$A" >"$T/y2024.yaml"
 {
-    $K init --db "$DB" &&
-    $K rubric import rubrics/ideology-2020.yaml --db "$DB" &&
+    new_store &&
     $K rubric import tests/reports/data/ideology-2024.yaml --db "$DB" &&
     $K year open 2024 --rubric ideology-2024 --db "$DB" &&
     $K import assessment "$T/y2024.yaml" --db "$DB" &&
-    $K year open 2025 --rubric ideology-2020 --db "$DB" &&
-    $K import assessment "$T/y2025.yaml" --db "$DB" &&
+    open_year 2025 "$T/y2025.yaml" &&
     for i in 1 2 3; do
         $K year advance 2024 --db "$DB" && $K year advance 2025 --db "$DB" || exit 1
     done &&
-    $K year advance 2024 --db "$DB" &&
-    echo password123 | $K user add admin1 --role admin --db "$DB" &&
-    echo password123 | $K user add insp1 --role inspector --db "$DB" &&
-    echo password123 | $K user add aud1 --role auditor --db "$DB" &&
-    echo password123 | $K user add jd1 --role unit --unit jd --db "$DB" &&
-    $K user assign insp1 --year 2025 --unit jd --db "$DB"
-} >"$T/setup.log" 2>&1 || { cat "$T/setup.log"; echo "FAIL: setup"; exit 1; }
+    advance_year 2024 1 &&
+    add_users admin1:admin insp1:inspector aud1:auditor jd1:unit:jd &&
+    assign_inspectors 2025 insp1:jd
+} >"$T/setup.log" 2>&1 || setup_failed
 
-. tests/web/serve.inc
 start_server "$DB"
 
 get() { curl -s -o "$T/body" -D "$T/head" -w '%{http_code}' -b "$T/$1.jar" "$B$2"; }
-expect() {
-    [ "$1" = "$2" ] || fail "$3: expected $1, got $2 ($(head -c 300 "$T/body" | tr '\n' ' '))"
-}
-has() { grep -q "$1" "$T/body" || fail "$2: page has no $1"; }
-hasnt() { grep -q "$1" "$T/body" && fail "$2: page has $1"; }
 login() {
     s=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/$1.jar" -H 'Content-Type: application/json' \
         --data-binary "{\"user\":\"$1\",\"password\":\"password123\"}" "$B/api/v1/login")

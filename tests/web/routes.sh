@@ -18,38 +18,24 @@
 # Run from the repository root.
 set -u
 K=$1
-T=$(mktemp -d)
-PID=
-cleanup() {
-    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-    rm -rf "$T"
-}
-trap cleanup EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. tests/web/serve.inc
+web_test_begin
 
 export KAOHE_USER=setup
 DB=$T/t.db; . tests/pg/store.inc
 {
-    $K init --db "$DB" &&
-    $K rubric import rubrics/ideology-2020.yaml --db "$DB" &&
-    $K year open 2025 --rubric ideology-2020 --db "$DB" &&
-    $K import assessment examples/college-2025.yaml --db "$DB" &&
-    $K year advance 2025 --db "$DB" &&
-    $K year advance 2025 --db "$DB" &&
-    echo password123 | $K user add admin1 --role admin --db "$DB" &&
-    echo password123 | $K user add insp1 --role inspector --db "$DB" &&
-    echo password123 | $K user add aud1 --role auditor --db "$DB" &&
-    echo password123 | $K user add jd1 --role unit --unit jd --db "$DB" &&
+    new_store &&
+    open_year 2025 examples/college-2025.yaml &&
+    advance_year 2025 2 &&
+    add_users admin1:admin insp1:inspector aud1:auditor jd1:unit:jd &&
     echo password123 | $K user add xcb --role department --provider 党委宣传部 --db "$DB" &&
-    $K user assign insp1 --year 2025 --unit jd --db "$DB"
-} >"$T/setup.log" 2>&1 || { cat "$T/setup.log"; echo "FAIL: setup"; exit 1; }
+    assign_inspectors 2025 insp1:jd
+} >"$T/setup.log" 2>&1 || setup_failed
 
 $K serve --dump-routes >"$T/routes" || { echo "FAIL: --dump-routes"; exit 1; }
 n=$(wc -l <"$T/routes")
 [ "$n" -ge 40 ] || fail "the route table has $n rows"
 
-. tests/web/serve.inc
 start_server "$DB"
 
 for u in admin1 insp1 aud1 jd1 xcb; do

@@ -8,15 +8,8 @@
 # CSRF refusals.  SQLite and PostgreSQL (tests/pg/store.inc).
 set -u
 K=$1
-T=$(mktemp -d)
-PID=
-cleanup() {
-    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-    rm -rf "$T"
-}
-trap cleanup EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. tests/web/serve.inc
+web_test_begin
 
 export KAOHE_USER=setup
 # 2026-01-01 08:00 Beijing; the self-check is due 2025-12-30: two days late
@@ -27,19 +20,14 @@ DB=$T/t.db; . tests/pg/store.inc
     $K rubric import tests/store/data/mini-rubric.yaml --db "$DB" &&
     $K year open 2025 --rubric mini-2025 --db "$DB" &&
     $K import assessment tests/store/data/mini-2025.yaml --db "$DB" &&
-    $K year advance 2025 --db "$DB" &&
+    advance_year 2025 1 &&
     $K year dates 2025 --selfcheck-due 2025-12-30 --inspect-from 2026-01-05 \
         --inspect-to 2026-01-20 --review-due 2026-02-01 --publish 2026-02-10 \
         --db "$DB" &&
-    echo password123 | $K user add admin1 --role admin --db "$DB" &&
-    echo password123 | $K user add insp1 --role inspector --db "$DB" &&
-    echo password123 | $K user add aud1 --role auditor --db "$DB" &&
-    echo password123 | $K user add jd1 --role unit --unit jd --db "$DB" &&
-    echo password123 | $K user add xx1 --role unit --unit xx --db "$DB" &&
-    $K user assign insp1 --year 2025 --unit xx --db "$DB"
-} >"$T/setup.log" 2>&1 || { cat "$T/setup.log"; echo "FAIL: setup"; exit 1; }
+    add_users admin1:admin insp1:inspector aud1:auditor jd1:unit:jd xx1:unit:xx &&
+    assign_inspectors 2025 insp1:xx
+} >"$T/setup.log" 2>&1 || setup_failed
 
-. tests/web/serve.inc
 start_server "$DB"
 
 # req JAR METHOD PATH [BODY [CSRF]] -> prints the status, body in $T/body

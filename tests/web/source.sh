@@ -10,46 +10,31 @@
 # Run from the repository root.
 set -u
 K=$1
-T=$(mktemp -d)
-PID=
-cleanup() {
-    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-    rm -rf "$T"
-}
-trap cleanup EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. tests/web/serve.inc
+web_test_begin
 
 export KAOHE_USER=setup
 DB=$T/t.db
 . tests/pg/store.inc
 {
-    $K init --db "$DB" &&
-    $K rubric import rubrics/ideology-2020.yaml --db "$DB" &&
-    $K year open 2025 --rubric ideology-2020 --db "$DB" &&
-    $K units import examples/units-2025.csv --year 2025 --db "$DB" &&
-    $K year advance 2025 --db "$DB" && $K year advance 2025 --db "$DB" &&
+    new_store &&
+    open_year 2025 examples/units-2025.csv &&
+    advance_year 2025 2 &&
     $K questionnaire import questionnaires/ideology-2020-students.yaml --db "$DB" &&
     $K questionnaire round open --year 2025 --questionnaire ideology-2020-students \
         --audience 学生 --unit jd,xx,jg --min 2 --db "$DB" &&
     $K questionnaire import-responses tests/data/questionnaire/paper-suggest.csv \
         --round 1 --db "$DB" &&
-    echo password123 | $K user add admin1 --role admin --db "$DB" &&
-    echo password123 | $K user add insp1 --role inspector --db "$DB" &&
+    add_users admin1:admin insp1:inspector &&
     $K user assign insp1 --year 2025 --unit jd --unit xx --db "$DB" &&
-    echo password123 | $K user add insp2 --role inspector --db "$DB" &&
-    $K user assign insp2 --year 2025 --unit jg --db "$DB" &&
-    echo password123 | $K user add aud1 --role auditor --db "$DB" &&
-    echo password123 | $K user add xx1 --role unit --unit xx --db "$DB"
-} >"$T/setup.log" 2>&1 || { cat "$T/setup.log"; echo "FAIL: setup"; exit 1; }
+    add_users insp2:inspector &&
+    assign_inspectors 2025 insp2:jg &&
+    add_users aud1:auditor xx1:unit:xx
+} >"$T/setup.log" 2>&1 || setup_failed
 
-. tests/web/serve.inc
 start_server "$DB"
 
 req() { curl -s -m 20 -o "$T/body" -w '%{http_code}' "$@"; }
-expect() {
-    [ "$1" = "$2" ] || fail "$3: expected $1, got $2 ($(head -c 300 "$T/body" | tr '\n' ' '))"
-}
 has() { grep -q -- "$1" "$T/body" || fail "$2: page has no $1"; }
 hasnt() { ! grep -q -- "$1" "$T/body" || fail "$2: page shows $1"; }
 login() {

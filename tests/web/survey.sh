@@ -11,15 +11,8 @@
 # Run from the repository root.
 set -u
 K=$1
-T=$(mktemp -d)
-PID=
-cleanup() {
-    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-    rm -rf "$T"
-}
-trap cleanup EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. tests/web/serve.inc
+web_test_begin
 
 export KAOHE_USER=setup
 DB=$T/t.db; . tests/pg/store.inc
@@ -34,9 +27,8 @@ Q=questionnaires/ideology-2020-students.yaml
 {
     $K init --db "$DB" &&
     $K rubric import tests/data/questionnaire/rubric-source.yaml --db "$DB" &&
-    $K year open 2025 --rubric ideology-2020 --db "$DB" &&
-    $K units import examples/units-2025.csv --year 2025 --db "$DB" &&
-    $K year advance 2025 --db "$DB" && $K year advance 2025 --db "$DB" &&
+    open_year 2025 examples/units-2025.csv &&
+    advance_year 2025 2 &&
     $K questionnaire import $Q --db "$DB" &&
     $K questionnaire round open --year 2025 --questionnaire ideology-2020-students \
         --audience 学生 --unit jd,xx --min 2 --db "$DB" &&
@@ -45,23 +37,17 @@ Q=questionnaires/ideology-2020-students.yaml
     $K questionnaire codes --round 1 --unit jd --count 6 --db "$DB" >"$T/jd.csv" &&
     $K questionnaire codes --round 1 --unit xx --count 2 --db "$DB" >"$T/xx.csv" &&
     $K questionnaire codes --round 2 --unit jd --count 1 --db "$DB" >"$T/later.csv" &&
-    echo password123 | $K user add admin1 --role admin --db "$DB" &&
-    echo password123 | $K user add insp1 --role inspector --db "$DB" &&
-    $K user assign insp1 --year 2025 --unit jd --db "$DB" &&
-    echo password123 | $K user add insp2 --role inspector --db "$DB" &&
-    $K user assign insp2 --year 2025 --unit xx --db "$DB" &&
-    echo password123 | $K user add aud1 --role auditor --db "$DB" &&
-    echo password123 | $K user add jd1 --role unit --unit jd --db "$DB"
-} >"$T/setup.log" 2>&1 || { cat "$T/setup.log"; echo "FAIL: setup"; exit 1; }
+    add_users admin1:admin insp1:inspector &&
+    assign_inspectors 2025 insp1:jd &&
+    add_users insp2:inspector &&
+    assign_inspectors 2025 insp2:xx &&
+    add_users aud1:auditor jd1:unit:jd
+} >"$T/setup.log" 2>&1 || setup_failed
 code() { sed -n "$(($2 + 1))s/,.*//p" "$T/$1.csv"; }
 
-. tests/web/serve.inc
 start_server "$DB"
 
 req() { curl -s -o "$T/body" -w '%{http_code}' "$@"; }
-expect() {
-    [ "$1" = "$2" ] || fail "$3: expected $1, got $2 ($(head -c 300 "$T/body" | tr '\n' ' '))"
-}
 has() { grep -q -- "$1" "$T/body" || fail "$2: page has no $1"; }
 hasnt() { ! grep -q -- "$1" "$T/body" || fail "$2: page shows $1"; }
 responses() { q "SELECT COUNT(*) FROM q_response"; }
@@ -120,12 +106,6 @@ req --data "$GOOD" "$B/q/$C3" >/dev/null
 req --data 'q1=1&q2=1&q3=d&q4=1&q8=xx-secret' "$B/q/$(code xx 1)" >/dev/null
 
 # ---- roles on the administration pages ----
-login() {
-    s=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/$1.jar" -H 'Content-Type: application/json' \
-        --data-binary "{\"user\":\"$1\",\"password\":\"password123\"}" "$B/api/v1/login")
-    expect 200 "$s" "login $1"
-    sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p' "$T/body" >"$T/$1.csrf"
-}
 for u in admin1 insp1 insp2 aud1 jd1; do login $u; done
 A=$(cat "$T/admin1.csrf")
 s=$(req "$B/surveys"); expect 303 "$s" "surveys without login"

@@ -11,48 +11,27 @@
 # Both engines (tests/pg/store.inc).  Run from the repository root.
 set -u
 K=$1
-T=$(mktemp -d)
-PID=
-cleanup() {
-    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-    rm -rf "$T"
-}
-trap cleanup EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. tests/web/serve.inc
+web_test_begin
 
 export KAOHE_USER=setup
 DB=$T/t.db; . tests/pg/store.inc
 printf '编号,名称,类别,支部编号,支部名称\nzz,新设工程系,faculty,zz,新设工程系党支部\n' >"$T/units-2026.csv"
 {
-    $K init --db "$DB" &&
-    $K rubric import rubrics/ideology-2020.yaml --db "$DB" &&
-    $K year open 2025 --rubric ideology-2020 --db "$DB" &&
-    $K units import examples/units-2025.csv --year 2025 --db "$DB" &&
-    $K year advance 2025 --db "$DB" && $K year advance 2025 --db "$DB" &&
-    $K year open 2026 --rubric ideology-2020 --db "$DB" &&
-    $K units import "$T/units-2026.csv" --year 2026 --db "$DB" &&
+    new_store &&
+    open_year 2025 examples/units-2025.csv &&
+    advance_year 2025 2 &&
+    open_year 2026 "$T/units-2026.csv" &&
     $K questionnaire import questionnaires/ideology-2020-students.yaml --db "$DB" &&
-    echo password123 | $K user add admin1 --role admin --db "$DB" &&
-    echo password123 | $K user add insp1 --role inspector --db "$DB"
-} >"$T/setup.log" 2>&1 || { cat "$T/setup.log"; echo "FAIL: setup"; exit 1; }
+    add_users admin1:admin insp1:inspector
+} >"$T/setup.log" 2>&1 || setup_failed
 
-. tests/web/serve.inc
 start_server "$DB"
 
 req() { curl -s -o "$T/body" -w '%{http_code}' "$@"; }
-expect() {
-    [ "$1" = "$2" ] || fail "$3: expected $1, got $2 ($(head -c 300 "$T/body" | tr '\n' ' '))"
-}
 has() { grep -q -- "$1" "$T/body" || fail "$2: page has no $1"; }
 hasnt() { ! grep -q -- "$1" "$T/body" || fail "$2: page shows $1"; }
 rounds() { $K questionnaire round list --db "$DB" 2>&1 | grep -c '^[0-9]'; }
-login() {
-    s=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/$1.jar" -H 'Content-Type: application/json' \
-        --data-binary "{\"user\":\"$1\",\"password\":\"password123\"}" "$B/api/v1/login")
-    expect 200 "$s" "login $1"
-    sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p' "$T/body" >"$T/$1.csrf"
-}
 login admin1; login insp1
 A=$(cat "$T/admin1.csrf")
 open() { req -b "$T/admin1.jar" --data "csrf=$A&$1" "$B/surveys"; }

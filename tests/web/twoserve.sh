@@ -12,64 +12,30 @@
 # Run from the repository root.
 set -u
 K=$1
-T=$(mktemp -d)
-PA= PB=
-cleanup() {
-    for p in $PA $PB; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
-    rm -rf "$T"
-}
-trap cleanup EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. tests/web/serve.inc
+web_test_begin
 
 export KAOHE_USER=setup
 DB=$T/t.db; . tests/pg/store.inc
 {
-    $K init --db "$DB" &&
-    $K rubric import rubrics/ideology-2020.yaml --db "$DB" &&
-    $K year open 2025 --rubric ideology-2020 --db "$DB" &&
-    $K import assessment examples/college-2025.yaml --db "$DB" &&
-    $K year advance 2025 --db "$DB" &&
-    $K year advance 2025 --db "$DB" &&
-    echo password123 | $K user add admin1 --role admin --db "$DB"
-} >"$T/setup.log" 2>&1 || { cat "$T/setup.log"; echo "FAIL: setup"; exit 1; }
+    new_store &&
+    open_year 2025 examples/college-2025.yaml &&
+    advance_year 2025 2 &&
+    add_users admin1:admin
+} >"$T/setup.log" 2>&1 || setup_failed
 
-# Two instances, each with its own log directory (serve.inc uses $T).
-. tests/web/serve.inc
+# Two instances, each with its own log directory ($T/a, $T/b).
 TOP=$T
-mkdir "$TOP/a" "$TOP/b"
-T=$TOP/a; start_server "$DB"; PA=$PID; BA=$B
-T=$TOP/b; start_server "$DB"; PB=$PID; BB=$B
-T=$TOP
+start_server_in a "$DB"; PA=$PID_IN; BA=$B
+start_server_in b "$DB"; PB=$PID_IN; BB=$B
 
 # One login through A; the session lives in the store, so B serves it.
-curl -s -o "$T/body" -c "$T/jar" -H 'Content-Type: application/json' \
-    --data-binary '{"user":"admin1","password":"password123"}' "$BA/api/v1/login"
-A=$(sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p' "$T/body")
-[ -n "$A" ] || { echo "FAIL: login"; exit 1; }
+api_login "$BA"
 
 # B's results (identity and gzip) against a full computation.
-check() { # check WHAT
-    curl -s -o "$T/got.json" -b "$T/jar" "$BB/api/v1/years/2025/results"
-    curl -s -o "$T/got.gz" -b "$T/jar" -H 'Accept-Encoding: gzip' \
-        "$BB/api/v1/years/2025/results"
-    $K results --year 2025 --format json --allow-missing --db "$DB" \
-        >"$T/want.json" 2>"$T/want.err" || { fail "$1: kaohe results: $(cat "$T/want.err")"; return; }
-    cmp -s "$T/got.json" "$T/want.json" ||
-        fail "$1: B's results differ from a full rescore: $(diff "$T/want.json" "$T/got.json" | head -5 | tr '\n' ' ')"
-    gzip -dc "$T/got.gz" 2>/dev/null | cmp -s - "$T/want.json" ||
-        fail "$1: B's gzip results differ from a full rescore"
-}
-put() { # put UNIT ITEM INPUTS-JSON VERSION -> status (through A)
-    curl -s -o "$T/body" -w '%{http_code}' -b "$T/jar" -X PUT \
-        -H "X-CSRF-Token: $A" -H 'Content-Type: application/json' \
-        --data-binary "{\"inputs\":$3,\"note\":\"two servers\",\"version\":$4}" \
-        "$BA/api/v1/years/2025/entries/$1/$2/inspection"
-}
-version() { # version UNIT ITEM -> the entry's version (read through A)
-    curl -s -b "$T/jar" "$BA/api/v1/years/2025/entries/$1/$2/inspection" |
-        sed -n 's/.*"version":\([0-9]*\).*/\1/p'
-}
+check() { results_check "$BB" "$1"; }         # check WHAT
+put() { entry_put "$BA" "$@" "two servers"; }  # put UNIT ITEM INPUTS-JSON VERSION (through A)
+version() { entry_version "$BA" "$@"; }        # version UNIT ITEM (read through A)
 builds() { grep -c 'results built from the store' "$TOP/b/serve.err"; }
 rebuilds() { grep -c 'rebuil' "$TOP/b/serve.err"; }
 
@@ -108,25 +74,7 @@ s=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/jar" \
 check "B after a form save through A"
 
 # Records through A's inspection form: added, then one removed.
-U=/years/2025/units/gh
-s=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/jar" \
-    -d "csrf=$A&type=negative&points=7&reason=two" "$BA$U/records")
-[ "$s" = 303 ] || fail "negative record through A: $s"
-check "B after a negative record through A"
-s=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/jar" \
-    -d "csrf=$A&type=bonus&points=1.5&reason=two" "$BA$U/records")
-[ "$s" = 303 ] || fail "bonus record through A: $s"
-check "B after a bonus record through A"
-ref=$(curl -s -b "$T/jar" "$BA$U/inspection" |
-      sed -n 's/.*id="record-remove-negative-\([0-9]*\)".*/negative-\1/p' | head -1)
-if [ -n "$ref" ]; then
-    s=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/jar" \
-        -d "csrf=$A&reason=undo" "$BA$U/records/$ref/remove")
-    [ "$s" = 303 ] || fail "remove the negative record through A: $s"
-    check "B after a record removed through A"
-else
-    fail "no negative record to remove on A's form"
-fi
+records_round "$BA" two " through A (read on B)"
 
 # Several writes through A before B reads again: applied in one catch-up.
 for w in 'jd 1.3 {"meetings":3,"proofs":1}' 'sf 2.2 {"rating":1}' \
