@@ -600,10 +600,15 @@ static kh_status recheck_run(kh_store *s, const kh_store_recheck *r,
     kh_status rc = kh_store_selfcheck_locked(s, r->year, r->unit, &locked, e);
     if (rc != KH_OK || locked == r->locked)
         return rc;
-    return kh_err_fail(e, KH_ECONFLICT,
-                       "the self-check of unit \"%s\" was submitted or "
-                       "returned meanwhile; reload and try again",
-                       r->unit);
+    kh_store_unit u = {0};   /* users read the unit's name */
+    rc = kh_store_unit_get(s, r->year, r->unit, &u, e);
+    if (rc == KH_OK || rc == KH_ENOTFOUND)
+        rc = kh_err_fail(e, KH_ECONFLICT,
+                         "the self-check of unit \"%s\" was submitted or "
+                         "returned meanwhile; reload and try again",
+                         u.name ? u.name : r->unit);
+    kh_store_unit_clear(&u);
+    return rc;
 }
 
 kh_status kh_store_lock_writers(kh_store *s, kh_err *e)

@@ -633,16 +633,17 @@ static kh_status eset_write(eset *x, kh_err *e)
     int step = kh_db_step(st);
     int code = kh_db_errcode(x->s->db);
     kh_db_reset(st);
-    if (step != KH_DB_DONE && !x->exists && code == KH_DB_CONSTRAINT)
-        return kh_err_fail(e, KH_ECONFLICT,
-                           "entry %s was created meanwhile; reload and try "
-                           "again",
-                           x->ename);
-    if (step != KH_DB_DONE)
+    bool lost = step != KH_DB_DONE && !x->exists && code == KH_DB_CONSTRAINT;
+    if (step != KH_DB_DONE && !lost)
         return kh_store_db_fail(x->s, e, "writing an entry");
-    if (x->exists && kh_db_changes(x->s->db) != 1)
-        return kh_err_fail(e, KH_ECONFLICT, "entry %s changed meanwhile",
+    if (lost || (x->exists && kh_db_changes(x->s->db) != 1)) {
+        /* A write without an expected version merges into whatever is
+         * stored: kh_store_retry runs it again on the new version. */
+        x->s->retry = x->w->expect_version < 0;
+        return kh_err_fail(e, KH_ECONFLICT,
+                           "entry %s changed meanwhile; reload and try again",
                            x->ename);
+    }
     return eset_audit(x, e);
 }
 
