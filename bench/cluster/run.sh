@@ -193,15 +193,16 @@ LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 # to COMMIT) and how many in all (BEGIN to COMMIT)
 U1=$(sed -n '1s|^/api/v1/years/2025/entries/\([^/]*\)/\([^/]*\)/.*|\1 \2|p' "$T/targets")
 LOGFROM=$(wc -l <"$T/pg/server.log")
-PGOPTIONS="-c log_statement=all -c log_line_prefix=%p|%m|" \
+# (the cluster's log lines start "DATE TIME.MS UTC [PID] LOG:  ...")
+PGOPTIONS="-c log_statement=all" \
     $K entry set --year 2025 --unit "${U1%% *}" --item "${U1#* }" --phase inspection \
-    --note "bench/cluster statement count" --db "$PGDB" >/dev/null
+    --note "bench/cluster statement count" --db "$PGDB" >/dev/null || :
 tail -n +"$((LOGFROM + 1))" "$T/pg/server.log" |
     grep -E 'LOG:  (statement|execute [^:]*):' >"$T/stmts" || :
-SPAN=$(awk -F'|' '
-    /BEGIN/ { b = NR; bt = $2 } /pg_advisory_xact_lock/ { l = NR; lt = $2 } /COMMIT/ { c = NR; ct = $2 }
-    function ms(t) { split(t, a, /[ :]/); return (a[2] * 3600 + a[3] * 60 + a[4]) * 1000 }
-    END { if (b && l && c) printf "%d of %d (%.1f ms from the lock to the commit, unloaded)", c - l + 1, c - b + 1, ms(ct) - ms(lt); else print "?" }' "$T/stmts")
+SPAN=$(awk '
+    function ms(t) { split(t, a, ":"); return (a[1] * 3600 + a[2] * 60 + a[3]) * 1000 }
+    /BEGIN/ { b = NR } /pg_advisory_xact_lock/ { l = NR; lt = $2 } /COMMIT/ { c = NR; ct = $2 }
+    END { if (b && l && c) printf "%d of its %d (%.1f ms from the lock to the commit)", c - l + 1, c - b + 1, ms(ct) - ms(lt); else print "?" }' "$T/stmts")
 # The disk's flush, the floor of a commit with fsync on (a reference).
 FSYNC=$(/usr/lib/postgresql/15/bin/pg_test_fsync -s 1 -f "$T/pg/fsync.tmp" 2>/dev/null |
         awk '$1 == "fdatasync" { print $4 / 1000; exit }')

@@ -578,15 +578,21 @@ kh_status kh_store_begin_late(kh_store *s, kh_err *e)
     return KH_OK;
 }
 
+static kh_status recheck_run(kh_store *s, const kh_store_recheck *r,
+                             kh_err *e);
+
 kh_status kh_store_recheck_add(kh_store *s, const kh_store_recheck *r,
                                kh_err *e)
 {
     if (s->depth <= 0 || !s->late || s->late_locked)
         return KH_OK;
-    if (s->nrecheck == KH_STORE_RECHECK_MAX)
-        return kh_store_lock_writers(s, e);   /* r holds from here on */
-    s->recheck[s->nrecheck++] = *r;
-    return KH_OK;
+    if (s->nrecheck < KH_STORE_RECHECK_MAX) {
+        s->recheck[s->nrecheck++] = *r;
+        return KH_OK;
+    }
+    /* Full: lock now, and r too is checked again under the lock. */
+    kh_status rc = kh_store_lock_writers(s, e);
+    return rc == KH_OK ? recheck_run(s, r, e) : rc;
 }
 
 /* Runs check r again (under the writers' lock): what it saw must hold. */
