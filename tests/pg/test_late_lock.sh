@@ -10,6 +10,9 @@
 #  2. A state change queued for the lock before a writer that already
 #     passed its state check commits first; the writer re-checks under
 #     the lock and is refused (exit 1, the state named), nothing written.
+#  4. (run before 3) A deadlock between a writer waiting for the lock
+#     with its row and the lock's holder wanting that row is retried
+#     inside the store: the write succeeds (exit 0), the chain verifies.
 #  3. A stream: two writers, each its own entry and a shared one
 #     (without --version), 15 rounds each, while a third process advances
 #     the year from self_check to inspection mid-stream.  Every write
@@ -135,6 +138,41 @@ grep -q "state inspection" "$T/adv.out" || fail "advance: $(cat "$T/adv.out")"
 $K export assessment --year 2025 | grep 'unit: "jd", item: "1.3", phase: self' |
     grep -q '"meetings": 77' && fail "the refused write is stored"
 $K audit verify >"$T/verify" 2>&1 || fail "audit verify (2): $(cat "$T/verify")"
+
+# ---- 4. a deadlock is retried inside the store, never shown: while
+# the writer waits for the writers' lock holding its row, the lock's
+# holder wants that row (a no-op UPDATE, as a merge import would); the
+# writer's deadlock check (2 s, PGOPTIONS, under the 5 s lock_timeout;
+# the holder's 60 s) breaks
+# the cycle by failing the writer, which kaohe runs again
+fresh 2
+rm -f "$T/release"
+( psql -X -q -d "$KAOHE_DB" -v ON_ERROR_STOP=1 >"$T/holder.log" 2>&1 <<SQL
+SET deadlock_timeout = '60s';
+BEGIN;
+SELECT pg_advisory_xact_lock($LOCK);
+\! touch $T/held; while [ ! -e $T/release ]; do sleep 0.1; done
+UPDATE entry SET note = note WHERE year = 2025 AND unit = 'jd' AND item = '1.3' AND phase = 'inspection';
+COMMIT;
+SQL
+    echo $? >"$T/holder.rc" ) &
+HOLDER=$!
+_i=0
+until [ -e "$T/held" ]; do
+    _i=$((_i + 1)); [ $_i -gt 600 ] && { echo "FAIL: holder did not start"; exit 1; }
+    sleep 0.1
+done
+PGOPTIONS="-c deadlock_timeout=2s" KAOHE_USER=dl set_entry dl jd inspection 55 &
+W=$!
+until_waiting advisory 1
+touch "$T/release"
+wait $HOLDER $W
+HOLDER=
+[ "$(cat "$T/holder.rc")" = 0 ] || fail "lock holder: $(cat "$T/holder.log")"
+[ "$(cat "$T/dl.rc")" = 0 ] || fail "writer in a deadlock: exit $(cat "$T/dl.rc"), $(cat "$T/dl.err")"
+$K export assessment --year 2025 | grep 'unit: "jd", item: "1.3", phase: inspection' |
+    grep -q '{"meetings": 55,' || fail "the retried write is not stored"
+$K audit verify >"$T/verify" 2>&1 || fail "audit verify (4): $(cat "$T/verify")"
 
 # ---- 3. a stream with a state change in the middle
 fresh 1
