@@ -142,7 +142,7 @@ $K audit verify >"$T/verify" 2>&1 || fail "audit verify (2): $(cat "$T/verify")"
 # ---- 4. a deadlock is retried inside the store, never shown: while
 # the writer waits for the writers' lock holding its row, the lock's
 # holder wants that row (a no-op UPDATE, as a merge import would); the
-# writer's deadlock check (2 s, PGOPTIONS, under the 5 s lock_timeout;
+# writer's deadlock check (4 s, PGOPTIONS, under the 5 s lock_timeout;
 # the holder's 60 s) breaks
 # the cycle by failing the writer, which kaohe runs again
 fresh 2
@@ -162,7 +162,7 @@ until [ -e "$T/held" ]; do
     _i=$((_i + 1)); [ $_i -gt 600 ] && { echo "FAIL: holder did not start"; exit 1; }
     sleep 0.1
 done
-PGOPTIONS="-c deadlock_timeout=2s" KAOHE_USER=dl set_entry dl jd inspection 55 &
+PGOPTIONS="-c deadlock_timeout=4s" KAOHE_USER=dl set_entry dl jd inspection 55 &
 W=$!
 until_waiting advisory 1
 touch "$T/release"
