@@ -23,8 +23,14 @@
 # one instance's update rate; read p99 < 20 ms at 64 connections (two
 # instances behind nginx).  Exit status 1 when a target is missed.
 #
+# Also, independent of the machine's load: the statements one entry
+# write sends while it holds the writers' lock (its round trips under
+# the lock, from the server's statement log of one `kaohe entry set`),
+# and the CPU time per request of each component.
+#
 # Environment: DURATION (15s), CONNS (64), THREADS (2), UNITS (3000),
-# SEED (20250101), BUILD (build-bench), JOBS (2).  Run as root (the
+# SEED (20250101), BUILD (build-bench), JOBS (2), NG_WORKERS (nginx
+# worker processes: 1, or auto as in Debian's nginx.conf).  Run as root (the
 # PostgreSQL cluster runs as user postgres) from anywhere.
 set -eu
 cd "$(dirname "$0")/../.."
@@ -35,6 +41,8 @@ THREADS=${THREADS:-2}
 UNITS=${UNITS:-3000}
 SEED=${SEED:-20250101}
 BUILD=${BUILD:-build-bench}
+NG_WORKERS=${NG_WORKERS:-1}
+export NG_WORKERS
 JOBS=${JOBS:-2}
 RUBRIC=rubrics/ideology-2020.yaml
 OUT=bench/out
@@ -179,6 +187,22 @@ run pg2-read "$N2" "$PGC" "$PGT" 0 0
 run pg1d-read "http://127.0.0.1:$PORT_p1" "$PGC" "$PGT" 0 0
 run sq1-read "http://127.0.0.1:$PORT_s1" "$SC" "$ST" 0 0
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---- one entry write's statements, logged by the server: how many of
+# them run while it holds the writers' lock (from pg_advisory_xact_lock
+# to COMMIT) and how many in all (BEGIN to COMMIT)
+U1=$(sed -n '1s|^/api/v1/years/2025/entries/\([^/]*\)/\([^/]*\)/.*|\1 \2|p' "$T/targets")
+LOGFROM=$(wc -l <"$T/pg/server.log")
+# (the cluster's log lines start "DATE TIME.MS UTC [PID] LOG:  ...")
+PGOPTIONS="-c log_statement=all" \
+    $K entry set --year 2025 --unit "${U1%% *}" --item "${U1#* }" --phase inspection \
+    --note "bench/cluster statement count" --db "$PGDB" >/dev/null || :
+tail -n +"$((LOGFROM + 1))" "$T/pg/server.log" |
+    grep -E 'LOG:  (statement|execute [^:]*):' >"$T/stmts" || :
+SPAN=$(awk '
+    function ms(t) { split(t, a, ":"); return (a[1] * 3600 + a[2] * 60 + a[3]) * 1000 }
+    /BEGIN/ { b = NR } /pg_advisory_xact_lock/ { l = NR; lt = $2 } /COMMIT/ { c = NR; ct = $2 }
+    END { if (b && l && c) printf "%d of its %d (%.1f ms from the lock to the commit)", c - l + 1, c - b + 1, ms(ct) - ms(lt); else print "?" }' "$T/stmts")
 # The disk's flush, the floor of a commit with fsync on (a reference).
 FSYNC=$(/usr/lib/postgresql/15/bin/pg_test_fsync -s 1 -f "$T/pg/fsync.tmp" 2>/dev/null |
         awk '$1 == "fdatasync" { print $4 / 1000; exit }')
@@ -210,6 +234,10 @@ wait_mean() { # wait_mean NAME FIELD(1 held, 2 waiting) -> mean over the samples
 hold_ms() { # hold_ms NAME: the lock's share of time / writes per second
     awk -v r="$(rps $1)" '{s += $1; n++} END {if (n && r > 0) printf "%.1f", 1000 * s / n / r; else print "—"}' "$T/$1.wait"
 }
+cpu_per() { # cpu_per NAME -> "kaohe / nginx / PostgreSQL" ms of CPU per request
+    awk -v hz="$HZ" -v n="$(awk '/requests in/ {print $1}' "$T/$1.wrk")" \
+        '{ if (n > 0) printf "%.2f / %.2f / %.2f", 1000 * $1 / hz / n, 1000 * $2 / hz / n, 1000 * $3 / hz / n }' "$T/$1.cpu"
+}
 errs() { sed -n 's/^ *Socket errors: //p' "$T/$1.wrk"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 row() { # row NAME LABEL
@@ -223,7 +251,7 @@ echo "\`sh bench/cluster/run.sh\` (DURATION=$DURATION) — wrk $(wrk -v 2>&1 | a
 echo "\`wrk -t$THREADS -c$CONNS -d$DURATION --latency -s bench/deadline/mix.lua\` against \`kaohe serve\`"
 echo "(Release) on the $UNITS-unit year in inspection (\`bench/gen_assess --units $UNITS --seed $SEED\`)."
 echo "PostgreSQL 15 with fsync on (tests/pg/cluster.sh, unix socket); nginx from"
-echo "deploy/nginx/kaohe.conf with TLS (tests/pg/nginx.inc), one worker. \"Updates\" are"
+echo "deploy/nginx/kaohe.conf with TLS (tests/pg/nginx.inc), worker_processes $NG_WORKERS. \"Updates\" are"
 echo "100% versioned PUTs of inspection entries, \"reads\" the results page and"
 echo "\`GET …/results\` in turn (gzip). CPU is seconds used during the run by the"
 echo "kaohe instances, nginx and PostgreSQL; \"lock held / waiters\" the mean number of"
@@ -243,6 +271,9 @@ row pg2-read "reads, PostgreSQL, 2 instances behind nginx"
 row pg1d-read "reads, PostgreSQL, 1 instance direct"
 row sq1-read "reads, SQLite, 1 instance direct"
 echo
+echo "CPU per request (ms, all requests of the run, whatever the load): $(cpu_per pg1-write) PostgreSQL updates one instance, $(cpu_per pg2-write) two;"
+echo "$(cpu_per pg1-read) reads behind nginx, $(cpu_per pg1d-read) direct (kaohe / nginx / PostgreSQL)."
+echo "Statements of one entry write under the writers' lock: $SPAN."
 echo "The disk's fdatasync of one 8 kB write (\`pg_test_fsync -s 1\`, same run): ${FSYNC:-?} ms."
 echo "Two instances against one (both behind nginx): updates $(ratio "$(rps pg2-write)" "$(rps pg1-write)")×,"
 echo "reads $(ratio "$(rps pg2-read)" "$(rps pg1-read)")×. PostgreSQL against SQLite (one instance, direct):"

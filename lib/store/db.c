@@ -19,7 +19,9 @@
 #define PG_INT8 20
 #define PG_BYTEA 17
 /* Writers on PostgreSQL take this transaction-scoped advisory lock
- * ('kaoh'), so they follow each other as on SQLite. */
+ * ('kaoh'), so they follow each other as on SQLite: at BEGIN
+ * (kh_db_begin), or later, for the audit append and the commit only
+ * (kh_db_begin_deferred + kh_db_writer_lock; docs/STORE.md). */
 #define PG_WRITER_LOCK "SELECT pg_advisory_xact_lock(1801547624)"
 #define PG_MSG_MAX 512
 
@@ -36,6 +38,7 @@ struct kh_db {
      * at the next call (pg_revive); gen counts the connections, so that
      * statements prepared on an older one are prepared again. */
     bool in_tx;
+    bool writer_locked;    /* PG_WRITER_LOCK held by the open transaction */
     unsigned gen;
     int lock_ms;           /* kh_db_busy_timeout's, set again on revival */
     /* SQLite's WAL bound (kh_db_wal_bound). */
@@ -1134,18 +1137,37 @@ int kh_db_identity_resync(kh_db *db, const char *table)
 
 /* ---- transactions -------------------------------------------------- */
 
-int kh_db_begin(kh_db *db)
+int kh_db_begin_deferred(kh_db *db)
 {
     if (db->engine == KH_DB_SQLITE)
         return kh_db_exec(db, "BEGIN IMMEDIATE");
     int rc = kh_db_exec(db, "BEGIN ISOLATION LEVEL READ COMMITTED");
-    if (rc != KH_DB_OK)
+    if (rc == KH_DB_OK) {
+        db->in_tx = true;
+        db->writer_locked = false;
+    }
+    return rc;
+}
+
+int kh_db_writer_lock(kh_db *db)
+{
+    if (db->engine == KH_DB_SQLITE || db->writer_locked)
+        return KH_DB_OK;   /* SQLite: BEGIN IMMEDIATE excluded writers */
+    int rc = kh_db_exec(db, PG_WRITER_LOCK);
+    if (rc == KH_DB_OK)
+        db->writer_locked = true;
+    return rc;
+}
+
+int kh_db_begin(kh_db *db)
+{
+    int rc = kh_db_begin_deferred(db);
+    if (rc != KH_DB_OK || db->engine == KH_DB_SQLITE)
         return rc;
-    db->in_tx = true;
     /* One writer at a time, as on SQLite: the version checks, the audit
      * chain's head and the state machine need no further locking, and
      * writers cannot deadlock each other.  lock_timeout bounds the wait. */
-    if ((rc = kh_db_exec(db, PG_WRITER_LOCK)) != KH_DB_OK) {
+    if ((rc = kh_db_writer_lock(db)) != KH_DB_OK) {
         char keep[PG_MSG_MAX];
         memcpy(keep, db->msg, sizeof keep);
         db->in_tx = false;
@@ -1159,13 +1181,13 @@ int kh_db_begin(kh_db *db)
 int kh_db_commit(kh_db *db)
 {
     int rc = kh_db_exec(db, "COMMIT");   /* on the same connection only */
-    db->in_tx = false;
+    db->in_tx = db->writer_locked = false;
     return rc;
 }
 
 int kh_db_rollback(kh_db *db)
 {
-    db->in_tx = false;
+    db->in_tx = db->writer_locked = false;
     return kh_db_exec(db, "ROLLBACK");
 }
 

@@ -153,6 +153,13 @@ int64_t kh_db_last_insert_rowid(kh_db *db);
  * ends (BEGIN IMMEDIATE on SQLite; on PostgreSQL a transaction-scoped
  * advisory lock taken at BEGIN); savepoints nest inside it. */
 int kh_db_begin(kh_db *db);
+/* The same without the writers' lock on PostgreSQL (SQLite: BEGIN
+ * IMMEDIATE all the same): rows it changes are locked row by row until
+ * kh_db_writer_lock, which takes the writers' lock once per transaction
+ * (held to its end; a no-op on SQLite and when already held).  A wait
+ * that closes a cycle with row locks fails with KH_DB_RETRY. */
+int kh_db_begin_deferred(kh_db *db);
+int kh_db_writer_lock(kh_db *db);
 int kh_db_commit(kh_db *db);
 int kh_db_rollback(kh_db *db);
 int kh_db_savepoint(kh_db *db);

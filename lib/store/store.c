@@ -4,6 +4,7 @@
  */
 #include "store_impl.h"
 #include "kaohe/questionnaire.h"
+#include "kaohe/store_schedule.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -40,6 +41,8 @@ kh_status kh_store_db_fail(kh_store *s, kh_err *e, const char *what)
     /* Busy, full, damaged and I/O are the machine's trouble, not the
      * input's: KH_EDB (exit status 3). */
     const char *msg = s && s->db ? kh_db_errmsg(s->db) : "no database";
+    if (s)   /* kh_store_retry runs the transaction again */
+        s->retry = rc == KH_DB_RETRY;
     kh_err_set_cause(e, kh_db_cause(rc));   /* the front ends answer by it */
     switch (rc) {
     case KH_DB_NOMEM:
@@ -549,8 +552,11 @@ const char *kh_store_data_dir(const kh_store *s)
 
 kh_status kh_store_begin(kh_store *s, kh_err *e)
 {
-    if (s->depth == 0)
+    if (s->depth == 0) {
         s->tx_first = s->tx_last = s->done_first = s->done_last = 0;
+        s->late = s->late_locked = false;
+        s->nrecheck = 0;
+    }
     int rc = s->depth == 0 ? kh_db_begin(s->db) : kh_db_savepoint(s->db);
     if (rc != KH_DB_OK)
         return kh_store_db_fail(s, e, "starting a transaction");
@@ -558,13 +564,110 @@ kh_status kh_store_begin(kh_store *s, kh_err *e)
     return KH_OK;
 }
 
+kh_status kh_store_begin_late(kh_store *s, kh_err *e)
+{
+    if (s->depth > 0 || kh_db_engine_of(s->db) == KH_DB_SQLITE)
+        return kh_store_begin(s, e);   /* SQLite: one writer per file */
+    s->tx_first = s->tx_last = s->done_first = s->done_last = 0;
+    s->nrecheck = 0;
+    if (kh_db_begin_deferred(s->db) != KH_DB_OK)
+        return kh_store_db_fail(s, e, "starting a transaction");
+    s->late = true;
+    s->late_locked = false;
+    s->depth = 1;
+    return KH_OK;
+}
+
+static kh_status recheck_run(kh_store *s, const kh_store_recheck *r,
+                             kh_err *e);
+
+kh_status kh_store_recheck_add(kh_store *s, const kh_store_recheck *r,
+                               kh_err *e)
+{
+    if (s->depth <= 0 || !s->late || s->late_locked)
+        return KH_OK;
+    if (s->nrecheck < KH_STORE_RECHECK_MAX) {
+        s->recheck[s->nrecheck++] = *r;
+        return KH_OK;
+    }
+    /* Full: lock now, and r too is checked again under the lock. */
+    kh_status rc = kh_store_lock_writers(s, e);
+    return rc == KH_OK ? recheck_run(s, r, e) : rc;
+}
+
+/* Runs check r again (under the writers' lock): what it saw must hold. */
+static kh_status recheck_run(kh_store *s, const kh_store_recheck *r,
+                             kh_err *e)
+{
+    if (r->kind == KH_RECHECK_YEAR)
+        return kh_store_year_require(s, r->year, r->allowed, r->doing, NULL,
+                                     e);
+    bool locked = false;
+    kh_status rc = kh_store_selfcheck_locked(s, r->year, r->unit, &locked, e);
+    if (rc != KH_OK || locked == r->locked)
+        return rc;
+    kh_store_unit u = {0};   /* users read the unit's name */
+    rc = kh_store_unit_get(s, r->year, r->unit, &u, e);
+    if (rc == KH_OK || rc == KH_ENOTFOUND)
+        rc = kh_err_fail(e, KH_ECONFLICT,
+                         "the self-check of unit \"%s\" was submitted or "
+                         "returned meanwhile; reload and try again",
+                         u.name ? u.name : r->unit);
+    kh_store_unit_clear(&u);
+    return rc;
+}
+
+kh_status kh_store_lock_writers(kh_store *s, kh_err *e)
+{
+    if (s->depth <= 0 || !s->late || s->late_locked)
+        return KH_OK;
+    if (kh_db_writer_lock(s->db) != KH_DB_OK)
+        return kh_store_db_fail(s, e, "waiting for the other writers");
+    s->late_locked = true;   /* the checks below record nothing */
+    kh_status rc = KH_OK;
+    for (size_t i = 0; i < s->nrecheck && rc == KH_OK; i++)
+        rc = recheck_run(s, &s->recheck[i], e);
+    return rc;
+}
+
+kh_status kh_store_retry(kh_store *s, kh_store_tx_fn fn, void *ctx,
+                         kh_err *e)
+{
+    kh_err *t = s->depth > 0 || kh_db_engine_of(s->db) == KH_DB_SQLITE
+                    ? NULL
+                    : kh_err_new();
+    if (!t)   /* nothing to retry (or no memory to keep a run's messages) */
+        return fn(s, ctx, e);
+    kh_err_set_file(t, kh_err_file(e));
+    kh_status rc;
+    for (int run = 1;; run++) {
+        s->retry = false;
+        rc = fn(s, ctx, t);
+        if (rc == KH_OK || !s->retry || run == KH_STORE_TX_TRIES)
+            break;
+        kh_err_clear(t);
+        kh_err_set_file(t, kh_err_file(e));
+    }
+    for (size_t i = 0; i < kh_err_count(t); i++)
+        if (kh_err_copy_msg(e, kh_err_get(t, i)) != KH_OK && rc == KH_OK)
+            rc = KH_ENOMEM;
+    kh_err_set_cause(e, kh_err_cause(t));
+    kh_err_free(t);
+    return rc;
+}
+
 kh_status kh_store_commit(kh_store *s, kh_err *e)
 {
     if (s->depth <= 0)
         return kh_err_fail(e, KH_ESTATE, "internal: commit without begin");
+    kh_status st = s->depth == 1 ? kh_store_lock_writers(s, e) : KH_OK;
+    if (st != KH_OK) {
+        kh_store_rollback(s);
+        return st;
+    }
     int rc = s->depth == 1 ? kh_db_commit(s->db) : kh_db_release(s->db);
     if (rc != KH_DB_OK) {
-        kh_status st = kh_store_db_fail(s, e, "committing");
+        st = kh_store_db_fail(s, e, "committing");
         kh_store_rollback(s);
         return st;
     }
@@ -572,6 +675,7 @@ kh_status kh_store_commit(kh_store *s, kh_err *e)
     if (s->depth == 0) {
         s->done_first = s->tx_first;
         s->done_last = s->tx_last;
+        s->late = false;
     }
     return KH_OK;
 }
@@ -594,6 +698,8 @@ void kh_store_rollback(kh_store *s)
     else
         (void)kh_db_rollback_to(s->db);
     s->depth--;
+    if (s->depth == 0)
+        s->late = false;
 }
 
 bool kh_store_in_tx(const kh_store *s)

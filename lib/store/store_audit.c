@@ -7,7 +7,10 @@
  * sequence number, time, actor, action, year, unit, object, old and new
  * values, reason and the previous record's hash, so no two different
  * records encode alike.  meta.audit_head holds "SEQ HASH" of the last
- * record, so records cut off the end are noticed as well.
+ * record, so records cut off the end are noticed as well.  On
+ * PostgreSQL the append runs under the writers' advisory lock (taken
+ * here when the transaction began without it), so two instances never
+ * fork the chain.
  */
 #include "store_impl.h"
 
@@ -120,7 +123,11 @@ kh_status kh_store_audit(kh_store *s, const kh_audit_rec *r, kh_err *e)
         return kh_err_fail(e, KH_EINVAL, "internal: audit record without action");
     int64_t seq;
     char prev[KH_STORE_HEX_SZ], hash[KH_STORE_HEX_SZ], at[KH_STORE_TIME_SZ];
-    if ((rc = read_head(s, &seq, prev, e)) != KH_OK)
+    /* The head is read, extended and written under the writers' lock:
+     * taken here by a transaction that began late, which re-checks
+     * under it what it saw before (kh_store_begin_late). */
+    if ((rc = kh_store_lock_writers(s, e)) != KH_OK ||
+        (rc = read_head(s, &seq, prev, e)) != KH_OK)
         return rc;
     seq++;
     if (!s->tx_first)

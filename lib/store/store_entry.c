@@ -625,12 +625,25 @@ static kh_status eset_write(eset *x, kh_err *e)
     x->new_version = x->old_version + 1;
     kh_db_stmt *st;
     kh_status rc = eset_prepare_write(x, now, &st, e);
-    if (rc != KH_OK ||
-        (rc = kh_store_exec(x->s, st, e, "writing an entry")) != KH_OK)
+    if (rc != KH_OK)
         return rc;
-    if (x->exists && kh_db_changes(x->s->db) != 1)
-        return kh_err_fail(e, KH_ECONFLICT, "entry %s changed meanwhile",
+    /* Before the writers' lock: a concurrent writer of this entry holds
+     * its row (or its key) until it ends; then the version guard finds
+     * no row, or the key is taken. */
+    int step = kh_db_step(st);
+    int code = kh_db_errcode(x->s->db);
+    kh_db_reset(st);
+    bool lost = step != KH_DB_DONE && !x->exists && code == KH_DB_CONSTRAINT;
+    if (step != KH_DB_DONE && !lost)
+        return kh_store_db_fail(x->s, e, "writing an entry");
+    if (lost || (x->exists && kh_db_changes(x->s->db) != 1)) {
+        /* A write without an expected version merges into whatever is
+         * stored: kh_store_retry runs it again on the new version. */
+        x->s->retry = x->w->expect_version < 0;
+        return kh_err_fail(e, KH_ECONFLICT,
+                           "entry %s changed meanwhile; reload and try again",
                            x->ename);
+    }
     return eset_audit(x, e);
 }
 
@@ -640,12 +653,22 @@ static bool eset_unchanged(const eset *x)
            str_eq(x->old_note, x->new_note);
 }
 
-kh_status kh_store_entry_set(kh_store *s, const kh_entry_write *w,
-                             int64_t *version, kh_err *e)
+typedef struct eset_call {
+    const kh_entry_write *w;
+    int64_t *version;
+} eset_call;
+
+/* One run of kh_store_entry_set.  The writers' lock comes late: the
+ * checks, the validation and the guarded UPDATE run beside other
+ * writers; the audit append takes the lock and re-checks the year's
+ * state and the self-check's submission under it. */
+static kh_status eset_run(kh_store *s, void *ctx, kh_err *e)
 {
+    const kh_entry_write *w = ((eset_call *)ctx)->w;
+    int64_t *version = ((eset_call *)ctx)->version;
     eset x = {.s = s, .w = w};
     kh_store_entry_name(x.ename, sizeof x.ename, w->unit, w->item, w->phase);
-    kh_status rc = kh_store_begin(s, e);
+    kh_status rc = kh_store_begin_late(s, e);
     if (rc != KH_OK)
         return rc;
     if ((rc = eset_check_target(&x, e)) != KH_OK ||
@@ -669,6 +692,13 @@ kh_status kh_store_entry_set(kh_store *s, const kh_entry_write *w,
     }
     eset_clear(&x);
     return rc;
+}
+
+kh_status kh_store_entry_set(kh_store *s, const kh_entry_write *w,
+                             int64_t *version, kh_err *e)
+{
+    eset_call c = {w, version};
+    return kh_store_retry(s, eset_run, &c, e);
 }
 
 /* ---- listing entries ----------------------------------------------- */

@@ -26,6 +26,24 @@ kh_status kh_store_pg_schema_check(kh_store *s, kh_err *e);
 /* hex SHA-256: 64 digits + NUL */
 #define KH_STORE_HEX_SZ 65
 
+/* Checks a late-locked transaction (kh_store_begin_late) re-runs under
+ * the writers' lock; one more takes the lock at once instead. */
+#define KH_STORE_RECHECK_MAX 8
+/* Runs of a transaction that failed on a deadlock or serialization
+ * failure (kh_store_retry), the first included. */
+#define KH_STORE_TX_TRIES 5
+
+/* What a late-locked transaction saw before the writers' lock and must
+ * still hold under it (the year's state, a self-check's submission). */
+typedef struct kh_store_recheck {
+    enum { KH_RECHECK_YEAR, KH_RECHECK_SELFCHECK } kind;
+    int year;
+    unsigned allowed;              /* YEAR: states allowed (bit mask) */
+    char doing[64];                /* YEAR: what needs them */
+    char unit[KH_UNIT_ID_MAX + 1]; /* SELFCHECK: whose, and */
+    bool locked;                   /* whether it was submitted */
+} kh_store_recheck;
+
 typedef struct kh_store_cached {
     const char *sql;       /* key: the literal's address */
     kh_db_stmt *st;
@@ -58,6 +76,12 @@ struct kh_store {
     /* Audit seqs written by the open outermost transaction and by the
      * last one committed (0, 0: none) - kh_store_last_commit_seqs. */
     int64_t tx_first, tx_last, done_first, done_last;
+    /* The open transaction began late (kh_store_begin_late): no writers'
+     * lock until late_locked; the checks to run again when it is taken. */
+    bool late, late_locked;
+    kh_store_recheck recheck[KH_STORE_RECHECK_MAX];
+    size_t nrecheck;
+    bool retry;            /* the last failure was KH_DB_RETRY */
 };
 
 /* The migrations, oldest first: migration i+1 is kh_store_migrations[i]
@@ -106,6 +130,33 @@ typedef struct kh_store_val {
 #define KH_SV_TEXT(v) ((kh_store_val){.kind = KH_STORE_VAL_TEXT, .s = (v)})
 #define KH_SV_NOW ((kh_store_val){.kind = KH_STORE_VAL_NOW})
 #define KH_SV_COUNT(vals) (sizeof(vals) / sizeof((vals)[0]))
+
+/* ---- transactions whose writers' lock comes late ---- */
+
+/* Begins a transaction like kh_store_begin, but on PostgreSQL without
+ * the writers' lock: the write's checks and its own row changes (each
+ * guarded by the row, e.g. UPDATE ... WHERE version = ?) run beside
+ * other writers', and the lock is taken by the audit append (or the
+ * commit), which first re-runs the checks recorded with
+ * kh_store_recheck_add.  Nested inside an open transaction it is a
+ * savepoint of that one (whose lock mode applies).  docs/STORE.md. */
+kh_status kh_store_begin_late(kh_store *s, kh_err *e);
+/* Takes the writers' lock now if the open transaction began late and
+ * does not hold it, then re-runs its recorded checks. */
+kh_status kh_store_lock_writers(kh_store *s, kh_err *e);
+/* Records r (copied) for re-checking under the lock when the open
+ * transaction began late and does not hold it yet; otherwise nothing.
+ * The lock is taken at once when the list is full. */
+kh_status kh_store_recheck_add(kh_store *s, const kh_store_recheck *r,
+                               kh_err *e);
+/* A transaction run by kh_store_retry: it begins and ends its own. */
+typedef kh_status (*kh_store_tx_fn)(kh_store *s, void *ctx, kh_err *e);
+/* Runs fn(s, ctx, e); when it fails on a deadlock or serialization
+ * failure (KH_DB_RETRY), runs it again, up to KH_STORE_TX_TRIES times,
+ * and e receives only the messages of the last run.  Inside an open
+ * transaction fn runs once (the outer one would have to be redone). */
+kh_status kh_store_retry(kh_store *s, kh_store_tx_fn fn, void *ctx,
+                         kh_err *e);
 
 /* Runs sql, an INSERT, UPDATE or DELETE (a string literal, as for
  * kh_store_stmt), with vals[0..n) bound in order; *id (may be NULL)

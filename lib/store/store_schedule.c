@@ -237,7 +237,13 @@ kh_status kh_store_selfcheck_locked(kh_store *s, int year, const char *unit,
     char state[16];
     kh_status rc = sub_state(s, year, unit, state, e);
     *locked = rc == KH_OK && strcmp(state, "submitted") == 0;
-    return rc;
+    if (rc != KH_OK)
+        return rc;
+    /* A late-locked write checks it again under the writers' lock. */
+    kh_store_recheck r = {.kind = KH_RECHECK_SELFCHECK, .year = year,
+                          .locked = *locked};
+    snprintf(r.unit, sizeof r.unit, "%s", unit);
+    return kh_store_recheck_add(s, &r, e);
 }
 
 /* Does item i take at least one input from people (not only rosters)? */

@@ -95,8 +95,13 @@ kh_status kh_store_year_require(kh_store *s, int year, unsigned allowed,
         return rc;
     if (state)
         *state = cur;
-    if (allowed & KH_YEAR_BIT(cur))
-        return KH_OK;
+    if (allowed & KH_YEAR_BIT(cur)) {
+        /* A late-locked write checks it again under the writers' lock. */
+        kh_store_recheck r = {.kind = KH_RECHECK_YEAR, .year = year,
+                              .allowed = allowed};
+        snprintf(r.doing, sizeof r.doing, "%s", doing);
+        return kh_store_recheck_add(s, &r, e);
+    }
     char want[128];
     states_text(allowed, state_names, ", ", " or ", want, sizeof want);
     size_t i = kh_err_count(e);

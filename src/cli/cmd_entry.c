@@ -197,13 +197,15 @@ static kh_status entry_set(kh_cli_ctx *c, const entry_args *a, kh_buf *b)
     kh_entry_write w = {kh_cli_actor(c), a->year,  a->unit, a->item,
                         a->phase,        a->nkv,   a->kv,   a->note,
                         a->version};
-    kh_status st = kh_store_begin(c->store, c->e);
+    /* Values alone: kh_store_entry_set's own transaction, whose writers'
+     * lock comes late (docs/STORE.md); with files, one around both. */
+    kh_status st = a->nev > 0 ? kh_store_begin(c->store, c->e) : KH_OK;
     if (st == KH_OK && values)
         st = kh_store_entry_set(c->store, &w, &v, c->e);
     for (size_t i = 0; st == KH_OK && i < a->nev; i++)
         st = kh_store_evidence_add(c->store, kh_cli_actor(c), a->year, a->unit,
                                    a->item, a->phase, a->ev[i], 0, NULL, c->e);
-    if (st == KH_OK)
+    if (st == KH_OK && kh_store_in_tx(c->store))
         st = kh_store_commit(c->store, c->e);
     else if (kh_store_in_tx(c->store))
         kh_store_rollback(c->store);
