@@ -127,9 +127,12 @@ while ! grep -q locked "$T/lock.out" 2>/dev/null; do
     i=$((i + 1)); [ $i -gt 50 ] && { fail "lock holder did not start"; break; }
     sleep 0.1
 done
+# The entry's current version (1, from the import): on PostgreSQL a write
+# takes the writers' lock only after its version check, so a stale
+# version would be refused (409) before it ever waited for the lock.
 s=$(curl -s -o "$T/body" -D "$T/head" -w '%{http_code}' -b "$T/a.jar" -X PUT \
     -H "X-CSRF-Token: $A" -H 'Content-Type: application/json' \
-    --data-binary '{"inputs":{"meetings":"1","proofs":"1"},"version":0}' \
+    --data-binary '{"inputs":{"meetings":"1","proofs":"1"},"version":1}' \
     "$B/api/v1/years/2025/entries/jd/1.3/inspection")
 [ "$s" = 503 ] || fail "write on a busy store: $s, want 503 ($(cat "$T/body"))"
 grep -qi '^Retry-After: [0-9]' "$T/head" || fail "503 without Retry-After"
