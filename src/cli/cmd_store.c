@@ -85,9 +85,15 @@ static int parse_one(const char *cmd, const kh_cli_parse_spec *sp, int o,
     }
     if (sp->allowed && (o == ':' || o == '?'))
         return kh_cli_bad_option(cmd, o, argv);
-    if (sp->allowed && !listed(sp->allowed, o))
+    if (sp->allowed && !listed(sp->allowed, o)) {
+        /* "--year 2025": getopt has consumed the value too; name the
+         * option, not its value. */
+        const char *name = argv[optind - 1];
+        if (arg && arg == name && optind >= 2)
+            name = argv[optind - 2];
         return kh_cli_usage_error(cmd, "option '%s' does not apply here",
-                                  argv[optind - 1]);
+                                  name);
+    }
     if (o == 'y' && sp->year)
         return kh_cli_year(cmd, arg, sp->year) ? -1 : KH_EXIT_USAGE;
     if (o == KH_OPT_UNIT && sp->unit) {
