@@ -34,6 +34,10 @@ typedef struct kh_buf {
 void kh_buf_init(kh_buf *b, size_t cap);
 /* Frees the data; the buffer may be re-initialised. */
 void kh_buf_free(kh_buf *b);
+/* Gives the empty buffer b the malloc'd block data of alloc bytes (alloc
+ * > 0; b owns it from now on), so that a caller can reuse a block it kept
+ * from an earlier kh_buf_take. */
+void kh_buf_adopt(kh_buf *b, char *data, size_t alloc);
 /* Empties the buffer, keeps its memory and clears a sticky error. */
 void kh_buf_reset(kh_buf *b);
 /* Hands the data to the caller (who frees it) and empties the buffer.

@@ -23,6 +23,15 @@ void kh_buf_free(kh_buf *b)
     b->len = b->alloc = 0;
 }
 
+void kh_buf_adopt(kh_buf *b, char *data, size_t alloc)
+{
+    free(b->data);
+    b->data = data;
+    b->alloc = alloc;
+    b->len = 0;
+    data[0] = '\0';
+}
+
 void kh_buf_reset(kh_buf *b)
 {
     b->len = 0;

@@ -444,6 +444,7 @@ typedef struct web_body {
     size_t *first;              /* chunk c holds parts [first[c], first[c + 1]) */
     web_part *parts;
     size_t nparts;
+    size_t parts_alloc;         /* bytes malloc'd for parts (0: unknown) */
     size_t len;                 /* identity length */
     size_t zlen;                /* compressed length */
     uint32_t crc;               /* CRC-32 of the identity bytes */
@@ -548,6 +549,8 @@ void web_body_free(web_body *b);
  * that versions still being sent keep their blocks only (a parts list
  * is a megabyte at 10,000 units).  b then shares nothing as a prev. */
 void web_body_forget_parts(web_body *b);
+/* Frees the parts lists kept for reuse (web_body.c); at shutdown. */
+void web_body_pool_free(void);
 
 /* Places y's cached body what at the end of r->out without copying it
  * (the request takes its own reference to y); whatever the handler

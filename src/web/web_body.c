@@ -17,6 +17,7 @@
 #include "web.h"
 
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -137,13 +138,80 @@ static web_chunk *chunk_new(z_stream *z, const char *text, size_t len,
     return c;
 }
 
+/* ---- parts lists kept for reuse ------------------------------------- */
+
+/* A large year's parts list is about a megabyte and replaced on every
+ * write.  Above the fixed mmap threshold (web_cache.c) each new list was
+ * a fresh mapping whose pages faulted in as the parts were written:
+ * about 40% of a write's CPU at 10,000 units (perf, bench/deadline).
+ * Lists a version no longer needs wait here for the next listing. */
+#define WEB_PARTS_POOL 4
+static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    char *data;
+    size_t alloc;
+} pool[WEB_PARTS_POOL];
+
+/* Starts the empty v on a kept list of at least want bytes, if any. */
+static void parts_reuse(kh_buf *v, size_t want)
+{
+    char *data = NULL;
+    size_t alloc = 0;
+    pthread_mutex_lock(&pool_mu);
+    for (size_t k = 0; k < WEB_PARTS_POOL; k++) {
+        if (pool[k].data && pool[k].alloc >= want) {
+            data = pool[k].data;
+            alloc = pool[k].alloc;
+            pool[k].data = NULL;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&pool_mu);
+    if (data)
+        kh_buf_adopt(v, data, alloc);
+}
+
+/* Keeps b's parts list for a later listing, else frees it. */
+static void parts_release(web_body *b)
+{
+    char *data = (char *)b->parts;
+    size_t alloc = b->parts_alloc;
+    b->parts = NULL;
+    b->parts_alloc = 0;
+    if (!data || !alloc) {
+        free(data);
+        return;
+    }
+    pthread_mutex_lock(&pool_mu);
+    size_t k = 0;
+    while (k < WEB_PARTS_POOL && pool[k].data)
+        k++;
+    if (k < WEB_PARTS_POOL) {
+        pool[k].data = data;
+        pool[k].alloc = alloc;
+        data = NULL;
+    }
+    pthread_mutex_unlock(&pool_mu);
+    free(data);   /* the pool is full */
+}
+
+void web_body_pool_free(void)
+{
+    pthread_mutex_lock(&pool_mu);
+    for (size_t k = 0; k < WEB_PARTS_POOL; k++) {
+        free(pool[k].data);
+        pool[k].data = NULL;
+    }
+    pthread_mutex_unlock(&pool_mu);
+}
+
 void web_body_free(web_body *b)
 {
     for (size_t c = 0; b->chunk && c < b->nchunks; c++)
         chunk_unref(b->chunk[c]);
     free(b->chunk);
     free(b->first);
-    free(b->parts);
+    parts_release(b);
     free(atomic_load(&b->text));
     memset(b, 0, sizeof *b);
 }
@@ -151,9 +219,8 @@ void web_body_free(web_body *b)
 void web_body_forget_parts(web_body *b)
 {
     free(b->first);
-    free(b->parts);
+    parts_release(b);
     b->first = NULL;
-    b->parts = NULL;
     b->nparts = 0;
 }
 
@@ -470,13 +537,16 @@ static bool body_from(web_body *out, kh_buf *v, const web_body *prev,
         kh_buf_free(v);
         return false;
     }
-    size_t len = 0;
+    size_t len = 0, alloc = v->alloc;
     web_part *parts = (web_part *)kh_buf_take(v, &len);
     kh_buf_free(v);
     if (!parts)
         return false;
-    return web_body_build(out, parts, len / sizeof *parts, prev, fn, ctx,
-                          rendered);
+    if (!web_body_build(out, parts, len / sizeof *parts, prev, fn, ctx,
+                        rendered))
+        return false;
+    out->parts_alloc = alloc;
+    return true;
 }
 
 /* ---- versions ------------------------------------------------------ */
@@ -511,8 +581,10 @@ static kh_status json_body(kh_store *store, const web_version_in *in,
         return KH_OK;
     kh_buf v;
     kh_buf_init(&v, 0);
-    if (prev)   /* about as many parts as last time: no regrowth */
+    if (prev) {   /* about as many parts as last time: no regrowth */
+        parts_reuse(&v, (prev->json.nparts + 64) * sizeof(web_part));
         (void)kh_buf_reserve(&v, (prev->json.nparts + 64) * sizeof(web_part));
+    }
     json_parts(in->result, in->uver, &v);
     return body_from(&y->json, &v, prev ? &prev->json : NULL, json_part,
                      in->result, rendered)
@@ -537,9 +609,11 @@ kh_status web_version_render(kh_store *store, const web_version_in *in,
     kh_buf v;
     kh_buf_init(&v, 0);
     if (st == KH_OK) {
-        if (prev)
-            (void)kh_buf_reserve(&v,
-                                 (prev->html.nparts + 64) * sizeof(web_part));
+        if (prev) {
+            size_t want = (prev->html.nparts + 64) * sizeof(web_part);
+            parts_reuse(&v, want);
+            (void)kh_buf_reserve(&v, want);
+        }
         web_results_parts(y, &v);
         if (!body_from(&y->html, &v, prev ? &prev->html : NULL,
                        web_results_part, y, rendered))

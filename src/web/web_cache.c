@@ -169,6 +169,7 @@ void web_cache_free(kh_web *app)
     pthread_cond_destroy(&c->cv);
     free(c);
     app->cache = NULL;
+    web_body_pool_free();
 }
 
 /* The cache state, created on first use; cache_mu held. */
