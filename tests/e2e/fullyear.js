@@ -139,7 +139,7 @@ async function fillEntry(page, level, skip = []) {
 
 // 保存全部, and the form back with 已保存.
 async function saveAll(page, what) {
-  await Promise.all([page.waitForURL((u) => u.searchParams.get('saved') !== null), page.click('#save-all')]);
+  await lib.submitAndReload(page, '#save-all', 'saved');
   expect((await page.textContent('#msg')).includes('已保存'), `${what}: not saved`);
 }
 

@@ -34,11 +34,22 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
 // harness(NAME, {chineseBrowser: true}): --lang=zh-CN and a Chinese
 // LANGUAGE (chromium-l10n; headless chromium takes its UI language from
 // the environment), so the browser's own controls (file and date pickers,
-// validation bubbles) read as they do for the college's users.  Opt-in:
-// e2e.year's save-all race (saveItem's waitForURL resolves at once on a
-// page that already has ?saved=) fails with it.
+// validation bubbles) read as they do for the college's users.  Opt-in
+// (e2e.fullyear, e2e.polish).
 const CHINESE_ARGS = ['--lang=zh-CN'];
 const CHINESE_ENV = { LANGUAGE: 'zh_CN', LANG: 'zh_CN.UTF-8' };
+
+// Clicks sel, which submits a form answered by a redirect to a URL
+// with param (?saved=, ?ok=), and waits for the new page.  The old page
+// may already carry param (a second save), so waiting for the URL alone
+// could read it: the old document is marked and a new one awaited.
+async function submitAndReload(page, sel, param) {
+  await page.evaluate(() => { window.khOldPage = true; });
+  await page.click(sel);
+  await page.waitForFunction((p) => !window.khOldPage &&
+    new URL(location.href).searchParams.get(p) !== null &&
+    document.readyState !== 'loading', param);
+}
 
 function fail(msg) {
   throw new Error(msg);
@@ -331,4 +342,4 @@ function run(t, main) {
   );
 }
 
-module.exports = { harness, run, expect, fail, PW, CHROMIUM };
+module.exports = { harness, run, expect, fail, submitAndReload, PW, CHROMIUM };

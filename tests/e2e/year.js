@@ -108,10 +108,7 @@ async function expectStatus(page, url, want, what) {
 // Saves the form (保存全部; the page script may have saved the item
 // already: then nothing is left to save and the page says so all the same).
 async function saveItem(page, item) {
-  await Promise.all([
-    page.waitForURL((u) => u.searchParams.get('saved') !== null),
-    page.click('#save-all'),
-  ]);
+  await lib.submitAndReload(page, '#save-all', 'saved');
   const msg = await page.textContent('#msg');
   expect(msg.includes('已保存'), `saving ${item}: no confirmation (${msg})`);
 }

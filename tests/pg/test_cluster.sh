@@ -42,6 +42,7 @@ export KAOHE_DB
 
 # serve N - instance N on a free loopback port: sets PID_N and PORT_N
 serve() {
+    : >"$T/serve$1.log"   # a restarted instance: not up by the old log
     $K serve --listen 127.0.0.1:0 --behind-tls-proxy --access-log >"$T/serve$1.log" \
         2>"$T/serve$1.err" &
     eval "P$1=$!"
