@@ -84,6 +84,10 @@
 #define WEB_BLOCK_BIG_MIN 8
 #define WEB_DEFLATE_LEVEL 6
 #define WEB_DEFLATE_LEVEL_ROWS 1
+#define WEB_DEFLATE_DICT 8192   /* a block's deflate dictionary: the
+                                 * end of the block before (at most
+                                 * deflate's 32 KiB window; 8 KiB packs
+                                 * the results as small) */
 #define WEB_SURVEY_BODY_CAP ((size_t)64 << 10) /* a questionnaire answer
                                                * (anonymous: the code) */
 #define WEB_SURVEY_YEARS_MAX 64       /* years offered for a new round */
@@ -414,6 +418,10 @@ typedef struct web_part {
     uint64_t k1, k2;            /* keys (score, edit count, ...) */
 } web_part;
 
+/* Lists a part (its fields in order) at the end of the parts list v. */
+void web_part_add(kh_buf *v, uint32_t kind, size_t i, size_t j, uint32_t a,
+                  uint64_t k1, uint64_t k2);
+
 /* Renders part p of a body (ctx: the renderer's) at the end of o. */
 typedef void (*web_part_fn)(const void *ctx, const web_part *p, kh_buf *o);
 
@@ -486,6 +494,10 @@ kh_status web_year_get(web_req *r, int year, web_year **out);
  * only when the year is not cached at all (one entry, the preview). */
 kh_status web_year_peek(web_req *r, int year, web_year **out);
 void web_year_put(kh_web *app, web_year *y);
+/* The warning box of rosters missing anywhere in y's year, made once
+ * when the model was built ("" when none); NULL when out of memory then.
+ * Borrowed from the version. */
+const char *web_year_roster_warning(const web_year *y);
 /* Drops a reference taken without the read lock (a cached body). */
 void web_year_unref(kh_web *app, web_year *y);
 void web_cache_free(kh_web *app);
@@ -801,6 +813,10 @@ void web_post_units_import(web_req *r, int year);
 void web_page_rosters(web_req *r, web_year *y);
 void web_post_roster_import(web_req *r, web_year *y);
 void web_roster_warning(web_req *r, const web_year *y, long u);
+/* The same box for rubric rb and assessment a into o (nothing when no
+ * roster is missing): web_cache.c makes the whole year's once a model. */
+void web_roster_warning_html(kh_buf *o, const kh_rubric *rb,
+                             const kh_assess *a, long u);
 /* The admin year page's link to the rosters page (#link-rosters). */
 void web_roster_link(kh_buf *o, int year);
 void web_page_rubrics(web_req *r);

@@ -63,6 +63,10 @@ struct web_model {
     /* Per unit, the edits applied to it (under the write lock): the key
      * of the parts that show the unit alone (web_body.c). */
     uint32_t *uver;
+    /* The whole year's roster warning (web_roster.c): rosters and the
+     * state never change within a model, and the box goes over every
+     * unit, so it is made once here, not per results page. */
+    char *roster_warn;
 };
 
 typedef struct web_slot {
@@ -97,6 +101,7 @@ static _Thread_local int held;
 
 static void model_free(web_model *m)
 {
+    free(m->roster_warn);
     free(m->uver);
     kh_result_free(m->result);
     kh_assess_free(m->assess);
@@ -224,6 +229,24 @@ static kh_status render(web_req *r, int year, web_model *m,
     return web_version_render(r->store, &in, prev, out, NULL);
 }
 
+/* The model's whole-year roster warning (m->roster_warn). */
+static kh_status roster_warning(web_model *m)
+{
+    kh_buf w;
+    kh_buf_init(&w, 0);
+    web_roster_warning_html(&w, m->rubric, m->assess, -1);
+    kh_status st = kh_buf_status(&w);
+    if (st == KH_OK)
+        m->roster_warn = w.len ? kh_buf_take(&w, NULL) : strdup("");
+    kh_buf_free(&w);
+    return st != KH_OK ? st : m->roster_warn ? KH_OK : KH_ENOMEM;
+}
+
+const char *web_year_roster_warning(const web_year *y)
+{
+    return y->model ? y->model->roster_warn : NULL;
+}
+
 /* Loads and scores the year from the store: a new model and its first
  * version (which holds a reference to it). */
 static kh_status build(web_req *r, int year, web_model **mout,
@@ -254,6 +277,8 @@ static kh_status build(web_req *r, int year, web_model **mout,
         !(m->uver = calloc(kh_result_unit_count(m->result) + 1,
                            sizeof *m->uver)))
         st = KH_ENOMEM;
+    if (st == KH_OK)
+        st = roster_warning(m);
     if (st == KH_OK)
         st = render(r, year, m, NULL, &y);
     if (st != KH_OK) {

@@ -432,50 +432,43 @@ void web_results_part(const void *ctx, const web_part *p, kh_buf *o)
     }
 }
 
-static void add(kh_buf *v, uint32_t kind, size_t i, size_t j, uint32_t a,
-                uint64_t k1, uint64_t k2)
-{
-    web_part p = {kind, (uint32_t)i, (uint32_t)j, a, k1, k2};
-    kh_buf_add(v, &p, sizeof p);
-}
-
 void web_results_parts(const web_year *y, kh_buf *v)
 {
     if (!y->result) {
-        add(v, RP_NONE, 0, 0, 0, 0, 0);
+        web_part_add(v, RP_NONE, 0, 0, 0, 0, 0);
         return;
     }
     const kh_rubric *rb = y->rubric;
-    add(v, RP_HEAD, 0, 0, (uint32_t)y->state, 0, 0);
+    web_part_add(v, RP_HEAD, 0, 0, (uint32_t)y->state, 0, 0);
     for (size_t k = 0; k < kh_rubric_ranking_count(rb); k++) {
-        add(v, RP_RANK_OPEN, k, 0, 0, 0, 0);
+        web_part_add(v, RP_RANK_OPEN, k, 0, 0, 0, 0);
         for (size_t j = 0; j < kh_result_ranking_rows(y->result, k); j++) {
             const kh_rank_row *row = kh_result_ranking_row(y->result, k, j);
-            add(v, RP_RANK_ROW, k, j, row->rank << 1 | row->bottom, row->ref,
+            web_part_add(v, RP_RANK_ROW, k, j, row->rank << 1 | row->bottom, row->ref,
                 (uint64_t)row->score);
         }
-        add(v, RP_RANK_CLOSE, k, 0, 0, 0, 0);
+        web_part_add(v, RP_RANK_CLOSE, k, 0, 0, 0, 0);
     }
-    add(v, RP_BRANCHES_OPEN, 0, 0, 0, 0, 0);
+    web_part_add(v, RP_BRANCHES_OPEN, 0, 0, 0, 0, 0);
     for (size_t k = 0; k < kh_result_branch_count(y->result); k++)
-        add(v, RP_BRANCH, k, 0, 0, kh_result_branch(y->result, k),
+        web_part_add(v, RP_BRANCH, k, 0, 0, kh_result_branch(y->result, k),
             (uint64_t)kh_result_branch_score(y->result, k));
-    add(v, RP_BRANCHES_CLOSE, 0, 0, 0, 0, 0);
+    web_part_add(v, RP_BRANCHES_CLOSE, 0, 0, 0, 0, 0);
     bool compact = results_compact(y);
     if (compact)
-        add(v, RP_COMPACT, 0, 0, 0, 0, 0);
+        web_part_add(v, RP_COMPACT, 0, 0, 0, 0, 0);
     else
-        add(v, RP_CHARTS | WEB_PART_VOLATILE, 0, 0, 0, 0, 0);
-    add(v, RP_GAP_OPEN, 0, 0, 0, 0, 0);
+        web_part_add(v, RP_CHARTS | WEB_PART_VOLATILE, 0, 0, 0, 0, 0);
+    web_part_add(v, RP_GAP_OPEN, 0, 0, 0, 0, 0);
     for (size_t u = 0; u < kh_assess_unit_count(y->assess); u++) {
         kh_cp b, sb;
         bool large, has = gap_of(y, u, &b, &sb, &large);
         if (!compact || large)
-            add(v, RP_GAP_ROW, u, 0, has, (uint64_t)b, (uint64_t)sb);
+            web_part_add(v, RP_GAP_ROW, u, 0, has, (uint64_t)b, (uint64_t)sb);
     }
-    add(v, RP_GAP_CLOSE, 0, 0, 0, 0, 0);
+    web_part_add(v, RP_GAP_CLOSE, 0, 0, 0, 0, 0);
     if (!compact)
-        add(v, RP_SHEETS, 0, 0, 0, 0, 0);
+        web_part_add(v, RP_SHEETS, 0, 0, 0, 0, 0);
 }
 
 void web_pages_results_body(const web_year *y, kh_buf *o)

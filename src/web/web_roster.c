@@ -48,35 +48,34 @@ static void roster_label(kh_buf *o, const kh_rubric *rb, size_t item,
     kh_buf_puts(o, "」");
 }
 
-/* Units of the year (or just unit u) to which item applies and which
- * have no roster for t. */
-static size_t missing_units(const web_year *y, size_t item, const kh_term *t,
-                            long only)
+/* Units of the year (or just unit only, when >= 0) to which item
+ * applies and which have no roster for t. */
+static size_t missing_units(const kh_rubric *rb, const kh_assess *a,
+                            size_t item, const kh_term *t, long only)
 {
-    size_t n = 0;
-    for (size_t u = 0; u < kh_assess_unit_count(y->assess); u++) {
+    size_t n = 0, u0 = 0, u1 = kh_assess_unit_count(a);
+    if (only >= 0) {
+        u0 = (size_t)only;
+        u1 = u0 < u1 ? u0 + 1 : u0;
+    }
+    for (size_t u = u0; u < u1; u++) {
         size_t below;
-        if ((only >= 0 && (size_t)only != u) ||
-            !kh_rubric_item_applies(y->rubric, item,
-                                    kh_assess_unit_kind(y->assess, u)) ||
-            kh_assess_roster_count(y->assess, u, t, &below))
-            continue;
-        n++;
+        if (kh_rubric_item_applies(rb, item, kh_assess_unit_kind(a, u)) &&
+            !kh_assess_roster_count(a, u, t, &below))
+            n++;
     }
     return n;
 }
 
-void web_roster_warning(web_req *r, const web_year *y, long unit)
+void web_roster_warning_html(kh_buf *o, const kh_rubric *rb,
+                             const kh_assess *a, long unit)
 {
-    kh_buf *o = &r->out;
-    const kh_rubric *rb = y->rubric;
     bool open = false;
-    if (y->state > KH_YEAR_REVIEW)
-        return;   /* published: the figures are what they are */
     for (size_t i = 0; i < kh_rubric_item_count(rb); i++)
         for (size_t s = 0; s < kh_rubric_item_slots(rb, i); s++) {
             const kh_term *t = kh_rubric_item_slot(rb, i, s);
-            size_t n = kh_term_roster(t) ? missing_units(y, i, t, unit) : 0;
+            size_t n = kh_term_roster(t) ? missing_units(rb, a, i, t, unit)
+                                         : 0;
             if (!n)
                 continue;
             if (!open)
@@ -98,6 +97,19 @@ void web_roster_warning(web_req *r, const web_year *y, long unit)
         }
     if (open)
         kh_buf_puts(o, "</ul></div>\n");
+}
+
+void web_roster_warning(web_req *r, const web_year *y, long unit)
+{
+    if (y->state > KH_YEAR_REVIEW)
+        return;   /* published: the figures are what they are */
+    /* The whole year's box goes over every unit: the cache made it once
+     * for the model (rosters and state never change within one). */
+    const char *cached = unit < 0 ? web_year_roster_warning(y) : NULL;
+    if (cached)
+        kh_buf_puts(&r->out, cached);
+    else
+        web_roster_warning_html(&r->out, y->rubric, y->assess, unit);
 }
 
 /* ---- the page ------------------------------------------------------- */
@@ -133,7 +145,7 @@ static void roster_rows(kh_buf *o, const web_year *y)
             roster_label(o, rb, i, t);
             kh_buf_printf(o, "</td><td class=\"num\">%zu</td><td class=\"num\">"
                              "%zu</td><td class=\"num\">%zu</td></tr>\n",
-                          units, people, missing_units(y, i, t, -1));
+                          units, people, missing_units(rb, y->assess, i, t, -1));
         }
 }
 

@@ -32,6 +32,10 @@ expect 200 "$(get admin1 /years/2025/results)" "results page"
 has 'id="roster-missing"' "results page without a roster"
 has '考核要点 3.2「学习强国年度积分不足5000分的人数」' "results warning names the item"
 has '个单位尚未导入名册' "results warning"
+# how many units the results page says lack the roster
+missing() { sed -n 's/.*：有 \([0-9][0-9]*\) 个单位尚未导入名册.*/\1/p' "$T/body" | head -1; }
+missing_before=$(missing)
+[ -n "$missing_before" ] || fail "results warning: no count"
 expect 200 "$(get jd1 /years/2025/units/jd/self)" "jd form"
 has 'id="roster-missing"' "jd form without a roster"
 has '本单位的名册尚未导入' "jd form warning"
@@ -71,6 +75,10 @@ has '名册已导入' "import confirmed"
 grep -q '<td class="num">4</td><td class="num">8</td>' "$T/body" || fail "rosters table: 4 units, 8 people"
 expect 200 "$(get jd1 /years/2025/units/jd/self)" "jd form after import"
 hasnt 'id="roster-missing"' "jd form after import"
+# the results page's box (made once per cached year) counts the import
+expect 200 "$(get admin1 /years/2025/results)" "results page after import"
+[ "$(missing)" = $((missing_before - 4)) ] ||
+    fail "results warning after import: $(missing) units, want $((missing_before - 4))"
 expect 200 "$(get jg1 /years/2025/units/jg/self)" "jg form (not in the file)"
 has 'id="roster-missing"' "jg form: jg has no roster"
 $K audit log --db "$DB" | grep -q roster || fail "roster import not audited"
