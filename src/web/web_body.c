@@ -3,11 +3,12 @@
  * per-year cache"), built by parts: the results JSON's parts are listed
  * here (kh_report_json_* renders each), the results page's in
  * web_results.c.  Consecutive parts form blocks, each rendered and
- * compressed once (a raw deflate stream ending in a sync flush, so the
- * blocks join into one stream, their CRCs by crc32_combine) and shared
- * with the next version when its parts compare equal: a refresh after a
- * write lists the parts (a few bytes each) and renders and compresses
- * only the blocks that changed.  A response sends the compressed blocks
+ * compressed once (a raw deflate stream ending in a sync flush, after
+ * the end of the block before as its dictionary, so the blocks join into
+ * one stream, their CRCs by crc32_combine) and shared with the next
+ * version when its parts and the block before it compare equal: a
+ * refresh after a write lists the parts (a few bytes each) and renders
+ * and compresses only the blocks that changed and the one after each.  A response sends the compressed blocks
  * as they are (web_http.c); only the compressed bytes are kept (but for
  * volatile blocks), and the identity body is inflated for a client
  * without gzip (web_body_inflate) or a handler that needs it whole
