@@ -249,6 +249,17 @@ typedef struct kh_web {
     /* Set once any connection met a damaged page: writes are refused
      * (503) from then on, reads go on. */
     _Atomic bool damaged;
+    /* The publisher (web_http.c): writes' refreshes run on it while
+     * their connections are suspended, so that the reads sharing the
+     * writer's worker thread do not wait for a render.  pub_on: running
+     * (else web_cache_apply refreshes in the request). */
+    pthread_mutex_t pub_mu;
+    pthread_cond_t pub_cv;
+    struct web_req *pub_head, *pub_tail;   /* parked, in order */
+    _Atomic bool pub_on;
+    bool pub_stop;
+    pthread_t pub_thread;
+    kh_store *pub_store;        /* its connection (in stores) */
 } kh_web;
 
 /* One field of a multipart/form-data body (uploads). */
@@ -312,6 +323,15 @@ typedef struct web_req {
     char wrote_item[64];        /* "" with wrote_records: the records */
     kh_phase wrote_phase;
     bool wrote_records, wrote_unknown;
+    /* The refresh that makes the write visible, when the server does it
+     * on its publisher thread (web_cache_publish): the model (a
+     * reference), its slot and the edits it must show.  parked: the
+     * connection is suspended until that refresh is done. */
+    struct web_model *pub_m;
+    void *pub_slot;
+    uint64_t pub_mver;
+    bool parked;
+    struct web_req *park_next;  /* the publisher's queue */
     char *location;             /* redirect target (owned), or NULL */
     char *disposition;          /* Content-Disposition (owned), or NULL */
 } web_req;
@@ -510,12 +530,18 @@ void web_cache_free(kh_web *app);
  *                              server's own when st is KH_OK);
  *   web_cache_apply(r)         when the request holds no year: rescores
  *                              the unit and refreshes the bodies, so the
- *                              next read shows the write.
+ *                              next read shows the write; with the
+ *                              publisher running, the refresh is left in
+ *                              r->pub_* for web_cache_publish, which the
+ *                              server runs before the response is sent.
  * item NULL: the unit's bonus and negative records changed. */
 void web_cache_write_begin(web_req *r);
 void web_cache_wrote(web_req *r, kh_status st, int year, const char *unit,
                      const char *item, kh_phase phase);
 void web_cache_apply(web_req *r);
+/* Runs the refresh web_cache_apply left in r (nothing when none) with
+ * store, and drops its reference: after it, reads show r's write. */
+void web_cache_publish(web_req *r, kh_store *store);
 
 /* What a version shows: the year's state and its model.  The caller
  * keeps result (and uver) unchanged while web_version_render runs (the

@@ -221,12 +221,12 @@ void web_out_cached(web_req *r, web_year *y, web_cached what)
 
 /* A version of m's current state after prev (NULL: from scratch);
  * m's lock held (read) or m not yet shared. */
-static kh_status render(web_req *r, int year, web_model *m,
+static kh_status render(kh_store *store, int year, web_model *m,
                         const web_year *prev, web_year **out)
 {
     web_version_in in = {year,      m->state,  m->rubric,
                          m->assess, m->result, m->uver};
-    return web_version_render(r->store, &in, prev, out, NULL);
+    return web_version_render(store, &in, prev, out, NULL);
 }
 
 /* The model's whole-year roster warning (m->roster_warn). */
@@ -280,7 +280,7 @@ static kh_status build(web_req *r, int year, web_model **mout,
     if (st == KH_OK)
         st = roster_warning(m);
     if (st == KH_OK)
-        st = render(r, year, m, NULL, &y);
+        st = render(r->store, year, m, NULL, &y);
     if (st != KH_OK) {
         model_free(m);
         return st;
@@ -642,9 +642,9 @@ static kh_status edit_records(web_req *r, web_model *m, const web_change *w,
 }
 
 /* Publishes a version of m showing every edit up to mver or later. */
-static void refresh(web_req *r, web_slot *s, web_model *m, uint64_t mver)
+static void refresh(kh_web *app, kh_store *store, web_slot *s, web_model *m,
+                    uint64_t mver)
 {
-    kh_web *app = r->app;
     pthread_mutex_lock(&m->refresh_mu);
     pthread_mutex_lock(&app->cache_mu);
     web_year *prev = s->m == m ? s->cur : NULL;
@@ -661,7 +661,7 @@ static void refresh(web_req *r, web_slot *s, web_model *m, uint64_t mver)
     pthread_rwlock_rdlock(&m->lock);
     uint64_t v = m->mver;
     web_year *y = NULL;
-    kh_status st = render(r, prev->year, m, prev, &y);
+    kh_status st = render(store, prev->year, m, prev, &y);
     pthread_rwlock_unlock(&m->lock);
     pthread_mutex_lock(&app->cache_mu);
     web_year *old = NULL;
@@ -744,9 +744,15 @@ static void apply_change(web_req *r, const web_change *w, bool unknown,
         free(msg);
     }
     kh_err_free(e);
+    if (st == KH_OK && publish && atomic_load(&app->pub_on) && !r->pub_m) {
+        r->pub_m = m;   /* the reference goes with it */
+        r->pub_slot = s;
+        r->pub_mver = mver;
+        return;
+    }
     if (st == KH_OK) {
         if (publish)
-            refresh(r, s, m, mver);
+            refresh(app, r->store, s, m, mver);
     } else {
         /* Not applied (or time to give the pool back): rebuild. */
         web_year *oy = NULL;
@@ -771,6 +777,19 @@ void web_cache_apply(web_req *r)
     r->wrote_year = 0;
 }
 
+void web_cache_publish(web_req *r, kh_store *store)
+{
+    web_model *m = r->pub_m;
+    if (!m)
+        return;
+    /* A refresh covers every edit made before it: of writes queued
+     * together, the first one's does the work. */
+    refresh(r->app, store, r->pub_slot, m, r->pub_mver);
+    r->pub_m = NULL;
+    r->pub_slot = NULL;
+    model_unref(r->app, m);
+}
+
 /* Publishes the cached year's edits made so far (after a catch-up). */
 static void publish_year(web_req *r, int year)
 {
@@ -790,7 +809,7 @@ static void publish_year(web_req *r, int year)
     pthread_rwlock_rdlock(&m->lock);
     uint64_t mver = m->mver;
     pthread_rwlock_unlock(&m->lock);
-    refresh(r, s, m, mver);
+    refresh(app, r->store, s, m, mver);
     model_unref(app, m);
 }
 

@@ -43,15 +43,13 @@ int64_t web_now(const kh_web *app)
 
 /* ---- store connections, one per worker thread ---------------------- */
 
-/* This thread's connection, opened on first use; NULL when it cannot
- * be opened, with the reason in *failed (owned by the caller, who logs
- * it with the request; NULL on OOM). */
-static kh_store *thread_store(kh_web *app, kh_err **failed)
+/* A new connection to the store for one thread, closed with the server
+ * (app->stores); NULL when it cannot be opened, with the reason in
+ * *failed (owned by the caller; NULL on OOM). */
+static kh_store *store_open(kh_web *app, kh_err **failed)
 {
     *failed = NULL;
-    kh_store *s = pthread_getspecific(app->store_key);
-    if (s)
-        return s;
+    kh_store *s = NULL;
     kh_err *e = kh_err_new();
     if (!e)
         return NULL;
@@ -90,7 +88,18 @@ static kh_store *thread_store(kh_web *app, kh_err **failed)
     }
     app->stores[app->nstores++] = s;
     pthread_mutex_unlock(&app->stores_mu);
-    pthread_setspecific(app->store_key, s);
+    return s;
+}
+
+/* This thread's connection, opened on first use; NULL when it cannot
+ * be opened, with the reason in *failed (owned by the caller, who logs
+ * it with the request; NULL on OOM). */
+static kh_store *thread_store(kh_web *app, kh_err **failed)
+{
+    *failed = NULL;
+    kh_store *s = pthread_getspecific(app->store_key);
+    if (!s && (s = store_open(app, failed)))
+        pthread_setspecific(app->store_key, s);
     return s;
 }
 
@@ -846,6 +855,7 @@ static void req_free(web_req *r)
         kh_buf_free(&f->data);
         free(f);
     }
+    web_cache_publish(r, r->store);   /* a write whose connection closed */
     free(r->disposition);
     inflight_release(r);
     if (r->m && r->m->y)
@@ -1302,6 +1312,90 @@ static void body_piece(web_req *r, const char *data, size_t size)
         r->too_big = true;
 }
 
+/* ---- the publisher -------------------------------------------------- */
+
+/* Suspends r's connection until the publisher has run the refresh its
+ * write left (r->pub_m); false when the publisher is stopping (then the
+ * caller runs it). */
+static bool park(web_req *r)
+{
+    kh_web *app = r->app;
+    pthread_mutex_lock(&app->pub_mu);
+    bool ok = !app->pub_stop;
+    if (ok) {
+        MHD_suspend_connection(r->conn);
+        r->parked = true;
+        r->park_next = NULL;
+        if (app->pub_tail)
+            app->pub_tail->park_next = r;
+        else
+            app->pub_head = r;
+        app->pub_tail = r;
+        pthread_cond_signal(&app->pub_cv);
+    }
+    pthread_mutex_unlock(&app->pub_mu);
+    return ok;
+}
+
+/* The publisher thread (app->pub_store: its own connection): runs the refreshes
+ * that writes left, in order, then resumes their connections, which send
+ * the responses (on_request).  While a refresh renders, the writer's
+ * worker thread goes on with its other connections, and writes queued
+ * together are published by one refresh.  Ends, its queue empty, when
+ * pub_stop is set. */
+static void *publisher(void *arg)
+{
+    kh_web *app = arg;
+    pthread_mutex_lock(&app->pub_mu);
+    for (;;) {
+        while (!app->pub_head && !app->pub_stop)
+            pthread_cond_wait(&app->pub_cv, &app->pub_mu);
+        web_req *q = app->pub_head;
+        if (!q)
+            break;   /* stopping, nothing left */
+        app->pub_head = app->pub_tail = NULL;
+        pthread_mutex_unlock(&app->pub_mu);
+        while (q) {
+            web_req *next = q->park_next;   /* q is the worker's again
+                                             * once resumed */
+            web_cache_publish(q, app->pub_store);
+            MHD_resume_connection(q->conn);
+            q = next;
+        }
+        pthread_mutex_lock(&app->pub_mu);
+    }
+    pthread_mutex_unlock(&app->pub_mu);
+    return NULL;
+}
+
+/* Starts the publisher with its own store connection; without one (the
+ * store cannot be opened now) writes refresh in their requests. */
+static void publisher_start(kh_web *app)
+{
+    kh_err *failed = NULL;
+    pthread_mutex_init(&app->pub_mu, NULL);
+    pthread_cond_init(&app->pub_cv, NULL);
+    app->pub_store = store_open(app, &failed);
+    kh_err_free(failed);
+    if (app->pub_store &&
+        pthread_create(&app->pub_thread, NULL, publisher, app) == 0)
+        atomic_store(&app->pub_on, true);
+}
+
+/* Stops the publisher once its queue is empty; later writes refresh in
+ * their requests (park refuses). */
+static void publisher_stop(kh_web *app)
+{
+    if (!atomic_load(&app->pub_on))
+        return;
+    pthread_mutex_lock(&app->pub_mu);
+    app->pub_stop = true;
+    pthread_cond_signal(&app->pub_cv);
+    pthread_mutex_unlock(&app->pub_mu);
+    pthread_join(app->pub_thread, NULL);
+    atomic_store(&app->pub_on, false);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                                   const char *url, const char *method,
                                   const char *version, const char *upload,
@@ -1322,7 +1416,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
         *upload_size = 0;
         return MHD_YES;
     }
+    if (r->parked) {   /* resumed: the write's refresh is published */
+        r->parked = false;
+        return send_response(r);
+    }
     dispatch(r);
+    if (r->pub_m && park(r))
+        return MHD_YES;
+    web_cache_publish(r, r->store);
     return send_response(r);
 }
 
@@ -1408,7 +1509,8 @@ int web_run(kh_web *app, const char *listen)
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned threads = app->threads ? app->threads
                        : ncpu > 0 ? (unsigned)ncpu : 2;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+                     MHD_ALLOW_SUSPEND_RESUME;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     struct MHD_Daemon *d = MHD_start_daemon(
@@ -1428,6 +1530,7 @@ int web_run(kh_web *app, const char *listen)
         fprintf(stderr, "kaohe serve: cannot listen on %s\n", listen);
         return 3;
     }
+    publisher_start(app);
     const union MHD_DaemonInfo *di =
         MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     char host[64];
@@ -1447,7 +1550,10 @@ int web_run(kh_web *app, const char *listen)
     }
     printf("kaohe serve: stopping\n");
     fflush(stdout);
+    publisher_stop(app);   /* resumes every parked connection */
     MHD_stop_daemon(d);
+    pthread_cond_destroy(&app->pub_cv);
+    pthread_mutex_destroy(&app->pub_mu);
     close(stop_pipe[0]);
     close(stop_pipe[1]);
     return 0;

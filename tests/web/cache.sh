@@ -8,7 +8,8 @@
 # the server must notice and rebuild), after records added and removed
 # through the inspection form, after a refused (stale) PUT and after an
 # entry removed by emptying its input; the results page shows the new
-# total; a unit's entry GET shows its new score.
+# total; a unit's entry GET shows its new score; eight writers at once,
+# each reading its write back after its 200; a stop in a write storm.
 # Run from the repository root.
 set -u
 K=$1
@@ -100,12 +101,66 @@ s=$(curl -s -o "$T/body" -w '%{http_code}' -b "$T/jar" \
 [ "$s" = 303 ] || fail "form save: $s"
 check "after a form save"
 
+# Writers at once, each on its own unit: every 200 shows in the very
+# next read, though the write's refresh runs on the publisher thread
+# while its connection waits (web_http.c); then the whole equals a full
+# rescore.  storm_writer UNIT ROUNDS: item 1.1 (documents: 3 points or
+# 0) set false and true in turn, the results read after each 200.
+storm_writer() {
+    _i=0
+    while [ $_i -lt "$2" ]; do
+        _i=$((_i + 1))
+        _d=true
+        [ $((_i % 2)) = 1 ] && _d=false
+        _s=$(curl -s -o /dev/null -w '%{http_code}' -b "$T/jar" -X PUT \
+            -H "X-CSRF-Token: $A" -H 'Content-Type: application/json' \
+            --data-binary "{\"inputs\":{\"documents\":$_d},\"note\":\"storm\",\"version\":$(version "$1" 1.1)}" \
+            "$B/api/v1/years/2025/entries/$1/1.1/inspection")
+        [ "$_s" = 200 ] || { echo "$1 round $_i: PUT answered $_s"; continue; }
+        _got=$(curl -s -b "$T/jar" "$B/api/v1/years/2025/results" |
+               grep "\"id\": \"$1\", \"name\"" | head -1 |
+               sed -n 's/.*"1\.1": \([0-9.]*\).*/\1/p')
+        case $_d:$_got in
+        false:0 | true:3) ;;
+        *) echo "$1 round $_i: documents=$_d, but the next read has 1.1 = '$_got'" ;;
+        esac
+    done
+}
+for u in jd xx jg jz yx sf ys mks; do
+    storm_writer $u 6 >"$T/storm.$u" 2>&1 &
+    PIDS="$PIDS $!"
+done
+for p in $PIDS; do wait "$p"; done
+PIDS=
+for u in jd xx jg jz yx sf ys mks; do
+    [ -s "$T/storm.$u" ] && fail "writers at once: $(cat "$T/storm.$u")"
+done
+check "after writers at once"
+
 # Writes through the server and the CLI's entry were applied, not
 # rebuilt: the year was built from the store once (at the first read),
 # and no write failed to apply.
 builds=$(grep -c 'results built from the store' "$T/serve.err")
 [ "$builds" = 1 ] || fail "expected 1 full build, got $builds: $(cat "$T/serve.err")"
 grep -q 'not applied' "$T/serve.err" && fail "a write was not applied: $(cat "$T/serve.err")"
+
+# Stopped in the middle of a write storm: the parked writes are
+# answered or their connections closed, the server ends cleanly (no
+# sanitizer report), and every write answered 200 is in the store.
+for u in jd xx jg jz; do
+    storm_writer $u 40 >/dev/null 2>&1 &
+    PIDS="$PIDS $!"
+done
+sleep 1
+kill -TERM "$PID"
+wait "$PID"
+rc=$?
+PID=
+[ "$rc" = 0 ] || fail "server stopped during writes: exit $rc"
+grep -E 'Sanitizer|runtime error' "$T/serve.err" && fail "server stopped during writes: sanitizer report"
+for p in $PIDS; do wait "$p"; done
+PIDS=
+$K check --db "$DB" >"$T/check.log" 2>&1 || fail "kaohe check after the stop: $(cat "$T/check.log")"
 
 [ $fails = 0 ] && echo "ok: web cache"
 [ $fails = 0 ]
