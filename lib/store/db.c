@@ -1364,14 +1364,17 @@ int kh_db_bulk_row(kh_db_bulk *b)
         return bulk_fail(b, KH_DB_ERROR);
     }
     b->col = 0;
-    b->rows++;
     if (b->db->engine == KH_DB_POSTGRES) {
+        b->rows++;
         kh_buf_putc(&b->out, '\n');
         return pg_bulk_flush(b, false);
     }
     int rc = kh_db_step(b->ins);
     kh_db_reset(b->ins);
-    return rc == KH_DB_DONE ? KH_DB_OK : bulk_fail(b, rc);
+    if (rc != KH_DB_DONE)
+        return bulk_fail(b, rc);
+    b->rows++;
+    return KH_DB_OK;
 }
 
 /* "a, b, c" of cols, all plain names; malloc'd, NULL when not plain or
