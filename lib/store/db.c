@@ -1221,6 +1221,8 @@ struct kh_db_bulk {
     bool send_failed;      /* PQputCopyData failed: the result says why */
     bool *bytea;           /* owned, ncols: the column is bytea */
     kh_buf out;            /* rows not sent yet */
+    char **readd;          /* owned: ADD CONSTRAINT of the keys dropped */
+    int nreadd;
 };
 
 /* Records a failure of b (the first one stays). */
@@ -1431,6 +1433,66 @@ static PGresult *pg_bulk_exec(kh_db *db, const char *head, const char *list,
     return res;
 }
 
+static int pg_copy_result(kh_db *db, PGresult *res, int64_t *bad_row);
+
+/* The table's own foreign keys are dropped for the load and added again
+ * at its end (pg_bulk_keys_back), as pg_restore does: checking every row
+ * as it comes (a trigger's lookup each) took half of the COPY of the
+ * entries; adding a key checks all rows in one join.  Safe: the drop,
+ * the load and the re-adding are in the caller's one transaction, under
+ * ALTER TABLE's exclusive lock (no other session sees the table without
+ * its keys), and a row the key refuses fails the re-adding, hence the
+ * load.  A table kaohe may not alter (another owner) keeps its keys. */
+static void pg_bulk_keys_off(kh_db_bulk *b, const char *table)
+{
+    PGconn *c = b->db->pg;
+    if (!b->db->in_tx)
+        return;   /* a key dropped must come back in the same transaction */
+    const char *param[1] = {table};
+    PGresult *res = PQexecParams(
+        c, "SELECT format('ALTER TABLE %s DROP CONSTRAINT %I',"
+           " CAST($1 AS text), conname), format('ALTER TABLE %s ADD"
+           " CONSTRAINT %I %s', CAST($1 AS text), conname,"
+           " pg_get_constraintdef(oid)) FROM pg_constraint WHERE conrelid ="
+           " CAST($1 AS text)::regclass AND contype = 'f' ORDER BY conname",
+        1, NULL, param, NULL, NULL, 0);
+    int n = PQresultStatus(res) == PGRES_TUPLES_OK ? PQntuples(res) : 0;
+    if (n > 0 && (b->readd = calloc((size_t)n, sizeof *b->readd))) {
+        PQclear(PQexec(c, "SAVEPOINT kh_bulk_keys"));
+        bool ok = true;
+        for (int i = 0; i < n && ok; i++) {
+            PGresult *d = PQexec(c, PQgetvalue(res, i, 0));
+            ok = PQresultStatus(d) == PGRES_COMMAND_OK &&
+                 (b->readd[i] = strdup(PQgetvalue(res, i, 1)));
+            PQclear(d);
+            b->nreadd += ok;
+        }
+        /* Not dropped (no right, no memory): the keys stay, checked per
+         * row as before. */
+        PQclear(PQexec(c, ok ? "RELEASE kh_bulk_keys"
+                             : "ROLLBACK TO kh_bulk_keys; RELEASE"
+                               " kh_bulk_keys"));
+        for (int i = 0; !ok && i < n; i++)
+            free(b->readd[i]);
+        if (!ok)
+            b->nreadd = 0;
+    }
+    PQclear(res);
+}
+
+/* Adds the keys pg_bulk_keys_off dropped; a row one refuses fails the
+ * load (no row number: the engine names the key). */
+static int pg_bulk_keys_back(kh_db_bulk *b, int64_t *bad_row)
+{
+    int rc = KH_DB_OK;
+    for (int i = 0; i < b->nreadd && rc == KH_DB_OK; i++) {
+        PGresult *res = PQexec(b->db->pg, b->readd[i]);
+        rc = pg_copy_result(b->db, res, bad_row);
+        PQclear(res);
+    }
+    return rc;
+}
+
 /* PostgreSQL: which columns are bytea (their values go as hex), then
  * COPY table (list) FROM STDIN. */
 static int pg_bulk_begin(kh_db_bulk *b, const char *table, const char *list)
@@ -1448,6 +1510,7 @@ static int pg_bulk_begin(kh_db_bulk *b, const char *table, const char *list)
     PQclear(res);
     if (rc != KH_DB_OK)
         return rc;
+    pg_bulk_keys_off(b, table);
     res = pg_bulk_exec(db, "COPY ", table, " (", list, ") FROM STDIN");
     if (res && PQresultStatus(res) == PGRES_COPY_IN)
         b->copying = true;
@@ -1538,7 +1601,7 @@ static int pg_bulk_end(kh_db_bulk *b, bool abort, int64_t *bad_row)
         return db->err = own;   /* the server only saw the cancel */
     if (abort)   /* the caller's own failure is the one it reports */
         return db->err = KH_DB_ERROR;
-    return rc;
+    return rc == KH_DB_OK ? pg_bulk_keys_back(b, bad_row) : rc;
 }
 
 int kh_db_bulk_finish(kh_db_bulk *b, bool abort, int64_t *bad_row)
@@ -1554,6 +1617,9 @@ int kh_db_bulk_finish(kh_db_bulk *b, bool abort, int64_t *bad_row)
     kh_db_finalize(b->ins);
     kh_buf_free(&b->out);
     free(b->bytea);
+    for (int i = 0; b->readd && i < b->nreadd; i++)
+        free(b->readd[i]);
+    free(b->readd);
     free(b);
     return rc;
 }

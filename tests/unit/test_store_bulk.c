@@ -260,6 +260,19 @@ static void test_refused_key(void **state)
     assert_int_equal(kh_db_rollback(f->db), KH_DB_OK);
     assert_int_equal(count_of(f->db, "c"), 0);
     assert_int_equal(count_of(f->db, "u"), 0);
+    /* A load that goes through leaves the key in force (PostgreSQL drops
+     * it for the load and adds it again). */
+    assert_int_equal(kh_db_begin(f->db), KH_DB_OK);
+    assert_int_equal(load_u(f->db, 2, 0, &bad), KH_DB_OK);
+    assert_int_equal(kh_db_bulk_begin(f->db, "c", cols, 2, &load), KH_DB_OK);
+    assert_int_equal(kh_db_bulk_int64(load, 1), KH_DB_OK);
+    assert_int_equal(kh_db_bulk_int64(load, 2), KH_DB_OK);
+    assert_int_equal(kh_db_bulk_row(load), KH_DB_OK);
+    assert_int_equal(kh_db_bulk_finish(load, false, &bad), KH_DB_OK);
+    assert_int_equal(kh_db_commit(f->db), KH_DB_OK);
+    assert_int_equal(kh_db_exec(f->db, "INSERT INTO c VALUES (2, 9)"),
+                     KH_DB_CONSTRAINT);
+    assert_int_equal(count_of(f->db, "c"), 1);
 }
 
 /* The caller's own failure cancels the load: nothing of it stays. */
