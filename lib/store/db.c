@@ -1329,8 +1329,6 @@ static int bulk_bytes(kh_db_bulk *b, const void *v, size_t n, bool blob)
 
 int kh_db_bulk_int64(kh_db_bulk *b, int64_t v)
 {
-    char num[24];
-    int n = snprintf(num, sizeof num, "%" PRId64, v);
     if (b->db->engine == KH_DB_SQLITE) {
         int rc = bulk_next(b);
         if (rc != KH_DB_OK)
@@ -1338,6 +1336,8 @@ int kh_db_bulk_int64(kh_db_bulk *b, int64_t v)
         rc = kh_db_bind_int64(b->ins, ++b->col, v);
         return rc == KH_DB_OK ? rc : bulk_fail(b, rc);
     }
+    char num[24];
+    int n = snprintf(num, sizeof num, "%" PRId64, v);
     return bulk_bytes(b, num, (size_t)n, false);
 }
 
