@@ -71,7 +71,7 @@ static int load_row(kh_db_stmt *sel, kh_db_bulk *load, int n)
  * constraint: the source holds what a store cannot) is bad input, named
  * by its table and place; anything else is the target's trouble. */
 static kh_status load_fail(kh_store *to, const char *table, int64_t row,
-                           kh_err *e)
+                           int64_t done, kh_err *e)
 {
     if (kh_db_errcode(to->db) == KH_DB_CONSTRAINT && row > 0)
         return kh_err_fail(e, KH_EINVAL, "%s: table %s, row %lld of the "
@@ -85,8 +85,9 @@ static kh_status load_fail(kh_store *to, const char *table, int64_t row,
     if (row > 0)
         snprintf(what, sizeof what, "copying table %s (row %lld)", table,
                  (long long)row);
-    else
-        snprintf(what, sizeof what, "copying table %s", table);
+    else   /* e.g. the server went away: how far the load had come */
+        snprintf(what, sizeof what, "copying table %s (%lld rows sent)",
+                 table, (long long)done);
     return kh_store_db_fail(to, e, what);
 }
 
@@ -104,17 +105,19 @@ static kh_status load_table(kh_store *from, kh_store *to, const char *table,
     int rc = kh_db_bulk_begin(to->db, table, cols, n, &load);
     free(cols);   /* the names were used by begin */
     if (rc != KH_DB_OK)
-        return load_fail(to, table, 0, e);
+        return load_fail(to, table, 0, 0, e);
+    int64_t done = 0;
     for (; step == KH_DB_ROW && rc == KH_DB_OK; step = kh_db_step(sel))
         if ((rc = load_row(sel, load, n)) == KH_DB_OK)
-            (*rows)++;
+            done++;
+    *rows += done;
     bool src_failed = rc == KH_DB_OK && step != KH_DB_DONE;
     int64_t bad = 0;
     rc = kh_db_bulk_finish(load, src_failed, &bad);
     if (src_failed)
         return kh_store_db_fail(from, e, "reading the source");
     if (rc != KH_DB_OK)
-        return load_fail(to, table, bad, e);
+        return load_fail(to, table, bad, done, e);
     return KH_OK;
 }
 
