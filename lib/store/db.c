@@ -1,8 +1,9 @@
 /*
  * db.c - the driver layer under the store (db.h): connections, statements,
- * transactions and error mapping on SQLite and PostgreSQL, and the few
- * dialect rewrites (placeholders, DDL types, schema version).  The only
- * file that includes sqlite3.h or libpq-fe.h.
+ * transactions and error mapping on SQLite and PostgreSQL, the few
+ * dialect rewrites (placeholders, DDL types, schema version) and the bulk
+ * load of a store copy (COPY FROM STDIN on PostgreSQL).  The only file
+ * that includes sqlite3.h or libpq-fe.h.
  */
 #include "db.h"
 

@@ -2,8 +2,10 @@
  * store_copy.c - copying a whole store into a new one (`kaohe store copy`,
  * e.g. a college moving from SQLite to PostgreSQL): every table row for
  * row, so that the audit chain, users, published snapshots and follow-up
- * carry over unchanged, then the evidence files the rows name.  The
- * other way round (PostgreSQL into a SQLite file) is the backup of a
+ * carry over unchanged, then the evidence files the rows name.  Each
+ * table goes in as one bulk load (kh_db_bulk_*: COPY on PostgreSQL); a
+ * row the target refuses is named by its table and place.  The other
+ * way round (PostgreSQL into a SQLite file) is the backup of a
  * PostgreSQL store (store_backup.c): its source is read in one snapshot.
  */
 #include "store_impl.h"
@@ -101,6 +103,12 @@ static kh_status load_table(kh_store *from, kh_store *to, const char *table,
     const char **cols = column_names(sel, n);
     if (!cols)
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    for (int i = 0; i < n; i++)
+        if (!plain_name(cols[i])) {   /* they go into the COPY's text */
+            free(cols);
+            return kh_err_fail(e, KH_EDB, "%s: cannot copy table %s",
+                               from->path, table);
+        }
     kh_db_bulk *load = NULL;
     int rc = kh_db_bulk_begin(to->db, table, cols, n, &load);
     free(cols);   /* the names were used by begin */
