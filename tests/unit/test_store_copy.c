@@ -5,7 +5,9 @@
  * COPY's text format must escape (tabs, newlines, backslashes, "\N",
  * quotes, CJK, a 1 MiB value) is copied, and every table of the copy
  * equals the source's value for value; kh_store_check and
- * kh_store_audit_verify pass on it.  A source holding a row the target
+ * kh_store_audit_verify pass on it.  The copy backed up (on PostgreSQL
+ * read back into SQLite) and that backup restored into a new store
+ * (on PostgreSQL through the bulk load again) equal the source too.  A source holding a row the target
  * refuses (a CHECK, a foreign key; planted with SQLite's checks off)
  * fails the copy with the table and the row (or the key), exit status 1,
  * and leaves the target as `kaohe init` made it: the same copy succeeds
@@ -193,6 +195,58 @@ static void test_copy_equal(void **state)
     assert_true(records > 7);
 }
 
+/* Every table of the SQLite store src equal in the store at target. */
+static void same_store(kh_store *src, const char *target, kh_err *e)
+{
+    kh_store *t = NULL;
+    expect_ok(kh_store_open(target, 0, e, &t), e);
+    kh_db_stmt *st = NULL;
+    assert_int_equal(kh_db_prepare(src->db, "SELECT name FROM sqlite_master"
+                                   " WHERE type = 'table' AND name NOT LIKE"
+                                   " 'sqlite%'", &st),
+                     KH_DB_OK);
+    while (kh_db_step(st) == KH_DB_ROW)
+        same_table(src->db, t->db, kh_db_column_text(st, 0));
+    kh_db_finalize(st);
+    kh_store_close(t);
+}
+
+/* The copy backed up (on PostgreSQL: read back into a SQLite file) and
+ * the backup restored into a new store: both equal to the source, and
+ * the restored store passes its check (run by the restore's caller). */
+static void test_backup_restore_equal(void **state)
+{
+    cfx *f = *state;
+    fill(f);
+    kh_store_copy_counts n;
+    expect_ok(kh_store_copy(f->src.s, f->to->s, "test", &n, f->to->e),
+              f->to->e);
+    char bk[200], db[300], file[300], rbuf[512], data[300];
+    snprintf(bk, sizeof bk, "%s/bk", f->src.dir);
+    kh_buf rep;
+    kh_buf_init(&rep, 0);
+    expect_ok(kh_store_backup_to(f->to->s, bk, &rep, f->to->e), f->to->e);
+    snprintf(file, sizeof file, "%s/r.db", f->src.dir);
+    snprintf(data, sizeof data, "%s/r.data", f->src.dir);
+    const char *r = test_target(file, rbuf, sizeof rbuf);
+    expect_ok(kh_store_restore_from(bk, r, data, false, &rep, f->to->e),
+              f->to->e);
+    kh_buf_free(&rep);
+    /* After the restore: opening the backup's file may write to it. */
+    snprintf(db, sizeof db, "%s/%s", bk, KH_BACKUP_DB);
+    same_store(f->src.s, db, f->to->e);
+    same_store(f->src.s, r, f->to->e);
+    kh_store *rs = NULL;
+    expect_ok(kh_store_open(r, 0, f->to->e, &rs), f->to->e);
+    expect_ok(kh_store_set_data_dir(rs, data, f->to->e), f->to->e);
+    kh_buf_init(&rep, 0);
+    expect_ok(kh_store_check(rs, &rep, f->to->e), f->to->e);
+    kh_buf_free(&rep);
+    int64_t records = 0;
+    expect_ok(kh_store_audit_verify(rs, &records, f->to->e), f->to->e);
+    kh_store_close(rs);
+}
+
 static int64_t count_rows(kh_store *s, const char *sql)
 {
     kh_db_stmt *st = NULL;
@@ -279,6 +333,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_copy_equal, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_backup_restore_equal, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_refused_row, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
