@@ -1449,6 +1449,9 @@ static void pg_bulk_keys_off(kh_db_bulk *b, const char *table)
     PGconn *c = b->db->pg;
     if (!b->db->in_tx)
         return;   /* a key dropped must come back in the same transaction */
+    /* Whatever fails here is taken back to the savepoint: the keys stay,
+     * checked row by row (no right to alter, no memory). */
+    PQclear(PQexec(c, "SAVEPOINT kh_bulk_keys"));
     const char *param[1] = {table};
     PGresult *res = PQexecParams(
         c, "SELECT format('ALTER TABLE %s DROP CONSTRAINT %I',"
@@ -1457,27 +1460,23 @@ static void pg_bulk_keys_off(kh_db_bulk *b, const char *table)
            " pg_get_constraintdef(oid)) FROM pg_constraint WHERE conrelid ="
            " CAST($1 AS text)::regclass AND contype = 'f' ORDER BY conname",
         1, NULL, param, NULL, NULL, 0);
-    int n = PQresultStatus(res) == PGRES_TUPLES_OK ? PQntuples(res) : 0;
-    if (n > 0 && (b->readd = calloc((size_t)n, sizeof *b->readd))) {
-        PQclear(PQexec(c, "SAVEPOINT kh_bulk_keys"));
-        bool ok = true;
-        for (int i = 0; i < n && ok; i++) {
-            PGresult *d = PQexec(c, PQgetvalue(res, i, 0));
-            ok = PQresultStatus(d) == PGRES_COMMAND_OK &&
-                 (b->readd[i] = strdup(PQgetvalue(res, i, 1)));
-            PQclear(d);
-            b->nreadd += ok;
-        }
-        /* Not dropped (no right, no memory): the keys stay, checked per
-         * row as before. */
-        PQclear(PQexec(c, ok ? "RELEASE kh_bulk_keys"
-                             : "ROLLBACK TO kh_bulk_keys; RELEASE"
-                               " kh_bulk_keys"));
-        for (int i = 0; !ok && i < n; i++)
-            free(b->readd[i]);
-        if (!ok)
-            b->nreadd = 0;
+    bool ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+    int n = ok ? PQntuples(res) : 0;
+    if (n > 0 && !(b->readd = calloc((size_t)n, sizeof *b->readd)))
+        ok = false;
+    for (int i = 0; i < n && ok; i++) {
+        PGresult *d = PQexec(c, PQgetvalue(res, i, 0));
+        ok = PQresultStatus(d) == PGRES_COMMAND_OK &&
+             (b->readd[i] = strdup(PQgetvalue(res, i, 1))) != NULL;
+        PQclear(d);
+        b->nreadd += ok;
     }
+    PQclear(PQexec(c, ok ? "RELEASE kh_bulk_keys"
+                         : "ROLLBACK TO kh_bulk_keys; RELEASE kh_bulk_keys"));
+    for (int i = 0; !ok && b->readd && i < n; i++)
+        free(b->readd[i]);
+    if (!ok)
+        b->nreadd = 0;
     PQclear(res);
 }
 

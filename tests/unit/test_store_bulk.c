@@ -7,8 +7,10 @@
  * span many chunks come back byte for byte; a refused row (a CHECK, a
  * foreign key) fails the load with its row number where the engine says
  * it, after rows were already sent too, and leaves the table empty once
- * the transaction is rolled back; a server killed in the middle of a
- * COPY fails the load with the "down" cause and nothing is stored. */
+ * the transaction is rolled back; on PostgreSQL a load by a role that
+ * may not drop the table's keys keeps them and still refuses a bad key;
+ * a server killed in the middle of a COPY fails the load with the
+ * "down" cause and nothing is stored. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -275,6 +277,49 @@ static void test_refused_key(void **state)
     assert_int_equal(count_of(f->db, "c"), 1);
 }
 
+/* PostgreSQL: a connection that may not alter the table (not its owner)
+ * cannot drop its keys for the load; the load goes on with the keys in
+ * place, a bad key still refused, good rows stored. */
+static void test_keys_not_ours(void **state)
+{
+    bk *f = *state;
+    if (!test_on_pg())
+        skip();   /* SQLite has no owners */
+    assert_int_equal(kh_db_exec(f->db, "DO $$ BEGIN CREATE ROLE"
+                                " kh_bulk_nonowner; EXCEPTION WHEN"
+                                " duplicate_object OR unique_violation"
+                                " THEN NULL; END $$"),
+                     KH_DB_OK);
+    assert_int_equal(kh_db_exec(f->db, "GRANT SELECT, INSERT ON u, c TO"
+                                " kh_bulk_nonowner;"
+                                " SET ROLE kh_bulk_nonowner"),
+                     KH_DB_OK);
+    static const char *const cols[] = {"id", "p"};
+    for (int bad_key = 1; bad_key >= 0; bad_key--) {
+        assert_int_equal(kh_db_begin(f->db), KH_DB_OK);
+        int64_t bad = -1;
+        assert_int_equal(load_u(f->db, 2, 0, &bad), KH_DB_OK);
+        kh_db_bulk *load = NULL;
+        assert_int_equal(kh_db_bulk_begin(f->db, "c", cols, 2, &load),
+                         KH_DB_OK);
+        assert_int_equal(kh_db_bulk_int64(load, 1), KH_DB_OK);
+        assert_int_equal(kh_db_bulk_int64(load, bad_key ? 7 : 2), KH_DB_OK);
+        assert_int_equal(kh_db_bulk_row(load), KH_DB_OK);
+        int rc = kh_db_bulk_finish(load, false, &bad);
+        if (bad_key) {
+            assert_int_equal(rc, KH_DB_CONSTRAINT);
+            assert_non_null(strstr(kh_db_errmsg(f->db), "(p)=(7)"));
+            assert_int_equal(kh_db_rollback(f->db), KH_DB_OK);
+        } else {
+            if (rc != KH_DB_OK)
+                fail_msg("load: %s", kh_db_errmsg(f->db));
+            assert_int_equal(kh_db_commit(f->db), KH_DB_OK);
+        }
+    }
+    assert_int_equal(count_of(f->db, "c"), 1);
+    assert_int_equal(kh_db_exec(f->db, "RESET ROLE"), KH_DB_OK);
+}
+
 /* The caller's own failure cancels the load: nothing of it stays. */
 static void test_abort(void **state)
 {
@@ -352,6 +397,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_refused_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_keys_not_ours, setup, teardown),
         cmocka_unit_test_setup_teardown(test_abort, setup, teardown),
         cmocka_unit_test_setup_teardown(test_killed_mid_copy, setup,
                                         teardown),
