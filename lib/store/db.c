@@ -1,10 +1,13 @@
 /*
  * db.c - the driver layer under the store (db.h): connections, statements,
- * transactions and error mapping on SQLite and PostgreSQL, and the few
- * dialect rewrites (placeholders, DDL types, schema version).  The only
- * file that includes sqlite3.h or libpq-fe.h.
+ * transactions and error mapping on SQLite and PostgreSQL, the few
+ * dialect rewrites (placeholders, DDL types, schema version) and the bulk
+ * load of a store copy (COPY FROM STDIN on PostgreSQL).  The only file
+ * that includes sqlite3.h or libpq-fe.h.
  */
 #include "db.h"
+
+#include "kaohe/buf.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -1204,4 +1207,419 @@ int kh_db_release(kh_db *db)
 int kh_db_rollback_to(kh_db *db)
 {
     return kh_db_exec(db, "ROLLBACK TO kh_sp; RELEASE kh_sp");
+}
+
+/* ---- bulk loading --------------------------------------------------- */
+
+struct kh_db_bulk {
+    kh_db *db;
+    int ncols, col;        /* columns, and the next one of the row */
+    int64_t rows;          /* rows ended so far */
+    int err;               /* first failure; later calls return it */
+    kh_db_stmt *ins;       /* SQLite: the INSERT, reused */
+    /* PostgreSQL */
+    bool copying;          /* the connection is in COPY IN */
+    bool send_failed;      /* PQputCopyData failed: the result says why */
+    bool *bytea;           /* owned, ncols: the column is bytea */
+    kh_buf out;            /* rows not sent yet */
+    char **readd;          /* owned: ADD CONSTRAINT of the keys dropped */
+    int nreadd;
+};
+
+/* Records a failure of b (the first one stays). */
+static int bulk_fail(kh_db_bulk *b, int rc)
+{
+    if (b->err == KH_DB_OK)
+        b->err = rc;
+    return b->err;
+}
+
+/* Sends what is buffered once it reaches a chunk (all when force). */
+static int pg_bulk_flush(kh_db_bulk *b, bool force)
+{
+    if (b->out.len == 0 || (!force && b->out.len < KH_DB_BULK_CHUNK))
+        return KH_DB_OK;
+    if (kh_buf_status(&b->out) != KH_OK) {
+        pg_set_msg(b->db, "out of memory");
+        return bulk_fail(b, KH_DB_NOMEM);
+    }
+    if (b->out.len > INT32_MAX ||
+        PQputCopyData(b->db->pg, b->out.data, (int)b->out.len) != 1) {
+        /* The server ended the COPY (a refused row) or went away: the
+         * result read at finish says which. */
+        b->send_failed = true;
+        return bulk_fail(b, KH_DB_ERROR);
+    }
+    kh_buf_reset(&b->out);
+    return KH_DB_OK;
+}
+
+/* The next value's separator (a tab between values of a row). */
+static int bulk_next(kh_db_bulk *b)
+{
+    if (b->err != KH_DB_OK)
+        return b->err;
+    if (b->col >= b->ncols) {
+        if (b->db->engine == KH_DB_POSTGRES)
+            pg_set_msg(b->db, "more values than columns in a row");
+        return bulk_fail(b, KH_DB_ERROR);
+    }
+    if (b->db->engine == KH_DB_POSTGRES && b->col > 0)
+        kh_buf_putc(&b->out, '\t');
+    return KH_DB_OK;
+}
+
+/* Bytes in COPY's text format: the four characters that delimit rows,
+ * values and escapes are escaped; everything else is itself. */
+static void copy_text(kh_buf *o, const char *v, size_t n)
+{
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *esc = v[i] == '\\'   ? "\\\\"
+                          : v[i] == '\t' ? "\\t"
+                          : v[i] == '\n' ? "\\n"
+                          : v[i] == '\r' ? "\\r"
+                                         : NULL;
+        if (!esc)
+            continue;
+        kh_buf_add(o, v + run, i - run);
+        kh_buf_add(o, esc, 2);
+        run = i + 1;
+    }
+    kh_buf_add(o, v + run, n - run);
+}
+
+/* Bytes as a bytea value in COPY's text format: \\x and hex. */
+static void copy_hex(kh_buf *o, const unsigned char *v, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    kh_buf_add(o, "\\\\x", 3);
+    char *p = kh_buf_reserve(o, n * 2);
+    if (!p)
+        return;   /* the buffer's status says so at the flush */
+    for (size_t i = 0; i < n; i++) {
+        p[2 * i] = hex[v[i] >> 4];
+        p[2 * i + 1] = hex[v[i] & 15];
+    }
+    kh_buf_commit(o, n * 2);
+}
+
+/* One value of the row: bytes (text or blob) or NULL. */
+static int bulk_bytes(kh_db_bulk *b, const void *v, size_t n, bool blob)
+{
+    int rc = bulk_next(b);
+    if (rc != KH_DB_OK)
+        return rc;
+    int col = b->col++;
+    if (b->db->engine == KH_DB_SQLITE) {
+        rc = !v     ? kh_db_bind_null(b->ins, col + 1)
+             : blob ? kh_db_bind_blob(b->ins, col + 1, v, n)
+             : n > INT32_MAX
+                 ? KH_DB_ERROR
+                 : kh_db_bind_text(b->ins, col + 1, v, (int)n);
+        return rc == KH_DB_OK ? rc : bulk_fail(b, rc);
+    }
+    if (!v)
+        kh_buf_add(&b->out, "\\N", 2);
+    else if (b->bytea[col])
+        copy_hex(&b->out, v, n);
+    else
+        copy_text(&b->out, v, n);
+    return KH_DB_OK;
+}
+
+int kh_db_bulk_int64(kh_db_bulk *b, int64_t v)
+{
+    if (b->db->engine == KH_DB_SQLITE) {
+        int rc = bulk_next(b);
+        if (rc != KH_DB_OK)
+            return rc;
+        rc = kh_db_bind_int64(b->ins, ++b->col, v);
+        return rc == KH_DB_OK ? rc : bulk_fail(b, rc);
+    }
+    char num[24];
+    int n = snprintf(num, sizeof num, "%" PRId64, v);
+    return bulk_bytes(b, num, (size_t)n, false);
+}
+
+int kh_db_bulk_text(kh_db_bulk *b, const char *v, size_t n)
+{
+    return bulk_bytes(b, v, n, false);
+}
+
+int kh_db_bulk_blob(kh_db_bulk *b, const void *v, size_t n)
+{
+    return bulk_bytes(b, v ? v : "", n, true);
+}
+
+int kh_db_bulk_null(kh_db_bulk *b)
+{
+    return bulk_bytes(b, NULL, 0, false);
+}
+
+int kh_db_bulk_row(kh_db_bulk *b)
+{
+    if (b->err != KH_DB_OK)
+        return b->err;
+    if (b->col != b->ncols) {
+        if (b->db->engine == KH_DB_POSTGRES)
+            pg_set_msg(b->db, "fewer values than columns in a row");
+        return bulk_fail(b, KH_DB_ERROR);
+    }
+    b->col = 0;
+    if (b->db->engine == KH_DB_POSTGRES) {
+        b->rows++;
+        kh_buf_putc(&b->out, '\n');
+        return pg_bulk_flush(b, false);
+    }
+    int rc = kh_db_step(b->ins);
+    kh_db_reset(b->ins);
+    if (rc != KH_DB_DONE)
+        return bulk_fail(b, rc);
+    b->rows++;
+    return KH_DB_OK;
+}
+
+/* "a, b, c" of cols, all plain names; malloc'd, NULL when not plain or
+ * out of memory. */
+static char *bulk_cols(const char *table, const char *const *cols, int n)
+{
+    if (!table || !plain_name(table) || n < 1)
+        return NULL;
+    kh_buf l;
+    kh_buf_init(&l, 1 << 20);
+    for (int i = 0; i < n; i++) {
+        if (!cols[i] || !plain_name(cols[i])) {
+            kh_buf_free(&l);
+            return NULL;
+        }
+        kh_buf_printf(&l, "%s%s", i ? ", " : "", cols[i]);
+    }
+    if (kh_buf_status(&l) != KH_OK) {
+        kh_buf_free(&l);
+        return NULL;
+    }
+    return kh_buf_take(&l, NULL);
+}
+
+/* SQLite: INSERT INTO table (list) VALUES (?, ...), prepared once. */
+static int lite_bulk_begin(kh_db_bulk *b, const char *table, const char *list)
+{
+    kh_buf q;
+    kh_buf_init(&q, 1 << 20);
+    kh_buf_printf(&q, "INSERT INTO %s (%s) VALUES (", table, list);
+    for (int i = 0; i < b->ncols; i++)
+        kh_buf_puts(&q, i ? ", ?" : "?");
+    kh_buf_putc(&q, ')');
+    int rc = kh_buf_status(&q) == KH_OK
+                 ? kh_db_prepare(b->db, kh_buf_str(&q), &b->ins)
+                 : (b->db->err = KH_DB_NOMEM);
+    kh_buf_free(&q);
+    return rc;
+}
+
+/* Runs "HEAD list MID table TAIL" (our own plain names only); *res is
+ * its result (NULL when out of memory). */
+static PGresult *pg_bulk_exec(kh_db *db, const char *head, const char *list,
+                              const char *mid, const char *table,
+                              const char *tail)
+{
+    kh_buf q;
+    kh_buf_init(&q, 1 << 20);
+    kh_buf_printf(&q, "%s%s%s%s%s", head, list, mid, table, tail);
+    PGresult *res = kh_buf_status(&q) == KH_OK
+                        ? PQexec(db->pg, kh_buf_str(&q))
+                        : NULL;
+    kh_buf_free(&q);
+    return res;
+}
+
+static int pg_copy_result(kh_db *db, PGresult *res, int64_t *bad_row);
+
+/* The table's own foreign keys are dropped for the load and added again
+ * at its end (pg_bulk_keys_back), as pg_restore does: checking every row
+ * as it comes (a trigger's lookup each) took half of the COPY of the
+ * entries; adding a key checks all rows in one join.  Safe: the drop,
+ * the load and the re-adding are in the caller's one transaction, under
+ * ALTER TABLE's exclusive lock (no other session sees the table without
+ * its keys), and a row the key refuses fails the re-adding, hence the
+ * load.  A table kaohe may not alter (another owner) keeps its keys. */
+static void pg_bulk_keys_off(kh_db_bulk *b, const char *table)
+{
+    PGconn *c = b->db->pg;
+    if (!b->db->in_tx)
+        return;   /* a key dropped must come back in the same transaction */
+    /* Whatever fails here is taken back to the savepoint: the keys stay,
+     * checked row by row (no right to alter, no memory). */
+    PQclear(PQexec(c, "SAVEPOINT kh_bulk_keys"));
+    const char *param[1] = {table};
+    PGresult *res = PQexecParams(
+        c, "SELECT format('ALTER TABLE %s DROP CONSTRAINT %I',"
+           " CAST($1 AS text), conname), format('ALTER TABLE %s ADD"
+           " CONSTRAINT %I %s', CAST($1 AS text), conname,"
+           " pg_get_constraintdef(oid)) FROM pg_constraint WHERE conrelid ="
+           " CAST($1 AS text)::regclass AND contype = 'f' ORDER BY conname",
+        1, NULL, param, NULL, NULL, 0);
+    bool ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+    int n = ok ? PQntuples(res) : 0;
+    if (n > 0 && !(b->readd = calloc((size_t)n, sizeof *b->readd)))
+        ok = false;
+    for (int i = 0; i < n && ok; i++) {
+        PGresult *d = PQexec(c, PQgetvalue(res, i, 0));
+        ok = PQresultStatus(d) == PGRES_COMMAND_OK &&
+             (b->readd[i] = strdup(PQgetvalue(res, i, 1))) != NULL;
+        PQclear(d);
+        b->nreadd += ok;
+    }
+    PQclear(PQexec(c, ok ? "RELEASE kh_bulk_keys"
+                         : "ROLLBACK TO kh_bulk_keys; RELEASE kh_bulk_keys"));
+    for (int i = 0; !ok && b->readd && i < n; i++)
+        free(b->readd[i]);
+    if (!ok)
+        b->nreadd = 0;
+    PQclear(res);
+}
+
+/* Adds the keys pg_bulk_keys_off dropped; a row one refuses fails the
+ * load (no row number: the engine names the key). */
+static int pg_bulk_keys_back(kh_db_bulk *b, int64_t *bad_row)
+{
+    int rc = KH_DB_OK;
+    for (int i = 0; i < b->nreadd && rc == KH_DB_OK; i++) {
+        PGresult *res = PQexec(b->db->pg, b->readd[i]);
+        rc = pg_copy_result(b->db, res, bad_row);
+        PQclear(res);
+    }
+    return rc;
+}
+
+/* PostgreSQL: which columns are bytea (their values go as hex), then
+ * COPY table (list) FROM STDIN. */
+static int pg_bulk_begin(kh_db_bulk *b, const char *table, const char *list)
+{
+    kh_db *db = b->db;
+    kh_buf_init(&b->out, INT32_MAX);   /* PQputCopyData's int length */
+    b->bytea = calloc((size_t)b->ncols, sizeof *b->bytea);
+    if (!b->bytea)
+        return db->err = KH_DB_NOMEM;
+    PGresult *res = pg_bulk_exec(db, "SELECT ", list, " FROM ", table,
+                                 " WHERE false");
+    int rc = pg_check(db, res);
+    for (int i = 0; rc == KH_DB_OK && i < b->ncols; i++)
+        b->bytea[i] = PQftype(res, i) == PG_BYTEA;
+    PQclear(res);
+    if (rc != KH_DB_OK)
+        return rc;
+    pg_bulk_keys_off(b, table);
+    res = pg_bulk_exec(db, "COPY ", table, " (", list, ") FROM STDIN");
+    if (res && PQresultStatus(res) == PGRES_COPY_IN)
+        b->copying = true;
+    else if ((rc = pg_check(db, res)) == KH_DB_OK)
+        rc = db->err = KH_DB_ERROR;   /* not a COPY: cannot happen */
+    PQclear(res);
+    return rc;
+}
+
+int kh_db_bulk_begin(kh_db *db, const char *table, const char *const *cols,
+                     int ncols, kh_db_bulk **out)
+{
+    *out = NULL;
+    char *list = bulk_cols(table, cols, ncols);
+    if (!list) {
+        if (db->engine == KH_DB_POSTGRES)
+            pg_set_msg(db, "not a plain table or column name");
+        return db->err = KH_DB_ERROR;
+    }
+    kh_db_bulk *b = calloc(1, sizeof *b);
+    int rc = KH_DB_NOMEM;
+    if (b) {
+        b->db = db;
+        b->ncols = ncols;
+        rc = db->engine == KH_DB_SQLITE ? lite_bulk_begin(b, table, list)
+                                        : pg_bulk_begin(b, table, list);
+    }
+    free(list);
+    if (rc != KH_DB_OK) {
+        int64_t unused;
+        (void)kh_db_bulk_finish(b, true, &unused);
+        return db->err = rc;
+    }
+    *out = b;
+    return KH_DB_OK;
+}
+
+/* The COPY's outcome; a refused row's number from the error's context
+ * ("COPY entry, line 7"), the engine's detail kept in the message. */
+static int pg_copy_result(kh_db *db, PGresult *res, int64_t *bad_row)
+{
+    int rc = pg_check(db, res);
+    if (rc == KH_DB_OK || !res)
+        return rc;
+    const char *ctx = PQresultErrorField(res, PG_DIAG_CONTEXT);
+    const char *line = ctx ? strstr(ctx, ", line ") : NULL;
+    if (line)
+        *bad_row = strtoll(line + 7, NULL, 10);
+    const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+    size_t n = strlen(db->msg);
+    if (detail && n + 4 < sizeof db->msg) {
+        snprintf(db->msg + n, sizeof db->msg - n, " (%s", detail);
+        n = strcspn(db->msg, "\n");   /* one line, closed */
+        if (n > sizeof db->msg - 2)
+            n = sizeof db->msg - 2;
+        db->msg[n] = ')';
+        db->msg[n + 1] = '\0';
+    }
+    return rc;
+}
+
+/* Ends the COPY: the rest sent, or the load cancelled; every result
+ * read (the first says how it went). */
+static int pg_bulk_end(kh_db_bulk *b, bool abort, int64_t *bad_row)
+{
+    kh_db *db = b->db;
+    int own = b->send_failed ? KH_DB_OK : b->err;   /* ours, not the server's */
+    bool cancel = abort || own != KH_DB_OK;
+    if (!cancel && !b->send_failed && pg_bulk_flush(b, true) != KH_DB_OK &&
+        !b->send_failed)
+        own = b->err, cancel = true;
+    (void)PQputCopyEnd(db->pg, cancel ? "kaohe: the load was cancelled"
+                                      : NULL);
+    int rc = KH_DB_OK;
+    bool first = true;
+    PGresult *res;
+    while ((res = PQgetResult(db->pg))) {
+        if (first)
+            rc = pg_copy_result(db, res, bad_row);
+        first = false;
+        PQclear(res);
+        if (PQstatus(db->pg) != CONNECTION_OK)
+            break;   /* a lost connection may never end its results */
+    }
+    if (first)   /* no result at all: the connection failed */
+        rc = pg_check(db, NULL);
+    if (own != KH_DB_OK)
+        return db->err = own;   /* the server only saw the cancel */
+    if (abort)   /* the caller's own failure is the one it reports */
+        return db->err = KH_DB_ERROR;
+    return rc == KH_DB_OK ? pg_bulk_keys_back(b, bad_row) : rc;
+}
+
+int kh_db_bulk_finish(kh_db_bulk *b, bool abort, int64_t *bad_row)
+{
+    *bad_row = 0;
+    if (!b)
+        return KH_DB_OK;
+    int rc = b->err;
+    if (b->db->engine == KH_DB_POSTGRES && b->copying)
+        rc = pg_bulk_end(b, abort, bad_row);
+    else if (rc != KH_DB_OK && b->ins)
+        *bad_row = b->rows + 1;   /* SQLite refuses the row as it runs */
+    kh_db_finalize(b->ins);
+    kh_buf_free(&b->out);
+    free(b->bytea);
+    for (int i = 0; b->readd && i < b->nreadd; i++)
+        free(b->readd[i]);
+    free(b->readd);
+    free(b);
+    return rc;
 }

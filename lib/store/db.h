@@ -143,6 +143,33 @@ int kh_db_column_kind(kh_db_stmt *st, int col);
  * columns past them (PostgreSQL; nothing to do on SQLite). */
 int kh_db_identity_resync(kh_db *db, const char *table);
 
+/* Bulk loading (store copy, restore): rows appended to one table of a
+ * transaction already begun on db.  PostgreSQL: one COPY ... FROM STDIN
+ * in text format, streamed in chunks of KH_DB_BULK_CHUNK bytes (each
+ * value escaped; a bytea column takes any value's bytes in hex);
+ * SQLite: one prepared INSERT reused for every row.  Values are given
+ * in column order, then kh_db_bulk_row ends the row.  The engine may
+ * report a refused row only at kh_db_bulk_finish: a failure of any call
+ * ends the load (finish it, then roll the transaction back). */
+#define KH_DB_BULK_CHUNK ((size_t)256 << 10)
+typedef struct kh_db_bulk kh_db_bulk;
+/* cols: ncols plain lower-case names (borrowed for the call).  *out is
+ * the caller's (kh_db_bulk_finish frees it), NULL on failure. */
+int kh_db_bulk_begin(kh_db *db, const char *table, const char *const *cols,
+                     int ncols, kh_db_bulk **out);
+int kh_db_bulk_int64(kh_db_bulk *b, int64_t v);
+/* n bytes of v (text: UTF-8; blob: any bytes); v NULL is SQL NULL. */
+int kh_db_bulk_text(kh_db_bulk *b, const char *v, size_t n);
+int kh_db_bulk_blob(kh_db_bulk *b, const void *v, size_t n);
+int kh_db_bulk_null(kh_db_bulk *b);
+int kh_db_bulk_row(kh_db_bulk *b);
+/* Ends the load and frees b (NULL is fine): abort cancels it (the
+ * caller's own failure).  Returns the outcome of the whole load; when a
+ * row was refused, *bad_row is its number (from 1, in the order given;
+ * 0 when the engine did not say, e.g. a foreign key checked at the end
+ * of the load) and kh_db_errmsg says why, with the engine's detail. */
+int kh_db_bulk_finish(kh_db_bulk *b, bool abort, int64_t *bad_row);
+
 /* Rows changed by the last INSERT/UPDATE/DELETE on db. */
 int64_t kh_db_changes(kh_db *db);
 /* The id given to the row of the last INSERT into a table with an

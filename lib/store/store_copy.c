@@ -2,8 +2,10 @@
  * store_copy.c - copying a whole store into a new one (`kaohe store copy`,
  * e.g. a college moving from SQLite to PostgreSQL): every table row for
  * row, so that the audit chain, users, published snapshots and follow-up
- * carry over unchanged, then the evidence files the rows name.  The
- * other way round (PostgreSQL into a SQLite file) is the backup of a
+ * carry over unchanged, then the evidence files the rows name.  Each
+ * table goes in as one bulk load (kh_db_bulk_*: COPY on PostgreSQL); a
+ * row the target refuses is named by its table and place.  The other
+ * way round (PostgreSQL into a SQLite file) is the backup of a
  * PostgreSQL store (store_backup.c): its source is read in one snapshot.
  */
 #include "store_impl.h"
@@ -28,58 +30,103 @@ static bool plain_name(const char *name)
     return true;
 }
 
-/* "INSERT INTO table (c1, ...) VALUES (?, ...)" for the columns of sel;
- * malloc'd, NULL when out of memory or a name is not plain. */
-static char *insert_sql(const char *table, kh_db_stmt *sel)
+/* The column names of sel into a new array (borrowed from sel, valid
+ * while it is not stepped again); NULL when out of memory. */
+static const char **column_names(kh_db_stmt *sel, int n)
 {
-    kh_buf b;
-    kh_buf_init(&b, 1 << 20);
-    kh_buf_printf(&b, "INSERT INTO %s (", table);
-    int n = kh_db_column_count(sel);
-    for (int i = 0; i < n; i++) {
-        const char *c = kh_db_column_name(sel, i);
-        if (!plain_name(c)) {
-            kh_buf_free(&b);
-            return NULL;
-        }
-        kh_buf_printf(&b, "%s%s", i ? ", " : "", c);
-    }
-    kh_buf_puts(&b, ") VALUES (");
-    for (int i = 0; i < n; i++)
-        kh_buf_puts(&b, i ? ", ?" : "?");
-    kh_buf_putc(&b, ')');
-    if (kh_buf_status(&b) != KH_OK) {
-        kh_buf_free(&b);
-        return NULL;
-    }
-    return kh_buf_take(&b, NULL);
+    const char **cols = calloc((size_t)n, sizeof *cols);
+    for (int i = 0; cols && i < n; i++)
+        cols[i] = kh_db_column_name(sel, i);
+    return cols;
 }
 
-/* Binds the current row of sel to ins, value by value. */
-static int bind_row(kh_db_stmt *sel, kh_db_stmt *ins)
+/* Appends value i of sel's current row to the load. */
+static int load_value(kh_db_stmt *sel, kh_db_bulk *load, int i)
 {
-    int rc = KH_DB_OK, n = kh_db_column_count(sel);
-    for (int i = 0; i < n && rc == KH_DB_OK; i++) {
-        switch (kh_db_column_kind(sel, i)) {
-        case KH_DB_T_INTEGER:
-            rc = kh_db_bind_int64(ins, i + 1, kh_db_column_int64(sel, i));
-            break;
-        case KH_DB_T_BLOB: {
-            const void *v = kh_db_column_blob(sel, i);
-            rc = kh_db_bind_blob(ins, i + 1, v,
-                                 (size_t)kh_db_column_bytes(sel, i));
-            break;
-        }
-        case KH_DB_T_NULL:
-            rc = kh_db_bind_null(ins, i + 1);
-            break;
-        default: {
-            const char *v = kh_db_column_text(sel, i);
-            rc = kh_db_bind_text(ins, i + 1, v, kh_db_column_bytes(sel, i));
-        }
-        }
+    /* The kind first: asking SQLite an integer's length converts it. */
+    switch (kh_db_column_kind(sel, i)) {
+    case KH_DB_T_INTEGER:
+        return kh_db_bulk_int64(load, kh_db_column_int64(sel, i));
+    case KH_DB_T_NULL:
+        return kh_db_bulk_null(load);
+    case KH_DB_T_BLOB: {
+        const void *v = kh_db_column_blob(sel, i);
+        return kh_db_bulk_blob(load, v, (size_t)kh_db_column_bytes(sel, i));
     }
-    return rc;
+    default: {
+        const char *v = kh_db_column_text(sel, i);
+        return kh_db_bulk_text(load, v, (size_t)kh_db_column_bytes(sel, i));
+    }
+    }
+}
+
+/* Appends the current row of sel to the load, value by value. */
+static int load_row(kh_db_stmt *sel, kh_db_bulk *load, int n)
+{
+    int rc = KH_DB_OK;
+    for (int i = 0; i < n && rc == KH_DB_OK; i++)
+        rc = load_value(sel, load, i);
+    return rc == KH_DB_OK ? kh_db_bulk_row(load) : rc;
+}
+
+/* The failure of a load into table: a row the target refused (a
+ * constraint: the source holds what a store cannot) is bad input, named
+ * by its table and place; anything else is the target's trouble. */
+static kh_status load_fail(kh_store *to, const char *table, int64_t row,
+                           int64_t done, kh_err *e)
+{
+    if (kh_db_errcode(to->db) == KH_DB_CONSTRAINT && row > 0)
+        return kh_err_fail(e, KH_EINVAL, "%s: table %s, row %lld of the "
+                           "source: refused by the target: %s", to->path,
+                           table, (long long)row, kh_db_errmsg(to->db));
+    if (kh_db_errcode(to->db) == KH_DB_CONSTRAINT)
+        return kh_err_fail(e, KH_EINVAL, "%s: table %s of the source: "
+                           "refused by the target: %s", to->path, table,
+                           kh_db_errmsg(to->db));
+    char what[160];
+    if (row > 0)
+        snprintf(what, sizeof what, "copying table %s (row %lld)", table,
+                 (long long)row);
+    else   /* e.g. the server went away: how far the load had come */
+        snprintf(what, sizeof what, "copying table %s (%lld rows sent)",
+                 table, (long long)done);
+    return kh_store_db_fail(to, e, what);
+}
+
+/* Streams the rows of sel (stepped once: *step) into table of `to` in
+ * one bulk load; *rows counts them. */
+static kh_status load_table(kh_store *from, kh_store *to, const char *table,
+                            kh_db_stmt *sel, int step, int64_t *rows,
+                            kh_err *e)
+{
+    int n = kh_db_column_count(sel);
+    const char **cols = column_names(sel, n);
+    if (!cols)
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+    for (int i = 0; i < n; i++)
+        if (!plain_name(cols[i])) {   /* they go into the COPY's text */
+            free(cols);
+            return kh_err_fail(e, KH_EDB, "%s: cannot copy table %s",
+                               from->path, table);
+        }
+    kh_db_bulk *load = NULL;
+    int rc = kh_db_bulk_begin(to->db, table, cols, n, &load);
+    free(cols);   /* the names were used by begin */
+    if (rc != KH_DB_OK)
+        return load_fail(to, table, 0, 0, e);
+    int64_t done = 0;
+    for (; step == KH_DB_ROW && rc == KH_DB_OK; step = kh_db_step(sel))
+        if ((rc = load_row(sel, load, n)) == KH_DB_OK)
+            done++;
+    *rows += done;
+    bool src_failed = rc == KH_DB_OK && step != KH_DB_DONE;
+    int64_t bad = 0;
+    rc = kh_db_bulk_finish(load, src_failed, &bad);
+    if (src_failed)
+        return kh_store_db_fail(from, e, "reading the source");
+    if (rc != KH_DB_OK)
+        return load_fail(to, table, bad, done, e);
+    return KH_OK;
 }
 
 /* Copies every row of table from `from` to `to`; *rows counts them. */
@@ -91,9 +138,8 @@ static kh_status copy_table(kh_store *from, kh_store *to, const char *table,
         return kh_err_fail(e, KH_EDB, "%s: unexpected table name", from->path);
     if (asprintf(&sql, "SELECT * FROM %s", table) < 0)
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
-    kh_db_stmt *sel = NULL, *ins = NULL;
+    kh_db_stmt *sel = NULL;
     kh_status rc = KH_OK;
-    char *isql = NULL;
     if (kh_db_prepare(from->db, sql, &sel) != KH_DB_OK) {
         rc = kh_store_db_fail(from, e, "reading the source");
         goto out;
@@ -101,35 +147,15 @@ static kh_status copy_table(kh_store *from, kh_store *to, const char *table,
     int step = kh_db_step(sel);
     if (step == KH_DB_DONE)
         goto out;
-    if (!(isql = insert_sql(table, sel))) {
-        rc = kh_err_fail(e, KH_EDB, "%s: cannot copy table %s", from->path,
-                         table);
-        goto out;
-    }
-    if (kh_db_prepare(to->db, isql, &ins) != KH_DB_OK) {
-        rc = kh_store_db_fail(to, e, "copying");
-        goto out;
-    }
-    for (; step == KH_DB_ROW; step = kh_db_step(sel)) {
-        if (bind_row(sel, ins) != KH_DB_OK ||
-            kh_db_step(ins) != KH_DB_DONE) {
-            char what[96];
-            snprintf(what, sizeof what, "copying table %s", table);
-            rc = kh_store_db_fail(to, e, what);
-            goto out;
-        }
-        kh_db_reset(ins);
-        (*rows)++;
-    }
-    if (step != KH_DB_DONE)
+    if (step != KH_DB_ROW)
         rc = kh_store_db_fail(from, e, "reading the source");
-    else if (kh_db_identity_resync(to->db, table) != KH_DB_OK)
+    else
+        rc = load_table(from, to, table, sel, step, rows, e);
+    if (rc == KH_OK && kh_db_identity_resync(to->db, table) != KH_DB_OK)
         rc = kh_store_db_fail(to, e, "copying");
 out:
     kh_db_finalize(sel);
-    kh_db_finalize(ins);
     free(sql);
-    free(isql);
     return rc;
 }
 
