@@ -110,7 +110,7 @@ measure() {
         k=$((k + 1))
     done
     c1=$(ticks)
-    echo "$(awk -v t=$((c1 - c0)) -v hz="$HZ" -v n="$3" 'BEGIN { printf "%.1f", 1000 * t / hz / n }') $(echo $codes | tr ' ' '\n' | sort | uniq -c | awk '{printf "%s%s×%s", NR > 1 ? ", " : "", $1, $2}')"
+    echo "$(awk -v t=$((c1 - c0)) -v hz="$HZ" -v n="$3" 'BEGIN { printf "%.1f", 1000 * t / hz / n }') $(echo $codes | tr ' ' '\n' | sort | uniq -c | awk '{ printf "%s%s×%s", (NR > 1 ? ", " : ""), $1, $2 }')"
 }
 
 run_server() { # run_server NAME BINARY DB N
