@@ -3,8 +3,9 @@
  * (internal polling thread with a thread pool over epoll, connection and
  * per-IP limits, timeouts), the request pipeline (docs/DESIGN.md: path,
  * route table, session and role, policy - all on the headers, before the
- * body - then the body under its caps, CSRF, scope, handler and the
- * failure check), the failure log and error pages, security headers on
+ * body - then the body under its caps, its form indexed once
+ * (web_formidx.c; web_form_get and friends), CSRF, scope, handler and
+ * the failure check), the failure log and error pages, security headers on
  * every response, the access log, and signal handling for a graceful
  * stop.
  *
