@@ -41,6 +41,7 @@ bench: build
 	sh bench/store/run.sh
 	sh bench/export/run.sh
 	sh bench/web/run.sh
+	sh bench/web/form.sh
 
 clean:
 	rm -rf $(BUILD) $(CHECKBUILD)

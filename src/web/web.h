@@ -36,6 +36,7 @@
 #define WEB_ENTRY_BODY_CAP ((size_t)64 << 10) /* one entry's save or preview */
 #define WEB_INPUTS_MAX 64                     /* keys of an entry's inputs */
 #define WEB_FORM_PARTS_MAX 256                /* parts of a multipart body */
+#define WEB_FORM_FIELDS_MAX 65536             /* fields of a form body (413) */
 #define WEB_INFLIGHT_CAP ((size_t)64 << 20)   /* body bytes held, all requests */
 #define WEB_SEG_MAX 8                         /* path segments of a route */
 #define WEB_PATH_MAX 2048                     /* bytes of a request path */
@@ -299,6 +300,11 @@ typedef struct web_req {
     size_t upload_total, upload_cap;   /* bytes held: data and parts */
     size_t nparts;              /* parts so far (WEB_FORM_PARTS_MAX) */
     bool bad_form;
+    /* The body's fields, indexed once (web_form_get); form_done: tried
+     * (form is NULL when there are more than WEB_FORM_FIELDS_MAX). */
+    struct web_form *form;
+    bool form_done;
+    kh_status form_st;          /* why form is NULL once done */
     bool inflight_full;         /* WEB_INFLIGHT_CAP reached: 503 */
     kh_store *store;            /* this thread's connection */
     bool logged_in;
@@ -389,14 +395,55 @@ void web_redirect(web_req *r, const char *path);
 void web_error_page(web_req *r, unsigned status, const char *msg);
 void web_error_json(web_req *r, unsigned status, const char *code);
 
-/* The decoded value of a field of an urlencoded form body, or of a
- * plain field of a multipart one (malloc'd, caller frees), or NULL when
+/* ---- form bodies (web_formidx.c; the request's in web_http.c) ------- */
+
+/* Percent-decodes n bytes of s into out (room for n + 1; out may be s:
+ * decoding never lengthens), '+' as space when plus, NUL-terminated;
+ * false on a bad escape or an escaped NUL ("%00"). */
+bool web_pct_decode(const char *s, size_t n, bool plus, char *out);
+
+/* A form body read once: its fields by name, each value decoded once.
+ * Names are compared byte for byte as sent (case matters, no decoding);
+ * a segment without '=' is no field; a repeated name keeps every value
+ * in body order and its first one is the value (web_form_get). */
+typedef struct web_form web_form;
+/* Indexes the urlencoded body s[0..n) (up to a NUL in it, where the
+ * body ends); *out is owned by the caller (web_form_free).  KH_ELIMIT,
+ * with nothing allocated, when it has more than max fields; KH_ENOMEM. */
+kh_status web_form_parse(const char *s, size_t n, size_t max,
+                         web_form **out);
+/* The same for the plain (not file) fields of a multipart body, their
+ * values as sent; fields is borrowed for the call. */
+kh_status web_form_from_fields(const web_field *fields, size_t max,
+                               web_form **out);
+void web_form_free(web_form *w);
+/* Its fields, and the bytes it holds (counted in flight by the server). */
+size_t web_form_count(const web_form *w);
+size_t web_form_bytes(const web_form *w);
+/* The fields named name, in body order: web_form_first gives the first
+ * (0: none), web_form_next the one after at (0: no more), and
+ * web_form_value the value of one (borrowed from w; NULL when
+ * malformed: a bad escape or "%00"). */
+size_t web_form_first(const web_form *w, const char *name);
+size_t web_form_next(const web_form *w, size_t at);
+const char *web_form_value(const web_form *w, size_t at);
+
+/* The request's form (urlencoded, or the plain fields of a multipart
+ * body), indexed on the first call and freed with the request: the
+ * dispatcher indexes every body that is not JSON before the handler and
+ * answers 413 (naming WEB_FORM_FIELDS_MAX) past the cap; a JSON body is
+ * indexed only if a handler asks (the CSRF fallback) and is then read
+ * as having no fields when over the cap.  Returns the index, or NULL
+ * (no body, over the cap, out of memory, or its bytes would pass the
+ * server's in-flight cap). */
+const web_form *web_req_form(web_req *r);
+/* The first value of a field (malloc'd, caller frees), or NULL when
  * absent or malformed. */
 char *web_form_get(web_req *r, const char *name);
-/* Every value of an urlencoded field (a repeated one: a multiple
- * choice), decoded, in order, into vals (each malloc'd, caller frees; a
- * malformed one is NULL).  Returns how many, or max + 1 when there are
- * more than max (vals then holds max of them). */
+/* Every value of a field (a repeated one: a multiple choice), in order,
+ * into vals (each malloc'd, caller frees; a malformed one is NULL).
+ * Returns how many, or max + 1 when there are more than max (vals then
+ * holds max of them). */
 size_t web_form_values(web_req *r, const char *name, char **vals,
                        size_t max);
 /* The first uploaded file field named name of a multipart body (NULL

@@ -3,8 +3,9 @@
  * (internal polling thread with a thread pool over epoll, connection and
  * per-IP limits, timeouts), the request pipeline (docs/DESIGN.md: path,
  * route table, session and role, policy - all on the headers, before the
- * body - then the body under its caps, CSRF, scope, handler and the
- * failure check), the failure log and error pages, security headers on
+ * body - then the body under its caps, its form indexed once
+ * (web_formidx.c; web_form_get and friends), CSRF, scope, handler and
+ * the failure check), the failure log and error pages, security headers on
  * every response, the access log, and signal handling for a graceful
  * stop.
  *
@@ -260,43 +261,6 @@ void web_error_json(web_req *r, unsigned status, const char *code)
     kh_buf_puts(&r->out, "}\n");
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Percent-decodes n bytes of s into out (plus as space when form);
- * false on a bad escape or an embedded NUL. */
-static bool decode(const char *s, size_t n, bool form, char *out)
-{
-    size_t j = 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c == '%') {
-            if (i + 2 >= n)
-                return false;
-            int h = hexval(s[i + 1]);
-            int l = hexval(s[i + 2]);
-            if (h < 0 || l < 0 || (h == 0 && l == 0))
-                return false;
-            out[j++] = (char)(h * 16 + l);
-            i += 2;
-        } else if (c == '+' && form) {
-            out[j++] = ' ';
-        } else {
-            out[j++] = c;
-        }
-    }
-    out[j] = '\0';
-    return true;
-}
-
 int web_split_path(const char *url, char *buf, size_t bufsz,
                    const char **seg, int max)
 {
@@ -318,7 +282,7 @@ int web_split_path(const char *url, char *buf, size_t bufsz,
         }
         if (n == max)
             return -1;
-        if (!decode(p, sl, false, w) || strcmp(w, ".") == 0 ||
+        if (!web_pct_decode(p, sl, false, w) || strcmp(w, ".") == 0 ||
             strcmp(w, "..") == 0 || strpbrk(w, "/\\") ||
             memmem(p, sl, "%25", 3))
             return -2;
@@ -339,64 +303,55 @@ const web_field *web_form_file(web_req *r, const char *name)
     return NULL;
 }
 
+static bool inflight_take(web_req *r, size_t n);
+
+/* Indexes the request's form once (web_req_form): KH_ELIMIT past
+ * WEB_FORM_FIELDS_MAX or the in-flight cap (inflight_full), KH_ENOMEM.
+ * A request outside a server (tests, fuzzing) has no app to count in. */
+static kh_status form_index(web_req *r)
+{
+    if (r->form_done)
+        return r->form ? KH_OK : r->form_st;
+    r->form_done = true;
+    kh_status st = r->pp ? web_form_from_fields(r->fields,
+                                                WEB_FORM_FIELDS_MAX, &r->form)
+                         : web_form_parse(r->body.data ? r->body.data : "",
+                                          r->body.len, WEB_FORM_FIELDS_MAX,
+                                          &r->form);
+    if (st == KH_OK && r->app && !inflight_take(r, web_form_bytes(r->form))) {
+        web_form_free(r->form);
+        r->form = NULL;
+        r->inflight_full = true;
+        st = KH_ELIMIT;
+    }
+    r->form_st = st;
+    return st;
+}
+
+const web_form *web_req_form(web_req *r)
+{
+    (void)form_index(r);
+    return r->form;
+}
+
 char *web_form_get(web_req *r, const char *name)
 {
-    if (r->pp) {
-        for (const web_field *f = r->fields; f; f = f->next)
-            if (!f->filename && strcmp(f->name, name) == 0) {
-                if (memchr(f->data.data ? f->data.data : "", '\0',
-                           f->data.len))
-                    return NULL;
-                return strdup(f->data.len ? kh_buf_str((kh_buf *)&f->data)
-                                          : "");
-            }
-        return NULL;
-    }
-    const char *p = kh_buf_str(&r->body);
-    size_t nl = strlen(name);
-    while (*p) {
-        const char *amp = strchr(p, '&');
-        size_t len = amp ? (size_t)(amp - p) : strlen(p);
-        const char *eq = memchr(p, '=', len);
-        if (eq && (size_t)(eq - p) == nl && memcmp(p, name, nl) == 0) {
-            size_t vl = len - nl - 1;
-            char *v = malloc(vl + 1);
-            if (v && !decode(eq + 1, vl, true, v)) {
-                free(v);
-                return NULL;
-            }
-            return v;
-        }
-        p += len;
-        if (*p == '&')
-            p++;
-    }
-    return NULL;
+    const web_form *w = web_req_form(r);
+    size_t at = web_form_first(w, name);
+    const char *v = at ? web_form_value(w, at) : NULL;
+    return v ? strdup(v) : NULL;
 }
 
 size_t web_form_values(web_req *r, const char *name, char **vals,
                        size_t max)
 {
-    const char *p = kh_buf_str(&r->body);
-    size_t nl = strlen(name), n = 0;
-    while (*p && !r->pp) {
-        const char *amp = strchr(p, '&');
-        size_t len = amp ? (size_t)(amp - p) : strlen(p);
-        const char *eq = memchr(p, '=', len);
-        if (eq && (size_t)(eq - p) == nl && memcmp(p, name, nl) == 0) {
-            if (n == max)
-                return max + 1;
-            size_t vl = len - nl - 1;
-            char *v = malloc(vl + 1);
-            if (!v || !decode(eq + 1, vl, true, v)) {
-                free(v);
-                v = NULL;
-            }
-            vals[n++] = v;
-        }
-        p += len;
-        if (*p == '&')
-            p++;
+    const web_form *w = web_req_form(r);
+    size_t n = 0;
+    for (size_t at = web_form_first(w, name); at; at = web_form_next(w, at)) {
+        if (n == max)
+            return max + 1;
+        const char *v = web_form_value(w, at);
+        vals[n++] = v ? strdup(v) : NULL;
     }
     return n;
 }
@@ -781,6 +736,45 @@ static void refuse_no_store(web_req *r, kh_err *e)
     }
 }
 
+/* The 413 of a form of more than WEB_FORM_FIELDS_MAX fields, naming
+ * the cap. */
+static void too_many_fields(web_req *r)
+{
+    if (is_api(r)) {
+        web_error_json(r, 413, "too_many_fields");
+        return;
+    }
+    char msg[512];
+    snprintf(msg, sizeof msg,
+             W_("A form may send at most %d fields at once, and this one "
+                "sent more. Save the page in parts, or ask the "
+                "administrator."),
+             WEB_FORM_FIELDS_MAX);
+    web_error_page(r, 413, msg);
+}
+
+/* Every body that is not JSON is indexed before the handler (the CSRF
+ * field is its first lookup); true when r was answered. */
+static bool form_refused(web_req *r)
+{
+    const char *ct = web_header(r, "Content-Type");
+    if (!r->pp && (!r->body.len ||
+                   (ct && strncasecmp(ct, "application/json", 16) == 0)))
+        return false;
+    kh_status st = form_index(r);
+    if (st == KH_OK)
+        return false;
+    if (r->inflight_full) {
+        r->retry_after = "5";
+        answer(r, 503, "busy");
+    } else if (st == KH_ELIMIT) {
+        too_many_fields(r);
+    } else {
+        web_fail_why(r, st, "indexing the form body");
+    }
+    return true;
+}
+
 static void dispatch(web_req *r)
 {
     if (r->bad_form) {
@@ -796,7 +790,7 @@ static void dispatch(web_req *r)
         answer(r, 503, "busy");
         return;
     }
-    if (!csrf_ok(r))
+    if (form_refused(r) || !csrf_ok(r))
         return;
     if (unsafe_method(r->method) && r->app->damaged) {
         refuse_damaged(r);
@@ -845,6 +839,7 @@ static void inflight_release(web_req *r)
 
 static void req_free(web_req *r)
 {
+    web_form_free(r->form);
     if (r->pp)
         MHD_destroy_post_processor(r->pp);
     while (r->fields) {

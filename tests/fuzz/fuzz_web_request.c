@@ -4,7 +4,10 @@
  *
  *   - the request path: web_route_find (web_split_path, the matcher)
  *     for GET, POST and PUT;
- *   - an urlencoded form body: web_form_get and web_form_values;
+ *   - an urlencoded form body: web_form_get and web_form_values, read
+ *     through the request's form index (web_formidx.c), each checked
+ *     against a plain scan of the body (the reader before the index) for
+ *     fixed names and the body's own first names;
  *   - a questionnaire's answer body: every question of the students'
  *     questionnaire read with web_form_values and checked by
  *     kh_question_answer, as web_survey.c's answer_parse does;
@@ -85,6 +88,90 @@ static void form(web_req *r)
     }
 }
 
+/* The reference: the first (or k-th) value of name by a scan of the
+ * body, as the form reader did before the index; *found says whether
+ * the field exists (its value NULL when malformed, else malloc'd). */
+static char *scan(const char *p, const char *name, size_t k, bool *found)
+{
+    size_t nl = strlen(name);
+    *found = false;
+    while (*p) {
+        const char *amp = strchr(p, '&');
+        size_t len = amp ? (size_t)(amp - p) : strlen(p);
+        const char *eq = memchr(p, '=', len);
+        if (eq && (size_t)(eq - p) == nl && memcmp(p, name, nl) == 0 &&
+            k-- == 0) {
+            *found = true;
+            size_t vl = len - nl - 1;
+            char *v = malloc(vl + 1);
+            if (!v || !web_pct_decode(eq + 1, vl, true, v)) {
+                free(v);
+                return NULL;
+            }
+            return v;
+        }
+        p += len;
+        if (*p == '&')
+            p++;
+    }
+    return NULL;
+}
+
+static bool same(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* The index answers as the scan for name: the first value, then every
+ * value in order (up to 8). */
+static void against_scan(web_req *r, const char *name)
+{
+    const char *body = kh_buf_str(&r->body);
+    bool found;
+    char *want = scan(body, name, 0, &found);
+    char *got = web_form_get(r, name);
+    if (!r->form || !same(want, got) ||
+        (web_form_first(r->form, name) != 0) != found)
+        abort();
+    free(want);
+    free(got);
+    char *vals[8];
+    size_t n = web_form_values(r, name, vals, 8);
+    for (size_t k = 0; k < (n > 8 ? 8 : n); k++) {
+        want = scan(body, name, k, &found);
+        if (!found || !same(want, vals[k]))
+            abort();
+        free(want);
+        free(vals[k]);
+    }
+    want = scan(body, name, n > 8 ? 8 : n, &found);
+    free(want);
+    if (found != (n > 8))
+        abort();
+}
+
+/* The checks against the scan, for the names above and the first
+ * names of the body (a field's name is its bytes before '='). */
+static void index_checks(web_req *r)
+{
+    static const char *const names[] = {"csrf", "unit", "a", "", "a+b"};
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++)
+        against_scan(r, names[k]);
+    const char *p = kh_buf_str(&r->body);
+    for (int k = 0; k < 8 && *p; k++) {
+        size_t len = strcspn(p, "&");
+        const char *eq = memchr(p, '=', len);
+        if (eq) {
+            char *name = strndup(p, (size_t)(eq - p));
+            if (!name)
+                return;
+            against_scan(r, name);
+            free(name);
+        }
+        p += len + (p[len] == '&');
+    }
+}
+
 static void answers(web_req *r)
 {
     const kh_questionnaire *q = questionnaire();
@@ -144,8 +231,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (nl)
         kh_buf_add(&r.body, (const char *)nl + 1, size - plen - 1);
     form(&r);
+    if (size - plen <= 64 * 1024)   /* the scans are quadratic */
+        index_checks(&r);
     answers(&r);
     json_body(&r);
+    web_form_free(r.form);
     kh_buf_free(&r.body);
     return 0;
 }
