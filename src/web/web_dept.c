@@ -62,10 +62,26 @@ static char *posted(const grid_view *g, const char *name)
     return g->posted ? web_form_get(g->r, name) : NULL;
 }
 
+/* What a screen reader says of the cell of unit u, item i, label:
+ * "机电工程系 考核要点 3.3 报告数", escaped for an attribute, into a. */
+static void cell_aria(kh_buf *a, const grid_view *g, size_t u, size_t i,
+                      const char *label)
+{
+    kh_html_attr(a, kh_assess_unit_name(g->y->assess, u));
+    kh_buf_putc(a, ' ');
+    char item[96];
+    snprintf(item, sizeof item, W_("item %s"),
+             kh_rubric_item_id(g->y->rubric, i));
+    kh_html_attr(a, item);
+    kh_buf_putc(a, ' ');
+    kh_html_attr(a, label);
+}
+
 /* One cell's widget: a select for checks and choices, a text box for
- * numbers; the posted value (shown) else the stored one. */
+ * numbers; the posted value (shown) else the stored one.  aria: its
+ * spoken name (cell_aria). */
 static void cell(const grid_view *g, const kh_term *t, const kh_entry *en,
-                 size_t s, const char *name)
+                 size_t s, const char *name, const char *aria)
 {
     kh_buf *o = &g->r->out;
     char *typed = posted(g, name);
@@ -75,7 +91,7 @@ static void cell(const grid_view *g, const kh_term *t, const kh_entry *en,
     kh_term_kind k = kh_term_get_kind(t);
     if (k == KH_TERM_CHECK || k == KH_TERM_CHOICE) {
         kh_buf_printf(o, "<select name=\"%s\" aria-label=\"%s\"%s>"
-                         "<option value=\"\">%s</option>", name, name, dis,
+                         "<option value=\"\">%s</option>", name, aria, dis,
                       W_("not scored"));
         size_t n = k == KH_TERM_CHECK ? 2 : kh_term_option_count(t);
         for (size_t j = 0; j < n; j++) {
@@ -101,7 +117,7 @@ static void cell(const grid_view *g, const kh_term *t, const kh_entry *en,
         return;
     }
     kh_buf_printf(o, "<input type=\"text\" inputmode=\"decimal\" size=\"4\" "
-                     "name=\"%s\" aria-label=\"%s\" value=\"", name, name);
+                     "name=\"%s\" aria-label=\"%s\" value=\"", name, aria);
     if (typed)
         kh_html_attr(o, typed);
     else if (present && (k == KH_TERM_COUNT || k == KH_TERM_DEDUCT))
@@ -168,11 +184,14 @@ static void note_cell(const grid_view *g, size_t u, size_t i,
     kh_html_attr(&name, item);
     char *typed = posted(g, kh_buf_str(&name));
     const char *stored = en ? kh_entry_note(en) : NULL;
+    kh_buf aria;
+    kh_buf_init(&aria, 0);
+    cell_aria(&aria, g, u, i, W_("Note"));
     kh_buf_puts(o, "<td class=\"grid-note\"");
     cell_label(o, g->y->rubric, i, W_("Note"));
     kh_buf_printf(o, "><textarea name=\"%s\" rows=\"2\" cols=\"18\" "
                      "aria-label=\"%s\" aria-describedby=\"hint-%s\"%s>",
-                  kh_buf_str(&name), kh_buf_str(&name), kh_buf_str(&name),
+                  kh_buf_str(&name), kh_buf_str(&aria), kh_buf_str(&name),
                   g->ro ? " disabled" : "");
     kh_html_text(o, typed ? typed : stored ? stored : "");
     kh_buf_printf(o, "</textarea><small class=\"hint\" id=\"hint-%s\">",
@@ -180,6 +199,7 @@ static void note_cell(const grid_view *g, size_t u, size_t i,
     kh_html_text(o, W_("below full marks: say why in the note"));
     kh_buf_puts(o, "</small>");
     free(typed);
+    kh_buf_free(&aria);
     kh_buf_free(&name);
 }
 
@@ -228,7 +248,11 @@ static void item_cells(const grid_view *g, size_t u, size_t i)
         kh_buf_puts(o, "<td");
         cell_label(o, rb, i, term_label(t));
         kh_buf_puts(o, ">");
-        cell(g, t, en, s, kh_buf_str(&name));
+        kh_buf aria;
+        kh_buf_init(&aria, 0);
+        cell_aria(&aria, g, u, i, term_label(t));
+        cell(g, t, en, s, kh_buf_str(&name), kh_buf_str(&aria));
+        kh_buf_free(&aria);
         if (s == last && !note)
             cell_msg(g, u, i);
         kh_buf_puts(o, "</td>");

@@ -69,7 +69,7 @@ expect 403 "$(post admin1 $G -d "csrf=$(cat "$T/admin1.csrf")&v*jd*3.3*reports=2
 before=$(entry jd 3.3)
 expect 422 "$(post xcb $G --data-urlencode "csrf=$D" --data-urlencode 'v*jd*3.3*reports=3' --data-urlencode 'v*xx*4.2*rating=9')" "bad grid"
 has 'id="grid-err-xx-4.2"' "bad grid: the message beside xx's 4.2"
-has 'name="v*jd*3.3*reports" aria-label="v*jd*3.3*reports" value="3"' "bad grid: jd's typed 3.3 kept"
+has 'name="v*jd*3.3*reports" aria-label="机电工程系 考核要点 3.3 宣传报道" value="3"' "bad grid: jd's typed 3.3 kept"
 [ "$(entry jd 3.3)" = "$before" ] || fail "a refused grid wrote jd's 3.3"
 
 # notes: a judgement below full marks needs one, written with the value
@@ -81,8 +81,8 @@ A0=$($K audit log --year 2025 --unit xx --db "$DB" | grep -c '^#')
 expect 422 "$(post xcb $G --data-urlencode "csrf=$D" --data-urlencode 'v*xx*4.2*rating=3' --data-urlencode 'n*xx*4.2=' --data-urlencode 'v*jd*3.3*reports=5')" "below full marks without a note"
 has 'id="grid-err-xx-4.2"' "no note: the message beside xx's 4.2"
 grep -A2 'id="grid-err-xx-4.2"' "$T/body" | grep -q '说明' || fail "no note: the message does not ask for the note: $(grep -A2 'grid-err-xx' "$T/body" | head -3)"
-has 'name="v*xx*4.2*rating" aria-label="v*xx*4.2*rating" value="3"' "no note: the typed 3 kept"
-has 'name="v*jd*3.3*reports" aria-label="v*jd*3.3*reports" value="5"' "no note: another typed value kept"
+has 'name="v*xx*4.2*rating" aria-label="信息工程系 考核要点 4.2 按规定履行审批手续" value="3"' "no note: the typed 3 kept"
+has 'name="v*jd*3.3*reports" aria-label="机电工程系 考核要点 3.3 宣传报道" value="5"' "no note: another typed value kept"
 [ "$(entry xx 4.2)" = "$before" ] || fail "a refused note-less judgement was written: $(entry xx 4.2)"
 [ "$($K audit log --year 2025 --unit xx --db "$DB" | grep -c '^#')" = "$A0" ] || fail "a refused grid was audited"
 expect 303 "$(post xcb $G --data-urlencode "csrf=$D" --data-urlencode 'v*xx*4.2*rating=3' --data-urlencode 'n*xx*4.2=1场讲座未履行审批手续')" "below full marks with a note"
