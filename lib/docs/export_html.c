@@ -57,7 +57,33 @@ static const char xh_css[] =
     "font-size:120pt;color:rgba(192,0,0,0.12);transform:rotate(-30deg);"
     "z-index:-1;pointer-events:none}\n"
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
-    "@media screen{body{padding:10mm}}\n";
+    "@media screen{body{padding:10mm}}\n"
+    /* The web app's bar of downloads (kh_export_set_screen_html): on
+     * screen only, never on paper. */
+    "nav.files{display:flex;flex-wrap:wrap;gap:2mm 4mm;margin:0 0 5mm;"
+    "padding:2mm 0;border-bottom:0.6pt solid #999;font-family:sans-serif}\n"
+    "nav.files a{display:inline-block;min-height:40px;line-height:40px;"
+    "padding:0 3mm;border:0.6pt solid #555;color:#000;"
+    "text-decoration:none}\n"
+    "@media print{nav.files{display:none}}\n"
+    /* A phone reflows the page instead of showing the A4 width: the text
+     * wraps at the screen's width, tables tighten, the notice's category
+     * columns (absent from the 公文 too) are left out, and a table still
+     * too wide scrolls inside itself.  Print keeps the A4 layout above. */
+    "@media screen and (max-width:640px){"
+    "body,body.wide{max-width:none;padding:3mm 2.5mm;font-size:15px}"
+    "h1{font-size:19px}h2{font-size:16px}"
+    "p.meta{text-align:left}"
+    "table,table.rank,table.sheet{font-size:12.5px;line-height:1.4}"
+    "th,td,table.sheet td{padding:0.8mm 1mm}"
+    "td,th{overflow-wrap:anywhere}"
+    ".cat{display:none}"
+    "table.rank td.name{min-width:0}"
+    "table.sheet{table-layout:auto}"
+    "col.w5,col.w7,col.w11,col.w16,col.w20,col.w34{width:auto}"
+    ".sign{flex-direction:column;gap:4mm}"
+    ".draft-mark{font-size:64pt}"
+    "div.scroll{overflow-x:auto}}\n";
 
 const char *kh_export_html_css(void)
 {
@@ -84,6 +110,8 @@ void kh_xp_html_head(const kh_export *x, kh_buf *out, const char *title,
                       xh_css);
     }
     kh_buf_printf(out, "<body%s>\n", wide ? " class=\"wide\"" : "");
+    if (x->screen_html)
+        kh_buf_puts(out, x->screen_html);
     if (kh_export_is_draft(x))
         kh_buf_puts(out, "<div class=\"draft-mark\" aria-hidden=\"true\">"
                          "草稿</div>\n");
@@ -102,10 +130,15 @@ void kh_xp_html_foot(const kh_export *x, kh_buf *out)
                   kh_export_code(x, code));
 }
 
-static void xh_num(kh_buf *out, kh_cp v)
+static void xh_num_cls(kh_buf *out, const char *cls, kh_cp v)
 {
     char nb[KH_NUM_BUFSZ];
-    kh_buf_printf(out, "<td class=\"n\">%s</td>", kh_xp_num(v, nb));
+    kh_buf_printf(out, "<td class=\"%s\">%s</td>", cls, kh_xp_num(v, nb));
+}
+
+static void xh_num(kh_buf *out, kh_cp v)
+{
+    xh_num_cls(out, "n", v);
 }
 
 static void xh_td(kh_buf *out, const char *cls, const char *s)
@@ -135,7 +168,7 @@ static void xh_ranking(const kh_export *x, size_t i, kh_buf *out)
     kh_buf_puts(out, "<table class=\"rank\">\n<thead><tr><th>名次</th>"
                      "<th>名称</th>");
     for (size_t c = 0; c < nc; c++) {
-        kh_buf_puts(out, "<th>");
+        kh_buf_puts(out, "<th class=\"cat\">");
         kh_html_text(out, kh_rubric_category_name(r, c));
         kh_buf_puts(out, "</th>");
     }
@@ -150,9 +183,9 @@ static void xh_ranking(const kh_export *x, size_t i, kh_buf *out)
         for (size_t c = 0; c < nc; c++) {
             kh_cp v;
             if (u != SIZE_MAX && kh_result_category(x->res, u, c, &v))
-                xh_num(out, v);
+                xh_num_cls(out, "n cat", v);
             else
-                kh_buf_puts(out, "<td></td>");
+                kh_buf_puts(out, "<td class=\"cat\"></td>");
         }
         if (u != SIZE_MAX) {
             xh_num(out, kh_result_base(x->res, u));
@@ -306,9 +339,7 @@ kh_status kh_export_html_sheet(const kh_export *x, size_t u, kh_buf *out)
     kh_buf_puts(out, "</h1>\n<p class=\"meta\">");
     kh_buf_printf(out, "%d 年度　单位：", x->year);
     kh_html_text(out, kh_assess_unit_name(a, u));
-    kh_buf_puts(out, "（");
-    kh_html_text(out, kh_assess_unit_id(a, u));
-    kh_buf_puts(out, "）　类别：");
+    kh_buf_puts(out, "　类别：");
     kh_html_text(out, kh_rubric_kind_name(r, kh_assess_unit_kind(a, u)));
     kh_buf_puts(out, "　所在支部：");
     kh_html_text(out, kh_assess_branch_name(a, kh_assess_unit_branch(a, u)));
