@@ -134,6 +134,16 @@ void web_time_out(kh_buf *o, const char *utc)
                   bj.tm_mon + 1, bj.tm_mday, bj.tm_hour, bj.tm_min);
 }
 
+void web_day_out(kh_buf *o, const char *day)
+{
+    int y, m, d;
+    char end;
+    if (day && sscanf(day, "%4d-%2d-%2d%c", &y, &m, &d, &end) == 3)
+        kh_buf_printf(o, W_("%d-%d-%d"), y, m, d);
+    else
+        kh_html_text(o, day ? day : "");
+}
+
 /* ---- the page's records ------------------------------------------------------ */
 
 /* One record of the page, copied (every string malloc'd or NULL). */

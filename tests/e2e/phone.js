@@ -25,7 +25,7 @@ const t = lib.harness('phone', { env: { KAOHE_NOW: NOW }, chineseBrowser: true }
 const { expect } = t;
 const WIDTHS = [1366, 375];
 const PEOPLE = { admin1: ['admin', '周敏'], insp1: ['inspector', '张伟'],
-  aud1: ['auditor', '孙丽'], jd1: ['unit', '李强'] };
+  aud1: ['auditor', '孙丽'], jd1: ['unit', '李强', 'jd'], wlzx1: ['unit', '王芳', 'wlzx'] };
 const problems = [];
 const note = (p) => { problems.push(p); console.log(`  problem: ${p}`); };
 
@@ -119,8 +119,10 @@ const STORE_NUMBERS = [
   [/\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?Z?/, 'a UTC time stamp'],
   [/(版本|version|v)\s*#?\d+/i, 'a version number'],
   [/#\d+/, 'a row number'],
-  [/\bjd1\b/, 'a login'],
-  [/\bjd\b/, 'a unit code'],
+  [/\d{4}-\d\d-\d\d/, 'a date as the store keeps it'],
+  [/\b(jd1|wlzx1)\b/, 'a login'],
+  [/\b(jd|wlzx)\b/, 'a unit code'],
+  [/\b(praised|article|project)\b/, 'a bonus kind\'s code'],
 ];
 
 async function storeNumbers(page, url, label) {
@@ -131,7 +133,7 @@ async function storeNumbers(page, url, label) {
   const text = await page.evaluate(() => document.querySelector('main').innerText);
   for (const [re, what] of STORE_NUMBERS) {
     const m = text.match(re);
-    if (m) note(`${label}: shows ${what}: "${m[0]}"`);
+    if (m) note(`${label}: shows ${what}: "${text.slice(Math.max(0, m.index - 20), m.index + m[0].length + 10).replace(/\s+/g, ' ')}"`);
   }
 }
 
@@ -166,16 +168,21 @@ async function main() {
   t.cli('rubric', 'import', 'rubrics/ideology-2020.yaml');
   t.cli('year', 'open', String(YEAR), '--rubric', 'ideology-2020');
   t.cli('import', 'assessment', 'examples/college-2025.yaml');
-  for (const [u, [role, name]] of Object.entries(PEOPLE)) {
+  for (const [u, [role, name, unit]] of Object.entries(PEOPLE)) {
     if (u === 'admin1') continue;
-    t.cli('user', 'add', u, '--role', role, ...(role === 'unit' ? ['--unit', 'jd'] : []),
+    t.cli('user', 'add', u, '--role', role, ...(unit ? ['--unit', unit] : []),
       '--display-name', name);
   }
   t.cli('user', 'assign', 'insp1', '--year', String(YEAR), '--unit', 'jd');
   t.cli('visit', 'add', '--year', String(YEAR), '--unit', 'jd', '--at', '2025-12-10 09:00',
     '--place', '机电楼301', '--lead', 'insp1', '--planned', 'symposium,interview');
   t.cli('year', 'advance', String(YEAR));
+  // a bottom office (wlzx) files a bonus claim, approved in inspection
+  t.cliAs('wlzx1', 'claim', 'add', '--year', String(YEAR), '--unit', 'wlzx', '--kind', 'article',
+    '--description', '在《思想教育研究》发表理论文章一篇');
   t.cli('year', 'advance', String(YEAR));
+  t.cliAs('admin1', 'claim', 'decide', '--year', String(YEAR), '--id', '1', '--approve',
+    '--points', '1', '--reason', '文章已核实');
   t.cli('questionnaire', 'import', 'questionnaires/ideology-2020-students.yaml');
   t.cli('questionnaire', 'round', 'open', '--year', String(YEAR), '--questionnaire',
     'ideology-2020-students', '--audience', '学生', '--unit', 'jd,xx,jg', '--min', '2');
@@ -183,6 +190,13 @@ async function main() {
   t.cli('year', 'advance', String(YEAR));
   t.cli('year', 'advance', String(YEAR), '--allow-missing');
   t.cli('rubric', 'import', changedRubric());
+  // its reminder talk, a rectification item and its report
+  t.cliAs('admin1', 'followup', 'talk', 'add', '--year', String(YEAR), '--unit', 'wlzx',
+    '--date', '2025-12-28', '--by', '党委副书记 刘涛', '--to', '处长 陈刚', '--summary', '指出宣传栏管理薄弱');
+  t.cliAs('admin1', 'followup', 'item', 'add', '--year', String(YEAR), '--unit', 'wlzx',
+    '--text', '完善宣传栏审批制度', '--deadline', '2026-03-31');
+  t.cliAs('wlzx1', 'followup', 'report', 'add', '1', '--year', String(YEAR), '--unit', 'wlzx',
+    '--text', '已制定宣传栏审批办法');
   const base = await t.start();
   void base;
 
@@ -238,6 +252,13 @@ async function main() {
     ['/inbox', 'unit inbox'],
   ]) await storeNumbers(unit, url, label);
   await a4(unit, `${Y}/units/jd/sheet`, 'unit sheet', ['pdf', 'docx']);
+  const bottom = await login('wlzx1', { width: 375, height: 812 });
+  for (const [url, label] of [
+    ['/', 'bottom unit home'],
+    [`${Y}/units/wlzx/view`, 'bottom unit own view'],
+    [`${Y}/claims`, 'bottom unit claims'],
+    [`${Y}/results/wlzx`, 'bottom unit result'],
+  ]) await storeNumbers(bottom, url, label);
 
   for (const p of problems) console.log(`  phone rule: ${p}`);
   expect(!problems.length, `pages break the phone rules:\n${problems.join('\n')}`);
