@@ -78,6 +78,17 @@ typedef kh_status (*kh_rdiff_fn)(void *ctx, const kh_rdiff *d);
 kh_status kh_rubric_diff_each(const kh_rubric *a, const kh_rubric *b,
                               kh_rdiff_fn fn, void *ctx);
 
+/* Characters of an item's 考核要点 that name it in kh_rubric_diff_html. */
+#define KH_RDIFF_TEXT_CHARS 20
+
+/* Appends to o the differences from a to b in Chinese words for a web
+ * page: <ul id=ID class="rdiff">, one escaped <li> per difference (the
+ * thing by its name, the value by what it means, scores as "2.50 分",
+ * terms in words).  *n gets their number.  Returns o's status, or the
+ * walk's failure. */
+kh_status kh_rubric_diff_html(const kh_rubric *a, const kh_rubric *b,
+                              const char *id, kh_buf *o, size_t *n);
+
 /* Appends to out, one line per difference, the changes from a (old) to b
  * (new); labels in Chinese with the file keys in English, e.g.
  *   ~ 1.3 满分 max: 6 → 8

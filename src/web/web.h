@@ -58,7 +58,6 @@
 #define WEB_ASSIGN_MAX 4096                   /* cells of the assignment grid */
 #define WEB_CONFIRM_ITEMS_SHOWN 12            /* missing items named per unit */
 #define WEB_BOTTOM_SHOWN 3                    /* bottom units before publishing */
-#define WEB_RDIFF_TEXT_CHARS 20               /* of an item's text in the rubric diff */
 #define WEB_STORE_CACHE_KIB 1024              /* SQLite page cache per thread */
 #define WEB_CONN_MAX 1024                     /* connections at once */
 #define WEB_THREADS_MAX 64                    /* --threads' ceiling */
@@ -840,11 +839,6 @@ void web_page_users(web_req *r);
  * short hash inside a closed <details> labelled in Chinese (a block:
  * never inside a <p>). */
 void web_rubric_label(kh_buf *o, const kh_rubric *rb);
-/* The differences from rubric a to b in words (web_rdiff.c): a list
- * <ul id="rubric-diff-out">, one <li> per difference; *n gets their
- * number.  Returns o's status. */
-kh_status web_rubric_diff_list(kh_buf *o, const kh_rubric *a,
-                               const kh_rubric *b, size_t *n);
 void web_rubric_verify(kh_buf *o, const char *ref);
 void web_post_user_add(web_req *r);
 void web_post_user_disable(web_req *r, const char *name);

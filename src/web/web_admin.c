@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kaohe/rubric_diff.h"
 
 static const char *query(web_req *r, const char *name)
 {
@@ -674,7 +675,8 @@ void web_page_rubric_diff(web_req *r)
     size_t n = 0;
     /* The page names the versions itself (the CLI's first line, ids and
      * hashes, is not shown) and words every difference for people. */
-    if (st == KH_OK && web_rubric_diff_list(&d, ra, rb, &n) != KH_OK) {
+    if (st == KH_OK && kh_rubric_diff_html(ra, rb, "rubric-diff-out", &d,
+                                           &n) != KH_OK) {
         web_fail(r, KH_ENOMEM, NULL);   /* not a diff cut short */
     } else if (st != KH_OK && st != KH_EINVAL && st != KH_ENOTFOUND) {
         web_fail(r, st, e);

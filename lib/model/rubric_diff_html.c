@@ -1,18 +1,24 @@
 /*
- * web_rdiff.c - the differences between two rubric versions in words
- * (GET /admin/rubrics/diff, drawn by web_admin.c): each difference that
- * kh_rubric_diff_each reports becomes one list item in Chinese from the
- * catalogue - the thing by its name (考核要点 2.2「…」, 类别「体制机制」),
- * the value by what it means (满分, 评分项, 标题), scores as 2.50 分 and
- * terms in words (kh_term_describe) - never the rubric file's keys.
+ * rubric_diff_html.c - the differences between two rubric versions in
+ * words, for the web pages (the admin's /admin/rubrics/diff and the
+ * year-over-year comparison): each difference kh_rubric_diff_each
+ * reports becomes one list item in Chinese from the catalogue
+ * (kh_i18n_zh, whatever the process's locale) - the thing by its name
+ * (考核要点 2.2「…」, 类别「体制机制」), the value by what it means (满分,
+ * 评分项, 标题), scores as 2.50 分 and terms in words (kh_term_describe)
+ * - never the rubric file's keys.
  */
-#include "web.h"
+#include "kaohe/rubric_diff.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "kaohe/rubric_diff.h"
+#include "kaohe/html.h"
+#include "kaohe/i18n.h"
+#include "kaohe/num.h"
 #include "kaohe/utf8.h"
+
+#define W_(s) kh_i18n_zh(s)
 
 typedef struct rd_ctx {
     kh_buf *o;
@@ -44,13 +50,13 @@ static const char *const key_names[] = {
     [KH_RDIFF_STANDARD] = N_("assessment standard"),
 };
 
-/* s cut to WEB_RDIFF_TEXT_CHARS characters, "…" when cut (escaped). */
+/* s cut to KH_RDIFF_TEXT_CHARS characters, "…" when cut (escaped). */
 static void short_text(kh_buf *o, const char *s)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     const unsigned char *end = p + strlen((const char *)p), *q = p;
     size_t chars = 0;
-    while (q < end && chars < WEB_RDIFF_TEXT_CHARS) {
+    while (q < end && chars < KH_RDIFF_TEXT_CHARS) {
         size_t k = kh_utf8_seq(q, end);
         q += k ? k : 1;
         chars++;
@@ -299,11 +305,13 @@ static kh_status rd_item(void *ctx, const kh_rdiff *d)
     return st == KH_OK ? kh_buf_status(x->o) : st;
 }
 
-kh_status web_rubric_diff_list(kh_buf *o, const kh_rubric *a,
-                               const kh_rubric *b, size_t *n)
+kh_status kh_rubric_diff_html(const kh_rubric *a, const kh_rubric *b,
+                              const char *id, kh_buf *o, size_t *n)
 {
     rd_ctx x = {o, a, b, 0};
-    kh_buf_puts(o, "<ul id=\"rubric-diff-out\" class=\"rdiff\">\n");
+    kh_buf_puts(o, "<ul id=\"");
+    kh_html_attr(o, id);
+    kh_buf_puts(o, "\" class=\"rdiff\">\n");
     kh_status st = kh_rubric_diff_each(a, b, rd_item, &x);
     kh_buf_puts(o, "</ul>\n");
     *n = x.n;
