@@ -68,8 +68,9 @@ static const char xh_css[] =
     "@media print{nav.files{display:none}}\n"
     /* A phone reflows the page instead of showing the A4 width: the text
      * wraps at the screen's width, tables tighten, the notice's category
-     * columns (absent from the 公文 too) are left out, and a table still
-     * too wide scrolls inside itself.  Print keeps the A4 layout above. */
+     * columns (absent from the 公文 too) are left out, and the follow-up
+     * report's rows become cards, each value named by its column
+     * (data-label).  Print keeps the A4 layout above. */
     "@media screen and (max-width:640px){"
     "body,body.wide{max-width:none;padding:3mm 2.5mm;font-size:15px}"
     "h1{font-size:19px}h2{font-size:16px}"
@@ -83,7 +84,15 @@ static const char xh_css[] =
     "col.w5,col.w7,col.w11,col.w16,col.w20,col.w34{width:auto}"
     ".sign{flex-direction:column;gap:4mm}"
     ".draft-mark{font-size:64pt}"
-    "div.scroll{overflow-x:auto}}\n";
+    "table.fu thead{display:none}"
+    "table.fu,table.fu tbody,table.fu tr,table.fu td{display:block}"
+    "table.fu td{border:0;padding:0.3mm 1mm;text-align:left}"
+    "table.fu td.unit{margin-top:3mm;padding-top:2mm;"
+    "border-top:0.6pt solid #000;font-weight:bold}"
+    "table.fu tr{margin-bottom:2mm}"
+    "table.fu td:empty{display:none}"
+    "table.fu td[data-label]::before{content:attr(data-label) \"：\";"
+    "color:#555;font-weight:normal}}\n";
 
 const char *kh_export_html_css(void)
 {
