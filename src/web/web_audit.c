@@ -136,10 +136,14 @@ void web_time_out(kh_buf *o, const char *utc)
 
 void web_day_out(kh_buf *o, const char *day)
 {
-    int y, m, d;
-    char end;
-    if (day && sscanf(day, "%4d-%2d-%2d%c", &y, &m, &d, &end) == 3)
+    int y, m, d, h, mi, used = 0;
+    size_t len = day ? strlen(day) : 0;
+    if (len == 10 && sscanf(day, "%4d-%2d-%2d%n", &y, &m, &d, &used) == 3 &&
+        used == 10)
         kh_buf_printf(o, W_("%d-%d-%d"), y, m, d);
+    else if (len == 16 && sscanf(day, "%4d-%2d-%2d %2d:%2d%n", &y, &m, &d,
+                                 &h, &mi, &used) == 5 && used == 16)
+        kh_buf_printf(o, W_("%d-%d-%d %02d:%02d"), y, m, d, h, mi);
     else
         kh_html_text(o, day ? day : "");
 }
