@@ -80,8 +80,21 @@ static const char xh_css[] =
     "td,th{overflow-wrap:anywhere}"
     ".cat{display:none}"
     "table.rank td.name{min-width:0}"
-    "table.sheet{table-layout:auto}"
-    "col.w5,col.w7,col.w11,col.w16,col.w20,col.w34{width:auto}"
+    "table.sheet thead{display:none}"
+    "table.sheet,table.sheet tbody,table.sheet tr,table.sheet td"
+    "{display:block}"
+    "table.sheet{font-size:14px}"
+    "table.sheet td,table.sheet td.small{border:0;padding:0.3mm 1mm;"
+    "text-align:left;font-size:14px;white-space:normal}"
+    "table.sheet tr{border-bottom:0.6pt solid #bbb;padding:1.5mm 0}"
+    "table.sheet td.cat-name{margin-top:4mm;padding-bottom:1mm;"
+    "border-bottom:0.6pt solid #000;font-weight:bold;font-size:16px}"
+    "table.sheet td.item-id,table.sheet td.item-text{display:inline;"
+    "font-weight:bold}"
+    "table.sheet td:empty{display:none}"
+    "table.sheet tr.sum td{display:inline-block}"
+    "table.sheet td[data-label]:not(.item-id):not(.item-text)::before"
+    "{content:attr(data-label) \"：\";color:#555}"
     ".sign{flex-direction:column;gap:4mm}"
     ".draft-mark{font-size:64pt}"
     "table.fu thead{display:none}"
@@ -158,6 +171,27 @@ static void xh_td(kh_buf *out, const char *cls, const char *s)
         kh_buf_puts(out, "<td>");
     kh_html_text(out, s);
     kh_buf_puts(out, "</td>");
+}
+
+/* The score sheet's columns; each item cell names its column
+ * (data-label) so a phone shows an item as a card. */
+#define XH_SHEET_COLS 7
+static const char *const xh_sheet_heads[XH_SHEET_COLS] = {
+    "考核项目", "序号", "考核要点", "分值", "检查情况", "得分", "说明"};
+
+/* A cell of the sheet's column k: class cls, its column's name, s. */
+static void xh_sheet_td(kh_buf *out, const char *cls, size_t k, const char *s)
+{
+    kh_buf_printf(out, "<td class=\"%s\" data-label=\"%s\">", cls,
+                  xh_sheet_heads[k]);
+    kh_html_text(out, s);
+    kh_buf_puts(out, "</td>");
+}
+
+static void xh_sheet_num(kh_buf *out, size_t k, kh_cp v)
+{
+    char nb[KH_NUM_BUFSZ];
+    xh_sheet_td(out, "n", k, kh_xp_num(v, nb));
 }
 
 static const char *const xh_cn_num[] = {"一", "二", "三", "四", "五",
@@ -356,11 +390,10 @@ kh_status kh_export_html_sheet(const kh_export *x, size_t u, kh_buf *out)
                      "<col class=\"w11\"><col class=\"w5\">"
                      "<col class=\"w34\"><col class=\"w7\">"
                      "<col class=\"w20\"><col class=\"w7\">"
-                     "<col class=\"w16\"></colgroup>\n"
-                     "<thead><tr><th>考核项目</th>"
-                     "<th>序号</th><th>考核要点</th><th>分值</th>"
-                     "<th>检查情况</th><th>得分</th><th>说明</th></tr>"
-                     "</thead>\n<tbody>\n");
+                     "<col class=\"w16\"></colgroup>\n<thead><tr>");
+    for (size_t k = 0; k < XH_SHEET_COLS; k++)
+        kh_buf_printf(out, "<th>%s</th>", xh_sheet_heads[k]);
+    kh_buf_puts(out, "</tr></thead>\n<tbody>\n");
     kh_buf in;
     kh_buf_init(&in, 0);
     size_t nm = kh_result_missing_count(x->res, u);
@@ -371,15 +404,16 @@ kh_status kh_export_html_sheet(const kh_export *x, size_t u, kh_buf *out)
             bool applies = kh_result_item_applies(x->res, u, i);
             kh_buf_puts(out, "<tr>");
             if (i == first) {
-                kh_buf_printf(out, "<td class=\"c\" rowspan=\"%zu\">", n);
+                kh_buf_printf(out, "<td class=\"c cat-name\" rowspan=\"%zu\">",
+                              n);
                 kh_html_text(out, kh_rubric_category_name(r, c));
                 char nb[KH_NUM_BUFSZ];
                 kh_num_format(kh_rubric_category_max(r, c), nb);
                 kh_buf_printf(out, "<br>（%s 分）</td>", nb);
             }
-            xh_td(out, "c", kh_rubric_item_id(r, i));
-            xh_td(out, "small", kh_rubric_item_text(r, i));
-            xh_num(out, kh_rubric_item_max(r, i));
+            xh_sheet_td(out, "c item-id", 1, kh_rubric_item_id(r, i));
+            xh_sheet_td(out, "small item-text", 2, kh_rubric_item_text(r, i));
+            xh_sheet_num(out, 3, kh_rubric_item_max(r, i));
             if (!applies) {
                 kh_buf_puts(out, "<td class=\"c\" colspan=\"3\">不适用"
                                  "</td></tr>\n");
@@ -387,8 +421,8 @@ kh_status kh_export_html_sheet(const kh_export *x, size_t u, kh_buf *out)
             }
             kh_buf_reset(&in);
             kh_xp_inputs(x, u, i, KH_PHASE_INSPECTION, &in);
-            xh_td(out, "small", kh_buf_str(&in));
-            xh_num(out, kh_result_item(x->res, u, i));
+            xh_sheet_td(out, "small", 4, kh_buf_str(&in));
+            xh_sheet_num(out, 5, kh_result_item(x->res, u, i));
             bool missing = false;
             for (size_t k = 0; k < nm; k++)
                 if (kh_result_missing_item(x->res, u, k) == i)
@@ -396,8 +430,8 @@ kh_status kh_export_html_sheet(const kh_export *x, size_t u, kh_buf *out)
             const kh_entry *en = kh_assess_entry(a, u, i,
                                                  KH_PHASE_INSPECTION);
             const char *note = en ? kh_entry_note(en) : NULL;
-            xh_td(out, "small", missing ? "未录入（按 0 分计）"
-                                        : note ? note : "");
+            xh_sheet_td(out, "small", 6, missing ? "未录入（按 0 分计）"
+                                                 : note ? note : "");
             kh_buf_puts(out, "</tr>\n");
         }
         kh_cp sub;
