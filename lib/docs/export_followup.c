@@ -292,7 +292,9 @@ kh_status kh_export_compilation_html(const kh_export *x, kh_buf *out,
         kh_html_text(out, kh_xp_fu_str(p, "text"));
         kh_buf_puts(out, "</p></section>\n");
     }
-    kh_buf_printf(out, "<p class=\"meta\">%s</p>\n", x->today);
+    char date[KH_XP_DATE_CN_SZ];
+    kh_buf_printf(out, "<p class=\"meta\">%s</p>\n",
+                  kh_xp_date_cn(x->today, date));
     kh_xp_html_foot(x, out);
     return kh_buf_status(out);
 }
