@@ -245,6 +245,9 @@ async function main() {
   const unit = await login('jd1', { width: 375, height: 812 });
   for (const [url, label] of [
     ['/', 'unit home'],
+    [Y, 'unit year page'],
+    [`${Y}/rubric`, 'unit rubric'],
+    [`${Y}/visits`, 'unit visits'],
     [`${Y}/units/jd/view`, 'unit own view'],
     [`${Y}/results/jd`, 'unit result'],
     [`${Y}/units/jd/self`, 'unit self form'],
