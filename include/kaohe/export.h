@@ -54,6 +54,12 @@ const char *kh_export_html_css(void);
  * app's Content-Security-Policy refuses inline styles.  href is copied;
  * KH_ENOMEM when it cannot be. */
 kh_status kh_export_set_css_href(kh_export *x, const char *href);
+/* Makes the printable pages carry html (trusted markup the caller built,
+ * e.g. the web app's links to the PDF and Word files in a <nav
+ * class="files">, which the stylesheet shows on screen and never
+ * prints) right after <body>.  html is copied; KH_ENOMEM when it cannot
+ * be. */
+kh_status kh_export_set_screen_html(kh_export *x, const char *html);
 
 /* The short verification code (核验码) printed on every printable page:
  * the audit chain's head when the page was made, "SEQ-HHHHHHHH" (the

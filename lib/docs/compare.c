@@ -574,9 +574,13 @@ static kh_status cmp_html(const cmp *c, kh_buf *out)
     if (c->rubric_changed) {
         kh_buf_puts(out, "<h2>");
         kh_html_text(out, kh_i18n_zh("Rubric changes"));
-        kh_buf_puts(out, "</h2>\n<pre id=\"rubric-diff\">");
-        kh_html_text(out, kh_buf_str(&c->diff));
-        kh_buf_puts(out, "</pre>\n");
+        kh_buf_puts(out, "</h2>\n");
+        /* in words, as the admin's rubric diff page has them */
+        size_t n;
+        kh_status st = kh_rubric_diff_html(c->x[0]->rubric, c->x[1]->rubric,
+                                           "rubric-diff", out, &n);
+        if (st != KH_OK)
+            return st;
     }
     kh_status rc = kh_buf_status(&cell);
     kh_buf_free(&cell);

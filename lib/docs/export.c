@@ -182,6 +182,7 @@ void kh_export_free(kh_export *x)
     kh_arena_free(x->fu_arena);
     free(x->rubric_version);
     free(x->css_href);
+    free(x->screen_html);
     free(x);
 }
 
@@ -192,6 +193,16 @@ kh_status kh_export_set_css_href(kh_export *x, const char *href)
         return KH_ENOMEM;
     free(x->css_href);
     x->css_href = h;
+    return KH_OK;
+}
+
+kh_status kh_export_set_screen_html(kh_export *x, const char *html)
+{
+    char *h = strdup(html);
+    if (!h)
+        return KH_ENOMEM;
+    free(x->screen_html);
+    x->screen_html = h;
     return KH_OK;
 }
 

@@ -101,6 +101,24 @@ kh_status kh_export_followup_csv(const kh_export *x, kh_buf *out, kh_err *e)
     return kh_buf_status(out);
 }
 
+/* The report's columns; each cell names its column (data-label) so a
+ * phone can show a unit as a card (the stylesheet, kh_export_html_css). */
+#define XF_COLS 8
+static const char *const xf_heads[XF_COLS] = {
+    "单位", "排名类别", "名次", "得分", "事项", "日期或期限", "内容", "状态"};
+
+/* Opens a cell of column k: its class (may be NULL), rowspan (0: none)
+ * and its column's name. */
+static void xf_td(kh_buf *out, const char *cls, size_t rowspan, size_t k)
+{
+    kh_buf_puts(out, "<td");
+    if (cls)
+        kh_buf_printf(out, " class=\"%s\"", cls);
+    if (rowspan)
+        kh_buf_printf(out, " rowspan=\"%zu\"", rowspan);
+    kh_buf_printf(out, " data-label=\"%s\">", xf_heads[k]);
+}
+
 /* The item's deadline colour as a text label (colour is not the only
  * signal; docs/FOLLOWUP.md), shown under its text. */
 static void xf_colour(kh_buf *out, const kh_node *it)
@@ -133,10 +151,11 @@ kh_status kh_export_followup_html(const kh_export *x, kh_buf *out, kh_err *e)
     kh_buf_printf(out, "<p class=\"meta\">截至 %s</p>\n",
                   kh_xp_date_cn(x->today, date));
     size_t nitems = 0, ndone = 0, noverdue = 0;
-    kh_buf_puts(out, "<table>\n<thead><tr><th>单位</th><th>排名类别</th>"
-                     "<th>名次</th><th>得分</th><th>事项</th>"
-                     "<th>日期或期限</th><th>内容</th><th>状态</th></tr>"
-                     "</thead>\n<tbody>\n");
+    char day[KH_XP_DATE_CN_SZ];    /* days as 2026年3月31日 */
+    kh_buf_puts(out, "<table class=\"fu\">\n<thead><tr>");
+    for (size_t k = 0; k < XF_COLS; k++)
+        kh_buf_printf(out, "<th>%s</th>", xf_heads[k]);
+    kh_buf_puts(out, "</tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < kh_xp_fu_count(x); i++) {
         const kh_node *un = kh_xp_fu_unit(x, i);
         const kh_node *talks = kh_node_get(un, "talks");
@@ -146,30 +165,35 @@ kh_status kh_export_followup_html(const kh_export *x, kh_buf *out, kh_err *e)
         for (size_t l = 0; l < lines; l++) {
             kh_buf_puts(out, "<tr>");
             if (l == 0) {
-                kh_buf_printf(out, "<td rowspan=\"%zu\">", lines);
+                kh_buf_printf(out, "<td class=\"unit\" rowspan=\"%zu\">",
+                              lines);
                 kh_html_text(out, kh_xp_fu_str(un, "name"));
-                kh_buf_puts(out, "<br><span class=\"small\">");
-                kh_html_text(out, kh_xp_fu_str(un, "unit"));
-                kh_buf_puts(out, "</span></td>");
-                kh_buf_printf(out, "<td rowspan=\"%zu\">", lines);
+                kh_buf_puts(out, "</td>");
+                xf_td(out, NULL, lines, 1);
                 kh_html_text(out, xf_ranking_name(x, un));
-                kh_buf_printf(out, "</td><td class=\"c\" rowspan=\"%zu\">",
-                              lines);
+                kh_buf_puts(out, "</td>");
+                xf_td(out, "c", lines, 2);
                 kh_html_text(out, kh_xp_fu_str(un, "rank"));
-                kh_buf_printf(out, "</td><td class=\"n\" rowspan=\"%zu\">",
-                              lines);
+                kh_buf_puts(out, "</td>");
+                xf_td(out, "n", lines, 3);
                 kh_html_text(out, kh_xp_fu_str(un, "score"));
                 kh_buf_puts(out, "</td>");
             }
             if (l < nt) {
                 const kh_node *tk = kh_node_at(talks, l);
-                kh_buf_puts(out, "<td class=\"c\">提醒谈话</td><td class=\"c\">");
-                kh_html_text(out, kh_xp_fu_str(tk, "date"));
-                kh_buf_puts(out, "</td><td>谈话人：");
+                xf_td(out, "c", 0, 4);
+                kh_buf_puts(out, "提醒谈话</td>");
+                xf_td(out, "c", 0, 5);
+                kh_html_text(out, kh_xp_date_cn(kh_xp_fu_str(tk, "date"), day));
+                kh_buf_puts(out, "</td>");
+                xf_td(out, NULL, 0, 6);
+                kh_buf_puts(out, "谈话人：");
                 kh_html_text(out, kh_xp_fu_str(tk, "by"));
                 kh_buf_puts(out, "<br>");
                 kh_html_text(out, kh_xp_fu_str(tk, "summary"));
-                kh_buf_puts(out, "</td><td class=\"c\">已谈话</td>");
+                kh_buf_puts(out, "</td>");
+                xf_td(out, "c", 0, 7);
+                kh_buf_puts(out, "已谈话</td>");
             } else if (l - nt < ni) {
                 const kh_node *it = kh_node_at(items, l - nt);
                 bool done = !strcmp(kh_xp_fu_str(it, "status"), "done");
@@ -177,20 +201,25 @@ kh_status kh_export_followup_html(const kh_export *x, kh_buf *out, kh_err *e)
                 nitems++;
                 ndone += done;
                 noverdue += overdue;
-                kh_buf_puts(out, "<td class=\"c\">整改意见</td><td class=\"c\">");
-                kh_html_text(out, kh_xp_fu_str(it, "deadline"));
-                kh_buf_puts(out, "</td><td>");
+                xf_td(out, "c", 0, 4);
+                kh_buf_puts(out, "整改意见</td>");
+                xf_td(out, "c", 0, 5);
+                kh_html_text(out, kh_xp_date_cn(kh_xp_fu_str(it, "deadline"),
+                                                day));
+                kh_buf_puts(out, "</td>");
+                xf_td(out, NULL, 0, 6);
                 kh_html_text(out, kh_xp_fu_str(it, "text"));
                 xf_colour(out, it);
+                kh_buf_puts(out, "</td>");
+                xf_td(out, overdue && !done ? "c overdue" : "c", 0, 7);
                 if (done) {
-                    kh_buf_puts(out, "</td><td class=\"c\">已完成（");
-                    kh_html_text(out, kh_xp_fu_str(it, "closed_date"));
+                    kh_buf_puts(out, "已完成（");
+                    kh_html_text(out, kh_xp_date_cn(kh_xp_fu_str(it, "closed_date"),
+                                                    day));
                     kh_buf_puts(out, "）</td>");
-                } else if (overdue) {
-                    kh_buf_puts(out, "</td><td class=\"c overdue\">未完成，"
-                                     "已逾期</td>");
                 } else {
-                    kh_buf_puts(out, "</td><td class=\"c\">未完成</td>");
+                    kh_buf_puts(out, overdue ? "未完成，已逾期</td>"
+                                             : "未完成</td>");
                 }
             } else {
                 kh_buf_puts(out, "<td></td><td></td><td>尚未记录提醒谈话"
@@ -263,7 +292,9 @@ kh_status kh_export_compilation_html(const kh_export *x, kh_buf *out,
         kh_html_text(out, kh_xp_fu_str(p, "text"));
         kh_buf_puts(out, "</p></section>\n");
     }
-    kh_buf_printf(out, "<p class=\"meta\">%s</p>\n", x->today);
+    char date[KH_XP_DATE_CN_SZ];
+    kh_buf_printf(out, "<p class=\"meta\">%s</p>\n",
+                  kh_xp_date_cn(x->today, date));
     kh_xp_html_foot(x, out);
     return kh_buf_status(out);
 }

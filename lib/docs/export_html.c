@@ -57,7 +57,56 @@ static const char xh_css[] =
     "font-size:120pt;color:rgba(192,0,0,0.12);transform:rotate(-30deg);"
     "z-index:-1;pointer-events:none}\n"
     "*{-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"
-    "@media screen{body{padding:10mm}}\n";
+    "@media screen{body{padding:10mm}}\n"
+    /* The web app's bar of downloads (kh_export_set_screen_html): on
+     * screen only, never on paper. */
+    "nav.files{display:flex;flex-wrap:wrap;gap:2mm 4mm;margin:0 0 5mm;"
+    "padding:2mm 0;border-bottom:0.6pt solid #999;font-family:sans-serif}\n"
+    "nav.files a{display:inline-block;min-height:40px;line-height:40px;"
+    "padding:0 3mm;border:0.6pt solid #555;color:#000;"
+    "text-decoration:none}\n"
+    "@media print{nav.files{display:none}}\n"
+    /* A phone reflows the page instead of showing the A4 width: the text
+     * wraps at the screen's width, tables tighten, the notice's category
+     * columns (absent from the 公文 too) are left out, and the follow-up
+     * report's rows become cards, each value named by its column
+     * (data-label).  Print keeps the A4 layout above. */
+    "@media screen and (max-width:640px){"
+    "body,body.wide{max-width:none;padding:3mm 2.5mm;font-size:15px}"
+    "h1{font-size:19px}h2{font-size:16px}"
+    "p.meta{text-align:left}"
+    "table,table.rank,table.sheet{font-size:12.5px;line-height:1.4}"
+    "th,td,table.sheet td{padding:0.8mm 1mm}"
+    "td,th{overflow-wrap:anywhere}"
+    ".cat{display:none}"
+    "table.rank td.name{min-width:0}"
+    "table.sheet thead{display:none}"
+    "table.sheet,table.sheet tbody,table.sheet tr,table.sheet td"
+    "{display:block}"
+    "table.sheet{font-size:14px}"
+    "table.sheet td,table.sheet td.small{border:0;padding:0.3mm 1mm;"
+    "text-align:left;font-size:14px;white-space:normal}"
+    "table.sheet tr{border-bottom:0.6pt solid #bbb;padding:1.5mm 0}"
+    "table.sheet td.cat-name{margin-top:4mm;padding:1mm;"
+    "border-top:0.6pt solid #000;border-bottom:0.6pt solid #000;"
+    "font-weight:bold;font-size:16px}"
+    "table.sheet td.item-id,table.sheet td.item-text{display:inline;"
+    "font-weight:bold}"
+    "table.sheet td:empty{display:none}"
+    "table.sheet tr.sum td{display:inline-block}"
+    "table.sheet td[data-label]:not(.item-id):not(.item-text)::before"
+    "{content:attr(data-label) \"：\";color:#555}"
+    ".sign{flex-direction:column;gap:4mm}"
+    ".draft-mark{font-size:64pt}"
+    "table.fu thead{display:none}"
+    "table.fu,table.fu tbody,table.fu tr,table.fu td{display:block}"
+    "table.fu td{border:0;padding:0.3mm 1mm;text-align:left}"
+    "table.fu td.unit{margin-top:3mm;padding-top:2mm;"
+    "border-top:0.6pt solid #000;font-weight:bold}"
+    "table.fu tr{margin-bottom:2mm}"
+    "table.fu td:empty{display:none}"
+    "table.fu td[data-label]::before{content:attr(data-label) \"：\";"
+    "color:#555;font-weight:normal}}\n";
 
 const char *kh_export_html_css(void)
 {
@@ -84,6 +133,8 @@ void kh_xp_html_head(const kh_export *x, kh_buf *out, const char *title,
                       xh_css);
     }
     kh_buf_printf(out, "<body%s>\n", wide ? " class=\"wide\"" : "");
+    if (x->screen_html)
+        kh_buf_puts(out, x->screen_html);
     if (kh_export_is_draft(x))
         kh_buf_puts(out, "<div class=\"draft-mark\" aria-hidden=\"true\">"
                          "草稿</div>\n");
@@ -102,10 +153,15 @@ void kh_xp_html_foot(const kh_export *x, kh_buf *out)
                   kh_export_code(x, code));
 }
 
-static void xh_num(kh_buf *out, kh_cp v)
+static void xh_num_cls(kh_buf *out, const char *cls, kh_cp v)
 {
     char nb[KH_NUM_BUFSZ];
-    kh_buf_printf(out, "<td class=\"n\">%s</td>", kh_xp_num(v, nb));
+    kh_buf_printf(out, "<td class=\"%s\">%s</td>", cls, kh_xp_num(v, nb));
+}
+
+static void xh_num(kh_buf *out, kh_cp v)
+{
+    xh_num_cls(out, "n", v);
 }
 
 static void xh_td(kh_buf *out, const char *cls, const char *s)
@@ -116,6 +172,27 @@ static void xh_td(kh_buf *out, const char *cls, const char *s)
         kh_buf_puts(out, "<td>");
     kh_html_text(out, s);
     kh_buf_puts(out, "</td>");
+}
+
+/* The score sheet's columns; each item cell names its column
+ * (data-label) so a phone shows an item as a card. */
+#define XH_SHEET_COLS 7
+static const char *const xh_sheet_heads[XH_SHEET_COLS] = {
+    "考核项目", "序号", "考核要点", "分值", "检查情况", "得分", "说明"};
+
+/* A cell of the sheet's column k: class cls, its column's name, s. */
+static void xh_sheet_td(kh_buf *out, const char *cls, size_t k, const char *s)
+{
+    kh_buf_printf(out, "<td class=\"%s\" data-label=\"%s\">", cls,
+                  xh_sheet_heads[k]);
+    kh_html_text(out, s);
+    kh_buf_puts(out, "</td>");
+}
+
+static void xh_sheet_num(kh_buf *out, size_t k, kh_cp v)
+{
+    char nb[KH_NUM_BUFSZ];
+    xh_sheet_td(out, "n", k, kh_xp_num(v, nb));
 }
 
 static const char *const xh_cn_num[] = {"一", "二", "三", "四", "五",
@@ -135,7 +212,7 @@ static void xh_ranking(const kh_export *x, size_t i, kh_buf *out)
     kh_buf_puts(out, "<table class=\"rank\">\n<thead><tr><th>名次</th>"
                      "<th>名称</th>");
     for (size_t c = 0; c < nc; c++) {
-        kh_buf_puts(out, "<th>");
+        kh_buf_puts(out, "<th class=\"cat\">");
         kh_html_text(out, kh_rubric_category_name(r, c));
         kh_buf_puts(out, "</th>");
     }
@@ -150,9 +227,9 @@ static void xh_ranking(const kh_export *x, size_t i, kh_buf *out)
         for (size_t c = 0; c < nc; c++) {
             kh_cp v;
             if (u != SIZE_MAX && kh_result_category(x->res, u, c, &v))
-                xh_num(out, v);
+                xh_num_cls(out, "n cat", v);
             else
-                kh_buf_puts(out, "<td></td>");
+                kh_buf_puts(out, "<td class=\"cat\"></td>");
         }
         if (u != SIZE_MAX) {
             xh_num(out, kh_result_base(x->res, u));
@@ -306,9 +383,7 @@ kh_status kh_export_html_sheet(const kh_export *x, size_t u, kh_buf *out)
     kh_buf_puts(out, "</h1>\n<p class=\"meta\">");
     kh_buf_printf(out, "%d 年度　单位：", x->year);
     kh_html_text(out, kh_assess_unit_name(a, u));
-    kh_buf_puts(out, "（");
-    kh_html_text(out, kh_assess_unit_id(a, u));
-    kh_buf_puts(out, "）　类别：");
+    kh_buf_puts(out, "　类别：");
     kh_html_text(out, kh_rubric_kind_name(r, kh_assess_unit_kind(a, u)));
     kh_buf_puts(out, "　所在支部：");
     kh_html_text(out, kh_assess_branch_name(a, kh_assess_unit_branch(a, u)));
@@ -316,11 +391,10 @@ kh_status kh_export_html_sheet(const kh_export *x, size_t u, kh_buf *out)
                      "<col class=\"w11\"><col class=\"w5\">"
                      "<col class=\"w34\"><col class=\"w7\">"
                      "<col class=\"w20\"><col class=\"w7\">"
-                     "<col class=\"w16\"></colgroup>\n"
-                     "<thead><tr><th>考核项目</th>"
-                     "<th>序号</th><th>考核要点</th><th>分值</th>"
-                     "<th>检查情况</th><th>得分</th><th>说明</th></tr>"
-                     "</thead>\n<tbody>\n");
+                     "<col class=\"w16\"></colgroup>\n<thead><tr>");
+    for (size_t k = 0; k < XH_SHEET_COLS; k++)
+        kh_buf_printf(out, "<th>%s</th>", xh_sheet_heads[k]);
+    kh_buf_puts(out, "</tr></thead>\n<tbody>\n");
     kh_buf in;
     kh_buf_init(&in, 0);
     size_t nm = kh_result_missing_count(x->res, u);
@@ -331,15 +405,16 @@ kh_status kh_export_html_sheet(const kh_export *x, size_t u, kh_buf *out)
             bool applies = kh_result_item_applies(x->res, u, i);
             kh_buf_puts(out, "<tr>");
             if (i == first) {
-                kh_buf_printf(out, "<td class=\"c\" rowspan=\"%zu\">", n);
+                kh_buf_printf(out, "<td class=\"c cat-name\" rowspan=\"%zu\">",
+                              n);
                 kh_html_text(out, kh_rubric_category_name(r, c));
                 char nb[KH_NUM_BUFSZ];
                 kh_num_format(kh_rubric_category_max(r, c), nb);
                 kh_buf_printf(out, "<br>（%s 分）</td>", nb);
             }
-            xh_td(out, "c", kh_rubric_item_id(r, i));
-            xh_td(out, "small", kh_rubric_item_text(r, i));
-            xh_num(out, kh_rubric_item_max(r, i));
+            xh_sheet_td(out, "c item-id", 1, kh_rubric_item_id(r, i));
+            xh_sheet_td(out, "small item-text", 2, kh_rubric_item_text(r, i));
+            xh_sheet_num(out, 3, kh_rubric_item_max(r, i));
             if (!applies) {
                 kh_buf_puts(out, "<td class=\"c\" colspan=\"3\">不适用"
                                  "</td></tr>\n");
@@ -347,8 +422,8 @@ kh_status kh_export_html_sheet(const kh_export *x, size_t u, kh_buf *out)
             }
             kh_buf_reset(&in);
             kh_xp_inputs(x, u, i, KH_PHASE_INSPECTION, &in);
-            xh_td(out, "small", kh_buf_str(&in));
-            xh_num(out, kh_result_item(x->res, u, i));
+            xh_sheet_td(out, "small", 4, kh_buf_str(&in));
+            xh_sheet_num(out, 5, kh_result_item(x->res, u, i));
             bool missing = false;
             for (size_t k = 0; k < nm; k++)
                 if (kh_result_missing_item(x->res, u, k) == i)
@@ -356,8 +431,8 @@ kh_status kh_export_html_sheet(const kh_export *x, size_t u, kh_buf *out)
             const kh_entry *en = kh_assess_entry(a, u, i,
                                                  KH_PHASE_INSPECTION);
             const char *note = en ? kh_entry_note(en) : NULL;
-            xh_td(out, "small", missing ? "未录入（按 0 分计）"
-                                        : note ? note : "");
+            xh_sheet_td(out, "small", 6, missing ? "未录入（按 0 分计）"
+                                                 : note ? note : "");
             kh_buf_puts(out, "</tr>\n");
         }
         kh_cp sub;

@@ -23,6 +23,9 @@ struct kh_export {
     /* The printable pages link this stylesheet instead of carrying it
      * inline (kh_export_set_css_href), or NULL; owned. */
     char *css_href;
+    /* Markup written right after <body> (kh_export_set_screen_html), or
+     * NULL; owned. */
+    char *screen_html;
     kh_rubric *rubric;         /* owned */
     kh_assess *assess;         /* owned */
     kh_result *res;            /* owned */

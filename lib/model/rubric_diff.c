@@ -5,6 +5,10 @@
  * scoring is compared through a canonical one-line signature per term
  * (kind, input, label and every parameter), so any change that could
  * change a score shows up, whatever the wording of the terms.
+ *
+ * kh_rubric_diff_each walks the differences and hands each one, as a
+ * kh_rdiff, to a callback (the web app words them for people);
+ * kh_rubric_diff is the callback that writes the CLI's lines.
  */
 #include "kaohe/rubric_diff.h"
 
@@ -16,8 +20,9 @@
 #include "kaohe/num.h"
 
 typedef struct diff {
-    kh_buf *out;
-    size_t n;
+    kh_rdiff_fn fn;
+    void *ctx;
+    kh_status st;           /* the first failure; no call after it */
 } diff;
 
 static bool same(const char *a, const char *b)
@@ -29,39 +34,44 @@ static bool same(const char *a, const char *b)
     return strcmp(a, b) == 0;
 }
 
-static void put_quoted(kh_buf *out, const char *s)
+static void emit(diff *d, const kh_rdiff *c)
 {
-    if (!s) {
-        kh_buf_puts(out, "(无)");
-        return;
-    }
-    kh_buf_putc(out, '"');
-    kh_buf_puts(out, s);
-    kh_buf_putc(out, '"');
+    if (d->st == KH_OK)
+        d->st = d->fn(d->ctx, c);
 }
 
-static void text_change(diff *d, const char *what, const char *a,
-                        const char *b)
+/* A change of text value key of the thing (scope, id, ia, ib). */
+static void text_change(diff *d, kh_rdiff_scope sc, const char *id,
+                        size_t ia, size_t ib, kh_rdiff_key key,
+                        const char *a, const char *b)
 {
     if (same(a, b))
         return;
-    kh_buf_printf(d->out, "  ~ %s: ", what);
-    put_quoted(d->out, a);
-    kh_buf_puts(d->out, " → ");
-    put_quoted(d->out, b);
-    kh_buf_putc(d->out, '\n');
-    d->n++;
+    kh_rdiff c = {.scope = sc, .op = KH_RDIFF_CHANGED, .key = key, .id = id,
+                  .ia = ia, .ib = ib, .text_a = a, .text_b = b};
+    emit(d, &c);
 }
 
-static void cp_change(diff *d, const char *what, kh_cp a, kh_cp b)
+static void cp_change(diff *d, kh_rdiff_scope sc, const char *id, size_t ia,
+                      size_t ib, kh_rdiff_key key, kh_cp a, kh_cp b)
 {
     if (a == b)
         return;
-    char x[KH_NUM_BUFSZ], y[KH_NUM_BUFSZ];
-    kh_num_format(a, x);
-    kh_num_format(b, y);
-    kh_buf_printf(d->out, "  ~ %s: %s → %s\n", what, x, y);
-    d->n++;
+    kh_rdiff c = {.scope = sc, .op = KH_RDIFF_CHANGED, .key = key, .id = id,
+                  .ia = ia, .ib = ib, .is_cp = true, .cp_a = a, .cp_b = b};
+    emit(d, &c);
+}
+
+static void added(diff *d, kh_rdiff_scope sc, const char *id, size_t ib)
+{
+    kh_rdiff c = {.scope = sc, .op = KH_RDIFF_ADDED, .id = id, .ib = ib};
+    emit(d, &c);
+}
+
+static void removed(diff *d, kh_rdiff_scope sc, const char *id, size_t ia)
+{
+    kh_rdiff c = {.scope = sc, .op = KH_RDIFF_REMOVED, .id = id, .ia = ia};
+    emit(d, &c);
 }
 
 /* ---- term signatures ------------------------------------------------ */
@@ -167,40 +177,6 @@ static bool in_list(char **v, size_t n, const char *s)
     return false;
 }
 
-static void terms_change(diff *d, const char *item, const kh_rubric *a,
-                         size_t ia, const kh_rubric *b, size_t ib)
-{
-    kh_buf ta, tb;
-    kh_buf_init(&ta, 0);
-    kh_buf_init(&tb, 0);
-    item_terms(a, ia, &ta);
-    item_terms(b, ib, &tb);
-    if (strcmp(kh_buf_str(&ta), kh_buf_str(&tb)) != 0) {
-        kh_buf_printf(d->out, "  ~ %s 评分项 terms:\n", item);
-        char **la, **lb;
-        size_t na = split_lines(ta.data, &la), nb = split_lines(tb.data, &lb);
-        for (size_t i = 0; i < na; i++)
-            if (!in_list(lb, nb, la[i]))
-                kh_buf_printf(d->out, "      - %s\n", la[i]);
-        for (size_t i = 0; i < nb; i++)
-            if (!in_list(la, na, lb[i]))
-                kh_buf_printf(d->out, "      + %s\n", lb[i]);
-        /* Same lines in another order. */
-        bool reorder = true;
-        for (size_t i = 0; i < na && reorder; i++)
-            reorder = in_list(lb, nb, la[i]);
-        for (size_t i = 0; i < nb && reorder; i++)
-            reorder = in_list(la, na, lb[i]);
-        if (reorder)
-            kh_buf_puts(d->out, "      （顺序改变 order changed）\n");
-        free(la);
-        free(lb);
-        d->n++;
-    }
-    kh_buf_free(&ta);
-    kh_buf_free(&tb);
-}
-
 /* Kind ids an item applies to, comma separated. */
 static void item_kinds(const kh_rubric *r, size_t i, kh_buf *b)
 {
@@ -213,55 +189,51 @@ static void item_kinds(const kh_rubric *r, size_t i, kh_buf *b)
     }
 }
 
+/* Kinds and terms: compared as listings (ids; signature lines). */
+static void listing_change(diff *d, const char *id, size_t ia, size_t ib,
+                           kh_rdiff_key key, const kh_rubric *a,
+                           const kh_rubric *b)
+{
+    kh_buf la, lb;
+    kh_buf_init(&la, 0);
+    kh_buf_init(&lb, 0);
+    if (key == KH_RDIFF_KINDS) {
+        item_kinds(a, ia, &la);
+        item_kinds(b, ib, &lb);
+    } else {
+        item_terms(a, ia, &la);
+        item_terms(b, ib, &lb);
+    }
+    if (kh_buf_status(&la) != KH_OK || kh_buf_status(&lb) != KH_OK) {
+        if (d->st == KH_OK)
+            d->st = KH_ENOMEM;
+    } else {
+        text_change(d, KH_RDIFF_ITEM, id, ia, ib, key, kh_buf_str(&la),
+                    kh_buf_str(&lb));
+    }
+    kh_buf_free(&la);
+    kh_buf_free(&lb);
+}
+
 static void item_changes(diff *d, const kh_rubric *a, size_t ia,
                          const kh_rubric *b, size_t ib)
 {
     const char *id = kh_rubric_item_id(a, ia);
-    char what[256];
-    const char *ca = kh_rubric_category_id(a, kh_rubric_item_category(a, ia));
-    const char *cb = kh_rubric_category_id(b, kh_rubric_item_category(b, ib));
-    snprintf(what, sizeof what, "%s 所属类别 category", id);
-    text_change(d, what, ca, cb);
-    snprintf(what, sizeof what, "%s 满分 max", id);
-    cp_change(d, what, kh_rubric_item_max(a, ia), kh_rubric_item_max(b, ib));
-    snprintf(what, sizeof what, "%s 起始分 start", id);
-    cp_change(d, what, kh_term_start(kh_rubric_item_root(a, ia)),
+    text_change(d, KH_RDIFF_ITEM, id, ia, ib, KH_RDIFF_ITEM_CATEGORY,
+                kh_rubric_category_id(a, kh_rubric_item_category(a, ia)),
+                kh_rubric_category_id(b, kh_rubric_item_category(b, ib)));
+    cp_change(d, KH_RDIFF_ITEM, id, ia, ib, KH_RDIFF_MAX,
+              kh_rubric_item_max(a, ia), kh_rubric_item_max(b, ib));
+    cp_change(d, KH_RDIFF_ITEM, id, ia, ib, KH_RDIFF_START,
+              kh_term_start(kh_rubric_item_root(a, ia)),
               kh_term_start(kh_rubric_item_root(b, ib)));
-    kh_buf ka, kb;
-    kh_buf_init(&ka, 0);
-    kh_buf_init(&kb, 0);
-    item_kinds(a, ia, &ka);
-    item_kinds(b, ib, &kb);
-    if (strcmp(kh_buf_str(&ka), kh_buf_str(&kb)) != 0) {
-        kh_buf_printf(d->out, "  ~ %s 适用单位类别 kinds: %s → %s\n", id,
-                      kh_buf_str(&ka), kh_buf_str(&kb));
-        d->n++;
-    }
-    kh_buf_free(&ka);
-    kh_buf_free(&kb);
-    terms_change(d, id, a, ia, b, ib);
-    snprintf(what, sizeof what, "%s 考核要点 text", id);
-    text_change(d, what, kh_rubric_item_text(a, ia),
-                kh_rubric_item_text(b, ib));
-    snprintf(what, sizeof what, "%s 考核标准 standard", id);
-    text_change(d, what, kh_rubric_item_standard(a, ia),
+    listing_change(d, id, ia, ib, KH_RDIFF_KINDS, a, b);
+    listing_change(d, id, ia, ib, KH_RDIFF_TERMS, a, b);
+    text_change(d, KH_RDIFF_ITEM, id, ia, ib, KH_RDIFF_TEXT,
+                kh_rubric_item_text(a, ia), kh_rubric_item_text(b, ib));
+    text_change(d, KH_RDIFF_ITEM, id, ia, ib, KH_RDIFF_STANDARD,
+                kh_rubric_item_standard(a, ia),
                 kh_rubric_item_standard(b, ib));
-}
-
-static void item_line(diff *d, char sign, const char *label,
-                      const kh_rubric *r, size_t i)
-{
-    char x[KH_NUM_BUFSZ];
-    kh_num_format(kh_rubric_item_max(r, i), x);
-    kh_buf_printf(d->out, "  %c %s %s (max %s): %s\n", sign,
-                  kh_rubric_item_id(r, i), label, x,
-                  kh_rubric_item_text(r, i) ? kh_rubric_item_text(r, i) : "");
-    d->n++;
-}
-
-static int kind_find(const kh_rubric *r, const char *id)
-{
-    return kh_rubric_kind_find(r, id);
 }
 
 static int ranking_find(const kh_rubric *r, const char *id)
@@ -290,134 +262,271 @@ static const char *level_name(kh_level l)
     return l == KH_LEVEL_BRANCH ? "branch" : "unit";
 }
 
-kh_status kh_rubric_diff(const kh_rubric *a, const char *a_name,
-                         const kh_rubric *b, const char *b_name, kh_buf *out,
-                         size_t *changes)
+static void rubric_changes(diff *d, const kh_rubric *a, const kh_rubric *b)
 {
-    diff d = {out, 0};
-    kh_buf_printf(out, "评分体系对比 rubric diff: %s → %s\n",
-                  a_name ? a_name : kh_rubric_id(a),
-                  b_name ? b_name : kh_rubric_id(b));
-
-    /* The rubric's own settings. */
-    text_change(&d, "编号 id", kh_rubric_id(a), kh_rubric_id(b));
-    text_change(&d, "标题 title", kh_rubric_title(a), kh_rubric_title(b));
-    text_change(&d, "文号 document", kh_rubric_document(a),
+    const kh_rdiff_scope R = KH_RDIFF_RUBRIC;
+    text_change(d, R, NULL, 0, 0, KH_RDIFF_ID, kh_rubric_id(a),
+                kh_rubric_id(b));
+    text_change(d, R, NULL, 0, 0, KH_RDIFF_TITLE, kh_rubric_title(a),
+                kh_rubric_title(b));
+    text_change(d, R, NULL, 0, 0, KH_RDIFF_DOCUMENT, kh_rubric_document(a),
                 kh_rubric_document(b));
-    cp_change(&d, "基础满分 base_max", kh_rubric_base_max(a),
+    cp_change(d, R, NULL, 0, 0, KH_RDIFF_BASE_MAX, kh_rubric_base_max(a),
               kh_rubric_base_max(b));
-    cp_change(&d, "加分上限 bonus_max", kh_rubric_bonus_max(a),
+    cp_change(d, R, NULL, 0, 0, KH_RDIFF_BONUS_MAX, kh_rubric_bonus_max(a),
               kh_rubric_bonus_max(b));
-    cp_change(&d, "末位数 bottom_n", KH_CP(kh_rubric_bottom_n(a)),
-              KH_CP(kh_rubric_bottom_n(b)));
-    text_change(&d, "不适用项 not_applicable", na_name(kh_rubric_na_mode(a)),
+    cp_change(d, R, NULL, 0, 0, KH_RDIFF_BOTTOM_N,
+              KH_CP(kh_rubric_bottom_n(a)), KH_CP(kh_rubric_bottom_n(b)));
+    text_change(d, R, NULL, 0, 0, KH_RDIFF_NA, na_name(kh_rubric_na_mode(a)),
                 na_name(kh_rubric_na_mode(b)));
-    text_change(&d, "特色加分说明 bonus.text", kh_rubric_bonus_text(a),
-                kh_rubric_bonus_text(b));
-    text_change(&d, "负面清单说明 negative.text", kh_rubric_negative_text(a),
-                kh_rubric_negative_text(b));
+    text_change(d, R, NULL, 0, 0, KH_RDIFF_BONUS_TEXT,
+                kh_rubric_bonus_text(a), kh_rubric_bonus_text(b));
+    text_change(d, R, NULL, 0, 0, KH_RDIFF_NEGATIVE_TEXT,
+                kh_rubric_negative_text(a), kh_rubric_negative_text(b));
+}
 
-    /* Kinds of unit. */
+static void kind_changes(diff *d, const kh_rubric *a, const kh_rubric *b)
+{
     for (size_t k = 0; k < kh_rubric_kind_count(a); k++) {
         const char *id = kh_rubric_kind_id(a, k);
-        int kb = kind_find(b, id);
-        if (kb < 0) {
-            kh_buf_printf(out, "  - 单位类别 kind %s 删除: %s\n", id,
-                          kh_rubric_kind_name(a, k));
-            d.n++;
-            continue;
-        }
-        char what[128];
-        snprintf(what, sizeof what, "单位类别 kind %s 名称 name", id);
-        text_change(&d, what, kh_rubric_kind_name(a, k),
-                    kh_rubric_kind_name(b, (size_t)kb));
+        int kb = kh_rubric_kind_find(b, id);
+        if (kb < 0)
+            removed(d, KH_RDIFF_KIND, id, k);
+        else
+            text_change(d, KH_RDIFF_KIND, id, k, (size_t)kb, KH_RDIFF_NAME,
+                        kh_rubric_kind_name(a, k),
+                        kh_rubric_kind_name(b, (size_t)kb));
     }
-    for (size_t k = 0; k < kh_rubric_kind_count(b); k++) {
-        if (kind_find(a, kh_rubric_kind_id(b, k)) >= 0)
-            continue;
-        kh_buf_printf(out, "  + 单位类别 kind %s 新增: %s\n",
-                      kh_rubric_kind_id(b, k), kh_rubric_kind_name(b, k));
-        d.n++;
-    }
+    for (size_t k = 0; k < kh_rubric_kind_count(b); k++)
+        if (kh_rubric_kind_find(a, kh_rubric_kind_id(b, k)) < 0)
+            added(d, KH_RDIFF_KIND, kh_rubric_kind_id(b, k), k);
+}
 
-    /* Ranking lists. */
+static void ranking_changes(diff *d, const kh_rubric *a, const kh_rubric *b)
+{
+    const kh_rdiff_scope S = KH_RDIFF_RANKING;
     for (size_t i = 0; i < kh_rubric_ranking_count(a); i++) {
         const char *id = kh_rubric_ranking_id(a, i);
         int j = ranking_find(b, id);
         if (j < 0) {
-            kh_buf_printf(out, "  - 排名 ranking %s 删除: %s\n", id,
-                          kh_rubric_ranking_name(a, i));
-            d.n++;
+            removed(d, S, id, i);
             continue;
         }
-        char what[128];
-        snprintf(what, sizeof what, "排名 ranking %s 名称 name", id);
-        text_change(&d, what, kh_rubric_ranking_name(a, i),
-                    kh_rubric_ranking_name(b, (size_t)j));
-        snprintf(what, sizeof what, "排名 ranking %s 单位类别 kind", id);
-        text_change(&d, what,
+        size_t jb = (size_t)j;
+        text_change(d, S, id, i, jb, KH_RDIFF_NAME,
+                    kh_rubric_ranking_name(a, i), kh_rubric_ranking_name(b, jb));
+        text_change(d, S, id, i, jb, KH_RDIFF_RANK_KIND,
                     kh_rubric_kind_id(a, kh_rubric_ranking_kind(a, i)),
-                    kh_rubric_kind_id(b, kh_rubric_ranking_kind(b, (size_t)j)));
-        snprintf(what, sizeof what, "排名 ranking %s 层级 level", id);
-        text_change(&d, what, level_name(kh_rubric_ranking_level(a, i)),
-                    level_name(kh_rubric_ranking_level(b, (size_t)j)));
+                    kh_rubric_kind_id(b, kh_rubric_ranking_kind(b, jb)));
+        text_change(d, S, id, i, jb, KH_RDIFF_LEVEL,
+                    level_name(kh_rubric_ranking_level(a, i)),
+                    level_name(kh_rubric_ranking_level(b, jb)));
     }
-    for (size_t i = 0; i < kh_rubric_ranking_count(b); i++) {
-        if (ranking_find(a, kh_rubric_ranking_id(b, i)) >= 0)
-            continue;
-        kh_buf_printf(out, "  + 排名 ranking %s 新增: %s\n",
-                      kh_rubric_ranking_id(b, i), kh_rubric_ranking_name(b, i));
-        d.n++;
-    }
+    for (size_t i = 0; i < kh_rubric_ranking_count(b); i++)
+        if (ranking_find(a, kh_rubric_ranking_id(b, i)) < 0)
+            added(d, S, kh_rubric_ranking_id(b, i), i);
+}
 
-    /* Categories. */
+static void category_changes(diff *d, const kh_rubric *a, const kh_rubric *b)
+{
+    const kh_rdiff_scope S = KH_RDIFF_CATEGORY;
     for (size_t c = 0; c < kh_rubric_category_count(a); c++) {
         const char *id = kh_rubric_category_id(a, c);
         int j = category_find(b, id);
-        char x[KH_NUM_BUFSZ];
         if (j < 0) {
-            kh_num_format(kh_rubric_category_max(a, c), x);
-            kh_buf_printf(out, "  - 类别 category %s 删除 (max %s): %s\n", id,
-                          x, kh_rubric_category_name(a, c));
-            d.n++;
+            removed(d, S, id, c);
             continue;
         }
-        char what[128];
-        snprintf(what, sizeof what, "类别 category %s 名称 name", id);
-        text_change(&d, what, kh_rubric_category_name(a, c),
-                    kh_rubric_category_name(b, (size_t)j));
-        snprintf(what, sizeof what, "类别 category %s 满分 max", id);
-        cp_change(&d, what, kh_rubric_category_max(a, c),
-                  kh_rubric_category_max(b, (size_t)j));
+        size_t jb = (size_t)j;
+        text_change(d, S, id, c, jb, KH_RDIFF_NAME,
+                    kh_rubric_category_name(a, c),
+                    kh_rubric_category_name(b, jb));
+        cp_change(d, S, id, c, jb, KH_RDIFF_MAX, kh_rubric_category_max(a, c),
+                  kh_rubric_category_max(b, jb));
     }
-    for (size_t c = 0; c < kh_rubric_category_count(b); c++) {
-        if (category_find(a, kh_rubric_category_id(b, c)) >= 0)
-            continue;
-        char x[KH_NUM_BUFSZ];
-        kh_num_format(kh_rubric_category_max(b, c), x);
-        kh_buf_printf(out, "  + 类别 category %s 新增 (max %s): %s\n",
-                      kh_rubric_category_id(b, c), x,
-                      kh_rubric_category_name(b, c));
-        d.n++;
-    }
+    for (size_t c = 0; c < kh_rubric_category_count(b); c++)
+        if (category_find(a, kh_rubric_category_id(b, c)) < 0)
+            added(d, S, kh_rubric_category_id(b, c), c);
+}
 
+kh_status kh_rubric_diff_each(const kh_rubric *a, const kh_rubric *b,
+                              kh_rdiff_fn fn, void *ctx)
+{
+    diff d = {fn, ctx, KH_OK};
+    rubric_changes(&d, a, b);
+    kind_changes(&d, a, b);
+    ranking_changes(&d, a, b);
+    category_changes(&d, a, b);
     /* Items, in the old rubric's order, then the new ones. */
     for (size_t i = 0; i < kh_rubric_item_count(a); i++) {
         int j = kh_rubric_item_find(b, kh_rubric_item_id(a, i));
         if (j < 0)
-            item_line(&d, '-', "删除考核项 removed", a, i);
+            removed(&d, KH_RDIFF_ITEM, kh_rubric_item_id(a, i), i);
         else
             item_changes(&d, a, i, b, (size_t)j);
     }
     for (size_t i = 0; i < kh_rubric_item_count(b); i++)
         if (kh_rubric_item_find(a, kh_rubric_item_id(b, i)) < 0)
-            item_line(&d, '+', "新增考核项 added", b, i);
+            added(&d, KH_RDIFF_ITEM, kh_rubric_item_id(b, i), i);
+    return d.st;
+}
 
-    if (d.n == 0)
+/* ---- the CLI's lines ------------------------------------------------- */
+
+typedef struct lines {
+    kh_buf *out;
+    const kh_rubric *a, *b;
+    size_t n;
+} lines;
+
+/* The bilingual label of a key, as the CLI has always written it. */
+static const char *key_label(kh_rdiff_key k)
+{
+    static const char *const labels[] = {
+        [KH_RDIFF_ID] = "编号 id", [KH_RDIFF_TITLE] = "标题 title",
+        [KH_RDIFF_DOCUMENT] = "文号 document",
+        [KH_RDIFF_BASE_MAX] = "基础满分 base_max",
+        [KH_RDIFF_BONUS_MAX] = "加分上限 bonus_max",
+        [KH_RDIFF_BOTTOM_N] = "末位数 bottom_n",
+        [KH_RDIFF_NA] = "不适用项 not_applicable",
+        [KH_RDIFF_BONUS_TEXT] = "特色加分说明 bonus.text",
+        [KH_RDIFF_NEGATIVE_TEXT] = "负面清单说明 negative.text",
+        [KH_RDIFF_NAME] = "名称 name", [KH_RDIFF_RANK_KIND] = "单位类别 kind",
+        [KH_RDIFF_LEVEL] = "层级 level", [KH_RDIFF_MAX] = "满分 max",
+        [KH_RDIFF_ITEM_CATEGORY] = "所属类别 category",
+        [KH_RDIFF_START] = "起始分 start",
+        [KH_RDIFF_KINDS] = "适用单位类别 kinds",
+        [KH_RDIFF_TERMS] = "评分项 terms", [KH_RDIFF_TEXT] = "考核要点 text",
+        [KH_RDIFF_STANDARD] = "考核标准 standard"};
+    return labels[k] ? labels[k] : "";
+}
+
+/* "单位类别 kind ID " ...: what the line is about. */
+static void subject(kh_buf *out, const kh_rdiff *c)
+{
+    static const char *const pre[] = {
+        [KH_RDIFF_RUBRIC] = "", [KH_RDIFF_KIND] = "单位类别 kind ",
+        [KH_RDIFF_RANKING] = "排名 ranking ",
+        [KH_RDIFF_CATEGORY] = "类别 category ", [KH_RDIFF_ITEM] = ""};
+    kh_buf_puts(out, pre[c->scope]);
+    if (c->id)
+        kh_buf_printf(out, "%s ", c->id);
+}
+
+static void put_quoted(kh_buf *out, const char *s)
+{
+    if (!s) {
+        kh_buf_puts(out, "(无)");
+        return;
+    }
+    kh_buf_putc(out, '"');
+    kh_buf_puts(out, s);
+    kh_buf_putc(out, '"');
+}
+
+static void terms_lines(lines *l, const kh_rdiff *c)
+{
+    kh_buf_printf(l->out, "  ~ %s 评分项 terms:\n", c->id);
+    char *ta = strdup(c->text_a), *tb = strdup(c->text_b);
+    char **la = NULL, **lb = NULL;
+    size_t na = ta ? split_lines(ta, &la) : 0;
+    size_t nb = tb ? split_lines(tb, &lb) : 0;
+    for (size_t i = 0; i < na; i++)
+        if (!in_list(lb, nb, la[i]))
+            kh_buf_printf(l->out, "      - %s\n", la[i]);
+    for (size_t i = 0; i < nb; i++)
+        if (!in_list(la, na, lb[i]))
+            kh_buf_printf(l->out, "      + %s\n", lb[i]);
+    /* Same lines in another order. */
+    bool reorder = true;
+    for (size_t i = 0; i < na && reorder; i++)
+        reorder = in_list(lb, nb, la[i]);
+    for (size_t i = 0; i < nb && reorder; i++)
+        reorder = in_list(la, na, lb[i]);
+    if (reorder)
+        kh_buf_puts(l->out, "      （顺序改变 order changed）\n");
+    free(la);
+    free(lb);
+    free(ta);
+    free(tb);
+}
+
+/* "删除 (max 5): NAME" of an added or removed thing. */
+static void whole_line(lines *l, const kh_rdiff *c)
+{
+    bool add = c->op == KH_RDIFF_ADDED;
+    const kh_rubric *r = add ? l->b : l->a;
+    size_t i = add ? c->ib : c->ia;
+    char x[KH_NUM_BUFSZ];
+    kh_buf_printf(l->out, "  %c ", add ? '+' : '-');
+    switch (c->scope) {
+    case KH_RDIFF_KIND:
+        kh_buf_printf(l->out, "单位类别 kind %s %s: %s\n", c->id,
+                      add ? "新增" : "删除", kh_rubric_kind_name(r, i));
+        break;
+    case KH_RDIFF_RANKING:
+        kh_buf_printf(l->out, "排名 ranking %s %s: %s\n", c->id,
+                      add ? "新增" : "删除", kh_rubric_ranking_name(r, i));
+        break;
+    case KH_RDIFF_CATEGORY:
+        kh_num_format(kh_rubric_category_max(r, i), x);
+        kh_buf_printf(l->out, "类别 category %s %s (max %s): %s\n", c->id,
+                      add ? "新增" : "删除", x,
+                      kh_rubric_category_name(r, i));
+        break;
+    default:
+        kh_num_format(kh_rubric_item_max(r, i), x);
+        kh_buf_printf(l->out, "%s %s (max %s): %s\n", c->id,
+                      add ? "新增考核项 added" : "删除考核项 removed", x,
+                      kh_rubric_item_text(r, i) ? kh_rubric_item_text(r, i)
+                                                : "");
+        break;
+    }
+}
+
+static kh_status line_out(void *ctx, const kh_rdiff *c)
+{
+    lines *l = ctx;
+    l->n++;
+    if (c->op != KH_RDIFF_CHANGED) {
+        whole_line(l, c);
+    } else if (c->key == KH_RDIFF_TERMS) {
+        terms_lines(l, c);
+    } else {
+        kh_buf_puts(l->out, "  ~ ");
+        subject(l->out, c);
+        kh_buf_printf(l->out, "%s: ", key_label(c->key));
+        if (c->is_cp) {
+            char x[KH_NUM_BUFSZ], y[KH_NUM_BUFSZ];
+            kh_num_format(c->cp_a, x);
+            kh_num_format(c->cp_b, y);
+            kh_buf_printf(l->out, "%s → %s", x, y);
+        } else if (c->key == KH_RDIFF_KINDS) {
+            kh_buf_printf(l->out, "%s → %s", c->text_a, c->text_b);
+        } else {
+            put_quoted(l->out, c->text_a);
+            kh_buf_puts(l->out, " → ");
+            put_quoted(l->out, c->text_b);
+        }
+        kh_buf_putc(l->out, '\n');
+    }
+    return KH_OK;
+}
+
+kh_status kh_rubric_diff(const kh_rubric *a, const char *a_name,
+                         const kh_rubric *b, const char *b_name, kh_buf *out,
+                         size_t *changes)
+{
+    lines l = {out, a, b, 0};
+    kh_buf_printf(out, "评分体系对比 rubric diff: %s → %s\n",
+                  a_name ? a_name : kh_rubric_id(a),
+                  b_name ? b_name : kh_rubric_id(b));
+    kh_status st = kh_rubric_diff_each(a, b, line_out, &l);
+    if (l.n == 0)
         kh_buf_puts(out, "  无差异 (no differences)\n");
     else
-        kh_buf_printf(out, "共 %zu 处差异 (%zu differences)\n", d.n, d.n);
+        kh_buf_printf(out, "共 %zu 处差异 (%zu differences)\n", l.n, l.n);
     if (changes)
-        *changes = d.n;
-    return kh_buf_status(out);
+        *changes = l.n;
+    return st != KH_OK ? st : kh_buf_status(out);
 }

@@ -914,6 +914,10 @@ void web_post_assign(web_req *r, int year);
  * ("2026-12-06T06:05:00Z") as Beijing time, "2026年12月6日 14:05". */
 void web_page_audit(web_req *r);
 void web_time_out(kh_buf *o, const char *utc);
+/* A China calendar day ("2026-01-15") as people write it, "2026年1月15日",
+ * or a China local time ("2025-12-10 09:00") as "2025年12月10日 09:00";
+ * anything else as it is (escaped). */
+void web_day_out(kh_buf *o, const char *day);
 /* POST /admin/users/NAME/password: a new password set by the admin;
  * the user's sessions end. */
 void web_post_user_password(web_req *r, const char *name);

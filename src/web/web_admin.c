@@ -673,7 +673,10 @@ void web_page_rubric_diff(web_req *r)
     kh_buf d;
     kh_buf_init(&d, 0);
     size_t n = 0;
-    if (st == KH_OK && kh_rubric_diff(ra, va, rb, vb, &d, &n) != KH_OK) {
+    /* The page names the versions itself (the CLI's first line, ids and
+     * hashes, is not shown) and words every difference for people. */
+    if (st == KH_OK && kh_rubric_diff_html(ra, rb, "rubric-diff-out", &d,
+                                           &n) != KH_OK) {
         web_fail(r, KH_ENOMEM, NULL);   /* not a diff cut short */
     } else if (st != KH_OK && st != KH_EINVAL && st != KH_ENOTFOUND) {
         web_fail(r, st, e);
@@ -685,16 +688,8 @@ void web_page_rubric_diff(web_req *r)
         kh_buf_puts(&r->out, "<p id=\"rubric-diff-count\">");
         kh_buf_printf(&r->out, W_("%zu differences."), n);
         kh_buf_puts(&r->out, "</p>");
-        /* The page names the versions itself: the library's first line
-         * (ids and hashes, for the CLI) is left out, and so is its
-         * "no differences" line. */
-        const char *body = strchr(kh_buf_str(&d), '\n');
-        if (n && body) {
-            kh_buf_puts(&r->out, "<pre class=\"explain\" id=\"rubric-diff-"
-                                 "out\">");
-            kh_html_text(&r->out, body + 1);
-            kh_buf_puts(&r->out, "</pre>\n");
-        }
+        if (n)
+            kh_buf_add(&r->out, d.data, d.len);
         web_page_end(r);
     }
     kh_buf_free(&d);

@@ -134,6 +134,20 @@ void web_time_out(kh_buf *o, const char *utc)
                   bj.tm_mon + 1, bj.tm_mday, bj.tm_hour, bj.tm_min);
 }
 
+void web_day_out(kh_buf *o, const char *day)
+{
+    int y, m, d, h, mi, used = 0;
+    size_t len = day ? strlen(day) : 0;
+    if (len == 10 && sscanf(day, "%4d-%2d-%2d%n", &y, &m, &d, &used) == 3 &&
+        used == 10)
+        kh_buf_printf(o, W_("%d-%d-%d"), y, m, d);
+    else if (len == 16 && sscanf(day, "%4d-%2d-%2d %2d:%2d%n", &y, &m, &d,
+                                 &h, &mi, &used) == 5 && used == 16)
+        kh_buf_printf(o, W_("%d-%d-%d %02d:%02d"), y, m, d, h, mi);
+    else
+        kh_html_text(o, day ? day : "");
+}
+
 /* ---- the page's records ------------------------------------------------------ */
 
 /* One record of the page, copied (every string malloc'd or NULL). */

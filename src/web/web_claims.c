@@ -70,8 +70,9 @@ static void state_cell(kh_buf *o, const kh_claim_row *row)
     if (row->state == KH_CLAIM_PENDING) {
         kh_buf_puts(o, W_("pending"));
     } else if (row->state == KH_CLAIM_APPROVED) {
-        kh_buf_printf(o, "%s +", W_("approved"));
-        web_cp_out(o, row->points);
+        char n[KH_NUM_BUFSZ];
+        kh_num_format2(row->points, n);
+        kh_buf_printf(o, W_("approved, +%s points"), n);
     } else {
         kh_buf_puts(o, W_("rejected: "));
         kh_html_text(o, row->reason ? row->reason : "");
@@ -172,9 +173,10 @@ static kh_status list_row(void *ctx, const kh_claim_row *row)
     list_ctx *c = ctx;
     kh_buf *o = &c->r->out;
     c->n++;
+    /* its place in the list: the store's number stays in the id */
     kh_buf_printf(o, "<tr id=\"claim-%" PRId64 "\"><td class=\"num\" "
-                     "data-label=\"%s\">%" PRId64 "</td><td>", row->id,
-                  W_("No."), row->id);
+                     "data-label=\"%s\">%zu</td><td>", row->id,
+                  W_("No."), c->n);
     unit_name(o, c->y->assess, row->unit);
     kh_buf_puts(o, "</td><td>");
     kind_name(o, c->y->rubric, row->kind);

@@ -69,11 +69,15 @@ static void totals_line(kh_buf *o, const kh_node *rep)
     const kh_node *tot = rep ? kh_node_get(rep, "totals") : NULL;
     const char *n = sget(tot, "items"), *d = sget(tot, "done"),
                *od = sget(tot, "overdue");
+    kh_buf day;
+    kh_buf_init(&day, 0);
+    web_day_out(&day, rep ? sget(rep, "today") : NULL);
     kh_buf_puts(o, "<p id=\"followup-totals\">");
     kh_buf_printf(o, W_("As of %s: %s rectification items, %s done, "
                         "<strong>%s</strong> overdue."),
-                  sget(rep, "today") ? sget(rep, "today") : "",
-                  n ? n : "0", d ? d : "0", od ? od : "0");
+                  kh_buf_str(&day), n ? n : "0", d ? d : "0",
+                  od ? od : "0");
+    kh_buf_free(&day);
     kh_buf_puts(o, "</p>\n");
 }
 
@@ -104,7 +108,7 @@ static void talk_list(kh_buf *o, const kh_node *u)
     for (size_t k = 0; talks && k < talks->n; k++) {
         const kh_node *t = &talks->u.kids[k];
         kh_buf_puts(o, "<li>");
-        kh_html_text(o, sget(t, "date"));
+        web_day_out(o, sget(t, "date"));
         kh_buf_printf(o, " %s", W_("Interviewer:"));
         kh_html_text(o, sget(t, "by"));
         if (sget(t, "to")) {
@@ -150,11 +154,14 @@ static void item_row(web_req *r, int year, const kh_node *it, bool admin)
     kh_html_text(o, sget(it, "text"));
     web_fu_reports(r, year, it, admin);
     kh_buf_puts(o, "</td><td>");
-    kh_html_text(o, sget(it, "deadline"));
+    web_day_out(o, sget(it, "deadline"));
     kh_buf_puts(o, "</td><td class=\"mark\">");
     if (done) {
-        kh_buf_printf(o, W_("done (%s)"),
-                      sget(it, "closed_date") ? sget(it, "closed_date") : "");
+        kh_buf day;
+        kh_buf_init(&day, 0);
+        web_day_out(&day, sget(it, "closed_date"));
+        kh_buf_printf(o, W_("done (%s)"), kh_buf_str(&day));
+        kh_buf_free(&day);
     } else {
         kh_buf_puts(o, overdue ? W_("open, overdue") : W_("open"));
     }

@@ -29,25 +29,6 @@ void web_inbox_link(web_req *r)
     kh_buf_puts(&r->out, "</a>");
 }
 
-/* "2026-01-01T08:00:00Z" as Beijing time "2026-01-01 16:00". */
-static void beijing(kh_buf *o, const char *at)
-{
-    int y, mo, d, h, mi;
-    if (!at || sscanf(at, "%4d-%2d-%2dT%2d:%2d", &y, &mo, &d, &h, &mi) != 5) {
-        kh_html_text(o, at ? at : "");
-        return;
-    }
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
-                    .tm_hour = h + 8, .tm_min = mi};
-    time_t t = timegm(&tm);
-    struct tm bj;
-    char buf[32];
-    if (!gmtime_r(&t, &bj) ||
-        strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &bj) == 0)
-        snprintf(buf, sizeof buf, "%.16s", at);
-    kh_html_text(o, buf);
-}
-
 typedef struct inbox_ctx {
     web_req *r;
     size_t n;
@@ -60,7 +41,7 @@ static kh_status inbox_row(void *ctx, const kh_inbox_row *m)
     c->n++;
     kh_buf_printf(o, "<li id=\"m-%" PRId64 "\" class=\"%s\"><span class=\""
                      "when\">", m->id, m->read ? "read" : "unread");
-    beijing(o, m->made_at);
+    web_time_out(o, m->made_at);   /* Beijing time, in Chinese */
     kh_buf_puts(o, "</span> ");
     if (m->link && m->link[0] == '/') {
         kh_buf_puts(o, "<a href=\"");

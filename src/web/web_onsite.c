@@ -56,7 +56,7 @@ static kh_status vrow(void *ctx, const kh_visit_row *v)
     kh_methods_label(v->planned, planned, sizeof planned);
     kh_methods_label(v->used, used, sizeof used);
     kh_buf_printf(o, "<tr id=\"visit-%" PRId64 "\"><td>", v->id);
-    kh_html_text(o, v->at);
+    web_day_out(o, v->at);   /* China time, as people write it */
     kh_buf_puts(o, "</td><td>");
     kh_html_text(o, v->unit_name);
     kh_buf_puts(o, "</td><td>");

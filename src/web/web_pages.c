@@ -553,7 +553,7 @@ void web_page_year(web_req *r, web_year *y)
         N_("Unit"), N_("Category"), N_("Applicable items"),
         N_("Self-check filled"), N_("Inspection scored"), N_("Evidence"),
         N_("Actions")};
-    kh_buf_puts(o, "</nav>\n<table id=\"progress\">");
+    kh_buf_puts(o, "</nav>\n<table id=\"progress\" class=\"cards\">");
     web_thead(o, heads, sizeof heads / sizeof heads[0]);
     kh_buf_puts(o, "<tbody>\n");
     size_t shown = 0;

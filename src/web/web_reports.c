@@ -25,17 +25,48 @@
 #include "kaohe/compare.h"
 #include "kaohe/export.h"
 
-/* Opens the year's export; on failure answers the request and returns
- * NULL (a published year whose figures no longer match its snapshot is
- * a 409: no official document may carry other figures). */
-static kh_export *open_export(web_req *r, int year)
+/* The bar above a printable page on screen: its PDF and Word files
+ * (the 公文 of web_gongwen.c at doc + ".pdf" / ".docx"), so a phone
+ * that cannot print A4 still gets the document.  Never printed. */
+static kh_status files_bar(kh_export *x, const char *doc)
+{
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    kh_buf_printf(&b, "<nav class=\"files\" aria-label=\"%s\">",
+                  W_("Files of this document"));
+    static const char *const ext[] = {"pdf", "docx"};
+    static const char *const label[] = {N_("Download PDF"),
+                                        N_("Download Word document")};
+    for (size_t i = 0; i < 2; i++) {
+        kh_buf_puts(&b, "<a href=\"");
+        kh_html_attr(&b, doc);
+        kh_buf_printf(&b, ".%s\" download>%s</a>", ext[i], W_(label[i]));
+    }
+    kh_buf_puts(&b, "</nav>\n");
+    kh_status st = kh_buf_status(&b);
+    if (st == KH_OK)
+        st = kh_export_set_screen_html(x, kh_buf_str(&b));
+    kh_buf_free(&b);
+    return st;
+}
+
+/* Opens the year's export (doc: the page's path, whose .pdf and .docx
+ * the page links; NULL for none); on failure answers the request and
+ * returns NULL (a published year whose figures no longer match its
+ * snapshot is a 409: no official document may carry other figures). */
+static kh_export *open_export(web_req *r, int year, const char *doc)
 {
     kh_err *e = kh_err_new();
     kh_export *x = NULL;
     kh_status st = e ? kh_export_open(r->store, year, e, &x) : KH_ENOMEM;
     /* The policy refuses inline styles: the pages link the sheet. */
-    if (st == KH_OK && (st = kh_export_set_css_href(x, WEB_PRINT_CSS)) != KH_OK)
+    if (st == KH_OK && (st = kh_export_set_css_href(x, WEB_PRINT_CSS)) == KH_OK
+        && doc)
+        st = files_bar(x, doc);
+    if (st != KH_OK && x) {
         kh_export_free(x);
+        x = NULL;
+    }
     if (st == KH_ENOTFOUND)
         web_error_page(r, 404, NULL);
     else if (st == KH_ESTATE)
@@ -80,7 +111,7 @@ void web_export_xlsx(web_req *r, const web_year *y)
         web_refuse_page(r, "xlsx export: role");
         return;
     }
-    kh_export *x = open_export(r, y->year);
+    kh_export *x = open_export(r, y->year, NULL);
     if (!x)
         return;
     /* libxlsxwriter writes files only: a private temporary directory. */
@@ -137,7 +168,9 @@ void web_page_notice(web_req *r, const web_year *y)
         web_refuse_page(r, "result notice: role");
         return;
     }
-    kh_export *x = open_export(r, y->year);
+    char doc[64];
+    snprintf(doc, sizeof doc, "/years/%d/notice", y->year);
+    kh_export *x = open_export(r, y->year, doc);
     if (!x)
         return;
     kh_buf b;
@@ -160,7 +193,11 @@ void web_page_print_sheet(web_req *r, const web_year *y, const char *unit)
         web_error_page(r, 404, NULL);
         return;
     }
-    kh_export *x = open_export(r, y->year);
+    kh_buf doc;
+    kh_buf_init(&doc, 0);
+    kh_buf_printf(&doc, "/years/%d/units/%s/sheet", y->year, unit);
+    kh_export *x = open_export(r, y->year, kh_buf_str(&doc));
+    kh_buf_free(&doc);
     if (!x)
         return;
     kh_err *e = kh_err_new();
@@ -198,7 +235,10 @@ void web_page_followup_doc(web_req *r, const web_year *y, bool compilation)
                                                 "published."));
         return;
     }
-    kh_export *x = open_export(r, y->year);
+    char doc[64];
+    snprintf(doc, sizeof doc, "/years/%d/%s", y->year,
+             compilation ? "compilation" : "followup/report");
+    kh_export *x = open_export(r, y->year, doc);
     if (!x)
         return;
     kh_err *e = kh_err_new();

@@ -789,34 +789,31 @@ static void codes_post(web_req *r, int64_t round)
 
 /* ---- the tally page ----------------------------------------------------- */
 
-/* One question's bars: percent per choice (inline SVG, as the results
- * charts). */
+/* One question's bars: a list, one row per choice with its label, its
+ * count and percentage as text, and a <meter> drawing the percentage
+ * (no style attribute: the Content-Security-Policy refuses them).  The
+ * stylesheet puts the label and the figures above a full-width bar on a
+ * phone. */
 static void tally_chart(kh_buf *o, const kh_tally *t, size_t u, size_t qi)
 {
     const kh_questionnaire *q = kh_tally_questionnaire(t);
     size_t nc = kh_question_choices(q, qi);
-    const unsigned row = 24, label = 200, width = 520;
-    /* Drawn at its own size (kaohe.css shrinks it on a phone). */
-    kh_buf_printf(o, "<svg class=\"chart\" width=\"%u\" height=\"%zu\" "
-                  "viewBox=\"0 0 %u %zu\" role=\"img\" aria-label=\""
-                  "%s\">", width, (size_t)row * nc + 6, width,
-                  (size_t)row * nc + 6, W_("Percent per choice"));
+    kh_buf_printf(o, "<ul class=\"bars\" aria-label=\"%s\">",
+                  W_("Percent per choice"));
     for (size_t c = 0; c < nc; c++) {
         kh_cp p = kh_tally_percent(t, u, qi, c);
-        long w = (long)((int64_t)(width - label - 70) * p / 10000);
-        unsigned yy = (unsigned)(c * row + 3);
-        kh_buf_printf(o, "<text x=\"%u\" y=\"%u\" text-anchor=\"end\" "
-                      "font-size=\"12\">", label - 6, yy + 14);
+        kh_buf_puts(o, "<li><span class=\"bar-label\">");
         kh_html_text(o, kh_question_choice_label(q, qi, c));
-        kh_buf_printf(o, "</text><rect x=\"%u\" y=\"%u\" width=\"%ld\" "
-                      "height=\"16\" fill=\"#b0151e\"></rect><text x=\"%ld\" "
-                      "y=\"%u\" font-size=\"12\">%zu%s", label, yy + 2, w,
-                      (long)label + w + 4, yy + 14,
-                      kh_tally_count(t, u, qi, c), W_(" ("));
+        kh_buf_puts(o, "</span><span class=\"bar-num\">");
+        kh_buf_printf(o, W_("%zu people"), kh_tally_count(t, u, qi, c));
+        kh_buf_puts(o, W_(" ("));
         web_cp_out(o, p);
-        kh_buf_printf(o, "%%%s</text>", W_(")"));
+        kh_buf_printf(o, "%%%s</span><meter min=\"0\" max=\"100\" value=\"",
+                      W_(")"));
+        web_cp_out(o, p);
+        kh_buf_puts(o, "\" aria-hidden=\"true\"></meter></li>");
     }
-    kh_buf_puts(o, "</svg>\n");
+    kh_buf_puts(o, "</ul>\n");
 }
 
 static void tally_question(kh_buf *o, const kh_tally *t, size_t u, size_t qi,

@@ -120,7 +120,7 @@ void web_fu_reports(web_req *r, int year, const kh_node *it, bool admin)
         kh_buf_puts(o, "\"><p>");
         /* its place among the item's reports, not the store's number */
         kh_buf_printf(o, W_("Report %zu, submitted on "), k + 1);
-        kh_html_text(o, web_fu_get(rep, "added_day"));
+        web_day_out(o, web_fu_get(rep, "added_day"));
         kh_buf_puts(o, " <strong class=\"report-status\">");
         kh_html_text(o, report_status(rep));
         kh_buf_puts(o, "</strong></p><p class=\"report-text\">");
@@ -185,7 +185,7 @@ static void talks_list(kh_buf *o, const kh_node *talks)
     for (size_t k = 0; k < seq_len(talks); k++) {
         const kh_node *t = kh_node_at(talks, k);
         kh_buf_puts(o, "<li>");
-        kh_html_text(o, web_fu_get(t, "date"));
+        web_day_out(o, web_fu_get(t, "date"));
         kh_buf_printf(o, " %s", W_("Interviewer:"));
         kh_html_text(o, web_fu_get(t, "by"));
         if (web_fu_get(t, "to")) {
@@ -245,7 +245,7 @@ static void items_list(web_req *r, int year, const char *unit,
         kh_buf_puts(o, "\"><p>");
         kh_html_text(o, web_fu_get(it, "text"));
         kh_buf_printf(o, "</p><p>%s ", W_("Deadline:"));
-        kh_html_text(o, web_fu_get(it, "deadline"));
+        web_day_out(o, web_fu_get(it, "deadline"));
         kh_buf_puts(o, " ");
         web_fu_badge(o, it);
         kh_buf_puts(o, "</p>");

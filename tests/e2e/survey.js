@@ -134,7 +134,7 @@ lib.run(t, async () => {
   await insp.goto(`${base}/surveys/1/tally`);
   const unit = await insp.textContent('#tally-jd');
   expect(unit.includes(`答卷 ${RESPONDENTS}`), `tally counts ${RESPONDENTS} responses`);
-  expect(await insp.locator('#tally-jd svg.chart').count() >= 5, 'bar charts');
+  expect(await insp.locator('#tally-jd ul.bars').count() >= 5, 'bar charts');
   const texts = await insp.textContent('#texts-jd-q8');
   expect(texts.includes('<b>多组织讨论</b>'), 'free text shown as text (escaped)');
   expect(await insp.locator('#texts-jd-q8 b').count() === 0, 'free text not markup');

@@ -62,7 +62,7 @@ expect 303 "$(post admin1 $F/items/$ID/close -d "csrf=$A&date=2026-03-01")" "clo
 expect 422 "$(post admin1 $F/items/$ID/close -d "csrf=$A&date=2026-03-02")" "close a closed item"
 expect 303 "$(post admin1 /years/2025/practices -d "csrf=$A&unit=jd&title=good-practice&text=details")" "add practice"
 expect 200 "$(get admin1 $F)" "page after changes"
-has '已完成（2026-03-01）' "closed item"
+has '已完成（2026年3月1日）' "closed item"
 has 'good-practice' "practice"
 $K followup list --year 2025 --db "$DB" | grep -q 'overdue-item' || fail "item not in the store"
 

@@ -60,7 +60,7 @@ expect 200 "$(get insp3 $V)" "insp3 timetable"
 has 'id="visit-2"' "insp3 timetable"; hasnt 'id="visit-1"' "insp3 timetable"
 # a unit sees its own visit: date, place, team; no records link
 expect 200 "$(get jd1 $V)" "unit visit"
-has '2025-12-10 09:00' "unit visit"; has '机电楼301' "unit visit"; has 'insp2' "unit visit team"
+has '2025年12月10日 09:00' "unit visit"; has '机电楼301' "unit visit"; has 'insp2' "unit visit team"
 hasnt '信息楼' "unit sees another unit's visit"; hasnt "$V/1\"" "unit gets a records link"
 # the printable timetable: readers only
 expect 200 "$(get aud1 $V/print)" "auditor timetable print"

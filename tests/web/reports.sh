@@ -89,8 +89,12 @@ expect 404 "$(get admin1 /years/2031/export.xlsx)" "unknown year workbook"
 # -- the printable pages
 # The web app links the CLI's inline sheet (its Content-Security-Policy
 # refuses inline styles): the CLI's file with its <style> block replaced
-# by that link is the page, byte for byte.
+# by that link is the page, byte for byte, once the page's bar of links
+# to its PDF and Word files (web only, never printed) is taken out.
 linked() {
+    grep -q '^<nav class="files" .*\.pdf" download>.*\.docx" download>' "$T/body" ||
+        fail "$2: no links to the PDF and Word files"
+    sed -i '/^<nav class="files" /d' "$T/body"
     sed '/^<style>$/,/^<\/style>$/c\
 <link rel="stylesheet" href="/static/print.css">' "$1" >"$1.linked" && mv "$1.linked" "$1"
     grep -q '<style\| style=' "$T/body" && fail "$2: inline style (blocked by the policy)"
