@@ -186,8 +186,24 @@ static char *field_dup(const char *src, int i)
     return p ? strndup(p, strcspn(p, "\t")) : strdup("");
 }
 
+/* A free-text field of a tab-joined state (a self-check's report and
+ * reason may hold tabs): tabs and backslashes escaped, so that the
+ * state splits back into its fields. */
+static void tab_escape(kh_buf *b, const char *s)
+{
+    for (const char *p = s ? s : ""; *p; p++) {
+        if (*p == '\t')
+            kh_buf_puts(b, "\\t");
+        else if (*p == '\\')
+            kh_buf_puts(b, "\\\\");
+        else
+            kh_buf_putc(b, *p);
+    }
+}
+
 /* selfcheck.submit (the report) and selfcheck.return (the reason); a
- * submission keeps the count of returns and the last reason. */
+ * submission keeps the count of returns and the last reason.  State
+ * "STATE\tREPORT\tRETURNS\tREASON", the texts escaped (tab_escape). */
 static void on_selfcheck(rp *r, const kh_audit_row *w)
 {
     rp_obj *o = unit_obj(r, 'c', w, "");
@@ -195,23 +211,27 @@ static void on_selfcheck(rp *r, const kh_audit_row *w)
         return;
     bool submit = strcmp(w->rec.action, "selfcheck.submit") == 0;
     char *n = field_dup(o->val, 2), *keep = field_dup(o->val, submit ? 3 : 1);
-    char *nv = NULL;
-    int k = -1;
-    if (n && keep && submit)
-        k = asprintf(&nv, "submitted\t%s\t%lld\t%s",
-                     w->rec.new_value ? w->rec.new_value : "", atoll(n),
-                     keep);
-    else if (n && keep)
-        k = asprintf(&nv, "returned\t%s\t%lld\t%s", keep, atoll(n) + 1,
-                     w->rec.reason ? w->rec.reason : "");
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    if (n && keep) {
+        kh_buf_puts(&b, submit ? "submitted\t" : "returned\t");
+        if (submit)
+            tab_escape(&b, w->rec.new_value);
+        else
+            kh_buf_puts(&b, keep);
+        kh_buf_printf(&b, "\t%lld\t", atoll(n) + (submit ? 0 : 1));
+        if (submit)
+            kh_buf_puts(&b, keep);
+        else
+            tab_escape(&b, w->rec.reason);
+    }
+    if (!n || !keep || kh_buf_status(&b) != KH_OK)
+        r->nomem = true;
+    else
+        obj_set(r, o, kh_buf_str(&b), w->seq);
     free(n);
     free(keep);
-    if (k < 0) {
-        r->nomem = true;
-        return;
-    }
-    obj_set(r, o, nv, w->seq);
-    free(nv);
+    kh_buf_free(&b);
 }
 
 /* source.keep/override: object "UNIT/ITEM/inspection/INPUT". */
@@ -410,6 +430,21 @@ static kh_status live_finding(rp *r, kh_db_stmt *st, const rp_obj *o,
     return state_of(r, 'f', kh_db_column_int64(st, 4), o, out);
 }
 
+/* A self-check submission: state, report, returns, reason, each
+ * escaped as on_selfcheck writes them. */
+static kh_status live_selfcheck(rp *r, kh_db_stmt *st, const rp_obj *o,
+                                kh_buf *out)
+{
+    (void)r;
+    (void)o;
+    for (int i = 4; i < 8; i++) {
+        if (i > 4)
+            kh_buf_putc(out, '\t');
+        tab_escape(out, kh_store_col_str(st, i));
+    }
+    return KH_OK;
+}
+
 /* A questionnaire decision: decision, round, ... (source.keep's JSON). */
 static kh_status live_source(rp *r, kh_db_stmt *st, const rp_obj *o,
                              kh_buf *out)
@@ -602,7 +637,7 @@ static const rp_table TABLES[] = {
     {'c',
      "SELECT year, unit, CAST('' AS TEXT), CAST('' AS TEXT), state, report, CAST(returns AS TEXT),"
      " reason FROM selfcheck ORDER BY year, unit",
-     "reading self-check submissions", NULL,
+     "reading self-check submissions", live_selfcheck,
      N_("self-check submission of %s%s (%d): differs from the audit log "
         "(audit record %" PRId64 ")"),
      N_("self-check submission of %s%s (%d): not in the audit log (added "

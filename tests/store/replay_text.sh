@@ -1,10 +1,11 @@
 #!/bin/sh
 # The audit replay reads free text in its records as text: a visit's
-# place may hold " lead ", " state=" or a tab (the separators of the
-# record's value and of the replayed state), and `kaohe check` must not
-# take an honest visit for one changed outside kaohe.  Before the fix,
-# a place "the lead office" made check fail ("on-site visit ...: differs
-# from the audit log").  At the end one direct UPDATE of the place must
+# place may hold " lead ", " state=" or a tab, a self-check's report and
+# reason a tab (the separators of the record's value and of the replayed
+# state), and `kaohe check` must not take an honest record for one
+# changed outside kaohe.  Before the fixes, a place "the lead office"
+# made check fail ("on-site visit ...: differs from the audit log"), and
+# so did a returned self-check whose report held a tab.  At the end one direct UPDATE of the place must
 # make it fail (the test can fail).  Runs on PostgreSQL too
 # (tests/pg/store.inc).
 # Usage: replay_text.sh KAOHE   (run from the repository root)
@@ -35,6 +36,11 @@ k user assign li --year 2025 --unit jd
 k user assign zhao --year 2025 --unit jd --unit xx
 k user assign li --year 2025 --unit xx
 k year advance 2025
+# A self-check's report and reason may hold tabs (its replayed state
+# joins its fields with tabs).
+k selfcheck submit --year 2025 --unit jd --report "$(printf 'first\tpart')"
+k selfcheck return --year 2025 --unit jd --reason "$(printf 'no\tminutes \\t')"
+k selfcheck submit --year 2025 --unit jd --report 'again \\ with a backslash'
 k year advance 2025
 k visit add --year 2025 --unit jd --at "2025-12-30 09:00" --place "the lead office" \
   --lead li
