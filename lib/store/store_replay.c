@@ -338,6 +338,30 @@ bool kh_replay_set(char **dst, const char *s)
     return true;
 }
 
+void kh_replay_tab_escape(kh_buf *b, const char *s)
+{
+    for (const char *p = s ? s : ""; *p; p++) {
+        if (*p == '\t')
+            kh_buf_puts(b, "\\t");
+        else if (*p == '\\')
+            kh_buf_puts(b, "\\\\");
+        else
+            kh_buf_putc(b, *p);
+    }
+}
+
+bool kh_replay_set_escaped(char **dst, const char *s)
+{
+    if (!s)
+        return kh_replay_set(dst, NULL);
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    kh_replay_tab_escape(&b, s);
+    bool ok = kh_buf_status(&b) == KH_OK && kh_replay_set(dst, kh_buf_str(&b));
+    kh_buf_free(&b);
+    return ok;
+}
+
 /* ---- replaying the records ----------------------------------------- */
 
 

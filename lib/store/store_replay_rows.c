@@ -186,24 +186,9 @@ static char *field_dup(const char *src, int i)
     return p ? strndup(p, strcspn(p, "\t")) : strdup("");
 }
 
-/* A free-text field of a tab-joined state (a self-check's report and
- * reason may hold tabs): tabs and backslashes escaped, so that the
- * state splits back into its fields. */
-static void tab_escape(kh_buf *b, const char *s)
-{
-    for (const char *p = s ? s : ""; *p; p++) {
-        if (*p == '\t')
-            kh_buf_puts(b, "\\t");
-        else if (*p == '\\')
-            kh_buf_puts(b, "\\\\");
-        else
-            kh_buf_putc(b, *p);
-    }
-}
-
 /* selfcheck.submit (the report) and selfcheck.return (the reason); a
  * submission keeps the count of returns and the last reason.  State
- * "STATE\tREPORT\tRETURNS\tREASON", the texts escaped (tab_escape). */
+ * "STATE\tREPORT\tRETURNS\tREASON", the texts escaped (kh_replay_tab_escape). */
 static void on_selfcheck(rp *r, const kh_audit_row *w)
 {
     rp_obj *o = unit_obj(r, 'c', w, "");
@@ -216,14 +201,14 @@ static void on_selfcheck(rp *r, const kh_audit_row *w)
     if (n && keep) {
         kh_buf_puts(&b, submit ? "submitted\t" : "returned\t");
         if (submit)
-            tab_escape(&b, w->rec.new_value);
+            kh_replay_tab_escape(&b, w->rec.new_value);
         else
             kh_buf_puts(&b, keep);
         kh_buf_printf(&b, "\t%lld\t", atoll(n) + (submit ? 0 : 1));
         if (submit)
             kh_buf_puts(&b, keep);
         else
-            tab_escape(&b, w->rec.reason);
+            kh_replay_tab_escape(&b, w->rec.reason);
     }
     if (!n || !keep || kh_buf_status(&b) != KH_OK)
         r->nomem = true;
@@ -440,7 +425,7 @@ static kh_status live_selfcheck(rp *r, kh_db_stmt *st, const rp_obj *o,
     for (int i = 4; i < 8; i++) {
         if (i > 4)
             kh_buf_putc(out, '\t');
-        tab_escape(out, kh_store_col_str(st, i));
+        kh_replay_tab_escape(out, kh_store_col_str(st, i));
     }
     return KH_OK;
 }
@@ -467,14 +452,16 @@ static kh_status live_claim(rp *r, kh_db_stmt *st, const rp_obj *o,
                *why = kh_store_col_str(st, 9);
     char num[KH_NUM_BUFSZ];
     kh_num_format(kh_db_column_int64(st, 8), num);
-    kh_buf_printf(out, "kind=%s%s%.16s\t%s\t", kh_store_col_str(st, 4),
-                  ev && *ev ? " evidence=" : "", ev ? ev : "",
-                  kh_store_col_str(st, 5));
+    kh_buf_printf(out, "kind=%s%s%.16s\t", kh_store_col_str(st, 4),
+                  ev && *ev ? " evidence=" : "", ev ? ev : "");
+    kh_replay_tab_escape(out, kh_store_col_str(st, 5));
+    kh_buf_putc(out, '\t');
     if (strcmp(state, "approved") == 0)
         kh_buf_printf(out, "approved points=%s", num);
     else
         kh_buf_puts(out, state);
-    kh_buf_printf(out, "\t%s", strcmp(state, "pending") && why ? why : "");
+    kh_buf_putc(out, '\t');
+    kh_replay_tab_escape(out, strcmp(state, "pending") && why ? why : "");
     return KH_OK;
 }
 
@@ -492,15 +479,17 @@ static kh_status live_talk(rp *r, kh_db_stmt *st, const rp_obj *o,
     return KH_OK;
 }
 
-/* A rectification item: deadline, text, status, closed_date, evidence.
+/* A rectification item: deadline, text, status, closed_date, evidence;
+ * the text escaped (kh_replay_tab_escape), as on_followup keeps it.
  * Closed by an accepted report ("done *"): its date is not proved. */
 static kh_status live_item(rp *r, kh_db_stmt *st, const rp_obj *o,
                            kh_buf *out)
 {
     (void)r;
     const char *ev = kh_store_col_str(st, 8);
-    kh_buf_printf(out, "deadline %s: %s\t", kh_store_col_str(st, 4),
-                  kh_store_col_str(st, 5));
+    kh_buf_printf(out, "deadline %s: ", kh_store_col_str(st, 4));
+    kh_replay_tab_escape(out, kh_store_col_str(st, 5));   /* as recorded */
+    kh_buf_putc(out, '\t');
     if (strcmp(kh_store_col_str(st, 6), "open") == 0)
         kh_buf_puts(out, "open");
     else
@@ -521,10 +510,12 @@ static kh_status live_report(rp *r, kh_db_stmt *st, const rp_obj *o,
     const char *ev = kh_store_col_str(st, 5), *stt = kh_store_col_str(st, 7),
                *why = kh_store_col_str(st, 8);
     bool ret = strcmp(stt, "returned") == 0;
-    kh_buf_printf(out, "item %" PRId64 ", submitted%s%s: %s\t%s%s%s",
+    kh_buf_printf(out, "item %" PRId64 ", submitted%s%s: ",
                   kh_db_column_int64(st, 4), ev ? ", evidence " : "",
-                  ev ? ev : "", kh_store_col_str(st, 6), stt,
-                  ret ? ": " : "", ret && why ? why : "");
+                  ev ? ev : "");
+    kh_replay_tab_escape(out, kh_store_col_str(st, 6));   /* as recorded */
+    kh_buf_printf(out, "\t%s%s", stt, ret ? ": " : "");
+    kh_replay_tab_escape(out, ret && why ? why : "");
     return KH_OK;
 }
 

@@ -1,11 +1,12 @@
 #!/bin/sh
 # The audit replay reads free text in its records as text: a visit's
-# place may hold " lead ", " state=" or a tab, a self-check's report and
-# reason a tab (the separators of the record's value and of the replayed
-# state), and `kaohe check` must not take an honest record for one
-# changed outside kaohe.  Before the fixes, a place "the lead office"
-# made check fail ("on-site visit ...: differs from the audit log"), and
-# so did a returned self-check whose report held a tab.  At the end one direct UPDATE of the place must
+# place may hold " lead ", " state=" or a tab; a self-check's report, a
+# rectification item's text, a report's text and reason, a bonus claim's
+# description and reason a tab (the separators of the record's value and
+# of the replayed state), and `kaohe check` must not take an honest
+# record for one changed outside kaohe.  Before the fixes, a place "the
+# lead office" made check fail ("on-site visit ...: differs from the
+# audit log"), and so did each of the others holding a tab.  At the end one direct UPDATE of the place must
 # make it fail (the test can fail).  Runs on PostgreSQL too
 # (tests/pg/store.inc).
 # Usage: replay_text.sh KAOHE   (run from the repository root)
@@ -50,6 +51,27 @@ k visit set 1 --place "$(printf 'east\tlead wing')"
 k visit set 1 --at "2025-12-31 10:00"
 k visit add --year 2025 --unit xx --at "2025-12-30 14:00" --place "x state=y lead z" \
   --lead zhao --member li
+# Rectification items and reports, bonus claims: their texts and
+# reasons may hold tabs too.
+T=$(printf '\t')
+k year advance 2025
+k year advance 2025 --allow-missing
+k followup item add --year 2025 --unit xx --text "tidy${T}up: the minutes" --deadline 2026-03-31
+k followup item close 1 --date 2026-01-01
+k followup item add --year 2025 --unit xx --text "b, evidence x${T}\\" --deadline 2026-03-31
+k followup report add 2 --year 2025 --unit xx --text "done${T}: x"
+k followup report return 1 --reason "not${T}enough: y"
+k followup report add 2 --year 2025 --unit xx --text "again, submitted x"
+k followup report accept 2
+k rubric import rubrics/ideology-2020.yaml
+k year open 2026 --rubric ideology-2020
+k units import examples/units-2025.csv --year 2026
+k year advance 2026
+k claim add --year 2026 --unit jd --kind honour --description "award${T}city"
+k claim add --year 2026 --unit xx --kind article --description "article"
+k year advance 2026
+k claim decide --year 2026 --id 1 --approve --points 2
+k claim decide --year 2026 --id 2 --reject --reason "not${T}eligible"
 # The test can fail: a place changed behind kaohe's back is named.
 sh tests/golden/sql.sh "UPDATE visit SET place = 'elsewhere' WHERE id = 1"
 if "$kaohe" check >"$tmp/check" 2>&1; then
