@@ -502,12 +502,13 @@ static void on_survey(rp *r, const kh_audit_row *w)
     int y = w->rec.year;
     const char *ob = w->rec.object ? w->rec.object : "";
     if (strcmp(a, "round.open") == 0 && nv) {
+        /* "QUESTIONNAIRE AUDIENCE (N units)": the questionnaire's id is
+         * a slug, the audience free text (spaces and brackets too). */
         const char *par = strrchr(nv, '(');
         long long n = par ? atoll(par + 1) : 0;
         const char *end = par && par > nv ? par - 1 : nv + strlen(nv);
-        const char *sp = end;
-        while (sp > nv && sp[-1] != ' ')
-            sp--;
+        const char *sp = strchr(nv, ' ');
+        sp = sp && sp < end ? sp + 1 : end;
         char v[300];
         snprintf(v, sizeof v, "%.*s %lld open", (int)(end - sp), sp, n);
         kh_replay_put(r, 'Z', y, ob, v, w->seq);

@@ -6,9 +6,10 @@
 # of the replayed state), and `kaohe check` must not take an honest
 # record for one changed outside kaohe.  Before the fixes, a place "the
 # lead office" made check fail ("on-site visit ...: differs from the
-# audit log"), and so did each of the others holding a tab.  At the end one direct UPDATE of the place must
-# make it fail (the test can fail).  Runs on PostgreSQL too
-# (tests/pg/store.inc).
+# audit log"), and so did each of the others holding a tab, and a
+# questionnaire round whose audience held a space.  At the end one
+# direct UPDATE of the place must make it fail (the test can fail).
+# Runs on PostgreSQL too (tests/pg/store.inc).
 # Usage: replay_text.sh KAOHE   (run from the repository root)
 set -eu
 kaohe=$1
@@ -72,6 +73,11 @@ k claim add --year 2026 --unit xx --kind article --description "article"
 k year advance 2026
 k claim decide --year 2026 --id 1 --approve --points 2
 k claim decide --year 2026 --id 2 --reject --reason "not${T}eligible"
+# A questionnaire round's audience is free text (spaces, brackets).
+k questionnaire import questionnaires/ideology-2020-students.yaml
+k questionnaire round open --year 2026 --questionnaire ideology-2020-students \
+  --audience "全体 学生 (2025 级)" --unit jd,xx --min 2
+k questionnaire round close 1
 # The test can fail: a place changed behind kaohe's back is named.
 sh tests/golden/sql.sh "UPDATE visit SET place = 'elsewhere' WHERE id = 1"
 if "$kaohe" check >"$tmp/check" 2>&1; then
