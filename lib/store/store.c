@@ -5,6 +5,7 @@
 #include "store_impl.h"
 #include "kaohe/questionnaire.h"
 #include "kaohe/store_schedule.h"
+#include "kaohe/cnday.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -223,7 +224,7 @@ void kh_store_today(const kh_store *s, char buf[KH_STORE_DATE_SZ])
     /* Deadlines and report dates are the college's calendar days: China
      * Standard Time, UTC+8 all year (no daylight saving). */
     time_t t = s && s->fixed_time ? (time_t)s->fixed_time : time(NULL);
-    t += 8 * 3600;
+    t += KH_CNDAY_OFFSET;
     struct tm tm;
     if (!gmtime_r(&t, &tm) ||
         strftime(buf, KH_STORE_DATE_SZ, "%Y-%m-%d", &tm) == 0)

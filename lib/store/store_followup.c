@@ -12,6 +12,7 @@
 #include "kaohe/i18n.h"
 #include "kaohe/doc.h"
 #include "kaohe/report.h"
+#include "kaohe/cnday.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -62,7 +63,7 @@ void kh_fu_stamp_day(const char *at, char day[KH_STORE_DATE_SZ])
         return;
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
-    time_t t = timegm(&tm) + 8 * 3600;
+    time_t t = timegm(&tm) + KH_CNDAY_OFFSET;
     if (!gmtime_r(&t, &tm) ||
         strftime(day, KH_STORE_DATE_SZ, "%Y-%m-%d", &tm) == 0)
         day[0] = '\0';

@@ -338,6 +338,30 @@ bool kh_replay_set(char **dst, const char *s)
     return true;
 }
 
+void kh_replay_tab_escape(kh_buf *b, const char *s)
+{
+    for (const char *p = s ? s : ""; *p; p++) {
+        if (*p == '\t')
+            kh_buf_puts(b, "\\t");
+        else if (*p == '\\')
+            kh_buf_puts(b, "\\\\");
+        else
+            kh_buf_putc(b, *p);
+    }
+}
+
+bool kh_replay_set_escaped(char **dst, const char *s)
+{
+    if (!s)
+        return kh_replay_set(dst, NULL);
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    kh_replay_tab_escape(&b, s);
+    bool ok = kh_buf_status(&b) == KH_OK && kh_replay_set(dst, kh_buf_str(&b));
+    kh_buf_free(&b);
+    return ok;
+}
+
 /* ---- replaying the records ----------------------------------------- */
 
 
@@ -726,9 +750,11 @@ static int name_entry(rp *r, int year, const char *unit, int64_t seq,
 }
 
 /* Names the entries of a unit whose digest differs from its import
- * (audit record seq, 0: none): changed, added or deleted.  Returns how
- * many it named. */
-static int name_unit(rp *r, int year, const char *unit, int64_t seq)
+ * (audit record seq, 0: none): changed, added or deleted; *named counts
+ * them.  A failed read is the store's failure (busy, I/O), returned with
+ * its message on r->e, not a difference nor out of memory. */
+static kh_status name_unit(rp *r, int year, const char *unit, int64_t seq,
+                           int *named)
 {
     rp_tags t = {0};
     kh_status rc = seq ? kh_store_audit_since(r->s, seq - 1, seq, 1,
@@ -741,13 +767,15 @@ static int name_unit(rp *r, int year, const char *unit, int64_t seq)
                            " entry WHERE year = ? AND unit = ?"
                            " ORDER BY item, phase",
                            &st, r->e);
-    int named = 0, step = KH_DB_DONE;
     if (rc == KH_OK) {
+        int step;
         kh_db_bind_int(st, 1, year);
         kh_store_bind_str(st, 2, unit);
         while ((step = kh_db_step(st)) == KH_DB_ROW)
-            named += name_entry(r, year, unit, seq, st, &t);
+            *named += name_entry(r, year, unit, seq, st, &t);
         kh_db_reset(st);
+        if (step != KH_DB_DONE)
+            rc = kh_store_db_fail(r->s, r->e, "reading a unit's entries");
     }
     for (size_t i = 0; rc == KH_OK && i < t.n; i++) {
         char ename[400];
@@ -758,12 +786,12 @@ static int name_unit(rp *r, int year, const char *unit, int64_t seq)
                     "entry %d %s: missing (deleted outside kaohe; imported "
                     "in audit record %" PRId64 ")",
                     year, ename, seq);
-        named++;
+        ++*named;
     }
-    if (t.nomem || (rc == KH_OK && step != KH_DB_DONE))
-        r->nomem = true;   /* reported as out of memory / a failed read */
+    if (t.nomem)
+        r->nomem = true;   /* reported as out of memory at the end */
     free(t.v);
-    return named;
+    return rc;
 }
 
 /* Runs fn over the rows of sql (no parameters). */
@@ -922,28 +950,30 @@ static void missing(rp *r, rp_count *c)
  * without records and no import): its entries are named from the
  * import's tags (name_unit); when none is (a tag matching by chance, or
  * an import record's lines altered consistently), the digest still
- * tells. */
-static void digests_check(rp *r, rp_count *c)
+ * tells.  Returns the store's failure while naming them. */
+static kh_status digests_check(rp *r, rp_count *c)
 {
-    for (size_t i = 0; i < r->m.cap; i++) {
+    kh_status rc = KH_OK;
+    for (size_t i = 0; i < r->m.cap && rc == KH_OK; i++) {
         rp_obj *o = &r->m.v[i];
         if (!o->key || o->key[0] != 'D' || (o->flags & RP_BAD))
             continue;
         const char *yr = o->key + 2, *name = strchr(yr, '\t') + 1;
-        int y = atoi(yr);
+        int y = atoi(yr), named = 0;
         bool none = !o->first || strncmp(o->first, "entries 0 ", 10) == 0;
         if (!o->val) {
             if (none || kh_replay_year_proof(r, y) != BY_UNITS)
                 continue;
-            c->bad += name_unit(r, y, name, 0);
+            rc = name_unit(r, y, name, 0, &named);
+            c->bad += named;
             continue;
         }
         if (o->first ? strcmp(o->first, o->val) == 0
                      : strncmp(o->val, "entries 0 ", 10) == 0)
             continue;
-        int named = name_unit(r, y, name, o->seq);
+        rc = name_unit(r, y, name, o->seq, &named);
         c->bad += named;
-        if (named)
+        if (named || rc != KH_OK)
             continue;
         kh_err_fail(r->e, KH_EINVAL,
                     "unit %d %s: entries differ from those imported (audit "
@@ -951,6 +981,7 @@ static void digests_check(rp *r, rp_count *c)
                     y, name, o->seq);
         c->bad++;
     }
+    return rc;
 }
 
 kh_status kh_store_audit_replay(kh_store *s, kh_buf *report, kh_err *e)
@@ -980,8 +1011,8 @@ kh_status kh_store_audit_replay(kh_store *s, kh_buf *report, kh_err *e)
         rc = kh_replay_tables_check(&r, &c);
     if (rc == KH_OK) {
         missing(&r, &c);
-        digests_check(&r, &c);
-        if (r.nomem)
+        rc = digests_check(&r, &c);
+        if (rc == KH_OK && r.nomem)
             rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
     }
     map_free(&r.m);

@@ -72,6 +72,14 @@ void kh_replay_put(rp *r, char kind, int year, const char *name,
                    const char *v, int64_t seq);
 /* *dst = copy of s (NULL allowed); false when out of memory. */
 bool kh_replay_set(char **dst, const char *s);
+/* A free-text field of a state whose fields are joined by tabs (a
+ * claim's description, a rectification item's text, a report's reason,
+ * a self-check's report): tabs and backslashes escaped, so that the
+ * state splits back into its fields; appended to b. */
+void kh_replay_tab_escape(kh_buf *b, const char *s);
+/* *dst = s escaped as kh_replay_tab_escape does (NULL allowed); false
+ * when out of memory. */
+bool kh_replay_set_escaped(char **dst, const char *s);
 /* How the year's entries and lists without records of their own are
  * proved by its last draft import. */
 rp_proof kh_replay_year_proof(rp *r, int year);

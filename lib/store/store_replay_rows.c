@@ -30,6 +30,7 @@
 #include "kaohe/i18n.h"
 #include "kaohe/store_onsite.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -64,22 +65,51 @@ static void obj_set(rp *r, rp_obj *o, const char *v, int64_t seq)
     o->seq = seq;
 }
 
-/* One field of a tab-separated state: field i of src into out. */
-static void field(const char *src, int i, char *out, size_t sz)
+/* Where v's " state=HEX" suffix starts (the digest is always the last
+ * part of a visit's record and state), or NULL when v has none. */
+static const char *state_at(const char *v)
 {
-    const char *p = src ? src : "";
-    for (; i > 0 && p; i--)
-        if ((p = strchr(p, '\t')))
-            p++;
-    if (!p) {
-        *out = '\0';
+    size_t n = strlen(v), k = 7 + KH_ONSITE_STATE_HEX;
+    if (n < k || strncmp(v + n - k, " state=", 7) != 0)
+        return NULL;
+    for (size_t i = n - KH_ONSITE_STATE_HEX; i < n; i++)
+        if (!isxdigit((unsigned char)v[i]))
+            return NULL;
+    return v + n - k;
+}
+
+/* The " lead " that separates the place from the lead in v (ending at
+ * end): the last one, since the lead is a login (no spaces) while the
+ * place is free text that may hold " lead " itself. */
+static const char *lead_at(const char *v, const char *end)
+{
+    const char *ld = NULL;
+    for (const char *p = v; (p = strstr(p, " lead ")) && p + 6 <= end; p++)
+        ld = p;
+    return ld;
+}
+
+/* The at, place and lead of a replayed state "AT\tPLACE\tLEAD[ state=
+ * HEX]": the place is what lies between the first and the last tab (a
+ * place may hold tabs; at and lead never do). */
+static void visit_was(const char *val, char *at, char *place, char *lead,
+                      size_t sz)
+{
+    const char *v = val ? val : "";
+    const char *t1 = strchr(v, '\t'), *t2 = strrchr(v, '\t');
+    const char *sf = state_at(v), *end = sf ? sf : v + strlen(v);
+    if (!t1 || t2 == t1 || t2 > end) {
+        *at = *place = *lead = '\0';
         return;
     }
-    snprintf(out, sz, "%.*s", (int)strcspn(p, "\t"), p);
+    snprintf(at, sz, "%.*s", (int)(t1 - v), v);
+    snprintf(place, sz, "%.*s", (int)(t2 - t1 - 1), t1 + 1);
+    snprintf(lead, sz, "%.*s", (int)(end - t2 - 1), t2 + 1);
 }
 
 /* visit.add "AT PLACE lead LEAD" (AT is "YYYY-MM-DD HH:MM"); visit.set
- * "at AT place PLACE lead LEAD", "-" for a field left as it was. */
+ * "at AT place PLACE lead LEAD", "-" for a field left as it was; both
+ * end with " state=HEX" since the state digests. */
 static void on_visit(rp *r, const kh_audit_row *w)
 {
     rp_obj *o = unit_obj(r, 'v', w, obj_id(w->rec.object));
@@ -91,12 +121,11 @@ static void on_visit(rp *r, const kh_audit_row *w)
         return;
     }
     char at[600], place[600], lead[600];
-    const char *pl, *ld = strstr(v, " lead "), *sf = strstr(v, " state=");
+    const char *sf = state_at(v), *end = sf ? sf : v + strlen(v);
+    const char *pl, *ld = lead_at(v, end);
     if (!ld)
         return;
-    snprintf(lead, sizeof lead, "%.*s",
-             (int)(sf && sf > ld ? sf - ld - 6 : (ptrdiff_t)strlen(ld + 6)),
-             ld + 6);
+    snprintf(lead, sizeof lead, "%.*s", (int)(end - ld - 6), ld + 6);
     if (strcmp(a, "add") == 0) {
         snprintf(at, sizeof at, "%.16s", v);
         pl = strlen(v) > 17 ? v + 17 : ld;
@@ -108,12 +137,8 @@ static void on_visit(rp *r, const kh_audit_row *w)
             return;
         snprintf(at, sizeof at, "%.*s", (int)(pl - v - 3), v + 3);
         snprintf(place, sizeof place, "%.*s", (int)(ld - pl - 7), pl + 7);
-        char was[3][600];
-        for (int i = 0; i < 3; i++)
-            field(o->val, i, was[i], sizeof was[i]);
-        char *old_sf = strstr(was[2], " state=");
-        if (old_sf)
-            *old_sf = '\0';   /* the state the last record proved */
+        char was[3][600];   /* the state the last record proved */
+        visit_was(o->val, was[0], was[1], was[2], sizeof was[0]);
         if (strcmp(at, "-") == 0)
             snprintf(at, sizeof at, "%s", was[0]);
         if (strcmp(place, "-") == 0)
@@ -122,8 +147,7 @@ static void on_visit(rp *r, const kh_audit_row *w)
             snprintf(lead, sizeof lead, "%s", was[2]);
     }
     char *nv = NULL;
-    if (asprintf(&nv, "%s\t%s\t%s%s", at, place, lead,
-                 sf && sf > ld ? sf : "") < 0) {
+    if (asprintf(&nv, "%s\t%s\t%s%s", at, place, lead, sf ? sf : "") < 0) {
         r->nomem = true;
         return;
     }
@@ -163,7 +187,8 @@ static char *field_dup(const char *src, int i)
 }
 
 /* selfcheck.submit (the report) and selfcheck.return (the reason); a
- * submission keeps the count of returns and the last reason. */
+ * submission keeps the count of returns and the last reason.  State
+ * "STATE\tREPORT\tRETURNS\tREASON", the texts escaped (kh_replay_tab_escape). */
 static void on_selfcheck(rp *r, const kh_audit_row *w)
 {
     rp_obj *o = unit_obj(r, 'c', w, "");
@@ -171,23 +196,27 @@ static void on_selfcheck(rp *r, const kh_audit_row *w)
         return;
     bool submit = strcmp(w->rec.action, "selfcheck.submit") == 0;
     char *n = field_dup(o->val, 2), *keep = field_dup(o->val, submit ? 3 : 1);
-    char *nv = NULL;
-    int k = -1;
-    if (n && keep && submit)
-        k = asprintf(&nv, "submitted\t%s\t%lld\t%s",
-                     w->rec.new_value ? w->rec.new_value : "", atoll(n),
-                     keep);
-    else if (n && keep)
-        k = asprintf(&nv, "returned\t%s\t%lld\t%s", keep, atoll(n) + 1,
-                     w->rec.reason ? w->rec.reason : "");
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    if (n && keep) {
+        kh_buf_puts(&b, submit ? "submitted\t" : "returned\t");
+        if (submit)
+            kh_replay_tab_escape(&b, w->rec.new_value);
+        else
+            kh_buf_puts(&b, keep);
+        kh_buf_printf(&b, "\t%lld\t", atoll(n) + (submit ? 0 : 1));
+        if (submit)
+            kh_buf_puts(&b, keep);
+        else
+            kh_replay_tab_escape(&b, w->rec.reason);
+    }
+    if (!n || !keep || kh_buf_status(&b) != KH_OK)
+        r->nomem = true;
+    else
+        obj_set(r, o, kh_buf_str(&b), w->seq);
     free(n);
     free(keep);
-    if (k < 0) {
-        r->nomem = true;
-        return;
-    }
-    obj_set(r, o, nv, w->seq);
-    free(nv);
+    kh_buf_free(&b);
 }
 
 /* source.keep/override: object "UNIT/ITEM/inspection/INPUT". */
@@ -300,7 +329,7 @@ static kh_status live_join(rp *r, kh_db_stmt *st, const rp_obj *o,
 static kh_status state_of(rp *r, char kind, int64_t id, const rp_obj *o,
                           kh_buf *out)
 {
-    if (!o->val || !strstr(o->val, " state="))
+    if (!o->val || !state_at(o->val))
         return KH_OK;
     kh_buf j;
     kh_buf_init(&j, 0);
@@ -321,7 +350,7 @@ static kh_status live_visit(rp *r, kh_db_stmt *st, const rp_obj *o,
 {
     kh_buf_printf(out, "%s\t%s\t%s", kh_store_col_str(st, 4),
                   kh_store_col_str(st, 5), kh_store_col_str(st, 6));
-    if (!o->val || !strstr(o->val, " state="))
+    if (!o->val || !state_at(o->val))
         return KH_OK;
     char sfx[40];
     kh_status rc = kh_store_visit_state(r->s, kh_db_column_int64(st, 7), sfx,
@@ -386,6 +415,21 @@ static kh_status live_finding(rp *r, kh_db_stmt *st, const rp_obj *o,
     return state_of(r, 'f', kh_db_column_int64(st, 4), o, out);
 }
 
+/* A self-check submission: state, report, returns, reason, each
+ * escaped as on_selfcheck writes them. */
+static kh_status live_selfcheck(rp *r, kh_db_stmt *st, const rp_obj *o,
+                                kh_buf *out)
+{
+    (void)r;
+    (void)o;
+    for (int i = 4; i < 8; i++) {
+        if (i > 4)
+            kh_buf_putc(out, '\t');
+        kh_replay_tab_escape(out, kh_store_col_str(st, i));
+    }
+    return KH_OK;
+}
+
 /* A questionnaire decision: decision, round, ... (source.keep's JSON). */
 static kh_status live_source(rp *r, kh_db_stmt *st, const rp_obj *o,
                              kh_buf *out)
@@ -408,14 +452,16 @@ static kh_status live_claim(rp *r, kh_db_stmt *st, const rp_obj *o,
                *why = kh_store_col_str(st, 9);
     char num[KH_NUM_BUFSZ];
     kh_num_format(kh_db_column_int64(st, 8), num);
-    kh_buf_printf(out, "kind=%s%s%.16s\t%s\t", kh_store_col_str(st, 4),
-                  ev && *ev ? " evidence=" : "", ev ? ev : "",
-                  kh_store_col_str(st, 5));
+    kh_buf_printf(out, "kind=%s%s%.16s\t", kh_store_col_str(st, 4),
+                  ev && *ev ? " evidence=" : "", ev ? ev : "");
+    kh_replay_tab_escape(out, kh_store_col_str(st, 5));
+    kh_buf_putc(out, '\t');
     if (strcmp(state, "approved") == 0)
         kh_buf_printf(out, "approved points=%s", num);
     else
         kh_buf_puts(out, state);
-    kh_buf_printf(out, "\t%s", strcmp(state, "pending") && why ? why : "");
+    kh_buf_putc(out, '\t');
+    kh_replay_tab_escape(out, strcmp(state, "pending") && why ? why : "");
     return KH_OK;
 }
 
@@ -433,15 +479,17 @@ static kh_status live_talk(rp *r, kh_db_stmt *st, const rp_obj *o,
     return KH_OK;
 }
 
-/* A rectification item: deadline, text, status, closed_date, evidence.
+/* A rectification item: deadline, text, status, closed_date, evidence;
+ * the text escaped (kh_replay_tab_escape), as on_followup keeps it.
  * Closed by an accepted report ("done *"): its date is not proved. */
 static kh_status live_item(rp *r, kh_db_stmt *st, const rp_obj *o,
                            kh_buf *out)
 {
     (void)r;
     const char *ev = kh_store_col_str(st, 8);
-    kh_buf_printf(out, "deadline %s: %s\t", kh_store_col_str(st, 4),
-                  kh_store_col_str(st, 5));
+    kh_buf_printf(out, "deadline %s: ", kh_store_col_str(st, 4));
+    kh_replay_tab_escape(out, kh_store_col_str(st, 5));   /* as recorded */
+    kh_buf_putc(out, '\t');
     if (strcmp(kh_store_col_str(st, 6), "open") == 0)
         kh_buf_puts(out, "open");
     else
@@ -462,10 +510,12 @@ static kh_status live_report(rp *r, kh_db_stmt *st, const rp_obj *o,
     const char *ev = kh_store_col_str(st, 5), *stt = kh_store_col_str(st, 7),
                *why = kh_store_col_str(st, 8);
     bool ret = strcmp(stt, "returned") == 0;
-    kh_buf_printf(out, "item %" PRId64 ", submitted%s%s: %s\t%s%s%s",
+    kh_buf_printf(out, "item %" PRId64 ", submitted%s%s: ",
                   kh_db_column_int64(st, 4), ev ? ", evidence " : "",
-                  ev ? ev : "", kh_store_col_str(st, 6), stt,
-                  ret ? ": " : "", ret && why ? why : "");
+                  ev ? ev : "");
+    kh_replay_tab_escape(out, kh_store_col_str(st, 6));   /* as recorded */
+    kh_buf_printf(out, "\t%s%s", stt, ret ? ": " : "");
+    kh_replay_tab_escape(out, ret && why ? why : "");
     return KH_OK;
 }
 
@@ -578,7 +628,7 @@ static const rp_table TABLES[] = {
     {'c',
      "SELECT year, unit, CAST('' AS TEXT), CAST('' AS TEXT), state, report, CAST(returns AS TEXT),"
      " reason FROM selfcheck ORDER BY year, unit",
-     "reading self-check submissions", NULL,
+     "reading self-check submissions", live_selfcheck,
      N_("self-check submission of %s%s (%d): differs from the audit log "
         "(audit record %" PRId64 ")"),
      N_("self-check submission of %s%s (%d): not in the audit log (added "

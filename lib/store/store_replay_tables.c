@@ -28,6 +28,7 @@
  *   K YEAR UNIT/talk ID  a reminder talk, as followup.talk records it
  *   F YEAR UNIT/item ID  a rectification item, "deadline D: TEXT\tSTATUS"
  *   O YEAR UNIT/report ID  a rectification report, "NEW\tSTATUS"
+ *                        (C, F, O: free text escaped, kh_replay_tab_escape)
  *   V YEAR UNIT/negative#ID  a negative record's case, "case=C[ evidence=H]"
  *   Z YEAR "round ID"    a questionnaire round, "AUDIENCE UNITS open|closed"
  *   H YEAR "round ID"    how many answers it has (they are anonymous)
@@ -373,15 +374,23 @@ static void on_claim(rp *r, const kh_audit_row *w)
                *why = w->rec.reason ? w->rec.reason : "";
     char *v = NULL;
     int n;
-    if (strcmp(w->rec.action, "claim.add") == 0) {
-        n = asprintf(&v, "%s\t%s\tpending\t", nv, why);
+    /* The description and the reason are free text: escaped, so that a
+     * decision finds the second tab (kh_replay_tab_escape). */
+    kh_buf x;
+    kh_buf_init(&x, 0);
+    kh_replay_tab_escape(&x, why);
+    if (kh_buf_status(&x) != KH_OK) {
+        n = -1;
+    } else if (strcmp(w->rec.action, "claim.add") == 0) {
+        n = asprintf(&v, "%s\t%s\tpending\t", nv, kh_buf_str(&x));
     } else {
         const char *p = o->val ? o->val : "";
         const char *t = strchr(p, '\t');
         t = t ? strchr(t + 1, '\t') : NULL;
         n = asprintf(&v, "%.*s\t%s\t%s", (int)(t ? t - p : (ptrdiff_t)strlen(p)),
-                     p, nv, why);
+                     p, nv, kh_buf_str(&x));
     }
+    kh_buf_free(&x);
     if (n < 0) {
         r->nomem = true;
         return;
@@ -405,19 +414,20 @@ static void on_link(rp *r, const kh_audit_row *w, bool attach)
     kh_replay_put(r, 'L', w->rec.year, name, attach ? sp + 1 : NULL, w->seq);
 }
 
-/* Sets the tail (after the first tab) of object o's state. */
+/* Sets the tail (after the first tab) of object o's state to tail,
+ * escaped (kh_replay_tab_escape: a reason may hold tabs). */
 static void set_tail(rp *r, rp_obj *o, const char *tail, int64_t seq)
 {
     const char *p = o->val ? o->val : "", *t = strchr(p, '\t');
-    char *v = NULL;
-    if (asprintf(&v, "%.*s\t%s", (int)(t ? t - p : (ptrdiff_t)strlen(p)), p,
-                 tail) < 0) {
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    kh_buf_printf(&b, "%.*s\t", (int)(t ? t - p : (ptrdiff_t)strlen(p)), p);
+    kh_replay_tab_escape(&b, tail);
+    if (kh_buf_status(&b) != KH_OK || !kh_replay_set(&o->val, kh_buf_str(&b)))
         r->nomem = true;
-        return;
-    }
-    free(o->val);
-    o->val = v;
-    o->seq = seq;
+    else
+        o->seq = seq;
+    kh_buf_free(&b);
 }
 
 /* The follow-up object of a record: K talk, F item, O report; name
@@ -465,13 +475,13 @@ static void on_followup(rp *r, const kh_audit_row *w)
         o->seq = w->seq;
     } else if (strcmp(a, "item") == 0 && nv &&
                strncmp(nv, "open, ", 6) == 0) {
-        if (!kh_replay_set(&o->val, nv + 6))
+        if (!kh_replay_set_escaped(&o->val, nv + 6))
             r->nomem = true;
         set_tail(r, o, "open", w->seq);
     } else if (strcmp(a, "close") == 0) {
         set_tail(r, o, nv ? nv : "", w->seq);
     } else if (strcmp(a, "report") == 0) {
-        if (!kh_replay_set(&o->val, nv))
+        if (!kh_replay_set_escaped(&o->val, nv))
             r->nomem = true;
         set_tail(r, o, "submitted", w->seq);
     } else if (strcmp(a, "accept") == 0 || strcmp(a, "return") == 0) {
@@ -492,12 +502,13 @@ static void on_survey(rp *r, const kh_audit_row *w)
     int y = w->rec.year;
     const char *ob = w->rec.object ? w->rec.object : "";
     if (strcmp(a, "round.open") == 0 && nv) {
+        /* "QUESTIONNAIRE AUDIENCE (N units)": the questionnaire's id is
+         * a slug, the audience free text (spaces and brackets too). */
         const char *par = strrchr(nv, '(');
         long long n = par ? atoll(par + 1) : 0;
         const char *end = par && par > nv ? par - 1 : nv + strlen(nv);
-        const char *sp = end;
-        while (sp > nv && sp[-1] != ' ')
-            sp--;
+        const char *sp = strchr(nv, ' ');
+        sp = sp && sp < end ? sp + 1 : end;
         char v[300];
         snprintf(v, sizeof v, "%.*s %lld open", (int)(end - sp), sp, n);
         kh_replay_put(r, 'Z', y, ob, v, w->seq);

@@ -36,37 +36,26 @@ static kh_status drop_expired(kh_store *s, const kh_session_limits *lim,
     return kh_store_exec(s, st, e, "ending expired sessions");
 }
 
-/* Drops the user's oldest sessions until fewer than per_user are left. */
+/* Drops the user's oldest sessions until fewer than per_user are left:
+ * one statement, so that however many there are (a limit lowered since
+ * they were made), one login meets the limit. */
 static kh_status make_room(kh_store *s, const char *user, int per_user,
                            kh_err *e)
 {
     kh_db_stmt *st;
-    kh_status rc = kh_store_stmt(s, "SELECT id_hash FROM web_session"
+    kh_status rc = kh_store_stmt(s, "DELETE FROM web_session WHERE"
+                                    " user_name = ? AND id_hash NOT IN"
+                                    " (SELECT id_hash FROM web_session"
                                     " WHERE user_name = ?"
-                                    " ORDER BY created DESC, id_hash",
+                                    " ORDER BY created DESC, id_hash"
+                                    " LIMIT ?)",
                                  &st, e);
     if (rc != KH_OK)
         return rc;
     kh_store_bind_str(st, 1, user);
-    /* Rows are read whole first (PostgreSQL) or before any delete runs
-     * (the hashes are copied), so the loop deletes after reading. */
-    char old[16][KH_STORE_HEX_SZ];
-    size_t nold = 0;
-    int r, seen = 0;
-    while ((r = kh_db_step(st)) == KH_DB_ROW)
-        if (++seen >= per_user && nold < sizeof old / sizeof old[0])
-            copy_str(old[nold++], KH_STORE_HEX_SZ, kh_store_col_str(st, 0));
-    kh_db_reset(st);
-    if (r != KH_DB_DONE)
-        return kh_store_db_fail(s, e, "reading sessions");
-    for (size_t i = 0; rc == KH_OK && i < nold; i++) {
-        if ((rc = kh_store_stmt(s, "DELETE FROM web_session"
-                                   " WHERE id_hash = ?", &st, e)) != KH_OK)
-            break;
-        kh_store_bind_str(st, 1, old[i]);
-        rc = kh_store_exec(s, st, e, "ending a session");
-    }
-    return rc;
+    kh_store_bind_str(st, 2, user);
+    kh_db_bind_int(st, 3, per_user > 1 ? per_user - 1 : 0);
+    return kh_store_exec(s, st, e, "ending a user's oldest sessions");
 }
 
 static kh_status insert(kh_store *s, const char *hash,

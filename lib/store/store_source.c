@@ -12,6 +12,7 @@
 #include "kaohe/store_survey.h"
 #include "kaohe/tally.h"
 #include "kaohe/utf8.h"
+#include "kaohe/cnday.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -449,7 +450,7 @@ static void china_time(const char *utc, char out[20])
     struct tm tm;
     memset(&tm, 0, sizeof tm);
     const char *end = utc ? strptime(utc, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
-    time_t t = end && !*end ? timegm(&tm) + 8 * 3600 : (time_t)-1;
+    time_t t = end && !*end ? timegm(&tm) + KH_CNDAY_OFFSET : (time_t)-1;
     if (t == (time_t)-1 || !gmtime_r(&t, &tm) ||
         !strftime(out, 20, "%Y-%m-%d %H:%M", &tm))
         snprintf(out, 20, "%s", utc ? utc : "");

@@ -887,9 +887,11 @@ static kh_status paper_row(kh_store *s, int64_t round,
     kh_status rc = kh_store_round_has_unit(s, round, unit, &member, e);
     if (rc != KH_OK)
         return rc;
-    if (!member)
-        kh_err_at(e, line, (unsigned)ucol + 1, place, unit[0]
-                  ? "unit \"%s\" is not in this round" : "单位不能为空%s", unit);
+    if (!member && unit[0])
+        kh_err_at(e, line, (unsigned)ucol + 1, place,
+                  "unit \"%s\" is not in this round", unit);
+    else if (!member)
+        kh_err_at(e, line, (unsigned)ucol + 1, place, "the unit is empty");
     kh_buf_putc(json, '{');
     bool any = false;
     for (size_t qi = 0; qi < kh_questionnaire_count(q); qi++) {

@@ -279,7 +279,7 @@ static kh_status send_mail(kh_cli_ctx *c, const char *config, int64_t now,
 
 static void remind_help(void)
 {
-    printf("Usage: kaohe remind [--send-mail --mail-config FILE] "
+    printf(_("Usage: kaohe remind [--send-mail --mail-config FILE] "
            "[--db FILE]\n"
            "\n"
            "Adds the reminders that are due to the users' inboxes\n"
@@ -291,8 +291,7 @@ static void remind_help(void)
            "by SMTP to its user's address from FILE (lines\n"
            "smtp_url = smtp://HOST:PORT, from = ADDRESS,\n"
            "address.USER = ADDRESS; optional username, password,\n"
-           "starttls = yes; docs/SCHEDULE.md).\n"
-           KH_STORE_DB_HELP);
+           "starttls = yes; docs/SCHEDULE.md).\n%s"), kh_cli_db_help());
 }
 
 /* Where remind_one puts --send-mail and --mail-config. */

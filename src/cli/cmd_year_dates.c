@@ -42,9 +42,9 @@ static kh_status show_dates(kh_cli_ctx *c, int year, kh_buf *b)
 
 static void dates_help(void)
 {
-    printf("Usage: kaohe year dates YEAR [--selfcheck-due D "
-           "--inspect-from D --inspect-to D --review-due D "
-           "--publish D] (see 'kaohe year --help')\n");
+    printf(_("Usage: kaohe year dates YEAR [--selfcheck-due D "
+             "--inspect-from D --inspect-to D --review-due D "
+             "--publish D] (see 'kaohe year --help')\n"));
 }
 
 /* Where dates_one puts the dates, and how many were given. */

@@ -45,11 +45,6 @@ const char *kh_cli_db_help(void);
     "                    FILE.data; needed with PostgreSQL)\n"               \
     "      --as NAME     who makes the change, for the audit log (default:\n" \
     "                    $KAOHE_USER, else the login name)\n"
-#define KH_STORE_DB_HELP                                                     \
-    "      --db FILE     the store (default: $KAOHE_DB, else ./kaohe.db); a\n" \
-    "                    postgresql://... URI names a PostgreSQL database\n"  \
-    "      --data-dir DIR  evidence files (default: $KAOHE_DATA_DIR, else\n"  \
-    "                    FILE.data; needed with PostgreSQL)\n"
 
 /* Rows read back from an imported table to name its columns in
  * messages: a file the import refused for more rows names none. */

@@ -272,7 +272,7 @@ static void refuse(web_req *r, const char *why)
 void web_api_login(web_req *r)
 {
     kh_err *e = kh_err_new();
-    json_body jb;
+    json_body jb = {0};   /* freed below even when e is NULL */
     if (!e || body_parse(r, &jb, e) != KH_OK) {
         if (e)
             errors_json(r, e, 0);

@@ -37,6 +37,7 @@
 #include <time.h>
 
 #include "kaohe/store_evidence.h"
+#include "kaohe/cnday.h"
 
 typedef struct list_ctx {
     web_req *r;
@@ -66,7 +67,7 @@ static void time_out(kh_buf *o, const char *utc)
     const char *end = utc ? strptime(utc, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
     time_t t = end && !*end ? timegm(&tm) : (time_t)-1;
     char b[32];
-    if (t == (time_t)-1 || !(t += 8 * 3600, gmtime_r(&t, &tm)) ||
+    if (t == (time_t)-1 || !(t += KH_CNDAY_OFFSET, gmtime_r(&t, &tm)) ||
         !strftime(b, sizeof b, "%Y-%m-%d %H:%M", &tm)) {
         kh_html_text(o, utc);
         return;

@@ -27,6 +27,7 @@
 #include <time.h>
 
 #include "kaohe/score.h"
+#include "kaohe/cnday.h"
 
 /* What the page knows of one item beyond the cached model. */
 typedef struct form_item {
@@ -81,8 +82,8 @@ static void beijing_time(const char *iso, int64_t now, char *out, size_t sz)
         return;
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
-    time_t t = timegm(&tm) + 8 * 3600;
-    time_t n = (time_t)now + 8 * 3600;
+    time_t t = timegm(&tm) + KH_CNDAY_OFFSET;
+    time_t n = (time_t)now + KH_CNDAY_OFFSET;
     struct tm a, b;
     if (!gmtime_r(&t, &a) || !gmtime_r(&n, &b))
         return;

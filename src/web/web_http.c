@@ -68,7 +68,7 @@ static kh_store *store_open(kh_web *app, kh_err **failed)
      * connection per worker thread with the year's data cached above it
      * (web_cache.c) needs little: a rebuild reads the store once. */
     if (kh_store_set_cache_kib(s, WEB_STORE_CACHE_KIB, e) != KH_OK) {
-        kh_err_free(e);
+        *failed = e;   /* logged with the request, not dropped */
         kh_store_close(s);
         return NULL;
     }

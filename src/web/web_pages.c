@@ -205,6 +205,14 @@ void web_refuse_page(web_req *r, const char *why)
 
 /* The login form; next: where a login returns (already checked with
  * web_next_ok, or NULL). */
+/* "Too many attempts" with the throttle's own window (in minutes). */
+static const char *too_many(char *buf, size_t sz)
+{
+    snprintf(buf, sz, W_("Too many attempts; please try again in %d "
+                         "minutes."), WEB_THROTTLE_WINDOW / 60);
+    return buf;
+}
+
 static void login_form(web_req *r, const char *error, const char *next)
 {
     kh_buf *o = &r->out;
@@ -274,14 +282,14 @@ void web_page_login(web_req *r)
         memset(pw, 0, strlen(pw));
         free(pw);
     }
+    char wait[128];
     if (st == KH_OK) {
         web_redirect(r, next ? next : "/");
     } else {
         login_form(r, r->hash_busy ? W_("Many people are logging in right "
                                         "now; please try again in a few "
                                         "seconds.")
-                      : st == KH_ELIMIT ? W_("Too many attempts; please try "
-                                             "again in 15 minutes.")
+                      : st == KH_ELIMIT ? too_many(wait, sizeof wait)
                                         : W_("Wrong user name or password."),
                    next);
         r->status = r->hash_busy ? 503 : st == KH_ELIMIT ? 429 : 401;
@@ -292,6 +300,7 @@ void web_page_login(web_req *r)
 void web_page_password(web_req *r)
 {
     const char *done = NULL, *error = NULL;
+    char wait[128];
     if (strcmp(r->method, "POST") == 0) {
         char *old = web_form_get(r, "old");
         char *pw = web_form_get(r, "new");
@@ -308,8 +317,7 @@ void web_page_password(web_req *r)
             error = r->hash_busy ? W_("Many people are logging in right "
                                       "now; please try again in a few "
                                       "seconds.")
-                                 : W_("Too many attempts; please try again "
-                                      "in 15 minutes.");
+                                 : too_many(wait, sizeof wait);
             r->status = r->hash_busy ? 503 : 429;
         } else if (vst != KH_OK) {
             web_audit(r, r->sess.user, "web.password_failed", NULL, NULL);

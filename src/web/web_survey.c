@@ -263,8 +263,11 @@ static bool code_usable(web_req *r, const char *code, kh_code_info *ci)
     char key[96];
     snprintf(key, sizeof key, "qip:%s", r->ip);
     if (!web_throttle_allowed(r->app->sessions, key, r->now)) {
-        q_note(r, 429, W_("Please try again later"),
-               W_("Too many tries: please try again in 15 minutes."));
+        char wait[128];   /* the window, as the throttle counts it */
+        snprintf(wait, sizeof wait,
+                 W_("Too many tries: please try again in %d minutes."),
+                 WEB_THROTTLE_WINDOW / 60);
+        q_note(r, 429, W_("Please try again later"), wait);
         return false;
     }
     kh_err *e = kh_err_new();
@@ -380,9 +383,11 @@ static void answer_post(web_req *r, const char *code)
     char key[64];
     snprintf(key, sizeof key, "q:%s", code);
     if (!web_throttle_allowed(r->app->sessions, key, r->now)) {
-        q_note(r, 429, W_("Please try again later"),
-               W_("Too many submissions: please try again in 15 "
-                  "minutes."));
+        char wait[128];
+        snprintf(wait, sizeof wait,
+                 W_("Too many submissions: please try again in %d "
+                    "minutes."), WEB_THROTTLE_WINDOW / 60);
+        q_note(r, 429, W_("Please try again later"), wait);
         return;
     }
     if (!code_usable(r, code, &ci))

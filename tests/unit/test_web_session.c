@@ -277,6 +277,39 @@ static void test_session_limits(void **state)
     assert_false(web_session_find(&w->r1, s[0].id, &f));
 }
 
+/* A lower per-user limit (a server restarted with a smaller one) is met
+ * at the user's next login, however many sessions they had: make_room
+ * once dropped at most 16 per login. */
+static void test_limit_lowered(void **state)
+{
+    wfx *w = *state;
+    kh_store_session in = {.role = KH_ROLE_UNIT, .created = 100,
+                           .seen = 100};
+    snprintf(in.user, sizeof in.user, "bob");
+    snprintf(in.unit, sizeof in.unit, "jd");
+    kh_session_limits wide = {3600, 8 * 3600, 41}, narrow = wide;
+    narrow.per_user = 4;
+    char id[41][16];
+    for (int i = 0; i < 41; i++) {
+        snprintf(id[i], sizeof id[i], "sess%02d", i);
+        snprintf(in.csrf, sizeof in.csrf, "csrf%02d", i);
+        in.created = in.seen = 100 + i;
+        expect_ok(kh_store_session_add(w->f.s, id[i], &in,
+                                       i < 40 ? &wide : &narrow, 100 + i,
+                                       w->f.e),
+                  w->f.e);
+    }
+    int live = 0;
+    for (int i = 0; i < 41; i++) {
+        kh_store_session row;
+        kh_status st = kh_store_session_get(w->f.s, id[i], &narrow, 141,
+                                            &row, w->f.e);
+        assert_true(st == KH_OK || st == KH_ENOTFOUND);
+        live += st == KH_OK;
+    }
+    assert_int_equal(live, narrow.per_user);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -286,6 +319,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_csrf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_login_throttle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_session_limits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_limit_lowered, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
