@@ -437,14 +437,17 @@ static kh_status doc_unit(const kh_node *u, uint32_t i, const kh_rubric *r,
     }
     const char *const nkeys[] = {"name", "branch_name"};
     const char *const nvals[] = {f.name, f.bn};
+    bool named = true;
     for (int k = 0; k < 2; k++) {
         const kh_node *nn = kh_node_get(u, nkeys[k]);
         snprintf(p2, sizeof p2, "%s.%s", path, nkeys[k]);
         kh_loc nloc = {nn ? nn->line : u->line, nn ? nn->col : u->col, p2};
-        if (nvals[k] && !name_ok(&nloc, nvals[k], e))
+        if (nvals[k] && !name_ok(&nloc, nvals[k], e)) {
             *bad = KH_EINVAL;
+            named = false;
+        }
     }
-    if (*bad != KH_OK)
+    if (!named)
         return KH_OK;
     kh_loc loc = {u->line, u->col, path};
     kh_status rc = KH_OK;
