@@ -1,6 +1,9 @@
 /*
  * html.c - the HTML escapers of kaohe/html.h (moved here from the web
  * server's src/web/web_html.c so the printable reports share them).
+ * Control characters but newline and tab are dropped; invalid UTF-8 and
+ * the characters that reorder or break the text around them are shown
+ * as U+FFFD.
  */
 #include "kaohe/html.h"
 
@@ -8,6 +11,20 @@
 #include <string.h>
 
 #include "kaohe/utf8.h"
+
+/* A character that the name rule (kaohe/name.h) refuses and that would
+ * change how the text around it shows: a C1 control, U+2028/2029, a
+ * bidirectional embedding, override or isolate.  A store written by an
+ * older version may hold one; it is shown as U+FFFD. */
+static bool hidden(const unsigned char *p, size_t n)
+{
+    if (n == 2)
+        return p[0] == 0xC2 && p[1] <= 0x9F;                /* U+0080-009F */
+    if (n != 3 || p[0] != 0xE2)
+        return false;
+    return (p[1] == 0x80 && p[2] >= 0xA8 && p[2] <= 0xAE) || /* 2028-202E */
+           (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9);  /* 2066-2069 */
+}
 
 static void html_escape(kh_buf *out, const char *s, bool attr)
 {
@@ -41,9 +58,9 @@ static void html_escape(kh_buf *out, const char *s, bool attr)
             continue;
         }
         size_t n = kh_utf8_len(p);
-        if (n == 0) {
+        if (n == 0 || hidden(p, n)) {
             kh_buf_puts(out, "\xEF\xBF\xBD");   /* U+FFFD */
-            p++;
+            p += n ? n : 1;
         } else {
             kh_buf_add(out, p, n);
             p += n;
