@@ -2026,13 +2026,14 @@ static const char *as_text(as_loader *L, const kh_node *v, const as_at *at,
                            bool optional)
 {
     const char *s = as_str(L, v, at, field);
-    if (!s || (optional && kh_text_problem_of(s, kind, SIZE_MAX, NULL,
-                                              NULL) == KH_TEXT_EMPTY))
+    size_t max = kind == KH_TEXT_NAME ? KH_NAME_MAX : SIZE_MAX;
+    kh_text_problem pr = s ? kh_text_problem_of(s, kind, max, NULL, NULL)
+                           : KH_TEXT_FINE;
+    /* One scan for a good value; the message is made only for a bad one. */
+    if (pr == KH_TEXT_FINE || (optional && pr == KH_TEXT_EMPTY))
         return s;
     char *path = as_path(at, field, NULL);
-    kh_status st = kh_text_check(L->e, v->line, v->col, path, s, kind,
-                                 kind == KH_TEXT_NAME ? KH_NAME_MAX
-                                                      : SIZE_MAX);
+    kh_status st = kh_text_check(L->e, v->line, v->col, path, s, kind, max);
     free(path);
     if (st != KH_OK) {
         L->a->nbad++;
