@@ -7,6 +7,7 @@
 #ifndef KAOHE_NAME_H
 #define KAOHE_NAME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,6 +44,13 @@ typedef enum kh_text_problem {
  * for invalid UTF-8).  at and cp may be NULL. */
 kh_text_problem kh_text_problem_of(const char *s, kh_text_kind kind,
                                    size_t max, size_t *at, uint32_t *cp);
+
+/* Whether the character at p (a valid UTF-8 sequence of n bytes, see
+ * kh_utf8_len) is one the rule refuses in a text of that kind: a control
+ * character (newline, CR and tab pass in KH_TEXT_LINES), a line
+ * separator or a direction control.  For front ends showing what an
+ * older version stored (as U+FFFD). */
+bool kh_text_char_bad(const unsigned char *p, size_t n, kh_text_kind kind);
 
 /* The validator every reader, store write and form calls: KH_OK, or
  * KH_EINVAL with one message located at line:col and path on e (either

@@ -10,21 +10,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "kaohe/name.h"
 #include "kaohe/utf8.h"
-
-/* A character that the name rule (kaohe/name.h) refuses and that would
- * change how the text around it shows: a C1 control, U+2028/2029, a
- * bidirectional embedding, override or isolate.  A store written by an
- * older version may hold one; it is shown as U+FFFD. */
-static bool hidden(const unsigned char *p, size_t n)
-{
-    if (n == 2)
-        return p[0] == 0xC2 && p[1] <= 0x9F;                /* U+0080-009F */
-    if (n != 3 || p[0] != 0xE2)
-        return false;
-    return (p[1] == 0x80 && p[2] >= 0xA8 && p[2] <= 0xAE) || /* 2028-202E */
-           (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9);  /* 2066-2069 */
-}
 
 static void html_escape(kh_buf *out, const char *s, bool attr)
 {
@@ -58,7 +45,10 @@ static void html_escape(kh_buf *out, const char *s, bool attr)
             continue;
         }
         size_t n = kh_utf8_len(p);
-        if (n == 0 || hidden(p, n)) {
+        /* Invalid UTF-8, and what the name rule refuses (a C1 control,
+         * U+2028/2029, a direction control) that an older store may hold
+         * and that would change how the text around it shows. */
+        if (n == 0 || kh_text_char_bad(p, n, KH_TEXT_LINES)) {
             kh_buf_puts(out, "\xEF\xBF\xBD");   /* U+FFFD */
             p += n ? n : 1;
         } else {

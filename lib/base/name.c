@@ -42,6 +42,11 @@ static kh_text_problem char_problem(uint32_t c, kh_text_kind kind)
     return KH_TEXT_FINE;
 }
 
+bool kh_text_char_bad(const unsigned char *p, size_t n, kh_text_kind kind)
+{
+    return n > 0 && char_problem(decode(p, n), kind) != KH_TEXT_FINE;
+}
+
 kh_text_problem kh_text_problem_of(const char *s, kh_text_kind kind,
                                    size_t max, size_t *at, uint32_t *cp)
 {
