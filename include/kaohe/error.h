@@ -116,6 +116,9 @@ char *kh_err_format_zh(const kh_err *e, size_t i);
 /* Sets message i's Chinese (copied) for a message built from pieces,
  * each translated by the caller; KH_ENOMEM or KH_ENOTFOUND. */
 kh_status kh_err_set_zh(kh_err *e, size_t i, const char *text_zh);
+/* Sets message i's path (copied; NULL for none), e.g. a front end naming
+ * the option or field that gave the value; KH_ENOMEM or KH_ENOTFOUND. */
+kh_status kh_err_set_path(kh_err *e, size_t i, const char *path);
 /* In message i's Chinese, the last occurrence of word (an English
  * argument spliced into the translated format: "a mapping", "too
  * large", a role id) becomes word's translation, so the sentence reads

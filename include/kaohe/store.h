@@ -48,6 +48,7 @@
 #include "kaohe/num.h"
 #include "kaohe/rubric.h"
 #include "kaohe/assess.h"
+#include "kaohe/name.h"
 #include "kaohe/score.h"
 
 #ifdef __cplusplus
@@ -435,8 +436,9 @@ typedef struct kh_unit_row {
     const char *branch_name;       /* given name, or NULL */
 } kh_unit_row;
 typedef kh_status (*kh_unit_fn)(void *ctx, const kh_unit_row *row);
-/* The longest unit name kh_store_unit_add/rename take, in bytes. */
-#define KH_UNIT_NAME_MAX 200
+/* The longest unit name kh_store_unit_add/rename take, in bytes: the
+ * one name limit of kaohe/name.h. */
+#define KH_UNIT_NAME_MAX KH_NAME_MAX
 
 /* One unit to add (all borrowed): branch NULL or "" makes the unit its
  * own branch; kind is a kind name (系) or id of the year's rubric. */

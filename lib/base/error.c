@@ -163,6 +163,18 @@ kh_status kh_err_set_zh(kh_err *e, size_t i, const char *text_zh)
     return KH_OK;
 }
 
+kh_status kh_err_set_path(kh_err *e, size_t i, const char *path)
+{
+    if (!e || i >= e->n)
+        return KH_ENOTFOUND;
+    char *copy = path ? strdup(path) : NULL;
+    if (path && !copy)
+        return KH_ENOMEM;
+    free((char *)e->msgs[i].path);
+    e->msgs[i].path = copy;
+    return KH_OK;
+}
+
 void kh_err_zh_word(kh_err *e, size_t i, const char *word)
 {
     const char *zh = word ? kh_i18n_zh(word) : NULL;

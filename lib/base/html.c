@@ -1,12 +1,16 @@
 /*
  * html.c - the HTML escapers of kaohe/html.h (moved here from the web
  * server's src/web/web_html.c so the printable reports share them).
+ * Control characters but newline and tab are dropped; invalid UTF-8 and
+ * the characters that reorder or break the text around them are shown
+ * as U+FFFD.
  */
 #include "kaohe/html.h"
 
 #include <stdbool.h>
 #include <string.h>
 
+#include "kaohe/name.h"
 #include "kaohe/utf8.h"
 
 static void html_escape(kh_buf *out, const char *s, bool attr)
@@ -41,9 +45,12 @@ static void html_escape(kh_buf *out, const char *s, bool attr)
             continue;
         }
         size_t n = kh_utf8_len(p);
-        if (n == 0) {
+        /* Invalid UTF-8, and what the name rule refuses (a C1 control,
+         * U+2028/2029, a direction control) that an older store may hold
+         * and that would change how the text around it shows. */
+        if (n == 0 || kh_text_char_bad(p, n, KH_TEXT_LINES)) {
             kh_buf_puts(out, "\xEF\xBF\xBD");   /* U+FFFD */
-            p++;
+            p += n ? n : 1;
         } else {
             kh_buf_add(out, p, n);
             p += n;

@@ -1,12 +1,17 @@
 /*
  * text.c - text helpers shared by the report writers: display width of
  * UTF-8 (utf8proc), padding to a width, JSON string and number output, CSV
- * cells with RFC 4180 quoting and formula-injection escaping.
+ * cells with RFC 4180 quoting and formula-injection escaping.  A padded
+ * cell shows control and direction characters as U+FFFD.
  */
 #include "kaohe/report.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
+
+#include "kaohe/name.h"
+#include "kaohe/utf8.h"
 
 size_t kh_text_width(const char *s)
 {
@@ -42,15 +47,45 @@ static void spaces(kh_buf *out, size_t n)
     kh_buf_commit(out, n);
 }
 
+/* s with each character the name rule refuses (kaohe/name.h: controls,
+ * separators, direction controls, which an older store may hold and which
+ * would move a terminal's cursor or reorder its line) as U+FFFD; NULL
+ * when s has none (or on OOM, when s is shown as it is).  Caller frees. */
+static char *shown(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t k;
+    while (*p && !((k = kh_utf8_len(p)) && kh_text_char_bad(p, k,
+                                                            KH_TEXT_NAME)))
+        p += k ? k : 1;
+    if (!*p)
+        return NULL;
+    kh_buf b;
+    kh_buf_init(&b, 0);
+    kh_buf_add(&b, s, (size_t)(p - (const unsigned char *)s));
+    while (*p) {
+        k = kh_utf8_len(p);
+        if (k && kh_text_char_bad(p, k, KH_TEXT_NAME))
+            kh_buf_puts(&b, "\xEF\xBF\xBD");
+        else
+            kh_buf_add(&b, p, k ? k : 1);
+        p += k ? k : 1;
+    }
+    return kh_buf_take(&b, NULL);
+}
+
 void kh_text_pad(kh_buf *out, const char *s, size_t w, bool right)
 {
-    size_t sw = kh_text_width(s);
+    char *safe = shown(s);
+    const char *t = safe ? safe : s;
+    size_t sw = kh_text_width(t);
     size_t fill = sw < w ? w - sw : 0;
     if (right)
         spaces(out, fill);
-    kh_buf_puts(out, s);
+    kh_buf_puts(out, t);
     if (!right)
         spaces(out, fill);
+    free(safe);
 }
 
 void kh_json_str(kh_buf *out, const char *s)

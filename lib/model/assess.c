@@ -14,8 +14,10 @@
  */
 #include "assess_impl.h"
 #include "kaohe/i18n.h"
+#include "kaohe/name.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -2016,6 +2018,30 @@ static const char *as_str(as_loader *L, const kh_node *v, const as_at *at,
     return s;
 }
 
+/* A name (KH_TEXT_NAME) or free text (KH_TEXT_LINES) field: as_str,
+ * then the one rule of kaohe/name.h at the value's place.  A blank
+ * optional text passes (an empty note or reason was always allowed). */
+static const char *as_text(as_loader *L, const kh_node *v, const as_at *at,
+                           const char *field, kh_text_kind kind,
+                           bool optional)
+{
+    const char *s = as_str(L, v, at, field);
+    size_t max = kind == KH_TEXT_NAME ? KH_NAME_MAX : SIZE_MAX;
+    kh_text_problem pr = s ? kh_text_problem_of(s, kind, max, NULL, NULL)
+                           : KH_TEXT_FINE;
+    /* One scan for a good value; the message is made only for a bad one. */
+    if (pr == KH_TEXT_FINE || (optional && pr == KH_TEXT_EMPTY))
+        return s;
+    char *path = as_path(at, field, NULL);
+    kh_status st = kh_text_check(L->e, v->line, v->col, path, s, kind, max);
+    free(path);
+    if (st != KH_OK) {
+        L->a->nbad++;
+        return NULL;
+    }
+    return s;
+}
+
 /* A decimal field (at most two fractional digits). */
 static bool as_cp(as_loader *L, const kh_node *v, const as_at *at,
                   const char *field, kh_cp *out)
@@ -2041,7 +2067,7 @@ static void as_load_branch(as_loader *L, const kh_node *rec, size_t k)
     if (!as_fields(L, rec, &at, keys, 2, 3u, f))
         return;
     const char *id = as_str(L, f[0], &at, "id");
-    const char *name = as_str(L, f[1], &at, "name");
+    const char *name = as_text(L, f[1], &at, "name", KH_TEXT_NAME, false);
     if (id && name)
         as_add_branch(L->a, L->e, id, as_node_pos(f[0]), name, &at);
 }
@@ -2056,7 +2082,7 @@ static void as_load_unit(as_loader *L, const kh_node *rec, size_t k)
     as_unit_in in;
     memset(&in, 0, sizeof in);
     in.id = as_str(L, f[0], &at, "id");
-    in.name = as_str(L, f[1], &at, "name");
+    in.name = as_text(L, f[1], &at, "name", KH_TEXT_NAME, false);
     in.kind = as_str(L, f[2], &at, "kind");
     in.branch = as_str(L, f[3], &at, "branch");
     in.idpos = as_node_pos(f[0]);
@@ -2083,7 +2109,7 @@ static void as_load_entry(as_loader *L, const kh_node *rec, size_t k)
     in.item = as_str(L, f[1], &at, "item");
     const char *ph = as_str(L, f[2], &at, "phase");
     in.inputs = f[3];
-    in.note = as_str(L, f[4], &at, "note");
+    in.note = as_text(L, f[4], &at, "note", KH_TEXT_LINES, true);
     in.upos = as_node_pos(f[0]);
     in.ipos = as_node_pos(f[1]);
     bool ok = in.unit && in.item && ph && !(f[4] && !in.note);
@@ -2140,7 +2166,8 @@ static void as_load_roster(as_loader *L, const kh_node *rec, size_t k)
         as_at pat = {p->line, p->col, base, NULL, 0};
         const kh_node *pf[2];
         if (as_fields(L, p, &pat, pkeys, 2, 3u, pf)) {
-            L->names[i] = as_str(L, pf[0], &pat, "name");
+            L->names[i] = as_text(L, pf[0], &pat, "name", KH_TEXT_NAME,
+                                  false);
             if (!L->names[i] || !pf[1] ||
                 !as_cp(L, pf[1], &pat, "value", &L->values[i]))
                 ok = false;
@@ -2163,7 +2190,8 @@ static void as_load_points(as_loader *L, const kh_node *rec, size_t k,
     if (!as_fields(L, rec, &at, keys, 3, 7u, f))
         return;
     const char *unit = as_str(L, f[0], &at, "unit");
-    const char *reason = as_str(L, f[2], &at, "reason");
+    const char *reason = as_text(L, f[2], &at, "reason", KH_TEXT_LINES,
+                                 true);
     kh_cp pts = 0;
     bool ok = f[1] && as_cp(L, f[1], &at, "points", &pts);
     if (unit && reason && ok)

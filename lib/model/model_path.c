@@ -201,3 +201,23 @@ const kh_node *kh_model_get_str(kh_model_ld *L, const kh_node *map,
     }
     return n;
 }
+
+const kh_node *kh_model_get_text(kh_model_ld *L, const kh_node *map,
+                                 const char *path, const char *key,
+                                 bool nonempty, const char **out,
+                                 kh_text_kind kind)
+{
+    const kh_node *n = kh_model_get_str(L, map, path, key, nonempty, out);
+    if (!n || !(*out)[0])
+        return n;
+    char p[KH_MODEL_PATH_SZ];
+    kh_model_path_key(p, path, key);
+    if (kh_text_check(L->e, n->line, n->col, p, *out, kind,
+                      kind == KH_TEXT_NAME ? KH_NAME_MAX : SIZE_MAX) !=
+        KH_OK) {
+        L->nbad++;
+        *out = NULL;
+        return NULL;
+    }
+    return n;
+}

@@ -9,6 +9,7 @@
 
 #include "kaohe/doc.h"
 #include "kaohe/error.h"
+#include "kaohe/name.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -59,5 +60,13 @@ void kh_model_check_keys(kh_model_ld *L, const kh_node *map,
 const kh_node *kh_model_get_str(kh_model_ld *L, const kh_node *map,
                                 const char *path, const char *key,
                                 bool nonempty, const char **out);
+/* kh_model_get_str, then the one rule of kaohe/name.h for a name, title
+ * or label (KH_TEXT_NAME, at most KH_NAME_MAX bytes) or a text
+ * (KH_TEXT_LINES): NULL when absent or invalid (reported).  An empty
+ * value is refused when nonempty, else passes. */
+const kh_node *kh_model_get_text(kh_model_ld *L, const kh_node *map,
+                                 const char *path, const char *key,
+                                 bool nonempty, const char **out,
+                                 kh_text_kind kind);
 
 #endif

@@ -28,6 +28,11 @@ typedef struct ld {
 #define check_keys(L, ...) kh_model_check_keys(&(L)->m, __VA_ARGS__)
 #define get_str(L, map, path, key, out) \
     kh_model_get_str(&(L)->m, map, path, key, true, out)
+/* A title or label (one line) and a text (lines): kaohe/name.h. */
+#define get_name(L, map, path, key, out) \
+    kh_model_get_text(&(L)->m, map, path, key, true, out, KH_TEXT_NAME)
+#define get_lines(L, map, path, key, out) \
+    kh_model_get_text(&(L)->m, map, path, key, true, out, KH_TEXT_LINES)
 
 static const char *const likert_labels[KH_Q_LIKERT_LEVELS] = {
     "非常不同意", "不同意", "一般", "同意", "非常同意"};
@@ -117,7 +122,7 @@ static void load_choices(ld *L, kh_q_question *qq, const kh_node *seq,
             continue;
         check_keys(L, m, p, choice_keys, choice_keys, NULL);
         const kh_node *idn = get_id(L, m, p, &c->id);
-        get_str(L, m, p, "label", &c->label);
+        get_name(L, m, p, "label", &c->label);
         const kh_node *vn = kh_node_get(m, "value");
         if (vn) {
             kh_model_path_key(pp, p, "value");
@@ -161,6 +166,10 @@ static void load_likert(ld *L, kh_q_question *qq, const kh_node *labels,
             L->m.nbad++;
         else if (!s[0])
             err(L, &labels->u.kids[i], p, "must not be empty");
+        else if (kh_text_check(L->m.e, labels->u.kids[i].line,
+                               labels->u.kids[i].col, p, s, KH_TEXT_NAME,
+                               KH_NAME_MAX) != KH_OK)
+            L->m.nbad++;
         else
             qq->choices[i].label = s;
     }
@@ -214,7 +223,7 @@ static void load_question(ld *L, kh_q_question *qq, const kh_node *m,
     check_keys(L, m, p, typed ? q_keys[qq->type] : q_common, q_required,
                typed ? q_qual[qq->type] : NULL);
     get_id(L, m, p, &qq->id);
-    get_str(L, m, p, "text", &qq->text);
+    get_lines(L, m, p, "text", &qq->text);
     get_str(L, m, p, "item", &qq->item);
     const kh_node *rn = kh_node_get(m, "required");
     if (rn) {
@@ -306,9 +315,9 @@ static kh_status load_doc(kh_doc *d, kh_err *e, kh_questionnaire **out)
         if (expect(&L, root, "", KH_NODE_MAP)) {
             check_keys(&L, root, "", top_keys, top_required, NULL);
             get_id(&L, root, "", &q->id);
-            get_str(&L, root, "", "title", &q->title);
-            get_str(&L, root, "", "audience", &q->audience);
-            get_str(&L, root, "", "intro", &q->intro);
+            get_name(&L, root, "", "title", &q->title);
+            get_name(&L, root, "", "audience", &q->audience);
+            get_lines(&L, root, "", "intro", &q->intro);
             const kh_node *qs = kh_node_get(root, "questions");
             if (qs)
                 load_questions(&L, qs);

@@ -7,27 +7,26 @@
 #include "questionnaire_impl.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kaohe/report.h"
+#include "kaohe/name.h"
 #include "kaohe/utf8.h"
 
-/* Characters in s, or (size_t)-1 when s is not valid UTF-8 or holds a
- * control character other than TAB, CR, LF. */
+/* Characters in s, or (size_t)-1 when s is not free text by the rule of
+ * kaohe/name.h (invalid UTF-8, a control character other than TAB, CR,
+ * LF, a line separator, a direction control); blank is the caller's. */
 static size_t text_chars(const char *s)
 {
+    kh_text_problem pr = kh_text_problem_of(s, KH_TEXT_LINES, SIZE_MAX,
+                                            NULL, NULL);
+    if (pr != KH_TEXT_FINE && pr != KH_TEXT_EMPTY)
+        return (size_t)-1;
     size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; n++) {
-        if (*p < 0x20 && *p != '\t' && *p != '\r' && *p != '\n')
-            return (size_t)-1;
-        if (*p == 0x7f)
-            return (size_t)-1;
-        size_t k = kh_utf8_len(p);
-        if (k == 0)
-            return (size_t)-1;
-        p += k;
-    }
+    for (const unsigned char *p = (const unsigned char *)s; *p; n++)
+        p += kh_utf8_len(p);
     return n;
 }
 

@@ -33,6 +33,11 @@ typedef struct ld {
 #define expect_type(L, n, path, t) kh_model_expect(&(L)->m, n, path, t)
 #define check_keys(L, ...) kh_model_check_keys(&(L)->m, __VA_ARGS__)
 #define get_str(L, ...) kh_model_get_str(&(L)->m, __VA_ARGS__)
+/* A name, title or label (one line) and a text (lines): kaohe/name.h. */
+#define get_name(L, ...) \
+    kh_model_get_text(&(L)->m, __VA_ARGS__, KH_TEXT_NAME)
+#define get_lines(L, ...) \
+    kh_model_get_text(&(L)->m, __VA_ARGS__, KH_TEXT_LINES)
 
 typedef struct slotlist {  /* an item's input-reading terms, growing */
     const kh_term **v;
@@ -157,7 +162,7 @@ static void load_kinds(ld *L, const kh_node *seq)
         check_keys(L, m, p, kind_keys, kind_keys, NULL);
         const char *id = NULL, *name = NULL;
         const kh_node *idn = get_id(L, m, p, &id);
-        get_str(L, m, p, "name", true, &name);
+        get_name(L, m, p, "name", true, &name);
         if (idn) {
             long o = find_kind(r, id);
             if (o >= 0) {
@@ -190,7 +195,7 @@ static void load_rankings(ld *L, const kh_node *seq)
             continue;
         check_keys(L, m, p, ranking_keys, ranking_keys, NULL);
         const kh_node *idn = get_id(L, m, p, &rk->id);
-        get_str(L, m, p, "name", true, &rk->name);
+        get_name(L, m, p, "name", true, &rk->name);
         if (idn) {
             for (size_t j = 0; j + 1 < r->nrankings; j++)
                 if (r->rankings[j].id && strcmp(r->rankings[j].id, rk->id) == 0) {
@@ -468,7 +473,7 @@ static void load_options(ld *L, kh_term *t, const kh_node *seq,
         check_keys(L, m, p, option_keys, option_required, NULL);
         kh_option *o = &t->opts[t->nopts];
         const kh_node *idn = get_str(L, m, p, "id", true, &o->id);
-        get_str(L, m, p, "label", true, &o->label);
+        get_name(L, m, p, "label", true, &o->label);
         get_cp(L, m, p, "points", &o->points);
         if (!idn)
             continue;
@@ -498,7 +503,7 @@ static void load_roster(ld *L, kh_term *t, const kh_node *rn,
         return;
     check_keys(L, rn, p, roster_keys, roster_required, NULL);
     get_str(L, rn, p, "name", true, &t->roster);
-    get_str(L, rn, p, "title", true, &t->roster_title);
+    get_name(L, rn, p, "title", true, &t->roster_title);
     get_cp(L, rn, p, "below", &t->roster_below);
 }
 
@@ -531,7 +536,7 @@ static void load_term(ld *L, itemctx *ic, kh_term *t, const kh_node *m,
     char what[32];
     snprintf(what, sizeof what, "for a %s term", kind_names[k]);
     check_keys(L, m, path, term_keys[k], term_required[k], what);
-    get_str(L, m, path, "label", true, &t->label);
+    get_name(L, m, path, "label", true, &t->label);
     if (t->kind != KH_TERM_GROUP)
         load_provider(L, m, path, &t->provider);
 
@@ -695,8 +700,8 @@ static void load_item(ld *L, kh_item *it, const kh_node *m, const char *path,
         it->line = idn->line;
         it->col = idn->col;
     }
-    get_str(L, m, path, "text", true, &it->text);
-    get_str(L, m, path, "standard", false, &it->standard);
+    get_lines(L, m, path, "text", true, &it->text);
+    get_lines(L, m, path, "standard", false, &it->standard);
     load_provider(L, m, path, &it->provider);
     const kh_node *mx = get_pos(L, m, path, "max", false, &it->root.max);
     *max_ok = mx != NULL;
@@ -850,7 +855,7 @@ static void load_categories(ld *L, const kh_node *seq, bool *sum_ok)
                     err(L, idn, pp, "duplicate category id %s", q(L, c->id));
                     break;
                 }
-        get_str(L, m, p, "name", true, &c->name);
+        get_name(L, m, p, "name", true, &c->name);
         const kh_node *mx = get_pos(L, m, p, "max", false, &c->max);
         if (!mx)
             *sum_ok = false;
@@ -907,7 +912,7 @@ static void load_bonus_kind(ld *L, const kh_node *m, const char *path)
     check_keys(L, m, path, bkind_keys, bkind_keys, NULL);
     kh_bonus_kind *k = &r->bkinds[r->nbkinds];
     const kh_node *idn = get_id(L, m, path, &k->id);
-    get_str(L, m, path, "name", true, &k->name);
+    get_name(L, m, path, "name", true, &k->name);
     const kh_node *cn = get_pos(L, m, path, "ceiling", false, &k->ceiling);
     char p[KH_MODEL_PATH_SZ];
     if (cn && L->bonus_max_ok && k->ceiling > r->bonus_max) {
@@ -935,7 +940,7 @@ static void load_case(ld *L, const kh_node *m, const char *path)
     check_keys(L, m, path, case_keys, case_keys, NULL);
     kh_neg_case *c = &r->cases[r->ncases];
     const kh_node *idn = get_id(L, m, path, &c->id);
-    get_str(L, m, path, "text", true, &c->text);
+    get_lines(L, m, path, "text", true, &c->text);
     const kh_node *lo = get_pos(L, m, path, "min", false, &c->min);
     const kh_node *hi = get_pos(L, m, path, "max", false, &c->max);
     char p[KH_MODEL_PATH_SZ];
@@ -962,7 +967,7 @@ static void load_bonus(ld *L, const kh_node *root)
     if (!m || !expect_type(L, m, "bonus", KH_NODE_MAP))
         return;
     check_keys(L, m, "bonus", bonus_keys, text_required, NULL);
-    get_str(L, m, "bonus", "text", true, &r->bonus_text);
+    get_lines(L, m, "bonus", "text", true, &r->bonus_text);
     get_str(L, m, "bonus", "standard", false, &r->bonus_standard);
     const kh_node *ks = get_seq(L, m, "bonus", "kinds", true);
     if (!ks || !(r->bkinds = alloc(L, ks->n, sizeof *r->bkinds)))
@@ -1026,8 +1031,8 @@ static void load_root(ld *L, const kh_node *root)
         return;
     check_keys(L, root, "", top_keys, top_required, NULL);
     get_id(L, root, "", &r->id);
-    get_str(L, root, "", "title", true, &r->title);
-    get_str(L, root, "", "document", false, &r->document);
+    get_name(L, root, "", "title", true, &r->title);
+    get_name(L, root, "", "document", false, &r->document);
     const kh_node *bm = get_pos(L, root, "", "base_max", false, &r->base_max);
     L->bonus_max_ok =
         get_pos(L, root, "", "bonus_max", true, &r->bonus_max) != NULL;

@@ -34,7 +34,8 @@ static bool state_parse(const char *s, kh_claim_state *out)
     return false;
 }
 
-/* A required text of at most KH_CLAIM_TEXT_MAX bytes of valid UTF-8. */
+/* A required text of at most KH_CLAIM_TEXT_MAX bytes, free text by the
+ * rule of kaohe/name.h. */
 static kh_status check_text(const char *t, const char *path, kh_err *e)
 {
     if (!t || !*t)
@@ -43,14 +44,7 @@ static kh_status check_text(const char *t, const char *path, kh_err *e)
     if (n > KH_CLAIM_TEXT_MAX)
         return kh_err_at(e, 0, 0, path, "is %zu bytes long, at most %d are "
                          "allowed", n, KH_CLAIM_TEXT_MAX);
-    const unsigned char *p = (const unsigned char *)t, *end = p + n;
-    while (p < end) {
-        size_t k = *p < 0x80 ? 1 : kh_utf8_seq(p, end);
-        if (!k)
-            return kh_err_at(e, 0, 0, path, "is not valid UTF-8");
-        p += k;
-    }
-    return KH_OK;
+    return kh_text_check(e, 0, 0, path, t, KH_TEXT_LINES, SIZE_MAX);
 }
 
 /* The year's rubric index of bonus kind `kind`, or a located error

@@ -115,9 +115,9 @@ static kh_status ds_check(const char *pair, size_t i, int *key,
     if (strlen(*val) > KH_DOCSET_VALUE_MAX)
         return kh_err_at(e, 0, 0, name, "longer than %d bytes",
                          KH_DOCSET_VALUE_MAX);
-    for (const unsigned char *p = (const unsigned char *)*val; *p; p++)
-        if (*p < 0x20 || *p == 0x7f)
-            return kh_err_at(e, 0, 0, name, "holds a control character");
+    if (**val && kh_text_check(e, 0, 0, name, *val, KH_TEXT_NAME,
+                               SIZE_MAX) != KH_OK)
+        return KH_EINVAL;
     if (!strcmp(name, "date") && **val)
         return kh_date_check(*val, name, e);
     kh_conversion cv;

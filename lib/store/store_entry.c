@@ -520,6 +520,13 @@ static kh_status eset_merge(eset *x, kh_err *e)
         return kh_err_fail(e, KH_ENOMEM, "out of memory");
     const char *note = x->w->note;
     x->new_note = note ? (*note ? note : NULL) : x->old_note;
+    if (note && *note) {
+        /* A new note is free text (kaohe/name.h); a stored one written
+         * by an older version is kept as it is. */
+        char npath[600];
+        snprintf(npath, sizeof npath, "%s.note", x->ename);
+        return kh_text_check(e, 0, 0, npath, note, KH_TEXT_LINES, SIZE_MAX);
+    }
     return KH_OK;
 }
 

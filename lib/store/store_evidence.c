@@ -362,19 +362,15 @@ static const char *base_name(const char *path)
     return b && b[1] ? b + 1 : path;
 }
 
-/* A file name to store: no control characters, at most 255 bytes. */
+/* A file name to store: at most 255 bytes, a name by the rule of
+ * kaohe/name.h. */
 static kh_status check_file_name(const char *name, kh_err *e)
 {
     size_t n = strlen(name);
     if (n == 0 || n > 255)
         return kh_err_fail(e, KH_EINVAL,
                            "evidence file name must have 1 to 255 bytes");
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)name[i] < 0x20 || name[i] == 0x7F)
-            return kh_err_fail(e, KH_EINVAL,
-                               "evidence file name contains a control "
-                               "character");
-    return KH_OK;
+    return kh_text_check(e, 0, 0, "file", name, KH_TEXT_NAME, SIZE_MAX);
 }
 
 /* "<data dir>/evidence/ab" (dir) and "<dir>/<hash>" (file); malloc'd. */

@@ -96,20 +96,11 @@ kh_status kh_fu_text_check(const char *s, const char *path, size_t max,
         return kh_err_at(e, 0, 0, path, "must not be empty");
     if (n > max)
         return kh_err_at(e, 0, 0, path, "is longer than %zu bytes", max);
-    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-    for (size_t i = 0; i < n;) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i),
-                                              &cp);
-        if (k <= 0)
-            return kh_err_at(e, 0, 0, path, "is not valid UTF-8");
-        if ((cp < 0x20 && cp != '\n' && cp != '\t' && cp != '\r') ||
-            cp == 0x7F)
-            return kh_err_at(e, 0, 0, path,
-                             "contains a control character");
-        i += (size_t)k;
-    }
-    return KH_OK;
+    /* Names and titles are one line; summaries and reports free text. */
+    return kh_text_check(e, 0, 0, path, s,
+                         max <= KH_FU_TEXT_SHORT_MAX ? KH_TEXT_NAME
+                                                     : KH_TEXT_LINES,
+                         SIZE_MAX);
 }
 
 /* ---- the bottom list ----------------------------------------------- */

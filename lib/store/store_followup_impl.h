@@ -13,8 +13,9 @@
 #define KH_FU_TEXT_SHORT_MAX 200     /* names, titles */
 #define KH_FU_TEXT_LONG_MAX 20000    /* summaries, texts, reports */
 
-/* A free text: non-blank, valid UTF-8, no control characters other than
- * newlines and tabs, at most max bytes; else an error at path. */
+/* A free text: non-blank, at most max bytes, then the one rule of
+ * kaohe/name.h: a name or title (max KH_FU_TEXT_SHORT_MAX) is one line,
+ * a longer text may hold newlines and tabs; else an error at path. */
 kh_status kh_fu_text_check(const char *s, const char *path, size_t max,
                            kh_err *e);
 /* The China calendar day (UTC+8) of a UTC stamp "YYYY-MM-DDTHH:MM:SSZ"

@@ -115,8 +115,8 @@ kh_status kh_onsite_time_check(const char *s, const char *path, kh_err *e)
     return check_day(day, s, path, e);
 }
 
-/* A free text: non-blank, valid UTF-8 without control characters other
- * than newlines and tabs, at most max bytes. */
+/* A text: non-blank, at most max bytes, then the one rule of
+ * kaohe/name.h (a short one is a name, a long one free text). */
 static kh_status check_text(const char *s, const char *path, size_t max,
                             kh_err *e)
 {
@@ -125,17 +125,11 @@ static kh_status check_text(const char *s, const char *path, size_t max,
         return kh_err_at(e, 0, 0, path, "must not be empty");
     if (n > max)
         return kh_err_at(e, 0, 0, path, "longer than %zu bytes", max);
-    const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; i < n;) {
-        size_t k = kh_utf8_len(p + i);
-        if (k == 0)
-            return kh_err_at(e, 0, 0, path, "is not valid UTF-8 text");
-        if (k == 1 && ((p[i] < 0x20 && p[i] != '\n' && p[i] != '\t' &&
-                        p[i] != '\r') || p[i] == 0x7F))
-            return kh_err_at(e, 0, 0, path, "holds control characters");
-        i += k;
-    }
-    return KH_OK;
+    /* Places, names and labels are one line; minutes free text. */
+    return kh_text_check(e, 0, 0, path, s,
+                         max <= KH_ONSITE_SHORT_MAX ? KH_TEXT_NAME
+                                                    : KH_TEXT_LINES,
+                         SIZE_MAX);
 }
 
 /* ---- lookups --------------------------------------------------------- */

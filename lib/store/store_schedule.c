@@ -183,19 +183,8 @@ fail:
 
 /* ---- submissions ----------------------------------------------------- */
 
-static bool utf8_ok(const char *t)
-{
-    const unsigned char *p = (const unsigned char *)t;
-    while (*p) {
-        size_t k = kh_utf8_len(p);
-        if (k == 0)
-            return false;
-        p += k;
-    }
-    return true;
-}
-
-/* A free text: non-blank, valid UTF-8, at most max bytes. */
+/* A free text: non-blank, at most max bytes, then the one rule of
+ * kaohe/name.h for free text. */
 static kh_status check_text(const char *t, const char *path, size_t max,
                             kh_err *e)
 {
@@ -205,9 +194,7 @@ static kh_status check_text(const char *t, const char *path, size_t max,
         return kh_err_at(e, 0, 0, path, "must not be empty");
     if (n > max)
         return kh_err_at(e, 0, 0, path, "is longer than %zu bytes", max);
-    if (!utf8_ok(t))
-        return kh_err_at(e, 0, 0, path, "is not valid UTF-8");
-    return KH_OK;
+    return kh_text_check(e, 0, 0, path, t, KH_TEXT_LINES, SIZE_MAX);
 }
 
 /* The stored state of a unit's submission: "" when none. */

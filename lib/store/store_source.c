@@ -131,18 +131,12 @@ static kh_status find_term(kh_store *s, const kh_source_write *w,
                      "suggested by a questionnaire", w->item);
 }
 
-/* Valid UTF-8 without control characters but newlines and tabs. */
+/* Free text by the rule of kaohe/name.h (blank is the caller's). */
 static bool text_ok(const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        size_t k = kh_utf8_len(p);
-        if (k == 0 || (k == 1 && ((*p < 0x20 && *p != '\n' && *p != '\t' &&
-                                   *p != '\r') || *p == 0x7F)))
-            return false;
-        p += k;
-    }
-    return true;
+    kh_text_problem pr = kh_text_problem_of(s, KH_TEXT_LINES, SIZE_MAX,
+                                            NULL, NULL);
+    return pr == KH_TEXT_FINE || pr == KH_TEXT_EMPTY;
 }
 
 /* The value to write: the suggestion, or the override checked. */

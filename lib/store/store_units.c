@@ -170,6 +170,14 @@ static kh_status bad_unit_id(const kh_loc *loc, const char *id, kh_err *e)
     return rc;
 }
 
+/* A name read from a table cell or a units file, by the one rule of
+ * kaohe/name.h: false (the error at loc on e) when it breaks it. */
+static bool name_ok(const kh_loc *loc, const char *name, kh_err *e)
+{
+    return kh_text_check(e, loc->line, loc->col, loc->path, name,
+                         KH_TEXT_NAME, KH_NAME_MAX) == KH_OK;
+}
+
 static const char *const COL_ID[] = {"编号", "单位编号", "id", NULL};
 static const char *const COL_NAME[] = {"名称", "单位名称", "name", NULL};
 static const char *const COL_KIND[] = {"类别", "kind", NULL, NULL};
@@ -209,6 +217,13 @@ static kh_status units_from_table(const kh_table *t, const kh_rubric *r,
             loc = cell_loc(t, row, cn, ref);
             bad = kh_err_at(e, loc.line, loc.col, loc.path,
                             "empty unit name");
+            ok = false;
+        } else if (loc = cell_loc(t, row, cn, ref), !name_ok(&loc, name, e)) {
+            bad = KH_EINVAL;
+            ok = false;
+        }
+        if (*bn && (loc = cell_loc(t, row, cbn, ref), !name_ok(&loc, bn, e))) {
+            bad = KH_EINVAL;
             ok = false;
         }
         const char *kid = kind_id(r, kind);
@@ -337,6 +352,12 @@ static kh_status doc_branch(const kh_node *b, uint32_t i, ulist *l,
         *bad = KH_EINVAL;
     if (!id || !name)
         return KH_OK;
+    const kh_node *nn = kh_node_get(b, "name");
+    kh_loc nloc = {nn->line, nn->col, p2};
+    if (!name_ok(&nloc, name, e)) {
+        *bad = KH_EINVAL;
+        return KH_OK;
+    }
     kh_loc loc = {b->line, b->col, path};
     kh_status rc = branch_name(l, id, name, &loc, e);
     if (rc == KH_ENOMEM)
@@ -414,6 +435,20 @@ static kh_status doc_unit(const kh_node *u, uint32_t i, const kh_rubric *r,
         *bad = bad_kind(r, &kloc, f.kind, e);
         return KH_OK;
     }
+    const char *const nkeys[] = {"name", "branch_name"};
+    const char *const nvals[] = {f.name, f.bn};
+    bool named = true;
+    for (int k = 0; k < 2; k++) {
+        const kh_node *nn = kh_node_get(u, nkeys[k]);
+        snprintf(p2, sizeof p2, "%s.%s", path, nkeys[k]);
+        kh_loc nloc = {nn ? nn->line : u->line, nn ? nn->col : u->col, p2};
+        if (nvals[k] && !name_ok(&nloc, nvals[k], e)) {
+            *bad = KH_EINVAL;
+            named = false;
+        }
+    }
+    if (!named)
+        return KH_OK;
     kh_loc loc = {u->line, u->col, path};
     kh_status rc = KH_OK;
     if (f.bn && !f.br) {
@@ -983,6 +1018,9 @@ static kh_status roster_check_row(kh_store *s, int year, const kh_table *t,
     if (!*p) {
         loc = cell_loc(t, row, c->person, ref);
         *bad = kh_err_at(e, loc.line, loc.col, loc.path, "empty name");
+    } else if (loc = cell_loc(t, row, c->person, ref),
+               !name_ok(&loc, p, e)) {
+        *bad = KH_EINVAL;
     }
     kh_cp val;
     kh_num_err ne = kh_num_parse(v, strlen(v), &val);
@@ -1206,13 +1244,9 @@ static kh_status check_unit_name(kh_store *s, int year, const char *id,
 {
     if (!name || !*name)
         return kh_err_at(e, 0, 0, "name", "empty unit name");
-    if (strlen(name) > KH_UNIT_NAME_MAX)
-        return kh_err_at(e, 0, 0, "name",
-                         "a unit name is at most %d bytes", KH_UNIT_NAME_MAX);
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-        if (*p < 0x20 || *p == 0x7f)
-            return kh_err_at(e, 0, 0, "name",
-                             "a unit name cannot hold control characters");
+    if (kh_text_check(e, 0, 0, "name", name, KH_TEXT_NAME,
+                      KH_UNIT_NAME_MAX) != KH_OK)
+        return KH_EINVAL;
     kh_db_stmt *q;
     kh_status rc = kh_store_stmt(s, "SELECT id FROM unit WHERE year = ? AND"
                                     " name = ? AND id <> ?", &q, e);

@@ -109,7 +109,8 @@ static kh_status check_name(const char *name, kh_err *e)
                              name);
         i += k;
     }
-    return KH_OK;
+    /* Line separators and direction controls: the one rule's. */
+    return kh_text_check(e, 0, 0, "user", name, KH_TEXT_NAME, SIZE_MAX);
 }
 
 kh_status kh_password_check(const char *password, kh_err *e)
@@ -473,8 +474,8 @@ fail:
     return rc;
 }
 
-/* A display name: non-blank, at most KH_USER_DISPLAY_MAX bytes of text
- * without control characters. */
+/* A display name: non-blank, at most KH_USER_DISPLAY_MAX bytes, a name
+ * by the rule of kaohe/name.h. */
 kh_status kh_user_display_check(const char *d, kh_err *e)
 {
     size_t n = d ? strlen(d) : 0;
@@ -483,19 +484,8 @@ kh_status kh_user_display_check(const char *d, kh_err *e)
     if (n > KH_USER_DISPLAY_MAX)
         return kh_err_at(e, 0, 0, "display_name", "a name has at most %d "
                          "bytes, not %zu", KH_USER_DISPLAY_MAX, n);
-    const unsigned char *p = (const unsigned char *)d;
-    for (size_t i = 0; i < n;) {
-        unsigned long cp;
-        size_t k = utf8_next(p + i, n - i, &cp);
-        if (k == 0)
-            return kh_err_at(e, 0, 0, "display_name", "a name must be "
-                             "UTF-8 text");
-        if (cp < 0x20 || cp == 0x7F)
-            return kh_err_at(e, 0, 0, "display_name", "a name must not "
-                             "hold control characters");
-        i += k;
-    }
-    return KH_OK;
+    return kh_text_check(e, 0, 0, "display_name", d, KH_TEXT_NAME,
+                         SIZE_MAX);
 }
 
 kh_status kh_store_user_set_display(kh_store *s, const char *actor,

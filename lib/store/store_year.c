@@ -424,6 +424,9 @@ kh_status kh_store_year_reopen(kh_store *s, const char *actor, int year,
         return kh_err_fail(e, KH_EINVAL,
                            "reopening year %d needs a reason (--reason)",
                            year);
+    if (kh_text_check(e, 0, 0, "reason", reason, KH_TEXT_LINES, SIZE_MAX) !=
+        KH_OK)
+        return KH_EINVAL;
     kh_status rc = kh_store_begin(s, e);
     if (rc != KH_OK)
         return rc;

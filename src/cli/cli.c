@@ -67,6 +67,19 @@ size_t kh_cli_print_errors_in(const kh_err *e, const kh_place_ctx *ctx)
     return kh_err_errors(e);
 }
 
+void kh_cli_opt_paths(kh_err *e, size_t from, const char *const *map)
+{
+    for (size_t i = from; i < kh_err_count(e); i++) {
+        const char *p = kh_err_get(e, i)->path;
+        for (size_t k = 0; p && map[k] && map[k + 1]; k += 2)
+            if (strcmp(p, map[k]) == 0) {
+                /* A failed copy keeps the store's path: still a place. */
+                (void)kh_err_set_path(e, i, map[k + 1]);
+                break;
+            }
+    }
+}
+
 size_t kh_cli_print_errors(const kh_err *e)
 {
     return kh_cli_print_errors_in(e, NULL);

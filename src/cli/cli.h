@@ -111,6 +111,12 @@ int kh_cli_env_get(kh_cli_env *out);
  * named (kaohe/place.h: 第 3 行「类别」列).  Returns the number of errors
  * (not warnings). */
 size_t kh_cli_print_errors(const kh_err *e);
+/* Names the option that gave a value: the path of every message from
+ * index `from` on that equals a data name of map (pairs: the store's
+ * path, then the option, NULL-ended: {"display_name",
+ * "--display-name", NULL}) becomes that option.  Out of memory leaves
+ * the store's path. */
+void kh_cli_opt_paths(kh_err *e, size_t from, const char *const *map);
 struct kh_place_ctx;
 /* The same with what the command knows to name places (the rubric, the
  * year's units); ctx may be NULL. */

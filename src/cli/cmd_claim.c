@@ -296,6 +296,10 @@ int kh_cmd_claim(int argc, char **argv)
     kh_buf b;
     kh_buf_init(&b, 0);
     kh_status st = claim_run(&c, &a, &b);
+    static const char *const opts[] = {"description", "--description",
+                                       NULL};
+    if (st != KH_OK)   /* a refused value named by its option */
+        kh_cli_opt_paths(c.e, 0, opts);
     rc = st == KH_OK ? kh_cli_write(NULL, &b) : KH_EXIT_OK;
     kh_buf_free(&b);
     free(a.files);

@@ -277,6 +277,10 @@ static int edit(int argc, char **argv, const char *cmd, bool add)
     kh_status st = add ? kh_store_unit_add(c.store, actor, a.year, &a.u, c.e)
                        : kh_store_unit_rename(c.store, actor, a.year, a.u.id,
                                               a.u.name, c.e);
+    static const char *const opts[] = {"name", "--name", "kind", "--kind",
+                                       "branch", "--branch", NULL};
+    if (st != KH_OK)
+        kh_cli_opt_paths(c.e, 0, opts);
     kh_buf b;
     kh_buf_init(&b, 0);
     if (st == KH_OK)

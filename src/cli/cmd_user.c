@@ -409,6 +409,10 @@ static kh_status user_run(kh_cli_ctx *c, const user_args *a, kh_buf *b)
             &(kh_user_new){.name = a->name, .role = a->role, .unit = unit,
                            .provider = a->provider, .display = a->display,
                            .password = a->pw}, c->e);
+        static const char *const opts[] = {"display_name", "--display-name",
+                                           NULL};
+        if (st != KH_OK)
+            kh_cli_opt_paths(c->e, 0, opts);
         if (st == KH_OK && unit)
             kh_buf_printf(b, _("added user %s (%s, unit %s)\n"), a->name,
                           role_text(a->role), unit);
@@ -448,6 +452,9 @@ static kh_status user_run(kh_cli_ctx *c, const user_args *a, kh_buf *b)
     case NAME:
         st = kh_store_user_set_display(c->store, actor, a->name, a->display,
                                        c->e);
+        static const char *const arg[] = {"display_name", "DISPLAY", NULL};
+        if (st != KH_OK)
+            kh_cli_opt_paths(c->e, 0, arg);
         if (st == KH_OK)
             kh_buf_printf(b, _("user %s is shown as %s\n"), a->name,
                           a->display);

@@ -422,6 +422,14 @@ static int run(kh_cli_ctx *c, int which, const vopts *f, int64_t id)
     kh_buf b;
     kh_buf_init(&b, 0);
     kh_status st = dispatch(c, which, f, id, &b);
+    /* A refused value is named by the option that gave it. */
+    static const char *const opts[] = {
+        "place", "--place", "host", "--host", "recorder", "--recorder",
+        "outline", "--outline", "minutes", "--minutes", "category",
+        "--category", "name", "--name", "summary", "--summary", "text",
+        "--text", NULL};
+    if (st != KH_OK)
+        kh_cli_opt_paths(c->e, 0, opts);
     rc = st == KH_OK ? kh_cli_write(NULL, &b) : KH_EXIT_OK;
     kh_buf_free(&b);
     int rc2 = kh_cli_finish(c, st);

@@ -2,7 +2,7 @@
 # tests/e2e/run.sh KAOHE SCREENS [SCRIPT] - one end-to-end browser test:
 # tests/e2e/SCRIPT.js (year.js, the default; fullyear.js the continuous
 # year of issue 12, sched, claims, rectify, onsite, forms, admin, print,
-# survey), each on the helpers of tests/e2e/lib.js: playwright-core from
+# survey, ctlnames), each on the helpers of tests/e2e/lib.js: playwright-core from
 # tests/e2e/package-lock.json driving Debian's chromium.  Fails, never
 # skips, when node, npm or chromium is missing (scripts/deps.sh installs
 # them).  Run from the repository root.

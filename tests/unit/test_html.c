@@ -33,6 +33,13 @@ static void test_text(void **state)
     expect(kh_html_text, "bad \xff\xfe end", "bad \xEF\xBF\xBD\xEF\xBF\xBD end");
     expect(kh_html_text, "\xED\xA0\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
     expect(kh_html_text, NULL, "");
+    /* What the name rule refuses but an older store may hold: a C1
+     * control, a line separator, a right-to-left override, an isolate. */
+    expect(kh_html_text, "a\xC2\x85" "b\xE2\x80\xA8" "c\xE2\x80\xAE" "d\xE2\x81\xA6" "e",
+           "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c\xEF\xBF\xBD" "d\xEF\xBF\xBD" "e");
+    /* Neighbours of those ranges are ordinary text. */
+    expect(kh_html_text, "\xC2\xA0\xE2\x80\xA7\xE2\x80\xAF\xE2\x81\xA5",
+           "\xC2\xA0\xE2\x80\xA7\xE2\x80\xAF\xE2\x81\xA5");
 }
 
 static void test_attr(void **state)

@@ -63,6 +63,11 @@ static void test_pad(void **state)
     check_out(pad_left, "组织部长", "组织部长");
     check_out(pad_right, "宣传部宣传", "宣传部宣传");
     check_out(pad_left, "", "        ");
+    /* What an older store may hold shows as U+FFFD, one column each: an
+     * escape sequence, a newline, a C1 control, a direction override. */
+    check_out(pad_left, "a\x1b[2Jb", "a\xEF\xBF\xBD[2Jb  ");
+    check_out(pad_right, "x\ny", "     x\xEF\xBF\xBDy");
+    check_out(pad_left, "x\xC2\x85\xE2\x80\xAEy", "x\xEF\xBF\xBD\xEF\xBF\xBDy    ");
 }
 
 static void test_json_str(void **state)
