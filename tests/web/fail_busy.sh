@@ -174,7 +174,8 @@ postgres*)
     hold_psql 'BEGIN; LOCK TABLE entry IN ACCESS EXCLUSIVE MODE;'
     wait_until 'table lock holder' pg_holds "SELECT count(*) FROM pg_locks l
         JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'entry' AND
-        l.mode = 'AccessExclusiveLock' AND l.granted"
+        l.mode = 'AccessExclusiveLock' AND l.granted AND
+        l.database = $PG_THIS_DB"
     : >"$T/serve.err"
     put
     [ "$(cat "$T/put.code")" = 503 ] || fail "PUT under a table lock: $(cat "$T/put.code") $(cat "$T/put.body")"
