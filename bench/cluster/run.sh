@@ -35,85 +35,36 @@
 set -eu
 cd "$(dirname "$0")/../.."
 
+. bench/lib.sh
 DURATION=${DURATION:-15s}
 CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
 UNITS=${UNITS:-3000}
-SEED=${SEED:-20250101}
-BUILD=${BUILD:-build-bench}
 NG_WORKERS=${NG_WORKERS:-1}
 export NG_WORKERS
-JOBS=${JOBS:-2}
-RUBRIC=rubrics/ideology-2020.yaml
-OUT=bench/out
-PW=bench-password-2025
-export KAOHE_USER=bench
 
-for tool in wrk curl nginx psql openssl; do
-    command -v $tool >/dev/null 2>&1 ||
-        { echo "bench/cluster: $tool is missing (sh scripts/deps.sh bench)" >&2; exit 1; }
-done
-
-echo "bench/cluster: building (Release, $BUILD/)" >&2
-cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DKH_WERROR=OFF \
-    >/dev/null
-cmake --build "$BUILD" -j "$JOBS" --target kaohe gen_assess >/dev/null
-K=$BUILD/kaohe
-GEN=$BUILD/bench/gen_assess
-mkdir -p "$OUT"
-
-T=$(mktemp -d)
-chmod 0755 "$T"   # the cluster's user reaches its directory inside
-PIDS=""
-cleanup() {
-    for p in $PIDS; do kill "$p" 2>/dev/null || true; done
-    for p in $PIDS; do wait "$p" 2>/dev/null || true; done
-    sh tests/pg/cluster.sh stop "$T/pg" >/dev/null 2>&1 || true
-    rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
+bench_need bench/cluster wrk curl nginx psql openssl
+bench_build bench/cluster kaohe gen_assess
+bench_tmp
 
 echo "bench/cluster: PostgreSQL (fsync on)" >&2
-KH_PG_FSYNC=on sh tests/pg/cluster.sh start "$T/pg" >/dev/null
-KH_TEST_PG=$(cat "$T/pg/uri")
-export KH_TEST_PG
+bench_pg
 PGDB=$(sh tests/pg/newdb.sh)
 PM=$(head -1 "$T/pg/data/postmaster.pid")
 
-mkstore() { # mkstore DB -> the year in inspection, admin user
-    $K init --db "$1" >/dev/null
-    $K rubric import "$RUBRIC" --db "$1" >/dev/null
-    $K year open 2025 --rubric ideology-2020 --db "$1" >/dev/null
-    $K import assessment "$T/big.json" --db "$1" >/dev/null
-    $K year advance 2025 --db "$1" >/dev/null
-    $K year advance 2025 --db "$1" >/dev/null
-    echo "$PW" | $K user add admin1 --role admin --db "$1" >/dev/null
-}
 echo "bench/cluster: $UNITS units on both engines" >&2
-"$GEN" --rubric "$RUBRIC" --units "$UNITS" --seed "$SEED" -o "$T/big.json" >/dev/null 2>&1
+bench_gen "$T/big.json" "$UNITS"
 export KAOHE_DATA_DIR=$T/data
-mkstore "$PGDB"
-mkstore "$T/big.db"
+for db in "$PGDB" "$T/big.db"; do
+    bench_year "$K" "$db" "$T/big.json"
+    bench_admin "$db"
+done
 sed -n 's|^{"unit":"\([^"]*\)","item":"\([^"]*\)","phase":"inspection","inputs":\({[^}]*}\).*|/api/v1/years/2025/entries/\1/\2/inspection\t\3|p' \
     "$T/big.json" >"$T/targets"
 
-serve() { # serve NAME DB [FLAGS] -> PID_NAME, PORT_NAME
-    _n=$1 _db=$2
-    shift 2
-    $K serve --db "$_db" --listen 127.0.0.1:0 "$@" >"$T/$_n.log" 2>"$T/$_n.err" &
-    eval "PID_$_n=$!"
-    PIDS="$PIDS $!"
-    _i=0
-    while ! grep -q listening "$T/$_n.log" 2>/dev/null; do
-        _i=$((_i + 1))
-        [ $_i -gt 300 ] && { cat "$T/$_n.err" >&2; echo "bench/cluster: $_n did not start" >&2; exit 1; }
-        sleep 0.1
-    done
-    eval "PORT_$_n=\$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' \"\$T/$_n.log\")"
-}
-serve p1 "$PGDB" --behind-tls-proxy
-serve p2 "$PGDB" --behind-tls-proxy
-serve s1 "$T/big.db" --behind-tls-proxy   # the same settings as p1
+bench_serve p1 "$K" "$PGDB" --behind-tls-proxy
+bench_serve p2 "$K" "$PGDB" --behind-tls-proxy
+bench_serve s1 "$K" "$T/big.db" --behind-tls-proxy   # the same settings as p1
 
 . tests/pg/nginx.inc
 NG_ACCESS_LOG=off

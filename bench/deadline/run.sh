@@ -32,6 +32,7 @@
 set -eu
 cd "$(dirname "$0")/../.."
 
+. bench/lib.sh
 DURATION=${DURATION:-30s}
 CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
@@ -39,51 +40,19 @@ UNITS=${UNITS:-3000}
 SERVE=${SERVE:-big}
 BIG=${BIG:-10000}
 WRITES=${WRITES:-300}
-SEED=${SEED:-20250101}
-BUILD=${BUILD:-build-bench}
-JOBS=${JOBS:-2}
-RUBRIC=rubrics/ideology-2020.yaml
-OUT=bench/out
-PW=bench-password-2025
-export KAOHE_USER=bench
 
-for tool in wrk curl; do
-    command -v $tool >/dev/null 2>&1 ||
-        { echo "bench/deadline: $tool is missing (sh scripts/deps.sh bench)" >&2; exit 1; }
-done
-
-echo "bench/deadline: building (Release, $BUILD/)" >&2
-cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DKH_WERROR=OFF \
-    >/dev/null
-cmake --build "$BUILD" -j "$JOBS" --target kaohe gen_assess deadline_apply >/dev/null
-K=$BUILD/kaohe
-GEN=$BUILD/bench/gen_assess
+bench_need bench/deadline wrk curl
+bench_build bench/deadline kaohe gen_assess deadline_apply
 APPLY=$BUILD/bench/deadline_apply
-mkdir -p "$OUT"
+bench_tmp
 
-T=$(mktemp -d)
-PIDS=""
-cleanup() {
-    for p in $PIDS; do kill "$p" 2>/dev/null || true; done
-    for p in $PIDS; do wait "$p" 2>/dev/null || true; done
-    rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
-
-mkstore() { # mkstore DB FILE -> year 2025 in inspection, admin user
-    $K init --db "$1" >/dev/null
-    $K rubric import "$RUBRIC" --db "$1" >/dev/null
-    $K year open 2025 --rubric ideology-2020 --db "$1" >/dev/null
-    $K import assessment "$2" --db "$1" >/dev/null
-    $K year advance 2025 --db "$1" >/dev/null
-    $K year advance 2025 --db "$1" >/dev/null
-    echo "$PW" | $K user add admin1 --role admin --db "$1" >/dev/null
-}
 echo "bench/deadline: preparing $UNITS and $BIG units" >&2
-"$GEN" --rubric "$RUBRIC" --units "$UNITS" --seed "$SEED" -o "$T/big.json" >/dev/null 2>&1
-"$GEN" --rubric "$RUBRIC" --units "$BIG" --seed "$SEED" -o "$T/huge.json" >/dev/null 2>&1
-mkstore "$T/big.db" "$T/big.json"
-mkstore "$T/huge.db" "$T/huge.json"
+bench_gen "$T/big.json" "$UNITS"
+bench_gen "$T/huge.json" "$BIG"
+for s in big huge; do
+    bench_year "$K" "$T/$s.db" "$T/$s.json"
+    bench_admin "$T/$s.db"
+done
 sed -n 's|^{"unit":"\([^"]*\)","item":"\([^"]*\)","phase":"inspection","inputs":\({[^}]*}\).*|/api/v1/years/2025/entries/\1/\2/inspection\t\3|p' \
     "$T/$SERVE.json" >"$T/targets"
 [ "$SERVE" = big ] && SERVED=$UNITS || SERVED=$BIG
@@ -93,18 +62,9 @@ sed -n 's|^{"unit":"\([^"]*\)","item":"\([^"]*\)","phase":"inspection","inputs":
 # from one address, the proxy's, so the 16-per-address limit of a direct
 # server (docs/DESIGN.md) does not apply; without it 48 of wrk's 64
 # connections would be refused and reconnect in a loop.
-$K serve --db "$T/$SERVE.db" --listen 127.0.0.1:0 --behind-tls-proxy \
-    ${SERVE_THREADS:+--threads "$SERVE_THREADS"} \
-    >"$T/serve.log" 2>"$T/serve.err" &
-SPID=$!
-PIDS="$PIDS $SPID"
-i=0
-while ! grep -q listening "$T/serve.log" 2>/dev/null; do
-    i=$((i + 1))
-    [ $i -gt 100 ] && { cat "$T/serve.err" >&2; echo "bench/deadline: server did not start" >&2; exit 1; }
-    sleep 0.1
-done
-PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/serve.log")
+bench_serve serve "$K" "$T/$SERVE.db" --behind-tls-proxy \
+    ${SERVE_THREADS:+--threads "$SERVE_THREADS"}
+SPID=$PID_serve PORT=$PORT_serve
 # The peak of the start (the store's quick_check) before any request.
 START_HWM=$(awk '/^VmHWM/{print $2}' "/proc/$SPID/status")
 B=http://127.0.0.1:$PORT

@@ -17,59 +17,36 @@
 set -eu
 cd "$(dirname "$0")/../.."
 
+. bench/lib.sh
 UNITS=${UNITS:-3000}
-SEED=${SEED:-20250101}
-BUILD=${BUILD:-build-bench}
-JOBS=${JOBS:-2}
-RUBRIC=rubrics/ideology-2020.yaml
-OUT=bench/out
-
-echo "bench/export: building (Release, $BUILD/)" >&2
-cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
-    ${BENCH_CMAKE_ARGS:-} >/dev/null
-GEN=$BUILD/bench/gen_assess
-MEASURE=$BUILD/bench/measure
-if [ -f bench/CMakeLists.txt ]; then
-  cmake --build "$BUILD" -j "$JOBS" --target kaohe gen_assess measure >/dev/null
-else
-  cmake --build "$BUILD" -j "$JOBS" --target kaohe >/dev/null
-  [ -x "$GEN" ] && [ -x "$MEASURE" ] ||
-    { echo "bench/export: $GEN and $MEASURE are needed (bench branch)" >&2; exit 1; }
-fi
-KAOHE=$BUILD/kaohe
-mkdir -p "$OUT"
+bench_build bench/export kaohe gen_assess measure
+KAOHE=$K
 
 f=$OUT/export-assess-$UNITS.json
-"$GEN" --rubric "$RUBRIC" --units "$UNITS" --seed "$SEED" -o "$f" >/dev/null 2>&1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-KAOHE_DB=$tmp/kaohe.db
-KAOHE_USER=bench
-export KAOHE_DB KAOHE_USER
-"$KAOHE" init >/dev/null
-"$KAOHE" rubric import "$RUBRIC" >/dev/null
-"$KAOHE" year open 2025 --rubric ideology-2020 >/dev/null
-"$KAOHE" import assessment "$f" >/dev/null
-for i in 1 2 3 4; do "$KAOHE" year advance 2025 >/dev/null; done
+bench_gen "$f" "$UNITS"
+bench_tmp
+KAOHE_DB=$T/kaohe.db
+export KAOHE_DB
+bench_year "$K" "$KAOHE_DB" "$f" 4
 
-x1=$("$MEASURE" -- "$KAOHE" export xlsx --year 2025 -o "$tmp/m.xlsx")
+x1=$("$MEASURE" -- "$KAOHE" export xlsx --year 2025 -o "$T/m.xlsx")
 x2=$("$MEASURE" -- "$KAOHE" export xlsx --year 2025 --constant-memory \
-       -o "$tmp/c.xlsx")
+       -o "$T/c.xlsx")
 h1=$("$MEASURE" --stdout /dev/null -- "$KAOHE" export html --year 2025 \
        --what notice)
 r1=$("$MEASURE" --stdout /dev/null -- "$KAOHE" results --year 2025 \
        --format json)
 d1=$("$MEASURE" -- "$KAOHE" export docx --year 2025 --what notice \
-       -o "$tmp/n.docx")
+       -o "$T/n.docx")
 p1=$("$MEASURE" -- "$KAOHE" export pdf --year 2025 --what notice \
-       -o "$tmp/n.pdf")
-mkdir "$tmp/sd" "$tmp/sp"
+       -o "$T/n.pdf")
+mkdir "$T/sd" "$T/sp"
 d2=$("$MEASURE" -- "$KAOHE" export docx --year 2025 --what sheet --all \
-       -o "$tmp/sd")
+       -o "$T/sd")
 p2=$("$MEASURE" -- "$KAOHE" export pdf --year 2025 --what sheet --all \
-       -o "$tmp/sp")
-npdf=$(pdfinfo "$tmp/n.pdf" | sed -n 's/^Pages: *//p')
-sheets=$(unzip -l "$tmp/m.xlsx" | grep -c 'xl/worksheets/sheet')
+       -o "$T/sp")
+npdf=$(pdfinfo "$T/n.pdf" | sed -n 's/^Pages: *//p')
+sheets=$(unzip -l "$T/m.xlsx" | grep -c 'xl/worksheets/sheet')
 lxw=$(sed -n 's/^#define LXW_VERSION "\(.*\)"/\1/p' /usr/include/xlsxwriter.h)
 
 cpu=$(sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo | head -1)
@@ -80,16 +57,16 @@ cat <<MD
 Release build; load average $(cut -d' ' -f1-3 /proc/loadavg)).
 Data: \`bench/gen_assess --rubric $RUBRIC --units $UNITS --seed $SEED\`,
 imported into a fresh store and published.  The workbook has $sheets
-sheets ($(stat -c %s "$tmp/m.xlsx") bytes).
+sheets ($(stat -c %s "$T/m.xlsx") bytes).
 
 | what | figure |
 |---|---|
 | \`kaohe export xlsx\` (in memory, the default) | $x1 |
-| \`kaohe export xlsx --constant-memory\` | $x2 ($(stat -c %s "$tmp/c.xlsx") bytes) |
+| \`kaohe export xlsx --constant-memory\` | $x2 ($(stat -c %s "$T/c.xlsx") bytes) |
 | \`kaohe export html --what notice\` | $h1 |
 | for comparison: \`kaohe results --format json\` | $r1 |
-| \`kaohe export docx --what notice\` ($(stat -c %s "$tmp/n.docx") bytes) | $d1 |
-| \`kaohe export pdf --what notice\` ($npdf pages, $(stat -c %s "$tmp/n.pdf") bytes) | $p1 |
-| \`kaohe export docx --what sheet --all\` ($(ls "$tmp/sd" | wc -l) files, $(du -sk "$tmp/sd" | cut -f1) KiB) | $d2 |
-| \`kaohe export pdf --what sheet --all\` ($(ls "$tmp/sp" | wc -l) files, $(du -sk "$tmp/sp" | cut -f1) KiB) | $p2 |
+| \`kaohe export docx --what notice\` ($(stat -c %s "$T/n.docx") bytes) | $d1 |
+| \`kaohe export pdf --what notice\` ($npdf pages, $(stat -c %s "$T/n.pdf") bytes) | $p1 |
+| \`kaohe export docx --what sheet --all\` ($(ls "$T/sd" | wc -l) files, $(du -sk "$T/sd" | cut -f1) KiB) | $d2 |
+| \`kaohe export pdf --what sheet --all\` ($(ls "$T/sp" | wc -l) files, $(du -sk "$T/sp" | cut -f1) KiB) | $p2 |
 MD

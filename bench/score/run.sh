@@ -10,23 +10,11 @@
 set -eu
 cd "$(dirname "$0")/../.."
 
+. bench/lib.sh
 SIZES=${SIZES:-"1000 10000 50000"}
 RUNS=${RUNS:-3}
-SEED=${SEED:-20250101}
-BUILD=${BUILD:-build-bench}
-JOBS=${JOBS:-2}
-RUBRIC=rubrics/ideology-2020.yaml
-OUT=bench/out
-
-echo "bench/score: building (Release, $BUILD/)" >&2
-# Warnings are the business of `make build` / `make check`, not of timing.
-cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DKH_WERROR=OFF \
-    >/dev/null
-cmake --build "$BUILD" -j "$JOBS" --target kaohe gen_assess measure >/dev/null
-GEN=$BUILD/bench/gen_assess
-MEASURE=$BUILD/bench/measure
-KAOHE=$BUILD/kaohe
-mkdir -p "$OUT"
+bench_build bench/score kaohe gen_assess measure
+KAOHE=$K
 
 median() { sort -n | awk '{ v[NR] = $1 }
   END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

@@ -11,35 +11,20 @@
 # Environment: UNITS, RUNS, SEED, BUILD (build-bench), JOBS.
 set -eu
 cd "$(dirname "$0")/../.."
+. bench/lib.sh
 UNITS=${UNITS:-3000}
 RUNS=${RUNS:-3}
-SEED=${SEED:-20250101}
-BUILD=${BUILD:-build-bench}
-JOBS=${JOBS:-2}
 REF=${1:-}
-RUBRIC=rubrics/ideology-2020.yaml
-cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
-    >/dev/null
-cmake --build "$BUILD" -j "$JOBS" --target kaohe gen_assess measure \
-    >/dev/null
-mkdir -p bench/out
-f=bench/out/replay-assess-$UNITS.json
-"$BUILD/bench/gen_assess" --rubric "$RUBRIC" --units "$UNITS" \
-    --seed "$SEED" -o "$f" >/dev/null 2>&1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export KAOHE_USER=bench
+bench_build bench/store/replay kaohe gen_assess measure
+f=$OUT/replay-assess-$UNITS.json
+bench_gen "$f" "$UNITS"
+bench_tmp
 run() {   # run NAME KAOHE
-  db=$tmp/$1.db
+  db=$T/$1.db
   K=$2
-  $K init --db "$db" >/dev/null
-  $K rubric import "$RUBRIC" --db "$db" >/dev/null
-  $K year open 2025 --rubric ideology-2020 --db "$db" >/dev/null
-  $K import assessment "$f" --db "$db" >/dev/null
-  $K year advance 2025 --db "$db" >/dev/null
-  $K year advance 2025 --db "$db" >/dev/null
+  bench_year "$K" "$db" "$f"
   for i in $(seq "$RUNS"); do
-    r=$("$BUILD/bench/measure" --stdout /dev/null -- $K check --db "$db")
+    r=$("$MEASURE" --stdout /dev/null -- $K check --db "$db")
     echo "| $1 | \`kaohe check\` run $i | $r |"
   done
 }

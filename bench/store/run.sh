@@ -18,26 +18,14 @@
 set -eu
 cd "$(dirname "$0")/../.."
 
+. bench/lib.sh
 UNITS=${UNITS:-10000}
 RUNS=${RUNS:-3}
 UPDATES=${UPDATES:-2000}
 CLI_UPDATES=${CLI_UPDATES:-200}
-SEED=${SEED:-20250101}
-BUILD=${BUILD:-build-bench}
-JOBS=${JOBS:-2}
-RUBRIC=rubrics/ideology-2020.yaml
-OUT=bench/out
-
-echo "bench/store: building (Release, $BUILD/)" >&2
-cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
-    ${BENCH_CMAKE_ARGS:-} >/dev/null
-cmake --build "$BUILD" -j "$JOBS" --target kaohe gen_assess measure \
-    entry_rate >/dev/null
-GEN=$BUILD/bench/gen_assess
-MEASURE=$BUILD/bench/measure
+bench_build bench/store kaohe gen_assess measure entry_rate
+KAOHE=$K
 RATE=$BUILD/bench/entry_rate
-KAOHE=$BUILD/kaohe
-mkdir -p "$OUT"
 
 f=$OUT/store-assess-$UNITS.json
 db=${BENCH_DB:-$OUT/store-$UNITS.db}

@@ -10,35 +10,18 @@
 # Environment: UNITS, WRITES, READERS, SEED, BUILD (build-bench), JOBS.
 set -eu
 cd "$(dirname "$0")/../.."
+. bench/lib.sh
 UNITS=${UNITS:-3000}
 WRITES=${WRITES:-20000}
 READERS=${READERS:-4}
-SEED=${SEED:-20250101}
-BUILD=${BUILD:-build-bench}
-JOBS=${JOBS:-2}
-RUBRIC=rubrics/ideology-2020.yaml
-OUT=bench/out
-echo "bench/store/wal: building (Release, $BUILD/)" >&2
-cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
-    ${BENCH_CMAKE_ARGS:-} >/dev/null
-cmake --build "$BUILD" -j "$JOBS" --target kaohe gen_assess wal_storm \
-    >/dev/null
-mkdir -p "$OUT"
+bench_build bench/store/wal kaohe gen_assess wal_storm
 f=$OUT/wal-assess-$UNITS.json
-"$BUILD/bench/gen_assess" --rubric "$RUBRIC" --units "$UNITS" \
-    --seed "$SEED" -o "$f" >/dev/null 2>&1
-export KAOHE_USER=bench
+bench_gen "$f" "$UNITS"
 rows=""
 for limit in 0 16777216; do
   db=$OUT/wal-$UNITS-$limit.db
   rm -rf "$db" "$db-wal" "$db-shm" "$db.data"
-  export KAOHE_DB=$db
-  "$BUILD/kaohe" init >/dev/null
-  "$BUILD/kaohe" rubric import "$RUBRIC" >/dev/null
-  "$BUILD/kaohe" year open 2025 --rubric ideology-2020 >/dev/null
-  "$BUILD/kaohe" import assessment "$f" >/dev/null
-  "$BUILD/kaohe" year advance 2025 >/dev/null
-  "$BUILD/kaohe" year advance 2025 >/dev/null
+  bench_year "$K" "$db" "$f"
   size=$(stat -c %s "$db")
   echo "bench/store/wal: limit $limit" >&2
   line=$("$BUILD/bench/wal_storm" "$db" 2025 1.3 "$WRITES" "$READERS" "$limit")

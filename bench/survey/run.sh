@@ -22,33 +22,18 @@
 # bench/out/survey.md); exit status 1 when a target is missed.
 set -eu
 cd "$(dirname "$0")/../.."
+. bench/lib.sh
 RESPONDENTS=${RESPONDENTS:-2000}
 CONNS=${CONNS:-16}
 RATE=${RATE:-300}
-BUILD=${BUILD:-build-bench}
-JOBS=${JOBS:-2}
-OUT=bench/out
-export KAOHE_USER=bench
-mkdir -p "$OUT"
-
-echo "bench/survey: building (Release, $BUILD/)" >&2
-cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DKH_WERROR=OFF \
-    >/dev/null
-cmake --build "$BUILD" -j "$JOBS" --target kaohe >/dev/null
-K=$BUILD/kaohe
-T=$(mktemp -d)
-PID=
-cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null; rm -rf "$T"; }
-trap cleanup EXIT INT TERM
+bench_build bench/survey kaohe
+bench_tmp
 
 DB=$T/b.db
 setup() { # setup KAOHE DB: a store with one open round for jd
     {
-        $1 init --db "$2"
-        $1 rubric import rubrics/ideology-2020.yaml --db "$2"
-        $1 year open 2025 --rubric ideology-2020 --db "$2"
-        $1 import assessment examples/college-2025.yaml --db "$2"
-        $1 questionnaire import questionnaires/ideology-2020-staff.yaml --db "$2"
+        bench_year "$1" "$2" examples/college-2025.yaml 0 &&
+        $1 questionnaire import questionnaires/ideology-2020-staff.yaml --db "$2" &&
         $1 questionnaire round open --year 2025 --questionnaire ideology-2020-staff \
             --audience 教职工 --unit jd --db "$2"
     } >"$T/setup.log" 2>&1 || { cat "$T/setup.log" >&2; exit 1; }
@@ -62,16 +47,8 @@ mkcodes() { # mkcodes FILE [KAOHE DB]: RESPONDENTS new codes
         left=$((left - n))
     done
 }
-start() { # start KAOHE DB: a server on a free port, $PORT
-    $1 serve --db "$2" --listen 127.0.0.1:0 >"$T/serve.log" 2>"$T/serve.err" &
-    PID=$!
-    i=0
-    while ! grep -q listening "$T/serve.log" 2>/dev/null; do
-        i=$((i + 1)); [ $i -gt 100 ] && { cat "$T/serve.err" >&2; exit 1; }; sleep 0.1
-    done
-    PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/serve.log")
-}
-stop() { kill "$PID"; wait "$PID" 2>/dev/null || true; PID=; : >"$T/serve.log"; }
+start() { bench_serve srv "$1" "$2"; PORT=$PORT_srv; } # start KAOHE DB -> $PORT
+stop() { bench_stop srv; }
 setup "$K" "$DB"
 mkcodes "$T/codes"
 mkcodes "$T/burst"

@@ -20,78 +20,29 @@
 set -eu
 cd "$(dirname "$0")/../.."
 
+. bench/lib.sh
 DURATION=${DURATION:-10s}
 CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
 UNITS=${UNITS:-3000}
-SEED=${SEED:-20250101}
-BUILD=${BUILD:-build-bench}
-JOBS=${JOBS:-2}
-RUBRIC=rubrics/ideology-2020.yaml
-OUT=bench/out
-PW=bench-password-2025
-export KAOHE_USER=bench
 
-for tool in wrk nginx curl; do
-    command -v $tool >/dev/null 2>&1 || [ -x /usr/sbin/$tool ] ||
-        { echo "bench/web: $tool is missing (sh scripts/deps.sh bench)" >&2; exit 1; }
-done
+bench_need bench/web wrk nginx curl
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-
-echo "bench/web: building (Release, $BUILD/)" >&2
-cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DKH_WERROR=OFF \
-    >/dev/null
-cmake --build "$BUILD" -j "$JOBS" --target kaohe gen_assess >/dev/null
-K=$BUILD/kaohe
-GEN=$BUILD/bench/gen_assess
-mkdir -p "$OUT"
-
-T=$(mktemp -d)
-chmod 755 "$T"      # nginx's workers run as nobody
-PIDS=""
-cleanup() {
-    for p in $PIDS; do kill "$p" 2>/dev/null || true; done
-    for p in $PIDS; do wait "$p" 2>/dev/null || true; done
-    rm -rf "$T"
-}
-trap cleanup EXIT INT TERM
+bench_build bench/web kaohe gen_assess
+bench_tmp
 
 # ---- the two stores, prepared through the CLI
-mkstore() { # mkstore DB FILE -> year 2025 in inspection, admin user
-    $K init --db "$1" >/dev/null
-    $K rubric import "$RUBRIC" --db "$1" >/dev/null
-    $K year open 2025 --rubric ideology-2020 --db "$1" >/dev/null
-    $K import assessment "$2" --db "$1" >/dev/null
-    $K year advance 2025 --db "$1" >/dev/null
-    $K year advance 2025 --db "$1" >/dev/null
-    echo "$PW" | $K user add admin1 --role admin --db "$1" >/dev/null
-}
-publish() {
-    $K year advance 2025 --db "$1" >/dev/null
-    $K year advance 2025 --db "$1" >/dev/null
-}
 echo "bench/web: preparing the example college and $UNITS units" >&2
-mkstore "$T/college.db" examples/college-2025.yaml
-publish "$T/college.db"
-"$GEN" --rubric "$RUBRIC" --units "$UNITS" --seed "$SEED" -o "$T/big.json" >/dev/null 2>&1
-mkstore "$T/big.db" "$T/big.json"
+bench_year "$K" "$T/college.db" examples/college-2025.yaml 4
+bench_admin "$T/college.db"
+bench_gen "$T/big.json" "$UNITS"
+bench_year "$K" "$T/big.db" "$T/big.json"
+bench_admin "$T/big.db"
 # one PUT target per inspection entry: path and the entry's inputs
 sed -n 's|^{"unit":"\([^"]*\)","item":"\([^"]*\)","phase":"inspection","inputs":\({[^}]*}\).*|/api/v1/years/2025/entries/\1/\2/inspection\t\3|p' \
     "$T/big.json" >"$T/targets"
 
 # ---- servers
-serve() { # serve DB NAME -> $NAME_PORT, $NAME_PID
-    $K serve --db "$1" --listen 127.0.0.1:0 >"$T/$2.log" 2>"$T/$2.err" &
-    eval "$2_PID=$!"
-    PIDS="$PIDS $!"
-    i=0
-    while ! grep -q listening "$T/$2.log" 2>/dev/null; do
-        i=$((i + 1))
-        [ $i -gt 100 ] && { cat "$T/$2.err" >&2; echo "bench/web: server did not start" >&2; exit 1; }
-        sleep 0.1
-    done
-    eval "$2_PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/$2.log")"
-}
 login() { # login PORT NAME -> $NAME_SID, $NAME_CSRF
     curl -s -c "$T/$2.jar" -H 'Content-Type: application/json' \
         --data-binary "{\"user\":\"admin1\",\"password\":\"$PW\"}" \
@@ -99,22 +50,22 @@ login() { # login PORT NAME -> $NAME_SID, $NAME_CSRF
     eval "$2_SID=$(awk '/kh_session/{print $7}' "$T/$2.jar")"
     eval "$2_CSRF=$(sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p' "$T/$2.login")"
 }
-serve "$T/college.db" small
-serve "$T/big.db" big
-login "$small_PORT" small
-login "$big_PORT" big
+bench_serve small "$K" "$T/college.db"
+bench_serve big "$K" "$T/big.db"
+login "$PORT_small" small
+login "$PORT_big" big
 # A login hashes the password with argon2id (libsodium's interactive
 # limits: 64 MiB), which sets VmHWM by itself; record it, then reset the
 # peak (clear_refs 5) so that VmHWM below is the peak while serving.
-LOGIN_HWM=$(awk '/^VmHWM/{print $2}' "/proc/$big_PID/status")
-echo 5 >"/proc/$big_PID/clear_refs" 2>/dev/null || true
+LOGIN_HWM=$(awk '/^VmHWM/{print $2}' "/proc/$PID_big/status")
+echo 5 >"/proc/$PID_big/clear_refs" 2>/dev/null || true
 
 # ---- PUT updates on the 3,000-unit year (in inspection)
 echo "bench/web: PUT entry updates" >&2
 KH_TARGETS=$T/targets KH_COOKIE="kh_session=$big_SID" KH_CSRF=$big_CSRF KH_THREADS=$THREADS \
     wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency -s bench/web/put.lua \
-    "http://127.0.0.1:$big_PORT" >"$T/put.wrk"
-publish "$T/big.db"
+    "http://127.0.0.1:$PORT_big" >"$T/put.wrk"
+bench_advance "$K" "$T/big.db" 2   # published
 
 # ---- the same bytes for nginx
 mkdir -p "$T/www"
@@ -123,13 +74,13 @@ fetch() { # fetch PORT SID PATH FILE [ACCEPT-ENCODING]
         ${5:+-H "Accept-Encoding: $5"} "http://127.0.0.1:$1$3")
     [ "$code" = 200 ] || { echo "bench/web: GET $3 -> $code" >&2; exit 1; }
 }
-fetch "$small_PORT" "$small_SID" /years/2025/results "$T/www/small.html"
-fetch "$small_PORT" "$small_SID" /api/v1/years/2025/results "$T/www/small.json"
-fetch "$big_PORT" "$big_SID" /years/2025/results "$T/www/big.html"
-fetch "$big_PORT" "$big_SID" /api/v1/years/2025/results "$T/www/big.json"
+fetch "$PORT_small" "$small_SID" /years/2025/results "$T/www/small.html"
+fetch "$PORT_small" "$small_SID" /api/v1/years/2025/results "$T/www/small.json"
+fetch "$PORT_big" "$big_SID" /years/2025/results "$T/www/big.html"
+fetch "$PORT_big" "$big_SID" /api/v1/years/2025/results "$T/www/big.json"
 # kaohe's gzip bodies, byte for byte, for nginx's gzip_static
 for set in small big; do
-    eval port=\$${set}_PORT sid=\$${set}_SID
+    eval port=\$PORT_$set sid=\$${set}_SID
     fetch "$port" "$sid" /years/2025/results "$T/www/$set.html.gz" gzip
     fetch "$port" "$sid" /api/v1/years/2025/results "$T/www/$set.json.gz" gzip
     for f in html json; do
@@ -195,7 +146,7 @@ code=$(curl -s -o /dev/null -D "$T/ngx.h" -w '%{http_code}' -H 'Accept-Encoding:
 grep -qi '^content-encoding: gzip' "$T/ngx.h" ||
     { echo "bench/web: nginx does not send the .gz files" >&2; exit 1; }
 for set in small big; do
-    eval port=\$${set}_PORT sid=\$${set}_SID
+    eval port=\$PORT_$set sid=\$${set}_SID
     for enc in "" gz; do
         ae=$([ -n "$enc" ] && echo gzip || true)
         run "$set-page$enc" "http://127.0.0.1:$port/years/2025/results" "$sid" "$ae"
@@ -219,9 +170,9 @@ bad() { # non-2xx responses and socket errors
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", 100 * a / b }'; }
 
-HWM=$(awk '/^VmHWM/{print $2}' "/proc/$big_PID/status")
-RSS=$(awk '/^VmRSS/{print $2}' "/proc/$big_PID/status")
-SHWM=$(awk '/^VmHWM/{print $2}' "/proc/$small_PID/status")
+HWM=$(awk '/^VmHWM/{print $2}' "/proc/$PID_big/status")
+RSS=$(awk '/^VmRSS/{print $2}' "/proc/$PID_big/status")
+SHWM=$(awk '/^VmHWM/{print $2}' "/proc/$PID_small/status")
 PUTRPS=$(rps put)
 PUTLINE=$(grep '^put:' "$T/put.wrk" || echo "put: ?")
 

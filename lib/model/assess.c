@@ -15,6 +15,7 @@
 #include "assess_impl.h"
 #include "kaohe/i18n.h"
 #include "kaohe/name.h"
+#include "kaohe/vec.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -177,22 +178,6 @@ static void as_shared_free(kh_assess_shared *t)
 {
     free(t->s);
     memset(t, 0, sizeof *t);
-}
-
-/* Grows *p (of *alloc elements of size sz) to hold need elements. */
-static bool as_grow(void **p, size_t *alloc, size_t need, size_t sz)
-{
-    if (need <= *alloc)
-        return true;
-    size_t na = *alloc ? *alloc : 16;
-    while (na < need)
-        na *= 2;
-    void *np = realloc(*p, na * sz);
-    if (!np)
-        return false;
-    *p = np;
-    *alloc = na;
-    return true;
 }
 
 /* ---- string -> index hash table (open addressing, linear probing) --- */
@@ -559,8 +544,7 @@ static long as_branch_get(kh_assess *a, const char *id)
     long b = as_map_find(&a->branch_map, id);
     if (b >= 0)
         return b;
-    if (!as_grow((void **)&a->branches, &a->abranches, a->nbranches + 1,
-                 sizeof *a->branches))
+    if (KH_VEC_GROW(a->branches, a->abranches, a->nbranches + 1, 16) != KH_OK)
         return -1;
     kh_assess_branch_rec *br = &a->branches[a->nbranches];
     memset(br, 0, sizeof *br);
@@ -773,14 +757,9 @@ static kh_status as_add_unit(kh_assess *a, kh_err *e, const as_unit_in *in,
 
     /* Room for the unit and its entry slots. */
     if (a->nunits == a->aunits) {
-        size_t na = a->aunits ? a->aunits * 2 : 64;
-        kh_assess_unit_rec *nu = realloc(a->units, na * sizeof *nu);
-        if (!nu) {
-            as_oom(a);
-            return KH_ENOMEM;
-        }
-        a->units = nu;
-        if (!as_grow_slots(a, na)) {
+        size_t na = a->aunits;
+        if (KH_VEC_GROW(a->units, na, a->nunits + 1, 64) != KH_OK ||
+            !as_grow_slots(a, na)) {
             as_oom(a);
             return KH_ENOMEM;
         }
@@ -1001,8 +980,7 @@ static bool as_input(kh_assess *a, kh_err *e, const as_at *at,
 static void as_ruse(kh_assess *a, const as_at *at, const as_entry_in *in,
                     size_t item, size_t s, const char *name, as_pos pos)
 {
-    if (!as_grow((void **)&a->ruses, &a->aruses, a->nruses + 1,
-                 sizeof *a->ruses)) {
+    if (KH_VEC_GROW(a->ruses, a->aruses, a->nruses + 1, 16) != KH_OK) {
         as_oom(a);
         return;
     }
@@ -1204,8 +1182,7 @@ static kh_status as_add_entry(kh_assess *a, kh_err *e, const as_entry_in *in,
         as_place(a, e, at, in, (uint32_t)u, (uint32_t)item, stored, note);
     } else {
         /* The unit may come later in the file: place it in finish. */
-        if (!as_grow((void **)&a->pend, &a->apend, a->npend + 1,
-                     sizeof *a->pend)) {
+        if (KH_VEC_GROW(a->pend, a->apend, a->npend + 1, 16) != KH_OK) {
             as_oom(a);
             return KH_ENOMEM;
         }
@@ -1255,8 +1232,7 @@ static kh_status as_add_roster(kh_assess *a, kh_err *e, const char *unit,
                as_q(q, roster));
         return KH_EINVAL;
     }
-    if (!as_grow((void **)&a->rosters, &a->arosters, a->nrosters + 1,
-                 sizeof *a->rosters)) {
+    if (KH_VEC_GROW(a->rosters, a->arosters, a->nrosters + 1, 16) != KH_OK) {
         as_oom(a);
         return KH_ENOMEM;
     }
@@ -1316,8 +1292,7 @@ static kh_status as_add_points(kh_assess *a, kh_err *e,
                    "negative points must be positive, got %s", ps);
         return KH_EINVAL;
     }
-    if (!as_grow((void **)&set->recs, &set->alloc, set->n + 1,
-                 sizeof *set->recs)) {
+    if (KH_VEC_GROW(set->recs, set->alloc, set->n + 1, 16) != KH_OK) {
         as_oom(a);
         return KH_ENOMEM;
     }
@@ -2146,7 +2121,7 @@ static void as_load_roster(as_loader *L, const kh_node *rec, size_t k)
         as_got_fix(L->e, got_at, pp, got);
         return;
     }
-    if (!as_grow((void **)&L->names, &L->apeople, pp->n, sizeof *L->names)) {
+    if (KH_VEC_GROW(L->names, L->apeople, pp->n, 16) != KH_OK) {
         as_oom(L->a);
         return;
     }

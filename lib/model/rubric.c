@@ -9,6 +9,7 @@
  */
 #include "model_path.h"
 #include "rubric_impl.h"
+#include "kaohe/vec.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -272,20 +273,14 @@ typedef struct itemctx {
 
 static bool add_slot(ld *L, itemctx *ic, const kh_term *t, const kh_node *in)
 {
-    if (ic->slots.n == ic->slots.alloc) {
-        size_t na = ic->slots.alloc ? ic->slots.alloc * 2 : 8;
-        const kh_term **nv = realloc(ic->slots.v, na * sizeof *nv);
-        const kh_node **nn = realloc(ic->slot_nodes, na * sizeof *nn);
-        if (nv)
-            ic->slots.v = nv;
-        if (nn)
-            ic->slot_nodes = nn;
-        if (!nv || !nn) {
-            L->m.oom = true;
-            return false;
-        }
-        ic->slots.alloc = na;
+    if (KH_VEC_GROW(ic->slots.v, ic->slots.alloc, ic->slots.n + 1, 8) !=
+            KH_OK ||
+        KH_VEC_GROW(ic->slot_nodes, ic->slot_nodes_alloc, ic->slots.n + 1,
+                    8) != KH_OK) {
+        L->m.oom = true;
+        return false;
     }
+
     ic->slots.v[ic->slots.n] = t;
     ic->slot_nodes[ic->slots.n] = in;
     ic->slots.n++;

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "kaohe/num.h"
+#include "kaohe/vec.h"
 
 typedef struct diff {
     kh_rdiff_fn fn;
@@ -155,13 +156,9 @@ static size_t split_lines(char *text, char ***out)
         char *nl = strchr(p, '\n');
         if (nl)
             *nl = '\0';
-        if (n == cap) {
-            cap = cap ? cap * 2 : 8;
-            char **nv = realloc(v, cap * sizeof *nv);
-            if (!nv)
-                break;
-            v = nv;
-        }
+        if (KH_VEC_GROW(v, cap, n + 1, 8) != KH_OK)
+            break;
+
         v[n++] = p;
         p = nl ? nl + 1 : NULL;
     }

@@ -9,6 +9,7 @@
 
 #include "kaohe/doc.h"
 #include "kaohe/report.h"
+#include "kaohe/vec.h"
 
 typedef struct tq {            /* one question of one unit */
     size_t answered;
@@ -64,14 +65,8 @@ void kh_tally_free(kh_tally *t)
 kh_status kh_tally_unit(kh_tally *t, const char *unit, const char *name,
                         size_t invited, size_t *idx)
 {
-    if (t->nunits == t->aunits) {
-        size_t n = t->aunits ? 2 * t->aunits : 8;
-        tu *v = realloc(t->units, n * sizeof *v);
-        if (!v)
-            return KH_ENOMEM;
-        t->units = v;
-        t->aunits = n;
-    }
+    if (KH_VEC_GROW(t->units, t->aunits, t->nunits + 1, 8) != KH_OK)
+        return KH_ENOMEM;
     size_t nq = kh_questionnaire_count(t->q);
     tu *u = &t->units[t->nunits];
     memset(u, 0, sizeof *u);
@@ -94,14 +89,9 @@ kh_status kh_tally_unit(kh_tally *t, const char *unit, const char *name,
 
 static kh_status add_text(kh_tally *t, tq *x, const kh_node *v)
 {
-    if (x->ntexts == x->atexts) {
-        size_t n = x->atexts ? 2 * x->atexts : 8;
-        const char **p = realloc(x->texts, n * sizeof *p);
-        if (!p)
-            return KH_ENOMEM;
-        x->texts = p;
-        x->atexts = n;
-    }
+    if (KH_VEC_GROW(x->texts, x->atexts, x->ntexts + 1, 8) != KH_OK)
+        return KH_ENOMEM;
+
     const char *s = kh_arena_strndup(t->a, v->u.text, v->n);
     if (!s)
         return KH_ENOMEM;

@@ -6,6 +6,7 @@
 #include "kaohe/questionnaire.h"
 #include "kaohe/store_schedule.h"
 #include "kaohe/cnday.h"
+#include "kaohe/vec.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -102,14 +103,9 @@ kh_status kh_store_stmt(kh_store *s, const char *sql, kh_db_stmt **out,
             return KH_OK;
         }
     }
-    if (s->ncache == s->acache) {
-        size_t na = s->acache ? s->acache * 2 : 32;
-        kh_store_cached *nc = realloc(s->cache, na * sizeof *nc);
-        if (!nc)
-            return kh_err_fail(e, KH_ENOMEM, "out of memory");
-        s->cache = nc;
-        s->acache = na;
-    }
+    if (KH_VEC_GROW(s->cache, s->acache, s->ncache + 1, 32) != KH_OK)
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+
     kh_db_stmt *st = NULL;
     if (kh_db_prepare_persistent(s->db, sql, &st) != KH_DB_OK)
         return kh_store_db_fail(s, e, "preparing a statement");
@@ -130,7 +126,30 @@ kh_status kh_store_exec(kh_store *s, kh_db_stmt *st, kh_err *e,
     return kh_store_db_fail(s, e, what);
 }
 
+kh_status kh_store_int64(kh_store *s, kh_db_stmt *st, int64_t *n,
+                         kh_err *e, const char *what)
+{
+    int step = kh_db_step(st);
+    *n = step == KH_DB_ROW ? kh_db_column_int64(st, 0) : 0;
+    kh_db_reset(st);
+    return step == KH_DB_ROW ? KH_OK : kh_store_db_fail(s, e, what);
+}
+
+kh_status kh_store_each(kh_store *s, kh_db_stmt *st, kh_store_row_fn fn,
+                        void *ctx, kh_err *e, const char *what)
+{
+    int step = KH_DB_DONE;
+    kh_status rc = KH_OK;
+    while (rc == KH_OK && (step = kh_db_step(st)) == KH_DB_ROW)
+        rc = fn(st, ctx);
+    kh_db_reset(st);
+    if (rc == KH_OK && step != KH_DB_DONE)
+        return kh_store_db_fail(s, e, what);
+    return rc;
+}
+
 /* Binds one value; a KH_DB_ code. */
+
 static int bind_val(kh_db_stmt *st, int col, const kh_store_val *v,
                     const char *now)
 {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "kaohe/report.h"
+#include "kaohe/vec.h"
 
 /* ---- rebuilding ---------------------------------------------------- */
 
@@ -38,18 +39,12 @@ static void people_free(people *p)
 
 static bool people_add(people *p, const char *name, kh_cp v)
 {
-    if (p->n == p->alloc) {
-        size_t na = p->alloc ? p->alloc * 2 : 16;
-        char **nn = realloc(p->names, na * sizeof *nn);
-        if (!nn)
-            return false;
-        p->names = nn;
-        kh_cp *nv = realloc(p->values, na * sizeof *nv);
-        if (!nv)
-            return false;
-        p->values = nv;
-        p->alloc = na;
-    }
+    /* Two arrays of one length: each grows from the common room. */
+    size_t an = p->alloc, av = p->alloc;
+    if (KH_VEC_GROW(p->names, an, p->n + 1, 16) != KH_OK ||
+        KH_VEC_GROW(p->values, av, p->n + 1, 16) != KH_OK)
+        return false;
+    p->alloc = av;
     p->names[p->n] = strdup(name ? name : "");
     if (!p->names[p->n])
         return false;
@@ -583,16 +578,11 @@ static kh_status export_entries(kh_store *s, int year, const kh_rubric *r,
         size_t n = 0;
         int st2;
         while ((st2 = kh_db_step(es)) == KH_DB_ROW) {
-            if (n == alloc) {
-                size_t na = alloc ? alloc * 2 : 64;
-                xrow *nr = realloc(rows, na * sizeof *nr);
-                if (!nr) {
-                    rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
-                    break;
-                }
-                rows = nr;
-                alloc = na;
+            if (KH_VEC_GROW(rows, alloc, n + 1, 64) != KH_OK) {
+                rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
+                break;
             }
+
             xrow *x = &rows[n++];
             x->item = kh_rubric_item_find(r, kh_store_col_str(es, 0));
             x->phase = KH_PHASE_INSPECTION;

@@ -192,6 +192,21 @@ static void read_row(kh_db_stmt *st, kh_audit_row *row)
     row->hash = kh_store_col_str(st, 11);
 }
 
+/* The caller's function and context, for each_row. */
+typedef struct audit_each_ctx {
+    kh_audit_fn fn;
+    void *ctx;
+} audit_each_ctx;
+
+/* kh_store_each's row: the record read, then the caller's function. */
+static kh_status each_row(kh_db_stmt *st, void *ctx)
+{
+    audit_each_ctx *c = ctx;
+    kh_audit_row row;
+    read_row(st, &row);
+    return c->fn(c->ctx, &row);
+}
+
 kh_status kh_store_audit_each(kh_store *s, int year, const char *unit,
                               kh_audit_fn fn, void *ctx, kh_err *e)
 {
@@ -209,19 +224,8 @@ kh_status kh_store_audit_each(kh_store *s, int year, const char *unit,
     kh_db_bind_int(st, 2, year);
     kh_store_bind_str(st, 3, unit);
     kh_store_bind_str(st, 4, unit);
-    int step;
-    while ((step = kh_db_step(st)) == KH_DB_ROW) {
-        kh_audit_row row;
-        read_row(st, &row);
-        if ((rc = fn(ctx, &row)) != KH_OK) {
-            kh_db_reset(st);
-            return rc;
-        }
-    }
-    kh_db_reset(st);
-    if (step != KH_DB_DONE)
-        return kh_store_db_fail(s, e, "reading the audit log");
-    return KH_OK;
+    return kh_store_each(s, st, each_row, &(audit_each_ctx){fn, ctx}, e,
+                         "reading the audit log");
 }
 
 /* How many records lie in (after, upto]; one indexed count. */
@@ -235,11 +239,7 @@ static kh_status count_since(kh_store *s, int64_t after, int64_t upto,
         return rc;
     kh_db_bind_int64(st, 1, after);
     kh_db_bind_int64(st, 2, upto);
-    int step = kh_db_step(st);
-    *n = step == KH_DB_ROW ? kh_db_column_int64(st, 0) : 0;
-    kh_db_reset(st);
-    return step == KH_DB_ROW ? KH_OK
-                             : kh_store_db_fail(s, e, "reading the audit log");
+    return kh_store_int64(s, st, n, e, "reading the audit log");
 }
 
 kh_status kh_store_audit_since(kh_store *s, int64_t after, int64_t upto,
@@ -263,20 +263,10 @@ kh_status kh_store_audit_since(kh_store *s, int64_t after, int64_t upto,
         return rc;
     kh_db_bind_int64(st, 1, after);
     kh_db_bind_int64(st, 2, upto);
-    int step;
-    while ((step = kh_db_step(st)) == KH_DB_ROW) {
-        kh_audit_row row;
-        read_row(st, &row);
-        if ((rc = fn(ctx, &row)) != KH_OK) {
-            kh_db_reset(st);
-            return rc;
-        }
-    }
-    kh_db_reset(st);
-    if (step != KH_DB_DONE)
-        return kh_store_db_fail(s, e, "reading the audit log");
-    return KH_OK;
+    return kh_store_each(s, st, each_row, &(audit_each_ctx){fn, ctx}, e,
+                         "reading the audit log");
 }
+
 
 kh_status kh_store_audit_verify(kh_store *s, int64_t *count, kh_err *e)
 {

@@ -254,7 +254,30 @@ kh_status kh_store_claim_check(kh_store *s, int year, const char *unit,
     return add_checks(s, year, unit, kind, description, NULL, hash, e);
 }
 
+/* The caller's function and context, for file_row. */
+typedef struct files_ctx {
+    kh_claim_file_fn fn;
+    void *ctx;
+} files_ctx;
+
+/* kh_store_each's row: a claim's file, then the caller's function. */
+static kh_status file_row(kh_db_stmt *st, void *ctx)
+{
+    files_ctx *c = ctx;
+    kh_claim_file_row row = {
+        .claim = kh_db_column_int64(st, 0),
+        .unit = kh_store_col_str(st, 1),
+        .sha256 = kh_store_col_str(st, 2),
+        .name = kh_store_col_str(st, 3),
+        .type = kh_store_col_str(st, 4),
+        .size = kh_db_column_int64(st, 5),
+        .added_at = kh_store_col_str(st, 6),
+        .added_by = kh_store_col_str(st, 7)};
+    return c->fn(c->ctx, &row);
+}
+
 kh_status kh_store_claim_files_each(kh_store *s, int year, const char *unit,
+
                                     kh_claim_file_fn fn, void *ctx,
                                     kh_err *e)
 {
@@ -280,23 +303,8 @@ kh_status kh_store_claim_files_each(kh_store *s, int year, const char *unit,
     kh_db_bind_int(st, 2, year);
     kh_store_bind_str(st, 3, unit);
     kh_store_bind_str(st, 4, unit);
-    int step = KH_DB_DONE;
-    while (rc == KH_OK && (step = kh_db_step(st)) == KH_DB_ROW) {
-        kh_claim_file_row row = {
-            .claim = kh_db_column_int64(st, 0),
-            .unit = kh_store_col_str(st, 1),
-            .sha256 = kh_store_col_str(st, 2),
-            .name = kh_store_col_str(st, 3),
-            .type = kh_store_col_str(st, 4),
-            .size = kh_db_column_int64(st, 5),
-            .added_at = kh_store_col_str(st, 6),
-            .added_by = kh_store_col_str(st, 7)};
-        rc = fn(ctx, &row);
-    }
-    if (rc == KH_OK && step != KH_DB_DONE)
-        rc = kh_store_db_fail(s, e, "reading bonus claims' files");
-    kh_db_reset(st);
-    return rc;
+    return kh_store_each(s, st, file_row, &(files_ctx){fn, ctx}, e,
+                         "reading bonus claims' files");
 }
 
 /* ---- reading ---------------------------------------------------------- */
@@ -327,23 +335,35 @@ static kh_status row_from(kh_db_stmt *st, kh_claim_row *row, kh_err *e)
     return KH_OK;
 }
 
+/* The caller's function and context, and the rows seen, for claim_row. */
+typedef struct claims_ctx {
+    kh_claim_fn fn;
+    void *ctx;
+    size_t rows;
+    kh_err *e;
+} claims_ctx;
+
+/* kh_store_each's row: a claim, then the caller's function. */
+static kh_status claim_row(kh_db_stmt *st, void *ctx)
+{
+    claims_ctx *c = ctx;
+    kh_claim_row row;
+    kh_status rc = row_from(st, &row, c->e);
+    c->rows++;
+    return rc == KH_OK ? c->fn(c->ctx, &row) : rc;
+}
+
 /* Steps st to its end, calling fn per row; *rows counts them. */
 static kh_status each_row(kh_store *s, kh_db_stmt *st, kh_claim_fn fn,
                           void *ctx, size_t *rows, kh_err *e)
 {
-    int step;
-    kh_status rc = KH_OK;
-    while (rc == KH_OK && (step = kh_db_step(st)) == KH_DB_ROW) {
-        kh_claim_row row;
-        if ((rc = row_from(st, &row, e)) == KH_OK)
-            rc = fn(ctx, &row);
-        (*rows)++;
-    }
-    if (rc == KH_OK && step != KH_DB_DONE)
-        rc = kh_store_db_fail(s, e, "reading bonus claims");
-    kh_db_reset(st);
+    claims_ctx c = {fn, ctx, 0, e};
+    kh_status rc = kh_store_each(s, st, claim_row, &c, e,
+                                 "reading bonus claims");
+    *rows = c.rows;
     return rc;
 }
+
 
 kh_status kh_store_claim_each(kh_store *s, int year, const char *unit,
                               kh_claim_fn fn, void *ctx, kh_err *e)

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "kaohe/report.h"
+#include "kaohe/vec.h"
 
 void kh_store_entry_name(char *buf, size_t sz, const char *unit,
                          const char *item, kh_phase phase)
@@ -237,15 +238,9 @@ static kh_status pairs_add(pair **p, size_t *n, size_t *alloc,
                            const kh_rubric *r, size_t item, const char *name,
                            char *json, size_t *order)
 {
-    if (*n == *alloc) {
-        size_t na = *alloc ? *alloc * 2 : 8;
-        pair *np = realloc(*p, na * sizeof *np);
-        if (!np) {
-            free(json);
-            return KH_ENOMEM;
-        }
-        *p = np;
-        *alloc = na;
+    if (kh_vec_grow(p, alloc, *n + 1, sizeof **p, 8) != KH_OK) {
+        free(json);
+        return KH_ENOMEM;
     }
     int slot = kh_rubric_item_slot_find(r, item, name);
     (*p)[*n] = (pair){.name = strdup(name), .json = json,
@@ -765,16 +760,11 @@ kh_status kh_store_entry_each(kh_store *s, int year, const char *unit,
     size_t n = 0, alloc = 0;
     int step;
     while ((step = kh_db_step(st)) == KH_DB_ROW) {
-        if (n == alloc) {
-            size_t na = alloc ? alloc * 2 : 64;
-            erow *nr = realloc(rows, na * sizeof *nr);
-            if (!nr) {
-                rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
-                break;
-            }
-            rows = nr;
-            alloc = na;
+        if (KH_VEC_GROW(rows, alloc, n + 1, 64) != KH_OK) {
+            rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
+            break;
         }
+
         erow *x = &rows[n];
         memset(x, 0, sizeof *x);
         x->row.id = kh_db_column_int64(st, 0);

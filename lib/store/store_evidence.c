@@ -1028,7 +1028,34 @@ out:
     return rc;
 }
 
+/* The caller's function and context, for evidence_row. */
+typedef struct evidence_each_ctx {
+    kh_evidence_fn fn;
+    void *ctx;
+} evidence_each_ctx;
+
+/* kh_store_each's row: a file's link, then the caller's function. */
+static kh_status evidence_row(kh_db_stmt *st, void *ctx)
+{
+    evidence_each_ctx *c = ctx;
+    kh_evidence_row row = {
+        .sha256 = kh_store_col_str(st, 0),
+        .type = kh_store_col_str(st, 1),
+        .size = kh_db_column_int64(st, 2),
+        .name = kh_store_col_str(st, 3),
+        .year = kh_db_column_int(st, 4),
+        .unit = kh_store_col_str(st, 5),
+        .item = kh_store_col_str(st, 6),
+        .phase = kh_store_col_str(st, 7),
+        .followup = kh_db_column_int64(st, 8),
+        .added_at = kh_store_col_str(st, 9),
+        .added_by = kh_store_col_str(st, 10),
+    };
+    return c->fn(c->ctx, &row);
+}
+
 kh_status kh_store_evidence_each(kh_store *s, int year, const char *unit,
+
                                  kh_evidence_fn fn, void *ctx, kh_err *e)
 {
     kh_db_stmt *st;
@@ -1057,30 +1084,8 @@ kh_status kh_store_evidence_each(kh_store *s, int year, const char *unit,
     kh_db_bind_int(st, 2, year);
     kh_store_bind_str(st, 3, unit);
     kh_store_bind_str(st, 4, unit);
-    int step;
-    while ((step = kh_db_step(st)) == KH_DB_ROW) {
-        kh_evidence_row row = {
-            .sha256 = kh_store_col_str(st, 0),
-            .type = kh_store_col_str(st, 1),
-            .size = kh_db_column_int64(st, 2),
-            .name = kh_store_col_str(st, 3),
-            .year = kh_db_column_int(st, 4),
-            .unit = kh_store_col_str(st, 5),
-            .item = kh_store_col_str(st, 6),
-            .phase = kh_store_col_str(st, 7),
-            .followup = kh_db_column_int64(st, 8),
-            .added_at = kh_store_col_str(st, 9),
-            .added_by = kh_store_col_str(st, 10),
-        };
-        if ((rc = fn(ctx, &row)) != KH_OK) {
-            kh_db_reset(st);
-            return rc;
-        }
-    }
-    kh_db_reset(st);
-    if (step != KH_DB_DONE)
-        return kh_store_db_fail(s, e, "reading evidence");
-    return KH_OK;
+    return kh_store_each(s, st, evidence_row, &(evidence_each_ctx){fn, ctx},
+                         e, "reading evidence");
 }
 
 /* ---- integrity ----------------------------------------------------- */

@@ -13,6 +13,7 @@
 #include "kaohe/doc.h"
 #include "kaohe/report.h"
 #include "kaohe/cnday.h"
+#include "kaohe/vec.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -151,14 +152,9 @@ static kh_status bottom_push(bottom_list *l, const kh_bottom_row *b,
 {
     if (bottom_find(l, b->unit))
         return KH_OK;
-    if (l->n == l->a) {
-        size_t na = l->a ? l->a * 2 : 8;
-        bottom *nv = realloc(l->v, na * sizeof *nv);
-        if (!nv)
-            return kh_err_fail(e, KH_ENOMEM, "out of memory");
-        l->v = nv;
-        l->a = na;
-    }
+    if (KH_VEC_GROW(l->v, l->a, l->n + 1, 8) != KH_OK)
+        return kh_err_fail(e, KH_ENOMEM, "out of memory");
+
     bottom *d = &l->v[l->n];
     memset(d, 0, sizeof *d);
     d->unit = strdup(b->unit);

@@ -111,6 +111,20 @@ const char *kh_store_col_str(kh_db_stmt *st, int col);
 /* Runs a statement that returns no rows (after binding); resets it. */
 kh_status kh_store_exec(kh_store *s, kh_db_stmt *st, kh_err *e,
                         const char *what);
+/* Runs a statement (after binding) that returns one row and puts its
+ * first column in *n (0 when it returns none); resets it.  KH_OK for a
+ * row, else the store's failure "while WHAT". */
+kh_status kh_store_int64(kh_store *s, kh_db_stmt *st, int64_t *n,
+                         kh_err *e, const char *what);
+/* Called by kh_store_each for each row of st (its columns borrowed until
+ * the next row); ctx is kh_store_each's. */
+typedef kh_status (*kh_store_row_fn)(kh_db_stmt *st, void *ctx);
+/* Steps st (after binding) to its end, calling fn for each row until one
+ * fails (its status is returned); resets st.  A failed step is the
+ * store's failure "while WHAT". */
+kh_status kh_store_each(kh_store *s, kh_db_stmt *st, kh_store_row_fn fn,
+                        void *ctx, kh_err *e, const char *what);
+
 
 /* One value a statement binds (kh_store_write): an int or int64_t (each
  * its own type on PostgreSQL), a text (borrowed; NULL binds SQL NULL) or

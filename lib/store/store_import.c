@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "kaohe/report.h"
+#include "kaohe/vec.h"
 
 /* Reads the top-level `year` of an assessment file without loading it. */
 static kh_status file_year(const char *name, const char *data, size_t len,
@@ -179,16 +180,12 @@ static kh_status collect_rosters(const kh_rubric *r, roster_terms *rt,
                 dup = strcmp(kh_term_roster(rt->t[j]), name) == 0;
             if (dup)
                 continue;
-            if (rt->n == cap) {
-                cap = cap ? cap * 2 : 4;
-                const kh_term **nt = realloc(rt->t, cap * sizeof *nt);
-                if (!nt) {
-                    free(rt->t);
-                    rt->t = NULL;
-                    return kh_err_fail(e, KH_ENOMEM, "out of memory");
-                }
-                rt->t = nt;
+            if (KH_VEC_GROW(rt->t, cap, rt->n + 1, 4) != KH_OK) {
+                free(rt->t);
+                rt->t = NULL;
+                return kh_err_fail(e, KH_ENOMEM, "out of memory");
             }
+
             rt->t[rt->n++] = t;
         }
     }

@@ -9,6 +9,7 @@
 #include "kaohe/cnday.h"
 #include "kaohe/i18n.h"
 #include "kaohe/store_schedule.h"
+#include "kaohe/vec.h"
 #include "store_impl.h"
 
 #include <inttypes.h>
@@ -85,14 +86,8 @@ static kh_status names_load(kh_store *s, const char *sql, int year,
         kh_store_bind_str(st, 2, str);
     int step;
     while ((step = kh_db_step(st)) == KH_DB_ROW) {
-        if (out->n == out->cap) {
-            size_t cap = out->cap ? out->cap * 2 : 8;
-            char **nv = realloc(out->v, cap * sizeof *nv);
-            if (!nv)
-                break;
-            out->v = nv;
-            out->cap = cap;
-        }
+        if (KH_VEC_GROW(out->v, out->cap, out->n + 1, 8) != KH_OK)
+            break;
         if (!(out->v[out->n] = strdup(kh_store_col_str(st, 0))))
             break;
         out->n++;
@@ -235,12 +230,9 @@ kh_status kh_store_inbox_unread(kh_store *s, const char *user, int64_t *n,
     if (rc != KH_OK)
         return rc;
     kh_store_bind_str(st, 1, user);
-    int step = kh_db_step(st);
-    *n = step == KH_DB_ROW ? kh_db_column_int64(st, 0) : 0;
-    kh_db_reset(st);
-    return step == KH_DB_ROW ? KH_OK
-                             : kh_store_db_fail(s, e, "counting messages");
+    return kh_store_int64(s, st, n, e, "counting messages");
 }
+
 
 kh_status kh_store_inbox_mark_read(kh_store *s, const char *user, int64_t id,
                                    kh_err *e)
@@ -533,13 +525,9 @@ static kh_status remind_rect(remind *r)
     size_t n = 0, cap = 0;
     int step;
     while ((step = kh_db_step(st)) == KH_DB_ROW) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 16;
-            rect_item *nv = realloc(v, cap * sizeof *nv);
-            if (!nv)
-                break;
-            v = nv;
-        }
+        if (KH_VEC_GROW(v, cap, n + 1, 16) != KH_OK)
+            break;
+
         rect_item *it = &v[n++];
         it->id = kh_db_column_int64(st, 0);
         it->unit = strdup(kh_store_col_str(st, 1));

@@ -10,6 +10,7 @@
 #include "kaohe/store_followup.h"
 #include "kaohe/rubric.h"
 #include "kaohe/utf8.h"
+#include "kaohe/vec.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -777,13 +778,8 @@ static kh_status visits_read(kh_store *s, int year, const char *inspector,
     int r;
     *n = 0;
     while ((r = kh_db_step(st)) == KH_DB_ROW) {
-        if (*n == a) {
-            a = a ? a * 2 : 16;
-            visit_copy *nv = realloc(v, a * sizeof *nv);
-            if (!nv)
-                break;
-            v = nv;
-        }
+        if (KH_VEC_GROW(v, a, *n + 1, 16) != KH_OK)
+            break;
         visit_copy *c = &v[(*n)++];
         c->id = kh_db_column_int64(st, 0);
         c->year = kh_db_column_int(st, 1);
@@ -1265,13 +1261,9 @@ static kh_status ids_of(kh_store *s, const char *sql, int64_t visit,
     size_t a = 0;
     int r;
     while ((r = kh_db_step(st)) == KH_DB_ROW) {
-        if (*n == a) {
-            a = a ? 2 * a : 8;
-            int64_t *nv = realloc(*ids, a * sizeof *nv);
-            if (!nv)
-                break;
-            *ids = nv;
-        }
+        if (KH_VEC_GROW(*ids, a, *n + 1, 8) != KH_OK)
+            break;
+
         (*ids)[(*n)++] = kh_db_column_int64(st, 0);
     }
     kh_db_reset(st);

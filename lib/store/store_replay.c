@@ -13,6 +13,7 @@
  * one by one through their "entry.set" records.
  */
 #include "store_replay.h"
+#include "kaohe/vec.h"
 
 #include <inttypes.h>
 #include <sodium.h>
@@ -182,14 +183,9 @@ static kh_status load_units(kh_store *s, int year, rp_unit **out, size_t *n,
     size_t len = 0, cap = 0;
     int step;
     while (rc == KH_OK && (step = kh_db_step(st)) == KH_DB_ROW) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 64;
-            rp_unit *nv = realloc(v, cap * sizeof *nv);
-            if (!nv) {
-                rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
-                break;
-            }
-            v = nv;
+        if (KH_VEC_GROW(v, cap, len + 1, 64) != KH_OK) {
+            rc = kh_err_fail(e, KH_ENOMEM, "out of memory");
+            break;
         }
         v[len].id = strdup(kh_store_col_str(st, 0));
         v[len].json = kh_store_unit_json(kh_store_col_str(st, 1),
@@ -673,16 +669,11 @@ static kh_status read_tags(void *ctx, const kh_audit_row *w)
         const char *sp = memchr(p, ' ', len);
         bool tagline = i >= 2 && sp && (size_t)(p + len - sp - 1) == RP_TAG_HEX &&
                        memchr(p, '/', (size_t)(sp - p)) && !memchr(p, '\t', len);
-        if (tagline && t->n == t->cap) {
-            size_t cap = t->cap ? t->cap * 2 : 64;
-            rp_tag *nv = realloc(t->v, cap * sizeof *nv);
-            if (!nv) {
-                t->nomem = true;
-                return KH_OK;
-            }
-            t->v = nv;
-            t->cap = cap;
+        if (tagline && KH_VEC_GROW(t->v, t->cap, t->n + 1, 64) != KH_OK) {
+            t->nomem = true;
+            return KH_OK;
         }
+
         if (tagline) {
             rp_tag *g = &t->v[t->n++];
             snprintf(g->name, sizeof g->name, "%.*s", (int)(sp - p), p);

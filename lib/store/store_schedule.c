@@ -9,6 +9,7 @@
 #include "kaohe/i18n.h"
 #include "kaohe/rubric.h"
 #include "kaohe/utf8.h"
+#include "kaohe/vec.h"
 #include "store_impl.h"
 
 #include <inttypes.h>
@@ -428,11 +429,7 @@ static kh_status ret_write(kh_store *s, const char *actor, int year,
         return rc;
     kh_db_bind_int(st, 1, year);
     kh_store_bind_str(st, 2, unit);
-    int step = kh_db_step(st);
-    *n = step == KH_DB_ROW ? kh_db_column_int64(st, 0) : 0;
-    kh_db_reset(st);
-    return step == KH_DB_ROW ? KH_OK
-                             : kh_store_db_fail(s, e, "returning a self-check");
+    return kh_store_int64(s, st, n, e, "returning a self-check");
 }
 
 /* The unit's users are told, with the reason. */
@@ -537,13 +534,9 @@ static kh_status prows_load(kh_store *s, int year, prow **out, size_t *n,
     size_t k = 0, cap = 0;
     int step;
     while ((step = kh_db_step(st)) == KH_DB_ROW) {
-        if (k == cap) {
-            cap = cap ? cap * 2 : 32;
-            prow *np = realloc(p, cap * sizeof *np);
-            if (!np)
-                break;
-            p = np;
-        }
+        if (KH_VEC_GROW(p, cap, k + 1, 32) != KH_OK)
+            break;
+
         prow *r = &p[k++];
         r->unit = strdup(kh_store_col_str(st, 0));
         r->name = strdup(kh_store_col_str(st, 1));
@@ -578,12 +571,9 @@ static kh_status evidence_count(kh_store *s, int year, const char *unit,
         return rc;
     kh_db_bind_int(st, 1, year);
     kh_store_bind_str(st, 2, unit);
-    int step = kh_db_step(st);
-    *n = step == KH_DB_ROW ? kh_db_column_int64(st, 0) : 0;
-    kh_db_reset(st);
-    return step == KH_DB_ROW ? KH_OK
-                             : kh_store_db_fail(s, e, "counting evidence");
+    return kh_store_int64(s, st, n, e, "counting evidence");
 }
+
 
 /* The China day of a UTC stamp "YYYY-MM-DDTHH:MM:SSZ" (-1: not one). */
 static int64_t stamp_day(const char *at)

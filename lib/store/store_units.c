@@ -14,6 +14,7 @@
 #include "kaohe/i18n.h"
 #include "kaohe/report.h"
 #include "kaohe/table.h"
+#include "kaohe/vec.h"
 
 #define MAX_ROWS 1000000
 
@@ -40,14 +41,8 @@ static void ulist_free(ulist *l)
 
 static bool ulist_add(ulist *l, urow r)
 {
-    if (l->n == l->alloc) {
-        size_t na = l->alloc ? l->alloc * 2 : 32;
-        urow *nu = realloc(l->u, na * sizeof *nu);
-        if (!nu)
-            return false;
-        l->u = nu;
-        l->alloc = na;
-    }
+    if (KH_VEC_GROW(l->u, l->alloc, l->n + 1, 32) != KH_OK)
+        return false;
     l->u[l->n++] = r;
     return true;
 }
@@ -67,18 +62,13 @@ static kh_status branch_name(ulist *l, const char *id, const char *name,
                          "before",
                          id, name, l->bname[i]);
     }
-    if (l->nb == l->ab) {
-        size_t na = l->ab ? l->ab * 2 : 16;
-        const char **ni = realloc(l->bid, na * sizeof *ni);
-        if (!ni)
-            return KH_ENOMEM;
-        l->bid = ni;
-        const char **nn = realloc(l->bname, na * sizeof *nn);
-        if (!nn)
-            return KH_ENOMEM;
-        l->bname = nn;
-        l->ab = na;
-    }
+    /* Two arrays of one length: each grows from the common room. */
+    size_t ai = l->ab, an = l->ab;
+    if (KH_VEC_GROW(l->bid, ai, l->nb + 1, 16) != KH_OK ||
+        KH_VEC_GROW(l->bname, an, l->nb + 1, 16) != KH_OK)
+        return KH_ENOMEM;
+    l->ab = an;
+
     l->bid[l->nb] = id;
     l->bname[l->nb++] = name;
     return KH_OK;

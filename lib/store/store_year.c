@@ -294,12 +294,7 @@ static kh_status count_rows(kh_store *s, const char *sql, int year,
     if (rc != KH_OK)
         return rc;
     kh_db_bind_int(st, 1, year);
-    int step = kh_db_step(st);
-    *n = step == KH_DB_ROW ? kh_db_column_int64(st, 0) : 0;
-    kh_db_reset(st);
-    if (step != KH_DB_ROW)
-        return kh_store_db_fail(s, e, "counting");
-    return KH_OK;
+    return kh_store_int64(s, st, n, e, "counting");
 }
 
 /* Computes and stores the three snapshots; *json_hash gets the JSON's. */

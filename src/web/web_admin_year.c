@@ -23,6 +23,7 @@
  * the year's state and audits every change.
  */
 #include "web.h"
+#include "kaohe/vec.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,17 +49,12 @@ static void names_free(names *l)
 
 static kh_status names_add(names *l, const char *id, const char *name)
 {
-    if (l->n == l->alloc) {
-        size_t na = l->alloc ? l->alloc * 2 : 32;
-        char **ni = realloc(l->id, na * sizeof *ni);
-        if (ni)
-            l->id = ni;
-        char **nn = ni ? realloc(l->name, na * sizeof *nn) : NULL;
-        if (!nn)
-            return KH_ENOMEM;
-        l->name = nn;
-        l->alloc = na;
-    }
+    /* Two arrays of one length: each grows from the common room. */
+    size_t ai = l->alloc, an = l->alloc;
+    if (KH_VEC_GROW(l->id, ai, l->n + 1, 32) != KH_OK ||
+        KH_VEC_GROW(l->name, an, l->n + 1, 32) != KH_OK)
+        return KH_ENOMEM;
+    l->alloc = an;
     l->id[l->n] = strdup(id);
     l->name[l->n] = strdup(name);
     if (!l->id[l->n] || !l->name[l->n]) {
@@ -473,14 +469,9 @@ static bool pairs_has(const pairs *l, const char *unit, const char *user)
 static kh_status pair_cb(void *ctx, const kh_assign_row *a)
 {
     pairs *l = ctx;
-    if (l->n == l->alloc) {
-        size_t na = l->alloc ? l->alloc * 2 : 32;
-        char **np = realloc(l->p, na * sizeof *np);
-        if (!np)
-            return KH_ENOMEM;
-        l->p = np;
-        l->alloc = na;
-    }
+    if (KH_VEC_GROW(l->p, l->alloc, l->n + 1, 32) != KH_OK)
+        return KH_ENOMEM;
+
     char *s = NULL;
     if (asprintf(&s, "%s %s", a->unit, a->user) < 0)
         return KH_ENOMEM;

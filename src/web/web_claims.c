@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "kaohe/store_claims.h"
+#include "kaohe/vec.h"
 
 /* One claim's file as listed (strings owned). */
 typedef struct claim_file {
@@ -109,14 +110,9 @@ static void decide_forms(list_ctx *c, const kh_claim_row *row)
 static kh_status file_keep(void *ctx, const kh_claim_file_row *row)
 {
     list_ctx *c = ctx;
-    if (c->nfiles == c->afiles) {
-        size_t na = c->afiles ? c->afiles * 2 : 8;
-        claim_file *nf = realloc(c->files, na * sizeof *nf);
-        if (!nf)
-            return KH_ENOMEM;
-        c->files = nf;
-        c->afiles = na;
-    }
+    if (KH_VEC_GROW(c->files, c->afiles, c->nfiles + 1, 8) != KH_OK)
+        return KH_ENOMEM;
+
     claim_file *f = &c->files[c->nfiles];
     *f = (claim_file){.claim = row->claim, .size = row->size,
                       .unit = strdup(row->unit), .sha256 = strdup(row->sha256),

@@ -30,6 +30,7 @@
 
 #include "kaohe/store_onsite.h"
 #include "kaohe/utf8.h"
+#include "kaohe/vec.h"
 
 /* Rows of the visits table, kept so they can be shown in either order. */
 typedef struct vrows {
@@ -42,14 +43,9 @@ typedef struct vrows {
 static kh_status vrow(void *ctx, const kh_visit_row *v)
 {
     vrows *l = ctx;
-    if (l->n == l->a) {
-        size_t na = l->a ? l->a * 2 : 16;
-        kh_buf *nr = realloc(l->rows, na * sizeof *nr);
-        if (!nr)
-            return KH_ENOMEM;
-        l->rows = nr;
-        l->a = na;
-    }
+    if (KH_VEC_GROW(l->rows, l->a, l->n + 1, 16) != KH_OK)
+        return KH_ENOMEM;
+
     kh_buf *o = &l->rows[l->n++];
     kh_buf_init(o, 0);
     char planned[128], used[128];

@@ -24,6 +24,7 @@
 #include "kaohe/assess.h"
 #include "kaohe/compare.h"
 #include "kaohe/export.h"
+#include "kaohe/vec.h"
 
 /* The bar above a printable page on screen: its PDF and Word files
  * (the 公文 of web_gongwen.c at doc + ".pdf" / ".docx"), so a phone
@@ -280,18 +281,13 @@ static kh_status unit_add(void *ctx, const kh_unit_row *row)
     for (size_t i = 0; i < l->n; i++)
         if (strcmp(l->id[i], row->id) == 0)
             return KH_OK;   /* the newer year named it already */
-    if (l->n == l->alloc) {
-        size_t na = l->alloc ? 2 * l->alloc : 32;
-        char **a = realloc(l->id, na * sizeof *a);
-        if (!a)
-            return KH_ENOMEM;
-        l->id = a;
-        char **b = realloc(l->name, na * sizeof *b);
-        if (!b)
-            return KH_ENOMEM;
-        l->name = b;
-        l->alloc = na;
-    }
+    /* Two arrays of one length: each grows from the common room. */
+    size_t ai = l->alloc, an = l->alloc;
+    if (KH_VEC_GROW(l->id, ai, l->n + 1, 32) != KH_OK ||
+        KH_VEC_GROW(l->name, an, l->n + 1, 32) != KH_OK)
+        return KH_ENOMEM;
+    l->alloc = an;
+
     l->id[l->n] = strdup(row->id);
     l->name[l->n] = strdup(row->name ? row->name : row->id);
     if (!l->id[l->n] || !l->name[l->n]) {

@@ -2,7 +2,8 @@
  * kh_store_insert_audited (lib/store/store_impl.h) - every kind of
  * value bound in order (int, int64 beyond 32 bits, text, NULL text, the
  * store's time stamp), the new row's id, the audit record named by it,
- * and a failing statement named by its step with nothing audited.  Runs
+ * and a failing statement named by its step with nothing audited; the
+ * row walk (kh_store_each) and the one-value read (kh_store_int64).  Runs
  * on SQLite and, as unit.test_store_write.pg, on PostgreSQL. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -168,6 +169,94 @@ static void test_failure_named(void **state)
     assert_int_equal(n, 0);
 }
 
+/* Three throttle rows, keys a, b and c. */
+static void add_keys(fx *f)
+{
+    const char *keys[] = {"a", "b", "c"};
+    for (size_t i = 0; i < 3; i++) {
+        const kh_store_val row[] = {KH_SV_TEXT(keys[i]), KH_SV_INT(1),
+                                    KH_SV_INT64(0), KH_SV_INT64(0)};
+        expect_ok(kh_store_write(f->s,
+                                 "INSERT INTO web_throttle (tkey, fails,"
+                                 " first_at, lock_seq) VALUES (?, ?, ?, ?)",
+                                 row, KH_SV_COUNT(row), "testing a write",
+                                 NULL, f->e),
+                  f->e);
+    }
+}
+
+/* kh_store_each's rows: the keys seen, and the key that stops it. */
+typedef struct keys {
+    char got[8];
+    const char *stop;
+} keys;
+
+static kh_status key_row(kh_db_stmt *st, void *ctx)
+{
+    keys *k = ctx;
+    const char *key = kh_store_col_str(st, 0);
+    strncat(k->got, key, sizeof k->got - strlen(k->got) - 1);
+    return k->stop && !strcmp(key, k->stop) ? KH_EINVAL : KH_OK;
+}
+
+#define KEYS_SQL "SELECT tkey FROM web_throttle ORDER BY tkey"
+#define DUP_SQL                                                         \
+    "INSERT INTO web_throttle (tkey, fails, first_at, lock_seq)"        \
+    " VALUES ('a', 1, 0, 0)"
+
+/* kh_store_each: every row in order; a row's failure stops the walk and
+ * is returned, the statement reset; a failed step is the store's,
+ * named, without a row. */
+static void test_each(void **state)
+{
+    fx *f = *state;
+    add_keys(f);
+    kh_db_stmt *st;
+    keys k = {"", NULL};
+    expect_ok(kh_store_stmt(f->s, KEYS_SQL, &st, f->e), f->e);
+    expect_ok(kh_store_each(f->s, st, key_row, &k, f->e, "reading keys"),
+              f->e);
+    assert_string_equal(k.got, "abc");
+
+    keys stop = {"", "b"};
+    expect_ok(kh_store_stmt(f->s, KEYS_SQL, &st, f->e), f->e);
+    assert_int_equal(kh_store_each(f->s, st, key_row, &stop, f->e,
+                                   "reading keys"),
+                     KH_EINVAL);
+    assert_string_equal(stop.got, "ab");
+    assert_int_equal(kh_db_step(st), KH_DB_ROW);   /* reset: from "a" */
+    assert_string_equal(kh_store_col_str(st, 0), "a");
+    kh_db_reset(st);
+
+    keys none = {"", NULL};
+    expect_ok(kh_store_stmt(f->s, DUP_SQL, &st, f->e), f->e);
+    assert_int_equal(kh_store_each(f->s, st, key_row, &none, f->e,
+                                   "adding a key twice"),
+                     KH_EDB);
+    expect_msg(f->e, "adding a key twice", NULL);
+    assert_string_equal(none.got, "");
+}
+
+/* kh_store_int64: the one row's first column; a failed step is the
+ * store's, named, with 0. */
+static void test_int64(void **state)
+{
+    fx *f = *state;
+    add_keys(f);
+    kh_db_stmt *st;
+    int64_t n = -1;
+    expect_ok(kh_store_stmt(f->s, "SELECT count(*) FROM web_throttle", &st,
+                            f->e),
+              f->e);
+    expect_ok(kh_store_int64(f->s, st, &n, f->e, "counting keys"), f->e);
+    assert_int_equal(n, 3);
+    expect_ok(kh_store_stmt(f->s, DUP_SQL, &st, f->e), f->e);
+    assert_int_equal(kh_store_int64(f->s, st, &n, f->e, "adding a key"),
+                     KH_EDB);
+    expect_msg(f->e, "adding a key", NULL);
+    assert_int_equal(n, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -177,6 +266,9 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_failure_named, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_each, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_int64, setup, teardown),
+
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

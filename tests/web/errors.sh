@@ -11,40 +11,19 @@
 # from the repository root.
 set -u
 K=$1
-T=$(mktemp -d)
-PID=
-LOCK=
-cleanup() {
-    [ -n "$LOCK" ] && kill "$LOCK" 2>/dev/null
-    [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-    rm -rf "$T"
-}
-trap cleanup EXIT
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+. tests/web/serve.inc
+web_test_begin
 
 export KAOHE_USER=setup
 DB=$T/t.db; . tests/pg/store.inc
 sql() { KAOHE_DB=$DB sh tests/golden/sql.sh "$1"; }
 {
-    $K init --db "$DB" &&
-    $K rubric import rubrics/ideology-2020.yaml --db "$DB" &&
-    $K year open 2025 --rubric ideology-2020 --db "$DB" &&
-    $K import assessment examples/college-2025.yaml --db "$DB" &&
-    $K year advance 2025 --db "$DB" &&
-    $K year advance 2025 --db "$DB" &&
-    echo password123 | $K user add admin1 --role admin --db "$DB"
-} >"$T/setup.log" 2>&1 || { cat "$T/setup.log"; echo "FAIL: setup"; exit 1; }
-
-$K serve --db "$DB" --listen 127.0.0.1:0 --access-log >"$T/serve.log" 2>"$T/serve.err" &
-PID=$!
-i=0
-while ! grep -q listening "$T/serve.log" 2>/dev/null; do
-    i=$((i + 1)); [ $i -gt 100 ] && { echo "FAIL: server did not start"; exit 1; }
-    sleep 0.1
-done
-PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/serve.log")
-B=http://127.0.0.1:$PORT
+    new_store &&
+    open_year 2025 examples/college-2025.yaml &&
+    advance_year 2025 2 &&
+    add_users admin1:admin
+} >"$T/setup.log" 2>&1 || setup_failed
+start_server "$DB" --access-log
 
 s=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/a.jar" -H 'Content-Type: application/json' \
     --data-binary '{"user":"admin1","password":"password123"}' "$B/api/v1/login")
@@ -99,34 +78,7 @@ postgres*) sql 'DROP VIEW q_code; ALTER TABLE q_code_gone RENAME TO q_code' ;;
 esac || fail "sql back"
 
 # -- a busy store (another writer holds the lock past the busy timeout)
-case $DB in
-postgres*)   # the writers' advisory lock (lib/store/db.c), held by psql
-    { echo 'SELECT pg_advisory_lock(1801547624);'; sleep 20; } 2>/dev/null |
-        psql -X -q -d "$DB" >/dev/null 2>&1 &
-    LOCK=$!
-    i=0   # psql's output is buffered: ask the server whether it holds it
-    until [ "$(psql -X -At -d "$DB" -c "SELECT count(*) FROM pg_locks WHERE
-              locktype = 'advisory' AND objid = 1801547624 AND granted")" = 1 ]; do
-        i=$((i + 1)); [ $i -gt 50 ] && { fail "lock holder did not start"; break; }
-        sleep 0.1
-    done
-    echo locked >"$T/lock.out" ;;
-*)
-    python3 - "$DB" >"$T/lock.out" 2>&1 <<'EOF' &
-import sqlite3, sys, time
-c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=1)
-c.execute("BEGIN IMMEDIATE")
-print("locked", flush=True)
-time.sleep(20)
-EOF
-    ;;
-esac
-[ -n "$LOCK" ] || LOCK=$!
-i=0
-while ! grep -q locked "$T/lock.out" 2>/dev/null; do
-    i=$((i + 1)); [ $i -gt 50 ] && { fail "lock holder did not start"; break; }
-    sleep 0.1
-done
+hold_lock
 # The entry's current version (1, from the import): on PostgreSQL a write
 # takes the writers' lock only after its version check, so a stale
 # version would be refused (409) before it ever waited for the lock.
@@ -144,10 +96,11 @@ $K entry set --year 2025 --unit jd --item 1.3 --phase inspection \
 rc=$?
 [ $rc = 4 ] || fail "CLI write on a busy store: exit $rc, want 4 ($(cat "$T/cli.err"))"
 grep -q busy "$T/cli.err" || fail "CLI busy message: $(cat "$T/cli.err")"
-kill "$LOCK" 2>/dev/null; wait "$LOCK" 2>/dev/null; LOCK=
+release_lock
 $K audit log --db "$DB" 2>/dev/null | grep -q 'jd/1.3/inspection' &&
     fail "a write refused as busy is in the audit log"
 
+kill -0 "$PID" 2>/dev/null || fail "the server died:$(server_gone)"
 [ $fails -eq 0 ] && echo "ok: web errors" && exit 0
 echo "$fails failure(s)"
 exit 1

@@ -50,17 +50,12 @@ sed 's/{id: jd, name: 机电工程系,/{id: jd, name: "机电\\n工程系",/' \
     examples/college-2025.yaml >"$T/college.yaml"
 grep -q '"机电\\n' "$T/college.yaml" || { echo "FAIL: setup: no newline name"; exit 1; }
 {
-    $K init --db "$DB" &&
-    $K rubric import rubrics/ideology-2020.yaml --db "$DB" &&
-    $K year open 2025 --rubric ideology-2020 --db "$DB" &&
-    $K import assessment "$T/college.yaml" --db "$DB" &&
-    $K year advance 2025 --db "$DB" &&
-    $K year advance 2025 --db "$DB" &&
-    echo password123 | $K user add admin1 --role admin --db "$DB" &&
-    echo password123 | $K user add insp1 --role inspector --db "$DB" &&
-    echo password123 | $K user add jd1 --role unit --unit jd --db "$DB" &&
-    $K user assign insp1 --year 2025 --unit jd --db "$DB"
-} >"$T/setup.log" 2>&1 || { cat "$T/setup.log"; echo "FAIL: setup"; exit 1; }
+    new_store &&
+    open_year 2025 "$T/college.yaml" &&
+    advance_year 2025 2 &&
+    add_users admin1:admin insp1:inspector jd1:unit:jd &&
+    assign_inspectors 2025 insp1:jd
+} >"$T/setup.log" 2>&1 || setup_failed
 # A questionnaire of 40 long text questions and one code (check 14).
 python3 - "$T" <<'EOF'
 import sys
@@ -126,6 +121,52 @@ def rss_kb(pid):
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
 
+def keepalive(src, n, make):
+    """Sends make(i) for i < n on one keep-alive connection from src
+    (again after the server closes it); returns the statuses counted,
+    "CODE:COUNT,..."."""
+    s = conn(src)
+    f = s.makefile("rb")
+    codes = {}
+    for i in range(n):
+        s.sendall(make(i))
+        line = f.readline()
+        code = line.split()[1].decode() if line else "closed"
+        codes[code] = codes.get(code, 0) + 1
+        length = 0
+        while True:
+            h = f.readline()
+            if h in (b"\r\n", b""):
+                break
+            if h.lower().startswith(b"content-length:"):
+                length = int(h.split(b":")[1])
+        f.read(length)
+        if not line:
+            s = conn(src); f = s.makefile("rb")
+    return ",".join("%s:%d" % kv for kv in sorted(codes.items()))
+
+def hold_slow(n, first, start, byte, out, secs):
+    """n clients from 127.0.0.<first> up (15 an address) send start, then
+    byte every second for secs seconds; how many connected goes to out."""
+    socks = []
+    for i in range(n):
+        try:
+            s = conn("127.0.0.%d" % (first + i // 15))
+            s.sendall(start)
+            socks.append(s)
+        except OSError:
+            pass
+    open(out, "w").write("%d\n" % len(socks))
+    for _ in range(secs):
+        time.sleep(1)
+        for s in socks:
+            try:
+                s.sendall(byte)
+            except OSError:
+                pass
+    for s in socks:
+        s.close()
+
 cmd = sys.argv[2]
 if cmd == "halfsent":           # PID N: anonymous 20 MiB uploads, 1 MiB sent each
     pid, n = sys.argv[3], int(sys.argv[4])
@@ -156,50 +197,13 @@ if cmd == "halfsent":           # PID N: anonymous 20 MiB uploads, 1 MiB sent ea
         s.close()
     print("rss_before_kb=%d rss_peak_kb=%d rss_delta_kb=%d answered=%d of %d"
           % (before, peak, peak - before, answered, n))
-elif cmd == "slow":             # N: slow clients, one header byte a second
+elif cmd == "slow":             # N FILE SECONDS: slow clients, one header byte a second
+    hold_slow(int(sys.argv[3]), 20, b"GET / HTTP/1.1\r\n", b"X", sys.argv[4], int(sys.argv[5]))
+elif cmd == "flood":            # N LEN: refused anonymous requests, LEN-byte URLs
     n = int(sys.argv[3])
-    socks = []
-    for i in range(n):
-        try:
-            s = conn("127.0.0.%d" % (20 + i // 15))
-            s.sendall(b"GET / HTTP/1.1\r\n")
-            socks.append(s)
-        except OSError:
-            pass
-    open(sys.argv[4], "w").write("%d\n" % len(socks))
-    for _ in range(int(sys.argv[5])):
-        time.sleep(1)
-        for s in socks:
-            try:
-                s.sendall(b"X")
-            except OSError:
-                pass
-    for s in socks:
-        s.close()
-elif cmd == "flood":            # N: refused anonymous requests, 8 KiB URLs, keep-alive
-    n = int(sys.argv[3])
-    s = conn("127.0.0.50")
-    s.settimeout(20)
-    f = s.makefile("rb")
-    codes = {}
-    for i in range(n):
-        path = "/admin/users/" + ("x" * int(sys.argv[4])) + str(i) + "/disable"
-        s.sendall(b"POST " + path.encode() + b" HTTP/1.1\r\nHost: x\r\n"
-                  b"Origin: http://evil.example\r\nContent-Length: 0\r\n\r\n")
-        line = f.readline()
-        code = line.split()[1].decode() if line else "closed"
-        codes[code] = codes.get(code, 0) + 1
-        length = 0
-        while True:
-            h = f.readline()
-            if h in (b"\r\n", b""):
-                break
-            if h.lower().startswith(b"content-length:"):
-                length = int(h.split(b":")[1])
-        f.read(length)
-        if not line:
-            s = conn("127.0.0.50"); f = s.makefile("rb")
-    print("codes=" + ",".join("%s:%d" % kv for kv in sorted(codes.items())))
+    print("codes=" + keepalive("127.0.0.50", n, lambda i:
+        b"POST /admin/users/" + b"x" * int(sys.argv[4]) + b"%d/disable HTTP/1.1\r\n"
+        b"Host: x\r\nOrigin: http://evil.example\r\nContent-Length: 0\r\n\r\n" % i))
 elif cmd == "inflight":         # COOKIE: 4 logged-in 20 MiB uploads at once
     head = (b"POST /admin/rubrics/import HTTP/1.1\r\nHost: x\r\nCookie: kh_session=" +
             sys.argv[3].encode() + b"\r\nContent-Type: application/octet-stream\r\n"
@@ -245,50 +249,15 @@ elif cmd == "nested":           # COOKIE CSRF DEPTH: an entry PUT nested DEPTH d
     print(st)
 elif cmd == "qflood":           # N: answers under unknown codes from one address
     n = int(sys.argv[3])
-    s = conn("127.0.0.90")
-    f = s.makefile("rb")
-    codes = {}
-    for i in range(n):
-        body = b"q1=5&q2=5&q8=" + b"x" * 500
-        s.sendall(b"POST /q/%016d HTTP/1.1\r\nHost: x\r\n"
-                  b"Content-Type: application/x-www-form-urlencoded\r\n"
-                  b"Content-Length: %d\r\n\r\n" % (i, len(body)) + body)
-        line = f.readline()
-        code = line.split()[1].decode() if line else "closed"
-        codes[code] = codes.get(code, 0) + 1
-        length = 0
-        while True:
-            h = f.readline()
-            if h in (b"\r\n", b""):
-                break
-            if h.lower().startswith(b"content-length:"):
-                length = int(h.split(b":")[1])
-        f.read(length)
-        if not line:
-            s = conn("127.0.0.90"); f = s.makefile("rb")
-    print("codes=" + ",".join("%s:%d" % kv for kv in sorted(codes.items())))
-elif cmd == "slowbody":         # N SECONDS: slow multipart bodies, a byte a second
-    n, secs = int(sys.argv[3]), int(sys.argv[4])
-    socks = []
-    for i in range(n):
-        try:
-            s = conn("127.0.0.%d" % (100 + i // 15))
-            s.sendall(b"POST /q/0000000000000000 HTTP/1.1\r\nHost: x\r\n"
-                      b"Content-Type: multipart/form-data; boundary=bb\r\n"
-                      b"Content-Length: 16000\r\n\r\n--bb\r\n")
-            socks.append(s)
-        except OSError:
-            pass
-    open(sys.argv[5], "w").write("%d\n" % len(socks))
-    for _ in range(secs):
-        time.sleep(1)
-        for s in socks:
-            try:
-                s.sendall(b"C")
-            except OSError:
-                pass
-    for s in socks:
-        s.close()
+    body = b"q1=5&q2=5&q8=" + b"x" * 500
+    print("codes=" + keepalive("127.0.0.90", n, lambda i:
+        b"POST /q/%016d HTTP/1.1\r\nHost: x\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\n"
+        b"Content-Length: %d\r\n\r\n" % (i, len(body)) + body))
+elif cmd == "slowbody":         # N SECONDS FILE: slow multipart bodies, a byte a second
+    hold_slow(int(sys.argv[3]), 100, b"POST /q/0000000000000000 HTTP/1.1\r\nHost: x\r\n"
+              b"Content-Type: multipart/form-data; boundary=bb\r\n"
+              b"Content-Length: 16000\r\n\r\n--bb\r\n", b"C", sys.argv[5], int(sys.argv[4]))
 elif cmd == "login":            # USER PW SRC -> status
     print(login(sys.argv[3], sys.argv[4], sys.argv[5]))
 elif cmd == "raw":              # a request with two Content-Length headers
@@ -304,27 +273,29 @@ echo "half-sent uploads: $(cat "$T/half")"
 delta=$(sed -n 's/.*rss_delta_kb=\(-*[0-9]*\).*/\1/p' "$T/half")
 [ -n "$delta" ] && [ "$delta" -lt $RSS_BOUND_KB ] || fail "RSS grew by $delta KiB under half-sent uploads (bound $RSS_BOUND_KB)"
 
+# beside WHAT FILE PID: while the slow clients of PID (how many in FILE)
+# hold their connections, a normal client asks five times (each bounded
+# by curl --max-time); every one must be answered.
+beside() {
+    i=0
+    while [ ! -s "$2" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+    ok=0
+    for k in 1 2 3 4 5; do
+        [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$B/static/kaohe.css")" = 200 ] && ok=$((ok + 1))
+        sleep 0.5
+    done
+    wait "$3"
+    echo "$1: $(cat "$2") held open; normal client answered $ok of 5"
+    [ $ok = 5 ] || fail "a normal client got $ok of 5 answers beside $1"
+}
+
 # 2. slow clients: a normal client keeps getting answers
 py slow 45 "$T/slow.n" 6 &
-SLOW=$!
-i=0
-while [ ! -s "$T/slow.n" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-ok=0
-for k in 1 2 3 4 5; do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$B/static/kaohe.css")" = 200 ] && ok=$((ok + 1))
-    sleep 0.5
-done
-wait $SLOW
-echo "slow clients: $(cat "$T/slow.n") held open; normal client answered $ok of 5"
-[ $ok = 5 ] || fail "a normal client got $ok of 5 answers beside slow clients"
+beside 'slow clients' "$T/slow.n" $!
 
 # logins for the rest
-for u in admin1 jd1; do
-    s=$(curl -s -o "$T/body" -w '%{http_code}' -c "$T/$u.jar" -H 'Content-Type: application/json' \
-        --data-binary "{\"user\":\"$u\",\"password\":\"password123\"}" "$B/api/v1/login")
-    [ "$s" = 200 ] || fail "login $u: $s"
-    sed -n 's/.*"csrf":"\([0-9a-f]*\)".*/\1/p' "$T/body" >"$T/$u.csrf"
-done
+login admin1
+login jd1
 
 # 3. a wide inputs object
 E=/api/v1/years/2025/entries/jd/1.3/self
@@ -412,17 +383,7 @@ n429=$(echo "$r" | sed -n 's/.*429:\([0-9]*\).*/\1/p')
 
 # 13. slow multipart bodies (a byte a second) beside a normal client
 py slowbody 45 6 "$T/slowb.n" &
-SLOW=$!
-i=0
-while [ ! -s "$T/slowb.n" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-ok=0
-for k in 1 2 3 4 5; do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$B/static/kaohe.css")" = 200 ] && ok=$((ok + 1))
-    sleep 0.5
-done
-wait $SLOW
-echo "slow multipart bodies: $(cat "$T/slowb.n") held open; normal client answered $ok of 5"
-[ $ok = 5 ] || fail "a normal client got $ok of 5 answers beside slow bodies"
+beside 'slow multipart bodies' "$T/slowb.n" $!
 
 # 14. an answer whose JSON, escaped, passes the answer buffer's cap:
 # 413 and nothing stored (the cut JSON was stored)
