@@ -18,6 +18,8 @@
  */
 #include "web.h"
 
+#include "kaohe/vec.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
@@ -76,16 +78,10 @@ static kh_store *store_open(kh_web *app, kh_err **failed)
     if (app->fixed_now)
         kh_store_set_time(s, app->fixed_now);
     pthread_mutex_lock(&app->stores_mu);
-    if (app->nstores == app->astores) {
-        size_t na = app->astores ? app->astores * 2 : 8;
-        kh_store **p = realloc(app->stores, na * sizeof *p);
-        if (!p) {
-            pthread_mutex_unlock(&app->stores_mu);
-            kh_store_close(s);
-            return NULL;
-        }
-        app->stores = p;
-        app->astores = na;
+    if (KH_VEC_GROW(app->stores, app->astores, app->nstores + 1, 8) != KH_OK) {
+        pthread_mutex_unlock(&app->stores_mu);
+        kh_store_close(s);
+        return NULL;
     }
     app->stores[app->nstores++] = s;
     pthread_mutex_unlock(&app->stores_mu);
