@@ -12,7 +12,11 @@ PKGS="gcc make cmake pkg-config clang libclang-rt-14-dev
       libxlsxwriter-dev poppler-utils python3 python3-yaml libqrencode-dev
       libcairo2-dev libpango1.0-dev fonts-arphic-uming
       python3-docx libreoffice-writer-nogui libreoffice-calc-nogui
-      gettext locales"
+      gettext locales unzip openssl ca-certificates"
+# unzip: the tests look inside xlsx, docx and archive zips; openssl makes
+# the cluster test's self-signed certificate for nginx; ca-certificates
+# lets npm fetch playwright-core over https (a minimal Debian has none of
+# the three).
 # chromium-l10n: the browser tests run chromium in Chinese (--lang=zh-CN),
 # so the file and date pickers read as a Chinese user's do (选择文件,
 # 年/月/日), not in English.

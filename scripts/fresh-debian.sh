@@ -13,6 +13,7 @@
 # standard output.
 #   KH_FRESH_MIRROR  the Debian mirror (http://deb.debian.org/debian)
 #   KH_FRESH_STEPS   which steps to run (default "demo check")
+#   KH_FRESH_REUSE   1: keep the previous clone's build trees
 #   KH_FRESH_CHECK   ctest arguments for `make check` (CTEST_ARGS), e.g.
 #                    "-R ^e2e" for one group; the default runs them all
 # The mounts (/proc, /sys, /dev, /dev/pts, /dev/shm) are undone on any
@@ -33,10 +34,12 @@ say() { echo "fresh-debian $(stamp): $*"; }
 inside() {
     for p in /proc/[0-9]*; do
         r=$(readlink "$p/root" 2>/dev/null) || continue
-        [ "$r" = "$ROOT" ] && echo "${p#/proc/}"
+        [ "$r" != "$ROOT" ] || echo "${p#/proc/}"
     done
+    return 0
 }
 cleanup() {
+    set +e
     pids=$(inside)
     if [ -n "$pids" ]; then
         say "ending processes left in $ROOT: $pids"
@@ -48,10 +51,11 @@ cleanup() {
         [ -z "$pids" ] || kill -9 $pids 2>/dev/null || :
     fi
     for m in dev/shm dev/pts dev sys proc; do
-        if mountpoint -q "$ROOT/$m"; then
-            umount "$ROOT/$m" 2>/dev/null || umount -l "$ROOT/$m" || :
-        fi
+        while mountpoint -q "$ROOT/$m"; do
+            umount "$ROOT/$m" 2>/dev/null || umount -l "$ROOT/$m" || break
+        done
     done
+    set -e
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
@@ -73,6 +77,7 @@ EOF
     say "debootstrap took $(( $(date +%s) - t0 )) s"
 fi
 cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
+cleanup    # the mounts of a run that was killed too hard for its trap
 
 mount -t proc proc "$ROOT/proc"
 mount -t sysfs sys "$ROOT/sys"
@@ -80,10 +85,16 @@ mount --bind /dev "$ROOT/dev"
 mount --bind /dev/pts "$ROOT/dev/pts"
 mount -t tmpfs -o mode=1777 shm "$ROOT/dev/shm"
 
-# The repository as committed (HEAD), cloned afresh each run; a previous
-# clone's build trees go with it.
-rm -rf "$ROOT/root/kaohe"
-git clone -q "$SRC" "$ROOT/root/kaohe"
+# The repository as committed (HEAD), cloned afresh each run (a previous
+# clone's build trees go with it); KH_FRESH_REUSE=1 moves the existing
+# clone to HEAD instead and keeps its build trees (faster, less fresh).
+if [ "${KH_FRESH_REUSE-}" = 1 ] && [ -d "$ROOT/root/kaohe/.git" ]; then
+    git -C "$ROOT/root/kaohe" fetch -q "$SRC" HEAD
+    git -C "$ROOT/root/kaohe" reset -q --hard FETCH_HEAD
+else
+    rm -rf "$ROOT/root/kaohe"
+    git clone -q "$SRC" "$ROOT/root/kaohe"
+fi
 
 # run LOG COMMAND - COMMAND in the chroot's /root/kaohe, with what a fresh
 # root login has and nothing of this shell's environment.
@@ -93,6 +104,12 @@ run() {
         HOME=/root LANG=C.UTF-8 TERM=dumb \
         chroot "$ROOT" sh -c "cd /root/kaohe && $*" >"$ROOT/root/$log" 2>&1
 }
+
+# The two packages the README asks a new admin to install by hand: make
+# (to run `make demo`; minbase has none) and git (to clone).
+say "apt-get install make git"
+run fresh-apt.log "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends make git ca-certificates" ||
+    { tail -20 "$ROOT/root/fresh-apt.log"; exit 1; }
 
 status=0
 for step in $STEPS; do
