@@ -4,7 +4,7 @@
 #   sh scripts/deps.sh         build and `make check` (incl. the browser test)
 #   sh scripts/deps.sh bench   also wrk and nginx for bench/web
 set -eu
-PKGS="gcc make cmake pkg-config clang libclang-rt-14-dev
+PKGS="gcc make cmake pkg-config clang libclang-rt-14-dev llvm
       libfyaml-dev libutf8proc-dev libcmocka-dev libzip-dev libexpat1-dev
       libsqlite3-dev libpq-dev postgresql-15 nginx-light libsodium-dev sqlite3 libmicrohttpd-dev zlib1g-dev curl
       libcurl4-openssl-dev
@@ -13,6 +13,8 @@ PKGS="gcc make cmake pkg-config clang libclang-rt-14-dev
       libcairo2-dev libpango1.0-dev fonts-arphic-uming
       python3-docx libreoffice-writer-nogui libreoffice-calc-nogui
       gettext locales unzip openssl ca-certificates"
+# llvm: llvm-symbolizer, so that an ASan/UBSan report in `make check`
+# names functions and lines rather than addresses.
 # unzip: the tests look inside xlsx, docx and archive zips; openssl makes
 # the cluster test's self-signed certificate for nginx; ca-certificates
 # lets npm fetch playwright-core over https (a minimal Debian has none of
