@@ -111,6 +111,17 @@ say "apt-get install make git"
 run fresh-apt.log "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends make git ca-certificates" ||
     { tail -20 "$ROOT/root/fresh-apt.log"; exit 1; }
 
+# A site's own certificate authorities (/usr/local/share/ca-certificates,
+# e.g. a TLS-inspecting proxy's): the admin of a machine on that network
+# installs them too, or npm cannot fetch playwright-core
+# (SELF_SIGNED_CERT_IN_CHAIN).  Public certificates only.
+if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
+    say "the host's local CAs: $(cd /usr/local/share/ca-certificates && echo *.crt)"
+    mkdir -p "$ROOT/usr/local/share/ca-certificates"
+    cp /usr/local/share/ca-certificates/*.crt "$ROOT/usr/local/share/ca-certificates/"
+    run fresh-ca.log update-ca-certificates || { cat "$ROOT/root/fresh-ca.log"; exit 1; }
+fi
+
 status=0
 for step in $STEPS; do
     t0=$(date +%s)
