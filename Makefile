@@ -6,7 +6,8 @@
 BUILD      ?= build
 CHECKBUILD ?= build-check
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
-# ctest arguments, e.g. CTEST_ARGS='-R ^e2e' for one group (the default: all)
+# ctest arguments, e.g. CTEST_ARGS="-R '^e2e|^fuzz'" for two groups (the
+# default: all); the recipe's shell reads them, so quote a regex
 CTEST_ARGS ?=
 
 .PHONY: all deps build demo check bench clean

@@ -15,7 +15,9 @@
 #   KH_FRESH_STEPS   which steps to run (default "demo check")
 #   KH_FRESH_REUSE   1: keep the previous clone's build trees
 #   KH_FRESH_CHECK   ctest arguments for `make check` (CTEST_ARGS), e.g.
-#                    "-R ^e2e" for one group; the default runs them all
+#                    "-R '^e2e|^fuzz'" for two groups (quote a regex with
+#                    | or parentheses; no $: make expands it); the default
+#                    runs them all
 # The mounts (/proc, /sys, /dev, /dev/pts, /dev/shm) are undone on any
 # exit, and processes left running in ROOT (a server a failed test
 # started) are ended first, each by its id.
@@ -159,7 +161,7 @@ for step in $STEPS; do
         ;;
     check)
         cmd="make check"
-        [ -z "${KH_FRESH_CHECK-}" ] || cmd="make check CTEST_ARGS='$KH_FRESH_CHECK'"
+        [ -z "${KH_FRESH_CHECK-}" ] || cmd="make check CTEST_ARGS=\"$KH_FRESH_CHECK\""
         say "make check (log $ROOT/root/fresh-check.log)"
         if run fresh-check.log "$cmd"; then
             say "make check passed in $(( $(date +%s) - t0 )) s"
