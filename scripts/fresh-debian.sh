@@ -25,6 +25,11 @@ set -eu
 [ "$(id -u)" = 0 ] || { echo "fresh-debian: run as root" >&2; exit 2; }
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 ROOT=${1:-/var/tmp/kaohe-fresh}
+# An absolute, resolved path: processes are found by their root directory
+# (/proc/PID/root), and "/" would name every process on the machine.
+mkdir -p "$ROOT"
+ROOT=$(cd "$ROOT" && pwd -P)
+[ "$ROOT" != / ] || { echo "fresh-debian: ROOT may not be /" >&2; exit 2; }
 MIRROR=${KH_FRESH_MIRROR:-http://deb.debian.org/debian}
 STEPS=${KH_FRESH_STEPS:-demo check}
 PORT=8080   # scripts/demo.sh serves there
