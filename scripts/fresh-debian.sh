@@ -151,7 +151,7 @@ for step in $STEPS; do
             sleep 5
         done
         for p in $(inside); do
-            case $(cat "/proc/$p/cmdline" 2>/dev/null | tr '\0' ' ') in
+            case $(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline") in
             *"kaohe serve"*) kill "$p" ;;
             esac
         done
