@@ -46,11 +46,18 @@ for p in $PKGS; do
     missing="$missing $p"
   fi
 done
+# Not root: sudo, when there is one (a fresh Debian has none: say so
+# rather than "sudo: not found").
 if [ "$(id -u)" != 0 ]; then
   SUDO=sudo
+  command -v sudo >/dev/null 2>&1 || SUDO=no_sudo
 else
   SUDO=
 fi
+no_sudo() {
+  echo "deps: needs root to run '$*' (missing:${missing:- the zh_CN.UTF-8 locale}); run 'sh scripts/deps.sh' as root once" >&2
+  exit 1
+}
 zh_locale() {
   locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$' && return 0
   echo "deps: generating the zh_CN.UTF-8 locale"
