@@ -4,7 +4,7 @@
 #   sh scripts/deps.sh         build and `make check` (incl. the browser test)
 #   sh scripts/deps.sh bench   also wrk and nginx for bench/web
 set -eu
-PKGS="gcc make cmake pkg-config clang libclang-rt-14-dev
+PKGS="gcc make cmake pkg-config clang libclang-rt-14-dev llvm
       libfyaml-dev libutf8proc-dev libcmocka-dev libzip-dev libexpat1-dev
       libsqlite3-dev libpq-dev postgresql-15 nginx-light libsodium-dev sqlite3 libmicrohttpd-dev zlib1g-dev curl
       libcurl4-openssl-dev
@@ -12,7 +12,13 @@ PKGS="gcc make cmake pkg-config clang libclang-rt-14-dev
       libxlsxwriter-dev poppler-utils python3 python3-yaml libqrencode-dev
       libcairo2-dev libpango1.0-dev fonts-arphic-uming
       python3-docx libreoffice-writer-nogui libreoffice-calc-nogui
-      gettext locales"
+      gettext locales unzip openssl ca-certificates"
+# llvm: llvm-symbolizer, so that an ASan/UBSan report in `make check`
+# names functions and lines rather than addresses.
+# unzip: the tests look inside xlsx, docx and archive zips; openssl makes
+# the cluster test's self-signed certificate for nginx; ca-certificates
+# lets npm fetch playwright-core over https (a minimal Debian has none of
+# the three).
 # chromium-l10n: the browser tests run chromium in Chinese (--lang=zh-CN),
 # so the file and date pickers read as a Chinese user's do (选择文件,
 # 年/月/日), not in English.
@@ -40,11 +46,18 @@ for p in $PKGS; do
     missing="$missing $p"
   fi
 done
+# Not root: sudo, when there is one (a fresh Debian has none: say so
+# rather than "sudo: not found").
 if [ "$(id -u)" != 0 ]; then
   SUDO=sudo
+  command -v sudo >/dev/null 2>&1 || SUDO=no_sudo
 else
   SUDO=
 fi
+no_sudo() {
+  echo "deps: needs root to run '$*' (missing:${missing:- the zh_CN.UTF-8 locale}); run 'sh scripts/deps.sh' as root once" >&2
+  exit 1
+}
 zh_locale() {
   locale -a 2>/dev/null | grep -qi '^zh_CN\.utf-\?8$' && return 0
   echo "deps: generating the zh_CN.UTF-8 locale"
