@@ -59,7 +59,7 @@ struct web_model {
     kh_result *result;           /* NULL when the year cannot be scored */
     kh_year_state state;
     uint64_t mver;               /* edits applied */
-    size_t edits;                /* since the build: WEB_CACHE_EDITS_MAX */
+    size_t edits;                /* since the build: edits_cap */
     /* Per unit, the edits applied to it (under the write lock): the key
      * of the parts that show the unit alone (web_body.c). */
     uint32_t *uver;
@@ -700,6 +700,14 @@ static void refresh(kh_web *app, kh_store *store, web_slot *s, web_model *m,
  * publish_year); a change that cannot be applied (unknown to the model:
  * unknown is true, or an error) drops the year, which the next read
  * rebuilds. */
+/* Edits before m is rebuilt (web.h, WEB_CACHE_EDITS_MAX). */
+static size_t edits_cap(const web_model *m)
+{
+    size_t per_unit = kh_assess_unit_count(m->assess) *
+                      WEB_CACHE_EDITS_PER_UNIT;
+    return per_unit > WEB_CACHE_EDITS_MAX ? per_unit : WEB_CACHE_EDITS_MAX;
+}
+
 static void apply_change(web_req *r, const web_change *w, bool unknown,
                          bool publish)
 {
@@ -727,7 +735,7 @@ static void apply_change(web_req *r, const web_change *w, bool unknown,
     int item = !w->item ? 0 : kh_rubric_item_find(m->rubric, w->item);
     kh_status st = !e ? KH_ENOMEM
                    : unknown || u < 0 || item < 0 ||
-                           m->edits >= WEB_CACHE_EDITS_MAX
+                           m->edits >= edits_cap(m)
                        ? KH_ENOTFOUND
                    : !w->item ? edit_records(r, m, w, (size_t)u, e)
                               : edit_entry(r, m, w, (size_t)u, item, e);
