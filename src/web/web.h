@@ -91,6 +91,10 @@
 #define WEB_BLOCK_BIG_MIN 8
 #define WEB_DEFLATE_LEVEL 6
 #define WEB_DEFLATE_LEVEL_ROWS 1
+/* Pieces one response may have (the kernel's IOV_MAX): a cached body of
+ * more blocks is sent joined (web_body_joined); libmicrohttpd cut such a
+ * response short (gzip, about 12,000 units). */
+#define WEB_IOV_MAX 1024
 #define WEB_DEFLATE_DICT 8192   /* a block's deflate dictionary: the
                                  * end of the block before (at most
                                  * deflate's 32 KiB window; 8 KiB packs
@@ -530,6 +534,9 @@ typedef struct web_body {
     size_t zlen;                /* compressed length */
     uint32_t crc;               /* CRC-32 of the identity bytes */
     _Atomic(char *) text;       /* joined identity bytes, made on demand */
+    /* The compressed blocks joined, made on demand for a body of more
+     * blocks than a response may have pieces (WEB_IOV_MAX). */
+    _Atomic(unsigned char *) joined;
 } web_body;
 
 struct web_year {
@@ -550,6 +557,10 @@ struct web_year {
  * then kept with the version; *len their length), or NULL when the
  * body is absent or memory ran out.  Borrowed from the version. */
 const char *web_body_text(web_body *b, size_t *len);
+/* The compressed blocks of b in order in one piece (b->zlen bytes),
+ * joined on first use and kept with the version; NULL when out of
+ * memory.  Borrowed. */
+const unsigned char *web_body_joined(web_body *b);
 /* The identity bytes of body b inflated from its blocks (b->len bytes
  * and a NUL; empty when b is absent), malloc'd for the caller; NULL
  * when out of memory or the blocks do not inflate. */

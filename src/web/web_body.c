@@ -220,6 +220,7 @@ void web_body_free(web_body *b)
     free(b->first);
     parts_release(b);
     free(atomic_load(&b->text));
+    free(atomic_load(&b->joined));
     memset(b, 0, sizeof *b);
 }
 
@@ -549,6 +550,26 @@ const char *web_body_text(web_body *b, size_t *len)
         t = none;
     }
     return t;
+}
+
+const unsigned char *web_body_joined(web_body *b)
+{
+    unsigned char *j = atomic_load(&b->joined);
+    if (j || !b->present)
+        return j;
+    if (!(j = malloc(b->zlen ? b->zlen : 1)))
+        return NULL;
+    size_t at = 0;
+    for (size_t c = 0; c < b->nchunks; c++) {
+        memcpy(j + at, b->chunk[c]->z, b->chunk[c]->zlen);
+        at += b->chunk[c]->zlen;
+    }
+    unsigned char *none = NULL;
+    if (!atomic_compare_exchange_strong(&b->joined, &none, j)) {
+        free(j);   /* another request joined it first */
+        j = none;
+    }
+    return j;
 }
 
 /* ---- the results JSON by parts -------------------------------------- */

@@ -1009,8 +1009,7 @@ static bool gzip_pieces(spliced *sp, const char *head, size_t hlen,
 static struct MHD_Response *spliced_response(web_req *r, bool *gzipped)
 {
     web_year *y = r->cached;
-    const web_body *b = r->cached_what == WEB_CACHED_JSON ? &y->json
-                                                          : &y->html;
+    web_body *b = r->cached_what == WEB_CACHED_JSON ? &y->json : &y->html;
     spliced *sp = calloc(1, sizeof *sp);
     /* The blocks, or (identity) the body inflated, between head and
      * tail. */
@@ -1039,8 +1038,18 @@ static struct MHD_Response *spliced_response(web_req *r, bool *gzipped)
     }
     iov[0] = *gzipped ? (struct MHD_IoVec){sp->zhead, zhl}
                       : (struct MHD_IoVec){head, at};
-    for (size_t c = 0; *gzipped && c < n; c++)
+    for (size_t c = 0; *gzipped && c < n && n + 2 <= WEB_IOV_MAX; c++)
         iov[1 + c] = (struct MHD_IoVec){b->chunk[c]->z, b->chunk[c]->zlen};
+    if (*gzipped && n + 2 > WEB_IOV_MAX) {   /* too many pieces: one */
+        const unsigned char *j = web_body_joined(b);
+        if (!j) {
+            free(iov);
+            spliced_free(sp);
+            return NULL;
+        }
+        iov[1] = (struct MHD_IoVec){j, b->zlen};
+        n = 1;
+    }
     iov[n + 1] = *gzipped ? (struct MHD_IoVec){sp->ztail, ztl}
                           : (struct MHD_IoVec){head + at, len - at};
     struct MHD_Response *resp =
