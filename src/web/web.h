@@ -81,14 +81,19 @@
  * identity hash is 0 modulo WEB_BLOCK_PARTS once it has
  * WEB_BLOCK_PARTS_MIN parts, and after WEB_BLOCK_PARTS_MAX at the
  * latest; blocks of big parts (a unit's JSON line) use WEB_BLOCK_BIG and
- * WEB_BLOCK_BIG_MIN, smaller blocks being cheaper to compress again.
+ * half of it as their minimum, smaller blocks being cheaper to compress
+ * again: WEB_BLOCK_BIG_SMALL in a body of at most WEB_BLOCK_BIG_SMALL_MAX
+ * big parts (a write redoes half the bytes: bench/deadline, 3,000
+ * units), WEB_BLOCK_BIG beyond, so that a 10,000-unit year's JSON stays
+ * under WEB_IOV_MAX blocks.
  * Blocks of big or volatile parts are deflated at WEB_DEFLATE_LEVEL,
  * blocks of rows (which repeat their markup) at WEB_DEFLATE_LEVEL_ROWS. */
 #define WEB_BLOCK_PARTS 32
 #define WEB_BLOCK_PARTS_MIN 16
 #define WEB_BLOCK_PARTS_MAX 128
 #define WEB_BLOCK_BIG 16
-#define WEB_BLOCK_BIG_MIN 8
+#define WEB_BLOCK_BIG_SMALL 8
+#define WEB_BLOCK_BIG_SMALL_MAX 5000
 #define WEB_DEFLATE_LEVEL 6
 #define WEB_DEFLATE_LEVEL_ROWS 1
 /* Pieces one response may have (the kernel's IOV_MAX): a cached body of

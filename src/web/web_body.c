@@ -232,25 +232,25 @@ void web_body_forget_parts(web_body *b)
     b->nparts = 0;
 }
 
-/* Does a block end after part p (count: its parts so far)?  Chosen by
- * the part's identity (kind, i, j), so that a part appearing, leaving
- * or changing moves no boundary but its own; a volatile part is a block
- * of its own. */
+/* Does a block end after part p (count: its parts so far; big: the
+ * blocks of big parts' span, web.h)?  Chosen by the part's identity
+ * (kind, i, j), so that a part appearing, leaving or changing moves no
+ * boundary but its own; a volatile part is a block of its own. */
 static bool block_edge(const web_part *parts, size_t n, size_t p,
-                       size_t count)
+                       size_t count, unsigned big_span)
 {
     if (p + 1 == n || (parts[p].kind & WEB_PART_VOLATILE) ||
         (parts[p + 1].kind & WEB_PART_VOLATILE) ||
         count >= WEB_BLOCK_PARTS_MAX)
         return true;
     bool big = parts[p].kind & WEB_PART_BIG;
-    if (count < (big ? WEB_BLOCK_BIG_MIN : WEB_BLOCK_PARTS_MIN))
+    if (count < (big ? big_span / 2 : WEB_BLOCK_PARTS_MIN))
         return false;
     uint32_t h = 2166136261u;
     uint32_t id[3] = {parts[p].kind, parts[p].i, parts[p].j};
     for (int k = 0; k < 3; k++)
         h = (h ^ id[k]) * 16777619u;
-    return (h >> 7) % (big ? WEB_BLOCK_BIG : WEB_BLOCK_PARTS) == 0;
+    return (h >> 7) % (big ? big_span : WEB_BLOCK_PARTS) == 0;
 }
 
 static bool same_id(const web_part *a, const web_part *b)
@@ -408,9 +408,14 @@ static bool blocks_cut(web_body *out)
     out->first = malloc((n + 1) * sizeof *out->first);
     if (!out->first)
         return false;
+    size_t nbig = 0;
+    for (size_t p = 0; p < n; p++)
+        nbig += (out->parts[p].kind & WEB_PART_BIG) != 0;
+    unsigned span = nbig > WEB_BLOCK_BIG_SMALL_MAX ? WEB_BLOCK_BIG
+                                                   : WEB_BLOCK_BIG_SMALL;
     size_t k = 0, start = 0;
     for (size_t p = 0; p < n; p++) {
-        if (!block_edge(out->parts, n, p, p - start + 1))
+        if (!block_edge(out->parts, n, p, p - start + 1, span))
             continue;
         out->first[k++] = start;
         start = p + 1;
