@@ -59,6 +59,15 @@ int64_t kh_num_div_round(int64_t num, int64_t den);
  * for the magnitudes used here (uses 128-bit arithmetic). */
 int64_t kh_num_muldiv_round(int64_t a, int64_t b, int64_t c);
 
+/* The value of hexadecimal digit c (0-9, a-f, A-F), or -1. */
+static inline int kh_hex_digit(int c)
+{
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
 static inline kh_cp kh_cp_clamp(kh_cp v, kh_cp lo, kh_cp hi)
 {
     return v < lo ? lo : v > hi ? hi : v;

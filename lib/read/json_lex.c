@@ -11,6 +11,7 @@
  */
 #include "doc_impl.h"
 #include "kaohe/doc.h"
+#include "kaohe/num.h"
 #include "kaohe/vec.h"
 
 #include <stdarg.h>
@@ -167,14 +168,10 @@ static int hex4(const char *p)
 {
     int v = 0;
     for (int i = 0; i < 4; i++) {
-        unsigned c = (unsigned char)p[i], d;
-        if (c - '0' < 10)
-            d = c - '0';
-        else if ((c | 0x20) - 'a' < 6)
-            d = (c | 0x20) - 'a' + 10;
-        else
+        int d = kh_hex_digit((unsigned char)p[i]);
+        if (d < 0)
             return -1;
-        v = v * 16 + (int)d;
+        v = v * 16 + d;
     }
     return v;
 }

@@ -17,6 +17,7 @@
 #include <zip.h>
 
 #include "kaohe/buf.h"
+#include "kaohe/num.h"
 #include "kaohe/vec.h"
 
 /* Most bytes one XML part may decompress to. */
@@ -195,17 +196,6 @@ static void XMLCALL xr_doctype(void *ud, const XML_Char *name,
     xr_fatal(x, KH_EINVAL, x->part, "a DOCTYPE is not allowed in an XLSX part");
 }
 
-static int xr_hex(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decodes Excel's _xHHHH_ escapes (e.g. "_x000D_" for a carriage return,
  * "_x005F_" for "_") in place; the UTF-8 form is never longer. */
 static void xr_unescape(kh_buf *b)
@@ -218,7 +208,7 @@ static void xr_unescape(kh_buf *b)
         if (s[r] == '_' && r + 6 < n && s[r + 1] == 'x' && s[r + 6] == '_') {
             int h[4];
             for (int k = 0; k < 4; k++)
-                h[k] = xr_hex((unsigned char)s[r + 2 + k]);
+                h[k] = kh_hex_digit((unsigned char)s[r + 2 + k]);
             if (h[0] >= 0 && h[1] >= 0 && h[2] >= 0 && h[3] >= 0) {
                 unsigned cp = (unsigned)(h[0] << 12 | h[1] << 8 | h[2] << 4 |
                                          h[3]);

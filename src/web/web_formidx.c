@@ -20,6 +20,8 @@
  */
 #include "web.h"
 
+#include "kaohe/num.h"
+
 #include <pthread.h>
 #include <sodium.h>
 #include <stdint.h>
@@ -71,25 +73,14 @@ static uint64_t name_hash(const char *name, size_t len)
     return v;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 bool web_pct_decode(const char *s, size_t n, bool plus, char *out)
 {
     size_t j = 0;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         if (c == '%') {
-            int h = i + 2 < n ? hexval(s[i + 1]) : -1;
-            int l = i + 2 < n ? hexval(s[i + 2]) : -1;
+            int h = i + 2 < n ? kh_hex_digit((unsigned char)s[i + 1]) : -1;
+            int l = i + 2 < n ? kh_hex_digit((unsigned char)s[i + 2]) : -1;
             if (h < 0 || l < 0 || (h == 0 && l == 0))
                 return false;
             out[j++] = (char)(h * 16 + l);   /* j <= i: s[i..] is read */
