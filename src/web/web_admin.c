@@ -721,43 +721,44 @@ static void unit_name_out(web_req *r, kh_buf *o, const char *id)
     kh_err_free(e);
 }
 
+/* Opens the form of user u's action (POST /admin/users/U/action, id
+ * user-id-U) with its CSRF field. */
+static void user_form(web_req *r, const kh_user_row *u, const char *action,
+                      const char *id)
+{
+    kh_buf *o = &r->out;
+    kh_buf_puts(o, "<form method=\"post\" action=\"/admin/users/");
+    kh_html_url(o, u->name);
+    kh_buf_printf(o, "/%s\" id=\"user-%s-", action, id);
+    kh_html_attr(o, u->name);
+    kh_buf_puts(o, "\">");
+    web_csrf_field(r);
+}
+
 /* The admin's forms of one user: the display name (open when none is
  * set: the assignment grid links here), enable/disable, a new password. */
 static void user_actions(web_req *r, const kh_user_row *u)
 {
     kh_buf *o = &r->out;
-    kh_buf_printf(o, "<details%s><summary>%s</summary><form method=\"post\" "
-                     "action=\"/admin/users/", u->display_name ? "" : " open",
+    kh_buf_printf(o, "<details%s><summary>%s</summary>",
+                  u->display_name ? "" : " open",
                   u->display_name ? W_("Change the name") : W_("Set a name"));
-    kh_html_url(o, u->name);
-    kh_buf_puts(o, "/name\" id=\"user-name-");
-    kh_html_attr(o, u->name);
-    kh_buf_puts(o, "\">");
-    web_csrf_field(r);
+    user_form(r, u, "name", "name");
     kh_buf_printf(o, "<label>%s <input type=\"text\" name=\"display_name\" "
                      "maxlength=\"%d\" autocomplete=\"off\" required value=\"",
                   W_("Full name"), KH_USER_DISPLAY_MAX);
     kh_html_attr(o, u->display_name ? u->display_name : "");
     kh_buf_printf(o, "\"></label> <button type=\"submit\">%s</button></form>"
                      "</details>", W_("Save the name"));
-    kh_buf_puts(o, "<form method=\"post\" action=\"/admin/users/");
-    kh_html_url(o, u->name);
-    kh_buf_puts(o, "/disable\" id=\"user-toggle-");
-    kh_html_attr(o, u->name);
-    kh_buf_puts(o, "\">");
-    web_csrf_field(r);
+    user_form(r, u, "disable", "toggle");
     kh_buf_printf(o, "<input type=\"hidden\" name=\"disabled\" value=\"%s\">"
                      "<button type=\"submit\">%s</button></form>",
                   u->disabled ? "0" : "1",
                   u->disabled ? W_("Enable") : W_("Disable"));
     kh_buf_puts(o, "<details><summary>");
     kh_buf_puts(o, W_("Reset the password"));
-    kh_buf_puts(o, "</summary><form method=\"post\" action=\"/admin/users/");
-    kh_html_url(o, u->name);
-    kh_buf_puts(o, "/password\" id=\"user-pw-");
-    kh_html_attr(o, u->name);
-    kh_buf_puts(o, "\">");
-    web_csrf_field(r);
+    kh_buf_puts(o, "</summary>");
+    user_form(r, u, "password", "pw");
     kh_buf_printf(o, "<label>%s <input type=\"password\" name=\"password\" "
                      "minlength=\"%d\" autocomplete=\"new-password\" required>"
                      "</label> <button type=\"submit\">%s</button></form>"
