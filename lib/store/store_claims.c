@@ -277,7 +277,6 @@ static kh_status file_row(kh_db_stmt *st, void *ctx)
 }
 
 kh_status kh_store_claim_files_each(kh_store *s, int year, const char *unit,
-
                                     kh_claim_file_fn fn, void *ctx,
                                     kh_err *e)
 {

@@ -1055,7 +1055,6 @@ static kh_status evidence_row(kh_db_stmt *st, void *ctx)
 }
 
 kh_status kh_store_evidence_each(kh_store *s, int year, const char *unit,
-
                                  kh_evidence_fn fn, void *ctx, kh_err *e)
 {
     kh_db_stmt *st;
